@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { PyRun } from './harness.js';
+
+const run = promisify(execFile);
+export const PYTHON = process.env.PDASK_BENCH_PYTHON ?? '/usr/bin/python3';
+const pythonDir = fileURLToPath(new URL('../python/', import.meta.url));
+const importable = new Map<string, Promise<boolean>>();
+
+/** Whether Debian's python3 can import `mod`; cached per module. */
+export function canImport(mod: string): Promise<boolean> {
+  let p = importable.get(mod);
+  if (!p) {
+    p = run(PYTHON, ['-c', `import ${mod}`]).then(
+      () => true,
+      () => false,
+    );
+    importable.set(mod, p);
+  }
+  return p;
+}
+
+export async function missingModules(spec: PyRun): Promise<string[]> {
+  const ok = await Promise.all(spec.requires.map(canImport));
+  return spec.requires.filter((_, i) => !ok[i]);
+}
+
+/** Runs the Python side of a workload and returns its timings in milliseconds. */
+export async function timePython(spec: PyRun, repeat: number, warmup: number): Promise<number[]> {
+  const { stdout } = await run(
+    PYTHON,
+    [pythonDir + 'driver.py', pythonDir + spec.file, spec.setup ?? '-', spec.run, String(repeat), String(warmup)],
+    { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
+  );
+  const last = stdout.trim().split('\n').pop() ?? '';
+  return (JSON.parse(last) as { times: number[] }).times;
+}

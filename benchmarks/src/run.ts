@@ -1,0 +1,92 @@
+/**
+ * `npm run bench [-- --only PATTERN --repeat N --out DIR]`: runs every workload in every system that
+ * is present, side by side, prints medians and ratios, and writes JSON + Markdown.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { Command } from 'commander';
+import { median, speedup, type SystemResult, type Workload, type WorkloadResult } from './harness.js';
+import { missingModules, timePython } from './python.js';
+import { toMarkdown } from './report.js';
+import { allWorkloads } from './workloads/index.js';
+
+const program = new Command()
+  .name('pdask-bench')
+  .option('--only <pattern>', 'run workloads whose id or group contains this text')
+  .option('--repeat <n>', 'override timed repetitions', (v) => Number.parseInt(v, 10))
+  .option('--out <dir>', 'where to write latest.json and latest.md', 'benchmarks/results')
+  .parse();
+const opts = program.opts<{ only?: string; repeat?: number; out: string }>();
+
+async function runJs(w: Workload, spec: Workload['js'][number], repeat: number, warmup: number): Promise<SystemResult> {
+  const reason = await spec.unavailable?.();
+  if (reason) return { system: spec.system, status: 'absent', reason };
+  let ctx: unknown;
+  try {
+    ctx = await spec.setup?.();
+    for (let i = 0; i < warmup; i++) await spec.run(ctx);
+    const times: number[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const t0 = performance.now();
+      await spec.run(ctx);
+      times.push(performance.now() - t0);
+    }
+    return { system: spec.system, status: 'ok', times, medianMs: median(times) };
+  } catch (e) {
+    return { system: spec.system, status: 'failed', reason: e instanceof Error ? e.message : String(e) };
+  } finally {
+    await spec.teardown?.(ctx as never);
+  }
+}
+
+async function runWorkload(w: Workload): Promise<WorkloadResult> {
+  const repeat = opts.repeat ?? w.repeat ?? 5;
+  const warmup = w.warmup ?? 1;
+  const systems: SystemResult[] = [];
+  for (const spec of w.js) {
+    systems.push(await runJs(w, spec, repeat, warmup));
+    report(w, systems[systems.length - 1]);
+  }
+  for (const spec of w.python ?? []) {
+    const missing = await missingModules(spec);
+    let res: SystemResult;
+    if (missing.length) {
+      res = { system: spec.system, status: 'absent', reason: `python3 lacks ${missing.join(', ')} (npm run bench:setup)` };
+    } else {
+      try {
+        const times = await timePython(spec, spec.repeat ?? repeat, spec.warmup ?? warmup);
+        res = { system: spec.system, status: 'ok', times, medianMs: median(times) };
+      } catch (e) {
+        res = { system: spec.system, status: 'failed', reason: e instanceof Error ? e.message.split('\n').slice(-3).join(' ') : String(e) };
+      }
+    }
+    systems.push(res);
+    report(w, res);
+  }
+  const result: WorkloadResult = { id: w.id, group: w.group, description: w.description, reference: w.reference, items: w.items, systems, targets: [] };
+  result.targets = (w.targets ?? []).map((t) => {
+    const measured = speedup(result, t.system, t.vs);
+    return { ...t, measured, met: measured === undefined ? undefined : measured >= t.atLeast };
+  });
+  return result;
+}
+
+function report(w: Workload, s: SystemResult): void {
+  const what = s.status === 'ok' ? `${s.medianMs!.toFixed(3)} ms median of ${s.times!.length}` : `${s.status}: ${s.reason}`;
+  console.log(`  ${w.id.padEnd(34)} ${s.system.padEnd(22)} ${what}`);
+}
+
+const selected = allWorkloads.filter((w) => !opts.only || w.id.includes(opts.only) || w.group.includes(opts.only));
+const results: WorkloadResult[] = [];
+console.log(`pdask benchmarks: ${selected.length} workloads on ${os.cpus().length} cores, Node ${process.version}`);
+for (const w of selected) results.push(await runWorkload(w));
+
+const stamp = new Date().toISOString();
+const header = `## Benchmark run ${stamp}\n\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Medians; ratio = reference median / system median (>1: faster than the reference).`;
+const md = toMarkdown(results, header);
+mkdirSync(opts.out, { recursive: true });
+writeFileSync(`${opts.out}/latest.json`, JSON.stringify({ stamp, results }, null, 2));
+writeFileSync(`${opts.out}/latest.md`, md);
+console.log('\n' + md);
+const absent = results.flatMap((r) => r.systems.filter((s) => s.status !== 'ok').map((s) => `${r.id}/${s.system}: ${s.status} (${s.reason})`));
+if (absent.length) console.log('Absent or failed systems:\n' + absent.map((a) => '  ' + a).join('\n'));

@@ -1,0 +1,6 @@
+import type { Workload } from '../harness.js';
+import { coreWorkloads } from './core.js';
+import { kernelWorkloads } from './kernels.js';
+
+/** Every workload, in the order `npm run bench` runs them. Each package adds its own file here. */
+export const allWorkloads: Workload[] = [...coreWorkloads, ...kernelWorkloads];

@@ -1,0 +1,156 @@
+import * as config from '../config/config';
+import { getExecutor, type Executor } from '../execute/executor';
+import { registerBuiltinExecutors } from '../execute/registry';
+import { cullIndexed } from '../graph/cull';
+import { fuseLinearIndexed } from '../graph/fuse';
+import { IndexedGraph } from '../graph/indexed';
+import type { Key } from '../graph/spec';
+import { resolveOp } from '../ops/registry';
+import { orderIndexed } from '../order/order';
+import { progressBar } from '../progress/progress';
+import { collectionSymbol, isCollection, type Collection, type CollectionGraph, type ResultOf } from './protocol';
+
+export interface ComputeOptions {
+  /** 'threads' (default), 'sync', a name registered by another package, or an Executor. */
+  scheduler?: string | Executor;
+  /** Size of the thread pool (default: config 'num-workers', the number of cores). */
+  numWorkers?: number;
+  /** Fuse linear chains before running (default: config 'optimization.fuse.active'). */
+  optimizeGraph?: boolean;
+  /** Show a progress bar on stderr (default: config 'progress'). */
+  progress?: boolean;
+  /** Re-run a failing task this many times before failing the computation. */
+  retries?: number;
+}
+
+const OPTION_KEYS = new Set(['scheduler', 'numWorkers', 'optimizeGraph', 'progress', 'retries']);
+
+/** Whether a trailing argument of `compute(...)` is its options object. */
+export function isComputeOptions(x: unknown): x is ComputeOptions {
+  if (typeof x !== 'object' || x === null || Array.isArray(x) || isCollection(x)) return false;
+  const p = Object.getPrototypeOf(x);
+  if (p !== Object.prototype && p !== null) return false;
+  const keys = Object.keys(x);
+  return keys.length > 0 && keys.every((k) => OPTION_KEYS.has(k));
+}
+
+export function resolveExecutor(opts: ComputeOptions): Executor {
+  registerBuiltinExecutors();
+  const s = opts.scheduler ?? config.get<string>('scheduler');
+  return typeof s === 'string' ? getExecutor(s, { numWorkers: opts.numWorkers }) : s;
+}
+
+/** The optimised, culled low-level graph for some collections, and the keys they need. */
+export function collectionsToGraph(
+  graphs: readonly CollectionGraph<unknown>[],
+  opts: { optimizeGraph?: boolean } = {},
+): { graph: IndexedGraph; keys: Key[] } {
+  const keys = [...new Set(graphs.flatMap((g) => g.keys))];
+  const full = IndexedGraph.fromLayers(graphs.flatMap((g) => g.roots));
+  let graph = cullIndexed(full, full.idsOf(keys));
+  if (opts.optimizeGraph ?? config.get<boolean>('optimization.fuse.active')) graph = fuseLinearIndexed(graph, graph.idsOf(keys));
+  return { graph, keys };
+}
+
+/** Computes the values of the keys of some collections in one graph (shared work runs once). */
+export async function computeKeys(graphs: readonly CollectionGraph<unknown>[], opts: ComputeOptions): Promise<Map<Key, unknown>> {
+  const { graph, keys } = collectionsToGraph(graphs, opts);
+  const priority = orderIndexed(graph);
+  const executor = resolveExecutor(opts);
+  const showProgress = opts.progress ?? config.get<boolean>('progress');
+  const bar = showProgress ? progressBar(graph.size) : undefined;
+  try {
+    return await executor.execute({ graph, targets: keys, priority, retries: opts.retries, onProgress: bar && ((d) => bar.update(d)) });
+  } finally {
+    bar?.stop();
+  }
+}
+
+async function finalize(g: CollectionGraph<unknown>, values: Map<Key, unknown>): Promise<unknown> {
+  if (!g.finalize) return values.get(g.keys[0]);
+  const fn = await resolveOp(g.finalize.op);
+  return fn(g.keys.map((k) => values.get(k)), ...(g.finalize.args ?? []));
+}
+
+/** Computes collections and returns their results, in order. */
+export async function computeCollections(cs: readonly Collection<unknown>[], opts: ComputeOptions = {}): Promise<unknown[]> {
+  const graphs = cs.map((c) => c[collectionSymbol]());
+  const values = await computeKeys(graphs, opts);
+  return Promise.all(graphs.map((g) => finalize(g, values)));
+}
+
+/** Collections found in arrays and plain objects (Dask's `traverse`). */
+function findCollections(x: unknown, out: Collection<unknown>[], depth = 0): void {
+  if (isCollection(x)) {
+    out.push(x);
+    return;
+  }
+  if (depth > 8 || typeof x !== 'object' || x === null) return;
+  if (Array.isArray(x)) for (const v of x) findCollections(v, out, depth + 1);
+  else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) findCollections(v, out, depth + 1);
+}
+
+function substitute(x: unknown, results: Map<Collection<unknown>, unknown>, depth = 0): unknown {
+  if (isCollection(x)) return results.get(x);
+  if (depth > 8 || typeof x !== 'object' || x === null) return x;
+  if (Array.isArray(x)) return x.map((v) => substitute(v, results, depth + 1));
+  if (Object.getPrototypeOf(x) === Object.prototype) {
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, substitute(v, results, depth + 1)]));
+  }
+  return x;
+}
+
+/** Results of `compute(...)`: each collection replaced by its value, in arrays and objects too. */
+export type Computed<T> = T extends Collection<unknown>
+  ? ResultOf<T>
+  : T extends readonly unknown[]
+    ? { -readonly [K in keyof T]: Computed<T[K]> }
+    : T extends Record<string, unknown>
+      ? { [K in keyof T]: Computed<T[K]> }
+      : T;
+
+type StripOptions<T extends readonly unknown[]> = T extends readonly [...infer H, infer L]
+  ? L extends Collection<unknown>
+    ? T
+    : L extends ComputeOptions
+      ? H
+      : T
+  : T;
+
+/**
+ * Computes several collections at once, sharing their common work (`dask.compute`). Arguments may
+ * be collections, arrays/objects holding them, or plain values (returned as they are); a
+ * trailing options object chooses the scheduler etc.:
+ * `const [a, b] = await compute(x, y, { scheduler: 'sync' })`.
+ */
+export async function compute<const T extends readonly unknown[]>(...args: T): Promise<Computed<StripOptions<T>>> {
+  let items: readonly unknown[] = args;
+  let opts: ComputeOptions = {};
+  if (items.length && isComputeOptions(items[items.length - 1])) {
+    opts = items[items.length - 1] as ComputeOptions;
+    items = items.slice(0, -1);
+  }
+  const found: Collection<unknown>[] = [];
+  for (const x of items) findCollections(x, found);
+  const unique = [...new Set(found)];
+  const values = unique.length ? await computeCollections(unique, opts) : [];
+  const results = new Map(unique.map((c, i) => [c, values[i]] as const));
+  return items.map((x) => substitute(x, results)) as Computed<StripOptions<T>>;
+}
+
+/** Computes collections and returns them backed by their results (`dask.persist`). */
+export async function persist<const T extends readonly Collection<unknown>[]>(...args: T): Promise<T>;
+export async function persist<const T extends readonly Collection<unknown>[]>(...args: [...T, ComputeOptions]): Promise<T>;
+export async function persist(...args: readonly unknown[]): Promise<readonly Collection<unknown>[]> {
+  let items = args as readonly unknown[];
+  let opts: ComputeOptions = {};
+  // Every argument but a trailing options object is a collection here.
+  if (items.length && !isCollection(items[items.length - 1])) {
+    opts = items[items.length - 1] as ComputeOptions;
+    items = items.slice(0, -1);
+  }
+  const cs = items as readonly Collection<unknown>[];
+  const graphs = cs.map((c) => c[collectionSymbol]());
+  const values = await computeKeys(graphs, opts);
+  return graphs.map((g) => g.rebuild(values));
+}

@@ -1,0 +1,86 @@
+import { availableParallelism } from 'node:os';
+
+/**
+ * A small configuration store in the spirit of `dask.config`: dotted keys ("scheduler",
+ * "threads.num-workers"), defaults, `PDASK_*` environment overrides, and scoped `set`.
+ * Keys are normalised: case-insensitive, and "_" is the same as "-".
+ */
+export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [k: string]: ConfigValue };
+
+const defaults: Record<string, ConfigValue> = {
+  scheduler: 'threads',
+  'num-workers': availableParallelism(),
+  progress: false,
+  'optimization.fuse.active': true,
+  'scheduler.allowed-failures': 3,
+  'threads.target-batch-ms': 4,
+  'threads.max-old-generation-mb': 0,
+  'visualize.color': 'none',
+};
+
+const overrides: Map<string, ConfigValue>[] = [];
+
+export function normalizeKey(key: string): string {
+  return key.trim().toLowerCase().replace(/_/g, '-');
+}
+
+function parseEnvValue(raw: string): ConfigValue {
+  try {
+    return JSON.parse(raw) as ConfigValue;
+  } catch {
+    return raw;
+  }
+}
+
+/** `PDASK_SCHEDULER=sync` -> "scheduler"; `PDASK_THREADS__NUM_WORKERS=4` -> "threads.num-workers". */
+function fromEnv(env: NodeJS.ProcessEnv): Map<string, ConfigValue> {
+  const m = new Map<string, ConfigValue>();
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('PDASK_') || raw === undefined) continue;
+    const key = normalizeKey(name.slice(6).split('__').join('.'));
+    m.set(key, parseEnvValue(raw));
+  }
+  return m;
+}
+
+/** Reads a configuration value: innermost `set` scope, then environment, then defaults. */
+export function get<T extends ConfigValue = ConfigValue>(key: string, fallback?: T): T {
+  const k = normalizeKey(key);
+  for (let i = overrides.length - 1; i >= 0; i--) {
+    if (overrides[i].has(k)) return overrides[i].get(k) as T;
+  }
+  const env = fromEnv(process.env);
+  if (env.has(k)) return env.get(k) as T;
+  if (k in defaults) return defaults[k] as T;
+  if (fallback !== undefined) return fallback;
+  throw new Error(`Unknown configuration key '${key}' (known: ${Object.keys(defaults).join(', ')})`);
+}
+
+export interface ConfigScope {
+  /** Undoes this `set` (scopes may be restored in any order). */
+  restore(): void;
+  [Symbol.dispose](): void;
+}
+
+/**
+ * Sets values until `restore()` is called: `const s = config.set({ scheduler: 'sync' }); try { … }
+ * finally { s.restore(); }` — the equivalent of `with dask.config.set(...)`.
+ */
+export function set(values: Record<string, ConfigValue>): ConfigScope {
+  const layer = new Map<string, ConfigValue>();
+  for (const [k, v] of Object.entries(values)) layer.set(normalizeKey(k), v);
+  overrides.push(layer);
+  const restore = (): void => {
+    const i = overrides.indexOf(layer);
+    if (i >= 0) overrides.splice(i, 1);
+  };
+  return { restore, [Symbol.dispose]: restore };
+}
+
+/** Registers defaults for a package's own keys (e.g. "array.chunk-size"); existing ones stay. */
+export function addDefaults(values: Record<string, ConfigValue>): void {
+  for (const [k, v] of Object.entries(values)) {
+    const key = normalizeKey(k);
+    if (!(key in defaults)) defaults[key] = v;
+  }
+}

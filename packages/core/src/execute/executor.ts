@@ -1,0 +1,49 @@
+import type { IndexedGraph } from '../graph/indexed';
+import type { Key } from '../graph/spec';
+
+/** What a local or remote executor is asked to do by `compute()`. */
+export interface ExecuteRequest {
+  /** Culled (and optimised) graph: everything in it is needed. */
+  readonly graph: IndexedGraph;
+  /** Keys whose values are returned. */
+  readonly targets: readonly Key[];
+  /** Static priorities from `orderIndexed()`, by node id: lower first. */
+  readonly priority: Int32Array;
+  /** Re-runs of a failing task before its error counts. */
+  readonly retries?: number;
+  /** Called as tasks finish (for progress bars). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface Executor {
+  readonly name: string;
+  execute(req: ExecuteRequest): Promise<Map<Key, unknown>>;
+  close?(): Promise<void>;
+}
+
+export interface ExecutorOptions {
+  numWorkers?: number;
+}
+
+type Factory = (opts: ExecutorOptions) => Executor;
+const factories = new Map<string, Factory>();
+
+/**
+ * Makes an executor available by name to `compute({ scheduler })`, `config.set({ scheduler })`
+ * and `PDASK_SCHEDULER`. `@pdask/distributed` registers its client this way.
+ */
+export function registerExecutor(name: string, factory: Factory): void {
+  factories.set(name, factory);
+}
+
+export function executorNames(): string[] {
+  return [...factories.keys()];
+}
+
+export function getExecutor(name: string, opts: ExecutorOptions = {}): Executor {
+  const f = factories.get(name);
+  if (!f) {
+    throw new Error(`Unknown scheduler '${name}'. Known: ${executorNames().map((n) => `'${n}'`).join(', ')}`);
+  }
+  return f(opts);
+}

@@ -1,0 +1,127 @@
+import type { ArgSpec, DataNode, GraphNode, Key, OpRef, TaskNode } from '../graph/spec';
+import { resolveOp, resolveOpSync, type OpFunction } from '../ops/registry';
+
+/** A task's failure, with the key of the exact (possibly fused) member that threw. */
+export class TaskFailure {
+  constructor(
+    readonly key: Key,
+    readonly error: unknown,
+  ) {}
+}
+
+type Getter = (key: Key) => unknown;
+
+function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
+/** OpRef objects known to resolve synchronously (graphs reuse one OpRef per function). */
+const ready = new WeakSet<OpRef>();
+
+function loadOp(op: OpRef, pending: Promise<unknown>[]): void {
+  if (ready.has(op)) return;
+  if (op.k === 'src' || resolveOpSync(op)) ready.add(op);
+  else pending.push(resolveOp(op));
+}
+
+function loadArgOps(a: ArgSpec, pending: Promise<unknown>[]): void {
+  if (a.t === 'fn') loadOp(a.op, pending);
+  else if (a.t === 'arr') for (const x of a.items) loadArgOps(x, pending);
+  else if (a.t === 'obj') for (const e of a.entries) loadArgOps(e[1], pending);
+}
+
+function loadTaskOps(t: TaskNode | DataNode, pending: Promise<unknown>[]): void {
+  if (t.kind !== 'task') return;
+  loadOp(t.op, pending);
+  for (const a of t.args) if (a.t !== 'lit' && a.t !== 'ref') loadArgOps(a, pending);
+}
+
+/**
+ * Loads every module operation a node needs, so that running it afterwards is synchronous.
+ * Returns undefined when nothing had to be loaded (the common case after warm-up).
+ */
+export function prepareOps(node: GraphNode): Promise<void> | undefined {
+  const pending: Promise<unknown>[] = [];
+  if (node.kind === 'fused') for (const m of node.members) loadTaskOps(m, pending);
+  else loadTaskOps(node, pending);
+  return pending.length ? Promise.all(pending).then(() => undefined) : undefined;
+}
+
+function evalArg(a: ArgSpec, get: Getter): unknown {
+  switch (a.t) {
+    case 'lit':
+      return a.v;
+    case 'ref':
+      return get(a.key);
+    case 'arr':
+      return a.items.map((x) => evalArg(x, get));
+    case 'obj': {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of a.entries) o[k] = evalArg(x, get);
+      return o;
+    }
+    case 'fn':
+      return opFunction(a.op);
+  }
+}
+
+function opFunction(op: OpRef): OpFunction {
+  const fn = resolveOpSync(op);
+  if (!fn) throw new Error(`Operation '${op.name}' from '${op.k === 'mod' ? op.spec : 'source'}' was not loaded (call prepareOps first)`);
+  return fn;
+}
+
+function callTask(t: TaskNode, get: Getter): unknown {
+  const fn = opFunction(t.op);
+  const args = new Array(t.args.length);
+  for (let i = 0; i < args.length; i++) args[i] = evalArg(t.args[i], get);
+  return fn(...args);
+}
+
+/**
+ * Runs a node whose operations are loaded and whose inputs `get` can supply. Returns the value, or
+ * a promise when a task function is asynchronous. Throws TaskFailure naming the failing member.
+ */
+export function runNode(node: GraphNode, get: Getter): unknown {
+  if (node.kind === 'data') return node.value;
+  if (node.kind === 'task') {
+    try {
+      const v = callTask(node, get);
+      return isPromiseLike(v) ? Promise.resolve(v).catch((e) => Promise.reject(new TaskFailure(node.key, e))) : v;
+    } catch (e) {
+      throw new TaskFailure(node.key, e);
+    }
+  }
+  return runFused(node.members, 0, new Map(), get);
+}
+
+function runFused(members: readonly (TaskNode | DataNode)[], from: number, local: Map<Key, unknown>, get: Getter): unknown {
+  const lookup: Getter = (k) => (local.has(k) ? local.get(k) : get(k));
+  let last: unknown;
+  for (let i = from; i < members.length; i++) {
+    const m = members[i];
+    if (m.kind === 'data') {
+      last = m.value;
+    } else {
+      try {
+        last = callTask(m, lookup);
+      } catch (e) {
+        throw new TaskFailure(m.key, e);
+      }
+      if (isPromiseLike(last)) {
+        // Continue the chain asynchronously once this member settles.
+        return Promise.resolve(last).then(
+          (v) => {
+            local.set(m.key, v);
+            return i + 1 < members.length ? runFused(members, i + 1, local, get) : v;
+          },
+          (e) => Promise.reject(new TaskFailure(m.key, e)),
+        );
+      }
+    }
+    local.set(m.key, last);
+  }
+  return last;
+}
+
+export { isPromiseLike };

@@ -1,0 +1,39 @@
+/**
+ * Approximate bytes held by a value, for placement (move small things, not big ones) and memory
+ * accounting. Large arrays and objects are sampled, so the cost stays small.
+ */
+export function sizeOf(v: unknown, depth = 0): number {
+  switch (typeof v) {
+    case 'number':
+    case 'bigint':
+      return 8;
+    case 'boolean':
+      return 4;
+    case 'string':
+      return 16 + 2 * v.length;
+    case 'undefined':
+      return 0;
+    case 'object':
+      break;
+    default:
+      return 16;
+  }
+  if (v === null) return 0;
+  if (ArrayBuffer.isView(v)) return v.byteLength;
+  if (v instanceof ArrayBuffer) return v.byteLength;
+  if (depth > 3) return 64;
+  if (Array.isArray(v)) {
+    const n = v.length;
+    if (n === 0) return 16;
+    const sample = Math.min(n, 16);
+    let s = 0;
+    for (let i = 0; i < sample; i++) s += sizeOf(v[Math.floor((i * n) / sample)], depth + 1);
+    return 16 + Math.round((s / sample) * n);
+  }
+  if (v instanceof Map || v instanceof Set) return 64 + 48 * v.size;
+  const keys = Object.keys(v);
+  const sample = Math.min(keys.length, 16);
+  let s = 0;
+  for (let i = 0; i < sample; i++) s += sizeOf((v as Record<string, unknown>)[keys[i]], depth + 1);
+  return 32 + (sample ? Math.round((s / sample) * keys.length) : 0) + 8 * keys.length;
+}

@@ -1,0 +1,254 @@
+import type { Key } from '../../graph/spec';
+import type { Instruction } from '../../schedule/instructions';
+import { LocalityPolicy } from '../../schedule/placement';
+import { SchedulerState } from '../../schedule/state';
+import type { TaskState } from '../../schedule/task-state';
+import { deserializeError, withTaskKey } from '../errors';
+import type { ExecuteRequest } from '../executor';
+import type { FromWorker, ToWorker } from './protocol';
+import { encodeNode } from './wire';
+import type { PoolListener, Slot, ThreadPool } from './pool';
+
+let nextCid = 1;
+
+interface Outgoing {
+  /** Flat quadruples, see ToWorker. */
+  run: unknown[];
+  release: [number, Key][];
+}
+
+export interface ComputationOptions {
+  targetBatchMs: number;
+  allowedWorkerDeaths: number;
+}
+
+/**
+ * One `compute()` on the thread pool: drives a SchedulerState with the pool's workers, turns
+ * its instructions into batched messages, and streams wanted results back as they are ready.
+ */
+export class Computation implements PoolListener {
+  private readonly cid = nextCid++;
+  private readonly state: SchedulerState;
+  private readonly inflight = new Map<number, { ts: TaskState; slot: number }>();
+  /** The last task each worker reported finished: the suspect if it dies while idle. */
+  private readonly lastFinished = new Map<number, { seq: number; key: Key }>();
+  private readonly gathers = new Map<number, Key[]>();
+  private readonly outgoing = new Map<number, Outgoing>();
+  private readonly results = new Map<Key, unknown>();
+  private readonly wanted: Set<Key>;
+  private settled = false;
+  private done = 0;
+  private resolve!: (v: Map<Key, unknown>) => void;
+  private reject!: (e: unknown) => void;
+
+  constructor(
+    private readonly pool: ThreadPool,
+    private readonly req: ExecuteRequest,
+    opts: ComputationOptions,
+  ) {
+    this.state = new SchedulerState({
+      policy: new LocalityPolicy({ targetBatchMs: opts.targetBatchMs }),
+      allowedWorkerDeaths: opts.allowedWorkerDeaths,
+    });
+    this.wanted = new Set(req.targets);
+  }
+
+  run(): Promise<Map<Key, unknown>> {
+    const result = new Promise<Map<Key, unknown>>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    if (this.wanted.size === 0) return Promise.resolve(this.results);
+    const unsubscribe = this.pool.subscribe(this);
+    try {
+      for (const slot of this.pool.slots.values()) this.handle(this.state.addWorker(String(slot.id), 1));
+      this.handle(
+        this.state.updateGraph({
+          nodes: this.req.graph.nodes,
+          wanted: this.req.targets,
+          priority: (_k, i) => this.req.priority[i],
+          retries: this.req.retries,
+        }),
+      );
+      this.flush();
+      this.checkStalled();
+    } catch (e) {
+      this.fail(e);
+    }
+    return result.finally(() => {
+      unsubscribe();
+      this.pool.broadcast({ t: 'end', cid: this.cid });
+    });
+  }
+
+  // ---- pool events ----------------------------------------------------------------------------
+
+  onMessage(slot: Slot, msg: FromWorker): void {
+    if (this.settled) return;
+    const worker = String(slot.id);
+    try {
+      if (msg.t === 'done') {
+        const ok = msg.ok;
+        let finished = 0;
+        // One placement pass for the whole report, not one per task.
+        const instructions = this.state.batch((state) => {
+          for (let i = 0; i < ok.length; i += 3) {
+            const entry = this.inflight.get(ok[i]);
+            if (!entry) continue;
+            this.inflight.delete(ok[i]);
+            this.lastFinished.set(slot.id, { seq: ok[i], key: entry.ts.key });
+            finished++;
+            state.taskFinished(entry.ts.key, worker, { nbytes: ok[i + 1], durationMs: ok[i + 2] });
+          }
+          for (const [seq, memberKey, err] of msg.failed) {
+            const entry = this.inflight.get(seq);
+            if (!entry) continue;
+            this.inflight.delete(seq);
+            state.taskErred(entry.ts.key, worker, withTaskKey(deserializeError(err), memberKey));
+          }
+          for (const seq of msg.missing) {
+            const entry = this.inflight.get(seq);
+            if (!entry) continue;
+            this.inflight.delete(seq);
+            state.taskMissingData(entry.ts.key, worker);
+          }
+        });
+        this.handle(instructions);
+        this.done += finished;
+        if (finished) this.req.onProgress?.(Math.min(this.done, this.req.graph.size), this.req.graph.size);
+      } else if (msg.t === 'gathered') {
+        const keys = this.gathers.get(msg.id);
+        if (!keys) return;
+        this.gathers.delete(msg.id);
+        if (msg.missing.length) throw new Error(`pdask internal error: results ${msg.missing.join(', ')} vanished before they were gathered`);
+        keys.forEach((k, i) => this.results.set(k, msg.values[i]));
+        this.handle(this.state.release(keys));
+        if (this.results.size === this.wanted.size) {
+          this.settled = true;
+          this.resolve(this.results);
+          return;
+        }
+      }
+      this.flush();
+      this.checkStalled();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  onWorkerAdded(slot: Slot): void {
+    if (this.settled) return;
+    this.handle(this.state.addWorker(String(slot.id), 1));
+    this.flush();
+  }
+
+  onWorkerLost(slot: Slot, suspectSeq: number, cause: string): void {
+    if (this.settled) return;
+    const suspects: Key[] = [];
+    for (const [seq, entry] of this.inflight) {
+      if (entry.slot !== slot.id) continue;
+      if (seq === suspectSeq) suspects.push(entry.ts.key);
+      this.inflight.delete(seq);
+    }
+    const last = this.lastFinished.get(slot.id);
+    if (last && last.seq === suspectSeq) suspects.push(last.key);
+    this.lastFinished.delete(slot.id);
+    this.outgoing.delete(slot.id);
+    try {
+      this.handle(this.state.removeWorker(String(slot.id), { suspects, cause }));
+      this.flush();
+      this.checkStalled();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  // ---- instructions ---------------------------------------------------------------------------
+
+  private out(slot: number): Outgoing {
+    let o = this.outgoing.get(slot);
+    if (!o) this.outgoing.set(slot, (o = { run: [], release: [] }));
+    return o;
+  }
+
+  private handle(instructions: readonly Instruction[]): void {
+    let gatherNow: Key[] | undefined;
+    for (const ins of instructions) {
+      switch (ins.type) {
+        case 'run': {
+          const slotId = Number(ins.worker);
+          const slot = this.pool.slots.get(slotId);
+          if (!slot) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
+          const seq = this.pool.seq();
+          this.inflight.set(seq, { ts: ins.task, slot: slotId });
+          let fetch: (Key | number)[] | 0 = 0;
+          for (const d of ins.task.deps) {
+            if (d.whoHas.some((w) => w.id === ins.worker)) continue;
+            (fetch ||= []).push(d.key, Number(d.whoHas[0].id));
+          }
+          this.out(slotId).run.push(seq, this.cid, encodeNode(ins.task.node, slot.ops), fetch);
+          break;
+        }
+        case 'release':
+          this.out(Number(ins.worker)).release.push([this.cid, ins.key]);
+          break;
+        case 'memory':
+          if (this.wanted.has(ins.key) && !this.results.has(ins.key)) (gatherNow ??= []).push(ins.key);
+          break;
+        case 'erred':
+          throw ins.error;
+      }
+    }
+    if (gatherNow) this.gather(gatherNow);
+  }
+
+  /** Brings wanted results to the caller, moving (not copying) their buffers. */
+  private gather(keys: Key[]): void {
+    const byHolder = new Map<number, Key[]>();
+    for (const k of keys) {
+      const holder = Number(this.state.tasks.get(k)!.whoHas[0].id);
+      let ks = byHolder.get(holder);
+      if (!ks) byHolder.set(holder, (ks = []));
+      ks.push(k);
+    }
+    for (const [holder, ks] of byHolder) {
+      const slot = this.pool.slots.get(holder);
+      if (!slot) continue; // its loss is being handled: the keys will be recomputed
+      this.flushTo(slot);
+      const id = this.pool.seq();
+      this.gathers.set(id, ks);
+      // Move what nothing else reads; copy what later tasks still need.
+      const move = ks.map((k) => this.state.tasks.get(k)!.waiters === 0);
+      this.pool.send(slot, { t: 'gather', cid: this.cid, id, keys: ks, move });
+    }
+  }
+
+  private flushTo(slot: Slot): void {
+    const o = this.outgoing.get(slot.id);
+    if (!o || (o.run.length === 0 && o.release.length === 0)) return;
+    this.outgoing.delete(slot.id);
+    const msg: ToWorker = { t: 'batch', ops: slot.ops.takeFresh(), run: o.run, release: o.release };
+    this.pool.send(slot, msg);
+  }
+
+  private flush(): void {
+    for (const id of [...this.outgoing.keys()]) {
+      const slot = this.pool.slots.get(id);
+      if (slot) this.flushTo(slot);
+      else this.outgoing.delete(id);
+    }
+  }
+
+  /** Never hang: with nothing running, nothing being fetched and no worker coming, fail loudly. */
+  private checkStalled(): void {
+    if (this.settled || this.inflight.size > 0 || this.gathers.size > 0 || this.pool.pendingSpawns > 0) return;
+    const c = this.state.counts();
+    this.fail(new Error(`pdask internal error: the computation stalled with no work in flight (${JSON.stringify(c)}, workers: ${this.pool.slots.size})`));
+  }
+
+  private fail(e: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(e);
+  }
+}

@@ -1,0 +1,53 @@
+import { availableParallelism } from 'node:os';
+import * as config from '../../config/config';
+import type { Key } from '../../graph/spec';
+import type { ExecuteRequest, Executor } from '../executor';
+import { Computation } from './computation';
+import { ThreadPool } from './pool';
+
+/** Runs graphs on a pool of worker threads (the default scheduler). */
+export class ThreadsExecutor implements Executor {
+  readonly name = 'threads';
+  private readonly started: Promise<void>;
+
+  constructor(readonly pool: ThreadPool) {
+    this.started = pool.start();
+    // A failed start is reported by the first execute(), not as an unhandled rejection.
+    this.started.catch(() => undefined);
+  }
+
+  async execute(req: ExecuteRequest): Promise<Map<Key, unknown>> {
+    await this.started;
+    return new Computation(this.pool, req, {
+      targetBatchMs: config.get<number>('threads.target-batch-ms'),
+      allowedWorkerDeaths: config.get<number>('scheduler.allowed-failures'),
+    }).run();
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+const shared = new Map<number, ThreadsExecutor>();
+
+/**
+ * The process-wide executor for a pool size, created on first use and reused by later computes
+ * (worker start-up is paid once). Idle pools do not keep the process alive.
+ */
+export function sharedThreadsExecutor(numWorkers?: number): ThreadsExecutor {
+  const n = Math.max(1, Math.floor(numWorkers ?? config.get<number>('num-workers') ?? availableParallelism()));
+  let ex = shared.get(n);
+  if (!ex) {
+    ex = new ThreadsExecutor(new ThreadPool({ size: n, maxOldGenerationMb: config.get<number>('threads.max-old-generation-mb') }));
+    shared.set(n, ex);
+  }
+  return ex;
+}
+
+/** Stops every shared pool (tests, and programs that want a prompt exit). */
+export async function closeThreadPools(): Promise<void> {
+  const all = [...shared.values()];
+  shared.clear();
+  await Promise.all(all.map((e) => e.close()));
+}

@@ -1,0 +1,192 @@
+/// <reference path="../../types/comlink-node.d.ts" />
+import { createRequire } from 'node:module';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import type { FromWorker, ToWorker, WorkerControl, WorkerInit } from './protocol';
+import { OpInterner } from './wire';
+
+/** A live worker thread of the pool. */
+export interface Slot {
+  readonly id: number;
+  readonly worker: Worker;
+  readonly control: Comlink.Remote<WorkerControl>;
+  /** [seq of the running task or -1, seq of the last task finished], written by the worker. */
+  readonly current: Int32Array;
+  /** Operation ids this worker knows (it keeps them across computations). */
+  readonly ops: OpInterner;
+  /** Settles when the thread has exited: a control call to a dead worker never answers. */
+  readonly exited: Promise<void>;
+  alive: boolean;
+}
+
+/** What a pool reports to the computations running on it. */
+export interface PoolListener {
+  onMessage(slot: Slot, msg: FromWorker): void;
+  onWorkerAdded(slot: Slot): void;
+  onWorkerLost(slot: Slot, suspectSeq: number, cause: string): void;
+}
+
+function workerEntry(): string {
+  // Resolved through the package's own exports so that sources (under test) and the built
+  // package both start the built worker.
+  return createRequire(import.meta.url).resolve('@pdask/core/worker');
+}
+
+export interface PoolOptions {
+  size: number;
+  /** V8 heap limit per worker thread in MB (0: Node's default). */
+  maxOldGenerationMb?: number;
+}
+
+/**
+ * A set of worker threads, each connected to every other by a peer port. Replaces a worker that
+ * dies. Keeps the process alive only while some computation is running on it.
+ */
+export class ThreadPool {
+  readonly slots = new Map<number, Slot>();
+  private readonly listeners = new Set<PoolListener>();
+  private nextId = 0;
+  /** Pool-wide counter for task and request ids, so any message names one computation's item. */
+  private nextSeq = 0;
+  private starting = new Set<Promise<Slot>>();
+  private closed = false;
+  /** Every thread not yet exited, started or starting: close() ends them all. */
+  private readonly threads = new Set<Worker>();
+  private active = 0;
+
+  constructor(readonly options: PoolOptions) {}
+
+  async start(): Promise<void> {
+    const spawns: Promise<Slot>[] = [];
+    for (let i = 0; i < this.options.size; i++) spawns.push(this.spawn());
+    await Promise.all(spawns);
+  }
+
+  seq(): number {
+    return this.nextSeq++;
+  }
+
+  /** Resolves when no replacement worker is starting. */
+  async settled(): Promise<void> {
+    while (this.starting.size) await Promise.allSettled([...this.starting]);
+  }
+
+  get pendingSpawns(): number {
+    return this.starting.size;
+  }
+
+  subscribe(l: PoolListener): () => void {
+    this.listeners.add(l);
+    if (this.active++ === 0) for (const s of this.slots.values()) s.worker.ref();
+    return () => {
+      this.listeners.delete(l);
+      if (--this.active === 0) for (const s of this.slots.values()) s.worker.unref();
+    };
+  }
+
+  send(slot: Slot, msg: ToWorker): void {
+    if (slot.alive) slot.worker.postMessage(msg);
+  }
+
+  broadcast(msg: ToWorker): void {
+    for (const s of this.slots.values()) this.send(s, msg);
+  }
+
+  private spawn(): Promise<Slot> {
+    if (this.closed) return Promise.reject(new Error('The thread pool is closed'));
+    const id = this.nextId++;
+    const channel = new MessageChannel();
+    const current = new SharedArrayBuffer(8);
+    const init: WorkerInit = { id, current, control: channel.port2 };
+    const maxOld = this.options.maxOldGenerationMb ?? 0;
+    const worker = new Worker(workerEntry(), {
+      workerData: init,
+      transferList: [channel.port2],
+      resourceLimits: maxOld > 0 ? { maxOldGenerationSizeMb: maxOld } : undefined,
+    });
+    let markExited!: () => void;
+    const exited = new Promise<void>((r) => (markExited = r));
+    this.threads.add(worker);
+    worker.once('exit', () => this.threads.delete(worker));
+    const slot: Slot = {
+      exited,
+      id,
+      worker,
+      control: Comlink.wrap<WorkerControl>(nodeEndpoint(channel.port1 as never)),
+      current: new Int32Array(current),
+      ops: new OpInterner(),
+      alive: true,
+    };
+    channel.port1.unref();
+    let lastError = '';
+    const p = new Promise<Slot>((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (msg: FromWorker) => {
+        if (!ready && msg.t === 'ready') {
+          ready = true;
+          resolve(slot);
+          return;
+        }
+        for (const l of this.listeners) l.onMessage(slot, msg);
+      });
+      worker.on('error', (e) => {
+        lastError = `${e.name}: ${e.message}`;
+        if (!ready) reject(e);
+      });
+      worker.on('exit', (code) => {
+        markExited();
+        const wasAlive = slot.alive;
+        slot.alive = false;
+        if (!ready) {
+          reject(new Error(`A pool worker exited with code ${code} while starting${lastError ? `: ${lastError}` : ''}`));
+          return;
+        }
+        if (!wasAlive || this.closed) return;
+        this.slots.delete(id);
+        for (const other of this.slots.values()) void other.control.disconnectPeer(id).catch(() => undefined);
+        const cause = lastError || `worker exited with code ${code}`;
+        // Blame the task mid-run, or, if idle, the last one run (it may have left a failing timer).
+        const suspect = slot.current[0] >= 0 ? slot.current[0] : slot.current[1];
+        for (const l of this.listeners) l.onWorkerLost(slot, suspect, cause);
+        // Keep the pool at strength for the next tasks and computations.
+        void this.spawn().catch(() => undefined);
+      });
+    });
+    const started = p.then(async (s) => {
+      await this.connect(s);
+      this.slots.set(id, s);
+      if (this.active === 0) s.worker.unref();
+      for (const l of this.listeners) l.onWorkerAdded(s);
+      return s;
+    });
+    this.starting.add(started);
+    const done = (): void => void this.starting.delete(started);
+    started.then(done, done);
+    return started;
+  }
+
+  /** Gives the new worker a private channel to every live worker. */
+  private async connect(s: Slot): Promise<void> {
+    const calls: Promise<void>[] = [];
+    for (const other of this.slots.values()) {
+      const { port1, port2 } = new MessageChannel();
+      // Either side may be dying right now; its exit ends the wait (the exit handler cleans up).
+      const either = Promise.race([other.exited, s.exited]);
+      calls.push(Promise.race([other.control.connectPeer(s.id, Comlink.transfer(port1, [port1 as never])), either]));
+      calls.push(Promise.race([s.control.connectPeer(other.id, Comlink.transfer(port2, [port2 as never])), either]));
+    }
+    await Promise.all(calls);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const s of this.slots.values()) {
+      s.alive = false;
+      s.control[Comlink.releaseProxy]();
+    }
+    this.slots.clear();
+    await Promise.allSettled([...this.threads].map((w) => w.terminate()));
+  }
+}
+

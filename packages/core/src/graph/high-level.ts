@@ -1,0 +1,128 @@
+import type { Graph, GraphNode, Key } from './spec';
+
+/**
+ * One collection operation (a `delayed` call, an array `add`, a bag `map`): it can produce its
+ * low-level tasks on demand, so graph construction stays cheap and only `compute()` pays for
+ * materialisation.
+ */
+export interface Layer {
+  readonly name: string;
+  /** Low-level nodes of this layer. May be generated lazily. */
+  materialize(): Iterable<GraphNode>;
+  /** A short label for visualisation and debugging (e.g. "add", "from-array"). */
+  readonly label?: string;
+}
+
+export class MaterializedLayer implements Layer {
+  constructor(
+    readonly name: string,
+    private readonly nodes: readonly GraphNode[],
+    readonly label?: string,
+  ) {}
+  materialize(): Iterable<GraphNode> {
+    return this.nodes;
+  }
+}
+
+/**
+ * A layer linked to the layers it reads. Collections hold the node of their output layer; the
+ * whole high-level graph is recovered by walking parents. Because nothing is merged eagerly, a
+ * chain of n operations costs O(n) to build (Dask's dict merging makes it O(n²)).
+ */
+export class LayerNode {
+  /** Walk marker: the id of the last walk that visited this node (cheaper than a visited set). */
+  mark = 0;
+  constructor(
+    readonly layer: Layer,
+    readonly parents: readonly LayerNode[],
+  ) {}
+}
+
+export function layerNode(layer: Layer, parents: readonly LayerNode[] = []): LayerNode {
+  return new LayerNode(layer, parents);
+}
+
+let walks = 0;
+
+/** Layers by name plus layer-level dependencies, in dependency order (parents first). */
+export class HighLevelGraph {
+  constructor(
+    readonly layers: ReadonlyMap<string, Layer>,
+    readonly dependencies: ReadonlyMap<string, readonly string[]>,
+  ) {}
+
+  /** Walks from the given output layers to every layer they depend on. */
+  static fromRoots(roots: readonly LayerNode[]): HighLevelGraph {
+    const layers = new Map<string, Layer>();
+    const deps = new Map<string, string[]>();
+    forEachLayer(roots, (ln) => {
+      if (layers.has(ln.layer.name)) return;
+      layers.set(ln.layer.name, ln.layer);
+      deps.set(
+        ln.layer.name,
+        ln.parents.map((p) => p.layer.name),
+      );
+    });
+    return new HighLevelGraph(layers, deps);
+  }
+
+  /** The low-level graph: every layer's nodes, parents first. */
+  materialize(): Graph {
+    const g: Graph = new Map();
+    for (const layer of this.layers.values()) {
+      for (const node of layer.materialize()) g.set(node.key, node);
+    }
+    return g;
+  }
+}
+
+/**
+ * Visits every layer reachable from `roots` once, parents before children. Iterative: chains of
+ * layers may be 100,000 deep.
+ */
+export function forEachLayer(roots: readonly LayerNode[], visit: (ln: LayerNode) => void): void {
+  // Walks are synchronous, so a fresh id per walk marks visited nodes unambiguously.
+  const walk = ++walks;
+  const stack: LayerNode[] = [];
+  const cursor: number[] = [];
+  for (const r of roots) {
+    if (r.mark === walk) continue;
+    r.mark = walk;
+    stack.push(r);
+    cursor.push(0);
+    while (stack.length) {
+      const top = stack.length - 1;
+      const ln = stack[top];
+      if (cursor[top] < ln.parents.length) {
+        const p = ln.parents[cursor[top]++];
+        if (p.mark !== walk) {
+          p.mark = walk;
+          stack.push(p);
+          cursor.push(0);
+        }
+        continue;
+      }
+      stack.pop();
+      cursor.pop();
+      visit(ln);
+    }
+  }
+}
+
+/** Convenience: the materialised low-level graph reachable from some layer nodes. */
+export function materialize(roots: readonly LayerNode[]): Graph {
+  return HighLevelGraph.fromRoots(roots).materialize();
+}
+
+/** Checks that every dependency of every node is present; names the first missing one. */
+export function validateGraph(graph: Graph): void {
+  for (const node of graph.values()) {
+    for (const d of node.deps) {
+      if (!graph.has(d)) {
+        throw new Error(`Task graph is missing key '${d}', needed by '${node.key}'`);
+      }
+    }
+  }
+}
+
+export type { Key };

@@ -1,0 +1,104 @@
+/**
+ * The low-level task graph as plain, serialisable data. Every node can be structured-cloned to a
+ * worker thread or encoded for the wire: operations are named (module + export, or source text),
+ * never held as live functions.
+ */
+
+export type Key = string;
+
+/** How a worker finds the function of a task. */
+export type OpRef =
+  /** A function exported by a module any worker can `import()`. */
+  | { readonly k: 'mod'; readonly spec: string; readonly name: string }
+  /** A self-contained user function shipped as source text (checked for captured variables). */
+  | { readonly k: 'src'; readonly src: string; readonly name: string };
+
+/**
+ * An argument of a task. References to other keys may sit anywhere inside arrays and objects; an
+ * explicit tagged tree (rather than Dask's "a string that happens to be a key") makes dependency
+ * discovery and substitution unambiguous and cheap.
+ */
+export type ArgSpec =
+  | { readonly t: 'lit'; readonly v: unknown }
+  | { readonly t: 'ref'; readonly key: Key }
+  | { readonly t: 'arr'; readonly items: readonly ArgSpec[] }
+  | { readonly t: 'obj'; readonly entries: readonly (readonly [string, ArgSpec])[] }
+  /** A function value passed as an argument (e.g. the mapper of `bag.map`). */
+  | { readonly t: 'fn'; readonly op: OpRef };
+
+export interface TaskNode {
+  readonly kind: 'task';
+  readonly key: Key;
+  readonly op: OpRef;
+  readonly args: readonly ArgSpec[];
+  /** Unique keys this task reads, in first-seen order. */
+  readonly deps: readonly Key[];
+}
+
+/** A value already known (a literal, or a persisted result). */
+export interface DataNode {
+  readonly kind: 'data';
+  readonly key: Key;
+  readonly value: unknown;
+  readonly deps: readonly Key[];
+}
+
+/** A linear chain of tasks run as one; the last member produces `key`. */
+export interface FusedNode {
+  readonly kind: 'fused';
+  readonly key: Key;
+  readonly members: readonly (TaskNode | DataNode)[];
+  /** Keys read from outside the chain. */
+  readonly deps: readonly Key[];
+}
+
+export type GraphNode = TaskNode | DataNode | FusedNode;
+
+/** A materialised low-level graph. Insertion order is meaningful: it breaks ordering ties. */
+export type Graph = Map<Key, GraphNode>;
+
+const NO_DEPS: readonly Key[] = Object.freeze([]);
+
+export const lit = (v: unknown): ArgSpec => ({ t: 'lit', v });
+export const ref = (key: Key): ArgSpec => ({ t: 'ref', key });
+
+export function dataNode(key: Key, value: unknown): DataNode {
+  return { kind: 'data', key, value, deps: NO_DEPS };
+}
+
+export function taskNode(key: Key, op: OpRef, args: readonly ArgSpec[]): TaskNode {
+  return { kind: 'task', key, op, args, deps: argDeps(args) };
+}
+
+/** Keys referenced by a list of arguments, each once, in first-seen order. */
+export function argDeps(args: readonly ArgSpec[]): readonly Key[] {
+  let out: Key[] | undefined;
+  const seen = new Set<Key>();
+  const stack: ArgSpec[] = [];
+  for (let i = args.length - 1; i >= 0; i--) stack.push(args[i]);
+  while (stack.length) {
+    const a = stack.pop()!;
+    switch (a.t) {
+      case 'ref':
+        if (!seen.has(a.key)) {
+          seen.add(a.key);
+          (out ??= []).push(a.key);
+        }
+        break;
+      case 'arr':
+        for (let i = a.items.length - 1; i >= 0; i--) stack.push(a.items[i]);
+        break;
+      case 'obj':
+        for (let i = a.entries.length - 1; i >= 0; i--) stack.push(a.entries[i][1]);
+        break;
+      default:
+        break;
+    }
+  }
+  return out ?? NO_DEPS;
+}
+
+/** A readable name for the operation of a node, for keys, labels and errors. */
+export function opName(op: OpRef): string {
+  return op.name || 'anonymous';
+}

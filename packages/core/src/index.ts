@@ -1,0 +1,52 @@
+/**
+ * @pdask/core — task graphs, delayed, tokenize, optimisation, ordering, the scheduling state
+ * machine, local executors ('sync', 'threads'), visualisation and configuration.
+ */
+export { delayed, Delayed, type DelayedFunction, type DelayedOptions, type Lazy, type LazyArgs } from './delayed/delayed';
+export {
+  compute,
+  computeCollections,
+  computeKeys,
+  collectionsToGraph,
+  persist,
+  resolveExecutor,
+  type ComputeOptions,
+  type Computed,
+} from './collection/compute';
+export { collectionSymbol, isCollection, type Collection, type CollectionGraph, type Finalizer, type ResultOf } from './collection/protocol';
+export { visualize, renderSvg, type VisualizeOptions } from './visualize/visualize';
+export { toDot, type DotOptions } from './visualize/dot';
+export { tokenize, tokenizeSymbol, type Tokenizable } from './tokenize/tokenize';
+export * as config from './config/config';
+
+// Graph model
+export * from './graph/spec';
+export { HighLevelGraph, MaterializedLayer, LayerNode, forEachLayer, layerNode, materialize, validateGraph, type Layer } from './graph/high-level';
+export { toArgSpec } from './graph/args';
+export { cull, cullIndexed } from './graph/cull';
+export { fuseLinear, fuseLinearIndexed } from './graph/fuse';
+export { IndexedGraph } from './graph/indexed';
+export { dependentsOf } from './graph/dependents';
+export { order, orderIndexed } from './order/order';
+
+// Operations
+export { defineOp, fromModule, resolveOp, resolveOpSync, isModuleFunction, type ModuleFunction, type OpFunction } from './ops/registry';
+export { toOpRef, capturedNames, UnshippableFunctionError } from './ops/shippable';
+
+// Scheduling core
+export { SchedulerState, type GraphUpdate, type SchedulerStateOptions } from './schedule/state';
+export { TaskState, WorkerState, type TaskStatus, type WorkerId } from './schedule/task-state';
+export type { Instruction } from './schedule/instructions';
+export { LocalityPolicy, OneAtATimePolicy, type PlacementPolicy, type LocalityPolicyOptions } from './schedule/placement';
+export { KilledWorkerError } from './schedule/errors';
+
+// Execution
+export { registerExecutor, getExecutor, executorNames, type Executor, type ExecuteRequest, type ExecutorOptions } from './execute/executor';
+export { SyncExecutor } from './execute/sync';
+export { ThreadsExecutor, sharedThreadsExecutor, closeThreadPools } from './execute/threads/executor';
+export { ThreadPool, type PoolOptions } from './execute/threads/pool';
+export { runNode, prepareOps, TaskFailure } from './execute/run-node';
+export { serializeError, deserializeError, taskKeyOf, type SerializedError } from './execute/errors';
+export { sizeOf } from './execute/sizeof';
+export { transferablesOf } from './execute/transfer';
+export { progressBar } from './progress/progress';

@@ -1,0 +1,376 @@
+import type { GraphNode, Key } from '../graph/spec';
+import { KilledWorkerError } from './errors';
+import type { Instruction } from './instructions';
+import { LocalityPolicy, type PlacementPolicy } from './placement';
+import { ReadyQueue } from './ready-queue';
+import { TaskState, WorkerState, type WorkerId } from './task-state';
+
+export interface SchedulerStateOptions {
+  policy?: PlacementPolicy;
+  /** A task that was running on this many dying workers fails with KilledWorkerError. */
+  allowedWorkerDeaths?: number;
+}
+
+export interface GraphUpdate {
+  nodes: Iterable<GraphNode>;
+  /** Keys the caller wants results for (held until `release`). */
+  wanted: Iterable<Key>;
+  /** Lower runs first; defaults to submission order. `i` is the node's position in `nodes`. */
+  priority?: (key: Key, i: number) => number;
+  /** Times a failing task is re-run before its error counts. */
+  retries?: number;
+}
+
+const NONE = Object.freeze([]) as unknown as Instruction[];
+
+/**
+ * The scheduling state machine: pure, synchronous, no I/O. Events go in (graph submitted, task
+ * finished or failed, worker joined or lost, results no longer wanted); instructions come out (run
+ * a task somewhere, release a result, a wanted key is ready or failed). The local executors and
+ * the network scheduler drive this same object; only how they carry out instructions differs.
+ */
+export class SchedulerState {
+  readonly tasks = new Map<Key, TaskState>();
+  readonly workers = new Map<WorkerId, WorkerState>();
+  private readonly ready = new ReadyQueue();
+  private readonly policy: PlacementPolicy;
+  private readonly allowedWorkerDeaths: number;
+  private out: Instruction[] = [];
+  private seq = 0;
+  private batching = 0;
+
+  constructor(opts: SchedulerStateOptions = {}) {
+    this.policy = opts.policy ?? new LocalityPolicy();
+    this.allowedWorkerDeaths = opts.allowedWorkerDeaths ?? 3;
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  addWorker(id: WorkerId, nthreads = 1): Instruction[] {
+    if (this.workers.has(id)) throw new Error(`Worker '${id}' is already known`);
+    this.workers.set(id, new WorkerState(id, nthreads));
+    return this.finish();
+  }
+
+  /**
+   * A worker is gone with everything it held. Tasks it was running go back to be placed again;
+   * results that only it held are recomputed if still needed. `suspects` are the tasks that may
+   * have killed it (the one mid-run, or the last one run if it died idle, e.g. from a timer the
+   * task left behind): each counts a death, and fails as KilledWorker at the limit.
+   */
+  removeWorker(id: WorkerId, opts: { suspects?: Iterable<Key>; cause?: string } = {}): Instruction[] {
+    const w = this.workers.get(id);
+    if (!w) return [];
+    this.workers.delete(id);
+    const suspects = new Set(opts.suspects ?? []);
+    const killed = (ts: TaskState): boolean => {
+      if (!suspects.has(ts.key)) return false;
+      ts.suspicious++;
+      if (ts.suspicious < this.allowedWorkerDeaths) return false;
+      this.markErred(ts, new KilledWorkerError(ts.key, ts.suspicious, opts.cause), ts.key);
+      return true;
+    };
+
+    const lost: TaskState[] = [];
+    for (const ts of w.has) {
+      const i = ts.whoHas.indexOf(w);
+      if (i >= 0) ts.whoHas.splice(i, 1);
+      if (ts.whoHas.length === 0 && ts.status === 'memory') {
+        ts.status = 'released';
+        ts.nbytes = 0;
+        lost.push(ts);
+        // Dependents that counted this input as available must wait for it again.
+        for (const dt of ts.dependents) {
+          if (dt.status === 'waiting') dt.waitingOn++;
+          else if (dt.status === 'ready') {
+            dt.status = 'waiting';
+            dt.waitingOn = 1;
+          }
+        }
+      }
+    }
+    w.has.clear();
+
+    // Judge lost results before anything re-requests them (requeued readers would).
+    const recompute = lost.filter((ts) => !killed(ts));
+    const requeue: TaskState[] = [];
+    for (const ts of w.processing) {
+      ts.processingOn = undefined;
+      if (!killed(ts)) requeue.push(ts);
+    }
+    w.processing.clear();
+    for (const ts of requeue) if (ts.status === 'processing') this.toWaitingOrReady(ts);
+    for (const ts of recompute) {
+      if (ts.status === 'released' && (ts.wanted > 0 || ts.waiters > 0)) this.need([ts]);
+    }
+    return this.finish();
+  }
+
+  /** Adds tasks (keys already known keep their state: shared work runs once) and wanted keys. */
+  updateGraph(update: GraphUpdate): Instruction[] {
+    const fresh: TaskState[] = [];
+    let i = -1;
+    for (const node of update.nodes) {
+      i++;
+      if (this.tasks.has(node.key)) continue;
+      const ts = new TaskState(node.key, node, update.priority ? update.priority(node.key, i) : this.seq);
+      ts.seq = this.seq++;
+      ts.retriesLeft = update.retries ?? 0;
+      this.tasks.set(node.key, ts);
+      fresh.push(ts);
+    }
+    for (const ts of fresh) {
+      for (const d of ts.node.deps) {
+        const dep = this.tasks.get(d);
+        if (!dep) throw new Error(`Task '${ts.key}' depends on '${d}', which is neither in the graph nor known`);
+        ts.deps.push(dep);
+        dep.dependents.push(ts);
+      }
+    }
+    const wanted: TaskState[] = [];
+    for (const k of update.wanted) {
+      const ts = this.tasks.get(k);
+      if (!ts) throw new Error(`Wanted key '${k}' is not in the graph`);
+      ts.wanted++;
+      wanted.push(ts);
+    }
+    this.need(wanted);
+    for (const ts of wanted) {
+      if (ts.status === 'memory') this.out.push({ type: 'memory', key: ts.key });
+      else if (ts.status === 'erred') this.out.push({ type: 'erred', key: ts.key, error: ts.error, origin: ts.errorOrigin! });
+    }
+    return this.finish();
+  }
+
+  taskFinished(key: Key, worker: WorkerId, info: { nbytes?: number; durationMs?: number } = {}): Instruction[] {
+    const ts = this.tasks.get(key);
+    const w = this.workers.get(worker);
+    if (!ts || !w || ts.status !== 'processing' || ts.processingOn !== w) {
+      // A stale report (the task was moved after its worker was presumed lost); if the result
+      // exists and is still useful, record the extra replica.
+      if (ts && w && ts.status === 'memory' && !ts.whoHas.includes(w)) {
+        ts.whoHas.push(w);
+        w.has.add(ts);
+      }
+      return this.finish();
+    }
+    w.processing.delete(ts);
+    ts.processingOn = undefined;
+    if (info.durationMs !== undefined) {
+      w.avgDurationMs = w.avgDurationMs < 0 ? info.durationMs : 0.8 * w.avgDurationMs + 0.2 * info.durationMs;
+    }
+    ts.status = 'memory';
+    ts.nbytes = info.nbytes ?? 0;
+    ts.whoHas.push(w);
+    w.has.add(ts);
+    for (const dt of ts.dependents) {
+      if (dt.status === 'waiting' && --dt.waitingOn === 0) this.makeReady(dt);
+    }
+    for (const dep of ts.deps) {
+      dep.waiters--;
+      this.maybeRelease(dep);
+    }
+    if (ts.wanted > 0) this.out.push({ type: 'memory', key });
+    this.maybeRelease(ts);
+    return this.finish();
+  }
+
+  taskErred(key: Key, worker: WorkerId, error: unknown): Instruction[] {
+    const ts = this.tasks.get(key);
+    const w = this.workers.get(worker);
+    if (!ts || !w || ts.status !== 'processing' || ts.processingOn !== w) return this.finish();
+    w.processing.delete(ts);
+    ts.processingOn = undefined;
+    if (ts.retriesLeft > 0) {
+      ts.retriesLeft--;
+      this.makeReady(ts);
+    } else {
+      this.markErred(ts, error, key);
+    }
+    return this.finish();
+  }
+
+  /** The worker could not get some inputs of a task (their holder vanished): wait for them again. */
+  taskMissingData(key: Key, worker: WorkerId): Instruction[] {
+    const ts = this.tasks.get(key);
+    const w = this.workers.get(worker);
+    if (!ts || !w || ts.status !== 'processing' || ts.processingOn !== w) return this.finish();
+    w.processing.delete(ts);
+    ts.processingOn = undefined;
+    this.toWaitingOrReady(ts);
+    return this.finish();
+  }
+
+  /** The caller no longer wants these keys; results nothing else needs are released. */
+  release(keys: Iterable<Key>): Instruction[] {
+    for (const k of keys) {
+      const ts = this.tasks.get(k);
+      if (!ts || ts.wanted === 0) continue;
+      ts.wanted--;
+      this.maybeRelease(ts);
+    }
+    return this.finish();
+  }
+
+  /**
+   * Applies several events and places ready tasks once at the end (e.g. a worker reports a batch
+   * of finished tasks): the instructions of all of them are returned together.
+   */
+  batch(events: (state: this) => void): Instruction[] {
+    this.batching++;
+    try {
+      events(this);
+    } finally {
+      this.batching--;
+    }
+    return this.finish();
+  }
+
+  // ---- queries ------------------------------------------------------------------------------
+
+  status(key: Key): TaskState['status'] | undefined {
+    return this.tasks.get(key)?.status;
+  }
+
+  /** Number of tasks in each status (for progress and tests). */
+  counts(): Record<TaskState['status'], number> {
+    const c = { released: 0, waiting: 0, ready: 0, processing: 0, memory: 0, erred: 0 };
+    for (const ts of this.tasks.values()) c[ts.status]++;
+    return c;
+  }
+
+  // ---- transitions --------------------------------------------------------------------------
+
+  /** Ends an event: places ready tasks and hands out the instructions (deferred inside batch()). */
+  private finish(): Instruction[] {
+    if (this.batching > 0) return NONE;
+    this.fill();
+    return this.flush();
+  }
+
+  private flush(): Instruction[] {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  private makeReady(ts: TaskState): void {
+    ts.status = 'ready';
+    this.ready.push(ts);
+  }
+
+  /** Recounts missing inputs of a task that was queued or running and must be placed again. */
+  private toWaitingOrReady(ts: TaskState): void {
+    const failed = ts.deps.find((d) => d.status === 'erred');
+    if (failed) {
+      this.markErred(ts, failed.error, failed.errorOrigin!);
+      return;
+    }
+    let missing = 0;
+    const lostInputs: TaskState[] = [];
+    for (const d of ts.deps) {
+      if (d.status !== 'memory') {
+        missing++;
+        if (d.status === 'released') lostInputs.push(d);
+      }
+    }
+    ts.status = 'waiting';
+    ts.waitingOn = missing;
+    if (lostInputs.length) this.need(lostInputs);
+    if (ts.status === 'waiting' && ts.waitingOn === 0) this.makeReady(ts);
+  }
+
+  /**
+   * Makes sure the given tasks will be computed: released ones and their released inputs become
+   * waiting (or ready), each input counting the new reader in `waiters`. Iterative post-order, so
+   * inputs are settled before their readers (chains may be very deep).
+   */
+  private need(targets: readonly TaskState[]): void {
+    // A task turns 'waiting' when pushed, which also marks it visited; its count of missing
+    // inputs is settled when popped, after all its inputs.
+    const stack: TaskState[] = [];
+    const cursor: number[] = [];
+    for (const t of targets) {
+      if (t.status !== 'released') continue;
+      t.status = 'waiting';
+      stack.push(t);
+      cursor.push(0);
+      while (stack.length) {
+        const top = stack.length - 1;
+        const ts = stack[top];
+        if (cursor[top] < ts.deps.length) {
+          const d = ts.deps[cursor[top]++];
+          if (d.status === 'released') {
+            d.status = 'waiting';
+            stack.push(d);
+            cursor.push(0);
+          }
+          continue;
+        }
+        stack.pop();
+        cursor.pop();
+        ts.waitingOn = 0;
+        let failed: TaskState | undefined;
+        for (const d of ts.deps) {
+          d.waiters++;
+          if (d.status === 'erred') failed = d;
+          else if (d.status !== 'memory') ts.waitingOn++;
+        }
+        if (failed) this.markErred(ts, failed.error, failed.errorOrigin!);
+        else if (ts.waitingOn === 0) this.makeReady(ts);
+      }
+    }
+  }
+
+  /** Fails a task and, transitively, every task that reads it. */
+  private markErred(root: TaskState, error: unknown, origin: Key): void {
+    const stack = [root];
+    while (stack.length) {
+      const ts = stack.pop()!;
+      if (ts.status === 'erred') continue;
+      const wasActive = ts.status === 'waiting' || ts.status === 'ready' || ts.status === 'processing';
+      if (ts.processingOn) {
+        ts.processingOn.processing.delete(ts);
+        ts.processingOn = undefined;
+      }
+      ts.status = 'erred';
+      ts.error = error;
+      ts.errorOrigin = origin;
+      if (wasActive) {
+        for (const d of ts.deps) {
+          d.waiters--;
+          this.maybeRelease(d);
+        }
+      }
+      if (ts.wanted > 0) this.out.push({ type: 'erred', key: ts.key, error, origin });
+      for (const dt of ts.dependents) if (dt.status !== 'erred' && dt.status !== 'memory') stack.push(dt);
+    }
+  }
+
+  private maybeRelease(ts: TaskState): void {
+    if (ts.status !== 'memory' || ts.waiters > 0 || ts.wanted > 0) return;
+    for (const w of ts.whoHas) {
+      w.has.delete(ts);
+      this.out.push({ type: 'release', worker: w.id, key: ts.key });
+    }
+    ts.whoHas.length = 0;
+    ts.status = 'released';
+  }
+
+  /** Places ready tasks, most urgent first, while some worker has room. */
+  private fill(): void {
+    if (this.ready.size === 0 || this.workers.size === 0) return;
+    const room: WorkerState[] = [];
+    for (const w of this.workers.values()) if (w.processing.size < this.policy.capacity(w)) room.push(w);
+    while (room.length) {
+      const ts = this.ready.pop();
+      if (!ts) break;
+      const w = this.policy.choose(ts, room);
+      ts.status = 'processing';
+      ts.processingOn = w;
+      w.processing.add(ts);
+      this.out.push({ type: 'run', worker: w.id, task: ts });
+      if (w.processing.size >= this.policy.capacity(w)) room.splice(room.indexOf(w), 1);
+    }
+  }
+}

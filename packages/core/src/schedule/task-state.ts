@@ -1,0 +1,51 @@
+import type { GraphNode, Key } from '../graph/spec';
+
+export type WorkerId = string;
+
+/**
+ * released: not computed (or dropped); waiting: some input not in memory; ready: runnable, not yet
+ * placed; processing: placed on a worker; memory: held by at least one worker; erred: failed, or
+ * an input failed.
+ */
+export type TaskStatus = 'released' | 'waiting' | 'ready' | 'processing' | 'memory' | 'erred';
+
+export class TaskState {
+  status: TaskStatus = 'released';
+  readonly deps: TaskState[] = [];
+  readonly dependents: TaskState[] = [];
+  /** Inputs not yet in memory (meaningful while waiting). */
+  waitingOn = 0;
+  /** Dependents that still need this result; at 0 (and unwanted) the result is released. */
+  waiters = 0;
+  /** Holds by clients/callers that want this result. */
+  wanted = 0;
+  readonly whoHas: WorkerState[] = [];
+  processingOn: WorkerState | undefined;
+  nbytes = 0;
+  /** Workers that died while running this task. */
+  suspicious = 0;
+  retriesLeft = 0;
+  error: unknown;
+  /** The key whose failure made this task fail (itself, or an input). */
+  errorOrigin: Key | undefined;
+  /** Tie-breaker for equal priorities: submission order. */
+  seq = 0;
+
+  constructor(
+    readonly key: Key,
+    public node: GraphNode,
+    public priority: number,
+  ) {}
+}
+
+export class WorkerState {
+  readonly processing = new Set<TaskState>();
+  readonly has = new Set<TaskState>();
+  /** Exponential average of task run time on this worker, ms; negative until measured. */
+  avgDurationMs = -1;
+
+  constructor(
+    readonly id: WorkerId,
+    readonly nthreads: number,
+  ) {}
+}

@@ -1,0 +1,53 @@
+import { writeFile } from 'node:fs/promises';
+import { instance } from '@viz-js/viz';
+import { collectionsToGraph } from '../collection/compute';
+import { collectionSymbol, type Collection } from '../collection/protocol';
+import * as config from '../config/config';
+import { orderIndexed } from '../order/order';
+import { toDot, type DotOptions } from './dot';
+
+export interface VisualizeOptions {
+  /** Write the drawing here; '.dot'/'.gv' writes DOT, anything else SVG. */
+  filename?: string;
+  /** What to return (default: from the filename's extension, else 'svg'). */
+  format?: 'svg' | 'dot';
+  /** 'order' colours tasks by the order they will run in. */
+  color?: DotOptions['color'];
+  rankdir?: DotOptions['rankdir'];
+  /** Draw the optimised (fused) graph instead of the graph as built. */
+  optimizeGraph?: boolean;
+}
+
+let viz: ReturnType<typeof instance> | undefined;
+
+/** Renders DOT to SVG with Graphviz compiled to WebAssembly (no system Graphviz needed). */
+export async function renderSvg(dot: string): Promise<string> {
+  viz ??= instance();
+  return (await viz).renderString(dot, { format: 'svg' });
+}
+
+/**
+ * Draws the task graph of one or more collections (`dask.visualize`). Returns the SVG (or DOT)
+ * text and writes it to `filename` when given.
+ */
+export async function visualize(collections: readonly Collection<unknown>[], opts: VisualizeOptions = {}): Promise<string> {
+  const { graph } = collectionsToGraph(
+    collections.map((c) => c[collectionSymbol]()),
+    { optimizeGraph: opts.optimizeGraph ?? false },
+  );
+  const color = opts.color ?? (config.get<string>('visualize.color') as DotOptions['color']);
+  let priority: Map<string, number> | undefined;
+  if (color === 'order') {
+    const p = orderIndexed(graph);
+    priority = new Map(graph.nodes.map((n, i) => [n.key, p[i]]));
+  }
+  const dot = toDot(graph.toGraph(), { color, rankdir: opts.rankdir, priority });
+  const ext = opts.filename?.split('.').pop()?.toLowerCase();
+  const format = opts.format ?? (ext === 'dot' || ext === 'gv' ? 'dot' : 'svg');
+  const text = format === 'dot' ? dot : await renderSvg(dot);
+  if (opts.filename) {
+    const fileText = ext === 'dot' || ext === 'gv' ? dot : format === 'svg' ? text : await renderSvg(dot);
+    await writeFile(opts.filename, fileText);
+  }
+  return text;
+}

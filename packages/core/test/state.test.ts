@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { dataNode, ref, taskNode, type GraphNode, type OpRef } from '../src/graph/spec';
+import { KilledWorkerError } from '../src/schedule/errors';
+import type { Instruction } from '../src/schedule/instructions';
+import { LocalityPolicy, OneAtATimePolicy } from '../src/schedule/placement';
+import { SchedulerState } from '../src/schedule/state';
+
+const add: OpRef = { k: 'src', src: '(a, b) => a + b', name: 'add' };
+const t = (key: string, ...deps: string[]): GraphNode => taskNode(key, add, deps.map(ref));
+
+const runs = (ins: Instruction[]) => ins.filter((i) => i.type === 'run').map((i) => (i.type === 'run' ? `${i.task.key}@${i.worker}` : ''));
+const releases = (ins: Instruction[]) => ins.filter((i) => i.type === 'release').map((i) => (i.type === 'release' ? `${i.key}@${i.worker}` : ''));
+const ofType = (ins: Instruction[], type: Instruction['type']) => ins.filter((i) => i.type === type);
+
+/** x, y -> z = x + y;  z, y -> w */
+const diamond = (): GraphNode[] => [dataNode('x', 1), dataNode('y', 2), t('z', 'x', 'y'), t('w', 'z', 'y')];
+
+describe('SchedulerState', () => {
+  it('runs tasks as their inputs arrive, in priority order, and releases inputs nobody needs', () => {
+    const s = new SchedulerState({ policy: new OneAtATimePolicy() });
+    s.addWorker('a', 1);
+    const prio: Record<string, number> = { x: 1, y: 0, z: 2, w: 3 };
+    let ins = s.updateGraph({ nodes: diamond(), wanted: ['w'], priority: (k) => prio[k] });
+    expect(runs(ins)).toEqual(['y@a']); // one slot; y is more urgent than x
+    ins = s.taskFinished('y', 'a');
+    expect(runs(ins)).toEqual(['x@a']);
+    ins = s.taskFinished('x', 'a');
+    expect(runs(ins)).toEqual(['z@a']);
+    ins = s.taskFinished('z', 'a');
+    expect(releases(ins)).toEqual(['x@a']); // x's only reader is done; y is still read by w
+    expect(runs(ins)).toEqual(['w@a']);
+    ins = s.taskFinished('w', 'a');
+    expect(releases(ins).sort()).toEqual(['y@a', 'z@a']);
+    expect(ofType(ins, 'memory')).toEqual([{ type: 'memory', key: 'w' }]);
+    ins = s.release(['w']);
+    expect(releases(ins)).toEqual(['w@a']);
+    expect(s.counts().released).toBe(4);
+  });
+
+  it('fails a task and everything downstream, reporting the wanted keys with the origin', () => {
+    const s = new SchedulerState();
+    s.addWorker('a', 1);
+    const nodes = [dataNode('x', 1), t('bad', 'x'), t('after', 'bad'), t('ok', 'x')];
+    s.updateGraph({ nodes, wanted: ['after', 'ok'] });
+    s.taskFinished('x', 'a');
+    const boom = new Error('boom');
+    const ins = s.taskErred('bad', 'a', boom);
+    expect(ofType(ins, 'erred')).toEqual([{ type: 'erred', key: 'after', error: boom, origin: 'bad' }]);
+    expect(s.status('after')).toBe('erred');
+    expect(s.status('ok')).not.toBe('erred');
+    // The failure is remembered: asking for it again reports it at once.
+    const again = s.updateGraph({ nodes: [], wanted: ['after'] });
+    expect(ofType(again, 'erred')).toHaveLength(1);
+  });
+
+  it('retries a failing task before failing it', () => {
+    const s = new SchedulerState();
+    s.addWorker('a', 1);
+    s.updateGraph({ nodes: [t('f')], wanted: ['f'], retries: 2 });
+    expect(runs(s.taskErred('f', 'a', new Error('1')))).toEqual(['f@a']);
+    expect(runs(s.taskErred('f', 'a', new Error('2')))).toEqual(['f@a']);
+    expect(ofType(s.taskErred('f', 'a', new Error('3')), 'erred')).toHaveLength(1);
+  });
+
+  it('shares work between graphs: a key already in memory is not run again', () => {
+    const s = new SchedulerState();
+    s.addWorker('a', 1);
+    s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x')], wanted: ['y'] });
+    s.taskFinished('x', 'a');
+    s.taskFinished('y', 'a');
+    const ins = s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x'), t('z', 'y')], wanted: ['z'] });
+    expect(runs(ins)).toEqual(['z@a']);
+  });
+
+  it('places a task where its largest input is', () => {
+    const s = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 100 }) });
+    s.addWorker('a', 1);
+    s.addWorker('b', 1);
+    s.updateGraph({ nodes: [dataNode('small', 1), dataNode('big', 2), t('sum', 'small', 'big')], wanted: ['sum'] });
+    s.taskFinished('small', s.tasks.get('small')!.processingOn!.id, { nbytes: 8 });
+    const bigOn = s.tasks.get('big')!.processingOn!.id;
+    const ins = s.taskFinished('big', bigOn, { nbytes: 8_000_000 });
+    expect(runs(ins)).toEqual([`sum@${bigOn}`]);
+  });
+
+  it('recomputes results lost with a worker, and requeues what it was running', () => {
+    const s = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 100 }) });
+    s.addWorker('a', 1);
+    s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x'), t('z', 'y')], wanted: ['z'] });
+    s.taskFinished('x', 'a');
+    s.taskFinished('y', 'a'); // x released (y was its only reader); z now running on a
+    expect(s.status('x')).toBe('released');
+    s.addWorker('b', 1);
+    const ins = s.removeWorker('a', { suspects: ['z'] });
+    // y was only on a: it must be recomputed, and so must x, which y reads.
+    expect(runs(ins)).toEqual(['x@b']);
+    expect(s.status('y')).toBe('waiting');
+    expect(s.status('z')).toBe('waiting');
+    expect(s.tasks.get('z')!.suspicious).toBe(1);
+    expect(runs(s.taskFinished('x', 'b'))).toEqual(['y@b']);
+    expect(runs(s.taskFinished('y', 'b'))).toEqual(['z@b']);
+    expect(ofType(s.taskFinished('z', 'b'), 'memory')).toEqual([{ type: 'memory', key: 'z' }]);
+  });
+
+  it('fails a task with KilledWorkerError after it took down three workers', () => {
+    const s = new SchedulerState({ allowedWorkerDeaths: 3 });
+    s.addWorker('w0', 1);
+    s.updateGraph({ nodes: [t('crash')], wanted: ['crash'] });
+    for (let i = 0; i < 2; i++) {
+      s.addWorker(`w${i + 1}`, 1);
+      const ins = s.removeWorker(`w${i}`, { suspects: ['crash'], cause: 'exit code 1' });
+      expect(runs(ins)).toEqual([`crash@w${i + 1}`]);
+    }
+    const ins = s.removeWorker('w2', { suspects: ['crash'], cause: 'exit code 1' });
+    const erred = ofType(ins, 'erred');
+    expect(erred).toHaveLength(1);
+    const err = erred[0].type === 'erred' ? erred[0].error : undefined;
+    expect(err).toBeInstanceOf(KilledWorkerError);
+    expect((err as Error).message).toMatch(/'crash'.*died, 3 times.*exit code 1/);
+  });
+
+  it('a task whose input vanished before it was fetched waits for the recomputed input', () => {
+    const s = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 100 }) });
+    s.addWorker('a', 1);
+    s.addWorker('b', 1);
+    s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x')], wanted: ['y'] });
+    const xOn = s.tasks.get('x')!.processingOn!.id;
+    const other = xOn === 'a' ? 'b' : 'a';
+    s.taskFinished('x', xOn);
+    // y went to the holder of x; pretend it was placed elsewhere and could not fetch.
+    const yOn = s.tasks.get('y')!.processingOn!.id;
+    expect(yOn).toBe(xOn);
+    const ins = s.removeWorker(xOn);
+    expect(runs(ins)).toEqual([`x@${other}`]);
+    expect(s.status('y')).toBe('waiting');
+    expect(s.taskMissingData('y', other)).toEqual([]); // stale: y is not running on `other`
+  });
+
+  it('rejects a graph that references an unknown key', () => {
+    const s = new SchedulerState();
+    expect(() => s.updateGraph({ nodes: [t('y', 'nope')], wanted: ['y'] })).toThrow(/'y' depends on 'nope'/);
+  });
+
+  it('batches events: one placement pass, all instructions together', () => {
+    const s = new SchedulerState({ policy: new OneAtATimePolicy() });
+    s.addWorker('a', 2);
+    s.updateGraph({ nodes: [dataNode('p', 1), dataNode('q', 2), t('r', 'p'), t('s', 'q')], wanted: ['r', 's'] });
+    const ins = s.batch((st) => {
+      st.taskFinished('p', 'a');
+      st.taskFinished('q', 'a');
+    });
+    expect(runs(ins).sort()).toEqual(['r@a', 's@a']);
+  });
+});

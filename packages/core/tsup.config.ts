@@ -1,0 +1,16 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', ops: 'src/ops/index.ts', worker: 'src/execute/threads/worker-main.ts' },
+  format: ['esm', 'cjs'],
+  dts: { entry: { index: 'src/index.ts', ops: 'src/ops/index.ts' } },
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  platform: 'node',
+  // import.meta.url is needed in the CJS build to locate the worker entry.
+  shims: true,
+  tsconfig: '../../tsconfig.base.json',
+  // comlink's Node adapter is an .mjs deep import: bundle it so the CJS build does not require() ESM.
+  noExternal: [/comlink\/dist\/esm\/node-adapter/],
+});

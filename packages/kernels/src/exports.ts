@@ -1,0 +1,37 @@
+/** The WebAssembly module's exports (see kernels/assembly). Pointers and lengths are i32. */
+type Unary = (p: number, n: number, st: number) => void;
+type Arg = (p: number, n: number, base: number, st: number) => void;
+type Test = (p: number, n: number) => number;
+type GroupKernel = (codes: number, vals: number, n: number, kmin: number, ng: number, table: number) => void;
+type PickKernel = (codes: number, vals: number, n: number, kmin: number, ng: number, table: number, op: number) => void;
+
+export interface KernelExports {
+  heap_base(): number;
+  sum_f64: Unary; sum_f32: Unary; sum_i32: Unary;
+  nansum_f64: Unary; nansum_f32: Unary;
+  count_f64: Unary; count_f32: Unary;
+  moments_f64: Unary; moments_f32: Unary; moments_i32: Unary;
+  nanmoments_f64: Unary; nanmoments_f32: Unary;
+  min_f64: Unary; max_f64: Unary; nanmin_f64: Unary; nanmax_f64: Unary;
+  min_f32: Unary; max_f32: Unary; nanmin_f32: Unary; nanmax_f32: Unary;
+  min_i32: Unary; max_i32: Unary;
+  argmin_f64: Arg; argmax_f64: Arg; nanargmin_f64: Arg; nanargmax_f64: Arg;
+  argmin_f32: Arg; argmax_f32: Arg; nanargmin_f32: Arg; nanargmax_f32: Arg;
+  argmin_i32: Arg; argmax_i32: Arg;
+  prod_f64: Unary; prod_f32: Unary; prod_i32: Unary; nanprod_f64: Unary; nanprod_f32: Unary;
+  any_f64: Test; all_f64: Test; any_f32: Test; all_f32: Test; any_i32: Test; all_i32: Test;
+  sum_u8: Test; any_u8: Test; all_u8: Test;
+  gb_fold_replicas(table: number, len: number, reps: number): void;
+  gb_sumcount_f64: GroupKernel; gb_sumcount_f32: GroupKernel; gb_sumcount_i32: GroupKernel;
+  gb_sumcount_rep4_f64: GroupKernel; gb_sumcount_rep4_f32: GroupKernel; gb_sumcount_rep4_i32: GroupKernel;
+  gb_moments_f64: GroupKernel; gb_moments_f32: GroupKernel; gb_moments_i32: GroupKernel;
+  gb_pick_f64: PickKernel; gb_pick_f32: PickKernel; gb_pick_i32: PickKernel;
+  gb_size(codes: number, n: number, kmin: number, ng: number, table: number): void;
+  minmax_i32(p: number, n: number, st: number): void;
+  fact_i32(keys: number, n: number, valid: number, vbit: number, table: number, bits: number,
+    uniques: number, limit: number, st: number, codes: number): number;
+  rehash_i32(uniques: number, nu: number, table: number, bits: number): void;
+  fact_utf8(offs: number, data: number, n: number, valid: number, vbit: number, table: number, bits: number,
+    uoffs: number, udata: number, ucap: number, uhash: number, limit: number, st: number, codes: number): number;
+  rehash_utf8(uhash: number, nu: number, table: number, bits: number): void;
+}

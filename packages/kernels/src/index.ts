@@ -1,0 +1,23 @@
+export { Kernels, loadKernels, type ArgOptions, type VarOptions } from './kernels.js';
+export type { LoadOptions } from './load.js';
+export { KernelArray, StaleViewError } from './memory.js';
+export {
+  EMPTY_MOMENTS,
+  mergeArgmax,
+  mergeArgmin,
+  mergeMax,
+  mergeMin,
+  mergeMoments,
+  mergeNanmax,
+  mergeNanmin,
+  momentsMean,
+  momentsStd,
+  momentsVar,
+  type ArgExtremum,
+  type Moments,
+} from './partials.js';
+export type { Input } from './runtime.js';
+export type { KernelArrayConstructor, KernelTypedArray, NumericArray, ValueArray, ViewConstructor } from './types.js';
+export { finalizeGroupBy, type FinalizeOptions, type GroupAgg, type GroupByOptions, type GroupByPartial } from './groupby.js';
+export { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } from './factorize.js';
+export type { ArrowDataLike, ArrowVectorLike } from './arrow.js';

@@ -1,0 +1,226 @@
+/** The public face of the kernels: one object per instance, returned by `loadKernels()`. */
+import type { ArrowVectorLike } from './arrow.js';
+import { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } from './factorize.js';
+import * as G from './groupby.js';
+import { instantiate, type LoadOptions } from './load.js';
+import { KernelArray } from './memory.js';
+import { momentsMean, momentsStd, momentsVar, type ArgExtremum, type Moments } from './partials.js';
+import * as R from './reductions.js';
+import { resolve, type Input, type Runtime } from './runtime.js';
+import type { KernelArrayConstructor, KernelTypedArray, NumericArray, ValueArray, ViewConstructor } from './types.js';
+
+export interface VarOptions {
+  /** Delta degrees of freedom: the divisor is count - ddof (NumPy's default 0; pandas' is 1). */
+  ddof?: number;
+}
+
+export interface ArgOptions {
+  /** Added to the returned index: the position of this chunk in the whole array. */
+  offset?: number;
+}
+
+export class Kernels {
+  /** @internal */
+  readonly rt: Runtime;
+
+  /** @internal use `loadKernels()` */
+  constructor(rt: Runtime) {
+    this.rt = rt;
+  }
+
+  /** The WebAssembly memory the kernels work in (share it with other modules or Arrow buffers). */
+  get memory(): WebAssembly.Memory {
+    return this.rt.mem.memory;
+  }
+
+  /**
+   * Allocates a typed array in kernel memory (contents unspecified). Kernels read it in place, with
+   * no copy. Call `free()` when done.
+   */
+  alloc<C extends KernelArrayConstructor>(ctor: C, length: number): KernelArray<InstanceType<C>> {
+    const ptr = this.rt.mem.alloc(length * ctor.BYTES_PER_ELEMENT);
+    return new KernelArray(this.rt.mem, ctor as unknown as ViewConstructor<InstanceType<C>>, ptr, length);
+  }
+
+  /** Copies `src` into a new KernelArray. */
+  copyIn<T extends KernelTypedArray>(src: T): KernelArray<T> {
+    const ctor = src.constructor as unknown as ViewConstructor<T>;
+    const a = new KernelArray(this.rt.mem, ctor, this.rt.mem.alloc(src.byteLength), src.length);
+    (a.array as Float64Array).set(src as unknown as Float64Array);
+    return a;
+  }
+
+  /** Bytes allocated with `alloc`/`copyIn` and not yet freed. */
+  get allocatedBytes(): number {
+    return this.rt.mem.allocatedBytes;
+  }
+
+  // ---- reductions -------------------------------------------------------------------------------
+
+  /** Sum; at least as accurate as NumPy's pairwise sum. Float32/Int32 accumulate in float64. */
+  sum(x: Input<NumericArray> | Input<Uint8Array>): number {
+    const a = resolve<KernelTypedArray>(x);
+    return a instanceof Uint8Array ? R.sumBytes(this.rt, a) : R.sum(this.rt, a as NumericArray);
+  }
+  nansum(x: Input<NumericArray>): number {
+    return R.nansum(this.rt, resolve(x));
+  }
+  /** Number of non-NaN elements. */
+  count(x: Input<NumericArray>): number {
+    return R.count(this.rt, resolve(x));
+  }
+  mean(x: Input<NumericArray>): number {
+    return momentsMean(R.moments(this.rt, resolve(x), false));
+  }
+  nanmean(x: Input<NumericArray>): number {
+    return momentsMean(R.moments(this.rt, resolve(x), true));
+  }
+  var(x: Input<NumericArray>, options: VarOptions = {}): number {
+    return momentsVar(R.moments(this.rt, resolve(x), false), options.ddof ?? 0);
+  }
+  nanvar(x: Input<NumericArray>, options: VarOptions = {}): number {
+    return momentsVar(R.moments(this.rt, resolve(x), true), options.ddof ?? 0);
+  }
+  std(x: Input<NumericArray>, options: VarOptions = {}): number {
+    return momentsStd(R.moments(this.rt, resolve(x), false), options.ddof ?? 0);
+  }
+  nanstd(x: Input<NumericArray>, options: VarOptions = {}): number {
+    return momentsStd(R.moments(this.rt, resolve(x), true), options.ddof ?? 0);
+  }
+  /** Minimum (IEEE: NaN propagates, -0 < +0). Throws RangeError on an empty array. */
+  min(x: Input<NumericArray>): number {
+    return R.extreme(this.rt, resolve(x), 'min', false);
+  }
+  max(x: Input<NumericArray>): number {
+    return R.extreme(this.rt, resolve(x), 'max', false);
+  }
+  /** Minimum ignoring NaN; NaN when every element is NaN. Throws RangeError on an empty array. */
+  nanmin(x: Input<NumericArray>): number {
+    return R.extreme(this.rt, resolve(x), 'min', true);
+  }
+  nanmax(x: Input<NumericArray>): number {
+    return R.extreme(this.rt, resolve(x), 'max', true);
+  }
+  /** Index of the first minimum (of the first NaN, if any). Throws RangeError on an empty array. */
+  argmin(x: Input<NumericArray>): number {
+    return requireIndex(R.argExtreme(this.rt, resolve(x), 'min', false), 'argmin');
+  }
+  argmax(x: Input<NumericArray>): number {
+    return requireIndex(R.argExtreme(this.rt, resolve(x), 'max', false), 'argmax');
+  }
+  /** Index of the first minimum ignoring NaN. Throws RangeError when empty or all NaN (as NumPy). */
+  nanargmin(x: Input<NumericArray>): number {
+    return requireIndex(R.argExtreme(this.rt, resolve(x), 'min', true), 'nanargmin');
+  }
+  nanargmax(x: Input<NumericArray>): number {
+    return requireIndex(R.argExtreme(this.rt, resolve(x), 'max', true), 'nanargmax');
+  }
+  /** Product, accumulated in float64 for every input type. */
+  prod(x: Input<NumericArray>): number {
+    return R.prod(this.rt, resolve(x), false);
+  }
+  nanprod(x: Input<NumericArray>): number {
+    return R.prod(this.rt, resolve(x), true);
+  }
+  /** Whether some element is non-zero (NaN counts as non-zero). */
+  any(x: Input<NumericArray> | Input<Uint8Array>): boolean {
+    return R.anyAll(this.rt, resolve<KernelTypedArray>(x) as NumericArray | Uint8Array, false);
+  }
+  /** Whether every element is non-zero (NaN counts as non-zero). */
+  all(x: Input<NumericArray> | Input<Uint8Array>): boolean {
+    return R.anyAll(this.rt, resolve<KernelTypedArray>(x) as NumericArray | Uint8Array, true);
+  }
+
+  // ---- partials for tree reductions ---------------------------------------------------------------
+
+  /** count, sum and M2 of one chunk: the partial of sum, mean, var and std (see mergeMoments). */
+  moments(x: Input<NumericArray>, options: { skipna?: boolean } = {}): Moments {
+    return R.moments(this.rt, resolve(x), options.skipna ?? false);
+  }
+  /** The partial of argmin/min over one chunk (see mergeArgmin); index -1 for an empty chunk. */
+  argminPartial(x: Input<NumericArray>, options: ArgOptions & { skipna?: boolean } = {}): ArgExtremum {
+    return R.argExtreme(this.rt, resolve(x), 'min', options.skipna ?? false, options.offset ?? 0);
+  }
+  argmaxPartial(x: Input<NumericArray>, options: ArgOptions & { skipna?: boolean } = {}): ArgExtremum {
+    return R.argExtreme(this.rt, resolve(x), 'max', options.skipna ?? false, options.offset ?? 0);
+  }
+
+  // ---- group-by ---------------------------------------------------------------------------------
+
+  /**
+   * Per-group statistics of `values` grouped by `keys`, enough to finalise each of `aggs` (default
+   * ['mean']) with `finalizeGroupBy`, or to merge with other partitions' partials (`mergeGroupBy`).
+   */
+  groupby(keys: Input<Int32Array>, values: Input<ValueArray>, aggs: readonly G.GroupAgg[] = ['mean'], options: G.GroupByOptions = {}): G.GroupByPartial {
+    return G.groupby(this.rt, keys, values, aggs, options);
+  }
+
+  /** One aggregation per group: `{ keys, values }`, keys ascending (pandas' `groupby(k)[v].agg()`). */
+  groupbyAgg(
+    keys: Input<Int32Array>,
+    values: Input<ValueArray>,
+    agg: G.GroupAgg,
+    options: G.GroupByOptions & G.FinalizeOptions = {},
+  ): { keys: Int32Array; values: Float64Array } {
+    const p = G.groupby(this.rt, keys, values, [agg], options);
+    return { keys: p.keys, values: G.finalizeGroupBy(p, agg, options) };
+  }
+
+  /** Merges two partitions' partials, `a` holding the earlier rows. */
+  mergeGroupBy(a: G.GroupByPartial, b: G.GroupByPartial): G.GroupByPartial {
+    return G.mergeGroupBy(this.rt, a, b);
+  }
+
+  // ---- factorisation ------------------------------------------------------------------------------
+
+  /** codes (first-appearance order, -1 for nulls) and uniques of int32 keys or strings. */
+  factorize(values: Input<Int32Array>): { codes: Int32Array; uniques: Int32Array };
+  factorize(values: StringColumn): { codes: Int32Array; uniques: string[] };
+  factorize(values: Input<Int32Array> | StringColumn): { codes: Int32Array; uniques: Int32Array | string[] } {
+    const isInt = values instanceof Int32Array || values instanceof KernelArray ||
+      (isArrowInt32(values));
+    if (isInt) {
+      const f = new Int32Factorizer(this.rt);
+      try {
+        const codes = f.add(values as Input<Int32Array> | ArrowVectorLike);
+        return { codes, uniques: f.uniques() };
+      } finally {
+        f.dispose();
+      }
+    }
+    const f = new Utf8Factorizer(this.rt);
+    try {
+      const codes = f.add(values as StringColumn);
+      return { codes, uniques: f.uniques() };
+    } finally {
+      f.dispose();
+    }
+  }
+
+  /** An incremental int32 factorizer: `add(batch)` returns codes consistent across batches. */
+  int32Factorizer(): Int32Factorizer {
+    return new Int32Factorizer(this.rt);
+  }
+
+  /** An incremental string factorizer for JS strings and Arrow Utf8 / dictionary vectors. */
+  utf8Factorizer(): Utf8Factorizer {
+    return new Utf8Factorizer(this.rt);
+  }
+}
+
+function isArrowInt32(v: unknown): v is ArrowVectorLike {
+  const d = (v as { data?: { values?: unknown; dictionary?: unknown }[] }).data;
+  return Array.isArray(d) && d.length > 0 && d[0].values instanceof Int32Array && !d[0].dictionary;
+}
+
+export type { Validity };
+
+function requireIndex(r: ArgExtremum, name: string): number {
+  if (r.index < 0) throw new RangeError(`${name} of an empty${name.startsWith('nan') ? ' or all-NaN' : ''} array`);
+  return r.index;
+}
+
+/** Instantiates the kernels: `const k = await loadKernels(); k.sum(x)`. */
+export async function loadKernels(options: LoadOptions = {}): Promise<Kernels> {
+  return new Kernels(await instantiate(options));
+}

@@ -1,0 +1,29 @@
+/** Element types the reductions accept. */
+export type NumericArray = Float64Array | Float32Array | Int32Array;
+/** Element types group-by accepts as values. */
+export type ValueArray = Float64Array | Float32Array | Int32Array;
+/** Any typed array the kernels' memory can hand out. */
+export type KernelTypedArray = Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array;
+
+/** Constructors of the typed arrays above, used to allocate in kernel memory. */
+export type KernelArrayConstructor =
+  | Float64ArrayConstructor
+  | Float32ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint32ArrayConstructor
+  | Uint8ArrayConstructor;
+
+/** A constructor that makes a T viewing `length` elements of `buffer` from `byteOffset`. */
+export interface ViewConstructor<T extends KernelTypedArray> {
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+export type DType = 'f64' | 'f32' | 'i32';
+
+export function dtypeOf(x: NumericArray): DType {
+  if (x instanceof Float64Array) return 'f64';
+  if (x instanceof Float32Array) return 'f32';
+  if (x instanceof Int32Array) return 'i32';
+  throw new TypeError(`expected Float64Array, Float32Array or Int32Array, got ${Object.prototype.toString.call(x)}`);
+}

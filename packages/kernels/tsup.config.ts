@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  // Browser-safe output: no node: built-ins, no shims; ES2022 runs in Node 20 and current browsers.
+  target: 'es2022',
+  platform: 'neutral',
+  tsconfig: '../../tsconfig.base.json',
+});
