@@ -1,6 +1,9 @@
 import type { Workload } from '../harness.js';
+import { arrayWorkloads } from './array.js';
+import { bagWorkloads } from './bag.js';
 import { coreWorkloads } from './core.js';
+import { distributedWorkloads } from './distributed.js';
 import { kernelWorkloads } from './kernels.js';
 
 /** Every workload, in the order `npm run bench` runs them. Each package adds its own file here. */
-export const allWorkloads: Workload[] = [...coreWorkloads, ...kernelWorkloads];
+export const allWorkloads: Workload[] = [...coreWorkloads, ...kernelWorkloads, ...arrayWorkloads, ...bagWorkloads, ...distributedWorkloads];

@@ -1,0 +1,3 @@
+import type { Workload } from '../harness.js';
+
+export const bagWorkloads: Workload[] = [];
