@@ -31,7 +31,7 @@ describe('SchedulerState', () => {
     expect(runs(ins)).toEqual(['w@a']);
     ins = s.taskFinished('w', 'a');
     expect(releases(ins).sort()).toEqual(['y@a', 'z@a']);
-    expect(ofType(ins, 'memory')).toEqual([{ type: 'memory', key: 'w' }]);
+    expect(ofType(ins, 'memory')).toMatchObject([{ type: 'memory', key: 'w' }]);
     ins = s.release(['w']);
     expect(releases(ins)).toEqual(['w@a']);
     expect(s.counts().released).toBe(4);
@@ -99,7 +99,7 @@ describe('SchedulerState', () => {
     expect(s.tasks.get('z')!.suspicious).toBe(1);
     expect(runs(s.taskFinished('x', 'b'))).toEqual(['y@b']);
     expect(runs(s.taskFinished('y', 'b'))).toEqual(['z@b']);
-    expect(ofType(s.taskFinished('z', 'b'), 'memory')).toEqual([{ type: 'memory', key: 'z' }]);
+    expect(ofType(s.taskFinished('z', 'b'), 'memory')).toMatchObject([{ type: 'memory', key: 'z' }]);
   });
 
   it('fails a task with KilledWorkerError after it took down three workers', () => {

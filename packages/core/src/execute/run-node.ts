@@ -2,14 +2,14 @@ import type { ArgSpec, DataNode, GraphNode, Key, OpRef, TaskNode } from '../grap
 import { resolveOp, resolveOpSync, type OpFunction } from '../ops/registry';
 
 /** A task's failure, with the key of the exact (possibly fused) member that threw. */
-export class TaskFailure {
+export class TaskFailure<K = Key> {
   constructor(
-    readonly key: Key,
+    readonly key: K,
     readonly error: unknown,
   ) {}
 }
 
-type Getter = (key: Key) => unknown;
+type Getter<K> = (key: K) => unknown;
 
 function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
   return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
@@ -24,13 +24,13 @@ function loadOp(op: OpRef, pending: Promise<unknown>[]): void {
   else pending.push(resolveOp(op));
 }
 
-function loadArgOps(a: ArgSpec, pending: Promise<unknown>[]): void {
+function loadArgOps<K>(a: ArgSpec<K>, pending: Promise<unknown>[]): void {
   if (a.t === 'fn') loadOp(a.op, pending);
   else if (a.t === 'arr') for (const x of a.items) loadArgOps(x, pending);
   else if (a.t === 'obj') for (const e of a.entries) loadArgOps(e[1], pending);
 }
 
-function loadTaskOps(t: TaskNode | DataNode, pending: Promise<unknown>[]): void {
+function loadTaskOps<K>(t: TaskNode<K> | DataNode<K>, pending: Promise<unknown>[]): void {
   if (t.kind !== 'task') return;
   loadOp(t.op, pending);
   for (const a of t.args) if (a.t !== 'lit' && a.t !== 'ref') loadArgOps(a, pending);
@@ -40,14 +40,14 @@ function loadTaskOps(t: TaskNode | DataNode, pending: Promise<unknown>[]): void 
  * Loads every module operation a node needs, so that running it afterwards is synchronous.
  * Returns undefined when nothing had to be loaded (the common case after warm-up).
  */
-export function prepareOps(node: GraphNode): Promise<void> | undefined {
+export function prepareOps<K>(node: GraphNode<K>): Promise<void> | undefined {
   const pending: Promise<unknown>[] = [];
   if (node.kind === 'fused') for (const m of node.members) loadTaskOps(m, pending);
   else loadTaskOps(node, pending);
   return pending.length ? Promise.all(pending).then(() => undefined) : undefined;
 }
 
-function evalArg(a: ArgSpec, get: Getter): unknown {
+function evalArg<K>(a: ArgSpec<K>, get: Getter<K>): unknown {
   switch (a.t) {
     case 'lit':
       return a.v;
@@ -71,7 +71,7 @@ function opFunction(op: OpRef): OpFunction {
   return fn;
 }
 
-function callTask(t: TaskNode, get: Getter): unknown {
+function callTask<K>(t: TaskNode<K>, get: Getter<K>): unknown {
   const fn = opFunction(t.op);
   const args = new Array(t.args.length);
   for (let i = 0; i < args.length; i++) args[i] = evalArg(t.args[i], get);
@@ -82,7 +82,7 @@ function callTask(t: TaskNode, get: Getter): unknown {
  * Runs a node whose operations are loaded and whose inputs `get` can supply. Returns the value, or
  * a promise when a task function is asynchronous. Throws TaskFailure naming the failing member.
  */
-export function runNode(node: GraphNode, get: Getter): unknown {
+export function runNode<K>(node: GraphNode<K>, get: Getter<K>): unknown {
   if (node.kind === 'data') return node.value;
   if (node.kind === 'task') {
     try {
@@ -92,11 +92,11 @@ export function runNode(node: GraphNode, get: Getter): unknown {
       throw new TaskFailure(node.key, e);
     }
   }
-  return runFused(node.members, 0, new Map(), get);
+  return runFused(node.members, 0, new Map<K, unknown>(), get);
 }
 
-function runFused(members: readonly (TaskNode | DataNode)[], from: number, local: Map<Key, unknown>, get: Getter): unknown {
-  const lookup: Getter = (k) => (local.has(k) ? local.get(k) : get(k));
+function runFused<K>(members: readonly (TaskNode<K> | DataNode<K>)[], from: number, local: Map<K, unknown>, get: Getter<K>): unknown {
+  const lookup: Getter<K> = (k) => (local.has(k) ? local.get(k) : get(k));
   let last: unknown;
   for (let i = from; i < members.length; i++) {
     const m = members[i];

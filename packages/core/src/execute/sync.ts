@@ -28,6 +28,8 @@ export class SyncExecutor implements Executor {
     pending.push(
       ...state.updateGraph({
         nodes: req.graph.nodes,
+        adjacency: req.graph,
+        positionOf: (k) => req.graph.index.get(k),
         wanted: req.targets,
         priority: (_k, i) => req.priority[i],
         retries: req.retries,
@@ -51,13 +53,13 @@ export class SyncExecutor implements Executor {
             if (isPromiseLike(value)) value = await value;
           } catch (e) {
             const f = e instanceof TaskFailure ? e : new TaskFailure(node.key, e);
-            pushAll(pending, state.taskErred(node.key, WORKER, withTaskKey(f.error, f.key)));
+            pushAll(pending, state.taskErred(ins.task, WORKER, withTaskKey(f.error, f.key)));
             break;
           }
           store.set(node.key, value);
           done++;
           req.onProgress?.(done, total);
-          pushAll(pending, state.taskFinished(node.key, WORKER, { nbytes: 0 }));
+          pushAll(pending, state.taskFinished(ins.task, WORKER));
           break;
         }
         case 'release':

@@ -18,41 +18,44 @@ export type OpRef =
  * explicit tagged tree (rather than Dask's "a string that happens to be a key") makes dependency
  * discovery and substitution unambiguous and cheap.
  */
-export type ArgSpec =
+export type ArgSpec<K = Key> =
   | { readonly t: 'lit'; readonly v: unknown }
-  | { readonly t: 'ref'; readonly key: Key }
-  | { readonly t: 'arr'; readonly items: readonly ArgSpec[] }
-  | { readonly t: 'obj'; readonly entries: readonly (readonly [string, ArgSpec])[] }
+  | { readonly t: 'ref'; readonly key: K }
+  | { readonly t: 'arr'; readonly items: readonly ArgSpec<K>[] }
+  | { readonly t: 'obj'; readonly entries: readonly (readonly [string, ArgSpec<K>])[] }
   /** A function value passed as an argument (e.g. the mapper of `bag.map`). */
   | { readonly t: 'fn'; readonly op: OpRef };
 
-export interface TaskNode {
+// Node types take the key type as a parameter: graphs are keyed by strings, but a worker thread
+// receives them with small integer ids instead (see execute/threads/wire.ts).
+
+export interface TaskNode<K = Key> {
   readonly kind: 'task';
-  readonly key: Key;
+  readonly key: K;
   readonly op: OpRef;
-  readonly args: readonly ArgSpec[];
+  readonly args: readonly ArgSpec<K>[];
   /** Unique keys this task reads, in first-seen order. */
-  readonly deps: readonly Key[];
+  readonly deps: readonly K[];
 }
 
 /** A value already known (a literal, or a persisted result). */
-export interface DataNode {
+export interface DataNode<K = Key> {
   readonly kind: 'data';
-  readonly key: Key;
+  readonly key: K;
   readonly value: unknown;
-  readonly deps: readonly Key[];
+  readonly deps: readonly K[];
 }
 
 /** A linear chain of tasks run as one; the last member produces `key`. */
-export interface FusedNode {
+export interface FusedNode<K = Key> {
   readonly kind: 'fused';
-  readonly key: Key;
-  readonly members: readonly (TaskNode | DataNode)[];
+  readonly key: K;
+  readonly members: readonly (TaskNode<K> | DataNode<K>)[];
   /** Keys read from outside the chain. */
-  readonly deps: readonly Key[];
+  readonly deps: readonly K[];
 }
 
-export type GraphNode = TaskNode | DataNode | FusedNode;
+export type GraphNode<K = Key> = TaskNode<K> | DataNode<K> | FusedNode<K>;
 
 /** A materialised low-level graph. Insertion order is meaningful: it breaks ordering ties. */
 export type Graph = Map<Key, GraphNode>;

@@ -51,7 +51,14 @@ export function orderIndexed(g: IndexedGraph): Int32Array {
   for (let i = 0; i < n; i++) {
     const a = depStart[i];
     const b = depStart[i + 1];
-    if (b - a > 1) {
+    if (b - a === 2) {
+      const x = sorted[a];
+      const y = sorted[a + 1];
+      if (upstream[y] < upstream[x] || (upstream[y] === upstream[x] && y < x)) {
+        sorted[a] = y;
+        sorted[a + 1] = x;
+      }
+    } else if (b - a > 2) {
       const part = Array.from(sorted.subarray(a, b)).sort((x, y) => upstream[x] - upstream[y] || x - y);
       sorted.set(part, a);
     }

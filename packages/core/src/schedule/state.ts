@@ -4,6 +4,7 @@ import type { Instruction } from './instructions';
 import { LocalityPolicy, type PlacementPolicy } from './placement';
 import { ReadyQueue } from './ready-queue';
 import { TaskState, WorkerState, type WorkerId } from './task-state';
+import { TaskTable } from './task-table';
 
 export interface SchedulerStateOptions {
   policy?: PlacementPolicy;
@@ -13,8 +14,15 @@ export interface SchedulerStateOptions {
 
 export interface GraphUpdate {
   nodes: Iterable<GraphNode>;
+  /**
+   * Optional adjacency over the positions of `nodes` (an IndexedGraph's CSR arrays): inputs are
+   * then linked by position instead of by key lookups, which dominate at 100,000s of tasks.
+   */
+  adjacency?: { readonly depStart: Int32Array; readonly depList: Int32Array };
   /** Keys the caller wants results for (held until `release`). */
   wanted: Iterable<Key>;
+  /** Position of a key in `nodes` (e.g. IndexedGraph.index): finds wanted keys without indexing every task. */
+  positionOf?: (key: Key) => number | undefined;
   /** Lower runs first; defaults to submission order. `i` is the node's position in `nodes`. */
   priority?: (key: Key, i: number) => number;
   /** Times a failing task is re-run before its error counts. */
@@ -30,7 +38,7 @@ const NONE = Object.freeze([]) as unknown as Instruction[];
  * the network scheduler drive this same object; only how they carry out instructions differs.
  */
 export class SchedulerState {
-  readonly tasks = new Map<Key, TaskState>();
+  readonly tasks = new TaskTable();
   readonly workers = new Map<WorkerId, WorkerState>();
   private readonly ready = new ReadyQueue();
   private readonly policy: PlacementPolicy;
@@ -109,41 +117,64 @@ export class SchedulerState {
   /** Adds tasks (keys already known keep their state: shared work runs once) and wanted keys. */
   updateGraph(update: GraphUpdate): Instruction[] {
     const fresh: TaskState[] = [];
+    const states: TaskState[] = [];
+    const known = this.tasks.size > 0;
     let i = -1;
     for (const node of update.nodes) {
       i++;
-      if (this.tasks.has(node.key)) continue;
+      const existing = known ? this.tasks.get(node.key) : undefined;
+      if (existing) {
+        states.push(existing);
+        continue;
+      }
       const ts = new TaskState(node.key, node, update.priority ? update.priority(node.key, i) : this.seq);
       ts.seq = this.seq++;
+      ts.index = i;
       ts.retriesLeft = update.retries ?? 0;
-      this.tasks.set(node.key, ts);
       fresh.push(ts);
+      states.push(ts);
     }
-    for (const ts of fresh) {
-      for (const d of ts.node.deps) {
-        const dep = this.tasks.get(d);
-        if (!dep) throw new Error(`Task '${ts.key}' depends on '${d}', which is neither in the graph nor known`);
-        ts.deps.push(dep);
-        dep.dependents.push(ts);
+    this.tasks.addAll(fresh);
+    const adj = update.adjacency;
+    if (adj) {
+      const firstFresh = this.seq - fresh.length;
+      for (let j = 0; j < states.length; j++) {
+        const ts = states[j];
+        if (ts.seq < firstFresh) continue; // known before this update: already linked
+        for (let e = adj.depStart[j]; e < adj.depStart[j + 1]; e++) {
+          const dep = states[adj.depList[e]];
+          ts.deps.push(dep);
+          dep.dependents.push(ts);
+        }
+      }
+    } else {
+      for (const ts of fresh) {
+        for (const d of ts.node.deps) {
+          const dep = this.tasks.get(d);
+          if (!dep) throw new Error(`Task '${ts.key}' depends on '${d}', which is neither in the graph nor known`);
+          ts.deps.push(dep);
+          dep.dependents.push(ts);
+        }
       }
     }
     const wanted: TaskState[] = [];
     for (const k of update.wanted) {
-      const ts = this.tasks.get(k);
+      const at = update.positionOf?.(k);
+      const ts = at === undefined ? this.tasks.get(k) : states[at];
       if (!ts) throw new Error(`Wanted key '${k}' is not in the graph`);
       ts.wanted++;
       wanted.push(ts);
     }
     this.need(wanted);
     for (const ts of wanted) {
-      if (ts.status === 'memory') this.out.push({ type: 'memory', key: ts.key });
+      if (ts.status === 'memory') this.out.push({ type: 'memory', key: ts.key, task: ts });
       else if (ts.status === 'erred') this.out.push({ type: 'erred', key: ts.key, error: ts.error, origin: ts.errorOrigin! });
     }
     return this.finish();
   }
 
-  taskFinished(key: Key, worker: WorkerId, info: { nbytes?: number; durationMs?: number } = {}): Instruction[] {
-    const ts = this.tasks.get(key);
+  taskFinished(task: TaskState | Key, worker: WorkerId, info: { nbytes?: number; durationMs?: number } = {}): Instruction[] {
+    const ts = this.lookup(task);
     const w = this.workers.get(worker);
     if (!ts || !w || ts.status !== 'processing' || ts.processingOn !== w) {
       // A stale report (the task was moved after its worker was presumed lost); if the result
@@ -170,13 +201,13 @@ export class SchedulerState {
       dep.waiters--;
       this.maybeRelease(dep);
     }
-    if (ts.wanted > 0) this.out.push({ type: 'memory', key });
+    if (ts.wanted > 0) this.out.push({ type: 'memory', key: ts.key, task: ts });
     this.maybeRelease(ts);
     return this.finish();
   }
 
-  taskErred(key: Key, worker: WorkerId, error: unknown): Instruction[] {
-    const ts = this.tasks.get(key);
+  taskErred(task: TaskState | Key, worker: WorkerId, error: unknown): Instruction[] {
+    const ts = this.lookup(task);
     const w = this.workers.get(worker);
     if (!ts || !w || ts.status !== 'processing' || ts.processingOn !== w) return this.finish();
     w.processing.delete(ts);
@@ -185,14 +216,14 @@ export class SchedulerState {
       ts.retriesLeft--;
       this.makeReady(ts);
     } else {
-      this.markErred(ts, error, key);
+      this.markErred(ts, error, ts.key);
     }
     return this.finish();
   }
 
   /** The worker could not get some inputs of a task (their holder vanished): wait for them again. */
-  taskMissingData(key: Key, worker: WorkerId): Instruction[] {
-    const ts = this.tasks.get(key);
+  taskMissingData(task: TaskState | Key, worker: WorkerId): Instruction[] {
+    const ts = this.lookup(task);
     const w = this.workers.get(worker);
     if (!ts || !w || ts.status !== 'processing' || ts.processingOn !== w) return this.finish();
     w.processing.delete(ts);
@@ -202,9 +233,9 @@ export class SchedulerState {
   }
 
   /** The caller no longer wants these keys; results nothing else needs are released. */
-  release(keys: Iterable<Key>): Instruction[] {
+  release(keys: Iterable<TaskState | Key>): Instruction[] {
     for (const k of keys) {
-      const ts = this.tasks.get(k);
+      const ts = this.lookup(k);
       if (!ts || ts.wanted === 0) continue;
       ts.wanted--;
       this.maybeRelease(ts);
@@ -237,6 +268,11 @@ export class SchedulerState {
     const c = { released: 0, waiting: 0, ready: 0, processing: 0, memory: 0, erred: 0 };
     for (const ts of this.tasks.values()) c[ts.status]++;
     return c;
+  }
+
+  /** Drivers that hold the TaskState of an instruction pass it back directly: no key lookup. */
+  private lookup(task: TaskState | Key): TaskState | undefined {
+    return typeof task === 'string' ? this.tasks.get(task) : task;
   }
 
   // ---- transitions --------------------------------------------------------------------------
@@ -351,25 +387,40 @@ export class SchedulerState {
     if (ts.status !== 'memory' || ts.waiters > 0 || ts.wanted > 0) return;
     for (const w of ts.whoHas) {
       w.has.delete(ts);
-      this.out.push({ type: 'release', worker: w.id, key: ts.key });
+      this.out.push({ type: 'release', worker: w.id, key: ts.key, task: ts });
     }
     ts.whoHas.length = 0;
     ts.status = 'released';
   }
 
+  private place(ts: TaskState, w: WorkerState): void {
+    ts.status = 'processing';
+    ts.processingOn = w;
+    w.processing.add(ts);
+    this.out.push({ type: 'run', worker: w.id, task: ts });
+  }
+
   /** Places ready tasks, most urgent first, while some worker has room. */
   private fill(): void {
     if (this.ready.size === 0 || this.workers.size === 0) return;
+    if (this.workers.size === 1) {
+      // The common local case (sync executor): no choice to make.
+      const w = this.workers.values().next().value as WorkerState;
+      const cap = this.policy.capacity(w);
+      while (w.processing.size < cap) {
+        const ts = this.ready.pop();
+        if (!ts) break;
+        this.place(ts, w);
+      }
+      return;
+    }
     const room: WorkerState[] = [];
     for (const w of this.workers.values()) if (w.processing.size < this.policy.capacity(w)) room.push(w);
     while (room.length) {
       const ts = this.ready.pop();
       if (!ts) break;
       const w = this.policy.choose(ts, room);
-      ts.status = 'processing';
-      ts.processingOn = w;
-      w.processing.add(ts);
-      this.out.push({ type: 'run', worker: w.id, task: ts });
+      this.place(ts, w);
       if (w.processing.size >= this.policy.capacity(w)) room.splice(room.indexOf(w), 1);
     }
   }

@@ -30,6 +30,8 @@ export class TaskState {
   errorOrigin: Key | undefined;
   /** Tie-breaker for equal priorities: submission order. */
   seq = 0;
+  /** Position of this task in the graph update that created it (drivers use it as a compact id). */
+  index = -1;
 
   constructor(
     readonly key: Key,

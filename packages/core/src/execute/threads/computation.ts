@@ -6,15 +6,15 @@ import type { TaskState } from '../../schedule/task-state';
 import { deserializeError, withTaskKey } from '../errors';
 import type { ExecuteRequest } from '../executor';
 import type { FromWorker, ToWorker } from './protocol';
-import { encodeNode } from './wire';
+import { encodeNode, fusedMemberKey } from './wire';
 import type { PoolListener, Slot, ThreadPool } from './pool';
 
 let nextCid = 1;
 
 interface Outgoing {
-  /** Flat quadruples, see ToWorker. */
+  /** Flat triples, see ToWorker. */
   run: unknown[];
-  release: [number, Key][];
+  release: number[];
 }
 
 export interface ComputationOptions {
@@ -32,12 +32,26 @@ export class Computation implements PoolListener {
   private readonly inflight = new Map<number, { ts: TaskState; slot: number }>();
   /** The last task each worker reported finished: the suspect if it dies while idle. */
   private readonly lastFinished = new Map<number, { seq: number; key: Key }>();
-  private readonly gathers = new Map<number, Key[]>();
+  private readonly gathers = new Map<number, TaskState[]>();
   private readonly outgoing = new Map<number, Outgoing>();
   private readonly results = new Map<Key, unknown>();
   private readonly wanted: Set<Key>;
   private settled = false;
   private done = 0;
+  /**
+   * Results cross threads under their position in the graph (TaskState.index), not their key.
+   * A task's references are its inputs, whose states are at hand: no key lookup on the hot path.
+   */
+  private idResolver(ts: TaskState): (key: Key) => number {
+    const deps = ts.node.deps;
+    return (key) => {
+      if (key === ts.key) return ts.index;
+      for (let j = 0; j < deps.length; j++) if (deps[j] === key) return ts.deps[j].index;
+      const id = this.req.graph.index.get(key);
+      if (id === undefined) throw new Error(`pdask internal error: key '${key}' is not in the computation's graph`);
+      return id;
+    };
+  }
   private resolve!: (v: Map<Key, unknown>) => void;
   private reject!: (e: unknown) => void;
 
@@ -65,6 +79,8 @@ export class Computation implements PoolListener {
       this.handle(
         this.state.updateGraph({
           nodes: this.req.graph.nodes,
+          adjacency: this.req.graph,
+          positionOf: (k) => this.req.graph.index.get(k),
           wanted: this.req.targets,
           priority: (_k, i) => this.req.priority[i],
           retries: this.req.retries,
@@ -98,31 +114,32 @@ export class Computation implements PoolListener {
             this.inflight.delete(ok[i]);
             this.lastFinished.set(slot.id, { seq: ok[i], key: entry.ts.key });
             finished++;
-            state.taskFinished(entry.ts.key, worker, { nbytes: ok[i + 1], durationMs: ok[i + 2] });
+            state.taskFinished(entry.ts, worker, { nbytes: ok[i + 1], durationMs: ok[i + 2] });
           }
-          for (const [seq, memberKey, err] of msg.failed) {
+          for (const [seq, memberId, err] of msg.failed) {
             const entry = this.inflight.get(seq);
             if (!entry) continue;
             this.inflight.delete(seq);
-            state.taskErred(entry.ts.key, worker, withTaskKey(deserializeError(err), memberKey));
+            const failedKey = fusedMemberKey(entry.ts.node, memberId);
+            state.taskErred(entry.ts, worker, withTaskKey(deserializeError(err), failedKey));
           }
           for (const seq of msg.missing) {
             const entry = this.inflight.get(seq);
             if (!entry) continue;
             this.inflight.delete(seq);
-            state.taskMissingData(entry.ts.key, worker);
+            state.taskMissingData(entry.ts, worker);
           }
         });
         this.handle(instructions);
         this.done += finished;
         if (finished) this.req.onProgress?.(Math.min(this.done, this.req.graph.size), this.req.graph.size);
       } else if (msg.t === 'gathered') {
-        const keys = this.gathers.get(msg.id);
-        if (!keys) return;
+        const tasks = this.gathers.get(msg.id);
+        if (!tasks) return;
         this.gathers.delete(msg.id);
         if (msg.missing.length) throw new Error(`pdask internal error: results ${msg.missing.join(', ')} vanished before they were gathered`);
-        keys.forEach((k, i) => this.results.set(k, msg.values[i]));
-        this.handle(this.state.release(keys));
+        tasks.forEach((ts, i) => this.results.set(ts.key, msg.values[i]));
+        this.handle(this.state.release(tasks));
         if (this.results.size === this.wanted.size) {
           this.settled = true;
           this.resolve(this.results);
@@ -172,7 +189,7 @@ export class Computation implements PoolListener {
   }
 
   private handle(instructions: readonly Instruction[]): void {
-    let gatherNow: Key[] | undefined;
+    let gatherNow: TaskState[] | undefined;
     for (const ins of instructions) {
       switch (ins.type) {
         case 'run': {
@@ -181,19 +198,19 @@ export class Computation implements PoolListener {
           if (!slot) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
           const seq = this.pool.seq();
           this.inflight.set(seq, { ts: ins.task, slot: slotId });
-          let fetch: (Key | number)[] | 0 = 0;
+          let fetch: number[] | 0 = 0;
           for (const d of ins.task.deps) {
             if (d.whoHas.some((w) => w.id === ins.worker)) continue;
-            (fetch ||= []).push(d.key, Number(d.whoHas[0].id));
+            (fetch ||= []).push(d.index, Number(d.whoHas[0].id));
           }
-          this.out(slotId).run.push(seq, this.cid, encodeNode(ins.task.node, slot.ops), fetch);
+          this.out(slotId).run.push(seq, encodeNode(ins.task.node, slot.ops, this.idResolver(ins.task)), fetch);
           break;
         }
         case 'release':
-          this.out(Number(ins.worker)).release.push([this.cid, ins.key]);
+          this.out(Number(ins.worker)).release.push(ins.task.index);
           break;
         case 'memory':
-          if (this.wanted.has(ins.key) && !this.results.has(ins.key)) (gatherNow ??= []).push(ins.key);
+          if (this.wanted.has(ins.key) && !this.results.has(ins.key)) (gatherNow ??= []).push(ins.task);
           break;
         case 'erred':
           throw ins.error;
@@ -203,13 +220,13 @@ export class Computation implements PoolListener {
   }
 
   /** Brings wanted results to the caller, moving (not copying) their buffers. */
-  private gather(keys: Key[]): void {
-    const byHolder = new Map<number, Key[]>();
-    for (const k of keys) {
-      const holder = Number(this.state.tasks.get(k)!.whoHas[0].id);
+  private gather(tasks: TaskState[]): void {
+    const byHolder = new Map<number, TaskState[]>();
+    for (const ts of tasks) {
+      const holder = Number(ts.whoHas[0].id);
       let ks = byHolder.get(holder);
       if (!ks) byHolder.set(holder, (ks = []));
-      ks.push(k);
+      ks.push(ts);
     }
     for (const [holder, ks] of byHolder) {
       const slot = this.pool.slots.get(holder);
@@ -218,8 +235,8 @@ export class Computation implements PoolListener {
       const id = this.pool.seq();
       this.gathers.set(id, ks);
       // Move what nothing else reads; copy what later tasks still need.
-      const move = ks.map((k) => this.state.tasks.get(k)!.waiters === 0);
-      this.pool.send(slot, { t: 'gather', cid: this.cid, id, keys: ks, move });
+      const move = ks.map((ts) => ts.waiters === 0);
+      this.pool.send(slot, { t: 'gather', cid: this.cid, id, ids: ks.map((ts) => ts.index), move });
     }
   }
 
@@ -227,7 +244,7 @@ export class Computation implements PoolListener {
     const o = this.outgoing.get(slot.id);
     if (!o || (o.run.length === 0 && o.release.length === 0)) return;
     this.outgoing.delete(slot.id);
-    const msg: ToWorker = { t: 'batch', ops: slot.ops.takeFresh(), run: o.run, release: o.release };
+    const msg: ToWorker = { t: 'batch', cid: this.cid, ops: slot.ops.takeFresh(), run: o.run, release: o.release };
     this.pool.send(slot, msg);
   }
 

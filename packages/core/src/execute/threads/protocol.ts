@@ -1,27 +1,32 @@
-/** Messages between the thread pool (main thread) and its workers, and between peer workers. */
+/**
+ * Messages between the thread pool (main thread) and its workers, and between peer workers.
+ * Results are named by integer ids (positions in the computation's graph), not keys: see wire.ts.
+ */
 import type { MessagePort } from 'node:worker_threads';
-import type { GraphNode, Key, OpRef } from '../../graph/spec';
+import type { GraphNode, OpRef } from '../../graph/spec';
 import type { SerializedError } from '../errors';
 
 /** One task on a worker (decoded): `seq` identifies it in reports; `fetch` names inputs held by peers. */
 export interface RunSpec {
   readonly seq: number;
   readonly cid: number;
-  readonly node: GraphNode;
-  /** [key, peer worker id] for inputs not produced on this worker. */
-  readonly fetch?: readonly (readonly [Key, number])[];
+  readonly node: GraphNode<number>;
+  /** [id, peer worker id] for inputs not produced on this worker. */
+  readonly fetch?: readonly (readonly [number, number])[];
 }
 
 export type ToWorker =
   | {
       readonly t: 'batch';
+      readonly cid: number;
       /** Operations the worker has not seen yet: id -> OpRef. */
       readonly ops?: readonly (readonly [number, OpRef])[];
-      /** Flat quadruples: seq, cid, encoded node (see wire.ts), fetch list ([key, peer, key, peer…]) or 0. */
+      /** Flat triples: seq, encoded node (see wire.ts), fetch list ([id, peer, id, peer…]) or 0. */
       readonly run?: readonly unknown[];
-      readonly release?: readonly (readonly [number, Key])[];
+      /** Ids of results nothing needs any more. */
+      readonly release?: readonly number[];
     }
-  | { readonly t: 'gather'; readonly cid: number; readonly id: number; readonly keys: readonly Key[]; readonly move: readonly boolean[] }
+  | { readonly t: 'gather'; readonly cid: number; readonly id: number; readonly ids: readonly number[]; readonly move: readonly boolean[] }
   | { readonly t: 'end'; readonly cid: number };
 
 export type FromWorker =
@@ -30,15 +35,16 @@ export type FromWorker =
       readonly t: 'done';
       /** Flattened triples: seq, nbytes, duration in ms. */
       readonly ok: readonly number[];
-      readonly failed: readonly (readonly [number, Key, SerializedError])[];
+      /** [seq, id of the failing member (the node's own id, or a fused member's local id), error]. */
+      readonly failed: readonly (readonly [number, number, SerializedError])[];
       /** Tasks whose inputs could not be fetched from peers. */
       readonly missing: readonly number[];
     }
-  | { readonly t: 'gathered'; readonly id: number; readonly values: readonly unknown[]; readonly missing: readonly Key[] };
+  | { readonly t: 'gathered'; readonly id: number; readonly values: readonly unknown[]; readonly missing: readonly number[] };
 
 export type PeerMessage =
-  | { readonly t: 'get'; readonly id: number; readonly cid: number; readonly keys: readonly Key[] }
-  | { readonly t: 'got'; readonly id: number; readonly values: readonly unknown[]; readonly missing: readonly Key[] };
+  | { readonly t: 'get'; readonly id: number; readonly cid: number; readonly ids: readonly number[] }
+  | { readonly t: 'got'; readonly id: number; readonly values: readonly unknown[]; readonly missing: readonly number[] };
 
 export interface WorkerInit {
   readonly id: number;

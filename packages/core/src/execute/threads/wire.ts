@@ -1,14 +1,15 @@
 /**
  * A compact encoding of graph nodes for crossing threads. Structured cloning the object form
- * (a node, its op, an object per argument) costs ~7 µs per tiny task; flat arrays with operations
- * interned to small integers cost under 1 µs, which is what lets 100,000s of tasks per second
- * through the pool.
+ * (a node, its op, an object per argument, 40-character keys) costs ~7 µs per tiny task; flat
+ * arrays with operations interned to small integers and keys replaced by integer ids cost under
+ * 1 µs, which is what lets 100,000s of tasks per second through the pool.
  *
- * Node:  [0, key, opId, ...args] (task) | [1, key, value] (data) | [2, key, [node, ...]] (fused)
- * Args:  flat (tag, payload) pairs: 0 literal value, 1 key reference, 2 array of args (flat),
+ * Node:  [0, id, opId, ...args] (task) | [1, id, value] (data) | [2, id, [node, ...]] (fused; its
+ *        members are numbered -1, -2, … so they never clash with graph ids)
+ * Args:  flat (tag, payload) pairs: 0 literal value, 1 id reference, 2 array of args (flat),
  *        3 object [name, tag, payload, ...], 4 function (opId).
  */
-import type { ArgSpec, DataNode, GraphNode, OpRef, TaskNode } from '../../graph/spec';
+import type { ArgSpec, DataNode, GraphNode, Key, OpRef, TaskNode } from '../../graph/spec';
 
 export type EncodedNode = unknown[];
 
@@ -42,18 +43,20 @@ export class OpInterner {
   }
 }
 
-function encodeArgs(args: readonly ArgSpec[], ops: OpInterner, out: unknown[]): void {
+type IdOf = (key: Key) => number;
+
+function encodeArgs(args: readonly ArgSpec[], ops: OpInterner, idOf: IdOf, out: unknown[]): void {
   for (const a of args) {
     switch (a.t) {
       case 'lit':
         out.push(0, a.v);
         break;
       case 'ref':
-        out.push(1, a.key);
+        out.push(1, idOf(a.key));
         break;
       case 'arr': {
         const inner: unknown[] = [];
-        encodeArgs(a.items, ops, inner);
+        encodeArgs(a.items, ops, idOf, inner);
         out.push(2, inner);
         break;
       }
@@ -61,7 +64,7 @@ function encodeArgs(args: readonly ArgSpec[], ops: OpInterner, out: unknown[]): 
         const inner: unknown[] = [];
         for (const [name, x] of a.entries) {
           inner.push(name);
-          encodeArgs([x], ops, inner);
+          encodeArgs([x], ops, idOf, inner);
         }
         out.push(3, inner);
         break;
@@ -73,58 +76,70 @@ function encodeArgs(args: readonly ArgSpec[], ops: OpInterner, out: unknown[]): 
   }
 }
 
-export function encodeNode(node: GraphNode, ops: OpInterner): EncodedNode {
-  if (node.kind === 'data') return [1, node.key, node.value];
-  if (node.kind === 'fused') return [2, node.key, node.members.map((m) => encodeNode(m, ops))];
-  const out: unknown[] = [0, node.key, ops.id(node.op)];
-  encodeArgs(node.args, ops, out);
+function encodeTask(node: TaskNode | DataNode, id: number, ops: OpInterner, idOf: IdOf): EncodedNode {
+  if (node.kind === 'data') return [1, id, node.value];
+  const out: unknown[] = [0, id, ops.id(node.op)];
+  encodeArgs(node.args, ops, idOf, out);
   return out;
 }
 
-const NO_DEPS: readonly string[] = [];
+/** `idOf` maps graph keys to ids (non-negative); fused members get local negative ids. */
+export function encodeNode(node: GraphNode, ops: OpInterner, idOf: IdOf): EncodedNode {
+  if (node.kind !== 'fused') return encodeTask(node, idOf(node.key), ops, idOf);
+  const local = new Map<Key, number>();
+  node.members.forEach((m, i) => local.set(m.key, -1 - i));
+  const inner: IdOf = (k) => local.get(k) ?? idOf(k);
+  const last = node.members.length - 1;
+  // The tail keeps the node's graph id: it is the result the scheduler knows.
+  return [2, idOf(node.key), node.members.map((m, i) => encodeTask(m, i === last ? idOf(node.key) : -1 - i, ops, inner))];
+}
 
-function decodeArgs(flat: readonly unknown[], from: number, ops: readonly OpRef[]): ArgSpec[] {
-  const out: ArgSpec[] = [];
-  for (let i = from; i < flat.length; i += 2) {
-    const tag = flat[i] as number;
-    const p = flat[i + 1];
-    switch (tag) {
-      case 0:
-        out.push({ t: 'lit', v: p });
-        break;
-      case 1:
-        out.push({ t: 'ref', key: p as string });
-        break;
-      case 2:
-        out.push({ t: 'arr', items: decodeArgs(p as unknown[], 0, ops) });
-        break;
-      case 3: {
-        const inner = p as unknown[];
-        const entries: [string, ArgSpec][] = [];
-        for (let j = 0; j < inner.length; j += 3) entries.push([inner[j] as string, decodeArgs(inner.slice(j + 1, j + 3), 0, ops)[0]]);
-        out.push({ t: 'obj', entries });
-        break;
-      }
-      case 4:
-        out.push({ t: 'fn', op: ops[p as number] });
-        break;
+/** The member of a fused node a local id names (for error reports). */
+export function fusedMemberKey(node: GraphNode, id: number): Key {
+  return node.kind === 'fused' && id < 0 ? (node.members[-1 - id]?.key ?? node.key) : node.key;
+}
+
+const NO_DEPS: readonly number[] = [];
+
+function decodeArg(tag: number, p: unknown, ops: readonly OpRef[]): ArgSpec<number> {
+  switch (tag) {
+    case 0:
+      return { t: 'lit', v: p };
+    case 1:
+      return { t: 'ref', key: p as number };
+    case 2:
+      return { t: 'arr', items: decodeArgs(p as unknown[], 0, ops) };
+    case 3: {
+      const inner = p as unknown[];
+      const entries: [string, ArgSpec<number>][] = [];
+      for (let j = 0; j < inner.length; j += 3) entries.push([inner[j] as string, decodeArg(inner[j + 1] as number, inner[j + 2], ops)]);
+      return { t: 'obj', entries };
     }
+    default:
+      return { t: 'fn', op: ops[p as number] };
   }
+}
+
+function decodeArgs(flat: readonly unknown[], from: number, ops: readonly OpRef[]): ArgSpec<number>[] {
+  const out: ArgSpec<number>[] = [];
+  for (let i = from; i < flat.length; i += 2) out.push(decodeArg(flat[i] as number, flat[i + 1], ops));
   return out;
 }
 
-/**
- * Rebuilds a node for running. `deps` is left empty: a worker reads inputs through the argument
- * references, it never schedules.
- */
-export function decodeNode(enc: EncodedNode, ops: readonly OpRef[]): GraphNode {
-  const key = enc[1] as string;
+/** Rebuilds a node for running on a worker. `deps` stays empty: workers never schedule. */
+export function decodeNode(enc: EncodedNode, ops: readonly OpRef[]): GraphNode<number> {
+  const id = enc[1] as number;
   switch (enc[0]) {
     case 1:
-      return { kind: 'data', key, value: enc[2], deps: NO_DEPS } satisfies DataNode;
+      return { kind: 'data', key: id, value: enc[2], deps: NO_DEPS } satisfies DataNode<number>;
     case 2:
-      return { kind: 'fused', key, members: (enc[2] as EncodedNode[]).map((m) => decodeNode(m, ops) as TaskNode | DataNode), deps: NO_DEPS };
+      return {
+        kind: 'fused',
+        key: id,
+        members: (enc[2] as EncodedNode[]).map((m) => decodeNode(m, ops) as TaskNode<number> | DataNode<number>),
+        deps: NO_DEPS,
+      };
     default:
-      return { kind: 'task', key, op: ops[enc[2] as number], args: decodeArgs(enc, 3, ops), deps: NO_DEPS } satisfies TaskNode;
+      return { kind: 'task', key: id, op: ops[enc[2] as number], args: decodeArgs(enc, 3, ops), deps: NO_DEPS } satisfies TaskNode<number>;
   }
 }

@@ -7,8 +7,8 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { Key, OpRef } from '../../graph/spec';
-import { serializeError } from '../errors';
+import type { OpRef } from '../../graph/spec';
+import { serializeError, type SerializedError } from '../errors';
 import { isPromiseLike, prepareOps, runNode, TaskFailure } from '../run-node';
 import { sizeOf } from '../sizeof';
 import { transferablesOf } from '../transfer';
@@ -21,8 +21,8 @@ const current = new Int32Array(init.current);
 current[0] = -1;
 current[1] = -1;
 
-/** Results by computation. */
-const stores = new Map<number, Map<Key, unknown>>();
+/** Results by computation, by id. */
+const stores = new Map<number, Map<number, unknown>>();
 const ended = new Set<number>();
 const peers = new Map<number, MessagePort>();
 /** Operations by the ids the pool assigned them for this worker. */
@@ -34,15 +34,15 @@ let draining = false;
 
 // Reports accumulated between flushes.
 let ok: number[] = [];
-let failed: [number, Key, ReturnType<typeof serializeError>][] = [];
+let failed: [number, number, SerializedError][] = [];
 let missing: number[] = [];
 
-function storeOf(cid: number): Map<Key, unknown> {
+/** One number for (computation, id), for maps spanning computations. */
+const slot = (cid: number, id: number): number => cid * 4294967296 + id;
+
+function storeOf(cid: number): Map<number, unknown> {
   let s = stores.get(cid);
-  if (!s) {
-    s = new Map();
-    stores.set(cid, s);
-  }
+  if (!s) stores.set(cid, (s = new Map()));
   return s;
 }
 
@@ -59,47 +59,49 @@ function flush(): void {
 
 /** Specs blocked on fetches, with the number of fetches each still waits for. */
 const blocked = new Map<RunSpec, number>();
-/** In-flight fetches: cid:key -> specs waiting for it. */
-const fetching = new Map<string, RunSpec[]>();
+/** In-flight fetches: slot(cid, id) -> specs waiting for it. */
+const fetching = new Map<number, RunSpec[]>();
 /** Copies fetched from peers, with how many queued specs still need each. */
-const borrowed = new Map<string, number>();
-const requests = new Map<number, { cid: number; keys: readonly Key[] }>();
+const borrowed = new Map<number, number>();
+const requests = new Map<number, { cid: number; ids: readonly number[] }>();
 let nextRequest = 0;
 
 /** Starts fetches for a spec's non-local inputs; true if it must wait. */
 function needsFetch(spec: RunSpec): boolean {
   if (!spec.fetch || spec.fetch.length === 0) return false;
   const store = storeOf(spec.cid);
-  const byPeer = new Map<number, Key[]>();
+  let byPeer: Map<number, number[]> | undefined;
   let waiting = 0;
-  for (const [key, peer] of spec.fetch) {
-    const id = `${spec.cid}:${key}`;
-    if (borrowed.has(id)) borrowed.set(id, borrowed.get(id)! + 1);
-    else if (!store.has(key)) borrowed.set(id, 1);
-    if (store.has(key)) continue;
+  for (const [id, peer] of spec.fetch) {
+    const s = slot(spec.cid, id);
+    const n = borrowed.get(s);
+    if (n !== undefined) borrowed.set(s, n + 1);
+    else if (!store.has(id)) borrowed.set(s, 1);
+    if (store.has(id)) continue;
     waiting++;
-    const waiters = fetching.get(id);
+    const waiters = fetching.get(s);
     if (waiters) {
       waiters.push(spec);
       continue;
     }
-    fetching.set(id, [spec]);
-    let ks = byPeer.get(peer);
-    if (!ks) byPeer.set(peer, (ks = []));
-    ks.push(key);
+    fetching.set(s, [spec]);
+    byPeer ??= new Map();
+    let ids = byPeer.get(peer);
+    if (!ids) byPeer.set(peer, (ids = []));
+    ids.push(id);
   }
   if (waiting === 0) return false;
   blocked.set(spec, waiting);
-  for (const [peer, keys] of byPeer) {
+  for (const [peer, ids] of byPeer ?? []) {
     const p = peers.get(peer);
     const id = nextRequest++;
-    requests.set(id, { cid: spec.cid, keys });
+    requests.set(id, { cid: spec.cid, ids });
     if (!p) {
       // The holder is gone: report at once, the scheduler will recompute the input.
-      onGot({ t: 'got', id, values: [], missing: keys });
+      onGot({ t: 'got', id, values: [], missing: ids });
       continue;
     }
-    const msg: PeerMessage = { t: 'get', id, cid: spec.cid, keys };
+    const msg: PeerMessage = { t: 'get', id, cid: spec.cid, ids };
     p.postMessage(msg);
   }
   return true;
@@ -110,15 +112,15 @@ function onGot(msg: Extract<PeerMessage, { t: 'got' }>): void {
   if (!req) return;
   requests.delete(msg.id);
   const store = storeOf(req.cid);
-  const missingKeys = new Set(msg.missing);
+  const lostIds = new Set(msg.missing);
   let vi = 0;
   const unblocked: RunSpec[] = [];
-  for (const key of req.keys) {
-    const id = `${req.cid}:${key}`;
-    const waiters = fetching.get(id) ?? [];
-    fetching.delete(id);
-    const lost = missingKeys.has(key);
-    if (!lost) store.set(key, msg.values[vi++]);
+  for (const id of req.ids) {
+    const s = slot(req.cid, id);
+    const waiters = fetching.get(s) ?? [];
+    fetching.delete(s);
+    const lost = lostIds.has(id);
+    if (!lost) store.set(id, msg.values[vi++]);
     for (const spec of waiters) {
       if (!blocked.has(spec)) continue;
       if (lost) {
@@ -140,20 +142,20 @@ function onGot(msg: Extract<PeerMessage, { t: 'got' }>): void {
     head = 0;
   }
   flush();
-  drain();
+  void drain();
 }
 
 function releaseBorrowed(spec: RunSpec): void {
   if (!spec.fetch) return;
   const store = stores.get(spec.cid);
-  for (const [key] of spec.fetch) {
-    const id = `${spec.cid}:${key}`;
-    const n = borrowed.get(id);
+  for (const [id] of spec.fetch) {
+    const s = slot(spec.cid, id);
+    const n = borrowed.get(s);
     if (n === undefined) continue;
     if (n <= 1) {
-      borrowed.delete(id);
-      store?.delete(key);
-    } else borrowed.set(id, n - 1);
+      borrowed.delete(s);
+      store?.delete(id);
+    } else borrowed.set(s, n - 1);
   }
 }
 
@@ -164,10 +166,10 @@ function onPeerMessage(from: MessagePort, msg: PeerMessage): void {
   }
   const store = stores.get(msg.cid);
   const values: unknown[] = [];
-  const miss: Key[] = [];
-  for (const k of msg.keys) {
-    if (store?.has(k)) values.push(store.get(k));
-    else miss.push(k);
+  const miss: number[] = [];
+  for (const id of msg.ids) {
+    if (store?.has(id)) values.push(store.get(id));
+    else miss.push(id);
   }
   const reply: PeerMessage = { t: 'got', id: msg.id, values, missing: miss };
   from.postMessage(reply);
@@ -223,14 +225,14 @@ async function runOne(spec: RunSpec): Promise<void> {
   current[0] = spec.seq;
   let value: unknown;
   try {
-    value = runNode(spec.node, (k) => {
-      if (!store.has(k)) throw new Error(`pdask internal error: input '${k}' of '${spec.node.key}' is not on this worker`);
-      return store.get(k);
+    value = runNode(spec.node, (id) => {
+      if (!store.has(id)) throw new Error(`pdask internal error: an input (id ${id}) of task id ${spec.node.key} is not on this worker`);
+      return store.get(id);
     });
     if (isPromiseLike(value)) value = await value;
   } catch (e) {
     current[0] = -1;
-    const f = e instanceof TaskFailure ? e : new TaskFailure(spec.node.key, e);
+    const f = e instanceof TaskFailure ? (e as TaskFailure<number>) : new TaskFailure(spec.node.key, e);
     failed.push([spec.seq, f.key, serializeError(f.error)]);
     releaseBorrowed(spec);
     return;
@@ -244,51 +246,56 @@ async function runOne(spec: RunSpec): Promise<void> {
   }
 }
 
+function onBatch(msg: Extract<ToWorker, { t: 'batch' }>): void {
+  if (msg.ops) for (const [id, op] of msg.ops) ops[id] = op;
+  if (msg.release) {
+    const store = stores.get(msg.cid);
+    for (const id of msg.release) if (!borrowed.has(slot(msg.cid, id))) store?.delete(id);
+  }
+  const r = msg.run;
+  if (!r || r.length === 0) return;
+  for (let i = 0; i < r.length; i += 3) {
+    const f = r[i + 2] as number[] | 0;
+    let fetch: [number, number][] | undefined;
+    if (f) {
+      fetch = [];
+      for (let j = 0; j < f.length; j += 2) fetch.push([f[j], f[j + 1]]);
+    }
+    queue.push({ seq: r[i] as number, cid: msg.cid, node: decodeNode(r[i + 1] as EncodedNode, ops), fetch });
+  }
+  void drain();
+}
+
+function onGather(msg: Extract<ToWorker, { t: 'gather' }>): void {
+  const store = stores.get(msg.cid);
+  const values: unknown[] = [];
+  const miss: number[] = [];
+  const transfer: ArrayBuffer[] = [];
+  msg.ids.forEach((id, i) => {
+    if (!store?.has(id)) {
+      miss.push(id);
+      return;
+    }
+    const v = store.get(id);
+    values.push(v);
+    // A moved result is no longer needed here: hand its buffers over instead of copying them.
+    if (msg.move[i]) {
+      store.delete(id);
+      transferablesOf(v, transfer);
+    }
+  });
+  const reply: FromWorker = { t: 'gathered', id: msg.id, values, missing: miss };
+  port.postMessage(reply, transfer);
+}
+
 port.on('message', (msg: ToWorker) => {
   switch (msg.t) {
     case 'batch':
-      if (msg.release) {
-        for (const [cid, key] of msg.release) {
-          if (!borrowed.has(`${cid}:${key}`)) stores.get(cid)?.delete(key);
-        }
-      }
-      if (msg.ops) for (const [id, op] of msg.ops) ops[id] = op;
-      if (msg.run && msg.run.length) {
-        const r = msg.run;
-        for (let i = 0; i < r.length; i += 4) {
-          const f = r[i + 3] as (string | number)[] | 0;
-          let fetch: [Key, number][] | undefined;
-          if (f) {
-            fetch = [];
-            for (let j = 0; j < f.length; j += 2) fetch.push([f[j] as Key, f[j + 1] as number]);
-          }
-          queue.push({ seq: r[i] as number, cid: r[i + 1] as number, node: decodeNode(r[i + 2] as EncodedNode, ops), fetch });
-        }
-        void drain();
-      }
+      onBatch(msg);
       break;
-    case 'gather': {
-      const store = stores.get(msg.cid);
-      const values: unknown[] = [];
-      const miss: Key[] = [];
-      const transfer: ArrayBuffer[] = [];
-      msg.keys.forEach((k, i) => {
-        if (!store?.has(k)) {
-          miss.push(k);
-          return;
-        }
-        const v = store.get(k);
-        values.push(v);
-        // A moved result is no longer needed here: hand its buffers over instead of copying them.
-        if (msg.move[i]) {
-          store.delete(k);
-          transferablesOf(v, transfer);
-        }
-      });
-      const reply: FromWorker = { t: 'gathered', id: msg.id, values, missing: miss };
-      port.postMessage(reply, transfer);
+    case 'gather':
+      onGather(msg);
       break;
-    }
     case 'end':
       ended.add(msg.cid);
       stores.delete(msg.cid);

@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as config from '../src/config/config';
+
+afterEach(() => {
+  delete process.env.PDASK_SCHEDULER;
+  delete process.env.PDASK_THREADS__TARGET_BATCH_MS;
+});
+
+describe('config', () => {
+  it('has defaults, environment overrides, and scoped sets that restore', () => {
+    expect(config.get('scheduler')).toBe('threads');
+    process.env.PDASK_SCHEDULER = 'sync';
+    expect(config.get('scheduler')).toBe('sync');
+    process.env.PDASK_THREADS__TARGET_BATCH_MS = '7';
+    expect(config.get('threads.target_batch_ms')).toBe(7); // "_" and "-" are the same, values parsed
+    const outer = config.set({ scheduler: 'threads' });
+    const inner = config.set({ Scheduler: 'single-threaded' });
+    expect(config.get('scheduler')).toBe('single-threaded');
+    inner.restore();
+    expect(config.get('scheduler')).toBe('threads');
+    outer.restore();
+    expect(config.get('scheduler')).toBe('sync');
+  });
+
+  it('names unknown keys, and accepts package defaults', () => {
+    expect(() => config.get('no.such.key')).toThrow(/Unknown configuration key 'no.such.key'/);
+    config.addDefaults({ 'array.chunk-size': '128MiB' });
+    expect(config.get('array.chunk_size')).toBe('128MiB');
+    expect(config.get('other.key', 5)).toBe(5);
+  });
+});
