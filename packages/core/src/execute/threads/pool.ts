@@ -146,11 +146,11 @@ export class ThreadPool {
         this.slots.delete(id);
         for (const other of this.slots.values()) void other.control.disconnectPeer(id).catch(() => undefined);
         const cause = lastError || `worker exited with code ${code}`;
+        // Keep the pool at strength; started first, so computations see a worker is coming.
+        void this.spawn().catch(() => undefined);
         // Blame the task mid-run, or, if idle, the last one run (it may have left a failing timer).
         const suspect = slot.current[0] >= 0 ? slot.current[0] : slot.current[1];
         for (const l of this.listeners) l.onWorkerLost(slot, suspect, cause);
-        // Keep the pool at strength for the next tasks and computations.
-        void this.spawn().catch(() => undefined);
       });
     });
     const started = p.then(async (s) => {
