@@ -3,7 +3,7 @@ import { KilledWorkerError } from './errors';
 import type { Instruction } from './instructions';
 import { LocalityPolicy, type PlacementPolicy } from './placement';
 import { ReadyQueue } from './ready-queue';
-import { TaskState, WorkerState, type WorkerId } from './task-state';
+import { addDependent, addHolder, clearHolders, TaskState, WorkerState, type WorkerId } from './task-state';
 import { TaskTable } from './task-table';
 
 export interface SchedulerStateOptions {
@@ -144,7 +144,7 @@ export class SchedulerState {
         for (let e = adj.depStart[j]; e < adj.depStart[j + 1]; e++) {
           const dep = states[adj.depList[e]];
           ts.deps.push(dep);
-          dep.dependents.push(ts);
+          addDependent(dep, ts);
         }
       }
     } else {
@@ -153,7 +153,7 @@ export class SchedulerState {
           const dep = this.tasks.get(d);
           if (!dep) throw new Error(`Task '${ts.key}' depends on '${d}', which is neither in the graph nor known`);
           ts.deps.push(dep);
-          dep.dependents.push(ts);
+          addDependent(dep, ts);
         }
       }
     }
@@ -180,7 +180,7 @@ export class SchedulerState {
       // A stale report (the task was moved after its worker was presumed lost); if the result
       // exists and is still useful, record the extra replica.
       if (ts && w && ts.status === 'memory' && !ts.whoHas.includes(w)) {
-        ts.whoHas.push(w);
+        addHolder(ts, w);
         w.has.add(ts);
       }
       return this.finish();
@@ -192,7 +192,7 @@ export class SchedulerState {
     }
     ts.status = 'memory';
     ts.nbytes = info.nbytes ?? 0;
-    ts.whoHas.push(w);
+    addHolder(ts, w);
     w.has.add(ts);
     for (const dt of ts.dependents) {
       if (dt.status === 'waiting' && --dt.waitingOn === 0) this.makeReady(dt);
@@ -389,7 +389,7 @@ export class SchedulerState {
       w.has.delete(ts);
       this.out.push({ type: 'release', worker: w.id, key: ts.key, task: ts });
     }
-    ts.whoHas.length = 0;
+    clearHolders(ts);
     ts.status = 'released';
   }
 

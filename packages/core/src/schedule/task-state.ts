@@ -9,17 +9,24 @@ export type WorkerId = string;
  */
 export type TaskStatus = 'released' | 'waiting' | 'ready' | 'processing' | 'memory' | 'erred';
 
+/**
+ * Shared empty lists: most tasks have one reader and one holder, and a graph has 100,000s of tasks,
+ * so lists are only allocated when first appended to (see addDependent / addHolder).
+ */
+const NO_TASKS: TaskState[] = [];
+const NO_WORKERS: WorkerState[] = [];
+
 export class TaskState {
   status: TaskStatus = 'released';
   readonly deps: TaskState[] = [];
-  readonly dependents: TaskState[] = [];
+  dependents: TaskState[] = NO_TASKS;
   /** Inputs not yet in memory (meaningful while waiting). */
   waitingOn = 0;
   /** Dependents that still need this result; at 0 (and unwanted) the result is released. */
   waiters = 0;
   /** Holds by clients/callers that want this result. */
   wanted = 0;
-  readonly whoHas: WorkerState[] = [];
+  whoHas: WorkerState[] = NO_WORKERS;
   processingOn: WorkerState | undefined;
   nbytes = 0;
   /** Workers that died while running this task. */
@@ -38,6 +45,20 @@ export class TaskState {
     public node: GraphNode,
     public priority: number,
   ) {}
+}
+
+export function addDependent(dep: TaskState, reader: TaskState): void {
+  if (dep.dependents === NO_TASKS) dep.dependents = [reader];
+  else dep.dependents.push(reader);
+}
+
+export function addHolder(ts: TaskState, w: WorkerState): void {
+  if (ts.whoHas === NO_WORKERS) ts.whoHas = [w];
+  else ts.whoHas.push(w);
+}
+
+export function clearHolders(ts: TaskState): void {
+  ts.whoHas = NO_WORKERS;
 }
 
 export class WorkerState {
