@@ -27,9 +27,9 @@ function treeSum(n: number): Delayed<number> {
 }
 
 describe('threads executor', () => {
-  it('computes a 100,000-task graph correctly (sum of 1..50,000 by a reduction tree)', async () => {
-    const root = treeSum(50_000); // 50,000 leaves + 49,999 adds
-    expect(await root.compute({ scheduler: 'threads' })).toBe((50_000 * 50_001) / 2);
+  it('computes a 100,001-task graph correctly (sum of 1..50,001 by a reduction tree)', async () => {
+    const root = treeSum(50_001); // 50,001 leaves + 50,000 adds
+    expect(await root.compute({ scheduler: 'threads' })).toBe((50_001 * 50_002) / 2);
   });
 
   it('uses every worker thread', async () => {
