@@ -21,6 +21,18 @@ export function canImport(mod: string): Promise<boolean> {
   return p;
 }
 
+/** Versions of the Python reference libraries that are installed, e.g. "dask 2022.12.1, numpy 1.24.2". */
+export async function pythonVersions(): Promise<string> {
+  const script =
+    'import importlib\nout=[]\nfor m in ("dask","distributed","numpy","pandas"):\n  try: out.append(m+" "+importlib.import_module(m).__version__)\n  except Exception: pass\nprint(", ".join(out))';
+  try {
+    const { stdout } = await run(PYTHON, ['-c', script]);
+    return stdout.trim() || 'none';
+  } catch {
+    return `none (${PYTHON} not found)`;
+  }
+}
+
 export async function missingModules(spec: PyRun): Promise<string[]> {
   const ok = await Promise.all(spec.requires.map(canImport));
   return spec.requires.filter((_, i) => !ok[i]);

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command } from 'commander';
 import { median, speedup, type SystemResult, type Workload, type WorkloadResult } from './harness.js';
-import { missingModules, timePython } from './python.js';
+import { missingModules, pythonVersions, timePython } from './python.js';
 import { toMarkdown } from './report.js';
 import { allWorkloads } from './workloads/index.js';
 
@@ -82,7 +82,7 @@ console.log(`pdask benchmarks: ${selected.length} workloads on ${os.cpus().lengt
 for (const w of selected) results.push(await runWorkload(w));
 
 const stamp = new Date().toISOString();
-const header = `## Benchmark run ${stamp}\n\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Medians; ratio = reference median / system median (>1: faster than the reference).`;
+const header = `## Benchmark run ${stamp}\n\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; Python references: ${await pythonVersions()}. Medians; ratio = reference median / system median (>1: faster than the reference).`;
 const md = toMarkdown(results, header);
 mkdirSync(opts.out, { recursive: true });
 writeFileSync(`${opts.out}/latest.json`, JSON.stringify({ stamp, results }, null, 2));
