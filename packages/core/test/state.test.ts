@@ -151,4 +151,20 @@ describe('SchedulerState', () => {
     });
     expect(runs(ins).sort()).toEqual(['r@a', 's@a']);
   });
+
+  it('forgets a replica a worker could not find, and recomputes the input it was the last copy of', () => {
+    const s = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 100 }) });
+    s.addWorker('a', 1);
+    s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x')], wanted: ['y'] });
+    s.taskFinished('x', 'a');
+    expect(s.status('y')).toBe('processing');
+    // 'a' reports that x, which the scheduler believed it held, is gone.
+    const ins = s.taskMissingData('y', 'a', [{ dep: 'x', holder: 'a' }]);
+    expect(runs(ins)).toEqual(['x@a']);
+    expect(s.tasks.get('x')!.whoHas).toEqual([]);
+    expect(s.status('y')).toBe('waiting');
+    expect(runs(s.taskFinished('x', 'a'))).toEqual(['y@a']);
+    expect(ofType(s.taskFinished('y', 'a'), 'memory')).toMatchObject([{ key: 'y' }]);
+  });
 });
+

@@ -80,24 +80,7 @@ export class SchedulerState {
     };
 
     const lost: TaskState[] = [];
-    for (const ts of w.has) {
-      const i = ts.whoHas.indexOf(w);
-      if (i >= 0) ts.whoHas.splice(i, 1);
-      if (ts.whoHas.length === 0 && ts.status === 'memory') {
-        ts.status = 'released';
-        ts.nbytes = 0;
-        lost.push(ts);
-        // Dependents that counted this input as available must wait for it again.
-        for (const dt of ts.dependents) {
-          if (dt.status === 'waiting') dt.waitingOn++;
-          else if (dt.status === 'ready') {
-            dt.status = 'waiting';
-            dt.waitingOn = 1;
-          }
-        }
-      }
-    }
-    w.has.clear();
+    for (const ts of [...w.has]) if (this.dropReplica(ts, w)) lost.push(ts);
 
     // Judge lost results before anything re-requests them (requeued readers would).
     const recompute = lost.filter((ts) => !killed(ts));
@@ -222,12 +205,25 @@ export class SchedulerState {
   }
 
   /** The worker could not get some inputs of a task (their holder vanished): wait for them again. */
-  taskMissingData(task: TaskState | Key, worker: WorkerId): Instruction[] {
+  /**
+   * A worker could not fetch some inputs of a task from the workers said to hold them: those
+   * replicas are forgotten (an input with no holder left is recomputed) and the task waits again.
+   */
+  taskMissingData(
+    task: TaskState | Key,
+    worker: WorkerId,
+    missing: readonly { readonly dep: TaskState | Key; readonly holder: WorkerId }[] = [],
+  ): Instruction[] {
     const ts = this.lookup(task);
     const w = this.workers.get(worker);
     if (!ts || !w || ts.status !== 'processing' || ts.processingOn !== w) return this.finish();
     w.processing.delete(ts);
     ts.processingOn = undefined;
+    for (const m of missing) {
+      const dep = this.lookup(m.dep);
+      const holder = this.workers.get(m.holder);
+      if (dep && holder) this.dropReplica(dep, holder);
+    }
     this.toWaitingOrReady(ts);
     return this.finish();
   }
@@ -293,6 +289,27 @@ export class SchedulerState {
   private makeReady(ts: TaskState): void {
     ts.status = 'ready';
     this.ready.push(ts);
+  }
+
+  /**
+   * Forgets that `w` holds `ts`. Returns true when that was the last copy: the result is then
+   * lost, and readers that counted it as available wait for it again.
+   */
+  private dropReplica(ts: TaskState, w: WorkerState): boolean {
+    const i = ts.whoHas.indexOf(w);
+    if (i >= 0) ts.whoHas.splice(i, 1);
+    w.has.delete(ts);
+    if (ts.whoHas.length > 0 || ts.status !== 'memory') return false;
+    ts.status = 'released';
+    ts.nbytes = 0;
+    for (const dt of ts.dependents) {
+      if (dt.status === 'waiting') dt.waitingOn++;
+      else if (dt.status === 'ready') {
+        dt.status = 'waiting';
+        dt.waitingOn = 1;
+      }
+    }
+    return true;
   }
 
   /** Recounts missing inputs of a task that was queued or running and must be placed again. */

@@ -123,11 +123,21 @@ export class Computation implements PoolListener {
             const failedKey = fusedMemberKey(entry.ts.node, memberId);
             state.taskErred(entry.ts, worker, withTaskKey(deserializeError(err), failedKey));
           }
-          for (const seq of msg.missing) {
+            // Triples (seq, input id, peer asked); one task may miss several inputs.
+          const missingBySeq = new Map<number, { dep: TaskState; holder: string }[]>();
+          const m = msg.missing;
+          for (let i = 0; i < m.length; i += 3) {
+            const entry = this.inflight.get(m[i]);
+            const dep = entry?.ts.deps.find((d) => d.index === m[i + 1]);
+            let list = missingBySeq.get(m[i]);
+            if (!list) missingBySeq.set(m[i], (list = []));
+            if (dep) list.push({ dep, holder: String(m[i + 2]) });
+          }
+          for (const [seq, lost] of missingBySeq) {
             const entry = this.inflight.get(seq);
             if (!entry) continue;
             this.inflight.delete(seq);
-            state.taskMissingData(entry.ts, worker);
+            state.taskMissingData(entry.ts, worker, lost);
           }
         });
         this.handle(instructions);
@@ -201,7 +211,9 @@ export class Computation implements PoolListener {
           let fetch: number[] | 0 = 0;
           for (const d of ins.task.deps) {
             if (d.whoHas.some((w) => w.id === ins.worker)) continue;
-            (fetch ||= []).push(d.index, Number(d.whoHas[0].id));
+            // The last reader of a result nobody wants may take the holder's copy (no clone).
+            const move = d.waiters === 1 && d.wanted === 0 ? 1 : 0;
+            (fetch ||= []).push(d.index, Number(d.whoHas[0].id), move);
           }
           this.out(slotId).run.push(seq, encodeNode(ins.task.node, slot.ops, this.idResolver(ins.task)), fetch);
           break;

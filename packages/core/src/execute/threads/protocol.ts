@@ -11,8 +11,8 @@ export interface RunSpec {
   readonly seq: number;
   readonly cid: number;
   readonly node: GraphNode<number>;
-  /** [id, peer worker id] for inputs not produced on this worker. */
-  readonly fetch?: readonly (readonly [number, number])[];
+  /** [id, peer worker id, move] for inputs not produced on this worker; `move`: the peer may hand its copy over (this task is its last reader). */
+  readonly fetch?: readonly (readonly [number, number, boolean])[];
 }
 
 export type ToWorker =
@@ -21,7 +21,7 @@ export type ToWorker =
       readonly cid: number;
       /** Operations the worker has not seen yet: id -> OpRef. */
       readonly ops?: readonly (readonly [number, OpRef])[];
-      /** Flat triples: seq, encoded node (see wire.ts), fetch list ([id, peer, id, peer…]) or 0. */
+      /** Flat triples: seq, encoded node (see wire.ts), fetch list ([id, peer, move (0/1), …]) or 0. */
       readonly run?: readonly unknown[];
       /** Ids of results nothing needs any more. */
       readonly release?: readonly number[];
@@ -37,13 +37,13 @@ export type FromWorker =
       readonly ok: readonly number[];
       /** [seq, id of the failing member (the node's own id, or a fused member's local id), error]. */
       readonly failed: readonly (readonly [number, number, SerializedError])[];
-      /** Tasks whose inputs could not be fetched from peers. */
+      /** Flat triples (seq, input id, worker asked — a peer, or this worker itself) for inputs not found. */
       readonly missing: readonly number[];
     }
   | { readonly t: 'gathered'; readonly id: number; readonly values: readonly unknown[]; readonly missing: readonly number[] };
 
 export type PeerMessage =
-  | { readonly t: 'get'; readonly id: number; readonly cid: number; readonly ids: readonly number[] }
+  | { readonly t: 'get'; readonly id: number; readonly cid: number; readonly ids: readonly number[]; readonly move: readonly boolean[] }
   | { readonly t: 'got'; readonly id: number; readonly values: readonly unknown[]; readonly missing: readonly number[] };
 
 export interface WorkerInit {

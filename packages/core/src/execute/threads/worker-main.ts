@@ -59,49 +59,50 @@ function flush(): void {
 
 /** Specs blocked on fetches, with the number of fetches each still waits for. */
 const blocked = new Map<RunSpec, number>();
-/** In-flight fetches: slot(cid, id) -> specs waiting for it. */
-const fetching = new Map<number, RunSpec[]>();
+/** In-flight fetches: slot(cid, id) -> specs waiting for it, and the peer asked. */
+const fetching = new Map<number, { peer: number; specs: RunSpec[] }>();
 /** Copies fetched from peers, with how many queued specs still need each. */
 const borrowed = new Map<number, number>();
-const requests = new Map<number, { cid: number; ids: readonly number[] }>();
+const requests = new Map<number, { cid: number; peer: number; ids: readonly number[] }>();
 let nextRequest = 0;
 
 /** Starts fetches for a spec's non-local inputs; true if it must wait. */
 function needsFetch(spec: RunSpec): boolean {
   if (!spec.fetch || spec.fetch.length === 0) return false;
   const store = storeOf(spec.cid);
-  let byPeer: Map<number, number[]> | undefined;
+  let byPeer: Map<number, { ids: number[]; move: boolean[] }> | undefined;
   let waiting = 0;
-  for (const [id, peer] of spec.fetch) {
+  for (const [id, peer, move] of spec.fetch) {
     const s = slot(spec.cid, id);
     const n = borrowed.get(s);
     if (n !== undefined) borrowed.set(s, n + 1);
     else if (!store.has(id)) borrowed.set(s, 1);
     if (store.has(id)) continue;
     waiting++;
-    const waiters = fetching.get(s);
-    if (waiters) {
-      waiters.push(spec);
+    const inFlight = fetching.get(s);
+    if (inFlight) {
+      inFlight.specs.push(spec);
       continue;
     }
-    fetching.set(s, [spec]);
+    fetching.set(s, { peer, specs: [spec] });
     byPeer ??= new Map();
-    let ids = byPeer.get(peer);
-    if (!ids) byPeer.set(peer, (ids = []));
-    ids.push(id);
+    let req = byPeer.get(peer);
+    if (!req) byPeer.set(peer, (req = { ids: [], move: [] }));
+    req.ids.push(id);
+    req.move.push(move);
   }
   if (waiting === 0) return false;
   blocked.set(spec, waiting);
-  for (const [peer, ids] of byPeer ?? []) {
+  for (const [peer, { ids, move }] of byPeer ?? []) {
     const p = peers.get(peer);
     const id = nextRequest++;
-    requests.set(id, { cid: spec.cid, ids });
+    requests.set(id, { cid: spec.cid, peer, ids });
     if (!p) {
       // The holder is gone: report at once, the scheduler will recompute the input.
       onGot({ t: 'got', id, values: [], missing: ids });
       continue;
     }
-    const msg: PeerMessage = { t: 'get', id, cid: spec.cid, ids };
+    const msg: PeerMessage = { t: 'get', id, cid: spec.cid, ids, move };
     p.postMessage(msg);
   }
   return true;
@@ -117,7 +118,7 @@ function onGot(msg: Extract<PeerMessage, { t: 'got' }>): void {
   const unblocked: RunSpec[] = [];
   for (const id of req.ids) {
     const s = slot(req.cid, id);
-    const waiters = fetching.get(s) ?? [];
+    const waiters = fetching.get(s)?.specs ?? [];
     fetching.delete(s);
     const lost = lostIds.has(id);
     if (!lost) store.set(id, msg.values[vi++]);
@@ -126,7 +127,7 @@ function onGot(msg: Extract<PeerMessage, { t: 'got' }>): void {
       if (lost) {
         blocked.delete(spec);
         releaseBorrowed(spec);
-        missing.push(spec.seq);
+        missing.push(spec.seq, id, req.peer);
         continue;
       }
       const left = blocked.get(spec)! - 1;
@@ -167,12 +168,22 @@ function onPeerMessage(from: MessagePort, msg: PeerMessage): void {
   const store = stores.get(msg.cid);
   const values: unknown[] = [];
   const miss: number[] = [];
-  for (const id of msg.ids) {
-    if (store?.has(id)) values.push(store.get(id));
-    else miss.push(id);
-  }
+  const transfer: ArrayBuffer[] = [];
+  msg.ids.forEach((id, i) => {
+    if (!store?.has(id)) {
+      miss.push(id);
+      return;
+    }
+    const v = store.get(id);
+    values.push(v);
+    // The asker runs the last reader of this result: hand the buffers over instead of copying.
+    if (msg.move[i]) {
+      store.delete(id);
+      transferablesOf(v, transfer);
+    }
+  });
   const reply: PeerMessage = { t: 'got', id: msg.id, values, missing: miss };
-  from.postMessage(reply);
+  from.postMessage(reply, transfer);
 }
 
 // ---- running ----------------------------------------------------------------------------------
@@ -219,6 +230,11 @@ async function drain(): Promise<void> {
   }
 }
 
+/** An input the scheduler believed was here is not (a peer took it, or it was released). */
+class MissingInput {
+  constructor(readonly id: number) {}
+}
+
 async function runOne(spec: RunSpec): Promise<void> {
   const store = storeOf(spec.cid);
   const t0 = performance.now();
@@ -226,12 +242,19 @@ async function runOne(spec: RunSpec): Promise<void> {
   let value: unknown;
   try {
     value = runNode(spec.node, (id) => {
-      if (!store.has(id)) throw new Error(`pdask internal error: an input (id ${id}) of task id ${spec.node.key} is not on this worker`);
+      if (!store.has(id)) throw new MissingInput(id);
       return store.get(id);
     });
     if (isPromiseLike(value)) value = await value;
   } catch (e) {
     current[0] = -1;
+    const cause = e instanceof TaskFailure ? (e as TaskFailure<number>).error : e;
+    if (cause instanceof MissingInput) {
+      // Not the task's fault: the scheduler forgets this replica and recomputes the input.
+      missing.push(spec.seq, cause.id, init.id);
+      releaseBorrowed(spec);
+      return;
+    }
     const f = e instanceof TaskFailure ? (e as TaskFailure<number>) : new TaskFailure(spec.node.key, e);
     failed.push([spec.seq, f.key, serializeError(f.error)]);
     releaseBorrowed(spec);
@@ -256,10 +279,10 @@ function onBatch(msg: Extract<ToWorker, { t: 'batch' }>): void {
   if (!r || r.length === 0) return;
   for (let i = 0; i < r.length; i += 3) {
     const f = r[i + 2] as number[] | 0;
-    let fetch: [number, number][] | undefined;
+    let fetch: [number, number, boolean][] | undefined;
     if (f) {
       fetch = [];
-      for (let j = 0; j < f.length; j += 2) fetch.push([f[j], f[j + 1]]);
+      for (let j = 0; j < f.length; j += 3) fetch.push([f[j], f[j + 1], f[j + 2] === 1]);
     }
     queue.push({ seq: r[i] as number, cid: msg.cid, node: decodeNode(r[i + 1] as EncodedNode, ops), fetch });
   }
