@@ -11,10 +11,13 @@ import { toOpRef } from '../ops/shippable';
 import { tokenize, tokenizeSymbol } from '../tokenize/tokenize';
 import { visualize, type VisualizeOptions } from '../visualize/visualize';
 
-/** A value, or a lazy value of that type, possibly inside arrays and plain objects. */
+/**
+ * A value, or a lazy value of that type (any collection that computes to it: a Delayed, a bag's
+ * lazy scalar, a distributed Future…), possibly inside arrays and plain objects.
+ */
 export type Lazy<T> =
   | T
-  | Delayed<T>
+  | Collection<T>
   | (T extends readonly (infer E)[] ? readonly Lazy<E>[] : T extends Record<string, unknown> ? { [K in keyof T]: Lazy<T[K]> } : never);
 
 export type LazyArgs<P extends readonly unknown[]> = { [K in keyof P]: Lazy<P[K]> };

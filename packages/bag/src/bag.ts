@@ -1,0 +1,468 @@
+/**
+ * The Bag: a lazy, partitioned collection of arbitrary values (Dask's `dask.bag.Bag`). Each
+ * method adds one layer to the task graph and returns a new Bag (or a lazy scalar, `Item`);
+ * nothing runs until `compute()`.
+ */
+import { inspect } from 'node:util';
+import {
+  collectionSymbol,
+  computeCollections,
+  dataNode,
+  Delayed,
+  layerNode,
+  lit,
+  MaterializedLayer,
+  persist as persistAll,
+  ref,
+  toOpRef,
+  tokenizeSymbol,
+  visualize,
+  type ArgSpec,
+  type Collection,
+  type CollectionGraph,
+  type ComputeOptions,
+  type Key,
+  type LayerNode,
+  type OpFunction,
+  type VisualizeOptions,
+} from '@pdask/core';
+import { accumulate, join, product, repartition, take, type TakeOptions } from './combine';
+import { builtinArg, ExtraArgs, fnArg, keyArg, partitionKey, type KeySpec, type UserFunction } from './graph';
+import { toTextFiles, type ToTextFilesOptions } from './io/to-text-files';
+import { Item } from './item';
+import {
+  concatPartitions,
+  filterPartition,
+  flatMapPartition,
+  flattenPartition,
+  mapPartition,
+  mapPartitionsCall,
+  pluckPartition,
+} from './ops/elementwise';
+import {
+  allOf,
+  anyOf,
+  combineMoments,
+  countOf,
+  countValues,
+  distinctMerge,
+  distinctOf,
+  foldbyMerge,
+  foldbyPairs,
+  foldbyPart,
+  foldMerge,
+  foldPart,
+  frequencyPairs,
+  maxOf,
+  meanOfMoments,
+  mergeCounts,
+  minOf,
+  momentsOf,
+  stdOfMoments,
+  sumOf,
+  topkMerge,
+  topkOf,
+  varOfMoments,
+} from './ops/reduce';
+import { partitionwise } from './partitionwise';
+import { reduceToBag, reduceToItem, type ReductionOptions } from './reductions';
+import { groupby, type GroupbyOptions } from './shuffle';
+
+/** An argument of a map-like method: a value, or a lazy one (another bag is read element-wise). */
+export type BagArg<A> = A | Bag<A> | Item<A> | Delayed<A>;
+export type BagArgs<A extends readonly unknown[]> = { [K in keyof A]: BagArg<A[K]> };
+
+type Elem<T> = T extends Iterable<infer E> ? E : never;
+type Tuple<T> = T extends readonly unknown[] ? T : never;
+
+export function isBag(x: unknown): x is Bag<unknown> {
+  return x instanceof Bag;
+}
+
+export class Bag<T> implements Collection<T[]> {
+  /** @internal Bags are made by `fromSequence`, `range`, `readText`, … and by bag methods. */
+  constructor(
+    /** The key prefix of the partitions: partition i is the key `${name}-${i}`. */
+    readonly name: string,
+    readonly npartitions: number,
+    /** @internal The layer producing the partitions. */
+    readonly layer: LayerNode,
+  ) {}
+
+  /** The task-graph key of partition `i`. */
+  key(i: number): Key {
+    return partitionKey(this.name, i);
+  }
+
+  get keys(): Key[] {
+    return Array.from({ length: this.npartitions }, (_, i) => this.key(i));
+  }
+
+  [collectionSymbol](): CollectionGraph<T[]> {
+    return {
+      roots: [this.layer],
+      keys: this.keys,
+      finalize: { op: toOpRef(concatPartitions) },
+      rebuild: (values) => Bag.fromPartitions<T>(this.name, this.keys.map((k) => values.get(k) as T[])),
+    };
+  }
+
+  [tokenizeSymbol](): unknown {
+    return this.name;
+  }
+
+  /** @internal A bag whose partitions are already known (persist, fromSequence). */
+  static fromPartitions<T>(name: string, parts: readonly (readonly T[])[], label = 'data'): Bag<T> {
+    const nodes = parts.map((p, i) => dataNode(partitionKey(name, i), p));
+    return new Bag<T>(name, parts.length, layerNode(new MaterializedLayer(name, nodes, label)));
+  }
+
+  // ---- computing ------------------------------------------------------------------------------
+
+  /** Computes the bag: its elements, partition after partition. */
+  compute(opts: ComputeOptions = {}): Promise<T[]> {
+    return computeCollections([this], opts).then((r) => r[0] as T[]);
+  }
+
+  /** Computes the partitions and returns a bag backed by them (same name and keys). */
+  async persist(opts: ComputeOptions = {}): Promise<Bag<T>> {
+    const [p] = await persistAll(this, opts);
+    return p as Bag<T>;
+  }
+
+  /** Draws the task graph; returns the SVG (or DOT) text and writes it to `filename` when given. */
+  visualize(opts: VisualizeOptions = {}): Promise<string> {
+    return visualize([this], opts);
+  }
+
+  /** One core Delayed per partition (each computes to that partition's array). */
+  toDelayed(): Delayed<T[]>[] {
+    return this.keys.map((k) => new Delayed<T[]>(k, this.layer));
+  }
+
+  /** The first `n` elements, computing only the first `npartitions` partitions (default 1). */
+  take(n: number, opts: TakeOptions = {}): Promise<T[]> {
+    return take(this, n, opts);
+  }
+
+  /** Writes one text file per partition; `pattern`'s `*` is replaced by the partition index. */
+  toTextFiles(pattern: string | readonly string[], opts: ToTextFilesOptions = {}): Promise<string[]> {
+    return toTextFiles(this, pattern, opts);
+  }
+
+  // ---- element-wise ---------------------------------------------------------------------------
+
+  /**
+   * `fn(x, ...args)` for every element. Extra arguments that are bags are read element by element
+   * (the bags zipped); Items and Delayed values are computed first; anything else is passed as is.
+   */
+  map<R, A extends unknown[] = []>(fn: UserFunction<(x: T, ...args: A) => R>, ...args: BagArgs<A>): Bag<R> {
+    return this.mapLike<R>('map', fn, args, false);
+  }
+
+  /** `fn(...x, ...args)`: each element (an array) spread into the arguments. */
+  starmap<R, A extends unknown[] = []>(fn: UserFunction<(...args: [...Tuple<T>, ...A]) => R>, ...args: BagArgs<A>): Bag<R> {
+    return this.mapLike<R>('starmap', fn, args, true);
+  }
+
+  private mapLike<R>(method: string, fn: unknown, args: readonly unknown[], star: boolean): Bag<R> {
+    const f = fnArg(fn, method);
+    const parents: LayerNode[] = [];
+    const extra = new ExtraArgs(args, this.npartitions, method, parents, isBag);
+    const zip = lit(extra.zip);
+    return partitionwise<R>([this], {
+      kind: method,
+      token: [f, extra.token()],
+      fnName: fnLabel(f),
+      parents,
+      npartitions: this.npartitions,
+      op: mapPartition,
+      args: (i) => [lit(i), f, ref(this.key(i)), extra.at(i), zip, lit(star)],
+    });
+  }
+
+  /** Elements for which `pred(x, ...args)` is truthy. */
+  filter<S extends T>(pred: UserFunction<(x: T) => x is S>): Bag<S>;
+  filter<A extends unknown[] = []>(pred: UserFunction<(x: T, ...args: A) => unknown>, ...args: BagArgs<A>): Bag<T>;
+  filter(pred: unknown, ...args: unknown[]): Bag<T> {
+    return this.filterLike('filter', pred, args, true);
+  }
+
+  /** Elements for which `pred(x, ...args)` is falsy. */
+  remove<A extends unknown[] = []>(pred: UserFunction<(x: T, ...args: A) => unknown>, ...args: BagArgs<A>): Bag<T> {
+    return this.filterLike('remove', pred, args, false);
+  }
+
+  private filterLike(method: string, pred: unknown, args: readonly unknown[], keep: boolean): Bag<T> {
+    const f = fnArg(pred, method, 'predicate');
+    const parents: LayerNode[] = [];
+    const extra = new ExtraArgs(args, this.npartitions, method, parents, isBag);
+    const zip = lit(extra.zip);
+    return partitionwise<T>([this], {
+      kind: method,
+      token: [f, extra.token()],
+      fnName: fnLabel(f),
+      parents,
+      npartitions: this.npartitions,
+      op: filterPartition,
+      args: (i) => [lit(i), f, ref(this.key(i)), lit(keep), extra.at(i), zip],
+    });
+  }
+
+  /** The elements of the elements (each an array or other iterable), concatenated. */
+  flatten(): Bag<Elem<T>> {
+    return partitionwise<Elem<T>>([this], {
+      kind: 'flatten',
+      token: [],
+      npartitions: this.npartitions,
+      op: flattenPartition,
+      args: (i) => [lit(i), ref(this.key(i))],
+    });
+  }
+
+  /** `map(fn, ...args).flatten()` in one pass. */
+  flatMap<R, A extends unknown[] = []>(fn: UserFunction<(x: T, ...args: A) => Iterable<R>>, ...args: BagArgs<A>): Bag<R> {
+    const f = fnArg(fn, 'flatMap');
+    const parents: LayerNode[] = [];
+    const extra = new ExtraArgs(args, this.npartitions, 'flatMap', parents, isBag);
+    const zip = lit(extra.zip);
+    return partitionwise<R>([this], {
+      kind: 'flatMap',
+      token: [f, extra.token()],
+      fnName: fnLabel(f),
+      parents,
+      npartitions: this.npartitions,
+      op: flatMapPartition,
+      args: (i) => [lit(i), f, ref(this.key(i)), extra.at(i), zip],
+    });
+  }
+
+  /**
+   * `x[key]` of every element, or `[x[k1], x[k2], …]` for an array of keys. A missing key is an
+   * error unless a default is given.
+   */
+  pluck<K extends keyof T & (string | number)>(key: K, ...fallback: [] | [T[K]]): Bag<T[K]>;
+  pluck(keys: readonly (string | number)[], ...fallback: [] | [unknown]): Bag<unknown[]>;
+  pluck(key: string | number | readonly (string | number)[], ...fallback: [] | [unknown]): Bag<unknown> {
+    const ok = (k: unknown) => typeof k === 'string' || typeof k === 'number';
+    if (!(ok(key) || (Array.isArray(key) && key.every(ok)))) {
+      throw new TypeError(`Bag.pluck: expected a property name, an index or an array of them, got ${typeof key}`);
+    }
+    const hasDefault = fallback.length > 0;
+    return partitionwise([this], {
+      kind: 'pluck',
+      token: [key, hasDefault, fallback[0]],
+      npartitions: this.npartitions,
+      op: pluckPartition,
+      args: (i) => [lit(i), ref(this.key(i)), lit(key), lit(hasDefault), lit(fallback[0])],
+    });
+  }
+
+  /**
+   * `fn(partition, ...args)` for every partition; it returns the new partition (any iterable).
+   * Extra arguments that are bags are passed partition by partition.
+   */
+  mapPartitions<R>(fn: UserFunction<(part: T[], ...args: never[]) => Iterable<R>>, ...args: unknown[]): Bag<R> {
+    const f = fnArg(fn, 'mapPartitions');
+    const parents: LayerNode[] = [];
+    const extra = new ExtraArgs(args, this.npartitions, 'mapPartitions', parents, isBag);
+    return partitionwise<R>([this], {
+      kind: 'mapPartitions',
+      token: [f, extra.token()],
+      fnName: fnLabel(f),
+      parents,
+      npartitions: this.npartitions,
+      op: mapPartitionsCall,
+      args: (i) => [lit(i), f, ref(this.key(i)), extra.at(i)],
+    });
+  }
+
+  /** Running `binop` over all elements in order: `[x0, binop(x0, x1), …]` (with `initial` first if given). */
+  accumulate<A = T>(binop: UserFunction<(acc: A, x: T) => A>, initial?: A): Bag<A> {
+    return accumulate(this, binop, initial);
+  }
+
+  /** `[otherItem, item]` for every pair whose keys match (`other`: an array, a one-partition bag or a lazy value). */
+  join<U>(other: readonly U[] | Bag<U> | Item<readonly U[]> | Delayed<readonly U[]>, onSelf: KeySpec<T>, onOther?: KeySpec<U>): Bag<[U, T]> {
+    return join(this, other, onSelf, onOther);
+  }
+
+  /** Cartesian product with another bag: `[a, b]` pairs (npartitions multiply). */
+  product<U>(other: Bag<U>): Bag<[T, U]> {
+    return product(this, other);
+  }
+
+  /** The same elements in `npartitions` partitions (neighbours merged, or partitions split evenly). */
+  repartition(npartitions: number): Bag<T> {
+    return repartition(this, npartitions);
+  }
+
+  // ---- grouping ---------------------------------------------------------------------------------
+
+  /** `[key, elements]` groups, by a full shuffle across partitions (every group in one partition). */
+  groupby<K>(grouper: UserFunction<(x: T) => K>, opts?: GroupbyOptions): Bag<[K, T[]]>;
+  groupby<P extends keyof T & (string | number)>(grouper: P, opts?: GroupbyOptions): Bag<[T[P], T[]]>;
+  groupby(grouper: KeySpec<T>, opts: GroupbyOptions = {}): Bag<[unknown, T[]]> {
+    return groupby(this, grouper, opts);
+  }
+
+  /**
+   * Group-and-reduce without a shuffle (Dask's `foldby`): per key, `binop(acc, x)` over elements in
+   * each partition, then partial results merged with `combine` (default binop) in a tree.
+   * `initial` / `combineInitial`: start values (a function is called for a fresh one per key);
+   * `undefined` means none (the first value starts). Result: one partition of `[key, value]` pairs.
+   */
+  foldby<K, A = T>(
+    key: UserFunction<(x: T) => K> | (keyof T & (string | number)),
+    binop: UserFunction<(acc: A, x: T) => A>,
+    initial?: A | UserFunction<() => A>,
+    combine?: UserFunction<(a: A, b: A) => A>,
+    combineInitial?: A | UserFunction<() => A>,
+    opts: ReductionOptions = {},
+  ): Bag<[K, A]> {
+    const k = keyArg(key, 'foldby');
+    const b = fnArg(binop, 'foldby', 'binop');
+    const c = combine === undefined ? b : fnArg(combine, 'foldby', 'combine function');
+    const init = valueArg(initial, 'foldby');
+    const cinit = valueArg(combineInitial, 'foldby');
+    const mergeArgs = [c, lit(combineInitial !== undefined), cinit];
+    return reduceToBag(
+      this,
+      {
+        method: 'foldby',
+        chunk: builtinArg(foldbyPart),
+        chunkArgs: [k, b, lit(initial !== undefined), init],
+        combine: builtinArg(foldbyMerge),
+        combineArgs: mergeArgs,
+        final: builtinArg(foldbyPairs),
+        finalArgs: mergeArgs,
+        token: [k, b, init, c, cinit],
+      },
+      opts,
+    );
+  }
+
+  // ---- reductions ---------------------------------------------------------------------------------
+
+  /**
+   * A tree reduction with your own functions: `perPartition(partition)` for every partition, then
+   * `aggregate(results)` over groups of results until one is left (so `aggregate` must accept its
+   * own outputs). Empty partitions are skipped unless the bag has only one.
+   */
+  reduction<P, R>(perPartition: UserFunction<(part: T[]) => P>, aggregate: UserFunction<(parts: P[]) => R>, opts: ReductionOptions = {}): Item<R> {
+    const chunk = fnArg(perPartition, 'reduction', 'perPartition function');
+    const agg = fnArg(aggregate, 'reduction', 'aggregate function');
+    return reduceToItem<R>(this, { method: 'reduction', chunk, combine: agg, token: [chunk, agg] }, opts);
+  }
+
+  /** `binop` folded over all elements; partial results merged with `combine` (default binop). */
+  fold<A = T>(binop: UserFunction<(acc: A, x: T) => A>, combine?: UserFunction<(a: A, b: A) => A>, initial?: A, opts: ReductionOptions = {}): Item<A> {
+    const b = fnArg(binop, 'fold', 'binop');
+    const c = combine === undefined ? b : fnArg(combine, 'fold', 'combine function');
+    const has = lit(initial !== undefined);
+    const init = valueArg(initial, 'fold');
+    return reduceToItem<A>(
+      this,
+      { method: 'fold', chunk: builtinArg(foldPart), chunkArgs: [b, has, init], combine: builtinArg(foldMerge), combineArgs: [c, has, init], token: [b, c, has, init] },
+      opts,
+    );
+  }
+
+  private simple<R>(method: string, chunk: OpFunction, combine: OpFunction, opts: ReductionOptions): Item<R> {
+    return reduceToItem<R>(this, { method, chunk: builtinArg(chunk), combine: builtinArg(combine), token: [] }, opts);
+  }
+
+  sum(opts: ReductionOptions = {}): Item<T> {
+    return this.simple('sum', sumOf, sumOf, opts);
+  }
+
+  count(opts: ReductionOptions = {}): Item<number> {
+    return this.simple('count', countOf, sumOf, opts);
+  }
+
+  /** The largest element (`>`); an error for an empty bag. */
+  max(opts: ReductionOptions = {}): Item<T> {
+    return this.simple('max', maxOf, maxOf, opts);
+  }
+
+  /** The smallest element (`<`); an error for an empty bag. */
+  min(opts: ReductionOptions = {}): Item<T> {
+    return this.simple('min', minOf, minOf, opts);
+  }
+
+  any(opts: ReductionOptions = {}): Item<boolean> {
+    return this.simple('any', anyOf, anyOf, opts);
+  }
+
+  all(opts: ReductionOptions = {}): Item<boolean> {
+    return this.simple('all', allOf, allOf, opts);
+  }
+
+  /** The arithmetic mean (NaN for an empty bag). */
+  mean(opts: ReductionOptions = {}): Item<number> {
+    return this.moments('mean', meanOfMoments, [], opts);
+  }
+
+  /** The variance with `ddof` delta degrees of freedom (default 0, as Dask). */
+  var(ddof = 0, opts: ReductionOptions = {}): Item<number> {
+    return this.moments('var', varOfMoments, [lit(checkDdof(ddof, 'var'))], opts);
+  }
+
+  std(ddof = 0, opts: ReductionOptions = {}): Item<number> {
+    return this.moments('std', stdOfMoments, [lit(checkDdof(ddof, 'std'))], opts);
+  }
+
+  /** Mean, var and std merge per-partition moments (count, mean, M2): stable and tree-reducible. */
+  private moments(method: string, final: OpFunction, finalArgs: ArgSpec[], opts: ReductionOptions): Item<number> {
+    return reduceToItem<number>(
+      this,
+      { method, chunk: builtinArg(momentsOf), combine: builtinArg(combineMoments), final: builtinArg(final), finalArgs, token: finalArgs },
+      opts,
+    );
+  }
+
+  /** `[value, count]` pairs of distinct values (by value), most frequent first with `sort`. */
+  frequencies(sort = false, opts: ReductionOptions = {}): Bag<[T, number]> {
+    return reduceToBag(
+      this,
+      { method: 'frequencies', chunk: builtinArg(countValues), combine: builtinArg(mergeCounts), final: builtinArg(frequencyPairs), finalArgs: [lit(sort)], token: [sort] },
+      opts,
+    );
+  }
+
+  /** The `k` largest elements (by `key`, a function or property), largest first. */
+  topk(k: number, key?: KeySpec<T>, opts: ReductionOptions = {}): Bag<T> {
+    if (!Number.isInteger(k) || k < 0) throw new RangeError(`Bag.topk: k must be a non-negative integer, got ${String(k)}`);
+    const args = [lit(k), key === undefined ? lit(null) : keyArg(key, 'topk')];
+    return reduceToBag(this, { method: 'topk', chunk: builtinArg(topkOf), chunkArgs: args, combine: builtinArg(topkMerge), combineArgs: args, token: args }, opts);
+  }
+
+  /** Distinct elements (by value, or by `key`), first occurrence kept, in one partition. */
+  distinct(key?: KeySpec<T>, opts: ReductionOptions = {}): Bag<T> {
+    const args = [key === undefined ? lit(null) : keyArg(key, 'distinct')];
+    return reduceToBag(this, { method: 'distinct', chunk: builtinArg(distinctOf), chunkArgs: args, combine: builtinArg(distinctMerge), combineArgs: args, token: args }, opts);
+  }
+
+  toString(): string {
+    return `Bag<${this.name}, npartitions=${this.npartitions}>`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/** The name of a user function argument, for key prefixes. */
+function fnLabel(f: ArgSpec): string | undefined {
+  return f.t === 'fn' ? f.op.name || undefined : undefined;
+}
+
+function checkDdof(ddof: number, method: string): number {
+  if (!Number.isInteger(ddof) || ddof < 0) throw new RangeError(`Bag.${method}: ddof must be a non-negative integer, got ${String(ddof)}`);
+  return ddof;
+}
+
+/** An initial value: a literal, or a function (shipped, called for each fresh start value). */
+function valueArg(v: unknown, method: string): ArgSpec {
+  return typeof v === 'function' ? fnArg(v, method, 'initial value factory') : lit(v);
+}

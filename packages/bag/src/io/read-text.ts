@@ -1,0 +1,99 @@
+/**
+ * readText: lines of text files as a bag. Files are listed and sized now (as Dask does, so the
+ * graph knows its partitions); reading happens in the tasks, one file or one byte-range block per
+ * partition.
+ */
+import { statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { layerNode, lit, taskNode, tokenize, toOpRef } from '@pdask/core';
+import { globSync, isDynamicPattern } from 'tinyglobby';
+import { Bag } from '../bag';
+import { BagLayer, partitionKey } from '../graph';
+import { readTextBlock, type Compression } from '../ops/io';
+import { parseBytes } from './bytes';
+
+export interface ReadTextOptions {
+  /**
+   * Split files into blocks of about this many bytes (a number, or text like '64MB'), cut at line
+   * delimiters; default: one partition per file. Not possible for compressed files.
+   */
+  blocksize?: number | string;
+  /** 'infer' (default: '.gz' means gzip), 'gzip', or null for none. */
+  compression?: 'infer' | 'gzip' | null;
+  encoding?: BufferEncoding;
+  /** Default '\n'. Lines keep their delimiter, as in Dask. */
+  lineDelimiter?: string;
+}
+
+/**
+ * Matches of a glob pattern, sorted. The static leading directories become the search root:
+ * tinyglobby matches patterns relative to a directory, not absolute or '../' ones.
+ */
+function globFiles(pattern: string): string[] {
+  const segments = resolve(pattern).split(sep);
+  const first = segments.findIndex((s) => isDynamicPattern(s));
+  const cwd = segments.slice(0, first).join(sep) || sep;
+  return globSync(segments.slice(first).join('/'), { cwd, absolute: true, onlyFiles: true }).sort();
+}
+
+/** Files named by paths and glob patterns, each pattern's matches sorted. */
+export function expandPaths(paths: string | readonly string[], fn: string): string[] {
+  const list = typeof paths === 'string' ? [paths] : paths;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((p) => typeof p === 'string')) {
+    throw new TypeError(`${fn}: expected a path, a glob pattern or a non-empty array of them`);
+  }
+  const out: string[] = [];
+  for (const p of list) {
+    if (isDynamicPattern(p)) {
+      const found = globFiles(p);
+      if (found.length === 0) throw new Error(`${fn}: no files match '${p}'`);
+      out.push(...found);
+    } else {
+      out.push(resolve(p));
+    }
+  }
+  return out;
+}
+
+function compressionOf(path: string, c: ReadTextOptions['compression']): Compression {
+  if (c === undefined || c === 'infer') return path.endsWith('.gz') ? 'gzip' : null;
+  if (c === null || c === 'gzip') return c;
+  throw new RangeError(`readText: unsupported compression '${String(c)}' (supported: 'infer', 'gzip', null)`);
+}
+
+export function readText(paths: string | readonly string[], opts: ReadTextOptions = {}): Bag<string> {
+  const files = expandPaths(paths, 'readText');
+  const encoding = opts.encoding ?? 'utf8';
+  if (!Buffer.isEncoding(encoding)) throw new RangeError(`readText: unknown encoding '${String(encoding)}'`);
+  const delimiter = opts.lineDelimiter ?? '\n';
+  if (typeof delimiter !== 'string' || delimiter === '') throw new TypeError('readText: lineDelimiter must be a non-empty string');
+  const blocksize = opts.blocksize === undefined || opts.blocksize === null ? undefined : parseBytes(opts.blocksize, 'readText (blocksize)');
+  const blocks: [path: string, start: number, end: number, compression: Compression][] = [];
+  const stamps: unknown[] = [];
+  for (const path of files) {
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      throw new Error(`readText: no such file '${path}'`);
+    }
+    if (!st.isFile()) throw new Error(`readText: '${path}' is not a file`);
+    stamps.push([path, st.size, st.mtimeMs]);
+    const compression = compressionOf(path, opts.compression);
+    if (blocksize === undefined) {
+      blocks.push([path, 0, -1, compression]);
+      continue;
+    }
+    if (compression) throw new Error(`readText: cannot split compressed file '${path}' into blocks; gzip is not seekable. Leave blocksize unset to read it whole`);
+    for (let start = 0; start < st.size || start === 0; start += blocksize) blocks.push([path, start, Math.min(start + blocksize, st.size), compression]);
+  }
+  const name = `read-text-${tokenize(stamps, blocksize, opts.compression ?? 'infer', encoding, delimiter)}`;
+  const op = toOpRef(readTextBlock);
+  const layer = new BagLayer(name, 'read-text', function* () {
+    for (let i = 0; i < blocks.length; i++) {
+      const [path, start, end, compression] = blocks[i];
+      yield taskNode(partitionKey(name, i), op, [lit(path), lit(start), lit(end), lit(compression), lit(encoding), lit(delimiter)]);
+    }
+  });
+  return new Bag<string>(name, blocks.length, layerNode(layer));
+}

@@ -1,0 +1,48 @@
+/** toTextFiles: one text file per partition, written by the tasks. */
+import { resolve } from 'node:path';
+import type { ComputeOptions } from '@pdask/core';
+import { lit, ref } from '@pdask/core';
+import type { Bag } from '../bag';
+import { writeTextPartition } from '../ops/io';
+import { partitionwise } from '../partitionwise';
+
+export interface ToTextFilesOptions extends ComputeOptions {
+  /** 'infer' (default: '.gz' means gzip), 'gzip', or null. */
+  compression?: 'infer' | 'gzip' | null;
+  encoding?: BufferEncoding;
+  /** End each file with a newline (default false, as Dask). */
+  lastEndline?: boolean;
+  /** Text that replaces `*` for partition i (default: String(i)). Runs here, not on a worker. */
+  nameFunction?: (i: number) => string;
+}
+
+/** Output paths: `dir/*.txt` patterns, an explicit list, or a directory (`dir/i.part`). */
+export function outputPaths(pattern: string | readonly string[], n: number, nameFunction: (i: number) => string): string[] {
+  if (Array.isArray(pattern)) {
+    if (pattern.length !== n) throw new RangeError(`toTextFiles: got ${pattern.length} paths for ${n} partitions`);
+    return pattern.map((p) => resolve(String(p)));
+  }
+  if (typeof pattern !== 'string' || pattern === '') throw new TypeError('toTextFiles: expected a path pattern like "out/*.txt", a directory, or an array of paths');
+  const stars = pattern.split('*').length - 1;
+  if (stars > 1) throw new RangeError(`toTextFiles: the pattern '${pattern}' has more than one '*'`);
+  const p = stars === 1 ? pattern : `${pattern.replace(/\/+$/, '')}/*.part`;
+  return Array.from({ length: n }, (_, i) => resolve(p.replace('*', nameFunction(i))));
+}
+
+export async function toTextFiles(bag: Bag<unknown>, pattern: string | readonly string[], opts: ToTextFilesOptions): Promise<string[]> {
+  const { compression = 'infer', encoding = 'utf8', lastEndline = false, nameFunction = String, ...computeOpts } = opts;
+  const paths = outputPaths(pattern, bag.npartitions, nameFunction);
+  if (new Set(paths).size !== paths.length) throw new RangeError('toTextFiles: the output paths are not distinct (check nameFunction)');
+  if (compression !== 'infer' && compression !== 'gzip' && compression !== null) throw new RangeError(`toTextFiles: unsupported compression '${String(compression)}'`);
+  const written = partitionwise<string>([bag], {
+    kind: 'to-textfiles',
+    token: [paths, compression, encoding, lastEndline],
+    npartitions: bag.npartitions,
+    op: writeTextPartition,
+    args: (i) => {
+      const c = compression === 'infer' ? (paths[i].endsWith('.gz') ? 'gzip' : null) : compression;
+      return [lit(paths[i]), ref(bag.key(i)), lit(c), lit(encoding), lit(lastEndline)];
+    },
+  });
+  return written.compute(computeOpts);
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { hashKey, KeyTable } from '../src/ops/keys';
+import { splitLines } from '../src/ops/io';
+import { parseBytes } from '../src/io/bytes';
+import { outputPaths } from '../src/io/to-text-files';
+import { hashFloat64 } from '../src/token';
+
+describe('keys compared by value', () => {
+  it('KeyTable: primitives by SameValueZero, arrays and objects by content', () => {
+    const t = new KeyTable();
+    const keys = [1, '1', [1, 'a'], [1, 'a'], { a: 1, b: 2 }, { b: 2, a: 1 }, NaN, NaN, null, undefined, 0, -0, true];
+    const slots = keys.map((k) => t.slot(k));
+    // -1 marks a new key; repeats get the slot of their first occurrence.
+    expect(slots).toEqual([-1, -1, -1, 2, -1, 3, -1, 4, -1, -1, -1, 7, -1]);
+    expect(t.size).toBe(9);
+    expect(t.find([1, 'a'])).toBe(2);
+    expect(t.find('nope')).toBe(-1);
+  });
+
+  it('hashKey agrees with that equality and spreads small integers', () => {
+    expect(hashKey([1, 'a'])).toBe(hashKey([1, 'a']));
+    expect(hashKey({ a: 1, b: 2 })).toBe(hashKey({ b: 2, a: 1 }));
+    expect(hashKey(0)).toBe(hashKey(-0));
+    expect(hashKey(1)).not.toBe(hashKey('1'));
+    // 10,000 consecutive integers over 16 buckets: none much above or below its share.
+    const counts = new Array(16).fill(0);
+    for (let i = 0; i < 10000; i++) counts[hashKey(i) % 16]++;
+    for (const c of counts) expect(Math.abs(c - 625)).toBeLessThan(150);
+  });
+
+  it('hashFloat64 depends on every value and on order', () => {
+    const a = Float64Array.from([1, 2, 3]);
+    expect(hashFloat64(a)).toBe(hashFloat64(Float64Array.from([1, 2, 3])));
+    expect(hashFloat64(a)).not.toBe(hashFloat64(Float64Array.from([1, 3, 2])));
+    expect(hashFloat64(a)).not.toBe(hashFloat64(Float64Array.from([1, 2, 3.0000000001])));
+  });
+});
+
+describe('text helpers', () => {
+  it('splitLines keeps delimiters and drops only an empty tail', () => {
+    expect(splitLines('a\nb\n', '\n')).toEqual(['a\n', 'b\n']);
+    expect(splitLines('a\n\nb', '\n')).toEqual(['a\n', '\n', 'b']);
+    expect(splitLines('', '\n')).toEqual([]);
+    expect(splitLines('a||b', '||')).toEqual(['a||', 'b']);
+  });
+
+  it('parseBytes reads numbers and units', () => {
+    expect(parseBytes(100, 'x')).toBe(100);
+    expect(parseBytes('64MB', 'x')).toBe(64_000_000);
+    expect(parseBytes('1 MiB', 'x')).toBe(1_048_576);
+    expect(parseBytes('1.5kB', 'x')).toBe(1500);
+    expect(() => parseBytes('0', 'x')).toThrow(/at least 1 byte/);
+    expect(() => parseBytes('12 parsecs', 'x')).toThrow(/byte size/);
+  });
+
+  it('outputPaths: patterns, directories, name functions, lists', () => {
+    expect(outputPaths('/o/*.txt', 2, String)).toEqual(['/o/0.txt', '/o/1.txt']);
+    expect(outputPaths('/o/', 2, String)).toEqual(['/o/0.part', '/o/1.part']);
+    expect(outputPaths('/o/p-*.gz', 2, (i) => `x${i + 1}`)).toEqual(['/o/p-x1.gz', '/o/p-x2.gz']);
+    expect(outputPaths(['/a', '/b'], 2, String)).toEqual(['/a', '/b']);
+    expect(() => outputPaths(['/a'], 2, String)).toThrow(/1 paths for 2 partitions/);
+    expect(() => outputPaths('/o/*/*.txt', 2, String)).toThrow(/more than one/);
+  });
+});

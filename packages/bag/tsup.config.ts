@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  // `ops` is a separate entry: worker threads `import('@pdask/bag/ops')` to find the built-in operations.
+  entry: { index: 'src/index.ts', ops: 'src/ops/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: { entry: { index: 'src/index.ts', ops: 'src/ops/index.ts' } },
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  platform: 'node',
+  tsconfig: '../../tsconfig.base.json',
+});
