@@ -1,3 +1,136 @@
-import type { Workload } from '../harness.js';
+/**
+ * Array workloads (issue 4), side by side with Dask (threads) and NumPy: a 1e8-element sum in 4
+ * chunks, the fused (x + y).sum(), the mean of a random 10000x10000 array, and the seed's
+ * 10,000-element example end to end.
+ */
+import * as da from '@pdask/array';
+import { closeThreadPools } from '@pdask/core';
+import type { JsRun, PyRun, Workload } from '../harness.js';
 
-export const arrayWorkloads: Workload[] = [];
+const N = 100_000_000;
+const CHUNK = N / 4;
+
+/** xorshift32 in [0, 1): fast deterministic fill (Math.random on 1e8 values takes seconds). */
+function uniform(n: number, seed: number): Float64Array {
+  const x = new Float64Array(n);
+  let s = seed | 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    x[i] = (s >>> 0) / 4294967296;
+  }
+  return x;
+}
+
+const threads = { scheduler: 'threads' } as const;
+const closePools = () => closeThreadPools();
+
+function check(v: number, lo: number, hi: number): number {
+  if (!(v >= lo && v <= hi)) throw new Error(`wrong result ${v}, expected within [${lo}, ${hi}]`);
+  return v;
+}
+
+const py = (system: string, setup: string | undefined, run: string, requires: string[], extra: Partial<PyRun> = {}): PyRun => ({
+  system,
+  file: 'array_bench.py',
+  setup,
+  run,
+  requires,
+  ...extra,
+});
+
+function sumWorkload(): Workload {
+  const pd: JsRun<da.ChunkedArray> = {
+    system: 'pdask-threads',
+    // A name skips hashing 800 MB (not timed anyway, like Dask's from_array in its setup).
+    setup: () => da.fromArray(uniform(N, 1), { chunks: CHUNK, name: 'bench-sum-x' }),
+    run: async (dx) => check(await dx.sum().compute(threads), N * 0.49, N * 0.51),
+    teardown: closePools,
+  };
+  return {
+    id: 'array-sum-1e8',
+    group: 'array',
+    description: 'dx.sum() of 100,000,000 float64 (800 MB) in 4 chunks; pdask: 2 worker threads, Dask: threaded scheduler',
+    repeat: 5,
+    warmup: 1,
+    items: { count: N, unit: 'values' },
+    reference: 'dask-threads',
+    js: [pd],
+    python: [py('dask-threads', 'setup_sum', 'run_dask_sum', ['dask']), py('numpy (1 thread)', 'setup_sum', 'run_numpy_sum', ['numpy'])],
+    targets: [{ system: 'pdask-threads', vs: 'dask-threads', atLeast: 1 }],
+  };
+}
+
+function addSumWorkload(): Workload {
+  const pd: JsRun<{ dx: da.ChunkedArray; dy: da.ChunkedArray }> = {
+    system: 'pdask-threads',
+    setup: () => ({
+      dx: da.fromArray(uniform(N, 1), { chunks: CHUNK, name: 'bench-add-x' }),
+      dy: da.fromArray(uniform(N, 2), { chunks: CHUNK, name: 'bench-add-y' }),
+    }),
+    run: async ({ dx, dy }) => check(await dx.add(dy).sum().compute(threads), N * 0.98, N * 1.02),
+    teardown: closePools,
+  };
+  return {
+    id: 'array-add-sum-1e8',
+    group: 'array',
+    description: '(dx + dy).sum() over two 100,000,000-element float64 arrays in 4 chunks (pdask fuses the add into the reduction)',
+    repeat: 5,
+    warmup: 1,
+    items: { count: N, unit: 'values' },
+    reference: 'dask-threads',
+    js: [pd],
+    python: [py('dask-threads', 'setup_add_sum', 'run_dask_add_sum', ['dask']), py('numpy (1 thread)', 'setup_add_sum', 'run_numpy_add_sum', ['numpy'])],
+    targets: [{ system: 'pdask-threads', vs: 'dask-threads', atLeast: 2 }],
+  };
+}
+
+function randomMeanWorkload(): Workload {
+  const pd: JsRun<undefined> = {
+    system: 'pdask-threads',
+    run: async () => check(await da.random.random([10000, 10000], { chunks: [1000, 1000] }).mean().compute(threads), 0.499, 0.501),
+    teardown: closePools,
+  };
+  return {
+    id: 'array-random-mean',
+    group: 'array',
+    description: 'da.random.random((10000, 10000), chunks=(1000, 1000)).mean(): graph building, generation and the tree reduction',
+    repeat: 5,
+    warmup: 1,
+    items: { count: N, unit: 'values' },
+    reference: 'dask-threads',
+    js: [pd],
+    python: [py('dask-threads', undefined, 'run_dask_random_mean', ['dask'])],
+    targets: [{ system: 'pdask-threads', vs: 'dask-threads', atLeast: 2 }],
+  };
+}
+
+function seedWorkload(): Workload {
+  const inputs = () => ({ x: uniform(10_000, 3), y: uniform(10_000, 4) });
+  const run = (scheduler: 'sync' | 'threads') => async ({ x, y }: { x: Float64Array; y: Float64Array }) => {
+    const dx = da.fromArray(x, { chunks: x.length / 4 });
+    const dy = da.fromArray(y, { chunks: y.length / 4 });
+    return check(await dx.add(dy).sum().compute({ scheduler }), 9000, 11000);
+  };
+  return {
+    id: 'array-seed-1e4',
+    group: 'array',
+    description: "the seed's example end to end: fromArray twice (10,000 float64, 4 chunks), (dx + dy).sum(), compute()",
+    repeat: 50,
+    warmup: 5,
+    items: { count: 1, unit: 'runs' },
+    reference: 'dask-threads',
+    js: [
+      { system: 'pdask-threads', setup: inputs, run: run('threads'), teardown: closePools },
+      { system: 'pdask-sync', setup: inputs, run: run('sync') },
+    ],
+    python: [py('dask-threads', 'setup_seed', 'run_dask_seed', ['dask']), py('numpy', 'setup_seed', 'run_numpy_seed', ['numpy'])],
+    targets: [
+      { system: 'pdask-threads', vs: 'dask-threads', atLeast: 10 },
+      { system: 'pdask-sync', vs: 'dask-threads', atLeast: 10 },
+    ],
+  };
+}
+
+export const arrayWorkloads: Workload[] = [sumWorkload(), addSumWorkload(), randomMeanWorkload(), seedWorkload()];

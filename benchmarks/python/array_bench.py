@@ -1,0 +1,59 @@
+"""Dask/NumPy side of benchmarks/src/workloads/array.ts: the same arrays, chunks and reductions."""
+import numpy as np
+import dask
+import dask.array as da
+
+N = 100_000_000
+CHUNK = N // 4
+
+
+def setup_sum():
+    x = np.random.default_rng(1).random(N)
+    return {"x": x, "dx": da.from_array(x, chunks=CHUNK)}
+
+
+def run_dask_sum(ctx):
+    return ctx["dx"].sum().compute(scheduler="threads")
+
+
+def run_numpy_sum(ctx):
+    return ctx["x"].sum()
+
+
+def setup_add_sum():
+    rng = np.random.default_rng(2)
+    x = rng.random(N)
+    y = rng.random(N)
+    return {"x": x, "y": y, "dx": da.from_array(x, chunks=CHUNK), "dy": da.from_array(y, chunks=CHUNK)}
+
+
+def run_dask_add_sum(ctx):
+    return (ctx["dx"] + ctx["dy"]).sum().compute(scheduler="threads")
+
+
+def run_numpy_add_sum(ctx):
+    return (ctx["x"] + ctx["y"]).sum()
+
+
+def run_dask_random_mean(_ctx):
+    x = da.random.random((10000, 10000), chunks=(1000, 1000))
+    m = x.mean().compute(scheduler="threads")
+    assert abs(m - 0.5) < 1e-3
+    return m
+
+
+def setup_seed():
+    rng = np.random.default_rng(3)
+    return {"x": rng.random(10000), "y": rng.random(10000)}
+
+
+def run_dask_seed(ctx):
+    """The seed tutorial end to end: from_array, (dx + dy).sum(), compute (default scheduler: threads)."""
+    x, y = ctx["x"], ctx["y"]
+    dx = da.from_array(x, chunks=len(x) // 4)
+    dy = da.from_array(y, chunks=len(y) // 4)
+    return (dx + dy).sum().compute()
+
+
+def run_numpy_seed(ctx):
+    return (ctx["x"] + ctx["y"]).sum()

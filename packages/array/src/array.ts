@@ -1,0 +1,172 @@
+/**
+ * The lazy chunked array (Dask's `Array`): shape, chunks, dtype and how its blocks are made.
+ * An array is either backed by a layer of tasks, or is a fused elementwise *expression* over
+ * other arrays that becomes tasks only when something needs its blocks on their own.
+ */
+import { inspect } from 'node:util';
+import {
+  collectionSymbol,
+  computeCollections,
+  dataNode,
+  layerNode,
+  lit,
+  MaterializedLayer,
+  persist as persistAll,
+  ref,
+  taskNode,
+  tokenizeSymbol,
+  visualize,
+  type Collection,
+  type CollectionGraph,
+  type ComputeOptions,
+  type LayerNode,
+  type VisualizeOptions,
+} from '@pdask/core';
+import { blockIndices, blockKey, blockOffset, blockShape, linearIndex, numBlocks, type Chunks } from './chunks';
+import { itemsize, type DType } from './dtype';
+import { blockLayer } from './layer';
+import type { NDArray } from './ndarray';
+import { opRef } from './ops/names';
+import type { ExprNode } from './runtime/expr';
+
+export type Source =
+  | { readonly k: 'layer'; readonly node: LayerNode }
+  | { readonly k: 'expr'; readonly expr: ExprNode; readonly inputs: readonly ChunkedArray<unknown>[]; readonly label: string };
+
+/** What `compute()` gives: an NDArray, or a number (boolean for any/all) for 0-d results. */
+export type ArrayResult = NDArray | number | boolean;
+
+export class ChunkedArray<R = NDArray> implements Collection<R> {
+  private materialized?: LayerNode;
+
+  /** @internal */
+  constructor(
+    readonly name: string,
+    readonly shape: readonly number[],
+    readonly chunks: Chunks,
+    readonly dtype: DType,
+    /** @internal */
+    readonly source: Source,
+  ) {}
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get size(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+  get nbytes(): number {
+    return this.size * itemsize(this.dtype);
+  }
+  /** Blocks per dimension. */
+  get numblocks(): number[] {
+    return numBlocks(this.chunks);
+  }
+  /** The largest block size per dimension. */
+  get chunksize(): number[] {
+    return this.chunks.map((c) => Math.max(...c));
+  }
+  /** Number of blocks. */
+  get npartitions(): number {
+    return this.numblocks.reduce((a, b) => a * b, 1);
+  }
+
+  key(idx: readonly number[]): string {
+    return blockKey(this.name, idx);
+  }
+
+  /** Every block key, C order. */
+  keys(): string[] {
+    return [...blockIndices(this.numblocks)].map((i) => this.key(i));
+  }
+
+  /** The layer that produces this array's blocks (an expression becomes one task per block here). */
+  get layer(): LayerNode {
+    if (this.source.k === 'layer') return this.source.node;
+    if (!this.materialized) {
+      const { expr, inputs, label } = this.source;
+      const grid = this.numblocks;
+      const op = opRef('blockwise');
+      const outNd = this.ndim;
+      this.materialized = blockLayer(
+        this.name,
+        label,
+        grid,
+        (idx) =>
+          taskNode(this.key(idx), op, [
+            lit(expr),
+            lit({ shape: blockShape(this.chunks, idx), offset: blockOffset(this.chunks, idx), id: linearIndex(grid, idx) }),
+            ...inputs.map((a) => ref(a.key(broadcastIndex(a.shape, outNd, idx)))),
+          ]),
+        inputs.map((a) => a.layer),
+      );
+    }
+    return this.materialized;
+  }
+
+  [collectionSymbol](): CollectionGraph<R> {
+    return {
+      roots: [this.layer],
+      keys: this.keys(),
+      finalize: { op: opRef('assemble'), args: [{ dtype: this.dtype, shape: this.shape, chunks: this.chunks }] },
+      rebuild: (values) => {
+        const nodes = this.keys().map((k) => dataNode(k, values.get(k)));
+        return new ChunkedArray<R>(this.name, this.shape, this.chunks, this.dtype, { k: 'layer', node: layerNode(new MaterializedLayer(this.name, nodes, 'persisted')) });
+      },
+    };
+  }
+
+  [tokenizeSymbol](): unknown {
+    return this.name;
+  }
+
+  /** Runs the graph: an NDArray, or a number for a 0-d array (e.g. a full reduction). */
+  compute(opts: ComputeOptions = {}): Promise<R> {
+    return computeCollections([this], opts).then((r) => r[0] as R);
+  }
+
+  /**
+   * Computes the blocks and returns an array backed by them (same name). Note: core gathers
+   * persisted values to the calling thread.
+   */
+  async persist(opts: ComputeOptions = {}): Promise<ChunkedArray<R>> {
+    const [p] = await persistAll(this, opts);
+    return p as ChunkedArray<R>;
+  }
+
+  /** The task graph as SVG (written to `filename` when given). */
+  visualize(opts: VisualizeOptions = {}): Promise<string> {
+    return visualize([this], opts);
+  }
+
+  toString(): string {
+    const t = (xs: readonly number[]) => `(${xs.join(', ')}${xs.length === 1 ? ',' : ''})`;
+    return `pdask.array<${this.name.split('-')[0]}, shape=${t(this.shape)}, dtype=${this.dtype}, chunksize=${t(this.chunksize)}, chunktype=NDArray>`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/** The block of an input (shape `inShape`) that a block `idx` of an `outNd`-d broadcast result reads. */
+export function broadcastIndex(inShape: readonly number[], outNd: number, idx: readonly number[]): number[] {
+  const pad = outNd - inShape.length;
+  return inShape.map((s, k) => (s === 1 ? 0 : idx[k + pad]));
+}
+
+/** A new array backed by a per-block task layer. */
+export function fromBlocks<R = NDArray>(
+  label: string,
+  name: string,
+  shape: readonly number[],
+  chunks: Chunks,
+  dtype: DType,
+  make: (idx: number[], key: string) => import('@pdask/core').GraphNode | readonly import('@pdask/core').GraphNode[],
+  parents: readonly ChunkedArray<unknown>[],
+  extraParents: readonly LayerNode[] = [],
+): ChunkedArray<R> {
+  const grid = numBlocks(chunks);
+  const node = blockLayer(name, label, grid, (idx) => make(idx, blockKey(name, idx)), [...parents.map((p) => p.layer), ...extraParents]);
+  return new ChunkedArray<R>(name, shape, chunks, dtype, { k: 'layer', node });
+}

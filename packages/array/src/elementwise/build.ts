@@ -1,0 +1,185 @@
+/**
+ * Elementwise operations with NumPy broadcasting. The result is an *expression* array: chains of
+ * elementwise operations fuse into one task per block, and a reduction of such a chain evaluates
+ * it tile by tile without materialising it.
+ */
+import { tokenize } from '@pdask/core';
+import { ChunkedArray } from '../array';
+import { commonChunks, sameChunks } from '../chunks';
+import { floatResult, isFloat, promote, promoteScalar, type DType } from '../dtype';
+import type { NDArray } from '../ndarray';
+import { asArray, type ArrayLike } from '../creation/from-array';
+import { rechunk } from '../rechunk/rechunk';
+import { applyBinary, applyUnary, type BinaryOp, type ExprNode, type UnaryOp } from '../runtime/expr';
+
+/** An operand: a chunked array, a JS number/boolean, or eager data (NDArray, typed or nested array). */
+export type Operand = ChunkedArray<unknown> | number | boolean | ArrayLike;
+
+const COMPARISON = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor']);
+const TRUE_FLOAT_BIN = new Set<BinaryOp>(['div', 'arctan2', 'hypot']);
+const BOOL_UNARY = new Set<UnaryOp>(['isnan', 'isinf', 'isfinite', 'logicalNot']);
+const SAME_UNARY = new Set<UnaryOp>(['neg', 'positive', 'abs', 'square', 'sign']);
+
+function arithmetic(d: DType): DType {
+  // pdask has no bool arithmetic (NumPy's True + True is True): bools count as int32.
+  return d === 'bool' ? 'int32' : d;
+}
+
+export function binaryDType(op: BinaryOp, a: DType, b: DType): DType {
+  if (COMPARISON.has(op)) return 'bool';
+  const p = promote(a, b);
+  if (TRUE_FLOAT_BIN.has(op)) return floatResult(p === 'float32' ? 'float32' : isFloat(p) ? p : 'float64');
+  if (op === 'maximum' || op === 'minimum' || op === 'fmax' || op === 'fmin') return p;
+  return arithmetic(p);
+}
+
+export function unaryDType(op: UnaryOp, a: DType): DType {
+  if (BOOL_UNARY.has(op)) return 'bool';
+  if (SAME_UNARY.has(op)) return op === 'abs' || op === 'sign' ? (a === 'bool' ? 'int32' : a) : arithmetic(a);
+  return floatResult(a);
+}
+
+type Arg = { k: 'arr'; a: ChunkedArray<unknown> } | { k: 'const'; v: number; dtype: DType };
+
+function toArg(x: Operand): Arg {
+  if (typeof x === 'number') return { k: 'const', v: x, dtype: Number.isInteger(x) ? 'int32' : 'float64' };
+  if (typeof x === 'boolean') return { k: 'const', v: x ? 1 : 0, dtype: 'bool' };
+  if (x instanceof ChunkedArray) return { k: 'arr', a: x };
+  return { k: 'arr', a: asArray(x as ArrayLike) };
+}
+
+export function broadcastShapes(shapes: readonly (readonly number[])[]): number[] {
+  const nd = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(nd).fill(1);
+  for (const s of shapes) {
+    const pad = nd - s.length;
+    s.forEach((n, k) => {
+      const d = k + pad;
+      if (out[d] === 1) out[d] = n;
+      else if (n !== 1 && n !== out[d]) {
+        throw new RangeError(`operands could not be broadcast together with shapes ${shapes.map((x) => `(${x.join(',')}${x.length === 1 ? ',' : ''})`).join(' ')}`);
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * Builds `make(args)` over operands with broadcasting. Expression operands of the result's shape
+ * and chunks are inlined (fusion); others are read block by block.
+ */
+export function elementwise(label: string, operands: readonly Operand[], make: (args: ExprNode[], dtypes: DType[]) => ExprNode): ChunkedArray<unknown> {
+  const args = operands.map(toArg);
+  const arrays = args.filter((a): a is { k: 'arr'; a: ChunkedArray<unknown> } => a.k === 'arr').map((a) => a.a);
+  if (!arrays.length) throw new TypeError(`${label}: at least one operand must be an array`);
+  const shape = broadcastShapes(arrays.map((a) => a.shape));
+  const nd = shape.length;
+  // Output chunks: the common refinement of the chunks of the operands that span each dimension.
+  const chunks: number[][] = shape.map((n, d) => {
+    let c: number[] | undefined;
+    for (const a of arrays) {
+      const k = d - (nd - a.ndim);
+      if (k < 0 || a.shape[k] !== n || (n === 1 && a.shape[k] === 1 && c)) continue;
+      c = c ? commonChunks(c, a.chunks[k] as number[]) : [...a.chunks[k]];
+    }
+    return c ?? [n];
+  });
+  const inputs: ChunkedArray<unknown>[] = [];
+  const inputIndex = new Map<string, number>();
+  const addInput = (a: ChunkedArray<unknown>): number => {
+    let i = inputIndex.get(a.name);
+    if (i === undefined) {
+      i = inputs.length;
+      inputs.push(a);
+      inputIndex.set(a.name, i);
+    }
+    return i;
+  };
+  const nodes: ExprNode[] = [];
+  const dtypes: DType[] = [];
+  for (const arg of args) {
+    if (arg.k === 'const') {
+      nodes.push({ t: 'const', v: arg.v, dtype: arg.dtype });
+      dtypes.push(arg.dtype);
+      continue;
+    }
+    let a = arg.a;
+    const pad = nd - a.ndim;
+    const want = a.shape.map((s, k) => (s === 1 && shape[k + pad] !== 1 ? [1] : chunks[k + pad]));
+    if (!a.chunks.every((c, k) => sameChunks(c, want[k]))) a = rechunk(a, want);
+    dtypes.push(a.dtype);
+    if (a.source.k === 'expr' && a.ndim === nd && a.shape.every((s, k) => s === shape[k])) {
+      const src = a.source;
+      const remap = src.inputs.map((x) => addInput(x));
+      nodes.push(renumber(src.expr, remap));
+    } else {
+      nodes.push({ t: 'in', i: addInput(a), dtype: a.dtype });
+    }
+  }
+  const expr = fold(make(nodes, dtypes));
+  const name = `${label}-${tokenize(expr, inputs.map((x) => x.name), chunks)}`;
+  return new ChunkedArray(name, shape, chunks, expr.dtype, { k: 'expr', expr, inputs, label });
+}
+
+function renumber(e: ExprNode, remap: readonly number[]): ExprNode {
+  switch (e.t) {
+    case 'in':
+      return { ...e, i: remap[e.i] };
+    case 'const':
+    case 'gen':
+      return e;
+    case 'un':
+    case 'cast':
+      return { ...e, a: renumber(e.a, remap) };
+    case 'bin':
+      return { ...e, a: renumber(e.a, remap), b: renumber(e.b, remap) };
+    case 'where':
+      return { ...e, c: renumber(e.c, remap), a: renumber(e.a, remap), b: renumber(e.b, remap) };
+  }
+}
+
+/** Folds operations on constants (x * (2 + 1) keeps one constant). */
+function fold(e: ExprNode): ExprNode {
+  if (e.t === 'bin' && e.a.t === 'const' && e.b.t === 'const') return { t: 'const', v: applyBinary(e.op, e.a.v, e.b.v), dtype: e.dtype };
+  if (e.t === 'un' && e.a.t === 'const') return { t: 'const', v: applyUnary(e.op, e.a.v), dtype: e.dtype };
+  return e;
+}
+
+/** dtype of a constant against the other operand: NumPy's weak scalars. */
+function constDType(n: ExprNode, other: DType): DType {
+  return n.t === 'const' ? promoteScalar(other, n.dtype === 'bool' ? n.v !== 0 : n.v) : n.dtype;
+}
+
+export function binary(op: BinaryOp, a: Operand, b: Operand): ChunkedArray<unknown> {
+  return elementwise(op, [a, b], ([x, y]) => {
+    const dx = x.t === 'const' && y.t !== 'const' ? constDType(x, y.dtype) : x.dtype;
+    const dy = y.t === 'const' && x.t !== 'const' ? constDType(y, x.dtype) : y.dtype;
+    return { t: 'bin', op, a: x, b: y, dtype: binaryDType(op, dx, dy) };
+  });
+}
+
+export function unary(op: UnaryOp, a: Operand): ChunkedArray<unknown> {
+  return elementwise(op, [a], ([x]) => ({ t: 'un', op, a: x, dtype: unaryDType(op, x.dtype) }));
+}
+
+export function where(cond: Operand, a: Operand, b: Operand): ChunkedArray<unknown> {
+  return elementwise('where', [cond, a, b], ([c, x, y]) => {
+    const dx = x.t === 'const' && y.t !== 'const' ? constDType(x, y.dtype) : x.dtype;
+    const dy = y.t === 'const' && x.t !== 'const' ? constDType(y, x.dtype) : y.dtype;
+    return { t: 'where', c, a: x, b: y, dtype: promote(dx, dy) };
+  });
+}
+
+export function astype(a: ChunkedArray<unknown>, dtype: DType): ChunkedArray<unknown> {
+  if (a.dtype === dtype) return a;
+  return elementwise('astype', [a], ([x]) => ({ t: 'cast', a: x, dtype }));
+}
+
+export function clip(a: Operand, min?: Operand | null, max?: Operand | null): ChunkedArray<unknown> {
+  let r: ChunkedArray<unknown> = a instanceof ChunkedArray ? a : toArg(a).k === 'arr' ? (toArg(a) as { a: ChunkedArray<unknown> }).a : (() => { throw new TypeError('clip: the first operand must be an array'); })();
+  if (min !== undefined && min !== null) r = binary('maximum', r, min);
+  if (max !== undefined && max !== null) r = binary('minimum', r, max);
+  return r;
+}
+
+export type { NDArray };

@@ -1,0 +1,1 @@
+export { lstsq, norm, qr, solve, svd, tsqr, type NormOptions } from './linalg';

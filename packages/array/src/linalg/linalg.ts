@@ -1,0 +1,158 @@
+/**
+ * `linalg`: TSQR-based qr and svd for tall-and-skinny arrays (one block of columns), solve,
+ * lstsq and norm. TSQR (Demmel et al.; Dask's `tsqr`): QR of every row block, QR of the stacked
+ * R factors, then each block's Q times its rows of the second Q.
+ */
+import { lit, ref, taskNode, tokenize, type GraphNode } from '@pdask/core';
+import { ChunkedArray, fromBlocks } from '../array';
+import type { NDArray } from '../ndarray';
+import { blockKey } from '../chunks';
+import { binary, unary } from '../elementwise/build';
+import { blockLayer } from '../layer';
+import { opRef } from '../ops/names';
+import { rechunk } from '../rechunk/rechunk';
+import { reduction } from '../reductions/reductions';
+import { matmul } from './matmul';
+import { transpose } from '../shape/shape';
+
+type A = ChunkedArray<unknown>;
+type Out = ChunkedArray<NDArray>;
+
+interface Tsqr {
+  readonly localName: string;
+  readonly topKey: string;
+  readonly top: ReturnType<typeof blockLayer>;
+  readonly local: ReturnType<typeof blockLayer>;
+  readonly a: A;
+  readonly k: number;
+}
+
+function tsqrGraph(a0: A): Tsqr {
+  if (a0.ndim !== 2) throw new RangeError(`tsqr needs a 2-d array, got ${a0.ndim}-d`);
+  const a = a0.numblocks[1] === 1 ? a0 : rechunk(a0, [a0.chunks[0] as number[], [a0.shape[1]]]);
+  const n = a.shape[1];
+  if (a.chunks[0].some((r) => r < 1)) throw new RangeError('tsqr: empty row blocks are not supported');
+  const tok = tokenize(a.name);
+  const localName = `qr-local-${tok}`;
+  const local = blockLayer(localName, 'qr-local', [a.numblocks[0]], ([i]) => taskNode(blockKey(localName, [i]), opRef('qrBlock'), [ref(a.key([i, 0]))]), [a.layer]);
+  const topKey = `qr-top-${tok}`;
+  const nb = a.numblocks[0];
+  const top = blockLayer(topKey, 'qr-top', [], () => taskNode(topKey, opRef('qrOfStackedR'), Array.from({ length: nb }, (_, i) => ref(blockKey(localName, [i])))), [local]);
+  const rows = a.chunks[0].reduce((s, r) => s + Math.min(r, n), 0);
+  return { localName, topKey, top, local, a, k: Math.min(rows, n) };
+}
+
+function single(name: string, label: string, shape: number[], node: (key: string) => GraphNode, parents: ReturnType<typeof blockLayer>[]): A {
+  return fromBlocks(label, name, shape, shape.map((s) => [s]), 'float64', (_, key) => node(key), [], parents);
+}
+
+function qFromTsqr(t: Tsqr, label: string, postKey: string | null, cols: number, extra: ReturnType<typeof blockLayer>[]): A {
+  const name = `${label}-${tokenize(t.topKey, postKey)}`;
+  const chunks = [[...t.a.chunks[0]], [cols]];
+  return fromBlocks(label, name, [t.a.shape[0], cols], chunks, 'float64', ([i], key) =>
+    taskNode(key, opRef('qFactor'), [lit(i), ref(blockKey(t.localName, [i])), ref(t.topKey), postKey ? ref(postKey) : lit(null)]), [], [t.top, t.local, ...extra]);
+}
+
+/** QR of a tall-and-skinny array (reduced: Q is m x k, R is k x n, k = min(m, n)). */
+export function qr(a: A): [Out, Out] {
+  const t = tsqrGraph(a);
+  const n = t.a.shape[1];
+  const q = qFromTsqr(t, 'qr-q', null, t.k, []);
+  const r = single(`qr-r-${tokenize(t.topKey)}`, 'qr-r', [t.k, n], (key) => taskNode(key, opRef('pick'), [ref(t.topKey), lit('r')]), [t.top]);
+  return [q as Out, r as Out];
+}
+
+export const tsqr = qr;
+
+/** SVD of a tall-and-skinny array: u (m x k), s (k), vt (k x n); singular values descending. */
+export function svd(a: A): [Out, Out, Out] {
+  const t = tsqrGraph(a);
+  const n = t.a.shape[1];
+  const svdKey = `svd-small-${tokenize(t.topKey)}`;
+  const small = blockLayer(svdKey, 'svd-small', [], () => taskNode(svdKey, opRef('svdSmall'), [ref(t.topKey)]), [t.top]);
+  const uKey = `svd-ur-${tokenize(svdKey)}`;
+  const ur = blockLayer(uKey, 'svd-u', [], () => taskNode(uKey, opRef('pick'), [ref(svdKey), lit('u')]), [small]);
+  const k = Math.min(t.k, n);
+  const u = qFromTsqr(t, 'svd-u', uKey, k, [ur]);
+  const s = single(`svd-s-${tokenize(svdKey)}`, 'svd-s', [k], (key) => taskNode(key, opRef('pick'), [ref(svdKey), lit('s')]), [small]);
+  const vt = single(`svd-vt-${tokenize(svdKey)}`, 'svd-vt', [k, n], (key) => taskNode(key, opRef('pick'), [ref(svdKey), lit('vt')]), [small]);
+  return [u as Out, s as Out, vt as Out];
+}
+
+function whole(x: A): A {
+  return rechunk(x, x.shape.map(() => -1));
+}
+
+/**
+ * Solves a x = b for square a. The matrix is gathered into one task and solved by LU with
+ * partial pivoting (Dask solves with a blocked LU; see the README).
+ */
+export function solve(a: A, b: A): Out {
+  if (a.ndim !== 2 || a.shape[0] !== a.shape[1]) throw new RangeError(`solve: a must be a square matrix, got shape [${a.shape.join(', ')}]`);
+  if (b.shape[0] !== a.shape[0]) throw new RangeError(`solve: b has ${b.shape[0]} rows, a has ${a.shape[0]}`);
+  const wa = whole(a);
+  const wb = whole(b);
+  const name = `solve-${tokenize(wa.name, wb.name)}`;
+  return fromBlocks('solve', name, [...b.shape], b.shape.map((s) => [s]), 'float64', (idx, key) =>
+    taskNode(key, opRef('solveDense'), [ref(wa.key(wa.shape.map(() => 0))), ref(wb.key(wb.shape.map(() => 0)))]), [wa, wb]);
+}
+
+/**
+ * Least squares by TSQR: x = R^-1 (Q^T b). Returns [x, residuals (sum of squares per column of
+ * b), rank, s (singular values of a)], as Dask does.
+ */
+export function lstsq(a: A, b: A): [Out, Out, ChunkedArray<number>, Out] {
+  const [q, r] = qr(a);
+  const qtb = whole(matmul(transpose(q), b));
+  const rr = whole(r);
+  const name = `lstsq-${tokenize(rr.name, qtb.name)}`;
+  const x = fromBlocks('lstsq', name, [...qtb.shape], qtb.shape.map((s) => [s]), 'float64', (_idx, key) =>
+    taskNode(key, opRef('solveUpper'), [ref(rr.key([0, 0])), ref(qtb.key(qtb.shape.map(() => 0)))]), [rr, qtb]);
+  const res = binary('sub', matmul(a, x), b);
+  const residuals = reduction(binary('mul', res, res), 'sum', { axis: 0 });
+  const [, s] = svd(a);
+  const tol = binary('mul', reduction(s, 'max'), Math.max(...a.shape) * Number.EPSILON);
+  const rank = reduction<number>(binary('gt', s, tol), 'sum');
+  return [x as Out, residuals as Out, rank, s as Out];
+}
+
+export interface NormOptions {
+  /** Vector: 2 (default), 1, Infinity, -Infinity, 0 or any p. Matrix: 'fro' (default), 'nuc', 1, -1, Infinity, -Infinity, 2, -2. */
+  ord?: number | 'fro' | 'nuc';
+  axis?: number | readonly [number, number];
+  keepdims?: boolean;
+}
+
+/** Vector and matrix norms (NumPy's linalg.norm). */
+export function norm(x: A, opts: NormOptions = {}): ChunkedArray<NDArray | number> {
+  return normOf(x, opts) as ChunkedArray<NDArray | number>;
+}
+
+function normOf(x: A, opts: NormOptions): A {
+  const { ord, keepdims } = opts;
+  const axis = opts.axis ?? (x.ndim <= 2 ? undefined : null);
+  if (axis === null) throw new RangeError('norm: give an axis for arrays of more than 2 dimensions');
+  const matrix = (axis === undefined && x.ndim === 2) || Array.isArray(axis);
+  const abs = unary('abs', x);
+  if (!matrix) {
+    const r = { axis: axis as number | undefined, keepdims };
+    if (ord === undefined || ord === 2) return unary('sqrt', reduction(binary('mul', abs, abs), 'sum', r));
+    if (ord === Infinity) return reduction(abs, 'max', r);
+    if (ord === -Infinity) return reduction(abs, 'min', r);
+    if (ord === 0) return reduction(binary('ne', x, 0), 'sum', r);
+    if (ord === 1) return reduction(abs, 'sum', r);
+    if (typeof ord !== 'number') throw new RangeError(`norm: invalid norm order '${ord}' for vectors`);
+    return binary('pow', reduction(binary('pow', abs, ord), 'sum', r), 1 / ord);
+  }
+  const [r0, c0] = (axis as readonly [number, number] | undefined) ?? [0, 1];
+  const ax = [r0 < 0 ? r0 + x.ndim : r0, c0 < 0 ? c0 + x.ndim : c0] as const;
+  if (ord === undefined || ord === 'fro') return unary('sqrt', reduction(binary('mul', abs, abs), 'sum', { axis: ax, keepdims }));
+  if (ord === 1 || ord === -1) return reduction(reduction(abs, 'sum', { axis: ax[0], keepdims: true }), ord === 1 ? 'max' : 'min', { axis: ax, keepdims });
+  if (ord === Infinity || ord === -Infinity) return reduction(reduction(abs, 'sum', { axis: ax[1], keepdims: true }), ord === Infinity ? 'max' : 'min', { axis: ax, keepdims });
+  if (ord === 2 || ord === -2 || ord === 'nuc') {
+    if (x.ndim !== 2) throw new RangeError(`norm: ord ${ord} needs a 2-d array`);
+    const [, s] = svd(x.shape[0] >= x.shape[1] ? x : transpose(x));
+    return reduction(s, ord === 2 ? 'max' : ord === -2 ? 'min' : 'sum');
+  }
+  throw new RangeError(`norm: invalid norm order '${ord}' for matrices`);
+}

@@ -1,0 +1,149 @@
+/**
+ * The runtime value of one block: a plain object (it crosses worker threads by structured clone,
+ * its buffer transferred or shared), C-ordered and contiguous.
+ */
+import { alloc, type DType, type TypedArray } from '../dtype';
+
+export interface Block {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly data: TypedArray;
+}
+
+export const sizeOf = (shape: readonly number[]): number => {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+};
+
+export function stridesOf(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[i] = s;
+    s *= shape[i];
+  }
+  return st;
+}
+
+export function block(dtype: DType, shape: readonly number[], data: TypedArray): Block {
+  return { dtype, shape: [...shape], data };
+}
+
+/**
+ * Copies the region `[srcStart, srcStart + count)` of `src` into `dst` at `dstStart` (all per
+ * dimension). The innermost dimension is copied as one `set` of a contiguous run.
+ */
+export function copyRegion(
+  src: TypedArray,
+  srcShape: readonly number[],
+  srcStart: readonly number[],
+  dst: TypedArray,
+  dstShape: readonly number[],
+  dstStart: readonly number[],
+  count: readonly number[],
+): void {
+  const nd = count.length;
+  if (nd === 0) {
+    dst[0] = src[0];
+    return;
+  }
+  if (count.some((c) => c === 0)) return;
+  const ss = stridesOf(srcShape);
+  const ds = stridesOf(dstShape);
+  const inner = count[nd - 1];
+  const idx = new Array<number>(nd - 1).fill(0);
+  for (;;) {
+    let so = srcStart[nd - 1];
+    let doff = dstStart[nd - 1];
+    for (let d = 0; d < nd - 1; d++) {
+      so += (srcStart[d] + idx[d]) * ss[d];
+      doff += (dstStart[d] + idx[d]) * ds[d];
+    }
+    if (inner === 1) dst[doff] = src[so];
+    else dst.set(src.subarray(so, so + inner), doff);
+    let d = nd - 2;
+    while (d >= 0 && ++idx[d] === count[d]) idx[d--] = 0;
+    if (d < 0) break;
+  }
+}
+
+/** The block with its data broadcast (NumPy rules, aligned right) to `shape`, materialised. */
+export function broadcastTo(b: Block, shape: readonly number[]): TypedArray {
+  const n = sizeOf(shape);
+  if (b.shape.length === shape.length && b.shape.every((s, i) => s === shape[i])) return b.data;
+  const out = alloc(b.dtype, n);
+  if (b.data.length === 1) {
+    out.fill(b.data[0]);
+    return out;
+  }
+  const nd = shape.length;
+  const pad = nd - b.shape.length;
+  const inStrides = stridesOf(b.shape);
+  // Effective stride per output dim: 0 where the input has size 1 or no dim.
+  const st = new Array<number>(nd);
+  for (let d = 0; d < nd; d++) {
+    const k = d - pad;
+    st[d] = k < 0 || b.shape[k] === 1 ? 0 : inStrides[k];
+  }
+  const idx = new Array<number>(nd).fill(0);
+  let src = 0;
+  for (let o = 0; o < n; o++) {
+    out[o] = b.data[src];
+    let d = nd - 1;
+    while (d >= 0) {
+      idx[d]++;
+      src += st[d];
+      if (idx[d] < shape[d]) break;
+      src -= st[d] * idx[d];
+      idx[d] = 0;
+      d--;
+    }
+  }
+  return out;
+}
+
+/** Permutes the axes of a block (a copy; identity permutations return the block). */
+export function transposeBlock(b: Block, perm: readonly number[]): Block {
+  const nd = perm.length;
+  if (perm.every((p, i) => p === i)) return b;
+  const shape = perm.map((p) => b.shape[p]);
+  const n = b.data.length;
+  const out = alloc(b.dtype, n);
+  const inSt = stridesOf(b.shape);
+  const st = perm.map((p) => inSt[p]);
+  const idx = new Array<number>(nd).fill(0);
+  let src = 0;
+  const last = nd - 1;
+  const lastSt = st[last];
+  const lastN = shape[last];
+  for (let o = 0; o < n; ) {
+    for (let j = 0, s = src; j < lastN; j++, s += lastSt) out[o++] = b.data[s];
+    let d = last - 1;
+    while (d >= 0) {
+      idx[d]++;
+      src += st[d];
+      if (idx[d] < shape[d]) break;
+      src -= st[d] * idx[d];
+      idx[d] = 0;
+      d--;
+    }
+    if (d < 0) break;
+  }
+  return { dtype: b.dtype, shape, data: out };
+}
+
+/** Casts the values of a typed array to a dtype (NumPy's astype with unsafe casting). */
+export function castData(data: TypedArray, from: DType, to: DType): TypedArray {
+  if (from === to) return data;
+  const out = alloc(to, data.length);
+  if (to === 'bool') {
+    for (let i = 0; i < data.length; i++) out[i] = data[i] !== 0 ? 1 : 0; // NaN !== 0: true, as in NumPy
+  } else if (to === 'int32' || to === 'uint8') {
+    // Truncation toward zero, as C casts do; NaN becomes 0.
+    for (let i = 0; i < data.length; i++) out[i] = Math.trunc(data[i]) || 0;
+  } else {
+    out.set(data);
+  }
+  return out;
+}

@@ -1,0 +1,338 @@
+/**
+ * Fused elementwise programs. A chain of elementwise operations (and the generators of creation
+ * functions) is kept as one expression tree per output block, evaluated over a range of the block
+ * at a time, so `(x + y).sum()` reads x and y once without ever writing a whole x + y block.
+ */
+import { alloc, isIntegral, type DType, type TypedArray } from '../dtype';
+import { fillNormal, fillUniform, streamFor, type RandomState } from './random';
+
+export type UnaryOp =
+  | 'neg' | 'positive' | 'abs' | 'sqrt' | 'square' | 'reciprocal' | 'exp' | 'expm1' | 'log' | 'log1p' | 'log2' | 'log10'
+  | 'sin' | 'cos' | 'tan' | 'arcsin' | 'arccos' | 'arctan' | 'sinh' | 'cosh' | 'tanh' | 'arcsinh' | 'arccosh' | 'arctanh'
+  | 'floor' | 'ceil' | 'trunc' | 'rint' | 'sign' | 'isnan' | 'isinf' | 'isfinite' | 'logicalNot';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'floorDiv' | 'mod' | 'pow' | 'maximum' | 'minimum' | 'fmax' | 'fmin' | 'arctan2' | 'hypot'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor';
+
+export type GenSpec =
+  | { readonly k: 'random'; readonly dist: 'random' | 'uniform' | 'normal' | 'integers'; readonly seed: number; readonly a: number; readonly b: number }
+  /** value = start + step * (global flat index); 1-D arrays (arange, linspace). */
+  | { readonly k: 'arange'; readonly start: number; readonly step: number; readonly stop?: number; readonly n?: number }
+  /** 1 where column - row === diag (2-D). */
+  | { readonly k: 'eye'; readonly diag: number };
+
+export type ExprNode =
+  | { readonly t: 'in'; readonly i: number; readonly dtype: DType }
+  | { readonly t: 'const'; readonly v: number; readonly dtype: DType }
+  | { readonly t: 'gen'; readonly g: GenSpec; readonly dtype: DType }
+  | { readonly t: 'un'; readonly op: UnaryOp; readonly a: ExprNode; readonly dtype: DType }
+  | { readonly t: 'bin'; readonly op: BinaryOp; readonly a: ExprNode; readonly b: ExprNode; readonly dtype: DType }
+  | { readonly t: 'where'; readonly c: ExprNode; readonly a: ExprNode; readonly b: ExprNode; readonly dtype: DType }
+  | { readonly t: 'cast'; readonly a: ExprNode; readonly dtype: DType };
+
+/** Where the block sits in the whole array: what generators need. */
+export interface BlockPlace {
+  readonly shape: readonly number[];
+  readonly offset: readonly number[];
+  /** C-order number of the block in its grid: the random stream of the block. */
+  readonly id: number;
+}
+
+export interface EvalContext {
+  /** Input blocks, already broadcast to the output block's shape. */
+  readonly inputs: readonly TypedArray[];
+  readonly place: BlockPlace;
+  /** Buffer for a node's values over `len` elements (fresh, or reused between tiles). */
+  readonly buffer: (node: ExprNode, len: number) => TypedArray;
+  readonly gens: Map<ExprNode, RandomState>;
+  /** Input i over a range; by default a view of `inputs[i]`. */
+  readonly input?: (i: number, start: number, len: number) => TypedArray;
+}
+
+const rint = (x: number): number => {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
+};
+
+const UN: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  positive: (x) => x,
+  abs: Math.abs,
+  sqrt: Math.sqrt,
+  square: (x) => x * x,
+  reciprocal: (x) => 1 / x,
+  exp: Math.exp,
+  expm1: Math.expm1,
+  log: Math.log,
+  log1p: Math.log1p,
+  log2: Math.log2,
+  log10: Math.log10,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  arcsin: Math.asin,
+  arccos: Math.acos,
+  arctan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  arcsinh: Math.asinh,
+  arccosh: Math.acosh,
+  arctanh: Math.atanh,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  trunc: Math.trunc,
+  rint,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  isnan: (x) => (x !== x ? 1 : 0),
+  isinf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
+  isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
+  logicalNot: (x) => (x === 0 ? 1 : 0),
+};
+
+/** Python's modulo: the result has the sign of the divisor (NumPy's `mod`). */
+const pyMod = (a: number, b: number): number => {
+  const r = a % b;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+};
+
+const BIN: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  floorDiv: (a, b) => Math.floor(a / b),
+  mod: pyMod,
+  pow: (a, b) => a ** b,
+  maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
+  minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
+  fmax: (a, b) => (a !== a ? b : b !== b ? a : a > b ? a : b),
+  fmin: (a, b) => (a !== a ? b : b !== b ? a : a < b ? a : b),
+  arctan2: Math.atan2,
+  hypot: Math.hypot,
+  eq: (a, b) => (a === b ? 1 : 0),
+  ne: (a, b) => (a !== b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+  logicalXor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
+};
+
+/** Integer division and modulo by zero give 0, as NumPy's integer loops do (with a warning). */
+const INT_BIN: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
+  floorDiv: (a, b) => (b === 0 ? 0 : Math.floor(a / b)),
+  mod: (a, b) => (b === 0 ? 0 : pyMod(a, b)),
+};
+
+export function applyUnary(op: UnaryOp, x: number): number {
+  return UN[op](x);
+}
+export function applyBinary(op: BinaryOp, a: number, b: number): number {
+  return BIN[op](a, b);
+}
+
+type Val = TypedArray | number;
+
+/** Values of `node` over the flat range [start, start + len) of the block. */
+export function evalRange(node: ExprNode, ctx: EvalContext, start: number, len: number): Val {
+  switch (node.t) {
+    case 'in':
+      return ctx.input ? ctx.input(node.i, start, len) : ctx.inputs[node.i].subarray(start, start + len);
+    case 'const':
+      return node.v;
+    case 'gen':
+      return generate(node, ctx, start, len);
+    case 'cast': {
+      const a = evalRange(node.a, ctx, start, len);
+      if (typeof a === 'number') return node.dtype === 'bool' ? (a !== 0 ? 1 : 0) : a;
+      const out = ctx.buffer(node, len);
+      if (node.dtype === 'bool') for (let i = 0; i < len; i++) out[i] = a[i] !== 0 ? 1 : 0;
+      else if (isIntegral(node.dtype)) for (let i = 0; i < len; i++) out[i] = Math.trunc(a[i]) || 0;
+      else out.set(a);
+      return out;
+    }
+    case 'un': {
+      const a = evalRange(node.a, ctx, start, len);
+      const f = UN[node.op];
+      if (typeof a === 'number') return f(a);
+      const out = ctx.buffer(node, len);
+      if (node.op === 'neg') for (let i = 0; i < len; i++) out[i] = -a[i];
+      else if (node.op === 'square') for (let i = 0; i < len; i++) out[i] = a[i] * a[i];
+      else for (let i = 0; i < len; i++) out[i] = f(a[i]);
+      return out;
+    }
+    case 'bin': {
+      const a = evalRange(node.a, ctx, start, len);
+      const b = evalRange(node.b, ctx, start, len);
+      const f = (isIntegral(node.dtype) && INT_BIN[node.op]) || BIN[node.op];
+      if (typeof a === 'number' && typeof b === 'number') return f(a, b);
+      const out = ctx.buffer(node, len);
+      binaryLoop(node.op, f, a, b, out, len);
+      return out;
+    }
+    case 'where': {
+      const c = evalRange(node.c, ctx, start, len);
+      const a = evalRange(node.a, ctx, start, len);
+      const b = evalRange(node.b, ctx, start, len);
+      const out = ctx.buffer(node, len);
+      for (let i = 0; i < len; i++) {
+        const ci = typeof c === 'number' ? c : c[i];
+        out[i] = ci !== 0 ? (typeof a === 'number' ? a : a[i]) : typeof b === 'number' ? b : b[i];
+      }
+      return out;
+    }
+  }
+}
+
+/** The hot loops: add/sub/mul/div are written out so V8 compiles them without a call per element. */
+function binaryLoop(op: BinaryOp, f: (a: number, b: number) => number, a: Val, b: Val, out: TypedArray, len: number): void {
+  if (typeof a !== 'number' && typeof b !== 'number') {
+    switch (op) {
+      case 'add':
+        for (let i = 0; i < len; i++) out[i] = a[i] + b[i];
+        return;
+      case 'sub':
+        for (let i = 0; i < len; i++) out[i] = a[i] - b[i];
+        return;
+      case 'mul':
+        for (let i = 0; i < len; i++) out[i] = a[i] * b[i];
+        return;
+      case 'div':
+        for (let i = 0; i < len; i++) out[i] = a[i] / b[i];
+        return;
+      default:
+        for (let i = 0; i < len; i++) out[i] = f(a[i], b[i]);
+        return;
+    }
+  }
+  if (typeof b === 'number') {
+    const x = a as TypedArray;
+    switch (op) {
+      case 'add':
+        for (let i = 0; i < len; i++) out[i] = x[i] + b;
+        return;
+      case 'mul':
+        for (let i = 0; i < len; i++) out[i] = x[i] * b;
+        return;
+      default:
+        for (let i = 0; i < len; i++) out[i] = f(x[i], b);
+        return;
+    }
+  }
+  const y = b as TypedArray;
+  const s = a as number;
+  for (let i = 0; i < len; i++) out[i] = f(s, y[i]);
+}
+
+function generate(node: ExprNode & { t: 'gen' }, ctx: EvalContext, start: number, len: number): Val {
+  const g = node.g;
+  const out = ctx.buffer(node, len);
+  const place = ctx.place;
+  if (g.k === 'random') {
+    let st = ctx.gens.get(node);
+    if (!st) {
+      st = streamFor(g.seed, place.id);
+      ctx.gens.set(node, st);
+    }
+    // Ranges of a block are always visited in order, so the stream continues across tiles.
+    if (g.dist === 'normal') fillNormal(st, out as Float64Array, 0, len, g.a, g.b);
+    else if (g.dist === 'integers') {
+      const tmp = new Float64Array(len);
+      fillUniform(st, tmp, 0, len);
+      const span = g.b - g.a;
+      for (let i = 0; i < len; i++) out[i] = g.a + Math.floor(tmp[i] * span);
+    } else {
+      fillUniform(st, out as Float64Array, 0, len);
+      if (g.dist === 'uniform') {
+        const span = g.b - g.a;
+        for (let i = 0; i < len; i++) out[i] = g.a + out[i] * span;
+      }
+    }
+    return out;
+  }
+  if (g.k === 'arange') {
+    const base = place.offset[0] + start;
+    for (let i = 0; i < len; i++) out[i] = g.start + (base + i) * g.step;
+    // linspace: the last point is exactly `stop`, as NumPy makes it.
+    if (g.stop !== undefined && g.n !== undefined && base + len === g.n && len > 0) out[len - 1] = g.stop;
+    return out;
+  }
+  // eye
+  const w = place.shape[1];
+  for (let i = 0; i < len; i++) {
+    const p = start + i;
+    const r = place.offset[0] + Math.floor(p / w);
+    const c = place.offset[1] + (p % w);
+    out[i] = c - r === g.diag ? 1 : 0;
+  }
+  return out;
+}
+
+export function freshContext(inputs: readonly TypedArray[], place: BlockPlace): EvalContext {
+  return { inputs, place, gens: new Map(), buffer: (node, len) => alloc(node.dtype, len) };
+}
+
+/** Elements per tile when a program is evaluated piecewise (small enough to stay in L2 cache). */
+export const TILE = 32768;
+
+const isShared = (a: TypedArray): boolean => typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+
+/**
+ * A context that evaluates tile by tile with reused buffers. Inputs held in a SharedArrayBuffer are
+ * first copied tile by tile (a native memcpy) into the JS heap: V8's loops over shared typed arrays
+ * run several times slower than over ordinary ones.
+ */
+export function tileContext(inputs: readonly TypedArray[], place: BlockPlace, rootBuffer?: (node: ExprNode) => TypedArray | undefined): EvalContext {
+  let n = 1;
+  for (const s of place.shape) n *= s;
+  // Small blocks get small buffers: a zero-filled 256 KiB buffer per node would dominate them.
+  const size = Math.max(1, Math.min(TILE, n));
+  const pool = new Map<ExprNode, TypedArray>();
+  const inPool = new Map<number, TypedArray>();
+  const shared = inputs.map(isShared);
+  return {
+    inputs,
+    place,
+    gens: new Map(),
+    buffer: (node, len) => {
+      let b = rootBuffer?.(node) ?? pool.get(node);
+      if (!b) {
+        b = alloc(node.dtype, size);
+        pool.set(node, b);
+      }
+      return len === b.length ? b : b.subarray(0, len);
+    },
+    input: (i, start, len) => {
+      const src = inputs[i].subarray(start, start + len);
+      if (!shared[i]) return src;
+      let b = inPool.get(i);
+      if (!b) {
+        b = new (inputs[i].constructor as new (n: number) => TypedArray)(size);
+        inPool.set(i, b);
+      }
+      const dst = len === b.length ? b : b.subarray(0, len);
+      dst.set(src);
+      return dst;
+    },
+  };
+}
+
+/** The whole block as a new typed array of the root's dtype (an input is returned as it is). */
+export function evalBlock(root: ExprNode, inputs: readonly TypedArray[], place: BlockPlace): TypedArray {
+  let n = 1;
+  for (const s of place.shape) n *= s;
+  if (root.t === 'in') return inputs[root.i];
+  const out = alloc(root.dtype, n);
+  const ctx = tileContext(inputs, place);
+  for (let start = 0; start < n; start += TILE) {
+    const len = Math.min(TILE, n - start);
+    const v = evalRange(root, ctx, start, len);
+    if (typeof v === 'number') out.fill(v, start, start + len);
+    else out.set(v, start);
+  }
+  return out;
+}

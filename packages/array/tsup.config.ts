@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  // `ops` is what worker threads import() to find the built-in operations of array tasks.
+  entry: { index: 'src/index.ts', ops: 'src/ops/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  platform: 'node',
+  tsconfig: '../../tsconfig.base.json',
+});
