@@ -4,14 +4,17 @@ import * as config from '../src/config/config';
 afterEach(() => {
   delete process.env.PDASK_SCHEDULER;
   delete process.env.PDASK_THREADS__TARGET_BATCH_MS;
+  config.refresh();
 });
 
 describe('config', () => {
   it('has defaults, environment overrides, and scoped sets that restore', () => {
     expect(config.get('scheduler')).toBe('threads');
     process.env.PDASK_SCHEDULER = 'sync';
-    expect(config.get('scheduler')).toBe('sync');
     process.env.PDASK_THREADS__TARGET_BATCH_MS = '7';
+    expect(config.get('scheduler')).toBe('threads'); // read once, until refresh()
+    config.refresh();
+    expect(config.get('scheduler')).toBe('sync');
     expect(config.get('threads.target_batch_ms')).toBe(7); // "_" and "-" are the same, values parsed
     const outer = config.set({ scheduler: 'threads' });
     const inner = config.set({ Scheduler: 'single-threaded' });

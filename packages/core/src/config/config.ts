@@ -43,13 +43,23 @@ function fromEnv(env: NodeJS.ProcessEnv): Map<string, ConfigValue> {
   return m;
 }
 
+let envCache: Map<string, ConfigValue> | undefined;
+
+/**
+ * Re-reads `PDASK_*` environment variables (they are read once, on first use, as Dask reads
+ * `DASK_*` at import; `get` is on hot paths).
+ */
+export function refresh(): void {
+  envCache = fromEnv(process.env);
+}
+
 /** Reads a configuration value: innermost `set` scope, then environment, then defaults. */
 export function get<T extends ConfigValue = ConfigValue>(key: string, fallback?: T): T {
   const k = normalizeKey(key);
   for (let i = overrides.length - 1; i >= 0; i--) {
     if (overrides[i].has(k)) return overrides[i].get(k) as T;
   }
-  const env = fromEnv(process.env);
+  const env = (envCache ??= fromEnv(process.env));
   if (env.has(k)) return env.get(k) as T;
   if (k in defaults) return defaults[k] as T;
   if (fallback !== undefined) return fallback;
