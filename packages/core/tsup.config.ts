@@ -10,7 +10,8 @@ export default defineConfig({
   platform: 'node',
   // import.meta.url is needed in the CJS build to locate the worker entry.
   shims: true,
-  tsconfig: '../../tsconfig.base.json',
+  // Only this package's sources: the base config alone would pull in every file of the repo.
+  tsconfig: 'tsconfig.build.json',
   // comlink's Node adapter is an .mjs deep import: bundle it so the CJS build does not require() ESM.
   noExternal: [/comlink\/dist\/esm\/node-adapter/],
 });

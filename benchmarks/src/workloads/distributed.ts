@@ -1,3 +1,125 @@
+import * as da from '@pdask/array';
+import { delayed, type Delayed } from '@pdask/core';
+import { Client, LocalCluster } from '@pdask/distributed';
 import type { Workload } from '../harness.js';
 
-export const distributedWorkloads: Workload[] = [];
+const LEAVES = 100_000;
+const TASKS = 2 * LEAVES - 1;
+const ROUND_TRIPS = 200;
+
+/** The same graph as benchmarks/python/distributed_tree.py: leaves inc(i), then pairwise add. */
+function treeReduction(n: number): Delayed<number> {
+  const inc = (i: number) => i + 1;
+  const add = (a: number, b: number) => a + b;
+  let level: Delayed<number>[] = [];
+  for (let i = 0; i < n; i++) level.push(delayed(inc)(i));
+  while (level.length > 1) {
+    const next: Delayed<number>[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? delayed(add)(level[i], level[i + 1]) : level[i]);
+    level = next;
+  }
+  return level[0];
+}
+
+interface Ctx {
+  cluster: LocalCluster;
+  client: Client;
+}
+
+async function startCluster(): Promise<Ctx> {
+  const cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, processes: true });
+  const client = await Client.connect(cluster);
+  return { cluster, client };
+}
+
+async function stopCluster(ctx: Ctx): Promise<void> {
+  await ctx.client.close();
+  await ctx.cluster.close();
+}
+
+const peer = (file: string, extra: Partial<{ setup: string; repeat: number; warmup: number }> = {}) => ({
+  system: 'dask-distributed',
+  file,
+  run: 'run',
+  requires: ['dask', 'distributed'],
+  repeat: 3,
+  warmup: 0,
+  ...extra,
+});
+
+export const distributedWorkloads: Workload[] = [
+  {
+    id: 'dist-tree',
+    group: 'distributed',
+    description: `compute() of a ${LEAVES.toLocaleString('en')}-leaf delayed tree reduction of tiny tasks (${TASKS.toLocaleString('en')} tasks) on a LocalCluster of 2 worker processes (1 thread each). Cluster start-up and graph building are not timed.`,
+    items: { count: TASKS, unit: 'tasks' },
+    reference: 'dask-distributed',
+    repeat: 3,
+    js: [
+      {
+        system: 'pdask-distributed',
+        setup: async () => ({ ...(await startCluster()), root: treeReduction(LEAVES) }),
+        run: async (ctx: Ctx & { root: Delayed<number> }) => {
+          const v = await ctx.root.compute();
+          if (v !== (LEAVES * (LEAVES + 1)) / 2) throw new Error(`wrong result ${v}`);
+        },
+        teardown: stopCluster,
+      },
+    ],
+    python: [peer('distributed_tree.py', { setup: 'setup' })],
+    targets: [{ system: 'pdask-distributed', vs: 'dask-distributed', atLeast: 10 }],
+  },
+  {
+    id: 'dist-startup',
+    group: 'distributed',
+    description: 'Cluster start-up: LocalCluster with 2 worker processes up, a client connected, then everything closed.',
+    reference: 'dask-distributed',
+    repeat: 3,
+    js: [{ system: 'pdask-distributed', run: async () => stopCluster(await startCluster()) }],
+    python: [peer('distributed_startup.py')],
+  },
+  {
+    id: 'dist-roundtrip',
+    group: 'distributed',
+    description: `${ROUND_TRIPS} sequential submit(inc, i) -> result() round trips on loopback (2-process LocalCluster). Target: under 1 ms each.`,
+    items: { count: ROUND_TRIPS, unit: 'round trips' },
+    reference: 'dask-distributed',
+    repeat: 5,
+    js: [
+      {
+        system: 'pdask-distributed',
+        setup: startCluster,
+        run: async (ctx: Ctx) => {
+          const inc = (x: number) => x + 1;
+          for (let i = 0; i < ROUND_TRIPS; i++) {
+            const f = ctx.client.submitWith({ pure: false }, inc, i);
+            if ((await f.result()) !== i + 1) throw new Error('wrong result');
+            f.release();
+          }
+        },
+        teardown: stopCluster,
+      },
+    ],
+    python: [peer('distributed_roundtrip.py', { setup: 'setup', repeat: 5 })],
+  },
+  {
+    id: 'dist-random-mean',
+    group: 'distributed',
+    description: "The seed's da.random.random([10000, 10000], { chunks: [1000, 1000] }).mean() on a 2-process LocalCluster (cluster start-up not timed).",
+    reference: 'dask-distributed',
+    repeat: 3,
+    js: [
+      {
+        system: 'pdask-distributed',
+        setup: startCluster,
+        run: async () => {
+          const m = await da.random.random([10000, 10000], { chunks: [1000, 1000] }).mean().compute();
+          if (Math.abs(m - 0.5) > 1e-3) throw new Error(`mean ${m}`);
+        },
+        teardown: stopCluster,
+      },
+    ],
+    python: [peer('distributed_mean.py', { setup: 'setup' })],
+    targets: [{ system: 'pdask-distributed', vs: 'dask-distributed', atLeast: 1 }],
+  },
+];

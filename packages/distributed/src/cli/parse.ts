@@ -1,0 +1,64 @@
+/** Parsing of the CLI values Dask accepts: memory sizes, resources, durations. */
+import { totalmem } from 'node:os';
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+  k: 1e3,
+  m: 1e6,
+  g: 1e9,
+  t: 1e12,
+};
+
+/**
+ * "0" (no limit), "auto" (this machine's memory shared by the workers), a fraction of it ("0.5"),
+ * bytes ("4000000000") or a size with a unit ("4GB", "512MiB").
+ */
+export function parseMemoryLimit(s: string | number | undefined, nworkers = 1): number {
+  if (s === undefined) return 0;
+  if (typeof s === 'number') return s;
+  const t = s.trim().toLowerCase();
+  if (t === 'auto') return Math.floor(totalmem() / Math.max(1, nworkers));
+  const m = /^(\d+(?:\.\d*)?(?:e\d+)?)\s*([a-z]*)$/.exec(t);
+  if (!m) throw new Error(`Invalid memory limit '${s}': use 0, auto, a fraction like 0.5, bytes, or a size like 4GB or 512MiB`);
+  const n = Number(m[1]);
+  if (!m[2]) return n > 0 && n <= 1 && m[1].includes('.') ? Math.floor(totalmem() * n) : Math.floor(n);
+  const unit = UNITS[m[2]];
+  if (unit === undefined) throw new Error(`Invalid memory unit '${m[2]}' in '${s}' (use B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)`);
+  return Math.floor(n * unit);
+}
+
+/** "GPU=2 MEM=10e9" or "GPU=2,MEM=10e9" (Dask's --resources). */
+export function parseResources(s: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!s) return out;
+  for (const part of s.split(/[\s,]+/).filter(Boolean)) {
+    const m = /^([A-Za-z_][\w-]*)=([\d.e+-]+)$/.exec(part);
+    if (!m || !Number.isFinite(Number(m[2]))) throw new Error(`Invalid resource '${part}': expected NAME=AMOUNT, e.g. GPU=2`);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+/** Seconds ("60", "60s", "5m", "1h") to milliseconds. */
+export function parseDuration(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(s.trim());
+  if (!m) throw new Error(`Invalid duration '${s}': use seconds (60), or 500ms, 60s, 5m, 1h`);
+  const n = Number(m[1]);
+  return n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000);
+}
+
+export function positiveInt(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${v}'`);
+    return n;
+  };
+}

@@ -1,0 +1,644 @@
+/**
+ * The client: connects to a scheduler, submits graphs and functions, and fetches results straight
+ * from the workers that hold them. While a client is open it is the default scheduler of every
+ * `compute()` and `persist()` (Dask's default client), through core's executor registry.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  collectionsToGraph,
+  collectionSymbol,
+  config,
+  deserializeError,
+  layerNode,
+  MaterializedLayer,
+  orderIndexed,
+  registerExecutor,
+  taskNode,
+  tokenize,
+  toArgSpec,
+  toOpRef,
+  type Collection,
+  type CollectionGraph,
+  type ExecuteRequest,
+  type Executor,
+  type GraphNode,
+  type IndexedGraph,
+  type Key,
+  type LayerNode,
+  type ModuleFunction,
+  type OpFunction,
+  type ResultOf,
+} from '@pdask/core';
+import { registerDistributedConfig } from '../config';
+import { connectViaFile } from '../comm/discovery';
+import { PeerPool } from '../comm/peers';
+import { Rpc } from '../comm/rpc';
+import { loadTls, type TlsFiles, type TlsMaterial } from '../comm/security';
+import { connect, type Comm, type Message } from '../comm/transport';
+import { serializedError, type WorkerInfo } from '../protocol/messages';
+import { encodeNode, OpInterner } from '../protocol/nodes';
+import { CancelledError, Future, KeyEntry, type FutureOwner } from './future';
+
+registerDistributedConfig();
+
+export interface ClientOptions {
+  /** A scheduler file written by `pdask-scheduler --scheduler-file` (address and token). */
+  schedulerFile?: string;
+  /** A scheduler address, tcp://host:port (needs `token`, or PDASK_TOKEN in the environment). */
+  address?: string;
+  token?: string;
+  tls?: TlsFiles;
+  /** How long to wait for the scheduler file and the scheduler (default 10 s). */
+  timeoutMs?: number;
+  name?: string;
+  /** Become the default scheduler for compute()/persist() (default true). */
+  setAsDefault?: boolean;
+}
+
+export interface SubmitOptions {
+  /** The result's key (default: function name + a token of function and arguments). */
+  key?: Key;
+  /** Deterministic key from function and arguments (default true, as in Dask). */
+  pure?: boolean;
+  /** Re-runs of a failing task before its error counts. */
+  retries?: number;
+  /** Higher runs first (Dask's `priority`). */
+  priority?: number;
+  /** Worker addresses or names the task may run on. */
+  workers?: string[];
+  /** Abstract resources the task needs, e.g. { GPU: 1 }. */
+  resources?: Record<string, number>;
+}
+
+/** What `client.scatter` and `submit` accept as a function. */
+type Fn = OpFunction | ModuleFunction;
+type Ret<F> = F extends ModuleFunction<infer G> ? Awaited<ReturnType<G>> : F extends OpFunction ? Awaited<ReturnType<F>> : never;
+
+interface GraphWatch {
+  keys: Key[];
+  onProgress?: (done: number, total: number) => void;
+}
+
+function withTaskKey(e: Error, key: Key): Error {
+  Object.defineProperty(e, 'taskKey', { value: key, configurable: true, enumerable: false, writable: true });
+  return e;
+}
+
+/** The clients open in this process, most recent last: the last is the default. */
+const openClients: Client[] = [];
+let registered = false;
+
+function registerDistributedExecutor(): void {
+  if (registered) return;
+  registered = true;
+  registerExecutor('distributed', () => {
+    const c = openClients[openClients.length - 1];
+    if (!c) throw new Error("No pdask client is open: connect one with `await Client.connect(...)` before using scheduler 'distributed'");
+    return c.executor;
+  });
+}
+
+export class Client implements FutureOwner {
+  readonly id = randomUUID().slice(0, 8);
+  /** Scheduler address. */
+  address = '';
+  private comm!: Comm;
+  private rpc!: Rpc;
+  private peers!: PeerPool;
+  private readonly entries = new Map<Key, KeyEntry>();
+  private readonly ops = new OpInterner();
+  private readonly graphs = new Map<number, GraphWatch>();
+  private nextGid = 1;
+  private workerList: WorkerInfo[] = [];
+  private configScope: { restore(): void } | undefined;
+  private closed = false;
+  private scatterTurn = 0;
+  readonly executor: Executor;
+  private token = '';
+
+  private constructor(private readonly opts: ClientOptions) {
+    const self = this;
+    this.executor = {
+      name: 'distributed',
+      execute: (req) => self.execute(req),
+    };
+  }
+
+  /**
+   * Connects to a scheduler: `Client.connect({ schedulerFile })`, `Client.connect('tcp://host:port',
+   * { token })`, or `Client.connect(cluster)` for a LocalCluster/SlurmCluster.
+   */
+  static async connect(
+    target: string | ClientOptions | { schedulerAddress: string; token: string } = {},
+    more: ClientOptions = {},
+  ): Promise<Client> {
+    let opts: ClientOptions;
+    if (typeof target === 'string') opts = { ...more, address: target };
+    else if ('schedulerAddress' in target) opts = { ...more, address: target.schedulerAddress, token: target.token };
+    else opts = { ...target, ...more };
+    const c = new Client(opts);
+    await c.start();
+    return c;
+  }
+
+  private async start(): Promise<void> {
+    const opts = this.opts;
+    const tls: TlsMaterial | undefined = loadTls(opts.tls);
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    if (opts.schedulerFile) {
+      const { comm, file } = await connectViaFile(opts.schedulerFile, { role: 'client', tls, timeoutMs });
+      this.comm = comm;
+      this.address = file.address;
+      this.token = file.token;
+    } else {
+      const address = opts.address ?? process.env.PDASK_SCHEDULER_ADDRESS;
+      if (!address) throw new Error('Client.connect needs a scheduler file ({ schedulerFile }) or an address (tcp://host:port)');
+      const token = opts.token ?? process.env.PDASK_TOKEN;
+      if (!token) {
+        throw new Error(`Connecting to ${address} needs the scheduler's token: pass { token }, set PDASK_TOKEN, or connect with { schedulerFile }`);
+      }
+      this.comm = await connect(address, { token, role: 'client', tls, timeoutMs });
+      this.address = address;
+      this.token = token;
+    }
+    this.peers = new PeerPool(this.token, 'client', tls);
+    this.comm.onEncodeError = (m, e) => {
+      const g = typeof m.gid === 'number' ? this.graphs.get(m.gid) : undefined;
+      const err = new TypeError(`Cannot send the graph to the scheduler: ${e.message} (a task argument or value that is not data, such as a function or a class instance with methods?)`);
+      if (g) for (const k of g.keys) this.entries.get(k)?.settle('error', err);
+      else console.error(`pdask client: ${err.message}`);
+    };
+    this.rpc = new Rpc(this.comm);
+    const registeredMsg = new Promise<Message>((resolve, reject) => {
+      this.comm.onMessage((m) => {
+        if (m.op === 'registered') resolve(m);
+        else if (m.op === 'error') reject(new Error(`The scheduler refused this client: ${String(m.message)}`));
+        else this.onMessage(m);
+      });
+      this.comm.onClose((reason) => {
+        reject(new Error(`The scheduler closed the connection: ${reason}`));
+        this.onLost(reason);
+      });
+    });
+    this.comm.send({ op: 'register-client', name: this.opts.name ?? `client-${this.id}` });
+    const reg = await registeredMsg;
+    this.workerList = (reg.workers as WorkerInfo[]) ?? [];
+    registerDistributedExecutor();
+    const name = `pdask-client-${this.id}`;
+    registerExecutor(name, () => this.executor);
+    openClients.push(this);
+    if (this.opts.setAsDefault ?? true) this.configScope = config.set({ scheduler: name });
+  }
+
+  // ---- messages from the scheduler ------------------------------------------------------------
+
+  private onMessage(m: Message): void {
+    if (this.rpc.handle(m)) return;
+    switch (m.op) {
+      case 'memory': {
+        const ks = m.keys as Key[];
+        const holders = m.holders as string[][];
+        ks.forEach((k, i) => this.entries.get(k)?.settle('finished', undefined, holders[i]));
+        break;
+      }
+      case 'erred': {
+        const e = this.entries.get(m.key as Key);
+        if (!e) break;
+        const err = withTaskKey(deserializeError(serializedError(m.error)), String(m.member ?? m.origin ?? m.key));
+        e.settle('error', err);
+        break;
+      }
+      case 'graph-error': {
+        const g = this.graphs.get(m.gid as number);
+        const err = deserializeError(serializedError(m.error));
+        if (g) for (const k of g.keys) this.entries.get(k)?.settle('error', err);
+        break;
+      }
+      case 'progress': {
+        const g = this.graphs.get(m.gid as number);
+        g?.onProgress?.(m.done as number, m.total as number);
+        break;
+      }
+      case 'workers':
+        this.workerList = m.workers as WorkerInfo[];
+        break;
+      case 'restarted':
+        for (const [k, e] of this.entries) {
+          e.refs = 0;
+          e.settle('cancelled', new CancelledError(k, 'lost when the cluster restarted'));
+        }
+        this.entries.clear();
+        break;
+      case 'scheduler-closing':
+        this.onLost('the scheduler is shutting down');
+        break;
+      case 'error':
+        console.error(`pdask client: the scheduler reports: ${String(m.message)}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onLost(reason: string): void {
+    for (const [k, e] of this.entries) if (e.status === 'pending') e.settle('lost', new Error(`Lost the scheduler before '${k}' finished: ${reason}`));
+  }
+
+  // ---- holds ----------------------------------------------------------------------------------
+
+  entryOf(key: Key): KeyEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  private hold(key: Key): KeyEntry {
+    let e = this.entries.get(key);
+    if (!e || e.status === 'cancelled' || e.status === 'lost') {
+      const fresh = new KeyEntry(key);
+      if (e && e.refs > 0) fresh.refs = e.refs;
+      e = fresh;
+      this.entries.set(key, e);
+    } else if (e.status === 'error' && e.refs === 0) {
+      e = new KeyEntry(key);
+      this.entries.set(key, e);
+    }
+    e.refs++;
+    return e;
+  }
+
+  releaseHold(key: Key, entry: KeyEntry): void {
+    if (this.closed || this.entries.get(key) !== entry || entry.refs === 0) return;
+    entry.refs--;
+    if (entry.refs === 0) this.entries.delete(key);
+    this.comm.send({ op: 'release-keys', keys: [key] });
+  }
+
+  // ---- graphs -----------------------------------------------------------------------------------
+
+  /** Sends a graph; `wanted` keys get a hold each. Returns their entries. */
+  private sendGraph(
+    graph: IndexedGraph,
+    wanted: readonly Key[],
+    opts: { priority?: Int32Array; retries?: number; userPriority?: number; restrictions?: unknown[]; onProgress?: (d: number, t: number) => void } = {},
+  ): KeyEntry[] {
+    if (this.closed) throw new Error('This client is closed');
+    if (this.comm.isClosed) throw new Error(`The connection to the scheduler at ${this.address} is closed`);
+    const gid = this.nextGid++;
+    const nodes: unknown[] = [];
+    const statics = opts.priority ?? orderIndexed(graph);
+    const prio: number[] = [];
+    for (let i = 0; i < graph.size; i++) {
+      this.encodeInto(graph.nodes[i], nodes);
+      while (prio.length < nodes.length) prio.push(statics[i]);
+    }
+    const entries = wanted.map((k) => this.hold(k));
+    const watch: GraphWatch = { keys: [...wanted], onProgress: opts.onProgress };
+    this.graphs.set(gid, watch);
+    const forget = (): void => {
+      this.graphs.delete(gid);
+    };
+    let pending = entries.length;
+    if (pending === 0) forget();
+    for (const e of entries) e.onSettled(() => --pending === 0 && forget());
+    this.comm.send({
+      op: 'update-graph',
+      gid,
+      ops: this.ops.takeFresh(),
+      nodes,
+      wanted,
+      priority: Int32Array.from(prio),
+      retries: opts.retries ?? 0,
+      userPriority: opts.userPriority ?? 0,
+      restrictions: opts.restrictions,
+      progress: !!opts.onProgress,
+    });
+    return entries;
+  }
+
+  /**
+   * Encodes a node. A fused chain that starts from a Future's data (fusion cannot know that the
+   * value is remote) is split: the Future becomes a reference and the chain reads it as an input.
+   */
+  private encodeInto(node: GraphNode, out: unknown[]): void {
+    if (node.kind === 'fused' && node.members.some((m) => m.kind === 'data' && m.value instanceof Future)) {
+      const members = node.members.filter((m) => {
+        if (m.kind !== 'data' || !(m.value instanceof Future)) return true;
+        out.push(this.encode(m));
+        return false;
+      });
+      const deps = [...new Set([...node.deps, ...node.members.filter((m) => m.kind === 'data' && m.value instanceof Future).map((m) => m.key)])];
+      out.push(this.encode(members.length === 1 ? { ...members[0], deps } : { kind: 'fused', key: node.key, members, deps }));
+      return;
+    }
+    out.push(this.encode(node));
+  }
+
+  private encode(node: GraphNode): unknown[] {
+    // A persisted collection's data nodes hold Futures: the cluster already has those keys.
+    if (node.kind === 'data' && node.value instanceof Future) {
+      if ((node.value as Future).key !== node.key) {
+        return [0, node.key, this.ops.id({ k: 'mod', spec: '@pdask/core/ops', name: 'identity' }), 1, (node.value as Future).key];
+      }
+      return [4, node.key];
+    }
+    return encodeNode(node, this.ops);
+  }
+
+  /** Runs a core ExecuteRequest on the cluster: what compute()/persist() call while this client is the default. */
+  private async execute(req: ExecuteRequest): Promise<Map<Key, unknown>> {
+    const targets = [...new Set(req.targets)];
+    const entries = this.sendGraph(req.graph, targets, { priority: req.priority, retries: req.retries, onProgress: req.onProgress });
+    try {
+      const values = await this.gatherKeys(targets);
+      return new Map(targets.map((k, i) => [k, values[i]]));
+    } finally {
+      entries.forEach((e, i) => this.releaseHold(targets[i], e));
+    }
+  }
+
+  // ---- futures --------------------------------------------------------------------------------
+
+  private taskGraph(fn: Fn, args: readonly unknown[], o: SubmitOptions): { key: Key; root: LayerNode } {
+    const op = toOpRef(fn);
+    const parents: LayerNode[] = [];
+    const specs = args.map((a) => toArgSpec(a, parents));
+    const prefix = (op.name || 'lambda').replace(/[^\w.-]/g, '_');
+    const key = o.key ?? `${prefix}-${(o.pure ?? true) ? tokenize(op, specs) : randomUUID()}`;
+    return { key, root: layerNode(new MaterializedLayer(key, [taskNode(key, op, specs)], prefix), parents) };
+  }
+
+  private submitMany<T>(calls: { fn: Fn; args: readonly unknown[] }[], o: SubmitOptions): Future<T>[] {
+    const built = calls.map((c) => this.taskGraph(c.fn, c.args, o));
+    const keys = built.map((b) => b.key);
+    const graphs: CollectionGraph<unknown>[] = built.map((b) => ({ roots: [b.root], keys: [b.key], rebuild: () => undefined as never }));
+    const { graph } = collectionsToGraph(graphs, { optimizeGraph: false });
+    const restrictions = o.workers || o.resources ? keys.map((k) => [k, o.workers ?? [], o.resources ?? {}]) : undefined;
+    const uniq = [...new Set(keys)];
+    const entries = this.sendGraph(graph, uniq, { retries: o.retries, userPriority: o.priority, restrictions });
+    const byKey = new Map(uniq.map((k, i) => [k, entries[i]]));
+    // Each Future holds its key once; duplicates of one key take extra holds.
+    const seen = new Set<Key>();
+    return keys.map((k) => {
+      if (seen.has(k)) {
+        this.comm.send({ op: 'update-graph', gid: this.nextGid++, nodes: [[4, k]], wanted: [k] });
+        return new Future<T>(k, this, this.hold(k));
+      }
+      seen.add(k);
+      return new Future<T>(k, this, byKey.get(k)!);
+    });
+  }
+
+  /** Runs `fn(...args)` on the cluster (Dask's `client.submit`). Futures in `args` are resolved first. */
+  submit<F extends Fn>(fn: F, ...args: unknown[]): Future<Ret<F>> {
+    return this.submitMany<Ret<F>>([{ fn, args }], {})[0];
+  }
+
+  /** `submit` with options: `client.submitWith({ retries: 2, workers: [addr] }, fn, x)`. */
+  submitWith<F extends Fn>(options: SubmitOptions, fn: F, ...args: unknown[]): Future<Ret<F>> {
+    return this.submitMany<Ret<F>>([{ fn, args }], options)[0];
+  }
+
+  /** One task per item, sent in one message (Dask's `client.map`). */
+  map<F extends Fn>(fn: F, items: Iterable<unknown>, options: SubmitOptions = {}): Future<Ret<F>>[] {
+    const { key, ...rest } = options;
+    if (key !== undefined) throw new TypeError("client.map takes no 'key' option (each task gets its own)");
+    return this.submitMany<Ret<F>>([...items].map((x) => ({ fn, args: [x] })), rest);
+  }
+
+  /** Submits a collection's graph; the Future holds its final result (Dask's `client.compute`). */
+  compute<C extends Collection<unknown>>(collection: C, options: { retries?: number; priority?: number } = {}): Future<ResultOf<C>> {
+    const g = collection[collectionSymbol]();
+    const { graph, keys } = collectionsToGraph([g]);
+    let outKey = keys[0];
+    let full = graph;
+    if (g.finalize || keys.length !== 1) {
+      // The finalizer runs on the cluster too, so only the final value ever travels.
+      outKey = `finalize-${tokenize(keys, g.finalize?.op, g.finalize?.args)}`;
+      const op = g.finalize?.op ?? { k: 'mod' as const, spec: '@pdask/core/ops', name: 'identity' };
+      const node = taskNode(outKey, op, [{ t: 'arr', items: keys.map((key) => ({ t: 'ref' as const, key })) }, ...(g.finalize?.args ?? []).map((v) => ({ t: 'lit' as const, v }))]);
+      const fin: CollectionGraph<unknown> = { roots: [layerNode(new MaterializedLayer(outKey, [node], 'finalize'), g.roots)], keys: [outKey], rebuild: () => undefined as never };
+      full = collectionsToGraph([fin]).graph;
+    }
+    const [entry] = this.sendGraph(full, [outKey], { retries: options.retries, userPriority: options.priority });
+    return new Future<ResultOf<C>>(outKey, this, entry);
+  }
+
+  /**
+   * Starts computing a collection and returns it backed by results that stay on the cluster
+   * (Dask's `client.persist`): later computations start from them.
+   */
+  persist<C extends Collection<unknown>>(collection: C, options: { retries?: number; priority?: number } = {}): C {
+    const g = collection[collectionSymbol]();
+    const { graph, keys } = collectionsToGraph([g]);
+    const entries = this.sendGraph(graph, keys, { retries: options.retries, userPriority: options.priority });
+    const futures = new Map<Key, unknown>(keys.map((k, i) => [k, new Future(k, this, entries[i])]));
+    return g.rebuild(futures) as C;
+  }
+
+  /** Sends local data to workers (round robin) and returns Futures for it (Dask's `client.scatter`). */
+  async scatter<T>(data: T[], options?: { workers?: string[]; hash?: boolean }): Promise<Future<T>[]>;
+  async scatter<T>(data: T, options?: { workers?: string[]; hash?: boolean }): Promise<Future<T>>;
+  async scatter(data: unknown, options: { workers?: string[]; hash?: boolean } = {}): Promise<Future<unknown> | Future<unknown>[]> {
+    const many = Array.isArray(data);
+    const items = many ? (data as unknown[]) : [data];
+    let targets = options.workers ?? this.workerList.map((w) => w.address);
+    if (options.workers) {
+      targets = options.workers.map((w) => this.workerList.find((x) => x.name === w || x.address === w)?.address ?? w);
+    }
+    if (targets.length === 0) throw new Error('client.scatter: the cluster has no workers yet (wait for them with client.waitForWorkers(n))');
+    const keyOf = (x: unknown): Key => `${typeName(x)}-${(options.hash ?? true) ? tokenize(x) : randomUUID()}`;
+    const keys = items.map(keyOf);
+    const byWorker = new Map<string, { keys: Key[]; values: unknown[] }>();
+    const holderOf: string[] = [];
+    items.forEach((x, i) => {
+      const w = targets[this.scatterTurn++ % targets.length];
+      holderOf.push(w);
+      let b = byWorker.get(w);
+      if (!b) byWorker.set(w, (b = { keys: [], values: [] }));
+      b.keys.push(keys[i]);
+      b.values.push(x);
+    });
+    await Promise.all([...byWorker].map(([w, b]) => this.peers.request(w, { op: 'put-data', keys: b.keys, values: b.values })));
+    const gid = this.nextGid++;
+    const uniq = [...new Set(keys)];
+    const entries = uniq.map((k) => this.hold(k));
+    this.comm.send({ op: 'update-graph', gid, nodes: uniq.map((k) => [3, k, holderOf[keys.indexOf(k)]]), wanted: uniq });
+    const byKey = new Map(uniq.map((k, i) => [k, entries[i]]));
+    const seen = new Set<Key>();
+    const futures = keys.map((k) => {
+      if (seen.has(k)) {
+        this.comm.send({ op: 'update-graph', gid: this.nextGid++, nodes: [[4, k]], wanted: [k] });
+        return new Future(k, this, this.hold(k));
+      }
+      seen.add(k);
+      return new Future(k, this, byKey.get(k)!);
+    });
+    return many ? futures : futures[0];
+  }
+
+  // ---- results --------------------------------------------------------------------------------
+
+  async gatherOne(key: Key): Promise<unknown> {
+    return (await this.gatherKeys([key]))[0];
+  }
+
+  /** Values of futures (Dask's `client.gather`); arrays and plain objects of futures keep their shape. */
+  async gather<T>(futures: Future<T>[]): Promise<T[]>;
+  async gather<T>(future: Future<T>): Promise<T>;
+  async gather(x: Future<unknown> | Future<unknown>[]): Promise<unknown> {
+    if (x instanceof Future) return this.gatherOne(x.key);
+    return this.gatherKeys(x.map((f) => f.key));
+  }
+
+  /**
+   * Waits for keys and fetches them from their holders, grouped per worker. A holder that died
+   * meanwhile is asked again through the scheduler (which recomputes what was lost).
+   */
+  private async gatherKeys(keys: readonly Key[]): Promise<unknown[]> {
+    const out = new Array<unknown>(keys.length);
+    let todo = keys.map((k, i) => ({ k, i }));
+    for (let attempt = 0; todo.length; attempt++) {
+      if (attempt > 50) throw new Error(`Could not gather ${todo.map((t) => t.k).join(', ')}: their holders keep disappearing`);
+      for (const t of todo) {
+        const e = this.entries.get(t.k);
+        if (!e) throw new CancelledError(t.k, 'released');
+        await e.settled();
+        if (e.status !== 'finished') throw e.error ?? new CancelledError(t.k, e.status);
+      }
+      const byHolder = new Map<string, { k: Key; i: number }[]>();
+      for (const t of todo) {
+        const e = this.entries.get(t.k)!;
+        const h = e.holders[0];
+        let list = byHolder.get(h);
+        if (!list) byHolder.set(h, (list = []));
+        list.push(t);
+      }
+      const retry: { k: Key; i: number }[] = [];
+      await Promise.all(
+        [...byHolder].map(async ([holder, list]) => {
+          let missing: Set<Key>;
+          try {
+            const r = await this.peers.request(holder, { op: 'get-data', keys: list.map((t) => t.k) });
+            missing = new Set(r.missing as Key[]);
+            const values = r.values as unknown[];
+            let vi = 0;
+            for (const t of list) if (!missing.has(t.k)) out[t.i] = values[vi++];
+          } catch {
+            missing = new Set(list.map((t) => t.k));
+            this.peers.forget(holder);
+          }
+          for (const t of list) if (missing.has(t.k)) retry.push(t);
+        }),
+      );
+      if (retry.length === 0) break;
+      await this.relocate(retry.map((t) => t.k));
+      todo = retry;
+    }
+    return out;
+  }
+
+  /** Keys whose holder vanished: ask the scheduler where they are now, or wait for their recomputation. */
+  private async relocate(keys: Key[]): Promise<void> {
+    const r = await this.rpc.request({ op: 'who-has', keys });
+    const holders = r.holders as string[][];
+    keys.forEach((k, i) => {
+      const e = this.entries.get(k);
+      if (!e) return;
+      if (holders[i]?.length) e.holders = holders[i].filter((h) => !e.holders.includes(h)).concat(holders[i]);
+      else if (e.status === 'finished') e.status = 'pending';
+    });
+    await new Promise((r2) => setTimeout(r2, 20));
+  }
+
+  // ---- cluster control ------------------------------------------------------------------------
+
+  /** Cancels futures: their holds are dropped and they fail with CancelledError. */
+  async cancel(futures: Future<unknown>[]): Promise<void> {
+    const keys: Key[] = [];
+    for (const f of futures) {
+      const e = this.entries.get(f.key);
+      f.markReleased();
+      if (!e) continue;
+      this.entries.delete(f.key);
+      for (let i = 0; i < e.refs; i++) keys.push(f.key);
+      e.refs = 0;
+      e.settle('cancelled', new CancelledError(f.key));
+    }
+    if (keys.length) this.comm.send({ op: 'release-keys', keys });
+  }
+
+  /** Information on the scheduler and its workers. */
+  async schedulerInfo(): Promise<{ address: string; workers: WorkerInfo[]; tasks: Record<string, number>; clients: number }> {
+    const r = await this.rpc.request({ op: 'scheduler-info' });
+    return r.info as { address: string; workers: WorkerInfo[]; tasks: Record<string, number>; clients: number };
+  }
+
+  /** The workers holding each future's result (Dask's `who_has`), by key. */
+  async whoHas(futures: Future<unknown>[]): Promise<Map<Key, string[]>> {
+    const keys = futures.map((f) => f.key);
+    const r = await this.rpc.request({ op: 'who-has', keys });
+    const holders = r.holders as string[][];
+    return new Map(keys.map((k, i) => [k, holders[i]]));
+  }
+
+  /** The workers as last reported by the scheduler. */
+  get workers(): readonly WorkerInfo[] {
+    return this.workerList;
+  }
+
+  /** Waits until the cluster has at least `n` workers. */
+  async waitForWorkers(n: number, timeoutMs = 60_000): Promise<void> {
+    const t0 = Date.now();
+    while (this.workerList.length < n) {
+      if (Date.now() - t0 > timeoutMs) throw new Error(`Only ${this.workerList.length} of ${n} workers joined within ${timeoutMs / 1000} s`);
+      if (this.closed) throw new Error('This client is closed');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Forgets all tasks and restarts the worker processes; resolves once they are back. */
+  async restart(): Promise<void> {
+    await this.rpc.request({ op: 'restart' });
+    const info = await this.schedulerInfo();
+    this.workerList = info.workers;
+  }
+
+  /** Shuts the whole cluster down (scheduler, nannies, workers), then closes this client. */
+  async shutdown(): Promise<void> {
+    if (!this.closed) {
+      this.comm.send({ op: 'shutdown' });
+      this.comm.flush();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    await this.close();
+  }
+
+  /** Disconnects; the scheduler releases everything this client held. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const i = openClients.indexOf(this);
+    if (i >= 0) openClients.splice(i, 1);
+    this.configScope?.restore();
+    for (const e of this.entries.values()) if (e.status === 'pending') e.settle('cancelled', new CancelledError(e.key, 'abandoned: its client closed'));
+    this.entries.clear();
+    this.peers.closeAll();
+    this.comm.close('client closing');
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  toString(): string {
+    return `<Client: scheduler ${this.address}, ${this.workerList.length} workers, ${this.workerList.reduce((s, w) => s + w.nthreads, 0)} threads>`;
+  }
+}
+
+function typeName(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'array';
+  if (ArrayBuffer.isView(x)) return x.constructor.name.toLowerCase();
+  if (typeof x === 'object') return (x as object).constructor?.name?.toLowerCase() || 'object';
+  return typeof x;
+}
+

@@ -1,0 +1,30 @@
+/**
+ * Addresses as users write them (Dask style `tcp://host:port`, `tls://host:port`) and as the
+ * transport uses them (WebSocket URLs). pdask's wire is WebSocket over TCP, so `tcp://` is an alias.
+ */
+export interface ParsedAddress {
+  secure: boolean;
+  host: string;
+  port: number;
+}
+
+export function parseAddress(addr: string): ParsedAddress {
+  const m = /^(tcp|tls|ws|wss):\/\/(\[[^\]]+\]|[^:/]+):(\d+)\/?$/.exec(addr.trim());
+  if (!m) {
+    throw new Error(`Invalid scheduler address '${addr}': expected tcp://HOST:PORT (or tls://, ws://, wss://)`);
+  }
+  const port = Number(m[3]);
+  if (port <= 0 || port > 65535) throw new Error(`Invalid port in address '${addr}'`);
+  return { secure: m[1] === 'tls' || m[1] === 'wss', host: m[2].replace(/^\[|\]$/g, ''), port };
+}
+
+export function formatAddress(a: ParsedAddress): string {
+  const host = a.host.includes(':') ? `[${a.host}]` : a.host;
+  return `${a.secure ? 'tls' : 'tcp'}://${host}:${a.port}`;
+}
+
+export function toWsUrl(addr: string, query = ''): string {
+  const a = parseAddress(addr);
+  const host = a.host.includes(':') ? `[${a.host}]` : a.host;
+  return `${a.secure ? 'wss' : 'ws'}://${host}:${a.port}/${query ? `?${query}` : ''}`;
+}

@@ -1,0 +1,50 @@
+import type { Comm, Message } from './transport';
+
+/** A remote call failed on the other side (the message is the remote error's). */
+export class RemoteError extends Error {
+  override name = 'RemoteError';
+}
+
+/**
+ * Request/reply over a Comm: requests carry an `id`; the peer answers `{ op: 'reply', id, ... }`
+ * or `{ op: 'reply', id, error }`. Pending calls fail when the connection closes.
+ */
+export class Rpc {
+  private next = 1;
+  private readonly pending = new Map<number, { resolve: (m: Message) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly comm: Comm) {
+    comm.onClose((reason) => {
+      for (const p of this.pending.values()) p.reject(new Error(`Connection to ${comm.peer} lost: ${reason}`));
+      this.pending.clear();
+    });
+  }
+
+  request(msg: Message): Promise<Message> {
+    if (this.comm.isClosed) return Promise.reject(new Error(`Connection to ${this.comm.peer} is closed`));
+    const id = this.next++;
+    return new Promise<Message>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.comm.send({ ...msg, id });
+    });
+  }
+
+  /** Handles a reply; false if the message is not one. */
+  handle(msg: Message): boolean {
+    if (msg.op !== 'reply') return false;
+    const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined;
+    if (!p) return true;
+    this.pending.delete(msg.id as number);
+    if (typeof msg.error === 'string') p.reject(new RemoteError(msg.error));
+    else p.resolve(msg);
+    return true;
+  }
+}
+
+export function reply(comm: Comm, req: Message, body: Record<string, unknown>): void {
+  comm.send({ op: 'reply', id: req.id, ...body });
+}
+
+export function replyError(comm: Comm, req: Message, e: unknown): void {
+  comm.send({ op: 'reply', id: req.id, error: e instanceof Error ? e.message : String(e) });
+}

@@ -1,0 +1,265 @@
+/**
+ * The transport: WebSocket (the `ws` library) over TCP or TLS. Each WebSocket message is one
+ * msgpack frame holding a batch of protocol messages; messages sent in the same turn of the event
+ * loop leave together (Dask's BatchedSend), which is what makes 100,000s of tiny task messages
+ * per second affordable.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { decode, encode } from '../protocol/codec';
+import { formatAddress, toWsUrl } from './address';
+import { TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
+
+export type Message = { op: string } & Record<string, unknown>;
+
+const MAX_PAYLOAD = 1024 * 1024 * 1024;
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}
+
+/** One open connection: batched sends, decoded batches in. */
+export class Comm {
+  private queue: Message[] = [];
+  private scheduled = false;
+  private closed = false;
+  private onMsg: (m: Message) => void = () => undefined;
+  private readonly closeHandlers: ((reason: string) => void)[] = [];
+  /** Remote peer's name for logs. */
+  peer = '';
+
+  constructor(readonly ws: WebSocket) {
+    ws.binaryType = 'nodebuffer';
+    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    ws.on('close', (code, reason) => this.markClosed(`connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`));
+    // Protocol errors (garbage frames) end the connection; they must never throw out of the process.
+    ws.on('error', (e) => this.markClosed(`connection error: ${e.message}`));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  onMessage(fn: (m: Message) => void): void {
+    this.onMsg = fn;
+  }
+
+  onClose(fn: (reason: string) => void): void {
+    if (this.closed) queueMicrotask(() => fn('closed'));
+    else this.closeHandlers.push(fn);
+  }
+
+  send(msg: Message): void {
+    if (this.closed) return;
+    this.queue.push(msg);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Sends what is queued now (normally done at the end of the event-loop turn). */
+  flush(): void {
+    this.scheduled = false;
+    if (this.closed || this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    let bytes: Uint8Array;
+    try {
+      bytes = encode(batch);
+    } catch {
+      // One message holds something that cannot be encoded (e.g. a function): drop that one
+      // message, tell its sender, and keep the connection.
+      const ok: Message[] = [];
+      for (const m of batch) {
+        try {
+          encode(m);
+          ok.push(m);
+        } catch (e) {
+          this.onEncodeError(m, e as Error);
+        }
+      }
+      if (ok.length === 0) return;
+      bytes = encode(ok);
+    }
+    try {
+      this.ws.send(bytes);
+    } catch (e) {
+      this.markClosed(`send failed: ${(e as Error).message}`);
+      this.ws.terminate();
+    }
+  }
+
+  /** Called with a message that could not be encoded (default: logged). */
+  onEncodeError: (m: Message, e: Error) => void = (m, e) => console.error(`pdask: cannot send a '${m.op}' message: ${e.message}`);
+
+  close(reason = 'closing'): void {
+    if (this.closed) return;
+    this.flush();
+    this.ws.close(1000, reason.slice(0, 120));
+    // A peer that does not answer the closing handshake is cut off.
+    setTimeout(() => this.ws.terminate(), 1000).unref();
+    this.markClosed(reason);
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    if (this.closed) return;
+    let batch: unknown;
+    try {
+      if (!isBinary) throw new Error('text frame');
+      batch = decode(toBytes(data));
+      if (!Array.isArray(batch)) throw new Error('a frame is not a batch of messages');
+    } catch (e) {
+      this.markClosed(`malformed frame from ${this.peer || 'peer'}: ${(e as Error).message}`);
+      this.ws.close(1003, 'malformed frame');
+      setTimeout(() => this.ws.terminate(), 200).unref();
+      return;
+    }
+    for (const m of batch) {
+      if (this.closed) return;
+      if (typeof m !== 'object' || m === null || typeof (m as Message).op !== 'string') {
+        this.send({ op: 'error', message: 'malformed message: expected an object with an "op" string' });
+        continue;
+      }
+      this.onMsg(m as Message);
+    }
+  }
+
+  private markClosed(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = [];
+    for (const h of this.closeHandlers.splice(0)) {
+      try {
+        h(reason);
+      } catch {
+        // a close handler's failure must not hide the others
+      }
+    }
+  }
+}
+
+export interface ListenOptions {
+  host?: string;
+  port?: number;
+  token: string;
+  tls?: TlsMaterial;
+  /** New authenticated connection; `role` from the URL (worker, client, nanny, peer). */
+  onConnection: (comm: Comm, role: string, req: IncomingMessage) => void;
+}
+
+export interface Listener {
+  readonly address: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Listens for authenticated connections. Requests without the token get 401 before upgrading. */
+export async function listen(opts: ListenOptions): Promise<Listener> {
+  const host = opts.host ?? '127.0.0.1';
+  const server: HttpServer = opts.tls ? createHttpsServer({ ...opts.tls }) : createHttpServer();
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => undefined);
+  });
+  // Bytes that are not HTTP (port scanners, garbage) just lose their connection.
+  server.on('clientError', (_e, socket) => socket.destroy());
+  server.on('request', (_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' });
+    res.end('pdask: this port speaks the pdask protocol over WebSocket\n');
+  });
+  const wss = new WebSocketServer({
+    server,
+    maxPayload: MAX_PAYLOAD,
+    perMessageDeflate: false,
+    verifyClient: (info, cb) => {
+      const given = info.req.headers[TOKEN_HEADER];
+      if (tokenMatches(opts.token, typeof given === 'string' ? given : undefined)) cb(true);
+      else cb(false, 401, 'Unauthorized: wrong or missing pdask token');
+    },
+  });
+  wss.on('error', () => undefined);
+  wss.on('connection', (ws, req) => {
+    const role = new URL(req.url ?? '/', 'http://x').searchParams.get('role') ?? 'peer';
+    const comm = new Comm(ws);
+    comm.peer = `${role}@${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    try {
+      opts.onConnection(comm, role, req);
+    } catch (e) {
+      comm.close(`rejected: ${(e as Error).message}`);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    address: formatAddress({ secure: !!opts.tls, host, port }),
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export class ConnectionRefusedError extends Error {
+  override name = 'ConnectionRefusedError';
+}
+
+export interface ConnectOptions {
+  token: string;
+  role: string;
+  tls?: TlsMaterial;
+  timeoutMs?: number;
+  query?: Record<string, string>;
+}
+
+/** Opens an authenticated connection; a refused token is a clear error, not a hang. */
+export function connect(address: string, opts: ConnectOptions): Promise<Comm> {
+  const query = new URLSearchParams({ role: opts.role, ...(opts.query ?? {}) }).toString();
+  const url = toWsUrl(address, query);
+  return new Promise<Comm>((resolve, reject) => {
+    const ws = new WebSocket(url, {
+      headers: { [TOKEN_HEADER]: opts.token },
+      maxPayload: MAX_PAYLOAD,
+      perMessageDeflate: false,
+      handshakeTimeout: opts.timeoutMs ?? 10_000,
+      ...(opts.tls ?? {}),
+    });
+    let settled = false;
+    const fail = (e: Error): void => {
+      if (settled) return;
+      settled = true;
+      ws.terminate();
+      reject(e);
+    };
+    ws.on('unexpected-response', (_req, res) => {
+      if (res.statusCode === 401) {
+        fail(new ConnectionRefusedError(`${address} refused the connection: wrong or missing authentication token (HTTP 401)`));
+      } else fail(new Error(`${address} answered HTTP ${res.statusCode}: not a pdask endpoint?`));
+    });
+    ws.once('error', (e) => fail(new Error(`Cannot connect to ${address}: ${e.message}`)));
+    ws.once('open', () => {
+      if (settled) return;
+      settled = true;
+      ws.removeAllListeners('error');
+      const comm = new Comm(ws);
+      comm.peer = address;
+      resolve(comm);
+    });
+  });
+}

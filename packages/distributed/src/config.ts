@@ -1,0 +1,23 @@
+import { config } from '@pdask/core';
+
+let done = false;
+
+/**
+ * Registers the configuration keys of @pdask/distributed (override with config.set or PDASK_*
+ * variables). Called explicitly by each entry point: a bare side-effect import could be dropped
+ * by bundlers honouring `sideEffects: false`.
+ */
+export function registerDistributedConfig(): void {
+  if (done) return;
+  done = true;
+  config.addDefaults({
+    'distributed.scheduler.worker-ttl': 300_000,
+    'distributed.scheduler.target-batch-ms': 10,
+    'distributed.worker.heartbeat-ms': 1000,
+    'distributed.worker.memory.target': 0.6,
+    'distributed.worker.memory.spill': 0.7,
+    'distributed.worker.memory.pause': 0.8,
+    'distributed.worker.memory.terminate': 0.95,
+    'distributed.comm.timeouts.connect-ms': 30_000,
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * @pdask/distributed — a network scheduler driving core's state machine, workers under nannies,
+ * a client with futures, LocalCluster and SlurmCluster, and the pdask-scheduler / pdask-worker CLIs.
+ */
+import { registerDistributedConfig } from './config';
+
+registerDistributedConfig();
+
+export { Client, type ClientOptions, type SubmitOptions } from './client/client';
+export { Future, CancelledError, isFuture, type FutureStatus } from './client/future';
+export { asCompleted, wait, progress, type WaitOptions } from './client/waiting';
+export { Scheduler, type SchedulerOptions } from './scheduler/scheduler';
+export { ClusterPolicy, type TaskRestriction } from './scheduler/policy';
+export { readSchedulerFile, writeSchedulerFile, SchedulerFileError, type SchedulerFileContent } from './scheduler/scheduler-file';
+export { Worker, type WorkerOptions } from './worker/worker';
+export { DataStore } from './worker/store';
+export { Nanny, type NannyOptions } from './nanny/nanny';
+export { LocalCluster, type LocalClusterOptions } from './cluster/local';
+export { SlurmCluster, type SlurmClusterOptions } from './cluster/slurm';
+export { parseAddress, formatAddress } from './comm/address';
+export { ConnectionRefusedError } from './comm/transport';
+export { parseMemoryLimit, parseResources } from './cli/parse';
+export type { WorkerInfo, WorkerMetrics } from './protocol/messages';
+export { encode as encodeValue, decode as decodeValue } from './protocol/codec';

@@ -1,0 +1,200 @@
+/**
+ * A compact encoding of graph nodes for the wire (the same idea as core's thread wire): flat
+ * arrays, operations interned per connection to small integers, so that a tiny task costs a few
+ * bytes of msgpack instead of an object per argument.
+ *
+ * Node:  [0, key, opId, ...args] task | [1, key, value] data | [2, key, [node...], [dep...]] fused
+ *        [3, key, holderAddress] scattered data (already on a worker)
+ *        [4, key] reference to a key the cluster already has (a Future passed to a graph)
+ * Args:  (tag, payload) pairs: 0 literal, 1 key reference, 2 array (flat), 3 object
+ *        [name, tag, payload, ...], 4 function (opId).
+ */
+import { argDeps, type ArgSpec, type DataNode, type GraphNode, type Key, type OpRef, type TaskNode } from '@pdask/core';
+import { boxValue } from './codec';
+
+export type EncodedNode = unknown[];
+
+/** The operation behind scattered data: never called, it marks the node for the scheduler. */
+export const SCATTERED_OP: OpRef = Object.freeze({ k: 'mod', spec: '@pdask/distributed/ops', name: 'scattered' });
+/** The operation of a reference to a key the cluster already holds. */
+export const KNOWN_KEY_OP: OpRef = Object.freeze({ k: 'mod', spec: '@pdask/distributed/ops', name: 'known' });
+
+export function scatteredNode(key: Key, holder: string): TaskNode {
+  return { kind: 'task', key, op: SCATTERED_OP, args: [{ t: 'lit', v: holder }], deps: [] };
+}
+
+export function knownKeyNode(key: Key): TaskNode {
+  return { kind: 'task', key, op: KNOWN_KEY_OP, args: [], deps: [] };
+}
+
+export function isScattered(node: GraphNode): node is TaskNode {
+  return node.kind === 'task' && node.op === SCATTERED_OP;
+}
+
+export function isKnownKeyRef(node: GraphNode): boolean {
+  return node.kind === 'task' && node.op === KNOWN_KEY_OP;
+}
+
+/** Sender side: ids for operations, and which ones the receiver has not seen yet. */
+export class OpInterner {
+  private readonly ids = new Map<OpRef, number>();
+  private readonly byText = new Map<string, number>();
+  private fresh: [number, OpRef][] = [];
+
+  id(op: OpRef): number {
+    let id = this.ids.get(op);
+    if (id !== undefined) return id;
+    const text = op.k === 'mod' ? `m:${op.spec}#${op.name}` : `s:${op.name}:${op.src}`;
+    id = this.byText.get(text);
+    if (id === undefined) {
+      id = this.byText.size;
+      this.byText.set(text, id);
+      this.fresh.push([id, op.k === 'mod' ? { k: 'mod', spec: op.spec, name: op.name } : { k: 'src', src: op.src, name: op.name }]);
+    }
+    this.ids.set(op, id);
+    return id;
+  }
+
+  /** Operations assigned since the last call: they travel with the next message. */
+  takeFresh(): [number, OpRef][] | undefined {
+    if (this.fresh.length === 0) return undefined;
+    const f = this.fresh;
+    this.fresh = [];
+    return f;
+  }
+}
+
+function encodeArgs(args: readonly ArgSpec[], ops: OpInterner, out: unknown[]): void {
+  for (const a of args) {
+    switch (a.t) {
+      case 'lit':
+        out.push(0, boxValue(a.v));
+        break;
+      case 'ref':
+        out.push(1, a.key);
+        break;
+      case 'arr': {
+        const inner: unknown[] = [];
+        encodeArgs(a.items, ops, inner);
+        out.push(2, inner);
+        break;
+      }
+      case 'obj': {
+        const inner: unknown[] = [];
+        for (const [name, x] of a.entries) {
+          inner.push(name);
+          encodeArgs([x], ops, inner);
+        }
+        out.push(3, inner);
+        break;
+      }
+      case 'fn':
+        out.push(4, ops.id(a.op));
+        break;
+    }
+  }
+}
+
+/** Encodes a node. `holderOf` gives the address of a scattered key's holder (scheduler side). */
+export function encodeNode(node: GraphNode, ops: OpInterner): EncodedNode {
+  if (node.kind === 'data') return [1, node.key, boxValue(node.value)];
+  if (node.kind === 'fused') {
+    // A fused node without members is how clients mark a Future inside a collection's graph.
+    if (node.members.length === 0) return [4, node.key];
+    return [2, node.key, node.members.map((m) => encodeNode(m, ops)), node.deps];
+  }
+  if (node.op === SCATTERED_OP) return [3, node.key, (node.args[0] as { v: string }).v];
+  if (node.op === KNOWN_KEY_OP) return [4, node.key];
+  const out: unknown[] = [0, node.key, ops.id(node.op)];
+  encodeArgs(node.args, ops, out);
+  return out;
+}
+
+export class WireError extends Error {
+  override name = 'WireError';
+}
+
+function decodeArgs(flat: readonly unknown[], from: number, ops: readonly OpRef[]): ArgSpec[] {
+  const out: ArgSpec[] = [];
+  for (let i = from; i < flat.length; i += 2) {
+    const tag = flat[i];
+    const p = flat[i + 1];
+    switch (tag) {
+      case 0:
+        out.push({ t: 'lit', v: p });
+        break;
+      case 1:
+        if (typeof p !== 'string') throw new WireError('a key reference is not a string');
+        out.push({ t: 'ref', key: p });
+        break;
+      case 2:
+        if (!Array.isArray(p)) throw new WireError('an array argument is not an array');
+        out.push({ t: 'arr', items: decodeArgs(p, 0, ops) });
+        break;
+      case 3: {
+        if (!Array.isArray(p)) throw new WireError('an object argument is not an array');
+        const entries: [string, ArgSpec][] = [];
+        for (let j = 0; j < p.length; j += 3) entries.push([String(p[j]), decodeArgs(p.slice(j + 1, j + 3), 0, ops)[0]]);
+        out.push({ t: 'obj', entries });
+        break;
+      }
+      case 4:
+        out.push({ t: 'fn', op: opAt(ops, p) });
+        break;
+      default:
+        throw new WireError(`unknown argument tag ${String(tag)}`);
+    }
+  }
+  return out;
+}
+
+function opAt(ops: readonly OpRef[], id: unknown): OpRef {
+  const op = typeof id === 'number' ? ops[id] : undefined;
+  if (!op) throw new WireError(`unknown operation id ${String(id)}`);
+  return op;
+}
+
+/**
+ * Rebuilds a node. Validates shapes (messages from the network are untrusted): anything malformed
+ * throws WireError, which the receiver turns into an error reply, never a crash.
+ */
+export function decodeNode(enc: unknown, ops: readonly OpRef[], withDeps = true): GraphNode {
+  if (!Array.isArray(enc) || typeof enc[1] !== 'string') throw new WireError('a graph node is not [tag, key, ...]');
+  const key = enc[1];
+  switch (enc[0]) {
+    case 0: {
+      const args = decodeArgs(enc, 3, ops);
+      return { kind: 'task', key, op: opAt(ops, enc[2]), args, deps: withDeps ? argDeps(args) : [] } satisfies TaskNode;
+    }
+    case 1:
+      return { kind: 'data', key, value: enc[2], deps: [] } satisfies DataNode;
+    case 2: {
+      if (!Array.isArray(enc[2]) || !Array.isArray(enc[3])) throw new WireError('a fused node has no members or deps');
+      const members = enc[2].map((m) => {
+        const n = decodeNode(m, ops, false);
+        if (n.kind === 'fused') throw new WireError('fused nodes do not nest');
+        return n as TaskNode | DataNode;
+      });
+      const deps = enc[3].map((d) => {
+        if (typeof d !== 'string') throw new WireError('a dependency is not a key');
+        return d;
+      });
+      return { kind: 'fused', key, members, deps };
+    }
+    case 3:
+      if (typeof enc[2] !== 'string') throw new WireError('scattered data has no holder');
+      return scatteredNode(key, enc[2]);
+    case 4:
+      return knownKeyNode(key);
+    default:
+      throw new WireError(`unknown node tag ${String(enc[0])}`);
+  }
+}
+
+/** Validates an operation received over the wire. */
+export function checkOp(x: unknown): OpRef {
+  const o = x as Record<string, unknown> | null;
+  if (o && o.k === 'mod' && typeof o.spec === 'string' && typeof o.name === 'string') return { k: 'mod', spec: o.spec, name: o.name };
+  if (o && o.k === 'src' && typeof o.src === 'string' && typeof o.name === 'string') return { k: 'src', src: o.src, name: o.name };
+  throw new WireError('malformed operation');
+}

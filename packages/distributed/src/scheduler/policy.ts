@@ -1,0 +1,60 @@
+/**
+ * Placement on a cluster: core's locality-and-load policy, plus what only a cluster has — workers
+ * that are paused (memory pressure) take nothing, tasks restricted to some workers or needing
+ * resources (`{ GPU: 1 }`) go where they may run, and scattered data stays where it was put.
+ */
+import { LocalityPolicy, type LocalityPolicyOptions, type PlacementPolicy, type TaskState, type WorkerId, type WorkerState } from '@pdask/core';
+import { isScattered } from '../protocol/nodes';
+
+export interface TaskRestriction {
+  /** Worker ids (addresses) or names the task may run on. */
+  workers?: ReadonlySet<string>;
+  /** Resource amounts the task needs while it runs. */
+  resources?: Readonly<Record<string, number>>;
+}
+
+export interface WorkerTraits {
+  name: string;
+  resources: Readonly<Record<string, number>>;
+  paused: boolean;
+}
+
+export class ClusterPolicy implements PlacementPolicy {
+  private readonly base: LocalityPolicy;
+  readonly restrictions = new Map<string, TaskRestriction>();
+  readonly traits = new Map<WorkerId, WorkerTraits>();
+
+  constructor(opts: LocalityPolicyOptions = {}) {
+    this.base = new LocalityPolicy(opts);
+  }
+
+  capacity(w: WorkerState): number {
+    return this.traits.get(w.id)?.paused ? 0 : this.base.capacity(w);
+  }
+
+  /** Whether a task may run on a worker (its restrictions allow it). */
+  allows(ts: TaskState, w: WorkerState): boolean {
+    const r = this.restrictions.get(ts.key);
+    if (!r) return true;
+    const t = this.traits.get(w.id);
+    if (r.workers && !r.workers.has(w.id) && !(t && r.workers.has(t.name))) return false;
+    if (r.resources) {
+      for (const [name, need] of Object.entries(r.resources)) if ((t?.resources[name] ?? 0) < need) return false;
+    }
+    return true;
+  }
+
+  choose(ts: TaskState, candidates: readonly WorkerState[]): WorkerState {
+    if (isScattered(ts.node)) {
+      const holder = (ts.node.args[0] as { v: string }).v;
+      const w = candidates.find((c) => c.id === holder);
+      if (w) return w;
+    }
+    if (this.restrictions.size && this.restrictions.has(ts.key)) {
+      const ok = candidates.filter((c) => this.allows(ts, c));
+      // None may take it now: the scheduler parks the task until an allowed worker has room.
+      return this.base.choose(ts, ok.length ? ok : candidates);
+    }
+    return this.base.choose(ts, candidates);
+  }
+}

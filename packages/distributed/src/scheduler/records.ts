@@ -1,0 +1,54 @@
+import type { Key, OpRef } from '@pdask/core';
+import type { Comm } from '../comm/transport';
+import { OpInterner } from '../protocol/nodes';
+import { EMPTY_METRICS, type WorkerInfo, type WorkerMetrics } from '../protocol/messages';
+
+/** The scheduler's view of a connected worker process. */
+export class WorkerRecord {
+  readonly ops = new OpInterner();
+  run: unknown[] = [];
+  release: Key[] = [];
+  lastSeen = Date.now();
+  metrics: WorkerMetrics = { ...EMPTY_METRICS };
+  /** Closed on purpose (worker said goodbye): no suspects, no grace period. */
+  graceful = false;
+  removed = false;
+  /** Pending steal request, to ask one victim at a time. */
+  stealing = false;
+
+  constructor(
+    readonly comm: Comm,
+    readonly info: Omit<WorkerInfo, 'metrics'>,
+    readonly nanny: string | undefined,
+  ) {}
+
+  get id(): string {
+    return this.info.id;
+  }
+
+  toInfo(): WorkerInfo {
+    return { ...this.info, metrics: this.metrics };
+  }
+}
+
+/** A connected client: the keys it holds (a multiset: each hold is released once). */
+export class ClientRecord {
+  readonly ops: OpRef[] = [];
+  readonly wanted = new Map<Key, number>();
+  /** Keys whose finished tasks count toward a computation's progress, by graph id. */
+  readonly progress = new Map<number, { done: number; total: number; sent: number }>();
+
+  constructor(
+    readonly id: string,
+    readonly comm: Comm,
+    readonly name: string,
+  ) {}
+}
+
+export class NannyRecord {
+  constructor(
+    readonly id: string,
+    readonly comm: Comm,
+    readonly name: string,
+  ) {}
+}

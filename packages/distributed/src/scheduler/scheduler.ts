@@ -1,0 +1,715 @@
+/**
+ * The network scheduler: a thin I/O layer around core's SchedulerState. Messages from workers and
+ * clients become state-machine events; the instructions that come out become messages. Results
+ * never pass through here: workers fetch inputs from each other, clients gather from workers.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  config,
+  SchedulerState,
+  serializeError,
+  type GraphNode,
+  type Instruction,
+  type Key,
+  type SerializedError,
+  type TaskState,
+} from '@pdask/core';
+import { registerDistributedConfig } from '../config';
+import { reply, replyError } from '../comm/rpc';
+import { loadTls, newToken, type TlsFiles } from '../comm/security';
+import { listen, type Comm, type Listener, type Message } from '../comm/transport';
+import {
+  arr,
+  keys as keysOf,
+  num,
+  numberRecord,
+  optStr,
+  ProtocolError,
+  record,
+  serializedError,
+  str,
+  type WorkerInfo,
+} from '../protocol/messages';
+import { checkOp, decodeNode, encodeNode, isKnownKeyRef } from '../protocol/nodes';
+import { ClusterPolicy } from './policy';
+import { ClientRecord, NannyRecord, WorkerRecord } from './records';
+import { removeSchedulerFile, writeSchedulerFile } from './scheduler-file';
+import { planSteal } from './stealing';
+
+registerDistributedConfig();
+
+export interface SchedulerOptions {
+  /** Interface to listen on (default 127.0.0.1: nothing outside this machine can connect). */
+  host?: string;
+  /** Port (default 0: any free port). */
+  port?: number;
+  /** Authentication token (default: a fresh random one). */
+  token?: string;
+  /** Where to publish address and token for workers and clients. */
+  schedulerFile?: string;
+  tls?: TlsFiles;
+  /** A worker silent this long is presumed dead (default config 'distributed.scheduler.worker-ttl', 300 s). */
+  workerTtlMs?: number;
+  /** How long a dead worker's nanny may take to say which task killed it (default 500 ms). */
+  nannyGraceMs?: number;
+  /** A task on this many dying workers fails with KilledWorkerError (default config 'scheduler.allowed-failures'). */
+  allowedFailures?: number;
+  /** Log lines (default: none). */
+  log?: (line: string) => void;
+}
+
+/** A failure reported by a worker: its serialised error and the (fused) member that threw. */
+class RemoteTaskError {
+  constructor(
+    readonly error: SerializedError,
+    readonly memberKey: Key,
+  ) {}
+}
+
+const PRIORITY_STRIDE = 2 ** 31;
+
+export class Scheduler {
+  private state!: SchedulerState;
+  private policy!: ClusterPolicy;
+  readonly workers = new Map<string, WorkerRecord>();
+  readonly clients = new Map<string, ClientRecord>();
+  readonly nannies = new Map<string, NannyRecord>();
+  private wantedBy = new Map<Key, Set<ClientRecord>>();
+  /** Restricted tasks the state placed on a worker they may not use: held back, retried later. */
+  private parked = new Map<Key, string>();
+  private tracked = new Map<Key, { client: ClientRecord; gid: number }[]>();
+  private generation = 0;
+  private listener!: Listener;
+  private timers: NodeJS.Timeout[] = [];
+  private closed = false;
+  private readonly closedPromise: Promise<void>;
+  private resolveClosed!: () => void;
+  readonly token: string;
+  private readonly log: (line: string) => void;
+  private readonly ttlMs: number;
+  private readonly graceMs: number;
+  private readonly allowedFailures: number;
+
+  private constructor(private readonly opts: SchedulerOptions) {
+    this.token = opts.token ?? newToken();
+    this.log = opts.log ?? (() => undefined);
+    this.ttlMs = opts.workerTtlMs ?? config.get<number>('distributed.scheduler.worker-ttl', 300_000);
+    this.graceMs = opts.nannyGraceMs ?? 500;
+    this.allowedFailures = opts.allowedFailures ?? config.get<number>('scheduler.allowed-failures');
+    this.closedPromise = new Promise((r) => (this.resolveClosed = r));
+    this.reset();
+  }
+
+  static async start(opts: SchedulerOptions = {}): Promise<Scheduler> {
+    const s = new Scheduler(opts);
+    const tls = loadTls(opts.tls);
+    s.listener = await listen({
+      host: opts.host ?? '127.0.0.1',
+      port: opts.port ?? 0,
+      token: s.token,
+      tls,
+      onConnection: (comm, role) => s.onConnection(comm, role),
+    });
+    if (opts.schedulerFile) {
+      writeSchedulerFile(opts.schedulerFile, { address: s.address, token: s.token, tls: opts.tls?.ca ? { ca: opts.tls.ca } : undefined });
+    }
+    const every = Math.max(50, Math.min(1000, s.ttlMs / 4));
+    s.timers.push(setInterval(() => s.checkHeartbeats(), every));
+    s.log(`Scheduler at ${s.address}${opts.schedulerFile ? ` (scheduler file ${opts.schedulerFile})` : ''}`);
+    return s;
+  }
+
+  get address(): string {
+    return this.listener.address;
+  }
+
+  /** Resolves when the scheduler has shut down (by close() or a client's shutdown()). */
+  get finished(): Promise<void> {
+    return this.closedPromise;
+  }
+
+  private reset(): void {
+    const traits = this.policy?.traits;
+    this.policy = new ClusterPolicy({ targetBatchMs: config.get<number>('distributed.scheduler.target-batch-ms', 10) });
+    if (traits) for (const [k, v] of traits) this.policy.traits.set(k, v);
+    this.state = new SchedulerState({ policy: this.policy, allowedWorkerDeaths: this.allowedFailures });
+    this.wantedBy = new Map();
+    this.parked = new Map();
+    this.tracked = new Map();
+  }
+
+  // ---- connections ----------------------------------------------------------------------------
+
+  private onConnection(comm: Comm, role: string): void {
+    if (this.closed) {
+      comm.close('scheduler closing');
+      return;
+    }
+    // The first message says who is connecting; nothing else is accepted before it.
+    comm.onMessage((m) => {
+      try {
+        if (role === 'worker' && m.op === 'register-worker') this.registerWorker(comm, m);
+        else if (role === 'client' && m.op === 'register-client') this.registerClient(comm, m);
+        else if (role === 'nanny' && m.op === 'register-nanny') this.registerNanny(comm, m);
+        else throw new ProtocolError(`expected a registration from a ${role}, got '${m.op}'`);
+      } catch (e) {
+        this.log(`Rejected ${comm.peer}: ${(e as Error).message}`);
+        comm.send({ op: 'error', message: (e as Error).message });
+        comm.close('bad registration');
+      }
+    });
+  }
+
+  /** Runs a handler; a malformed or hostile message gets an error answer, never a crash. */
+  private guard(comm: Comm, m: Message, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.log(`Bad '${m.op}' message from ${comm.peer}: ${(e as Error).message}`);
+      if (typeof m.id === 'number') replyError(comm, m, e);
+      else comm.send({ op: 'error', message: `${m.op}: ${(e as Error).message}` });
+    }
+  }
+
+  private registerWorker(comm: Comm, m: Message): void {
+    const address = str(m, 'address');
+    const old = this.workers.get(address);
+    if (old) this.removeWorker(old, [], 'replaced by a worker at the same address');
+    const info: Omit<WorkerInfo, 'metrics'> = {
+      id: address,
+      address,
+      name: optStr(m, 'name') ?? address,
+      nthreads: Math.max(1, Math.floor(num(m, 'nthreads', 1))),
+      node: optStr(m, 'node') ?? hostname(),
+      host: optStr(m, 'host') ?? hostname(),
+      pid: num(m, 'pid', 0),
+      memoryLimit: num(m, 'memoryLimit', 0),
+      resources: numberRecord(m, 'resources'),
+    };
+    const rec = new WorkerRecord(comm, info, optStr(m, 'nanny'));
+    this.workers.set(address, rec);
+    this.policy.traits.set(address, { name: info.name, resources: info.resources, paused: false });
+    comm.onMessage((msg) => this.guard(comm, msg, () => this.onWorkerMessage(rec, msg)));
+    comm.onClose((reason) => this.onWorkerClosed(rec, reason));
+    comm.send({ op: 'registered', id: address });
+    this.log(`Worker ${info.name} at ${address} (node ${info.node}, ${info.nthreads} thread${info.nthreads > 1 ? 's' : ''})`);
+    this.handle(this.state.addWorker(address, info.nthreads));
+    this.retryParked();
+    this.broadcastWorkers();
+  }
+
+  private registerClient(comm: Comm, m: Message): void {
+    const id = `client-${randomUUID().slice(0, 8)}`;
+    const rec = new ClientRecord(id, comm, optStr(m, 'name') ?? id);
+    this.clients.set(id, rec);
+    comm.onMessage((msg) => this.guard(comm, msg, () => this.onClientMessage(rec, msg)));
+    comm.onClose((reason) => this.onClientClosed(rec, reason));
+    comm.send({ op: 'registered', id, address: this.address, workers: this.workerInfos() });
+  }
+
+  private registerNanny(comm: Comm, m: Message): void {
+    const id = `nanny-${randomUUID().slice(0, 8)}`;
+    const rec = new NannyRecord(id, comm, optStr(m, 'name') ?? id);
+    this.nannies.set(id, rec);
+    comm.onMessage((msg) =>
+      this.guard(comm, msg, () => {
+        if (msg.op === 'worker-died') this.onWorkerDied(msg);
+        else if (msg.op === 'reply' || msg.op === 'heartbeat') return;
+        else throw new ProtocolError(`unknown nanny message '${msg.op}'`);
+      }),
+    );
+    comm.onClose(() => this.nannies.delete(id));
+    comm.send({ op: 'registered', id });
+  }
+
+  // ---- workers ---------------------------------------------------------------------------------
+
+  private onWorkerMessage(rec: WorkerRecord, m: Message): void {
+    if (rec.removed) return;
+    rec.lastSeen = Date.now();
+    switch (m.op) {
+      case 'done':
+        this.onDone(rec, m);
+        break;
+      case 'heartbeat': {
+        const metrics = record(m, 'metrics');
+        const paused = metrics.paused === true;
+        const wasPaused = rec.metrics.paused;
+        for (const k of Object.keys(rec.metrics) as (keyof typeof rec.metrics)[]) {
+          const v = metrics[k];
+          if (typeof v === typeof rec.metrics[k]) (rec.metrics as unknown as Record<string, unknown>)[k] = v;
+        }
+        const t = this.policy.traits.get(rec.id);
+        if (t) t.paused = paused;
+        if (wasPaused && !paused) this.handle(this.state.batch(() => undefined));
+        break;
+      }
+      case 'stolen': {
+        rec.stealing = false;
+        const ks = keysOf(m, 'keys');
+        const ins = this.state.batch((s) => {
+          for (const k of ks) s.taskMissingData(k, rec.id);
+        });
+        this.handle(ins);
+        break;
+      }
+      case 'closing':
+        rec.graceful = true;
+        break;
+      case 'reply':
+        break;
+      default:
+        throw new ProtocolError(`unknown worker message '${m.op}'`);
+    }
+  }
+
+  /** A worker's batched report: finished (key, bytes, ms triples), failed, missing inputs. */
+  private onDone(rec: WorkerRecord, m: Message): void {
+    // A peer this worker could not reach and whose connection is gone is dead: act now rather
+    // than let the task bounce between fetch attempts until the death is noticed.
+    for (const p of arr(m, 'lostPeers')) {
+      const lost = typeof p === 'string' ? this.workers.get(p) : undefined;
+      if (lost && lost.comm.isClosed) this.removeWorker(lost, this.fallbackSuspects(lost), 'unreachable by its peers and disconnected');
+    }
+    const ok = arr(m, 'ok');
+    const failed = arr(m, 'failed');
+    const missing = keysOf(m, 'missing');
+    const id = rec.id;
+    const progressed: Key[] = [];
+    const ins = this.state.batch((s) => {
+      for (let i = 0; i + 2 < ok.length; i += 3) {
+        const key = ok[i];
+        if (typeof key !== 'string') throw new ProtocolError("'done' message: 'ok' must hold (key, nbytes, ms) triples");
+        const nbytes = typeof ok[i + 1] === 'number' ? (ok[i + 1] as number) : 0;
+        const ms = typeof ok[i + 2] === 'number' ? (ok[i + 2] as number) : undefined;
+        s.taskFinished(key, id, { nbytes, durationMs: ms });
+        if (this.tracked.size) progressed.push(key);
+      }
+      for (const f of failed) {
+        if (!Array.isArray(f) || typeof f[0] !== 'string') throw new ProtocolError("'done' message: 'failed' must hold [key, memberKey, error]");
+        const member = typeof f[1] === 'string' ? f[1] : f[0];
+        s.taskErred(f[0], id, new RemoteTaskError(serializedError(f[2]), member));
+      }
+      for (const k of missing) s.taskMissingData(k, id);
+    });
+    this.handle(ins);
+    if (progressed.length) this.countProgress(progressed);
+    this.retryParked();
+    this.maybeSteal();
+    this.maybeForget();
+  }
+
+  private onWorkerClosed(rec: WorkerRecord, reason: string): void {
+    if (rec.removed || this.closed) return;
+    if (rec.graceful) {
+      this.removeWorker(rec, [], 'closed');
+      return;
+    }
+    if (rec.nanny && this.nannies.has(rec.nanny)) {
+      // Its nanny knows which task was running when the process died: give it a moment to say.
+      const t = setTimeout(() => {
+        if (!rec.removed) this.removeWorker(rec, this.fallbackSuspects(rec), `worker process lost (${reason})`);
+      }, this.graceMs);
+      t.unref();
+      return;
+    }
+    this.removeWorker(rec, this.fallbackSuspects(rec), `worker lost (${reason})`);
+  }
+
+  private onWorkerDied(m: Message): void {
+    const address = str(m, 'address');
+    const rec = this.workers.get(address);
+    if (!rec || rec.removed) return;
+    const running = optStr(m, 'running');
+    const last = optStr(m, 'last');
+    const suspects = running ? [running] : last ? [last] : this.fallbackSuspects(rec);
+    this.removeWorker(rec, suspects, optStr(m, 'cause') ?? 'worker process died');
+  }
+
+  /** Without a report, the oldest task still assigned to the worker is the likeliest culprit. */
+  private fallbackSuspects(rec: WorkerRecord): Key[] {
+    const ws = this.state.workers.get(rec.id);
+    if (!ws) return [];
+    for (const ts of ws.processing) return [ts.key];
+    return [];
+  }
+
+  private removeWorker(rec: WorkerRecord, suspects: Key[], cause: string): void {
+    if (rec.removed) return;
+    rec.removed = true;
+    this.workers.delete(rec.id);
+    this.policy.traits.delete(rec.id);
+    for (const [k, w] of this.parked) if (w === rec.id) this.parked.delete(k);
+    if (!rec.comm.isClosed) rec.comm.close(cause);
+    this.log(`Removed worker ${rec.info.name} at ${rec.id}: ${cause}${suspects.length ? ` (suspect: ${suspects.join(', ')})` : ''}`);
+    this.handle(this.state.removeWorker(rec.id, { suspects, cause: `${rec.info.name}: ${cause}` }));
+    this.retryParked();
+    this.broadcastWorkers();
+  }
+
+  private checkHeartbeats(): void {
+    const now = Date.now();
+    for (const rec of [...this.workers.values()]) {
+      if (now - rec.lastSeen > this.ttlMs) {
+        this.removeWorker(rec, [], `no heartbeat for ${((now - rec.lastSeen) / 1000).toFixed(1)} s`);
+      }
+    }
+  }
+
+  /** Idle workers take queued, unstarted work from the busiest (Dask's work stealing). */
+  private maybeSteal(): void {
+    const plan = planSteal(this.state, this.workers);
+    if (!plan) return;
+    const victim = this.workers.get(plan.victim);
+    if (!victim) return;
+    victim.stealing = true;
+    victim.comm.send({ op: 'steal', n: plan.count });
+  }
+
+  // ---- clients -------------------------------------------------------------------------------
+
+  private onClientMessage(rec: ClientRecord, m: Message): void {
+    switch (m.op) {
+      case 'update-graph':
+        this.updateGraph(rec, m);
+        break;
+      case 'release-keys':
+        this.releaseKeys(rec, keysOf(m, 'keys'));
+        break;
+      case 'who-has': {
+        const ks = keysOf(m, 'keys');
+        reply(rec.comm, m, { holders: ks.map((k) => this.state.tasks.get(k)?.whoHas.map((w) => w.id) ?? []) });
+        break;
+      }
+      case 'scheduler-info':
+        reply(rec.comm, m, { info: this.info() });
+        break;
+      case 'restart':
+        void this.restart().then(
+          (n) => reply(rec.comm, m, { workers: n }),
+          (e) => replyError(rec.comm, m, e),
+        );
+        break;
+      case 'shutdown':
+        this.log(`Shutdown requested by ${rec.name}`);
+        void this.close();
+        break;
+      case 'heartbeat':
+        break;
+      default:
+        throw new ProtocolError(`unknown client message '${m.op}'`);
+    }
+  }
+
+  private updateGraph(rec: ClientRecord, m: Message): void {
+    const gid = num(m, 'gid');
+    try {
+      for (const entry of arr(m, 'ops')) {
+        if (!Array.isArray(entry) || typeof entry[0] !== 'number') throw new ProtocolError("'ops' must hold [id, op] pairs");
+        rec.ops[entry[0]] = checkOp(entry[1]);
+      }
+      const encoded = arr(m, 'nodes');
+      const nodes: GraphNode[] = [];
+      const inGraph = new Set<Key>();
+      for (const e of encoded) {
+        const node = decodeNode(e, rec.ops);
+        if (isKnownKeyRef(node)) {
+          if (!this.state.tasks.has(node.key)) {
+            throw new Error(`'${node.key}' is not on the cluster any more (its future was released, cancelled or lost in a restart)`);
+          }
+          continue;
+        }
+        nodes.push(node);
+        inGraph.add(node.key);
+      }
+      // Check every reference before touching the state machine, so a bad graph changes nothing.
+      for (const n of nodes) {
+        for (const d of n.deps) {
+          if (!inGraph.has(d) && !this.state.tasks.has(d)) throw new Error(`Task '${n.key}' depends on '${d}', which is neither in the graph nor on the cluster`);
+        }
+      }
+      const wanted = keysOf(m, 'wanted');
+      for (const k of wanted) {
+        if (!inGraph.has(k) && !this.state.tasks.has(k)) throw new Error(`Wanted key '${k}' is not in the graph`);
+      }
+      const prio = m.priority;
+      const statics: ArrayLike<number> | undefined = prio instanceof Int32Array || Array.isArray(prio) ? (prio as ArrayLike<number>) : undefined;
+      // Graph node order in the message matches the client's graph, minus skipped known keys:
+      // the client sends priorities aligned with its own node list.
+      const order = new Map<Key, number>();
+      let i = 0;
+      for (const e of encoded) order.set((e as unknown[])[1] as Key, statics ? Number(statics[i++] ?? i) : i++);
+      const gen = ++this.generation;
+      const userPriority = num(m, 'userPriority', 0);
+      const base = gen * PRIORITY_STRIDE - userPriority * 2 ** 44;
+      const retries = num(m, 'retries', 0);
+      for (const r of arr(m, 'restrictions')) {
+        if (!Array.isArray(r) || typeof r[0] !== 'string') throw new ProtocolError("'restrictions' must hold [key, workers, resources]");
+        const workers = Array.isArray(r[1]) && r[1].length ? new Set(r[1].map(String)) : undefined;
+        const resources = r[2] && typeof r[2] === 'object' ? (r[2] as Record<string, number>) : undefined;
+        this.policy.restrictions.set(r[0], { workers, resources });
+      }
+      if (m.progress === true) {
+        const p = { done: 0, total: nodes.length, sent: -1 };
+        rec.progress.set(gid, p);
+        for (const n of nodes) {
+          const st = this.state.tasks.get(n.key)?.status;
+          if (st === 'memory') p.done++;
+          else {
+            let list = this.tracked.get(n.key);
+            if (!list) this.tracked.set(n.key, (list = []));
+            list.push({ client: rec, gid });
+          }
+        }
+      }
+      for (const k of wanted) {
+        rec.wanted.set(k, (rec.wanted.get(k) ?? 0) + 1);
+        let set = this.wantedBy.get(k);
+        if (!set) this.wantedBy.set(k, (set = new Set()));
+        set.add(rec);
+      }
+      this.handle(
+        this.state.updateGraph({
+          nodes,
+          wanted,
+          priority: (k) => base + (order.get(k) ?? 0),
+          retries,
+        }),
+      );
+      this.sendProgress(rec);
+    } catch (e) {
+      rec.comm.send({ op: 'graph-error', gid, error: serializeError(e) });
+    }
+  }
+
+  private releaseKeys(rec: ClientRecord, ks: Key[]): void {
+    const release: Key[] = [];
+    for (const k of ks) {
+      const n = rec.wanted.get(k);
+      if (!n) continue;
+      if (n === 1) {
+        rec.wanted.delete(k);
+        const set = this.wantedBy.get(k);
+        set?.delete(rec);
+        if (set && set.size === 0) this.wantedBy.delete(k);
+      } else rec.wanted.set(k, n - 1);
+      release.push(k);
+    }
+    if (release.length) this.handle(this.state.release(release));
+    this.maybeForget();
+  }
+
+  private onClientClosed(rec: ClientRecord, reason = 'closed'): void {
+    if (!this.clients.delete(rec.id)) return;
+    // A client that goes away releases everything it held (Dask's client-releases-keys).
+    const ks: Key[] = [];
+    for (const [k, n] of rec.wanted) for (let i = 0; i < n; i++) ks.push(k);
+    this.releaseKeys(rec, ks);
+    for (const [k, list] of this.tracked) {
+      const kept = list.filter((t) => t.client !== rec);
+      if (kept.length) this.tracked.set(k, kept);
+      else this.tracked.delete(k);
+    }
+    this.log(`Client ${rec.name} left (${reason}); released ${ks.length} key${ks.length === 1 ? '' : 's'}`);
+  }
+
+  private countProgress(finished: Key[]): void {
+    const touched = new Set<ClientRecord>();
+    for (const k of finished) {
+      const list = this.tracked.get(k);
+      if (!list) continue;
+      this.tracked.delete(k);
+      for (const t of list) {
+        const p = t.client.progress.get(t.gid);
+        if (p) {
+          p.done++;
+          touched.add(t.client);
+        }
+      }
+    }
+    for (const c of touched) this.sendProgress(c);
+  }
+
+  private sendProgress(c: ClientRecord): void {
+    for (const [gid, p] of c.progress) {
+      if (p.done === p.sent) continue;
+      p.sent = p.done;
+      c.comm.send({ op: 'progress', gid, done: p.done, total: p.total });
+      if (p.done >= p.total) c.progress.delete(gid);
+    }
+  }
+
+  // ---- instructions --------------------------------------------------------------------------
+
+  private handle(instructions: readonly Instruction[]): void {
+    if (instructions.length === 0) return;
+    let memory: Map<ClientRecord, { keys: Key[]; holders: string[][] }> | undefined;
+    const touched = new Set<WorkerRecord>();
+    for (const ins of instructions) {
+      switch (ins.type) {
+        case 'run': {
+          const rec = this.workers.get(ins.worker);
+          if (!rec) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
+          const ts = ins.task;
+          if (this.policy.restrictions.has(ts.key)) {
+            const ws = this.state.workers.get(ins.worker)!;
+            if (!this.policy.allows(ts, ws)) {
+              this.parked.set(ts.key, ins.worker);
+              break;
+            }
+          }
+          rec.run.push(encodeNode(ts.node, rec.ops), this.fetchList(ts, ins.worker));
+          touched.add(rec);
+          break;
+        }
+        case 'release': {
+          const rec = this.workers.get(ins.worker);
+          if (rec) {
+            rec.release.push(ins.key);
+            touched.add(rec);
+          }
+          this.policy.restrictions.delete(ins.key);
+          break;
+        }
+        case 'memory': {
+          const clients = this.wantedBy.get(ins.key);
+          if (!clients) break;
+          const holders = this.state.tasks.get(ins.key)!.whoHas.map((w) => w.id);
+          memory ??= new Map();
+          for (const c of clients) {
+            let e = memory.get(c);
+            if (!e) memory.set(c, (e = { keys: [], holders: [] }));
+            e.keys.push(ins.key);
+            e.holders.push(holders);
+          }
+          break;
+        }
+        case 'erred': {
+          const clients = this.wantedBy.get(ins.key);
+          if (!clients) break;
+          const err = ins.error instanceof RemoteTaskError ? ins.error.error : serializeError(ins.error);
+          const member = ins.error instanceof RemoteTaskError ? ins.error.memberKey : ins.origin;
+          for (const c of clients) c.comm.send({ op: 'erred', key: ins.key, origin: ins.origin, member, error: err });
+          break;
+        }
+      }
+    }
+    for (const rec of touched) this.flushWorker(rec);
+    if (memory) for (const [c, e] of memory) c.comm.send({ op: 'memory', keys: e.keys, holders: e.holders });
+  }
+
+  /** Inputs the worker must fetch: (key, holder) pairs, holders chosen to spread the load. */
+  private fetchList(ts: TaskState, worker: string): unknown[] | 0 {
+    let fetch: unknown[] | 0 = 0;
+    for (const d of ts.deps) {
+      if (d.whoHas.length === 0 || d.whoHas.some((w) => w.id === worker)) continue;
+      const holder = d.whoHas.length === 1 ? d.whoHas[0] : d.whoHas[Math.floor(Math.random() * d.whoHas.length)];
+      (fetch ||= []).push(d.key, holder.id);
+    }
+    return fetch;
+  }
+
+  private flushWorker(rec: WorkerRecord): void {
+    if (rec.run.length === 0 && rec.release.length === 0) return;
+    rec.comm.send({ op: 'compute', ops: rec.ops.takeFresh(), run: rec.run, release: rec.release });
+    rec.run = [];
+    rec.release = [];
+  }
+
+  /** Gives parked (restricted) tasks another chance after the cluster changed. */
+  private retryParked(): void {
+    if (this.parked.size === 0) return;
+    const parked = [...this.parked];
+    this.parked.clear();
+    const ins = this.state.batch((s) => {
+      for (const [k, w] of parked) s.taskMissingData(k, w);
+    });
+    this.handle(ins);
+  }
+
+  /**
+   * The state machine keeps every task it has seen. When nothing is held or running any more,
+   * its tasks are forgotten, so a long-lived scheduler does not grow with every computation.
+   */
+  private maybeForget(): void {
+    if (this.parked.size || this.workers.size === 0 || this.state.tasks.size === 0) return;
+    for (const w of this.state.workers.values()) if (w.processing.size || w.has.size) return;
+    for (const ts of this.state.tasks.values()) {
+      if (ts.wanted > 0 || (ts.status !== 'released' && ts.status !== 'erred')) return;
+    }
+    // A fresh state machine with the same workers (none of them holds or runs anything).
+    this.state = new SchedulerState({ policy: this.policy, allowedWorkerDeaths: this.allowedFailures });
+    for (const w of this.workers.values()) this.state.addWorker(w.id, w.info.nthreads);
+    this.policy.restrictions.clear();
+    this.tracked.clear();
+  }
+
+  // ---- cluster-wide ---------------------------------------------------------------------------
+
+  private workerInfos(): WorkerInfo[] {
+    return [...this.workers.values()].map((w) => w.toInfo());
+  }
+
+  private broadcastWorkers(): void {
+    const workers = this.workerInfos();
+    for (const c of this.clients.values()) c.comm.send({ op: 'workers', workers });
+  }
+
+  info(): { address: string; workers: WorkerInfo[]; tasks: Record<string, number>; clients: number } {
+    return { address: this.address, workers: this.workerInfos(), tasks: this.state.counts(), clients: this.clients.size };
+  }
+
+  /** Forgets all tasks and restarts every worker process (through its nanny; others are reset). */
+  async restart(timeoutMs = 30_000): Promise<number> {
+    const before = this.workers.size;
+    for (const c of this.clients.values()) {
+      c.wanted.clear();
+      c.progress.clear();
+      c.comm.send({ op: 'restarted' });
+    }
+    this.reset();
+    const nannied = [...this.workers.values()].filter((w) => w.nanny && this.nannies.has(w.nanny));
+    for (const w of this.workers.values()) {
+      if (nannied.includes(w)) continue;
+      w.comm.send({ op: 'reset' });
+      this.state.addWorker(w.id, w.info.nthreads);
+    }
+    for (const w of nannied) {
+      w.graceful = true;
+      w.removed = true;
+      this.workers.delete(w.id);
+      this.policy.traits.delete(w.id);
+    }
+    for (const n of this.nannies.values()) n.comm.send({ op: 'restart-workers' });
+    const t0 = Date.now();
+    while (this.workers.size < before && Date.now() - t0 < timeoutMs && !this.closed) await new Promise((r) => setTimeout(r, 20));
+    this.broadcastWorkers();
+    return this.workers.size;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return this.closedPromise;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const n of this.nannies.values()) {
+      n.comm.send({ op: 'close' });
+      n.comm.flush();
+    }
+    for (const w of this.workers.values()) {
+      w.graceful = true;
+      w.comm.send({ op: 'close' });
+      w.comm.flush();
+    }
+    for (const c of this.clients.values()) {
+      c.comm.send({ op: 'scheduler-closing' });
+      c.comm.flush();
+    }
+    // Let the goodbyes leave before the sockets are cut.
+    await new Promise((r) => setTimeout(r, 50));
+    await this.listener.close();
+    if (this.opts.schedulerFile) removeSchedulerFile(this.opts.schedulerFile, this.token);
+    this.log('Scheduler closed');
+    this.resolveClosed();
+  }
+}

@@ -1,0 +1,594 @@
+/**
+ * A worker: receives batches of tasks from the scheduler, runs them with core's runNode in
+ * priority order, keeps results (spilling past its memory target), serves them to peers and
+ * clients, and fetches the inputs it lacks straight from the workers that hold them.
+ */
+import { tmpdir, hostname } from 'node:os';
+import { join } from 'node:path';
+import {
+  config,
+  prepareOps,
+  runNode,
+  serializeError,
+  sizeOf,
+  TaskFailure,
+  type GraphNode,
+  type Key,
+  type OpRef,
+  type SerializedError,
+} from '@pdask/core';
+import { registerDistributedConfig } from '../config';
+import { PeerPool } from '../comm/peers';
+import { reply, replyError } from '../comm/rpc';
+import { loadTls, type TlsFiles } from '../comm/security';
+import { connect, listen, type Comm, type Listener, type Message } from '../comm/transport';
+import { boxValue } from '../protocol/codec';
+import { arr, keys as keysOf, ProtocolError } from '../protocol/messages';
+import { checkOp, decodeNode, WireError } from '../protocol/nodes';
+import { DataStore } from './store';
+
+registerDistributedConfig();
+
+function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
+export interface WorkerOptions {
+  /** Scheduler address (tcp://host:port). */
+  scheduler: string;
+  token: string;
+  tls?: TlsFiles;
+  /** Interface to listen on for peers and clients (default 127.0.0.1). */
+  host?: string;
+  port?: number;
+  name?: string;
+  /** Tasks that may be in flight at once (asynchronous tasks overlap; synchronous ones run in turn). */
+  nthreads?: number;
+  /** Bytes; 0 = no limit (no spilling, no pausing). */
+  memoryLimit?: number;
+  localDirectory?: string;
+  resources?: Record<string, number>;
+  /** The nanny supervising this process, if any. */
+  nanny?: string;
+  /** Where this worker runs, for users (default: SLURMD_NODENAME, else the host name). */
+  node?: string;
+  heartbeatMs?: number;
+  log?: (line: string) => void;
+}
+
+interface RunSpec {
+  key: Key;
+  node: GraphNode | undefined;
+  /** Scattered data: the worker it was put on. */
+  holder?: string;
+  fetch?: [Key, string][];
+}
+
+export class Worker {
+  readonly store: DataStore;
+  private scheduler!: Comm;
+  private listener!: Listener;
+  private readonly peers: PeerPool;
+  private readonly ops: OpRef[] = [];
+  private queue: RunSpec[] = [];
+  private head = 0;
+  private draining = false;
+  private executing = 0;
+  private readonly nthreads: number;
+  private ok: unknown[] = [];
+  private failed: unknown[] = [];
+  private missing: Key[] = [];
+  /** Peers that could not be reached while fetching: the scheduler checks whether they died. */
+  private lostPeers = new Set<string>();
+  private flushScheduled = false;
+  /** Specs waiting for inputs, with the number of fetches each still needs. */
+  private readonly blocked = new Map<RunSpec, number>();
+  private readonly fetching = new Map<Key, RunSpec[]>();
+  /** Inputs fetched from peers, with how many queued tasks still read each. */
+  private readonly borrowed = new Map<Key, number>();
+  private timers: NodeJS.Timeout[] = [];
+  private closed = false;
+  private paused = false;
+  private tasksRun = 0;
+  /** The task running now and the last one run: what the nanny blames if this process dies. */
+  current: Key | undefined;
+  last: Key | undefined;
+  private readonly log: (line: string) => void;
+  private readonly limits: { pause: number; spill: number };
+  private resolveClosed!: () => void;
+  readonly finished: Promise<void>;
+
+  private constructor(private readonly opts: WorkerOptions) {
+    this.nthreads = Math.max(1, Math.floor(opts.nthreads ?? 1));
+    this.log = opts.log ?? (() => undefined);
+    const limit = opts.memoryLimit ?? 0;
+    this.store = new DataStore({
+      limit,
+      target: config.get<number>('distributed.worker.memory.target'),
+      directory: join(opts.localDirectory ?? tmpdir(), `pdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`),
+    });
+    this.limits = {
+      pause: limit * config.get<number>('distributed.worker.memory.pause'),
+      spill: limit * config.get<number>('distributed.worker.memory.spill'),
+    };
+    this.peers = new PeerPool(opts.token, 'peer', loadTls(opts.tls));
+    this.finished = new Promise((r) => (this.resolveClosed = r));
+  }
+
+  static async start(opts: WorkerOptions): Promise<Worker> {
+    const w = new Worker(opts);
+    const tls = loadTls(opts.tls);
+    w.listener = await listen({
+      host: opts.host ?? '127.0.0.1',
+      port: opts.port ?? 0,
+      token: opts.token,
+      tls,
+      onConnection: (comm) => comm.onMessage((m) => w.onPeerMessage(comm, m)),
+    });
+    try {
+      w.scheduler = await connect(opts.scheduler, {
+        token: opts.token,
+        role: 'worker',
+        tls,
+        timeoutMs: config.get<number>('distributed.comm.timeouts.connect-ms'),
+      });
+    } catch (e) {
+      await w.listener.close();
+      throw e;
+    }
+    const registered = new Promise<void>((resolve, reject) => {
+      w.scheduler.onMessage((m) => {
+        if (m.op === 'registered') resolve();
+        else if (m.op === 'error') reject(new Error(`The scheduler refused this worker: ${String(m.message)}`));
+        else w.onSchedulerMessage(m);
+      });
+      w.scheduler.onClose((reason) => {
+        reject(new Error(`The scheduler closed the connection: ${reason}`));
+        void w.close(`scheduler connection lost (${reason})`, false);
+      });
+    });
+    w.scheduler.send({
+      op: 'register-worker',
+      address: w.listener.address,
+      name: opts.name ?? w.listener.address,
+      nthreads: w.nthreads,
+      memoryLimit: opts.memoryLimit ?? 0,
+      resources: opts.resources ?? {},
+      node: opts.node ?? process.env.SLURMD_NODENAME ?? hostname(),
+      host: hostname(),
+      pid: process.pid,
+      nanny: opts.nanny,
+    });
+    await registered;
+    const hb = opts.heartbeatMs ?? config.get<number>('distributed.worker.heartbeat-ms');
+    w.timers.push(setInterval(() => w.heartbeat(), hb));
+    w.timers.push(setInterval(() => w.checkMemory(), Math.min(hb, 200)));
+    for (const t of w.timers) t.unref();
+    w.log(`Worker ${opts.name ? `${opts.name} ` : ''}at ${w.address}, connected to ${opts.scheduler}`);
+    return w;
+  }
+
+  get address(): string {
+    return this.listener.address;
+  }
+
+  // ---- scheduler messages ---------------------------------------------------------------------
+
+  private onSchedulerMessage(m: Message): void {
+    try {
+      switch (m.op) {
+        case 'compute':
+          this.onCompute(m);
+          break;
+        case 'steal':
+          this.onSteal(typeof m.n === 'number' ? m.n : 0);
+          break;
+        case 'reset':
+          this.queue = [];
+          this.head = 0;
+          this.blocked.clear();
+          this.fetching.clear();
+          this.borrowed.clear();
+          this.store.clear();
+          break;
+        case 'close':
+          void this.close('asked by the scheduler');
+          break;
+        case 'error':
+          this.log(`Scheduler reports an error: ${String(m.message)}`);
+          break;
+        default:
+          break;
+      }
+    } catch (e) {
+      // A message we cannot read is the scheduler's bug, not a reason to die.
+      this.log(`Bad '${m.op}' message from the scheduler: ${(e as Error).message}`);
+    }
+  }
+
+  private onCompute(m: Message): void {
+    for (const k of keysOf(m, 'release')) {
+      if (!this.borrowed.has(k)) this.store.delete(k);
+    }
+    for (const entry of arr(m, 'ops')) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'number') throw new ProtocolError("'ops' must hold [id, op] pairs");
+      this.ops[entry[0]] = checkOp(entry[1]);
+    }
+    const run = arr(m, 'run');
+    for (let i = 0; i < run.length; i += 2) {
+      const enc = run[i] as unknown[];
+      const f = run[i + 1];
+      let fetch: [Key, string][] | undefined;
+      if (Array.isArray(f)) {
+        fetch = [];
+        for (let j = 0; j < f.length; j += 2) fetch.push([f[j] as Key, f[j + 1] as string]);
+      }
+      if (Array.isArray(enc) && enc[0] === 3) {
+        this.queue.push({ key: enc[1] as Key, node: undefined, holder: enc[2] as string });
+        continue;
+      }
+      let node: GraphNode;
+      try {
+        node = decodeNode(enc, this.ops, false);
+      } catch (e) {
+        if (!(e instanceof WireError) || !Array.isArray(enc) || typeof enc[1] !== 'string') throw e;
+        this.failed.push([enc[1], enc[1], serializeError(e)]);
+        this.scheduleFlush();
+        continue;
+      }
+      this.queue.push({ key: node.key, node, fetch });
+    }
+    void this.drain();
+  }
+
+  /** Hands back up to n queued tasks that have not started (the scheduler places them again). */
+  private onSteal(n: number): void {
+    const stolen: Key[] = [];
+    for (let i = this.queue.length - 1; i >= this.head && stolen.length < n; i--) {
+      const spec = this.queue[i];
+      if (spec.holder || this.blocked.has(spec)) continue;
+      stolen.push(spec.key);
+      this.queue.splice(i, 1);
+      this.releaseBorrowed(spec);
+    }
+    this.scheduler.send({ op: 'stolen', keys: stolen });
+  }
+
+  // ---- running ----------------------------------------------------------------------------------
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.ok.length === 0 && this.failed.length === 0 && this.missing.length === 0) return;
+    const lostPeers = this.lostPeers.size ? [...this.lostPeers] : undefined;
+    this.lostPeers.clear();
+    this.scheduler.send({ op: 'done', ok: this.ok, failed: this.failed, missing: this.missing, lostPeers });
+    this.ok = [];
+    this.failed = [];
+    this.missing = [];
+    // One frame per report: the scheduler can place the freed slots at once.
+    this.scheduler.flush();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      let lastFlush = performance.now();
+      while (this.head < this.queue.length && !this.closed) {
+        if (this.paused || this.executing >= this.nthreads) break;
+        const spec = this.queue[this.head++];
+        if (this.head > 4096 && this.head * 2 > this.queue.length) {
+          this.queue = this.queue.slice(this.head);
+          this.head = 0;
+        }
+        if (spec.holder !== undefined) {
+          this.runScattered(spec);
+          continue;
+        }
+        if (this.needsFetch(spec)) continue;
+        const loading = prepareOps(spec.node!);
+        if (loading) {
+          try {
+            await loading;
+          } catch (e) {
+            this.failed.push([spec.key, spec.key, serializeError(e)]);
+            this.releaseBorrowed(spec);
+            continue;
+          }
+        }
+        const p = this.runOne(spec);
+        if (p) {
+          this.executing++;
+          void p.finally(() => {
+            this.executing--;
+            this.scheduleFlush();
+            void this.drain();
+          });
+        }
+        const now = performance.now();
+        // Report regularly so the scheduler keeps everyone fed, and let peers' requests in.
+        if (now - lastFlush > 2) {
+          this.flush();
+          await new Promise((r) => setImmediate(r));
+          lastFlush = performance.now();
+        }
+      }
+    } finally {
+      this.draining = false;
+      this.flush();
+    }
+  }
+
+  /** Runs a task; returns a promise only when the task is asynchronous. */
+  private runOne(spec: RunSpec): Promise<void> | undefined {
+    const node = spec.node!;
+    const t0 = performance.now();
+    this.current = spec.key;
+    let value: unknown;
+    try {
+      value = runNode(node, (k) => {
+        if (!this.store.has(k)) throw new Error(`pdask internal error: input '${k}' of '${spec.key}' is not on worker ${this.address}`);
+        return this.store.get(k);
+      });
+    } catch (e) {
+      this.taskFailed(spec, e);
+      return undefined;
+    }
+    if (isPromiseLike(value)) {
+      return Promise.resolve(value).then(
+        (v) => this.taskDone(spec, v, t0),
+        (e) => this.taskFailed(spec, e),
+      );
+    }
+    this.taskDone(spec, value, t0);
+    return undefined;
+  }
+
+  busyMs = 0;
+  private taskDone(spec: RunSpec, value: unknown, t0: number): void {
+    this.busyMs += performance.now() - t0;
+    if (this.current === spec.key) this.current = undefined;
+    this.last = spec.key;
+    this.tasksRun++;
+    this.releaseBorrowed(spec);
+    const n = sizeOf(value);
+    this.own(spec.key);
+    this.store.set(spec.key, value, n);
+    this.ok.push(spec.key, n, performance.now() - t0);
+  }
+
+  private taskFailed(spec: RunSpec, e: unknown): void {
+    if (this.current === spec.key) this.current = undefined;
+    this.last = spec.key;
+    const f = e instanceof TaskFailure ? e : new TaskFailure(spec.key, e);
+    this.failed.push([spec.key, f.key, serializeError(f.error) satisfies SerializedError]);
+    this.releaseBorrowed(spec);
+  }
+
+  /** Scattered data: already here (the usual case), or taken over from the worker it was put on. */
+  private runScattered(spec: RunSpec): void {
+    if (this.store.has(spec.key)) {
+      this.ok.push(spec.key, 0, 0);
+      this.scheduleFlush();
+      return;
+    }
+    this.peers
+      .request(spec.holder!, { op: 'get-data', keys: [spec.key], take: true })
+      .then((r) => {
+        const values = r.values as unknown[];
+        if ((r.missing as Key[]).length) throw new Error('missing');
+        const n = sizeOf(values[0]);
+        this.own(spec.key);
+        this.store.set(spec.key, values[0], n);
+        this.ok.push(spec.key, n, 0);
+        this.scheduleFlush();
+      })
+      .catch(() => {
+        const e = new Error(`Scattered data '${spec.key}' was lost with the worker it was put on (${spec.holder})`);
+        this.failed.push([spec.key, spec.key, serializeError(e)]);
+        this.scheduleFlush();
+      });
+  }
+
+  // ---- inputs from peers ------------------------------------------------------------------------
+
+  /** Starts fetches for a task's inputs held elsewhere; true if it must wait for them. */
+  private needsFetch(spec: RunSpec): boolean {
+    if (!spec.fetch || spec.fetch.length === 0) return false;
+    const byPeer = new Map<string, Key[]>();
+    let waiting = 0;
+    for (const [key, peer] of spec.fetch) {
+      const had = this.store.has(key);
+      if (this.borrowed.has(key)) this.borrowed.set(key, this.borrowed.get(key)! + 1);
+      else if (!had) this.borrowed.set(key, 1);
+      if (had && !this.fetching.has(key)) continue;
+      waiting++;
+      const waiters = this.fetching.get(key);
+      if (waiters) {
+        waiters.push(spec);
+        continue;
+      }
+      this.fetching.set(key, [spec]);
+      let ks = byPeer.get(peer);
+      if (!ks) byPeer.set(peer, (ks = []));
+      ks.push(key);
+    }
+    if (waiting === 0) return false;
+    this.blocked.set(spec, waiting);
+    for (const [peer, ks] of byPeer) {
+      this.peers.request(peer, { op: 'get-data', keys: ks }).then(
+        (r) => this.onGot(ks, Array.isArray(r.values) ? r.values : [], new Set(Array.isArray(r.missing) ? (r.missing as Key[]) : ks)),
+        // The holder is gone or unreachable: every key is missing; the scheduler recomputes them.
+        () => {
+          this.lostPeers.add(peer);
+          this.peers.forget(peer);
+          this.onGot(ks, [], new Set(ks));
+        },
+      );
+    }
+    return true;
+  }
+
+  private onGot(ks: Key[], values: unknown[], missingKeys: Set<Key>): void {
+    let vi = 0;
+    const unblocked: RunSpec[] = [];
+    for (const key of ks) {
+      const waiters = this.fetching.get(key) ?? [];
+      this.fetching.delete(key);
+      const lost = missingKeys.has(key);
+      if (!lost) {
+        const v = values[vi++];
+        if (this.borrowed.has(key) || !this.store.has(key)) this.store.set(key, v, sizeOf(v));
+      }
+      for (const spec of waiters) {
+        if (!this.blocked.has(spec)) continue;
+        if (lost) {
+          this.blocked.delete(spec);
+          this.releaseBorrowed(spec);
+          this.missing.push(spec.key);
+          continue;
+        }
+        const left = this.blocked.get(spec)! - 1;
+        if (left === 0) {
+          this.blocked.delete(spec);
+          unblocked.push(spec);
+        } else this.blocked.set(spec, left);
+      }
+    }
+    if (unblocked.length) {
+      // Their inputs arrived: run them before the rest of the queue, they were already due.
+      this.queue = [...unblocked, ...this.queue.slice(this.head)];
+      this.head = 0;
+    }
+    this.scheduleFlush();
+    void this.drain();
+  }
+
+  /**
+   * This worker now holds `key` as its own result (computed, scattered, or taken over): a copy
+   * fetched for some task must no longer be dropped when that task is done with it. (A fetch from
+   * a dying peer can fail after the scheduler already had the input recomputed here.)
+   */
+  private own(key: Key): void {
+    this.borrowed.delete(key);
+  }
+
+  private releaseBorrowed(spec: RunSpec): void {
+    if (!spec.fetch) return;
+    for (const [key] of spec.fetch) {
+      const n = this.borrowed.get(key);
+      if (n === undefined) continue;
+      if (n <= 1) {
+        this.borrowed.delete(key);
+        this.store.delete(key);
+      } else this.borrowed.set(key, n - 1);
+    }
+  }
+
+  // ---- peers and clients -----------------------------------------------------------------------
+
+  private onPeerMessage(comm: Comm, m: Message): void {
+    try {
+      switch (m.op) {
+        case 'get-data': {
+          const ks = keysOf(m, 'keys');
+          const values: unknown[] = [];
+          const miss: Key[] = [];
+          for (const k of ks) {
+            if (!this.store.has(k)) {
+              miss.push(k);
+              continue;
+            }
+            values.push(boxValue(this.store.get(k)));
+            if (m.take === true && !this.borrowed.has(k)) this.store.delete(k);
+          }
+          reply(comm, m, { values, missing: miss });
+          break;
+        }
+        case 'put-data': {
+          const ks = keysOf(m, 'keys');
+          const values = arr(m, 'values');
+          if (values.length !== ks.length) throw new ProtocolError("'put-data': as many values as keys are needed");
+          ks.forEach((k, i) => {
+            this.own(k);
+            this.store.set(k, values[i], sizeOf(values[i]));
+          });
+          reply(comm, m, { stored: ks.length });
+          break;
+        }
+        case 'reply':
+          break;
+        default:
+          throw new ProtocolError(`unknown message '${m.op}'`);
+      }
+    } catch (e) {
+      if (typeof m.id === 'number') replyError(comm, m, e);
+    }
+  }
+
+  // ---- health -----------------------------------------------------------------------------------
+
+  private processMemory(): number {
+    const u = process.memoryUsage();
+    return u.heapUsed + u.external;
+  }
+
+  metrics(): Record<string, unknown> {
+    return {
+      managedBytes: this.store.managedBytes,
+      spilledBytes: this.store.spilledBytes,
+      spilledKeys: this.store.spilledKeys,
+      rss: process.memoryUsage.rss(),
+      queued: this.queue.length - this.head,
+      executing: this.executing,
+      paused: this.paused,
+      tasksRun: this.tasksRun,
+    };
+  }
+
+  private heartbeat(): void {
+    if (this.closed) return;
+    this.scheduler.send({ op: 'heartbeat', metrics: this.metrics() });
+  }
+
+  /** Dask's memory thresholds: spill past `spill`, stop taking work past `pause`. */
+  private checkMemory(): void {
+    if (this.closed || (this.opts.memoryLimit ?? 0) <= 0) return;
+    let used = this.processMemory();
+    if (used > this.limits.spill) {
+      this.store.maybeSpill();
+      // Spilled results are garbage until collected: collect now rather than pause for them
+      // (nannies start workers with --expose-gc; Dask calls gc.collect() likewise).
+      (globalThis as { gc?: () => void }).gc?.();
+      used = this.processMemory();
+    }
+    const paused = used > this.limits.pause;
+    if (paused !== this.paused) {
+      this.paused = paused;
+      this.log(paused ? `Paused: process memory ${used} B is past the pause threshold` : 'Resumed');
+      this.heartbeat();
+      if (!paused) void this.drain();
+    }
+  }
+
+  async close(reason = 'closing', tellScheduler = true): Promise<void> {
+    if (this.closed) return this.finished;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    if (tellScheduler && !this.scheduler.isClosed) {
+      this.scheduler.send({ op: 'closing' });
+      this.scheduler.close(reason);
+    }
+    this.peers.closeAll();
+    await this.listener.close();
+    this.store.dispose();
+    this.log(`Worker ${this.address} closed: ${reason} (ran ${this.tasksRun} tasks, busy ${this.busyMs.toFixed(0)} ms)`);
+    this.resolveClosed();
+  }
+}

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PKG = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = join(PKG, '..', '..');
+export const SCHEDULER_CLI = join(PKG, 'dist', 'cli', 'scheduler.js');
+export const WORKER_CLI = join(PKG, 'dist', 'cli', 'worker.js');
+
+/** Worker processes run the built package: fail clearly when it is missing. */
+export function requireBuild(): void {
+  for (const f of [SCHEDULER_CLI, WORKER_CLI, join(PKG, 'dist', 'worker-process.js')]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build -w packages/distributed\` before these tests`);
+  }
+}
+
+/** Processes started by a test, each in its own process group, killed (group and all) by `killAll`. */
+export class Procs {
+  private readonly procs: ChildProcess[] = [];
+
+  start(cmd: string, args: string[], opts: SpawnOptions = {}): ChildProcess & { output: () => string } {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts }) as ChildProcess & { output: () => string };
+    let out = '';
+    p.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    p.output = () => out;
+    this.procs.push(p);
+    return p;
+  }
+
+  killAll(): void {
+    for (const p of this.procs) {
+      if (p.pid && p.exitCode === null && p.signalCode === null) {
+        try {
+          process.kill(-p.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  }
+}
+
+export function exited(p: ChildProcess, timeoutMs = 20_000): Promise<number | null> {
+  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve(p.exitCode);
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`process ${p.pid} still running after ${timeoutMs} ms`)), timeoutMs);
+    p.once('exit', (code) => {
+      clearTimeout(t);
+      resolve(code);
+    });
+  });
+}
+
+export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Tree reduction: leaves inc(i) for i < n, pairwise add; exact result n(n+1)/2. */
+export function treeSum(n: number): number {
+  return (n * (n + 1)) / 2;
+}

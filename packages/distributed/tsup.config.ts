@@ -1,0 +1,29 @@
+import { defineConfig } from 'tsup';
+
+const common = {
+  sourcemap: true,
+  target: 'node20',
+  platform: 'node',
+  // Only this package's sources: the base config alone would pull in every file of the repo.
+  tsconfig: 'tsconfig.build.json',
+} as const;
+
+export default defineConfig([
+  {
+    ...common,
+    entry: { index: 'src/index.ts', ops: 'src/ops/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    // import.meta.url locates the worker entry from the CJS build too.
+    shims: true,
+  },
+  {
+    ...common,
+    // Processes: ESM only. worker-process.js sits at dist/ so nannies find it beside the chunks.
+    entry: { 'worker-process': 'src/worker/main.ts', 'cli/scheduler': 'src/cli/scheduler.ts', 'cli/worker': 'src/cli/worker.ts' },
+    format: ['esm'],
+    banner: { js: '#!/usr/bin/env node' },
+    clean: false,
+  },
+]);
