@@ -9,5 +9,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   platform: 'node',
-  tsconfig: '../../tsconfig.base.json',
+  // Only this package's sources: the base config alone would pull in every file of the repo.
+  tsconfig: 'tsconfig.build.json',
 });

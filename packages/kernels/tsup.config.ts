@@ -9,5 +9,6 @@ export default defineConfig({
   // Browser-safe output: no node: built-ins, no shims; ES2022 runs in Node 20 and current browsers.
   target: 'es2022',
   platform: 'neutral',
-  tsconfig: '../../tsconfig.base.json',
+  // Only this package's sources: the base config alone would pull in every file of the repo.
+  tsconfig: 'tsconfig.build.json',
 });
