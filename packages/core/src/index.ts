@@ -45,8 +45,9 @@ export { registerExecutor, getExecutor, executorNames, type Executor, type Execu
 export { SyncExecutor } from './execute/sync';
 export { ThreadsExecutor, sharedThreadsExecutor, closeThreadPools } from './execute/threads/executor';
 export { ThreadPool, type PoolOptions } from './execute/threads/pool';
-export { runNode, prepareOps, TaskFailure } from './execute/run-node';
-export { serializeError, deserializeError, taskKeyOf, type SerializedError } from './execute/errors';
+export { runNode, prepareOps, isPromiseLike, TaskFailure } from './execute/run-node';
+export { serializeError, deserializeError, taskKeyOf, withTaskKey, type SerializedError } from './execute/errors';
+export { OpInterner, encodeNode, decodeNode, fusedMemberKey, type EncodedNode } from './execute/threads/wire';
 export { sizeOf } from './execute/sizeof';
 export { transferablesOf } from './execute/transfer';
 export { progressBar } from './progress/progress';

@@ -166,5 +166,71 @@ describe('SchedulerState', () => {
     expect(runs(s.taskFinished('x', 'a'))).toEqual(['y@a']);
     expect(ofType(s.taskFinished('y', 'a'), 'memory')).toMatchObject([{ key: 'y' }]);
   });
+
+  it('cancels work nothing needs any more when the caller releases its keys', () => {
+    const s = new SchedulerState({ policy: new OneAtATimePolicy() });
+    s.addWorker('a', 1);
+    s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x'), t('z', 'y')], wanted: ['z'] });
+    expect(s.status('x')).toBe('processing');
+    const ins = s.release(['z']);
+    // x was running: cancelled; y and z were waiting: dropped.
+    expect(ins.filter((i) => i.type === 'cancel').map((i) => (i.type === 'cancel' ? `${i.key}@${i.worker}` : ''))).toEqual(['x@a']);
+    expect([s.status('x'), s.status('y'), s.status('z')]).toEqual(['released', 'released', 'released']);
+    // A late report of the cancelled task is ignored, and nothing else is placed.
+    expect(s.taskFinished('x', 'a')).toEqual([]);
+  });
+
+  it('keeps shared inputs another wanted key still needs when one key is released', () => {
+    const s = new SchedulerState({ policy: new OneAtATimePolicy() });
+    s.addWorker('a', 1);
+    s.updateGraph({ nodes: [dataNode('x', 1), t('p', 'x'), t('q', 'x')], wanted: ['p', 'q'] });
+    s.release(['p']);
+    expect(s.status('p')).toBe('released');
+    expect(s.status('x')).toBe('processing');
+    s.taskFinished('x', 'a');
+    expect(s.status('q')).toBe('processing');
+  });
+
+  it('forgets finished graphs, but not inputs a held result may need to be recomputed from', () => {
+    const s = new SchedulerState();
+    s.addWorker('a', 1);
+    s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x'), dataNode('u', 2), t('v', 'u')], wanted: ['y', 'v'] });
+    for (const k of ['x', 'y', 'u', 'v']) if (s.status(k) === 'processing') s.taskFinished(k, 'a');
+    for (const k of ['x', 'y', 'u', 'v']) if (s.status(k) === 'processing') s.taskFinished(k, 'a');
+    s.release(['v']);
+    expect(s.forgetReleased()).toBe(2); // u and v; x stays because y (held) reads it
+    expect(s.status('v')).toBeUndefined();
+    expect(s.status('u')).toBeUndefined();
+    expect(s.status('x')).toBe('released');
+    expect(s.status('y')).toBe('memory');
+    s.release(['y']);
+    expect(s.forgetReleased()).toBe(2);
+    expect(s.counts()).toEqual({ released: 0, waiting: 0, ready: 0, processing: 0, memory: 0, erred: 0 });
+  });
+
+  it('holds a task the policy declines until the workers change', () => {
+    const onlyGpu = {
+      capacity: () => 10,
+      choose: (_ts: unknown, ws: readonly { id: string }[]) => ws.find((w) => w.id === 'gpu'),
+    };
+    const s = new SchedulerState({ policy: onlyGpu as never });
+    s.addWorker('cpu', 1);
+    expect(runs(s.updateGraph({ nodes: [t('train')], wanted: ['train'] }))).toEqual([]);
+    expect(s.status('train')).toBe('ready');
+    expect(runs(s.addWorker('gpu', 1))).toEqual(['train@gpu']);
+  });
+
+  it('records scattered data, feeds it to readers, and fails them if every copy is lost', () => {
+    const s = new SchedulerState();
+    s.addWorker('a', 1);
+    s.addWorker('b', 1);
+    const ins = s.addData([{ key: 'data', worker: 'a', nbytes: 800 }]);
+    expect(ins).toMatchObject([{ type: 'memory', key: 'data' }]);
+    expect(runs(s.updateGraph({ nodes: [t('use', 'data')], wanted: ['use'] }))).toEqual(['use@a']);
+    const lost = s.removeWorker('a');
+    const erred = lost.filter((i) => i.type === 'erred');
+    expect(erred.map((i) => i.key).sort()).toEqual(['data', 'use']);
+    expect(String((erred[0] as { error: Error }).error.message)).toMatch(/Scattered data 'data' was lost/);
+  });
 });
 

@@ -7,6 +7,8 @@ export type Instruction =
   | { readonly type: 'run'; readonly worker: WorkerId; readonly task: TaskState }
   /** Drop this result from this worker: nothing needs it any more. */
   | { readonly type: 'release'; readonly worker: WorkerId; readonly key: Key; readonly task: TaskState }
+  /** Stop (or skip) this queued or running task: nothing needs its result any more. */
+  | { readonly type: 'cancel'; readonly worker: WorkerId; readonly key: Key; readonly task: TaskState }
   /** A wanted key is in memory (on `task.whoHas`). */
   | { readonly type: 'memory'; readonly key: Key; readonly task: TaskState }
   /** A wanted key cannot be computed: `origin` failed with `error`. */

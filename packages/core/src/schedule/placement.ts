@@ -4,8 +4,11 @@ import type { TaskState, WorkerState } from './task-state';
 export interface PlacementPolicy {
   /** Tasks a worker may have assigned (running + queued). */
   capacity(w: WorkerState): number;
-  /** Picks a worker among those with room (never empty). */
-  choose(ts: TaskState, candidates: readonly WorkerState[]): WorkerState;
+  /**
+   * Picks a worker among those with room (never empty), or none: the task then waits until the
+   * set of workers changes (e.g. it is restricted to a worker or resource not present).
+   */
+  choose(ts: TaskState, candidates: readonly WorkerState[]): WorkerState | undefined;
 }
 
 export interface LocalityPolicyOptions {

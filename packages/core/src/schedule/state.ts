@@ -1,4 +1,4 @@
-import type { GraphNode, Key } from '../graph/spec';
+import { dataNode, type GraphNode, type Key } from '../graph/spec';
 import { KilledWorkerError } from './errors';
 import type { Instruction } from './instructions';
 import { LocalityPolicy, type PlacementPolicy } from './placement';
@@ -44,6 +44,8 @@ export class SchedulerState {
   private readonly policy: PlacementPolicy;
   private readonly allowedWorkerDeaths: number;
   private out: Instruction[] = [];
+  /** Ready tasks the policy declined to place; retried when placement runs again. */
+  private unplaceable: TaskState[] = [];
   private seq = 0;
   private batching = 0;
 
@@ -53,6 +55,36 @@ export class SchedulerState {
   }
 
   // ---- events -------------------------------------------------------------------------------
+
+  /**
+   * Data put straight onto a worker (Dask's scatter): in memory there and wanted by the caller.
+   * It has no computation, so if every copy is lost its readers fail instead of recomputing it.
+   */
+  addData(entries: readonly { readonly key: Key; readonly worker: WorkerId; readonly nbytes?: number }[]): Instruction[] {
+    for (const e of entries) {
+      const w = this.workers.get(e.worker);
+      if (!w) throw new Error(`addData: unknown worker '${e.worker}'`);
+      let ts = this.tasks.get(e.key);
+      if (!ts) {
+        ts = new TaskState(e.key, dataNode(e.key, undefined), this.seq);
+        ts.seq = this.seq++;
+        this.tasks.addAll([ts]);
+      }
+      ts.scattered = true;
+      if (ts.status !== 'memory') {
+        ts.status = 'memory';
+        for (const dt of ts.dependents) if (dt.status === 'waiting' && --dt.waitingOn === 0) this.makeReady(dt);
+      }
+      ts.nbytes = e.nbytes ?? ts.nbytes;
+      if (!ts.whoHas.includes(w)) {
+        addHolder(ts, w);
+        w.has.add(ts);
+      }
+      ts.wanted++;
+      this.out.push({ type: 'memory', key: ts.key, task: ts });
+    }
+    return this.finish();
+  }
 
   addWorker(id: WorkerId, nthreads = 1): Instruction[] {
     if (this.workers.has(id)) throw new Error(`Worker '${id}' is already known`);
@@ -83,7 +115,13 @@ export class SchedulerState {
     for (const ts of [...w.has]) if (this.dropReplica(ts, w)) lost.push(ts);
 
     // Judge lost results before anything re-requests them (requeued readers would).
-    const recompute = lost.filter((ts) => !killed(ts));
+    const recompute = lost.filter((ts) => {
+      if (ts.scattered) {
+        this.markErred(ts, new Error(`Scattered data '${ts.key}' was lost with worker '${id}'; it cannot be recomputed`), ts.key);
+        return false;
+      }
+      return !killed(ts);
+    });
     const requeue: TaskState[] = [];
     for (const ts of w.processing) {
       ts.processingOn = undefined;
@@ -228,15 +266,52 @@ export class SchedulerState {
     return this.finish();
   }
 
-  /** The caller no longer wants these keys; results nothing else needs are released. */
+  /**
+   * The caller no longer wants these keys: results nothing else needs are released, and work
+   * nothing needs any more — queued or running, and the inputs only it needed — is cancelled.
+   */
   release(keys: Iterable<TaskState | Key>): Instruction[] {
     for (const k of keys) {
       const ts = this.lookup(k);
       if (!ts || ts.wanted === 0) continue;
       ts.wanted--;
       this.maybeRelease(ts);
+      this.maybeCancel(ts);
     }
     return this.finish();
+  }
+
+  /**
+   * Drops tasks nothing can need again — released or failed, unwanted, and whose readers are all
+   * dropped too (a reader held in memory keeps its inputs: it may have to be recomputed). A
+   * long-lived scheduler calls this so that finished graphs do not accumulate. Returns the count.
+   */
+  forgetReleased(): number {
+    const idle = (ts: TaskState): boolean => (ts.status === 'released' || ts.status === 'erred') && ts.wanted === 0;
+    const remaining = new Map<TaskState, number>();
+    const stack: TaskState[] = [];
+    for (const ts of this.tasks.values()) {
+      if (!idle(ts)) continue;
+      remaining.set(ts, ts.dependents.length);
+      if (ts.dependents.length === 0) stack.push(ts);
+    }
+    const forgotten = new Set<TaskState>();
+    while (stack.length) {
+      const ts = stack.pop()!;
+      forgotten.add(ts);
+      this.tasks.delete(ts.key);
+      for (const d of ts.deps) {
+        const r = remaining.get(d);
+        if (r === undefined) continue;
+        remaining.set(d, r - 1);
+        if (r - 1 === 0) stack.push(d);
+      }
+    }
+    // Inputs that stay drop their links to readers that are gone.
+    for (const ts of forgotten) {
+      for (const d of ts.deps) if (!forgotten.has(d)) d.dependents = d.dependents.filter((x) => !forgotten.has(x));
+    }
+    return forgotten.size;
   }
 
   /**
@@ -400,6 +475,28 @@ export class SchedulerState {
     }
   }
 
+  /** Cancels a task still to be computed that nobody wants or waits for, and inputs only it needed. */
+  private maybeCancel(root: TaskState): void {
+    const stack = [root];
+    while (stack.length) {
+      const ts = stack.pop()!;
+      if (ts.wanted > 0 || ts.waiters > 0) continue;
+      if (ts.status !== 'waiting' && ts.status !== 'ready' && ts.status !== 'processing') continue;
+      const w = ts.processingOn;
+      if (w) {
+        w.processing.delete(ts);
+        ts.processingOn = undefined;
+        this.out.push({ type: 'cancel', worker: w.id, key: ts.key, task: ts });
+      }
+      ts.status = 'released';
+      for (const d of ts.deps) {
+        d.waiters--;
+        this.maybeRelease(d);
+        stack.push(d);
+      }
+    }
+  }
+
   private maybeRelease(ts: TaskState): void {
     if (ts.status !== 'memory' || ts.waiters > 0 || ts.wanted > 0) return;
     for (const w of ts.whoHas) {
@@ -419,15 +516,20 @@ export class SchedulerState {
 
   /** Places ready tasks, most urgent first, while some worker has room. */
   private fill(): void {
-    if (this.ready.size === 0 || this.workers.size === 0) return;
+    if (this.workers.size === 0) return;
+    for (const ts of this.unplaceable) if (ts.status === 'ready') this.ready.push(ts);
+    this.unplaceable = [];
+    if (this.ready.size === 0) return;
     if (this.workers.size === 1) {
-      // The common local case (sync executor): no choice to make.
+      // The common local case (sync executor): one candidate.
       const w = this.workers.values().next().value as WorkerState;
+      const only = [w];
       const cap = this.policy.capacity(w);
       while (w.processing.size < cap) {
         const ts = this.ready.pop();
         if (!ts) break;
-        this.place(ts, w);
+        if (this.policy.choose(ts, only)) this.place(ts, w);
+        else this.unplaceable.push(ts);
       }
       return;
     }
@@ -437,6 +539,10 @@ export class SchedulerState {
       const ts = this.ready.pop();
       if (!ts) break;
       const w = this.policy.choose(ts, room);
+      if (!w) {
+        this.unplaceable.push(ts);
+        continue;
+      }
       this.place(ts, w);
       if (w.processing.size >= this.policy.capacity(w)) room.splice(room.indexOf(w), 1);
     }

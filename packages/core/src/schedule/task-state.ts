@@ -39,6 +39,8 @@ export class TaskState {
   seq = 0;
   /** Position of this task in the graph update that created it (drivers use it as a compact id). */
   index = -1;
+  /** Put on a worker directly (scatter): it has no computation, so a lost copy cannot be rebuilt. */
+  scattered = false;
 
   constructor(
     readonly key: Key,

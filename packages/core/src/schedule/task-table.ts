@@ -29,6 +29,11 @@ export class TaskTable {
     return this.byKey.has(key);
   }
 
+  delete(key: Key): boolean {
+    this.index();
+    return this.byKey.delete(key);
+  }
+
   *values(): IterableIterator<TaskState> {
     this.index();
     yield* this.byKey.values();

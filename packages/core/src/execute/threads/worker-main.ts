@@ -264,6 +264,8 @@ async function runOne(spec: RunSpec): Promise<void> {
   current[1] = spec.seq;
   releaseBorrowed(spec);
   if (!ended.has(spec.cid)) {
+    // This worker now owns the result: a stale borrowed copy's bookkeeping must not delete it.
+    borrowed.delete(slot(spec.cid, spec.node.key));
     store.set(spec.node.key, value);
     ok.push(spec.seq, sizeOf(value), performance.now() - t0);
   }
