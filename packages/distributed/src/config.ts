@@ -19,5 +19,7 @@ export function registerDistributedConfig(): void {
     'distributed.worker.memory.pause': 0.8,
     'distributed.worker.memory.terminate': 0.95,
     'distributed.comm.timeouts.connect-ms': 30_000,
+    // A peer that stops answering (hung, not dead) must not stall its readers forever.
+    'distributed.comm.timeouts.request-ms': 30_000,
   });
 }

@@ -82,7 +82,12 @@ describe('worker failures', () => {
   });
 
   it('detects a hung worker by its missing heartbeats and recomputes its work', async () => {
-    const c2 = await LocalCluster.start({ nWorkers: 2, workerTtlMs: 1500, env: { PDASK_DISTRIBUTED__WORKER__HEARTBEAT_MS: '200' } });
+    const c2 = await LocalCluster.start({
+      nWorkers: 2,
+      workerTtlMs: 1500,
+      // Heartbeats often; and a fetch from the hung worker gives up soon, so its reader is redone.
+      env: { PDASK_DISTRIBUTED__WORKER__HEARTBEAT_MS: '200', PDASK_DISTRIBUTED__COMM__TIMEOUTS__REQUEST_MS: '3000' },
+    });
     const cl2 = await Client.connect(c2, { setAsDefault: false });
     const stopped = c2.workerPids[0];
     try {

@@ -1,3 +1,4 @@
+import { config } from '@pdask/core';
 import { Rpc } from './rpc';
 import { connect, type Comm, type Message } from './transport';
 import type { TlsMaterial } from './security';
@@ -33,7 +34,7 @@ export class PeerPool {
 
   async request(address: string, msg: Message): Promise<Message> {
     const { rpc } = await this.get(address);
-    return rpc.request(msg);
+    return rpc.request(msg, config.get<number>('distributed.comm.timeouts.request-ms', 30_000));
   }
 
   forget(address: string): void {

@@ -20,11 +20,33 @@ export class Rpc {
     });
   }
 
-  request(msg: Message): Promise<Message> {
+  /** Sends a request; with `timeoutMs`, fails if no reply came by then (the peer may be hung). */
+  request(msg: Message, timeoutMs?: number): Promise<Message> {
     if (this.comm.isClosed) return Promise.reject(new Error(`Connection to ${this.comm.peer} is closed`));
     const id = this.next++;
     return new Promise<Message>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (): void => {
+        if (timer) clearTimeout(timer);
+        this.pending.delete(id);
+      };
+      this.pending.set(id, {
+        resolve: (m) => {
+          settle();
+          resolve(m);
+        },
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
+      });
+      if (timeoutMs !== undefined && timeoutMs > 0) {
+        timer = setTimeout(() => {
+          this.pending.delete(id);
+          reject(new Error(`No reply from ${this.comm.peer} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        timer.unref();
+      }
       this.comm.send({ ...msg, id });
     });
   }
