@@ -160,28 +160,37 @@ function releaseBorrowed(spec: RunSpec): void {
   }
 }
 
+/**
+ * The values of some results, for a peer or the caller. Those flagged `move` leave this worker:
+ * removed from the store, their buffers listed for transfer rather than copied.
+ */
+function takeValues(cid: number, ids: readonly number[], move: readonly boolean[]): { values: unknown[]; missing: number[]; transfer: ArrayBuffer[] } {
+  const store = stores.get(cid);
+  const values: unknown[] = [];
+  const missing: number[] = [];
+  const transfer: ArrayBuffer[] = [];
+  ids.forEach((id, i) => {
+    if (!store?.has(id)) {
+      missing.push(id);
+      return;
+    }
+    const v = store.get(id);
+    values.push(v);
+    if (move[i]) {
+      store.delete(id);
+      transferablesOf(v, transfer);
+    }
+  });
+  return { values, missing, transfer };
+}
+
 function onPeerMessage(from: MessagePort, msg: PeerMessage): void {
   if (msg.t === 'got') {
     onGot(msg);
     return;
   }
-  const store = stores.get(msg.cid);
-  const values: unknown[] = [];
-  const miss: number[] = [];
-  const transfer: ArrayBuffer[] = [];
-  msg.ids.forEach((id, i) => {
-    if (!store?.has(id)) {
-      miss.push(id);
-      return;
-    }
-    const v = store.get(id);
-    values.push(v);
-    // The asker runs the last reader of this result: hand the buffers over instead of copying.
-    if (msg.move[i]) {
-      store.delete(id);
-      transferablesOf(v, transfer);
-    }
-  });
+  // The asker runs the last reader of the results it may move: their buffers are handed over.
+  const { values, missing: miss, transfer } = takeValues(msg.cid, msg.ids, msg.move);
   const reply: PeerMessage = { t: 'got', id: msg.id, values, missing: miss };
   from.postMessage(reply, transfer);
 }
@@ -292,23 +301,8 @@ function onBatch(msg: Extract<ToWorker, { t: 'batch' }>): void {
 }
 
 function onGather(msg: Extract<ToWorker, { t: 'gather' }>): void {
-  const store = stores.get(msg.cid);
-  const values: unknown[] = [];
-  const miss: number[] = [];
-  const transfer: ArrayBuffer[] = [];
-  msg.ids.forEach((id, i) => {
-    if (!store?.has(id)) {
-      miss.push(id);
-      return;
-    }
-    const v = store.get(id);
-    values.push(v);
-    // A moved result is no longer needed here: hand its buffers over instead of copying them.
-    if (msg.move[i]) {
-      store.delete(id);
-      transferablesOf(v, transfer);
-    }
-  });
+  // A moved result is no longer needed here: its buffers are handed over instead of copied.
+  const { values, missing: miss, transfer } = takeValues(msg.cid, msg.ids, msg.move);
   const reply: FromWorker = { t: 'gathered', id: msg.id, values, missing: miss };
   port.postMessage(reply, transfer);
 }
