@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashKey, KeyTable } from '../src/ops/keys';
 import { splitLines } from '../src/ops/io';
-import { parseBytes } from '../src/io/bytes';
 import { outputPaths } from '../src/io/to-text-files';
 import { hashFloat64 } from '../src/token';
 
@@ -42,15 +41,6 @@ describe('text helpers', () => {
     expect(splitLines('a\n\nb', '\n')).toEqual(['a\n', '\n', 'b']);
     expect(splitLines('', '\n')).toEqual([]);
     expect(splitLines('a||b', '||')).toEqual(['a||', 'b']);
-  });
-
-  it('parseBytes reads numbers and units', () => {
-    expect(parseBytes(100, 'x')).toBe(100);
-    expect(parseBytes('64MB', 'x')).toBe(64_000_000);
-    expect(parseBytes('1 MiB', 'x')).toBe(1_048_576);
-    expect(parseBytes('1.5kB', 'x')).toBe(1500);
-    expect(() => parseBytes('0', 'x')).toThrow(/at least 1 byte/);
-    expect(() => parseBytes('12 parsecs', 'x')).toThrow(/byte size/);
   });
 
   it('outputPaths: patterns, directories, name functions, lists', () => {

@@ -18,6 +18,7 @@ export { visualize, renderSvg, type VisualizeOptions } from './visualize/visuali
 export { toDot, type DotOptions } from './visualize/dot';
 export { tokenize, tokenizeSymbol, type Tokenizable } from './tokenize/tokenize';
 export * as config from './config/config';
+export { parseBytes } from './config/bytes';
 
 // Graph model
 export * from './graph/spec';

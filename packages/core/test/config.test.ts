@@ -32,3 +32,15 @@ describe('config', () => {
     expect(config.get('other.key', 5)).toBe(5);
   });
 });
+
+describe('parseBytes', () => {
+  it("reads sizes as Dask's parse_bytes does", async () => {
+    const { parseBytes } = await import('../src/config/bytes');
+    expect(parseBytes('64MB')).toBe(64_000_000);
+    expect(parseBytes('1.5 GiB')).toBe(1.5 * 1024 ** 3);
+    expect(parseBytes('100kB')).toBe(100_000);
+    expect(parseBytes(4096)).toBe(4096);
+    expect(() => parseBytes('lots', 'readText (blocksize)')).toThrow(/readText \(blocksize\): cannot read 'lots'/);
+    expect(() => parseBytes(0)).toThrow(/at least 1 byte/);
+  });
+});

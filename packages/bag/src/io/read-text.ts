@@ -10,7 +10,7 @@ import { globSync, isDynamicPattern } from 'tinyglobby';
 import { Bag } from '../bag';
 import { BagLayer, partitionKey } from '../graph';
 import { readTextBlock, type Compression } from '../ops/io';
-import { parseBytes } from './bytes';
+import { parseBytes } from '@pdask/core';
 
 export interface ReadTextOptions {
   /**
