@@ -6,6 +6,9 @@ export * from './extrema';
 export * from './logical';
 export * from './groupby';
 export * from './factorize';
+export * from './elementwise';
+export * from './random';
+export * from './hash';
 
 /** First byte after the module's static data: the host allocates from here. */
 export function heap_base(): usize { return __heap_base; }

@@ -24,9 +24,11 @@ import {
 } from '@pdask/core';
 import { blockIndices, blockKey, blockOffset, blockShape, linearIndex, numBlocks, type Chunks } from './chunks';
 import { itemsize, type DType } from './dtype';
-import { blockLayer } from './layer';
+import { blockLayer, BlockLayer } from './layer';
+import { runsInline } from './inline';
 import type { NDArray } from './ndarray';
 import { opRef } from './ops/names';
+import { detach, type Block } from './runtime/block';
 import type { ExprNode } from './runtime/expr';
 
 export type Source =
@@ -101,6 +103,7 @@ export class ChunkedArray<R = NDArray> implements Collection<R> {
         inputs.map((a) => a.layer),
       );
     }
+    (this.materialized.layer as BlockLayer).bytes = this.nbytes;
     return this.materialized;
   }
 
@@ -110,7 +113,8 @@ export class ChunkedArray<R = NDArray> implements Collection<R> {
       keys: this.keys(),
       finalize: { op: opRef('assemble'), args: [{ dtype: this.dtype, shape: this.shape, chunks: this.chunks }] },
       rebuild: (values) => {
-        const nodes = this.keys().map((k) => dataNode(k, values.get(k)));
+        // Persisted blocks are copied out of the arena: they outlive the array that frees it.
+        const nodes = this.keys().map((k) => dataNode(k, detach(values.get(k) as Block)));
         return new ChunkedArray<R>(this.name, this.shape, this.chunks, this.dtype, { k: 'layer', node: layerNode(new MaterializedLayer(this.name, nodes, 'persisted')) });
       },
     };
@@ -120,9 +124,14 @@ export class ChunkedArray<R = NDArray> implements Collection<R> {
     return this.name;
   }
 
-  /** Runs the graph: an NDArray, or a number for a 0-d array (e.g. a full reduction). */
+  /**
+   * Runs the graph: an NDArray, or a number for a 0-d array (e.g. a full reduction). Without a
+   * `scheduler` option, a graph over less than `array.inline-threshold` bytes (built-in operations
+   * only) runs in the calling thread: see inline.ts.
+   */
   compute(opts: ComputeOptions = {}): Promise<R> {
-    return computeCollections([this], opts).then((r) => r[0] as R);
+    const o = opts.scheduler === undefined && runsInline([this.layer]) ? { ...opts, scheduler: 'sync' } : opts;
+    return computeCollections([this], o).then((r) => r[0] as R);
   }
 
   /**
@@ -168,5 +177,6 @@ export function fromBlocks<R = NDArray>(
 ): ChunkedArray<R> {
   const grid = numBlocks(chunks);
   const node = blockLayer(name, label, grid, (idx) => make(idx, blockKey(name, idx)), [...parents.map((p) => p.layer), ...extraParents]);
+  (node.layer as BlockLayer).bytes = shape.reduce((a, b) => a * b, 1) * itemsize(dtype);
   return new ChunkedArray<R>(name, shape, chunks, dtype, { k: 'layer', node });
 }

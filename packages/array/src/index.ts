@@ -29,6 +29,7 @@ export { concatenate, expandDims, moveaxis, ravel, reshape, squeeze, stack, tran
 export { dot, matmul, tensordot } from './linalg/matmul';
 export * as linalg from './linalg/index';
 export { mapBlocks, type BlockInfo, type MapBlocksOptions } from './blockwise/map-blocks';
+export { mapOverlap, type Boundary, type MapOverlapOptions } from './blockwise/map-overlap';
 export type { FullReduceOptions } from './methods';
 export type { ReduceFn } from './runtime/reduce';
 export type { UnaryOp, BinaryOp } from './runtime/expr';

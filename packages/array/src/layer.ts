@@ -3,6 +3,10 @@ import { layerNode, type GraphNode, type Layer, type LayerNode } from '@pdask/co
 import { blockIndices } from './chunks';
 
 export class BlockLayer implements Layer {
+  /** Bytes of the array this layer makes (0 when unknown or small, e.g. reduction partials). */
+  bytes = 0;
+  /** Whether its tasks run user functions (mapBlocks, fromFunction): never run inline. */
+  userCode = false;
   constructor(
     readonly name: string,
     readonly label: string,

@@ -10,6 +10,7 @@ import { toDType } from './dtype';
 import type { NDArray } from './ndarray';
 import { matmul, dot } from './linalg/matmul';
 import { mapBlocks, type BlockInfo, type MapBlocksOptions } from './blockwise/map-blocks';
+import { mapOverlap, type MapOverlapOptions } from './blockwise/map-overlap';
 import { cumulative } from './reductions/cumulative';
 import { reduction, type ReduceOptions, type VarOptions } from './reductions/reductions';
 import type { ReduceFn } from './runtime/reduce';
@@ -102,6 +103,8 @@ declare module './array' {
     matmul(other: ChunkedArray<unknown>): ChunkedArray<NDArray>;
     dot(other: ChunkedArray<unknown>): ChunkedArray<NDArray>;
     mapBlocks(fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts?: MapBlocksOptions): ChunkedArray<NDArray>;
+    /** The function over every block with a halo of `depth` neighbouring elements (stencils). */
+    mapOverlap(fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts: MapOverlapOptions): ChunkedArray<NDArray>;
   }
 }
 
@@ -170,6 +173,9 @@ proto.matmul = function (this: A, other: ChunkedArray<unknown>) {
 };
 proto.dot = function (this: A, other: ChunkedArray<unknown>) {
   return dot(this, other);
+};
+proto.mapOverlap = function (this: A, fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts: MapOverlapOptions) {
+  return mapOverlap(fn, this, opts);
 };
 proto.mapBlocks = function (this: A, fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts: MapBlocksOptions = {}) {
   return mapBlocks(fn as never, [this], opts);

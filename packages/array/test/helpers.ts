@@ -19,6 +19,7 @@ export interface Fixtures {
   linalg: Table;
   creation: Table;
   masks: { rows: boolean[]; gt1: Enc };
+  overlap: Table;
   dask?: { seed_sum: number };
 }
 

@@ -34,4 +34,11 @@ export interface KernelExports {
   fact_utf8(offs: number, data: number, n: number, valid: number, vbit: number, table: number, bits: number,
     uoffs: number, udata: number, ucap: number, uhash: number, limit: number, st: number, codes: number): number;
   rehash_utf8(uhash: number, nu: number, table: number, bits: number): void;
+  binary_f64(op: number, pa: number, pb: number, po: number, n: number): void;
+  binary_scalar_f64(op: number, pa: number, s: number, po: number, n: number, rev: number): void;
+  sum_binary_f64(op: number, pa: number, pb: number, n: number, st: number): void;
+  xxh64_init(st: number, seed: bigint): void;
+  xxh64_stripes(st: number, p: number, stripes: number): void;
+  xxh64_final(st: number, p: number, n: number, total: bigint, seed: bigint): void;
+  uniform_f64(st: number, po: number, groups: number, lo: number, span: number): void;
 }

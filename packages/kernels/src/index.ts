@@ -1,5 +1,5 @@
-export { Kernels, loadKernels, type ArgOptions, type VarOptions } from './kernels.js';
-export type { LoadOptions } from './load.js';
+export { Kernels, loadKernels, loadKernelsSync, type ArgOptions, type VarOptions } from './kernels.js';
+export { createSharedMemory, sharedMemoryId, type LoadOptions } from './load.js';
 export { KernelArray, StaleViewError } from './memory.js';
 export {
   EMPTY_MOMENTS,
@@ -17,6 +17,7 @@ export {
   type Moments,
 } from './partials.js';
 export type { Input } from './runtime.js';
+export type { BinaryOp } from './elementwise.js';
 export type { KernelArrayConstructor, KernelTypedArray, NumericArray, ValueArray, ViewConstructor } from './types.js';
 export { finalizeGroupBy, type FinalizeOptions, type GroupAgg, type GroupByOptions, type GroupByPartial } from './groupby.js';
 export { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } from './factorize.js';

@@ -1,8 +1,10 @@
 /** The public face of the kernels: one object per instance, returned by `loadKernels()`. */
 import type { ArrowVectorLike } from './arrow.js';
 import { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } from './factorize.js';
+import * as E from './elementwise.js';
 import * as G from './groupby.js';
-import { instantiate, type LoadOptions } from './load.js';
+import { hash64 } from './hash.js';
+import { instantiate, instantiateSync, type LoadOptions } from './load.js';
 import { KernelArray } from './memory.js';
 import { momentsMean, momentsStd, momentsVar, type ArgExtremum, type Moments } from './partials.js';
 import * as R from './reductions.js';
@@ -145,6 +147,49 @@ export class Kernels {
     return R.argExtreme(this.rt, resolve(x), 'max', options.skipna ?? false, options.offset ?? 0);
   }
 
+  // ---- elementwise and random ----------------------------------------------------------------------
+
+  /**
+   * out = a op b for float64 (`op`: add, sub, mul, div; either operand may be a number). SIMD and
+   * in place when every array lives in kernel memory; otherwise a JS loop with the same results.
+   */
+  binary(op: E.BinaryOp, a: Input<Float64Array> | number, b: Input<Float64Array> | number, out: Input<Float64Array>): void {
+    E.binary(this.rt, op, typeof a === 'number' ? a : resolve(a), typeof b === 'number' ? b : resolve(b), resolve(out));
+  }
+
+  /** sum(a op b) of float64 arrays, nothing written (in place when both live in kernel memory). */
+  sumBinary(op: E.BinaryOp, a: Input<Float64Array>, b: Input<Float64Array>): number {
+    return E.sumBinary(this.rt, op, resolve(a), resolve(b));
+  }
+
+  /**
+   * Uniform doubles in [0, 1) (or `lo + u * span`) from eight interleaved xoshiro128+ generators
+   * whose 32 state words are in `state` (updated, so the next call continues the stream); `out`'s
+   * length must be a multiple of 8. Each double has 53 random bits from two draws of one generator.
+   * The layout and definition are in kernels/assembly/random.ts.
+   */
+  fillUniform(state: Int32Array, out: Input<Float64Array>, options: { lo?: number; span?: number } = {}): void {
+    E.fillUniform(this.rt, state, resolve(out), options.lo ?? 0, options.span ?? 1);
+  }
+
+  /**
+   * XXH64 of the bytes of `view` (any typed array or DataView) as 16 hex digits: the fast
+   * non-cryptographic hash for naming data by its content (Dask uses the same).
+   */
+  hash64(view: ArrayBufferView, seed: bigint = 0n): string {
+    return hash64(this.rt, view, seed);
+  }
+
+  /** Whether the kernels work in a shared memory (`createSharedMemory`). */
+  get shared(): boolean {
+    return this.rt.mem.shared;
+  }
+
+  /** Whether a typed array lives in this instance's memory (so kernels read it in place). */
+  owns(x: ArrayBufferView): boolean {
+    return this.rt.mem.owns(x);
+  }
+
   // ---- group-by ---------------------------------------------------------------------------------
 
   /**
@@ -223,4 +268,12 @@ function requireIndex(r: ArgExtremum, name: string): number {
 /** Instantiates the kernels: `const k = await loadKernels(); k.sum(x)`. */
 export async function loadKernels(options: LoadOptions = {}): Promise<Kernels> {
   return new Kernels(await instantiate(options));
+}
+
+/**
+ * `loadKernels` without awaiting, for Node and worker threads (browsers do not compile modules this
+ * large synchronously on their main thread: use `loadKernels` there).
+ */
+export function loadKernelsSync(options: LoadOptions = {}): Kernels {
+  return new Kernels(instantiateSync(options));
 }

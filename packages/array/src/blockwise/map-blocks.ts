@@ -1,4 +1,5 @@
 /** mapBlocks: a user function applied to corresponding blocks of one or more arrays. */
+import { BlockLayer } from '../layer';
 import { lit, ref, taskNode, toOpRef, tokenize, type OpFunction } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { blockOffset, normalizeChunks, sameChunks, type ChunksSpec } from '../chunks';
@@ -45,7 +46,7 @@ export function mapBlocks(fn: (...args: [...NDArray[], BlockInfo]) => NDArray | 
   const shape = chunks.map((c) => c.reduce((a, b) => a + b, 0));
   const label = opts.name ?? (op.name || 'map-blocks');
   const name = `${label}-${tokenize(op, ins.map((a) => a.name), chunks, dtype)}`;
-  return fromBlocks<NDArray>(label, name, shape, chunks, dtype, (idx, key) => {
+  const out = fromBlocks<NDArray>(label, name, shape, chunks, dtype, (idx, key) => {
     const off = blockOffset(chunks, idx);
     const chunkShape = idx.map((b, d) => chunks[d][b]);
     const info: BlockInfo = {
@@ -58,4 +59,6 @@ export function mapBlocks(fn: (...args: [...NDArray[], BlockInfo]) => NDArray | 
     };
     return taskNode(key, opRef('mapBlocks'), [{ t: 'fn', op }, lit(info), ...ins.map((a) => ref(a.key(idx)))]);
   }, ins);
+  (out.layer.layer as BlockLayer).userCode = true;
+  return out;
 }

@@ -1,4 +1,5 @@
 /** Creation functions. Constant and generated arrays are expressions: they fuse with what reads them. */
+import { BlockLayer } from '../layer';
 import { lit, taskNode, toOpRef, tokenize, type OpFunction } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
 import { blockOffset, blockShape, normalizeChunks, type ChunksSpec } from '../chunks';
@@ -98,6 +99,8 @@ export function fromFunction(fn: (...index: number[]) => number, shape: readonly
   const chunks = normalizeChunks(opts.chunks, s, dtype);
   const op = toOpRef(fn as OpFunction);
   const name = `fromfunction-${tokenize(op, s, chunks, dtype)}`;
-  return fromBlocks('fromfunction', name, s, chunks, dtype, (idx, key) =>
+  const out = fromBlocks('fromfunction', name, s, chunks, dtype, (idx, key) =>
     taskNode(key, opRef('fromFunctionBlock'), [{ t: 'fn', op }, lit(dtype), lit(blockShape(chunks, idx)), lit(blockOffset(chunks, idx))]), []);
+  (out.layer.layer as BlockLayer).userCode = true;
+  return out;
 }

@@ -8,6 +8,16 @@ export interface Block {
   readonly dtype: DType;
   readonly shape: readonly number[];
   readonly data: TypedArray;
+  /**
+   * The shared kernel memory (runtime/arena.ts) that `data` lives in, when it does: the kernels of
+   * any thread instantiated over it read `data` in place.
+   */
+  readonly mem?: WebAssembly.Memory;
+}
+
+/** The block's data copied out of the arena (for values that outlive the array they came from). */
+export function detach(b: Block): Block {
+  return b.mem ? { dtype: b.dtype, shape: b.shape, data: b.data.slice() } : b;
 }
 
 export const sizeOf = (shape: readonly number[]): number => {

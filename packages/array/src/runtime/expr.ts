@@ -246,11 +246,8 @@ function generate(node: ExprNode & { t: 'gen' }, ctx: EvalContext, start: number
       const span = g.b - g.a;
       for (let i = 0; i < len; i++) out[i] = g.a + Math.floor(tmp[i] * span);
     } else {
-      fillUniform(st, out as Float64Array, 0, len);
-      if (g.dist === 'uniform') {
-        const span = g.b - g.a;
-        for (let i = 0; i < len; i++) out[i] = g.a + out[i] * span;
-      }
+      // By the WASM kernel when loaded: in place when `out` is a kernel tile (a fused reduction).
+      fillUniform(st, out as Float64Array, 0, len, g.dist === 'uniform' ? g.a : 0, g.dist === 'uniform' ? g.b - g.a : 1);
     }
     return out;
   }

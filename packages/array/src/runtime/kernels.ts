@@ -2,7 +2,7 @@
  * The WebAssembly kernels of this thread, loaded once. Task functions call `withKernels`: it runs
  * synchronously once the module is loaded, and returns a promise (which core awaits) before.
  */
-import { loadKernels, type KernelArray, type Kernels } from '@pdask/kernels';
+import { loadKernels, loadKernelsSync, type KernelArray, type Kernels } from '@pdask/kernels';
 import type { DType } from '../dtype';
 
 let loaded: Kernels | undefined;
@@ -15,6 +15,15 @@ export function kernelsNow(): Kernels | undefined {
 export function getKernels(): Promise<Kernels> {
   loading ??= loadKernels().then((k) => (loaded = k));
   return loading;
+}
+
+/** The kernels now, instantiated synchronously if needed (graph-building code that cannot await). */
+export function kernelsSync(): Kernels {
+  if (!loaded) {
+    loaded = loadKernelsSync();
+    loading = Promise.resolve(loaded);
+  }
+  return loaded;
 }
 
 export function withKernels<T>(fn: (k: Kernels) => T): T | Promise<T> {

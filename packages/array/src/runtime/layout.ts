@@ -26,7 +26,8 @@ export function assemble(blocks: readonly Block[], meta: AssembleMeta): NDArray 
 export function assembleBlock(blocks: readonly Block[], meta: AssembleMeta): Block {
   if (blocks.length === 1 && blocks[0].data.length === sizeOf(meta.shape)) {
     const b = blocks[0];
-    return { dtype: meta.dtype, shape: [...meta.shape], data: b.data };
+    // A result must not alias the arena: it would outlive the array that frees that memory.
+    return { dtype: meta.dtype, shape: [...meta.shape], data: b.mem ? b.data.slice() : b.data };
   }
   const out = alloc(meta.dtype, sizeOf(meta.shape));
   const nd = meta.shape.length;

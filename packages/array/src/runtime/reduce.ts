@@ -19,7 +19,9 @@ import {
 import { alloc, type DType, type TypedArray } from '../dtype';
 import { broadcastTo, sizeOf, stridesOf, transposeBlock, type Block } from './block';
 import { evalBlock, evalRange, tileContext, TILE, type BlockPlace, type ExprNode } from './expr';
+import { kernelsFor } from './arena';
 import { kernelTile, withKernels } from './kernels';
+import { forWasmTiles, simpleBinary, wasmEvaluable } from './wasm-expr';
 
 export type ReduceFn =
   | 'sum' | 'nansum' | 'prod' | 'nanprod' | 'min' | 'max' | 'nanmin' | 'nanmax'
@@ -201,9 +203,15 @@ function chunkWith(k: Kernels, spec: ReduceSpec, prog: ChunkArgs, inputs: Block[
   const kind = kindOf(spec.fn);
   const pshape = shape.map((s, d) => (spec.axes.includes(d) ? 1 : s));
   if (spec.axes.length === nd) {
-    let lane: LanePartial;
+    let lane: LanePartial | undefined;
+    // Inputs in the arena: the kernels instantiated over it read them in place.
+    const mem = inputs.find((b) => b.mem)?.mem;
+    const ka = mem && n > 0 ? kernelsFor(mem) : undefined;
+    if (ka) lane = arenaReduce(ka, spec.fn, expr, data, n);
     const kt = expr.t === 'in' && isShared(data[expr.i]) ? kernelTile(k, expr.dtype) : undefined;
-    if (expr.t === 'in' && !kt) {
+    if (lane) {
+      // reduced in place above
+    } else if (expr.t === 'in' && !kt) {
       lane = laneReduce(k, spec.fn, data[expr.i], 0);
     } else if (expr.t === 'in' && kt) {
       // A shared input: copied tile by tile into kernel memory (memcpy), reduced there in place.
@@ -240,6 +248,20 @@ function chunkWith(k: Kernels, spec: ReduceSpec, prog: ChunkArgs, inputs: Block[
   const lanes: LanePartial[] = new Array(nLanes);
   for (let i = 0; i < nLanes; i++) lanes[i] = laneReduce(k, spec.fn, t.data.subarray(i * laneLen, (i + 1) * laneLen), off);
   return toPartial(spec.fn, pshape, lanes);
+}
+
+/** A block's partial straight from the arena, or undefined when the expression needs the JS evaluator. */
+function arenaReduce(ka: Kernels, fn: ReduceFn, expr: ExprNode, data: TypedArray[], n: number): LanePartial | undefined {
+  if (expr.t === 'in') return ka.owns(data[expr.i]) ? laneReduce(ka, fn, data[expr.i], 0) : undefined;
+  if (!wasmEvaluable(ka, expr, data)) return undefined;
+  const simple = fn === 'sum' ? simpleBinary(expr, data) : undefined;
+  if (simple) return { v: ka.sumBinary(simple.op, simple.a, simple.b) };
+  let acc: LanePartial | undefined;
+  forWasmTiles(ka, expr, data, n, (values, start) => {
+    const l = laneReduce(ka, fn, values, start);
+    acc = acc ? mergeLane(fn, acc, l) : l;
+  });
+  return acc;
 }
 
 /**

@@ -1,0 +1,69 @@
+/**
+ * Fused float64 arithmetic (add, sub, mul, div over arena blocks and scalars) evaluated by the
+ * WebAssembly kernels, tile by tile into kernel memory, for reductions over such expressions:
+ * `(x + y).sum()` runs as one SIMD kernel that reads x and y in place and writes nothing, other
+ * chains of these operations as SIMD kernels into L2-sized tiles. Anything else (other operations,
+ * dtypes, broadcast or heap inputs) takes the JS evaluator in expr.ts.
+ */
+import type { BinaryOp as KernelOp, Kernels, KernelArray } from '@pdask/kernels';
+import type { TypedArray } from '../dtype';
+import type { ExprNode } from './expr';
+import { TILE } from './expr';
+
+const OPS = new Set(['add', 'sub', 'mul', 'div']);
+
+/** Whether the kernels can evaluate `node` with `k` reading every input in place. */
+export function wasmEvaluable(k: Kernels, node: ExprNode, inputs: readonly TypedArray[]): boolean {
+  if (node.dtype !== 'float64') return false;
+  switch (node.t) {
+    case 'in':
+      return inputs[node.i] instanceof Float64Array && k.owns(inputs[node.i]);
+    case 'const':
+      return true;
+    case 'bin':
+      return OPS.has(node.op) && wasmEvaluable(k, node.a, inputs) && wasmEvaluable(k, node.b, inputs);
+    default:
+      return false;
+  }
+}
+
+/** The two arena inputs of `a op b`, when the expression is exactly that (the fused-sum case). */
+export function simpleBinary(node: ExprNode, inputs: readonly TypedArray[]): { op: KernelOp; a: Float64Array; b: Float64Array } | undefined {
+  if (node.t !== 'bin' || node.a.t !== 'in' || node.b.t !== 'in') return undefined;
+  return { op: node.op as KernelOp, a: inputs[node.a.i] as Float64Array, b: inputs[node.b.i] as Float64Array };
+}
+
+/** Per-thread tiles in each kernels instance, reused between tasks (tasks of a thread run one at a time). */
+const tiles = new WeakMap<Kernels, KernelArray<Float64Array>[]>();
+
+function tilePool(k: Kernels): KernelArray<Float64Array>[] {
+  let t = tiles.get(k);
+  if (!t) tiles.set(k, (t = []));
+  return t;
+}
+
+/**
+ * Calls `reduce(values, start)` for consecutive tiles of the expression's values over n elements;
+ * `values` lives in k's memory (or is a view of an input), so the kernels reduce it in place.
+ */
+export function forWasmTiles(k: Kernels, root: ExprNode, inputs: readonly TypedArray[], n: number, reduce: (values: Float64Array, start: number) => void): void {
+  const pool = tilePool(k);
+  for (let start = 0; start < n; start += TILE) {
+    const len = Math.min(TILE, n - start);
+    let used = 0;
+    const evalNode = (node: ExprNode): Float64Array | number => {
+      if (node.t === 'in') return (inputs[node.i] as Float64Array).subarray(start, start + len);
+      if (node.t === 'const') return node.v;
+      const b = node as ExprNode & { t: 'bin' };
+      const a = evalNode(b.a);
+      const c = evalNode(b.b);
+      if (used === pool.length) pool.push(k.alloc(Float64Array, TILE));
+      // Views are read after any allocation above (growing a shared memory keeps them valid anyway).
+      const out = pool[used++].array.subarray(0, len);
+      k.binary(b.op as KernelOp, a, c, out);
+      return out;
+    };
+    const v = evalNode(root);
+    reduce(typeof v === 'number' ? new Float64Array(len).fill(v) : v, start);
+  }
+}
