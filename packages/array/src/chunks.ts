@@ -2,7 +2,7 @@
  * Chunk specifications (Dask's normalize_chunks): block sizes per dimension, from a number, a
  * per-dimension list, explicit sizes, or 'auto' (a byte target from config 'array.chunk-size').
  */
-import { config } from '@pdask/core';
+import { config, parseBytes } from '@pdask/core';
 import { itemsize, type DType } from './dtype';
 
 export type Chunks = readonly (readonly number[])[];
@@ -11,16 +11,6 @@ export type DimChunks = number | readonly number[] | 'auto' | null;
 export type ChunksSpec = number | 'auto' | readonly DimChunks[];
 
 config.addDefaults({ 'array.chunk-size': '128MiB', 'array.split-every': 16 });
-
-const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
-
-export function parseBytes(x: string | number): number {
-  if (typeof x === 'number') return x;
-  const m = /^\s*([\d.]+)\s*([a-z]*)\s*$/i.exec(x);
-  const unit = UNITS[(m?.[2] || 'b').toLowerCase()];
-  if (!m || unit === undefined) throw new TypeError(`Cannot parse a byte size from '${x}' (e.g. '128MiB', '64MB', 1e6)`);
-  return Number(m[1]) * unit;
-}
 
 function regular(n: number, size: number): number[] {
   if (n === 0) return [0];
@@ -51,7 +41,7 @@ export function normalizeChunks(spec: ChunksSpec | undefined, shape: readonly nu
   });
   const auto = out.map((c, d) => (c ? -1 : d)).filter((d) => d >= 0);
   if (auto.length) {
-    const target = parseBytes(config.get<string | number>('array.chunk-size')) / itemsize(dtype);
+    const target = parseBytes(config.get<string | number>('array.chunk-size'), "config 'array.chunk-size'") / itemsize(dtype);
     let fixed = 1;
     for (let d = 0; d < nd; d++) if (out[d]) fixed *= Math.max(...out[d]!);
     // Equal-sided automatic blocks, as Dask's auto_chunks does for dimensions without preference.

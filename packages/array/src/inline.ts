@@ -7,14 +7,14 @@
  * the configured scheduler: their cost is unknown. An explicit `{ scheduler }` is always obeyed.
  */
 import { config, type LayerNode } from '@pdask/core';
-import { parseBytes } from './chunks';
+import { parseBytes } from '@pdask/core';
 import { BlockLayer } from './layer';
 
 config.addDefaults({ 'array.inline-threshold': '1MiB' });
 
 export function runsInline(roots: readonly LayerNode[]): boolean {
   if (config.get<string>('scheduler') !== 'threads') return false;
-  const limit = parseBytes(config.get<string | number>('array.inline-threshold'));
+  const limit = parseBytes(config.get<string | number>('array.inline-threshold'), "config 'array.inline-threshold'");
   if (!(limit > 0)) return false;
   let bytes = 0;
   const seen = new Set<LayerNode>();
