@@ -41,6 +41,7 @@ describe('parseBytes', () => {
     expect(parseBytes('100kB')).toBe(100_000);
     expect(parseBytes(4096)).toBe(4096);
     expect(() => parseBytes('lots', 'readText (blocksize)')).toThrow(/readText \(blocksize\): cannot read 'lots'/);
-    expect(() => parseBytes(0)).toThrow(/at least 1 byte/);
+    expect(parseBytes('0')).toBe(0);
+    expect(() => parseBytes(-5)).toThrow(/non-negative/);
   });
 });

@@ -68,6 +68,7 @@ export function readText(paths: string | readonly string[], opts: ReadTextOption
   const delimiter = opts.lineDelimiter ?? '\n';
   if (typeof delimiter !== 'string' || delimiter === '') throw new TypeError('readText: lineDelimiter must be a non-empty string');
   const blocksize = opts.blocksize === undefined || opts.blocksize === null ? undefined : parseBytes(opts.blocksize, 'readText (blocksize)');
+  if (blocksize === 0) throw new RangeError('readText (blocksize): must be at least 1 byte, got 0');
   const blocks: [path: string, start: number, end: number, compression: Compression][] = [];
   const stamps: unknown[] = [];
   for (const path of files) {

@@ -19,7 +19,7 @@ const UNITS: Record<string, number> = {
   tib: 2 ** 40,
 };
 
-/** Bytes in `value`; `what` names the setting in the error for unreadable or non-positive sizes. */
+/** Bytes in `value` (0 allowed: settings use it for "off"); `what` names the setting in errors. */
 export function parseBytes(value: number | string, what = 'size'): number {
   let n: number;
   if (typeof value === 'number') n = value;
@@ -29,6 +29,6 @@ export function parseBytes(value: number | string, what = 'size'): number {
     if (!m || unit === undefined) throw new RangeError(`${what}: cannot read '${value}' as a byte size (e.g. 1048576, '64MB', '1 MiB')`);
     n = Number(m[1]) * unit;
   }
-  if (!Number.isFinite(n) || n < 1) throw new RangeError(`${what}: must be at least 1 byte, got ${String(value)}`);
+  if (!Number.isFinite(n) || n < 0) throw new RangeError(`${what}: must be a non-negative size, got ${String(value)}`);
   return Math.floor(n);
 }
