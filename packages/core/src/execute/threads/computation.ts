@@ -12,7 +12,7 @@ import type { PoolListener, Slot, ThreadPool } from './pool';
 let nextCid = 1;
 
 interface Outgoing {
-  /** Flat triples, see ToWorker. */
+  /** Flat quadruples, see ToWorker. */
   run: unknown[];
   release: number[];
 }
@@ -106,6 +106,11 @@ export class Computation implements PoolListener {
       if (msg.t === 'done') {
         const ok = msg.ok;
         let finished = 0;
+        const values = msg.values ?? [];
+        for (let i = 0; i < values.length; i += 2) {
+          const entry = this.inflight.get(values[i] as number);
+          if (entry) this.results.set(entry.ts.key, values[i + 1]);
+        }
         // One placement pass for the whole report, not one per task.
         const instructions = this.state.batch((state) => {
           for (let i = 0; i < ok.length; i += 3) {
@@ -143,6 +148,7 @@ export class Computation implements PoolListener {
         this.handle(instructions);
         this.done += finished;
         if (finished) this.req.onProgress?.(Math.min(this.done, this.req.graph.size), this.req.graph.size);
+        if (this.maybeSettle()) return;
       } else if (msg.t === 'gathered') {
         const tasks = this.gathers.get(msg.id);
         if (!tasks) return;
@@ -150,17 +156,21 @@ export class Computation implements PoolListener {
         if (msg.missing.length) throw new Error(`pdask internal error: results ${msg.missing.join(', ')} vanished before they were gathered`);
         tasks.forEach((ts, i) => this.results.set(ts.key, msg.values[i]));
         this.handle(this.state.release(tasks));
-        if (this.results.size === this.wanted.size) {
-          this.settled = true;
-          this.resolve(this.results);
-          return;
-        }
+        if (this.maybeSettle()) return;
       }
       this.flush();
       this.checkStalled();
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  /** Resolves the computation once every wanted result is here. */
+  private maybeSettle(): boolean {
+    if (this.results.size !== this.wanted.size) return false;
+    this.settled = true;
+    this.resolve(this.results);
+    return true;
   }
 
   onWorkerAdded(slot: Slot): void {
@@ -200,6 +210,7 @@ export class Computation implements PoolListener {
 
   private handle(instructions: readonly Instruction[]): void {
     let gatherNow: TaskState[] | undefined;
+    let arrived: TaskState[] | undefined;
     for (const ins of instructions) {
       switch (ins.type) {
         case 'run': {
@@ -215,20 +226,26 @@ export class Computation implements PoolListener {
             const move = d.waiters === 1 && d.wanted === 0 ? 1 : 0;
             (fetch ||= []).push(d.index, Number(d.whoHas[0].id), move);
           }
-          this.out(slotId).run.push(seq, encodeNode(ins.task.node, slot.ops, this.idResolver(ins.task)), fetch);
+          // Wanted results come back with the report: handed over if nothing else reads them.
+          const ret = this.wanted.has(ins.key) ? (ins.task.waiters === 0 ? 2 : 1) : 0;
+          this.out(slotId).run.push(seq, encodeNode(ins.task.node, slot.ops, this.idResolver(ins.task)), fetch, ret);
           break;
         }
         case 'release':
           this.out(Number(ins.worker)).release.push(ins.task.index);
           break;
         case 'memory':
-          if (this.wanted.has(ins.key) && !this.results.has(ins.key)) (gatherNow ??= []).push(ins.task);
+          if (!this.wanted.has(ins.key)) break;
+          // Sent back with its report already: just let the worker's copy go when unneeded.
+          if (this.results.has(ins.key)) (arrived ??= []).push(ins.task);
+          else (gatherNow ??= []).push(ins.task);
           break;
         case 'erred':
           throw ins.error;
       }
     }
     if (gatherNow) this.gather(gatherNow);
+    if (arrived) this.handle(this.state.release(arrived));
   }
 
   /** Brings wanted results to the caller, moving (not copying) their buffers. */

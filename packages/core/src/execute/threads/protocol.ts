@@ -13,6 +13,8 @@ export interface RunSpec {
   readonly node: GraphNode<number>;
   /** [id, peer worker id, move] for inputs not produced on this worker; `move`: the peer may hand its copy over (this task is its last reader). */
   readonly fetch?: readonly (readonly [number, number, boolean])[];
+  /** Send the result back with the report: 0 no, 1 a copy (other tasks read it here), 2 hand it over. */
+  readonly ret: 0 | 1 | 2;
 }
 
 export type ToWorker =
@@ -21,7 +23,7 @@ export type ToWorker =
       readonly cid: number;
       /** Operations the worker has not seen yet: id -> OpRef. */
       readonly ops?: readonly (readonly [number, OpRef])[];
-      /** Flat triples: seq, encoded node (see wire.ts), fetch list ([id, peer, move (0/1), …]) or 0. */
+      /** Flat quadruples: seq, encoded node (see wire.ts), fetch list ([id, peer, move (0/1), …]) or 0, ret (see RunSpec). */
       readonly run?: readonly unknown[];
       /** Ids of results nothing needs any more. */
       readonly release?: readonly number[];
@@ -35,6 +37,8 @@ export type FromWorker =
       readonly t: 'done';
       /** Flattened triples: seq, nbytes, duration in ms. */
       readonly ok: readonly number[];
+      /** Flattened pairs (seq, value) for tasks whose result the caller wanted sent back at once. */
+      readonly values?: readonly unknown[];
       /** [seq, id of the failing member (the node's own id, or a fused member's local id), error]. */
       readonly failed: readonly (readonly [number, number, SerializedError])[];
       /** Flat triples (seq, input id, worker asked — a peer, or this worker itself) for inputs not found. */

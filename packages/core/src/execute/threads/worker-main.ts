@@ -34,6 +34,8 @@ let draining = false;
 
 // Reports accumulated between flushes.
 let ok: number[] = [];
+let returned: unknown[] = [];
+let returnedBuffers: ArrayBuffer[] = [];
 let failed: [number, number, SerializedError][] = [];
 let missing: number[] = [];
 
@@ -48,11 +50,14 @@ function storeOf(cid: number): Map<number, unknown> {
 
 function flush(): void {
   if (ok.length === 0 && failed.length === 0 && missing.length === 0) return;
-  const msg: FromWorker = { t: 'done', ok, failed, missing };
+  const msg: FromWorker = { t: 'done', ok, failed, missing, values: returned.length ? returned : undefined };
+  const transfer = returnedBuffers;
   ok = [];
   failed = [];
   missing = [];
-  port.postMessage(msg);
+  returned = [];
+  returnedBuffers = [];
+  port.postMessage(msg, transfer);
 }
 
 // ---- fetching inputs from peers -------------------------------------------------------------
@@ -275,7 +280,11 @@ async function runOne(spec: RunSpec): Promise<void> {
   if (!ended.has(spec.cid)) {
     // This worker now owns the result: a stale borrowed copy's bookkeeping must not delete it.
     borrowed.delete(slot(spec.cid, spec.node.key));
-    store.set(spec.node.key, value);
+    // A wanted result goes back with the report (saving the caller a gather round trip); handed
+    // over when nothing else here reads it, else copied and kept.
+    if (spec.ret) returned.push(spec.seq, value);
+    if (spec.ret === 2) transferablesOf(value, returnedBuffers);
+    else store.set(spec.node.key, value);
     ok.push(spec.seq, sizeOf(value), performance.now() - t0);
   }
 }
@@ -288,14 +297,14 @@ function onBatch(msg: Extract<ToWorker, { t: 'batch' }>): void {
   }
   const r = msg.run;
   if (!r || r.length === 0) return;
-  for (let i = 0; i < r.length; i += 3) {
+  for (let i = 0; i < r.length; i += 4) {
     const f = r[i + 2] as number[] | 0;
     let fetch: [number, number, boolean][] | undefined;
     if (f) {
       fetch = [];
       for (let j = 0; j < f.length; j += 3) fetch.push([f[j], f[j + 1], f[j + 2] === 1]);
     }
-    queue.push({ seq: r[i] as number, cid: msg.cid, node: decodeNode(r[i + 1] as EncodedNode, ops), fetch });
+    queue.push({ seq: r[i] as number, cid: msg.cid, node: decodeNode(r[i + 1] as EncodedNode, ops), fetch, ret: r[i + 3] as 0 | 1 | 2 });
   }
   void drain();
 }
