@@ -227,7 +227,7 @@ export class Computation implements PoolListener {
             (fetch ||= []).push(d.index, Number(d.whoHas[0].id), move);
           }
           // Wanted results come back with the report: handed over if nothing else reads them.
-          const ret = this.wanted.has(ins.key) ? (ins.task.waiters === 0 ? 2 : 1) : 0;
+          const ret = this.wanted.has(ins.task.key) ? (ins.task.waiters === 0 ? 2 : 1) : 0;
           this.out(slotId).run.push(seq, encodeNode(ins.task.node, slot.ops, this.idResolver(ins.task)), fetch, ret);
           break;
         }
