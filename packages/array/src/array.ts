@@ -25,7 +25,7 @@ import {
 import { blockIndices, blockKey, blockOffset, blockShape, linearIndex, numBlocks, type Chunks } from './chunks';
 import { itemsize, type DType } from './dtype';
 import { blockLayer, BlockLayer } from './layer';
-import { runsInline } from './inline';
+import { needsCallerThread, runsInline } from './inline';
 import type { NDArray } from './ndarray';
 import { opRef } from './ops/names';
 import { detach, type Block } from './runtime/block';
@@ -130,7 +130,8 @@ export class ChunkedArray<R = NDArray> implements Collection<R> {
    * only) runs in the calling thread: see inline.ts.
    */
   compute(opts: ComputeOptions = {}): Promise<R> {
-    const o = opts.scheduler === undefined && runsInline([this.layer]) ? { ...opts, scheduler: 'sync' } : opts;
+    const roots = [this.layer];
+    const o = opts.scheduler === undefined && (runsInline(roots) || needsCallerThread(roots)) ? { ...opts, scheduler: 'sync' } : opts;
     return computeCollections([this], o).then((r) => r[0] as R);
   }
 
@@ -139,7 +140,8 @@ export class ChunkedArray<R = NDArray> implements Collection<R> {
    * persisted values to the calling thread.
    */
   async persist(opts: ComputeOptions = {}): Promise<ChunkedArray<R>> {
-    const [p] = await persistAll(this, opts);
+    const o = opts.scheduler === undefined && needsCallerThread([this.layer]) ? { ...opts, scheduler: 'sync' } : opts;
+    const [p] = await persistAll(this, o);
     return p as ChunkedArray<R>;
   }
 

@@ -114,4 +114,5 @@ export function commonChunks(a: readonly number[], b: readonly number[]): number
   return out.length ? out : [0];
 }
 
-export const sameChunks = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Equal chunkings (unknown sizes, NaN, match each other: the blocks come from the same mask). */
+export const sameChunks = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i] || (Number.isNaN(x) && Number.isNaN(b[i])));

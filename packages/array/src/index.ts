@@ -30,6 +30,7 @@ export { dot, matmul, tensordot } from './linalg/matmul';
 export * as linalg from './linalg/index';
 export { mapBlocks, type BlockInfo, type MapBlocksOptions } from './blockwise/map-blocks';
 export { mapOverlap, type Boundary, type MapOverlapOptions } from './blockwise/map-overlap';
+export { fromZarr, toZarr, type FromZarrOptions, type ToZarrOptions, type ZarrSource, type ZarrStore } from './io/zarr';
 export type { FullReduceOptions } from './methods';
 export type { ReduceFn } from './runtime/reduce';
 export type { UnaryOp, BinaryOp } from './runtime/expr';

@@ -25,9 +25,23 @@ export function runsInline(roots: readonly LayerNode[]): boolean {
     seen.add(n);
     const l = n.layer;
     if (!(l instanceof BlockLayer) || l.userCode) return false;
-    bytes += l.bytes;
+    bytes += l.bytes || 0; // NaN: unknown size (lazy mask); its inputs are counted
     if (bytes >= limit) return false;
     for (const p of n.parents) stack.push(p);
   }
   return true;
+}
+
+/** Whether a graph reads objects that only the calling thread has (Zarr store objects). */
+export function needsCallerThread(roots: readonly LayerNode[]): boolean {
+  const seen = new Set<LayerNode>();
+  const stack = [...roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (n.layer instanceof BlockLayer && n.layer.callerThread) return true;
+    for (const p of n.parents) stack.push(p);
+  }
+  return false;
 }

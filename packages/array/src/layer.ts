@@ -7,6 +7,8 @@ export class BlockLayer implements Layer {
   bytes = 0;
   /** Whether its tasks run user functions (mapBlocks, fromFunction): never run inline. */
   userCode = false;
+  /** Whether its tasks need an object of the calling thread (a Zarr store object): run there. */
+  callerThread = false;
   constructor(
     readonly name: string,
     readonly label: string,

@@ -18,6 +18,9 @@ import { rechunk } from './rechunk/rechunk';
 import { getitem, type Index } from './slicing/slicing';
 import { ravel, reshape, squeeze, transpose } from './shape/shape';
 import type { BinaryOp, UnaryOp } from './runtime/expr';
+import { toZarr, type ToZarrOptions, type ZarrSource } from './io/zarr';
+import { computeChunkSizes } from './slicing/lazy-mask';
+import type { ComputeOptions } from '@pdask/core';
 
 /** Options of a reduction over every axis (the result is a number). */
 export interface FullReduceOptions {
@@ -105,6 +108,10 @@ declare module './array' {
     mapBlocks(fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts?: MapBlocksOptions): ChunkedArray<NDArray>;
     /** The function over every block with a halo of `depth` neighbouring elements (stencils). */
     mapOverlap(fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts: MapOverlapOptions): ChunkedArray<NDArray>;
+    /** Writes the array to Zarr (one task per block); resolves to the stored array, read lazily. */
+    toZarr(target: ZarrSource, opts?: ToZarrOptions): Promise<ChunkedArray<NDArray>>;
+    /** The array with its unknown (NaN) chunk sizes computed (Dask's compute_chunk_sizes). */
+    computeChunkSizes(opts?: ComputeOptions): Promise<ChunkedArray<R>>;
   }
 }
 
@@ -179,4 +186,10 @@ proto.mapOverlap = function (this: A, fn: (block: NDArray, info: BlockInfo) => N
 };
 proto.mapBlocks = function (this: A, fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts: MapBlocksOptions = {}) {
   return mapBlocks(fn as never, [this], opts);
+};
+proto.toZarr = function (this: A, target: ZarrSource, opts: ToZarrOptions = {}) {
+  return toZarr(this, target, opts);
+};
+proto.computeChunkSizes = function (this: A, opts: ComputeOptions = {}) {
+  return computeChunkSizes(this, opts);
 };

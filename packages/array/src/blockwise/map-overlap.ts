@@ -8,7 +8,8 @@
  */
 import { lit, ref, taskNode, toOpRef, tokenize, type OpFunction } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
-import { blockIndices, blockOffset } from '../chunks';
+import { blockIndices, blockOffset, commonChunks, sameChunks } from '../chunks';
+import { rechunk } from '../rechunk/rechunk';
 import { toDType, type DType } from '../dtype';
 import { BlockLayer } from '../layer';
 import type { NDArray } from '../ndarray';
@@ -57,7 +58,24 @@ function source(g: number, n: number, b: Boundary): number {
   return -1;
 }
 
-export function mapOverlap(fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, x: ChunkedArray<unknown>, opts: MapOverlapOptions): ChunkedArray<NDArray> {
+type OverlapFn = ((block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number) | ((...args: never[]) => NDArray | ArrayBufferView | number);
+
+/**
+ * `fn` over every block with its halo. With several arrays (same shape; their chunks are unified
+ * to the common refinement), `fn(a, b, ..., info)` gets the matching extended block of each.
+ */
+export function mapOverlap(fn: OverlapFn, xs: ChunkedArray<unknown> | readonly ChunkedArray<unknown>[], opts: MapOverlapOptions): ChunkedArray<NDArray> {
+  const arrays0 = Array.isArray(xs) ? [...(xs as readonly ChunkedArray<unknown>[])] : [xs as ChunkedArray<unknown>];
+  if (!arrays0.length) throw new RangeError('mapOverlap: pass at least one array');
+  const x0 = arrays0[0];
+  for (const a of arrays0) {
+    if (a.ndim !== x0.ndim || a.shape.some((s, d) => s !== x0.shape[d])) {
+      throw new RangeError(`mapOverlap: arrays must have the same shape, got [${x0.shape.join(', ')}] and [${a.shape.join(', ')}]`);
+    }
+  }
+  const unified = x0.chunks.map((c, d) => arrays0.reduce((acc, a) => commonChunks(acc, a.chunks[d] as number[]), [...c] as number[]));
+  const arrays = arrays0.map((a) => (a.chunks.every((c, d) => sameChunks(c, unified[d])) ? a : rechunk(a, unified)));
+  const x = arrays[0];
   const nd = x.ndim;
   if (opts === undefined || opts.depth === undefined) throw new TypeError('mapOverlap: pass { depth }');
   const depth = perDim(opts.depth, nd, 0, 'depth');
@@ -119,7 +137,7 @@ export function mapOverlap(fn: (block: NDArray, info: BlockInfo) => NDArray | Ar
   const outChunks = trim ? x.chunks.map((c) => [...c]) : plans.map((p) => p.map((q) => q.ext));
   const shape = outChunks.map((c) => c.reduce((a, b) => a + b, 0));
   const label = opts.name ?? (op.name || 'map-overlap');
-  const name = `${label}-${tokenize(op, x.name, depth, boundary, trim, dtype)}`;
+  const name = `${label}-${tokenize(op, arrays.map((a) => a.name), depth, boundary, trim, dtype)}`;
   const out = fromBlocks<NDArray>(label, name, shape, outChunks, dtype, (idx, key) => {
     const p = idx.map((b, d) => plans[d][b]);
     const spec: OverlapSpec = {
@@ -127,8 +145,10 @@ export function mapOverlap(fn: (block: NDArray, info: BlockInfo) => NDArray | Ar
       constant: constants[0] ?? 0,
       trim: trim ? p.map((q) => q.core) : null,
       dtype,
+      arrays: arrays.length,
     };
-    const inputs = [...blockIndices(p.map((q) => q.blocks.length))].map((k) => x.key(k.map((w, d) => p[d].blocks[w])));
+    const around = [...blockIndices(p.map((q) => q.blocks.length))].map((k) => k.map((w, d) => p[d].blocks[w]));
+    const inputs = arrays.flatMap((a) => around.map((k) => a.key(k)));
     const off = blockOffset(x.chunks, idx);
     const info: BlockInfo = {
       blockId: idx,
@@ -139,7 +159,7 @@ export function mapOverlap(fn: (block: NDArray, info: BlockInfo) => NDArray | Ar
       dtype,
     };
     return taskNode(key, opRef('mapOverlap'), [{ t: 'fn', op }, lit(spec), lit(info), ...inputs.map((k) => ref(k))]);
-  }, [x]);
+  }, arrays);
   (out.layer.layer as BlockLayer).userCode = true;
   return out;
 }

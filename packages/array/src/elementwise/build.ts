@@ -56,7 +56,7 @@ export function broadcastShapes(shapes: readonly (readonly number[])[]): number[
     s.forEach((n, k) => {
       const d = k + pad;
       if (out[d] === 1) out[d] = n;
-      else if (n !== 1 && n !== out[d]) {
+      else if (n !== 1 && n !== out[d] && !(Number.isNaN(n) && Number.isNaN(out[d]))) {
         throw new RangeError(`operands could not be broadcast together with shapes ${shapes.map((x) => `(${x.join(',')}${x.length === 1 ? ',' : ''})`).join(' ')}`);
       }
     });
@@ -79,8 +79,8 @@ export function elementwise(label: string, operands: readonly Operand[], make: (
     let c: number[] | undefined;
     for (const a of arrays) {
       const k = d - (nd - a.ndim);
-      if (k < 0 || a.shape[k] !== n || (n === 1 && a.shape[k] === 1 && c)) continue;
-      c = c ? commonChunks(c, a.chunks[k] as number[]) : [...a.chunks[k]];
+      if (k < 0 || !(a.shape[k] === n || (Number.isNaN(n) && Number.isNaN(a.shape[k]))) || (n === 1 && a.shape[k] === 1 && c)) continue;
+      c = c ? (sameChunks(c, a.chunks[k]) ? c : commonChunks(c, a.chunks[k] as number[])) : [...a.chunks[k]];
     }
     return c ?? [n];
   });

@@ -6,14 +6,14 @@
 import { lit, ref, taskNode, tokenize, type GraphNode } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
 import type { NDArray } from '../ndarray';
-import { blockKey } from '../chunks';
+import { blockKey, commonChunks, sameChunks } from '../chunks';
 import { binary, unary } from '../elementwise/build';
 import { blockLayer } from '../layer';
 import { opRef } from '../ops/names';
 import { rechunk } from '../rechunk/rechunk';
 import { reduction } from '../reductions/reductions';
 import { matmul } from './matmul';
-import { transpose } from '../shape/shape';
+import { expandDims, squeeze, transpose } from '../shape/shape';
 
 type A = ChunkedArray<unknown>;
 type Out = ChunkedArray<NDArray>;
@@ -84,17 +84,42 @@ function whole(x: A): A {
 }
 
 /**
- * Solves a x = b for square a. The matrix is gathered into one task and solved by LU with
- * partial pivoting (Dask solves with a blocked LU; see the README).
+ * Solves a x = b for square a by a blocked LU with partial pivoting (runtime/lu.ts): one task
+ * per block column per step, so no task holds more than one block column of a. The diagonal
+ * blocks are made square first (rows and columns get the same chunks), b's rows follow.
  */
 export function solve(a: A, b: A): Out {
   if (a.ndim !== 2 || a.shape[0] !== a.shape[1]) throw new RangeError(`solve: a must be a square matrix, got shape [${a.shape.join(', ')}]`);
+  if (b.ndim < 1 || b.ndim > 2) throw new RangeError(`solve: b must be 1-d or 2-d, got ${b.ndim}-d`);
   if (b.shape[0] !== a.shape[0]) throw new RangeError(`solve: b has ${b.shape[0]} rows, a has ${a.shape[0]}`);
-  const wa = whole(a);
-  const wb = whole(b);
-  const name = `solve-${tokenize(wa.name, wb.name)}`;
-  return fromBlocks('solve', name, [...b.shape], b.shape.map((s) => [s]), 'float64', (idx, key) =>
-    taskNode(key, opRef('solveDense'), [ref(wa.key(wa.shape.map(() => 0))), ref(wb.key(wb.shape.map(() => 0)))]), [wa, wb]);
+  if (a.shape.some(Number.isNaN) || b.shape.some(Number.isNaN)) throw new RangeError('solve: unknown chunk sizes; call computeChunkSizes() first');
+  const n = a.shape[0];
+  if (n === 0) throw new RangeError('solve: a is empty');
+  const cuts = commonChunks(commonChunks(a.chunks[0] as number[], a.chunks[1] as number[]), b.chunks[0] as number[]);
+  const aa = sameChunks(a.chunks[0], cuts) && sameChunks(a.chunks[1], cuts) ? a : rechunk(a, [cuts, cuts]);
+  const b2 = b.ndim === 1 ? expandDims(b, 1) : b;
+  const bb = sameChunks(b2.chunks[0], cuts) ? b2 : rechunk(b2, [cuts, b2.chunks[1] as number[]]);
+  const nb = cuts.length;
+  const nc = bb.numblocks[1];
+  const tok = tokenize(aa.name, bb.name);
+  const luName = `lu-${tok}`;
+  const fKey = (k: number) => `${luName}-f-${k}`;
+  const uKey = (k: number, j: number) => `${luName}-u-${k},${j}`;
+  // Block column j's panel at step k: the blocks themselves at step 0, the last update after.
+  const panel = (k: number, j: number) =>
+    k === 0 ? Array.from({ length: nb }, (_, i) => ref(j < nb ? aa.key([i, j]) : bb.key([i, j - nb]))) : [ref(uKey(k - 1, j))];
+  const lu = blockLayer(luName, 'lu', [nb], ([k]) => {
+    const nodes: GraphNode[] = [taskNode(fKey(k), opRef('luFactor'), panel(k, k))];
+    for (let j = k + 1; j < nb + nc; j++) nodes.push(taskNode(uKey(k, j), opRef('luUpdate'), [ref(fKey(k)), ...panel(k, j)]));
+    return nodes;
+  }, [aa.layer, bb.layer]);
+  const name = `solve-${tok}`;
+  const x = fromBlocks<NDArray>('solve', name, [n, bb.shape[1]], [[...cuts], [...bb.chunks[1]]], 'float64', ([k, c], key) => {
+    const args = [ref(fKey(k)), ref(uKey(k, nb + c))];
+    for (let j = k + 1; j < nb; j++) args.push(ref(uKey(k, j)), ref(blockKey(name, [j, c])));
+    return taskNode(key, opRef('luBack'), args);
+  }, [], [lu]);
+  return (b.ndim === 1 ? squeeze(x, 1) : x) as Out;
 }
 
 /**

@@ -1,4 +1,4 @@
-/** matmul / dot / tensordot for 1-d and 2-d arrays. */
+/** matmul / dot / tensordot; matmul also on stacks of matrices (leading batch dimensions broadcast). */
 import { lit, ref, taskNode, tokenize } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { commonChunks, sameChunks } from '../chunks';
@@ -37,15 +37,65 @@ function matmul2(a: A, b: A): A {
   }, [aa, bb]);
 }
 
+/**
+ * Stacks of matrices (NumPy's matmul for more than 2 dimensions): the leading (batch) dimensions
+ * broadcast, the last two multiply. Output block (batch..., i, j) is one task over the batch
+ * blocks it needs (block 0 along a broadcast dimension of length 1), row i of a's blocks and
+ * column j of b's.
+ */
+function matmulStack(a0: A, b0: A): A {
+  const nd = Math.max(a0.ndim, b0.ndim);
+  let a = a0;
+  let b = b0;
+  while (a.ndim < nd) a = expandDims(a, 0);
+  while (b.ndim < nd) b = expandDims(b, 0);
+  const nbd = nd - 2;
+  if (a.shape[nd - 1] !== b.shape[nd - 2]) {
+    throw new RangeError(`matmul: Input operand 1 has a mismatch in its core dimension 0 (size ${b.shape[nd - 2]} is different from ${a.shape[nd - 1]})`);
+  }
+  const outBatch: number[] = [];
+  const aChunks = a.chunks.map((c) => [...c]);
+  const bChunks = b.chunks.map((c) => [...c]);
+  const outChunks: number[][] = [];
+  for (let d = 0; d < nbd; d++) {
+    const [m, n] = [a.shape[d], b.shape[d]];
+    if (m !== n && m !== 1 && n !== 1) {
+      throw new RangeError(`matmul: operands could not be broadcast together with remapped shapes [original->remapped]: (${a0.shape.join(',')})->(${a0.shape.slice(0, -2).join(',')},newaxis,newaxis) (${b0.shape.join(',')})->(${b0.shape.slice(0, -2).join(',')},newaxis,newaxis)`);
+    }
+    outBatch.push(m === 1 ? n : m);
+    if (m !== 1 && n !== 1) aChunks[d] = bChunks[d] = commonChunks(a.chunks[d] as number[], b.chunks[d] as number[]);
+    outChunks.push(m !== 1 ? aChunks[d] : bChunks[d]);
+  }
+  const inner = commonChunks(a.chunks[nd - 1] as number[], b.chunks[nd - 2] as number[]);
+  aChunks[nd - 1] = inner;
+  bChunks[nd - 2] = [...inner];
+  const aa = aChunks.every((c, d) => sameChunks(c, a.chunks[d])) ? a : rechunk(a, aChunks);
+  const bb = bChunks.every((c, d) => sameChunks(c, b.chunks[d])) ? b : rechunk(b, bChunks);
+  const dtype = matmulDType(a.dtype, b.dtype);
+  const nk = inner.length;
+  outChunks.push([...aa.chunks[nd - 2]], [...bb.chunks[nd - 1]]);
+  const shape = [...outBatch, a.shape[nd - 2], b.shape[nd - 1]];
+  const name = `matmul-${tokenize(aa.name, bb.name)}`;
+  return fromBlocks('matmul', name, shape, outChunks, dtype, (idx, key) => {
+    const batch = idx.slice(0, nbd);
+    const [i, j] = idx.slice(nbd);
+    const ab = batch.map((x, d) => (aa.shape[d] === 1 ? 0 : x));
+    const bbi = batch.map((x, d) => (bb.shape[d] === 1 ? 0 : x));
+    const refs = [];
+    for (let l = 0; l < nk; l++) refs.push(ref(aa.key([...ab, i, l])));
+    for (let l = 0; l < nk; l++) refs.push(ref(bb.key([...bbi, l, j])));
+    return taskNode(key, opRef('matmulStack'), [lit(dtype), lit(nk), lit(batch.map((x, d) => outChunks[d][x])), ...refs]);
+  }, [aa, bb]);
+}
+
 /** NumPy's matmul for 1-d and 2-d operands (a 1-d operand is a row or a column vector). */
 export function matmul(a: A, b: A): ChunkedArray<NDArray> {
   if (a.ndim === 0 || b.ndim === 0) throw new RangeError('matmul: Input operand does not have enough dimensions (use mul for scalars)');
-  if (a.ndim > 2 || b.ndim > 2) throw new RangeError('matmul: stacks of matrices (more than 2 dimensions) are not supported yet');
   const a2 = a.ndim === 1 ? expandDims(a, 0) : a;
   const b2 = b.ndim === 1 ? expandDims(b, 1) : b;
-  let r = matmul2(a2, b2);
+  let r = a2.ndim > 2 || b2.ndim > 2 ? matmulStack(a2, b2) : matmul2(a2, b2);
   if (a.ndim === 1 && b.ndim === 1) return squeeze(r) as ChunkedArray<NDArray>;
-  if (a.ndim === 1) r = squeeze(r, 0);
+  if (a.ndim === 1) r = squeeze(r, r.ndim - 2);
   if (b.ndim === 1) r = squeeze(r, r.ndim - 1);
   return r as ChunkedArray<NDArray>;
 }

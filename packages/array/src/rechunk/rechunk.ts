@@ -67,6 +67,7 @@ function oneStage<R>(x: ChunkedArray<R>, chunks: Chunks): ChunkedArray<R> {
 
 /** Rechunks to new chunks (any ChunksSpec; -1 keeps a whole dimension, 'auto' uses the byte target). */
 export function rechunk<R>(x: ChunkedArray<R>, spec: ChunksSpec | Chunks): ChunkedArray<R> {
+  if (x.shape.some((s) => Number.isNaN(s))) throw new RangeError('rechunk: the array has unknown chunk sizes (after a lazy boolean mask): call computeChunkSizes() first');
   const chunks = normalizeChunks(spec as ChunksSpec, x.shape, x.dtype);
   if (chunks.every((c, d) => sameChunks(c, x.chunks[d]))) return x;
   // Fan-in of the direct plan: input blocks read per output block.

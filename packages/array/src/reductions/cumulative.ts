@@ -8,6 +8,7 @@ import type { CumFn } from '../runtime/cumulative';
 import { ravel } from '../shape/shape';
 
 export function cumulative(x0: ChunkedArray<unknown>, fn: CumFn, axis?: number | null): ChunkedArray<unknown> {
+  if (x0.shape.some((s) => Number.isNaN(s))) throw new RangeError(`${fn}: the array has unknown chunk sizes (after a lazy boolean mask): call computeChunkSizes() first`);
   const x = axis === undefined || axis === null ? ravel(x0) : x0;
   const nd = x.ndim;
   const ax = axis === undefined || axis === null ? 0 : axis < 0 ? axis + nd : axis;

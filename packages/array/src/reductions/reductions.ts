@@ -64,6 +64,10 @@ export function reduction<R = unknown>(x: ChunkedArray<unknown>, fn: ReduceFn, o
   const isArg = fn.includes('arg');
   if (isArg && opts.axis !== undefined && opts.axis !== null && axes.length !== 1) throw new RangeError(`${fn} takes one axis or none`);
   const keepdims = opts.keepdims ?? false;
+  const unknown = x.shape.map((s, d) => (Number.isNaN(s) ? d : -1)).filter((d) => d >= 0);
+  if (unknown.length && (isArg || unknown.some((d) => !axes.includes(d)))) {
+    throw new RangeError(`${fn}: the array has unknown chunk sizes (after a lazy boolean mask); ${isArg ? 'arg-reductions need' : 'reducing over other dimensions needs'} them: call computeChunkSizes() first`);
+  }
   const dtype = resultDType(fn, x.dtype);
   const spec: ReduceSpec = { fn, axes, ddof: opts.ddof ?? 0, dtype, keepdims, globalShape: isArg ? x.shape : undefined };
   const { expr, inputs } = programOf(x);

@@ -5,9 +5,29 @@ import { broadcastTo as broadcastData, copyRegion, sizeOf, stridesOf, transposeB
 import { evalBlock, type BlockPlace, type ExprNode } from './expr';
 
 /** One output block of a fused elementwise program. */
-export function blockwiseBlock(expr: ExprNode, place: BlockPlace, ...inputs: Block[]): Block {
+export function blockwiseBlock(expr: ExprNode, place0: BlockPlace, ...inputs: Block[]): Block {
+  const place = knownPlace(place0, inputs);
   const data = inputs.map((b) => (b.shape.length === place.shape.length && b.shape.every((s, i) => s === place.shape[i]) ? b.data : broadcastData(b, place.shape)));
   return { dtype: expr.dtype, shape: [...place.shape], data: evalBlock(expr, data, place) };
+}
+
+/**
+ * The place of a block whose size was unknown when the graph was built (after a lazy mask): its
+ * inputs of full rank carry the real sizes (they are never broadcast along such dimensions).
+ */
+export function knownPlace(place: BlockPlace, inputs: readonly Block[]): BlockPlace {
+  if (!place.shape.some((s) => Number.isNaN(s))) return place;
+  const full = inputs.find((b) => b.shape.length === place.shape.length);
+  if (!full) throw new RangeError('a block of unknown size has no input of its rank');
+  return { ...place, shape: place.shape.map((s, d) => (Number.isNaN(s) ? full.shape[d] : s)), offset: place.offset.map((o) => (Number.isNaN(o) ? 0 : o)) };
+}
+
+/** Chunks and shape from the blocks themselves, for arrays with unknown chunk sizes. */
+function knownMeta(blocks: readonly Block[], meta: AssembleMeta): AssembleMeta {
+  const grid = meta.chunks.map((c) => c.length);
+  const st = stridesOf(grid);
+  const chunks = grid.map((g, d) => Array.from({ length: g }, (_, i) => blocks[i * st[d]].shape[d]));
+  return { dtype: meta.dtype, chunks, shape: chunks.map((c) => c.reduce((a, b) => a + b, 0)) };
 }
 
 export interface AssembleMeta {
@@ -17,7 +37,8 @@ export interface AssembleMeta {
 }
 
 /** The finalizer of an array: its blocks (C order) as one NDArray, or a number for a 0-d array. */
-export function assemble(blocks: readonly Block[], meta: AssembleMeta): NDArray | number | boolean {
+export function assemble(blocks: readonly Block[], meta0: AssembleMeta): NDArray | number | boolean {
+  const meta = meta0.shape.some((s) => Number.isNaN(s)) ? knownMeta(blocks, meta0) : meta0;
   const whole = assembleBlock(blocks, meta);
   if (meta.shape.length === 0) return meta.dtype === 'bool' ? whole.data[0] !== 0 : whole.data[0];
   return NDArray.fromBlock(whole);
@@ -109,4 +130,17 @@ export function transposeOp(perm: readonly number[], b: Block): Block {
 /** Casts a block (astype). */
 export function astypeBlock(dtype: DType, b: Block): Block {
   return NDArray.fromBlock(b).astype(dtype).toBlock();
+}
+
+/** The block with only the positions along `axis` where the mask block is true (a lazy mask). */
+export function maskBlock(axis: number, b: Block, mask: Block): Block {
+  const ix: number[] = [];
+  for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) ix.push(i);
+  const sel: DimSel[] = b.shape.map((s, d) => (d === axis ? { ix } : { s: 0, n: s, st: 1 }));
+  return selectBlock(sel, b.shape.map((s, d) => (d === axis ? ix.length : s)), b);
+}
+
+/** The shape of a block (computeChunkSizes). */
+export function blockShapeOf(b: Block): Block {
+  return { dtype: 'float64', shape: [...b.shape.map(() => 1), b.shape.length], data: Float64Array.from(b.shape) };
 }

@@ -32,3 +32,65 @@ export function matmulBlocks(dtype: DType, nk: number, ...blocks: Block[]): Bloc
   out.set(acc);
   return { dtype, shape: [m, n], data: out };
 }
+
+/**
+ * One output block of a stack of products: `batch` is the block's batch shape; an input block of
+ * length 1 along a batch dimension is broadcast. Blocks as in matmulBlocks.
+ */
+export function matmulStackBlocks(dtype: DType, nk: number, batch: readonly number[], ...blocks: Block[]): Block {
+  const nbd = batch.length;
+  const as = blocks.slice(0, nk);
+  const bs = blocks.slice(nk);
+  const m = as[0].shape[nbd];
+  const n = bs[0].shape[nbd + 1];
+  let count = 1;
+  for (const s of batch) count *= s;
+  const acc = new Float64Array(count * m * n);
+  const idx = new Array<number>(nbd).fill(0);
+  for (let l = 0; l < nk; l++) {
+    const a = as[l];
+    const b = bs[l];
+    const k = a.shape[nbd + 1];
+    if (b.shape[nbd] !== k) throw new RangeError(`matmul: inner block sizes differ (${k} vs ${b.shape[nbd]})`);
+    // Batch strides in matrices, 0 along broadcast dimensions.
+    const st = (shape: readonly number[]) => {
+      const out = new Array<number>(nbd);
+      let s = 1;
+      for (let d = nbd - 1; d >= 0; d--) {
+        out[d] = shape[d] === 1 ? 0 : s;
+        s *= shape[d];
+      }
+      return out;
+    };
+    const sa = st(a.shape);
+    const sb = st(b.shape);
+    idx.fill(0);
+    for (let t = 0; t < count; t++) {
+      let ao = 0;
+      let bo = 0;
+      for (let d = 0; d < nbd; d++) {
+        ao += idx[d] * sa[d];
+        bo += idx[d] * sb[d];
+      }
+      ao *= m * k;
+      bo *= k * n;
+      const oo = t * m * n;
+      for (let i = 0; i < m; i++) {
+        const row = oo + i * n;
+        for (let p = 0; p < k; p++) {
+          const aip = a.data[ao + i * k + p];
+          if (aip === 0) continue;
+          const bp = bo + p * n;
+          for (let j = 0; j < n; j++) acc[row + j] += aip * b.data[bp + j];
+        }
+      }
+      let d = nbd - 1;
+      while (d >= 0 && ++idx[d] === batch[d]) idx[d--] = 0;
+    }
+  }
+  const shape = [...batch, m, n];
+  if (dtype === 'float64') return { dtype, shape, data: acc };
+  const out = alloc(dtype, acc.length);
+  out.set(acc);
+  return { dtype, shape, data: out };
+}

@@ -23,6 +23,8 @@ export interface OverlapSpec {
   /** Positions to keep after the function ([start, stop) per dimension), or null: keep all. */
   readonly trim: readonly (readonly [number, number])[] | null;
   readonly dtype: DType;
+  /** Number of arrays; the inputs are each array's source blocks in turn (default 1). */
+  readonly arrays?: number;
 }
 
 /** The extended block: inputs are the source blocks, C order over the per-dimension lists. */
@@ -64,8 +66,10 @@ export function extendBlock(spec: OverlapSpec, inputs: readonly Block[]): Block 
 type MapFn = (...args: unknown[]) => unknown;
 
 export function mapOverlapOp(fn: MapFn, spec: OverlapSpec, info: BlockInfo, ...inputs: Block[]): Block {
-  const ext = extendBlock(spec, inputs);
-  const res = mapBlocksOp(fn, { ...info, chunkShape: ext.shape }, ext);
+  const k = spec.arrays ?? 1;
+  const per = inputs.length / k;
+  const exts = Array.from({ length: k }, (_, a) => extendBlock(spec, inputs.slice(a * per, (a + 1) * per)));
+  const res = mapBlocksOp(fn, { ...info, chunkShape: exts[0].shape }, ...exts);
   if (!spec.trim) return res;
   const start = spec.trim.map((t) => t[0]);
   const count = spec.trim.map((t) => t[1] - t[0]);

@@ -3,6 +3,7 @@
  * WebAssembly kernels, partials are merged in groups of `splitEvery`, and the last merge finalises.
  * Partials are plain objects of Float64Arrays, one value per position of the kept dimensions.
  */
+import { knownPlace } from './layout';
 import {
   mergeArgmax,
   mergeArgmin,
@@ -195,7 +196,8 @@ function flatToGlobal(local: number, place: BlockPlace, gshape: readonly number[
 }
 
 function chunkWith(k: Kernels, spec: ReduceSpec, prog: ChunkArgs, inputs: Block[]): Partial {
-  const { place, expr } = prog;
+  const { expr } = prog;
+  const place = knownPlace(prog.place, inputs);
   const shape = place.shape;
   const nd = shape.length;
   const n = sizeOf(shape);

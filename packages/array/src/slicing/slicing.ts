@@ -8,7 +8,8 @@
  * Each output block reads one input block: selections are grouped by the input block they fall in.
  */
 import { lit, ref, taskNode, tokenize } from '@pdask/core';
-import { fromBlocks, type ChunkedArray } from '../array';
+import { ChunkedArray, fromBlocks } from '../array';
+import { hasUnknown, lazyMask } from './lazy-mask';
 import { boundaries } from '../chunks';
 import { NDArray } from '../ndarray';
 import { opRef } from '../ops/names';
@@ -21,7 +22,7 @@ export interface Slice {
   readonly step?: number | null;
 }
 
-export type Index = number | string | null | Slice | readonly number[] | readonly boolean[] | NDArray | Uint8Array | Int32Array;
+export type Index = number | string | null | Slice | readonly number[] | readonly boolean[] | NDArray | Uint8Array | Int32Array | ChunkedArray<unknown>;
 
 /** `slice(start, stop, step)`, for those who prefer it to the string form. */
 export function s(start?: number | null, stop?: number | null, step?: number | null): Slice {
@@ -130,6 +131,21 @@ function maskPositions(mask: ArrayLike<number | boolean>, n: number, dim: number
 }
 
 export function getitem(x: ChunkedArray<unknown>, index: readonly Index[]): ChunkedArray<unknown> {
+  const lazy = index.filter((i): i is ChunkedArray<unknown> => i instanceof ChunkedArray);
+  if (lazy.length) {
+    if (lazy.length > 1) throw new RangeError('only one lazy boolean mask per index');
+    const at = index.indexOf(lazy[0]);
+    if (index.some((i, k) => k !== at && i !== ':' && i !== '...')) {
+      throw new RangeError("a lazy boolean mask can be combined only with ':' and '...' entries: index in two steps");
+    }
+    const before = index.slice(0, at);
+    const after = index.slice(at + 1).filter((i) => i === ':').length;
+    const axis = before.includes('...') ? x.ndim - lazy[0].ndim - after : before.length;
+    return lazyMask(x, lazy[0], axis);
+  }
+  if (hasUnknown(x) && index.some((i) => i !== ':' && i !== '...')) {
+    throw new RangeError('indexing an array with unknown chunk sizes (after a lazy boolean mask): call computeChunkSizes() first');
+  }
   // A full-shape boolean mask of an n-d array: flatten both.
   if (index.length === 1 && index[0] instanceof NDArray && index[0].dtype === 'bool' && x.ndim > 1) {
     const m = index[0];
