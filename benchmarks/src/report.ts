@@ -29,7 +29,8 @@ export function toMarkdown(results: WorkloadResult[], header: string): string {
     }
     for (const t of r.targets) {
       const got = t.measured === undefined ? 'not measured (a system was absent)' : `${t.measured.toFixed(2)}x`;
-      out.push('', `Target: ${t.system} at least ${t.atLeast}x faster than ${t.vs} — measured ${got}${t.met === undefined ? '' : t.met ? ' (met)' : ' (NOT met)'}`);
+      const want = t.atLeast >= 1 ? `at least ${t.atLeast}x faster than ${t.vs}` : `at least ${t.atLeast}x the speed of ${t.vs}`;
+      out.push('', `Target: ${t.system} ${want} — measured ${got}${t.met === undefined ? '' : t.met ? ' (met)' : ' (NOT met)'}`);
     }
     out.push('');
   }
