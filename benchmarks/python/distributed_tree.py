@@ -3,7 +3,7 @@ LocalCluster of 2 worker processes (1 thread each)."""
 from dask import delayed
 from distributed import Client, LocalCluster
 
-LEAVES = 100_000
+LEAVES = 50_000
 EXPECTED = LEAVES * (LEAVES + 1) // 2
 
 

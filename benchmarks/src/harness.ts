@@ -27,6 +27,8 @@ export interface PyRun {
   /** Overrides of the workload's repetitions (slow reference systems). */
   repeat?: number;
   warmup?: number;
+  /** Give up after this long (default 10 minutes): the result is then a lower bound on its time. */
+  timeoutMs?: number;
 }
 
 export interface Workload {
@@ -48,10 +50,12 @@ export interface Workload {
 
 export interface SystemResult {
   system: string;
-  status: 'ok' | 'absent' | 'failed';
+  status: 'ok' | 'absent' | 'failed' | 'timeout';
   reason?: string;
   times?: number[];
   medianMs?: number;
+  /** For 'timeout': the time it had run when stopped (a lower bound on one run). */
+  atLeastMs?: number;
 }
 
 export interface WorkloadResult {
@@ -61,7 +65,7 @@ export interface WorkloadResult {
   reference: string;
   items?: { count: number; unit: string };
   systems: SystemResult[];
-  targets: { system: string; vs: string; atLeast: number; measured?: number; met?: boolean }[];
+  targets: { system: string; vs: string; atLeast: number; measured?: number; met?: boolean; lowerBound?: boolean }[];
 }
 
 export function median(xs: readonly number[]): number {
@@ -70,9 +74,19 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** speedup of `system` relative to `vs`: >1 means `system` is faster. */
+/**
+ * Speedup of `system` relative to `vs`: >1 means `system` is faster. When `vs` timed out, its
+ * time is at least the timeout, so the speedup is a lower bound (`lowerBound: true`).
+ */
+export function speedupOf(result: WorkloadResult, system: string, vs: string): { value: number; lowerBound: boolean } | undefined {
+  const a = result.systems.find((s) => s.system === system);
+  const b = result.systems.find((s) => s.system === vs);
+  if (a?.medianMs === undefined || a.medianMs <= 0 || !b) return undefined;
+  if (b.medianMs !== undefined) return { value: b.medianMs / a.medianMs, lowerBound: false };
+  if (b.status === 'timeout' && b.atLeastMs !== undefined) return { value: b.atLeastMs / a.medianMs, lowerBound: true };
+  return undefined;
+}
+
 export function speedup(result: WorkloadResult, system: string, vs: string): number | undefined {
-  const a = result.systems.find((s) => s.system === system)?.medianMs;
-  const b = result.systems.find((s) => s.system === vs)?.medianMs;
-  return a !== undefined && b !== undefined && a > 0 ? b / a : undefined;
+  return speedupOf(result, system, vs)?.value;
 }

@@ -39,11 +39,18 @@ export async function missingModules(spec: PyRun): Promise<string[]> {
 }
 
 /** Runs the Python side of a workload and returns its timings in milliseconds. */
+export const DEFAULT_PY_TIMEOUT_MS = 10 * 60_000;
+
 export async function timePython(spec: PyRun, repeat: number, warmup: number): Promise<number[]> {
   const { stdout } = await run(
     PYTHON,
     [pythonDir + 'driver.py', pythonDir + spec.file, spec.setup ?? '-', spec.run, String(repeat), String(warmup)],
-    { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
+    {
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+      timeout: spec.timeoutMs ?? DEFAULT_PY_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+    },
   );
   const last = stdout.trim().split('\n').pop() ?? '';
   return (JSON.parse(last) as { times: number[] }).times;

@@ -1,4 +1,4 @@
-import { speedup, type WorkloadResult } from './harness.js';
+import { speedupOf, type WorkloadResult } from './harness.js';
 
 function fmtMs(ms: number): string {
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
@@ -23,12 +23,12 @@ export function toMarkdown(results: WorkloadResult[], header: string): string {
         out.push(`| ${s.system} | ${s.status}: ${s.reason ?? ''} | | |`);
         continue;
       }
-      const ratio = speedup(r, s.system, r.reference);
+      const ratio = speedupOf(r, s.system, r.reference);
       const rate = r.items ? fmtRate(r.items.count, r.items.unit, s.medianMs) : '';
-      out.push(`| ${s.system} | ${fmtMs(s.medianMs)} | ${rate} | ${ratio === undefined ? '—' : `${ratio.toFixed(2)}x`} |`);
+      out.push(`| ${s.system} | ${fmtMs(s.medianMs)} | ${rate} | ${ratio === undefined ? '—' : `${ratio.lowerBound ? '≥ ' : ''}${ratio.value.toFixed(2)}x`} |`);
     }
     for (const t of r.targets) {
-      const got = t.measured === undefined ? 'not measured (a system was absent)' : `${t.measured.toFixed(2)}x`;
+      const got = t.measured === undefined ? 'not measured (a system was absent)' : `${t.lowerBound ? 'at least ' : ''}${t.measured.toFixed(2)}x`;
       const want = t.atLeast >= 1 ? `at least ${t.atLeast}x faster than ${t.vs}` : `at least ${t.atLeast}x the speed of ${t.vs}`;
       out.push('', `Target: ${t.system} ${want} — measured ${got}${t.met === undefined ? '' : t.met ? ' (met)' : ' (NOT met)'}`);
     }

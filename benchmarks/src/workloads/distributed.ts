@@ -3,7 +3,8 @@ import { delayed, type Delayed } from '@pdask/core';
 import { Client, LocalCluster } from '@pdask/distributed';
 import type { Workload } from '../harness.js';
 
-const LEAVES = 100_000;
+// The issue asks for a 100,000-task tree: 50,000 leaves plus 49,999 adds.
+const LEAVES = 50_000;
 const TASKS = 2 * LEAVES - 1;
 const ROUND_TRIPS = 200;
 
@@ -37,7 +38,7 @@ async function stopCluster(ctx: Ctx): Promise<void> {
   await ctx.cluster.close();
 }
 
-const peer = (file: string, extra: Partial<{ setup: string; repeat: number; warmup: number }> = {}) => ({
+const peer = (file: string, extra: Partial<{ setup: string; repeat: number; warmup: number; timeoutMs: number }> = {}) => ({
   system: 'dask-distributed',
   file,
   run: 'run',
@@ -66,7 +67,9 @@ export const distributedWorkloads: Workload[] = [
         teardown: stopCluster,
       },
     ],
-    python: [peer('distributed_tree.py', { setup: 'setup' })],
+    // Dask distributed runs this graph at 450-2,900 tasks/s (a minute or more per run): one
+    // timed run keeps the comparison to a few minutes.
+    python: [peer('distributed_tree.py', { setup: 'setup', repeat: 1, warmup: 0, timeoutMs: 8 * 60_000 })],
     targets: [{ system: 'pdask-distributed', vs: 'dask-distributed', atLeast: 10 }],
   },
   {

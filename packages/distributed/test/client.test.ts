@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compute, config, delayed, fromModule, type Delayed } from '@pdask/core';
+import { compute, config, delayed, fromModule } from '@pdask/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asCompleted, CancelledError, Client, LocalCluster, wait } from '../src/index';
-import { requireBuild, treeSum } from './helpers';
+import { requireBuild, tree, treeSum } from './helpers';
 
 let cluster: LocalCluster;
 let client: Client;
@@ -22,17 +22,6 @@ afterAll(async () => {
 
 const inc = (x: number) => x + 1;
 const add = (a: number, b: number) => a + b;
-
-function tree(n: number): Delayed<number> {
-  let level: Delayed<number>[] = [];
-  for (let i = 0; i < n; i++) level.push(delayed(inc)(i));
-  while (level.length > 1) {
-    const next: Delayed<number>[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? delayed(add)(level[i], level[i + 1]) : level[i]);
-    level = next;
-  }
-  return level[0];
-}
 
 describe('the client as default scheduler', () => {
   it('runs compute() of a Delayed on the cluster while open', async () => {

@@ -1,9 +1,11 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
-import { delayed, type Delayed } from '@pdask/core';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, ConnectionRefusedError, encodeValue, LocalCluster, Worker } from '../src/index';
-import { requireBuild, treeSum, until } from './helpers';
+import { requireBuild, tree, treeSum, until } from './helpers';
 
 let cluster: LocalCluster;
 let client: Client;
@@ -19,27 +21,9 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-/** Leaves that each take `ms` of CPU (so a computation is surely in flight when a worker dies). */
-function slowTree(n: number, ms: number): Delayed<number> {
-  const busyInc = (i: number, wait: number) => {
-    const end = performance.now() + wait;
-    while (performance.now() < end);
-    return i + 1;
-  };
-  const add = (a: number, b: number) => a + b;
-  let level: Delayed<number>[] = [];
-  for (let i = 0; i < n; i++) level.push(delayed(busyInc, { pure: false })(i, ms));
-  while (level.length > 1) {
-    const next: Delayed<number>[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? delayed(add)(level[i], level[i + 1]) : level[i]);
-    level = next;
-  }
-  return level[0];
-}
-
 describe('worker failures', () => {
   it('finishes a tree reduction exactly when a worker is SIGKILLed in the middle', async () => {
-    const running = slowTree(400, 4).compute();
+    const running = tree(400, 4).compute();
     // Both workers hold partial sums by now (400 leaves x 4 ms over 2 workers is ~0.8 s).
     await new Promise((r) => setTimeout(r, 300));
     const victim = cluster.workerPids[0];
@@ -68,6 +52,17 @@ describe('worker failures', () => {
     await until(() => client.workers.length === 2, 20_000, 'a replacement worker');
   });
 
+  it('fails readers of scattered data lost with its worker, clearly (it cannot be recomputed)', async () => {
+    await client.waitForWorkers(2);
+    const victim = client.workers[0];
+    const data = await client.scatter(new Int32Array([1, 2, 3]), { workers: [victim.address] });
+    expect(await client.submit((xs: Int32Array) => xs.length, data).result()).toBe(3);
+    process.kill(victim.pid, 'SIGKILL');
+    await expect(data.result()).rejects.toThrow(/Scattered data '.*' was lost with worker .*cannot be recomputed/);
+    await expect(client.submitWith({ pure: false }, (xs: Int32Array) => xs.length, data).result()).rejects.toThrow(/cannot be recomputed/);
+    await until(() => client.workers.length === 2, 20_000, 'a replacement worker');
+  });
+
   it('fails a task that kills every worker that runs it with KilledWorkerError, and stays usable', async () => {
     await client.waitForWorkers(2);
     const f = client.submit(function crash() {
@@ -91,7 +86,7 @@ describe('worker failures', () => {
     const cl2 = await Client.connect(c2, { setAsDefault: false });
     const stopped = c2.workerPids[0];
     try {
-      const running = cl2.compute(slowTree(200, 5));
+      const running = cl2.compute(tree(200, 5));
       await new Promise((r) => setTimeout(r, 200));
       process.kill(stopped, 'SIGSTOP');
       expect(await running.result()).toBe(treeSum(200));
@@ -106,11 +101,20 @@ describe('worker failures', () => {
 describe('clients', () => {
   it('releases the work of a client that disconnects mid-computation', async () => {
     const other = await Client.connect(cluster, { setAsDefault: false });
-    const sleepy = (ms: number, i: number) => new Promise<number>((r) => setTimeout(() => r(i), ms));
     const fs = other.map((i: number) => new Float64Array(10_000).fill(i), Array.from({ length: 50 }, (_, i) => i));
     await other.gather(fs.slice(0, 5));
-    const pending = Array.from({ length: 100 }, (_, i) => other.submitWith({ pure: false }, sleepy, 20, i));
-    void pending;
+    const log = join(mkdtempSync(join(tmpdir(), 'pdask-left-')), 'ran.txt');
+    writeFileSync(log, '');
+    // 100 tasks of 50 ms on 2 workers (one at a time each): 2.5 s of work, unless cancelled.
+    const logged = (ms: number, i: number, file: string) =>
+      new Promise<number>((r) =>
+        setTimeout(() => {
+          (process.getBuiltinModule('node:fs') as typeof import('node:fs')).appendFileSync(file, `${i}\n`);
+          r(i);
+        }, ms),
+      );
+    const pending = Array.from({ length: 100 }, (_, i) => other.submitWith({ pure: false }, logged, 50, i, log));
+    await new Promise((r) => setTimeout(r, 100));
     await other.close();
     // Everything it held or asked for is released: no worker keeps any of its results.
     await until(
@@ -121,6 +125,13 @@ describe('clients', () => {
       20_000,
       'the departed client’s keys to be released',
     );
+    // Its queued tasks were cancelled: none starts after the release reached the workers.
+    const ran = () => readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+    await new Promise((r) => setTimeout(r, 200));
+    const settled = ran();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(ran()).toBe(settled);
+    expect(settled).toBeLessThan(20);
     expect((await client.schedulerInfo()).clients).toBe(1);
     expect(await client.submit((a: number, b: number) => a * b, 6, 7).result()).toBe(42);
   });

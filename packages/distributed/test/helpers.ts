@@ -2,6 +2,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { delayed, type Delayed } from '@pdask/core';
 
 export const PKG = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = join(PKG, '..', '..');
@@ -64,4 +65,26 @@ export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 
 /** Tree reduction: leaves inc(i) for i < n, pairwise add; exact result n(n+1)/2. */
 export function treeSum(n: number): number {
   return (n * (n + 1)) / 2;
+}
+
+/**
+ * The tree reduction of treeSum(n): leaves inc(i), pairwise add. With `leafMs`, each leaf busies
+ * its worker that long (so a computation is surely in flight when a test interferes).
+ */
+export function tree(n: number, leafMs = 0): Delayed<number> {
+  const inc = (i: number) => i + 1;
+  const busyInc = (i: number, wait: number) => {
+    const end = performance.now() + wait;
+    while (performance.now() < end);
+    return i + 1;
+  };
+  const add = (a: number, b: number) => a + b;
+  let level: Delayed<number>[] = [];
+  for (let i = 0; i < n; i++) level.push(leafMs > 0 ? delayed(busyInc, { pure: false })(i, leafMs) : delayed(inc)(i));
+  while (level.length > 1) {
+    const next: Delayed<number>[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? delayed(add)(level[i], level[i + 1]) : level[i]);
+    level = next;
+  }
+  return level[0];
 }

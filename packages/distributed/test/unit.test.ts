@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataStore, decodeValue, encodeValue, parseMemoryLimit, parseResources } from '../src/index';
-import { decodeNode, WireError } from '../src/protocol/nodes';
+import { decodeNode, fusedMemberKey, OpInterner, runNode, TaskFailure, TaskState, type GraphNode, type OpRef } from '@pdask/core';
+import { decodeGraphNode, WireError } from '../src/protocol/nodes';
+import { encodeTask } from '../src/protocol/tasks';
 
 describe('the wire codec', () => {
   it('round-trips typed arrays as binary, and Maps, Sets, undefined, bigints, dates', () => {
@@ -40,10 +42,47 @@ describe('the wire codec', () => {
 
   it('refuses malformed graph nodes with WireError', () => {
     for (const bad of [42, [], [0, 7], [9, 'k'], [0, 'k', 99], [0, 'k', 0, 7, 1], [2, 'k', 'x', []], [3, 'k', 5]]) {
-      expect(() => decodeNode(bad, [{ k: 'src', src: '(x) => x', name: 'f' }])).toThrow(WireError);
+      expect(() => decodeGraphNode(bad, [{ k: 'src', src: '(x) => x', name: 'f' }])).toThrow(WireError);
     }
-    const ok = decodeNode([0, 'k', 0, 0, 5, 1, 'other'], [{ k: 'src', src: '(x, y) => x', name: 'f' }]);
+    const ok = decodeGraphNode([0, 'k', 0, 0, 5, 1, 'other'], [{ k: 'src', src: '(x, y) => x', name: 'f' }]);
     expect(ok.deps).toEqual(['other']);
+  });
+});
+
+describe('tasks sent to workers', () => {
+  it("use core's compact encoding with ids local to the task, and name a fused member that fails", () => {
+    const add: OpRef = { k: 'src', src: '(a, b) => a + b', name: 'add' };
+    const half: OpRef = { k: 'src', src: '(x) => { if (x < 0) throw new Error("negative"); return x / 2 }', name: 'half' };
+    // fused: s = add(x, y); out = half(s) — reading the graph keys x and y.
+    const node: GraphNode = {
+      kind: 'fused',
+      key: 'out',
+      deps: ['x', 'y'],
+      members: [
+        { kind: 'task', key: 's', op: add, args: [{ t: 'ref', key: 'x' }, { t: 'ref', key: 'y' }], deps: ['x', 'y'] },
+        { kind: 'task', key: 'out', op: half, args: [{ t: 'ref', key: 's' }], deps: ['s'] },
+      ],
+    };
+    const ts = new TaskState('out', node, 0);
+    ts.deps.push(new TaskState('x', { kind: 'data', key: 'x', value: 0, deps: [] }, 0), new TaskState('y', { kind: 'data', key: 'y', value: 0, deps: [] }, 0));
+    const interner = new OpInterner();
+    const [enc, keys] = encodeTask(ts, interner);
+    expect(keys).toEqual(['out', 'x', 'y']);
+    const ops: OpRef[] = [];
+    for (const [id, op] of interner.takeFresh() ?? []) ops[id] = op;
+    const decoded = decodeNode(enc, ops);
+    const values: Record<string, number> = { x: 7, y: 5 };
+    expect(runNode(decoded, (id) => values[keys[id]])).toBe(6);
+    values.x = -20;
+    let failure: TaskFailure<number> | undefined;
+    try {
+      runNode(decoded, (id) => values[keys[id]]);
+    } catch (e) {
+      failure = e as TaskFailure<number>;
+    }
+    // The tail member threw: its id maps back to the node's key.
+    expect(failure?.key).toBe(0);
+    expect(fusedMemberKey(node, failure!.key)).toBe('out');
   });
 });
 

@@ -1,5 +1,7 @@
-/** Parsing of the CLI values Dask accepts: memory sizes, resources, durations. */
+/** Parsing of the CLI values Dask accepts: memory sizes, resources, durations; options shared by the commands. */
+import type { Command } from 'commander';
 import { totalmem } from 'node:os';
+import type { TlsFiles } from '../comm/security';
 
 const UNITS: Record<string, number> = {
   b: 1,
@@ -61,4 +63,24 @@ export function positiveInt(name: string): (v: string) => number {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${v}'`);
     return n;
   };
+}
+
+/** The options every pdask command shares: TLS files and --quiet. */
+export function withCommonOptions(program: Command): Command {
+  return program
+    .option('--tls-cert <file>', 'TLS certificate (PEM)')
+    .option('--tls-key <file>', 'TLS private key (PEM)')
+    .option('--tls-ca-file <file>', 'TLS CA certificate (PEM)')
+    .option('--quiet', 'log only errors');
+}
+
+export interface CommonOptions {
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCaFile?: string;
+  quiet?: boolean;
+}
+
+export function tlsFiles(o: CommonOptions): TlsFiles | undefined {
+  return o.tlsCert || o.tlsKey || o.tlsCaFile ? { cert: o.tlsCert, key: o.tlsKey, ca: o.tlsCaFile } : undefined;
 }

@@ -3,7 +3,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { Scheduler } from '../scheduler/scheduler';
-import { parseDuration } from './parse';
+import { parseDuration, tlsFiles, withCommonOptions, type CommonOptions } from './parse';
 
 const program = new Command('pdask-scheduler')
   .description('Start a pdask scheduler. Workers (pdask-worker) and clients (Client.connect) find it through the scheduler file.')
@@ -17,11 +17,8 @@ const program = new Command('pdask-scheduler')
   .option('--dashboard-address <address>', 'accepted for compatibility with dask-scheduler; pdask has no dashboard yet')
   .option('--token <token>', 'authentication token (default: a fresh random one; also PDASK_TOKEN)')
   .option('--worker-ttl <duration>', 'remove a worker silent this long (e.g. 300s, 5m)', '300s')
-  .option('--tls-cert <file>', 'TLS certificate (PEM)')
-  .option('--tls-key <file>', 'TLS private key (PEM)')
-  .option('--tls-ca-file <file>', 'TLS CA certificate (PEM)')
-  .option('--quiet', 'log only errors')
   .showHelpAfterError();
+withCommonOptions(program);
 
 program.parse();
 const o = program.opts<{
@@ -31,11 +28,7 @@ const o = program.opts<{
   dashboardAddress?: string;
   token?: string;
   workerTtl: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  tlsCaFile?: string;
-  quiet?: boolean;
-}>();
+} & CommonOptions>();
 
 const log = (l: string): void => {
   if (!o.quiet) console.error(`[pdask-scheduler] ${l}`);
@@ -43,7 +36,7 @@ const log = (l: string): void => {
 
 try {
   if (o.dashboardAddress) log(`--dashboard-address ${o.dashboardAddress}: pdask has no dashboard yet; use Client.schedulerInfo()`);
-  const tls = o.tlsCert || o.tlsKey || o.tlsCaFile ? { cert: o.tlsCert, key: o.tlsKey, ca: o.tlsCaFile } : undefined;
+  const tls = tlsFiles(o);
   const scheduler = await Scheduler.start({
     host: o.host,
     port: o.port,

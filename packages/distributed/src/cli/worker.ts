@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { Nanny } from '../nanny/nanny';
-import { parseDuration, parseMemoryLimit, parseResources, positiveInt } from './parse';
+import { parseDuration, parseMemoryLimit, parseResources, positiveInt, tlsFiles, withCommonOptions, type CommonOptions } from './parse';
 
 const program = new Command('pdask-worker')
   .description('Start pdask worker processes (under a nanny that restarts them) and connect them to a scheduler.')
@@ -20,11 +20,8 @@ const program = new Command('pdask-worker')
   .option('--resources <spec>', 'abstract resources of each worker, e.g. "GPU=2 MEM=10e9"')
   .option('--host <host>', 'interface the workers listen on for peers (default 127.0.0.1)', '127.0.0.1')
   .option('--token <token>', 'authentication token when connecting by address (also PDASK_TOKEN)')
-  .option('--tls-cert <file>', 'TLS certificate (PEM)')
-  .option('--tls-key <file>', 'TLS private key (PEM)')
-  .option('--tls-ca-file <file>', 'TLS CA certificate (PEM)')
-  .option('--quiet', 'log only errors')
   .showHelpAfterError();
+withCommonOptions(program);
 
 program.parse();
 const o = program.opts<{
@@ -39,11 +36,7 @@ const o = program.opts<{
   resources?: string;
   host: string;
   token?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  tlsCaFile?: string;
-  quiet?: boolean;
-}>();
+} & CommonOptions>();
 const address = program.args[0];
 
 const log = (l: string): void => {
@@ -54,7 +47,7 @@ try {
   if (!address && !o.schedulerFile) throw new Error('Give a scheduler address (tcp://host:port) or --scheduler-file');
   if (address && o.schedulerFile) throw new Error('Give either a scheduler address or --scheduler-file, not both');
   const nworkers = o.nprocs ?? o.nworkers;
-  const tls = o.tlsCert || o.tlsKey || o.tlsCaFile ? { cert: o.tlsCert, key: o.tlsKey, ca: o.tlsCaFile } : undefined;
+  const tls = tlsFiles(o);
   const nanny = await Nanny.start({
     scheduler: address,
     schedulerFile: o.schedulerFile,

@@ -11,12 +11,15 @@ import {
   deserializeError,
   layerNode,
   MaterializedLayer,
+  OpInterner,
   orderIndexed,
   registerExecutor,
+  sizeOf,
   taskNode,
   tokenize,
   toArgSpec,
   toOpRef,
+  withTaskKey,
   type Collection,
   type CollectionGraph,
   type ExecuteRequest,
@@ -36,7 +39,7 @@ import { Rpc } from '../comm/rpc';
 import { loadTls, type TlsFiles, type TlsMaterial } from '../comm/security';
 import { connect, type Comm, type Message } from '../comm/transport';
 import { serializedError, type WorkerInfo } from '../protocol/messages';
-import { encodeNode, OpInterner } from '../protocol/nodes';
+import { encodeGraphNode } from '../protocol/nodes';
 import { CancelledError, Future, KeyEntry, type FutureOwner } from './future';
 
 registerDistributedConfig();
@@ -77,11 +80,6 @@ type Ret<F> = F extends ModuleFunction<infer G> ? Awaited<ReturnType<G>> : F ext
 interface GraphWatch {
   keys: Key[];
   onProgress?: (done: number, total: number) => void;
-}
-
-function withTaskKey(e: Error, key: Key): Error {
-  Object.defineProperty(e, 'taskKey', { value: key, configurable: true, enumerable: false, writable: true });
-  return e;
 }
 
 /** The clients open in this process, most recent last: the last is the default. */
@@ -340,7 +338,7 @@ export class Client implements FutureOwner {
       }
       return [4, node.key];
     }
-    return encodeNode(node, this.ops);
+    return encodeGraphNode(node, this.ops);
   }
 
   /** Runs a core ExecuteRequest on the cluster: what compute()/persist() call while this client is the default. */
@@ -449,9 +447,11 @@ export class Client implements FutureOwner {
     const keys = items.map(keyOf);
     const byWorker = new Map<string, { keys: Key[]; values: unknown[] }>();
     const holderOf: string[] = [];
+    const firstOf = new Map<Key, number>();
     items.forEach((x, i) => {
       const w = targets[this.scatterTurn++ % targets.length];
       holderOf.push(w);
+      if (!firstOf.has(keys[i])) firstOf.set(keys[i], i);
       let b = byWorker.get(w);
       if (!b) byWorker.set(w, (b = { keys: [], values: [] }));
       b.keys.push(keys[i]);
@@ -461,7 +461,17 @@ export class Client implements FutureOwner {
     const gid = this.nextGid++;
     const uniq = [...new Set(keys)];
     const entries = uniq.map((k) => this.hold(k));
-    this.comm.send({ op: 'update-graph', gid, nodes: uniq.map((k) => [3, k, holderOf[keys.indexOf(k)]]), wanted: uniq });
+    this.graphs.set(gid, { keys: uniq });
+    let pending = entries.length;
+    for (const e of entries) e.onSettled(() => --pending === 0 && this.graphs.delete(gid));
+    // The scheduler records where each value is (it has no computation to rerun if lost).
+    this.comm.send({
+      op: 'scatter',
+      gid,
+      keys: uniq,
+      holders: uniq.map((k) => holderOf[firstOf.get(k)!]),
+      nbytes: uniq.map((k) => sizeOf(items[firstOf.get(k)!])),
+    });
     const byKey = new Map(uniq.map((k, i) => [k, entries[i]]));
     const seen = new Set<Key>();
     const futures = keys.map((k) => {

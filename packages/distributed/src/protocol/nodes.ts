@@ -1,67 +1,29 @@
 /**
- * A compact encoding of graph nodes for the wire (the same idea as core's thread wire): flat
- * arrays, operations interned per connection to small integers, so that a tiny task costs a few
- * bytes of msgpack instead of an object per argument.
+ * Graphs as clients submit them to the scheduler: flat arrays with operations interned per
+ * connection (core's OpInterner), like core's thread wire, but keyed by the graph's own keys and
+ * keeping fused members' keys — the scheduler links tasks by key and names the member that
+ * failed — and checked field by field on arrival, since anyone holding the token may send them.
+ * (Scheduler to worker, tasks use core's own encoding: see tasks.ts.)
  *
  * Node:  [0, key, opId, ...args] task | [1, key, value] data | [2, key, [node...], [dep...]] fused
- *        [3, key, holderAddress] scattered data (already on a worker)
  *        [4, key] reference to a key the cluster already has (a Future passed to a graph)
  * Args:  (tag, payload) pairs: 0 literal, 1 key reference, 2 array (flat), 3 object
  *        [name, tag, payload, ...], 4 function (opId).
  */
-import { argDeps, type ArgSpec, type DataNode, type GraphNode, type Key, type OpRef, type TaskNode } from '@pdask/core';
+import { argDeps, type ArgSpec, type DataNode, type GraphNode, type Key, type OpInterner, type OpRef, type TaskNode } from '@pdask/core';
 import { boxValue } from './codec';
 
-export type EncodedNode = unknown[];
+export type SubmittedNode = unknown[];
 
-/** The operation behind scattered data: never called, it marks the node for the scheduler. */
-export const SCATTERED_OP: OpRef = Object.freeze({ k: 'mod', spec: '@pdask/distributed/ops', name: 'scattered' });
-/** The operation of a reference to a key the cluster already holds. */
+/** The operation of a reference to a key the cluster already has (a Future inside a graph). */
 export const KNOWN_KEY_OP: OpRef = Object.freeze({ k: 'mod', spec: '@pdask/distributed/ops', name: 'known' });
-
-export function scatteredNode(key: Key, holder: string): TaskNode {
-  return { kind: 'task', key, op: SCATTERED_OP, args: [{ t: 'lit', v: holder }], deps: [] };
-}
 
 export function knownKeyNode(key: Key): TaskNode {
   return { kind: 'task', key, op: KNOWN_KEY_OP, args: [], deps: [] };
 }
 
-export function isScattered(node: GraphNode): node is TaskNode {
-  return node.kind === 'task' && node.op === SCATTERED_OP;
-}
-
 export function isKnownKeyRef(node: GraphNode): boolean {
   return node.kind === 'task' && node.op === KNOWN_KEY_OP;
-}
-
-/** Sender side: ids for operations, and which ones the receiver has not seen yet. */
-export class OpInterner {
-  private readonly ids = new Map<OpRef, number>();
-  private readonly byText = new Map<string, number>();
-  private fresh: [number, OpRef][] = [];
-
-  id(op: OpRef): number {
-    let id = this.ids.get(op);
-    if (id !== undefined) return id;
-    const text = op.k === 'mod' ? `m:${op.spec}#${op.name}` : `s:${op.name}:${op.src}`;
-    id = this.byText.get(text);
-    if (id === undefined) {
-      id = this.byText.size;
-      this.byText.set(text, id);
-      this.fresh.push([id, op.k === 'mod' ? { k: 'mod', spec: op.spec, name: op.name } : { k: 'src', src: op.src, name: op.name }]);
-    }
-    this.ids.set(op, id);
-    return id;
-  }
-
-  /** Operations assigned since the last call: they travel with the next message. */
-  takeFresh(): [number, OpRef][] | undefined {
-    if (this.fresh.length === 0) return undefined;
-    const f = this.fresh;
-    this.fresh = [];
-    return f;
-  }
 }
 
 function encodeArgs(args: readonly ArgSpec[], ops: OpInterner, out: unknown[]): void {
@@ -95,15 +57,14 @@ function encodeArgs(args: readonly ArgSpec[], ops: OpInterner, out: unknown[]): 
   }
 }
 
-/** Encodes a node. `holderOf` gives the address of a scattered key's holder (scheduler side). */
-export function encodeNode(node: GraphNode, ops: OpInterner): EncodedNode {
+/** Encodes a node for submission (client side). */
+export function encodeGraphNode(node: GraphNode, ops: OpInterner): SubmittedNode {
   if (node.kind === 'data') return [1, node.key, boxValue(node.value)];
   if (node.kind === 'fused') {
     // A fused node without members is how clients mark a Future inside a collection's graph.
     if (node.members.length === 0) return [4, node.key];
-    return [2, node.key, node.members.map((m) => encodeNode(m, ops)), node.deps];
+    return [2, node.key, node.members.map((m) => encodeGraphNode(m, ops)), node.deps];
   }
-  if (node.op === SCATTERED_OP) return [3, node.key, (node.args[0] as { v: string }).v];
   if (node.op === KNOWN_KEY_OP) return [4, node.key];
   const out: unknown[] = [0, node.key, ops.id(node.op)];
   encodeArgs(node.args, ops, out);
@@ -121,7 +82,8 @@ function decodeArgs(flat: readonly unknown[], from: number, ops: readonly OpRef[
     const p = flat[i + 1];
     switch (tag) {
       case 0:
-        out.push({ t: 'lit', v: p });
+        // Kept boxed: the scheduler re-encodes it for a worker, and undefined must survive.
+        out.push({ t: 'lit', v: boxValue(p) });
         break;
       case 1:
         if (typeof p !== 'string') throw new WireError('a key reference is not a string');
@@ -158,7 +120,7 @@ function opAt(ops: readonly OpRef[], id: unknown): OpRef {
  * Rebuilds a node. Validates shapes (messages from the network are untrusted): anything malformed
  * throws WireError, which the receiver turns into an error reply, never a crash.
  */
-export function decodeNode(enc: unknown, ops: readonly OpRef[], withDeps = true): GraphNode {
+export function decodeGraphNode(enc: unknown, ops: readonly OpRef[], withDeps = true): GraphNode {
   if (!Array.isArray(enc) || typeof enc[1] !== 'string') throw new WireError('a graph node is not [tag, key, ...]');
   const key = enc[1];
   switch (enc[0]) {
@@ -167,11 +129,11 @@ export function decodeNode(enc: unknown, ops: readonly OpRef[], withDeps = true)
       return { kind: 'task', key, op: opAt(ops, enc[2]), args, deps: withDeps ? argDeps(args) : [] } satisfies TaskNode;
     }
     case 1:
-      return { kind: 'data', key, value: enc[2], deps: [] } satisfies DataNode;
+      return { kind: 'data', key, value: boxValue(enc[2]), deps: [] } satisfies DataNode;
     case 2: {
       if (!Array.isArray(enc[2]) || !Array.isArray(enc[3])) throw new WireError('a fused node has no members or deps');
       const members = enc[2].map((m) => {
-        const n = decodeNode(m, ops, false);
+        const n = decodeGraphNode(m, ops, false);
         if (n.kind === 'fused') throw new WireError('fused nodes do not nest');
         return n as TaskNode | DataNode;
       });
@@ -181,9 +143,6 @@ export function decodeNode(enc: unknown, ops: readonly OpRef[], withDeps = true)
       });
       return { kind: 'fused', key, members, deps };
     }
-    case 3:
-      if (typeof enc[2] !== 'string') throw new WireError('scattered data has no holder');
-      return scatteredNode(key, enc[2]);
     case 4:
       return knownKeyNode(key);
     default:

@@ -1,10 +1,11 @@
 /**
  * Placement on a cluster: core's locality-and-load policy, plus what only a cluster has — workers
- * that are paused (memory pressure) take nothing, tasks restricted to some workers or needing
- * resources (`{ GPU: 1 }`) go where they may run, and scattered data stays where it was put.
+ * that are paused (memory pressure) take nothing, and tasks restricted to some workers or needing
+ * resources (`{ GPU: 1 }`) go only where they may run: when no worker with room may take one, the
+ * policy declines and the task waits (the state machine offers it again whenever it places work,
+ * e.g. when a worker frees a slot or joins).
  */
 import { LocalityPolicy, type LocalityPolicyOptions, type PlacementPolicy, type TaskState, type WorkerId, type WorkerState } from '@pdask/core';
-import { isScattered } from '../protocol/nodes';
 
 export interface TaskRestriction {
   /** Worker ids (addresses) or names the task may run on. */
@@ -44,16 +45,10 @@ export class ClusterPolicy implements PlacementPolicy {
     return true;
   }
 
-  choose(ts: TaskState, candidates: readonly WorkerState[]): WorkerState {
-    if (isScattered(ts.node)) {
-      const holder = (ts.node.args[0] as { v: string }).v;
-      const w = candidates.find((c) => c.id === holder);
-      if (w) return w;
-    }
+  choose(ts: TaskState, candidates: readonly WorkerState[]): WorkerState | undefined {
     if (this.restrictions.size && this.restrictions.has(ts.key)) {
       const ok = candidates.filter((c) => this.allows(ts, c));
-      // None may take it now: the scheduler parks the task until an allowed worker has room.
-      return this.base.choose(ts, ok.length ? ok : candidates);
+      return ok.length ? this.base.choose(ts, ok) : undefined;
     }
     return this.base.choose(ts, candidates);
   }

@@ -1,6 +1,5 @@
-import type { Key, OpRef } from '@pdask/core';
+import { OpInterner, type Key, type OpRef } from '@pdask/core';
 import type { Comm } from '../comm/transport';
-import { OpInterner } from '../protocol/nodes';
 import { EMPTY_METRICS, type WorkerInfo, type WorkerMetrics } from '../protocol/messages';
 
 /** The scheduler's view of a connected worker process. */
@@ -8,6 +7,7 @@ export class WorkerRecord {
   readonly ops = new OpInterner();
   run: unknown[] = [];
   release: Key[] = [];
+  cancel: Key[] = [];
   lastSeen = Date.now();
   metrics: WorkerMetrics = { ...EMPTY_METRICS };
   /** Closed on purpose (worker said goodbye): no suspects, no grace period. */

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   config,
+  fusedMemberKey,
   SchedulerState,
   serializeError,
   type GraphNode,
@@ -31,7 +32,8 @@ import {
   str,
   type WorkerInfo,
 } from '../protocol/messages';
-import { checkOp, decodeNode, encodeNode, isKnownKeyRef } from '../protocol/nodes';
+import { checkOp, decodeGraphNode, isKnownKeyRef } from '../protocol/nodes';
+import { encodeTask } from '../protocol/tasks';
 import { ClusterPolicy } from './policy';
 import { ClientRecord, NannyRecord, WorkerRecord } from './records';
 import { removeSchedulerFile, writeSchedulerFile } from './scheduler-file';
@@ -76,12 +78,11 @@ export class Scheduler {
   readonly clients = new Map<string, ClientRecord>();
   readonly nannies = new Map<string, NannyRecord>();
   private wantedBy = new Map<Key, Set<ClientRecord>>();
-  /** Restricted tasks the state placed on a worker they may not use: held back, retried later. */
-  private parked = new Map<Key, string>();
   private tracked = new Map<Key, { client: ClientRecord; gid: number }[]>();
   private generation = 0;
   private listener!: Listener;
   private timers: NodeJS.Timeout[] = [];
+  private forgetTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly closedPromise: Promise<void>;
   private resolveClosed!: () => void;
@@ -135,7 +136,6 @@ export class Scheduler {
     if (traits) for (const [k, v] of traits) this.policy.traits.set(k, v);
     this.state = new SchedulerState({ policy: this.policy, allowedWorkerDeaths: this.allowedFailures });
     this.wantedBy = new Map();
-    this.parked = new Map();
     this.tracked = new Map();
   }
 
@@ -195,7 +195,6 @@ export class Scheduler {
     comm.send({ op: 'registered', id: address });
     this.log(`Worker ${info.name} at ${address} (node ${info.node}, ${info.nthreads} thread${info.nthreads > 1 ? 's' : ''})`);
     this.handle(this.state.addWorker(address, info.nthreads));
-    this.retryParked();
     this.broadcastWorkers();
   }
 
@@ -277,6 +276,7 @@ export class Scheduler {
     const missing = keysOf(m, 'missing');
     const id = rec.id;
     const progressed: Key[] = [];
+    const tasks = this.state.tasks;
     const ins = this.state.batch((s) => {
       for (let i = 0; i + 2 < ok.length; i += 3) {
         const key = ok[i];
@@ -287,17 +287,17 @@ export class Scheduler {
         if (this.tracked.size) progressed.push(key);
       }
       for (const f of failed) {
-        if (!Array.isArray(f) || typeof f[0] !== 'string') throw new ProtocolError("'done' message: 'failed' must hold [key, memberKey, error]");
-        const member = typeof f[1] === 'string' ? f[1] : f[0];
+        if (!Array.isArray(f) || typeof f[0] !== 'string') throw new ProtocolError("'done' message: 'failed' must hold [key, memberId, error]");
+        const ts = tasks.get(f[0]);
+        // The worker names the failing member of a fused task by its local id.
+        const member = ts && typeof f[1] === 'number' ? fusedMemberKey(ts.node, f[1]) : f[0];
         s.taskErred(f[0], id, new RemoteTaskError(serializedError(f[2]), member));
       }
       for (const k of missing) s.taskMissingData(k, id);
     });
     this.handle(ins);
     if (progressed.length) this.countProgress(progressed);
-    this.retryParked();
     this.maybeSteal();
-    this.maybeForget();
   }
 
   private onWorkerClosed(rec: WorkerRecord, reason: string): void {
@@ -340,11 +340,9 @@ export class Scheduler {
     rec.removed = true;
     this.workers.delete(rec.id);
     this.policy.traits.delete(rec.id);
-    for (const [k, w] of this.parked) if (w === rec.id) this.parked.delete(k);
     if (!rec.comm.isClosed) rec.comm.close(cause);
     this.log(`Removed worker ${rec.info.name} at ${rec.id}: ${cause}${suspects.length ? ` (suspect: ${suspects.join(', ')})` : ''}`);
     this.handle(this.state.removeWorker(rec.id, { suspects, cause: `${rec.info.name}: ${cause}` }));
-    this.retryParked();
     this.broadcastWorkers();
   }
 
@@ -376,6 +374,9 @@ export class Scheduler {
         break;
       case 'release-keys':
         this.releaseKeys(rec, keysOf(m, 'keys'));
+        break;
+      case 'scatter':
+        this.scatter(rec, m);
         break;
       case 'who-has': {
         const ks = keysOf(m, 'keys');
@@ -413,7 +414,7 @@ export class Scheduler {
       const nodes: GraphNode[] = [];
       const inGraph = new Set<Key>();
       for (const e of encoded) {
-        const node = decodeNode(e, rec.ops);
+        const node = decodeGraphNode(e, rec.ops);
         if (isKnownKeyRef(node)) {
           if (!this.state.tasks.has(node.key)) {
             throw new Error(`'${node.key}' is not on the cluster any more (its future was released, cancelled or lost in a restart)`);
@@ -463,12 +464,7 @@ export class Scheduler {
           }
         }
       }
-      for (const k of wanted) {
-        rec.wanted.set(k, (rec.wanted.get(k) ?? 0) + 1);
-        let set = this.wantedBy.get(k);
-        if (!set) this.wantedBy.set(k, (set = new Set()));
-        set.add(rec);
-      }
+      for (const k of wanted) this.addWanted(rec, k);
       this.handle(
         this.state.updateGraph({
           nodes,
@@ -478,6 +474,33 @@ export class Scheduler {
         }),
       );
       this.sendProgress(rec);
+    } catch (e) {
+      rec.comm.send({ op: 'graph-error', gid, error: serializeError(e) });
+    }
+  }
+
+  private addWanted(rec: ClientRecord, k: Key): void {
+    rec.wanted.set(k, (rec.wanted.get(k) ?? 0) + 1);
+    let set = this.wantedBy.get(k);
+    if (!set) this.wantedBy.set(k, (set = new Set()));
+    set.add(rec);
+  }
+
+  /** Data a client put on workers itself (client.scatter): recorded as held there, and wanted. */
+  private scatter(rec: ClientRecord, m: Message): void {
+    const gid = num(m, 'gid');
+    try {
+      const ks = keysOf(m, 'keys');
+      const holders = keysOf(m, 'holders');
+      const sizes = arr(m, 'nbytes');
+      if (holders.length !== ks.length) throw new ProtocolError("'scatter' message: one holder per key is needed");
+      const entries = ks.map((key, i) => {
+        if (!this.state.workers.has(holders[i])) throw new Error(`Scattered '${key}' to ${holders[i]}, which is not a worker of this cluster (any more)`);
+        const nbytes = sizes[i];
+        return { key, worker: holders[i], nbytes: typeof nbytes === 'number' && nbytes >= 0 ? nbytes : 0 };
+      });
+      for (const e of entries) this.addWanted(rec, e.key);
+      this.handle(this.state.addData(entries));
     } catch (e) {
       rec.comm.send({ op: 'graph-error', gid, error: serializeError(e) });
     }
@@ -496,8 +519,10 @@ export class Scheduler {
       } else rec.wanted.set(k, n - 1);
       release.push(k);
     }
-    if (release.length) this.handle(this.state.release(release));
-    this.maybeForget();
+    if (release.length) {
+      this.handle(this.state.release(release));
+      this.scheduleForget();
+    }
   }
 
   private onClientClosed(rec: ClientRecord, reason = 'closed'): void {
@@ -551,16 +576,18 @@ export class Scheduler {
         case 'run': {
           const rec = this.workers.get(ins.worker);
           if (!rec) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
-          const ts = ins.task;
-          if (this.policy.restrictions.has(ts.key)) {
-            const ws = this.state.workers.get(ins.worker)!;
-            if (!this.policy.allows(ts, ws)) {
-              this.parked.set(ts.key, ins.worker);
-              break;
-            }
-          }
-          rec.run.push(encodeNode(ts.node, rec.ops), this.fetchList(ts, ins.worker));
+          const [node, keys] = encodeTask(ins.task, rec.ops);
+          rec.run.push(node, keys, this.fetchList(ins.task, ins.worker));
           touched.add(rec);
+          break;
+        }
+        case 'cancel': {
+          // Nothing needs it any more: the worker drops it if queued, discards it if running.
+          const rec = this.workers.get(ins.worker);
+          if (rec) {
+            rec.cancel.push(ins.key);
+            touched.add(rec);
+          }
           break;
         }
         case 'release': {
@@ -599,50 +626,47 @@ export class Scheduler {
     if (memory) for (const [c, e] of memory) c.comm.send({ op: 'memory', keys: e.keys, holders: e.holders });
   }
 
-  /** Inputs the worker must fetch: (key, holder) pairs, holders chosen to spread the load. */
+  /** Inputs the worker must fetch: (input id, holder) pairs, holders chosen to spread the load. */
   private fetchList(ts: TaskState, worker: string): unknown[] | 0 {
     let fetch: unknown[] | 0 = 0;
-    for (const d of ts.deps) {
+    const deps = ts.deps;
+    for (let i = 0; i < deps.length; i++) {
+      const d = deps[i];
       if (d.whoHas.length === 0 || d.whoHas.some((w) => w.id === worker)) continue;
       const holder = d.whoHas.length === 1 ? d.whoHas[0] : d.whoHas[Math.floor(Math.random() * d.whoHas.length)];
-      (fetch ||= []).push(d.key, holder.id);
+      (fetch ||= []).push(i + 1, holder.id);
     }
     return fetch;
   }
 
   private flushWorker(rec: WorkerRecord): void {
-    if (rec.run.length === 0 && rec.release.length === 0) return;
-    rec.comm.send({ op: 'compute', ops: rec.ops.takeFresh(), run: rec.run, release: rec.release });
+    if (rec.run.length === 0 && rec.release.length === 0 && rec.cancel.length === 0) return;
+    rec.comm.send({
+      op: 'compute',
+      ops: rec.ops.takeFresh(),
+      run: rec.run,
+      release: rec.release,
+      cancel: rec.cancel.length ? rec.cancel : undefined,
+    });
     rec.run = [];
     rec.release = [];
-  }
-
-  /** Gives parked (restricted) tasks another chance after the cluster changed. */
-  private retryParked(): void {
-    if (this.parked.size === 0) return;
-    const parked = [...this.parked];
-    this.parked.clear();
-    const ins = this.state.batch((s) => {
-      for (const [k, w] of parked) s.taskMissingData(k, w);
-    });
-    this.handle(ins);
+    rec.cancel = [];
   }
 
   /**
-   * The state machine keeps every task it has seen. When nothing is held or running any more,
-   * its tasks are forgotten, so a long-lived scheduler does not grow with every computation.
+   * Finished graphs are dropped from the state machine once nothing can need them again, so a
+   * long-lived scheduler does not grow with every computation. Releases come in bursts (a client
+   * leaving, futures collected together): one sweep shortly after them covers the burst.
    */
-  private maybeForget(): void {
-    if (this.parked.size || this.workers.size === 0 || this.state.tasks.size === 0) return;
-    for (const w of this.state.workers.values()) if (w.processing.size || w.has.size) return;
-    for (const ts of this.state.tasks.values()) {
-      if (ts.wanted > 0 || (ts.status !== 'released' && ts.status !== 'erred')) return;
-    }
-    // A fresh state machine with the same workers (none of them holds or runs anything).
-    this.state = new SchedulerState({ policy: this.policy, allowedWorkerDeaths: this.allowedFailures });
-    for (const w of this.workers.values()) this.state.addWorker(w.id, w.info.nthreads);
-    this.policy.restrictions.clear();
-    this.tracked.clear();
+  private scheduleForget(): void {
+    if (this.forgetTimer || this.closed) return;
+    this.forgetTimer = setTimeout(() => {
+      this.forgetTimer = undefined;
+      if (this.state.forgetReleased() === 0) return;
+      const gone = (k: Key): boolean => !this.state.tasks.has(k);
+      for (const k of this.policy.restrictions.keys()) if (gone(k)) this.policy.restrictions.delete(k);
+      for (const k of this.tracked.keys()) if (gone(k)) this.tracked.delete(k);
+    }, 50);
   }
 
   // ---- cluster-wide ---------------------------------------------------------------------------
@@ -692,6 +716,7 @@ export class Scheduler {
     if (this.closed) return this.closedPromise;
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
+    clearTimeout(this.forgetTimer);
     for (const n of this.nannies.values()) {
       n.comm.send({ op: 'close' });
       n.comm.flush();

@@ -7,11 +7,14 @@ import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   config,
+  decodeNode,
+  isPromiseLike,
   prepareOps,
   runNode,
   serializeError,
   sizeOf,
   TaskFailure,
+  type EncodedNode,
   type GraphNode,
   type Key,
   type OpRef,
@@ -24,14 +27,10 @@ import { loadTls, type TlsFiles } from '../comm/security';
 import { connect, listen, type Comm, type Listener, type Message } from '../comm/transport';
 import { boxValue } from '../protocol/codec';
 import { arr, keys as keysOf, ProtocolError } from '../protocol/messages';
-import { checkOp, decodeNode, WireError } from '../protocol/nodes';
+import { checkOp } from '../protocol/nodes';
 import { DataStore } from './store';
 
 registerDistributedConfig();
-
-function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
-  return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
-}
 
 export interface WorkerOptions {
   /** Scheduler address (tcp://host:port). */
@@ -58,10 +57,14 @@ export interface WorkerOptions {
 
 interface RunSpec {
   key: Key;
-  node: GraphNode | undefined;
-  /** Scattered data: the worker it was put on. */
-  holder?: string;
+  /** Core's compact node: ids local to the task, named by `keys` (0 is the task itself). */
+  node: GraphNode<number>;
+  keys: Key[];
   fetch?: [Key, string][];
+  /** Its fetched inputs are counted in `borrowed` (once per spec: it may pass through drain twice). */
+  borrowing?: boolean;
+  /** The scheduler cancelled it: not run, or its result discarded. */
+  cancelled?: boolean;
 }
 
 export class Worker {
@@ -83,6 +86,8 @@ export class Worker {
   private flushScheduled = false;
   /** Specs waiting for inputs, with the number of fetches each still needs. */
   private readonly blocked = new Map<RunSpec, number>();
+  /** Tasks received and not finished (queued, waiting for inputs or running), by key. */
+  private readonly pending = new Map<Key, RunSpec>();
   private readonly fetching = new Map<Key, RunSpec[]>();
   /** Inputs fetched from peers, with how many queued tasks still read each. */
   private readonly borrowed = new Map<Key, number>();
@@ -186,6 +191,8 @@ export class Worker {
         case 'reset':
           this.queue = [];
           this.head = 0;
+          for (const spec of this.pending.values()) spec.cancelled = true;
+          this.pending.clear();
           this.blocked.clear();
           this.fetching.clear();
           this.borrowed.clear();
@@ -210,35 +217,41 @@ export class Worker {
     for (const k of keysOf(m, 'release')) {
       if (!this.borrowed.has(k)) this.store.delete(k);
     }
+    for (const k of keysOf(m, 'cancel')) this.cancel(k);
     for (const entry of arr(m, 'ops')) {
       if (!Array.isArray(entry) || typeof entry[0] !== 'number') throw new ProtocolError("'ops' must hold [id, op] pairs");
       this.ops[entry[0]] = checkOp(entry[1]);
     }
     const run = arr(m, 'run');
-    for (let i = 0; i < run.length; i += 2) {
-      const enc = run[i] as unknown[];
-      const f = run[i + 1];
+    for (let i = 0; i + 2 < run.length; i += 3) {
+      const keys = run[i + 1] as Key[];
+      const f = run[i + 2];
       let fetch: [Key, string][] | undefined;
       if (Array.isArray(f)) {
         fetch = [];
-        for (let j = 0; j < f.length; j += 2) fetch.push([f[j] as Key, f[j + 1] as string]);
+        for (let j = 0; j < f.length; j += 2) fetch.push([keys[f[j] as number], f[j + 1] as string]);
       }
-      if (Array.isArray(enc) && enc[0] === 3) {
-        this.queue.push({ key: enc[1] as Key, node: undefined, holder: enc[2] as string });
-        continue;
-      }
-      let node: GraphNode;
-      try {
-        node = decodeNode(enc, this.ops, false);
-      } catch (e) {
-        if (!(e instanceof WireError) || !Array.isArray(enc) || typeof enc[1] !== 'string') throw e;
-        this.failed.push([enc[1], enc[1], serializeError(e)]);
-        this.scheduleFlush();
-        continue;
-      }
-      this.queue.push({ key: node.key, node, fetch });
+      const spec: RunSpec = { key: keys[0], node: decodeNode(run[i] as EncodedNode, this.ops), keys, fetch };
+      this.pending.set(spec.key, spec);
+      this.queue.push(spec);
     }
     void this.drain();
+  }
+
+  /**
+   * Nothing needs this task any more: a queued one is skipped, one waiting for inputs dropped, a
+   * running one's result discarded; a result already made (reported before the cancel crossed it)
+   * is deleted.
+   */
+  private cancel(key: Key): void {
+    const spec = this.pending.get(key);
+    if (!spec) {
+      if (!this.borrowed.has(key)) this.store.delete(key);
+      return;
+    }
+    spec.cancelled = true;
+    this.pending.delete(key);
+    if (this.blocked.delete(spec)) this.releaseBorrowed(spec);
   }
 
   /** Hands back up to n queued tasks that have not started (the scheduler places them again). */
@@ -246,9 +259,10 @@ export class Worker {
     const stolen: Key[] = [];
     for (let i = this.queue.length - 1; i >= this.head && stolen.length < n; i--) {
       const spec = this.queue[i];
-      if (spec.holder || this.blocked.has(spec)) continue;
+      if (spec.cancelled || this.blocked.has(spec)) continue;
       stolen.push(spec.key);
       this.queue.splice(i, 1);
+      if (this.pending.get(spec.key) === spec) this.pending.delete(spec.key);
       this.releaseBorrowed(spec);
     }
     this.scheduler.send({ op: 'stolen', keys: stolen });
@@ -287,20 +301,24 @@ export class Worker {
           this.queue = this.queue.slice(this.head);
           this.head = 0;
         }
-        if (spec.holder !== undefined) {
-          this.runScattered(spec);
+        if (spec.cancelled) {
+          this.releaseBorrowed(spec);
           continue;
         }
         if (this.needsFetch(spec)) continue;
-        const loading = prepareOps(spec.node!);
-        if (loading) {
-          try {
-            await loading;
-          } catch (e) {
-            this.failed.push([spec.key, spec.key, serializeError(e)]);
-            this.releaseBorrowed(spec);
-            continue;
-          }
+        let loading: Promise<void> | undefined;
+        try {
+          loading = prepareOps(spec.node);
+          if (loading) await loading;
+        } catch (e) {
+          this.finishSpec(spec);
+          this.failed.push([spec.key, 0, serializeError(e)]);
+          this.releaseBorrowed(spec);
+          continue;
+        }
+        if (spec.cancelled) {
+          this.releaseBorrowed(spec);
+          continue;
         }
         const p = this.runOne(spec);
         if (p) {
@@ -327,12 +345,13 @@ export class Worker {
 
   /** Runs a task; returns a promise only when the task is asynchronous. */
   private runOne(spec: RunSpec): Promise<void> | undefined {
-    const node = spec.node!;
     const t0 = performance.now();
     this.current = spec.key;
+    const keys = spec.keys;
     let value: unknown;
     try {
-      value = runNode(node, (k) => {
+      value = runNode(spec.node, (id) => {
+        const k = keys[id];
         if (!this.store.has(k)) throw new Error(`pdask internal error: input '${k}' of '${spec.key}' is not on worker ${this.address}`);
         return this.store.get(k);
       });
@@ -350,6 +369,10 @@ export class Worker {
     return undefined;
   }
 
+  private finishSpec(spec: RunSpec): void {
+    if (this.pending.get(spec.key) === spec) this.pending.delete(spec.key);
+  }
+
   busyMs = 0;
   private taskDone(spec: RunSpec, value: unknown, t0: number): void {
     this.busyMs += performance.now() - t0;
@@ -357,6 +380,8 @@ export class Worker {
     this.last = spec.key;
     this.tasksRun++;
     this.releaseBorrowed(spec);
+    if (spec.cancelled) return;
+    this.finishSpec(spec);
     const n = sizeOf(value);
     this.own(spec.key);
     this.store.set(spec.key, value, n);
@@ -366,34 +391,12 @@ export class Worker {
   private taskFailed(spec: RunSpec, e: unknown): void {
     if (this.current === spec.key) this.current = undefined;
     this.last = spec.key;
-    const f = e instanceof TaskFailure ? e : new TaskFailure(spec.key, e);
-    this.failed.push([spec.key, f.key, serializeError(f.error) satisfies SerializedError]);
     this.releaseBorrowed(spec);
-  }
-
-  /** Scattered data: already here (the usual case), or taken over from the worker it was put on. */
-  private runScattered(spec: RunSpec): void {
-    if (this.store.has(spec.key)) {
-      this.ok.push(spec.key, 0, 0);
-      this.scheduleFlush();
-      return;
-    }
-    this.peers
-      .request(spec.holder!, { op: 'get-data', keys: [spec.key], take: true })
-      .then((r) => {
-        const values = r.values as unknown[];
-        if ((r.missing as Key[]).length) throw new Error('missing');
-        const n = sizeOf(values[0]);
-        this.own(spec.key);
-        this.store.set(spec.key, values[0], n);
-        this.ok.push(spec.key, n, 0);
-        this.scheduleFlush();
-      })
-      .catch(() => {
-        const e = new Error(`Scattered data '${spec.key}' was lost with the worker it was put on (${spec.holder})`);
-        this.failed.push([spec.key, spec.key, serializeError(e)]);
-        this.scheduleFlush();
-      });
+    if (spec.cancelled) return;
+    this.finishSpec(spec);
+    // The member that threw, by its local id (the scheduler maps it back to its key).
+    const f = e instanceof TaskFailure ? (e as TaskFailure<number>) : new TaskFailure(0, e);
+    this.failed.push([spec.key, f.key, serializeError(f.error) satisfies SerializedError]);
   }
 
   // ---- inputs from peers ------------------------------------------------------------------------
@@ -403,10 +406,14 @@ export class Worker {
     if (!spec.fetch || spec.fetch.length === 0) return false;
     const byPeer = new Map<string, Key[]>();
     let waiting = 0;
+    const count = !spec.borrowing;
+    spec.borrowing = true;
     for (const [key, peer] of spec.fetch) {
       const had = this.store.has(key);
-      if (this.borrowed.has(key)) this.borrowed.set(key, this.borrowed.get(key)! + 1);
-      else if (!had) this.borrowed.set(key, 1);
+      if (count) {
+        if (this.borrowed.has(key)) this.borrowed.set(key, this.borrowed.get(key)! + 1);
+        else if (!had) this.borrowed.set(key, 1);
+      }
       if (had && !this.fetching.has(key)) continue;
       waiting++;
       const waiters = this.fetching.get(key);
@@ -451,6 +458,7 @@ export class Worker {
         if (lost) {
           this.blocked.delete(spec);
           this.releaseBorrowed(spec);
+          this.finishSpec(spec);
           this.missing.push(spec.key);
           continue;
         }
@@ -480,7 +488,8 @@ export class Worker {
   }
 
   private releaseBorrowed(spec: RunSpec): void {
-    if (!spec.fetch) return;
+    if (!spec.fetch || !spec.borrowing) return;
+    spec.borrowing = false;
     for (const [key] of spec.fetch) {
       const n = this.borrowed.get(key);
       if (n === undefined) continue;
