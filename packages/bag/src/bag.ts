@@ -30,15 +30,7 @@ import { accumulate, join, product, repartition, take, type TakeOptions } from '
 import { builtinArg, ExtraArgs, fnArg, keyArg, partitionKey, type KeySpec, type UserFunction } from './graph';
 import { toTextFiles, type ToTextFilesOptions } from './io/to-text-files';
 import { Item } from './item';
-import {
-  concatPartitions,
-  filterPartition,
-  flatMapPartition,
-  flattenPartition,
-  mapPartition,
-  mapPartitionsCall,
-  pluckPartition,
-} from './ops/elementwise';
+import { concatPartitions, mapPartitionsCall } from './ops/elementwise';
 import {
   allOf,
   anyOf,
@@ -64,7 +56,8 @@ import {
   topkOf,
   varOfMoments,
 } from './ops/reduce';
-import { partitionwise } from './partitionwise';
+import { opName, partitionwise } from './partitionwise';
+import { extendPipe, pipeLayer, type Pipe, type StageDef } from './pipe';
 import { reduceToBag, reduceToItem, type ReductionOptions } from './reductions';
 import { groupby, type GroupbyOptions } from './shuffle';
 
@@ -87,6 +80,8 @@ export class Bag<T> implements Collection<T[]> {
     readonly npartitions: number,
     /** @internal The layer producing the partitions. */
     readonly layer: LayerNode,
+    /** @internal How the partitions are computed when element-wise operations follow (fusion). */
+    readonly pipe?: Pipe,
   ) {}
 
   /** The task-graph key of partition `i`. */
@@ -169,16 +164,18 @@ export class Bag<T> implements Collection<T[]> {
     const f = fnArg(fn, method);
     const parents: LayerNode[] = [];
     const extra = new ExtraArgs(args, this.npartitions, method, parents, isBag);
-    const zip = lit(extra.zip);
-    return partitionwise<R>([this], {
-      kind: method,
-      token: [f, extra.token()],
-      fnName: fnLabel(f),
-      parents,
-      npartitions: this.npartitions,
-      op: mapPartition,
-      args: (i) => [lit(i), f, ref(this.key(i)), extra.at(i), zip, lit(star)],
-    });
+    return this.fused<R>(method, fnLabel(f), [f, extra.token()], { kind: star ? 'starmap' : 'map', fn: f, extra }, parents);
+  }
+
+  /**
+   * A bag one element-wise stage further down this bag's pipeline: its tasks run the whole chain
+   * in one pass per partition (see pipe.ts). Keys are named as the unfused operation's would be.
+   */
+  private fused<R>(kind: string, fnName: string | undefined, token: unknown[], stage: StageDef, parents: readonly LayerNode[]): Bag<R> {
+    const prefix = fnName && /^[\w$]+$/.test(fnName) ? `${kind}-${fnName}` : kind;
+    const name = opName(prefix, [this.name], ...token);
+    const pipe = extendPipe(this, stage, parents);
+    return new Bag<R>(name, this.npartitions, pipeLayer(name, kind, this.npartitions, pipe), pipe);
   }
 
   /** Elements for which `pred(x, ...args)` is truthy. */
@@ -197,27 +194,12 @@ export class Bag<T> implements Collection<T[]> {
     const f = fnArg(pred, method, 'predicate');
     const parents: LayerNode[] = [];
     const extra = new ExtraArgs(args, this.npartitions, method, parents, isBag);
-    const zip = lit(extra.zip);
-    return partitionwise<T>([this], {
-      kind: method,
-      token: [f, extra.token()],
-      fnName: fnLabel(f),
-      parents,
-      npartitions: this.npartitions,
-      op: filterPartition,
-      args: (i) => [lit(i), f, ref(this.key(i)), lit(keep), extra.at(i), zip],
-    });
+    return this.fused<T>(method, fnLabel(f), [f, extra.token()], { kind: keep ? 'filter' : 'remove', fn: f, extra }, parents);
   }
 
   /** The elements of the elements (each an array or other iterable), concatenated. */
   flatten(): Bag<Elem<T>> {
-    return partitionwise<Elem<T>>([this], {
-      kind: 'flatten',
-      token: [],
-      npartitions: this.npartitions,
-      op: flattenPartition,
-      args: (i) => [lit(i), ref(this.key(i))],
-    });
+    return this.fused<Elem<T>>('flatten', undefined, [], { kind: 'flatten', fn: null }, []);
   }
 
   /** `map(fn, ...args).flatten()` in one pass. */
@@ -225,16 +207,7 @@ export class Bag<T> implements Collection<T[]> {
     const f = fnArg(fn, 'flatMap');
     const parents: LayerNode[] = [];
     const extra = new ExtraArgs(args, this.npartitions, 'flatMap', parents, isBag);
-    const zip = lit(extra.zip);
-    return partitionwise<R>([this], {
-      kind: 'flatMap',
-      token: [f, extra.token()],
-      fnName: fnLabel(f),
-      parents,
-      npartitions: this.npartitions,
-      op: flatMapPartition,
-      args: (i) => [lit(i), f, ref(this.key(i)), extra.at(i), zip],
-    });
+    return this.fused<R>('flatMap', fnLabel(f), [f, extra.token()], { kind: 'flatMap', fn: f, extra }, parents);
   }
 
   /**
@@ -249,13 +222,7 @@ export class Bag<T> implements Collection<T[]> {
       throw new TypeError(`Bag.pluck: expected a property name, an index or an array of them, got ${typeof key}`);
     }
     const hasDefault = fallback.length > 0;
-    return partitionwise([this], {
-      kind: 'pluck',
-      token: [key, hasDefault, fallback[0]],
-      npartitions: this.npartitions,
-      op: pluckPartition,
-      args: (i) => [lit(i), ref(this.key(i)), lit(key), lit(hasDefault), lit(fallback[0])],
-    });
+    return this.fused('pluck', undefined, [key, hasDefault, fallback[0]], { kind: 'pluck', fn: null, opt: [key, hasDefault, fallback[0]] }, []);
   }
 
   /**
@@ -368,8 +335,9 @@ export class Bag<T> implements Collection<T[]> {
     );
   }
 
-  private simple<R>(method: string, chunk: OpFunction, combine: OpFunction, opts: ReductionOptions): Item<R> {
-    return reduceToItem<R>(this, { method, chunk: builtinArg(chunk), combine: builtinArg(combine), token: [] }, opts);
+  /** A built-in reduction whose per-partition step also exists as a streaming sink of the same name. */
+  private simple<R>(method: 'sum' | 'count' | 'max' | 'min' | 'any' | 'all', chunk: OpFunction, combine: OpFunction, opts: ReductionOptions): Item<R> {
+    return reduceToItem<R>(this, { method, chunk: builtinArg(chunk), combine: builtinArg(combine), sink: method, token: [] }, opts);
   }
 
   sum(opts: ReductionOptions = {}): Item<T> {
@@ -425,7 +393,7 @@ export class Bag<T> implements Collection<T[]> {
   frequencies(sort = false, opts: ReductionOptions = {}): Bag<[T, number]> {
     return reduceToBag(
       this,
-      { method: 'frequencies', chunk: builtinArg(countValues), combine: builtinArg(mergeCounts), final: builtinArg(frequencyPairs), finalArgs: [lit(sort)], token: [sort] },
+      { method: 'frequencies', chunk: builtinArg(countValues), sink: 'counts', combine: builtinArg(mergeCounts), final: builtinArg(frequencyPairs), finalArgs: [lit(sort)], token: [sort] },
       opts,
     );
   }

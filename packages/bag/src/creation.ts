@@ -4,8 +4,9 @@ import { Bag, isBag } from './bag';
 import { BagLayer, describe, partitionKey } from './graph';
 import { alias, rangePartition, toPartition, unpackNumbers, zipPartitions } from './ops/elementwise';
 import { opName, partitionwise } from './partitionwise';
+import { sourcePipe } from './pipe';
 import { checkNpartitions } from './shuffle';
-import { asFloat64, dataToken } from './token';
+import { dataToken, packNumbers } from './token';
 
 export interface FromSequenceOptions {
   /** Number of partitions (at most one per element). Default: about 100. */
@@ -43,9 +44,11 @@ export function fromSequence<T>(seq: Iterable<T>, opts: FromSequenceOptions = {}
     const size = Math.max(1, Math.ceil(len / 100));
     sizes = Array.from({ length: Math.max(1, Math.ceil(len / size)) }, (_, i) => Math.min(size, len - i * size));
   }
-  const packed = asFloat64(items as unknown[]);
-  const name = `from-sequence-${tokenize(dataToken(items as unknown[], packed), sizes)}`;
-  if (!packed) {
+  // Numbers travel to worker threads as Float64Arrays (one memcpy instead of cloning element by
+  // element) and become arrays again inside the task.
+  const chunks = packNumbers(items as unknown[], sizes);
+  const name = `from-sequence-${tokenize(dataToken(items as unknown[], chunks), sizes)}`;
+  if (!chunks) {
     const parts: T[][] = [];
     let at = 0;
     for (const s of sizes) {
@@ -54,19 +57,13 @@ export function fromSequence<T>(seq: Iterable<T>, opts: FromSequenceOptions = {}
     }
     return Bag.fromPartitions<T>(name, parts, 'from-sequence');
   }
-  // Numbers travel to worker threads as Float64Arrays (one memcpy instead of cloning element by
-  // element) and become arrays again inside the task.
-  const chunks: Float64Array[] = [];
-  let at = 0;
-  for (const s of sizes) {
-    chunks.push(packed.slice(at, at + s));
-    at += s;
-  }
   const op = toOpRef(unpackNumbers);
   const layer = new BagLayer(name, 'from-sequence', function* () {
     for (let i = 0; i < chunks.length; i++) yield taskNode(partitionKey(name, i), op, [lit(chunks[i])]);
   });
-  return new Bag<T>(name, chunks.length, layerNode(layer));
+  // Element-wise operations and reductions that follow read the packed numbers directly.
+  const source = sourcePipe({ kind: 'items', arg: (i) => lit(chunks[i]), parents: [] });
+  return new Bag<T>(name, chunks.length, layerNode(layer), source);
 }
 
 export interface RangeOptions {

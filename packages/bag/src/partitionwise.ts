@@ -1,6 +1,6 @@
 /**
  * Building a bag whose partition i is one task over partition i of its inputs — the shape of
- * map, filter, pluck, zip and most other transformations.
+ * zip, mapPartitions, join and most other transformations (element-wise ones are fused: pipe.ts).
  */
 import { layerNode, taskNode, tokenize, type ArgSpec, type LayerNode, type OpFunction, type OpRef } from '@pdask/core';
 import { toOpRef } from '@pdask/core';

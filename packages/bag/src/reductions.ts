@@ -7,7 +7,9 @@ import { layerNode, lit, ref, taskNode, toOpRef, type ArgSpec, type LayerNode, t
 import { Bag } from './bag';
 import { BagLayer, partitionKey } from './graph';
 import { Item } from './item';
+import { pipeReduce, type SinkKind } from './ops/pipeline';
 import { reduceAggregate, reducePart } from './ops/reduce';
+import { pipeArgs } from './pipe';
 import { opName } from './partitionwise';
 
 export interface ReductionOptions {
@@ -20,6 +22,8 @@ export interface TreeSpec {
   method: string;
   /** `chunk(partition, ...chunkArgs)`: a partition's partial result. */
   chunk: ArgSpec;
+  /** The same step as elements arrive, for bags computed through a pipeline (ops/pipeline.ts). */
+  sink?: SinkKind;
   chunkArgs?: readonly ArgSpec[];
   /** `combine(partials, ...combineArgs)`: partial results into one (every level but the last). */
   combine: ArgSpec;
@@ -48,6 +52,7 @@ export function checkSplitEvery(splitEvery: number | false | undefined, method: 
 /** The tasks of a tree reduction of `bag`, the last one producing `outKey`. */
 function treeTasks(bag: Bag<unknown>, spec: TreeSpec, name: string, outKey: string, splitEvery: number | false): TaskNode[] {
   const part = toOpRef(reducePart);
+  const pipeStep = toOpRef(pipeReduce);
   const agg = toOpRef(reduceAggregate);
   const n = bag.npartitions;
   const isLast = n === 1;
@@ -57,7 +62,12 @@ function treeTasks(bag: Bag<unknown>, spec: TreeSpec, name: string, outKey: stri
   let level: string[] = [];
   for (let i = 0; i < n; i++) {
     const key = `${name}-part-${i}`;
-    tasks.push(taskNode(key, part, [lit(spec.method), lit(i), spec.chunk, ref(bag.key(i)), lit(isLast), chunkArgs]));
+    // A bag computed through a pipeline is reduced inside the pipeline's pass: one task per partition.
+    tasks.push(
+      bag.pipe
+        ? taskNode(key, pipeStep, [lit(spec.method), lit(i), ...pipeArgs(bag.pipe, i), lit(spec.sink ?? null), spec.chunk, lit(isLast), chunkArgs])
+        : taskNode(key, part, [lit(spec.method), lit(i), spec.chunk, ref(bag.key(i)), lit(isLast), chunkArgs]),
+    );
     level.push(key);
   }
   const width = splitEvery === false ? Math.max(n, 1) : splitEvery;
@@ -75,16 +85,21 @@ function treeTasks(bag: Bag<unknown>, spec: TreeSpec, name: string, outKey: stri
   return tasks;
 }
 
+/** What the reduction reads: the bag's pipeline inputs (not the bag's own tasks) when it has one. */
+function inputLayers(bag: Bag<unknown>, spec: TreeSpec): LayerNode[] {
+  return [...new Set([...(bag.pipe ? bag.pipe.parents : [bag.layer]), ...(spec.parents ?? [])])];
+}
+
 export function reduceToItem<R>(bag: Bag<unknown>, spec: TreeSpec, opts: ReductionOptions = {}): Item<R> {
   const splitEvery = checkSplitEvery(opts.splitEvery, spec.method);
   const name = opName(spec.method, bag.name, splitEvery, ...spec.token);
   const layer = new BagLayer(name, spec.method, () => treeTasks(bag, spec, name, name, splitEvery));
-  return new Item<R>(name, layerNode(layer, [bag.layer, ...(spec.parents ?? [])]));
+  return new Item<R>(name, layerNode(layer, inputLayers(bag, spec)));
 }
 
 export function reduceToBag<R>(bag: Bag<unknown>, spec: TreeSpec, opts: ReductionOptions = {}): Bag<R> {
   const splitEvery = checkSplitEvery(opts.splitEvery, spec.method);
   const name = opName(spec.method, bag.name, splitEvery, ...spec.token);
   const layer = new BagLayer(name, spec.method, () => treeTasks(bag, spec, name, partitionKey(name, 0), splitEvery));
-  return new Bag<R>(name, 1, layerNode(layer, [bag.layer, ...(spec.parents ?? [])]));
+  return new Bag<R>(name, 1, layerNode(layer, inputLayers(bag, spec)));
 }

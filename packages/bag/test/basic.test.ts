@@ -133,9 +133,14 @@ describe('collection protocol', () => {
 
   it('visualize draws one node per task; toString names the bag', async () => {
     const b = fromSequence(iota(8), { npartitions: 4 }).map((x) => x + 1);
-    const dot = await b.sum().visualize({ format: 'dot' });
+    const total = b.sum();
+    const dot = await total.visualize({ format: 'dot' });
     expect(dot).toContain('digraph');
-    for (let i = 0; i < 4; i++) expect(dot).toContain(b.key(i));
+    // map fused into the reduction: one task per partition, the map's own tasks are not in the graph.
+    for (let i = 0; i < 4; i++) expect(dot).toContain(`${total.key}-part-${i}`);
+    expect(dot).not.toContain(b.key(0));
+    const own = await b.visualize({ format: 'dot' });
+    for (let i = 0; i < 4; i++) expect(own).toContain(b.key(i));
     expect(String(b)).toBe(`Bag<${b.name}, npartitions=4>`);
     expect(String(b.sum())).toMatch(/^Item\('sum-/);
   });

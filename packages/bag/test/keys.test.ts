@@ -16,6 +16,31 @@ describe('keys compared by value', () => {
     expect(t.find('nope')).toBe(-1);
   });
 
+  it('KeyTable: strings by content across table growth, in first-seen order, mixed with other keys', () => {
+    const t = new KeyTable();
+    const ref = new Map<unknown, number>();
+    const order: unknown[] = [];
+    // 20,000 distinct strings (the table grows several times), each met again as a new instance.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 20000; i++) {
+        const k: unknown = i % 7 === 0 ? i : ['w', i.toString(36)].join('');
+        const s = t.slot(k);
+        if (ref.has(k)) expect(s).toBe(ref.get(k));
+        else {
+          expect(s).toBe(-1);
+          ref.set(k, order.length);
+          order.push(k);
+        }
+      }
+    }
+    expect(t.keys).toEqual(order);
+    expect(t.find(['w', (12345).toString(36)].join(''))).toBe(ref.get(`w${(12345).toString(36)}`));
+    expect(t.find('w-absent')).toBe(-1);
+    expect(t.find('')).toBe(-1);
+    expect(t.slot('')).toBe(-1);
+    expect(t.find('')).toBe(order.length);
+  });
+
   it('hashKey agrees with that equality and spreads small integers', () => {
     expect(hashKey([1, 'a'])).toBe(hashKey([1, 'a']));
     expect(hashKey({ a: 1, b: 2 })).toBe(hashKey({ b: 2, a: 1 }));

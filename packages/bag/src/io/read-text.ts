@@ -9,6 +9,7 @@ import { layerNode, lit, taskNode, tokenize, toOpRef } from '@pdask/core';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { Bag } from '../bag';
 import { BagLayer, partitionKey } from '../graph';
+import { sourcePipe } from '../pipe';
 import { readTextBlock, type Compression } from '../ops/io';
 import { parseBytes } from '@pdask/core';
 
@@ -96,5 +97,7 @@ export function readText(paths: string | readonly string[], opts: ReadTextOption
       yield taskNode(partitionKey(name, i), op, [lit(path), lit(start), lit(end), lit(compression), lit(encoding), lit(delimiter)]);
     }
   });
-  return new Bag<string>(name, blocks.length, layerNode(layer));
+  // Element-wise operations and reductions that follow cut the lines as they consume them.
+  const source = sourcePipe({ kind: 'lines', arg: (i) => lit([...blocks[i], encoding, delimiter]), parents: [] });
+  return new Bag<string>(name, blocks.length, layerNode(layer), source);
 }

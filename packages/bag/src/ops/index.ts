@@ -8,3 +8,4 @@ export * from './elementwise';
 export * from './reduce';
 export * from './shuffle';
 export * from './io';
+export * from './pipeline';

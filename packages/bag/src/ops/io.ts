@@ -47,37 +47,41 @@ export function splitLines(text: string, delim: string): string[] {
 }
 
 /**
- * The lines of bytes [start, end) of a file, moved to line boundaries; `end < 0` reads the whole
+ * The text of bytes [start, end) of a file, moved to line boundaries; `end < 0` reads the whole
  * file (the only way for compressed files).
  */
+export function readBlockText(path: string, start: number, end: number, compression: Compression, encoding: BufferEncoding, delimiter: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    let from = 0;
+    let to = size;
+    if (end >= 0) {
+      const delim = Buffer.from(delimiter, encoding);
+      from = start === 0 ? 0 : afterDelimiter(fd, start, size, delim);
+      to = end >= size ? size : afterDelimiter(fd, end, size, delim);
+    }
+    if (to <= from) return '';
+    const buf = Buffer.allocUnsafe(to - from);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, from + got);
+      if (n <= 0) break;
+      got += n;
+    }
+    const bytes = compression === 'gzip' ? gunzipSync(buf.subarray(0, got)) : buf.subarray(0, got);
+    return bytes.toString(encoding);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The lines of a block of a file (see readBlockText): a `readText` partition. */
 export const readTextBlock = defineOp(
   BAG_OPS,
   'readTextBlock',
-  (path: string, start: number, end: number, compression: Compression, encoding: BufferEncoding, delimiter: string): string[] => {
-    const fd = openSync(path, 'r');
-    try {
-      const size = fstatSync(fd).size;
-      let from = 0;
-      let to = size;
-      if (end >= 0) {
-        const delim = Buffer.from(delimiter, encoding);
-        from = start === 0 ? 0 : afterDelimiter(fd, start, size, delim);
-        to = end >= size ? size : afterDelimiter(fd, end, size, delim);
-      }
-      if (to <= from) return [];
-      const buf = Buffer.allocUnsafe(to - from);
-      let got = 0;
-      while (got < buf.length) {
-        const n = readSync(fd, buf, got, buf.length - got, from + got);
-        if (n <= 0) break;
-        got += n;
-      }
-      const bytes = compression === 'gzip' ? gunzipSync(buf.subarray(0, got)) : buf.subarray(0, got);
-      return splitLines(bytes.toString(encoding), delimiter);
-    } finally {
-      closeSync(fd);
-    }
-  },
+  (path: string, start: number, end: number, compression: Compression, encoding: BufferEncoding, delimiter: string): string[] =>
+    splitLines(readBlockText(path, start, end, compression, encoding, delimiter), delimiter),
 );
 
 /**

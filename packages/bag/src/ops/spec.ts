@@ -41,6 +41,15 @@ export function userError(e: unknown, method: string, partition: number, element
   return e;
 }
 
+/**
+ * Marks an error raised by a built-in step (e.g. "element 3 of partition 1 is not iterable") as
+ * already saying where it happened, so that enclosing steps pass it on unchanged.
+ */
+export function reported<E extends Error>(e: E): E {
+  annotated.add(e);
+  return e;
+}
+
 /** Reads a grouping key: a function of the element, or the element's property / index. */
 export type KeyGetter = ((x: unknown) => unknown) | string | number;
 
