@@ -5,6 +5,9 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts', ops: 'src/ops/index.ts' } },
   clean: true,
+  // Stamps the build, so a caller and worker threads from different builds refuse each other
+  // (a rebuild while a program runs would otherwise mix wire formats).
+  define: { __PDASK_BUILD_ID__: JSON.stringify(Date.now().toString(36)) },
   sourcemap: true,
   target: 'node20',
   platform: 'node',

@@ -191,5 +191,15 @@ describe('threads executor', () => {
       await executor.close();
     }
   });
+
+  it('a worker thread from another build of @pdask/core refuses to start, saying why', async () => {
+    const { Worker, MessageChannel } = await import('node:worker_threads');
+    const { createRequire } = await import('node:module');
+    const entry = createRequire(import.meta.url).resolve('@pdask/core/worker');
+    const { port2 } = new MessageChannel();
+    const w = new Worker(entry, { workerData: { id: 0, current: new SharedArrayBuffer(8), control: port2, buildId: 'some-other-build' }, transferList: [port2] });
+    const err = await new Promise<Error>((resolve) => w.once('error', resolve));
+    expect(err.message).toMatch(/rebuilt while this program ran: the caller is build some-other-build, this worker thread is build \w+/);
+  });
 });
 

@@ -289,7 +289,8 @@ export class Computation implements PoolListener {
   private checkStalled(): void {
     if (this.settled || this.inflight.size > 0 || this.gathers.size > 0 || this.pool.pendingSpawns > 0) return;
     const c = this.state.counts();
-    this.fail(new Error(`pdask internal error: the computation stalled with no work in flight (${JSON.stringify(c)}, workers: ${this.pool.slots.size})`));
+    const spawn = this.pool.lastSpawnError ? `; a replacement worker failed to start: ${this.pool.lastSpawnError}` : '';
+    this.fail(new Error(`pdask internal error: the computation stalled with no work in flight (${JSON.stringify(c)}, workers: ${this.pool.slots.size})${spawn}`));
   }
 
   private fail(e: unknown): void {

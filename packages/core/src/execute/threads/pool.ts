@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { FromWorker, ToWorker, WorkerControl, WorkerInit } from './protocol';
+import { BUILD_ID, type FromWorker, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
 import { OpInterner } from './wire';
 
 /** A live worker thread of the pool. */
@@ -51,6 +51,8 @@ export class ThreadPool {
   private nextSeq = 0;
   private starting = new Set<Promise<Slot>>();
   private closed = false;
+  /** Why the last replacement worker could not start (reported if a computation then stalls). */
+  lastSpawnError: string | undefined;
   /** Every thread not yet exited, started or starting: close() ends them all. */
   private readonly threads = new Set<Worker>();
   private active = 0;
@@ -98,7 +100,7 @@ export class ThreadPool {
     const id = this.nextId++;
     const channel = new MessageChannel();
     const current = new SharedArrayBuffer(8);
-    const init: WorkerInit = { id, current, control: channel.port2 };
+    const init: WorkerInit = { id, current, control: channel.port2, buildId: BUILD_ID };
     const maxOld = this.options.maxOldGenerationMb ?? 0;
     const worker = new Worker(workerEntry(), {
       workerData: init,
@@ -147,7 +149,9 @@ export class ThreadPool {
         for (const other of this.slots.values()) void other.control.disconnectPeer(id).catch(() => undefined);
         const cause = lastError || `worker exited with code ${code}`;
         // Keep the pool at strength; started first, so computations see a worker is coming.
-        void this.spawn().catch(() => undefined);
+        void this.spawn().catch((e: unknown) => {
+          this.lastSpawnError = e instanceof Error ? e.message : String(e);
+        });
         // Blame the task mid-run, or, if idle, the last one run (it may have left a failing timer).
         const suspect = slot.current[0] >= 0 ? slot.current[0] : slot.current[1];
         for (const l of this.listeners) l.onWorkerLost(slot, suspect, cause);

@@ -50,8 +50,15 @@ export type PeerMessage =
   | { readonly t: 'get'; readonly id: number; readonly cid: number; readonly ids: readonly number[]; readonly move: readonly boolean[] }
   | { readonly t: 'got'; readonly id: number; readonly values: readonly unknown[]; readonly missing: readonly number[] };
 
+declare const __PDASK_BUILD_ID__: string | undefined;
+
+/** The build of this code (set by the package build; absent when running from sources). */
+export const BUILD_ID: string | undefined = typeof __PDASK_BUILD_ID__ === 'string' ? __PDASK_BUILD_ID__ : undefined;
+
 export interface WorkerInit {
   readonly id: number;
+  /** The caller's build: a worker from another build refuses to start. */
+  readonly buildId?: string;
   /** Int32Array over this: [seq of the task running now or -1, seq of the last one finished]. Survives the worker's death. */
   readonly current: SharedArrayBuffer;
   readonly control: MessagePort;

@@ -12,10 +12,15 @@ import { serializeError, type SerializedError } from '../errors';
 import { isPromiseLike, prepareOps, runNode, TaskFailure } from '../run-node';
 import { sizeOf } from '../sizeof';
 import { transferablesOf } from '../transfer';
-import type { FromWorker, PeerMessage, RunSpec, ToWorker, WorkerControl, WorkerInit } from './protocol';
+import { BUILD_ID, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
 import { decodeNode, type EncodedNode } from './wire';
 
 const init = workerData as WorkerInit;
+if (init.buildId && BUILD_ID && init.buildId !== BUILD_ID) {
+  throw new Error(
+    `@pdask/core was rebuilt while this program ran: the caller is build ${init.buildId}, this worker thread is build ${BUILD_ID}. Restart the program.`,
+  );
+}
 const port = parentPort!;
 const current = new Int32Array(init.current);
 current[0] = -1;
