@@ -1,27 +1,14 @@
 """Dask side of benchmarks/src/workloads/core.ts: the same graphs, built the same way."""
-import dask
 from dask import delayed
 
+from trees import inc, tree_reduction, tree_sum
+
 LEAVES = 100_000
-EXPECTED = LEAVES * (LEAVES + 1) // 2
-
-
-def inc(i):
-    return i + 1
-
-
-def add(a, b):
-    return a + b
+EXPECTED = tree_sum(LEAVES)
 
 
 def setup_tree():
-    level = [delayed(inc)(i) for i in range(LEAVES)]
-    while len(level) > 1:
-        nxt = []
-        for i in range(0, len(level), 2):
-            nxt.append(delayed(add)(level[i], level[i + 1]) if i + 1 < len(level) else level[i])
-        level = nxt
-    return level[0]
+    return tree_reduction(LEAVES)
 
 
 def run_tree_sync(root):

@@ -1,30 +1,17 @@
-"""Dask distributed side of the 'dist-tree' workload: a 100,000-leaf tree of tiny tasks on a
+"""Dask distributed side of the 'dist-tree' workload: a 100,000-task tree of tiny tasks on a
 LocalCluster of 2 worker processes (1 thread each)."""
-from dask import delayed
 from distributed import Client, LocalCluster
 
+from trees import tree_reduction, tree_sum
+
 LEAVES = 50_000
-EXPECTED = LEAVES * (LEAVES + 1) // 2
-
-
-def inc(i):
-    return i + 1
-
-
-def add(a, b):
-    return a + b
+EXPECTED = tree_sum(LEAVES)
 
 
 def setup():
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
     client = Client(cluster)
-    level = [delayed(inc)(i) for i in range(LEAVES)]
-    while len(level) > 1:
-        nxt = []
-        for i in range(0, len(level), 2):
-            nxt.append(delayed(add)(level[i], level[i + 1]) if i + 1 < len(level) else level[i])
-        level = nxt
-    return {"cluster": cluster, "client": client, "root": level[0]}
+    return {"cluster": cluster, "client": client, "root": tree_reduction(LEAVES)}
 
 
 def run(ctx):

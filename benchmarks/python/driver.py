@@ -11,6 +11,8 @@ import time
 
 def main() -> None:
     path, setup_name, run_name, repeat, warmup = sys.argv[1:6]
+    # Workload files share helpers (trees.py) that sit beside them.
+    sys.path.insert(0, str(__import__("pathlib").Path(path).resolve().parent))
     spec = importlib.util.spec_from_file_location("workload", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

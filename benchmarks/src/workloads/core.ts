@@ -1,24 +1,11 @@
 import { closeThreadPools, delayed, type Delayed } from '@pdask/core';
 import type { Workload } from '../harness.js';
+import { treeReduction, treeSum } from './trees.js';
 
 const LEAVES = 100_000;
 const TASKS = 2 * LEAVES - 1;
 
-/** The same graph as benchmarks/python/core_delayed.py: leaves inc(i), then pairwise add. */
-function treeReduction(n: number): Delayed<number> {
-  const inc = (i: number) => i + 1;
-  const add = (a: number, b: number) => a + b;
-  let level: Delayed<number>[] = [];
-  for (let i = 0; i < n; i++) level.push(delayed(inc)(i));
-  while (level.length > 1) {
-    const next: Delayed<number>[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? delayed(add)(level[i], level[i + 1]) : level[i]);
-    level = next;
-  }
-  return level[0];
-}
-
-const expected = (LEAVES * (LEAVES + 1)) / 2;
+const expected = treeSum(LEAVES);
 
 function check(v: unknown): void {
   if (v !== expected) throw new Error(`wrong result ${String(v)}, expected ${expected}`);

@@ -1,26 +1,13 @@
 import * as da from '@pdask/array';
-import { delayed, type Delayed } from '@pdask/core';
+import type { Delayed } from '@pdask/core';
 import { Client, LocalCluster } from '@pdask/distributed';
 import type { Workload } from '../harness.js';
+import { treeReduction, treeSum } from './trees.js';
 
 // The issue asks for a 100,000-task tree: 50,000 leaves plus 49,999 adds.
 const LEAVES = 50_000;
 const TASKS = 2 * LEAVES - 1;
 const ROUND_TRIPS = 200;
-
-/** The same graph as benchmarks/python/distributed_tree.py: leaves inc(i), then pairwise add. */
-function treeReduction(n: number): Delayed<number> {
-  const inc = (i: number) => i + 1;
-  const add = (a: number, b: number) => a + b;
-  let level: Delayed<number>[] = [];
-  for (let i = 0; i < n; i++) level.push(delayed(inc)(i));
-  while (level.length > 1) {
-    const next: Delayed<number>[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? delayed(add)(level[i], level[i + 1]) : level[i]);
-    level = next;
-  }
-  return level[0];
-}
 
 interface Ctx {
   cluster: LocalCluster;
@@ -62,7 +49,7 @@ export const distributedWorkloads: Workload[] = [
         setup: async () => ({ ...(await startCluster()), root: treeReduction(LEAVES) }),
         run: async (ctx: Ctx & { root: Delayed<number> }) => {
           const v = await ctx.root.compute();
-          if (v !== (LEAVES * (LEAVES + 1)) / 2) throw new Error(`wrong result ${v}`);
+          if (v !== treeSum(LEAVES)) throw new Error(`wrong result ${v}`);
         },
         teardown: stopCluster,
       },
