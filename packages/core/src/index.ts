@@ -22,12 +22,11 @@ export { parseBytes } from './config/bytes';
 
 // Graph model
 export * from './graph/spec';
-export { HighLevelGraph, MaterializedLayer, LayerNode, forEachLayer, layerNode, materialize, validateGraph, type Layer } from './graph/high-level';
+export { HighLevelGraph, MaterializedLayer, LayerNode, forEachLayer, layerNode, materialize, type Layer } from './graph/high-level';
 export { toArgSpec } from './graph/args';
 export { cull, cullIndexed } from './graph/cull';
 export { fuseLinear, fuseLinearIndexed } from './graph/fuse';
 export { IndexedGraph } from './graph/indexed';
-export { dependentsOf } from './graph/dependents';
 export { order, orderIndexed } from './order/order';
 
 // Operations

@@ -114,15 +114,4 @@ export function materialize(roots: readonly LayerNode[]): Graph {
   return HighLevelGraph.fromRoots(roots).materialize();
 }
 
-/** Checks that every dependency of every node is present; names the first missing one. */
-export function validateGraph(graph: Graph): void {
-  for (const node of graph.values()) {
-    for (const d of node.deps) {
-      if (!graph.has(d)) {
-        throw new Error(`Task graph is missing key '${d}', needed by '${node.key}'`);
-      }
-    }
-  }
-}
-
 export type { Key };
