@@ -1,14 +1,17 @@
 /**
- * The transport: WebSocket (the `ws` library) over TCP or TLS. Each WebSocket message is one
- * msgpack frame holding a batch of protocol messages; messages sent in the same turn of the event
- * loop leave together (Dask's BatchedSend), which is what makes 100,000s of tiny task messages
- * per second affordable.
+ * The transport: WebSocket (the `ws` library) over TCP or TLS. Each WebSocket message holds a
+ * batch of protocol messages; messages sent in the same turn of the event loop leave together
+ * (Dask's BatchedSend), which is what makes 100,000s of tiny task messages per second affordable.
+ * A batch is a msgpack header plus one binary part per typed array / Arrow table in it (see
+ * `encodeMessage`): the parts are sent as fragments of the one WebSocket message, each straight
+ * from its own memory (clients' frames get the masking copy WebSocket requires), and received
+ * as fragments (`binaryType = 'fragments'`), so parts are not joined into one buffer on arrival.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { decode, encode } from '../protocol/codec';
+import { decodeMessage, encodeMessage } from '../protocol/codec';
 import { formatAddress, toWsUrl } from './address';
 import { TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
 
@@ -16,10 +19,10 @@ export type Message = { op: string } & Record<string, unknown>;
 
 const MAX_PAYLOAD = 1024 * 1024 * 1024;
 
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return data;
+function toParts(data: RawData): Uint8Array[] {
+  if (Array.isArray(data)) return data;
+  if (data instanceof ArrayBuffer) return [new Uint8Array(data)];
+  return [data];
 }
 
 /** One open connection: batched sends, decoded batches in. */
@@ -33,7 +36,7 @@ export class Comm {
   peer = '';
 
   constructor(readonly ws: WebSocket) {
-    ws.binaryType = 'nodebuffer';
+    ws.binaryType = 'fragments';
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('close', (code, reason) => this.markClosed(`connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`));
     // Protocol errors (garbage frames) end the connection; they must never throw out of the process.
@@ -68,26 +71,28 @@ export class Comm {
     if (this.closed || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    let bytes: Uint8Array;
+    let parts: Uint8Array[];
     try {
-      bytes = encode(batch);
+      parts = encodeMessage(batch);
     } catch {
       // One message holds something that cannot be encoded (e.g. a function): drop that one
       // message, tell its sender, and keep the connection.
       const ok: Message[] = [];
       for (const m of batch) {
         try {
-          encode(m);
+          encodeMessage(m);
           ok.push(m);
         } catch (e) {
           this.onEncodeError(m, e as Error);
         }
       }
       if (ok.length === 0) return;
-      bytes = encode(ok);
+      parts = encodeMessage(ok);
     }
     try {
-      this.ws.send(bytes);
+      // One WebSocket message; fragments let each part go out without being copied into one buffer.
+      const last = parts.length - 1;
+      for (let i = 0; i <= last; i++) this.ws.send(parts[i], { binary: true, fin: i === last });
     } catch (e) {
       this.markClosed(`send failed: ${(e as Error).message}`);
       this.ws.terminate();
@@ -111,7 +116,7 @@ export class Comm {
     let batch: unknown;
     try {
       if (!isBinary) throw new Error('text frame');
-      batch = decode(toBytes(data));
+      batch = decodeMessage(toParts(data));
       if (!Array.isArray(batch)) throw new Error('a frame is not a batch of messages');
     } catch (e) {
       this.markClosed(`malformed frame from ${this.peer || 'peer'}: ${(e as Error).message}`);

@@ -1,12 +1,23 @@
 /**
- * Values on the wire: msgpack, extended for what task results hold. Typed arrays travel as raw
- * bytes (one extension per element type), so a Float64Array chunk is copied once into the frame on
- * the way out and once into an aligned buffer on the way in: never turned into text. Maps, Sets and
- * `undefined` keep their identity (plain msgpack would turn them into objects, arrays and null).
+ * Values on the wire. A message travels as a msgpack *header* followed by raw binary *frames*:
+ * every typed array, ArrayBuffer and apache-arrow Table in the value is replaced in the header by
+ * a small placeholder (frame index, type name, byte length), and its bytes go out as a frame of
+ * their own — a typed array's frame is a view over its memory (no copy on the way out), a Table's
+ * frame is its Arrow IPC stream. On the way in, typed arrays are rebuilt as views over the received
+ * frames (copied only when a frame's offset is not aligned to the element size) and Tables are
+ * read with `tableFromIPC`. See `encodeMessage` / `decodeMessage`.
+ *
+ * `encode` / `decode` make one self-contained buffer instead (used to spill to disk): there typed
+ * arrays are msgpack extensions holding their raw bytes, and Tables hold their IPC bytes.
+ * Maps, Sets and `undefined` keep their identity (plain msgpack would turn them into objects,
+ * arrays and null).
  */
 import { Decoder, Encoder, ExtensionCodec } from '@msgpack/msgpack';
+import { Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 
-const TYPED: readonly [number, { new (b: ArrayBuffer): ArrayBufferView; name: string; BYTES_PER_ELEMENT: number }][] = [
+type TypedCtor = { new (b: ArrayBuffer, byteOffset?: number, length?: number): ArrayBufferView; name: string; BYTES_PER_ELEMENT: number };
+
+const TYPED: readonly [number, TypedCtor][] = [
   [1, Float64Array],
   [2, Float32Array],
   [3, Int32Array],
@@ -18,6 +29,12 @@ const TYPED: readonly [number, { new (b: ArrayBuffer): ArrayBufferView; name: st
   [9, BigInt64Array],
   [10, BigUint64Array],
 ];
+/** Element types that travel as frames, by name (Uint8Array too: in a framed message it is a frame). */
+const FRAME_TYPES = new Map<string, TypedCtor>([...TYPED.map(([, C]) => [C.name, C] as [string, TypedCtor]), ['Uint8Array', Uint8Array]]);
+/** Type 0: msgpack tries extensions in order of type, and frames must win over the inline ones. */
+const EXT_FRAME = 0;
+const EXT_ARROW = 31;
+const EXT_ARRAYBUFFER = 32;
 const EXT_MAP = 20;
 const EXT_SET = 21;
 const EXT_UNDEFINED = 22;
@@ -27,7 +44,75 @@ const EXT_BIGINT = 24;
 /** A stand-in for `undefined`, which msgpack cannot carry as itself. */
 const UNDEFINED_BOX = Object.freeze({ __pdaskUndefined: true });
 
+/** Frames of the message being encoded / decoded (undefined: one self-contained buffer). */
+let outFrames: Uint8Array[] | undefined;
+let inFrames: Uint8Array[] | undefined;
+
+function typedName(x: ArrayBufferView): string | undefined {
+  if (x instanceof Uint8Array) return 'Uint8Array'; // Buffers too
+  for (const [, C] of TYPED) if (x instanceof C) return C.name;
+  return undefined;
+}
+
+/** A frame's bytes as `Ctor`: a view when aligned, else one copy into a fresh buffer. */
+function viewAs(Ctor: TypedCtor, f: Uint8Array): ArrayBufferView {
+  const k = Ctor.BYTES_PER_ELEMENT;
+  if (f.byteLength % k !== 0) throw new Error(`a ${Ctor.name} frame of ${f.byteLength} bytes`);
+  if (Ctor === Uint8Array) return new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
+  // `new Uint8Array(view)` copies (Buffer.slice would not).
+  if (f.byteOffset % k !== 0) return new Ctor(new Uint8Array(f).buffer as ArrayBuffer);
+  return new Ctor(f.buffer as ArrayBuffer, f.byteOffset, f.byteLength / k);
+}
+
 const codec = new ExtensionCodec();
+// Framed messages: the value's binary parts become frames, the header keeps a placeholder.
+codec.register({
+  type: EXT_FRAME,
+  encode: (x) => {
+    if (!outFrames || typeof x !== 'object' || x === null) return null;
+    let kind: string | undefined;
+    let bytes: Uint8Array;
+    if (x instanceof ArrayBuffer) {
+      kind = 'ArrayBuffer';
+      bytes = new Uint8Array(x);
+    } else if (ArrayBuffer.isView(x)) {
+      kind = typedName(x);
+      if (!kind) return null; // DataView: msgpack binary, as before
+      bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+    } else if (x instanceof Table) {
+      kind = 'arrow';
+      bytes = tableToIPC(x, 'stream');
+    } else return null;
+    const index = outFrames.length;
+    outFrames.push(bytes);
+    return pack([index, kind, bytes.byteLength]);
+  },
+  decode: (data) => {
+    const ph = unpack(data) as [number, string, number];
+    if (!Array.isArray(ph) || ph.length !== 3) throw new Error('malformed frame placeholder');
+    const [index, kind, length] = ph;
+    const f = inFrames?.[index];
+    if (!f) throw new Error(`frame ${index} is missing`);
+    if (f.byteLength !== length) throw new Error(`frame ${index} has ${f.byteLength} bytes, expected ${length}`);
+    if (kind === 'arrow') return tableFromIPC(f.byteOffset % 8 === 0 ? f : new Uint8Array(f));
+    if (kind === 'ArrayBuffer') {
+      return f.byteOffset === 0 && f.byteLength === f.buffer.byteLength ? f.buffer : new Uint8Array(f).buffer;
+    }
+    const Ctor = FRAME_TYPES.get(kind);
+    if (!Ctor) throw new Error(`unknown frame type ${String(kind)}`);
+    return viewAs(Ctor, f);
+  },
+});
+codec.register({
+  type: EXT_ARROW,
+  encode: (x) => (x instanceof Table ? tableToIPC(x, 'stream') : null),
+  decode: (data) => tableFromIPC(new Uint8Array(data)),
+});
+codec.register({
+  type: EXT_ARRAYBUFFER,
+  encode: (x) => (x instanceof ArrayBuffer ? new Uint8Array(x) : null),
+  decode: (data) => new Uint8Array(data).buffer,
+});
 for (const [type, Ctor] of TYPED) {
   codec.register({
     type,
@@ -39,9 +124,9 @@ for (const [type, Ctor] of TYPED) {
 }
 codec.register({
   type: EXT_MAP,
-  encode: (x) => (x instanceof Map ? encode([...x.entries()].flat()) : null),
+  encode: (x) => (x instanceof Map ? pack([...x.entries()].flat()) : null),
   decode: (data) => {
-    const flat = decode(data) as unknown[];
+    const flat = unpack(data) as unknown[];
     const m = new Map<unknown, unknown>();
     for (let i = 0; i < flat.length; i += 2) m.set(flat[i], flat[i + 1]);
     return m;
@@ -49,8 +134,8 @@ codec.register({
 });
 codec.register({
   type: EXT_SET,
-  encode: (x) => (x instanceof Set ? encode([...x]) : null),
-  decode: (data) => new Set(decode(data) as unknown[]),
+  encode: (x) => (x instanceof Set ? pack([...x]) : null),
+  decode: (data) => new Set(unpack(data) as unknown[]),
 });
 codec.register({
   type: EXT_UNDEFINED,
@@ -65,9 +150,9 @@ codec.register({
 });
 codec.register({
   type: EXT_ERROR,
-  encode: (x) => (x instanceof Error ? encode([x.name, x.message, x.stack ?? '']) : null),
+  encode: (x) => (x instanceof Error ? pack([x.name, x.message, x.stack ?? '']) : null),
   decode: (data) => {
-    const [name, message, stack] = decode(data) as string[];
+    const [name, message, stack] = unpack(data) as string[];
     const e = new Error(message);
     e.name = name;
     e.stack = stack;
@@ -93,8 +178,8 @@ function boxUndefined(v: unknown, level = 0): unknown {
   return v;
 }
 
-/** Encodes one value or message. */
-export function encode(value: unknown): Uint8Array {
+/** msgpack with the extensions, in whatever mode (framed or not) the outermost call set. */
+function pack(value: unknown): Uint8Array {
   depth++;
   try {
     // A fresh encoder per nesting level: the outer one's buffer is in use.
@@ -105,13 +190,123 @@ export function encode(value: unknown): Uint8Array {
   }
 }
 
-export function decode(bytes: Uint8Array): unknown {
+function unpack(bytes: Uint8Array): unknown {
   ddepth++;
   try {
     const d = (decoders[ddepth] ??= new Decoder({ extensionCodec: codec, useBigInt64: false }));
     return d.decode(bytes);
   } finally {
     ddepth--;
+  }
+}
+
+/** Encodes one value as one self-contained buffer (binary data inline). */
+export function encode(value: unknown): Uint8Array {
+  const saved = outFrames;
+  outFrames = undefined;
+  try {
+    return pack(value);
+  } finally {
+    outFrames = saved;
+  }
+}
+
+export function decode(bytes: Uint8Array): unknown {
+  const saved = inFrames;
+  inFrames = undefined;
+  try {
+    return unpack(bytes);
+  } finally {
+    inFrames = saved;
+  }
+}
+
+/** First byte of a framed message: one msgpack never uses, so a plain msgpack value is told apart. */
+const FRAMED = 0xc1;
+
+/**
+ * Encodes a message as `[prefix, ...frames]`. The prefix is the byte 0xc1, 3 zero bytes, then
+ * `u32 frame count, u32 header length, u32 length of each frame` (little-endian) and the msgpack
+ * header; each frame is the raw bytes of
+ * one typed array / ArrayBuffer (a view over its memory: not copied, so do not modify it until it
+ * has been sent) or one Table's Arrow IPC stream. The parts may be sent as fragments of one
+ * WebSocket message, or concatenated.
+ */
+export function encodeMessage(value: unknown): Uint8Array[] {
+  const saved = outFrames;
+  const frames: Uint8Array[] = [];
+  outFrames = frames;
+  let header: Uint8Array;
+  try {
+    header = pack(value);
+  } finally {
+    outFrames = saved;
+  }
+  const n = frames.length;
+  const prefix = new Uint8Array(12 + 4 * n + header.byteLength);
+  const dv = new DataView(prefix.buffer);
+  prefix[0] = FRAMED;
+  dv.setUint32(4, n, true);
+  dv.setUint32(8, header.byteLength, true);
+  for (let i = 0; i < n; i++) dv.setUint32(12 + 4 * i, frames[i].byteLength, true);
+  prefix.set(header, 12 + 4 * n);
+  return [prefix, ...frames];
+}
+
+/**
+ * Decodes what `encodeMessage` made. `parts` are the received pieces: either the prefix and each
+ * frame separately (as sent, fragment by fragment: used as they are), or any other cut of the same
+ * bytes (joined, then sliced). A message not starting with 0xc1 is one plain msgpack value, as
+ * `encode` makes (binary data inline).
+ */
+export function decodeMessage(parts: readonly Uint8Array[]): unknown {
+  if (parts.length === 0) throw new Error('an empty message');
+  let first = parts[0];
+  const readPrefix = (b: Uint8Array): { n: number; headerLen: number; lens: number[]; start: number } => {
+    if (b.byteLength < 12) throw new Error('a message shorter than its prefix');
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const n = dv.getUint32(4, true);
+    const headerLen = dv.getUint32(8, true);
+    const start = 12 + 4 * n;
+    if (start > b.byteLength) throw new Error(`a prefix announcing ${n} frames is cut short`);
+    const lens: number[] = [];
+    for (let i = 0; i < n; i++) lens.push(dv.getUint32(12 + 4 * i, true));
+    return { n, headerLen, lens, start };
+  };
+  let frames: Uint8Array[] | undefined;
+  let p: ReturnType<typeof readPrefix> | undefined;
+  if (parts.length > 1 && first[0] === FRAMED) {
+    // As sent: the prefix alone in the first part, then one part per frame.
+    try {
+      p = readPrefix(first);
+    } catch {
+      p = undefined;
+    }
+    if (p && parts.length === p.n + 1 && first.byteLength === p.start + p.headerLen && p.lens.every((l, i) => parts[i + 1].byteLength === l)) {
+      frames = parts.slice(1) as Uint8Array[];
+    } else first = Buffer.concat(parts as Uint8Array[]);
+  }
+  if (!frames) {
+    if (parts.length > 1 && first === parts[0]) first = Buffer.concat(parts as Uint8Array[]);
+    if (first[0] !== FRAMED) return decode(first);
+    p = readPrefix(first);
+    let at = p.start + p.headerLen;
+    const total = at + p.lens.reduce((a, b) => a + b, 0);
+    if (total !== first.byteLength) throw new Error(`a message of ${first.byteLength} bytes announcing ${total}`);
+    const whole = first;
+    frames = p.lens.map((l) => {
+      const f = whole.subarray(at, at + l);
+      at += l;
+      return f;
+    });
+  }
+  const { start, headerLen } = p!;
+  const saved = inFrames;
+  inFrames = frames;
+  try {
+    return unpack(first.subarray(start, start + headerLen));
+  } finally {
+    inFrames = saved;
   }
 }
 
