@@ -70,6 +70,37 @@ describe('placement that declines', () => {
   });
 });
 
+describe('resources are counted down while tasks hold them', () => {
+  it('a worker with GPU=2 runs at most 2 tasks needing GPU: 1 at once', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'pdask-gpu-')), 'spans.txt');
+    writeFileSync(log, '');
+    // nthreads 6: only the resource count can keep the tasks from all running at once.
+    const gpu = await Worker.start({ scheduler: cluster.schedulerAddress, token: cluster.token, resources: { GPU: 2 }, nthreads: 6, name: 'gpu2-worker' });
+    try {
+      const sleepy = async (i: number, file: string) => {
+        const t0 = Date.now();
+        await new Promise((r) => setTimeout(r, 150));
+        (process.getBuiltinModule('node:fs') as typeof import('node:fs')).appendFileSync(file, `${i} ${t0} ${Date.now()}\n`);
+        return i * 10;
+      };
+      const fs = Array.from({ length: 6 }, (_, i) => client.submitWith({ resources: { GPU: 1 }, pure: false }, sleepy, i, log));
+      expect(await client.gather(fs)).toEqual([0, 10, 20, 30, 40, 50]);
+      const spans = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
+      expect(spans.map(([i]) => i).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
+      // Most tasks running at any instant: count starts minus ends, ends first at equal times.
+      const events = spans.flatMap(([, s, e]) => [[s, 1], [e, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      let running = 0;
+      let most = 0;
+      for (const [, d] of events) most = Math.max(most, (running += d));
+      expect(most).toBe(2);
+      for (const f of fs) f.release();
+    } finally {
+      await gpu.close();
+    }
+    await until(() => client.workers.length === 2, 10_000, 'the GPU worker to leave');
+  });
+});
+
 describe('the scheduler forgets finished work', () => {
   it('keeps no task once results are released', async () => {
     const f = client.compute(tree(256));

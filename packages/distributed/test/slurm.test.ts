@@ -9,10 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exited, Procs, requireBuild, ROOT, SCHEDULER_CLI, until, WORKER_CLI } from './helpers';
+import { Client, SlurmCluster } from '../src/index';
 import { randomBlock } from '../../../examples/slurm/pdask_example';
 
 const procs = new Procs();
 const jobs: string[] = [];
+let slurmCluster: SlurmCluster | undefined;
+let slurmClient: Client | undefined;
 
 function slurmNodes(): string[] {
   const r = spawnSync('sinfo', ['-h', '-N', '-o', '%N %t'], { encoding: 'utf8' });
@@ -35,10 +38,25 @@ beforeAll(() => {
   }
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await slurmClient?.close().catch(() => undefined);
+  await slurmCluster?.close().catch(() => undefined);
   procs.killAll();
   for (const j of jobs) spawnSync('scancel', [j]);
 });
+
+/** Job ids among `ids` that squeue still lists. */
+function queued(ids: string[]): string[] {
+  if (!ids.length) return [];
+  const r = spawnSync('squeue', ['-h', '-o', '%i', '-j', ids.join(',')], { encoding: 'utf8' });
+  return r.stdout.trim().split('\n').filter(Boolean);
+}
+
+/** Processes of this user whose command line names one of the jobs' workers (`--name slurm-<id>`). */
+function workerProcs(ids: string[]): string[] {
+  const r = spawnSync('ps', ['-u', String(process.getuid?.() ?? ''), '-o', 'pid=,args='], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter((l) => ids.some((id) => l.includes(`slurm-${id}`)) && !l.includes('ps -u'));
+}
 
 describe('pdask under SLURM', () => {
   it('runs the seed job script with sbatch; the client gets the mean, computed on both nodes', async () => {
@@ -93,5 +111,49 @@ describe('pdask under SLURM', () => {
     expect(jobLog).toMatch(/\(node node2, 1 thread\)/);
     // The scheduler removed its file on the clean shutdown.
     expect(existsSync(schedulerFile)).toBe(false);
+  });
+
+  it('SlurmCluster: scale(2) submits worker jobs, a client computes on them, scale(0) cancels them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pdask-slurmcluster-'));
+    slurmCluster = await SlurmCluster.start({ directory: dir, jobName: 'pdask-test-worker', walltime: '00:10:00' });
+    const cluster = slurmCluster;
+    await cluster.scale(2);
+    const ids = cluster.jobs.map((j) => j.id);
+    jobs.push(...ids);
+    expect(ids).toHaveLength(2);
+    expect(ids.every((id) => /^\d+$/.test(id))).toBe(true);
+    const logs = () => ids.map((id) => join(dir, `worker-${id}.log`)).map((f) => `${f}:\n${existsSync(f) ? readFileSync(f, 'utf8') : '(none)'}`).join('\n');
+    try {
+      await cluster.waitForWorkers(2, 60_000);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\nsqueue: ${spawnSync('squeue', { encoding: 'utf8' }).stdout}\n${logs()}`);
+    }
+    slurmClient = await Client.connect(cluster, { setAsDefault: false });
+    const client = slurmClient;
+    await client.waitForWorkers(2);
+    const names = client.workers.map((w) => w.name).sort();
+    expect(names).toEqual(ids.map((id) => `slurm-${id}`).sort());
+
+    const square = (i: number): [number, number] => [i * i, process.pid];
+    const fs = Array.from({ length: 100 }, (_, i) => client.submitWith({ pure: false }, square, i));
+    const results = (await client.gather(fs)) as [number, number][];
+    expect(results.map(([v]) => v)).toEqual(Array.from({ length: 100 }, (_, i) => i * i));
+    expect(results.reduce((s, [v]) => s + v, 0)).toBe(328_350);
+    // Computed by the SLURM jobs' worker processes, not here.
+    const workerPids = new Set(client.workers.map((w) => w.pid));
+    expect(results.every(([, pid]) => workerPids.has(pid) && pid !== process.pid)).toBe(true);
+    for (const f of fs) f.release();
+
+    await cluster.scale(0);
+    expect(cluster.jobs).toHaveLength(0);
+    await until(() => queued(ids).length === 0, 30_000, `jobs ${ids.join(', ')} to leave the queue`);
+    await until(() => cluster.scheduler.workers.size === 0, 30_000, 'the cancelled workers to leave the scheduler');
+    await until(() => workerProcs(ids).length === 0, 30_000, `the jobs' worker processes to end (${workerProcs(ids).join('; ')})`);
+
+    await client.close();
+    slurmClient = undefined;
+    await cluster.close();
+    slurmCluster = undefined;
+    expect(queued(ids)).toEqual([]);
   });
 });

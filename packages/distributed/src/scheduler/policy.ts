@@ -4,6 +4,10 @@
  * resources (`{ GPU: 1 }`) go only where they may run: when no worker with room may take one, the
  * policy declines and the task waits (the state machine offers it again whenever it places work,
  * e.g. when a worker frees a slot or joins).
+ *
+ * Resources are counted down while tasks hold them, as in Dask: what a worker has in use is derived
+ * each time from the tasks currently assigned to it (`w.processing`) and their recorded needs, so
+ * there is no separate tally that could drift; a task whose needs would exceed what is left waits.
  */
 import { LocalityPolicy, type LocalityPolicyOptions, type PlacementPolicy, type TaskState, type WorkerId, type WorkerState } from '@pdask/core';
 
@@ -45,9 +49,33 @@ export class ClusterPolicy implements PlacementPolicy {
     return true;
   }
 
+  /** Resource amounts held by the tasks assigned to a worker (other than `except`). */
+  inUse(w: WorkerState, except?: TaskState): Map<string, number> {
+    const used = new Map<string, number>();
+    for (const p of w.processing) {
+      if (p === except) continue;
+      const res = this.restrictions.get(p.key)?.resources;
+      if (res) for (const [name, n] of Object.entries(res)) used.set(name, (used.get(name) ?? 0) + n);
+    }
+    return used;
+  }
+
+  /** Whether a task may run on a worker now: allowed there, and its resource needs fit in what is free. */
+  fits(ts: TaskState, w: WorkerState): boolean {
+    if (!this.allows(ts, w)) return false;
+    const res = this.restrictions.get(ts.key)?.resources;
+    if (!res) return true;
+    const entries = Object.entries(res).filter(([, n]) => n > 0);
+    if (!entries.length) return true;
+    const have = this.traits.get(w.id)?.resources ?? {};
+    const used = this.inUse(w, ts);
+    for (const [name, need] of entries) if ((used.get(name) ?? 0) + need > (have[name] ?? 0)) return false;
+    return true;
+  }
+
   choose(ts: TaskState, candidates: readonly WorkerState[]): WorkerState | undefined {
     if (this.restrictions.size && this.restrictions.has(ts.key)) {
-      const ok = candidates.filter((c) => this.allows(ts, c));
+      const ok = candidates.filter((c) => this.fits(ts, c));
       return ok.length ? this.base.choose(ts, ok) : undefined;
     }
     return this.base.choose(ts, candidates);
