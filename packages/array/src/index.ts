@@ -28,6 +28,7 @@ export { s, type Index, type Slice } from './slicing/slicing';
 export { concatenate, expandDims, moveaxis, ravel, reshape, squeeze, stack, transpose } from './shape/shape';
 export { dot, matmul, tensordot } from './linalg/matmul';
 export * as linalg from './linalg/index';
+export { blockwise, type BlockwiseOptions } from './blockwise/blockwise';
 export { mapBlocks, type BlockInfo, type MapBlocksOptions } from './blockwise/map-blocks';
 export { mapOverlap, type Boundary, type MapOverlapOptions } from './blockwise/map-overlap';
 export { fromZarr, toZarr, type FromZarrOptions, type ToZarrOptions, type ZarrSource, type ZarrStore } from './io/zarr';

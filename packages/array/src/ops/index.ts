@@ -34,6 +34,7 @@ export const cumBlock = op(ARRAY_OPS, 'cumBlock', C.cumBlock);
 export const cumCarry = op(ARRAY_OPS, 'cumCarry', C.cumCarry);
 export const cumApply = op(ARRAY_OPS, 'cumApply', C.cumApply);
 export const mapBlocks = op(ARRAY_OPS, 'mapBlocks', U.mapBlocksOp);
+export const blockwiseUser = op(ARRAY_OPS, 'blockwiseUser', U.blockwiseUserOp);
 export const mapOverlap = op(ARRAY_OPS, 'mapOverlap', O.mapOverlapOp);
 export const fromFunctionBlock = op(ARRAY_OPS, 'fromFunctionBlock', U.fromFunctionBlock);
 export const qrBlock = op(ARRAY_OPS, 'qrBlock', LA.qrBlock);

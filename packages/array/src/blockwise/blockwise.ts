@@ -1,0 +1,173 @@
+/**
+ * blockwise: Dask's index notation. Each argument is an array with a string of index letters (one
+ * per dimension) or a literal with `null`; the output's letters say which dimensions it has. A
+ * letter shared by several arrays pairs their blocks; a letter absent from the output is
+ * contracted: the function gets the list of blocks along it (or, with `concatenate: true`, those
+ * blocks joined into one).
+ */
+import { BlockLayer } from '../layer';
+import { lit, ref, taskNode, toOpRef, tokenize, type ArgSpec, type OpFunction } from '@pdask/core';
+import { ChunkedArray, fromBlocks } from '../array';
+import { blockOffset, commonChunks, sameChunks } from '../chunks';
+import { toDType, type DType } from '../dtype';
+import type { NDArray } from '../ndarray';
+import { opRef } from '../ops/names';
+import { rechunk } from '../rechunk/rechunk';
+import type { BlockInfo, BlockwiseSpec } from '../runtime/user';
+
+export interface BlockwiseOptions {
+  /** dtype of the result (default: the first array's). */
+  dtype?: DType | string;
+  /**
+   * Block sizes of output dimensions the function changes, by letter: a number (every block that
+   * size), one size per block, or a function of the input block size (Dask's `adjust_chunks`).
+   */
+  adjustChunks?: Record<string, number | readonly number[] | ((n: number) => number)>;
+  /** Output letters that no input has, with their size (one block) or block sizes (Dask's `new_axes`). */
+  newAxes?: Record<string, number | readonly number[]>;
+  /** Join the blocks along contracted letters into one block per argument (default false, as Dask). */
+  concatenate?: boolean;
+  /**
+   * Rechunk arrays whose chunks along a shared letter differ to their common refinement (default
+   * true, Dask's `align_arrays`); false makes that an error.
+   */
+  alignArrays?: boolean;
+  /** Label of the tasks (default 'blockwise' or the function's name). */
+  name?: string;
+}
+
+type BlockwiseFn = (...args: any[]) => NDArray | ArrayBufferView | number;
+
+const isOptions = (v: unknown): v is BlockwiseOptions => !!v && typeof v === 'object' && !(v instanceof ChunkedArray) && !Array.isArray(v) && !ArrayBuffer.isView(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * `blockwise(fn, 'ij', x, 'ij', y, 'ji')`, optionally followed by an options object. `fn(...args,
+ * info)` runs on worker threads (self-contained), once per output block.
+ */
+export function blockwise(fn: BlockwiseFn, outIndex: string, ...rest: unknown[]): ChunkedArray<NDArray> {
+  let opts: BlockwiseOptions = {};
+  if (rest.length % 2 === 1) {
+    const last = rest[rest.length - 1];
+    if (!isOptions(last)) throw new TypeError('blockwise: arguments come in pairs (array, index string), optionally followed by an options object');
+    opts = last;
+    rest = rest.slice(0, -1);
+  }
+  const pairs: { v: unknown; ix: string | null }[] = [];
+  for (let k = 0; k < rest.length; k += 2) {
+    const ix = rest[k + 1];
+    if (ix !== null && typeof ix !== 'string') throw new TypeError(`blockwise: argument ${k / 2} needs an index string (or null for a literal), got ${typeof ix}`);
+    pairs.push({ v: rest[k], ix: ix as string | null });
+  }
+  const arrays = pairs.filter((p) => p.ix !== null);
+  if (!arrays.length) throw new RangeError('blockwise: at least one array argument is needed');
+  if (new Set(outIndex).size !== outIndex.length) throw new RangeError(`blockwise: output index '${outIndex}' repeats a letter`);
+
+  // Sizes and chunkings of every letter.
+  const lens = new Map<string, { len: number; arg: number }>();
+  const chunkings = new Map<string, number[][]>();
+  pairs.forEach((p, k) => {
+    if (p.ix === null) return;
+    const a = p.v;
+    if (!(a instanceof ChunkedArray)) throw new TypeError(`blockwise: argument ${k} has index '${p.ix}' but is not a chunked array (use null as the index of a literal)`);
+    if (a.ndim !== p.ix.length) throw new RangeError(`blockwise: argument ${k} has ${a.ndim} dimensions but index '${p.ix}' has ${p.ix.length} letters`);
+    if (new Set(p.ix).size !== p.ix.length) throw new RangeError(`blockwise: index '${p.ix}' of argument ${k} repeats a letter (diagonals are not supported)`);
+    [...p.ix].forEach((c, d) => {
+      const seen = lens.get(c);
+      if (seen && seen.len !== a.shape[d] && !(Number.isNaN(seen.len) && Number.isNaN(a.shape[d]))) {
+        throw new RangeError(`blockwise: index '${c}' has length ${seen.len} in argument ${seen.arg} and ${a.shape[d]} in argument ${k} (dimension ${d} of index '${p.ix}')`);
+      }
+      if (!seen) lens.set(c, { len: a.shape[d], arg: k });
+      const list = chunkings.get(c) ?? [];
+      list.push([...a.chunks[d]]);
+      chunkings.set(c, list);
+    });
+  });
+  const chunksOf = new Map<string, number[]>();
+  for (const [c, list] of chunkings) {
+    let u = list[0];
+    for (const other of list.slice(1)) {
+      if (sameChunks(u, other)) continue;
+      if (opts.alignArrays === false) throw new RangeError(`blockwise: chunks of index '${c}' differ between arguments ([${u.join(', ')}] and [${other.join(', ')}]); rechunk them or leave alignArrays on`);
+      if (u.some(Number.isNaN) || other.some(Number.isNaN)) throw new RangeError(`blockwise: index '${c}' has unknown (NaN) chunk sizes that differ between arguments; call computeChunkSizes() first`);
+      u = commonChunks(u, other);
+    }
+    chunksOf.set(c, u);
+  }
+  const newAxes = opts.newAxes ?? {};
+  for (const c of Object.keys(newAxes)) {
+    if (chunksOf.has(c)) throw new RangeError(`blockwise: newAxes letter '${c}' is already an index of an input`);
+    if (!outIndex.includes(c)) throw new RangeError(`blockwise: newAxes letter '${c}' is not in the output index '${outIndex}'`);
+    const v = newAxes[c];
+    const sizes = typeof v === 'number' ? [v] : [...v];
+    if (!sizes.length || sizes.some((s) => !Number.isInteger(s) || s < 0)) throw new RangeError(`blockwise: newAxes '${c}' must be a size or a list of block sizes`);
+    chunksOf.set(c, sizes);
+  }
+  for (const c of outIndex) if (!chunksOf.has(c)) throw new RangeError(`blockwise: output index '${c}' is in no input; give its size in newAxes`);
+
+  // Arguments rechunked to the unified chunks.
+  const args = pairs.map((p) => {
+    if (p.ix === null) return p;
+    const a = p.v as ChunkedArray<unknown>;
+    const want = [...p.ix].map((c) => chunksOf.get(c)!);
+    return a.chunks.every((c, d) => sameChunks(c, want[d])) ? p : { v: rechunk(a, want), ix: p.ix };
+  });
+
+  // Output chunks (with adjustChunks).
+  const adjust = opts.adjustChunks ?? {};
+  for (const c of Object.keys(adjust)) if (!outIndex.includes(c)) throw new RangeError(`blockwise: adjustChunks letter '${c}' is not in the output index '${outIndex}'`);
+  const chunks = [...outIndex].map((c) => {
+    const base = chunksOf.get(c)!;
+    const a = adjust[c];
+    if (a === undefined) return [...base];
+    if (typeof a === 'number') return base.map(() => a);
+    if (typeof a === 'function') return base.map((n) => a(n));
+    if (a.length !== base.length) throw new RangeError(`blockwise: adjustChunks '${c}' gives ${a.length} block sizes for ${base.length} blocks`);
+    return [...a];
+  });
+  const shape = chunks.map((c) => c.reduce((x, y) => x + y, 0));
+  const contracted = [...new Set(arrays.flatMap((p) => [...p.ix!]))].filter((c) => !outIndex.includes(c));
+  const dtype = opts.dtype ? toDType(opts.dtype) : (arrays[0].v as ChunkedArray<unknown>).dtype;
+  const concatenate = opts.concatenate ?? false;
+  const op = toOpRef(fn as unknown as OpFunction);
+  const label = opts.name ?? (op.name || 'blockwise');
+  const ins = args.filter((p) => p.ix !== null).map((p) => p.v as ChunkedArray<unknown>);
+  const literals = args.filter((p) => p.ix === null).map((p) => p.v);
+  const name = `${label}-${tokenize(op, outIndex, args.map((p) => p.ix), ins.map((a) => a.name), literals, chunks, dtype, concatenate)}`;
+  const argAxes = args.map((p) => (p.ix === null ? null : [...p.ix].map((c, d) => (contracted.includes(c) ? d : -1)).filter((d) => d >= 0)));
+
+  const out = fromBlocks<NDArray>(label, name, shape, chunks, dtype, (idx, key) => {
+    const at = new Map<string, number>();
+    [...outIndex].forEach((c, d) => at.set(c, idx[d]));
+    const argSpec = (p: { v: unknown; ix: string | null }, axes: readonly number[] | null): ArgSpec => {
+      if (p.ix === null) return lit(p.v);
+      const a = p.v as ChunkedArray<unknown>;
+      const ix = p.ix;
+      const pos = [...ix].map((c) => at.get(c) ?? 0);
+      const build = (level: number): ArgSpec => {
+        if (level === axes!.length) return ref(a.key(pos));
+        const d = axes![level];
+        const items: ArgSpec[] = [];
+        for (let b = 0; b < a.chunks[d].length; b++) {
+          pos[d] = b;
+          items.push(build(level + 1));
+        }
+        return { t: 'arr', items };
+      };
+      return build(0);
+    };
+    const chunkShape = idx.map((b, d) => chunks[d][b]);
+    const off = blockOffset(chunks, idx);
+    const info: BlockInfo = {
+      blockId: idx,
+      arrayLocation: off.map((o, d) => [o, o + chunkShape[d]] as [number, number]),
+      chunkShape,
+      numBlocks: chunks.map((c) => c.length),
+      shape,
+      dtype,
+    };
+    const spec: BlockwiseSpec = { info, args: argAxes, concatenate };
+    return taskNode(key, opRef('blockwiseUser'), [{ t: 'fn', op }, lit(spec), ...args.map((p, k) => argSpec(p, argAxes[k]))]);
+  }, ins);
+  (out.layer.layer as BlockLayer).userCode = true;
+  return out;
+}
