@@ -1,23 +1,8 @@
 /** Parsing of the CLI values Dask accepts: memory sizes, resources, durations; options shared by the commands. */
+import { parseBytes } from '@pdask/core';
 import type { Command } from 'commander';
 import { totalmem } from 'node:os';
 import type { TlsFiles } from '../comm/security';
-
-const UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 2 ** 10,
-  mib: 2 ** 20,
-  gib: 2 ** 30,
-  tib: 2 ** 40,
-  k: 1e3,
-  m: 1e6,
-  g: 1e9,
-  t: 1e12,
-};
 
 /**
  * "0" (no limit), "auto" (this machine's memory shared by the workers), a fraction of it ("0.5"),
@@ -28,13 +13,15 @@ export function parseMemoryLimit(s: string | number | undefined, nworkers = 1): 
   if (typeof s === 'number') return s;
   const t = s.trim().toLowerCase();
   if (t === 'auto') return Math.floor(totalmem() / Math.max(1, nworkers));
-  const m = /^(\d+(?:\.\d*)?(?:e\d+)?)\s*([a-z]*)$/.exec(t);
-  if (!m) throw new Error(`Invalid memory limit '${s}': use 0, auto, a fraction like 0.5, bytes, or a size like 4GB or 512MiB`);
-  const n = Number(m[1]);
-  if (!m[2]) return n > 0 && n <= 1 && m[1].includes('.') ? Math.floor(totalmem() * n) : Math.floor(n);
-  const unit = UNITS[m[2]];
-  if (unit === undefined) throw new Error(`Invalid memory unit '${m[2]}' in '${s}' (use B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)`);
-  return Math.floor(n * unit);
+  // A bare fraction is a share of this machine's memory (Dask's convention); anything else a size.
+  if (/^0?\.\d+$|^1\.0*$/.test(t)) return Math.floor(totalmem() * Number(t));
+  try {
+    return parseBytes(t, 'memory limit');
+  } catch {
+    const unit = /^[\d.]+(?:e\d+)?\s*([a-z]+)$/.exec(t)?.[1];
+    if (unit) throw new Error(`Invalid memory unit '${unit}' in '${s}' (use B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)`);
+    throw new Error(`Invalid memory limit '${s}': use 0, auto, a fraction like 0.5, bytes, or a size like 4GB or 512MiB`);
+  }
 }
 
 /** "GPU=2 MEM=10e9" or "GPU=2,MEM=10e9" (Dask's --resources). */
