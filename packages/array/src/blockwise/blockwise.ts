@@ -8,12 +8,13 @@
 import { BlockLayer } from '../layer';
 import { lit, ref, taskNode, toOpRef, tokenize, type ArgSpec, type OpFunction } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
-import { blockOffset, commonChunks, sameChunks } from '../chunks';
+import { commonChunks, sameChunks } from '../chunks';
 import { toDType, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
 import { opRef } from '../ops/names';
 import { rechunk } from '../rechunk/rechunk';
-import type { BlockInfo, BlockwiseSpec } from '../runtime/user';
+import type { BlockwiseSpec } from '../runtime/user';
+import { blockInfo } from './block-info';
 
 export interface BlockwiseOptions {
   /** dtype of the result (default: the first array's). */
@@ -155,16 +156,7 @@ export function blockwise(fn: BlockwiseFn, outIndex: string, ...rest: unknown[])
       };
       return build(0);
     };
-    const chunkShape = idx.map((b, d) => chunks[d][b]);
-    const off = blockOffset(chunks, idx);
-    const info: BlockInfo = {
-      blockId: idx,
-      arrayLocation: off.map((o, d) => [o, o + chunkShape[d]] as [number, number]),
-      chunkShape,
-      numBlocks: chunks.map((c) => c.length),
-      shape,
-      dtype,
-    };
+    const info = blockInfo(chunks, idx, shape, dtype);
     const spec: BlockwiseSpec = { info, args: argAxes, concatenate };
     return taskNode(key, opRef('blockwiseUser'), [{ t: 'fn', op }, lit(spec), ...args.map((p, k) => argSpec(p, argAxes[k]))]);
   }, ins);

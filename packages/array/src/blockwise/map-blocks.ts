@@ -3,12 +3,13 @@ import { BlockLayer } from '../layer';
 import { blockwise } from './blockwise';
 import { lit, ref, taskNode, toOpRef, tokenize, type OpFunction } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
-import { blockOffset, normalizeChunks, sameChunks, type ChunksSpec } from '../chunks';
+import { normalizeChunks, sameChunks, type ChunksSpec } from '../chunks';
 import { toDType, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
 import { opRef } from '../ops/names';
 import { rechunk } from '../rechunk/rechunk';
 import type { BlockInfo } from '../runtime/user';
+import { blockInfo } from './block-info';
 
 export interface MapBlocksOptions {
   /** dtype of the result (default: the first array's). */
@@ -59,16 +60,7 @@ export function mapBlocks(fn: (...args: [...NDArray[], BlockInfo]) => NDArray | 
   const label = opts.name ?? (op.name || 'map-blocks');
   const name = `${label}-${tokenize(op, ins.map((a) => a.name), chunks, dtype)}`;
   const out = fromBlocks<NDArray>(label, name, shape, chunks, dtype, (idx, key) => {
-    const off = blockOffset(chunks, idx);
-    const chunkShape = idx.map((b, d) => chunks[d][b]);
-    const info: BlockInfo = {
-      blockId: idx,
-      arrayLocation: off.map((o, d) => [o, o + chunkShape[d]] as [number, number]),
-      chunkShape,
-      numBlocks: chunks.map((c) => c.length),
-      shape,
-      dtype,
-    };
+    const info = blockInfo(chunks, idx, shape, dtype);
     return taskNode(key, opRef('mapBlocks'), [{ t: 'fn', op }, lit(info), ...ins.map((a) => ref(a.key(idx)))]);
   }, ins);
   (out.layer.layer as BlockLayer).userCode = true;

@@ -8,7 +8,7 @@
  */
 import { lit, ref, taskNode, toOpRef, tokenize, type OpFunction } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
-import { blockIndices, blockOffset, commonChunks, sameChunks } from '../chunks';
+import { blockIndices, commonChunks, sameChunks } from '../chunks';
 import { rechunk } from '../rechunk/rechunk';
 import { toDType, type DType } from '../dtype';
 import { BlockLayer } from '../layer';
@@ -16,6 +16,7 @@ import type { NDArray } from '../ndarray';
 import { opRef } from '../ops/names';
 import type { DimMap, OverlapSpec } from '../runtime/overlap';
 import type { BlockInfo } from '../runtime/user';
+import { blockInfo } from './block-info';
 
 export type Boundary = 'none' | 'reflect' | 'periodic' | 'nearest' | number;
 
@@ -149,15 +150,7 @@ export function mapOverlap(fn: OverlapFn, xs: ChunkedArray<unknown> | readonly C
     };
     const around = [...blockIndices(p.map((q) => q.blocks.length))].map((k) => k.map((w, d) => p[d].blocks[w]));
     const inputs = arrays.flatMap((a) => around.map((k) => a.key(k)));
-    const off = blockOffset(x.chunks, idx);
-    const info: BlockInfo = {
-      blockId: idx,
-      arrayLocation: off.map((o, d) => [o, o + x.chunks[d][idx[d]]] as [number, number]),
-      chunkShape: p.map((q) => q.ext),
-      numBlocks: x.numblocks,
-      shape: [...x.shape],
-      dtype,
-    };
+    const info = blockInfo(x.chunks, idx, [...x.shape], dtype, p.map((q) => q.ext));
     return taskNode(key, opRef('mapOverlap'), [{ t: 'fn', op }, lit(spec), lit(info), ...inputs.map((k) => ref(k))]);
   }, arrays);
   (out.layer.layer as BlockLayer).userCode = true;
