@@ -44,9 +44,6 @@ export function describe(x: unknown): string {
   return typeof x === 'object' ? 'an object' : `${typeof x} ${JSON.stringify(x) ?? String(x)}`;
 }
 
-/** Checked user functions by name and source text (whether a function is shippable depends on nothing else). */
-const bySource = new Map<string, OpRef>();
-
 /**
  * The shippable reference of a user function, checked now (at graph construction). A function
  * that captures variables is refused with the names and a bag-specific way out.
@@ -56,17 +53,8 @@ export function userOp(fn: unknown, method: string, role = 'function'): OpRef {
     throw new TypeError(`Bag.${method}: expected a ${role} (or fromModule(...)), got ${describe(fn)}`);
   }
   try {
-    if (typeof fn !== 'function') return toOpRef(fn as ModuleFunction);
-    // Core caches per function object; an inline arrow is a new object on every call of the code
-    // that builds the bag, and parsing its source again costs more than building the graph.
-    const key = `${fn.name}\0${Function.prototype.toString.call(fn)}`;
-    let op = bySource.get(key);
-    if (op === undefined) {
-      op = toOpRef(fn as OpFunction);
-      if (bySource.size >= 4096) bySource.clear();
-      bySource.set(key, op);
-    }
-    return op;
+    // Core caches checked functions by object and by source text (inline arrows are new objects).
+    return toOpRef(fn as OpFunction | ModuleFunction);
   } catch (e) {
     if (!(e instanceof UnshippableFunctionError) || e.captured.length === 0) throw e;
     const names = e.captured.map((c) => `'${c}'`).join(', ');

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { delayed } from '../src/delayed/delayed';
 import { closeThreadPools } from '../src/execute/threads/executor';
 import { fromModule } from '../src/ops/registry';
-import { capturedNames } from '../src/ops/shippable';
+import { capturedNames, toOpRef } from '../src/ops/shippable';
 
 afterAll(() => closeThreadPools());
 
@@ -16,6 +16,15 @@ describe('shipping functions', () => {
     expect(capturedNames('function fact(n) { return n <= 1 ? 1 : n * fact(n - 1); }')).toEqual([]);
     expect(capturedNames('async walk(n) { for (let i = 0; i < n; i++) await step(i); }')).toEqual(['step']);
     expect(capturedNames('(x) => x.map((y) => y * factor + offset)').sort()).toEqual(['factor', 'offset']);
+  });
+
+  it('checks a source text once: new function objects with the same source share one reference', () => {
+    const make = () => (x: number) => x * 3;
+    const a = make();
+    const b = make();
+    expect(a).not.toBe(b);
+    expect(toOpRef(b)).toBe(toOpRef(a));
+    expect(toOpRef(a)).toMatchObject({ k: 'src', src: Function.prototype.toString.call(a) });
   });
 
   it('runs functions referenced by module and export name on every scheduler', async () => {

@@ -16,6 +16,12 @@ export class UnshippableFunctionError extends Error {
 }
 
 const cache = new WeakMap<OpFunction, OpRef>();
+/**
+ * Checked functions by name and source text. Whether a function ships depends on nothing else,
+ * and an inline arrow is a new object every time the code that builds a graph runs: parsing its
+ * source again would cost more than building the graph.
+ */
+const bySource = new Map<string, OpRef>();
 
 /** Names every worker has without capturing anything (the standard globals of Node and browsers). */
 function isGlobal(name: string): boolean {
@@ -68,6 +74,12 @@ export function toOpRef(fn: OpFunction | ModuleFunction): OpRef {
   if (known) return known;
   const src = Function.prototype.toString.call(fn);
   const name = fn.name.replace(/^bound /, '');
+  const sourceKey = `${name}\0${src}`;
+  const seen = bySource.get(sourceKey);
+  if (seen) {
+    cache.set(fn, seen);
+    return seen;
+  }
   if (/\{\s*\[native code\]\s*\}\s*$/.test(src)) {
     throw new UnshippableFunctionError(
       `Cannot ship ${describe(fn)} to a worker: it is a native or bound function, which has no source to send. ` +
@@ -105,5 +117,7 @@ export function toOpRef(fn: OpFunction | ModuleFunction): OpRef {
   }
   const ref: OpRef = { k: 'src', src: shipped, name };
   cache.set(fn, ref);
+  if (bySource.size >= 4096) bySource.clear(); // bounded: generated functions could be endless
+  bySource.set(sourceKey, ref);
   return ref;
 }
