@@ -2,33 +2,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compute, config, delayed, fromModule } from '@pdask/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asCompleted, CancelledError, Client, LocalCluster, wait } from '../src/index';
-import { requireBuild, tree, treeSum } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { asCompleted, CancelledError, Client, wait } from '../src/index';
+import { tree, treeSum, useCluster } from './helpers';
 
-let cluster: LocalCluster;
-let client: Client;
-
-beforeAll(async () => {
-  requireBuild();
-  cluster = await LocalCluster.start({ nWorkers: 2 });
-  client = await Client.connect(cluster);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await cluster?.close();
-});
+const shared = useCluster();
 
 const inc = (x: number) => x + 1;
 const add = (a: number, b: number) => a + b;
 
 describe('the client as default scheduler', () => {
   it('runs compute() of a Delayed on the cluster while open', async () => {
-    expect(config.get<string>('scheduler')).toBe(`pdask-client-${client.id}`);
+    expect(config.get<string>('scheduler')).toBe(`pdask-client-${shared.client.id}`);
     // The task reports its process: it must be one of the cluster's worker processes.
     const pid = await delayed(() => process.pid)().compute();
-    expect(cluster.workerPids).toContain(pid);
+    expect(shared.cluster.workerPids).toContain(pid);
     expect(await delayed(add)(5, 6).compute()).toBe(11);
   });
 
@@ -45,7 +33,7 @@ describe('the client as default scheduler', () => {
 
   it('restores the previous scheduler when closed', async () => {
     const before = config.get<string>('scheduler');
-    const second = await Client.connect(cluster);
+    const second = await Client.connect(shared.cluster);
     expect(config.get<string>('scheduler')).toBe(`pdask-client-${second.id}`);
     await second.close();
     expect(config.get<string>('scheduler')).toBe(before);
@@ -54,11 +42,11 @@ describe('the client as default scheduler', () => {
 
 describe('futures', () => {
   it('submit, map, gather and futures as arguments', async () => {
-    const x = client.submit(inc, 1);
+    const x = shared.client.submit(inc, 1);
     expect(await x.result()).toBe(2);
-    const ys = client.map((v: number) => v * v, [1, 2, 3, 4]);
-    expect(await client.gather(ys)).toEqual([1, 4, 9, 16]);
-    const total = client.submit((...vs: number[]) => vs.reduce((s, v) => s + v, 0), ...ys);
+    const ys = shared.client.map((v: number) => v * v, [1, 2, 3, 4]);
+    expect(await shared.client.gather(ys)).toEqual([1, 4, 9, 16]);
+    const total = shared.client.submit((...vs: number[]) => vs.reduce((s, v) => s + v, 0), ...ys);
     expect(await total.result()).toBe(30);
     // A Future inside a delayed graph is resolved on the cluster, not shipped back.
     expect(await delayed(add)(x, 100).compute()).toBe(102);
@@ -66,16 +54,16 @@ describe('futures', () => {
   });
 
   it('submit is pure by default: the same call shares one key', () => {
-    const a = client.submit(add, 1, 2);
-    const b = client.submit(add, 1, 2);
-    const c = client.submitWith({ pure: false }, add, 1, 2);
+    const a = shared.client.submit(add, 1, 2);
+    const b = shared.client.submit(add, 1, 2);
+    const c = shared.client.submitWith({ pure: false }, add, 1, 2);
     expect(a.key).toBe(b.key);
     expect(c.key).not.toBe(a.key);
   });
 
   it('carries typed arrays, Maps, Sets, undefined and bigints both ways', async () => {
     const arr = new Float64Array([1.5, 2.5, -3]);
-    const f = client.submit((a: Float64Array) => ({ doubled: a.map((v) => v * 2), m: new Map([['k', 1]]), s: new Set([1, 2]), u: undefined, b: 2n ** 70n }), arr);
+    const f = shared.client.submit((a: Float64Array) => ({ doubled: a.map((v) => v * 2), m: new Map([['k', 1]]), s: new Set([1, 2]), u: undefined, b: 2n ** 70n }), arr);
     const r = await f.result();
     expect(r.doubled).toBeInstanceOf(Float64Array);
     expect([...r.doubled]).toEqual([3, 5, -6]);
@@ -83,22 +71,22 @@ describe('futures', () => {
     expect(r.s).toEqual(new Set([1, 2]));
     expect('u' in r).toBe(true);
     expect(r.b).toBe(2n ** 70n);
-    expect(await client.submit(() => undefined).result()).toBeUndefined();
+    expect(await shared.client.submit(() => undefined).result()).toBeUndefined();
   });
 
   it('scatter puts data on workers; tasks read it in place', async () => {
     const data = [new Int32Array([1, 2, 3]), new Int32Array([10, 20])];
-    const fs = await client.scatter(data);
-    const sums = client.map((a: Int32Array) => a.reduce((s, v) => s + v, 0), fs);
-    expect(await client.gather(sums)).toEqual([6, 30]);
+    const fs = await shared.client.scatter(data);
+    const sums = shared.client.map((a: Int32Array) => a.reduce((s, v) => s + v, 0), fs);
+    expect(await shared.client.gather(sums)).toEqual([6, 30]);
     expect([...(await fs[1].result())]).toEqual([10, 20]);
-    const holders = await client.whoHas(fs);
-    const addresses = client.workers.map((w) => w.address);
+    const holders = await shared.client.whoHas(fs);
+    const addresses = shared.client.workers.map((w) => w.address);
     for (const h of holders.values()) expect(addresses).toContain(h[0]);
   });
 
   it('re-raises a task error with its class, message and key', async () => {
-    const f = client.submit(function failing(x: number) {
+    const f = shared.client.submit(function failing(x: number) {
       throw new RangeError(`bad value ${x}`);
     }, 7);
     await expect(f.result()).rejects.toThrow(RangeError);
@@ -107,18 +95,18 @@ describe('futures', () => {
     expect((e as Error & { taskKey?: string }).taskKey).toBe(f.key);
     expect(f.status).toBe('error');
     // A dependent fails with the same error; the cluster stays usable.
-    await expect(client.submit(inc, f).result()).rejects.toThrow('bad value 7');
-    expect(await client.submit(inc, 41).result()).toBe(42);
+    await expect(shared.client.submit(inc, f).result()).rejects.toThrow('bad value 7');
+    expect(await shared.client.submit(inc, 41).result()).toBe(42);
   });
 
   it('asCompleted yields in completion order; wait splits done and pending', async () => {
     const sleepy = fromModule<(ms: number, v: unknown) => Promise<unknown>>('@pdask/distributed/ops', 'sleep');
-    const slow = client.submit(sleepy, 400, 'slow');
-    const fast = client.submit(sleepy, 10, 'fast');
+    const slow = shared.client.submit(sleepy, 400, 'slow');
+    const fast = shared.client.submit(sleepy, 10, 'fast');
     const order: string[] = [];
     for await (const f of asCompleted([slow, fast])) order.push((await f.result()) as string);
     expect(order).toEqual(['fast', 'slow']);
-    const later = client.submit(sleepy, 3000, 'later');
+    const later = shared.client.submit(sleepy, 3000, 'later');
     const { done, notDone } = await wait([fast, later], { returnWhen: 'FIRST_COMPLETED' });
     expect([...done]).toEqual([fast]);
     expect([...notDone]).toEqual([later]);
@@ -137,36 +125,36 @@ describe('futures', () => {
       if (n < 2) throw new Error(`attempt ${n}`);
       return n;
     };
-    expect(await client.submitWith({ retries: 2 }, flaky, join(dir, 'a')).result()).toBe(2);
-    await expect(client.submitWith({ retries: 1 }, flaky, join(dir, 'b')).result()).rejects.toThrow('attempt 1');
+    expect(await shared.client.submitWith({ retries: 2 }, flaky, join(dir, 'a')).result()).toBe(2);
+    await expect(shared.client.submitWith({ retries: 1 }, flaky, join(dir, 'b')).result()).rejects.toThrow('attempt 1');
   });
 
   it('honours worker restrictions', async () => {
     const where = fromModule<() => { pid: number }>('@pdask/distributed/ops', 'whereAmI');
-    for (const w of client.workers) {
-      const f = client.submitWith({ workers: [w.address], pure: false }, where);
+    for (const w of shared.client.workers) {
+      const f = shared.client.submitWith({ workers: [w.address], pure: false }, where);
       expect((await f.result()).pid).toBe(w.pid);
     }
   });
 
-  it('client.compute returns a future; client.persist keeps results on the cluster', async () => {
+  it('client.compute returns a future; shared.client.persist keeps results on the cluster', async () => {
     const t = tree(100);
-    const f = client.compute(t);
+    const f = shared.client.compute(t);
     expect(await f.result()).toBe(treeSum(100));
-    const persisted = client.persist(delayed(add)(t, 1));
+    const persisted = shared.client.persist(delayed(add)(t, 1));
     // The persisted value is a reference to cluster data: computing it again runs no task.
     expect(await persisted.compute()).toBe(treeSum(100) + 1);
     expect(await delayed(add)(persisted, 1).compute()).toBe(treeSum(100) + 2);
   });
 
   it('releases keys when futures are released', async () => {
-    const f = client.submitWith({ pure: false }, (n: number) => new Float64Array(n), 1000);
+    const f = shared.client.submitWith({ pure: false }, (n: number) => new Float64Array(n), 1000);
     await f.result();
     const key = f.key;
     f.release();
     await expect(f.result()).rejects.toThrow(CancelledError);
     // Once released, the scheduler forgets the key: a graph referring to it is refused.
-    const info = await client.whoHas([f]);
+    const info = await shared.client.whoHas([f]);
     expect(info.get(key)).toEqual([]);
   });
 });

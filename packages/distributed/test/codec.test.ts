@@ -1,9 +1,9 @@
 import { fromModule } from '@pdask/core';
 import { tableFromArrays, type Table } from 'apache-arrow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, encodeValue, LocalCluster } from '../src/index';
+import { describe, expect, it } from 'vitest';
+import { encodeValue } from '../src/index';
 import { decodeMessage, encodeMessage } from '../src/protocol/codec';
-import { requireBuild } from './helpers';
+import { useCluster } from './helpers';
 
 function roundTrip(v: unknown): unknown {
   return decodeMessage(encodeMessage(v));
@@ -98,27 +98,15 @@ describe('framed messages: msgpack header plus binary frames', () => {
 });
 
 describe('Arrow tables and typed arrays through a cluster', () => {
-  let cluster: LocalCluster;
-  let client: Client;
-
-  beforeAll(async () => {
-    requireBuild();
-    cluster = await LocalCluster.start({ nWorkers: 2 });
-    client = await Client.connect(cluster);
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await cluster?.close();
-  });
+  const shared = useCluster();
 
   it('a task returning an Arrow Table and another returning a Float64Array come back equal', async () => {
     const makeTable = fromModule<(cols: Record<string, unknown>) => Table>('apache-arrow', 'tableFromArrays');
     const values = new Float64Array(100_000).map((_, i) => i / 4);
-    const tableF = client.submit(makeTable, { v: values, id: new Int32Array([...Array(100_000).keys()]) });
-    const arrayF = client.submit((n: number) => new Float64Array(n).map((_, i) => i * 1.5), 50_000);
+    const tableF = shared.client.submit(makeTable, { v: values, id: new Int32Array([...Array(100_000).keys()]) });
+    const arrayF = shared.client.submit((n: number) => new Float64Array(n).map((_, i) => i * 1.5), 50_000);
     // A task reading another worker's data: the Table travels worker to worker too.
-    const sumF = client.submit((t: { getChild(n: string): { toArray(): Float64Array } }) => t.getChild('v').toArray().reduce((a, b) => a + b, 0), tableF);
+    const sumF = shared.client.submit((t: { getChild(n: string): { toArray(): Float64Array } }) => t.getChild('v').toArray().reduce((a, b) => a + b, 0), tableF);
     const [table, array, sum] = await Promise.all([tableF.result(), arrayF.result(), sumF.result()]);
     expect(table.numRows).toBe(100_000);
     expect(table.getChild('v')!.toArray()).toEqual(values);

@@ -3,77 +3,65 @@ import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, ConnectionRefusedError, encodeValue, LocalCluster, Worker } from '../src/index';
-import { requireBuild, tree, treeSum, until } from './helpers';
+import { tree, treeSum, until, useCluster } from './helpers';
 
-let cluster: LocalCluster;
-let client: Client;
-
-beforeAll(async () => {
-  requireBuild();
-  cluster = await LocalCluster.start({ nWorkers: 2 });
-  client = await Client.connect(cluster);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await cluster?.close();
-});
+const shared = useCluster();
 
 describe('worker failures', () => {
   it('finishes a tree reduction exactly when a worker is SIGKILLed in the middle', async () => {
     const running = tree(400, 4).compute();
     // Both workers hold partial sums by now (400 leaves x 4 ms over 2 workers is ~0.8 s).
     await new Promise((r) => setTimeout(r, 300));
-    const victim = cluster.workerPids[0];
+    const victim = shared.cluster.workerPids[0];
     process.kill(victim, 'SIGKILL');
     expect(await running).toBe(treeSum(400));
     // The nanny replaced the dead process.
-    await until(() => client.workers.length === 2 && !cluster.workerPids.includes(victim), 20_000, 'a replacement worker');
+    await until(() => shared.client.workers.length === 2 && !shared.cluster.workerPids.includes(victim), 20_000, 'a replacement worker');
   });
 
   it('recomputes an input whose holder is killed as another worker is told to fetch it', async () => {
-    await client.waitForWorkers(2);
+    await shared.client.waitForWorkers(2);
     const make = (n: number) => {
       const x = new Float64Array(n);
       for (let i = 0; i < n; i++) x[i] = i;
       return x;
     };
-    const big = client.submitWith({ pure: false }, make, 2_000_000);
+    const big = shared.client.submitWith({ pure: false }, make, 2_000_000);
     await big.exception();
-    const holder = (await client.whoHas([big])).get(big.key)![0];
-    const victim = client.workers.find((w) => w.address === holder)!;
-    const survivor = client.workers.find((w) => w.address !== holder)!;
+    const holder = (await shared.client.whoHas([big])).get(big.key)![0];
+    const victim = shared.client.workers.find((w) => w.address === holder)!;
+    const survivor = shared.client.workers.find((w) => w.address !== holder)!;
     // Kill the holder and at once have the other worker run a task that reads its result.
     process.kill(victim.pid, 'SIGKILL');
-    const total = client.submitWith({ workers: [survivor.address], pure: false }, (x: Float64Array) => x.reduce((s, v) => s + v, 0), big);
+    const total = shared.client.submitWith({ workers: [survivor.address], pure: false }, (x: Float64Array) => x.reduce((s, v) => s + v, 0), big);
     expect(await total.result()).toBe((2_000_000 * 1_999_999) / 2);
-    await until(() => client.workers.length === 2, 20_000, 'a replacement worker');
+    await until(() => shared.client.workers.length === 2, 20_000, 'a replacement worker');
   });
 
   it('fails readers of scattered data lost with its worker, clearly (it cannot be recomputed)', async () => {
-    await client.waitForWorkers(2);
-    const victim = client.workers[0];
-    const data = await client.scatter(new Int32Array([1, 2, 3]), { workers: [victim.address] });
-    expect(await client.submit((xs: Int32Array) => xs.length, data).result()).toBe(3);
+    await shared.client.waitForWorkers(2);
+    const victim = shared.client.workers[0];
+    const data = await shared.client.scatter(new Int32Array([1, 2, 3]), { workers: [victim.address] });
+    expect(await shared.client.submit((xs: Int32Array) => xs.length, data).result()).toBe(3);
     process.kill(victim.pid, 'SIGKILL');
     await expect(data.result()).rejects.toThrow(/Scattered data '.*' was lost with worker .*cannot be recomputed/);
-    await expect(client.submitWith({ pure: false }, (xs: Int32Array) => xs.length, data).result()).rejects.toThrow(/cannot be recomputed/);
-    await until(() => client.workers.length === 2, 20_000, 'a replacement worker');
+    await expect(shared.client.submitWith({ pure: false }, (xs: Int32Array) => xs.length, data).result()).rejects.toThrow(/cannot be recomputed/);
+    await until(() => shared.client.workers.length === 2, 20_000, 'a replacement worker');
   });
 
   it('fails a task that kills every worker that runs it with KilledWorkerError, and stays usable', async () => {
-    await client.waitForWorkers(2);
-    const f = client.submit(function crash() {
+    await shared.client.waitForWorkers(2);
+    const f = shared.client.submit(function crash() {
       process.exit(3);
     });
     const err = await f.exception();
     expect(err?.name).toBe('KilledWorkerError');
     expect(err?.message).toContain(f.key);
     expect(err?.message).toContain('3 times');
-    await until(() => client.workers.length === 2, 20_000, 'replacement workers');
-    expect(await client.submit((x: number) => x * 3, 14).result()).toBe(42);
+    await until(() => shared.client.workers.length === 2, 20_000, 'replacement workers');
+    expect(await shared.client.submit((x: number) => x * 3, 14).result()).toBe(42);
   });
 
   it('detects a hung worker by its missing heartbeats and recomputes its work', async () => {
@@ -100,7 +88,7 @@ describe('worker failures', () => {
 
 describe('clients', () => {
   it('releases the work of a client that disconnects mid-computation', async () => {
-    const other = await Client.connect(cluster, { setAsDefault: false });
+    const other = await Client.connect(shared.cluster, { setAsDefault: false });
     const fs = other.map((i: number) => new Float64Array(10_000).fill(i), Array.from({ length: 50 }, (_, i) => i));
     await other.gather(fs.slice(0, 5));
     const log = join(mkdtempSync(join(tmpdir(), 'pdask-left-')), 'ran.txt');
@@ -119,7 +107,7 @@ describe('clients', () => {
     // Everything it held or asked for is released: no worker keeps any of its results.
     await until(
       async () => {
-        const holders = await client.whoHas([...fs, ...pending]);
+        const holders = await shared.client.whoHas([...fs, ...pending]);
         return [...holders.values()].every((h) => h.length === 0);
       },
       20_000,
@@ -132,24 +120,24 @@ describe('clients', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(ran()).toBe(settled);
     expect(settled).toBeLessThan(20);
-    expect((await client.schedulerInfo()).clients).toBe(1);
-    expect(await client.submit((a: number, b: number) => a * b, 6, 7).result()).toBe(42);
+    expect((await shared.client.schedulerInfo()).clients).toBe(1);
+    expect(await shared.client.submit((a: number, b: number) => a * b, 6, 7).result()).toBe(42);
   });
 });
 
 describe('security and hostile input', () => {
   it('refuses a client and a worker with a wrong token', async () => {
-    await expect(Client.connect(cluster.schedulerAddress, { token: 'wrong', setAsDefault: false })).rejects.toThrow(ConnectionRefusedError);
-    await expect(Client.connect(cluster.schedulerAddress, { token: 'wrong', setAsDefault: false })).rejects.toThrow(/authentication token/);
-    await expect(Worker.start({ scheduler: cluster.schedulerAddress, token: cluster.token.slice(1) })).rejects.toThrow(/401/);
+    await expect(Client.connect(shared.cluster.schedulerAddress, { token: 'wrong', setAsDefault: false })).rejects.toThrow(ConnectionRefusedError);
+    await expect(Client.connect(shared.cluster.schedulerAddress, { token: 'wrong', setAsDefault: false })).rejects.toThrow(/authentication token/);
+    await expect(Worker.start({ scheduler: shared.cluster.schedulerAddress, token: shared.cluster.token.slice(1) })).rejects.toThrow(/401/);
     // Workers also refuse peers and clients without the token.
-    const w = client.workers[0];
+    const w = shared.client.workers[0];
     await expect(Client.connect(w.address, { token: 'wrong', setAsDefault: false })).rejects.toThrow(ConnectionRefusedError);
-    expect(client.workers.length).toBe(2);
+    expect(shared.client.workers.length).toBe(2);
   });
 
   it('survives garbage bytes, malformed frames and malformed messages', async () => {
-    const port = Number(cluster.schedulerAddress.split(':').pop());
+    const port = Number(shared.cluster.schedulerAddress.split(':').pop());
     // 1. Raw garbage on the TCP port.
     await new Promise<void>((resolve) => {
       const s = tcpConnect(port, '127.0.0.1', () => {
@@ -166,7 +154,7 @@ describe('security and hostile input', () => {
     });
     // 2. An authenticated WebSocket sending a text frame, a non-msgpack binary frame, and valid
     //    msgpack with malformed messages.
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/?role=client`, { headers: { 'x-pdask-token': cluster.token } });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/?role=client`, { headers: { 'x-pdask-token': shared.cluster.token } });
     await new Promise((r) => ws.once('open', r));
     const replies: unknown[] = [];
     ws.on('message', (d) => replies.push(d));
@@ -189,8 +177,8 @@ describe('security and hostile input', () => {
     ws.send(Buffer.from([0xc1, 0xc1, 0xc1]));
     await closed;
     // The cluster is intact and computes correctly.
-    expect(client.workers.length).toBe(2);
-    expect(await client.submit((x: number) => x + 1, 99).result()).toBe(100);
-    expect((await client.schedulerInfo()).clients).toBe(1);
+    expect(shared.client.workers.length).toBe(2);
+    expect(await shared.client.submit((x: number) => x + 1, 99).result()).toBe(100);
+    expect((await shared.client.schedulerInfo()).clients).toBe(1);
   });
 });

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { delayed, type Delayed } from '@pdask/core';
+import { afterAll, beforeAll } from 'vitest';
+import { Client, LocalCluster } from '../src/index';
 
 export const PKG = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = join(PKG, '..', '..');
@@ -87,4 +89,22 @@ export function tree(n: number, leafMs = 0): Delayed<number> {
     level = next;
   }
   return level[0];
+}
+
+/**
+ * A 2-worker LocalCluster and a client, started before the tests of the file (or describe block)
+ * that calls this and closed after them.
+ */
+export function useCluster(): { cluster: LocalCluster; client: Client } {
+  const shared = {} as { cluster: LocalCluster; client: Client };
+  beforeAll(async () => {
+    requireBuild();
+    shared.cluster = await LocalCluster.start({ nWorkers: 2 });
+    shared.client = await Client.connect(shared.cluster);
+  });
+  afterAll(async () => {
+    await shared.client?.close();
+    await shared.cluster?.close();
+  });
+  return shared;
 }
