@@ -8,6 +8,7 @@ import {
   collectionSymbol,
   computeCollections,
   dataNode,
+  isRemoteValue,
   layerNode,
   lit,
   MaterializedLayer,
@@ -113,8 +114,12 @@ export class ChunkedArray<R = NDArray> implements Collection<R> {
       keys: this.keys(),
       finalize: { op: opRef('assemble'), args: [{ dtype: this.dtype, shape: this.shape, chunks: this.chunks }] },
       rebuild: (values) => {
-        // Persisted blocks are copied out of the arena: they outlive the array that frees it.
-        const nodes = this.keys().map((k) => dataNode(k, detach(values.get(k) as Block)));
+        // Blocks returned to the caller are copied out of the arena: they outlive the array that
+        // frees it. Blocks kept by worker threads (remote values) stay where they are.
+        const nodes = this.keys().map((k) => {
+          const v = values.get(k);
+          return dataNode(k, isRemoteValue(v) ? v : detach(v as Block));
+        });
         return new ChunkedArray<R>(this.name, this.shape, this.chunks, this.dtype, { k: 'layer', node: layerNode(new MaterializedLayer(this.name, nodes, 'persisted')) });
       },
     };
@@ -136,8 +141,10 @@ export class ChunkedArray<R = NDArray> implements Collection<R> {
   }
 
   /**
-   * Computes the blocks and returns an array backed by them (same name). Note: core gathers
-   * persisted values to the calling thread.
+   * Computes the blocks and returns an array backed by them (same name). On the threads
+   * scheduler the blocks stay in the worker threads that computed them, and later computations
+   * on the same pool start there; they are released when the returned array is garbage. Other
+   * schedulers bring the blocks to the caller.
    */
   async persist(opts: ComputeOptions = {}): Promise<ChunkedArray<R>> {
     const o = opts.scheduler === undefined && needsCallerThread([this.layer]) ? { ...opts, scheduler: 'sync' } : opts;

@@ -61,6 +61,17 @@ describe('arena inputs', () => {
     const p = await dx.persist(sync);
     expect(await p.sum().compute(sync)).toBe(plain((a) => a));
   });
+
+  it('blocks persisted on threads (views of the arena, kept by the workers) stay readable', async () => {
+    const dy = da.fromArray(y, { chunks });
+    const p = await da.fromArray(x, { chunks }).add(dy).persist(threads);
+    const q = await dy.persist(threads);
+    for (let round = 0; round < 2; round++) {
+      expect(await p.sum().compute(threads)).toBe(plain((a, b) => a + b));
+      expect(await p.sub(q).sum().compute(threads)).toBe(plain((a) => a));
+      expect(await q.sum().compute(sync)).toBe(plain((_a, b) => b));
+    }
+  });
 });
 
 describe('random x8 generator', () => {

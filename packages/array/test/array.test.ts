@@ -1,6 +1,6 @@
 /** Behaviour beyond NumPy parity: fusion, threads, seeded random, errors, results and persistence. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeThreadPools, collectionSymbol, collectionsToGraph, delayed } from '@pdask/core';
+import { closeThreadPools, collectionSymbol, collectionsToGraph, delayed, ResidentValue } from '@pdask/core';
 import * as da from '../src/index';
 import { NDArray } from '../src/ndarray';
 
@@ -123,6 +123,25 @@ describe('results', () => {
     const g = collectionsToGraph([p.sum()[collectionSymbol]()], { optimizeGraph: false }).graph.toGraph();
     expect([...g.values()].filter((n) => n.kind === 'data')).toHaveLength(5);
     expect(await p.sum().compute(sync)).toBeCloseTo(await x.sum().mul(2).compute(sync), 10);
+  });
+
+  it('persist on threads keeps the blocks in the worker threads; later work reads them there', async () => {
+    const x = da.random.random([50, 4], { chunks: [10, 4], seed: 5 });
+    const p = await x.mul(2).persist(threads);
+    const nodes = [...collectionsToGraph([p[collectionSymbol]()], { optimizeGraph: false }).graph.toGraph().values()];
+    expect(nodes).toHaveLength(5);
+    expect(nodes.every((n) => n.kind === 'data' && n.value instanceof ResidentValue)).toBe(true);
+    const xs = (await x.compute(sync)) as NDArray;
+    let want = 0;
+    for (let i = 0; i < xs.data.length; i++) want += 2 * (xs.data[i] as number);
+    // Twice: reading a persisted block must not take its buffer away.
+    for (let round = 0; round < 2; round++) {
+      expect(await p.sum().compute(threads)).toBeCloseTo(want, 10);
+      const back = (await p.compute(threads)) as NDArray;
+      expect(back.shape).toEqual([50, 4]);
+      expect(back.get(49, 3)).toBe(2 * (xs.get(49, 3) as number));
+    }
+    expect(await p.add(x).sum().compute(sync)).toBeCloseTo(1.5 * want, 10);
   });
 
   it('arrays can be passed to delayed functions (finalised to an NDArray-like value)', async () => {

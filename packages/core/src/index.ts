@@ -45,6 +45,7 @@ export { registerExecutor, getExecutor, executorNames, type Executor, type Execu
 export { SyncExecutor } from './execute/sync';
 export { ThreadsExecutor, sharedThreadsExecutor, closeThreadPools } from './execute/threads/executor';
 export { ThreadPool, type PoolOptions } from './execute/threads/pool';
+export { ResidentValue, PersistedDataLostError, type Lineage } from './execute/threads/resident';
 export { runNode, prepareOps, isPromiseLike, TaskFailure } from './execute/run-node';
 export { serializeError, deserializeError, taskKeyOf, withTaskKey, type SerializedError } from './execute/errors';
 export { OpInterner, encodeNode, decodeNode, fusedMemberKey, type EncodedNode } from './execute/threads/wire';

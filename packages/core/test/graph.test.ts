@@ -4,7 +4,7 @@ import { cull } from '../src/graph/cull';
 import { fuseLinear } from '../src/graph/fuse';
 import { HighLevelGraph, layerNode, MaterializedLayer } from '../src/graph/high-level';
 import { IndexedGraph } from '../src/graph/indexed';
-import { argDeps, dataNode, ref, taskNode, type Graph, type GraphNode, type OpRef } from '../src/graph/spec';
+import { argDeps, dataNode, ref, remoteValueSymbol, taskNode, type Graph, type GraphNode, type OpRef } from '../src/graph/spec';
 import { delayed } from '../src/delayed/delayed';
 import { collectionSymbol } from '../src/collection/protocol';
 import type { LayerNode } from '../src/graph/high-level';
@@ -76,6 +76,16 @@ describe('fuseLinear', () => {
     expect([...fuseLinear(g, ['b', 'c']).keys()]).toEqual(['a', 'b', 'c']);
     const chain = graphOf(dataNode('x', 1), taskNode('a', op, [ref('x'), ref('x')]));
     expect([...fuseLinear(chain, ['a', 'x']).keys()]).toEqual(['x', 'a']);
+  });
+
+  it('never fuses a data node holding a remote value (a persisted reference) into its reader', () => {
+    const remote = { [remoteValueSymbol]: true };
+    const g = graphOf(dataNode('x', remote), taskNode('a', op, [ref('x')]), taskNode('b', op, [ref('a')]));
+    const f = fuseLinear(g, ['b']);
+    expect([...f.keys()]).toEqual(['x', 'b']);
+    const b = f.get('b')!;
+    expect(b.kind === 'fused' && b.members.map((m) => m.key)).toEqual(['a', 'b']);
+    expect(f.get('x')).toEqual(dataNode('x', remote));
   });
 });
 

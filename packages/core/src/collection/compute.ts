@@ -1,6 +1,7 @@
 import * as config from '../config/config';
 import { getExecutor, type Executor } from '../execute/executor';
 import { registerBuiltinExecutors } from '../execute/registry';
+import { resolveResidentInputs } from '../execute/resident-inputs';
 import { cullIndexed } from '../graph/cull';
 import { fuseLinearIndexed } from '../graph/fuse';
 import { IndexedGraph } from '../graph/indexed';
@@ -52,15 +53,22 @@ export function collectionsToGraph(
   return { graph, keys };
 }
 
-/** Computes the values of the keys of some collections in one graph (shared work runs once). */
-export async function computeKeys(graphs: readonly CollectionGraph<unknown>[], opts: ComputeOptions): Promise<Map<Key, unknown>> {
-  const { graph, keys } = collectionsToGraph(graphs, opts);
-  const priority = orderIndexed(graph);
+/**
+ * Computes the values of the keys of some collections in one graph (shared work runs once).
+ * `keep` (persist): an executor that can keeps the values where they were computed and returns
+ * references to them.
+ */
+export async function computeKeys(graphs: readonly CollectionGraph<unknown>[], opts: ComputeOptions, keep = false): Promise<Map<Key, unknown>> {
+  const culled = collectionsToGraph(graphs, opts);
   const executor = resolveExecutor(opts);
+  const graph = await resolveResidentInputs(culled.graph, executor);
+  const keys = culled.keys;
+  const priority = orderIndexed(graph);
   const showProgress = opts.progress ?? config.get<boolean>('progress');
   const bar = showProgress ? progressBar(graph.size) : undefined;
   try {
-    return await executor.execute({ graph, targets: keys, priority, retries: opts.retries, onProgress: bar && ((d) => bar.update(d)) });
+    const req = { graph, targets: keys, priority, retries: opts.retries, onProgress: bar && ((d: number) => bar.update(d)) };
+    return await (keep && executor.persist ? executor.persist(req) : executor.execute(req));
   } finally {
     bar?.stop();
   }
@@ -138,7 +146,12 @@ export async function compute<const T extends readonly unknown[]>(...args: T): P
   return items.map((x) => substitute(x, results)) as Computed<StripOptions<T>>;
 }
 
-/** Computes collections and returns them backed by their results (`dask.persist`). */
+/**
+ * Computes collections and returns them backed by their results (`dask.persist`). On the threads
+ * scheduler the results stay in the worker threads that computed them (the returned collections
+ * hold references, released when they are garbage-collected); other schedulers return them to
+ * the caller.
+ */
 export async function persist<const T extends readonly Collection<unknown>[]>(...args: T): Promise<T>;
 export async function persist<const T extends readonly Collection<unknown>[]>(...args: [...T, ComputeOptions]): Promise<T>;
 export async function persist(...args: readonly unknown[]): Promise<readonly Collection<unknown>[]> {
@@ -151,6 +164,6 @@ export async function persist(...args: readonly unknown[]): Promise<readonly Col
   }
   const cs = items as readonly Collection<unknown>[];
   const graphs = cs.map((c) => c[collectionSymbol]());
-  const values = await computeKeys(graphs, opts);
+  const values = await computeKeys(graphs, opts, true);
   return graphs.map((g) => g.rebuild(values));
 }

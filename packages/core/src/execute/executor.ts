@@ -18,6 +18,11 @@ export interface ExecuteRequest {
 export interface Executor {
   readonly name: string;
   execute(req: ExecuteRequest): Promise<Map<Key, unknown>>;
+  /**
+   * Persist: like execute, but the values may be references to results the executor keeps
+   * where they were computed (remote values, see graph/spec.ts). Without it, persist executes.
+   */
+  persist?(req: ExecuteRequest): Promise<Map<Key, unknown>>;
   close?(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import { IndexedGraph } from './indexed';
-import type { DataNode, FusedNode, Graph, GraphNode, Key, TaskNode } from './spec';
+import { isRemoteValue, type DataNode, type FusedNode, type Graph, type GraphNode, type Key, type TaskNode } from './spec';
 
 /**
  * Fuses linear chains: a node whose only reader is the next node, which reads nothing else, is
@@ -17,7 +17,9 @@ export function fuseLinearIndexed(g: IndexedGraph, outputs: readonly number[]): 
   const absorbed = new Uint8Array(n);
   let any = false;
   for (let i = 0; i < n; i++) {
-    if (isOutput[i] || start[i + 1] - start[i] !== 1 || g.nodes[i].kind === 'fused') continue;
+    const node = g.nodes[i];
+    if (isOutput[i] || start[i + 1] - start[i] !== 1 || node.kind === 'fused') continue;
+    if (node.kind === 'data' && isRemoteValue(node.value)) continue;
     const d = list[start[i]];
     if (nDeps(d) !== 1 || g.nodes[d].kind === 'fused') continue;
     absorbed[i] = 1;

@@ -38,6 +38,17 @@ export interface TaskNode<K = Key> {
   readonly deps: readonly K[];
 }
 
+/**
+ * Marks a value that lives somewhere else (a worker thread's memory, a cluster): a reference the
+ * executor resolves, not data. Such data nodes are never fused into their readers, so an executor
+ * always meets them as nodes of their own.
+ */
+export const remoteValueSymbol = Symbol.for('pdask.remote-value');
+
+export function isRemoteValue(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && remoteValueSymbol in v;
+}
+
 /** A value already known (a literal, or a persisted result). */
 export interface DataNode<K = Key> {
   readonly kind: 'data';

@@ -60,7 +60,7 @@ export class SchedulerState {
    * Data put straight onto a worker (Dask's scatter): in memory there and wanted by the caller.
    * It has no computation, so if every copy is lost its readers fail instead of recomputing it.
    */
-  addData(entries: readonly { readonly key: Key; readonly worker: WorkerId; readonly nbytes?: number }[]): Instruction[] {
+  addData(entries: readonly { readonly key: Key; readonly worker: WorkerId; readonly nbytes?: number; readonly index?: number }[]): Instruction[] {
     for (const e of entries) {
       const w = this.workers.get(e.worker);
       if (!w) throw new Error(`addData: unknown worker '${e.worker}'`);
@@ -68,6 +68,8 @@ export class SchedulerState {
       if (!ts) {
         ts = new TaskState(e.key, dataNode(e.key, undefined), this.seq);
         ts.seq = this.seq++;
+        // A driver that adds data before the graph reading it names its position in that graph.
+        if (e.index !== undefined) ts.index = e.index;
         this.tasks.addAll([ts]);
       }
       ts.scattered = true;

@@ -6,6 +6,7 @@ import type { TaskState } from '../../schedule/task-state';
 import { deserializeError, withTaskKey } from '../errors';
 import type { ExecuteRequest } from '../executor';
 import type { FromWorker, ToWorker } from './protocol';
+import { PersistedDataLostError, ResidentValue, type Lineage } from './resident';
 import { encodeNode, fusedMemberKey } from './wire';
 import type { PoolListener, Slot, ThreadPool } from './pool';
 
@@ -20,6 +21,11 @@ interface Outgoing {
 export interface ComputationOptions {
   targetBatchMs: number;
   allowedWorkerDeaths: number;
+  /**
+   * Persist: wanted results stay in the workers that computed them and the computation resolves
+   * to ResidentValue references instead of the values.
+   */
+  keep?: boolean;
 }
 
 /**
@@ -38,6 +44,12 @@ export class Computation implements PoolListener {
   private readonly wanted: Set<Key>;
   private settled = false;
   private done = 0;
+  /** Inputs already resident in this pool's workers (persisted earlier), by graph position. */
+  private readonly resident = new Map<number, ResidentValue>();
+  /** Resident ids the workers keep wanted results under (persist), by graph position. */
+  private readonly keptAs = new Map<number, number>();
+  private readonly keep: boolean;
+  private readonly lineage: Lineage;
   /**
    * Results cross threads under their position in the graph (TaskState.index), not their key.
    * A task's references are its inputs, whose states are at hand: no key lookup on the hot path.
@@ -46,11 +58,16 @@ export class Computation implements PoolListener {
     const deps = ts.node.deps;
     return (key) => {
       if (key === ts.key) return ts.index;
-      for (let j = 0; j < deps.length; j++) if (deps[j] === key) return ts.deps[j].index;
+      for (let j = 0; j < deps.length; j++) if (deps[j] === key) return this.wireId(ts.deps[j].index);
       const id = this.req.graph.index.get(key);
       if (id === undefined) throw new Error(`pdask internal error: key '${key}' is not in the computation's graph`);
-      return id;
+      return this.wireId(id);
     };
+  }
+
+  /** The id workers know a result by: its graph position, or its resident id if persisted earlier. */
+  private wireId(index: number): number {
+    return this.resident.size === 0 ? index : (this.resident.get(index)?.id ?? index);
   }
   private resolve!: (v: Map<Key, unknown>) => void;
   private reject!: (e: unknown) => void;
@@ -65,6 +82,25 @@ export class Computation implements PoolListener {
       allowedWorkerDeaths: opts.allowedWorkerDeaths,
     });
     this.wanted = new Set(req.targets);
+    this.keep = opts.keep ?? false;
+    this.lineage = { graph: req.graph };
+  }
+
+  /** Data nodes holding references to values already in this pool's workers. */
+  private residentInputs(): { key: Key; worker: string; nbytes: number; index: number }[] {
+    const entries: { key: Key; worker: string; nbytes: number; index: number }[] = [];
+    const nodes = this.req.graph.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      if (n.kind !== 'data' || !(n.value instanceof ResidentValue)) continue;
+      const v = n.value;
+      if (v.pool !== this.pool) throw new Error(`pdask internal error: '${n.key}' is resident in another thread pool`);
+      // Lost between the caller's check and now: the next computation recomputes it.
+      if (!v.live) throw new PersistedDataLostError(n.key, new Error(`worker thread ${v.holder} is gone`));
+      this.resident.set(i, v);
+      entries.push({ key: n.key, worker: String(v.holder), nbytes: v.nbytes, index: i });
+    }
+    return entries;
   }
 
   run(): Promise<Map<Key, unknown>> {
@@ -76,6 +112,10 @@ export class Computation implements PoolListener {
     const unsubscribe = this.pool.subscribe(this);
     try {
       for (const slot of this.pool.slots.values()) this.handle(this.state.addWorker(String(slot.id), 1));
+      // Before the graph: its readers must find them in memory, not schedule them. (The 'memory'
+      // notices this returns are repeated by updateGraph for the wanted ones.)
+      const resident = this.residentInputs();
+      if (resident.length) this.state.addData(resident);
       this.handle(
         this.state.updateGraph({
           nodes: this.req.graph.nodes,
@@ -86,8 +126,11 @@ export class Computation implements PoolListener {
           retries: this.req.retries,
         }),
       );
-      this.flush();
-      this.checkStalled();
+      // Persisting what is already resident needs no worker at all.
+      if (!this.maybeSettle()) {
+        this.flush();
+        this.checkStalled();
+      }
     } catch (e) {
       this.fail(e);
     }
@@ -133,7 +176,7 @@ export class Computation implements PoolListener {
           const m = msg.missing;
           for (let i = 0; i < m.length; i += 3) {
             const entry = this.inflight.get(m[i]);
-            const dep = entry?.ts.deps.find((d) => d.index === m[i + 1]);
+            const dep = entry?.ts.deps.find((d) => this.wireId(d.index) === m[i + 1]);
             let list = missingBySeq.get(m[i]);
             if (!list) missingBySeq.set(m[i], (list = []));
             if (dep) list.push({ dep, holder: String(m[i + 2]) });
@@ -219,33 +262,60 @@ export class Computation implements PoolListener {
           if (!slot) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
           const seq = this.pool.seq();
           this.inflight.set(seq, { ts: ins.task, slot: slotId });
+          if (this.resident.has(ins.task.index)) throw new Error(`pdask internal error: persisted '${ins.task.key}' was scheduled to run`);
           let fetch: number[] | 0 = 0;
           for (const d of ins.task.deps) {
             if (d.whoHas.some((w) => w.id === ins.worker)) continue;
             // The last reader of a result nobody wants may take the holder's copy (no clone).
             const move = d.waiters === 1 && d.wanted === 0 ? 1 : 0;
-            (fetch ||= []).push(d.index, Number(d.whoHas[0].id), move);
+            (fetch ||= []).push(this.wireId(d.index), Number(d.whoHas[0].id), move);
           }
-          // Wanted results come back with the report: handed over if nothing else reads them.
-          const ret = this.wanted.has(ins.task.key) ? (ins.task.waiters === 0 ? 2 : 1) : 0;
+          const ret = this.wanted.has(ins.task.key) ? this.returnMode(ins.task) : 0;
           this.out(slotId).run.push(seq, encodeNode(ins.task.node, slot.ops, this.idResolver(ins.task)), fetch, ret);
           break;
         }
         case 'release':
-          this.out(Number(ins.worker)).release.push(ins.task.index);
+          // A persisted input stays in its worker's resident store: nothing to drop.
+          if (!this.resident.has(ins.task.index)) this.out(Number(ins.worker)).release.push(ins.task.index);
           break;
         case 'memory':
           if (!this.wanted.has(ins.key)) break;
+          if (this.keep) {
+            this.results.set(ins.key, this.reference(ins.task));
+            (arrived ??= []).push(ins.task);
+            break;
+          }
           // Sent back with its report already: just let the worker's copy go when unneeded.
           if (this.results.has(ins.key)) (arrived ??= []).push(ins.task);
           else (gatherNow ??= []).push(ins.task);
           break;
-        case 'erred':
+        case 'erred': {
+          // A lost persisted input fails its readers (it has no computation here): say what to do.
+          const at = this.req.graph.index.get(ins.origin);
+          if (at !== undefined && this.resident.has(at)) throw new PersistedDataLostError(ins.origin, ins.error);
           throw ins.error;
+        }
       }
     }
     if (gatherNow) this.gather(gatherNow);
     if (arrived) this.handle(this.state.release(arrived));
+  }
+
+  /** Wanted results come back with the report (handed over if nothing else reads them), or stay as resident values (persist). */
+  private returnMode(ts: TaskState): number {
+    if (!this.keep) return ts.waiters === 0 ? 2 : 1;
+    const id = this.pool.residentId();
+    this.keptAs.set(ts.index, id);
+    return id;
+  }
+
+  /** The reference a persist returns for a wanted result now in memory. */
+  private reference(ts: TaskState): ResidentValue {
+    const known = this.resident.get(ts.index);
+    if (known) return known;
+    const id = this.keptAs.get(ts.index);
+    if (id === undefined) throw new Error(`pdask internal error: '${ts.key}' was not kept by its worker`);
+    return new ResidentValue(this.pool, Number(ts.whoHas[0].id), id, ts.key, ts.nbytes, this.lineage);
   }
 
   /** Brings wanted results to the caller, moving (not copying) their buffers. */
@@ -263,9 +333,9 @@ export class Computation implements PoolListener {
       this.flushTo(slot);
       const id = this.pool.seq();
       this.gathers.set(id, ks);
-      // Move what nothing else reads; copy what later tasks still need.
-      const move = ks.map((ts) => ts.waiters === 0);
-      this.pool.send(slot, { t: 'gather', cid: this.cid, id, ids: ks.map((ts) => ts.index), move });
+      // Move what nothing else reads; copy what later tasks still need, or what is persisted.
+      const move = ks.map((ts) => ts.waiters === 0 && !this.resident.has(ts.index));
+      this.pool.send(slot, { t: 'gather', cid: this.cid, id, ids: ks.map((ts) => this.wireId(ts.index)), move });
     }
   }
 

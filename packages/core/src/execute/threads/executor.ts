@@ -16,11 +16,21 @@ export class ThreadsExecutor implements Executor {
     this.started.catch(() => undefined);
   }
 
-  async execute(req: ExecuteRequest): Promise<Map<Key, unknown>> {
+  execute(req: ExecuteRequest): Promise<Map<Key, unknown>> {
+    return this.run(req, false);
+  }
+
+  /** Results stay in the worker threads that computed them; the map holds ResidentValues. */
+  persist(req: ExecuteRequest): Promise<Map<Key, unknown>> {
+    return this.run(req, true);
+  }
+
+  private async run(req: ExecuteRequest, keep: boolean): Promise<Map<Key, unknown>> {
     await this.started;
     return new Computation(this.pool, req, {
       targetBatchMs: config.get<number>('threads.target-batch-ms'),
       allowedWorkerDeaths: config.get<number>('scheduler.allowed-failures'),
+      keep,
     }).run();
   }
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { BUILD_ID, type FromWorker, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
+import { BUILD_ID, RESIDENT_BASE, type FromWorker, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
 import { OpInterner } from './wire';
 
 /** A live worker thread of the pool. */
@@ -49,6 +49,9 @@ export class ThreadPool {
   private nextId = 0;
   /** Pool-wide counter for task and request ids, so any message names one computation's item. */
   private nextSeq = 0;
+  private nextResident = RESIDENT_BASE;
+  /** Resident ids to forget, by holder, sent together on the next turn of the event loop. */
+  private forgetting = new Map<number, number[]>();
   private starting = new Set<Promise<Slot>>();
   private closed = false;
   /** Why the last replacement worker could not start (reported if a computation then stalls). */
@@ -69,6 +72,47 @@ export class ThreadPool {
     return this.nextSeq++;
   }
 
+  /** A fresh id for a result a worker keeps across computations (persist). */
+  residentId(): number {
+    return this.nextResident++;
+  }
+
+  /** Whether a worker thread is still running (slot ids are never reused). */
+  isLive(slotId: number): boolean {
+    return !this.closed && this.slots.has(slotId);
+  }
+
+  /** Lets a worker drop a resident value nobody references any more. */
+  forgetResident(holder: number, id: number): void {
+    if (!this.isLive(holder)) return;
+    if (this.forgetting.size === 0) setImmediate(() => this.sendForgets()).unref();
+    let ids = this.forgetting.get(holder);
+    if (!ids) this.forgetting.set(holder, (ids = []));
+    ids.push(id);
+  }
+
+  private sendForgets(): void {
+    for (const [holder, ids] of this.forgetting) {
+      const slot = this.slots.get(holder);
+      if (slot) this.send(slot, { t: 'forget', ids });
+    }
+    this.forgetting.clear();
+  }
+
+  /** Copies of resident values (for an executor that cannot read them in place). */
+  async fetchResident(holder: number, ids: readonly number[]): Promise<{ values: unknown[]; missing: number[] }> {
+    const slot = this.slots.get(holder);
+    if (!slot || this.closed) return { values: [], missing: [...ids] };
+    this.retain();
+    try {
+      const answer = slot.control.residentValues(ids);
+      const died = slot.exited.then(() => ({ values: [], missing: [...ids] }));
+      return await Promise.race([answer, died]);
+    } finally {
+      this.unretain();
+    }
+  }
+
   /** Resolves when no replacement worker is starting. */
   async settled(): Promise<void> {
     while (this.starting.size) await Promise.allSettled([...this.starting]);
@@ -80,11 +124,20 @@ export class ThreadPool {
 
   subscribe(l: PoolListener): () => void {
     this.listeners.add(l);
-    if (this.active++ === 0) for (const s of this.slots.values()) s.worker.ref();
+    this.retain();
     return () => {
       this.listeners.delete(l);
-      if (--this.active === 0) for (const s of this.slots.values()) s.worker.unref();
+      this.unretain();
     };
+  }
+
+  /** Keeps the process alive while the caller waits on the workers. */
+  private retain(): void {
+    if (this.active++ === 0) for (const s of this.slots.values()) s.worker.ref();
+  }
+
+  private unretain(): void {
+    if (--this.active === 0) for (const s of this.slots.values()) s.worker.unref();
   }
 
   send(slot: Slot, msg: ToWorker): void {

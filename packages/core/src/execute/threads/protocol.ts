@@ -13,9 +13,19 @@ export interface RunSpec {
   readonly node: GraphNode<number>;
   /** [id, peer worker id, move] for inputs not produced on this worker; `move`: the peer may hand its copy over (this task is its last reader). */
   readonly fetch?: readonly (readonly [number, number, boolean])[];
-  /** Send the result back with the report: 0 no, 1 a copy (other tasks read it here), 2 hand it over. */
-  readonly ret: 0 | 1 | 2;
+  /**
+   * Send the result back with the report: 0 no, 1 a copy (other tasks read it here), 2 hand it
+   * over; or, at RESIDENT_BASE and above, keep it in this worker's resident store under that id
+   * (persist).
+   */
+  readonly ret: number;
 }
+
+/**
+ * Ids at and above this name resident values (persisted results a worker keeps across
+ * computations, see resident.ts) rather than positions in one computation's graph.
+ */
+export const RESIDENT_BASE = 2 ** 31;
 
 export type ToWorker =
   | {
@@ -29,7 +39,9 @@ export type ToWorker =
       readonly release?: readonly number[];
     }
   | { readonly t: 'gather'; readonly cid: number; readonly id: number; readonly ids: readonly number[]; readonly move: readonly boolean[] }
-  | { readonly t: 'end'; readonly cid: number };
+  | { readonly t: 'end'; readonly cid: number }
+  /** Resident values whose references were garbage-collected. */
+  | { readonly t: 'forget'; readonly ids: readonly number[] };
 
 export type FromWorker =
   | { readonly t: 'ready' }
@@ -68,5 +80,7 @@ export interface WorkerInit {
 export interface WorkerControl {
   connectPeer(peerId: number, port: MessagePort): void;
   disconnectPeer(peerId: number): void;
-  stats(): { stored: number; queued: number };
+  stats(): { stored: number; queued: number; resident: number };
+  /** Copies of resident values (for a caller that cannot read them in place); missing ids listed. */
+  residentValues(ids: readonly number[]): { values: unknown[]; missing: number[] };
 }

@@ -12,7 +12,7 @@ import { serializeError, type SerializedError } from '../errors';
 import { isPromiseLike, prepareOps, runNode, TaskFailure } from '../run-node';
 import { sizeOf } from '../sizeof';
 import { transferablesOf } from '../transfer';
-import { BUILD_ID, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
+import { BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
 import { decodeNode, type EncodedNode } from './wire';
 
 const init = workerData as WorkerInit;
@@ -28,6 +28,11 @@ current[1] = -1;
 
 /** Results by computation, by id. */
 const stores = new Map<number, Map<number, unknown>>();
+/** Persisted results kept across computations, by resident id (see resident.ts). */
+const resident = new Map<number, unknown>();
+/** The objects among them: a reader must copy them, never take their buffers. */
+const residentObjects = new WeakSet<object>();
+const isResidentObject = (v: unknown): boolean => typeof v === 'object' && v !== null && residentObjects.has(v);
 const ended = new Set<number>();
 const peers = new Map<number, MessagePort>();
 /** Operations by the ids the pool assigned them for this worker. */
@@ -84,10 +89,11 @@ function needsFetch(spec: RunSpec): boolean {
   let waiting = 0;
   for (const [id, peer, move] of spec.fetch) {
     const s = slot(spec.cid, id);
+    const here = store.has(id) || resident.has(id);
     const n = borrowed.get(s);
     if (n !== undefined) borrowed.set(s, n + 1);
-    else if (!store.has(id)) borrowed.set(s, 1);
-    if (store.has(id)) continue;
+    else if (!here) borrowed.set(s, 1);
+    if (here) continue;
     waiting++;
     const inFlight = fetching.get(s);
     if (inFlight) {
@@ -181,12 +187,13 @@ function takeValues(cid: number, ids: readonly number[], move: readonly boolean[
   const transfer: ArrayBuffer[] = [];
   ids.forEach((id, i) => {
     if (!store?.has(id)) {
-      missing.push(id);
+      if (resident.has(id)) values.push(resident.get(id));
+      else missing.push(id);
       return;
     }
     const v = store.get(id);
     values.push(v);
-    if (move[i]) {
+    if (move[i] && !isResidentObject(v)) {
       store.delete(id);
       transferablesOf(v, transfer);
     }
@@ -261,8 +268,9 @@ async function runOne(spec: RunSpec): Promise<void> {
   let value: unknown;
   try {
     value = runNode(spec.node, (id) => {
-      if (!store.has(id)) throw new MissingInput(id);
-      return store.get(id);
+      if (store.has(id)) return store.get(id);
+      if (id >= RESIDENT_BASE && resident.has(id)) return resident.get(id);
+      throw new MissingInput(id);
     });
     if (isPromiseLike(value)) value = await value;
   } catch (e) {
@@ -287,7 +295,10 @@ async function runOne(spec: RunSpec): Promise<void> {
     borrowed.delete(slot(spec.cid, spec.node.key));
     // A wanted result goes back with the report (saving the caller a gather round trip); handed
     // over when nothing else here reads it, else copied and kept.
-    if (spec.ret) returned.push(spec.seq, value);
+    if (spec.ret >= RESIDENT_BASE) {
+      resident.set(spec.ret, value);
+      if (typeof value === 'object' && value !== null) residentObjects.add(value);
+    } else if (spec.ret) returned.push(spec.seq, value);
     if (spec.ret === 2) transferablesOf(value, returnedBuffers);
     else store.set(spec.node.key, value);
     ok.push(spec.seq, sizeOf(value), performance.now() - t0);
@@ -309,7 +320,7 @@ function onBatch(msg: Extract<ToWorker, { t: 'batch' }>): void {
       fetch = [];
       for (let j = 0; j < f.length; j += 3) fetch.push([f[j], f[j + 1], f[j + 2] === 1]);
     }
-    queue.push({ seq: r[i] as number, cid: msg.cid, node: decodeNode(r[i + 1] as EncodedNode, ops), fetch, ret: r[i + 3] as 0 | 1 | 2 });
+    queue.push({ seq: r[i] as number, cid: msg.cid, node: decodeNode(r[i + 1] as EncodedNode, ops), fetch, ret: r[i + 3] as number });
   }
   void drain();
 }
@@ -333,6 +344,9 @@ port.on('message', (msg: ToWorker) => {
       ended.add(msg.cid);
       stores.delete(msg.cid);
       break;
+    case 'forget':
+      for (const id of msg.ids) resident.delete(id);
+      break;
   }
 });
 
@@ -349,7 +363,16 @@ const control: WorkerControl = {
   stats() {
     let stored = 0;
     for (const s of stores.values()) stored += s.size;
-    return { stored, queued: queue.length - head };
+    return { stored, queued: queue.length - head, resident: resident.size };
+  },
+  residentValues(ids) {
+    const values: unknown[] = [];
+    const missing: number[] = [];
+    for (const id of ids) {
+      if (resident.has(id)) values.push(resident.get(id));
+      else missing.push(id);
+    }
+    return { values, missing };
   },
 };
 Comlink.expose(control, nodeEndpoint(init.control as never));

@@ -1,0 +1,90 @@
+/**
+ * Before a graph runs: persisted values held by worker threads (ResidentValue data nodes) that
+ * the chosen executor cannot read in place are copied to the caller, and those whose worker
+ * thread is gone are replaced by the part of their lineage that recomputes them.
+ */
+import { IndexedGraph } from '../graph/indexed';
+import { dataNode, ref, taskNode, type GraphNode, type Key } from '../graph/spec';
+import { identity } from '../ops/index';
+import { registeredRef } from '../ops/registry';
+import type { Executor } from './executor';
+import { ThreadsExecutor } from './threads/executor';
+import { ResidentValue } from './threads/resident';
+import type { ThreadPool } from './threads/pool';
+
+
+/** Lineage may itself hold lost persisted values: each round resolves one generation. */
+const MAX_ROUNDS = 64;
+
+export async function resolveResidentInputs(graph: IndexedGraph, executor: Executor): Promise<IndexedGraph> {
+  const readable: ThreadPool | undefined = executor instanceof ThreadsExecutor ? executor.pool : undefined;
+  let g = graph;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const toCopy = new Map<ThreadPool, Map<number, number[]>>();
+    const lost: number[] = [];
+    g.nodes.forEach((n, i) => {
+      if (n.kind !== 'data' || !(n.value instanceof ResidentValue)) return;
+      const v = n.value;
+      if (!v.live) lost.push(i);
+      else if (v.pool !== readable) {
+        let byHolder = toCopy.get(v.pool);
+        if (!byHolder) toCopy.set(v.pool, (byHolder = new Map()));
+        const at = byHolder.get(v.holder);
+        if (at) at.push(i);
+        else byHolder.set(v.holder, [i]);
+      }
+    });
+    if (toCopy.size === 0 && lost.length === 0) return g;
+    const nodes: GraphNode[] = g.nodes.slice();
+    const copies = [...toCopy].flatMap(([pool, byHolder]) => [...byHolder].map(([holder, at]) => ({ pool, holder, at })));
+    await Promise.all(
+      copies.map(async ({ pool, holder, at }) => {
+        const ids = at.map((i) => ((nodes[i] as { value: ResidentValue }).value).id);
+        const got = await pool.fetchResident(holder, ids);
+        const missing = new Set(got.missing);
+        let vi = 0;
+        at.forEach((i, j) => {
+          if (missing.has(ids[j])) lost.push(i);
+          else nodes[i] = dataNode(nodes[i].key, got.values[vi++]);
+        });
+      }),
+    );
+    if (lost.length) addLineage(nodes, lost);
+    g = IndexedGraph.fromNodes(nodes);
+  }
+  throw new Error(`pdask: persisted values could not be resolved after ${MAX_ROUNDS} generations of lineage`);
+}
+
+/** Replaces lost persisted values by the nodes that computed them (and their missing inputs). */
+function addLineage(nodes: GraphNode[], lost: readonly number[]): void {
+  const present = new Set<Key>(nodes.map((n) => n.key));
+  for (const i of lost) {
+    const node = nodes[i];
+    const v = (node as { value: ResidentValue }).value;
+    const lg = v.lineage.graph;
+    const at = lg.index.get(v.key);
+    if (at === undefined) throw new Error(`pdask internal error: the lineage of '${v.key}' does not compute it`);
+    if (node.key === v.key) {
+      nodes[i] = lg.nodes[at];
+    } else {
+      // Another collection's name for the same value: read it through an alias.
+      nodes[i] = taskNode(node.key, registeredRef(identity)!, [ref(v.key)]);
+      if (!present.has(v.key)) {
+        nodes.push(lg.nodes[at]);
+        present.add(v.key);
+      }
+    }
+    const stack = [at];
+    while (stack.length) {
+      const j = stack.pop()!;
+      for (let e = lg.depStart[j]; e < lg.depStart[j + 1]; e++) {
+        const d = lg.depList[e];
+        const k = lg.nodes[d].key;
+        if (present.has(k)) continue;
+        present.add(k);
+        nodes.push(lg.nodes[d]);
+        stack.push(d);
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Persisted results that stay in the worker thread that computed them, as Dask's persist does on
+ * a cluster: the caller holds a small reference (a `ResidentValue` in a data node of the rebuilt
+ * collection), the data stays where it was made, and later computations on the same pool read
+ * it there. When the reference is garbage-collected the worker lets the data go.
+ *
+ * A reference also keeps its lineage (the graph that computed it), so a value lost with its
+ * worker thread, or a pool that was closed, costs a recomputation instead of an error.
+ */
+import type { IndexedGraph } from '../../graph/indexed';
+import { remoteValueSymbol, type Key } from '../../graph/spec';
+import type { ThreadPool } from './pool';
+
+/** The graph a persist ran: enough to recompute any of its results. */
+export interface Lineage {
+  readonly graph: IndexedGraph;
+}
+
+interface Held {
+  readonly pool: ThreadPool;
+  readonly holder: number;
+  readonly id: number;
+}
+
+const collected = new FinalizationRegistry<Held>((h) => h.pool.forgetResident(h.holder, h.id));
+
+export class ResidentValue {
+  readonly [remoteValueSymbol] = true;
+
+  constructor(
+    readonly pool: ThreadPool,
+    /** The pool slot (worker thread) holding the value. */
+    readonly holder: number,
+    /** Its id in that worker's resident store (>= RESIDENT_BASE, pool-wide unique). */
+    readonly id: number,
+    readonly key: Key,
+    readonly nbytes: number,
+    readonly lineage: Lineage,
+  ) {
+    collected.register(this, { pool, holder, id });
+  }
+
+  /** Whether the worker thread holding the value is still running. */
+  get live(): boolean {
+    return this.pool.isLive(this.holder);
+  }
+
+  toString(): string {
+    return `ResidentValue('${this.key}' in worker thread ${this.holder}${this.live ? '' : ', lost'})`;
+  }
+}
+
+/** A persisted value's worker thread died while a computation was reading it. */
+export class PersistedDataLostError extends Error {
+  override name = 'PersistedDataLostError';
+  constructor(
+    readonly key: Key,
+    cause: unknown,
+  ) {
+    super(
+      `Persisted data '${key}' was lost with the worker thread holding it while this computation ran. ` +
+        `Compute again: the next computation recomputes it from the graph that made it.`,
+      { cause },
+    );
+  }
+}
