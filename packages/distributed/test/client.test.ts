@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compute, config, delayed, fromModule } from '@pdask/core';
+import { collectionSymbol, compute, config, delayed, fromModule } from '@pdask/core';
 import { describe, expect, it } from 'vitest';
-import { asCompleted, CancelledError, Client, wait } from '../src/index';
+import { asCompleted, CancelledError, Client, Future, wait } from '../src/index';
 import { tree, treeSum, useCluster } from './helpers';
 
 const shared = useCluster();
@@ -145,6 +145,21 @@ describe('futures', () => {
     // The persisted value is a reference to cluster data: computing it again runs no task.
     expect(await persisted.compute()).toBe(treeSum(100) + 1);
     expect(await delayed(add)(persisted, 1).compute()).toBe(treeSum(100) + 2);
+  });
+
+  it('persist() through core keeps results on the cluster too; other schedulers fetch them', async () => {
+    const stamp = delayed((n: number) => [n, process.pid], { pure: false })(7);
+    const p = await stamp.persist();
+    const node = [...p[collectionSymbol]().roots[0].layer.materialize()][0];
+    expect(node.kind === 'data' && node.value instanceof Future).toBe(true);
+    const f = (node as { value: Future<[number, number]> }).value;
+    expect((await shared.client.whoHas([f])).get(f.key)?.length).toBe(1);
+    const [n, pid] = (await p.compute()) as [number, number];
+    expect(n).toBe(7);
+    expect(shared.cluster.workerPids).toContain(pid);
+    // The sync scheduler runs in this process: the value is fetched from the cluster (a
+    // recomputation here would report this process's pid).
+    expect(await delayed((x: [number, number]) => x[1])(p).compute({ scheduler: 'sync' })).toBe(pid);
   });
 
   it('releases keys when futures are released', async () => {

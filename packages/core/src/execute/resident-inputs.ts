@@ -1,32 +1,33 @@
 /**
- * Before a graph runs: persisted values held by worker threads (ResidentValue data nodes) that
- * the chosen executor cannot read in place are copied to the caller, and those whose worker
- * thread is gone are replaced by the part of their lineage that recomputes them.
+ * Before a graph runs: remote values in its data nodes (results persisted in worker threads, a
+ * cluster's futures) that the chosen executor cannot read in place are copied to the caller, and
+ * persisted values whose worker thread is gone are replaced by the part of their lineage that
+ * recomputes them.
  */
 import { IndexedGraph } from '../graph/indexed';
-import { dataNode, ref, taskNode, type GraphNode, type Key } from '../graph/spec';
+import { dataNode, isRemoteValue, ref, taskNode, type GraphNode, type Key } from '../graph/spec';
 import { identity } from '../ops/index';
 import { registeredRef } from '../ops/registry';
 import type { Executor } from './executor';
-import { ThreadsExecutor } from './threads/executor';
 import { ResidentValue } from './threads/resident';
 import type { ThreadPool } from './threads/pool';
-
 
 /** Lineage may itself hold lost persisted values: each round resolves one generation. */
 const MAX_ROUNDS = 64;
 
 export async function resolveResidentInputs(graph: IndexedGraph, executor: Executor): Promise<IndexedGraph> {
-  const readable: ThreadPool | undefined = executor instanceof ThreadsExecutor ? executor.pool : undefined;
   let g = graph;
   for (let round = 0; round < MAX_ROUNDS; round++) {
+    // Persisted in threads, copied in one request per worker; other remote values one by one.
     const toCopy = new Map<ThreadPool, Map<number, number[]>>();
+    const toFetch: number[] = [];
     const lost: number[] = [];
     g.nodes.forEach((n, i) => {
-      if (n.kind !== 'data' || !(n.value instanceof ResidentValue)) return;
+      if (n.kind !== 'data' || !isRemoteValue(n.value) || n.value.readableBy(executor)) return;
       const v = n.value;
-      if (!v.live) lost.push(i);
-      else if (v.pool !== readable) {
+      if (!(v instanceof ResidentValue)) toFetch.push(i);
+      else if (!v.live) lost.push(i);
+      else {
         let byHolder = toCopy.get(v.pool);
         if (!byHolder) toCopy.set(v.pool, (byHolder = new Map()));
         const at = byHolder.get(v.holder);
@@ -34,12 +35,12 @@ export async function resolveResidentInputs(graph: IndexedGraph, executor: Execu
         else byHolder.set(v.holder, [i]);
       }
     });
-    if (toCopy.size === 0 && lost.length === 0) return g;
+    if (toCopy.size === 0 && toFetch.length === 0 && lost.length === 0) return g;
     const nodes: GraphNode[] = g.nodes.slice();
     const copies = [...toCopy].flatMap(([pool, byHolder]) => [...byHolder].map(([holder, at]) => ({ pool, holder, at })));
-    await Promise.all(
-      copies.map(async ({ pool, holder, at }) => {
-        const ids = at.map((i) => ((nodes[i] as { value: ResidentValue }).value).id);
+    await Promise.all([
+      ...copies.map(async ({ pool, holder, at }) => {
+        const ids = at.map((i) => (nodes[i] as { value: ResidentValue }).value.id);
         const got = await pool.fetchResident(holder, ids);
         const missing = new Set(got.missing);
         let vi = 0;
@@ -48,7 +49,10 @@ export async function resolveResidentInputs(graph: IndexedGraph, executor: Execu
           else nodes[i] = dataNode(nodes[i].key, got.values[vi++]);
         });
       }),
-    );
+      ...toFetch.map(async (i) => {
+        nodes[i] = dataNode(nodes[i].key, await (nodes[i] as { value: { fetch(): Promise<unknown> } }).value.fetch());
+      }),
+    ]);
     if (lost.length) addLineage(nodes, lost);
     g = IndexedGraph.fromNodes(nodes);
   }

@@ -45,7 +45,15 @@ export interface TaskNode<K = Key> {
  */
 export const remoteValueSymbol = Symbol.for('pdask.remote-value');
 
-export function isRemoteValue(v: unknown): boolean {
+export interface RemoteValue {
+  readonly [remoteValueSymbol]: true;
+  /** Whether an executor reads the value where it is (no copy to the caller first). */
+  readableBy(executor: object): boolean;
+  /** A copy of the value, for executors that cannot read it in place. */
+  fetch(): Promise<unknown>;
+}
+
+export function isRemoteValue(v: unknown): v is RemoteValue {
   return typeof v === 'object' && v !== null && remoteValueSymbol in v;
 }
 

@@ -119,6 +119,7 @@ export class Client implements FutureOwner {
     this.executor = {
       name: 'distributed',
       execute: (req) => self.execute(req),
+      persist: (req) => self.persistKeys(req),
     };
   }
 
@@ -351,6 +352,23 @@ export class Client implements FutureOwner {
     } finally {
       entries.forEach((e, i) => this.releaseHold(targets[i], e));
     }
+  }
+
+  /**
+   * What persist() calls while this client is the default: the results stay on the cluster and
+   * the rebuilt collections hold Futures for them (Dask's persist with a distributed client).
+   */
+  private async persistKeys(req: ExecuteRequest): Promise<Map<Key, unknown>> {
+    const targets = [...new Set(req.targets)];
+    const entries = this.sendGraph(req.graph, targets, { priority: req.priority, retries: req.retries, onProgress: req.onProgress });
+    const futures = targets.map((k, i) => new Future(k, this, entries[i]));
+    await Promise.all(entries.map((e) => e.settled()));
+    const failed = entries.find((e) => e.status !== 'finished');
+    if (failed) {
+      for (const f of futures) f.release();
+      throw failed.error ?? new CancelledError(failed.key, failed.status);
+    }
+    return new Map(targets.map((k, i) => [k, futures[i]]));
   }
 
   // ---- futures --------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { collectionSymbol, Delayed, layerNode, MaterializedLayer, tokenizeSymbol, type CollectionGraph, type Collection, type FusedNode, type Key } from '@pdask/core';
+import { collectionSymbol, Delayed, layerNode, MaterializedLayer, remoteValueSymbol, tokenizeSymbol, type CollectionGraph, type Collection, type FusedNode, type Key, type RemoteValue } from '@pdask/core';
 
 export type FutureStatus = 'pending' | 'finished' | 'error' | 'cancelled' | 'lost';
 
@@ -45,6 +45,8 @@ export class KeyEntry {
 
 /** What a Future needs from its client (kept narrow to avoid a module cycle). */
 export interface FutureOwner {
+  /** The executor that runs graphs on this owner's cluster (it reads the key in place). */
+  readonly executor: object;
   entryOf(key: Key): KeyEntry | undefined;
   gatherOne(key: Key): Promise<unknown>;
   releaseHold(key: Key, entry: KeyEntry): void;
@@ -58,7 +60,8 @@ const registry = new FinalizationRegistry<{ owner: FutureOwner; key: Key; entry:
  * Future holds its key on the cluster until `release()`, `cancel()`, or garbage collection. It is
  * a collection: pass it to `client.submit`, `delayed` functions, or `compute`.
  */
-export class Future<T = unknown> implements Collection<T> {
+export class Future<T = unknown> implements Collection<T>, RemoteValue {
+  readonly [remoteValueSymbol] = true as const;
   private released = false;
 
   /** @internal */
@@ -84,6 +87,16 @@ export class Future<T = unknown> implements Collection<T> {
   async result(): Promise<T> {
     if (this.released) throw new CancelledError(this.key, 'released');
     return (await this.owner.gatherOne(this.key)) as T;
+  }
+
+  /** A graph run by this future's own client reads the key on the cluster. */
+  readableBy(executor: object): boolean {
+    return executor === this.owner.executor;
+  }
+
+  /** The value, for a graph run elsewhere (another scheduler or client). */
+  fetch(): Promise<unknown> {
+    return this.result();
   }
 
   /** The task's error once it failed, or undefined if it succeeded. */

@@ -8,7 +8,7 @@
  * worker thread, or a pool that was closed, costs a recomputation instead of an error.
  */
 import type { IndexedGraph } from '../../graph/indexed';
-import { remoteValueSymbol, type Key } from '../../graph/spec';
+import { remoteValueSymbol, type Key, type RemoteValue } from '../../graph/spec';
 import type { ThreadPool } from './pool';
 
 /** The graph a persist ran: enough to recompute any of its results. */
@@ -24,8 +24,8 @@ interface Held {
 
 const collected = new FinalizationRegistry<Held>((h) => h.pool.forgetResident(h.holder, h.id));
 
-export class ResidentValue {
-  readonly [remoteValueSymbol] = true;
+export class ResidentValue implements RemoteValue {
+  readonly [remoteValueSymbol] = true as const;
 
   constructor(
     readonly pool: ThreadPool,
@@ -43,6 +43,17 @@ export class ResidentValue {
   /** Whether the worker thread holding the value is still running. */
   get live(): boolean {
     return this.pool.isLive(this.holder);
+  }
+
+  /** The threads executor of the same pool (compared by pool: no import of the executor here). */
+  readableBy(executor: object): boolean {
+    return (executor as { pool?: unknown }).pool === this.pool && this.live;
+  }
+
+  async fetch(): Promise<unknown> {
+    const got = await this.pool.fetchResident(this.holder, [this.id]);
+    if (got.missing.length) throw new PersistedDataLostError(this.key, new Error(`worker thread ${this.holder} no longer holds it`));
+    return got.values[0];
   }
 
   toString(): string {
