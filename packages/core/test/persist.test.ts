@@ -112,6 +112,25 @@ describe('persist on the threads scheduler', () => {
     expect(await a.compute({ scheduler: 'sync' })).toBe(triangle(1000) + 1);
   });
 
+  it('an iterative loop that persists each step holds only the live step; lineage still recomputes it all', async () => {
+    const ex = pool();
+    const double = (a: Float64Array) => a.map((v) => 2 * v);
+    let x = (await persist(delayed(range)(1000), { scheduler: ex }))[0];
+    for (let i = 0; i < 5; i++) x = (await persist(delayed(double)(x), { scheduler: ex }))[0];
+    let left = -1;
+    for (let i = 0; i < 100 && left !== 1; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+      left = total(await residentCounts(ex));
+    }
+    expect(left).toBe(1);
+    expect(await delayed(sumOf)(x).compute({ scheduler: ex })).toBe(32 * triangle(1000));
+    // Its thread gone, the last step is recomputed through the five before it.
+    await ex.pool.slots.get((heldValue(x) as ResidentValue).holder)!.worker.terminate();
+    await ex.pool.settled();
+    expect(await delayed(sumOf)(x).compute({ scheduler: ex })).toBe(32 * triangle(1000));
+  });
+
   it('recomputes from lineage after its pool was closed', async () => {
     const ex = pool();
     const [a] = await persist(delayed(sumOf)(delayed(range)(500)), { scheduler: ex });

@@ -9,7 +9,7 @@ import { dataNode, isRemoteValue, ref, taskNode, type GraphNode, type Key } from
 import { identity } from '../ops/index';
 import { registeredRef } from '../ops/registry';
 import type { Executor } from './executor';
-import { ResidentValue } from './threads/resident';
+import { LineageInput, ResidentValue, type Lineage } from './threads/resident';
 import type { ThreadPool } from './threads/pool';
 
 /** Lineage may itself hold lost persisted values: each round resolves one generation. */
@@ -22,8 +22,17 @@ export async function resolveResidentInputs(graph: IndexedGraph, executor: Execu
     const toCopy = new Map<ThreadPool, Map<number, number[]>>();
     const toFetch: number[] = [];
     const lost: number[] = [];
+    const revived: [number, ResidentValue][] = [];
     g.nodes.forEach((n, i) => {
-      if (n.kind !== 'data' || !isRemoteValue(n.value) || n.value.readableBy(executor)) return;
+      if (n.kind !== 'data') return;
+      // Brought in by a lineage: the persisted input itself if still referenced, else its lineage.
+      if (n.value instanceof LineageInput) {
+        const v = n.value.deref();
+        if (v) revived.push([i, v]);
+        else lost.push(i);
+        return;
+      }
+      if (!isRemoteValue(n.value) || n.value.readableBy(executor)) return;
       const v = n.value;
       if (!(v instanceof ResidentValue)) toFetch.push(i);
       else if (!v.live) lost.push(i);
@@ -35,8 +44,9 @@ export async function resolveResidentInputs(graph: IndexedGraph, executor: Execu
         else byHolder.set(v.holder, [i]);
       }
     });
-    if (toCopy.size === 0 && toFetch.length === 0 && lost.length === 0) return g;
+    if (toCopy.size === 0 && toFetch.length === 0 && lost.length === 0 && revived.length === 0) return g;
     const nodes: GraphNode[] = g.nodes.slice();
+    for (const [i, v] of revived) nodes[i] = dataNode(nodes[i].key, v);
     const copies = [...toCopy].flatMap(([pool, byHolder]) => [...byHolder].map(([holder, at]) => ({ pool, holder, at })));
     await Promise.all([
       ...copies.map(async ({ pool, holder, at }) => {
@@ -64,7 +74,7 @@ function addLineage(nodes: GraphNode[], lost: readonly number[]): void {
   const present = new Set<Key>(nodes.map((n) => n.key));
   for (const i of lost) {
     const node = nodes[i];
-    const v = (node as { value: ResidentValue }).value;
+    const v = (node as { value: { key: Key; lineage: Lineage } }).value;
     const lg = v.lineage.graph;
     const at = lg.index.get(v.key);
     if (at === undefined) throw new Error(`pdask internal error: the lineage of '${v.key}' does not compute it`);

@@ -1,4 +1,5 @@
-import type { Key } from '../../graph/spec';
+import { IndexedGraph } from '../../graph/indexed';
+import { dataNode, type Key } from '../../graph/spec';
 import type { Instruction } from '../../schedule/instructions';
 import { LocalityPolicy } from '../../schedule/placement';
 import { SchedulerState } from '../../schedule/state';
@@ -6,7 +7,7 @@ import type { TaskState } from '../../schedule/task-state';
 import { deserializeError, withTaskKey } from '../errors';
 import type { ExecuteRequest } from '../executor';
 import type { FromWorker, ToWorker } from './protocol';
-import { PersistedDataLostError, ResidentValue, type Lineage } from './resident';
+import { LineageInput, PersistedDataLostError, ResidentValue, type Lineage } from './resident';
 import { encodeNode, fusedMemberKey } from './wire';
 import type { PoolListener, Slot, ThreadPool } from './pool';
 
@@ -49,7 +50,7 @@ export class Computation implements PoolListener {
   /** Resident ids the workers keep wanted results under (persist), by graph position. */
   private readonly keptAs = new Map<number, number>();
   private readonly keep: boolean;
-  private readonly lineage: Lineage;
+  private lineageGraph: Lineage | undefined;
   /**
    * Results cross threads under their position in the graph (TaskState.index), not their key.
    * A task's references are its inputs, whose states are at hand: no key lookup on the hot path.
@@ -83,7 +84,20 @@ export class Computation implements PoolListener {
     });
     this.wanted = new Set(req.targets);
     this.keep = opts.keep ?? false;
-    this.lineage = { graph: req.graph };
+  }
+
+  /** The graph this persist ran, its persisted inputs remembered weakly (see LineageInput). */
+  private get lineage(): Lineage {
+    if (!this.lineageGraph) {
+      const g = this.req.graph;
+      if (this.resident.size === 0) this.lineageGraph = { graph: g };
+      else {
+        const nodes = g.nodes.slice();
+        for (const [i, v] of this.resident) nodes[i] = dataNode(nodes[i].key, new LineageInput(v));
+        this.lineageGraph = { graph: IndexedGraph.fromNodes(nodes, g.index) };
+      }
+    }
+    return this.lineageGraph;
   }
 
   /** Data nodes holding references to values already in this pool's workers. */

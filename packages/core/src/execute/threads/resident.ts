@@ -61,6 +61,28 @@ export class ResidentValue implements RemoteValue {
   }
 }
 
+/**
+ * A persisted input as a lineage remembers it: weakly, so that the lineage of later results does
+ * not keep earlier data alive (an iterative loop that persists each step would otherwise hold
+ * every step). Gone, it is recomputed from its own lineage.
+ */
+export class LineageInput {
+  private readonly ref: WeakRef<ResidentValue>;
+  readonly key: Key;
+  readonly lineage: Lineage;
+
+  constructor(v: ResidentValue) {
+    this.ref = new WeakRef(v);
+    this.key = v.key;
+    this.lineage = v.lineage;
+  }
+
+  /** The persisted value, if it is still referenced somewhere. */
+  deref(): ResidentValue | undefined {
+    return this.ref.deref();
+  }
+}
+
 /** A persisted value's worker thread died while a computation was reading it. */
 export class PersistedDataLostError extends Error {
   override name = 'PersistedDataLostError';
