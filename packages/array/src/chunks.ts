@@ -67,6 +67,18 @@ export function boundaries(sizes: readonly number[]): number[] {
   return out;
 }
 
+/** The block of one dimension holding position `g`, given its `boundaries` (binary search). */
+export function blockContaining(starts: readonly number[], g: number): number {
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= g) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export function blockKey(name: string, idx: readonly number[]): string {
   return `${name}-${idx.length ? idx.join(',') : '0'}`;
 }

@@ -18,7 +18,7 @@ import { rechunk } from './rechunk/rechunk';
 import { getitem, type Index } from './slicing/slicing';
 import { ravel, reshape, squeeze, transpose } from './shape/shape';
 import type { BinaryOp, UnaryOp } from './runtime/expr';
-import { toZarr, type ToZarrOptions, type ZarrSource } from './io/zarr';
+import { toZarr, type ToZarrOptions, type ZarrSource, type ZarrWrite } from './io/zarr';
 import { computeChunkSizes } from './slicing/lazy-mask';
 import type { ComputeOptions } from '@pdask/core';
 
@@ -109,7 +109,9 @@ declare module './array' {
     /** The function over every block with a halo of `depth` neighbouring elements (stencils). */
     mapOverlap(fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts: MapOverlapOptions): ChunkedArray<NDArray>;
     /** Writes the array to Zarr (one task per block); resolves to the stored array, read lazily. */
-    toZarr(target: ZarrSource, opts?: ToZarrOptions): Promise<ChunkedArray<NDArray>>;
+    toZarr(target: ZarrSource, opts: ToZarrOptions & { compute: false }): Promise<ZarrWrite>;
+    toZarr(target: ZarrSource, opts?: ToZarrOptions & { compute?: ComputeOptions }): Promise<ChunkedArray<NDArray>>;
+    toZarr(target: ZarrSource, opts?: ToZarrOptions): Promise<ChunkedArray<NDArray> | ZarrWrite>;
     /** The array with its unknown (NaN) chunk sizes computed (Dask's compute_chunk_sizes). */
     computeChunkSizes(opts?: ComputeOptions): Promise<ChunkedArray<R>>;
   }

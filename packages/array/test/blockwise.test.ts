@@ -1,8 +1,12 @@
-/** blockwise (Dask's index notation) and mapBlocks' dropAxis/newAxis; references computed here. */
+/**
+ * blockwise (Dask's index notation) and mapBlocks' dropAxis/newAxis: references computed here, and
+ * NumPy fixtures (section "gaps") for broadcasting and diagonals.
+ */
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeThreadPools } from '@pdask/core';
 import * as da from '../src/index';
 import { NDArray } from '../src/ndarray';
+import { CHUNKINGS, decode, expectClose, fixtures, input, type Enc } from './helpers';
 
 afterAll(() => closeThreadPools());
 const sync = { scheduler: 'sync' } as const;
@@ -171,5 +175,147 @@ describe('mapBlocks dropAxis / newAxis', () => {
     expect(() => dx.mapBlocks(rowSums, { dropAxis: 2 })).toThrow(/dropAxis 2 is out of bounds/);
     expect(() => dx.mapBlocks(rowSums, { newAxis: 3 })).toThrow(/newAxis 3 is out of bounds/);
     expect(() => dx.mapBlocks(rowSums, { dropAxis: 1, chunks: [3, 3] as never })).toThrow(/one entry per output dimension/);
+  });
+});
+
+// Fixture section "gaps" (make_fixtures.py): broadcasting, diagonals, per-array halos, dot.
+const G4 = (fixtures as unknown as { gaps: Record<string, Enc> }).gaps;
+const gap = (name: string) => new NDArray(Float64Array.from(decode(G4[name])), G4[name].shape, 'float64');
+
+// Self-contained block functions for broadcasting (NumPy's rules written out for 2-d blocks).
+function fma(a: NDArray, b: NDArray, c: NDArray): NDArray {
+  const r = Math.max(a.shape[0], b.shape[0], c.shape[0]);
+  const w = Math.max(a.shape[1], b.shape[1], c.shape[1]);
+  const out = new Float64Array(r * w);
+  const at = (x: NDArray, i: number, j: number) => x.data[(x.shape[0] === 1 ? 0 : i) * x.shape[1] + (x.shape[1] === 1 ? 0 : j)];
+  for (let i = 0; i < r; i++) for (let j = 0; j < w; j++) out[i * w + j] = at(a, i, j) * at(b, i, j) + at(c, i, j);
+  return new (a.constructor as new (d: Float64Array, s: readonly number[], t: string) => NDArray)(out, [r, w], 'float64');
+}
+/** Row sums of a * b over lists of blocks along the contracted letter (b broadcasts: 1 row or 1 column). */
+function rowDot(as: NDArray[], bs: NDArray[]): Float64Array {
+  if (as.length !== bs.length) throw new Error(`got ${as.length} blocks of a and ${bs.length} of b`);
+  const r = as[0].shape[0];
+  const out = new Float64Array(r);
+  for (let q = 0; q < as.length; q++) {
+    const [a, b] = [as[q], bs[q]];
+    const w = a.shape[1];
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < w; j++) out[i] += a.data[i * w + j] * b.data[(b.shape[0] === 1 ? 0 : i) * b.shape[1] + (b.shape[1] === 1 ? 0 : j)];
+    }
+  }
+  return out;
+}
+function rowDotJoined(a: NDArray, b: NDArray): Float64Array {
+  const [r, w] = a.shape;
+  const out = new Float64Array(r);
+  for (let i = 0; i < r; i++) for (let j = 0; j < w; j++) out[i] += a.data[i * w + j] * b.data[(b.shape[0] === 1 ? 0 : i) * b.shape[1] + (b.shape[1] === 1 ? 0 : j)];
+  return out;
+}
+function diagonal(b: NDArray): Float64Array {
+  const n = b.shape[0];
+  if (b.shape[1] !== n) throw new Error(`a diagonal block must be square, got [${b.shape.join(', ')}]`);
+  return Float64Array.from({ length: n }, (_, i) => b.data[i * n + i]);
+}
+function traceOfBlocks(bs: NDArray[]): number {
+  let s = 0;
+  for (const b of bs) for (let i = 0; i < b.shape[0]; i++) s += b.data[i * b.shape[1] + i];
+  return s;
+}
+function diag3(b: NDArray): Float64Array {
+  const [n, , m] = b.shape;
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[i * m + j] = b.data[(i * n + i) * m + j];
+  return out;
+}
+/** sum_j a[i, j] * s[j, j], over lists of a's blocks and of s's diagonal blocks along j. */
+function rowDotDiag(as: NDArray[], ss: NDArray[]): Float64Array {
+  const r = as[0].shape[0];
+  const out = new Float64Array(r);
+  for (let q = 0; q < as.length; q++) {
+    const w = as[q].shape[1];
+    for (let i = 0; i < r; i++) for (let j = 0; j < w; j++) out[i] += as[q].data[i * w + j] * ss[q].data[j * w + j];
+  }
+  return out;
+}
+
+describe('blockwise: length-1 dimensions broadcast (Dask align_arrays)', () => {
+  const A = input('A');
+  const Brow = new NDArray(input('B').data, [1, 5], 'float64');
+  const C = input('C');
+  for (const { label, chunks } of CHUNKINGS) {
+    it(`a * b + c with b of shape (1, 5) and c of shape (7, 1), ${label}`, async () => {
+      const dA = da.fromArray(A, { chunks: chunks as never });
+      // b and c chunked differently from a along their long dimension: unified; never along the 1.
+      const dB = da.fromArray(Brow, { chunks: [1, [3, 2]] });
+      const dC = da.fromArray(C, { chunks: [[1, 6], 1] });
+      const r = da.blockwise(fma, 'ij', dA, 'ij', dB, 'ij', dC, 'ij', { dtype: 'float64' });
+      expect(r.shape).toEqual([7, 5]);
+      expectClose(await r.compute(threads), G4['A*Brow+C'], 1e-12);
+      // The broadcast argument may come first: its length-1 dimension still follows the others.
+      const swapped = da.blockwise(fma, 'ij', dB, 'ij', dA, 'ij', dC, 'ij');
+      expect(swapped.shape).toEqual([7, 5]);
+      expect(swapped.chunks).toEqual(r.chunks);
+      expectClose(await swapped.compute(sync), G4['A*Brow+C'], 1e-12);
+    });
+  }
+
+  it('unifies the long dimensions only: chunks of j are the common refinement, i keeps a\'s', () => {
+    const dA = da.fromArray(A, { chunks: [3, 2] });
+    const dB = da.fromArray(Brow, { chunks: [1, [3, 2]] });
+    const r = da.blockwise(fma, 'ij', dA, 'ij', dB, 'ij', da.fromArray(C, { chunks: [7, 1] }), 'ij');
+    expect(r.chunks).toEqual([[3, 3, 1], [2, 1, 1, 1]]);
+  });
+
+  for (const { label, chunks } of CHUNKINGS) {
+    it(`a contracted letter along which an argument broadcasts, ${label}`, async () => {
+      const dA = da.fromArray(A, { chunks: chunks as never });
+      const dB = da.fromArray(Brow, { chunks: [1, 2] });
+      const dC = da.fromArray(C, { chunks: [3, 1] });
+      // b broadcasts along the output letter i; c along the contracted j. In lists, c's one block
+      // is repeated once per block of j (as Dask); with concatenate it is passed once.
+      expectClose(await da.blockwise(rowDot, 'i', dA, 'ij', dB, 'ij', { dtype: 'float64' }).compute(threads), G4['sum(A*Brow,1)'], 1e-12);
+      expectClose(await da.blockwise(rowDot, 'i', dA, 'ij', dC, 'ij', { dtype: 'float64' }).compute(sync), G4['sum(A*C,1)'], 1e-12);
+      expectClose(await da.blockwise(rowDotJoined, 'i', dA, 'ij', dC, 'ij', { dtype: 'float64', concatenate: true }).compute(threads), G4['sum(A*C,1)'], 1e-12);
+    });
+  }
+
+  it('names lengths that do not broadcast', () => {
+    const x = da.ones([6, 4], { chunks: 2 });
+    expect(() => da.blockwise(fma, 'ij', x, 'ij', da.ones([3, 4]), 'ij', da.ones([1, 1]), 'ij')).toThrow(/index 'i' has length 6 in argument 0 and 3 in argument 1 .*only length 1 broadcasts/);
+  });
+});
+
+describe("blockwise: a letter repeated in one argument (diagonals, 'ii->i')", () => {
+  const SQ = gap('SQ');
+  for (const [label, chunks, want] of [
+    ['uneven [4, 2]', 4, [[4, 2]]],
+    ['one-element blocks', 1, [[1, 1, 1, 1, 1, 1]]],
+    ['single block', -1, [[6]]],
+    ['rows and columns chunked differently', [[2, 4], [3, 3]], [[2, 1, 3]]],
+  ] as const) {
+    it(`diagonal, trace and 'ij,jj->i', ${label}`, async () => {
+      const x = da.fromArray(SQ, { chunks: chunks as never });
+      // Both dimensions of the argument follow one chunking (their common refinement), so each
+      // output block reads one square diagonal block.
+      const d = da.blockwise(diagonal, 'i', x, 'ii', { dtype: 'float64' });
+      expect(d.chunks).toEqual(want);
+      expectClose(await d.compute(threads), G4['diag(SQ)'], 0);
+      expectClose(await da.blockwise(traceOfBlocks, '', x, 'ii', { dtype: 'float64' }).compute(sync), G4['trace(SQ)'], 1e-12);
+      const A = da.fromArray(input('A'), { chunks: [3, 2] });
+      const s5 = x.slice(':5', ':5');
+      expectClose(await da.blockwise(rowDotDiag, 'i', A, 'ij', s5, 'jj', { dtype: 'float64' }).compute(threads), G4['einsum(ij,jj->i,A,SQ5)'], 1e-12);
+    });
+  }
+
+  for (const chunks of [[3, 3, 2], 1, -1, [[1, 3], [4], [2, 1]]] as const) {
+    it(`'iij->ij' on a 3-d array, chunks ${JSON.stringify(chunks)}`, async () => {
+      const r = da.blockwise(diag3, 'ij', da.fromArray(gap('R3'), { chunks: chunks as never }), 'iij', { dtype: 'float64' });
+      expectClose(await r.compute(threads), G4['einsum(iij->ij,R3)'], 0);
+    });
+  }
+
+  it('names a diagonal of unequal lengths, and concatenate over a repeated contracted letter', () => {
+    expect(() => da.blockwise(diagonal, 'i', da.ones([6, 4]), 'ii')).toThrow(/index 'ii' of argument 0 repeats 'i' over dimensions of lengths 6 and 4/);
+    expect(() => da.blockwise(traceOfBlocks, '', da.ones([6, 6], { chunks: 2 }), 'ii', { concatenate: true })).toThrow(/concatenate: true cannot join the blocks of letter 'i', which argument 0 repeats/);
   });
 });

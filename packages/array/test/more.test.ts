@@ -190,3 +190,59 @@ describe('random normal and integers', () => {
     expect(Math.abs((await n.std().compute(threads)) - 2)).toBeLessThan(0.02);
   });
 });
+
+describe("dot with NumPy's semantics beyond 2 dimensions, and tensordot (section gaps)", () => {
+  const Gp = (fixtures as unknown as { gaps: Record<string, Enc> }).gaps;
+  const g = (name: string) => new NDArray(Float64Array.from(decode(Gp[name])), Gp[name].shape, 'float64');
+  for (const [label, c] of [
+    ['uneven blocks', 'uneven'],
+    ['one-element blocks', 1],
+    ['single block', -1],
+  ] as const) {
+    it(`dot sums over a's last axis and b's second-to-last, ${label}`, async () => {
+      const ch = (uneven: readonly unknown[]) => (c === 'uneven' ? uneven : c) as never;
+      const P = da.fromArray(arr('P'), { chunks: ch([2, 1, 3, 2]) });
+      const Q = da.fromArray(arr('Q'), { chunks: ch([1, 2, 2]) });
+      const P2 = da.fromArray(arr('P2'), { chunks: ch([1, 3, [1, 4]]) });
+      const v = da.fromArray(arr('v5'), { chunks: ch([3]) });
+      const A = da.fromArray(input('A'), { chunks: ch([3, 2]) });
+      const K = da.fromArray(g('K'), { chunks: ch([3, [2, 3], 1]) });
+      const K2 = da.fromArray(g('K2'), { chunks: ch([2, 1, 3]) });
+      const m = da.fromArray(g('M53'), { chunks: ch([[4, 1], 2]) });
+      const pq = da.dot(P, Q);
+      expect(pq.shape).toEqual([3, 1, 4, 2, 3]);
+      expectClose(await pq.compute(threads), Gp['dot(P,Q)'], 1e-12);
+      expectClose(await P2.dot(v).compute(sync), Gp['dot(P2,v5)'], 1e-12);
+      expectClose(await v.dot(Q).compute(sync), Gp['dot(v5,Q)'], 1e-12);
+      expectClose(await A.dot(Q).compute(threads), Gp['dot(A,Q)'], 1e-12);
+      expectClose(await P2.dot(m).compute(sync), Gp['dot(P2,M53)'], 1e-12);
+      expectClose(await K.dot(K2).compute(threads), Gp['dot(K,K2)'], 1e-12);
+      // Not matmul: the leading dimensions do not pair up.
+      expect(da.dot(P2, Q).shape).toEqual([2, 4, 2, 3]);
+      expect(da.matmul(P2, Q).shape).toEqual([2, 4, 3]);
+      expectClose(await da.tensordot(P2, K, [[1, 2], [0, 1]]).compute(threads), Gp['tensordot(P2,K,[[1,2],[0,1]])'], 1e-12);
+      expectClose(await da.tensordot(K, P2, [[0, 1], [1, 2]]).compute(sync), Gp['tensordot(K,P2,[[0,1],[1,2]])'], 1e-12);
+      expectClose(await da.tensordot(da.fromArray(input('B'), { chunks: ch([2]) }), v, 0).compute(sync), Gp['tensordot(B,v5,0)'], 1e-12);
+      expectClose(await da.tensordot(P2, P2, 3).compute(threads), Gp['tensordot(P2,P2,3)'], 1e-12);
+    });
+  }
+
+  it('keeps the chunks of the free axes (no reshape), and unifies the contracted ones', () => {
+    const A = da.fromArray(input('A'), { chunks: [3, 2] });
+    const Q = da.fromArray(arr('Q'), { chunks: [1, 3, 2] });
+    const r = da.dot(A, Q);
+    expect(r.chunks).toEqual([[3, 3, 1], [1, 1], [2, 1]]);
+    // One task per output block, each reading the blocks of the common refinement of the
+    // contracted axis ([2, 2, 1] and [3, 2] -> [2, 1, 1, 1]).
+    const task = [...r.layer.layer.materialize()][0] as unknown as { args: unknown[] };
+    expect((JSON.stringify(task.args).match(/"t":"ref"/g) ?? []).length).toBe(2 * 4);
+  });
+
+  it('names misaligned shapes and bad axes', () => {
+    expect(() => da.dot(da.ones([2, 3, 4]), da.ones([5, 6]))).toThrow(/dot: shapes \(2,3,4\) and \(5,6\) not aligned: 4 \(dim 2\) != 5 \(dim 0\)/);
+    expect(() => da.dot(da.ones([2, 3, 4]), da.ones([2, 5, 6]))).toThrow(/not aligned: 4 \(dim 2\) != 5 \(dim 1\)/);
+    expect(() => da.tensordot(da.ones([2, 3]), da.ones([3, 2]), [[3], [0]])).toThrow(/axis 3 of a is out of bounds for an array of 2 dimensions/);
+    expect(() => da.tensordot(da.ones([3, 3]), da.ones([3, 3]), [[0, 0], [0, 1]])).toThrow(/axes of a repeat an axis/);
+    expect(() => da.tensordot(da.ones([3]), da.ones([3]), 2)).toThrow(/axes 2 must be an integer from 0/);
+  });
+});

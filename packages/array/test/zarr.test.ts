@@ -4,11 +4,11 @@
  * Fortran order), per-chunk laziness, store objects and errors. /usr/bin/python3 has no `zarr`
  * module, so references are computed from first principles (the formula that made the data).
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeThreadPools } from '@pdask/core';
+import { closeThreadPools, compute, persist } from '@pdask/core';
 import * as zarr from 'zarrita';
 import FileSystemStore from '@zarrita/storage/fs';
 import * as da from '../src/index';
@@ -145,5 +145,121 @@ describe('toZarr / fromZarr', () => {
     expect(Array.from(((await y.compute()) as NDArray).data)).toEqual(Array.from(input('V').data, (v) => -v));
     await expect(da.fromZarr(join(dir, 'missing.zarr'))).rejects.toThrow(/fromZarr: no Zarr array/);
     await expect(da.fromZarr(42 as never)).rejects.toThrow(/expected a directory path/);
+  });
+});
+
+describe('toZarr with compute: false (a lazy write)', () => {
+  it('creates the metadata now, writes nothing until computed, then writes every block', async () => {
+    for (const { label, chunks } of CHUNKINGS) {
+      const path = fresh();
+      const w = await da.fromArray(input('A'), { chunks: chunks as never }).toZarr(path, { compute: false });
+      expect(w, label).toBeInstanceOf(da.ZarrWrite);
+      expect(readdirSync(path)).toEqual(['zarr.json']);
+      // Nothing written: the array reads as its fill value.
+      expect(await (await da.fromZarr(path)).sum().compute()).toBe(0);
+      expect(await w.compute(threads)).toBeNull();
+      expectClose(await (await da.fromZarr(path)).compute(threads), fixtures.inputs.A, 0);
+    }
+  });
+
+  it("runs with other collections in one core compute(), and with a store object in the calling thread", async () => {
+    const x = da.fromArray(input('A'), { chunks: [3, 2] });
+    const [p1, p2] = [fresh(), fresh()];
+    const w1 = await x.toZarr(p1, { compute: false });
+    const w2 = await x.mul(2).toZarr(p2, { compute: false });
+    const [a, b, s] = await compute(w1, w2, x.sum(), threads);
+    expect([a, b]).toEqual([null, null]);
+    expect(s).toBeCloseTo(Array.from(input('A').data).reduce((u, v) => u + v, 0), 9);
+    expectClose(await (await da.fromZarr(p2)).compute(), { ...fixtures.inputs.A, data: fixtures.inputs.A.data.map((v) => 2 * (v as number)) }, 0);
+    const store = new Map<string, Uint8Array>();
+    const w = await x.toZarr(store, { compute: false });
+    expect([...store.keys()].filter((k) => k.includes('/c/')).length).toBe(0);
+    await w.compute(); // no scheduler: a store object runs in the calling thread
+    expect([...store.keys()].filter((k) => k.includes('/c/')).length).toBe(9);
+  });
+
+  it('persist runs the writes once; the persisted write writes nothing again', async () => {
+    const path = fresh();
+    const w = await da.fromArray(input('V'), { chunks: 4 }).toZarr(path, { compute: false });
+    const [p] = await persist(w, sync);
+    expectClose(await (await da.fromZarr(path)).compute(), fixtures.inputs.V, 0);
+    rmSync(join(path, 'c', '0'));
+    expect(await p.compute(sync)).toBeNull();
+    expect(readdirSync(join(path, 'c')).sort()).toEqual(['1', '2']);
+  });
+});
+
+describe('toZarr into a region of an existing array (Dask region=)', () => {
+  // f(i, j) over the whole target, g(i, j) over the written part: distinct, exact values.
+  const f = (i: number, j: number) => i * 10 + j;
+  const g = (i: number, j: number) => -(i * 7 + j + 1);
+  const part = (rows: number, cols: number) => new NDArray(Float64Array.from({ length: rows * cols }, (_, p) => g(Math.floor(p / cols), p % cols)), [rows, cols], 'float64');
+
+  for (const chunks of [[2, 3], 1, -1, [[1, 4], [3, 1]]] as const) {
+    it(`writes a 5x4 part at [2:7, 1:5] of a 9x7 array with 4x3 Zarr chunks, blocks ${JSON.stringify(chunks)}`, async () => {
+      const path = fresh();
+      await da.fromFunction(f, [9, 7], { chunks: [4, 3] }).toZarr(path);
+      const x = da.fromArray(part(5, 4), { chunks: chunks as never });
+      const back = await x.toZarr(path, { region: ['2:7', da.s(1, 5)], compute: threads });
+      // The result is the written region read back.
+      expect(back.shape).toEqual([5, 4]);
+      expect(Array.from(((await back.compute(sync)) as NDArray).data)).toEqual(Array.from(part(5, 4).data));
+      const all = (await (await da.fromZarr(path)).compute(threads)) as NDArray;
+      const want = Array.from({ length: 63 }, (_, p) => {
+        const [i, j] = [Math.floor(p / 7), p % 7];
+        return i >= 2 && i < 7 && j >= 1 && j < 5 ? g(i - 2, j - 1) : f(i, j);
+      });
+      expect(Array.from(all.data)).toEqual(want);
+    });
+  }
+
+  it('follows the Zarr chunks: one write per chunk the region touches, partly covered chunks keep their other values', async () => {
+    const path = fresh();
+    await da.zeros([9, 7], { chunks: [4, 3], dtype: 'int32' }).toZarr(path);
+    const w = await da.ones([5, 4], { chunks: -1 }).toZarr(path, { region: ['2:7', '1:5'], compute: false });
+    // Rows 2:7 cross chunk rows [0, 4) and [4, 8); columns 1:5 cross [0, 3) and [3, 6): 4 writes.
+    expect(w.npartitions).toBe(4);
+    await w.compute(threads);
+    const second = await da.full([1, 7], 5, { chunks: -1 }).toZarr(path, { region: ['8:9', ':'] });
+    expect(second.dtype).toBe('int32');
+    const got = ((await (await da.fromZarr(path)).compute()) as NDArray).toArray() as number[][];
+    got.forEach((row, i) => row.forEach((v, j) => expect(v, `[${i}, ${j}]`).toBe(i === 8 ? 5 : i >= 2 && i < 7 && j >= 1 && j < 5 ? 1 : 0)));
+  });
+
+  it('casts to the data type of a Zarr v2 array written byte by byte (int16, no compressor)', async () => {
+    const path = fresh();
+    mkdirSync(path, { recursive: true });
+    writeFileSync(join(path, '.zarray'), JSON.stringify({ zarr_format: 2, shape: [4, 5], chunks: [3, 2], dtype: '<i2', compressor: null, fill_value: 0, order: 'C', filters: null }));
+    // Values that need int16: 1000 * (i + 1) + j, written into rows 1:4, columns 2:5.
+    const x = da.fromFunction((i: number, j: number) => 1000 * (i + 1) + j, [3, 3], { chunks: 2 });
+    await x.toZarr(path, { region: ['1:4', '2:5'] });
+    // Read the chunk files back as raw little-endian int16 (first principles, no zarrita).
+    const at = (i: number, j: number): number => {
+      const file = join(path, `${Math.floor(i / 3)}.${Math.floor(j / 2)}`);
+      let buf: Buffer;
+      try {
+        buf = readFileSync(file);
+      } catch {
+        return 0; // chunk never written: the fill value
+      }
+      return buf.readInt16LE(((i % 3) * 2 + (j % 2)) * 2);
+    };
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 5; j++) expect(at(i, j), `[${i}, ${j}]`).toBe(i >= 1 && j >= 2 ? 1000 * i + (j - 2) : 0);
+    // And through fromZarr (int16 widens to int32).
+    const back = (await (await da.fromZarr(path)).slice('1:', '2:').compute(threads)) as NDArray;
+    expect(back.dtype).toBe('int32');
+    expect(Array.from(back.data)).toEqual([1000, 1001, 1002, 2000, 2001, 2002, 3000, 3001, 3002]);
+  });
+
+  it('names bad regions', async () => {
+    const path = fresh();
+    await da.zeros([9, 7], { chunks: [4, 3] }).toZarr(path);
+    const x = da.ones([5, 4]);
+    await expect(x.toZarr(path, { region: ['2:7'] })).rejects.toThrow(/region needs one slice per dimension .*shape \[9, 7\]\), got 1/);
+    await expect(x.toZarr(path, { region: ['2:6', '1:5'] })).rejects.toThrow(/region of shape \[4, 4\] does not match the array's shape \[5, 4\]/);
+    await expect(x.toZarr(path, { region: ['0:9:2', '1:5'] })).rejects.toThrow(/region entry 0 has step 2/);
+    await expect(x.toZarr(path, { region: [2 as never, '1:5'] })).rejects.toThrow(/region entry 0 is the number 2; use a slice/);
+    await expect(x.toZarr(path, { region: ['2:7', '1:5'], overwrite: true })).rejects.toThrow(/'overwrite' applies when creating an array/);
+    await expect(x.toZarr(join(dir, 'nothing.zarr'), { region: ['2:7', '1:5'] })).rejects.toThrow(/region writes into an existing Zarr array, and there is none/);
   });
 });

@@ -1,20 +1,22 @@
 /**
  * blockwise: Dask's index notation. Each argument is an array with a string of index letters (one
  * per dimension) or a literal with `null`; the output's letters say which dimensions it has. A
- * letter shared by several arrays pairs their blocks; a letter absent from the output is
- * contracted: the function gets the list of blocks along it (or, with `concatenate: true`, those
- * blocks joined into one).
+ * letter shared by several arrays pairs their blocks (a dimension of length 1 broadcasts: its one
+ * block goes with every block of the letter); a letter absent from the output is contracted: the
+ * function gets the list of blocks along it (or, with `concatenate: true`, those blocks joined
+ * into one). A letter repeated within one argument ('ii') reads its diagonal blocks.
  */
 import { BlockLayer } from '../layer';
 import { lit, ref, taskNode, toOpRef, tokenize, type ArgSpec, type OpFunction } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
-import { commonChunks, sameChunks } from '../chunks';
+import { sameChunks } from '../chunks';
 import { toDType, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
 import { opRef } from '../ops/names';
 import { rechunk } from '../rechunk/rechunk';
 import type { BlockwiseSpec } from '../runtime/user';
 import { blockInfo } from './block-info';
+import { planLetters, uniqueLetters, type IndexedArg } from './letters';
 
 export interface BlockwiseOptions {
   /** dtype of the result (default: the first array's). */
@@ -63,37 +65,17 @@ export function blockwise(fn: BlockwiseFn, outIndex: string, ...rest: unknown[])
   if (!arrays.length) throw new RangeError('blockwise: at least one array argument is needed');
   if (new Set(outIndex).size !== outIndex.length) throw new RangeError(`blockwise: output index '${outIndex}' repeats a letter`);
 
-  // Sizes and chunkings of every letter.
-  const lens = new Map<string, { len: number; arg: number }>();
-  const chunkings = new Map<string, number[][]>();
+  const indexed: IndexedArg[] = [];
   pairs.forEach((p, k) => {
     if (p.ix === null) return;
     const a = p.v;
     if (!(a instanceof ChunkedArray)) throw new TypeError(`blockwise: argument ${k} has index '${p.ix}' but is not a chunked array (use null as the index of a literal)`);
     if (a.ndim !== p.ix.length) throw new RangeError(`blockwise: argument ${k} has ${a.ndim} dimensions but index '${p.ix}' has ${p.ix.length} letters`);
-    if (new Set(p.ix).size !== p.ix.length) throw new RangeError(`blockwise: index '${p.ix}' of argument ${k} repeats a letter (diagonals are not supported)`);
-    [...p.ix].forEach((c, d) => {
-      const seen = lens.get(c);
-      if (seen && seen.len !== a.shape[d] && !(Number.isNaN(seen.len) && Number.isNaN(a.shape[d]))) {
-        throw new RangeError(`blockwise: index '${c}' has length ${seen.len} in argument ${seen.arg} and ${a.shape[d]} in argument ${k} (dimension ${d} of index '${p.ix}')`);
-      }
-      if (!seen) lens.set(c, { len: a.shape[d], arg: k });
-      const list = chunkings.get(c) ?? [];
-      list.push([...a.chunks[d]]);
-      chunkings.set(c, list);
-    });
+    indexed.push({ arg: k, ix: p.ix, shape: a.shape, chunks: a.chunks });
   });
-  const chunksOf = new Map<string, number[]>();
-  for (const [c, list] of chunkings) {
-    let u = list[0];
-    for (const other of list.slice(1)) {
-      if (sameChunks(u, other)) continue;
-      if (opts.alignArrays === false) throw new RangeError(`blockwise: chunks of index '${c}' differ between arguments ([${u.join(', ')}] and [${other.join(', ')}]); rechunk them or leave alignArrays on`);
-      if (u.some(Number.isNaN) || other.some(Number.isNaN)) throw new RangeError(`blockwise: index '${c}' has unknown (NaN) chunk sizes that differ between arguments; call computeChunkSizes() first`);
-      u = commonChunks(u, other);
-    }
-    chunksOf.set(c, u);
-  }
+  const plan = planLetters(indexed, opts.alignArrays !== false);
+  const chunksOf = plan.chunks;
+  const bcastOf = new Map(indexed.map((a, n) => [a.arg, plan.broadcast[n]]));
   const newAxes = opts.newAxes ?? {};
   for (const c of Object.keys(newAxes)) {
     if (chunksOf.has(c)) throw new RangeError(`blockwise: newAxes letter '${c}' is already an index of an input`);
@@ -106,10 +88,11 @@ export function blockwise(fn: BlockwiseFn, outIndex: string, ...rest: unknown[])
   for (const c of outIndex) if (!chunksOf.has(c)) throw new RangeError(`blockwise: output index '${c}' is in no input; give its size in newAxes`);
 
   // Arguments rechunked to the unified chunks.
-  const args = pairs.map((p) => {
+  const args = pairs.map((p, k) => {
     if (p.ix === null) return p;
     const a = p.v as ChunkedArray<unknown>;
-    const want = [...p.ix].map((c) => chunksOf.get(c)!);
+    const bc = bcastOf.get(k)!;
+    const want = [...p.ix].map((c, d) => (bc[d] ? [1] : chunksOf.get(c)!));
     return a.chunks.every((c, d) => sameChunks(c, want[d])) ? p : { v: rechunk(a, want), ix: p.ix };
   });
 
@@ -134,22 +117,42 @@ export function blockwise(fn: BlockwiseFn, outIndex: string, ...rest: unknown[])
   const ins = args.filter((p) => p.ix !== null).map((p) => p.v as ChunkedArray<unknown>);
   const literals = args.filter((p) => p.ix === null).map((p) => p.v);
   const name = `${label}-${tokenize(op, outIndex, args.map((p) => p.ix), ins.map((a) => a.name), literals, chunks, dtype, concatenate)}`;
-  const argAxes = args.map((p) => (p.ix === null ? null : [...p.ix].map((c, d) => (contracted.includes(c) ? d : -1)).filter((d) => d >= 0)));
+  // Per argument, the contracted letters it nests lists over (outermost first) and, for
+  // concatenate, the axis each level joins along. A letter repeated in one argument is one level
+  // (its diagonal blocks); a broadcast dimension is one block, repeated in a list (as Dask) but
+  // never joined with itself.
+  const levels = args.map((p, k) => {
+    if (p.ix === null) return null;
+    const ix = p.ix;
+    const bc = bcastOf.get(k)!;
+    return uniqueLetters(ix)
+      .filter((c) => contracted.includes(c))
+      .map((c) => {
+        const dims = [...ix].map((l, d) => (l === c && !bc[d] ? d : -1)).filter((d) => d >= 0);
+        if (concatenate && dims.length > 1) {
+          throw new RangeError(`blockwise: concatenate: true cannot join the blocks of letter '${c}', which argument ${k} repeats (index '${ix}'): they are diagonal blocks, not one row of blocks; use concatenate: false`);
+        }
+        return { letter: c, dims, axis: dims.length ? dims[0] : ix.indexOf(c) };
+      })
+      .filter((l) => !concatenate || l.dims.length > 0);
+  });
+  const argAxes = levels.map((ls) => (ls === null ? null : ls.map((l) => l.axis)));
 
   const out = fromBlocks<NDArray>(label, name, shape, chunks, dtype, (idx, key) => {
     const at = new Map<string, number>();
     [...outIndex].forEach((c, d) => at.set(c, idx[d]));
-    const argSpec = (p: { v: unknown; ix: string | null }, axes: readonly number[] | null): ArgSpec => {
+    const argSpec = (p: { v: unknown; ix: string | null }, k: number): ArgSpec => {
       if (p.ix === null) return lit(p.v);
       const a = p.v as ChunkedArray<unknown>;
-      const ix = p.ix;
-      const pos = [...ix].map((c) => at.get(c) ?? 0);
+      const bc = bcastOf.get(k)!;
+      const ls = levels[k]!;
+      const pos = [...p.ix].map((c, d) => (bc[d] ? 0 : (at.get(c) ?? 0)));
       const build = (level: number): ArgSpec => {
-        if (level === axes!.length) return ref(a.key(pos));
-        const d = axes![level];
+        if (level === ls.length) return ref(a.key(pos));
+        const { letter, dims } = ls[level];
         const items: ArgSpec[] = [];
-        for (let b = 0; b < a.chunks[d].length; b++) {
-          pos[d] = b;
+        for (let b = 0; b < chunksOf.get(letter)!.length; b++) {
+          for (const d of dims) pos[d] = b;
           items.push(build(level + 1));
         }
         return { t: 'arr', items };
@@ -158,7 +161,7 @@ export function blockwise(fn: BlockwiseFn, outIndex: string, ...rest: unknown[])
     };
     const info = blockInfo(chunks, idx, shape, dtype);
     const spec: BlockwiseSpec = { info, args: argAxes, concatenate };
-    return taskNode(key, opRef('blockwiseUser'), [{ t: 'fn', op }, lit(spec), ...args.map((p, k) => argSpec(p, argAxes[k]))]);
+    return taskNode(key, opRef('blockwiseUser'), [{ t: 'fn', op }, lit(spec), ...args.map((p, k) => argSpec(p, k))]);
   }, ins);
   (out.layer.layer as BlockLayer).userCode = true;
   return out;

@@ -14,22 +14,47 @@ import { toDType, type DType } from '../dtype';
 import { BlockLayer } from '../layer';
 import type { NDArray } from '../ndarray';
 import { opRef } from '../ops/names';
-import type { DimMap, OverlapSpec } from '../runtime/overlap';
+import type { OverlapSpec } from '../runtime/overlap';
 import type { BlockInfo } from '../runtime/user';
 import { blockInfo } from './block-info';
+import { haloPlans, type Boundary } from './halo-plan';
 
-export type Boundary = 'none' | 'reflect' | 'periodic' | 'nearest' | number;
+export type { Boundary };
+
+/** Halo width of one array: one number for every dimension, one per dimension, or { axis: width }. */
+export type Depth = number | readonly number[] | Readonly<Record<number, number>>;
+/** Edge rule of one array: one for every dimension, one per dimension, or { axis: rule }. */
+export type BoundarySpec = Boundary | readonly Boundary[] | Readonly<Record<number, Boundary>>;
+/**
+ * One entry per array, for several arrays (Dask's list of depths or boundaries). A plain list
+ * already means one entry per dimension, so the per-array form is marked.
+ */
+export interface PerArray<T> {
+  readonly perArray: readonly T[];
+}
 
 export interface MapOverlapOptions {
-  /** Halo width: one number for every dimension, one per dimension, or { axis: width }. */
-  depth: number | readonly number[] | Readonly<Record<number, number>>;
-  /** Edge rule, for every dimension or per dimension (default 'none', as Dask). */
-  boundary?: Boundary | readonly Boundary[] | Readonly<Record<number, Boundary>>;
-  /** Cut the halo off the function's result (default true; the function must keep the shape). */
+  /** Halo width, the same for every array or `{ perArray: [...] }`. */
+  depth: Depth | PerArray<Depth>;
+  /** Edge rule (default 'none', as Dask), the same for every array or `{ perArray: [...] }`. */
+  boundary?: BoundarySpec | PerArray<BoundarySpec>;
+  /**
+   * Cut the halo off the function's result (default true; the function must return the shape of
+   * the first array's extended block). The first array's depth and boundary say what to cut.
+   */
   trim?: boolean;
   /** dtype of the result (default the input's). */
   dtype?: DType | string;
   name?: string;
+}
+
+const isPerArray = <T>(v: T | PerArray<T>): v is PerArray<T> => v !== null && typeof v === 'object' && !Array.isArray(v) && 'perArray' in (v as object);
+
+function perArray<T>(v: T | PerArray<T>, n: number, what: string): T[] {
+  if (!isPerArray(v)) return new Array<T>(n).fill(v);
+  const list = v.perArray;
+  if (!Array.isArray(list) || list.length !== n) throw new RangeError(`mapOverlap: ${what} { perArray } needs one entry per array (${n}), got ${Array.isArray(list) ? list.length : typeof list}`);
+  return [...list];
 }
 
 function perDim<T>(v: T | readonly T[] | Readonly<Record<number, T>>, nd: number, dflt: T, what: string): T[] {
@@ -45,25 +70,27 @@ function perDim<T>(v: T | readonly T[] | Readonly<Record<number, T>>, nd: number
   return new Array<T>(nd).fill(v as T);
 }
 
-/** The source of global position g (outside [0, n) mapped by the boundary rule), or -1: constant. */
-function source(g: number, n: number, b: Boundary): number {
-  if (g >= 0 && g < n) return g;
-  if (b === 'periodic') return ((g % n) + n) % n;
-  if (b === 'nearest') return g < 0 ? 0 : n - 1;
-  if (b === 'reflect') {
-    // Mirror with the edge repeated; a halo wider than the array keeps bouncing.
-    const period = 2 * n;
-    const m = ((g % period) + period) % period;
-    return m < n ? m : period - 1 - m;
+/** Depth and boundary of one array, checked, one entry per dimension. */
+function halo(depthSpec: Depth, boundarySpec: BoundarySpec, nd: number, what: string): { depth: number[]; boundary: Boundary[]; constant: number } {
+  const depth = perDim(depthSpec, nd, 0, `depth${what}`);
+  for (const d of depth) if (!Number.isInteger(d) || d < 0) throw new RangeError(`mapOverlap: depth${what} must be a non-negative integer, got ${d}`);
+  const boundary = perDim<Boundary>(boundarySpec, nd, 'none', `boundary${what}`);
+  for (const b of boundary) {
+    if (typeof b !== 'number' && !['none', 'reflect', 'periodic', 'nearest'].includes(b)) {
+      throw new RangeError(`mapOverlap: unknown boundary '${String(b)}'${what} (none, reflect, periodic, nearest or a number)`);
+    }
   }
-  return -1;
+  const constants = boundary.filter((b): b is number => typeof b === 'number');
+  if (new Set(constants).size > 1) throw new RangeError(`mapOverlap: one constant boundary value per array${what}, got ${[...new Set(constants)].join(' and ')}`);
+  return { depth, boundary, constant: constants[0] ?? 0 };
 }
 
 type OverlapFn = ((block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number) | ((...args: never[]) => NDArray | ArrayBufferView | number);
 
 /**
  * `fn` over every block with its halo. With several arrays (same shape; their chunks are unified
- * to the common refinement), `fn(a, b, ..., info)` gets the matching extended block of each.
+ * to the common refinement), `fn(a, b, ..., info)` gets the matching extended block of each,
+ * each extended by its own depth and boundary.
  */
 export function mapOverlap(fn: OverlapFn, xs: ChunkedArray<unknown> | readonly ChunkedArray<unknown>[], opts: MapOverlapOptions): ChunkedArray<NDArray> {
   const arrays0 = Array.isArray(xs) ? [...(xs as readonly ChunkedArray<unknown>[])] : [xs as ChunkedArray<unknown>];
@@ -79,79 +106,30 @@ export function mapOverlap(fn: OverlapFn, xs: ChunkedArray<unknown> | readonly C
   const x = arrays[0];
   const nd = x.ndim;
   if (opts === undefined || opts.depth === undefined) throw new TypeError('mapOverlap: pass { depth }');
-  const depth = perDim(opts.depth, nd, 0, 'depth');
-  for (const d of depth) if (!Number.isInteger(d) || d < 0) throw new RangeError(`mapOverlap: depth must be a non-negative integer, got ${d}`);
-  const boundary = perDim<Boundary>(opts.boundary ?? 'none', nd, 'none', 'boundary');
-  const constants = boundary.filter((b): b is number => typeof b === 'number');
-  if (new Set(constants).size > 1) throw new RangeError('mapOverlap: one constant boundary value per array');
-  for (const b of boundary) {
-    if (typeof b !== 'number' && !['none', 'reflect', 'periodic', 'nearest'].includes(b)) {
-      throw new RangeError(`mapOverlap: unknown boundary '${String(b)}' (none, reflect, periodic, nearest or a number)`);
-    }
-  }
+  const k = arrays.length;
+  const depths = perArray(opts.depth, k, 'depth');
+  const boundaries = perArray<BoundarySpec>(opts.boundary ?? 'none', k, 'boundary');
+  const halos = arrays.map((_, a) => halo(depths[a], boundaries[a], nd, isPerArray(opts.depth) || isPerArray(opts.boundary ?? 'none') ? ` of array ${a}` : ''));
   const trim = opts.trim ?? true;
   const dtype = opts.dtype ? toDType(opts.dtype) : x.dtype;
   const op = toOpRef(fn as unknown as OpFunction);
-  const starts = x.chunks.map((c) => {
-    const s = [0];
-    for (const v of c) s.push(s[s.length - 1] + v);
-    return s;
-  });
-  const blockOf = (d: number, g: number): number => {
-    const s = starts[d];
-    let lo = 0;
-    let hi = s.length - 2;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid] <= g) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-  // Per dimension and block: the extended range's maps and where the core sits in it.
-  const plans = x.chunks.map((c, d) =>
-    c.map((len, b) => {
-      const n = x.shape[d];
-      const s = starts[d][b];
-      const none = boundary[d] === 'none';
-      const lo = none ? Math.max(0, s - depth[d]) : s - depth[d];
-      const hi = none ? Math.min(n, s + len + depth[d]) : s + len + depth[d];
-      const blocks: number[] = [];
-      const which: number[] = [];
-      const local: number[] = [];
-      for (let g = lo; g < hi; g++) {
-        const src = source(g, n, boundary[d]);
-        if (src < 0) {
-          which.push(-1);
-          local.push(0);
-          continue;
-        }
-        const sb = blockOf(d, src);
-        let w = blocks.indexOf(sb);
-        if (w < 0) w = blocks.push(sb) - 1;
-        which.push(w);
-        local.push(src - starts[d][sb]);
-      }
-      return { blocks, map: { which, local, nblocks: blocks.length } as DimMap, core: [s - lo, s - lo + len] as [number, number], ext: hi - lo };
-    }),
-  );
-  const outChunks = trim ? x.chunks.map((c) => [...c]) : plans.map((p) => p.map((q) => q.ext));
+  // Per array, dimension and block: the extended range's maps and where the block sits in it.
+  // The first array's plan shapes the result (Dask trims with the first array's depth).
+  const plans = halos.map((h) => haloPlans(x.chunks, x.shape, h.depth, h.boundary));
+  const outChunks = trim ? x.chunks.map((c) => [...c]) : plans[0].map((p) => p.map((q) => q.ext));
   const shape = outChunks.map((c) => c.reduce((a, b) => a + b, 0));
   const label = opts.name ?? (op.name || 'map-overlap');
-  const name = `${label}-${tokenize(op, arrays.map((a) => a.name), depth, boundary, trim, dtype)}`;
+  const name = `${label}-${tokenize(op, arrays.map((a) => a.name), halos, trim, dtype)}`;
   const out = fromBlocks<NDArray>(label, name, shape, outChunks, dtype, (idx, key) => {
-    const p = idx.map((b, d) => plans[d][b]);
+    const own = plans.map((pa) => idx.map((b, d) => pa[d][b]));
     const spec: OverlapSpec = {
-      dims: p.map((q) => q.map),
-      constant: constants[0] ?? 0,
-      trim: trim ? p.map((q) => q.core) : null,
+      arrays: own.map((p, a) => ({ dims: p.map((q) => q.map), constant: halos[a].constant })),
+      trim: trim ? own[0].map((q) => q.core) : null,
       dtype,
-      arrays: arrays.length,
     };
-    const around = [...blockIndices(p.map((q) => q.blocks.length))].map((k) => k.map((w, d) => p[d].blocks[w]));
-    const inputs = arrays.flatMap((a) => around.map((k) => a.key(k)));
-    const info = blockInfo(x.chunks, idx, [...x.shape], dtype, p.map((q) => q.ext));
-    return taskNode(key, opRef('mapOverlap'), [{ t: 'fn', op }, lit(spec), lit(info), ...inputs.map((k) => ref(k))]);
+    const inputs = arrays.flatMap((arr, a) => [...blockIndices(own[a].map((q) => q.blocks.length))].map((w) => arr.key(w.map((v, d) => own[a][d].blocks[v]))));
+    const info = blockInfo(x.chunks, idx, [...x.shape], dtype, own[0].map((q) => q.ext));
+    return taskNode(key, opRef('mapOverlap'), [{ t: 'fn', op }, lit(spec), lit(info), ...inputs.map((kk) => ref(kk))]);
   }, arrays);
   (out.layer.layer as BlockLayer).userCode = true;
   return out;

@@ -8,15 +8,21 @@ import { resolve as resolvePath, join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lit, ref, taskNode, tokenize, type ComputeOptions } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
-import { blockOffset, blockShape, normalizeChunks, type ChunksSpec } from '../chunks';
+import { blockOffset, blockShape, normalizeChunks, sameChunks, type ChunksSpec } from '../chunks';
 import type { DType } from '../dtype';
 import { BlockLayer } from '../layer';
 import type { NDArray } from '../ndarray';
 import { opRef } from '../ops/names';
+import { astype } from '../elementwise/build';
+import { getitem } from '../slicing/slicing';
 import { rechunk } from '../rechunk/rechunk';
+import { parseRegion, regionChunks, type Region, type RegionEntry } from './zarr-region';
+import { ZarrWrite } from './zarr-write';
 import { loadZarrita, registerStore, storeOf, ZARR_DTYPES, zarrDataType, type StoreSpec, type ZArray, type ZarrStore, type ZarrTarget } from '../runtime/zarr';
 
 export type { ZarrStore } from '../runtime/zarr';
+export type { RegionEntry } from './zarr-region';
+export { ZarrWrite } from './zarr-write';
 
 /** A directory (path or file: URL), or a zarrita store object (usable in the calling thread only). */
 export type ZarrSource = string | URL | ZarrStore;
@@ -37,8 +43,18 @@ export interface ToZarrOptions {
   /** Zarr v3 codecs (default: raw little-endian bytes). Any zarrita can encode. */
   codecs?: readonly { name: string; configuration?: Record<string, unknown> }[];
   attributes?: Record<string, unknown>;
-  /** Options of the computation that writes the blocks. */
-  compute?: ComputeOptions;
+  /**
+   * Options of the computation that writes the blocks, or `false`: write nothing now and
+   * resolve to a `ZarrWrite` to compute later (Dask's `compute=False`). The Zarr metadata is
+   * created (or, with `region`, read) either way.
+   */
+  compute?: ComputeOptions | false;
+  /**
+   * Write into this part of an existing Zarr array instead of creating one (Dask's `region=`):
+   * one slice per dimension ('2:5', ':', `da.s(2, 5)`), of the array's shape. The array may be
+   * v2 or v3 with any chunks; values are cast to its data type.
+   */
+  region?: readonly RegionEntry[];
 }
 
 function storeSpec(source: ZarrSource, fn: string): { spec: StoreSpec; label: string } {
@@ -97,25 +113,29 @@ function regularChunk(sizes: readonly number[]): number | null {
   return first;
 }
 
-/**
- * Writes the array to Zarr (v3), one task per block, and returns the stored array read back
- * lazily (Dask's `return_stored`). Zarr needs one chunk shape: blocks of uneven sizes are first
- * rechunked to the largest block size (Dask asks the caller to do it).
- */
-export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts: ToZarrOptions = {}): Promise<ChunkedArray> {
-  if (x.shape.some((s) => Number.isNaN(s))) throw new RangeError('toZarr: the array has unknown chunk sizes (after a lazy boolean mask); call computeChunkSizes() first');
-  const { spec, label } = storeSpec(target, 'toZarr');
-  const path = normPath(opts.path);
-  const t: ZarrTarget = { store: spec, path };
+let writes = 0;
+
+/** The write tasks, one per block of `src`, at `origin` plus the block's offset. */
+function writeLayer(src: ChunkedArray<unknown>, t: ZarrTarget, spec: StoreSpec, origin: readonly number[]): ChunkedArray<unknown> {
+  const name = `to-zarr-${tokenize(src.name, t, origin, process.pid, Date.now(), ++writes)}`;
+  const grid = src.numblocks;
+  const out = fromBlocks<NDArray>('to-zarr', name, grid, grid.map((g) => new Array<number>(g).fill(1)), 'float64', (idx, key) =>
+    taskNode(key, opRef('zarrWrite'), [lit(t), lit(name), lit(blockOffset(src.chunks, idx).map((o, d) => o + origin[d])), ref(src.key(idx))]), [src]);
+  if (spec.k === 'local') (out.layer.layer as BlockLayer).callerThread = true;
+  return out;
+}
+
+type Zarrita = Awaited<ReturnType<typeof loadZarrita>>;
+type Location = ReturnType<ReturnType<Zarrita['root']>['resolve']>;
+
+/** A new Zarr v3 array for x (replacing what is there only with `overwrite`); x with blocks that follow its chunks. */
+async function createTarget(x: ChunkedArray<unknown>, z: Zarrita, store: ZarrStore, loc: Location, spec: StoreSpec, path: string, where: string, opts: ToZarrOptions): Promise<ChunkedArray<unknown>> {
   const regular = x.chunks.map((c) => regularChunk(c));
   const src = regular.every((r) => r !== null) ? x : rechunk(x, x.chunksize);
   const chunkShape = src.chunks.map((c) => Math.max(1, c[0]));
-  const z = await loadZarrita();
-  const store = await storeOf(spec);
-  if (typeof store.set !== 'function') throw new TypeError(`toZarr: store ${label} is read-only (it has no set method)`);
-  const loc = z.root(store as never).resolve(path);
-  const exists = (await store.get(loc.resolve('zarr.json').path as `/${string}`)) !== undefined || (await store.get(loc.resolve('.zarray').path as `/${string}`)) !== undefined || (await store.get(loc.resolve('.zgroup').path as `/${string}`)) !== undefined;
-  if (exists && !opts.overwrite) throw new Error(`toZarr: '${path}' in ${label} already holds a Zarr array or group; pass { overwrite: true } to replace it`);
+  const has = async (name: string) => (await store.get(loc.resolve(name).path as `/${string}`)) !== undefined;
+  const exists = (await has('zarr.json')) || (await has('.zarray')) || (await has('.zgroup'));
+  if (exists && !opts.overwrite) throw new Error(`toZarr: ${where} already holds a Zarr array or group; pass { overwrite: true } to replace it`);
   if (exists && spec.k === 'fs') await rm(joinPath(spec.root, path), { recursive: true, force: true });
   const dtype: DType = src.dtype;
   await z.create(loc as never, {
@@ -126,11 +146,57 @@ export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts:
     fillValue: (dtype === 'bool' ? false : 0) as never,
     attributes: opts.attributes ?? {},
   });
-  const name = `to-zarr-${tokenize(src.name, t, chunkShape, process.pid, Date.now())}`;
-  const grid = src.numblocks;
-  const writes = fromBlocks<NDArray>('to-zarr', name, grid, grid.map((g) => new Array<number>(g).fill(1)), 'float64', (idx, key) =>
-    taskNode(key, opRef('zarrWrite'), [lit(t), lit(name), lit(blockOffset(src.chunks, idx)), ref(src.key(idx))]), [src]);
-  if (spec.k === 'local') (writes.layer.layer as BlockLayer).callerThread = true;
-  await writes.compute(opts.compute ?? {});
-  return fromZarr(target, { path });
+  return src;
+}
+
+/** For a region write: the region, and x cast to the existing array's type with blocks split at its chunks. */
+async function regionTarget(x: ChunkedArray<unknown>, z: Zarrita, loc: Location, where: string, opts: ToZarrOptions & { region: readonly RegionEntry[] }): Promise<{ src: ChunkedArray<unknown>; region: Region }> {
+  for (const k of ['overwrite', 'codecs', 'attributes'] as const) {
+    if (opts[k] !== undefined) throw new TypeError(`toZarr: '${k}' applies when creating an array; region writes into an existing one`);
+  }
+  let arr: ZArray;
+  try {
+    arr = (await z.open(loc as never, { kind: 'array' })) as unknown as ZArray;
+  } catch (e) {
+    throw new Error(`toZarr: region writes into an existing Zarr array, and there is none at ${where} (${(e as Error).message})`, { cause: e });
+  }
+  const zdt = String(arr.dtype);
+  const dtype = ZARR_DTYPES[zdt];
+  if (!dtype) throw new TypeError(`toZarr: cannot write into Zarr data type '${zdt}' at ${where} (supported: ${Object.keys(ZARR_DTYPES).join(', ')})`);
+  const region = parseRegion(opts.region, arr.shape, where);
+  if (region.shape.length !== x.ndim || region.shape.some((n, d) => n !== x.shape[d])) {
+    throw new RangeError(`toZarr: region of shape [${region.shape.join(', ')}] does not match the array's shape [${x.shape.join(', ')}]`);
+  }
+  const cast = x.dtype === dtype ? x : astype(x, dtype);
+  const want = regionChunks(region, arr.chunks);
+  return { src: cast.chunks.every((c, d) => sameChunks(c, want[d])) ? cast : rechunk(cast, want), region };
+}
+
+/**
+ * Writes the array to Zarr (v3), one task per block, and returns the stored array read back
+ * lazily (Dask's `return_stored`). Zarr needs one chunk shape: blocks of uneven sizes are first
+ * rechunked to the largest block size (Dask asks the caller to do it). With `region`, writes
+ * into part of an existing array and returns that part read back. With `compute: false`,
+ * returns the write as a `ZarrWrite` instead of running it.
+ */
+export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts: ToZarrOptions & { compute: false }): Promise<ZarrWrite>;
+export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts?: ToZarrOptions & { compute?: ComputeOptions }): Promise<ChunkedArray>;
+export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts?: ToZarrOptions): Promise<ChunkedArray | ZarrWrite>;
+export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts: ToZarrOptions = {}): Promise<ChunkedArray | ZarrWrite> {
+  if (x.shape.some((s) => Number.isNaN(s))) throw new RangeError('toZarr: the array has unknown chunk sizes (after a lazy boolean mask); call computeChunkSizes() first');
+  const { spec, label } = storeSpec(target, 'toZarr');
+  const path = normPath(opts.path);
+  const t: ZarrTarget = { store: spec, path };
+  const z = await loadZarrita();
+  const store = await storeOf(spec);
+  if (typeof store.set !== 'function') throw new TypeError(`toZarr: store ${label} is read-only (it has no set method)`);
+  const loc = z.root(store as never).resolve(path);
+  const where = `'${path}' in ${label}`;
+  const { src, region } = opts.region !== undefined ? await regionTarget(x, z, loc, where, { ...opts, region: opts.region }) : { src: await createTarget(x, z, store, loc, spec, path, where, opts), region: undefined };
+  const writesOf = writeLayer(src, t, spec, region ? region.start : src.shape.map(() => 0));
+  const write = new ZarrWrite(writesOf.layer, writesOf.keys(), where);
+  if (opts.compute === false) return write;
+  await write.compute(opts.compute ?? {});
+  const stored = await fromZarr(target, { path });
+  return region ? (getitem(stored, region.start.map((s0, d) => ({ start: s0, stop: s0 + region.shape[d] }))) as ChunkedArray) : stored;
 }

@@ -1,12 +1,12 @@
 /** matmul / dot / tensordot; matmul also on stacks of matrices (leading batch dimensions broadcast). */
 import { lit, ref, taskNode, tokenize } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
-import { commonChunks, sameChunks } from '../chunks';
+import { blockIndices, commonChunks, sameChunks } from '../chunks';
 import { promote, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
 import { opRef } from '../ops/names';
 import { rechunk } from '../rechunk/rechunk';
-import { expandDims, reshape, squeeze, transpose } from '../shape/shape';
+import { expandDims, squeeze } from '../shape/shape';
 
 type A = ChunkedArray<unknown>;
 
@@ -100,27 +100,84 @@ export function matmul(a: A, b: A): ChunkedArray<NDArray> {
   return r as ChunkedArray<NDArray>;
 }
 
-/** `dot` for 1-d and 2-d arrays (the same as matmul there). */
+/**
+ * NumPy's dot: the matrix product for 1-d and 2-d operands; with more dimensions, the sum over
+ * the last axis of a and the second-to-last of b (its only axis when b is 1-d). The result has
+ * a's other axes, then b's: shape a.shape[:-1] + b.shape[:-2] + b.shape[-1:]. Unlike matmul,
+ * leading dimensions do not pair up as a batch: every matrix of a meets every matrix of b.
+ */
 export function dot(a: A, b: A): ChunkedArray<NDArray> {
-  return matmul(a, b);
+  if (a.ndim === 0 || b.ndim === 0) throw new RangeError('dot: an operand has 0 dimensions (use mul for scalars)');
+  if (a.ndim <= 2 && b.ndim <= 2) return matmul(a, b);
+  const ia = a.ndim - 1;
+  const ib = Math.max(0, b.ndim - 2);
+  if (a.shape[ia] !== b.shape[ib]) {
+    const t = (s: readonly number[]) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
+    throw new RangeError(`dot: shapes ${t(a.shape)} and ${t(b.shape)} not aligned: ${a.shape[ia]} (dim ${ia}) != ${b.shape[ib]} (dim ${ib})`);
+  }
+  return tensordot(a, b, [[ia], [ib]]);
 }
 
-/** Sums products over the given axes of a and b (NumPy's tensordot). */
+function normalizeAxes(axes: readonly number[], nd: number, which: string): number[] {
+  const out = axes.map((x) => {
+    const d = x < 0 ? x + nd : x;
+    if (!Number.isInteger(d) || d < 0 || d >= nd) throw new RangeError(`tensordot: axis ${x} of ${which} is out of bounds for an array of ${nd} dimensions`);
+    return d;
+  });
+  if (new Set(out).size !== out.length) throw new RangeError(`tensordot: axes of ${which} repeat an axis ([${axes.join(', ')}])`);
+  return out;
+}
+
+/**
+ * Sums products over the given axes of a and b (NumPy's tensordot). The result has a's free
+ * axes, then b's, with their chunks. The contracted axes are unified pairwise; output block
+ * (free blocks of a, free blocks of b) is one task over every pair of blocks along them, so
+ * nothing is reshaped or rechunked along the free axes (as Dask's blockwise tensordot).
+ */
 export function tensordot(a: A, b: A, axes: number | readonly [readonly number[], readonly number[]] = 2): ChunkedArray<NDArray> {
+  if (typeof axes === 'number' && (!Number.isInteger(axes) || axes < 0 || axes > a.ndim || axes > b.ndim)) {
+    throw new RangeError(`tensordot: axes ${axes} must be an integer from 0 to the smaller number of dimensions (${Math.min(a.ndim, b.ndim)})`);
+  }
   const [ax, bx] =
     typeof axes === 'number'
       ? [Array.from({ length: axes }, (_, i) => a.ndim - axes + i), Array.from({ length: axes }, (_, i) => i)]
-      : [axes[0].map((x) => (x < 0 ? x + a.ndim : x)), axes[1].map((x) => (x < 0 ? x + b.ndim : x))];
+      : [normalizeAxes(axes[0], a.ndim, 'a'), normalizeAxes(axes[1], b.ndim, 'b')];
   if (ax.length !== bx.length) throw new RangeError('tensordot: shape-mismatch for sum');
   ax.forEach((x, i) => {
     if (a.shape[x] !== b.shape[bx[i]]) throw new RangeError(`tensordot: shape-mismatch for sum (axis ${x} of a has ${a.shape[x]}, axis ${bx[i]} of b has ${b.shape[bx[i]]})`);
   });
+  const aChunks = a.chunks.map((c) => [...c]);
+  const bChunks = b.chunks.map((c) => [...c]);
+  ax.forEach((x, i) => {
+    const u = commonChunks(a.chunks[x] as number[], b.chunks[bx[i]] as number[]);
+    aChunks[x] = u;
+    bChunks[bx[i]] = [...u];
+  });
+  const aa = aChunks.every((c, d) => sameChunks(c, a.chunks[d])) ? a : rechunk(a, aChunks);
+  const bb = bChunks.every((c, d) => sameChunks(c, b.chunks[d])) ? b : rechunk(b, bChunks);
   const freeA = a.shape.map((_, d) => d).filter((d) => !ax.includes(d));
   const freeB = b.shape.map((_, d) => d).filter((d) => !bx.includes(d));
-  const m = freeA.reduce((p, d) => p * a.shape[d], 1);
-  const n = freeB.reduce((p, d) => p * b.shape[d], 1);
-  const k = ax.reduce((p, d) => p * a.shape[d], 1);
-  const a2 = reshape(transpose(a, [...freeA, ...ax]), [m, k]);
-  const b2 = reshape(transpose(b, [...bx, ...freeB]), [k, n]);
-  return reshape(matmul2(a2, b2), [...freeA.map((d) => a.shape[d]), ...freeB.map((d) => b.shape[d])]) as ChunkedArray<NDArray>;
+  const chunks = [...freeA.map((d) => [...aa.chunks[d]]), ...freeB.map((d) => [...bb.chunks[d]])];
+  const shape = [...freeA.map((d) => a.shape[d]), ...freeB.map((d) => b.shape[d])];
+  const dtype = matmulDType(a.dtype, b.dtype);
+  const pairs = [...blockIndices(ax.map((x) => aa.chunks[x].length))];
+  const permA = [...freeA, ...ax];
+  const permB = [...bx, ...freeB];
+  const name = `tensordot-${tokenize(aa.name, bb.name, ax, bx)}`;
+  return fromBlocks('tensordot', name, shape, chunks, dtype, (idx, key) => {
+    const ia = new Array<number>(a.ndim);
+    const ib = new Array<number>(b.ndim);
+    freeA.forEach((d, i) => (ia[d] = idx[i]));
+    freeB.forEach((d, i) => (ib[d] = idx[freeA.length + i]));
+    const refs = [];
+    for (const p of pairs) {
+      ax.forEach((d, i) => (ia[d] = p[i]));
+      refs.push(ref(aa.key(ia)));
+    }
+    for (const p of pairs) {
+      bx.forEach((d, i) => (ib[d] = p[i]));
+      refs.push(ref(bb.key(ib)));
+    }
+    return taskNode(key, opRef('tensordot'), [lit(dtype), lit(pairs.length), lit(permA), lit(permB), lit(ax.length), ...refs]);
+  }, [aa, bb]);
 }

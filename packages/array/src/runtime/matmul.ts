@@ -1,6 +1,6 @@
 /** Dense block products for matmul/tensordot (float64 accumulation, i-k-j loop order). */
 import { alloc, type DType } from '../dtype';
-import type { Block } from './block';
+import { transposeBlock, type Block } from './block';
 
 /**
  * One output block of A @ B: the sum over l of A[i, l] @ B[l, j]. The first `nk` blocks are the
@@ -93,4 +93,31 @@ export function matmulStackBlocks(dtype: DType, nk: number, batch: readonly numb
   const out = alloc(dtype, acc.length);
   out.set(acc);
   return { dtype, shape, data: out };
+}
+
+/**
+ * One output block of tensordot: the sum over `nk` pairs (a's blocks first, then b's) of the
+ * products over the contracted axes. `permA` lists a's free axes then its contracted ones,
+ * `permB` b's contracted axes (paired in that order) then its free ones; each block is laid out
+ * that way and multiplied as an (m x k) by (k x n) matrix.
+ */
+export function tensordotBlocks(dtype: DType, nk: number, permA: readonly number[], permB: readonly number[], ncontracted: number, ...blocks: Block[]): Block {
+  const nfa = permA.length - ncontracted;
+  const prod = (xs: readonly number[]) => xs.reduce((p, s) => p * s, 1);
+  const flat: Block[] = [];
+  let outShape: number[] = [];
+  for (let l = 0; l < nk; l++) {
+    const a = transposeBlock(blocks[l], permA);
+    const m = prod(a.shape.slice(0, nfa));
+    flat.push({ ...a, shape: [m, prod(a.shape.slice(nfa))] });
+    if (l === 0) outShape = a.shape.slice(0, nfa);
+  }
+  for (let l = 0; l < nk; l++) {
+    const b = transposeBlock(blocks[nk + l], permB);
+    const k = prod(b.shape.slice(0, ncontracted));
+    flat.push({ ...b, shape: [k, prod(b.shape.slice(ncontracted))] });
+    if (l === 0) outShape = [...outShape, ...b.shape.slice(ncontracted)];
+  }
+  const r = matmulBlocks(dtype, nk, ...flat);
+  return { ...r, shape: outShape };
 }

@@ -16,19 +16,23 @@ export interface DimMap {
   readonly nblocks: number;
 }
 
-export interface OverlapSpec {
+/** How to extend one array's block: per dimension, where each position comes from. */
+export interface ArrayHalo {
   readonly dims: readonly DimMap[];
   /** Fill value for constant boundaries. */
   readonly constant: number;
+}
+
+export interface OverlapSpec {
+  /** One per array; the inputs are each array's source blocks in turn (C order over `dims`). */
+  readonly arrays: readonly ArrayHalo[];
   /** Positions to keep after the function ([start, stop) per dimension), or null: keep all. */
   readonly trim: readonly (readonly [number, number])[] | null;
   readonly dtype: DType;
-  /** Number of arrays; the inputs are each array's source blocks in turn (default 1). */
-  readonly arrays?: number;
 }
 
 /** The extended block: inputs are the source blocks, C order over the per-dimension lists. */
-export function extendBlock(spec: OverlapSpec, inputs: readonly Block[]): Block {
+export function extendBlock(spec: ArrayHalo, inputs: readonly Block[]): Block {
   const dims = spec.dims;
   const nd = dims.length;
   const shape = dims.map((d) => d.which.length);
@@ -66,9 +70,13 @@ export function extendBlock(spec: OverlapSpec, inputs: readonly Block[]): Block 
 type MapFn = (...args: unknown[]) => unknown;
 
 export function mapOverlapOp(fn: MapFn, spec: OverlapSpec, info: BlockInfo, ...inputs: Block[]): Block {
-  const k = spec.arrays ?? 1;
-  const per = inputs.length / k;
-  const exts = Array.from({ length: k }, (_, a) => extendBlock(spec, inputs.slice(a * per, (a + 1) * per)));
+  const exts: Block[] = [];
+  let at = 0;
+  for (const h of spec.arrays) {
+    const count = h.dims.reduce((n, d) => n * d.nblocks, 1);
+    exts.push(extendBlock(h, inputs.slice(at, at + count)));
+    at += count;
+  }
   const res = mapBlocksOp(fn, { ...info, chunkShape: exts[0].shape }, ...exts);
   if (!spec.trim) return res;
   const start = spec.trim.map((t) => t[0]);

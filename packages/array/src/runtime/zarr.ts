@@ -147,7 +147,20 @@ const ZARR_TYPED: Partial<Record<DType, string>> = { float64: 'float64', float32
 export const zarrDataType = (dtype: DType): string => ZARR_TYPED[dtype]!;
 
 /**
- * Writes one block at `offset`. Blocks follow the Zarr chunks (io/zarr.ts rechunks first), so
+ * Typed arrays for the Zarr data types that have no dtype of their own here (a region write into
+ * an existing array of that type): values are converted as NumPy's astype does (wrapping ints).
+ */
+const NARROW: Readonly<Record<string, (d: ArrayLike<number>) => ArrayBufferView>> = {
+  int8: (d) => Int8Array.from(d),
+  int16: (d) => Int16Array.from(d),
+  uint16: (d) => Uint16Array.from(d),
+  uint32: (d) => Uint32Array.from(d),
+  int64: (d) => BigInt64Array.from(d, (v) => BigInt(Math.trunc(v))),
+  uint64: (d) => BigUint64Array.from(d, (v) => BigInt.asUintN(64, BigInt(Math.trunc(v)))),
+};
+
+/**
+ * Writes one block at `offset`. Blocks never share a Zarr chunk (io/zarr.ts rechunks first), so
  * each Zarr chunk has exactly one writer. Returns a one-element marker (the block's size).
  */
 export async function zarrWrite(t: ZarrTarget, token: string, offset: readonly number[], b: Block): Promise<Block> {
@@ -156,14 +169,22 @@ export async function zarrWrite(t: ZarrTarget, token: string, offset: readonly n
   const n = sizeOf(b.shape);
   const marker: Block = { dtype: 'float64', shape: b.shape.map(() => 1), data: Float64Array.of(n) };
   if (n === 0) return marker;
+  const narrow = NARROW[String(arr.dtype)];
   if (b.shape.length === 0) {
-    await z.set(arr, null as never, (b.dtype === 'bool' ? b.data[0] !== 0 : b.data[0]) as never);
+    const v = narrow ? (narrow(b.data) as unknown as ArrayLike<unknown>)[0] : b.dtype === 'bool' ? b.data[0] !== 0 : b.data[0];
+    await z.set(arr, null as never, v as never);
     return marker;
   }
   let data: unknown = b.data;
-  if (b.dtype === 'bool') data = new z.BoolArray(b.data.slice().buffer);
+  if (narrow) data = narrow(b.data);
+  else if (b.dtype === 'bool') data = new z.BoolArray(b.data.slice().buffer);
   else if (b.mem || (typeof SharedArrayBuffer !== 'undefined' && b.data.buffer instanceof SharedArrayBuffer)) data = b.data.slice();
   const sel = offset.map((o, d) => z.slice(o, o + b.shape[d]));
   await z.set(arr, sel, { data, shape: [...b.shape], stride: stridesOf(b.shape) } as never);
   return marker;
+}
+
+/** The value of a finished Zarr write (Dask's None). */
+export function zarrWritten(): null {
+  return null;
 }

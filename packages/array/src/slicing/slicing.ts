@@ -10,7 +10,7 @@
 import { lit, ref, taskNode, tokenize } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
 import { hasUnknown, lazyMask } from './lazy-mask';
-import { boundaries } from '../chunks';
+import { blockContaining, boundaries } from '../chunks';
 import { NDArray } from '../ndarray';
 import { opRef } from '../ops/names';
 import { ravel as ravelOf } from '../shape/shape';
@@ -95,16 +95,7 @@ function rangeGroups(chunks: readonly number[], start: number, step: number, cou
 function listGroups(chunks: readonly number[], positions: readonly number[]): Group[] {
   if (!positions.length) return [{ inBlock: 0, sel: { ix: [] }, size: 0 }];
   const b = boundaries(chunks);
-  const blockOf = (p: number): number => {
-    let lo = 0;
-    let hi = chunks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (b[mid] <= p) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const blockOf = (p: number): number => blockContaining(b, p);
   const groups: Group[] = [];
   let cur: number[] = [];
   let curBlock = -1;

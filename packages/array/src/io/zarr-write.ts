@@ -1,0 +1,68 @@
+/**
+ * A Zarr write that has not run yet: what `toZarr(..., { compute: false })` returns (Dask's
+ * `to_zarr(compute=False)` returns a Delayed). It is a core collection, so it can be computed on
+ * its own, with other collections in one `compute(a, b, ...)` (shared inputs computed once), or
+ * passed to delayed functions. Its value is null, as Dask's is None: the data is in the store.
+ */
+import {
+  collectionSymbol,
+  computeCollections,
+  dataNode,
+  layerNode,
+  MaterializedLayer,
+  visualize,
+  type Collection,
+  type CollectionGraph,
+  type ComputeOptions,
+  type LayerNode,
+  type VisualizeOptions,
+} from '@pdask/core';
+import { needsCallerThread, runsInline } from '../inline';
+import { opRef } from '../ops/names';
+
+export class ZarrWrite implements Collection<null> {
+  /** @internal */
+  constructor(
+    /** @internal */
+    readonly layer: LayerNode,
+    /** @internal */
+    readonly writeKeys: readonly string[],
+    /** Where the data goes: the store's label and the array's path in it. */
+    readonly target: string,
+  ) {}
+
+  /** Number of write tasks (one per block, after the rechunk that aligns blocks to Zarr chunks). */
+  get npartitions(): number {
+    return this.writeKeys.length;
+  }
+
+  [collectionSymbol](): CollectionGraph<null> {
+    return {
+      roots: [this.layer],
+      keys: this.writeKeys,
+      finalize: { op: opRef('zarrWritten') },
+      // Persisting runs the writes; the persisted collection holds their markers and writes nothing again.
+      rebuild: (values) =>
+        new ZarrWrite(layerNode(new MaterializedLayer(`persisted-${this.writeKeys[0] ?? 'zarr'}`, this.writeKeys.map((k) => dataNode(k, values.get(k))), 'persisted')), this.writeKeys, this.target),
+    };
+  }
+
+  /**
+   * Writes the blocks. As for arrays, without a `scheduler` option a small graph, or one that
+   * uses a store object of this thread, runs in the calling thread.
+   */
+  async compute(opts: ComputeOptions = {}): Promise<null> {
+    const roots = [this.layer];
+    const o = opts.scheduler === undefined && (runsInline(roots) || needsCallerThread(roots)) ? { ...opts, scheduler: 'sync' } : opts;
+    await computeCollections([this], o);
+    return null;
+  }
+
+  visualize(opts: VisualizeOptions = {}): Promise<string> {
+    return visualize([this], opts);
+  }
+
+  toString(): string {
+    return `ZarrWrite(${this.target}, ${this.writeKeys.length} blocks)`;
+  }
+}
