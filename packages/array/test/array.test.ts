@@ -125,6 +125,20 @@ describe('results', () => {
     expect(await p.sum().compute(sync)).toBeCloseTo(await x.sum().mul(2).compute(sync), 10);
   });
 
+  it('an array used twice in one expression is one array (random values are not drawn twice)', async () => {
+    const x = da.random.random([30_000], { chunks: 7_000, seed: 11 });
+    const xs = ((await x.compute(sync)) as NDArray).data as Float64Array;
+    const d = x.sub(0.5);
+    let sq = 0;
+    for (const u of xs) sq += (u - 0.5) ** 2;
+    for (const o of [sync, threads]) {
+      expect(await d.mul(d).sum().compute(o)).toBeCloseTo(sq, 8);
+      const twice = (await x.add(x).compute(o)) as NDArray;
+      expect(twice.get(12_345)).toBe(2 * xs[12_345]);
+      expect(((await d.mul(d).compute(o)) as NDArray).get(29_999)).toBe((xs[29_999] - 0.5) ** 2);
+    }
+  });
+
   it('persist on threads keeps the blocks in the worker threads; later work reads them there', async () => {
     const x = da.random.random([50, 4], { chunks: [10, 4], seed: 5 });
     const p = await x.mul(2).persist(threads);

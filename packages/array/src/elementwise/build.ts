@@ -97,6 +97,8 @@ export function elementwise(label: string, operands: readonly Operand[], make: (
   };
   const nodes: ExprNode[] = [];
   const dtypes: DType[] = [];
+  // One node per operand array: `d.mul(d)` evaluates d once per tile (see EvalContext.memo).
+  const shared = new Map<string, ExprNode>();
   for (const arg of args) {
     if (arg.k === 'const') {
       nodes.push({ t: 'const', v: arg.v, dtype: arg.dtype });
@@ -108,10 +110,15 @@ export function elementwise(label: string, operands: readonly Operand[], make: (
     const want = a.shape.map((s, k) => (s === 1 && shape[k + pad] !== 1 ? [1] : chunks[k + pad]));
     if (!a.chunks.every((c, k) => sameChunks(c, want[k]))) a = rechunk(a, want);
     dtypes.push(a.dtype);
-    if (a.source.k === 'expr' && a.ndim === nd && a.shape.every((s, k) => s === shape[k])) {
+    const known = shared.get(a.name);
+    if (known) {
+      nodes.push(known);
+    } else if (a.source.k === 'expr' && a.ndim === nd && a.shape.every((s, k) => s === shape[k])) {
       const src = a.source;
       const remap = src.inputs.map((x) => addInput(x));
-      nodes.push(renumber(src.expr, remap));
+      const e = renumber(src.expr, remap);
+      shared.set(a.name, e);
+      nodes.push(e);
     } else {
       nodes.push({ t: 'in', i: addInput(a), dtype: a.dtype });
     }

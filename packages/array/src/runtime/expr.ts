@@ -48,6 +48,12 @@ export interface EvalContext {
   readonly gens: Map<ExprNode, RandomState>;
   /** Input i over a range; by default a view of `inputs[i]`. */
   readonly input?: (i: number, start: number, len: number) => TypedArray;
+  /**
+   * The last range each node was evaluated over, and its values. An expression shares a node
+   * wherever one array is used twice (`d.mul(d)`): evaluated once per range, and a random
+   * generator is not drawn from twice (which would give the two uses different numbers).
+   */
+  readonly memo: Map<ExprNode, { start: number; len: number; v: Val }>;
 }
 
 const rint = (x: number): number => {
@@ -139,6 +145,15 @@ type Val = TypedArray | number;
 
 /** Values of `node` over the flat range [start, start + len) of the block. */
 export function evalRange(node: ExprNode, ctx: EvalContext, start: number, len: number): Val {
+  if (node.t === 'in' || node.t === 'const') return evalNode(node, ctx, start, len);
+  const hit = ctx.memo.get(node);
+  if (hit && hit.start === start && hit.len === len) return hit.v;
+  const v = evalNode(node, ctx, start, len);
+  ctx.memo.set(node, { start, len, v });
+  return v;
+}
+
+function evalNode(node: ExprNode, ctx: EvalContext, start: number, len: number): Val {
   switch (node.t) {
     case 'in':
       return ctx.input ? ctx.input(node.i, start, len) : ctx.inputs[node.i].subarray(start, start + len);
@@ -270,7 +285,7 @@ function generate(node: ExprNode & { t: 'gen' }, ctx: EvalContext, start: number
 }
 
 export function freshContext(inputs: readonly TypedArray[], place: BlockPlace): EvalContext {
-  return { inputs, place, gens: new Map(), buffer: (node, len) => alloc(node.dtype, len) };
+  return { inputs, place, gens: new Map(), memo: new Map(), buffer: (node, len) => alloc(node.dtype, len) };
 }
 
 /** Elements per tile when a program is evaluated piecewise (small enough to stay in L2 cache). */
@@ -295,6 +310,7 @@ export function tileContext(inputs: readonly TypedArray[], place: BlockPlace, ro
     inputs,
     place,
     gens: new Map(),
+    memo: new Map(),
     buffer: (node, len) => {
       let b = rootBuffer?.(node) ?? pool.get(node);
       if (!b) {
