@@ -42,6 +42,18 @@ def run_dask_random_mean(_ctx):
     return m
 
 
+def setup_persisted():
+    x = da.random.random((10000, 10000), chunks=(1000, 1000)).persist(scheduler="threads")
+    return {"x": x}
+
+
+def run_dask_persisted(ctx):
+    x = ctx["x"]
+    m = ((x - 0.5) * (x - 0.5)).mean().compute(scheduler="threads")
+    assert abs(m - 1 / 12) < 1e-3
+    return m
+
+
 def setup_seed():
     rng = np.random.default_rng(3)
     return {"x": rng.random(10000), "y": rng.random(10000)}

@@ -106,6 +106,31 @@ function randomMeanWorkload(): Workload {
   };
 }
 
+function persistedWorkload(): Workload {
+  const pd: JsRun<da.ChunkedArray> = {
+    system: 'pdask-threads',
+    // Not timed: the blocks are generated once and stay in the worker threads.
+    setup: () => da.random.random([10000, 10000], { chunks: [1000, 1000] }).persist(threads),
+    run: async (x) => {
+      const d = x.sub(0.5);
+      return check(await d.mul(d).mean().compute(threads), 1 / 12 - 1e-3, 1 / 12 + 1e-3);
+    },
+    teardown: closePools,
+  };
+  return {
+    id: 'array-persisted-var',
+    group: 'array',
+    description: 'x = random((10000, 10000), chunks (1000, 1000)).persist() once, then ((x - 0.5) * (x - 0.5)).mean() on the persisted blocks',
+    repeat: 5,
+    warmup: 1,
+    items: { count: N, unit: 'values' },
+    reference: 'dask-threads',
+    js: [pd],
+    python: [py('dask-threads', 'setup_persisted', 'run_dask_persisted', ['dask'])],
+    targets: [],
+  };
+}
+
 function seedWorkload(): Workload {
   const inputs = () => ({ x: uniform(10_000, 3), y: uniform(10_000, 4) });
   // 'default': compute() with no options, as the seed and Dask's run_dask_seed do (pdask runs a
@@ -140,4 +165,4 @@ function seedWorkload(): Workload {
   };
 }
 
-export const arrayWorkloads: Workload[] = [sumWorkload(), addSumWorkload(), randomMeanWorkload(), seedWorkload()];
+export const arrayWorkloads: Workload[] = [sumWorkload(), addSumWorkload(), randomMeanWorkload(), persistedWorkload(), seedWorkload()];

@@ -83,6 +83,28 @@ describe('SchedulerState', () => {
     expect(runs(ins)).toEqual([`sum@${bigOn}`]);
   });
 
+  it('a task with a large input on a busy worker waits for it instead of copying the input elsewhere', () => {
+    const s = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 1 }) });
+    s.addWorker('a', 1);
+    s.addWorker('b', 1);
+    s.addData([{ key: 'big', worker: 'a', nbytes: 8_000_000 }]);
+    s.addData([{ key: 'tiny', worker: 'a', nbytes: 8 }]);
+    // Both readers' inputs are on a; a has room for one task.
+    let ins = s.updateGraph({ nodes: [t('r1', 'big'), t('r2', 'big'), t('s1', 'tiny'), t('s2', 'tiny')], wanted: ['r1', 'r2', 's1', 's2'], priority: (k) => ['r1', 'r2', 's1', 's2'].indexOf(k) });
+    // r1 takes a; r2 waits for a (8 MB); the small readers do not wait: one goes to b.
+    expect(runs(ins)).toEqual(['r1@a', 's1@b']);
+    ins = s.taskFinished('s1', 'b');
+    expect(runs(ins)).toEqual(['s2@b']);
+    ins = s.taskFinished('r1', 'a');
+    expect(runs(ins)).toEqual(['r2@a']);
+    // With waiting turned off the large input is copied to the free worker.
+    const c = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 1, waitForBytes: 0 }) });
+    c.addWorker('a', 1);
+    c.addWorker('b', 1);
+    c.addData([{ key: 'big', worker: 'a', nbytes: 8_000_000 }]);
+    expect(runs(c.updateGraph({ nodes: [t('r1', 'big'), t('r2', 'big')], wanted: ['r1', 'r2'] }))).toEqual(['r1@a', 'r2@b']);
+  });
+
   it('recomputes results lost with a worker, and requeues what it was running', () => {
     const s = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 100 }) });
     s.addWorker('a', 1);

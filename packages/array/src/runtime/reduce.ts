@@ -210,6 +210,8 @@ function chunkWith(k: Kernels, spec: ReduceSpec, prog: ChunkArgs, inputs: Block[
     const mem = inputs.find((b) => b.mem)?.mem;
     const ka = mem && n > 0 ? kernelsFor(mem) : undefined;
     if (ka) lane = arenaReduce(ka, spec.fn, expr, data, n);
+    // Heap or shared inputs of float64 arithmetic: copied into kernel memory tile by tile.
+    if (!lane && expr.t !== 'in' && n > 0 && wasmEvaluable(k, expr, data, true)) lane = tiledReduce(k, spec.fn, expr, data, n);
     const kt = expr.t === 'in' && isShared(data[expr.i]) ? kernelTile(k, expr.dtype) : undefined;
     if (lane) {
       // reduced in place above
@@ -258,9 +260,14 @@ function arenaReduce(ka: Kernels, fn: ReduceFn, expr: ExprNode, data: TypedArray
   if (!wasmEvaluable(ka, expr, data)) return undefined;
   const simple = fn === 'sum' ? simpleBinary(expr, data) : undefined;
   if (simple) return { v: ka.sumBinary(simple.op, simple.a, simple.b) };
+  return tiledReduce(ka, fn, expr, data, n);
+}
+
+/** The expression evaluated by the kernels tile by tile, each tile reduced in kernel memory. */
+function tiledReduce(k: Kernels, fn: ReduceFn, expr: ExprNode, data: TypedArray[], n: number): LanePartial | undefined {
   let acc: LanePartial | undefined;
-  forWasmTiles(ka, expr, data, n, (values, start) => {
-    const l = laneReduce(ka, fn, values, start);
+  forWasmTiles(k, expr, data, n, (values, start) => {
+    const l = laneReduce(k, fn, values, start);
     acc = acc ? mergeLane(fn, acc, l) : l;
   });
   return acc;

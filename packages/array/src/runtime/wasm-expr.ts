@@ -12,16 +12,19 @@ import { TILE } from './expr';
 
 const OPS = new Set(['add', 'sub', 'mul', 'div']);
 
-/** Whether the kernels can evaluate `node` with `k` reading every input in place. */
-export function wasmEvaluable(k: Kernels, node: ExprNode, inputs: readonly TypedArray[]): boolean {
+/**
+ * Whether the kernels can evaluate `node` with `k`: reading every input in place, or (`copy`)
+ * with inputs outside kernel memory copied in tile by tile (a memcpy, far cheaper than a JS loop).
+ */
+export function wasmEvaluable(k: Kernels, node: ExprNode, inputs: readonly TypedArray[], copy = false): boolean {
   if (node.dtype !== 'float64') return false;
   switch (node.t) {
     case 'in':
-      return inputs[node.i] instanceof Float64Array && k.owns(inputs[node.i]);
+      return inputs[node.i] instanceof Float64Array && (copy || k.owns(inputs[node.i]));
     case 'const':
       return true;
     case 'bin':
-      return OPS.has(node.op) && wasmEvaluable(k, node.a, inputs) && wasmEvaluable(k, node.b, inputs);
+      return OPS.has(node.op) && wasmEvaluable(k, node.a, inputs, copy) && wasmEvaluable(k, node.b, inputs, copy);
     default:
       return false;
   }
@@ -48,19 +51,36 @@ function tilePool(k: Kernels): KernelArray<Float64Array>[] {
  */
 export function forWasmTiles(k: Kernels, root: ExprNode, inputs: readonly TypedArray[], n: number, reduce: (values: Float64Array, start: number) => void): void {
   const pool = tilePool(k);
+  const owned = inputs.map((x) => k.owns(x));
+  // A node used twice (`d.mul(d)`) is one object: evaluated once per tile.
+  const seen = new Map<ExprNode, Float64Array | number>();
   for (let start = 0; start < n; start += TILE) {
     const len = Math.min(TILE, n - start);
     let used = 0;
-    const evalNode = (node: ExprNode): Float64Array | number => {
-      if (node.t === 'in') return (inputs[node.i] as Float64Array).subarray(start, start + len);
-      if (node.t === 'const') return node.v;
-      const b = node as ExprNode & { t: 'bin' };
-      const a = evalNode(b.a);
-      const c = evalNode(b.b);
+    seen.clear();
+    const tile = (): Float64Array => {
       if (used === pool.length) pool.push(k.alloc(Float64Array, TILE));
-      // Views are read after any allocation above (growing a shared memory keeps them valid anyway).
-      const out = pool[used++].array.subarray(0, len);
-      k.binary(b.op as KernelOp, a, c, out);
+      return pool[used++].array.subarray(0, len);
+    };
+    const evalNode = (node: ExprNode): Float64Array | number => {
+      if (node.t === 'const') return node.v;
+      const known = seen.get(node);
+      if (known !== undefined) return known;
+      let out: Float64Array;
+      if (node.t === 'in') {
+        const src = (inputs[node.i] as Float64Array).subarray(start, start + len);
+        if (owned[node.i]) return src;
+        out = tile();
+        out.set(src);
+      } else {
+        const b = node as ExprNode & { t: 'bin' };
+        const a = evalNode(b.a);
+        const c = evalNode(b.b);
+        // Views are read after any allocation (growing a shared memory keeps them valid anyway).
+        out = tile();
+        k.binary(b.op as KernelOp, a, c, out);
+      }
+      seen.set(node, out);
       return out;
     };
     const v = evalNode(root);

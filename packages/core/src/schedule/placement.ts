@@ -17,10 +17,17 @@ export interface LocalityPolicyOptions {
   initialDepth?: number;
   minDepth?: number;
   maxDepth?: number;
+  /**
+   * A task whose inputs on one busy worker exceed what it would find on any worker with room by
+   * this many bytes waits for that worker instead of copying them (0: never wait).
+   */
+  waitForBytes?: number;
 }
 
 /**
- * Data locality first (the worker already holding most input bytes), then the least loaded.
+ * Data locality first (the worker already holding most input bytes), then the least loaded. A
+ * task with large inputs on a worker that has no room now waits for it: copying megabytes to
+ * another thread costs more than the queue ahead of it (which the depth below keeps to a few ms).
  * Queue depth adapts to measured task durations: tiny tasks are sent in deep batches to amortise
  * the ~80 µs cross-thread round trip, long tasks in shallow ones so no worker hoards work.
  */
@@ -29,8 +36,10 @@ export class LocalityPolicy implements PlacementPolicy {
   private readonly initialDepth: number;
   private readonly minDepth: number;
   private readonly maxDepth: number;
+  private readonly waitForBytes: number;
 
   constructor(opts: LocalityPolicyOptions = {}) {
+    this.waitForBytes = opts.waitForBytes ?? 2 ** 20;
     this.targetBatchMs = opts.targetBatchMs ?? 4;
     this.initialDepth = opts.initialDepth ?? 32;
     this.minDepth = opts.minDepth ?? 2;
@@ -46,22 +55,40 @@ export class LocalityPolicy implements PlacementPolicy {
     return depth * w.nthreads;
   }
 
-  choose(ts: TaskState, candidates: readonly WorkerState[]): WorkerState {
-    if (candidates.length === 1) return candidates[0];
+  choose(ts: TaskState, candidates: readonly WorkerState[]): WorkerState | undefined {
     let best = candidates[0];
     let bestLocal = -1;
     let bestLoad = Infinity;
-    for (const w of candidates) {
-      let local = 0;
-      for (const d of ts.deps) if (d.whoHas.includes(w)) local += d.nbytes + 1;
-      const load = w.processing.size / w.nthreads;
-      if (local > bestLocal || (local === bestLocal && load < bestLoad)) {
-        best = w;
-        bestLocal = local;
-        bestLoad = load;
+    if (candidates.length > 1) {
+      for (const w of candidates) {
+        let local = 0;
+        for (const d of ts.deps) if (d.whoHas.includes(w)) local += d.nbytes + 1;
+        const load = w.processing.size / w.nthreads;
+        if (local > bestLocal || (local === bestLocal && load < bestLoad)) {
+          best = w;
+          bestLocal = local;
+          bestLoad = load;
+        }
       }
     }
-    return best;
+    return this.worthWaiting(ts, best, candidates.length > 1 ? bestLocal : -1) ? undefined : best;
+  }
+
+  /** Whether some busy worker holds `waitForBytes` more of the task's inputs than `best`. */
+  private worthWaiting(ts: TaskState, best: WorkerState, bestLocal: number): boolean {
+    const limit = this.waitForBytes;
+    if (limit <= 0) return false;
+    let large = false;
+    for (const d of ts.deps) if (d.nbytes >= limit) large = true;
+    if (!large) return false;
+    if (bestLocal < 0) {
+      bestLocal = 0;
+      for (const d of ts.deps) if (d.whoHas.includes(best)) bestLocal += d.nbytes + 1;
+    }
+    const held = new Map<WorkerState, number>();
+    for (const d of ts.deps) for (const w of d.whoHas) held.set(w, (held.get(w) ?? 0) + d.nbytes + 1);
+    for (const bytes of held.values()) if (bytes - bestLocal >= limit) return true;
+    return false;
   }
 }
 
