@@ -9,6 +9,7 @@ export {
   computeKeys,
   collectionsToGraph,
   persist,
+  releasePersisted,
   resolveExecutor,
   type ComputeOptions,
   type Computed,

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compute, persist } from '../src/collection/compute';
+import { compute, persist, releasePersisted } from '../src/collection/compute';
 import { collectionSymbol } from '../src/collection/protocol';
 import { delayed, type Delayed } from '../src/delayed/delayed';
 import { ThreadsExecutor } from '../src/execute/threads/executor';
@@ -98,6 +98,18 @@ describe('persist on the threads scheduler', () => {
       left = total(await residentCounts(ex));
     }
     expect(left).toBe(0);
+  });
+
+  it('releasePersisted lets the workers drop the data now; the collection is recomputed if used again', async () => {
+    const ex = pool();
+    const [a, b] = await persist(delayed(range)(300), delayed(range)(400), { scheduler: ex });
+    const c = (await persist(delayed(sumOf)(a), { scheduler: ex }))[0];
+    expect(total(await residentCounts(ex))).toBe(3);
+    releasePersisted(a, c); // a's and c's results; b stays
+    await new Promise((r) => setImmediate(r));
+    expect(total(await residentCounts(ex))).toBe(1);
+    expect((heldValue(a) as ResidentValue).live).toBe(false);
+    expect(await compute(delayed(sumOf)(a), c, delayed(sumOf)(b), { scheduler: ex })).toEqual([triangle(300), triangle(300), triangle(400)]);
   });
 
   it('recomputes a persisted value from its lineage when its worker thread is gone', async () => {

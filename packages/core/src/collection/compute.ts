@@ -5,7 +5,7 @@ import { resolveResidentInputs } from '../execute/resident-inputs';
 import { cullIndexed } from '../graph/cull';
 import { fuseLinearIndexed } from '../graph/fuse';
 import { IndexedGraph } from '../graph/indexed';
-import type { Key } from '../graph/spec';
+import { isRemoteValue, type Key } from '../graph/spec';
 import { resolveOp } from '../ops/registry';
 import { orderIndexed } from '../order/order';
 import { progressBar } from '../progress/progress';
@@ -166,4 +166,20 @@ export async function persist(...args: readonly unknown[]): Promise<readonly Col
   const graphs = cs.map((c) => c[collectionSymbol]());
   const values = await computeKeys(graphs, opts, true);
   return graphs.map((g) => g.rebuild(values));
+}
+
+/**
+ * Lets the workers drop the persisted results these collections hold, now: otherwise they go when
+ * the collections are garbage-collected, which V8 does not hurry (the references are small, the
+ * data lives in other threads or processes). Only the collections' own results are released, not
+ * persisted inputs they were computed from; computing a released collection again recomputes it.
+ */
+export function releasePersisted(...cs: readonly Collection<unknown>[]): void {
+  for (const c of cs) {
+    const g = c[collectionSymbol]();
+    const keys = new Set(g.keys);
+    for (const root of g.roots) {
+      for (const n of root.layer.materialize()) if (n.kind === 'data' && keys.has(n.key) && isRemoteValue(n.value)) n.value.release();
+    }
+  }
 }

@@ -51,6 +51,8 @@ export interface RemoteValue {
   readableBy(executor: object): boolean;
   /** A copy of the value, for executors that cannot read it in place. */
   fetch(): Promise<unknown>;
+  /** Lets the holder drop the value now (else when this reference is garbage-collected). */
+  release(): void;
 }
 
 export function isRemoteValue(v: unknown): v is RemoteValue {

@@ -26,6 +26,7 @@ const collected = new FinalizationRegistry<Held>((h) => h.pool.forgetResident(h.
 
 export class ResidentValue implements RemoteValue {
   readonly [remoteValueSymbol] = true as const;
+  private released = false;
 
   constructor(
     readonly pool: ThreadPool,
@@ -37,12 +38,24 @@ export class ResidentValue implements RemoteValue {
     readonly nbytes: number,
     readonly lineage: Lineage,
   ) {
-    collected.register(this, { pool, holder, id });
+    collected.register(this, { pool, holder, id }, this);
   }
 
-  /** Whether the worker thread holding the value is still running. */
+  /** Whether the value is still held (its worker thread running, and not released). */
   get live(): boolean {
-    return this.pool.isLive(this.holder);
+    return !this.released && this.pool.isLive(this.holder);
+  }
+
+  /**
+   * Lets the worker drop the value now rather than when this reference is garbage-collected
+   * (which V8 does not hurry: the reference is small, the data is in another thread). Computing
+   * a collection holding a released value recomputes it from its lineage.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    collected.unregister(this);
+    this.pool.forgetResident(this.holder, this.id);
   }
 
   /** The threads executor of the same pool (compared by pool: no import of the executor here). */
