@@ -11,8 +11,6 @@ import {
   toOpRef,
   UnshippableFunctionError,
   type ArgSpec,
-  type GraphNode,
-  type Layer,
   type LayerNode,
   type ModuleFunction,
   type OpFunction,
@@ -20,16 +18,7 @@ import {
 } from '@pdask/core';
 
 /** One bag operation's tasks, generated when the graph is materialised (not when built). */
-export class BagLayer implements Layer {
-  constructor(
-    readonly name: string,
-    readonly label: string,
-    private readonly nodes: () => Iterable<GraphNode>,
-  ) {}
-  materialize(): Iterable<GraphNode> {
-    return this.nodes();
-  }
-}
+export { GeneratedLayer as BagLayer } from '@pdask/core';
 
 /** The key of partition `i` of the bag called `name`. */
 export const partitionKey = (name: string, i: number): string => `${name}-${i}`;

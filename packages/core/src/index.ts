@@ -23,7 +23,7 @@ export { parseBytes } from './config/bytes';
 
 // Graph model
 export * from './graph/spec';
-export { HighLevelGraph, MaterializedLayer, LayerNode, forEachLayer, layerNode, materialize, type Layer } from './graph/high-level';
+export { HighLevelGraph, MaterializedLayer, GeneratedLayer, LayerNode, forEachLayer, layerNode, materialize, type Layer } from './graph/high-level';
 export { toArgSpec } from './graph/args';
 export { cull, cullIndexed } from './graph/cull';
 export { fuseLinear, fuseLinearIndexed } from './graph/fuse';

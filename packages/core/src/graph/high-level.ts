@@ -24,6 +24,18 @@ export class MaterializedLayer implements Layer {
   }
 }
 
+/** A layer whose nodes are generated when the graph is materialised, not when it is built. */
+export class GeneratedLayer implements Layer {
+  constructor(
+    readonly name: string,
+    readonly label: string,
+    private readonly nodes: () => Iterable<GraphNode>,
+  ) {}
+  materialize(): Iterable<GraphNode> {
+    return this.nodes();
+  }
+}
+
 /**
  * A layer linked to the layers it reads. Collections hold the node of their output layer; the
  * whole high-level graph is recovered by walking parents. Because nothing is merged eagerly, a
