@@ -13,7 +13,7 @@ mkdirSync(outDir, { recursive: true });
 const examples: { file: string; title: string; pending: string }[] = [
   { file: '01-delayed', title: 'Delayed: lazy evaluation and visualisation', pending: '' },
   { file: '02-array', title: 'Dask Array: (dx + dy).sum()', pending: '@pdask/array (issue 4)' },
-  { file: '03-dataframe', title: 'Dask DataFrame: groupby mean', pending: '@pdask/dataframe (not filed yet)' },
+  { file: '03-dataframe', title: 'Dask DataFrame: groupby mean', pending: '@pdask/dataframe' },
   { file: '04-bag', title: 'Dask Bag: map/filter/sum', pending: '@pdask/bag (issue 5)' },
   { file: '05-random-walk', title: 'Bag random walk mean, with its graph', pending: '@pdask/bag (issue 5)' },
   { file: '06-cluster', title: 'Client(scheduler_file=...) on a cluster: random array mean', pending: '@pdask/distributed (issue 6)' },

@@ -2,8 +2,9 @@ import type { Workload } from '../harness.js';
 import { arrayWorkloads } from './array.js';
 import { bagWorkloads } from './bag.js';
 import { coreWorkloads } from './core.js';
+import { dataframeWorkloads } from './dataframe.js';
 import { distributedWorkloads } from './distributed.js';
 import { kernelWorkloads } from './kernels.js';
 
 /** Every workload, in the order `npm run bench` runs them. Each package adds its own file here. */
-export const allWorkloads: Workload[] = [...coreWorkloads, ...kernelWorkloads, ...arrayWorkloads, ...bagWorkloads, ...distributedWorkloads];
+export const allWorkloads: Workload[] = [...coreWorkloads, ...kernelWorkloads, ...arrayWorkloads, ...bagWorkloads, ...dataframeWorkloads, ...distributedWorkloads];

@@ -1,0 +1,97 @@
+/**
+ * DataFrame workloads: the seed's `dd.from_pandas(df, npartitions=4).groupby('x').y.mean()` at
+ * 10,000,000 rows (10 groups) and at the seed's 10,000 rows, side by side with pandas and Dask
+ * (threads and sync schedulers). Partitioning the in-memory columns (fromColumns / from_pandas)
+ * is timed on both sides, as is building the graph.
+ */
+import { closeThreadPools, type ComputeOptions } from '@pdask/core';
+import { fromColumns } from '@pdask/dataframe';
+import type { JsRun, PyRun, Workload } from '../harness.js';
+
+const PARTS = 4;
+
+interface Input {
+  x: Int32Array;
+  y: Float64Array;
+}
+
+/** x in 0..9 and y uniform in [0, 1), from xorshift32: the same data on every run. */
+function input(n: number): Input {
+  const x = new Int32Array(n);
+  const y = new Float64Array(n);
+  let s = 2463534242;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    y[i] = (s >>> 0) / 4294967296;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    x[i] = (s >>> 0) % 10;
+  }
+  return { x, y };
+}
+
+async function groupbyMean(d: Input, opts: ComputeOptions): Promise<void> {
+  const r = await fromColumns({ x: d.x, y: d.y }, { npartitions: PARTS }).groupby('x').col('y').mean().compute(opts);
+  const vals = r.toArray() as Float64Array;
+  if (r.length !== 10 || !vals.every((m) => Math.abs(m - 0.5) < 0.05)) throw new Error(`wrong result:\n${String(r)}`);
+}
+
+/** The same columns over a SharedArrayBuffer, which fromColumns uses in place (no copy). */
+function sharedInput(n: number): Input {
+  const d = input(n);
+  const mem = new SharedArrayBuffer(n * 12);
+  const y = new Float64Array(mem, 0, n);
+  const x = new Int32Array(mem, n * 8, n);
+  y.set(d.y);
+  x.set(d.x);
+  return { x, y };
+}
+
+function systems(n: number, withShared: boolean): JsRun<Input>[] {
+  const setup = () => input(n);
+  const runs: JsRun<Input>[] = [
+    { system: 'pdask-sync', setup, run: (d) => groupbyMean(d, { scheduler: 'sync' }) },
+    { system: 'pdask-threads', setup, run: (d) => groupbyMean(d, { scheduler: 'threads' }), teardown: () => closeThreadPools() },
+  ];
+  if (withShared) {
+    runs.push({ system: 'pdask-threads (input in shared memory)', setup: () => sharedInput(n), run: (d) => groupbyMean(d, { scheduler: 'threads' }), teardown: () => closeThreadPools() });
+  }
+  return runs;
+}
+
+const py = (system: string, setup: string, run: string, requires: string[]): PyRun => ({ system, file: 'dataframe_groupby.py', setup, run, requires });
+
+function pythonSystems(setup: string): PyRun[] {
+  return [
+    py('pandas', setup, 'run_pandas', ['pandas', 'dask']),
+    py('dask-threads', setup, 'run_dask_threads', ['pandas', 'dask']),
+    py('dask-sync', setup, 'run_dask_sync', ['pandas', 'dask']),
+  ];
+}
+
+const large: Workload = {
+  id: 'dataframe-groupby-mean-1e7',
+  group: 'dataframe',
+  description: `fromColumns({x, y}, {npartitions: ${PARTS}}).groupby('x').col('y').mean(): 10,000,000 rows, 10 groups (int32 keys, float64 values), partitioning and graph building included.`,
+  items: { count: 10_000_000, unit: 'rows' },
+  reference: 'dask-threads',
+  repeat: 5,
+  js: systems(10_000_000, true),
+  python: pythonSystems('setup'),
+};
+
+const seed: Workload = {
+  id: 'dataframe-seed-groupby',
+  group: 'dataframe',
+  description: `The seed: 10,000 rows, fromColumns({x, y}, {npartitions: ${PARTS}}).groupby('x').col('y').mean(), end to end.`,
+  items: { count: 10_000, unit: 'rows' },
+  reference: 'dask-threads',
+  repeat: 21,
+  js: systems(10_000, false),
+  python: pythonSystems('setup_seed'),
+};
+
+export const dataframeWorkloads: Workload[] = [seed, large];

@@ -1,0 +1,96 @@
+/** Making data frames from in-memory data: fromArrow, fromColumns (Dask's from_pandas), fromRecords. */
+import { layerNode, lit, taskNode, tokenize, toOpRef } from '@pdask/core';
+import type { Table, Vector } from 'apache-arrow';
+import { FrameLayer, checkNpartitions, partitionKey } from './graph';
+import { DataFrame } from './frame';
+import { toVector, type ColumnInput } from './columns';
+import { kernels } from './ops/kernels';
+import { encodeBatch, shareBuffers, type Part } from './ops/part';
+import { passPart } from './ops/frame';
+import { INDEX_COLUMN } from './ops/spec';
+import { describeType } from './ops/types';
+
+export interface PartitionOptions {
+  /** Number of partitions (as Dask's from_pandas: rows are split in chunks of ceil(rows / npartitions)). */
+  npartitions?: number;
+  /** Rows per partition (instead of npartitions). */
+  chunksize?: number;
+}
+
+/** Partition sizes as Dask's from_pandas makes them (the last one may be smaller, or fewer partitions). */
+function chunkSizes(n: number, opts: PartitionOptions, fn: string): number[] {
+  if (opts.npartitions !== undefined && opts.chunksize !== undefined) throw new TypeError(`${fn}: give npartitions or chunksize, not both`);
+  if (opts.npartitions === undefined && opts.chunksize === undefined) throw new TypeError(`${fn}: give npartitions or chunksize`);
+  const chunk = opts.chunksize !== undefined ? checkNpartitions(opts.chunksize, fn, 'chunksize') : Math.max(1, Math.ceil(n / checkNpartitions(opts.npartitions, fn)));
+  if (n === 0) return [0];
+  return Array.from({ length: Math.ceil(n / chunk) }, (_, i) => Math.min(chunk, n - i * chunk));
+}
+
+function checkNames(names: readonly string[], fn: string): void {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (n === INDEX_COLUMN) throw new Error(`${fn}: the column name '${INDEX_COLUMN}' is reserved`);
+    if (seen.has(n)) throw new Error(`${fn}: duplicate column name '${n}'`);
+    seen.add(n);
+  }
+}
+
+/** The frame of some equal-length columns, split into partitions of rows. */
+function fromVectors(names: readonly string[], vectors: readonly Vector[], opts: PartitionOptions, fn: string): DataFrame {
+  checkNames(names, fn);
+  const n = vectors.length ? vectors[0].length : 0;
+  vectors.forEach((v, i) => {
+    if (v.length !== n) throw new RangeError(`${fn}: column '${names[i]}' has ${v.length} rows, column '${names[0]}' has ${n}; columns must have equal lengths`);
+  });
+  const types = vectors.map((v) => describeType(v.type));
+  const sizes = chunkSizes(n, opts, fn);
+  const parts: Part[] = [];
+  const divisions = [0];
+  let at = 0;
+  for (const s of sizes) {
+    parts.push(shareBuffers(encodeBatch({ numRows: s, names, vectors: vectors.map((v) => v.slice(at, at + s)) }, true)));
+    at += s;
+    divisions.push(at);
+  }
+  // Dask's divisions of a range index are the first label of each partition and the last label.
+  divisions[divisions.length - 1] = Math.max(0, n - 1);
+  const k = kernels();
+  const hashes = parts.map((p) => p.bufs.map((b) => k.hash64(b)).join(''));
+  const name = `from-arrow-${tokenize(names, types, sizes, hashes)}`;
+  const op = toOpRef(passPart);
+  const layer = new FrameLayer(name, 'from-arrow', function* () {
+    for (let i = 0; i < parts.length; i++) yield taskNode(partitionKey(name, i), op, [lit(parts[i])]);
+  });
+  return new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...names], types, index: null });
+}
+
+/** A frame of the rows of an Arrow table, split into partitions. */
+export function fromArrow(table: Table, opts: PartitionOptions): DataFrame {
+  if (!table || typeof table !== 'object' || !('schema' in table) || typeof table.getChildAt !== 'function') throw new TypeError('fromArrow: expected an apache-arrow Table');
+  const names = table.schema.fields.map((f) => f.name);
+  return fromVectors(names, names.map((_, i) => table.getChildAt(i)!), opts, 'fromArrow');
+}
+
+/**
+ * A frame from columns of data (the twin of `dd.from_pandas(pd.DataFrame({...}), npartitions)`):
+ * `fromColumns({ x: Int32Array, y: Float64Array, name: ['a', 'b'] }, { npartitions: 4 })`.
+ */
+export function fromColumns(columns: Record<string, ColumnInput>, opts: PartitionOptions): DataFrame {
+  if (typeof columns !== 'object' || columns === null || Array.isArray(columns)) throw new TypeError('fromColumns: expected an object of column name → values');
+  const names = Object.keys(columns);
+  return fromVectors(names, names.map((n) => toVector(n, columns[n], 'fromColumns')), opts, 'fromColumns');
+}
+
+/** A frame from an array of row objects; columns are the keys of all rows, in first-seen order. */
+export function fromRecords(records: readonly Record<string, number | string | boolean | null | undefined>[], opts: PartitionOptions): DataFrame {
+  if (!Array.isArray(records)) throw new TypeError('fromRecords: expected an array of objects');
+  const names: string[] = [];
+  const seen = new Set<string>();
+  records.forEach((r, i) => {
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new TypeError(`fromRecords: record ${i} is not an object`);
+    for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
+  });
+  const columns: Record<string, ColumnInput> = {};
+  for (const n of names) columns[n] = records.map((r) => r[n] ?? null) as ColumnInput;
+  return fromColumns(columns, opts);
+}

@@ -1,0 +1,258 @@
+/**
+ * A lazy, partitioned data frame (Dask DataFrame): one key per partition (`<name>-<i>`), each an
+ * Arrow record batch. Operations add layers; `compute()` returns a LocalFrame.
+ */
+import { inspect } from 'node:util';
+import {
+  collectionSymbol,
+  computeCollections,
+  layerNode,
+  lit,
+  persist as persistAll,
+  ref,
+  taskNode,
+  tokenizeSymbol,
+  toOpRef,
+  visualize,
+  type Collection,
+  type CollectionGraph,
+  type ComputeOptions,
+  type LayerNode,
+  type VisualizeOptions,
+} from '@pdask/core';
+import { checkAligned, dataLayer, keysOf, partitionwise, type Divisions } from './base';
+import { FrameLayer, checkNpartitions, opName, partitionKey } from './graph';
+import { GroupBy, type GroupbyOptions } from './groupby';
+import type { LocalFrame } from './local/frame';
+import { checkColumn, type FrameMeta } from './meta';
+import { assignColumns, filterRows, headRows, partLength, selectColumns, sumNumbers, type AssignValue } from './ops/frame';
+import { toLocalFrame } from './ops/finalize';
+import type { ReduceAgg } from './ops/reduce';
+import { dtypeName, type TypeDesc } from './ops/types';
+import { frameReduction, type ReductionOptions } from './reductions';
+import { Scalar } from './scalar';
+import { Series } from './series';
+
+export interface HeadOptions extends ComputeOptions {
+  /** How many partitions to read from (default 1, as Dask; -1 for all). */
+  npartitions?: number;
+}
+
+export class DataFrame implements Collection<LocalFrame> {
+  /** @internal Use fromArrow, fromColumns, fromRecords or readCsv. */
+  constructor(
+    readonly name: string,
+    readonly npartitions: number,
+    /** @internal */
+    readonly layer: LayerNode,
+    /** Partition boundaries as row positions (npartitions + 1 values), or null when unknown. */
+    readonly divisions: Divisions,
+    /** @internal */
+    readonly meta: FrameMeta,
+  ) {}
+
+  get columns(): string[] {
+    return [...this.meta.names];
+  }
+
+  /** pandas dtype names by column ('float64', 'int32', 'bool', 'string', 'category'). */
+  get dtypes(): Record<string, string> {
+    return Object.fromEntries(this.meta.names.map((n, i) => [n, dtypeName(this.meta.types[i])]));
+  }
+
+  get knownDivisions(): boolean {
+    return this.divisions !== null;
+  }
+
+  [collectionSymbol](): CollectionGraph<LocalFrame> {
+    return {
+      roots: [this.layer],
+      keys: keysOf(this),
+      finalize: { op: toOpRef(toLocalFrame), args: [this.meta.index?.name ?? null] },
+      rebuild: (values) => new DataFrame(this.name, this.npartitions, dataLayer(this.name, values, this.npartitions), this.divisions, this.meta),
+    };
+  }
+
+  [tokenizeSymbol](): unknown {
+    return this.name;
+  }
+
+  compute(opts: ComputeOptions = {}): Promise<LocalFrame> {
+    return computeCollections([this], opts).then((r) => r[0] as LocalFrame);
+  }
+
+  async persist(opts: ComputeOptions = {}): Promise<DataFrame> {
+    const [p] = await persistAll(this, opts);
+    return p as DataFrame;
+  }
+
+  visualize(opts: VisualizeOptions = {}): Promise<string> {
+    return visualize([this], opts);
+  }
+
+  /** @internal */
+  typeOf(column: string): TypeDesc {
+    return this.meta.types[this.meta.names.indexOf(column)];
+  }
+
+  /** One column as a series (pandas' `df.y` / `df['y']`). */
+  col(name: string): Series {
+    checkColumn('DataFrame.col', name, this.meta.names);
+    const { name: key, layer } = partitionwise([this], {
+      kind: `getitem-${name.replace(/[^\w]/g, '_')}`,
+      token: [name],
+      op: selectColumns,
+      args: (i) => [ref(partitionKey(this.name, i)), lit([name])],
+    });
+    return new Series(key, this.npartitions, layer, this.divisions, { name, type: this.typeOf(name), index: this.meta.index });
+  }
+
+  /** Some columns, in the order given (pandas' `df[['a', 'b']]`). */
+  select(names: readonly string[]): DataFrame {
+    if (!Array.isArray(names)) throw new TypeError(`DataFrame.select: expected an array of column names, got ${typeof names}`);
+    for (const n of names) checkColumn('DataFrame.select', n, this.meta.names);
+    const { name, layer } = partitionwise([this], {
+      kind: 'select',
+      token: [names],
+      op: selectColumns,
+      args: (i) => [ref(partitionKey(this.name, i)), lit(names)],
+    });
+    return new DataFrame(name, this.npartitions, layer, this.divisions, { ...this.meta, names: [...names], types: names.map((n) => this.typeOf(n)) });
+  }
+
+  /** New or replaced columns: series partitioned like this frame, or numbers (pandas' `assign`). */
+  assign(columns: Record<string, Series | number>): DataFrame {
+    const names = Object.keys(columns);
+    if (names.length === 0) return this;
+    const parents: LayerNode[] = [];
+    const specs = names.map((n) => {
+      const v = columns[n];
+      if (v instanceof Series) {
+        checkAligned(this, v, `DataFrame.assign ('${n}')`);
+        parents.push(v.layer);
+        return { series: v };
+      }
+      if (typeof v === 'number') return { scalar: v };
+      throw new TypeError(`DataFrame.assign: column '${n}' must be a Series or a number, got ${typeof v}`);
+    });
+    const types = specs.map((s): TypeDesc => (s.series ? s.series.typeDesc : Number.isInteger(s.scalar) && Math.abs(s.scalar!) < 2 ** 31 ? { id: 'int', bits: 32, signed: true } : { id: 'float', bits: 64 }));
+    const { name, layer } = partitionwise([this], {
+      kind: 'assign',
+      token: [names, specs.map((s) => (s.series ? s.series.name : s.scalar))],
+      op: assignColumns,
+      parents,
+      args: (i) => [
+        ref(partitionKey(this.name, i)),
+        lit(names),
+        {
+          t: 'arr',
+          items: specs.map((s, j) =>
+            s.series
+              ? { t: 'obj', entries: [['t', lit('column')], ['part', ref(partitionKey(s.series.name, i))], ['column', lit(s.series.seriesName)]] }
+              : lit({ t: 'scalar', value: s.scalar, type: types[j] } satisfies AssignValue),
+          ),
+        },
+      ],
+    });
+    const outNames = [...this.meta.names];
+    const outTypes = [...this.meta.types];
+    names.forEach((n, j) => {
+      const at = outNames.indexOf(n);
+      if (at >= 0) outTypes[at] = types[j];
+      else {
+        outNames.push(n);
+        outTypes.push(types[j]);
+      }
+    });
+    return new DataFrame(name, this.npartitions, layer, this.divisions, { ...this.meta, names: outNames, types: outTypes });
+  }
+
+  /**
+   * The rows where `mask` (a boolean series partitioned like this frame) is true; null counts as
+   * false. pandas' `df[mask]`. Row positions are renumbered, so divisions become unknown.
+   */
+  filter(mask: Series): DataFrame {
+    if (!(mask instanceof Series)) throw new TypeError('DataFrame.filter: expected a boolean Series (e.g. df.col("y").gt(0.5))');
+    if (mask.typeDesc.id !== 'bool') throw new TypeError(`DataFrame.filter: the mask '${mask.seriesName}' has dtype ${mask.dtype}, expected bool`);
+    checkAligned(this, mask, 'DataFrame.filter');
+    const { name, layer } = partitionwise([this, mask], {
+      kind: 'filter',
+      token: [],
+      op: filterRows,
+      args: (i) => [ref(partitionKey(this.name, i)), ref(partitionKey(mask.name, i)), lit(mask.seriesName)],
+    });
+    return new DataFrame(name, this.npartitions, layer, null, this.meta);
+  }
+
+  /** The first n rows, computed now from the first partition(s), as Dask's `head`. */
+  async head(n = 5, opts: HeadOptions = {}): Promise<LocalFrame> {
+    return (await headOf(this, n, opts, 'DataFrame.head')).compute(opts);
+  }
+
+  /** The number of rows (Dask's `len(ddf)`), computed. */
+  len(opts: ComputeOptions = {}): Promise<number> {
+    return lengthOf(this).compute(opts);
+  }
+
+  groupby(by: string, opts: GroupbyOptions = {}): GroupBy {
+    if (Array.isArray(by)) throw new TypeError('DataFrame.groupby: grouping by several columns is not supported yet; group by one column');
+    checkColumn('DataFrame.groupby', by, this.meta.names);
+    return new GroupBy(this, by, opts);
+  }
+
+  sum(opts?: ReductionOptions): Series {
+    return this.reduce('sum', opts);
+  }
+  mean(opts?: ReductionOptions): Series {
+    return this.reduce('mean', opts);
+  }
+  min(opts?: ReductionOptions): Series {
+    return this.reduce('min', opts);
+  }
+  max(opts?: ReductionOptions): Series {
+    return this.reduce('max', opts);
+  }
+  count(opts?: ReductionOptions): Series {
+    return this.reduce('count', opts);
+  }
+  var(opts?: ReductionOptions): Series {
+    return this.reduce('var', opts);
+  }
+  std(opts?: ReductionOptions): Series {
+    return this.reduce('std', opts);
+  }
+
+  private reduce(agg: ReduceAgg, opts?: ReductionOptions): Series {
+    return frameReduction(this, agg, opts);
+  }
+
+  toString(): string {
+    return `DataFrame('${this.name}', npartitions=${this.npartitions}, columns=[${this.meta.names.map((n) => `'${n}'`).join(', ')}])`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/** The rows of the first partitions, up to n, as a one-partition collection of the same kind. */
+export function headOf<C extends DataFrame | Series>(c: C, n: number, opts: HeadOptions, method: string): C {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${method}: n must be a non-negative integer, got ${String(n)}`);
+  const parts = opts.npartitions === -1 ? c.npartitions : checkNpartitions(opts.npartitions ?? 1, method);
+  if (parts > c.npartitions) throw new RangeError(`${method}: npartitions is ${parts} but the collection has only ${c.npartitions} partitions`);
+  const name = opName('head', c.name, n, parts);
+  const layer = new FrameLayer(name, 'head', () => [
+    taskNode(partitionKey(name, 0), toOpRef(headRows), [{ t: 'arr', items: Array.from({ length: parts }, (_, i) => ref(partitionKey(c.name, i))) }, lit(n)]),
+  ]);
+  const node = layerNode(layer, [c.layer]);
+  return (c instanceof DataFrame ? new DataFrame(name, 1, node, null, c.meta) : new Series(name, 1, node, null, (c as Series).meta)) as C;
+}
+
+export function lengthOf(c: DataFrame | Series): Scalar<number> {
+  const name = opName('len', c.name);
+  const layer = new FrameLayer(name, 'len', () => {
+    const tasks = Array.from({ length: c.npartitions }, (_, i) => taskNode(`${name}-part-${i}`, toOpRef(partLength), [ref(partitionKey(c.name, i))]));
+    return [...tasks, taskNode(name, toOpRef(sumNumbers), [{ t: 'arr', items: tasks.map((t) => ref(t.key)) }])];
+  });
+  return new Scalar<number>(name, layerNode(layer, [c.layer]));
+}

@@ -1,0 +1,36 @@
+/** Graph building blocks shared by every dataframe operation. */
+import { tokenize, type GraphNode, type Layer } from '@pdask/core';
+
+/** One operation's tasks, generated when the graph is materialised (not when built). */
+export class FrameLayer implements Layer {
+  constructor(
+    readonly name: string,
+    readonly label: string,
+    private readonly nodes: () => Iterable<GraphNode>,
+  ) {}
+  materialize(): Iterable<GraphNode> {
+    return this.nodes();
+  }
+}
+
+/** The key of partition `i` of the collection called `name`. */
+export const partitionKey = (name: string, i: number): string => `${name}-${i}`;
+
+/** A name `${kind}-${token}`: equal operations on equal inputs get equal keys, as in Dask. */
+export function opName(kind: string, ...parts: unknown[]): string {
+  return `${kind}-${tokenize(kind, ...parts)}`;
+}
+
+export function checkNpartitions(n: unknown, fn: string, what = 'npartitions'): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new RangeError(`${fn}: ${what} must be a positive integer, got ${typeof n === 'number' ? n : JSON.stringify(n) ?? String(n)}`);
+  }
+  return n;
+}
+
+export function checkSplitEvery(splitEvery: number | false | undefined, method: string): number | false {
+  if (splitEvery === undefined) return 8;
+  if (splitEvery === false) return false;
+  if (!Number.isInteger(splitEvery) || splitEvery < 2) throw new RangeError(`${method}: splitEvery must be an integer >= 2 or false, got ${String(splitEvery)}`);
+  return splitEvery;
+}

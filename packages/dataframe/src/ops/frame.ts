@@ -1,0 +1,81 @@
+/** Partition-wise frame operations: column selection, assignment, boolean filtering, head. */
+import { defineOp } from '@pdask/core';
+import type { Vector } from 'apache-arrow';
+import { batchOf, decodePart, encodeBatch, type Batch, type Part } from './part';
+import { DF_OPS, INDEX_COLUMN } from './spec';
+import { maskValues, takeMask } from './values';
+import { numbersAs } from './results';
+import type { TypeDesc } from './types';
+
+/** The named column, or an error naming it and the known ones. */
+export function findColumn(b: Batch, name: string): Vector {
+  const i = b.names.indexOf(name);
+  if (i < 0) throw new Error(`column '${name}' not found; known columns: ${b.names.filter((n) => n !== INDEX_COLUMN).map((n) => `'${n}'`).join(', ')}`);
+  return b.vectors[i];
+}
+
+/** Keeps the index column (if any) and `names`, in that order. */
+export function pick(b: Batch, names: readonly string[]): Batch {
+  const keep = b.names.includes(INDEX_COLUMN) ? [INDEX_COLUMN, ...names] : [...names];
+  return batchOf(keep, keep.map((n) => findColumn(b, n)));
+}
+
+export const selectColumns = defineOp(DF_OPS, 'selectColumns', (part: Part, names: readonly string[]): Part => encodeBatch(pick(decodePart(part), names)));
+
+/** A value given to `assign`: another partition's column, or a scalar repeated. */
+export type AssignValue = { t: 'column'; part: Part; column: string } | { t: 'scalar'; value: number; type: TypeDesc };
+
+export const assignColumns = defineOp(DF_OPS, 'assignColumns', (part: Part, names: readonly string[], values: readonly AssignValue[]): Part => {
+  const b = decodePart(part);
+  const outNames = [...b.names];
+  const outVectors = [...b.vectors];
+  names.forEach((name, j) => {
+    const v = values[j];
+    let vec: Vector;
+    if (v.t === 'column') {
+      vec = findColumn(decodePart(v.part), v.column);
+      if (vec.length !== b.numRows) throw new RangeError(`assign: column '${name}' has ${vec.length} rows in this partition, the frame ${b.numRows}: the two are not partitioned alike`);
+    } else {
+      vec = numbersAs(new Float64Array(b.numRows).fill(v.value), v.type);
+    }
+    const at = outNames.indexOf(name);
+    if (at >= 0) outVectors[at] = vec;
+    else {
+      outNames.push(name);
+      outVectors.push(vec);
+    }
+  });
+  return encodeBatch(batchOf(outNames, outVectors));
+});
+
+export const filterRows = defineOp(DF_OPS, 'filterRows', (part: Part, maskPart: Part, maskColumn: string): Part => {
+  const b = decodePart(part);
+  const mv = findColumn(decodePart(maskPart), maskColumn);
+  if (mv.length !== b.numRows) throw new RangeError(`filter: the mask has ${mv.length} rows in this partition, the frame ${b.numRows}: they are not partitioned alike`);
+  const mask = maskValues(mv, maskColumn);
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) count += mask[i];
+  return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeMask(v, mask, count))));
+});
+
+export const headRows = defineOp(DF_OPS, 'headRows', (parts: readonly Part[], n: number): Part => {
+  const out: Batch[] = [];
+  let left = n;
+  for (const p of parts) {
+    if (left <= 0) break;
+    const b = decodePart(p);
+    const take = Math.min(left, b.numRows);
+    out.push(batchOf(b.names, b.vectors.map((v) => v.slice(0, take))));
+    left -= take;
+  }
+  const names = out[0]?.names ?? decodePart(parts[0]).names;
+  const vectors = names.map((_, i) => out.map((b) => b.vectors[i]).reduce((a, v) => a.concat(v)));
+  return encodeBatch(batchOf(names, vectors));
+});
+
+/** Number of rows of a partition (for `len`). */
+export const partLength = defineOp(DF_OPS, 'partLength', (part: Part): number => part.numRows);
+export const sumNumbers = defineOp(DF_OPS, 'sumNumbers', (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0));
+
+/** A partition given as data (the source tasks of fromArrow/fromColumns). */
+export const passPart = defineOp(DF_OPS, 'passPart', (part: Part): Part => part);

@@ -1,0 +1,12 @@
+/**
+ * Built-in operations of @pdask/dataframe, importable by worker threads as
+ * `@pdask/dataframe/ops`. Each is registered with core's defineOp under its export name.
+ */
+export { DF_OPS, INDEX_COLUMN } from './spec';
+export type { Part, Batch } from './part';
+export * from './frame';
+export * from './elementwise';
+export * from './reduce';
+export * from './groupby';
+export * from './finalize';
+export * from './csv';

@@ -1,0 +1,60 @@
+/**
+ * Types and vectors of aggregation results. The lazy side asks `resultType` for the dtype of a
+ * result before it is computed (Dask's meta); the operations build vectors of exactly that type.
+ */
+import { Bool, makeData, makeVector, type Data, type Vector } from 'apache-arrow';
+import type { GroupAgg } from '@pdask/kernels';
+import { arrowType, type TypeDesc } from './types';
+import { stringVector } from './values';
+
+const F64: TypeDesc = { id: 'float', bits: 64 };
+const I32: TypeDesc = { id: 'int', bits: 32, signed: true };
+
+/** count and size are int32; min/max/first/last keep integer types (null where a group has no value); the rest float64. */
+export function resultType(agg: GroupAgg, input: TypeDesc | undefined): TypeDesc {
+  if (agg === 'count' || agg === 'size') return I32;
+  if ((agg === 'min' || agg === 'max' || agg === 'first' || agg === 'last') && input?.id === 'int' && input.bits <= 32) return input;
+  return F64;
+}
+
+/** A vector of type resultType(agg, input) from float64 results (NaN = no value). */
+export function resultVector(x: Float64Array, agg: GroupAgg, input: TypeDesc | undefined): Vector {
+  return numbersAs(x, resultType(agg, input));
+}
+
+/** Numbers (NaN = null) as a vector of a numeric type. */
+export function numbersAs(x: Float64Array, t: TypeDesc): Vector {
+  if (t.id === 'float' && t.bits === 64) return makeVector(x);
+  if (t.id === 'bool') {
+    const bits = new Uint8Array((x.length + 7) >> 3);
+    for (let i = 0; i < x.length; i++) if (x[i]) bits[i >> 3] |= 1 << (i & 7);
+    return makeVector(makeData({ type: new Bool(), length: x.length, nullCount: 0, data: bits }));
+  }
+  const type = arrowType(t);
+  const Ctor = (type as unknown as { ArrayType: { new (n: number): ArrayLike<number> & { [i: number]: number | bigint } } }).ArrayType;
+  const data = new Ctor(x.length);
+  let nulls = 0;
+  const bitmap = new Uint8Array((x.length + 7) >> 3);
+  const big = t.id === 'int' && t.bits === 64;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v !== v) {
+      nulls++;
+      continue;
+    }
+    bitmap[i >> 3] |= 1 << (i & 7);
+    (data as { [i: number]: number | bigint })[i] = big ? BigInt(v) : v;
+  }
+  return makeVector(makeData({ type, length: x.length, nullCount: nulls, data, nullBitmap: nulls ? bitmap : undefined } as unknown as Parameters<typeof makeData>[0]) as Data);
+}
+
+/** Group keys as a vector of the key column's type (dictionary keys as plain strings). */
+export function keyVector(keys: readonly string[] | Float64Array, t: TypeDesc): Vector {
+  if (Array.isArray(keys)) return stringVector(keys as string[]);
+  return numbersAs(keys as Float64Array, t);
+}
+
+/** The index type of a group-by result keyed by a column of type t. */
+export function keyResultType(t: TypeDesc): TypeDesc {
+  return t.id === 'dict' ? { id: 'utf8' } : t;
+}

@@ -1,0 +1,267 @@
+/**
+ * A lazy, partitioned series (Dask Series): each partition holds one column (and the index
+ * column, for results indexed by group keys). `compute()` returns a LocalSeries.
+ */
+import { inspect } from 'node:util';
+import {
+  collectionSymbol,
+  computeCollections,
+  lit,
+  persist as persistAll,
+  ref,
+  tokenizeSymbol,
+  toOpRef,
+  visualize,
+  type ArgSpec,
+  type Collection,
+  type CollectionGraph,
+  type ComputeOptions,
+  type LayerNode,
+  type VisualizeOptions,
+} from '@pdask/core';
+import { checkAligned, dataLayer, keysOf, partitionwise, type Divisions } from './base';
+import { DataFrame, headOf, lengthOf, type HeadOptions } from './frame';
+import { partitionKey } from './graph';
+import { valueCountsOf, type ValueCountsOptions } from './groupby';
+import type { LocalSeries } from './local/series';
+import { isNumericDesc, type SeriesMeta } from './meta';
+import { arith, compare, compareString, logic, type ArithOp, type CompareOp, type LogicOp } from './ops/elementwise';
+import { toLocalSeries } from './ops/finalize';
+import type { ReduceAgg } from './ops/reduce';
+import { selectColumns } from './ops/frame';
+import { dtypeName, type TypeDesc } from './ops/types';
+import { seriesReduction, type ReductionOptions } from './reductions';
+import type { Scalar } from './scalar';
+
+const F64: TypeDesc = { id: 'float', bits: 64 };
+const BOOL: TypeDesc = { id: 'bool' };
+
+export class Series implements Collection<LocalSeries> {
+  /** @internal Made by DataFrame.col, elementwise operations and aggregations. */
+  constructor(
+    readonly name: string,
+    readonly npartitions: number,
+    /** @internal */
+    readonly layer: LayerNode,
+    readonly divisions: Divisions,
+    /** @internal */
+    readonly meta: SeriesMeta,
+  ) {}
+
+  /** The series' own name (pandas' `s.name`): the column it came from. */
+  get seriesName(): string {
+    return this.meta.name;
+  }
+
+  get dtype(): string {
+    return dtypeName(this.meta.type);
+  }
+
+  /** @internal */
+  get typeDesc(): TypeDesc {
+    return this.meta.type;
+  }
+
+  [collectionSymbol](): CollectionGraph<LocalSeries> {
+    return {
+      roots: [this.layer],
+      keys: keysOf(this),
+      finalize: { op: toOpRef(toLocalSeries), args: [this.meta.name, this.meta.label === undefined ? this.meta.name : this.meta.label, this.meta.index?.name ?? null] },
+      rebuild: (values) => new Series(this.name, this.npartitions, dataLayer(this.name, values, this.npartitions), this.divisions, this.meta),
+    };
+  }
+
+  [tokenizeSymbol](): unknown {
+    return this.name;
+  }
+
+  compute(opts: ComputeOptions = {}): Promise<LocalSeries> {
+    return computeCollections([this], opts).then((r) => r[0] as LocalSeries);
+  }
+
+  async persist(opts: ComputeOptions = {}): Promise<Series> {
+    const [p] = await persistAll(this, opts);
+    return p as Series;
+  }
+
+  visualize(opts: VisualizeOptions = {}): Promise<string> {
+    return visualize([this], opts);
+  }
+
+  /** The other operand of a binary operation as a task argument of partition i. */
+  private operand(other: Series | number | boolean, method: string): { arg: (i: number) => ArgSpec; token: unknown; parents: LayerNode[] } {
+    if (other instanceof Series) {
+      checkAligned(this, other, method);
+      return {
+        arg: (i) => ({ t: 'obj', entries: [['t', lit('column')], ['part', ref(partitionKey(other.name, i))], ['column', lit(other.seriesName)]] }),
+        token: other.name,
+        parents: [other.layer],
+      };
+    }
+    if (typeof other !== 'number' && typeof other !== 'boolean') throw new TypeError(`${method}: expected a number or a Series, got ${other === null ? 'null' : typeof other}`);
+    const value = Number(other);
+    return { arg: () => lit({ t: 'scalar', value }), token: value, parents: [] };
+  }
+
+  private binary(kind: string, op: (i: number, o: ArgSpec) => ArgSpec[], other: Series | number | boolean, type: TypeDesc, opFn: Parameters<typeof partitionwise>[1]['op']): Series {
+    const method = `Series.${kind}`;
+    const o = this.operand(other, method);
+    const { name, layer } = partitionwise([this], { kind, token: [o.token], op: opFn, parents: o.parents, args: (i) => op(i, o.arg(i)) });
+    return new Series(name, this.npartitions, layer, this.divisions, { ...this.meta, type });
+  }
+
+  private arith(op: ArithOp, other: Series | number, reverse = false): Series {
+    if (!isNumericDesc(this.meta.type)) throw new TypeError(`Series.${op}: series '${this.seriesName}' has dtype ${this.dtype}, not a number`);
+    if (other instanceof Series && !isNumericDesc(other.meta.type)) throw new TypeError(`Series.${op}: series '${other.seriesName}' has dtype ${other.dtype}, not a number`);
+    return this.binary(reverse ? `r${op}` : op, (i, o) => [ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(reverse), lit(this.seriesName)], other, F64, arith);
+  }
+
+  add(other: Series | number): Series {
+    return this.arith('add', other);
+  }
+  sub(other: Series | number): Series {
+    return this.arith('sub', other);
+  }
+  mul(other: Series | number): Series {
+    return this.arith('mul', other);
+  }
+  div(other: Series | number): Series {
+    return this.arith('div', other);
+  }
+  /** Python's modulo (the sign of the divisor), as pandas. */
+  mod(other: Series | number): Series {
+    return this.arith('mod', other);
+  }
+  pow(other: Series | number): Series {
+    return this.arith('pow', other);
+  }
+  /** `other - this` (pandas' rsub). */
+  rsub(other: number): Series {
+    return this.arith('sub', other, true);
+  }
+  /** `other / this` (pandas' rdiv). */
+  rdiv(other: number): Series {
+    return this.arith('div', other, true);
+  }
+
+  private cmp(op: CompareOp, other: Series | number | string): Series {
+    if (typeof other === 'string') {
+      if (op !== 'eq' && op !== 'ne') throw new TypeError(`Series.${op}: strings can only be compared with eq and ne`);
+      const value = other;
+      const { name, layer } = partitionwise([this], {
+        kind: op,
+        token: ['str', value],
+        op: compareString,
+        args: (i) => [ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), lit(value), lit(this.seriesName)],
+      });
+      return new Series(name, this.npartitions, layer, this.divisions, { ...this.meta, type: BOOL });
+    }
+    if (!isNumericDesc(this.meta.type)) throw new TypeError(`Series.${op}: series '${this.seriesName}' has dtype ${this.dtype}; compare it with a string (eq, ne)`);
+    return this.binary(op, (i, o) => [ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(this.seriesName)], other, BOOL, compare);
+  }
+
+  gt(other: Series | number): Series {
+    return this.cmp('gt', other);
+  }
+  ge(other: Series | number): Series {
+    return this.cmp('ge', other);
+  }
+  lt(other: Series | number): Series {
+    return this.cmp('lt', other);
+  }
+  le(other: Series | number): Series {
+    return this.cmp('le', other);
+  }
+  eq(other: Series | number | string): Series {
+    return this.cmp('eq', other);
+  }
+  ne(other: Series | number | string): Series {
+    return this.cmp('ne', other);
+  }
+
+  private logical(op: LogicOp, other: Series | boolean): Series {
+    if (this.meta.type.id !== 'bool') throw new TypeError(`Series.${op}: series '${this.seriesName}' has dtype ${this.dtype}, expected bool`);
+    return this.binary(op, (i, o) => [ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(this.seriesName)], other, BOOL, logic);
+  }
+
+  /** Elementwise `&` of boolean series. */
+  and(other: Series | boolean): Series {
+    return this.logical('and', other);
+  }
+  or(other: Series | boolean): Series {
+    return this.logical('or', other);
+  }
+  xor(other: Series | boolean): Series {
+    return this.logical('xor', other);
+  }
+  /** Elementwise `~`. */
+  not(): Series {
+    if (this.meta.type.id !== 'bool') throw new TypeError(`Series.not: series '${this.seriesName}' has dtype ${this.dtype}, expected bool`);
+    const { name, layer } = partitionwise([this], {
+      kind: 'invert',
+      token: [],
+      op: logic,
+      args: (i) => [ref(partitionKey(this.name, i)), lit(this.seriesName), lit('not'), lit(null), lit(this.seriesName)],
+    });
+    return new Series(name, this.npartitions, layer, this.divisions, this.meta);
+  }
+
+  /** A one-column frame. */
+  toFrame(): DataFrame {
+    const { name, layer } = partitionwise([this], {
+      kind: 'to-frame',
+      token: [],
+      op: selectColumns,
+      args: (i) => [ref(partitionKey(this.name, i)), lit([this.seriesName])],
+    });
+    return new DataFrame(name, this.npartitions, layer, this.divisions, { names: [this.seriesName], types: [this.meta.type], index: this.meta.index });
+  }
+
+  sum(opts?: ReductionOptions): Scalar<number> {
+    return this.reduce('sum', opts);
+  }
+  mean(opts?: ReductionOptions): Scalar<number> {
+    return this.reduce('mean', opts);
+  }
+  min(opts?: ReductionOptions): Scalar<number> {
+    return this.reduce('min', opts);
+  }
+  max(opts?: ReductionOptions): Scalar<number> {
+    return this.reduce('max', opts);
+  }
+  /** Number of non-missing values. */
+  count(opts?: ReductionOptions): Scalar<number> {
+    return this.reduce('count', opts);
+  }
+  var(opts?: ReductionOptions): Scalar<number> {
+    return this.reduce('var', opts);
+  }
+  std(opts?: ReductionOptions): Scalar<number> {
+    return this.reduce('std', opts);
+  }
+
+  private reduce(agg: ReduceAgg, opts?: ReductionOptions): Scalar<number> {
+    return seriesReduction(this, agg, opts);
+  }
+
+  /** Occurrences of each distinct value, most frequent first (pandas' value_counts). */
+  valueCounts(opts: ValueCountsOptions = {}): Series {
+    return valueCountsOf(this, opts);
+  }
+
+  async head(n = 5, opts: HeadOptions = {}): Promise<LocalSeries> {
+    return headOf(this, n, opts, 'Series.head').compute(opts);
+  }
+
+  len(opts: ComputeOptions = {}): Promise<number> {
+    return lengthOf(this).compute(opts);
+  }
+
+  toString(): string {
+    return `Series('${this.name}', name='${this.seriesName}', dtype=${this.dtype}, npartitions=${this.npartitions})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
