@@ -2,7 +2,27 @@
  * What lazy frames and series share: partitions named `<name>-<i>`, an output layer, divisions,
  * the description of their columns (Dask's meta), and building a partition-wise operation.
  */
-import { dataNode, layerNode, MaterializedLayer, taskNode, toOpRef, type ArgSpec, type LayerNode, type OpFunction, type Key } from '@pdask/core';
+import {
+  collectionSymbol,
+  computeCollections,
+  dataNode,
+  layerNode,
+  MaterializedLayer,
+  persist as persistAll,
+  taskNode,
+  tokenizeSymbol,
+  toOpRef,
+  visualize,
+  type ArgSpec,
+  type Collection,
+  type CollectionGraph,
+  type ComputeOptions,
+  type Finalizer,
+  type Key,
+  type LayerNode,
+  type OpFunction,
+  type VisualizeOptions,
+} from '@pdask/core';
 import { FrameLayer, opName, partitionKey } from './graph';
 import type { TypeDesc } from './ops/types';
 
@@ -63,4 +83,51 @@ export function checkAligned(a: Graphed, b: Graphed, method: string): void {
 
 export function keysOf(g: Graphed): Key[] {
   return Array.from({ length: g.npartitions }, (_, i) => partitionKey(g.name, i));
+}
+
+/**
+ * A lazy partitioned collection (DataFrame, Series): the collection protocol, compute, persist and
+ * visualize over its partitions; `R` is what compute() returns, `S` the collection itself.
+ */
+export abstract class Partitioned<R, S> implements Collection<R>, Graphed {
+  constructor(
+    readonly name: string,
+    readonly npartitions: number,
+    /** @internal */
+    readonly layer: LayerNode,
+    /** Partition boundaries as row positions (npartitions + 1 values), or null when unknown. */
+    readonly divisions: Divisions,
+  ) {}
+
+  /** How the computed partitions become the local result. */
+  protected abstract finalizer(): Finalizer;
+
+  /** The same collection over other partitions (what persist returns). */
+  protected abstract withLayer(layer: LayerNode): S;
+
+  [collectionSymbol](): CollectionGraph<R> {
+    return {
+      roots: [this.layer],
+      keys: keysOf(this),
+      finalize: this.finalizer(),
+      rebuild: (values) => this.withLayer(dataLayer(this.name, values, this.npartitions)) as unknown as Collection<R>,
+    };
+  }
+
+  [tokenizeSymbol](): unknown {
+    return this.name;
+  }
+
+  compute(opts: ComputeOptions = {}): Promise<R> {
+    return computeCollections([this], opts).then((r) => r[0] as R);
+  }
+
+  async persist(opts: ComputeOptions = {}): Promise<S> {
+    const [p] = await persistAll(this, opts);
+    return p as unknown as S;
+  }
+
+  visualize(opts: VisualizeOptions = {}): Promise<string> {
+    return visualize([this], opts);
+  }
 }

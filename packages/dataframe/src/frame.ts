@@ -3,24 +3,8 @@
  * Arrow record batch. Operations add layers; `compute()` returns a LocalFrame.
  */
 import { inspect } from 'node:util';
-import {
-  collectionSymbol,
-  computeCollections,
-  layerNode,
-  lit,
-  persist as persistAll,
-  ref,
-  taskNode,
-  tokenizeSymbol,
-  toOpRef,
-  visualize,
-  type Collection,
-  type CollectionGraph,
-  type ComputeOptions,
-  type LayerNode,
-  type VisualizeOptions,
-} from '@pdask/core';
-import { checkAligned, dataLayer, keysOf, partitionwise, type Divisions } from './base';
+import { layerNode, lit, ref, taskNode, toOpRef, type ComputeOptions, type Finalizer, type LayerNode } from '@pdask/core';
+import { checkAligned, Partitioned, partitionwise, type Divisions } from './base';
 import { FrameLayer, checkNpartitions, opName, partitionKey } from './graph';
 import { GroupBy, type GroupbyOptions } from './groupby';
 import type { LocalFrame } from './local/frame';
@@ -38,18 +22,18 @@ export interface HeadOptions extends ComputeOptions {
   npartitions?: number;
 }
 
-export class DataFrame implements Collection<LocalFrame> {
+export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
   /** @internal Use fromArrow, fromColumns, fromRecords or readCsv. */
   constructor(
-    readonly name: string,
-    readonly npartitions: number,
-    /** @internal */
-    readonly layer: LayerNode,
-    /** Partition boundaries as row positions (npartitions + 1 values), or null when unknown. */
-    readonly divisions: Divisions,
+    name: string,
+    npartitions: number,
+    layer: LayerNode,
+    divisions: Divisions,
     /** @internal */
     readonly meta: FrameMeta,
-  ) {}
+  ) {
+    super(name, npartitions, layer, divisions);
+  }
 
   get columns(): string[] {
     return [...this.meta.names];
@@ -64,30 +48,12 @@ export class DataFrame implements Collection<LocalFrame> {
     return this.divisions !== null;
   }
 
-  [collectionSymbol](): CollectionGraph<LocalFrame> {
-    return {
-      roots: [this.layer],
-      keys: keysOf(this),
-      finalize: { op: toOpRef(toLocalFrame), args: [this.meta.index?.name ?? null] },
-      rebuild: (values) => new DataFrame(this.name, this.npartitions, dataLayer(this.name, values, this.npartitions), this.divisions, this.meta),
-    };
+  protected finalizer(): Finalizer {
+    return { op: toOpRef(toLocalFrame), args: [this.meta.index?.name ?? null] };
   }
 
-  [tokenizeSymbol](): unknown {
-    return this.name;
-  }
-
-  compute(opts: ComputeOptions = {}): Promise<LocalFrame> {
-    return computeCollections([this], opts).then((r) => r[0] as LocalFrame);
-  }
-
-  async persist(opts: ComputeOptions = {}): Promise<DataFrame> {
-    const [p] = await persistAll(this, opts);
-    return p as DataFrame;
-  }
-
-  visualize(opts: VisualizeOptions = {}): Promise<string> {
-    return visualize([this], opts);
+  protected withLayer(layer: LayerNode): DataFrame {
+    return new DataFrame(this.name, this.npartitions, layer, this.divisions, this.meta);
   }
 
   /** @internal */
@@ -226,7 +192,7 @@ export class DataFrame implements Collection<LocalFrame> {
     return frameReduction(this, agg, opts);
   }
 
-  toString(): string {
+  override toString(): string {
     return `DataFrame('${this.name}', npartitions=${this.npartitions}, columns=[${this.meta.names.map((n) => `'${n}'`).join(', ')}])`;
   }
 

@@ -1,17 +1,8 @@
 /** Graph building blocks shared by every dataframe operation. */
-import { tokenize, type GraphNode, type Layer } from '@pdask/core';
+import { tokenize } from '@pdask/core';
 
 /** One operation's tasks, generated when the graph is materialised (not when built). */
-export class FrameLayer implements Layer {
-  constructor(
-    readonly name: string,
-    readonly label: string,
-    private readonly nodes: () => Iterable<GraphNode>,
-  ) {}
-  materialize(): Iterable<GraphNode> {
-    return this.nodes();
-  }
-}
+export { GeneratedLayer as FrameLayer } from '@pdask/core';
 
 /** The key of partition `i` of the collection called `name`. */
 export const partitionKey = (name: string, i: number): string => `${name}-${i}`;

@@ -3,23 +3,8 @@
  * column, for results indexed by group keys). `compute()` returns a LocalSeries.
  */
 import { inspect } from 'node:util';
-import {
-  collectionSymbol,
-  computeCollections,
-  lit,
-  persist as persistAll,
-  ref,
-  tokenizeSymbol,
-  toOpRef,
-  visualize,
-  type ArgSpec,
-  type Collection,
-  type CollectionGraph,
-  type ComputeOptions,
-  type LayerNode,
-  type VisualizeOptions,
-} from '@pdask/core';
-import { checkAligned, dataLayer, keysOf, partitionwise, type Divisions } from './base';
+import { lit, ref, toOpRef, type ArgSpec, type ComputeOptions, type Finalizer, type LayerNode } from '@pdask/core';
+import { checkAligned, Partitioned, partitionwise, type Divisions } from './base';
 import { DataFrame, headOf, lengthOf, type HeadOptions } from './frame';
 import { partitionKey } from './graph';
 import { valueCountsOf, type ValueCountsOptions } from './groupby';
@@ -36,17 +21,18 @@ import type { Scalar } from './scalar';
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
 
-export class Series implements Collection<LocalSeries> {
+export class Series extends Partitioned<LocalSeries, Series> {
   /** @internal Made by DataFrame.col, elementwise operations and aggregations. */
   constructor(
-    readonly name: string,
-    readonly npartitions: number,
-    /** @internal */
-    readonly layer: LayerNode,
-    readonly divisions: Divisions,
+    name: string,
+    npartitions: number,
+    layer: LayerNode,
+    divisions: Divisions,
     /** @internal */
     readonly meta: SeriesMeta,
-  ) {}
+  ) {
+    super(name, npartitions, layer, divisions);
+  }
 
   /** The series' own name (pandas' `s.name`): the column it came from. */
   get seriesName(): string {
@@ -62,30 +48,12 @@ export class Series implements Collection<LocalSeries> {
     return this.meta.type;
   }
 
-  [collectionSymbol](): CollectionGraph<LocalSeries> {
-    return {
-      roots: [this.layer],
-      keys: keysOf(this),
-      finalize: { op: toOpRef(toLocalSeries), args: [this.meta.name, this.meta.label === undefined ? this.meta.name : this.meta.label, this.meta.index?.name ?? null] },
-      rebuild: (values) => new Series(this.name, this.npartitions, dataLayer(this.name, values, this.npartitions), this.divisions, this.meta),
-    };
+  protected finalizer(): Finalizer {
+    return { op: toOpRef(toLocalSeries), args: [this.meta.name, this.meta.label === undefined ? this.meta.name : this.meta.label, this.meta.index?.name ?? null] };
   }
 
-  [tokenizeSymbol](): unknown {
-    return this.name;
-  }
-
-  compute(opts: ComputeOptions = {}): Promise<LocalSeries> {
-    return computeCollections([this], opts).then((r) => r[0] as LocalSeries);
-  }
-
-  async persist(opts: ComputeOptions = {}): Promise<Series> {
-    const [p] = await persistAll(this, opts);
-    return p as Series;
-  }
-
-  visualize(opts: VisualizeOptions = {}): Promise<string> {
-    return visualize([this], opts);
+  protected withLayer(layer: LayerNode): Series {
+    return new Series(this.name, this.npartitions, layer, this.divisions, this.meta);
   }
 
   /** The other operand of a binary operation as a task argument of partition i. */
@@ -257,7 +225,7 @@ export class Series implements Collection<LocalSeries> {
     return lengthOf(this).compute(opts);
   }
 
-  toString(): string {
+  override toString(): string {
     return `Series('${this.name}', name='${this.seriesName}', dtype=${this.dtype}, npartitions=${this.npartitions})`;
   }
 
