@@ -145,10 +145,10 @@ function seedWorkload(): Workload {
     group: 'array',
     description: "the seed's example end to end: fromArray twice (10,000 float64, 4 chunks), (dx + dy).sum(), compute()",
     repeat: 200,
-    // V8 needs several hundred runs of graph-building code before it is optimised (measured: the
-    // first 300 runs take ~1.7x as long as the next 300, and the first system measured paid for it
-    // with 300); Python has no JIT, so this only changes pdask.
-    warmup: 1000,
+    // V8 needs thousands of runs of graph-building code before it is fully optimised (measured:
+    // after 1,500 runs a run still took ~1.4x what it took after 3,000, and with 1,000 the first
+    // system measured paid for it); Python has no JIT, so this only changes pdask.
+    warmup: 3000,
     items: { count: 1, unit: 'runs' },
     reference: 'dask-threads',
     js: [
