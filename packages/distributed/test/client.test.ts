@@ -1,12 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectionSymbol, compute, config, delayed, fromModule } from '@pdask/core';
-import { describe, expect, it } from 'vitest';
+import { closeThreadPools, collectionSymbol, compute, config, delayed, fromModule, persist, ResidentValue } from '@pdask/core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { asCompleted, CancelledError, Client, Future, wait } from '../src/index';
 import { tree, treeSum, useCluster } from './helpers';
 
 const shared = useCluster();
+afterAll(() => closeThreadPools());
 
 const inc = (x: number) => x + 1;
 const add = (a: number, b: number) => a + b;
@@ -145,6 +146,17 @@ describe('futures', () => {
     // The persisted value is a reference to cluster data: computing it again runs no task.
     expect(await persisted.compute()).toBe(treeSum(100) + 1);
     expect(await delayed(add)(persisted, 1).compute()).toBe(treeSum(100) + 2);
+  });
+
+  it('data persisted in local worker threads is copied to the cluster when a graph there reads it', async () => {
+    const range = (n: number) => Float64Array.from({ length: n }, (_, i) => i);
+    const [local] = await persist(delayed(range)(1000), { scheduler: 'threads' });
+    const node = [...local[collectionSymbol]().roots[0].layer.materialize()][0];
+    expect(node.kind === 'data' && node.value instanceof ResidentValue).toBe(true);
+    const total = delayed((a: Float64Array) => [a.reduce((s, v) => s + v, 0), process.pid])(local);
+    const [sum, pid] = (await total.compute()) as [number, number];
+    expect(sum).toBe((999 * 1000) / 2);
+    expect(shared.cluster.workerPids).toContain(pid);
   });
 
   it('persist() through core keeps results on the cluster too; other schedulers fetch them', async () => {
