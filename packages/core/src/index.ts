@@ -27,6 +27,7 @@ export { HighLevelGraph, MaterializedLayer, GeneratedLayer, LayerNode, forEachLa
 export { toArgSpec } from './graph/args';
 export { cull, cullIndexed } from './graph/cull';
 export { fuseLinear, fuseLinearIndexed } from './graph/fuse';
+export { inlineDataIndexed } from './graph/inline';
 export { IndexedGraph } from './graph/indexed';
 export { order, orderIndexed } from './order/order';
 

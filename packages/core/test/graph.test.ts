@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toArgSpec } from '../src/graph/args';
 import { cull } from '../src/graph/cull';
 import { fuseLinear } from '../src/graph/fuse';
+import { inlineDataIndexed } from '../src/graph/inline';
 import { HighLevelGraph, layerNode, MaterializedLayer } from '../src/graph/high-level';
 import { IndexedGraph } from '../src/graph/indexed';
 import { argDeps, dataNode, ref, remoteValueSymbol, taskNode, type Graph, type GraphNode, type OpRef } from '../src/graph/spec';
@@ -107,5 +108,28 @@ describe('high-level graphs', () => {
     expect(g.size).toBe(10_000);
     // Every task reads exactly the previous one.
     for (let i = 1; i < g.size; i++) expect(g.depList[g.depStart[i]]).toBe(i - 1);
+  });
+});
+
+describe('inlineDataIndexed', () => {
+  it('moves data read by one task into its arguments; shared, output and remote data stay nodes', () => {
+    const remote = { [remoteValueSymbol]: true };
+    const g = IndexedGraph.fromNodes([
+      dataNode('once', [1, 2]),
+      dataNode('twice', 5),
+      dataNode('out', 7),
+      dataNode('far', remote),
+      taskNode('a', op, [{ t: 'arr', items: [ref('once'), { t: 'lit', v: 0 }] }, ref('twice'), ref('far')]),
+      taskNode('b', op, [ref('twice'), ref('out')]),
+    ]);
+    const f = inlineDataIndexed(g, g.idsOf(['a', 'b', 'out']));
+    expect(f.nodes.map((n) => n.key)).toEqual(['twice', 'out', 'far', 'a', 'b']);
+    const a = f.nodes[f.index.get('a')!];
+    expect(a.kind === 'task' && a.args[0]).toEqual({ t: 'arr', items: [{ t: 'lit', v: [1, 2] }, { t: 'lit', v: 0 }] });
+    expect(a.deps).toEqual(['twice', 'far']);
+    expect(f.nodes[f.index.get('b')!].deps).toEqual(['twice', 'out']);
+    // Nothing to inline: the same graph object.
+    const none = IndexedGraph.fromNodes([dataNode('x', 1), taskNode('y', op, [ref('x')])]);
+    expect(inlineDataIndexed(none, none.idsOf(['x', 'y']))).toBe(none);
   });
 });

@@ -4,6 +4,7 @@ import { registerBuiltinExecutors } from '../execute/registry';
 import { resolveResidentInputs } from '../execute/resident-inputs';
 import { cullIndexed } from '../graph/cull';
 import { fuseLinearIndexed } from '../graph/fuse';
+import { inlineDataIndexed } from '../graph/inline';
 import { IndexedGraph } from '../graph/indexed';
 import { isRemoteValue, type Key } from '../graph/spec';
 import { resolveOp } from '../ops/registry';
@@ -49,7 +50,10 @@ export function collectionsToGraph(
   const keys = [...new Set(graphs.flatMap((g) => g.keys))];
   const full = IndexedGraph.fromLayers(graphs.flatMap((g) => g.roots));
   let graph = cullIndexed(full, full.idsOf(keys));
-  if (opts.optimizeGraph ?? config.get<boolean>('optimization.fuse.active')) graph = fuseLinearIndexed(graph, graph.idsOf(keys));
+  if (opts.optimizeGraph ?? config.get<boolean>('optimization.fuse.active')) {
+    graph = inlineDataIndexed(graph, graph.idsOf(keys));
+    graph = fuseLinearIndexed(graph, graph.idsOf(keys));
+  }
   return { graph, keys };
 }
 
