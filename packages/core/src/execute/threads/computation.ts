@@ -150,7 +150,7 @@ export class Computation implements PoolListener {
     }
     return result.finally(() => {
       unsubscribe();
-      this.pool.broadcast({ t: 'end', cid: this.cid });
+      this.pool.endComputation(this.cid);
     });
   }
 
@@ -357,7 +357,7 @@ export class Computation implements PoolListener {
     const o = this.outgoing.get(slot.id);
     if (!o || (o.run.length === 0 && o.release.length === 0)) return;
     this.outgoing.delete(slot.id);
-    const msg: ToWorker = { t: 'batch', cid: this.cid, ops: slot.ops.takeFresh(), run: o.run, release: o.release };
+    const msg: ToWorker = { t: 'batch', cid: this.cid, ops: slot.ops.takeFresh(), run: o.run, release: o.release, ended: this.pool.takeEnded(slot) };
     this.pool.send(slot, msg);
   }
 

@@ -37,9 +37,11 @@ export type ToWorker =
       readonly run?: readonly unknown[];
       /** Ids of results nothing needs any more. */
       readonly release?: readonly number[];
+      /** Computations that ended since the last message (see ThreadPool.endComputation). */
+      readonly ended?: readonly number[];
     }
   | { readonly t: 'gather'; readonly cid: number; readonly id: number; readonly ids: readonly number[]; readonly move: readonly boolean[] }
-  | { readonly t: 'end'; readonly cid: number }
+  | { readonly t: 'end'; readonly cids: readonly number[] }
   /** Resident values whose references were garbage-collected. */
   | { readonly t: 'forget'; readonly ids: readonly number[] };
 

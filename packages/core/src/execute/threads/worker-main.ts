@@ -305,7 +305,15 @@ async function runOne(spec: RunSpec): Promise<void> {
   }
 }
 
+function endComputations(cids: readonly number[]): void {
+  for (const cid of cids) {
+    ended.add(cid);
+    stores.delete(cid);
+  }
+}
+
 function onBatch(msg: Extract<ToWorker, { t: 'batch' }>): void {
+  if (msg.ended) endComputations(msg.ended);
   if (msg.ops) for (const [id, op] of msg.ops) ops[id] = op;
   if (msg.release) {
     const store = stores.get(msg.cid);
@@ -341,8 +349,7 @@ port.on('message', (msg: ToWorker) => {
       onGather(msg);
       break;
     case 'end':
-      ended.add(msg.cid);
-      stores.delete(msg.cid);
+      endComputations(msg.cids);
       break;
     case 'forget':
       for (const id of msg.ids) resident.delete(id);
