@@ -26,11 +26,22 @@ import {
 import { FrameLayer, opName, partitionKey } from './graph';
 import type { TypeDesc } from './ops/types';
 
-/** The index of a collection whose partitions carry one (group keys, column names). */
-export interface IndexMeta {
+/** One level of an index: its type and name (the key column's). */
+export interface IndexLevel {
   readonly type: TypeDesc;
   readonly name: string | null;
 }
+
+/**
+ * The index of a collection whose partitions carry one (group keys, column names): one level, or
+ * one per key column of a group-by on several columns (pandas' MultiIndex).
+ */
+export interface IndexMeta {
+  readonly levels: readonly IndexLevel[];
+}
+
+/** The names of the index levels (none: the labels are row positions). */
+export const indexNamesOf = (index: IndexMeta | null): (string | null)[] => (index ? index.levels.map((l) => l.name) : []);
 
 /** Division boundaries: row positions for frames made from data, null when unknown. */
 export type Divisions = readonly number[] | null;

@@ -7,7 +7,7 @@ import { toVector, type ColumnInput } from './columns';
 import { kernels } from './ops/kernels';
 import { encodeBatch, shareBuffers, type Part } from './ops/part';
 import { passPart } from './ops/frame';
-import { INDEX_COLUMN } from './ops/spec';
+import { INDEX_COLUMN, isIndexColumn } from './ops/spec';
 import { describeType } from './ops/types';
 
 export interface PartitionOptions {
@@ -29,7 +29,7 @@ function chunkSizes(n: number, opts: PartitionOptions, fn: string): number[] {
 function checkNames(names: readonly string[], fn: string): void {
   const seen = new Set<string>();
   for (const n of names) {
-    if (n === INDEX_COLUMN) throw new Error(`${fn}: the column name '${INDEX_COLUMN}' is reserved`);
+    if (isIndexColumn(n)) throw new Error(`${fn}: column names starting with '${INDEX_COLUMN}' are reserved (got '${n}')`);
     if (seen.has(n)) throw new Error(`${fn}: duplicate column name '${n}'`);
     seen.add(n);
   }

@@ -4,10 +4,18 @@
  */
 import { inspect } from 'node:util';
 import { layerNode, lit, ref, taskNode, toOpRef, type ComputeOptions, type Finalizer, type LayerNode } from '@pdask/core';
-import { checkAligned, Partitioned, partitionwise, type Divisions } from './base';
+import { checkAligned, indexNamesOf, Partitioned, partitionwise, type Divisions } from './base';
 import { FrameLayer, checkNpartitions, opName, partitionKey } from './graph';
 import { GroupBy, type GroupbyOptions } from './groupby';
 import type { LocalFrame } from './local/frame';
+import { astypeOf, dropColumns, dropnaOf, fillnaOf, isnaOf, renameFrame, type DropnaOptions, type RenameOptions } from './columns-ops';
+import type { Dtype } from './dtypes';
+import { merge, type MergeOptions } from './merge';
+import { sortValues, type SortValuesOptions } from './sort';
+import { toCsv, type ToCsvOptions } from './io/to-csv';
+import { resetIndex, setIndex, type SetIndexOptions } from './set-index';
+import type { FillValue } from './ops/missing';
+import { mapPartitionsOf, type MapFunction, type MapOutput, type MapResult } from './map-partitions';
 import { checkColumn, type FrameMeta } from './meta';
 import { assignColumns, filterRows, headRows, partLength, selectColumns, sumNumbers, type AssignValue } from './ops/frame';
 import { toLocalFrame } from './ops/finalize';
@@ -49,7 +57,7 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
   }
 
   protected finalizer(): Finalizer {
-    return { op: toOpRef(toLocalFrame), args: [this.meta.index?.name ?? null] };
+    return { op: toOpRef(toLocalFrame), args: [indexNamesOf(this.meta.index)] };
   }
 
   protected withLayer(layer: LayerNode): DataFrame {
@@ -150,6 +158,70 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
     return new DataFrame(name, this.npartitions, layer, null, this.meta);
   }
 
+  /**
+   * `fn(partition, ...args)` on every partition (Dask's map_partitions): the partition is a
+   * LocalFrame; fn returns a LocalFrame, LocalSeries, Arrow Table/Vector or an object of columns.
+   * Arguments that are frames or series partitioned alike arrive as their matching partition. The
+   * output's columns come from a trailing `{ meta }` or from running fn on an empty partition.
+   * fn travels to worker threads as source text: it must not capture variables (pass them as args).
+   */
+  mapPartitions<R extends MapResult>(fn: MapFunction<LocalFrame, R>, ...args: unknown[]): MapOutput<R> {
+    return mapPartitionsOf(this, fn, args, 'DataFrame.mapPartitions') as MapOutput<R>;
+  }
+
+  /** A frame of booleans: true where a value is missing (null, or NaN in floats), as pandas' isna. */
+  isna(): DataFrame {
+    return isnaOf(this, false);
+  }
+  notna(): DataFrame {
+    return isnaOf(this, true);
+  }
+  /** Missing values replaced: one value for every column whose type holds it, or `{ column: value }`. */
+  fillna(value: FillValue | Readonly<Record<string, FillValue>>): DataFrame {
+    return fillnaOf(this, value, 'DataFrame.fillna');
+  }
+  /** The rows without missing values (`how: 'all'`: not entirely missing) in `subset` (default all columns). */
+  dropna(opts: DropnaOptions = {}): DataFrame {
+    return dropnaOf(this, opts, 'DataFrame.dropna');
+  }
+  /** Columns converted: every column to one dtype, or `{ column: dtype }`. */
+  astype(dtype: Dtype | Readonly<Record<string, Dtype>>): DataFrame {
+    return astypeOf(this, dtype, 'DataFrame.astype');
+  }
+  /** Columns renamed: `rename({ columns: { old: 'new' } })`. */
+  rename(opts: RenameOptions): DataFrame {
+    return renameFrame(this, opts);
+  }
+  /** The frame without some columns (pandas' `drop(columns=...)`). */
+  drop(columns: string | readonly string[]): DataFrame {
+    return dropColumns(this, columns);
+  }
+
+  /** This frame joined with `right` on key columns (pandas' `df.merge(right, on=..., how=...)`). */
+  merge(right: DataFrame, opts: MergeOptions = {}): DataFrame {
+    return merge(this, right, opts, 'DataFrame.merge');
+  }
+
+  /** Rows sorted by one column across partitions (Dask's sort_values); missing keys last. */
+  sortValues(by: string, opts: SortValuesOptions = {}): DataFrame {
+    return sortValues(this, by, opts);
+  }
+
+  /** The frame indexed by a column, sorted by it (Dask's set_index); `{ sorted: true }` skips the sort. */
+  setIndex(column: string, opts: SetIndexOptions = {}): DataFrame {
+    return setIndex(this, column, opts);
+  }
+
+  /** The index levels (group keys) as the first columns (pandas' reset_index). */
+  resetIndex(): DataFrame {
+    return resetIndex(this);
+  }
+
+  /** Writes one CSV file per partition, `*` in the path replaced by its number; returns the paths. */
+  toCsv(pathPattern: string, opts: ToCsvOptions = {}): Promise<string[]> {
+    return toCsv(this, pathPattern, opts);
+  }
+
   /** The first n rows, computed now from the first partition(s), as Dask's `head`. */
   async head(n = 5, opts: HeadOptions = {}): Promise<LocalFrame> {
     return (await headOf(this, n, opts, 'DataFrame.head')).compute(opts);
@@ -160,10 +232,17 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
     return lengthOf(this).compute(opts);
   }
 
-  groupby(by: string, opts: GroupbyOptions = {}): GroupBy {
-    if (Array.isArray(by)) throw new TypeError('DataFrame.groupby: grouping by several columns is not supported yet; group by one column');
-    checkColumn('DataFrame.groupby', by, this.meta.names);
-    return new GroupBy(this, by, opts);
+  /**
+   * Groups by one column, or by several (`['a', 'b']`): results are then indexed by the key
+   * combinations, one index level per column, as pandas' MultiIndex.
+   */
+  groupby(by: string | readonly string[], opts: GroupbyOptions = {}): GroupBy {
+    const keys = typeof by === 'string' ? [by] : by;
+    if (!Array.isArray(keys) || keys.length === 0) throw new TypeError(`DataFrame.groupby: by must be a column name or a non-empty array of column names, got ${Array.isArray(keys) ? '[]' : typeof by}`);
+    for (const k of keys) checkColumn('DataFrame.groupby', k, this.meta.names);
+    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (dup !== undefined) throw new Error(`DataFrame.groupby: column '${dup}' is given twice in by`);
+    return new GroupBy(this, [...keys], opts);
   }
 
   sum(opts?: ReductionOptions): Series {

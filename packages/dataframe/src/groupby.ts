@@ -38,7 +38,7 @@ function checkAgg(method: string, agg: unknown): GroupAgg {
 interface Plan {
   method: string;
   frame: DataFrame;
-  by: string;
+  by: readonly string[];
   outputs: AggSpec[];
   asIndex: boolean;
   order: 'key' | 'count-desc';
@@ -62,9 +62,9 @@ function build(plan: Plan): { name: string; layer: ReturnType<typeof layerNode>;
     if (!isNumericDesc(t)) throw new TypeError(`${plan.method}: column '${o.column}' has dtype ${frame.dtypes[o.column]}; only numeric columns can be aggregated`);
     (columns[o.column] ??= []).includes(o.agg) || columns[o.column].push(o.agg);
   }
-  const spec: GroupbySpec = { by, columns, outputs, ddof, asIndex: plan.asIndex, order: plan.order };
+  const spec: GroupbySpec = { by: [...by], columns, outputs, ddof, asIndex: plan.asIndex, order: plan.order };
   const inputTypes = planTypes(frame, Object.keys(columns));
-  const name = opName(`groupby-${by.replace(/[^\w]/g, '_')}`, frame.name, spec, splitEvery);
+  const name = opName(`groupby-${by.join('-').replace(/[^\w-]/g, '_')}`, frame.name, spec, splitEvery);
   const layer = new FrameLayer(name, 'groupby-agg', () =>
     treeTasks(name, partitionKey(name, 0), {
       npartitions: frame.npartitions,
@@ -77,11 +77,10 @@ function build(plan: Plan): { name: string; layer: ReturnType<typeof layerNode>;
       splitEvery,
     }),
   );
-  const keyType = keyResultType(frame.typeOf(by));
   return {
     name,
     layer: layerNode(layer, [frame.layer]),
-    index: { type: keyType, name: by },
+    index: { levels: by.map((b) => ({ type: keyResultType(frame.typeOf(b)), name: b })) },
     types: outputs.map((o) => resultType(o.agg, o.column ? inputTypes[o.column] : undefined)),
   };
 }
@@ -100,20 +99,21 @@ export class GroupBy {
   /** @internal Made by DataFrame.groupby. */
   constructor(
     readonly frame: DataFrame,
-    readonly by: string,
+    /** The key columns (one, or several for a multi-level index). */
+    readonly by: readonly string[],
     private readonly opts: GroupbyOptions,
   ) {}
 
   /** One column's groups (pandas' `df.groupby('x').y` / `['y']`). */
   col(name: string): SeriesGroupBy {
     checkColumn('GroupBy.col', name, this.frame.columns);
-    if (name === this.by) throw new Error(`GroupBy.col: '${name}' is the grouping column`);
+    if (this.by.includes(name)) throw new Error(`GroupBy.col: '${name}' is a grouping column`);
     return new SeriesGroupBy(this, name);
   }
 
-  /** The columns aggregated by sum(), mean(), …: every numeric column but the key (pandas' numeric_only). */
+  /** The columns aggregated by sum(), mean(), …: every numeric column but the keys (pandas' numeric_only). */
   private valueColumns(): string[] {
-    return this.frame.columns.filter((c) => c !== this.by && isNumericDesc(this.frame.typeOf(c)));
+    return this.frame.columns.filter((c) => !this.by.includes(c) && isNumericDesc(this.frame.typeOf(c)));
   }
 
   /**
@@ -135,7 +135,7 @@ export class GroupBy {
 
   private all(agg: GroupAgg): DataFrame {
     const cols = this.valueColumns();
-    if (cols.length === 0) throw new Error(`GroupBy.${agg}: the frame has no numeric column besides '${this.by}'`);
+    if (cols.length === 0) throw new Error(`GroupBy.${agg}: the frame has no numeric column besides the grouping column(s) ${this.by.map((b) => `'${b}'`).join(', ')}`);
     return frameResult({ method: `GroupBy.${agg}`, frame: this.frame, by: this.by, outputs: cols.map((c) => ({ out: c, column: c, agg })), asIndex: true, order: 'key', opts: this.opts });
   }
 
@@ -236,6 +236,6 @@ export class SeriesGroupBy {
 /** value_counts: a group-by of the series on itself, counted, most frequent first. */
 export function valueCountsOf(s: Series, opts: ValueCountsOptions): Series {
   const frame = s.toFrame();
-  const r = build({ method: 'Series.valueCounts', frame, by: s.seriesName, outputs: [{ out: s.seriesName, column: null, agg: 'size' }], asIndex: true, order: 'count-desc', opts });
-  return new Series(r.name, 1, r.layer, null, { name: s.seriesName, type: r.types[0], index: { type: r.index.type, name: null } });
+  const r = build({ method: 'Series.valueCounts', frame, by: [s.seriesName], outputs: [{ out: s.seriesName, column: null, agg: 'size' }], asIndex: true, order: 'count-desc', opts });
+  return new Series(r.name, 1, r.layer, null, { name: s.seriesName, type: r.types[0], index: { levels: [{ type: r.index.levels[0].type, name: null }] } });
 }

@@ -62,5 +62,5 @@ export function frameReduction(df: DataFrame, agg: ReduceAgg, opts: ReductionOpt
     }),
   );
   const type = agg === 'count' ? ({ id: 'int', bits: 32, signed: true } as const) : ({ id: 'float', bits: 64 } as const);
-  return new Series(name, 1, layerNode(layer, [df.layer]), null, { name: agg, label: null, type, index: { type: { id: 'utf8' }, name: null } });
+  return new Series(name, 1, layerNode(layer, [df.layer]), null, { name: agg, label: null, type, index: { levels: [{ type: { id: 'utf8' }, name: null }] } });
 }

@@ -4,11 +4,16 @@
  */
 import { inspect } from 'node:util';
 import { lit, ref, toOpRef, type ArgSpec, type ComputeOptions, type Finalizer, type LayerNode } from '@pdask/core';
-import { checkAligned, Partitioned, partitionwise, type Divisions } from './base';
+import { checkAligned, indexNamesOf, Partitioned, partitionwise, type Divisions } from './base';
 import { DataFrame, headOf, lengthOf, type HeadOptions } from './frame';
 import { partitionKey } from './graph';
 import { valueCountsOf, type ValueCountsOptions } from './groupby';
 import type { LocalSeries } from './local/series';
+import { astypeOf, dropnaOf, fillnaOf, isnaOf, renameSeries } from './columns-ops';
+import { resetIndex } from './set-index';
+import type { Dtype } from './dtypes';
+import type { FillValue } from './ops/missing';
+import { mapPartitionsOf, type MapFunction, type MapOutput, type MapResult } from './map-partitions';
 import { isNumericDesc, type SeriesMeta } from './meta';
 import { arith, compare, compareString, logic, type ArithOp, type CompareOp, type LogicOp } from './ops/elementwise';
 import { toLocalSeries } from './ops/finalize';
@@ -49,7 +54,7 @@ export class Series extends Partitioned<LocalSeries, Series> {
   }
 
   protected finalizer(): Finalizer {
-    return { op: toOpRef(toLocalSeries), args: [this.meta.name, this.meta.label === undefined ? this.meta.name : this.meta.label, this.meta.index?.name ?? null] };
+    return { op: toOpRef(toLocalSeries), args: [this.meta.name, this.meta.label === undefined ? this.meta.name : this.meta.label, indexNamesOf(this.meta.index)] };
   }
 
   protected withLayer(layer: LayerNode): Series {
@@ -215,6 +220,38 @@ export class Series extends Partitioned<LocalSeries, Series> {
   /** Occurrences of each distinct value, most frequent first (pandas' value_counts). */
   valueCounts(opts: ValueCountsOptions = {}): Series {
     return valueCountsOf(this, opts);
+  }
+
+  /** `fn(partition, ...args)` on every partition, the partition a LocalSeries (see DataFrame.mapPartitions). */
+  mapPartitions<R extends MapResult>(fn: MapFunction<LocalSeries, R>, ...args: unknown[]): MapOutput<R> {
+    return mapPartitionsOf(this, fn, args, 'Series.mapPartitions') as MapOutput<R>;
+  }
+
+  /** Booleans: true where the value is missing (null, or NaN in floats). */
+  isna(): Series {
+    return isnaOf(this, false);
+  }
+  notna(): Series {
+    return isnaOf(this, true);
+  }
+  /** Missing values replaced by `value` (of the series' kind: number, string or boolean). */
+  fillna(value: FillValue): Series {
+    return fillnaOf(this, value, 'Series.fillna');
+  }
+  dropna(): Series {
+    return dropnaOf(this, {}, 'Series.dropna');
+  }
+  astype(dtype: Dtype): Series {
+    return astypeOf(this, dtype, 'Series.astype');
+  }
+  /** The same values under another name. */
+  rename(name: string): Series {
+    return renameSeries(this, name);
+  }
+
+  /** A frame of the index levels (group keys) and the values (pandas' reset_index). */
+  resetIndex(): DataFrame {
+    return resetIndex(this);
   }
 
   async head(n = 5, opts: HeadOptions = {}): Promise<LocalSeries> {

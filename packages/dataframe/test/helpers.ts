@@ -9,8 +9,11 @@ export const SCHEDULERS: [string, ComputeOptions][] = [
   ['threads', { scheduler: 'threads', numWorkers: 2 }],
 ];
 
+/** An index label: a value, or a list of values for a MultiIndex (tuples become lists in JSON). */
+export type PandasLabel = number | string | null | (number | string | null)[];
+
 export interface PandasSeries {
-  index: (number | string | null)[];
+  index: PandasLabel[];
   values: (number | null)[];
   name: string | null;
   dtype: string;
@@ -35,6 +38,32 @@ export interface Fixture {
   value_counts_k: PandasSeries;
   value_counts_x: PandasSeries;
   seed_repr: string;
+  groupby_xk_z: Record<string, PandasSeries>;
+  groupby_kfkey_y: Record<string, PandasSeries>;
+  groupby_wxk_y_sum: PandasSeries;
+  groupby_fkeyk_agg: Record<string, PandasSeries>;
+  groupby_fkeyk_repr: string;
+  groupby_fkeyk_y_repr: string;
+  isna_sum: PandasSeries;
+  notna_sum: PandasSeries;
+  fillna_z_sum: number;
+  fillna_k_counts: PandasSeries;
+  fillna_z_mean: number;
+  dropna_len: number;
+  dropna_k_len: number;
+  dropna_all_len: number;
+  dropna_zk_groupby_k_z_mean: PandasSeries;
+  astype_fkey2_int_sum: number;
+  merge_right_x: { x: number[]; label: string[]; bonus: number[] };
+  merge_right_k: { name: string[]; y: number[] };
+  merge_x_inner: Record<string, (number | string | null)[]>;
+  merge_x_left: Record<string, (number | string | null)[]>;
+  merge_k_inner: Record<string, (number | string | null)[]>;
+  merge_k_left: Record<string, (number | string | null)[]>;
+  sort_y_ids: number[];
+  sort_z_desc_ids: number[];
+  sort_k_ids: number[];
+  sort_x_desc_ids: number[];
 }
 
 /** Written by fixtures/make_fixtures.py (pandas 1.5): inputs and pandas' results. */

@@ -3,6 +3,7 @@
  * decimals trimmed alike down a column, long results shortened to their first and last rows.
  */
 import { DataType, type Vector } from 'apache-arrow';
+import type { IndexLevels } from './labels';
 
 /** More rows than this are shortened (pandas' display.max_rows)... */
 const MAX_ROWS = 60;
@@ -52,27 +53,39 @@ export const padLeft = (s: string, w: number): string => ' '.repeat(Math.max(0, 
 export const padRight = (s: string, w: number): string => s + ' '.repeat(Math.max(0, w - s.length));
 const width = (xs: readonly string[]): number => xs.reduce((a, s) => Math.max(a, s.length), 0);
 
-export interface IndexText {
-  name: string | null;
-  labels: string[];
+/** The index labels of the shown rows, one list per level: row positions when there is no index. */
+function levelTexts(idx: IndexLevels, rows: readonly number[]): string[][] {
+  if (idx.levels.length === 0) return [rows.map((r) => (r < 0 ? '...' : String(r)))];
+  const texts = idx.levels.map((v) => formatColumn(v, rows));
+  // pandas shows an outer level's label only where it changes (display.multi_sparse).
+  for (let j = 0; j < texts.length - 1; j++) {
+    for (let i = texts[j].length - 1; i > 0; i--) {
+      if (rows[i] < 0 || rows[i - 1] < 0) continue;
+      let same = true;
+      for (let l = 0; l <= j && same; l++) same = idx.levels[l].get(rows[i]) === idx.levels[l].get(rows[i - 1]);
+      if (same) texts[j][i] = '';
+    }
+  }
+  return texts;
 }
 
-/** Index labels of the shown rows: the index column's values, or row positions. */
-export function indexLabels(index: Vector | undefined, rows: readonly number[]): string[] {
-  if (index) return formatColumn(index, rows);
-  return rows.map((r) => (r < 0 ? '...' : String(r)));
+/** Each level's width: its longest label or name. */
+function levelWidths(texts: readonly string[][], names: readonly (string | null)[]): number[] {
+  return texts.map((t, j) => width(names[j] ? [...t, names[j]!] : t));
 }
 
-export function seriesText(values: Vector, name: string | null, index: Vector | undefined, indexName: string | null, dtype: string): string {
+export function seriesText(values: Vector, name: string | null, idx: IndexLevels, dtype: string): string {
   const n = values.length;
   const rows = shownRows(n);
-  const labels = indexLabels(index, rows);
+  const labels = levelTexts(idx, rows);
+  const widths = levelWidths(labels, idx.names);
   const texts = formatColumn(values, rows);
-  const wi = width(indexName ? [...labels, indexName] : labels);
   const wv = width(texts);
   const lines: string[] = [];
-  if (indexName) lines.push(indexName);
-  for (let i = 0; i < rows.length; i++) lines.push(`${padRight(labels[i], wi)}    ${padLeft(texts[i], wv)}`.trimEnd());
+  if (idx.names.length === 1 && idx.names[0]) lines.push(idx.names[0]);
+  // Levels of a MultiIndex are two spaces apart, their names padded to the levels' widths.
+  else if (idx.names.length > 1 && idx.names.some((x) => x)) lines.push(idx.names.map((x, j) => padRight(x ?? '', widths[j])).join('  '));
+  for (let i = 0; i < rows.length; i++) lines.push(`${labels.map((l, j) => padRight(l[i], widths[j])).join('  ')}    ${padLeft(texts[i], wv)}`.trimEnd());
   const parts: string[] = [];
   if (name !== null) parts.push(`Name: ${name}`);
   if (n > MAX_ROWS) parts.push(`Length: ${n}`);
@@ -82,19 +95,21 @@ export function seriesText(values: Vector, name: string | null, index: Vector | 
   return lines.join('\n');
 }
 
-export function frameText(names: readonly string[], vectors: readonly Vector[], numRows: number, index: Vector | undefined, indexName: string | null): string {
+export function frameText(names: readonly string[], vectors: readonly Vector[], numRows: number, idx: IndexLevels): string {
   if (numRows === 0) return `Empty DataFrame\nColumns: [${names.join(', ')}]\nIndex: []`;
   const rows = shownRows(numRows);
-  const labels = indexLabels(index, rows);
-  const wi = width(indexName ? [...labels, indexName] : labels);
+  const labels = levelTexts(idx, rows);
+  const widths = levelWidths(labels, idx.names);
+  // In a frame, index levels are one space apart.
+  const wi = widths.reduce((a, w) => a + w, 0) + widths.length - 1;
   const cols = vectors.map((v, j) => {
     const texts = formatColumn(v, rows);
     return { head: names[j], texts, w: width([...texts, names[j]]) };
   });
   const lines: string[] = [];
   lines.push((' '.repeat(wi) + cols.map((c) => '  ' + padLeft(c.head, c.w)).join('')).trimEnd());
-  if (indexName) lines.push(padRight(indexName, wi + cols.reduce((a, c) => a + 2 + c.w, 0)));
-  for (let i = 0; i < rows.length; i++) lines.push(padRight(labels[i], wi) + cols.map((c) => '  ' + padLeft(c.texts[i], c.w)).join(''));
+  if (idx.names.some((x) => x)) lines.push(padRight(idx.names.map((x, j) => padRight(x ?? '', widths[j])).join(' '), wi + cols.reduce((a, c) => a + 2 + c.w, 0)));
+  for (let i = 0; i < rows.length; i++) lines.push(labels.map((l, j) => padRight(l[i], widths[j])).join(' ') + cols.map((c) => '  ' + padLeft(c.texts[i], c.w)).join(''));
   if (numRows > MAX_ROWS) lines.push('', `[${numRows} rows x ${names.length} columns]`);
   return lines.join('\n');
 }

@@ -1,23 +1,27 @@
 /**
  * A computed data frame (what `DataFrame.compute()` returns, pandas' DataFrame): named Arrow
- * columns, and an index (group keys) or row positions.
+ * columns, and an index (group keys, one level per key column) or row positions.
  */
 import { inspect } from 'node:util';
 import type { Table, Vector } from 'apache-arrow';
 import { dtypeName } from '../ops/types';
 import { frameText } from './format';
-import { LocalSeries, type Cell } from './series';
+import { labelAt, Labelled, levelName, type Cell, type IndexInput, type IndexNamesInput, type Label } from './labels';
+import { LocalSeries } from './series';
 import { tableOf } from './table';
 
-export class LocalFrame {
+export class LocalFrame extends Labelled {
   constructor(
     readonly columns: readonly string[],
     /** One vector per column, in `columns` order. */
     readonly vectors: readonly Vector[],
     readonly numRows: number,
-    readonly index?: Vector,
-    readonly indexName: string | null = null,
-  ) {}
+    /** The index: one vector, one per level (a group-by on several columns), or none (row positions). */
+    index?: IndexInput,
+    indexName: IndexNamesInput = null,
+  ) {
+    super(index, indexName);
+  }
 
   get length(): number {
     return this.numRows;
@@ -35,7 +39,7 @@ export class LocalFrame {
   col(name: string): LocalSeries {
     const i = this.columns.indexOf(name);
     if (i < 0) throw new Error(`column '${name}' not found; known columns: ${this.columns.map((c) => `'${c}'`).join(', ')}`);
-    return new LocalSeries(this.vectors[i], name, this.index, this.indexName);
+    return new LocalSeries(this.vectors[i], name, this.idx.levels, this.idx.names);
   }
 
   /** Row `i` as an object of column name → value. */
@@ -44,21 +48,29 @@ export class LocalFrame {
     return Object.fromEntries(this.columns.map((c, j) => [c, this.vectors[j].get(i) as Cell]));
   }
 
-  /** Every row as an object (the index, when there is one, under its name). */
+  /** The index label of row i: its position, its key, or the array of its keys (several levels). */
+  labelAt(i: number): Label {
+    return labelAt(this.idx, i);
+  }
+
+  /** Every row as an object; each index level, when there is one, under its name. */
   toRecords(): Record<string, Cell>[] {
-    const idx = this.index;
-    const key = this.indexName ?? 'index';
-    return Array.from({ length: this.numRows }, (_, i) => (idx ? { [key]: idx.get(i) as Cell, ...this.row(i) } : this.row(i)));
+    const { levels } = this.idx;
+    return Array.from({ length: this.numRows }, (_, i) => {
+      const rec: Record<string, Cell> = {};
+      levels.forEach((v, j) => (rec[levelName(this.idx, j)] = v.get(i) as Cell));
+      return Object.assign(rec, this.row(i));
+    });
   }
 
-  /** An Arrow table: the index column (when there is one) then the columns. */
+  /** An Arrow table: the index levels (when there are some) then the columns. */
   toArrow(): Table {
-    if (!this.index) return tableOf(this.columns, this.vectors);
-    return tableOf([this.indexName ?? 'index', ...this.columns], [this.index, ...this.vectors]);
+    const { levels } = this.idx;
+    return tableOf([...levels.map((_, j) => levelName(this.idx, j)), ...this.columns], [...levels, ...this.vectors]);
   }
 
-  toString(): string {
-    return frameText(this.columns, this.vectors, this.numRows, this.index, this.indexName);
+  override toString(): string {
+    return frameText(this.columns, this.vectors, this.numRows, this.idx);
   }
 
   [inspect.custom](): string {

@@ -6,20 +6,22 @@ import { inspect } from 'node:util';
 import type { Table, Vector } from 'apache-arrow';
 import { dtypeName } from '../ops/types';
 import { seriesText } from './format';
+import { labelAt, labelEquals, Labelled, levelName, type Cell, type IndexInput, type IndexNamesInput, type Label } from './labels';
 import { tableOf } from './table';
 
-/** A JavaScript value of a cell: number, string, boolean, bigint (int64), or null. */
-export type Cell = number | string | boolean | bigint | null;
+export type { Cell, Label } from './labels';
 
-export class LocalSeries {
+export class LocalSeries extends Labelled {
   constructor(
     /** The values (an Arrow vector, possibly of several chunks). */
     readonly values: Vector,
     readonly name: string | null,
-    /** Index labels; undefined when the labels are the row positions 0…n-1. */
-    readonly index?: Vector,
-    readonly indexName: string | null = null,
-  ) {}
+    /** Index labels: one vector, one per level, or none (the labels are the row positions 0…n-1). */
+    index?: IndexInput,
+    indexName: IndexNamesInput = null,
+  ) {
+    super(index, indexName);
+  }
 
   get length(): number {
     return this.values.length;
@@ -37,10 +39,13 @@ export class LocalSeries {
     return this.values.get(j) as Cell;
   }
 
-  /** The value whose index label is `label` (pandas' `.loc[label]`); undefined when absent. */
-  get(label: Cell): Cell | undefined {
-    if (!this.index) return typeof label === 'number' && Number.isInteger(label) && label >= 0 && label < this.length ? this.at(label) : undefined;
-    for (let i = 0; i < this.index.length; i++) if (this.index.get(i) === label) return this.values.get(i) as Cell;
+  /**
+   * The value whose index label is `label` (pandas' `.loc[label]`); undefined when absent. With
+   * several index levels the label is the array of the levels' values: `s.get([1, 'x'])`.
+   */
+  get(label: Label): Cell | undefined {
+    if (this.idx.levels.length === 0) return typeof label === 'number' && Number.isInteger(label) && label >= 0 && label < this.length ? this.at(label) : undefined;
+    for (let i = 0; i < this.length; i++) if (labelEquals(labelAt(this.idx, i), label)) return this.values.get(i) as Cell;
     return undefined;
   }
 
@@ -49,27 +54,24 @@ export class LocalSeries {
     return this.values.toArray() as ArrayLike<Cell>;
   }
 
-  /** The index labels (row positions when there is no index). */
-  indexArray(): Cell[] {
-    if (!this.index) return Array.from({ length: this.length }, (_, i) => i);
-    return Array.from({ length: this.length }, (_, i) => this.index!.get(i) as Cell);
+  /** The index labels (row positions when there is no index; arrays of cells with several levels). */
+  indexArray(): Label[] {
+    return Array.from({ length: this.length }, (_, i) => labelAt(this.idx, i));
   }
 
   /** [label, value] pairs, in order. */
-  entries(): [Cell, Cell][] {
-    const labels = this.indexArray();
-    return labels.map((l, i) => [l, this.values.get(i) as Cell]);
+  entries(): [Label, Cell][] {
+    return this.indexArray().map((l, i) => [l, this.values.get(i) as Cell]);
   }
 
-  /** An Arrow table: the index (when there is one) then the values. */
+  /** An Arrow table: the index levels (when there are some) then the values. */
   toArrow(): Table {
-    const name = this.name ?? 'values';
-    if (!this.index) return tableOf([name], [this.values]);
-    return tableOf([this.indexName ?? 'index', name], [this.index, this.values]);
+    const { levels } = this.idx;
+    return tableOf([...levels.map((_, j) => levelName(this.idx, j)), this.name ?? 'values'], [...levels, this.values]);
   }
 
-  toString(): string {
-    return seriesText(this.values, this.name, this.index, this.indexName, this.dtype);
+  override toString(): string {
+    return seriesText(this.values, this.name, this.idx, this.dtype);
   }
 
   [inspect.custom](): string {

@@ -7,7 +7,7 @@ import type { Vector } from 'apache-arrow';
 import { kernels } from './kernels';
 import { batchOf, decodePart, encodeBatch, type Batch, type Part } from './part';
 import { findColumn } from './frame';
-import { DF_OPS, INDEX_COLUMN } from './spec';
+import { DF_OPS, indexColumnsOf } from './spec';
 import { boolVector, float64Vector, maskValues, toFloat64 } from './values';
 
 export type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow';
@@ -24,10 +24,10 @@ function operand(o: Operand, n: number): Float64Array | number {
   return toFloat64(v);
 }
 
-/** The output partition: the input's index column (if any) and the result named `name`. */
-function withIndex(input: Batch, name: string, v: Vector): Part {
-  const i = input.names.indexOf(INDEX_COLUMN);
-  return encodeBatch(i >= 0 ? batchOf([INDEX_COLUMN, name], [input.vectors[i], v]) : batchOf([name], [v]));
+/** The output partition: the input's index columns (if any) and the result named `name`. */
+export function withIndex(input: Batch, name: string, v: Vector): Part {
+  const idx = indexColumnsOf(input.names);
+  return encodeBatch(batchOf([...idx, name], [...idx.map((c) => input.vectors[input.names.indexOf(c)]), v]));
 }
 
 const ARITH: Record<ArithOp, (a: number, b: number) => number> = {

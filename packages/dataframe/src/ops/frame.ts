@@ -2,7 +2,7 @@
 import { defineOp } from '@pdask/core';
 import type { Vector } from 'apache-arrow';
 import { batchOf, decodePart, encodeBatch, type Batch, type Part } from './part';
-import { DF_OPS, INDEX_COLUMN } from './spec';
+import { DF_OPS, indexColumnsOf, isIndexColumn } from './spec';
 import { maskValues, takeMask } from './values';
 import { numbersAs } from './results';
 import type { TypeDesc } from './types';
@@ -10,13 +10,13 @@ import type { TypeDesc } from './types';
 /** The named column, or an error naming it and the known ones. */
 export function findColumn(b: Batch, name: string): Vector {
   const i = b.names.indexOf(name);
-  if (i < 0) throw new Error(`column '${name}' not found; known columns: ${b.names.filter((n) => n !== INDEX_COLUMN).map((n) => `'${n}'`).join(', ')}`);
+  if (i < 0) throw new Error(`column '${name}' not found; known columns: ${b.names.filter((n) => !isIndexColumn(n)).map((n) => `'${n}'`).join(', ')}`);
   return b.vectors[i];
 }
 
-/** Keeps the index column (if any) and `names`, in that order. */
+/** Keeps the index columns (if any) and `names`, in that order. */
 export function pick(b: Batch, names: readonly string[]): Batch {
-  const keep = b.names.includes(INDEX_COLUMN) ? [INDEX_COLUMN, ...names] : [...names];
+  const keep = [...indexColumnsOf(b.names), ...names];
   return batchOf(keep, keep.map((n) => findColumn(b, n)));
 }
 

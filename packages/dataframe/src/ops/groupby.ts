@@ -7,19 +7,19 @@
 import { defineOp } from '@pdask/core';
 import { finalizeGroupBy, type GroupAgg, type GroupByPartial } from '@pdask/kernels';
 import { kernels } from './kernels';
-import { partitionKeys, type KeyKind, type KeyValues } from './keys';
+import { partitionKeys, type KeyValues } from './keys';
+import { combineCodes, combineKeys, compareKeys, gather, type KeyLevel } from './levels';
 import { decodePart, encodeBatch, type Part } from './part';
-import { DF_OPS, INDEX_COLUMN } from './spec';
+import { DF_OPS, indexColumn } from './spec';
 import type { TypeDesc } from './types';
 import { findColumn } from './frame';
 import { numericValues } from './values';
 import { keyVector, resultVector } from './results';
 
-/** Per-group statistics of some rows: `stats[col].keys` are positions in `keys`. */
+/** Per-group statistics of some rows: `stats[col].keys` are positions in the levels' values. */
 export interface GroupPartial {
-  kind: KeyKind;
-  keyType: TypeDesc;
-  keys: KeyValues;
+  /** One level per key column; level j's value at position p is group p's key in column j. */
+  levels: KeyLevel[];
   stats: Record<string, GroupByPartial>;
 }
 
@@ -31,12 +31,13 @@ export interface AggSpec {
 }
 
 export interface GroupbySpec {
-  by: string;
+  /** The key columns (several: groups are their combinations, pandas' MultiIndex). */
+  by: string[];
   /** Value columns and the kernel aggregations their statistics must support. */
   columns: Record<string, GroupAgg[]>;
   outputs: AggSpec[];
   ddof: number;
-  /** Whether the final table keeps the key as its index column (else as a column named `by`). */
+  /** Whether the final table keeps the keys as its index columns (else as columns named as `by`). */
   asIndex: boolean;
   /** 'count-desc' orders groups by descending size (valueCounts), else by key. */
   order: 'key' | 'count-desc';
@@ -64,35 +65,38 @@ function dropNullGroup(p: GroupByPartial): GroupByPartial {
 
 export const groupbyPartial = defineOp(DF_OPS, 'groupbyPartial', (part: Part, spec: GroupbySpec): GroupPartial => {
   const b = decodePart(part);
-  const keyVec = findColumn(b, spec.by);
-  const pk = partitionKeys(keyVec, spec.by);
+  const pks = spec.by.map((c) => partitionKeys(findColumn(b, c), c));
+  let codes = pks[0].codes;
+  let levels: KeyLevel[] | undefined;
+  if (pks.length > 1) ({ codes, levels } = combineKeys(pks));
+  else if (pks[0].uniques) levels = [{ kind: pks[0].kind, type: pks[0].type, values: pks[0].uniques }];
   const k = kernels();
   const stats: Record<string, GroupByPartial> = {};
-  let keys: KeyValues | undefined = pk.uniques;
+  let direct: Int32Array | undefined;
   const entries = Object.entries(spec.columns);
   if (entries.length === 0) entries.push([SIZE_ONLY, ['size']]);
   for (const [col, aggs] of entries) {
-    const values = col === SIZE_ONLY ? pk.codes : numericValues(findColumn(b, col), col);
-    let p = dropNullGroup(k.groupby(pk.codes, values, aggs));
-    if (!pk.uniques) {
+    const values = col === SIZE_ONLY ? codes : numericValues(findColumn(b, col), col);
+    let p = dropNullGroup(k.groupby(codes, values, aggs));
+    if (!levels) {
       // The codes were the key values: make them positions like every other kind.
-      keys ??= p.keys;
+      direct ??= p.keys;
       p = { ...p, keys: Int32Array.from(p.keys, (_, i) => i) };
     }
     stats[col] = { ...p, sorted: false };
   }
-  return { kind: pk.kind, keyType: pk.type, keys: keys ?? new Int32Array(0), stats };
+  return { levels: levels ?? [{ kind: pks[0].kind, type: pks[0].type, values: direct ?? new Int32Array(0) }], stats };
 });
 
-/** Codes of every partial's keys in one shared numbering, and the keys of that numbering. */
-function unify(parts: readonly GroupPartial[]): { codes: Int32Array[]; keys: KeyValues } {
-  const kind = parts[0].kind;
+/** One level's keys of several partials in one shared numbering: the codes of each partial's positions. */
+function unifyLevel(levels: readonly KeyLevel[]): { codes: Int32Array[]; values: KeyValues } {
+  const kind = levels[0].kind;
   const k = kernels();
   if (kind === 'int') {
     const f = k.int32Factorizer();
     try {
-      const codes = parts.map((p) => f.add(p.keys as Int32Array));
-      return { codes, keys: f.uniques() };
+      const codes = levels.map((l) => f.add(l.values as Int32Array));
+      return { codes, values: f.uniques() };
     } finally {
       f.dispose();
     }
@@ -100,16 +104,16 @@ function unify(parts: readonly GroupPartial[]): { codes: Int32Array[]; keys: Key
   if (kind === 'string') {
     const f = k.utf8Factorizer();
     try {
-      const codes = parts.map((p) => f.add(p.keys as string[]));
-      return { codes, keys: f.uniques() };
+      const codes = levels.map((l) => f.add(l.values as string[]));
+      return { codes, values: f.uniques() };
     } finally {
       f.dispose();
     }
   }
   const seen = new Map<number, number>();
   const keys: number[] = [];
-  const codes = parts.map((p) =>
-    Int32Array.from(p.keys as Float64Array, (x) => {
+  const codes = levels.map((l) =>
+    Int32Array.from(l.values as Float64Array, (x) => {
       let c = seen.get(x);
       if (c === undefined) {
         c = keys.length;
@@ -119,14 +123,26 @@ function unify(parts: readonly GroupPartial[]): { codes: Int32Array[]; keys: Key
       return c;
     }),
   );
-  return { codes, keys: Float64Array.from(keys) };
+  return { codes, values: Float64Array.from(keys) };
+}
+
+/** Codes of every partial's positions in one shared numbering, and the levels of that numbering. */
+function unify(parts: readonly GroupPartial[]): { codes: Int32Array[]; levels: KeyLevel[] } {
+  const first = parts[0].levels;
+  const perLevel = first.map((_, j) => unifyLevel(parts.map((p) => p.levels[j])));
+  if (first.length === 1) return { codes: perLevel[0].codes, levels: [{ ...first[0], values: perLevel[0].values }] };
+  const { codes, reps } = combineCodes(
+    parts.map((_, i) => perLevel.map((l) => l.codes[i])),
+    perLevel.map((l) => l.values.length),
+  );
+  return { codes, levels: first.map((l, j) => ({ ...l, values: gather(perLevel[j].values, reps[j]) })) };
 }
 
 /** Merges partials given in row order (first/last depend on it). */
 export function mergePartials(parts: readonly GroupPartial[]): GroupPartial {
   if (parts.length === 1) return parts[0];
   const k = kernels();
-  const { codes, keys } = unify(parts);
+  const { codes, levels } = unify(parts);
   const stats: Record<string, GroupByPartial> = {};
   for (const col of Object.keys(parts[0].stats)) {
     let acc: GroupByPartial | undefined;
@@ -137,28 +153,29 @@ export function mergePartials(parts: readonly GroupPartial[]): GroupPartial {
     });
     stats[col] = { ...acc!, sorted: false };
   }
-  return { kind: parts[0].kind, keyType: parts[0].keyType, keys, stats };
+  return { levels, stats };
 }
 
 export const groupbyCombine = defineOp(DF_OPS, 'groupbyCombine', (parts: readonly GroupPartial[]): GroupPartial => mergePartials(parts));
 
-function keyOrder(keys: KeyValues): Int32Array {
-  const idx = Int32Array.from({ length: keys.length }, (_, i) => i);
-  if (Array.isArray(keys)) {
-    const s = keys as string[];
-    return idx.sort((a, b) => (s[a] < s[b] ? -1 : s[a] > s[b] ? 1 : 0));
-  }
-  const x = keys as Int32Array | Float64Array;
-  return idx.sort((a, b) => x[a] - x[b]);
+/** Positions `pos` ordered by their keys, level by level (pandas' sort=True). */
+function keyOrder(levels: readonly KeyLevel[], pos: Int32Array): Int32Array {
+  const idx = Int32Array.from({ length: pos.length }, (_, i) => i);
+  return idx.sort((a, b) => {
+    for (const l of levels) {
+      const c = compareKeys(l.values, pos[a], pos[b]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
 }
 
 export const groupbyFinal = defineOp(DF_OPS, 'groupbyFinal', (parts: readonly GroupPartial[], spec: GroupbySpec, inputTypes: Record<string, TypeDesc>): Part => {
   const m = mergePartials(parts);
   const first = m.stats[Object.keys(m.stats)[0]];
   const ng = first.keys.length;
-  // Output row r holds the group at position order[r] of the merged statistics.
-  const groupKeys = Array.isArray(m.keys) ? Array.from(first.keys, (p) => (m.keys as string[])[p]) : Float64Array.from(first.keys, (p) => (m.keys as Float64Array | Int32Array)[p]);
-  let order = keyOrder(groupKeys as KeyValues);
+  // Output row r holds the group at row order[r] of `first`, whose key position is first.keys[order[r]].
+  let order = keyOrder(m.levels, first.keys);
   if (spec.order === 'count-desc') {
     const size = first.size;
     // Stable on the key order: equal counts keep ascending keys.
@@ -166,17 +183,21 @@ export const groupbyFinal = defineOp(DF_OPS, 'groupbyFinal', (parts: readonly Gr
     order.forEach((g, r) => (rank[g] = r));
     order = Int32Array.from({ length: ng }, (_, i) => i).sort((a, b) => size[b] - size[a] || rank[a] - rank[b]);
   }
+  const keyPos = Int32Array.from(order, (g) => first.keys[g]);
   const names: string[] = [];
   const vectors = [];
-  const sortedKeys = Array.isArray(groupKeys) ? Array.from(order, (g) => groupKeys[g]) : Float64Array.from(order, (g) => (groupKeys as Float64Array)[g]);
-  names.push(spec.asIndex ? INDEX_COLUMN : spec.by);
-  vectors.push(keyVector(sortedKeys, m.keyType));
+  m.levels.forEach((l, j) => {
+    const keys = gather(l.values, keyPos);
+    names.push(spec.asIndex ? indexColumn(j) : spec.by[j]);
+    vectors.push(keyVector(Array.isArray(keys) ? keys : Float64Array.from(keys as Int32Array | Float64Array), l.type));
+  });
+  const nkeys = m.levels[0].values.length;
   for (const o of spec.outputs) {
     const s = m.stats[o.column ?? SIZE_ONLY] ?? first;
     if (s.keys.length !== ng) throw new Error('internal: value columns disagree on the groups');
     const vals = finalizeGroupBy(s, o.agg, { ddof: spec.ddof });
     // Each column's statistics may list the groups in its own order: align to `first`.
-    const pos = new Int32Array(m.keys.length);
+    const pos = new Int32Array(nkeys);
     s.keys.forEach((p, i) => (pos[p] = i));
     const out = Float64Array.from(order, (g) => vals[pos[first.keys[g]]]);
     names.push(o.out);
@@ -184,4 +205,3 @@ export const groupbyFinal = defineOp(DF_OPS, 'groupbyFinal', (parts: readonly Gr
   }
   return encodeBatch({ numRows: ng, names, vectors });
 });
-

@@ -100,9 +100,21 @@ function indicesOf(mask: Uint8Array, count: number): Int32Array {
   return idx;
 }
 
-/** Rows at `idx` (any type): the generic path, through Arrow's builders. */
+/** Rows at `idx` (any type): the generic path, through Arrow's builders; index -1 gives null. */
 function takeIndices(v: Vector, idx: Int32Array): Vector {
   const vals: unknown[] = new Array(idx.length);
-  for (let i = 0; i < idx.length; i++) vals[i] = v.get(idx[i]);
+  for (let i = 0; i < idx.length; i++) vals[i] = idx[i] < 0 ? null : v.get(idx[i]);
   return vectorFromArray(vals, v.type as DataType);
+}
+
+/** Rows at `idx`, in that order (any type); index -1 gives a missing value. */
+export function takeRows(v: Vector, idx: Int32Array): Vector {
+  const t = v.type as DataType;
+  if ((DataType.isFloat(t) || DataType.isInt(t)) && v.data.every((d) => !hasNulls(d)) && !idx.includes(-1)) {
+    const src = v.data.length === 1 ? (v.data[0].values as Float64Array).subarray(0, v.length) : (v.toArray() as Float64Array);
+    const out = new (src.constructor as { new (n: number): Float64Array })(idx.length);
+    for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]];
+    return makeVector(makeData({ type: t, length: idx.length, nullCount: 0, data: out } as unknown as Parameters<typeof makeData>[0]) as Data);
+  }
+  return takeIndices(v, idx);
 }

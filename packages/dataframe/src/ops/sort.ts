@@ -1,0 +1,99 @@
+/**
+ * Sorting across partitions (Dask's sort_values): a sample of each partition's sorted keys, range
+ * boundaries chosen as weighted quantiles of all samples, each partition cut into ranges by those
+ * boundaries, and each range sorted. Missing keys (null, NaN) go last, as pandas' na_position.
+ */
+import { defineOp } from '@pdask/core';
+import { DataType, type Vector } from 'apache-arrow';
+import { findColumn } from './frame';
+import { batchOf, decodePart, encodeBatch, type Part } from './part';
+import { concatPieces } from './shuffle';
+import { DF_OPS } from './spec';
+import { takeRows, toFloat64 } from './values';
+
+export type SortKey = number | string;
+
+/** Keys of a column as numbers or strings, missing as null. */
+function keysOf(v: Vector): (SortKey | null)[] {
+  const t = v.type as DataType;
+  if (DataType.isFloat(t) || DataType.isInt(t) || DataType.isBool(t)) return Array.from(toFloat64(v), (x) => (x !== x ? null : x));
+  return Array.from({ length: v.length }, (_, i) => (v.get(i) as string | null) ?? null);
+}
+
+export const compareSortKeys = (a: SortKey, b: SortKey): number => (typeof a === 'number' ? a - (b as number) : a < b ? -1 : a > b ? 1 : 0);
+
+/** Row order of the keys: ascending or descending, stable, missing keys last. */
+export function sortOrder(keys: readonly (SortKey | null)[], ascending: boolean): Int32Array {
+  const idx = Int32Array.from({ length: keys.length }, (_, i) => i);
+  const sign = ascending ? 1 : -1;
+  return idx.sort((i, j) => {
+    const a = keys[i];
+    const b = keys[j];
+    if (a === null || b === null) return a === b ? i - j : a === null ? 1 : -1;
+    return sign * compareSortKeys(a, b) || i - j;
+  });
+}
+
+export interface KeySample {
+  /** Evenly spaced keys of the sorted non-missing keys. */
+  keys: SortKey[];
+  /** How many non-missing keys the partition has. */
+  count: number;
+}
+
+export const sampleSortKeys = defineOp(DF_OPS, 'sampleSortKeys', (part: Part, column: string, size: number): KeySample => {
+  const keys = keysOf(findColumn(decodePart(part), column)).filter((k): k is SortKey => k !== null);
+  keys.sort(compareSortKeys);
+  const n = keys.length;
+  const take = Math.min(n, size);
+  return { keys: Array.from({ length: take }, (_, i) => keys[Math.floor(((i + 0.5) * n) / take)]), count: n };
+});
+
+/** `n - 1` ascending boundaries: the keys at quantiles 1/n … (n-1)/n of all samples, each key weighted by the rows it stands for. */
+export const rangeBoundaries = defineOp(DF_OPS, 'rangeBoundaries', (samples: readonly KeySample[], n: number): SortKey[] => {
+  const all: [SortKey, number][] = [];
+  for (const s of samples) for (const k of s.keys) all.push([k, s.count / s.keys.length]);
+  if (all.length === 0) return [];
+  all.sort((a, b) => compareSortKeys(a[0], b[0]));
+  const total = all.reduce((a, [, w]) => a + w, 0);
+  const out: SortKey[] = [];
+  let acc = 0;
+  let j = 0;
+  for (let q = 1; q < n; q++) {
+    const target = (q * total) / n;
+    while (j < all.length - 1 && acc + all[j][1] < target) acc += all[j++][1];
+    out.push(all[j][0]);
+  }
+  return out;
+});
+
+/** The range of a key: how many boundaries are below it (equal keys share a range); missing last. */
+function rangeOf(k: SortKey | null, bounds: readonly SortKey[], ascending: boolean): number {
+  const n = bounds.length + 1;
+  if (k === null) return n - 1;
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareSortKeys(bounds[mid], k) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return ascending ? lo : n - 1 - lo;
+}
+
+export const rangeSplit = defineOp(DF_OPS, 'rangeSplit', (part: Part, column: string, bounds: readonly SortKey[], ascending: boolean, n: number): Part[] => {
+  const b = decodePart(part);
+  const ranges = keysOf(findColumn(b, column)).map((k) => rangeOf(k, bounds, ascending));
+  const rows: number[][] = Array.from({ length: n }, () => []);
+  ranges.forEach((r, i) => rows[r].push(i));
+  return rows.map((r) => {
+    const idx = Int32Array.from(r);
+    return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, idx))));
+  });
+});
+
+export const sortPieces = defineOp(DF_OPS, 'sortPieces', (pieces: readonly Part[], column: string, ascending: boolean): Part => {
+  const b = concatPieces(pieces);
+  const order = sortOrder(keysOf(findColumn(b, column)), ascending);
+  return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, order))));
+});
