@@ -5,5 +5,5 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-  python3-numpy python3-pandas python3-dask python3-distributed
-/usr/bin/python3 -c "import dask, numpy, pandas; print('dask', dask.__version__, 'numpy', numpy.__version__, 'pandas', pandas.__version__)"
+  python3-numpy python3-pandas python3-dask python3-distributed python3-sklearn
+/usr/bin/python3 -c "import dask, numpy, pandas, sklearn; print('dask', dask.__version__, 'numpy', numpy.__version__, 'pandas', pandas.__version__, 'scikit-learn', sklearn.__version__)"

@@ -5,6 +5,7 @@ import { coreWorkloads } from './core.js';
 import { dataframeWorkloads } from './dataframe.js';
 import { distributedWorkloads } from './distributed.js';
 import { kernelWorkloads } from './kernels.js';
+import { mlWorkloads } from './ml.js';
 
 /** Every workload, in the order `npm run bench` runs them. Each package adds its own file here. */
-export const allWorkloads: Workload[] = [...coreWorkloads, ...kernelWorkloads, ...arrayWorkloads, ...bagWorkloads, ...dataframeWorkloads, ...distributedWorkloads];
+export const allWorkloads: Workload[] = [...coreWorkloads, ...kernelWorkloads, ...arrayWorkloads, ...bagWorkloads, ...dataframeWorkloads, ...mlWorkloads, ...distributedWorkloads];

@@ -1,0 +1,1 @@
+export { KMeans, type KMeansInit, type KMeansOptions } from './kmeans';

@@ -1,0 +1,182 @@
+/**
+ * KMeans by Lloyd's algorithm. Each iteration is one pass over the row blocks: every block
+ * assigns its rows to the nearest center and returns per-cluster sums and counts (k x d + k
+ * numbers), which a tree reduction adds up; the new centers are computed on the calling thread.
+ */
+import { add, argmin, fromArray, matmul, NDArray, variance, type ChunkedArray } from '@pdask/array';
+import type { ComputeOptions } from '@pdask/core';
+import { toFloat64 } from '../eager';
+import { runBlockReduce } from '../graph/block-reduce';
+import { scheduleFor } from '../graph/schedule';
+import type { LloydPartial } from '../runtime/kmeans';
+import { asMatrix, checkFeatures, knownOptions, nonNegative, NotFittedError, positiveInt, seedOf, type Data } from '../validate';
+import { kmeansPlusPlus, randomRows } from './init';
+
+export type KMeansInit = 'k-means++' | 'random' | NDArray | readonly (readonly number[])[];
+
+export interface KMeansOptions {
+  /** Number of clusters (default 8). */
+  nClusters?: number;
+  /** 'k-means++' (default), 'random' (distinct rows), or the initial centers (nClusters x features). */
+  init?: KMeansInit;
+  /** Lloyd iterations at most (default 300). */
+  maxIter?: number;
+  /**
+   * Stop when the centers moved (sum of squared shifts) by at most tol times the mean variance of
+   * the features (default 1e-4, scikit-learn's rule); 0 runs until nothing moves or maxIter.
+   */
+  tol?: number;
+  /**
+   * Initialisations tried, keeping the one of least inertia (default 1, as Dask-ML; scikit-learn
+   * runs 10). Each costs its initialisation and Lloyd passes over the data.
+   */
+  nInit?: number;
+  /** Seed of the initialisation (default: random). */
+  seed?: number;
+}
+
+interface Fitted {
+  centers: Float64Array;
+  d: number;
+  inertia: number;
+  nIter: number;
+  x: ChunkedArray<unknown>;
+}
+
+export class KMeans {
+  readonly nClusters: number;
+  readonly init: KMeansInit;
+  readonly maxIter: number;
+  readonly tol: number;
+  readonly nInit: number;
+  readonly seed: number | undefined;
+  private fitted: Fitted | null = null;
+
+  constructor(opts: KMeansOptions = {}) {
+    const who = 'KMeans';
+    knownOptions(opts, ['nClusters', 'init', 'maxIter', 'tol', 'nInit', 'seed'], who);
+    this.nClusters = positiveInt(opts.nClusters, 8, who, 'nClusters');
+    this.maxIter = positiveInt(opts.maxIter, 300, who, 'maxIter');
+    this.tol = nonNegative(opts.tol, 1e-4, who, 'tol');
+    this.nInit = positiveInt(opts.nInit, 1, who, 'nInit');
+    if (opts.seed !== undefined) seedOf(opts.seed, who);
+    this.seed = opts.seed;
+    const init = opts.init ?? 'k-means++';
+    if (typeof init === 'string' && init !== 'k-means++' && init !== 'random') throw new RangeError(`${who}: option 'init' must be 'k-means++', 'random' or an array of initial centers, got ${JSON.stringify(init)}`);
+    this.init = init;
+  }
+
+  private state(method: string): Fitted {
+    if (!this.fitted) throw new NotFittedError('KMeans', method);
+    return this.fitted;
+  }
+
+  /** The centers, nClusters x features. */
+  get clusterCenters(): NDArray {
+    const f = this.state('clusterCenters');
+    return new NDArray(f.centers.slice(), [this.nClusters, f.d], 'float64');
+  }
+  /** Sum of squared distances of the training rows to their nearest center. */
+  get inertia(): number {
+    return this.state('inertia').inertia;
+  }
+  /** Lloyd iterations run. */
+  get nIter(): number {
+    return this.state('nIter').nIter;
+  }
+  /** The training rows' cluster labels, lazily (predict on the array given to fit). */
+  get labels(): ChunkedArray<NDArray> {
+    const f = this.state('labels');
+    return this.predict(f.x);
+  }
+  get nFeaturesIn(): number {
+    return this.state('nFeaturesIn').d;
+  }
+
+  private async initialCenters(x: ChunkedArray<unknown>, seed: number, run: number, opts: ComputeOptions): Promise<Float64Array> {
+    const k = this.nClusters;
+    const d = x.shape[1];
+    if (typeof this.init !== 'string') {
+      const c = NDArray.from(this.init as NDArray, 'float64');
+      if (c.ndim !== 2 || c.shape[0] !== k || c.shape[1] !== d) throw new RangeError(`KMeans.fit: option 'init' has shape [${c.shape.join(', ')}], expected [${k}, ${d}] (nClusters x features)`);
+      return Float64Array.from(c.data as Float64Array);
+    }
+    return this.init === 'random' ? randomRows(x, k, seed, run, opts) : kmeansPlusPlus(x, k, seed, run, opts);
+  }
+
+  private lloyd(x: ChunkedArray<unknown>, centers: Float64Array, opts: ComputeOptions): Promise<LloydPartial> {
+    const k = this.nClusters;
+    return runBlockReduce<LloydPartial>({ label: 'kmeans-lloyd', x, partial: 'lloydPartial', partialArgs: () => [centers, k], combine: 'combineLloyd' }, opts);
+  }
+
+  async fit(X: Data, opts: ComputeOptions = {}): Promise<this> {
+    const x = asMatrix(X, 'KMeans.fit');
+    const [n, d] = x.shape;
+    const k = this.nClusters;
+    if (n < k) throw new RangeError(`KMeans.fit: X has ${n} samples, fewer than nClusters = ${k}`);
+    // scikit-learn's tolerance is relative to the data's spread: tol x mean of the column variances.
+    const tolAbs = this.tol > 0 ? this.tol * (toFloat64(await (variance(x, { axis: 0 }) as ChunkedArray<NDArray>).compute(scheduleFor([x], opts))).reduce((s, v) => s + v, 0) / d) : 0;
+    // Given centers make every run the same: one is enough.
+    const runs = typeof this.init === 'string' ? this.nInit : 1;
+    const seed = seedOf(this.seed, 'KMeans');
+    let best: Omit<Fitted, 'x' | 'd'> | null = null;
+    for (let run = 0; run < runs; run++) {
+      const r = await this.runOnce(x, await this.initialCenters(x, seed, run, opts), tolAbs, opts);
+      if (!best || r.inertia < best.inertia) best = r;
+    }
+    this.fitted = { ...best!, d, x };
+    return this;
+  }
+
+  /** Lloyd from the given centers until they move by at most tolAbs, or maxIter. */
+  private async runOnce(x: ChunkedArray<unknown>, init: Float64Array, tolAbs: number, opts: ComputeOptions): Promise<Omit<Fitted, 'x' | 'd'>> {
+    const k = this.nClusters;
+    const d = x.shape[1];
+    let centers = init;
+    let nIter = 0;
+    for (let it = 0; it < this.maxIter; it++) {
+      const part = await this.lloyd(x, centers, opts);
+      const next = new Float64Array(k * d);
+      let shift = 0;
+      for (let j = 0; j < k; j++) {
+        const c = part.counts[j];
+        for (let t = 0; t < d; t++) {
+          // An empty cluster keeps its center (scikit-learn moves it to a far point instead).
+          const v = c > 0 ? part.sums[j * d + t] / c : centers[j * d + t];
+          next[j * d + t] = v;
+          shift += (v - centers[j * d + t]) ** 2;
+        }
+      }
+      centers = next;
+      nIter = it + 1;
+      if (shift <= tolAbs) break;
+    }
+    // The inertia of the final centers: one more assignment pass, as scikit-learn does.
+    const last = await this.lloyd(x, centers, opts);
+    return { centers, inertia: last.inertia, nIter };
+  }
+
+  /** The nearest center of each row (int32), lazily: argmin over ||c||² - 2 x·c, one task per block. */
+  predict(X: Data): ChunkedArray<NDArray> {
+    const f = this.state('predict');
+    const x = asMatrix(X, 'KMeans.predict');
+    checkFeatures(x, f.d, 'KMeans.predict');
+    const k = this.nClusters;
+    const ct = new Float64Array(f.d * k);
+    const norms = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      for (let t = 0; t < f.d; t++) {
+        const v = f.centers[j * f.d + t];
+        ct[t * k + j] = -2 * v;
+        norms[j] += v * v;
+      }
+    }
+    const scores = add(matmul(x, fromArray(new NDArray(ct, [f.d, k], 'float64'), { chunks: -1 })), new NDArray(norms, [k], 'float64'));
+    return argmin(scores, { axis: 1 }) as ChunkedArray<NDArray>;
+  }
+
+  async fitPredict(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
+    await this.fit(X, opts);
+    return this.labels;
+  }
+}

@@ -1,0 +1,1 @@
+export { PCA, type PCAOptions } from './pca';

@@ -1,0 +1,2 @@
+export { LinearRegression, type LinearRegressionOptions } from './linear-regression';
+export { LogisticRegression, type LogisticRegressionOptions } from './logistic-regression';

@@ -1,0 +1,2 @@
+export { accuracyScore } from './classification';
+export { meanAbsoluteError, meanSquaredError, r2Score } from './regression';

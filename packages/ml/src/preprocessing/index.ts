@@ -1,0 +1,2 @@
+export { StandardScaler, type StandardScalerOptions } from './standard-scaler';
+export { MinMaxScaler, type MinMaxScalerOptions } from './min-max-scaler';

@@ -1,0 +1,94 @@
+/** MinMaxScaler: each column mapped linearly from [min, max] to `featureRange`. */
+import { add, divide, max as maxOf, min as minOf, multiply, subtract, type ChunkedArray, type NDArray } from '@pdask/array';
+import { computeCollections, type ComputeOptions } from '@pdask/core';
+import { toFloat64, vector } from '../eager';
+import { scheduleFor } from '../graph/schedule';
+import { asMatrix, checkFeatures, knownOptions, NotFittedError, type Data } from '../validate';
+
+export interface MinMaxScalerOptions {
+  /** Target range of every column (default [0, 1]). */
+  featureRange?: readonly [number, number];
+}
+
+interface Fitted {
+  dataMin: Float64Array;
+  dataMax: Float64Array;
+  scale: Float64Array;
+  min: Float64Array;
+  nSamplesSeen: number;
+}
+
+export class MinMaxScaler {
+  readonly featureRange: readonly [number, number];
+  private fitted: Fitted | null = null;
+
+  constructor(opts: MinMaxScalerOptions = {}) {
+    knownOptions(opts, ['featureRange'], 'MinMaxScaler');
+    const r = opts.featureRange ?? [0, 1];
+    if (!Array.isArray(r) || r.length !== 2 || !r.every(Number.isFinite) || !(r[0] < r[1])) {
+      throw new RangeError(`MinMaxScaler: option 'featureRange' must be [low, high] with low < high, got ${JSON.stringify(opts.featureRange)}`);
+    }
+    this.featureRange = [r[0], r[1]];
+  }
+
+  private state(method: string): Fitted {
+    if (!this.fitted) throw new NotFittedError('MinMaxScaler', method);
+    return this.fitted;
+  }
+
+  get dataMin(): Float64Array {
+    return this.state('dataMin').dataMin;
+  }
+  get dataMax(): Float64Array {
+    return this.state('dataMax').dataMax;
+  }
+  get dataRange(): Float64Array {
+    const f = this.state('dataRange');
+    return f.dataMax.map((v, j) => v - f.dataMin[j]);
+  }
+  /** Per column: x * scale + min is the transform (scikit-learn's `scale_` and `min_`). */
+  get scale(): Float64Array {
+    return this.state('scale').scale;
+  }
+  get min(): Float64Array {
+    return this.state('min').min;
+  }
+  get nFeaturesIn(): number {
+    return this.state('nFeaturesIn').dataMin.length;
+  }
+  get nSamplesSeen(): number {
+    return this.state('nSamplesSeen').nSamplesSeen;
+  }
+
+  async fit(X: Data, opts: ComputeOptions = {}): Promise<this> {
+    const x = asMatrix(X, 'MinMaxScaler.fit');
+    const [lo, hi] = await computeCollections([minOf(x, { axis: 0 }), maxOf(x, { axis: 0 })], scheduleFor([x], opts));
+    const dataMin = toFloat64(lo as NDArray);
+    const dataMax = toFloat64(hi as NDArray);
+    const [a, b] = this.featureRange;
+    // A constant column has range 0: scale it by 1 rather than dividing by zero (scikit-learn).
+    const scale = dataMax.map((v, j) => (b - a) / (v - dataMin[j] === 0 ? 1 : v - dataMin[j]));
+    const min = dataMin.map((v, j) => a - v * scale[j]);
+    this.fitted = { dataMin, dataMax, scale, min, nSamplesSeen: x.shape[0] };
+    return this;
+  }
+
+  transform(X: Data): ChunkedArray<NDArray> {
+    const f = this.state('transform');
+    const x = asMatrix(X, 'MinMaxScaler.transform');
+    checkFeatures(x, f.scale.length, 'MinMaxScaler.transform');
+    return add(multiply(x, vector(f.scale)), vector(f.min));
+  }
+
+  async fitTransform(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
+    await this.fit(X, opts);
+    return this.transform(X);
+  }
+
+  inverseTransform(X: Data): ChunkedArray<NDArray> {
+    const f = this.state('inverseTransform');
+    const x = asMatrix(X, 'MinMaxScaler.inverseTransform');
+    checkFeatures(x, f.scale.length, 'MinMaxScaler.inverseTransform');
+    return divide(subtract(x, vector(f.min)), vector(f.scale));
+  }
+}

@@ -1,0 +1,96 @@
+/** StandardScaler: (x - mean) / std per column, the statistics from one tree reduction each. */
+import { add, astype, divide, mean as meanOf, multiply, subtract, variance as varOf, type ChunkedArray, type NDArray } from '@pdask/array';
+import { computeCollections, type ComputeOptions } from '@pdask/core';
+import { toFloat64, vector } from '../eager';
+import { scheduleFor } from '../graph/schedule';
+import { asMatrix, checkFeatures, knownOptions, NotFittedError, type Data } from '../validate';
+
+export interface StandardScalerOptions {
+  /** Subtract the column means (default true). */
+  withMean?: boolean;
+  /** Divide by the column standard deviations (default true). */
+  withStd?: boolean;
+}
+
+interface Fitted {
+  mean: Float64Array;
+  var: Float64Array;
+  scale: Float64Array | null;
+  nSamplesSeen: number;
+}
+
+export class StandardScaler {
+  readonly withMean: boolean;
+  readonly withStd: boolean;
+  private fitted: Fitted | null = null;
+
+  constructor(opts: StandardScalerOptions = {}) {
+    knownOptions(opts, ['withMean', 'withStd'], 'StandardScaler');
+    this.withMean = opts.withMean ?? true;
+    this.withStd = opts.withStd ?? true;
+  }
+
+  private state(method: string): Fitted {
+    if (!this.fitted) throw new NotFittedError('StandardScaler', method);
+    return this.fitted;
+  }
+
+  /** Column means (NumPy's `mean(axis=0)`). */
+  get mean(): Float64Array {
+    return this.state('mean').mean;
+  }
+  /** Column variances, ddof 0 (scikit-learn's `var_`). */
+  get var(): Float64Array {
+    return this.state('var').var;
+  }
+  /** Column standard deviations, 1 where a column is constant; null with `withStd: false`. */
+  get scale(): Float64Array | null {
+    return this.state('scale').scale;
+  }
+  get nFeaturesIn(): number {
+    return this.state('nFeaturesIn').mean.length;
+  }
+  get nSamplesSeen(): number {
+    return this.state('nSamplesSeen').nSamplesSeen;
+  }
+
+  async fit(X: Data, opts: ComputeOptions = {}): Promise<this> {
+    const x = asMatrix(X, 'StandardScaler.fit');
+    // Both reductions in one graph: x's blocks are produced once and read by both.
+    const [m, v] = await computeCollections([meanOf(x, { axis: 0 }), varOf(x, { axis: 0 })], scheduleFor([x], opts));
+    const mean = toFloat64(m as NDArray);
+    const variance = toFloat64(v as NDArray);
+    // A constant column is left as it is (scale 1), as scikit-learn does; "constant" allows for
+    // the rounding error of the variance itself (its bound from scikit-learn's _is_constant_feature).
+    const n = x.shape[0];
+    const eps = Number.EPSILON;
+    const scale = this.withStd ? variance.map((s, j) => (s <= n * eps * s + (n * mean[j] * eps) ** 2 ? 1 : Math.sqrt(s))) : null;
+    this.fitted = { mean, var: variance, scale, nSamplesSeen: x.shape[0] };
+    return this;
+  }
+
+  transform(X: Data): ChunkedArray<NDArray> {
+    const f = this.state('transform');
+    const x = asMatrix(X, 'StandardScaler.transform');
+    checkFeatures(x, f.mean.length, 'StandardScaler.transform');
+    let r: ChunkedArray<unknown> = astype(x, 'float64');
+    if (this.withMean) r = subtract(r, vector(f.mean));
+    if (f.scale) r = divide(r, vector(f.scale));
+    return r as ChunkedArray<NDArray>;
+  }
+
+  async fitTransform(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
+    await this.fit(X, opts);
+    return this.transform(X);
+  }
+
+  inverseTransform(X: Data): ChunkedArray<NDArray> {
+    const f = this.state('inverseTransform');
+    const x = asMatrix(X, 'StandardScaler.inverseTransform');
+    checkFeatures(x, f.mean.length, 'StandardScaler.inverseTransform');
+    let r: ChunkedArray<unknown> = astype(x, 'float64');
+    if (f.scale) r = multiply(r, vector(f.scale));
+    if (this.withMean) r = add(r, vector(f.mean));
+    return r as ChunkedArray<NDArray>;
+  }
+}
