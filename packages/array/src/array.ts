@@ -28,6 +28,7 @@ import { itemsize, type DType } from './dtype';
 import { blockLayer, BlockLayer } from './layer';
 import { needsCallerThread, runsInline } from './inline';
 import type { NDArray } from './ndarray';
+import type { ArrayMethods } from './methods';
 import { opRef } from './ops/names';
 import { detach, type Block } from './runtime/block';
 import type { ExprNode } from './runtime/expr';
@@ -38,6 +39,9 @@ export type Source =
 
 /** What `compute()` gives: an NDArray, or a number (boolean for any/all) for 0-d results. */
 export type ArrayResult = NDArray | number | boolean;
+
+/** The NumPy-style methods, attached to the prototype by methods.ts (see ArrayMethods there). */
+export interface ChunkedArray<R = NDArray> extends ArrayMethods<R> {}
 
 export class ChunkedArray<R = NDArray> implements Collection<R> {
   private materialized?: LayerNode;

@@ -32,89 +32,91 @@ export interface FullReduceOptions {
 
 type A = ChunkedArray<NDArray>;
 
-declare module './array' {
-  interface ChunkedArray<R> {
-    add(other: Operand): ChunkedArray<R>;
-    sub(other: Operand): ChunkedArray<R>;
-    mul(other: Operand): ChunkedArray<R>;
-    div(other: Operand): ChunkedArray<R>;
-    floorDiv(other: Operand): ChunkedArray<R>;
-    mod(other: Operand): ChunkedArray<R>;
-    pow(other: Operand): ChunkedArray<R>;
-    maximum(other: Operand): ChunkedArray<R>;
-    minimum(other: Operand): ChunkedArray<R>;
-    eq(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
-    ne(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
-    lt(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
-    le(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
-    gt(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
-    ge(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
-    and(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
-    or(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
-    neg(): ChunkedArray<R>;
-    abs(): ChunkedArray<R>;
-    sqrt(): ChunkedArray<R>;
-    exp(): ChunkedArray<R>;
-    log(): ChunkedArray<R>;
-    round(): ChunkedArray<R>;
-    clip(min?: Operand | null, max?: Operand | null): ChunkedArray<R>;
-    astype(dtype: DType | string): ChunkedArray<R>;
+/**
+ * The methods below, as a type that array.ts merges into the class (a merge in the class's own
+ * module survives the bundled .d.ts; an augmentation of './array' from here did not).
+ */
+export interface ArrayMethods<R> {
+  add(other: Operand): ChunkedArray<R>;
+  sub(other: Operand): ChunkedArray<R>;
+  mul(other: Operand): ChunkedArray<R>;
+  div(other: Operand): ChunkedArray<R>;
+  floorDiv(other: Operand): ChunkedArray<R>;
+  mod(other: Operand): ChunkedArray<R>;
+  pow(other: Operand): ChunkedArray<R>;
+  maximum(other: Operand): ChunkedArray<R>;
+  minimum(other: Operand): ChunkedArray<R>;
+  eq(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
+  ne(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
+  lt(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
+  le(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
+  gt(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
+  ge(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
+  and(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
+  or(other: Operand): ChunkedArray<R extends NDArray ? NDArray : boolean>;
+  neg(): ChunkedArray<R>;
+  abs(): ChunkedArray<R>;
+  sqrt(): ChunkedArray<R>;
+  exp(): ChunkedArray<R>;
+  log(): ChunkedArray<R>;
+  round(): ChunkedArray<R>;
+  clip(min?: Operand | null, max?: Operand | null): ChunkedArray<R>;
+  astype(dtype: DType | string): ChunkedArray<R>;
 
-    sum(opts?: FullReduceOptions): ChunkedArray<number>;
-    sum(opts: ReduceOptions): ChunkedArray<NDArray>;
-    prod(opts?: FullReduceOptions): ChunkedArray<number>;
-    prod(opts: ReduceOptions): ChunkedArray<NDArray>;
-    mean(opts?: FullReduceOptions): ChunkedArray<number>;
-    mean(opts: ReduceOptions): ChunkedArray<NDArray>;
-    var(opts?: FullReduceOptions): ChunkedArray<number>;
-    var(opts: VarOptions): ChunkedArray<NDArray>;
-    std(opts?: FullReduceOptions): ChunkedArray<number>;
-    std(opts: VarOptions): ChunkedArray<NDArray>;
-    min(opts?: FullReduceOptions): ChunkedArray<number>;
-    min(opts: ReduceOptions): ChunkedArray<NDArray>;
-    max(opts?: FullReduceOptions): ChunkedArray<number>;
-    max(opts: ReduceOptions): ChunkedArray<NDArray>;
-    argmin(opts?: FullReduceOptions): ChunkedArray<number>;
-    argmin(opts: { axis: number; keepdims?: boolean; splitEvery?: number }): ChunkedArray<NDArray>;
-    argmax(opts?: FullReduceOptions): ChunkedArray<number>;
-    argmax(opts: { axis: number; keepdims?: boolean; splitEvery?: number }): ChunkedArray<NDArray>;
-    any(opts?: FullReduceOptions): ChunkedArray<boolean>;
-    any(opts: ReduceOptions): ChunkedArray<NDArray>;
-    all(opts?: FullReduceOptions): ChunkedArray<boolean>;
-    all(opts: ReduceOptions): ChunkedArray<NDArray>;
-    nansum(opts?: FullReduceOptions): ChunkedArray<number>;
-    nansum(opts: ReduceOptions): ChunkedArray<NDArray>;
-    nanmean(opts?: FullReduceOptions): ChunkedArray<number>;
-    nanmean(opts: ReduceOptions): ChunkedArray<NDArray>;
-    nanmin(opts?: FullReduceOptions): ChunkedArray<number>;
-    nanmin(opts: ReduceOptions): ChunkedArray<NDArray>;
-    nanmax(opts?: FullReduceOptions): ChunkedArray<number>;
-    nanmax(opts: ReduceOptions): ChunkedArray<NDArray>;
+  sum(opts?: FullReduceOptions): ChunkedArray<number>;
+  sum(opts: ReduceOptions): ChunkedArray<NDArray>;
+  prod(opts?: FullReduceOptions): ChunkedArray<number>;
+  prod(opts: ReduceOptions): ChunkedArray<NDArray>;
+  mean(opts?: FullReduceOptions): ChunkedArray<number>;
+  mean(opts: ReduceOptions): ChunkedArray<NDArray>;
+  var(opts?: FullReduceOptions): ChunkedArray<number>;
+  var(opts: VarOptions): ChunkedArray<NDArray>;
+  std(opts?: FullReduceOptions): ChunkedArray<number>;
+  std(opts: VarOptions): ChunkedArray<NDArray>;
+  min(opts?: FullReduceOptions): ChunkedArray<number>;
+  min(opts: ReduceOptions): ChunkedArray<NDArray>;
+  max(opts?: FullReduceOptions): ChunkedArray<number>;
+  max(opts: ReduceOptions): ChunkedArray<NDArray>;
+  argmin(opts?: FullReduceOptions): ChunkedArray<number>;
+  argmin(opts: { axis: number; keepdims?: boolean; splitEvery?: number }): ChunkedArray<NDArray>;
+  argmax(opts?: FullReduceOptions): ChunkedArray<number>;
+  argmax(opts: { axis: number; keepdims?: boolean; splitEvery?: number }): ChunkedArray<NDArray>;
+  any(opts?: FullReduceOptions): ChunkedArray<boolean>;
+  any(opts: ReduceOptions): ChunkedArray<NDArray>;
+  all(opts?: FullReduceOptions): ChunkedArray<boolean>;
+  all(opts: ReduceOptions): ChunkedArray<NDArray>;
+  nansum(opts?: FullReduceOptions): ChunkedArray<number>;
+  nansum(opts: ReduceOptions): ChunkedArray<NDArray>;
+  nanmean(opts?: FullReduceOptions): ChunkedArray<number>;
+  nanmean(opts: ReduceOptions): ChunkedArray<NDArray>;
+  nanmin(opts?: FullReduceOptions): ChunkedArray<number>;
+  nanmin(opts: ReduceOptions): ChunkedArray<NDArray>;
+  nanmax(opts?: FullReduceOptions): ChunkedArray<number>;
+  nanmax(opts: ReduceOptions): ChunkedArray<NDArray>;
 
-    cumsum(opts?: { axis?: number | null }): ChunkedArray<NDArray>;
-    cumprod(opts?: { axis?: number | null }): ChunkedArray<NDArray>;
+  cumsum(opts?: { axis?: number | null }): ChunkedArray<NDArray>;
+  cumprod(opts?: { axis?: number | null }): ChunkedArray<NDArray>;
 
-    /** NumPy indexing; see slicing.ts for the syntax: `x.slice(0, '1:5', '::-1', [2, 3], mask, null, '...')`. */
-    slice(...index: Index[]): ChunkedArray<NDArray>;
-    reshape(shape: readonly number[]): ChunkedArray<R>;
-    transpose(axes?: readonly number[]): ChunkedArray<R>;
-    /** The transpose (reversed axes). */
-    readonly T: ChunkedArray<R>;
-    rechunk(chunks: ChunksSpec): ChunkedArray<R>;
-    squeeze(axis?: number | readonly number[]): ChunkedArray<NDArray>;
-    ravel(): ChunkedArray<R>;
-    matmul(other: ChunkedArray<unknown>): ChunkedArray<NDArray>;
-    dot(other: ChunkedArray<unknown>): ChunkedArray<NDArray>;
-    mapBlocks(fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts?: MapBlocksOptions): ChunkedArray<NDArray>;
-    /** The function over every block with a halo of `depth` neighbouring elements (stencils). */
-    mapOverlap(fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts: MapOverlapOptions): ChunkedArray<NDArray>;
-    /** Writes the array to Zarr (one task per block); resolves to the stored array, read lazily. */
-    toZarr(target: ZarrSource, opts: ToZarrOptions & { compute: false }): Promise<ZarrWrite>;
-    toZarr(target: ZarrSource, opts?: ToZarrOptions & { compute?: ComputeOptions }): Promise<ChunkedArray<NDArray>>;
-    toZarr(target: ZarrSource, opts?: ToZarrOptions): Promise<ChunkedArray<NDArray> | ZarrWrite>;
-    /** The array with its unknown (NaN) chunk sizes computed (Dask's compute_chunk_sizes). */
-    computeChunkSizes(opts?: ComputeOptions): Promise<ChunkedArray<R>>;
-  }
+  /** NumPy indexing; see slicing.ts for the syntax: `x.slice(0, '1:5', '::-1', [2, 3], mask, null, '...')`. */
+  slice(...index: Index[]): ChunkedArray<NDArray>;
+  reshape(shape: readonly number[]): ChunkedArray<R>;
+  transpose(axes?: readonly number[]): ChunkedArray<R>;
+  /** The transpose (reversed axes). */
+  readonly T: ChunkedArray<R>;
+  rechunk(chunks: ChunksSpec): ChunkedArray<R>;
+  squeeze(axis?: number | readonly number[]): ChunkedArray<NDArray>;
+  ravel(): ChunkedArray<R>;
+  matmul(other: ChunkedArray<unknown>): ChunkedArray<NDArray>;
+  dot(other: ChunkedArray<unknown>): ChunkedArray<NDArray>;
+  mapBlocks(fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts?: MapBlocksOptions): ChunkedArray<NDArray>;
+  /** The function over every block with a halo of `depth` neighbouring elements (stencils). */
+  mapOverlap(fn: (block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView | number, opts: MapOverlapOptions): ChunkedArray<NDArray>;
+  /** Writes the array to Zarr (one task per block); resolves to the stored array, read lazily. */
+  toZarr(target: ZarrSource, opts: ToZarrOptions & { compute: false }): Promise<ZarrWrite>;
+  toZarr(target: ZarrSource, opts?: ToZarrOptions & { compute?: ComputeOptions }): Promise<ChunkedArray<NDArray>>;
+  toZarr(target: ZarrSource, opts?: ToZarrOptions): Promise<ChunkedArray<NDArray> | ZarrWrite>;
+  /** The array with its unknown (NaN) chunk sizes computed (Dask's compute_chunk_sizes). */
+  computeChunkSizes(opts?: ComputeOptions): Promise<ChunkedArray<R>>;
 }
 
 type Proto = Record<string, unknown>;
