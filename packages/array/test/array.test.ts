@@ -158,6 +158,29 @@ describe('results', () => {
     expect(await p.add(x).sum().compute(sync)).toBeCloseTo(1.5 * want, 10);
   });
 
+  it('a long contraction (matmul, dot, tensordot) is summed in a tree: no task reads more than 8 pairs of blocks', async () => {
+    const m = 3;
+    const k = 70;
+    const n = 2;
+    const av = Float64Array.from({ length: m * k }, (_, i) => ((i * 7) % 11) - 5);
+    const bv = Float64Array.from({ length: k * n }, (_, i) => ((i * 5) % 13) - 6);
+    const want: number[] = [];
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let l = 0; l < k; l++) s += av[i * k + l] * bv[l * n + j];
+      want.push(s);
+    }
+    for (const chunk of [1, 9, 70]) {
+      const a = da.fromArray(av, { shape: [m, k], chunks: [m, chunk] });
+      const b = da.fromArray(bv, { shape: [k, n], chunks: [chunk, n] });
+      for (const p of [a.matmul(b), a.dot(b), da.tensordot(a, b, 1), a.astype('float32').matmul(b.astype('float32'))]) {
+        const g = collectionsToGraph([p[collectionSymbol]()], { optimizeGraph: false }).graph;
+        expect(Math.max(...g.nodes.map((x) => x.deps.length))).toBeLessThanOrEqual(16);
+        for (const o of [sync, threads]) expect(Array.from(((await p.compute(o)) as NDArray).data)).toEqual(want);
+      }
+    }
+  });
+
   it('arrays can be passed to delayed functions (finalised to an NDArray-like value)', async () => {
     const x = da.arange(10, { chunks: 3 });
     const total = delayed((a: { data: ArrayLike<number> }) => Array.from(a.data).reduce((s, v) => s + v, 0))(x as never);

@@ -1,5 +1,5 @@
 /** matmul / dot / tensordot; matmul also on stacks of matrices (leading batch dimensions broadcast). */
-import { lit, ref, taskNode, tokenize } from '@pdask/core';
+import { lit, ref, taskNode, tokenize, type GraphNode, type TaskNode } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { blockIndices, commonChunks, sameChunks } from '../chunks';
 import { promote, type DType } from '../dtype';
@@ -15,9 +15,41 @@ function matmulDType(a: DType, b: DType): DType {
   return p === 'float32' ? 'float32' : 'float64';
 }
 
+/** Contracted blocks one task reads at most; longer contractions are summed in a tree. */
+const SPLIT_EVERY = 8;
+
 /**
- * 2-d product: output block (i, j) is one task reading row i of A's blocks and column j of B's
- * (their inner chunks are unified first), so no partial products are kept in memory.
+ * The tasks of one output block of a contraction over `nk` pairs of blocks. Up to SPLIT_EVERY
+ * pairs, one task (`product(key, dtype, lo, hi)` over pairs [lo, hi)); beyond, products of
+ * groups of pairs (float64) summed SPLIT_EVERY at a time, so no task holds more than
+ * SPLIT_EVERY pairs of input blocks whatever the length of the contraction (Dask sums the
+ * per-pair products with a tree reduction too).
+ */
+function contraction(key: string, dtype: DType, nk: number, product: (key: string, dtype: DType, lo: number, hi: number) => TaskNode): GraphNode | GraphNode[] {
+  if (nk <= SPLIT_EVERY) return product(key, dtype, 0, nk);
+  const nodes: GraphNode[] = [];
+  let level: string[] = [];
+  for (let lo = 0, g = 0; lo < nk; lo += SPLIT_EVERY, g++) {
+    const k = `${key}-part-${g}`;
+    nodes.push(product(k, 'float64', lo, Math.min(nk, lo + SPLIT_EVERY)));
+    level.push(k);
+  }
+  for (let depth = 0; level.length > 1; depth++) {
+    const next: string[] = [];
+    const last = level.length <= SPLIT_EVERY;
+    for (let h = 0; h < level.length; h += SPLIT_EVERY) {
+      const k = last ? key : `${key}-sum-${depth}-${h / SPLIT_EVERY}`;
+      nodes.push(taskNode(k, opRef('addBlocks'), [lit(last ? dtype : 'float64'), ...level.slice(h, h + SPLIT_EVERY).map((x) => ref(x))]));
+      next.push(k);
+    }
+    level = next;
+  }
+  return nodes;
+}
+
+/**
+ * 2-d product: output block (i, j) reads row i of A's blocks and column j of B's (their inner
+ * chunks are unified first), in one task or a tree of partial sums (see contraction).
  */
 function matmul2(a: A, b: A): A {
   if (a.shape[1] !== b.shape[0]) {
@@ -29,12 +61,13 @@ function matmul2(a: A, b: A): A {
   const dtype = matmulDType(a.dtype, b.dtype);
   const nk = inner.length;
   const name = `matmul-${tokenize(aa.name, bb.name)}`;
-  return fromBlocks('matmul', name, [a.shape[0], b.shape[1]], [[...aa.chunks[0]], [...bb.chunks[1]]], dtype, ([i, j], key) => {
-    const refs = [];
-    for (let l = 0; l < nk; l++) refs.push(ref(aa.key([i, l])));
-    for (let l = 0; l < nk; l++) refs.push(ref(bb.key([l, j])));
-    return taskNode(key, opRef('matmul'), [lit(dtype), lit(nk), ...refs]);
-  }, [aa, bb]);
+  return fromBlocks('matmul', name, [a.shape[0], b.shape[1]], [[...aa.chunks[0]], [...bb.chunks[1]]], dtype, ([i, j], key) =>
+    contraction(key, dtype, nk, (k, dt, lo, hi) => {
+      const refs = [];
+      for (let l = lo; l < hi; l++) refs.push(ref(aa.key([i, l])));
+      for (let l = lo; l < hi; l++) refs.push(ref(bb.key([l, j])));
+      return taskNode(k, opRef('matmul'), [lit(dt), lit(hi - lo), ...refs]);
+    }), [aa, bb]);
 }
 
 /**
@@ -81,10 +114,12 @@ function matmulStack(a0: A, b0: A): A {
     const [i, j] = idx.slice(nbd);
     const ab = batch.map((x, d) => (aa.shape[d] === 1 ? 0 : x));
     const bbi = batch.map((x, d) => (bb.shape[d] === 1 ? 0 : x));
-    const refs = [];
-    for (let l = 0; l < nk; l++) refs.push(ref(aa.key([...ab, i, l])));
-    for (let l = 0; l < nk; l++) refs.push(ref(bb.key([...bbi, l, j])));
-    return taskNode(key, opRef('matmulStack'), [lit(dtype), lit(nk), lit(batch.map((x, d) => outChunks[d][x])), ...refs]);
+    return contraction(key, dtype, nk, (k, dt, lo, hi) => {
+      const refs = [];
+      for (let l = lo; l < hi; l++) refs.push(ref(aa.key([...ab, i, l])));
+      for (let l = lo; l < hi; l++) refs.push(ref(bb.key([...bbi, l, j])));
+      return taskNode(k, opRef('matmulStack'), [lit(dt), lit(hi - lo), lit(batch.map((x, d) => outChunks[d][x])), ...refs]);
+    });
   }, [aa, bb]);
 }
 
@@ -169,15 +204,17 @@ export function tensordot(a: A, b: A, axes: number | readonly [readonly number[]
     const ib = new Array<number>(b.ndim);
     freeA.forEach((d, i) => (ia[d] = idx[i]));
     freeB.forEach((d, i) => (ib[d] = idx[freeA.length + i]));
-    const refs = [];
-    for (const p of pairs) {
-      ax.forEach((d, i) => (ia[d] = p[i]));
-      refs.push(ref(aa.key(ia)));
-    }
-    for (const p of pairs) {
-      bx.forEach((d, i) => (ib[d] = p[i]));
-      refs.push(ref(bb.key(ib)));
-    }
-    return taskNode(key, opRef('tensordot'), [lit(dtype), lit(pairs.length), lit(permA), lit(permB), lit(ax.length), ...refs]);
+    return contraction(key, dtype, pairs.length, (k, dt, lo, hi) => {
+      const refs = [];
+      for (const p of pairs.slice(lo, hi)) {
+        ax.forEach((d, i) => (ia[d] = p[i]));
+        refs.push(ref(aa.key(ia)));
+      }
+      for (const p of pairs.slice(lo, hi)) {
+        bx.forEach((d, i) => (ib[d] = p[i]));
+        refs.push(ref(bb.key(ib)));
+      }
+      return taskNode(k, opRef('tensordot'), [lit(dt), lit(hi - lo), lit(permA), lit(permB), lit(ax.length), ...refs]);
+    });
   }, [aa, bb]);
 }

@@ -29,6 +29,7 @@ export const astype = op(ARRAY_OPS, 'astype', L.astypeBlock);
 export const reduceChunk = op(ARRAY_OPS, 'reduceChunk', R.reduceChunk);
 export const reduceCombine = op(ARRAY_OPS, 'reduceCombine', (fn: R.ReduceFn, ...parts: R.Partial[]): R.Partial => R.combinePartials(fn, parts));
 export const reduceAggregate = op(ARRAY_OPS, 'reduceAggregate', (spec: R.ReduceSpec, shape: number[], ...parts: R.Partial[]): Block => R.reduceAggregate(spec, shape, parts));
+export const addBlocks = op(ARRAY_OPS, 'addBlocks', M.addBlocks);
 export const matmul = op(ARRAY_OPS, 'matmul', (dtype: DType, nk: number, ...blocks: Block[]): Block => M.matmulBlocks(dtype, nk, ...blocks));
 export const cumBlock = op(ARRAY_OPS, 'cumBlock', C.cumBlock);
 export const cumCarry = op(ARRAY_OPS, 'cumCarry', C.cumCarry);

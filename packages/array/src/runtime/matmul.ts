@@ -121,3 +121,17 @@ export function tensordotBlocks(dtype: DType, nk: number, permA: readonly number
   const r = matmulBlocks(dtype, nk, ...flat);
   return { ...r, shape: outShape };
 }
+
+/** The elementwise sum of partial products (same shape), accumulated in float64. */
+export function addBlocks(dtype: DType, ...blocks: Block[]): Block {
+  const n = blocks[0].data.length;
+  const acc = new Float64Array(n);
+  for (const b of blocks) {
+    const d = b.data;
+    for (let i = 0; i < n; i++) acc[i] += d[i] as number;
+  }
+  if (dtype === 'float64') return { dtype, shape: blocks[0].shape, data: acc };
+  const out = alloc(dtype, n);
+  out.set(acc);
+  return { dtype, shape: blocks[0].shape, data: out };
+}
