@@ -12,7 +12,6 @@ import { Stream } from '../random';
 import type { SampleDraw } from '../runtime/kmeans';
 import { toFloat64 } from '../eager';
 import { scheduleFor } from '../graph/schedule';
-import { slice } from '../lazy';
 
 /** `run` numbers the initialisations of one fit (nInit): each has its own stream. */
 export async function kmeansPlusPlus(x: ChunkedArray<unknown>, k: number, seed: number, run: number, opts: ComputeOptions): Promise<Float64Array> {
@@ -20,7 +19,7 @@ export async function kmeansPlusPlus(x: ChunkedArray<unknown>, k: number, seed: 
   const centers = new Float64Array(k * d);
   const rng = new Stream(seed, 0x6b6d2b2b + run);
   // The first center is a uniform row: no weights needed, so it reads one block, not all.
-  const first = await slice(x, [rng.below(x.shape[0])], ':').compute(scheduleFor([x], opts));
+  const first = await x.slice([rng.below(x.shape[0])], ':').compute(scheduleFor([x], opts));
   centers.set(toFloat64(first), 0);
   for (let j = 1; j < k; j++) {
     const chosen = centers.slice(0, j * d);
@@ -43,6 +42,6 @@ export async function randomRows(x: ChunkedArray<unknown>, k: number, seed: numb
   const picked = new Set<number>();
   while (picked.size < k) picked.add(rng.below(n));
   const rows = [...picked];
-  const r = await slice(x, rows, ':').compute(scheduleFor([x], opts));
+  const r = await x.slice(rows, ':').compute(scheduleFor([x], opts));
   return toFloat64(r);
 }

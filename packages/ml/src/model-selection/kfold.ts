@@ -4,7 +4,6 @@
  * lazy arrays block by block: `splitArrays` does it for X (and y).
  */
 import type { ChunkedArray, NDArray } from '@pdask/array';
-import { slice } from '../lazy';
 import { Stream } from '../random';
 import { asMatrix, asTarget, knownOptions, positiveInt, seedOf, type Data } from '../validate';
 
@@ -78,8 +77,8 @@ export class KFold {
     const x = asMatrix(X, 'KFold.splitArrays');
     const t = y === undefined ? null : asTarget(y, x, 'KFold.splitArrays');
     for (const { train, test } of this.split(x.shape[0])) {
-      const xs: [Out, Out] = [slice(x, train, ':'), slice(x, test, ':')];
-      yield t ? [...xs, slice(t, train), slice(t, test)] : xs;
+      const xs: [Out, Out] = [x.slice(train, ':'), x.slice(test, ':')];
+      yield t ? [...xs, t.slice(train), t.slice(test)] : xs;
     }
   }
 }

@@ -6,7 +6,6 @@
  * input block.
  */
 import type { ChunkedArray, NDArray } from '@pdask/array';
-import { slice } from '../lazy';
 import { Stream } from '../random';
 import { asMatrix, asTarget, knownOptions, seedOf, type Data } from '../validate';
 
@@ -75,8 +74,8 @@ export function trainTestSplit(X: Data, a?: Data | TrainTestSplitOptions, b?: Tr
   const x = asMatrix(X, WHO);
   const { train, test } = splitPositions(x.chunks[0], opts);
   if (train.length === 0 || test.length === 0) throw new RangeError(`${WHO}: the split leaves the ${train.length === 0 ? 'training' : 'test'} set empty (blocks of [${x.chunks[0].join(', ')}] rows, split each on its own)`);
-  const xs: [Out, Out] = [slice(x, train, ':'), slice(x, test, ':')];
+  const xs: [Out, Out] = [x.slice(train, ':'), x.slice(test, ':')];
   if (!hasY) return xs;
   const t = asTarget(a as Data, x, WHO);
-  return [...xs, slice(t, train), slice(t, test)];
+  return [...xs, t.slice(train), t.slice(test)];
 }
