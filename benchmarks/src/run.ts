@@ -51,7 +51,7 @@ async function runWorkload(w: Workload): Promise<WorkloadResult> {
     const missing = await missingModules(spec);
     let res: SystemResult;
     if (missing.length) {
-      res = { system: spec.system, status: 'absent', reason: `python3 lacks ${missing.join(', ')} (npm run bench:setup)` };
+      res = { system: spec.system, status: 'absent', reason: `python3 lacks ${missing.join(', ')} (npm run bench:setup installs what Debian packages: NumPy, pandas, Dask, scikit-learn)` };
     } else {
       const t0 = performance.now();
       try {
