@@ -9,6 +9,8 @@ export * from './factorize';
 export * from './elementwise';
 export * from './random';
 export * from './hash';
+export * from './lloyd';
+export * from './logistic';
 
 /** First byte after the module's static data: the host allocates from here. */
 export function heap_base(): usize { return __heap_base; }

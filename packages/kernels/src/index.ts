@@ -18,7 +18,9 @@ export {
 } from './partials.js';
 export type { Input } from './runtime.js';
 export type { BinaryOp } from './elementwise.js';
-export type { KernelArrayConstructor, KernelTypedArray, NumericArray, ValueArray, ViewConstructor } from './types.js';
+export type { KernelArrayConstructor, KernelTypedArray, NumericArray, RealArray, ValueArray, ViewConstructor } from './types.js';
+export { mergeLloyd, type LloydOptions, type LloydPartial } from './lloyd.js';
+export { LabelError, mergeNewton, type NewtonOptions, type NewtonPartial } from './logistic.js';
 export { finalizeGroupBy, type FinalizeOptions, type GroupAgg, type GroupByOptions, type GroupByPartial } from './groupby.js';
 export { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } from './factorize.js';
 export type { ArrowDataLike, ArrowVectorLike } from './arrow.js';

@@ -5,11 +5,13 @@ import * as E from './elementwise.js';
 import * as G from './groupby.js';
 import { hash64 } from './hash.js';
 import { instantiate, instantiateSync, type LoadOptions } from './load.js';
+import * as L from './lloyd.js';
+import * as N from './logistic.js';
 import { KernelArray } from './memory.js';
 import { momentsMean, momentsStd, momentsVar, type ArgExtremum, type Moments } from './partials.js';
 import * as R from './reductions.js';
 import { resolve, type Input, type Runtime } from './runtime.js';
-import type { KernelArrayConstructor, KernelTypedArray, NumericArray, ValueArray, ViewConstructor } from './types.js';
+import type { KernelArrayConstructor, KernelTypedArray, NumericArray, RealArray, ValueArray, ViewConstructor } from './types.js';
 
 export interface VarOptions {
   /** Delta degrees of freedom: the divisor is count - ddof (NumPy's default 0; pandas' is 1). */
@@ -214,6 +216,29 @@ export class Kernels {
   /** Merges two partitions' partials, `a` holding the earlier rows. */
   mergeGroupBy(a: G.GroupByPartial, b: G.GroupByPartial): G.GroupByPartial {
     return G.mergeGroupBy(this.rt, a, b);
+  }
+
+  // ---- machine learning: per-block partials of iterative fits -------------------------------------
+
+  /**
+   * One Lloyd step of k-means over the rows of `x` (rows x `features`, row-major; float64 in
+   * kernel memory is read in place, anything else streamed and converted): each row's nearest of
+   * the `centers` (k x features) by squared Euclidean distance (ties to the lowest index), the
+   * per-cluster sums and counts of the rows, and the inertia. Partials of disjoint rows add up
+   * (`mergeLloyd`). Optionally writes each row's label and squared distance.
+   */
+  lloydPartial(x: Input<RealArray>, centers: Float64Array, options: L.LloydOptions): L.LloydPartial {
+    return L.lloydPartial(this.rt, resolve<RealArray>(x), centers, options);
+  }
+
+  /**
+   * Σ log-loss of labels `y` (0 or 1) at coefficients `coef` over the rows of `x` (rows x
+   * `features`), its gradient and the upper triangle of its Hessian XᵀWX, with an implicit
+   * column of ones when `intercept` is set: the partial of a Newton step. Partials of disjoint rows
+   * add up (`mergeNewton`). A label other than 0 or 1 throws `LabelError`.
+   */
+  logisticPartial(x: Input<RealArray>, y: Input<RealArray>, coef: Float64Array, options: N.NewtonOptions): N.NewtonPartial {
+    return N.logisticPartial(this.rt, resolve<RealArray>(x), resolve<RealArray>(y), coef, options);
   }
 
   // ---- factorisation ------------------------------------------------------------------------------

@@ -27,3 +27,10 @@ export function dtypeOf(x: NumericArray): DType {
   if (x instanceof Int32Array) return 'i32';
   throw new TypeError(`expected Float64Array, Float32Array or Int32Array, got ${Object.prototype.toString.call(x)}`);
 }
+
+/**
+ * Element types the machine-learning kernels (`lloydPartial`, `logisticPartial`) take: read as
+ * float64 (a float64 array in kernel memory in place, any other converted on its way into the
+ * scratch area). Uint8Array holds booleans.
+ */
+export type RealArray = Float64Array | Float32Array | Int32Array | Uint8Array;

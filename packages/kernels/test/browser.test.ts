@@ -1,6 +1,7 @@
 /**
  * Loads the built ESM bundle (dist/index.js, from `npm run build`) in headless Chromium and checks a
- * sum and a group-by there: no bundler, no file system, one `await loadKernels()`.
+ * sum, a group-by, a Lloyd step and a logistic Newton step there: no bundler, no file system, one
+ * `await loadKernels()`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -26,6 +27,11 @@ const page = `<!doctype html>
     const inPlace = k.alloc(Float64Array, 4);
     inPlace.array.set([0.5, 0.25, 0.125, 0.125]);
     const g = k.groupby(keys, values, ['mean', 'count', 'max']);
+    // Three rows (x, x) for x = 0, 1, 10 against centers (0, 0) and (10, 10).
+    const labels = new Int32Array(3);
+    const lloyd = k.lloydPartial(new Float64Array([0, 0, 1, 1, 10, 10]), new Float64Array([0, 0, 10, 10]), { features: 2, labels });
+    // x = 0, 1 with labels 0, 1 and an intercept, at coefficients 0: every p is 1/2.
+    const newton = k.logisticPartial(new Float64Array([0, 1]), new Uint8Array([0, 1]), new Float64Array([0, 0]), { features: 1, intercept: true });
     window.result = {
       sum: k.sum(x),
       sumInPlace: k.sum(inPlace),
@@ -34,6 +40,8 @@ const page = `<!doctype html>
       count: Array.from(finalizeGroupBy(g, 'count')),
       max: Array.from(finalizeGroupBy(g, 'max')),
       factorize: (({ codes, uniques }) => ({ codes: Array.from(codes), uniques }))(k.factorize(['b', 'a', 'b'])),
+      lloyd: { labels: Array.from(labels), sums: Array.from(lloyd.sums), counts: Array.from(lloyd.counts), inertia: lloyd.inertia },
+      newton: { loss: newton.loss, grad: Array.from(newton.grad), hess: Array.from(newton.hess) },
     };
   } catch (e) {
     window.result = { error: String(e && e.stack || e) };
@@ -73,7 +81,7 @@ afterAll(async () => {
 });
 
 describe('@pdask/kernels in headless Chromium', () => {
-  it('loads the ESM bundle with one await and computes a sum and a group-by', async () => {
+  it('loads the ESM bundle with one await and computes a sum, a group-by and the ml partials', async () => {
     const p = await browser.newPage();
     const errors: string[] = [];
     p.on('pageerror', (e) => errors.push(String(e)));
@@ -89,6 +97,12 @@ describe('@pdask/kernels in headless Chromium', () => {
     expect(result.count).toEqual([1, 1, 3]);
     expect(result.max).toEqual([2, 4, 6]);
     expect(result.factorize).toEqual({ codes: [0, 1, 0], uniques: ['b', 'a'] });
+    expect(result.lloyd).toEqual({ labels: [0, 0, 1], sums: [1, 1, 10, 10], counts: [2, 1], inertia: 2 });
+    // loss 2 log 2; gradient Σ (1/2 - y) (x, 1) = (-1/2, 0); Hessian Σ 1/4 (x, 1)ᵀ(x, 1), upper triangle.
+    const newton = result.newton as { loss: number; grad: number[]; hess: number[] };
+    expect(newton.loss).toBeCloseTo(2 * Math.LN2, 14);
+    expect(newton.grad).toEqual([-0.5, 0]);
+    expect(newton.hess).toEqual([0.25, 0.25, 0, 0.5]);
     await p.close();
   });
 });
