@@ -76,6 +76,28 @@ describe('persist on the threads scheduler', () => {
     expect(total(await residentCounts(other))).toBe(0);
   });
 
+  it('a failed persist leaves nothing behind in the workers, and the pool stays usable', async () => {
+    const ex = pool();
+    const slow = (n: number) => {
+      const end = Date.now() + 30;
+      while (Date.now() < end) {
+        // still running when its sibling fails
+      }
+      return new Float64Array(n);
+    };
+    const boom = () => {
+      throw new RangeError('no such thing');
+    };
+    await expect(persist(delayed(range)(10), delayed(slow)(20), delayed(boom)(), { scheduler: ex })).rejects.toThrow(/no such thing/);
+    let left = -1;
+    for (let i = 0; i < 100 && left !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      left = total(await residentCounts(ex));
+    }
+    expect(left).toBe(0);
+    expect(await delayed(sumOf)(delayed(range)(10)).compute({ scheduler: ex })).toBe(triangle(10));
+  });
+
   it('persisting a persisted collection keeps the same data', async () => {
     const ex = pool();
     const [a] = await persist(delayed(range)(10), { scheduler: ex });

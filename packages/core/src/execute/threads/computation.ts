@@ -48,7 +48,7 @@ export class Computation implements PoolListener {
   /** Inputs already resident in this pool's workers (persisted earlier), by graph position. */
   private readonly resident = new Map<number, ResidentValue>();
   /** Resident ids the workers keep wanted results under (persist), by graph position. */
-  private readonly keptAs = new Map<number, number>();
+  private readonly keptAs = new Map<number, { id: number; slot: number }>();
   private readonly keep: boolean;
   private lineageGraph: Lineage | undefined;
   /**
@@ -284,7 +284,7 @@ export class Computation implements PoolListener {
             const move = d.waiters === 1 && d.wanted === 0 ? 1 : 0;
             (fetch ||= []).push(this.wireId(d.index), Number(d.whoHas[0].id), move);
           }
-          const ret = this.wanted.has(ins.task.key) ? this.returnMode(ins.task) : 0;
+          const ret = this.wanted.has(ins.task.key) ? this.returnMode(ins.task, slotId) : 0;
           this.out(slotId).run.push(seq, encodeNode(ins.task.node, slot.ops, this.idResolver(ins.task)), fetch, ret);
           break;
         }
@@ -316,10 +316,10 @@ export class Computation implements PoolListener {
   }
 
   /** Wanted results come back with the report (handed over if nothing else reads them), or stay as resident values (persist). */
-  private returnMode(ts: TaskState): number {
+  private returnMode(ts: TaskState, slot: number): number {
     if (!this.keep) return ts.waiters === 0 ? 2 : 1;
     const id = this.pool.residentId();
-    this.keptAs.set(ts.index, id);
+    this.keptAs.set(ts.index, { id, slot });
     return id;
   }
 
@@ -327,9 +327,9 @@ export class Computation implements PoolListener {
   private reference(ts: TaskState): ResidentValue {
     const known = this.resident.get(ts.index);
     if (known) return known;
-    const id = this.keptAs.get(ts.index);
-    if (id === undefined) throw new Error(`pdask internal error: '${ts.key}' was not kept by its worker`);
-    return new ResidentValue(this.pool, Number(ts.whoHas[0].id), id, ts.key, ts.nbytes, this.lineage);
+    const kept = this.keptAs.get(ts.index);
+    if (kept === undefined) throw new Error(`pdask internal error: '${ts.key}' was not kept by its worker`);
+    return new ResidentValue(this.pool, Number(ts.whoHas[0].id), kept.id, ts.key, ts.nbytes, this.lineage);
   }
 
   /** Brings wanted results to the caller, moving (not copying) their buffers. */
@@ -380,6 +380,22 @@ export class Computation implements PoolListener {
   private fail(e: unknown): void {
     if (this.settled) return;
     this.settled = true;
+    if (this.keep) this.dropKept();
     this.reject(e);
+  }
+
+  /**
+   * A failed persist returns nothing: what its workers kept (or will keep, for tasks still
+   * running) would have no reference to free it, so they are told to drop it now.
+   */
+  private dropKept(): void {
+    const inputs = new Set(this.resident.values());
+    const released = new Set<number>();
+    for (const v of this.results.values()) {
+      if (!(v instanceof ResidentValue) || inputs.has(v)) continue;
+      v.release();
+      released.add(v.id);
+    }
+    for (const { id, slot } of this.keptAs.values()) if (!released.has(id)) this.pool.forgetResident(slot, id);
   }
 }

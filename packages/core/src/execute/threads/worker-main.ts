@@ -30,6 +30,8 @@ current[1] = -1;
 const stores = new Map<number, Map<number, unknown>>();
 /** Persisted results kept across computations, by resident id (see resident.ts). */
 const resident = new Map<number, unknown>();
+/** Ids forgotten before their task stored them (a failed persist whose task still ran). */
+const forgottenEarly = new Set<number>();
 /** The objects among them: a reader must copy them, never take their buffers. */
 const residentObjects = new WeakSet<object>();
 const isResidentObject = (v: unknown): boolean => typeof v === 'object' && v !== null && residentObjects.has(v);
@@ -296,8 +298,10 @@ async function runOne(spec: RunSpec): Promise<void> {
     // A wanted result goes back with the report (saving the caller a gather round trip); handed
     // over when nothing else here reads it, else copied and kept.
     if (spec.ret >= RESIDENT_BASE) {
-      resident.set(spec.ret, value);
-      if (typeof value === 'object' && value !== null) residentObjects.add(value);
+      if (!forgottenEarly.delete(spec.ret)) {
+        resident.set(spec.ret, value);
+        if (typeof value === 'object' && value !== null) residentObjects.add(value);
+      }
     } else if (spec.ret) returned.push(spec.seq, value);
     if (spec.ret === 2) transferablesOf(value, returnedBuffers);
     else store.set(spec.node.key, value);
@@ -352,7 +356,7 @@ port.on('message', (msg: ToWorker) => {
       endComputations(msg.cids);
       break;
     case 'forget':
-      for (const id of msg.ids) resident.delete(id);
+      for (const id of msg.ids) if (!resident.delete(id)) forgottenEarly.add(id);
       break;
   }
 });
