@@ -1,1 +1,3 @@
-export { lstsq, norm, qr, solve, svd, tsqr, type NormOptions } from './linalg';
+export { lstsq, norm, qr, solve, svd, tsqr, type NormOptions, type SvdOptions } from './linalg';
+export { sfqr } from './sfqr';
+export { svdCompressed, type SvdCompressedOptions } from './svd-compressed';

@@ -1,7 +1,7 @@
 /**
- * `linalg`: TSQR-based qr and svd for tall-and-skinny arrays (one block of columns), solve,
- * lstsq and norm. TSQR (Demmel et al.; Dask's `tsqr`): QR of every row block, QR of the stacked
- * R factors, then each block's Q times its rows of the second Q.
+ * `linalg`: qr and svd of tall-and-skinny arrays by TSQR and of short-and-fat arrays by sfqr /
+ * the transpose, solve, lstsq and norm. TSQR (Demmel et al.; Dask's `tsqr`): QR of every row
+ * block, QR of the stacked R factors, then each block's Q times its rows of the second Q.
  */
 import { lit, ref, taskNode, tokenize, type GraphNode } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
@@ -14,6 +14,8 @@ import { rechunk } from '../rechunk/rechunk';
 import { reduction } from '../reductions/reductions';
 import { matmul } from './matmul';
 import { expandDims, squeeze, transpose } from '../shape/shape';
+import { sfqr } from './sfqr';
+import { svdFlip } from './svd-flip';
 
 type A = ChunkedArray<unknown>;
 type Out = ChunkedArray<NDArray>;
@@ -53,8 +55,11 @@ function qFromTsqr(t: Tsqr, label: string, postKey: string | null, cols: number,
     taskNode(key, opRef('qFactor'), [lit(i), ref(blockKey(t.localName, [i])), ref(t.topKey), postKey ? ref(postKey) : lit(null)]), [], [t.top, t.local, ...extra]);
 }
 
-/** QR of a tall-and-skinny array (reduced: Q is m x k, R is k x n, k = min(m, n)). */
-export function qr(a: A): [Out, Out] {
+/**
+ * TSQR of a tall-and-skinny array (reduced: Q is m x k, R is k x n, k = min(m, n)). Several
+ * column blocks are rechunked to one (Dask's tsqr raises instead).
+ */
+export function tsqr(a: A): [Out, Out] {
   const t = tsqrGraph(a);
   const n = t.a.shape[1];
   const q = qFromTsqr(t, 'qr-q', null, t.k, []);
@@ -62,10 +67,8 @@ export function qr(a: A): [Out, Out] {
   return [q as Out, r as Out];
 }
 
-export const tsqr = qr;
-
-/** SVD of a tall-and-skinny array: u (m x k), s (k), vt (k x n); singular values descending. */
-export function svd(a: A): [Out, Out, Out] {
+/** SVD through TSQR (one column block, rechunked if need be): u (m x k), s (k), vt (k x n). */
+export function tsSvd(a: A): [Out, Out, Out] {
   const t = tsqrGraph(a);
   const n = t.a.shape[1];
   const svdKey = `svd-small-${tokenize(t.topKey)}`;
@@ -77,6 +80,55 @@ export function svd(a: A): [Out, Out, Out] {
   const s = single(`svd-s-${tokenize(svdKey)}`, 'svd-s', [k], (key) => taskNode(key, opRef('pick'), [ref(svdKey), lit('s')]), [small]);
   const vt = single(`svd-vt-${tokenize(svdKey)}`, 'svd-vt', [k, n], (key) => taskNode(key, opRef('pick'), [ref(svdKey), lit('vt')]), [small]);
   return [u as Out, s as Out, vt as Out];
+}
+
+const fmtChunks = (a: A): string => `[${a.chunks.map((c) => `[${c.join(', ')}]`).join(', ')}]`;
+
+/** Which factorisation a 2-d chunking allows, as Dask's qr and svd decide it. */
+function shapeKind(fn: string, a: A): 'tall' | 'fat' {
+  if (a.ndim !== 2) throw new RangeError(`${fn} needs a 2-d array, got ${a.ndim}-d`);
+  if (a.shape.some(Number.isNaN)) throw new RangeError(`${fn}: unknown chunk sizes; call computeChunkSizes() first`);
+  const [nr, nc] = a.numblocks;
+  if (nr > 1 && nc > 1) {
+    const [cr, cc] = a.chunksize;
+    throw new RangeError(
+      `${fn}: a has chunks ${fmtChunks(a)} (${nr} x ${nc} blocks), but ${fn} needs one block of columns (tall and skinny, by TSQR) ` +
+        `or one block of rows (short and fat). Rechunk one axis to a single block, e.g. a.rechunk([${cr}, -1]) or a.rechunk([-1, ${cc}]), ` +
+        (fn === 'svd' ? 'or use linalg.svdCompressed for an approximate SVD of any chunking' : 'or call linalg.tsqr, which rechunks the columns itself'),
+    );
+  }
+  return nc === 1 && nr > 1 ? 'tall' : 'fat';
+}
+
+/**
+ * QR (reduced) as Dask dispatches it: TSQR when a has one block of columns and several of rows,
+ * sfqr when it has one block of rows; any other chunking is an error naming the chunks.
+ */
+export function qr(a: A): [Out, Out] {
+  return shapeKind('qr', a) === 'tall' ? tsqr(a) : sfqr(a);
+}
+
+export interface SvdOptions {
+  /** Flip each singular pair so that the row of vt sums to >= 0, as Dask does (default true). */
+  coerceSigns?: boolean;
+}
+
+/**
+ * SVD: u (m x k), s (k, descending), vt (k x n), k = min(m, n), dispatched as qr. One block of
+ * rows (a single block too, where Dask calls NumPy on it) is the TSQR SVD of the transpose with
+ * the factors swapped, so one code path serves both shapes.
+ */
+export function svd(a: A, opts: SvdOptions = {}): [Out, Out, Out] {
+  let u: Out;
+  let s: Out;
+  let vt: Out;
+  if (shapeKind('svd', a) === 'tall') [u, s, vt] = tsSvd(a);
+  else {
+    const [ut, st, v] = tsSvd(transpose(a));
+    [u, s, vt] = [transpose(v) as Out, st, transpose(ut) as Out];
+  }
+  if (opts.coerceSigns ?? true) [u, vt] = svdFlip(u, vt);
+  return [u, s, vt];
 }
 
 function whole(x: A): A {
@@ -127,7 +179,7 @@ export function solve(a: A, b: A): Out {
  * b), rank, s (singular values of a)], as Dask does.
  */
 export function lstsq(a: A, b: A): [Out, Out, ChunkedArray<number>, Out] {
-  const [q, r] = qr(a);
+  const [q, r] = tsqr(a);
   const qtb = whole(matmul(transpose(q), b));
   const rr = whole(r);
   const name = `lstsq-${tokenize(rr.name, qtb.name)}`;
@@ -135,7 +187,7 @@ export function lstsq(a: A, b: A): [Out, Out, ChunkedArray<number>, Out] {
     taskNode(key, opRef('solveUpper'), [ref(rr.key([0, 0])), ref(qtb.key(qtb.shape.map(() => 0)))]), [rr, qtb]);
   const res = binary('sub', matmul(a, x), b);
   const residuals = reduction(binary('mul', res, res), 'sum', { axis: 0 });
-  const [, s] = svd(a);
+  const [, s] = tsSvd(a);
   const tol = binary('mul', reduction(s, 'max'), Math.max(...a.shape) * Number.EPSILON);
   const rank = reduction<number>(binary('gt', s, tol), 'sum');
   return [x as Out, residuals as Out, rank, s as Out];
@@ -176,7 +228,7 @@ function normOf(x: A, opts: NormOptions): A {
   if (ord === Infinity || ord === -Infinity) return reduction(reduction(abs, 'sum', { axis: ax[1], keepdims: true }), ord === Infinity ? 'max' : 'min', { axis: ax, keepdims });
   if (ord === 2 || ord === -2 || ord === 'nuc') {
     if (x.ndim !== 2) throw new RangeError(`norm: ord ${ord} needs a 2-d array`);
-    const [, s] = svd(x.shape[0] >= x.shape[1] ? x : transpose(x));
+    const [, s] = tsSvd(x.shape[0] >= x.shape[1] ? x : transpose(x));
     return reduction(s, ord === 2 ? 'max' : ord === -2 ? 'min' : 'sum');
   }
   throw new RangeError(`norm: invalid norm order '${ord}' for matrices`);
