@@ -13,6 +13,7 @@ import type { Dtype } from './dtypes';
 import { merge, type MergeOptions } from './merge';
 import { sortValues, type SortValuesOptions } from './sort';
 import { toCsv, type ToCsvOptions } from './io/to-csv';
+import { toParquet, type ToParquetOptions } from './io/to-parquet';
 import { resetIndex, setIndex, type SetIndexOptions } from './set-index';
 import type { FillValue } from './ops/missing';
 import { mapPartitionsOf, type MapFunction, type MapOutput, type MapResult } from './map-partitions';
@@ -220,6 +221,11 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
   /** Writes one CSV file per partition, `*` in the path replaced by its number; returns the paths. */
   toCsv(pathPattern: string, opts: ToCsvOptions = {}): Promise<string[]> {
     return toCsv(this, pathPattern, opts);
+  }
+
+  /** Writes one Parquet file per partition (Dask's to_parquet) into a directory, or to a path with one '*'; returns the paths. */
+  toParquet(dirOrPattern: string, opts: ToParquetOptions = {}): Promise<string[]> {
+    return toParquet(this, dirOrPattern, opts);
   }
 
   /** The first n rows, computed now from the first partition(s), as Dask's `head`. */

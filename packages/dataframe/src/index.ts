@@ -15,6 +15,8 @@ export type { SetIndexOptions } from './set-index';
 export { fromArrow, fromColumns, fromRecords, type PartitionOptions } from './creation';
 export { readCsv, type ReadCsvOptions, type CsvDtype } from './io/read-csv';
 export type { ToCsvOptions } from './io/to-csv';
+export { readParquet, type ReadParquetOptions } from './io/read-parquet';
+export type { ToParquetOptions } from './io/to-parquet';
 export { LocalFrame } from './local/frame';
 export { LocalSeries, type Cell, type Label } from './local/series';
 export type { ColumnInput } from './columns';

@@ -1,14 +1,15 @@
 /**
- * merge (Dask's dd.merge) on key columns, inner or left. When one side is a single partition it is
- * broadcast: each partition of the other side is joined with it, one task each. Otherwise both
- * sides are hash partitioned on their keys into the same number of buckets (split tasks, then one
- * task per piece), and bucket b of the left is joined with bucket b of the right.
+ * merge (Dask's dd.merge) on key columns: inner, left, right or outer. When a side is a single
+ * partition and the join keeps none of its unmatched rows, it is broadcast: each partition of the
+ * other side is joined with it, one task each. Otherwise both sides are hash partitioned on their
+ * keys into the same number of buckets (split tasks, then one task per piece), and bucket b of the
+ * left is joined with bucket b of the right.
  */
 import { layerNode, lit, ref, taskNode, toOpRef, type ArgSpec, type TaskNode } from '@pdask/core';
 import { DataFrame } from './frame';
 import { FrameLayer, checkNpartitions, opName, partitionKey } from './graph';
 import { checkColumn } from './meta';
-import { joinPieces, type JoinSpec } from './ops/join';
+import { joinPieces, type JoinHow, type JoinSpec } from './ops/join';
 import { hashSplit, pickPiece } from './ops/shuffle';
 import { dtypeName, type TypeDesc } from './ops/types';
 
@@ -18,8 +19,11 @@ export interface MergeOptions {
   /** Key column(s) of the left side (with rightOn, instead of on). */
   leftOn?: string | readonly string[];
   rightOn?: string | readonly string[];
-  /** 'inner' (default): matching rows only; 'left': every left row, missing values where no right row matches. */
-  how?: 'inner' | 'left';
+  /**
+   * 'inner' (default): matching rows only; 'left' / 'right': every row of that side, missing values
+   * where the other side has no match; 'outer': every row of both.
+   */
+  how?: JoinHow;
   /** Added to column names found on both sides (default ['_x', '_y'], as pandas). */
   suffixes?: readonly [string, string];
   /** Output partitions of a shuffle join (default: the larger side's number of partitions). */
@@ -27,7 +31,15 @@ export interface MergeOptions {
 }
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
+const UTF8: TypeDesc = { id: 'utf8' };
+const HOWS: readonly JoinHow[] = ['inner', 'left', 'right', 'outer'];
 const asList = (x: string | readonly string[]): string[] => (typeof x === 'string' ? [x] : [...x]);
+
+/** The type of a key column filled from both sides: theirs when they agree, else float64 or text. */
+function keyType(l: TypeDesc, r: TypeDesc): TypeDesc {
+  if (JSON.stringify(l) === JSON.stringify(r)) return l;
+  return keyKind(l) === 'text' ? UTF8 : F64;
+}
 
 /** Key kinds that can match: numbers with numbers, text with text. */
 function keyKind(t: TypeDesc): 'number' | 'text' {
@@ -43,7 +55,7 @@ interface Plan {
 
 function plan(left: DataFrame, right: DataFrame, opts: MergeOptions, method: string): Plan {
   const how = opts.how ?? 'inner';
-  if (how !== 'inner' && how !== 'left') throw new TypeError(`${method}: how must be 'inner' or 'left', got ${JSON.stringify(how)} (right and outer joins are not supported)`);
+  if (!HOWS.includes(how)) throw new TypeError(`${method}: how must be one of ${HOWS.map((h) => `'${h}'`).join(', ')}, got ${JSON.stringify(how)}`);
   let leftOn: string[];
   let rightOn: string[];
   if (opts.on !== undefined) {
@@ -75,15 +87,18 @@ function plan(left: DataFrame, right: DataFrame, opts: MergeOptions, method: str
   const names = [...leftOut.map(([, o]) => o), ...rightOut.map(([, o]) => o)];
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new Error(`${method}: the result would have two columns named '${dup}'; choose other suffixes`);
-  // pandas turns integer columns of the right into float64 in a left join (missing rows are NaN).
-  const rightTypes = rightCols.map((c) => {
-    const t = right.typeOf(c);
-    return how === 'left' && t.id === 'int' ? F64 : t;
-  });
+  // pandas turns the integer columns of a side that can go unmatched into float64 (NaN there).
+  const leftGaps = how === 'right' || how === 'outer';
+  const rightGaps = how === 'left' || how === 'outer';
+  const widen = (t: TypeDesc, gaps: boolean): TypeDesc => (gaps && t.id === 'int' ? F64 : t);
+  // A key of `on` is one column: in right and outer joins, rows with no left row take the right's value.
+  const fill = left.columns.map((c) => (leftGaps && leftOn.some((l, j) => l === c && rightOn[j] === c) ? c : null));
+  const leftTypes = left.columns.map((c, j) => (fill[j] === null ? widen(left.typeOf(c), leftGaps) : keyType(left.typeOf(c), right.typeOf(c))));
+  const rightTypes = rightCols.map((c) => widen(right.typeOf(c), rightGaps));
   return {
-    spec: { how, leftOn, rightOn, left: leftOut, right: rightOut, rightTypes },
+    spec: { how, leftOn, rightOn, left: leftOut, right: rightOut, leftTypes, rightTypes, fill },
     names,
-    types: [...left.columns.map((c) => left.typeOf(c)), ...rightTypes],
+    types: [...leftTypes, ...rightTypes],
   };
 }
 
@@ -106,9 +121,12 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
   if (!(left instanceof DataFrame) || !(right instanceof DataFrame)) throw new TypeError(`${method}: both sides must be DataFrames`);
   const { spec, names, types } = plan(left, right, opts, method);
   const join = toOpRef(joinPieces);
-  const broadcastRight = right.npartitions === 1;
-  // Each right partition can be joined with the whole left only when unmatched left rows are dropped.
-  const broadcastLeft = !broadcastRight && left.npartitions === 1 && spec.how === 'inner';
+  // A side can be broadcast only when the join drops its unmatched rows: each partition of the
+  // other side meets all of it, so its unmatched rows would come out once per partition. When
+  // both sides are single partitions, the one task sees everything and any join is right.
+  const single = left.npartitions === 1 && right.npartitions === 1;
+  const broadcastRight = right.npartitions === 1 && (spec.how === 'inner' || spec.how === 'left' || single);
+  const broadcastLeft = !broadcastRight && left.npartitions === 1 && (spec.how === 'inner' || spec.how === 'right');
   if (broadcastRight || broadcastLeft) {
     const many = broadcastRight ? left : right;
     const name = opName('merge-broadcast', left.name, right.name, spec);

@@ -60,6 +60,10 @@ export interface Fixture {
   merge_x_left: Record<string, (number | string | null)[]>;
   merge_k_inner: Record<string, (number | string | null)[]>;
   merge_k_left: Record<string, (number | string | null)[]>;
+  merge_x_right: Record<string, (number | string | null)[]>;
+  merge_x_outer: Record<string, (number | string | null)[]>;
+  merge_k_right: Record<string, (number | string | null)[]>;
+  merge_k_outer: Record<string, (number | string | null)[]>;
   sort_y_ids: number[];
   sort_z_desc_ids: number[];
   sort_k_ids: number[];

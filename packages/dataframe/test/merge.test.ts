@@ -1,4 +1,4 @@
-/** merge: broadcast joins (one side in one partition) and hash-shuffle joins, against pandas. */
+/** merge: broadcast joins (one side in one partition) and hash-shuffle joins, inner, left, right and outer, against pandas. */
 import { closeThreadPools } from '@pdask/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dd from '../src/index';
@@ -70,6 +70,33 @@ describe.each(SCHEDULERS)('merge against pandas (%s)', (_, opts) => {
     }
   });
 
+  it.each(CASES)('right and outer joins, integer key: %s', async (_label, lo, ro) => {
+    const l = left(['x', 'y'], lo);
+    const r = dd.fromColumns(fixture.merge_right_x, ro);
+    const rj = dd.merge(l, r, { on: 'x', how: 'right' });
+    // As pandas: the left's integers become float64 (NaN for the right's unmatched key 11); the key stays int.
+    expect(rj.dtypes).toEqual({ id: 'float64', x: 'int32', y: 'float64', label: 'string', bonus: 'int32' });
+    // The left is broadcast only when it is one partition; otherwise both sides are shuffled.
+    expect(rj.name.startsWith(lo.npartitions === 1 ? 'merge-broadcast' : 'merge-hash')).toBe(true);
+    expect(sortedRows(await rj.compute(opts), ['id', 'x'])).toEqual(fixtureRows(fixture.merge_x_right));
+    const oj = l.merge(r, { on: 'x', how: 'outer' });
+    expect(oj.dtypes).toEqual({ id: 'float64', x: 'int32', y: 'float64', label: 'string', bonus: 'float64' });
+    expect(oj.name.startsWith(lo.npartitions === 1 && ro.npartitions === 1 ? 'merge-broadcast' : 'merge-hash')).toBe(true);
+    const got = await oj.compute(opts);
+    expect(got.numRows).toBe(N + 1);
+    expect(sortedRows(got, ['id', 'x'])).toEqual(fixtureRows(fixture.merge_x_outer));
+  });
+
+  it.each(CASES)('right and outer joins, string keys of other names, missing keys on the left: %s', async (_label, lo, ro) => {
+    const l = left(['k', 'y'], lo);
+    const r = dd.fromColumns(fixture.merge_right_k, ro);
+    for (const how of ['right', 'outer'] as const) {
+      const m = dd.merge(l, r, { leftOn: 'k', rightOn: 'name', how });
+      expect(m.columns).toEqual(['id', 'k', 'y_x', 'name', 'y_y']);
+      expect(sortedRows(await m.compute(opts), ['id', 'y_y'])).toEqual(fixtureRows(how === 'right' ? fixture.merge_k_right : fixture.merge_k_outer));
+    }
+  });
+
   it('from first principles: several key columns, int and float keys meet, null keys match nothing', async () => {
     const l = dd.fromColumns({ a: [1, 1, 2, null, 3], b: ['p', 'q', 'p', 'p', 'p'], v: [10, 20, 30, 40, 50] }, { chunksize: 2 });
     const r = dd.fromColumns({ a: Float64Array.from([1, 2, 2, NaN]), b: ['p', 'p', 'p', 'p'], w: [0.5, 1.5, 2.5, 3.5] }, { npartitions: 2 });
@@ -92,6 +119,64 @@ describe.each(SCHEDULERS)('merge against pandas (%s)', (_, opts) => {
   });
 });
 
+describe.each(SCHEDULERS)('right and outer joins from first principles (%s)', (_, opts) => {
+  // Keys: int32 on the left, float64 on the right (1 meets 1.0); a null and a NaN key meet nothing.
+  const l = dd.fromColumns({ a: [1, 1, 2, null, 3], b: ['p', 'q', 'p', 'p', 'p'], v: [10, 20, 30, 40, 50] }, { chunksize: 2 });
+  const r = dd.fromColumns({ a: Float64Array.from([1, 2, 2, NaN, 7]), b: ['p', 'p', 'p', 'p', 'p'], w: [0.5, 1.5, 2.5, 3.5, 4.5] }, { npartitions: 2 });
+  const one = dd.fromColumns({ a: [2, 5], u: [true, false] }, { npartitions: 1 });
+
+  it('several key columns of different numeric types, on both paths', async () => {
+    for (const npartitions of [1, 3]) {
+      const rj = dd.merge(l, r, { on: ['a', 'b'], how: 'right', npartitions });
+      // Keys filled from both sides take the common type; v (int) can be missing, so it is float64.
+      expect(rj.dtypes).toEqual({ a: 'float64', b: 'string', v: 'float64', w: 'float64' });
+      expect(sortedRows(await rj.compute(opts), ['w'])).toEqual([
+        [1, 'p', 10, 0.5],
+        [2, 'p', 30, 1.5],
+        [2, 'p', 30, 2.5],
+        [null, 'p', null, 3.5],
+        [7, 'p', null, 4.5],
+      ]);
+      const oj = await dd.merge(l, r, { on: ['a', 'b'], how: 'outer', npartitions }).compute(opts);
+      expect(sortedRows(oj, ['v', 'w'])).toEqual([
+        [1, 'p', 10, 0.5],
+        [1, 'q', 20, null],
+        [2, 'p', 30, 1.5],
+        [2, 'p', 30, 2.5],
+        [null, 'p', 40, null],
+        [3, 'p', 50, null],
+        [null, 'p', null, 3.5],
+        [7, 'p', null, 4.5],
+      ]);
+    }
+  });
+
+  it('a single-partition left is broadcast for a right join; bool columns keep nulls', async () => {
+    const rj = dd.merge(one, l, { on: 'a', how: 'right' });
+    expect(rj.name.startsWith('merge-broadcast')).toBe(true);
+    expect(rj.npartitions).toBe(l.npartitions);
+    // l.a holds a null, so fromColumns made it float64: the filled key is float64, and u stays bool with nulls.
+    expect(rj.dtypes).toEqual({ a: 'float64', u: 'bool', b: 'string', v: 'int32' });
+    expect(sortedRows(await rj.compute(opts), ['v'])).toEqual([
+      [1, null, 'p', 10],
+      [1, null, 'q', 20],
+      [2, true, 'p', 30],
+      [null, null, 'p', 40],
+      [3, null, 'p', 50],
+    ]);
+    const oj = dd.merge(one, l, { on: 'a', how: 'outer' });
+    expect(oj.name.startsWith('merge-hash')).toBe(true);
+    expect(sortedRows(await oj.compute(opts), ['v', 'a'])).toEqual([
+      [1, null, 'p', 10],
+      [1, null, 'q', 20],
+      [2, true, 'p', 30],
+      [null, null, 'p', 40],
+      [3, null, 'p', 50],
+      [5, false, null, null],
+    ]);
+  });
+});
+
 describe('merge errors name the column or argument', () => {
   const l = dd.fromColumns({ a: [1, 2], s: ['x', 'y'] }, { npartitions: 1 });
   const r = dd.fromColumns({ a: [1], t: ['z'] }, { npartitions: 1 });
@@ -99,7 +184,7 @@ describe('merge errors name the column or argument', () => {
     expect(() => dd.merge(l, r, { on: 'q' })).toThrow("merge (left key): column \"q\" not found; known columns: 'a', 's'");
     expect(() => dd.merge(l, r, { leftOn: 'a', rightOn: 'nope' })).toThrow("merge (right key): column \"nope\" not found; known columns: 'a', 't'");
     expect(() => dd.merge(l, r, { leftOn: 's', rightOn: 'a' })).toThrow("merge: key column 's' (string) of the left cannot match 'a' (int32) of the right");
-    expect(() => dd.merge(l, r, { on: 'a', how: 'outer' as never })).toThrow("merge: how must be 'inner' or 'left', got \"outer\"");
+    expect(() => dd.merge(l, r, { on: 'a', how: 'cross' as never })).toThrow("merge: how must be one of 'inner', 'left', 'right', 'outer', got \"cross\"");
     expect(() => dd.merge(l, r, { on: 'a', leftOn: 'a' })).toThrow('give on, or leftOn and rightOn, not both');
     expect(() => dd.merge(l, dd.fromColumns({ b: [1] }, { npartitions: 1 }))).toThrow('merge: the frames share no column');
     expect(() => l.merge(r, { leftOn: ['a', 's'], rightOn: 'a' })).toThrow('DataFrame.merge: leftOn has 2 columns and rightOn 1');

@@ -1,5 +1,6 @@
-/** Files named by a path or glob pattern. */
+/** Files named by paths or glob patterns, and the options every reader shares. */
 import { resolve, sep } from 'node:path';
+import { parseBytes } from '@pdask/core';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 
 /**
@@ -12,4 +13,22 @@ export function expandPath(pattern: string): string[] {
   if (first < 0) return [pattern];
   const cwd = segments.slice(0, first).join(sep) || sep;
   return globSync(segments.slice(first).join('/'), { cwd, absolute: true, onlyFiles: true }).sort();
+}
+
+/** Every file the patterns name; a pattern that names none is an error (`fn` names the reader). */
+export function expandPaths(fn: string, pathOrGlob: string | readonly string[]): string[] {
+  const patterns = typeof pathOrGlob === 'string' ? [pathOrGlob] : [...pathOrGlob];
+  if (patterns.length === 0) throw new Error(`${fn}: no path given`);
+  return patterns.flatMap((p) => {
+    const found = expandPath(p);
+    if (found.length === 0) throw new Error(`${fn}: no file matches '${p}'`);
+    return found;
+  });
+}
+
+/** The `blocksize` option in bytes (a number or a string such as '64MiB'; default 64 MiB). */
+export function blocksizeOf(fn: string, value: number | string | undefined): number {
+  const bytes = value === undefined ? 64 * 2 ** 20 : typeof value === 'string' ? parseBytes(value) : value;
+  if (!Number.isInteger(bytes) || bytes < 1) throw new RangeError(`${fn}: blocksize must be a positive number of bytes, got ${String(value)}`);
+  return bytes;
 }

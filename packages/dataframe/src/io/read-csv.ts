@@ -4,12 +4,12 @@
  * the first file, as Dask does, so that the frame's dtypes are known before anything is read.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { layerNode, lit, parseBytes, taskNode, tokenize, toOpRef } from '@pdask/core';
+import { layerNode, lit, taskNode, tokenize, toOpRef } from '@pdask/core';
 import { parse } from 'csv-parse/sync';
 import { DataFrame } from '../frame';
 import { FrameLayer, partitionKey } from '../graph';
 import { readCsvBlock, type CsvBlock } from '../ops/csv';
-import { expandPath } from './glob';
+import { blocksizeOf, expandPaths } from './glob';
 import type { TypeDesc } from '../ops/types';
 
 export type CsvDtype = 'float64' | 'int32' | 'bool' | 'string';
@@ -69,14 +69,8 @@ function inferType(values: readonly string[]): TypeDesc {
 }
 
 export async function readCsv(pathOrGlob: string | readonly string[], opts: ReadCsvOptions = {}): Promise<DataFrame> {
-  const patterns = typeof pathOrGlob === 'string' ? [pathOrGlob] : [...pathOrGlob];
-  const files = patterns.flatMap((p) => {
-    const found = expandPath(p);
-    if (found.length === 0) throw new Error(`readCsv: no file matches '${p}'`);
-    return found;
-  });
-  const blocksize = opts.blocksize === undefined ? 64 * 2 ** 20 : typeof opts.blocksize === 'string' ? parseBytes(opts.blocksize) : opts.blocksize;
-  if (!Number.isInteger(blocksize) || blocksize < 1) throw new RangeError(`readCsv: blocksize must be a positive number of bytes, got ${String(opts.blocksize)}`);
+  const files = expandPaths('readCsv', pathOrGlob);
+  const blocksize = blocksizeOf('readCsv', opts.blocksize);
   const sep = opts.sep ?? ',';
   const sizes = files.map((f) => {
     try {

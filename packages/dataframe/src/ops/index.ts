@@ -16,3 +16,5 @@ export * from './shuffle';
 export * from './join';
 export * from './sort';
 export * from './csv-write';
+export * from './parquet-read';
+export * from './parquet-write';
