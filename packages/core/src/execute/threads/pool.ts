@@ -175,10 +175,6 @@ export class ThreadPool {
     if (slot.alive) slot.worker.postMessage(msg);
   }
 
-  broadcast(msg: ToWorker): void {
-    for (const s of this.slots.values()) this.send(s, msg);
-  }
-
   private spawn(): Promise<Slot> {
     if (this.closed) return Promise.reject(new Error('The thread pool is closed'));
     const id = this.nextId++;
