@@ -69,3 +69,19 @@ def run_dask_seed(ctx):
 
 def run_numpy_seed(ctx):
     return (ctx["x"] + ctx["y"]).sum()
+
+
+QR_ROWS, QR_COLS, QR_BLOCK = 2_000_000, 10, 250_000
+
+
+def setup_qr():
+    i = np.arange(QR_ROWS * QR_COLS, dtype=np.float64).reshape(QR_ROWS, QR_COLS)
+    x = np.sin(i * 0.001) + (i % 7)
+    return {"dx": da.from_array(x, chunks=(QR_BLOCK, QR_COLS))}
+
+
+def run_dask_qr(ctx):
+    q, r = da.linalg.qr(ctx["dx"])
+    rr = r.compute(scheduler="threads")
+    assert rr.shape == (QR_COLS, QR_COLS)
+    return float(abs(rr[0, 0]))

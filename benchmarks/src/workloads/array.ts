@@ -131,6 +131,39 @@ function persistedWorkload(): Workload {
   };
 }
 
+const QR_ROWS = 2_000_000;
+const QR_COLS = 10;
+
+function qrWorkload(): Workload {
+  const pd: JsRun<da.ChunkedArray> = {
+    system: 'pdask-threads',
+    setup: () => {
+      const x = new Float64Array(QR_ROWS * QR_COLS);
+      for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 0.001) + (i % 7);
+      return da.fromArray(x, { shape: [QR_ROWS, QR_COLS], chunks: [250_000, QR_COLS], name: 'bench-qr-x' });
+    },
+    run: async (x) => {
+      const [, r] = da.linalg.qr(x);
+      const rr = (await r.compute(threads)) as unknown as { shape: number[]; get(i: number, j: number): number };
+      if (rr.shape[0] !== QR_COLS || rr.shape[1] !== QR_COLS) throw new Error(`wrong R shape ${rr.shape.join('x')}`);
+      return Math.abs(rr.get(0, 0));
+    },
+    teardown: closePools,
+  };
+  return {
+    id: 'array-tsqr-2e6x10',
+    group: 'array',
+    description: 'R of linalg.qr (TSQR) of a 2,000,000 x 10 float64 array in 8 row blocks (160 MB)',
+    repeat: 5,
+    warmup: 1,
+    items: { count: QR_ROWS, unit: 'rows' },
+    reference: 'dask-threads',
+    js: [pd],
+    python: [py('dask-threads', 'setup_qr', 'run_dask_qr', ['dask'])],
+    targets: [],
+  };
+}
+
 function seedWorkload(): Workload {
   const inputs = () => ({ x: uniform(10_000, 3), y: uniform(10_000, 4) });
   // 'default': compute() with no options, as the seed and Dask's run_dask_seed do (pdask runs a
@@ -165,4 +198,4 @@ function seedWorkload(): Workload {
   };
 }
 
-export const arrayWorkloads: Workload[] = [sumWorkload(), addSumWorkload(), randomMeanWorkload(), persistedWorkload(), seedWorkload()];
+export const arrayWorkloads: Workload[] = [sumWorkload(), addSumWorkload(), randomMeanWorkload(), persistedWorkload(), qrWorkload(), seedWorkload()];

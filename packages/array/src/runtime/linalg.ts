@@ -6,56 +6,63 @@ import type { Block } from './block';
 
 const f64 = (b: Block): Float64Array => (b.data instanceof Float64Array ? b.data : Float64Array.from(b.data));
 
-/** Householder QR of an m x n matrix: Q (m x k), R (k x n), k = min(m, n). */
+/**
+ * Householder QR of an m x n row-major matrix: Q (m x k), R (k x n), k = min(m, n). The work is
+ * done on column-major copies: every reflector reads and updates whole columns, which are then
+ * contiguous (row-major, a tall matrix's columns stride across every cache line, and each of the
+ * 2 n reflector passes would read the whole matrix).
+ */
 export function householderQR(a: Float64Array, m: number, n: number): { q: Float64Array; r: Float64Array; k: number } {
   const k = Math.min(m, n);
-  const w = Float64Array.from(a);
+  // w: column c is w[c * m .. (c + 1) * m).
+  const w = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let c = 0; c < n; c++) w[c * m + i] = a[i * n + c];
   const vs: Float64Array[] = [];
+  const vns: number[] = [];
   for (let j = 0; j < k; j++) {
+    const col = j * m;
     let norm = 0;
-    for (let i = j; i < m; i++) norm += w[i * n + j] * w[i * n + j];
+    for (let i = j; i < m; i++) norm += w[col + i] * w[col + i];
     norm = Math.sqrt(norm);
     const v = new Float64Array(m - j);
     if (norm === 0) {
       vs.push(v);
+      vns.push(0);
       continue;
     }
-    const x0 = w[j * n + j];
+    const x0 = w[col + j];
     const alpha = x0 > 0 ? -norm : norm;
-    for (let i = j; i < m; i++) v[i - j] = w[i * n + j];
+    for (let i = j; i < m; i++) v[i - j] = w[col + i];
     v[0] -= alpha;
     let vn = 0;
     for (let i = 0; i < v.length; i++) vn += v[i] * v[i];
-    if (vn === 0) {
-      vs.push(new Float64Array(m - j));
-      continue;
-    }
-    for (let c = j; c < n; c++) {
-      let s = 0;
-      for (let i = j; i < m; i++) s += v[i - j] * w[i * n + c];
-      s = (2 * s) / vn;
-      for (let i = j; i < m; i++) w[i * n + c] -= s * v[i - j];
-    }
     vs.push(v);
+    vns.push(vn);
+    if (vn === 0) continue;
+    for (let c = j; c < n; c++) reflectColumn(w, c * m, j, m, v, vn);
   }
   const r = new Float64Array(k * n);
-  for (let i = 0; i < k; i++) for (let c = i; c < n; c++) r[i * n + c] = w[i * n + c];
-  // Q = H_0 H_1 ... H_{k-1} applied to the first k columns of the identity.
-  const q = new Float64Array(m * k);
-  for (let i = 0; i < k; i++) q[i * k + i] = 1;
+  for (let i = 0; i < k; i++) for (let c = i; c < n; c++) r[i * n + c] = w[c * m + i];
+  // Q = H_0 H_1 ... H_{k-1} applied to the first k columns of the identity (column-major).
+  const qc = new Float64Array(m * k);
+  for (let i = 0; i < k; i++) qc[i * m + i] = 1;
   for (let j = k - 1; j >= 0; j--) {
-    const v = vs[j];
-    let vn = 0;
-    for (let i = 0; i < v.length; i++) vn += v[i] * v[i];
-    if (vn === 0) continue;
-    for (let c = 0; c < k; c++) {
-      let s = 0;
-      for (let i = j; i < m; i++) s += v[i - j] * q[i * k + c];
-      s = (2 * s) / vn;
-      for (let i = j; i < m; i++) q[i * k + c] -= s * v[i - j];
-    }
+    if (vns[j] === 0) continue;
+    for (let c = 0; c < k; c++) reflectColumn(qc, c * m, j, m, vs[j], vns[j]);
   }
+  const q = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) for (let c = 0; c < k; c++) q[i * k + c] = qc[c * m + i];
   return { q, r, k };
+}
+
+/** Applies I - 2 v v^T / vn to rows [r0, m) of the column starting at `col` (contiguous). */
+function reflectColumn(a: Float64Array, col: number, r0: number, m: number, v: Float64Array, vn: number): void {
+  const base = col + r0;
+  const len = m - r0;
+  let s = 0;
+  for (let i = 0; i < len; i++) s += v[i] * a[base + i];
+  s = (2 * s) / vn;
+  for (let i = 0; i < len; i++) a[base + i] -= s * v[i];
 }
 
 export interface QR {
