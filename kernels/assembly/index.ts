@@ -11,6 +11,7 @@ export * from './random';
 export * from './hash';
 export * from './lloyd';
 export * from './logistic';
+export * from './qr';
 
 /** First byte after the module's static data: the host allocates from here. */
 export function heap_base(): usize { return __heap_base; }

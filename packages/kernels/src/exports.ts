@@ -46,4 +46,5 @@ export interface KernelExports {
   newton_work(p: number): number;
   newton_f64(px: number, py: number, n: number, d: number, intercept: number, beta: number, b0: number,
     work: number, grad: number, hess: number, st: number): number;
+  householder_qr_f64(pa: number, m: number, n: number, pw: number, pr: number, pq: number, pt: number): void;
 }

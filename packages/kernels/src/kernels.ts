@@ -7,6 +7,7 @@ import { hash64 } from './hash.js';
 import { instantiate, instantiateSync, type LoadOptions } from './load.js';
 import * as L from './lloyd.js';
 import * as N from './logistic.js';
+import * as Q from './qr.js';
 import { KernelArray } from './memory.js';
 import { momentsMean, momentsStd, momentsVar, type ArgExtremum, type Moments } from './partials.js';
 import * as R from './reductions.js';
@@ -239,6 +240,16 @@ export class Kernels {
    */
   logisticPartial(x: Input<RealArray>, y: Input<RealArray>, coef: Float64Array, options: N.NewtonOptions): N.NewtonPartial {
     return N.logisticPartial(this.rt, resolve<RealArray>(x), resolve<RealArray>(y), coef, options);
+  }
+
+  /**
+   * Householder QR of a row-major m x n float64 matrix: Q (m x k, row-major, orthonormal columns)
+   * and R (k x n, upper triangular), k = min(m, n), with R's diagonal entries -sign(x0) ‖x‖ (a
+   * positive leading entry gives a negative diagonal) and zero columns left as they are. `{ q: false }`
+   * skips forming Q. `a` may be a KernelArray (or a view of kernel memory); it is not modified.
+   */
+  householderQR(a: Input<Float64Array>, m: number, n: number, options?: Q.QROptions): Q.QRResult {
+    return Q.householderQR(this.rt, a, m, n, options);
   }
 
   // ---- factorisation ------------------------------------------------------------------------------
