@@ -27,6 +27,20 @@ async function residentCounts(ex: ThreadsExecutor): Promise<Map<number, number>>
 }
 const total = (m: Map<number, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
 
+/**
+ * Polls the workers' resident counts until they reach `want` (2 s at most): forget messages and
+ * stats calls travel on different ports, and garbage collection runs finalizers later still.
+ */
+async function settleResident(ex: ThreadsExecutor, want: number, opts: { collect: boolean }): Promise<number> {
+  let left = -1;
+  for (let i = 0; i < 100 && left !== want; i++) {
+    if (opts.collect) gc();
+    await new Promise((r) => setTimeout(r, 20));
+    left = total(await residentCounts(ex));
+  }
+  return left;
+}
+
 /** The value a persisted Delayed's single data node holds. */
 function heldValue(d: Delayed<unknown>): unknown {
   const g = d[collectionSymbol]();
@@ -89,12 +103,7 @@ describe('persist on the threads scheduler', () => {
       throw new RangeError('no such thing');
     };
     await expect(persist(delayed(range)(10), delayed(slow)(20), delayed(boom)(), { scheduler: ex })).rejects.toThrow(/no such thing/);
-    let left = -1;
-    for (let i = 0; i < 100 && left !== 0; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      left = total(await residentCounts(ex));
-    }
-    expect(left).toBe(0);
+    expect(await settleResident(ex, 0, { collect: false })).toBe(0);
     expect(await delayed(sumOf)(delayed(range)(10)).compute({ scheduler: ex })).toBe(triangle(10));
   });
 
@@ -113,13 +122,7 @@ describe('persist on the threads scheduler', () => {
       expect(await compute(delayed(sumOf)(a), delayed(sumOf)(b), { scheduler: ex })).toEqual([triangle(1000), triangle(2000)]);
       expect(total(await residentCounts(ex))).toBe(2);
     })();
-    let left = -1;
-    for (let i = 0; i < 100 && left !== 0; i++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 20));
-      left = total(await residentCounts(ex));
-    }
-    expect(left).toBe(0);
+    expect(await settleResident(ex, 0, { collect: true })).toBe(0);
   });
 
   it('releasePersisted lets the workers drop the data now; the collection is recomputed if used again', async () => {
@@ -129,12 +132,7 @@ describe('persist on the threads scheduler', () => {
     expect(total(await residentCounts(ex))).toBe(3);
     releasePersisted(a, c); // a's and c's results; b stays
     // The forget message and the stats call travel on different ports: poll.
-    let left = -1;
-    for (let i = 0; i < 100 && left !== 1; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      left = total(await residentCounts(ex));
-    }
-    expect(left).toBe(1);
+    expect(await settleResident(ex, 1, { collect: false })).toBe(1);
     expect((heldValue(a) as ResidentValue).live).toBe(false);
     expect(await compute(delayed(sumOf)(a), c, delayed(sumOf)(b), { scheduler: ex })).toEqual([triangle(300), triangle(300), triangle(400)]);
   });
@@ -156,13 +154,7 @@ describe('persist on the threads scheduler', () => {
     const double = (a: Float64Array) => a.map((v) => 2 * v);
     let x = (await persist(delayed(range)(1000), { scheduler: ex }))[0];
     for (let i = 0; i < 5; i++) x = (await persist(delayed(double)(x), { scheduler: ex }))[0];
-    let left = -1;
-    for (let i = 0; i < 100 && left !== 1; i++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 20));
-      left = total(await residentCounts(ex));
-    }
-    expect(left).toBe(1);
+    expect(await settleResident(ex, 1, { collect: true })).toBe(1);
     expect(await delayed(sumOf)(x).compute({ scheduler: ex })).toBe(32 * triangle(1000));
     // Its thread gone, the last step is recomputed through the five before it.
     await ex.pool.slots.get((heldValue(x) as ResidentValue).holder)!.worker.terminate();

@@ -98,3 +98,14 @@ export function naiveSum(xs: ArrayLike<number>): number {
   for (let i = 0; i < xs.length; i++) s += xs[i];
   return s;
 }
+
+/** xorshift32 in [0, 1): reproducible test data without fixtures. */
+export function stream(seed: number): () => number {
+  let s = seed | 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}

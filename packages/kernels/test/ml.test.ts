@@ -17,7 +17,7 @@ import {
   type LloydPartial,
   type NewtonPartial,
 } from '../src/index.js';
-import { expectClose } from './helpers.js';
+import { expectClose, stream } from './helpers.js';
 
 let k: Kernels;
 /** Streams through 4 KiB: a few rows per block, so blocks end at odd rows and tiles are cut. */
@@ -27,16 +27,6 @@ beforeAll(async () => {
   small = await loadKernels({ scratchBytes: 4096 });
 });
 
-/** xorshift32 in [0, 1): reproducible data without fixtures. */
-function stream(seed: number): () => number {
-  let s = seed | 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 // ---- k-means ---------------------------------------------------------------------------------------
 

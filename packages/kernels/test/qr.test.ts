@@ -7,25 +7,17 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKernels, type Kernels } from '../src/index.js';
+import { stream } from './helpers.js';
 
 let k: Kernels;
 beforeAll(async () => {
   k = await loadKernels();
 });
 
-function stream(seed: number): () => number {
-  let s = seed | 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296 - 0.5;
-  };
-}
-
+/** Entries in [-0.5, 0.5). */
 function matrix(m: number, n: number, seed: number): Float64Array {
   const r = stream(seed);
-  return Float64Array.from({ length: m * n }, () => r());
+  return Float64Array.from({ length: m * n }, () => r() - 0.5);
 }
 
 /** The reference: works on row-major copies directly, reflector by reflector. */

@@ -6,7 +6,7 @@ import type { Kernels } from '@pdask/kernels';
 import type { Block } from './block';
 import { kernelsNow, kernelsSync } from './kernels';
 
-const f64 = (b: Block): Float64Array => (b.data instanceof Float64Array ? b.data : Float64Array.from(b.data));
+export const f64 = (b: Block): Float64Array => (b.data instanceof Float64Array ? b.data : Float64Array.from(b.data));
 
 /**
  * Below this many elements the JS version is faster (measured: 2 x 2 0.3 µs in JS, 0.6 µs in

@@ -3,9 +3,8 @@
  * Q, and R = Q^T A for every later column block. Row-major float64.
  */
 import type { Block } from './block';
-import { householderQR, type QR } from './linalg';
+import { f64, householderQR, type QR } from './linalg';
 
-const f64 = (b: Block): Float64Array => (b.data instanceof Float64Array ? b.data : Float64Array.from(b.data));
 
 /**
  * Householder QR of the leading column blocks laid side by side (each m rows). They hold at
