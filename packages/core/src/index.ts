@@ -11,10 +11,14 @@ export {
   persist,
   releasePersisted,
   resolveExecutor,
+  checkComputeOptions,
   type ComputeOptions,
   type Computed,
 } from './collection/compute';
 export { collectionSymbol, isCollection, type Collection, type CollectionGraph, type Finalizer, type ResultOf } from './collection/protocol';
+export { CollectionBase, SingleKeyCollection, dataLayer } from './collection/base';
+export { checkMemory, availableMemory, formatBytes, MemoryLimitError } from './collection/memory';
+export { checkOptions, optional, intAtLeast, optionNames, OptionError, type OptionRule, type OptionSchema } from './options/options';
 export { visualize, renderSvg, type VisualizeOptions } from './visualize/visualize';
 export { toDot, type DotOptions } from './visualize/dot';
 export { tokenize, tokenizeSymbol, type Tokenizable } from './tokenize/tokenize';
@@ -23,7 +27,8 @@ export { parseBytes } from './config/bytes';
 
 // Graph model
 export * from './graph/spec';
-export { HighLevelGraph, MaterializedLayer, GeneratedLayer, LayerNode, forEachLayer, layerNode, materialize, type Layer } from './graph/high-level';
+export { HighLevelGraph, MaterializedLayer, GeneratedLayer, LayerNode, forEachLayer, layerNode, materialize, type Layer, type LayerInfo } from './graph/high-level';
+export { treeReduce, splitEveryFor, SPLIT_EVERY, type TreeReduceSpec, type TreeReduction, type TreeContext, type CollectionKind } from './graph/tree-reduce';
 export { toArgSpec } from './graph/args';
 export { cull, cullIndexed } from './graph/cull';
 export { fuseLinear, fuseLinearIndexed } from './graph/fuse';
@@ -32,7 +37,24 @@ export { IndexedGraph } from './graph/indexed';
 export { order, orderIndexed } from './order/order';
 
 // Operations
-export { defineOp, fromModule, resolveOp, resolveOpSync, isModuleFunction, type ModuleFunction, type OpFunction } from './ops/registry';
+export {
+  defineCatalogue,
+  defineOp,
+  fromModule,
+  resolveOp,
+  resolveOpSync,
+  isModuleFunction,
+  isOp,
+  UnknownOperationError,
+  type Catalogue,
+  type ModuleFunction,
+  type ModuleRef,
+  type Op,
+  type OpArgs,
+  type OpCall,
+  type OpFunction,
+} from './ops/registry';
+export { coreOps } from './ops/index';
 export { toOpRef, capturedNames, UnshippableFunctionError } from './ops/shippable';
 
 // Scheduling core

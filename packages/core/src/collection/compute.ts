@@ -10,6 +10,8 @@ import { isRemoteValue, type Key } from '../graph/spec';
 import { resolveOp } from '../ops/registry';
 import { orderIndexed } from '../order/order';
 import { progressBar } from '../progress/progress';
+import { checkOptions, intAtLeast, type OptionSchema } from '../options/options';
+import { checkMemory } from './memory';
 import { collectionSymbol, isCollection, type Collection, type CollectionGraph, type ResultOf } from './protocol';
 
 export interface ComputeOptions {
@@ -25,15 +27,41 @@ export interface ComputeOptions {
   retries?: number;
 }
 
-const OPTION_KEYS = new Set(['scheduler', 'numWorkers', 'optimizeGraph', 'progress', 'retries']);
+const COMPUTE_OPTIONS: OptionSchema<ComputeOptions> = {
+  scheduler: { anyOf: ['string', 'object'] },
+  numWorkers: intAtLeast(1),
+  optimizeGraph: 'boolean',
+  progress: 'boolean',
+  retries: intAtLeast(0),
+};
+const OPTION_KEYS = new Set(Object.keys(COMPUTE_OPTIONS));
 
-/** Whether a trailing argument of `compute(...)` is its options object. */
+/** Checks a compute()/persist() options object: unknown keys and wrong types fail by name. */
+export function checkComputeOptions(opts: ComputeOptions | undefined, fn = 'compute'): ComputeOptions {
+  return checkOptions(fn, opts, COMPUTE_OPTIONS);
+}
+
+/**
+ * Whether a trailing argument of `compute(...)` is its options object: a plain object holding no
+ * collection whose keys include an option name, or are all near misses of one (`{ schedular }`),
+ * so that a misspelt option fails by name instead of being returned as a value.
+ */
 export function isComputeOptions(x: unknown): x is ComputeOptions {
   if (typeof x !== 'object' || x === null || Array.isArray(x) || isCollection(x)) return false;
   const p = Object.getPrototypeOf(x);
   if (p !== Object.prototype && p !== null) return false;
   const keys = Object.keys(x);
-  return keys.length > 0 && keys.every((k) => OPTION_KEYS.has(k));
+  if (keys.length === 0 || Object.values(x).some((v) => isCollection(v))) return false;
+  return keys.some((k) => OPTION_KEYS.has(k)) || keys.every((k) => nearOption(k));
+}
+
+function nearOption(k: string): boolean {
+  const lower = k.toLowerCase();
+  for (const o of OPTION_KEYS) {
+    const ol = o.toLowerCase();
+    if (lower === ol || (Math.abs(ol.length - lower.length) <= 2 && (ol.startsWith(lower.slice(0, 4)) || lower.startsWith(ol.slice(0, 4))))) return true;
+  }
+  return false;
 }
 
 export function resolveExecutor(opts: ComputeOptions): Executor {
@@ -63,6 +91,9 @@ export function collectionsToGraph(
  * references to them.
  */
 export async function computeKeys(graphs: readonly CollectionGraph<unknown>[], opts: ComputeOptions, keep = false): Promise<Map<Key, unknown>> {
+  checkComputeOptions(opts, keep ? 'persist' : 'compute');
+  // Persisted results stay where they are made (only the largest block counts); computed ones come here.
+  checkMemory(keep ? [] : graphs.map((g) => ({ bytes: g.resultBytes, advice: g.advice })), graphs.flatMap((g) => g.roots));
   const culled = collectionsToGraph(graphs, opts);
   const executor = resolveExecutor(opts);
   const graph = await resolveResidentInputs(culled.graph, executor);
@@ -139,7 +170,7 @@ export async function compute<const T extends readonly unknown[]>(...args: T): P
   let items: readonly unknown[] = args;
   let opts: ComputeOptions = {};
   if (items.length && isComputeOptions(items[items.length - 1])) {
-    opts = items[items.length - 1] as ComputeOptions;
+    opts = checkComputeOptions(items[items.length - 1] as ComputeOptions);
     items = items.slice(0, -1);
   }
   const found: Collection<unknown>[] = [];

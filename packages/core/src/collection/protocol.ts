@@ -24,6 +24,13 @@ export interface CollectionGraph<T> {
   readonly keys: readonly Key[];
   /** Without a finalizer the result is the value of the single key. */
   readonly finalize?: Finalizer;
+  /**
+   * Estimated bytes of the result gathered into the caller, when the collection knows it (an
+   * array's shape and dtype): results too large for memory are refused before anything runs.
+   */
+  readonly resultBytes?: number;
+  /** What to do instead of gathering a result too large (e.g. "reduce it first or write it with toZarr"). */
+  readonly advice?: string;
   /** The same collection backed by computed values (persist). */
   rebuild(values: ReadonlyMap<Key, unknown>): Collection<T>;
 }

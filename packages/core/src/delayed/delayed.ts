@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { inspect } from 'node:util';
-import { computeCollections, persist as persistAll, type ComputeOptions } from '../collection/compute';
-import { collectionSymbol, type Collection, type CollectionGraph } from '../collection/protocol';
+import { dataLayer, SingleKeyCollection } from '../collection/base';
+import type { Collection } from '../collection/protocol';
 import { toArgSpec } from '../graph/args';
 import { layerNode, MaterializedLayer, type LayerNode } from '../graph/high-level';
-import { dataNode, taskNode, type ArgSpec, type Key, type OpRef } from '../graph/spec';
-import { callMethod, getitem, identity } from '../ops/index';
-import { registeredRef, type ModuleFunction, type OpFunction } from '../ops/registry';
+import { taskNode, type ArgSpec, type Key, type OpRef } from '../graph/spec';
+import { coreOps } from '../ops/index';
+import type { ModuleFunction, Op, OpFunction } from '../ops/registry';
 import { toOpRef } from '../ops/shippable';
-import { tokenize, tokenizeSymbol } from '../tokenize/tokenize';
-import { visualize, type VisualizeOptions } from '../visualize/visualize';
+import { tokenize } from '../tokenize/tokenize';
 
 /**
  * A value, or a lazy value of that type (any collection that computes to it: a Delayed, a bag's
@@ -37,53 +35,31 @@ export type DelayedFunction<F extends OpFunction> = (...args: LazyArgs<Parameter
  * A lazy value: a key in a task graph that computes it. Created by `delayed`; combined by passing
  * Delayed values to other delayed functions; run by `compute()`.
  */
-export class Delayed<T = unknown> implements Collection<T> {
+export class Delayed<T = unknown> extends SingleKeyCollection<T> {
   /** @internal */
   constructor(
-    readonly key: Key,
-    /** @internal */
-    readonly layer: LayerNode,
+    key: Key,
+    layer: LayerNode,
     /** @internal */
     readonly nout?: number,
-  ) {}
-
-  [collectionSymbol](): CollectionGraph<T> {
-    return {
-      roots: [this.layer],
-      keys: [this.key],
-      rebuild: (values) => Delayed.fromData<T>(this.key, values.get(this.key) as T),
-    };
+  ) {
+    super(key, layer);
   }
 
-  [tokenizeSymbol](): unknown {
-    return this.key;
+  protected withLayer(layer: LayerNode): Delayed<T> {
+    return new Delayed<T>(this.key, layer, this.nout);
   }
 
   /** A Delayed already holding its value (what `persist` returns). */
   static fromData<T>(key: Key, value: T): Delayed<T> {
-    return new Delayed<T>(key, layerNode(new MaterializedLayer(key, [dataNode(key, value)], 'data')));
-  }
-
-  compute(opts: ComputeOptions = {}): Promise<T> {
-    return computeCollections([this], opts).then((r) => r[0] as T);
-  }
-
-  /** Computes now and returns a Delayed backed by the result (same key). */
-  async persist(opts: ComputeOptions = {}): Promise<Delayed<T>> {
-    const [p] = await persistAll(this, opts);
-    return p as Delayed<T>;
-  }
-
-  /** Draws this value's task graph; returns the SVG and writes it to `filename` when given. */
-  visualize(opts: VisualizeOptions = {}): Promise<string> {
-    return visualize([this], opts);
+    return new Delayed<T>(key, dataLayer(key, value));
   }
 
   /** Lazy `value[index]` (Dask's `d[i]` and `d.attr`). */
   get<K extends keyof T & (string | number)>(index: K): Delayed<T[K]>;
   get(index: string | number): Delayed<unknown>;
   get(index: string | number): Delayed<unknown> {
-    return buildCall(getitem, [this, index], { pure: true, name: 'getitem' });
+    return buildCall(coreOps.getitem, [this, index], { pure: true, name: 'getitem' });
   }
 
   /** Lazy `value.method(...args)`. */
@@ -91,7 +67,7 @@ export class Delayed<T = unknown> implements Collection<T> {
     method: M,
     ...args: T[M] extends OpFunction ? LazyArgs<Parameters<T[M]>> : never
   ): Delayed<T[M] extends OpFunction ? Awaited<ReturnType<T[M]>> : never> {
-    return buildCall(callMethod, [this, method, ...(args as unknown[])], { pure: true, name: method }) as never;
+    return buildCall(coreOps.callMethod, [this, method, ...(args as unknown[])], { pure: true, name: method }) as never;
   }
 
   /** Destructuring of results declared with `{ nout }`. */
@@ -105,10 +81,6 @@ export class Delayed<T = unknown> implements Collection<T> {
   toString(): string {
     return `Delayed('${this.key}')`;
   }
-
-  [inspect.custom](): string {
-    return this.toString();
-  }
 }
 
 function keyFor(prefix: string, pure: boolean, op: OpRef, args: readonly ArgSpec[]): Key {
@@ -116,7 +88,7 @@ function keyFor(prefix: string, pure: boolean, op: OpRef, args: readonly ArgSpec
 }
 
 /** Builds one task (one layer) calling `fn` on possibly-lazy arguments. */
-function buildCall(fn: OpFunction | ModuleFunction, args: readonly unknown[], opts: DelayedOptions): Delayed<never> {
+function buildCall(fn: OpFunction | ModuleFunction | Op, args: readonly unknown[], opts: DelayedOptions): Delayed<never> {
   const op = toOpRef(fn);
   const parents: LayerNode[] = [];
   const specs = args.map((a) => toArgSpec(a, parents));
@@ -149,11 +121,11 @@ export function delayed(x: unknown, opts: DelayedOptions = {}): unknown {
   const prefix = opts.name ?? typeName(x);
   if (spec.t === 'lit') {
     const key = `${prefix}-${opts.pure ? tokenize(x) : randomUUID()}`;
-    return new Delayed(key, layerNode(new MaterializedLayer(key, [dataNode(key, x)], 'data')), opts.nout);
+    return new Delayed(key, dataLayer(key, x), opts.nout);
   }
-  const op = registeredRef(identity)!;
-  const key = keyFor(prefix, opts.pure ?? false, op, [spec]);
-  return new Delayed(key, layerNode(new MaterializedLayer(key, [taskNode(key, op, [spec])], 'identity'), parents), opts.nout);
+  const op = coreOps.identity;
+  const key = keyFor(prefix, opts.pure ?? false, op.ref, [spec]);
+  return new Delayed(key, layerNode(new MaterializedLayer(key, [op.task(key, spec)], 'identity'), parents), opts.nout);
 }
 
 function typeName(x: unknown): string {

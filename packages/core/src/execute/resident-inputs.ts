@@ -6,8 +6,7 @@
  */
 import { IndexedGraph } from '../graph/indexed';
 import { dataNode, isRemoteValue, ref, taskNode, type GraphNode, type Key } from '../graph/spec';
-import { identity } from '../ops/index';
-import { registeredRef } from '../ops/registry';
+import { coreOps } from '../ops/index';
 import type { Executor } from './executor';
 import { LineageInput, ResidentValue, type Lineage } from './threads/resident';
 import type { ThreadPool } from './threads/pool';
@@ -82,7 +81,7 @@ function addLineage(nodes: GraphNode[], lost: readonly number[]): void {
       nodes[i] = lg.nodes[at];
     } else {
       // Another collection's name for the same value: read it through an alias.
-      nodes[i] = taskNode(node.key, registeredRef(identity)!, [ref(v.key)]);
+      nodes[i] = coreOps.identity.task(node.key, ref(v.key));
       if (!present.has(v.key)) {
         nodes.push(lg.nodes[at]);
         present.add(v.key);

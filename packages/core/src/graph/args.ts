@@ -1,3 +1,4 @@
+import { coreOps } from '../ops/index';
 import { collectionSymbol, isCollection, type Collection } from '../collection/protocol';
 import { isModuleFunction, type OpFunction } from '../ops/registry';
 import { toOpRef } from '../ops/shippable';
@@ -55,7 +56,7 @@ function collectionRef(c: Collection<unknown>, parents: LayerNode[]): ArgSpec {
   const key = `finalize-${tokenize(g.keys, g.finalize?.op, g.finalize?.args)}`;
   const refs: ArgSpec = { t: 'arr', items: g.keys.map(ref) };
   const args = g.finalize ? [refs, ...(g.finalize.args ?? []).map(lit)] : [refs];
-  const op = g.finalize?.op ?? { k: 'mod' as const, spec: '@pdask/core/ops', name: 'identity' };
+  const op = g.finalize?.op ?? coreOps.identity.ref;
   const node = taskNode(key, op, args);
   parents.push(layerNode(new MaterializedLayer(key, [node], 'finalize'), g.roots));
   return ref(key);

@@ -5,12 +5,28 @@ import type { Graph, GraphNode, Key } from './spec';
  * low-level tasks on demand, so graph construction stays cheap and only `compute()` pays for
  * materialisation.
  */
+/**
+ * What a layer's builder knows about its results before anything runs: collections use it to
+ * choose where a graph runs and to refuse results too large for memory before allocating them.
+ */
+export interface LayerInfo {
+  /** Bytes of all the layer's results together (NaN: unknown). */
+  readonly bytes?: number;
+  /** Bytes of the layer's largest single result. */
+  readonly largestBlock?: number;
+  /** The layer runs user functions (its cost is unknown). */
+  readonly userCode?: boolean;
+  /** The layer reads objects only the calling thread has (e.g. in-memory stores). */
+  readonly callerThread?: boolean;
+}
+
 export interface Layer {
   readonly name: string;
   /** Low-level nodes of this layer. May be generated lazily. */
   materialize(): Iterable<GraphNode>;
   /** A short label for visualisation and debugging (e.g. "add", "from-array"). */
   readonly label?: string;
+  readonly info?: LayerInfo;
 }
 
 export class MaterializedLayer implements Layer {
@@ -18,6 +34,7 @@ export class MaterializedLayer implements Layer {
     readonly name: string,
     private readonly nodes: readonly GraphNode[],
     readonly label?: string,
+    readonly info?: LayerInfo,
   ) {}
   materialize(): Iterable<GraphNode> {
     return this.nodes;
@@ -30,6 +47,7 @@ export class GeneratedLayer implements Layer {
     readonly name: string,
     readonly label: string,
     private readonly nodes: () => Iterable<GraphNode>,
+    readonly info?: LayerInfo,
   ) {}
   materialize(): Iterable<GraphNode> {
     return this.nodes();

@@ -83,8 +83,24 @@ export type Graph = Map<Key, GraphNode>;
 
 const NO_DEPS: readonly Key[] = Object.freeze([]);
 
-export const lit = (v: unknown): ArgSpec => ({ t: 'lit', v });
-export const ref = (key: Key): ArgSpec => ({ t: 'ref', key });
+declare const argType: unique symbol;
+
+/**
+ * A task argument that produces a value of type T when the task runs. The type is a phantom: it
+ * only lets TypeScript check what a task is built with against its operation's parameters.
+ * `lit(v)` carries the literal's type; `ref(key)` and other untyped ArgSpecs fit any parameter
+ * (the value of another task is not tracked by type, unless given: `ref<Block>(key)`).
+ */
+export type Arg<T> = ArgSpec & { readonly [argType]?: T };
+
+/** A literal argument. */
+export const lit = <T>(v: T): Arg<T> => ({ t: 'lit', v });
+/** The value of another key. */
+export const ref = <T = never>(key: Key): Arg<T> => ({ t: 'ref', key });
+/** An array of arguments, as one argument (an array of their values). */
+export const arr = <T>(items: readonly Arg<T>[]): Arg<T[]> => ({ t: 'arr', items });
+/** A function given as an argument (a user function checked by `toOpRef`). */
+export const fnArg = <F = never>(op: OpRef): Arg<F> => ({ t: 'fn', op });
 
 export function dataNode(key: Key, value: unknown): DataNode {
   return { kind: 'data', key, value, deps: NO_DEPS };

@@ -1,42 +1,103 @@
-import type { OpRef } from '../graph/spec';
+import type { Arg, ArgSpec, Key, OpRef, TaskNode } from '../graph/spec';
+import { taskNode } from '../graph/spec';
 
 /** Any function an operation may resolve to. Arguments are whatever the task's ArgSpecs produce. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type OpFunction = (...args: any[]) => unknown;
 
+/** The OpRef of a catalogued operation: always a module specifier and an export name. */
+export type ModuleRef = OpRef & { readonly k: 'mod' };
+
+/** The arguments a task of an operation `F` is built with: one `Arg` per parameter. */
+export type OpArgs<F extends OpFunction> = F extends (...args: infer P) => unknown ? { [I in keyof P]: Arg<P[I]> } : never;
+
+/** An operation applied to its arguments, not yet given a key (a step of a tree reduction, a finalizer). */
+export interface OpCall {
+  readonly op: OpRef;
+  readonly args: readonly ArgSpec[];
+}
+
+/**
+ * A typed handle on a built-in operation: the only way packages refer to one. Its name and module
+ * are fixed by the catalogue that defined it, so no string names an operation anywhere else.
+ */
+export interface Op<F extends OpFunction = OpFunction> {
+  readonly ref: ModuleRef;
+  /** The function itself, for running the operation in this thread (tests, eager paths). */
+  readonly fn: F;
+  /** A task computing `key` with this operation. */
+  task(key: Key, ...args: OpArgs<F>): TaskNode;
+  /** This operation applied to arguments, for builders that choose the key later. */
+  call(...args: OpArgs<F>): OpCall;
+}
+
+/** The handles of one module's operations, by name. */
+export type Catalogue<T extends Record<string, OpFunction>> = { readonly [K in keyof T]: Op<T[K]> };
+
 const byRef = new Map<string, OpFunction>();
-const refOf = new WeakMap<OpFunction, OpRef>();
+const refOf = new WeakMap<OpFunction, ModuleRef>();
+/** The operation names of each catalogue module, for errors naming what is there. */
+const namesOf = new Map<string, readonly string[]>();
 const compiled = new Map<string, OpFunction>();
 const loading = new Map<string, Promise<OpFunction>>();
 
 const modKey = (spec: string, name: string): string => `${spec}#${name}`;
 
-/**
- * Declares a built-in operation: a function exported as `name` from the module `spec`. In this
- * process it resolves without an import; workers `import(spec)` and take the export.
- */
-export function defineOp<F extends OpFunction>(spec: string, name: string, fn: F): F {
-  const ref: OpRef = { k: 'mod', spec, name };
-  byRef.set(modKey(spec, name), fn);
-  refOf.set(fn, ref);
-  return fn;
+class OpHandle<F extends OpFunction> implements Op<F> {
+  constructor(
+    readonly ref: ModuleRef,
+    readonly fn: F,
+  ) {}
+  task(key: Key, ...args: OpArgs<F>): TaskNode {
+    return taskNode(key, this.ref, args as readonly ArgSpec[]);
+  }
+  call(...args: OpArgs<F>): OpCall {
+    return { op: this.ref, args: args as readonly ArgSpec[] };
+  }
 }
 
-/** The OpRef of a function registered with defineOp, if it is one. */
+/**
+ * Declares the built-in operations of a module that workers can `import(spec)`: each property of
+ * `table` becomes an operation named by its key. The module that calls this must be the one
+ * exported as `spec` (importing it registers the operations, which is how workers find them).
+ * In this process the operations resolve without an import.
+ */
+export function defineCatalogue<T extends Record<string, OpFunction>>(spec: string, table: T): Catalogue<T> {
+  const out: Record<string, Op> = {};
+  for (const [name, fn] of Object.entries(table)) {
+    if (typeof fn !== 'function') throw new TypeError(`defineCatalogue('${spec}'): '${name}' is not a function`);
+    const ref: ModuleRef = Object.freeze({ k: 'mod', spec, name });
+    const prev = byRef.get(modKey(spec, name));
+    // The same module loaded twice (ESM and CJS builds) defines equal catalogues; distinct functions under one name are a bug.
+    if (prev && prev !== fn && prev.toString() !== fn.toString()) throw new Error(`defineCatalogue('${spec}'): operation '${name}' is defined twice`);
+    byRef.set(modKey(spec, name), fn);
+    if (!refOf.has(fn)) refOf.set(fn, ref);
+    out[name] = new OpHandle(ref, fn);
+  }
+  namesOf.set(spec, [...new Set([...(namesOf.get(spec) ?? []), ...Object.keys(table)])]);
+  return Object.freeze(out) as Catalogue<T>;
+}
+
+/** The OpRef of a catalogued function, if it is one. */
 export function registeredRef(fn: OpFunction): OpRef | undefined {
   return refOf.get(fn);
 }
 
+/** Whether a value is an operation handle from a catalogue. */
+export function isOp(x: unknown): x is Op {
+  return x instanceof OpHandle;
+}
+
 /** A function known only by module and export name: usable wherever a task function is expected. */
 export interface ModuleFunction<F extends OpFunction = OpFunction> {
-  readonly moduleRef: OpRef & { k: 'mod' };
+  readonly moduleRef: ModuleRef;
   /** Phantom type of the referenced function. */
   readonly __fn?: F;
 }
 
 /**
- * References a function exported by a module, for functions that need imports of their own (they
- * cannot be shipped as source). The worker imports `specifier` and calls `exportName`. Use a
+ * References a function exported by a module, for user functions that need imports of their own
+ * (they cannot be shipped as source). The worker imports `specifier` and calls `exportName`. Use a
  * package name or an absolute `file://` URL so every worker resolves it the same way.
  */
 export function fromModule<F extends OpFunction = OpFunction>(specifier: string, exportName = 'default'): ModuleFunction<F> {
@@ -64,6 +125,22 @@ export function resolveOpSync(op: OpRef): OpFunction | undefined {
   return byRef.get(modKey(op.spec, op.name));
 }
 
+/** The error for an operation its module does not have: a stale graph, or a worker of another build. */
+export class UnknownOperationError extends Error {
+  override name = 'UnknownOperationError';
+  constructor(
+    readonly spec: string,
+    readonly opName: string,
+    known: readonly string[] | undefined,
+  ) {
+    super(
+      known
+        ? `Unknown operation '${opName}' of '${spec}': its catalogue has ${known.length} operations (${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}); the graph may come from another version of the package`
+        : `Module '${spec}' has no exported function '${opName}'`,
+    );
+  }
+}
+
 export async function resolveOp(op: OpRef): Promise<OpFunction> {
   const fn = resolveOpSync(op);
   if (fn) return fn;
@@ -72,10 +149,12 @@ export async function resolveOp(op: OpRef): Promise<OpFunction> {
   let p = loading.get(key);
   if (!p) {
     p = import(/* @vite-ignore */ op.spec).then((mod: Record<string, unknown>) => {
-      const f = mod[op.name] ?? (mod.default as Record<string, unknown> | undefined)?.[op.name];
-      if (typeof f !== 'function') {
-        throw new Error(`Module '${op.spec}' has no exported function '${op.name}'`);
-      }
+      // Importing a catalogue module registers its operations; other modules (fromModule) export them.
+      const registered = byRef.get(key);
+      if (registered) return registered;
+      const known = namesOf.get(op.spec);
+      const f = known ? undefined : (mod[op.name] ?? (mod.default as Record<string, unknown> | undefined)?.[op.name]);
+      if (typeof f !== 'function') throw new UnknownOperationError(op.spec, op.name, known);
       byRef.set(key, f as OpFunction);
       return f as OpFunction;
     });
@@ -83,4 +162,13 @@ export async function resolveOp(op: OpRef): Promise<OpFunction> {
     p.catch(() => loading.delete(key));
   }
   return p;
+}
+
+/**
+ * @deprecated Transitional: registers one function under a name and returns the function. Every
+ * package moves to `defineCatalogue`; this goes when the last caller does.
+ */
+export function defineOp<F extends OpFunction>(spec: string, name: string, fn: F): F {
+  defineCatalogue(spec, { [name]: fn });
+  return fn;
 }

@@ -1,7 +1,7 @@
 import { parse, type Node as AcornNode } from 'acorn';
 import { analyze } from 'eslint-scope';
 import type { OpRef } from '../graph/spec';
-import { isModuleFunction, registeredRef, type ModuleFunction, type OpFunction } from './registry';
+import { isModuleFunction, isOp, registeredRef, type ModuleFunction, type Op, type OpFunction } from './registry';
 
 /** A function that cannot run on another thread or machine, with the reason. */
 export class UnshippableFunctionError extends Error {
@@ -67,7 +67,8 @@ function describe(fn: OpFunction): string {
  * user function as its source text after checking that it is self-contained. Fails here, at graph
  * construction, rather than with a ReferenceError later on a worker.
  */
-export function toOpRef(fn: OpFunction | ModuleFunction): OpRef {
+export function toOpRef(fn: OpFunction | ModuleFunction | Op): OpRef {
+  if (isOp(fn)) return fn.ref;
   if (isModuleFunction(fn)) return fn.moduleRef;
   if (typeof fn !== 'function') throw new TypeError(`Expected a function, got ${typeof fn}`);
   const known = registeredRef(fn) ?? cache.get(fn);

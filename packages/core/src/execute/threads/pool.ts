@@ -1,4 +1,5 @@
 /// <reference path="../../types/comlink-node.d.ts" />
+import { workerExecArgv } from './exec-argv';
 import { createRequire } from 'node:module';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
@@ -185,6 +186,7 @@ export class ThreadPool {
     const worker = new Worker(workerEntry(), {
       workerData: init,
       transferList: [channel.port2],
+      execArgv: workerExecArgv(process.execArgv),
       resourceLimits: maxOld > 0 ? { maxOldGenerationSizeMb: maxOld } : undefined,
     });
     let markExited!: () => void;

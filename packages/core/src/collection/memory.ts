@@ -1,0 +1,90 @@
+/**
+ * Memory sense before allocation: a result or a block larger than the memory this process can
+ * have is refused when the graph is submitted, with a message saying what to do, instead of
+ * growing the process until the system kills it (NumPy refuses such an allocation up front too).
+ */
+import { readFileSync } from 'node:fs';
+import { freemem, totalmem } from 'node:os';
+import * as config from '../config/config';
+import { parseBytes } from '../config/bytes';
+import { forEachLayer, type LayerNode } from '../graph/high-level';
+
+config.addDefaults({ 'memory.limit': 'auto' });
+
+/** A result or block that cannot fit in memory. */
+export class MemoryLimitError extends RangeError {
+  override name = 'MemoryLimitError';
+  constructor(
+    message: string,
+    readonly bytes: number,
+    readonly available: number,
+  ) {
+    super(message);
+  }
+}
+
+/** `7.28 TiB`, `21 GiB`: binary units as NumPy prints them. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let u = 0;
+  let v = n;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1).replace(/\.0$/, '') : v.toFixed(2).replace(/\.?0+$/, '')} ${units[u]}`;
+}
+
+function memAvailableLinux(): number | undefined {
+  try {
+    const m = /^MemAvailable:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/meminfo', 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Bytes this process could still allocate: the config 'memory.limit' when set; otherwise what the
+ * system reports available (Linux's MemAvailable counts reclaimable cache, unlike freemem) plus
+ * what the process already holds, bounded by a cgroup limit.
+ */
+export function availableMemory(): number {
+  const setting = config.get<string | number>('memory.limit');
+  if (setting !== 'auto' && setting !== undefined) return parseBytes(setting, "config 'memory.limit'");
+  const held = process.memoryUsage().rss;
+  const avail = (memAvailableLinux() ?? freemem()) + held;
+  const constrained = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : 0;
+  return Math.min(avail, totalmem(), constrained && constrained > 0 ? constrained : Infinity);
+}
+
+/** Refuses, before anything runs, results to gather or blocks to create that cannot fit in memory. */
+export function checkMemory(results: readonly { readonly bytes?: number; readonly advice?: string }[], roots: readonly LayerNode[]): void {
+  let total = 0;
+  let advice: string | undefined;
+  for (const r of results) {
+    if (r.bytes !== undefined && Number.isFinite(r.bytes)) total += r.bytes;
+    advice ??= r.advice;
+  }
+  let largest = 0;
+  forEachLayer(roots, (ln) => {
+    const b = ln.layer.info?.largestBlock;
+    if (b !== undefined && b > largest) largest = b;
+  });
+  if (total === 0 && largest === 0) return;
+  const available = availableMemory();
+  if (total > available) {
+    throw new MemoryLimitError(
+      `cannot gather ${formatBytes(total)} into this process (available: ${formatBytes(available)}); ${advice ?? 'reduce it first'}`,
+      total,
+      available,
+    );
+  }
+  if (largest > available) {
+    throw new MemoryLimitError(
+      `cannot create a block of ${formatBytes(largest)} (available: ${formatBytes(available)}); use smaller chunks`,
+      largest,
+      available,
+    );
+  }
+}
