@@ -34,16 +34,33 @@ export interface Op<F extends OpFunction = OpFunction> {
 /** The handles of one module's operations, by name. */
 export type Catalogue<T extends Record<string, OpFunction>> = { readonly [K in keyof T]: Op<T[K]> };
 
-const byRef = new Map<string, OpFunction>();
-const refOf = new WeakMap<OpFunction, ModuleRef>();
-/** The operation names of each catalogue module, for errors naming what is there. */
-const namesOf = new Map<string, readonly string[]>();
+interface Registry {
+  readonly byRef: Map<string, OpFunction>;
+  readonly refOf: WeakMap<OpFunction, ModuleRef>;
+  /** The operation names of each catalogue module, for errors naming what is there. */
+  readonly namesOf: Map<string, readonly string[]>;
+}
+
+/**
+ * One registry per thread, however many copies of this module are loaded (the ESM and CommonJS
+ * builds side by side, or a bundled copy): a catalogue registered by one copy resolves in all.
+ */
+const REGISTRY = Symbol.for('pdask.ops.registry');
+const registry: Registry = ((globalThis as Record<symbol, Registry | undefined>)[REGISTRY] ??= {
+  byRef: new Map(),
+  refOf: new WeakMap(),
+  namesOf: new Map(),
+});
+const { byRef, refOf, namesOf } = registry;
 const compiled = new Map<string, OpFunction>();
 const loading = new Map<string, Promise<OpFunction>>();
+/** Brands handles so that every copy of core recognises them. */
+const OP_BRAND = Symbol.for('pdask.op');
 
 const modKey = (spec: string, name: string): string => `${spec}#${name}`;
 
 class OpHandle<F extends OpFunction> implements Op<F> {
+  readonly [OP_BRAND] = true;
   constructor(
     readonly ref: ModuleRef,
     readonly fn: F,
@@ -67,9 +84,11 @@ export function defineCatalogue<T extends Record<string, OpFunction>>(spec: stri
   for (const [name, fn] of Object.entries(table)) {
     if (typeof fn !== 'function') throw new TypeError(`defineCatalogue('${spec}'): '${name}' is not a function`);
     const ref: ModuleRef = Object.freeze({ k: 'mod', spec, name });
-    const prev = byRef.get(modKey(spec, name));
-    // The same module loaded twice (ESM and CJS builds) defines equal catalogues; distinct functions under one name are a bug.
-    if (prev && prev !== fn && prev.toString() !== fn.toString()) throw new Error(`defineCatalogue('${spec}'): operation '${name}' is defined twice`);
+    // The same module may load more than once (ESM and CommonJS builds, a bundled copy): the first definition serves.
+    if (byRef.has(modKey(spec, name))) {
+      out[name] = new OpHandle(ref, fn);
+      continue;
+    }
     byRef.set(modKey(spec, name), fn);
     if (!refOf.has(fn)) refOf.set(fn, ref);
     out[name] = new OpHandle(ref, fn);
@@ -85,7 +104,7 @@ export function registeredRef(fn: OpFunction): OpRef | undefined {
 
 /** Whether a value is an operation handle from a catalogue. */
 export function isOp(x: unknown): x is Op {
-  return x instanceof OpHandle;
+  return typeof x === 'object' && x !== null && OP_BRAND in x;
 }
 
 /** A function known only by module and export name: usable wherever a task function is expected. */
