@@ -18,7 +18,7 @@ export {
 export { collectionSymbol, isCollection, type Collection, type CollectionGraph, type Finalizer, type ResultOf } from './collection/protocol';
 export { CollectionBase, SingleKeyCollection, dataLayer } from './collection/base';
 export { checkMemory, availableMemory, formatBytes, MemoryLimitError } from './collection/memory';
-export { checkOptions, optional, intAtLeast, optionNames, OptionError, type OptionRule, type OptionSchema } from './options/options';
+export { checkOptions, optional, intAtLeast, optionNames, nearestName, OptionError, type OptionRule, type OptionSchema } from './options/options';
 export { visualize, renderSvg, type VisualizeOptions } from './visualize/visualize';
 export { toDot, type DotOptions } from './visualize/dot';
 export { tokenize, tokenizeSymbol, type Tokenizable } from './tokenize/tokenize';

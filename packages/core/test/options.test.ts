@@ -135,3 +135,33 @@ describe('worker threads start clean', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('every options object of @pdask/core is strict', () => {
+  it('refuses a misspelt option in each public function that takes options', async () => {
+    const core = await import('../src/index');
+    const d = core.delayed(1, { name: 'one' });
+    const calls: [string, () => unknown][] = [
+      ["delayed: unknown option 'nam'", () => core.delayed((x: number) => x, { nam: 'f' } as never)],
+      ["visualize: unknown option 'file'", () => core.visualize([d], { file: 'x.svg' } as never)],
+      ["visualize: unknown option 'file'", () => d.visualize({ file: 'x.svg' } as never)],
+      ["toDot: unknown option 'rankDir'", () => core.toDot(new Map(), { rankDir: 'LR' } as never)],
+      ["getExecutor: unknown option 'workers'", () => core.getExecutor('sync', { workers: 2 } as never)],
+      ["ThreadPool: unknown option 'maxOld'", () => new core.ThreadPool({ size: 1, maxOld: 5 } as never)],
+      ["compute: unknown option 'sheduler'", () => d.compute({ sheduler: 'sync' } as never)],
+      ["compute: unknown option 'sheduler'", () => core.compute(d, { sheduler: 'sync' } as never)],
+      ["compute: unknown option 'sheduler'", () => core.computeCollections([d], { sheduler: 'sync' } as never)],
+      ["persist: unknown option 'sheduler'", () => d.persist({ sheduler: 'sync' } as never)],
+      ["persist: unknown option 'sheduler'", () => core.persist(d, { sheduler: 'sync' } as never)],
+    ];
+    for (const [message, call] of calls) {
+      let error: unknown;
+      try {
+        await call();
+      } catch (e) {
+        error = e;
+      }
+      expect(error, message).toBeInstanceOf(core.OptionError);
+      expect((error as Error).message).toContain(message);
+    }
+  });
+});

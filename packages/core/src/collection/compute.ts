@@ -10,7 +10,7 @@ import { isRemoteValue, type Key } from '../graph/spec';
 import { resolveOp } from '../ops/registry';
 import { orderIndexed } from '../order/order';
 import { progressBar } from '../progress/progress';
-import { checkOptions, intAtLeast, type OptionSchema } from '../options/options';
+import { checkOptions, intAtLeast, nearestName, type OptionSchema } from '../options/options';
 import { checkMemory } from './memory';
 import { collectionSymbol, isCollection, type Collection, type CollectionGraph, type ResultOf } from './protocol';
 
@@ -56,12 +56,7 @@ export function isComputeOptions(x: unknown): x is ComputeOptions {
 }
 
 function nearOption(k: string): boolean {
-  const lower = k.toLowerCase();
-  for (const o of OPTION_KEYS) {
-    const ol = o.toLowerCase();
-    if (lower === ol || (Math.abs(ol.length - lower.length) <= 2 && (ol.startsWith(lower.slice(0, 4)) || lower.startsWith(ol.slice(0, 4))))) return true;
-  }
-  return false;
+  return nearestName(k, OPTION_KEYS) !== undefined;
 }
 
 export function resolveExecutor(opts: ComputeOptions): Executor {

@@ -7,6 +7,7 @@ import { taskNode, type ArgSpec, type Key, type OpRef } from '../graph/spec';
 import { coreOps } from '../ops/index';
 import type { ModuleFunction, Op, OpFunction } from '../ops/registry';
 import { toOpRef } from '../ops/shippable';
+import { checkOptions, intAtLeast, type OptionSchema } from '../options/options';
 import { tokenize } from '../tokenize/tokenize';
 
 /**
@@ -97,6 +98,12 @@ function buildCall(fn: OpFunction | ModuleFunction | Op, args: readonly unknown[
   return new Delayed<never>(key, layerNode(new MaterializedLayer(key, [node], op.name), parents), opts.nout);
 }
 
+const DELAYED_OPTIONS: OptionSchema<DelayedOptions> = {
+  pure: 'boolean',
+  name: 'string',
+  nout: intAtLeast(0),
+};
+
 /**
  * Makes a function lazy (`dask.delayed`): calling the result builds a task instead of running it.
  * Given a non-function value, wraps that value (finding any Delayed inside arrays and objects).
@@ -108,6 +115,7 @@ export function delayed<F extends OpFunction>(fn: F, opts?: DelayedOptions): Del
 export function delayed<F extends OpFunction>(fn: ModuleFunction<F>, opts?: DelayedOptions): DelayedFunction<F>;
 export function delayed<T>(value: T, opts?: DelayedOptions): Delayed<T>;
 export function delayed(x: unknown, opts: DelayedOptions = {}): unknown {
+  checkOptions('delayed', opts, DELAYED_OPTIONS);
   const isModule = typeof x === 'object' && x !== null && 'moduleRef' in x;
   if (typeof x === 'function' || isModule) {
     const fn = x as OpFunction | ModuleFunction;

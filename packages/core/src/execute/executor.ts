@@ -1,3 +1,4 @@
+import { checkOptions, intAtLeast, optional } from '../options/options';
 import type { IndexedGraph } from '../graph/indexed';
 import type { Key } from '../graph/spec';
 
@@ -46,6 +47,7 @@ export function executorNames(): string[] {
 }
 
 export function getExecutor(name: string, opts: ExecutorOptions = {}): Executor {
+  checkOptions('getExecutor', opts, { numWorkers: optional(intAtLeast(1)) });
   const f = factories.get(name);
   if (!f) {
     throw new Error(`Unknown scheduler '${name}'. Known: ${executorNames().map((n) => `'${n}'`).join(', ')}`);

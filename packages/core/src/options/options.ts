@@ -101,7 +101,8 @@ function distance(a: string, b: string): number {
   return prev[b.length];
 }
 
-function suggestion(key: string, known: readonly string[]): string {
+/** The known name a key is most likely a misspelling of (case or a few letters off), if any. */
+export function nearestName(key: string, known: Iterable<string>): string | undefined {
   const lower = key.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;
@@ -109,7 +110,12 @@ function suggestion(key: string, known: readonly string[]): string {
     const d = k.toLowerCase() === lower ? 0 : distance(lower, k.toLowerCase());
     if (d < bestD) [best, bestD] = [k, d];
   }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(key.length / 3)) ? `; did you mean '${best}'?` : '';
+  return best !== undefined && bestD <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function suggestion(key: string, known: readonly string[]): string {
+  const best = nearestName(key, known);
+  return best !== undefined ? `; did you mean '${best}'?` : '';
 }
 
 /** A rule that accepts `undefined` as well: for options whose absence and `undefined` mean the same. */

@@ -1,3 +1,4 @@
+import { checkOptions, type OptionSchema } from '../options/options';
 import type { Graph, GraphNode, Key } from '../graph/spec';
 import { opName } from '../graph/spec';
 
@@ -48,7 +49,14 @@ function orderColor(p: number, max: number): string {
  * The graph in Graphviz DOT, drawn like Dask's: each task is a circle (its function) feeding a
  * box (its result key); inputs point into the functions that read them.
  */
+const DOT_OPTIONS: OptionSchema<DotOptions> = {
+  color: { oneOf: ['none', 'order'] },
+  priority: (v) => (v instanceof Map ? undefined : 'a Map of key to priority'),
+  rankdir: { oneOf: ['BT', 'TB', 'LR', 'RL'] },
+};
+
 export function toDot(graph: Graph, opts: DotOptions = {}): string {
+  checkOptions('toDot', opts, DOT_OPTIONS);
   const label = keyLabeler();
   const lines = [`digraph pdask {`, `  graph [rankdir=${opts.rankdir ?? 'BT'}];`, `  node [fontname="Helvetica"];`];
   const maxP = opts.priority ? Math.max(0, ...opts.priority.values()) : 0;

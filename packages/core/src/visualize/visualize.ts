@@ -1,3 +1,4 @@
+import { checkOptions, type OptionSchema } from '../options/options';
 import { writeFile } from 'node:fs/promises';
 import { instance } from '@viz-js/viz';
 import { collectionsToGraph } from '../collection/compute';
@@ -30,7 +31,16 @@ export async function renderSvg(dot: string): Promise<string> {
  * Draws the task graph of one or more collections (`dask.visualize`). Returns the SVG (or DOT)
  * text and writes it to `filename` when given.
  */
+const VISUALIZE_OPTIONS: OptionSchema<VisualizeOptions> = {
+  filename: 'string',
+  format: { oneOf: ['svg', 'dot'] },
+  color: { oneOf: ['none', 'order'] },
+  rankdir: { oneOf: ['BT', 'TB', 'LR', 'RL'] },
+  optimizeGraph: 'boolean',
+};
+
 export async function visualize(collections: readonly Collection<unknown>[], opts: VisualizeOptions = {}): Promise<string> {
+  checkOptions('visualize', opts, VISUALIZE_OPTIONS);
   const { graph } = collectionsToGraph(
     collections.map((c) => c[collectionSymbol]()),
     { optimizeGraph: opts.optimizeGraph ?? false },

@@ -1,5 +1,6 @@
 /// <reference path="../../types/comlink-node.d.ts" />
 import { workerExecArgv } from './exec-argv';
+import { checkOptions, intAtLeast } from '../../options/options';
 import { createRequire } from 'node:module';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
@@ -64,7 +65,9 @@ export class ThreadPool {
   private readonly threads = new Set<Worker>();
   private active = 0;
 
-  constructor(readonly options: PoolOptions) {}
+  constructor(readonly options: PoolOptions) {
+    checkOptions('ThreadPool', options, { size: intAtLeast(1), maxOldGenerationMb: intAtLeast(0) });
+  }
 
   async start(): Promise<void> {
     const spawns: Promise<Slot>[] = [];
