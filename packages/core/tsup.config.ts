@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', ops: 'src/ops/index.ts', worker: 'src/execute/threads/worker-main.ts' },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', ops: 'src/ops/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', ops: 'src/ops/index.ts', worker: 'src/execute/threads/worker-main.ts' } },
   clean: true,
   // Stamps the build, so a caller and worker threads from different builds refuse each other
   // (a rebuild while a program runs would otherwise mix wire formats).

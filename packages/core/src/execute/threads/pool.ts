@@ -2,6 +2,7 @@
 import { workerExecArgv } from './exec-argv';
 import { checkOptions, intAtLeast } from '../../options/options';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -9,10 +10,18 @@ import { BUILD_ID, RESIDENT_BASE, type FromWorker, type ToWorker, type WorkerCon
 import { OpInterner } from './wire';
 
 /** A live worker thread of the pool. */
+/**
+ * A worker's control surface as the caller sees it (comlink's proxy): every call answers
+ * asynchronously. Spelled out here so the published types do not pull in comlink's DOM types.
+ */
+export type RemoteControl = {
+  readonly [K in keyof WorkerControl]: (...args: Parameters<WorkerControl[K]>) => Promise<Awaited<ReturnType<WorkerControl[K]>>>;
+};
+
 export interface Slot {
   readonly id: number;
   readonly worker: Worker;
-  readonly control: Comlink.Remote<WorkerControl>;
+  readonly control: RemoteControl;
   /** [seq of the running task or -1, seq of the last task finished], written by the worker. */
   readonly current: Int32Array;
   /** Operation ids this worker knows (it keeps them across computations). */
@@ -30,9 +39,9 @@ export interface PoolListener {
 }
 
 function workerEntry(): string {
-  // Resolved through the package's own exports so that sources (under test) and the built
-  // package both start the built worker.
-  return createRequire(import.meta.url).resolve('@pdask/core/worker');
+  // Resolved through the package itself so that sources (under test) and the built package both
+  // start the built worker; always the ESM build (one worker format, whichever build the caller loaded).
+  return join(dirname(createRequire(import.meta.url).resolve('@pdask/core/package.json')), 'dist', 'worker.js');
 }
 
 export interface PoolOptions {
@@ -200,7 +209,7 @@ export class ThreadPool {
       exited,
       id,
       worker,
-      control: Comlink.wrap<WorkerControl>(nodeEndpoint(channel.port1 as never)),
+      control: Comlink.wrap<WorkerControl>(nodeEndpoint(channel.port1 as never)) as unknown as RemoteControl,
       current: new Int32Array(current),
       ops: new OpInterner(),
       alive: true,
@@ -272,7 +281,7 @@ export class ThreadPool {
     this.closed = true;
     for (const s of this.slots.values()) {
       s.alive = false;
-      s.control[Comlink.releaseProxy]();
+      (s.control as unknown as Comlink.Remote<WorkerControl>)[Comlink.releaseProxy]();
     }
     this.slots.clear();
     await Promise.allSettled([...this.threads].map((w) => w.terminate()));

@@ -1,0 +1,140 @@
+/**
+ * The packages as users get them: each is packed with `npm pack`, checked by publint and
+ * arethetypeswrong, installed from the tarballs into a fresh project outside the repository, and
+ * used from plain ESM, plain CommonJS, and strict TypeScript (skipLibCheck off) compiled as node16
+ * CommonJS, node16 ESM and for bundlers. `npm test` builds the packages first.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = join(ROOT, 'node_modules/.bin');
+const PACKAGES = ['core', 'kernels', 'array', 'bag', 'dataframe', 'ml', 'distributed'];
+
+let work: string;
+let project: string;
+const tarballs = new Map<string, string>();
+
+function run(cmd: string, args: readonly string[], cwd: string, timeout = 240_000): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}) in ${cwd}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'pdask-pack-'));
+  const packs = join(work, 'tarballs');
+  mkdirSync(packs);
+  for (const p of PACKAGES) {
+    run('npm', ['pack', '--silent', '--pack-destination', packs], join(ROOT, 'packages', p));
+  }
+  for (const f of readdirSync(packs)) tarballs.set(f.replace(/^pdask-(.+)-\d+\.\d+\.\d+.*\.tgz$/, '$1'), join(packs, f));
+  project = join(work, 'app');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'pdask-pack-test', version: '1.0.0', private: true }, null, 2));
+  // Each package from its tarball; their own dependencies from the registry (or npm's cache).
+  run('npm', ['install', '--prefer-offline', '--no-package-lock', ...PACKAGES.map((p) => tarballs.get(p)!), '@types/node@20', `typescript@${(createRequire(import.meta.url)('typescript/package.json') as { version: string }).version}`], project, 300_000);
+}, 400_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('npm tarballs', () => {
+  it('packs every package, each with its LICENSE, README and built files only', () => {
+    expect([...tarballs.keys()].sort()).toEqual([...PACKAGES].sort());
+    for (const [name, file] of tarballs) {
+      const list = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      expect(list, name).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/package.json', 'package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts', 'package/dist/index.d.cts']));
+      expect(list.filter((f) => !/^package\/(LICENSE|README\.md|package\.json|dist\/.*)$/.test(f)), name).toEqual([]);
+    }
+  });
+
+  it('passes publint with nothing to report', () => {
+    for (const p of PACKAGES) {
+      const out = run(join(BIN, 'publint'), ['--strict', join(ROOT, 'packages', p)], ROOT);
+      expect(out, p).toMatch(/All good!/);
+    }
+  });
+
+  it('passes arethetypeswrong for node10, node16 (CJS and ESM) and bundlers', () => {
+    for (const [name, file] of tarballs) {
+      const r = spawnSync(join(BIN, 'attw'), [file, '--format', 'json'], { encoding: 'utf8' });
+      const report = JSON.parse(r.stdout) as { problems: unknown[] | Record<string, unknown>; analysis: { entrypoints: Record<string, unknown> } };
+      expect(Object.values(report.problems), name).toEqual([]);
+      expect(Object.keys(report.analysis.entrypoints).length, name).toBeGreaterThan(1);
+    }
+  });
+});
+
+/** A small program using every package; `load` is how the module system gets them. */
+function program(load: (name: string) => string): string {
+  return `
+const core = ${load('@pdask/core')};
+const da = ${load('@pdask/array')};
+const db = ${load('@pdask/bag')};
+const dd = ${load('@pdask/dataframe')};
+const ml = ${load('@pdask/ml')};
+const dist = ${load('@pdask/distributed')};
+const kernels = ${load('@pdask/kernels')};
+const out = [];
+out.push(await core.delayed((a, b) => a + b)(20, 22).compute({ scheduler: 'threads' }));
+out.push(await da.arange(1000, { chunks: 100 }).sum().compute({ scheduler: 'threads' }));
+out.push(await db.fromSequence([1, 2, 3, 4], { npartitions: 2 }).map((x) => x * 10).sum().compute({ scheduler: 'sync' }));
+const df = dd.fromColumns({ k: ['a', 'b', 'a'], v: [1, 2, 3] }, { npartitions: 2 });
+out.push(String((await df.groupby('k').col('v').sum().compute({ scheduler: 'sync' })).toArray()));
+out.push(typeof ml.KMeans, typeof dist.Client, (await kernels.loadKernels()).sum(new Float64Array([1.5, 2.5])));
+await core.closeThreadPools();
+console.log(JSON.stringify(out));
+`;
+}
+const EXPECTED = JSON.stringify([42, 499500, 100, '4,2', 'function', 'function', 4]);
+
+describe('installed from the tarballs, outside the repository', () => {
+  it('runs from plain ESM', () => {
+    writeFileSync(join(project, 'main.mjs'), program((n) => `await import('${n}')`));
+    expect(run('node', ['main.mjs'], project).trim()).toBe(EXPECTED);
+  });
+
+  it('runs from plain CommonJS (require)', () => {
+    writeFileSync(join(project, 'main.cjs'), `(async () => {${program((n) => `require('${n}')`)}})().catch((e) => { console.error(e); process.exit(1); });`);
+    expect(run('node', ['main.cjs'], project).trim()).toBe(EXPECTED);
+  });
+
+  const typed = `
+import { delayed, type Delayed } from '@pdask/core';
+import { arange, type ChunkedArray } from '@pdask/array';
+import { fromSequence } from '@pdask/bag';
+import { fromColumns } from '@pdask/dataframe';
+import { KMeans } from '@pdask/ml';
+import { Client } from '@pdask/distributed';
+import { loadKernels } from '@pdask/kernels';
+const d: Delayed<number> = delayed((a: number, b: number) => a + b)(1, 2);
+const x: ChunkedArray<number> = arange(10, { chunks: 5 }).sum();
+export const all = [d, x, fromSequence([1], { npartitions: 1 }), fromColumns({ a: [1] }, { npartitions: 1 }), KMeans, Client, loadKernels] as const;
+`;
+  const variants: [string, string, Record<string, unknown>][] = [
+    ['node16 CommonJS', 'check.cts', { module: 'node16', moduleResolution: 'node16' }],
+    ['node16 ESM', 'check.mts', { module: 'node16', moduleResolution: 'node16' }],
+    ['bundler', 'check.ts', { module: 'esnext', moduleResolution: 'bundler' }],
+  ];
+  for (const [label, file, options] of variants) {
+    it(`type-checks strictly (skipLibCheck off) as ${label}`, () => {
+      const dir = join(project, label.replace(/\W+/g, '-'));
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, file), typed);
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { ...options, target: 'es2022', lib: ['es2022'], types: ['node'], strict: true, skipLibCheck: false, noEmit: true }, files: [file] }),
+      );
+      const r = spawnSync(join(project, 'node_modules/.bin/tsc'), ['-p', dir], { encoding: 'utf8' });
+      expect(r.stdout + r.stderr, label).toBe('');
+      expect(r.status).toBe(0);
+    });
+  }
+});
