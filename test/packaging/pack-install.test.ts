@@ -89,11 +89,15 @@ out.push(await db.fromSequence([1, 2, 3, 4], { npartitions: 2 }).map((x) => x * 
 const df = dd.fromColumns({ k: ['a', 'b', 'a'], v: [1, 2, 3] }, { npartitions: 2 });
 out.push(String((await df.groupby('k').col('v').sum().compute({ scheduler: 'sync' })).toArray()));
 out.push(typeof ml.KMeans, typeof dist.Client, (await kernels.loadKernels()).sum(new Float64Array([1.5, 2.5])));
+// The SVG renderer is an optional dependency, not installed here: DOT works, SVG says what to install.
+const d = core.delayed((x) => x)(1);
+out.push((await d.visualize({ format: 'dot' })).startsWith('digraph'));
+out.push(await d.visualize().then(() => 'drawn', (e) => e.name + ': ' + e.message.includes('npm install @viz-js/viz')));
 await core.closeThreadPools();
 console.log(JSON.stringify(out));
 `;
 }
-const EXPECTED = JSON.stringify([42, 499500, 100, '4,2', 'function', 'function', 4]);
+const EXPECTED = JSON.stringify([42, 499500, 100, '4,2', 'function', 'function', 4, true, 'RendererMissingError: true']);
 
 describe('installed from the tarballs, outside the repository', () => {
   it('runs from plain ESM', () => {

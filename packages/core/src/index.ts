@@ -19,7 +19,7 @@ export { collectionSymbol, isCollection, type Collection, type CollectionGraph, 
 export { CollectionBase, SingleKeyCollection, dataLayer } from './collection/base';
 export { checkMemory, availableMemory, formatBytes, MemoryLimitError } from './collection/memory';
 export { checkOptions, optional, intAtLeast, optionNames, nearestName, OptionError, type OptionRule, type OptionSchema } from './options/options';
-export { visualize, renderSvg, type VisualizeOptions } from './visualize/visualize';
+export { visualize, renderSvg, RendererMissingError, type VisualizeOptions } from './visualize/visualize';
 export { toDot, type DotOptions } from './visualize/dot';
 export { tokenize, tokenizeSymbol, type Tokenizable } from './tokenize/tokenize';
 export * as config from './config/config';

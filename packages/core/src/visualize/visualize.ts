@@ -1,6 +1,5 @@
 import { checkOptions, type OptionSchema } from '../options/options';
 import { writeFile } from 'node:fs/promises';
-import { instance } from '@viz-js/viz';
 import { collectionsToGraph } from '../collection/compute';
 import { collectionSymbol, type Collection } from '../collection/protocol';
 import * as config from '../config/config';
@@ -19,11 +18,38 @@ export interface VisualizeOptions {
   optimizeGraph?: boolean;
 }
 
-let viz: ReturnType<typeof instance> | undefined;
+interface Renderer {
+  renderString(dot: string, opts: { format: 'svg' }): string;
+}
 
-/** Renders DOT to SVG with Graphviz compiled to WebAssembly (no system Graphviz needed). */
+let viz: Promise<Renderer> | undefined;
+
+/** The error of drawing SVG without the optional renderer installed. */
+export class RendererMissingError extends Error {
+  override name = 'RendererMissingError';
+}
+
+/**
+ * Graphviz compiled to WebAssembly (no system Graphviz needed). It is an optional dependency of
+ * @pdask/core (4.9 MB, only for drawing), loaded on the first SVG asked for.
+ */
+async function loadRenderer(): Promise<Renderer> {
+  let mod: { instance: () => Promise<Renderer> };
+  try {
+    mod = (await import('@viz-js/viz')) as unknown as { instance: () => Promise<Renderer> };
+  } catch (e) {
+    throw new RendererMissingError(
+      `visualize() draws SVG with the optional package @viz-js/viz, which is not installed (${(e as Error).message.split('\n')[0]}). ` +
+        "Install it (npm install @viz-js/viz), or ask for the graph as Graphviz text: visualize({ format: 'dot' }).",
+    );
+  }
+  return mod.instance();
+}
+
+/** Renders DOT to SVG (see loadRenderer). */
 export async function renderSvg(dot: string): Promise<string> {
-  viz ??= instance();
+  viz ??= loadRenderer();
+  viz.catch(() => (viz = undefined));
   return (await viz).renderString(dot, { format: 'svg' });
 }
 
