@@ -3,62 +3,16 @@
  * method adds one layer to the task graph and returns a new Bag (or a lazy scalar, `Item`);
  * nothing runs until `compute()`.
  */
-import { inspect } from 'node:util';
-import {
-  collectionSymbol,
-  computeCollections,
-  dataNode,
-  Delayed,
-  layerNode,
-  lit,
-  MaterializedLayer,
-  persist as persistAll,
-  ref,
-  toOpRef,
-  tokenizeSymbol,
-  visualize,
-  type ArgSpec,
-  type Collection,
-  type CollectionGraph,
-  type ComputeOptions,
-  type Key,
-  type LayerNode,
-  type OpFunction,
-  type VisualizeOptions,
-} from '@pdask/core';
+import { CollectionBase, collectionSymbol, dataNode, Delayed, layerNode, lit, MaterializedLayer, ref, type ArgSpec, type CollectionGraph, type Key, type LayerNode } from '@pdask/core';
 import { accumulate, join, product, repartition, take, type TakeOptions } from './combine';
-import { builtinArg, ExtraArgs, fnArg, keyArg, partitionKey, type KeySpec, type UserFunction } from './graph';
+import { ExtraArgs, keyArg, partitionKey, userFnArg, type KeySpec, type UserFunction } from './graph';
 import { toTextFiles, type ToTextFilesOptions } from './io/to-text-files';
 import { Item } from './item';
-import { concatPartitions, mapPartitionsCall } from './ops/elementwise';
-import {
-  allOf,
-  anyOf,
-  combineMoments,
-  countOf,
-  countValues,
-  distinctMerge,
-  distinctOf,
-  foldbyMerge,
-  foldbyPairs,
-  foldbyPart,
-  foldMerge,
-  foldPart,
-  frequencyPairs,
-  maxOf,
-  meanOfMoments,
-  mergeCounts,
-  minOf,
-  momentsOf,
-  stdOfMoments,
-  sumOf,
-  topkMerge,
-  topkOf,
-  varOfMoments,
-} from './ops/reduce';
+import { bagOps } from './ops';
 import { opName, partitionwise } from './partitionwise';
 import { extendPipe, pipeLayer, type Pipe, type StageDef } from './pipe';
-import { reduceToBag, reduceToItem, type ReductionOptions } from './reductions';
+import { checkFoldOptions, checkReductionFunctionOptions, type FoldOptions, type ReductionFunctionOptions } from './reductions/options';
+import { reduceToBag, reduceToItem, type ReductionOptions } from './reductions/tree';
 import { groupby, type GroupbyOptions } from './shuffle';
 
 /** An argument of a map-like method: a value, or a lazy one (another bag is read element-wise). */
@@ -72,7 +26,7 @@ export function isBag(x: unknown): x is Bag<unknown> {
   return x instanceof Bag;
 }
 
-export class Bag<T> implements Collection<T[]> {
+export class Bag<T> extends CollectionBase<T[]> {
   /** @internal Bags are made by `fromSequence`, `range`, `readText`, … and by bag methods. */
   constructor(
     /** The key prefix of the partitions: partition i is the key `${name}-${i}`. */
@@ -82,7 +36,9 @@ export class Bag<T> implements Collection<T[]> {
     readonly layer: LayerNode,
     /** @internal How the partitions are computed when element-wise operations follow (fusion). */
     readonly pipe?: Pipe,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The task-graph key of partition `i`. */
   key(i: number): Key {
@@ -97,12 +53,12 @@ export class Bag<T> implements Collection<T[]> {
     return {
       roots: [this.layer],
       keys: this.keys,
-      finalize: { op: toOpRef(concatPartitions) },
+      finalize: { op: bagOps.concatPartitions.ref },
       rebuild: (values) => Bag.fromPartitions<T>(this.name, this.keys.map((k) => values.get(k) as T[])),
     };
   }
 
-  [tokenizeSymbol](): unknown {
+  protected tokenKey(): unknown {
     return this.name;
   }
 
@@ -113,22 +69,8 @@ export class Bag<T> implements Collection<T[]> {
   }
 
   // ---- computing ------------------------------------------------------------------------------
-
-  /** Computes the bag: its elements, partition after partition. */
-  compute(opts: ComputeOptions = {}): Promise<T[]> {
-    return computeCollections([this], opts).then((r) => r[0] as T[]);
-  }
-
-  /** Computes the partitions and returns a bag backed by them (same name and keys). */
-  async persist(opts: ComputeOptions = {}): Promise<Bag<T>> {
-    const [p] = await persistAll(this, opts);
-    return p as Bag<T>;
-  }
-
-  /** Draws the task graph; returns the SVG (or DOT) text and writes it to `filename` when given. */
-  visualize(opts: VisualizeOptions = {}): Promise<string> {
-    return visualize([this], opts);
-  }
+  // compute() (the elements, partition after partition), persist() (a bag backed by the computed
+  // partitions, same name and keys) and visualize() come from CollectionBase.
 
   /** One core Delayed per partition (each computes to that partition's array). */
   toDelayed(): Delayed<T[]>[] {
@@ -136,12 +78,12 @@ export class Bag<T> implements Collection<T[]> {
   }
 
   /** The first `n` elements, computing only the first `npartitions` partitions (default 1). */
-  take(n: number, opts: TakeOptions = {}): Promise<T[]> {
+  take(n: number, opts?: TakeOptions): Promise<T[]> {
     return take(this, n, opts);
   }
 
   /** Writes one text file per partition; `pattern`'s `*` is replaced by the partition index. */
-  toTextFiles(pattern: string | readonly string[], opts: ToTextFilesOptions = {}): Promise<string[]> {
+  toTextFiles(pattern: string | readonly string[], opts?: ToTextFilesOptions): Promise<string[]> {
     return toTextFiles(this, pattern, opts);
   }
 
@@ -161,7 +103,7 @@ export class Bag<T> implements Collection<T[]> {
   }
 
   private mapLike<R>(method: string, fn: unknown, args: readonly unknown[], star: boolean): Bag<R> {
-    const f = fnArg(fn, method);
+    const f = userFnArg(fn, method);
     const parents: LayerNode[] = [];
     const extra = new ExtraArgs(args, this.npartitions, method, parents, isBag);
     return this.fused<R>(method, fnLabel(f), [f, extra.token()], { kind: star ? 'starmap' : 'map', fn: f, extra }, parents);
@@ -191,7 +133,7 @@ export class Bag<T> implements Collection<T[]> {
   }
 
   private filterLike(method: string, pred: unknown, args: readonly unknown[], keep: boolean): Bag<T> {
-    const f = fnArg(pred, method, 'predicate');
+    const f = userFnArg(pred, method, 'predicate');
     const parents: LayerNode[] = [];
     const extra = new ExtraArgs(args, this.npartitions, method, parents, isBag);
     return this.fused<T>(method, fnLabel(f), [f, extra.token()], { kind: keep ? 'filter' : 'remove', fn: f, extra }, parents);
@@ -204,7 +146,7 @@ export class Bag<T> implements Collection<T[]> {
 
   /** `map(fn, ...args).flatten()` in one pass. */
   flatMap<R, A extends unknown[] = []>(fn: UserFunction<(x: T, ...args: A) => Iterable<R>>, ...args: BagArgs<A>): Bag<R> {
-    const f = fnArg(fn, 'flatMap');
+    const f = userFnArg(fn, 'flatMap');
     const parents: LayerNode[] = [];
     const extra = new ExtraArgs(args, this.npartitions, 'flatMap', parents, isBag);
     return this.fused<R>('flatMap', fnLabel(f), [f, extra.token()], { kind: 'flatMap', fn: f, extra }, parents);
@@ -230,7 +172,7 @@ export class Bag<T> implements Collection<T[]> {
    * Extra arguments that are bags are passed partition by partition.
    */
   mapPartitions<R>(fn: UserFunction<(part: T[], ...args: never[]) => Iterable<R>>, ...args: unknown[]): Bag<R> {
-    const f = fnArg(fn, 'mapPartitions');
+    const f = userFnArg(fn, 'mapPartitions');
     const parents: LayerNode[] = [];
     const extra = new ExtraArgs(args, this.npartitions, 'mapPartitions', parents, isBag);
     return partitionwise<R>([this], {
@@ -239,8 +181,7 @@ export class Bag<T> implements Collection<T[]> {
       fnName: fnLabel(f),
       parents,
       npartitions: this.npartitions,
-      op: mapPartitionsCall,
-      args: (i) => [lit(i), f, ref(this.key(i)), extra.at(i)],
+      task: (key, i) => bagOps.mapPartitionsCall.task(key, lit(i), f, ref(this.key(i)), extra.at(i)),
     });
   }
 
@@ -269,7 +210,7 @@ export class Bag<T> implements Collection<T[]> {
   /** `[key, elements]` groups, by a full shuffle across partitions (every group in one partition). */
   groupby<K>(grouper: UserFunction<(x: T) => K>, opts?: GroupbyOptions): Bag<[K, T[]]>;
   groupby<P extends keyof T & (string | number)>(grouper: P, opts?: GroupbyOptions): Bag<[T[P], T[]]>;
-  groupby(grouper: KeySpec<T>, opts: GroupbyOptions = {}): Bag<[unknown, T[]]> {
+  groupby(grouper: KeySpec<T>, opts?: GroupbyOptions): Bag<[unknown, T[]]> {
     return groupby(this, grouper, opts);
   }
 
@@ -285,138 +226,104 @@ export class Bag<T> implements Collection<T[]> {
     initial?: A | UserFunction<() => A>,
     combine?: UserFunction<(a: A, b: A) => A>,
     combineInitial?: A | UserFunction<() => A>,
-    opts: ReductionOptions = {},
+    opts?: ReductionOptions,
   ): Bag<[K, A]> {
     const k = keyArg(key, 'foldby');
-    const b = fnArg(binop, 'foldby', 'binop');
-    const c = combine === undefined ? b : fnArg(combine, 'foldby', 'combine function');
+    const b = userFnArg(binop, 'foldby', 'binop');
+    const c = combine === undefined ? b : userFnArg(combine, 'foldby', 'combine function');
     const init = valueArg(initial, 'foldby');
     const cinit = valueArg(combineInitial, 'foldby');
-    const mergeArgs = [c, lit(combineInitial !== undefined), cinit];
-    return reduceToBag(
-      this,
-      {
-        method: 'foldby',
-        chunk: builtinArg(foldbyPart),
-        chunkArgs: [k, b, lit(initial !== undefined), init],
-        combine: builtinArg(foldbyMerge),
-        combineArgs: mergeArgs,
-        final: builtinArg(foldbyPairs),
-        finalArgs: mergeArgs,
-        token: [k, b, init, c, cinit],
-      },
-      opts,
-    );
+    const merge = [c, lit(combineInitial !== undefined), cinit];
+    return reduceToBag(this, 'foldby', { chunk: [k, b, lit(initial !== undefined), init], combine: merge, final: merge, token: [k, b, init, c, cinit] }, opts);
   }
 
-  // ---- reductions ---------------------------------------------------------------------------------
+  // ---- reductions (one row each in reductions/table.ts) -------------------------------------------
 
   /**
    * A tree reduction with your own functions: `perPartition(partition)` for every partition, then
    * `aggregate(results)` over groups of results until one is left (so `aggregate` must accept its
-   * own outputs). Empty partitions are skipped unless the bag has only one.
+   * own outputs). Empty partitions are skipped unless the bag has only one. `name`: the key prefix.
    */
-  reduction<P, R>(perPartition: UserFunction<(part: T[]) => P>, aggregate: UserFunction<(parts: P[]) => R>, opts: ReductionOptions = {}): Item<R> {
-    const chunk = fnArg(perPartition, 'reduction', 'perPartition function');
-    const agg = fnArg(aggregate, 'reduction', 'aggregate function');
-    return reduceToItem<R>(this, { method: 'reduction', chunk, combine: agg, token: [chunk, agg] }, opts);
+  reduction<P, R>(perPartition: UserFunction<(part: T[]) => P>, aggregate: UserFunction<(parts: P[]) => R>, opts?: ReductionFunctionOptions): Item<R> {
+    const { name, ...rest } = checkReductionFunctionOptions(opts);
+    const chunk = userFnArg(perPartition, 'reduction', 'perPartition function');
+    const agg = userFnArg(aggregate, 'reduction', 'aggregate function');
+    return reduceToItem<R>(this, 'reduction', { chunk: [chunk], combine: [agg], token: [chunk, agg], prefix: name }, rest);
   }
 
   /** `binop` folded over all elements; partial results merged with `combine` (default binop). */
-  fold<A = T>(binop: UserFunction<(acc: A, x: T) => A>, combine?: UserFunction<(a: A, b: A) => A>, initial?: A, opts: ReductionOptions = {}): Item<A> {
-    const b = fnArg(binop, 'fold', 'binop');
-    const c = combine === undefined ? b : fnArg(combine, 'fold', 'combine function');
+  fold<A = T>(binop: UserFunction<(acc: A, x: T) => A>, combine?: UserFunction<(a: A, b: A) => A>, initial?: A, opts?: FoldOptions): Item<A> {
+    const rest = checkFoldOptions(opts);
+    const b = userFnArg(binop, 'fold', 'binop');
+    const c = combine === undefined ? b : userFnArg(combine, 'fold', 'combine function');
     const has = lit(initial !== undefined);
     const init = valueArg(initial, 'fold');
-    return reduceToItem<A>(
-      this,
-      { method: 'fold', chunk: builtinArg(foldPart), chunkArgs: [b, has, init], combine: builtinArg(foldMerge), combineArgs: [c, has, init], token: [b, c, has, init] },
-      opts,
-    );
+    return reduceToItem<A>(this, 'fold', { chunk: [b, has, init], combine: [c, has, init], token: [b, c, has, init] }, rest);
   }
 
-  /** A built-in reduction whose per-partition step also exists as a streaming sink of the same name. */
-  private simple<R>(method: 'sum' | 'count' | 'max' | 'min' | 'any' | 'all', chunk: OpFunction, combine: OpFunction, opts: ReductionOptions): Item<R> {
-    return reduceToItem<R>(this, { method, chunk: builtinArg(chunk), combine: builtinArg(combine), sink: method, token: [] }, opts);
+  sum(opts?: ReductionOptions): Item<T> {
+    return reduceToItem(this, 'sum', {}, opts);
   }
 
-  sum(opts: ReductionOptions = {}): Item<T> {
-    return this.simple('sum', sumOf, sumOf, opts);
-  }
-
-  count(opts: ReductionOptions = {}): Item<number> {
-    return this.simple('count', countOf, sumOf, opts);
+  count(opts?: ReductionOptions): Item<number> {
+    return reduceToItem(this, 'count', {}, opts);
   }
 
   /** The largest element (`>`); an error for an empty bag. */
-  max(opts: ReductionOptions = {}): Item<T> {
-    return this.simple('max', maxOf, maxOf, opts);
+  max(opts?: ReductionOptions): Item<T> {
+    return reduceToItem(this, 'max', {}, opts);
   }
 
   /** The smallest element (`<`); an error for an empty bag. */
-  min(opts: ReductionOptions = {}): Item<T> {
-    return this.simple('min', minOf, minOf, opts);
+  min(opts?: ReductionOptions): Item<T> {
+    return reduceToItem(this, 'min', {}, opts);
   }
 
-  any(opts: ReductionOptions = {}): Item<boolean> {
-    return this.simple('any', anyOf, anyOf, opts);
+  any(opts?: ReductionOptions): Item<boolean> {
+    return reduceToItem(this, 'any', {}, opts);
   }
 
-  all(opts: ReductionOptions = {}): Item<boolean> {
-    return this.simple('all', allOf, allOf, opts);
+  all(opts?: ReductionOptions): Item<boolean> {
+    return reduceToItem(this, 'all', {}, opts);
   }
 
   /** The arithmetic mean (NaN for an empty bag). */
-  mean(opts: ReductionOptions = {}): Item<number> {
-    return this.moments('mean', meanOfMoments, [], opts);
+  mean(opts?: ReductionOptions): Item<number> {
+    return reduceToItem(this, 'mean', {}, opts);
   }
 
   /** The variance with `ddof` delta degrees of freedom (default 0, as Dask). */
-  var(ddof = 0, opts: ReductionOptions = {}): Item<number> {
-    return this.moments('var', varOfMoments, [lit(checkDdof(ddof, 'var'))], opts);
+  var(ddof = 0, opts?: ReductionOptions): Item<number> {
+    const d = [lit(checkDdof(ddof, 'var'))];
+    return reduceToItem(this, 'var', { final: d, token: d }, opts);
   }
 
-  std(ddof = 0, opts: ReductionOptions = {}): Item<number> {
-    return this.moments('std', stdOfMoments, [lit(checkDdof(ddof, 'std'))], opts);
-  }
-
-  /** Mean, var and std merge per-partition moments (count, mean, M2): stable and tree-reducible. */
-  private moments(method: string, final: OpFunction, finalArgs: ArgSpec[], opts: ReductionOptions): Item<number> {
-    return reduceToItem<number>(
-      this,
-      { method, chunk: builtinArg(momentsOf), combine: builtinArg(combineMoments), final: builtinArg(final), finalArgs, token: finalArgs },
-      opts,
-    );
+  std(ddof = 0, opts?: ReductionOptions): Item<number> {
+    const d = [lit(checkDdof(ddof, 'std'))];
+    return reduceToItem(this, 'std', { final: d, token: d }, opts);
   }
 
   /** `[value, count]` pairs of distinct values (by value), most frequent first with `sort`. */
-  frequencies(sort = false, opts: ReductionOptions = {}): Bag<[T, number]> {
-    return reduceToBag(
-      this,
-      { method: 'frequencies', chunk: builtinArg(countValues), sink: 'counts', combine: builtinArg(mergeCounts), final: builtinArg(frequencyPairs), finalArgs: [lit(sort)], token: [sort] },
-      opts,
-    );
+  frequencies(sort = false, opts?: ReductionOptions): Bag<[T, number]> {
+    if (typeof sort !== 'boolean') throw new TypeError(`Bag.frequencies: sort must be a boolean, got ${typeof sort}`);
+    return reduceToBag(this, 'frequencies', { final: [lit(sort)], token: [sort] }, opts);
   }
 
   /** The `k` largest elements (by `key`, a function or property), largest first. */
-  topk(k: number, key?: KeySpec<T>, opts: ReductionOptions = {}): Bag<T> {
+  topk(k: number, key?: KeySpec<T>, opts?: ReductionOptions): Bag<T> {
     if (!Number.isInteger(k) || k < 0) throw new RangeError(`Bag.topk: k must be a non-negative integer, got ${String(k)}`);
     const args = [lit(k), key === undefined ? lit(null) : keyArg(key, 'topk')];
-    return reduceToBag(this, { method: 'topk', chunk: builtinArg(topkOf), chunkArgs: args, combine: builtinArg(topkMerge), combineArgs: args, token: args }, opts);
+    return reduceToBag(this, 'topk', { chunk: args, combine: args, token: args }, opts);
   }
 
   /** Distinct elements (by value, or by `key`), first occurrence kept, in one partition. */
-  distinct(key?: KeySpec<T>, opts: ReductionOptions = {}): Bag<T> {
+  distinct(key?: KeySpec<T>, opts?: ReductionOptions): Bag<T> {
     const args = [key === undefined ? lit(null) : keyArg(key, 'distinct')];
-    return reduceToBag(this, { method: 'distinct', chunk: builtinArg(distinctOf), chunkArgs: args, combine: builtinArg(distinctMerge), combineArgs: args, token: args }, opts);
+    return reduceToBag(this, 'distinct', { chunk: args, combine: args, token: args }, opts);
   }
 
   toString(): string {
     return `Bag<${this.name}, npartitions=${this.npartitions}>`;
-  }
-
-  [inspect.custom](): string {
-    return this.toString();
   }
 }
 
@@ -432,5 +339,5 @@ function checkDdof(ddof: number, method: string): number {
 
 /** An initial value: a literal, or a function (shipped, called for each fresh start value). */
 function valueArg(v: unknown, method: string): ArgSpec {
-  return typeof v === 'function' ? fnArg(v, method, 'initial value factory') : lit(v);
+  return typeof v === 'function' ? userFnArg(v, method, 'initial value factory') : lit(v);
 }

@@ -2,10 +2,11 @@
  * Operations that change how elements are spread over partitions or combine bags: repartition,
  * accumulate (a chain through partitions), join, product, take.
  */
-import { isCollection, layerNode, lit, ref, taskNode, toArgSpec, toOpRef, type ArgSpec, type ComputeOptions, type LayerNode, type TaskNode } from '@pdask/core';
+import { arr, checkOptions, isCollection, layerNode, lit, ref, toArgSpec, type ArgSpec, type ComputeOptions, type LayerNode, type OptionSchema, type TaskNode } from '@pdask/core';
 import { Bag, isBag } from './bag';
-import { BagLayer, describe, fnArg, keyArg, partitionKey, type KeySpec, type UserFunction } from './graph';
-import { accumulatePartition, concatPartitions, joinPartition, pick, productPartition, slicePartition, slicePiece } from './ops/elementwise';
+import { BagLayer, describe, keyArg, partitionKey, userFnArg, type KeySpec, type UserFunction } from './graph';
+import { bagOps } from './ops';
+import { ALWAYS_COMPUTES, COMPUTE_OPTION_KEYS } from './options';
 import { opName, partitionwise } from './partitionwise';
 import { checkNpartitions } from './shuffle';
 
@@ -20,8 +21,7 @@ export function repartition<T>(bag: Bag<T>, npartitions: number): Bag<T> {
       kind: 'repartition',
       token: [m],
       npartitions: m,
-      op: concatPartitions,
-      args: (j) => [{ t: 'arr', items: Array.from({ length: first(j + 1) - first(j) }, (_, q) => ref(bag.key(first(j) + q))) }],
+        task: (key, j) => bagOps.concatPartitions.task(key, arr(Array.from({ length: first(j + 1) - first(j) }, (_, q) => ref(bag.key(first(j) + q))))),
     });
   }
   // Input i is cut into k_i near-equal pieces, the k_i adding up to m.
@@ -34,8 +34,7 @@ export function repartition<T>(bag: Bag<T>, npartitions: number): Bag<T> {
     kind: 'repartition',
     token: [m],
     npartitions: m,
-    op: slicePiece,
-    args: (j) => [ref(bag.key(owner[j][0])), lit(owner[j][1]), lit(owner[j][2])],
+    task: (key, j) => bagOps.slicePiece.task(key, ref(bag.key(owner[j][0])), lit(owner[j][1]), lit(owner[j][2])),
   });
 }
 
@@ -45,19 +44,17 @@ export function repartition<T>(bag: Bag<T>, npartitions: number): Bag<T> {
  * not the elements, travels to the next step.
  */
 export function accumulate<T, A>(bag: Bag<T>, binop: UserFunction<(acc: A, x: T) => A>, initial: A | undefined): Bag<A> {
-  const f = fnArg(binop, 'accumulate', 'binop');
+  const f = userFnArg(binop, 'accumulate', 'binop');
   const parents: LayerNode[] = [bag.layer];
   const start: ArgSpec = { t: 'arr', items: [lit(initial !== undefined), toArgSpec(initial, parents)] };
   const name = opName('accumulate', bag.name, f, start);
-  const step = toOpRef(accumulatePartition);
-  const pickOp = toOpRef(pick);
   const n = bag.npartitions;
   const layer = new BagLayer(name, 'accumulate', function* (): Generator<TaskNode> {
     for (let i = 0; i < n; i++) {
       const carry = i === 0 ? start : ref(`${name}-carry-${i - 1}`);
-      yield taskNode(`${name}-step-${i}`, step, [lit(i), f, ref(bag.key(i)), carry, lit(i === 0)]);
-      yield taskNode(`${name}-carry-${i}`, pickOp, [ref(`${name}-step-${i}`), lit(1)]);
-      yield taskNode(partitionKey(name, i), pickOp, [ref(`${name}-step-${i}`), lit(0)]);
+      yield bagOps.accumulatePartition.task(`${name}-step-${i}`, lit(i), f, ref(bag.key(i)), carry, lit(i === 0));
+      yield bagOps.pick.task(`${name}-carry-${i}`, ref(`${name}-step-${i}`), lit(1));
+      yield bagOps.pick.task(partitionKey(name, i), ref(`${name}-step-${i}`), lit(0));
     }
   });
   return new Bag<A>(name, n, layerNode(layer, parents));
@@ -86,8 +83,7 @@ export function join<T, U>(bag: Bag<T>, other: unknown, onSelf: KeySpec<T>, onOt
     token: [otherArg, s, o],
     parents,
     npartitions: bag.npartitions,
-    op: joinPartition,
-    args: (i) => [lit(i), ref(bag.key(i)), otherArg, s, o],
+    task: (key, i) => bagOps.joinPartition.task(key, lit(i), ref(bag.key(i)), otherArg, s, o),
   });
 }
 
@@ -98,8 +94,7 @@ export function product<T, U>(bag: Bag<T>, other: Bag<U>): Bag<[T, U]> {
     kind: 'product',
     token: [],
     npartitions: bag.npartitions * m,
-    op: productPartition,
-    args: (k) => [ref(bag.key(Math.floor(k / m))), ref(other.key(k % m))],
+    task: (key, k) => bagOps.productPartition.task(key, ref(bag.key(Math.floor(k / m))), ref(other.key(k % m))),
   });
 }
 
@@ -108,11 +103,15 @@ export interface TakeOptions extends ComputeOptions {
   npartitions?: number;
   /** Warn when those partitions hold fewer than n elements (default true). */
   warn?: boolean;
+  /** Not supported: take always computes (Dask's `compute=False`). */
+  compute?: never;
 }
 
+const TAKE_OPTIONS: OptionSchema<TakeOptions> = { ...COMPUTE_OPTION_KEYS, npartitions: 'number', warn: 'boolean', compute: ALWAYS_COMPUTES };
+
 /** The first n elements. Only the first partitions (and what they depend on) are computed. */
-export async function take<T>(bag: Bag<T>, n: number, opts: TakeOptions): Promise<T[]> {
-  const { npartitions = 1, warn = true, ...computeOpts } = opts;
+export async function take<T>(bag: Bag<T>, n: number, opts: TakeOptions | undefined): Promise<T[]> {
+  const { npartitions = 1, warn = true, compute: _, ...computeOpts } = checkOptions('Bag.take', opts, TAKE_OPTIONS);
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`Bag.take: n must be a non-negative integer, got ${String(n)}`);
   const np = npartitions === -1 ? bag.npartitions : npartitions;
   if (!Number.isInteger(np) || np < 1) throw new RangeError(`Bag.take: npartitions must be a positive integer or -1, got ${String(npartitions)}`);
@@ -121,8 +120,7 @@ export async function take<T>(bag: Bag<T>, n: number, opts: TakeOptions): Promis
     kind: 'take',
     token: [n],
     npartitions: np,
-    op: slicePartition,
-    args: (i) => [ref(bag.key(i)), lit(0), lit(n)],
+    task: (key, i) => bagOps.slicePartition.task(key, ref(bag.key(i)), lit(0), lit(n)),
   });
   const out = (await head.compute(computeOpts)).slice(0, n);
   if (warn && out.length < n) {

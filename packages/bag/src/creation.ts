@@ -1,8 +1,8 @@
 /** Making bags from values: fromSequence, range, fromDelayed, concat, zip. */
-import { isCollection, layerNode, lit, ref, taskNode, toArgSpec, tokenize, toOpRef, type LayerNode } from '@pdask/core';
+import { arr, checkOptions, isCollection, layerNode, lit, ref, toArgSpec, tokenize, type LayerNode, type OptionSchema } from '@pdask/core';
 import { Bag, isBag } from './bag';
 import { BagLayer, describe, partitionKey } from './graph';
-import { alias, rangePartition, toPartition, unpackNumbers, zipPartitions } from './ops/elementwise';
+import { bagOps } from './ops';
 import { opName, partitionwise } from './partitionwise';
 import { sourcePipe } from './pipe';
 import { checkNpartitions } from './shuffle';
@@ -15,6 +15,8 @@ export interface FromSequenceOptions {
   partitionSize?: number;
 }
 
+const FROM_SEQUENCE_OPTIONS: OptionSchema<FromSequenceOptions> = { npartitions: 'number', partitionSize: 'number' };
+
 /** Splits n elements into parts of near-equal sizes (the first ones one larger). */
 function evenSizes(n: number, parts: number): number[] {
   const base = Math.floor(n / parts);
@@ -23,7 +25,8 @@ function evenSizes(n: number, parts: number): number[] {
 }
 
 /** A bag of the elements of an array or other iterable, in order, split into partitions. */
-export function fromSequence<T>(seq: Iterable<T>, opts: FromSequenceOptions = {}): Bag<T> {
+export function fromSequence<T>(seq: Iterable<T>, options?: FromSequenceOptions): Bag<T> {
+  const opts = checkOptions('fromSequence', options, FROM_SEQUENCE_OPTIONS);
   if (seq === null || seq === undefined || typeof (seq as Iterable<T>)[Symbol.iterator] !== 'function' || typeof seq === 'string') {
     throw new TypeError(`fromSequence: expected an array or other iterable, got ${describe(seq)}`);
   }
@@ -57,9 +60,8 @@ export function fromSequence<T>(seq: Iterable<T>, opts: FromSequenceOptions = {}
     }
     return Bag.fromPartitions<T>(name, parts, 'from-sequence');
   }
-  const op = toOpRef(unpackNumbers);
   const layer = new BagLayer(name, 'from-sequence', function* () {
-    for (let i = 0; i < chunks.length; i++) yield taskNode(partitionKey(name, i), op, [lit(chunks[i])]);
+    for (let i = 0; i < chunks.length; i++) yield bagOps.unpackNumbers.task(partitionKey(name, i), lit(chunks[i]));
   });
   // Element-wise operations and reductions that follow read the packed numbers directly.
   const source = sourcePipe({ kind: 'items', arg: (i) => lit(chunks[i]), parents: [] });
@@ -70,17 +72,18 @@ export interface RangeOptions {
   npartitions: number;
 }
 
+const RANGE_OPTIONS: OptionSchema<RangeOptions> = { npartitions: 'number' };
+
 /** The integers 0 … n-1, generated inside the tasks (nothing is shipped). */
 export function range(n: number, opts: RangeOptions): Bag<number> {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`range: n must be a non-negative integer, got ${String(n)}`);
-  const np = checkNpartitions(opts?.npartitions, 'range');
+  const np = checkNpartitions(checkOptions('range', opts, RANGE_OPTIONS).npartitions, 'range');
   const sizes = evenSizes(n, np);
   const starts = [0];
   for (const s of sizes) starts.push(starts[starts.length - 1] + s);
   const name = `range-${n}-npartitions-${np}`;
-  const op = toOpRef(rangePartition);
   const layer = new BagLayer(name, 'range', function* () {
-    for (let i = 0; i < np; i++) yield taskNode(partitionKey(name, i), op, [lit(starts[i]), lit(starts[i + 1])]);
+    for (let i = 0; i < np; i++) yield bagOps.rangePartition.task(partitionKey(name, i), lit(starts[i]), lit(starts[i + 1]));
   });
   return new Bag<number>(name, np, layerNode(layer));
 }
@@ -95,9 +98,8 @@ export function fromDelayed<T>(values: Iterable<unknown> | object): Bag<T> {
     return toArgSpec(v, parents);
   });
   const name = opName('from-delayed', specs);
-  const op = toOpRef(toPartition);
   const layer = new BagLayer(name, 'from-delayed', function* () {
-    for (let i = 0; i < specs.length; i++) yield taskNode(partitionKey(name, i), op, [lit(i), specs[i]]);
+    for (let i = 0; i < specs.length; i++) yield bagOps.toPartition.task(partitionKey(name, i), lit(i), specs[i]);
   });
   return new Bag<T>(name, specs.length, layerNode(layer, parents));
 }
@@ -118,8 +120,7 @@ export function concat<T>(bags: readonly Bag<T>[]): Bag<T> {
     kind: 'concat',
     token: [],
     npartitions: where.length,
-    op: alias,
-    args: (k) => [ref(where[k][0].key(where[k][1]))],
+    task: (key, k) => bagOps.alias.task(key, ref(where[k][0].key(where[k][1]))),
   });
 }
 
@@ -136,7 +137,6 @@ export function zip<B extends Bag<unknown>[]>(...bags: B): Bag<Unbag<B>> {
     kind: 'zip',
     token: [],
     npartitions: n,
-    op: zipPartitions,
-    args: (i) => [lit(i), { t: 'arr', items: bs.map((b) => ref(b.key(i))) }],
+    task: (key, i) => bagOps.zipPartitions.task(key, lit(i), arr(bs.map((b) => ref(b.key(i))))),
   });
 }

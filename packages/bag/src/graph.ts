@@ -3,6 +3,7 @@
  * conversion of user arguments (functions, keys, other bags, lazy values) into task arguments.
  */
 import {
+  fnArg,
   isCollection,
   isModuleFunction,
   lit,
@@ -10,6 +11,7 @@ import {
   toArgSpec,
   toOpRef,
   UnshippableFunctionError,
+  type Arg,
   type ArgSpec,
   type LayerNode,
   type ModuleFunction,
@@ -59,17 +61,15 @@ export function userOp(fn: unknown, method: string, role = 'function'): OpRef {
   }
 }
 
-export const fnArg = (fn: unknown, method: string, role?: string): ArgSpec => ({ t: 'fn', op: userOp(fn, method, role) });
-
-/** A built-in operation as a task argument (the function a generic reduction step calls). */
-export const builtinArg = (fn: OpFunction): ArgSpec => ({ t: 'fn', op: toOpRef(fn) });
+/** A user function as a task argument (checked as userOp checks it). */
+export const userFnArg = (fn: unknown, method: string, role?: string): Arg<never> => fnArg(userOp(fn, method, role));
 
 /** A grouping/sorting key: a function of the element, or a property name / index. */
 export type KeySpec<T> = UserFunction<(x: T) => unknown> | string | number;
 
 export function keyArg(key: unknown, method: string): ArgSpec {
   if (typeof key === 'string' || typeof key === 'number') return lit(key);
-  return fnArg(key, method, 'key function');
+  return userFnArg(key, method, 'key function');
 }
 
 /** Where another bag's partitions come from, for operations that combine bags partition-wise. */

@@ -14,7 +14,7 @@ export { readText, type ReadTextOptions } from './io/read-text';
 export type { ToTextFilesOptions } from './io/to-text-files';
 export type { TakeOptions } from './combine';
 export type { GroupbyOptions } from './shuffle';
-export type { ReductionOptions } from './reductions';
+export type { ReductionOptions, FoldOptions, ReductionFunctionOptions } from './reductions/options';
 export type { KeySpec, UserFunction } from './graph';
 // Re-exported so that `db.fromModule(...)` works without importing core.
 export { fromModule, UnshippableFunctionError } from '@pdask/core';

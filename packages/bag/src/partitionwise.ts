@@ -2,8 +2,7 @@
  * Building a bag whose partition i is one task over partition i of its inputs — the shape of
  * zip, mapPartitions, join and most other transformations (element-wise ones are fused: pipe.ts).
  */
-import { layerNode, taskNode, tokenize, type ArgSpec, type LayerNode, type OpFunction, type OpRef } from '@pdask/core';
-import { toOpRef } from '@pdask/core';
+import { layerNode, tokenize, type Key, type LayerNode, type TaskNode } from '@pdask/core';
 import { Bag } from './bag';
 import { BagLayer, partitionKey } from './graph';
 
@@ -17,9 +16,8 @@ export interface PartitionwiseSpec {
   /** Layers read besides the input bag's (other bags, lazy arguments). */
   parents?: readonly LayerNode[];
   npartitions: number;
-  op: OpFunction;
-  /** The task arguments of output partition i. */
-  args: (i: number) => ArgSpec[];
+  /** The task of output partition i, under `key` (built from a bagOps handle: `bagOps.zipPartitions.task(key, …)`). */
+  task: (key: Key, i: number) => TaskNode;
 }
 
 /** A name `${kind}-${token}`: equal operations on equal inputs get equal keys, as in Dask. */
@@ -30,10 +28,10 @@ export function opName(kind: string, ...parts: unknown[]): string {
 export function partitionwise<R>(inputs: readonly Bag<unknown>[], spec: PartitionwiseSpec): Bag<R> {
   const prefix = spec.fnName && /^[\w$]+$/.test(spec.fnName) ? `${spec.kind}-${spec.fnName}` : spec.kind;
   const name = opName(prefix, inputs.map((b) => b.name), ...spec.token);
-  const op: OpRef = toOpRef(spec.op);
+  const { task } = spec;
   const n = spec.npartitions;
   const layer = new BagLayer(name, spec.kind, function* () {
-    for (let i = 0; i < n; i++) yield taskNode(partitionKey(name, i), op, spec.args(i));
+    for (let i = 0; i < n; i++) yield task(partitionKey(name, i), i);
   });
   return new Bag<R>(name, n, layerNode(layer, [...inputs.map((b) => b.layer), ...(spec.parents ?? [])]));
 }

@@ -6,10 +6,11 @@
  * `map → filter → … → sum` is one task per partition, and the intermediate bags' tasks are not
  * in the graph at all (their layers are not parents of the fused one).
  */
-import { layerNode, lit, ref, taskNode, toOpRef, type ArgSpec, type LayerNode } from '@pdask/core';
+import { arr, layerNode, lit, ref, type Arg, type ArgSpec, type LayerNode } from '@pdask/core';
 import type { Bag } from './bag';
 import { BagLayer, partitionKey, type ExtraArgs } from './graph';
-import { pipePartition, type SourceKind, type StageKind } from './ops/pipeline';
+import { bagOps } from './ops';
+import type { SourceKind, StageKind, StageTuple } from './ops/pipeline';
 
 export interface PipeSource {
   /** 'items': the argument computes to the partition's elements; 'lines': to a text block read by the task. */
@@ -65,15 +66,14 @@ function stageArg(s: StageDef, i: number): ArgSpec {
 }
 
 /** The pipeline arguments of partition i: source kind, source, stages. */
-export function pipeArgs(pipe: Pipe, i: number): ArgSpec[] {
-  return [lit(pipe.source.kind), pipe.source.arg(i), { t: 'arr', items: pipe.stages.map((s) => stageArg(s, i)) }];
+export function pipeArgs(pipe: Pipe, i: number): [kind: Arg<SourceKind>, source: ArgSpec, stages: Arg<StageTuple[]>] {
+  return [lit(pipe.source.kind), pipe.source.arg(i), arr<StageTuple>(pipe.stages.map((s) => stageArg(s, i)))];
 }
 
 /** The layer of a bag computed through `pipe`: one pipePartition task per partition. */
 export function pipeLayer(name: string, label: string, npartitions: number, pipe: Pipe): LayerNode {
-  const op = toOpRef(pipePartition);
   const layer = new BagLayer(name, label, function* () {
-    for (let i = 0; i < npartitions; i++) yield taskNode(partitionKey(name, i), op, [lit(i), ...pipeArgs(pipe, i)]);
+    for (let i = 0; i < npartitions; i++) yield bagOps.pipePartition.task(partitionKey(name, i), lit(i), ...pipeArgs(pipe, i));
   });
   return layerNode(layer, [...new Set(pipe.parents)]);
 }

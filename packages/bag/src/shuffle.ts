@@ -3,17 +3,33 @@
  * partition (`split-i`); a small task per (i, j) picks piece j where split-i lives, so that only
  * that piece travels; output partition j gathers piece j of every input and groups it.
  */
-import { layerNode, lit, ref, taskNode, toOpRef, type TaskNode } from '@pdask/core';
+import { arr, checkOptions, layerNode, lit, ref, type OptionRule, type OptionSchema, type TaskNode } from '@pdask/core';
 import { Bag } from './bag';
 import { BagLayer, keyArg, partitionKey, type KeySpec } from './graph';
-import { pick } from './ops/elementwise';
-import { shuffleCollect, shuffleSplit } from './ops/shuffle';
+import { bagOps } from './ops';
 import { opName } from './partitionwise';
 
 export interface GroupbyOptions {
   /** Partitions of the result (default: the bag's). */
   npartitions?: number;
+  /** 'tasks', the only shuffle there is (Dask's `method`/`shuffle`; its 'disk' shuffle is not implemented). */
+  shuffle?: 'tasks';
+  method?: 'tasks';
+  /** Not supported: the shuffle is one stage (every output partition reads a piece of every input). */
+  maxBranch?: never;
+  /** Not supported: Dask's block size of its disk shuffle. */
+  blocksize?: never;
 }
+
+const onlyTasks: OptionRule = { oneOf: ['tasks'] };
+
+const GROUPBY_OPTIONS: OptionSchema<GroupbyOptions> = {
+  npartitions: 'number',
+  shuffle: onlyTasks,
+  method: onlyTasks,
+  maxBranch: { unsupported: 'the shuffle is one stage: every output partition reads a piece of every input partition' },
+  blocksize: { unsupported: "it sizes Dask's disk shuffle, which pdask does not have" },
+};
 
 export function checkNpartitions(n: unknown, method: string): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
@@ -22,22 +38,20 @@ export function checkNpartitions(n: unknown, method: string): number {
   return n;
 }
 
-export function groupby<T>(bag: Bag<T>, grouper: KeySpec<T>, opts: GroupbyOptions): Bag<[unknown, T[]]> {
+export function groupby<T>(bag: Bag<T>, grouper: KeySpec<T>, options: GroupbyOptions | undefined): Bag<[unknown, T[]]> {
+  const opts = checkOptions('Bag.groupby', options, GROUPBY_OPTIONS);
   const g = keyArg(grouper, 'groupby');
   const m = checkNpartitions(opts.npartitions ?? bag.npartitions, 'Bag.groupby');
   const n = bag.npartitions;
   const name = opName('groupby', bag.name, g, m);
-  const split = toOpRef(shuffleSplit);
-  const pickOp = toOpRef(pick);
-  const collect = toOpRef(shuffleCollect);
   const layer = new BagLayer(name, 'groupby', function* (): Generator<TaskNode> {
-    for (let i = 0; i < n; i++) yield taskNode(`${name}-split-${i}`, split, [lit(i), g, ref(bag.key(i)), lit(m)]);
+    for (let i = 0; i < n; i++) yield bagOps.shuffleSplit.task(`${name}-split-${i}`, lit(i), g, ref(bag.key(i)), lit(m));
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < m; j++) yield taskNode(`${name}-piece-${i}-${j}`, pickOp, [ref(`${name}-split-${i}`), lit(j)]);
+      for (let j = 0; j < m; j++) yield bagOps.pick.task(`${name}-piece-${i}-${j}`, ref(`${name}-split-${i}`), lit(j));
     }
     for (let j = 0; j < m; j++) {
       const pieces = Array.from({ length: n }, (_, i) => ref(`${name}-piece-${i}-${j}`));
-      yield taskNode(partitionKey(name, j), collect, [{ t: 'arr', items: pieces }]);
+      yield bagOps.shuffleCollect.task(partitionKey(name, j), arr(pieces));
     }
   });
   return new Bag<[unknown, T[]]>(name, m, layerNode(layer, [bag.layer]));

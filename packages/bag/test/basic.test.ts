@@ -137,7 +137,7 @@ describe('collection protocol', () => {
     const dot = await total.visualize({ format: 'dot' });
     expect(dot).toContain('digraph');
     // map fused into the reduction: one task per partition, the map's own tasks are not in the graph.
-    for (let i = 0; i < 4; i++) expect(dot).toContain(`${total.key}-part-${i}`);
+    for (let i = 0; i < 4; i++) expect(dot).toContain(`${total.key}-partial-${i}`);
     expect(dot).not.toContain(b.key(0));
     const own = await b.visualize({ format: 'dot' });
     for (let i = 0; i < 4; i++) expect(own).toContain(b.key(i));

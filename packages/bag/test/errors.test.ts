@@ -67,7 +67,7 @@ describe.each(SCHEDULERS)('errors in user functions (%s)', (name, opts) => {
     expect(e.stack).toMatch(/^TypeError: in Bag\.map \(partition 2, element 3\): bad element 13/);
     expect(e.stack).toMatch(/explode/);
     // The map runs fused into the sum's per-partition task, which is the task that failed.
-    expect(taskKeyOf(e)).toMatch(/^sum-.*-part-2$/);
+    expect(taskKeyOf(e)).toMatch(/^sum-.*-partial-2$/);
   });
 
   it('keep a custom class name, and the runtime stays usable afterwards', async () => {

@@ -5,12 +5,14 @@
  */
 import { statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { layerNode, lit, taskNode, tokenize, toOpRef } from '@pdask/core';
+import { checkOptions, layerNode, lit, tokenize, type OptionSchema } from '@pdask/core';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { Bag } from '../bag';
 import { BagLayer, partitionKey } from '../graph';
+import { NO_STORAGE_OPTIONS } from '../options';
 import { sourcePipe } from '../pipe';
-import { readTextBlock, type Compression } from '../ops/io';
+import { bagOps } from '../ops';
+import type { Compression } from '../ops/io';
 import { parseBytes } from '@pdask/core';
 
 export interface ReadTextOptions {
@@ -24,7 +26,31 @@ export interface ReadTextOptions {
   encoding?: BufferEncoding;
   /** Default '\n'. Lines keep their delimiter, as in Dask. */
   lineDelimiter?: string;
+  /** Not supported yet: pairs of (line, path) (Dask's `include_path`). */
+  includePath?: never;
+  /** Not supported yet: several files in one partition. */
+  filesPerPartition?: never;
+  /** Not supported: decoding errors are replaced, as Node's Buffer decodes (Dask's `errors`). */
+  errors?: never;
+  /** Not supported: the result is always a Bag (Dask's `collection=False` returns delayed values). */
+  collection?: never;
+  /** Not supported: local files only. */
+  storageOptions?: never;
 }
+
+const notYet = { unsupported: 'not implemented yet' } as const;
+
+const READ_TEXT_OPTIONS: OptionSchema<ReadTextOptions> = {
+  blocksize: (v) => (v === null || typeof v === 'number' || typeof v === 'string' ? undefined : "a number of bytes, a size like '64MB', or null"),
+  compression: { oneOf: ['infer', 'gzip', null] },
+  encoding: 'string',
+  lineDelimiter: 'string',
+  includePath: notYet,
+  filesPerPartition: notYet,
+  errors: { unsupported: "text is decoded as Node's Buffer decodes it (invalid bytes replaced); there is no strict mode" },
+  collection: { unsupported: 'the result is always a Bag (use bag.toDelayed() for one Delayed per partition)' },
+  storageOptions: NO_STORAGE_OPTIONS,
+};
 
 /**
  * Matches of a glob pattern, sorted. The static leading directories become the search root:
@@ -62,7 +88,8 @@ function compressionOf(path: string, c: ReadTextOptions['compression']): Compres
   throw new RangeError(`readText: unsupported compression '${String(c)}' (supported: 'infer', 'gzip', null)`);
 }
 
-export function readText(paths: string | readonly string[], opts: ReadTextOptions = {}): Bag<string> {
+export function readText(paths: string | readonly string[], options?: ReadTextOptions): Bag<string> {
+  const opts = checkOptions('readText', options, READ_TEXT_OPTIONS);
   const files = expandPaths(paths, 'readText');
   const encoding = opts.encoding ?? 'utf8';
   if (!Buffer.isEncoding(encoding)) throw new RangeError(`readText: unknown encoding '${String(encoding)}'`);
@@ -90,11 +117,10 @@ export function readText(paths: string | readonly string[], opts: ReadTextOption
     for (let start = 0; start < st.size || start === 0; start += blocksize) blocks.push([path, start, Math.min(start + blocksize, st.size), compression]);
   }
   const name = `read-text-${tokenize(stamps, blocksize, opts.compression ?? 'infer', encoding, delimiter)}`;
-  const op = toOpRef(readTextBlock);
   const layer = new BagLayer(name, 'read-text', function* () {
     for (let i = 0; i < blocks.length; i++) {
       const [path, start, end, compression] = blocks[i];
-      yield taskNode(partitionKey(name, i), op, [lit(path), lit(start), lit(end), lit(compression), lit(encoding), lit(delimiter)]);
+      yield bagOps.readTextBlock.task(partitionKey(name, i), lit(path), lit(start), lit(end), lit(compression), lit(encoding), lit(delimiter));
     }
   });
   // Element-wise operations and reductions that follow cut the lines as they consume them.

@@ -1,9 +1,9 @@
 /** toTextFiles: one text file per partition, written by the tasks. */
 import { resolve } from 'node:path';
-import type { ComputeOptions } from '@pdask/core';
-import { lit, ref } from '@pdask/core';
+import { checkOptions, lit, ref, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import type { Bag } from '../bag';
-import { writeTextPartition } from '../ops/io';
+import { bagOps } from '../ops';
+import { ALWAYS_COMPUTES, COMPUTE_OPTION_KEYS, NO_STORAGE_OPTIONS } from '../options';
 import { partitionwise } from '../partitionwise';
 
 export interface ToTextFilesOptions extends ComputeOptions {
@@ -14,7 +14,21 @@ export interface ToTextFilesOptions extends ComputeOptions {
   lastEndline?: boolean;
   /** Text that replaces `*` for partition i (default: String(i)). Runs here, not on a worker. */
   nameFunction?: (i: number) => string;
+  /** Not supported: toTextFiles always writes (Dask's `compute=False`). */
+  compute?: never;
+  /** Not supported: local files only. */
+  storageOptions?: never;
 }
+
+const TO_TEXT_FILES_OPTIONS: OptionSchema<ToTextFilesOptions> = {
+  ...COMPUTE_OPTION_KEYS,
+  compression: { oneOf: ['infer', 'gzip', null] },
+  encoding: 'string',
+  lastEndline: 'boolean',
+  nameFunction: 'function',
+  compute: ALWAYS_COMPUTES,
+  storageOptions: NO_STORAGE_OPTIONS,
+};
 
 /** Output paths: `dir/*.txt` patterns, an explicit list, or a directory (`dir/i.part`). */
 export function outputPaths(pattern: string | readonly string[], n: number, nameFunction: (i: number) => string): string[] {
@@ -29,8 +43,12 @@ export function outputPaths(pattern: string | readonly string[], n: number, name
   return Array.from({ length: n }, (_, i) => resolve(p.replace('*', nameFunction(i))));
 }
 
-export async function toTextFiles(bag: Bag<unknown>, pattern: string | readonly string[], opts: ToTextFilesOptions): Promise<string[]> {
-  const { compression = 'infer', encoding = 'utf8', lastEndline = false, nameFunction = String, ...computeOpts } = opts;
+export async function toTextFiles(bag: Bag<unknown>, pattern: string | readonly string[], opts: ToTextFilesOptions | undefined): Promise<string[]> {
+  const { compression = 'infer', encoding = 'utf8', lastEndline = false, nameFunction = String, compute: _, storageOptions: __, ...computeOpts } = checkOptions(
+    'Bag.toTextFiles',
+    opts,
+    TO_TEXT_FILES_OPTIONS,
+  );
   const paths = outputPaths(pattern, bag.npartitions, nameFunction);
   if (new Set(paths).size !== paths.length) throw new RangeError('toTextFiles: the output paths are not distinct (check nameFunction)');
   if (compression !== 'infer' && compression !== 'gzip' && compression !== null) throw new RangeError(`toTextFiles: unsupported compression '${String(compression)}'`);
@@ -38,10 +56,9 @@ export async function toTextFiles(bag: Bag<unknown>, pattern: string | readonly 
     kind: 'to-textfiles',
     token: [paths, compression, encoding, lastEndline],
     npartitions: bag.npartitions,
-    op: writeTextPartition,
-    args: (i) => {
+    task: (key, i) => {
       const c = compression === 'infer' ? (paths[i].endsWith('.gz') ? 'gzip' : null) : compression;
-      return [lit(paths[i]), ref(bag.key(i)), lit(c), lit(encoding), lit(lastEndline)];
+      return bagOps.writeTextPartition.task(key, lit(paths[i]), ref(bag.key(i)), lit(c), lit(encoding), lit(lastEndline));
     },
   });
   return written.compute(computeOpts);

@@ -1,16 +1,15 @@
 /**
  * Partition-wise operations: each takes one partition (an array) and returns a new one. User
- * functions arrive already resolved (core turns `{ t: 'fn' }` arguments into functions). The
+ * functions arrive already resolved (core turns function arguments, `fnArg(…)`, into functions). The
  * element-wise ones (map, filter, flatMap, pluck …) are fused stages of ops/pipeline.ts.
  */
-import { defineOp } from '@pdask/core';
 import { KeyTable } from './keys';
-import { BAG_OPS, getKey, userError, type KeyGetter } from './spec';
+import { getKey, userError, type KeyGetter } from './spec';
 
 type Fn = (...args: unknown[]) => unknown;
 
 /** `fn(partition, ...extra)`, its result (any iterable) as the new partition. */
-export const mapPartitionsCall = defineOp(BAG_OPS, 'mapPartitionsCall', (p: number, fn: Fn, part: readonly unknown[], extra: readonly unknown[]): unknown[] => {
+export const mapPartitionsCall = (p: number, fn: Fn, part: readonly unknown[], extra: readonly unknown[]): unknown[] => {
   let r: unknown;
   try {
     r = fn(part, ...extra);
@@ -20,10 +19,10 @@ export const mapPartitionsCall = defineOp(BAG_OPS, 'mapPartitionsCall', (p: numb
   if (Array.isArray(r)) return r;
   if (r !== null && r !== undefined && typeof r !== 'string' && typeof (r as Iterable<unknown>)[Symbol.iterator] === 'function') return [...(r as Iterable<unknown>)];
   throw new TypeError(`Bag.mapPartitions: the function returned ${r === null ? 'null' : typeof r} for partition ${p}; it must return an array or another iterable`);
-});
+};
 
 /** Element-wise tuples of several partitions of equal length. */
-export const zipPartitions = defineOp(BAG_OPS, 'zipPartitions', (p: number, parts: readonly (readonly unknown[])[]): unknown[][] => {
+export const zipPartitions = (p: number, parts: readonly (readonly unknown[])[]): unknown[][] => {
   const n = parts[0]?.length ?? 0;
   for (const q of parts) {
     if (q.length !== n) throw new Error(`zip: partition ${p} of the bags has ${n} and ${q.length} elements; the bags must be partitioned identically`);
@@ -31,120 +30,111 @@ export const zipPartitions = defineOp(BAG_OPS, 'zipPartitions', (p: number, part
   const out = new Array<unknown[]>(n);
   for (let j = 0; j < n; j++) out[j] = parts.map((q) => q[j]);
   return out;
-});
+};
 
 /** Cartesian product of two partitions, as [a, b] pairs. */
-export const productPartition = defineOp(BAG_OPS, 'productPartition', (a: readonly unknown[], b: readonly unknown[]): unknown[][] => {
+export const productPartition = (a: readonly unknown[], b: readonly unknown[]): unknown[][] => {
   const out: unknown[][] = [];
   for (const x of a) for (const y of b) out.push([x, y]);
   return out;
-});
+};
 
 /** Array of an iterable (partitions built from Delayed values). */
-export const toPartition = defineOp(BAG_OPS, 'toPartition', (p: number, value: unknown): unknown[] => {
+export const toPartition = (p: number, value: unknown): unknown[] => {
   if (Array.isArray(value)) return value;
   if (value !== null && value !== undefined && typeof value !== 'string' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function') {
     return [...(value as Iterable<unknown>)];
   }
   throw new TypeError(`fromDelayed: the value of partition ${p} is ${value === null ? 'null' : typeof value}, not an array or other iterable`);
-});
+};
 
 /** The concatenation of partitions: a bag's computed result, and repartition's merge. */
-export const concatPartitions = defineOp(BAG_OPS, 'concatPartitions', (parts: readonly (readonly unknown[])[]): unknown[] => {
+export const concatPartitions = (parts: readonly (readonly unknown[])[]): unknown[] => {
   let n = 0;
   for (const q of parts) n += q.length;
   const out = new Array<unknown>(n);
   let i = 0;
   for (const q of parts) for (let j = 0; j < q.length; j++) out[i++] = q[j];
   return out;
-});
+};
 
 /** `part.slice(start, end)`: repartition's split and take's prefix. */
-export const slicePartition = defineOp(BAG_OPS, 'slicePartition', (part: readonly unknown[], start: number, end?: number): unknown[] => part.slice(start, end));
+export const slicePartition = (part: readonly unknown[], start: number, end?: number): unknown[] => part.slice(start, end);
 
 /** An alias of another key (concat of bags keeps the key scheme `${name}-${i}`). */
-export const alias = defineOp(BAG_OPS, 'alias', <T>(x: T): T => x);
+export const alias = <T>(x: T): T => x;
 
 /** `x[i]` — one output of a task that produces several (accumulate, shuffle). */
-export const pick = defineOp(BAG_OPS, 'pick', (x: readonly unknown[], i: number): unknown => x[i]);
+export const pick = (x: readonly unknown[], i: number): unknown => x[i];
 
 /** The numbers of a `range` partition, generated on the worker rather than shipped. */
-export const rangePartition = defineOp(BAG_OPS, 'rangePartition', (start: number, stop: number): number[] => {
+export const rangePartition = (start: number, stop: number): number[] => {
   const out = new Array<number>(Math.max(0, stop - start));
   for (let i = 0; i < out.length; i++) out[i] = start + i;
   return out;
-});
+};
 
 /**
  * Running `binop` over a partition, continuing from the previous partition's carry
  * (`[hasValue, value]`). Returns `[elements, carry]`.
  */
-export const accumulatePartition = defineOp(
-  BAG_OPS,
-  'accumulatePartition',
-  (p: number, binop: Fn, part: readonly unknown[], carry: readonly [boolean, unknown], emitCarry: boolean): [unknown[], [boolean, unknown]] => {
-    const out: unknown[] = [];
-    let [has, acc] = carry;
-    if (emitCarry && has) out.push(acc);
-    let j = 0;
-    try {
-      for (; j < part.length; j++) {
-        acc = has ? binop(acc, part[j]) : part[j];
-        has = true;
-        out.push(acc);
-      }
-    } catch (e) {
-      throw userError(e, 'accumulate', p, j);
+export const accumulatePartition = (p: number, binop: Fn, part: readonly unknown[], carry: readonly [boolean, unknown], emitCarry: boolean): [unknown[], [boolean, unknown]] => {
+  const out: unknown[] = [];
+  let [has, acc] = carry;
+  if (emitCarry && has) out.push(acc);
+  let j = 0;
+  try {
+    for (; j < part.length; j++) {
+      acc = has ? binop(acc, part[j]) : part[j];
+      has = true;
+      out.push(acc);
     }
-    return [out, [has, acc]];
-  },
-);
+  } catch (e) {
+    throw userError(e, 'accumulate', p, j);
+  }
+  return [out, [has, acc]];
+};
 
 /**
  * Pairs `[otherElement, element]` for elements whose `onSelf` key equals an `onOther` key of
  * `other` (Dask's `Bag.join`, which yields (other, self) tuples).
  */
-export const joinPartition = defineOp(
-  BAG_OPS,
-  'joinPartition',
-  (p: number, part: readonly unknown[], other: unknown, onSelf: KeyGetter, onOther: KeyGetter): unknown[][] => {
-    const index = new KeyTable();
-    const lists: unknown[][] = [];
-    const items = Array.isArray(other) ? other : [...(other as Iterable<unknown>)];
-    try {
-      for (const y of items) {
-        const s = index.slot(getKey(onOther, y));
-        if (s < 0) lists.push([y]);
-        else lists[s].push(y);
-      }
-    } catch (e) {
-      throw userError(e, 'join', p);
+export const joinPartition = (p: number, part: readonly unknown[], other: unknown, onSelf: KeyGetter, onOther: KeyGetter): unknown[][] => {
+  const index = new KeyTable();
+  const lists: unknown[][] = [];
+  const items = Array.isArray(other) ? other : [...(other as Iterable<unknown>)];
+  try {
+    for (const y of items) {
+      const s = index.slot(getKey(onOther, y));
+      if (s < 0) lists.push([y]);
+      else lists[s].push(y);
     }
-    const out: unknown[][] = [];
-    let j = 0;
-    try {
-      for (; j < part.length; j++) {
-        const s = index.find(getKey(onSelf, part[j]));
-        if (s >= 0) for (const y of lists[s]) out.push([y, part[j]]);
-      }
-    } catch (e) {
-      throw userError(e, 'join', p, j);
+  } catch (e) {
+    throw userError(e, 'join', p);
+  }
+  const out: unknown[][] = [];
+  let j = 0;
+  try {
+    for (; j < part.length; j++) {
+      const s = index.find(getKey(onSelf, part[j]));
+      if (s >= 0) for (const y of lists[s]) out.push([y, part[j]]);
     }
-    return out;
-  },
-);
+  } catch (e) {
+    throw userError(e, 'join', p, j);
+  }
+  return out;
+};
 
 /** `fn(value, ...extra)` for a lazy scalar (Item.apply). */
-export const applyToItem = defineOp(BAG_OPS, 'applyToItem', (fn: Fn, value: unknown, extra: readonly unknown[]): unknown => fn(value, ...extra));
+export const applyToItem = (fn: Fn, value: unknown, extra: readonly unknown[]): unknown => fn(value, ...extra);
 
 /** Piece `q` of `k` near-equal pieces of a partition (repartition to more partitions). */
-export const slicePiece = defineOp(BAG_OPS, 'slicePiece', (part: readonly unknown[], q: number, k: number): unknown[] =>
-  part.slice(Math.floor((q * part.length) / k), Math.floor(((q + 1) * part.length) / k)),
-);
+export const slicePiece = (part: readonly unknown[], q: number, k: number): unknown[] =>
+  part.slice(Math.floor((q * part.length) / k), Math.floor(((q + 1) * part.length) / k));
 
 /** The numbers of a packed `fromSequence` partition, as an array again. */
-export const unpackNumbers = defineOp(BAG_OPS, 'unpackNumbers', (packed: Float64Array): number[] => {
+export const unpackNumbers = (packed: Float64Array): number[] => {
   const out = new Array<number>(packed.length);
   for (let i = 0; i < packed.length; i++) out[i] = packed[i];
   return out;
-});
+};

@@ -1,11 +1,111 @@
 /**
- * Built-in operations of @pdask/bag, importable by worker threads as `@pdask/bag/ops`. Each is
- * registered with core's defineOp under its export name, so the calling thread resolves it without
- * an import and a worker finds it as `module[name]`.
+ * The catalogue of @pdask/bag's built-in operations, importable by worker threads as
+ * `@pdask/bag/ops` (importing it registers them). Each key below is the operation's name, written
+ * here only: the rest of the package refers to operations through these handles.
  */
-export { BAG_OPS, NO_RESULT, isNoResult } from './spec';
-export * from './elementwise';
-export * from './reduce';
-export * from './shuffle';
-export * from './io';
-export * from './pipeline';
+import { defineCatalogue } from '@pdask/core';
+import {
+  accumulatePartition,
+  alias,
+  applyToItem,
+  concatPartitions,
+  joinPartition,
+  mapPartitionsCall,
+  pick,
+  productPartition,
+  rangePartition,
+  slicePartition,
+  slicePiece,
+  toPartition,
+  unpackNumbers,
+  zipPartitions,
+} from './elementwise';
+import { readTextBlock, writeTextPartition } from './io';
+import { pipePartition, pipeReduce } from './pipeline';
+import {
+  allOf,
+  anyOf,
+  callUser,
+  combineMoments,
+  countOf,
+  countValues,
+  distinctMerge,
+  distinctOf,
+  foldbyMerge,
+  foldbyPairs,
+  foldbyPart,
+  foldMerge,
+  foldPart,
+  frequencyPairs,
+  maxOf,
+  meanOfMoments,
+  mergeCounts,
+  minOf,
+  momentsOf,
+  reduceAggregate,
+  reducePart,
+  stdOfMoments,
+  sumOf,
+  topkMerge,
+  topkOf,
+  varOfMoments,
+} from './reduce';
+import { shuffleCollect, shuffleSplit } from './shuffle';
+
+export const bagOps = defineCatalogue('@pdask/bag/ops', {
+  // partition-wise (elementwise.ts)
+  mapPartitionsCall,
+  zipPartitions,
+  productPartition,
+  toPartition,
+  concatPartitions,
+  slicePartition,
+  slicePiece,
+  alias,
+  pick,
+  rangePartition,
+  unpackNumbers,
+  accumulatePartition,
+  joinPartition,
+  applyToItem,
+  // fused element-wise chains (pipeline.ts)
+  pipePartition,
+  pipeReduce,
+  // tree reduction steps (reduce.ts): the generic wrappers, then the steps of the reductions table
+  reducePart,
+  reduceAggregate,
+  callUser,
+  sumOf,
+  countOf,
+  anyOf,
+  allOf,
+  maxOf,
+  minOf,
+  momentsOf,
+  combineMoments,
+  meanOfMoments,
+  varOfMoments,
+  stdOfMoments,
+  countValues,
+  mergeCounts,
+  frequencyPairs,
+  foldbyPart,
+  foldbyMerge,
+  foldbyPairs,
+  foldPart,
+  foldMerge,
+  topkOf,
+  topkMerge,
+  distinctOf,
+  distinctMerge,
+  // groupby's shuffle (shuffle.ts)
+  shuffleSplit,
+  shuffleCollect,
+  // text files (io.ts)
+  readTextBlock,
+  writeTextPartition,
+});
+
+export type BagOps = typeof bagOps;
+
+export { NO_RESULT, isNoResult } from './spec';

@@ -6,8 +6,6 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { defineOp } from '@pdask/core';
-import { BAG_OPS } from './spec';
 
 export type Compression = 'gzip' | null;
 
@@ -77,31 +75,23 @@ export function readBlockText(path: string, start: number, end: number, compress
 }
 
 /** The lines of a block of a file (see readBlockText): a `readText` partition. */
-export const readTextBlock = defineOp(
-  BAG_OPS,
-  'readTextBlock',
-  (path: string, start: number, end: number, compression: Compression, encoding: BufferEncoding, delimiter: string): string[] =>
-    splitLines(readBlockText(path, start, end, compression, encoding, delimiter), delimiter),
-);
+export const readTextBlock = (path: string, start: number, end: number, compression: Compression, encoding: BufferEncoding, delimiter: string): string[] =>
+  splitLines(readBlockText(path, start, end, compression, encoding, delimiter), delimiter);
 
 /**
  * Writes a partition as lines: each element as text, followed by a newline unless it already ends
  * with one; the last newline only with `lastEndline` (Dask's to_textfiles). Returns [path], a
  * one-element partition, so the written paths compute as a bag.
  */
-export const writeTextPartition = defineOp(
-  BAG_OPS,
-  'writeTextPartition',
-  (path: string, part: readonly unknown[], compression: Compression, encoding: BufferEncoding, lastEndline: boolean): string[] => {
-    let text = '';
-    for (const x of part) {
-      const s = String(x);
-      text += s.endsWith('\n') ? s : `${s}\n`;
-    }
-    if (!lastEndline && text.endsWith('\n')) text = text.slice(0, -1);
-    mkdirSync(dirname(path), { recursive: true });
-    const bytes = Buffer.from(text, encoding);
-    writeFileSync(path, compression === 'gzip' ? gzipSync(bytes) : bytes);
-    return [path];
-  },
-);
+export const writeTextPartition = (path: string, part: readonly unknown[], compression: Compression, encoding: BufferEncoding, lastEndline: boolean): string[] => {
+  let text = '';
+  for (const x of part) {
+    const s = String(x);
+    text += s.endsWith('\n') ? s : `${s}\n`;
+  }
+  if (!lastEndline && text.endsWith('\n')) text = text.slice(0, -1);
+  mkdirSync(dirname(path), { recursive: true });
+  const bytes = Buffer.from(text, encoding);
+  writeFileSync(path, compression === 'gzip' ? gzipSync(bytes) : bytes);
+  return [path];
+};

@@ -8,10 +8,9 @@
  * Elements flow one at a time through the whole chain, as in Dask (whose bag partitions are
  * Python iterators): a filter may see element 0 before the map has seen element 1.
  */
-import { defineOp } from '@pdask/core';
 import { readBlockText, type Compression } from './io';
 import { KeyTable } from './keys';
-import { BAG_OPS, NO_RESULT, reported, userError } from './spec';
+import { NO_RESULT, reported, userError } from './spec';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -348,30 +347,26 @@ function sink(kind: SinkKind, method: string, p: number): Sink {
 // ---- operations -------------------------------------------------------------------------------------
 
 /** A partition computed through a pipeline: the source's elements after every stage. */
-export const pipePartition = defineOp(BAG_OPS, 'pipePartition', (p: number, kind: SourceKind, source: unknown, stages: readonly StageTuple[]): unknown[] => {
+export const pipePartition = (p: number, kind: SourceKind, source: unknown, stages: readonly StageTuple[]): unknown[] => {
   const out = new Collect();
   drive(p, kind, source, stages, out);
   return out.out;
-});
+};
 
 /**
  * A tree reduction's per-partition step over a pipeline (what reducePart does for a computed
  * partition): the sink's result, or `chunk(elements, ...extra)` when there is no streaming sink;
  * NO_RESULT when nothing came out of the pipeline and other partitions exist.
  */
-export const pipeReduce = defineOp(
-  BAG_OPS,
-  'pipeReduce',
-  (method: string, p: number, kind: SourceKind, source: unknown, stages: readonly StageTuple[], sinkKind: SinkKind, chunk: Fn, isLast: boolean, extra: readonly unknown[]): unknown => {
-    const s = sink(sinkKind, method, p);
-    drive(p, kind, source, stages, s);
-    if (s.n === 0 && !isLast) return NO_RESULT;
-    if (sinkKind !== null && s.n > 0) return s.result();
-    try {
-      // Also the streaming reductions of an empty bag: their step gives the answer (0, or an error).
-      return chunk(sinkKind === null ? s.result() : [], ...extra);
-    } catch (e) {
-      throw userError(e, method, p);
-    }
-  },
-);
+export const pipeReduce = (method: string, p: number, kind: SourceKind, source: unknown, stages: readonly StageTuple[], sinkKind: SinkKind, chunk: Fn, isLast: boolean, extra: readonly unknown[]): unknown => {
+  const s = sink(sinkKind, method, p);
+  drive(p, kind, source, stages, s);
+  if (s.n === 0 && !isLast) return NO_RESULT;
+  if (sinkKind !== null && s.n > 0) return s.result();
+  try {
+    // Also the streaming reductions of an empty bag: their step gives the answer (0, or an error).
+    return chunk(sinkKind === null ? s.result() : [], ...extra);
+  } catch (e) {
+    throw userError(e, method, p);
+  }
+};

@@ -2,14 +2,13 @@
  * groupby's shuffle: every input partition is split by key hash into one piece per output
  * partition; each output partition then gathers its pieces (one from every input) and groups them.
  */
-import { defineOp } from '@pdask/core';
 import { hashKey, KeyTable } from './keys';
-import { BAG_OPS, getKey, userError, type KeyGetter } from './spec';
+import { getKey, userError, type KeyGetter } from './spec';
 
 /** Keys and elements bound for one output partition. */
 type Piece = [keys: unknown[], values: unknown[]];
 
-export const shuffleSplit = defineOp(BAG_OPS, 'shuffleSplit', (p: number, grouper: KeyGetter, part: readonly unknown[], m: number): Piece[] => {
+export const shuffleSplit = (p: number, grouper: KeyGetter, part: readonly unknown[], m: number): Piece[] => {
   const pieces: Piece[] = [];
   for (let j = 0; j < m; j++) pieces.push([[], []]);
   let i = 0;
@@ -25,10 +24,10 @@ export const shuffleSplit = defineOp(BAG_OPS, 'shuffleSplit', (p: number, groupe
     throw userError(e, 'groupby', p, i);
   }
   return pieces;
-});
+};
 
 /** `[key, elements]` pairs of one output partition, keys in first-seen order. */
-export const shuffleCollect = defineOp(BAG_OPS, 'shuffleCollect', (pieces: readonly Piece[]): [unknown, unknown[]][] => {
+export const shuffleCollect = (pieces: readonly Piece[]): [unknown, unknown[]][] => {
   const t = new KeyTable();
   const groups: unknown[][] = [];
   for (const [keys, values] of pieces) {
@@ -39,4 +38,4 @@ export const shuffleCollect = defineOp(BAG_OPS, 'shuffleCollect', (pieces: reado
     }
   }
   return t.keys.map((k, i) => [k, groups[i]]);
-});
+};

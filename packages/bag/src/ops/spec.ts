@@ -1,8 +1,7 @@
 /**
- * What every built-in operation of @pdask/bag shares: the module specifier workers import, the
- * "no result" marker of tree reductions, and how a user function's error is reported.
+ * What every built-in operation of @pdask/bag shares: the "no result" marker of tree reductions,
+ * and how a user function's error is reported.
  */
-export const BAG_OPS = '@pdask/bag/ops';
 
 const NO_RESULT_TAG = '@pdask/bag:no-result';
 
