@@ -63,10 +63,13 @@ export { TaskState, WorkerState, type TaskStatus, type WorkerId } from './schedu
 export type { Instruction } from './schedule/instructions';
 export { LocalityPolicy, OneAtATimePolicy, type PlacementPolicy, type LocalityPolicyOptions } from './schedule/placement';
 export { KilledWorkerError } from './schedule/errors';
+export { StoryLog, type StoryEntry, type StoryStatus, type StoryCause, type StoryLogOptions } from './schedule/story';
+export { InvalidStateError } from './schedule/validate';
 
 // Execution
 export { registerExecutor, getExecutor, executorNames, type Executor, type ExecuteRequest, type ExecutorOptions } from './execute/executor';
-export { SyncExecutor } from './execute/sync';
+export { SyncExecutor, validateStateRequested } from './execute/sync';
+export { story, type StoryOptions, type StoryTeller } from './execute/story';
 export { ThreadsExecutor, sharedThreadsExecutor, closeThreadPools } from './execute/threads/executor';
 export { ThreadPool, type PoolOptions } from './execute/threads/pool';
 export { ResidentValue, PersistedDataLostError, type Lineage } from './execute/threads/resident';

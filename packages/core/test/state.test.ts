@@ -3,7 +3,7 @@ import { dataNode, ref, taskNode, type GraphNode, type OpRef } from '../src/grap
 import { KilledWorkerError } from '../src/schedule/errors';
 import type { Instruction } from '../src/schedule/instructions';
 import { LocalityPolicy, OneAtATimePolicy } from '../src/schedule/placement';
-import { SchedulerState } from '../src/schedule/state';
+import { SchedulerState, type SchedulerStateOptions } from '../src/schedule/state';
 
 const add: OpRef = { k: 'src', src: '(a, b) => a + b', name: 'add' };
 const t = (key: string, ...deps: string[]): GraphNode => taskNode(key, add, deps.map(ref));
@@ -12,12 +12,15 @@ const runs = (ins: Instruction[]) => ins.filter((i) => i.type === 'run').map((i)
 const releases = (ins: Instruction[]) => ins.filter((i) => i.type === 'release').map((i) => (i.type === 'release' ? `${i.key}@${i.worker}` : ''));
 const ofType = (ins: Instruction[], type: Instruction['type']) => ins.filter((i) => i.type === type);
 
+/** Every state in these tests checks all its invariants after each event. */
+const checked = (opts: SchedulerStateOptions = {}) => new SchedulerState({ validate: true, ...opts });
+
 /** x, y -> z = x + y;  z, y -> w */
 const diamond = (): GraphNode[] => [dataNode('x', 1), dataNode('y', 2), t('z', 'x', 'y'), t('w', 'z', 'y')];
 
 describe('SchedulerState', () => {
   it('runs tasks as their inputs arrive, in priority order, and releases inputs nobody needs', () => {
-    const s = new SchedulerState({ policy: new OneAtATimePolicy() });
+    const s = checked({ policy: new OneAtATimePolicy() });
     s.addWorker('a', 1);
     const prio: Record<string, number> = { x: 1, y: 0, z: 2, w: 3 };
     let ins = s.updateGraph({ nodes: diamond(), wanted: ['w'], priority: (k) => prio[k] });
@@ -38,7 +41,7 @@ describe('SchedulerState', () => {
   });
 
   it('fails a task and everything downstream, reporting the wanted keys with the origin', () => {
-    const s = new SchedulerState();
+    const s = checked();
     s.addWorker('a', 1);
     const nodes = [dataNode('x', 1), t('bad', 'x'), t('after', 'bad'), t('ok', 'x')];
     s.updateGraph({ nodes, wanted: ['after', 'ok'] });
@@ -54,7 +57,7 @@ describe('SchedulerState', () => {
   });
 
   it('retries a failing task before failing it', () => {
-    const s = new SchedulerState();
+    const s = checked();
     s.addWorker('a', 1);
     s.updateGraph({ nodes: [t('f')], wanted: ['f'], retries: 2 });
     expect(runs(s.taskErred('f', 'a', new Error('1')))).toEqual(['f@a']);
@@ -63,7 +66,7 @@ describe('SchedulerState', () => {
   });
 
   it('shares work between graphs: a key already in memory is not run again', () => {
-    const s = new SchedulerState();
+    const s = checked();
     s.addWorker('a', 1);
     s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x')], wanted: ['y'] });
     s.taskFinished('x', 'a');
@@ -73,7 +76,7 @@ describe('SchedulerState', () => {
   });
 
   it('places a task where its largest input is', () => {
-    const s = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 100 }) });
+    const s = checked({ policy: new LocalityPolicy({ initialDepth: 100 }) });
     s.addWorker('a', 1);
     s.addWorker('b', 1);
     s.updateGraph({ nodes: [dataNode('small', 1), dataNode('big', 2), t('sum', 'small', 'big')], wanted: ['sum'] });
@@ -84,7 +87,7 @@ describe('SchedulerState', () => {
   });
 
   it('a task with a large input on a busy worker waits for it instead of copying the input elsewhere', () => {
-    const s = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 1 }) });
+    const s = checked({ policy: new LocalityPolicy({ initialDepth: 1 }) });
     s.addWorker('a', 1);
     s.addWorker('b', 1);
     s.addData([{ key: 'big', worker: 'a', nbytes: 8_000_000 }]);
@@ -98,7 +101,7 @@ describe('SchedulerState', () => {
     ins = s.taskFinished('r1', 'a');
     expect(runs(ins)).toEqual(['r2@a']);
     // With waiting turned off the large input is copied to the free worker.
-    const c = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 1, waitForBytes: 0 }) });
+    const c = checked({ policy: new LocalityPolicy({ initialDepth: 1, waitForBytes: 0 }) });
     c.addWorker('a', 1);
     c.addWorker('b', 1);
     c.addData([{ key: 'big', worker: 'a', nbytes: 8_000_000 }]);
@@ -106,7 +109,7 @@ describe('SchedulerState', () => {
   });
 
   it('recomputes results lost with a worker, and requeues what it was running', () => {
-    const s = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 100 }) });
+    const s = checked({ policy: new LocalityPolicy({ initialDepth: 100 }) });
     s.addWorker('a', 1);
     s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x'), t('z', 'y')], wanted: ['z'] });
     s.taskFinished('x', 'a');
@@ -125,7 +128,7 @@ describe('SchedulerState', () => {
   });
 
   it('fails a task with KilledWorkerError after it took down three workers', () => {
-    const s = new SchedulerState({ allowedWorkerDeaths: 3 });
+    const s = checked({ allowedWorkerDeaths: 3 });
     s.addWorker('w0', 1);
     s.updateGraph({ nodes: [t('crash')], wanted: ['crash'] });
     for (let i = 0; i < 2; i++) {
@@ -142,7 +145,7 @@ describe('SchedulerState', () => {
   });
 
   it('a task whose input vanished before it was fetched waits for the recomputed input', () => {
-    const s = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 100 }) });
+    const s = checked({ policy: new LocalityPolicy({ initialDepth: 100 }) });
     s.addWorker('a', 1);
     s.addWorker('b', 1);
     s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x')], wanted: ['y'] });
@@ -159,12 +162,25 @@ describe('SchedulerState', () => {
   });
 
   it('rejects a graph that references an unknown key', () => {
-    const s = new SchedulerState();
+    const s = checked();
     expect(() => s.updateGraph({ nodes: [t('y', 'nope')], wanted: ['y'] })).toThrow(/'y' depends on 'nope'/);
+    // A rejected graph leaves nothing behind.
+    expect(s.status('y')).toBeUndefined();
+    s.validate();
+  });
+
+  it('rejects an unknown wanted key without holding the others', () => {
+    const s = checked();
+    s.addWorker('a', 1);
+    expect(() => s.updateGraph({ nodes: [t('p')], wanted: ['p', 'nope'] })).toThrow(/Wanted key 'nope' is not in the graph/);
+    // Before the fix p stayed wanted (wanted 1) but released: never computed nor reported.
+    expect(s.tasks.get('p')!.wanted).toBe(0);
+    s.validate();
+    expect(runs(s.updateGraph({ nodes: [], wanted: ['p'] }))).toEqual(['p@a']);
   });
 
   it('batches events: one placement pass, all instructions together', () => {
-    const s = new SchedulerState({ policy: new OneAtATimePolicy() });
+    const s = checked({ policy: new OneAtATimePolicy() });
     s.addWorker('a', 2);
     s.updateGraph({ nodes: [dataNode('p', 1), dataNode('q', 2), t('r', 'p'), t('s', 'q')], wanted: ['r', 's'] });
     const ins = s.batch((st) => {
@@ -175,7 +191,7 @@ describe('SchedulerState', () => {
   });
 
   it('forgets a replica a worker could not find, and recomputes the input it was the last copy of', () => {
-    const s = new SchedulerState({ policy: new LocalityPolicy({ initialDepth: 100 }) });
+    const s = checked({ policy: new LocalityPolicy({ initialDepth: 100 }) });
     s.addWorker('a', 1);
     s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x')], wanted: ['y'] });
     s.taskFinished('x', 'a');
@@ -190,7 +206,7 @@ describe('SchedulerState', () => {
   });
 
   it('cancels work nothing needs any more when the caller releases its keys', () => {
-    const s = new SchedulerState({ policy: new OneAtATimePolicy() });
+    const s = checked({ policy: new OneAtATimePolicy() });
     s.addWorker('a', 1);
     s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x'), t('z', 'y')], wanted: ['z'] });
     expect(s.status('x')).toBe('processing');
@@ -203,7 +219,7 @@ describe('SchedulerState', () => {
   });
 
   it('keeps shared inputs another wanted key still needs when one key is released', () => {
-    const s = new SchedulerState({ policy: new OneAtATimePolicy() });
+    const s = checked({ policy: new OneAtATimePolicy() });
     s.addWorker('a', 1);
     s.updateGraph({ nodes: [dataNode('x', 1), t('p', 'x'), t('q', 'x')], wanted: ['p', 'q'] });
     s.release(['p']);
@@ -214,7 +230,7 @@ describe('SchedulerState', () => {
   });
 
   it('forgets finished graphs, but not inputs a held result may need to be recomputed from', () => {
-    const s = new SchedulerState();
+    const s = checked();
     s.addWorker('a', 1);
     s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x'), dataNode('u', 2), t('v', 'u')], wanted: ['y', 'v'] });
     for (const k of ['x', 'y', 'u', 'v']) if (s.status(k) === 'processing') s.taskFinished(k, 'a');
@@ -235,7 +251,7 @@ describe('SchedulerState', () => {
       capacity: () => 10,
       choose: (_ts: unknown, ws: readonly { id: string }[]) => ws.find((w) => w.id === 'gpu'),
     };
-    const s = new SchedulerState({ policy: onlyGpu as never });
+    const s = checked({ policy: onlyGpu as never });
     s.addWorker('cpu', 1);
     expect(runs(s.updateGraph({ nodes: [t('train')], wanted: ['train'] }))).toEqual([]);
     expect(s.status('train')).toBe('ready');
@@ -243,7 +259,7 @@ describe('SchedulerState', () => {
   });
 
   it('records scattered data, feeds it to readers, and fails them if every copy is lost', () => {
-    const s = new SchedulerState();
+    const s = checked();
     s.addWorker('a', 1);
     s.addWorker('b', 1);
     const ins = s.addData([{ key: 'data', worker: 'a', nbytes: 800 }]);
@@ -256,3 +272,52 @@ describe('SchedulerState', () => {
   });
 });
 
+
+describe('SchedulerState: bugs found by validate() and the random event sequences', () => {
+  it('data given for a task already running takes it off its worker: the slot is freed and its inputs released', () => {
+    const s = checked({ policy: new OneAtATimePolicy() });
+    s.addWorker('a', 1);
+    const prio: Record<string, number> = { x: 0, y: 1, z: 2 };
+    s.updateGraph({ nodes: [dataNode('x', 1), t('y', 'x'), t('z')], wanted: ['y', 'z'], priority: (k) => prio[k] });
+    expect(runs(s.taskFinished('x', 'a'))).toEqual(['y@a']);
+    const ins = s.addData([{ key: 'y', worker: 'a', nbytes: 8 }]);
+    expect(ofType(ins, 'cancel')).toMatchObject([{ key: 'y', worker: 'a' }]);
+    expect(releases(ins)).toEqual(['x@a']);
+    expect(ofType(ins, 'memory')).toMatchObject([{ key: 'y' }]);
+    // Before the fix y stayed in a's processing set: the only slot was taken for ever and z never ran.
+    expect(runs(ins)).toEqual(['z@a']);
+    expect(s.workers.get('a')!.processing.size).toBe(1);
+  });
+
+  it('a scattered key that was released fails its new readers instead of being run as an empty data node', () => {
+    const s = checked();
+    s.addWorker('a', 1);
+    s.addData([{ key: 'd', worker: 'a', nbytes: 8 }]);
+    expect(releases(s.release(['d']))).toEqual(['d@a']);
+    const ins = s.updateGraph({ nodes: [t('use', 'd')], wanted: ['use'] });
+    // Before the fix: 'run d@a', a task whose value is `undefined`.
+    expect(runs(ins)).toEqual([]);
+    const erred = ofType(ins, 'erred');
+    expect(erred).toMatchObject([{ key: 'use', origin: 'd' }]);
+    expect(String((erred[0] as { error: Error }).error.message)).toMatch(/Scattered data 'd' was released; it cannot be recomputed/);
+  });
+
+  it('a graph reading a failed key does not release inputs that other tasks still need', () => {
+    const s = checked({ policy: new OneAtATimePolicy() });
+    s.addWorker('a', 1);
+    const prio: Record<string, number> = { x: 0, bad: 1, g: 2, e: 3 };
+    s.updateGraph({ nodes: [dataNode('x', 1), t('bad'), t('g'), t('e', 'x', 'g')], wanted: ['bad', 'e'], priority: (k) => prio[k] });
+    s.taskFinished('x', 'a');
+    s.taskErred('bad', 'a', new Error('boom'));
+    expect(s.status('g')).toBe('processing'); // e waits for g, and still needs x
+    // c reads b, which reads the failed key; c also reads x.
+    const ins = s.updateGraph({ nodes: [t('b', 'bad'), t('c', 'b', 'x')], wanted: ['c'] });
+    // Before the fix failing c (found via b) took c's unmade claim on x off x's waiters: x was released under e.
+    expect(releases(ins)).toEqual([]);
+    expect(s.status('x')).toBe('memory');
+    expect(s.tasks.get('x')!.waiters).toBe(1);
+    // Reported once (it used to be reported twice: by the failure, and as a wanted key found failed).
+    expect(ofType(ins, 'erred')).toMatchObject([{ key: 'c', origin: 'bad' }]);
+    expect(runs(s.taskFinished('g', 'a'))).toEqual(['e@a']);
+  });
+});

@@ -1,6 +1,8 @@
+import * as config from '../config/config';
 import type { Key } from '../graph/spec';
 import { OneAtATimePolicy } from '../schedule/placement';
 import { SchedulerState } from '../schedule/state';
+import { StoryLog, type StoryEntry } from '../schedule/story';
 import type { Instruction } from '../schedule/instructions';
 import { withTaskKey } from './errors';
 import type { ExecuteRequest, Executor } from './executor';
@@ -14,9 +16,16 @@ const WORKER = 'sync';
  */
 export class SyncExecutor implements Executor {
   readonly name = 'sync';
+  /** The status changes of every computation this executor ran (the last 10,000). */
+  readonly stories = new StoryLog();
+
+  /** What happened to `key` in this executor's computations, oldest first. */
+  story(key: Key): StoryEntry[] {
+    return this.stories.story(key);
+  }
 
   async execute(req: ExecuteRequest): Promise<Map<Key, unknown>> {
-    const state = new SchedulerState({ policy: new OneAtATimePolicy() });
+    const state = new SchedulerState({ policy: new OneAtATimePolicy(), story: this.stories, validate: validateStateRequested() });
     const store = new Map<Key, unknown>();
     const results = new Map<Key, unknown>();
     const total = req.graph.size;
@@ -78,6 +87,15 @@ export class SyncExecutor implements Executor {
     }
     return results;
   }
+}
+
+/**
+ * Whether executors run their state machines in checking mode (`validate()` after every event):
+ * config 'validate-state', e.g. PDASK_VALIDATE_STATE=1. Off by default: it walks every task per event.
+ */
+export function validateStateRequested(): boolean {
+  const v = config.get<config.ConfigValue>('validate-state', false);
+  return v === true || v === 1 || v === '1' || v === 'true';
 }
 
 function pushAll<T>(into: T[], items: readonly T[]): void {

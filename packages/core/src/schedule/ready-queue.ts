@@ -17,10 +17,15 @@ export class ReadyQueue {
     let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!less(h[i], h[p])) break;
+      if (!runsBefore(h[i], h[p])) break;
       [h[i], h[p]] = [h[p], h[i]];
       i = p;
     }
+  }
+
+  /** Every entry, stale ones included, in heap order (for validation). */
+  entries(): readonly TaskState[] {
+    return this.heap;
   }
 
   /** The most urgent task still ready, or undefined. */
@@ -36,8 +41,8 @@ export class ReadyQueue {
           const l = 2 * i + 1;
           const r = l + 1;
           let m = i;
-          if (l < h.length && less(h[l], h[m])) m = l;
-          if (r < h.length && less(h[r], h[m])) m = r;
+          if (l < h.length && runsBefore(h[l], h[m])) m = l;
+          if (r < h.length && runsBefore(h[r], h[m])) m = r;
           if (m === i) break;
           [h[i], h[m]] = [h[m], h[i]];
           i = m;
@@ -49,6 +54,7 @@ export class ReadyQueue {
   }
 }
 
-function less(a: TaskState, b: TaskState): boolean {
+/** Whether `a` is more urgent than `b`: lower priority, then earlier submission. */
+export function runsBefore(a: TaskState, b: TaskState): boolean {
   return a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq);
 }

@@ -3,13 +3,27 @@ import { KilledWorkerError } from './errors';
 import type { Instruction } from './instructions';
 import { LocalityPolicy, type PlacementPolicy } from './placement';
 import { ReadyQueue } from './ready-queue';
-import { addDependent, addHolder, clearHolders, TaskState, WorkerState, type WorkerId } from './task-state';
+import { StoryLog, type StoryCause, type StoryEntry, type StoryLogOptions } from './story';
+import { addDependent, addHolder, clearHolders, TaskState, WorkerState, type TaskStatus, type WorkerId } from './task-state';
 import { TaskTable } from './task-table';
+import { validateState } from './validate';
 
 export interface SchedulerStateOptions {
   policy?: PlacementPolicy;
   /** A task that was running on this many dying workers fails with KilledWorkerError. */
   allowedWorkerDeaths?: number;
+  /**
+   * Where every status change is recorded (see `story()`): a log shared with other states (an
+   * executor's computations), options for a log of this state's own, or false for none.
+   * Default: a log of its own keeping the last 10,000 transitions.
+   */
+  story?: StoryLog | StoryLogOptions | false;
+  /**
+   * Checks every invariant (`validate()`) after each event and throws at the first broken one.
+   * For tests and debugging (executors turn it on under PDASK_VALIDATE_STATE=1): it costs a walk
+   * over every task per event.
+   */
+  validate?: boolean;
 }
 
 export interface GraphUpdate {
@@ -48,10 +62,19 @@ export class SchedulerState {
   private unplaceable: TaskState[] = [];
   private seq = 0;
   private batching = 0;
+  /** The transition log, or undefined when turned off. */
+  readonly storyLog: StoryLog | undefined;
+  /** This state's number in its log. */
+  private readonly run: number;
+  private readonly validating: boolean;
 
   constructor(opts: SchedulerStateOptions = {}) {
     this.policy = opts.policy ?? new LocalityPolicy();
     this.allowedWorkerDeaths = opts.allowedWorkerDeaths ?? 3;
+    const story = opts.story ?? {};
+    this.storyLog = story === false ? undefined : story instanceof StoryLog ? story : new StoryLog(story);
+    this.run = this.storyLog?.attach() ?? 0;
+    this.validating = opts.validate ?? false;
   }
 
   // ---- events -------------------------------------------------------------------------------
@@ -61,6 +84,7 @@ export class SchedulerState {
    * It has no computation, so if every copy is lost its readers fail instead of recomputing it.
    */
   addData(entries: readonly { readonly key: Key; readonly worker: WorkerId; readonly nbytes?: number; readonly index?: number }[]): Instruction[] {
+    this.begin('add-data');
     for (const e of entries) {
       const w = this.workers.get(e.worker);
       if (!w) throw new Error(`addData: unknown worker '${e.worker}'`);
@@ -71,11 +95,29 @@ export class SchedulerState {
         // A driver that adds data before the graph reading it names its position in that graph.
         if (e.index !== undefined) ts.index = e.index;
         this.tasks.addAll([ts]);
+        // Only a key known by its data alone is beyond recomputing; a task given a value keeps its computation.
+        ts.scattered = true;
       }
-      ts.scattered = true;
       if (ts.status !== 'memory') {
-        ts.status = 'memory';
+        const wasActive = ts.status === 'waiting' || ts.status === 'ready' || ts.status === 'processing';
+        // Given the value, a run of the task is pointless: its worker drops it, and its later
+        // report only adds a replica. Left on the worker's books it would hold a slot for ever.
+        const on = ts.processingOn;
+        if (on) {
+          on.processing.delete(ts);
+          ts.processingOn = undefined;
+          this.out.push({ type: 'cancel', worker: on.id, key: ts.key, task: ts });
+        }
+        this.setStatus(ts, 'memory', w);
         for (const dt of ts.dependents) if (dt.status === 'waiting' && --dt.waitingOn === 0) this.makeReady(dt);
+        // Nor are its inputs needed for it any more (they would stay in memory otherwise).
+        if (wasActive) {
+          for (const d of ts.deps) {
+            d.waiters--;
+            this.maybeRelease(d);
+            this.maybeCancel(d);
+          }
+        }
       }
       ts.nbytes = e.nbytes ?? ts.nbytes;
       if (!ts.whoHas.includes(w)) {
@@ -90,6 +132,7 @@ export class SchedulerState {
 
   addWorker(id: WorkerId, nthreads = 1): Instruction[] {
     if (this.workers.has(id)) throw new Error(`Worker '${id}' is already known`);
+    this.begin('add-worker');
     this.workers.set(id, new WorkerState(id, nthreads));
     return this.finish();
   }
@@ -103,6 +146,7 @@ export class SchedulerState {
   removeWorker(id: WorkerId, opts: { suspects?: Iterable<Key>; cause?: string } = {}): Instruction[] {
     const w = this.workers.get(id);
     if (!w) return [];
+    this.begin('remove-worker');
     this.workers.delete(id);
     const suspects = new Set(opts.suspects ?? []);
     const killed = (ts: TaskState): boolean => {
@@ -139,6 +183,7 @@ export class SchedulerState {
 
   /** Adds tasks (keys already known keep their state: shared work runs once) and wanted keys. */
   updateGraph(update: GraphUpdate): Instruction[] {
+    this.begin('update-graph');
     const fresh: TaskState[] = [];
     const states: TaskState[] = [];
     const known = this.tasks.size > 0;
@@ -171,10 +216,17 @@ export class SchedulerState {
         }
       }
     } else {
+      // Checked before any link is made, so that a rejected graph leaves the state as it was.
       for (const ts of fresh) {
         for (const d of ts.node.deps) {
-          const dep = this.tasks.get(d);
-          if (!dep) throw new Error(`Task '${ts.key}' depends on '${d}', which is neither in the graph nor known`);
+          if (this.tasks.has(d)) continue;
+          for (const f of fresh) this.tasks.delete(f.key);
+          throw new Error(`Task '${ts.key}' depends on '${d}', which is neither in the graph nor known`);
+        }
+      }
+      for (const ts of fresh) {
+        for (const d of ts.node.deps) {
+          const dep = this.tasks.get(d)!;
           ts.deps.push(dep);
           addDependent(dep, ts);
         }
@@ -185,18 +237,26 @@ export class SchedulerState {
       const at = update.positionOf?.(k);
       const ts = at === undefined ? this.tasks.get(k) : states[at];
       if (!ts) throw new Error(`Wanted key '${k}' is not in the graph`);
-      ts.wanted++;
       wanted.push(ts);
     }
-    this.need(wanted);
+    // Keys already settled are reported here; those that fail now are reported by markErred.
+    let settled: TaskState[] | undefined;
     for (const ts of wanted) {
-      if (ts.status === 'memory') this.out.push({ type: 'memory', key: ts.key, task: ts });
-      else if (ts.status === 'erred') this.out.push({ type: 'erred', key: ts.key, error: ts.error, origin: ts.errorOrigin! });
+      ts.wanted++;
+      if (ts.status === 'memory' || ts.status === 'erred') (settled ??= []).push(ts);
+    }
+    this.need(wanted);
+    if (settled) {
+      for (const ts of settled) {
+        if (ts.status === 'memory') this.out.push({ type: 'memory', key: ts.key, task: ts });
+        else this.out.push({ type: 'erred', key: ts.key, error: ts.error, origin: ts.errorOrigin! });
+      }
     }
     return this.finish();
   }
 
   taskFinished(task: TaskState | Key, worker: WorkerId, info: { nbytes?: number; durationMs?: number } = {}): Instruction[] {
+    this.begin('task-finished');
     const ts = this.lookup(task);
     const w = this.workers.get(worker);
     if (!ts || !w || ts.status !== 'processing' || ts.processingOn !== w) {
@@ -213,7 +273,7 @@ export class SchedulerState {
     if (info.durationMs !== undefined) {
       w.avgDurationMs = w.avgDurationMs < 0 ? info.durationMs : 0.8 * w.avgDurationMs + 0.2 * info.durationMs;
     }
-    ts.status = 'memory';
+    this.setStatus(ts, 'memory', w);
     ts.nbytes = info.nbytes ?? 0;
     addHolder(ts, w);
     w.has.add(ts);
@@ -230,15 +290,17 @@ export class SchedulerState {
   }
 
   taskErred(task: TaskState | Key, worker: WorkerId, error: unknown): Instruction[] {
+    this.begin('task-erred');
     const ts = this.lookup(task);
     const w = this.workers.get(worker);
     if (!ts || !w || ts.status !== 'processing' || ts.processingOn !== w) return this.finish();
-    w.processing.delete(ts);
-    ts.processingOn = undefined;
     if (ts.retriesLeft > 0) {
+      w.processing.delete(ts);
+      ts.processingOn = undefined;
       ts.retriesLeft--;
       this.makeReady(ts);
     } else {
+      // markErred takes it off its worker (and the story names the worker).
       this.markErred(ts, error, ts.key);
     }
     return this.finish();
@@ -254,6 +316,7 @@ export class SchedulerState {
     worker: WorkerId,
     missing: readonly { readonly dep: TaskState | Key; readonly holder: WorkerId }[] = [],
   ): Instruction[] {
+    this.begin('missing-data');
     const ts = this.lookup(task);
     const w = this.workers.get(worker);
     if (!ts || !w || ts.status !== 'processing' || ts.processingOn !== w) return this.finish();
@@ -273,6 +336,7 @@ export class SchedulerState {
    * nothing needs any more — queued or running, and the inputs only it needed — is cancelled.
    */
   release(keys: Iterable<TaskState | Key>): Instruction[] {
+    this.begin('release');
     for (const k of keys) {
       const ts = this.lookup(k);
       if (!ts || ts.wanted === 0) continue;
@@ -297,10 +361,12 @@ export class SchedulerState {
       remaining.set(ts, ts.dependents.length);
       if (ts.dependents.length === 0) stack.push(ts);
     }
+    this.begin('forget');
     const forgotten = new Set<TaskState>();
     while (stack.length) {
       const ts = stack.pop()!;
       forgotten.add(ts);
+      this.storyLog?.record(this.run, ts.key, ts.status, 'forgotten', undefined);
       this.tasks.delete(ts.key);
       for (const d of ts.deps) {
         const r = remaining.get(d);
@@ -313,6 +379,7 @@ export class SchedulerState {
     for (const ts of forgotten) {
       for (const d of ts.deps) if (!forgotten.has(d)) d.dependents = d.dependents.filter((x) => !forgotten.has(x));
     }
+    if (this.validating) this.validate();
     return forgotten.size;
   }
 
@@ -327,6 +394,8 @@ export class SchedulerState {
     } finally {
       this.batching--;
     }
+    // Placement below happens for the batch as a whole.
+    this.begin('batch');
     return this.finish();
   }
 
@@ -343,6 +412,28 @@ export class SchedulerState {
     return c;
   }
 
+  /** The recorded status changes of `key`, oldest first (empty when the log is off or has no entry). */
+  story(key: Key): StoryEntry[] {
+    return this.storyLog?.story(key) ?? [];
+  }
+
+  /**
+   * Checks every invariant of the state machine (statuses against inputs, readers, holders,
+   * waiting counts, worker sets, the ready queue) and throws an Error naming the first key and
+   * invariant broken. Costs a walk over every task and edge.
+   */
+  validate(): void {
+    validateState({
+      tasks: this.tasks,
+      workers: this.workers,
+      queued: this.ready.entries(),
+      unplaceable: this.unplaceable,
+      policy: this.policy,
+      allowedWorkerDeaths: this.allowedWorkerDeaths,
+      placed: this.batching === 0,
+    });
+  }
+
   /** Drivers that hold the TaskState of an instruction pass it back directly: no key lookup. */
   private lookup(task: TaskState | Key): TaskState | undefined {
     return typeof task === 'string' ? this.tasks.get(task) : task;
@@ -352,9 +443,23 @@ export class SchedulerState {
 
   /** Ends an event: places ready tasks and hands out the instructions (deferred inside batch()). */
   private finish(): Instruction[] {
-    if (this.batching > 0) return NONE;
+    if (this.batching > 0) {
+      if (this.validating) this.validate();
+      return NONE;
+    }
     this.fill();
+    if (this.validating) this.validate();
     return this.flush();
+  }
+
+  private begin(cause: StoryCause): void {
+    if (this.storyLog !== undefined) this.storyLog.begin(cause);
+  }
+
+  /** Every status change goes through here, so that the story misses none. */
+  private setStatus(ts: TaskState, to: TaskStatus, w?: WorkerState): void {
+    if (this.storyLog !== undefined) this.storyLog.record(this.run, ts.key, ts.status, to, w?.id);
+    ts.status = to;
   }
 
   private flush(): Instruction[] {
@@ -364,7 +469,7 @@ export class SchedulerState {
   }
 
   private makeReady(ts: TaskState): void {
-    ts.status = 'ready';
+    this.setStatus(ts, 'ready');
     this.ready.push(ts);
   }
 
@@ -377,12 +482,12 @@ export class SchedulerState {
     if (i >= 0) ts.whoHas.splice(i, 1);
     w.has.delete(ts);
     if (ts.whoHas.length > 0 || ts.status !== 'memory') return false;
-    ts.status = 'released';
+    this.setStatus(ts, 'released', w);
     ts.nbytes = 0;
     for (const dt of ts.dependents) {
       if (dt.status === 'waiting') dt.waitingOn++;
       else if (dt.status === 'ready') {
-        dt.status = 'waiting';
+        this.setStatus(dt, 'waiting');
         dt.waitingOn = 1;
       }
     }
@@ -404,7 +509,7 @@ export class SchedulerState {
         if (d.status === 'released') lostInputs.push(d);
       }
     }
-    ts.status = 'waiting';
+    this.setStatus(ts, 'waiting');
     ts.waitingOn = missing;
     if (lostInputs.length) this.need(lostInputs);
     if (ts.status === 'waiting' && ts.waitingOn === 0) this.makeReady(ts);
@@ -416,13 +521,16 @@ export class SchedulerState {
    * inputs are settled before their readers (chains may be very deep).
    */
   private need(targets: readonly TaskState[]): void {
-    // A task turns 'waiting' when pushed, which also marks it visited; its count of missing
+    // A task turns 'waiting' when pushed, which also marks it visited, and counts as a waiter of
+    // its inputs at once: a failure found deeper down fails it (markErred) while it is still on
+    // the stack, and must find its inputs' counts already including it. Its count of missing
     // inputs is settled when popped, after all its inputs.
     const stack: TaskState[] = [];
     const cursor: number[] = [];
     for (const t of targets) {
       if (t.status !== 'released') continue;
-      t.status = 'waiting';
+      this.setStatus(t, 'waiting');
+      for (const d of t.deps) d.waiters++;
       stack.push(t);
       cursor.push(0);
       while (stack.length) {
@@ -431,7 +539,8 @@ export class SchedulerState {
         if (cursor[top] < ts.deps.length) {
           const d = ts.deps[cursor[top]++];
           if (d.status === 'released') {
-            d.status = 'waiting';
+            this.setStatus(d, 'waiting');
+            for (const dd of d.deps) dd.waiters++;
             stack.push(d);
             cursor.push(0);
           }
@@ -439,10 +548,16 @@ export class SchedulerState {
         }
         stack.pop();
         cursor.pop();
+        if (ts.status !== 'waiting') continue; // failed meanwhile, with an input
+        if (ts.scattered) {
+          // Its value was dropped and it has no computation: running its empty data node would
+          // hand readers `undefined`.
+          this.markErred(ts, new Error(`Scattered data '${ts.key}' was released; it cannot be recomputed (scatter it again)`), ts.key);
+          continue;
+        }
         ts.waitingOn = 0;
         let failed: TaskState | undefined;
         for (const d of ts.deps) {
-          d.waiters++;
           if (d.status === 'erred') failed = d;
           else if (d.status !== 'memory') ts.waitingOn++;
         }
@@ -459,11 +574,12 @@ export class SchedulerState {
       const ts = stack.pop()!;
       if (ts.status === 'erred') continue;
       const wasActive = ts.status === 'waiting' || ts.status === 'ready' || ts.status === 'processing';
-      if (ts.processingOn) {
-        ts.processingOn.processing.delete(ts);
+      const on = ts.processingOn;
+      if (on) {
+        on.processing.delete(ts);
         ts.processingOn = undefined;
       }
-      ts.status = 'erred';
+      this.setStatus(ts, 'erred', on);
       ts.error = error;
       ts.errorOrigin = origin;
       if (wasActive) {
@@ -490,7 +606,7 @@ export class SchedulerState {
         ts.processingOn = undefined;
         this.out.push({ type: 'cancel', worker: w.id, key: ts.key, task: ts });
       }
-      ts.status = 'released';
+      this.setStatus(ts, 'released', w);
       for (const d of ts.deps) {
         d.waiters--;
         this.maybeRelease(d);
@@ -506,11 +622,11 @@ export class SchedulerState {
       this.out.push({ type: 'release', worker: w.id, key: ts.key, task: ts });
     }
     clearHolders(ts);
-    ts.status = 'released';
+    this.setStatus(ts, 'released');
   }
 
   private place(ts: TaskState, w: WorkerState): void {
-    ts.status = 'processing';
+    this.setStatus(ts, 'processing', w);
     ts.processingOn = w;
     w.processing.add(ts);
     this.out.push({ type: 'run', worker: w.id, task: ts });

@@ -29,6 +29,8 @@ import {
   type Key,
   type LayerNode,
   type ModuleFunction,
+  type StoryEntry,
+  type StoryTeller,
   type OpFunction,
   type ResultOf,
 } from '@pdask/core';
@@ -38,7 +40,7 @@ import { PeerPool } from '../comm/peers';
 import { Rpc } from '../comm/rpc';
 import { loadTls, type TlsFiles, type TlsMaterial } from '../comm/security';
 import { connect, type Comm, type Message } from '../comm/transport';
-import { serializedError, type WorkerInfo } from '../protocol/messages';
+import { serializedError, storyEntries, type WorkerInfo } from '../protocol/messages';
 import { encodeGraphNode } from '../protocol/nodes';
 import { CancelledError, Future, KeyEntry, type FutureOwner } from './future';
 
@@ -111,7 +113,7 @@ export class Client implements FutureOwner {
   private configScope: { restore(): void } | undefined;
   private closed = false;
   private scatterTurn = 0;
-  readonly executor: Executor;
+  readonly executor: Executor & StoryTeller;
   private token = '';
 
   private constructor(private readonly opts: ClientOptions) {
@@ -120,6 +122,8 @@ export class Client implements FutureOwner {
       name: 'distributed',
       execute: (req) => self.execute(req),
       persist: (req) => self.persistKeys(req),
+      // core's story(key) with this client as the scheduler asks the scheduler.
+      story: (key) => self.story(key),
     };
   }
 
@@ -598,6 +602,15 @@ export class Client implements FutureOwner {
   async schedulerInfo(): Promise<{ address: string; workers: WorkerInfo[]; tasks: Record<string, number>; clients: number }> {
     const r = await this.rpc.request({ op: 'scheduler-info' });
     return r.info as { address: string; workers: WorkerInfo[]; tasks: Record<string, number>; clients: number };
+  }
+
+  /**
+   * What happened to a key on the scheduler (Dask's `story`): each status change, oldest first,
+   * with the worker concerned and the event that caused it.
+   */
+  async story(key: Key | Future<unknown>): Promise<StoryEntry[]> {
+    const r = await this.rpc.request({ op: 'story', key: typeof key === 'string' ? key : key.key });
+    return storyEntries(r, 'entries');
   }
 
   /** The workers holding each future's result (Dask's `who_has`), by key. */

@@ -3,7 +3,7 @@
  * before use: these helpers throw a ProtocolError naming the bad field, which the receiver
  * reports back instead of crashing.
  */
-import type { SerializedError } from '@pdask/core';
+import type { SerializedError, StoryCause, StoryEntry, StoryStatus } from '@pdask/core';
 
 export class ProtocolError extends Error {
   override name = 'ProtocolError';
@@ -68,6 +68,43 @@ export function serializedError(x: unknown): SerializedError {
     };
   }
   return { className: 'Error', name: 'Error', message: 'A task failed with an unreadable error' };
+}
+
+const STORY_STATUSES: readonly string[] = ['released', 'waiting', 'ready', 'processing', 'memory', 'erred', 'forgotten'] satisfies StoryStatus[];
+const STORY_CAUSES: readonly string[] = [
+  'add-data',
+  'add-worker',
+  'remove-worker',
+  'update-graph',
+  'task-finished',
+  'task-erred',
+  'missing-data',
+  'release',
+  'forget',
+  'batch',
+] satisfies StoryCause[];
+
+/** The entries of a 'story' reply (scheduler -> client), each field checked. */
+export function storyEntries(m: Record<string, unknown>, field: string): StoryEntry[] {
+  return arr(m, field).map((x) => {
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new ProtocolError(`'${String(m.op)}' message: '${field}' must hold objects`);
+    const e = { op: m.op, ...(x as Record<string, unknown>) };
+    const from = str(e, 'from');
+    const to = str(e, 'to');
+    const cause = str(e, 'cause');
+    if (!STORY_STATUSES.includes(from) || !STORY_STATUSES.includes(to)) throw new ProtocolError(`'${String(m.op)}' message: unknown status in '${from}' -> '${to}'`);
+    if (!STORY_CAUSES.includes(cause)) throw new ProtocolError(`'${String(m.op)}' message: unknown cause '${cause}'`);
+    return {
+      seq: num(e, 'seq'),
+      run: num(e, 'run'),
+      key: str(e, 'key'),
+      from: from as StoryStatus,
+      to: to as StoryStatus,
+      worker: optStr(e, 'worker'),
+      cause: cause as StoryCause,
+      time: num(e, 'time'),
+    };
+  });
 }
 
 /** What the scheduler tells clients about a worker. */

@@ -10,10 +10,13 @@ import {
   fusedMemberKey,
   SchedulerState,
   serializeError,
+  StoryLog,
+  validateStateRequested,
   type GraphNode,
   type Instruction,
   type Key,
   type SerializedError,
+  type StoryEntry,
   type TaskState,
 } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
@@ -91,6 +94,8 @@ export class Scheduler {
   private readonly ttlMs: number;
   private readonly graceMs: number;
   private readonly allowedFailures: number;
+  /** Every status change of the scheduler's keys, kept across restarts (each state is a new `run`). */
+  private readonly stories = new StoryLog();
 
   private constructor(private readonly opts: SchedulerOptions) {
     this.token = opts.token ?? newToken();
@@ -134,7 +139,12 @@ export class Scheduler {
     const traits = this.policy?.traits;
     this.policy = new ClusterPolicy({ targetBatchMs: config.get<number>('distributed.scheduler.target-batch-ms', 10) });
     if (traits) for (const [k, v] of traits) this.policy.traits.set(k, v);
-    this.state = new SchedulerState({ policy: this.policy, allowedWorkerDeaths: this.allowedFailures });
+    this.state = new SchedulerState({
+      policy: this.policy,
+      allowedWorkerDeaths: this.allowedFailures,
+      story: this.stories,
+      validate: validateStateRequested(),
+    });
     this.wantedBy = new Map();
     this.tracked = new Map();
   }
@@ -385,6 +395,9 @@ export class Scheduler {
       }
       case 'scheduler-info':
         reply(rec.comm, m, { info: this.info() });
+        break;
+      case 'story':
+        reply(rec.comm, m, { entries: this.story(str(m, 'key')) });
         break;
       case 'restart':
         void this.restart().then(
@@ -682,6 +695,11 @@ export class Scheduler {
 
   info(): { address: string; workers: WorkerInfo[]; tasks: Record<string, number>; clients: number } {
     return { address: this.address, workers: this.workerInfos(), tasks: this.state.counts(), clients: this.clients.size };
+  }
+
+  /** What happened to `key` on this scheduler (the last 10,000 status changes of all keys are kept), oldest first. */
+  story(key: Key): StoryEntry[] {
+    return this.stories.story(key);
   }
 
   /** Forgets all tasks and restarts every worker process (through its nanny; others are reset). */
