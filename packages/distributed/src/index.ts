@@ -20,5 +20,7 @@ export { SlurmCluster, type SlurmClusterOptions } from './cluster/slurm';
 export { parseAddress, formatAddress } from './comm/address';
 export { ConnectionRefusedError } from './comm/transport';
 export { parseMemoryLimit, parseResources } from './cli/parse';
+export { parseDuration } from './cli/duration';
+export { SchedulerUnreachableError } from './comm/reach';
 export type { WorkerInfo, WorkerMetrics } from './protocol/messages';
 export { encode as encodeValue, decode as decodeValue } from './protocol/codec';

@@ -87,7 +87,7 @@ describe('pdask-scheduler and pdask-worker', () => {
     expect(r.stderr).toContain("Invalid memory unit 'parsecs' in '12 parsecs'");
     const r2 = spawnSync(process.execPath, [WORKER_CLI, '--nworkers', '0'], { encoding: 'utf8' });
     expect(r2.status).not.toBe(0);
-    expect(r2.stderr).toContain('--nworkers must be a positive integer');
+    expect(r2.stderr).toContain("option '--nworkers <n>' argument '0' is invalid. Expected a positive integer.");
     const r3 = spawnSync(process.execPath, [WORKER_CLI], { encoding: 'utf8' });
     expect(r3.status).toBe(1);
     expect(r3.stderr).toContain('--scheduler-file');

@@ -1,8 +1,9 @@
-/** Parsing of the CLI values Dask accepts: memory sizes, resources, durations; options shared by the commands. */
+/** Parsing of the CLI values Dask accepts (memory sizes, resources, durations, ports); options shared by the commands. */
 import { parseBytes } from '@pdask/core';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { totalmem } from 'node:os';
 import type { TlsFiles } from '../comm/security';
+import { parseDuration } from './duration';
 
 /**
  * "0" (no limit), "auto" (this machine's memory shared by the workers), a fraction of it ("0.5"),
@@ -36,21 +37,62 @@ export function parseResources(s: string | undefined): Record<string, number> {
   return out;
 }
 
-/** Seconds ("60", "60s", "5m", "1h") to milliseconds. */
-export function parseDuration(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(s.trim());
-  if (!m) throw new Error(`Invalid duration '${s}': use seconds (60), or 500ms, 60s, 5m, 1h`);
-  const n = Number(m[1]);
-  return n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000);
-}
+export { parseDuration } from './duration';
 
-export function positiveInt(name: string): (v: string) => number {
+/**
+ * Wraps a value parser for commander: any error it throws becomes an InvalidArgumentError, which
+ * commander prints as one line naming the option and the value (no stack trace) before exiting 1.
+ */
+export function arg<T>(parse: (v: string) => T): (v: string) => T {
   return (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${v}'`);
-    return n;
+    try {
+      return parse(v);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
   };
 }
+
+export function positiveInt(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError('Expected a positive integer.');
+  return n;
+}
+
+export const durationArg = arg((v) => parseDuration(v));
+
+export function port(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('Expected a port number 0-65535.');
+  return n;
+}
+
+/** Inclusive range of ports a set of processes may bind, one each. */
+export interface PortRange {
+  first: number;
+  last: number;
+}
+
+/** "8000" or Dask's "8000:8010" (each process takes one port of the range). */
+export function portRange(v: string): PortRange {
+  const [a, b, ...rest] = v.split(':');
+  if (rest.length) throw new InvalidArgumentError('Expected a port or a range FIRST:LAST, like 9000:9010.');
+  const first = port(a);
+  const last = b === undefined ? first : port(b);
+  if (last < first) throw new InvalidArgumentError(`The range ${v} is empty: the last port comes before the first.`);
+  return { first, last };
+}
+
+/** Checks the memory limit's syntax now (one clear error), keeps the text: 'auto' depends on --nworkers. */
+export const memoryLimitArg = arg((v) => {
+  parseMemoryLimit(v);
+  return v;
+});
+
+export const resourcesArg = arg((v) => {
+  parseResources(v);
+  return v;
+});
 
 /** The options every pdask command shares: TLS files and --quiet. */
 export function withCommonOptions(program: Command): Command {

@@ -1,59 +1,91 @@
 /**
  * pdask-scheduler: starts a scheduler and publishes its address and token in a scheduler file.
+ * The options are dask-scheduler's (Dask 2022.12), minus the dashboard.
  */
-import { Command, InvalidArgumentError } from 'commander';
-import { Scheduler } from '../scheduler/scheduler';
-import { parseDuration, tlsFiles, withCommonOptions, type CommonOptions } from './parse';
+import { Command, Option } from 'commander';
+import type { Scheduler as SchedulerType } from '../scheduler/scheduler';
+import { resolvePreload } from '../preload';
+import { interfaceHost, protocolArg } from './network';
+import { durationArg, port, tlsFiles, withCommonOptions, type CommonOptions } from './parse';
+import { writePidFile } from './pid-file';
+import { packageVersion } from './version';
+import type { Protocol } from '../comm/address';
 
 const program = new Command('pdask-scheduler')
   .description('Start a pdask scheduler. Workers (pdask-worker) and clients (Client.connect) find it through the scheduler file.')
+  .version(`pdask-scheduler, version ${packageVersion()}`, '--version', 'print the version and exit')
   .option('--scheduler-file <path>', 'write the address and authentication token here (mode 0600); removed on clean shutdown')
-  .option('--host <host>', 'interface to listen on (default 127.0.0.1: this machine only)', '127.0.0.1')
-  .option('--port <port>', 'port to listen on (0: any free port)', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0-65535');
-    return n;
-  }, 0)
+  .option('--host <host>', 'address to listen on (default 127.0.0.1: this machine only)')
+  .option('--interface <name>', "listen on this network interface's address, like eth0 or ib0 (instead of --host)")
+  .option('--port <port>', 'port to listen on (0: any free port)', port, 0)
+  .option('--protocol <protocol>', 'tcp (default), tls (default with --tls-cert), ws or wss: pdask speaks WebSocket over TCP or TLS', protocolArg)
   .option('--dashboard-address <address>', 'accepted for compatibility with dask-scheduler; pdask has no dashboard yet')
   .option('--token <token>', 'authentication token (default: a fresh random one; also PDASK_TOKEN)')
-  .option('--worker-ttl <duration>', 'remove a worker silent this long (e.g. 300s, 5m)', '300s')
-  .showHelpAfterError();
+  .addOption(new Option('--worker-ttl <duration>', 'remove a worker silent this long (e.g. 300s, 5m)').argParser(durationArg).default(300_000, '300s'))
+  .option('--idle-timeout <duration>', 'shut down after this long with no work and no clients (e.g. 1h, "10 minutes")', durationArg)
+  .addOption(
+    new Option('--preload <module>', 'module to import at start-up, a path or a package; its pdaskSetup(scheduler) runs once listening (repeatable)')
+      .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
+  )
+  .option('--pid-file <path>', 'write the process id here (removed at exit)');
 withCommonOptions(program);
 
 program.parse();
-const o = program.opts<{
-  schedulerFile?: string;
-  host: string;
-  port: number;
-  dashboardAddress?: string;
-  token?: string;
-  workerTtl: string;
-} & CommonOptions>();
+const o = program.opts<
+  {
+    schedulerFile?: string;
+    host?: string;
+    interface?: string;
+    port: number;
+    protocol?: Protocol;
+    dashboardAddress?: string;
+    token?: string;
+    workerTtl: number;
+    idleTimeout?: number;
+    preload?: string[];
+    pidFile?: string;
+  } & CommonOptions
+>();
+
+if (o.host !== undefined && o.interface !== undefined) program.error('error: give --host or --interface, not both');
 
 const log = (l: string): void => {
   if (!o.quiet) console.error(`[pdask-scheduler] ${l}`);
 };
 
 try {
+  if (o.pidFile) writePidFile(o.pidFile);
+  // Loaded only now: --help, --version and bad arguments answer without loading the runtime.
+  const [{ Scheduler }, { closeWhenIdle }, { Preloads }] = await Promise.all([import('../scheduler/scheduler'), import('../scheduler/idle'), import('../preload')]);
   if (o.dashboardAddress) log(`--dashboard-address ${o.dashboardAddress}: pdask has no dashboard yet; use Client.schedulerInfo()`);
+  const preloads = await Preloads.load<SchedulerType>(o.preload?.map((p) => resolvePreload(p)));
   const tls = tlsFiles(o);
   const scheduler = await Scheduler.start({
-    host: o.host,
+    host: o.interface !== undefined ? interfaceHost(o.interface) : (o.host ?? '127.0.0.1'),
     port: o.port,
+    protocol: o.protocol,
     token: o.token ?? process.env.PDASK_TOKEN,
     schedulerFile: o.schedulerFile,
     tls,
-    workerTtlMs: parseDuration(o.workerTtl),
+    workerTtlMs: o.workerTtl,
     log,
   });
+  try {
+    await preloads.setup(scheduler);
+  } catch (e) {
+    await scheduler.close();
+    throw e;
+  }
   if (!o.schedulerFile) log(`No --scheduler-file: workers need the address and PDASK_TOKEN=${scheduler.token}`);
+  if (o.idleTimeout !== undefined) closeWhenIdle(scheduler, o.idleTimeout, log);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       log(`Received ${sig}, shutting down`);
-      void scheduler.close().then(() => process.exit(0));
+      void scheduler.close();
     });
   }
   await scheduler.finished;
+  await preloads.teardown(scheduler, log);
   process.exit(0);
 } catch (e) {
   console.error(`pdask-scheduler: ${(e as Error).message}`);

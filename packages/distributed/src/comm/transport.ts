@@ -12,7 +12,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { decodeMessage, encodeMessage } from '../protocol/codec';
-import { formatAddress, toWsUrl } from './address';
+import { formatAddress, isSecure, toWsUrl, type Protocol } from './address';
 import { TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
 
 export type Message = { op: string } & Record<string, unknown>;
@@ -153,6 +153,8 @@ export interface ListenOptions {
   port?: number;
   token: string;
   tls?: TlsMaterial;
+  /** Scheme of the published address (default tcp, or tls with `tls`); must agree with `tls`. */
+  protocol?: Protocol;
   /** New authenticated connection; `role` from the URL (worker, client, nanny, peer). */
   onConnection: (comm: Comm, role: string, req: IncomingMessage) => void;
 }
@@ -166,6 +168,13 @@ export interface Listener {
 /** Listens for authenticated connections. Requests without the token get 401 before upgrading. */
 export async function listen(opts: ListenOptions): Promise<Listener> {
   const host = opts.host ?? '127.0.0.1';
+  if (opts.protocol && isSecure(opts.protocol) !== !!opts.tls) {
+    throw new Error(
+      isSecure(opts.protocol)
+        ? `Protocol ${opts.protocol} needs a TLS certificate and key (--tls-cert, --tls-key)`
+        : `Protocol ${opts.protocol} is unencrypted, but TLS files were given: use --protocol tls, or drop the --tls-* options`,
+    );
+  }
   const server: HttpServer = opts.tls ? createHttpsServer({ ...opts.tls }) : createHttpServer();
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
@@ -209,7 +218,7 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    address: formatAddress({ secure: !!opts.tls, host, port }),
+    address: formatAddress({ secure: !!opts.tls, host, port, protocol: opts.protocol }),
     port,
     close: () =>
       new Promise<void>((resolve) => {

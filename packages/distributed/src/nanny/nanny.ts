@@ -2,19 +2,24 @@
  * The nanny: supervises worker processes on one machine. It restarts a worker that dies or grows
  * past the terminate fraction of its memory limit, tells the scheduler which task was running
  * when a worker died (so a task that kills workers is caught), and restarts or stops workers when
- * the scheduler asks. One nanny process supervises all `--nworkers` workers of a `pdask-worker`
+ * the scheduler asks. Memory is what each worker reports of itself (`rss` lines on its channel,
+ * from a thread that keeps reporting while a task blocks the worker), so the limit holds on every
+ * platform. One nanny process supervises all `--nworkers` workers of a `pdask-worker`
  * command (Dask starts one nanny process per worker; one is enough to do the job here).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
-import { connectViaFile } from '../comm/discovery';
+import type { Protocol } from '../comm/address';
+import { reachScheduler } from '../comm/reach';
+import { reply } from '../comm/rpc';
 import type { TlsFiles } from '../comm/security';
 import { loadTls } from '../comm/security';
-import { connect, type Comm } from '../comm/transport';
+import { listen, type Comm, type Listener } from '../comm/transport';
+import { RSS_LINE } from '../worker/rss-reporter';
 import type { WorkerOptions } from '../worker/worker';
 
 registerDistributedConfig();
@@ -32,6 +37,24 @@ export interface NannyOptions {
   localDirectory?: string;
   resources?: Record<string, number>;
   host?: string;
+  /** Where workers listen: worker i takes port `first + i` of the range, or the next free one in it (Dask's --worker-port). */
+  workerPorts?: [number, number];
+  /** Scheme of the workers' addresses (tcp, tls, ws, wss). */
+  protocol?: Protocol;
+  /** With one worker: the address it publishes instead of where it listens (Dask's --contact-address). */
+  contactAddress?: string;
+  /**
+   * Also listen here (Dask's --nanny-port; a range FIRST:LAST takes the first free port), for tools
+   * that ask the nanny about its workers. Without it the nanny only connects out.
+   */
+  port?: number | [number, number];
+  /** Modules each worker process imports at start-up (resolved specifiers). */
+  preload?: string[];
+  /** Each worker closes gracefully after this long, ± up to `lifetimeStaggerMs` (Dask's --lifetime). */
+  lifetimeMs?: number;
+  lifetimeStaggerMs?: number;
+  /** Start a fresh worker when one reaches its lifetime; otherwise the nanny ends with its last worker. */
+  lifetimeRestart?: boolean;
   /** Give up when no scheduler can be reached for this long (default 60 s). */
   deathTimeoutMs?: number;
   /** Extra environment for the worker processes. */
@@ -47,6 +70,10 @@ interface Child {
   started: number;
   restarts: number;
   killedFor?: string;
+  /** Its latest self-reported resident memory, bytes. */
+  rss?: number;
+  /** It closed at the end of its lifetime: restart it, or let it go. */
+  retired?: 'restart' | 'stop';
 }
 
 /** Finds the built worker-process entry next to this module (dist) or from the sources (tests). */
@@ -56,15 +83,6 @@ export function workerEntry(): string {
     if (existsSync(c)) return c;
   }
   throw new Error(`Cannot find the built worker entry (worker-process.js) near ${here}: build @pdask/distributed first (npm run build -w packages/distributed)`);
-}
-
-function rssOf(pid: number): number {
-  try {
-    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
-    return pages * 4096;
-  } catch {
-    return 0;
-  }
 }
 
 export class Nanny {
@@ -77,7 +95,9 @@ export class Nanny {
   private resolveClosed!: () => void;
   readonly finished: Promise<void>;
   private id = '';
-  private monitor?: NodeJS.Timeout;
+  /** Bytes past which a worker is killed and restarted (0: never). */
+  private terminateAt = 0;
+  private listener?: Listener;
 
   private constructor(private readonly opts: NannyOptions) {
     this.log = opts.log ?? (() => undefined);
@@ -87,13 +107,48 @@ export class Nanny {
   static async start(opts: NannyOptions): Promise<Nanny> {
     const n = new Nanny(opts);
     await n.connect(opts.deathTimeoutMs ?? 60_000);
-    for (let i = 0; i < opts.nworkers; i++) n.spawnChild(i, 0);
-    const terminate = (opts.memoryLimit ?? 0) * config.get<number>('distributed.worker.memory.terminate');
-    if (terminate > 0) {
-      n.monitor = setInterval(() => n.checkMemory(terminate), 250);
-      n.monitor.unref();
+    if (opts.port !== undefined) {
+      try {
+        n.listener = await n.listenForTools(opts.port);
+      } catch (e) {
+        n.comm.close('nanny failed to start');
+        throw new Error(`The nanny cannot listen on port ${Array.isArray(opts.port) ? opts.port.join(':') : opts.port}: ${(e as Error).message}`);
+      }
+      n.log(`Nanny listening at ${n.listener.address}`);
     }
+    n.terminateAt = (opts.memoryLimit ?? 0) * config.get<number>('distributed.worker.memory.terminate');
+    for (let i = 0; i < opts.nworkers; i++) n.spawnChild(i, 0);
     return n;
+  }
+
+  /** Where the nanny listens (with --nanny-port), else undefined. */
+  get listenAddress(): string | undefined {
+    return this.listener?.address;
+  }
+
+  private async listenForTools(port: number | [number, number]): Promise<Listener> {
+    const [first, last] = typeof port === 'number' ? [port, port] : port;
+    const tls = loadTls(this.opts.tls);
+    for (let p = first; ; p++) {
+      try {
+        return await listen({
+          host: this.opts.host ?? '127.0.0.1',
+          port: p,
+          // Whoever may talk to the workers (they hold the scheduler's token) may ask the nanny.
+          token: this.token,
+          tls,
+          protocol: this.opts.protocol,
+          onConnection: (comm) =>
+            comm.onMessage((m) => {
+              if (m.op === 'identity') {
+                reply(comm, m, { type: 'nanny', pid: process.pid, name: this.opts.name ?? null, workers: this.workers, nworkers: this.opts.nworkers });
+              }
+            }),
+        });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || p >= last) throw e;
+      }
+    }
   }
 
   /** Addresses of the running workers (once they registered). */
@@ -107,27 +162,17 @@ export class Nanny {
 
   private async connect(timeoutMs: number): Promise<void> {
     const tls = loadTls(this.opts.tls);
-    if (this.opts.schedulerFile) {
-      const { comm, file } = await connectViaFile(this.opts.schedulerFile, { role: 'nanny', tls, timeoutMs });
-      this.comm = comm;
-      this.address = file.address;
-      this.token = file.token;
-    } else {
+    let target: { schedulerFile: string } | { address: string; token: string };
+    if (this.opts.schedulerFile) target = { schedulerFile: this.opts.schedulerFile };
+    else {
       if (!this.opts.scheduler) throw new Error('A scheduler address or a scheduler file is needed');
       if (!this.opts.token) throw new Error('An authentication token is needed with a scheduler address (--token or PDASK_TOKEN)');
-      this.address = this.opts.scheduler;
-      this.token = this.opts.token;
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        try {
-          this.comm = await connect(this.address, { token: this.token, role: 'nanny', tls });
-          break;
-        } catch (e) {
-          if (Date.now() > deadline || (e as Error).name === 'ConnectionRefusedError') throw e;
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }
+      target = { address: this.opts.scheduler, token: this.opts.token };
     }
+    const reached = await reachScheduler(target, { role: 'nanny', tls, timeoutMs, log: this.log });
+    this.comm = reached.comm;
+    this.address = reached.address;
+    this.token = reached.token;
     const registered = new Promise<void>((resolve, reject) => {
       this.comm.onMessage((m) => {
         if (m.op === 'registered') {
@@ -171,7 +216,16 @@ export class Nanny {
       localDirectory: this.opts.localDirectory,
       resources: this.opts.resources,
       host: this.opts.host,
+      port: this.opts.workerPorts ? this.opts.workerPorts[0] + index : undefined,
+      portRange: this.opts.workerPorts,
+      protocol: this.opts.protocol,
+      contactAddress: this.opts.contactAddress,
       nanny: this.id,
+      deathTimeoutMs: this.opts.deathTimeoutMs,
+      preload: this.opts.preload,
+      lifetimeMs: this.opts.lifetimeMs,
+      lifetimeStaggerMs: this.opts.lifetimeStaggerMs,
+      lifetimeRestart: this.opts.lifetimeRestart,
     };
     const proc = spawn(process.execPath, ['--expose-gc', workerEntry()], {
       env: { ...process.env, ...this.opts.env, PDASK_WORKER_OPTIONS: JSON.stringify(wopts) },
@@ -188,7 +242,9 @@ export class Nanny {
       while ((nl = buf.indexOf('\n')) >= 0) {
         const [kind, ...rest] = buf.slice(0, nl).split('\t');
         buf = buf.slice(nl + 1);
-        if (kind === 'address') child.address = rest[0];
+        if (kind === RSS_LINE) this.onRss(child, Number(rest[0]));
+        else if (kind === 'address') child.address = rest[0];
+        else if (kind === 'retire') child.retired = rest[0] === 'restart' ? 'restart' : 'stop';
         else if (kind === 'died') child.died = { code: rest[0] ?? '', running: rest[1] ?? '', last: rest[2] ?? '' };
       }
     });
@@ -214,6 +270,18 @@ export class Nanny {
       if (this.children.size === 0) this.resolveClosed();
       return;
     }
+    if (child.retired === 'stop') {
+      // As in Dask, a worker past its lifetime takes its nanny with it once no worker is left.
+      this.log(`Worker ${child.address ?? child.index} reached its lifetime`);
+      this.children.delete(child.index);
+      if (this.children.size === 0) void this.close('every worker reached its lifetime');
+      return;
+    }
+    if (child.retired === 'restart') {
+      this.log(`Worker ${child.address ?? child.index} reached its lifetime; starting a new one`);
+      this.spawnChild(child.index, 0);
+      return;
+    }
     this.log(`Worker ${child.address ?? child.index} ${cause}; restarting it`);
     if (this.comm.isClosed) return; // restarted on reconnection
     // A worker that keeps dying at start-up is restarted less and less eagerly.
@@ -224,16 +292,22 @@ export class Nanny {
     }, delay).unref();
   }
 
-  private checkMemory(terminate: number): void {
-    for (const c of this.children.values()) {
-      if (!c.proc.pid || c.proc.exitCode !== null || c.killedFor) continue;
-      const rss = rssOf(c.proc.pid);
-      if (rss > terminate) {
-        c.killedFor = `exceeded the terminate threshold of its memory limit (${rss} > ${Math.round(terminate)} bytes)`;
-        this.log(`Worker ${c.address ?? c.index} ${c.killedFor}: killing it`);
-        c.proc.kill('SIGKILL');
-      }
+  private onRss(c: Child, rss: number): void {
+    if (!Number.isFinite(rss)) return;
+    c.rss = rss;
+    if (this.terminateAt <= 0 || c.killedFor || c.proc.exitCode !== null || c.proc.signalCode !== null || this.children.get(c.index) !== c) return;
+    if (rss > this.terminateAt) {
+      c.killedFor = `exceeded the terminate threshold of its memory limit (${rss} > ${Math.round(this.terminateAt)} bytes)`;
+      this.log(`Worker ${c.address ?? c.index} ${c.killedFor}: killing it`);
+      c.proc.kill('SIGKILL');
     }
+  }
+
+  /** The latest resident memory each running worker reported (only with a memory limit), by worker index. */
+  get memory(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const c of this.children.values()) if (c.rss !== undefined) out.set(c.index, c.rss);
+    return out;
   }
 
   private restartAll(): void {
@@ -249,8 +323,8 @@ export class Nanny {
   async close(reason = 'closing'): Promise<void> {
     if (this.closing) return this.finished;
     this.closing = true;
-    if (this.monitor) clearInterval(this.monitor);
     this.log(`Nanny closing: ${reason}`);
+    void this.listener?.close();
     if (this.children.size === 0) this.resolveClosed();
     for (const c of this.children.values()) {
       if (c.proc.exitCode !== null || c.proc.signalCode !== null) {

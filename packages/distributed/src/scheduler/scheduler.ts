@@ -22,6 +22,7 @@ import {
 import { registerDistributedConfig } from '../config';
 import { reply, replyError } from '../comm/rpc';
 import { loadTls, newToken, type TlsFiles } from '../comm/security';
+import type { Protocol } from '../comm/address';
 import { listen, type Comm, type Listener, type Message } from '../comm/transport';
 import {
   arr,
@@ -54,6 +55,8 @@ export interface SchedulerOptions {
   /** Where to publish address and token for workers and clients. */
   schedulerFile?: string;
   tls?: TlsFiles;
+  /** Scheme of the published address: tcp (default), tls (default with TLS files), ws, wss. */
+  protocol?: Protocol;
   /** A worker silent this long is presumed dead (default config 'distributed.scheduler.worker-ttl', 300 s). */
   workerTtlMs?: number;
   /** How long a dead worker's nanny may take to say which task killed it (default 500 ms). */
@@ -115,6 +118,7 @@ export class Scheduler {
       port: opts.port ?? 0,
       token: s.token,
       tls,
+      protocol: opts.protocol,
       onConnection: (comm, role) => s.onConnection(comm, role),
     });
     if (opts.schedulerFile) {

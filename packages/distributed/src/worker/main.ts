@@ -1,9 +1,11 @@
 /**
  * The entry of a worker process started by a nanny. Options arrive in the environment; the
- * nanny listens on file descriptor 3 for this worker's address and, if it dies, for the task it
- * was running (written synchronously at exit, so even process.exit() in a task is attributed).
+ * nanny listens on file descriptor 3 for this worker's address, its memory (`rss` lines), whether
+ * it retired at the end of its lifetime and, if it dies, for the task it was running (written
+ * synchronously at exit, so even process.exit() in a task is attributed).
  */
 import { writeSync } from 'node:fs';
+import { startRssReporter } from './rss-reporter';
 import { Worker, type WorkerOptions } from './worker';
 
 const NANNY_FD = 3;
@@ -38,6 +40,8 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const) {
 }
 
 const opts = JSON.parse(process.env.PDASK_WORKER_OPTIONS ?? '{}') as WorkerOptions;
+// Only a memory limit needs the nanny to watch this process's size.
+if ((opts.memoryLimit ?? 0) > 0) startRssReporter(NANNY_FD, Number(process.env.PDASK_WORKER_RSS_MS ?? 200));
 const parent = process.ppid;
 // An orphaned worker (its nanny was killed) must not linger.
 setInterval(() => {
@@ -53,6 +57,7 @@ try {
   tellNanny(`address\t${worker.address}`);
   await worker.finished;
   graceful = true;
+  if (worker.retired) tellNanny(`retire\t${worker.retired}`);
   process.exit(0);
 } catch (e) {
   console.error(`pdask-worker: ${(e as Error).message}`);

@@ -23,8 +23,11 @@ import {
 import { registerDistributedConfig } from '../config';
 import { PeerPool } from '../comm/peers';
 import { reply, replyError } from '../comm/rpc';
-import { loadTls, type TlsFiles } from '../comm/security';
-import { connect, listen, type Comm, type Listener, type Message } from '../comm/transport';
+import type { Protocol } from '../comm/address';
+import { reachScheduler } from '../comm/reach';
+import { loadTls, type TlsFiles, type TlsMaterial } from '../comm/security';
+import { listen, type Comm, type Listener, type Message } from '../comm/transport';
+import { Preloads } from '../preload';
 import { boxValue } from '../protocol/codec';
 import { arr, keys as keysOf, ProtocolError } from '../protocol/messages';
 import { checkOp } from '../protocol/nodes';
@@ -39,7 +42,14 @@ export interface WorkerOptions {
   tls?: TlsFiles;
   /** Interface to listen on for peers and clients (default 127.0.0.1). */
   host?: string;
+  /** Port to listen on (default 0: any free one); with `portRange`, the first one tried. */
   port?: number;
+  /** Dask's --worker-port FIRST:LAST: the ports this worker may take, tried from `port` on, wrapping. */
+  portRange?: [number, number];
+  /** Scheme of this worker's address (default tcp, or tls with TLS files). */
+  protocol?: Protocol;
+  /** The address published to the scheduler and peers, when it differs from where this worker listens (NAT, proxies). */
+  contactAddress?: string;
   name?: string;
   /** Tasks that may be in flight at once (asynchronous tasks overlap; synchronous ones run in turn). */
   nthreads?: number;
@@ -52,6 +62,15 @@ export interface WorkerOptions {
   /** Where this worker runs, for users (default: SLURMD_NODENAME, else the host name). */
   node?: string;
   heartbeatMs?: number;
+  /** Keep trying to reach the scheduler this long at start-up (default config 'distributed.comm.timeouts.connect-ms'). */
+  deathTimeoutMs?: number;
+  /** Modules imported at start-up (resolved specifiers, see `resolvePreload`). */
+  preload?: string[];
+  /** Close gracefully after this long (Dask's --lifetime), give or take up to `lifetimeStaggerMs`. */
+  lifetimeMs?: number;
+  lifetimeStaggerMs?: number;
+  /** After its lifetime, ask the nanny for a fresh process instead of stopping for good. */
+  lifetimeRestart?: boolean;
   log?: (line: string) => void;
 }
 
@@ -102,6 +121,9 @@ export class Worker {
   private readonly limits: { pause: number; spill: number };
   private resolveClosed!: () => void;
   readonly finished: Promise<void>;
+  private preloads?: Preloads<Worker>;
+  /** Set when the worker closed at the end of its lifetime: whether its nanny should start a new one. */
+  retired: 'restart' | 'stop' | undefined;
 
   private constructor(private readonly opts: WorkerOptions) {
     this.nthreads = Math.max(1, Math.floor(opts.nthreads ?? 1));
@@ -122,21 +144,22 @@ export class Worker {
 
   static async start(opts: WorkerOptions): Promise<Worker> {
     const w = new Worker(opts);
+    // First, so that a broken preload module stops start-up before anything is bound.
+    w.preloads = await Preloads.load<Worker>(opts.preload);
     const tls = loadTls(opts.tls);
-    w.listener = await listen({
-      host: opts.host ?? '127.0.0.1',
-      port: opts.port ?? 0,
-      token: opts.token,
-      tls,
-      onConnection: (comm) => comm.onMessage((m) => w.onPeerMessage(comm, m)),
-    });
+    w.listener = await w.listenOnFreePort(tls);
     try {
-      w.scheduler = await connect(opts.scheduler, {
-        token: opts.token,
-        role: 'worker',
-        tls,
-        timeoutMs: config.get<number>('distributed.comm.timeouts.connect-ms'),
-      });
+      await w.preloads.setup(w);
+      const { comm } = await reachScheduler(
+        { address: opts.scheduler, token: opts.token },
+        {
+          role: 'worker',
+          tls,
+          timeoutMs: opts.deathTimeoutMs ?? config.get<number>('distributed.comm.timeouts.connect-ms'),
+          log: w.log,
+        },
+      );
+      w.scheduler = comm;
     } catch (e) {
       await w.listener.close();
       throw e;
@@ -154,8 +177,8 @@ export class Worker {
     });
     w.scheduler.send({
       op: 'register-worker',
-      address: w.listener.address,
-      name: opts.name ?? w.listener.address,
+      address: w.address,
+      name: opts.name ?? w.address,
       nthreads: w.nthreads,
       memoryLimit: opts.memoryLimit ?? 0,
       resources: opts.resources ?? {},
@@ -169,12 +192,45 @@ export class Worker {
     w.timers.push(setInterval(() => w.heartbeat(), hb));
     w.timers.push(setInterval(() => w.checkMemory(), Math.min(hb, 200)));
     for (const t of w.timers) t.unref();
-    w.log(`Worker ${opts.name ? `${opts.name} ` : ''}at ${w.address}, connected to ${opts.scheduler}`);
+    const listening = w.address === w.listener.address ? '' : ` (listening on ${w.listener.address})`;
+    w.log(`Worker ${opts.name ? `${opts.name} ` : ''}at ${w.address}${listening}, connected to ${opts.scheduler}`);
+    if (opts.lifetimeMs !== undefined) w.scheduleRetirement(opts.lifetimeMs, opts.lifetimeStaggerMs ?? 0, opts.lifetimeRestart ?? false);
     return w;
   }
 
+  /** Listens on the requested port, or on the first free one of the allowed range. */
+  private async listenOnFreePort(tls: TlsMaterial | undefined): Promise<Listener> {
+    const { port = 0, portRange, host = '127.0.0.1', protocol, token } = this.opts;
+    const onConnection = (comm: Comm): void => comm.onMessage((m) => this.onPeerMessage(comm, m));
+    if (!portRange) return listen({ host, port, token, tls, protocol, onConnection });
+    const [first, last] = portRange;
+    const n = last - first + 1;
+    const start = Math.min(Math.max(port, first), last) - first;
+    for (let i = 0; i < n; i++) {
+      const p = first + ((start + i) % n);
+      try {
+        return await listen({ host, port: p, token, tls, protocol, onConnection });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      }
+    }
+    throw new Error(`No free port in ${first}:${last} on ${host} (all ${n} are in use)`);
+  }
+
+  /** Dask's lifetime: staggered so that workers started together do not all leave at once. */
+  private scheduleRetirement(lifetimeMs: number, staggerMs: number, restart: boolean): void {
+    const ms = Math.max(0, lifetimeMs + (Math.random() * 2 - 1) * staggerMs);
+    this.log(`Lifetime ${(ms / 1000).toFixed(3)} s: this worker will then close${restart ? ' and be restarted by its nanny' : ''}`);
+    const t = setTimeout(() => {
+      this.retired = restart ? 'restart' : 'stop';
+      void this.close(`reached its lifetime of ${(ms / 1000).toFixed(3)} s`);
+    }, ms);
+    this.timers.push(t);
+  }
+
+  /** The address the scheduler, peers and clients use (the contact address, if one was given). */
   get address(): string {
-    return this.listener.address;
+    return this.opts.contactAddress ?? this.listener.address;
   }
 
   // ---- scheduler messages ---------------------------------------------------------------------
@@ -589,6 +645,7 @@ export class Worker {
   async close(reason = 'closing', tellScheduler = true): Promise<void> {
     if (this.closed) return this.finished;
     this.closed = true;
+    // clearInterval clears timeouts too: one list for both.
     for (const t of this.timers) clearInterval(t);
     if (tellScheduler && !this.scheduler.isClosed) {
       this.scheduler.send({ op: 'closing' });
@@ -597,6 +654,7 @@ export class Worker {
     this.peers.closeAll();
     await this.listener.close();
     this.store.dispose();
+    await this.preloads?.teardown(this, this.log);
     this.log(`Worker ${this.address} closed: ${reason} (ran ${this.tasksRun} tasks, busy ${this.busyMs.toFixed(0)} ms)`);
     this.resolveClosed();
   }
