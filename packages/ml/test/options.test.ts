@@ -4,6 +4,9 @@
  * does not implement are refused by name. The table is checked against the package's exports, so
  * a new options-taking export without a row fails here.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as ml from '../src/index';
 import { closePoolsAfterAll, fx, mat, vec } from './helpers';
@@ -93,18 +96,35 @@ describe('strict options', () => {
   });
 
   it('refuses options of scikit-learn that are not implemented, by name', () => {
-    expect(() => new ml.PCA({ whiten: true })).toThrow("PCA: option 'whiten' is not supported: not implemented yet");
-    expect(() => new ml.LogisticRegression({ classWeight: 'balanced' })).toThrow("LogisticRegression: option 'classWeight' is not supported");
-    expect(() => new ml.LogisticRegression({ l1Ratio: 0.5 })).toThrow("option 'l1Ratio' is not supported");
-    expect(() => new ml.KMeans({ algorithm: 'elkan' })).toThrow("KMeans: option 'algorithm' is not supported");
-    expect(() => new ml.MinMaxScaler({ clip: true })).toThrow("MinMaxScaler: option 'clip' is not supported");
-    expect(() => new ml.LinearRegression({ positive: true })).toThrow("LinearRegression: option 'positive' is not supported");
-    expect(() => ml.trainTestSplit(X, y, { stratify: y })).toThrow("trainTestSplit: option 'stratify' is not supported");
+    expect(() => new ml.PCA(typo({ whiten: true }))).toThrow("PCA: option 'whiten' is not supported: not implemented yet");
+    expect(() => new ml.LogisticRegression(typo({ classWeight: 'balanced' }))).toThrow("LogisticRegression: option 'classWeight' is not supported");
+    expect(() => new ml.LogisticRegression(typo({ l1Ratio: 0.5 }))).toThrow("option 'l1Ratio' is not supported");
+    expect(() => new ml.KMeans(typo({ algorithm: 'elkan' }))).toThrow("KMeans: option 'algorithm' is not supported");
+    expect(() => new ml.MinMaxScaler(typo({ clip: true }))).toThrow("MinMaxScaler: option 'clip' is not supported");
+    expect(() => new ml.LinearRegression(typo({ positive: true }))).toThrow("LinearRegression: option 'positive' is not supported");
+    expect(() => ml.trainTestSplit(X, y, typo({ stratify: y }))).toThrow("trainTestSplit: option 'stratify' is not supported");
   });
 
   it('names a value of the wrong type', () => {
     expect(() => new ml.StandardScaler(typo({ withMean: 'no' }))).toThrow("StandardScaler: option 'withMean' must be a boolean, got 'no' (string)");
     expect(() => new ml.KFold(typo({ shuffle: 1 }))).toThrow("KFold: option 'shuffle' must be a boolean, got 1 (number)");
     expect(() => ml.trainTestSplit(X, { seed: 1.5 })).toThrow("trainTestSplit: option 'seed' must be an integer in [0, 2^32), got 1.5 (number)");
+  });
+});
+
+describe('operations are named only in the catalogue', () => {
+  it("no opRef('…'), { k: 'mod' } literal, defineOp or '@pdask/ml/ops' string outside src/ops/index.ts", () => {
+    const src = fileURLToPath(new URL('../src', import.meta.url));
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    const stray: string[] = [];
+    for (const file of files(src)) {
+      if (file === join(src, 'ops', 'index.ts')) continue;
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (/opRef\(|k:\s*'mod'|defineOp\(|'@pdask\/ml\/ops'|(partial|combine):\s*'/.test(line)) stray.push(`${file.slice(src.length + 1)}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(stray).toEqual([]);
   });
 });

@@ -35,9 +35,9 @@ export interface KMeansOptions {
   /** Seed of the initialisation (default: random). */
   seed?: number;
   /** scikit-learn's 'lloyd'/'elkan': not implemented (always Lloyd); refused. */
-  algorithm?: string;
+  algorithm?: never;
   /** Dask-ML's k-means|| oversampling: not implemented (k-means++ draws exactly); refused. */
-  oversamplingFactor?: number;
+  oversamplingFactor?: never;
 }
 
 const KMEANS_OPTIONS: OptionSchema<KMeansOptions> = {

@@ -13,9 +13,9 @@ export interface PCAOptions {
   /** Components kept (default min(samples, features)). */
   nComponents?: number;
   /** scikit-learn's whitening: not implemented; refused. */
-  whiten?: boolean;
+  whiten?: never;
   /** scikit-learn's solver choice: not implemented (always the tall-and-skinny SVD); refused. */
-  svdSolver?: string;
+  svdSolver?: never;
 }
 
 const PCA_OPTIONS: OptionSchema<PCAOptions> = { nComponents: rules.positiveInt, whiten: rules.notYet, svdSolver: rules.notYet };

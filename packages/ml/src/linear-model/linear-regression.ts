@@ -15,7 +15,7 @@ export interface LinearRegressionOptions {
   /** Fit an intercept (default true); false fits through the origin. */
   fitIntercept?: boolean;
   /** scikit-learn's non-negative least squares: not implemented; refused. */
-  positive?: boolean;
+  positive?: never;
 }
 
 const LINEAR_OPTIONS: OptionSchema<LinearRegressionOptions> = { fitIntercept: 'boolean', positive: rules.notYet };

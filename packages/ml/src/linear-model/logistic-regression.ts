@@ -19,11 +19,11 @@ export interface LogisticRegressionOptions {
   /** Only 'newton' (default). */
   solver?: 'newton';
   /** scikit-learn's class weights: not implemented; refused. */
-  classWeight?: 'balanced' | Record<number, number>;
+  classWeight?: never;
   /** scikit-learn's elastic-net mixing: not implemented (only 'l2'); refused. */
-  l1Ratio?: number;
+  l1Ratio?: never;
   /** scikit-learn's warm start: not implemented; refused. */
-  warmStart?: boolean;
+  warmStart?: never;
 }
 
 const LOGISTIC_OPTIONS: OptionSchema<LogisticRegressionOptions> = {

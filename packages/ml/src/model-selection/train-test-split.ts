@@ -20,7 +20,7 @@ export interface TrainTestSplitOptions {
   /** Permute each block's rows before splitting (default true); false keeps their order, training rows first. */
   shuffle?: boolean;
   /** scikit-learn's stratified split: not implemented; refused. */
-  stratify?: unknown;
+  stratify?: never;
 }
 
 const SPLIT_OPTIONS: OptionSchema<TrainTestSplitOptions> = {

@@ -9,7 +9,7 @@ export interface MinMaxScalerOptions {
   /** Target range of every column (default [0, 1]). */
   featureRange?: readonly [number, number];
   /** scikit-learn's clipping of transformed values: not implemented; refused. */
-  clip?: boolean;
+  clip?: never;
 }
 
 const MIN_MAX_OPTIONS: OptionSchema<MinMaxScalerOptions> = {
