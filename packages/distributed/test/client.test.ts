@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeThreadPools, collectionSymbol, compute, config, delayed, fromModule, persist, ResidentValue } from '@pdask/core';
+import { closeThreadPools, collectionSymbol, compute, config, delayed, persist, ResidentValue, SingleKeyCollection } from '@pdask/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { asCompleted, CancelledError, Client, Future, wait } from '../src/index';
+import { distributedOps } from '../src/ops/index';
 import { tree, treeSum, useCluster } from './helpers';
 
 const shared = useCluster();
@@ -42,6 +43,22 @@ describe('the client as default scheduler', () => {
 });
 
 describe('futures', () => {
+  it('a Future is a single-key collection: compute() runs on its own client, persist() is the future itself', async () => {
+    // Even with another scheduler as the default, a future computes where its key lives.
+    const scope = config.set({ scheduler: 'sync' });
+    try {
+      const x = shared.client.submit(add, 20, 22);
+      expect(x).toBeInstanceOf(SingleKeyCollection);
+      expect(await x.compute()).toBe(42);
+      expect(await x.persist()).toBe(x);
+      expect(String(x)).toBe(`Future('${x.key}', finished)`);
+      // Persisting a graph that reads it gives a Delayed over the value.
+      expect(await delayed(inc)(x).compute({ scheduler: shared.client.executor })).toBe(43);
+    } finally {
+      scope.restore();
+    }
+  });
+
   it('submit, map, gather and futures as arguments', async () => {
     const x = shared.client.submit(inc, 1);
     expect(await x.result()).toBe(2);
@@ -101,7 +118,7 @@ describe('futures', () => {
   });
 
   it('asCompleted yields in completion order; wait splits done and pending', async () => {
-    const sleepy = fromModule<(ms: number, v: unknown) => Promise<unknown>>('@pdask/distributed/ops', 'sleep');
+    const sleepy = distributedOps.sleep;
     const slow = shared.client.submit(sleepy, 400, 'slow');
     const fast = shared.client.submit(sleepy, 10, 'fast');
     const order: string[] = [];
@@ -131,7 +148,7 @@ describe('futures', () => {
   });
 
   it('honours worker restrictions', async () => {
-    const where = fromModule<() => { pid: number }>('@pdask/distributed/ops', 'whereAmI');
+    const where = distributedOps.whereAmI;
     for (const w of shared.client.workers) {
       const f = shared.client.submitWith({ workers: [w.address], pure: false }, where);
       expect((await f.result()).pid).toBe(w.pid);

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromModule } from '@pdask/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, LocalCluster, Worker } from '../src/index';
+import { distributedOps } from '../src/ops/index';
 import { requireBuild, tree, treeSum, until } from './helpers';
 
 let cluster: LocalCluster;
@@ -54,7 +54,7 @@ describe('work stealing', () => {
 
 describe('placement that declines', () => {
   it('a task needing a resource no worker has waits, then runs on a worker that joins with it', async () => {
-    const where = fromModule<() => { pid: number }>('@pdask/distributed/ops', 'whereAmI');
+    const where = distributedOps.whereAmI;
     const f = client.submitWith({ resources: { GPU: 1 }, pure: false }, where);
     await new Promise((r) => setTimeout(r, 300));
     expect(f.status).toBe('pending');

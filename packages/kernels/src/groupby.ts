@@ -7,6 +7,7 @@
  * merge across partitions (`mergeGroupBy`) and finalise into any aggregation (`finalizeGroupBy`).
  */
 import { Int32Factorizer } from './factorize.js';
+import { checkOptionKeys, optionKeys } from './options.js';
 import { forBlocks, forBlocks2, resolve, type Input, type Runtime } from './runtime.js';
 import { dtypeOf, type ValueArray } from './types.js';
 
@@ -37,6 +38,8 @@ export interface GroupByOptions {
   /** Order groups by key (default true, as pandas). Otherwise hashed keys keep first-appearance order. */
   sort?: boolean;
 }
+
+export const GROUPBY_KEYS = optionKeys<GroupByOptions>({ sort: true });
 
 /** Direct indexing is used while the key range is at most this many slots... */
 const DENSE_MAX = 1 << 23;
@@ -267,8 +270,11 @@ export interface FinalizeOptions {
   ddof?: number;
 }
 
+export const FINALIZE_KEYS = optionKeys<FinalizeOptions>({ ddof: true });
+
 /** One aggregation per group from a partial (pandas semantics: NaN where a group has no value). */
 export function finalizeGroupBy(p: GroupByPartial, agg: GroupAgg, options: FinalizeOptions = {}): Float64Array {
+  checkOptionKeys('finalizeGroupBy', options, FINALIZE_KEYS);
   const k = p.keys.length;
   const need = (f: Float64Array | undefined, name: string): Float64Array => {
     if (!f) throw new Error(`finalizeGroupBy(${agg}): the partial was computed without ${name}`);

@@ -1,5 +1,6 @@
 export { Kernels, loadKernels, loadKernelsSync, type ArgOptions, type VarOptions } from './kernels.js';
-export { createSharedMemory, sharedMemoryId, type LoadOptions } from './load.js';
+export { createSharedMemory, sharedMemoryId, type LoadOptions, type SharedMemoryOptions } from './load.js';
+export { OptionError } from './options.js';
 export { KernelArray, StaleViewError } from './memory.js';
 export {
   EMPTY_MOMENTS,

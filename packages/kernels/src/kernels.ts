@@ -4,12 +4,13 @@ import { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } fro
 import * as E from './elementwise.js';
 import * as G from './groupby.js';
 import { hash64 } from './hash.js';
-import { instantiate, instantiateSync, type LoadOptions } from './load.js';
+import { instantiate, instantiateSync, LOAD_KEYS, type LoadOptions } from './load.js';
 import * as L from './lloyd.js';
 import * as N from './logistic.js';
 import * as Q from './qr.js';
 import { KernelArray } from './memory.js';
 import { momentsMean, momentsStd, momentsVar, type ArgExtremum, type Moments } from './partials.js';
+import { checkOptionKeys, optionKeys } from './options.js';
 import * as R from './reductions.js';
 import { resolve, type Input, type Runtime } from './runtime.js';
 import type { KernelArrayConstructor, KernelTypedArray, NumericArray, RealArray, ValueArray, ViewConstructor } from './types.js';
@@ -23,6 +24,13 @@ export interface ArgOptions {
   /** Added to the returned index: the position of this chunk in the whole array. */
   offset?: number;
 }
+
+const VAR_KEYS = optionKeys<VarOptions>({ ddof: true });
+const SKIPNA_KEYS = optionKeys<{ skipna?: boolean }>({ skipna: true });
+const ARG_KEYS = optionKeys<ArgOptions & { skipna?: boolean }>({ offset: true, skipna: true });
+const UNIFORM_KEYS = optionKeys<{ lo?: number; span?: number }>({ lo: true, span: true });
+const QR_KEYS = optionKeys<Q.QROptions>({ q: true });
+const GROUPBY_AGG_KEYS = [...G.GROUPBY_KEYS, ...G.FINALIZE_KEYS];
 
 export class Kernels {
   /** @internal */
@@ -81,15 +89,19 @@ export class Kernels {
     return momentsMean(R.moments(this.rt, resolve(x), true));
   }
   var(x: Input<NumericArray>, options: VarOptions = {}): number {
+    checkOptionKeys('Kernels.var', options, VAR_KEYS);
     return momentsVar(R.moments(this.rt, resolve(x), false), options.ddof ?? 0);
   }
   nanvar(x: Input<NumericArray>, options: VarOptions = {}): number {
+    checkOptionKeys('Kernels.nanvar', options, VAR_KEYS);
     return momentsVar(R.moments(this.rt, resolve(x), true), options.ddof ?? 0);
   }
   std(x: Input<NumericArray>, options: VarOptions = {}): number {
+    checkOptionKeys('Kernels.std', options, VAR_KEYS);
     return momentsStd(R.moments(this.rt, resolve(x), false), options.ddof ?? 0);
   }
   nanstd(x: Input<NumericArray>, options: VarOptions = {}): number {
+    checkOptionKeys('Kernels.nanstd', options, VAR_KEYS);
     return momentsStd(R.moments(this.rt, resolve(x), true), options.ddof ?? 0);
   }
   /** Minimum (IEEE: NaN propagates, -0 < +0). Throws RangeError on an empty array. */
@@ -140,13 +152,16 @@ export class Kernels {
 
   /** count, sum and M2 of one chunk: the partial of sum, mean, var and std (see mergeMoments). */
   moments(x: Input<NumericArray>, options: { skipna?: boolean } = {}): Moments {
+    checkOptionKeys('Kernels.moments', options, SKIPNA_KEYS);
     return R.moments(this.rt, resolve(x), options.skipna ?? false);
   }
   /** The partial of argmin/min over one chunk (see mergeArgmin); index -1 for an empty chunk. */
   argminPartial(x: Input<NumericArray>, options: ArgOptions & { skipna?: boolean } = {}): ArgExtremum {
+    checkOptionKeys('Kernels.argminPartial', options, ARG_KEYS);
     return R.argExtreme(this.rt, resolve(x), 'min', options.skipna ?? false, options.offset ?? 0);
   }
   argmaxPartial(x: Input<NumericArray>, options: ArgOptions & { skipna?: boolean } = {}): ArgExtremum {
+    checkOptionKeys('Kernels.argmaxPartial', options, ARG_KEYS);
     return R.argExtreme(this.rt, resolve(x), 'max', options.skipna ?? false, options.offset ?? 0);
   }
 
@@ -172,6 +187,7 @@ export class Kernels {
    * The layout and definition are in kernels/assembly/random.ts.
    */
   fillUniform(state: Int32Array, out: Input<Float64Array>, options: { lo?: number; span?: number } = {}): void {
+    checkOptionKeys('Kernels.fillUniform', options, UNIFORM_KEYS);
     E.fillUniform(this.rt, state, resolve(out), options.lo ?? 0, options.span ?? 1);
   }
 
@@ -200,6 +216,7 @@ export class Kernels {
    * ['mean']) with `finalizeGroupBy`, or to merge with other partitions' partials (`mergeGroupBy`).
    */
   groupby(keys: Input<Int32Array>, values: Input<ValueArray>, aggs: readonly G.GroupAgg[] = ['mean'], options: G.GroupByOptions = {}): G.GroupByPartial {
+    checkOptionKeys('Kernels.groupby', options, G.GROUPBY_KEYS);
     return G.groupby(this.rt, keys, values, aggs, options);
   }
 
@@ -210,8 +227,9 @@ export class Kernels {
     agg: G.GroupAgg,
     options: G.GroupByOptions & G.FinalizeOptions = {},
   ): { keys: Int32Array; values: Float64Array } {
-    const p = G.groupby(this.rt, keys, values, [agg], options);
-    return { keys: p.keys, values: G.finalizeGroupBy(p, agg, options) };
+    checkOptionKeys('Kernels.groupbyAgg', options, GROUPBY_AGG_KEYS);
+    const p = G.groupby(this.rt, keys, values, [agg], { sort: options.sort });
+    return { keys: p.keys, values: G.finalizeGroupBy(p, agg, { ddof: options.ddof }) };
   }
 
   /** Merges two partitions' partials, `a` holding the earlier rows. */
@@ -229,6 +247,7 @@ export class Kernels {
    * (`mergeLloyd`). Optionally writes each row's label and squared distance.
    */
   lloydPartial(x: Input<RealArray>, centers: Float64Array, options: L.LloydOptions): L.LloydPartial {
+    checkOptionKeys('Kernels.lloydPartial', options, L.LLOYD_KEYS);
     return L.lloydPartial(this.rt, resolve<RealArray>(x), centers, options);
   }
 
@@ -239,6 +258,7 @@ export class Kernels {
    * add up (`mergeNewton`). A label other than 0 or 1 throws `LabelError`.
    */
   logisticPartial(x: Input<RealArray>, y: Input<RealArray>, coef: Float64Array, options: N.NewtonOptions): N.NewtonPartial {
+    checkOptionKeys('Kernels.logisticPartial', options, N.NEWTON_KEYS);
     return N.logisticPartial(this.rt, resolve<RealArray>(x), resolve<RealArray>(y), coef, options);
   }
 
@@ -249,6 +269,7 @@ export class Kernels {
    * skips forming Q. `a` may be a KernelArray (or a view of kernel memory); it is not modified.
    */
   householderQR(a: Input<Float64Array>, m: number, n: number, options?: Q.QROptions): Q.QRResult {
+    checkOptionKeys('Kernels.householderQR', options, QR_KEYS);
     return Q.householderQR(this.rt, a, m, n, options);
   }
 
@@ -303,6 +324,7 @@ function requireIndex(r: ArgExtremum, name: string): number {
 
 /** Instantiates the kernels: `const k = await loadKernels(); k.sum(x)`. */
 export async function loadKernels(options: LoadOptions = {}): Promise<Kernels> {
+  checkOptionKeys('loadKernels', options, LOAD_KEYS);
   return new Kernels(await instantiate(options));
 }
 
@@ -311,5 +333,6 @@ export async function loadKernels(options: LoadOptions = {}): Promise<Kernels> {
  * large synchronously on their main thread: use `loadKernels` there).
  */
 export function loadKernelsSync(options: LoadOptions = {}): Kernels {
+  checkOptionKeys('loadKernelsSync', options, LOAD_KEYS);
   return new Kernels(instantiateSync(options));
 }

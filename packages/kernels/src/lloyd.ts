@@ -3,6 +3,7 @@
  * center and the per-cluster sums, counts and inertia that tree reductions add up.
  */
 import { placeRows, forRowBlocks, rowsPerBlock, type RowArray } from './rows.js';
+import { optionKeys } from './options.js';
 import { resolve, type Input, type Runtime } from './runtime.js';
 import type { RealArray } from './types.js';
 
@@ -27,6 +28,8 @@ export interface LloydOptions {
    */
   sums?: boolean;
 }
+
+export const LLOYD_KEYS = optionKeys<LloydOptions>({ features: true, labels: true, distances: true, sums: true });
 
 export function lloydPartial(rt: Runtime, x: RealArray, centers: Float64Array, options: LloydOptions): LloydPartial {
   const d = options.features;

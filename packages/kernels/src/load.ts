@@ -6,6 +6,7 @@
 import type { KernelExports } from './exports.js';
 import { KERNELS_HEAP_BASE, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 import { KernelMemory, sharedTagOf } from './memory.js';
+import { checkOptionKeys, optionKeys } from './options.js';
 import type { Runtime } from './runtime.js';
 
 export interface LoadOptions {
@@ -25,6 +26,16 @@ export interface LoadOptions {
    */
   scratchBytes?: number;
 }
+
+export interface SharedMemoryOptions {
+  /** Initial size in bytes (default 16 MiB). */
+  initialBytes?: number;
+  /** Largest size in bytes it may grow to (default and at most 4 GiB). */
+  maximumBytes?: number;
+}
+
+export const LOAD_KEYS = optionKeys<LoadOptions>({ memory: true, initialBytes: true, scratchBytes: true });
+const SHARED_MEMORY_KEYS = optionKeys<SharedMemoryOptions>({ initialBytes: true, maximumBytes: true });
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 let compiledShared: Promise<WebAssembly.Module> | undefined;
@@ -57,7 +68,8 @@ const isSharedMemory = (m: WebAssembly.Memory): boolean =>
  * it by any instance is read in place by all of them. Its maximum is reserved up front (address
  * space only), as shared memories require.
  */
-export function createSharedMemory(options: { initialBytes?: number; maximumBytes?: number } = {}): WebAssembly.Memory {
+export function createSharedMemory(options: SharedMemoryOptions = {}): WebAssembly.Memory {
+  checkOptionKeys('createSharedMemory', options, SHARED_MEMORY_KEYS);
   const initial = Math.ceil((options.initialBytes ?? 16 * 2 ** 20) / 65536);
   const maximum = Math.min(65536, Math.ceil((options.maximumBytes ?? 2 ** 32) / 65536));
   return new WebAssembly.Memory({ initial, maximum, shared: true } as WebAssembly.MemoryDescriptor);

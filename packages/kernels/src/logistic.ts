@@ -3,6 +3,7 @@
  * the summed log-loss, its gradient and Hessian at given coefficients.
  */
 import { forRowBlocks, placeRows, rowsPerBlock } from './rows.js';
+import { optionKeys } from './options.js';
 import type { Runtime } from './runtime.js';
 import type { RealArray } from './types.js';
 
@@ -25,6 +26,8 @@ export interface NewtonOptions {
    */
   intercept?: boolean;
 }
+
+export const NEWTON_KEYS = optionKeys<NewtonOptions>({ features: true, intercept: true });
 
 export function logisticPartial(rt: Runtime, x: RealArray, y: RealArray, coef: Float64Array, options: NewtonOptions): NewtonPartial {
   const d = options.features;

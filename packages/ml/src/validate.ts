@@ -3,6 +3,7 @@
  * argument at fault, as scikit-learn's do.
  */
 import { asArray, ChunkedArray, rechunk, type ArrayLike } from '@pdask/array';
+import type { OptionRule } from '@pdask/core';
 
 /** What estimators accept as data: a chunked array, or eager data (made one block). */
 export type Data = ChunkedArray<unknown> | ArrayLike;
@@ -67,33 +68,18 @@ export function checkFeatures(x: ChunkedArray<unknown>, expected: number, who: s
   if (x.shape[1] !== expected) throw new RangeError(`${who}: ${arg} has ${x.shape[1]} features, but the model was fitted on ${expected}`);
 }
 
-export function positiveInt(v: number | undefined, fallback: number, who: string, name: string): number {
-  const n = v ?? fallback;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${who}: option '${name}' must be a positive integer, got ${String(v)}`);
-  return n;
-}
+/** Option rules shared by the estimators (core's checkOptions reports `<who>: option 'x' must be <rule>, got …`). */
+export const rules = {
+  positiveInt: ((v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : 'a positive integer')) as OptionRule,
+  nonNegative: ((v) => (typeof v === 'number' && v >= 0 && Number.isFinite(v) ? undefined : 'a finite number >= 0')) as OptionRule,
+  positive: ((v) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? undefined : 'a finite number > 0')) as OptionRule,
+  seed: ((v) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 32 ? undefined : 'an integer in [0, 2^32)')) as OptionRule,
+  fraction: ((v) => (typeof v === 'number' && v > 0 && v < 1 ? undefined : 'a fraction in (0, 1)')) as OptionRule,
+  /** An option of scikit-learn / Dask-ML that pdask does not implement: refused by name. */
+  notYet: { unsupported: 'not implemented yet' } as OptionRule,
+};
 
-export function nonNegative(v: number | undefined, fallback: number, who: string, name: string): number {
-  const n = v ?? fallback;
-  if (typeof n !== 'number' || !(n >= 0) || !Number.isFinite(n)) throw new RangeError(`${who}: option '${name}' must be a finite number >= 0, got ${String(v)}`);
-  return n;
-}
-
-export function positive(v: number | undefined, fallback: number, who: string, name: string): number {
-  const n = v ?? fallback;
-  if (typeof n !== 'number' || !(n > 0) || !Number.isFinite(n)) throw new RangeError(`${who}: option '${name}' must be a finite number > 0, got ${String(v)}`);
-  return n;
-}
-
-export function seedOf(v: number | undefined, who: string): number {
-  if (v === undefined) return Math.floor(Math.random() * 2 ** 32);
-  if (!Number.isInteger(v) || v < 0 || v >= 2 ** 32) throw new RangeError(`${who}: option 'seed' must be an integer in [0, 2^32), got ${String(v)}`);
-  return v;
-}
-
-/** Rejects option names the estimator does not know (a typo would otherwise be ignored). */
-export function knownOptions(opts: object, allowed: readonly string[], who: string): void {
-  for (const k of Object.keys(opts)) {
-    if (!allowed.includes(k)) throw new TypeError(`${who}: unknown option '${k}' (known: ${allowed.join(', ')})`);
-  }
+/** The seed given (checked as an option), or a random one. */
+export function seedOf(v: number | undefined): number {
+  return v ?? Math.floor(Math.random() * 2 ** 32);
 }

@@ -34,6 +34,7 @@ import {
   type OpFunction,
   type ResultOf,
 } from '@pdask/core';
+import { checkOptions, coreOps, type Op } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
 import { connectViaFile } from '../comm/discovery';
 import { PeerPool } from '../comm/peers';
@@ -43,6 +44,7 @@ import { connect, type Comm, type Message } from '../comm/transport';
 import { serializedError, storyEntries, type WorkerInfo } from '../protocol/messages';
 import { encodeGraphNode } from '../protocol/nodes';
 import { CancelledError, Future, KeyEntry, type FutureOwner } from './future';
+import { CLIENT_OPTIONS, GATHER_OPTIONS, GRAPH_SUBMIT_OPTIONS, MAP_OPTIONS, SCATTER_OPTIONS, SUBMIT_OPTIONS, type GatherOptions, type GraphSubmitOptions, type ScatterOptions } from './options';
 
 registerDistributedConfig();
 
@@ -58,6 +60,15 @@ export interface ClientOptions {
   name?: string;
   /** Become the default scheduler for compute()/persist() (default true). */
   setAsDefault?: boolean;
+  /** Dask's `timeout` (seconds): pdask's is `timeoutMs`. */
+  timeout?: never;
+  /** Dask's `asynchronous`: every method here is async already. */
+  asynchronous?: never;
+  /** Not implemented: Dask's `heartbeat_interval`, `serializers`, `deserializers`, `direct_to_workers`. */
+  heartbeatInterval?: never;
+  serializers?: never;
+  deserializers?: never;
+  directToWorkers?: never;
 }
 
 export interface SubmitOptions {
@@ -73,11 +84,16 @@ export interface SubmitOptions {
   workers?: string[];
   /** Abstract resources the task needs, e.g. { GPU: 1 }. */
   resources?: Record<string, number>;
+  /** Not implemented: Dask's `allow_other_workers`, `fifo_timeout`, `actor`/`actors`. */
+  allowOtherWorkers?: never;
+  fifoTimeout?: never;
+  actor?: never;
+  actors?: never;
 }
 
-/** What `client.scatter` and `submit` accept as a function. */
-type Fn = OpFunction | ModuleFunction;
-type Ret<F> = F extends ModuleFunction<infer G> ? Awaited<ReturnType<G>> : F extends OpFunction ? Awaited<ReturnType<F>> : never;
+/** What `client.submit` and `map` accept as a function: a function, a module's export, or a built-in operation's handle. */
+type Fn = OpFunction | ModuleFunction | Op;
+type Ret<F> = F extends Op<infer H> ? Awaited<ReturnType<H>> : F extends ModuleFunction<infer G> ? Awaited<ReturnType<G>> : F extends OpFunction ? Awaited<ReturnType<F>> : never;
 
 interface GraphWatch {
   keys: Key[];
@@ -135,6 +151,8 @@ export class Client implements FutureOwner {
     target: string | ClientOptions | { schedulerAddress: string; token: string } = {},
     more: ClientOptions = {},
   ): Promise<Client> {
+    checkOptions('Client.connect', more, CLIENT_OPTIONS);
+    if (typeof target === 'object' && target !== null && !('schedulerAddress' in target)) checkOptions('Client.connect', target, CLIENT_OPTIONS);
     let opts: ClientOptions;
     if (typeof target === 'string') opts = { ...more, address: target };
     else if ('schedulerAddress' in target) opts = { ...more, address: target.schedulerAddress, token: target.token };
@@ -339,7 +357,7 @@ export class Client implements FutureOwner {
     // A persisted collection's data nodes hold Futures: the cluster already has those keys.
     if (node.kind === 'data' && node.value instanceof Future) {
       if ((node.value as Future).key !== node.key) {
-        return [0, node.key, this.ops.id({ k: 'mod', spec: '@pdask/core/ops', name: 'identity' }), 1, (node.value as Future).key];
+        return [0, node.key, this.ops.id(coreOps.identity.ref), 1, (node.value as Future).key];
       }
       return [4, node.key];
     }
@@ -414,26 +432,28 @@ export class Client implements FutureOwner {
 
   /** `submit` with options: `client.submitWith({ retries: 2, workers: [addr] }, fn, x)`. */
   submitWith<F extends Fn>(options: SubmitOptions, fn: F, ...args: unknown[]): Future<Ret<F>> {
+    checkOptions('Client.submitWith', options, SUBMIT_OPTIONS);
     return this.submitMany<Ret<F>>([{ fn, args }], options)[0];
   }
 
   /** One task per item, sent in one message (Dask's `client.map`). */
-  map<F extends Fn>(fn: F, items: Iterable<unknown>, options: SubmitOptions = {}): Future<Ret<F>>[] {
-    const { key, ...rest } = options;
-    if (key !== undefined) throw new TypeError("client.map takes no 'key' option (each task gets its own)");
+  map<F extends Fn>(fn: F, items: Iterable<unknown>, options: Omit<SubmitOptions, 'key'> = {}): Future<Ret<F>>[] {
+    checkOptions('Client.map', options, MAP_OPTIONS);
+    const rest = options;
     return this.submitMany<Ret<F>>([...items].map((x) => ({ fn, args: [x] })), rest);
   }
 
   /** Submits a collection's graph; the Future holds its final result (Dask's `client.compute`). */
-  compute<C extends Collection<unknown>>(collection: C, options: { retries?: number; priority?: number } = {}): Future<ResultOf<C>> {
+  compute<C extends Collection<unknown>>(collection: C, options: GraphSubmitOptions = {}): Future<ResultOf<C>> {
+    checkOptions('Client.compute', options, GRAPH_SUBMIT_OPTIONS);
     const g = collection[collectionSymbol]();
-    const { graph, keys } = collectionsToGraph([g]);
+    const { graph, keys } = collectionsToGraph([g], { optimizeGraph: options.optimizeGraph });
     let outKey = keys[0];
     let full = graph;
     if (g.finalize || keys.length !== 1) {
       // The finalizer runs on the cluster too, so only the final value ever travels.
       outKey = `finalize-${tokenize(keys, g.finalize?.op, g.finalize?.args)}`;
-      const op = g.finalize?.op ?? { k: 'mod' as const, spec: '@pdask/core/ops', name: 'identity' };
+      const op = g.finalize?.op ?? coreOps.identity.ref;
       const node = taskNode(outKey, op, [{ t: 'arr', items: keys.map((key) => ({ t: 'ref' as const, key })) }, ...(g.finalize?.args ?? []).map((v) => ({ t: 'lit' as const, v }))]);
       const fin: CollectionGraph<unknown> = { roots: [layerNode(new MaterializedLayer(outKey, [node], 'finalize'), g.roots)], keys: [outKey], rebuild: () => undefined as never };
       full = collectionsToGraph([fin]).graph;
@@ -446,18 +466,20 @@ export class Client implements FutureOwner {
    * Starts computing a collection and returns it backed by results that stay on the cluster
    * (Dask's `client.persist`): later computations start from them.
    */
-  persist<C extends Collection<unknown>>(collection: C, options: { retries?: number; priority?: number } = {}): C {
+  persist<C extends Collection<unknown>>(collection: C, options: GraphSubmitOptions = {}): C {
+    checkOptions('Client.persist', options, GRAPH_SUBMIT_OPTIONS);
     const g = collection[collectionSymbol]();
-    const { graph, keys } = collectionsToGraph([g]);
+    const { graph, keys } = collectionsToGraph([g], { optimizeGraph: options.optimizeGraph });
     const entries = this.sendGraph(graph, keys, { retries: options.retries, userPriority: options.priority });
     const futures = new Map<Key, unknown>(keys.map((k, i) => [k, new Future(k, this, entries[i])]));
     return g.rebuild(futures) as C;
   }
 
   /** Sends local data to workers (round robin) and returns Futures for it (Dask's `client.scatter`). */
-  async scatter<T>(data: T[], options?: { workers?: string[]; hash?: boolean }): Promise<Future<T>[]>;
-  async scatter<T>(data: T, options?: { workers?: string[]; hash?: boolean }): Promise<Future<T>>;
-  async scatter(data: unknown, options: { workers?: string[]; hash?: boolean } = {}): Promise<Future<unknown> | Future<unknown>[]> {
+  async scatter<T>(data: T[], options?: ScatterOptions): Promise<Future<T>[]>;
+  async scatter<T>(data: T, options?: ScatterOptions): Promise<Future<T>>;
+  async scatter(data: unknown, options: ScatterOptions = {}): Promise<Future<unknown> | Future<unknown>[]> {
+    checkOptions('Client.scatter', options, SCATTER_OPTIONS);
     const many = Array.isArray(data);
     const items = many ? (data as unknown[]) : [data];
     let targets = options.workers ?? this.workerList.map((w) => w.address);
@@ -514,9 +536,10 @@ export class Client implements FutureOwner {
   }
 
   /** Values of futures (Dask's `client.gather`); arrays and plain objects of futures keep their shape. */
-  async gather<T>(futures: Future<T>[]): Promise<T[]>;
-  async gather<T>(future: Future<T>): Promise<T>;
-  async gather(x: Future<unknown> | Future<unknown>[]): Promise<unknown> {
+  async gather<T>(futures: Future<T>[], options?: GatherOptions): Promise<T[]>;
+  async gather<T>(future: Future<T>, options?: GatherOptions): Promise<T>;
+  async gather(x: Future<unknown> | Future<unknown>[], options: GatherOptions = {}): Promise<unknown> {
+    checkOptions('Client.gather', options, GATHER_OPTIONS);
     if (x instanceof Future) return this.gatherOne(x.key);
     return this.gatherKeys(x.map((f) => f.key));
   }

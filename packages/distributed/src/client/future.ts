@@ -1,5 +1,17 @@
-import { inspect } from 'node:util';
-import { collectionSymbol, Delayed, layerNode, MaterializedLayer, remoteValueSymbol, tokenizeSymbol, type CollectionGraph, type Collection, type FusedNode, type Key, type RemoteValue } from '@pdask/core';
+import {
+  checkComputeOptions,
+  Delayed,
+  layerNode,
+  MaterializedLayer,
+  remoteValueSymbol,
+  SingleKeyCollection,
+  type ComputeOptions,
+  type Executor,
+  type FusedNode,
+  type Key,
+  type LayerNode,
+  type RemoteValue,
+} from '@pdask/core';
 
 export type FutureStatus = 'pending' | 'finished' | 'error' | 'cancelled' | 'lost';
 
@@ -46,7 +58,7 @@ export class KeyEntry {
 /** What a Future needs from its client (kept narrow to avoid a module cycle). */
 export interface FutureOwner {
   /** The executor that runs graphs on this owner's cluster (it reads the key in place). */
-  readonly executor: object;
+  readonly executor: Executor;
   entryOf(key: Key): KeyEntry | undefined;
   gatherOne(key: Key): Promise<unknown>;
   releaseHold(key: Key, entry: KeyEntry): void;
@@ -55,23 +67,31 @@ export interface FutureOwner {
 
 const registry = new FinalizationRegistry<{ owner: FutureOwner; key: Key; entry: KeyEntry }>((h) => h.owner.releaseHold(h.key, h.entry));
 
+/** A placeholder the scheduler resolves to the key it already has: an empty fused node, so that graph optimisation never inlines it into a reader. */
+function knownKeyLayer(key: Key): LayerNode {
+  const node: FusedNode = { kind: 'fused', key, members: [], deps: [] };
+  return layerNode(new MaterializedLayer(key, [node], 'future'));
+}
+
 /**
  * A remote result (Dask's Future): the value stays on a worker until `result()` fetches it. A
  * Future holds its key on the cluster until `release()`, `cancel()`, or garbage collection. It is
- * a collection: pass it to `client.submit`, `delayed` functions, or `compute`.
+ * a single-key collection: pass it to `client.submit`, `delayed` functions, or `compute`; its own
+ * `compute()` runs on its client (as `result()`), and `persist()` is the future itself, once done.
  */
-export class Future<T = unknown> implements Collection<T>, RemoteValue {
+export class Future<T = unknown> extends SingleKeyCollection<T> implements RemoteValue {
   readonly [remoteValueSymbol] = true as const;
   private released = false;
 
   /** @internal */
   constructor(
-    readonly key: Key,
+    key: Key,
     /** @internal */
     readonly owner: FutureOwner,
     /** @internal */
     readonly entry: KeyEntry,
   ) {
+    super(key, knownKeyLayer(key));
     registry.register(this, { owner, key, entry }, this);
   }
 
@@ -128,27 +148,27 @@ export class Future<T = unknown> implements Collection<T>, RemoteValue {
     registry.unregister(this);
   }
 
-  [collectionSymbol](): CollectionGraph<T> {
-    // A placeholder the scheduler resolves to the key it already has. Written as an empty fused
-    // node so that graph optimisation never inlines it into a reader.
-    const node: FusedNode = { kind: 'fused', key: this.key, members: [], deps: [] };
-    return {
-      roots: [layerNode(new MaterializedLayer(this.key, [node], 'future'))],
-      keys: [this.key],
-      rebuild: (values) => Delayed.fromData<T>(this.key, values.get(this.key) as T),
-    };
+  /** A graph given the value (persisting a graph that reads this future) holds it as a Delayed. */
+  protected withLayer(layer: LayerNode): SingleKeyCollection<T> {
+    return new Delayed<T>(this.key, layer);
   }
 
-  [tokenizeSymbol](): unknown {
-    return this.key;
+  /** Without a scheduler, a future computes on its own client's cluster. */
+  protected override computeOptions(opts: ComputeOptions, _persist: boolean): ComputeOptions {
+    return opts.scheduler === undefined ? { ...opts, scheduler: this.owner.executor } : opts;
+  }
+
+  /** The value is already kept on the cluster: persisting a future waits for it and is the future itself. */
+  override async persist(opts: ComputeOptions = {}): Promise<this> {
+    checkComputeOptions(opts, 'Future.persist');
+    if (this.released) throw new CancelledError(this.key, 'released');
+    await this.entry.settled();
+    if (this.entry.status !== 'finished') throw this.entry.error ?? new CancelledError(this.key, this.entry.status);
+    return this;
   }
 
   toString(): string {
     return `Future('${this.key}', ${this.status})`;
-  }
-
-  [inspect.custom](): string {
-    return this.toString();
   }
 }
 

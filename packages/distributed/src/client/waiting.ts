@@ -1,5 +1,6 @@
 /** Waiting on several futures: `asCompleted`, `wait`, and a terminal `progress` bar. */
-import { progressBar } from '@pdask/core';
+import { checkOptions, progressBar, type OptionSchema } from '@pdask/core';
+import { millis } from '../options';
 import type { Future } from './future';
 
 /** Yields futures as they finish (or fail), first finished first (Dask's `as_completed`). */
@@ -24,12 +25,16 @@ export async function* asCompleted<T>(futures: Iterable<Future<T>>): AsyncGenera
 }
 
 export interface WaitOptions {
+  /** Reject when the futures are not done after this long (Dask's `timeout`, in milliseconds). */
   timeoutMs?: number;
   returnWhen?: 'ALL_COMPLETED' | 'FIRST_COMPLETED';
 }
 
+const WAIT_OPTIONS: OptionSchema<WaitOptions> = { timeoutMs: millis, returnWhen: { oneOf: ['ALL_COMPLETED', 'FIRST_COMPLETED'] } };
+
 /** Waits until all (or the first of) the futures finish; never throws for a failed future. */
 export async function wait<T>(futures: Iterable<Future<T>>, opts: WaitOptions = {}): Promise<{ done: Set<Future<T>>; notDone: Set<Future<T>> }> {
+  checkOptions('wait', opts, WAIT_OPTIONS);
   const all = [...futures];
   const need = opts.returnWhen === 'FIRST_COMPLETED' ? Math.min(1, all.length) : all.length;
   let count = all.filter((f) => f.done()).length;

@@ -3,6 +3,8 @@
  * under in-process nannies (the default, like Dask), or Worker objects in this process
  * (`processes: false`, for tests and debugging).
  */
+import { checkOptions, intAtLeast, type OptionSchema } from '@pdask/core';
+import { bytes, checkCount, millis, nonNegativeInt, notYet } from '../options';
 import { Scheduler } from '../scheduler/scheduler';
 import { Nanny } from '../nanny/nanny';
 import { Worker } from '../worker/worker';
@@ -26,7 +28,35 @@ export interface LocalClusterOptions {
   workerTtlMs?: number;
   /** Print scheduler and worker logs (default false). */
   verbose?: boolean;
+  /** Not implemented: Dask's `dashboard_address`, `protocol`, `security`, `host`, `resources`, `worker_class`, `silence_logs` (pdask's is `verbose`). */
+  dashboardAddress?: never;
+  protocol?: never;
+  security?: never;
+  host?: never;
+  resources?: never;
+  workerClass?: never;
+  silenceLogs?: never;
 }
+
+const LOCAL_CLUSTER_OPTIONS: OptionSchema<LocalClusterOptions> = {
+  nWorkers: nonNegativeInt,
+  threadsPerWorker: intAtLeast(1),
+  processes: 'boolean',
+  memoryLimit: bytes,
+  localDirectory: 'string',
+  schedulerPort: nonNegativeInt,
+  schedulerFile: 'string',
+  env: 'object',
+  workerTtlMs: millis,
+  verbose: 'boolean',
+  dashboardAddress: notYet('pdask has no dashboard'),
+  protocol: notYet('tcp only'),
+  security: notYet('TLS for a LocalCluster: start Scheduler and Nanny with { tls } instead'),
+  host: notYet('a LocalCluster listens on 127.0.0.1 only'),
+  resources: notYet(),
+  workerClass: notYet(),
+  silenceLogs: notYet("logs are off unless { verbose: true }"),
+};
 
 export class LocalCluster {
   private readonly nannies: Nanny[] = [];
@@ -39,6 +69,7 @@ export class LocalCluster {
   ) {}
 
   static async start(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
+    checkOptions('LocalCluster.start', opts, LOCAL_CLUSTER_OPTIONS);
     const log = opts.verbose ? (l: string) => console.error(`[pdask] ${l}`) : undefined;
     const scheduler = await Scheduler.start({ port: opts.schedulerPort ?? 0, schedulerFile: opts.schedulerFile, workerTtlMs: opts.workerTtlMs, log });
     const c = new LocalCluster(scheduler, opts);
@@ -70,6 +101,7 @@ export class LocalCluster {
 
   /** Grows or shrinks to n workers; resolves when the scheduler sees exactly that many. */
   async scale(n: number, timeoutMs = 30_000): Promise<void> {
+    checkCount('LocalCluster.scale', n);
     const processes = this.opts.processes ?? true;
     const common = { nthreads: this.opts.threadsPerWorker ?? 1, memoryLimit: this.opts.memoryLimit ?? 0, localDirectory: this.opts.localDirectory };
     while (this.nWorkers < n) {

@@ -9,6 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { checkOptions, intAtLeast, type OptionSchema } from '@pdask/core';
+import { checkCount, notYet, strings } from '../options';
 import { Scheduler } from '../scheduler/scheduler';
 
 const run = promisify(execFile);
@@ -36,7 +38,49 @@ export interface SlurmClusterOptions {
   workerCommand?: string;
   /** Interface the scheduler listens on (default 127.0.0.1; use the cluster network's on real clusters). */
   host?: string;
+  /** dask-jobqueue's names for options pdask calls otherwise: `queue` (→ partition), `interface` (→ host), `name` (→ jobName). */
+  queue?: never;
+  interface?: never;
+  name?: never;
+  /** Not implemented: dask-jobqueue's `log_directory`, `local_directory`, `job_cpu`, `job_mem`, `worker_extra_args`, `death_timeout`, `shebang`, `python`, `nanny`. */
+  logDirectory?: never;
+  localDirectory?: never;
+  jobCpu?: never;
+  jobMem?: never;
+  workerExtraArgs?: never;
+  deathTimeout?: never;
+  shebang?: never;
+  python?: never;
+  nanny?: never;
 }
+
+const SLURM_OPTIONS: OptionSchema<SlurmClusterOptions> = {
+  processes: intAtLeast(1),
+  threads: intAtLeast(1),
+  cores: intAtLeast(1),
+  memory: 'string',
+  walltime: 'string',
+  partition: 'string',
+  account: 'string',
+  jobName: 'string',
+  jobExtraDirectives: strings,
+  jobScriptPrologue: strings,
+  directory: 'string',
+  workerCommand: 'string',
+  host: 'string',
+  queue: notYet("pdask's option is partition"),
+  interface: notYet("pdask's option is host (an address to listen on)"),
+  name: notYet("pdask's option is jobName"),
+  logDirectory: notYet('job logs go to the directory option'),
+  localDirectory: notYet('spill goes to <directory>/spill'),
+  jobCpu: notYet("pdask's option is cores"),
+  jobMem: notYet("pdask's option is memory"),
+  workerExtraArgs: notYet(),
+  deathTimeout: notYet(),
+  shebang: notYet(),
+  python: notYet("pdask's option is workerCommand"),
+  nanny: notYet(),
+};
 
 export interface SlurmJob {
   id: string;
@@ -62,6 +106,7 @@ export class SlurmCluster {
   ) {}
 
   static async start(opts: SlurmClusterOptions = {}): Promise<SlurmCluster> {
+    checkOptions('SlurmCluster.start', opts, SLURM_OPTIONS);
     const dir = resolve(opts.directory ?? 'pdask-slurm');
     mkdirSync(dir, { recursive: true });
     const schedulerFile = join(dir, 'scheduler.json');
@@ -101,6 +146,7 @@ export class SlurmCluster {
 
   /** Submits or cancels jobs until `n` are queued or running. */
   async scale(n: number): Promise<void> {
+    checkCount('SlurmCluster.scale', n);
     while (this.jobs.length < n) {
       const { stdout } = await sbatch(this.jobScript());
       const id = /(\d+)/.exec(stdout)?.[1];

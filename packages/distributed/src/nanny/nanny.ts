@@ -11,7 +11,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { config } from '@pdask/core';
+import { checkOptions, config, intAtLeast, type OptionSchema } from '@pdask/core';
+import { bytes, millis, nonNegativeInt, notYet, numberRecord } from '../options';
 import { registerDistributedConfig } from '../config';
 import type { Protocol } from '../comm/address';
 import { reachScheduler } from '../comm/reach';
@@ -60,7 +61,33 @@ export interface NannyOptions {
   /** Extra environment for the worker processes. */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
+  /** Not implemented: Dask's `lifetime`, `interface` (pdask's is `host`), `worker_port`, `nanny_port`. */
+  lifetime?: never;
+  interface?: never;
+  workerPort?: never;
+  nannyPort?: never;
 }
+
+const NANNY_OPTIONS: OptionSchema<NannyOptions> = {
+  scheduler: 'string',
+  schedulerFile: 'string',
+  token: 'string',
+  tls: 'object',
+  nworkers: intAtLeast(1),
+  nthreads: intAtLeast(1),
+  memoryLimit: bytes,
+  name: 'string',
+  localDirectory: 'string',
+  resources: numberRecord,
+  host: 'string',
+  deathTimeoutMs: millis,
+  env: 'object',
+  log: 'function',
+  lifetime: notYet(),
+  interface: notYet("pdask's option is host (an address to listen on)"),
+  workerPort: notYet(),
+  nannyPort: notYet(),
+};
 
 interface Child {
   index: number;
@@ -105,6 +132,7 @@ export class Nanny {
   }
 
   static async start(opts: NannyOptions): Promise<Nanny> {
+    checkOptions('Nanny.start', opts, NANNY_OPTIONS);
     const n = new Nanny(opts);
     await n.connect(opts.deathTimeoutMs ?? 60_000);
     if (opts.port !== undefined) {

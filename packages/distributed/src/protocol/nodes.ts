@@ -10,13 +10,14 @@
  * Args:  (tag, payload) pairs: 0 literal, 1 key reference, 2 array (flat), 3 object
  *        [name, tag, payload, ...], 4 function (opId).
  */
-import { argDeps, type ArgSpec, type DataNode, type GraphNode, type Key, type OpInterner, type OpRef, type TaskNode } from '@pdask/core';
+import { argDeps, fromModule, type ArgSpec, type DataNode, type GraphNode, type Key, type OpInterner, type OpRef, type TaskNode } from '@pdask/core';
+import { distributedOps } from '../ops/index';
 import { boxValue } from './codec';
 
 export type SubmittedNode = unknown[];
 
 /** The operation of a reference to a key the cluster already has (a Future inside a graph). */
-export const KNOWN_KEY_OP: OpRef = Object.freeze({ k: 'mod', spec: '@pdask/distributed/ops', name: 'known' });
+export const KNOWN_KEY_OP: OpRef = distributedOps.known.ref;
 
 export function knownKeyNode(key: Key): TaskNode {
   return { kind: 'task', key, op: KNOWN_KEY_OP, args: [], deps: [] };
@@ -153,7 +154,7 @@ export function decodeGraphNode(enc: unknown, ops: readonly OpRef[], withDeps = 
 /** Validates an operation received over the wire. */
 export function checkOp(x: unknown): OpRef {
   const o = x as Record<string, unknown> | null;
-  if (o && o.k === 'mod' && typeof o.spec === 'string' && typeof o.name === 'string') return { k: 'mod', spec: o.spec, name: o.name };
+  if (o && o.k === 'mod' && typeof o.spec === 'string' && typeof o.name === 'string') return fromModule(o.spec, o.name).moduleRef;
   if (o && o.k === 'src' && typeof o.src === 'string' && typeof o.name === 'string') return { k: 'src', src: o.src, name: o.name };
   throw new WireError('malformed operation');
 }

@@ -9,7 +9,16 @@
  * each time from the tasks currently assigned to it (`w.processing`) and their recorded needs, so
  * there is no separate tally that could drift; a task whose needs would exceed what is left waits.
  */
-import { LocalityPolicy, type LocalityPolicyOptions, type PlacementPolicy, type TaskState, type WorkerId, type WorkerState } from '@pdask/core';
+import { checkOptions, intAtLeast, LocalityPolicy, type LocalityPolicyOptions, type OptionSchema, type PlacementPolicy, type TaskState, type WorkerId, type WorkerState } from '@pdask/core';
+import { bytes, millis } from '../options';
+
+const POLICY_OPTIONS: OptionSchema<LocalityPolicyOptions> = {
+  targetBatchMs: millis,
+  initialDepth: intAtLeast(1),
+  minDepth: intAtLeast(1),
+  maxDepth: intAtLeast(1),
+  waitForBytes: bytes,
+};
 
 export interface TaskRestriction {
   /** Worker ids (addresses) or names the task may run on. */
@@ -30,6 +39,7 @@ export class ClusterPolicy implements PlacementPolicy {
   readonly traits = new Map<WorkerId, WorkerTraits>();
 
   constructor(opts: LocalityPolicyOptions = {}) {
+    checkOptions('ClusterPolicy', opts, POLICY_OPTIONS);
     this.base = new LocalityPolicy(opts);
   }
 

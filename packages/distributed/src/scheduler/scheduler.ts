@@ -19,7 +19,9 @@ import {
   type StoryEntry,
   type TaskState,
 } from '@pdask/core';
+import { checkOptions, type OptionSchema } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
+import { millis, nonNegativeInt, notYet } from '../options';
 import { reply, replyError } from '../comm/rpc';
 import { loadTls, newToken, type TlsFiles } from '../comm/security';
 import type { Protocol } from '../comm/address';
@@ -65,7 +67,28 @@ export interface SchedulerOptions {
   allowedFailures?: number;
   /** Log lines (default: none). */
   log?: (line: string) => void;
+  /** Not implemented: Dask's `dashboard_address`, `idle_timeout`, `interface` (pdask's is `host`), `protocol`. */
+  dashboardAddress?: never;
+  idleTimeout?: never;
+  interface?: never;
+  protocol?: never;
 }
+
+const SCHEDULER_OPTIONS: OptionSchema<SchedulerOptions> = {
+  host: 'string',
+  port: nonNegativeInt,
+  token: 'string',
+  schedulerFile: 'string',
+  tls: 'object',
+  workerTtlMs: millis,
+  nannyGraceMs: millis,
+  allowedFailures: nonNegativeInt,
+  log: 'function',
+  dashboardAddress: notYet('pdask has no dashboard'),
+  idleTimeout: notYet(),
+  interface: notYet("pdask's option is host (an address to listen on)"),
+  protocol: notYet('tcp only'),
+};
 
 /** A failure reported by a worker: its serialised error and the (fused) member that threw. */
 class RemoteTaskError {
@@ -111,6 +134,7 @@ export class Scheduler {
   }
 
   static async start(opts: SchedulerOptions = {}): Promise<Scheduler> {
+    checkOptions('Scheduler.start', opts, SCHEDULER_OPTIONS);
     const s = new Scheduler(opts);
     const tls = loadTls(opts.tls);
     s.listener = await listen({

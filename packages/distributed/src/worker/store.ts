@@ -5,7 +5,8 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Key } from '@pdask/core';
+import { checkOptions, type Key, type OptionSchema } from '@pdask/core';
+import { bytes } from '../options';
 import { decode, encode } from '../protocol/codec';
 
 export interface StoreOptions {
@@ -16,6 +17,12 @@ export interface StoreOptions {
   directory: string;
 }
 
+const STORE_OPTIONS: OptionSchema<StoreOptions> = {
+  limit: bytes,
+  target: (v) => (typeof v === 'number' && v >= 0 && v <= 1 ? undefined : 'a fraction in [0, 1]'),
+  directory: 'string',
+};
+
 export class DataStore {
   private readonly mem = new Map<Key, { v: unknown; n: number }>();
   private readonly disk = new Map<Key, { file: string; n: number }>();
@@ -24,7 +31,9 @@ export class DataStore {
   spilledBytes = 0;
   private dirReady = false;
 
-  constructor(private readonly opts: StoreOptions) {}
+  constructor(private readonly opts: StoreOptions) {
+    checkOptions('DataStore', opts, STORE_OPTIONS);
+  }
 
   get size(): number {
     return this.mem.size + this.disk.size;

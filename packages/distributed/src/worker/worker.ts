@@ -20,7 +20,9 @@ import {
   type OpRef,
   type SerializedError,
 } from '@pdask/core';
+import { checkOptions, intAtLeast, type OptionSchema } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
+import { bytes, millis, nonNegativeInt, notYet, numberRecord } from '../options';
 import { PeerPool } from '../comm/peers';
 import { reply, replyError } from '../comm/rpc';
 import type { Protocol } from '../comm/address';
@@ -72,7 +74,33 @@ export interface WorkerOptions {
   /** After its lifetime, ask the nanny for a fresh process instead of stopping for good. */
   lifetimeRestart?: boolean;
   log?: (line: string) => void;
+  /** Not implemented: Dask's `lifetime`, `death_timeout` (a nanny's option here), `validate`, `interface` (pdask's is `host`). */
+  lifetime?: never;
+  deathTimeout?: never;
+  validate?: never;
+  interface?: never;
 }
+
+const WORKER_OPTIONS: OptionSchema<WorkerOptions> = {
+  scheduler: 'string',
+  token: 'string',
+  tls: 'object',
+  host: 'string',
+  port: nonNegativeInt,
+  name: 'string',
+  nthreads: intAtLeast(1),
+  memoryLimit: bytes,
+  localDirectory: 'string',
+  resources: numberRecord,
+  nanny: 'string',
+  node: 'string',
+  heartbeatMs: millis,
+  log: 'function',
+  lifetime: notYet(),
+  deathTimeout: notYet("a worker started by a Nanny gets the nanny's deathTimeoutMs"),
+  validate: notYet(),
+  interface: notYet("pdask's option is host (an address to listen on)"),
+};
 
 interface RunSpec {
   key: Key;
@@ -143,6 +171,7 @@ export class Worker {
   }
 
   static async start(opts: WorkerOptions): Promise<Worker> {
+    checkOptions('Worker.start', opts, WORKER_OPTIONS);
     const w = new Worker(opts);
     // First, so that a broken preload module stops start-up before anything is bound.
     w.preloads = await Preloads.load<Worker>(opts.preload);

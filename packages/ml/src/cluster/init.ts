@@ -8,6 +8,7 @@
 import type { ChunkedArray } from '@pdask/array';
 import type { ComputeOptions } from '@pdask/core';
 import { runBlockReduce } from '../graph/block-reduce';
+import { mlOps } from '../ops/index';
 import { Stream } from '../random';
 import type { SampleDraw } from '../runtime/kmeans';
 import { toFloat64 } from '../eager';
@@ -26,7 +27,7 @@ export async function kmeansPlusPlus(x: ChunkedArray<unknown>, k: number, seed: 
     const blockU = Array.from({ length: x.numblocks[0] }, () => rng.next());
     const combineU = Array.from({ length: x.numblocks[0] }, () => rng.next());
     const draw = await runBlockReduce<SampleDraw>(
-      { label: 'kmeans-init', x, partial: 'sampleBlock', partialArgs: (i) => [chosen, j, blockU[i]], combine: 'combineDraws', combineArgs: (c) => [combineU[c]] },
+      { label: 'kmeans-init', x, partial: mlOps.sampleBlock, partialArgs: (i) => [chosen, j, blockU[i]], combine: mlOps.combineDraws, combineArgs: (c) => [combineU[c]] },
       opts,
     );
     if (!draw.row) throw new RangeError('KMeans.fit: X has no rows to draw initial centers from');

@@ -4,12 +4,13 @@
  * numbers), which a tree reduction adds up; the new centers are computed on the calling thread.
  */
 import { add, argmin, fromArray, matmul, NDArray, variance, type ChunkedArray } from '@pdask/array';
-import type { ComputeOptions } from '@pdask/core';
+import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { toFloat64 } from '../eager';
 import { runBlockReduce } from '../graph/block-reduce';
 import { scheduleFor } from '../graph/schedule';
+import { mlOps } from '../ops/index';
 import type { LloydPartial } from '../runtime/kmeans';
-import { asMatrix, checkFeatures, knownOptions, nonNegative, NotFittedError, positiveInt, seedOf, type Data } from '../validate';
+import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
 import { kmeansPlusPlus, randomRows } from './init';
 
 export type KMeansInit = 'k-means++' | 'random' | NDArray | readonly (readonly number[])[];
@@ -33,7 +34,22 @@ export interface KMeansOptions {
   nInit?: number;
   /** Seed of the initialisation (default: random). */
   seed?: number;
+  /** scikit-learn's 'lloyd'/'elkan': not implemented (always Lloyd); refused. */
+  algorithm?: never;
+  /** Dask-ML's k-means|| oversampling: not implemented (k-means++ draws exactly); refused. */
+  oversamplingFactor?: never;
 }
+
+const KMEANS_OPTIONS: OptionSchema<KMeansOptions> = {
+  nClusters: rules.positiveInt,
+  init: (v) => (v === 'k-means++' || v === 'random' || (typeof v === 'object' && v !== null) ? undefined : "'k-means++', 'random' or an array of initial centers"),
+  maxIter: rules.positiveInt,
+  tol: rules.nonNegative,
+  nInit: rules.positiveInt,
+  seed: rules.seed,
+  algorithm: rules.notYet,
+  oversamplingFactor: rules.notYet,
+};
 
 interface Fitted {
   centers: Float64Array;
@@ -53,17 +69,13 @@ export class KMeans {
   private fitted: Fitted | null = null;
 
   constructor(opts: KMeansOptions = {}) {
-    const who = 'KMeans';
-    knownOptions(opts, ['nClusters', 'init', 'maxIter', 'tol', 'nInit', 'seed'], who);
-    this.nClusters = positiveInt(opts.nClusters, 8, who, 'nClusters');
-    this.maxIter = positiveInt(opts.maxIter, 300, who, 'maxIter');
-    this.tol = nonNegative(opts.tol, 1e-4, who, 'tol');
-    this.nInit = positiveInt(opts.nInit, 1, who, 'nInit');
-    if (opts.seed !== undefined) seedOf(opts.seed, who);
+    checkOptions('KMeans', opts, KMEANS_OPTIONS);
+    this.nClusters = opts.nClusters ?? 8;
+    this.maxIter = opts.maxIter ?? 300;
+    this.tol = opts.tol ?? 1e-4;
+    this.nInit = opts.nInit ?? 1;
     this.seed = opts.seed;
-    const init = opts.init ?? 'k-means++';
-    if (typeof init === 'string' && init !== 'k-means++' && init !== 'random') throw new RangeError(`${who}: option 'init' must be 'k-means++', 'random' or an array of initial centers, got ${JSON.stringify(init)}`);
-    this.init = init;
+    this.init = opts.init ?? 'k-means++';
   }
 
   private state(method: string): Fitted {
@@ -106,10 +118,11 @@ export class KMeans {
 
   private lloyd(x: ChunkedArray<unknown>, centers: Float64Array, opts: ComputeOptions): Promise<LloydPartial> {
     const k = this.nClusters;
-    return runBlockReduce<LloydPartial>({ label: 'kmeans-lloyd', x, partial: 'lloydPartial', partialArgs: () => [centers, k], combine: 'combineLloyd' }, opts);
+    return runBlockReduce<LloydPartial>({ label: 'kmeans-lloyd', x, partial: mlOps.lloydPartial, partialArgs: () => [centers, k], combine: mlOps.combineLloyd }, opts);
   }
 
   async fit(X: Data, opts: ComputeOptions = {}): Promise<this> {
+    checkComputeOptions(opts, 'KMeans.fit');
     const x = asMatrix(X, 'KMeans.fit');
     const [n, d] = x.shape;
     const k = this.nClusters;
@@ -118,7 +131,7 @@ export class KMeans {
     const tolAbs = this.tol > 0 ? this.tol * (toFloat64(await (variance(x, { axis: 0 }) as ChunkedArray<NDArray>).compute(scheduleFor([x], opts))).reduce((s, v) => s + v, 0) / d) : 0;
     // Given centers make every run the same: one is enough.
     const runs = typeof this.init === 'string' ? this.nInit : 1;
-    const seed = seedOf(this.seed, 'KMeans');
+    const seed = seedOf(this.seed);
     let best: Omit<Fitted, 'x' | 'd'> | null = null;
     for (let run = 0; run < runs; run++) {
       const r = await this.runOnce(x, await this.initialCenters(x, seed, run, opts), tolAbs, opts);
@@ -176,6 +189,7 @@ export class KMeans {
   }
 
   async fitPredict(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
+    checkComputeOptions(opts, 'KMeans.fitPredict');
     await this.fit(X, opts);
     return this.labels;
   }

@@ -4,15 +4,21 @@
  * gathered. Components are the rows of Vᵀ.
  */
 import { add, fromArray, linalg, matmul, mean as meanOf, NDArray, subtract, type ChunkedArray } from '@pdask/array';
-import { computeCollections, type ComputeOptions } from '@pdask/core';
+import { checkComputeOptions, checkOptions, computeCollections, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
-import { asMatrix, checkFeatures, knownOptions, NotFittedError, positiveInt, type Data } from '../validate';
+import { asMatrix, checkFeatures, NotFittedError, rules, type Data } from '../validate';
 
 export interface PCAOptions {
   /** Components kept (default min(samples, features)). */
   nComponents?: number;
+  /** scikit-learn's whitening: not implemented; refused. */
+  whiten?: never;
+  /** scikit-learn's solver choice: not implemented (always the tall-and-skinny SVD); refused. */
+  svdSolver?: never;
 }
+
+const PCA_OPTIONS: OptionSchema<PCAOptions> = { nComponents: rules.positiveInt, whiten: rules.notYet, svdSolver: rules.notYet };
 
 interface Fitted {
   mean: Float64Array;
@@ -32,8 +38,8 @@ export class PCA {
   private fitted: Fitted | null = null;
 
   constructor(opts: PCAOptions = {}) {
-    knownOptions(opts, ['nComponents'], 'PCA');
-    this.nComponents = opts.nComponents === undefined ? undefined : positiveInt(opts.nComponents, 1, 'PCA', 'nComponents');
+    checkOptions('PCA', opts, PCA_OPTIONS);
+    this.nComponents = opts.nComponents;
   }
 
   private state(method: string): Fitted {
@@ -73,6 +79,7 @@ export class PCA {
   }
 
   async fit(X: Data, opts: ComputeOptions = {}): Promise<this> {
+    checkComputeOptions(opts, 'PCA.fit');
     const x = asMatrix(X, 'PCA.fit');
     const [n, d] = x.shape;
     if (n < d) throw new RangeError(`PCA.fit: X has ${n} samples and ${d} features; the tall-and-skinny SVD needs at least as many samples as features`);
@@ -115,6 +122,7 @@ export class PCA {
   }
 
   async fitTransform(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
+    checkComputeOptions(opts, 'PCA.fitTransform');
     await this.fit(X, opts);
     return this.transform(X);
   }

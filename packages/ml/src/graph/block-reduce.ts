@@ -1,62 +1,62 @@
 /**
  * A tree reduction over the row blocks of X (and the matching blocks of y) with ml's own
- * operations: one `partial` task per row block, then `combine` tasks over groups of
- * `splitEvery` partials until one is left (Dask's `reduction` shape). The result is a core
- * `Delayed`, so it computes like any other pdask collection.
+ * operations, built by core's `treeReduce`: one `partial` task per row block, then `combine`
+ * tasks over groups of `splitEvery` partials until one group is left, which the last `combine`
+ * merges. The result is a core `Delayed`, so it computes like any other pdask collection.
  */
 import type { ChunkedArray } from '@pdask/array';
-import { Delayed, layerNode, lit, MaterializedLayer, ref, taskNode, tokenize, type ArgSpec, type ComputeOptions, type GraphNode, type LayerNode } from '@pdask/core';
-import { opRef } from '../ops/names';
+import { Delayed, lit, ref, splitEveryFor, tokenize, treeReduce, type ArgSpec, type ComputeOptions, type LayerNode, type Op, type TreeContext } from '@pdask/core';
 import { scheduleFor } from './schedule';
 
 export interface BlockReduceSpec {
-  /** Names the layers (and the task keys' prefix). */
+  /** Names the layer (and the task keys' prefix). */
   readonly label: string;
   /** 2-d, one block of columns (see validate.ts `asMatrix`). */
   readonly x: ChunkedArray<unknown>;
   /** 1-d, the same row blocks as x, when the partial reads targets. */
   readonly y?: ChunkedArray<unknown>;
-  /** Operation of `@pdask/ml/ops` called as `partial(...partialArgs(i), xBlock, yBlock?)`. */
-  readonly partial: string;
+  /** Operation of `mlOps` called as `partial(...partialArgs(i), xBlock, yBlock?)`. */
+  readonly partial: Op;
   readonly partialArgs: (block: number) => readonly unknown[];
-  /** Operation called as `combine(...combineArgs(node), ...partials)`. */
-  readonly combine: string;
+  /** Operation of `mlOps` called as `combine(...combineArgs(n), ...parts)`, n numbering the combine tasks level by level. */
+  readonly combine: Op;
   readonly combineArgs?: (node: number) => readonly unknown[];
+  /** Results merged per combine task (default: core's SPLIT_EVERY.ml). */
   readonly splitEvery?: number;
+}
+
+/**
+ * The number of a combine task counted level by level, the last (the tree's aggregate) last:
+ * the numbering the per-combine arguments (k-means++'s uniforms) were drawn in.
+ */
+function combineNumber(ctx: TreeContext, split: number | false): number {
+  const sizes: number[] = [];
+  for (let n = ctx.partitions; split !== false && n > split; ) sizes.push((n = Math.ceil(n / split)));
+  const below = ctx.level < 0 ? sizes.length : ctx.level;
+  return sizes.slice(0, below).reduce((a, b) => a + b, 0) + (ctx.level < 0 ? 0 : ctx.index);
 }
 
 export function blockReduce<P>(spec: BlockReduceSpec): Delayed<P> {
   const { x, y, label } = spec;
-  const nb = x.numblocks[0];
-  const split = Math.max(2, spec.splitEvery ?? 16);
-  const extra = Array.from({ length: nb }, (_, i) => spec.partialArgs(i));
-  const tok = tokenize(label, x.name, y?.name ?? null, spec.partial, spec.combine, extra, split);
-  const nodes: GraphNode[] = [];
-  let level: string[] = [];
-  for (let i = 0; i < nb; i++) {
-    const key = `${label}-partial-${tok}-${i}`;
-    const args: ArgSpec[] = [...extra[i].map(lit), ref(x.key([i, 0]))];
-    if (y) args.push(ref(y.key([i])));
-    nodes.push(taskNode(key, opRef(spec.partial), args));
-    level.push(key);
-  }
-  let combineNo = 0;
-  let depth = 0;
-  // Always at least one combine: it also copies a lone partial out of the block task's result.
-  do {
-    const next: string[] = [];
-    for (let g = 0; g < level.length; g += split) {
-      const key = `${label}-combine-${tok}-${depth},${g / split}`;
-      const lits = (spec.combineArgs?.(combineNo++) ?? []).map(lit);
-      nodes.push(taskNode(key, opRef(spec.combine), [...lits, ...level.slice(g, g + split).map(ref)]));
-      next.push(key);
-    }
-    level = next;
-    depth++;
-  } while (level.length > 1);
+  const split = splitEveryFor('ml', spec.splitEvery, label);
+  const extra = Array.from({ length: x.numblocks[0] }, (_, i) => spec.partialArgs(i));
+  const tok = tokenize(label, x.name, y?.name ?? null, spec.partial.ref, spec.combine.ref, extra, split);
+  const combine = (parts: readonly ArgSpec[], ctx: TreeContext) => spec.combine.call(...(spec.combineArgs?.(combineNumber(ctx, split)) ?? []).map(lit), ...parts);
   const parents: LayerNode[] = y && y.layer !== x.layer ? [x.layer, y.layer] : [x.layer];
-  const node = layerNode(new MaterializedLayer(`${label}-${tok}`, nodes, label), parents);
-  return new Delayed<P>(level[0], node);
+  // The aggregate is a combine too, so even one block gets a combine, which copies the lone
+  // partial out of the block task's result (no `alwaysCombine`: that would add a second one).
+  const tree = treeReduce(
+    {
+      name: `${label}-${tok}`,
+      label,
+      grid: x.numblocks[0],
+      splitEvery: split,
+      partial: (_idx, i) => spec.partial.call(...extra[i].map(lit), ref(x.key([i, 0])), ...(y ? [ref(y.key([i]))] : [])),
+      combine,
+    },
+    parents,
+  );
+  return new Delayed<P>(tree.keys[0], tree.node);
 }
 
 /** Computes a block reduction, in the calling thread when the data are small (schedule.ts). */

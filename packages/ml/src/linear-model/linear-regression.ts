@@ -4,17 +4,21 @@
  * factors. The intercept is a column of ones appended to X.
  */
 import { astype, concatenate, linalg, ones, type ChunkedArray, type NDArray } from '@pdask/array';
-import type { ComputeOptions } from '@pdask/core';
+import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { toFloat64 } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { r2Score } from '../metrics/regression';
-import { asMatrix, asTarget, checkFeatures, knownOptions, NotFittedError, type Data } from '../validate';
+import { asMatrix, asTarget, checkFeatures, NotFittedError, rules, type Data } from '../validate';
 import { linearPredictor } from './linear';
 
 export interface LinearRegressionOptions {
   /** Fit an intercept (default true); false fits through the origin. */
   fitIntercept?: boolean;
+  /** scikit-learn's non-negative least squares: not implemented; refused. */
+  positive?: never;
 }
+
+const LINEAR_OPTIONS: OptionSchema<LinearRegressionOptions> = { fitIntercept: 'boolean', positive: rules.notYet };
 
 interface Fitted {
   coef: Float64Array;
@@ -26,7 +30,7 @@ export class LinearRegression {
   private fitted: Fitted | null = null;
 
   constructor(opts: LinearRegressionOptions = {}) {
-    knownOptions(opts, ['fitIntercept'], 'LinearRegression');
+    checkOptions('LinearRegression', opts, LINEAR_OPTIONS);
     this.fitIntercept = opts.fitIntercept ?? true;
   }
 
@@ -46,6 +50,7 @@ export class LinearRegression {
   }
 
   async fit(X: Data, y: Data, opts: ComputeOptions = {}): Promise<this> {
+    checkComputeOptions(opts, 'LinearRegression.fit');
     const x = asMatrix(X, 'LinearRegression.fit');
     const t = asTarget(y, x, 'LinearRegression.fit');
     const [n, d] = x.shape;
@@ -68,6 +73,7 @@ export class LinearRegression {
 
   /** The coefficient of determination R² of the predictions for X against y. */
   score(X: Data, y: Data, opts: ComputeOptions = {}): Promise<number> {
+    checkComputeOptions(opts, 'LinearRegression.score');
     const x = asMatrix(X, 'LinearRegression.score');
     const t = asTarget(y, x, 'LinearRegression.score');
     return r2Score(t, this.predict(x), opts);

@@ -1,8 +1,8 @@
 /** Binary logistic regression with an L2 penalty, fitted by Newton's method over the blocks. */
 import { add, astype, exp, greater, negative, reciprocal, stack, subtract, type ChunkedArray, type NDArray } from '@pdask/array';
-import type { ComputeOptions } from '@pdask/core';
+import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { accuracyScore } from '../metrics/classification';
-import { asMatrix, asTarget, checkFeatures, knownOptions, nonNegative, NotFittedError, positive, positiveInt, type Data } from '../validate';
+import { asMatrix, asTarget, checkFeatures, NotFittedError, rules, type Data } from '../validate';
 import { linearPredictor } from './linear';
 import { newton } from './newton';
 
@@ -18,7 +18,25 @@ export interface LogisticRegressionOptions {
   tol?: number;
   /** Only 'newton' (default). */
   solver?: 'newton';
+  /** scikit-learn's class weights: not implemented; refused. */
+  classWeight?: never;
+  /** scikit-learn's elastic-net mixing: not implemented (only 'l2'); refused. */
+  l1Ratio?: never;
+  /** scikit-learn's warm start: not implemented; refused. */
+  warmStart?: never;
 }
+
+const LOGISTIC_OPTIONS: OptionSchema<LogisticRegressionOptions> = {
+  penalty: (v) => (v === 'l2' || v === 'none' ? undefined : "'l2' or 'none'"),
+  C: rules.positive,
+  fitIntercept: 'boolean',
+  maxIter: rules.positiveInt,
+  tol: rules.nonNegative,
+  solver: (v) => (v === 'newton' ? undefined : "'newton' (the only solver so far)"),
+  classWeight: rules.notYet,
+  l1Ratio: rules.notYet,
+  warmStart: rules.notYet,
+};
 
 interface Fitted {
   coef: Float64Array;
@@ -39,15 +57,12 @@ export class LogisticRegression {
   private fitted: Fitted | null = null;
 
   constructor(opts: LogisticRegressionOptions = {}) {
-    const who = 'LogisticRegression';
-    knownOptions(opts, ['penalty', 'C', 'fitIntercept', 'maxIter', 'tol', 'solver'], who);
-    if (opts.penalty !== undefined && opts.penalty !== 'l2' && opts.penalty !== 'none') throw new RangeError(`${who}: option 'penalty' must be 'l2' or 'none', got ${JSON.stringify(opts.penalty)}`);
-    if (opts.solver !== undefined && opts.solver !== 'newton') throw new RangeError(`${who}: option 'solver' must be 'newton' (the only solver so far), got ${JSON.stringify(opts.solver)}`);
+    checkOptions('LogisticRegression', opts, LOGISTIC_OPTIONS);
     this.penalty = opts.penalty ?? 'l2';
-    this.C = positive(opts.C, 1, who, 'C');
+    this.C = opts.C ?? 1;
     this.fitIntercept = opts.fitIntercept ?? true;
-    this.maxIter = positiveInt(opts.maxIter, 100, who, 'maxIter');
-    this.tol = nonNegative(opts.tol, 1e-4, who, 'tol');
+    this.maxIter = opts.maxIter ?? 100;
+    this.tol = opts.tol ?? 1e-4;
   }
 
   private state(method: string): Fitted {
@@ -74,6 +89,7 @@ export class LogisticRegression {
 
   /** y holds 0/1 labels (or booleans). */
   async fit(X: Data, y: Data, opts: ComputeOptions = {}): Promise<this> {
+    checkComputeOptions(opts, 'LogisticRegression.fit');
     const x = asMatrix(X, 'LogisticRegression.fit');
     const t = asTarget(y, x, 'LogisticRegression.fit');
     const d = x.shape[1];
@@ -106,6 +122,7 @@ export class LogisticRegression {
 
   /** Accuracy of predict(X) against y. */
   score(X: Data, y: Data, opts: ComputeOptions = {}): Promise<number> {
+    checkComputeOptions(opts, 'LogisticRegression.score');
     const x = asMatrix(X, 'LogisticRegression.score');
     const t = asTarget(y, x, 'LogisticRegression.score');
     return accuracyScore(t, this.predict(x), opts);

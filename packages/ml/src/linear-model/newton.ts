@@ -9,6 +9,7 @@ import type { ChunkedArray } from '@pdask/array';
 import type { ComputeOptions } from '@pdask/core';
 import { choleskySolve } from '../dense';
 import { runBlockReduce } from '../graph/block-reduce';
+import { mlOps } from '../ops/index';
 import type { NewtonPartial } from '../runtime/logistic';
 
 export interface NewtonProblem {
@@ -38,7 +39,7 @@ export async function newton(pb: NewtonProblem, opts: ComputeOptions): Promise<N
   for (let it = 0; it <= pb.maxIter; it++) {
     const coef = beta;
     const part = await runBlockReduce<NewtonPartial>(
-      { label: 'logistic-newton', x: pb.x, y: pb.y, partial: 'newtonPartial', partialArgs: () => [coef, pb.fitIntercept], combine: 'combineNewton' },
+      { label: 'logistic-newton', x: pb.x, y: pb.y, partial: mlOps.newtonPartial, partialArgs: () => [coef, pb.fitIntercept], combine: mlOps.combineNewton },
       opts,
     );
     let penalty = 0;

@@ -3,17 +3,19 @@
  * arrays, so y and the predictions are produced once even when several sums read them.
  */
 import { absolute, mean, multiply, subtract, sum, variance as varOf, type ChunkedArray } from '@pdask/array';
-import { computeCollections, type ComputeOptions } from '@pdask/core';
+import { checkComputeOptions, computeCollections, type ComputeOptions } from '@pdask/core';
 import { scheduleFor } from '../graph/schedule';
 import { asPair, type Data } from '../validate';
 
 export async function meanSquaredError(yTrue: Data, yPred: Data, opts: ComputeOptions = {}): Promise<number> {
+  checkComputeOptions(opts, 'meanSquaredError');
   const [t, p] = asPair(yTrue, yPred, 'meanSquaredError');
   const e = subtract(t, p);
   return (mean(multiply(e, e)) as ChunkedArray<number>).compute(scheduleFor([t, p], opts));
 }
 
 export async function meanAbsoluteError(yTrue: Data, yPred: Data, opts: ComputeOptions = {}): Promise<number> {
+  checkComputeOptions(opts, 'meanAbsoluteError');
   const [t, p] = asPair(yTrue, yPred, 'meanAbsoluteError');
   return (mean(absolute(subtract(t, p))) as ChunkedArray<number>).compute(scheduleFor([t, p], opts));
 }
@@ -23,6 +25,7 @@ export async function meanAbsoluteError(yTrue: Data, yPred: Data, opts: ComputeO
  * otherwise (scikit-learn's `force_finite`).
  */
 export async function r2Score(yTrue: Data, yPred: Data, opts: ComputeOptions = {}): Promise<number> {
+  checkComputeOptions(opts, 'r2Score');
   const [t, p] = asPair(yTrue, yPred, 'r2Score');
   const e = subtract(t, p);
   const sse = sum(multiply(e, e)) as ChunkedArray<number>;

@@ -5,7 +5,8 @@
  */
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { Stream } from '../random';
-import { asMatrix, asTarget, knownOptions, positiveInt, seedOf, type Data } from '../validate';
+import { checkOptions, type OptionSchema } from '@pdask/core';
+import { asMatrix, asTarget, rules, seedOf, type Data } from '../validate';
 
 export interface KFoldOptions {
   /** Number of folds, ≥ 2 (default 5). */
@@ -15,6 +16,12 @@ export interface KFoldOptions {
   /** Seed of the permutation (with shuffle; default random). */
   seed?: number;
 }
+
+const KFOLD_OPTIONS: OptionSchema<KFoldOptions> = {
+  nSplits: (v) => (!Number.isInteger(v) ? 'a positive integer' : (v as number) < 2 ? 'at least 2' : undefined),
+  shuffle: 'boolean',
+  seed: rules.seed,
+};
 
 export interface Fold {
   readonly train: Int32Array;
@@ -29,11 +36,9 @@ export class KFold {
   readonly seed: number | undefined;
 
   constructor(opts: KFoldOptions = {}) {
-    knownOptions(opts, ['nSplits', 'shuffle', 'seed'], 'KFold');
-    this.nSplits = positiveInt(opts.nSplits, 5, 'KFold', 'nSplits');
-    if (this.nSplits < 2) throw new RangeError(`KFold: option 'nSplits' must be at least 2, got ${this.nSplits}`);
+    checkOptions('KFold', opts, KFOLD_OPTIONS);
+    this.nSplits = opts.nSplits ?? 5;
     this.shuffle = opts.shuffle ?? false;
-    if (opts.seed !== undefined) seedOf(opts.seed, 'KFold');
     this.seed = opts.seed;
   }
 
@@ -48,7 +53,7 @@ export class KFold {
     if (!Number.isInteger(n) || n < k) throw new RangeError(`KFold.split: cannot cut ${n} samples into nSplits = ${k} folds`);
     const order = Int32Array.from({ length: n }, (_, i) => i);
     if (this.shuffle) {
-      const rng = new Stream(seedOf(this.seed, 'KFold'), 0x6b666f6c);
+      const rng = new Stream(seedOf(this.seed), 0x6b666f6c);
       for (let i = n - 1; i > 0; i--) {
         const j = rng.below(i + 1);
         const t = order[i];

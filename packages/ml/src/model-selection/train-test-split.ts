@@ -7,7 +7,8 @@
  */
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { Stream } from '../random';
-import { asMatrix, asTarget, knownOptions, seedOf, type Data } from '../validate';
+import { checkOptions, type OptionSchema } from '@pdask/core';
+import { asMatrix, asTarget, rules, seedOf, type Data } from '../validate';
 
 export interface TrainTestSplitOptions {
   /** Fraction of each block's rows in the test set, in (0, 1) (default 0.25, or 1 - trainSize). */
@@ -18,25 +19,29 @@ export interface TrainTestSplitOptions {
   seed?: number;
   /** Permute each block's rows before splitting (default true); false keeps their order, training rows first. */
   shuffle?: boolean;
+  /** scikit-learn's stratified split: not implemented; refused. */
+  stratify?: never;
 }
+
+const SPLIT_OPTIONS: OptionSchema<TrainTestSplitOptions> = {
+  testSize: rules.fraction,
+  trainSize: rules.fraction,
+  seed: rules.seed,
+  shuffle: 'boolean',
+  stratify: rules.notYet,
+};
 
 type Out = ChunkedArray<NDArray>;
 const WHO = 'trainTestSplit';
 
-function fraction(v: number | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new RangeError(`${WHO}: option '${name}' must be a fraction in (0, 1), got ${String(v)}`);
-  return v;
-}
-
 /** Global row positions of the training and test rows, grouped by block in block order. */
 export function splitPositions(rows: readonly number[], opts: TrainTestSplitOptions): { train: number[]; test: number[] } {
-  knownOptions(opts, ['testSize', 'trainSize', 'seed', 'shuffle'], WHO);
-  const testF = fraction(opts.testSize, 'testSize');
-  const trainF = fraction(opts.trainSize, 'trainSize');
+  checkOptions(WHO, opts, SPLIT_OPTIONS);
+  const testF = opts.testSize;
+  const trainF = opts.trainSize;
   if (trainF !== undefined && testF !== undefined && trainF + testF > 1) throw new RangeError(`${WHO}: testSize + trainSize = ${testF + trainF} exceeds 1`);
   const shuffle = opts.shuffle ?? true;
-  const seed = shuffle ? seedOf(opts.seed, WHO) : 0;
+  const seed = shuffle ? seedOf(opts.seed) : 0;
   const trainOut: number[] = [];
   const testOut: number[] = [];
   let start = 0;

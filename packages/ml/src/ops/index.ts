@@ -1,17 +1,17 @@
 /**
- * Built-in operations of @pdask/ml, importable by workers as `@pdask/ml/ops`. Each export is
- * named as its operation (workers look operations up by export name) and registered with
- * defineOp, so the calling thread resolves it without an import.
+ * The built-in operations of @pdask/ml, importable by workers as `@pdask/ml/ops` (importing this
+ * module registers them). Each operation is named once, by its key here; the rest of the package
+ * refers to them only through these handles.
  */
-import { defineOp } from '@pdask/core';
+import { defineCatalogue } from '@pdask/core';
 import * as K from '../runtime/kmeans';
 import * as L from '../runtime/logistic';
-import { ML_OPS } from './names';
 
-export { ML_OPS } from './names';
-export const lloydPartial = defineOp(ML_OPS, 'lloydPartial', K.lloydPartial);
-export const combineLloyd = defineOp(ML_OPS, 'combineLloyd', K.combineLloyd);
-export const sampleBlock = defineOp(ML_OPS, 'sampleBlock', K.sampleBlock);
-export const combineDraws = defineOp(ML_OPS, 'combineDraws', K.combineDraws);
-export const newtonPartial = defineOp(ML_OPS, 'newtonPartial', L.newtonPartial);
-export const combineNewton = defineOp(ML_OPS, 'combineNewton', L.combineNewton);
+export const mlOps = defineCatalogue('@pdask/ml/ops', {
+  lloydPartial: K.lloydPartial,
+  combineLloyd: K.combineLloyd,
+  sampleBlock: K.sampleBlock,
+  combineDraws: K.combineDraws,
+  newtonPartial: L.newtonPartial,
+  combineNewton: L.combineNewton,
+});

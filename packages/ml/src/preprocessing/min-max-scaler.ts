@@ -1,14 +1,21 @@
 /** MinMaxScaler: each column mapped linearly from [min, max] to `featureRange`. */
 import { add, divide, max as maxOf, min as minOf, multiply, subtract, type ChunkedArray, type NDArray } from '@pdask/array';
-import { computeCollections, type ComputeOptions } from '@pdask/core';
+import { checkComputeOptions, checkOptions, computeCollections, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
-import { asMatrix, checkFeatures, knownOptions, NotFittedError, type Data } from '../validate';
+import { asMatrix, checkFeatures, NotFittedError, type Data } from '../validate';
 
 export interface MinMaxScalerOptions {
   /** Target range of every column (default [0, 1]). */
   featureRange?: readonly [number, number];
+  /** scikit-learn's clipping of transformed values: not implemented; refused. */
+  clip?: never;
 }
+
+const MIN_MAX_OPTIONS: OptionSchema<MinMaxScalerOptions> = {
+  featureRange: (v) => (Array.isArray(v) && v.length === 2 && v.every(Number.isFinite) && v[0] < v[1] ? undefined : '[low, high] with low < high'),
+  clip: { unsupported: 'not implemented yet' },
+};
 
 interface Fitted {
   dataMin: Float64Array;
@@ -23,11 +30,8 @@ export class MinMaxScaler {
   private fitted: Fitted | null = null;
 
   constructor(opts: MinMaxScalerOptions = {}) {
-    knownOptions(opts, ['featureRange'], 'MinMaxScaler');
+    checkOptions('MinMaxScaler', opts, MIN_MAX_OPTIONS);
     const r = opts.featureRange ?? [0, 1];
-    if (!Array.isArray(r) || r.length !== 2 || !r.every(Number.isFinite) || !(r[0] < r[1])) {
-      throw new RangeError(`MinMaxScaler: option 'featureRange' must be [low, high] with low < high, got ${JSON.stringify(opts.featureRange)}`);
-    }
     this.featureRange = [r[0], r[1]];
   }
 
@@ -61,6 +65,7 @@ export class MinMaxScaler {
   }
 
   async fit(X: Data, opts: ComputeOptions = {}): Promise<this> {
+    checkComputeOptions(opts, 'MinMaxScaler.fit');
     const x = asMatrix(X, 'MinMaxScaler.fit');
     const [lo, hi] = await computeCollections([minOf(x, { axis: 0 }), maxOf(x, { axis: 0 })], scheduleFor([x], opts));
     const dataMin = toFloat64(lo as NDArray);
@@ -81,6 +86,7 @@ export class MinMaxScaler {
   }
 
   async fitTransform(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
+    checkComputeOptions(opts, 'MinMaxScaler.fitTransform');
     await this.fit(X, opts);
     return this.transform(X);
   }

@@ -1,9 +1,9 @@
 /** StandardScaler: (x - mean) / std per column, the statistics from one tree reduction each. */
 import { add, astype, divide, mean as meanOf, multiply, subtract, variance as varOf, type ChunkedArray, type NDArray } from '@pdask/array';
-import { computeCollections, type ComputeOptions } from '@pdask/core';
+import { checkComputeOptions, checkOptions, computeCollections, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
-import { asMatrix, checkFeatures, knownOptions, NotFittedError, type Data } from '../validate';
+import { asMatrix, checkFeatures, NotFittedError, type Data } from '../validate';
 
 export interface StandardScalerOptions {
   /** Subtract the column means (default true). */
@@ -11,6 +11,8 @@ export interface StandardScalerOptions {
   /** Divide by the column standard deviations (default true). */
   withStd?: boolean;
 }
+
+const STANDARD_OPTIONS: OptionSchema<StandardScalerOptions> = { withMean: 'boolean', withStd: 'boolean' };
 
 interface Fitted {
   mean: Float64Array;
@@ -25,7 +27,7 @@ export class StandardScaler {
   private fitted: Fitted | null = null;
 
   constructor(opts: StandardScalerOptions = {}) {
-    knownOptions(opts, ['withMean', 'withStd'], 'StandardScaler');
+    checkOptions('StandardScaler', opts, STANDARD_OPTIONS);
     this.withMean = opts.withMean ?? true;
     this.withStd = opts.withStd ?? true;
   }
@@ -55,6 +57,7 @@ export class StandardScaler {
   }
 
   async fit(X: Data, opts: ComputeOptions = {}): Promise<this> {
+    checkComputeOptions(opts, 'StandardScaler.fit');
     const x = asMatrix(X, 'StandardScaler.fit');
     // Both reductions in one graph: x's blocks are produced once and read by both.
     const [m, v] = await computeCollections([meanOf(x, { axis: 0 }), varOf(x, { axis: 0 })], scheduleFor([x], opts));
@@ -80,6 +83,7 @@ export class StandardScaler {
   }
 
   async fitTransform(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
+    checkComputeOptions(opts, 'StandardScaler.fitTransform');
     await this.fit(X, opts);
     return this.transform(X);
   }
