@@ -1,14 +1,15 @@
 /** Making data frames from in-memory data: fromArrow, fromColumns (Dask's from_pandas), fromRecords. */
-import { layerNode, lit, taskNode, tokenize, toOpRef } from '@pdask/core';
+import { checkOptions, intAtLeast, layerNode, lit, tokenize, type OptionSchema } from '@pdask/core';
 import type { Table, Vector } from 'apache-arrow';
 import { FrameLayer, checkNpartitions, partitionKey } from './graph';
 import { DataFrame } from './frame';
 import { toVector, type ColumnInput } from './columns';
 import { kernels } from './ops/kernels';
 import { encodeBatch, shareBuffers, type Part } from './ops/part';
-import { passPart } from './ops/frame';
+import { dataframeOps } from './ops/index';
 import { INDEX_COLUMN, isIndexColumn } from './ops/spec';
 import { describeType } from './ops/types';
+import { NOT_YET, refusing } from './options';
 
 export interface PartitionOptions {
   /** Number of partitions (as Dask's from_pandas: rows are split in chunks of ceil(rows / npartitions)). */
@@ -17,8 +18,14 @@ export interface PartitionOptions {
   chunksize?: number;
 }
 
+const PARTITION_OPTIONS: OptionSchema<PartitionOptions> = refusing<PartitionOptions>(
+  { npartitions: intAtLeast(1), chunksize: intAtLeast(1) },
+  { sort: `${NOT_YET}: frames made from data keep their row order and have no index to sort`, name: NOT_YET },
+);
+
 /** Partition sizes as Dask's from_pandas makes them (the last one may be smaller, or fewer partitions). */
-function chunkSizes(n: number, opts: PartitionOptions, fn: string): number[] {
+function chunkSizes(n: number, options: PartitionOptions, fn: string): number[] {
+  const opts = checkOptions(fn, options, PARTITION_OPTIONS);
   if (opts.npartitions !== undefined && opts.chunksize !== undefined) throw new TypeError(`${fn}: give npartitions or chunksize, not both`);
   if (opts.npartitions === undefined && opts.chunksize === undefined) throw new TypeError(`${fn}: give npartitions or chunksize`);
   const chunk = opts.chunksize !== undefined ? checkNpartitions(opts.chunksize, fn, 'chunksize') : Math.max(1, Math.ceil(n / checkNpartitions(opts.npartitions, fn)));
@@ -57,9 +64,8 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
   const k = kernels();
   const hashes = parts.map((p) => p.bufs.map((b) => k.hash64(b)).join(''));
   const name = `from-arrow-${tokenize(names, types, sizes, hashes)}`;
-  const op = toOpRef(passPart);
   const layer = new FrameLayer(name, 'from-arrow', function* () {
-    for (let i = 0; i < parts.length; i++) yield taskNode(partitionKey(name, i), op, [lit(parts[i])]);
+    for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
   });
   return new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...names], types, index: null });
 }
