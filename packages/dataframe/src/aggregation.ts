@@ -79,7 +79,13 @@ function shippable(name: string, role: string, f: OpFunction | ModuleFunction): 
     return toOpRef(f);
   } catch (e) {
     if (!(e instanceof UnshippableFunctionError)) throw e;
-    const fix = e.captured.length ? ` Compute ${e.captured.length > 1 ? 'them' : 'it'} inside the function, or export the function from a module and use fromModule(specifier, exportName).` : '';
-    throw new UnshippableFunctionError(`Aggregation '${name}': ${role}: ${e.message}${fix}`, e.functionName, e.captured);
+    if (e.captured.length === 0) throw new UnshippableFunctionError(`Aggregation '${name}': ${role}: ${e.message}`, e.functionName, e.captured);
+    const list = e.captured.map((c) => `'${c}'`).join(', ');
+    throw new UnshippableFunctionError(
+      `Aggregation '${name}': ${role} captures ${list} from its enclosing scope, which a worker thread does not have. ` +
+        `Write ${e.captured.length > 1 ? 'those values' : 'the value'} inside the function, or export the function from a module and use fromModule(specifier, exportName).`,
+      e.functionName,
+      e.captured,
+    );
   }
 }

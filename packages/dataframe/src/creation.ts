@@ -64,10 +64,18 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
   const k = kernels();
   const hashes = parts.map((p) => p.bufs.map((b) => k.hash64(b)).join(''));
   const name = `from-arrow-${tokenize(names, types, sizes, hashes)}`;
-  const layer = new FrameLayer(name, 'from-arrow', function* () {
-    for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
-  });
-  return new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...names], types, index: null });
+  // The partitions' buffers are known: what computing the frame gathers, and its largest block.
+  const partBytes = parts.map((p) => p.bufs.reduce((a, b) => a + b.byteLength, 0));
+  const bytes = partBytes.reduce((a, b) => a + b, 0);
+  const layer = new FrameLayer(
+    name,
+    'from-arrow',
+    function* () {
+      for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
+    },
+    { bytes, largestBlock: Math.max(0, ...partBytes) },
+  );
+  return new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...names], types, index: null }, bytes);
 }
 
 /** A frame of the rows of an Arrow table, split into partitions. */
@@ -82,9 +90,13 @@ export function fromArrow(table: Table, opts: PartitionOptions): DataFrame {
  * `fromColumns({ x: Int32Array, y: Float64Array, name: ['a', 'b'] }, { npartitions: 4 })`.
  */
 export function fromColumns(columns: Record<string, ColumnInput>, opts: PartitionOptions): DataFrame {
-  if (typeof columns !== 'object' || columns === null || Array.isArray(columns)) throw new TypeError('fromColumns: expected an object of column name → values');
+  return columnsFrame(columns, opts, 'fromColumns');
+}
+
+function columnsFrame(columns: Record<string, ColumnInput>, opts: PartitionOptions, fn: string): DataFrame {
+  if (typeof columns !== 'object' || columns === null || Array.isArray(columns)) throw new TypeError(`${fn}: expected an object of column name → values`);
   const names = Object.keys(columns);
-  return fromVectors(names, names.map((n) => toVector(n, columns[n], 'fromColumns')), opts, 'fromColumns');
+  return fromVectors(names, names.map((n) => toVector(n, columns[n], fn)), opts, fn);
 }
 
 /** A frame from an array of row objects; columns are the keys of all rows, in first-seen order. */
@@ -98,5 +110,5 @@ export function fromRecords(records: readonly Record<string, number | string | b
   });
   const columns: Record<string, ColumnInput> = {};
   for (const n of names) columns[n] = records.map((r) => r[n] ?? null) as ColumnInput;
-  return fromColumns(columns, opts);
+  return columnsFrame(columns, opts, 'fromRecords');
 }

@@ -214,37 +214,37 @@ export class GroupBy {
     return frameResult(this.plan(method, outputs));
   }
 
-  private all(agg: GroupAgg): DataFrame {
+  private everyColumn(agg: GroupAgg): DataFrame {
     const method = `GroupBy.${agg}`;
     return frameResult(this.plan(method, this.valueColumns(method).map((c) => output(c, c, agg))));
   }
 
   sum(): DataFrame {
-    return this.all('sum');
+    return this.everyColumn('sum');
   }
   mean(): DataFrame {
-    return this.all('mean');
+    return this.everyColumn('mean');
   }
   count(): DataFrame {
-    return this.all('count');
+    return this.everyColumn('count');
   }
   min(): DataFrame {
-    return this.all('min');
+    return this.everyColumn('min');
   }
   max(): DataFrame {
-    return this.all('max');
+    return this.everyColumn('max');
   }
   var(): DataFrame {
-    return this.all('var');
+    return this.everyColumn('var');
   }
   std(): DataFrame {
-    return this.all('std');
+    return this.everyColumn('std');
   }
   first(): DataFrame {
-    return this.all('first');
+    return this.everyColumn('first');
   }
   last(): DataFrame {
-    return this.all('last');
+    return this.everyColumn('last');
   }
   /** Rows per group (a series named 'size', as pandas 1.5 leaves it unnamed). */
   size(): Series {
