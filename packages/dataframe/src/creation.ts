@@ -64,17 +64,13 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
   const k = kernels();
   const hashes = parts.map((p) => p.bufs.map((b) => k.hash64(b)).join(''));
   const name = `from-arrow-${tokenize(names, types, sizes, hashes)}`;
-  // The partitions' buffers are known: what computing the frame gathers, and its largest block.
-  const partBytes = parts.map((p) => p.bufs.reduce((a, b) => a + b.byteLength, 0));
-  const bytes = partBytes.reduce((a, b) => a + b, 0);
-  const layer = new FrameLayer(
-    name,
-    'from-arrow',
-    function* () {
-      for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
-    },
-    { bytes, largestBlock: Math.max(0, ...partBytes) },
-  );
+  // The partitions' buffers are known: what computing the frame gathers. (No LayerInfo block
+  // sizes: the blocks already exist in this process, and a known block size makes every compute
+  // that reads them ask the system for its free memory.)
+  const bytes = parts.reduce((sum, p) => sum + p.bufs.reduce((a, b) => a + b.byteLength, 0), 0);
+  const layer = new FrameLayer(name, 'from-arrow', function* () {
+    for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
+  });
   return new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...names], types, index: null }, bytes);
 }
 
