@@ -2,7 +2,7 @@
  * A lazy, partitioned data frame (Dask DataFrame): one key per partition (`<name>-<i>`), each an
  * Arrow record batch. Operations add layers; `compute()` returns a LocalFrame.
  */
-import { arr, layerNode, lit, ref, type ComputeOptions, type Finalizer, type LayerNode, type OptionSchema } from '@pdask/core';
+import { arr, layerNode, lit, ref, SPLIT_EVERY, treeReduce, type ComputeOptions, type Finalizer, type LayerNode, type OptionSchema } from '@pdask/core';
 import { checkAligned, indexNamesOf, Partitioned, partitionwise, type Divisions } from './base';
 import { FrameLayer, opName, partitionKey } from './graph';
 import { GroupBy, type GroupbyOptions } from './groupby';
@@ -305,11 +305,19 @@ export function headPlan<C extends DataFrame | Series>(c: C, n: number, opts: He
   return { rows: headOf(c, n, own.npartitions, method), compute };
 }
 
+/** The number of rows: a tree reduction of the partitions' lengths. */
 export function lengthOf(c: DataFrame | Series): Scalar<number> {
   const name = opName('len', c.name);
-  const layer = new FrameLayer(name, 'len', () => {
-    const tasks = Array.from({ length: c.npartitions }, (_, i) => dataframeOps.partLength.task(`${name}-part-${i}`, ref(partitionKey(c.name, i))));
-    return [...tasks, dataframeOps.sumNumbers.task(name, arr(tasks.map((t) => ref(t.key))))];
-  });
-  return new Scalar<number>(name, layerNode(layer, [c.layer]));
+  const { node } = treeReduce(
+    {
+      name,
+      label: 'len',
+      grid: c.npartitions,
+      splitEvery: SPLIT_EVERY.dataframe,
+      partial: (_, i) => dataframeOps.partLength.call(ref(partitionKey(c.name, i))),
+      combine: (parts) => dataframeOps.sumNumbers.call(arr(parts)),
+    },
+    [c.layer],
+  );
+  return new Scalar<number>(name, node);
 }
