@@ -3,25 +3,16 @@
  * the description of their columns (Dask's meta), and building a partition-wise operation.
  */
 import {
+  CollectionBase,
   collectionSymbol,
-  computeCollections,
   dataNode,
   layerNode,
   MaterializedLayer,
-  persist as persistAll,
-  taskNode,
-  tokenizeSymbol,
-  toOpRef,
-  visualize,
-  type ArgSpec,
-  type Collection,
   type CollectionGraph,
-  type ComputeOptions,
   type Finalizer,
   type Key,
   type LayerNode,
-  type OpFunction,
-  type VisualizeOptions,
+  type TaskNode,
 } from '@pdask/core';
 import { FrameLayer, opName, partitionKey } from './graph';
 import type { TypeDesc } from './ops/types';
@@ -57,9 +48,8 @@ export interface PartitionwiseSpec {
   kind: string;
   /** What identifies the operation besides its inputs. */
   token: readonly unknown[];
-  op: OpFunction;
-  /** Task arguments of output partition i. */
-  args: (i: number) => ArgSpec[];
+  /** The task computing `key`, output partition i (built with an operation's handle). */
+  task: (key: Key, i: number) => TaskNode;
   /** Layers read besides the first input's. */
   parents?: readonly LayerNode[];
 }
@@ -67,10 +57,9 @@ export interface PartitionwiseSpec {
 /** The name and layer of an operation whose partition i reads partition i of `inputs`. */
 export function partitionwise(inputs: readonly Graphed[], spec: PartitionwiseSpec): { name: string; layer: LayerNode } {
   const name = opName(spec.kind, inputs.map((x) => x.name), ...spec.token);
-  const op = toOpRef(spec.op);
   const n = inputs[0].npartitions;
   const layer = new FrameLayer(name, spec.kind, function* () {
-    for (let i = 0; i < n; i++) yield taskNode(partitionKey(name, i), op, spec.args(i));
+    for (let i = 0; i < n; i++) yield spec.task(partitionKey(name, i), i);
   });
   const parents = [...new Set([...inputs.map((x) => x.layer), ...(spec.parents ?? [])])];
   return { name, layer: layerNode(layer, parents) };
@@ -97,10 +86,10 @@ export function keysOf(g: Graphed): Key[] {
 }
 
 /**
- * A lazy partitioned collection (DataFrame, Series): the collection protocol, compute, persist and
- * visualize over its partitions; `R` is what compute() returns, `S` the collection itself.
+ * A lazy partitioned collection (DataFrame, Series): the collection protocol over its partitions
+ * (compute, persist and visualize come from core's CollectionBase); `R` is what compute() returns.
  */
-export abstract class Partitioned<R, S> implements Collection<R>, Graphed {
+export abstract class Partitioned<R> extends CollectionBase<R> implements Graphed {
   constructor(
     readonly name: string,
     readonly npartitions: number,
@@ -108,37 +97,29 @@ export abstract class Partitioned<R, S> implements Collection<R>, Graphed {
     readonly layer: LayerNode,
     /** Partition boundaries as row positions (npartitions + 1 values), or null when unknown. */
     readonly divisions: Divisions,
-  ) {}
+    /** @internal Estimated bytes of all partitions, when known (frames made from in-memory data). */
+    readonly bytes?: number,
+  ) {
+    super();
+  }
 
   /** How the computed partitions become the local result. */
   protected abstract finalizer(): Finalizer;
 
   /** The same collection over other partitions (what persist returns). */
-  protected abstract withLayer(layer: LayerNode): S;
+  protected abstract withLayer(layer: LayerNode): Partitioned<R>;
 
   [collectionSymbol](): CollectionGraph<R> {
     return {
       roots: [this.layer],
       keys: keysOf(this),
       finalize: this.finalizer(),
-      rebuild: (values) => this.withLayer(dataLayer(this.name, values, this.npartitions)) as unknown as Collection<R>,
+      ...(this.bytes !== undefined ? { resultBytes: this.bytes } : {}),
+      rebuild: (values) => this.withLayer(dataLayer(this.name, values, this.npartitions)),
     };
   }
 
-  [tokenizeSymbol](): unknown {
+  protected tokenKey(): unknown {
     return this.name;
-  }
-
-  compute(opts: ComputeOptions = {}): Promise<R> {
-    return computeCollections([this], opts).then((r) => r[0] as R);
-  }
-
-  async persist(opts: ComputeOptions = {}): Promise<S> {
-    const [p] = await persistAll(this, opts);
-    return p as unknown as S;
-  }
-
-  visualize(opts: VisualizeOptions = {}): Promise<string> {
-    return visualize([this], opts);
   }
 }

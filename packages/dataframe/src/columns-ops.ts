@@ -3,16 +3,17 @@
  * dropna, astype, rename, drop. Each is one task per partition; types are checked here, when the
  * graph is built, so a bad value or dtype fails before anything runs, naming the column.
  */
-import { lit, ref } from '@pdask/core';
+import { checkOptions, lit, ref, type OptionSchema } from '@pdask/core';
 import { partitionwise } from './base';
 import { parseDtype, type Dtype } from './dtypes';
 import { DataFrame } from './frame';
 import { partitionKey } from './graph';
 import { checkColumn } from './meta';
-import { selectColumns } from './ops/frame';
-import { astypeColumns, dropnaRows, fillnaColumns, isnaColumns, renameColumns, type FillValue } from './ops/missing';
+import { dataframeOps } from './ops/index';
+import type { FillValue } from './ops/missing';
 import { dtypeName, type TypeDesc } from './ops/types';
 import { Series } from './series';
+import { NOT_YET, refusing } from './options';
 
 const BOOL: TypeDesc = { id: 'bool' };
 
@@ -43,7 +44,7 @@ function columnsOf(c: Lazy): { names: readonly string[]; types: readonly TypeDes
 
 export function isnaOf<C extends Lazy>(c: C, negate: boolean): C {
   const { names } = columnsOf(c);
-  const { name, layer } = partitionwise([c], { kind: negate ? 'notna' : 'isna', token: [], op: isnaColumns, args: (i) => [ref(partitionKey(c.name, i)), lit(negate)] });
+  const { name, layer } = partitionwise([c], { kind: negate ? 'notna' : 'isna', token: [], task: (key, i) => dataframeOps.isnaColumns.task(key, ref(partitionKey(c.name, i)), lit(negate)) });
   return rebuild(c, name, layer, names, names.map(() => BOOL));
 }
 
@@ -87,18 +88,22 @@ export function fillnaOf<C extends Lazy>(c: C, value: FillValue | Readonly<Recor
     if (c instanceof Series && cols.length === 0) throw new TypeError(`${method}: series '${c.seriesName}' has dtype ${c.dtype}; it cannot be filled with ${typeof fv} ${JSON.stringify(fv)}`);
   }
   if (cols.length === 0) return c;
-  const { name, layer } = partitionwise([c], { kind: 'fillna', token: [cols, vals], op: fillnaColumns, args: (i) => [ref(partitionKey(c.name, i)), lit(cols), lit(vals)] });
+  const { name, layer } = partitionwise([c], { kind: 'fillna', token: [cols, vals], task: (key, i) => dataframeOps.fillnaColumns.task(key, ref(partitionKey(c.name, i)), lit(cols), lit(vals)) });
   return rebuild(c, name, layer, names, types);
 }
 
-export function dropnaOf<C extends Lazy>(c: C, opts: DropnaOptions, method: string): C {
+const DROPNA_OPTIONS: OptionSchema<DropnaOptions> = refusing<DropnaOptions>(
+  { subset: (v) => (Array.isArray(v) ? undefined : 'an array of column names'), how: { oneOf: ['any', 'all'] } },
+  { thresh: NOT_YET, axis: `${NOT_YET}: only rows are dropped`, inplace: 'pdask collections are immutable', ignoreIndex: NOT_YET },
+);
+
+export function dropnaOf<C extends Lazy>(c: C, options: DropnaOptions | undefined, method: string): C {
+  const opts = checkOptions(method, options, DROPNA_OPTIONS);
   const { names, types } = columnsOf(c);
   const how = opts.how ?? 'any';
-  if (how !== 'any' && how !== 'all') throw new TypeError(`${method}: how must be 'any' or 'all', got ${JSON.stringify(how)}`);
   const subset = opts.subset === undefined ? [...names] : opts.subset;
-  if (!Array.isArray(subset)) throw new TypeError(`${method}: subset must be an array of column names`);
   for (const s of subset) checkColumn(method, s, names);
-  const { name, layer } = partitionwise([c], { kind: 'dropna', token: [subset, how], op: dropnaRows, args: (i) => [ref(partitionKey(c.name, i)), lit(subset), lit(how)] });
+  const { name, layer } = partitionwise([c], { kind: 'dropna', token: [subset, how], task: (key, i) => dataframeOps.dropnaRows.task(key, ref(partitionKey(c.name, i)), lit(subset), lit(how)) });
   // Rows go away, so the row-position divisions are no longer known.
   return rebuild(c, name, layer, names, types, null);
 }
@@ -110,21 +115,27 @@ export function astypeOf<C extends Lazy>(c: C, dtype: Dtype | Readonly<Record<st
     typeof dtype === 'string' ? names.map((n) => [n, parseDtype(dtype, method, `column '${n}'`)]) : Object.entries(dtype).map(([n, d]) => [checkColumn(method, n, names), parseDtype(d, method, `column '${n}'`)]);
   const cols = wanted.map(([n]) => n);
   const to = wanted.map(([, t]) => t);
-  const { name, layer } = partitionwise([c], { kind: 'astype', token: [cols, to], op: astypeColumns, args: (i) => [ref(partitionKey(c.name, i)), lit(cols), lit(to)] });
+  const { name, layer } = partitionwise([c], { kind: 'astype', token: [cols, to], task: (key, i) => dataframeOps.astypeColumns.task(key, ref(partitionKey(c.name, i)), lit(cols), lit(to)) });
   const outTypes = names.map((n, j) => (cols.includes(n) ? to[cols.indexOf(n)] : types[j]));
   return rebuild(c, name, layer, names, outTypes);
 }
 
 function renamed<C extends Lazy>(c: C, from: string[], to: string[], label?: string | null): C {
   const { names, types } = columnsOf(c);
-  const { name, layer } = partitionwise([c], { kind: 'rename', token: [from, to], op: renameColumns, args: (i) => [ref(partitionKey(c.name, i)), lit(from), lit(to)] });
+  const { name, layer } = partitionwise([c], { kind: 'rename', token: [from, to], task: (key, i) => dataframeOps.renameColumns.task(key, ref(partitionKey(c.name, i)), lit(from), lit(to)) });
   return rebuild(c, name, layer, names.map((n) => (from.includes(n) ? to[from.indexOf(n)] : n)), types, c.divisions, label);
 }
 
 /** Unknown old names fail (pandas ignores them by default): a typo would otherwise do nothing. */
-export function renameFrame(df: DataFrame, opts: RenameOptions): DataFrame {
+const RENAME_OPTIONS: OptionSchema<RenameOptions> = refusing<RenameOptions>(
+  { columns: 'object' },
+  { index: `${NOT_YET}: pdask frames made from data have no index labels to rename`, mapper: `${NOT_YET}: give { columns: { old: 'new' } }`, axis: NOT_YET, errors: `${NOT_YET}: unknown old names always fail`, inplace: 'pdask collections are immutable', level: NOT_YET },
+);
+
+export function renameFrame(df: DataFrame, options: RenameOptions): DataFrame {
   const method = 'DataFrame.rename';
-  if (typeof opts !== 'object' || opts === null || typeof opts.columns !== 'object' || opts.columns === null) throw new TypeError(`${method}: expected { columns: { old: 'new', ... } }`);
+  const opts = checkOptions(method, options, RENAME_OPTIONS);
+  if (typeof opts.columns !== 'object' || opts.columns === null) throw new TypeError(`${method}: expected { columns: { old: 'new', ... } }`);
   const from = Object.keys(opts.columns);
   const to = from.map((f) => {
     checkColumn(method, f, df.meta.names);
@@ -149,6 +160,6 @@ export function dropColumns(df: DataFrame, columns: string | readonly string[]):
   if (!Array.isArray(drop)) throw new TypeError(`${method}: expected a column name or an array of column names`);
   for (const c of drop) checkColumn(method, c, df.meta.names);
   const keep = df.meta.names.filter((n) => !drop.includes(n));
-  const { name, layer } = partitionwise([df], { kind: 'drop', token: [keep], op: selectColumns, args: (i) => [ref(partitionKey(df.name, i)), lit(keep)] });
+  const { name, layer } = partitionwise([df], { kind: 'drop', token: [keep], task: (key, i) => dataframeOps.selectColumns.task(key, ref(partitionKey(df.name, i)), lit(keep)) });
   return new DataFrame(name, df.npartitions, layer, df.divisions, { ...df.meta, names: keep, types: keep.map((n) => df.typeOf(n)) });
 }

@@ -1,14 +1,15 @@
 /** Making data frames from in-memory data: fromArrow, fromColumns (Dask's from_pandas), fromRecords. */
-import { layerNode, lit, taskNode, tokenize, toOpRef } from '@pdask/core';
+import { checkOptions, intAtLeast, layerNode, lit, tokenize, type OptionSchema } from '@pdask/core';
 import type { Table, Vector } from 'apache-arrow';
 import { FrameLayer, checkNpartitions, partitionKey } from './graph';
 import { DataFrame } from './frame';
 import { toVector, type ColumnInput } from './columns';
 import { kernels } from './ops/kernels';
 import { encodeBatch, shareBuffers, type Part } from './ops/part';
-import { passPart } from './ops/frame';
+import { dataframeOps } from './ops/index';
 import { INDEX_COLUMN, isIndexColumn } from './ops/spec';
 import { describeType } from './ops/types';
+import { NOT_YET, refusing } from './options';
 
 export interface PartitionOptions {
   /** Number of partitions (as Dask's from_pandas: rows are split in chunks of ceil(rows / npartitions)). */
@@ -17,8 +18,14 @@ export interface PartitionOptions {
   chunksize?: number;
 }
 
+const PARTITION_OPTIONS: OptionSchema<PartitionOptions> = refusing<PartitionOptions>(
+  { npartitions: intAtLeast(1), chunksize: intAtLeast(1) },
+  { sort: `${NOT_YET}: frames made from data keep their row order and have no index to sort`, name: NOT_YET },
+);
+
 /** Partition sizes as Dask's from_pandas makes them (the last one may be smaller, or fewer partitions). */
-function chunkSizes(n: number, opts: PartitionOptions, fn: string): number[] {
+function chunkSizes(n: number, options: PartitionOptions, fn: string): number[] {
+  const opts = checkOptions(fn, options, PARTITION_OPTIONS);
   if (opts.npartitions !== undefined && opts.chunksize !== undefined) throw new TypeError(`${fn}: give npartitions or chunksize, not both`);
   if (opts.npartitions === undefined && opts.chunksize === undefined) throw new TypeError(`${fn}: give npartitions or chunksize`);
   const chunk = opts.chunksize !== undefined ? checkNpartitions(opts.chunksize, fn, 'chunksize') : Math.max(1, Math.ceil(n / checkNpartitions(opts.npartitions, fn)));
@@ -57,11 +64,14 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
   const k = kernels();
   const hashes = parts.map((p) => p.bufs.map((b) => k.hash64(b)).join(''));
   const name = `from-arrow-${tokenize(names, types, sizes, hashes)}`;
-  const op = toOpRef(passPart);
+  // The partitions' buffers are known: what computing the frame gathers. (No LayerInfo block
+  // sizes: the blocks already exist in this process, and a known block size makes every compute
+  // that reads them ask the system for its free memory.)
+  const bytes = parts.reduce((sum, p) => sum + p.bufs.reduce((a, b) => a + b.byteLength, 0), 0);
   const layer = new FrameLayer(name, 'from-arrow', function* () {
-    for (let i = 0; i < parts.length; i++) yield taskNode(partitionKey(name, i), op, [lit(parts[i])]);
+    for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
   });
-  return new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...names], types, index: null });
+  return new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...names], types, index: null }, bytes);
 }
 
 /** A frame of the rows of an Arrow table, split into partitions. */
@@ -76,9 +86,13 @@ export function fromArrow(table: Table, opts: PartitionOptions): DataFrame {
  * `fromColumns({ x: Int32Array, y: Float64Array, name: ['a', 'b'] }, { npartitions: 4 })`.
  */
 export function fromColumns(columns: Record<string, ColumnInput>, opts: PartitionOptions): DataFrame {
-  if (typeof columns !== 'object' || columns === null || Array.isArray(columns)) throw new TypeError('fromColumns: expected an object of column name → values');
+  return columnsFrame(columns, opts, 'fromColumns');
+}
+
+function columnsFrame(columns: Record<string, ColumnInput>, opts: PartitionOptions, fn: string): DataFrame {
+  if (typeof columns !== 'object' || columns === null || Array.isArray(columns)) throw new TypeError(`${fn}: expected an object of column name → values`);
   const names = Object.keys(columns);
-  return fromVectors(names, names.map((n) => toVector(n, columns[n], 'fromColumns')), opts, 'fromColumns');
+  return fromVectors(names, names.map((n) => toVector(n, columns[n], fn)), opts, fn);
 }
 
 /** A frame from an array of row objects; columns are the keys of all rows, in first-seen order. */
@@ -92,5 +106,5 @@ export function fromRecords(records: readonly Record<string, number | string | b
   });
   const columns: Record<string, ColumnInput> = {};
   for (const n of names) columns[n] = records.map((r) => r[n] ?? null) as ColumnInput;
-  return fromColumns(columns, opts);
+  return columnsFrame(columns, opts, 'fromRecords');
 }

@@ -2,10 +2,9 @@
  * A lazy, partitioned data frame (Dask DataFrame): one key per partition (`<name>-<i>`), each an
  * Arrow record batch. Operations add layers; `compute()` returns a LocalFrame.
  */
-import { inspect } from 'node:util';
-import { layerNode, lit, ref, taskNode, toOpRef, type ComputeOptions, type Finalizer, type LayerNode } from '@pdask/core';
+import { arr, layerNode, lit, ref, SPLIT_EVERY, treeReduce, type ComputeOptions, type Finalizer, type LayerNode, type OptionSchema } from '@pdask/core';
 import { checkAligned, indexNamesOf, Partitioned, partitionwise, type Divisions } from './base';
-import { FrameLayer, checkNpartitions, opName, partitionKey } from './graph';
+import { FrameLayer, opName, partitionKey } from './graph';
 import { GroupBy, type GroupbyOptions } from './groupby';
 import type { LocalFrame } from './local/frame';
 import { astypeOf, dropColumns, dropnaOf, fillnaOf, isnaOf, renameFrame, type DropnaOptions, type RenameOptions } from './columns-ops';
@@ -18,8 +17,9 @@ import { resetIndex, setIndex, type SetIndexOptions } from './set-index';
 import type { FillValue } from './ops/missing';
 import { mapPartitionsOf, type MapFunction, type MapOutput, type MapResult } from './map-partitions';
 import { checkColumn, type FrameMeta } from './meta';
-import { assignColumns, filterRows, headRows, partLength, selectColumns, sumNumbers, type AssignValue } from './ops/frame';
-import { toLocalFrame } from './ops/finalize';
+import type { AssignValue } from './ops/frame';
+import { dataframeOps } from './ops/index';
+import { checkWithCompute } from './options';
 import type { ReduceAgg } from './ops/reduce';
 import { dtypeName, type TypeDesc } from './ops/types';
 import { frameReduction, type ReductionOptions } from './reductions';
@@ -31,7 +31,7 @@ export interface HeadOptions extends ComputeOptions {
   npartitions?: number;
 }
 
-export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
+export class DataFrame extends Partitioned<LocalFrame> {
   /** @internal Use fromArrow, fromColumns, fromRecords or readCsv. */
   constructor(
     name: string,
@@ -40,8 +40,9 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
     divisions: Divisions,
     /** @internal */
     readonly meta: FrameMeta,
+    bytes?: number,
   ) {
-    super(name, npartitions, layer, divisions);
+    super(name, npartitions, layer, divisions, bytes);
   }
 
   get columns(): string[] {
@@ -58,11 +59,11 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
   }
 
   protected finalizer(): Finalizer {
-    return { op: toOpRef(toLocalFrame), args: [indexNamesOf(this.meta.index)] };
+    return { op: dataframeOps.toLocalFrame.ref, args: [indexNamesOf(this.meta.index)] };
   }
 
   protected withLayer(layer: LayerNode): DataFrame {
-    return new DataFrame(this.name, this.npartitions, layer, this.divisions, this.meta);
+    return new DataFrame(this.name, this.npartitions, layer, this.divisions, this.meta, this.bytes);
   }
 
   /** @internal */
@@ -76,8 +77,7 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
     const { name: key, layer } = partitionwise([this], {
       kind: `getitem-${name.replace(/[^\w]/g, '_')}`,
       token: [name],
-      op: selectColumns,
-      args: (i) => [ref(partitionKey(this.name, i)), lit([name])],
+      task: (key, i) => dataframeOps.selectColumns.task(key, ref(partitionKey(this.name, i)), lit([name])),
     });
     return new Series(key, this.npartitions, layer, this.divisions, { name, type: this.typeOf(name), index: this.meta.index });
   }
@@ -89,8 +89,7 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
     const { name, layer } = partitionwise([this], {
       kind: 'select',
       token: [names],
-      op: selectColumns,
-      args: (i) => [ref(partitionKey(this.name, i)), lit(names)],
+      task: (key, i) => dataframeOps.selectColumns.task(key, ref(partitionKey(this.name, i)), lit(names)),
     });
     return new DataFrame(name, this.npartitions, layer, this.divisions, { ...this.meta, names: [...names], types: names.map((n) => this.typeOf(n)) });
   }
@@ -114,10 +113,8 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
     const { name, layer } = partitionwise([this], {
       kind: 'assign',
       token: [names, specs.map((s) => (s.series ? s.series.name : s.scalar))],
-      op: assignColumns,
       parents,
-      args: (i) => [
-        ref(partitionKey(this.name, i)),
+      task: (key, i) => dataframeOps.assignColumns.task(key, ref(partitionKey(this.name, i)),
         lit(names),
         {
           t: 'arr',
@@ -126,8 +123,7 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
               ? { t: 'obj', entries: [['t', lit('column')], ['part', ref(partitionKey(s.series.name, i))], ['column', lit(s.series.seriesName)]] }
               : lit({ t: 'scalar', value: s.scalar, type: types[j] } satisfies AssignValue),
           ),
-        },
-      ],
+        },),
     });
     const outNames = [...this.meta.names];
     const outTypes = [...this.meta.types];
@@ -153,8 +149,7 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
     const { name, layer } = partitionwise([this, mask], {
       kind: 'filter',
       token: [],
-      op: filterRows,
-      args: (i) => [ref(partitionKey(this.name, i)), ref(partitionKey(mask.name, i)), lit(mask.seriesName)],
+      task: (key, i) => dataframeOps.filterRows.task(key, ref(partitionKey(this.name, i)), ref(partitionKey(mask.name, i)), lit(mask.seriesName)),
     });
     return new DataFrame(name, this.npartitions, layer, null, this.meta);
   }
@@ -229,8 +224,9 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
   }
 
   /** The first n rows, computed now from the first partition(s), as Dask's `head`. */
-  async head(n = 5, opts: HeadOptions = {}): Promise<LocalFrame> {
-    return (await headOf(this, n, opts, 'DataFrame.head')).compute(opts);
+  async head(n = 5, opts?: HeadOptions): Promise<LocalFrame> {
+    const { rows, compute } = headPlan(this, n, opts, 'DataFrame.head');
+    return rows.compute(compute);
   }
 
   /** The number of rows (Dask's `len(ddf)`), computed. */
@@ -280,30 +276,48 @@ export class DataFrame extends Partitioned<LocalFrame, DataFrame> {
   override toString(): string {
     return `DataFrame('${this.name}', npartitions=${this.npartitions}, columns=[${this.meta.names.map((n) => `'${n}'`).join(', ')}])`;
   }
-
-  [inspect.custom](): string {
-    return this.toString();
-  }
 }
 
+const HEAD_OPTIONS: OptionSchema<Omit<HeadOptions, keyof ComputeOptions>> = {
+  npartitions: (v) => (v === -1 || (Number.isInteger(v) && (v as number) >= 1) ? undefined : 'a positive integer, or -1 for all'),
+};
+
 /** The rows of the first partitions, up to n, as a one-partition collection of the same kind. */
-export function headOf<C extends DataFrame | Series>(c: C, n: number, opts: HeadOptions, method: string): C {
+export function headOf<C extends DataFrame | Series>(c: C, n: number, npartitions: number | undefined, method: string): C {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`${method}: n must be a non-negative integer, got ${String(n)}`);
-  const parts = opts.npartitions === -1 ? c.npartitions : checkNpartitions(opts.npartitions ?? 1, method);
+  const parts = npartitions === -1 ? c.npartitions : (npartitions ?? 1);
   if (parts > c.npartitions) throw new RangeError(`${method}: npartitions is ${parts} but the collection has only ${c.npartitions} partitions`);
   const name = opName('head', c.name, n, parts);
   const layer = new FrameLayer(name, 'head', () => [
-    taskNode(partitionKey(name, 0), toOpRef(headRows), [{ t: 'arr', items: Array.from({ length: parts }, (_, i) => ref(partitionKey(c.name, i))) }, lit(n)]),
+    dataframeOps.headRows.task(
+      partitionKey(name, 0),
+      arr(Array.from({ length: parts }, (_, i) => ref(partitionKey(c.name, i)))),
+      lit(n),
+    ),
   ]);
   const node = layerNode(layer, [c.layer]);
   return (c instanceof DataFrame ? new DataFrame(name, 1, node, null, c.meta) : new Series(name, 1, node, null, (c as Series).meta)) as C;
 }
 
+/** `head(n, opts)` of a frame or series: the options checked, the collection of the rows and the compute options. */
+export function headPlan<C extends DataFrame | Series>(c: C, n: number, opts: HeadOptions | undefined, method: string): { rows: C; compute: ComputeOptions } {
+  const { own, compute } = checkWithCompute<HeadOptions>(method, opts, HEAD_OPTIONS);
+  return { rows: headOf(c, n, own.npartitions, method), compute };
+}
+
+/** The number of rows: a tree reduction of the partitions' lengths. */
 export function lengthOf(c: DataFrame | Series): Scalar<number> {
   const name = opName('len', c.name);
-  const layer = new FrameLayer(name, 'len', () => {
-    const tasks = Array.from({ length: c.npartitions }, (_, i) => taskNode(`${name}-part-${i}`, toOpRef(partLength), [ref(partitionKey(c.name, i))]));
-    return [...tasks, taskNode(name, toOpRef(sumNumbers), [{ t: 'arr', items: tasks.map((t) => ref(t.key)) }])];
-  });
-  return new Scalar<number>(name, layerNode(layer, [c.layer]));
+  const { node } = treeReduce(
+    {
+      name,
+      label: 'len',
+      grid: c.npartitions,
+      splitEvery: SPLIT_EVERY.dataframe,
+      partial: (_, i) => dataframeOps.partLength.call(ref(partitionKey(c.name, i))),
+      combine: (parts) => dataframeOps.sumNumbers.call(arr(parts)),
+    },
+    [c.layer],
+  );
+  return new Scalar<number>(name, node);
 }

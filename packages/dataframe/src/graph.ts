@@ -18,10 +18,3 @@ export function checkNpartitions(n: unknown, fn: string, what = 'npartitions'): 
   }
   return n;
 }
-
-export function checkSplitEvery(splitEvery: number | false | undefined, method: string): number | false {
-  if (splitEvery === undefined) return 8;
-  if (splitEvery === false) return false;
-  if (!Number.isInteger(splitEvery) || splitEvery < 2) throw new RangeError(`${method}: splitEvery must be an integer >= 2 or false, got ${String(splitEvery)}`);
-  return splitEvery;
-}

@@ -1,87 +1,147 @@
 /**
- * Lazy group-by (Dask's `groupby(...).agg`): a tree of kernel partials per partition, merged
- * `splitEvery` at a time, finalised into one partition indexed by the group keys, sorted.
+ * Lazy group-by (Dask's `groupby(...).agg`): core's tree reduction of kernel partials per
+ * partition, merged `splitEvery` at a time, finalised into one partition indexed by the group keys,
+ * sorted. Built-in aggregations are the rows of GROUP_AGGS; custom ones are Aggregations.
  */
-import { layerNode } from '@pdask/core';
-import type { GroupAgg } from '@pdask/kernels';
+import { arr, checkOptions, fnArg, intAtLeast, lit, ref, splitEveryFor, treeReduce, type ArgSpec, type LayerNode, type OptionSchema } from '@pdask/core';
+import { Aggregation } from './aggregation';
 import type { IndexMeta } from './base';
-import { FrameLayer, checkSplitEvery, opName, partitionKey } from './graph';
+import { opName, partitionKey } from './graph';
 import { checkColumn, isNumericDesc } from './meta';
-import { groupbyCombine, groupbyFinal, groupbyPartial, type AggSpec, type GroupbySpec } from './ops/groupby';
-import { keyResultType, resultType } from './ops/results';
+import { GROUP_AGGS, isGroupAgg, type GroupAgg } from './ops/group-aggs';
+import { outputType, type AggSpec, type GroupbySpec } from './ops/groupby';
+import { dataframeOps } from './ops/index';
+import type { GroupAgg as KernelAgg } from '@pdask/kernels';
+import { keyResultType } from './ops/results';
 import type { TypeDesc } from './ops/types';
-import { treeTasks } from './tree';
+import { NOT_YET, onlyValue, refusing, splitEveryRule } from './options';
 import { DataFrame } from './frame';
 import { Series } from './series';
 
-const AGGS: readonly GroupAgg[] = ['sum', 'mean', 'count', 'size', 'min', 'max', 'var', 'std', 'first', 'last'];
-
 export interface GroupbyOptions {
-  /** How many partials one combine task merges (default 8; false: all at once). */
+  /** How many partials one combine task merges (default 8, core's SPLIT_EVERY.dataframe; false: all at once). */
   splitEvery?: number | false;
-  /** Delta degrees of freedom of var/std (default 1, as pandas). */
+  /** Delta degrees of freedom of the var/std aggregations (default 1, as pandas). */
   ddof?: number;
+  /** Groups always come sorted by key (pandas' default sort=True); false is not implemented. */
+  sort?: boolean;
+  /** Rows whose key is missing are always left out (pandas' default dropna=True); false is not implemented. */
+  dropna?: boolean;
 }
 
 export interface ValueCountsOptions {
   splitEvery?: number | false;
 }
 
-/** An aggregation spec: column → aggregation or list of aggregations. */
-export type AggInput = Record<string, GroupAgg | readonly GroupAgg[]>;
+const GROUPBY_OPTIONS: OptionSchema<GroupbyOptions> = refusing<GroupbyOptions>(
+  {
+    splitEvery: splitEveryRule,
+    ddof: intAtLeast(0),
+    sort: onlyValue(true, `groups always come sorted by key; sort: false is ${NOT_YET}`),
+    dropna: onlyValue(true, `rows with a missing key are always left out; dropna: false is ${NOT_YET}`),
+  },
+  { asIndex: `${NOT_YET}: call resetIndex() on the result`, groupKeys: NOT_YET, observed: NOT_YET, shuffle: NOT_YET, shuffleMethod: NOT_YET, level: NOT_YET, axis: NOT_YET },
+);
 
-function checkAgg(method: string, agg: unknown): GroupAgg {
-  if (typeof agg !== 'string' || !AGGS.includes(agg as GroupAgg)) throw new TypeError(`${method}: unknown aggregation ${JSON.stringify(agg)}; known: ${AGGS.join(', ')}`);
-  return agg as GroupAgg;
+const VALUE_COUNTS_OPTIONS: OptionSchema<ValueCountsOptions> = refusing<ValueCountsOptions>(
+  { splitEvery: splitEveryRule },
+  { dropna: NOT_YET, normalize: NOT_YET, sort: `${NOT_YET}: the result is always most frequent first`, ascending: NOT_YET, bins: NOT_YET, splitOut: NOT_YET },
+);
+
+/** What `agg` takes per column: a built-in aggregation's name, an Aggregation, or a list of them. */
+export type AggFunc = GroupAgg | Aggregation;
+/** An aggregation spec: column → aggregation or list of aggregations. */
+export type AggInput = Record<string, AggFunc | readonly AggFunc[]>;
+
+function checkAgg(method: string, agg: unknown): AggFunc {
+  if (agg instanceof Aggregation || isGroupAgg(agg)) return agg;
+  throw new TypeError(`${method}: unknown aggregation ${typeof agg === 'string' ? JSON.stringify(agg) : typeof agg}; known: ${Object.keys(GROUP_AGGS).join(', ')}, or an Aggregation`);
 }
+
+/** What a plan's outputs are made of before custom aggregations get their numbers. */
+type Output = { out: string; column: string | null; agg: GroupAgg } | { out: string; column: string; custom: Aggregation };
 
 interface Plan {
   method: string;
   frame: DataFrame;
   by: readonly string[];
-  outputs: AggSpec[];
+  outputs: Output[];
   asIndex: boolean;
   order: 'key' | 'count-desc';
-  opts: GroupbyOptions;
+  splitEvery: number | false;
+  ddof: number;
 }
 
-function planTypes(frame: DataFrame, names: Iterable<string>): Record<string, TypeDesc> {
-  return Object.fromEntries([...names].map((n) => [n, frame.typeOf(n)]));
+const nameOf = (a: AggFunc): string => (a instanceof Aggregation ? a.name : a);
+
+function output(out: string, column: string, a: AggFunc): Output {
+  if (a instanceof Aggregation) return { out, column, custom: a };
+  return { out, column: GROUP_AGGS[a].column ? column : null, agg: a };
+}
+
+/** The custom aggregations' functions as one task argument (an empty list when there are none). */
+function customArg(customs: readonly Aggregation[]): ArgSpec {
+  return arr(
+    customs.map(
+      (c): ArgSpec => ({
+        t: 'obj',
+        entries: [
+          ['name', lit(c.name)],
+          ['chunk', fnArg(c.refs.chunk)],
+          ['agg', fnArg(c.refs.agg)],
+          ['finalize', c.refs.finalize ? fnArg(c.refs.finalize) : lit(null)],
+        ],
+      }),
+    ),
+  );
 }
 
 /** The one-partition result of a grouped aggregation, as the layer and its meta. */
-function build(plan: Plan): { name: string; layer: ReturnType<typeof layerNode>; index: IndexMeta; types: TypeDesc[] } {
-  const { frame, by, outputs } = plan;
-  const splitEvery = checkSplitEvery(plan.opts.splitEvery, plan.method);
-  const ddof = plan.opts.ddof ?? 1;
-  if (!Number.isInteger(ddof) || ddof < 0) throw new RangeError(`${plan.method}: ddof must be a non-negative integer, got ${String(ddof)}`);
-  const columns: Record<string, GroupAgg[]> = {};
-  for (const o of outputs) {
-    if (o.column === null) continue;
-    const t = frame.typeOf(o.column);
-    if (!isNumericDesc(t)) throw new TypeError(`${plan.method}: column '${o.column}' has dtype ${frame.dtypes[o.column]}; only numeric columns can be aggregated`);
-    (columns[o.column] ??= []).includes(o.agg) || columns[o.column].push(o.agg);
-  }
-  const spec: GroupbySpec = { by: [...by], columns, outputs, ddof, asIndex: plan.asIndex, order: plan.order };
-  const inputTypes = planTypes(frame, Object.keys(columns));
-  const name = opName(`groupby-${by.join('-').replace(/[^\w-]/g, '_')}`, frame.name, spec, splitEvery);
-  const layer = new FrameLayer(name, 'groupby-agg', () =>
-    treeTasks(name, partitionKey(name, 0), {
-      npartitions: frame.npartitions,
-      input: (i) => partitionKey(frame.name, i),
-      partial: groupbyPartial,
-      partialArgs: [spec],
-      combine: groupbyCombine,
-      final: groupbyFinal,
-      finalArgs: [spec, inputTypes],
-      splitEvery,
-    }),
+function build(plan: Plan): { name: string; layer: LayerNode; index: IndexMeta; types: TypeDesc[] } {
+  const { frame, by } = plan;
+  const columns: Record<string, KernelAgg[]> = {};
+  const customs: Aggregation[] = [];
+  const customColumns: string[] = [];
+  const outputs = plan.outputs.map((o): AggSpec => {
+    if (o.column !== null) {
+      const t = frame.typeOf(o.column);
+      if (!isNumericDesc(t)) throw new TypeError(`${plan.method}: column '${o.column}' has dtype ${frame.dtypes[o.column]}; only numeric columns can be aggregated`);
+    }
+    if ('custom' in o) {
+      customs.push(o.custom);
+      customColumns.push(o.column);
+      return { out: o.out, column: o.column, custom: customs.length - 1 };
+    }
+    if (o.column !== null) {
+      const kernel = GROUP_AGGS[o.agg].kernel;
+      (columns[o.column] ??= []).includes(kernel) || columns[o.column].push(kernel);
+    }
+    return { out: o.out, column: o.column, agg: o.agg };
+  });
+  const spec: GroupbySpec = { by: [...by], columns, customs: customColumns, outputs, ddof: plan.ddof, asIndex: plan.asIndex, order: plan.order };
+  const inputTypes = Object.fromEntries([...new Set([...Object.keys(columns), ...customColumns])].map((n) => [n, frame.typeOf(n)]));
+  const name = opName(`groupby-${by.join('-').replace(/[^\w-]/g, '_')}`, frame.name, spec, customs.map((c) => c.refs), plan.splitEvery);
+  const fns = customArg(customs);
+  const ops = dataframeOps;
+  const { node } = treeReduce(
+    {
+      name,
+      label: 'groupby-agg',
+      grid: frame.npartitions,
+      splitEvery: plan.splitEvery,
+      partial: (_, i) => ops.groupbyPartial.call(ref(partitionKey(frame.name, i)), lit(spec), fns),
+      combine: (parts) => ops.groupbyCombine.call(arr(parts), fns),
+      aggregate: (parts) => ops.groupbyFinal.call(arr(parts), lit(spec), lit(inputTypes), fns),
+      outputKey: () => partitionKey(name, 0),
+      info: customs.length ? { userCode: true } : undefined,
+    },
+    [frame.layer],
   );
   return {
     name,
-    layer: layerNode(layer, [frame.layer]),
+    layer: node,
     index: { levels: by.map((b) => ({ type: keyResultType(frame.typeOf(b)), name: b })) },
-    types: outputs.map((o) => resultType(o.agg, o.column ? inputTypes[o.column] : undefined)),
+    types: outputs.map((o) => outputType(o, o.column ? inputTypes[o.column] : undefined)),
   };
 }
 
@@ -96,13 +156,27 @@ function seriesResult(plan: Plan, name: string, label?: string | null): Series {
 }
 
 export class GroupBy {
+  /** @internal */
+  readonly splitEvery: number | false;
+  /** @internal */
+  readonly ddof: number;
+
   /** @internal Made by DataFrame.groupby. */
   constructor(
     readonly frame: DataFrame,
     /** The key columns (one, or several for a multi-level index). */
     readonly by: readonly string[],
-    private readonly opts: GroupbyOptions,
-  ) {}
+    options: GroupbyOptions | undefined,
+  ) {
+    const opts = checkOptions('DataFrame.groupby', options, GROUPBY_OPTIONS);
+    this.splitEvery = splitEveryFor('dataframe', opts.splitEvery, 'DataFrame.groupby');
+    this.ddof = opts.ddof ?? 1;
+  }
+
+  /** @internal */
+  plan(method: string, outputs: Output[], asIndex = true): Plan {
+    return { method, frame: this.frame, by: this.by, outputs, asIndex, order: 'key', splitEvery: this.splitEvery, ddof: this.ddof };
+  }
 
   /** One column's groups (pandas' `df.groupby('x').y` / `['y']`). */
   col(name: string): SeriesGroupBy {
@@ -112,68 +186,69 @@ export class GroupBy {
   }
 
   /** The columns aggregated by sum(), mean(), …: every numeric column but the keys (pandas' numeric_only). */
-  private valueColumns(): string[] {
-    return this.frame.columns.filter((c) => !this.by.includes(c) && isNumericDesc(this.frame.typeOf(c)));
+  private valueColumns(method: string): string[] {
+    const cols = this.frame.columns.filter((c) => !this.by.includes(c) && isNumericDesc(this.frame.typeOf(c)));
+    if (cols.length === 0) throw new Error(`${method}: the frame has no numeric column besides the grouping column(s) ${this.by.map((b) => `'${b}'`).join(', ')}`);
+    return cols;
   }
 
   /**
-   * Several aggregations at once: `{ y: 'mean', z: ['min', 'max'] }`. A column with a list of
-   * aggregations gives columns named `<column>_<agg>` (pandas makes a two-level column index).
+   * Several aggregations at once: `{ y: 'mean', z: ['min', 'max'], w: customAgg }`. A column with a
+   * list of aggregations gives columns named `<column>_<agg>` (pandas makes a two-level column
+   * index). One aggregation alone (`agg('mean')`, `agg(customAgg)`) applies to every numeric column.
    */
-  agg(spec: AggInput): DataFrame {
+  agg(spec: AggInput | AggFunc): DataFrame {
     const method = 'GroupBy.agg';
+    if (typeof spec === 'string' || spec instanceof Aggregation) {
+      const a = checkAgg(method, spec);
+      return frameResult(this.plan(method, this.valueColumns(method).map((c) => output(c, c, a))));
+    }
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new TypeError(`${method}: expected an object of column → aggregation(s), e.g. { y: 'mean' }`);
-    const outputs: AggSpec[] = [];
+    const outputs: Output[] = [];
     for (const [col, a] of Object.entries(spec)) {
       checkColumn(method, col, this.frame.columns);
-      if (Array.isArray(a)) for (const x of a as readonly GroupAgg[]) outputs.push({ out: `${col}_${checkAgg(method, x)}`, column: col, agg: x });
-      else outputs.push({ out: col, column: col, agg: checkAgg(method, a) });
+      if (Array.isArray(a)) for (const x of a as readonly AggFunc[]) outputs.push(output(`${col}_${nameOf(checkAgg(method, x))}`, col, x));
+      else outputs.push(output(col, col, checkAgg(method, a)));
     }
     if (outputs.length === 0) throw new RangeError(`${method}: no aggregation given`);
-    return frameResult({ method, frame: this.frame, by: this.by, outputs, asIndex: true, order: 'key', opts: this.opts });
+    return frameResult(this.plan(method, outputs));
   }
 
-  private all(agg: GroupAgg): DataFrame {
-    const cols = this.valueColumns();
-    if (cols.length === 0) throw new Error(`GroupBy.${agg}: the frame has no numeric column besides the grouping column(s) ${this.by.map((b) => `'${b}'`).join(', ')}`);
-    return frameResult({ method: `GroupBy.${agg}`, frame: this.frame, by: this.by, outputs: cols.map((c) => ({ out: c, column: c, agg })), asIndex: true, order: 'key', opts: this.opts });
+  private everyColumn(agg: GroupAgg): DataFrame {
+    const method = `GroupBy.${agg}`;
+    return frameResult(this.plan(method, this.valueColumns(method).map((c) => output(c, c, agg))));
   }
 
   sum(): DataFrame {
-    return this.all('sum');
+    return this.everyColumn('sum');
   }
   mean(): DataFrame {
-    return this.all('mean');
+    return this.everyColumn('mean');
   }
   count(): DataFrame {
-    return this.all('count');
+    return this.everyColumn('count');
   }
   min(): DataFrame {
-    return this.all('min');
+    return this.everyColumn('min');
   }
   max(): DataFrame {
-    return this.all('max');
+    return this.everyColumn('max');
   }
   var(): DataFrame {
-    return this.all('var');
+    return this.everyColumn('var');
   }
   std(): DataFrame {
-    return this.all('std');
+    return this.everyColumn('std');
   }
   first(): DataFrame {
-    return this.all('first');
+    return this.everyColumn('first');
   }
   last(): DataFrame {
-    return this.all('last');
+    return this.everyColumn('last');
   }
   /** Rows per group (a series named 'size', as pandas 1.5 leaves it unnamed). */
   size(): Series {
-    return seriesResult({ method: 'GroupBy.size', frame: this.frame, by: this.by, outputs: [{ out: 'size', column: null, agg: 'size' }], asIndex: true, order: 'key', opts: this.opts }, 'size', null);
-  }
-
-  /** @internal */
-  get options(): GroupbyOptions {
-    return this.opts;
+    return seriesResult(this.plan('GroupBy.size', [{ out: 'size', column: null, agg: 'size' }]), 'size', null);
   }
 }
 
@@ -184,13 +259,9 @@ export class SeriesGroupBy {
     readonly column: string,
   ) {}
 
-  private one(agg: GroupAgg): Series {
-    const { frame, by } = this.g;
-    const out = this.column;
-    return seriesResult(
-      { method: `SeriesGroupBy.${agg}`, frame, by, outputs: [{ out, column: agg === 'size' ? null : this.column, agg }], asIndex: true, order: 'key', opts: this.g.options },
-      this.column,
-    );
+  private one(a: AggFunc): Series {
+    const method = `SeriesGroupBy.${nameOf(a)}`;
+    return seriesResult(this.g.plan(method, [output(this.column, this.column, a)]), this.column);
   }
 
   sum(): Series {
@@ -224,18 +295,35 @@ export class SeriesGroupBy {
     return this.one('size');
   }
 
-  /** Several aggregations of this column: a frame with one column per aggregation. */
-  agg(aggs: readonly GroupAgg[]): DataFrame {
+  /**
+   * One aggregation (a name or an Aggregation): a series; several (`['mean', customAgg]`): a frame
+   * with one column per aggregation, named by it.
+   */
+  agg(aggs: AggFunc): Series;
+  agg(aggs: readonly AggFunc[]): DataFrame;
+  agg(aggs: AggFunc | readonly AggFunc[]): Series | DataFrame {
     const method = 'SeriesGroupBy.agg';
-    if (!Array.isArray(aggs) || aggs.length === 0) throw new TypeError(`${method}: expected a non-empty array of aggregations, e.g. ['mean', 'max']`);
-    const outputs = aggs.map((a) => ({ out: checkAgg(method, a), column: a === 'size' ? null : this.column, agg: a }));
-    return frameResult({ method, frame: this.g.frame, by: this.g.by, outputs, asIndex: true, order: 'key', opts: this.g.options });
+    if (!Array.isArray(aggs)) return this.one(checkAgg(method, aggs));
+    if (aggs.length === 0) throw new TypeError(`${method}: expected an aggregation or a non-empty array of them, e.g. ['mean', 'max']`);
+    const outputs = (aggs as readonly AggFunc[]).map((a) => output(nameOf(checkAgg(method, a)), this.column, a));
+    return frameResult(this.g.plan(method, outputs));
   }
 }
 
 /** value_counts: a group-by of the series on itself, counted, most frequent first. */
-export function valueCountsOf(s: Series, opts: ValueCountsOptions): Series {
+export function valueCountsOf(s: Series, options: ValueCountsOptions | undefined): Series {
+  const method = 'Series.valueCounts';
+  const opts = checkOptions(method, options, VALUE_COUNTS_OPTIONS);
   const frame = s.toFrame();
-  const r = build({ method: 'Series.valueCounts', frame, by: [s.seriesName], outputs: [{ out: s.seriesName, column: null, agg: 'size' }], asIndex: true, order: 'count-desc', opts });
+  const r = build({
+    method,
+    frame,
+    by: [s.seriesName],
+    outputs: [{ out: s.seriesName, column: null, agg: 'size' }],
+    asIndex: true,
+    order: 'count-desc',
+    splitEvery: splitEveryFor('dataframe', opts.splitEvery, method),
+    ddof: 1,
+  });
   return new Series(r.name, 1, r.layer, null, { name: s.seriesName, type: r.types[0], index: { levels: [{ type: r.index.levels[0].type, name: null }] } });
 }

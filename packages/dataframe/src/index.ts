@@ -8,7 +8,9 @@
 export { DataFrame, type HeadOptions } from './frame';
 export { Series } from './series';
 export { Scalar } from './scalar';
-export { GroupBy, SeriesGroupBy, type GroupbyOptions, type AggInput, type ValueCountsOptions } from './groupby';
+export { GroupBy, SeriesGroupBy, type GroupbyOptions, type AggInput, type AggFunc, type ValueCountsOptions } from './groupby';
+export { Aggregation, type AggregationSpec } from './aggregation';
+export { GroupedValues, PerGroup, type PerGroupResult } from './ops/grouped';
 export { merge, type MergeOptions } from './merge';
 export type { SortValuesOptions } from './sort';
 export type { SetIndexOptions } from './set-index';
@@ -26,5 +28,6 @@ export type { FillValue } from './ops/missing';
 export type { MapResult, MapColumn, MapOutput, MapFunction, MapOptions, MetaInput } from './map-partitions';
 export type { ReductionOptions } from './reductions';
 export type { Divisions, IndexMeta, IndexLevel } from './base';
-export type { GroupAgg } from '@pdask/kernels';
+export type { GroupAgg } from './ops/group-aggs';
+export type { ReduceAgg } from './ops/reduce';
 export { CsvParseError } from './ops/csv';

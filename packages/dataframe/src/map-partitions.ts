@@ -5,6 +5,8 @@
  * running the function on an empty partition.
  */
 import {
+  arr,
+  fnArg,
   isCollection,
   isModuleFunction,
   lit,
@@ -26,7 +28,8 @@ import { DataFrame } from './frame';
 import { partitionKey } from './graph';
 import type { LocalFrame } from './local/frame';
 import type { Cell, LocalSeries } from './local/series';
-import { callUser, mapPartition, type MapArg, type MapOut } from './ops/map';
+import { dataframeOps } from './ops/index';
+import { callUser, type MapArg, type MapOut } from './ops/map';
 import { encodeBatch } from './ops/part';
 import { indexColumn, isIndexColumn } from './ops/spec';
 import { arrowType, describeType, type TypeDesc } from './ops/types';
@@ -157,9 +160,8 @@ export function mapPartitionsOf(input: Input, fn: unknown, rawArgs: readonly unk
   const { name, layer } = partitionwise([input], {
     kind: 'map-partitions',
     token: [op, args.map((a) => (a instanceof DataFrame || a instanceof Series ? a.name : a)), meta],
-    op: mapPartition,
     parents,
-    args: (i) => [{ t: 'fn', op }, lit(fnName), argOf(input, i), { t: 'arr', items: args.map((a) => argOf(a, i)) }, lit(meta.out)],
+    task: (key, i) => dataframeOps.mapPartition.task(key, fnArg(op), lit(fnName), argOf(input, i), arr(args.map((a) => argOf(a, i))), lit(meta.out)),
   });
   // Row counts may change, so the row-position divisions are no longer known.
   if (meta.out.kind === 'series') return new Series(name, input.npartitions, layer, null, { name: meta.out.column, label: meta.label, type: meta.out.type, index: meta.index });

@@ -5,12 +5,13 @@
  * keys into the same number of buckets (split tasks, then one task per piece), and bucket b of the
  * left is joined with bucket b of the right.
  */
-import { layerNode, lit, ref, taskNode, toOpRef, type ArgSpec, type TaskNode } from '@pdask/core';
+import { arr, checkOptions, intAtLeast, layerNode, lit, ref, type OptionRule, type OptionSchema, type TaskNode } from '@pdask/core';
 import { DataFrame } from './frame';
-import { FrameLayer, checkNpartitions, opName, partitionKey } from './graph';
+import { FrameLayer, opName, partitionKey } from './graph';
 import { checkColumn } from './meta';
-import { joinPieces, type JoinHow, type JoinSpec } from './ops/join';
-import { hashSplit, pickPiece } from './ops/shuffle';
+import { dataframeOps } from './ops/index';
+import type { JoinHow, JoinSpec } from './ops/join';
+import { NOT_YET, refusing } from './options';
 import { dtypeName, type TypeDesc } from './ops/types';
 
 export interface MergeOptions {
@@ -102,25 +103,35 @@ function plan(left: DataFrame, right: DataFrame, opts: MergeOptions, method: str
   };
 }
 
-const arr = (items: ArgSpec[]): ArgSpec => ({ t: 'arr', items });
-
 /** Split tasks of one side and one task per piece: keys `${name}-piece-${i}-${b}`. */
 function shuffleTasks(name: string, side: DataFrame, keys: readonly string[], n: number): TaskNode[] {
-  const split = toOpRef(hashSplit);
-  const pick = toOpRef(pickPiece);
   const tasks: TaskNode[] = [];
   for (let i = 0; i < side.npartitions; i++) {
     const key = `${name}-split-${i}`;
-    tasks.push(taskNode(key, split, [ref(partitionKey(side.name, i)), lit(keys), lit(n)]));
-    for (let b = 0; b < n; b++) tasks.push(taskNode(`${name}-piece-${i}-${b}`, pick, [ref(key), lit(b)]));
+    tasks.push(dataframeOps.hashSplit.task(key, ref(partitionKey(side.name, i)), lit(keys), lit(n)));
+    for (let b = 0; b < n; b++) tasks.push(dataframeOps.pickPiece.task(`${name}-piece-${i}-${b}`, ref(key), lit(b)));
   }
   return tasks;
 }
 
-export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}, method = 'merge'): DataFrame {
+const columns: OptionRule = { anyOf: ['string', 'array'] };
+const MERGE_OPTIONS: OptionSchema<MergeOptions> = refusing<MergeOptions>(
+  {
+    on: columns,
+    leftOn: columns,
+    rightOn: columns,
+    how: { oneOf: HOWS },
+    suffixes: (v) => (Array.isArray(v) && v.length === 2 && v.every((s) => typeof s === 'string') ? undefined : 'two strings'),
+    npartitions: intAtLeast(1),
+  },
+  { leftIndex: NOT_YET, rightIndex: NOT_YET, indicator: NOT_YET, validate: NOT_YET, sort: NOT_YET, shuffleMethod: NOT_YET, broadcast: NOT_YET },
+);
+
+export function merge(left: DataFrame, right: DataFrame, options?: MergeOptions, method = 'merge'): DataFrame {
+  const opts = checkOptions(method, options, MERGE_OPTIONS);
   if (!(left instanceof DataFrame) || !(right instanceof DataFrame)) throw new TypeError(`${method}: both sides must be DataFrames`);
   const { spec, names, types } = plan(left, right, opts, method);
-  const join = toOpRef(joinPieces);
+  const join = dataframeOps.joinPieces;
   // A side can be broadcast only when the join drops its unmatched rows: each partition of the
   // other side meets all of it, so its unmatched rows would come out once per partition. When
   // both sides are single partitions, the one task sees everything and any join is right.
@@ -134,12 +145,12 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
       for (let i = 0; i < many.npartitions; i++) {
         const l = broadcastRight ? partitionKey(left.name, i) : partitionKey(left.name, 0);
         const r = broadcastRight ? partitionKey(right.name, 0) : partitionKey(right.name, i);
-        yield taskNode(partitionKey(name, i), join, [arr([ref(l)]), arr([ref(r)]), lit(spec)]);
+        yield join.task(partitionKey(name, i), arr([ref(l)]), arr([ref(r)]), lit(spec));
       }
     });
     return new DataFrame(name, many.npartitions, layerNode(layer, [left.layer, right.layer]), null, { names, types, index: null });
   }
-  const n = opts.npartitions === undefined ? Math.max(left.npartitions, right.npartitions) : checkNpartitions(opts.npartitions, method);
+  const n = opts.npartitions ?? Math.max(left.npartitions, right.npartitions);
   const name = opName('merge-hash', left.name, right.name, spec, n);
   const ls = `${name}-left`;
   const rs = `${name}-right`;
@@ -148,7 +159,7 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
     for (let b = 0; b < n; b++) {
       const lp = Array.from({ length: left.npartitions }, (_, i) => ref(`${ls}-piece-${i}-${b}`));
       const rp = Array.from({ length: right.npartitions }, (_, i) => ref(`${rs}-piece-${i}-${b}`));
-      tasks.push(taskNode(partitionKey(name, b), join, [arr(lp), arr(rp), lit(spec)]));
+      tasks.push(join.task(partitionKey(name, b), arr(lp), arr(rp), lit(spec)));
     }
     return tasks;
   });

@@ -2,10 +2,9 @@
  * A lazy, partitioned series (Dask Series): each partition holds one column (and the index
  * column, for results indexed by group keys). `compute()` returns a LocalSeries.
  */
-import { inspect } from 'node:util';
-import { lit, ref, toOpRef, type ArgSpec, type ComputeOptions, type Finalizer, type LayerNode } from '@pdask/core';
+import { lit, ref, type ArgSpec, type Key, type TaskNode, type ComputeOptions, type Finalizer, type LayerNode } from '@pdask/core';
 import { checkAligned, indexNamesOf, Partitioned, partitionwise, type Divisions } from './base';
-import { DataFrame, headOf, lengthOf, type HeadOptions } from './frame';
+import { DataFrame, headPlan, lengthOf, type HeadOptions } from './frame';
 import { partitionKey } from './graph';
 import { valueCountsOf, type ValueCountsOptions } from './groupby';
 import type { LocalSeries } from './local/series';
@@ -15,10 +14,9 @@ import type { Dtype } from './dtypes';
 import type { FillValue } from './ops/missing';
 import { mapPartitionsOf, type MapFunction, type MapOutput, type MapResult } from './map-partitions';
 import { isNumericDesc, type SeriesMeta } from './meta';
-import { arith, compare, compareString, logic, type ArithOp, type CompareOp, type LogicOp } from './ops/elementwise';
-import { toLocalSeries } from './ops/finalize';
+import type { ArithOp, CompareOp, LogicOp } from './ops/elementwise';
+import { dataframeOps } from './ops/index';
 import type { ReduceAgg } from './ops/reduce';
-import { selectColumns } from './ops/frame';
 import { dtypeName, type TypeDesc } from './ops/types';
 import { seriesReduction, type ReductionOptions } from './reductions';
 import type { Scalar } from './scalar';
@@ -26,7 +24,7 @@ import type { Scalar } from './scalar';
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
 
-export class Series extends Partitioned<LocalSeries, Series> {
+export class Series extends Partitioned<LocalSeries> {
   /** @internal Made by DataFrame.col, elementwise operations and aggregations. */
   constructor(
     name: string,
@@ -35,8 +33,9 @@ export class Series extends Partitioned<LocalSeries, Series> {
     divisions: Divisions,
     /** @internal */
     readonly meta: SeriesMeta,
+    bytes?: number,
   ) {
-    super(name, npartitions, layer, divisions);
+    super(name, npartitions, layer, divisions, bytes);
   }
 
   /** The series' own name (pandas' `s.name`): the column it came from. */
@@ -54,11 +53,11 @@ export class Series extends Partitioned<LocalSeries, Series> {
   }
 
   protected finalizer(): Finalizer {
-    return { op: toOpRef(toLocalSeries), args: [this.meta.name, this.meta.label === undefined ? this.meta.name : this.meta.label, indexNamesOf(this.meta.index)] };
+    return { op: dataframeOps.toLocalSeries.ref, args: [this.meta.name, this.meta.label === undefined ? this.meta.name : this.meta.label, indexNamesOf(this.meta.index)] };
   }
 
   protected withLayer(layer: LayerNode): Series {
-    return new Series(this.name, this.npartitions, layer, this.divisions, this.meta);
+    return new Series(this.name, this.npartitions, layer, this.divisions, this.meta, this.bytes);
   }
 
   /** The other operand of a binary operation as a task argument of partition i. */
@@ -76,17 +75,18 @@ export class Series extends Partitioned<LocalSeries, Series> {
     return { arg: () => lit({ t: 'scalar', value }), token: value, parents: [] };
   }
 
-  private binary(kind: string, op: (i: number, o: ArgSpec) => ArgSpec[], other: Series | number | boolean, type: TypeDesc, opFn: Parameters<typeof partitionwise>[1]['op']): Series {
+  /** `task(key, i, operand)` builds partition i, the other operand given as its task argument. */
+  private binary(kind: string, task: (key: Key, i: number, o: ArgSpec) => TaskNode, other: Series | number | boolean, type: TypeDesc): Series {
     const method = `Series.${kind}`;
     const o = this.operand(other, method);
-    const { name, layer } = partitionwise([this], { kind, token: [o.token], op: opFn, parents: o.parents, args: (i) => op(i, o.arg(i)) });
+    const { name, layer } = partitionwise([this], { kind, token: [o.token], parents: o.parents, task: (key, i) => task(key, i, o.arg(i)) });
     return new Series(name, this.npartitions, layer, this.divisions, { ...this.meta, type });
   }
 
   private arith(op: ArithOp, other: Series | number, reverse = false): Series {
     if (!isNumericDesc(this.meta.type)) throw new TypeError(`Series.${op}: series '${this.seriesName}' has dtype ${this.dtype}, not a number`);
     if (other instanceof Series && !isNumericDesc(other.meta.type)) throw new TypeError(`Series.${op}: series '${other.seriesName}' has dtype ${other.dtype}, not a number`);
-    return this.binary(reverse ? `r${op}` : op, (i, o) => [ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(reverse), lit(this.seriesName)], other, F64, arith);
+    return this.binary(reverse ? `r${op}` : op, (key, i, o) => dataframeOps.arith.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(reverse), lit(this.seriesName)), other, F64);
   }
 
   add(other: Series | number): Series {
@@ -124,13 +124,12 @@ export class Series extends Partitioned<LocalSeries, Series> {
       const { name, layer } = partitionwise([this], {
         kind: op,
         token: ['str', value],
-        op: compareString,
-        args: (i) => [ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), lit(value), lit(this.seriesName)],
+        task: (key, i) => dataframeOps.compareString.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), lit(value), lit(this.seriesName)),
       });
       return new Series(name, this.npartitions, layer, this.divisions, { ...this.meta, type: BOOL });
     }
     if (!isNumericDesc(this.meta.type)) throw new TypeError(`Series.${op}: series '${this.seriesName}' has dtype ${this.dtype}; compare it with a string (eq, ne)`);
-    return this.binary(op, (i, o) => [ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(this.seriesName)], other, BOOL, compare);
+    return this.binary(op, (key, i, o) => dataframeOps.compare.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(this.seriesName)), other, BOOL);
   }
 
   gt(other: Series | number): Series {
@@ -154,7 +153,7 @@ export class Series extends Partitioned<LocalSeries, Series> {
 
   private logical(op: LogicOp, other: Series | boolean): Series {
     if (this.meta.type.id !== 'bool') throw new TypeError(`Series.${op}: series '${this.seriesName}' has dtype ${this.dtype}, expected bool`);
-    return this.binary(op, (i, o) => [ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(this.seriesName)], other, BOOL, logic);
+    return this.binary(op, (key, i, o) => dataframeOps.logic.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(this.seriesName)), other, BOOL);
   }
 
   /** Elementwise `&` of boolean series. */
@@ -173,8 +172,7 @@ export class Series extends Partitioned<LocalSeries, Series> {
     const { name, layer } = partitionwise([this], {
       kind: 'invert',
       token: [],
-      op: logic,
-      args: (i) => [ref(partitionKey(this.name, i)), lit(this.seriesName), lit('not'), lit(null), lit(this.seriesName)],
+      task: (key, i) => dataframeOps.logic.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit<'not'>('not'), lit(null), lit(this.seriesName)),
     });
     return new Series(name, this.npartitions, layer, this.divisions, this.meta);
   }
@@ -184,8 +182,7 @@ export class Series extends Partitioned<LocalSeries, Series> {
     const { name, layer } = partitionwise([this], {
       kind: 'to-frame',
       token: [],
-      op: selectColumns,
-      args: (i) => [ref(partitionKey(this.name, i)), lit([this.seriesName])],
+      task: (key, i) => dataframeOps.selectColumns.task(key, ref(partitionKey(this.name, i)), lit([this.seriesName])),
     });
     return new DataFrame(name, this.npartitions, layer, this.divisions, { names: [this.seriesName], types: [this.meta.type], index: this.meta.index });
   }
@@ -254,8 +251,9 @@ export class Series extends Partitioned<LocalSeries, Series> {
     return resetIndex(this);
   }
 
-  async head(n = 5, opts: HeadOptions = {}): Promise<LocalSeries> {
-    return headOf(this, n, opts, 'Series.head').compute(opts);
+  async head(n = 5, opts?: HeadOptions): Promise<LocalSeries> {
+    const { rows, compute } = headPlan(this, n, opts, 'Series.head');
+    return rows.compute(compute);
   }
 
   len(opts: ComputeOptions = {}): Promise<number> {
@@ -264,9 +262,5 @@ export class Series extends Partitioned<LocalSeries, Series> {
 
   override toString(): string {
     return `Series('${this.name}', name='${this.seriesName}', dtype=${this.dtype}, npartitions=${this.npartitions})`;
-  }
-
-  [inspect.custom](): string {
-    return this.toString();
   }
 }

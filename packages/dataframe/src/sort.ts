@@ -3,12 +3,12 @@
  * so nothing is computed while the graph is built), every partition is cut into those ranges, and
  * each output partition gathers one range from every input and sorts it.
  */
-import { layerNode, lit, ref, taskNode, toOpRef, type TaskNode } from '@pdask/core';
+import { arr, checkOptions, intAtLeast, layerNode, lit, ref, type OptionSchema, type TaskNode } from '@pdask/core';
 import { DataFrame } from './frame';
-import { FrameLayer, checkNpartitions, opName, partitionKey } from './graph';
+import { FrameLayer, opName, partitionKey } from './graph';
 import { checkColumn } from './meta';
-import { pickPiece } from './ops/shuffle';
-import { rangeBoundaries, rangeSplit, sampleSortKeys, sortPieces } from './ops/sort';
+import { dataframeOps } from './ops/index';
+import { NOT_YET, refusing } from './options';
 
 export interface SortValuesOptions {
   /** Ascending (default) or descending. Missing keys come last either way. */
@@ -19,8 +19,13 @@ export interface SortValuesOptions {
   sampleSize?: number;
 }
 
-export function sortValues(df: DataFrame, by: string, opts: SortValuesOptions = {}): DataFrame {
-  const method = 'DataFrame.sortValues';
+const SORT_OPTIONS: OptionSchema<SortValuesOptions> = refusing<SortValuesOptions>(
+  { ascending: 'boolean', npartitions: intAtLeast(1), sampleSize: intAtLeast(1) },
+  { naPosition: `${NOT_YET}: missing keys always come last`, sortFunction: NOT_YET, sortFunctionKwargs: NOT_YET, setDivisions: NOT_YET },
+);
+
+export function sortValues(df: DataFrame, by: string, options?: SortValuesOptions, method = 'DataFrame.sortValues'): DataFrame {
+  const opts = checkOptions(method, options, SORT_OPTIONS);
   if (Array.isArray(by)) {
     if (by.length !== 1) throw new TypeError(`${method}: sorting by several columns is not supported; give one column`);
     by = by[0] as string;
@@ -29,28 +34,28 @@ export function sortValues(df: DataFrame, by: string, opts: SortValuesOptions = 
   const t = df.typeOf(by);
   if (t.id === 'dict') throw new TypeError(`${method}: column '${by}' is a category; convert it with astype('string') first`);
   const ascending = opts.ascending ?? true;
-  if (typeof ascending !== 'boolean') throw new TypeError(`${method}: ascending must be a boolean, got ${typeof ascending}`);
-  const n = opts.npartitions === undefined ? df.npartitions : checkNpartitions(opts.npartitions, method);
-  const sampleSize = checkNpartitions(opts.sampleSize ?? 256, method, 'sampleSize');
+  const n = opts.npartitions ?? df.npartitions;
+  const sampleSize = opts.sampleSize ?? 256;
   const name = opName('sort-values', df.name, by, ascending, n, sampleSize);
   const column = by;
+  const ops = dataframeOps;
   const layer = new FrameLayer(name, 'sort-values', () => {
     const tasks: TaskNode[] = [];
     const bounds = `${name}-boundaries`;
     const samples = Array.from({ length: df.npartitions }, (_, i) => {
       const key = `${name}-sample-${i}`;
-      tasks.push(taskNode(key, toOpRef(sampleSortKeys), [ref(partitionKey(df.name, i)), lit(column), lit(sampleSize)]));
+      tasks.push(ops.sampleSortKeys.task(key, ref(partitionKey(df.name, i)), lit(column), lit(sampleSize)));
       return ref(key);
     });
-    tasks.push(taskNode(bounds, toOpRef(rangeBoundaries), [{ t: 'arr', items: samples }, lit(n)]));
+    tasks.push(ops.rangeBoundaries.task(bounds, arr(samples), lit(n)));
     for (let i = 0; i < df.npartitions; i++) {
       const split = `${name}-split-${i}`;
-      tasks.push(taskNode(split, toOpRef(rangeSplit), [ref(partitionKey(df.name, i)), lit(column), ref(bounds), lit(ascending), lit(n)]));
-      for (let b = 0; b < n; b++) tasks.push(taskNode(`${name}-piece-${i}-${b}`, toOpRef(pickPiece), [ref(split), lit(b)]));
+      tasks.push(ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), ref(bounds), lit(ascending), lit(n)));
+      for (let b = 0; b < n; b++) tasks.push(ops.pickPiece.task(`${name}-piece-${i}-${b}`, ref(split), lit(b)));
     }
     for (let b = 0; b < n; b++) {
       const pieces = Array.from({ length: df.npartitions }, (_, i) => ref(`${name}-piece-${i}-${b}`));
-      tasks.push(taskNode(partitionKey(name, b), toOpRef(sortPieces), [{ t: 'arr', items: pieces }, lit(column), lit(ascending)]));
+      tasks.push(ops.sortPieces.task(partitionKey(name, b), arr(pieces), lit(column), lit(ascending)));
     }
     return tasks;
   });

@@ -30,8 +30,8 @@ describe('creation and metadata', () => {
   });
 
   it('bad npartitions and inputs give clear errors', () => {
-    expect(() => dd.fromColumns({ a: [1] }, { npartitions: 0 })).toThrow('fromColumns: npartitions must be a positive integer, got 0');
-    expect(() => dd.fromColumns({ a: [1] }, { npartitions: 1.5 })).toThrow('npartitions must be a positive integer, got 1.5');
+    expect(() => dd.fromColumns({ a: [1] }, { npartitions: 0 })).toThrow("fromColumns: option 'npartitions' must be an integer >= 1, got 0 (number)");
+    expect(() => dd.fromColumns({ a: [1] }, { npartitions: 1.5 })).toThrow("option 'npartitions' must be an integer >= 1, got 1.5 (number)");
     expect(() => dd.fromColumns({ a: [1] }, {})).toThrow('give npartitions or chunksize');
     expect(() => dd.fromColumns({ a: [1] }, { npartitions: 1, chunksize: 1 })).toThrow('not both');
     expect(() => dd.fromColumns({ a: [1, 2], b: [1] }, { npartitions: 1 })).toThrow("column 'b' has 1 rows, column 'a' has 2");

@@ -86,7 +86,7 @@ describe('groupby errors', () => {
   it('bad aggregations and non-numeric values', () => {
     expect(() => df.groupby('x').agg({ y: 'median' as never })).toThrow('unknown aggregation "median"');
     expect(() => df.groupby('x').col('s').mean()).toThrow("column 's' has dtype string");
-    expect(() => df.groupby('x', { splitEvery: 1 }).col('y').mean()).toThrow('splitEvery must be an integer >= 2 or false, got 1');
+    expect(() => df.groupby('x', { splitEvery: 1 }).col('y').mean()).toThrow("DataFrame.groupby: option 'splitEvery' must be an integer >= 2 or false, got 1 (number)");
   });
 });
 

@@ -144,6 +144,6 @@ describe('readParquet and toParquet errors', () => {
     await expect(dd.readParquet(join(dir, 'mixed', '*.parquet'))).rejects.toThrow(/readParquet: column 'a' is float64 in .*b-0\.parquet but int32 in .*a-0\.parquet/);
     const df = dd.fromColumns({ a: [1, 2] }, { npartitions: 2 });
     await expect(df.toParquet(join(dir, 'x-*-*.parquet'))).rejects.toThrow("holds 2 '*'; give at most one");
-    await expect(df.toParquet(join(dir, 'y'), { rowGroupSize: 0 })).rejects.toThrow('DataFrame.toParquet: rowGroupSize must be a positive integer, got 0');
+    await expect(df.toParquet(join(dir, 'y'), { rowGroupSize: 0 })).rejects.toThrow("DataFrame.toParquet: option 'rowGroupSize' must be an integer >= 1, got 0 (number)");
   });
 });

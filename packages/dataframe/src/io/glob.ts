@@ -1,6 +1,6 @@
 /** Files named by paths or glob patterns, and the options every reader shares. */
 import { resolve, sep } from 'node:path';
-import { parseBytes } from '@pdask/core';
+import { parseBytes, type OptionRule } from '@pdask/core';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 
 /**
@@ -25,6 +25,9 @@ export function expandPaths(fn: string, pathOrGlob: string | readonly string[]):
     return found;
   });
 }
+
+/** What `blocksize` takes (its value is checked by blocksizeOf). */
+export const blocksizeRule: OptionRule = { anyOf: ['number', 'string'] };
 
 /** The `blocksize` option in bytes (a number or a string such as '64MiB'; default 64 MiB). */
 export function blocksizeOf(fn: string, value: number | string | undefined): number {

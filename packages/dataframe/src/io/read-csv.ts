@@ -4,12 +4,14 @@
  * the first file, as Dask does, so that the frame's dtypes are known before anything is read.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { layerNode, lit, taskNode, tokenize, toOpRef } from '@pdask/core';
+import { checkOptions, intAtLeast, layerNode, lit, tokenize, type OptionSchema } from '@pdask/core';
 import { parse } from 'csv-parse/sync';
 import { DataFrame } from '../frame';
 import { FrameLayer, partitionKey } from '../graph';
-import { readCsvBlock, type CsvBlock } from '../ops/csv';
-import { blocksizeOf, expandPaths } from './glob';
+import type { CsvBlock } from '../ops/csv';
+import { dataframeOps } from '../ops/index';
+import { blocksizeOf, blocksizeRule, expandPaths } from './glob';
+import { NOT_YET, refusing } from '../options';
 import type { TypeDesc } from '../ops/types';
 
 export type CsvDtype = 'float64' | 'int32' | 'bool' | 'string';
@@ -68,7 +70,16 @@ function inferType(values: readonly string[]): TypeDesc {
   return DTYPES.string;
 }
 
-export async function readCsv(pathOrGlob: string | readonly string[], opts: ReadCsvOptions = {}): Promise<DataFrame> {
+/** pandas' read_csv options pdask does not implement are refused by name (the file would be read otherwise than asked). */
+const READ_CSV_OPTIONS: OptionSchema<ReadCsvOptions> = refusing<ReadCsvOptions>(
+  { blocksize: blocksizeRule, sep: 'string', dtype: 'object', sampleBytes: intAtLeast(1) },
+  Object.fromEntries(
+    ['skiprows', 'skipfooter', 'header', 'names', 'usecols', 'comment', 'nrows', 'indexCol', 'parseDates', 'naValues', 'keepDefaultNa', 'encoding', 'thousands', 'decimal', 'quotechar', 'escapechar', 'lineterminator', 'converters', 'trueValues', 'falseValues', 'delimiter', 'includePathColumn', 'assumeMissing', 'compression'].map((k) => [k, NOT_YET]),
+  ),
+);
+
+export async function readCsv(pathOrGlob: string | readonly string[], options?: ReadCsvOptions): Promise<DataFrame> {
+  const opts = checkOptions('readCsv', options, READ_CSV_OPTIONS);
   const files = expandPaths('readCsv', pathOrGlob);
   const blocksize = blocksizeOf('readCsv', opts.blocksize);
   const sep = opts.sep ?? ',';
@@ -108,9 +119,8 @@ export async function readCsv(pathOrGlob: string | readonly string[], opts: Read
   });
   const mtimes = files.map((f) => statSync(f).mtimeMs);
   const name = `read-csv-${tokenize(files, sizes, mtimes, blocksize, sep, types)}`;
-  const op = toOpRef(readCsvBlock);
   const layer = new FrameLayer(name, 'read-csv', function* () {
-    for (let i = 0; i < blocks.length; i++) yield taskNode(partitionKey(name, i), op, [lit(blocks[i])]);
+    for (let i = 0; i < blocks.length; i++) yield dataframeOps.readCsvBlock.task(partitionKey(name, i), lit(blocks[i]));
   });
   return new DataFrame(name, blocks.length, layerNode(layer), null, { names, types, index: null });
 }

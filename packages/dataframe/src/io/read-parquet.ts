@@ -4,15 +4,17 @@
  * when the graph is built, so the frame's dtypes are known before any data is read, as in Dask.
  */
 import { statSync } from 'node:fs';
-import { layerNode, lit, taskNode, tokenize, toOpRef } from '@pdask/core';
+import { checkOptions, layerNode, lit, tokenize, type OptionSchema } from '@pdask/core';
 import type { FileMetaData } from 'hyparquet';
 import { DataFrame } from '../frame';
 import { FrameLayer, partitionKey } from '../graph';
 import { checkColumn } from '../meta';
-import { readParquetPiece, type ParquetPiece } from '../ops/parquet-read';
+import { dataframeOps } from '../ops/index';
+import type { ParquetPiece } from '../ops/parquet-read';
 import { typeOfElement } from '../ops/parquet-types';
 import { dtypeName, type TypeDesc } from '../ops/types';
-import { blocksizeOf, expandPaths } from './glob';
+import { blocksizeOf, blocksizeRule, expandPaths } from './glob';
+import { NOT_YET, refusing } from '../options';
 
 export interface ReadParquetOptions {
   /** Columns to read (default: all), in this order. Only their bytes are read. */
@@ -69,7 +71,13 @@ async function openFile(path: string): Promise<FileInfo> {
 const sameType = (a: TypeDesc | string, b: TypeDesc | string): boolean => JSON.stringify(a) === JSON.stringify(b);
 const describe = (t: TypeDesc | string): string => (typeof t === 'string' ? t : dtypeName(t));
 
-export async function readParquet(pathOrGlob: string | readonly string[], opts: ReadParquetOptions = {}): Promise<DataFrame> {
+const READ_PARQUET_OPTIONS: OptionSchema<ReadParquetOptions> = refusing<ReadParquetOptions>(
+  { columns: (v) => (Array.isArray(v) && v.every((c) => typeof c === 'string') ? undefined : 'an array of column names'), splitRowGroups: 'boolean', blocksize: blocksizeRule },
+  Object.fromEntries(['filters', 'index', 'engine', 'calculateDivisions', 'storageOptions', 'aggregateFiles', 'dtypeBackend', 'ignoreMetadataFile', 'metadataTaskSize'].map((k) => [k, NOT_YET])),
+);
+
+export async function readParquet(pathOrGlob: string | readonly string[], options?: ReadParquetOptions): Promise<DataFrame> {
+  const opts = checkOptions('readParquet', options, READ_PARQUET_OPTIONS);
   const paths = expandPaths('readParquet', pathOrGlob);
   const blocksize = blocksizeOf('readParquet', opts.blocksize);
   const files = await Promise.all(paths.map(openFile));
@@ -105,9 +113,8 @@ export async function readParquet(pathOrGlob: string | readonly string[], opts: 
     }
   }
   const name = `read-parquet-${tokenize(paths, files.map((f) => f.size), files.map((f) => f.mtime), pieces.map((p) => [p.rowStart, p.rowEnd]), columns)}`;
-  const op = toOpRef(readParquetPiece);
   const layer = new FrameLayer(name, 'read-parquet', function* () {
-    for (let i = 0; i < pieces.length; i++) yield taskNode(partitionKey(name, i), op, [lit(pieces[i])]);
+    for (let i = 0; i < pieces.length; i++) yield dataframeOps.readParquetPiece.task(partitionKey(name, i), lit(pieces[i]));
   });
   return new DataFrame(name, pieces.length, layerNode(layer), null, { names: columns, types, index: null });
 }

@@ -4,10 +4,12 @@
  * paths written.
  */
 import { resolve } from 'node:path';
-import { layerNode, lit, ref, taskNode, toOpRef, type ComputeOptions } from '@pdask/core';
+import { arr, layerNode, lit, ref, type ComputeOptions } from '@pdask/core';
 import type { DataFrame } from '../frame';
 import { FrameLayer, opName, partitionKey } from '../graph';
-import { collectPaths, writeCsvPart, type CsvWriteSpec } from '../ops/csv-write';
+import type { CsvWriteSpec } from '../ops/csv-write';
+import { dataframeOps } from '../ops/index';
+import { checkWithCompute, NOT_YET, refusing } from '../options';
 import { Scalar } from '../scalar';
 
 export interface ToCsvOptions extends ComputeOptions {
@@ -15,8 +17,14 @@ export interface ToCsvOptions extends ComputeOptions {
   sep?: string;
 }
 
-export async function toCsv(df: DataFrame, pathPattern: string, opts: ToCsvOptions = {}): Promise<string[]> {
+const TO_CSV_OPTIONS = refusing<Omit<ToCsvOptions, keyof ComputeOptions>>(
+  { sep: 'string' },
+  { index: NOT_YET, header: NOT_YET, singleFile: NOT_YET, mode: NOT_YET, encoding: NOT_YET, naRep: NOT_YET, columns: NOT_YET, compression: NOT_YET, nameFunction: NOT_YET },
+);
+
+export async function toCsv(df: DataFrame, pathPattern: string, options?: ToCsvOptions): Promise<string[]> {
   const method = 'DataFrame.toCsv';
+  const { own: opts, compute } = checkWithCompute<ToCsvOptions>(method, options, TO_CSV_OPTIONS);
   if (typeof pathPattern !== 'string') throw new TypeError(`${method}: expected a path with '*' (e.g. 'out/part-*.csv'), got ${typeof pathPattern}`);
   const stars = pathPattern.split('*').length - 1;
   if (stars !== 1 && df.npartitions > 1) throw new Error(`${method}: the path '${pathPattern}' must hold exactly one '*' (replaced by the partition number) for a frame of ${df.npartitions} partitions`);
@@ -27,8 +35,8 @@ export async function toCsv(df: DataFrame, pathPattern: string, opts: ToCsvOptio
   const paths = Array.from({ length: df.npartitions }, (_, i) => resolve(pathPattern.replace('*', String(i))));
   const name = opName('to-csv', df.name, paths, sep);
   const layer = new FrameLayer(name, 'to-csv', () => {
-    const writes = paths.map((path, i) => taskNode(`${name}-write-${i}`, toOpRef(writeCsvPart), [ref(partitionKey(df.name, i)), lit({ path, sep, indexNames } satisfies CsvWriteSpec)]));
-    return [...writes, taskNode(name, toOpRef(collectPaths), [{ t: 'arr', items: writes.map((w) => ref(w.key)) }])];
+    const writes = paths.map((path, i) => dataframeOps.writeCsvPart.task(`${name}-write-${i}`, ref(partitionKey(df.name, i)), lit({ path, sep, indexNames } satisfies CsvWriteSpec)));
+    return [...writes, dataframeOps.collectPaths.task(name, arr(writes.map((w) => ref(w.key))))];
   });
-  return new Scalar<string[]>(name, layerNode(layer, [df.layer])).compute(opts);
+  return new Scalar<string[]>(name, layerNode(layer, [df.layer])).compute(compute);
 }

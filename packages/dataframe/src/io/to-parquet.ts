@@ -3,12 +3,13 @@
  * as Dask's default compute=True, and returns the paths written.
  */
 import { join, resolve } from 'node:path';
-import { layerNode, lit, ref, taskNode, toOpRef, type ComputeOptions } from '@pdask/core';
+import { arr, intAtLeast, layerNode, lit, ref, type ComputeOptions } from '@pdask/core';
 import type { DataFrame } from '../frame';
-import { FrameLayer, checkNpartitions, opName, partitionKey } from '../graph';
-import { collectPaths } from '../ops/csv-write';
+import { FrameLayer, opName, partitionKey } from '../graph';
+import { dataframeOps } from '../ops/index';
+import { checkWithCompute, NOT_YET, refusing } from '../options';
 import { parquetTypeOf } from '../ops/parquet-types';
-import { writeParquetPart, type ParquetWriteSpec } from '../ops/parquet-write';
+import type { ParquetWriteSpec } from '../ops/parquet-write';
 import { Scalar } from '../scalar';
 
 export interface ToParquetOptions extends ComputeOptions {
@@ -27,18 +28,24 @@ function pathsOf(dirOrPattern: string, n: number, method: string): string[] {
   return Array.from({ length: n }, (_, i) => resolve(pattern.replace('*', String(i))));
 }
 
-export async function toParquet(df: DataFrame, dirOrPattern: string, opts: ToParquetOptions = {}): Promise<string[]> {
+const TO_PARQUET_OPTIONS = refusing<Omit<ToParquetOptions, keyof ComputeOptions>>(
+  { rowGroupSize: intAtLeast(1) },
+  { compression: NOT_YET, partitionOn: NOT_YET, writeIndex: NOT_YET, engine: NOT_YET, overwrite: NOT_YET, schema: NOT_YET, nameFunction: NOT_YET, appendRowGroups: NOT_YET },
+);
+
+export async function toParquet(df: DataFrame, dirOrPattern: string, options?: ToParquetOptions): Promise<string[]> {
   const method = 'DataFrame.toParquet';
+  const { own: opts, compute } = checkWithCompute<ToParquetOptions>(method, options, TO_PARQUET_OPTIONS);
   if (typeof dirOrPattern !== 'string' || dirOrPattern === '') throw new TypeError(`${method}: expected a directory or a path with '*' (e.g. 'out/part-*.parquet'), got ${JSON.stringify(dirOrPattern)}`);
-  const rowGroupSize = opts.rowGroupSize === undefined ? undefined : checkNpartitions(opts.rowGroupSize, method, 'rowGroupSize');
+  const rowGroupSize = opts.rowGroupSize;
   // Refuse a column type Parquet cannot hold before anything is written.
   df.columns.forEach((c) => parquetTypeOf(df.typeOf(c), c));
   const indexNames = (df.meta.index?.levels ?? []).map((l, j, all) => l.name ?? (all.length === 1 ? 'index' : `level_${j}`));
   const paths = pathsOf(dirOrPattern, df.npartitions, method);
   const name = opName('to-parquet', df.name, paths, rowGroupSize ?? null);
   const layer = new FrameLayer(name, 'to-parquet', () => {
-    const writes = paths.map((path, i) => taskNode(`${name}-write-${i}`, toOpRef(writeParquetPart), [ref(partitionKey(df.name, i)), lit({ path, indexNames, rowGroupSize } satisfies ParquetWriteSpec)]));
-    return [...writes, taskNode(name, toOpRef(collectPaths), [{ t: 'arr', items: writes.map((w) => ref(w.key)) }])];
+    const writes = paths.map((path, i) => dataframeOps.writeParquetPart.task(`${name}-write-${i}`, ref(partitionKey(df.name, i)), lit({ path, indexNames, rowGroupSize } satisfies ParquetWriteSpec)));
+    return [...writes, dataframeOps.collectPaths.task(name, arr(writes.map((w) => ref(w.key))))];
   });
-  return new Scalar<string[]>(name, layerNode(layer, [df.layer])).compute(opts);
+  return new Scalar<string[]>(name, layerNode(layer, [df.layer])).compute(compute);
 }

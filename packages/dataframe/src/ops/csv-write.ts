@@ -5,10 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { defineOp } from '@pdask/core';
 import { DataType, type Vector } from 'apache-arrow';
 import { decodePart, type Part } from './part';
-import { DF_OPS, indexColumnsOf, isIndexColumn } from './spec';
+import { indexColumnsOf, isIndexColumn } from './spec';
 
 function quote(s: string, sep: string): string {
   return s.includes(sep) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
@@ -28,7 +27,7 @@ export interface CsvWriteSpec {
   indexNames: readonly string[];
 }
 
-export const writeCsvPart = defineOp(DF_OPS, 'writeCsvPart', (part: Part, spec: CsvWriteSpec): string => {
+export const writeCsvPart = (part: Part, spec: CsvWriteSpec): string => {
   const b = decodePart(part);
   const idx = indexColumnsOf(b.names);
   const cols = [...idx, ...b.names.filter((n) => !isIndexColumn(n))];
@@ -40,6 +39,6 @@ export const writeCsvPart = defineOp(DF_OPS, 'writeCsvPart', (part: Part, spec: 
   mkdirSync(dirname(spec.path), { recursive: true });
   writeFileSync(spec.path, lines.join('\n') + '\n');
   return spec.path;
-});
+};
 
-export const collectPaths = defineOp(DF_OPS, 'collectPaths', (paths: readonly string[]): string[] => [...paths]);
+export const collectPaths = (paths: readonly string[]): string[] => [...paths];

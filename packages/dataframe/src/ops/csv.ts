@@ -5,12 +5,10 @@
  * was built; a malformed line fails the task with the file and line number.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { defineOp } from '@pdask/core';
 import { parse } from 'csv-parse/sync';
 import type { Vector } from 'apache-arrow';
 import { batchOf, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
-import { DF_OPS } from './spec';
 import type { TypeDesc } from './types';
 import { stringVector } from './values';
 
@@ -115,7 +113,7 @@ function convert(values: string[], t: TypeDesc, column: string, where: (row: num
   return numbersAs(out, t);
 }
 
-export const readCsvBlock = defineOp(DF_OPS, 'readCsvBlock', (b: CsvBlock): Part => {
+export const readCsvBlock = (b: CsvBlock): Part => {
   const { text, first } = blockText(b);
   let records: { record: string[]; info: { lines: number } }[];
   // Line numbers of the file: lines before the block + line within it.
@@ -141,4 +139,4 @@ export const readCsvBlock = defineOp(DF_OPS, 'readCsvBlock', (b: CsvBlock): Part
     ),
   );
   return encodeBatch(batchOf(b.names, vectors));
-});
+};

@@ -2,12 +2,11 @@
  * Elementwise arithmetic, comparison and logic on one column per partition. Arithmetic is done in
  * float64 (nulls as NaN); comparisons with NaN are false except `ne`, as in pandas.
  */
-import { defineOp } from '@pdask/core';
 import type { Vector } from 'apache-arrow';
 import { kernels } from './kernels';
 import { batchOf, decodePart, encodeBatch, type Batch, type Part } from './part';
 import { findColumn } from './frame';
-import { DF_OPS, indexColumnsOf } from './spec';
+import { indexColumnsOf } from './spec';
 import { boolVector, float64Vector, maskValues, toFloat64 } from './values';
 
 export type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow';
@@ -40,7 +39,7 @@ const ARITH: Record<ArithOp, (a: number, b: number) => number> = {
   pow: (a, b) => a ** b,
 };
 
-export const arith = defineOp(DF_OPS, 'arith', (part: Part, column: string, op: ArithOp, other: Operand, reverse: boolean, name: string): Part => {
+export const arith = (part: Part, column: string, op: ArithOp, other: Operand, reverse: boolean, name: string): Part => {
   const b = decodePart(part);
   const x = toFloat64(findColumn(b, column));
   const y = operand(other, x.length);
@@ -55,9 +54,9 @@ export const arith = defineOp(DF_OPS, 'arith', (part: Part, column: string, op: 
     }
   }
   return withIndex(b, name, float64Vector(out));
-});
+};
 
-export const compare = defineOp(DF_OPS, 'compare', (part: Part, column: string, op: CompareOp, other: Operand, name: string): Part => {
+export const compare = (part: Part, column: string, op: CompareOp, other: Operand, name: string): Part => {
   const b = decodePart(part);
   const x = toFloat64(findColumn(b, column));
   const y = operand(other, x.length);
@@ -72,18 +71,18 @@ export const compare = defineOp(DF_OPS, 'compare', (part: Part, column: string, 
     case 'ne': for (let i = 0; i < x.length; i++) out[i] = x[i] !== at(i) ? 1 : 0; break;
   }
   return withIndex(b, name, boolVector(out));
-});
+};
 
 /** String equality (eq/ne with a string), for string and category columns. */
-export const compareString = defineOp(DF_OPS, 'compareString', (part: Part, column: string, op: 'eq' | 'ne', value: string, name: string): Part => {
+export const compareString = (part: Part, column: string, op: 'eq' | 'ne', value: string, name: string): Part => {
   const b = decodePart(part);
   const v = findColumn(b, column);
   const out = new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = (v.get(i) === value) === (op === 'eq') ? 1 : 0;
   return withIndex(b, name, boolVector(out));
-});
+};
 
-export const logic = defineOp(DF_OPS, 'logic', (part: Part, column: string, op: LogicOp | 'not', other: Operand | null, name: string): Part => {
+export const logic = (part: Part, column: string, op: LogicOp | 'not', other: Operand | null, name: string): Part => {
   const b = decodePart(part);
   const x = maskValues(findColumn(b, column), column);
   let y: Uint8Array | undefined;
@@ -97,4 +96,4 @@ export const logic = defineOp(DF_OPS, 'logic', (part: Part, column: string, op: 
   const out = new Uint8Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = op === 'not' ? 1 - x[i] : op === 'and' ? x[i] & y![i] : op === 'or' ? x[i] | y![i] : x[i] ^ y![i];
   return withIndex(b, name, boolVector(out));
-});
+};

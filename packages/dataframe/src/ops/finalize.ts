@@ -1,16 +1,12 @@
 /** Turning computed partitions into the caller's result (the collections' finalize step). */
-import { defineOp } from '@pdask/core';
 import type { LocalFrame } from '../local/frame';
 import type { LocalSeries } from '../local/series';
 import { localFrameOf, localSeriesOf } from './local';
 import { decodePart, type Part } from './part';
-import { DF_OPS } from './spec';
 
 /** `indexNames`: one per index level the partitions carry (none for row positions). */
-export const toLocalFrame = defineOp(DF_OPS, 'toLocalFrame', (parts: readonly Part[], indexNames: readonly (string | null)[]): LocalFrame =>
-  localFrameOf(parts.map(decodePart), indexNames),
-);
+export const toLocalFrame = (parts: readonly Part[], indexNames: readonly (string | null)[]): LocalFrame =>
+  localFrameOf(parts.map(decodePart), indexNames);
 
-export const toLocalSeries = defineOp(DF_OPS, 'toLocalSeries', (parts: readonly Part[], column: string, name: string | null, indexNames: readonly (string | null)[]): LocalSeries =>
-  localSeriesOf(parts.map(decodePart), column, name, indexNames),
-);
+export const toLocalSeries = (parts: readonly Part[], column: string, name: string | null, indexNames: readonly (string | null)[]): LocalSeries =>
+  localSeriesOf(parts.map(decodePart), column, name, indexNames);

@@ -1,8 +1,7 @@
 /** Partition-wise frame operations: column selection, assignment, boolean filtering, head. */
-import { defineOp } from '@pdask/core';
 import type { Vector } from 'apache-arrow';
 import { batchOf, decodePart, encodeBatch, type Batch, type Part } from './part';
-import { DF_OPS, indexColumnsOf, isIndexColumn } from './spec';
+import { indexColumnsOf, isIndexColumn } from './spec';
 import { maskValues, takeMask } from './values';
 import { numbersAs } from './results';
 import type { TypeDesc } from './types';
@@ -20,12 +19,12 @@ export function pick(b: Batch, names: readonly string[]): Batch {
   return batchOf(keep, keep.map((n) => findColumn(b, n)));
 }
 
-export const selectColumns = defineOp(DF_OPS, 'selectColumns', (part: Part, names: readonly string[]): Part => encodeBatch(pick(decodePart(part), names)));
+export const selectColumns = (part: Part, names: readonly string[]): Part => encodeBatch(pick(decodePart(part), names));
 
 /** A value given to `assign`: another partition's column, or a scalar repeated. */
 export type AssignValue = { t: 'column'; part: Part; column: string } | { t: 'scalar'; value: number; type: TypeDesc };
 
-export const assignColumns = defineOp(DF_OPS, 'assignColumns', (part: Part, names: readonly string[], values: readonly AssignValue[]): Part => {
+export const assignColumns = (part: Part, names: readonly string[], values: readonly AssignValue[]): Part => {
   const b = decodePart(part);
   const outNames = [...b.names];
   const outVectors = [...b.vectors];
@@ -46,9 +45,9 @@ export const assignColumns = defineOp(DF_OPS, 'assignColumns', (part: Part, name
     }
   });
   return encodeBatch(batchOf(outNames, outVectors));
-});
+};
 
-export const filterRows = defineOp(DF_OPS, 'filterRows', (part: Part, maskPart: Part, maskColumn: string): Part => {
+export const filterRows = (part: Part, maskPart: Part, maskColumn: string): Part => {
   const b = decodePart(part);
   const mv = findColumn(decodePart(maskPart), maskColumn);
   if (mv.length !== b.numRows) throw new RangeError(`filter: the mask has ${mv.length} rows in this partition, the frame ${b.numRows}: they are not partitioned alike`);
@@ -56,9 +55,9 @@ export const filterRows = defineOp(DF_OPS, 'filterRows', (part: Part, maskPart: 
   let count = 0;
   for (let i = 0; i < mask.length; i++) count += mask[i];
   return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeMask(v, mask, count))));
-});
+};
 
-export const headRows = defineOp(DF_OPS, 'headRows', (parts: readonly Part[], n: number): Part => {
+export const headRows = (parts: readonly Part[], n: number): Part => {
   const out: Batch[] = [];
   let left = n;
   for (const p of parts) {
@@ -71,11 +70,11 @@ export const headRows = defineOp(DF_OPS, 'headRows', (parts: readonly Part[], n:
   const names = out[0]?.names ?? decodePart(parts[0]).names;
   const vectors = names.map((_, i) => out.map((b) => b.vectors[i]).reduce((a, v) => a.concat(v)));
   return encodeBatch(batchOf(names, vectors));
-});
+};
 
 /** Number of rows of a partition (for `len`). */
-export const partLength = defineOp(DF_OPS, 'partLength', (part: Part): number => part.numRows);
-export const sumNumbers = defineOp(DF_OPS, 'sumNumbers', (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0));
+export const partLength = (part: Part): number => part.numRows;
+export const sumNumbers = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 /** A partition given as data (the source tasks of fromArrow/fromColumns). */
-export const passPart = defineOp(DF_OPS, 'passPart', (part: Part): Part => part);
+export const passPart = (part: Part): Part => part;

@@ -2,45 +2,69 @@
  * Group-by as Dask runs it: each partition is aggregated to per-group sufficient statistics by the
  * WebAssembly kernels (`groupbyPartial`), partials are merged in a tree (`groupbyCombine`), and the
  * last step turns the merged statistics into the requested aggregations, groups sorted by key
- * (`groupbyFinal`, pandas' `sort=True`).
+ * (`groupbyFinal`, pandas' `sort=True`). Built-in aggregations are the rows of GROUP_AGGS; custom
+ * ones (Aggregation) run their user functions at the same three steps: chunk on each partition's
+ * grouped values, agg on the concatenated chunk results of a group of partials, finalize at the end.
  */
-import { defineOp } from '@pdask/core';
-import { finalizeGroupBy, type GroupAgg, type GroupByPartial } from '@pdask/kernels';
+import type { OpFunction } from '@pdask/core';
+import type { GroupAgg as KernelAgg, GroupByPartial } from '@pdask/kernels';
 import { kernels } from './kernels';
 import { partitionKeys, type KeyValues } from './keys';
 import { combineCodes, combineKeys, compareKeys, gather, type KeyLevel } from './levels';
 import { decodePart, encodeBatch, type Part } from './part';
-import { DF_OPS, indexColumn } from './spec';
+import { indexColumn } from './spec';
 import type { TypeDesc } from './types';
 import { findColumn } from './frame';
-import { numericValues } from './values';
-import { keyVector, resultVector } from './results';
+import { numericValues, toFloat64 } from './values';
+import { keyVector, numbersAs } from './results';
+import { GROUP_AGGS, type GroupAgg } from './group-aggs';
+import { GroupedValues, PerGroup, perGroupResults } from './grouped';
+
+/** The results of a custom aggregation's chunk (or agg) for some groups: one array per item it returns. */
+export interface CustomPartial {
+  /** Positions in the levels' values of the groups, in the order of `values`. */
+  keys: Int32Array;
+  values: Float64Array[];
+}
 
 /** Per-group statistics of some rows: `stats[col].keys` are positions in the levels' values. */
 export interface GroupPartial {
   /** One level per key column; level j's value at position p is group p's key in column j. */
   levels: KeyLevel[];
   stats: Record<string, GroupByPartial>;
+  /** One per custom aggregation of the spec. */
+  custom: CustomPartial[];
 }
 
-/** One output column: `agg` of value column `column` (absent for `size`). */
-export interface AggSpec {
-  out: string;
-  column: string | null;
-  agg: GroupAgg;
+/** One output column: a built-in aggregation of value column `column` (null for `size`), or custom aggregation j. */
+export type AggSpec = { out: string; column: string | null; agg: GroupAgg } | { out: string; column: string; custom: number };
+
+/** The user functions of a custom aggregation, as a task receives them. */
+export interface CustomFns {
+  name: string;
+  chunk: OpFunction;
+  agg: OpFunction;
+  finalize: OpFunction | null;
 }
 
 export interface GroupbySpec {
   /** The key columns (several: groups are their combinations, pandas' MultiIndex). */
   by: string[];
   /** Value columns and the kernel aggregations their statistics must support. */
-  columns: Record<string, GroupAgg[]>;
+  columns: Record<string, KernelAgg[]>;
+  /** The value column of each custom aggregation (the functions come as a task argument). */
+  customs: string[];
   outputs: AggSpec[];
   ddof: number;
   /** Whether the final table keeps the keys as its index columns (else as columns named as `by`). */
   asIndex: boolean;
   /** 'count-desc' orders groups by descending size (valueCounts), else by key. */
   order: 'key' | 'count-desc';
+}
+
+/** The dtype of an output column: its row's rule, float64 for custom aggregations. */
+export function outputType(o: AggSpec, input: TypeDesc | undefined): TypeDesc {
+  return 'agg' in o ? GROUP_AGGS[o.agg].dtype(input) : { id: 'float', bits: 64 };
 }
 
 const SIZE_ONLY = '';
@@ -63,13 +87,34 @@ function dropNullGroup(p: GroupByPartial): GroupByPartial {
   return out;
 }
 
-export const groupbyPartial = defineOp(DF_OPS, 'groupbyPartial', (part: Part, spec: GroupbySpec): GroupPartial => {
+/** The values of a custom aggregation's column and their groups, rows of null keys (code -1) left out. */
+function groupedColumn(values: Float64Array, codes: Int32Array, ngroups: number): GroupedValues {
+  if (!codes.includes(-1)) return new GroupedValues(values, codes, ngroups);
+  const keep = codes.reduce((n, c) => n + (c >= 0 ? 1 : 0), 0);
+  const v = new Float64Array(keep);
+  const c = new Int32Array(keep);
+  let at = 0;
+  codes.forEach((g, i) => {
+    if (g >= 0) (v[at] = values[i], (c[at++] = g));
+  });
+  return new GroupedValues(v, c, ngroups);
+}
+
+const identity = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
+
+export const groupbyPartial = (part: Part, spec: GroupbySpec, fns: readonly CustomFns[]): GroupPartial => {
   const b = decodePart(part);
   const pks = spec.by.map((c) => partitionKeys(findColumn(b, c), c));
   let codes = pks[0].codes;
   let levels: KeyLevel[] | undefined;
   if (pks.length > 1) ({ codes, levels } = combineKeys(pks));
   else if (pks[0].uniques) levels = [{ kind: pks[0].kind, type: pks[0].type, values: pks[0].uniques }];
+  else if (spec.customs.length > 0) {
+    // Custom functions number groups 0..n-1: integer keys that were their own codes become positions.
+    const f = kernels().factorize(codes);
+    codes = f.codes;
+    levels = [{ kind: pks[0].kind, type: pks[0].type, values: f.uniques }];
+  }
   const k = kernels();
   const stats: Record<string, GroupByPartial> = {};
   let direct: Int32Array | undefined;
@@ -77,16 +122,25 @@ export const groupbyPartial = defineOp(DF_OPS, 'groupbyPartial', (part: Part, sp
   if (entries.length === 0) entries.push([SIZE_ONLY, ['size']]);
   for (const [col, aggs] of entries) {
     const values = col === SIZE_ONLY ? codes : numericValues(findColumn(b, col), col);
-    let p = dropNullGroup(k.groupby(codes, values, aggs));
-    if (!levels) {
-      // The codes were the key values: make them positions like every other kind.
+    let p = k.groupby(codes, values, aggs);
+    if (levels) {
+      // Positions: -1 marks null keys, left out as pandas' dropna=True does.
+      p = dropNullGroup(p);
+    } else {
+      // The codes were the key values (no nulls; -1 is a key like any other): make them positions.
       direct ??= p.keys;
-      p = { ...p, keys: Int32Array.from(p.keys, (_, i) => i) };
+      p = { ...p, keys: identity(p.keys.length) };
     }
     stats[col] = { ...p, sorted: false };
   }
-  return { levels: levels ?? [{ kind: pks[0].kind, type: pks[0].type, values: direct ?? new Int32Array(0) }], stats };
-});
+  const ngroups = levels ? levels[0].values.length : 0;
+  const custom = spec.customs.map((col, j): CustomPartial => {
+    const g = groupedColumn(toFloat64(findColumn(b, col)), codes, ngroups);
+    const values = perGroupResults(fns[j].chunk(g), ngroups, `Aggregation '${fns[j].name}': chunk`);
+    return { keys: identity(ngroups), values };
+  });
+  return { levels: levels ?? [{ kind: pks[0].kind, type: pks[0].type, values: direct ?? new Int32Array(0) }], stats, custom };
+};
 
 /** One level's keys of several partials in one shared numbering: the codes of each partial's positions. */
 function unifyLevel(levels: readonly KeyLevel[]): { codes: Int32Array[]; values: KeyValues } {
@@ -138,13 +192,41 @@ function unify(parts: readonly GroupPartial[]): { codes: Int32Array[]; levels: K
   return { codes, levels: first.map((l, j) => ({ ...l, values: gather(perLevel[j].values, reps[j]) })) };
 }
 
-/** Merges partials given in row order (first/last depend on it). */
-export function mergePartials(parts: readonly GroupPartial[]): GroupPartial {
-  if (parts.length === 1) return parts[0];
+/**
+ * A custom aggregation's partials in one numbering (`codes[j]` maps partial j's positions), merged
+ * by its agg function: the concatenated chunk results, grouped, give one result per group.
+ */
+function mergeCustom(parts: readonly CustomPartial[], codes: readonly Int32Array[], ngroups: number, fns: CustomFns): CustomPartial {
+  const n = parts.reduce((a, p) => a + p.keys.length, 0);
+  const groups = new Int32Array(n);
+  const width = parts[0].values.length;
+  const slots = Array.from({ length: width }, () => new Float64Array(n));
+  let at = 0;
+  parts.forEach((p, j) => {
+    if (p.values.length !== width) throw new RangeError(`Aggregation '${fns.name}': chunk and agg return ${width} and ${p.values.length} results; agg must return as many as chunk (it merges its own results too)`);
+    p.keys.forEach((pos, i) => {
+      groups[at + i] = codes[j][pos];
+      for (let s = 0; s < width; s++) slots[s][at + i] = p.values[s][i];
+    });
+    at += p.keys.length;
+  });
+  const values = perGroupResults(fns.agg(...slots.map((v) => new GroupedValues(v, groups, ngroups))), ngroups, `Aggregation '${fns.name}': agg`);
+  if (values.length !== width) throw new RangeError(`Aggregation '${fns.name}': chunk returns ${width} results but agg ${values.length}; agg must return as many as chunk (it merges its own results too)`);
+  return { keys: identity(ngroups), values };
+}
+
+/** Merges partials given in row order (first/last depend on it); custom aggregations always run their agg. */
+export function mergePartials(parts: readonly GroupPartial[], fns: readonly CustomFns[]): GroupPartial {
+  if (parts.length === 1 && fns.length === 0) return parts[0];
+  const { codes, levels } = parts.length === 1 ? { codes: [identity(parts[0].levels[0].values.length)], levels: parts[0].levels } : unify(parts);
+  const ngroups = levels[0].values.length;
   const k = kernels();
-  const { codes, levels } = unify(parts);
   const stats: Record<string, GroupByPartial> = {};
   for (const col of Object.keys(parts[0].stats)) {
+    if (parts.length === 1) {
+      stats[col] = parts[0].stats[col];
+      continue;
+    }
     let acc: GroupByPartial | undefined;
     parts.forEach((p, j) => {
       const s = p.stats[col];
@@ -153,10 +235,22 @@ export function mergePartials(parts: readonly GroupPartial[]): GroupPartial {
     });
     stats[col] = { ...acc!, sorted: false };
   }
-  return { levels, stats };
+  const custom = fns.map((f, j) => mergeCustom(parts.map((p) => p.custom[j]), codes, ngroups, f));
+  return { levels, stats, custom };
 }
 
-export const groupbyCombine = defineOp(DF_OPS, 'groupbyCombine', (parts: readonly GroupPartial[]): GroupPartial => mergePartials(parts));
+export const groupbyCombine = (parts: readonly GroupPartial[], fns: readonly CustomFns[]): GroupPartial => mergePartials(parts, fns);
+
+/** The per-group result of a custom aggregation from its merged partial: finalize, or agg's only result. */
+function finishCustom(p: CustomPartial, fns: CustomFns): Float64Array {
+  if (fns.finalize === null) {
+    if (p.values.length !== 1) throw new RangeError(`Aggregation '${fns.name}': agg returns ${p.values.length} results; give a finalize that makes one of them`);
+    return p.values[0];
+  }
+  const r = perGroupResults(fns.finalize(...p.values.map((v) => new PerGroup(v))), p.keys.length, `Aggregation '${fns.name}': finalize`);
+  if (r.length !== 1) throw new RangeError(`Aggregation '${fns.name}': finalize returned ${r.length} results; return one per-group result`);
+  return r[0];
+}
 
 /** Positions `pos` ordered by their keys, level by level (pandas' sort=True). */
 function keyOrder(levels: readonly KeyLevel[], pos: Int32Array): Int32Array {
@@ -170,8 +264,8 @@ function keyOrder(levels: readonly KeyLevel[], pos: Int32Array): Int32Array {
   });
 }
 
-export const groupbyFinal = defineOp(DF_OPS, 'groupbyFinal', (parts: readonly GroupPartial[], spec: GroupbySpec, inputTypes: Record<string, TypeDesc>): Part => {
-  const m = mergePartials(parts);
+export const groupbyFinal = (parts: readonly GroupPartial[], spec: GroupbySpec, inputTypes: Record<string, TypeDesc>, fns: readonly CustomFns[]): Part => {
+  const m = mergePartials(parts, fns);
   const first = m.stats[Object.keys(m.stats)[0]];
   const ng = first.keys.length;
   // Output row r holds the group at row order[r] of `first`, whose key position is first.keys[order[r]].
@@ -193,15 +287,24 @@ export const groupbyFinal = defineOp(DF_OPS, 'groupbyFinal', (parts: readonly Gr
   });
   const nkeys = m.levels[0].values.length;
   for (const o of spec.outputs) {
-    const s = m.stats[o.column ?? SIZE_ONLY] ?? first;
-    if (s.keys.length !== ng) throw new Error('internal: value columns disagree on the groups');
-    const vals = finalizeGroupBy(s, o.agg, { ddof: spec.ddof });
-    // Each column's statistics may list the groups in its own order: align to `first`.
+    let keys: Int32Array;
+    let vals: Float64Array;
+    if ('agg' in o) {
+      const s = m.stats[o.column ?? SIZE_ONLY] ?? first;
+      if (s.keys.length !== ng) throw new Error('internal: value columns disagree on the groups');
+      keys = s.keys;
+      vals = GROUP_AGGS[o.agg].finalize(s, spec.ddof);
+    } else {
+      const c = m.custom[o.custom];
+      keys = c.keys;
+      vals = finishCustom(c, fns[o.custom]);
+    }
+    // Each column's results may list the groups in its own order: align to `first`.
     const pos = new Int32Array(nkeys);
-    s.keys.forEach((p, i) => (pos[p] = i));
+    keys.forEach((p, i) => (pos[p] = i));
     const out = Float64Array.from(order, (g) => vals[pos[first.keys[g]]]);
     names.push(o.out);
-    vectors.push(resultVector(out, o.agg, o.column ? inputTypes[o.column] : undefined));
+    vectors.push(numbersAs(out, outputType(o, o.column ? inputTypes[o.column] : undefined)));
   }
   return encodeBatch({ numRows: ng, names, vectors });
-});
+};

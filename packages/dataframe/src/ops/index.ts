@@ -1,20 +1,69 @@
 /**
- * Built-in operations of @pdask/dataframe, importable by worker threads as
- * `@pdask/dataframe/ops`. Each is registered with core's defineOp under its export name.
+ * The built-in operations of @pdask/dataframe: worker threads import this module as
+ * `@pdask/dataframe/ops`, which registers the catalogue. Each key is the operation's name; the
+ * rest of the package refers to operations only through these handles.
  */
-export { DF_OPS, INDEX_COLUMN } from './spec';
+import { defineCatalogue } from '@pdask/core';
+import { collectPaths, writeCsvPart } from './csv-write';
+import { readCsvBlock } from './csv';
+import { arith, compare, compareString, logic } from './elementwise';
+import { toLocalFrame, toLocalSeries } from './finalize';
+import { assignColumns, filterRows, headRows, partLength, passPart, selectColumns, sumNumbers } from './frame';
+import { groupbyCombine, groupbyFinal, groupbyPartial } from './groupby';
+import { joinPieces } from './join';
+import { mapPartition } from './map';
+import { astypeColumns, dropnaRows, fillnaColumns, isnaColumns, renameColumns, setIndexColumn } from './missing';
+import { readParquetPiece } from './parquet-read';
+import { writeParquetPart } from './parquet-write';
+import { reduceCombine, reducePartial, reduceScalar, reduceSeries } from './reduce';
+import { hashSplit, pickPiece } from './shuffle';
+import { rangeBoundaries, rangeSplit, sampleSortKeys, sortPieces } from './sort';
+
+export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
+  // Sources and sinks
+  passPart,
+  readCsvBlock,
+  readParquetPiece,
+  writeCsvPart,
+  writeParquetPart,
+  collectPaths,
+  // Partition-wise
+  selectColumns,
+  assignColumns,
+  filterRows,
+  arith,
+  compare,
+  compareString,
+  logic,
+  isnaColumns,
+  fillnaColumns,
+  dropnaRows,
+  astypeColumns,
+  renameColumns,
+  setIndexColumn,
+  mapPartition,
+  // Whole-collection
+  headRows,
+  partLength,
+  sumNumbers,
+  reducePartial,
+  reduceCombine,
+  reduceScalar,
+  reduceSeries,
+  groupbyPartial,
+  groupbyCombine,
+  groupbyFinal,
+  hashSplit,
+  pickPiece,
+  joinPieces,
+  sampleSortKeys,
+  rangeBoundaries,
+  rangeSplit,
+  sortPieces,
+  // Finalizers (computed partitions to the caller's result)
+  toLocalFrame,
+  toLocalSeries,
+});
+
+export { INDEX_COLUMN } from './spec';
 export type { Part, Batch } from './part';
-export * from './frame';
-export * from './elementwise';
-export * from './reduce';
-export * from './groupby';
-export * from './finalize';
-export * from './csv';
-export * from './map';
-export * from './missing';
-export * from './shuffle';
-export * from './join';
-export * from './sort';
-export * from './csv-write';
-export * from './parquet-read';
-export * from './parquet-write';

@@ -3,14 +3,12 @@
  * table of one side's rows by key, probed by each row of the other in order. Rows with a missing
  * key match nothing (SQL's rule; pandas matches NaN with NaN).
  */
-import { defineOp } from '@pdask/core';
 import { vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { castVector } from './cast';
 import { findColumn } from './frame';
 import { rowKeys, type RowKey } from './hash';
 import { batchOf, encodeBatch, type Part } from './part';
 import { concatPieces } from './shuffle';
-import { DF_OPS } from './spec';
 import type { TypeDesc } from './types';
 import { takeRows } from './values';
 
@@ -84,7 +82,7 @@ function coalesce(fromLeft: Vector, fromRight: Vector, li: Int32Array): Vector {
 }
 
 /** The join of the left pieces (concatenated) with the right pieces (concatenated). */
-export const joinPieces = defineOp(DF_OPS, 'joinPieces', (lefts: readonly Part[], rights: readonly Part[], spec: JoinSpec): Part => {
+export const joinPieces = (lefts: readonly Part[], rights: readonly Part[], spec: JoinSpec): Part => {
   const l = concatPieces(lefts);
   const r = concatPieces(rights);
   const { li, ri } = matchRows(
@@ -103,4 +101,4 @@ export const joinPieces = defineOp(DF_OPS, 'joinPieces', (lefts: readonly Part[]
     ...spec.right.map(([c, o], j) => castVector(takeRows(findColumn(r, c), ri), spec.rightTypes[j], o, 'merge')),
   ];
   return encodeBatch(batchOf(names, vectors));
-});
+};

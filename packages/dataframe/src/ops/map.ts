@@ -3,14 +3,14 @@
  * LocalFrame or LocalSeries; its result is brought to the declared (or inferred) meta so that every
  * partition has the columns and types the lazy collection announced.
  */
-import { defineOp, type OpFunction } from '@pdask/core';
+import { type OpFunction } from '@pdask/core';
 import type { LocalFrame } from '../local/frame';
 import type { LocalSeries } from '../local/series';
 import { castVector } from './cast';
 import { localFrameOf, localSeriesOf, returnedBatch, type ReturnedBatch } from './local';
 import { batchOf, decodePart, encodeBatch, type Part } from './part';
 import { findColumn } from './frame';
-import { DF_OPS, indexColumnsOf, isIndexColumn } from './spec';
+import { indexColumnsOf, isIndexColumn } from './spec';
 import type { TypeDesc } from './types';
 
 /** An argument of the user function: a value as is, or a partition of a frame/series. */
@@ -58,6 +58,5 @@ export function conform(r: ReturnedBatch, out: MapOut, fnName: string): Part {
   return encodeBatch(batchOf([...idx, ...out.names], [...idxVectors, ...vectors]));
 }
 
-export const mapPartition = defineOp(DF_OPS, 'mapPartition', (fn: OpFunction, fnName: string, input: MapArg, args: readonly MapArg[], out: MapOut): Part =>
-  conform(callUser(fn, fnName, input, args), out, fnName),
-);
+export const mapPartition = (fn: OpFunction, fnName: string, input: MapArg, args: readonly MapArg[], out: MapOut): Part =>
+  conform(callUser(fn, fnName, input, args), out, fnName);

@@ -2,13 +2,12 @@
  * Missing data and column bookkeeping per partition: isna/notna, fillna, dropna, astype, rename.
  * A value is missing when it is null (Arrow) or NaN (floats), as pandas' isna sees both.
  */
-import { defineOp } from '@pdask/core';
 import { DataType, type Vector } from 'apache-arrow';
 import { castVector } from './cast';
 import { findColumn } from './frame';
 import { batchOf, decodePart, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
-import { DF_OPS, indexColumn, isIndexColumn } from './spec';
+import { indexColumn, isIndexColumn } from './spec';
 import { describeType, type TypeDesc } from './types';
 import { boolVector, stringVector, takeMask, toFloat64 } from './values';
 
@@ -26,7 +25,7 @@ export function missingMask(v: Vector): Uint8Array {
 }
 
 /** The columns (index columns kept as they are) as bool columns: missing, or present with `negate`. */
-export const isnaColumns = defineOp(DF_OPS, 'isnaColumns', (part: Part, negate: boolean): Part => {
+export const isnaColumns = (part: Part, negate: boolean): Part => {
   const b = decodePart(part);
   const vectors = b.vectors.map((v, j) => {
     if (isIndexColumn(b.names[j])) return v;
@@ -35,7 +34,7 @@ export const isnaColumns = defineOp(DF_OPS, 'isnaColumns', (part: Part, negate: 
     return boolVector(m);
   });
   return encodeBatch(batchOf(b.names, vectors));
-});
+};
 
 export type FillValue = number | string | boolean;
 
@@ -52,7 +51,7 @@ export function fillVector(v: Vector, value: FillValue, t: TypeDesc): Vector {
   return stringVector(Array.from({ length: v.length }, (_, i) => (m[i] ? String(value) : (v.get(i) as string))));
 }
 
-export const fillnaColumns = defineOp(DF_OPS, 'fillnaColumns', (part: Part, columns: readonly string[], values: readonly FillValue[]): Part => {
+export const fillnaColumns = (part: Part, columns: readonly string[], values: readonly FillValue[]): Part => {
   const b = decodePart(part);
   const vectors = [...b.vectors];
   columns.forEach((c, j) => {
@@ -61,10 +60,10 @@ export const fillnaColumns = defineOp(DF_OPS, 'fillnaColumns', (part: Part, colu
     vectors[at] = fillVector(v, values[j], describeType(v.type));
   });
   return encodeBatch(batchOf(b.names, vectors));
-});
+};
 
 /** Rows kept: those with no missing value in `subset` ('any'), or not all missing ('all'). */
-export const dropnaRows = defineOp(DF_OPS, 'dropnaRows', (part: Part, subset: readonly string[], how: 'any' | 'all'): Part => {
+export const dropnaRows = (part: Part, subset: readonly string[], how: 'any' | 'all'): Part => {
   const b = decodePart(part);
   const keep = new Uint8Array(b.numRows).fill(how === 'any' ? 1 : 0);
   for (const c of subset) {
@@ -75,27 +74,27 @@ export const dropnaRows = defineOp(DF_OPS, 'dropnaRows', (part: Part, subset: re
   for (let i = 0; i < keep.length; i++) count += keep[i];
   if (count === b.numRows) return part;
   return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeMask(v, keep, count))));
-});
+};
 
-export const astypeColumns = defineOp(DF_OPS, 'astypeColumns', (part: Part, columns: readonly string[], types: readonly TypeDesc[]): Part => {
+export const astypeColumns = (part: Part, columns: readonly string[], types: readonly TypeDesc[]): Part => {
   const b = decodePart(part);
   const vectors = [...b.vectors];
   columns.forEach((c, j) => (vectors[b.names.indexOf(c)] = castVector(findColumn(b, c), types[j], c, 'astype')));
   return encodeBatch(batchOf(b.names, vectors));
-});
+};
 
 /** New column names; the buffers are passed on untouched. */
-export const renameColumns = defineOp(DF_OPS, 'renameColumns', (part: Part, from: readonly string[], to: readonly string[]): Part => ({
+export const renameColumns = (part: Part, from: readonly string[], to: readonly string[]): Part => ({
   ...part,
   names: part.names.map((n) => {
     const j = from.indexOf(n);
     return j < 0 ? n : to[j];
   }),
-}));
+});
 
 /** The column `column` as the (only) index; a previous index is dropped, as pandas' set_index(drop=True). */
-export const setIndexColumn = defineOp(DF_OPS, 'setIndexColumn', (part: Part, column: string): Part => {
+export const setIndexColumn = (part: Part, column: string): Part => {
   const b = decodePart(part);
   const rest = b.names.filter((n) => !isIndexColumn(n) && n !== column);
   return encodeBatch(batchOf([indexColumn(0), ...rest], [findColumn(b, column), ...rest.map((n) => findColumn(b, n))]));
-});
+};

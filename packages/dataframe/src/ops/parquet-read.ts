@@ -2,11 +2,9 @@
  * Reading one piece of a Parquet file (readParquet): a whole file, or a range of its rows that is
  * one row group. hyparquet decodes the columns asked for; only those byte ranges are read.
  */
-import { defineOp } from '@pdask/core';
 import { makeVector, vectorFromArray, type Vector } from 'apache-arrow';
 import type { ColumnData, DecodedArray } from 'hyparquet';
 import { batchOf, encodeBatch, type Part } from './part';
-import { DF_OPS } from './spec';
 import { arrowType, type TypeDesc } from './types';
 
 export interface ParquetPiece {
@@ -55,7 +53,7 @@ function toVector(data: DecodedArray, t: TypeDesc): Vector {
   return vectorFromArray(cells.map((v) => v ?? null) as (string | boolean | null)[], arrowType(t));
 }
 
-export const readParquetPiece = defineOp(DF_OPS, 'readParquetPiece', async (piece: ParquetPiece): Promise<Part> => {
+export const readParquetPiece = async (piece: ParquetPiece): Promise<Part> => {
   // hyparquet is ESM only: a dynamic import keeps the CommonJS build loadable on every Node 20.
   const { asyncBufferFromFile, parquetRead } = await import('hyparquet');
   let file;
@@ -81,4 +79,4 @@ export const readParquetPiece = defineOp(DF_OPS, 'readParquetPiece', async (piec
   }
   const vectors = piece.columns.map((c, j) => toVector(gather(chunks.get(c) ?? [], piece.rowStart, piece.rowEnd), piece.types[j]));
   return encodeBatch(batchOf(piece.columns, vectors));
-});
+};

@@ -5,12 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { defineOp } from '@pdask/core';
 import type { Vector } from 'apache-arrow';
 import type { ColumnSource } from 'hyparquet-writer';
 import { decodePart, type Part } from './part';
 import { parquetTypeOf, type ParquetColumnType } from './parquet-types';
-import { DF_OPS, indexColumnsOf, isIndexColumn } from './spec';
+import { indexColumnsOf, isIndexColumn } from './spec';
 import { describeType } from './types';
 
 export interface ParquetWriteSpec {
@@ -35,7 +34,7 @@ function columnValues(v: Vector, type: ParquetColumnType): ColumnSource['data'] 
   return Array.from({ length: n }, (_, i) => cell(i) ?? null);
 }
 
-export const writeParquetPart = defineOp(DF_OPS, 'writeParquetPart', async (part: Part, spec: ParquetWriteSpec): Promise<string> => {
+export const writeParquetPart = async (part: Part, spec: ParquetWriteSpec): Promise<string> => {
   const { parquetWriteBuffer } = await import('hyparquet-writer');
   const b = decodePart(part);
   const idx = indexColumnsOf(b.names);
@@ -50,4 +49,4 @@ export const writeParquetPart = defineOp(DF_OPS, 'writeParquetPart', async (part
   mkdirSync(dirname(spec.path), { recursive: true });
   writeFileSync(spec.path, new Uint8Array(bytes));
   return spec.path;
-});
+};

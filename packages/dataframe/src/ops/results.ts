@@ -1,26 +1,10 @@
 /**
- * Types and vectors of aggregation results. The lazy side asks `resultType` for the dtype of a
- * result before it is computed (Dask's meta); the operations build vectors of exactly that type.
+ * Vectors of aggregation results, of the dtype the lazy side announced before anything ran
+ * (Dask's meta: the dtype rules are the rows of REDUCTIONS and GROUP_AGGS).
  */
 import { Bool, makeData, makeVector, type Data, type Vector } from 'apache-arrow';
-import type { GroupAgg } from '@pdask/kernels';
 import { arrowType, type TypeDesc } from './types';
 import { stringVector } from './values';
-
-const F64: TypeDesc = { id: 'float', bits: 64 };
-const I32: TypeDesc = { id: 'int', bits: 32, signed: true };
-
-/** count and size are int32; min/max/first/last keep integer types (null where a group has no value); the rest float64. */
-export function resultType(agg: GroupAgg, input: TypeDesc | undefined): TypeDesc {
-  if (agg === 'count' || agg === 'size') return I32;
-  if ((agg === 'min' || agg === 'max' || agg === 'first' || agg === 'last') && input?.id === 'int' && input.bits <= 32) return input;
-  return F64;
-}
-
-/** A vector of type resultType(agg, input) from float64 results (NaN = no value). */
-export function resultVector(x: Float64Array, agg: GroupAgg, input: TypeDesc | undefined): Vector {
-  return numbersAs(x, resultType(agg, input));
-}
 
 /** Numbers (NaN = null) as a vector of a numeric type. */
 export function numbersAs(x: Float64Array, t: TypeDesc): Vector {

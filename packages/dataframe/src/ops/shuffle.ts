@@ -2,14 +2,12 @@
  * Hash partitioning (the split step of Dask's task-based shuffle): each input partition is cut into
  * `n` pieces by the hash of its key columns; piece b of every input goes to output partition b.
  */
-import { defineOp } from '@pdask/core';
 import { findColumn } from './frame';
 import { bucketsOf, rowKeys } from './hash';
 import { batchOf, decodePart, encodeBatch, type Batch, type Part } from './part';
-import { DF_OPS } from './spec';
 import { takeRows } from './values';
 
-export const hashSplit = defineOp(DF_OPS, 'hashSplit', (part: Part, keys: readonly string[], n: number): Part[] => {
+export const hashSplit = (part: Part, keys: readonly string[], n: number): Part[] => {
   const b = decodePart(part);
   const buckets = bucketsOf(rowKeys(keys.map((k) => findColumn(b, k))), n);
   const counts = new Int32Array(n);
@@ -18,10 +16,10 @@ export const hashSplit = defineOp(DF_OPS, 'hashSplit', (part: Part, keys: readon
   const at = new Int32Array(n);
   buckets.forEach((x, i) => (rows[x][at[x]++] = i));
   return rows.map((idx) => encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, idx)))));
-});
+};
 
 /** Piece b of a split partition. */
-export const pickPiece = defineOp(DF_OPS, 'pickPiece', (pieces: readonly Part[], b: number): Part => pieces[b]);
+export const pickPiece = (pieces: readonly Part[], b: number): Part => pieces[b];
 
 /** Pieces of one column layout as one batch, in order. */
 export function concatPieces(parts: readonly Part[]): Batch {

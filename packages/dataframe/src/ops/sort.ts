@@ -3,12 +3,10 @@
  * boundaries chosen as weighted quantiles of all samples, each partition cut into ranges by those
  * boundaries, and each range sorted. Missing keys (null, NaN) go last, as pandas' na_position.
  */
-import { defineOp } from '@pdask/core';
 import { DataType, type Vector } from 'apache-arrow';
 import { findColumn } from './frame';
 import { batchOf, decodePart, encodeBatch, type Part } from './part';
 import { concatPieces } from './shuffle';
-import { DF_OPS } from './spec';
 import { takeRows, toFloat64 } from './values';
 
 export type SortKey = number | string;
@@ -41,16 +39,16 @@ export interface KeySample {
   count: number;
 }
 
-export const sampleSortKeys = defineOp(DF_OPS, 'sampleSortKeys', (part: Part, column: string, size: number): KeySample => {
+export const sampleSortKeys = (part: Part, column: string, size: number): KeySample => {
   const keys = keysOf(findColumn(decodePart(part), column)).filter((k): k is SortKey => k !== null);
   keys.sort(compareSortKeys);
   const n = keys.length;
   const take = Math.min(n, size);
   return { keys: Array.from({ length: take }, (_, i) => keys[Math.floor(((i + 0.5) * n) / take)]), count: n };
-});
+};
 
 /** `n - 1` ascending boundaries: the keys at quantiles 1/n … (n-1)/n of all samples, each key weighted by the rows it stands for. */
-export const rangeBoundaries = defineOp(DF_OPS, 'rangeBoundaries', (samples: readonly KeySample[], n: number): SortKey[] => {
+export const rangeBoundaries = (samples: readonly KeySample[], n: number): SortKey[] => {
   const all: [SortKey, number][] = [];
   for (const s of samples) for (const k of s.keys) all.push([k, s.count / s.keys.length]);
   if (all.length === 0) return [];
@@ -65,7 +63,7 @@ export const rangeBoundaries = defineOp(DF_OPS, 'rangeBoundaries', (samples: rea
     out.push(all[j][0]);
   }
   return out;
-});
+};
 
 /** The range of a key: how many boundaries are below it (equal keys share a range); missing last. */
 function rangeOf(k: SortKey | null, bounds: readonly SortKey[], ascending: boolean): number {
@@ -81,7 +79,7 @@ function rangeOf(k: SortKey | null, bounds: readonly SortKey[], ascending: boole
   return ascending ? lo : n - 1 - lo;
 }
 
-export const rangeSplit = defineOp(DF_OPS, 'rangeSplit', (part: Part, column: string, bounds: readonly SortKey[], ascending: boolean, n: number): Part[] => {
+export const rangeSplit = (part: Part, column: string, bounds: readonly SortKey[], ascending: boolean, n: number): Part[] => {
   const b = decodePart(part);
   const ranges = keysOf(findColumn(b, column)).map((k) => rangeOf(k, bounds, ascending));
   const rows: number[][] = Array.from({ length: n }, () => []);
@@ -90,10 +88,10 @@ export const rangeSplit = defineOp(DF_OPS, 'rangeSplit', (part: Part, column: st
     const idx = Int32Array.from(r);
     return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, idx))));
   });
-});
+};
 
-export const sortPieces = defineOp(DF_OPS, 'sortPieces', (pieces: readonly Part[], column: string, ascending: boolean): Part => {
+export const sortPieces = (pieces: readonly Part[], column: string, ascending: boolean): Part => {
   const b = concatPieces(pieces);
   const order = sortOrder(keysOf(findColumn(b, column)), ascending);
   return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, order))));
-});
+};

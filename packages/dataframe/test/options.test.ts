@@ -1,0 +1,138 @@
+/**
+ * Strict options: every public function and method of @pdask/dataframe that takes an options object
+ * refuses a misspelt key by name, and options pandas/Dask have but pdask does not implement are
+ * refused by name rather than ignored. The table below is checked to cover every exported
+ * options type.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OptionError } from '@pdask/core';
+import { tableFromArrays } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as dd from '../src/index';
+import { REDUCTIONS } from '../src/ops/reduce';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pdask-options-'));
+  writeFileSync(join(dir, 'a.csv'), 'x,y\n1,2.5\n2,3.5\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const df = () => dd.fromColumns({ x: Int32Array.from([1, 2, 1, 3]), y: Float64Array.from([1, 2, 3, 4]) }, { npartitions: 2 });
+
+/** The error a call fails with, thrown at once or as a rejected promise. */
+async function failure(call: () => unknown): Promise<unknown> {
+  try {
+    await call();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+/** [exported options type, public name in the error, the call with a misspelt option, the misspelt key, the suggestion]. */
+type Row = [optionsType: string, fn: string, call: () => unknown, bad: string, suggestion: string | null];
+
+const CALLS: Row[] = [
+  ['PartitionOptions', 'fromColumns', () => dd.fromColumns({ a: [1] }, { npartition: 1 } as never), 'npartition', 'npartitions'],
+  ['PartitionOptions', 'fromArrow', () => dd.fromArrow(tableFromArrays({ a: Float64Array.from([1]) }), { chunkSize: 1 } as never), 'chunkSize', 'chunksize'],
+  ['PartitionOptions', 'fromRecords', () => dd.fromRecords([{ a: 1 }], { npartitons: 1 } as never), 'npartitons', 'npartitions'],
+  ['ReadCsvOptions', 'readCsv', () => dd.readCsv(join(dir, 'a.csv'), { blockSize: 10 } as never), 'blockSize', 'blocksize'],
+  ['ReadParquetOptions', 'readParquet', () => dd.readParquet(join(dir, 'none.parquet'), { column: ['x'] } as never), 'column', 'columns'],
+  ['HeadOptions', 'DataFrame.head', () => df().head(2, { npartition: 2 } as never), 'npartition', 'npartitions'],
+  ['HeadOptions', 'Series.head', () => df().col('y').head(2, { schedular: 'sync' } as never), 'schedular', 'scheduler'],
+  ['DropnaOptions', 'DataFrame.dropna', () => df().dropna({ subsets: ['x'] } as never), 'subsets', 'subset'],
+  ['RenameOptions', 'DataFrame.rename', () => df().rename({ columns: { x: 'z' }, colums: {} } as never), 'colums', 'columns'],
+  ['MergeOptions', 'DataFrame.merge', () => df().merge(df(), { onn: 'x' } as never), 'onn', 'on'],
+  ['MergeOptions', 'merge', () => dd.merge(df(), df(), { leftOnn: 'x' } as never), 'leftOnn', 'leftOn'],
+  ['SortValuesOptions', 'DataFrame.sortValues', () => df().sortValues('y', { acending: false } as never), 'acending', 'ascending'],
+  ['SetIndexOptions', 'DataFrame.setIndex', () => df().setIndex('x', { sorteed: true } as never), 'sorteed', 'sorted'],
+  ['ToCsvOptions', 'DataFrame.toCsv', () => df().toCsv(join(dir, 'out-*.csv'), { seperator: ';' } as never), 'seperator', null],
+  ['ToParquetOptions', 'DataFrame.toParquet', () => df().toParquet(join(dir, 'pq'), { rowGroupsize: 2 } as never), 'rowGroupsize', 'rowGroupSize'],
+  ['GroupbyOptions', 'DataFrame.groupby', () => df().groupby('x', { splitevery: 2 } as never), 'splitevery', 'splitEvery'],
+  ['ValueCountsOptions', 'Series.valueCounts', () => df().col('x').valueCounts({ splitEverry: 2 } as never), 'splitEverry', 'splitEvery'],
+  ['AggregationSpec', 'Aggregation', () => new dd.Aggregation({ name: 'a', chunk: (g: dd.GroupedValues) => g.sum(), agg: (s: dd.GroupedValues) => s.sum(), finalise: (s: dd.PerGroup) => s } as never), 'finalise', 'finalize'],
+  // compute()/persist()/len() options are core's ComputeOptions, checked by core.
+  ['ComputeOptions', 'compute', () => df().compute({ schedular: 'sync' } as never), 'schedular', 'scheduler'],
+  ['ComputeOptions', 'persist', () => df().col('y').persist({ numworkers: 2 } as never), 'numworkers', 'numWorkers'],
+  ['ComputeOptions', 'compute', () => df().len({ schedular: 'sync' } as never), 'schedular', 'scheduler'],
+  ['ComputeOptions', 'compute', () => df().col('y').sum().compute({ retris: 1 } as never), 'retris', 'retries'],
+  // Every reduction method of Series and DataFrame.
+  ...Object.keys(REDUCTIONS).flatMap((r): Row[] => [
+    ['ReductionOptions', `Series.${r}`, () => (df().col('y') as unknown as Record<string, (o: unknown) => unknown>)[r]({ splitEvry: 2 }), 'splitEvry', 'splitEvery'],
+    ['ReductionOptions', `DataFrame.${r}`, () => (df() as unknown as Record<string, (o: unknown) => unknown>)[r]({ splitEvry: 2 }), 'splitEvry', 'splitEvery'],
+  ]),
+];
+
+/** Options types exported from the package that are not an options object of a call (with the reason). */
+const NOT_OPTIONS: Record<string, string> = {
+  // mapPartitions' trailing `{ meta }` is Dask's meta= keyword: any other trailing object is an argument of the user function.
+  MapOptions: 'a trailing { meta } argument, recognised only as exactly that',
+};
+
+describe('every options object refuses a misspelt key, naming it', () => {
+  it.each(CALLS)('%s: %s', async (_type, fn, call, bad, suggestion) => {
+    const e = await failure(call);
+    expect(e, `${fn} accepted the misspelt option '${bad}'`).toBeInstanceOf(OptionError);
+    const msg = (e as Error).message;
+    expect(msg.startsWith(`${fn}: unknown option '${bad}' (known: `), msg).toBe(true);
+    if (suggestion) expect(msg).toContain(`; did you mean '${suggestion}'?`);
+    expect((e as OptionError).option).toBe(bad);
+  });
+
+  it('the table covers every exported options type', () => {
+    const index = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8');
+    const exported = [...index.matchAll(/\b(\w+(?:Options|Spec))\b/g)].map((m) => m[1]).filter((n) => !n.endsWith('OptionsSchema'));
+    const covered = new Set(CALLS.map((c) => c[0]));
+    for (const name of new Set(exported)) {
+      if (name in NOT_OPTIONS) continue;
+      expect(covered.has(name), `no call in the table takes ${name}`).toBe(true);
+    }
+  });
+});
+
+describe('options pandas/Dask have and pdask does not implement are refused by name', () => {
+  const refused: [string, () => unknown, string][] = [
+    ['readCsv skiprows', () => dd.readCsv(join(dir, 'a.csv'), { skiprows: 1 } as never), "readCsv: option 'skiprows' is not supported: not implemented yet"],
+    ['readCsv header', () => dd.readCsv(join(dir, 'a.csv'), { header: null } as never), "readCsv: option 'header' is not supported"],
+    ['readCsv names', () => dd.readCsv(join(dir, 'a.csv'), { names: ['a', 'b'] } as never), "readCsv: option 'names' is not supported"],
+    ['readCsv usecols', () => dd.readCsv(join(dir, 'a.csv'), { usecols: ['x'] } as never), "readCsv: option 'usecols' is not supported"],
+    ['readCsv comment', () => dd.readCsv(join(dir, 'a.csv'), { comment: '#' } as never), "readCsv: option 'comment' is not supported"],
+    ['readParquet filters', () => dd.readParquet(join(dir, 'none.parquet'), { filters: [] } as never), "readParquet: option 'filters' is not supported"],
+    ['dropna thresh', () => df().dropna({ thresh: 1 } as never), "DataFrame.dropna: option 'thresh' is not supported: not implemented yet"],
+    ['valueCounts dropna', () => df().col('x').valueCounts({ dropna: false } as never), "Series.valueCounts: option 'dropna' is not supported"],
+    ['valueCounts normalize', () => df().col('x').valueCounts({ normalize: true } as never), "Series.valueCounts: option 'normalize' is not supported"],
+    ['groupby dropna false', () => df().groupby('x', { dropna: false }), "DataFrame.groupby: option 'dropna' must be true (rows with a missing key are always left out"],
+    ['groupby sort false', () => df().groupby('x', { sort: false }), "DataFrame.groupby: option 'sort' must be true (groups always come sorted by key"],
+    ['groupby asIndex', () => df().groupby('x', { asIndex: false } as never), "DataFrame.groupby: option 'asIndex' is not supported"],
+    ['sortValues naPosition', () => df().sortValues('y', { naPosition: 'first' } as never), "DataFrame.sortValues: option 'naPosition' is not supported"],
+    ['setIndex drop', () => df().setIndex('x', { drop: false } as never), "DataFrame.setIndex: option 'drop' is not supported"],
+    ['merge indicator', () => df().merge(df(), { on: 'x', indicator: true } as never), "DataFrame.merge: option 'indicator' is not supported"],
+    ['toCsv index', () => df().toCsv(join(dir, 'o-*.csv'), { index: false } as never), "DataFrame.toCsv: option 'index' is not supported"],
+    ['toParquet compression', () => df().toParquet(join(dir, 'pq2'), { compression: 'snappy' } as never), "DataFrame.toParquet: option 'compression' is not supported"],
+    ['fromColumns sort', () => dd.fromColumns({ a: [1] }, { npartitions: 1, sort: false } as never), "fromColumns: option 'sort' is not supported"],
+    ['rename index', () => df().rename({ columns: {}, index: {} } as never), "DataFrame.rename: option 'index' is not supported"],
+    ['sum skipna false', () => df().col('y').sum({ skipna: false }), "Series.sum: option 'skipna' must be true (missing values are always skipped"],
+    ['sum ddof (only var and std take it)', () => df().col('y').sum({ ddof: 0 }), "Series.sum: option 'ddof' is not supported: only var and std take ddof"],
+    ['setIndex sorted with npartitions', () => df().setIndex('x', { sorted: true, npartitions: 2 }), 'DataFrame.setIndex: npartitions applies to the sort, which sorted: true skips'],
+  ];
+  it.each(refused)('%s', async (_, call, message) => {
+    const e = await failure(call);
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toContain(message);
+  });
+
+  it('the options that are accepted do something (wrong types are named)', async () => {
+    expect(await failure(() => df().col('y').var({ ddof: -1 }))).toHaveProperty('message', "Series.var: option 'ddof' must be an integer >= 0, got -1 (number)");
+    expect(await failure(() => df().groupby('x', { ddof: 1.5 }))).toHaveProperty('message', "DataFrame.groupby: option 'ddof' must be an integer >= 0, got 1.5 (number)");
+    expect(await failure(() => df().head(1, { npartitions: 0 }))).toHaveProperty('message', "DataFrame.head: option 'npartitions' must be a positive integer, or -1 for all, got 0 (number)");
+    // ddof changes var (1, 2, 3, 4: squared deviations sum to 5).
+    expect(await df().col('y').var({ ddof: 0 }).compute({ scheduler: 'sync' })).toBeCloseTo(5 / 4, 14);
+    expect(await df().col('y').var().compute({ scheduler: 'sync' })).toBeCloseTo(5 / 3, 14);
+    // The defaults pandas has are accepted: they are what happens.
+    expect(Array.from((await df().groupby('x', { sort: true, dropna: true }).col('y').sum().compute({ scheduler: 'sync' })).toArray() as ArrayLike<number>)).toEqual([4, 2, 4]);
+    expect(await df().col('y').sum({ skipna: true }).compute({ scheduler: 'sync' })).toBe(10);
+  });
+});
