@@ -21,6 +21,16 @@ export const millis: OptionRule = (v) => (typeof v === 'number' && v >= 0 ? unde
 
 export const nonNegativeInt = intAtLeast(0);
 
+/** A port range [first, last]. */
+export const portRange: OptionRule = (v) =>
+  Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 0 && x <= 65535) && v[0] <= v[1] ? undefined : 'a port range [first, last]';
+
+/** A port, or a port range [first, last]. */
+export const portOrRange: OptionRule = (v) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535 ? undefined : portRange(v));
+
+/** The scheme of a published address. */
+export const protocol: OptionRule = { oneOf: ['tcp', 'tls', 'ws', 'wss'] };
+
 /** Bytes (a memory limit), at least 0. */
 export const bytes: OptionRule = (v) => (typeof v === 'number' && v >= 0 ? undefined : 'a number of bytes >= 0');
 

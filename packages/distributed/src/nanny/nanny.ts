@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkOptions, config, intAtLeast, type OptionSchema } from '@pdask/core';
-import { bytes, millis, nonNegativeInt, notYet, numberRecord } from '../options';
+import { bytes, millis, nonNegativeInt, notYet, numberRecord, portOrRange, portRange, protocol, strings } from '../options';
 import { registerDistributedConfig } from '../config';
 import type { Protocol } from '../comm/address';
 import { reachScheduler } from '../comm/reach';
@@ -81,6 +81,14 @@ const NANNY_OPTIONS: OptionSchema<NannyOptions> = {
   resources: numberRecord,
   host: 'string',
   deathTimeoutMs: millis,
+  workerPorts: portRange,
+  protocol,
+  contactAddress: 'string',
+  port: portOrRange,
+  preload: strings,
+  lifetimeMs: millis,
+  lifetimeStaggerMs: millis,
+  lifetimeRestart: 'boolean',
   env: 'object',
   log: 'function',
   lifetime: notYet(),

@@ -21,7 +21,7 @@ import {
 } from '@pdask/core';
 import { checkOptions, type OptionSchema } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
-import { millis, nonNegativeInt, notYet } from '../options';
+import { millis, nonNegativeInt, notYet, protocol } from '../options';
 import { reply, replyError } from '../comm/rpc';
 import { loadTls, newToken, type TlsFiles } from '../comm/security';
 import type { Protocol } from '../comm/address';
@@ -67,11 +67,10 @@ export interface SchedulerOptions {
   allowedFailures?: number;
   /** Log lines (default: none). */
   log?: (line: string) => void;
-  /** Not implemented: Dask's `dashboard_address`, `idle_timeout`, `interface` (pdask's is `host`), `protocol`. */
+  /** Not implemented here: Dask's `dashboard_address`; `idle_timeout` and `interface` are the CLI's (`--idle-timeout`, `--interface`). */
   dashboardAddress?: never;
   idleTimeout?: never;
   interface?: never;
-  protocol?: never;
 }
 
 const SCHEDULER_OPTIONS: OptionSchema<SchedulerOptions> = {
@@ -85,9 +84,9 @@ const SCHEDULER_OPTIONS: OptionSchema<SchedulerOptions> = {
   allowedFailures: nonNegativeInt,
   log: 'function',
   dashboardAddress: notYet('pdask has no dashboard'),
-  idleTimeout: notYet(),
+  idleTimeout: notYet('pdask-scheduler --idle-timeout closes an idle scheduler (closeWhenIdle)'),
   interface: notYet("pdask's option is host (an address to listen on)"),
-  protocol: notYet('tcp only'),
+  protocol,
 };
 
 /** A failure reported by a worker: its serialised error and the (fused) member that threw. */

@@ -22,7 +22,7 @@ import {
 } from '@pdask/core';
 import { checkOptions, intAtLeast, type OptionSchema } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
-import { bytes, millis, nonNegativeInt, notYet, numberRecord } from '../options';
+import { bytes, millis, nonNegativeInt, notYet, numberRecord, portRange, protocol, strings } from '../options';
 import { PeerPool } from '../comm/peers';
 import { reply, replyError } from '../comm/rpc';
 import type { Protocol } from '../comm/address';
@@ -95,6 +95,14 @@ const WORKER_OPTIONS: OptionSchema<WorkerOptions> = {
   nanny: 'string',
   node: 'string',
   heartbeatMs: millis,
+  portRange,
+  protocol,
+  contactAddress: 'string',
+  deathTimeoutMs: millis,
+  preload: strings,
+  lifetimeMs: millis,
+  lifetimeStaggerMs: millis,
+  lifetimeRestart: 'boolean',
   log: 'function',
   lifetime: notYet(),
   deathTimeout: notYet("a worker started by a Nanny gets the nanny's deathTimeoutMs"),
