@@ -14,7 +14,6 @@ import {
   MaterializedLayer,
   persist as persistAll,
   ref,
-  taskNode,
   tokenizeSymbol,
   visualize,
   type Collection,
@@ -29,7 +28,7 @@ import { blockLayer, BlockLayer } from './layer';
 import { needsCallerThread, runsInline } from './inline';
 import type { NDArray } from './ndarray';
 import type { ArrayMethods } from './methods';
-import { opRef } from './ops/names';
+import { arrayOps } from './ops/index';
 import { detach, type Block } from './runtime/block';
 import type { ExprNode } from './runtime/expr';
 
@@ -93,18 +92,18 @@ export class ChunkedArray<R = NDArray> implements Collection<R> {
     if (!this.materialized) {
       const { expr, inputs, label } = this.source;
       const grid = this.numblocks;
-      const op = opRef('blockwise');
       const outNd = this.ndim;
       this.materialized = blockLayer(
         this.name,
         label,
         grid,
         (idx) =>
-          taskNode(this.key(idx), op, [
+          arrayOps.blockwise.task(
+            this.key(idx),
             lit(expr),
             lit({ shape: blockShape(this.chunks, idx), offset: blockOffset(this.chunks, idx), id: linearIndex(grid, idx) }),
             ...inputs.map((a) => ref(a.key(broadcastIndex(a.shape, outNd, idx)))),
-          ]),
+          ),
         inputs.map((a) => a.layer),
       );
     }
@@ -116,7 +115,7 @@ export class ChunkedArray<R = NDArray> implements Collection<R> {
     return {
       roots: [this.layer],
       keys: this.keys(),
-      finalize: { op: opRef('assemble'), args: [{ dtype: this.dtype, shape: this.shape, chunks: this.chunks }] },
+      finalize: { op: arrayOps.assemble.ref, args: [{ dtype: this.dtype, shape: this.shape, chunks: this.chunks }] },
       rebuild: (values) => {
         // Blocks returned to the caller are copied out of the arena: they outlive the array that
         // frees it. Blocks kept by worker threads (remote values) stay where they are.

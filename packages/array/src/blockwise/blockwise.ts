@@ -7,12 +7,12 @@
  * into one). A letter repeated within one argument ('ii') reads its diagonal blocks.
  */
 import { BlockLayer } from '../layer';
-import { lit, ref, taskNode, toOpRef, tokenize, type ArgSpec, type OpFunction } from '@pdask/core';
+import { fnArg, lit, ref, toOpRef, tokenize, type ArgSpec, type OpFunction } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
 import { sameChunks } from '../chunks';
 import { toDType, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { rechunk } from '../rechunk/rechunk';
 import type { BlockwiseSpec } from '../runtime/user';
 import { blockInfo } from './block-info';
@@ -161,7 +161,7 @@ export function blockwise(fn: BlockwiseFn, outIndex: string, ...rest: unknown[])
     };
     const info = blockInfo(chunks, idx, shape, dtype);
     const spec: BlockwiseSpec = { info, args: argAxes, concatenate };
-    return taskNode(key, opRef('blockwiseUser'), [{ t: 'fn', op }, lit(spec), ...args.map((p, k) => argSpec(p, k))]);
+    return arrayOps.blockwiseUser.task(key, fnArg(op), lit(spec), ...args.map((p, k) => argSpec(p, k)));
   }, ins);
   (out.layer.layer as BlockLayer).userCode = true;
   return out;

@@ -1,12 +1,12 @@
 /** mapBlocks: a user function applied to corresponding blocks of one or more arrays. */
 import { BlockLayer } from '../layer';
 import { blockwise } from './blockwise';
-import { lit, ref, taskNode, toOpRef, tokenize, type OpFunction } from '@pdask/core';
+import { fnArg, lit, ref, toOpRef, tokenize, type OpFunction } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { normalizeChunks, sameChunks, type ChunksSpec } from '../chunks';
 import { toDType, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { rechunk } from '../rechunk/rechunk';
 import type { BlockInfo } from '../runtime/user';
 import { blockInfo } from './block-info';
@@ -61,7 +61,7 @@ export function mapBlocks(fn: (...args: [...NDArray[], BlockInfo]) => NDArray | 
   const name = `${label}-${tokenize(op, ins.map((a) => a.name), chunks, dtype)}`;
   const out = fromBlocks<NDArray>(label, name, shape, chunks, dtype, (idx, key) => {
     const info = blockInfo(chunks, idx, shape, dtype);
-    return taskNode(key, opRef('mapBlocks'), [{ t: 'fn', op }, lit(info), ...ins.map((a) => ref(a.key(idx)))]);
+    return arrayOps.mapBlocks.task(key, fnArg(op), lit(info), ...ins.map((a) => ref(a.key(idx))));
   }, ins);
   (out.layer.layer as BlockLayer).userCode = true;
   return out;

@@ -1,10 +1,10 @@
 /** Creation functions. Constant and generated arrays are expressions: they fuse with what reads them. */
 import { BlockLayer } from '../layer';
-import { lit, taskNode, toOpRef, tokenize, type OpFunction } from '@pdask/core';
+import { fnArg, lit, toOpRef, tokenize, type OpFunction } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
 import { blockOffset, blockShape, normalizeChunks, type ChunksSpec } from '../chunks';
 import { toDType, type DType } from '../dtype';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import type { ExprNode, GenSpec } from '../runtime/expr';
 
 export interface CreationOptions {
@@ -100,7 +100,7 @@ export function fromFunction(fn: (...index: number[]) => number, shape: readonly
   const op = toOpRef(fn as OpFunction);
   const name = `fromfunction-${tokenize(op, s, chunks, dtype)}`;
   const out = fromBlocks('fromfunction', name, s, chunks, dtype, (idx, key) =>
-    taskNode(key, opRef('fromFunctionBlock'), [{ t: 'fn', op }, lit(dtype), lit(blockShape(chunks, idx)), lit(blockOffset(chunks, idx))]), []);
+    arrayOps.fromFunctionBlock.task(key, fnArg(op), lit(dtype), lit(blockShape(chunks, idx)), lit(blockOffset(chunks, idx))), []);
   (out.layer.layer as BlockLayer).userCode = true;
   return out;
 }

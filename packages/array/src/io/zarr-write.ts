@@ -18,7 +18,7 @@ import {
   type VisualizeOptions,
 } from '@pdask/core';
 import { needsCallerThread, runsInline } from '../inline';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 
 export class ZarrWrite implements Collection<null> {
   /** @internal */
@@ -40,7 +40,7 @@ export class ZarrWrite implements Collection<null> {
     return {
       roots: [this.layer],
       keys: this.writeKeys,
-      finalize: { op: opRef('zarrWritten') },
+      finalize: { op: arrayOps.zarrWritten.ref },
       // Persisting runs the writes; the persisted collection holds their markers and writes nothing again.
       rebuild: (values) =>
         new ZarrWrite(layerNode(new MaterializedLayer(`persisted-${this.writeKeys[0] ?? 'zarr'}`, this.writeKeys.map((k) => dataNode(k, values.get(k))), 'persisted')), this.writeKeys, this.target),

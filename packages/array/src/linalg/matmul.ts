@@ -1,10 +1,10 @@
 /** matmul / dot / tensordot; matmul also on stacks of matrices (leading batch dimensions broadcast). */
-import { lit, ref, taskNode, tokenize, type GraphNode, type TaskNode } from '@pdask/core';
+import { lit, ref, tokenize, type GraphNode, type TaskNode } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { blockIndices, commonChunks, sameChunks } from '../chunks';
 import { promote, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { rechunk } from '../rechunk/rechunk';
 import { expandDims, squeeze } from '../shape/shape';
 
@@ -39,7 +39,7 @@ function contraction(key: string, dtype: DType, nk: number, product: (key: strin
     const last = level.length <= SPLIT_EVERY;
     for (let h = 0; h < level.length; h += SPLIT_EVERY) {
       const k = last ? key : `${key}-sum-${depth}-${h / SPLIT_EVERY}`;
-      nodes.push(taskNode(k, opRef('addBlocks'), [lit(last ? dtype : 'float64'), ...level.slice(h, h + SPLIT_EVERY).map((x) => ref(x))]));
+      nodes.push(arrayOps.addBlocks.task(k, lit(last ? dtype : 'float64'), ...level.slice(h, h + SPLIT_EVERY).map((x) => ref(x))));
       next.push(k);
     }
     level = next;
@@ -66,7 +66,7 @@ function matmul2(a: A, b: A): A {
       const refs = [];
       for (let l = lo; l < hi; l++) refs.push(ref(aa.key([i, l])));
       for (let l = lo; l < hi; l++) refs.push(ref(bb.key([l, j])));
-      return taskNode(k, opRef('matmul'), [lit(dt), lit(hi - lo), ...refs]);
+      return arrayOps.matmul.task(k, lit(dt), lit(hi - lo), ...refs);
     }), [aa, bb]);
 }
 
@@ -118,7 +118,7 @@ function matmulStack(a0: A, b0: A): A {
       const refs = [];
       for (let l = lo; l < hi; l++) refs.push(ref(aa.key([...ab, i, l])));
       for (let l = lo; l < hi; l++) refs.push(ref(bb.key([...bbi, l, j])));
-      return taskNode(k, opRef('matmulStack'), [lit(dt), lit(hi - lo), lit(batch.map((x, d) => outChunks[d][x])), ...refs]);
+      return arrayOps.matmulStack.task(k, lit(dt), lit(hi - lo), lit(batch.map((x, d) => outChunks[d][x])), ...refs);
     });
   }, [aa, bb]);
 }
@@ -214,7 +214,7 @@ export function tensordot(a: A, b: A, axes: number | readonly [readonly number[]
         bx.forEach((d, i) => (ib[d] = p[i]));
         refs.push(ref(bb.key(ib)));
       }
-      return taskNode(k, opRef('tensordot'), [lit(dt), lit(hi - lo), lit(permA), lit(permB), lit(ax.length), ...refs]);
+      return arrayOps.tensordot.task(k, lit(dt), lit(hi - lo), lit(permA), lit(permB), lit(ax.length), ...refs);
     });
   }, [aa, bb]);
 }

@@ -1,9 +1,9 @@
 /** cumsum / cumprod (and NaN-skipping versions) along an axis: per block, then a sequential carry. */
-import { lit, ref, taskNode, tokenize } from '@pdask/core';
+import { lit, ref, tokenize } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { blockKey } from '../chunks';
 import { blockLayer } from '../layer';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import type { CumFn } from '../runtime/cumulative';
 import { ravel } from '../shape/shape';
 
@@ -17,17 +17,17 @@ export function cumulative(x0: ChunkedArray<unknown>, fn: CumFn, axis?: number |
   const tok = tokenize(fn, x.name, ax);
   const cumName = `${fn}-block-${tok}`;
   const grid = x.numblocks;
-  const cum = blockLayer(cumName, `${fn}-block`, grid, (idx) => taskNode(blockKey(cumName, idx), opRef('cumBlock'), [lit(fn), lit(ax), lit(dtype), ref(x.key(idx))]), [x.layer]);
+  const cum = blockLayer(cumName, `${fn}-block`, grid, (idx) => arrayOps.cumBlock.task(blockKey(cumName, idx), lit(fn), lit(ax), lit(dtype), ref(x.key(idx))), [x.layer]);
   const carryName = `${fn}-carry-${tok}`;
   const carry = blockLayer(carryName, `${fn}-carry`, grid, (idx) => {
     const prev = [...idx];
     prev[ax]--;
-    return taskNode(blockKey(carryName, idx), opRef('cumCarry'), [lit(fn), lit(ax), idx[ax] > 0 ? ref(blockKey(carryName, prev)) : lit(null), ref(blockKey(cumName, idx))]);
+    return arrayOps.cumCarry.task(blockKey(carryName, idx), lit(fn), lit(ax), idx[ax] > 0 ? ref(blockKey(carryName, prev)) : lit(null), ref(blockKey(cumName, idx)));
   }, [cum]);
   return fromBlocks(fn, `${fn}-${tok}`, x.shape, x.chunks, dtype, (idx, key) => {
-    if (idx[ax] === 0) return taskNode(key, opRef('reshapeBlock'), [lit(idx.map((b, d) => x.chunks[d][b])), ref(blockKey(cumName, idx))]);
+    if (idx[ax] === 0) return arrayOps.reshapeBlock.task(key, lit(idx.map((b, d) => x.chunks[d][b])), ref(blockKey(cumName, idx)));
     const prev = [...idx];
     prev[ax]--;
-    return taskNode(key, opRef('cumApply'), [lit(fn), lit(ax), ref(blockKey(cumName, idx)), ref(blockKey(carryName, prev))]);
+    return arrayOps.cumApply.task(key, lit(fn), lit(ax), ref(blockKey(cumName, idx)), ref(blockKey(carryName, prev)));
   }, [], [cum, carry]);
 }

@@ -1,10 +1,10 @@
 /** Reductions over all or some axes, built as tree reductions (chunk -> combine... -> aggregate). */
-import { config, lit, ref, taskNode, tokenize } from '@pdask/core';
+import { config, lit, ref, tokenize } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { blockIndices, blockKey, blockOffset, blockShape, linearIndex, numBlocks } from '../chunks';
 import { floatResult, type DType } from '../dtype';
 import { blockLayer } from '../layer';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import type { ExprNode } from '../runtime/expr';
 import type { ReduceFn, ReduceSpec } from '../runtime/reduce';
 
@@ -81,11 +81,9 @@ export function reduction<R = unknown>(x: ChunkedArray<unknown>, fn: ReduceFn, o
     `${fn}-chunk`,
     grid,
     (idx) =>
-      taskNode(blockKey(chunkName, idx), opRef('reduceChunk'), [
-        lit(spec),
+      arrayOps.reduceChunk.task(blockKey(chunkName, idx), lit(spec),
         lit({ expr, place: { shape: blockShape(x.chunks, idx), offset: blockOffset(x.chunks, idx), id: linearIndex(grid, idx) } }),
-        ...inputs.map((a) => ref(a.key(a.shape.map((s, k) => (s === 1 ? 0 : idx[k + nd - a.ndim]))))),
-      ]),
+        ...inputs.map((a) => ref(a.key(a.shape.map((s, k) => (s === 1 ? 0 : idx[k + nd - a.ndim]))))),),
     inputs.map((a) => a.layer),
   );
   let levelName = chunkName;
@@ -106,7 +104,7 @@ export function reduction<R = unknown>(x: ChunkedArray<unknown>, fn: ReduceFn, o
       (idx) => {
         const ranges = idx.map((i, d) => (axes.includes(d) ? range(i * split[d], Math.min(prevGrid[d], (i + 1) * split[d])) : [i]));
         const refs = cartesian(ranges).map((j) => ref(blockKey(prevName, j)));
-        return taskNode(blockKey(name, idx), opRef('reduceCombine'), [lit(fn), ...refs]);
+        return arrayOps.reduceCombine.task(blockKey(name, idx), lit(fn), ...refs);
       },
       [level],
     );
@@ -135,7 +133,7 @@ export function reduction<R = unknown>(x: ChunkedArray<unknown>, fn: ReduceFn, o
       keptDims.forEach((d, k) => (full[d] = kept[k]));
       const ranges = full.map((i, d) => (axes.includes(d) ? range(0, lastGrid[d]) : [i]));
       const bshape = outChunks.map((c, d) => c[oidx[d]]);
-      return taskNode(key, opRef('reduceAggregate'), [lit(spec), lit(bshape), ...cartesian(ranges).map((j) => ref(blockKey(lastName, j)))]);
+      return arrayOps.reduceAggregate.task(key, lit(spec), lit(bshape), ...cartesian(ranges).map((j) => ref(blockKey(lastName, j))));
     },
     [],
     [last],
