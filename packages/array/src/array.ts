@@ -19,12 +19,14 @@ import {
   type Collection,
   type CollectionGraph,
   type ComputeOptions,
+  type GraphNode,
+  type LayerInfo,
   type LayerNode,
   type VisualizeOptions,
 } from '@pdask/core';
 import { blockIndices, blockKey, blockOffset, blockShape, linearIndex, numBlocks, type Chunks } from './chunks';
 import { itemsize, type DType } from './dtype';
-import { blockLayer, BlockLayer } from './layer';
+import { blockLayer } from './layer';
 import { needsCallerThread, runsInline } from './inline';
 import type { NDArray } from './ndarray';
 import type { ArrayMethods } from './methods';
@@ -105,9 +107,9 @@ export class ChunkedArray<R = NDArray> implements Collection<R> {
             ...inputs.map((a) => ref(a.key(broadcastIndex(a.shape, outNd, idx)))),
           ),
         inputs.map((a) => a.layer),
+        arrayInfo(this.shape, this.chunks, this.dtype),
       );
     }
-    (this.materialized.layer as BlockLayer).bytes = this.nbytes;
     return this.materialized;
   }
 
@@ -176,19 +178,36 @@ export function broadcastIndex(inShape: readonly number[], outNd: number, idx: r
   return inShape.map((s, k) => (s === 1 ? 0 : idx[k + pad]));
 }
 
-/** A new array backed by a per-block task layer. */
+/** What an array's layer holds: its bytes and its largest block (NaN when chunk sizes are unknown). */
+export function arrayInfo(shape: readonly number[], chunks: Chunks, dtype: DType): LayerInfo {
+  const size = itemsize(dtype);
+  let largest = size;
+  for (const c of chunks) {
+    let m = 0;
+    for (const v of c) m = v > m || Number.isNaN(v) ? v : m;
+    largest *= m;
+  }
+  return { bytes: shape.reduce((a, b) => a * b, 1) * size, largestBlock: largest };
+}
+
+/** Layer info of arrays made by user functions (never run inline: their cost is unknown). */
+export const USER_CODE: LayerInfo = Object.freeze({ userCode: true });
+/** Layer info of arrays whose tasks read objects of the calling thread (a Zarr store object). */
+export const CALLER_THREAD: LayerInfo = Object.freeze({ callerThread: true });
+
+/** A new array backed by a per-block task layer (`info` adds to the array's sizes). */
 export function fromBlocks<R = NDArray>(
   label: string,
   name: string,
   shape: readonly number[],
   chunks: Chunks,
   dtype: DType,
-  make: (idx: number[], key: string) => import('@pdask/core').GraphNode | readonly import('@pdask/core').GraphNode[],
+  make: (idx: number[], key: string) => GraphNode | readonly GraphNode[],
   parents: readonly ChunkedArray<unknown>[],
   extraParents: readonly LayerNode[] = [],
+  info: LayerInfo = {},
 ): ChunkedArray<R> {
   const grid = numBlocks(chunks);
-  const node = blockLayer(name, label, grid, (idx) => make(idx, blockKey(name, idx)), [...parents.map((p) => p.layer), ...extraParents]);
-  (node.layer as BlockLayer).bytes = shape.reduce((a, b) => a * b, 1) * itemsize(dtype);
+  const node = blockLayer(name, label, grid, (idx) => make(idx, blockKey(name, idx)), [...parents.map((p) => p.layer), ...extraParents], { ...arrayInfo(shape, chunks, dtype), ...info });
   return new ChunkedArray<R>(name, shape, chunks, dtype, { k: 'layer', node });
 }

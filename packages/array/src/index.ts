@@ -9,7 +9,7 @@ import './ops/index';
 import './methods';
 import type { ChunkedArray } from './array';
 import { binary, unary, type Operand } from './elementwise/build';
-import { reduction, type ReduceOptions, type VarOptions } from './reductions/reductions';
+import { reduceBuiltin, type ReduceOptions, type VarOptions } from './reductions/reductions';
 import type { BinaryOp, UnaryOp } from './runtime/expr';
 import type { NDArray } from './ndarray';
 
@@ -21,7 +21,7 @@ export { fromArray, asArray, type ArrayLike, type FromArrayOptions } from './cre
 export { arange, empty, eye, fromFunction, full, fullLike, linspace, ones, onesLike, zeros, zerosLike, type CreationOptions } from './creation/creation';
 export * as random from './creation/random';
 export { astype, broadcastShapes, clip, where, type Operand } from './elementwise/build';
-export { reduction, normalizeAxes, type ReduceOptions, type VarOptions } from './reductions/reductions';
+export { normalizeAxes, type ReduceOptions, type VarOptions } from './reductions/reductions';
 export { cumulative } from './reductions/cumulative';
 export { rechunk } from './rechunk/rechunk';
 export { s, type Index, type Slice } from './slicing/slicing';
@@ -33,7 +33,7 @@ export { mapBlocks, type BlockInfo, type MapBlocksOptions } from './blockwise/ma
 export { mapOverlap, type Boundary, type BoundarySpec, type Depth, type MapOverlapOptions, type PerArray } from './blockwise/map-overlap';
 export { fromZarr, toZarr, ZarrWrite, type FromZarrOptions, type RegionEntry, type ToZarrOptions, type ZarrSource, type ZarrStore } from './io/zarr';
 export type { FullReduceOptions } from './methods';
-export type { ReduceFn } from './runtime/reduce';
+export type { ReduceFn } from './runtime/reduce-table';
 export type { UnaryOp, BinaryOp } from './runtime/expr';
 
 type A = ChunkedArray<unknown>;
@@ -99,7 +99,7 @@ export const isinf = un('isinf');
 export const isfinite = un('isfinite');
 export const logicalNot = un('logicalNot');
 
-const red = (fn: import('./runtime/reduce').ReduceFn) => (x: A, opts: VarOptions = {}) => reduction(x, fn, opts);
+const red = (fn: import('./runtime/reduce-table').ReduceFn) => (x: A, opts: VarOptions = {}) => reduceBuiltin(x, fn, opts);
 export const sum = red('sum');
 export const prod = red('prod');
 export const mean = red('mean');

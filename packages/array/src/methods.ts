@@ -12,8 +12,8 @@ import { matmul, dot } from './linalg/matmul';
 import { mapBlocks, type BlockInfo, type MapBlocksOptions } from './blockwise/map-blocks';
 import { mapOverlap, type MapOverlapOptions } from './blockwise/map-overlap';
 import { cumulative } from './reductions/cumulative';
-import { reduction, type ReduceOptions, type VarOptions } from './reductions/reductions';
-import type { ReduceFn } from './runtime/reduce';
+import { reduceBuiltin, type ReduceOptions, type VarOptions } from './reductions/reductions';
+import type { ReduceFn } from './runtime/reduce-table';
 import { rechunk } from './rechunk/rechunk';
 import { getitem, type Index } from './slicing/slicing';
 import { ravel, reshape, squeeze, transpose } from './shape/shape';
@@ -147,7 +147,7 @@ proto.astype = function (this: A, dtype: DType | string) {
 const REDUCTIONS: ReduceFn[] = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'nansum', 'nanmean', 'nanmin', 'nanmax'];
 for (const fn of REDUCTIONS) {
   proto[fn] = function (this: A, opts: VarOptions = {}) {
-    return reduction(this, fn, opts);
+    return reduceBuiltin(this, fn, opts);
   };
 }
 proto.cumsum = function (this: A, opts: { axis?: number | null } = {}) {

@@ -23,3 +23,24 @@ describe('operations are named only by the catalogue', () => {
     expect(stray).toEqual([]);
   });
 });
+
+describe('reductions are data', () => {
+  it('nothing dispatches on the spelling of a reduction name (the table says what a reduction is)', () => {
+    const stray: string[] = [];
+    for (const { path, text } of sources()) {
+      for (const pat of [/fn\.(endsWith|startsWith|includes)\(/, /\bname\.(endsWith|startsWith)\('nan/, /kindOf\(/]) {
+        if (pat.test(text)) stray.push(`${path}: ${pat.source}`);
+      }
+    }
+    expect(stray).toEqual([]);
+  });
+
+  it('there is one tree builder: reductions and contractions go through core treeReduce', () => {
+    const users = sources()
+      .filter(({ text }) => /\btreeReduce\(/.test(text))
+      .map(({ path }) => path)
+      .sort();
+    expect(users).toEqual(['linalg/matmul.ts', 'reductions/reductions.ts']);
+    expect(sources().filter(({ text }) => /combine\d|-combine|'array\.split-every'/.test(text)).map(({ path }) => path)).toEqual([]);
+  });
+});

@@ -6,9 +6,8 @@
  * function gets the list of blocks along it (or, with `concatenate: true`, those blocks joined
  * into one). A letter repeated within one argument ('ii') reads its diagonal blocks.
  */
-import { BlockLayer } from '../layer';
 import { fnArg, lit, ref, toOpRef, tokenize, type ArgSpec, type OpFunction } from '@pdask/core';
-import { ChunkedArray, fromBlocks } from '../array';
+import { ChunkedArray, fromBlocks, USER_CODE } from '../array';
 import { sameChunks } from '../chunks';
 import { toDType, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
@@ -162,7 +161,6 @@ export function blockwise(fn: BlockwiseFn, outIndex: string, ...rest: unknown[])
     const info = blockInfo(chunks, idx, shape, dtype);
     const spec: BlockwiseSpec = { info, args: argAxes, concatenate };
     return arrayOps.blockwiseUser.task(key, fnArg(op), lit(spec), ...args.map((p, k) => argSpec(p, k)));
-  }, ins);
-  (out.layer.layer as BlockLayer).userCode = true;
+  }, ins, [], USER_CODE);
   return out;
 }

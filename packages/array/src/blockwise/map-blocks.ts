@@ -1,8 +1,7 @@
 /** mapBlocks: a user function applied to corresponding blocks of one or more arrays. */
-import { BlockLayer } from '../layer';
 import { blockwise } from './blockwise';
 import { fnArg, lit, ref, toOpRef, tokenize, type OpFunction } from '@pdask/core';
-import { fromBlocks, type ChunkedArray } from '../array';
+import { fromBlocks, USER_CODE, type ChunkedArray } from '../array';
 import { normalizeChunks, sameChunks, type ChunksSpec } from '../chunks';
 import { toDType, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
@@ -62,8 +61,7 @@ export function mapBlocks(fn: (...args: [...NDArray[], BlockInfo]) => NDArray | 
   const out = fromBlocks<NDArray>(label, name, shape, chunks, dtype, (idx, key) => {
     const info = blockInfo(chunks, idx, shape, dtype);
     return arrayOps.mapBlocks.task(key, fnArg(op), lit(info), ...ins.map((a) => ref(a.key(idx))));
-  }, ins);
-  (out.layer.layer as BlockLayer).userCode = true;
+  }, ins, [], USER_CODE);
   return out;
 }
 

@@ -7,11 +7,10 @@
  * 'nearest' (the edge value repeated) or a number (a constant).
  */
 import { fnArg, lit, ref, toOpRef, tokenize, type OpFunction } from '@pdask/core';
-import { fromBlocks, type ChunkedArray } from '../array';
+import { fromBlocks, USER_CODE, type ChunkedArray } from '../array';
 import { blockIndices, commonChunks, sameChunks } from '../chunks';
 import { rechunk } from '../rechunk/rechunk';
 import { toDType, type DType } from '../dtype';
-import { BlockLayer } from '../layer';
 import type { NDArray } from '../ndarray';
 import { arrayOps } from '../ops/index';
 import type { OverlapSpec } from '../runtime/overlap';
@@ -130,7 +129,6 @@ export function mapOverlap(fn: OverlapFn, xs: ChunkedArray<unknown> | readonly C
     const inputs = arrays.flatMap((arr, a) => [...blockIndices(own[a].map((q) => q.blocks.length))].map((w) => arr.key(w.map((v, d) => own[a][d].blocks[v]))));
     const info = blockInfo(x.chunks, idx, [...x.shape], dtype, own[0].map((q) => q.ext));
     return arrayOps.mapOverlap.task(key, fnArg(op), lit(spec), lit(info), ...inputs.map((kk) => ref(kk)));
-  }, arrays);
-  (out.layer.layer as BlockLayer).userCode = true;
+  }, arrays, [], USER_CODE);
   return out;
 }

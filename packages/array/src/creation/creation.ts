@@ -1,7 +1,6 @@
 /** Creation functions. Constant and generated arrays are expressions: they fuse with what reads them. */
-import { BlockLayer } from '../layer';
 import { fnArg, lit, toOpRef, tokenize, type OpFunction } from '@pdask/core';
-import { ChunkedArray, fromBlocks } from '../array';
+import { ChunkedArray, fromBlocks, USER_CODE } from '../array';
 import { blockOffset, blockShape, normalizeChunks, type ChunksSpec } from '../chunks';
 import { toDType, type DType } from '../dtype';
 import { arrayOps } from '../ops/index';
@@ -100,7 +99,6 @@ export function fromFunction(fn: (...index: number[]) => number, shape: readonly
   const op = toOpRef(fn as OpFunction);
   const name = `fromfunction-${tokenize(op, s, chunks, dtype)}`;
   const out = fromBlocks('fromfunction', name, s, chunks, dtype, (idx, key) =>
-    arrayOps.fromFunctionBlock.task(key, fnArg(op), lit(dtype), lit(blockShape(chunks, idx)), lit(blockOffset(chunks, idx))), []);
-  (out.layer.layer as BlockLayer).userCode = true;
+    arrayOps.fromFunctionBlock.task(key, fnArg(op), lit(dtype), lit(blockShape(chunks, idx)), lit(blockOffset(chunks, idx))), [], [], USER_CODE);
   return out;
 }

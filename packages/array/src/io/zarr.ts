@@ -7,10 +7,9 @@ import { rm } from 'node:fs/promises';
 import { resolve as resolvePath, join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lit, ref, tokenize, type ComputeOptions } from '@pdask/core';
-import { fromBlocks, type ChunkedArray } from '../array';
+import { CALLER_THREAD, fromBlocks, type ChunkedArray } from '../array';
 import { blockOffset, blockShape, normalizeChunks, sameChunks, type ChunksSpec } from '../chunks';
 import type { DType } from '../dtype';
-import { BlockLayer } from '../layer';
 import type { NDArray } from '../ndarray';
 import { arrayOps } from '../ops/index';
 import { astype } from '../elementwise/build';
@@ -99,8 +98,7 @@ export async function fromZarr(source: ZarrSource, opts: FromZarrOptions = {}): 
   // Every call gets its own name: the store may have been rewritten since an earlier read.
   const name = opts.name ?? `from-zarr-${tokenize(target, shape, zdt, chunks, process.pid, ++reads, Date.now())}`;
   const out = fromBlocks<NDArray>('from-zarr', name, shape, chunks, dtype, (idx, key) =>
-    arrayOps.zarrRead.task(key, lit(target), lit(name), lit(dtype), lit(blockOffset(chunks, idx)), lit(blockShape(chunks, idx))), []);
-  if (spec.k === 'local') (out.layer.layer as BlockLayer).callerThread = true;
+    arrayOps.zarrRead.task(key, lit(target), lit(name), lit(dtype), lit(blockOffset(chunks, idx)), lit(blockShape(chunks, idx))), [], [], spec.k === 'local' ? CALLER_THREAD : {});
   return out as ChunkedArray;
 }
 
@@ -120,8 +118,7 @@ function writeLayer(src: ChunkedArray<unknown>, t: ZarrTarget, spec: StoreSpec, 
   const name = `to-zarr-${tokenize(src.name, t, origin, process.pid, Date.now(), ++writes)}`;
   const grid = src.numblocks;
   const out = fromBlocks<NDArray>('to-zarr', name, grid, grid.map((g) => new Array<number>(g).fill(1)), 'float64', (idx, key) =>
-    arrayOps.zarrWrite.task(key, lit(t), lit(name), lit(blockOffset(src.chunks, idx).map((o, d) => o + origin[d])), ref(src.key(idx))), [src]);
-  if (spec.k === 'local') (out.layer.layer as BlockLayer).callerThread = true;
+    arrayOps.zarrWrite.task(key, lit(t), lit(name), lit(blockOffset(src.chunks, idx).map((o, d) => o + origin[d])), ref(src.key(idx))), [src], [], spec.k === 'local' ? CALLER_THREAD : {});
   return out;
 }
 

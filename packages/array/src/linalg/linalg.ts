@@ -11,7 +11,7 @@ import { binary, unary } from '../elementwise/build';
 import { blockLayer } from '../layer';
 import { arrayOps } from '../ops/index';
 import { rechunk } from '../rechunk/rechunk';
-import { reduction } from '../reductions/reductions';
+import { reduceBuiltin } from '../reductions/reductions';
 import { matmul } from './matmul';
 import { expandDims, squeeze, transpose } from '../shape/shape';
 import { sfqr } from './sfqr';
@@ -186,10 +186,10 @@ export function lstsq(a: A, b: A): [Out, Out, ChunkedArray<number>, Out] {
   const x = fromBlocks('lstsq', name, [...qtb.shape], qtb.shape.map((s) => [s]), 'float64', (_idx, key) =>
     arrayOps.solveUpper.task(key, ref(rr.key([0, 0])), ref(qtb.key(qtb.shape.map(() => 0)))), [rr, qtb]);
   const res = binary('sub', matmul(a, x), b);
-  const residuals = reduction(binary('mul', res, res), 'sum', { axis: 0 });
+  const residuals = reduceBuiltin(binary('mul', res, res), 'sum', { axis: 0 });
   const [, s] = tsSvd(a);
-  const tol = binary('mul', reduction(s, 'max'), Math.max(...a.shape) * Number.EPSILON);
-  const rank = reduction<number>(binary('gt', s, tol), 'sum');
+  const tol = binary('mul', reduceBuiltin(s, 'max'), Math.max(...a.shape) * Number.EPSILON);
+  const rank = reduceBuiltin<number>(binary('gt', s, tol), 'sum');
   return [x as Out, residuals as Out, rank, s as Out];
 }
 
@@ -213,23 +213,23 @@ function normOf(x: A, opts: NormOptions): A {
   const abs = unary('abs', x);
   if (!matrix) {
     const r = { axis: axis as number | undefined, keepdims };
-    if (ord === undefined || ord === 2) return unary('sqrt', reduction(binary('mul', abs, abs), 'sum', r));
-    if (ord === Infinity) return reduction(abs, 'max', r);
-    if (ord === -Infinity) return reduction(abs, 'min', r);
-    if (ord === 0) return reduction(binary('ne', x, 0), 'sum', r);
-    if (ord === 1) return reduction(abs, 'sum', r);
+    if (ord === undefined || ord === 2) return unary('sqrt', reduceBuiltin(binary('mul', abs, abs), 'sum', r));
+    if (ord === Infinity) return reduceBuiltin(abs, 'max', r);
+    if (ord === -Infinity) return reduceBuiltin(abs, 'min', r);
+    if (ord === 0) return reduceBuiltin(binary('ne', x, 0), 'sum', r);
+    if (ord === 1) return reduceBuiltin(abs, 'sum', r);
     if (typeof ord !== 'number') throw new RangeError(`norm: invalid norm order '${ord}' for vectors`);
-    return binary('pow', reduction(binary('pow', abs, ord), 'sum', r), 1 / ord);
+    return binary('pow', reduceBuiltin(binary('pow', abs, ord), 'sum', r), 1 / ord);
   }
   const [r0, c0] = (axis as readonly [number, number] | undefined) ?? [0, 1];
   const ax = [r0 < 0 ? r0 + x.ndim : r0, c0 < 0 ? c0 + x.ndim : c0] as const;
-  if (ord === undefined || ord === 'fro') return unary('sqrt', reduction(binary('mul', abs, abs), 'sum', { axis: ax, keepdims }));
-  if (ord === 1 || ord === -1) return reduction(reduction(abs, 'sum', { axis: ax[0], keepdims: true }), ord === 1 ? 'max' : 'min', { axis: ax, keepdims });
-  if (ord === Infinity || ord === -Infinity) return reduction(reduction(abs, 'sum', { axis: ax[1], keepdims: true }), ord === Infinity ? 'max' : 'min', { axis: ax, keepdims });
+  if (ord === undefined || ord === 'fro') return unary('sqrt', reduceBuiltin(binary('mul', abs, abs), 'sum', { axis: ax, keepdims }));
+  if (ord === 1 || ord === -1) return reduceBuiltin(reduceBuiltin(abs, 'sum', { axis: ax[0], keepdims: true }), ord === 1 ? 'max' : 'min', { axis: ax, keepdims });
+  if (ord === Infinity || ord === -Infinity) return reduceBuiltin(reduceBuiltin(abs, 'sum', { axis: ax[1], keepdims: true }), ord === Infinity ? 'max' : 'min', { axis: ax, keepdims });
   if (ord === 2 || ord === -2 || ord === 'nuc') {
     if (x.ndim !== 2) throw new RangeError(`norm: ord ${ord} needs a 2-d array`);
     const [, s] = tsSvd(x.shape[0] >= x.shape[1] ? x : transpose(x));
-    return reduction(s, ord === 2 ? 'max' : ord === -2 ? 'min' : 'sum');
+    return reduceBuiltin(s, ord === 2 ? 'max' : ord === -2 ? 'min' : 'sum');
   }
   throw new RangeError(`norm: invalid norm order '${ord}' for matrices`);
 }

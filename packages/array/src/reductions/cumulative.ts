@@ -2,6 +2,7 @@
 import { lit, ref, tokenize } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { blockKey } from '../chunks';
+import { floatResult } from '../dtype';
 import { blockLayer } from '../layer';
 import { arrayOps } from '../ops/index';
 import type { CumFn } from '../runtime/cumulative';
@@ -13,7 +14,7 @@ export function cumulative(x0: ChunkedArray<unknown>, fn: CumFn, axis?: number |
   const nd = x.ndim;
   const ax = axis === undefined || axis === null ? 0 : axis < 0 ? axis + nd : axis;
   if (ax < 0 || ax >= nd) throw new RangeError(`axis ${axis} is out of bounds for array of dimension ${nd}`);
-  const dtype = x.dtype === 'float32' ? 'float32' : x.dtype === 'float64' ? 'float64' : fn.endsWith('sum') ? 'float64' : 'float64';
+  const dtype = floatResult(x.dtype);
   const tok = tokenize(fn, x.name, ax);
   const cumName = `${fn}-block-${tok}`;
   const grid = x.numblocks;
