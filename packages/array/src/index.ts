@@ -22,6 +22,14 @@ export { arange, empty, eye, fromFunction, full, fullLike, linspace, ones, onesL
 export * as random from './creation/random';
 export { astype, broadcastShapes, clip, where, type Operand } from './elementwise/build';
 export { normalizeAxes, type ReduceOptions, type VarOptions } from './reductions/reductions';
+export {
+  reduction,
+  type AggregateValue,
+  type ArrayValue,
+  type ConcatReductionOptions,
+  type ListReductionOptions,
+  type ReductionStepOptions,
+} from './reductions/user-reduction';
 export { cumulative } from './reductions/cumulative';
 export { rechunk } from './rechunk/rechunk';
 export { s, type Index, type Slice } from './slicing/slicing';

@@ -15,6 +15,7 @@ import * as R from '../runtime/reduce';
 import * as LU from '../runtime/lu';
 import * as SF from '../runtime/sfqr';
 import * as U from '../runtime/user';
+import * as UR from '../runtime/user-reduce';
 import * as Z from '../runtime/zarr';
 
 export const arrayOps = defineCatalogue('@pdask/array/ops', {
@@ -57,4 +58,7 @@ export const arrayOps = defineCatalogue('@pdask/array/ops', {
   tensordot: M.tensordotBlocks,
   maskBlock: L.maskBlock,
   blockShapeOf: L.blockShapeOf,
+  userReduceChunk: UR.userReduceChunk,
+  userReduceCombine: UR.userReduceCombine,
+  userReduceAggregate: UR.userReduceAggregate,
 });
