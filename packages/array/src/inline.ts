@@ -9,7 +9,7 @@
  * (mapBlocks, fromFunction), persisted blocks or layers of unknown kind always go to the
  * configured scheduler: their cost is unknown. An explicit `{ scheduler }` is always obeyed.
  */
-import { config, forEachLayer, parseBytes, type LayerNode } from '@pdask/core';
+import { config, forEachLayer, parseBytes, type ComputeOptions, type LayerNode } from '@pdask/core';
 
 config.addDefaults({ 'array.inline-threshold': '1MiB' });
 
@@ -40,4 +40,13 @@ export function needsCallerThread(roots: readonly LayerNode[]): boolean {
     if (n.layer.info?.callerThread) caller = true;
   });
   return caller;
+}
+
+/**
+ * The options a compute()/persist() without a `scheduler` runs with: the calling thread for a
+ * graph that needs it, or (compute only) one small enough to run there.
+ */
+export function chooseScheduler(roots: readonly LayerNode[], opts: ComputeOptions, persist: boolean): ComputeOptions {
+  if (opts.scheduler !== undefined) return opts;
+  return needsCallerThread(roots) || (!persist && runsInline(roots)) ? { ...opts, scheduler: 'sync' } : opts;
 }

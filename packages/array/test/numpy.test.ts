@@ -79,7 +79,7 @@ for (const { label, chunks } of CHUNKINGS) {
         const axis = axisText === undefined || axisText === 'None' ? undefined : axisText.startsWith('(') ? [0, 1] : Number(axisText);
         const x = xs[name as keyof typeof xs] as A;
         const reduce = da[fn as da.ReduceFn] as (x: A, opts: da.VarOptions) => da.ChunkedArray<unknown>;
-        const r = reduce(x, { axis, ddof: ddof ? 1 : 0, keepdims: Boolean(keep), splitEvery: 2 });
+        const r = reduce(x, { axis, ...(ddof ? { ddof: 1 } : {}), keepdims: Boolean(keep), splitEvery: 2 });
         expectClose(await r.compute(sync), want, 1e-9);
         n++;
       }

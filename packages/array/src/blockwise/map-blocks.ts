@@ -1,6 +1,7 @@
 /** mapBlocks: a user function applied to corresponding blocks of one or more arrays. */
 import { blockwise } from './blockwise';
-import { fnArg, lit, ref, toOpRef, tokenize, type OpFunction } from '@pdask/core';
+import { checkOptions, fnArg, lit, ref, toOpRef, tokenize, type OpFunction, type OptionSchema } from '@pdask/core';
+import { CHUNKS, DTYPE, NOT_YET } from '../options';
 import { fromBlocks, USER_CODE, type ChunkedArray } from '../array';
 import { normalizeChunks, sameChunks, type ChunksSpec } from '../chunks';
 import { toDType, type DType } from '../dtype';
@@ -36,7 +37,25 @@ export type { BlockInfo };
  * match the first). `fn` runs on worker threads, so it must be self-contained; it returns an
  * NDArray, a typed array of the block's size, or a number (filled).
  */
-export function mapBlocks(fn: (...args: [...NDArray[], BlockInfo]) => NDArray | ArrayBufferView | number, arrays: readonly ChunkedArray<unknown>[], opts: MapBlocksOptions = {}): ChunkedArray<NDArray> {
+const SCHEMA: OptionSchema<MapBlocksOptions & { meta?: unknown; token?: unknown; enforceNdim?: unknown }> = {
+  dtype: DTYPE,
+  chunks: CHUNKS,
+  name: 'string',
+  dropAxis: { anyOf: ['integer', 'array'] },
+  newAxis: { anyOf: ['integer', 'array'] },
+  meta: { unsupported: 'not implemented yet (give dtype)' },
+  token: NOT_YET,
+  enforceNdim: NOT_YET,
+};
+
+export function mapBlocks(
+  fn: (...args: [...NDArray[], BlockInfo]) => NDArray | ArrayBufferView | number,
+  arrays: readonly ChunkedArray<unknown>[],
+  options?: MapBlocksOptions,
+  /** @internal the public name in errors */
+  who = 'da.mapBlocks',
+): ChunkedArray<NDArray> {
+  const opts = checkOptions(who, options, SCHEMA);
   if (!arrays.length) throw new RangeError('mapBlocks: at least one array is needed');
   const first = arrays[0];
   for (const a of arrays) {

@@ -6,7 +6,8 @@
  * 'reflect' (mirrored, edge included: ..., 1, 0 | 0, 1, ...), 'periodic' (wrapped around),
  * 'nearest' (the edge value repeated) or a number (a constant).
  */
-import { fnArg, lit, ref, toOpRef, tokenize, type OpFunction } from '@pdask/core';
+import { checkOptions, fnArg, lit, ref, toOpRef, tokenize, type OpFunction, type OptionSchema } from '@pdask/core';
+import { DTYPE, NOT_YET } from '../options';
 import { fromBlocks, USER_CODE, type ChunkedArray } from '../array';
 import { blockIndices, commonChunks, sameChunks } from '../chunks';
 import { rechunk } from '../rechunk/rechunk';
@@ -91,7 +92,19 @@ type OverlapFn = ((block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView
  * to the common refinement), `fn(a, b, ..., info)` gets the matching extended block of each,
  * each extended by its own depth and boundary.
  */
-export function mapOverlap(fn: OverlapFn, xs: ChunkedArray<unknown> | readonly ChunkedArray<unknown>[], opts: MapOverlapOptions): ChunkedArray<NDArray> {
+const SCHEMA: OptionSchema<MapOverlapOptions & { allowRechunk?: unknown; meta?: unknown; alignArrays?: unknown }> = {
+  depth: 'any',
+  boundary: 'any',
+  trim: 'boolean',
+  dtype: DTYPE,
+  name: 'string',
+  allowRechunk: NOT_YET,
+  alignArrays: NOT_YET,
+  meta: { unsupported: 'not implemented yet (give dtype)' },
+};
+
+export function mapOverlap(fn: OverlapFn, xs: ChunkedArray<unknown> | readonly ChunkedArray<unknown>[], options: MapOverlapOptions, /** @internal the public name in errors */ who = 'da.mapOverlap'): ChunkedArray<NDArray> {
+  const opts = checkOptions(who, options, SCHEMA);
   const arrays0 = Array.isArray(xs) ? [...(xs as readonly ChunkedArray<unknown>[])] : [xs as ChunkedArray<unknown>];
   if (!arrays0.length) throw new RangeError('mapOverlap: pass at least one array');
   const x0 = arrays0[0];

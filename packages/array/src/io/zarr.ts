@@ -6,7 +6,8 @@
 import { rm } from 'node:fs/promises';
 import { resolve as resolvePath, join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lit, ref, tokenize, type ComputeOptions } from '@pdask/core';
+import { checkOptions, lit, ref, tokenize, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import { CHUNKS, NOT_YET } from '../options';
 import { CALLER_THREAD, fromBlocks, type ChunkedArray } from '../array';
 import { blockOffset, blockShape, normalizeChunks, sameChunks, type ChunksSpec } from '../chunks';
 import type { DType } from '../dtype';
@@ -80,7 +81,30 @@ let reads = 0;
  * A lazy array over a Zarr array (v2 or v3). The metadata is read now; each block is read by
  * its own task when computed.
  */
-export async function fromZarr(source: ZarrSource, opts: FromZarrOptions = {}): Promise<ChunkedArray> {
+const FROM_SCHEMA: OptionSchema<FromZarrOptions & { storageOptions?: unknown; component?: unknown; inlineArray?: unknown }> = {
+  path: 'string',
+  chunks: CHUNKS,
+  name: 'string',
+  component: { unsupported: "pdask calls it 'path'" },
+  storageOptions: NOT_YET,
+  inlineArray: NOT_YET,
+};
+
+const TO_SCHEMA: OptionSchema<ToZarrOptions & { storageOptions?: unknown; component?: unknown; returnStored?: unknown; zarrFormat?: unknown }> = {
+  path: 'string',
+  overwrite: 'boolean',
+  codecs: 'array',
+  attributes: 'object',
+  compute: { anyOf: ['object', { oneOf: [false] }] },
+  region: 'array',
+  component: { unsupported: "pdask calls it 'path'" },
+  storageOptions: NOT_YET,
+  returnStored: { unsupported: 'toZarr always returns the stored array (or a ZarrWrite with compute: false)' },
+  zarrFormat: { unsupported: 'pdask writes Zarr v3' },
+};
+
+export async function fromZarr(source: ZarrSource, options?: FromZarrOptions): Promise<ChunkedArray> {
+  const opts = checkOptions('da.fromZarr', options, FROM_SCHEMA);
   const { spec, label } = storeSpec(source, 'fromZarr');
   const target: ZarrTarget = { store: spec, path: normPath(opts.path) };
   const z = await loadZarrita();
@@ -179,7 +203,13 @@ async function regionTarget(x: ChunkedArray<unknown>, z: Zarrita, loc: Location,
 export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts: ToZarrOptions & { compute: false }): Promise<ZarrWrite>;
 export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts?: ToZarrOptions & { compute?: ComputeOptions }): Promise<ChunkedArray>;
 export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts?: ToZarrOptions): Promise<ChunkedArray | ZarrWrite>;
-export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts: ToZarrOptions = {}): Promise<ChunkedArray | ZarrWrite> {
+export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts?: ToZarrOptions): Promise<ChunkedArray | ZarrWrite> {
+  return writeZarr(x, target, opts, 'da.toZarr');
+}
+
+/** toZarr, its options checked under the name `who` (the function or the method). */
+export async function writeZarr(x: ChunkedArray<unknown>, target: ZarrSource, options: ToZarrOptions | undefined, who: string): Promise<ChunkedArray | ZarrWrite> {
+  const opts = checkOptions(who, options, TO_SCHEMA);
   if (x.shape.some((s) => Number.isNaN(s))) throw new RangeError('toZarr: the array has unknown chunk sizes (after a lazy boolean mask); call computeChunkSizes() first');
   const { spec, label } = storeSpec(target, 'toZarr');
   const path = normPath(opts.path);

@@ -3,7 +3,7 @@
  * the transpose, solve, lstsq and norm. TSQR (Demmel et al.; Dask's `tsqr`): QR of every row
  * block, QR of the stacked R factors, then each block's Q times its rows of the second Q.
  */
-import { lit, ref, tokenize, type GraphNode } from '@pdask/core';
+import { checkOptions, lit, ref, tokenize, type GraphNode, type OptionSchema } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
 import type { NDArray } from '../ndarray';
 import { blockKey, commonChunks, sameChunks } from '../chunks';
@@ -118,7 +118,10 @@ export interface SvdOptions {
  * rows (a single block too, where Dask calls NumPy on it) is the TSQR SVD of the transpose with
  * the factors swapped, so one code path serves both shapes.
  */
-export function svd(a: A, opts: SvdOptions = {}): [Out, Out, Out] {
+const SVD_SCHEMA: OptionSchema<SvdOptions> = { coerceSigns: 'boolean' };
+
+export function svd(a: A, options?: SvdOptions): [Out, Out, Out] {
+  const opts = checkOptions('da.linalg.svd', options, SVD_SCHEMA);
   let u: Out;
   let s: Out;
   let vt: Out;
@@ -201,8 +204,14 @@ export interface NormOptions {
 }
 
 /** Vector and matrix norms (NumPy's linalg.norm). */
-export function norm(x: A, opts: NormOptions = {}): ChunkedArray<NDArray | number> {
-  return normOf(x, opts) as ChunkedArray<NDArray | number>;
+const NORM_SCHEMA: OptionSchema<NormOptions> = {
+  ord: { anyOf: ['number', { oneOf: ['fro', 'nuc'] }] },
+  axis: { anyOf: ['integer', 'array', { oneOf: [null] }] },
+  keepdims: 'boolean',
+};
+
+export function norm(x: A, opts?: NormOptions): ChunkedArray<NDArray | number> {
+  return normOf(x, checkOptions('da.linalg.norm', opts, NORM_SCHEMA)) as ChunkedArray<NDArray | number>;
 }
 
 function normOf(x: A, opts: NormOptions): A {

@@ -1,5 +1,6 @@
 /** cumsum / cumprod (and NaN-skipping versions) along an axis: per block, then a sequential carry. */
-import { lit, ref, tokenize } from '@pdask/core';
+import { checkOptions, lit, optional, ref, tokenize, type OptionSchema } from '@pdask/core';
+import { NOT_YET } from '../options';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { blockKey } from '../chunks';
 import { floatResult } from '../dtype';
@@ -7,6 +8,24 @@ import { blockLayer } from '../layer';
 import { arrayOps } from '../ops/index';
 import type { CumFn } from '../runtime/cumulative';
 import { ravel } from '../shape/shape';
+
+/** Options of the cumulative methods (`x.cumsum({ axis })`). */
+export interface CumulativeOptions {
+  /** The axis (default: over the flattened array). */
+  axis?: number | null;
+}
+
+const CUMULATIVE_SCHEMA: OptionSchema<CumulativeOptions & { dtype?: unknown; out?: unknown; method?: unknown }> = {
+  axis: optional({ anyOf: ['integer', { oneOf: [null] }] }),
+  dtype: { unsupported: 'not implemented yet (cast with astype first)' },
+  out: NOT_YET,
+  method: NOT_YET,
+};
+
+/** A cumulative method with its options checked (`who` names it in errors). */
+export function cumulativeWith(x: ChunkedArray<unknown>, fn: CumFn, opts: CumulativeOptions | undefined, who: string): ChunkedArray<unknown> {
+  return cumulative(x, fn, checkOptions(who, opts, CUMULATIVE_SCHEMA).axis);
+}
 
 export function cumulative(x0: ChunkedArray<unknown>, fn: CumFn, axis?: number | null): ChunkedArray<unknown> {
   if (x0.shape.some((s) => Number.isNaN(s))) throw new RangeError(`${fn}: the array has unknown chunk sizes (after a lazy boolean mask): call computeChunkSizes() first`);

@@ -1,11 +1,27 @@
 /** Reductions over all or some axes, built with core's treeReduce (chunk -> combine... -> aggregate). */
-import { lit, ref, splitEveryFor, tokenize, treeReduce, type LayerInfo } from '@pdask/core';
+import { AXIS, NOT_YET, SPLIT_EVERY_RULE } from '../options';
+import { checkOptions, lit, ref, splitEveryFor, tokenize, treeReduce, type LayerInfo, type OptionSchema } from '@pdask/core';
 import { arrayInfo, ChunkedArray } from '../array';
 import { blockIndices, blockKey, blockOffset, blockShape, linearIndex } from '../chunks';
 import { arrayOps } from '../ops/index';
 import type { ExprNode } from '../runtime/expr';
 import type { ReduceSpec } from '../runtime/reduce';
-import { reductionRow, type ReduceFn } from '../runtime/reduce-table';
+import { reductionRow, type ReduceFn, type ReductionRow } from '../runtime/reduce-table';
+import type { NDArray } from '../ndarray';
+
+/** A reduction as a function of an array: a number over every axis, an NDArray over some. */
+export interface Reducer<S, F = FullReduceOptions, O = ReduceOptions> {
+  (x: ChunkedArray<unknown>, opts?: F): ChunkedArray<S>;
+  (x: ChunkedArray<unknown>, opts: O): ChunkedArray<NDArray>;
+  /** The reduction's row in the reductions table. */
+  readonly reduction: ReduceFn;
+}
+
+/** The exported function of a built-in reduction (`da.sum`), named `da.<fn>` in errors. */
+export function reducer<S, F = FullReduceOptions, O = ReduceOptions>(fn: ReduceFn): Reducer<S, F, O> {
+  const f = (x: ChunkedArray<unknown>, opts?: VarOptions) => reduceBuiltin(x, fn, opts, `da.${fn}`);
+  return Object.assign(f, { reduction: fn }) as unknown as Reducer<S, F, O>;
+}
 
 export interface ReduceOptions {
   /** Axis or axes to reduce (negative counts from the end); all when absent or null. */
@@ -16,8 +32,41 @@ export interface ReduceOptions {
 }
 
 export interface VarOptions extends ReduceOptions {
-  /** Delta degrees of freedom (divisor count - ddof); default 0, as NumPy. */
+  /** Delta degrees of freedom (divisor count - ddof); default 0, as NumPy. var and std only. */
   ddof?: number;
+}
+
+/** Options of a reduction over every axis (the result is a number, or a boolean for any/all). */
+export interface FullReduceOptions {
+  axis?: null;
+  keepdims?: false;
+  splitEvery?: number;
+}
+
+export interface FullVarOptions extends FullReduceOptions {
+  ddof?: number;
+}
+
+/** argmin/argmax and their nan-versions: one axis or none. */
+export interface ArgReduceOptions {
+  axis: number;
+  keepdims?: boolean;
+  splitEvery?: number;
+}
+
+const REDUCE_SCHEMA: OptionSchema<VarOptions & { dtype?: unknown; out?: unknown }> = {
+  axis: AXIS,
+  keepdims: 'boolean',
+  splitEvery: SPLIT_EVERY_RULE,
+  ddof: 'number',
+  dtype: { unsupported: 'not implemented yet (cast with astype first)' },
+  out: NOT_YET,
+};
+const { ddof: _ddof, ...NO_DDOF } = REDUCE_SCHEMA;
+
+/** Checks the options of a built-in reduction: only var and std take ddof. */
+function checkReduceOptions(who: string, row: ReductionRow, opts: VarOptions | undefined): VarOptions {
+  return checkOptions(who, opts, (row.ddof ? REDUCE_SCHEMA : NO_DDOF) as OptionSchema<VarOptions>);
 }
 
 export function normalizeAxes(axis: number | readonly number[] | null | undefined, ndim: number): number[] {
@@ -112,8 +161,9 @@ export function programOf(x: ChunkedArray<unknown>): { expr: ExprNode; inputs: r
 }
 
 /** A built-in reduction (a row of the table in runtime/reduce-table.ts) of `x`. */
-export function reduceBuiltin<R = unknown>(x: ChunkedArray<unknown>, fn: ReduceFn, opts: VarOptions = {}, who = `da.${fn}`): ChunkedArray<R> {
+export function reduceBuiltin<R = unknown>(x: ChunkedArray<unknown>, fn: ReduceFn, options?: VarOptions, who = `da.${fn}`): ChunkedArray<R> {
   const row = reductionRow(fn);
+  const opts = checkReduceOptions(who, row, options);
   const nd = x.ndim;
   const axes = normalizeAxes(opts.axis, nd);
   const isArg = row.layout === 'arg';

@@ -4,7 +4,8 @@
  * per output block. The functions are shipped like any user function (core's toOpRef: a function
  * that captures variables is refused with their names).
  */
-import { checkOptions, fnArg, lit, optional, ref, toOpRef, tokenize, treeReduce, type OpFunction, type OptionSchema } from '@pdask/core';
+import { AXIS, DTYPE, NOT_YET, SPLIT_EVERY_RULE } from '../options';
+import { checkOptions, fnArg, lit, ref, toOpRef, tokenize, treeReduce, type OpFunction, type OptionSchema } from '@pdask/core';
 import { ChunkedArray, type ArrayResult } from '../array';
 import { blockKey } from '../chunks';
 import { toDType, type DType, type TypedArray } from '../dtype';
@@ -56,15 +57,15 @@ type AnyReductionOptions = CommonOptions & { combine?: OpFunction; concatenate?:
 const SCHEMA: OptionSchema<AnyReductionOptions & { out?: unknown; meta?: unknown; weights?: unknown; outputSize?: unknown }> = {
   combine: 'function',
   concatenate: 'boolean',
-  axis: optional({ anyOf: ['integer', 'array'] }),
+  axis: AXIS,
   keepdims: 'boolean',
-  dtype: 'string',
-  splitEvery: { anyOf: ['integer', 'object'] },
+  dtype: DTYPE,
+  splitEvery: SPLIT_EVERY_RULE,
   name: 'string',
-  out: { unsupported: 'not implemented yet' },
+  out: NOT_YET,
   meta: { unsupported: 'not implemented yet (give dtype)' },
-  weights: { unsupported: 'not implemented yet' },
-  outputSize: { unsupported: 'not implemented yet' },
+  weights: NOT_YET,
+  outputSize: NOT_YET,
 };
 
 /**

@@ -41,6 +41,8 @@ export interface ReductionRow {
   readonly layout: PartialLayout;
   /** Skips NaNs (NumPy's nan-functions). */
   readonly nanAware: boolean;
+  /** Takes `ddof` (delta degrees of freedom: var and std). */
+  readonly ddof?: boolean;
   /** The partial of a run of values; `offset` is the flat position of its first value (arg-reductions). */
   chunk(k: Kernels, x: TypedArray, offset: number): LanePartial;
   combine(p: LanePartial, q: LanePartial): LanePartial;
@@ -73,10 +75,11 @@ function extremum(identity: number, merge: (a: number, b: number) => number, pic
   });
 }
 
-function momentsRow(nanAware: boolean, finalize: (m: Moments, ddof: number) => number): ReductionRow {
+function momentsRow(nanAware: boolean, finalize: (m: Moments, ddof: number) => number, ddof = true): ReductionRow {
   return {
     layout: 'moments',
     nanAware,
+    ddof,
     chunk: (k, x) => ({ v: 0, m: k.moments(numeric(x), { skipna: nanAware }) }),
     combine: (p, q) => ({ v: 0, m: mergeMoments(p.m!, q.m!) }),
     finalize: (l, ctx) => finalize(l.m!, ctx.ddof),
@@ -110,8 +113,8 @@ export const REDUCTIONS = {
   max: extremum(-Infinity, Math.max, (k, x) => k.max(x)),
   nanmin: valueRow(true, (k, x) => (x.length ? k.nanmin(numeric(x)) : NaN), mergeNanmin, same),
   nanmax: valueRow(true, (k, x) => (x.length ? k.nanmax(numeric(x)) : NaN), mergeNanmax, same),
-  mean: momentsRow(false, (m) => momentsMean(m)),
-  nanmean: momentsRow(true, (m) => momentsMean(m)),
+  mean: momentsRow(false, (m) => momentsMean(m), false),
+  nanmean: momentsRow(true, (m) => momentsMean(m), false),
   var: momentsRow(false, momentsVar),
   nanvar: momentsRow(true, momentsVar),
   std: momentsRow(false, momentsStd),

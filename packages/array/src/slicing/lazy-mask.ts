@@ -5,7 +5,7 @@
  * mask block along the masked dimension. A mask over several leading dimensions is applied to
  * both arrays raveled over those dimensions first, which keeps NumPy's C order of the result.
  */
-import { lit, ref, tokenize, type ComputeOptions } from '@pdask/core';
+import { checkComputeOptions, lit, ref, tokenize, type ComputeOptions } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
 import { commonChunks, sameChunks } from '../chunks';
 import type { NDArray } from '../ndarray';
@@ -48,7 +48,8 @@ export function lazyMask(x: A, mask: A, axis: number): A {
  * (only its shape comes back to the caller). The blocks are computed again when the result is
  * used, unless the array is persisted first.
  */
-export async function computeChunkSizes<R>(x: ChunkedArray<R>, opts: ComputeOptions = {}): Promise<ChunkedArray<R>> {
+export async function computeChunkSizes<R>(x: ChunkedArray<R>, options?: ComputeOptions): Promise<ChunkedArray<R>> {
+  const opts = checkComputeOptions(options, 'ChunkedArray.computeChunkSizes');
   if (!hasUnknown(x)) return x;
   const nd = x.ndim;
   const grid = x.numblocks;
