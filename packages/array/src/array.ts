@@ -244,108 +244,108 @@ export class ChunkedArray<R = NDArray> extends CollectionBase<R> {
   // Reductions: one per row of the reductions table (runtime/reduce-table.ts), each also a
   // function of the package (`da.nanstd(x)`); a test checks that both sets match the table.
 
-  private reduce(fn: ReduceFn, opts: VarOptions | undefined): ChunkedArray<never> {
+  private reduceBy(fn: ReduceFn, opts: VarOptions | undefined): ChunkedArray<never> {
     return reduceBuiltin<never>(this, fn, opts, `ChunkedArray.${fn}`);
   }
   sum(opts?: FullReduceOptions): ChunkedArray<number>;
   sum(opts: ReduceOptions): ChunkedArray<NDArray>;
   sum(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('sum', opts);
+    return this.reduceBy('sum', opts);
   }
   nansum(opts?: FullReduceOptions): ChunkedArray<number>;
   nansum(opts: ReduceOptions): ChunkedArray<NDArray>;
   nansum(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('nansum', opts);
+    return this.reduceBy('nansum', opts);
   }
   prod(opts?: FullReduceOptions): ChunkedArray<number>;
   prod(opts: ReduceOptions): ChunkedArray<NDArray>;
   prod(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('prod', opts);
+    return this.reduceBy('prod', opts);
   }
   nanprod(opts?: FullReduceOptions): ChunkedArray<number>;
   nanprod(opts: ReduceOptions): ChunkedArray<NDArray>;
   nanprod(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('nanprod', opts);
+    return this.reduceBy('nanprod', opts);
   }
   min(opts?: FullReduceOptions): ChunkedArray<number>;
   min(opts: ReduceOptions): ChunkedArray<NDArray>;
   min(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('min', opts);
+    return this.reduceBy('min', opts);
   }
   max(opts?: FullReduceOptions): ChunkedArray<number>;
   max(opts: ReduceOptions): ChunkedArray<NDArray>;
   max(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('max', opts);
+    return this.reduceBy('max', opts);
   }
   nanmin(opts?: FullReduceOptions): ChunkedArray<number>;
   nanmin(opts: ReduceOptions): ChunkedArray<NDArray>;
   nanmin(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('nanmin', opts);
+    return this.reduceBy('nanmin', opts);
   }
   nanmax(opts?: FullReduceOptions): ChunkedArray<number>;
   nanmax(opts: ReduceOptions): ChunkedArray<NDArray>;
   nanmax(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('nanmax', opts);
+    return this.reduceBy('nanmax', opts);
   }
   mean(opts?: FullReduceOptions): ChunkedArray<number>;
   mean(opts: ReduceOptions): ChunkedArray<NDArray>;
   mean(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('mean', opts);
+    return this.reduceBy('mean', opts);
   }
   nanmean(opts?: FullReduceOptions): ChunkedArray<number>;
   nanmean(opts: ReduceOptions): ChunkedArray<NDArray>;
   nanmean(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('nanmean', opts);
+    return this.reduceBy('nanmean', opts);
   }
   var(opts?: FullVarOptions): ChunkedArray<number>;
   var(opts: VarOptions): ChunkedArray<NDArray>;
   var(opts?: VarOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('var', opts);
+    return this.reduceBy('var', opts);
   }
   nanvar(opts?: FullVarOptions): ChunkedArray<number>;
   nanvar(opts: VarOptions): ChunkedArray<NDArray>;
   nanvar(opts?: VarOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('nanvar', opts);
+    return this.reduceBy('nanvar', opts);
   }
   std(opts?: FullVarOptions): ChunkedArray<number>;
   std(opts: VarOptions): ChunkedArray<NDArray>;
   std(opts?: VarOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('std', opts);
+    return this.reduceBy('std', opts);
   }
   nanstd(opts?: FullVarOptions): ChunkedArray<number>;
   nanstd(opts: VarOptions): ChunkedArray<NDArray>;
   nanstd(opts?: VarOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('nanstd', opts);
+    return this.reduceBy('nanstd', opts);
   }
   argmin(opts?: FullReduceOptions): ChunkedArray<number>;
   argmin(opts: ArgReduceOptions): ChunkedArray<NDArray>;
   argmin(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('argmin', opts);
+    return this.reduceBy('argmin', opts);
   }
   argmax(opts?: FullReduceOptions): ChunkedArray<number>;
   argmax(opts: ArgReduceOptions): ChunkedArray<NDArray>;
   argmax(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('argmax', opts);
+    return this.reduceBy('argmax', opts);
   }
   nanargmin(opts?: FullReduceOptions): ChunkedArray<number>;
   nanargmin(opts: ArgReduceOptions): ChunkedArray<NDArray>;
   nanargmin(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('nanargmin', opts);
+    return this.reduceBy('nanargmin', opts);
   }
   nanargmax(opts?: FullReduceOptions): ChunkedArray<number>;
   nanargmax(opts: ArgReduceOptions): ChunkedArray<NDArray>;
   nanargmax(opts?: ReduceOptions): ChunkedArray<number | NDArray> {
-    return this.reduce('nanargmax', opts);
+    return this.reduceBy('nanargmax', opts);
   }
   any(opts?: FullReduceOptions): ChunkedArray<boolean>;
   any(opts: ReduceOptions): ChunkedArray<NDArray>;
   any(opts?: ReduceOptions): ChunkedArray<boolean | NDArray> {
-    return this.reduce('any', opts);
+    return this.reduceBy('any', opts);
   }
   all(opts?: FullReduceOptions): ChunkedArray<boolean>;
   all(opts: ReduceOptions): ChunkedArray<NDArray>;
   all(opts?: ReduceOptions): ChunkedArray<boolean | NDArray> {
-    return this.reduce('all', opts);
+    return this.reduceBy('all', opts);
   }
 
   cumsum(opts?: CumulativeOptions): ChunkedArray<NDArray> {
