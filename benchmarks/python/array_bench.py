@@ -35,6 +35,13 @@ def run_numpy_add_sum(ctx):
     return (ctx["x"] + ctx["y"]).sum()
 
 
+def run_dask_random_mean_4000(_ctx):
+    x = da.random.random((4000, 4000), chunks=(1000, 1000))
+    m = x.mean().compute(scheduler="threads")
+    assert abs(m - 0.5) < 2e-3
+    return m
+
+
 def run_dask_random_mean(_ctx):
     x = da.random.random((10000, 10000), chunks=(1000, 1000))
     m = x.mean().compute(scheduler="threads")

@@ -106,6 +106,27 @@ function randomMeanWorkload(): Workload {
   };
 }
 
+/** The 4000 x 4000 random mean of issue 18 (memory checks and the inline heuristic must not slow it). */
+function randomMean4000Workload(): Workload {
+  const pd: JsRun<undefined> = {
+    system: 'pdask-threads',
+    run: async () => check(await da.random.random([4000, 4000], { chunks: [1000, 1000] }).mean().compute(threads), 0.498, 0.502),
+    teardown: closePools,
+  };
+  return {
+    id: 'array-random-mean-4000',
+    group: 'array',
+    description: 'da.random.random((4000, 4000), chunks=(1000, 1000)).mean() on threads',
+    repeat: 10,
+    warmup: 2,
+    items: { count: 16_000_000, unit: 'values' },
+    reference: 'dask-threads',
+    js: [pd],
+    python: [py('dask-threads', undefined, 'run_dask_random_mean_4000', ['dask'])],
+    targets: [],
+  };
+}
+
 function persistedWorkload(): Workload {
   const pd: JsRun<da.ChunkedArray> = {
     system: 'pdask-threads',
@@ -198,4 +219,4 @@ function seedWorkload(): Workload {
   };
 }
 
-export const arrayWorkloads: Workload[] = [sumWorkload(), addSumWorkload(), randomMeanWorkload(), persistedWorkload(), qrWorkload(), seedWorkload()];
+export const arrayWorkloads: Workload[] = [sumWorkload(), addSumWorkload(), randomMeanWorkload(), randomMean4000Workload(), persistedWorkload(), qrWorkload(), seedWorkload()];

@@ -10,7 +10,7 @@ export type Chunks = readonly (readonly number[])[];
 export type DimChunks = number | readonly number[] | 'auto' | null;
 export type ChunksSpec = number | 'auto' | readonly DimChunks[];
 
-config.addDefaults({ 'array.chunk-size': '128MiB', 'array.split-every': 16 });
+config.addDefaults({ 'array.chunk-size': '128MiB' });
 
 function regular(n: number, size: number): number[] {
   if (n === 0) return [0];

@@ -6,10 +6,9 @@
  *   await x.add(1).sum().compute();
  */
 import './ops/index';
-import './methods';
 import type { ChunkedArray } from './array';
 import { binary, unary, type Operand } from './elementwise/build';
-import { reduction, type ReduceOptions, type VarOptions } from './reductions/reductions';
+import { reducer, type ArgReduceOptions, type FullReduceOptions, type FullVarOptions, type ReduceOptions, type VarOptions } from './reductions/reductions';
 import type { BinaryOp, UnaryOp } from './runtime/expr';
 import type { NDArray } from './ndarray';
 
@@ -21,7 +20,15 @@ export { fromArray, asArray, type ArrayLike, type FromArrayOptions } from './cre
 export { arange, empty, eye, fromFunction, full, fullLike, linspace, ones, onesLike, zeros, zerosLike, type CreationOptions } from './creation/creation';
 export * as random from './creation/random';
 export { astype, broadcastShapes, clip, where, type Operand } from './elementwise/build';
-export { reduction, normalizeAxes, type ReduceOptions, type VarOptions } from './reductions/reductions';
+export { normalizeAxes, type ReduceOptions, type VarOptions } from './reductions/reductions';
+export {
+  reduction,
+  type AggregateValue,
+  type ArrayValue,
+  type ConcatReductionOptions,
+  type ListReductionOptions,
+  type ReductionStepOptions,
+} from './reductions/user-reduction';
 export { cumulative } from './reductions/cumulative';
 export { rechunk } from './rechunk/rechunk';
 export { s, type Index, type Slice } from './slicing/slicing';
@@ -32,8 +39,10 @@ export { blockwise, type BlockwiseOptions } from './blockwise/blockwise';
 export { mapBlocks, type BlockInfo, type MapBlocksOptions } from './blockwise/map-blocks';
 export { mapOverlap, type Boundary, type BoundarySpec, type Depth, type MapOverlapOptions, type PerArray } from './blockwise/map-overlap';
 export { fromZarr, toZarr, ZarrWrite, type FromZarrOptions, type RegionEntry, type ToZarrOptions, type ZarrSource, type ZarrStore } from './io/zarr';
-export type { FullReduceOptions } from './methods';
-export type { ReduceFn } from './runtime/reduce';
+export type { ArgReduceOptions, FullReduceOptions, FullVarOptions, Reducer } from './reductions/reductions';
+export type { CumulativeOptions } from './reductions/cumulative';
+export type { BlockFunction } from './array';
+export type { ReduceFn } from './runtime/reduce-table';
 export type { UnaryOp, BinaryOp } from './runtime/expr';
 
 type A = ChunkedArray<unknown>;
@@ -99,28 +108,28 @@ export const isinf = un('isinf');
 export const isfinite = un('isfinite');
 export const logicalNot = un('logicalNot');
 
-const red = (fn: import('./runtime/reduce').ReduceFn) => (x: A, opts: VarOptions = {}) => reduction(x, fn, opts);
-export const sum = red('sum');
-export const prod = red('prod');
-export const mean = red('mean');
-export const std = red('std');
-export const variance = red('var');
+// One function per row of the reductions table (each is also a ChunkedArray method: see array.ts).
+export const sum = reducer<number>('sum');
+export const prod = reducer<number>('prod');
+export const mean = reducer<number>('mean');
+export const std = reducer<number, FullVarOptions, VarOptions>('std');
+export const variance = reducer<number, FullVarOptions, VarOptions>('var');
 export { variance as var };
-export const min = red('min');
-export const max = red('max');
-export const argmin = red('argmin');
-export const argmax = red('argmax');
-export const any = red('any');
-export const all = red('all');
-export const nansum = red('nansum');
-export const nanprod = red('nanprod');
-export const nanmean = red('nanmean');
-export const nanstd = red('nanstd');
-export const nanvar = red('nanvar');
-export const nanmin = red('nanmin');
-export const nanmax = red('nanmax');
-export const nanargmin = red('nanargmin');
-export const nanargmax = red('nanargmax');
+export const min = reducer<number>('min');
+export const max = reducer<number>('max');
+export const argmin = reducer<number, FullReduceOptions, ArgReduceOptions>('argmin');
+export const argmax = reducer<number, FullReduceOptions, ArgReduceOptions>('argmax');
+export const any = reducer<boolean>('any');
+export const all = reducer<boolean>('all');
+export const nansum = reducer<number>('nansum');
+export const nanprod = reducer<number>('nanprod');
+export const nanmean = reducer<number>('nanmean');
+export const nanstd = reducer<number, FullVarOptions, VarOptions>('nanstd');
+export const nanvar = reducer<number, FullVarOptions, VarOptions>('nanvar');
+export const nanmin = reducer<number>('nanmin');
+export const nanmax = reducer<number>('nanmax');
+export const nanargmin = reducer<number, FullReduceOptions, ArgReduceOptions>('nanargmin');
+export const nanargmax = reducer<number, FullReduceOptions, ArgReduceOptions>('nanargmax');
 
 import { cumulative as cum } from './reductions/cumulative';
 export const cumsum = (x: A, axis?: number | null) => cum(x, 'cumsum', axis);

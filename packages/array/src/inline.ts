@@ -3,12 +3,13 @@
  * 2-vCPU VM (waking an idle core), while reducing 1 MiB takes ~50-100 µs: below that size threads
  * can only add time. So `compute()` without a `scheduler` option runs graphs whose arrays add up
  * to less than `array.inline-threshold` bytes (default 1 MiB; 0 turns this off) on the sync
- * scheduler. Graphs with user functions (mapBlocks, fromFunction) or persisted blocks always go to
- * the configured scheduler: their cost is unknown. An explicit `{ scheduler }` is always obeyed.
+ * scheduler. Sizes come from each layer's LayerInfo: an array's layer counts its nbytes, and a
+ * layer that evaluates a fused expression (a reduction of `random(...)`, `ones(...) + 1`) counts
+ * the expression's size, since its tasks make those values. Graphs with user functions
+ * (mapBlocks, fromFunction), persisted blocks or layers of unknown kind always go to the
+ * configured scheduler: their cost is unknown. An explicit `{ scheduler }` is always obeyed.
  */
-import { config, type LayerNode } from '@pdask/core';
-import { parseBytes } from '@pdask/core';
-import { BlockLayer } from './layer';
+import { config, forEachLayer, parseBytes, type ComputeOptions, type LayerNode } from '@pdask/core';
 
 config.addDefaults({ 'array.inline-threshold': '1MiB' });
 
@@ -17,31 +18,35 @@ export function runsInline(roots: readonly LayerNode[]): boolean {
   const limit = parseBytes(config.get<string | number>('array.inline-threshold'), "config 'array.inline-threshold'");
   if (!(limit > 0)) return false;
   let bytes = 0;
-  const seen = new Set<LayerNode>();
-  const stack = [...roots];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    const l = n.layer;
-    if (!(l instanceof BlockLayer) || l.userCode) return false;
-    bytes += l.bytes || 0; // NaN: unknown size (lazy mask); its inputs are counted
-    if (bytes >= limit) return false;
-    for (const p of n.parents) stack.push(p);
-  }
-  return true;
+  let inline = true;
+  forEachLayer(roots, (n) => {
+    const info = n.layer.info;
+    if (!inline) return;
+    if (!info || info.userCode) {
+      inline = false;
+      return;
+    }
+    // NaN: unknown size (after a lazy mask); its inputs are counted.
+    bytes += Number.isFinite(info.bytes) ? info.bytes! : 0;
+    if (bytes >= limit) inline = false;
+  });
+  return inline;
 }
 
 /** Whether a graph reads objects that only the calling thread has (Zarr store objects). */
 export function needsCallerThread(roots: readonly LayerNode[]): boolean {
-  const seen = new Set<LayerNode>();
-  const stack = [...roots];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    if (n.layer instanceof BlockLayer && n.layer.callerThread) return true;
-    for (const p of n.parents) stack.push(p);
-  }
-  return false;
+  let caller = false;
+  forEachLayer(roots, (n) => {
+    if (n.layer.info?.callerThread) caller = true;
+  });
+  return caller;
+}
+
+/**
+ * The options a compute()/persist() without a `scheduler` runs with: the calling thread for a
+ * graph that needs it, or (compute only) one small enough to run there.
+ */
+export function chooseScheduler(roots: readonly LayerNode[], opts: ComputeOptions, persist: boolean): ComputeOptions {
+  if (opts.scheduler !== undefined) return opts;
+  return needsCallerThread(roots) || (!persist && runsInline(roots)) ? { ...opts, scheduler: 'sync' } : opts;
 }

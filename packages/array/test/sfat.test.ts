@@ -192,8 +192,8 @@ describe('svdCompressed options and errors', () => {
     expect(() => da.linalg.svdCompressed(a, 0)).toThrow(k);
     expect(() => da.linalg.svdCompressed(a, 31)).toThrow(k);
     expect(() => da.linalg.svdCompressed(a, 2.5)).toThrow(k);
-    expect(() => da.linalg.svdCompressed(a, 3, { nPowerIter: -1 })).toThrow(/nPowerIter must be a non-negative integer, got -1/);
-    expect(() => da.linalg.svdCompressed(a, 3, { nOversamples: 1.5 })).toThrow(/nOversamples must be a non-negative integer, got 1.5/);
+    expect(() => da.linalg.svdCompressed(a, 3, { nPowerIter: -1 })).toThrow(/da.linalg.svdCompressed: option 'nPowerIter' must be an integer >= 0, got -1/);
+    expect(() => da.linalg.svdCompressed(a, 3, { nOversamples: 1.5 })).toThrow(/da.linalg.svdCompressed: option 'nOversamples' must be an integer >= 0, got 1.5/);
     expect(() => da.linalg.svdCompressed(da.fromArray(input('V'), { chunks: 4 }), 1)).toThrow(/2-d array, got 1-d/);
   });
 });

@@ -6,13 +6,13 @@
  * function gets the list of blocks along it (or, with `concatenate: true`, those blocks joined
  * into one). A letter repeated within one argument ('ii') reads its diagonal blocks.
  */
-import { BlockLayer } from '../layer';
-import { lit, ref, taskNode, toOpRef, tokenize, type ArgSpec, type OpFunction } from '@pdask/core';
-import { ChunkedArray, fromBlocks } from '../array';
+import { checkOptions, fnArg, lit, ref, toOpRef, tokenize, type ArgSpec, type OpFunction, type OptionSchema } from '@pdask/core';
+import { DTYPE, NOT_YET } from '../options';
+import { ChunkedArray, fromBlocks, USER_CODE } from '../array';
 import { sameChunks } from '../chunks';
 import { toDType, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { rechunk } from '../rechunk/rechunk';
 import type { BlockwiseSpec } from '../runtime/user';
 import { blockInfo } from './block-info';
@@ -39,6 +39,18 @@ export interface BlockwiseOptions {
   name?: string;
 }
 
+const SCHEMA: OptionSchema<BlockwiseOptions & { meta?: unknown; token?: unknown; nameIsToken?: unknown }> = {
+  dtype: DTYPE,
+  adjustChunks: 'object',
+  newAxes: 'object',
+  concatenate: 'boolean',
+  alignArrays: 'boolean',
+  name: 'string',
+  meta: { unsupported: 'not implemented yet (give dtype)' },
+  token: NOT_YET,
+  nameIsToken: NOT_YET,
+};
+
 type BlockwiseFn = (...args: any[]) => NDArray | ArrayBufferView | number;
 
 const isOptions = (v: unknown): v is BlockwiseOptions => !!v && typeof v === 'object' && !(v instanceof ChunkedArray) && !Array.isArray(v) && !ArrayBuffer.isView(v) && Object.getPrototypeOf(v) === Object.prototype;
@@ -52,7 +64,7 @@ export function blockwise(fn: BlockwiseFn, outIndex: string, ...rest: unknown[])
   if (rest.length % 2 === 1) {
     const last = rest[rest.length - 1];
     if (!isOptions(last)) throw new TypeError('blockwise: arguments come in pairs (array, index string), optionally followed by an options object');
-    opts = last;
+    opts = checkOptions('da.blockwise', last, SCHEMA);
     rest = rest.slice(0, -1);
   }
   const pairs: { v: unknown; ix: string | null }[] = [];
@@ -161,8 +173,7 @@ export function blockwise(fn: BlockwiseFn, outIndex: string, ...rest: unknown[])
     };
     const info = blockInfo(chunks, idx, shape, dtype);
     const spec: BlockwiseSpec = { info, args: argAxes, concatenate };
-    return taskNode(key, opRef('blockwiseUser'), [{ t: 'fn', op }, lit(spec), ...args.map((p, k) => argSpec(p, k))]);
-  }, ins);
-  (out.layer.layer as BlockLayer).userCode = true;
+    return arrayOps.blockwiseUser.task(key, fnArg(op), lit(spec), ...args.map((p, k) => argSpec(p, k)));
+  }, ins, [], USER_CODE);
   return out;
 }

@@ -1,12 +1,12 @@
 /** mapBlocks: a user function applied to corresponding blocks of one or more arrays. */
-import { BlockLayer } from '../layer';
 import { blockwise } from './blockwise';
-import { lit, ref, taskNode, toOpRef, tokenize, type OpFunction } from '@pdask/core';
-import { fromBlocks, type ChunkedArray } from '../array';
+import { checkOptions, fnArg, lit, ref, toOpRef, tokenize, type OpFunction, type OptionSchema } from '@pdask/core';
+import { CHUNKS, DTYPE, NOT_YET } from '../options';
+import { fromBlocks, USER_CODE, type ChunkedArray } from '../array';
 import { normalizeChunks, sameChunks, type ChunksSpec } from '../chunks';
 import { toDType, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { rechunk } from '../rechunk/rechunk';
 import type { BlockInfo } from '../runtime/user';
 import { blockInfo } from './block-info';
@@ -37,7 +37,25 @@ export type { BlockInfo };
  * match the first). `fn` runs on worker threads, so it must be self-contained; it returns an
  * NDArray, a typed array of the block's size, or a number (filled).
  */
-export function mapBlocks(fn: (...args: [...NDArray[], BlockInfo]) => NDArray | ArrayBufferView | number, arrays: readonly ChunkedArray<unknown>[], opts: MapBlocksOptions = {}): ChunkedArray<NDArray> {
+const SCHEMA: OptionSchema<MapBlocksOptions & { meta?: unknown; token?: unknown; enforceNdim?: unknown }> = {
+  dtype: DTYPE,
+  chunks: CHUNKS,
+  name: 'string',
+  dropAxis: { anyOf: ['integer', 'array'] },
+  newAxis: { anyOf: ['integer', 'array'] },
+  meta: { unsupported: 'not implemented yet (give dtype)' },
+  token: NOT_YET,
+  enforceNdim: NOT_YET,
+};
+
+export function mapBlocks(
+  fn: (...args: [...NDArray[], BlockInfo]) => NDArray | ArrayBufferView | number,
+  arrays: readonly ChunkedArray<unknown>[],
+  options?: MapBlocksOptions,
+  /** @internal the public name in errors */
+  who = 'da.mapBlocks',
+): ChunkedArray<NDArray> {
+  const opts = checkOptions(who, options, SCHEMA);
   if (!arrays.length) throw new RangeError('mapBlocks: at least one array is needed');
   const first = arrays[0];
   for (const a of arrays) {
@@ -61,9 +79,8 @@ export function mapBlocks(fn: (...args: [...NDArray[], BlockInfo]) => NDArray | 
   const name = `${label}-${tokenize(op, ins.map((a) => a.name), chunks, dtype)}`;
   const out = fromBlocks<NDArray>(label, name, shape, chunks, dtype, (idx, key) => {
     const info = blockInfo(chunks, idx, shape, dtype);
-    return taskNode(key, opRef('mapBlocks'), [{ t: 'fn', op }, lit(info), ...ins.map((a) => ref(a.key(idx)))]);
-  }, ins);
-  (out.layer.layer as BlockLayer).userCode = true;
+    return arrayOps.mapBlocks.task(key, fnArg(op), lit(info), ...ins.map((a) => ref(a.key(idx))));
+  }, ins, [], USER_CODE);
   return out;
 }
 

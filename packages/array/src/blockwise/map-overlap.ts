@@ -6,14 +6,14 @@
  * 'reflect' (mirrored, edge included: ..., 1, 0 | 0, 1, ...), 'periodic' (wrapped around),
  * 'nearest' (the edge value repeated) or a number (a constant).
  */
-import { lit, ref, taskNode, toOpRef, tokenize, type OpFunction } from '@pdask/core';
-import { fromBlocks, type ChunkedArray } from '../array';
+import { checkOptions, fnArg, lit, ref, toOpRef, tokenize, type OpFunction, type OptionSchema } from '@pdask/core';
+import { DTYPE, NOT_YET } from '../options';
+import { fromBlocks, USER_CODE, type ChunkedArray } from '../array';
 import { blockIndices, commonChunks, sameChunks } from '../chunks';
 import { rechunk } from '../rechunk/rechunk';
 import { toDType, type DType } from '../dtype';
-import { BlockLayer } from '../layer';
 import type { NDArray } from '../ndarray';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import type { OverlapSpec } from '../runtime/overlap';
 import type { BlockInfo } from '../runtime/user';
 import { blockInfo } from './block-info';
@@ -92,7 +92,19 @@ type OverlapFn = ((block: NDArray, info: BlockInfo) => NDArray | ArrayBufferView
  * to the common refinement), `fn(a, b, ..., info)` gets the matching extended block of each,
  * each extended by its own depth and boundary.
  */
-export function mapOverlap(fn: OverlapFn, xs: ChunkedArray<unknown> | readonly ChunkedArray<unknown>[], opts: MapOverlapOptions): ChunkedArray<NDArray> {
+const SCHEMA: OptionSchema<MapOverlapOptions & { allowRechunk?: unknown; meta?: unknown; alignArrays?: unknown }> = {
+  depth: 'any',
+  boundary: 'any',
+  trim: 'boolean',
+  dtype: DTYPE,
+  name: 'string',
+  allowRechunk: NOT_YET,
+  alignArrays: NOT_YET,
+  meta: { unsupported: 'not implemented yet (give dtype)' },
+};
+
+export function mapOverlap(fn: OverlapFn, xs: ChunkedArray<unknown> | readonly ChunkedArray<unknown>[], options: MapOverlapOptions, /** @internal the public name in errors */ who = 'da.mapOverlap'): ChunkedArray<NDArray> {
+  const opts = checkOptions(who, options, SCHEMA);
   const arrays0 = Array.isArray(xs) ? [...(xs as readonly ChunkedArray<unknown>[])] : [xs as ChunkedArray<unknown>];
   if (!arrays0.length) throw new RangeError('mapOverlap: pass at least one array');
   const x0 = arrays0[0];
@@ -129,8 +141,7 @@ export function mapOverlap(fn: OverlapFn, xs: ChunkedArray<unknown> | readonly C
     };
     const inputs = arrays.flatMap((arr, a) => [...blockIndices(own[a].map((q) => q.blocks.length))].map((w) => arr.key(w.map((v, d) => own[a][d].blocks[v]))));
     const info = blockInfo(x.chunks, idx, [...x.shape], dtype, own[0].map((q) => q.ext));
-    return taskNode(key, opRef('mapOverlap'), [{ t: 'fn', op }, lit(spec), lit(info), ...inputs.map((kk) => ref(kk))]);
-  }, arrays);
-  (out.layer.layer as BlockLayer).userCode = true;
+    return arrayOps.mapOverlap.task(key, fnArg(op), lit(spec), lit(info), ...inputs.map((kk) => ref(kk)));
+  }, arrays, [], USER_CODE);
   return out;
 }

@@ -1,5 +1,6 @@
 /** `fromArray`: an eager array (typed array, nested numbers, NDArray) cut into blocks. */
-import { dataNode, tokenize } from '@pdask/core';
+import { checkOptions, dataNode, tokenize, type OptionSchema } from '@pdask/core';
+import { CHUNKS, DTYPE, NOT_YET } from '../options';
 import { ChunkedArray, fromBlocks } from '../array';
 import { blockOffset, blockShape, normalizeChunks, type ChunksSpec } from '../chunks';
 import { alloc, allocShared, toDType, type DType, type TypedArray } from '../dtype';
@@ -47,7 +48,20 @@ function contentToken(a: NDArray): string {
  * of it (any 1-d block, or blocks spanning all trailing dimensions) are views. Without shared
  * WebAssembly memory, a SharedArrayBuffer plays the same part (without the in-place kernels).
  */
-export function fromArray(x: ArrayLike, opts: FromArrayOptions = {}): ChunkedArray {
+const SCHEMA: OptionSchema<FromArrayOptions & { lock?: unknown; asarray?: unknown; fancy?: unknown; inlineArray?: unknown; meta?: unknown }> = {
+  chunks: CHUNKS,
+  shape: 'array',
+  dtype: DTYPE,
+  name: 'string',
+  lock: NOT_YET,
+  asarray: NOT_YET,
+  fancy: NOT_YET,
+  inlineArray: NOT_YET,
+  meta: NOT_YET,
+};
+
+export function fromArray(x: ArrayLike, options?: FromArrayOptions): ChunkedArray {
+  const opts = checkOptions('da.fromArray', options, SCHEMA);
   let a = NDArray.from(x as NDArray, opts.dtype);
   if (opts.shape) {
     if (sizeOf(opts.shape) !== a.size) throw new RangeError(`fromArray: cannot reshape ${a.size} elements to [${opts.shape.join(', ')}]`);

@@ -3,7 +3,9 @@
  * given seed and chunking give the same values on every executor and thread count. Without a
  * seed, one is drawn when the array is built (the graph stays deterministic from then on).
  */
+import { checkOptions, type OptionSchema } from '@pdask/core';
 import type { ChunkedArray } from '../array';
+import { CHUNKS, NOT_YET } from '../options';
 import type { ChunksSpec } from '../chunks';
 import type { GenSpec } from '../runtime/expr';
 import { exprArray } from './creation';
@@ -26,27 +28,34 @@ function seedOf(opts: RandomOptions): number {
   return s;
 }
 
-function gen(label: string, shape: Shape, opts: RandomOptions, dist: 'random' | 'uniform' | 'normal' | 'integers', a: number, b: number): ChunkedArray {
+const SCHEMA: OptionSchema<RandomOptions & { dtype?: unknown }> = {
+  chunks: CHUNKS,
+  seed: 'integer',
+  dtype: { unsupported: 'not implemented yet (cast with astype)' },
+};
+
+function gen(label: string, shape: Shape, options: RandomOptions | undefined, dist: 'random' | 'uniform' | 'normal' | 'integers', a: number, b: number): ChunkedArray {
+  const opts = checkOptions(`da.random.${label}`, options, SCHEMA);
   const g: GenSpec = { k: 'random', dist, seed: seedOf(opts), a, b };
   return exprArray(label, shapeOf(shape), opts.chunks, { t: 'gen', g, dtype: dist === 'integers' ? 'int32' : 'float64' });
 }
 
 /** Uniform floats in [0, 1). */
-export function random(shape: Shape, opts: RandomOptions = {}): ChunkedArray {
+export function random(shape: Shape, opts?: RandomOptions): ChunkedArray {
   return gen('random', shape, opts, 'random', 0, 1);
 }
 
-export function uniform(low: number, high: number, shape: Shape, opts: RandomOptions = {}): ChunkedArray {
+export function uniform(low: number, high: number, shape: Shape, opts?: RandomOptions): ChunkedArray {
   return gen('uniform', shape, opts, 'uniform', low, high);
 }
 
-export function normal(loc: number, scale: number, shape: Shape, opts: RandomOptions = {}): ChunkedArray {
+export function normal(loc: number, scale: number, shape: Shape, opts?: RandomOptions): ChunkedArray {
   if (scale < 0) throw new RangeError(`normal: scale must be non-negative, got ${scale}`);
   return gen('normal', shape, opts, 'normal', loc, scale);
 }
 
 /** Integers in [low, high) (NumPy's Generator.integers), int32. */
-export function integers(low: number, high: number, shape: Shape, opts: RandomOptions = {}): ChunkedArray {
+export function integers(low: number, high: number, shape: Shape, opts?: RandomOptions): ChunkedArray {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new RangeError(`integers: need integers low < high, got ${low}, ${high}`);
   return gen('integers', shape, opts, 'integers', low, high);
 }

@@ -4,23 +4,11 @@
  * its own, with other collections in one `compute(a, b, ...)` (shared inputs computed once), or
  * passed to delayed functions. Its value is null, as Dask's is None: the data is in the store.
  */
-import {
-  collectionSymbol,
-  computeCollections,
-  dataNode,
-  layerNode,
-  MaterializedLayer,
-  visualize,
-  type Collection,
-  type CollectionGraph,
-  type ComputeOptions,
-  type LayerNode,
-  type VisualizeOptions,
-} from '@pdask/core';
-import { needsCallerThread, runsInline } from '../inline';
-import { opRef } from '../ops/names';
+import { CollectionBase, collectionSymbol, dataNode, layerNode, MaterializedLayer, type CollectionGraph, type ComputeOptions, type LayerNode } from '@pdask/core';
+import { chooseScheduler } from '../inline';
+import { arrayOps } from '../ops/index';
 
-export class ZarrWrite implements Collection<null> {
+export class ZarrWrite extends CollectionBase<null> {
   /** @internal */
   constructor(
     /** @internal */
@@ -29,7 +17,9 @@ export class ZarrWrite implements Collection<null> {
     readonly writeKeys: readonly string[],
     /** Where the data goes: the store's label and the array's path in it. */
     readonly target: string,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Number of write tasks (one per block, after the rechunk that aligns blocks to Zarr chunks). */
   get npartitions(): number {
@@ -40,26 +30,20 @@ export class ZarrWrite implements Collection<null> {
     return {
       roots: [this.layer],
       keys: this.writeKeys,
-      finalize: { op: opRef('zarrWritten') },
+      finalize: { op: arrayOps.zarrWritten.ref },
       // Persisting runs the writes; the persisted collection holds their markers and writes nothing again.
       rebuild: (values) =>
         new ZarrWrite(layerNode(new MaterializedLayer(`persisted-${this.writeKeys[0] ?? 'zarr'}`, this.writeKeys.map((k) => dataNode(k, values.get(k))), 'persisted')), this.writeKeys, this.target),
     };
   }
 
-  /**
-   * Writes the blocks. As for arrays, without a `scheduler` option a small graph, or one that
-   * uses a store object of this thread, runs in the calling thread.
-   */
-  async compute(opts: ComputeOptions = {}): Promise<null> {
-    const roots = [this.layer];
-    const o = opts.scheduler === undefined && (runsInline(roots) || needsCallerThread(roots)) ? { ...opts, scheduler: 'sync' } : opts;
-    await computeCollections([this], o);
-    return null;
+  protected tokenKey(): unknown {
+    return this.layer.layer.name;
   }
 
-  visualize(opts: VisualizeOptions = {}): Promise<string> {
-    return visualize([this], opts);
+  /** As for arrays: without a `scheduler`, a small graph, or one that uses a store object of this thread, runs in the calling thread. */
+  protected override computeOptions(opts: ComputeOptions, persist: boolean): ComputeOptions {
+    return chooseScheduler([this.layer], opts, persist);
   }
 
   toString(): string {

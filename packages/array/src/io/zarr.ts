@@ -6,13 +6,13 @@
 import { rm } from 'node:fs/promises';
 import { resolve as resolvePath, join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lit, ref, taskNode, tokenize, type ComputeOptions } from '@pdask/core';
-import { fromBlocks, type ChunkedArray } from '../array';
+import { checkOptions, lit, ref, tokenize, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import { CHUNKS, NOT_YET } from '../options';
+import { CALLER_THREAD, fromBlocks, type ChunkedArray } from '../array';
 import { blockOffset, blockShape, normalizeChunks, sameChunks, type ChunksSpec } from '../chunks';
 import type { DType } from '../dtype';
-import { BlockLayer } from '../layer';
 import type { NDArray } from '../ndarray';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { astype } from '../elementwise/build';
 import { getitem } from '../slicing/slicing';
 import { rechunk } from '../rechunk/rechunk';
@@ -81,7 +81,30 @@ let reads = 0;
  * A lazy array over a Zarr array (v2 or v3). The metadata is read now; each block is read by
  * its own task when computed.
  */
-export async function fromZarr(source: ZarrSource, opts: FromZarrOptions = {}): Promise<ChunkedArray> {
+const FROM_SCHEMA: OptionSchema<FromZarrOptions & { storageOptions?: unknown; component?: unknown; inlineArray?: unknown }> = {
+  path: 'string',
+  chunks: CHUNKS,
+  name: 'string',
+  component: { unsupported: "pdask calls it 'path'" },
+  storageOptions: NOT_YET,
+  inlineArray: NOT_YET,
+};
+
+const TO_SCHEMA: OptionSchema<ToZarrOptions & { storageOptions?: unknown; component?: unknown; returnStored?: unknown; zarrFormat?: unknown }> = {
+  path: 'string',
+  overwrite: 'boolean',
+  codecs: 'array',
+  attributes: 'object',
+  compute: { anyOf: ['object', { oneOf: [false] }] },
+  region: 'array',
+  component: { unsupported: "pdask calls it 'path'" },
+  storageOptions: NOT_YET,
+  returnStored: { unsupported: 'toZarr always returns the stored array (or a ZarrWrite with compute: false)' },
+  zarrFormat: { unsupported: 'pdask writes Zarr v3' },
+};
+
+export async function fromZarr(source: ZarrSource, options?: FromZarrOptions): Promise<ChunkedArray> {
+  const opts = checkOptions('da.fromZarr', options, FROM_SCHEMA);
   const { spec, label } = storeSpec(source, 'fromZarr');
   const target: ZarrTarget = { store: spec, path: normPath(opts.path) };
   const z = await loadZarrita();
@@ -99,8 +122,7 @@ export async function fromZarr(source: ZarrSource, opts: FromZarrOptions = {}): 
   // Every call gets its own name: the store may have been rewritten since an earlier read.
   const name = opts.name ?? `from-zarr-${tokenize(target, shape, zdt, chunks, process.pid, ++reads, Date.now())}`;
   const out = fromBlocks<NDArray>('from-zarr', name, shape, chunks, dtype, (idx, key) =>
-    taskNode(key, opRef('zarrRead'), [lit(target), lit(name), lit(dtype), lit(blockOffset(chunks, idx)), lit(blockShape(chunks, idx))]), []);
-  if (spec.k === 'local') (out.layer.layer as BlockLayer).callerThread = true;
+    arrayOps.zarrRead.task(key, lit(target), lit(name), lit(dtype), lit(blockOffset(chunks, idx)), lit(blockShape(chunks, idx))), [], [], spec.k === 'local' ? CALLER_THREAD : {});
   return out as ChunkedArray;
 }
 
@@ -120,8 +142,7 @@ function writeLayer(src: ChunkedArray<unknown>, t: ZarrTarget, spec: StoreSpec, 
   const name = `to-zarr-${tokenize(src.name, t, origin, process.pid, Date.now(), ++writes)}`;
   const grid = src.numblocks;
   const out = fromBlocks<NDArray>('to-zarr', name, grid, grid.map((g) => new Array<number>(g).fill(1)), 'float64', (idx, key) =>
-    taskNode(key, opRef('zarrWrite'), [lit(t), lit(name), lit(blockOffset(src.chunks, idx).map((o, d) => o + origin[d])), ref(src.key(idx))]), [src]);
-  if (spec.k === 'local') (out.layer.layer as BlockLayer).callerThread = true;
+    arrayOps.zarrWrite.task(key, lit(t), lit(name), lit(blockOffset(src.chunks, idx).map((o, d) => o + origin[d])), ref(src.key(idx))), [src], [], spec.k === 'local' ? CALLER_THREAD : {});
   return out;
 }
 
@@ -182,7 +203,13 @@ async function regionTarget(x: ChunkedArray<unknown>, z: Zarrita, loc: Location,
 export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts: ToZarrOptions & { compute: false }): Promise<ZarrWrite>;
 export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts?: ToZarrOptions & { compute?: ComputeOptions }): Promise<ChunkedArray>;
 export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts?: ToZarrOptions): Promise<ChunkedArray | ZarrWrite>;
-export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts: ToZarrOptions = {}): Promise<ChunkedArray | ZarrWrite> {
+export async function toZarr(x: ChunkedArray<unknown>, target: ZarrSource, opts?: ToZarrOptions): Promise<ChunkedArray | ZarrWrite> {
+  return writeZarr(x, target, opts, 'da.toZarr');
+}
+
+/** toZarr, its options checked under the name `who` (the function or the method). */
+export async function writeZarr(x: ChunkedArray<unknown>, target: ZarrSource, options: ToZarrOptions | undefined, who: string): Promise<ChunkedArray | ZarrWrite> {
+  const opts = checkOptions(who, options, TO_SCHEMA);
   if (x.shape.some((s) => Number.isNaN(s))) throw new RangeError('toZarr: the array has unknown chunk sizes (after a lazy boolean mask); call computeChunkSizes() first');
   const { spec, label } = storeSpec(target, 'toZarr');
   const path = normPath(opts.path);

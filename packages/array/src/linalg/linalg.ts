@@ -3,15 +3,15 @@
  * the transpose, solve, lstsq and norm. TSQR (Demmel et al.; Dask's `tsqr`): QR of every row
  * block, QR of the stacked R factors, then each block's Q times its rows of the second Q.
  */
-import { lit, ref, taskNode, tokenize, type GraphNode } from '@pdask/core';
+import { checkOptions, lit, ref, tokenize, type GraphNode, type OptionSchema } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
 import type { NDArray } from '../ndarray';
 import { blockKey, commonChunks, sameChunks } from '../chunks';
 import { binary, unary } from '../elementwise/build';
 import { blockLayer } from '../layer';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { rechunk } from '../rechunk/rechunk';
-import { reduction } from '../reductions/reductions';
+import { reduceBuiltin } from '../reductions/reductions';
 import { matmul } from './matmul';
 import { expandDims, squeeze, transpose } from '../shape/shape';
 import { sfqr } from './sfqr';
@@ -36,10 +36,10 @@ function tsqrGraph(a0: A): Tsqr {
   if (a.chunks[0].some((r) => r < 1)) throw new RangeError('tsqr: empty row blocks are not supported');
   const tok = tokenize(a.name);
   const localName = `qr-local-${tok}`;
-  const local = blockLayer(localName, 'qr-local', [a.numblocks[0]], ([i]) => taskNode(blockKey(localName, [i]), opRef('qrBlock'), [ref(a.key([i, 0]))]), [a.layer]);
+  const local = blockLayer(localName, 'qr-local', [a.numblocks[0]], ([i]) => arrayOps.qrBlock.task(blockKey(localName, [i]), ref(a.key([i, 0]))), [a.layer]);
   const topKey = `qr-top-${tok}`;
   const nb = a.numblocks[0];
-  const top = blockLayer(topKey, 'qr-top', [], () => taskNode(topKey, opRef('qrOfStackedR'), Array.from({ length: nb }, (_, i) => ref(blockKey(localName, [i])))), [local]);
+  const top = blockLayer(topKey, 'qr-top', [], () => arrayOps.qrOfStackedR.task(topKey, ...Array.from({ length: nb }, (_, i) => ref(blockKey(localName, [i])))), [local]);
   const rows = a.chunks[0].reduce((s, r) => s + Math.min(r, n), 0);
   return { localName, topKey, top, local, a, k: Math.min(rows, n) };
 }
@@ -52,7 +52,7 @@ function qFromTsqr(t: Tsqr, label: string, postKey: string | null, cols: number,
   const name = `${label}-${tokenize(t.topKey, postKey)}`;
   const chunks = [[...t.a.chunks[0]], [cols]];
   return fromBlocks(label, name, [t.a.shape[0], cols], chunks, 'float64', ([i], key) =>
-    taskNode(key, opRef('qFactor'), [lit(i), ref(blockKey(t.localName, [i])), ref(t.topKey), postKey ? ref(postKey) : lit(null)]), [], [t.top, t.local, ...extra]);
+    arrayOps.qFactor.task(key, lit(i), ref(blockKey(t.localName, [i])), ref(t.topKey), postKey ? ref(postKey) : lit(null)), [], [t.top, t.local, ...extra]);
 }
 
 /**
@@ -63,7 +63,7 @@ export function tsqr(a: A): [Out, Out] {
   const t = tsqrGraph(a);
   const n = t.a.shape[1];
   const q = qFromTsqr(t, 'qr-q', null, t.k, []);
-  const r = single(`qr-r-${tokenize(t.topKey)}`, 'qr-r', [t.k, n], (key) => taskNode(key, opRef('pick'), [ref(t.topKey), lit('r')]), [t.top]);
+  const r = single(`qr-r-${tokenize(t.topKey)}`, 'qr-r', [t.k, n], (key) => arrayOps.pick.task(key, ref(t.topKey), lit('r')), [t.top]);
   return [q as Out, r as Out];
 }
 
@@ -72,13 +72,13 @@ export function tsSvd(a: A): [Out, Out, Out] {
   const t = tsqrGraph(a);
   const n = t.a.shape[1];
   const svdKey = `svd-small-${tokenize(t.topKey)}`;
-  const small = blockLayer(svdKey, 'svd-small', [], () => taskNode(svdKey, opRef('svdSmall'), [ref(t.topKey)]), [t.top]);
+  const small = blockLayer(svdKey, 'svd-small', [], () => arrayOps.svdSmall.task(svdKey, ref(t.topKey)), [t.top]);
   const uKey = `svd-ur-${tokenize(svdKey)}`;
-  const ur = blockLayer(uKey, 'svd-u', [], () => taskNode(uKey, opRef('pick'), [ref(svdKey), lit('u')]), [small]);
+  const ur = blockLayer(uKey, 'svd-u', [], () => arrayOps.pick.task(uKey, ref(svdKey), lit('u')), [small]);
   const k = Math.min(t.k, n);
   const u = qFromTsqr(t, 'svd-u', uKey, k, [ur]);
-  const s = single(`svd-s-${tokenize(svdKey)}`, 'svd-s', [k], (key) => taskNode(key, opRef('pick'), [ref(svdKey), lit('s')]), [small]);
-  const vt = single(`svd-vt-${tokenize(svdKey)}`, 'svd-vt', [k, n], (key) => taskNode(key, opRef('pick'), [ref(svdKey), lit('vt')]), [small]);
+  const s = single(`svd-s-${tokenize(svdKey)}`, 'svd-s', [k], (key) => arrayOps.pick.task(key, ref(svdKey), lit('s')), [small]);
+  const vt = single(`svd-vt-${tokenize(svdKey)}`, 'svd-vt', [k, n], (key) => arrayOps.pick.task(key, ref(svdKey), lit('vt')), [small]);
   return [u as Out, s as Out, vt as Out];
 }
 
@@ -118,7 +118,10 @@ export interface SvdOptions {
  * rows (a single block too, where Dask calls NumPy on it) is the TSQR SVD of the transpose with
  * the factors swapped, so one code path serves both shapes.
  */
-export function svd(a: A, opts: SvdOptions = {}): [Out, Out, Out] {
+const SVD_SCHEMA: OptionSchema<SvdOptions> = { coerceSigns: 'boolean' };
+
+export function svd(a: A, options?: SvdOptions): [Out, Out, Out] {
+  const opts = checkOptions('da.linalg.svd', options, SVD_SCHEMA);
   let u: Out;
   let s: Out;
   let vt: Out;
@@ -161,15 +164,15 @@ export function solve(a: A, b: A): Out {
   const panel = (k: number, j: number) =>
     k === 0 ? Array.from({ length: nb }, (_, i) => ref(j < nb ? aa.key([i, j]) : bb.key([i, j - nb]))) : [ref(uKey(k - 1, j))];
   const lu = blockLayer(luName, 'lu', [nb], ([k]) => {
-    const nodes: GraphNode[] = [taskNode(fKey(k), opRef('luFactor'), panel(k, k))];
-    for (let j = k + 1; j < nb + nc; j++) nodes.push(taskNode(uKey(k, j), opRef('luUpdate'), [ref(fKey(k)), ...panel(k, j)]));
+    const nodes: GraphNode[] = [arrayOps.luFactor.task(fKey(k), ...panel(k, k))];
+    for (let j = k + 1; j < nb + nc; j++) nodes.push(arrayOps.luUpdate.task(uKey(k, j), ref(fKey(k)), ...panel(k, j)));
     return nodes;
   }, [aa.layer, bb.layer]);
   const name = `solve-${tok}`;
   const x = fromBlocks<NDArray>('solve', name, [n, bb.shape[1]], [[...cuts], [...bb.chunks[1]]], 'float64', ([k, c], key) => {
-    const args = [ref(fKey(k)), ref(uKey(k, nb + c))];
-    for (let j = k + 1; j < nb; j++) args.push(ref(uKey(k, j)), ref(blockKey(name, [j, c])));
-    return taskNode(key, opRef('luBack'), args);
+    const pairs = [];
+    for (let j = k + 1; j < nb; j++) pairs.push(ref(uKey(k, j)), ref(blockKey(name, [j, c])));
+    return arrayOps.luBack.task(key, ref(fKey(k)), ref(uKey(k, nb + c)), ...pairs);
   }, [], [lu]);
   return (b.ndim === 1 ? squeeze(x, 1) : x) as Out;
 }
@@ -184,12 +187,12 @@ export function lstsq(a: A, b: A): [Out, Out, ChunkedArray<number>, Out] {
   const rr = whole(r);
   const name = `lstsq-${tokenize(rr.name, qtb.name)}`;
   const x = fromBlocks('lstsq', name, [...qtb.shape], qtb.shape.map((s) => [s]), 'float64', (_idx, key) =>
-    taskNode(key, opRef('solveUpper'), [ref(rr.key([0, 0])), ref(qtb.key(qtb.shape.map(() => 0)))]), [rr, qtb]);
+    arrayOps.solveUpper.task(key, ref(rr.key([0, 0])), ref(qtb.key(qtb.shape.map(() => 0)))), [rr, qtb]);
   const res = binary('sub', matmul(a, x), b);
-  const residuals = reduction(binary('mul', res, res), 'sum', { axis: 0 });
+  const residuals = reduceBuiltin(binary('mul', res, res), 'sum', { axis: 0 });
   const [, s] = tsSvd(a);
-  const tol = binary('mul', reduction(s, 'max'), Math.max(...a.shape) * Number.EPSILON);
-  const rank = reduction<number>(binary('gt', s, tol), 'sum');
+  const tol = binary('mul', reduceBuiltin(s, 'max'), Math.max(...a.shape) * Number.EPSILON);
+  const rank = reduceBuiltin<number>(binary('gt', s, tol), 'sum');
   return [x as Out, residuals as Out, rank, s as Out];
 }
 
@@ -201,8 +204,14 @@ export interface NormOptions {
 }
 
 /** Vector and matrix norms (NumPy's linalg.norm). */
-export function norm(x: A, opts: NormOptions = {}): ChunkedArray<NDArray | number> {
-  return normOf(x, opts) as ChunkedArray<NDArray | number>;
+const NORM_SCHEMA: OptionSchema<NormOptions> = {
+  ord: { anyOf: ['number', { oneOf: ['fro', 'nuc'] }] },
+  axis: { anyOf: ['integer', 'array', { oneOf: [null] }] },
+  keepdims: 'boolean',
+};
+
+export function norm(x: A, opts?: NormOptions): ChunkedArray<NDArray | number> {
+  return normOf(x, checkOptions('da.linalg.norm', opts, NORM_SCHEMA)) as ChunkedArray<NDArray | number>;
 }
 
 function normOf(x: A, opts: NormOptions): A {
@@ -213,23 +222,23 @@ function normOf(x: A, opts: NormOptions): A {
   const abs = unary('abs', x);
   if (!matrix) {
     const r = { axis: axis as number | undefined, keepdims };
-    if (ord === undefined || ord === 2) return unary('sqrt', reduction(binary('mul', abs, abs), 'sum', r));
-    if (ord === Infinity) return reduction(abs, 'max', r);
-    if (ord === -Infinity) return reduction(abs, 'min', r);
-    if (ord === 0) return reduction(binary('ne', x, 0), 'sum', r);
-    if (ord === 1) return reduction(abs, 'sum', r);
+    if (ord === undefined || ord === 2) return unary('sqrt', reduceBuiltin(binary('mul', abs, abs), 'sum', r));
+    if (ord === Infinity) return reduceBuiltin(abs, 'max', r);
+    if (ord === -Infinity) return reduceBuiltin(abs, 'min', r);
+    if (ord === 0) return reduceBuiltin(binary('ne', x, 0), 'sum', r);
+    if (ord === 1) return reduceBuiltin(abs, 'sum', r);
     if (typeof ord !== 'number') throw new RangeError(`norm: invalid norm order '${ord}' for vectors`);
-    return binary('pow', reduction(binary('pow', abs, ord), 'sum', r), 1 / ord);
+    return binary('pow', reduceBuiltin(binary('pow', abs, ord), 'sum', r), 1 / ord);
   }
   const [r0, c0] = (axis as readonly [number, number] | undefined) ?? [0, 1];
   const ax = [r0 < 0 ? r0 + x.ndim : r0, c0 < 0 ? c0 + x.ndim : c0] as const;
-  if (ord === undefined || ord === 'fro') return unary('sqrt', reduction(binary('mul', abs, abs), 'sum', { axis: ax, keepdims }));
-  if (ord === 1 || ord === -1) return reduction(reduction(abs, 'sum', { axis: ax[0], keepdims: true }), ord === 1 ? 'max' : 'min', { axis: ax, keepdims });
-  if (ord === Infinity || ord === -Infinity) return reduction(reduction(abs, 'sum', { axis: ax[1], keepdims: true }), ord === Infinity ? 'max' : 'min', { axis: ax, keepdims });
+  if (ord === undefined || ord === 'fro') return unary('sqrt', reduceBuiltin(binary('mul', abs, abs), 'sum', { axis: ax, keepdims }));
+  if (ord === 1 || ord === -1) return reduceBuiltin(reduceBuiltin(abs, 'sum', { axis: ax[0], keepdims: true }), ord === 1 ? 'max' : 'min', { axis: ax, keepdims });
+  if (ord === Infinity || ord === -Infinity) return reduceBuiltin(reduceBuiltin(abs, 'sum', { axis: ax[1], keepdims: true }), ord === Infinity ? 'max' : 'min', { axis: ax, keepdims });
   if (ord === 2 || ord === -2 || ord === 'nuc') {
     if (x.ndim !== 2) throw new RangeError(`norm: ord ${ord} needs a 2-d array`);
     const [, s] = tsSvd(x.shape[0] >= x.shape[1] ? x : transpose(x));
-    return reduction(s, ord === 2 ? 'max' : ord === -2 ? 'min' : 'sum');
+    return reduceBuiltin(s, ord === 2 ? 'max' : ord === -2 ? 'min' : 'sum');
   }
   throw new RangeError(`norm: invalid norm order '${ord}' for matrices`);
 }

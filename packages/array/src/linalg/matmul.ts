@@ -1,10 +1,11 @@
 /** matmul / dot / tensordot; matmul also on stacks of matrices (leading batch dimensions broadcast). */
-import { lit, ref, taskNode, tokenize, type GraphNode, type TaskNode } from '@pdask/core';
-import { fromBlocks, type ChunkedArray } from '../array';
-import { blockIndices, commonChunks, sameChunks } from '../chunks';
+import { lit, ref, SPLIT_EVERY, taskNode, tokenize, treeReduce, type OpCall } from '@pdask/core';
+import { arrayInfo, ChunkedArray, fromBlocks } from '../array';
+import { blockIndices, blockKey, commonChunks, sameChunks } from '../chunks';
+import { dedupe } from '../layer';
 import { promote, type DType } from '../dtype';
 import type { NDArray } from '../ndarray';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { rechunk } from '../rechunk/rechunk';
 import { expandDims, squeeze } from '../shape/shape';
 
@@ -15,36 +16,57 @@ function matmulDType(a: DType, b: DType): DType {
   return p === 'float32' ? 'float32' : 'float64';
 }
 
-/** Contracted blocks one task reads at most; longer contractions are summed in a tree. */
-const SPLIT_EVERY = 8;
+/** Pairs of contracted blocks one product task reads at most (bounds a task's memory). */
+const PAIRS_PER_TASK = 8;
 
 /**
- * The tasks of one output block of a contraction over `nk` pairs of blocks. Up to SPLIT_EVERY
- * pairs, one task (`product(key, dtype, lo, hi)` over pairs [lo, hi)); beyond, products of
- * groups of pairs (float64) summed SPLIT_EVERY at a time, so no task holds more than
- * SPLIT_EVERY pairs of input blocks whatever the length of the contraction (Dask sums the
- * per-pair products with a tree reduction too).
+ * An array whose block `idx` is a contraction over `nk` pairs of input blocks. Up to
+ * PAIRS_PER_TASK pairs, one task per block (`product(idx, dtype, lo, hi)` over pairs [lo, hi));
+ * beyond, products of groups of pairs (float64) summed by core's treeReduce (one tree per output
+ * block), so no task holds more than PAIRS_PER_TASK pairs of input blocks whatever the length of
+ * the contraction (Dask sums the per-pair products with a tree reduction too).
  */
-function contraction(key: string, dtype: DType, nk: number, product: (key: string, dtype: DType, lo: number, hi: number) => TaskNode): GraphNode | GraphNode[] {
-  if (nk <= SPLIT_EVERY) return product(key, dtype, 0, nk);
-  const nodes: GraphNode[] = [];
-  let level: string[] = [];
-  for (let lo = 0, g = 0; lo < nk; lo += SPLIT_EVERY, g++) {
-    const k = `${key}-part-${g}`;
-    nodes.push(product(k, 'float64', lo, Math.min(nk, lo + SPLIT_EVERY)));
-    level.push(k);
+function contracted(
+  label: string,
+  name: string,
+  shape: readonly number[],
+  chunks: number[][],
+  dtype: DType,
+  nk: number,
+  product: (idx: number[], dtype: DType, lo: number, hi: number) => OpCall,
+  parents: readonly A[],
+): ChunkedArray<NDArray> {
+  if (nk <= PAIRS_PER_TASK) {
+    return fromBlocks(label, name, shape, chunks, dtype, (idx, key) => {
+      const call = product(idx, dtype, 0, nk);
+      return taskNode(key, call.op, call.args);
+    }, parents);
   }
-  for (let depth = 0; level.length > 1; depth++) {
-    const next: string[] = [];
-    const last = level.length <= SPLIT_EVERY;
-    for (let h = 0; h < level.length; h += SPLIT_EVERY) {
-      const k = last ? key : `${key}-sum-${depth}-${h / SPLIT_EVERY}`;
-      nodes.push(taskNode(k, opRef('addBlocks'), [lit(last ? dtype : 'float64'), ...level.slice(h, h + SPLIT_EVERY).map((x) => ref(x))]));
-      next.push(k);
+  const grid = chunks.map((c) => c.length);
+  const outIndex = (g: number): number[] => {
+    const idx = new Array<number>(grid.length);
+    for (let d = grid.length - 1; d >= 0; d--) {
+      idx[d] = g % grid[d];
+      g = Math.floor(g / grid[d]);
     }
-    level = next;
-  }
-  return nodes;
+    return idx;
+  };
+  const tree = treeReduce(
+    {
+      name,
+      label,
+      grid: Math.ceil(nk / PAIRS_PER_TASK),
+      groups: grid.reduce((a, b) => a * b, 1),
+      splitEvery: SPLIT_EVERY.array,
+      partial: (_index, i, g) => product(outIndex(g), 'float64', i * PAIRS_PER_TASK, Math.min(nk, (i + 1) * PAIRS_PER_TASK)),
+      combine: (parts) => arrayOps.addBlocks.call(lit('float64'), ...parts),
+      aggregate: (parts) => arrayOps.addBlocks.call(lit(dtype), ...parts),
+      outputKey: (g) => blockKey(name, outIndex(g)),
+      info: arrayInfo(shape, chunks, dtype),
+    },
+    dedupe(parents.map((p) => p.layer)),
+  );
+  return new ChunkedArray<NDArray>(name, shape, chunks, dtype, { k: 'layer', node: tree.node });
 }
 
 /**
@@ -61,13 +83,12 @@ function matmul2(a: A, b: A): A {
   const dtype = matmulDType(a.dtype, b.dtype);
   const nk = inner.length;
   const name = `matmul-${tokenize(aa.name, bb.name)}`;
-  return fromBlocks('matmul', name, [a.shape[0], b.shape[1]], [[...aa.chunks[0]], [...bb.chunks[1]]], dtype, ([i, j], key) =>
-    contraction(key, dtype, nk, (k, dt, lo, hi) => {
-      const refs = [];
-      for (let l = lo; l < hi; l++) refs.push(ref(aa.key([i, l])));
-      for (let l = lo; l < hi; l++) refs.push(ref(bb.key([l, j])));
-      return taskNode(k, opRef('matmul'), [lit(dt), lit(hi - lo), ...refs]);
-    }), [aa, bb]);
+  return contracted('matmul', name, [a.shape[0], b.shape[1]], [[...aa.chunks[0]], [...bb.chunks[1]]], dtype, nk, ([i, j], dt, lo, hi) => {
+    const refs = [];
+    for (let l = lo; l < hi; l++) refs.push(ref(aa.key([i, l])));
+    for (let l = lo; l < hi; l++) refs.push(ref(bb.key([l, j])));
+    return arrayOps.matmul.call(lit(dt), lit(hi - lo), ...refs);
+  }, [aa, bb]);
 }
 
 /**
@@ -109,17 +130,15 @@ function matmulStack(a0: A, b0: A): A {
   outChunks.push([...aa.chunks[nd - 2]], [...bb.chunks[nd - 1]]);
   const shape = [...outBatch, a.shape[nd - 2], b.shape[nd - 1]];
   const name = `matmul-${tokenize(aa.name, bb.name)}`;
-  return fromBlocks('matmul', name, shape, outChunks, dtype, (idx, key) => {
+  return contracted('matmul', name, shape, outChunks, dtype, nk, (idx, dt, lo, hi) => {
     const batch = idx.slice(0, nbd);
     const [i, j] = idx.slice(nbd);
     const ab = batch.map((x, d) => (aa.shape[d] === 1 ? 0 : x));
     const bbi = batch.map((x, d) => (bb.shape[d] === 1 ? 0 : x));
-    return contraction(key, dtype, nk, (k, dt, lo, hi) => {
-      const refs = [];
-      for (let l = lo; l < hi; l++) refs.push(ref(aa.key([...ab, i, l])));
-      for (let l = lo; l < hi; l++) refs.push(ref(bb.key([...bbi, l, j])));
-      return taskNode(k, opRef('matmulStack'), [lit(dt), lit(hi - lo), lit(batch.map((x, d) => outChunks[d][x])), ...refs]);
-    });
+    const refs = [];
+    for (let l = lo; l < hi; l++) refs.push(ref(aa.key([...ab, i, l])));
+    for (let l = lo; l < hi; l++) refs.push(ref(bb.key([...bbi, l, j])));
+    return arrayOps.matmulStack.call(lit(dt), lit(hi - lo), lit(batch.map((x, d) => outChunks[d][x])), ...refs);
   }, [aa, bb]);
 }
 
@@ -199,22 +218,20 @@ export function tensordot(a: A, b: A, axes: number | readonly [readonly number[]
   const permA = [...freeA, ...ax];
   const permB = [...bx, ...freeB];
   const name = `tensordot-${tokenize(aa.name, bb.name, ax, bx)}`;
-  return fromBlocks('tensordot', name, shape, chunks, dtype, (idx, key) => {
+  return contracted('tensordot', name, shape, chunks, dtype, pairs.length, (idx, dt, lo, hi) => {
     const ia = new Array<number>(a.ndim);
     const ib = new Array<number>(b.ndim);
     freeA.forEach((d, i) => (ia[d] = idx[i]));
     freeB.forEach((d, i) => (ib[d] = idx[freeA.length + i]));
-    return contraction(key, dtype, pairs.length, (k, dt, lo, hi) => {
-      const refs = [];
-      for (const p of pairs.slice(lo, hi)) {
-        ax.forEach((d, i) => (ia[d] = p[i]));
-        refs.push(ref(aa.key(ia)));
-      }
-      for (const p of pairs.slice(lo, hi)) {
-        bx.forEach((d, i) => (ib[d] = p[i]));
-        refs.push(ref(bb.key(ib)));
-      }
-      return taskNode(k, opRef('tensordot'), [lit(dt), lit(hi - lo), lit(permA), lit(permB), lit(ax.length), ...refs]);
-    });
+    const refs = [];
+    for (const p of pairs.slice(lo, hi)) {
+      ax.forEach((d, i) => (ia[d] = p[i]));
+      refs.push(ref(aa.key(ia)));
+    }
+    for (const p of pairs.slice(lo, hi)) {
+      bx.forEach((d, i) => (ib[d] = p[i]));
+      refs.push(ref(bb.key(ib)));
+    }
+    return arrayOps.tensordot.call(lit(dt), lit(hi - lo), lit(permA), lit(permB), lit(ax.length), ...refs);
   }, [aa, bb]);
 }

@@ -4,11 +4,11 @@
  * other column block's R is Q^T A_j, one task each, so no task holds more than the leading
  * blocks and one other.
  */
-import { lit, ref, taskNode, tokenize } from '@pdask/core';
+import { lit, ref, tokenize } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { blockLayer } from '../layer';
 import type { NDArray } from '../ndarray';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { rechunk } from '../rechunk/rechunk';
 
 type A = ChunkedArray<unknown>;
@@ -32,12 +32,12 @@ export function sfqr(a0: A): [Out, Out] {
   const tok = tokenize(a.name);
   const leadKey = `sfqr-lead-${tok}`;
   const lead = blockLayer(leadKey, 'sfqr-lead', [], () =>
-    taskNode(leadKey, opRef('sfqrLead'), Array.from({ length: nLead }, (_, j) => ref(a.key([0, j])))), [a.layer]);
+    arrayOps.sfqrLead.task(leadKey, ...Array.from({ length: nLead }, (_, j) => ref(a.key([0, j])))), [a.layer]);
   const q = fromBlocks<NDArray>('sfqr-q', `sfqr-q-${tok}`, [m, k], [[m], [k]], 'float64', (_idx, key) =>
-    taskNode(key, opRef('pick'), [ref(leadKey), lit('q')]), [], [lead]);
+    arrayOps.pick.task(key, ref(leadKey), lit('q')), [], [lead]);
   const r = fromBlocks<NDArray>('sfqr-r', `sfqr-r-${tok}`, [k, n], [[k], [...cols]], 'float64', ([, j], key) =>
     j < nLead
-      ? taskNode(key, opRef('sfqrLeadR'), [ref(leadKey), lit(offsets[j]), lit(offsets[j + 1])])
-      : taskNode(key, opRef('sfqrRestR'), [ref(leadKey), ref(a.key([0, j]))]), [a], [lead]);
+      ? arrayOps.sfqrLeadR.task(key, ref(leadKey), lit(offsets[j]), lit(offsets[j + 1]))
+      : arrayOps.sfqrRestR.task(key, ref(leadKey), ref(a.key([0, j]))), [a], [lead]);
   return [q, r];
 }

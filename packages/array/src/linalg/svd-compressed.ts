@@ -4,6 +4,7 @@
  * orthonormal basis Q of it by TSQR, and factor the small Q^T a. Only the sample (m x l, one
  * block of columns) needs TSQR, so a may be chunked along both axes.
  */
+import { checkOptions, intAtLeast, type OptionSchema } from '@pdask/core';
 import type { ChunkedArray } from '../array';
 import { normal } from '../creation/random';
 import type { NDArray } from '../ndarray';
@@ -36,7 +37,16 @@ const count = (name: string, v: number): number => {
 };
 
 /** The k leading singular triplets, approximately: [u (m x k), s (k), v (k x n)]. */
-export function svdCompressed(a: A, k: number, opts: SvdCompressedOptions = {}): [Out, Out, Out] {
+const SCHEMA: OptionSchema<SvdCompressedOptions & { compute?: unknown }> = {
+  nPowerIter: intAtLeast(0),
+  nOversamples: intAtLeast(0),
+  seed: 'integer',
+  coerceSigns: 'boolean',
+  compute: { unsupported: 'not implemented yet (the factors are lazy arrays; compute them)' },
+};
+
+export function svdCompressed(a: A, k: number, options?: SvdCompressedOptions): [Out, Out, Out] {
+  const opts = checkOptions('da.linalg.svdCompressed', options, SCHEMA);
   if (a.ndim !== 2) throw new RangeError(`svdCompressed needs a 2-d array, got ${a.ndim}-d`);
   if (a.shape.some(Number.isNaN)) throw new RangeError('svdCompressed: unknown chunk sizes; call computeChunkSizes() first');
   const [m, n] = a.shape;

@@ -7,12 +7,12 @@
 import type { ChunkedArray } from '../array';
 import { binary } from '../elementwise/build';
 import type { NDArray } from '../ndarray';
-import { reduction } from '../reductions/reductions';
+import { reduceBuiltin } from '../reductions/reductions';
 import { expandDims } from '../shape/shape';
 
 type Out = ChunkedArray<NDArray>;
 
 export function svdFlip(u: Out, v: Out): [Out, Out] {
-  const sign = binary('sub', binary('mul', binary('ge', reduction(v, 'sum', { axis: 1 }), 0), 2), 1);
+  const sign = binary('sub', binary('mul', binary('ge', reduceBuiltin(v, 'sum', { axis: 1 }), 0), 2), 1);
   return [binary('mul', u, sign) as Out, binary('mul', v, expandDims(sign, 1)) as Out];
 }

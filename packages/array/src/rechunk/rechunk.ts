@@ -4,11 +4,11 @@
  * make output blocks read very many input blocks (rows to columns), an intermediate chunking is
  * planned first (as Dask's plan_rechunk does, in a simplified form: one intermediate stage).
  */
-import { lit, ref, taskNode, tokenize } from '@pdask/core';
+import { lit, ref, tokenize } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { boundaries, normalizeChunks, sameChunks, type Chunks, type ChunksSpec } from '../chunks';
 import { itemsize } from '../dtype';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import type { Piece } from '../runtime/layout';
 
 /** For one dimension: the input blocks overlapping output block j, with the overlap. */
@@ -59,7 +59,7 @@ function oneStage<R>(x: ChunkedArray<R>, chunks: Chunks): ChunkedArray<R> {
       const combos = product(idx.map((j, d) => ov[d][j]));
       const pieces: Piece[] = combos.map((c) => ({ src: c.map((o) => o.src), count: c.map((o) => o.count), dst: c.map((o) => o.dst) }));
       const shape = idx.map((j, d) => chunks[d][j]);
-      return taskNode(key, opRef('gatherPieces'), [lit(x.dtype), lit(shape), lit(pieces), ...combos.map((c) => ref(x.key(c.map((o) => o.inBlock))))]);
+      return arrayOps.gatherPieces.task(key, lit(x.dtype), lit(shape), lit(pieces), ...combos.map((c) => ref(x.key(c.map((o) => o.inBlock)))));
     },
     [x],
   );

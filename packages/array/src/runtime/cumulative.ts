@@ -2,9 +2,17 @@
 import { alloc, type DType } from '../dtype';
 import { sizeOf, stridesOf, type Block } from './block';
 
-export type CumFn = 'cumsum' | 'cumprod' | 'nancumsum' | 'nancumprod';
+/** The cumulative reductions as data: running sum or product, and whether NaNs count as the identity. */
+export const CUMULATIVE = {
+  cumsum: { sum: true, nanAware: false },
+  cumprod: { sum: false, nanAware: false },
+  nancumsum: { sum: true, nanAware: true },
+  nancumprod: { sum: false, nanAware: true },
+} as const satisfies Record<string, { readonly sum: boolean; readonly nanAware: boolean }>;
 
-const isSum = (fn: CumFn) => fn === 'cumsum' || fn === 'nancumsum';
+export type CumFn = keyof typeof CUMULATIVE;
+
+const isSum = (fn: CumFn): boolean => CUMULATIVE[fn].sum;
 
 /** Running sums/products of one block along `axis`. */
 export function cumBlock(fn: CumFn, axis: number, dtype: DType, b: Block): Block {
@@ -14,7 +22,7 @@ export function cumBlock(fn: CumFn, axis: number, dtype: DType, b: Block): Block
   const outer = sizeOf(b.shape.slice(0, axis));
   const inner = st;
   const sum = isSum(fn);
-  const nan = fn.startsWith('nan');
+  const nan = CUMULATIVE[fn].nanAware;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let acc = sum ? 0 : 1;

@@ -1,9 +1,9 @@
 /** transpose, reshape, squeeze/expandDims, concatenate, stack, ravel. */
-import { lit, ref, taskNode, tokenize } from '@pdask/core';
+import { lit, ref, tokenize } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { commonChunks, sameChunks } from '../chunks';
 import { promote } from '../dtype';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { sizeOf } from '../runtime/block';
 import { astype } from '../elementwise/build';
 import { rechunk } from '../rechunk/rechunk';
@@ -21,7 +21,7 @@ export function transpose(x: A, axes?: readonly number[]): A {
   return fromBlocks('transpose', name, perm.map((p) => x.shape[p]), perm.map((p) => [...x.chunks[p]]), x.dtype, (idx, key) => {
     const src = new Array<number>(nd);
     perm.forEach((p, i) => (src[p] = idx[i]));
-    return taskNode(key, opRef('transposeBlock'), [lit(perm), ref(x.key(src))]);
+    return arrayOps.transposeBlock.task(key, lit(perm), ref(x.key(src)));
   }, [x]);
 }
 
@@ -39,7 +39,7 @@ function relabel(x: A, label: string, shape: readonly number[], chunks: readonly
   const name = `${label}-${tokenize(x.name, shape, chunks)}`;
   return fromBlocks(label, name, shape, chunks, x.dtype, (idx, key) => {
     const bshape = idx.map((i, d) => chunks[d][i]);
-    return taskNode(key, opRef('reshapeBlock'), [lit(bshape), ref(x.key(mapIdx(idx)))]);
+    return arrayOps.reshapeBlock.task(key, lit(bshape), ref(x.key(mapIdx(idx))));
   }, [x]);
 }
 
@@ -140,7 +140,7 @@ export function concatenate(arrays: readonly A[], axis = 0): A {
     const [i, j] = owner[idx[ax]];
     const src = [...idx];
     src[ax] = j;
-    return taskNode(key, opRef('reshapeBlock'), [lit(idx.map((b, d) => chunks[d][b])), ref(parts[i].key(src))]);
+    return arrayOps.reshapeBlock.task(key, lit(idx.map((b, d) => chunks[d][b])), ref(parts[i].key(src)));
   }, parts);
 }
 

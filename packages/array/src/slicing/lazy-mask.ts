@@ -5,11 +5,11 @@
  * mask block along the masked dimension. A mask over several leading dimensions is applied to
  * both arrays raveled over those dimensions first, which keeps NumPy's C order of the result.
  */
-import { lit, ref, taskNode, tokenize, type ComputeOptions } from '@pdask/core';
+import { checkComputeOptions, lit, ref, tokenize, type ComputeOptions } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
 import { commonChunks, sameChunks } from '../chunks';
 import type { NDArray } from '../ndarray';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { rechunk } from '../rechunk/rechunk';
 import { reshape } from '../shape/shape';
 
@@ -40,7 +40,7 @@ export function lazyMask(x: A, mask: A, axis: number): A {
   const shape = xx.shape.map((s, d) => (d === axis ? NaN : s));
   const name = `getitem-mask-${tokenize(xx.name, mm.name, axis)}`;
   return fromBlocks('getitem-mask', name, shape, chunks, xx.dtype, (idx, key) =>
-    taskNode(key, opRef('maskBlock'), [lit(axis), ref(xx.key(idx)), ref(mm.key([idx[axis]]))]), [xx, mm]);
+    arrayOps.maskBlock.task(key, lit(axis), ref(xx.key(idx)), ref(mm.key([idx[axis]]))), [xx, mm]);
 }
 
 /**
@@ -48,13 +48,14 @@ export function lazyMask(x: A, mask: A, axis: number): A {
  * (only its shape comes back to the caller). The blocks are computed again when the result is
  * used, unless the array is persisted first.
  */
-export async function computeChunkSizes<R>(x: ChunkedArray<R>, opts: ComputeOptions = {}): Promise<ChunkedArray<R>> {
+export async function computeChunkSizes<R>(x: ChunkedArray<R>, options?: ComputeOptions): Promise<ChunkedArray<R>> {
+  const opts = checkComputeOptions(options, 'ChunkedArray.computeChunkSizes');
   if (!hasUnknown(x)) return x;
   const nd = x.ndim;
   const grid = x.numblocks;
   const name = `chunk-shapes-${tokenize(x.name)}`;
   const shapes = fromBlocks<NDArray>('chunk-shapes', name, [...grid, nd], [...grid.map((g) => new Array<number>(g).fill(1)), [nd]], 'float64', (idx, key) =>
-    taskNode(key, opRef('blockShapeOf'), [ref(x.key(idx.slice(0, nd)))]), [x]);
+    arrayOps.blockShapeOf.task(key, ref(x.key(idx.slice(0, nd)))), [x]);
   const got = (await shapes.compute(opts)) as NDArray;
   const chunks = grid.map((g, d) =>
     Array.from({ length: g }, (_, i) => got.get(...grid.map((_, e) => (e === d ? i : 0)), d) as number),

@@ -7,12 +7,12 @@
  * - null inserts a new axis of length 1 (NumPy's newaxis); '...' stands for the remaining axes.
  * Each output block reads one input block: selections are grouped by the input block they fall in.
  */
-import { lit, ref, taskNode, tokenize } from '@pdask/core';
+import { lit, ref, tokenize } from '@pdask/core';
 import { ChunkedArray, fromBlocks } from '../array';
 import { hasUnknown, lazyMask } from './lazy-mask';
 import { blockContaining, boundaries } from '../chunks';
 import { NDArray } from '../ndarray';
-import { opRef } from '../ops/names';
+import { arrayOps } from '../ops/index';
 import { ravel as ravelOf } from '../shape/shape';
 import type { DimSel } from '../runtime/layout';
 
@@ -204,6 +204,6 @@ export function getitem(x: ChunkedArray<unknown>, index: readonly Index[]): Chun
       sel.push(g.sel);
     }
     const bshape = idx.map((b, k) => outChunks[k][b]);
-    return taskNode(key, opRef('selectBlock'), [lit(sel), lit(bshape), ref(x.key(src))]);
+    return arrayOps.selectBlock.task(key, lit(sel), lit(bshape), ref(x.key(src)));
   }, [x]);
 }
