@@ -39,7 +39,6 @@ export { order, orderIndexed } from './order/order';
 // Operations
 export {
   defineCatalogue,
-  defineOp,
   fromModule,
   resolveOp,
   resolveOpSync,

@@ -30,7 +30,7 @@ const RULES: { what: string; pattern: RegExp; allowed?: (file: string) => boolea
   { what: 'an OpRef literal naming a module operation', pattern: /\bk:\s*'mod'/ },
   { what: 'an operation named by a string through an opRef() helper', pattern: /\bopRef\(\s*['"`]/ },
   { what: 'the retired defineOp()', pattern: /\bdefineOp\s*\(/ },
-  { what: 'a step of a reduction named by a string', pattern: /\b(partial|combine|aggregate|finalize|chunk)\??:\s*string\b/ },
+  { what: 'a step of a reduction named by a string', pattern: /^\s*(readonly\s+)?(partial|combine|aggregate|finalize|chunk)\??:\s*string\s*[;,]/ },
   { what: 'a catalogue defined outside its package ops module', pattern: /\bdefineCatalogue\s*\(/, allowed: (f) => /^packages\/[a-z]+\/src\/ops\/index\.ts$/.test(f) },
 ];
 

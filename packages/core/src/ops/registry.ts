@@ -183,11 +183,3 @@ export async function resolveOp(op: OpRef): Promise<OpFunction> {
   return p;
 }
 
-/**
- * @deprecated Transitional: registers one function under a name and returns the function. Every
- * package moves to `defineCatalogue`; this goes when the last caller does.
- */
-export function defineOp<F extends OpFunction>(spec: string, name: string, fn: F): F {
-  defineCatalogue(spec, { [name]: fn });
-  return fn;
-}
