@@ -102,12 +102,7 @@ export class SchedulerState {
         const wasActive = ts.status === 'waiting' || ts.status === 'ready' || ts.status === 'processing';
         // Given the value, a run of the task is pointless: its worker drops it, and its later
         // report only adds a replica. Left on the worker's books it would hold a slot for ever.
-        const on = ts.processingOn;
-        if (on) {
-          on.processing.delete(ts);
-          ts.processingOn = undefined;
-          this.out.push({ type: 'cancel', worker: on.id, key: ts.key, task: ts });
-        }
+        this.unassign(ts);
         this.setStatus(ts, 'memory', w);
         for (const dt of ts.dependents) if (dt.status === 'waiting' && --dt.waitingOn === 0) this.makeReady(dt);
         // Nor are its inputs needed for it any more (they would stay in memory otherwise).
@@ -600,12 +595,7 @@ export class SchedulerState {
       const ts = stack.pop()!;
       if (ts.wanted > 0 || ts.waiters > 0) continue;
       if (ts.status !== 'waiting' && ts.status !== 'ready' && ts.status !== 'processing') continue;
-      const w = ts.processingOn;
-      if (w) {
-        w.processing.delete(ts);
-        ts.processingOn = undefined;
-        this.out.push({ type: 'cancel', worker: w.id, key: ts.key, task: ts });
-      }
+      const w = this.unassign(ts);
       this.setStatus(ts, 'released', w);
       for (const d of ts.deps) {
         d.waiters--;
@@ -613,6 +603,17 @@ export class SchedulerState {
         stack.push(d);
       }
     }
+  }
+
+  /** Takes a task off the worker running it, telling that worker to drop it; returns that worker. */
+  private unassign(ts: TaskState): WorkerState | undefined {
+    const w = ts.processingOn;
+    if (w) {
+      w.processing.delete(ts);
+      ts.processingOn = undefined;
+      this.out.push({ type: 'cancel', worker: w.id, key: ts.key, task: ts });
+    }
+    return w;
   }
 
   private maybeRelease(ts: TaskState): void {
