@@ -1,5 +1,13 @@
 export { Kernels, loadKernels, loadKernelsSync, type ArgOptions, type VarOptions } from './kernels.js';
-export { createSharedMemory, sharedMemoryId, type LoadOptions, type SharedMemoryOptions } from './load.js';
+export {
+  createSharedMemory,
+  KernelsLoadError,
+  SharedMemoryError,
+  sharedMemoryId,
+  type LoadKernelsOptions,
+  type LoadOptions,
+  type SharedMemoryOptions,
+} from './load.js';
 export { OptionError } from './options.js';
 export { KernelArray, StaleViewError } from './memory.js';
 export {
@@ -19,7 +27,7 @@ export {
 } from './partials.js';
 export type { Input } from './runtime.js';
 export type { BinaryOp } from './elementwise.js';
-export type { KernelArrayConstructor, KernelTypedArray, NumericArray, RealArray, ValueArray, ViewConstructor } from './types.js';
+export type { KernelArrayConstructor, KernelsMemory, KernelTypedArray, NumericArray, RealArray, ValueArray, ViewConstructor } from './types.js';
 export { mergeLloyd, type LloydOptions, type LloydPartial } from './lloyd.js';
 export type { QROptions, QRResult } from './qr.js';
 export { LabelError, mergeNewton, type NewtonOptions, type NewtonPartial } from './logistic.js';

@@ -4,7 +4,7 @@ import { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } fro
 import * as E from './elementwise.js';
 import * as G from './groupby.js';
 import { hash64 } from './hash.js';
-import { instantiate, instantiateSync, LOAD_KEYS, type LoadOptions } from './load.js';
+import { instantiate, instantiateSync, LOAD_ASYNC_KEYS, LOAD_KEYS, type LoadKernelsOptions, type LoadOptions } from './load.js';
 import * as L from './lloyd.js';
 import * as N from './logistic.js';
 import * as Q from './qr.js';
@@ -13,7 +13,7 @@ import { momentsMean, momentsStd, momentsVar, type ArgExtremum, type Moments } f
 import { checkOptionKeys, optionKeys } from './options.js';
 import * as R from './reductions.js';
 import { resolve, type Input, type Runtime } from './runtime.js';
-import type { KernelArrayConstructor, KernelTypedArray, NumericArray, RealArray, ValueArray, ViewConstructor } from './types.js';
+import type { KernelArrayConstructor, KernelsMemory, KernelTypedArray, NumericArray, RealArray, ValueArray, ViewConstructor } from './types.js';
 
 export interface VarOptions {
   /** Delta degrees of freedom: the divisor is count - ddof (NumPy's default 0; pandas' is 1). */
@@ -42,7 +42,7 @@ export class Kernels {
   }
 
   /** The WebAssembly memory the kernels work in (share it with other modules or Arrow buffers). */
-  get memory(): WebAssembly.Memory {
+  get memory(): KernelsMemory {
     return this.rt.mem.memory;
   }
 
@@ -322,15 +322,20 @@ function requireIndex(r: ArgExtremum, name: string): number {
   return r.index;
 }
 
-/** Instantiates the kernels: `const k = await loadKernels(); k.sum(x)`. */
-export async function loadKernels(options: LoadOptions = {}): Promise<Kernels> {
-  checkOptionKeys('loadKernels', options, LOAD_KEYS);
+/**
+ * Instantiates the kernels: `const k = await loadKernels(); k.sum(x)`. With `url`, the module is
+ * fetched from there (streaming compilation) instead of the inlined copy.
+ */
+export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Kernels> {
+  checkOptionKeys('loadKernels', options, LOAD_ASYNC_KEYS);
   return new Kernels(await instantiate(options));
 }
 
 /**
- * `loadKernels` without awaiting, for Node and worker threads (browsers do not compile modules this
- * large synchronously on their main thread: use `loadKernels` there).
+ * `loadKernels` without awaiting, from the inlined module (no `url`: nothing can be fetched
+ * synchronously). Chromium allows it on a page's main thread too, but blocks the page while it
+ * compiles; prefer `loadKernels` there. With a shared memory outside Node, `import
+ * '@pdask/kernels/shared'` first.
  */
 export function loadKernelsSync(options: LoadOptions = {}): Kernels {
   checkOptionKeys('loadKernelsSync', options, LOAD_KEYS);

@@ -18,7 +18,7 @@
  * view made by another thread (or before a growth) has a different SharedArrayBuffer object for the
  * same memory, so ownership is recognised by the header's tag instead of buffer identity.
  */
-import type { KernelTypedArray, ViewConstructor } from './types.js';
+import type { KernelsMemory, KernelTypedArray, ViewConstructor } from './types.js';
 
 const PAGE = 65536;
 /** Allocation granularity: a cache line, and a multiple of every element and SIMD width. */
@@ -59,7 +59,7 @@ function headerOf(buffer: ArrayBufferLike, heapBase: number): Int32Array | undef
  * Writes the header of a fresh shared memory (idempotent: the first caller wins). Returns the
  * header view.
  */
-export function initSharedHeader(memory: WebAssembly.Memory, heapBase: number): Int32Array {
+export function initSharedHeader(memory: KernelsMemory, heapBase: number): Int32Array {
   const need = headerOffset(heapBase) + HEADER_BYTES;
   if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
   const h = headerOf(memory.buffer, heapBase)!;
@@ -90,7 +90,7 @@ interface Range {
 }
 
 export class KernelMemory {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: KernelsMemory;
   private buf: ArrayBuffer;
   private readonly retired = new WeakSet<ArrayBuffer>();
   /** Free ranges sorted by address, never adjacent (they are coalesced on release). */
@@ -107,7 +107,7 @@ export class KernelMemory {
   private readonly header: Int32Array | undefined;
   private readonly heapBase: number;
 
-  constructor(memory: WebAssembly.Memory, heapBase: number, scratchBytes: number) {
+  constructor(memory: KernelsMemory, heapBase: number, scratchBytes: number) {
     this.memory = memory;
     this.heapBase = heapBase;
     this.buf = memory.buffer as ArrayBuffer;

@@ -34,3 +34,15 @@ export function dtypeOf(x: NumericArray): DType {
  * scratch area). Uint8Array holds booleans.
  */
 export type RealArray = Float64Array | Float32Array | Int32Array | Uint8Array;
+
+/**
+ * A WebAssembly memory, as the kernels' public types name it: the two members they use, so that the
+ * declarations compile without the DOM lib (`lib: ["es2022"]`, `types: ["node"]`), where the
+ * `WebAssembly` namespace does not exist. A `WebAssembly.Memory` is one, and one of these is a
+ * `WebAssembly.Memory` for TypeScript (the same members: `buffer` is typed `ArrayBuffer` as in the
+ * DOM lib, though it is a `SharedArrayBuffer` for a shared memory at run time).
+ */
+export interface KernelsMemory {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}

@@ -2,6 +2,7 @@
  * The runtime value of one block: a plain object (it crosses worker threads by structured clone,
  * its buffer transferred or shared), C-ordered and contiguous.
  */
+import type { KernelsMemory } from '@pdask/kernels';
 import { alloc, type DType, type TypedArray } from '../dtype';
 
 export interface Block {
@@ -12,7 +13,7 @@ export interface Block {
    * The shared kernel memory (runtime/arena.ts) that `data` lives in, when it does: the kernels of
    * any thread instantiated over it read `data` in place.
    */
-  readonly mem?: WebAssembly.Memory;
+  readonly mem?: KernelsMemory;
 }
 
 /** The block's data copied out of the arena (for values that outlive the array they came from). */
