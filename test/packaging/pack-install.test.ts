@@ -118,9 +118,15 @@ import { fromColumns } from '@pdask/dataframe';
 import { KMeans } from '@pdask/ml';
 import { Client } from '@pdask/distributed';
 import { loadKernels } from '@pdask/kernels';
+import { coreOps } from '@pdask/core/ops';
+import { arrayOps } from '@pdask/array/ops';
+import { bagOps } from '@pdask/bag/ops';
+import { dataframeOps } from '@pdask/dataframe/ops';
+import { mlOps } from '@pdask/ml/ops';
+import { distributedOps } from '@pdask/distributed/ops';
 const d: Delayed<number> = delayed((a: number, b: number) => a + b)(1, 2);
 const x: ChunkedArray<number> = arange(10, { chunks: 5 }).sum();
-export const all = [d, x, fromSequence([1], { npartitions: 1 }), fromColumns({ a: [1] }, { npartitions: 1 }), KMeans, Client, loadKernels] as const;
+export const all = [d, x, fromSequence([1], { npartitions: 1 }), fromColumns({ a: [1] }, { npartitions: 1 }), KMeans, Client, loadKernels, coreOps, arrayOps, bagOps, dataframeOps, mlOps, distributedOps] as const;
 `;
   const variants: [string, string, Record<string, unknown>][] = [
     ['node16 CommonJS', 'check.cts', { module: 'node16', moduleResolution: 'node16' }],

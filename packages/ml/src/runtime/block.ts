@@ -4,11 +4,12 @@
  * kernel memory (`mem`) that this thread's kernels then read in place.
  */
 import type { TypedArray } from '@pdask/array';
+import type { KernelsMemory } from '@pdask/kernels';
 
 export interface BlockValue {
   readonly shape: readonly number[];
   readonly data: TypedArray;
-  readonly mem?: WebAssembly.Memory;
+  readonly mem?: KernelsMemory;
 }
 
 /** Rows and columns of a 2-d block (a 1-d block is one column). */

@@ -2,7 +2,7 @@
  * The WebAssembly kernels that run ml's per-block steps (@pdask/kernels' lloydPartial and
  * logisticPartial), one instance per memory on each thread.
  */
-import { loadKernelsSync, sharedMemoryId, type Kernels } from '@pdask/kernels';
+import { loadKernelsSync, sharedMemoryId, type Kernels, type KernelsMemory } from '@pdask/kernels';
 
 /** Instances over shared memories (the array arena), by the memory's id: each reads its blocks in place. */
 const byMemory = new Map<string, Kernels>();
@@ -13,7 +13,7 @@ let own: Kernels | undefined;
  * thread's own instance, which streams JS-heap blocks through its scratch area. Instantiated
  * synchronously: ml runs in Node and its workers, where that is allowed for a module this size.
  */
-export function kernelsFor(mem: WebAssembly.Memory | undefined): Kernels {
+export function kernelsFor(mem: KernelsMemory | undefined): Kernels {
   const id = mem && sharedMemoryId(mem);
   if (mem && id !== undefined) {
     let k = byMemory.get(id);
