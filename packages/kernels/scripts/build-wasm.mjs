@@ -35,7 +35,7 @@ function build(target, file) {
   if (imports.length !== 1 || imports[0].name !== 'memory') {
     throw new Error(`${file} must import only env.memory, found ${JSON.stringify(imports)}`);
   }
-  console.log(`${file}: ${wasm.length} bytes`);
+  if (!process.argv.includes('--silent')) console.log(`${file}: ${wasm.length} bytes`);
   return wasm;
 }
 
