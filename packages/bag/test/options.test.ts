@@ -4,6 +4,7 @@
  * Dask has that bag does not implement. The tables below must name every export and method: a
  * new one fails the coverage test until it is listed, with or without options.
  */
+import { errorOf } from '../../../test/helpers/options';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,15 +94,6 @@ function methodsOf(cls: { prototype: object; name: string }): string[] {
   // Protected hooks of the base class and bag internals are not API.
   for (const hidden of ['tokenKey', 'computeOptions', 'withLayer', 'mapLike', 'filterLike', 'fused']) names.delete(`${cls.name}.${hidden}`);
   return [...names];
-}
-
-async function errorOf(f: () => unknown): Promise<unknown> {
-  try {
-    await f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
 }
 
 describe('strict options', () => {

@@ -4,6 +4,7 @@
  * refused by name rather than ignored. The table below is checked to cover every exported
  * options type.
  */
+import { errorOf } from '../../../test/helpers/options';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,16 +22,6 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const df = () => dd.fromColumns({ x: Int32Array.from([1, 2, 1, 3]), y: Float64Array.from([1, 2, 3, 4]) }, { npartitions: 2 });
-
-/** The error a call fails with, thrown at once or as a rejected promise. */
-async function failure(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 /** [exported options type, public name in the error, the call with a misspelt option, the misspelt key, the suggestion]. */
 type Row = [optionsType: string, fn: string, call: () => unknown, bad: string, suggestion: string | null];
@@ -74,7 +65,7 @@ const NOT_OPTIONS: Record<string, string> = {
 
 describe('every options object refuses a misspelt key, naming it', () => {
   it.each(CALLS)('%s: %s', async (_type, fn, call, bad, suggestion) => {
-    const e = await failure(call);
+    const e = await errorOf(call);
     expect(e, `${fn} accepted the misspelt option '${bad}'`).toBeInstanceOf(OptionError);
     const msg = (e as Error).message;
     expect(msg.startsWith(`${fn}: unknown option '${bad}' (known: `), msg).toBe(true);
@@ -119,15 +110,15 @@ describe('options pandas/Dask have and pdask does not implement are refused by n
     ['setIndex sorted with npartitions', () => df().setIndex('x', { sorted: true, npartitions: 2 }), 'DataFrame.setIndex: npartitions applies to the sort, which sorted: true skips'],
   ];
   it.each(refused)('%s', async (_, call, message) => {
-    const e = await failure(call);
+    const e = await errorOf(call);
     expect(e).toBeInstanceOf(TypeError);
     expect((e as Error).message).toContain(message);
   });
 
   it('the options that are accepted do something (wrong types are named)', async () => {
-    expect(await failure(() => df().col('y').var({ ddof: -1 }))).toHaveProperty('message', "Series.var: option 'ddof' must be an integer >= 0, got -1 (number)");
-    expect(await failure(() => df().groupby('x', { ddof: 1.5 }))).toHaveProperty('message', "DataFrame.groupby: option 'ddof' must be an integer >= 0, got 1.5 (number)");
-    expect(await failure(() => df().head(1, { npartitions: 0 }))).toHaveProperty('message', "DataFrame.head: option 'npartitions' must be a positive integer, or -1 for all, got 0 (number)");
+    expect(await errorOf(() => df().col('y').var({ ddof: -1 }))).toHaveProperty('message', "Series.var: option 'ddof' must be an integer >= 0, got -1 (number)");
+    expect(await errorOf(() => df().groupby('x', { ddof: 1.5 }))).toHaveProperty('message', "DataFrame.groupby: option 'ddof' must be an integer >= 0, got 1.5 (number)");
+    expect(await errorOf(() => df().head(1, { npartitions: 0 }))).toHaveProperty('message', "DataFrame.head: option 'npartitions' must be a positive integer, or -1 for all, got 0 (number)");
     // ddof changes var (1, 2, 3, 4: squared deviations sum to 5).
     expect(await df().col('y').var({ ddof: 0 }).compute({ scheduler: 'sync' })).toBeCloseTo(5 / 4, 14);
     expect(await df().col('y').var().compute({ scheduler: 'sync' })).toBeCloseTo(5 / 3, 14);

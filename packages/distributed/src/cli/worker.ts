@@ -122,7 +122,22 @@ try {
   const memoryLimit = parseMemoryLimit(o.memoryLimit, nworkers);
   const resources = parseResources(o.resources);
   const token = o.token ?? process.env.PDASK_TOKEN;
-  const lifetime = { lifetimeMs: o.lifetime, lifetimeStaggerMs: o.lifetimeStagger, lifetimeRestart: o.lifetimeRestart };
+  // What every worker gets, whether a nanny starts it or this process becomes it.
+  const common = {
+    tls,
+    nthreads: o.nthreads,
+    memoryLimit,
+    name: o.name,
+    localDirectory: o.localDirectory,
+    resources,
+    host,
+    protocol,
+    contactAddress,
+    preload,
+    lifetimeMs: o.lifetime,
+    lifetimeStaggerMs: o.lifetimeStagger,
+    lifetimeRestart: o.lifetimeRestart,
+  };
 
   // Loaded only now: --help, --version and bad arguments answer without loading the runtime.
   const [{ Nanny }, { Worker }, { reachScheduler }, { loadTls }] = await Promise.all([
@@ -138,20 +153,10 @@ try {
       scheduler: address,
       schedulerFile: o.schedulerFile,
       token,
-      tls,
       nworkers,
-      nthreads: o.nthreads,
-      memoryLimit,
-      name: o.name,
-      localDirectory: o.localDirectory,
-      resources,
-      host,
-      protocol,
+      ...common,
       workerPorts,
-      contactAddress,
       port: o.nannyPort && [o.nannyPort.first, o.nannyPort.last],
-      preload,
-      ...lifetime,
       deathTimeoutMs: o.deathTimeout,
       env: o.quiet ? { PDASK_WORKER_QUIET: '1' } : undefined,
       log,
@@ -170,19 +175,9 @@ try {
     const worker = await Worker.start({
       scheduler: probe.address,
       token: probe.token,
-      tls,
-      nthreads: o.nthreads,
-      memoryLimit,
-      name: o.name,
-      localDirectory: o.localDirectory,
-      resources,
-      host,
+      ...common,
       port: workerPorts?.[0],
       portRange: workerPorts,
-      protocol,
-      contactAddress,
-      preload,
-      ...lifetime,
       deathTimeoutMs: Math.max(1000, o.deathTimeout - (Date.now() - t0)),
       log: o.quiet ? undefined : (l) => console.error(`[pdask-worker] ${l}`),
     });
