@@ -18,7 +18,7 @@ export {
 export { collectionSymbol, isCollection, type Collection, type CollectionGraph, type Finalizer, type ResultOf } from './collection/protocol';
 export { CollectionBase, SingleKeyCollection, dataLayer } from './collection/base';
 export { checkMemory, availableMemory, formatBytes, MemoryLimitError } from './collection/memory';
-export { checkOptions, optional, intAtLeast, optionNames, nearestName, OptionError, type OptionRule, type OptionSchema } from './options/options';
+export { checkOptions, optional, intAtLeast, nearestName, OptionError, type OptionRule, type OptionSchema } from './options/options';
 export { visualize, renderSvg, RendererMissingError, type VisualizeOptions } from './visualize/visualize';
 export { toDot, type DotOptions } from './visualize/dot';
 export { tokenize, tokenizeSymbol, type Tokenizable } from './tokenize/tokenize';
@@ -66,8 +66,8 @@ export { StoryLog, type StoryEntry, type StoryStatus, type StoryCause, type Stor
 export { InvalidStateError } from './schedule/validate';
 
 // Execution
-export { registerExecutor, getExecutor, executorNames, type Executor, type ExecuteRequest, type ExecutorOptions } from './execute/executor';
-export { SyncExecutor, validateStateRequested } from './execute/sync';
+export { registerExecutor, getExecutor, executorNames, validateStateRequested, type Executor, type ExecuteRequest, type ExecutorOptions } from './execute/executor';
+export { SyncExecutor } from './execute/sync';
 export { story, type StoryOptions, type StoryTeller } from './execute/story';
 export { ThreadsExecutor, sharedThreadsExecutor, closeThreadPools } from './execute/threads/executor';
 export { ThreadPool, type PoolOptions } from './execute/threads/pool';

@@ -56,6 +56,25 @@ describe('SchedulerState', () => {
     expect(ofType(again, 'erred')).toHaveLength(1);
   });
 
+  it('a retried task whose input was lost meanwhile waits for it again instead of running', () => {
+    const s = checked();
+    s.addWorker('a', 1);
+    s.addWorker('b', 1);
+    let ins = s.updateGraph({ nodes: [t('x'), t('y', 'x'), t('z', 'x')], wanted: ['y', 'z'], retries: 1 });
+    const [xAt] = runs(ins);
+    const holder = xAt.split('@')[1];
+    ins = s.taskFinished('x', holder);
+    const placed = new Map(runs(ins).map((r) => r.split('@') as [string, string]));
+    expect([...placed.keys()].sort()).toEqual(['y', 'z']);
+    // z cannot fetch x from its only holder: x is forgotten there and computed again.
+    ins = s.taskMissingData('z', placed.get('z')!, [{ dep: 'x', holder }]);
+    expect(s.status('x')).not.toBe('memory');
+    // y, still running, fails and has a retry left: it must wait for x, not run without it.
+    ins = s.taskErred('y', placed.get('y')!, new Error('flaky'));
+    expect(s.status('y')).toBe('waiting');
+    expect(runs(ins).filter((r) => r.startsWith('y@'))).toEqual([]);
+  });
+
   it('retries a failing task before failing it', () => {
     const s = checked();
     s.addWorker('a', 1);

@@ -54,10 +54,6 @@ export class Preloads<S> {
     return new Preloads(modules);
   }
 
-  get size(): number {
-    return this.modules.length;
-  }
-
   async setup(server: S): Promise<void> {
     for (const { spec, mod } of this.modules) {
       try {

@@ -165,6 +165,7 @@ export async function compute<const T extends readonly unknown[]>(...args: T): P
   let items: readonly unknown[] = args;
   let opts: ComputeOptions = {};
   if (items.length && isComputeOptions(items[items.length - 1])) {
+    // Checked here too: a call with no collection in it never reaches computeKeys.
     opts = checkComputeOptions(items[items.length - 1] as ComputeOptions);
     items = items.slice(0, -1);
   }

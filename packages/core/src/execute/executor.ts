@@ -1,3 +1,4 @@
+import * as config from '../config/config';
 import { checkOptions, intAtLeast, optional } from '../options/options';
 import type { IndexedGraph } from '../graph/indexed';
 import type { Key } from '../graph/spec';
@@ -53,4 +54,13 @@ export function getExecutor(name: string, opts: ExecutorOptions = {}): Executor 
     throw new Error(`Unknown scheduler '${name}'. Known: ${executorNames().map((n) => `'${n}'`).join(', ')}`);
   }
   return f(opts);
+}
+
+/**
+ * Whether executors run their state machines in checking mode (`validate()` after every event):
+ * config 'validate-state', e.g. PDASK_VALIDATE_STATE=1. Off by default: it walks every task per event.
+ */
+export function validateStateRequested(): boolean {
+  const v = config.get<config.ConfigValue>('validate-state', false);
+  return v === true || v === 1 || v === '1' || v === 'true';
 }

@@ -1,10 +1,9 @@
 import { resolveExecutor } from '../collection/compute';
 import type { Key } from '../graph/spec';
-import { existingStoryLog, type StoryEntry } from '../schedule/story';
+import type { StoryEntry } from '../schedule/story';
 import type { Executor } from './executor';
-import { ThreadsExecutor } from './threads/executor';
 
-/** An executor that can tell what happened to a key (sync; the distributed client's executor). */
+/** An executor that can tell what happened to a key (sync, threads, the distributed client's executor). */
 export interface StoryTeller {
   story(key: Key): StoryEntry[] | Promise<StoryEntry[]>;
 }
@@ -30,7 +29,5 @@ function tellsStories(ex: Executor): ex is Executor & StoryTeller {
 export async function story(key: Key, opts: StoryOptions = {}): Promise<StoryEntry[]> {
   const ex = resolveExecutor(opts);
   if (tellsStories(ex)) return ex.story(key);
-  // Its computations share one log per thread pool.
-  if (ex instanceof ThreadsExecutor) return existingStoryLog(ex.pool)?.story(key) ?? [];
   throw new Error(`The '${ex.name}' scheduler keeps no story of its keys`);
 }

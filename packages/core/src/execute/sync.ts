@@ -1,11 +1,10 @@
-import * as config from '../config/config';
 import type { Key } from '../graph/spec';
 import { OneAtATimePolicy } from '../schedule/placement';
 import { SchedulerState } from '../schedule/state';
 import { StoryLog, type StoryEntry } from '../schedule/story';
 import type { Instruction } from '../schedule/instructions';
 import { withTaskKey } from './errors';
-import type { ExecuteRequest, Executor } from './executor';
+import { validateStateRequested, type ExecuteRequest, type Executor } from './executor';
 import { isPromiseLike, prepareOps, runNode, TaskFailure } from './run-node';
 
 const WORKER = 'sync';
@@ -89,14 +88,6 @@ export class SyncExecutor implements Executor {
   }
 }
 
-/**
- * Whether executors run their state machines in checking mode (`validate()` after every event):
- * config 'validate-state', e.g. PDASK_VALIDATE_STATE=1. Off by default: it walks every task per event.
- */
-export function validateStateRequested(): boolean {
-  const v = config.get<config.ConfigValue>('validate-state', false);
-  return v === true || v === 1 || v === '1' || v === 'true';
-}
 
 function pushAll<T>(into: T[], items: readonly T[]): void {
   for (const x of items) into.push(x);

@@ -29,6 +29,8 @@ export interface TreeContext {
   readonly index: number;
   /** Number of inputs the whole tree started from. */
   readonly partitions: number;
+  /** Position among the tree's combine and aggregate tasks in the order they are made (level by level, the aggregate last). */
+  readonly seq: number;
 }
 
 export interface TreeReduceSpec {
@@ -103,7 +105,7 @@ function flat(grid: readonly number[], idx: readonly number[]): number {
 }
 
 /** The tasks of the trees, in an order that finishes each subtree before the next (no sorting needed). */
-function* treeTasks(spec: TreeReduceSpec): Generator<GraphNode> {
+function* treeTasks(spec: TreeReduceSpec, outputs: readonly Key[]): Generator<GraphNode> {
   const grid = typeof spec.grid === 'number' ? [spec.grid] : [...spec.grid];
   const split = perDimension(spec.splitEvery, grid);
   const groups = spec.groups ?? 1;
@@ -111,7 +113,7 @@ function* treeTasks(spec: TreeReduceSpec): Generator<GraphNode> {
   const aggregate = spec.aggregate ?? spec.combine;
   for (let g = 0; g < groups; g++) {
     const gtag = groups > 1 ? `${g}-` : '';
-    const outKey = spec.outputKey?.(g) ?? (groups > 1 ? `${spec.name}-${g}` : spec.name);
+    const outKey = outputs[g];
     let level: Key[] = [];
     let levelGrid = grid;
     for (const idx of boxes(grid)) {
@@ -121,8 +123,8 @@ function* treeTasks(spec: TreeReduceSpec): Generator<GraphNode> {
       yield taskNode(key, call.op, call.args);
       level.push(key);
     }
-    if (total === 0) throw new RangeError(`treeReduce '${spec.name}': nothing to reduce (no partitions)`);
     let depth = 0;
+    let seq = 0;
     while (levelGrid.some((n, d) => n > split[d]) || (spec.alwaysCombine && depth === 0)) {
       const next = levelGrid.map((n, d) => Math.ceil(n / split[d]));
       const out: Key[] = [];
@@ -133,7 +135,7 @@ function* treeTasks(spec: TreeReduceSpec): Generator<GraphNode> {
         for (const off of boxes(size)) members.push(ref(level[flat(levelGrid, off.map((o, d) => lo[d] + o))]));
         const index = flat(next, box);
         const key = `${spec.name}-combine${depth}-${gtag}${index}`;
-        const call = spec.combine(members, { group: g, level: depth, index, partitions: total });
+        const call = spec.combine(members, { group: g, level: depth, index, partitions: total, seq: seq++ });
         yield taskNode(key, call.op, call.args);
         out.push(key);
       }
@@ -141,7 +143,7 @@ function* treeTasks(spec: TreeReduceSpec): Generator<GraphNode> {
       levelGrid = next;
       depth++;
     }
-    const call = aggregate(level.map((k) => ref(k)), { group: g, level: -1, index: 0, partitions: total });
+    const call = aggregate(level.map((k) => ref(k)), { group: g, level: -1, index: 0, partitions: total, seq });
     yield taskNode(outKey, call.op, call.args);
   }
 }
@@ -152,8 +154,10 @@ function* treeTasks(spec: TreeReduceSpec): Generator<GraphNode> {
  */
 export function treeReduce(spec: TreeReduceSpec, parents: readonly LayerNode[]): TreeReduction {
   const groups = spec.groups ?? 1;
+  const grid = typeof spec.grid === 'number' ? [spec.grid] : spec.grid;
+  if (grid.some((n) => !(n >= 1))) throw new RangeError(`treeReduce '${spec.name}': nothing to reduce (a grid of [${grid.join(', ')}] partitions)`);
   const keys = Array.from({ length: groups }, (_, g) => spec.outputKey?.(g) ?? (groups > 1 ? `${spec.name}-${g}` : spec.name));
   const label = spec.label ?? spec.name.split('-')[0];
-  const layer = new GeneratedLayer(spec.name, label, () => treeTasks(spec), spec.info);
+  const layer = new GeneratedLayer(spec.name, label, () => treeTasks(spec, keys), spec.info);
   return { node: layerNode(layer, parents), keys };
 }

@@ -154,8 +154,3 @@ export function checkOptions<O extends object>(fn: string, opts: O | undefined |
   }
   return opts;
 }
-
-/** Names of the options a schema accepts (for documentation and tests). */
-export function optionNames<O>(schema: OptionSchema<O>): string[] {
-  return Object.keys(schema);
-}

@@ -293,7 +293,8 @@ export class SchedulerState {
       w.processing.delete(ts);
       ts.processingOn = undefined;
       ts.retriesLeft--;
-      this.makeReady(ts);
+      // An input may have been lost while it ran: count them again rather than assume it is ready.
+      this.toWaitingOrReady(ts);
     } else {
       // markErred takes it off its worker (and the story names the worker).
       this.markErred(ts, error, ts.key);

@@ -169,20 +169,3 @@ export class StoryLog {
     this.slots = slots;
   }
 }
-
-/**
- * The log an executor shares between the states it creates, one per owner (an executor, a
- * thread pool): `story(key)` after a compute reads it. Weak, so a dropped owner takes its log.
- */
-const logs = new WeakMap<object, StoryLog>();
-
-export function storyLogOf(owner: object): StoryLog {
-  let log = logs.get(owner);
-  if (!log) logs.set(owner, (log = new StoryLog()));
-  return log;
-}
-
-/** The log of `owner` if one was ever made (asking never creates one). */
-export function existingStoryLog(owner: object): StoryLog | undefined {
-  return logs.get(owner);
-}

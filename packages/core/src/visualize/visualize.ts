@@ -48,8 +48,11 @@ async function loadRenderer(): Promise<Renderer> {
 
 /** Renders DOT to SVG (see loadRenderer). */
 export async function renderSvg(dot: string): Promise<string> {
-  viz ??= loadRenderer();
-  viz.catch(() => (viz = undefined));
+  // A failed load is not kept: installing the package later in the same process then works.
+  viz ??= loadRenderer().catch((e: unknown) => {
+    viz = undefined;
+    throw e;
+  });
   return (await viz).renderString(dot, { format: 'svg' });
 }
 

@@ -61,7 +61,7 @@ export interface NannyOptions {
   /** Extra environment for the worker processes. */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
-  /** Not implemented: Dask's `lifetime`, `interface` (pdask's is `host`), `worker_port`, `nanny_port`. */
+  /** Dask's names, refused with pdask's: `lifetime` (lifetimeMs), `interface` (host), `worker_port` (workerPorts), `nanny_port` (port). */
   lifetime?: never;
   interface?: never;
   workerPort?: never;
@@ -91,10 +91,10 @@ const NANNY_OPTIONS: OptionSchema<NannyOptions> = {
   lifetimeRestart: 'boolean',
   env: 'object',
   log: 'function',
-  lifetime: notYet(),
+  lifetime: notYet("pdask's option is lifetimeMs (milliseconds)"),
   interface: notYet("pdask's option is host (an address to listen on)"),
-  workerPort: notYet(),
-  nannyPort: notYet(),
+  workerPort: notYet("pdask's option is workerPorts ([first, last])"),
+  nannyPort: notYet("pdask's option is port"),
 };
 
 interface Child {
@@ -105,8 +105,6 @@ interface Child {
   started: number;
   restarts: number;
   killedFor?: string;
-  /** Its latest self-reported resident memory, bytes. */
-  rss?: number;
   /** It closed at the end of its lifetime: restart it, or let it go. */
   retired?: 'restart' | 'stop';
 }
@@ -330,7 +328,6 @@ export class Nanny {
 
   private onRss(c: Child, rss: number): void {
     if (!Number.isFinite(rss)) return;
-    c.rss = rss;
     if (this.terminateAt <= 0 || c.killedFor || c.proc.exitCode !== null || c.proc.signalCode !== null || this.children.get(c.index) !== c) return;
     if (rss > this.terminateAt) {
       c.killedFor = `exceeded the terminate threshold of its memory limit (${rss} > ${Math.round(this.terminateAt)} bytes)`;
@@ -339,12 +336,6 @@ export class Nanny {
     }
   }
 
-  /** The latest resident memory each running worker reported (only with a memory limit), by worker index. */
-  get memory(): Map<number, number> {
-    const out = new Map<number, number>();
-    for (const c of this.children.values()) if (c.rss !== undefined) out.set(c.index, c.rss);
-    return out;
-  }
 
   private restartAll(): void {
     for (const c of [...this.children.values()]) {

@@ -74,7 +74,7 @@ export interface WorkerOptions {
   /** After its lifetime, ask the nanny for a fresh process instead of stopping for good. */
   lifetimeRestart?: boolean;
   log?: (line: string) => void;
-  /** Not implemented: Dask's `lifetime`, `death_timeout` (a nanny's option here), `validate`, `interface` (pdask's is `host`). */
+  /** Dask's names, refused with pdask's: `lifetime` (lifetimeMs), `death_timeout` (deathTimeoutMs), `interface` (host); `validate` is not implemented. */
   lifetime?: never;
   deathTimeout?: never;
   validate?: never;
@@ -104,8 +104,8 @@ const WORKER_OPTIONS: OptionSchema<WorkerOptions> = {
   lifetimeStaggerMs: millis,
   lifetimeRestart: 'boolean',
   log: 'function',
-  lifetime: notYet(),
-  deathTimeout: notYet("a worker started by a Nanny gets the nanny's deathTimeoutMs"),
+  lifetime: notYet("pdask's option is lifetimeMs (milliseconds)"),
+  deathTimeout: notYet("pdask's option is deathTimeoutMs (milliseconds)"),
   validate: notYet(),
   interface: notYet("pdask's option is host (an address to listen on)"),
 };

@@ -25,23 +25,12 @@ export interface BlockReduceSpec {
   readonly splitEvery?: number;
 }
 
-/**
- * The number of a combine task counted level by level, the last (the tree's aggregate) last:
- * the numbering the per-combine arguments (k-means++'s uniforms) were drawn in.
- */
-function combineNumber(ctx: TreeContext, split: number | false): number {
-  const sizes: number[] = [];
-  for (let n = ctx.partitions; split !== false && n > split; ) sizes.push((n = Math.ceil(n / split)));
-  const below = ctx.level < 0 ? sizes.length : ctx.level;
-  return sizes.slice(0, below).reduce((a, b) => a + b, 0) + (ctx.level < 0 ? 0 : ctx.index);
-}
-
 export function blockReduce<P>(spec: BlockReduceSpec): Delayed<P> {
   const { x, y, label } = spec;
   const split = splitEveryFor('ml', spec.splitEvery, label);
   const extra = Array.from({ length: x.numblocks[0] }, (_, i) => spec.partialArgs(i));
   const tok = tokenize(label, x.name, y?.name ?? null, spec.partial.ref, spec.combine.ref, extra, split);
-  const combine = (parts: readonly ArgSpec[], ctx: TreeContext) => spec.combine.call(...(spec.combineArgs?.(combineNumber(ctx, split)) ?? []).map(lit), ...parts);
+  const combine = (parts: readonly ArgSpec[], ctx: TreeContext) => spec.combine.call(...(spec.combineArgs?.(ctx.seq) ?? []).map(lit), ...parts);
   const parents: LayerNode[] = y && y.layer !== x.layer ? [x.layer, y.layer] : [x.layer];
   // The aggregate is a combine too, so even one block gets a combine, which copies the lone
   // partial out of the block task's result (no `alwaysCombine`: that would add a second one).

@@ -3,11 +3,9 @@ import { dataNode, type Key } from '../../graph/spec';
 import type { Instruction } from '../../schedule/instructions';
 import { LocalityPolicy } from '../../schedule/placement';
 import { SchedulerState } from '../../schedule/state';
-import { storyLogOf } from '../../schedule/story';
 import type { TaskState } from '../../schedule/task-state';
 import { deserializeError, withTaskKey } from '../errors';
-import { validateStateRequested } from '../sync';
-import type { ExecuteRequest } from '../executor';
+import { validateStateRequested, type ExecuteRequest } from '../executor';
 import type { FromWorker, ToWorker } from './protocol';
 import { LineageInput, PersistedDataLostError, ResidentValue, type Lineage } from './resident';
 import { encodeNode, fusedMemberKey } from './wire';
@@ -84,7 +82,7 @@ export class Computation implements PoolListener {
       policy: new LocalityPolicy({ targetBatchMs: opts.targetBatchMs }),
       allowedWorkerDeaths: opts.allowedWorkerDeaths,
       // One log per pool, shared by its computations: story(key) answers after they end.
-      story: storyLogOf(pool),
+      story: pool.stories,
       validate: validateStateRequested(),
     });
     this.wanted = new Set(req.targets);

@@ -1,3 +1,4 @@
+import type { StoryEntry } from '../../schedule/story';
 import { availableParallelism } from 'node:os';
 import * as config from '../../config/config';
 import type { Key } from '../../graph/spec';
@@ -18,6 +19,11 @@ export class ThreadsExecutor implements Executor {
 
   execute(req: ExecuteRequest): Promise<Map<Key, unknown>> {
     return this.run(req, false);
+  }
+
+  /** What happened to `key` in this pool's computations, oldest first. */
+  story(key: Key): StoryEntry[] {
+    return this.pool.stories.story(key);
   }
 
   /** Results stay in the worker threads that computed them; the map holds ResidentValues. */

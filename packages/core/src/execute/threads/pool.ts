@@ -1,5 +1,6 @@
 /// <reference path="../../types/comlink-node.d.ts" />
 import { workerExecArgv } from './exec-argv';
+import { StoryLog } from '../../schedule/story';
 import { checkOptions, intAtLeast } from '../../options/options';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -56,6 +57,8 @@ export interface PoolOptions {
  */
 export class ThreadPool {
   readonly slots = new Map<number, Slot>();
+  /** Status changes of every computation run on this pool (the last 10,000): `story(key)`. */
+  readonly stories = new StoryLog();
   private readonly listeners = new Set<PoolListener>();
   private nextId = 0;
   /** Pool-wide counter for task and request ids, so any message names one computation's item. */
