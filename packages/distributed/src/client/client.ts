@@ -40,8 +40,9 @@ import { connectViaFile } from '../comm/discovery';
 import { PeerPool } from '../comm/peers';
 import { Rpc } from '../comm/rpc';
 import { loadTls, type TlsFiles, type TlsMaterial } from '../comm/security';
-import { connect, type Comm, type Message } from '../comm/transport';
-import { serializedError, storyEntries, type WorkerInfo } from '../protocol/messages';
+import { connect, type Comm } from '../comm/transport';
+import { serializedError, type WorkerInfo } from '../protocol/messages';
+import { schedulerToClient, type ClientToSchedulerOut, type RegistrationOut, type SchedulerInfo, type SchedulerToClient } from '../protocol/wire';
 import { encodeGraphNode } from '../protocol/nodes';
 import { CancelledError, Future, KeyEntry, type FutureOwner } from './future';
 import { CLIENT_OPTIONS, GATHER_OPTIONS, GRAPH_SUBMIT_OPTIONS, MAP_OPTIONS, SCATTER_OPTIONS, SUBMIT_OPTIONS, type GatherOptions, type GraphSubmitOptions, type ScatterOptions } from './options';
@@ -190,10 +191,18 @@ export class Client implements FutureOwner {
       else console.error(`pdask client: ${err.message}`);
     };
     this.rpc = new Rpc(this.comm);
-    const registeredMsg = new Promise<Message>((resolve, reject) => {
-      this.comm.onMessage((m) => {
+    const registeredMsg = new Promise<Extract<SchedulerToClient, { op: 'registered' }>>((resolve, reject) => {
+      this.comm.onMessage((raw) => {
+        if (this.rpc.handle(raw)) return;
+        let m: SchedulerToClient;
+        try {
+          m = schedulerToClient.parse(raw);
+        } catch (e) {
+          console.error(`pdask client: a message from the scheduler it cannot read: ${(e as Error).message}`);
+          return;
+        }
         if (m.op === 'registered') resolve(m);
-        else if (m.op === 'error') reject(new Error(`The scheduler refused this client: ${String(m.message)}`));
+        else if (m.op === 'error') reject(new Error(`The scheduler refused this client: ${m.message}`));
         else this.onMessage(m);
       });
       this.comm.onClose((reason) => {
@@ -201,9 +210,9 @@ export class Client implements FutureOwner {
         this.onLost(reason);
       });
     });
-    this.comm.send({ op: 'register-client', name: this.opts.name ?? `client-${this.id}` });
+    this.comm.send({ op: 'register-client', name: this.opts.name ?? `client-${this.id}` } satisfies RegistrationOut);
     const reg = await registeredMsg;
-    this.workerList = (reg.workers as WorkerInfo[]) ?? [];
+    this.workerList = reg.workers ?? [];
     registerDistributedExecutor();
     const name = `pdask-client-${this.id}`;
     registerExecutor(name, () => this.executor);
@@ -213,35 +222,37 @@ export class Client implements FutureOwner {
 
   // ---- messages from the scheduler ------------------------------------------------------------
 
-  private onMessage(m: Message): void {
-    if (this.rpc.handle(m)) return;
+  private toScheduler(m: ClientToSchedulerOut): void {
+    this.comm.send(m);
+  }
+
+  private onMessage(m: SchedulerToClient): void {
     switch (m.op) {
       case 'memory': {
-        const ks = m.keys as Key[];
-        const holders = m.holders as string[][];
-        ks.forEach((k, i) => this.entries.get(k)?.settle('finished', undefined, holders[i]));
+        const holders = m.holders;
+        m.keys.forEach((k, i) => this.entries.get(k)?.settle('finished', undefined, holders[i]));
         break;
       }
       case 'erred': {
-        const e = this.entries.get(m.key as Key);
+        const e = this.entries.get(m.key);
         if (!e) break;
-        const err = withTaskKey(deserializeError(serializedError(m.error)), String(m.member ?? m.origin ?? m.key));
+        const err = withTaskKey(deserializeError(serializedError(m.error)), m.member ?? m.origin ?? m.key);
         e.settle('error', err);
         break;
       }
       case 'graph-error': {
-        const g = this.graphs.get(m.gid as number);
+        const g = this.graphs.get(m.gid);
         const err = deserializeError(serializedError(m.error));
         if (g) for (const k of g.keys) this.entries.get(k)?.settle('error', err);
         break;
       }
       case 'progress': {
-        const g = this.graphs.get(m.gid as number);
-        g?.onProgress?.(m.done as number, m.total as number);
+        const g = this.graphs.get(m.gid);
+        g?.onProgress?.(m.done, m.total);
         break;
       }
       case 'workers':
-        this.workerList = m.workers as WorkerInfo[];
+        this.workerList = m.workers;
         break;
       case 'restarted':
         for (const [k, e] of this.entries) {
@@ -254,9 +265,9 @@ export class Client implements FutureOwner {
         this.onLost('the scheduler is shutting down');
         break;
       case 'error':
-        console.error(`pdask client: the scheduler reports: ${String(m.message)}`);
+        console.error(`pdask client: the scheduler reports: ${m.message}`);
         break;
-      default:
+      case 'registered':
         break;
     }
   }
@@ -290,7 +301,7 @@ export class Client implements FutureOwner {
     if (this.closed || this.entries.get(key) !== entry || entry.refs === 0) return;
     entry.refs--;
     if (entry.refs === 0) this.entries.delete(key);
-    this.comm.send({ op: 'release-keys', keys: [key] });
+    this.toScheduler({ op: 'release-keys', keys: [key] });
   }
 
   // ---- graphs -----------------------------------------------------------------------------------
@@ -320,12 +331,12 @@ export class Client implements FutureOwner {
     let pending = entries.length;
     if (pending === 0) forget();
     for (const e of entries) e.onSettled(() => --pending === 0 && forget());
-    this.comm.send({
+    this.toScheduler({
       op: 'update-graph',
       gid,
       ops: this.ops.takeFresh(),
       nodes,
-      wanted,
+      wanted: [...wanted],
       priority: Int32Array.from(prio),
       retries: opts.retries ?? 0,
       userPriority: opts.userPriority ?? 0,
@@ -417,7 +428,7 @@ export class Client implements FutureOwner {
     const seen = new Set<Key>();
     return keys.map((k) => {
       if (seen.has(k)) {
-        this.comm.send({ op: 'update-graph', gid: this.nextGid++, nodes: [[4, k]], wanted: [k] });
+        this.toScheduler({ op: 'update-graph', gid: this.nextGid++, nodes: [[4, k]], wanted: [k], priority: undefined });
         return new Future<T>(k, this, this.hold(k));
       }
       seen.add(k);
@@ -509,7 +520,7 @@ export class Client implements FutureOwner {
     let pending = entries.length;
     for (const e of entries) e.onSettled(() => --pending === 0 && this.graphs.delete(gid));
     // The scheduler records where each value is (it has no computation to rerun if lost).
-    this.comm.send({
+    this.toScheduler({
       op: 'scatter',
       gid,
       keys: uniq,
@@ -520,7 +531,7 @@ export class Client implements FutureOwner {
     const seen = new Set<Key>();
     const futures = keys.map((k) => {
       if (seen.has(k)) {
-        this.comm.send({ op: 'update-graph', gid: this.nextGid++, nodes: [[4, k]], wanted: [k] });
+        this.toScheduler({ op: 'update-graph', gid: this.nextGid++, nodes: [[4, k]], wanted: [k], priority: undefined });
         return new Future(k, this, this.hold(k));
       }
       seen.add(k);
@@ -593,8 +604,7 @@ export class Client implements FutureOwner {
 
   /** Keys whose holder vanished: ask the scheduler where they are now, or wait for their recomputation. */
   private async relocate(keys: Key[]): Promise<void> {
-    const r = await this.rpc.request({ op: 'who-has', keys });
-    const holders = r.holders as string[][];
+    const { holders } = await this.rpc.request({ op: 'who-has', keys });
     keys.forEach((k, i) => {
       const e = this.entries.get(k);
       if (!e) return;
@@ -618,13 +628,12 @@ export class Client implements FutureOwner {
       e.refs = 0;
       e.settle('cancelled', new CancelledError(f.key));
     }
-    if (keys.length) this.comm.send({ op: 'release-keys', keys });
+    if (keys.length) this.toScheduler({ op: 'release-keys', keys });
   }
 
   /** Information on the scheduler and its workers. */
-  async schedulerInfo(): Promise<{ address: string; workers: WorkerInfo[]; tasks: Record<string, number>; clients: number }> {
-    const r = await this.rpc.request({ op: 'scheduler-info' });
-    return r.info as { address: string; workers: WorkerInfo[]; tasks: Record<string, number>; clients: number };
+  async schedulerInfo(): Promise<SchedulerInfo> {
+    return (await this.rpc.request({ op: 'scheduler-info' })).info;
   }
 
   /**
@@ -632,15 +641,13 @@ export class Client implements FutureOwner {
    * with the worker concerned and the event that caused it.
    */
   async story(key: Key | Future<unknown>): Promise<StoryEntry[]> {
-    const r = await this.rpc.request({ op: 'story', key: typeof key === 'string' ? key : key.key });
-    return storyEntries(r, 'entries');
+    return (await this.rpc.request({ op: 'story', key: typeof key === 'string' ? key : key.key })).entries;
   }
 
   /** The workers holding each future's result (Dask's `who_has`), by key. */
   async whoHas(futures: Future<unknown>[]): Promise<Map<Key, string[]>> {
     const keys = futures.map((f) => f.key);
-    const r = await this.rpc.request({ op: 'who-has', keys });
-    const holders = r.holders as string[][];
+    const { holders } = await this.rpc.request({ op: 'who-has', keys });
     return new Map(keys.map((k, i) => [k, holders[i]]));
   }
 
@@ -669,7 +676,7 @@ export class Client implements FutureOwner {
   /** Shuts the whole cluster down (scheduler, nannies, workers), then closes this client. */
   async shutdown(): Promise<void> {
     if (!this.closed) {
-      this.comm.send({ op: 'shutdown' });
+      this.toScheduler({ op: 'shutdown' });
       this.comm.flush();
     }
     await new Promise((r) => setTimeout(r, 50));

@@ -1,6 +1,7 @@
 import { config } from '@pdask/core';
-import { Rpc } from './rpc';
-import { connect, type Comm, type Message } from './transport';
+import type { ReplyTo } from '../protocol/wire';
+import { Rpc, type Call } from './rpc';
+import { connect, type Comm } from './transport';
 import type { TlsMaterial } from './security';
 
 /** Connections to other workers (for inputs) or to workers from a client (gather, scatter). */
@@ -32,7 +33,7 @@ export class PeerPool {
     return p;
   }
 
-  async request(address: string, msg: Message): Promise<Message> {
+  async request<C extends Call>(address: string, msg: C): Promise<ReplyTo<C['op']>> {
     const { rpc } = await this.get(address);
     return rpc.request(msg, config.get<number>('distributed.comm.timeouts.request-ms', 30_000));
   }

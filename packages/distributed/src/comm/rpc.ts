@@ -1,4 +1,8 @@
+import { parseReply, type ReplyBody, type ReplyTo, type Request, type RequestOp } from '../protocol/wire';
 import type { Comm, Message } from './transport';
+
+/** A request as its sender writes it: the id is the Rpc's to add. */
+export type Call = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /** A remote call failed on the other side (the message is the remote error's). */
 export class RemoteError extends Error {
@@ -20,8 +24,15 @@ export class Rpc {
     });
   }
 
-  /** Sends a request; with `timeoutMs`, fails if no reply came by then (the peer may be hung). */
-  request(msg: Message, timeoutMs?: number): Promise<Message> {
+  /**
+   * Sends a request and checks its reply against the protocol; with `timeoutMs`, fails if no reply
+   * came by then (the peer may be hung).
+   */
+  async request<C extends Call>(msg: C, timeoutMs?: number): Promise<ReplyTo<C['op']>> {
+    return parseReply(msg.op, await this.send(msg, timeoutMs)) as ReplyTo<C['op']>;
+  }
+
+  private send(msg: Call, timeoutMs?: number): Promise<Message> {
     if (this.comm.isClosed) return Promise.reject(new Error(`Connection to ${this.comm.peer} is closed`));
     const id = this.next++;
     return new Promise<Message>((resolve, reject) => {
@@ -63,10 +74,12 @@ export class Rpc {
   }
 }
 
-export function reply(comm: Comm, req: Message, body: Record<string, unknown>): void {
+/** Answers a request with the body the protocol declares for its op. */
+export function reply<Op extends RequestOp>(comm: Comm, req: { op: Op; id: number }, body: ReplyBody<Op>): void {
   comm.send({ op: 'reply', id: req.id, ...body });
 }
 
-export function replyError(comm: Comm, req: Message, e: unknown): void {
-  comm.send({ op: 'reply', id: req.id, error: e instanceof Error ? e.message : String(e) });
+/** Answers a request (any message carrying a numeric id) with the error that stopped it. */
+export function replyError(comm: Comm, req: { op: string; id?: unknown }, e: unknown): void {
+  if (typeof req.id === 'number') comm.send({ op: 'reply', id: req.id, error: e instanceof Error ? e.message : String(e) });
 }

@@ -16,10 +16,11 @@ import { bytes, millis, nonNegativeInt, notYet, numberRecord, portOrRange, portR
 import { registerDistributedConfig } from '../config';
 import type { Protocol } from '../comm/address';
 import { reachScheduler } from '../comm/reach';
-import { reply } from '../comm/rpc';
+import { reply, replyError } from '../comm/rpc';
 import type { TlsFiles } from '../comm/security';
 import { loadTls } from '../comm/security';
 import { listen, type Comm, type Listener } from '../comm/transport';
+import { schedulerToNanny, toNannyTool, type NannyToSchedulerOut, type RegistrationOut, type SchedulerToNanny } from '../protocol/wire';
 import { RSS_LINE } from '../worker/rss-reporter';
 import type { WorkerOptions } from '../worker/worker';
 
@@ -173,9 +174,12 @@ export class Nanny {
           tls,
           protocol: this.opts.protocol,
           onConnection: (comm) =>
-            comm.onMessage((m) => {
-              if (m.op === 'identity') {
-                reply(comm, m, { type: 'nanny', pid: process.pid, name: this.opts.name ?? null, workers: this.workers, nworkers: this.opts.nworkers });
+            comm.onMessage((raw) => {
+              try {
+                const m = toNannyTool.parse(raw);
+                reply(comm, m, { type: 'nanny', pid: process.pid, name: this.opts.name, workers: this.workers, nworkers: this.opts.nworkers });
+              } catch (e) {
+                replyError(comm, raw, e);
               }
             }),
         });
@@ -194,6 +198,10 @@ export class Nanny {
     return [...this.children.values()].flatMap((c) => (c.proc.pid ? [c.proc.pid] : []));
   }
 
+  private toScheduler(m: NannyToSchedulerOut): void {
+    this.comm.send(m);
+  }
+
   private async connect(timeoutMs: number): Promise<void> {
     const tls = loadTls(this.opts.tls);
     let target: { schedulerFile: string } | { address: string; token: string };
@@ -208,11 +216,18 @@ export class Nanny {
     this.address = reached.address;
     this.token = reached.token;
     const registered = new Promise<void>((resolve, reject) => {
-      this.comm.onMessage((m) => {
+      this.comm.onMessage((raw) => {
+        let m: SchedulerToNanny;
+        try {
+          m = schedulerToNanny.parse(raw);
+        } catch (e) {
+          this.log(`Bad '${raw.op}' message from the scheduler: ${(e as Error).message}`);
+          return;
+        }
         if (m.op === 'registered') {
-          this.id = String(m.id);
+          this.id = m.id;
           resolve();
-        } else if (m.op === 'error') reject(new Error(String(m.message)));
+        } else if (m.op === 'error') reject(new Error(m.message));
         else if (m.op === 'close') void this.close('asked by the scheduler');
         else if (m.op === 'restart-workers') this.restartAll();
       });
@@ -221,7 +236,7 @@ export class Nanny {
         void this.onSchedulerLost(reason);
       });
     });
-    this.comm.send({ op: 'register-nanny', name: this.opts.name ?? `nanny-${process.pid}` });
+    this.comm.send({ op: 'register-nanny', name: this.opts.name ?? `nanny-${process.pid}` } satisfies RegistrationOut);
     await registered;
   }
 
@@ -291,7 +306,7 @@ export class Nanny {
     if (this.children.get(child.index) !== child) return;
     const cause = child.killedFor ?? (signal ? `killed by ${signal}` : `exited with code ${code}`);
     if (child.address && !this.comm.isClosed && (code !== 0 || signal)) {
-      this.comm.send({
+      this.toScheduler({
         op: 'worker-died',
         address: child.address,
         cause,

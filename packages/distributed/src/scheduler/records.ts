@@ -1,6 +1,7 @@
 import { OpInterner, type Key, type OpRef } from '@pdask/core';
 import type { Comm } from '../comm/transport';
 import { EMPTY_METRICS, type WorkerInfo, type WorkerMetrics } from '../protocol/messages';
+import type { SchedulerToClientOut, SchedulerToNannyOut, SchedulerToWorkerOut } from '../protocol/wire';
 
 /** The scheduler's view of a connected worker process. */
 export class WorkerRecord {
@@ -26,6 +27,10 @@ export class WorkerRecord {
     return this.info.id;
   }
 
+  send(m: SchedulerToWorkerOut): void {
+    this.comm.send(m);
+  }
+
   toInfo(): WorkerInfo {
     return { ...this.info, metrics: this.metrics };
   }
@@ -43,6 +48,10 @@ export class ClientRecord {
     readonly comm: Comm,
     readonly name: string,
   ) {}
+
+  send(m: SchedulerToClientOut): void {
+    this.comm.send(m);
+  }
 }
 
 export class NannyRecord {
@@ -51,4 +60,8 @@ export class NannyRecord {
     readonly comm: Comm,
     readonly name: string,
   ) {}
+
+  send(m: SchedulerToNannyOut): void {
+    this.comm.send(m);
+  }
 }

@@ -26,18 +26,16 @@ import { reply, replyError } from '../comm/rpc';
 import { loadTls, newToken, type TlsFiles } from '../comm/security';
 import type { Protocol } from '../comm/address';
 import { listen, type Comm, type Listener, type Message } from '../comm/transport';
+import { ProtocolError, serializedError, type WorkerInfo } from '../protocol/messages';
 import {
-  arr,
-  keys as keysOf,
-  num,
-  numberRecord,
-  optStr,
-  ProtocolError,
-  record,
-  serializedError,
-  str,
-  type WorkerInfo,
-} from '../protocol/messages';
+  clientToScheduler,
+  nannyToScheduler,
+  registration,
+  workerToScheduler,
+  type ClientToScheduler,
+  type Registration,
+  type WorkerToScheduler,
+} from '../protocol/wire';
 import { checkOp, decodeGraphNode, isKnownKeyRef } from '../protocol/nodes';
 import { encodeTask } from '../protocol/tasks';
 import { ClusterPolicy } from './policy';
@@ -184,8 +182,9 @@ export class Scheduler {
       return;
     }
     // The first message says who is connecting; nothing else is accepted before it.
-    comm.onMessage((m) => {
+    comm.onMessage((raw) => {
       try {
+        const m = registration.parse(raw);
         if (role === 'worker' && m.op === 'register-worker') this.registerWorker(comm, m);
         else if (role === 'client' && m.op === 'register-client') this.registerClient(comm, m);
         else if (role === 'nanny' && m.op === 'register-nanny') this.registerNanny(comm, m);
@@ -205,63 +204,62 @@ export class Scheduler {
     } catch (e) {
       this.log(`Bad '${m.op}' message from ${comm.peer}: ${(e as Error).message}`);
       if (typeof m.id === 'number') replyError(comm, m, e);
-      else comm.send({ op: 'error', message: `${m.op}: ${(e as Error).message}` });
+      else comm.send({ op: 'error', message: `${m.op}: ${(e as Error).message}` } satisfies { op: 'error'; message: string });
     }
   }
 
-  private registerWorker(comm: Comm, m: Message): void {
-    const address = str(m, 'address');
+  private registerWorker(comm: Comm, m: Extract<Registration, { op: 'register-worker' }>): void {
+    const address = m.address;
     const old = this.workers.get(address);
     if (old) this.removeWorker(old, [], 'replaced by a worker at the same address');
     const info: Omit<WorkerInfo, 'metrics'> = {
       id: address,
       address,
-      name: optStr(m, 'name') ?? address,
-      nthreads: Math.max(1, Math.floor(num(m, 'nthreads', 1))),
-      node: optStr(m, 'node') ?? hostname(),
-      host: optStr(m, 'host') ?? hostname(),
-      pid: num(m, 'pid', 0),
-      memoryLimit: num(m, 'memoryLimit', 0),
-      resources: numberRecord(m, 'resources'),
+      name: m.name ?? address,
+      nthreads: Math.max(1, Math.floor(m.nthreads ?? 1)),
+      node: m.node ?? hostname(),
+      host: m.host ?? hostname(),
+      pid: m.pid ?? 0,
+      memoryLimit: m.memoryLimit ?? 0,
+      resources: m.resources,
     };
-    const rec = new WorkerRecord(comm, info, optStr(m, 'nanny'));
+    const rec = new WorkerRecord(comm, info, m.nanny);
     this.workers.set(address, rec);
     this.policy.traits.set(address, { name: info.name, resources: info.resources, paused: false });
-    comm.onMessage((msg) => this.guard(comm, msg, () => this.onWorkerMessage(rec, msg)));
+    comm.onMessage((msg) => this.guard(comm, msg, () => this.onWorkerMessage(rec, workerToScheduler.parse(msg))));
     comm.onClose((reason) => this.onWorkerClosed(rec, reason));
-    comm.send({ op: 'registered', id: address });
+    rec.send({ op: 'registered', id: address });
     this.log(`Worker ${info.name} at ${address} (node ${info.node}, ${info.nthreads} thread${info.nthreads > 1 ? 's' : ''})`);
     this.handle(this.state.addWorker(address, info.nthreads));
     this.broadcastWorkers();
   }
 
-  private registerClient(comm: Comm, m: Message): void {
+  private registerClient(comm: Comm, m: Extract<Registration, { op: 'register-client' }>): void {
     const id = `client-${randomUUID().slice(0, 8)}`;
-    const rec = new ClientRecord(id, comm, optStr(m, 'name') ?? id);
+    const rec = new ClientRecord(id, comm, m.name ?? id);
     this.clients.set(id, rec);
-    comm.onMessage((msg) => this.guard(comm, msg, () => this.onClientMessage(rec, msg)));
+    comm.onMessage((msg) => this.guard(comm, msg, () => this.onClientMessage(rec, clientToScheduler.parse(msg))));
     comm.onClose((reason) => this.onClientClosed(rec, reason));
-    comm.send({ op: 'registered', id, address: this.address, workers: this.workerInfos() });
+    rec.send({ op: 'registered', id, address: this.address, workers: this.workerInfos() });
   }
 
-  private registerNanny(comm: Comm, m: Message): void {
+  private registerNanny(comm: Comm, m: Extract<Registration, { op: 'register-nanny' }>): void {
     const id = `nanny-${randomUUID().slice(0, 8)}`;
-    const rec = new NannyRecord(id, comm, optStr(m, 'name') ?? id);
+    const rec = new NannyRecord(id, comm, m.name ?? id);
     this.nannies.set(id, rec);
-    comm.onMessage((msg) =>
-      this.guard(comm, msg, () => {
+    comm.onMessage((raw) =>
+      this.guard(comm, raw, () => {
+        const msg = nannyToScheduler.parse(raw);
         if (msg.op === 'worker-died') this.onWorkerDied(msg);
-        else if (msg.op === 'reply' || msg.op === 'heartbeat') return;
-        else throw new ProtocolError(`unknown nanny message '${msg.op}'`);
       }),
     );
     comm.onClose(() => this.nannies.delete(id));
-    comm.send({ op: 'registered', id });
+    rec.send({ op: 'registered', id });
   }
 
   // ---- workers ---------------------------------------------------------------------------------
 
-  private onWorkerMessage(rec: WorkerRecord, m: Message): void {
+  private onWorkerMessage(rec: WorkerRecord, m: WorkerToScheduler): void {
     if (rec.removed) return;
     rec.lastSeen = Date.now();
     switch (m.op) {
@@ -269,13 +267,9 @@ export class Scheduler {
         this.onDone(rec, m);
         break;
       case 'heartbeat': {
-        const metrics = record(m, 'metrics');
-        const paused = metrics.paused === true;
+        const paused = m.metrics.paused;
         const wasPaused = rec.metrics.paused;
-        for (const k of Object.keys(rec.metrics) as (keyof typeof rec.metrics)[]) {
-          const v = metrics[k];
-          if (typeof v === typeof rec.metrics[k]) (rec.metrics as unknown as Record<string, unknown>)[k] = v;
-        }
+        rec.metrics = m.metrics;
         const t = this.policy.traits.get(rec.id);
         if (t) t.paused = paused;
         if (wasPaused && !paused) this.handle(this.state.batch(() => undefined));
@@ -283,7 +277,7 @@ export class Scheduler {
       }
       case 'stolen': {
         rec.stealing = false;
-        const ks = keysOf(m, 'keys');
+        const ks = m.keys;
         const ins = this.state.batch((s) => {
           for (const k of ks) s.taskMissingData(k, rec.id);
         });
@@ -293,24 +287,18 @@ export class Scheduler {
       case 'closing':
         rec.graceful = true;
         break;
-      case 'reply':
-        break;
-      default:
-        throw new ProtocolError(`unknown worker message '${m.op}'`);
     }
   }
 
   /** A worker's batched report: finished (key, bytes, ms triples), failed, missing inputs. */
-  private onDone(rec: WorkerRecord, m: Message): void {
+  private onDone(rec: WorkerRecord, m: Extract<WorkerToScheduler, { op: 'done' }>): void {
     // A peer this worker could not reach and whose connection is gone is dead: act now rather
     // than let the task bounce between fetch attempts until the death is noticed.
-    for (const p of arr(m, 'lostPeers')) {
-      const lost = typeof p === 'string' ? this.workers.get(p) : undefined;
+    for (const p of m.lostPeers ?? []) {
+      const lost = this.workers.get(p);
       if (lost && lost.comm.isClosed) this.removeWorker(lost, this.fallbackSuspects(lost), 'unreachable by its peers and disconnected');
     }
-    const ok = arr(m, 'ok');
-    const failed = arr(m, 'failed');
-    const missing = keysOf(m, 'missing');
+    const { ok, failed, missing } = m;
     const id = rec.id;
     const progressed: Key[] = [];
     const tasks = this.state.tasks;
@@ -354,14 +342,12 @@ export class Scheduler {
     this.removeWorker(rec, this.fallbackSuspects(rec), `worker lost (${reason})`);
   }
 
-  private onWorkerDied(m: Message): void {
-    const address = str(m, 'address');
-    const rec = this.workers.get(address);
+  private onWorkerDied(m: Extract<ReturnType<typeof nannyToScheduler.parse>, { op: 'worker-died' }>): void {
+    const rec = this.workers.get(m.address);
     if (!rec || rec.removed) return;
-    const running = optStr(m, 'running');
-    const last = optStr(m, 'last');
+    const { running, last } = m;
     const suspects = running ? [running] : last ? [last] : this.fallbackSuspects(rec);
-    this.removeWorker(rec, suspects, optStr(m, 'cause') ?? 'worker process died');
+    this.removeWorker(rec, suspects, m.cause ?? 'worker process died');
   }
 
   /** Without a report, the oldest task still assigned to the worker is the likeliest culprit. */
@@ -399,32 +385,30 @@ export class Scheduler {
     const victim = this.workers.get(plan.victim);
     if (!victim) return;
     victim.stealing = true;
-    victim.comm.send({ op: 'steal', n: plan.count });
+    victim.send({ op: 'steal', n: plan.count });
   }
 
   // ---- clients -------------------------------------------------------------------------------
 
-  private onClientMessage(rec: ClientRecord, m: Message): void {
+  private onClientMessage(rec: ClientRecord, m: ClientToScheduler): void {
     switch (m.op) {
       case 'update-graph':
         this.updateGraph(rec, m);
         break;
       case 'release-keys':
-        this.releaseKeys(rec, keysOf(m, 'keys'));
+        this.releaseKeys(rec, m.keys);
         break;
       case 'scatter':
         this.scatter(rec, m);
         break;
-      case 'who-has': {
-        const ks = keysOf(m, 'keys');
-        reply(rec.comm, m, { holders: ks.map((k) => this.state.tasks.get(k)?.whoHas.map((w) => w.id) ?? []) });
+      case 'who-has':
+        reply(rec.comm, m, { holders: m.keys.map((k) => this.state.tasks.get(k)?.whoHas.map((w) => w.id) ?? []) });
         break;
-      }
       case 'scheduler-info':
         reply(rec.comm, m, { info: this.info() });
         break;
       case 'story':
-        reply(rec.comm, m, { entries: this.story(str(m, 'key')) });
+        reply(rec.comm, m, { entries: this.story(m.key) });
         break;
       case 'restart':
         void this.restart().then(
@@ -438,19 +422,17 @@ export class Scheduler {
         break;
       case 'heartbeat':
         break;
-      default:
-        throw new ProtocolError(`unknown client message '${m.op}'`);
     }
   }
 
-  private updateGraph(rec: ClientRecord, m: Message): void {
-    const gid = num(m, 'gid');
+  private updateGraph(rec: ClientRecord, m: Extract<ClientToScheduler, { op: 'update-graph' }>): void {
+    const gid = m.gid;
     try {
-      for (const entry of arr(m, 'ops')) {
+      for (const entry of m.ops) {
         if (!Array.isArray(entry) || typeof entry[0] !== 'number') throw new ProtocolError("'ops' must hold [id, op] pairs");
         rec.ops[entry[0]] = checkOp(entry[1]);
       }
-      const encoded = arr(m, 'nodes');
+      const encoded = m.nodes;
       const nodes: GraphNode[] = [];
       const inGraph = new Set<Key>();
       for (const e of encoded) {
@@ -470,7 +452,7 @@ export class Scheduler {
           if (!inGraph.has(d) && !this.state.tasks.has(d)) throw new Error(`Task '${n.key}' depends on '${d}', which is neither in the graph nor on the cluster`);
         }
       }
-      const wanted = keysOf(m, 'wanted');
+      const wanted = m.wanted;
       for (const k of wanted) {
         if (!inGraph.has(k) && !this.state.tasks.has(k)) throw new Error(`Wanted key '${k}' is not in the graph`);
       }
@@ -482,10 +464,10 @@ export class Scheduler {
       let i = 0;
       for (const e of encoded) order.set((e as unknown[])[1] as Key, statics ? Number(statics[i++] ?? i) : i++);
       const gen = ++this.generation;
-      const userPriority = num(m, 'userPriority', 0);
+      const userPriority = m.userPriority ?? 0;
       const base = gen * PRIORITY_STRIDE - userPriority * 2 ** 44;
-      const retries = num(m, 'retries', 0);
-      for (const r of arr(m, 'restrictions')) {
+      const retries = m.retries ?? 0;
+      for (const r of m.restrictions) {
         if (!Array.isArray(r) || typeof r[0] !== 'string') throw new ProtocolError("'restrictions' must hold [key, workers, resources]");
         const workers = Array.isArray(r[1]) && r[1].length ? new Set(r[1].map(String)) : undefined;
         const resources = r[2] && typeof r[2] === 'object' ? (r[2] as Record<string, number>) : undefined;
@@ -515,7 +497,7 @@ export class Scheduler {
       );
       this.sendProgress(rec);
     } catch (e) {
-      rec.comm.send({ op: 'graph-error', gid, error: serializeError(e) });
+      rec.send({ op: 'graph-error', gid, error: serializeError(e) });
     }
   }
 
@@ -527,12 +509,10 @@ export class Scheduler {
   }
 
   /** Data a client put on workers itself (client.scatter): recorded as held there, and wanted. */
-  private scatter(rec: ClientRecord, m: Message): void {
-    const gid = num(m, 'gid');
+  private scatter(rec: ClientRecord, m: Extract<ClientToScheduler, { op: 'scatter' }>): void {
+    const gid = m.gid;
     try {
-      const ks = keysOf(m, 'keys');
-      const holders = keysOf(m, 'holders');
-      const sizes = arr(m, 'nbytes');
+      const { keys: ks, holders, nbytes: sizes } = m;
       if (holders.length !== ks.length) throw new ProtocolError("'scatter' message: one holder per key is needed");
       const entries = ks.map((key, i) => {
         if (!this.state.workers.has(holders[i])) throw new Error(`Scattered '${key}' to ${holders[i]}, which is not a worker of this cluster (any more)`);
@@ -542,7 +522,7 @@ export class Scheduler {
       for (const e of entries) this.addWanted(rec, e.key);
       this.handle(this.state.addData(entries));
     } catch (e) {
-      rec.comm.send({ op: 'graph-error', gid, error: serializeError(e) });
+      rec.send({ op: 'graph-error', gid, error: serializeError(e) });
     }
   }
 
@@ -600,7 +580,7 @@ export class Scheduler {
     for (const [gid, p] of c.progress) {
       if (p.done === p.sent) continue;
       p.sent = p.done;
-      c.comm.send({ op: 'progress', gid, done: p.done, total: p.total });
+      c.send({ op: 'progress', gid, done: p.done, total: p.total });
       if (p.done >= p.total) c.progress.delete(gid);
     }
   }
@@ -657,13 +637,13 @@ export class Scheduler {
           if (!clients) break;
           const err = ins.error instanceof RemoteTaskError ? ins.error.error : serializeError(ins.error);
           const member = ins.error instanceof RemoteTaskError ? ins.error.memberKey : ins.origin;
-          for (const c of clients) c.comm.send({ op: 'erred', key: ins.key, origin: ins.origin, member, error: err });
+          for (const c of clients) c.send({ op: 'erred', key: ins.key, origin: ins.origin, member, error: err });
           break;
         }
       }
     }
     for (const rec of touched) this.flushWorker(rec);
-    if (memory) for (const [c, e] of memory) c.comm.send({ op: 'memory', keys: e.keys, holders: e.holders });
+    if (memory) for (const [c, e] of memory) c.send({ op: 'memory', keys: e.keys, holders: e.holders });
   }
 
   /** Inputs the worker must fetch: (input id, holder) pairs, holders chosen to spread the load. */
@@ -681,7 +661,7 @@ export class Scheduler {
 
   private flushWorker(rec: WorkerRecord): void {
     if (rec.run.length === 0 && rec.release.length === 0 && rec.cancel.length === 0) return;
-    rec.comm.send({
+    rec.send({
       op: 'compute',
       ops: rec.ops.takeFresh(),
       run: rec.run,
@@ -717,7 +697,7 @@ export class Scheduler {
 
   private broadcastWorkers(): void {
     const workers = this.workerInfos();
-    for (const c of this.clients.values()) c.comm.send({ op: 'workers', workers });
+    for (const c of this.clients.values()) c.send({ op: 'workers', workers });
   }
 
   info(): { address: string; workers: WorkerInfo[]; tasks: Record<string, number>; clients: number } {
@@ -735,13 +715,13 @@ export class Scheduler {
     for (const c of this.clients.values()) {
       c.wanted.clear();
       c.progress.clear();
-      c.comm.send({ op: 'restarted' });
+      c.send({ op: 'restarted' });
     }
     this.reset();
     const nannied = [...this.workers.values()].filter((w) => w.nanny && this.nannies.has(w.nanny));
     for (const w of this.workers.values()) {
       if (nannied.includes(w)) continue;
-      w.comm.send({ op: 'reset' });
+      w.send({ op: 'reset' });
       this.state.addWorker(w.id, w.info.nthreads);
     }
     for (const w of nannied) {
@@ -750,7 +730,7 @@ export class Scheduler {
       this.workers.delete(w.id);
       this.policy.traits.delete(w.id);
     }
-    for (const n of this.nannies.values()) n.comm.send({ op: 'restart-workers' });
+    for (const n of this.nannies.values()) n.send({ op: 'restart-workers' });
     const t0 = Date.now();
     while (this.workers.size < before && Date.now() - t0 < timeoutMs && !this.closed) await new Promise((r) => setTimeout(r, 20));
     this.broadcastWorkers();
@@ -763,16 +743,16 @@ export class Scheduler {
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.forgetTimer);
     for (const n of this.nannies.values()) {
-      n.comm.send({ op: 'close' });
+      n.send({ op: 'close' });
       n.comm.flush();
     }
     for (const w of this.workers.values()) {
       w.graceful = true;
-      w.comm.send({ op: 'close' });
+      w.send({ op: 'close' });
       w.comm.flush();
     }
     for (const c of this.clients.values()) {
-      c.comm.send({ op: 'scheduler-closing' });
+      c.send({ op: 'scheduler-closing' });
       c.comm.flush();
     }
     // Let the goodbyes leave before the sockets are cut.

@@ -31,7 +31,8 @@ import { loadTls, type TlsFiles, type TlsMaterial } from '../comm/security';
 import { listen, type Comm, type Listener, type Message } from '../comm/transport';
 import { Preloads } from '../preload';
 import { boxValue } from '../protocol/codec';
-import { arr, keys as keysOf, ProtocolError } from '../protocol/messages';
+import { ProtocolError, type WorkerMetrics } from '../protocol/messages';
+import { schedulerToWorker, toWorkerPeer, type SchedulerToWorker, type ToWorkerPeer, type RegistrationOut, type WorkerToSchedulerOut } from '../protocol/wire';
 import { checkOp } from '../protocol/nodes';
 import { DataStore } from './store';
 
@@ -202,7 +203,15 @@ export class Worker {
       throw e;
     }
     const registered = new Promise<void>((resolve, reject) => {
-      w.scheduler.onMessage((m) => {
+      w.scheduler.onMessage((raw) => {
+        let m: SchedulerToWorker;
+        try {
+          m = schedulerToWorker.parse(raw);
+        } catch (e) {
+          // A message we cannot read is the scheduler's bug, not a reason to die.
+          w.log(`Bad '${raw.op}' message from the scheduler: ${(e as Error).message}`);
+          return;
+        }
         if (m.op === 'registered') resolve();
         else if (m.op === 'error') reject(new Error(`The scheduler refused this worker: ${String(m.message)}`));
         else w.onSchedulerMessage(m);
@@ -223,7 +232,7 @@ export class Worker {
       host: hostname(),
       pid: process.pid,
       nanny: opts.nanny,
-    });
+    } satisfies RegistrationOut);
     await registered;
     const hb = opts.heartbeatMs ?? config.get<number>('distributed.worker.heartbeat-ms');
     w.timers.push(setInterval(() => w.heartbeat(), hb));
@@ -272,14 +281,18 @@ export class Worker {
 
   // ---- scheduler messages ---------------------------------------------------------------------
 
-  private onSchedulerMessage(m: Message): void {
+  private toScheduler(m: WorkerToSchedulerOut): void {
+    this.scheduler.send(m);
+  }
+
+  private onSchedulerMessage(m: SchedulerToWorker): void {
     try {
       switch (m.op) {
         case 'compute':
           this.onCompute(m);
           break;
         case 'steal':
-          this.onSteal(typeof m.n === 'number' ? m.n : 0);
+          this.onSteal(m.n);
           break;
         case 'reset':
           this.queue = [];
@@ -295,9 +308,9 @@ export class Worker {
           void this.close('asked by the scheduler');
           break;
         case 'error':
-          this.log(`Scheduler reports an error: ${String(m.message)}`);
+          this.log(`Scheduler reports an error: ${m.message}`);
           break;
-        default:
+        case 'registered':
           break;
       }
     } catch (e) {
@@ -306,16 +319,16 @@ export class Worker {
     }
   }
 
-  private onCompute(m: Message): void {
-    for (const k of keysOf(m, 'release')) {
+  private onCompute(m: Extract<SchedulerToWorker, { op: 'compute' }>): void {
+    for (const k of m.release) {
       if (!this.borrowed.has(k)) this.store.delete(k);
     }
-    for (const k of keysOf(m, 'cancel')) this.cancel(k);
-    for (const entry of arr(m, 'ops')) {
+    for (const k of m.cancel ?? []) this.cancel(k);
+    for (const entry of m.ops) {
       if (!Array.isArray(entry) || typeof entry[0] !== 'number') throw new ProtocolError("'ops' must hold [id, op] pairs");
       this.ops[entry[0]] = checkOp(entry[1]);
     }
-    const run = arr(m, 'run');
+    const run = m.run;
     for (let i = 0; i + 2 < run.length; i += 3) {
       const keys = run[i + 1] as Key[];
       const f = run[i + 2];
@@ -358,7 +371,7 @@ export class Worker {
       if (this.pending.get(spec.key) === spec) this.pending.delete(spec.key);
       this.releaseBorrowed(spec);
     }
-    this.scheduler.send({ op: 'stolen', keys: stolen });
+    this.toScheduler({ op: 'stolen', keys: stolen });
   }
 
   // ---- running ----------------------------------------------------------------------------------
@@ -374,7 +387,7 @@ export class Worker {
     if (this.ok.length === 0 && this.failed.length === 0 && this.missing.length === 0) return;
     const lostPeers = this.lostPeers.size ? [...this.lostPeers] : undefined;
     this.lostPeers.clear();
-    this.scheduler.send({ op: 'done', ok: this.ok, failed: this.failed, missing: this.missing, lostPeers });
+    this.toScheduler({ op: 'done', ok: this.ok, failed: this.failed, missing: this.missing, lostPeers });
     this.ok = [];
     this.failed = [];
     this.missing = [];
@@ -523,7 +536,7 @@ export class Worker {
     this.blocked.set(spec, waiting);
     for (const [peer, ks] of byPeer) {
       this.peers.request(peer, { op: 'get-data', keys: ks }).then(
-        (r) => this.onGot(ks, Array.isArray(r.values) ? r.values : [], new Set(Array.isArray(r.missing) ? (r.missing as Key[]) : ks)),
+        (r) => this.onGot(ks, r.values, new Set(r.missing)),
         // The holder is gone or unreachable: every key is missing; the scheduler recomputes them.
         () => {
           this.lostPeers.add(peer);
@@ -595,11 +608,12 @@ export class Worker {
 
   // ---- peers and clients -----------------------------------------------------------------------
 
-  private onPeerMessage(comm: Comm, m: Message): void {
+  private onPeerMessage(comm: Comm, raw: Message): void {
     try {
+      const m: ToWorkerPeer = toWorkerPeer.parse(raw);
       switch (m.op) {
         case 'get-data': {
-          const ks = keysOf(m, 'keys');
+          const ks = m.keys;
           const values: unknown[] = [];
           const miss: Key[] = [];
           for (const k of ks) {
@@ -614,8 +628,8 @@ export class Worker {
           break;
         }
         case 'put-data': {
-          const ks = keysOf(m, 'keys');
-          const values = arr(m, 'values');
+          const ks = m.keys;
+          const values = m.values;
           if (values.length !== ks.length) throw new ProtocolError("'put-data': as many values as keys are needed");
           ks.forEach((k, i) => {
             this.own(k);
@@ -624,13 +638,9 @@ export class Worker {
           reply(comm, m, { stored: ks.length });
           break;
         }
-        case 'reply':
-          break;
-        default:
-          throw new ProtocolError(`unknown message '${m.op}'`);
       }
     } catch (e) {
-      if (typeof m.id === 'number') replyError(comm, m, e);
+      replyError(comm, raw, e);
     }
   }
 
@@ -641,7 +651,7 @@ export class Worker {
     return u.heapUsed + u.external;
   }
 
-  metrics(): Record<string, unknown> {
+  metrics(): WorkerMetrics {
     return {
       managedBytes: this.store.managedBytes,
       spilledBytes: this.store.spilledBytes,
@@ -656,7 +666,7 @@ export class Worker {
 
   private heartbeat(): void {
     if (this.closed) return;
-    this.scheduler.send({ op: 'heartbeat', metrics: this.metrics() });
+    this.toScheduler({ op: 'heartbeat', metrics: this.metrics() });
   }
 
   /** Dask's memory thresholds: spill past `spill`, stop taking work past `pause`. */
@@ -685,7 +695,7 @@ export class Worker {
     // clearInterval clears timeouts too: one list for both.
     for (const t of this.timers) clearInterval(t);
     if (tellScheduler && !this.scheduler.isClosed) {
-      this.scheduler.send({ op: 'closing' });
+      this.toScheduler({ op: 'closing' });
       this.scheduler.close(reason);
     }
     this.peers.closeAll();
