@@ -2,11 +2,11 @@
  * Operations that change how elements are spread over partitions or combine bags: repartition,
  * accumulate (a chain through partitions), join, product, take.
  */
-import { arr, checkOptions, isCollection, layerNode, lit, ref, toArgSpec, type ArgSpec, type ComputeOptions, type LayerNode, type OptionSchema, type TaskNode } from '@pdask/core';
+import { arr, checkOptions, COMPUTE_OPTION_NAMES, isCollection, layerNode, lit, ref, toArgSpec, type ArgSpec, type ComputeOptions, type LayerNode, type OptionSchema, type TaskNode } from '@pdask/core';
 import { Bag, isBag } from './bag';
 import { BagLayer, describe, keyArg, partitionKey, userFnArg, type KeySpec, type UserFunction } from './graph';
 import { bagOps } from './ops';
-import { ALWAYS_COMPUTES, COMPUTE_OPTION_KEYS } from './options';
+import { ALWAYS_COMPUTES } from './options';
 import { opName, partitionwise } from './partitionwise';
 import { checkNpartitions } from './shuffle';
 
@@ -107,7 +107,7 @@ export interface TakeOptions extends ComputeOptions {
   compute?: never;
 }
 
-const TAKE_OPTIONS: OptionSchema<TakeOptions> = { ...COMPUTE_OPTION_KEYS, npartitions: 'number', warn: 'boolean', compute: ALWAYS_COMPUTES };
+const TAKE_OPTIONS: OptionSchema<TakeOptions> = { ...COMPUTE_OPTION_NAMES, npartitions: 'number', warn: 'boolean', compute: ALWAYS_COMPUTES };
 
 /** The first n elements. Only the first partitions (and what they depend on) are computed. */
 export async function take<T>(bag: Bag<T>, n: number, opts: TakeOptions | undefined): Promise<T[]> {

@@ -12,6 +12,7 @@ export {
   releasePersisted,
   resolveExecutor,
   checkComputeOptions,
+  COMPUTE_OPTION_NAMES,
   type ComputeOptions,
   type Computed,
 } from './collection/compute';
@@ -73,7 +74,7 @@ export { ThreadsExecutor, sharedThreadsExecutor, closeThreadPools } from './exec
 export { ThreadPool, type PoolOptions } from './execute/threads/pool';
 export { ResidentValue, PersistedDataLostError, type Lineage } from './execute/threads/resident';
 export { runNode, prepareOps, isPromiseLike, TaskFailure } from './execute/run-node';
-export { serializeError, deserializeError, taskKeyOf, withTaskKey, type SerializedError } from './execute/errors';
+export { serializeError, deserializeError, taskKeyOf, withTaskKey, TaskTimeoutError, type SerializedError } from './execute/errors';
 export { OpInterner, encodeNode, decodeNode, fusedMemberKey, type EncodedNode } from './execute/threads/wire';
 export { sizeOf } from './execute/sizeof';
 export { transferablesOf } from './execute/transfer';

@@ -68,7 +68,7 @@ describe('strict options', () => {
 
   it('guards compute() and persist(), including a misspelt trailing options object', async () => {
     const d = delayed(1, { name: 'one' });
-    await expect(d.compute({ schedular: 'sync' } as never)).rejects.toThrow("compute: unknown option 'schedular' (known: scheduler, numWorkers, optimizeGraph, progress, retries); did you mean 'scheduler'?");
+    await expect(d.compute({ schedular: 'sync' } as never)).rejects.toThrow("compute: unknown option 'schedular' (known: scheduler, numWorkers, optimizeGraph, progress, retries, taskTimeoutMs); did you mean 'scheduler'?");
     await expect(compute(d, { schedular: 'sync' } as never)).rejects.toThrow("unknown option 'schedular'");
     await expect(compute(d, { scheduler: 'sync', retry: 2 } as never)).rejects.toThrow("unknown option 'retry'");
     await expect(persist(d, { numWorkers: 0 })).rejects.toThrow("persist: option 'numWorkers' must be an integer >= 1, got 0 (number)");

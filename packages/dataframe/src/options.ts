@@ -3,7 +3,7 @@
  * option accepted only at the value pdask implements, and options objects that also carry
  * compute() options (head, toCsv, toParquet).
  */
-import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionRule, type OptionSchema } from '@pdask/core';
+import { checkComputeOptions, checkOptions, COMPUTE_OPTION_NAMES, type ComputeOptions, type OptionRule, type OptionSchema } from '@pdask/core';
 
 /** An integer >= 2, or false (one combine over everything). */
 export const splitEveryRule: OptionRule = (v) => (v === false || (Number.isInteger(v) && (v as number) >= 2) ? undefined : 'an integer >= 2 or false');
@@ -16,21 +16,15 @@ export function onlyValue(value: string | number | boolean, why: string): Option
   return (v) => (v === value ? undefined : `${JSON.stringify(value)} (${why})`);
 }
 
-/**
- * The names of compute()'s options, for options objects that extend ComputeOptions: typed
- * against ComputeOptions, so a new compute option cannot be forgotten here. Their values are
- * checked by core's checkComputeOptions.
- */
-const COMPUTE_KEYS: OptionSchema<ComputeOptions> = { scheduler: 'any', numWorkers: 'any', optimizeGraph: 'any', progress: 'any', retries: 'any' };
 
 /**
  * Checks options that extend ComputeOptions: unknown keys fail naming every known one, and the
  * compute options are returned apart, checked, for the compute() call.
  */
 export function checkWithCompute<O extends ComputeOptions>(fn: string, opts: O | undefined, own: OptionSchema<Omit<O, keyof ComputeOptions>>): { own: O; compute: ComputeOptions } {
-  const all = checkOptions(fn, opts, { ...COMPUTE_KEYS, ...own } as unknown as OptionSchema<O>);
+  const all = checkOptions(fn, opts, { ...COMPUTE_OPTION_NAMES, ...own } as unknown as OptionSchema<O>);
   const compute: Record<string, unknown> = {};
-  for (const k of Object.keys(COMPUTE_KEYS)) if ((all as Record<string, unknown>)[k] !== undefined) compute[k] = (all as Record<string, unknown>)[k];
+  for (const k of Object.keys(COMPUTE_OPTION_NAMES)) if ((all as Record<string, unknown>)[k] !== undefined) compute[k] = (all as Record<string, unknown>)[k];
   return { own: all, compute: checkComputeOptions(compute as ComputeOptions, fn) };
 }
 

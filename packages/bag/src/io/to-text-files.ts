@@ -1,9 +1,9 @@
 /** toTextFiles: one text file per partition, written by the tasks. */
 import { resolve } from 'node:path';
-import { checkOptions, lit, ref, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import { checkOptions, COMPUTE_OPTION_NAMES, lit, ref, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import type { Bag } from '../bag';
 import { bagOps } from '../ops';
-import { ALWAYS_COMPUTES, COMPUTE_OPTION_KEYS, NO_STORAGE_OPTIONS } from '../options';
+import { ALWAYS_COMPUTES, NO_STORAGE_OPTIONS } from '../options';
 import { partitionwise } from '../partitionwise';
 
 export interface ToTextFilesOptions extends ComputeOptions {
@@ -21,7 +21,7 @@ export interface ToTextFilesOptions extends ComputeOptions {
 }
 
 const TO_TEXT_FILES_OPTIONS: OptionSchema<ToTextFilesOptions> = {
-  ...COMPUTE_OPTION_KEYS,
+  ...COMPUTE_OPTION_NAMES,
   compression: { oneOf: ['infer', 'gzip', null] },
   encoding: 'string',
   lastEndline: 'boolean',

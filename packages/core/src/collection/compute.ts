@@ -10,7 +10,7 @@ import { isRemoteValue, type Key } from '../graph/spec';
 import { resolveOp } from '../ops/registry';
 import { orderIndexed } from '../order/order';
 import { progressBar } from '../progress/progress';
-import { checkOptions, intAtLeast, nearestName, type OptionSchema } from '../options/options';
+import { checkOptions, intAtLeast, nearestName, OptionError, type OptionSchema } from '../options/options';
 import { checkMemory } from './memory';
 import { collectionSymbol, isCollection, type Collection, type CollectionGraph, type ResultOf } from './protocol';
 
@@ -25,6 +25,11 @@ export interface ComputeOptions {
   progress?: boolean;
   /** Re-run a failing task this many times before failing the computation. */
   retries?: number;
+  /**
+   * Fail a task that runs longer than this (ms) with TaskTimeoutError, stopping the thread or
+   * process running it (Dask has no such option; JavaScript cannot interrupt a running function).
+   */
+  taskTimeoutMs?: number;
 }
 
 const COMPUTE_OPTIONS: OptionSchema<ComputeOptions> = {
@@ -33,8 +38,15 @@ const COMPUTE_OPTIONS: OptionSchema<ComputeOptions> = {
   optimizeGraph: 'boolean',
   progress: 'boolean',
   retries: intAtLeast(0),
+  taskTimeoutMs: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : 'a number of milliseconds > 0'),
 };
 const OPTION_KEYS = new Set(Object.keys(COMPUTE_OPTIONS));
+
+/**
+ * compute()'s option names, each accepting anything: for the options of a method that computes
+ * (extending ComputeOptions), whose compute options are checked by the compute() they reach.
+ */
+export const COMPUTE_OPTION_NAMES: OptionSchema<ComputeOptions> = Object.fromEntries(Object.keys(COMPUTE_OPTIONS).map((k) => [k, 'any'])) as OptionSchema<ComputeOptions>;
 
 /** Checks a compute()/persist() options object: unknown keys and wrong types fail by name. */
 export function checkComputeOptions(opts: ComputeOptions | undefined, fn = 'compute'): ComputeOptions {
@@ -91,13 +103,21 @@ export async function computeKeys(graphs: readonly CollectionGraph<unknown>[], o
   checkMemory(keep ? [] : graphs.map((g) => ({ bytes: g.resultBytes, advice: g.advice })), graphs.flatMap((g) => g.roots));
   const culled = collectionsToGraph(graphs, opts);
   const executor = resolveExecutor(opts);
+  if (opts.taskTimeoutMs !== undefined && !executor.taskTimeouts) {
+    const fn = keep ? 'persist' : 'compute';
+    throw new OptionError(
+      `${fn}: option 'taskTimeoutMs' needs a scheduler that can stop a running task ('threads' or a distributed client); the '${executor.name}' scheduler runs tasks where it cannot stop them`,
+      fn,
+      'taskTimeoutMs',
+    );
+  }
   const graph = await resolveResidentInputs(culled.graph, executor);
   const keys = culled.keys;
   const priority = orderIndexed(graph);
   const showProgress = opts.progress ?? config.get<boolean>('progress');
   const bar = showProgress ? progressBar(graph.size) : undefined;
   try {
-    const req = { graph, targets: keys, priority, retries: opts.retries, onProgress: bar && ((d: number) => bar.update(d)) };
+    const req = { graph, targets: keys, priority, retries: opts.retries, taskTimeoutMs: opts.taskTimeoutMs, onProgress: bar && ((d: number) => bar.update(d)) };
     return await (keep && executor.persist ? executor.persist(req) : executor.execute(req));
   } finally {
     bar?.stop();

@@ -46,6 +46,21 @@ export function deserializeError(s: SerializedError): Error {
   return e;
 }
 
+/**
+ * A task ran past its timeout (compute's `taskTimeoutMs`, or a distributed task's `timeout`): the
+ * thread or process running it was stopped, since JavaScript cannot interrupt a running function.
+ */
+export class TaskTimeoutError extends Error {
+  override name = 'TaskTimeoutError';
+  constructor(
+    readonly key: Key,
+    readonly timeoutMs: number,
+    where = 'its worker thread',
+  ) {
+    super(`Task '${key}' ran longer than its timeout of ${timeoutMs} ms: ${where} was stopped`);
+  }
+}
+
 /** Attaches the failing task's key to an error (non-enumerable, so printing stays clean). */
 export function withTaskKey<E>(error: E, key: Key): E {
   if (typeof error === 'object' && error !== null) {

@@ -13,12 +13,19 @@ export interface ExecuteRequest {
   readonly priority: Int32Array;
   /** Re-runs of a failing task before its error counts. */
   readonly retries?: number;
+  /** A task running longer fails with TaskTimeoutError (only executors with `taskTimeouts` take it). */
+  readonly taskTimeoutMs?: number;
   /** Called as tasks finish (for progress bars). */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface Executor {
   readonly name: string;
+  /**
+   * Whether it can stop a task that runs past `ExecuteRequest.taskTimeoutMs` (a thread or process
+   * can be stopped; the calling thread cannot). compute() refuses the option for the others.
+   */
+  readonly taskTimeouts?: boolean;
   execute(req: ExecuteRequest): Promise<Map<Key, unknown>>;
   /**
    * Persist: like execute, but the values may be references to results the executor keeps

@@ -4,7 +4,7 @@ import type { Instruction } from '../../schedule/instructions';
 import { LocalityPolicy } from '../../schedule/placement';
 import { SchedulerState } from '../../schedule/state';
 import type { TaskState } from '../../schedule/task-state';
-import { deserializeError, withTaskKey } from '../errors';
+import { deserializeError, TaskTimeoutError, withTaskKey } from '../errors';
 import { validateStateRequested, type ExecuteRequest } from '../executor';
 import type { FromWorker, ToWorker } from './protocol';
 import { LineageInput, PersistedDataLostError, ResidentValue, type Lineage } from './resident';
@@ -72,6 +72,9 @@ export class Computation implements PoolListener {
   }
   private resolve!: (v: Map<Key, unknown>) => void;
   private reject!: (e: unknown) => void;
+  /** With a task timeout: when each worker was first seen running its current task of ours. */
+  private readonly runningSince = new Map<number, { seq: number; since: number }>();
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly pool: ThreadPool,
@@ -147,14 +150,54 @@ export class Computation implements PoolListener {
       if (!this.maybeSettle()) {
         this.flush();
         this.checkStalled();
+        this.startWatchdog();
       }
     } catch (e) {
       this.fail(e);
     }
     return result.finally(() => {
+      clearInterval(this.watchdog);
       unsubscribe();
       this.pool.endComputation(this.cid);
     });
+  }
+
+  /**
+   * Task timeouts: a worker thread cannot be interrupted, only stopped. Each worker publishes the
+   * task it is running (Slot.current); one of ours seen running past the timeout fails with
+   * TaskTimeoutError and its thread is terminated (the pool starts a replacement).
+   */
+  private startWatchdog(): void {
+    const limit = this.req.taskTimeoutMs;
+    if (limit === undefined) return;
+    this.watchdog = setInterval(() => this.checkTimeouts(limit), Math.max(5, Math.min(250, limit / 4)));
+  }
+
+  private checkTimeouts(limit: number): void {
+    if (this.settled) return;
+    const now = performance.now();
+    for (const slot of this.pool.slots.values()) {
+      const seq = slot.current[0];
+      const entry = seq >= 0 ? this.inflight.get(seq) : undefined;
+      if (!entry || entry.slot !== slot.id) {
+        this.runningSince.delete(slot.id);
+        continue;
+      }
+      const seen = this.runningSince.get(slot.id);
+      if (!seen || seen.seq !== seq) {
+        this.runningSince.set(slot.id, { seq, since: now });
+        continue;
+      }
+      if (now - seen.since < limit) continue;
+      this.inflight.delete(seq);
+      this.runningSince.delete(slot.id);
+      try {
+        this.handle(this.state.taskErred(entry.ts, String(slot.id), withTaskKey(new TaskTimeoutError(entry.ts.key, limit), entry.ts.key)));
+      } catch (e) {
+        this.fail(e);
+      }
+      void slot.worker.terminate();
+    }
   }
 
   // ---- pool events ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { ThreadPool } from './pool';
 /** Runs graphs on a pool of worker threads (the default scheduler). */
 export class ThreadsExecutor implements Executor {
   readonly name = 'threads';
+  readonly taskTimeouts = true;
   private readonly started: Promise<void>;
 
   constructor(readonly pool: ThreadPool) {
