@@ -43,7 +43,7 @@ import { loadTls, type TlsFiles, type TlsMaterial } from '../comm/security';
 import { connect, type Comm, type Message } from '../comm/transport';
 import { serializedError, storyEntries, type WorkerInfo } from '../protocol/messages';
 import { encodeGraphNode } from '../protocol/nodes';
-import { CancelledError, Future, KeyEntry, type FutureOwner } from './future';
+import { CancelledError, Future, keepingAlive, KeyEntry, type FutureOwner } from './future';
 import { CLIENT_OPTIONS, GATHER_OPTIONS, GRAPH_SUBMIT_OPTIONS, MAP_OPTIONS, SCATTER_OPTIONS, SUBMIT_OPTIONS, type GatherOptions, type GraphSubmitOptions, type ScatterOptions } from './options';
 
 registerDistributedConfig();
@@ -369,7 +369,8 @@ export class Client implements FutureOwner {
     const targets = [...new Set(req.targets)];
     const entries = this.sendGraph(req.graph, targets, { priority: req.priority, retries: req.retries, onProgress: req.onProgress });
     try {
-      const values = await this.gatherKeys(targets);
+      // The graph's inputs that are futures stay held while it runs (the caller may hold only the graph).
+      const values = await keepingAlive(futuresIn(req.graph), () => this.gatherKeys(targets));
       return new Map(targets.map((k, i) => [k, values[i]]));
     } finally {
       entries.forEach((e, i) => this.releaseHold(targets[i], e));
@@ -384,7 +385,7 @@ export class Client implements FutureOwner {
     const targets = [...new Set(req.targets)];
     const entries = this.sendGraph(req.graph, targets, { priority: req.priority, retries: req.retries, onProgress: req.onProgress });
     const futures = targets.map((k, i) => new Future(k, this, entries[i]));
-    await Promise.all(entries.map((e) => e.settled()));
+    await keepingAlive([...futures, ...futuresIn(req.graph)], () => Promise.all(entries.map((e) => e.settled())));
     const failed = entries.find((e) => e.status !== 'finished');
     if (failed) {
       for (const f of futures) f.release();
@@ -540,8 +541,8 @@ export class Client implements FutureOwner {
   async gather<T>(future: Future<T>, options?: GatherOptions): Promise<T>;
   async gather(x: Future<unknown> | Future<unknown>[], options: GatherOptions = {}): Promise<unknown> {
     checkOptions('Client.gather', options, GATHER_OPTIONS);
-    if (x instanceof Future) return this.gatherOne(x.key);
-    return this.gatherKeys(x.map((f) => f.key));
+    if (x instanceof Future) return keepingAlive([x], () => this.gatherOne(x.key));
+    return keepingAlive(x, () => this.gatherKeys(x.map((f) => f.key)));
   }
 
   /**
@@ -696,6 +697,15 @@ export class Client implements FutureOwner {
   toString(): string {
     return `<Client: scheduler ${this.address}, ${this.workerList.length} workers, ${this.workerList.reduce((s, w) => s + w.nthreads, 0)} threads>`;
   }
+}
+
+function futuresIn(graph: IndexedGraph): Future<unknown>[] {
+  const out: Future<unknown>[] = [];
+  for (const n of graph.nodes) {
+    if (n.kind === 'data' && n.value instanceof Future) out.push(n.value);
+    else if (n.kind === 'fused') for (const m of n.members) if (m.kind === 'data' && m.value instanceof Future) out.push(m.value);
+  }
+  return out;
 }
 
 function typeName(x: unknown): string {
