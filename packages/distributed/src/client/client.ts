@@ -36,7 +36,7 @@ import {
 } from '@pdask/core';
 import { checkOptions, coreOps, type Op } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
-import { connectViaFile } from '../comm/discovery';
+import { reachScheduler } from '../comm/reach';
 import { PeerPool } from '../comm/peers';
 import { Rpc } from '../comm/rpc';
 import { loadTls, type TlsFiles, type TlsMaterial } from '../comm/security';
@@ -167,10 +167,10 @@ export class Client implements FutureOwner {
     const tls: TlsMaterial | undefined = loadTls(opts.tls);
     const timeoutMs = opts.timeoutMs ?? 10_000;
     if (opts.schedulerFile) {
-      const { comm, file } = await connectViaFile(opts.schedulerFile, { role: 'client', tls, timeoutMs });
-      this.comm = comm;
-      this.address = file.address;
-      this.token = file.token;
+      const reached = await reachScheduler({ schedulerFile: opts.schedulerFile }, { role: 'client', tls, timeoutMs, timeoutName: 'timeoutMs', firstDelayMs: 50, maxDelayMs: 500 });
+      this.comm = reached.comm;
+      this.address = reached.address;
+      this.token = reached.token;
     } else {
       const address = opts.address ?? process.env.PDASK_SCHEDULER_ADDRESS;
       if (!address) throw new Error('Client.connect needs a scheduler file ({ schedulerFile }) or an address (tcp://host:port)');

@@ -13,7 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { decodeMessage, encodeMessage } from '../protocol/codec';
 import { formatAddress, isSecure, isWildcardHost, reachableHost, toWsUrl, type Protocol } from './address';
-import { TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
+import { certificateError, TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
 
 export type Message = { op: string } & Record<string, unknown>;
 
@@ -267,7 +267,7 @@ export function connect(address: string, opts: ConnectOptions): Promise<Comm> {
         fail(new ConnectionRefusedError(`${address} refused the connection: wrong or missing authentication token (HTTP 401)`));
       } else fail(new Error(`${address} answered HTTP ${res.statusCode}: not a pdask endpoint?`));
     });
-    ws.once('error', (e) => fail(new Error(`Cannot connect to ${address}: ${e.message}`)));
+    ws.once('error', (e) => fail(certificateError(address, e) ?? new Error(`Cannot connect to ${address}: ${e.message}`)));
     ws.once('open', () => {
       if (settled) return;
       settled = true;
