@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Scheduler } from '../src/index';
-import { TlsCertificateError } from '../src/comm/security';
+import { Client, Scheduler, TlsCertificateError } from '../src/index';
 import { exited, Procs, requireBuild, WORKER_CLI } from './helpers';
 
 const procs = new Procs();

@@ -34,7 +34,7 @@ import {
   type OpFunction,
   type ResultOf,
 } from '@pdask/core';
-import { checkOptions, coreOps, type Op } from '@pdask/core';
+import { checkOptions, coreOps, type Op, type OptionSchema } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
 import { reachScheduler } from '../comm/reach';
 import { PeerPool } from '../comm/peers';
@@ -100,6 +100,8 @@ interface GraphWatch {
   onProgress?: (done: number, total: number) => void;
 }
 
+const CLUSTER_TARGET: OptionSchema<{ schedulerAddress: string; token: string }> = { schedulerAddress: 'string', token: 'string' };
+
 /** The clients open in this process, most recent last: the last is the default. */
 const openClients: Client[] = [];
 let registered = false;
@@ -153,6 +155,8 @@ export class Client implements FutureOwner {
   ): Promise<Client> {
     checkOptions('Client.connect', more, CLIENT_OPTIONS);
     if (typeof target === 'object' && target !== null && !('schedulerAddress' in target)) checkOptions('Client.connect', target, CLIENT_OPTIONS);
+    // A cluster object passes its own address and token; a plain { schedulerAddress, token } is checked like options.
+    else if (typeof target === 'object' && target !== null && Object.getPrototypeOf(target) === Object.prototype) checkOptions('Client.connect', target, CLUSTER_TARGET);
     let opts: ClientOptions;
     if (typeof target === 'string') opts = { ...more, address: target };
     else if ('schedulerAddress' in target) opts = { ...more, address: target.schedulerAddress, token: target.token };
