@@ -51,7 +51,8 @@ describe('npm tarballs', () => {
     for (const [name, file] of tarballs) {
       const list = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).split('\n').filter(Boolean);
       expect(list, name).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/package.json', 'package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts', 'package/dist/index.d.cts']));
-      expect(list.filter((f) => !/^package\/(LICENSE|README\.md|package\.json|dist\/.*)$/.test(f)), name).toEqual([]);
+      // @pdask/distributed's commands are small committed files under bin/ that load dist/cli/.
+      expect(list.filter((f) => !/^package\/(LICENSE|README\.md|package\.json|dist\/.*)$/.test(f) && !(name === 'distributed' && /^package\/bin\/pdask-(scheduler|worker)\.js$/.test(f))), name).toEqual([]);
     }
   });
 
@@ -108,6 +109,12 @@ describe('installed from the tarballs, outside the repository', () => {
   it('runs from plain CommonJS (require)', () => {
     writeFileSync(join(project, 'main.cjs'), `(async () => {${program((n) => `require('${n}')`)}})().catch((e) => { console.error(e); process.exit(1); });`);
     expect(run('node', ['main.cjs'], project).trim()).toBe(EXPECTED);
+  });
+
+  it("puts @pdask/distributed's commands in node_modules/.bin", () => {
+    for (const cmd of ['pdask-scheduler', 'pdask-worker']) {
+      expect(run(join(project, 'node_modules/.bin', cmd), ['--help'], project)).toContain(`Usage: ${cmd}`);
+    }
   });
 
   const typed = `

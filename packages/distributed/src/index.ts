@@ -19,6 +19,7 @@ export { LocalCluster, type LocalClusterOptions } from './cluster/local';
 export { SlurmCluster, type SlurmClusterOptions } from './cluster/slurm';
 export { parseAddress, formatAddress } from './comm/address';
 export { ConnectionRefusedError } from './comm/transport';
+export { TlsCertificateError } from './comm/security';
 export { parseMemoryLimit, parseResources } from './cli/parse';
 export { parseDuration } from './cli/duration';
 export { SchedulerUnreachableError } from './comm/reach';

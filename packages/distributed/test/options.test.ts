@@ -10,7 +10,7 @@ import { join, sep } from 'node:path';
 import { delayed } from '@pdask/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as pkg from '../src/index';
-import { Client, ClusterPolicy, DataStore, LocalCluster, Nanny, Scheduler, SlurmCluster, wait, Worker } from '../src/index';
+import { Client, ClusterPolicy, DataStore, LocalCluster, Nanny, Scheduler, SlurmCluster, wait, Worker, writeSchedulerFile } from '../src/index';
 import { PKG } from './helpers';
 import { errorOf, expectUnknownOption } from '../../../test/helpers/options';
 
@@ -41,6 +41,8 @@ const calls: [string, string, Call][] = [
   ['SlurmCluster.start', 'wallTime', () => SlurmCluster.start(typo({ wallTime: '1:00:00' }))],
   ['Client.connect', 'schedulerfile', () => Client.connect(typo({ schedulerfile: '/nonexistent' }))],
   ['Client.connect', 'tokn', () => Client.connect('tcp://127.0.0.1:1', typo({ tokn: 'x' }))],
+  ['Client.connect', 'tokn', () => Client.connect(typo({ schedulerAddress: 'tcp://127.0.0.1:1', token: 't', tokn: 'x' }))],
+  ['writeSchedulerFile', 'adress', () => writeSchedulerFile('/nonexistent/never-written.json', typo({ adress: 'tcp://127.0.0.1:1', token: 't' }))],
   ['Client.submitWith', 'retry', () => client.submitWith(typo({ retry: 2 }), inc, 1)],
   ['Client.map', 'priorty', () => client.map(inc, [1, 2], typo({ priorty: 1 }))],
   ['Client.compute', 'retry', () => client.compute(delayed(inc)(1), typo({ retry: 1 }))],
@@ -101,6 +103,10 @@ describe('strict options', () => {
     expect(() => client.compute(delayed(inc)(1), typo({ workers: ['a'] }))).toThrow("Client.compute: option 'workers' is not supported");
     await expect(client.gather([], typo({ errors: 'skip' }))).rejects.toThrow("Client.gather: option 'errors' must be 'raise' ('skip' is not implemented yet), got 'skip' (string)");
     await expect(Scheduler.start(typo({ idleTimeout: 10 }))).rejects.toThrow("Scheduler.start: option 'idleTimeout' is not supported");
+  });
+
+  it("LocalCluster.start({ nworkers: 1 }) names the option it meant, before starting anything", async () => {
+    await expect(LocalCluster.start(typo({ nworkers: 1 }))).rejects.toThrow(/^LocalCluster\.start: unknown option 'nworkers' \(known: .*\); did you mean 'nWorkers'\?$/);
   });
 
   it('names a value of the wrong type, and a bad scale count', async () => {

@@ -4,16 +4,17 @@
  * scheduler file, check the answer and that both nodes computed blocks.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exited, Procs, requireBuild, ROOT, SCHEDULER_CLI, until, WORKER_CLI } from './helpers';
+import { exited, PKG, Procs, requireBuild, ROOT, until } from './helpers';
 import { Client, SlurmCluster } from '../src/index';
 import { randomBlock } from '../../../examples/slurm/pdask_example';
 
 const procs = new Procs();
 const jobs: string[] = [];
+const dirs: string[] = [];
 let slurmCluster: SlurmCluster | undefined;
 let slurmClient: Client | undefined;
 
@@ -47,8 +48,27 @@ afterAll(async () => {
   await slurmClient?.close().catch(() => undefined);
   await slurmCluster?.close().catch(() => undefined);
   procs.killAll();
-  for (const j of jobs) spawnSync('scancel', [j]);
+  for (const j of jobs) if (j) spawnSync('scancel', [j]);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+
+/** A fresh temporary directory, removed after the tests. */
+function scratch(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+}
+
+/** The README's SLURM steps: the command lines of the bash block between the slurm-steps markers. */
+function readmeSteps(): string[] {
+  const text = readFileSync(join(PKG, 'README.md'), 'utf8');
+  const m = /<!-- slurm-steps:begin -->\n```bash\n([\s\S]*?)```\n<!-- slurm-steps:end -->/.exec(text);
+  if (!m) throw new Error('packages/distributed/README.md has no ```bash block between <!-- slurm-steps:begin --> and <!-- slurm-steps:end -->');
+  return m[1].split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+}
+
+const INSTALL = /^npm (ci|install)\b/;
+const fresh = process.env.PDASK_TEST_FRESH_CLONE === '1';
 
 /** Job ids among `ids` that squeue still lists. */
 function queued(ids: string[]): string[] {
@@ -64,28 +84,35 @@ function workerProcs(ids: string[]): string[] {
 }
 
 describe.skipIf(missing !== undefined)('pdask under SLURM', () => {
-  it('runs the seed job script with sbatch; the client gets the mean, computed on both nodes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pdask-slurm-'));
-    // What `npm install @pdask/distributed` provides: the two commands on PATH.
-    const bin = join(dir, 'bin');
-    mkdirSync(bin);
-    symlinkSync(SCHEDULER_CLI, join(bin, 'pdask-scheduler'));
-    symlinkSync(WORKER_CLI, join(bin, 'pdask-worker'));
+  it("runs the README's SLURM steps as written: sbatch the job script, the client gets the mean computed on both nodes", async () => {
+    const steps = readmeSteps();
+    expect(steps.some((l) => l.startsWith('sbatch '))).toBe(true);
+    let dir: string;
+    let run: string[];
+    if (fresh) {
+      // All of it, install and build included, in a fresh clone (what a user does; minutes).
+      dir = join(scratch('pdask-slurm-clone-'), 'pdask');
+      execFileSync('git', ['clone', '--quiet', ROOT, dir]);
+      run = steps;
+    } else {
+      // This checkout, installed and built already (CI: its own fresh clone), seen from a scratch
+      // directory so that the job's files stay out of the tree.
+      dir = scratch('pdask-slurm-');
+      // (A copy of the example, not a link: the program runs its main() only when started by its own path.)
+      for (const f of ['node_modules', 'package.json']) symlinkSync(join(ROOT, f), join(dir, f));
+      cpSync(join(ROOT, 'examples', 'slurm'), join(dir, 'examples', 'slurm'), { recursive: true });
+      run = steps.filter((l) => !INSTALL.test(l));
+      console.info(`slurm.test: running the README's SLURM steps except '${steps.filter((l) => INSTALL.test(l)).join("', '")}' (this checkout is installed and built; PDASK_TEST_FRESH_CLONE=1 runs them too, in a fresh clone)`);
+    }
     const schedulerFile = join(dir, 'scheduler.json');
     const log = join(dir, 'pdask_output.log');
-    const job = execFileSync(
-      'sbatch',
-      ['--parsable', `--chdir=${dir}`, `--output=${log}`, `--export=ALL,PDASK_BIN_DIR=${bin},SCHEDULER_FILE=${schedulerFile}`, join(ROOT, 'examples', 'slurm', 'pdask_job.slurm')],
-      { encoding: 'utf8' },
-    ).trim();
-    jobs.push(job);
-    expect(job).toMatch(/^\d+/);
-
-    const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-    const client = procs.start(tsx, [join(ROOT, 'examples', 'slurm', 'pdask_example.ts'), schedulerFile, '4', '--shutdown'], { cwd: ROOT });
-    const code = await exited(client, 90_000);
-    const out = client.output();
-    expect(code, `client output:\n${out}\njob log:\n${existsSync(log) ? readFileSync(log, 'utf8') : '(none)'}`).toBe(0);
+    const p = procs.start('bash', ['-euo', 'pipefail', '-c', run.join('\n')], { cwd: dir });
+    const jobOf = (): string | undefined => /Submitted batch job (\d+)/.exec(p.output())?.[1];
+    const code = await exited(p, fresh ? 20 * 60_000 : 90_000).finally(() => jobs.push(jobOf() ?? ''));
+    const out = p.output();
+    const job = jobOf();
+    expect(code, `output:\n${out}\njob log:\n${existsSync(log) ? readFileSync(log, 'utf8') : '(none)'}`).toBe(0);
+    expect(job, out).toMatch(/^\d+$/);
 
     // The reference: the same 100 seeded blocks summed here, one after the other.
     let sum = 0;
@@ -108,18 +135,18 @@ describe.skipIf(missing !== undefined)('pdask under SLURM', () => {
     expect(out).toContain('Blocks computed on nodes: node1, node2');
 
     // client.shutdown() ends the scheduler and the workers, so the job completes on its own.
-    await until(() => spawnSync('squeue', ['-h', '-j', job], { encoding: 'utf8' }).stdout.trim() === '', 30_000, `job ${job} to finish`);
-    const state = execFileSync('scontrol', ['show', 'job', job], { encoding: 'utf8' });
+    await until(() => spawnSync('squeue', ['-h', '-j', job!], { encoding: 'utf8' }).stdout.trim() === '', 30_000, `job ${job} to finish`);
+    const state = execFileSync('scontrol', ['show', 'job', job!], { encoding: 'utf8' });
     expect(state).toMatch(/JobState=COMPLETED/);
     const jobLog = readFileSync(log, 'utf8');
     expect(jobLog).toMatch(/\(node node1, 1 thread\)/);
     expect(jobLog).toMatch(/\(node node2, 1 thread\)/);
     // The scheduler removed its file on the clean shutdown.
     expect(existsSync(schedulerFile)).toBe(false);
-  });
+  }, fresh ? 25 * 60_000 : 120_000);
 
   it('SlurmCluster: scale(2) submits worker jobs, a client computes on them, scale(0) cancels them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pdask-slurmcluster-'));
+    const dir = scratch('pdask-slurmcluster-');
     slurmCluster = await SlurmCluster.start({ directory: dir, jobName: 'pdask-test-worker', walltime: '00:10:00' });
     const cluster = slurmCluster;
     await cluster.scale(2);

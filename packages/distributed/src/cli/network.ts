@@ -1,7 +1,7 @@
 /** Where a server listens, from Dask's --host / --interface / --protocol / --listen-address. */
 import { InvalidArgumentError } from 'commander';
 import { networkInterfaces } from 'node:os';
-import { PROTOCOLS, type Protocol } from '../comm/address';
+import { PROTOCOLS, splitAddress, type Protocol } from '../comm/address';
 
 /** Dask's --protocol, limited to the transports pdask has (no ucx, inproc). */
 export function protocolArg(v: string): Protocol {
@@ -29,10 +29,9 @@ export interface ListenAddress {
 
 /** Dask's --listen-address / --contact-address: PROTOCOL://HOST:PORT, e.g. tcp://127.0.0.1:9000. */
 export function listenAddressArg(v: string): ListenAddress {
-  const m = /^([a-z]+):\/\/(\[[^\]]+\]|[^:/[\]]+):(\d+)$/i.exec(v.trim());
-  if (!m) throw new InvalidArgumentError('Expected PROTOCOL://HOST:PORT, like tcp://127.0.0.1:9000.');
-  const protocol = protocolArg(m[1]);
-  const port = Number(m[3]);
-  if (port > 65535) throw new InvalidArgumentError(`Port ${port} is out of range 0-65535.`);
-  return { protocol, host: m[2].replace(/^\[|\]$/g, ''), port };
+  const parts = splitAddress(v);
+  if (!parts) throw new InvalidArgumentError('Expected PROTOCOL://HOST:PORT, like tcp://127.0.0.1:9000.');
+  const protocol = protocolArg(parts.scheme);
+  if (parts.port > 65535) throw new InvalidArgumentError(`Port ${parts.port} is out of range 0-65535.`);
+  return { protocol, host: parts.host, port: parts.port };
 }

@@ -9,13 +9,14 @@ import { interfaceHost, protocolArg } from './network';
 import { durationArg, port, tlsFiles, withCommonOptions, type CommonOptions } from './parse';
 import { writePidFile } from './pid-file';
 import { packageVersion } from './version';
-import type { Protocol } from '../comm/address';
+import { isWildcardHost, parseAddress, reachableHost, type Protocol } from '../comm/address';
+import { removeTokenFile, writeTokenFile } from '../scheduler/token-file';
 
 const program = new Command('pdask-scheduler')
   .description('Start a pdask scheduler. Workers (pdask-worker) and clients (Client.connect) find it through the scheduler file.')
   .version(`pdask-scheduler, version ${packageVersion()}`, '--version', 'print the version and exit')
-  .option('--scheduler-file <path>', 'write the address and authentication token here (mode 0600); removed on clean shutdown')
-  .option('--host <host>', 'address to listen on (default 127.0.0.1: this machine only)')
+  .option('--scheduler-file <path>', 'write the address and authentication token here (mode 0600); removed on clean shutdown. Without it, a generated token goes to ~/.pdask/scheduler-HOST-PORT.token (mode 0600)')
+  .option('--host <host>', 'address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every interface, publishing the first external one)')
   .option('--interface <name>', "listen on this network interface's address, like eth0 or ib0 (instead of --host)")
   .option('--port <port>', 'port to listen on (0: any free port)', port, 0)
   .option('--protocol <protocol>', 'tcp (default), tls (default with --tls-cert), ws or wss: pdask speaks WebSocket over TCP or TLS', protocolArg)
@@ -60,11 +61,13 @@ try {
   if (o.dashboardAddress) log(`--dashboard-address ${o.dashboardAddress}: pdask has no dashboard yet; use Client.schedulerInfo()`);
   const preloads = await Preloads.load<SchedulerType>(o.preload?.map((p) => resolvePreload(p)));
   const tls = tlsFiles(o);
+  const host = o.interface !== undefined ? interfaceHost(o.interface) : (o.host ?? '127.0.0.1');
+  const givenToken = o.token ?? (process.env.PDASK_TOKEN || undefined);
   const scheduler = await Scheduler.start({
-    host: o.interface !== undefined ? interfaceHost(o.interface) : (o.host ?? '127.0.0.1'),
+    host,
     port: o.port,
     protocol: o.protocol,
-    token: o.token ?? process.env.PDASK_TOKEN,
+    token: givenToken,
     schedulerFile: o.schedulerFile,
     tls,
     workerTtlMs: o.workerTtl,
@@ -76,7 +79,16 @@ try {
     await scheduler.close();
     throw e;
   }
-  if (!o.schedulerFile) log(`No --scheduler-file: workers need the address and PDASK_TOKEN=${scheduler.token}`);
+  if (isWildcardHost(host)) {
+    log(
+      `Warning: --host ${host} listens on every network interface of this machine; published ${scheduler.address}` +
+        ` (${reachableHost().iface}). Give --host or --interface the address of the network workers and clients use.`,
+    );
+  }
+  // The log is no place for a secret (SLURM output files are world-readable): a generated token goes to a private file.
+  const tokenFile = !o.schedulerFile && !givenToken ? writeTokenFile(scheduler.token, parseAddress(scheduler.address).port) : undefined;
+  if (tokenFile) log(`No --scheduler-file: the token is in ${tokenFile} (mode 0600, removed at shutdown); start workers with PDASK_TOKEN=$(cat ${tokenFile}) pdask-worker ${scheduler.address}`);
+  else if (!o.schedulerFile) log(`No --scheduler-file: workers need the address ${scheduler.address} and the token given to this scheduler (PDASK_TOKEN)`);
   if (o.idleTimeout !== undefined) closeWhenIdle(scheduler, o.idleTimeout, log);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
@@ -85,6 +97,7 @@ try {
     });
   }
   await scheduler.finished;
+  if (tokenFile) removeTokenFile(tokenFile);
   await preloads.teardown(scheduler, log);
   process.exit(0);
 } catch (e) {

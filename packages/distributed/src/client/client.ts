@@ -34,9 +34,9 @@ import {
   type OpFunction,
   type ResultOf,
 } from '@pdask/core';
-import { checkOptions, coreOps, type Op } from '@pdask/core';
+import { checkOptions, coreOps, type Op, type OptionSchema } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
-import { connectViaFile } from '../comm/discovery';
+import { reachScheduler } from '../comm/reach';
 import { PeerPool } from '../comm/peers';
 import { Rpc } from '../comm/rpc';
 import { loadTls, type TlsFiles, type TlsMaterial } from '../comm/security';
@@ -44,7 +44,7 @@ import { connect, type Comm } from '../comm/transport';
 import { serializedError, type WorkerInfo } from '../protocol/messages';
 import { schedulerToClient, type ClientToSchedulerOut, type RegistrationOut, type SchedulerInfo, type SchedulerToClient } from '../protocol/wire';
 import { encodeGraphNode } from '../protocol/nodes';
-import { CancelledError, Future, KeyEntry, type FutureOwner } from './future';
+import { CancelledError, Future, keepingAlive, KeyEntry, type FutureOwner } from './future';
 import { CLIENT_OPTIONS, GATHER_OPTIONS, GRAPH_SUBMIT_OPTIONS, MAP_OPTIONS, SCATTER_OPTIONS, SUBMIT_OPTIONS, type GatherOptions, type GraphSubmitOptions, type ScatterOptions } from './options';
 
 registerDistributedConfig();
@@ -101,6 +101,8 @@ interface GraphWatch {
   onProgress?: (done: number, total: number) => void;
 }
 
+const CLUSTER_TARGET: OptionSchema<{ schedulerAddress: string; token: string }> = { schedulerAddress: 'string', token: 'string' };
+
 /** The clients open in this process, most recent last: the last is the default. */
 const openClients: Client[] = [];
 let registered = false;
@@ -154,6 +156,8 @@ export class Client implements FutureOwner {
   ): Promise<Client> {
     checkOptions('Client.connect', more, CLIENT_OPTIONS);
     if (typeof target === 'object' && target !== null && !('schedulerAddress' in target)) checkOptions('Client.connect', target, CLIENT_OPTIONS);
+    // A cluster object passes its own address and token; a plain { schedulerAddress, token } is checked like options.
+    else if (typeof target === 'object' && target !== null && Object.getPrototypeOf(target) === Object.prototype) checkOptions('Client.connect', target, CLUSTER_TARGET);
     let opts: ClientOptions;
     if (typeof target === 'string') opts = { ...more, address: target };
     else if ('schedulerAddress' in target) opts = { ...more, address: target.schedulerAddress, token: target.token };
@@ -168,10 +172,10 @@ export class Client implements FutureOwner {
     const tls: TlsMaterial | undefined = loadTls(opts.tls);
     const timeoutMs = opts.timeoutMs ?? 10_000;
     if (opts.schedulerFile) {
-      const { comm, file } = await connectViaFile(opts.schedulerFile, { role: 'client', tls, timeoutMs });
-      this.comm = comm;
-      this.address = file.address;
-      this.token = file.token;
+      const reached = await reachScheduler({ schedulerFile: opts.schedulerFile }, { role: 'client', tls, timeoutMs, timeoutName: 'timeoutMs', firstDelayMs: 50, maxDelayMs: 500 });
+      this.comm = reached.comm;
+      this.address = reached.address;
+      this.token = reached.token;
     } else {
       const address = opts.address ?? process.env.PDASK_SCHEDULER_ADDRESS;
       if (!address) throw new Error('Client.connect needs a scheduler file ({ schedulerFile }) or an address (tcp://host:port)');
@@ -380,7 +384,8 @@ export class Client implements FutureOwner {
     const targets = [...new Set(req.targets)];
     const entries = this.sendGraph(req.graph, targets, { priority: req.priority, retries: req.retries, onProgress: req.onProgress });
     try {
-      const values = await this.gatherKeys(targets);
+      // The graph's inputs that are futures stay held while it runs (the caller may hold only the graph).
+      const values = await keepingAlive(futuresIn(req.graph), () => this.gatherKeys(targets));
       return new Map(targets.map((k, i) => [k, values[i]]));
     } finally {
       entries.forEach((e, i) => this.releaseHold(targets[i], e));
@@ -395,7 +400,7 @@ export class Client implements FutureOwner {
     const targets = [...new Set(req.targets)];
     const entries = this.sendGraph(req.graph, targets, { priority: req.priority, retries: req.retries, onProgress: req.onProgress });
     const futures = targets.map((k, i) => new Future(k, this, entries[i]));
-    await Promise.all(entries.map((e) => e.settled()));
+    await keepingAlive([...futures, ...futuresIn(req.graph)], () => Promise.all(entries.map((e) => e.settled())));
     const failed = entries.find((e) => e.status !== 'finished');
     if (failed) {
       for (const f of futures) f.release();
@@ -551,8 +556,8 @@ export class Client implements FutureOwner {
   async gather<T>(future: Future<T>, options?: GatherOptions): Promise<T>;
   async gather(x: Future<unknown> | Future<unknown>[], options: GatherOptions = {}): Promise<unknown> {
     checkOptions('Client.gather', options, GATHER_OPTIONS);
-    if (x instanceof Future) return this.gatherOne(x.key);
-    return this.gatherKeys(x.map((f) => f.key));
+    if (x instanceof Future) return keepingAlive([x], () => this.gatherOne(x.key));
+    return keepingAlive(x, () => this.gatherKeys(x.map((f) => f.key)));
   }
 
   /**
@@ -703,6 +708,15 @@ export class Client implements FutureOwner {
   toString(): string {
     return `<Client: scheduler ${this.address}, ${this.workerList.length} workers, ${this.workerList.reduce((s, w) => s + w.nthreads, 0)} threads>`;
   }
+}
+
+function futuresIn(graph: IndexedGraph): Future<unknown>[] {
+  const out: Future<unknown>[] = [];
+  for (const n of graph.nodes) {
+    if (n.kind === 'data' && n.value instanceof Future) out.push(n.value);
+    else if (n.kind === 'fused') for (const m of n.members) if (m.kind === 'data' && m.value instanceof Future) out.push(m.value);
+  }
+  return out;
 }
 
 function typeName(x: unknown): string {

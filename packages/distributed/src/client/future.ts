@@ -67,6 +67,28 @@ export interface FutureOwner {
 
 const registry = new FinalizationRegistry<{ owner: FutureOwner; key: Key; entry: KeyEntry }>((h) => h.owner.releaseHold(h.key, h.entry));
 
+/**
+ * Futures that something is waiting on, with how many waits each. A wait often holds only keys
+ * (`client.gather(client.map(f, xs))` keeps no other reference to the futures): without this, a
+ * garbage collection during the wait would release the keys and the wait would never end.
+ */
+const awaited = new Map<Future<unknown>, number>();
+
+/** Runs `waiting` with the futures strongly held until it settles. */
+export async function keepingAlive<R>(futures: Iterable<Future<unknown>>, waiting: () => Promise<R>): Promise<R> {
+  const held = [...futures];
+  for (const f of held) awaited.set(f, (awaited.get(f) ?? 0) + 1);
+  try {
+    return await waiting();
+  } finally {
+    for (const f of held) {
+      const n = awaited.get(f)! - 1;
+      if (n === 0) awaited.delete(f);
+      else awaited.set(f, n);
+    }
+  }
+}
+
 /** A placeholder the scheduler resolves to the key it already has: an empty fused node, so that graph optimisation never inlines it into a reader. */
 function knownKeyLayer(key: Key): LayerNode {
   const node: FusedNode = { kind: 'fused', key, members: [], deps: [] };
@@ -106,7 +128,7 @@ export class Future<T = unknown> extends SingleKeyCollection<T> implements Remot
   /** Waits for the task and fetches its value from the worker holding it; throws its error. */
   async result(): Promise<T> {
     if (this.released) throw new CancelledError(this.key, 'released');
-    return (await this.owner.gatherOne(this.key)) as T;
+    return (await keepingAlive([this], () => this.owner.gatherOne(this.key))) as T;
   }
 
   /** A graph run by this future's own client reads the key on the cluster. */
@@ -121,7 +143,7 @@ export class Future<T = unknown> extends SingleKeyCollection<T> implements Remot
 
   /** The task's error once it failed, or undefined if it succeeded. */
   async exception(): Promise<Error | undefined> {
-    await this.entry.settled();
+    await keepingAlive([this], () => this.entry.settled());
     return this.entry.error;
   }
 
@@ -162,7 +184,7 @@ export class Future<T = unknown> extends SingleKeyCollection<T> implements Remot
   override async persist(opts: ComputeOptions = {}): Promise<this> {
     checkComputeOptions(opts, 'Future.persist');
     if (this.released) throw new CancelledError(this.key, 'released');
-    await this.entry.settled();
+    await keepingAlive([this], () => this.entry.settled());
     if (this.entry.status !== 'finished') throw this.entry.error ?? new CancelledError(this.key, this.entry.status);
     return this;
   }

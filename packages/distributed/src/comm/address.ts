@@ -3,6 +3,7 @@
  * transport uses them (WebSocket URLs). pdask's wire is WebSocket over TCP, so `tcp://` is an alias
  * of `ws://` and `tls://` of `wss://`.
  */
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 
 /** The address schemes pdask speaks (Dask's `--protocol`; it has no ucx or inproc transport). */
 export const PROTOCOLS = ['tcp', 'tls', 'ws', 'wss'] as const;
@@ -20,15 +21,20 @@ export interface ParsedAddress {
   protocol?: Protocol;
 }
 
+/** SCHEME://HOST:PORT split into its parts (an IPv6 host in brackets), or undefined if it is not of that form. */
+export function splitAddress(addr: string): { scheme: string; host: string; port: number } | undefined {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(\[[^\]]+\]|[^:/[\]]+):(\d+)\/?$/i.exec(addr.trim());
+  return m ? { scheme: m[1], host: m[2].replace(/^\[|\]$/g, ''), port: Number(m[3]) } : undefined;
+}
+
 export function parseAddress(addr: string): ParsedAddress {
-  const m = /^(tcp|tls|ws|wss):\/\/(\[[^\]]+\]|[^:/]+):(\d+)\/?$/.exec(addr.trim());
-  if (!m) {
+  const parts = splitAddress(addr);
+  if (!parts || !(PROTOCOLS as readonly string[]).includes(parts.scheme)) {
     throw new Error(`Invalid scheduler address '${addr}': expected tcp://HOST:PORT (or tls://, ws://, wss://)`);
   }
-  const port = Number(m[3]);
-  if (port <= 0 || port > 65535) throw new Error(`Invalid port in address '${addr}'`);
-  const protocol = m[1] as Protocol;
-  return { secure: isSecure(protocol), host: m[2].replace(/^\[|\]$/g, ''), port, protocol };
+  if (parts.port <= 0 || parts.port > 65535) throw new Error(`Invalid port in address '${addr}'`);
+  const protocol = parts.scheme as Protocol;
+  return { secure: isSecure(protocol), host: parts.host, port: parts.port, protocol };
 }
 
 export function formatAddress(a: ParsedAddress): string {
@@ -40,4 +46,21 @@ export function toWsUrl(addr: string, query = ''): string {
   const a = parseAddress(addr);
   const host = a.host.includes(':') ? `[${a.host}]` : a.host;
   return `${a.secure ? 'wss' : 'ws'}://${host}:${a.port}/${query ? `?${query}` : ''}`;
+}
+
+/** Hosts that mean "every interface" when listening: no other machine can reach them by that name. */
+export function isWildcardHost(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
+}
+
+/**
+ * The address to publish for a server bound to every interface (Dask publishes the interface's
+ * address too): the first IPv4 address of an interface that is not loopback, else a global IPv6
+ * one, else the loopback address (only this machine can connect then).
+ */
+export function reachableHost(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): { host: string; iface: string } {
+  const all = Object.entries(interfaces).flatMap(([iface, addrs]) => (addrs ?? []).map((a) => ({ iface, a })));
+  const external = all.filter(({ a }) => !a.internal);
+  const pick = external.find(({ a }) => a.family === 'IPv4') ?? external.find(({ a }) => a.family === 'IPv6' && !a.address.toLowerCase().startsWith('fe80:'));
+  return pick ? { host: pick.a.address, iface: pick.iface } : { host: '127.0.0.1', iface: 'loopback' };
 }

@@ -2,11 +2,12 @@
  * Reaching the scheduler at start-up, as Dask's workers do: retry with growing pauses, say so on
  * each failed attempt, and give up with one clear error once the death timeout has passed. The
  * scheduler is found by address (with a token) or through a scheduler file that may not exist yet
- * (processes started together under SLURM) or may be left over from a crashed scheduler.
+ * (processes started together under SLURM) or may be left over from a crashed scheduler. Workers,
+ * nannies and clients all reach it this way.
  */
 import { readSchedulerFile, SchedulerFileError, staleMessage } from '../scheduler/scheduler-file';
 import { ConnectionRefusedError, connect, type Comm } from './transport';
-import type { TlsMaterial } from './security';
+import { TlsCertificateError, type TlsMaterial } from './security';
 
 export type SchedulerTarget = { address: string; token: string } | { schedulerFile: string };
 
@@ -15,6 +16,8 @@ export interface ReachOptions {
   tls?: TlsMaterial;
   /** Give up after this long (Dask's --death-timeout). */
   timeoutMs: number;
+  /** What the timeout is called in the final error (default 'the death timeout'). */
+  timeoutName?: string;
   /** One line per failed attempt. */
   log?: (line: string) => void;
   /** First pause between attempts; doubled after each, up to `maxDelayMs` (defaults 100 ms, 5 s). */
@@ -49,8 +52,8 @@ export async function reachScheduler(target: SchedulerTarget, opts: ReachOptions
       const comm = await connect(a, { token, role: opts.role, tls: opts.tls, timeoutMs: Math.max(500, Math.min(10_000, deadline - Date.now())) });
       return { comm, address: a, token };
     } catch (e) {
-      // A wrong token is final: waiting will not fix it.
-      if (e instanceof ConnectionRefusedError) throw e;
+      // A wrong token or an untrusted certificate is final: waiting will not fix it.
+      if (e instanceof ConnectionRefusedError || e instanceof TlsCertificateError) throw e;
       lastError = staleFile && !(e instanceof SchedulerFileError) ? new Error(staleMessage(file!, staleFile, (e as Error).message)) : (e as Error);
     }
     const left = deadline - Date.now();
@@ -62,7 +65,7 @@ export async function reachScheduler(target: SchedulerTarget, opts: ReachOptions
   }
   const where = file === undefined ? `at ${address}` : `through ${file}`;
   throw new SchedulerUnreachableError(
-    `No scheduler answered ${where} within the death timeout of ${formatSeconds(opts.timeoutMs)}: giving up (last error: ${lastError?.message ?? 'none'})`,
+    `No scheduler answered ${where} within ${opts.timeoutName ?? 'the death timeout'} of ${formatSeconds(opts.timeoutMs)}: giving up (last error: ${lastError?.message ?? 'none'})`,
   );
 }
 

@@ -41,3 +41,38 @@ export function tokenMatches(expected: string, given: string | undefined): boole
 }
 
 export const TOKEN_HEADER = 'x-pdask-token';
+
+/**
+ * The peer's TLS certificate was not accepted. Final, like a wrong token: retrying cannot fix it,
+ * and the scheduler is there (it is not a stale scheduler file).
+ */
+export class TlsCertificateError extends Error {
+  override name = 'TlsCertificateError';
+}
+
+/** OpenSSL's verification failures (Node's `error.code`), with what each means for the user. */
+const CERTIFICATE_PROBLEMS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed and not among the trusted CAs',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chain ends in a self-signed CA that is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate is not signed by a trusted CA',
+  UNABLE_TO_GET_ISSUER_CERT: 'the CA that issued its certificate is not trusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the CA that issued its certificate is not trusted',
+  CERT_SIGNATURE_FAILURE: 'its certificate signature does not verify',
+  CERT_UNTRUSTED: 'its certificate is not trusted',
+  CERT_REJECTED: 'its certificate was rejected',
+  CERT_HAS_EXPIRED: 'its certificate has expired',
+  CERT_NOT_YET_VALID: 'its certificate is not valid yet',
+  CERT_REVOKED: 'its certificate was revoked',
+  INVALID_CA: 'a CA certificate in its chain is invalid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate is not for this host name or IP address',
+};
+
+/** A clear error for a connection refused for its certificate, or undefined for any other failure. */
+export function certificateError(address: string, e: Error & { code?: string }): TlsCertificateError | undefined {
+  const problem = e.code !== undefined ? CERTIFICATE_PROBLEMS[e.code] : undefined;
+  if (!problem) return undefined;
+  return new TlsCertificateError(
+    `Cannot connect to ${address}: TLS certificate verification failed (${e.code}: ${e.message}): ${problem}. ` +
+      'Give the CA that signed the scheduler\'s certificate (Client.connect({ tls: { ca } }), --tls-ca-file).',
+  );
+}

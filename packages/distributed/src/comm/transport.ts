@@ -12,8 +12,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { decodeMessage, encodeMessage } from '../protocol/codec';
-import { formatAddress, isSecure, toWsUrl, type Protocol } from './address';
-import { TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
+import { formatAddress, isSecure, isWildcardHost, reachableHost, toWsUrl, type Protocol } from './address';
+import { certificateError, TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
 
 export type Message = { op: string } & Record<string, unknown>;
 
@@ -218,7 +218,8 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    address: formatAddress({ secure: !!opts.tls, host, port, protocol: opts.protocol }),
+    // Bound to every interface: publish one that other machines can use, never 0.0.0.0.
+    address: formatAddress({ secure: !!opts.tls, host: isWildcardHost(host) ? reachableHost().host : host, port, protocol: opts.protocol }),
     port,
     close: () =>
       new Promise<void>((resolve) => {
@@ -266,7 +267,7 @@ export function connect(address: string, opts: ConnectOptions): Promise<Comm> {
         fail(new ConnectionRefusedError(`${address} refused the connection: wrong or missing authentication token (HTTP 401)`));
       } else fail(new Error(`${address} answered HTTP ${res.statusCode}: not a pdask endpoint?`));
     });
-    ws.once('error', (e) => fail(new Error(`Cannot connect to ${address}: ${e.message}`)));
+    ws.once('error', (e) => fail(certificateError(address, e) ?? new Error(`Cannot connect to ${address}: ${e.message}`)));
     ws.once('open', () => {
       if (settled) return;
       settled = true;

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { checkOptions, type OptionSchema } from '@pdask/core';
 
 export interface SchedulerFileContent {
   /** tcp://host:port (or tls://). */
@@ -22,7 +23,12 @@ export interface SchedulerFileContent {
   type: 'pdask-scheduler';
 }
 
-export function writeSchedulerFile(path: string, content: Omit<SchedulerFileContent, 'type' | 'pid' | 'host' | 'started'>): void {
+type WrittenContent = Omit<SchedulerFileContent, 'type' | 'pid' | 'host' | 'started'>;
+
+const CONTENT: OptionSchema<WrittenContent> = { address: 'string', token: 'string', tls: 'object' };
+
+export function writeSchedulerFile(path: string, content: WrittenContent): void {
+  checkOptions('writeSchedulerFile', content, CONTENT);
   const full: SchedulerFileContent = { type: 'pdask-scheduler', pid: process.pid, host: hostname(), started: Date.now(), ...content };
   const target = resolve(path);
   mkdirSync(dirname(target), { recursive: true });
