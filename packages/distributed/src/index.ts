@@ -15,6 +15,7 @@ export { readSchedulerFile, writeSchedulerFile, SchedulerFileError, type Schedul
 export { Worker, type WorkerOptions } from './worker/worker';
 export { DataStore } from './worker/store';
 export { Nanny, type NannyOptions } from './nanny/nanny';
+export { TaskTimeoutError } from './task-timeout';
 export { LocalCluster, type LocalClusterOptions } from './cluster/local';
 export { SlurmCluster, type SlurmClusterOptions } from './cluster/slurm';
 export { parseAddress, formatAddress } from './comm/address';

@@ -84,6 +84,13 @@ export interface SubmitOptions {
   workers?: string[];
   /** Abstract resources the task needs, e.g. { GPU: 1 }. */
   resources?: Record<string, number>;
+  /**
+   * Milliseconds the task may run (Dask has no such option). Past it, the worker process running
+   * it is killed by its nanny and the task fails with TaskTimeoutError (re-run only if `retries`
+   * allows). `timeout` is refused: pdask's durations are in milliseconds.
+   */
+  timeoutMs?: number;
+  timeout?: never;
   /** Not implemented: Dask's `allow_other_workers`, `fifo_timeout`, `actor`/`actors`. */
   allowOtherWorkers?: never;
   fifoTimeout?: never;
@@ -243,6 +250,10 @@ export class Client implements FutureOwner {
       case 'workers':
         this.workerList = m.workers as WorkerInfo[];
         break;
+      case 'worker-removed':
+        // Gathers from a worker the scheduler dropped (maybe hung) give up now, not at their timeout.
+        this.peers.abandon(String(m.address), 'the scheduler removed that worker');
+        break;
       case 'restarted':
         for (const [k, e] of this.entries) {
           e.refs = 0;
@@ -299,7 +310,7 @@ export class Client implements FutureOwner {
   private sendGraph(
     graph: IndexedGraph,
     wanted: readonly Key[],
-    opts: { priority?: Int32Array; retries?: number; userPriority?: number; restrictions?: unknown[]; onProgress?: (d: number, t: number) => void } = {},
+    opts: { priority?: Int32Array; retries?: number; userPriority?: number; restrictions?: unknown[]; timeoutMs?: number; onProgress?: (d: number, t: number) => void } = {},
   ): KeyEntry[] {
     if (this.closed) throw new Error('This client is closed');
     if (this.comm.isClosed) throw new Error(`The connection to the scheduler at ${this.address} is closed`);
@@ -330,6 +341,7 @@ export class Client implements FutureOwner {
       retries: opts.retries ?? 0,
       userPriority: opts.userPriority ?? 0,
       restrictions: opts.restrictions,
+      timeoutMs: opts.timeoutMs,
       progress: !!opts.onProgress,
     });
     return entries;
@@ -411,7 +423,7 @@ export class Client implements FutureOwner {
     const { graph } = collectionsToGraph(graphs, { optimizeGraph: false });
     const restrictions = o.workers || o.resources ? keys.map((k) => [k, o.workers ?? [], o.resources ?? {}]) : undefined;
     const uniq = [...new Set(keys)];
-    const entries = this.sendGraph(graph, uniq, { retries: o.retries, userPriority: o.priority, restrictions });
+    const entries = this.sendGraph(graph, uniq, { retries: o.retries, userPriority: o.priority, restrictions, timeoutMs: o.timeoutMs });
     const byKey = new Map(uniq.map((k, i) => [k, entries[i]]));
     // Each Future holds its key once; duplicates of one key take extra holds.
     const seen = new Set<Key>();

@@ -26,6 +26,8 @@ export const SUBMIT_OPTIONS: OptionSchema<SubmitOptions> = {
   priority: 'number',
   workers: strings,
   resources: numberRecord,
+  timeoutMs: (v) => (typeof v === 'number' && v > 0 && v < 2 ** 31 ? undefined : 'a number of milliseconds > 0 (and < 2^31)'),
+  timeout: notYet("pdask's option is timeoutMs (milliseconds)"),
   allowOtherWorkers: notYet(),
   fifoTimeout: notYet(),
   actor: notYet(),

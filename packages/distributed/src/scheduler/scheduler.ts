@@ -44,6 +44,8 @@ import { ClusterPolicy } from './policy';
 import { ClientRecord, NannyRecord, WorkerRecord } from './records';
 import { removeSchedulerFile, writeSchedulerFile } from './scheduler-file';
 import { planSteal } from './stealing';
+import { TaskTimeoutError } from '../task-timeout';
+import { heartbeatSuspects, readTaskTimeout } from './liveness';
 
 registerDistributedConfig();
 
@@ -107,6 +109,8 @@ export class Scheduler {
   readonly nannies = new Map<string, NannyRecord>();
   private wantedBy = new Map<Key, Set<ClientRecord>>();
   private tracked = new Map<Key, { client: ClientRecord; gid: number }[]>();
+  /** Per-task timeouts (submitWith/map's timeoutMs), sent to the worker with the task. */
+  private timeouts = new Map<Key, number>();
   private generation = 0;
   private listener!: Listener;
   private timers: NodeJS.Timeout[] = [];
@@ -174,6 +178,7 @@ export class Scheduler {
     });
     this.wantedBy = new Map();
     this.tracked = new Map();
+    this.timeouts = new Map();
   }
 
   // ---- connections ----------------------------------------------------------------------------
@@ -278,6 +283,7 @@ export class Scheduler {
         }
         const t = this.policy.traits.get(rec.id);
         if (t) t.paused = paused;
+        rec.running = keysOf(m, 'running');
         if (wasPaused && !paused) this.handle(this.state.batch(() => undefined));
         break;
       }
@@ -358,18 +364,26 @@ export class Scheduler {
     const address = str(m, 'address');
     const rec = this.workers.get(address);
     if (!rec || rec.removed) return;
+    // Only a task that was running when the process died is suspected: the one whose code it
+    // was in (the worker says so at exit, 'reported'; a death outside any task blames none), or
+    // the one it was running when its nanny killed it; else those its last heartbeat named.
     const running = optStr(m, 'running');
-    const last = optStr(m, 'last');
-    const suspects = running ? [running] : last ? [last] : this.fallbackSuspects(rec);
-    this.removeWorker(rec, suspects, optStr(m, 'cause') ?? 'worker process died');
+    const cause = optStr(m, 'cause') ?? 'worker process died';
+    const timedOut = optStr(m, 'timedOut');
+    if (timedOut) {
+      // Ran past its own timeout: it fails now (or is retried if it has retries), no death counted.
+      const err = new TaskTimeoutError(timedOut, num(m, 'timeoutMs', 0));
+      this.handle(this.state.taskErred(timedOut, rec.id, new RemoteTaskError(serializeError(err), timedOut)));
+      this.removeWorker(rec, [], cause);
+      return;
+    }
+    const suspects = running ? [running] : m.reported === true ? [] : this.fallbackSuspects(rec);
+    this.removeWorker(rec, suspects, cause);
   }
 
-  /** Without a report, the oldest task still assigned to the worker is the likeliest culprit. */
+  /** Without a report: the tasks the worker said it was running (and still has). */
   private fallbackSuspects(rec: WorkerRecord): Key[] {
-    const ws = this.state.workers.get(rec.id);
-    if (!ws) return [];
-    for (const ts of ws.processing) return [ts.key];
-    return [];
+    return heartbeatSuspects(rec.running, (k) => this.state.tasks.get(k)?.processingOn?.id === rec.id);
   }
 
   private removeWorker(rec: WorkerRecord, suspects: Key[], cause: string): void {
@@ -380,14 +394,27 @@ export class Scheduler {
     if (!rec.comm.isClosed) rec.comm.close(cause);
     this.log(`Removed worker ${rec.info.name} at ${rec.id}: ${cause}${suspects.length ? ` (suspect: ${suspects.join(', ')})` : ''}`);
     this.handle(this.state.removeWorker(rec.id, { suspects, cause: `${rec.info.name}: ${cause}` }));
+    // Whoever reads from it gives up now rather than at its fetch timeout (it may be hung).
+    const gone = { op: 'worker-removed', address: rec.id };
+    for (const w of this.workers.values()) w.comm.send(gone);
+    for (const c of this.clients.values()) c.comm.send(gone);
     this.broadcastWorkers();
   }
 
   private checkHeartbeats(): void {
     const now = Date.now();
     for (const rec of [...this.workers.values()]) {
-      if (now - rec.lastSeen > this.ttlMs) {
-        this.removeWorker(rec, [], `no heartbeat for ${((now - rec.lastSeen) / 1000).toFixed(1)} s`);
+      if (now - rec.lastSeen <= this.ttlMs) continue;
+      const silent = `no heartbeat for ${((now - rec.lastSeen) / 1000).toFixed(1)} s`;
+      const nanny = rec.nanny ? this.nannies.get(rec.nanny) : undefined;
+      if (nanny && rec.killAskedAt === undefined) {
+        // Hung, not gone: its nanny kills it and reports the task it was stuck in (the worker's
+        // lost connection then removes it, as for any death).
+        rec.killAskedAt = now;
+        this.log(`Worker ${rec.info.name} at ${rec.id}: ${silent}; asking its nanny to kill it`);
+        nanny.comm.send({ op: 'kill-worker', address: rec.id, reason: `was dropped by the scheduler: ${silent}` });
+      } else if (!nanny || now - rec.killAskedAt! > this.graceMs + 1000) {
+        this.removeWorker(rec, this.fallbackSuspects(rec), silent);
       }
     }
   }
@@ -485,6 +512,7 @@ export class Scheduler {
       const userPriority = num(m, 'userPriority', 0);
       const base = gen * PRIORITY_STRIDE - userPriority * 2 ** 44;
       const retries = num(m, 'retries', 0);
+      const timeoutMs = readTaskTimeout(m);
       for (const r of arr(m, 'restrictions')) {
         if (!Array.isArray(r) || typeof r[0] !== 'string') throw new ProtocolError("'restrictions' must hold [key, workers, resources]");
         const workers = Array.isArray(r[1]) && r[1].length ? new Set(r[1].map(String)) : undefined;
@@ -505,6 +533,7 @@ export class Scheduler {
         }
       }
       for (const k of wanted) this.addWanted(rec, k);
+      if (timeoutMs) for (const n of nodes) this.timeouts.set(n.key, timeoutMs);
       this.handle(
         this.state.updateGraph({
           nodes,
@@ -618,6 +647,8 @@ export class Scheduler {
           if (!rec) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
           const [node, keys] = encodeTask(ins.task, rec.ops);
           rec.run.push(node, keys, this.fetchList(ins.task, ins.worker));
+          const timeout = this.timeouts.get(ins.task.key);
+          if (timeout) rec.timeouts.push(ins.task.key, timeout);
           touched.add(rec);
           break;
         }
@@ -637,6 +668,7 @@ export class Scheduler {
             touched.add(rec);
           }
           this.policy.restrictions.delete(ins.key);
+          this.timeouts.delete(ins.key);
           break;
         }
         case 'memory': {
@@ -666,7 +698,7 @@ export class Scheduler {
     if (memory) for (const [c, e] of memory) c.comm.send({ op: 'memory', keys: e.keys, holders: e.holders });
   }
 
-  /** Inputs the worker must fetch: (input id, holder) pairs, holders chosen to spread the load. */
+  /** Inputs the worker must fetch: (input id, holder, bytes) triples, holders chosen to spread the load. */
   private fetchList(ts: TaskState, worker: string): unknown[] | 0 {
     let fetch: unknown[] | 0 = 0;
     const deps = ts.deps;
@@ -674,7 +706,7 @@ export class Scheduler {
       const d = deps[i];
       if (d.whoHas.length === 0 || d.whoHas.some((w) => w.id === worker)) continue;
       const holder = d.whoHas.length === 1 ? d.whoHas[0] : d.whoHas[Math.floor(Math.random() * d.whoHas.length)];
-      (fetch ||= []).push(i + 1, holder.id);
+      (fetch ||= []).push(i + 1, holder.id, d.nbytes);
     }
     return fetch;
   }
@@ -687,7 +719,9 @@ export class Scheduler {
       run: rec.run,
       release: rec.release,
       cancel: rec.cancel.length ? rec.cancel : undefined,
+      timeouts: rec.timeouts.length ? rec.timeouts : undefined,
     });
+    rec.timeouts = [];
     rec.run = [];
     rec.release = [];
     rec.cancel = [];
@@ -706,6 +740,7 @@ export class Scheduler {
       const gone = (k: Key): boolean => !this.state.tasks.has(k);
       for (const k of this.policy.restrictions.keys()) if (gone(k)) this.policy.restrictions.delete(k);
       for (const k of this.tracked.keys()) if (gone(k)) this.tracked.delete(k);
+      for (const k of this.timeouts.keys()) if (gone(k)) this.timeouts.delete(k);
     }, 50);
   }
 
