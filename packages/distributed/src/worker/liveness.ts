@@ -9,7 +9,9 @@
  *   `timeout\t<key>\t<timeout ms>` once a task's deadline has passed
  *
  * The nanny kills a process whose loop has not ticked for its liveness timeout, or whose lines
- * stopped (the whole process is frozen), and names the task in its report to the scheduler.
+ * stopped (the whole process is frozen), and names the task in its report to the scheduler. The
+ * thread also ends a process whose nanny died: the main thread's own orphan check cannot run while
+ * a task blocks it.
  */
 import { Worker as Thread } from 'node:worker_threads';
 import type { Key } from '@pdask/core';
@@ -43,6 +45,7 @@ const deadlineBytes = new Uint8Array(buffer, ${HEADER * 4 + MAX_KEY_BYTES}, ${MA
 const decoder = new TextDecoder();
 const text = (bytes, n) => (n > 0 ? decoder.decode(bytes.slice(0, n)).replace(/[\\t\\n]/g, ' ') : '');
 let reported = '';
+const parent = process.ppid;
 function read() {
   for (let tries = 0; tries < 3; tries++) {
     const seq = Atomics.load(ints, ${SEQ});
@@ -58,6 +61,8 @@ function read() {
   return undefined;
 }
 const timer = setInterval(() => {
+  // Orphaned (the nanny died) while the main thread is stuck: nobody else can end this process.
+  if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL');
   try {
     const now = Date.now() - base;
     const age = Math.max(0, now - Atomics.load(ints, ${TICK}));
