@@ -32,6 +32,8 @@ const DEADLINE = 3;
 const TIMEOUT_MS = 4;
 const DEADLINE_LEN = 5;
 const HEADER = 8;
+/** How often the thread looks at the shared memory (it writes only on a change or each period). */
+const POLL_MS = 50;
 /** Longer keys are cut: the nanny needs them only to name the task. */
 const MAX_KEY_BYTES = 1024;
 
@@ -45,6 +47,8 @@ const deadlineBytes = new Uint8Array(buffer, ${HEADER * 4 + MAX_KEY_BYTES}, ${MA
 const decoder = new TextDecoder();
 const text = (bytes, n) => (n > 0 ? decoder.decode(bytes.slice(0, n)).replace(/[\\t\\n]/g, ' ') : '');
 let reported = '';
+let lastKey = '';
+let lastWrite = 0;
 const parent = process.ppid;
 function read() {
   for (let tries = 0; tries < 3; tries++) {
@@ -71,11 +75,17 @@ const timer = setInterval(() => {
       reported = r.deadlineKey + '@' + r.deadline;
       writeSync(fd, '${TIMEOUT_LINE}\\t' + r.deadlineKey + '\\t' + r.timeoutMs + '\\n');
     }
-    writeSync(fd, '${LIVE_LINE}\\t' + age + '\\t' + (r ? r.running : '') + '\\n');
+    const key = r ? r.running : '';
+    // Every period, and as soon as another task is seen running: a worker killed for its memory
+    // right after a task started is then still blamed on that task.
+    if (key === lastKey && now - lastWrite < everyMs) return;
+    lastKey = key;
+    lastWrite = now;
+    writeSync(fd, '${LIVE_LINE}\\t' + age + '\\t' + key + '\\n');
   } catch {
     clearInterval(timer); // the nanny is gone
   }
-}, everyMs);
+}, Math.min(everyMs, ${POLL_MS}));
 `;
 
 /** The main thread's side: cheap writes into shared memory, read by the reporting thread. */
