@@ -21,5 +21,9 @@ export function registerDistributedConfig(): void {
     'distributed.comm.timeouts.connect-ms': 30_000,
     // A peer that stops answering (hung, not dead) must not stall its readers forever.
     'distributed.comm.timeouts.request-ms': 30_000,
+    // Fetches of big values get longer: request-ms plus their bytes at this many bytes per second.
+    'distributed.comm.timeouts.min-bandwidth': 10e6,
+    // A nanny kills a worker whose event loop has not ticked for this long (0: never).
+    'distributed.nanny.liveness-timeout-ms': 300_000,
   });
 }

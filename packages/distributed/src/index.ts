@@ -20,6 +20,8 @@ export { SlurmCluster, type SlurmClusterOptions } from './cluster/slurm';
 export { parseAddress, formatAddress } from './comm/address';
 export { ConnectionRefusedError } from './comm/transport';
 export { TlsCertificateError } from './comm/security';
+/** Core's: also raised here when a task runs past its `timeoutMs`. */
+export { TaskTimeoutError } from '@pdask/core';
 export { parseMemoryLimit, parseResources } from './cli/parse';
 export { parseDuration } from './cli/duration';
 export { SchedulerUnreachableError } from './comm/reach';

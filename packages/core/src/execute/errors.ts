@@ -47,7 +47,7 @@ export function deserializeError(s: SerializedError): Error {
 }
 
 /**
- * A task ran past its timeout (compute's `taskTimeoutMs`, or a distributed task's `timeout`): the
+ * A task ran past its timeout (compute's `taskTimeoutMs`, a distributed task's `timeoutMs`): the
  * thread or process running it was stopped, since JavaScript cannot interrupt a running function.
  */
 export class TaskTimeoutError extends Error {
@@ -55,9 +55,10 @@ export class TaskTimeoutError extends Error {
   constructor(
     readonly key: Key,
     readonly timeoutMs: number,
-    where = 'its worker thread',
+    /** What became of the task's thread or process. */
+    detail = 'its worker thread was stopped',
   ) {
-    super(`Task '${key}' ran longer than its timeout of ${timeoutMs} ms: ${where} was stopped`);
+    super(`Task '${key}' ran longer than its timeout of ${timeoutMs} ms: ${detail}`);
   }
 }
 

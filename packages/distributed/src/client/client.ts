@@ -85,6 +85,13 @@ export interface SubmitOptions {
   workers?: string[];
   /** Abstract resources the task needs, e.g. { GPU: 1 }. */
   resources?: Record<string, number>;
+  /**
+   * Milliseconds the task may run (Dask has no such option). Past it, the worker process running
+   * it is killed by its nanny and the task fails with TaskTimeoutError (re-run only if `retries`
+   * allows). `timeout` is refused: pdask's durations are in milliseconds.
+   */
+  timeoutMs?: number;
+  timeout?: never;
   /** Not implemented: Dask's `allow_other_workers`, `fifo_timeout`, `actor`/`actors`. */
   allowOtherWorkers?: never;
   fifoTimeout?: never;
@@ -139,6 +146,8 @@ export class Client implements FutureOwner {
     const self = this;
     this.executor = {
       name: 'distributed',
+      // compute()'s taskTimeoutMs: the task's worker process is killed by its nanny.
+      taskTimeouts: true,
       execute: (req) => self.execute(req),
       persist: (req) => self.persistKeys(req),
       // core's story(key) with this client as the scheduler asks the scheduler.
@@ -258,6 +267,10 @@ export class Client implements FutureOwner {
       case 'workers':
         this.workerList = m.workers;
         break;
+      case 'worker-removed':
+        // Gathers from a worker the scheduler dropped (maybe hung) give up now, not at their timeout.
+        this.peers.abandon(m.address, 'the scheduler removed that worker');
+        break;
       case 'restarted':
         for (const [k, e] of this.entries) {
           e.refs = 0;
@@ -314,7 +327,7 @@ export class Client implements FutureOwner {
   private sendGraph(
     graph: IndexedGraph,
     wanted: readonly Key[],
-    opts: { priority?: Int32Array; retries?: number; userPriority?: number; restrictions?: unknown[]; onProgress?: (d: number, t: number) => void } = {},
+    opts: { priority?: Int32Array; retries?: number; userPriority?: number; restrictions?: unknown[]; timeoutMs?: number; onProgress?: (d: number, t: number) => void } = {},
   ): KeyEntry[] {
     if (this.closed) throw new Error('This client is closed');
     if (this.comm.isClosed) throw new Error(`The connection to the scheduler at ${this.address} is closed`);
@@ -345,6 +358,7 @@ export class Client implements FutureOwner {
       retries: opts.retries ?? 0,
       userPriority: opts.userPriority ?? 0,
       restrictions: opts.restrictions,
+      timeoutMs: opts.timeoutMs,
       progress: !!opts.onProgress,
     });
     return entries;
@@ -382,7 +396,7 @@ export class Client implements FutureOwner {
   /** Runs a core ExecuteRequest on the cluster: what compute()/persist() call while this client is the default. */
   private async execute(req: ExecuteRequest): Promise<Map<Key, unknown>> {
     const targets = [...new Set(req.targets)];
-    const entries = this.sendGraph(req.graph, targets, { priority: req.priority, retries: req.retries, onProgress: req.onProgress });
+    const entries = this.sendGraph(req.graph, targets, { priority: req.priority, retries: req.retries, timeoutMs: req.taskTimeoutMs, onProgress: req.onProgress });
     try {
       // The graph's inputs that are futures stay held while it runs (the caller may hold only the graph).
       const values = await keepingAlive(futuresIn(req.graph), () => this.gatherKeys(targets));
@@ -398,7 +412,7 @@ export class Client implements FutureOwner {
    */
   private async persistKeys(req: ExecuteRequest): Promise<Map<Key, unknown>> {
     const targets = [...new Set(req.targets)];
-    const entries = this.sendGraph(req.graph, targets, { priority: req.priority, retries: req.retries, onProgress: req.onProgress });
+    const entries = this.sendGraph(req.graph, targets, { priority: req.priority, retries: req.retries, timeoutMs: req.taskTimeoutMs, onProgress: req.onProgress });
     const futures = targets.map((k, i) => new Future(k, this, entries[i]));
     await keepingAlive([...futures, ...futuresIn(req.graph)], () => Promise.all(entries.map((e) => e.settled())));
     const failed = entries.find((e) => e.status !== 'finished');
@@ -427,7 +441,7 @@ export class Client implements FutureOwner {
     const { graph } = collectionsToGraph(graphs, { optimizeGraph: false });
     const restrictions = o.workers || o.resources ? keys.map((k) => [k, o.workers ?? [], o.resources ?? {}]) : undefined;
     const uniq = [...new Set(keys)];
-    const entries = this.sendGraph(graph, uniq, { retries: o.retries, userPriority: o.priority, restrictions });
+    const entries = this.sendGraph(graph, uniq, { retries: o.retries, userPriority: o.priority, restrictions, timeoutMs: o.timeoutMs });
     const byKey = new Map(uniq.map((k, i) => [k, entries[i]]));
     // Each Future holds its key once; duplicates of one key take extra holds.
     const seen = new Set<Key>();
@@ -474,7 +488,7 @@ export class Client implements FutureOwner {
       const fin: CollectionGraph<unknown> = { roots: [layerNode(new MaterializedLayer(outKey, [node], 'finalize'), g.roots)], keys: [outKey], rebuild: () => undefined as never };
       full = collectionsToGraph([fin]).graph;
     }
-    const [entry] = this.sendGraph(full, [outKey], { retries: options.retries, userPriority: options.priority });
+    const [entry] = this.sendGraph(full, [outKey], { retries: options.retries, userPriority: options.priority, timeoutMs: options.timeoutMs });
     return new Future<ResultOf<C>>(outKey, this, entry);
   }
 
@@ -486,7 +500,7 @@ export class Client implements FutureOwner {
     checkOptions('Client.persist', options, GRAPH_SUBMIT_OPTIONS);
     const g = collection[collectionSymbol]();
     const { graph, keys } = collectionsToGraph([g], { optimizeGraph: options.optimizeGraph });
-    const entries = this.sendGraph(graph, keys, { retries: options.retries, userPriority: options.priority });
+    const entries = this.sendGraph(graph, keys, { retries: options.retries, userPriority: options.priority, timeoutMs: options.timeoutMs });
     const futures = new Map<Key, unknown>(keys.map((k, i) => [k, new Future(k, this, entries[i])]));
     return g.rebuild(futures) as C;
   }

@@ -19,6 +19,9 @@ export const CLIENT_OPTIONS: OptionSchema<ClientOptions> = {
   directToWorkers: notYet('results always come straight from the workers'),
 };
 
+/** A task's own time limit, in milliseconds (setTimeout's range). */
+const taskTimeout = (v: unknown): string | undefined => (typeof v === 'number' && v > 0 && v < 2 ** 31 ? undefined : 'a number of milliseconds > 0 (and < 2^31)');
+
 export const SUBMIT_OPTIONS: OptionSchema<SubmitOptions> = {
   key: 'string',
   pure: 'boolean',
@@ -26,6 +29,8 @@ export const SUBMIT_OPTIONS: OptionSchema<SubmitOptions> = {
   priority: 'number',
   workers: strings,
   resources: numberRecord,
+  timeoutMs: taskTimeout,
+  timeout: notYet("pdask's option is timeoutMs (milliseconds)"),
   allowOtherWorkers: notYet(),
   fifoTimeout: notYet(),
   actor: notYet(),
@@ -40,6 +45,9 @@ export interface GraphSubmitOptions {
   priority?: number;
   /** Fuse linear chains before sending (default: config 'optimization.fuse.active'). */
   optimizeGraph?: boolean;
+  /** Milliseconds each task may run: past it, its worker process is killed and the task fails with TaskTimeoutError. */
+  timeoutMs?: number;
+  timeout?: never;
   /** Not implemented: Dask's `workers`, `resources`, `allow_other_workers`, `sync`, `fifo_timeout`, `actors`, `traverse`. */
   workers?: never;
   resources?: never;
@@ -56,6 +64,8 @@ export const GRAPH_SUBMIT_OPTIONS: OptionSchema<GraphSubmitOptions> = {
   retries: intAtLeast(0),
   priority: 'number',
   optimizeGraph: 'boolean',
+  timeoutMs: taskTimeout,
+  timeout: notYet("pdask's option is timeoutMs (milliseconds)"),
   workers: notYet(),
   resources: notYet(),
   allowOtherWorkers: notYet(),

@@ -22,6 +22,7 @@ import { loadTls } from '../comm/security';
 import { listen, type Comm, type Listener } from '../comm/transport';
 import { schedulerToNanny, toNannyTool, type NannyToSchedulerOut, type RegistrationOut, type SchedulerToNanny } from '../protocol/wire';
 import { RSS_LINE } from '../worker/rss-reporter';
+import { ChildLiveness, livenessPeriodMs, type LivenessVerdict } from './liveness';
 import type { WorkerOptions } from '../worker/worker';
 
 registerDistributedConfig();
@@ -59,6 +60,12 @@ export interface NannyOptions {
   lifetimeRestart?: boolean;
   /** Give up when no scheduler can be reached for this long (default 60 s). */
   deathTimeoutMs?: number;
+  /**
+   * Kill a worker whose event loop has not ticked (or that sent no liveness report) for this long,
+   * blaming the task it was running (default config 'distributed.nanny.liveness-timeout-ms',
+   * 300 s like the scheduler's worker TTL; 0: never).
+   */
+  livenessTimeoutMs?: number;
   /** Extra environment for the worker processes. */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
@@ -82,6 +89,7 @@ const NANNY_OPTIONS: OptionSchema<NannyOptions> = {
   resources: numberRecord,
   host: 'string',
   deathTimeoutMs: millis,
+  livenessTimeoutMs: millis,
   workerPorts: portRange,
   protocol,
   contactAddress: 'string',
@@ -106,6 +114,11 @@ interface Child {
   started: number;
   restarts: number;
   killedFor?: string;
+  liveness?: ChildLiveness;
+  /** The task it ran past its timeout (it was killed for it). */
+  timedOut?: { key: string; timeoutMs: number };
+  /** The task it was running when the nanny killed it. */
+  killedIn?: string;
   /** It closed at the end of its lifetime: restart it, or let it go. */
   retired?: 'restart' | 'stop';
 }
@@ -132,6 +145,8 @@ export class Nanny {
   /** Bytes past which a worker is killed and restarted (0: never). */
   private terminateAt = 0;
   private listener?: Listener;
+  private livenessMs = 0;
+  private livenessTimer?: NodeJS.Timeout;
 
   private constructor(private readonly opts: NannyOptions) {
     this.log = opts.log ?? (() => undefined);
@@ -152,6 +167,7 @@ export class Nanny {
       n.log(`Nanny listening at ${n.listener.address}`);
     }
     n.terminateAt = (opts.memoryLimit ?? 0) * config.get<number>('distributed.worker.memory.terminate');
+    n.startLivenessChecks();
     for (let i = 0; i < opts.nworkers; i++) n.spawnChild(i, 0);
     return n;
   }
@@ -230,6 +246,7 @@ export class Nanny {
         } else if (m.op === 'error') reject(new Error(m.message));
         else if (m.op === 'close') void this.close('asked by the scheduler');
         else if (m.op === 'restart-workers') this.restartAll();
+        else if (m.op === 'kill-worker') this.killWorker(m.address, m.reason ?? 'asked by the scheduler');
       });
       this.comm.onClose((reason) => {
         reject(new Error(`The scheduler closed the connection: ${reason}`));
@@ -277,10 +294,17 @@ export class Nanny {
       lifetimeRestart: this.opts.lifetimeRestart,
     };
     const proc = spawn(process.execPath, ['--expose-gc', workerEntry()], {
-      env: { ...process.env, ...this.opts.env, PDASK_WORKER_OPTIONS: JSON.stringify(wopts) },
+      env: {
+        ...process.env,
+        ...this.opts.env,
+        PDASK_WORKER_OPTIONS: JSON.stringify(wopts),
+        // Reports come even without a liveness timeout: they name the task a hung worker is stuck
+        // in when the scheduler has it killed for missed heartbeats.
+        PDASK_WORKER_LIVENESS_MS: String(livenessPeriodMs(this.livenessMs > 0 ? this.livenessMs : 4000)),
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
     });
-    const child: Child = { index, proc, started: Date.now(), restarts };
+    const child: Child = { index, proc, started: Date.now(), restarts, liveness: new ChildLiveness(this.livenessMs) };
     this.children.set(index, child);
     let buf = '';
     const pipe = proc.stdio[3] as NodeJS.ReadableStream | null;
@@ -291,7 +315,9 @@ export class Nanny {
       while ((nl = buf.indexOf('\n')) >= 0) {
         const [kind, ...rest] = buf.slice(0, nl).split('\t');
         buf = buf.slice(nl + 1);
+        const verdict = kind === RSS_LINE ? undefined : child.liveness?.onLine(kind, rest);
         if (kind === RSS_LINE) this.onRss(child, Number(rest[0]));
+        else if (verdict) this.onLiveness(child, verdict);
         else if (kind === 'address') child.address = rest[0];
         else if (kind === 'retire') child.retired = rest[0] === 'restart' ? 'restart' : 'stop';
         else if (kind === 'died') child.died = { code: rest[0] ?? '', running: rest[1] ?? '', last: rest[2] ?? '' };
@@ -306,12 +332,18 @@ export class Nanny {
     if (this.children.get(child.index) !== child) return;
     const cause = child.killedFor ?? (signal ? `killed by ${signal}` : `exited with code ${code}`);
     if (child.address && !this.comm.isClosed && (code !== 0 || signal)) {
+      // The task to blame: the one whose code the worker was in when it died (it says so at exit),
+      // else the one it was running when the nanny killed it. A worker that reported its death
+      // outside any task blames none ('reported').
+      const running = child.died ? child.died.running : (child.killedIn ?? child.liveness?.running);
       this.toScheduler({
         op: 'worker-died',
         address: child.address,
         cause,
-        running: child.died?.running || undefined,
-        last: child.died?.last || undefined,
+        running: running || undefined,
+        reported: child.died !== undefined,
+        timedOut: child.timedOut?.key,
+        timeoutMs: child.timedOut?.timeoutMs,
       });
     }
     if (this.closing) {
@@ -351,6 +383,38 @@ export class Nanny {
     }
   }
 
+  private startLivenessChecks(): void {
+    this.livenessMs = this.opts.livenessTimeoutMs ?? config.get<number>('distributed.nanny.liveness-timeout-ms');
+    if (this.livenessMs <= 0) return;
+    this.livenessTimer = setInterval(() => {
+      for (const c of this.children.values()) {
+        const v = c.liveness?.check();
+        if (v) this.onLiveness(c, v);
+      }
+    }, livenessPeriodMs(this.livenessMs)).unref();
+  }
+
+  private onLiveness(c: Child, v: LivenessVerdict): void {
+    if (!v.kill || c.killedFor || c.proc.exitCode !== null || c.proc.signalCode !== null || this.children.get(c.index) !== c) return;
+    c.killedIn = v.running;
+    c.timedOut = v.timedOut;
+    this.kill(c, v.cause);
+  }
+
+  /** The scheduler dropped this worker (e.g. for missed heartbeats): it must not live on, hung. */
+  private killWorker(address: string, reason: string): void {
+    for (const c of this.children.values()) {
+      if (c.address !== address || c.killedFor || c.proc.exitCode !== null || c.proc.signalCode !== null) continue;
+      c.killedIn = c.liveness?.running;
+      this.kill(c, reason);
+    }
+  }
+
+  private kill(c: Child, cause: string): void {
+    c.killedFor = cause;
+    this.log(`Worker ${c.address ?? c.index} ${cause}: killing it`);
+    c.proc.kill('SIGKILL');
+  }
 
   private restartAll(): void {
     for (const c of [...this.children.values()]) {
@@ -365,6 +429,7 @@ export class Nanny {
   async close(reason = 'closing'): Promise<void> {
     if (this.closing) return this.finished;
     this.closing = true;
+    clearInterval(this.livenessTimer);
     this.log(`Nanny closing: ${reason}`);
     void this.listener?.close();
     if (this.children.size === 0) this.resolveClosed();

@@ -29,6 +29,11 @@ export const number: Decoder<number> = (v, at) => {
   return v;
 };
 
+export const positive: Decoder<number> = (v, at) => {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw bad(at, 'a number > 0', v);
+  return v;
+};
+
 export const boolean: Decoder<boolean> = (v, at) => {
   if (typeof v !== 'boolean') throw bad(at, 'a boolean', v);
   return v;

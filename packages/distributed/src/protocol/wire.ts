@@ -14,6 +14,7 @@ import {
   listOf,
   number,
   numberRecord,
+  positive,
   object,
   oneOf,
   optional,
@@ -118,7 +119,8 @@ const complaint = { message: string };
 export const workerToScheduler = direction('worker', {
   /** Batched reports: ok = (key, nbytes, ms) triples, failed = [key, member id, error], missing inputs. */
   done: { ok: list, failed: list, missing: keyList, lostPeers: optional(listOf(string)) },
-  heartbeat: { metrics: workerMetrics },
+  /** Metrics, and the tasks started and not finished (suspects if the worker then goes silent). */
+  heartbeat: { metrics: workerMetrics, running: keyList },
   /** Queued tasks given up to the scheduler for stealing. */
   stolen: { keys: keyList },
   /** A graceful goodbye: the connection closing next is not a death. */
@@ -130,8 +132,13 @@ export type WorkerToSchedulerOut = OutgoingOf<typeof workerToScheduler.spec>;
 export const schedulerToWorker = direction('scheduler (to a worker)', {
   registered,
   error: complaint,
-  /** New operations (interned per worker), tasks to run as (node, keys, fetch list) triples, keys to drop. */
-  compute: { ops: list, run: list, release: keyList, cancel: optional(keyList) },
+  /**
+   * New operations (interned per worker), tasks to run as (node, keys, fetch list) triples (a fetch
+   * list holds (input id, holder, bytes) triples), keys to drop, and (key, ms) pairs of task timeouts.
+   */
+  compute: { ops: list, run: list, release: keyList, cancel: optional(keyList), timeouts: list },
+  /** The scheduler dropped this peer (hung, cut off): fetches from it are given up at once. */
+  'worker-removed': { address: string },
   steal: { n: number },
   reset: {},
   close: {},
@@ -153,6 +160,8 @@ export const clientToScheduler = direction('client', {
     retries: optional(number),
     /** [key, worker names or addresses, resources] triples. */
     restrictions: list,
+    /** Per-task timeout of these tasks (submitWith/map's timeoutMs). */
+    timeoutMs: optional(positive),
     progress: optional(boolean),
   },
   'release-keys': { keys: keyList },
@@ -176,6 +185,7 @@ export const schedulerToClient = direction('scheduler (to a client)', {
   'graph-error': { gid: number, error: anything },
   progress: { gid: number, done: number, total: number },
   workers: { workers: listOf(workerInfo) },
+  'worker-removed': { address: string },
   restarted: {},
   'scheduler-closing': {},
 });
@@ -185,8 +195,18 @@ export type SchedulerToClientOut = OutgoingOf<typeof schedulerToClient.spec>;
 // ---- scheduler <-> nanny ----------------------------------------------------------------------
 
 export const nannyToScheduler = direction('nanny', {
-  /** A worker process died: what it was running (from its exit pipe) and why. */
-  'worker-died': { address: string, cause: optional(string), running: optional(string), last: optional(string) },
+  /**
+   * A worker process died: why, the task whose code it was in or was running (`reported`: the
+   * worker itself said, so no task means none is to blame), or the task that ran out of its timeout.
+   */
+  'worker-died': {
+    address: string,
+    cause: optional(string),
+    running: optional(string),
+    reported: optional(boolean),
+    timedOut: optional(string),
+    timeoutMs: optional(number),
+  },
   heartbeat: {},
 });
 export type NannyToScheduler = MessagesOf<typeof nannyToScheduler.spec>;
@@ -197,6 +217,8 @@ export const schedulerToNanny = direction('scheduler (to a nanny)', {
   error: complaint,
   close: {},
   'restart-workers': {},
+  /** A worker the scheduler dropped for silence: kill it (it may be hung in a task). */
+  'kill-worker': { address: string, reason: optional(string) },
 });
 export type SchedulerToNanny = MessagesOf<typeof schedulerToNanny.spec>;
 export type SchedulerToNannyOut = OutgoingOf<typeof schedulerToNanny.spec>;

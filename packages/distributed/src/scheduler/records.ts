@@ -16,6 +16,12 @@ export class WorkerRecord {
   removed = false;
   /** Pending steal request, to ask one victim at a time. */
   stealing = false;
+  /** Per-task timeouts of the tasks in `run`: (key, ms) pairs. */
+  timeouts: unknown[] = [];
+  /** The tasks it said it was running, in its last heartbeat. */
+  running: Key[] = [];
+  /** When its nanny was asked to kill it (it missed its heartbeats). */
+  killAskedAt: number | undefined;
 
   constructor(
     readonly comm: Comm,

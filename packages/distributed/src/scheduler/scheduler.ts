@@ -10,6 +10,7 @@ import {
   fusedMemberKey,
   SchedulerState,
   serializeError,
+  TaskTimeoutError,
   StoryLog,
   validateStateRequested,
   type GraphNode,
@@ -42,6 +43,7 @@ import { ClusterPolicy } from './policy';
 import { ClientRecord, NannyRecord, WorkerRecord } from './records';
 import { removeSchedulerFile, writeSchedulerFile } from './scheduler-file';
 import { planSteal } from './stealing';
+import { heartbeatSuspects } from './liveness';
 
 registerDistributedConfig();
 
@@ -105,6 +107,8 @@ export class Scheduler {
   readonly nannies = new Map<string, NannyRecord>();
   private wantedBy = new Map<Key, Set<ClientRecord>>();
   private tracked = new Map<Key, { client: ClientRecord; gid: number }[]>();
+  /** Per-task timeouts (submitWith/map's timeoutMs), sent to the worker with the task. */
+  private timeouts = new Map<Key, number>();
   private generation = 0;
   private listener!: Listener;
   private timers: NodeJS.Timeout[] = [];
@@ -172,6 +176,7 @@ export class Scheduler {
     });
     this.wantedBy = new Map();
     this.tracked = new Map();
+    this.timeouts = new Map();
   }
 
   // ---- connections ----------------------------------------------------------------------------
@@ -272,6 +277,7 @@ export class Scheduler {
         rec.metrics = m.metrics;
         const t = this.policy.traits.get(rec.id);
         if (t) t.paused = paused;
+        rec.running = m.running;
         if (wasPaused && !paused) this.handle(this.state.batch(() => undefined));
         break;
       }
@@ -345,17 +351,26 @@ export class Scheduler {
   private onWorkerDied(m: Extract<ReturnType<typeof nannyToScheduler.parse>, { op: 'worker-died' }>): void {
     const rec = this.workers.get(m.address);
     if (!rec || rec.removed) return;
-    const { running, last } = m;
-    const suspects = running ? [running] : last ? [last] : this.fallbackSuspects(rec);
-    this.removeWorker(rec, suspects, m.cause ?? 'worker process died');
+    // Only a task that was running when the process died is suspected: the one whose code it
+    // was in (the worker says so at exit, 'reported'; a death outside any task blames none), or
+    // the one it was running when its nanny killed it; else those its last heartbeat named.
+    const running = m.running;
+    const cause = m.cause ?? 'worker process died';
+    const timedOut = m.timedOut;
+    if (timedOut) {
+      // Ran past its own timeout: it fails now (or is retried if it has retries), no death counted.
+      const err = new TaskTimeoutError(timedOut, m.timeoutMs ?? 0, 'its worker process was killed');
+      this.handle(this.state.taskErred(timedOut, rec.id, new RemoteTaskError(serializeError(err), timedOut)));
+      this.removeWorker(rec, [], cause);
+      return;
+    }
+    const suspects = running ? [running] : m.reported === true ? [] : this.fallbackSuspects(rec);
+    this.removeWorker(rec, suspects, cause);
   }
 
-  /** Without a report, the oldest task still assigned to the worker is the likeliest culprit. */
+  /** Without a report: the tasks the worker said it was running (and still has). */
   private fallbackSuspects(rec: WorkerRecord): Key[] {
-    const ws = this.state.workers.get(rec.id);
-    if (!ws) return [];
-    for (const ts of ws.processing) return [ts.key];
-    return [];
+    return heartbeatSuspects(rec.running, (k) => this.state.tasks.get(k)?.processingOn?.id === rec.id);
   }
 
   private removeWorker(rec: WorkerRecord, suspects: Key[], cause: string): void {
@@ -366,14 +381,26 @@ export class Scheduler {
     if (!rec.comm.isClosed) rec.comm.close(cause);
     this.log(`Removed worker ${rec.info.name} at ${rec.id}: ${cause}${suspects.length ? ` (suspect: ${suspects.join(', ')})` : ''}`);
     this.handle(this.state.removeWorker(rec.id, { suspects, cause: `${rec.info.name}: ${cause}` }));
+    // Whoever reads from it gives up now rather than at its fetch timeout (it may be hung).
+    for (const w of this.workers.values()) w.send({ op: 'worker-removed', address: rec.id });
+    for (const c of this.clients.values()) c.send({ op: 'worker-removed', address: rec.id });
     this.broadcastWorkers();
   }
 
   private checkHeartbeats(): void {
     const now = Date.now();
     for (const rec of [...this.workers.values()]) {
-      if (now - rec.lastSeen > this.ttlMs) {
-        this.removeWorker(rec, [], `no heartbeat for ${((now - rec.lastSeen) / 1000).toFixed(1)} s`);
+      if (now - rec.lastSeen <= this.ttlMs) continue;
+      const silent = `no heartbeat for ${((now - rec.lastSeen) / 1000).toFixed(1)} s`;
+      const nanny = rec.nanny ? this.nannies.get(rec.nanny) : undefined;
+      if (nanny && rec.killAskedAt === undefined) {
+        // Hung, not gone: its nanny kills it and reports the task it was stuck in (the worker's
+        // lost connection then removes it, as for any death).
+        rec.killAskedAt = now;
+        this.log(`Worker ${rec.info.name} at ${rec.id}: ${silent}; asking its nanny to kill it`);
+        nanny.send({ op: 'kill-worker', address: rec.id, reason: `was dropped by the scheduler: ${silent}` });
+      } else if (!nanny || now - rec.killAskedAt! > this.graceMs + 1000) {
+        this.removeWorker(rec, this.fallbackSuspects(rec), silent);
       }
     }
   }
@@ -467,6 +494,7 @@ export class Scheduler {
       const userPriority = m.userPriority ?? 0;
       const base = gen * PRIORITY_STRIDE - userPriority * 2 ** 44;
       const retries = m.retries ?? 0;
+      const timeoutMs = m.timeoutMs;
       for (const r of m.restrictions) {
         if (!Array.isArray(r) || typeof r[0] !== 'string') throw new ProtocolError("'restrictions' must hold [key, workers, resources]");
         const workers = Array.isArray(r[1]) && r[1].length ? new Set(r[1].map(String)) : undefined;
@@ -487,6 +515,7 @@ export class Scheduler {
         }
       }
       for (const k of wanted) this.addWanted(rec, k);
+      if (timeoutMs) for (const n of nodes) this.timeouts.set(n.key, timeoutMs);
       this.handle(
         this.state.updateGraph({
           nodes,
@@ -598,6 +627,8 @@ export class Scheduler {
           if (!rec) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
           const [node, keys] = encodeTask(ins.task, rec.ops);
           rec.run.push(node, keys, this.fetchList(ins.task, ins.worker));
+          const timeout = this.timeouts.get(ins.task.key);
+          if (timeout) rec.timeouts.push(ins.task.key, timeout);
           touched.add(rec);
           break;
         }
@@ -617,6 +648,7 @@ export class Scheduler {
             touched.add(rec);
           }
           this.policy.restrictions.delete(ins.key);
+          this.timeouts.delete(ins.key);
           break;
         }
         case 'memory': {
@@ -646,7 +678,7 @@ export class Scheduler {
     if (memory) for (const [c, e] of memory) c.send({ op: 'memory', keys: e.keys, holders: e.holders });
   }
 
-  /** Inputs the worker must fetch: (input id, holder) pairs, holders chosen to spread the load. */
+  /** Inputs the worker must fetch: (input id, holder, bytes) triples, holders chosen to spread the load. */
   private fetchList(ts: TaskState, worker: string): unknown[] | 0 {
     let fetch: unknown[] | 0 = 0;
     const deps = ts.deps;
@@ -654,7 +686,7 @@ export class Scheduler {
       const d = deps[i];
       if (d.whoHas.length === 0 || d.whoHas.some((w) => w.id === worker)) continue;
       const holder = d.whoHas.length === 1 ? d.whoHas[0] : d.whoHas[Math.floor(Math.random() * d.whoHas.length)];
-      (fetch ||= []).push(i + 1, holder.id);
+      (fetch ||= []).push(i + 1, holder.id, d.nbytes);
     }
     return fetch;
   }
@@ -667,7 +699,9 @@ export class Scheduler {
       run: rec.run,
       release: rec.release,
       cancel: rec.cancel.length ? rec.cancel : undefined,
+      timeouts: rec.timeouts.length ? rec.timeouts : undefined,
     });
+    rec.timeouts = [];
     rec.run = [];
     rec.release = [];
     rec.cancel = [];
@@ -686,6 +720,7 @@ export class Scheduler {
       const gone = (k: Key): boolean => !this.state.tasks.has(k);
       for (const k of this.policy.restrictions.keys()) if (gone(k)) this.policy.restrictions.delete(k);
       for (const k of this.tracked.keys()) if (gone(k)) this.tracked.delete(k);
+      for (const k of this.timeouts.keys()) if (gone(k)) this.timeouts.delete(k);
     }, 50);
   }
 

@@ -1,11 +1,15 @@
 /**
  * The entry of a worker process started by a nanny. Options arrive in the environment; the
- * nanny listens on file descriptor 3 for this worker's address, its memory (`rss` lines), whether
- * it retired at the end of its lifetime and, if it dies, for the task it was running (written
- * synchronously at exit, so even process.exit() in a task is attributed).
+ * nanny listens on file descriptor 3 for this worker's address, its memory (`rss` lines), its
+ * event loop's liveness and the task running synchronously (`live` and `timeout` lines, see
+ * liveness.ts), whether it retired at the end of its lifetime and, if it dies, for the task whose
+ * code killed it (written synchronously at exit, so even process.exit() in a task, or an error
+ * thrown by a timer a task left behind, is attributed to that task; see task-context.ts).
  */
 import { writeSync } from 'node:fs';
+import { startLiveness } from './liveness';
 import { startRssReporter } from './rss-reporter';
+import { currentTask } from './task-context';
 import { Worker, type WorkerOptions } from './worker';
 
 const NANNY_FD = 3;
@@ -22,14 +26,20 @@ function tellNanny(line: string): void {
 
 process.on('exit', (code) => {
   if (graceful) return;
-  tellNanny(`died\t${code}\t${worker?.current ?? ''}\t${worker?.last ?? ''}`);
+  // Only the task whose code is exiting is blamed; the field after it (the last task run) stays
+  // empty: a task that returned did not kill this process unless a callback of its own did.
+  tellNanny(`died\t${code}\t${currentTask() ?? ''}\t`);
 });
+const culprit = (): string => {
+  const key = currentTask();
+  return key ? ` in code started by task '${key}'` : '';
+};
 process.on('uncaughtException', (e) => {
-  console.error(`pdask-worker: uncaught exception${worker?.current ? ` while running '${worker.current}'` : ''}:`, e);
+  console.error(`pdask-worker: uncaught exception${culprit()}:`, e);
   process.exit(70);
 });
 process.on('unhandledRejection', (e) => {
-  console.error(`pdask-worker: unhandled rejection${worker?.current ? ` while running '${worker.current}'` : ''}:`, e);
+  console.error(`pdask-worker: unhandled rejection${culprit()}:`, e);
   process.exit(70);
 });
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
@@ -42,6 +52,10 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const) {
 const opts = JSON.parse(process.env.PDASK_WORKER_OPTIONS ?? '{}') as WorkerOptions;
 // Only a memory limit needs the nanny to watch this process's size.
 if ((opts.memoryLimit ?? 0) > 0) startRssReporter(NANNY_FD, Number(process.env.PDASK_WORKER_RSS_MS ?? 200));
+// The nanny asks for liveness reports by giving their period (it kills a worker whose event loop
+// stops ticking, e.g. in a task that never returns, and needs the task's key to blame it).
+const livenessMs = Number(process.env.PDASK_WORKER_LIVENESS_MS ?? 0);
+if (livenessMs > 0) startLiveness(NANNY_FD, livenessMs);
 const parent = process.ppid;
 // An orphaned worker (its nanny was killed) must not linger.
 setInterval(() => {

@@ -14,6 +14,7 @@ import {
   serializeError,
   sizeOf,
   TaskFailure,
+  TaskTimeoutError,
   type EncodedNode,
   type GraphNode,
   type Key,
@@ -23,7 +24,7 @@ import {
 import { checkOptions, intAtLeast, type OptionSchema } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
 import { bytes, millis, nonNegativeInt, notYet, numberRecord, portRange, protocol, strings } from '../options';
-import { PeerPool } from '../comm/peers';
+import { fetchTimeoutMs, PeerPool } from '../comm/peers';
 import { reply, replyError } from '../comm/rpc';
 import type { Protocol } from '../comm/address';
 import { reachScheduler } from '../comm/reach';
@@ -35,6 +36,8 @@ import { ProtocolError, type WorkerMetrics } from '../protocol/messages';
 import { schedulerToWorker, toWorkerPeer, type SchedulerToWorker, type ToWorkerPeer, type RegistrationOut, type WorkerToSchedulerOut } from '../protocol/wire';
 import { checkOp } from '../protocol/nodes';
 import { DataStore } from './store';
+import { processLiveness } from './liveness';
+import { taskContext } from './task-context';
 
 registerDistributedConfig();
 
@@ -117,6 +120,14 @@ interface RunSpec {
   node: GraphNode<number>;
   keys: Key[];
   fetch?: [Key, string][];
+  /** Bytes of the inputs to fetch, by holder (their fetch timeout grows with them). */
+  fetchBytes?: Map<string, number>;
+  /** The task's own timeout (`timeoutMs` of submitWith/map), and when it runs out. */
+  timeoutMs?: number;
+  deadline?: number;
+  timer?: NodeJS.Timeout;
+  /** It ran out of time in a process without a nanny: failed already, its result is discarded. */
+  timedOut?: boolean;
   /** Its fetched inputs are counted in `borrowed` (once per spec: it may pass through drain twice). */
   borrowing?: boolean;
   /** The scheduler cancelled it: not run, or its result discarded. */
@@ -151,7 +162,13 @@ export class Worker {
   private closed = false;
   private paused = false;
   private tasksRun = 0;
-  /** The task running now and the last one run: what the nanny blames if this process dies. */
+  /** Tasks started and not finished (reported in heartbeats: the scheduler blames them if this worker hangs). */
+  private readonly running = new Set<RunSpec>();
+  /** Running tasks with a timeout. */
+  private readonly timed = new Set<RunSpec>();
+  /** Shared with this process's liveness thread, when a nanny watches it. */
+  private readonly liveness = processLiveness();
+  /** The task running now and the last one run (for logs). */
   current: Key | undefined;
   last: Key | undefined;
   private readonly log: (line: string) => void;
@@ -307,6 +324,11 @@ export class Worker {
         case 'close':
           void this.close('asked by the scheduler');
           break;
+        case 'worker-removed':
+          // A peer the scheduler dropped (hung, partitioned): fetches from it are given up now
+          // rather than at their timeout; the scheduler has the inputs recomputed or refetched.
+          this.peers.abandon(m.address, 'the scheduler removed that worker');
+          break;
         case 'error':
           this.log(`Scheduler reports an error: ${m.message}`);
           break;
@@ -329,15 +351,22 @@ export class Worker {
       this.ops[entry[0]] = checkOp(entry[1]);
     }
     const run = m.run;
+    const timeouts = readTimeouts(m.timeouts);
     for (let i = 0; i + 2 < run.length; i += 3) {
       const keys = run[i + 1] as Key[];
       const f = run[i + 2];
       let fetch: [Key, string][] | undefined;
+      let fetchBytes: Map<string, number> | undefined;
       if (Array.isArray(f)) {
         fetch = [];
-        for (let j = 0; j < f.length; j += 2) fetch.push([keys[f[j] as number], f[j + 1] as string]);
+        fetchBytes = new Map();
+        for (let j = 0; j + 2 < f.length; j += 3) {
+          const holder = f[j + 1] as string;
+          fetch.push([keys[f[j] as number], holder]);
+          fetchBytes.set(holder, (fetchBytes.get(holder) ?? 0) + (typeof f[j + 2] === 'number' ? (f[j + 2] as number) : 0));
+        }
       }
-      const spec: RunSpec = { key: keys[0], node: decodeNode(run[i] as EncodedNode, this.ops), keys, fetch };
+      const spec: RunSpec = { key: keys[0], node: decodeNode(run[i] as EncodedNode, this.ops), keys, fetch, fetchBytes, timeoutMs: timeouts?.get(keys[0]) };
       this.pending.set(spec.key, spec);
       this.queue.push(spec);
     }
@@ -430,7 +459,8 @@ export class Worker {
         if (p) {
           this.executing++;
           void p.finally(() => {
-            this.executing--;
+            // A task failed for its timeout already gave its slot back.
+            if (!spec.timedOut) this.executing--;
             this.scheduleFlush();
             void this.drain();
           });
@@ -454,17 +484,22 @@ export class Worker {
     const t0 = performance.now();
     this.current = spec.key;
     const keys = spec.keys;
+    this.startRunning(spec);
     let value: unknown;
+    // The liveness thread names this task if it never returns; its callbacks carry its key.
+    this.liveness?.enter(spec.key);
     try {
-      value = runNode(spec.node, (id) => {
+      value = taskContext.run(spec.key, runNode, spec.node, (id: number) => {
         const k = keys[id];
         if (!this.store.has(k)) throw new Error(`pdask internal error: input '${k}' of '${spec.key}' is not on worker ${this.address}`);
         return this.store.get(k);
       });
     } catch (e) {
+      this.liveness?.leave();
       this.taskFailed(spec, e);
       return undefined;
     }
+    this.liveness?.leave();
     if (isPromiseLike(value)) {
       return Promise.resolve(value).then(
         (v) => this.taskDone(spec, v, t0),
@@ -479,14 +514,58 @@ export class Worker {
     if (this.pending.get(spec.key) === spec) this.pending.delete(spec.key);
   }
 
+  private startRunning(spec: RunSpec): void {
+    this.running.add(spec);
+    const ms = spec.timeoutMs;
+    if (!ms) return;
+    spec.deadline = Date.now() + ms;
+    this.timed.add(spec);
+    if (this.liveness) this.updateDeadline();
+    else {
+      // No nanny to kill this process: fail the task on time and discard its late result.
+      spec.timer = setTimeout(() => this.timedOutHere(spec), ms);
+      spec.timer.unref();
+    }
+  }
+
+  private stopRunning(spec: RunSpec): void {
+    this.running.delete(spec);
+    if (!this.timed.delete(spec)) return;
+    clearTimeout(spec.timer);
+    if (this.liveness) this.updateDeadline();
+  }
+
+  /** The liveness thread watches the earliest deadline; past it, the nanny kills this process. */
+  private updateDeadline(): void {
+    let next: RunSpec | undefined;
+    for (const s of this.timed) if (!next || s.deadline! < next.deadline!) next = s;
+    this.liveness!.setDeadline(next && { key: next.key, deadline: next.deadline!, timeoutMs: next.timeoutMs! });
+  }
+
+  private timedOutHere(spec: RunSpec): void {
+    if (!this.running.has(spec)) return;
+    this.stopRunning(spec);
+    spec.timedOut = true;
+    // Only an asynchronous task can be late here (a synchronous one returns before any timer
+    // fires): it holds a slot that the others may now use.
+    this.executing--;
+    void this.drain();
+    if (spec.cancelled) return;
+    this.finishSpec(spec);
+    const err = new TaskTimeoutError(spec.key, spec.timeoutMs!, 'it was failed by its worker, which has no nanny to kill its process (its result will be discarded)');
+    this.failed.push([spec.key, 0, serializeError(err)]);
+    this.scheduleFlush();
+  }
+
   busyMs = 0;
   private taskDone(spec: RunSpec, value: unknown, t0: number): void {
+    this.stopRunning(spec);
     this.busyMs += performance.now() - t0;
     if (this.current === spec.key) this.current = undefined;
     this.last = spec.key;
     this.tasksRun++;
     this.releaseBorrowed(spec);
-    if (spec.cancelled) return;
+    if (spec.cancelled || spec.timedOut) return;
     this.finishSpec(spec);
     const n = sizeOf(value);
     this.own(spec.key);
@@ -495,10 +574,11 @@ export class Worker {
   }
 
   private taskFailed(spec: RunSpec, e: unknown): void {
+    this.stopRunning(spec);
     if (this.current === spec.key) this.current = undefined;
     this.last = spec.key;
     this.releaseBorrowed(spec);
-    if (spec.cancelled) return;
+    if (spec.cancelled || spec.timedOut) return;
     this.finishSpec(spec);
     // The member that threw, by its local id (the scheduler maps it back to its key).
     const f = e instanceof TaskFailure ? (e as TaskFailure<number>) : new TaskFailure(0, e);
@@ -535,7 +615,7 @@ export class Worker {
     if (waiting === 0) return false;
     this.blocked.set(spec, waiting);
     for (const [peer, ks] of byPeer) {
-      this.peers.request(peer, { op: 'get-data', keys: ks }).then(
+      this.peers.request(peer, { op: 'get-data', keys: ks }, fetchTimeoutMs(spec.fetchBytes?.get(peer) ?? 0)).then(
         (r) => this.onGot(ks, r.values, new Set(r.missing)),
         // The holder is gone or unreachable: every key is missing; the scheduler recomputes them.
         () => {
@@ -666,7 +746,9 @@ export class Worker {
 
   private heartbeat(): void {
     if (this.closed) return;
-    this.toScheduler({ op: 'heartbeat', metrics: this.metrics() });
+    const running: Key[] = [];
+    for (const s of this.running) running.push(s.key);
+    this.toScheduler({ op: 'heartbeat', metrics: this.metrics(), running });
   }
 
   /** Dask's memory thresholds: spill past `spill`, stop taking work past `pause`. */
@@ -705,4 +787,17 @@ export class Worker {
     this.log(`Worker ${this.address} closed: ${reason} (ran ${this.tasksRun} tasks, busy ${this.busyMs.toFixed(0)} ms)`);
     this.resolveClosed();
   }
+}
+
+/** The compute message's `timeouts`: [key, ms, key, ms, ...] for tasks that have one. */
+function readTimeouts(list: unknown[]): Map<Key, number> | undefined {
+  if (list.length === 0) return undefined;
+  const out = new Map<Key, number>();
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    const k = list[i];
+    const ms = list[i + 1];
+    if (typeof k !== 'string' || typeof ms !== 'number' || !(ms > 0)) throw new ProtocolError("'timeouts' must hold (key, milliseconds > 0) pairs");
+    out.set(k, ms);
+  }
+  return out;
 }
