@@ -33,6 +33,24 @@ export interface WorkerTraits {
   paused: boolean;
 }
 
+/**
+ * Core's policy, told which holders are worth waiting for: restrictions win over locality (a task
+ * that may not run on the holder of a large input has that input copied to a worker it may run
+ * on), and a paused holder takes nothing, so waiting for it could last until memory frees.
+ */
+class ClusterLocality extends LocalityPolicy {
+  constructor(
+    opts: LocalityPolicyOptions,
+    private readonly cluster: ClusterPolicy,
+  ) {
+    super(opts);
+  }
+
+  protected override mayWaitFor(ts: TaskState, w: WorkerState): boolean {
+    return this.cluster.allows(ts, w) && !this.cluster.traits.get(w.id)?.paused;
+  }
+}
+
 export class ClusterPolicy implements PlacementPolicy {
   private readonly base: LocalityPolicy;
   readonly restrictions = new Map<string, TaskRestriction>();
@@ -40,7 +58,7 @@ export class ClusterPolicy implements PlacementPolicy {
 
   constructor(opts: LocalityPolicyOptions = {}) {
     checkOptions('ClusterPolicy', opts, POLICY_OPTIONS);
-    this.base = new LocalityPolicy(opts);
+    this.base = new ClusterLocality(opts, this);
   }
 
   capacity(w: WorkerState): number {
