@@ -39,15 +39,11 @@ export interface WorkerTraits {
  * on), and a paused holder takes nothing, so waiting for it could last until memory frees.
  */
 class ClusterLocality extends LocalityPolicy {
-  constructor(
-    opts: LocalityPolicyOptions,
-    private readonly cluster: ClusterPolicy,
-  ) {
-    super(opts);
-  }
+  /** Set right after construction by the ClusterPolicy this serves. */
+  cluster: ClusterPolicy | undefined;
 
   protected override mayWaitFor(ts: TaskState, w: WorkerState): boolean {
-    return this.cluster.allows(ts, w) && !this.cluster.traits.get(w.id)?.paused;
+    return !this.cluster || (this.cluster.allows(ts, w) && !this.cluster.traits.get(w.id)?.paused);
   }
 }
 
@@ -58,7 +54,9 @@ export class ClusterPolicy implements PlacementPolicy {
 
   constructor(opts: LocalityPolicyOptions = {}) {
     checkOptions('ClusterPolicy', opts, POLICY_OPTIONS);
-    this.base = new ClusterLocality(opts, this);
+    const base = new ClusterLocality(opts);
+    base.cluster = this;
+    this.base = base;
   }
 
   capacity(w: WorkerState): number {
