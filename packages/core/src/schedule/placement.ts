@@ -74,7 +74,16 @@ export class LocalityPolicy implements PlacementPolicy {
     return this.worthWaiting(ts, best, candidates.length > 1 ? bestLocal : -1) ? undefined : best;
   }
 
-  /** Whether some busy worker holds `waitForBytes` more of the task's inputs than `best`. */
+  /**
+   * Whether `w`, once it has room, could take `ts`: only such a holder is worth waiting for. A
+   * policy that restricts where tasks run (or stops feeding some workers) says so here; otherwise
+   * a task restricted away from the holder of a large input would wait for it forever.
+   */
+  protected mayWaitFor(_ts: TaskState, _w: WorkerState): boolean {
+    return true;
+  }
+
+  /** Whether some busy worker that could take the task holds `waitForBytes` more of its inputs than `best`. */
   private worthWaiting(ts: TaskState, best: WorkerState, bestLocal: number): boolean {
     const limit = this.waitForBytes;
     if (limit <= 0) return false;
@@ -87,7 +96,7 @@ export class LocalityPolicy implements PlacementPolicy {
     }
     const held = new Map<WorkerState, number>();
     for (const d of ts.deps) for (const w of d.whoHas) held.set(w, (held.get(w) ?? 0) + d.nbytes + 1);
-    for (const bytes of held.values()) if (bytes - bestLocal >= limit) return true;
+    for (const [w, bytes] of held) if (bytes - bestLocal >= limit && w !== best && this.mayWaitFor(ts, w)) return true;
     return false;
   }
 }

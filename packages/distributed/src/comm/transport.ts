@@ -6,6 +6,8 @@
  * `encodeMessage`): the parts are sent as fragments of the one WebSocket message, each straight
  * from its own memory (clients' frames get the masking copy WebSocket requires), and received
  * as fragments (`binaryType = 'fragments'`), so parts are not joined into one buffer on arrival.
+ * A batch larger than a shard (config `distributed.comm.shard-bytes`, 64 MiB) goes out as several
+ * WebSocket messages, one at a time (see shards.ts): no value size is bounded by `MAX_PAYLOAD`.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -13,11 +15,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { decodeMessage, encodeMessage } from '../protocol/codec';
 import { formatAddress, isSecure, isWildcardHost, reachableHost, toWsUrl, type Protocol } from './address';
+import { DEFAULT_SHARD_BYTES, MAX_MESSAGE_BYTES, ShardAssembler, shardBytes, splitIntoShards } from './shards';
 import { certificateError, TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
 
 export type Message = { op: string } & Record<string, unknown>;
 
-const MAX_PAYLOAD = 1024 * 1024 * 1024;
+/** Largest single WebSocket message accepted; larger batches arrive as shards of `shardBytes()`. */
+const MAX_PAYLOAD = MAX_MESSAGE_BYTES;
 
 function toParts(data: RawData): Uint8Array[] {
   if (Array.isArray(data)) return data;
@@ -34,8 +38,18 @@ export class Comm {
   private readonly closeHandlers: ((reason: string) => void)[] = [];
   /** Remote peer's name for logs. */
   peer = '';
+  private readonly assembler = new ShardAssembler();
+  /** WebSocket messages waiting for a sharded message ahead of them to be written. */
+  private readonly outbox: Uint8Array[][] = [];
+  private writing = false;
+  /** Set by `close()` while shards are still being written: the reason to close with once they are. */
+  private closing: string | undefined;
 
-  constructor(readonly ws: WebSocket) {
+  /** `shard`: batches larger than this go out as several WebSocket messages. */
+  constructor(
+    readonly ws: WebSocket,
+    private readonly shard: number = DEFAULT_SHARD_BYTES,
+  ) {
     ws.binaryType = 'fragments';
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('close', (code, reason) => this.markClosed(`connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`));
@@ -44,7 +58,7 @@ export class Comm {
   }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.closed || this.closing !== undefined;
   }
 
   onMessage(fn: (m: Message) => void): void {
@@ -57,7 +71,7 @@ export class Comm {
   }
 
   send(msg: Message): void {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
     this.queue.push(msg);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -89,22 +103,69 @@ export class Comm {
       if (ok.length === 0) return;
       parts = encodeMessage(ok);
     }
+    let size = 0;
+    for (const p of parts) size += p.byteLength;
+    if (size <= this.shard && !this.writing) {
+      this.sendMessage(parts);
+      return;
+    }
+    // Shards (or a batch behind them) go one WebSocket message at a time, in order.
+    if (size <= this.shard) this.outbox.push(parts);
+    else for (const m of splitIntoShards(parts, this.shard)) this.outbox.push(m);
+    this.pump();
+  }
+
+  /** Sends one WebSocket message; fragments let each part go out without being copied into one buffer. */
+  private sendMessage(parts: readonly Uint8Array[], done?: (err?: Error) => void): void {
     try {
-      // One WebSocket message; fragments let each part go out without being copied into one buffer.
       const last = parts.length - 1;
-      for (let i = 0; i <= last; i++) this.ws.send(parts[i], { binary: true, fin: i === last });
+      for (let i = 0; i <= last; i++) this.ws.send(parts[i], { binary: true, fin: i === last }, i === last ? done : undefined);
     } catch (e) {
       this.markClosed(`send failed: ${(e as Error).message}`);
       this.ws.terminate();
     }
   }
 
+  /** Writes the outbox, the next message once the previous one has been handed to the socket. */
+  private pump(): void {
+    if (this.writing || this.closed) return;
+    const next = this.outbox.shift();
+    if (!next) {
+      if (this.closing) this.finishClose(this.closing);
+      return;
+    }
+    this.writing = true;
+    this.sendMessage(next, (err) => {
+      this.writing = false;
+      if (err) {
+        this.markClosed(`send failed: ${err.message}`);
+        this.ws.terminate();
+      } else this.pump();
+    });
+  }
+
+  /** Whether sharded data is still being sent. */
+  get sending(): boolean {
+    return this.writing || this.outbox.length > 0;
+  }
+
   /** Called with a message that could not be encoded (default: logged). */
   onEncodeError: (m: Message, e: Error) => void = (m, e) => console.error(`pdask: cannot send a '${m.op}' message: ${e.message}`);
 
   close(reason = 'closing'): void {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
     this.flush();
+    if (this.sending) {
+      // Let the shards already due go out first (bounded: a peer that stops reading is cut off).
+      this.closing = reason;
+      setTimeout(() => this.finishClose(reason), 30_000).unref();
+      return;
+    }
+    this.finishClose(reason);
+  }
+
+  private finishClose(reason: string): void {
+    if (this.closed) return;
     this.ws.close(1000, reason.slice(0, 120));
     // A peer that does not answer the closing handshake is cut off.
     setTimeout(() => this.ws.terminate(), 1000).unref();
@@ -116,7 +177,9 @@ export class Comm {
     let batch: unknown;
     try {
       if (!isBinary) throw new Error('text frame');
-      batch = decodeMessage(toParts(data));
+      const parts = this.assembler.push(toParts(data));
+      if (!parts) return; // more shards to come
+      batch = decodeMessage(parts);
       if (!Array.isArray(batch)) throw new Error('a frame is not a batch of messages');
     } catch (e) {
       this.markClosed(`malformed frame from ${this.peer || 'peer'}: ${(e as Error).message}`);
@@ -138,6 +201,8 @@ export class Comm {
     if (this.closed) return;
     this.closed = true;
     this.queue = [];
+    this.outbox.length = 0;
+    this.assembler.reset();
     for (const h of this.closeHandlers.splice(0)) {
       try {
         h(reason);
@@ -168,6 +233,7 @@ export interface Listener {
 /** Listens for authenticated connections. Requests without the token get 401 before upgrading. */
 export async function listen(opts: ListenOptions): Promise<Listener> {
   const host = opts.host ?? '127.0.0.1';
+  const shard = shardBytes();
   if (opts.protocol && isSecure(opts.protocol) !== !!opts.tls) {
     throw new Error(
       isSecure(opts.protocol)
@@ -201,7 +267,7 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
   wss.on('error', () => undefined);
   wss.on('connection', (ws, req) => {
     const role = new URL(req.url ?? '/', 'http://x').searchParams.get('role') ?? 'peer';
-    const comm = new Comm(ws);
+    const comm = new Comm(ws, shard);
     comm.peer = `${role}@${req.socket.remoteAddress}:${req.socket.remotePort}`;
     try {
       opts.onConnection(comm, role, req);
@@ -247,6 +313,12 @@ export interface ConnectOptions {
 export function connect(address: string, opts: ConnectOptions): Promise<Comm> {
   const query = new URLSearchParams({ role: opts.role, ...(opts.query ?? {}) }).toString();
   const url = toWsUrl(address, query);
+  let shard: number;
+  try {
+    shard = shardBytes();
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
   return new Promise<Comm>((resolve, reject) => {
     const ws = new WebSocket(url, {
       headers: { [TOKEN_HEADER]: opts.token },
@@ -272,7 +344,7 @@ export function connect(address: string, opts: ConnectOptions): Promise<Comm> {
       if (settled) return;
       settled = true;
       ws.removeAllListeners('error');
-      const comm = new Comm(ws);
+      const comm = new Comm(ws, shard);
       comm.peer = address;
       resolve(comm);
     });

@@ -222,12 +222,37 @@ export function decode(bytes: Uint8Array): unknown {
 }
 
 /** First byte of a framed message: one msgpack never uses, so a plain msgpack value is told apart. */
-const FRAMED = 0xc1;
+export const FRAMED = 0xc1;
+/** Bytes per frame length in the prefix. */
+const LEN_BYTES = 8;
+
+export interface FramedPrefix {
+  /** Frame count. */
+  n: number;
+  headerLen: number;
+  /** Byte length of each frame. */
+  lens: number[];
+  /** Where the msgpack header starts (the prefix's fixed part and length table end). */
+  start: number;
+}
+
+/** Reads the fixed part and length table of a framed message's first bytes (`b[0]` is 0xc1). */
+export function readPrefix(b: Uint8Array): FramedPrefix {
+  if (b.byteLength < 12) throw new Error('a message shorter than its prefix');
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const n = dv.getUint32(4, true);
+  const headerLen = dv.getUint32(8, true);
+  const start = 12 + LEN_BYTES * n;
+  if (start > b.byteLength) throw new Error(`a prefix announcing ${n} frames is cut short`);
+  const lens: number[] = [];
+  for (let i = 0; i < n; i++) lens.push(dv.getUint32(12 + LEN_BYTES * i, true) + dv.getUint32(16 + LEN_BYTES * i, true) * 2 ** 32);
+  return { n, headerLen, lens, start };
+}
 
 /**
  * Encodes a message as `[prefix, ...frames]`. The prefix is the byte 0xc1, 3 zero bytes, then
- * `u32 frame count, u32 header length, u32 length of each frame` (little-endian) and the msgpack
- * header; each frame is the raw bytes of
+ * `u32 frame count, u32 header length`, the length of each frame as two u32 (low, high: frames may
+ * pass 4 GiB) (all little-endian) and the msgpack header; each frame is the raw bytes of
  * one typed array / ArrayBuffer (a view over its memory: not copied, so do not modify it until it
  * has been sent) or one Table's Arrow IPC stream. The parts may be sent as fragments of one
  * WebSocket message, or concatenated.
@@ -243,13 +268,17 @@ export function encodeMessage(value: unknown): Uint8Array[] {
     outFrames = saved;
   }
   const n = frames.length;
-  const prefix = new Uint8Array(12 + 4 * n + header.byteLength);
+  const prefix = new Uint8Array(12 + LEN_BYTES * n + header.byteLength);
   const dv = new DataView(prefix.buffer);
   prefix[0] = FRAMED;
   dv.setUint32(4, n, true);
   dv.setUint32(8, header.byteLength, true);
-  for (let i = 0; i < n; i++) dv.setUint32(12 + 4 * i, frames[i].byteLength, true);
-  prefix.set(header, 12 + 4 * n);
+  for (let i = 0; i < n; i++) {
+    const l = frames[i].byteLength;
+    dv.setUint32(12 + LEN_BYTES * i, l % 2 ** 32, true);
+    dv.setUint32(16 + LEN_BYTES * i, Math.floor(l / 2 ** 32), true);
+  }
+  prefix.set(header, 12 + LEN_BYTES * n);
   return [prefix, ...frames];
 }
 
@@ -262,19 +291,8 @@ export function encodeMessage(value: unknown): Uint8Array[] {
 export function decodeMessage(parts: readonly Uint8Array[]): unknown {
   if (parts.length === 0) throw new Error('an empty message');
   let first = parts[0];
-  const readPrefix = (b: Uint8Array): { n: number; headerLen: number; lens: number[]; start: number } => {
-    if (b.byteLength < 12) throw new Error('a message shorter than its prefix');
-    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    const n = dv.getUint32(4, true);
-    const headerLen = dv.getUint32(8, true);
-    const start = 12 + 4 * n;
-    if (start > b.byteLength) throw new Error(`a prefix announcing ${n} frames is cut short`);
-    const lens: number[] = [];
-    for (let i = 0; i < n; i++) lens.push(dv.getUint32(12 + 4 * i, true));
-    return { n, headerLen, lens, start };
-  };
   let frames: Uint8Array[] | undefined;
-  let p: ReturnType<typeof readPrefix> | undefined;
+  let p: FramedPrefix | undefined;
   if (parts.length > 1 && first[0] === FRAMED) {
     // As sent: the prefix alone in the first part, then one part per frame.
     try {

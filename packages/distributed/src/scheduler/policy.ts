@@ -33,6 +33,20 @@ export interface WorkerTraits {
   paused: boolean;
 }
 
+/**
+ * Core's policy, told which holders are worth waiting for: restrictions win over locality (a task
+ * that may not run on the holder of a large input has that input copied to a worker it may run
+ * on), and a paused holder takes nothing, so waiting for it could last until memory frees.
+ */
+class ClusterLocality extends LocalityPolicy {
+  /** Set right after construction by the ClusterPolicy this serves. */
+  cluster: ClusterPolicy | undefined;
+
+  protected override mayWaitFor(ts: TaskState, w: WorkerState): boolean {
+    return !this.cluster || (this.cluster.allows(ts, w) && !this.cluster.traits.get(w.id)?.paused);
+  }
+}
+
 export class ClusterPolicy implements PlacementPolicy {
   private readonly base: LocalityPolicy;
   readonly restrictions = new Map<string, TaskRestriction>();
@@ -40,7 +54,9 @@ export class ClusterPolicy implements PlacementPolicy {
 
   constructor(opts: LocalityPolicyOptions = {}) {
     checkOptions('ClusterPolicy', opts, POLICY_OPTIONS);
-    this.base = new LocalityPolicy(opts);
+    const base = new ClusterLocality(opts);
+    base.cluster = this;
+    this.base = base;
   }
 
   capacity(w: WorkerState): number {
