@@ -61,6 +61,8 @@ try {
   process.exit(0);
 } catch (e) {
   console.error(`pdask-worker: ${(e as Error).message}`);
+  // Restarting cannot help a limit too small for the process itself: the nanny stops instead.
+  if ((e as Error).name === 'MemoryLimitError') tellNanny(`refused\t${(e as Error).message}`);
   graceful = true;
   process.exit(1);
 }
