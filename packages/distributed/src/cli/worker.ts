@@ -162,7 +162,10 @@ try {
       log,
     });
     log(`Started ${nworkers} worker process${nworkers > 1 ? 'es' : ''}`);
-    finished = nanny.finished;
+    // A memory limit too small for a worker process is refused once, not restarted forever.
+    finished = nanny.finished.then(() => {
+      if (nanny.refusal) throw new Error(nanny.refusal);
+    });
     stop = (reason) => nanny.close(reason);
   } else {
     // No nanny: find the scheduler here (the file may not exist yet), then this process becomes the

@@ -126,6 +126,8 @@ export class LocalCluster {
     }
     const t0 = Date.now();
     while (this.scheduler.workers.size !== n) {
+      const refused = this.nannies.find((x) => x.refusal);
+      if (refused) throw new Error(`LocalCluster: ${refused.refusal}`);
       if (Date.now() - t0 > timeoutMs) throw new Error(`LocalCluster: ${this.scheduler.workers.size} of ${n} workers registered within ${timeoutMs / 1000} s`);
       await new Promise((r) => setTimeout(r, 10));
     }

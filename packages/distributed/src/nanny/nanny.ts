@@ -23,6 +23,8 @@ import { listen, type Comm, type Listener } from '../comm/transport';
 import { schedulerToNanny, toNannyTool, type NannyToSchedulerOut, type RegistrationOut, type SchedulerToNanny } from '../protocol/wire';
 import { RSS_LINE } from '../worker/rss-reporter';
 import { ChildLiveness, livenessPeriodMs, type LivenessVerdict } from './liveness';
+import { workerMallocEnv, workerNodeFlags } from '../worker/memory-process';
+import { makeNannySpace, makeWorkerSpace, removeSpace } from '../worker/spill-space';
 import type { WorkerOptions } from '../worker/worker';
 
 registerDistributedConfig();
@@ -121,6 +123,10 @@ interface Child {
   killedIn?: string;
   /** It closed at the end of its lifetime: restart it, or let it go. */
   retired?: 'restart' | 'stop';
+  /** Its own local directory (spill files), removed when the process is gone. */
+  dir: string;
+  /** It refused to start (its memory limit cannot hold it): restarting would not help. */
+  refused?: string;
 }
 
 /** Finds the built worker-process entry next to this module (dist) or from the sources (tests). */
@@ -147,6 +153,10 @@ export class Nanny {
   private listener?: Listener;
   private livenessMs = 0;
   private livenessTimer?: NodeJS.Timeout;
+  /** The directory holding the workers' local directories (removed at close). */
+  private space?: string;
+  /** Why the workers refused to start, if they did (the nanny then closes). */
+  refusal: string | undefined;
 
   private constructor(private readonly opts: NannyOptions) {
     this.log = opts.log ?? (() => undefined);
@@ -168,6 +178,7 @@ export class Nanny {
     }
     n.terminateAt = (opts.memoryLimit ?? 0) * config.get<number>('distributed.worker.memory.terminate');
     n.startLivenessChecks();
+    n.space = makeNannySpace(opts.localDirectory);
     for (let i = 0; i < opts.nworkers; i++) n.spawnChild(i, 0);
     return n;
   }
@@ -272,6 +283,7 @@ export class Nanny {
 
   private spawnChild(index: number, restarts: number): void {
     const base = this.opts.name;
+    const dir = makeWorkerSpace(this.space!, index);
     const wopts: Partial<WorkerOptions> = {
       scheduler: this.address,
       token: this.token,
@@ -279,7 +291,7 @@ export class Nanny {
       nthreads: this.opts.nthreads ?? 1,
       memoryLimit: this.opts.memoryLimit ?? 0,
       name: base ? (this.opts.nworkers > 1 ? `${base}-${index}` : base) : undefined,
-      localDirectory: this.opts.localDirectory,
+      localDirectory: dir,
       resources: this.opts.resources,
       host: this.opts.host,
       port: this.opts.workerPorts ? this.opts.workerPorts[0] + index : undefined,
@@ -293,9 +305,11 @@ export class Nanny {
       lifetimeStaggerMs: this.opts.lifetimeStaggerMs,
       lifetimeRestart: this.opts.lifetimeRestart,
     };
-    const proc = spawn(process.execPath, ['--expose-gc', workerEntry()], {
+    const limit = this.opts.memoryLimit ?? 0;
+    const proc = spawn(process.execPath, [...workerNodeFlags(limit), workerEntry()], {
       env: {
         ...process.env,
+        ...workerMallocEnv(limit, { ...process.env, ...this.opts.env }),
         ...this.opts.env,
         PDASK_WORKER_OPTIONS: JSON.stringify(wopts),
         // Reports come even without a liveness timeout: they name the task a hung worker is stuck
@@ -304,7 +318,7 @@ export class Nanny {
       },
       stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
     });
-    const child: Child = { index, proc, started: Date.now(), restarts, liveness: new ChildLiveness(this.livenessMs) };
+    const child: Child = { index, proc, started: Date.now(), restarts, liveness: new ChildLiveness(this.livenessMs), dir };
     this.children.set(index, child);
     let buf = '';
     const pipe = proc.stdio[3] as NodeJS.ReadableStream | null;
@@ -320,12 +334,16 @@ export class Nanny {
         else if (verdict) this.onLiveness(child, verdict);
         else if (kind === 'address') child.address = rest[0];
         else if (kind === 'retire') child.retired = rest[0] === 'restart' ? 'restart' : 'stop';
+        else if (kind === 'refused') child.refused = rest.join('\t');
         else if (kind === 'died') child.died = { code: rest[0] ?? '', running: rest[1] ?? '', last: rest[2] ?? '' };
       }
     });
     pipe?.on('error', () => undefined);
     // 'close' comes after the pipe is drained: the death report (if any) has been read.
-    proc.on('close', (code, signal) => this.onChildExit(child, code, signal));
+    proc.on('close', (code, signal) => {
+      removeSpace(child.dir);
+      this.onChildExit(child, code, signal);
+    });
   }
 
   private onChildExit(child: Child, code: number | null, signal: NodeJS.Signals | null): void {
@@ -349,6 +367,13 @@ export class Nanny {
     if (this.closing) {
       this.children.delete(child.index);
       if (this.children.size === 0) this.resolveClosed();
+      return;
+    }
+    if (child.refused) {
+      this.refusal = child.refused;
+      this.log(`Worker ${child.index} refused to start: ${child.refused}`);
+      this.children.delete(child.index);
+      if (this.children.size === 0) void this.close(`worker refused to start: ${child.refused}`);
       return;
     }
     if (child.retired === 'stop') {
@@ -431,6 +456,8 @@ export class Nanny {
     this.closing = true;
     clearInterval(this.livenessTimer);
     this.log(`Nanny closing: ${reason}`);
+    // Before anyone awaiting `finished` resumes: the workers' directories go with the nanny.
+    void this.finished.then(() => removeSpace(this.space));
     void this.listener?.close();
     if (this.children.size === 0) this.resolveClosed();
     for (const c of this.children.values()) {

@@ -67,14 +67,19 @@ setInterval(() => {
 
 try {
   const quiet = process.env.PDASK_WORKER_QUIET === '1';
-  worker = await Worker.start({ ...opts, log: quiet ? undefined : (l) => console.error(`[worker ${opts.name ?? process.pid}] ${l}`) });
-  tellNanny(`address\t${worker.address}`);
+  worker = await Worker.start({
+    ...opts,
+    log: quiet ? undefined : (l) => console.error(`[worker ${opts.name ?? process.pid}] ${l}`),
+    onAddress: (address) => tellNanny(`address\t${address}`),
+  });
   await worker.finished;
   graceful = true;
   if (worker.retired) tellNanny(`retire\t${worker.retired}`);
   process.exit(0);
 } catch (e) {
   console.error(`pdask-worker: ${(e as Error).message}`);
+  // Restarting cannot help a limit too small for the process itself: the nanny stops instead.
+  if ((e as Error).name === 'MemoryLimitError') tellNanny(`refused\t${(e as Error).message}`);
   graceful = true;
   process.exit(1);
 }

@@ -38,6 +38,8 @@ import { checkOp } from '../protocol/nodes';
 import { DataStore } from './store';
 import { processLiveness } from './liveness';
 import { taskContext } from './task-context';
+import { MemoryModel } from './memory-model';
+import { collectGarbage } from './memory-process';
 
 registerDistributedConfig();
 
@@ -65,6 +67,11 @@ export interface WorkerOptions {
   resources?: Record<string, number>;
   /** The nanny supervising this process, if any. */
   nanny?: string;
+  /**
+   * Called with this worker's address once it listens, before it registers: a nanny must know
+   * which worker is which before the first task can kill it (tasks may arrive with the registration).
+   */
+  onAddress?: (address: string) => void;
   /** Where this worker runs, for users (default: SLURMD_NODENAME, else the host name). */
   node?: string;
   heartbeatMs?: number;
@@ -97,6 +104,7 @@ const WORKER_OPTIONS: OptionSchema<WorkerOptions> = {
   localDirectory: 'string',
   resources: numberRecord,
   nanny: 'string',
+  onAddress: 'function',
   node: 'string',
   heartbeatMs: millis,
   portRange,
@@ -172,7 +180,12 @@ export class Worker {
   current: Key | undefined;
   last: Key | undefined;
   private readonly log: (line: string) => void;
-  private readonly limits: { pause: number; spill: number };
+  /** Where this worker spills and pauses, on its resident memory (undefined: no limit). */
+  readonly memory: MemoryModel | undefined;
+  /** Bytes stored since the memory was last checked, and bytes released but not yet collected. */
+  private storedSinceCheck = 0;
+  private garbage = 0;
+  private memoryCheckDue = false;
   private resolveClosed!: () => void;
   readonly finished: Promise<void>;
   private preloads?: Preloads<Worker>;
@@ -183,15 +196,24 @@ export class Worker {
     this.nthreads = Math.max(1, Math.floor(opts.nthreads ?? 1));
     this.log = opts.log ?? (() => undefined);
     const limit = opts.memoryLimit ?? 0;
-    this.store = new DataStore({
-      limit,
+    const fractions = {
       target: config.get<number>('distributed.worker.memory.target'),
-      directory: join(opts.localDirectory ?? tmpdir(), `pdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`),
-    });
-    this.limits = {
-      pause: limit * config.get<number>('distributed.worker.memory.pause'),
-      spill: limit * config.get<number>('distributed.worker.memory.spill'),
+      spill: config.get<number>('distributed.worker.memory.spill'),
+      pause: config.get<number>('distributed.worker.memory.pause'),
+      terminate: config.get<number>('distributed.worker.memory.terminate'),
     };
+    if (limit > 0) {
+      // The idle process's own size (after a collection): values get the room above it.
+      collectGarbage();
+      this.memory = new MemoryModel(limit, process.memoryUsage.rss(), fractions);
+    }
+    this.store = new DataStore({
+      // The part of the limit values may use; the store keeps `target` of it in memory.
+      limit: this.memory ? this.memory.room / fractions.terminate : 0,
+      target: fractions.target,
+      directory: join(opts.localDirectory ?? tmpdir(), `pdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`),
+      log: (l) => this.log(l),
+    });
     this.peers = new PeerPool(opts.token, 'peer', loadTls(opts.tls));
     this.finished = new Promise((r) => (this.resolveClosed = r));
   }
@@ -203,6 +225,7 @@ export class Worker {
     w.preloads = await Preloads.load<Worker>(opts.preload);
     const tls = loadTls(opts.tls);
     w.listener = await w.listenOnFreePort(tls);
+    opts.onAddress?.(w.address);
     try {
       await w.preloads.setup(w);
       const { comm } = await reachScheduler(
@@ -430,6 +453,7 @@ export class Worker {
     try {
       let lastFlush = performance.now();
       while (this.head < this.queue.length && !this.closed) {
+        if (this.memoryCheckDue) this.checkMemory();
         if (this.paused || this.executing >= this.nthreads) break;
         const spec = this.queue[this.head++];
         if (this.head > 4096 && this.head * 2 > this.queue.length) {
@@ -568,8 +592,15 @@ export class Worker {
     if (spec.cancelled || spec.timedOut) return;
     this.finishSpec(spec);
     const n = sizeOf(value);
+    const refused = this.memory?.refusal(spec.key, n);
+    if (refused) {
+      this.failed.push([spec.key, 0, serializeError(refused)]);
+      this.stored(n, n);
+      return;
+    }
     this.own(spec.key);
     this.store.set(spec.key, value, n);
+    this.stored(n);
     this.ok.push(spec.key, n, performance.now() - t0);
   }
 
@@ -637,7 +668,11 @@ export class Worker {
       const lost = missingKeys.has(key);
       if (!lost) {
         const v = values[vi++];
-        if (this.borrowed.has(key) || !this.store.has(key)) this.store.set(key, v, sizeOf(v));
+        if (this.borrowed.has(key) || !this.store.has(key)) {
+          const n = sizeOf(v);
+          this.store.set(key, v, n);
+          this.stored(n);
+        }
       }
       for (const spec of waiters) {
         if (!this.blocked.has(spec)) continue;
@@ -711,9 +746,15 @@ export class Worker {
           const ks = m.keys;
           const values = m.values;
           if (values.length !== ks.length) throw new ProtocolError("'put-data': as many values as keys are needed");
+          const sizes = values.map((v) => sizeOf(v));
+          ks.forEach((k, i) => {
+            const refused = this.memory?.refusal(k, sizes[i]);
+            if (refused) throw refused;
+          });
           ks.forEach((k, i) => {
             this.own(k);
-            this.store.set(k, values[i], sizeOf(values[i]));
+            this.store.set(k, values[i], sizes[i]);
+            this.stored(sizes[i]);
           });
           reply(comm, m, { stored: ks.length });
           break;
@@ -726,9 +767,33 @@ export class Worker {
 
   // ---- health -----------------------------------------------------------------------------------
 
+  /** What the nanny measures, so that spilling and pausing act before its kill line. */
   private processMemory(): number {
-    const u = process.memoryUsage();
-    return u.heapUsed + u.external;
+    return process.memoryUsage.rss();
+  }
+
+  /**
+   * Counts bytes just stored (and `dropped`, already garbage): between two timer checks a burst
+   * of results could otherwise carry the process past the kill line, so memory is checked again
+   * whenever a tenth of the room has been stored.
+   */
+  private stored(n: number, dropped = 0): void {
+    if (!this.memory) return;
+    this.garbage += dropped;
+    this.storedSinceCheck += n;
+    if (this.storedSinceCheck >= this.slack && !this.memoryCheckDue) {
+      // Not now: the task's value is still referenced from the stack, so a collection could not
+      // free it. Before the next task runs (drain), or on the next turn if none is queued.
+      this.memoryCheckDue = true;
+      setImmediate(() => {
+        if (this.memoryCheckDue) this.checkMemory();
+      });
+    }
+  }
+
+  /** A tenth of the room (between the spill and pause lines): how much may go unchecked or uncollected. */
+  private get slack(): number {
+    return this.memory ? Math.max(2 ** 20, this.memory.pauseRss - this.memory.spillRss) : Infinity;
   }
 
   metrics(): WorkerMetrics {
@@ -751,18 +816,34 @@ export class Worker {
     this.toScheduler({ op: 'heartbeat', metrics: this.metrics(), running });
   }
 
-  /** Dask's memory thresholds: spill past `spill`, stop taking work past `pause`. */
+  /**
+   * Dask's memory monitor, on resident memory: past the spill line, spill least recently used
+   * results until back under the target line; past the pause line, take no more work.
+   */
   private checkMemory(): void {
-    if (this.closed || (this.opts.memoryLimit ?? 0) <= 0) return;
-    let used = this.processMemory();
-    if (used > this.limits.spill) {
-      this.store.maybeSpill();
-      // Spilled results are garbage until collected: collect now rather than pause for them
-      // (nannies start workers with --expose-gc; Dask calls gc.collect() likewise).
-      (globalThis as { gc?: () => void }).gc?.();
-      used = this.processMemory();
+    const model = this.memory;
+    if (this.closed || !model) return;
+    this.storedSinceCheck = 0;
+    this.memoryCheckDue = false;
+    // Spilled and released results are garbage until collected: collect before they add up to
+    // what separates two lines (nannies start workers with --expose-gc; Dask calls gc.collect()).
+    this.garbage += this.store.takeReleased();
+    if (this.garbage >= this.slack) {
+      collectGarbage();
+      this.garbage = 0;
     }
-    const paused = used > this.limits.pause;
+    let used = this.processMemory();
+    if (used > model.spillRss) {
+      while (used > model.targetRss) {
+        let freed = 0;
+        while (freed < used - model.targetRss && this.store.spillOldest()) freed += this.store.takeReleased();
+        if (freed === 0) break;
+        collectGarbage();
+        this.garbage = 0;
+        used = this.processMemory();
+      }
+    }
+    const paused = used > model.pauseRss;
     if (paused !== this.paused) {
       this.paused = paused;
       this.log(paused ? `Paused: process memory ${used} B is past the pause threshold` : 'Resumed');
