@@ -259,6 +259,17 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   let chaos = true;
   const running = () => Date.now() < deadline;
 
+  /** What the scheduler sees, to explain a stuck computation. */
+  const clusterState = (): string => {
+    const info = scheduler.info();
+    const ws = info.workers.map((w) => {
+      const m = w.metrics;
+      return `${w.pid}: rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, managed ${(m.managedBytes / 2 ** 20).toFixed(0)} MiB, spilled ${m.spilledKeys}, queued ${m.queued}, executing ${m.executing}${m.paused ? ', PAUSED' : ''}`;
+    });
+    const tasks = Object.entries(info.tasks).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+    return `tasks: ${tasks}; workers: ${ws.join(' | ') || 'none'}`;
+  };
+
   /** Runs one checked computation; a failure or a computation past `stuckMs` is recorded. */
   const checked = async (what: string, body: () => Promise<[unknown, unknown][]>): Promise<void> => {
     report.computations++;
@@ -268,7 +279,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       const pairs = await Promise.race([
         body(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`stuck for ${stuckMs / 1000} s`)), stuckMs);
+          timer = setTimeout(() => reject(new Error(`stuck for ${stuckMs / 1000} s (${clusterState()})`)), stuckMs);
         }),
       ]);
       for (const [got, want] of pairs) {
