@@ -425,7 +425,15 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     await Promise.all([mainLoop(), pressureLoop(), churnLoop(), killLoop(), nannyLoop()]);
     chaos = false;
     // Kills have stopped: the cluster must be whole again and compute once more.
-    await client.waitForWorkers(2, 60_000);
+    await checked('2 workers back within 60 s', async () => {
+      try {
+        await client.waitForWorkers(2, 60_000);
+      } catch (e) {
+        log(`soak: the nannies' last log lines:\n${nannyLog.split('\n').slice(-30).join('\n')}`);
+        throw e;
+      }
+      return [];
+    });
     await checked('final tree(100)', async () => [[await client.compute(tree(100)).result(), 5050]]);
   } finally {
     chaos = false;
@@ -447,12 +455,18 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     }
   }
   const left = walk(runDir);
-  // Workers their nanny killed for passing the terminate fraction of the memory limit.
-  const pidOf = new Map([...addressOf].map(([pid, a]) => [a, pid]));
-  for (const m of nannyLog.matchAll(/Worker (\S+) exceeded the terminate threshold[^\n]*: killing it/g)) {
-    report.memoryKills++;
-    const pid = pidOf.get(m[1]);
-    if (pid) killedWorkers.add(pid);
+  // Workers their nanny killed for passing the terminate fraction of the memory limit. Ports are
+  // reused: the pid at an address is the last one that logged its start there.
+  const pidAt = new Map<string, number>();
+  for (const line of nannyLog.split('\n')) {
+    const started = /^\[worker (\d+)\] Worker at (\S+),/.exec(line);
+    if (started) pidAt.set(started[2], Number(started[1]));
+    const killed = /Worker (\S+) exceeded the terminate threshold.*: killing it$/.exec(line);
+    if (killed) {
+      report.memoryKills++;
+      const pid = pidAt.get(killed[1]);
+      if (pid) killedWorkers.add(pid);
+    }
   }
   const spillOfKilled = (p: string) => {
     const m = /^local\/pdask-worker-(\d+)-[^/]+(\/|$)/.exec(p);
