@@ -67,7 +67,7 @@ export { StoryLog, type StoryEntry, type StoryStatus, type StoryCause, type Stor
 export { InvalidStateError } from './schedule/validate';
 
 // Execution
-export { registerExecutor, getExecutor, executorNames, validateStateRequested, type Executor, type ExecuteRequest, type ExecutorOptions } from './execute/executor';
+export { registerExecutor, unregisterExecutor, getExecutor, executorNames, validateStateRequested, type Executor, type ExecuteRequest, type ExecutorOptions } from './execute/executor';
 export { SyncExecutor } from './execute/sync';
 export { story, type StoryOptions, type StoryTeller } from './execute/story';
 export { ThreadsExecutor, sharedThreadsExecutor, closeThreadPools } from './execute/threads/executor';

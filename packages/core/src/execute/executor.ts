@@ -50,6 +50,11 @@ export function registerExecutor(name: string, factory: Factory): void {
   factories.set(name, factory);
 }
 
+/** Forgets an executor registered by name (a distributed client does when it closes). */
+export function unregisterExecutor(name: string): boolean {
+  return factories.delete(name);
+}
+
 export function executorNames(): string[] {
   return [...factories.keys()];
 }

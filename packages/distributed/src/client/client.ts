@@ -15,6 +15,7 @@ import {
   orderIndexed,
   registerExecutor,
   sizeOf,
+  unregisterExecutor,
   taskNode,
   tokenize,
   toArgSpec,
@@ -708,6 +709,8 @@ export class Client implements FutureOwner {
     this.closed = true;
     const i = openClients.indexOf(this);
     if (i >= 0) openClients.splice(i, 1);
+    // The registry would otherwise keep every closed client alive in a process that churns them.
+    unregisterExecutor(`pdask-client-${this.id}`);
     this.configScope?.restore();
     for (const e of this.entries.values()) if (e.status === 'pending') e.settle('cancelled', new CancelledError(e.key, 'abandoned: its client closed'));
     this.entries.clear();
