@@ -95,7 +95,7 @@ describe('threads executor', () => {
       process.exit(3);
       return x;
     };
-    const s = config.set({ 'scheduler.allowed-failures': 3 });
+    const s = config.set({ 'scheduler.allowed-failures': 2 });
     try {
       const err = await delayed(add)(delayed(die)(1), 1)
         .compute({ scheduler: 'threads' })

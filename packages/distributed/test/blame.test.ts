@@ -2,7 +2,7 @@
  * Which task a worker's death is blamed on (issue 19, item 8): only a task whose code was running
  * when the process died — including a timer or promise callback a task left behind, which is
  * blamed on the task that started it, never on whichever task happens to run next or ran last.
- * One worker process, allowed-failures 1: the blamed task fails with KilledWorkerError at once.
+ * One worker process, allowed-failures 0: the blamed task fails with KilledWorkerError at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Nanny, Scheduler } from '../src/index';
@@ -14,7 +14,7 @@ let client: Client;
 
 beforeAll(async () => {
   requireBuild();
-  scheduler = await Scheduler.start({ allowedFailures: 1 });
+  scheduler = await Scheduler.start({ allowedFailures: 0 });
   nanny = await Nanny.start({ scheduler: scheduler.address, token: scheduler.token, nworkers: 1, env: { PDASK_WORKER_QUIET: '1' } });
   await until(() => scheduler.workers.size === 1, 20_000, 'the worker');
   client = await Client.connect(scheduler.address, { token: scheduler.token, setAsDefault: false });

@@ -71,7 +71,7 @@ const spin = function spin(): number {
 
 describe('a task that never returns', () => {
   it('is blamed through the nanny liveness check: KilledWorkerError naming it; the cluster stays usable', async () => {
-    const c = await cluster({ workerTtlMs: 60_000, allowedFailures: 3 }, { livenessTimeoutMs: 1000 });
+    const c = await cluster({ workerTtlMs: 60_000, allowedFailures: 2 }, { livenessTimeoutMs: 1000 });
     try {
       const f = c.client.submitWith({ pure: false }, spin);
       const err = await f.exception();
@@ -93,7 +93,7 @@ describe('a task that never returns', () => {
 
   it('is blamed when the scheduler drops its worker for missed heartbeats (the nanny kills it)', async () => {
     // No nanny liveness timeout here: only the scheduler's TTL notices the hung worker.
-    const c = await cluster({ workerTtlMs: 1200, allowedFailures: 2 }, { livenessTimeoutMs: 0, env: { PDASK_DISTRIBUTED__WORKER__HEARTBEAT_MS: '200' } });
+    const c = await cluster({ workerTtlMs: 1200, allowedFailures: 1 }, { livenessTimeoutMs: 0, env: { PDASK_DISTRIBUTED__WORKER__HEARTBEAT_MS: '200' } });
     try {
       const f = c.client.submitWith({ pure: false }, spin);
       const err = await f.exception();

@@ -147,7 +147,8 @@ export class SchedulerState {
     const killed = (ts: TaskState): boolean => {
       if (!suspects.has(ts.key)) return false;
       ts.suspicious++;
-      if (ts.suspicious < this.allowedWorkerDeaths) return false;
+      // Dask's allowed-failures: that many deaths are forgiven; the next one fails the task.
+      if (ts.suspicious <= this.allowedWorkerDeaths) return false;
       this.markErred(ts, new KilledWorkerError(ts.key, ts.suspicious, opts.cause), ts.key);
       return true;
     };

@@ -113,7 +113,7 @@ export function validateState(v: StateView): void {
 
     if (isActive(st)) {
       if (ts.scattered) fail(k, 'scattered data is never computed', `status ${st}`);
-      if (ts.suspicious >= v.allowedWorkerDeaths) fail(k, 'a task that killed allowedWorkerDeaths workers is not run again', `status ${st} after ${ts.suspicious} deaths`);
+      if (ts.suspicious > v.allowedWorkerDeaths) fail(k, 'a task that killed more than allowedWorkerDeaths workers is not run again', `status ${st} after ${ts.suspicious} deaths`);
       for (const d of ts.deps) {
         if (d.status === 'erred') fail(k, 'a task to run has no failed input', `'${d.key}' erred`);
         // A released input nobody is computing would leave this task waiting for ever.

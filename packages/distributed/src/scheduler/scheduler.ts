@@ -368,9 +368,18 @@ export class Scheduler {
     this.removeWorker(rec, suspects, cause);
   }
 
-  /** Without a report: the tasks the worker said it was running (and still has). */
+  /**
+   * Without a report (killed before its reporting thread spoke, e.g. a task that SIGKILLs its own
+   * process at once): the tasks its last heartbeat said were running, else, when no more tasks were
+   * assigned to it than it has threads, those (each was running, or it was idle between them). A
+   * task merely queued behind others is never suspected.
+   */
   private fallbackSuspects(rec: WorkerRecord): Key[] {
-    return heartbeatSuspects(rec.running, (k) => this.state.tasks.get(k)?.processingOn?.id === rec.id);
+    const named = heartbeatSuspects(rec.running, (k) => this.state.tasks.get(k)?.processingOn?.id === rec.id);
+    if (named.length) return named;
+    const processing = this.state.workers.get(rec.id)?.processing;
+    if (!processing || processing.size === 0 || processing.size > rec.info.nthreads) return [];
+    return [...processing].map((ts) => ts.key);
   }
 
   private removeWorker(rec: WorkerRecord, suspects: Key[], cause: string): void {
