@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, readSchedulerFile } from '../src/index';
 import { reachableHost } from '../src/comm/address';
-import { exited, Procs, requireBuild, SCHEDULER_CLI, until } from './helpers';
+import { exited, Procs, requireBuild, SCHEDULER_CLI, until, WORKER_CLI } from './helpers';
 
 const procs = new Procs();
 const dirs: string[] = [];
@@ -53,6 +53,29 @@ describe('the published address of a scheduler bound to every interface', () => 
     expect(await roundTrip(m![2], token)).toBe(0);
     proc.kill('SIGTERM');
     expect(await exited(proc)).toBe(0);
+  });
+
+  it('pdask-worker --host 0.0.0.0 warns and registers an interface address, not 0.0.0.0', async () => {
+    const file = join(tmp(), 'scheduler.json');
+    const sched = procs.start(process.execPath, [SCHEDULER_CLI, '--scheduler-file', file]);
+    await until(() => existsSync(file) || sched.exitCode !== null, 20_000, 'the scheduler file');
+    const worker = procs.start(process.execPath, [WORKER_CLI, '--scheduler-file', file, '--host', '0.0.0.0', '--no-nanny']);
+    await until(() => worker.output().includes('Warning: --host 0.0.0.0 listens on every network interface'), 20_000, 'the warning');
+    const { address, token } = readSchedulerFile(file);
+    // The client talks to the scheduler over loopback only; the worker's published address is data.
+    const client = await Client.connect(address, { token, setAsDefault: false });
+    try {
+      await client.waitForWorkers(1, 20_000);
+      const published = /^tcp:\/\/([^:]+):\d+$/.exec(client.workers[0].address)![1];
+      expect(published).toBe(reachableHost().host);
+      expect(worker.output()).toContain(`workers publish ${published}`);
+    } finally {
+      await client.close();
+    }
+    worker.kill('SIGTERM');
+    sched.kill('SIGTERM');
+    await exited(worker);
+    await exited(sched);
   });
 
   it('reachableHost picks the first external IPv4, else a global IPv6, else loopback', () => {

@@ -3,7 +3,8 @@
  * spilling, and the lines of the memory model. Scenarios ported from Dask's
  * distributed/tests/test_worker_memory.py are named after the Dask test they follow.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
@@ -11,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DataStore } from '../src/index';
 import { MemoryModel, MIN_ROOM } from '../src/worker/memory-model';
 import { readSpillFile, writeSpillFile } from '../src/worker/spill-file';
+import { makeNannySpace } from '../src/worker/spill-space';
 
 const MiB = 2 ** 20;
 const dirs: string[] = [];
@@ -174,5 +176,20 @@ describe('memory model', () => {
     const need = Math.ceil((80e6 + MIN_ROOM) / 0.95 / MiB);
     expect(() => new MemoryModel(100e6, 80e6, fractions)).toThrow(`give at least ${need} MiB`);
     expect(() => new MemoryModel(300e6, 80e6, { ...fractions, pause: 0.5 })).toThrow(/target <= spill <= pause <= terminate/);
+  });
+});
+
+describe('the local directory of a nanny killed without cleaning up', () => {
+  it('is removed by the next nanny on the same directory, and only if its nanny no longer runs', () => {
+    const base = scratch();
+    // A pid that surely ran and ended: a child that has exited.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    mkdirSync(join(base, `pdask-nanny-${dead}-abc123`, 'worker-0-xyz'), { recursive: true });
+    writeFileSync(join(base, `pdask-nanny-${dead}-abc123`, 'worker-0-xyz', 'spill-1'), 'x');
+    mkdirSync(join(base, `pdask-nanny-${process.pid}-live01`));
+    mkdirSync(join(base, 'someone-elses'));
+    const made = makeNannySpace(base);
+    expect(readdirSync(base).sort()).toEqual([`pdask-nanny-${process.pid}-live01`, made.slice(base.length + 1), 'someone-elses'].sort());
+    expect(made.slice(base.length + 1)).toMatch(new RegExp(`^pdask-nanny-${process.pid}-`));
   });
 });

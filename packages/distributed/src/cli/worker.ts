@@ -4,7 +4,7 @@
  * process is the worker. The options are dask-worker's (Dask 2022.12), minus the dashboard.
  */
 import { Command, Option } from 'commander';
-import type { Protocol } from '../comm/address';
+import { isWildcardHost, reachableHost, type Protocol } from '../comm/address';
 import { resolvePreload } from '../preload';
 import { interfaceHost, listenAddressArg, protocolArg, type ListenAddress } from './network';
 import {
@@ -115,6 +115,13 @@ try {
   if (o.nprocs !== undefined) log('--nprocs is deprecated: use --nworkers');
   const tls = tlsFiles(o);
   const host = o.listenAddress?.host ?? (o.interface !== undefined ? interfaceHost(o.interface) : (o.host ?? '127.0.0.1'));
+  if (isWildcardHost(host) && !o.contactAddress) {
+    const r = reachableHost();
+    log(
+      `Warning: --host ${host} listens on every network interface of this machine; workers publish ${r.host} (${r.iface}).` +
+        ' Give --host, --interface or --contact-address the address the scheduler, peers and clients use.',
+    );
+  }
   const protocol = o.listenAddress?.protocol ?? o.protocol;
   const contactAddress = o.contactAddress && `${o.contactAddress.protocol}://${o.contactAddress.host.includes(':') ? `[${o.contactAddress.host}]` : o.contactAddress.host}:${o.contactAddress.port}`;
   const workerPorts: [number, number] | undefined = o.listenAddress ? [o.listenAddress.port, o.listenAddress.port] : o.workerPort && [o.workerPort.first, o.workerPort.last];

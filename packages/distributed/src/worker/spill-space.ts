@@ -2,9 +2,11 @@
  * The directories a nanny gives its workers to spill into: one of its own under the local
  * directory, and a fresh one in it per worker process (a restarted worker starts empty). All are
  * made by mkdtemp, so mode 0700, and the nanny removes a worker's as soon as the process is gone:
- * a killed worker cannot clean up after itself.
+ * a killed worker cannot clean up after itself. A killed nanny cannot either: its directory is
+ * named with its pid, and the next nanny started on the same local directory removes the
+ * directories of nannies that are no longer running (Dask's workspace purges stale ones likewise).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,7 +14,38 @@ import { join } from 'node:path';
 export function makeNannySpace(localDirectory: string | undefined): string {
   const base = localDirectory ?? tmpdir();
   mkdirSync(base, { recursive: true, mode: 0o700 });
-  return mkdtempSync(join(base, 'pdask-nanny-'));
+  removeStaleSpaces(base);
+  return mkdtempSync(join(base, `pdask-nanny-${process.pid}-`));
+}
+
+const NANNY_SPACE = /^pdask-nanny-(\d+)-/;
+
+/** Removes the directories of nannies that died without cleaning up (their pid no longer runs). */
+export function removeStaleSpaces(base: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = NANNY_SPACE.exec(name);
+    if (!m || isRunning(Number(m[1]))) continue;
+    rmSync(join(base, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user (whose directory this is not ours to remove anyway).
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A fresh directory for one worker process. */
