@@ -3,7 +3,9 @@
  * README lists which were ported and which do not apply. Plus one of pdask's own: a worker stuck
  * in a task whose nanny dies still ends (its event loop cannot run its own orphan check).
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, Nanny, Scheduler } from '../src/index';
 import { exited, Procs, requireBuild, SCHEDULER_CLI, until, WORKER_CLI } from './helpers';
@@ -163,6 +165,27 @@ describe("Dask's test_nanny scenarios", () => {
     expect(await exited(worker, 20_000)).not.toBeNull();
     await until(() => !alive(info.pid), 10_000, 'the worker process to end');
     await c.close().catch(() => undefined);
+  }, 40_000);
+});
+
+describe('a worker whose nanny is killed', () => {
+  it('ends and removes its directory and, as the last one out, its nanny\'s', async () => {
+    const local = mkdtempSync(join(tmpdir(), 'pdask-orphan-'));
+    try {
+      await withScheduler(async (s) => {
+        const nanny = procs.start(process.execPath, [WORKER_CLI, s.address, '--token', s.token, '--nworkers', '2', '--local-directory', local], {
+          env: { ...process.env, PDASK_WORKER_QUIET: '1' },
+        });
+        await until(() => s.workers.size === 2, 20_000, 'the workers');
+        const pids = [...s.workers.values()].map((w) => w.info.pid);
+        expect(readdirSync(local)).toHaveLength(1);
+        process.kill(nanny.pid!, 'SIGKILL');
+        await until(() => pids.every((p) => !alive(p)), 10_000, 'the orphaned workers to end');
+        await until(() => readdirSync(local).length === 0, 5_000, `the nanny's directory to go (left: ${readdirSync(local).join(', ')})`);
+      });
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+    }
   }, 40_000);
 });
 

@@ -64,12 +64,18 @@ function read() {
   }
   return undefined;
 }
-const timer = setInterval(() => {
-  // Orphaned (the nanny died) while the main thread is stuck: nobody else can end this process.
-  if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL');
+let nannyGone = false;
+setInterval(() => {
+  const now = Date.now() - base;
+  const age = Math.max(0, now - Atomics.load(ints, ${TICK}));
+  if (process.ppid !== parent) {
+    // Orphaned (the nanny died) while the main thread is stuck: nobody else can end this process.
+    // A main thread still ticking ends it itself, gracefully (and removes its directories).
+    if (age > 2 * everyMs + 1000) process.kill(process.pid, 'SIGKILL');
+    return;
+  }
+  if (nannyGone) return;
   try {
-    const now = Date.now() - base;
-    const age = Math.max(0, now - Atomics.load(ints, ${TICK}));
     const r = read();
     if (r && r.deadline > 0 && now >= r.deadline && reported !== r.deadlineKey + '@' + r.deadline) {
       reported = r.deadlineKey + '@' + r.deadline;
@@ -83,7 +89,7 @@ const timer = setInterval(() => {
     lastWrite = now;
     writeSync(fd, '${LIVE_LINE}\\t' + age + '\\t' + key + '\\n');
   } catch {
-    clearInterval(timer); // the nanny is gone
+    nannyGone = true; // its end of the channel is closed; keep watching for orphaning
   }
 }, Math.min(everyMs, ${POLL_MS}));
 `;

@@ -8,6 +8,7 @@
  */
 import { writeSync } from 'node:fs';
 import { startLiveness } from './liveness';
+import { removeOrphanedSpace } from './spill-space';
 import { startRssReporter } from './rss-reporter';
 import { currentTask } from './task-context';
 import { Worker, type WorkerOptions } from './worker';
@@ -57,12 +58,15 @@ if ((opts.memoryLimit ?? 0) > 0) startRssReporter(NANNY_FD, Number(process.env.P
 const livenessMs = Number(process.env.PDASK_WORKER_LIVENESS_MS ?? 0);
 if (livenessMs > 0) startLiveness(NANNY_FD, livenessMs);
 const parent = process.ppid;
-// An orphaned worker (its nanny was killed) must not linger.
+// An orphaned worker (its nanny was killed) must not linger: it closes, and the flow below removes
+// its directory (the nanny cannot any more) before exiting.
+let orphaned = false;
 setInterval(() => {
-  if (process.ppid !== parent) {
-    graceful = true;
-    void (worker?.close('nanny gone') ?? Promise.resolve()).finally(() => process.exit(0));
-  }
+  if (process.ppid === parent || orphaned) return;
+  orphaned = true;
+  graceful = true;
+  if (worker) void worker.close('nanny gone');
+  else process.exit(0);
 }, 500).unref();
 
 try {
@@ -74,6 +78,7 @@ try {
   });
   await worker.finished;
   graceful = true;
+  if (orphaned && opts.nanny && opts.localDirectory) await removeOrphanedSpace(opts.localDirectory);
   if (worker.retired) tellNanny(`retire\t${worker.retired}`);
   process.exit(0);
 } catch (e) {

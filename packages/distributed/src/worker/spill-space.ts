@@ -6,9 +6,9 @@
  * named with its pid, and the next nanny started on the same local directory removes the
  * directories of nannies that are no longer running (Dask's workspace purges stale ones likewise).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** The nanny's directory under `localDirectory` (created, 0700, if missing) or the OS temp directory. */
 export function makeNannySpace(localDirectory: string | undefined): string {
@@ -55,4 +55,26 @@ export function makeWorkerSpace(nannySpace: string, index: number): string {
 
 export function removeSpace(dir: string | undefined): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A worker whose nanny died removes the directory its nanny gave it, and the nanny's directory
+ * too once it is empty (the orphans of one nanny end together: each waits up to a second for its
+ * siblings' directories to go). Only directories laid out by a nanny are touched.
+ */
+export async function removeOrphanedSpace(workerSpace: string): Promise<void> {
+  if (!/^worker-\d+-/.test(basename(workerSpace))) return;
+  const nannySpace = dirname(workerSpace);
+  if (!NANNY_SPACE.test(basename(nannySpace))) return;
+  rmSync(workerSpace, { recursive: true, force: true });
+  for (let i = 0; i < 10; i++) {
+    try {
+      rmdirSync(nannySpace);
+      return;
+    } catch (e) {
+      // ENOTEMPTY: a sibling is still removing its own; anything else: gone already, or not ours.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY') return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
