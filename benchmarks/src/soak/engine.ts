@@ -54,8 +54,6 @@ export interface SoakReport {
     processes: number[];
     /** Files and directories left under the run's directory (relative paths). */
     files: string[];
-    /** Of those, spill directories of workers that were killed (their nanny does not remove them: issue 19 item 2). */
-    killedWorkerSpillDirs: string[];
     /** Sockets this process has open beyond those it had before the run. */
     sockets: number;
     /** Ports of the run (scheduler, workers) that still accept connections. */
@@ -203,7 +201,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     wrongResults: 0,
     slowest: 0,
     failures: [],
-    leaks: { processes: [], files: [], killedWorkerSpillDirs: [], sockets: 0, ports: [] },
+    leaks: { processes: [], files: [], sockets: 0, ports: [] },
   };
   const socketsBefore = openSockets();
   const runDir = mkdtempSync(join(opts.parentDir ?? tmpdir(), 'pdask-soak-'));
@@ -468,13 +466,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       if (pid) killedWorkers.add(pid);
     }
   }
-  const spillOfKilled = (p: string) => {
-    const m = /^local\/pdask-worker-(\d+)-[^/]+(\/|$)/.exec(p);
-    return m !== null && killedWorkers.has(Number(m[1]));
-  };
-  report.leaks.killedWorkerSpillDirs = left.filter((p) => spillOfKilled(p) && !p.slice('local/'.length).includes('/'));
-  // The local directory itself is the nanny's to create and keep; what is inside it is not.
-  report.leaks.files = left.filter((p) => p !== 'local' && !spillOfKilled(p));
+  // The local directory itself is the nanny's to create and keep; what is inside it is not (killed
+  // workers' and killed nannies' directories included: their nanny, or their orphans, remove them).
+  report.leaks.files = left.filter((p) => p !== 'local');
   for (const f of report.leaks.files) {
     const pid = Number(/pdask-worker-(\d+)-/.exec(f)?.[1]);
     const addr = addressOf.get(pid);
@@ -515,7 +509,6 @@ export function formatReport(r: SoakReport): string {
     ['slowest computation', `${(r.slowest / 1000).toFixed(1)} s`],
     ['leaked processes', `${l.processes.length}${list(l.processes)}`],
     ['leaked files', `${l.files.length}${list(l.files)}`],
-    ['spill dirs of killed workers', `${l.killedWorkerSpillDirs.length} (not removed by the nanny: issue 19 item 2)`],
     ['leaked sockets', `${l.sockets}`],
     ['ports still listening', `${l.ports.length}${list(l.ports)}`],
   ];
