@@ -122,7 +122,6 @@ export class Scheduler {
   private readonly ttlMs: number;
   private readonly graceMs: number;
   private readonly allowedFailures: number;
-  private readonly replicateBytes: number;
   /** Every status change of the scheduler's keys, kept across restarts (each state is a new `run`). */
   private readonly stories = new StoryLog();
 
@@ -132,7 +131,6 @@ export class Scheduler {
     this.ttlMs = opts.workerTtlMs ?? config.get<number>('distributed.scheduler.worker-ttl', 300_000);
     this.graceMs = opts.nannyGraceMs ?? 500;
     this.allowedFailures = opts.allowedFailures ?? config.get<number>('scheduler.allowed-failures');
-    this.replicateBytes = config.get<number>('distributed.scheduler.replicate-bytes', 65_536);
     this.closedPromise = new Promise((r) => (this.resolveClosed = r));
     this.reset();
   }
@@ -425,9 +423,12 @@ export class Scheduler {
 
   /** Asks the oldest workers to copy long-lived results held once (see replication.ts). */
   private replicate(candidates: readonly TaskState[]): void {
-    if (candidates.length === 0 || this.replicateBytes <= 0 || this.workers.size < 2) return;
+    if (candidates.length === 0 || this.workers.size < 2) return;
+    // Read each time: config.set scopes apply to a running scheduler.
+    const maxBytes = config.get<number>('distributed.scheduler.replicate-bytes', 65_536);
+    if (maxBytes <= 0) return;
     const targets = [...this.workers.values()].map((w) => ({ id: w.id, startedAt: w.startedAt, paused: w.metrics.paused }));
-    for (const [id, e] of planReplicas(candidates, targets, this.replicateBytes)) {
+    for (const [id, e] of planReplicas(candidates, targets, maxBytes)) {
       this.workers.get(id)?.send({ op: 'acquire', keys: e.keys, holders: e.holders });
     }
   }
