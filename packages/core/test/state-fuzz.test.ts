@@ -38,6 +38,7 @@ type Cmd =
   | { t: 'submit'; deps: number[][]; reuse: number[]; wanted: number[] }
   | { t: 'forget' }
   | { t: 'addData'; pick: number; fresh: boolean; worker: number; big: boolean }
+  | { t: 'replica'; pick: number; worker: number }
   | { t: 'batch'; cmds: Cmd[] };
 
 const nodeDeps = (i: number, maxDeps: number) =>
@@ -75,6 +76,7 @@ const simpleCmd: fc.Arbitrary<Cmd> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('forget' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('addData' as const), pick, fresh: fc.boolean(), worker: pick, big: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('replica' as const), pick, worker: pick }) },
 );
 /** A batch is one worker's report (as the drivers batch them): finished, failed, missing inputs. */
 const reportCmd: fc.Arbitrary<Cmd> = fc.oneof(
@@ -82,6 +84,7 @@ const reportCmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('err' as const), pick }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('missing' as const), pick, depPick: pick }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('stale' as const), pick }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('replica' as const), pick, worker: pick }) },
 );
 const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 12, arbitrary: simpleCmd },
@@ -287,6 +290,19 @@ class Driver {
         this.want(k);
         this.heldBy(k, w);
         return s.addData([{ key: k, worker: w, nbytes: c.big ? BIG : 8 }]);
+      }
+      case 'replica': {
+        // A worker reports a copy it fetched of some key: kept if the key is in memory, else
+        // released at once (the copy is there either way). Not the worker computing it anew.
+        const ks = this.keys();
+        if (!ks.length || !this.workers.length) return [];
+        const k = ks[c.pick % ks.length];
+        const w = this.workers[c.worker % this.workers.length];
+        const ts = s.tasks.get(k)!;
+        // A worker reports a copy once (one already reported and not yet released is not fetched again).
+        if (ts.processingOn?.id === w || (ts.status !== 'memory' && this.held.get(k)?.has(w))) return [];
+        this.heldBy(k, w);
+        return s.addReplicas([{ key: k, worker: w }]);
       }
       case 'batch': {
         this.batched = true;

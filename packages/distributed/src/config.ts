@@ -13,6 +13,9 @@ export function registerDistributedConfig(): void {
   config.addDefaults({
     'distributed.scheduler.worker-ttl': 300_000,
     'distributed.scheduler.target-batch-ms': 10,
+    // Results up to this size that will be held a while get a second copy on the oldest other
+    // worker, so that one worker's death loses none of them (0: no copies).
+    'distributed.scheduler.replicate-bytes': 65_536,
     'distributed.worker.heartbeat-ms': 1000,
     'distributed.worker.memory.target': 0.6,
     'distributed.worker.memory.spill': 0.7,

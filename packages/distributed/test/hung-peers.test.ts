@@ -33,8 +33,10 @@ describe('a reader of a hung worker', () => {
       reader = await Worker.start({ scheduler: scheduler.address, token: scheduler.token, heartbeatMs: 200 });
       await until(() => scheduler.workers.size === 2, 20_000, 'the reader');
       // A first read opens the reader's connection to the holder (so the next fetch does not wait
-      // for a connection, which has a short timeout of its own, but for a reply).
-      expect(await client.submitWith({ workers: [reader.address] }, (xs: Float64Array) => xs.length, ones).result()).toBe(10_000);
+      // for a connection, which has a short timeout of its own, but for a reply). Of another key:
+      // the reader keeps what it fetched, so `ones` must still be on the holder alone.
+      const warm = client.submitWith({ workers: [scheduler.workers.keys().next().value!], pure: false }, (n: number) => new Float64Array(n).fill(2), 10);
+      expect(await client.submitWith({ workers: [reader.address] }, (xs: Float64Array) => xs.length, warm).result()).toBe(10);
       expect((await client.whoHas([ones])).get(ones.key)).toEqual([scheduler.workers.keys().next().value]);
       process.kill(holder.pid!, 'SIGSTOP');
       const t0 = Date.now();

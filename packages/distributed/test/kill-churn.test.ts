@@ -2,8 +2,9 @@
  * Issue 19, item 10: a worker SIGKILLed every 2 s while a graph of thousands of 2 ms tasks runs on
  * 2 nannies x 2 workers. The exact result must arrive while the kills go on.
  *
- * NOT YET PASSING: the fix (keeping needed results that were copied elsewhere, preferring old
- * workers for long-lived results) is not done, so this runs on request only.
+ * Before workers kept the inputs they fetched (replicas) and long-lived results got a second copy
+ * on the oldest other worker, no run finished: each kill lost results only the dead worker held,
+ * and recomputing them recomputed their released inputs too (progress never got past layer 1).
  */
 import { config, delayed, type Delayed } from '@pdask/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,21 +16,12 @@ const LAYERS = 10;
 /** How long the result may take while a worker dies every 2 s (the work itself is ~10 s of CPU). */
 const BOUND_MS = Number(process.env.PDASK_CHURN_BOUND_MS ?? 45_000);
 
-const RUN = process.env.PDASK_TEST_CHURN === '1';
-if (!RUN) {
-  console.warn(
-    'SKIPPED: the kill-churn test (issue 19 item 10 is not fixed yet; it fails within its bound on a loaded 2-core machine); ' +
-      'run it with PDASK_TEST_CHURN=1 npx vitest run packages/distributed/test/kill-churn.test.ts',
-  );
-}
-
 let scheduler: Scheduler;
 const nannies: Nanny[] = [];
 let client: Client;
 let scope: { restore(): void } | undefined;
 
 beforeAll(async () => {
-  if (!RUN) return;
   requireBuild();
   // Blame is not what this test is about: a task that happened to run on several killed workers
   // must not end the computation with KilledWorkerError.
@@ -80,7 +72,7 @@ function expected(): number {
   return layer.reduce((s, x) => s + x, 0);
 }
 
-describe.skipIf(!RUN)('a worker killed every 2 s', () => {
+describe('a worker killed every 2 s', () => {
   it(`a ${WIDTH * LAYERS + 1}-task graph of 2 ms tasks still completes, exactly`, async () => {
     const f = client.compute(graph());
     let kills = 0;

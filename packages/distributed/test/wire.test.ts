@@ -22,7 +22,7 @@ describe('the wire protocol, checked at the boundary', () => {
 
   it('reads left-out lists as empty and drops fields the protocol does not declare', () => {
     const m = workerToScheduler.parse({ op: 'done', ok: ['k', 8, 1], smuggled: 'x' });
-    expect(m).toEqual({ op: 'done', ok: ['k', 8, 1], failed: [], missing: [] });
+    expect(m).toEqual({ op: 'done', ok: ['k', 8, 1], failed: [], missing: [], added: [] });
     const g = clientToScheduler.parse({ op: 'update-graph', gid: 3, nodes: [[4, 'k']], wanted: ['k'] });
     expect(g).toEqual({ op: 'update-graph', gid: 3, ops: [], nodes: [[4, 'k']], wanted: ['k'], restrictions: [] });
   });

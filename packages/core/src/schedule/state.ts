@@ -303,6 +303,31 @@ export class SchedulerState {
     return this.finish();
   }
 
+  /**
+   * Workers copied these results from a peer (to read them) and keep the copies, as Dask's
+   * add-keys: a copy of a result in memory becomes a holder, so losing one worker does not lose
+   * a result another already has (with many short-lived workers, lost results cascade into
+   * recomputing their released inputs). A copy of a key no longer in memory is released at once.
+   */
+  addReplicas(entries: readonly { readonly key: TaskState | Key; readonly worker: WorkerId }[]): Instruction[] {
+    this.begin('add-replica');
+    for (const e of entries) {
+      const ts = this.lookup(e.key);
+      const w = this.workers.get(e.worker);
+      if (!ts || !w) continue;
+      if (ts.status !== 'memory') {
+        // Not to the worker computing it anew: the release could cross its fresh result.
+        if (ts.processingOn !== w) this.out.push({ type: 'release', worker: w.id, key: ts.key, task: ts });
+        continue;
+      }
+      if (!ts.whoHas.includes(w)) {
+        addHolder(ts, w);
+        w.has.add(ts);
+      }
+    }
+    return this.finish();
+  }
+
   /** The worker could not get some inputs of a task (their holder vanished): wait for them again. */
   /**
    * A worker could not fetch some inputs of a task from the workers said to hold them: those

@@ -13,6 +13,7 @@ export type StoryCause =
   | 'task-finished'
   | 'task-erred'
   | 'missing-data'
+  | 'add-replica'
   | 'release'
   | 'forget'
   | 'batch';

@@ -117,8 +117,11 @@ const complaint = { message: string };
 // ---- scheduler <-> worker ---------------------------------------------------------------------
 
 export const workerToScheduler = direction('worker', {
-  /** Batched reports: ok = (key, nbytes, ms) triples, failed = [key, member id, error], missing inputs. */
-  done: { ok: list, failed: list, missing: keyList, lostPeers: optional(listOf(string)) },
+  /**
+   * Batched reports: ok = (key, nbytes, ms) triples, failed = [key, member id, error], missing
+   * inputs; `added`: results copied from peers and kept here (replicas, Dask's add-keys).
+   */
+  done: { ok: list, failed: list, missing: keyList, lostPeers: optional(listOf(string)), added: keyList },
   /** Metrics, and the tasks started and not finished (suspects if the worker then goes silent). */
   heartbeat: { metrics: workerMetrics, running: keyList },
   /** Queued tasks given up to the scheduler for stealing. */
@@ -140,6 +143,8 @@ export const schedulerToWorker = direction('scheduler (to a worker)', {
   /** The scheduler dropped this peer (hung, cut off): fetches from it are given up at once. */
   'worker-removed': { address: string },
   steal: { n: number },
+  /** Copy these results from the holders named (one per key) and keep them (reported back as `added`). */
+  acquire: { keys: keyList, holders: listOf(string) },
   reset: {},
   close: {},
 });
@@ -251,7 +256,7 @@ export interface SchedulerInfo {
 const schedulerInfo: Decoder<SchedulerInfo> = shape({ address: string, workers: listOf(workerInfo), tasks: numberRecord, clients: number });
 
 const storyStatus = oneOf<StoryStatus>('released', 'waiting', 'ready', 'processing', 'memory', 'erred', 'forgotten');
-const storyCause = oneOf<StoryCause>('add-data', 'add-worker', 'remove-worker', 'update-graph', 'task-finished', 'task-erred', 'missing-data', 'release', 'forget', 'batch');
+const storyCause = oneOf<StoryCause>('add-data', 'add-worker', 'remove-worker', 'update-graph', 'task-finished', 'task-erred', 'missing-data', 'add-replica', 'release', 'forget', 'batch');
 const storyEntry = shape({ seq: number, run: number, key: string, from: storyStatus, to: storyStatus, worker: optional(string), cause: storyCause, time: number });
 const storyList: Decoder<StoryEntry[]> = (v, at) => listOf(storyEntry)(v, at).map((e) => ({ ...e, worker: e.worker }));
 

@@ -10,6 +10,8 @@ export class WorkerRecord {
   release: Key[] = [];
   cancel: Key[] = [];
   lastSeen = Date.now();
+  /** When it registered: the longest-lived workers get the copies of long-lived results. */
+  readonly startedAt = Date.now();
   metrics: WorkerMetrics = { ...EMPTY_METRICS };
   /** Closed on purpose (worker said goodbye): no suspects, no grace period. */
   graceful = false;

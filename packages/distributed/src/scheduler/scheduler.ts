@@ -43,6 +43,7 @@ import { ClusterPolicy } from './policy';
 import { ClientRecord, NannyRecord, WorkerRecord } from './records';
 import { removeSchedulerFile, writeSchedulerFile } from './scheduler-file';
 import { planSteal } from './stealing';
+import { planReplicas } from './replication';
 import { heartbeatSuspects } from './liveness';
 
 registerDistributedConfig();
@@ -308,13 +309,23 @@ export class Scheduler {
     const id = rec.id;
     const progressed: Key[] = [];
     const tasks = this.state.tasks;
+    const finished: TaskState[] = [];
+    const added = m.added;
+    if (added.length) {
+      // A replica of a key this scheduler has forgotten is dropped at once (the state machine
+      // answers for the keys it knows).
+      for (const k of added) if (!tasks.has(k)) rec.release.push(k);
+    }
     const ins = this.state.batch((s) => {
+      if (added.length) s.addReplicas(added.map((key) => ({ key, worker: id })));
       for (let i = 0; i + 2 < ok.length; i += 3) {
         const key = ok[i];
         if (typeof key !== 'string') throw new ProtocolError("'done' message: 'ok' must hold (key, nbytes, ms) triples");
         const nbytes = typeof ok[i + 1] === 'number' ? (ok[i + 1] as number) : 0;
         const ms = typeof ok[i + 2] === 'number' ? (ok[i + 2] as number) : undefined;
         s.taskFinished(key, id, { nbytes, durationMs: ms });
+        const ts = tasks.get(key);
+        if (ts) finished.push(ts);
         if (this.tracked.size) progressed.push(key);
       }
       for (const f of failed) {
@@ -327,6 +338,8 @@ export class Scheduler {
       for (const k of missing) s.taskMissingData(k, id);
     });
     this.handle(ins);
+    this.flushWorker(rec);
+    this.replicate(finished);
     if (progressed.length) this.countProgress(progressed);
     this.maybeSteal();
   }
@@ -389,7 +402,10 @@ export class Scheduler {
     this.policy.traits.delete(rec.id);
     if (!rec.comm.isClosed) rec.comm.close(cause);
     this.log(`Removed worker ${rec.info.name} at ${rec.id}: ${cause}${suspects.length ? ` (suspect: ${suspects.join(', ')})` : ''}`);
+    const held = [...(this.state.workers.get(rec.id)?.has ?? [])];
     this.handle(this.state.removeWorker(rec.id, { suspects, cause: `${rec.info.name}: ${cause}` }));
+    // What it held and another worker still has is down to one copy again.
+    this.replicate(held);
     // Whoever reads from it gives up now rather than at its fetch timeout (it may be hung).
     for (const w of this.workers.values()) w.send({ op: 'worker-removed', address: rec.id });
     for (const c of this.clients.values()) c.send({ op: 'worker-removed', address: rec.id });
@@ -411,6 +427,18 @@ export class Scheduler {
       } else if (!nanny || now - rec.killAskedAt! > this.graceMs + 1000) {
         this.removeWorker(rec, this.fallbackSuspects(rec), silent);
       }
+    }
+  }
+
+  /** Asks the oldest workers to copy long-lived results held once (see replication.ts). */
+  private replicate(candidates: readonly TaskState[]): void {
+    if (candidates.length === 0 || this.workers.size < 2) return;
+    // Read each time: config.set scopes apply to a running scheduler.
+    const maxBytes = config.get<number>('distributed.scheduler.replicate-bytes', 65_536);
+    if (maxBytes <= 0) return;
+    const targets = [...this.workers.values()].map((w) => ({ id: w.id, startedAt: w.startedAt, paused: w.metrics.paused }));
+    for (const [id, e] of planReplicas(candidates, targets, maxBytes)) {
+      this.workers.get(id)?.send({ op: 'acquire', keys: e.keys, holders: e.holders });
     }
   }
 

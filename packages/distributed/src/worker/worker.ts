@@ -166,6 +166,12 @@ export class Worker {
   private readonly fetching = new Map<Key, RunSpec[]>();
   /** Inputs fetched from peers, with how many queued tasks still read each. */
   private readonly borrowed = new Map<Key, number>();
+  /** Fetched copies kept (replicas) and not yet reported to the scheduler, which records them as held here. */
+  private added: Key[] = [];
+  /** Replicas the scheduler released while a queued task still reads them: dropped when it is done. */
+  private readonly releasing = new Set<Key>();
+  /** Copies the scheduler asked for, on their way. */
+  private readonly acquiring = new Set<Key>();
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
   private paused = false;
@@ -334,6 +340,9 @@ export class Worker {
         case 'steal':
           this.onSteal(m.n);
           break;
+        case 'acquire':
+          this.acquire(m.keys, m.holders);
+          break;
         case 'reset':
           this.queue = [];
           this.head = 0;
@@ -342,6 +351,8 @@ export class Worker {
           this.blocked.clear();
           this.fetching.clear();
           this.borrowed.clear();
+          this.releasing.clear();
+          this.added = [];
           this.store.clear();
           break;
         case 'close':
@@ -365,9 +376,7 @@ export class Worker {
   }
 
   private onCompute(m: Extract<SchedulerToWorker, { op: 'compute' }>): void {
-    for (const k of m.release) {
-      if (!this.borrowed.has(k)) this.store.delete(k);
-    }
+    for (const k of m.release) this.drop(k);
     for (const k of m.cancel ?? []) this.cancel(k);
     for (const entry of m.ops) {
       if (!Array.isArray(entry) || typeof entry[0] !== 'number') throw new ProtocolError("'ops' must hold [id, op] pairs");
@@ -403,10 +412,9 @@ export class Worker {
    */
   private cancel(key: Key): void {
     const spec = this.pending.get(key);
-    if (!spec) {
-      if (!this.borrowed.has(key)) this.store.delete(key);
-      return;
-    }
+    // A copy here (a replica kept from an earlier fetch) is not held for the scheduler either.
+    this.drop(key);
+    if (!spec) return;
     spec.cancelled = true;
     this.pending.delete(key);
     if (this.blocked.delete(spec)) this.releaseBorrowed(spec);
@@ -436,10 +444,12 @@ export class Worker {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.ok.length === 0 && this.failed.length === 0 && this.missing.length === 0) return;
+    if (this.ok.length === 0 && this.failed.length === 0 && this.missing.length === 0 && this.added.length === 0) return;
     const lostPeers = this.lostPeers.size ? [...this.lostPeers] : undefined;
     this.lostPeers.clear();
-    this.toScheduler({ op: 'done', ok: this.ok, failed: this.failed, missing: this.missing, lostPeers });
+    const added = this.added.length ? this.added : undefined;
+    this.toScheduler({ op: 'done', ok: this.ok, failed: this.failed, missing: this.missing, lostPeers, added });
+    this.added = [];
     this.ok = [];
     this.failed = [];
     this.missing = [];
@@ -672,6 +682,9 @@ export class Worker {
           const n = sizeOf(v);
           this.store.set(key, v, n);
           this.stored(n);
+          // Kept after its readers are done, until the scheduler releases it: a result copied
+          // here survives the death of the worker that made it.
+          this.added.push(key);
         }
       }
       for (const spec of waiters) {
@@ -706,6 +719,13 @@ export class Worker {
    */
   private own(key: Key): void {
     this.borrowed.delete(key);
+    this.releasing.delete(key);
+  }
+
+  /** The scheduler released `key` here: dropped now, or once the queued tasks reading it are done. */
+  private drop(key: Key): void {
+    if (this.borrowed.has(key)) this.releasing.add(key);
+    else this.store.delete(key);
   }
 
   private releaseBorrowed(spec: RunSpec): void {
@@ -716,8 +736,47 @@ export class Worker {
       if (n === undefined) continue;
       if (n <= 1) {
         this.borrowed.delete(key);
-        this.store.delete(key);
+        // A replica stays until the scheduler releases it (it may have already).
+        if (this.releasing.delete(key)) this.store.delete(key);
       } else this.borrowed.set(key, n - 1);
+    }
+  }
+
+  /**
+   * Copies results from their holders and keeps them (the scheduler asks for copies of results
+   * that will be held a while, so that the death of one worker does not lose them). Keys already
+   * here or on their way are skipped; a copy that cannot be had is simply not made.
+   */
+  private acquire(keys: Key[], holders: string[]): void {
+    const byPeer = new Map<string, Key[]>();
+    keys.forEach((k, i) => {
+      const peer = holders[i];
+      if (peer === undefined || peer === this.address || this.store.has(k) || this.fetching.has(k) || this.acquiring.has(k)) return;
+      this.acquiring.add(k);
+      let ks = byPeer.get(peer);
+      if (!ks) byPeer.set(peer, (ks = []));
+      ks.push(k);
+    });
+    for (const [peer, ks] of byPeer) {
+      const settle = (values: unknown[], missing: Set<Key>): void => {
+        let vi = 0;
+        for (const k of ks) {
+          this.acquiring.delete(k);
+          if (missing.has(k)) continue;
+          const v = values[vi++];
+          if (this.closed || this.store.has(k)) continue;
+          const n = sizeOf(v);
+          if (this.memory?.refusal(k, n)) continue;
+          this.store.set(k, v, n);
+          this.stored(n);
+          this.added.push(k);
+        }
+        this.scheduleFlush();
+      };
+      this.peers.request(peer, { op: 'get-data', keys: ks }, fetchTimeoutMs(0)).then(
+        (r) => settle(r.values, new Set(r.missing)),
+        () => settle([], new Set(ks)),
+      );
     }
   }
 
