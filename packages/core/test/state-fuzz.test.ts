@@ -299,8 +299,9 @@ class Driver {
         const k = ks[c.pick % ks.length];
         const w = this.workers[c.worker % this.workers.length];
         const ts = s.tasks.get(k)!;
-        // A worker reports a copy once (one already reported and not yet released is not fetched again).
-        if (ts.processingOn?.id === w || (ts.status !== 'memory' && this.held.get(k)?.has(w))) return [];
+        // A worker reports a copy once: one already reported and not yet released (its release may
+        // still be on its way, e.g. within this batch) is not fetched again.
+        if (ts.processingOn?.id === w || this.held.get(k)?.has(w)) return [];
         this.heldBy(k, w);
         return s.addReplicas([{ key: k, worker: w }]);
       }
