@@ -92,15 +92,16 @@ export function tree(n: number, leafMs = 0): Delayed<number> {
 }
 
 /**
- * A 2-worker LocalCluster and a client, started before the tests of the file (or describe block)
- * that calls this and closed after them.
+ * A 2-worker LocalCluster and a client (the default scheduler unless `setAsDefault: false`),
+ * started before the tests of the file (or describe block) that calls this and closed after them.
  */
-export function useCluster(): { cluster: LocalCluster; client: Client } {
+export function useCluster(opts: { setAsDefault?: boolean } = {}): { cluster: LocalCluster; client: Client } {
   const shared = {} as { cluster: LocalCluster; client: Client };
   beforeAll(async () => {
     requireBuild();
     shared.cluster = await LocalCluster.start({ nWorkers: 2 });
-    shared.client = await Client.connect(shared.cluster);
+    shared.client = await Client.connect(shared.cluster, { setAsDefault: opts.setAsDefault ?? true });
+    await shared.client.waitForWorkers(2);
   });
   afterAll(async () => {
     await shared.client?.close();

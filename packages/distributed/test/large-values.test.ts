@@ -5,12 +5,11 @@
  * 1 GiB message limit.
  */
 import { config } from '@pdask/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, LocalCluster } from '../src/index';
+import { describe, expect, it } from 'vitest';
 import { splitIntoShards, ShardAssembler } from '../src/comm/shards';
 import { connect, listen, type Comm, type Message } from '../src/comm/transport';
 import { encodeMessage } from '../src/protocol/codec';
-import { requireBuild } from './helpers';
+import { useCluster } from './helpers';
 
 /** Byte i is i % 251 (251 is prime: no power-of-two shard boundary lines up with the pattern). */
 const patternSum = (n: number): number => {
@@ -149,21 +148,10 @@ if (!HUGE) {
 }
 
 describe.skipIf(!HUGE)('a 1.1 GiB value on a 2-worker cluster', () => {
-  let cluster: LocalCluster;
-  let client: Client;
-  beforeAll(async () => {
-    requireBuild();
-    cluster = await LocalCluster.start({ nWorkers: 2 });
-    client = await Client.connect(cluster, { setAsDefault: false });
-    await client.waitForWorkers(2);
-  });
-  afterAll(async () => {
-    await client?.close();
-    await cluster?.close();
-  });
+  const shared = useCluster({ setAsDefault: false });
 
   it('is gathered by the client, and read by a task on the other worker', async () => {
-    const [a, b] = client.workers;
+    const [a, b] = shared.client.workers;
     const make = (n: number) => {
       const x = new Uint8Array(n);
       for (let i = 0; i < n; i++) x[i] = i % 251;
@@ -174,8 +162,8 @@ describe.skipIf(!HUGE)('a 1.1 GiB value on a 2-worker cluster', () => {
       for (let i = 0; i < x.length; i++) s += x[i];
       return { s, n: x.length, pid: process.pid };
     };
-    const x = client.submitWith({ workers: [a.address], pure: false }, make, BIG);
-    const y = client.submitWith({ workers: [b.address], pure: false }, sum, x);
+    const x = shared.client.submitWith({ workers: [a.address], pure: false }, make, BIG);
+    const y = shared.client.submitWith({ workers: [b.address], pure: false }, sum, x);
     expect(await y.result()).toEqual({ s: patternSum(BIG), n: BIG, pid: b.pid });
     y.release();
     let v: Uint8Array | undefined = await x.result();

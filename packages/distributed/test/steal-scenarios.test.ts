@@ -6,24 +6,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, LocalCluster, Worker } from '../src/index';
-import { requireBuild, until } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { Worker } from '../src/index';
+import { until, useCluster } from './helpers';
 
-let cluster: LocalCluster;
-let client: Client;
-
-beforeAll(async () => {
-  requireBuild();
-  cluster = await LocalCluster.start({ nWorkers: 2 });
-  client = await Client.connect(cluster, { setAsDefault: false });
-  await client.waitForWorkers(2);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await cluster?.close();
-});
+const shared = useCluster({ setAsDefault: false });
 
 /** Busy for `ms`, then says where it ran. */
 const busyWhere = (i: number, ms: number) => {
@@ -39,9 +26,9 @@ const sleepWhere = async (i: number, ms: number) => {
 
 describe("Dask's test_steal.py, where it applies", () => {
   it('test_dont_steal_worker_restrictions: tasks restricted to a busy worker are not stolen by an idle one', async () => {
-    const [a] = client.workers;
-    const fs = Array.from({ length: 30 }, (_, i) => client.submitWith({ workers: [a.address], pure: false }, busyWhere, i, 30));
-    const rs = await client.gather(fs);
+    const [a] = shared.client.workers;
+    const fs = Array.from({ length: 30 }, (_, i) => shared.client.submitWith({ workers: [a.address], pure: false }, busyWhere, i, 30));
+    const rs = await shared.client.gather(fs);
     expect(rs.map((r) => r.i)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(new Set(rs.map((r) => r.pid))).toEqual(new Set([a.pid]));
     for (const f of fs) f.release();
@@ -49,40 +36,40 @@ describe("Dask's test_steal.py, where it applies", () => {
 
   it('test_steal_resource_restrictions: tasks needing a resource only one worker has all run there, however idle the others', async () => {
     // In this process, with the resource; the two cluster workers have none and stay idle.
-    const res = await Worker.start({ scheduler: cluster.schedulerAddress, token: cluster.token, resources: { A: 1 }, name: 'has-A' });
+    const res = await Worker.start({ scheduler: shared.cluster.schedulerAddress, token: shared.cluster.token, resources: { A: 1 }, name: 'has-A' });
     try {
-      await client.waitForWorkers(3);
-      const fs = Array.from({ length: 12 }, (_, i) => client.submitWith({ resources: { A: 1 }, pure: false }, sleepWhere, i, 20));
-      const rs = await client.gather(fs);
+      await shared.client.waitForWorkers(3);
+      const fs = Array.from({ length: 12 }, (_, i) => shared.client.submitWith({ resources: { A: 1 }, pure: false }, sleepWhere, i, 20));
+      const rs = await shared.client.gather(fs);
       expect(rs.map((r) => r.i)).toEqual(Array.from({ length: 12 }, (_, i) => i));
       expect(new Set(rs.map((r) => r.pid))).toEqual(new Set([process.pid]));
       for (const f of fs) f.release();
     } finally {
       await res.close();
     }
-    await until(() => client.workers.length === 2, 10_000, 'the resource worker to leave');
+    await until(() => shared.client.workers.length === 2, 10_000, 'the resource worker to leave');
   });
 
   it('test_steal_when_more_tasks / test_new_worker_steals: a worker that joins mid-computation takes part of the work', async () => {
-    const [a] = client.workers;
+    const [a] = shared.client.workers;
     // All inputs on `a`: locality queues the tasks there; the newcomer only gets what is handed on.
-    const data = await client.scatter(new Float64Array(1000).fill(2), { workers: [a.address] });
+    const data = await shared.client.scatter(new Float64Array(1000).fill(2), { workers: [a.address] });
     const task = async (x: Float64Array, i: number) => {
       await new Promise((r) => setTimeout(r, 50));
       return { i, pid: process.pid, s: x[0] * i };
     };
-    const fs = Array.from({ length: 40 }, (_, i) => client.submitWith({ pure: false }, task, data, i));
+    const fs = Array.from({ length: 40 }, (_, i) => shared.client.submitWith({ pure: false }, task, data, i));
     await new Promise((r) => setTimeout(r, 100));
-    const late = await Worker.start({ scheduler: cluster.schedulerAddress, token: cluster.token, name: 'late' });
+    const late = await Worker.start({ scheduler: shared.cluster.schedulerAddress, token: shared.cluster.token, name: 'late' });
     try {
-      const rs = await client.gather(fs);
+      const rs = await shared.client.gather(fs);
       expect(rs.map((r) => r.s)).toEqual(Array.from({ length: 40 }, (_, i) => 2 * i));
       expect(rs.filter((r) => r.pid === process.pid).length).toBeGreaterThan(0);
       for (const f of [data, ...fs]) f.release();
     } finally {
       await late.close();
     }
-    await until(() => client.workers.length === 2, 10_000, 'the late worker to leave');
+    await until(() => shared.client.workers.length === 2, 10_000, 'the late worker to leave');
   });
 
   it('test_dont_steal_executing_tasks / test_steal_twice: under repeated stealing every task runs exactly once', async () => {
@@ -96,8 +83,8 @@ describe("Dask's test_steal.py, where it applies", () => {
         (process.getBuiltinModule('node:fs') as typeof import('node:fs')).appendFileSync(file, `${i}\n`);
         return i;
       };
-      const fs = Array.from({ length: 60 }, (_, i) => client.submitWith({ pure: false }, logged, i, 15, log));
-      expect(await client.gather(fs)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+      const fs = Array.from({ length: 60 }, (_, i) => shared.client.submitWith({ pure: false }, logged, i, 15, log));
+      expect(await shared.client.gather(fs)).toEqual(Array.from({ length: 60 }, (_, i) => i));
       const ran = readFileSync(log, 'utf8').trim().split('\n').map(Number).sort((x, y) => x - y);
       expect(ran).toEqual(Array.from({ length: 60 }, (_, i) => i));
       for (const f of fs) f.release();
