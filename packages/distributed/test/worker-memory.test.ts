@@ -180,7 +180,7 @@ describe('memory model', () => {
 });
 
 describe('the local directory of a nanny killed without cleaning up', () => {
-  it('is removed by the next nanny on the same directory, and only if its nanny no longer runs', () => {
+  it('is removed by the next nanny on the same directory, unless its nanny or a worker of it still runs', () => {
     const base = scratch();
     // A pid that surely ran and ended: a child that has exited.
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
@@ -188,8 +188,12 @@ describe('the local directory of a nanny killed without cleaning up', () => {
     writeFileSync(join(base, `pdask-nanny-${dead}-abc123`, 'worker-0-xyz', 'spill-1'), 'x');
     mkdirSync(join(base, `pdask-nanny-${process.pid}-live01`));
     mkdirSync(join(base, 'someone-elses'));
+    // A dead nanny whose orphaned worker (this process, here) still runs with spilled values.
+    mkdirSync(join(base, `pdask-nanny-${dead}-orphan`, 'worker-1-abc', `pdask-worker-${process.pid}-x1`), { recursive: true });
     const made = makeNannySpace(base);
-    expect(readdirSync(base).sort()).toEqual([`pdask-nanny-${process.pid}-live01`, made.slice(base.length + 1), 'someone-elses'].sort());
+    expect(readdirSync(base).sort()).toEqual(
+      [`pdask-nanny-${process.pid}-live01`, `pdask-nanny-${dead}-orphan`, made.slice(base.length + 1), 'someone-elses'].sort(),
+    );
     expect(made.slice(base.length + 1)).toMatch(new RegExp(`^pdask-nanny-${process.pid}-`));
   });
 });

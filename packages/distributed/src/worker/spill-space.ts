@@ -31,11 +31,34 @@ export function removeStaleSpaces(base: string): string[] {
   }
   for (const name of names) {
     const m = NANNY_SPACE.exec(name);
-    if (!m || isRunning(Number(m[1]))) continue;
+    if (!m || isRunning(Number(m[1])) || orphansAlive(join(base, name))) continue;
     rmSync(join(base, name), { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
+}
+
+/**
+ * Whether a worker of a dead nanny still runs with spilled values there (a worker's spill
+ * directory is named with its pid): it may still serve them, and removes its directory itself.
+ */
+function orphansAlive(nannySpace: string): boolean {
+  for (const w of safeList(nannySpace)) {
+    if (!/^worker-\d+-/.test(w)) continue;
+    for (const d of safeList(join(nannySpace, w))) {
+      const m = /^pdask-worker-(\d+)-/.exec(d);
+      if (m && isRunning(Number(m[1]))) return true;
+    }
+  }
+  return false;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function isRunning(pid: number): boolean {
