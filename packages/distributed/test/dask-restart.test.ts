@@ -57,7 +57,8 @@ describe('client.restart', () => {
     const { client } = shared;
     const x = client.submit(div, 1, 2);
     expect(await x.result()).toBe(0.5);
-    expect((await client.whoHas([x])).get(x.key)!.length).toBe(1);
+    // Held by its worker, and perhaps copied to the other (small results that stay wanted are).
+    expect((await client.whoHas([x])).get(x.key)!.length).toBeGreaterThanOrEqual(1);
     await restartChecked(client);
     expect((await client.whoHas([x])).get(x.key)).toEqual([]);
     expect(x.status).toBe('cancelled');
