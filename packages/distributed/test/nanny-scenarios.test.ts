@@ -3,7 +3,8 @@
  * README lists which were ported and which do not apply. Plus one of pdask's own: a worker stuck
  * in a task whose nanny dies still ends (its event loop cannot run its own orphan check).
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -169,6 +170,23 @@ describe("Dask's test_nanny scenarios", () => {
 });
 
 describe('a worker whose nanny is killed', () => {
+  it("is cleaned up after by a nanny that closes later, once the dead nanny's workers are gone too", async () => {
+    const local = mkdtempSync(join(tmpdir(), 'pdask-stale-'));
+    try {
+      await withScheduler(async (s) => {
+        const n = await Nanny.start({ scheduler: s.address, token: s.token, nworkers: 1, localDirectory: local, env: { PDASK_WORKER_QUIET: '1' } });
+        await until(() => s.workers.size === 1, 20_000, 'the worker');
+        // Left after this nanny started by a nanny and a worker both killed (pids that have ended).
+        const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+        mkdirSync(join(local, `pdask-nanny-${dead}-gone01`, 'worker-0-abc', `pdask-worker-${dead}-x1`), { recursive: true });
+        await n.close('test over');
+        expect(readdirSync(local)).toEqual([]);
+      });
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+    }
+  }, 40_000);
+
   it('ends and removes its directory and, as the last one out, its nanny\'s', async () => {
     const local = mkdtempSync(join(tmpdir(), 'pdask-orphan-'));
     try {

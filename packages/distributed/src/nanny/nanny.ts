@@ -24,7 +24,7 @@ import { schedulerToNanny, toNannyTool, type NannyToSchedulerOut, type Registrat
 import { RSS_LINE } from '../worker/rss-reporter';
 import { ChildLiveness, livenessPeriodMs, type LivenessVerdict } from './liveness';
 import { workerMallocEnv, workerNodeFlags } from '../worker/memory-process';
-import { makeNannySpace, makeWorkerSpace, removeSpace } from '../worker/spill-space';
+import { makeNannySpace, makeWorkerSpace, removeSpace, removeStaleSpaces } from '../worker/spill-space';
 import type { WorkerOptions } from '../worker/worker';
 
 registerDistributedConfig();
@@ -456,8 +456,12 @@ export class Nanny {
     this.closing = true;
     clearInterval(this.livenessTimer);
     this.log(`Nanny closing: ${reason}`);
-    // Before anyone awaiting `finished` resumes: the workers' directories go with the nanny.
-    void this.finished.then(() => removeSpace(this.space));
+    // Before anyone awaiting `finished` resumes: the workers' directories go with the nanny, and
+    // those of nannies (and their workers) killed since this one started, which nothing else removes.
+    void this.finished.then(() => {
+      removeSpace(this.space);
+      if (this.space) removeStaleSpaces(dirname(this.space));
+    });
     void this.listener?.close();
     if (this.children.size === 0) this.resolveClosed();
     for (const c of this.children.values()) {
