@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { delayed, type Delayed } from '@pdask/core';
 import { afterAll, beforeAll } from 'vitest';
-import { Client, LocalCluster } from '../src/index';
+import { Client, LocalCluster, Nanny, Scheduler } from '../src/index';
 
 export const PKG = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = join(PKG, '..', '..');
@@ -106,6 +106,31 @@ export function useCluster(opts: { setAsDefault?: boolean } = {}): { cluster: Lo
   afterAll(async () => {
     await shared.client?.close();
     await shared.cluster?.close();
+  });
+  return shared;
+}
+
+/**
+ * A scheduler in this process and one nanny of one worker per name (a worker its nanny restarts
+ * keeps its name, so restrictions by name hold), with a client that is not the default scheduler;
+ * started before the tests of the file and closed after them.
+ */
+export function useNamedNannies(names: readonly string[]): { scheduler: Scheduler; nannies: Nanny[]; client: Client } {
+  const shared = { nannies: [] as Nanny[] } as { scheduler: Scheduler; nannies: Nanny[]; client: Client };
+  beforeAll(async () => {
+    requireBuild();
+    shared.scheduler = await Scheduler.start({ port: 0 });
+    const { address, token } = shared.scheduler;
+    for (const name of names) {
+      shared.nannies.push(await Nanny.start({ scheduler: address, token, nworkers: 1, name, env: { PDASK_WORKER_QUIET: '1' }, deathTimeoutMs: 5000 }));
+    }
+    shared.client = await Client.connect(address, { token, setAsDefault: false });
+    await shared.client.waitForWorkers(names.length);
+  }, 30_000);
+  afterAll(async () => {
+    await shared.client?.close();
+    for (const n of shared.nannies) await n.close();
+    await shared.scheduler?.close();
   });
   return shared;
 }

@@ -4,36 +4,18 @@
  * asked the oldest other worker to make of a result that will be held a while (wanted here).
  */
 import { config } from '@pdask/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Nanny, Scheduler, type Future } from '../src/index';
-import { requireBuild, until } from './helpers';
+import { describe, expect, it } from 'vitest';
+import type { Future } from '../src/index';
+import { until, useNamedNannies } from './helpers';
 
-let scheduler: Scheduler;
-const nannies: Nanny[] = [];
-let client: Client;
-
-beforeAll(async () => {
-  requireBuild();
-  scheduler = await Scheduler.start({ port: 0 });
-  for (const name of ['holder', 'reader']) {
-    nannies.push(await Nanny.start({ scheduler: scheduler.address, token: scheduler.token, nworkers: 1, name, env: { PDASK_WORKER_QUIET: '1' }, deathTimeoutMs: 5000 }));
-  }
-  client = await Client.connect(scheduler.address, { token: scheduler.token, setAsDefault: false });
-  await client.waitForWorkers(2);
-}, 30_000);
-
-afterAll(async () => {
-  await client?.close();
-  for (const n of nannies) await n.close();
-  await scheduler?.close();
-});
+const c = useNamedNannies(['holder', 'reader']);
 
 const worker = (name: string) => {
-  const w = client.workers.find((x) => x.name === name);
+  const w = c.client.workers.find((x) => x.name === name);
   if (!w) throw new Error(`no worker named ${name}`);
   return w;
 };
-const holders = async (f: Future<unknown>): Promise<string[]> => [...((await client.whoHas([f])).get(f.key) ?? [])].sort();
+const holders = async (f: Future<unknown>): Promise<string[]> => [...((await c.client.whoHas([f])).get(f.key) ?? [])].sort();
 /** 0 + 1 + ... + 999, and the process that made it. */
 const make = () => {
   let s = 0;
@@ -46,7 +28,7 @@ async function killAndWait(name: string): Promise<void> {
   const old = worker(name);
   process.kill(old.pid, 'SIGKILL');
   // Removed from the scheduler (its nanny then starts a new one under the same name).
-  await until(() => !scheduler.workers.has(old.address), 20_000, `the scheduler to drop ${name}`);
+  await until(() => !c.scheduler.workers.has(old.address), 20_000, `the scheduler to drop ${name}`);
 }
 
 describe('copies of results', () => {
@@ -54,11 +36,11 @@ describe('copies of results', () => {
     // Only the fetched copy here: no copies made on the scheduler's request.
     const scope = config.set({ 'distributed.scheduler.replicate-bytes': 0 });
     try {
-      const x = client.submitWith({ workers: ['holder'], pure: false }, make);
+      const x = c.client.submitWith({ workers: ['holder'], pure: false }, make);
       const made = await x.result();
       expect(made.s).toBe(499_500);
       expect(made.pid).toBe(worker('holder').pid);
-      const y = client.submitWith({ workers: ['reader'], pure: false }, plusOne, x);
+      const y = c.client.submitWith({ workers: ['reader'], pure: false }, plusOne, x);
       expect(await y.result()).toBe(499_501);
       const reader = worker('reader').address;
       await until(async () => (await holders(x)).length === 2, 10_000, 'the reader to be recorded as a holder of x');
@@ -77,8 +59,8 @@ describe('copies of results', () => {
   }, 60_000);
 
   it('a result that will be held (wanted) gets a copy on another worker by itself', async () => {
-    await client.waitForWorkers(2);
-    const x = client.submitWith({ workers: ['holder'], pure: false }, make);
+    await c.client.waitForWorkers(2);
+    const x = c.client.submitWith({ workers: ['holder'], pure: false }, make);
     const made = await x.result();
     const reader = worker('reader').address;
     await until(async () => (await holders(x)).length === 2, 10_000, 'a copy of x on the other worker');

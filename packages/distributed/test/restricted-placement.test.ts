@@ -3,30 +3,10 @@
  * held on another worker must be placed on its worker, which fetches the input (restrictions win
  * over locality). Before the fix, placement waited for the holder, which may never run the task.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Nanny, Scheduler } from '../src/index';
-import { requireBuild, until } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { until, useNamedNannies } from './helpers';
 
-let scheduler: Scheduler;
-const nannies: Nanny[] = [];
-let client: Client;
-
-beforeAll(async () => {
-  requireBuild();
-  scheduler = await Scheduler.start({ port: 0 });
-  // Named workers: a worker its nanny restarts keeps its name, so a restriction by name still holds.
-  for (const name of ['holder', 'reader']) {
-    nannies.push(await Nanny.start({ scheduler: scheduler.address, token: scheduler.token, nworkers: 1, name, env: { PDASK_WORKER_QUIET: '1' }, deathTimeoutMs: 5000 }));
-  }
-  client = await Client.connect(scheduler.address, { token: scheduler.token, setAsDefault: false });
-  await client.waitForWorkers(2);
-}, 30_000);
-
-afterAll(async () => {
-  await client?.close();
-  for (const n of nannies) await n.close();
-  await scheduler?.close();
-});
+const c = useNamedNannies(['holder', 'reader']);
 
 /** Bytes i % 251 (a prime, so the pattern does not line up with any power-of-two size). */
 const make = (n: number) => {
@@ -48,7 +28,7 @@ const expectedSum = (n: number): number => {
 };
 
 const pidOf = (name: string): number => {
-  const w = client.workers.find((x) => x.name === name);
+  const w = c.client.workers.find((x) => x.name === name);
   if (!w) throw new Error(`no worker named ${name}`);
   return w.pid;
 };
@@ -56,10 +36,10 @@ const pidOf = (name: string): number => {
 describe('a restricted task whose large input is on another worker', () => {
   it('2 MiB input on `holder`, reader restricted to `reader`: placed there, the input is fetched', async () => {
     const n = 2 * 2 ** 20;
-    const x = client.submitWith({ workers: ['holder'], pure: false }, make, n);
+    const x = c.client.submitWith({ workers: ['holder'], pure: false }, make, n);
     await x.result().then(() => undefined);
-    expect((await client.whoHas([x])).get(x.key)?.length).toBe(1);
-    const y = client.submitWith({ workers: ['reader'], pure: false }, readSum, x);
+    expect((await c.client.whoHas([x])).get(x.key)?.length).toBe(1);
+    const y = c.client.submitWith({ workers: ['reader'], pure: false }, readSum, x);
     const r = await Promise.race([y.result(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('the restricted reader was never placed within 20 s')), 20_000))]);
     expect(r).toEqual({ sum: expectedSum(n), pid: pidOf('reader'), n });
     x.release();
@@ -68,12 +48,12 @@ describe('a restricted task whose large input is on another worker', () => {
 
   it('the holder is killed: the input is recomputed on `holder` and still fetched by `reader`', async () => {
     const n = 2 * 2 ** 20 + 17;
-    const x = client.submitWith({ workers: ['holder'], pure: false }, make, n);
+    const x = c.client.submitWith({ workers: ['holder'], pure: false }, make, n);
     await x.result().then(() => undefined);
     const old = pidOf('holder');
     process.kill(old, 'SIGKILL');
-    await until(() => client.workers.some((w) => w.name === 'holder' && w.pid !== old), 20_000, 'the nanny to restart `holder`');
-    const y = client.submitWith({ workers: ['reader'], pure: false }, readSum, x);
+    await until(() => c.client.workers.some((w) => w.name === 'holder' && w.pid !== old), 20_000, 'the nanny to restart `holder`');
+    const y = c.client.submitWith({ workers: ['reader'], pure: false }, readSum, x);
     const r = await Promise.race([y.result(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('the restricted reader was never placed within 20 s')), 20_000))]);
     expect(r).toEqual({ sum: expectedSum(n), pid: pidOf('reader'), n });
     x.release();
