@@ -1,7 +1,8 @@
 /**
  * Issue 19, item 10: results survive the death of the worker that made them when another worker
  * has a copy — one it fetched to read (kept and recorded, Dask's add-keys), or one the scheduler
- * asked the oldest other worker to make of a result that will be held a while (wanted here).
+ * asked the oldest other worker to make of a result that will be held a while (wanted here, and made
+ * from inputs that are released once it is made).
  */
 import { config } from '@pdask/core';
 import { describe, expect, it } from 'vitest';
@@ -58,15 +59,25 @@ describe('copies of results', () => {
     }
   }, 60_000);
 
-  it('a result that will be held (wanted) gets a copy on another worker by itself', async () => {
+  it('a wanted result made from inputs gets a copy on another worker by itself; one made from nothing does not', async () => {
     await c.client.waitForWorkers(2);
-    const x = c.client.submitWith({ workers: ['holder'], pure: false }, make);
-    const made = await x.result();
+    const made = c.client.submitWith({ workers: ['holder'], pure: false }, make);
+    const x = c.client.submitWith({ workers: ['holder'], pure: false }, plusOne, made);
+    expect(await x.result()).toBe(499_501);
+    const first = await made.result();
+    made.release();
     const reader = worker('reader').address;
     await until(async () => (await holders(x)).length === 2, 10_000, 'a copy of x on the other worker');
+    // A result with no inputs is one task to redo if lost: it stays on its maker only.
+    const lone = c.client.submitWith({ workers: ['holder'], pure: false }, make);
+    expect((await lone.result()).s).toBe(499_500);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await holders(lone)).toEqual([worker('holder').address]);
+    lone.release();
     await killAndWait('holder');
+    // x was not recomputed: that would have run `make` again on the new `holder`.
     expect(await holders(x)).toEqual([reader]);
-    expect(await x.result()).toEqual(made);
+    expect(await x.result()).toBe(first.s + 1);
     x.release();
   }, 60_000);
 });

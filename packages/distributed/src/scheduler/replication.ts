@@ -16,9 +16,15 @@ export interface ReplicaTarget {
   readonly paused: boolean;
 }
 
-/** Whether a result will be held past the moment it is made: wanted by a caller, or read by a task still waiting for other inputs. */
+/**
+ * Whether losing a result would cost more than its own task: it is read by a task still waiting
+ * for other inputs (held until then), or it is wanted by a caller and either was made from inputs
+ * that may be gone by now (recomputing it means recomputing them) or was scattered (it cannot be
+ * remade at all). A wanted result made from nothing is one task to redo: copying it would double
+ * the traffic of every submit/result round trip.
+ */
 export function longLived(ts: TaskState): boolean {
-  if (ts.wanted > 0) return true;
+  if (ts.wanted > 0 && (ts.deps.length > 0 || ts.scattered)) return true;
   for (const d of ts.dependents) if (d.status === 'waiting') return true;
   return false;
 }
