@@ -27,8 +27,13 @@ function unionIndex(a: IndexMeta, b: IndexMeta): IndexMeta {
 export function alignOperands<A extends Lazy, B extends Lazy>(a: A, b: B, method: string, how: 'outer' | 'left' = 'outer'): [A, B] {
   if (aligned.get(a) === b) return [a, b];
   const [da, db] = [a.divisions, b.divisions];
+  const oneLevel = (c: Lazy) => c.meta.index?.levels.length === 1;
   if (da === null || db === null) {
-    if (da === null && db === null && a.npartitions === b.npartitions) return [a, b];
+    if (da === null && db === null && a.npartitions === b.npartitions) {
+      // Partition by partition, as Dask; labels in the partitions are matched as pandas does.
+      if (oneLevel(a) && oneLevel(b)) return pairwise(a, b, how);
+      return [a, b];
+    }
     throw new Error(
       `${method}: ${NOT_ALIGNABLE} (divisions are ${da === null ? 'unknown' : 'known'} on the left and ${db === null ? 'unknown' : 'known'} on the right` +
         `${da === null && db === null ? `, with ${a.npartitions} and ${b.npartitions} partitions` : ''}). Please use setIndex(column) to set the index, or repartition both alike`,
@@ -43,6 +48,11 @@ export function alignOperands<A extends Lazy, B extends Lazy>(a: A, b: B, method
     x = toDivisions(x, union, true, method);
     y = toDivisions(y, union, true, method);
   }
+  return pairwise(x, y, how);
+}
+
+/** Each partition of x matched with the same partition of y by label. */
+function pairwise<A extends Lazy, B extends Lazy>(x: A, y: B, how: 'outer' | 'left'): [A, B] {
   const n = x.npartitions;
   const index = how === 'left' ? x.meta.index! : unionIndex(x.meta.index!, y.meta.index!);
   const nameA = opName('align', x.name, y.name, how);
