@@ -25,6 +25,7 @@ interface Fixture {
   loc_slice_10_50_divisions: number[];
   align: { s1: { index: number[]; values: (number | null)[] }; s2: { index: number[]; values: (number | null)[] }; sum: { index: number[]; values: (number | null)[] }; mul: { index: number[]; values: (number | null)[] }; divisions: Record<string, number[]> };
   join: Record<string, PFrame & { dtypes: Record<string, string> }>;
+  join_inputs: { left: PFrame; right: PFrame };
   repartition: { np2: number[]; np9: number[]; np9_lengths: number[]; div_lengths: number[]; range_np3: number[]; range_np6: number[] };
   set_index_w: PFrame;
   dask_set_index_w_divisions: number[];
@@ -101,14 +102,14 @@ describe.each(SCHEDULERS)('index and divisions (%s)', (_, opts) => {
       else expect(r[2 * i + 1]).toBeLessThanOrEqual(d[i + 1]);
     }
     // And loc uses them: every label found where pandas finds it.
-    expectFrame(await df.loc(w[3]).compute(opts), { index: fx.set_index_w.index.filter((x) => x === w[3]), t: (fx.set_index_w.t as Col).filter((_, i) => fx.set_index_w.index[i] === w[3]) }, ['t']);
+    expectFrame(await df.loc(w[3]).compute(opts), { index: fx.set_index_w.index.filter((x) => x === w[3]), t: (fx.set_index_w.t as Col).filter((_, i) => (fx.set_index_w.index as Col)[i] === w[3]) }, ['t']);
   });
 
   it('setIndex on a frame with empty partitions, and { sorted: true } with divisions from minima and maxima', async () => {
     const base = dd.fromColumns({ t, v: vNaN, w }, { npartitions: 8 });
     const sparse = base.filter(base.col('w').gt(90));
     const s = await sparse.setIndex('w', opts);
-    const want = fx.set_index_w.index.map((x, i) => [x, fx.set_index_w.t[i]] as const).filter(([x]) => (x as number) > 90);
+    const want = fx.set_index_w.index.map((x, i) => [x, (fx.set_index_w.t as Col)[i]] as const).filter(([x]) => (x as number) > 90);
     const r = await s.compute(opts);
     expect(layout(r).index).toEqual(want.map(([x]) => x));
     expect(layout(r).t).toEqual(want.map(([, y]) => y));
