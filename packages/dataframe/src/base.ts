@@ -34,8 +34,14 @@ export interface IndexMeta {
 /** The names of the index levels (none: the labels are row positions). */
 export const indexNamesOf = (index: IndexMeta | null): (string | null)[] => (index ? index.levels.map((l) => l.name) : []);
 
-/** Division boundaries: row positions for frames made from data, null when unknown. */
-export type Divisions = readonly number[] | null;
+/** A division boundary: an index value (a row position for frames made from data without an index). */
+export type DivisionValue = number | string;
+
+/**
+ * Division boundaries, as Dask's: npartitions + 1 index values, partition i holding the labels in
+ * [divisions[i], divisions[i + 1]) (the last one closed); null when unknown.
+ */
+export type Divisions = readonly DivisionValue[] | null;
 
 export interface Graphed {
   readonly name: string;
@@ -95,7 +101,7 @@ export abstract class Partitioned<R> extends CollectionBase<R> implements Graphe
     readonly npartitions: number,
     /** @internal */
     readonly layer: LayerNode,
-    /** Partition boundaries as row positions (npartitions + 1 values), or null when unknown. */
+    /** Partition boundaries in index values (npartitions + 1 values), or null when unknown. */
     readonly divisions: Divisions,
     /** @internal Estimated bytes of all partitions, when known (frames made from in-memory data). */
     readonly bytes?: number,
@@ -108,6 +114,11 @@ export abstract class Partitioned<R> extends CollectionBase<R> implements Graphe
 
   /** The same collection over other partitions (what persist returns). */
   protected abstract withLayer(layer: LayerNode): Partitioned<R>;
+
+  /** Whether the divisions are known (Dask's known_divisions). */
+  get knownDivisions(): boolean {
+    return this.divisions !== null;
+  }
 
   [collectionSymbol](): CollectionGraph<R> {
     return {

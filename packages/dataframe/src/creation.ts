@@ -10,17 +10,29 @@ import { dataframeOps } from './ops/index';
 import { INDEX_COLUMN, isIndexColumn } from './ops/spec';
 import { describeType } from './ops/types';
 import { NOT_YET, refusing } from './options';
+import type { Divisions, IndexMeta } from './base';
+import { sortedDivisionLocations } from './index-ops/division-locations';
+import { unknownColumn } from './meta';
+import { keysOf, sortOrder, type SortKey } from './ops/sort';
+import { takeRows } from './ops/values';
 
 export interface PartitionOptions {
   /** Number of partitions (as Dask's from_pandas: rows are split in chunks of ceil(rows / npartitions)). */
   npartitions?: number;
   /** Rows per partition (instead of npartitions). */
   chunksize?: number;
+  /**
+   * Sort by the index and give known divisions (default true, as Dask's from_pandas). false keeps
+   * the row order and leaves the divisions unknown.
+   */
+  sort?: boolean;
+  /** A column to become the index (pandas' `df.set_index(col)` before from_pandas). */
+  index?: string;
 }
 
 const PARTITION_OPTIONS: OptionSchema<PartitionOptions> = refusing<PartitionOptions>(
-  { npartitions: intAtLeast(1), chunksize: intAtLeast(1) },
-  { sort: `${NOT_YET}: frames made from data keep their row order and have no index to sort`, name: NOT_YET },
+  { npartitions: intAtLeast(1), chunksize: intAtLeast(1), sort: 'boolean', index: 'string' },
+  { name: NOT_YET },
 );
 
 /** Partition sizes as Dask's from_pandas makes them (the last one may be smaller, or fewer partitions). */
@@ -49,6 +61,7 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
   vectors.forEach((v, i) => {
     if (v.length !== n) throw new RangeError(`${fn}: column '${names[i]}' has ${v.length} rows, column '${names[0]}' has ${n}; columns must have equal lengths`);
   });
+  if (opts?.index !== undefined) return indexedFromVectors(names, vectors, opts, fn);
   const types = vectors.map((v) => describeType(v.type));
   const sizes = chunkSizes(n, opts, fn);
   const parts: Part[] = [];
@@ -71,7 +84,58 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
   const layer = new FrameLayer(name, 'from-arrow', function* () {
     for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
   });
-  return new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...names], types, index: null }, bytes);
+  return new DataFrame(name, parts.length, layerNode(layer), opts.sort === false ? null : divisions, { names: [...names], types, index: null }, bytes);
+}
+
+/** Partitions of the given row ranges as a frame's source layer (the index, when any, first). */
+function frameOfRanges(names: readonly string[], vectors: readonly Vector[], locations: readonly number[], divisions: Divisions, index: IndexMeta | null): DataFrame {
+  const parts: Part[] = [];
+  for (let i = 0; i + 1 < locations.length; i++) {
+    const [a, b] = [locations[i], locations[i + 1]];
+    parts.push(shareBuffers(encodeBatch({ numRows: b - a, names, vectors: vectors.map((v) => v.slice(a, b)) }, true)));
+  }
+  const k = kernels();
+  const hashes = parts.map((p) => p.bufs.map((b) => k.hash64(b)).join(''));
+  const types = vectors.map((v) => describeType(v.type));
+  const name = `from-arrow-${tokenize(names, types, locations, hashes, divisions)}`;
+  const bytes = parts.reduce((sum, p) => sum + p.bufs.reduce((a, b) => a + b.byteLength, 0), 0);
+  const layer = new FrameLayer(name, 'from-arrow', function* () {
+    for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
+  });
+  const cols = index ? names.slice(1) : names;
+  return new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...cols], types: index ? types.slice(1) : types, index }, bytes);
+}
+
+/**
+ * A frame indexed by one of the columns. Sorted (the default), rows are ordered by the index
+ * (stably) and cut as Dask's from_pandas cuts a sorted index, so equal labels share a partition
+ * and the divisions are known; unsorted, the row order stays and divisions are unknown.
+ */
+function indexedFromVectors(names: readonly string[], vectors: readonly Vector[], opts: PartitionOptions, fn: string): DataFrame {
+  chunkSizes(0, opts, fn);
+  const col = opts.index!;
+  if (!names.includes(col)) throw unknownColumn(fn, col, names);
+  const at = names.indexOf(col);
+  const order = [at, ...names.map((_, i) => i).filter((i) => i !== at)];
+  const outNames = [INDEX_COLUMN, ...order.slice(1).map((i) => names[i])];
+  let outVectors = order.map((i) => vectors[i]);
+  const t = describeType(outVectors[0].type);
+  if (t.id === 'dict') throw new TypeError(`${fn}: the index column '${col}' is a category; give it as strings`);
+  const index: IndexMeta = { levels: [{ type: t, name: col }] };
+  const n = outVectors[0].length;
+  if (opts.sort === false || n === 0) {
+    const sizes = n === 0 ? [0] : chunkSizes(n, opts, fn);
+    const locations = sizes.reduce((acc, s) => [...acc, acc[acc.length - 1] + s], [0]);
+    return frameOfRanges(outNames, outVectors, locations, null, index);
+  }
+  const keys = keysOf(outVectors[0]);
+  const missing = keys.indexOf(null);
+  if (missing >= 0) throw new Error(`${fn}: the index column '${col}' has a missing value (row ${missing}); a sorted index cannot hold it (drop those rows, or give sort: false)`);
+  const rows = sortOrder(keys, true);
+  if (!rows.every((r, i) => r === i)) outVectors = outVectors.map((v) => takeRows(v, rows));
+  const sorted = Array.from(rows, (r) => keys[r] as SortKey);
+  const { divisions, locations } = sortedDivisionLocations(sorted, opts.npartitions !== undefined ? { npartitions: opts.npartitions } : { chunksize: opts.chunksize });
+  return frameOfRanges(outNames, outVectors, locations, divisions, index);
 }
 
 /** A frame of the rows of an Arrow table, split into partitions. */

@@ -13,7 +13,12 @@ import { merge, type MergeOptions } from './merge';
 import { sortValues, type SortValuesOptions } from './sort';
 import { toCsv, type ToCsvOptions } from './io/to-csv';
 import { toParquet, type ToParquetOptions } from './io/to-parquet';
-import { resetIndex, setIndex, type SetIndexOptions } from './set-index';
+import { resetIndex, setIndex, type ResetIndexOptions, type SetIndexOptions } from './set-index';
+import { clearDivisions } from './index-ops/common';
+import { indexSeries } from './index-ops/index-series';
+import { joinIndex, type JoinOptions } from './index-ops/join';
+import { loc, type LocKey } from './index-ops/loc';
+import { repartition, type RepartitionOptions } from './index-ops/repartition';
 import type { FillValue } from './ops/missing';
 import { mapPartitionsOf, type MapFunction, type MapOutput, type MapResult } from './map-partitions';
 import { checkColumn, type FrameMeta } from './meta';
@@ -52,10 +57,6 @@ export class DataFrame extends Partitioned<LocalFrame> {
   /** pandas dtype names by column ('float64', 'int32', 'bool', 'string', 'category'). */
   get dtypes(): Record<string, string> {
     return Object.fromEntries(this.meta.names.map((n, i) => [n, dtypeName(this.meta.types[i])]));
-  }
-
-  get knownDivisions(): boolean {
-    return this.divisions !== null;
   }
 
   protected finalizer(): Finalizer {
@@ -203,14 +204,18 @@ export class DataFrame extends Partitioned<LocalFrame> {
     return sortValues(this, by, opts);
   }
 
-  /** The frame indexed by a column, sorted by it (Dask's set_index); `{ sorted: true }` skips the sort. */
-  setIndex(column: string, opts: SetIndexOptions = {}): DataFrame {
+  /**
+   * The frame indexed by a column, sorted by it, with known divisions (Dask's set_index). Finding
+   * the divisions computes (a sample of the column; with `{ sorted: true }` each partition's
+   * minimum and maximum), so it returns a promise; `{ divisions }` computes nothing.
+   */
+  setIndex(column: string, opts: SetIndexOptions = {}): Promise<DataFrame> {
     return setIndex(this, column, opts);
   }
 
-  /** The index levels (group keys) as the first columns (pandas' reset_index). */
-  resetIndex(): DataFrame {
-    return resetIndex(this);
+  /** The index levels as the first columns (pandas' reset_index), or dropped with `{ drop: true }`. */
+  resetIndex(opts?: ResetIndexOptions): DataFrame {
+    return resetIndex(this, opts) as DataFrame;
   }
 
   /** Writes one CSV file per partition, `*` in the path replaced by its number; returns the paths. */
@@ -271,6 +276,34 @@ export class DataFrame extends Partitioned<LocalFrame> {
 
   private reduce(agg: ReduceAgg, opts?: ReductionOptions): Series {
     return frameReduction(this, agg, opts);
+  }
+
+  /**
+   * Rows by index label (pandas' `df.loc[...]`): one label, a slice `{ start, stop }` (both
+   * included), or a boolean series aligned on the index.
+   */
+  loc(key: LocKey): DataFrame {
+    return loc(this, key, 'DataFrame.loc');
+  }
+
+  /** Joined with another frame or series on the index (pandas' `join`; how: left, right, inner, outer). */
+  join(other: DataFrame | Series, opts: JoinOptions = {}): DataFrame {
+    return joinIndex(this, other, opts);
+  }
+
+  /** The rows in other partitions: `{ divisions }` or `{ npartitions }` (Dask's repartition). */
+  repartition(opts: RepartitionOptions): DataFrame {
+    return repartition(this, opts, 'DataFrame.repartition');
+  }
+
+  /** The index as a lazy series (the row positions for a frame made from data). */
+  get index(): Series {
+    return indexSeries(this, 'DataFrame.index');
+  }
+
+  /** The same frame with unknown divisions (Dask's clear_divisions). */
+  clearDivisions(): DataFrame {
+    return clearDivisions(this);
   }
 
   override toString(): string {

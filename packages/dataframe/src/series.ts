@@ -9,7 +9,12 @@ import { partitionKey } from './graph';
 import { valueCountsOf, type ValueCountsOptions } from './groupby';
 import type { LocalSeries } from './local/series';
 import { astypeOf, dropnaOf, fillnaOf, isnaOf, renameSeries } from './columns-ops';
-import { resetIndex } from './set-index';
+import { resetIndex, type ResetIndexOptions } from './set-index';
+import { alignOperands } from './index-ops/align';
+import { clearDivisions } from './index-ops/common';
+import { indexSeries } from './index-ops/index-series';
+import { loc, type LocKey } from './index-ops/loc';
+import { repartition, type RepartitionOptions } from './index-ops/repartition';
 import type { Dtype } from './dtypes';
 import type { FillValue } from './ops/missing';
 import { mapPartitionsOf, type MapFunction, type MapOutput, type MapResult } from './map-partitions';
@@ -78,6 +83,11 @@ export class Series extends Partitioned<LocalSeries> {
   /** `task(key, i, operand)` builds partition i, the other operand given as its task argument. */
   private binary(kind: string, task: (key: Key, i: number, o: ArgSpec) => TaskNode, other: Series | number | boolean, type: TypeDesc): Series {
     const method = `Series.${kind}`;
+    if (other instanceof Series) {
+      // Aligned on the index first, as Dask: the aligned pair is combined by the same method.
+      const [a, b] = alignOperands(this as Series, other, method);
+      if (a !== this) return (a as unknown as Record<string, (o: Series) => Series>)[kind.replace(/^r(?=add|sub|mul|div|mod|pow)/, '')](b);
+    }
     const o = this.operand(other, method);
     const { name, layer } = partitionwise([this], { kind, token: [o.token], parents: o.parents, task: (key, i) => task(key, i, o.arg(i)) });
     return new Series(name, this.npartitions, layer, this.divisions, { ...this.meta, type });
@@ -246,9 +256,31 @@ export class Series extends Partitioned<LocalSeries> {
     return renameSeries(this, name);
   }
 
-  /** A frame of the index levels (group keys) and the values (pandas' reset_index). */
-  resetIndex(): DataFrame {
-    return resetIndex(this);
+  /** A frame of the index levels (group keys) and the values (pandas' reset_index); `{ drop: true }`: the series without its index. */
+  resetIndex(opts: ResetIndexOptions & { drop: true }): Series;
+  resetIndex(opts?: ResetIndexOptions): DataFrame;
+  resetIndex(opts?: ResetIndexOptions): DataFrame | Series {
+    return resetIndex(this, opts);
+  }
+
+  /** Values by index label: one label, a slice `{ start, stop }` (both included), or a boolean series. */
+  loc(key: LocKey): Series {
+    return loc(this, key, 'Series.loc');
+  }
+
+  /** The values in other partitions: `{ divisions }` or `{ npartitions }` (Dask's repartition). */
+  repartition(opts: RepartitionOptions): Series {
+    return repartition(this, opts, 'Series.repartition');
+  }
+
+  /** The index as a lazy series. */
+  get index(): Series {
+    return indexSeries(this, 'Series.index');
+  }
+
+  /** The same series with unknown divisions (Dask's clear_divisions). */
+  clearDivisions(): Series {
+    return clearDivisions(this);
   }
 
   async head(n = 5, opts?: HeadOptions): Promise<LocalSeries> {

@@ -9,6 +9,7 @@ import { FrameLayer, opName, partitionKey } from './graph';
 import { checkColumn } from './meta';
 import { dataframeOps } from './ops/index';
 import { NOT_YET, refusing } from './options';
+import type { SortKey } from './ops/sort';
 
 export interface SortValuesOptions {
   /** Ascending (default) or descending. Missing keys come last either way. */
@@ -60,5 +61,30 @@ export function sortValues(df: DataFrame, by: string, options?: SortValuesOption
     return tasks;
   });
   // The boundaries are only known when the graph runs: divisions are unknown.
+  return new DataFrame(name, n, layerNode(layer, [df.layer]), null, df.meta);
+}
+
+/**
+ * The rows cut into the ranges of known boundaries (ascending; range r holds the keys in
+ * [bounds[r-1], bounds[r]), missing keys last) and each range sorted: the shuffle of a setIndex
+ * whose divisions are known before the graph runs.
+ */
+export function sortIntoRanges(df: DataFrame, column: string, bounds: readonly SortKey[]): DataFrame {
+  const n = bounds.length + 1;
+  const name = opName('set-index-sort', df.name, column, bounds);
+  const ops = dataframeOps;
+  const layer = new FrameLayer(name, 'sort-values', () => {
+    const tasks: TaskNode[] = [];
+    for (let i = 0; i < df.npartitions; i++) {
+      const split = `${name}-split-${i}`;
+      tasks.push(ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), lit(bounds), lit(true), lit(n)));
+      for (let b = 0; b < n; b++) tasks.push(ops.pickPiece.task(`${name}-piece-${i}-${b}`, ref(split), lit(b)));
+    }
+    for (let b = 0; b < n; b++) {
+      const pieces = Array.from({ length: df.npartitions }, (_, i) => ref(`${name}-piece-${i}-${b}`));
+      tasks.push(ops.sortPieces.task(partitionKey(name, b), arr(pieces), lit(column), lit(true)));
+    }
+    return tasks;
+  });
   return new DataFrame(name, n, layerNode(layer, [df.layer]), null, df.meta);
 }

@@ -16,19 +16,19 @@ describe.each(SCHEDULERS)('setIndex and resetIndex (%s)', (_, opts) => {
     ['uneven (7 partitions)', { npartitions: 7 }],
     ['chunks of 37 (last 1 row)', { chunksize: 37 }],
   ] as [string, dd.PartitionOptions][])('setIndex sorts by the column and indexes by it, as pandas set_index().sort_index(): %s', async (_l, part) => {
-    const s = frame(part).setIndex('y');
+    const s = await frame(part).setIndex('y', opts);
     expect(s.columns).toEqual(['id', 'x', 'z', 'k', 'fkey', 'w']);
     const r = await s.compute(opts);
     expect(r.indexName).toBe('y');
     expect(Array.from(r.col('id').toArray() as Int32Array)).toEqual(fixture.sort_y_ids);
     expect(Array.from(r.index!.toArray() as Float64Array)).toEqual(fixture.sort_y_ids.map((i) => fixture.data.y[i]));
-    const byK = await frame(part).setIndex('k').compute(opts);
+    const byK = await (await frame(part).setIndex('k', opts)).compute(opts);
     expect(Array.from(byK.col('id').toArray() as Int32Array)).toEqual(fixture.sort_k_ids);
   });
 
   it('setIndex({ sorted: true }) does not shuffle; resetIndex gives the keys as columns', async () => {
     const df = dd.fromColumns({ t: [1, 2, 3, 4], v: [0.5, 1.5, 2.5, 3.5] }, { npartitions: 2 });
-    const s = df.setIndex('t', { sorted: true });
+    const s = await df.setIndex('t', { sorted: true, ...opts });
     expect(s.npartitions).toBe(2);
     expect((await s.compute(opts)).toRecords()).toEqual([
       { t: 1, v: 0.5 },

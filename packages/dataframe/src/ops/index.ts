@@ -18,6 +18,7 @@ import { writeParquetPart } from './parquet-write';
 import { reduceCombine, reducePartial, reduceScalar, reduceSeries } from './reduce';
 import { hashSplit, pickPiece } from './shuffle';
 import { rangeBoundaries, rangeSplit, sampleSortKeys, sortPieces } from './sort';
+import { addRangeIndex, alignPair, columnStats, concatParts, dropIndex, indexValues, joinOnIndex, pickOfPair, rowsWithLabel, listOf, setIndexKeep, sliceLabels, splitRows } from './index-ops';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -63,6 +64,20 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Finalizers (computed partitions to the caller's result)
   toLocalFrame,
   toLocalSeries,
+  // The index and divisions (index-ops.ts)
+  addRangeIndex,
+  sliceLabels,
+  rowsWithLabel,
+  concatParts,
+  splitRows,
+  columnStats,
+  alignPair,
+  pickOfPair,
+  joinOnIndex,
+  indexValues,
+  dropIndex,
+  setIndexKeep,
+  listOf,
 });
 
 export { INDEX_COLUMN } from './spec';

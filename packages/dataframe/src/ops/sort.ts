@@ -12,7 +12,7 @@ import { takeRows, toFloat64 } from './values';
 export type SortKey = number | string;
 
 /** Keys of a column as numbers or strings, missing as null. */
-function keysOf(v: Vector): (SortKey | null)[] {
+export function keysOf(v: Vector): (SortKey | null)[] {
   const t = v.type as DataType;
   if (DataType.isFloat(t) || DataType.isInt(t) || DataType.isBool(t)) return Array.from(toFloat64(v), (x) => (x !== x ? null : x));
   return Array.from({ length: v.length }, (_, i) => (v.get(i) as string | null) ?? null);
@@ -37,6 +37,9 @@ export interface KeySample {
   keys: SortKey[];
   /** How many non-missing keys the partition has. */
   count: number;
+  /** The smallest and largest non-missing keys (null when there are none). */
+  min: SortKey | null;
+  max: SortKey | null;
 }
 
 export const sampleSortKeys = (part: Part, column: string, size: number): KeySample => {
@@ -44,7 +47,7 @@ export const sampleSortKeys = (part: Part, column: string, size: number): KeySam
   keys.sort(compareSortKeys);
   const n = keys.length;
   const take = Math.min(n, size);
-  return { keys: Array.from({ length: take }, (_, i) => keys[Math.floor(((i + 0.5) * n) / take)]), count: n };
+  return { keys: Array.from({ length: take }, (_, i) => keys[Math.floor(((i + 0.5) * n) / take)]), count: n, min: n ? keys[0] : null, max: n ? keys[n - 1] : null };
 };
 
 /** `n - 1` ascending boundaries: the keys at quantiles 1/n … (n-1)/n of all samples, each key weighted by the rows it stands for. */
@@ -65,7 +68,10 @@ export const rangeBoundaries = (samples: readonly KeySample[], n: number): SortK
   return out;
 };
 
-/** The range of a key: how many boundaries are below it (equal keys share a range); missing last. */
+/**
+ * The range of a key: how many boundaries are at or below it, so that range r holds the keys in
+ * [bounds[r-1], bounds[r]) as Dask's divisions do (equal keys share a range); missing last.
+ */
 function rangeOf(k: SortKey | null, bounds: readonly SortKey[], ascending: boolean): number {
   const n = bounds.length + 1;
   if (k === null) return n - 1;
@@ -73,7 +79,7 @@ function rangeOf(k: SortKey | null, bounds: readonly SortKey[], ascending: boole
   let hi = bounds.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (compareSortKeys(bounds[mid], k) < 0) lo = mid + 1;
+    if (compareSortKeys(bounds[mid], k) <= 0) lo = mid + 1;
     else hi = mid;
   }
   return ascending ? lo : n - 1 - lo;
