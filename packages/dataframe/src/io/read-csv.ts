@@ -147,7 +147,7 @@ function readRange(path: string, from: number, bytes: number): Buffer {
  * The first bytes of a file (decompressed and as UTF-8 when `whole`), enough to find its preamble
  * (grown until it is found) and at least `want` bytes when the file has them.
  */
-function filePreamble(path: string, size: number, want: number, whole: { codec: CsvCodec | null; encoding: string } | null, spec: PreambleSpec, comment: string | null): { head: Buffer; complete: boolean; pre: Preamble } {
+function filePreamble(path: string, size: number, want: number, whole: { codec: CsvCodec | null; encoding: string } | null, spec: PreambleSpec, f: CsvFormat): { head: Buffer; complete: boolean; pre: Preamble } {
   const fail = (e: unknown): never => {
     throw new Error(`readCsv: ${path}: ${(e as Error).message}`);
   };
@@ -155,7 +155,7 @@ function filePreamble(path: string, size: number, want: number, whole: { codec: 
     const raw = readRange(path, 0, size);
     const head = utf8Bytes(raw, whole.codec, whole.encoding, path);
     try {
-      return { head, complete: true, pre: scanPreamble(head, true, spec, comment)! };
+      return { head, complete: true, pre: scanPreamble(head, true, spec, f.comment, f.quote)! };
     } catch (e) {
       return fail(e);
     }
@@ -165,7 +165,7 @@ function filePreamble(path: string, size: number, want: number, whole: { codec: 
     const complete = head.length >= size;
     let pre: Preamble | null;
     try {
-      pre = scanPreamble(head, complete, spec, comment);
+      pre = scanPreamble(head, complete, spec, f.comment, f.quote);
     } catch (e) {
       return fail(e);
     }
@@ -228,7 +228,7 @@ export async function readCsv(pathOrGlob: string | readonly string[], options?: 
 
   // Header and sample: the first lines of the first file's data (the last, possibly cut, line dropped).
   const sampleBytes = opts.sampleBytes ?? 256 * 1024;
-  const first = filePreamble(files[0], sizes[0], 0, wholeOf(0), preSpec, format.comment);
+  const first = filePreamble(files[0], sizes[0], 0, wholeOf(0), preSpec, format);
   const headFields = first.pre.header ? parseLine(decodeHeader(first.pre.header, wholeOf(0) !== null, encoding), format) : null;
   let sampleBuf = wholeOf(0) ? first.head.subarray(first.pre.dataStart) : readRange(files[0], first.pre.dataStart, Math.min(sampleBytes, Math.max(0, sizes[0] - first.pre.dataStart)));
   if (!wholeOf(0) && first.pre.dataStart + sampleBuf.length < sizes[0]) sampleBuf = sampleBuf.subarray(0, sampleBuf.lastIndexOf(10) + 1);
@@ -236,11 +236,11 @@ export async function readCsv(pathOrGlob: string | readonly string[], options?: 
   const sampleText = wholeOf(0) ? sampleBuf : /^utf-?8$/i.test(encoding) ? sampleBuf : decodeText(sampleBuf, encoding);
   let sample: string[][];
   try {
-    sample = parseRecords(sampleText, format, files[0], () => first.pre.startLine, { startLine: first.pre.startLine, lines: first.pre.skipLines }).fields;
+    sample = parseRecords(sampleText, format, files[0], () => first.pre.startLine, { startRow: first.pre.startRow, rows: first.pre.skipLines }).fields;
   } catch (e) {
     throw new Error(`readCsv: cannot parse the first lines of ${files[0]}: ${(e as Error).message}`);
   }
-  const nfields = headFields?.length ?? opts.names?.length ?? sample[0]?.length;
+  const nfields = headFields?.length ?? sample[0]?.length ?? opts.names?.length;
   if (nfields === undefined) throw new Error(`readCsv: ${files[0]} is empty (no header line and no data)`);
 
   // Column names: the header's (pandas' Unnamed/dedup rules), names given, or positions.
@@ -306,20 +306,20 @@ export async function readCsv(pathOrGlob: string | readonly string[], options?: 
       pathColumn: pathColumn ? { ...pathColumn, index: f } : null,
     };
     if (wholeOf(f)) {
-      blocks.push({ ...common, start: 0, end: sizes[f], whole: true, dataStart: 0, startLine: 0, skipLines: [] });
+      blocks.push({ ...common, start: 0, end: sizes[f], whole: true, dataStart: 0, startLine: 0, startRow: 0, skipLines: [] });
       return;
     }
-    const p = f === 0 ? first : filePreamble(path, sizes[f], 0, null, preSpec, format.comment);
+    const p = f === 0 ? first : filePreamble(path, sizes[f], 0, null, preSpec, format);
     if (expectHeader && f > 0 && p.pre.header) {
       const got = parseLine(decodeHeader(p.pre.header, false, encoding), format);
       if (got.length !== expectHeader.length || got.some((g, j) => g !== expectHeader[j])) throw new Error(`readCsv: the header of ${path} (${got.join(', ')}) differs from that of ${files[0]} (${expectHeader.join(', ')})`);
     }
-    const { dataStart, startLine, skipLines, preambleEnd } = p.pre;
+    const { dataStart, startLine, startRow, skipLines, preambleEnd } = p.pre;
     // The first block reaches past the last skipped line, so later blocks need no line numbers.
     let start = dataStart;
     let end = Math.min(sizes[f], Math.max(dataStart + blocksize, preambleEnd));
     for (;;) {
-      blocks.push({ ...common, start, end, whole: false, dataStart, startLine, skipLines });
+      blocks.push({ ...common, start, end, whole: false, dataStart, startLine, startRow, skipLines });
       if (end >= sizes[f]) break;
       start = end;
       end = Math.min(sizes[f], start + blocksize);

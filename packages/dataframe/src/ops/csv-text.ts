@@ -32,13 +32,15 @@ export interface PreambleSpec {
 export interface Preamble {
   /** Byte offset where the data starts (after the header line, or after the leading skipped lines). */
   dataStart: number;
-  /** 0-based line number of the line starting at dataStart. */
+  /** 0-based line number of the line starting at dataStart (physical lines, for messages). */
   startLine: number;
+  /** 0-based row number there: lines counted as pandas' skiprows counts them (a quoted line break does not end a row). */
+  startRow: number;
   /** The header line's bytes, without its line break. */
   header: Buffer | null;
-  /** Line numbers at or after startLine to drop (skiprows given as a list). */
+  /** Row numbers at or after startRow to drop (skiprows given as a list). */
   skipLines: number[];
-  /** Byte offset just past the last of skipLines (dataStart when there are none). */
+  /** Byte offset just past the last of skipLines' rows (dataStart when there are none). */
   preambleEnd: number;
 }
 
@@ -97,20 +99,31 @@ function blankOrComment(line: Buffer, comment: string | null): boolean {
 
 /**
  * Where the data of a file starts, from its first bytes (`complete`: they are the whole file).
- * null when more bytes are needed. Lines are physical lines, as pandas counts skiprows for files
- * without quoted line breaks.
+ * null when more bytes are needed. Rows are counted as pandas counts skiprows and header: a line
+ * break inside quotes does not end a row.
  */
-export function scanPreamble(buf: Buffer, complete: boolean, spec: PreambleSpec, comment: string | null): Preamble | null {
+export function scanPreamble(buf: Buffer, complete: boolean, spec: PreambleSpec, comment: string | null, quote = '"'): Preamble | null {
   const list = typeof spec.skiprows === 'number' ? null : new Set(spec.skiprows);
   const count = typeof spec.skiprows === 'number' ? spec.skiprows : 0;
   const skipped = (i: number): boolean => (list ? list.has(i) : i < count);
   // A UTF-8 byte order mark is not part of the first field.
   let pos = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   let line = 0;
+  let physical = 0;
   let header: Buffer | null = null;
+  const q = quote.charCodeAt(0);
+  // The end of the row starting at `from` (its last line break, or the end of complete input).
   const lineEnd = (from: number): number | null => {
-    const nl = buf.indexOf(NL, from);
-    return nl >= 0 ? nl : complete ? buf.length : null;
+    let inQuote = false;
+    for (let i = from; i < buf.length; i++) {
+      const c = buf[i];
+      if (c === q) inQuote = !inQuote;
+      else if (c === NL) {
+        physical++;
+        if (!inQuote) return i;
+      }
+    }
+    return complete ? buf.length : null;
   };
   if (spec.header === null) {
     while (skipped(line) && pos < buf.length) {
@@ -143,6 +156,7 @@ export function scanPreamble(buf: Buffer, complete: boolean, spec: PreambleSpec,
     }
   }
   const dataStart = Math.min(pos, buf.length);
+  const startLine = physical;
   const skipLines = list ? [...list].filter((i) => i >= line).sort((a, b) => a - b) : [];
   let preambleEnd = dataStart;
   if (skipLines.length > 0) {
@@ -157,7 +171,7 @@ export function scanPreamble(buf: Buffer, complete: boolean, spec: PreambleSpec,
       preambleEnd = Math.min(end + 1, buf.length);
     }
   }
-  return { dataStart, startLine: line, header, skipLines, preambleEnd };
+  return { dataStart, startLine, startRow: line, header, skipLines, preambleEnd };
 }
 
 /** csv-parse's options for a format. */
@@ -178,12 +192,12 @@ export interface Records {
 }
 
 /**
- * The records of some text, without those on the lines `skip.lines` (0-based file line numbers;
- * the text starts at file line `skip.startLine`). `firstLine()` (the 0-based file line number of
+ * The records of some text, without those of the rows `skip.rows` (0-based row numbers of the
+ * file; the text starts at row `skip.startRow`). `firstLine()` (the 0-based file line number of
  * the text's first line, counted only when needed) makes a parse error name the file's line.
  */
-export function parseRecords(text: string | Buffer, f: CsvFormat, path: string, firstLine: () => number, skip: { startLine: number; lines: readonly number[] } | null): Records {
-  let rows: { record: string[]; info: { lines: number } }[];
+export function parseRecords(text: string | Buffer, f: CsvFormat, path: string, firstLine: () => number, skip: { startRow: number; rows: readonly number[] } | null): Records {
+  let rows: { record: string[]; info: { lines: number; records: number; empty_lines: number; comment_lines: number } }[];
   try {
     rows = parse(text, parseOptions(f)) as unknown as typeof rows;
   } catch (e) {
@@ -191,11 +205,12 @@ export function parseRecords(text: string | Buffer, f: CsvFormat, path: string, 
     const reason = err.message.replace(/ on line \d+$/, '');
     throw new CsvParseError(`readCsv: malformed line ${path}:${firstLine() + (err.lines ?? 1)}: ${reason}`);
   }
-  const drop = skip && skip.lines.length ? new Set(skip.lines.map((l) => l - skip.startLine + 1)) : null;
+  const drop = skip && skip.rows.length ? new Set(skip.rows.map((l) => l - skip.startRow)) : null;
   const fields: string[][] = [];
   const lines: number[] = [];
   for (const r of rows) {
-    if (drop?.has(r.info.lines)) continue;
+    // The record's row within the text, counting the blank and comment lines csv-parse passed over.
+    if (drop?.has(r.info.records - 1 + r.info.empty_lines + r.info.comment_lines)) continue;
     fields.push(r.record);
     lines.push(r.info.lines);
   }

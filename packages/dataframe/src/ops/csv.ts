@@ -36,6 +36,7 @@ export interface CsvBlock {
   /** Block mode: the file's preamble, found when the graph was built (start === dataStart for its first block). */
   dataStart: number;
   startLine: number;
+  startRow: number;
   skipLines: number[];
   /** Whole mode: how to find the preamble. */
   preamble: PreambleSpec;
@@ -148,19 +149,19 @@ function pathVector(p: PathColumn, n: number): Vector {
 interface BlockText {
   text: string | Buffer;
   firstLine: () => number;
-  skip: { startLine: number; lines: readonly number[] } | null;
+  skip: { startRow: number; rows: readonly number[] } | null;
 }
 
 function wholeFileText(b: CsvBlock): BlockText {
   const buf = utf8Bytes(readFileSync(b.path), b.compression, b.format.encoding, b.path);
   let pre;
   try {
-    pre = scanPreamble(buf, true, b.preamble, b.format.comment)!;
+    pre = scanPreamble(buf, true, b.preamble, b.format.comment, b.format.quote)!;
   } catch (e) {
     throw new CsvParseError(`readCsv: ${b.path}: ${(e as Error).message}`);
   }
   if (b.header && pre.header) checkHeader(b, parseLine(pre.header.toString('utf8'), b.format));
-  return { text: buf.subarray(pre.dataStart), firstLine: () => pre.startLine, skip: { startLine: pre.startLine, lines: pre.skipLines } };
+  return { text: buf.subarray(pre.dataStart), firstLine: () => pre.startLine, skip: { startRow: pre.startRow, rows: pre.skipLines } };
 }
 
 function checkHeader(b: CsvBlock, got: string[]): void {
@@ -173,7 +174,7 @@ function byteBlockText(b: CsvBlock): BlockText {
   const firstBlock = first === b.dataStart;
   // Line numbers of the file: the first block's is known; others count the newlines before them, only on error.
   const firstLine = firstBlock ? () => b.startLine : () => lineAt(b.path, first) - 1;
-  return { text: /^utf-?8$/i.test(b.format.encoding) ? text : decodeText(text, b.format.encoding), firstLine, skip: firstBlock ? { startLine: b.startLine, lines: b.skipLines } : null };
+  return { text: /^utf-?8$/i.test(b.format.encoding) ? text : decodeText(text, b.format.encoding), firstLine, skip: firstBlock ? { startRow: b.startRow, rows: b.skipLines } : null };
 }
 
 export const readCsvBlock = (b: CsvBlock): Part => {
