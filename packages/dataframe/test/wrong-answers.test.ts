@@ -11,7 +11,9 @@ import * as dd from '../src/index';
 import { expectClose, SCHEDULERS, type PandasLabel, type PandasSeries } from './helpers';
 
 type Col = (number | string | null)[];
-interface Wrong {
+type MergeKey = `merge_${'key' | 's'}_${'inner' | 'left' | 'right' | 'outer'}`;
+type Wrong = WrongBase & Record<MergeKey, Record<string, Col>>;
+interface WrongBase {
   data: { k: (string | null)[]; f: (number | null)[]; y: number[]; z: (number | null)[] };
   dropna_thresh2: number[];
   dropna_thresh3_subset_fyz: number[];
@@ -24,7 +26,6 @@ interface Wrong {
   gb_kf_dropna_false_y_sum: PandasSeries;
   merge_left: { key: (number | null)[]; s: (string | null)[]; lv: number[] };
   merge_right: { key: (number | null)[]; s: (string | null)[]; rv: number[] };
-  [merge: `merge_${'key' | 's'}_${'inner' | 'left' | 'right' | 'outer'}`]: Record<string, Col>;
 }
 const W = (JSON.parse(readFileSync(new URL('./fixtures/csv.json', import.meta.url), 'utf8')) as { wrong: Wrong }).wrong;
 const CSV = resolve(new URL('./fixtures/csv', import.meta.url).pathname);
