@@ -3,7 +3,7 @@
  * dropna, astype, rename, drop. Each is one task per partition; types are checked here, when the
  * graph is built, so a bad value or dtype fails before anything runs, naming the column.
  */
-import { checkOptions, lit, ref, type OptionSchema } from '@pdask/core';
+import { checkOptions, intAtLeast, lit, ref, type OptionSchema } from '@pdask/core';
 import { partitionwise } from './base';
 import { parseDtype, type Dtype } from './dtypes';
 import { DataFrame } from './frame';
@@ -14,6 +14,8 @@ import type { FillValue } from './ops/missing';
 import { dtypeName, type TypeDesc } from './ops/types';
 import { Series } from './series';
 import { NOT_YET, refusing } from './options';
+import { checkNotReserved } from './reserved';
+import { rowOffsets } from './row-offsets';
 
 const BOOL: TypeDesc = { id: 'bool' };
 
@@ -22,6 +24,8 @@ export interface DropnaOptions {
   subset?: readonly string[];
   /** Drop a row when 'any' (default) or 'all' of those columns are missing. */
   how?: 'any' | 'all';
+  /** Keep the rows with at least this many non-missing values in `subset` (instead of `how`). */
+  thresh?: number;
 }
 
 export interface RenameOptions {
@@ -93,17 +97,20 @@ export function fillnaOf<C extends Lazy>(c: C, value: FillValue | Readonly<Recor
 }
 
 const DROPNA_OPTIONS: OptionSchema<DropnaOptions> = refusing<DropnaOptions>(
-  { subset: (v) => (Array.isArray(v) ? undefined : 'an array of column names'), how: { oneOf: ['any', 'all'] } },
-  { thresh: NOT_YET, axis: `${NOT_YET}: only rows are dropped`, inplace: 'pdask collections are immutable', ignoreIndex: NOT_YET },
+  { subset: (v) => (Array.isArray(v) ? undefined : 'an array of column names'), how: { oneOf: ['any', 'all'] }, thresh: intAtLeast(0) },
+  { axis: `${NOT_YET}: only rows are dropped`, inplace: 'pdask collections are immutable', ignoreIndex: NOT_YET },
 );
 
 export function dropnaOf<C extends Lazy>(c: C, options: DropnaOptions | undefined, method: string): C {
   const opts = checkOptions(method, options, DROPNA_OPTIONS);
   const { names, types } = columnsOf(c);
+  // pandas 2 refuses both together (1.5 lets thresh win silently): one rule decides which rows stay.
+  if (opts.thresh !== undefined && opts.how !== undefined) throw new TypeError(`${method}: give how or thresh, not both`);
   const how = opts.how ?? 'any';
   const subset = opts.subset === undefined ? [...names] : opts.subset;
   for (const s of subset) checkColumn(method, s, names);
-  const { name, layer } = partitionwise([c], { kind: 'dropna', token: [subset, how], task: (key, i) => dataframeOps.dropnaRows.task(key, ref(partitionKey(c.name, i)), lit(subset), lit(how)) });
+  const thresh = opts.thresh ?? null;
+  const { name, layer } = partitionwise([c], { kind: 'dropna', token: [subset, how, thresh], task: (key, i) => dataframeOps.dropnaRows.task(key, ref(partitionKey(c.name, i)), lit(subset), lit(how), lit(thresh)) });
   // Rows go away, so the row-position divisions are no longer known.
   return rebuild(c, name, layer, names, types, null);
 }
@@ -115,7 +122,9 @@ export function astypeOf<C extends Lazy>(c: C, dtype: Dtype | Readonly<Record<st
     typeof dtype === 'string' ? names.map((n) => [n, parseDtype(dtype, method, `column '${n}'`)]) : Object.entries(dtype).map(([n, d]) => [checkColumn(method, n, names), parseDtype(d, method, `column '${n}'`)]);
   const cols = wanted.map(([n]) => n);
   const to = wanted.map(([, t]) => t);
-  const { name, layer } = partitionwise([c], { kind: 'astype', token: [cols, to], task: (key, i) => dataframeOps.astypeColumns.task(key, ref(partitionKey(c.name, i)), lit(cols), lit(to)) });
+  // Errors name the row of the whole frame, so each task learns where its partition starts.
+  const offsets = rowOffsets(c);
+  const { name, layer } = partitionwise([c], { kind: 'astype', token: [cols, to], parents: [offsets.node], task: (key, i) => dataframeOps.astypeColumns.task(key, ref(partitionKey(c.name, i)), lit(cols), lit(to), offsets.arg(i)) });
   const outTypes = names.map((n, j) => (cols.includes(n) ? to[cols.indexOf(n)] : types[j]));
   return rebuild(c, name, layer, names, outTypes);
 }
@@ -141,7 +150,7 @@ export function renameFrame(df: DataFrame, options: RenameOptions): DataFrame {
     checkColumn(method, f, df.meta.names);
     const t = opts.columns[f];
     if (typeof t !== 'string') throw new TypeError(`${method}: the new name of column '${f}' must be a string, got ${typeof t}`);
-    return t;
+    return checkNotReserved(method, t);
   });
   const out = df.meta.names.map((n) => (from.includes(n) ? to[from.indexOf(n)] : n));
   const dup = out.find((n, i) => out.indexOf(n) !== i);
@@ -151,6 +160,7 @@ export function renameFrame(df: DataFrame, options: RenameOptions): DataFrame {
 
 export function renameSeries(s: Series, newName: string): Series {
   if (typeof newName !== 'string') throw new TypeError(`Series.rename: expected the new name as a string, got ${typeof newName}`);
+  checkNotReserved('Series.rename', newName);
   return renamed(s, [s.seriesName], [newName], newName);
 }
 

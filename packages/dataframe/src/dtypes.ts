@@ -23,3 +23,14 @@ export function parseDtype(name: unknown, method: string, what: string): TypeDes
   if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(DTYPES, name)) return DTYPES[name as Dtype];
   throw new TypeError(`${method}: unknown dtype ${JSON.stringify(name) ?? String(name)} for ${what}; known: ${Object.keys(DTYPES).join(', ')}`);
 }
+
+/**
+ * `{ column: dtype }` listing the columns in the frame's order. A plain object lists integer-like
+ * keys ('0', '10') first whatever the insertion order, so the object's own-key order is given by a
+ * Proxy: Object.keys/entries, JSON and for…in then follow the columns, as pandas' `df.dtypes` does.
+ */
+export function dtypesRecord(names: readonly string[], dtypes: readonly string[]): Record<string, string> {
+  const target: Record<string, string> = Object.fromEntries(names.map((n, i) => [n, dtypes[i]]));
+  const keys = [...names];
+  return new Proxy(target, { ownKeys: () => [...keys] });
+}

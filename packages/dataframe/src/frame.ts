@@ -8,7 +8,7 @@ import { FrameLayer, opName, partitionKey } from './graph';
 import { GroupBy, type GroupbyOptions } from './groupby';
 import type { LocalFrame } from './local/frame';
 import { astypeOf, dropColumns, dropnaOf, fillnaOf, isnaOf, renameFrame, type DropnaOptions, type RenameOptions } from './columns-ops';
-import type { Dtype } from './dtypes';
+import { dtypesRecord, type Dtype } from './dtypes';
 import { merge, type MergeOptions } from './merge';
 import { sortValues, type SortValuesOptions } from './sort';
 import { toCsv, type ToCsvOptions } from './io/to-csv';
@@ -30,6 +30,7 @@ import { dtypeName, type TypeDesc } from './ops/types';
 import { frameReduction, type ReductionOptions } from './reductions';
 import { Scalar } from './scalar';
 import { Series } from './series';
+import { checkNotReserved } from './reserved';
 
 export interface HeadOptions extends ComputeOptions {
   /** How many partitions to read from (default 1, as Dask; -1 for all). */
@@ -56,7 +57,7 @@ export class DataFrame extends Partitioned<LocalFrame> {
 
   /** pandas dtype names by column ('float64', 'int32', 'bool', 'string', 'category'). */
   get dtypes(): Record<string, string> {
-    return Object.fromEntries(this.meta.names.map((n, i) => [n, dtypeName(this.meta.types[i])]));
+    return dtypesRecord(this.meta.names, this.meta.types.map((t) => dtypeName(t)));
   }
 
   protected finalizer(): Finalizer {
@@ -99,6 +100,7 @@ export class DataFrame extends Partitioned<LocalFrame> {
   assign(columns: Record<string, Series | number>): DataFrame {
     const names = Object.keys(columns);
     if (names.length === 0) return this;
+    for (const n of names) checkNotReserved('DataFrame.assign', n);
     const parents: LayerNode[] = [];
     const specs = names.map((n) => {
       const v = columns[n];

@@ -25,12 +25,16 @@ export interface GroupbyOptions {
   ddof?: number;
   /** Groups always come sorted by key (pandas' default sort=True); false is not implemented. */
   sort?: boolean;
-  /** Rows whose key is missing are always left out (pandas' default dropna=True); false is not implemented. */
+  /** true (default): rows whose key is missing are left out; false: they form a group, sorted last (pandas' dropna). */
   dropna?: boolean;
 }
 
 export interface ValueCountsOptions {
   splitEvery?: number | false;
+  /** false: missing values are counted too, as a NaN/null entry (default true, as pandas). */
+  dropna?: boolean;
+  /** Fractions of the counted rows instead of counts (float64). */
+  normalize?: boolean;
 }
 
 const GROUPBY_OPTIONS: OptionSchema<GroupbyOptions> = refusing<GroupbyOptions>(
@@ -38,14 +42,14 @@ const GROUPBY_OPTIONS: OptionSchema<GroupbyOptions> = refusing<GroupbyOptions>(
     splitEvery: splitEveryRule,
     ddof: intAtLeast(0),
     sort: onlyValue(true, `groups always come sorted by key; sort: false is ${NOT_YET}`),
-    dropna: onlyValue(true, `rows with a missing key are always left out; dropna: false is ${NOT_YET}`),
+    dropna: 'boolean',
   },
   { asIndex: `${NOT_YET}: call resetIndex() on the result`, groupKeys: NOT_YET, observed: NOT_YET, shuffle: NOT_YET, shuffleMethod: NOT_YET, level: NOT_YET, axis: NOT_YET },
 );
 
 const VALUE_COUNTS_OPTIONS: OptionSchema<ValueCountsOptions> = refusing<ValueCountsOptions>(
-  { splitEvery: splitEveryRule },
-  { dropna: NOT_YET, normalize: NOT_YET, sort: `${NOT_YET}: the result is always most frequent first`, ascending: NOT_YET, bins: NOT_YET, splitOut: NOT_YET },
+  { splitEvery: splitEveryRule, dropna: 'boolean', normalize: 'boolean' },
+  { sort: `${NOT_YET}: the result is always most frequent first`, ascending: NOT_YET, bins: NOT_YET, splitOut: NOT_YET },
 );
 
 /** What `agg` takes per column: a built-in aggregation's name, an Aggregation, or a list of them. */
@@ -70,6 +74,10 @@ interface Plan {
   order: 'key' | 'count-desc';
   splitEvery: number | false;
   ddof: number;
+  /** false: missing keys form a group (pandas' dropna=False). */
+  dropna?: boolean;
+  /** valueCounts' normalize: fractions instead of counts. */
+  normalize?: boolean;
 }
 
 const nameOf = (a: AggFunc): string => (a instanceof Aggregation ? a.name : a);
@@ -118,7 +126,7 @@ function build(plan: Plan): { name: string; layer: LayerNode; index: IndexMeta; 
     }
     return { out: o.out, column: o.column, agg: o.agg };
   });
-  const spec: GroupbySpec = { by: [...by], columns, customs: customColumns, outputs, ddof: plan.ddof, asIndex: plan.asIndex, order: plan.order };
+  const spec: GroupbySpec = { by: [...by], columns, customs: customColumns, outputs, ddof: plan.ddof, asIndex: plan.asIndex, order: plan.order, ...(plan.dropna === false ? { dropna: false } : {}), ...(plan.normalize ? { normalize: true } : {}) };
   const inputTypes = Object.fromEntries([...new Set([...Object.keys(columns), ...customColumns])].map((n) => [n, frame.typeOf(n)]));
   const name = opName(`groupby-${by.join('-').replace(/[^\w-]/g, '_')}`, frame.name, spec, customs.map((c) => c.refs), plan.splitEvery);
   const fns = customArg(customs);
@@ -141,7 +149,7 @@ function build(plan: Plan): { name: string; layer: LayerNode; index: IndexMeta; 
     name,
     layer: node,
     index: { levels: by.map((b) => ({ type: keyResultType(frame.typeOf(b)), name: b })) },
-    types: outputs.map((o) => outputType(o, o.column ? inputTypes[o.column] : undefined)),
+    types: outputs.map((o) => (plan.normalize ? { id: 'float', bits: 64 } : outputType(o, o.column ? inputTypes[o.column] : undefined))),
   };
 }
 
@@ -160,6 +168,8 @@ export class GroupBy {
   readonly splitEvery: number | false;
   /** @internal */
   readonly ddof: number;
+  /** @internal */
+  readonly dropna: boolean;
 
   /** @internal Made by DataFrame.groupby. */
   constructor(
@@ -171,11 +181,12 @@ export class GroupBy {
     const opts = checkOptions('DataFrame.groupby', options, GROUPBY_OPTIONS);
     this.splitEvery = splitEveryFor('dataframe', opts.splitEvery, 'DataFrame.groupby');
     this.ddof = opts.ddof ?? 1;
+    this.dropna = opts.dropna ?? true;
   }
 
   /** @internal */
   plan(method: string, outputs: Output[], asIndex = true): Plan {
-    return { method, frame: this.frame, by: this.by, outputs, asIndex, order: 'key', splitEvery: this.splitEvery, ddof: this.ddof };
+    return { method, frame: this.frame, by: this.by, outputs, asIndex, order: 'key', splitEvery: this.splitEvery, ddof: this.ddof, dropna: this.dropna };
   }
 
   /** One column's groups (pandas' `df.groupby('x').y` / `['y']`). */
@@ -324,6 +335,8 @@ export function valueCountsOf(s: Series, options: ValueCountsOptions | undefined
     order: 'count-desc',
     splitEvery: splitEveryFor('dataframe', opts.splitEvery, method),
     ddof: 1,
+    dropna: opts.dropna ?? true,
+    normalize: opts.normalize ?? false,
   });
   return new Series(r.name, 1, r.layer, null, { name: s.seriesName, type: r.types[0], index: { levels: [{ type: r.index.levels[0].type, name: null }] } });
 }

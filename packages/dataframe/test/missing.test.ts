@@ -66,7 +66,7 @@ describe.each(SCHEDULERS)('missing data against pandas (%s)', (_, opts) => {
     expect(await values(df.col('b').astype('string'), opts)).toEqual(['0.5', '1.0', null, '-2.0', '3.0']);
     expect(await values(df.col('a').astype('bool'), opts)).toEqual([true, true, true, true, true]);
     expect(await values(df.col('b').fillna(0).astype('int32'), opts)).toEqual([0, 1, 0, -2, 3]);
-    await expect(df.col('b').astype('int32').compute(opts)).rejects.toThrow("astype: column 'b' has a missing value at row 0; it cannot become int32 (fill it first with fillna)");
+    await expect(df.col('b').astype('int32').compute(opts)).rejects.toThrow("astype: column 'b' has a missing value at row 2; it cannot become int32 (fill it first with fillna)");
     const rn = df.rename({ columns: { a: 'alpha', s: 'text' } });
     expect(rn.columns).toEqual(['alpha', 'b', 'text']);
     expect((await rn.compute(opts)).columns).toEqual(['alpha', 'b', 'text']);

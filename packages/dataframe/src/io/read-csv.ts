@@ -2,19 +2,26 @@
  * readCsv (Dask's read_csv): files matched by a path or glob, cut into byte blocks of `blocksize`,
  * one task per block. Column names come from the header and types are inferred from a sample of
  * the first file, as Dask does, so that the frame's dtypes are known before anything is read.
+ * Compressed files, and files in encodings whose line breaks are not the byte 0x0A (UTF-16), are
+ * one block each, as Dask reads compressed files whole.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { checkOptions, intAtLeast, layerNode, lit, tokenize, type OptionSchema } from '@pdask/core';
-import { parse } from 'csv-parse/sync';
+import { resolve } from 'node:path';
+import { checkOptions, intAtLeast, layerNode, lit, tokenize, type OptionRule, type OptionSchema } from '@pdask/core';
 import { DataFrame } from '../frame';
 import { FrameLayer, partitionKey } from '../graph';
-import type { CsvBlock } from '../ops/csv';
+import type { CsvBlock, PathColumn } from '../ops/csv';
+import { asciiCompatible, decodeText, isIntegerText, knownEncoding, parseLine, parseNumber, parseRecords, scanPreamble, utf8Bytes, type CsvCodec, type CsvFormat, type Preamble, type PreambleSpec } from '../ops/csv-text';
 import { dataframeOps } from '../ops/index';
 import { blocksizeOf, blocksizeRule, expandPaths } from './glob';
 import { NOT_YET, refusing } from '../options';
+import { checkNotReserved } from '../reserved';
 import type { TypeDesc } from '../ops/types';
 
 export type CsvDtype = 'float64' | 'int32' | 'bool' | 'string';
+
+/** What `compression` takes: 'infer' (default: from the file name's extension), a codec, or null (none). */
+export type CsvCompression = 'infer' | CsvCodec | null;
 
 export interface ReadCsvOptions {
   /** Bytes per partition (number or '64MB'; default 64 MiB, as Dask). */
@@ -25,6 +32,28 @@ export interface ReadCsvOptions {
   dtype?: Record<string, CsvDtype>;
   /** Bytes of the first file read to infer types (default 256 KiB). */
   sampleBytes?: number;
+  /** The row (among lines not skipped, blank or commented) holding the column names (default 0; null: none). */
+  header?: number | null;
+  /** Column names (the header line, if any, is then dropped; with `usecols`, names of the kept columns may be given). */
+  names?: readonly string[];
+  /** The columns kept, by name or by position (kept in the file's order, as pandas). */
+  usecols?: readonly string[] | readonly number[];
+  /** Lines skipped at the start of each file: a count, or their 0-based line numbers. */
+  skiprows?: number | readonly number[];
+  /** The rest of a line after this character is ignored; lines that start with it are skipped. */
+  comment?: string;
+  /** The thousands mark in numbers ('1,234' with thousands ','). */
+  thousands?: string;
+  /** The decimal mark in numbers (default '.'). */
+  decimal?: string;
+  /** The quoting character (default '"'; a quote inside a quoted field is doubled). */
+  quotechar?: string;
+  /** The files' text encoding (default 'utf-8'; others through iconv-lite: 'latin1', 'cp1252', 'utf-16le', 'shift_jis', …). */
+  encoding?: string;
+  /** 'infer' (default): '.gz' gzip, '.bz2' bz2, '.zst' zstd; or one codec for every file; null: none. */
+  compression?: CsvCompression;
+  /** Dask's include_path_column: a category column of each row's file (true: named 'path'). */
+  includePathColumn?: boolean | string;
 }
 
 const DTYPES: Record<CsvDtype, TypeDesc> = {
@@ -36,19 +65,8 @@ const DTYPES: Record<CsvDtype, TypeDesc> = {
 
 const NULLS = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
 
-function readHead(path: string, bytes: number): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(bytes);
-    const got = readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, got).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** pandas' inference, narrowed to the types pdask reads: int (int32 range, no missing), float, bool, string. */
-function inferType(values: readonly string[]): TypeDesc {
+function inferType(values: readonly string[], f: CsvFormat): TypeDesc {
   let ints = true;
   let nums = true;
   let bools = true;
@@ -60,9 +78,9 @@ function inferType(values: readonly string[]): TypeDesc {
       continue;
     }
     if (bools && !/^(true|false|True|False)$/.test(s)) bools = false;
-    const x = Number(s);
-    if (nums && (s === '' || x !== x)) nums = false;
-    if (ints && !(nums && /^[+-]?\d+$/.test(s) && x >= -(2 ** 31) && x < 2 ** 31)) ints = false;
+    const x = nums || ints ? parseNumber(s, f) : NaN;
+    if (nums && x !== x) nums = false;
+    if (ints && !(nums && isIntegerText(s, f) && x >= -(2 ** 31) && x < 2 ** 31)) ints = false;
   }
   if (ints && !missing && values.length) return DTYPES.int32;
   if (nums) return DTYPES.float64;
@@ -70,19 +88,134 @@ function inferType(values: readonly string[]): TypeDesc {
   return DTYPES.string;
 }
 
-/** pandas' read_csv options pdask does not implement are refused by name (the file would be read otherwise than asked). */
+const oneChar = (what: string): OptionRule => (v) => (typeof v === 'string' && v.length === 1 && v !== '\n' && v !== '\r' ? undefined : `one character (${what})`);
+const CODECS: readonly CsvCodec[] = ['gzip', 'bz2', 'zstd'];
+/** Codecs pandas knows that pdask has no maintained decoder for. */
+const UNSUPPORTED_CODECS: Record<string, string> = { zip: 'zip', xz: 'xz', tar: 'tar' };
+
+/** Options pandas' read_csv has that pdask does not implement are refused by name (the file would be read otherwise than asked). */
 const READ_CSV_OPTIONS: OptionSchema<ReadCsvOptions> = refusing<ReadCsvOptions>(
-  { blocksize: blocksizeRule, sep: 'string', dtype: 'object', sampleBytes: intAtLeast(1) },
+  {
+    blocksize: blocksizeRule,
+    sep: (v) => (typeof v === 'string' && v.length > 0 && !/[\r\n]/.test(v) ? undefined : 'a non-empty string without line breaks'),
+    dtype: 'object',
+    sampleBytes: intAtLeast(1),
+    header: (v) => (v === null || (Number.isInteger(v) && (v as number) >= 0) ? undefined : `a row number >= 0, or null for no header (several header rows are ${NOT_YET})`),
+    names: (v) => (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? undefined : 'a non-empty array of column names (strings)'),
+    usecols: (v) =>
+      Array.isArray(v) && v.length > 0 && (v.every((x) => typeof x === 'string') || v.every((x) => Number.isInteger(x) && x >= 0))
+        ? undefined
+        : `a non-empty array of column names, or of column positions (a function is ${NOT_YET})`,
+    skiprows: (v) =>
+      (Number.isInteger(v) && (v as number) >= 0) || (Array.isArray(v) && v.every((x) => Number.isInteger(x) && x >= 0)) ? undefined : `a number of lines >= 0, or an array of 0-based line numbers (a function is ${NOT_YET})`,
+    comment: oneChar('the comment character'),
+    thousands: oneChar('the thousands mark'),
+    decimal: oneChar('the decimal mark'),
+    quotechar: oneChar('the quoting character'),
+    encoding: 'string',
+    compression: (v) => (v === null || v === 'infer' || CODECS.includes(v as CsvCodec) ? undefined : `'infer', ${CODECS.map((c) => `'${c}'`).join(', ')} or null${typeof v === 'string' && v in UNSUPPORTED_CODECS ? ` ('${v}' has no maintained decoder for Node here: decompress the files first)` : ''}`),
+    includePathColumn: { anyOf: ['boolean', 'string'] },
+  },
   Object.fromEntries(
-    ['skiprows', 'skipfooter', 'header', 'names', 'usecols', 'comment', 'nrows', 'indexCol', 'parseDates', 'naValues', 'keepDefaultNa', 'encoding', 'thousands', 'decimal', 'quotechar', 'escapechar', 'lineterminator', 'converters', 'trueValues', 'falseValues', 'delimiter', 'includePathColumn', 'assumeMissing', 'compression'].map((k) => [k, NOT_YET]),
+    ['skipfooter', 'nrows', 'indexCol', 'parseDates', 'naValues', 'keepDefaultNa', 'escapechar', 'lineterminator', 'converters', 'trueValues', 'falseValues', 'delimiter', 'assumeMissing', 'skipBlankLines', 'skipinitialspace', 'onBadLines', 'quoting', 'doublequote', 'dialect', 'prefix', 'squeeze', 'mangleDupeCols', 'engine', 'iterator', 'chunksize', 'lowMemory', 'memoryMap', 'floatPrecision', 'storageOptions'].map((k) => [k, NOT_YET]),
   ),
 );
+
+/** The codec of a file: the option, or inferred from the extension. */
+function codecOf(path: string, compression: CsvCompression): CsvCodec | null {
+  if (compression !== 'infer') return compression;
+  const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
+  if (ext === 'gz') return 'gzip';
+  if (ext === 'bz2') return 'bz2';
+  if (ext === 'zst') return 'zstd';
+  if (ext && ext in UNSUPPORTED_CODECS) throw new Error(`readCsv: ${path} looks ${UNSUPPORTED_CODECS[ext]}-compressed (from its extension); ${UNSUPPORTED_CODECS[ext]} has no maintained decoder for Node here: decompress it first, or pass { compression: null } if it is plain text`);
+  return null;
+}
+
+function readRange(path: string, from: number, bytes: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(bytes);
+    const got = readSync(fd, buf, 0, bytes, from);
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The first bytes of a file (decompressed and as UTF-8 when `whole`), enough to find its preamble
+ * (grown until it is found) and at least `want` bytes when the file has them.
+ */
+function filePreamble(path: string, size: number, want: number, whole: { codec: CsvCodec | null; encoding: string } | null, spec: PreambleSpec, f: CsvFormat): { head: Buffer; complete: boolean; pre: Preamble } {
+  const fail = (e: unknown): never => {
+    throw new Error(`readCsv: ${path}: ${(e as Error).message}`);
+  };
+  if (whole) {
+    const raw = readRange(path, 0, size);
+    const head = utf8Bytes(raw, whole.codec, whole.encoding, path);
+    try {
+      return { head, complete: true, pre: scanPreamble(head, true, spec, f.comment, f.quote)! };
+    } catch (e) {
+      return fail(e);
+    }
+  }
+  for (let bytes = Math.max(want, 1 << 16); ; bytes *= 4) {
+    const head = readRange(path, 0, Math.min(bytes, size));
+    const complete = head.length >= size;
+    let pre: Preamble | null;
+    try {
+      pre = scanPreamble(head, complete, spec, f.comment, f.quote);
+    } catch (e) {
+      return fail(e);
+    }
+    if (pre) return { head, complete, pre };
+  }
+}
+
+/** Names of a header's fields as pandas makes them: blanks become 'Unnamed: j', repeats 'a.1', 'a.2'. */
+function headerNames(fields: readonly string[]): string[] {
+  const out: string[] = [];
+  const used = new Set<string>();
+  fields.forEach((f, j) => {
+    let name = f.trim() === '' ? `Unnamed: ${j}` : f;
+    if (used.has(name)) {
+      let k = 1;
+      while (used.has(`${name}.${k}`)) k++;
+      name = `${name}.${k}`;
+    }
+    used.add(name);
+    out.push(name);
+  });
+  return out;
+}
+
+/** Positions of the kept columns, in the file's order. */
+function usecolsOf(usecols: readonly string[] | readonly number[] | undefined, names: readonly string[], nfields: number): number[] {
+  if (usecols === undefined) return names.map((_, j) => j);
+  if (typeof usecols[0] === 'number') {
+    const bad = (usecols as readonly number[]).filter((j) => j >= nfields);
+    if (bad.length) throw new RangeError(`readCsv: usecols names positions ${bad.join(', ')}, but the file has ${nfields} columns`);
+    return [...new Set(usecols as readonly number[])].sort((a, b) => a - b);
+  }
+  const missing = (usecols as readonly string[]).filter((u) => !names.includes(u));
+  if (missing.length) throw new Error(`readCsv: usecols do not match columns, columns expected but not found: ${missing.map((m) => `'${m}'`).join(', ')}; known columns: ${names.map((n) => `'${n}'`).join(', ')}`);
+  return names.map((n, j) => ((usecols as readonly string[]).includes(n) ? j : -1)).filter((j) => j >= 0);
+}
 
 export async function readCsv(pathOrGlob: string | readonly string[], options?: ReadCsvOptions): Promise<DataFrame> {
   const opts = checkOptions('readCsv', options, READ_CSV_OPTIONS);
   const files = expandPaths('readCsv', pathOrGlob);
   const blocksize = blocksizeOf('readCsv', opts.blocksize);
-  const sep = opts.sep ?? ',';
+  const encoding = opts.encoding ?? 'utf-8';
+  if (!knownEncoding(encoding)) throw new RangeError(`readCsv: unknown encoding '${encoding}'`);
+  const quote = opts.quotechar ?? '"';
+  const format: CsvFormat = { sep: opts.sep ?? ',', quote, comment: opts.comment ?? null, thousands: opts.thousands ?? null, decimal: opts.decimal ?? '.', encoding };
+  if (format.sep === quote) throw new TypeError(`readCsv: sep and quotechar are both ${JSON.stringify(quote)}`);
+  if (format.thousands !== null && format.thousands === format.decimal) throw new TypeError(`readCsv: thousands and decimal are both ${JSON.stringify(format.decimal)}`);
+  // pandas: header defaults to 0, or to None when names are given.
+  const header = opts.header !== undefined ? opts.header : opts.names ? null : 0;
+  const preSpec: PreambleSpec = { skiprows: opts.skiprows ?? 0, header };
   const sizes = files.map((f) => {
     try {
       return statSync(f).size;
@@ -90,37 +223,118 @@ export async function readCsv(pathOrGlob: string | readonly string[], options?: 
       throw new Error(`readCsv: cannot read '${f}': no such file`);
     }
   });
-  // Header and sample: the first lines of the first file (the last, possibly cut, line dropped).
-  let sample = readHead(files[0], opts.sampleBytes ?? 256 * 1024);
-  if (sample.length < sizes[0]) sample = sample.slice(0, sample.lastIndexOf('\n') + 1);
-  let rows: string[][];
+  const codecs = files.map((f) => codecOf(f, opts.compression === undefined ? 'infer' : opts.compression));
+  const wholeOf = (f: number): { codec: CsvCodec | null; encoding: string } | null => (codecs[f] !== null || !asciiCompatible(encoding) ? { codec: codecs[f], encoding } : null);
+
+  // Header and sample: the first lines of the first file's data (the last, possibly cut, line dropped).
+  const sampleBytes = opts.sampleBytes ?? 256 * 1024;
+  const first = filePreamble(files[0], sizes[0], 0, wholeOf(0), preSpec, format);
+  const headFields = first.pre.header ? parseLine(decodeHeader(first.pre.header, wholeOf(0) !== null, encoding), format) : null;
+  let sampleBuf = wholeOf(0) ? first.head.subarray(first.pre.dataStart) : readRange(files[0], first.pre.dataStart, Math.min(sampleBytes, Math.max(0, sizes[0] - first.pre.dataStart)));
+  if (!wholeOf(0) && first.pre.dataStart + sampleBuf.length < sizes[0]) sampleBuf = sampleBuf.subarray(0, sampleBuf.lastIndexOf(10) + 1);
+  else if (wholeOf(0) && sampleBuf.length > sampleBytes) sampleBuf = sampleBuf.subarray(0, sampleBuf.subarray(0, sampleBytes).lastIndexOf(10) + 1);
+  const sampleText = wholeOf(0) ? sampleBuf : /^utf-?8$/i.test(encoding) ? sampleBuf : decodeText(sampleBuf, encoding);
+  let sample: string[][];
   try {
-    rows = parse(sample, { delimiter: sep, relax_column_count: true, skip_empty_lines: true }) as string[][];
+    sample = parseRecords(sampleText, format, files[0], () => first.pre.startLine, { startRow: first.pre.startRow, rows: first.pre.skipLines }).fields;
   } catch (e) {
     throw new Error(`readCsv: cannot parse the first lines of ${files[0]}: ${(e as Error).message}`);
   }
-  if (rows.length === 0) throw new Error(`readCsv: ${files[0]} is empty (no header line)`);
-  const names = rows[0];
-  const body = rows.slice(1).filter((r) => r.length === names.length);
+  const nfields = headFields?.length ?? sample[0]?.length ?? opts.names?.length;
+  if (nfields === undefined) throw new Error(`readCsv: ${files[0]} is empty (no header line and no data)`);
+
+  // Column names: the header's (pandas' Unnamed/dedup rules), names given, or positions.
+  let allNames = headFields ? headerNames(headFields) : Array.from({ length: nfields }, (_, j) => String(j));
+  let usecols: number[];
+  let names: string[];
+  if (opts.names) {
+    const given = [...opts.names];
+    const dup = given.find((n, i) => given.indexOf(n) !== i);
+    if (dup !== undefined) throw new Error(`readCsv: names holds '${dup}' twice; duplicate names are not allowed`);
+    if (given.length === nfields) {
+      allNames = given;
+      usecols = usecolsOf(opts.usecols, allNames, nfields);
+      names = usecols.map((j) => allNames[j]);
+    } else if (opts.usecols && given.length === opts.usecols.length) {
+      // names of the kept columns (usecols by position, or by the header's names).
+      usecols = usecolsOf(opts.usecols, allNames, nfields);
+      names = given;
+    } else {
+      throw new Error(`readCsv: names has ${given.length} names but ${files[0]} has ${nfields} columns${opts.usecols ? ` (and usecols ${opts.usecols.length})` : ''}; give one name per column`);
+    }
+  } else {
+    usecols = usecolsOf(opts.usecols, allNames, nfields);
+    names = usecols.map((j) => allNames[j]);
+  }
+  for (const n of names) checkNotReserved('readCsv', n);
+
+  const body = sample.filter((r) => r.length === nfields);
   const types = names.map((n, j) => {
     const given = opts.dtype?.[n];
     if (given !== undefined) {
       if (!(given in DTYPES)) throw new TypeError(`readCsv: unknown dtype '${String(given)}' for column '${n}'; known: ${Object.keys(DTYPES).join(', ')}`);
       return DTYPES[given];
     }
-    return inferType(body.map((r) => r[j]));
+    return inferType(
+      body.map((r) => r[usecols[j]]),
+      format,
+    );
   });
-  for (const k of Object.keys(opts.dtype ?? {})) if (!names.includes(k)) throw new Error(`readCsv: dtype names column '${k}', which the header of ${files[0]} does not have; known columns: ${names.map((n) => `'${n}'`).join(', ')}`);
+  for (const k of Object.keys(opts.dtype ?? {})) if (!names.includes(k)) throw new Error(`readCsv: dtype names column '${k}', which is not read; known columns: ${names.map((n) => `'${n}'`).join(', ')}`);
+
+  let pathColumn: Omit<PathColumn, 'index'> | null = null;
+  if (opts.includePathColumn) {
+    const pname = opts.includePathColumn === true ? 'path' : opts.includePathColumn;
+    if (names.includes(pname)) throw new Error(`readCsv: the files already have a column '${pname}', so the path column cannot take that name; pass includePathColumn: 'another_name'`);
+    checkNotReserved('readCsv', pname);
+    pathColumn = { name: pname, paths: files.map((f) => resolve(f)) };
+  }
+  // Every file's header must match the first's (a file with other columns would be misread).
+  const expectHeader = headFields && !opts.names ? headFields : null;
   const blocks: CsvBlock[] = [];
   files.forEach((path, f) => {
-    for (let start = 0; start < Math.max(sizes[f], 1); start += blocksize) {
-      blocks.push({ path, start, end: Math.min(start + blocksize, sizes[f]), skipHeader: start === 0, names, types, sep });
+    const common = {
+      path,
+      compression: codecs[f],
+      preamble: preSpec,
+      header: expectHeader,
+      nfields,
+      usecols,
+      names,
+      types,
+      format,
+      pathColumn: pathColumn ? { ...pathColumn, index: f } : null,
+    };
+    if (wholeOf(f)) {
+      blocks.push({ ...common, start: 0, end: sizes[f], whole: true, dataStart: 0, startLine: 0, startRow: 0, skipLines: [] });
+      return;
+    }
+    const p = f === 0 ? first : filePreamble(path, sizes[f], 0, null, preSpec, format);
+    if (expectHeader && f > 0 && p.pre.header) {
+      const got = parseLine(decodeHeader(p.pre.header, false, encoding), format);
+      if (got.length !== expectHeader.length || got.some((g, j) => g !== expectHeader[j])) throw new Error(`readCsv: the header of ${path} (${got.join(', ')}) differs from that of ${files[0]} (${expectHeader.join(', ')})`);
+    }
+    const { dataStart, startLine, startRow, skipLines, preambleEnd } = p.pre;
+    // The first block reaches past the last skipped line, so later blocks need no line numbers.
+    let start = dataStart;
+    let end = Math.min(sizes[f], Math.max(dataStart + blocksize, preambleEnd));
+    for (;;) {
+      blocks.push({ ...common, start, end, whole: false, dataStart, startLine, startRow, skipLines });
+      if (end >= sizes[f]) break;
+      start = end;
+      end = Math.min(sizes[f], start + blocksize);
     }
   });
   const mtimes = files.map((f) => statSync(f).mtimeMs);
-  const name = `read-csv-${tokenize(files, sizes, mtimes, blocksize, sep, types)}`;
+  const name = `read-csv-${tokenize(files, sizes, mtimes, blocksize, format, preSpec, usecols, names, types, pathColumn?.name ?? null, codecs)}`;
   const layer = new FrameLayer(name, 'read-csv', function* () {
     for (let i = 0; i < blocks.length; i++) yield dataframeOps.readCsvBlock.task(partitionKey(name, i), lit(blocks[i]));
   });
-  return new DataFrame(name, blocks.length, layerNode(layer), null, { names, types, index: null });
+  const pathType: TypeDesc = { id: 'dict', value: { id: 'utf8' }, index: { id: 'int', bits: 32, signed: true } };
+  return new DataFrame(name, blocks.length, layerNode(layer), null, { names: pathColumn ? [...names, pathColumn.name] : names, types: pathColumn ? [...types, pathType] : types, index: null });
+}
+
+/** A header line's text: UTF-8 already when the file was read whole, else in the files' encoding. */
+function decodeHeader(bytes: Buffer, utf8: boolean, encoding: string): string {
+  return utf8 ? bytes.toString('utf8') : decodeText(bytes, encoding);
 }

@@ -4,6 +4,7 @@
  */
 import { inspect } from 'node:util';
 import type { Table, Vector } from 'apache-arrow';
+import { dtypesRecord } from '../dtypes';
 import { dtypeName } from '../ops/types';
 import { frameText } from './format';
 import { labelAt, Labelled, levelName, type Cell, type IndexInput, type IndexNamesInput, type Label } from './labels';
@@ -32,7 +33,7 @@ export class LocalFrame extends Labelled {
   }
 
   get dtypes(): Record<string, string> {
-    return Object.fromEntries(this.columns.map((c, i) => [c, dtypeName(this.vectors[i].type)]));
+    return dtypesRecord(this.columns, this.vectors.map((v) => dtypeName(v.type)));
   }
 
   /** One column as a series (sharing the index). */

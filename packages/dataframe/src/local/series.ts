@@ -3,7 +3,8 @@
  * an Arrow vector of values, a name, and an index (group keys, column names) or row positions.
  */
 import { inspect } from 'node:util';
-import type { Table, Vector } from 'apache-arrow';
+import { DataType, type Table, type Vector } from 'apache-arrow';
+import { toFloat64 } from '../ops/values';
 import { dtypeName } from '../ops/types';
 import { seriesText } from './format';
 import { labelAt, labelEquals, Labelled, levelName, type Cell, type IndexInput, type IndexNamesInput, type Label } from './labels';
@@ -49,8 +50,14 @@ export class LocalSeries extends Labelled {
     return undefined;
   }
 
-  /** The values as a typed array (numbers without nulls) or an array of JS values. */
+  /**
+   * The values as a typed array (numbers), or an array of JS values. Numbers with missing values
+   * (an unmatched side of a merge, an integer column with nulls) come as float64 with NaN there,
+   * as pandas shows them; Arrow's own toArray() would give the null slots' stored bytes (often 0).
+   */
   toArray(): ArrayLike<Cell> {
+    const t = this.values.type as DataType;
+    if ((DataType.isFloat(t) || DataType.isInt(t)) && this.values.nullCount > 0) return toFloat64(this.values);
     return this.values.toArray() as ArrayLike<Cell>;
   }
 

@@ -20,7 +20,7 @@ function intRange(t: TypeDesc & { id: 'int' }): [number, number] {
 const floatText = (x: number): string => (Number.isInteger(x) && Math.abs(x) < 1e16 ? x.toFixed(1) : String(x));
 
 /** Numbers of any numeric, boolean or string column as float64 (null/NaN = NaN). */
-function asNumbers(v: Vector, column: string, method: string): Float64Array {
+function asNumbers(v: Vector, column: string, method: string, rowOffset: number): Float64Array {
   const t = v.type as DataType;
   if (DataType.isFloat(t) || DataType.isInt(t) || DataType.isBool(t)) return toFloat64(v);
   const out = new Float64Array(v.length);
@@ -31,35 +31,38 @@ function asNumbers(v: Vector, column: string, method: string): Float64Array {
       continue;
     }
     const x = s.trim() === '' ? NaN : Number(s);
-    if (x !== x && s.trim().toLowerCase() !== 'nan') throw new TypeError(`${method}: column '${column}' holds ${JSON.stringify(s)} at row ${i}, which is not a number`);
+    if (x !== x && s.trim().toLowerCase() !== 'nan') throw new TypeError(`${method}: column '${column}' holds ${JSON.stringify(s)} at row ${rowOffset + i}, which is not a number`);
     out[i] = x;
   }
   return out;
 }
 
-/** `v` as type `to`; the same vector when it already is. */
-export function castVector(v: Vector, to: TypeDesc, column: string, method: string): Vector {
+/**
+ * `v` as type `to`; the same vector when it already is. `rowOffset` is the row of the whole
+ * collection where `v` starts, so that errors name the row the user sees.
+ */
+export function castVector(v: Vector, to: TypeDesc, column: string, method: string, rowOffset = 0): Vector {
   const from = describeType(v.type);
   if (sameType(from, to)) return v;
   switch (to.id) {
     case 'float': {
-      return numbersAs(asNumbers(v, column, method), to);
+      return numbersAs(asNumbers(v, column, method, rowOffset), to);
     }
     case 'int': {
-      const x = asNumbers(v, column, method);
+      const x = asNumbers(v, column, method, rowOffset);
       const [lo, hi] = intRange(to);
       const fromFloat = from.id === 'float';
       for (let i = 0; i < x.length; i++) {
         const xi = x[i];
         // pandas refuses NaN in integer columns; nulls of Arrow integer columns stay nulls.
         if (xi !== xi) {
-          if (fromFloat) throw new TypeError(`${method}: column '${column}' has a missing value at row ${i}; it cannot become ${dtypeName(to)} (fill it first with fillna)`);
+          if (fromFloat) throw new TypeError(`${method}: column '${column}' has a missing value at row ${rowOffset + i}; it cannot become ${dtypeName(to)} (fill it first with fillna)`);
           continue;
         }
         // Floats are truncated toward zero, as pandas/NumPy do; text must spell an integer.
-        if (!Number.isInteger(xi) && from.id === 'utf8') throw new TypeError(`${method}: column '${column}' holds ${xi} at row ${i}, which is not an integer`);
+        if (!Number.isInteger(xi) && from.id === 'utf8') throw new TypeError(`${method}: column '${column}' holds ${xi} at row ${rowOffset + i}, which is not an integer`);
         const xt = Math.trunc(xi);
-        if (xt < lo || xt > hi) throw new RangeError(`${method}: column '${column}' holds ${xi} at row ${i}, outside the range of ${dtypeName(to)}`);
+        if (xt < lo || xt > hi) throw new RangeError(`${method}: column '${column}' holds ${xi} at row ${rowOffset + i}, outside the range of ${dtypeName(to)}`);
         x[i] = xt;
       }
       return numbersAs(x, to);

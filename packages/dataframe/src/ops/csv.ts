@@ -4,23 +4,52 @@
  * `end`). Values are parsed by csv-parse and converted to the column types inferred when the graph
  * was built; a malformed line fails the task with the file and line number.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
-import type { Vector } from 'apache-arrow';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { Dictionary, Int32, makeData, makeVector, Utf8, type Data, type Vector } from 'apache-arrow';
+import { CsvParseError, decodeText, isIntegerText, parseLine, parseNumber, parseRecords, scanPreamble, utf8Bytes, type CsvCodec, type CsvFormat, type PreambleSpec } from './csv-text';
 import { batchOf, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
 import type { TypeDesc } from './types';
 import { stringVector } from './values';
 
+export { CsvParseError } from './csv-text';
+
+/** Dask's include_path_column: a category column of the file each row came from. */
+export interface PathColumn {
+  name: string;
+  /** Every file read (the categories), and this block's. */
+  paths: string[];
+  index: number;
+}
+
 export interface CsvBlock {
   path: string;
+  /** Byte range whose lines this block reads (ignored when `whole`). */
   start: number;
   end: number;
-  /** Whether the block's first line is the header (block 0 of a file with a header). */
-  skipHeader: boolean;
+  /**
+   * The whole file in one block (compressed, or an encoding whose line breaks are not the byte
+   * 0x0A): it is read, decompressed and decoded at once, and its preamble found in the task.
+   */
+  whole: boolean;
+  compression: CsvCodec | null;
+  /** Block mode: the file's preamble, found when the graph was built (start === dataStart for its first block). */
+  dataStart: number;
+  startLine: number;
+  startRow: number;
+  skipLines: number[];
+  /** Whole mode: how to find the preamble. */
+  preamble: PreambleSpec;
+  /** The fields every file's header must have (null: no header line, or names given). */
+  header: string[] | null;
+  /** Number of fields of every line. */
+  nfields: number;
+  /** Positions of the columns kept (usecols), their names and types. */
+  usecols: number[];
   names: string[];
   types: TypeDesc[];
-  sep: string;
+  format: CsvFormat;
+  pathColumn: PathColumn | null;
 }
 
 const NL = 10;
@@ -48,12 +77,12 @@ function readUntilNewline(fd: number, from: number, atLeast: number): Buffer {
   return Buffer.concat(chunks);
 }
 
-/** The block's text and the byte offset where its first line starts. */
-function blockText(b: CsvBlock): { text: Buffer; first: number } {
+/** The block's bytes and the byte offset where its first line starts. */
+function blockBytes(b: CsvBlock): { text: Buffer; first: number } {
   const fd = openSync(b.path, 'r');
   try {
-    let first = 0;
-    if (b.start > 0) {
+    let first = b.start;
+    if (b.start > b.dataStart) {
       // The line that contains byte start-1 belongs to the previous block.
       const skip = readUntilNewline(fd, b.start - 1, b.start - 1);
       first = b.start - 1 + skip.length;
@@ -84,13 +113,9 @@ function lineAt(path: string, offset: number): number {
   }
 }
 
-export class CsvParseError extends Error {
-  override name = 'CsvParseError';
-}
-
 const NULLS = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
 
-function convert(values: string[], t: TypeDesc, column: string, where: (row: number) => string): Vector {
+function convert(values: string[], t: TypeDesc, column: string, where: (row: number) => string, f: CsvFormat): Vector {
   if (t.id === 'utf8' || t.id === 'dict') return stringVector(values.map((s) => (NULLS.has(s) ? null : s)));
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -102,8 +127,8 @@ function convert(values: string[], t: TypeDesc, column: string, where: (row: num
     }
     let x: number;
     if (t.id === 'bool') x = s === 'True' || s === 'true' ? 1 : s === 'False' || s === 'false' ? 0 : NaN;
-    else x = Number(s);
-    const ok = x === x && (t.id !== 'int' || Number.isInteger(x));
+    else x = t.id === 'int' && !isIntegerText(s, f) ? NaN : parseNumber(s, f);
+    const ok = x === x;
     if (!ok) {
       const kind = t.id === 'int' ? `int${t.bits}` : t.id === 'bool' ? 'bool' : `float${t.bits}`;
       throw new CsvParseError(`${where(i)}: column '${column}' expects ${kind} values (inferred from the first rows, or given as dtype), got '${values[i]}'`);
@@ -113,30 +138,66 @@ function convert(values: string[], t: TypeDesc, column: string, where: (row: num
   return numbersAs(out, t);
 }
 
-export const readCsvBlock = (b: CsvBlock): Part => {
-  const { text, first } = blockText(b);
-  let records: { record: string[]; info: { lines: number } }[];
-  // Line numbers of the file: lines before the block + line within it.
-  const base = (): number => lineAt(b.path, first) - 1;
+/** The category column naming this block's file on every row. */
+function pathVector(p: PathColumn, n: number): Vector {
+  const dictionary = stringVector(p.paths);
+  const type = new Dictionary(new Utf8(), new Int32());
+  return makeVector(makeData({ type, length: n, nullCount: 0, data: new Int32Array(n).fill(p.index), dictionary } as unknown as Parameters<typeof makeData>[0]) as Data);
+}
+
+/** The text of the block's lines, the 0-based file line of its first line, and the lines to drop. */
+interface BlockText {
+  text: string | Buffer;
+  firstLine: () => number;
+  skip: { startRow: number; rows: readonly number[] } | null;
+}
+
+function wholeFileText(b: CsvBlock): BlockText {
+  const buf = utf8Bytes(readFileSync(b.path), b.compression, b.format.encoding, b.path);
+  let pre;
   try {
-    records = parse(text, { delimiter: b.sep, info: true, relax_column_count: true, skip_empty_lines: true, from_line: b.skipHeader ? 2 : 1 }) as unknown as typeof records;
+    pre = scanPreamble(buf, true, b.preamble, b.format.comment, b.format.quote)!;
   } catch (e) {
-    const err = e as Error & { lines?: number };
-    const reason = err.message.replace(/ on line \d+$/, '');
-    throw new CsvParseError(`readCsv: malformed line ${b.path}:${base() + (err.lines ?? 0)}: ${reason}`);
+    throw new CsvParseError(`readCsv: ${b.path}: ${(e as Error).message}`);
   }
-  const n = b.names.length;
-  records.forEach((r) => {
-    if (r.record.length !== n) throw new CsvParseError(`readCsv: malformed line ${b.path}:${base() + r.info.lines}: expected ${n} fields (${b.names.join(', ')}), got ${r.record.length}`);
+  if (b.header && pre.header) checkHeader(b, parseLine(pre.header.toString('utf8'), b.format));
+  return { text: buf.subarray(pre.dataStart), firstLine: () => pre.startLine, skip: { startRow: pre.startRow, rows: pre.skipLines } };
+}
+
+function checkHeader(b: CsvBlock, got: string[]): void {
+  const want = b.header!;
+  if (got.length !== want.length || got.some((g, j) => g !== want[j])) throw new CsvParseError(`readCsv: the header of ${b.path} (${got.join(', ')}) differs from the first file's (${want.join(', ')})`);
+}
+
+function byteBlockText(b: CsvBlock): BlockText {
+  const { text, first } = blockBytes(b);
+  const firstBlock = first === b.dataStart;
+  // Line numbers of the file: the first block's is known; others count the newlines before them, only on error.
+  const firstLine = firstBlock ? () => b.startLine : () => lineAt(b.path, first) - 1;
+  return { text: /^utf-?8$/i.test(b.format.encoding) ? text : decodeText(text, b.format.encoding), firstLine, skip: firstBlock ? { startRow: b.startRow, rows: b.skipLines } : null };
+}
+
+export const readCsvBlock = (b: CsvBlock): Part => {
+  const t = b.whole ? wholeFileText(b) : byteBlockText(b);
+  const { fields, lines } = parseRecords(t.text, b.format, b.path, t.firstLine, t.skip);
+  const fileLine = (row: number): number => t.firstLine() + lines[row];
+  fields.forEach((r, i) => {
+    if (r.length !== b.nfields) throw new CsvParseError(`readCsv: malformed line ${b.path}:${fileLine(i)}: expected ${b.nfields} fields${b.header ? ` (${b.header.join(', ')})` : ''}, got ${r.length}`);
   });
-  const where = (row: number): string => `readCsv: ${b.path}:${base() + records[row].info.lines}`;
-  const vectors = b.names.map((name, j) =>
+  const where = (row: number): string => `readCsv: ${b.path}:${fileLine(row)}`;
+  const vectors = b.usecols.map((at, j) =>
     convert(
-      records.map((r) => r.record[j]),
+      fields.map((r) => r[at]),
       b.types[j],
-      name,
+      b.names[j],
       where,
+      b.format,
     ),
   );
-  return encodeBatch(batchOf(b.names, vectors));
+  const names = [...b.names];
+  if (b.pathColumn) {
+    names.push(b.pathColumn.name);
+    vectors.push(pathVector(b.pathColumn, fields.length));
+  }
+  return encodeBatch(batchOf(names, vectors));
 };

@@ -10,6 +10,7 @@ import type { OpFunction } from '@pdask/core';
 import type { GroupAgg as KernelAgg, GroupByPartial } from '@pdask/kernels';
 import { kernels } from './kernels';
 import { partitionKeys, type KeyValues } from './keys';
+import { partitionKeysWithNulls } from './null-keys';
 import { combineCodes, combineKeys, compareKeys, gather, type KeyLevel } from './levels';
 import { decodePart, encodeBatch, type Part } from './part';
 import { indexColumn } from './spec';
@@ -60,6 +61,10 @@ export interface GroupbySpec {
   asIndex: boolean;
   /** 'count-desc' orders groups by descending size (valueCounts), else by key. */
   order: 'key' | 'count-desc';
+  /** false: missing keys form a group of their own (pandas' dropna=False); default true. */
+  dropna?: boolean;
+  /** Every output divided by the sum of its column (valueCounts' normalize), as float64. */
+  normalize?: boolean;
 }
 
 /** The dtype of an output column: its row's rule, float64 for custom aggregations. */
@@ -104,7 +109,7 @@ const identity = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i
 
 export const groupbyPartial = (part: Part, spec: GroupbySpec, fns: readonly CustomFns[]): GroupPartial => {
   const b = decodePart(part);
-  const pks = spec.by.map((c) => partitionKeys(findColumn(b, c), c));
+  const pks = spec.by.map((c) => (spec.dropna === false ? partitionKeysWithNulls : partitionKeys)(findColumn(b, c), c));
   let codes = pks[0].codes;
   let levels: KeyLevel[] | undefined;
   if (pks.length > 1) ({ codes, levels } = combineKeys(pks));
@@ -303,8 +308,13 @@ export const groupbyFinal = (parts: readonly GroupPartial[], spec: GroupbySpec, 
     const pos = new Int32Array(nkeys);
     keys.forEach((p, i) => (pos[p] = i));
     const out = Float64Array.from(order, (g) => vals[pos[first.keys[g]]]);
+    if (spec.normalize) {
+      let total = 0;
+      for (const x of out) if (x === x) total += x;
+      for (let i = 0; i < out.length; i++) out[i] /= total;
+    }
     names.push(o.out);
-    vectors.push(numbersAs(out, outputType(o, o.column ? inputTypes[o.column] : undefined)));
+    vectors.push(numbersAs(out, spec.normalize ? { id: 'float', bits: 64 } : outputType(o, o.column ? inputTypes[o.column] : undefined)));
   }
   return encodeBatch({ numRows: ng, names, vectors });
 };

@@ -6,17 +6,21 @@
 import { DataType, type Vector } from 'apache-arrow';
 import { toFloat64 } from './values';
 
-/** A row's key: a number or string (one key column), a joined text (several), null if any is missing. */
+/**
+ * A row's key: a number or string (one key column), or a joined text (several). A missing value
+ * (null, NaN) is the key NaN, which equals itself in a Map: pandas and Dask match missing keys
+ * with each other in merge. `null` is kept in the type for callers that mark rows with no key.
+ */
 export type RowKey = number | string | null;
 
-/** The values of a key column as numbers or strings; missing (null, NaN) as null. */
-function columnKeys(v: Vector): (number | string | null)[] {
+/** The values of a key column as numbers or strings; missing (null, NaN) as NaN. */
+function columnKeys(v: Vector): (number | string)[] {
   const t = v.type as DataType;
   if (DataType.isFloat(t) || DataType.isInt(t) || DataType.isBool(t)) {
     // -0 and 0 are one key, as they compare equal.
-    return Array.from(toFloat64(v), (x) => (x !== x ? null : x === 0 ? 0 : x));
+    return Array.from(toFloat64(v), (x) => (x === 0 ? 0 : x));
   }
-  return Array.from({ length: v.length }, (_, i) => (v.get(i) as string | null) ?? null);
+  return Array.from({ length: v.length }, (_, i) => (v.get(i) as string | null) ?? NaN);
 }
 
 export function rowKeys(cols: readonly Vector[]): RowKey[] {
@@ -24,9 +28,9 @@ export function rowKeys(cols: readonly Vector[]): RowKey[] {
   if (keys.length === 1) return keys[0];
   const n = cols[0]?.length ?? 0;
   return Array.from({ length: n }, (_, i) => {
-    const tuple = keys.map((k) => k[i]);
-    // JSON keeps numbers and strings apart ('1' vs 1), so distinct tuples give distinct texts.
-    return tuple.includes(null) ? null : JSON.stringify(tuple);
+    // JSON keeps numbers and strings apart ('1' vs 1) and writes NaN as null, so distinct tuples
+    // give distinct texts and missing parts meet.
+    return JSON.stringify(keys.map((k) => k[i]));
   });
 }
 
@@ -36,7 +40,8 @@ const u32 = new Uint32Array(f64.buffer);
 export function hashKey(k: number | string): number {
   let h = 0x811c9dc5;
   if (typeof k === 'number') {
-    f64[0] = k;
+    // NaN payloads differ between sources: every missing key must land in one bucket.
+    f64[0] = k !== k ? NaN : k;
     for (const w of [u32[0], u32[1]]) {
       for (let s = 0; s < 32; s += 8) h = Math.imul(h ^ ((w >>> s) & 0xff), 0x01000193);
     }

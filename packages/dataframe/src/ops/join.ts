@@ -1,7 +1,7 @@
 /**
  * Joining two partitions on key columns (pandas' merge, per pair of matching partitions): a hash
- * table of one side's rows by key, probed by each row of the other in order. Rows with a missing
- * key match nothing (SQL's rule; pandas matches NaN with NaN).
+ * table of one side's rows by key, probed by each row of the other in order. Missing keys (null,
+ * NaN) match each other, as in pandas and Dask (not SQL's rule).
  */
 import { vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { castVector } from './cast';

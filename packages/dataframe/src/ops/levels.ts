@@ -4,6 +4,7 @@
  * several levels, and a row's group is the combination of its codes in every level.
  */
 import { kernels } from './kernels';
+import { NULL_STRING_KEY } from './null-keys';
 import type { KeyKind, KeyValues, PartitionKeys } from './keys';
 import type { TypeDesc } from './types';
 
@@ -109,6 +110,9 @@ export function combineKeys(pks: readonly PartitionKeys[]): { codes: Int32Array;
 export function compareKeys(values: KeyValues, a: number, b: number): number {
   const x = values[a];
   const y = values[b];
-  if (typeof x === 'string') return x < (y as string) ? -1 : x > (y as string) ? 1 : 0;
+  // Missing keys (kept by dropna: false) sort last, as pandas does.
+  if (typeof x === 'string') return x === y ? 0 : x === NULL_STRING_KEY ? 1 : y === NULL_STRING_KEY ? -1 : x < (y as string) ? -1 : 1;
+  if (x !== x) return y !== y ? 0 : 1;
+  if (y !== y) return -1;
   return (x as number) - (y as number);
 }

@@ -62,13 +62,25 @@ export const fillnaColumns = (part: Part, columns: readonly string[], values: re
   return encodeBatch(batchOf(b.names, vectors));
 };
 
-/** Rows kept: those with no missing value in `subset` ('any'), or not all missing ('all'). */
-export const dropnaRows = (part: Part, subset: readonly string[], how: 'any' | 'all'): Part => {
+/**
+ * Rows kept: those with no missing value in `subset` ('any'), or not all missing ('all'), or, given
+ * `thresh`, with at least that many present values there.
+ */
+export const dropnaRows = (part: Part, subset: readonly string[], how: 'any' | 'all', thresh: number | null = null): Part => {
   const b = decodePart(part);
   const keep = new Uint8Array(b.numRows).fill(how === 'any' ? 1 : 0);
-  for (const c of subset) {
-    const m = missingMask(findColumn(b, c));
-    for (let i = 0; i < m.length; i++) keep[i] = how === 'any' ? keep[i] & (m[i] ^ 1) : keep[i] | (m[i] ^ 1);
+  if (thresh !== null) {
+    const present = new Int32Array(b.numRows);
+    for (const c of subset) {
+      const m = missingMask(findColumn(b, c));
+      for (let i = 0; i < m.length; i++) present[i] += m[i] ^ 1;
+    }
+    for (let i = 0; i < keep.length; i++) keep[i] = present[i] >= thresh ? 1 : 0;
+  } else {
+    for (const c of subset) {
+      const m = missingMask(findColumn(b, c));
+      for (let i = 0; i < m.length; i++) keep[i] = how === 'any' ? keep[i] & (m[i] ^ 1) : keep[i] | (m[i] ^ 1);
+    }
   }
   let count = 0;
   for (let i = 0; i < keep.length; i++) count += keep[i];
@@ -76,10 +88,11 @@ export const dropnaRows = (part: Part, subset: readonly string[], how: 'any' | '
   return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeMask(v, keep, count))));
 };
 
-export const astypeColumns = (part: Part, columns: readonly string[], types: readonly TypeDesc[]): Part => {
+/** `rowOffset`: the partition's first row in the whole frame, named by errors. */
+export const astypeColumns = (part: Part, columns: readonly string[], types: readonly TypeDesc[], rowOffset = 0): Part => {
   const b = decodePart(part);
   const vectors = [...b.vectors];
-  columns.forEach((c, j) => (vectors[b.names.indexOf(c)] = castVector(findColumn(b, c), types[j], c, 'astype')));
+  columns.forEach((c, j) => (vectors[b.names.indexOf(c)] = castVector(findColumn(b, c), types[j], c, 'astype', rowOffset)));
   return encodeBatch(batchOf(b.names, vectors));
 };
 

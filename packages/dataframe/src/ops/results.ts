@@ -5,6 +5,7 @@
 import { Bool, makeData, makeVector, type Data, type Vector } from 'apache-arrow';
 import { arrowType, type TypeDesc } from './types';
 import { stringVector } from './values';
+import { NULL_STRING_KEY } from './null-keys';
 
 /** Numbers (NaN = null) as a vector of a numeric type. */
 export function numbersAs(x: Float64Array, t: TypeDesc): Vector {
@@ -34,7 +35,7 @@ export function numbersAs(x: Float64Array, t: TypeDesc): Vector {
 
 /** Group keys as a vector of the key column's type (dictionary keys as plain strings). */
 export function keyVector(keys: readonly string[] | Float64Array, t: TypeDesc): Vector {
-  if (Array.isArray(keys)) return stringVector(keys as string[]);
+  if (Array.isArray(keys)) return stringVector((keys as string[]).map((k) => (k === NULL_STRING_KEY ? null : k)));
   return numbersAs(keys as Float64Array, t);
 }
 
