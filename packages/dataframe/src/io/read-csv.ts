@@ -13,28 +13,26 @@ import { dataframeOps } from '../ops/index';
 import { blocksizeOf, blocksizeRule, expandPaths } from './glob';
 import { NOT_YET, refusing } from '../options';
 import type { TypeDesc } from '../ops/types';
+import type { Dtype } from '../dtypes';
+import { csvColumnTypes, naValuesOf } from './csv-infer';
 
-export type CsvDtype = 'float64' | 'int32' | 'bool' | 'string';
+/** Any dtype astype takes (int64, Int64, datetime64[ns], category, …; see the README's dtypes table). */
+export type CsvDtype = Dtype;
 
 export interface ReadCsvOptions {
   /** Bytes per partition (number or '64MB'; default 64 MiB, as Dask). */
   blocksize?: number | string;
   /** Field separator (default ','). */
   sep?: string;
-  /** Column types instead of the inferred ones. */
-  dtype?: Record<string, CsvDtype>;
+  /** Column types instead of the inferred ones: one dtype for every column, or { column: dtype }. */
+  dtype?: CsvDtype | Record<string, CsvDtype>;
+  /** Columns read as datetime64[ns] (ISO 8601 texts; UTC when they carry offsets). */
+  parseDates?: readonly string[];
+  /** Texts read as missing, besides pandas' defaults ('', 'NA', 'NaN', 'null', '#N/A', …). */
+  naValues?: string | readonly string[];
   /** Bytes of the first file read to infer types (default 256 KiB). */
   sampleBytes?: number;
 }
-
-const DTYPES: Record<CsvDtype, TypeDesc> = {
-  float64: { id: 'float', bits: 64 },
-  int32: { id: 'int', bits: 32, signed: true },
-  bool: { id: 'bool' },
-  string: { id: 'utf8' },
-};
-
-const NULLS = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
 
 function readHead(path: string, bytes: number): string {
   const fd = openSync(path, 'r');
@@ -47,34 +45,11 @@ function readHead(path: string, bytes: number): string {
   }
 }
 
-/** pandas' inference, narrowed to the types pdask reads: int (int32 range, no missing), float, bool, string. */
-function inferType(values: readonly string[]): TypeDesc {
-  let ints = true;
-  let nums = true;
-  let bools = true;
-  let missing = false;
-  for (const raw of values) {
-    const s = raw.trim();
-    if (NULLS.has(s)) {
-      missing = true;
-      continue;
-    }
-    if (bools && !/^(true|false|True|False)$/.test(s)) bools = false;
-    const x = Number(s);
-    if (nums && (s === '' || x !== x)) nums = false;
-    if (ints && !(nums && /^[+-]?\d+$/.test(s) && x >= -(2 ** 31) && x < 2 ** 31)) ints = false;
-  }
-  if (ints && !missing && values.length) return DTYPES.int32;
-  if (nums) return DTYPES.float64;
-  if (bools && !missing) return DTYPES.bool;
-  return DTYPES.string;
-}
-
 /** pandas' read_csv options pdask does not implement are refused by name (the file would be read otherwise than asked). */
 const READ_CSV_OPTIONS: OptionSchema<ReadCsvOptions> = refusing<ReadCsvOptions>(
-  { blocksize: blocksizeRule, sep: 'string', dtype: 'object', sampleBytes: intAtLeast(1) },
+  { blocksize: blocksizeRule, sep: 'string', dtype: (v) => (typeof v === 'string' || (typeof v === 'object' && v !== null && !Array.isArray(v)) ? undefined : 'a dtype name or { column: dtype }'), sampleBytes: intAtLeast(1), parseDates: (v) => (Array.isArray(v) ? undefined : 'an array of column names'), naValues: (v) => (typeof v === 'string' || Array.isArray(v) ? undefined : 'a string or an array of strings') },
   Object.fromEntries(
-    ['skiprows', 'skipfooter', 'header', 'names', 'usecols', 'comment', 'nrows', 'indexCol', 'parseDates', 'naValues', 'keepDefaultNa', 'encoding', 'thousands', 'decimal', 'quotechar', 'escapechar', 'lineterminator', 'converters', 'trueValues', 'falseValues', 'delimiter', 'includePathColumn', 'assumeMissing', 'compression'].map((k) => [k, NOT_YET]),
+    ['skiprows', 'skipfooter', 'header', 'names', 'usecols', 'comment', 'nrows', 'indexCol', 'keepDefaultNa', 'encoding', 'thousands', 'decimal', 'quotechar', 'escapechar', 'lineterminator', 'converters', 'trueValues', 'falseValues', 'delimiter', 'includePathColumn', 'assumeMissing', 'compression'].map((k) => [k, NOT_YET]),
   ),
 );
 
@@ -102,23 +77,16 @@ export async function readCsv(pathOrGlob: string | readonly string[], options?: 
   if (rows.length === 0) throw new Error(`readCsv: ${files[0]} is empty (no header line)`);
   const names = rows[0];
   const body = rows.slice(1).filter((r) => r.length === names.length);
-  const types = names.map((n, j) => {
-    const given = opts.dtype?.[n];
-    if (given !== undefined) {
-      if (!(given in DTYPES)) throw new TypeError(`readCsv: unknown dtype '${String(given)}' for column '${n}'; known: ${Object.keys(DTYPES).join(', ')}`);
-      return DTYPES[given];
-    }
-    return inferType(body.map((r) => r[j]));
-  });
-  for (const k of Object.keys(opts.dtype ?? {})) if (!names.includes(k)) throw new Error(`readCsv: dtype names column '${k}', which the header of ${files[0]} does not have; known columns: ${names.map((n) => `'${n}'`).join(', ')}`);
+  const types: TypeDesc[] = csvColumnTypes(names, body, opts, files[0]);
+  const naValues = opts.naValues === undefined ? undefined : naValuesOf(opts.naValues);
   const blocks: CsvBlock[] = [];
   files.forEach((path, f) => {
     for (let start = 0; start < Math.max(sizes[f], 1); start += blocksize) {
-      blocks.push({ path, start, end: Math.min(start + blocksize, sizes[f]), skipHeader: start === 0, names, types, sep });
+      blocks.push({ path, start, end: Math.min(start + blocksize, sizes[f]), skipHeader: start === 0, names, types, sep, ...(naValues ? { naValues } : {}) });
     }
   });
   const mtimes = files.map((f) => statSync(f).mtimeMs);
-  const name = `read-csv-${tokenize(files, sizes, mtimes, blocksize, sep, types)}`;
+  const name = `read-csv-${tokenize(files, sizes, mtimes, blocksize, sep, types, naValues ?? null)}`;
   const layer = new FrameLayer(name, 'read-csv', function* () {
     for (let i = 0; i < blocks.length; i++) yield dataframeOps.readCsvBlock.task(partitionKey(name, i), lit(blocks[i]));
   });

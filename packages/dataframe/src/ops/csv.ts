@@ -7,6 +7,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Vector } from 'apache-arrow';
+import { blankMissing, convertOwn, isOwnCsvType } from './csv-convert';
 import { batchOf, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
 import type { TypeDesc } from './types';
@@ -21,6 +22,8 @@ export interface CsvBlock {
   names: string[];
   types: TypeDesc[];
   sep: string;
+  /** Texts read as missing besides pandas' defaults (readCsv's naValues). */
+  naValues?: readonly string[];
 }
 
 const NL = 10;
@@ -91,6 +94,7 @@ export class CsvParseError extends Error {
 const NULLS = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
 
 function convert(values: string[], t: TypeDesc, column: string, where: (row: number) => string): Vector {
+  if (isOwnCsvType(t)) return convertOwn(values, t, column, where);
   if (t.id === 'utf8' || t.id === 'dict') return stringVector(values.map((s) => (NULLS.has(s) ? null : s)));
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -132,7 +136,10 @@ export const readCsvBlock = (b: CsvBlock): Part => {
   const where = (row: number): string => `readCsv: ${b.path}:${base() + records[row].info.lines}`;
   const vectors = b.names.map((name, j) =>
     convert(
-      records.map((r) => r.record[j]),
+      blankMissing(
+        records.map((r) => r.record[j]),
+        b.naValues,
+      ),
       b.types[j],
       name,
       where,

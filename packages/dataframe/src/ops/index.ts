@@ -18,6 +18,10 @@ import { writeParquetPart } from './parquet-write';
 import { reduceCombine, reducePartial, reduceScalar, reduceSeries } from './reduce';
 import { hashSplit, pickPiece } from './shuffle';
 import { rangeBoundaries, rangeSplit, sampleSortKeys, sortPieces } from './sort';
+import { dtColumn } from './dt-ops';
+import { strColumn } from './str-ops';
+import { catCategories, catCodes, catRecode, catUnion } from './cat-ops';
+import { typedReduceCombine, typedReducePartial, typedReduceScalar } from './reduce-typed';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -63,6 +67,16 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Finalizers (computed partitions to the caller's result)
   toLocalFrame,
   toLocalSeries,
+  // Accessors (.dt, .str, .cat) and exact 64-bit / datetime reductions
+  dtColumn,
+  strColumn,
+  catCategories,
+  catRecode,
+  catCodes,
+  catUnion,
+  typedReducePartial,
+  typedReduceCombine,
+  typedReduceScalar,
 });
 
 export { INDEX_COLUMN } from './spec';
