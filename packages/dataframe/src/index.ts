@@ -31,3 +31,8 @@ export type { Divisions, IndexMeta, IndexLevel } from './base';
 export type { GroupAgg } from './ops/group-aggs';
 export type { ReduceAgg } from './ops/reduce';
 export { CsvParseError } from './ops/csv';
+export type { ExtraDtype } from './dtypes';
+export { DatetimeAccessor } from './accessors/dt';
+export { StringAccessor, type ContainsOptions, type MatchOptions, type ReplaceOptions, type SplitOptions, type CatOptions } from './accessors/str';
+export { CategoricalAccessor } from './accessors/cat';
+export type { TypedValue } from './reductions-typed';

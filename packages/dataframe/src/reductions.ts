@@ -12,6 +12,7 @@ import { splitEveryRule, onlyValue } from './options';
 import type { TypeDesc } from './ops/types';
 import { Scalar } from './scalar';
 import { Series } from './series';
+import { isTypedReduction, typedSeriesReduction } from './reductions-typed';
 
 export interface ReductionOptions {
   /** How many partial results one combine task merges (default 8, core's SPLIT_EVERY.dataframe; false: all at once). */
@@ -42,6 +43,8 @@ function plan(agg: ReduceAgg, opts: ReductionOptions | undefined, method: string
 export function seriesReduction(s: Series, agg: ReduceAgg, opts?: ReductionOptions): Scalar<number> {
   const method = `Series.${agg}`;
   const { splitEvery, ddof } = plan(agg, opts, method);
+  // int64 and times in bigints (exact); their results are bigint, not number (README: dtypes).
+  if (isTypedReduction(s.typeDesc, agg)) return typedSeriesReduction(s, agg, opts?.splitEvery) as unknown as Scalar<number>;
   if (REDUCTIONS[agg].input === 'numeric' && !isNumericDesc(s.typeDesc)) throw new TypeError(`${method}: series '${s.seriesName}' has dtype ${s.dtype}, not a number`);
   const name = opName(`series-${agg}`, s.name, splitEvery, ddof);
   const ops = dataframeOps;

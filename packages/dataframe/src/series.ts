@@ -25,6 +25,9 @@ import type { ReduceAgg } from './ops/reduce';
 import { dtypeName, type TypeDesc } from './ops/types';
 import { seriesReduction, type ReductionOptions } from './reductions';
 import type { Scalar } from './scalar';
+import { CategoricalAccessor } from './accessors/cat';
+import { DatetimeAccessor } from './accessors/dt';
+import { StringAccessor } from './accessors/str';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -290,6 +293,21 @@ export class Series extends Partitioned<LocalSeries> {
 
   len(opts: ComputeOptions = {}): Promise<number> {
     return lengthOf(this).compute(opts);
+  }
+
+  /** Datetime fields and conversions (pandas' `s.dt`); datetime64[ns] series only. */
+  get dt(): DatetimeAccessor {
+    return new DatetimeAccessor(this);
+  }
+
+  /** String methods (pandas' `s.str`); string and category series. */
+  get str(): StringAccessor {
+    return new StringAccessor(this);
+  }
+
+  /** Categorical properties (Dask's `s.cat`); category series. */
+  get cat(): CategoricalAccessor {
+    return new CategoricalAccessor(this);
   }
 
   override toString(): string {

@@ -23,6 +23,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const df = () => dd.fromColumns({ x: Int32Array.from([1, 2, 1, 3]), y: Float64Array.from([1, 2, 3, 4]) }, { npartitions: 2 });
 
+const strs = () => dd.fromColumns({ s: ['a', 'b'] }, { npartitions: 1 }).col('s');
+
 /** [exported options type, public name in the error, the call with a misspelt option, the misspelt key, the suggestion]. */
 type Row = [optionsType: string, fn: string, call: () => unknown, bad: string, suggestion: string | null];
 
@@ -55,6 +57,12 @@ const CALLS: Row[] = [
     ['ReductionOptions', `Series.${r}`, () => (df().col('y') as unknown as Record<string, (o: unknown) => unknown>)[r]({ splitEvry: 2 }), 'splitEvry', 'splitEvery'],
     ['ReductionOptions', `DataFrame.${r}`, () => (df() as unknown as Record<string, (o: unknown) => unknown>)[r]({ splitEvry: 2 }), 'splitEvry', 'splitEvery'],
   ]),
+  // The .str accessor (test/dtypes.test.ts).
+  ['ContainsOptions', 'Series.str.contains', () => strs().str.contains('a', { regx: true } as never), 'regx', 'regex'],
+  ['MatchOptions', 'Series.str.match', () => strs().str.match('a', { cas: false } as never), 'cas', 'case'],
+  ['ReplaceOptions', 'Series.str.replace', () => strs().str.replace('a', 'b', { regexp: true } as never), 'regexp', 'regex'],
+  ['SplitOptions', 'Series.str.split', () => strs().str.split('a', { n: 1, expnd: true } as never), 'expnd', 'expand'],
+  ['CatOptions', 'Series.str.cat', () => strs().str.cat(strs(), { seps: '-' } as never), 'seps', 'sep'],
 ];
 
 /** Options types exported from the package that are not an options object of a call (with the reason). */

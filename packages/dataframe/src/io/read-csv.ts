@@ -17,8 +17,11 @@ import { blocksizeOf, blocksizeRule, expandPaths } from './glob';
 import { NOT_YET, refusing } from '../options';
 import { checkNotReserved } from '../reserved';
 import type { TypeDesc } from '../ops/types';
+import type { Dtype } from '../dtypes';
+import { csvColumnTypes, naValuesOf } from './csv-infer';
 
-export type CsvDtype = 'float64' | 'int32' | 'bool' | 'string';
+/** Any dtype astype takes (int64, Int64, datetime64[ns], category, …; see the README's dtypes table). */
+export type CsvDtype = Dtype;
 
 /** What `compression` takes: 'infer' (default: from the file name's extension), a codec, or null (none). */
 export type CsvCompression = 'infer' | CsvCodec | null;
@@ -28,8 +31,12 @@ export interface ReadCsvOptions {
   blocksize?: number | string;
   /** Field separator (default ','). */
   sep?: string;
-  /** Column types instead of the inferred ones. */
-  dtype?: Record<string, CsvDtype>;
+  /** Column types instead of the inferred ones: one dtype for every column, or { column: dtype }. */
+  dtype?: CsvDtype | Record<string, CsvDtype>;
+  /** Columns read as datetime64[ns] (ISO 8601 texts; UTC when they carry offsets). */
+  parseDates?: readonly string[];
+  /** Texts read as missing, besides pandas' defaults ('', 'NA', 'NaN', 'null', '#N/A', …). */
+  naValues?: string | readonly string[];
   /** Bytes of the first file read to infer types (default 256 KiB). */
   sampleBytes?: number;
   /** The row (among lines not skipped, blank or commented) holding the column names (default 0; null: none). */
@@ -56,38 +63,6 @@ export interface ReadCsvOptions {
   includePathColumn?: boolean | string;
 }
 
-const DTYPES: Record<CsvDtype, TypeDesc> = {
-  float64: { id: 'float', bits: 64 },
-  int32: { id: 'int', bits: 32, signed: true },
-  bool: { id: 'bool' },
-  string: { id: 'utf8' },
-};
-
-const NULLS = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
-
-/** pandas' inference, narrowed to the types pdask reads: int (int32 range, no missing), float, bool, string. */
-function inferType(values: readonly string[], f: CsvFormat): TypeDesc {
-  let ints = true;
-  let nums = true;
-  let bools = true;
-  let missing = false;
-  for (const raw of values) {
-    const s = raw.trim();
-    if (NULLS.has(s)) {
-      missing = true;
-      continue;
-    }
-    if (bools && !/^(true|false|True|False)$/.test(s)) bools = false;
-    const x = nums || ints ? parseNumber(s, f) : NaN;
-    if (nums && x !== x) nums = false;
-    if (ints && !(nums && isIntegerText(s, f) && x >= -(2 ** 31) && x < 2 ** 31)) ints = false;
-  }
-  if (ints && !missing && values.length) return DTYPES.int32;
-  if (nums) return DTYPES.float64;
-  if (bools && !missing) return DTYPES.bool;
-  return DTYPES.string;
-}
-
 const oneChar = (what: string): OptionRule => (v) => (typeof v === 'string' && v.length === 1 && v !== '\n' && v !== '\r' ? undefined : `one character (${what})`);
 const CODECS: readonly CsvCodec[] = ['gzip', 'bz2', 'zstd'];
 /** Codecs pandas knows that pdask has no maintained decoder for. */
@@ -98,7 +73,9 @@ const READ_CSV_OPTIONS: OptionSchema<ReadCsvOptions> = refusing<ReadCsvOptions>(
   {
     blocksize: blocksizeRule,
     sep: (v) => (typeof v === 'string' && v.length > 0 && !/[\r\n]/.test(v) ? undefined : 'a non-empty string without line breaks'),
-    dtype: 'object',
+    dtype: (v) => (typeof v === 'string' || (typeof v === 'object' && v !== null && !Array.isArray(v)) ? undefined : 'a dtype name or { column: dtype }'),
+    parseDates: (v) => (Array.isArray(v) ? undefined : 'an array of column names'),
+    naValues: (v) => (typeof v === 'string' || Array.isArray(v) ? undefined : 'a string or an array of strings'),
     sampleBytes: intAtLeast(1),
     header: (v) => (v === null || (Number.isInteger(v) && (v as number) >= 0) ? undefined : `a row number >= 0, or null for no header (several header rows are ${NOT_YET})`),
     names: (v) => (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? undefined : 'a non-empty array of column names (strings)'),
@@ -117,7 +94,7 @@ const READ_CSV_OPTIONS: OptionSchema<ReadCsvOptions> = refusing<ReadCsvOptions>(
     includePathColumn: { anyOf: ['boolean', 'string'] },
   },
   Object.fromEntries(
-    ['skipfooter', 'nrows', 'indexCol', 'parseDates', 'naValues', 'keepDefaultNa', 'escapechar', 'lineterminator', 'converters', 'trueValues', 'falseValues', 'delimiter', 'assumeMissing', 'skipBlankLines', 'skipinitialspace', 'onBadLines', 'quoting', 'doublequote', 'dialect', 'prefix', 'squeeze', 'mangleDupeCols', 'engine', 'iterator', 'chunksize', 'lowMemory', 'memoryMap', 'floatPrecision', 'storageOptions'].map((k) => [k, NOT_YET]),
+    ['skipfooter', 'nrows', 'indexCol', 'keepDefaultNa', 'escapechar', 'lineterminator', 'converters', 'trueValues', 'falseValues', 'delimiter', 'assumeMissing', 'skipBlankLines', 'skipinitialspace', 'onBadLines', 'quoting', 'doublequote', 'dialect', 'prefix', 'squeeze', 'mangleDupeCols', 'engine', 'iterator', 'chunksize', 'lowMemory', 'memoryMap', 'floatPrecision', 'storageOptions'].map((k) => [k, NOT_YET]),
   ),
 );
 
@@ -269,18 +246,14 @@ export async function readCsv(pathOrGlob: string | readonly string[], options?: 
   for (const n of names) checkNotReserved('readCsv', n);
 
   const body = sample.filter((r) => r.length === nfields);
-  const types = names.map((n, j) => {
-    const given = opts.dtype?.[n];
-    if (given !== undefined) {
-      if (!(given in DTYPES)) throw new TypeError(`readCsv: unknown dtype '${String(given)}' for column '${n}'; known: ${Object.keys(DTYPES).join(', ')}`);
-      return DTYPES[given];
-    }
-    return inferType(
-      body.map((r) => r[usecols[j]]),
-      format,
-    );
-  });
-  for (const k of Object.keys(opts.dtype ?? {})) if (!names.includes(k)) throw new Error(`readCsv: dtype names column '${k}', which is not read; known columns: ${names.map((n) => `'${n}'`).join(', ')}`);
+  const types: TypeDesc[] = csvColumnTypes(
+    names,
+    body.map((r) => usecols.map((at) => r[at])),
+    opts,
+    files[0],
+    format,
+  );
+  const naValues = opts.naValues === undefined ? undefined : naValuesOf(opts.naValues);
 
   let pathColumn: Omit<PathColumn, 'index'> | null = null;
   if (opts.includePathColumn) {
@@ -304,6 +277,7 @@ export async function readCsv(pathOrGlob: string | readonly string[], options?: 
       types,
       format,
       pathColumn: pathColumn ? { ...pathColumn, index: f } : null,
+      ...(naValues ? { naValues } : {}),
     };
     if (wholeOf(f)) {
       blocks.push({ ...common, start: 0, end: sizes[f], whole: true, dataStart: 0, startLine: 0, startRow: 0, skipLines: [] });
@@ -326,7 +300,7 @@ export async function readCsv(pathOrGlob: string | readonly string[], options?: 
     }
   });
   const mtimes = files.map((f) => statSync(f).mtimeMs);
-  const name = `read-csv-${tokenize(files, sizes, mtimes, blocksize, format, preSpec, usecols, names, types, pathColumn?.name ?? null, codecs)}`;
+  const name = `read-csv-${tokenize(files, sizes, mtimes, blocksize, format, preSpec, usecols, names, types, pathColumn?.name ?? null, codecs, naValues ?? null)}`;
   const layer = new FrameLayer(name, 'read-csv', function* () {
     for (let i = 0; i < blocks.length; i++) yield dataframeOps.readCsvBlock.task(partitionKey(name, i), lit(blocks[i]));
   });

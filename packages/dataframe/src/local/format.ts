@@ -4,6 +4,7 @@
  */
 import { DataType, type Vector } from 'apache-arrow';
 import type { IndexLevels } from './labels';
+import { timeTexts } from './format-time';
 
 /** More rows than this are shortened (pandas' display.max_rows)... */
 const MAX_ROWS = 60;
@@ -38,7 +39,10 @@ export function formatColumn(v: Vector, rows: readonly number[]): string[] {
   const t = v.type as DataType;
   const vals = rows.map((r) => (r < 0 ? undefined : (v.get(r) as unknown)));
   let texts: string[];
-  if (DataType.isFloat(t)) {
+  const times = timeTexts(v, rows);
+  if (times) {
+    texts = times;
+  } else if (DataType.isFloat(t)) {
     texts = formatFloats(vals.filter((x) => x !== undefined) as (number | null)[]);
   } else {
     texts = vals.filter((x) => x !== undefined).map((x) => (x === null ? (DataType.isInt(t) ? '<NA>' : 'None') : typeof x === 'boolean' ? (x ? 'True' : 'False') : String(x)));

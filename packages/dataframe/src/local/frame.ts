@@ -10,6 +10,7 @@ import { frameText } from './format';
 import { labelAt, Labelled, levelName, type Cell, type IndexInput, type IndexNamesInput, type Label } from './labels';
 import { LocalSeries } from './series';
 import { tableOf } from './table';
+import { cellOf } from '../types/big-vectors';
 
 export class LocalFrame extends Labelled {
   constructor(
@@ -46,7 +47,7 @@ export class LocalFrame extends Labelled {
   /** Row `i` as an object of column name → value. */
   row(i: number): Record<string, Cell> {
     if (!Number.isInteger(i) || i < 0 || i >= this.numRows) throw new RangeError(`row ${i} is out of range for a frame of ${this.numRows} rows`);
-    return Object.fromEntries(this.columns.map((c, j) => [c, this.vectors[j].get(i) as Cell]));
+    return Object.fromEntries(this.columns.map((c, j) => [c, cellOf(this.vectors[j], i) as Cell]));
   }
 
   /** The index label of row i: its position, its key, or the array of its keys (several levels). */
@@ -59,7 +60,7 @@ export class LocalFrame extends Labelled {
     const { levels } = this.idx;
     return Array.from({ length: this.numRows }, (_, i) => {
       const rec: Record<string, Cell> = {};
-      levels.forEach((v, j) => (rec[levelName(this.idx, j)] = v.get(i) as Cell));
+      levels.forEach((v, j) => (rec[levelName(this.idx, j)] = cellOf(v, i) as Cell));
       return Object.assign(rec, this.row(i));
     });
   }

@@ -4,6 +4,7 @@
  * MultiIndex), whose label is the tuple of the levels' values.
  */
 import type { Vector } from 'apache-arrow';
+import { cellOf } from '../types/big-vectors';
 
 /** A JavaScript value of a cell: number, string, boolean, bigint (int64), or null. */
 export type Cell = number | string | boolean | bigint | null;
@@ -57,8 +58,8 @@ export function indexLevels(index: IndexInput, names: IndexNamesInput): IndexLev
 
 export function labelAt(idx: IndexLevels, i: number): Label {
   if (idx.levels.length === 0) return i;
-  if (idx.levels.length === 1) return idx.levels[0].get(i) as Cell;
-  return idx.levels.map((v) => v.get(i) as Cell);
+  if (idx.levels.length === 1) return cellOf(idx.levels[0], i) as Cell;
+  return idx.levels.map((v) => cellOf(v, i) as Cell);
 }
 
 export function labelEquals(a: Label, b: Label): boolean {

@@ -9,6 +9,7 @@ import { dtypeName } from '../ops/types';
 import { seriesText } from './format';
 import { labelAt, labelEquals, Labelled, levelName, type Cell, type IndexInput, type IndexNamesInput, type Label } from './labels';
 import { tableOf } from './table';
+import { cellOf } from '../types/big-vectors';
 
 export type { Cell, Label } from './labels';
 
@@ -37,7 +38,7 @@ export class LocalSeries extends Labelled {
   at(i: number): Cell {
     const j = i < 0 ? this.length + i : i;
     if (!Number.isInteger(j) || j < 0 || j >= this.length) throw new RangeError(`position ${i} is out of range for a series of length ${this.length}`);
-    return this.values.get(j) as Cell;
+    return cellOf(this.values, j) as Cell;
   }
 
   /**
@@ -46,7 +47,7 @@ export class LocalSeries extends Labelled {
    */
   get(label: Label): Cell | undefined {
     if (this.idx.levels.length === 0) return typeof label === 'number' && Number.isInteger(label) && label >= 0 && label < this.length ? this.at(label) : undefined;
-    for (let i = 0; i < this.length; i++) if (labelEquals(labelAt(this.idx, i), label)) return this.values.get(i) as Cell;
+    for (let i = 0; i < this.length; i++) if (labelEquals(labelAt(this.idx, i), label)) return cellOf(this.values, i) as Cell;
     return undefined;
   }
 
@@ -68,7 +69,7 @@ export class LocalSeries extends Labelled {
 
   /** [label, value] pairs, in order. */
   entries(): [Label, Cell][] {
-    return this.indexArray().map((l, i) => [l, this.values.get(i) as Cell]);
+    return this.indexArray().map((l, i) => [l, cellOf(this.values, i) as Cell]);
   }
 
   /** An Arrow table: the index levels (when there are some) then the values. */

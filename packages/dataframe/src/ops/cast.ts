@@ -4,6 +4,7 @@
  * and the value named, as pandas raises rather than silently changing data.
  */
 import { DataType, type Vector } from 'apache-arrow';
+import { castSpecial } from './cast-types';
 import { numbersAs } from './results';
 import { arrowType, describeType, dtypeName, type TypeDesc } from './types';
 import { stringVector, toFloat64 } from './values';
@@ -44,6 +45,8 @@ function asNumbers(v: Vector, column: string, method: string, rowOffset: number)
 export function castVector(v: Vector, to: TypeDesc, column: string, method: string, rowOffset = 0): Vector {
   const from = describeType(v.type);
   if (sameType(from, to)) return v;
+  const special = castSpecial(v, from, to, column, method);
+  if (special !== undefined) return special;
   switch (to.id) {
     case 'float': {
       return numbersAs(asNumbers(v, column, method, rowOffset), to);
@@ -83,6 +86,8 @@ export function castVector(v: Vector, to: TypeDesc, column: string, method: stri
       return stringVector(out);
     }
     case 'dict':
-      throw new TypeError(`${method}: column '${column}' cannot become ${dtypeName(to)} (${String(arrowType(to))}): converting to category is not supported`);
+    case 'timestamp':
+    case 'duration':
+      throw new TypeError(`${method}: column '${column}' cannot become ${dtypeName(to)} (${String(arrowType(to))})`);
   }
 }

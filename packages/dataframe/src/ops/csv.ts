@@ -6,6 +6,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { Dictionary, Int32, makeData, makeVector, Utf8, type Data, type Vector } from 'apache-arrow';
+import { blankMissing, convertOwn, isOwnCsvType } from './csv-convert';
 import { CsvParseError, decodeText, isIntegerText, parseLine, parseNumber, parseRecords, scanPreamble, utf8Bytes, type CsvCodec, type CsvFormat, type PreambleSpec } from './csv-text';
 import { batchOf, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
@@ -50,6 +51,8 @@ export interface CsvBlock {
   types: TypeDesc[];
   format: CsvFormat;
   pathColumn: PathColumn | null;
+  /** Texts read as missing besides pandas' defaults (readCsv's naValues). */
+  naValues?: readonly string[];
 }
 
 const NL = 10;
@@ -116,6 +119,7 @@ function lineAt(path: string, offset: number): number {
 const NULLS = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
 
 function convert(values: string[], t: TypeDesc, column: string, where: (row: number) => string, f: CsvFormat): Vector {
+  if (isOwnCsvType(t)) return convertOwn(values, t, column, where);
   if (t.id === 'utf8' || t.id === 'dict') return stringVector(values.map((s) => (NULLS.has(s) ? null : s)));
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -187,7 +191,10 @@ export const readCsvBlock = (b: CsvBlock): Part => {
   const where = (row: number): string => `readCsv: ${b.path}:${fileLine(row)}`;
   const vectors = b.usecols.map((at, j) =>
     convert(
-      fields.map((r) => r[at]),
+      blankMissing(
+        fields.map((r) => r[at]),
+        b.naValues,
+      ),
       b.types[j],
       b.names[j],
       where,

@@ -19,6 +19,10 @@ import { reduceCombine, reducePartial, reduceScalar, reduceSeries } from './redu
 import { hashSplit, pickPiece } from './shuffle';
 import { rangeBoundaries, rangeSplit, sampleSortKeys, sortPieces } from './sort';
 import { addRangeIndex, alignPair, columnStats, concatParts, dropIndex, indexValues, joinOnIndex, pickOfPair, rowsWithLabel, listOf, setIndexKeep, sliceLabels, splitRows } from './index-ops';
+import { dtColumn } from './dt-ops';
+import { strColumn } from './str-ops';
+import { catCategories, catCodes, catRecode, catUnion } from './cat-ops';
+import { typedReduceCombine, typedReducePartial, typedReduceScalar } from './reduce-typed';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -78,6 +82,16 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   dropIndex,
   setIndexKeep,
   listOf,
+  // Accessors (.dt, .str, .cat) and exact 64-bit / datetime reductions
+  dtColumn,
+  strColumn,
+  catCategories,
+  catRecode,
+  catCodes,
+  catUnion,
+  typedReducePartial,
+  typedReduceCombine,
+  typedReduceScalar,
 });
 
 export { INDEX_COLUMN } from './spec';

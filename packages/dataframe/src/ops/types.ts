@@ -3,28 +3,32 @@
  * partitions, and Arrow's DataType objects do not survive structured cloning.
  */
 import { Bool, DataType, Dictionary, Float32, Float64, Int16, Int32, Int64, Int8, Uint16, Uint32, Uint64, Uint8, Utf8 } from 'apache-arrow';
+import { describeTimeType, nullableName, tagNullable, timeArrowType, timeDtypeName, type TimeDesc } from '../types/time-types';
 
 export type TypeDesc =
   | { readonly id: 'float'; readonly bits: 32 | 64 }
-  | { readonly id: 'int'; readonly bits: 8 | 16 | 32 | 64; readonly signed: boolean }
-  | { readonly id: 'bool' }
+  | { readonly id: 'int'; readonly bits: 8 | 16 | 32 | 64; readonly signed: boolean; readonly nullable?: true }
+  | { readonly id: 'bool'; readonly nullable?: true }
   | { readonly id: 'utf8' }
-  | { readonly id: 'dict'; readonly value: TypeDesc; readonly index: TypeDesc };
+  | { readonly id: 'dict'; readonly value: TypeDesc; readonly index: TypeDesc }
+  | TimeDesc;
 
 export function describeType(t: DataType): TypeDesc {
   if (DataType.isFloat(t)) {
     const bits = t.precision === 2 ? 64 : t.precision === 1 ? 32 : 0;
     if (bits) return { id: 'float', bits: bits as 32 | 64 };
   } else if (DataType.isInt(t)) {
-    return { id: 'int', bits: t.bitWidth as 8 | 16 | 32 | 64, signed: t.isSigned };
+    return tagNullable(t, { id: 'int', bits: t.bitWidth as 8 | 16 | 32 | 64, signed: t.isSigned });
   } else if (DataType.isBool(t)) {
-    return { id: 'bool' };
+    return tagNullable(t, { id: 'bool' });
   } else if (DataType.isUtf8(t)) {
     return { id: 'utf8' };
   } else if (DataType.isDictionary(t)) {
     return { id: 'dict', value: describeType(t.dictionary), index: describeType(t.indices) };
   }
-  throw new TypeError(`@pdask/dataframe: Arrow type ${String(t)} is not supported (supported: float32/64, int8-64, uint8-64, bool, utf8, dictionary)`);
+  const time = describeTimeType(t);
+  if (time) return time;
+  throw new TypeError(`@pdask/dataframe: Arrow type ${String(t)} is not supported (supported: float32/64, int8-64, uint8-64, bool, utf8, dictionary, timestamp[ns], duration[ns])`);
 }
 
 export function arrowType(d: TypeDesc): DataType {
@@ -32,14 +36,17 @@ export function arrowType(d: TypeDesc): DataType {
     case 'float':
       return d.bits === 64 ? new Float64() : new Float32();
     case 'int':
-      if (d.signed) return d.bits === 8 ? new Int8() : d.bits === 16 ? new Int16() : d.bits === 32 ? new Int32() : new Int64();
-      return d.bits === 8 ? new Uint8() : d.bits === 16 ? new Uint16() : d.bits === 32 ? new Uint32() : new Uint64();
+      if (d.signed) return nullableName(d, d.bits === 8 ? new Int8() : d.bits === 16 ? new Int16() : d.bits === 32 ? new Int32() : new Int64());
+      return nullableName(d, d.bits === 8 ? new Uint8() : d.bits === 16 ? new Uint16() : d.bits === 32 ? new Uint32() : new Uint64());
     case 'bool':
-      return new Bool();
+      return nullableName(d, new Bool());
     case 'utf8':
       return new Utf8();
     case 'dict':
       return new Dictionary(arrowType(d.value), arrowType(d.index) as Int32);
+    case 'timestamp':
+    case 'duration':
+      return timeArrowType(d);
   }
 }
 
@@ -50,13 +57,16 @@ export function dtypeName(t: DataType | TypeDesc): string {
     case 'float':
       return `float${d.bits}`;
     case 'int':
-      return `${d.signed ? '' : 'u'}int${d.bits}`;
+      return d.nullable ? `${d.signed ? 'I' : 'UI'}nt${d.bits}` : `${d.signed ? '' : 'u'}int${d.bits}`;
     case 'bool':
-      return 'bool';
+      return d.nullable ? 'boolean' : 'bool';
     case 'utf8':
       return 'string';
     case 'dict':
       return 'category';
+    case 'timestamp':
+    case 'duration':
+      return timeDtypeName(d);
   }
 }
 

@@ -5,6 +5,8 @@
  */
 import { Bool, DataType, makeData, makeVector, Utf8, vectorFromArray, type Data, type Vector } from 'apache-arrow';
 
+import { isBigType, takeBig } from '../types/big-vectors';
+
 export type Numeric = Float64Array | Float32Array | Int32Array;
 
 const isValid = (bitmap: Uint8Array, bit: number): boolean => ((bitmap[bit >> 3] >> (bit & 7)) & 1) === 1;
@@ -42,7 +44,8 @@ export function toFloat64(v: Vector): Float64Array {
       for (let i = 0; i < n; i++) out[at + i] = nulls && !isValid(d.nullBitmap!, d.offset + i) ? NaN : isValid(bits, d.offset + i) ? 1 : 0;
     } else {
       const vals = d.values as ArrayLike<number | bigint>;
-      if (typeof vals[0] === 'bigint') {
+      // Tested by type, not by the first value: an empty chunk has none.
+      if (vals instanceof BigInt64Array || vals instanceof BigUint64Array) {
         for (let i = 0; i < n; i++) out[at + i] = Number(vals[i]);
       } else {
         out.set((vals as unknown as Float64Array).subarray(0, n), at);
@@ -102,6 +105,7 @@ function indicesOf(mask: Uint8Array, count: number): Int32Array {
 
 /** Rows at `idx` (any type): the generic path, through Arrow's builders; index -1 gives null. */
 function takeIndices(v: Vector, idx: Int32Array): Vector {
+  if (isBigType(v.type as DataType)) return takeBig(v, idx);
   const vals: unknown[] = new Array(idx.length);
   for (let i = 0; i < idx.length; i++) vals[i] = idx[i] < 0 ? null : v.get(idx[i]);
   return vectorFromArray(vals, v.type as DataType);
