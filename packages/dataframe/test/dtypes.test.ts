@@ -211,7 +211,7 @@ describe('dtype errors at build time', () => {
     expect(() => dd.fromColumns({ x: [1, 2] }, { npartitions: 1 }).col('x').dt).toThrow('.dt needs datetime64[ns] values');
     expect(() => dd.fromColumns({ x: [1, 2] }, { npartitions: 1 }).col('x').str).toThrow('.str needs string values');
     await expect(dd.readCsv(path, { parseDates: ['k'] })).rejects.toThrow("parseDates names column 'k', but");
-    await expect(dd.readCsv(path, { parseDates: ['nope'] })).rejects.toThrow("parseDates names column 'nope', which the header");
+    await expect(dd.readCsv(path, { parseDates: ['nope'] })).rejects.toThrow("parseDates names column 'nope', which is not read");
   });
 
   it('a later block that does not fit the sampled dtype names the column, the file and the line, and suggests a dtype', async () => {

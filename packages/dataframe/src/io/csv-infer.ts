@@ -88,14 +88,14 @@ export function csvColumnTypes(names: readonly string[], body: readonly string[]
   }
   if (typeof dtype === 'object') {
     for (const k of Object.keys(dtype)) {
-      if (!names.includes(k)) throw new Error(`readCsv: dtype names column '${k}', which the header of ${file} does not have; known columns: ${names.map((n) => `'${n}'`).join(', ')}`);
+      if (!names.includes(k)) throw new Error(`readCsv: dtype names column '${k}', which is not read; known columns: ${names.map((n) => `'${n}'`).join(', ')}`);
     }
   }
   const dates = opts.parseDates === undefined || opts.parseDates === false ? [] : opts.parseDates;
   if (dates === true) throw new TypeError('readCsv: parseDates: true parses the index in pandas, and pdask frames read from CSV have none; name the columns: { parseDates: [\'when\'] }');
   if (!Array.isArray(dates)) throw new TypeError('readCsv: parseDates must be an array of column names');
   for (const d of dates) {
-    if (!names.includes(d)) throw new Error(`readCsv: parseDates names column '${String(d)}', which the header of ${file} does not have; known columns: ${names.map((n) => `'${n}'`).join(', ')}`);
+    if (!names.includes(d)) throw new Error(`readCsv: parseDates names column '${String(d)}', which is not read; known columns: ${names.map((n) => `'${n}'`).join(', ')}`);
   }
   return names.map((n, j) => {
     const given = typeof dtype === 'string' ? dtype : dtype?.[n];
