@@ -31,3 +31,7 @@ export type { Divisions, IndexMeta, IndexLevel } from './base';
 export type { GroupAgg } from './ops/group-aggs';
 export type { ReduceAgg } from './ops/reduce';
 export { CsvParseError } from './ops/csv';
+export { concat, type ConcatOptions } from './concat';
+export type { CumulativeOptions, TailOptions } from './cumulative';
+export type { CorrOptions, CovOptions, DescribeOptions, IdxOptions, QuantileOptions } from './stats';
+export type { SampleOptions } from './sample';
