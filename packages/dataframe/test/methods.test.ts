@@ -120,6 +120,13 @@ describe.each(SCHEDULERS)('methods across partitions (%s)', (_, opts) => {
     }
   });
 
+  it('idxmax of a frame labelled by row positions gives positions, across partitions and with unknown divisions', async () => {
+    const flat = dd.fromColumns({ a: aNaN, b: Int32Array.from(b), c: Float64Array.from(c) }, { npartitions: 5 });
+    for (const df of [flat, flat.clearDivisions(), dd.fromColumns({ a: aNaN, b: Int32Array.from(b), c: Float64Array.from(c) }, { chunksize: 1 })]) {
+      expectSeries(await df.idxmax().compute(opts), fx.idx.flat_idxmax as PSeries);
+    }
+  });
+
   it.each(PARTITIONINGS)('describe and quantile equal pandas exactly: %s', async (_, make) => {
     const df = make();
     expectFrame(await df.describe().compute(opts), fx.describe, ['a', 'b', 'c']);
