@@ -31,6 +31,9 @@ import { frameReduction, type ReductionOptions } from './reductions';
 import { Scalar } from './scalar';
 import { Series } from './series';
 import { checkNotReserved } from './reserved';
+import { cumulative, shifted, tailOf, type CumulativeOptions, type TailOptions } from './cumulative';
+import { frameCo, frameDescribe, frameIdx, frameQuantile, type CorrOptions, type CovOptions, type DescribeOptions, type IdxOptions, type QuantileOptions } from './stats';
+import { sampleOf, type SampleOptions } from './sample';
 
 export interface HeadOptions extends ComputeOptions {
   /** How many partitions to read from (default 1, as Dask; -1 for all). */
@@ -306,6 +309,62 @@ export class DataFrame extends Partitioned<LocalFrame> {
   /** The same frame with unknown divisions (Dask's clear_divisions). */
   clearDivisions(): DataFrame {
     return clearDivisions(this);
+  }
+
+  /** Cumulative sum down each (numeric) column, across partitions (Dask's cumsum); `{ skipna }`. */
+  cumsum(opts?: CumulativeOptions): DataFrame {
+    return cumulative(this, 'cumsum', opts, 'DataFrame.cumsum');
+  }
+  cumprod(opts?: CumulativeOptions): DataFrame {
+    return cumulative(this, 'cumprod', opts, 'DataFrame.cumprod');
+  }
+  cummin(opts?: CumulativeOptions): DataFrame {
+    return cumulative(this, 'cummin', opts, 'DataFrame.cummin');
+  }
+  cummax(opts?: CumulativeOptions): DataFrame {
+    return cumulative(this, 'cummax', opts, 'DataFrame.cummax');
+  }
+  /** Values moved `periods` rows down (up when negative), across partitions; missing where nothing moves in. */
+  shift(periods = 1): DataFrame {
+    return shifted(this, periods, 'shift', 'DataFrame.shift');
+  }
+  /** Each value minus the one `periods` rows before (after, when negative), as pandas' diff. */
+  diff(periods = 1): DataFrame {
+    return shifted(this, periods, 'diff', 'DataFrame.diff');
+  }
+  /** The label of each numeric column's largest value (first on ties). */
+  idxmax(opts?: IdxOptions): Series {
+    return frameIdx(this, 'idxmax', opts);
+  }
+  idxmin(opts?: IdxOptions): Series {
+    return frameIdx(this, 'idxmin', opts);
+  }
+  /** count, mean, std, min, percentiles, max of the numeric columns (pandas' exact quantiles). */
+  describe(opts?: DescribeOptions): DataFrame {
+    return frameDescribe(this, opts);
+  }
+  /** Quantiles of the numeric columns (linear interpolation, as pandas): one q gives a Series by column, several a frame indexed by q. */
+  quantile(q: number, opts?: QuantileOptions): Series;
+  quantile(q: readonly number[], opts?: QuantileOptions): DataFrame;
+  quantile(q: number | readonly number[], opts?: QuantileOptions): Series | DataFrame {
+    return frameQuantile(this, q, opts);
+  }
+  /** Pairwise Pearson correlation of the numeric columns (rows missing a value skipped per pair); `{ minPeriods }`. */
+  corr(opts?: CorrOptions): DataFrame {
+    return frameCo(this, 'corr', opts);
+  }
+  /** Pairwise covariance of the numeric columns; `{ minPeriods, ddof }`. */
+  cov(opts?: CovOptions): DataFrame {
+    return frameCo(this, 'cov', opts);
+  }
+  /** A random fraction of each partition's rows (Dask's sample); `{ frac, replace, randomState }`. */
+  sample(opts: SampleOptions): DataFrame {
+    return sampleOf(this, opts, 'DataFrame.sample');
+  }
+  /** The last n rows, computed now from the last partition (`{ npartitions: k }`: the last k), as Dask's tail. */
+  async tail(n = 5, opts?: TailOptions): Promise<LocalFrame> {
+    const { rows, compute } = tailOf(this, n, opts, 'DataFrame.tail');
+    return rows.compute(compute);
   }
 
   override toString(): string {

@@ -36,3 +36,7 @@ export { DatetimeAccessor } from './accessors/dt';
 export { StringAccessor, type ContainsOptions, type MatchOptions, type ReplaceOptions, type SplitOptions, type CatOptions } from './accessors/str';
 export { CategoricalAccessor } from './accessors/cat';
 export type { TypedValue } from './reductions-typed';
+export { concat, type ConcatOptions } from './concat';
+export type { CumulativeOptions, TailOptions } from './cumulative';
+export type { CorrOptions, CovOptions, DescribeOptions, IdxOptions, QuantileOptions } from './stats';
+export type { SampleOptions } from './sample';

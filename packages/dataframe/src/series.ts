@@ -28,6 +28,9 @@ import type { Scalar } from './scalar';
 import { CategoricalAccessor } from './accessors/cat';
 import { DatetimeAccessor } from './accessors/dt';
 import { StringAccessor } from './accessors/str';
+import { cumulative, shifted, tailOf, type CumulativeOptions, type TailOptions } from './cumulative';
+import { seriesCo, seriesDescribe, seriesIdx, seriesQuantile, type CorrOptions, type CovOptions, type DescribeOptions, type IdxOptions, type QuantileOptions } from './stats';
+import { sampleOf, type SampleOptions } from './sample';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -308,6 +311,62 @@ export class Series extends Partitioned<LocalSeries> {
   /** Categorical properties (Dask's `s.cat`); category series. */
   get cat(): CategoricalAccessor {
     return new CategoricalAccessor(this);
+  }
+
+  /** Cumulative sum across partitions (Dask's cumsum); `{ skipna }`. */
+  cumsum(opts?: CumulativeOptions): Series {
+    return cumulative(this, 'cumsum', opts, 'Series.cumsum');
+  }
+  cumprod(opts?: CumulativeOptions): Series {
+    return cumulative(this, 'cumprod', opts, 'Series.cumprod');
+  }
+  cummin(opts?: CumulativeOptions): Series {
+    return cumulative(this, 'cummin', opts, 'Series.cummin');
+  }
+  cummax(opts?: CumulativeOptions): Series {
+    return cumulative(this, 'cummax', opts, 'Series.cummax');
+  }
+  /** Values moved `periods` rows down (up when negative), across partitions; missing where nothing moves in. */
+  shift(periods = 1): Series {
+    return shifted(this, periods, 'shift', 'Series.shift');
+  }
+  /** Each value minus the one `periods` rows before (after, when negative), as pandas' diff. */
+  diff(periods = 1): Series {
+    return shifted(this, periods, 'diff', 'Series.diff');
+  }
+  /** The label of the largest value (first on ties); null where pandas gives NaN (all missing, or a NaN with skipna false). */
+  idxmax(opts?: IdxOptions): Scalar<number | string | null> {
+    return seriesIdx(this, 'idxmax', opts);
+  }
+  idxmin(opts?: IdxOptions): Scalar<number | string | null> {
+    return seriesIdx(this, 'idxmin', opts);
+  }
+  /** count, mean, std, min, percentiles, max (pandas' exact quantiles). */
+  describe(opts?: DescribeOptions): Series {
+    return seriesDescribe(this, opts);
+  }
+  /** A quantile (linear interpolation, as pandas), or a Series of them indexed by q. */
+  quantile(q: number, opts?: QuantileOptions): Scalar<number>;
+  quantile(q: readonly number[], opts?: QuantileOptions): Series;
+  quantile(q: number | readonly number[], opts?: QuantileOptions): Scalar<number> | Series {
+    return seriesQuantile(this, q, opts);
+  }
+  /** Pearson correlation with another series, aligned on the index; rows missing either value skipped. */
+  corr(other: Series, opts?: CorrOptions): Scalar<number> {
+    return seriesCo(this, other, 'corr', opts);
+  }
+  /** Covariance with another series, aligned on the index; `{ minPeriods, ddof }`. */
+  cov(other: Series, opts?: CovOptions): Scalar<number> {
+    return seriesCo(this, other, 'cov', opts);
+  }
+  /** A random fraction of each partition's values (Dask's sample); `{ frac, replace, randomState }`. */
+  sample(opts: SampleOptions): Series {
+    return sampleOf(this, opts, 'Series.sample');
+  }
+  /** The last n values, computed now from the last partition (`{ npartitions: k }`: the last k), as Dask's tail. */
+  async tail(n = 5, opts?: TailOptions): Promise<LocalSeries> {
+    const { rows, compute } = tailOf(this, n, opts, 'Series.tail');
+    return rows.compute(compute);
   }
 
   override toString(): string {

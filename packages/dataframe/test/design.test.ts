@@ -12,6 +12,7 @@ import * as dd from '../src/index';
 import { dataframeOps } from '../src/ops/index';
 import { GROUP_AGGS } from '../src/ops/group-aggs';
 import { REDUCTIONS } from '../src/ops/reduce';
+import { STAT_REDUCTIONS } from '../src/ops/stats';
 
 /** Methods of a class (its prototype chain up to, not including, core's base). */
 function methods(cls: { prototype: object }): Set<string> {
@@ -27,8 +28,8 @@ function methods(cls: { prototype: object }): Set<string> {
 const PANDAS_REDUCTIONS = ['sum', 'prod', 'product', 'mean', 'median', 'min', 'max', 'count', 'var', 'std', 'sem', 'skew', 'kurt', 'kurtosis', 'any', 'all', 'nunique', 'first', 'last', 'size', 'idxmin', 'idxmax', 'mode', 'quantile'];
 
 describe('reductions as data', () => {
-  it('every row of REDUCTIONS is a method of Series and DataFrame, and every reduction method a row', () => {
-    const rows = Object.keys(REDUCTIONS).sort();
+  it('every row of REDUCTIONS and STAT_REDUCTIONS is a method of Series and DataFrame, and every reduction method a row', () => {
+    const rows = [...Object.keys(REDUCTIONS), ...Object.keys(STAT_REDUCTIONS)].sort();
     for (const cls of [dd.Series, dd.DataFrame]) {
       const found = PANDAS_REDUCTIONS.filter((r) => methods(cls).has(r)).sort();
       expect(found, cls.name).toEqual(rows);

@@ -63,6 +63,23 @@ const CALLS: Row[] = [
   ['ReplaceOptions', 'Series.str.replace', () => strs().str.replace('a', 'b', { regexp: true } as never), 'regexp', 'regex'],
   ['SplitOptions', 'Series.str.split', () => strs().str.split('a', { n: 1, expnd: true } as never), 'expnd', 'expand'],
   ['CatOptions', 'Series.str.cat', () => strs().str.cat(strs(), { seps: '-' } as never), 'seps', 'sep'],
+  // Methods across partitions and holistic reductions (cumulative.ts, stats.ts, sample.ts, concat.ts).
+  ['CumulativeOptions', 'DataFrame.cumsum', () => df().cumsum({ skipNa: true } as never), 'skipNa', 'skipna'],
+  ['CumulativeOptions', 'Series.cummax', () => df().col('y').cummax({ skipnaa: true } as never), 'skipnaa', 'skipna'],
+  ['TailOptions', 'DataFrame.tail', () => df().tail(2, { npartition: 2 } as never), 'npartition', 'npartitions'],
+  ['IdxOptions', 'Series.idxmax', () => df().col('y').idxmax({ skipNa: false } as never), 'skipNa', 'skipna'],
+  ['IdxOptions', 'DataFrame.idxmin', () => df().idxmin({ splitevery: 2 } as never), 'splitevery', 'splitEvery'],
+  ['QuantileOptions', 'Series.quantile', () => df().col('y').quantile(0.5, { interpolaton: 'linear' } as never), 'interpolaton', 'interpolation'],
+  ['QuantileOptions', 'DataFrame.quantile', () => df().quantile([0.5], { splitevery: 2 } as never), 'splitevery', 'splitEvery'],
+  ['DescribeOptions', 'DataFrame.describe', () => df().describe({ percentile: [0.5] } as never), 'percentile', 'percentiles'],
+  ['DescribeOptions', 'Series.describe', () => df().col('y').describe({ percentile: [0.5] } as never), 'percentile', 'percentiles'],
+  ['CorrOptions', 'DataFrame.corr', () => df().corr({ minPeriod: 2 } as never), 'minPeriod', 'minPeriods'],
+  ['CorrOptions', 'Series.corr', () => df().col('y').corr(df().col('x'), { min_periods: 2 } as never), 'min_periods', null],
+  ['CovOptions', 'DataFrame.cov', () => df().cov({ ddoff: 0 } as never), 'ddoff', 'ddof'],
+  ['CovOptions', 'Series.cov', () => df().col('y').cov(df().col('x'), { minPeriod: 2 } as never), 'minPeriod', 'minPeriods'],
+  ['SampleOptions', 'DataFrame.sample', () => df().sample({ frac: 0.5, randomstate: 1 } as never), 'randomstate', 'randomState'],
+  ['SampleOptions', 'Series.sample', () => df().col('y').sample({ frac: 0.5, replac: true } as never), 'replac', 'replace'],
+  ['ConcatOptions', 'concat', () => dd.concat([df(), df()], { interleavePartition: true } as never), 'interleavePartition', 'interleavePartitions'],
 ];
 
 /** Options types exported from the package that are not an options object of a call (with the reason). */

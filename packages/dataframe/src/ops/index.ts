@@ -18,6 +18,9 @@ import { writeParquetPart } from './parquet-write';
 import { reduceCombine, reducePartial, reduceScalar, reduceSeries } from './reduce';
 import { hashSplit, pickPiece } from './shuffle';
 import { rangeBoundaries, rangeSplit, sampleSortKeys, sortPieces } from './sort';
+import { cumulativeApply, cumulativeCarry, cumulativePart, shiftEdge, shiftPart } from './cumulative';
+import { samplePart, sideBySide, stackParts, tailRows } from './stack';
+import { coCombine, coFrame, coPairPartial, coPartial, coScalar, describeFrame, idxCombine, idxPartial, idxScalar, idxSeries, quantileFrame, quantileScalar, quantileSeries, sortedCombine, sortedPartial } from './stats';
 import { addRangeIndex, alignPair, columnStats, concatParts, dropIndex, indexValues, joinOnIndex, pickOfPair, rowsWithLabel, listOf, setIndexKeep, sliceLabels, splitRows } from './index-ops';
 import { dtColumn } from './dt-ops';
 import { strColumn } from './str-ops';
@@ -92,6 +95,32 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   typedReducePartial,
   typedReduceCombine,
   typedReduceScalar,
+  // Along the rows with the neighbours' rows (cumulative.ts), rows stacked and sampled (stack.ts)
+  cumulativePart,
+  cumulativeCarry,
+  cumulativeApply,
+  shiftEdge,
+  shiftPart,
+  tailRows,
+  stackParts,
+  sideBySide,
+  samplePart,
+  // Holistic reductions (stats.ts): idxmax/idxmin, quantiles and describe, corr/cov
+  idxPartial,
+  idxCombine,
+  idxScalar,
+  idxSeries,
+  sortedPartial,
+  sortedCombine,
+  quantileScalar,
+  quantileSeries,
+  quantileFrame,
+  describeFrame,
+  coPartial,
+  coPairPartial,
+  coCombine,
+  coScalar,
+  coFrame,
 });
 
 export { INDEX_COLUMN } from './spec';
