@@ -39,6 +39,7 @@ import { ravel, reshape, squeeze, transpose } from './shape/shape';
 import { writeZarr, type ToZarrOptions, type ZarrSource } from './io/zarr';
 import type { ZarrWrite } from './io/zarr-write';
 import { computeChunkSizes } from './slicing/lazy-mask';
+import { round as roundOf } from './elementwise/round';
 
 export type Source =
   | { readonly k: 'layer'; readonly node: LayerNode }
@@ -231,8 +232,9 @@ export class ChunkedArray<R = NDArray> extends CollectionBase<R> {
   log(): ChunkedArray<R> {
     return unary('log', this) as ChunkedArray<R>;
   }
-  round(): ChunkedArray<R> {
-    return unary('rint', this) as ChunkedArray<R>;
+  /** NumPy's round/around: half to even at `decimals` places (negative: tens, hundreds, ...). */
+  round(decimals = 0): ChunkedArray<R> {
+    return roundOf(this, decimals) as ChunkedArray<R>;
   }
   clip(min?: Operand | null, max?: Operand | null): ChunkedArray<R> {
     return clip(this, min, max) as ChunkedArray<R>;

@@ -112,11 +112,15 @@ const NO_OPTIONS = new Set([
   'Array', 'ChunkedArray', 'NDArray', 'ZarrWrite', 'asArray', 'astype', 'broadcastShapes', 'clip', 'concatenate', 'cumprod', 'cumsum', 'cumulative',
   'dot', 'expandDims', 'matmul', 'moveaxis', 'nancumprod', 'nancumsum', 'normalizeAxes', 'normalizeChunks', 'ravel', 'rechunk', 'reshape', 's',
   'squeeze', 'stack', 'tensordot', 'toDType', 'transpose', 'where',
+  // int64 data as numbers (dtype.ts).
+  'asFloat64', 'asNumbers', 'fillNumber', 'numberAt', 'setNumber',
   // elementwise ufuncs
   'abs', 'absolute', 'add', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctan2', 'arctanh', 'ceil', 'cos', 'cosh', 'divide', 'equal', 'exp',
   'expm1', 'floor', 'floorDivide', 'fmax', 'fmin', 'greater', 'greaterEqual', 'hypot', 'isfinite', 'isinf', 'isnan', 'less', 'lessEqual', 'log',
   'log10', 'log1p', 'log2', 'logicalAnd', 'logicalNot', 'logicalOr', 'logicalXor', 'maximum', 'minimum', 'mod', 'multiply', 'negative', 'notEqual',
   'power', 'reciprocal', 'rint', 'round', 'sign', 'sin', 'sinh', 'sqrt', 'square', 'subtract', 'tan', 'tanh', 'trunc',
+  'around', 'bitwiseAnd', 'bitwiseOr', 'bitwiseXor', 'bitwiseNot', 'invert', 'leftShift', 'rightShift', 'logaddexp', 'logaddexp2', 'fmod', 'copysign',
+  'signbit', 'ldexp', 'fix', 'deg2rad', 'rad2deg', 'radians', 'degrees',
   'linalg.lstsq', 'linalg.qr', 'linalg.sfqr', 'linalg.solve', 'linalg.tsqr',
 ]);
 
