@@ -13,7 +13,7 @@ import { hasUnknown, lazyMask } from './lazy-mask';
 import { blockContaining, boundaries } from '../chunks';
 import { NDArray } from '../ndarray';
 import { arrayOps } from '../ops/index';
-import { ravel as ravelOf } from '../shape/shape';
+import { ravel as ravelOf, reshape as reshapeOf } from '../shape/shape';
 import type { DimSel } from '../runtime/layout';
 
 export interface Slice {
@@ -137,11 +137,17 @@ export function getitem(x: ChunkedArray<unknown>, index: readonly Index[]): Chun
   if (hasUnknown(x) && index.some((i) => i !== ':' && i !== '...')) {
     throw new RangeError('indexing an array with unknown chunk sizes (after a lazy boolean mask): call computeChunkSizes() first');
   }
-  // A full-shape boolean mask of an n-d array: flatten both.
-  if (index.length === 1 && index[0] instanceof NDArray && index[0].dtype === 'bool' && x.ndim > 1) {
+  // A boolean mask over several leading dimensions: NumPy selects along those dimensions
+  // raveled together (a 1-d mask is an ordinary per-dimension mask, handled below).
+  if (index.length === 1 && index[0] instanceof NDArray && index[0].dtype === 'bool' && index[0].ndim > 1) {
     const m = index[0];
-    if (m.shape.length !== x.ndim || m.shape.some((s, d) => s !== x.shape[d])) throw new RangeError(`boolean index of shape [${m.shape.join(', ')}] does not match array of shape [${x.shape.join(', ')}]`);
-    return getitem(ravelOf(x), [m.data as Uint8Array]);
+    if (m.ndim > x.ndim) throw new RangeError(`too many indices for array: array is ${x.ndim}-dimensional, but ${m.ndim} were indexed`);
+    m.shape.forEach((s, d) => {
+      if (s !== x.shape[d]) throw new RangeError(`boolean index did not match indexed array along dimension ${d}; dimension is ${x.shape[d]} but corresponding boolean dimension is ${s}`);
+    });
+    const lead = m.shape.reduce((a, b) => a * b, 1);
+    const flat = m.ndim === x.ndim ? ravelOf(x) : reshapeOf(x, [lead, ...x.shape.slice(m.ndim)]);
+    return getitem(flat, [m.data as Uint8Array]);
   }
   const consumed = index.filter((i) => i !== null && i !== '...').length;
   const ell = index.filter((i) => i === '...').length;
