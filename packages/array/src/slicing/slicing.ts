@@ -15,6 +15,7 @@ import { NDArray } from '../ndarray';
 import { arrayOps } from '../ops/index';
 import { ravel as ravelOf, reshape as reshapeOf } from '../shape/shape';
 import type { DimSel } from '../runtime/layout';
+import { advancedGetitem, isIndexArray } from './vindex';
 
 export interface Slice {
   readonly start?: number | null;
@@ -137,6 +138,8 @@ export function getitem(x: ChunkedArray<unknown>, index: readonly Index[]): Chun
   if (hasUnknown(x) && index.some((i) => i !== ':' && i !== '...')) {
     throw new RangeError('indexing an array with unknown chunk sizes (after a lazy boolean mask): call computeChunkSizes() first');
   }
+  // Several index arrays select points (NumPy; Dask raises).
+  if (index.filter(isIndexArray).length > 1) return advancedGetitem(x, index);
   // A boolean mask over several leading dimensions: NumPy selects along those dimensions
   // raveled together (a 1-d mask is an ordinary per-dimension mask, handled below).
   if (index.length === 1 && index[0] instanceof NDArray && index[0].dtype === 'bool' && index[0].ndim > 1) {
