@@ -123,6 +123,9 @@ const ONE: Record<string, (x: Inputs) => A> = {
   'T[[0, 2], :, [1, 3]]': ({ T }) => T.slice([0, 2], ':', [1, 3]),
   'T[1, [0, 2], [1, 3]]': ({ T }) => T.slice(1, [0, 2], [1, 3]),
   'T[[0, 2], 1, [1, 3]]': ({ T }) => T.slice([0, 2], 1, [1, 3]),
+  'T[[[0], [2]], [1, 3]]': ({ T }) => T.slice([[0], [2]], [1, 3]),
+  'M[[[0, 1], [6, 2]]]': ({ M }) => M.slice([[0, 1], [6, 2]]),
+  'T[[[0], [2]], :, 1]': ({ T }) => T.slice([[0], [2]], ':', 1),
   'set(M, M > 0, -1)': ({ M }) => M.set(M.gt(0), -1),
   'set(M, [1:4, [0, 2]], 99)': ({ M }) => M.set(['1:4', [0, 2]], 99),
   'set(M, [[5, 1, 5], 2], [1, 2, 3])': ({ M }) => M.set([[5, 1, 5], 2], [1, 2, 3]),
@@ -173,6 +176,45 @@ for (const { label, c } of CHUNKINGS) {
         for (let i = 0; i < xs.length; i++) expectClose(await xs[i].compute(sync), want[i]);
       });
     }
+  });
+}
+
+/** Routines on an empty array (0 x 5), chunked in several ways. */
+const EMPTY: Record<string, (e: A, m: A) => A> = {
+  'flip(E)': (e) => da.flip(e),
+  'roll(E, 2, 0)': (e) => da.roll(e, 2, 0),
+  'roll(E, 3, 1)': (e) => da.roll(e, 3, 1),
+  'tile(E, [2, 1])': (e) => da.tile(e, [2, 1]),
+  'repeat(E, 2, 1)': (e) => e.repeat(2, 1),
+  'pad(E, 1)': (e) => da.pad(e, 1),
+  'diff(E, 1, 0)': (e) => da.diff(e, 1, 0),
+  'diff(E, 1, 1)': (e) => da.diff(e, 1, 1),
+  'tril(E)': (e) => da.tril(e),
+  'diag(E)': (e) => da.diag(e),
+  'trace(E)': (e) => da.trace(e),
+  'argwhere(E)': (e) => da.argwhere(e),
+  'countNonzero(E)': (e) => da.countNonzero(e),
+  'broadcastTo(E, [2, 0, 5])': (e) => da.broadcastTo(e, [2, 0, 5]),
+  'vstack([E, M])': (e, m) => da.vstack([e, m]),
+  'take(E, [1, 0], 1)': (e) => e.take([1, 0], 1),
+  'E[:, [1, 0], None]': (e) => e.slice(':', [1, 0], null),
+  'set(E, [:, 1], 5)': (e) => e.set([':', 1], 5),
+  'gradient(E, axis 1)': (e) => da.gradient(e, { axis: 1 }) as A,
+};
+for (const chunks of [[[0], [2, 3]], [[0], [5]], 1] as da.ChunksSpec[]) {
+  describe(`empty array, chunks ${JSON.stringify(chunks)}`, () => {
+    for (const [name, build] of Object.entries(EMPTY)) {
+      it(name, async () => {
+        const e = da.fromArray(shapeInput('E'), { chunks });
+        expectClose(await build(e, da.fromArray(shapeInput('M'), { chunks: 2 })).compute(sync), ref(name));
+      });
+    }
+    it('nonzero(E)', async () => {
+      const e = da.fromArray(shapeInput('E'), { chunks });
+      const got = da.nonzero(e);
+      const want = refList('nonzero(E)');
+      for (let i = 0; i < 2; i++) expectClose(await got[i].compute(sync), want[i]);
+    });
   });
 }
 

@@ -15,7 +15,7 @@ import { NDArray } from '../ndarray';
 import { arrayOps } from '../ops/index';
 import { ravel as ravelOf, reshape as reshapeOf } from '../shape/shape';
 import type { DimSel } from '../runtime/layout';
-import { advancedGetitem, isIndexArray } from './vindex';
+import { advancedGetitem, isIndexArray, isNdIndexArray } from './vindex';
 
 export interface Slice {
   readonly start?: number | null;
@@ -23,7 +23,7 @@ export interface Slice {
   readonly step?: number | null;
 }
 
-export type Index = number | string | null | Slice | readonly number[] | readonly boolean[] | NDArray | Uint8Array | Int32Array | ChunkedArray<unknown>;
+export type Index = number | string | null | Slice | readonly number[] | readonly boolean[] | NDArray | Uint8Array | Int32Array | ChunkedArray<unknown> | readonly (readonly number[])[];
 
 /** `slice(start, stop, step)`, for those who prefer it to the string form. */
 export function s(start?: number | null, stop?: number | null, step?: number | null): Slice {
@@ -139,7 +139,7 @@ export function getitem(x: ChunkedArray<unknown>, index: readonly Index[]): Chun
     throw new RangeError('indexing an array with unknown chunk sizes (after a lazy boolean mask): call computeChunkSizes() first');
   }
   // Several index arrays select points (NumPy; Dask raises).
-  if (index.filter(isIndexArray).length > 1) return advancedGetitem(x, index);
+  if (index.filter(isIndexArray).length > 1 || index.some(isNdIndexArray)) return advancedGetitem(x, index);
   // A boolean mask over several leading dimensions: NumPy selects along those dimensions
   // raveled together (a 1-d mask is an ordinary per-dimension mask, handled below).
   if (index.length === 1 && index[0] instanceof NDArray && index[0].dtype === 'bool' && index[0].ndim > 1) {

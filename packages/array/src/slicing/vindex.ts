@@ -22,6 +22,10 @@ export type VIndexEntry = Index | NestedArray;
 /** Whether an entry is an index array (a list, typed array or NDArray), not a number or slice. */
 export const isIndexArray = (e: unknown): boolean => Array.isArray(e) || ArrayBuffer.isView(e) || e instanceof NDArray;
 
+/** An integer index array of more than one dimension (NumPy's result takes its shape). */
+export const isNdIndexArray = (e: unknown): boolean =>
+  (Array.isArray(e) && e.some((v) => Array.isArray(v))) || (e instanceof NDArray && e.ndim > 1 && e.dtype !== 'bool');
+
 /** An index array as positions along a dimension of length n (a boolean mask becomes its true positions). */
 function positions(e: VIndexEntry, n: number, dim: number): NDArray {
   const a = e instanceof NDArray ? e : e instanceof Uint8Array ? new NDArray(e, [e.length], 'bool') : NDArray.from(e as NestedArray | Int32Array);
