@@ -283,6 +283,16 @@ describe('chunks, laziness and errors', () => {
     expect(e.chunks).toEqual(M.chunks);
     expect(da.emptyLike(M, { dtype: 'int32' }).dtype).toBe('int32');
   });
+  it('meshgrid takes a list without options; each output axis has its input\'s chunks', async () => {
+    const a = da.fromArray(shapeInput('V'), { chunks: 2 }).slice(':3');
+    const b = da.fromArray(shapeInput('V'), { chunks: 3 }).slice(':4');
+    const [g0, g1] = da.meshgrid([a, b]);
+    expect(g0.chunks).toEqual([[3, 1], [2, 1]]);
+    expect(g1.chunks).toEqual([[3, 1], [2, 1]]);
+    const want = refList('meshgrid(V[:3], V[:4])');
+    expectClose(await g0.compute(sync), want[0]);
+    expectClose(await g1.compute(sync), want[1]);
+  });
   it('indices', async () => {
     const i = da.indices([3, 4], { chunks: [2, 3] });
     expect(i.chunks).toEqual([[1, 1], [2, 1], [3, 1]]);
