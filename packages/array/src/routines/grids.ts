@@ -22,7 +22,7 @@ const MESHGRID: OptionSchema<MeshgridOptions & { copy?: unknown }> = { indexing:
 /** NumPy's `meshgrid(x1, x2, ...)`; options go in a last argument after the array list: `meshgrid([x, y], { indexing: 'ij' })`. */
 export function meshgrid(...xs: A[]): ChunkedArray<NDArray>[];
 export function meshgrid(xs: readonly A[], options?: MeshgridOptions): ChunkedArray<NDArray>[];
-export function meshgrid(...args: (A | readonly A[] | MeshgridOptions)[]): ChunkedArray<NDArray>[] {
+export function meshgrid(...args: (A | readonly A[] | MeshgridOptions | undefined)[]): ChunkedArray<NDArray>[] {
   const listed = args.length <= 2 && Array.isArray(args[0]) && !(args[1] instanceof ChunkedArray);
   const xs = (listed ? args[0] : args) as readonly A[];
   const opts = checkOptions('da.meshgrid', (listed ? args[1] : undefined) as MeshgridOptions | undefined, MESHGRID) ?? {};
