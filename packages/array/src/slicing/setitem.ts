@@ -65,7 +65,8 @@ function dimTarget(e: Index, n: number, d: number): DimTarget {
       return { positions: Array.from({ length: n }, (_, i) => i).filter((i) => a.data[i]), dropped: false };
     }
     return {
-      positions: Array.from(a.data as ArrayLike<number>, (p) => {
+      positions: Array.from(a.data as ArrayLike<number>, (p0) => {
+        const p = Number(p0); // int64 (bigint) positions too
         if (!Number.isInteger(p)) throw new TypeError(`index ${p} is not an integer`);
         if (p < -n || p >= n) throw new RangeError(`index ${p} is out of bounds for axis ${d} with size ${n}`);
         return p < 0 ? p + n : p;

@@ -186,7 +186,8 @@ export function getitem(x: ChunkedArray<unknown>, index: readonly Index[]): Chun
       const isMask = list.length > 0 && typeof list[0] === 'boolean';
       const positions = isMask
         ? maskPositions(list, n, d)
-        : Array.from(list as ArrayLike<number>, (p) => {
+        : Array.from(list as ArrayLike<number>, (p0) => {
+            const p = Number(p0); // int64 (bigint) positions too
             if (!Number.isInteger(p)) throw new TypeError(`index ${p} is not an integer`);
             if (p < -n || p >= n) throw new RangeError(`index ${p} is out of bounds for axis ${d} with size ${n}`);
             return p < 0 ? p + n : p;

@@ -35,7 +35,8 @@ function positions(e: VIndexEntry, n: number, dim: number): NDArray {
     for (let i = 0; i < n; i++) if (a.data[i]) out.push(i);
     return new NDArray(Int32Array.from(out), [out.length], 'int32');
   }
-  const data = Int32Array.from(a.data as ArrayLike<number>, (p) => {
+  const data = Int32Array.from(a.data as ArrayLike<number>, (p0) => {
+    const p = Number(p0); // int64 (bigint) positions too
     if (!Number.isInteger(p)) throw new TypeError(`index ${p} is not an integer`);
     if (p < -n || p >= n) throw new RangeError(`index ${p} is out of bounds for axis ${dim} with size ${n}`);
     return p < 0 ? p + n : p;
