@@ -6,6 +6,7 @@
 import { lit, ref, tokenize } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { blockOffset, type Chunks } from '../chunks';
+import { asArray } from '../creation/from-array';
 import { binary, where as where3, type Operand } from '../elementwise/build';
 import type { DType } from '../dtype';
 import type { NDArray } from '../ndarray';
@@ -51,12 +52,12 @@ export function nonzero(x: A): ChunkedArray<NDArray>[] {
 }
 
 /** `where(cond)`: nonzero(cond). `where(cond, a, b)`: elementwise choice. */
-export function where(cond: A): ChunkedArray<NDArray>[];
+export function where(cond: A | NDArray): ChunkedArray<NDArray>[];
 export function where(cond: Operand, a: Operand, b: Operand): ChunkedArray<NDArray>;
 export function where(cond: Operand, ...rest: Operand[]): ChunkedArray<NDArray> | ChunkedArray<NDArray>[] {
   if (rest.length === 0) {
-    if (typeof cond !== 'object' || !('chunks' in cond)) throw new TypeError('where(cond): pass a chunked array (or give both x and y)');
-    return nonzero(cond as A);
+    if (typeof cond !== 'object') throw new TypeError(`where(cond): pass an array, got ${typeof cond} (or give both x and y)`);
+    return nonzero(asArray(cond));
   }
   if (rest.length !== 2) throw new TypeError('either both or neither of x and y should be given');
   return where3(cond, rest[0], rest[1]) as ChunkedArray<NDArray>;
