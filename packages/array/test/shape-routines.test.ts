@@ -150,7 +150,7 @@ const MANY: Record<string, (x: Inputs) => A[]> = {
 
 const DTYPES: Record<string, string> = {
   'tril(I, 10)': 'int32', 'triu(B)': 'bool', 'pad(I, [[1, 1], [2, 2]], reflect)': 'int32', 'tile(I, [2, 2])': 'int32',
-  'diff(B, 1, 0)': 'bool', 'diff(I, 1, 1)': 'int32', 'gradient(I, axis 0)': 'float64', 'set(I, [:, 1:3], 2.7)': 'int32', 'argwhere(I)': 'int32',
+  'diff(B, 1, 0)': 'bool', 'diff(I, 1, 1)': 'int32', 'gradient(I, axis 0)': 'float64', 'set(I, [:, 1:3], 2.7)': 'int32', 'argwhere(I)': 'int64',
 };
 
 for (const { label, c } of CHUNKINGS) {
@@ -217,6 +217,41 @@ for (const chunks of [[[0], [2, 3]], [[0], [5]], 1] as da.ChunksSpec[]) {
     });
   });
 }
+
+/** int64 values beyond 2^53 must be moved exactly (expected values computed here with bigints). */
+describe('int64 blocks are copied exactly', () => {
+  const base = 2n ** 60n;
+  const X = new NDArray(BigInt64Array.from({ length: 12 }, (_, i) => base + BigInt(i) * 3n + 1n), [3, 4], 'int64');
+  const at = (i: number, j: number): bigint => X.values[i * 4 + j] as bigint;
+  const grid = (rows: number, cols: number, f: (i: number, j: number) => bigint): bigint[] => Array.from({ length: rows * cols }, (_, k) => f(Math.floor(k / cols), k % cols));
+  const cases: [string, (x: A) => A, number[], bigint[]][] = [
+    ['flip', (x) => da.flip(x), [3, 4], grid(3, 4, (i, j) => at(2 - i, 3 - j))],
+    ['tril(-1)', (x) => da.tril(x, -1), [3, 4], grid(3, 4, (i, j) => (j - i <= -1 ? at(i, j) : 0n))],
+    ['repeat(2, 1)', (x) => x.repeat(2, 1), [3, 8], grid(3, 8, (i, j) => at(i, j >> 1))],
+    ['pad reflect 1', (x) => da.pad(x, 1, { mode: 'reflect' }), [5, 6], grid(5, 6, (i, j) => at(Math.abs(i - 1) - (i === 4 ? 2 : 0), j === 0 ? 1 : j === 5 ? 2 : j - 1))],
+    ['diagonal(1)', (x) => x.diagonal(1), [3], [at(0, 1), at(1, 2), at(2, 3)]],
+    ['vindex', (x) => x.vindex([[2, 0], [3, 1]]), [2], [at(2, 3), at(0, 1)]],
+    ['set', (x) => x.set([1, '1:3'], new NDArray(BigInt64Array.of(-(2n ** 62n), 2n ** 62n + 7n), [2], 'int64')), [3, 4], grid(3, 4, (i, j) => (i === 1 && j === 1 ? -(2n ** 62n) : i === 1 && j === 2 ? 2n ** 62n + 7n : at(i, j)))],
+    ['broadcastTo', (x) => da.broadcastTo(x.slice(':1'), [2, 4]), [2, 4], grid(2, 4, (_i, j) => at(0, j))],
+    ['roll', (x) => da.roll(x, 1, 1), [3, 4], grid(3, 4, (i, j) => at(i, (j + 3) % 4))],
+  ];
+  for (const [name, build, shape, want] of cases) {
+    it(name, async () => {
+      for (const opts of [sync, threads]) {
+        const y = build(da.fromArray(X, { chunks: [2, 3] }));
+        expect(y.dtype).toBe('int64');
+        const got = (await y.compute(opts)) as NDArray;
+        expect(got.shape).toEqual(shape);
+        expect(Array.from(got.values as BigInt64Array)).toEqual(want);
+      }
+    });
+  }
+  it('argwhere and nonzero give int64 positions (NumPy intp)', async () => {
+    const [r, c] = da.nonzero(da.fromArray(shapeInput('I'), { chunks: 2 }));
+    expect(r.dtype).toBe('int64');
+    expectClose(await c.compute(threads), refList('nonzero(I)')[1]);
+  });
+});
 
 describe('routines on threads (built package)', () => {
   const x = inputs(CHUNKINGS[0].c);

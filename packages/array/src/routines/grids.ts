@@ -41,7 +41,7 @@ export function meshgrid(...args: (A | readonly A[] | MeshgridOptions | undefine
 }
 
 export interface IndicesOptions {
-  /** Default int32 (pdask's index type; NumPy's is int64). */
+  /** Default int64 (NumPy's int). */
   dtype?: DType | string;
   chunks?: ChunksSpec;
 }
@@ -50,7 +50,7 @@ const INDICES: OptionSchema<IndicesOptions & { sparse?: unknown }> = { dtype: DT
 /** NumPy's `indices(dimensions)`: shape [n, ...dimensions], one block along the first axis per dimension. */
 export function indices(dimensions: readonly number[], options?: IndicesOptions): ChunkedArray<NDArray> {
   const opts = checkOptions('da.indices', options, INDICES) ?? {};
-  const dtype = opts.dtype ? toDType(opts.dtype) : 'int32';
+  const dtype = opts.dtype ? toDType(opts.dtype) : 'int64';
   for (const s of dimensions) if (!Number.isInteger(s) || s < 0) throw new RangeError(`indices: bad dimensions [${dimensions.join(', ')}]`);
   const chunks = normalizeChunks(opts.chunks, dimensions, dtype);
   if (!dimensions.length) return reshape(arange(0, { dtype }), [0]) as ChunkedArray<NDArray>;

@@ -17,8 +17,8 @@ import { hasUnknown } from '../slicing/lazy-mask';
 
 type A = ChunkedArray<unknown>;
 
-/** The dtype of positions (as argmin's; NumPy's intp is int64). */
-export const INDEX_DTYPE: DType = 'int32';
+/** The dtype of positions: NumPy's intp (int64), as argmin's. */
+export const INDEX_DTYPE: DType = 'int64';
 
 function known(x: A, fn: string): void {
   if (hasUnknown(x)) throw new RangeError(`${fn} of an array with unknown chunk sizes: call computeChunkSizes() first`);

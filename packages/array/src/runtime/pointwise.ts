@@ -3,7 +3,7 @@
  * copied, never computed on, so any typed array works.
  */
 import { alloc, type DType } from '../dtype';
-import { castData, sizeOf, stridesOf, type Block } from './block';
+import { castData, same, sizeOf, stridesOf, type Block } from './block';
 
 /** Which points a block holds: their coordinates inside it along the indexed axes. */
 export interface PickSpec {
@@ -43,7 +43,7 @@ export function vindexMerge(dtype: DType, shape: readonly number[], ids: readonl
   const out = alloc(dtype, sizeOf(shape));
   picks.forEach((pk, k) => {
     const slab = sizeOf(pk.shape.slice(1));
-    ids[k].forEach((id, j) => out.set(pk.data.subarray(j * slab, (j + 1) * slab), id * slab));
+    ids[k].forEach((id, j) => same(out).set(same(pk.data).subarray(j * slab, (j + 1) * slab), id * slab));
   });
   return { dtype, shape: [...shape], data: out };
 }

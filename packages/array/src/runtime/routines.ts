@@ -3,7 +3,7 @@
  * kernels that move elements without arithmetic on them, so any typed array works.
  */
 import { alloc, type DType } from '../dtype';
-import { broadcastTo, sizeOf, stridesOf, type Block } from './block';
+import { broadcastTo, castData, same, sizeOf, stridesOf, type Block } from './block';
 
 /** The block broadcast (NumPy rules, aligned right) to `shape`. */
 export function broadcastBlock(shape: readonly number[], b: Block): Block {
@@ -65,7 +65,7 @@ export function triBlock(lower: boolean, k: number, b: Block): Block {
       const hi = lower ? Math.min(cols, Math.max(0, i + k + 1)) : cols;
       if (hi <= lo) continue;
       const at = (m * rows + i) * cols;
-      out.set(b.data.subarray(at + lo, at + hi), at + lo);
+      same(out).set(same(b.data).subarray(at + lo, at + hi), at + lo);
     }
   }
   return { dtype: b.dtype, shape: [...b.shape], data: out };
@@ -80,7 +80,7 @@ export function repeatBlock(axis: number, r: number, b: Block): Block {
   let o = 0;
   for (let i = 0; i < rows; i++) {
     const src = b.data.subarray(i * inner, (i + 1) * inner);
-    for (let t = 0; t < r; t++, o += inner) out.set(src, o);
+    for (let t = 0; t < r; t++, o += inner) same(out).set(same(src), o);
   }
   return { dtype: b.dtype, shape, data: out };
 }
@@ -94,13 +94,15 @@ export function argwhereBlock(indexDType: DType, offset: readonly number[], b: B
   const nd = b.shape.length;
   let count = 0;
   for (let i = 0; i < b.data.length; i++) if (nonzero(b.data[i])) count++;
-  const out = alloc(indexDType, count * nd);
+  // Positions as numbers first, then converted in one pass (int64 output is word-wise, not a bigint each).
+  const pos = new Float64Array(count * nd);
   const idx = new Array<number>(nd).fill(0);
   for (let i = 0, o = 0; i < b.data.length; i++) {
-    if (nonzero(b.data[i])) for (let d = 0; d < nd; d++) out[o++] = offset[d] + idx[d];
+    if (nonzero(b.data[i])) for (let d = 0; d < nd; d++) pos[o++] = offset[d] + idx[d];
     let d = nd - 1;
     while (d >= 0 && ++idx[d] === b.shape[d]) idx[d--] = 0;
   }
+  const out = castData(pos, 'float64', indexDType);
   return { dtype: indexDType, shape: [count, nd], data: out };
 }
 
