@@ -306,6 +306,15 @@ describe('chunks, laziness and errors', () => {
     expect(() => da.repeat(M, -1)).toThrow(/non-negative/);
     expect(() => da.gradient(V.slice(':1'))).toThrow(/too small/);
   });
+  it('set keeps slices as ranges: tasks stay small however many positions they cover', async () => {
+    const z = da.zeros([2_000_000], { chunks: 500_000 });
+    const s = z.set(['1::3'], 1).set(['::-500000'], 5);
+    for (const n of s.layer.layer.materialize()) expect(JSON.stringify(n).length).toBeLessThan(2000);
+    // 666,667 ones at 1, 4, 7, ...; then 5 at the four positions of '::-500000', some of them ones.
+    const fives = [1_999_999, 1_499_999, 999_999, 499_999];
+    const onesOverwritten = fives.filter((p) => p % 3 === 1).length;
+    expect(await s.sum().compute(sync)).toBe(666_667 - onesOverwritten + 5 * fives.length);
+  });
   it('set returns a new array and leaves the original unchanged', async () => {
     const s = M.set([0, 0], 123);
     expect(s.name).not.toBe(M.name);

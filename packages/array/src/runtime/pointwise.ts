@@ -4,6 +4,7 @@
  */
 import { alloc, type DType } from '../dtype';
 import { castData, same, sizeOf, stridesOf, type Block } from './block';
+import type { DimSel } from './layout';
 
 /** Which points a block holds: their coordinates inside it along the indexed axes. */
 export interface PickSpec {
@@ -49,23 +50,27 @@ export function vindexMerge(dtype: DType, shape: readonly number[], ids: readonl
 }
 
 /**
- * A block with the positions `sel` (per dimension, local and ascending; repeats allowed, the
- * later value wins as in NumPy) replaced by `value`: a block of the selection's shape, or one
- * number for every position.
+ * A block with the positions `sel` (per dimension, local and ascending: a strided range or a list,
+ * where a repeated position gets the later value, as in NumPy) replaced by `value`: a block of
+ * the selection's shape, or one number for every position.
  */
-export function setBlock(sel: readonly (readonly number[])[], b: Block, value: Block | number): Block {
-  const out = b.data.slice();
+export function setBlock(sel: readonly DimSel[], b: Block, value: Block | number): Block {
   const nd = b.shape.length;
-  const st = stridesOf(b.shape);
-  const counts = sel.map((s) => s.length);
+  const counts = sel.map((s) => ('ix' in s ? s.ix.length : s.n));
   const n = sizeOf(counts);
   if (n === 0) return b;
+  const out = b.data.slice();
+  const st = stridesOf(b.shape);
   const v = typeof value === 'number' ? castData(Float64Array.of(value), 'float64', b.dtype) : value.dtype === b.dtype ? value.data : castData(value.data, value.dtype, b.dtype);
   const one = v.length === 1 && n > 1;
+  const at = (d: number, i: number): number => {
+    const s = sel[d];
+    return 'ix' in s ? s.ix[i] : s.s + i * s.st;
+  };
   const idx = new Array<number>(nd).fill(0);
   for (let o = 0; o < n; o++) {
     let dst = 0;
-    for (let d = 0; d < nd; d++) dst += sel[d][idx[d]] * st[d];
+    for (let d = 0; d < nd; d++) dst += at(d, idx[d]) * st[d];
     out[dst] = v[one ? 0 : o];
     let d = nd - 1;
     while (d >= 0 && ++idx[d] === counts[d]) idx[d--] = 0;

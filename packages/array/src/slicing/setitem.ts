@@ -17,6 +17,7 @@ import { broadcastTo } from '../routines/broadcast';
 import { expandDims } from '../shape/shape';
 import { getitem, parseSlice, sliceRange, type Index, type Slice } from './slicing';
 import { isIndexArray } from './vindex';
+import type { DimSel } from '../runtime/layout';
 
 type A = ChunkedArray<unknown>;
 
@@ -45,42 +46,75 @@ function setMask(x: A, mask: A, value: SetValue): A {
   return astype(where(mask, v, x), x.dtype);
 }
 
-/** One dimension of the selection: x's positions in the value's order, and whether it is dropped. */
-interface DimTarget {
-  readonly positions: readonly number[];
-  readonly dropped: boolean;
+/**
+ * One dimension of the selection, ascending: a range (slices and integers; a negative step is
+ * turned around and the value reversed to match) or positions (a list, sorted stably so that a
+ * repeated position keeps its last value, with `order` the value's matching permutation).
+ */
+type DimTarget =
+  | { readonly kind: 'range'; readonly start: number; readonly step: number; readonly count: number; readonly reversed: boolean; readonly dropped: boolean }
+  | { readonly kind: 'list'; readonly positions: readonly number[]; readonly order: readonly number[] };
+
+function listTarget(positions: number[]): DimTarget {
+  const pairs = positions.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { kind: 'list', positions: pairs.map(([p]) => p), order: pairs.map(([, i]) => i) };
 }
 
 function dimTarget(e: Index, n: number, d: number): DimTarget {
   if (typeof e === 'number') {
     if (!Number.isInteger(e)) throw new TypeError(`index ${e} is not an integer`);
     if (e < -n || e >= n) throw new RangeError(`index ${e} is out of bounds for axis ${d} with size ${n}`);
-    return { positions: [e < 0 ? e + n : e], dropped: true };
+    return { kind: 'range', start: e < 0 ? e + n : e, step: 1, count: 1, reversed: false, dropped: true };
   }
   if (isIndexArray(e)) {
     const a = e instanceof NDArray ? e : e instanceof Uint8Array ? new NDArray(e, [e.length], 'bool') : NDArray.from(e as NestedArray | Int32Array);
     if (a.ndim !== 1) throw new RangeError(`set: index lists must be 1-d, got shape [${a.shape.join(', ')}] for dimension ${d}`);
     if (a.dtype === 'bool') {
       if (a.size !== n) throw new RangeError(`boolean index did not match indexed array along dimension ${d}; dimension is ${n} but corresponding boolean dimension is ${a.size}`);
-      return { positions: Array.from({ length: n }, (_, i) => i).filter((i) => a.data[i]), dropped: false };
+      return listTarget(Array.from({ length: n }, (_, i) => i).filter((i) => a.data[i]));
     }
-    return {
-      positions: Array.from(a.data as ArrayLike<number>, (p0) => {
+    return listTarget(
+      Array.from(a.data as ArrayLike<number>, (p0) => {
         const p = Number(p0); // int64 (bigint) positions too
         if (!Number.isInteger(p)) throw new TypeError(`index ${p} is not an integer`);
         if (p < -n || p >= n) throw new RangeError(`index ${p} is out of bounds for axis ${d} with size ${n}`);
         return p < 0 ? p + n : p;
       }),
-      dropped: false,
-    };
+    );
   }
   if (typeof e === 'string' || (e !== null && typeof e === 'object')) {
     const sl = typeof e === 'string' ? (e.trim() === ':' ? {} : parseSlice(e)) : (e as Slice);
     const r = sliceRange(sl, n);
-    return { positions: Array.from({ length: r.count }, (_, i) => r.start + i * r.step), dropped: false };
+    if (r.step > 0 || r.count <= 1) return { kind: 'range', start: r.start, step: Math.abs(r.step), count: r.count, reversed: false, dropped: false };
+    return { kind: 'range', start: r.start + (r.count - 1) * r.step, step: -r.step, count: r.count, reversed: true, dropped: false };
   }
   throw new TypeError(`set: unsupported index entry ${String(e)} for dimension ${d}`);
 }
+
+/** The part of a dimension's selection inside each block of x (local, ascending), or null. */
+function perBlock(t: DimTarget, chunks: readonly number[]): (DimSel | null)[] {
+  const starts = boundaries(chunks);
+  if (t.kind === 'list') {
+    const lists: number[][] = chunks.map(() => []);
+    for (const p of t.positions) {
+      const b = blockContaining(starts, p);
+      lists[b].push(p - starts[b]);
+    }
+    return lists.map((ix) => (ix.length ? { ix } : null));
+  }
+  const last = t.start + (t.count - 1) * t.step;
+  return chunks.map((_, b) => {
+    const lo = starts[b];
+    const hi = starts[b + 1];
+    if (t.count === 0 || hi <= t.start || lo > last) return null;
+    const first = lo <= t.start ? t.start : t.start + Math.ceil((lo - t.start) / t.step) * t.step;
+    if (first >= hi || first > last) return null;
+    const n = Math.floor((Math.min(hi - 1, last) - first) / t.step) + 1;
+    return { s: first - lo, n, st: t.step };
+  });
+}
+
+const selCount = (s: DimSel): number => ('ix' in s ? s.ix.length : s.n);
 
 function setIndex(x: A, index: readonly Index[], value: SetValue): A {
   if (index.some((e) => e === null)) throw new RangeError('set: null (np.newaxis) has no meaning in an assignment');
@@ -95,21 +129,10 @@ function setIndex(x: A, index: readonly Index[], value: SetValue): A {
   }
   while (full.length < x.ndim) full.push(':');
   const dims = full.map((e, d) => dimTarget(e, x.shape[d], d));
-  const region = dims.filter((t) => !t.dropped).map((t) => t.positions.length);
-  // Per dimension: positions in ascending order (stable, so a repeated position keeps its last value).
-  const orders = dims.map((t) => t.positions.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]));
-  const sorted = orders.map((o) => o.map(([p]) => p));
-  const starts = x.chunks.map((c) => boundaries(c));
-  // Per dimension and block of x: the local positions it holds (in order) and how many.
-  const perBlock = sorted.map((ps, d) => {
-    const lists: number[][] = x.chunks[d].map(() => []);
-    for (const p of ps) {
-      const b = blockContaining(starts[d], p);
-      lists[b].push(p - starts[d][b]);
-    }
-    return lists;
-  });
-  let v: A | number | null = null;
+  const dropped = (t: DimTarget): boolean => t.kind === 'range' && t.dropped;
+  const region = dims.filter((t) => !dropped(t)).map((t) => (t.kind === 'range' ? t.count : t.positions.length));
+  const sels = dims.map((t, d) => perBlock(t, x.chunks[d]));
+  let v: A | number;
   if (typeof value === 'number' || typeof value === 'boolean') v = Number(value);
   else {
     let a = valueArray(value);
@@ -119,32 +142,33 @@ function setIndex(x: A, index: readonly Index[], value: SetValue): A {
       throw new RangeError(`could not broadcast input array from shape [${a.shape.join(', ')}] into shape [${region.join(', ')}]`);
     }
     dims.forEach((t, d) => {
-      if (t.dropped) a = expandDims(a, d);
+      if (dropped(t)) a = expandDims(a, d);
     });
     // Along each dimension, the value in ascending position order, in blocks matching x's.
-    dims.forEach((_, d) => {
-      const perm = orders[d].map(([, i]) => i);
-      if (perm.some((p, i) => p !== i)) a = getitem(a, a.shape.map((_, k): Index => (k === d ? perm : ':')));
+    dims.forEach((t, d) => {
+      const entry: Index | null = t.kind === 'range' ? (t.reversed ? '::-1' : null) : t.order.some((p, i) => p !== i) ? t.order : null;
+      if (entry !== null) a = getitem(a, a.shape.map((_, k): Index => (k === d ? entry : ':')));
     });
-    const chunks = perBlock.map((lists) => {
-      const sizes = lists.map((l) => l.length).filter((n) => n > 0);
+    const chunks = sels.map((per) => {
+      const sizes = per.filter((s): s is DimSel => s !== null).map(selCount);
       return sizes.length ? sizes : [0];
     });
     v = astype(rechunk(a, chunks), x.dtype);
   }
   // The value block of x's block b along each dimension (blocks without positions have none).
-  const valueBlock = perBlock.map((lists) => {
+  const valueBlock = sels.map((per) => {
     let k = 0;
-    return lists.map((l) => (l.length ? k++ : -1));
+    return per.map((s) => (s ? k++ : -1));
   });
-  const name = `setitem-${tokenize(x.name, sorted, typeof v === 'number' ? v : v?.name)}`;
+  const name = `setitem-${tokenize(x.name, dims.map((t) => (t.kind === 'range' ? [t.start, t.step, t.count] : t.positions)), typeof v === 'number' ? v : v.name)}`;
   const vArr = typeof v === 'number' ? null : v;
+  const scalar = typeof v === 'number' ? v : 0;
   return fromBlocks('setitem', name, x.shape, x.chunks, x.dtype, (idx, key) => {
     const shape = idx.map((b, d) => x.chunks[d][b]);
-    if (idx.some((b, d) => perBlock[d][b].length === 0)) return arrayOps.reshapeBlock.task(key, lit(shape), ref(x.key(idx)));
-    const sel = idx.map((b, d) => perBlock[d][b]);
-    const val = vArr ? ref(vArr.key(idx.map((b, d) => valueBlock[d][b]))) : lit(v as number);
-    return arrayOps.setBlock.task(key, lit(sel), ref(x.key(idx)), val);
+    const sel = idx.map((b, d) => sels[d][b]);
+    if (sel.some((s) => s === null)) return arrayOps.reshapeBlock.task(key, lit(shape), ref(x.key(idx)));
+    const val = vArr ? ref(vArr.key(idx.map((b, d) => valueBlock[d][b]))) : lit(scalar);
+    return arrayOps.setBlock.task(key, lit(sel as DimSel[]), ref(x.key(idx)), val);
   }, vArr ? [x, vArr] : [x]);
 }
 
