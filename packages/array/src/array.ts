@@ -46,6 +46,7 @@ import { diagonal, trace } from './routines/diagonal';
 import { nonzero } from './routines/nonzero';
 import { vindex, type VIndexEntry } from './slicing/vindex';
 import { setitem, type SetTarget, type SetValue } from './slicing/setitem';
+import { round as roundOf } from './elementwise/round';
 
 export type Source =
   | { readonly k: 'layer'; readonly node: LayerNode }
@@ -238,8 +239,9 @@ export class ChunkedArray<R = NDArray> extends CollectionBase<R> {
   log(): ChunkedArray<R> {
     return unary('log', this) as ChunkedArray<R>;
   }
-  round(): ChunkedArray<R> {
-    return unary('rint', this) as ChunkedArray<R>;
+  /** NumPy's round/around: half to even at `decimals` places (negative: tens, hundreds, ...). */
+  round(decimals = 0): ChunkedArray<R> {
+    return roundOf(this, decimals) as ChunkedArray<R>;
   }
   clip(min?: Operand | null, max?: Operand | null): ChunkedArray<R> {
     return clip(this, min, max) as ChunkedArray<R>;

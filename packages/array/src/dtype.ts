@@ -160,8 +160,9 @@ export function asFloat64(data: TypedArray): Float64Array {
 }
 
 /**
- * Numbers into an int64 array, truncated toward zero as C casts do (NaN and infinities become 0, as
- * the other integer casts here do; NumPy leaves them undefined and gives INT64_MIN on x86).
+ * Numbers into an int64 array, truncated toward zero as C casts do; finite values out of range give
+ * INT64_MIN as NumPy's cast does on x86, NaN and infinities 0, as the other integer casts here do
+ * (NumPy gives INT64_MIN).
  */
 export function numbersToInt64(src: ArrayLike<number>, out: BigInt64Array = new BigInt64Array(src.length), at = 0): BigInt64Array {
   const w = int64Words(out);
@@ -171,8 +172,10 @@ export function numbersToInt64(src: ArrayLike<number>, out: BigInt64Array = new 
     if (v <= Number.MAX_SAFE_INTEGER && v >= -Number.MAX_SAFE_INTEGER) {
       w[j] = v | 0;
       w[j + 1] = Math.floor(v / TWO32);
+    } else if (v >= -9223372036854775808 && v < 9223372036854775808) {
+      out[at + i] = BigInt(v);
     } else if (Number.isFinite(v)) {
-      out[at + i] = BigInt(v); // stored modulo 2^64, as NumPy's cast wraps
+      out[at + i] = -9223372036854775808n; // out of range: INT64_MIN, as NumPy's cast on x86
     } else {
       w[j] = 0;
       w[j + 1] = 0;

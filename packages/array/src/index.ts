@@ -11,6 +11,7 @@ import { binary, unary, type Operand } from './elementwise/build';
 import { reducer, type ArgReduceOptions, type FullReduceOptions, type FullVarOptions, type ReduceOptions, type VarOptions } from './reductions/reductions';
 import type { BinaryOp, UnaryOp } from './runtime/expr';
 import type { NDArray } from './ndarray';
+import { round as roundOf } from './elementwise/round';
 
 export { ChunkedArray, ChunkedArray as Array, type ArrayResult } from './array';
 export { NDArray, type NestedArray, type NestedBigInts } from './ndarray';
@@ -102,12 +103,33 @@ export const floor = un('floor');
 export const ceil = un('ceil');
 export const trunc = un('trunc');
 export const rint = un('rint');
-export const round = rint;
+/** NumPy's round/around with `decimals` (half to even); `rint` is round to 0 decimals as a ufunc. */
+export const round = (a: Operand, decimals = 0): ChunkedArray<NDArray> => roundOf(a, decimals) as ChunkedArray<NDArray>;
+export const around = round;
 export const sign = un('sign');
 export const isnan = un('isnan');
 export const isinf = un('isinf');
 export const isfinite = un('isfinite');
 export const logicalNot = un('logicalNot');
+// Bitwise (integer and bool arrays only, as NumPy: a float operand is refused).
+export const bitwiseAnd = bin('bitwiseAnd');
+export const bitwiseOr = bin('bitwiseOr');
+export const bitwiseXor = bin('bitwiseXor');
+export const bitwiseNot = un('bitwiseNot');
+export const invert = bitwiseNot;
+export const leftShift = bin('leftShift');
+export const rightShift = bin('rightShift');
+export const logaddexp = bin('logaddexp');
+export const logaddexp2 = bin('logaddexp2');
+export const fmod = bin('fmod');
+export const copysign = bin('copysign');
+export const signbit = un('signbit');
+export const ldexp = bin('ldexp');
+export const fix = un('fix');
+export const deg2rad = un('deg2rad');
+export const rad2deg = un('rad2deg');
+export const radians = deg2rad;
+export const degrees = rad2deg;
 
 // One function per row of the reductions table (each is also a ChunkedArray method: see array.ts).
 export const sum = reducer<number>('sum');

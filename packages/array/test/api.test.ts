@@ -127,6 +127,8 @@ const NO_OPTIONS = new Set([
   'expm1', 'floor', 'floorDivide', 'fmax', 'fmin', 'greater', 'greaterEqual', 'hypot', 'isfinite', 'isinf', 'isnan', 'less', 'lessEqual', 'log',
   'log10', 'log1p', 'log2', 'logicalAnd', 'logicalNot', 'logicalOr', 'logicalXor', 'maximum', 'minimum', 'mod', 'multiply', 'negative', 'notEqual',
   'power', 'reciprocal', 'rint', 'round', 'sign', 'sin', 'sinh', 'sqrt', 'square', 'subtract', 'tan', 'tanh', 'trunc',
+  'around', 'bitwiseAnd', 'bitwiseOr', 'bitwiseXor', 'bitwiseNot', 'invert', 'leftShift', 'rightShift', 'logaddexp', 'logaddexp2', 'fmod', 'copysign',
+  'signbit', 'ldexp', 'fix', 'deg2rad', 'rad2deg', 'radians', 'degrees',
   'linalg.lstsq', 'linalg.qr', 'linalg.sfqr', 'linalg.solve', 'linalg.tsqr',
 ]);
 // Shape, indexing and layout routines with positional arguments only.

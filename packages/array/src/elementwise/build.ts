@@ -201,7 +201,8 @@ function constDType(n: ExprNode, other: DType): DType {
 export function binary(op: BinaryOp, a: Operand, b: Operand): ChunkedArray<unknown> {
   return elementwise(op, [a, b], ([x, y]) => {
     const dx = x.t === 'const' && y.t !== 'const' ? constDType(x, y.dtype) : x.dtype;
-    const dy = y.t === 'const' && x.t !== 'const' ? constDType(y, x.dtype) : y.dtype;
+    // ldexp's exponent is an integer operand, not a weak scalar of the mantissa's kind.
+    const dy = y.t === 'const' && x.t !== 'const' && op !== 'ldexp' ? constDType(y, x.dtype) : y.dtype;
     const dtype = binaryDType(op, dx, dy);
     const domain = domainOf(op, dx, dy, dtype);
     return { t: 'bin', op, a: operandIn(x, domain), b: operandIn(y, domain), dtype };

@@ -184,8 +184,14 @@ export function castInto(src: TypedArray, out: TypedArray, to: DType): void {
   const o = out as NumericArray;
   if (to === 'bool') {
     for (let i = 0; i < n; i++) o[i] = src[i] !== 0 ? 1 : 0; // NaN !== 0: true, as in NumPy
-  } else if (to === 'int32' || to === 'uint8') {
-    // Truncation toward zero, as C casts do; NaN becomes 0.
+  } else if (to === 'int32') {
+    // Truncation toward zero, as C casts do; NaN becomes 0; out of range gives INT32_MIN, as
+    // NumPy's cast does on x86.
+    for (let i = 0; i < n; i++) {
+      const v = Math.trunc(src[i]) || 0;
+      o[i] = v >= -2147483648 && v <= 2147483647 ? v : -2147483648;
+    }
+  } else if (to === 'uint8') {
     for (let i = 0; i < n; i++) o[i] = Math.trunc(src[i]) || 0;
   } else {
     o.set(src);
