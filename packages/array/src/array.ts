@@ -39,6 +39,13 @@ import { ravel, reshape, squeeze, transpose } from './shape/shape';
 import { writeZarr, type ToZarrOptions, type ZarrSource } from './io/zarr';
 import type { ZarrWrite } from './io/zarr-write';
 import { computeChunkSizes } from './slicing/lazy-mask';
+import { repeat } from './routines/tile-repeat';
+import { swapaxes } from './routines/axes';
+import { take, type TakeIndices } from './routines/take';
+import { diagonal, trace } from './routines/diagonal';
+import { nonzero } from './routines/nonzero';
+import { vindex, type VIndexEntry } from './slicing/vindex';
+import { setitem, type SetTarget, type SetValue } from './slicing/setitem';
 import { round as roundOf } from './elementwise/round';
 
 export type Source =
@@ -414,6 +421,41 @@ export class ChunkedArray<R = NDArray> extends CollectionBase<R> {
   /** The array with its unknown (NaN) chunk sizes computed (Dask's compute_chunk_sizes). */
   computeChunkSizes(opts?: ComputeOptions): Promise<ChunkedArray<R>> {
     return computeChunkSizes(this, opts);
+  }
+
+  // NumPy's ndarray methods among the layout routines (the functions are in routines/).
+
+  /** Every element `repeats` times along `axis` (the flattened array without one). */
+  repeat(repeats: number, axis?: number | null): ChunkedArray<NDArray> {
+    return repeat(this, repeats, axis);
+  }
+  swapaxes(axis1: number, axis2: number): ChunkedArray<NDArray> {
+    return swapaxes(this, axis1, axis2);
+  }
+  /** Positions along `axis` (the flattened array without one); indices of any shape. */
+  take(indices: TakeIndices, axis?: number | null): ChunkedArray<NDArray> {
+    return take(this, indices, axis);
+  }
+  diagonal(offset = 0, axis1 = 0, axis2 = 1): ChunkedArray<NDArray> {
+    return diagonal(this, offset, axis1, axis2);
+  }
+  trace(offset = 0, axis1 = 0, axis2 = 1): ChunkedArray<NDArray | number> {
+    return trace(this, offset, axis1, axis2);
+  }
+  /** One array of positions per dimension (unknown chunk sizes until computed). */
+  nonzero(): ChunkedArray<NDArray>[] {
+    return nonzero(this);
+  }
+  /** Pointwise indexing (Dask's `x.vindex[[0, 2], [1, 3]]`): one list of entries, one per dimension. */
+  vindex(index: readonly VIndexEntry[]): ChunkedArray<NDArray> {
+    return vindex(this, index);
+  }
+  /**
+   * `x[target] = value` as a new lazy array (this one is unchanged): a boolean mask (chunked, or an
+   * NDArray of this shape), or one index entry per dimension as `slice` takes them.
+   */
+  set(target: SetTarget, value: SetValue): ChunkedArray<R> {
+    return setitem(this, target, value) as ChunkedArray<R>;
   }
 }
 

@@ -21,7 +21,7 @@ export { normalizeChunks, type Chunks, type ChunksSpec, type DimChunks } from '.
 export { fromArray, asArray, type ArrayLike, type FromArrayOptions } from './creation/from-array';
 export { arange, empty, eye, fromFunction, full, fullLike, linspace, ones, onesLike, zeros, zerosLike, type CreationOptions } from './creation/creation';
 export * as random from './creation/random';
-export { astype, broadcastShapes, clip, where, type Operand } from './elementwise/build';
+export { astype, broadcastShapes, clip, type Operand } from './elementwise/build';
 export { normalizeAxes, type ReduceOptions, type VarOptions } from './reductions/reductions';
 export {
   reduction,
@@ -160,3 +160,20 @@ export const cumprod = (x: A, axis?: number | null) => cum(x, 'cumprod', axis);
 export const nancumsum = (x: A, axis?: number | null) => cum(x, 'nancumsum', axis);
 export const nancumprod = (x: A, axis?: number | null) => cum(x, 'nancumprod', axis);
 export type { ReduceOptions as ReductionOptions };
+
+// Shape, indexing and layout routines (issue 13).
+export { broadcastArrays, broadcastTo, type BroadcastToOptions } from './routines/broadcast';
+export { diag, diagonal, trace, tril, triu } from './routines/diagonal';
+export { pad, type PadMode, type PadOptions, type PadSpec } from './routines/pad';
+export { repeat, tile } from './routines/tile-repeat';
+export { flip, fliplr, flipud, roll } from './routines/flip-roll';
+export { diff, gradient, type DiffOptions, type GradientOptions } from './routines/diff';
+export { atleast1d, atleast2d, atleast3d, block, dstack, hstack, vstack, type BlockSpec } from './routines/stack';
+export { rollaxis, swapaxes } from './routines/axes';
+export { indices, meshgrid, type IndicesOptions, type MeshgridOptions } from './routines/grids';
+export { take, type TakeIndices } from './routines/take';
+export { emptyLike } from './routines/creation-like';
+export { argwhere, countNonzero, nonzero, where } from './routines/nonzero';
+export { vindex, type VIndexEntry } from './slicing/vindex';
+export { setitem, type SetTarget, type SetValue } from './slicing/setitem';
+

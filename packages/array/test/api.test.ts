@@ -93,6 +93,14 @@ const FUNCTIONS: Record<string, Call> = {
   'da.linalg.norm': (o) => da.linalg.norm(x, o),
   'da.linalg.svd': (o) => da.linalg.svd(x, o),
   'da.linalg.svdCompressed': (o) => da.linalg.svdCompressed(x, 2, o),
+  'da.broadcastTo': (o) => da.broadcastTo(x, x.shape, o),
+  'da.pad': (o) => da.pad(x, 1, o),
+  'da.diff': (o) => da.diff(x, 1, -1, o),
+  'da.gradient': (o) => da.gradient(x, o),
+  'da.meshgrid': (o) => da.meshgrid([x], o),
+  'da.indices': (o) => da.indices([3], o),
+  'da.emptyLike': (o) => da.emptyLike(x, o),
+  'da.countNonzero': (o) => da.countNonzero(x, o),
 };
 
 /** Every options-taking method of ChunkedArray (and ZarrWrite), by public name. */
@@ -123,6 +131,9 @@ const NO_OPTIONS = new Set([
   'signbit', 'ldexp', 'fix', 'deg2rad', 'rad2deg', 'radians', 'degrees',
   'linalg.lstsq', 'linalg.qr', 'linalg.sfqr', 'linalg.solve', 'linalg.tsqr',
 ]);
+// Shape, indexing and layout routines with positional arguments only.
+for (const n of ['broadcastArrays', 'diag', 'diagonal', 'trace', 'tril', 'triu', 'tile', 'repeat', 'flip', 'fliplr', 'flipud', 'roll', 'atleast1d', 'atleast2d',
+  'atleast3d', 'block', 'dstack', 'hstack', 'vstack', 'rollaxis', 'swapaxes', 'take', 'argwhere', 'nonzero', 'vindex', 'setitem']) NO_OPTIONS.add(n);
 
 describe('strict options', () => {
   it('every exported function is either checked below or known to take no options', () => {
@@ -137,7 +148,7 @@ describe('strict options', () => {
 
   it('every method of ChunkedArray is either checked below or takes no options', () => {
     const methods = Object.getOwnPropertyNames(da.ChunkedArray.prototype).filter((k) => typeof Object.getOwnPropertyDescriptor(da.ChunkedArray.prototype, k)?.value === 'function');
-    const positional = new Set(['constructor', 'key', 'keys', 'tokenKey', 'computeOptions', 'toString', 'reduceBy', 'add', 'sub', 'mul', 'div', 'floorDiv', 'mod', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'neg', 'abs', 'sqrt', 'exp', 'log', 'round', 'clip', 'astype', 'slice', 'reshape', 'transpose', 'rechunk', 'squeeze', 'ravel', 'matmul', 'dot']);
+    const positional = new Set(['constructor', 'key', 'keys', 'tokenKey', 'computeOptions', 'toString', 'reduceBy', 'add', 'sub', 'mul', 'div', 'floorDiv', 'mod', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'neg', 'abs', 'sqrt', 'exp', 'log', 'round', 'clip', 'astype', 'slice', 'reshape', 'transpose', 'rechunk', 'squeeze', 'ravel', 'matmul', 'dot', 'repeat', 'swapaxes', 'take', 'diagonal', 'trace', 'nonzero', 'vindex', 'set']);
     expect(methods.filter((k) => !positional.has(k) && !(`ChunkedArray.${k}` in METHODS))).toEqual([]);
   });
 

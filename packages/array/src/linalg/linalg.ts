@@ -13,7 +13,7 @@ import { arrayOps } from '../ops/index';
 import { rechunk } from '../rechunk/rechunk';
 import { reduceBuiltin } from '../reductions/reductions';
 import { matmul } from './matmul';
-import { expandDims, squeeze, transpose } from '../shape/shape';
+import { expandDims, reshape, squeeze, transpose } from '../shape/shape';
 import { sfqr } from './sfqr';
 import { svdFlip } from './svd-flip';
 
@@ -189,7 +189,10 @@ export function lstsq(a: A, b: A): [Out, Out, ChunkedArray<number>, Out] {
   const x = fromBlocks('lstsq', name, [...qtb.shape], qtb.shape.map((s) => [s]), 'float64', (_idx, key) =>
     arrayOps.solveUpper.task(key, ref(rr.key([0, 0])), ref(qtb.key(qtb.shape.map(() => 0)))), [rr, qtb]);
   const res = binary('sub', matmul(a, x), b);
-  const residuals = reduceBuiltin(binary('mul', res, res), 'sum', { axis: 0 });
+  // NumPy returns residuals of shape (1,) for a 1-d b, (K,) for K columns: the axis-0 sum of a
+  // 1-d b is 0-d, so it gets its one axis back.
+  const summed = reduceBuiltin(binary('mul', res, res), 'sum', { axis: 0 });
+  const residuals = b.ndim === 1 ? expandDims(summed, 0) : summed;
   const [, s] = tsSvd(a);
   const tol = binary('mul', reduceBuiltin(s, 'max'), Math.max(...a.shape) * Number.EPSILON);
   const rank = reduceBuiltin<number>(binary('gt', s, tol), 'sum');
@@ -238,7 +241,9 @@ function normOf(x: A, opts: NormOptions): A {
   if (ord === 2 || ord === -2 || ord === 'nuc') {
     if (x.ndim !== 2) throw new RangeError(`norm: ord ${ord} needs a 2-d array`);
     const [, s] = tsSvd(x.shape[0] >= x.shape[1] ? x : transpose(x));
-    return reduceBuiltin(s, ord === 2 ? 'max' : ord === -2 ? 'min' : 'sum');
+    const v = reduceBuiltin(s, ord === 2 ? 'max' : ord === -2 ? 'min' : 'sum');
+    // The singular values have no axes of x left to keep: keepdims puts back both as length 1.
+    return keepdims ? reshape(v, [1, 1]) : v;
   }
   throw new RangeError(`norm: invalid norm order '${ord}' for matrices`);
 }

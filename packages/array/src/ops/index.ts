@@ -17,6 +17,8 @@ import * as SF from '../runtime/sfqr';
 import * as U from '../runtime/user';
 import * as UR from '../runtime/user-reduce';
 import * as Z from '../runtime/zarr';
+import * as RT from '../runtime/routines';
+import * as PW from '../runtime/pointwise';
 
 export const arrayOps = defineCatalogue('@pdask/array/ops', {
   blockwise: L.blockwiseBlock,
@@ -61,4 +63,15 @@ export const arrayOps = defineCatalogue('@pdask/array/ops', {
   userReduceChunk: UR.userReduceChunk,
   userReduceCombine: UR.userReduceCombine,
   userReduceAggregate: UR.userReduceAggregate,
+  broadcastBlock: RT.broadcastBlock,
+  zerosBlock: RT.zerosBlock,
+  diagonalBlock: RT.diagonalBlock,
+  diagMatrixBlock: RT.diagMatrixBlock,
+  triBlock: RT.triBlock,
+  repeatBlock: RT.repeatBlock,
+  argwhereBlock: RT.argwhereBlock,
+  columnBlock: RT.columnBlock,
+  vindexPick: PW.vindexPick,
+  vindexMerge: PW.vindexMerge,
+  setBlock: PW.setBlock,
 });

@@ -2,7 +2,7 @@
 import { alloc, type DType } from '../dtype';
 import { NDArray } from '../ndarray';
 import { copyRegion, sizeOf, stridesOf, type Block } from './block';
-import { mapBlocksOp, type BlockInfo } from './user';
+import { callBlockFunction, type BlockInfo } from './user';
 
 /**
  * Where each position of the extended block comes from, along one dimension: `which[i]` is the
@@ -77,7 +77,7 @@ export function mapOverlapOp(fn: MapFn, spec: OverlapSpec, info: BlockInfo, ...i
     exts.push(extendBlock(h, inputs.slice(at, at + count)));
     at += count;
   }
-  const res = mapBlocksOp(fn, { ...info, chunkShape: exts[0].shape }, ...exts);
+  const res = callBlockFunction('mapOverlap', fn, { ...info, chunkShape: exts[0].shape }, exts);
   if (!spec.trim) return res;
   const start = spec.trim.map((t) => t[0]);
   const count = spec.trim.map((t) => t[1] - t[0]);

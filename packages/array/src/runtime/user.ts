@@ -38,9 +38,14 @@ function toBlock(v: unknown, info: BlockInfo, label = 'mapBlocks'): Block {
 }
 
 export function mapBlocksOp(fn: MapFn, info: BlockInfo, ...blocks: Block[]): Block {
-  const out = toBlock(fn(...blocks.map((b) => NDArray.fromBlock(b)), info), info);
+  return callBlockFunction('mapBlocks', fn, info, blocks);
+}
+
+/** A user function over blocks; `label` is the public function named in its errors. */
+export function callBlockFunction(label: string, fn: MapFn, info: BlockInfo, blocks: readonly Block[]): Block {
+  const out = toBlock(fn(...blocks.map((b) => NDArray.fromBlock(b)), info), info, label);
   if (out.shape.length !== info.chunkShape.length || out.shape.some((s, d) => s !== info.chunkShape[d])) {
-    throw new RangeError(`mapBlocks: block ${JSON.stringify(info.blockId)} has shape [${out.shape.join(', ')}], expected [${info.chunkShape.join(', ')}] (pass { chunks } when the function changes block shapes)`);
+    throw new RangeError(`${label}: block ${JSON.stringify(info.blockId)} has shape [${out.shape.join(', ')}], expected [${info.chunkShape.join(', ')}] (pass { chunks } when the function changes block shapes)`);
   }
   return out;
 }

@@ -56,15 +56,31 @@ export function squeeze(x: A, axis?: number | readonly number[]): A {
   });
 }
 
-export function expandDims(x: A, axis: number): A {
-  const nd = x.ndim + 1;
-  const a = axis < 0 ? axis + nd : axis;
-  if (a < 0 || a >= nd) throw new RangeError(`axis ${axis} is out of bounds for array of dimension ${nd}`);
-  const shape = [...x.shape];
-  shape.splice(a, 0, 1);
-  const chunks = x.chunks.map((c) => [...c]);
-  chunks.splice(a, 0, [1]);
-  return relabel(x, 'expand-dims', shape, chunks, (idx) => idx.filter((_, d) => d !== a));
+/** New axes of length 1 at `axis` (one or several positions in the result, as NumPy 1.18+). */
+export function expandDims(x: A, axis: number | readonly number[]): A {
+  const list = typeof axis === 'number' ? [axis] : [...axis];
+  const nd = x.ndim + list.length;
+  const axes = list.map((a) => {
+    if (!Number.isInteger(a) || a < -nd || a >= nd) throw new RangeError(`axis ${a} is out of bounds for array of dimension ${nd}`);
+    return a < 0 ? a + nd : a;
+  });
+  if (new Set(axes).size !== axes.length) throw new RangeError(`repeated axis in expandDims: [${list.join(', ')}]`);
+  const added = new Set(axes);
+  const shape: number[] = [];
+  const chunks: number[][] = [];
+  const from: number[] = []; // result dimension -> x's dimension, -1 for a new one
+  for (let d = 0, k = 0; d < nd; d++) {
+    if (added.has(d)) {
+      shape.push(1);
+      chunks.push([1]);
+      from.push(-1);
+    } else {
+      shape.push(x.shape[k]);
+      chunks.push([...x.chunks[k]]);
+      from.push(k++);
+    }
+  }
+  return relabel(x, 'expand-dims', shape, chunks, (idx) => idx.filter((_, d) => from[d] >= 0));
 }
 
 /**

@@ -13,8 +13,9 @@ import { hasUnknown, lazyMask } from './lazy-mask';
 import { blockContaining, boundaries } from '../chunks';
 import { NDArray } from '../ndarray';
 import { arrayOps } from '../ops/index';
-import { ravel as ravelOf } from '../shape/shape';
+import { ravel as ravelOf, reshape as reshapeOf } from '../shape/shape';
 import type { DimSel } from '../runtime/layout';
+import { advancedGetitem, isIndexArray, isNdIndexArray } from './vindex';
 
 export interface Slice {
   readonly start?: number | null;
@@ -22,7 +23,7 @@ export interface Slice {
   readonly step?: number | null;
 }
 
-export type Index = number | string | null | Slice | readonly number[] | readonly boolean[] | NDArray | Uint8Array | Int32Array | ChunkedArray<unknown>;
+export type Index = number | string | null | Slice | readonly number[] | readonly boolean[] | NDArray | Uint8Array | Int32Array | ChunkedArray<unknown> | readonly (readonly number[])[];
 
 /** `slice(start, stop, step)`, for those who prefer it to the string form. */
 export function s(start?: number | null, stop?: number | null, step?: number | null): Slice {
@@ -137,11 +138,19 @@ export function getitem(x: ChunkedArray<unknown>, index: readonly Index[]): Chun
   if (hasUnknown(x) && index.some((i) => i !== ':' && i !== '...')) {
     throw new RangeError('indexing an array with unknown chunk sizes (after a lazy boolean mask): call computeChunkSizes() first');
   }
-  // A full-shape boolean mask of an n-d array: flatten both.
-  if (index.length === 1 && index[0] instanceof NDArray && index[0].dtype === 'bool' && x.ndim > 1) {
+  // Several index arrays select points (NumPy; Dask raises).
+  if (index.filter(isIndexArray).length > 1 || index.some(isNdIndexArray)) return advancedGetitem(x, index);
+  // A boolean mask over several leading dimensions: NumPy selects along those dimensions
+  // raveled together (a 1-d mask is an ordinary per-dimension mask, handled below).
+  if (index.length === 1 && index[0] instanceof NDArray && index[0].dtype === 'bool' && index[0].ndim > 1) {
     const m = index[0];
-    if (m.shape.length !== x.ndim || m.shape.some((s, d) => s !== x.shape[d])) throw new RangeError(`boolean index of shape [${m.shape.join(', ')}] does not match array of shape [${x.shape.join(', ')}]`);
-    return getitem(ravelOf(x), [m.data as Uint8Array]);
+    if (m.ndim > x.ndim) throw new RangeError(`too many indices for array: array is ${x.ndim}-dimensional, but ${m.ndim} were indexed`);
+    m.shape.forEach((s, d) => {
+      if (s !== x.shape[d]) throw new RangeError(`boolean index did not match indexed array along dimension ${d}; dimension is ${x.shape[d]} but corresponding boolean dimension is ${s}`);
+    });
+    const lead = m.shape.reduce((a, b) => a * b, 1);
+    const flat = m.ndim === x.ndim ? ravelOf(x) : reshapeOf(x, [lead, ...x.shape.slice(m.ndim)]);
+    return getitem(flat, [m.data as Uint8Array]);
   }
   const consumed = index.filter((i) => i !== null && i !== '...').length;
   const ell = index.filter((i) => i === '...').length;
@@ -177,7 +186,8 @@ export function getitem(x: ChunkedArray<unknown>, index: readonly Index[]): Chun
       const isMask = list.length > 0 && typeof list[0] === 'boolean';
       const positions = isMask
         ? maskPositions(list, n, d)
-        : Array.from(list as ArrayLike<number>, (p) => {
+        : Array.from(list as ArrayLike<number>, (p0) => {
+            const p = Number(p0); // int64 (bigint) positions too
             if (!Number.isInteger(p)) throw new TypeError(`index ${p} is not an integer`);
             if (p < -n || p >= n) throw new RangeError(`index ${p} is out of bounds for axis ${d} with size ${n}`);
             return p < 0 ? p + n : p;
