@@ -39,6 +39,8 @@ import { ravel, reshape, squeeze, transpose } from './shape/shape';
 import { writeZarr, type ToZarrOptions, type ZarrSource } from './io/zarr';
 import type { ZarrWrite } from './io/zarr-write';
 import { computeChunkSizes } from './slicing/lazy-mask';
+import { argtopk, topk, type TopkOptions } from './stats/topk';
+import { moment, type MomentOptions } from './stats/moments';
 
 export type Source =
   | { readonly k: 'layer'; readonly node: LayerNode }
@@ -412,6 +414,21 @@ export class ChunkedArray<R = NDArray> extends CollectionBase<R> {
   /** The array with its unknown (NaN) chunk sizes computed (Dask's compute_chunk_sizes). */
   computeChunkSizes(opts?: ComputeOptions): Promise<ChunkedArray<R>> {
     return computeChunkSizes(this, opts);
+  }
+
+  // Statistics (stats/): Dask's Array.topk, argtopk and moment.
+
+  /** The k largest values along an axis (default the last), largest first; k < 0: the smallest. */
+  topk(k: number, opts?: TopkOptions): ChunkedArray<NDArray> {
+    return topk(this, k, opts);
+  }
+  /** Positions along the axis of topk's values. */
+  argtopk(k: number, opts?: TopkOptions): ChunkedArray<NDArray> {
+    return argtopk(this, k, opts);
+  }
+  /** The order-th central moment (Dask's Array.moment). */
+  moment(order: number, opts?: MomentOptions): ChunkedArray<NDArray | number> {
+    return moment(this, order, opts);
   }
 }
 
