@@ -39,8 +39,8 @@ import { ravel, reshape, squeeze, transpose } from './shape/shape';
 import { writeZarr, type ToZarrOptions, type ZarrSource } from './io/zarr';
 import type { ZarrWrite } from './io/zarr-write';
 import { computeChunkSizes } from './slicing/lazy-mask';
-import { argtopk, topk, type TopkOptions } from './stats/topk';
-import { moment, type MomentOptions } from './stats/moments';
+import { topkWith, type TopkOptions } from './stats/topk';
+import { momentWith, type MomentOptions } from './stats/moments';
 
 export type Source =
   | { readonly k: 'layer'; readonly node: LayerNode }
@@ -420,15 +420,15 @@ export class ChunkedArray<R = NDArray> extends CollectionBase<R> {
 
   /** The k largest values along an axis (default the last), largest first; k < 0: the smallest. */
   topk(k: number, opts?: TopkOptions): ChunkedArray<NDArray> {
-    return topk(this, k, opts);
+    return topkWith('ChunkedArray.topk', this, k, opts, false);
   }
   /** Positions along the axis of topk's values. */
   argtopk(k: number, opts?: TopkOptions): ChunkedArray<NDArray> {
-    return argtopk(this, k, opts);
+    return topkWith('ChunkedArray.argtopk', this, k, opts, true);
   }
   /** The order-th central moment (Dask's Array.moment). */
   moment(order: number, opts?: MomentOptions): ChunkedArray<NDArray | number> {
-    return moment(this, order, opts);
+    return momentWith('ChunkedArray.moment', this, order, opts);
   }
 }
 

@@ -30,7 +30,11 @@ const MOMENT_SCHEMA: OptionSchema<MomentOptions & { dtype?: unknown; splitEvery?
 
 /** The order-th central moment: sum((x - mean)^order) / (n - ddof) over the axes. */
 export function moment(x0: StatOperand, order: number, opts?: MomentOptions): Result {
-  const who = 'da.moment';
+  return momentWith('da.moment', x0, order, opts);
+}
+
+/** moment; `who` names the caller in errors. */
+export function momentWith(who: string, x0: StatOperand, order: number, opts?: MomentOptions): Result {
   const o = checkOptions(who, opts, MOMENT_SCHEMA);
   const x = operand(x0, who);
   if (!Number.isInteger(order) || order < 0) throw new RangeError(`${who}: order must be a non-negative integer, got ${order}`);

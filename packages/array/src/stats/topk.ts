@@ -20,8 +20,8 @@ export interface TopkOptions {
 
 const SCHEMA: OptionSchema<TopkOptions> = { axis: 'integer', splitEvery: SPLIT_EVERY_RULE };
 
-function build(x0: StatOperand, k: number, opts: TopkOptions | undefined, arg: boolean): ChunkedArray<NDArray> {
-  const who = arg ? 'da.argtopk' : 'da.topk';
+/** topk or argtopk; `who` names the caller in errors. */
+export function topkWith(who: string, x0: StatOperand, k: number, opts: TopkOptions | undefined, arg: boolean): ChunkedArray<NDArray> {
   const o = checkOptions(who, opts, SCHEMA);
   const x = operand(x0, who);
   if (x.ndim === 0) throw new RangeError(`${who}: the array must have at least one dimension`);
@@ -54,10 +54,10 @@ function build(x0: StatOperand, k: number, opts: TopkOptions | undefined, arg: b
 
 /** The k largest values along an axis, largest first (k < 0: the |k| smallest, smallest first). */
 export function topk(x: StatOperand, k: number, opts?: TopkOptions): ChunkedArray<NDArray> {
-  return build(x, k, opts, false);
+  return topkWith('da.topk', x, k, opts, false);
 }
 
 /** Positions along the axis of topk's values. */
 export function argtopk(x: StatOperand, k: number, opts?: TopkOptions): ChunkedArray<NDArray> {
-  return build(x, k, opts, true);
+  return topkWith('da.argtopk', x, k, opts, true);
 }
