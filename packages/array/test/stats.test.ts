@@ -261,6 +261,22 @@ describe('stats: errors and options', () => {
     expect(() => da.searchsorted(F, F, { sorter: [1] } as never)).toThrow(/sorter/);
     expect(() => da.cov(F, { fweights: [1] } as never)).toThrow(/fweights/);
   });
+  it('indices and counts are int64 (NumPy intp), and int64 inputs (the default integer) work', async () => {
+    const I = da.fromArray(eager('I'), { chunks: 7 });
+    const u = da.unique(I, { returnIndex: true, returnInverse: true, returnCounts: true });
+    for (const r of [u.index!, u.inverse!, u.counts!, da.argtopk(I, 3), da.bincount(I), da.digitize(I, [2, 5]), da.searchsorted(I, [1, 2])]) expect(r.dtype).toBe('int64');
+    expect(da.histogram(I, { bins: 4, range: [0, 8] })[0].dtype).toBe('int64');
+    expect(da.bincount(I, { weights: da.fromArray(eager('W'), { chunks: 7 }) }).dtype).toBe('float64');
+    const I64 = I.astype('int64');
+    expect(I64.dtype).toBe('int64');
+    const u64 = da.unique(I64, { returnCounts: true });
+    expect(u64.values.dtype).toBe('int64');
+    expectClose(await u64.values.compute(sync), want('unique(I)'));
+    expectClose(await u64.counts!.compute(sync), want('unique(I).counts'));
+    expectClose(await da.bincount(I64).compute(sync), want('bincount(I)'));
+    expectClose(await da.topk(I64, 3).compute(sync), want('topk(I,3)'));
+    expectClose(await da.percentile(I64, [10, 50, 90]).compute(sync), want('percentile(I,[10,50,90])'));
+  });
   it('results have NumPy shapes and known or unknown sizes as Dask', () => {
     expect(da.topk(da.fromArray(eager('M'), { chunks: 3 }), 2, { axis: 0 }).shape).toEqual([2, 5]);
     expect(da.percentile(F, [1, 2]).shape).toEqual([2]);

@@ -2,24 +2,29 @@
  * Shared helpers of the statistics runtimes (sorting, selection, counting): block values as
  * float64, NumPy's NaN-last ordering, and index/count results in NumPy's integer dtype.
  */
-import { alloc, type DType, type TypedArray } from '../dtype';
+import { alloc, asFloat64 as toFloat64, numbersToInt64, type DType, type TypedArray } from '../dtype';
 import type { Block } from './block';
 
 /** NumPy's dtype for indices and counts (`intp`). */
-export const INDEX_DTYPE: DType = 'int32';
+export const INDEX_DTYPE: DType = 'int64';
 
 /** The values of a block as a Float64Array (the block's own array when it already is one). */
-export function asFloat64(data: TypedArray | ArrayBufferView): Float64Array {
-  if (data instanceof Float64Array) return data;
-  if (data instanceof BigInt64Array) return Float64Array.from(data, (v) => Number(v));
-  return Float64Array.from(data as ArrayLike<number>);
+export function asFloat64(data: TypedArray): Float64Array {
+  return toFloat64(data);
 }
 
 /** An index/count block from float64 values (exact integers). */
 export function indexBlock(shape: readonly number[], values: ArrayLike<number>): Block {
-  const out = alloc(INDEX_DTYPE, values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i];
-  return { dtype: INDEX_DTYPE, shape: [...shape], data: out };
+  return { dtype: INDEX_DTYPE, shape: [...shape], data: numbersToInt64(values) };
+}
+
+/** A block of `dtype` from float64 values (exact integers for the integer dtypes). */
+export function typedBlock(dtype: DType, shape: readonly number[], values: Float64Array): Block {
+  if (dtype === 'int64') return { dtype, shape: [...shape], data: numbersToInt64(values) };
+  if (dtype === 'float64') return { dtype, shape: [...shape], data: values };
+  const out = alloc(dtype, values.length) as Exclude<TypedArray, BigInt64Array>;
+  out.set(values);
+  return { dtype, shape: [...shape], data: out };
 }
 
 /** A float64 block (cast to float32 when `dtype` says so). */

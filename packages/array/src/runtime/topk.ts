@@ -5,7 +5,7 @@
  */
 import { alloc } from '../dtype';
 import type { Block } from './block';
-import { forEachLine, indexBlock, lessNanLast } from './numeric';
+import { asFloat64, forEachLine, indexBlock, lessNanLast } from './numeric';
 import { concatBlocks } from './user';
 
 export interface TopPart {
@@ -22,6 +22,7 @@ function select(k: number, axis: number, b: Block, index: Float64Array | null): 
   const out = alloc(b.dtype, shape.reduce((a, c) => a * c, 1));
   const outIndex = index ? new Float64Array(out.length) : null;
   const v = b.data;
+  const num = asFloat64(b.data); // compared as numbers; values copied as stored (int64 exact)
   // x goes before y: larger first for k > 0, smaller first for k < 0 (NaN largest); ties keep order.
   const before = k > 0 ? (x: number, y: number) => lessNanLast(y, x) : (x: number, y: number) => lessNanLast(x, y);
   const order = new Array<number>(len);
@@ -30,8 +31,8 @@ function select(k: number, axis: number, b: Block, index: Float64Array | null): 
   forEachLine(b.shape, axis, (base, stride, line) => {
     for (let j = 0; j < len; j++) order[j] = j;
     order.sort((p, q) => {
-      const x = v[base + p * stride];
-      const y = v[base + q * stride];
+      const x = num[base + p * stride];
+      const y = num[base + q * stride];
       return before(x, y) ? -1 : before(y, x) ? 1 : p - q;
     });
     let o = Math.floor(line / inner) * m * inner + (line % inner);

@@ -4,9 +4,9 @@
  * blocks of a small value range are counted in a table instead of sorted (the common case of
  * many repeats, and the benchmark's).
  */
-import { alloc, type DType } from '../dtype';
+import type { DType } from '../dtype';
 import type { Block } from './block';
-import { asFloat64, compareNanLast, indexBlock, searchSorted } from './numeric';
+import { asFloat64, compareNanLast, indexBlock, searchSorted, typedBlock } from './numeric';
 
 export interface UniqueFlags {
   readonly index: boolean;
@@ -22,12 +22,12 @@ export interface UniquePart {
   readonly counts: Float64Array | null;
 }
 
-const INTEGRAL: readonly DType[] = ['int32', 'uint8', 'bool'];
+const INTEGRAL: readonly DType[] = ['int64', 'int32', 'uint8', 'bool'];
 
 export function uniqueChunk(flags: UniqueFlags, offset: number, b: Block): UniquePart {
   const v = asFloat64(b.data);
   const n = v.length;
-  if (n && (INTEGRAL.includes(b.dtype) || b.dtype === ('int64' as DType))) {
+  if (n && INTEGRAL.includes(b.dtype)) {
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < n; i++) {
@@ -122,11 +122,7 @@ export function uniqueCombine(...parts: UniquePart[]): UniquePart {
 
 /** One output of unique: the values (in the input's dtype), first indices or counts. */
 export function uniqueField(field: 'values' | 'index' | 'counts', p: UniquePart): Block {
-  if (field === 'values') {
-    const out = alloc(p.dtype, p.values.length);
-    for (let i = 0; i < out.length; i++) out[i] = p.values[i];
-    return { dtype: p.dtype, shape: [out.length], data: out };
-  }
+  if (field === 'values') return typedBlock(p.dtype, [p.values.length], p.values);
   const src = (field === 'index' ? p.index : p.counts) as Float64Array;
   return indexBlock([src.length], src);
 }
