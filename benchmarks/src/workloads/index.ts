@@ -6,6 +6,7 @@ import { dataframeWorkloads } from './dataframe.js';
 import { distributedWorkloads } from './distributed.js';
 import { kernelWorkloads } from './kernels.js';
 import { mlWorkloads } from './ml.js';
+import { statsWorkloads } from './stats.js';
 
 /** Every workload, in the order `npm run bench` runs them. Each package adds its own file here. */
-export const allWorkloads: Workload[] = [...coreWorkloads, ...kernelWorkloads, ...arrayWorkloads, ...bagWorkloads, ...dataframeWorkloads, ...mlWorkloads, ...distributedWorkloads];
+export const allWorkloads: Workload[] = [...coreWorkloads, ...kernelWorkloads, ...arrayWorkloads, ...bagWorkloads, ...dataframeWorkloads, ...mlWorkloads, ...distributedWorkloads, ...statsWorkloads];

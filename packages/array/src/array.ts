@@ -47,6 +47,8 @@ import { nonzero } from './routines/nonzero';
 import { vindex, type VIndexEntry } from './slicing/vindex';
 import { setitem, type SetTarget, type SetValue } from './slicing/setitem';
 import { round as roundOf } from './elementwise/round';
+import { topkWith, type TopkOptions } from './stats/topk';
+import { momentWith, type MomentOptions } from './stats/moments';
 
 export type Source =
   | { readonly k: 'layer'; readonly node: LayerNode }
@@ -456,6 +458,21 @@ export class ChunkedArray<R = NDArray> extends CollectionBase<R> {
    */
   set(target: SetTarget, value: SetValue): ChunkedArray<R> {
     return setitem(this, target, value) as ChunkedArray<R>;
+  }
+
+  // Statistics (stats/): Dask's Array.topk, argtopk and moment.
+
+  /** The k largest values along an axis (default the last), largest first; k < 0: the smallest. */
+  topk(k: number, opts?: TopkOptions): ChunkedArray<NDArray> {
+    return topkWith('ChunkedArray.topk', this, k, opts, false);
+  }
+  /** Positions along the axis of topk's values. */
+  argtopk(k: number, opts?: TopkOptions): ChunkedArray<NDArray> {
+    return topkWith('ChunkedArray.argtopk', this, k, opts, true);
+  }
+  /** The order-th central moment (Dask's Array.moment). */
+  moment(order: number, opts?: MomentOptions): ChunkedArray<NDArray | number> {
+    return momentWith('ChunkedArray.moment', this, order, opts);
   }
 }
 

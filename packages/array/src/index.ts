@@ -177,3 +177,23 @@ export { argwhere, countNonzero, nonzero, where } from './routines/nonzero';
 export { vindex, type VIndexEntry } from './slicing/vindex';
 export { setitem, type SetTarget, type SetValue } from './slicing/setitem';
 
+// Statistics, sorting and counting (issue 13): stats/.
+export { topk, argtopk, type TopkOptions } from './stats/topk';
+export { percentile, nanpercentile, quantile, nanquantile, median, nanmedian, type QuantileOptions, type MedianOptions, type Quantiles } from './stats/quantile';
+export { moment, average, cov, corrcoef, type MomentOptions, type AverageOptions, type CovOptions } from './stats/moments';
+export { unique, isin, type UniqueOptions, type UniqueResult, type IsinOptions } from './stats/unique';
+export {
+  histogram,
+  histogram2d,
+  histogramdd,
+  bincount,
+  digitize,
+  searchsorted,
+  type HistogramOptions,
+  type HistogramddOptions,
+  type BincountOptions,
+  type DigitizeOptions,
+  type SearchsortedOptions,
+} from './stats/histogram';
+export { einsum } from './stats/einsum';
+export type { StatOperand } from './stats/common';

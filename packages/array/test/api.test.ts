@@ -101,6 +101,27 @@ const FUNCTIONS: Record<string, Call> = {
   'da.indices': (o) => da.indices([3], o),
   'da.emptyLike': (o) => da.emptyLike(x, o),
   'da.countNonzero': (o) => da.countNonzero(x, o),
+  // statistics (stats/)
+  'da.topk': (o) => da.topk(x, 2, o),
+  'da.argtopk': (o) => da.argtopk(x, 2, o),
+  'da.percentile': (o) => da.percentile(x, 50, o),
+  'da.nanpercentile': (o) => da.nanpercentile(x, 50, o),
+  'da.quantile': (o) => da.quantile(x, 0.5, o),
+  'da.nanquantile': (o) => da.nanquantile(x, 0.5, o),
+  'da.median': (o) => da.median(x, o),
+  'da.nanmedian': (o) => da.nanmedian(x, o),
+  'da.moment': (o) => da.moment(x, 2, o),
+  'da.average': (o) => da.average(x, o),
+  'da.cov': (o) => da.cov(x, o),
+  'da.corrcoef': (o) => da.corrcoef(x, o),
+  'da.unique': (o) => da.unique(x, o),
+  'da.isin': (o) => da.isin(x, [1], o),
+  'da.histogram': (o) => da.histogram(x, { bins: [0, 1], ...o }),
+  'da.histogram2d': (o) => da.histogram2d(x, x, { bins: [0, 1], ...o }),
+  'da.histogramdd': (o) => da.histogramdd(x, { bins: [[0, 1], [0, 1]], ...o }),
+  'da.bincount': (o) => da.bincount(x.ravel().astype('int32'), o),
+  'da.digitize': (o) => da.digitize(x, [0, 1], o),
+  'da.searchsorted': (o) => da.searchsorted(x.ravel(), x, o),
 };
 
 /** Every options-taking method of ChunkedArray (and ZarrWrite), by public name. */
@@ -111,6 +132,9 @@ const METHODS: Record<string, Call> = {
   'ChunkedArray.mapOverlap': (o) => x.mapOverlap(block, { depth: 1, ...o }),
   'ChunkedArray.toZarr': (o) => x.toZarr(join(dir, 'out2.zarr'), o),
   'ChunkedArray.computeChunkSizes': (o) => x.computeChunkSizes(o),
+  'ChunkedArray.topk': (o) => x.topk(2, o),
+  'ChunkedArray.argtopk': (o) => x.argtopk(2, o),
+  'ChunkedArray.moment': (o) => x.moment(2, o),
   compute: (o) => x.compute(o),
   persist: (o) => x.persist(o),
 };
@@ -130,6 +154,7 @@ const NO_OPTIONS = new Set([
   'around', 'bitwiseAnd', 'bitwiseOr', 'bitwiseXor', 'bitwiseNot', 'invert', 'leftShift', 'rightShift', 'logaddexp', 'logaddexp2', 'fmod', 'copysign',
   'signbit', 'ldexp', 'fix', 'deg2rad', 'rad2deg', 'radians', 'degrees',
   'linalg.lstsq', 'linalg.qr', 'linalg.sfqr', 'linalg.solve', 'linalg.tsqr',
+  'einsum',
 ]);
 // Shape, indexing and layout routines with positional arguments only.
 for (const n of ['broadcastArrays', 'diag', 'diagonal', 'trace', 'tril', 'triu', 'tile', 'repeat', 'flip', 'fliplr', 'flipud', 'roll', 'atleast1d', 'atleast2d',

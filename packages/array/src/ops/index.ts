@@ -19,6 +19,11 @@ import * as UR from '../runtime/user-reduce';
 import * as Z from '../runtime/zarr';
 import * as RT from '../runtime/routines';
 import * as PW from '../runtime/pointwise';
+import * as EI from '../runtime/einsum';
+import * as H from '../runtime/histogram';
+import * as Q from '../runtime/quantile';
+import * as TK from '../runtime/topk';
+import * as UQ from '../runtime/unique';
 
 export const arrayOps = defineCatalogue('@pdask/array/ops', {
   blockwise: L.blockwiseBlock,
@@ -74,4 +79,29 @@ export const arrayOps = defineCatalogue('@pdask/array/ops', {
   vindexPick: PW.vindexPick,
   vindexMerge: PW.vindexMerge,
   setBlock: PW.setBlock,
+  topkChunk: TK.topkChunk,
+  topkCombine: TK.topkCombine,
+  topkAggregate: TK.topkAggregate,
+  quantileAxis: Q.quantileAxis,
+  radixCount1: Q.radixCount1,
+  radixCount2: Q.radixCount2,
+  radixAdd: Q.radixAdd,
+  radixPlan1: Q.radixPlan1,
+  radixPlan2: Q.radixPlan2,
+  radixCollect: Q.radixCollect,
+  radixMerge: Q.radixMerge,
+  radixFinal: Q.radixFinal,
+  uniqueChunk: UQ.uniqueChunk,
+  uniqueCombine: UQ.uniqueCombine,
+  uniqueField: UQ.uniqueField,
+  uniqueInverse: UQ.uniqueInverse,
+  isinBlock: UQ.isinBlock,
+  histChunk: H.histChunk,
+  countsAdd: H.countsAdd,
+  countsBlock: H.countsBlock,
+  bincountChunk: H.bincountChunk,
+  bincountFinal: H.bincountFinal,
+  digitizeBlock: H.digitizeBlock,
+  searchChunk: H.searchChunk,
+  einsumBlock: EI.einsumBlock,
 });
