@@ -17,6 +17,7 @@ import * as SF from '../runtime/sfqr';
 import * as U from '../runtime/user';
 import * as UR from '../runtime/user-reduce';
 import * as Z from '../runtime/zarr';
+import * as BL from '../runtime/blocked-linalg';
 
 export const arrayOps = defineCatalogue('@pdask/array/ops', {
   blockwise: L.blockwiseBlock,
@@ -61,4 +62,14 @@ export const arrayOps = defineCatalogue('@pdask/array/ops', {
   userReduceChunk: UR.userReduceChunk,
   userReduceCombine: UR.userReduceCombine,
   userReduceAggregate: UR.userReduceAggregate,
+  choleskyDiag: BL.choleskyDiag,
+  choleskyOff: BL.choleskyOff,
+  transpose2d: BL.transpose2d,
+  zeroBlock: BL.zeroBlock,
+  sameBlock: BL.sameBlock,
+  luDiag: BL.luDiag,
+  luRight: BL.luRight,
+  luBelow: BL.luBelow,
+  luLowerBlock: BL.luLowerBlock,
+  triSolveBlock: BL.triSolveBlock,
 });
