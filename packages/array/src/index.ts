@@ -137,3 +137,6 @@ export const cumprod = (x: A, axis?: number | null) => cum(x, 'cumprod', axis);
 export const nancumsum = (x: A, axis?: number | null) => cum(x, 'nancumsum', axis);
 export const nancumprod = (x: A, axis?: number | null) => cum(x, 'nancumprod', axis);
 export type { ReduceOptions as ReductionOptions };
+export * as fft from './fft/index';
+export { ComplexArray } from './fft/complex';
+export { ComplexNDArray } from './fft/complex-ndarray';

@@ -18,6 +18,7 @@ import * as U from '../runtime/user';
 import * as UR from '../runtime/user-reduce';
 import * as Z from '../runtime/zarr';
 import * as BL from '../runtime/blocked-linalg';
+import * as FT from '../runtime/fft';
 
 export const arrayOps = defineCatalogue('@pdask/array/ops', {
   blockwise: L.blockwiseBlock,
@@ -72,4 +73,6 @@ export const arrayOps = defineCatalogue('@pdask/array/ops', {
   luBelow: BL.luBelow,
   luLowerBlock: BL.luLowerBlock,
   triSolveBlock: BL.triSolveBlock,
+  fftBlock: FT.fftBlock,
+  assembleComplex: FT.assembleComplex,
 });
