@@ -140,3 +140,4 @@ export type { ReduceOptions as ReductionOptions };
 export * as fft from './fft/index';
 export { ComplexArray } from './fft/complex';
 export { ComplexNDArray } from './fft/complex-ndarray';
+export * as ma from './ma/ma';

@@ -19,6 +19,7 @@ import * as UR from '../runtime/user-reduce';
 import * as Z from '../runtime/zarr';
 import * as BL from '../runtime/blocked-linalg';
 import * as FT from '../runtime/fft';
+import * as MA from '../runtime/masked';
 
 export const arrayOps = defineCatalogue('@pdask/array/ops', {
   blockwise: L.blockwiseBlock,
@@ -75,4 +76,5 @@ export const arrayOps = defineCatalogue('@pdask/array/ops', {
   triSolveBlock: BL.triSolveBlock,
   fftBlock: FT.fftBlock,
   assembleComplex: FT.assembleComplex,
+  assembleMasked: MA.assembleMasked,
 });
