@@ -141,3 +141,6 @@ export * as fft from './fft/index';
 export { ComplexArray } from './fft/complex';
 export { ComplexNDArray } from './fft/complex-ndarray';
 export * as ma from './ma/ma';
+export { coarsen, type CoarsenOptions } from './routines/coarsen';
+export { outer } from './routines/outer';
+export { allclose, isclose, type IscloseOptions } from './routines/isclose';

@@ -20,6 +20,7 @@ import * as Z from '../runtime/zarr';
 import * as BL from '../runtime/blocked-linalg';
 import * as FT from '../runtime/fft';
 import * as MA from '../runtime/masked';
+import * as CO from '../runtime/coarsen';
 
 export const arrayOps = defineCatalogue('@pdask/array/ops', {
   blockwise: L.blockwiseBlock,
@@ -77,4 +78,5 @@ export const arrayOps = defineCatalogue('@pdask/array/ops', {
   fftBlock: FT.fftBlock,
   assembleComplex: FT.assembleComplex,
   assembleMasked: MA.assembleMasked,
+  coarsenBlock: CO.coarsenBlock,
 });
