@@ -144,3 +144,6 @@ export * as ma from './ma/ma';
 export { coarsen, type CoarsenOptions } from './routines/coarsen';
 export { outer } from './routines/outer';
 export { allclose, isclose, type IscloseOptions } from './routines/isclose';
+export { store, type StoreOptions, type StoreTarget } from './io/store';
+export { StoreWrite } from './io/store-write';
+export { fromNpyStack, toNpyStack, type FromNpyStackOptions, type ToNpyStackOptions } from './io/npy-stack';

@@ -21,6 +21,8 @@ import * as BL from '../runtime/blocked-linalg';
 import * as FT from '../runtime/fft';
 import * as MA from '../runtime/masked';
 import * as CO from '../runtime/coarsen';
+import * as NPY from '../runtime/npy';
+import * as ST from '../runtime/store-targets';
 
 export const arrayOps = defineCatalogue('@pdask/array/ops', {
   blockwise: L.blockwiseBlock,
@@ -79,4 +81,8 @@ export const arrayOps = defineCatalogue('@pdask/array/ops', {
   assembleComplex: FT.assembleComplex,
   assembleMasked: MA.assembleMasked,
   coarsenBlock: CO.coarsenBlock,
+  npyWrite: NPY.npyWrite,
+  npyRead: NPY.npyRead,
+  storeBlock: ST.storeBlock,
+  writesDone: ST.writesDone,
 });
