@@ -93,6 +93,14 @@ const FUNCTIONS: Record<string, Call> = {
   'da.linalg.norm': (o) => da.linalg.norm(x, o),
   'da.linalg.svd': (o) => da.linalg.svd(x, o),
   'da.linalg.svdCompressed': (o) => da.linalg.svdCompressed(x, 2, o),
+  'da.linalg.cholesky': (o) => da.linalg.cholesky(x, o),
+  'da.linalg.solveTriangular': (o) => da.linalg.solveTriangular(x, x, o),
+  'da.coarsen': (o) => da.coarsen('sum', x, { 0: 2 }, o),
+  'da.isclose': (o) => da.isclose(x, x, o),
+  'da.allclose': (o) => da.allclose(x, x, o),
+  'da.store': (o) => da.store([x], [join(dir, 'store.zarr')], o),
+  'da.toNpyStack': (o) => da.toNpyStack(join(dir, 'npy'), x, o),
+  'da.fromNpyStack': (o) => da.fromNpyStack(join(dir, 'npy'), o),
 };
 
 /** Every options-taking method of ChunkedArray (and ZarrWrite), by public name. */
@@ -118,6 +126,7 @@ const NO_OPTIONS = new Set([
   'log10', 'log1p', 'log2', 'logicalAnd', 'logicalNot', 'logicalOr', 'logicalXor', 'maximum', 'minimum', 'mod', 'multiply', 'negative', 'notEqual',
   'power', 'reciprocal', 'rint', 'round', 'sign', 'sin', 'sinh', 'sqrt', 'square', 'subtract', 'tan', 'tanh', 'trunc',
   'linalg.lstsq', 'linalg.qr', 'linalg.sfqr', 'linalg.solve', 'linalg.tsqr',
+  'ComplexArray', 'ComplexNDArray', 'StoreWrite', 'outer', 'linalg.inv', 'linalg.lu',
 ]);
 
 describe('strict options', () => {

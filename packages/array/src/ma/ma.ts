@@ -100,7 +100,7 @@ export function fixInvalid(a: Input, options?: FixInvalidOptions): MaskedArray {
 
 /** Number of elements not masked, along axes or in all. */
 export function count(a: Input, options?: MaskedReduceOptions): ChunkedArray<unknown> {
-  return a instanceof MaskedArray ? a.count(options) : maskedArray(a as A | ArrayLike).count(options);
+  return (a instanceof MaskedArray ? a : maskedArray(a as A | ArrayLike)).count(options, 'da.ma.count');
 }
 
 export { MaskedArray, type MaskedOperand, type MaskedReduceOptions, type MaskedVarOptions } from './masked';

@@ -178,8 +178,8 @@ export class MaskedArray<R = MaskedNDArray> extends CollectionBase<R> {
     return maskedReduce('std', this, opts);
   }
   /** Number of elements not masked (an ordinary array: a count is never masked). */
-  count(opts?: MaskedReduceOptions): ChunkedArray<unknown> {
-    const o = checkOptions('MaskedArray.count', opts, REDUCE);
+  count(opts?: MaskedReduceOptions, /** @internal */ who = 'MaskedArray.count'): ChunkedArray<unknown> {
+    const o = checkOptions(who, opts, REDUCE);
     return reduceBuiltin(unary('logicalNot', this.mask), 'sum', o);
   }
 }
