@@ -13,8 +13,9 @@ import type { BinaryOp, UnaryOp } from './runtime/expr';
 import type { NDArray } from './ndarray';
 
 export { ChunkedArray, ChunkedArray as Array, type ArrayResult } from './array';
-export { NDArray, type NestedArray } from './ndarray';
+export { NDArray, type NestedArray, type NestedBigInts } from './ndarray';
 export { DTYPES, toDType, type DType, type TypedArray } from './dtype';
+export { asFloat64, asNumbers, fillNumber, numberAt, setNumber, type NumericArray } from './dtype';
 export { normalizeChunks, type Chunks, type ChunksSpec, type DimChunks } from './chunks';
 export { fromArray, asArray, type ArrayLike, type FromArrayOptions } from './creation/from-array';
 export { arange, empty, eye, fromFunction, full, fullLike, linspace, ones, onesLike, zeros, zerosLike, type CreationOptions } from './creation/creation';

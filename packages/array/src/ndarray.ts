@@ -3,24 +3,40 @@
  * printing. It is also accepted everywhere an input array is (fromArray, masks, operands).
  */
 import { inspect } from 'node:util';
-import { alloc, ctorOf, dtypeOfArray, toDType, type DType, type TypedArray } from './dtype';
-import { sizeOf, stridesOf, type Block } from './runtime/block';
+import { alloc, ctorOf, dtypeOfArray, int64ToFloat64, numbersToInt64, toDType, type DType, type NumericArray, type TypedArray } from './dtype';
+import { castData, sizeOf, stridesOf, type Block } from './runtime/block';
 
 /** Nested JS arrays of numbers (or booleans), as `toArray()` returns and `fromArray` accepts. */
 export type NestedArray = number | boolean | readonly NestedArray[];
 
+/** Nested JS arrays of bigints: the exact values of an integer array (`toBigInts()`). */
+export type NestedBigInts = bigint | NestedBigInts[];
+
 export class NDArray {
   readonly strides: readonly number[];
+  #numbers?: NumericArray;
+  /**
+   * `values` is the exact storage: a BigInt64Array for int64, else the same array as `data`.
+   */
   constructor(
-    readonly data: TypedArray,
+    readonly values: TypedArray,
     readonly shape: readonly number[],
-    readonly dtype: DType = dtypeOfArray(data),
+    readonly dtype: DType = dtypeOfArray(values),
   ) {
-    if (sizeOf(shape) !== data.length) {
-      throw new RangeError(`NDArray: shape [${shape.join(', ')}] needs ${sizeOf(shape)} elements, the data has ${data.length}`);
+    if (sizeOf(shape) !== values.length) {
+      throw new RangeError(`NDArray: shape [${shape.join(', ')}] needs ${sizeOf(shape)} elements, the data has ${values.length}`);
     }
-    if (!(data instanceof ctorOf(dtype))) throw new TypeError(`NDArray: dtype ${dtype} needs a ${ctorOf(dtype).name}, got ${data.constructor.name}`);
+    if (!(values instanceof ctorOf(dtype))) throw new TypeError(`NDArray: dtype ${dtype} needs a ${ctorOf(dtype).name}, got ${values.constructor.name}`);
     this.strides = stridesOf(shape);
+  }
+
+  /**
+   * The values as JS numbers, C-ordered: the storage itself, except for int64, whose values come as
+   * a float64 copy (exact up to 2^53, rounded to nearest beyond; `values`, `getBigInt` and
+   * `toBigInts` are exact).
+   */
+  get data(): NumericArray {
+    return this.values instanceof BigInt64Array ? (this.#numbers ??= int64ToFloat64(this.values)) : this.values;
   }
 
   static fromBlock(b: Block): NDArray {
@@ -56,10 +72,13 @@ export class NDArray {
       for (const e of v as readonly NestedArray[]) walk(e, depth + 1);
     };
     walk(x, 0);
-    const inferred: DType = flat.length && flat.every((v) => typeof v === 'boolean') ? 'bool' : 'float64';
+    // As np.array: booleans only give bool, integers (and booleans) int64, any other number float64.
+    const inferred: DType = !flat.length ? 'float64' : flat.every((v) => typeof v === 'boolean') ? 'bool' : flat.every((v) => typeof v === 'boolean' || Number.isInteger(v)) ? 'int64' : 'float64';
     const dt = dtype ? toDType(dtype) : inferred;
+    const nums = Float64Array.from(flat, Number);
+    if (dt === 'int64') return new NDArray(numbersToInt64(nums), shape, dt);
     const data = alloc(dt, flat.length);
-    for (let i = 0; i < flat.length; i++) data[i] = Number(flat[i]);
+    data.set(nums as unknown as ArrayLike<number> & ArrayLike<bigint>);
     return new NDArray(data, shape, dt);
   }
 
@@ -67,11 +86,21 @@ export class NDArray {
     return this.shape.length;
   }
   get size(): number {
-    return this.data.length;
+    return this.values.length;
   }
 
-  /** One element; negative indices count from the end. Booleans for bool arrays. */
+  /** One element as a number (int64 elements rounded to nearest above 2^53: see getBigInt). */
   get(...index: number[]): number {
+    return Number(this.values[this.offsetOf(index)]);
+  }
+
+  /** One element of an integer array, exactly. */
+  getBigInt(...index: number[]): bigint {
+    const v = this.values[this.offsetOf(index)];
+    return typeof v === 'bigint' ? v : BigInt(v);
+  }
+
+  private offsetOf(index: readonly number[]): number {
     if (index.length !== this.shape.length) throw new RangeError(`get: ${index.length} indices for a ${this.ndim}-d array`);
     let off = 0;
     for (let d = 0; d < index.length; d++) {
@@ -82,14 +111,18 @@ export class NDArray {
       if (i < 0 || i >= n) throw new RangeError(`index ${index[d]} is out of bounds for axis ${d} with size ${n}`);
       off += i * this.strides[d];
     }
-    return this.data[off];
+    return off;
   }
 
-  /** Nested JS arrays (booleans for bool arrays); a 0-d array gives its value. */
+  /**
+   * Nested JS arrays (booleans for bool arrays); a 0-d array gives its value. int64 elements become
+   * numbers, exact up to 2^53 (toBigInts() gives them exactly).
+   */
   toArray(): NestedArray {
+    const data = this.data;
     const conv = this.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
     const rec = (d: number, off: number): NestedArray => {
-      if (d === this.shape.length) return conv(this.data[off]);
+      if (d === this.shape.length) return conv(data[off]);
       const out: NestedArray[] = [];
       for (let i = 0; i < this.shape[d]; i++) out.push(rec(d + 1, off + i * this.strides[d]));
       return out;
@@ -97,18 +130,31 @@ export class NDArray {
     return rec(0, 0);
   }
 
+  /** Nested JS arrays of bigints: the exact values of an integer or bool array. */
+  toBigInts(): NestedBigInts {
+    if (this.dtype === 'float64' || this.dtype === 'float32') throw new TypeError(`toBigInts: the array is ${this.dtype}, not an integer array (cast it with astype('int64') first)`);
+    const rec = (d: number, off: number): NestedBigInts => {
+      if (d === this.shape.length) return BigInt(this.values[off]);
+      const out: NestedBigInts[] = [];
+      for (let i = 0; i < this.shape[d]; i++) out.push(rec(d + 1, off + i * this.strides[d]));
+      return out;
+    };
+    return rec(0, 0);
+  }
+
+  /** The values as numbers: `data` (int64 as float64, exact up to 2^53; others uncopied). */
+  numbers(): NumericArray {
+    return this.data;
+  }
+
   astype(dtype: DType | string): NDArray {
     const d = toDType(dtype);
     if (d === this.dtype) return this;
-    const out = alloc(d, this.size);
-    if (d === 'bool') for (let i = 0; i < this.size; i++) out[i] = this.data[i] !== 0 ? 1 : 0;
-    else if (d === 'int32' || d === 'uint8') for (let i = 0; i < this.size; i++) out[i] = Math.trunc(this.data[i]) || 0;
-    else out.set(this.data);
-    return new NDArray(out, this.shape, d);
+    return new NDArray(castData(this.values, this.dtype, d), this.shape, d);
   }
 
   toBlock(): Block {
-    return { dtype: this.dtype, shape: [...this.shape], data: this.data };
+    return { dtype: this.dtype, shape: [...this.shape], data: this.values };
   }
 
   /** NumPy-like repr: `array([[1., 2.], [3., 4.]])`, summarised with `...` above 1000 elements. */
@@ -121,9 +167,10 @@ export class NDArray {
   }
 }
 
-function formatNumber(v: number, dtype: DType, precision: number): string {
-  if (dtype === 'bool') return v ? 'True' : 'False';
-  if (dtype !== 'float64' && dtype !== 'float32') return String(v);
+function formatNumber(v0: number | bigint, dtype: DType, precision: number): string {
+  if (dtype === 'bool') return v0 ? 'True' : 'False';
+  if (dtype !== 'float64' && dtype !== 'float32') return String(v0);
+  const v = Number(v0);
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   let s = Number.isInteger(v) && Math.abs(v) < 1e16 ? `${v}.` : String(Number(v.toFixed(precision)));
@@ -142,7 +189,7 @@ function formatArray(a: NDArray): string {
   let width = 0;
   const visit = (d: number, off: number): void => {
     if (d === a.ndim) {
-      const s = formatNumber(a.data[off], a.dtype, 8);
+      const s = formatNumber(a.values[off], a.dtype, 8);
       strs.set(off, s);
       width = Math.max(width, s.length);
       return;
@@ -170,7 +217,8 @@ function formatArray(a: NDArray): string {
     const sep = d === a.ndim - 1 ? ', ' : `,${'\n'.repeat(a.ndim - d - 1)}${indent} `;
     return `[${parts.join(sep)}]`;
   };
-  const body = a.ndim === 0 ? formatNumber(a.data[0], a.dtype, 8) : a.size === 0 ? '[]' : rec(0, 0, ' '.repeat(prefix.length));
-  const suffix = a.dtype === 'float64' || a.dtype === 'bool' ? '' : `, dtype=${a.dtype}`;
+  const body = a.ndim === 0 ? formatNumber(a.values[0], a.dtype, 8) : a.size === 0 ? '[]' : rec(0, 0, ' '.repeat(prefix.length));
+  // NumPy names the dtype unless it is a default one (float64, int64 on Linux, bool) of a non-empty array.
+  const suffix = a.dtype === 'float64' || ((a.dtype === 'bool' || a.dtype === 'int64') && a.size > 0) ? '' : `, dtype=${a.dtype}`;
   return `${prefix}${body}${suffix})`;
 }

@@ -120,6 +120,8 @@ const NO_OPTIONS = new Set([
   'Array', 'ChunkedArray', 'NDArray', 'ZarrWrite', 'asArray', 'astype', 'broadcastShapes', 'clip', 'concatenate', 'cumprod', 'cumsum', 'cumulative',
   'dot', 'expandDims', 'matmul', 'moveaxis', 'nancumprod', 'nancumsum', 'normalizeAxes', 'normalizeChunks', 'ravel', 'rechunk', 'reshape', 's',
   'squeeze', 'stack', 'tensordot', 'toDType', 'transpose', 'where',
+  // int64 data as numbers (dtype.ts).
+  'asFloat64', 'asNumbers', 'fillNumber', 'numberAt', 'setNumber',
   // elementwise ufuncs
   'abs', 'absolute', 'add', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctan2', 'arctanh', 'ceil', 'cos', 'cosh', 'divide', 'equal', 'exp',
   'expm1', 'floor', 'floorDivide', 'fmax', 'fmin', 'greater', 'greaterEqual', 'hypot', 'isfinite', 'isinf', 'isnan', 'less', 'lessEqual', 'log',

@@ -48,7 +48,7 @@ export function full(shape: number | readonly number[], value: number | boolean,
   const opts = check('full', options);
   const s = checkShape(shape, 'full');
   const v = Number(value);
-  const dtype = opts.dtype ? toDType(opts.dtype) : typeof value === 'boolean' ? 'bool' : Number.isInteger(v) ? 'int32' : 'float64';
+  const dtype = opts.dtype ? toDType(opts.dtype) : typeof value === 'boolean' ? 'bool' : Number.isInteger(v) ? 'int64' : 'float64';
   return exprArray('full', s, opts.chunks, { t: 'const', v, dtype });
 }
 
@@ -78,7 +78,7 @@ export const fullLike = (a: Like, v: number, opts?: CreationOptions): ChunkedArr
 
 /**
  * `arange(stop)`, `arange(start, stop, step?)`: NumPy's length ceil((stop - start) / step);
- * int32 when every argument is an integer, else float64.
+ * int64 (NumPy's default integer) when every argument is an integer, else float64.
  */
 export function arange(start: number, stop?: number | CreationOptions, step?: number | CreationOptions, opts: CreationOptions = {}): ChunkedArray {
   if (typeof stop === 'object') {
@@ -99,7 +99,7 @@ export function arange(start: number, stop?: number | CreationOptions, step?: nu
   if (st === 0) throw new RangeError('arange: step must not be zero');
   const n = Math.max(0, Math.ceil((end - start) / st));
   const ints = [start, end, st].every(Number.isInteger);
-  const dtype = opts.dtype ? toDType(opts.dtype) : ints ? 'int32' : 'float64';
+  const dtype = opts.dtype ? toDType(opts.dtype) : ints ? 'int64' : 'float64';
   return exprArray('arange', [n], opts.chunks, { t: 'gen', g: { k: 'arange', start, step: st }, dtype });
 }
 

@@ -7,7 +7,7 @@ import { alloc, allocShared, toDType, type DType, type TypedArray } from '../dty
 import { NDArray, type NestedArray } from '../ndarray';
 import { arenaAlloc } from '../runtime/arena';
 import { kernelsSync } from '../runtime/kernels';
-import { copyRegion, sizeOf, type Block } from '../runtime/block';
+import { copyRegion, same, sizeOf, type Block } from '../runtime/block';
 
 export type ArrayLike = NDArray | ArrayBufferView | NestedArray;
 
@@ -38,7 +38,7 @@ function isShared(a: TypedArray): boolean {
 function contentToken(a: NDArray): string {
   // XXH64 in the kernels (Dask names arrays by an xxh64 of their bytes too): ~4x faster than
   // Node's hardware SHA-1, and data can be large.
-  return tokenize(a.dtype, a.shape, kernelsSync().hash64(a.data));
+  return tokenize(a.dtype, a.shape, kernelsSync().hash64(a.values));
 }
 
 /**
@@ -65,23 +65,23 @@ export function fromArray(x: ArrayLike, options?: FromArrayOptions): ChunkedArra
   let a = NDArray.from(x as NDArray, opts.dtype);
   if (opts.shape) {
     if (sizeOf(opts.shape) !== a.size) throw new RangeError(`fromArray: cannot reshape ${a.size} elements to [${opts.shape.join(', ')}]`);
-    a = new NDArray(a.data, opts.shape, a.dtype);
+    a = new NDArray(a.values, opts.shape, a.dtype);
   }
   const chunks = normalizeChunks(opts.chunks, a.shape, a.dtype);
   const name = opts.name ?? `array-${tokenize(contentToken(a), chunks)}`;
-  let shared = a.data;
+  let shared = a.values;
   let mem: WebAssembly.Memory | undefined;
   // Large data goes into shared memory once; small blocks are copied (cheap to clone to workers).
-  const got = a.data.byteLength >= ARENA_BYTES ? arenaAlloc(a.dtype, a.size) : undefined;
-  const share = got !== undefined || a.data.byteLength >= SHARE_BYTES;
+  const got = a.values.byteLength >= ARENA_BYTES ? arenaAlloc(a.dtype, a.size) : undefined;
+  const share = got !== undefined || a.values.byteLength >= SHARE_BYTES;
   if (share) {
     if (got) {
       shared = got.data;
       mem = got.mem;
-      shared.set(a.data);
+      same(shared).set(same(a.values));
     } else if (!isShared(shared)) {
       shared = allocShared(a.dtype, a.size);
-      shared.set(a.data);
+      same(shared).set(same(a.values));
     }
   }
   const shape = a.shape;

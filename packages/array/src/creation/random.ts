@@ -37,7 +37,8 @@ const SCHEMA: OptionSchema<RandomOptions & { dtype?: unknown }> = {
 function gen(label: string, shape: Shape, options: RandomOptions | undefined, dist: 'random' | 'uniform' | 'normal' | 'integers', a: number, b: number): ChunkedArray {
   const opts = checkOptions(`da.random.${label}`, options, SCHEMA);
   const g: GenSpec = { k: 'random', dist, seed: seedOf(opts), a, b };
-  return exprArray(label, shapeOf(shape), opts.chunks, { t: 'gen', g, dtype: dist === 'integers' ? 'int32' : 'float64' });
+  // NumPy's integers/randint give int64 (its default integer).
+  return exprArray(label, shapeOf(shape), opts.chunks, { t: 'gen', g, dtype: dist === 'integers' ? 'int64' : 'float64' });
 }
 
 /** Uniform floats in [0, 1). */

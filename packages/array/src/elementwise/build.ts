@@ -16,17 +16,37 @@ import { applyBinary, applyUnary, type BinaryOp, type ExprNode, type UnaryOp } f
 export type Operand = ChunkedArray<unknown> | number | boolean | ArrayLike;
 
 const COMPARISON = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor']);
-const TRUE_FLOAT_BIN = new Set<BinaryOp>(['div', 'arctan2', 'hypot']);
-const BOOL_UNARY = new Set<UnaryOp>(['isnan', 'isinf', 'isfinite', 'logicalNot']);
+const TRUE_FLOAT_BIN = new Set<BinaryOp>(['div', 'arctan2', 'hypot', 'logaddexp', 'logaddexp2', 'copysign']);
+const BOOL_UNARY = new Set<UnaryOp>(['isnan', 'isinf', 'isfinite', 'logicalNot', 'signbit']);
 const SAME_UNARY = new Set<UnaryOp>(['neg', 'positive', 'abs', 'square', 'sign']);
+const BITWISE = new Set<string>(['bitwiseAnd', 'bitwiseOr', 'bitwiseXor', 'leftShift', 'rightShift', 'bitwiseNot']);
+/** NumPy's ufunc names, for errors. */
+const UFUNC: Record<string, string> = {
+  bitwiseAnd: 'bitwise_and', bitwiseOr: 'bitwise_or', bitwiseXor: 'bitwise_xor', leftShift: 'left_shift', rightShift: 'right_shift', bitwiseNot: 'invert', ldexp: 'ldexp',
+};
 
 function arithmetic(d: DType): DType {
   // pdask has no bool arithmetic (NumPy's True + True is True): bools count as int32.
   return d === 'bool' ? 'int32' : d;
 }
 
+function refuseFloat(op: string, ...dtypes: DType[]): void {
+  if (dtypes.some(isFloat)) {
+    throw new TypeError(`ufunc '${UFUNC[op] ?? op}' not supported for the input types (${dtypes.join(', ')}), and the inputs could not be safely coerced to any supported types according to the casting rule 'safe'`);
+  }
+}
+
 export function binaryDType(op: BinaryOp, a: DType, b: DType): DType {
   if (COMPARISON.has(op)) return 'bool';
+  if (BITWISE.has(op)) {
+    refuseFloat(op, a, b);
+    const p = promote(a, b);
+    return op === 'leftShift' || op === 'rightShift' ? arithmetic(p) : p;
+  }
+  if (op === 'ldexp') {
+    refuseFloat(op, b);
+    return floatResult(a);
+  }
   const p = promote(a, b);
   if (TRUE_FLOAT_BIN.has(op)) return floatResult(p === 'float32' ? 'float32' : isFloat(p) ? p : 'float64');
   if (op === 'maximum' || op === 'minimum' || op === 'fmax' || op === 'fmin') return p;
@@ -35,14 +55,35 @@ export function binaryDType(op: BinaryOp, a: DType, b: DType): DType {
 
 export function unaryDType(op: UnaryOp, a: DType): DType {
   if (BOOL_UNARY.has(op)) return 'bool';
+  if (op === 'bitwiseNot') {
+    refuseFloat(op, a);
+    return a;
+  }
   if (SAME_UNARY.has(op)) return op === 'abs' || op === 'sign' ? (a === 'bool' ? 'int32' : a) : arithmetic(a);
   return floatResult(a);
+}
+
+/**
+ * An operand of a computation in `domain`: int64 values (bigints) meet number arrays only through
+ * a cast, so the evaluator's loops see one kind of element. Constants stay numbers.
+ */
+function operandIn(n: ExprNode, domain: DType): ExprNode {
+  if (n.t === 'const' || (n.dtype === 'int64') === (domain === 'int64')) return n;
+  return { t: 'cast', a: n, dtype: domain === 'int64' ? 'int64' : 'float64' };
+}
+
+/** The dtype an operation computes in (its result's, except for comparisons). */
+function domainOf(op: BinaryOp, dx: DType, dy: DType, result: DType): DType {
+  if (!COMPARISON.has(op)) return result;
+  const p = promote(dx, dy);
+  // Comparisons of int64 with other integers are exact; with floats, as float64 (NumPy's too).
+  return op.startsWith('logical') ? 'float64' : p;
 }
 
 type Arg = { k: 'arr'; a: ChunkedArray<unknown> } | { k: 'const'; v: number; dtype: DType };
 
 function toArg(x: Operand): Arg {
-  if (typeof x === 'number') return { k: 'const', v: x, dtype: Number.isInteger(x) ? 'int32' : 'float64' };
+  if (typeof x === 'number') return { k: 'const', v: x, dtype: Number.isSafeInteger(x) ? 'int64' : 'float64' };
   if (typeof x === 'boolean') return { k: 'const', v: x ? 1 : 0, dtype: 'bool' };
   if (x instanceof ChunkedArray) return { k: 'arr', a: x };
   return { k: 'arr', a: asArray(x as ArrayLike) };
@@ -161,19 +202,27 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): ChunkedArray<unkno
   return elementwise(op, [a, b], ([x, y]) => {
     const dx = x.t === 'const' && y.t !== 'const' ? constDType(x, y.dtype) : x.dtype;
     const dy = y.t === 'const' && x.t !== 'const' ? constDType(y, x.dtype) : y.dtype;
-    return { t: 'bin', op, a: x, b: y, dtype: binaryDType(op, dx, dy) };
+    const dtype = binaryDType(op, dx, dy);
+    const domain = domainOf(op, dx, dy, dtype);
+    return { t: 'bin', op, a: operandIn(x, domain), b: operandIn(y, domain), dtype };
   });
 }
 
 export function unary(op: UnaryOp, a: Operand): ChunkedArray<unknown> {
-  return elementwise(op, [a], ([x]) => ({ t: 'un', op, a: x, dtype: unaryDType(op, x.dtype) }));
+  return elementwise(op, [a], ([x]) => {
+    const dtype = unaryDType(op, x.dtype);
+    // int64 stays int64 where the result is int64 (exact); anything else reads it as float64.
+    return { t: 'un', op, a: operandIn(x, dtype === 'int64' ? 'int64' : 'float64'), dtype };
+  });
 }
 
 export function where(cond: Operand, a: Operand, b: Operand): ChunkedArray<unknown> {
   return elementwise('where', [cond, a, b], ([c, x, y]) => {
     const dx = x.t === 'const' && y.t !== 'const' ? constDType(x, y.dtype) : x.dtype;
     const dy = y.t === 'const' && x.t !== 'const' ? constDType(y, x.dtype) : y.dtype;
-    return { t: 'where', c, a: x, b: y, dtype: promote(dx, dy) };
+    const dtype = promote(dx, dy);
+    const cond: ExprNode = c.dtype === 'int64' ? { t: 'cast', a: c, dtype: 'bool' } : c;
+    return { t: 'where', c: cond, a: operandIn(x, dtype), b: operandIn(y, dtype), dtype };
   });
 }
 

@@ -3,10 +3,10 @@ import { checkOptions, lit, optional, ref, tokenize, type OptionSchema } from '@
 import { NOT_YET } from '../options';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { blockKey } from '../chunks';
-import { floatResult } from '../dtype';
+import { accumulatorOf } from '../dtype';
 import { blockLayer } from '../layer';
 import { arrayOps } from '../ops/index';
-import type { CumFn } from '../runtime/cumulative';
+import { seeded, type CumFn } from '../runtime/cumulative';
 import { ravel } from '../shape/shape';
 
 /** Options of the cumulative methods (`x.cumsum({ axis })`). */
@@ -33,8 +33,19 @@ export function cumulative(x0: ChunkedArray<unknown>, fn: CumFn, axis?: number |
   const nd = x.ndim;
   const ax = axis === undefined || axis === null ? 0 : axis < 0 ? axis + nd : axis;
   if (ax < 0 || ax >= nd) throw new RangeError(`axis ${axis} is out of bounds for array of dimension ${nd}`);
-  const dtype = floatResult(x.dtype);
+  // NumPy: integers and bools accumulate in int64, floats in their own dtype.
+  const dtype = accumulatorOf(x.dtype);
   const tok = tokenize(fn, x.name, ax);
+  if (seeded(fn)) {
+    // Products: each block starts from the last values of the block before it (sequential along
+    // the axis, as NumPy's loop: see runtime/cumulative.ts).
+    const name = `${fn}-${tok}`;
+    return fromBlocks(fn, name, x.shape, x.chunks, dtype, (idx, key) => {
+      const prev = [...idx];
+      prev[ax]--;
+      return arrayOps.cumBlock.task(key, lit(fn), lit(ax), lit(dtype), ref(x.key(idx)), idx[ax] > 0 ? ref(blockKey(name, prev)) : lit(null));
+    }, [x]);
+  }
   const cumName = `${fn}-block-${tok}`;
   const grid = x.numblocks;
   const cum = blockLayer(cumName, `${fn}-block`, grid, (idx) => arrayOps.cumBlock.task(blockKey(cumName, idx), lit(fn), lit(ax), lit(dtype), ref(x.key(idx))), [x.layer]);

@@ -32,8 +32,9 @@ const registry = new FinalizationRegistry<KernelArray<KernelTypedArray>>((a) => 
  */
 export function arenaAlloc(dtype: DType, n: number): { data: TypedArray; mem: WebAssembly.Memory } | undefined {
   const k = arenaKernels();
-  if (!k) return undefined;
-  const a = k.alloc(ctorOf(dtype), n) as unknown as KernelArray<KernelTypedArray>;
+  // The kernels have no int64 loops to run in place: int64 data goes to a SharedArrayBuffer.
+  if (!k || dtype === 'int64') return undefined;
+  const a = k.alloc(ctorOf(dtype) as Exclude<ReturnType<typeof ctorOf>, BigInt64ArrayConstructor>, n) as unknown as KernelArray<KernelTypedArray>;
   const data = a.array as TypedArray;
   registry.register(data, a);
   return { data, mem: k.memory };

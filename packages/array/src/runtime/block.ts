@@ -3,7 +3,7 @@
  * its buffer transferred or shared), C-ordered and contiguous.
  */
 import type { KernelsMemory } from '@pdask/kernels';
-import { alloc, type DType, type TypedArray } from '../dtype';
+import { alloc, int64ToFloat64, int64Words, numbersToInt64, type DType, type NumericArray, type TypedArray } from '../dtype';
 
 export interface Block {
   readonly dtype: DType;
@@ -20,6 +20,13 @@ export interface Block {
 export function detach(b: Block): Block {
   return b.mem ? { dtype: b.dtype, shape: b.shape, data: b.data.slice() } : b;
 }
+
+/**
+ * Elements moved between two arrays of ONE dtype (numbers, or bigints for int64, never mixed):
+ * typed as a number array so that `dst[i] = src[i]` compiles for the union.
+ */
+type Same = Float64Array;
+export const same = (a: TypedArray): Same => a as unknown as Same;
 
 export const sizeOf = (shape: readonly number[]): number => {
   let n = 1;
@@ -56,7 +63,7 @@ export function copyRegion(
 ): void {
   const nd = count.length;
   if (nd === 0) {
-    dst[0] = src[0];
+    same(dst)[0] = same(src)[0];
     return;
   }
   if (count.some((c) => c === 0)) return;
@@ -71,8 +78,8 @@ export function copyRegion(
       so += (srcStart[d] + idx[d]) * ss[d];
       doff += (dstStart[d] + idx[d]) * ds[d];
     }
-    if (inner === 1) dst[doff] = src[so];
-    else dst.set(src.subarray(so, so + inner), doff);
+    if (inner === 1) same(dst)[doff] = same(src)[so];
+    else same(dst).set(same(src).subarray(so, so + inner), doff);
     let d = nd - 2;
     while (d >= 0 && ++idx[d] === count[d]) idx[d--] = 0;
     if (d < 0) break;
@@ -83,9 +90,10 @@ export function copyRegion(
 export function broadcastTo(b: Block, shape: readonly number[]): TypedArray {
   const n = sizeOf(shape);
   if (b.shape.length === shape.length && b.shape.every((s, i) => s === shape[i])) return b.data;
-  const out = alloc(b.dtype, n);
+  const out = same(alloc(b.dtype, n));
+  const data = same(b.data);
   if (b.data.length === 1) {
-    out.fill(b.data[0]);
+    out.fill(data[0]);
     return out;
   }
   const nd = shape.length;
@@ -100,7 +108,7 @@ export function broadcastTo(b: Block, shape: readonly number[]): TypedArray {
   const idx = new Array<number>(nd).fill(0);
   let src = 0;
   for (let o = 0; o < n; o++) {
-    out[o] = b.data[src];
+    out[o] = data[src];
     let d = nd - 1;
     while (d >= 0) {
       idx[d]++;
@@ -120,7 +128,8 @@ export function transposeBlock(b: Block, perm: readonly number[]): Block {
   if (perm.every((p, i) => p === i)) return b;
   const shape = perm.map((p) => b.shape[p]);
   const n = b.data.length;
-  const out = alloc(b.dtype, n);
+  const out = same(alloc(b.dtype, n));
+  const data = same(b.data);
   const inSt = stridesOf(b.shape);
   const st = perm.map((p) => inSt[p]);
   const idx = new Array<number>(nd).fill(0);
@@ -129,7 +138,7 @@ export function transposeBlock(b: Block, perm: readonly number[]): Block {
   const lastSt = st[last];
   const lastN = shape[last];
   for (let o = 0; o < n; ) {
-    for (let j = 0, s = src; j < lastN; j++, s += lastSt) out[o++] = b.data[s];
+    for (let j = 0, s = src; j < lastN; j++, s += lastSt) out[o++] = data[s];
     let d = last - 1;
     while (d >= 0) {
       idx[d]++;
@@ -148,13 +157,37 @@ export function transposeBlock(b: Block, perm: readonly number[]): Block {
 export function castData(data: TypedArray, from: DType, to: DType): TypedArray {
   if (from === to) return data;
   const out = alloc(to, data.length);
+  castInto(data, out, to);
+  return out;
+}
+
+/**
+ * Writes `src` cast to `to` into `out` (of `to`'s typed array, at least as long). Floats to integers
+ * truncate toward zero (NaN becomes 0); int64 to int32/uint8 keeps the low bits, as NumPy's casts
+ * wrap; int64 to float rounds to nearest.
+ */
+export function castInto(src: TypedArray, out: TypedArray, to: DType): void {
+  const n = src.length;
+  if (src instanceof BigInt64Array) {
+    const w = int64Words(src);
+    if (out instanceof BigInt64Array) out.set(src);
+    else if (to === 'bool') for (let i = 0; i < n; i++) out[i] = w[2 * i] !== 0 || w[2 * i + 1] !== 0 ? 1 : 0;
+    else if (to === 'int32' || to === 'uint8') for (let i = 0; i < n; i++) out[i] = w[2 * i];
+    else if (out instanceof Float64Array) int64ToFloat64(src, out);
+    else out.set(int64ToFloat64(src));
+    return;
+  }
+  if (out instanceof BigInt64Array) {
+    numbersToInt64(src, out);
+    return;
+  }
+  const o = out as NumericArray;
   if (to === 'bool') {
-    for (let i = 0; i < data.length; i++) out[i] = data[i] !== 0 ? 1 : 0; // NaN !== 0: true, as in NumPy
+    for (let i = 0; i < n; i++) o[i] = src[i] !== 0 ? 1 : 0; // NaN !== 0: true, as in NumPy
   } else if (to === 'int32' || to === 'uint8') {
     // Truncation toward zero, as C casts do; NaN becomes 0.
-    for (let i = 0; i < data.length; i++) out[i] = Math.trunc(data[i]) || 0;
+    for (let i = 0; i < n; i++) o[i] = Math.trunc(src[i]) || 0;
   } else {
-    out.set(data);
+    o.set(src);
   }
-  return out;
 }

@@ -3,17 +3,21 @@
  * functions) is kept as one expression tree per output block, evaluated over a range of the block
  * at a time, so `(x + y).sum()` reads x and y once without ever writing a whole x + y block.
  */
-import { alloc, isIntegral, type DType, type TypedArray } from '../dtype';
+import { alloc, asNumbers, fillNumber, isIntegral, numbersToInt64, type DType, type NumericArray, type TypedArray } from '../dtype';
+import { castInto, same } from './block';
+import { I64_BINARY, I64_COMPARE, I64_UNARY, int64Binary, int64Compare, int64Unary, type I64BinaryOp, type I64CompareOp, type I64Operand, type I64UnaryOp } from './int64';
 import { fillNormal, fillUniform, streamFor, type RandomState } from './random';
 
 export type UnaryOp =
   | 'neg' | 'positive' | 'abs' | 'sqrt' | 'square' | 'reciprocal' | 'exp' | 'expm1' | 'log' | 'log1p' | 'log2' | 'log10'
   | 'sin' | 'cos' | 'tan' | 'arcsin' | 'arccos' | 'arctan' | 'sinh' | 'cosh' | 'tanh' | 'arcsinh' | 'arccosh' | 'arctanh'
-  | 'floor' | 'ceil' | 'trunc' | 'rint' | 'sign' | 'isnan' | 'isinf' | 'isfinite' | 'logicalNot';
+  | 'floor' | 'ceil' | 'trunc' | 'rint' | 'sign' | 'isnan' | 'isinf' | 'isfinite' | 'logicalNot'
+  | 'bitwiseNot' | 'signbit' | 'fix' | 'deg2rad' | 'rad2deg';
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'floorDiv' | 'mod' | 'pow' | 'maximum' | 'minimum' | 'fmax' | 'fmin' | 'arctan2' | 'hypot'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor';
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor'
+  | 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor' | 'leftShift' | 'rightShift' | 'logaddexp' | 'logaddexp2' | 'fmod' | 'copysign' | 'ldexp';
 
 export type GenSpec =
   | { readonly k: 'random'; readonly dist: 'random' | 'uniform' | 'normal' | 'integers'; readonly seed: number; readonly a: number; readonly b: number }
@@ -45,7 +49,7 @@ export interface EvalContext {
   readonly place: BlockPlace;
   /** Buffer for a node's values over `len` elements (fresh, or reused between tiles). */
   readonly buffer: (node: ExprNode, len: number) => TypedArray;
-  readonly gens: Map<ExprNode, RandomState>;
+  readonly gens: Map<GenSpec, RandomState>;
   /** Input i over a range; by default a view of `inputs[i]`. */
   readonly input?: (i: number, start: number, len: number) => TypedArray;
   /**
@@ -95,6 +99,36 @@ const UN: Record<UnaryOp, (x: number) => number> = {
   isinf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
   isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
   logicalNot: (x) => (x === 0 ? 1 : 0),
+  // On int32/uint8 (stored modulo 2^8); bool arrays take logicalNot (evalNode).
+  bitwiseNot: (x) => ~x,
+  signbit: (x) => (x < 0 || Object.is(x, -0) ? 1 : 0),
+  fix: Math.trunc,
+  deg2rad: (x) => x * (Math.PI / 180),
+  rad2deg: (x) => x * (180 / Math.PI),
+};
+
+/** NumPy's npy_logaddexp: exact at x == y (infinities included), log1p of the smaller term. */
+const logaddexp = (x: number, y: number): number => {
+  if (x === y) return x + Math.LN2;
+  const d = x - y;
+  return d > 0 ? x + Math.log1p(Math.exp(-d)) : d <= 0 ? y + Math.log1p(Math.exp(d)) : d;
+};
+const logaddexp2 = (x: number, y: number): number => {
+  if (x === y) return x + 1;
+  const d = x - y;
+  return d > 0 ? x + Math.LOG2E * Math.log1p(2 ** -d) : d <= 0 ? y + Math.LOG2E * Math.log1p(2 ** d) : d;
+};
+/** x * 2^n without overflowing 2^n itself (ldexp(1e-300, 1100) is finite). */
+const ldexp = (x: number, n: number): number => {
+  while (n > 1023) {
+    x *= 2 ** 1023;
+    n -= 1023;
+  }
+  while (n < -1022) {
+    x *= 2 ** -1022;
+    n += 1022;
+  }
+  return x * 2 ** n;
 };
 
 /** Python's modulo: the result has the sign of the divisor (NumPy's `mod`). */
@@ -126,12 +160,24 @@ const BIN: Record<BinaryOp, (a: number, b: number) => number> = {
   logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
   logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
   logicalXor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
+  bitwiseAnd: (a, b) => a & b,
+  bitwiseOr: (a, b) => a | b,
+  bitwiseXor: (a, b) => a ^ b,
+  // NumPy: shifts by the width or more (or negative) give 0, or -1 for a negative value shifted right.
+  leftShift: (a, b) => (b >= 0 && b < 32 ? a << b : 0),
+  rightShift: (a, b) => (b >= 0 && b < 32 ? a >> b : a < 0 ? -1 : 0),
+  logaddexp,
+  logaddexp2,
+  fmod: (a, b) => a % b,
+  copysign: (a, b) => (b < 0 || Object.is(b, -0) ? -Math.abs(a) : Math.abs(a)),
+  ldexp,
 };
 
 /** Integer division and modulo by zero give 0, as NumPy's integer loops do (with a warning). */
 const INT_BIN: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
   floorDiv: (a, b) => (b === 0 ? 0 : Math.floor(a / b)),
   mod: (a, b) => (b === 0 ? 0 : pyMod(a, b)),
+  fmod: (a, b) => (b === 0 ? 0 : a % b),
 };
 
 export function applyUnary(op: UnaryOp, x: number): number {
@@ -153,6 +199,23 @@ export function evalRange(node: ExprNode, ctx: EvalContext, start: number, len: 
   return v;
 }
 
+/** A value as numbers: an int64 array converted (the builder inserts casts; this is the fallback). */
+function num(v: Val): NumericArray | number {
+  return typeof v === 'number' ? v : asNumbers(v);
+}
+
+/** A value as an int64 operand: number arrays converted (the builder inserts casts; this is the fallback). */
+function i64(v: Val): I64Operand {
+  return typeof v === 'number' || v instanceof BigInt64Array ? v : numbersToInt64(v);
+}
+
+const isInt64 = (v: Val): boolean => v instanceof BigInt64Array;
+
+function castConst(v: number, dtype: DType): number {
+  if (dtype === 'bool') return v !== 0 ? 1 : 0;
+  return isIntegral(dtype) ? Math.trunc(v) || 0 : v;
+}
+
 function evalNode(node: ExprNode, ctx: EvalContext, start: number, len: number): Val {
   switch (node.t) {
     case 'in':
@@ -163,48 +226,94 @@ function evalNode(node: ExprNode, ctx: EvalContext, start: number, len: number):
       return generate(node, ctx, start, len);
     case 'cast': {
       const a = evalRange(node.a, ctx, start, len);
-      if (typeof a === 'number') return node.dtype === 'bool' ? (a !== 0 ? 1 : 0) : a;
+      if (typeof a === 'number') return castConst(a, node.dtype);
       const out = ctx.buffer(node, len);
-      if (node.dtype === 'bool') for (let i = 0; i < len; i++) out[i] = a[i] !== 0 ? 1 : 0;
-      else if (isIntegral(node.dtype)) for (let i = 0; i < len; i++) out[i] = Math.trunc(a[i]) || 0;
-      else out.set(a);
+      castInto(a, out, node.dtype);
       return out;
     }
     case 'un': {
-      const a = evalRange(node.a, ctx, start, len);
-      const f = UN[node.op];
+      const a0 = evalRange(node.a, ctx, start, len);
+      if (node.dtype === 'int64' && I64_UNARY.has(node.op)) {
+        if (typeof a0 === 'number') return Number(BigInt.asIntN(64, BigInt(UN[node.op](a0))));
+        const out = ctx.buffer(node, len) as BigInt64Array;
+        int64Unary(node.op as I64UnaryOp, i64(a0), out, len);
+        return out;
+      }
+      const a = num(a0);
+      const f = node.op === 'bitwiseNot' && node.dtype === 'bool' ? UN.logicalNot : UN[node.op];
       if (typeof a === 'number') return f(a);
-      const out = ctx.buffer(node, len);
+      const out = ctx.buffer(node, len) as NumericArray;
       if (node.op === 'neg') for (let i = 0; i < len; i++) out[i] = -a[i];
       else if (node.op === 'square') for (let i = 0; i < len; i++) out[i] = a[i] * a[i];
       else for (let i = 0; i < len; i++) out[i] = f(a[i]);
       return out;
     }
     case 'bin': {
-      const a = evalRange(node.a, ctx, start, len);
-      const b = evalRange(node.b, ctx, start, len);
+      const a0 = evalRange(node.a, ctx, start, len);
+      const b0 = evalRange(node.b, ctx, start, len);
+      if (node.dtype === 'int64' && I64_BINARY.has(node.op)) {
+        if (typeof a0 === 'number' && typeof b0 === 'number') return foldInt64(node.op as I64BinaryOp, a0, b0);
+        const out = ctx.buffer(node, len) as BigInt64Array;
+        int64Binary(node.op as I64BinaryOp, i64(a0), i64(b0), out, len);
+        return out;
+      }
+      if (I64_COMPARE.has(node.op) && (isInt64(a0) || isInt64(b0)) && exactInts(a0) && exactInts(b0)) {
+        const out = ctx.buffer(node, len) as Uint8Array;
+        int64Compare(node.op as I64CompareOp, i64(a0), i64(b0), out, len);
+        return out;
+      }
+      const a = num(a0);
+      const b = num(b0);
       const f = (isIntegral(node.dtype) && INT_BIN[node.op]) || BIN[node.op];
       if (typeof a === 'number' && typeof b === 'number') return f(a, b);
       const out = ctx.buffer(node, len);
-      binaryLoop(node.op, f, a, b, out, len);
+      const res = out instanceof BigInt64Array ? new Float64Array(len) : out;
+      binaryLoop(node.op, f, a, b, res, len);
+      if (out instanceof BigInt64Array) numbersToInt64(res, out);
       return out;
     }
     case 'where': {
-      const c = evalRange(node.c, ctx, start, len);
-      const a = evalRange(node.a, ctx, start, len);
-      const b = evalRange(node.b, ctx, start, len);
+      const c = num(evalRange(node.c, ctx, start, len));
+      const a0 = evalRange(node.a, ctx, start, len);
+      const b0 = evalRange(node.b, ctx, start, len);
       const out = ctx.buffer(node, len);
+      if (out instanceof BigInt64Array) {
+        const a = i64(a0);
+        const b = i64(b0);
+        const sa = typeof a === 'bigint' ? a : typeof a === 'number' ? BigInt(a) : undefined;
+        const sb = typeof b === 'bigint' ? b : typeof b === 'number' ? BigInt(b) : undefined;
+        for (let i = 0; i < len; i++) {
+          const ci = typeof c === 'number' ? c : c[i];
+          out[i] = ci !== 0 ? (sa ?? (a as BigInt64Array)[i]) : (sb ?? (b as BigInt64Array)[i]);
+        }
+        return out;
+      }
+      const a = num(a0);
+      const b = num(b0);
+      const o = out as NumericArray;
       for (let i = 0; i < len; i++) {
         const ci = typeof c === 'number' ? c : c[i];
-        out[i] = ci !== 0 ? (typeof a === 'number' ? a : a[i]) : typeof b === 'number' ? b : b[i];
+        o[i] = ci !== 0 ? (typeof a === 'number' ? a : a[i]) : typeof b === 'number' ? b : b[i];
       }
-      return out;
+      return o;
     }
   }
 }
 
+/** Whether a value holds integers only (then an int64 comparison against it is exact). */
+function exactInts(v: Val): boolean {
+  return typeof v === 'number' ? Number.isInteger(v) : !(v instanceof Float64Array || v instanceof Float32Array);
+}
+
+/** An int64 operation on two scalars (folded constants), as a number. */
+function foldInt64(op: I64BinaryOp, a: number, b: number): number {
+  const out = new BigInt64Array(1);
+  int64Binary(op, a, b, out, 1);
+  return Number(out[0]);
+}
+
 /** The hot loops: add/sub/mul/div are written out so V8 compiles them without a call per element. */
-function binaryLoop(op: BinaryOp, f: (a: number, b: number) => number, a: Val, b: Val, out: TypedArray, len: number): void {
+function binaryLoop(op: BinaryOp, f: (a: number, b: number) => number, a: NumericArray | number, b: NumericArray | number, out: NumericArray, len: number): void {
   if (typeof a !== 'number' && typeof b !== 'number') {
     switch (op) {
       case 'add':
@@ -225,7 +334,7 @@ function binaryLoop(op: BinaryOp, f: (a: number, b: number) => number, a: Val, b
     }
   }
   if (typeof b === 'number') {
-    const x = a as TypedArray;
+    const x = a as NumericArray;
     switch (op) {
       case 'add':
         for (let i = 0; i < len; i++) out[i] = x[i] + b;
@@ -238,20 +347,40 @@ function binaryLoop(op: BinaryOp, f: (a: number, b: number) => number, a: Val, b
         return;
     }
   }
-  const y = b as TypedArray;
+  const y = b as NumericArray;
   const s = a as number;
   for (let i = 0; i < len; i++) out[i] = f(s, y[i]);
 }
 
 function generate(node: ExprNode & { t: 'gen' }, ctx: EvalContext, start: number, len: number): Val {
+  const buf = ctx.buffer(node, len);
+  if (!(buf instanceof BigInt64Array)) return generateNumbers(node, ctx, start, len, buf);
   const g = node.g;
-  const out = ctx.buffer(node, len);
+  if (g.k === 'arange') {
+    // Exact beyond 2^53 too: integer arange values as bigints where doubles could round.
+    const base = ctx.place.offset[0] + start;
+    const last = Math.abs(g.start) + Math.abs(g.step) * (base + len);
+    if (last > Number.MAX_SAFE_INTEGER && Number.isInteger(g.start) && Number.isInteger(g.step)) {
+      const s0 = BigInt(g.start);
+      const st = BigInt(g.step);
+      for (let i = 0; i < len; i++) buf[i] = s0 + BigInt(base + i) * st;
+      return buf;
+    }
+  }
+  const tmp = generateNumbers({ ...node, dtype: 'float64' }, ctx, start, len, new Float64Array(len));
+  numbersToInt64(tmp, buf);
+  return buf;
+}
+
+function generateNumbers(node: ExprNode & { t: 'gen' }, ctx: EvalContext, start: number, len: number, out: NumericArray): NumericArray {
+  const g = node.g;
   const place = ctx.place;
   if (g.k === 'random') {
-    let st = ctx.gens.get(node);
+    // Keyed by the generator spec, which an int64 node shares with its float64 stand-in above.
+    let st = ctx.gens.get(g);
     if (!st) {
       st = streamFor(g.seed, place.id);
-      ctx.gens.set(node, st);
+      ctx.gens.set(g, st);
     }
     // Ranges of a block are always visited in order, so the stream continues across tiles.
     if (g.dist === 'normal') fillNormal(st, out as Float64Array, 0, len, g.a, g.b);
@@ -328,7 +457,7 @@ export function tileContext(inputs: readonly TypedArray[], place: BlockPlace, ro
         inPool.set(i, b);
       }
       const dst = len === b.length ? b : b.subarray(0, len);
-      dst.set(src);
+      same(dst).set(same(src));
       return dst;
     },
   };
@@ -344,8 +473,8 @@ export function evalBlock(root: ExprNode, inputs: readonly TypedArray[], place: 
   for (let start = 0; start < n; start += TILE) {
     const len = Math.min(TILE, n - start);
     const v = evalRange(root, ctx, start, len);
-    if (typeof v === 'number') out.fill(v, start, start + len);
-    else out.set(v, start);
+    if (typeof v === 'number') fillNumber(out, v, start, start + len);
+    else same(out).set(same(v), start);
   }
   return out;
 }

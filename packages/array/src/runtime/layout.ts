@@ -1,7 +1,7 @@
 /** Runtime of the layout operations: assembling, cutting, gathering and reshaping blocks. */
 import { alloc, type DType } from '../dtype';
 import { NDArray } from '../ndarray';
-import { broadcastTo as broadcastData, copyRegion, sizeOf, stridesOf, transposeBlock, type Block } from './block';
+import { broadcastTo as broadcastData, copyRegion, same, sizeOf, stridesOf, transposeBlock, type Block } from './block';
 import { evalBlock, type BlockPlace, type ExprNode } from './expr';
 
 /** One output block of a fused elementwise program. */
@@ -40,7 +40,7 @@ export interface AssembleMeta {
 export function assemble(blocks: readonly Block[], meta0: AssembleMeta): NDArray | number | boolean {
   const meta = meta0.shape.some((s) => Number.isNaN(s)) ? knownMeta(blocks, meta0) : meta0;
   const whole = assembleBlock(blocks, meta);
-  if (meta.shape.length === 0) return meta.dtype === 'bool' ? whole.data[0] !== 0 : whole.data[0];
+  if (meta.shape.length === 0) return meta.dtype === 'bool' ? whole.data[0] !== 0 : Number(whole.data[0]);
   return NDArray.fromBlock(whole);
 }
 
@@ -104,10 +104,10 @@ export function selectBlock(sel: readonly DimSel[], outShape: readonly number[],
       for (let d = 0; d < last; d++) base += pos[d][idx[d]] * st[d];
       if (contiguous) {
         const s0 = base + lastPos[0];
-        out.set(b.data.subarray(s0, s0 + lastPos.length), o);
+        same(out).set(same(b.data).subarray(s0, s0 + lastPos.length), o);
         o += lastPos.length;
       } else {
-        for (let j = 0; j < lastPos.length; j++) out[o++] = b.data[base + lastPos[j]];
+        for (let j = 0; j < lastPos.length; j++) same(out)[o++] = same(b.data)[base + lastPos[j]];
       }
       let d = last - 1;
       while (d >= 0 && ++idx[d] === counts[d]) idx[d--] = 0;

@@ -5,6 +5,7 @@
  * solved against L_kk and updated by the Schur complement in its own task. No task holds more than
  * one block column. Back substitution then gives x block by block. Row-major float64.
  */
+import { asNumbers } from '../dtype';
 import { sizeOf, type Block } from './block';
 
 export interface LUPanel {
@@ -32,7 +33,7 @@ function stack(parts: readonly Part[]): { data: Float64Array; h: number; w: numb
   const data = new Float64Array(h * w);
   let o = 0;
   for (const b of blocks) {
-    data.set(b.data, o);
+    data.set(asNumbers(b.data), o);
     o += sizeOf(b.shape);
   }
   return { data, h, w };
@@ -111,16 +112,18 @@ export function luUpdate(f: LUPanel, ...parts: Part[]): LUColumn {
 export function luBack(f: LUPanel, b: LUColumn, ...pairs: (LUColumn | Block)[]): Block {
   const w = f.w;
   const m = b.u.shape[1];
-  const y = Float64Array.from(b.u.data);
+  const y = Float64Array.from(asNumbers(b.u.data));
   for (let q = 0; q < pairs.length; q += 2) {
     const u = (pairs[q] as LUColumn).u;
     const x = pairs[q + 1] as Block;
     const c = u.shape[1];
+    const ud = asNumbers(u.data);
+    const xd = asNumbers(x.data);
     for (let i = 0; i < w; i++) {
       for (let p = 0; p < c; p++) {
-        const v = u.data[i * c + p];
+        const v = ud[i * c + p];
         if (v === 0) continue;
-        for (let j = 0; j < m; j++) y[i * m + j] -= v * x.data[p * m + j];
+        for (let j = 0; j < m; j++) y[i * m + j] -= v * xd[p * m + j];
       }
     }
   }

@@ -1,6 +1,6 @@
 /** Dense block products for matmul/tensordot (float64 accumulation, i-k-j loop order). */
-import { alloc, type DType } from '../dtype';
-import { transposeBlock, type Block } from './block';
+import { alloc, asNumbers, type DType } from '../dtype';
+import { castInto, transposeBlock, type Block } from './block';
 
 /**
  * One output block of A @ B: the sum over l of A[i, l] @ B[l, j]. The first `nk` blocks are the
@@ -13,8 +13,8 @@ export function matmulBlocks(dtype: DType, nk: number, ...blocks: Block[]): Bloc
   const n = bs[0].shape[1];
   const acc = new Float64Array(m * n);
   for (let l = 0; l < nk; l++) {
-    const a = as[l].data;
-    const b = bs[l].data;
+    const a = asNumbers(as[l].data);
+    const b = asNumbers(bs[l].data);
     const k = as[l].shape[1];
     if (bs[l].shape[0] !== k) throw new RangeError(`matmul: inner block sizes differ (${k} vs ${bs[l].shape[0]})`);
     for (let i = 0; i < m; i++) {
@@ -29,7 +29,7 @@ export function matmulBlocks(dtype: DType, nk: number, ...blocks: Block[]): Bloc
   }
   if (dtype === 'float64') return { dtype, shape: [m, n], data: acc };
   const out = alloc(dtype, m * n);
-  out.set(acc);
+  castInto(acc, out, dtype);
   return { dtype, shape: [m, n], data: out };
 }
 
@@ -48,8 +48,8 @@ export function matmulStackBlocks(dtype: DType, nk: number, batch: readonly numb
   const acc = new Float64Array(count * m * n);
   const idx = new Array<number>(nbd).fill(0);
   for (let l = 0; l < nk; l++) {
-    const a = as[l];
-    const b = bs[l];
+    const a = { shape: as[l].shape, data: asNumbers(as[l].data) };
+    const b = { shape: bs[l].shape, data: asNumbers(bs[l].data) };
     const k = a.shape[nbd + 1];
     if (b.shape[nbd] !== k) throw new RangeError(`matmul: inner block sizes differ (${k} vs ${b.shape[nbd]})`);
     // Batch strides in matrices, 0 along broadcast dimensions.
@@ -91,7 +91,7 @@ export function matmulStackBlocks(dtype: DType, nk: number, batch: readonly numb
   const shape = [...batch, m, n];
   if (dtype === 'float64') return { dtype, shape, data: acc };
   const out = alloc(dtype, acc.length);
-  out.set(acc);
+  castInto(acc, out, dtype);
   return { dtype, shape, data: out };
 }
 
@@ -127,11 +127,11 @@ export function addBlocks(dtype: DType, ...blocks: Block[]): Block {
   const n = blocks[0].data.length;
   const acc = new Float64Array(n);
   for (const b of blocks) {
-    const d = b.data;
-    for (let i = 0; i < n; i++) acc[i] += d[i] as number;
+    const d = asNumbers(b.data);
+    for (let i = 0; i < n; i++) acc[i] += d[i];
   }
   if (dtype === 'float64') return { dtype, shape: blocks[0].shape, data: acc };
   const out = alloc(dtype, n);
-  out.set(acc);
+  castInto(acc, out, dtype);
   return { dtype, shape: blocks[0].shape, data: out };
 }

@@ -18,11 +18,12 @@ import {
   type Kernels,
   type Moments,
 } from '@pdask/kernels';
-import { floatResult, type DType, type TypedArray } from '../dtype';
+import { accumulatorOf, asNumbers, floatResult, type DType, type TypedArray } from '../dtype';
+import { int64Extreme, int64Sum, intProd } from './int64';
 
-/** One lane's partial: what the kernels compute for a contiguous run of values. */
+/** One lane's partial: what the kernels compute for a contiguous run of values (bigint: an exact int64). */
 export interface LanePartial {
-  v: number;
+  v: number | bigint;
   m?: Moments;
   g?: ArgExtremum;
 }
@@ -46,7 +47,7 @@ export interface ReductionRow {
   /** The partial of a run of values; `offset` is the flat position of its first value (arg-reductions). */
   chunk(k: Kernels, x: TypedArray, offset: number): LanePartial;
   combine(p: LanePartial, q: LanePartial): LanePartial;
-  finalize(l: LanePartial, ctx: FinalizeContext): number;
+  finalize(l: LanePartial, ctx: FinalizeContext): number | bigint;
   /** The result's dtype for an input dtype. */
   dtype(input: DType): DType;
   /** A faster chunk step for `op(a, b)` over two float64 arrays in kernel memory, when the kernels have one. */
@@ -55,21 +56,55 @@ export interface ReductionRow {
 
 type NumericArray = Float64Array | Float32Array | Int32Array;
 
-/** Booleans (Uint8Array) as numbers for the kernels that take numbers only. */
-const numeric = (x: TypedArray): NumericArray => (x instanceof Uint8Array ? Int32Array.from(x) : x);
+/** Booleans (Uint8Array) and int64 (as float64) as numbers for the kernels that take numbers only. */
+const numeric = (x: TypedArray): NumericArray => (x instanceof Uint8Array ? Int32Array.from(x) : (asNumbers(x) as NumericArray));
 
+type V = number | bigint;
 const same = (d: DType): DType => d;
 const bool = (): DType => 'bool';
-const index = (): DType => 'int32';
-const value = (l: LanePartial, _ctx: FinalizeContext): number => l.v;
+// NumPy's indices are int64 (intp).
+const index = (): DType => 'int64';
+const value = (l: LanePartial, _ctx: FinalizeContext): V => l.v;
 
-function valueRow(nanAware: boolean, chunk: (k: Kernels, x: TypedArray) => number, merge: (a: number, b: number) => number, dtype: (d: DType) => DType, finalize = value): ReductionRow {
+function valueRow(nanAware: boolean, chunk: (k: Kernels, x: TypedArray) => V, merge: (a: V, b: V) => V, dtype: (d: DType) => DType, finalize = value): ReductionRow {
   return { layout: 'value', nanAware, chunk: (k, x) => ({ v: chunk(k, x) }), combine: (p, q) => ({ v: merge(p.v, q.v) }), finalize, dtype };
 }
 
+const isFloatArray = (x: TypedArray): x is Float64Array | Float32Array => x instanceof Float64Array || x instanceof Float32Array;
+
+/**
+ * Sums of integers, exactly (modulo 2^64 as NumPy's int64 sum): int64 word by word, others through
+ * the float64 kernel in runs short enough (2^21 values below 2^31) that every partial sum is exact.
+ */
+function intSum(k: Kernels, x: Exclude<TypedArray, Float64Array | Float32Array>): bigint {
+  if (x instanceof BigInt64Array) return int64Sum(x);
+  const RUN = 1 << 21;
+  let total = 0n;
+  for (let s = 0; s < x.length; s += RUN) total += BigInt(k.sum(x.subarray(s, s + RUN)));
+  return BigInt.asIntN(64, total);
+}
+
+const addV = (a: V, b: V): V => (typeof a === 'number' && typeof b === 'number' ? a + b : BigInt.asIntN(64, BigInt(a) + BigInt(b)));
+const mulV = (a: V, b: V): V => (typeof a === 'number' && typeof b === 'number' ? a * b : BigInt.asIntN(64, BigInt(a) * BigInt(b)));
+/** Float partials take Math.min/max (NaN propagates); an int64 partial (or the ±Infinity identity) compares as is. */
+const minV = (a: V, b: V): V => (typeof a === 'number' && typeof b === 'number' ? Math.min(a, b) : a <= b ? a : b);
+const maxV = (a: V, b: V): V => (typeof a === 'number' && typeof b === 'number' ? Math.max(a, b) : a >= b ? a : b);
+
+function sumChunk(k: Kernels, x: TypedArray, nan: boolean): V {
+  if (!isFloatArray(x)) return intSum(k, x);
+  return nan ? k.nansum(x) : k.sum(x);
+}
+
+function prodChunk(k: Kernels, x: TypedArray, nan: boolean): V {
+  if (!isFloatArray(x)) return BigInt(intProd(x));
+  if (!x.length) return 1;
+  return nan ? k.nanprod(x) : k.prod(x);
+}
+
 /** min/max: an integer min of nothing would return the identity (±Infinity); NumPy refuses it. */
-function extremum(identity: number, merge: (a: number, b: number) => number, pick: (k: Kernels, x: NumericArray) => number): ReductionRow {
-  return valueRow(false, (k, x) => (x.length ? pick(k, numeric(x)) : identity), merge, same, (l, ctx) => {
+function extremum(identity: number, merge: (a: V, b: V) => V, pick: (k: Kernels, x: NumericArray) => number, max: boolean, nanAware = false): ReductionRow {
+  const chunk = (k: Kernels, x: TypedArray): V => (!x.length ? identity : x instanceof BigInt64Array ? int64Extreme(x, max) : pick(k, numeric(x)));
+  return valueRow(nanAware, chunk, merge, same, (l, ctx) => {
     if (l.v === identity && ctx.dtype !== 'float64' && ctx.dtype !== 'float32') throw new RangeError(`zero-size array to reduction operation ${ctx.name} which has no identity`);
     return l.v;
   });
@@ -91,6 +126,7 @@ function argRow(nanAware: boolean, max: boolean): ReductionRow {
   return {
     layout: 'arg',
     nanAware,
+      // int64 compares as float64 here: exact below 2^53 (see README).
     chunk: (k, x, offset) => ({ v: 0, g: max ? k.argmaxPartial(numeric(x), { offset, skipna: nanAware }) : k.argminPartial(numeric(x), { offset, skipna: nanAware }) }),
     combine: (p, q) => ({ v: 0, g: max ? mergeArgmax(p.g!, q.g!) : mergeArgmin(p.g!, q.g!) }),
     finalize: (l, ctx) => {
@@ -101,18 +137,16 @@ function argRow(nanAware: boolean, max: boolean): ReductionRow {
   };
 }
 
-const add = (a: number, b: number) => a + b;
-const mul = (a: number, b: number) => a * b;
-
 export const REDUCTIONS = {
-  sum: { ...valueRow(false, (k, x) => k.sum(x), add, floatResult), binary: (k, op, a, b) => ({ v: k.sumBinary(op, a, b) }) },
-  nansum: valueRow(true, (k, x) => (x instanceof Uint8Array ? k.sum(x) : k.nansum(x)), add, floatResult),
-  prod: valueRow(false, (k, x) => (x.length ? k.prod(numeric(x)) : 1), mul, floatResult),
-  nanprod: valueRow(true, (k, x) => (x.length ? k.nanprod(numeric(x)) : 1), mul, floatResult),
-  min: extremum(Infinity, Math.min, (k, x) => k.min(x)),
-  max: extremum(-Infinity, Math.max, (k, x) => k.max(x)),
-  nanmin: valueRow(true, (k, x) => (x.length ? k.nanmin(numeric(x)) : NaN), mergeNanmin, same),
-  nanmax: valueRow(true, (k, x) => (x.length ? k.nanmax(numeric(x)) : NaN), mergeNanmax, same),
+  sum: { ...valueRow(false, (k, x) => sumChunk(k, x, false), addV, accumulatorOf), binary: (k, op, a, b) => ({ v: k.sumBinary(op, a, b) }) },
+  nansum: valueRow(true, (k, x) => sumChunk(k, x, true), addV, accumulatorOf),
+  prod: valueRow(false, (k, x) => prodChunk(k, x, false), mulV, accumulatorOf),
+  nanprod: valueRow(true, (k, x) => prodChunk(k, x, true), mulV, accumulatorOf),
+  min: extremum(Infinity, minV, (k, x) => k.min(x), false),
+  max: extremum(-Infinity, maxV, (k, x) => k.max(x), true),
+  // Integers have no NaN: their nanmin/nanmax are min/max (exact for int64).
+  nanmin: valueRow(true, (k, x) => (!x.length ? NaN : isFloatArray(x) ? k.nanmin(x) : extremumOf(k, x, false)), (a, b) => (typeof a === 'number' && typeof b === 'number' ? mergeNanmin(a, b) : minV(a, b)), same),
+  nanmax: valueRow(true, (k, x) => (!x.length ? NaN : isFloatArray(x) ? k.nanmax(x) : extremumOf(k, x, true)), (a, b) => (typeof a === 'number' && typeof b === 'number' ? mergeNanmax(a, b) : maxV(a, b)), same),
   mean: momentsRow(false, (m) => momentsMean(m), false),
   nanmean: momentsRow(true, (m) => momentsMean(m), false),
   var: momentsRow(false, momentsVar),
@@ -123,9 +157,16 @@ export const REDUCTIONS = {
   argmax: argRow(false, true),
   nanargmin: argRow(true, false),
   nanargmax: argRow(true, true),
-  any: valueRow(false, (k, x) => (x.length && k.any(x) ? 1 : 0), (a, b) => (a || b ? 1 : 0), bool),
-  all: valueRow(false, (k, x) => (!x.length || k.all(x) ? 1 : 0), (a, b) => (a && b ? 1 : 0), bool),
+  any: valueRow(false, (k, x) => (x.length && k.any(anyInput(x)) ? 1 : 0), (a, b) => (a || b ? 1 : 0), bool),
+  all: valueRow(false, (k, x) => (!x.length || k.all(anyInput(x)) ? 1 : 0), (a, b) => (a && b ? 1 : 0), bool),
 } satisfies Record<string, ReductionRow>;
+
+function extremumOf(k: Kernels, x: TypedArray, max: boolean): V {
+  return x instanceof BigInt64Array ? int64Extreme(x, max) : max ? k.max(numeric(x)) : k.min(numeric(x));
+}
+
+/** any/all read int64 as float64: zero stays zero, any other value stays non-zero. */
+const anyInput = (x: TypedArray): Exclude<TypedArray, BigInt64Array> => asNumbers(x);
 
 /** The name of a built-in reduction. */
 export type ReduceFn = keyof typeof REDUCTIONS;

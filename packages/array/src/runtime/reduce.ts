@@ -6,7 +6,7 @@
  */
 import { knownPlace } from './layout';
 import type { Kernels } from '@pdask/kernels';
-import { alloc, type DType, type TypedArray } from '../dtype';
+import { alloc, fillNumber, type DType, type TypedArray } from '../dtype';
 import { broadcastTo, sizeOf, stridesOf, transposeBlock, type Block } from './block';
 import { evalBlock, evalRange, tileContext, TILE, type BlockPlace, type ExprNode } from './expr';
 import { kernelsFor } from './arena';
@@ -31,7 +31,8 @@ export interface Partial {
   readonly kind: PartialLayout;
   /** Block shape with reduced axes of length 1. */
   readonly shape: readonly number[];
-  readonly a: Float64Array;
+  /** Values; a BigInt64Array holds exact int64 values (integer sums, products, extrema). */
+  readonly a: Float64Array | BigInt64Array;
   readonly b?: Float64Array;
   readonly c?: Float64Array;
 }
@@ -58,13 +59,19 @@ function toPartial(row: ReductionRow, shape: readonly number[], lanes: readonly 
     });
     return { kind, shape, a, b };
   }
-  lanes.forEach((l, i) => (a[i] = l.v));
+  if (lanes.some((l) => typeof l.v === 'bigint')) {
+    const big = new BigInt64Array(n);
+    lanes.forEach((l, i) => (big[i] = typeof l.v === 'bigint' ? l.v : BigInt(l.v)));
+    return { kind, shape, a: big };
+  }
+  lanes.forEach((l, i) => (a[i] = l.v as number));
   return { kind, shape, a };
 }
 
 function laneOf(p: Partial, i: number): LanePartial {
-  if (p.kind === 'moments') return { v: 0, m: { count: p.a[i], sum: p.b![i], m2: p.c![i] } };
-  if (p.kind === 'arg') return { v: 0, g: { value: p.a[i], index: p.b![i] } };
+  const a = p.a as Float64Array;
+  if (p.kind === 'moments') return { v: 0, m: { count: a[i], sum: p.b![i], m2: p.c![i] } };
+  if (p.kind === 'arg') return { v: 0, g: { value: a[i], index: p.b![i] } };
   return { v: p.a[i] };
 }
 
@@ -125,7 +132,7 @@ function chunkWith(k: Kernels, spec: ReduceSpec, prog: ChunkArgs, inputs: Block[
       for (let start = 0; start < n || !acc; start += kt.length) {
         const len = Math.min(kt.length, n - start);
         const t = len === kt.length ? kt : kt.subarray(0, len);
-        t.set(src.subarray(start, start + len));
+        t.set((src as Exclude<TypedArray, BigInt64Array>).subarray(start, start + len));
         const l = row.chunk(k, t, start);
         acc = acc ? row.combine(acc, l) : l;
         if (n === 0) break;
@@ -184,7 +191,11 @@ function fusedTiles(k: Kernels, row: ReductionRow, expr: ExprNode, data: TypedAr
   for (let start = 0; start < n || (n === 0 && !acc); start += TILE) {
     const len = Math.min(TILE, n - start);
     let v = evalRange(expr, ctx, start, len);
-    if (typeof v === 'number') v = alloc(expr.dtype, len).fill(v);
+    if (typeof v === 'number') {
+      const filled = alloc(expr.dtype, len);
+      fillNumber(filled, v);
+      v = filled;
+    }
     const lane = row.chunk(k, v, start);
     acc = acc ? row.combine(acc, lane) : lane;
     if (n === 0) break;
@@ -213,6 +224,10 @@ export function reduceAggregate(spec: ReduceSpec, outShape: readonly number[], p
   const n = p.a.length;
   const out = alloc(spec.dtype, n);
   const ctx = { name: spec.fn, ddof: spec.ddof, dtype: spec.dtype };
-  for (let i = 0; i < n; i++) out[i] = row.finalize(laneOf(p, i), ctx);
+  for (let i = 0; i < n; i++) {
+    const v = row.finalize(laneOf(p, i), ctx);
+    if (out instanceof BigInt64Array) out[i] = typeof v === 'bigint' ? v : BigInt(v);
+    else out[i] = Number(v);
+  }
   return { dtype: spec.dtype, shape: [...outShape], data: out };
 }

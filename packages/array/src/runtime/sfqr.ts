@@ -31,7 +31,7 @@ export function sfqrLeadR(lead: QR, lo: number, hi: number): Block {
   const [k, p] = lead.r.shape;
   const w = hi - lo;
   const out = new Float64Array(k * w);
-  const r = lead.r.data;
+  const r = f64(lead.r);
   for (let i = 0; i < k; i++) for (let j = 0; j < w; j++) out[i * w + j] = r[i * p + lo + j];
   return { dtype: 'float64', shape: [k, w], data: out };
 }
@@ -40,7 +40,7 @@ export function sfqrLeadR(lead: QR, lo: number, hi: number): Block {
 export function sfqrRestR(lead: QR, a: Block): Block {
   const [m, k] = lead.q.shape;
   const w = a.shape[1];
-  const q = lead.q.data;
+  const q = f64(lead.q);
   const d = f64(a);
   const out = new Float64Array(k * w);
   for (let i = 0; i < m; i++)

@@ -1,5 +1,5 @@
 /** Calling user functions on blocks (mapBlocks, fromFunction). */
-import { alloc, dtypeOfArray, type DType } from '../dtype';
+import { alloc, dtypeOfArray, fillNumber, type DType } from '../dtype';
 import { NDArray } from '../ndarray';
 import { copyRegion, sizeOf, type Block } from './block';
 
@@ -26,10 +26,11 @@ function toBlock(v: unknown, info: BlockInfo, label = 'mapBlocks'): Block {
   if (ArrayBuffer.isView(v)) {
     const a = new NDArray(v as never, [(v as unknown as ArrayLike<number>).length]).astype(info.dtype);
     if (a.size !== sizeOf(info.chunkShape)) throw new RangeError(`${label}: the function returned ${a.size} values for a block of shape [${info.chunkShape.join(', ')}]`);
-    return { dtype: info.dtype, shape: [...info.chunkShape], data: a.data };
+    return { dtype: info.dtype, shape: [...info.chunkShape], data: a.values };
   }
   if (typeof v === 'number' || typeof v === 'boolean') {
-    const data = alloc(info.dtype, sizeOf(info.chunkShape)).fill(Number(v));
+    const data = alloc(info.dtype, sizeOf(info.chunkShape));
+    fillNumber(data, Number(v));
     return { dtype: info.dtype, shape: [...info.chunkShape], data };
   }
   if (Array.isArray(v)) return NDArray.from(v, info.dtype).toBlock();

@@ -4,7 +4,7 @@
  * a filesystem root, which every worker opens itself, or the id of a store object registered in
  * the calling thread (usable only there; see io/zarr.ts).
  */
-import { alloc, type DType, type TypedArray } from '../dtype';
+import { alloc, asNumbers, numbersToInt64, type DType, type TypedArray } from '../dtype';
 import { sizeOf, stridesOf, type Block } from './block';
 
 /** Where an array lives: a directory, or a store object kept in the calling thread's registry. */
@@ -89,16 +89,19 @@ export const ZARR_DTYPES: Readonly<Record<string, DType>> = {
   int8: 'int32',
   int16: 'int32',
   uint16: 'int32',
-  // Exact up to 2^53 (no int64 dtype; see the README).
+  int64: 'int64',
+  // Exact up to 2^53 (no uint64 dtype; see the README).
   uint32: 'float64',
-  int64: 'float64',
   uint64: 'float64',
 };
 
 /** Copies what zarrita returned (any typed array, BoolArray, BigInt64Array) into our dtype. */
 function toTyped(data: unknown, dtype: DType, n: number): TypedArray {
   const out = alloc(dtype, n);
-  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+  if (out instanceof BigInt64Array) {
+    if (data instanceof BigInt64Array || data instanceof BigUint64Array) for (let i = 0; i < n; i++) out[i] = BigInt.asIntN(64, data[i]);
+    else numbersToInt64(Array.from(data as ArrayLike<number>, Number), out);
+  } else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
     for (let i = 0; i < n; i++) out[i] = Number(data[i]);
   } else if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
     out.set(data as unknown as ArrayLike<number>);
@@ -142,7 +145,7 @@ export async function zarrRead(t: ZarrTarget, token: string, dtype: DType, offse
   return { dtype, shape: [...shape], data: out };
 }
 
-const ZARR_TYPED: Partial<Record<DType, string>> = { float64: 'float64', float32: 'float32', int32: 'int32', uint8: 'uint8', bool: 'bool' };
+const ZARR_TYPED: Partial<Record<DType, string>> = { float64: 'float64', float32: 'float32', int64: 'int64', int32: 'int32', uint8: 'uint8', bool: 'bool' };
 
 export const zarrDataType = (dtype: DType): string => ZARR_TYPED[dtype]!;
 
@@ -169,7 +172,9 @@ export async function zarrWrite(t: ZarrTarget, token: string, offset: readonly n
   const n = sizeOf(b.shape);
   const marker: Block = { dtype: 'float64', shape: b.shape.map(() => 1), data: Float64Array.of(n) };
   if (n === 0) return marker;
-  const narrow = NARROW[String(arr.dtype)];
+  // int64 data into an int64 array as it is; other narrowing reads the values as numbers.
+  const narrow0 = b.dtype === 'int64' && String(arr.dtype) === 'int64' ? undefined : NARROW[String(arr.dtype)];
+  const narrow = narrow0 && ((d: TypedArray) => narrow0(asNumbers(d)));
   if (b.shape.length === 0) {
     const v = narrow ? (narrow(b.data) as unknown as ArrayLike<unknown>)[0] : b.dtype === 'bool' ? b.data[0] !== 0 : b.data[0];
     await z.set(arr, null as never, v as never);

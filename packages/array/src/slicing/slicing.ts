@@ -172,7 +172,7 @@ export function getitem(x: ChunkedArray<unknown>, index: readonly Index[]): Chun
       const r = sliceRange(sl, n);
       plans.push({ kind: 'keep', groups: rangeGroups(chunks, r.start, r.step, r.count) });
     } else {
-      let list: ArrayLike<number | boolean> = i instanceof NDArray ? (i.dtype === 'bool' ? Array.from(i.data, (v) => v !== 0) : i.data) : (i as ArrayLike<number | boolean>);
+      let list: ArrayLike<number | boolean> = i instanceof NDArray ? (i.dtype === 'bool' ? Array.from(i.data, (v) => v !== 0) : i.numbers()) : (i as ArrayLike<number | boolean>);
       if (i instanceof Uint8Array && !(i instanceof NDArray)) list = Array.from(i, (v) => v !== 0);
       const isMask = list.length > 0 && typeof list[0] === 'boolean';
       const positions = isMask

@@ -3,7 +3,7 @@
  * of `@pdask/array`): row-major data of any dtype, which may live in the array's arena, a shared
  * kernel memory (`mem`) that this thread's kernels then read in place.
  */
-import type { TypedArray } from '@pdask/array';
+import type { NumericArray, TypedArray } from '@pdask/array';
 import type { KernelsMemory } from '@pdask/kernels';
 
 export interface BlockValue {
@@ -17,8 +17,9 @@ export function dims(b: BlockValue): [number, number] {
   return [b.shape[0], b.shape.length > 1 ? b.shape[1] : 1];
 }
 
-/** The block's values, exactly rows x columns of them. */
-export function values(b: BlockValue): TypedArray {
+/** The block's values, exactly rows x columns of them (an int64 block read as float64). */
+export function values(b: BlockValue): NumericArray {
   const [n, d] = dims(b);
-  return b.data.length === n * d ? b.data : b.data.subarray(0, n * d);
+  const data = b.data.length === n * d ? b.data : b.data.subarray(0, n * d);
+  return data instanceof BigInt64Array ? Float64Array.from(data, Number) : data;
 }
