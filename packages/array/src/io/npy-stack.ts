@@ -55,7 +55,7 @@ export interface FromNpyStackOptions {
 }
 const FROM: OptionSchema<FromNpyStackOptions> = { mmapMode: NOT_YET };
 
-const DTYPE_OF: Record<string, DType> = { '<f8': 'float64', '<f4': 'float32', '<i4': 'int32', '|u1': 'uint8', '|b1': 'bool', '|i1': 'int32', '<i2': 'int32', '<u2': 'int32', '<u4': 'float64', '<i8': 'float64', '<u8': 'float64' };
+const DTYPE_OF: Record<string, DType> = { '<f8': 'float64', '<f4': 'float32', '<i8': 'int64', '<i4': 'int32', '|u1': 'uint8', '|b1': 'bool', '|i1': 'int32', '<i2': 'int32', '<u2': 'int32', '<u4': 'int64', '<u8': 'float64' };
 
 /** A lazy array over an npy stack (written by Dask or by toNpyStack): the info is read now, each block by its own task. */
 export function fromNpyStack(dirname: string, options?: FromNpyStackOptions): ChunkedArray<NDArray> {

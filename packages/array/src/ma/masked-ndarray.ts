@@ -3,7 +3,7 @@
  * bool mask of the same shape (true = missing), and the fill value `filled()` uses.
  */
 import { inspect } from 'node:util';
-import { alloc } from '../dtype';
+import { castData } from '../runtime/block';
 import { NDArray, type NestedArray } from '../ndarray';
 
 /** Nested JS arrays with null for masked elements. */
@@ -44,10 +44,9 @@ export class MaskedNDArray {
   }
   /** The data with masked elements replaced by `value` (default: the fill value), cast to the dtype. */
   filled(value: number = this.fillValue): NDArray {
-    const out = alloc(this.data.dtype, this.size);
-    out.set(this.data.data);
-    const tmp = alloc(this.data.dtype, 1);
-    tmp[0] = this.data.dtype === 'bool' ? Number(value !== 0) : value;
+    const out = this.data.values.slice();
+    // Cast as NumPy's assignment into the dtype does (bool: nonzero; ints: truncated, wrapped).
+    const tmp = castData(Float64Array.of(value), 'float64', this.data.dtype);
     for (let k = 0; k < out.length; k++) if (this.mask.data[k]) out[k] = tmp[0];
     return new NDArray(out, this.shape, this.data.dtype);
   }

@@ -223,7 +223,9 @@ type MaskedFn = 'sum' | 'prod' | 'min' | 'max' | 'mean' | 'var' | 'std';
 function neutral(fn: 'sum' | 'prod' | 'min' | 'max', dtype: DType): number {
   if (fn === 'sum') return 0;
   if (fn === 'prod') return 1;
-  const int = dtype === 'int32' ? [-2147483648, 2147483647] : dtype === 'uint8' ? [0, 255] : dtype === 'bool' ? [0, 1] : [-Infinity, Infinity];
+  // int64: the largest double below 2^63 stands for +max (2^63 - 1 has no double); min gets -2^63 exactly.
+  const int =
+    dtype === 'int64' ? [-(2 ** 63), 2 ** 63 - 1024] : dtype === 'int32' ? [-2147483648, 2147483647] : dtype === 'uint8' ? [0, 255] : dtype === 'bool' ? [0, 1] : [-Infinity, Infinity];
   return fn === 'min' ? int[1] : int[0];
 }
 

@@ -18,7 +18,7 @@ const out = (shape: readonly number[], data: Float64Array): Block => ({ dtype: '
 /** a - Σ X_q Y_q over pairs (X_q, Y_q); with `transY`, a - Σ X_q Y_q^T. */
 export function minusProducts(a: Block, pairs: readonly Block[], transY: boolean): Float64Array {
   const [r, c] = dims(a);
-  const t = Float64Array.from(a.data);
+  const t = f64(a).slice();
   for (let q = 0; q < pairs.length; q += 2) {
     const x = f64(pairs[q]);
     const y = f64(pairs[q + 1]);

@@ -4,7 +4,7 @@
  * built-in reduction (NaN handling, dtypes, the kernels' summation).
  */
 import type { Kernels } from '@pdask/kernels';
-import { alloc } from '../dtype';
+import { alloc, setNumber } from '../dtype';
 import { sizeOf, stridesOf, type Block } from './block';
 import { withKernels } from './kernels';
 import { reductionRow, type ReduceFn } from './reduce-table';
@@ -34,7 +34,12 @@ function coarsenWith(k: Kernels, fn: ReduceFn, factors: readonly number[], ddof:
     let base = 0;
     for (let d = 0; d < nd; d++) base += idx[d] * factors[d] * st[d];
     for (let j = 0; j < offs.length; j++) win[j] = b.data[base + offs[j]];
-    out[o] = row.finalize(row.chunk(k, win, 0), ctx);
+    const v = row.finalize(row.chunk(k, win, 0), ctx);
+    // Integer sums and products come exact (bigint); others as numbers.
+    if (typeof v === 'bigint') {
+      if (out instanceof BigInt64Array) out[o] = v;
+      else out[o] = Number(v);
+    } else setNumber(out, o, v);
     for (let d = nd - 1; d >= 0 && ++idx[d] === oshape[d]; d--) idx[d] = 0;
   }
   return { dtype, shape: oshape, data: out };

@@ -7,6 +7,7 @@
  */
 import FFT from 'fft.js';
 import { ComplexNDArray } from '../fft/complex-ndarray';
+import { asFloat64, asNumbers } from '../dtype';
 import { NDArray } from '../ndarray';
 import { sizeOf, type Block } from './block';
 import { assembleBlock, type AssembleMeta } from './layout';
@@ -190,10 +191,11 @@ function applyStep(data: Float64Array, shape: number[], st: FftStep): { data: Fl
 export function fftBlock(spec: FftSpec, b: Block): Block {
   let shape = spec.complexIn ? b.shape.slice(0, -1) : [...b.shape];
   let data: Float64Array;
-  if (spec.complexIn) data = b.data instanceof Float64Array ? b.data : Float64Array.from(b.data);
+  if (spec.complexIn) data = asFloat64(b.data);
   else {
-    data = new Float64Array(2 * b.data.length);
-    for (let k = 0; k < b.data.length; k++) data[2 * k] = b.data[k];
+    const x = asNumbers(b.data);
+    data = new Float64Array(2 * x.length);
+    for (let k = 0; k < x.length; k++) data[2 * k] = x[k];
   }
   for (const st of spec.steps) ({ data, shape } = applyStep(data, shape, st));
   if (!spec.realOut) return { dtype: 'float64', shape: [...shape, 2], data };

@@ -4,26 +4,26 @@
  * little-endian data. Block reads and writes of `toNpyStack`/`fromNpyStack`, run on workers.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { alloc, type DType, type TypedArray } from '../dtype';
+import { alloc, setNumber, type DType, type TypedArray } from '../dtype';
 import { sizeOf, transposeBlock, type Block } from './block';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** NumPy's descr of each dtype. */
-export const NPY_DESCR: Record<DType, string> = { float64: '<f8', float32: '<f4', int32: '<i4', uint8: '|u1', bool: '|b1' };
+export const NPY_DESCR: Record<DType, string> = { float64: '<f8', float32: '<f4', int64: '<i8', int32: '<i4', uint8: '|u1', bool: '|b1' };
 
-/** Stored types read as a pdask dtype: narrower ints widen to int32, 64-bit ints to float64 (exact to 2^53), as fromZarr does. */
+/** Stored types read as a pdask dtype: narrower ints widen to int32, uint32 to int64, uint64 to float64 (exact to 2^53). */
 const READ: Record<string, { dtype: DType; read: (v: DataView, o: number) => number; size: number }> = {
   '<f8': { dtype: 'float64', size: 8, read: (v, o) => v.getFloat64(o, true) },
   '<f4': { dtype: 'float32', size: 4, read: (v, o) => v.getFloat32(o, true) },
   '<i4': { dtype: 'int32', size: 4, read: (v, o) => v.getInt32(o, true) },
+  '<i8': { dtype: 'int64', size: 8, read: () => 0 }, // copied as bytes (exact), see decodeNpy
   '|u1': { dtype: 'uint8', size: 1, read: (v, o) => v.getUint8(o) },
   '|b1': { dtype: 'bool', size: 1, read: (v, o) => (v.getUint8(o) ? 1 : 0) },
   '|i1': { dtype: 'int32', size: 1, read: (v, o) => v.getInt8(o) },
   '<i2': { dtype: 'int32', size: 2, read: (v, o) => v.getInt16(o, true) },
   '<u2': { dtype: 'int32', size: 2, read: (v, o) => v.getUint16(o, true) },
-  '<u4': { dtype: 'float64', size: 4, read: (v, o) => v.getUint32(o, true) },
-  '<i8': { dtype: 'float64', size: 8, read: (v, o) => Number(v.getBigInt64(o, true)) },
+  '<u4': { dtype: 'int64', size: 4, read: (v, o) => v.getUint32(o, true) },
   '<u8': { dtype: 'float64', size: 8, read: (v, o) => Number(v.getBigUint64(o, true)) },
 };
 export const NPY_READABLE = Object.keys(READ);
@@ -63,8 +63,17 @@ export function decodeNpy(bytes: Uint8Array, where: string): Block {
   const n = sizeOf(shape);
   const offset = start + hlen;
   if (bytes.length < offset + n * t.size) throw new Error(`${where}: the file holds ${bytes.length - offset} data bytes, shape [${shape.join(', ')}] of ${descr} needs ${n * t.size}`);
-  const data: TypedArray = alloc(t.dtype, n);
-  for (let i = 0; i < n; i++) data[i] = t.read(view, offset + i * t.size);
+  let data: TypedArray;
+  if (descr === '<i8') {
+    // A copy (a Buffer's slice would be a view into Node's pool), aligned for BigInt64Array.
+    const raw = new Uint8Array(8 * n);
+    raw.set(bytes.subarray(offset, offset + 8 * n));
+    data = new BigInt64Array(raw.buffer);
+  }
+  else {
+    data = alloc(t.dtype, n);
+    for (let i = 0; i < n; i++) setNumber(data, i, t.read(view, offset + i * t.size));
+  }
   if (!fortran || shape.length < 2) return { dtype: t.dtype, shape, data };
   // Fortran order is C order of the reversed shape; transposing it back gives C order.
   const rev = [...shape].reverse();

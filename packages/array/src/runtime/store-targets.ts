@@ -24,7 +24,7 @@ export function storeBlock(id: number, offset: readonly number[], b: Block): nul
     throw new Error('store: this in-memory target belongs to the calling thread and cannot be written from a worker thread; compute with { scheduler: \'sync\' } or write to a Zarr directory');
   }
   const data = castData(b.data, b.dtype, t.dtype);
-  copyRegion(data, b.shape, b.shape.map(() => 0), t.data, t.shape, offset, b.shape);
+  copyRegion(data, b.shape, b.shape.map(() => 0), t.values, t.shape, offset, b.shape);
   return null;
 }
 
