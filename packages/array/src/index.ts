@@ -197,3 +197,13 @@ export {
 } from './stats/histogram';
 export { einsum } from './stats/einsum';
 export type { StatOperand } from './stats/common';
+export * as fft from './fft/index';
+export { ComplexArray } from './fft/complex';
+export { ComplexNDArray } from './fft/complex-ndarray';
+export * as ma from './ma/ma';
+export { coarsen, type CoarsenOptions } from './routines/coarsen';
+export { outer } from './routines/outer';
+export { allclose, isclose, type IscloseOptions } from './routines/isclose';
+export { store, type StoreOptions, type StoreTarget } from './io/store';
+export { StoreWrite } from './io/store-write';
+export { fromNpyStack, toNpyStack, type FromNpyStackOptions, type ToNpyStackOptions } from './io/npy-stack';

@@ -122,6 +122,14 @@ const FUNCTIONS: Record<string, Call> = {
   'da.bincount': (o) => da.bincount(x.ravel().astype('int32'), o),
   'da.digitize': (o) => da.digitize(x, [0, 1], o),
   'da.searchsorted': (o) => da.searchsorted(x.ravel(), x, o),
+  'da.linalg.cholesky': (o) => da.linalg.cholesky(x, o),
+  'da.linalg.solveTriangular': (o) => da.linalg.solveTriangular(x, x, o),
+  'da.coarsen': (o) => da.coarsen('sum', x, { 0: 2 }, o),
+  'da.isclose': (o) => da.isclose(x, x, o),
+  'da.allclose': (o) => da.allclose(x, x, o),
+  'da.store': (o) => da.store([x], [join(dir, 'store.zarr')], o),
+  'da.toNpyStack': (o) => da.toNpyStack(join(dir, 'npy'), x, o),
+  'da.fromNpyStack': (o) => da.fromNpyStack(join(dir, 'npy'), o),
 };
 
 /** Every options-taking method of ChunkedArray (and ZarrWrite), by public name. */
@@ -155,6 +163,7 @@ const NO_OPTIONS = new Set([
   'signbit', 'ldexp', 'fix', 'deg2rad', 'rad2deg', 'radians', 'degrees',
   'linalg.lstsq', 'linalg.qr', 'linalg.sfqr', 'linalg.solve', 'linalg.tsqr',
   'einsum',
+  'ComplexArray', 'ComplexNDArray', 'StoreWrite', 'outer', 'linalg.inv', 'linalg.lu',
 ]);
 // Shape, indexing and layout routines with positional arguments only.
 for (const n of ['broadcastArrays', 'diag', 'diagonal', 'trace', 'tril', 'triu', 'tile', 'repeat', 'flip', 'fliplr', 'flipud', 'roll', 'atleast1d', 'atleast2d',

@@ -24,6 +24,12 @@ import * as H from '../runtime/histogram';
 import * as Q from '../runtime/quantile';
 import * as TK from '../runtime/topk';
 import * as UQ from '../runtime/unique';
+import * as BL from '../runtime/blocked-linalg';
+import * as FT from '../runtime/fft';
+import * as MA from '../runtime/masked';
+import * as CO from '../runtime/coarsen';
+import * as NPY from '../runtime/npy';
+import * as ST from '../runtime/store-targets';
 
 export const arrayOps = defineCatalogue('@pdask/array/ops', {
   blockwise: L.blockwiseBlock,
@@ -104,4 +110,22 @@ export const arrayOps = defineCatalogue('@pdask/array/ops', {
   digitizeBlock: H.digitizeBlock,
   searchChunk: H.searchChunk,
   einsumBlock: EI.einsumBlock,
+  choleskyDiag: BL.choleskyDiag,
+  choleskyOff: BL.choleskyOff,
+  transpose2d: BL.transpose2d,
+  zeroBlock: BL.zeroBlock,
+  sameBlock: BL.sameBlock,
+  luDiag: BL.luDiag,
+  luRight: BL.luRight,
+  luBelow: BL.luBelow,
+  luLowerBlock: BL.luLowerBlock,
+  triSolveBlock: BL.triSolveBlock,
+  fftBlock: FT.fftBlock,
+  assembleComplex: FT.assembleComplex,
+  assembleMasked: MA.assembleMasked,
+  coarsenBlock: CO.coarsenBlock,
+  npyWrite: NPY.npyWrite,
+  npyRead: NPY.npyRead,
+  storeBlock: ST.storeBlock,
+  writesDone: ST.writesDone,
 });
