@@ -53,14 +53,24 @@ const READ_TEXT_OPTIONS: OptionSchema<ReadTextOptions> = {
 };
 
 /**
- * Matches of a glob pattern, sorted. The static leading directories become the search root:
+ * Matches of a glob pattern, sorted as Dask sorts them (by code point, so `10.part` before `2.part`:
+ * toTextFiles pads its numbers). The static leading directories become the search root:
  * tinyglobby matches patterns relative to a directory, not absolute or '../' ones.
  */
 function globFiles(pattern: string): string[] {
   const segments = resolve(pattern).split(sep);
   const first = segments.findIndex((s) => isDynamicPattern(s));
   const cwd = segments.slice(0, first).join(sep) || sep;
-  return globSync(segments.slice(first).join('/'), { cwd, absolute: true, onlyFiles: true }).sort();
+  return globSync(segments.slice(first).join('/'), { cwd, absolute: true, onlyFiles: true }).sort(byCodePoints);
+}
+
+/**
+ * Python's `sorted` order of strings (by code point), which Dask's glob expansion uses. UTF-8
+ * bytes sort in code-point order; JavaScript's default sort compares UTF-16 units, which puts
+ * characters beyond U+FFFF before U+E000–U+FFFF.
+ */
+export function byCodePoints(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /** Files named by paths and glob patterns, each pattern's matches sorted. */

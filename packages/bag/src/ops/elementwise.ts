@@ -4,7 +4,7 @@
  * element-wise ones (map, filter, flatMap, pluck …) are fused stages of ops/pipeline.ts.
  */
 import { KeyTable } from './keys';
-import { getKey, userError, type KeyGetter } from './spec';
+import { getKey, reifyElement, userError, type KeyGetter } from './spec';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -16,10 +16,22 @@ export const mapPartitionsCall = (p: number, fn: Fn, part: readonly unknown[], e
   } catch (e) {
     throw userError(e, 'mapPartitions', p);
   }
-  if (Array.isArray(r)) return r;
-  if (r !== null && r !== undefined && typeof r !== 'string' && typeof (r as Iterable<unknown>)[Symbol.iterator] === 'function') return [...(r as Iterable<unknown>)];
+  if (Array.isArray(r)) return reifyAll(r, p);
+  if (r !== null && r !== undefined && typeof r !== 'string' && typeof (r as Iterable<unknown>)[Symbol.iterator] === 'function') return reifyAll([...(r as Iterable<unknown>)], p);
   throw new TypeError(`Bag.mapPartitions: the function returned ${r === null ? 'null' : typeof r} for partition ${p}; it must return an array or another iterable`);
 };
+
+/** The partition with its iterator elements materialised (see reifyElement); the same array when there are none. */
+function reifyAll(part: unknown[], p: number): unknown[] {
+  let out: unknown[] | undefined;
+  for (let j = 0; j < part.length; j++) {
+    const x = part[j];
+    if (typeof x !== 'object' || x === null) continue;
+    const y = reifyElement(x, p, j);
+    if (y !== x) (out ??= part.slice())[j] = y;
+  }
+  return out ?? part;
+}
 
 /** Element-wise tuples of several partitions of equal length. */
 export const zipPartitions = (p: number, parts: readonly (readonly unknown[])[]): unknown[][] => {
@@ -41,9 +53,9 @@ export const productPartition = (a: readonly unknown[], b: readonly unknown[]): 
 
 /** Array of an iterable (partitions built from Delayed values). */
 export const toPartition = (p: number, value: unknown): unknown[] => {
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) return reifyAll(value, p);
   if (value !== null && value !== undefined && typeof value !== 'string' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function') {
-    return [...(value as Iterable<unknown>)];
+    return reifyAll([...(value as Iterable<unknown>)], p);
   }
   throw new TypeError(`fromDelayed: the value of partition ${p} is ${value === null ? 'null' : typeof value}, not an array or other iterable`);
 };
