@@ -13,7 +13,9 @@ import { opName, partitionwise } from './partitionwise';
 import { extendPipe, pipeLayer, type Pipe, type StageDef } from './pipe';
 import { checkFoldOptions, checkReductionFunctionOptions, type FoldOptions, type ReductionFunctionOptions } from './reductions/options';
 import { reduceToBag, reduceToItem, type ReductionOptions } from './reductions/tree';
+import { randomSample, type RandomSampleOptions } from './sample';
 import { groupby, type GroupbyOptions } from './shuffle';
+import { StringAccessor } from './str';
 
 /** An argument of a map-like method: a value, or a lazy one (another bag is read element-wise). */
 export type BagArg<A> = A | Bag<A> | Item<A> | Delayed<A>;
@@ -324,6 +326,27 @@ export class Bag<T> extends CollectionBase<T[]> {
 
   toString(): string {
     return `Bag<${this.name}, npartitions=${this.npartitions}>`;
+  }
+
+  // ---- added for issue 13 ------------------------------------------------------------------------
+
+  /** Python's string methods over a bag of strings: `b.str.lower()`, `b.str.split()`, `b.str.match('*.txt')` … */
+  get str(): StringAccessor {
+    return new StringAccessor(this);
+  }
+
+  /**
+   * Each element kept with probability `prob` (Dask's `random_sample`). With `randomState` (an
+   * integer) the sample is deterministic, and the same as Dask's for that seed.
+   */
+  randomSample(prob: number, opts?: RandomSampleOptions): Bag<T> {
+    return randomSample(this, prob, opts);
+  }
+
+  /** `n` bags, the i-th holding element i of every element (each an array): `pluck(0)`, …, `pluck(n - 1)`. */
+  unzip(n: number): Bag<T extends readonly (infer E)[] ? E : unknown>[] {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Bag.unzip: n must be a non-negative integer, got ${String(n)}`);
+    return Array.from({ length: n }, (_, i) => this.pluck(i as keyof T & number) as Bag<T extends readonly (infer E)[] ? E : unknown>);
   }
 }
 

@@ -18,3 +18,5 @@ export type { ReductionOptions, FoldOptions, ReductionFunctionOptions } from './
 export type { KeySpec, UserFunction } from './graph';
 // Re-exported so that `db.fromModule(...)` works without importing core.
 export { fromModule, UnshippableFunctionError } from '@pdask/core';
+export { StringAccessor } from './str';
+export type { RandomSampleOptions } from './sample';

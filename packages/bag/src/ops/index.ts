@@ -51,6 +51,24 @@ import {
   varOfMoments,
 } from './reduce';
 import { shuffleCollect, shuffleSplit } from './shuffle';
+import { randomSamplePartition } from './python-random';
+import {
+  strCapitalize,
+  strCount,
+  strEndswith,
+  strFind,
+  strLower,
+  strLstrip,
+  strMatch,
+  strReplace,
+  strRsplit,
+  strRstrip,
+  strSplit,
+  strStartswith,
+  strStrip,
+  strTitle,
+  strUpper,
+} from './str';
 
 export const bagOps = defineCatalogue('@pdask/bag/ops', {
   // partition-wise (elementwise.ts)
@@ -104,6 +122,24 @@ export const bagOps = defineCatalogue('@pdask/bag/ops', {
   // text files (io.ts)
   readTextBlock,
   writeTextPartition,
+  // randomSample (python-random.ts)
+  randomSamplePartition,
+  // bag.str (str.ts)
+  strLower,
+  strUpper,
+  strCapitalize,
+  strTitle,
+  strStrip,
+  strLstrip,
+  strRstrip,
+  strSplit,
+  strRsplit,
+  strStartswith,
+  strEndswith,
+  strReplace,
+  strCount,
+  strFind,
+  strMatch,
 });
 
 export type BagOps = typeof bagOps;
