@@ -4,7 +4,7 @@
  * nothing runs until `compute()`.
  */
 import { CollectionBase, collectionSymbol, dataNode, Delayed, layerNode, lit, MaterializedLayer, ref, type ArgSpec, type CollectionGraph, type Key, type LayerNode } from '@pdask/core';
-import { accumulate, join, product, repartition, take, type TakeOptions } from './combine';
+import { accumulate, join, product, take, type TakeOptions } from './combine';
 import { ExtraArgs, keyArg, partitionKey, userFnArg, type KeySpec, type UserFunction } from './graph';
 import { toTextFiles, type ToTextFilesOptions } from './io/to-text-files';
 import { Item } from './item';
@@ -13,6 +13,7 @@ import { opName, partitionwise } from './partitionwise';
 import { extendPipe, pipeLayer, type Pipe, type StageDef } from './pipe';
 import { checkFoldOptions, checkReductionFunctionOptions, type FoldOptions, type ReductionFunctionOptions } from './reductions/options';
 import { reduceToBag, reduceToItem, type ReductionOptions } from './reductions/tree';
+import { repartitionTo, type RepartitionOptions } from './repartition-size';
 import { randomSample, type RandomSampleOptions } from './sample';
 import { groupby, type GroupbyOptions } from './shuffle';
 import { StringAccessor } from './str';
@@ -202,9 +203,15 @@ export class Bag<T> extends CollectionBase<T[]> {
     return product(this, other);
   }
 
-  /** The same elements in `npartitions` partitions (neighbours merged, or partitions split evenly). */
-  repartition(npartitions: number): Bag<T> {
-    return repartition(this, npartitions);
+  /**
+   * The same elements, in order, in `npartitions` partitions (neighbours merged, or partitions
+   * split evenly), or (`{ partitionSize }`, which computes the bag to measure it, so returns a
+   * promise) in partitions of at most about that much memory.
+   */
+  repartition(npartitions: number | (RepartitionOptions & { npartitions: number; partitionSize?: undefined })): Bag<T>;
+  repartition(opts: RepartitionOptions & { partitionSize: number | string }): Promise<Bag<T>>;
+  repartition(arg: number | RepartitionOptions): Bag<T> | Promise<Bag<T>> {
+    return repartitionTo(this, arg);
   }
 
   // ---- grouping ---------------------------------------------------------------------------------

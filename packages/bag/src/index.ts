@@ -20,3 +20,5 @@ export type { KeySpec, UserFunction } from './graph';
 export { fromModule, UnshippableFunctionError } from '@pdask/core';
 export { StringAccessor } from './str';
 export type { RandomSampleOptions } from './sample';
+export { map, mapPartitions, type PartitionArgs } from './multi';
+export type { RepartitionOptions } from './repartition-size';

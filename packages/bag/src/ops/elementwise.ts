@@ -3,6 +3,7 @@
  * functions arrive already resolved (core turns function arguments, `fnArg(…)`, into functions). The
  * element-wise ones (map, filter, flatMap, pluck …) are fused stages of ops/pipeline.ts.
  */
+import { sizeOf } from '@pdask/core';
 import { KeyTable } from './keys';
 import { getKey, reifyElement, userError, type KeyGetter } from './spec';
 
@@ -150,3 +151,9 @@ export const unpackNumbers = (packed: Float64Array): number[] => {
   for (let i = 0; i < packed.length; i++) out[i] = packed[i];
   return out;
 };
+
+/** `fn(...before, x, ...after)` where `before` is the first `at` of `rest`: db.map with the first bag not first. */
+export const callPlaced = (x: unknown, fn: Fn, at: number, ...rest: unknown[]): unknown => fn(...rest.slice(0, at), x, ...rest.slice(at));
+
+/** The estimated memory of a partition (core's sizeOf), as a one-element partition: repartition by size measures with it. */
+export const partitionBytes = (part: readonly unknown[]): number[] => [sizeOf(part)];

@@ -19,6 +19,8 @@ import {
   toPartition,
   unpackNumbers,
   zipPartitions,
+  callPlaced,
+  partitionBytes,
 } from './elementwise';
 import { readTextBlock, writeTextPartition } from './io';
 import { pipePartition, pipeReduce } from './pipeline';
@@ -140,6 +142,10 @@ export const bagOps = defineCatalogue('@pdask/bag/ops', {
   strCount,
   strFind,
   strMatch,
+  // db.map / db.mapPartitions with the first bag not first (elementwise.ts)
+  callPlaced,
+  // repartition({ partitionSize }) (elementwise.ts)
+  partitionBytes,
 });
 
 export type BagOps = typeof bagOps;
