@@ -22,3 +22,5 @@ export { StringAccessor } from './str';
 export type { RandomSampleOptions } from './sample';
 export { map, mapPartitions, type PartitionArgs } from './multi';
 export type { RepartitionOptions } from './repartition-size';
+export { readJson } from './io/read-json';
+export { readAvro, type ReadAvroOptions } from './io/read-avro';

@@ -55,6 +55,8 @@ const WITH_OPTIONS: Record<string, { call: (o: Opts) => unknown; typo: string; m
   // issue 13
   'Bag.repartition': { call: (o) => b.repartition(o as never), typo: 'partitionsize', meant: 'partitionSize' },
   'Bag.randomSample': { call: (o) => b.randomSample(0.5, o), typo: 'random_state', meant: 'randomState' },
+  readJson: { call: (o) => db.readJson(join(dir, 'a.txt'), o), typo: 'blockSize', meant: 'blocksize' },
+  readAvro: { call: (o) => db.readAvro(join(dir, 'a.txt'), o), typo: 'blockSize', meant: 'blocksize' },
 };
 
 /** Exports and methods that take no options object (positional arguments only). */

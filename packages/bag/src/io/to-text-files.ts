@@ -3,13 +3,15 @@ import { resolve } from 'node:path';
 import { checkOptions, COMPUTE_OPTION_NAMES, lit, ref, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import type { Bag } from '../bag';
 import { bagOps } from '../ops';
+import { isKnownEncoding } from '../ops/encoding';
 import { ALWAYS_COMPUTES, NO_STORAGE_OPTIONS } from '../options';
 import { partitionwise } from '../partitionwise';
 
 export interface ToTextFilesOptions extends ComputeOptions {
   /** 'infer' (default: '.gz' means gzip), 'gzip', or null. */
   compression?: 'infer' | 'gzip' | null;
-  encoding?: BufferEncoding;
+  /** Default 'utf8'; Node's encodings and iconv-lite's (as readText). */
+  encoding?: string;
   /** End each file with a newline (default false, as Dask). */
   lastEndline?: boolean;
   /**
@@ -65,6 +67,7 @@ export async function toTextFiles(bag: Bag<unknown>, pattern: string | readonly 
   const paths = outputPaths(pattern, bag.npartitions, nameFunction);
   if (new Set(paths).size !== paths.length) throw new RangeError('toTextFiles: the output paths are not distinct (check nameFunction)');
   if (compression !== 'infer' && compression !== 'gzip' && compression !== null) throw new RangeError(`toTextFiles: unsupported compression '${String(compression)}'`);
+  if (!isKnownEncoding(encoding)) throw new RangeError(`toTextFiles: unknown encoding '${encoding}' (neither Node nor iconv-lite knows it)`);
   const written = partitionwise<string>([bag], {
     kind: 'to-textfiles',
     token: [paths, compression, encoding, lastEndline],

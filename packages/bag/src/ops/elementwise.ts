@@ -157,3 +157,14 @@ export const callPlaced = (x: unknown, fn: Fn, at: number, ...rest: unknown[]): 
 
 /** The estimated memory of a partition (core's sizeOf), as a one-element partition: repartition by size measures with it. */
 export const partitionBytes = (part: readonly unknown[]): number[] => [sizeOf(part)];
+
+/** A line of a JSON Lines file: [] for a blank line, else [its value] (readJson's flatMap step). */
+export const parseJsonLine = (line: string): unknown[] => {
+  if (/^\s*$/.test(line)) return [];
+  try {
+    return [JSON.parse(line)];
+  } catch (e) {
+    const text = line.trimEnd();
+    throw new SyntaxError(`readJson: a line is not valid JSON (${(e as Error).message}): ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`);
+  }
+};

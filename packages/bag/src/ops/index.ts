@@ -21,6 +21,7 @@ import {
   zipPartitions,
   callPlaced,
   partitionBytes,
+  parseJsonLine,
 } from './elementwise';
 import { readTextBlock, writeTextPartition } from './io';
 import { pipePartition, pipeReduce } from './pipeline';
@@ -54,6 +55,7 @@ import {
 } from './reduce';
 import { shuffleCollect, shuffleSplit } from './shuffle';
 import { randomSamplePartition } from './python-random';
+import { readAvroBlock } from './avro';
 import {
   strCapitalize,
   strCount,
@@ -146,6 +148,9 @@ export const bagOps = defineCatalogue('@pdask/bag/ops', {
   callPlaced,
   // repartition({ partitionSize }) (elementwise.ts)
   partitionBytes,
+  // readJson, readAvro (elementwise.ts, avro.ts)
+  parseJsonLine,
+  readAvroBlock,
 });
 
 export type BagOps = typeof bagOps;

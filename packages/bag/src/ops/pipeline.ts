@@ -23,7 +23,7 @@ export type StageTuple = readonly [kind: StageKind, fn: Fn | null, extra: readon
 export type SourceKind = 'items' | 'lines';
 
 /** A block of a text file: the arguments of readBlockText. */
-export type TextBlock = readonly [path: string, start: number, end: number, compression: Compression, encoding: BufferEncoding, delimiter: string];
+export type TextBlock = readonly [path: string, start: number, end: number, compression: Compression, encoding: string, delimiter: string];
 
 /** Reductions whose per-partition step runs as elements arrive; null: collect, then call the step. */
 export type SinkKind = 'sum' | 'count' | 'max' | 'min' | 'any' | 'all' | 'counts' | null;
