@@ -17,6 +17,8 @@ import { repartitionTo, type RepartitionOptions } from './repartition-size';
 import { randomSample, type RandomSampleOptions } from './sample';
 import { groupby, type GroupbyOptions } from './shuffle';
 import { StringAccessor } from './str';
+import { toDataFrame, type ToDataFrameOptions } from './to-dataframe';
+import type { DataFrame } from '@pdask/dataframe';
 
 /** An argument of a map-like method: a value, or a lazy one (another bag is read element-wise). */
 export type BagArg<A> = A | Bag<A> | Item<A> | Delayed<A>;
@@ -348,6 +350,15 @@ export class Bag<T> extends CollectionBase<T[]> {
    */
   randomSample(prob: number, opts?: RandomSampleOptions): Bag<T> {
     return randomSample(this, prob, opts);
+  }
+
+  /**
+   * A @pdask/dataframe DataFrame of the records (objects by column name, arrays by position), one
+   * partition per bag partition. Without `meta`, the columns and dtypes come from the first element,
+   * which is computed (as Dask does). Needs @pdask/dataframe installed (loaded on first use).
+   */
+  toDataFrame(opts?: ToDataFrameOptions): Promise<DataFrame> {
+    return toDataFrame(this, opts);
   }
 
   /** `n` bags, the i-th holding element i of every element (each an array): `pluck(0)`, …, `pluck(n - 1)`. */

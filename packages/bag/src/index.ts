@@ -24,3 +24,4 @@ export { map, mapPartitions, type PartitionArgs } from './multi';
 export type { RepartitionOptions } from './repartition-size';
 export { readJson } from './io/read-json';
 export { readAvro, type ReadAvroOptions } from './io/read-avro';
+export type { ToDataFrameOptions } from './to-dataframe';

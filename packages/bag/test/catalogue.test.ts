@@ -120,7 +120,7 @@ const SAMPLES: Record<string, (b: Bag<number>) => unknown> = {
   unzip: (b) => b.map((x) => [x, x]).unzip(2),
 };
 /** Methods that compute (they return promises) and so build nothing to inspect. */
-const COMPUTING = ['compute', 'persist', 'visualize', 'take', 'toTextFiles'];
+const COMPUTING = ['compute', 'persist', 'visualize', 'take', 'toTextFiles', 'toDataFrame'];
 
 function bagMethods(): string[] {
   const names = new Set<string>();

@@ -56,6 +56,7 @@ const WITH_OPTIONS: Record<string, { call: (o: Opts) => unknown; typo: string; m
   'Bag.repartition': { call: (o) => b.repartition(o as never), typo: 'partitionsize', meant: 'partitionSize' },
   'Bag.randomSample': { call: (o) => b.randomSample(0.5, o), typo: 'random_state', meant: 'randomState' },
   readJson: { call: (o) => db.readJson(join(dir, 'a.txt'), o), typo: 'blockSize', meant: 'blocksize' },
+  'Bag.toDataFrame': { call: (o) => b.toDataFrame(o), typo: 'colums', meant: 'columns' },
   readAvro: { call: (o) => db.readAvro(join(dir, 'a.txt'), o), typo: 'blockSize', meant: 'blocksize' },
 };
 

@@ -31,3 +31,4 @@ export type { Divisions, IndexMeta, IndexLevel } from './base';
 export type { GroupAgg } from './ops/group-aggs';
 export type { ReduceAgg } from './ops/reduce';
 export { CsvParseError } from './ops/csv';
+export { fromBag, type FromBagOptions, type RecordPartitions } from './from-bag';

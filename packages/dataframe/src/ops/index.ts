@@ -18,6 +18,7 @@ import { writeParquetPart } from './parquet-write';
 import { reduceCombine, reducePartial, reduceScalar, reduceSeries } from './reduce';
 import { hashSplit, pickPiece } from './shuffle';
 import { rangeBoundaries, rangeSplit, sampleSortKeys, sortPieces } from './sort';
+import { recordsPart } from './from-bag';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -63,6 +64,8 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Finalizers (computed partitions to the caller's result)
   toLocalFrame,
   toLocalSeries,
+  // fromBag (from-bag.ts)
+  recordsPart,
 });
 
 export { INDEX_COLUMN } from './spec';
