@@ -4,7 +4,7 @@
  * nothing runs until `compute()`.
  */
 import { CollectionBase, collectionSymbol, dataNode, Delayed, layerNode, lit, MaterializedLayer, ref, type ArgSpec, type CollectionGraph, type Key, type LayerNode } from '@pdask/core';
-import { accumulate, join, product, repartition, take, type TakeOptions } from './combine';
+import { accumulate, join, product, take, type TakeOptions } from './combine';
 import { ExtraArgs, keyArg, partitionKey, userFnArg, type KeySpec, type UserFunction } from './graph';
 import { toTextFiles, type ToTextFilesOptions } from './io/to-text-files';
 import { Item } from './item';
@@ -13,7 +13,12 @@ import { opName, partitionwise } from './partitionwise';
 import { extendPipe, pipeLayer, type Pipe, type StageDef } from './pipe';
 import { checkFoldOptions, checkReductionFunctionOptions, type FoldOptions, type ReductionFunctionOptions } from './reductions/options';
 import { reduceToBag, reduceToItem, type ReductionOptions } from './reductions/tree';
+import { repartitionTo, type RepartitionOptions } from './repartition-size';
+import { randomSample, type RandomSampleOptions } from './sample';
 import { groupby, type GroupbyOptions } from './shuffle';
+import { StringAccessor } from './str';
+import { toDataFrame, type ToDataFrameOptions } from './to-dataframe';
+import type { DataFrame } from '@pdask/dataframe';
 
 /** An argument of a map-like method: a value, or a lazy one (another bag is read element-wise). */
 export type BagArg<A> = A | Bag<A> | Item<A> | Delayed<A>;
@@ -200,9 +205,15 @@ export class Bag<T> extends CollectionBase<T[]> {
     return product(this, other);
   }
 
-  /** The same elements in `npartitions` partitions (neighbours merged, or partitions split evenly). */
-  repartition(npartitions: number): Bag<T> {
-    return repartition(this, npartitions);
+  /**
+   * The same elements, in order, in `npartitions` partitions (neighbours merged, or partitions
+   * split evenly), or (`{ partitionSize }`, which computes the bag to measure it, so returns a
+   * promise) in partitions of at most about that much memory.
+   */
+  repartition(npartitions: number | (RepartitionOptions & { npartitions: number; partitionSize?: undefined })): Bag<T>;
+  repartition(opts: RepartitionOptions & { partitionSize: number | string }): Promise<Bag<T>>;
+  repartition(arg: number | RepartitionOptions): Bag<T> | Promise<Bag<T>> {
+    return repartitionTo(this, arg);
   }
 
   // ---- grouping ---------------------------------------------------------------------------------
@@ -324,6 +335,36 @@ export class Bag<T> extends CollectionBase<T[]> {
 
   toString(): string {
     return `Bag<${this.name}, npartitions=${this.npartitions}>`;
+  }
+
+  // ---- added for issue 13 ------------------------------------------------------------------------
+
+  /** Python's string methods over a bag of strings: `b.str.lower()`, `b.str.split()`, `b.str.match('*.txt')` … */
+  get str(): StringAccessor {
+    return new StringAccessor(this);
+  }
+
+  /**
+   * Each element kept with probability `prob` (Dask's `random_sample`). With `randomState` (an
+   * integer) the sample is deterministic, and the same as Dask's for that seed.
+   */
+  randomSample(prob: number, opts?: RandomSampleOptions): Bag<T> {
+    return randomSample(this, prob, opts);
+  }
+
+  /**
+   * A @pdask/dataframe DataFrame of the records (objects by column name, arrays by position), one
+   * partition per bag partition. Without `meta`, the columns and dtypes come from the first element,
+   * which is computed (as Dask does). Needs @pdask/dataframe installed (loaded on first use).
+   */
+  toDataFrame(opts?: ToDataFrameOptions): Promise<DataFrame> {
+    return toDataFrame(this, opts);
+  }
+
+  /** `n` bags, the i-th holding element i of every element (each an array): `pluck(0)`, …, `pluck(n - 1)`. */
+  unzip(n: number): Bag<T extends readonly (infer E)[] ? E : unknown>[] {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Bag.unzip: n must be a non-negative integer, got ${String(n)}`);
+    return Array.from({ length: n }, (_, i) => this.pluck(i as keyof T & number) as Bag<T extends readonly (infer E)[] ? E : unknown>);
   }
 }
 

@@ -18,3 +18,10 @@ export type { ReductionOptions, FoldOptions, ReductionFunctionOptions } from './
 export type { KeySpec, UserFunction } from './graph';
 // Re-exported so that `db.fromModule(...)` works without importing core.
 export { fromModule, UnshippableFunctionError } from '@pdask/core';
+export { StringAccessor } from './str';
+export type { RandomSampleOptions } from './sample';
+export { map, mapPartitions, type PartitionArgs } from './multi';
+export type { RepartitionOptions } from './repartition-size';
+export { readJson } from './io/read-json';
+export { readAvro, type ReadAvroOptions } from './io/read-avro';
+export type { ToDataFrameOptions } from './to-dataframe';

@@ -116,9 +116,11 @@ const SAMPLES: Record<string, (b: Bag<number>) => unknown> = {
   toDelayed: (b) => b.toDelayed(),
   key: (b) => b.key(0),
   toString: (b: Bag<number>) => b.toString(),
+  randomSample: (b) => b.randomSample(0.5, { randomState: 1 }),
+  unzip: (b) => b.map((x) => [x, x]).unzip(2),
 };
 /** Methods that compute (they return promises) and so build nothing to inspect. */
-const COMPUTING = ['compute', 'persist', 'visualize', 'take', 'toTextFiles'];
+const COMPUTING = ['compute', 'persist', 'visualize', 'take', 'toTextFiles', 'toDataFrame'];
 
 function bagMethods(): string[] {
   const names = new Set<string>();

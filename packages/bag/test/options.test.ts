@@ -52,6 +52,12 @@ const WITH_OPTIONS: Record<string, { call: (o: Opts) => unknown; typo: string; m
   'Bag.persist': { call: (o) => b.persist(o), typo: 'numworkers', meant: 'numWorkers' },
   'Item.compute': { call: (o) => item.compute(o), typo: 'schedular', meant: 'scheduler' },
   'Item.persist': { call: (o) => item.persist(o), typo: 'retrys', meant: 'retries' },
+  // issue 13
+  'Bag.repartition': { call: (o) => b.repartition(o as never), typo: 'partitionsize', meant: 'partitionSize' },
+  'Bag.randomSample': { call: (o) => b.randomSample(0.5, o), typo: 'random_state', meant: 'randomState' },
+  readJson: { call: (o) => db.readJson(join(dir, 'a.txt'), o), typo: 'blockSize', meant: 'blocksize' },
+  'Bag.toDataFrame': { call: (o) => b.toDataFrame(o), typo: 'colums', meant: 'columns' },
+  readAvro: { call: (o) => db.readAvro(join(dir, 'a.txt'), o), typo: 'blockSize', meant: 'blocksize' },
 };
 
 /** Exports and methods that take no options object (positional arguments only). */
@@ -75,7 +81,6 @@ const WITHOUT_OPTIONS = new Set([
   'Bag.accumulate',
   'Bag.join',
   'Bag.product',
-  'Bag.repartition',
   'Bag.toString',
   'Item.toDelayed',
   'Item.apply',
@@ -83,6 +88,12 @@ const WITHOUT_OPTIONS = new Set([
   // visualize({ filename, … }) is core's (CollectionBase); core's visualize owns its options.
   'Bag.visualize',
   'Item.visualize',
+  // issue 13
+  'map',
+  'mapPartitions',
+  'StringAccessor',
+  'Bag.str',
+  'Bag.unzip',
 ]);
 
 /** Public methods of a class, own and inherited (up to Object), without internals. */

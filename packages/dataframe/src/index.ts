@@ -40,3 +40,4 @@ export { concat, type ConcatOptions } from './concat';
 export type { CumulativeOptions, TailOptions } from './cumulative';
 export type { CorrOptions, CovOptions, DescribeOptions, IdxOptions, QuantileOptions } from './stats';
 export type { SampleOptions } from './sample';
+export { fromBag, type FromBagOptions, type RecordPartitions } from './from-bag';

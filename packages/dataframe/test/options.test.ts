@@ -47,6 +47,7 @@ const CALLS: Row[] = [
   ['GroupbyOptions', 'DataFrame.groupby', () => df().groupby('x', { splitevery: 2 } as never), 'splitevery', 'splitEvery'],
   ['ValueCountsOptions', 'Series.valueCounts', () => df().col('x').valueCounts({ splitEverry: 2 } as never), 'splitEverry', 'splitEvery'],
   ['AggregationSpec', 'Aggregation', () => new dd.Aggregation({ name: 'a', chunk: (g: dd.GroupedValues) => g.sum(), agg: (s: dd.GroupedValues) => s.sum(), finalise: (s: dd.PerGroup) => s } as never), 'finalise', 'finalize'],
+  ['FromBagOptions', 'fromBag', () => dd.fromBag({ npartitions: 1, toDelayed: () => [] }, { metta: {} } as never), 'metta', 'meta'],
   // compute()/persist()/len() options are core's ComputeOptions, checked by core.
   ['ComputeOptions', 'compute', () => df().compute({ schedular: 'sync' } as never), 'schedular', 'scheduler'],
   ['ComputeOptions', 'persist', () => df().col('y').persist({ numworkers: 2 } as never), 'numworkers', 'numWorkers'],

@@ -12,6 +12,7 @@ import { BagLayer, partitionKey } from '../graph';
 import { NO_STORAGE_OPTIONS } from '../options';
 import { sourcePipe } from '../pipe';
 import { bagOps } from '../ops';
+import { delimiterIsAsciiBytes, isKnownEncoding } from '../ops/encoding';
 import type { Compression } from '../ops/io';
 import { parseBytes } from '@pdask/core';
 
@@ -23,7 +24,12 @@ export interface ReadTextOptions {
   blocksize?: number | string;
   /** 'infer' (default: '.gz' means gzip), 'gzip', or null for none. */
   compression?: 'infer' | 'gzip' | null;
-  encoding?: BufferEncoding;
+  /**
+   * Default 'utf8'. Node's encodings, and every encoding iconv-lite knows ('cp1252', 'shift_jis',
+   * 'utf-16' with a BOM, 'koi8-r', 'gb18030' …). Blocks (`blocksize`) need an encoding in which the
+   * line delimiter is its ASCII bytes (not UTF-16/32).
+   */
+  encoding?: string;
   /** Default '\n'. Lines keep their delimiter, as in Dask. */
   lineDelimiter?: string;
   /** Not supported yet: pairs of (line, path) (Dask's `include_path`). */
@@ -40,7 +46,7 @@ export interface ReadTextOptions {
 
 const notYet = { unsupported: 'not implemented yet' } as const;
 
-const READ_TEXT_OPTIONS: OptionSchema<ReadTextOptions> = {
+export const READ_TEXT_OPTIONS: OptionSchema<ReadTextOptions> = {
   blocksize: (v) => (v === null || typeof v === 'number' || typeof v === 'string' ? undefined : "a number of bytes, a size like '64MB', or null"),
   compression: { oneOf: ['infer', 'gzip', null] },
   encoding: 'string',
@@ -53,14 +59,24 @@ const READ_TEXT_OPTIONS: OptionSchema<ReadTextOptions> = {
 };
 
 /**
- * Matches of a glob pattern, sorted. The static leading directories become the search root:
+ * Matches of a glob pattern, sorted as Dask sorts them (by code point, so `10.part` before `2.part`:
+ * toTextFiles pads its numbers). The static leading directories become the search root:
  * tinyglobby matches patterns relative to a directory, not absolute or '../' ones.
  */
 function globFiles(pattern: string): string[] {
   const segments = resolve(pattern).split(sep);
   const first = segments.findIndex((s) => isDynamicPattern(s));
   const cwd = segments.slice(0, first).join(sep) || sep;
-  return globSync(segments.slice(first).join('/'), { cwd, absolute: true, onlyFiles: true }).sort();
+  return globSync(segments.slice(first).join('/'), { cwd, absolute: true, onlyFiles: true }).sort(byCodePoints);
+}
+
+/**
+ * Python's `sorted` order of strings (by code point), which Dask's glob expansion uses. UTF-8
+ * bytes sort in code-point order; JavaScript's default sort compares UTF-16 units, which puts
+ * characters beyond U+FFFF before U+E000–U+FFFF.
+ */
+export function byCodePoints(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /** Files named by paths and glob patterns, each pattern's matches sorted. */
@@ -92,11 +108,14 @@ export function readText(paths: string | readonly string[], options?: ReadTextOp
   const opts = checkOptions('readText', options, READ_TEXT_OPTIONS);
   const files = expandPaths(paths, 'readText');
   const encoding = opts.encoding ?? 'utf8';
-  if (!Buffer.isEncoding(encoding)) throw new RangeError(`readText: unknown encoding '${String(encoding)}'`);
+  if (!isKnownEncoding(encoding)) throw new RangeError(`readText: unknown encoding '${String(encoding)}' (neither Node nor iconv-lite knows it)`);
   const delimiter = opts.lineDelimiter ?? '\n';
   if (typeof delimiter !== 'string' || delimiter === '') throw new TypeError('readText: lineDelimiter must be a non-empty string');
   const blocksize = opts.blocksize === undefined || opts.blocksize === null ? undefined : parseBytes(opts.blocksize, 'readText (blocksize)');
   if (blocksize === 0) throw new RangeError('readText (blocksize): must be at least 1 byte, got 0');
+  if (blocksize !== undefined && !delimiterIsAsciiBytes(delimiter, encoding)) {
+    throw new RangeError(`readText: blocksize needs an encoding in which the line delimiter is ASCII bytes; in '${encoding}' it is not, so blocks cannot be cut safely. Leave blocksize unset to read each file whole`);
+  }
   const blocks: [path: string, start: number, end: number, compression: Compression][] = [];
   const stamps: unknown[] = [];
   for (const path of files) {

@@ -3,8 +3,9 @@
  * functions arrive already resolved (core turns function arguments, `fnArg(…)`, into functions). The
  * element-wise ones (map, filter, flatMap, pluck …) are fused stages of ops/pipeline.ts.
  */
+import { sizeOf } from '@pdask/core';
 import { KeyTable } from './keys';
-import { getKey, userError, type KeyGetter } from './spec';
+import { getKey, reifyElement, userError, type KeyGetter } from './spec';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -16,10 +17,22 @@ export const mapPartitionsCall = (p: number, fn: Fn, part: readonly unknown[], e
   } catch (e) {
     throw userError(e, 'mapPartitions', p);
   }
-  if (Array.isArray(r)) return r;
-  if (r !== null && r !== undefined && typeof r !== 'string' && typeof (r as Iterable<unknown>)[Symbol.iterator] === 'function') return [...(r as Iterable<unknown>)];
+  if (Array.isArray(r)) return reifyAll(r, p);
+  if (r !== null && r !== undefined && typeof r !== 'string' && typeof (r as Iterable<unknown>)[Symbol.iterator] === 'function') return reifyAll([...(r as Iterable<unknown>)], p);
   throw new TypeError(`Bag.mapPartitions: the function returned ${r === null ? 'null' : typeof r} for partition ${p}; it must return an array or another iterable`);
 };
+
+/** The partition with its iterator elements materialised (see reifyElement); the same array when there are none. */
+function reifyAll(part: unknown[], p: number): unknown[] {
+  let out: unknown[] | undefined;
+  for (let j = 0; j < part.length; j++) {
+    const x = part[j];
+    if (typeof x !== 'object' || x === null) continue;
+    const y = reifyElement(x, p, j);
+    if (y !== x) (out ??= part.slice())[j] = y;
+  }
+  return out ?? part;
+}
 
 /** Element-wise tuples of several partitions of equal length. */
 export const zipPartitions = (p: number, parts: readonly (readonly unknown[])[]): unknown[][] => {
@@ -41,9 +54,9 @@ export const productPartition = (a: readonly unknown[], b: readonly unknown[]): 
 
 /** Array of an iterable (partitions built from Delayed values). */
 export const toPartition = (p: number, value: unknown): unknown[] => {
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) return reifyAll(value, p);
   if (value !== null && value !== undefined && typeof value !== 'string' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function') {
-    return [...(value as Iterable<unknown>)];
+    return reifyAll([...(value as Iterable<unknown>)], p);
   }
   throw new TypeError(`fromDelayed: the value of partition ${p} is ${value === null ? 'null' : typeof value}, not an array or other iterable`);
 };
@@ -137,4 +150,21 @@ export const unpackNumbers = (packed: Float64Array): number[] => {
   const out = new Array<number>(packed.length);
   for (let i = 0; i < packed.length; i++) out[i] = packed[i];
   return out;
+};
+
+/** `fn(...before, x, ...after)` where `before` is the first `at` of `rest`: db.map with the first bag not first. */
+export const callPlaced = (x: unknown, fn: Fn, at: number, ...rest: unknown[]): unknown => fn(...rest.slice(0, at), x, ...rest.slice(at));
+
+/** The estimated memory of a partition (core's sizeOf), as a one-element partition: repartition by size measures with it. */
+export const partitionBytes = (part: readonly unknown[]): number[] => [sizeOf(part)];
+
+/** A line of a JSON Lines file: [] for a blank line, else [its value] (readJson's flatMap step). */
+export const parseJsonLine = (line: string): unknown[] => {
+  if (/^\s*$/.test(line)) return [];
+  try {
+    return [JSON.parse(line)];
+  } catch (e) {
+    const text = line.trimEnd();
+    throw new SyntaxError(`readJson: a line is not valid JSON (${(e as Error).message}): ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`);
+  }
 };

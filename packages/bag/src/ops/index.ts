@@ -19,6 +19,9 @@ import {
   toPartition,
   unpackNumbers,
   zipPartitions,
+  callPlaced,
+  partitionBytes,
+  parseJsonLine,
 } from './elementwise';
 import { readTextBlock, writeTextPartition } from './io';
 import { pipePartition, pipeReduce } from './pipeline';
@@ -51,6 +54,25 @@ import {
   varOfMoments,
 } from './reduce';
 import { shuffleCollect, shuffleSplit } from './shuffle';
+import { randomSamplePartition } from './python-random';
+import { readAvroBlock } from './avro';
+import {
+  strCapitalize,
+  strCount,
+  strEndswith,
+  strFind,
+  strLower,
+  strLstrip,
+  strMatch,
+  strReplace,
+  strRsplit,
+  strRstrip,
+  strSplit,
+  strStartswith,
+  strStrip,
+  strTitle,
+  strUpper,
+} from './str';
 
 export const bagOps = defineCatalogue('@pdask/bag/ops', {
   // partition-wise (elementwise.ts)
@@ -104,6 +126,31 @@ export const bagOps = defineCatalogue('@pdask/bag/ops', {
   // text files (io.ts)
   readTextBlock,
   writeTextPartition,
+  // randomSample (python-random.ts)
+  randomSamplePartition,
+  // bag.str (str.ts)
+  strLower,
+  strUpper,
+  strCapitalize,
+  strTitle,
+  strStrip,
+  strLstrip,
+  strRstrip,
+  strSplit,
+  strRsplit,
+  strStartswith,
+  strEndswith,
+  strReplace,
+  strCount,
+  strFind,
+  strMatch,
+  // db.map / db.mapPartitions with the first bag not first (elementwise.ts)
+  callPlaced,
+  // repartition({ partitionSize }) (elementwise.ts)
+  partitionBytes,
+  // readJson, readAvro (elementwise.ts, avro.ts)
+  parseJsonLine,
+  readAvroBlock,
 });
 
 export type BagOps = typeof bagOps;

@@ -6,13 +6,14 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { decodeText, encodeText } from './encoding';
 
 export type Compression = 'gzip' | null;
 
 const CHUNK = 1 << 16;
 
 /** The position just after the first `delim` at or after `pos` (or the end of the file). */
-function afterDelimiter(fd: number, pos: number, size: number, delim: Buffer): number {
+export function afterDelimiter(fd: number, pos: number, size: number, delim: Buffer): number {
   const buf = Buffer.allocUnsafe(CHUNK + delim.length);
   let carry = 0;
   let at = pos;
@@ -48,14 +49,14 @@ export function splitLines(text: string, delim: string): string[] {
  * The text of bytes [start, end) of a file, moved to line boundaries; `end < 0` reads the whole
  * file (the only way for compressed files).
  */
-export function readBlockText(path: string, start: number, end: number, compression: Compression, encoding: BufferEncoding, delimiter: string): string {
+export function readBlockText(path: string, start: number, end: number, compression: Compression, encoding: string, delimiter: string): string {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
     let from = 0;
     let to = size;
     if (end >= 0) {
-      const delim = Buffer.from(delimiter, encoding);
+      const delim = encodeText(delimiter, encoding);
       from = start === 0 ? 0 : afterDelimiter(fd, start, size, delim);
       to = end >= size ? size : afterDelimiter(fd, end, size, delim);
     }
@@ -68,14 +69,14 @@ export function readBlockText(path: string, start: number, end: number, compress
       got += n;
     }
     const bytes = compression === 'gzip' ? gunzipSync(buf.subarray(0, got)) : buf.subarray(0, got);
-    return bytes.toString(encoding);
+    return decodeText(bytes, encoding);
   } finally {
     closeSync(fd);
   }
 }
 
 /** The lines of a block of a file (see readBlockText): a `readText` partition. */
-export const readTextBlock = (path: string, start: number, end: number, compression: Compression, encoding: BufferEncoding, delimiter: string): string[] =>
+export const readTextBlock = (path: string, start: number, end: number, compression: Compression, encoding: string, delimiter: string): string[] =>
   splitLines(readBlockText(path, start, end, compression, encoding, delimiter), delimiter);
 
 /**
@@ -83,7 +84,7 @@ export const readTextBlock = (path: string, start: number, end: number, compress
  * with one; the last newline only with `lastEndline` (Dask's to_textfiles). Returns [path], a
  * one-element partition, so the written paths compute as a bag.
  */
-export const writeTextPartition = (path: string, part: readonly unknown[], compression: Compression, encoding: BufferEncoding, lastEndline: boolean): string[] => {
+export const writeTextPartition = (path: string, part: readonly unknown[], compression: Compression, encoding: string, lastEndline: boolean): string[] => {
   let text = '';
   for (const x of part) {
     const s = String(x);
@@ -91,7 +92,7 @@ export const writeTextPartition = (path: string, part: readonly unknown[], compr
   }
   if (!lastEndline && text.endsWith('\n')) text = text.slice(0, -1);
   mkdirSync(dirname(path), { recursive: true });
-  const bytes = Buffer.from(text, encoding);
+  const bytes = encodeText(text, encoding);
   writeFileSync(path, compression === 'gzip' ? gzipSync(bytes) : bytes);
   return [path];
 };

@@ -10,7 +10,7 @@
  */
 import { readBlockText, type Compression } from './io';
 import { KeyTable } from './keys';
-import { NO_RESULT, reported, userError } from './spec';
+import { NO_RESULT, reifyElement, reported, userError } from './spec';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -23,7 +23,7 @@ export type StageTuple = readonly [kind: StageKind, fn: Fn | null, extra: readon
 export type SourceKind = 'items' | 'lines';
 
 /** A block of a text file: the arguments of readBlockText. */
-export type TextBlock = readonly [path: string, start: number, end: number, compression: Compression, encoding: BufferEncoding, delimiter: string];
+export type TextBlock = readonly [path: string, start: number, end: number, compression: Compression, encoding: string, delimiter: string];
 
 /** Reductions whose per-partition step runs as elements arrive; null: collect, then call the step. */
 export type SinkKind = 'sum' | 'count' | 'max' | 'min' | 'any' | 'all' | 'counts' | null;
@@ -240,8 +240,9 @@ interface Sink extends Push {
 class Collect implements Sink {
   readonly out: unknown[] = [];
   n = 0;
+  constructor(private readonly p: number) {}
   push(x: unknown): void {
-    this.out.push(x);
+    this.out.push(typeof x === 'object' && x !== null ? reifyElement(x, this.p, this.n) : x);
     this.n++;
   }
   result(): unknown {
@@ -310,10 +311,11 @@ class Counts implements Sink {
     private readonly p: number,
   ) {}
   push(x: unknown): void {
+    const v = typeof x === 'object' && x !== null ? reifyElement(x, this.p, this.n) : x;
     this.n++;
     let s: number;
     try {
-      s = this.t.slot(x);
+      s = this.t.slot(v);
     } catch (e) {
       throw userError(e, this.method, this.p);
     }
@@ -340,7 +342,7 @@ function sink(kind: SinkKind, method: string, p: number): Sink {
     case 'counts':
       return new Counts(method, p);
     default:
-      return new Collect();
+      return new Collect(p);
   }
 }
 
@@ -348,7 +350,7 @@ function sink(kind: SinkKind, method: string, p: number): Sink {
 
 /** A partition computed through a pipeline: the source's elements after every stage. */
 export const pipePartition = (p: number, kind: SourceKind, source: unknown, stages: readonly StageTuple[]): unknown[] => {
-  const out = new Collect();
+  const out = new Collect(p);
   drive(p, kind, source, stages, out);
   return out.out;
 };

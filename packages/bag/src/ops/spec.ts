@@ -55,3 +55,23 @@ export type KeyGetter = ((x: unknown) => unknown) | string | number;
 export function getKey(key: KeyGetter, x: unknown): unknown {
   return typeof key === 'function' ? key(x) : (x as Record<string | number, unknown>)[key];
 }
+
+/**
+ * An element as it leaves a step into a partition: an iterator (what a generator function
+ * returns) becomes the array of its values, as Dask's `reify` materialises the generators a
+ * mapped function returns. Iterators cannot be copied to another thread, and left as they are
+ * would print as `{}`. A Promise or async iterator (an `async` function given to a bag method)
+ * cannot be materialised here and is refused by name.
+ */
+export function reifyElement(x: unknown, partition: number, element: number): unknown {
+  if (typeof x !== 'object' || x === null) return x;
+  const o = x as { next?: unknown; then?: unknown; [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown };
+  if (typeof o.next === 'function' && typeof o[Symbol.iterator] === 'function') return [...(x as Iterable<unknown>)];
+  if (typeof o.then === 'function' || typeof o[Symbol.asyncIterator] === 'function') {
+    const what = typeof o.then === 'function' ? 'a Promise' : 'an async iterator';
+    throw reported(
+      new TypeError(`Bag: element ${element} of partition ${partition} is ${what}; bag functions must be synchronous (an async function or async generator cannot be waited for inside a task)`),
+    );
+  }
+  return x;
+}

@@ -26,6 +26,7 @@ import { dtColumn } from './dt-ops';
 import { strColumn } from './str-ops';
 import { catCategories, catCodes, catRecode, catUnion } from './cat-ops';
 import { typedReduceCombine, typedReducePartial, typedReduceScalar } from './reduce-typed';
+import { recordsPart } from './from-bag';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -121,6 +122,8 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   coCombine,
   coScalar,
   coFrame,
+  // fromBag (from-bag.ts)
+  recordsPart,
 });
 
 export { INDEX_COLUMN } from './spec';
