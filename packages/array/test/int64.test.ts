@@ -3,7 +3,9 @@
  * creation functions, NumPy 1.24's type promotion (fixture test/fixtures/make_int64.py) and the
  * dtypes of reductions.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeThreadPools } from '@pdask/core';
 import * as da from '../src/index';
@@ -109,6 +111,21 @@ describe('int64 is exact', () => {
     const big = da.fromArray(new NDArray(BigInt64Array.of(2n ** 62n, 2n ** 62n, 5n), [3], 'int64'), { chunks: 1 });
     expect((await da.reshape(big.sum(), [1]).compute(sync) as NDArray).toBigInts()).toEqual([BigInt.asIntN(64, 2n ** 63n + 5n)]);
     expect((await big.mul(4).compute(sync) as NDArray).toBigInts()).toEqual([0n, 0n, 20n]);
+  });
+});
+
+describe('int64 in Zarr', () => {
+  it('toZarr then fromZarr keeps int64 values exactly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pdask-int64-'));
+    try {
+      const vals = BigInt64Array.of(2n ** 62n + 1n, -5n, 9007199254740993n, 0n, -(2n ** 63n));
+      await da.fromArray(new NDArray(vals, [5], 'int64'), { chunks: 2 }).toZarr(join(dir, 'a.zarr'), { compute: sync });
+      const back = await da.fromZarr(join(dir, 'a.zarr'));
+      expect(back.dtype).toBe('int64');
+      expect(((await back.compute(sync)) as NDArray).toBigInts()).toEqual(Array.from(vals));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -120,6 +120,10 @@ export function int64Binary(op: I64BinaryOp, a: I64Operand, b: I64Operand, out: 
     return;
   }
   const { fast, slow } = BIN[op];
+  if (op === 'add' || op === 'sub' || op === 'mul') {
+    arith(op === 'add' ? 0 : op === 'sub' ? 1 : 2, a, b, out, ow, len, slow);
+    return;
+  }
   for (let i = 0; i < len; i++) {
     if (fast) {
       const x = ra.num(i);
@@ -133,6 +137,42 @@ export function int64Binary(op: I64BinaryOp, a: I64Operand, b: I64Operand, out: 
       }
     }
     out[i] = slow(ra.big(i), rb.big(i));
+  }
+}
+
+/** A scalar operand as a double (NaN when beyond ±2^53: every element then takes bigints). */
+function scalarNum(x: number | bigint): number {
+  const n = Number(BigInt.asIntN(64, big(x)));
+  return n <= MAX && n >= -MAX ? n : NaN;
+}
+
+/**
+ * add/sub/mul written out (the hot path of int64 expressions): the words read inline, the result
+ * checked to be within ±2^53 (then exact), else the element computed with bigints.
+ */
+function arith(kind: 0 | 1 | 2, a: I64Operand, b: I64Operand, out: BigInt64Array, ow: Int32Array, len: number, slow: (x: bigint, y: bigint) => bigint): void {
+  const aw = a instanceof BigInt64Array ? int64Words(a) : undefined;
+  const bw = b instanceof BigInt64Array ? int64Words(b) : undefined;
+  const ac = aw ? 0 : scalarNum(a as number | bigint);
+  const bc = bw ? 0 : scalarNum(b as number | bigint);
+  for (let i = 0; i < len; i++) {
+    let x = ac;
+    let y = bc;
+    if (aw) {
+      const h = aw[2 * i + 1];
+      x = h >= -HI && h < HI ? h * TWO32 + (aw[2 * i] >>> 0) : NaN;
+    }
+    if (bw) {
+      const h = bw[2 * i + 1];
+      y = h >= -HI && h < HI ? h * TWO32 + (bw[2 * i] >>> 0) : NaN;
+    }
+    const r = kind === 0 ? x + y : kind === 1 ? x - y : x * y;
+    if (r <= MAX && r >= -MAX) {
+      ow[2 * i] = r | 0;
+      ow[2 * i + 1] = Math.floor(r / TWO32);
+    } else {
+      out[i] = slow(aw ? (a as BigInt64Array)[i] : big(a as number | bigint), bw ? (b as BigInt64Array)[i] : big(b as number | bigint));
+    }
   }
 }
 
