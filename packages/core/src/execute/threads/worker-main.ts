@@ -48,6 +48,8 @@ let draining = false;
 let ok: number[] = [];
 let returned: unknown[] = [];
 let returnedBuffers: ArrayBuffer[] = [];
+/** The graph key of each value in `returned` (for the error of one that cannot be sent). */
+let returnedKeys: number[] = [];
 let failed: [number, number, SerializedError][] = [];
 let missing: number[] = [];
 
@@ -64,12 +66,49 @@ function flush(): void {
   if (ok.length === 0 && failed.length === 0 && missing.length === 0) return;
   const msg: FromWorker = { t: 'done', ok, failed, missing, values: returned.length ? returned : undefined };
   const transfer = returnedBuffers;
+  const keys = returnedKeys;
   ok = [];
   failed = [];
   missing = [];
   returned = [];
   returnedBuffers = [];
-  port.postMessage(msg, transfer);
+  returnedKeys = [];
+  try {
+    port.postMessage(msg, transfer);
+  } catch (e) {
+    // A result that cannot cross threads (a function, a class instance holding one, a
+    // generator...) would otherwise kill this worker: fail its task instead, send the others.
+    if (!isCloneError(e)) throw e;
+    port.postMessage(withoutUncloneable(msg, keys), transfer);
+  }
+}
+
+const isCloneError = (e: unknown): boolean => e instanceof Error && e.name === 'DataCloneError';
+
+/** The report with every returned value that cannot be cloned moved from `ok` to `failed`. */
+function withoutUncloneable(msg: Extract<FromWorker, { t: 'done' }>, keys: readonly number[]): FromWorker {
+  const values = msg.values ?? [];
+  const keptValues: unknown[] = [];
+  const bad = new Map<number, SerializedError>();
+  for (let i = 0; i < values.length; i += 2) {
+    const seq = values[i] as number;
+    const v = values[i + 1];
+    try {
+      structuredClone(v);
+      keptValues.push(seq, v);
+    } catch (e) {
+      const what = typeof v === 'function' ? 'a function' : v === null || typeof v !== 'object' ? typeof v : `an object of class ${(v as object).constructor?.name ?? 'Object'}`;
+      const err = new TypeError(`The task's result (${what}) cannot be sent between threads: ${(e as Error).message.replace(/\.$/, '')}. Return plain data (numbers, strings, arrays, plain objects, typed arrays), or compute with { scheduler: 'sync' }`);
+      err.name = 'DataCloneError';
+      bad.set(seq, serializeError(err));
+    }
+  }
+  const keyOf = new Map<number, number>();
+  for (let i = 0, j = 0; i < values.length; i += 2, j++) keyOf.set(values[i] as number, keys[j]);
+  const ok: number[] = [];
+  for (let i = 0; i < msg.ok.length; i += 3) if (!bad.has(msg.ok[i])) ok.push(msg.ok[i], msg.ok[i + 1], msg.ok[i + 2]);
+  const failed = [...msg.failed, ...[...bad].map(([seq, err]): [number, number, SerializedError] => [seq, keyOf.get(seq)!, err])];
+  return { t: 'done', ok, failed, missing: msg.missing, values: keptValues.length ? keptValues : undefined };
 }
 
 // ---- fetching inputs from peers -------------------------------------------------------------
@@ -302,7 +341,10 @@ async function runOne(spec: RunSpec): Promise<void> {
         resident.set(spec.ret, value);
         if (typeof value === 'object' && value !== null) residentObjects.add(value);
       }
-    } else if (spec.ret) returned.push(spec.seq, value);
+    } else if (spec.ret) {
+      returned.push(spec.seq, value);
+      returnedKeys.push(spec.node.key);
+    }
     if (spec.ret === 2) transferablesOf(value, returnedBuffers);
     else store.set(spec.node.key, value);
     ok.push(spec.seq, sizeOf(value), performance.now() - t0);
