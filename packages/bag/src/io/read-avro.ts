@@ -2,14 +2,13 @@
  * readAvro (Dask's read_avro): records of Avro object container files. Headers are read now, so
  * the graph knows its partitions; each task decodes the data blocks of one byte range of a file.
  */
-import { statSync } from 'node:fs';
 import { checkOptions, layerNode, lit, parseBytes, tokenize, type OptionSchema } from '@pdask/core';
 import { Bag } from '../bag';
 import { BagLayer, partitionKey } from '../graph';
 import { bagOps } from '../ops';
 import { readAvroHeader } from '../ops/avro';
 import { NO_STORAGE_OPTIONS } from '../options';
-import { expandPaths } from './read-text';
+import { expandPaths, statInput } from './read-text';
 
 export interface ReadAvroOptions {
   /**
@@ -38,14 +37,7 @@ export function readAvro<T = Record<string, unknown>>(paths: string | readonly s
   const ranges: [path: string, start: number, end: number, header: ReturnType<typeof readAvroHeader>][] = [];
   const stamps: unknown[] = [];
   for (const path of files) {
-    let st;
-    try {
-      st = statSync(path);
-    } catch {
-      throw new Error(`readAvro: no such file '${path}'`);
-    }
-    if (!st.isFile()) throw new Error(`readAvro: '${path}' is not a file`);
-    stamps.push([path, st.size, st.mtimeMs]);
+    const st = statInput(path, 'readAvro', stamps);
     const header = readAvroHeader(path);
     if (blocksize === undefined || st.size <= blocksize) {
       ranges.push([path, 0, -1, header]);

@@ -3,7 +3,7 @@
  * graph knows its partitions); reading happens in the tasks, one file or one byte-range block per
  * partition.
  */
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { checkOptions, layerNode, lit, tokenize, type OptionSchema } from '@pdask/core';
 import { globSync, isDynamicPattern } from 'tinyglobby';
@@ -80,6 +80,19 @@ export function byCodePoints(a: string, b: string): number {
 }
 
 /** Files named by paths and glob patterns, each pattern's matches sorted. */
+/** A file's stat, its (path, size, mtime) added to the stamps that name the reading graph; a clear error if it is missing or not a file. */
+export function statInput(path: string, fn: string, stamps: unknown[]): Stats {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new Error(`${fn}: no such file '${path}'`);
+  }
+  if (!st.isFile()) throw new Error(`${fn}: '${path}' is not a file`);
+  stamps.push([path, st.size, st.mtimeMs]);
+  return st;
+}
+
 export function expandPaths(paths: string | readonly string[], fn: string): string[] {
   const list = typeof paths === 'string' ? [paths] : paths;
   if (!Array.isArray(list) || list.length === 0 || !list.every((p) => typeof p === 'string')) {
@@ -119,14 +132,7 @@ export function readText(paths: string | readonly string[], options?: ReadTextOp
   const blocks: [path: string, start: number, end: number, compression: Compression][] = [];
   const stamps: unknown[] = [];
   for (const path of files) {
-    let st;
-    try {
-      st = statSync(path);
-    } catch {
-      throw new Error(`readText: no such file '${path}'`);
-    }
-    if (!st.isFile()) throw new Error(`readText: '${path}' is not a file`);
-    stamps.push([path, st.size, st.mtimeMs]);
+    const st = statInput(path, 'readText', stamps);
     const compression = compressionOf(path, opts.compression);
     if (blocksize === undefined) {
       blocks.push([path, 0, -1, compression]);
