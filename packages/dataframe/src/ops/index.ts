@@ -23,6 +23,10 @@ import { dtColumn } from './dt-ops';
 import { strColumn } from './str-ops';
 import { catCategories, catCodes, catRecode, catUnion } from './cat-ops';
 import { typedReduceCombine, typedReducePartial, typedReduceScalar } from './reduce-typed';
+import { elemColumns } from './elementwise-more';
+import { applyRows, mapValues } from './map-values';
+import { countKeys, countKeysSeries, dedupRows, distinctKeys, topRows, unionKeys, uniqueValues } from './distinct';
+import { dummiesPart, meltPart, pivotUnstack } from './reshape';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -92,6 +96,20 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   typedReducePartial,
   typedReduceCombine,
   typedReduceScalar,
+  // Value-by-value methods, distinct rows, top rows and reshaping (issue #11's methods)
+  elemColumns,
+  mapValues,
+  applyRows,
+  dedupRows,
+  uniqueValues,
+  distinctKeys,
+  unionKeys,
+  countKeys,
+  countKeysSeries,
+  topRows,
+  meltPart,
+  dummiesPart,
+  pivotUnstack,
 });
 
 export { INDEX_COLUMN } from './spec';
