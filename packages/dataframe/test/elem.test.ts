@@ -209,3 +209,29 @@ describe.each(SCHEDULERS)('reshaping (%s)', (_, opts) => {
     }
   });
 });
+
+describe('refusals name the problem', () => {
+  const df = frame('uneven');
+  it('query refuses what it does not parse, by name', () => {
+    expect(() => df.query('x + 1 > 2')).toThrow("arithmetic ('+') is not supported");
+    expect(() => df.query('x > @limit')).toThrow("local variables (@name) ('@') is not supported");
+    expect(() => df.query('abs(x) > 1')).toThrow("function calls ('abs(…)') are not supported");
+    expect(() => df.query('k > "a"')).toThrow('strings can be compared with == and != only');
+    expect(() => df.query('nope == 1')).toThrow('column "nope" not found');
+    expect(() => df.query('x > (1')).toThrow("expected ')'");
+  });
+  it('functions that capture variables are refused when the graph is built', () => {
+    const factor = 3;
+    expect(() => df.col('x').map((v) => (v as number) * factor)).toThrow("captures 'factor'");
+    expect(() => df.apply((r) => (r.x as number) * factor, { axis: 1 })).toThrow("captures 'factor'");
+  });
+  it('values a column cannot hold and unknown options are refused', () => {
+    expect(() => df.col('x').where(df.col('x').gt(0), 'a')).toThrow("column 'x' has dtype int32 and cannot hold \"a\"");
+    expect(() => df.col('k').replace('a', 1)).toThrow("column 'k' has dtype string and cannot hold 1");
+    expect(() => df.dropDuplicates({ splitOut: 2 } as never)).toThrow('splitOut');
+    expect(() => df.col('y').clip({ lower: 0, axis: 0 } as never)).toThrow('axis');
+    expect(() => df.sortValues(['x', 'y'], { ascending: [true] })).toThrow('ascending has 1 values for 2 columns');
+    expect(() => df.col('k').between(1, 2)).toThrow("series 'k' has dtype string; left must be a string");
+    expect(() => df.col('k').map({ a: 1, b: 'x' })).toThrow('several kinds');
+  });
+});
