@@ -34,6 +34,14 @@ import { checkNotReserved } from './reserved';
 import { cumulative, shifted, tailOf, type CumulativeOptions, type TailOptions } from './cumulative';
 import { frameCo, frameDescribe, frameIdx, frameQuantile, type CorrOptions, type CovOptions, type DescribeOptions, type IdxOptions, type QuantileOptions } from './stats';
 import { sampleOf, type SampleOptions } from './sample';
+import type { ModuleFunction } from '@pdask/core';
+import type { Cell } from './local/labels';
+import { absOf, applyOf, clipOf, isinOf, replaceOf, roundOf, whereOf, type ApplyOptions, type ClipOptions, type ReplaceMapping } from './elementwise-more';
+import { dropDuplicatesOf, nuniqueFrame, topOf, type DropDuplicatesOptions, type NlargestOptions, type NuniqueOptions } from './distinct';
+import { queryOf } from './query/query';
+import { meltOf, type MeltOptions } from './reshape/melt';
+import { categorizeOf, type CategorizeOptions } from './reshape/categorize';
+import { pivotTableOf, type PivotTableOptions } from './reshape/pivot-table';
 
 export interface HeadOptions extends ComputeOptions {
   /** How many partitions to read from (default 1, as Dask; -1 for all). */
@@ -204,8 +212,8 @@ export class DataFrame extends Partitioned<LocalFrame> {
     return merge(this, right, opts, 'DataFrame.merge');
   }
 
-  /** Rows sorted by one column across partitions (Dask's sort_values); missing keys last. */
-  sortValues(by: string, opts: SortValuesOptions = {}): DataFrame {
+  /** Rows sorted by one column or several across partitions (Dask's sort_values); missing keys last unless `naPosition: 'first'`. */
+  sortValues(by: string | readonly string[], opts: SortValuesOptions = {}): DataFrame {
     return sortValues(this, by, opts);
   }
 
@@ -365,6 +373,68 @@ export class DataFrame extends Partitioned<LocalFrame> {
   async tail(n = 5, opts?: TailOptions): Promise<LocalFrame> {
     const { rows, compute } = tailOf(this, n, opts, 'DataFrame.tail');
     return rows.compute(compute);
+  }
+
+  // Value-by-value methods, distinct rows, top rows, query and reshaping (issue #11)
+
+  /** Booleans per column: whether each value is one of `values`, or of `values[column]`. */
+  isin(values: readonly Cell[] | ReadonlySet<Cell> | Readonly<Record<string, readonly Cell[]>>): DataFrame {
+    return isinOf(this, values, 'DataFrame.isin');
+  }
+  /** The values where `cond` (a frame of booleans with these columns, or one boolean series for whole rows) is true, `other` elsewhere. */
+  where(cond: DataFrame | Series, other?: Cell): DataFrame {
+    return whereOf(this, cond, other, true, 'DataFrame.where');
+  }
+  mask(cond: DataFrame | Series, other?: Cell): DataFrame {
+    return whereOf(this, cond, other, false, 'DataFrame.mask');
+  }
+  /** Values replaced in every column, or per column with `{ column: { old: new } }`. */
+  replace(toReplace: Cell | readonly Cell[] | ReplaceMapping | Readonly<Record<string, ReplaceMapping>>, value?: Cell | readonly Cell[]): DataFrame {
+    return replaceOf(this, toReplace, value, 'DataFrame.replace');
+  }
+  /** `fn(row)` for every row (an object of the row's values), as pandas' apply(axis=1): a series. */
+  apply(fn: ((row: Record<string, Cell>) => Cell) | ModuleFunction<(row: Record<string, Cell>) => Cell>, opts: ApplyOptions): Series {
+    return applyOf(this, fn, opts);
+  }
+  abs(): DataFrame {
+    return absOf(this, 'DataFrame.abs');
+  }
+  round(decimals = 0): DataFrame {
+    return roundOf(this, decimals, 'DataFrame.round');
+  }
+  clip(opts: ClipOptions): DataFrame {
+    return clipOf(this, opts, 'DataFrame.clip');
+  }
+  /** The n rows with the largest values of `columns` (the first decides, the next break ties), in one partition. */
+  nlargest(n: number, columns: string | readonly string[], opts?: NlargestOptions): DataFrame {
+    return topOf(this, n, columns, true, opts, 'DataFrame.nlargest');
+  }
+  nsmallest(n: number, columns: string | readonly string[], opts?: NlargestOptions): DataFrame {
+    return topOf(this, n, columns, false, opts, 'DataFrame.nsmallest');
+  }
+  /** The rows without repeats in `subset` (default all columns); `keep`: 'first', 'last' or false. One partition, as Dask's split_out=1. */
+  dropDuplicates(opts?: DropDuplicatesOptions): DataFrame {
+    return dropDuplicatesOf(this, opts, 'DataFrame.dropDuplicates');
+  }
+  /** The number of distinct non-missing values of each column (int64). */
+  nunique(opts?: NuniqueOptions): Series {
+    return nuniqueFrame(this, opts);
+  }
+  /** The rows where a pandas-style expression holds: `ddf.query('x > 1 and k == "a"')` (comparisons, in, and/or/not; parsed, never evaluated). */
+  query(expr: string): DataFrame {
+    return queryOf(this, expr);
+  }
+  /** pandas' melt: `idVars` kept, every other (or `valueVars`) column turned into rows of `variable`/`value`. */
+  melt(opts?: MeltOptions): DataFrame {
+    return meltOf(this, opts);
+  }
+  /** The string/category columns as categories known to the frame (Dask's categorize): computes them now. */
+  categorize(opts?: CategorizeOptions): Promise<DataFrame> {
+    return categorizeOf(this, opts);
+  }
+  /** Dask's pivot_table: `columns` a category column with known categories (see categorize); one partition. */
+  pivotTable(opts: PivotTableOptions): DataFrame {
+    return pivotTableOf(this, opts);
   }
 
   override toString(): string {

@@ -31,6 +31,10 @@ import { StringAccessor } from './accessors/str';
 import { cumulative, shifted, tailOf, type CumulativeOptions, type TailOptions } from './cumulative';
 import { seriesCo, seriesDescribe, seriesIdx, seriesQuantile, type CorrOptions, type CovOptions, type DescribeOptions, type IdxOptions, type QuantileOptions } from './stats';
 import { sampleOf, type SampleOptions } from './sample';
+import type { ModuleFunction } from '@pdask/core';
+import type { Cell } from './local/labels';
+import { absOf, betweenOf, clipOf, isinOf, mapOf, replaceOf, roundOf, whereOf, type BetweenOptions, type ClipOptions, type MapOptions as MapValuesOptions, type ReplaceMapping } from './elementwise-more';
+import { dropDuplicatesOf, nuniqueSeries, topOf, uniqueOf, type DropDuplicatesOptions, type NlargestOptions, type NuniqueOptions } from './distinct';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -367,6 +371,63 @@ export class Series extends Partitioned<LocalSeries> {
   async tail(n = 5, opts?: TailOptions): Promise<LocalSeries> {
     const { rows, compute } = tailOf(this, n, opts, 'Series.tail');
     return rows.compute(compute);
+  }
+
+  // Value-by-value methods, distinct values and top values (elementwise-more.ts, distinct.ts)
+
+  /** Booleans: whether each value is one of `values` (pandas' isin; NaN matches a NaN/null in values). */
+  isin(values: readonly Cell[] | ReadonlySet<Cell>): Series {
+    return isinOf(this, values, 'Series.isin');
+  }
+  /** Booleans: left <= value <= right (`inclusive`: 'both', 'neither', 'left', 'right'); missing values are false. */
+  between(left: number | string, right: number | string, opts?: BetweenOptions): Series {
+    return betweenOf(this, left, right, opts);
+  }
+  /** The values where `cond` is true, `other` (default missing) elsewhere (pandas' where). */
+  where(cond: Series, other?: Cell): Series {
+    return whereOf(this, cond, other, true, 'Series.where');
+  }
+  /** The values where `cond` is false, `other` (default missing) elsewhere (pandas' mask). */
+  mask(cond: Series, other?: Cell): Series {
+    return whereOf(this, cond, other, false, 'Series.mask');
+  }
+  /** Values replaced: `replace(1, 5)`, `replace([1, 2], 0)`, `replace([1, 2], [3, 4])`, `replace({ 1: 10 })` or a Map. */
+  replace(toReplace: Cell | readonly Cell[] | ReplaceMapping, value?: Cell | readonly Cell[]): Series {
+    return replaceOf(this, toReplace, value, 'Series.replace');
+  }
+  /** Each value through a function (shipped to workers: it must not capture variables) or looked up in an object/Map (missing keys: missing). */
+  map(arg: ((value: Cell) => Cell) | ModuleFunction<(value: Cell) => Cell> | ReplaceMapping, opts?: MapValuesOptions): Series {
+    return mapOf(this, arg, opts);
+  }
+  abs(): Series {
+    return absOf(this, 'Series.abs');
+  }
+  /** Rounded half to even, as NumPy's round. */
+  round(decimals = 0): Series {
+    return roundOf(this, decimals, 'Series.round');
+  }
+  /** Values bounded by `{ lower, upper }`. */
+  clip(opts: ClipOptions): Series {
+    return clipOf(this, opts, 'Series.clip');
+  }
+  /** The n largest values, largest first, ties in row order (pandas' keep='first'); missing values left out. */
+  nlargest(n = 5, opts?: NlargestOptions): Series {
+    return topOf(this, n, undefined, true, opts, 'Series.nlargest');
+  }
+  nsmallest(n = 5, opts?: NlargestOptions): Series {
+    return topOf(this, n, undefined, false, opts, 'Series.nsmallest');
+  }
+  /** The series without repeated values (`keep`: 'first', 'last' or false); one partition. */
+  dropDuplicates(opts?: Omit<DropDuplicatesOptions, 'subset'>): Series {
+    return dropDuplicatesOf(this, opts, 'Series.dropDuplicates');
+  }
+  /** The distinct values in order of appearance (a missing value once), without the index (Dask's unique). */
+  unique(opts: { splitEvery?: number | false } = {}): Series {
+    return uniqueOf(this, opts.splitEvery);
+  }
+  /** The number of distinct non-missing values. */
+  nunique(opts?: NuniqueOptions): Scalar<number> {
+    return nuniqueSeries(this, opts);
   }
 
   override toString(): string {

@@ -12,8 +12,10 @@ import { NOT_YET, refusing } from './options';
 import type { SortKey } from './ops/sort';
 
 export interface SortValuesOptions {
-  /** Ascending (default) or descending. Missing keys come last either way. */
-  ascending?: boolean;
+  /** Ascending (default) or descending; one per column when sorting by several. */
+  ascending?: boolean | readonly boolean[];
+  /** Where missing keys go, in either direction (default 'last', as pandas). */
+  naPosition?: 'first' | 'last';
   /** Output partitions (default: as many as the input). */
   npartitions?: number;
   /** Keys sampled per partition to choose the boundaries (default 256). */
@@ -21,23 +23,33 @@ export interface SortValuesOptions {
 }
 
 const SORT_OPTIONS: OptionSchema<SortValuesOptions> = refusing<SortValuesOptions>(
-  { ascending: 'boolean', npartitions: intAtLeast(1), sampleSize: intAtLeast(1) },
-  { naPosition: `${NOT_YET}: missing keys always come last`, sortFunction: NOT_YET, sortFunctionKwargs: NOT_YET, setDivisions: NOT_YET },
+  {
+    ascending: (v) => (typeof v === 'boolean' || (Array.isArray(v) && v.every((x) => typeof x === 'boolean')) ? undefined : 'a boolean or an array of booleans'),
+    naPosition: (v) => (v === 'first' || v === 'last' ? undefined : "'first' or 'last'"),
+    npartitions: intAtLeast(1),
+    sampleSize: intAtLeast(1),
+  },
+  { sortFunction: NOT_YET, sortFunctionKwargs: NOT_YET, setDivisions: NOT_YET },
 );
 
-export function sortValues(df: DataFrame, by: string, options?: SortValuesOptions, method = 'DataFrame.sortValues'): DataFrame {
+export function sortValues(df: DataFrame, byInput: string | readonly string[], options?: SortValuesOptions, method = 'DataFrame.sortValues'): DataFrame {
   const opts = checkOptions(method, options, SORT_OPTIONS);
-  if (Array.isArray(by)) {
-    if (by.length !== 1) throw new TypeError(`${method}: sorting by several columns is not supported; give one column`);
-    by = by[0] as string;
+  const cols = typeof byInput === 'string' ? [byInput] : byInput;
+  if (!Array.isArray(cols) || cols.length === 0) throw new TypeError(`${method}: by must be a column name or a non-empty array of column names`);
+  for (const c of cols) {
+    checkColumn(method, c, df.columns);
+    if (df.typeOf(c).id === 'dict') throw new TypeError(`${method}: column '${c}' is a category; convert it with astype('string') first`);
   }
-  checkColumn(method, by, df.columns);
-  const t = df.typeOf(by);
-  if (t.id === 'dict') throw new TypeError(`${method}: column '${by}' is a category; convert it with astype('string') first`);
-  const ascending = opts.ascending ?? true;
+  const ascs = Array.isArray(opts.ascending) ? (opts.ascending as readonly boolean[]) : cols.map(() => (opts.ascending as boolean | undefined) ?? true);
+  if (ascs.length !== cols.length) throw new RangeError(`${method}: ascending has ${ascs.length} values for ${cols.length} columns`);
+  const naFirst = opts.naPosition === 'first';
+  // The ranges are cut on the first column; each range is then sorted by every column (as Dask does).
+  const multi = cols.length > 1 || naFirst;
+  const by = cols[0];
+  const ascending = ascs[0];
   const n = opts.npartitions ?? df.npartitions;
   const sampleSize = opts.sampleSize ?? 256;
-  const name = opName('sort-values', df.name, by, ascending, n, sampleSize);
+  const name = multi ? opName('sort-values', df.name, cols, ascs, naFirst, n, sampleSize) : opName('sort-values', df.name, by, ascending, n, sampleSize);
   const column = by;
   const ops = dataframeOps;
   const layer = new FrameLayer(name, 'sort-values', () => {
@@ -51,12 +63,12 @@ export function sortValues(df: DataFrame, by: string, options?: SortValuesOption
     tasks.push(ops.rangeBoundaries.task(bounds, arr(samples), lit(n)));
     for (let i = 0; i < df.npartitions; i++) {
       const split = `${name}-split-${i}`;
-      tasks.push(ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), ref(bounds), lit(ascending), lit(n)));
+      tasks.push(multi ? ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), ref(bounds), lit(ascending), lit(n), lit(naFirst)) : ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), ref(bounds), lit(ascending), lit(n)));
       for (let b = 0; b < n; b++) tasks.push(ops.pickPiece.task(`${name}-piece-${i}-${b}`, ref(split), lit(b)));
     }
     for (let b = 0; b < n; b++) {
       const pieces = Array.from({ length: df.npartitions }, (_, i) => ref(`${name}-piece-${i}-${b}`));
-      tasks.push(ops.sortPieces.task(partitionKey(name, b), arr(pieces), lit(column), lit(ascending)));
+      tasks.push(multi ? ops.sortPieces.task(partitionKey(name, b), arr(pieces), lit(column), lit(ascending), lit(cols), lit(ascs), lit(naFirst)) : ops.sortPieces.task(partitionKey(name, b), arr(pieces), lit(column), lit(ascending)));
     }
     return tasks;
   });

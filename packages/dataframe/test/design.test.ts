@@ -27,11 +27,15 @@ function methods(cls: { prototype: object }): Set<string> {
 // names must be a row of the table, and every row a method.
 const PANDAS_REDUCTIONS = ['sum', 'prod', 'product', 'mean', 'median', 'min', 'max', 'count', 'var', 'std', 'sem', 'skew', 'kurt', 'kurtosis', 'any', 'all', 'nunique', 'first', 'last', 'size', 'idxmin', 'idxmax', 'mode', 'quantile'];
 
+// Reductions that are not rows of REDUCTIONS (numbers reduced by the kernels): nunique is a tree of
+// value sets (src/distinct.ts), for any dtype.
+const NOT_TABLE_ROWS = ['nunique'];
+
 describe('reductions as data', () => {
   it('every row of REDUCTIONS and STAT_REDUCTIONS is a method of Series and DataFrame, and every reduction method a row', () => {
     const rows = [...Object.keys(REDUCTIONS), ...Object.keys(STAT_REDUCTIONS)].sort();
     for (const cls of [dd.Series, dd.DataFrame]) {
-      const found = PANDAS_REDUCTIONS.filter((r) => methods(cls).has(r)).sort();
+      const found = PANDAS_REDUCTIONS.filter((r) => methods(cls).has(r) && !NOT_TABLE_ROWS.includes(r)).sort();
       expect(found, cls.name).toEqual(rows);
     }
   });

@@ -81,6 +81,18 @@ const CALLS: Row[] = [
   ['SampleOptions', 'DataFrame.sample', () => df().sample({ frac: 0.5, randomstate: 1 } as never), 'randomstate', 'randomState'],
   ['SampleOptions', 'Series.sample', () => df().col('y').sample({ frac: 0.5, replac: true } as never), 'replac', 'replace'],
   ['ConcatOptions', 'concat', () => dd.concat([df(), df()], { interleavePartition: true } as never), 'interleavePartition', 'interleavePartitions'],
+  // Issue #11's methods (test/elem.test.ts).
+  ['BetweenOptions', 'Series.between', () => df().col('x').between(1, 2, { inclusiv: 'both' } as never), 'inclusiv', 'inclusive'],
+  ['ClipOptions', 'Series.clip', () => df().col('x').clip({ lowr: 1 } as never), 'lowr', 'lower'],
+  ['MapValuesOptions', 'Series.map', () => df().col('x').map({ 1: 2 }, { naActon: 'ignore' } as never), 'naActon', 'naAction'],
+  ['ApplyOptions', 'DataFrame.apply', () => df().apply((r) => r.x, { axis: 1, met: 'float64' } as never), 'met', 'meta'],
+  ['DropDuplicatesOptions', 'DataFrame.dropDuplicates', () => df().dropDuplicates({ subst: ['x'] } as never), 'subst', 'subset'],
+  ['NuniqueOptions', 'Series.nunique', () => df().col('x').nunique({ dropNa: true } as never), 'dropNa', 'dropna'],
+  ['NlargestOptions', 'Series.nlargest', () => df().col('x').nlargest(2, { splitevery: 2 } as never), 'splitevery', 'splitEvery'],
+  ['MeltOptions', 'DataFrame.melt', () => df().melt({ idVar: ['x'] } as never), 'idVar', 'idVars'],
+  ['CategorizeOptions', 'DataFrame.categorize', () => df().categorize({ column: ['x'] } as never), 'column', 'columns'],
+  ['PivotTableOptions', 'DataFrame.pivotTable', () => df().pivotTable({ index: 'x', columns: 'y', values: 'y', aggFunc: 'sum' } as never), 'aggFunc', 'aggfunc'],
+  ['GetDummiesOptions', 'getDummies', () => dd.getDummies(df(), { prefixsep: '-' } as never), 'prefixsep', 'prefixSep'],
 ];
 
 /** Options types exported from the package that are not an options object of a call (with the reason). */
@@ -123,7 +135,7 @@ describe('options pandas/Dask have and pdask does not implement are refused by n
     ['valueCounts ascending', () => df().col('x').valueCounts({ ascending: true } as never), "Series.valueCounts: option 'ascending' is not supported"],
     ['groupby sort false', () => df().groupby('x', { sort: false }), "DataFrame.groupby: option 'sort' must be true (groups always come sorted by key"],
     ['groupby asIndex', () => df().groupby('x', { asIndex: false } as never), "DataFrame.groupby: option 'asIndex' is not supported"],
-    ['sortValues naPosition', () => df().sortValues('y', { naPosition: 'first' } as never), "DataFrame.sortValues: option 'naPosition' is not supported"],
+    ['sortValues sortFunction', () => df().sortValues('y', { sortFunction: 'x' } as never), "DataFrame.sortValues: option 'sortFunction' is not supported"],
     ['setIndex partitionSize', () => df().setIndex('x', { partitionSize: '1MB' } as never), "DataFrame.setIndex: option 'partitionSize' is not supported"],
     ['merge indicator', () => df().merge(df(), { on: 'x', indicator: true } as never), "DataFrame.merge: option 'indicator' is not supported"],
     ['toCsv mode', () => df().toCsv(join(dir, 'o-*.csv'), { mode: 'a' } as never), "DataFrame.toCsv: option 'mode' is not supported"],

@@ -54,7 +54,7 @@ describe('sortValues errors', () => {
   const df = dd.fromColumns({ a: [2, 1] }, { npartitions: 1 });
   it('name the column or argument', () => {
     expect(() => df.sortValues('q')).toThrow("DataFrame.sortValues: column \"q\" not found; known columns: 'a'");
-    expect(() => df.sortValues('a', { ascending: 'no' as never })).toThrow("DataFrame.sortValues: option 'ascending' must be a boolean, got 'no' (string)");
-    expect(() => df.sortValues(['a', 'a'] as never)).toThrow('sorting by several columns is not supported');
+    expect(() => df.sortValues('a', { ascending: 'no' as never })).toThrow("DataFrame.sortValues: option 'ascending' must be a boolean or an array of booleans, got 'no' (string)");
+    expect(() => df.sortValues([] as never)).toThrow('DataFrame.sortValues: by must be a column name or a non-empty array of column names');
   });
 });

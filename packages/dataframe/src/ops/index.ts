@@ -27,6 +27,10 @@ import { strColumn } from './str-ops';
 import { catCategories, catCodes, catRecode, catUnion } from './cat-ops';
 import { typedReduceCombine, typedReducePartial, typedReduceScalar } from './reduce-typed';
 import { recordsPart } from './from-bag';
+import { elemColumns } from './elementwise-more';
+import { applyRows, mapValues } from './map-values';
+import { countKeys, countKeysSeries, dedupRows, distinctKeys, topRows, unionKeys, uniqueValues } from './distinct';
+import { dummiesPart, meltPart, pivotUnstack } from './reshape';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -124,6 +128,20 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   coFrame,
   // fromBag (from-bag.ts)
   recordsPart,
+  // Value-by-value methods, distinct rows, top rows and reshaping (issue #11's methods)
+  elemColumns,
+  mapValues,
+  applyRows,
+  dedupRows,
+  uniqueValues,
+  distinctKeys,
+  unionKeys,
+  countKeys,
+  countKeysSeries,
+  topRows,
+  meltPart,
+  dummiesPart,
+  pivotUnstack,
 });
 
 export { INDEX_COLUMN } from './spec';

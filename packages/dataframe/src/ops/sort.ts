@@ -8,6 +8,7 @@ import { findColumn } from './frame';
 import { batchOf, decodePart, encodeBatch, type Part } from './part';
 import { concatPieces } from './shuffle';
 import { takeRows, toFloat64 } from './values';
+import { batchSortOrder } from './sort-multi';
 
 export type SortKey = number | string;
 
@@ -72,9 +73,9 @@ export const rangeBoundaries = (samples: readonly KeySample[], n: number): SortK
  * The range of a key: how many boundaries are at or below it, so that range r holds the keys in
  * [bounds[r-1], bounds[r]) as Dask's divisions do (equal keys share a range); missing last.
  */
-function rangeOf(k: SortKey | null, bounds: readonly SortKey[], ascending: boolean): number {
+function rangeOf(k: SortKey | null, bounds: readonly SortKey[], ascending: boolean, naFirst: boolean): number {
   const n = bounds.length + 1;
-  if (k === null) return n - 1;
+  if (k === null) return naFirst ? 0 : n - 1;
   let lo = 0;
   let hi = bounds.length;
   while (lo < hi) {
@@ -85,9 +86,9 @@ function rangeOf(k: SortKey | null, bounds: readonly SortKey[], ascending: boole
   return ascending ? lo : n - 1 - lo;
 }
 
-export const rangeSplit = (part: Part, column: string, bounds: readonly SortKey[], ascending: boolean, n: number): Part[] => {
+export const rangeSplit = (part: Part, column: string, bounds: readonly SortKey[], ascending: boolean, n: number, naFirst = false): Part[] => {
   const b = decodePart(part);
-  const ranges = keysOf(findColumn(b, column)).map((k) => rangeOf(k, bounds, ascending));
+  const ranges = keysOf(findColumn(b, column)).map((k) => rangeOf(k, bounds, ascending, naFirst));
   const rows: number[][] = Array.from({ length: n }, () => []);
   ranges.forEach((r, i) => rows[r].push(i));
   return rows.map((r) => {
@@ -96,8 +97,9 @@ export const rangeSplit = (part: Part, column: string, bounds: readonly SortKey[
   });
 };
 
-export const sortPieces = (pieces: readonly Part[], column: string, ascending: boolean): Part => {
+/** `columns`/`ascendings`/`naFirst`: sortValues by several columns or with missing keys first (the range split was on the first). */
+export const sortPieces = (pieces: readonly Part[], column: string, ascending: boolean, columns?: readonly string[], ascendings?: readonly boolean[], naFirst = false): Part => {
   const b = concatPieces(pieces);
-  const order = sortOrder(keysOf(findColumn(b, column)), ascending);
+  const order = columns ? batchSortOrder(b, columns, ascendings!, naFirst) : sortOrder(keysOf(findColumn(b, column)), ascending);
   return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, order))));
 };

@@ -1,0 +1,29 @@
+/**
+ * Row order by several keys (sortValues by columns, nlargest/nsmallest): each key ascending or
+ * descending, missing values first or last in every key (pandas' na_position), stable.
+ */
+import type { Batch } from './part';
+import { findColumn } from './frame';
+import { compareSortKeys, keysOf, type SortKey } from './sort';
+
+export function multiSortOrder(keys: readonly (readonly (SortKey | null)[])[], ascending: readonly boolean[], naFirst: boolean): Int32Array {
+  const n = keys.length ? keys[0].length : 0;
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  return idx.sort((i, j) => {
+    for (let k = 0; k < keys.length; k++) {
+      const a = keys[k][i];
+      const b = keys[k][j];
+      if (a === null || b === null) {
+        if (a === b) continue;
+        return (a === null) === naFirst ? -1 : 1;
+      }
+      const c = compareSortKeys(a, b);
+      if (c !== 0) return ascending[k] ? c : -c;
+    }
+    return i - j;
+  });
+}
+
+/** The order of a batch's rows by the named columns. */
+export const batchSortOrder = (b: Batch, columns: readonly string[], ascending: readonly boolean[], naFirst: boolean): Int32Array =>
+  multiSortOrder(columns.map((c) => keysOf(findColumn(b, c))), ascending, naFirst);
