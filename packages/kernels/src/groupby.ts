@@ -66,7 +66,7 @@ export function groupby(rt: Runtime, keysIn: Input<Int32Array>, valuesIn: Input<
   if (keys.length !== values.length) throw new RangeError(`length mismatch: ${keys.length} keys, ${values.length} values`);
   const sort = options.sort ?? true;
   const n = keys.length;
-  if (n === 0) return emptyPartial(statsFor(aggs));
+  if (n === 0) return emptyPartial(statsFor(aggs), wantsSum(aggs));
   const st = rt.mem.i32(rt.mem.state, 2);
   st[0] = 0x7fffffff;
   st[1] = -0x80000000;
@@ -163,8 +163,7 @@ function aggregate(rt: Runtime, codes: Int32Array, values: ValueArray, kmin: num
     let k = 0;
     for (let g = 0; g < ng; g++) if (size[g] > 0) k++;
     const out: GroupByPartial = { keys: new Int32Array(k), size: new Float64Array(k), count: new Float64Array(k), sorted };
-    const wantSum = aggs.some((a) => a === 'sum' || a === 'mean' || a === 'var' || a === 'std');
-    if (wantSum) out.sum = new Float64Array(k);
+    if (wantsSum(aggs)) out.sum = new Float64Array(k);
     if (m2) out.m2 = new Float64Array(k);
     for (const s of picks) out[s] = new Float64Array(k);
     let j = 0;
@@ -184,9 +183,13 @@ function aggregate(rt: Runtime, codes: Int32Array, values: ValueArray, kmin: num
   }
 }
 
-function emptyPartial(stats: Set<Stat>): GroupByPartial {
+/** Whether a partial carries sums (merging requires every partial of one aggregation to agree). */
+const wantsSum = (aggs: readonly GroupAgg[]): boolean => aggs.some((a) => a === 'sum' || a === 'mean' || a === 'var' || a === 'std');
+
+function emptyPartial(stats: Set<Stat>, sum: boolean): GroupByPartial {
   const e = () => new Float64Array(0);
-  const p: GroupByPartial = { keys: new Int32Array(0), size: e(), count: e(), sum: e(), sorted: true };
+  const p: GroupByPartial = { keys: new Int32Array(0), size: e(), count: e(), sorted: true };
+  if (sum) p.sum = e();
   if (stats.has('moments')) p.m2 = e();
   for (const s of ['min', 'max', 'first', 'last'] as const) if (stats.has(s)) p[s] = e();
   return p;
