@@ -26,8 +26,18 @@ const UFUNC: Record<string, string> = {
 };
 
 function arithmetic(d: DType): DType {
-  // pdask has no bool arithmetic (NumPy's True + True is True): bools count as int32.
+  // NumPy's other bool loops (floor_divide, mod, power, square, shifts) give int8, which pdask lacks.
   return d === 'bool' ? 'int32' : d;
+}
+
+/** NumPy's bool loops: add is logical or, multiply logical and; subtract and negative have none. */
+const BOOL_BINARY: Partial<Record<BinaryOp, BinaryOp>> = { add: 'logicalOr', mul: 'logicalAnd' };
+
+function refuseBool(op: string, ...dtypes: DType[]): void {
+  if (!dtypes.every((d) => d === 'bool')) return;
+  if (op === 'sub') throw new TypeError('numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.');
+  if (op === 'neg') throw new TypeError('The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.');
+  if (op === 'sign' || op === 'positive') throw new TypeError(`ufunc '${op}' did not contain a loop with signature matching types <class 'numpy.dtype[bool_]'> -> None`);
 }
 
 function refuseFloat(op: string, ...dtypes: DType[]): void {
@@ -47,7 +57,9 @@ export function binaryDType(op: BinaryOp, a: DType, b: DType): DType {
     refuseFloat(op, b);
     return floatResult(a);
   }
+  refuseBool(op, a, b);
   const p = promote(a, b);
+  if (p === 'bool' && BOOL_BINARY[op]) return 'bool';
   if (TRUE_FLOAT_BIN.has(op)) return floatResult(p === 'float32' ? 'float32' : isFloat(p) ? p : 'float64');
   if (op === 'maximum' || op === 'minimum' || op === 'fmax' || op === 'fmin') return p;
   return arithmetic(p);
@@ -59,7 +71,9 @@ export function unaryDType(op: UnaryOp, a: DType): DType {
     refuseFloat(op, a);
     return a;
   }
-  if (SAME_UNARY.has(op)) return op === 'abs' || op === 'sign' ? (a === 'bool' ? 'int32' : a) : arithmetic(a);
+  refuseBool(op, a);
+  // abs of bool is bool (NumPy's ?->? loop); square of bool int8 (int32 here).
+  if (SAME_UNARY.has(op)) return op === 'abs' || op === 'sign' ? a : arithmetic(a);
   return floatResult(a);
 }
 
@@ -204,8 +218,10 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): ChunkedArray<unkno
     // ldexp's exponent is an integer operand, not a weak scalar of the mantissa's kind.
     const dy = y.t === 'const' && x.t !== 'const' && op !== 'ldexp' ? constDType(y, x.dtype) : y.dtype;
     const dtype = binaryDType(op, dx, dy);
-    const domain = domainOf(op, dx, dy, dtype);
-    return { t: 'bin', op, a: operandIn(x, domain), b: operandIn(y, domain), dtype };
+    // bool + bool is logical or, bool * bool logical and (NumPy's ?? loops), computed as such.
+    const run = dtype === 'bool' ? (BOOL_BINARY[op] ?? op) : op;
+    const domain = domainOf(run, dx, dy, dtype);
+    return { t: 'bin', op: run, a: operandIn(x, domain), b: operandIn(y, domain), dtype };
   });
 }
 

@@ -13,6 +13,11 @@ export function round(x0: Operand, decimals = 0): ChunkedArray<unknown> {
   if (typeof x0 === 'number' || typeof x0 === 'boolean') throw new TypeError('round: the operand must be an array');
   const x = x0 instanceof ChunkedArray ? x0 : asArray(x0 as ArrayLike);
   if (!Number.isInteger(decimals)) throw new TypeError(`round: decimals must be an integer, got ${decimals}`);
+  // NumPy rounds bool through float16 (float64 here) and cannot cast the scaled result back.
+  if (x.dtype === 'bool') {
+    if (decimals !== 0) throw new TypeError("round: Cannot cast ufunc 'divide' output from dtype('float64') to dtype('bool') with casting rule 'same_kind'");
+    return astype(x, 'float64');
+  }
   const int = !isFloat(x.dtype);
   if (decimals === 0) return int ? x : unary('rint', x);
   if (int && decimals > 0) return x;

@@ -18,7 +18,7 @@ import {
   type Kernels,
   type Moments,
 } from '@pdask/kernels';
-import { accumulatorOf, asNumbers, floatResult, type DType, type TypedArray } from '../dtype';
+import { accumulatorOf, asNumbers, floatResult, int64Words, type DType, type TypedArray } from '../dtype';
 import { int64Extreme, int64Sum, intProd } from './int64';
 
 /** One lane's partial: what the kernels compute for a contiguous run of values (bigint: an exact int64). */
@@ -122,13 +122,47 @@ function momentsRow(nanAware: boolean, finalize: (m: Moments, ddof: number) => n
   };
 }
 
+/**
+ * The arg-extremum of int64 values, exactly: the kernels compare doubles, which tie beyond 2^53.
+ * The partial keeps the exact value in `v` (a bigint) for the merges; the first position wins ties.
+ */
+function int64Arg(x: BigInt64Array, max: boolean, offset: number): LanePartial {
+  if (!x.length) return { v: 0, g: { value: NaN, index: -1 } };
+  const w = int64Words(x);
+  let best = 0;
+  let hi = w[1];
+  let lo = w[0] >>> 0;
+  for (let i = 1; i < x.length; i++) {
+    const h = w[2 * i + 1];
+    const l = w[2 * i] >>> 0;
+    if (max ? h > hi || (h === hi && l > lo) : h < hi || (h === hi && l < lo)) {
+      best = i;
+      hi = h;
+      lo = l;
+    }
+  }
+  return { v: x[best], g: { value: Number(x[best]), index: best + offset } };
+}
+
+function mergeInt64Arg(p: LanePartial, q: LanePartial, max: boolean): LanePartial {
+  if (p.g!.index < 0) return q;
+  if (q.g!.index < 0) return p;
+  const a = BigInt(p.v);
+  const b = BigInt(q.v);
+  if (a === b) return p.g!.index <= q.g!.index ? p : q;
+  return (max ? b > a : b < a) ? q : p;
+}
+
 function argRow(nanAware: boolean, max: boolean): ReductionRow {
   return {
     layout: 'arg',
     nanAware,
-      // int64 compares as float64 here: exact below 2^53 (see README).
-    chunk: (k, x, offset) => ({ v: 0, g: max ? k.argmaxPartial(numeric(x), { offset, skipna: nanAware }) : k.argminPartial(numeric(x), { offset, skipna: nanAware }) }),
-    combine: (p, q) => ({ v: 0, g: max ? mergeArgmax(p.g!, q.g!) : mergeArgmin(p.g!, q.g!) }),
+    chunk: (k, x, offset) =>
+      x instanceof BigInt64Array
+        ? int64Arg(x, max, offset)
+        : { v: 0, g: max ? k.argmaxPartial(numeric(x), { offset, skipna: nanAware }) : k.argminPartial(numeric(x), { offset, skipna: nanAware }) },
+    combine: (p, q) =>
+      typeof p.v === 'bigint' || typeof q.v === 'bigint' ? mergeInt64Arg(p, q, max) : { v: 0, g: max ? mergeArgmax(p.g!, q.g!) : mergeArgmin(p.g!, q.g!) },
     finalize: (l, ctx) => {
       if (l.g!.index < 0) throw new RangeError(nanAware ? 'All-NaN slice encountered' : `attempt to get ${ctx.name} of an empty sequence`);
       return l.g!.index;

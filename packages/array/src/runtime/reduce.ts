@@ -57,6 +57,8 @@ function toPartial(row: ReductionRow, shape: readonly number[], lanes: readonly 
       a[i] = l.g!.value;
       b[i] = l.g!.index;
     });
+    // int64 extrema travel exactly (see reduce-table.ts: int64Arg).
+    if (lanes.some((l) => typeof l.v === 'bigint')) return { kind, shape, a: BigInt64Array.from(lanes, (l) => BigInt(l.v)), b };
     return { kind, shape, a, b };
   }
   if (lanes.some((l) => typeof l.v === 'bigint')) {
@@ -71,7 +73,7 @@ function toPartial(row: ReductionRow, shape: readonly number[], lanes: readonly 
 function laneOf(p: Partial, i: number): LanePartial {
   const a = p.a as Float64Array;
   if (p.kind === 'moments') return { v: 0, m: { count: a[i], sum: p.b![i], m2: p.c![i] } };
-  if (p.kind === 'arg') return { v: 0, g: { value: a[i], index: p.b![i] } };
+  if (p.kind === 'arg') return p.a instanceof BigInt64Array ? { v: p.a[i], g: { value: Number(p.a[i]), index: p.b![i] } } : { v: 0, g: { value: a[i], index: p.b![i] } };
   return { v: p.a[i] };
 }
 
@@ -143,7 +145,7 @@ function chunkWith(k: Kernels, spec: ReduceSpec, prog: ChunkArgs, inputs: Block[
     }
     if (row.layout === 'arg' && lane.g!.index >= 0) {
       const gshape = spec.globalShape ?? shape;
-      lane = { v: 0, g: { value: lane.g!.value, index: flatToGlobal(lane.g!.index, place, gshape) } };
+      lane = { v: lane.v, g: { value: lane.g!.value, index: flatToGlobal(lane.g!.index, place, gshape) } };
     }
     return toPartial(row, pshape, [lane]);
   }
