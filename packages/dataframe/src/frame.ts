@@ -6,6 +6,7 @@ import { arr, layerNode, lit, ref, SPLIT_EVERY, treeReduce, type ComputeOptions,
 import { checkAligned, indexNamesOf, Partitioned, partitionwise, type Divisions } from './base';
 import { FrameLayer, opName, partitionKey } from './graph';
 import { GroupBy, type GroupbyOptions } from './groupby';
+import { groupKeys, type GroupKey } from './groupby/keys';
 import type { LocalFrame } from './local/frame';
 import { astypeOf, dropColumns, dropnaOf, fillnaOf, isnaOf, renameFrame, type DropnaOptions, type RenameOptions } from './columns-ops';
 import { dtypesRecord, type Dtype } from './dtypes';
@@ -245,13 +246,9 @@ export class DataFrame extends Partitioned<LocalFrame> {
    * Groups by one column, or by several (`['a', 'b']`): results are then indexed by the key
    * combinations, one index level per column, as pandas' MultiIndex.
    */
-  groupby(by: string | readonly string[], opts: GroupbyOptions = {}): GroupBy {
-    const keys = typeof by === 'string' ? [by] : by;
-    if (!Array.isArray(keys) || keys.length === 0) throw new TypeError(`DataFrame.groupby: by must be a column name or a non-empty array of column names, got ${Array.isArray(keys) ? '[]' : typeof by}`);
-    for (const k of keys) checkColumn('DataFrame.groupby', k, this.meta.names);
-    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-    if (dup !== undefined) throw new Error(`DataFrame.groupby: column '${dup}' is given twice in by`);
-    return new GroupBy(this, [...keys], opts);
+  groupby(by: GroupKey | readonly GroupKey[], opts: GroupbyOptions = {}): GroupBy {
+    const k = groupKeys(this, by, 'DataFrame.groupby');
+    return new GroupBy(k.frame, k.by, opts, k.levelNames);
   }
 
   sum(opts?: ReductionOptions): Series {

@@ -36,3 +36,5 @@ export { DatetimeAccessor } from './accessors/dt';
 export { StringAccessor, type ContainsOptions, type MatchOptions, type ReplaceOptions, type SplitOptions, type CatOptions } from './accessors/str';
 export { CategoricalAccessor } from './accessors/cat';
 export type { TypedValue } from './reductions-typed';
+export { NamedAgg, namedAgg } from './groupby/named';
+export type { GroupKey } from './groupby/keys';

@@ -23,6 +23,7 @@ import { dtColumn } from './dt-ops';
 import { strColumn } from './str-ops';
 import { catCategories, catCodes, catRecode, catUnion } from './cat-ops';
 import { typedReduceCombine, typedReducePartial, typedReduceScalar } from './reduce-typed';
+import { groupExactCombine, groupExactFinal, groupExactPartial, zipGroupResults } from './group-exact';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -92,6 +93,11 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   typedReducePartial,
   typedReduceCombine,
   typedReduceScalar,
+  // Group-by: exact aggregations, series keys, scans within groups, shuffles (group-*.ts)
+  groupExactPartial,
+  groupExactCombine,
+  groupExactFinal,
+  zipGroupResults,
 });
 
 export { INDEX_COLUMN } from './spec';
