@@ -20,6 +20,7 @@ import { Series } from './series';
 import type { ExactAgg } from './ops/group-exact';
 import { routeExact } from './groupby/route';
 import { NamedAgg } from './groupby/named';
+import { GroupRolling, scanSeries, type GroupRollingOptions } from './groupby/scan';
 
 export interface GroupbyOptions {
   /** How many partials one combine task merges (default 8, core's SPLIT_EVERY.dataframe; false: all at once). */
@@ -282,6 +283,11 @@ export class GroupBy {
     if (cols.length === 0) throw new Error('GroupBy.nunique: the frame has no column besides the grouping column(s)');
     return frameResult(this.plan('GroupBy.nunique', cols.map((c) => ({ out: c, column: c, exact: 'nunique' as const }))));
   }
+
+  /** Each row's position within its group, from 0 (int64), aligned with the frame's rows. */
+  cumcount(): Series {
+    return scanSeries(this, { method: 'GroupBy.cumcount', op: 'cumcount', column: null, n: 0, label: null });
+  }
 }
 
 export class SeriesGroupBy {
@@ -344,6 +350,32 @@ export class SeriesGroupBy {
   /** Distinct non-missing values per group (int32), as Dask's drop-duplicates-then-count. */
   nunique(): Series {
     return seriesResult(this.g.plan('SeriesGroupBy.nunique', [{ out: this.column, column: this.column, exact: 'nunique' }]), this.column);
+  }
+
+  private scan(op: 'cumsum' | 'cumprod' | 'cummin' | 'cummax'): Series {
+    return scanSeries(this.g, { method: `SeriesGroupBy.${op}`, op, column: this.column, n: 0, label: this.column });
+  }
+  /** Running sum within each group, in row order (missing values stay missing and are skipped). */
+  cumsum(): Series {
+    return this.scan('cumsum');
+  }
+  cumprod(): Series {
+    return this.scan('cumprod');
+  }
+  cummin(): Series {
+    return this.scan('cummin');
+  }
+  cummax(): Series {
+    return this.scan('cummax');
+  }
+  /** Each row's value `periods` rows earlier in its group (later when negative); missing where there is none. */
+  shift(periods = 1): Series {
+    if (!Number.isInteger(periods)) throw new TypeError(`SeriesGroupBy.shift: periods must be an integer, got ${String(periods)}`);
+    return scanSeries(this.g, { method: 'SeriesGroupBy.shift', op: 'shift', column: this.column, n: periods, label: this.column });
+  }
+  /** Rolling windows of `window` rows within each group (pandas' `groupby(k).y.rolling(3)`), aligned with the frame's rows. */
+  rolling(window: number, opts?: GroupRollingOptions): GroupRolling {
+    return new GroupRolling(this.g, this.column, window, opts);
   }
 }
 

@@ -38,3 +38,4 @@ export { CategoricalAccessor } from './accessors/cat';
 export type { TypedValue } from './reductions-typed';
 export { NamedAgg, namedAgg } from './groupby/named';
 export type { GroupKey } from './groupby/keys';
+export { GroupRolling, type GroupRollingOptions } from './groupby/scan';

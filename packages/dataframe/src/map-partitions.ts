@@ -59,7 +59,7 @@ export type MapFunction<P, R> = ((part: P, ...args: never[]) => R) | ModuleFunct
 
 type Input = DataFrame | Series;
 
-function fnOp(fn: unknown, method: string): OpRef {
+export function fnOp(fn: unknown, method: string): OpRef {
   if (typeof fn !== 'function' && !isModuleFunction(fn)) throw new TypeError(`${method}: expected a function (or fromModule(...)) as the first argument, got ${fn === null ? 'null' : typeof fn}`);
   try {
     return toOpRef(fn as OpFunction | ModuleFunction);

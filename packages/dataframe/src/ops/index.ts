@@ -23,6 +23,7 @@ import { dtColumn } from './dt-ops';
 import { strColumn } from './str-ops';
 import { catCategories, catCodes, catRecode, catUnion } from './cat-ops';
 import { typedReduceCombine, typedReducePartial, typedReduceScalar } from './reduce-typed';
+import { groupScanStep, scanPartOf, scanStateOf } from './group-scan';
 import { groupExactCombine, groupExactFinal, groupExactPartial, zipGroupResults } from './group-exact';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
@@ -98,6 +99,9 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   groupExactCombine,
   groupExactFinal,
   zipGroupResults,
+  groupScanStep,
+  scanStateOf,
+  scanPartOf,
 });
 
 export { INDEX_COLUMN } from './spec';
