@@ -7,6 +7,7 @@ import { checkAligned, indexNamesOf, Partitioned, partitionwise, type Divisions 
 import { FrameLayer, opName, partitionKey } from './graph';
 import { GroupBy, type GroupbyOptions } from './groupby';
 import { groupKeys, type GroupKey } from './groupby/keys';
+import { Rolling, type RollingOptions } from './rolling';
 import type { LocalFrame } from './local/frame';
 import { astypeOf, dropColumns, dropnaOf, fillnaOf, isnaOf, renameFrame, type DropnaOptions, type RenameOptions } from './columns-ops';
 import { dtypesRecord, type Dtype } from './dtypes';
@@ -303,6 +304,11 @@ export class DataFrame extends Partitioned<LocalFrame> {
   /** The same frame with unknown divisions (Dask's clear_divisions). */
   clearDivisions(): DataFrame {
     return clearDivisions(this);
+  }
+
+  /** Rolling windows of the numeric columns: a number of rows, or a time span ('2h') over a datetime index (Dask's rolling). */
+  rolling(window: number | string, opts?: RollingOptions): Rolling<DataFrame> {
+    return new Rolling<DataFrame>(this, window, opts);
   }
 
   override toString(): string {

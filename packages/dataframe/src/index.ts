@@ -39,3 +39,4 @@ export type { TypedValue } from './reductions-typed';
 export { NamedAgg, namedAgg } from './groupby/named';
 export type { GroupKey } from './groupby/keys';
 export { GroupRolling, type GroupRollingOptions } from './groupby/scan';
+export { Rolling, type RollingOptions } from './rolling';

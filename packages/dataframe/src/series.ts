@@ -28,6 +28,7 @@ import type { Scalar } from './scalar';
 import { CategoricalAccessor } from './accessors/cat';
 import { DatetimeAccessor } from './accessors/dt';
 import { StringAccessor } from './accessors/str';
+import { Rolling, type RollingOptions } from './rolling';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -312,5 +313,10 @@ export class Series extends Partitioned<LocalSeries> {
 
   override toString(): string {
     return `Series('${this.name}', name='${this.seriesName}', dtype=${this.dtype}, npartitions=${this.npartitions})`;
+  }
+
+  /** Rolling windows: a number of rows, or a time span ('2h') over a datetime index (Dask's rolling). */
+  rolling(window: number | string, opts?: RollingOptions): Rolling<Series> {
+    return new Rolling<Series>(this, window, opts);
   }
 }
