@@ -8,6 +8,7 @@ import { FrameLayer, opName, partitionKey } from './graph';
 import { GroupBy, type GroupbyOptions } from './groupby';
 import { groupKeys, type GroupKey } from './groupby/keys';
 import { Rolling, type RollingOptions } from './rolling';
+import { Resampler } from './resample';
 import type { LocalFrame } from './local/frame';
 import { astypeOf, dropColumns, dropnaOf, fillnaOf, isnaOf, renameFrame, type DropnaOptions, type RenameOptions } from './columns-ops';
 import { dtypesRecord, type Dtype } from './dtypes';
@@ -309,6 +310,11 @@ export class DataFrame extends Partitioned<LocalFrame> {
   /** Rolling windows of the numeric columns: a number of rows, or a time span ('2h') over a datetime index (Dask's rolling). */
   rolling(window: number | string, opts?: RollingOptions): Rolling<DataFrame> {
     return new Rolling<DataFrame>(this, window, opts);
+  }
+
+  /** Time bins of a datetime index with known divisions (Dask's resample): `resample('1D').mean()`, `.agg({ v: 'sum' })`. */
+  resample(rule: string): Resampler<DataFrame> {
+    return new Resampler<DataFrame>(this, rule);
   }
 
   override toString(): string {

@@ -40,3 +40,5 @@ export { NamedAgg, namedAgg } from './groupby/named';
 export type { GroupKey } from './groupby/keys';
 export { GroupRolling, type GroupRollingOptions } from './groupby/scan';
 export { Rolling, type RollingOptions } from './rolling';
+export { Resampler } from './resample';
+export type { ResampleAgg } from './ops/resample';

@@ -29,6 +29,7 @@ import { CategoricalAccessor } from './accessors/cat';
 import { DatetimeAccessor } from './accessors/dt';
 import { StringAccessor } from './accessors/str';
 import { Rolling, type RollingOptions } from './rolling';
+import { Resampler } from './resample';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -318,5 +319,10 @@ export class Series extends Partitioned<LocalSeries> {
   /** Rolling windows: a number of rows, or a time span ('2h') over a datetime index (Dask's rolling). */
   rolling(window: number | string, opts?: RollingOptions): Rolling<Series> {
     return new Rolling<Series>(this, window, opts);
+  }
+
+  /** Time bins of a datetime index with known divisions (Dask's resample): `resample('6h').sum()`. */
+  resample(rule: string): Resampler<Series> {
+    return new Resampler<Series>(this, rule);
   }
 }

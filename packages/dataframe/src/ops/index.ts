@@ -23,6 +23,7 @@ import { dtColumn } from './dt-ops';
 import { strColumn } from './str-ops';
 import { catCategories, catCodes, catRecode, catUnion } from './cat-ops';
 import { typedReduceCombine, typedReducePartial, typedReduceScalar } from './reduce-typed';
+import { resampleFinal, resamplePartial } from './resample';
 import { rollingApply, rollingHead, rollingTail } from './rolling';
 import { groupScanStep, scanPartOf, scanStateOf } from './group-scan';
 import { groupExactCombine, groupExactFinal, groupExactPartial, zipGroupResults } from './group-exact';
@@ -106,6 +107,8 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   rollingTail,
   rollingHead,
   rollingApply,
+  resamplePartial,
+  resampleFinal,
 });
 
 export { INDEX_COLUMN } from './spec';
