@@ -21,6 +21,9 @@ import type { ExactAgg } from './ops/group-exact';
 import { routeExact } from './groupby/route';
 import { NamedAgg } from './groupby/named';
 import { GroupRolling, scanSeries, type GroupRollingOptions } from './groupby/scan';
+import { applyGroups, splitOutResult, transformSeries, type ApplyOptions } from './groupby/shuffle';
+import type { TransformName } from './ops/group-shuffle';
+import type { LocalFrame } from './local/frame';
 
 export interface GroupbyOptions {
   /** How many partials one combine task merges (default 8, core's SPLIT_EVERY.dataframe; false: all at once). */
@@ -31,6 +34,8 @@ export interface GroupbyOptions {
   sort?: boolean;
   /** true (default): rows whose key is missing are left out; false: they form a group, sorted last (pandas' dropna). */
   dropna?: boolean;
+  /** Aggregation results in this many partitions, by hash of the key (Dask's split_out; default 1). Groups are sorted within each partition only. */
+  splitOut?: number;
 }
 
 export interface ValueCountsOptions {
@@ -47,6 +52,7 @@ const GROUPBY_OPTIONS: OptionSchema<GroupbyOptions> = refusing<GroupbyOptions>(
     ddof: intAtLeast(0),
     sort: onlyValue(true, `groups always come sorted by key; sort: false is ${NOT_YET}`),
     dropna: 'boolean',
+    splitOut: intAtLeast(1),
   },
   { asIndex: `${NOT_YET}: call resetIndex() on the result`, groupKeys: NOT_YET, observed: NOT_YET, shuffle: NOT_YET, shuffleMethod: NOT_YET, level: NOT_YET, axis: NOT_YET },
 );
@@ -85,6 +91,8 @@ export interface Plan {
   normalize?: boolean;
   /** The index level names when they are not the key columns' (keys given as series). */
   levelNames?: readonly (string | null)[];
+  /** Output partitions (Dask's split_out). */
+  splitOut?: number;
 }
 
 const nameOf = (a: AggFunc): string => (a instanceof Aggregation ? a.name : a);
@@ -162,11 +170,13 @@ function build(plan: Plan): { name: string; layer: LayerNode; index: IndexMeta; 
 }
 
 function frameResult(plan: Plan): DataFrame {
+  if (plan.splitOut !== undefined && plan.splitOut > 1) return splitOutResult(plan.frame, plan.by, plan.splitOut, (part) => frameResult({ ...plan, frame: part, splitOut: 1 }));
   const r = routeExact(plan, build);
   return new DataFrame(r.name, 1, r.layer, null, { names: plan.outputs.map((o) => o.out), types: r.types, index: r.index });
 }
 
 function seriesResult(plan: Plan, name: string, label?: string | null): Series {
+  if (plan.splitOut !== undefined && plan.splitOut > 1) return splitOutResult(plan.frame, plan.by, plan.splitOut, (part) => seriesResult({ ...plan, frame: part, splitOut: 1 }, name, label));
   const r = routeExact(plan, build);
   return new Series(r.name, 1, r.layer, null, { name, label, type: r.types[0], index: r.index });
 }
@@ -178,6 +188,8 @@ export class GroupBy {
   readonly ddof: number;
   /** @internal */
   readonly dropna: boolean;
+  /** @internal */
+  readonly splitOut: number;
 
   /** @internal Made by DataFrame.groupby. */
   constructor(
@@ -192,11 +204,12 @@ export class GroupBy {
     this.splitEvery = splitEveryFor('dataframe', opts.splitEvery, 'DataFrame.groupby');
     this.ddof = opts.ddof ?? 1;
     this.dropna = opts.dropna ?? true;
+    this.splitOut = opts.splitOut ?? 1;
   }
 
   /** @internal */
   plan(method: string, outputs: Output[], asIndex = true): Plan {
-    return { method, frame: this.frame, by: this.by, outputs, asIndex, order: 'key', splitEvery: this.splitEvery, ddof: this.ddof, dropna: this.dropna, ...(this.levelNames ? { levelNames: this.levelNames } : {}) };
+    return { method, frame: this.frame, by: this.by, outputs, asIndex, order: 'key', splitEvery: this.splitEvery, ddof: this.ddof, dropna: this.dropna, splitOut: this.splitOut, ...(this.levelNames ? { levelNames: this.levelNames } : {}) };
   }
 
   /** One column's groups (pandas' `df.groupby('x').y` / `['y']`). */
@@ -288,6 +301,16 @@ export class GroupBy {
   cumcount(): Series {
     return scanSeries(this, { method: 'GroupBy.cumcount', op: 'cumcount', column: null, n: 0, label: null });
   }
+
+  /**
+   * `fn(group)` on each group's rows as a LocalFrame, after a shuffle that makes every group whole
+   * in one partition (Dask's groupby apply). fn returns one value (meta `[name, dtype]`, default
+   * float64: a series indexed by key) or a frame (meta `{ column: dtype }`: rows stacked, indexed
+   * by key). fn travels to workers as source text, as mapPartitions' does.
+   */
+  apply(fn: (group: LocalFrame) => unknown, opts?: ApplyOptions): DataFrame | Series {
+    return applyGroups(this, fn, opts, 'GroupBy.apply');
+  }
 }
 
 export class SeriesGroupBy {
@@ -376,6 +399,15 @@ export class SeriesGroupBy {
   /** Rolling windows of `window` rows within each group (pandas' `groupby(k).y.rolling(3)`), aligned with the frame's rows. */
   rolling(window: number, opts?: GroupRollingOptions): GroupRolling {
     return new GroupRolling(this.g, this.column, window, opts);
+  }
+
+  /**
+   * Each row gets its group's statistic (`'mean'`, `'sum'`, `'count'`, `'min'`, `'max'`, `'std'`,
+   * `'var'`, `'first'`, `'last'`, `'size'`) or the value `fn(groupValues)` gives it (an array of one
+   * value per row, or one number), aligned with the frame's rows. Runs after a shuffle by key.
+   */
+  transform(how: TransformName | ((values: Float64Array) => ArrayLike<number | null> | number)): Series {
+    return transformSeries(this.g, this.column, how, 'SeriesGroupBy.transform');
   }
 }
 

@@ -42,3 +42,5 @@ export { GroupRolling, type GroupRollingOptions } from './groupby/scan';
 export { Rolling, type RollingOptions } from './rolling';
 export { Resampler } from './resample';
 export type { ResampleAgg } from './ops/resample';
+export type { ApplyOptions } from './groupby/shuffle';
+export type { TransformName } from './ops/group-shuffle';

@@ -23,6 +23,7 @@ import { dtColumn } from './dt-ops';
 import { strColumn } from './str-ops';
 import { catCategories, catCodes, catRecode, catUnion } from './cat-ops';
 import { typedReduceCombine, typedReducePartial, typedReduceScalar } from './reduce-typed';
+import { gatherTagged, groupApplyPart, groupTransformPart, splitByTag, tagRows } from './group-shuffle';
 import { resampleFinal, resamplePartial } from './resample';
 import { rollingApply, rollingHead, rollingTail } from './rolling';
 import { groupScanStep, scanPartOf, scanStateOf } from './group-scan';
@@ -109,6 +110,11 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   rollingApply,
   resamplePartial,
   resampleFinal,
+  tagRows,
+  splitByTag,
+  gatherTagged,
+  groupTransformPart,
+  groupApplyPart,
 });
 
 export { INDEX_COLUMN } from './spec';
