@@ -12,7 +12,8 @@ import { dataframeOps } from './ops/index';
 import type { ResampleAgg, ResampleSpec } from './ops/resample';
 import type { TypeDesc } from './ops/types';
 import { Series } from './series';
-import { NS_PER_DAY, parseFrequency } from './types/timestamps';
+import { NS_PER_DAY } from './types/timestamps';
+import { fixedSpan } from './time-span';
 
 const AGGS: readonly ResampleAgg[] = ['sum', 'mean', 'count', 'min', 'max', 'first', 'last', 'std', 'var', 'size'];
 const F64: TypeDesc = { id: 'float', bits: 64 };
@@ -37,8 +38,8 @@ export class Resampler<C extends DataFrame | Series = DataFrame | Series> {
     private readonly rule: string,
   ) {
     const method = input instanceof DataFrame ? 'DataFrame.resample' : 'Series.resample';
-    const freq = typeof rule === 'string' ? parseFrequency(rule) : null;
-    if (freq === null || freq <= 0n) throw new RangeError(`${method}: '${String(rule)}' is not a fixed frequency (such as '1D', '6h', '90min'); calendar frequencies ('M', 'W') are not implemented`);
+    const freq = fixedSpan(rule);
+    if (freq === null) throw new RangeError(`${method}: '${String(rule)}' is not a fixed frequency (such as '1D', '6h', '90min'); calendar frequencies ('M', 'W') are not implemented`);
     const level = input.meta.index?.levels[0];
     if (!level || level.type.id !== 'timestamp' || input.meta.index!.levels.length !== 1) throw new TypeError(`${method}: resample needs a datetime index; set one with setIndex on a datetime column`);
     if (level.type.tz) throw new TypeError(`${method}: resample of a time-zone-aware index is not implemented (its days would start at UTC midnight); convert it with dt.tzConvert(null)`);

@@ -14,7 +14,7 @@ import type { TypeDesc } from './ops/types';
 import type { WindowAgg } from './ops/window';
 import { NOT_YET, refusing } from './options';
 import { Series } from './series';
-import { parseFrequency } from './types/timestamps';
+import { fixedSpan } from './time-span';
 
 export interface RollingOptions {
   /** Fewest non-missing values a window needs (default: the window for row windows, 1 for time windows, as pandas). */
@@ -52,8 +52,8 @@ export class Rolling<C extends DataFrame | Series = DataFrame | Series> {
       if (!Number.isInteger(window) || window < 1) throw new RangeError(`${method}: window must be a positive integer (rows) or a time span such as '2h', got ${window}`);
       this.rows = window;
     } else if (typeof window === 'string') {
-      const span = parseFrequency(window);
-      if (span === null || span <= 0n) throw new RangeError(`${method}: window '${window}' is not a fixed time span (such as '2h', '30min', '1D')`);
+      const span = fixedSpan(window);
+      if (span === null) throw new RangeError(`${method}: window '${window}' is not a fixed time span (such as '2h', '30min', '1D'; calendar spans such as '1M' are not fixed)`);
       const level = input.meta.index?.levels[0];
       if (!level || level.type.id !== 'timestamp' || input.meta.index!.levels.length !== 1) throw new TypeError(`${method}: a time window ('${window}') needs a datetime index; set one with setIndex on a datetime column`);
       if (input.divisions === null) throw new Error(`${method}: a time window ('${window}') needs known divisions, as Dask's map_overlap does; set the index with setIndex (or repartition({ divisions }))`);
