@@ -63,6 +63,12 @@ const CALLS: Row[] = [
   ['ReplaceOptions', 'Series.str.replace', () => strs().str.replace('a', 'b', { regexp: true } as never), 'regexp', 'regex'],
   ['SplitOptions', 'Series.str.split', () => strs().str.split('a', { n: 1, expnd: true } as never), 'expnd', 'expand'],
   ['CatOptions', 'Series.str.cat', () => strs().str.cat(strs(), { seps: '-' } as never), 'seps', 'sep'],
+  // Group-by extras, rolling and resample (test/groupby-more.test.ts, test/rolling.test.ts).
+  ['GroupbyOptions', 'DataFrame.groupby', () => df().groupby('x', { splitout: 2 } as never), 'splitout', 'splitOut'],
+  ['GroupRollingOptions', 'SeriesGroupBy.rolling', () => df().groupby('x').col('y').rolling(2, { minperiods: 1 } as never), 'minperiods', 'minPeriods'],
+  ['RollingOptions', 'Series.rolling', () => df().col('y').rolling(2, { minperiods: 1 } as never), 'minperiods', 'minPeriods'],
+  ['RollingOptions', 'DataFrame.rolling', () => df().rolling(2, { centre: true } as never), 'centre', 'center'],
+  ['ApplyOptions', 'GroupBy.apply', () => df().groupby('x').apply((g: dd.LocalFrame) => g.length, { metas: ['n', 'float64'] } as never), 'metas', 'meta'],
 ];
 
 /** Options types exported from the package that are not an options object of a call (with the reason). */

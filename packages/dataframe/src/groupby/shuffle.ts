@@ -2,7 +2,7 @@
  * The group shuffle (Dask's groupby shuffle): rows hash-partitioned by key so that each group is
  * whole in one partition; then transform, apply and splitOut work partition by partition.
  */
-import { arr, fnArg, layerNode, lit, ref, type OpRef, type TaskNode } from '@pdask/core';
+import { arr, checkOptions, fnArg, layerNode, lit, ref, type OpRef, type OptionSchema, type TaskNode } from '@pdask/core';
 import type { IndexMeta } from '../base';
 import { DataFrame } from '../frame';
 import type { GroupBy } from '../groupby';
@@ -73,9 +73,13 @@ export interface ApplyOptions {
   meta?: readonly [name: string | null, dtype: Dtype] | Readonly<Record<string, Dtype>>;
 }
 
+const APPLY_OPTIONS: OptionSchema<ApplyOptions> = {
+  meta: (v) => (typeof v === 'object' && v !== null ? undefined : '[name, dtype] or { column: dtype }'),
+};
+
 /** `groupby(k).apply(fn, { meta })`: fn on each group's rows (a LocalFrame), after the shuffle. */
 export function applyGroups(g: GroupBy, fn: unknown, opts: ApplyOptions | undefined, method: string): DataFrame | Series {
-  if (opts !== undefined && (typeof opts !== 'object' || opts === null || Object.keys(opts).some((k) => k !== 'meta'))) throw new TypeError(`${method}: the options take only meta, got ${JSON.stringify(opts)}`);
+  checkOptions(method, opts, APPLY_OPTIONS);
   const op = fnOp(fn, method);
   const fnName = op.name ? `'${op.name}'` : 'the function';
   const frame = g.frame;
