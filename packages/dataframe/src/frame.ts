@@ -6,6 +6,9 @@ import { arr, layerNode, lit, ref, SPLIT_EVERY, treeReduce, type ComputeOptions,
 import { checkAligned, indexNamesOf, Partitioned, partitionwise, type Divisions } from './base';
 import { FrameLayer, opName, partitionKey } from './graph';
 import { GroupBy, type GroupbyOptions } from './groupby';
+import { groupKeys, type GroupKey } from './groupby/keys';
+import { Rolling, type RollingOptions } from './rolling';
+import { Resampler } from './resample';
 import type { LocalFrame } from './local/frame';
 import { astypeOf, dropColumns, dropnaOf, fillnaOf, isnaOf, renameFrame, type DropnaOptions, type RenameOptions } from './columns-ops';
 import { dtypesRecord, type Dtype } from './dtypes';
@@ -256,13 +259,9 @@ export class DataFrame extends Partitioned<LocalFrame> {
    * Groups by one column, or by several (`['a', 'b']`): results are then indexed by the key
    * combinations, one index level per column, as pandas' MultiIndex.
    */
-  groupby(by: string | readonly string[], opts: GroupbyOptions = {}): GroupBy {
-    const keys = typeof by === 'string' ? [by] : by;
-    if (!Array.isArray(keys) || keys.length === 0) throw new TypeError(`DataFrame.groupby: by must be a column name or a non-empty array of column names, got ${Array.isArray(keys) ? '[]' : typeof by}`);
-    for (const k of keys) checkColumn('DataFrame.groupby', k, this.meta.names);
-    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-    if (dup !== undefined) throw new Error(`DataFrame.groupby: column '${dup}' is given twice in by`);
-    return new GroupBy(this, [...keys], opts);
+  groupby(by: GroupKey | readonly GroupKey[], opts: GroupbyOptions = {}): GroupBy {
+    const k = groupKeys(this, by, 'DataFrame.groupby');
+    return new GroupBy(k.frame, k.by, opts, k.levelNames);
   }
 
   sum(opts?: ReductionOptions): Series {
@@ -435,6 +434,16 @@ export class DataFrame extends Partitioned<LocalFrame> {
   /** Dask's pivot_table: `columns` a category column with known categories (see categorize); one partition. */
   pivotTable(opts: PivotTableOptions): DataFrame {
     return pivotTableOf(this, opts);
+  }
+
+  /** Rolling windows of the numeric columns: a number of rows, or a time span ('2h') over a datetime index (Dask's rolling). */
+  rolling(window: number | string, opts?: RollingOptions): Rolling<DataFrame> {
+    return new Rolling<DataFrame>(this, window, opts);
+  }
+
+  /** Time bins of a datetime index with known divisions (Dask's resample): `resample('1D').mean()`, `.agg({ v: 'sum' })`. */
+  resample(rule: string): Resampler<DataFrame> {
+    return new Resampler<DataFrame>(this, rule);
   }
 
   override toString(): string {

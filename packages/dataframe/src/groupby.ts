@@ -17,6 +17,13 @@ import type { TypeDesc } from './ops/types';
 import { NOT_YET, onlyValue, refusing, splitEveryRule } from './options';
 import { DataFrame } from './frame';
 import { Series } from './series';
+import type { ExactAgg } from './ops/group-exact';
+import { routeExact } from './groupby/route';
+import { NamedAgg } from './groupby/named';
+import { GroupRolling, scanSeries, type GroupRollingOptions } from './groupby/scan';
+import { applyGroups, splitOutResult, transformSeries, type ApplyOptions } from './groupby/shuffle';
+import type { TransformName } from './ops/group-shuffle';
+import type { LocalFrame } from './local/frame';
 
 export interface GroupbyOptions {
   /** How many partials one combine task merges (default 8, core's SPLIT_EVERY.dataframe; false: all at once). */
@@ -27,6 +34,8 @@ export interface GroupbyOptions {
   sort?: boolean;
   /** true (default): rows whose key is missing are left out; false: they form a group, sorted last (pandas' dropna). */
   dropna?: boolean;
+  /** Aggregation results in this many partitions, by hash of the key (Dask's split_out; default 1). Groups are sorted within each partition only. */
+  splitOut?: number;
 }
 
 export interface ValueCountsOptions {
@@ -43,6 +52,7 @@ const GROUPBY_OPTIONS: OptionSchema<GroupbyOptions> = refusing<GroupbyOptions>(
     ddof: intAtLeast(0),
     sort: onlyValue(true, `groups always come sorted by key; sort: false is ${NOT_YET}`),
     dropna: 'boolean',
+    splitOut: intAtLeast(1),
   },
   { asIndex: `${NOT_YET}: call resetIndex() on the result`, groupKeys: NOT_YET, observed: NOT_YET, shuffle: NOT_YET, shuffleMethod: NOT_YET, level: NOT_YET, axis: NOT_YET },
 );
@@ -55,7 +65,7 @@ const VALUE_COUNTS_OPTIONS: OptionSchema<ValueCountsOptions> = refusing<ValueCou
 /** What `agg` takes per column: a built-in aggregation's name, an Aggregation, or a list of them. */
 export type AggFunc = GroupAgg | Aggregation;
 /** An aggregation spec: column → aggregation or list of aggregations. */
-export type AggInput = Record<string, AggFunc | readonly AggFunc[]>;
+export type AggInput = Record<string, AggFunc | readonly AggFunc[] | NamedAgg>;
 
 function checkAgg(method: string, agg: unknown): AggFunc {
   if (agg instanceof Aggregation || isGroupAgg(agg)) return agg;
@@ -63,9 +73,10 @@ function checkAgg(method: string, agg: unknown): AggFunc {
 }
 
 /** What a plan's outputs are made of before custom aggregations get their numbers. */
-type Output = { out: string; column: string | null; agg: GroupAgg } | { out: string; column: string; custom: Aggregation };
+type Output = { out: string; column: string | null; agg: GroupAgg } | { out: string; column: string; custom: Aggregation } | { out: string; column: string; exact: ExactAgg };
 
-interface Plan {
+/** @internal */
+export interface Plan {
   method: string;
   frame: DataFrame;
   by: readonly string[];
@@ -78,6 +89,10 @@ interface Plan {
   dropna?: boolean;
   /** valueCounts' normalize: fractions instead of counts. */
   normalize?: boolean;
+  /** The index level names when they are not the key columns' (keys given as series). */
+  levelNames?: readonly (string | null)[];
+  /** Output partitions (Dask's split_out). */
+  splitOut?: number;
 }
 
 const nameOf = (a: AggFunc): string => (a instanceof Aggregation ? a.name : a);
@@ -111,6 +126,7 @@ function build(plan: Plan): { name: string; layer: LayerNode; index: IndexMeta; 
   const customs: Aggregation[] = [];
   const customColumns: string[] = [];
   const outputs = plan.outputs.map((o): AggSpec => {
+    if ('exact' in o) throw new Error('internal: an exact aggregation reached the kernel group-by');
     if (o.column !== null) {
       const t = frame.typeOf(o.column);
       if (!isNumericDesc(t)) throw new TypeError(`${plan.method}: column '${o.column}' has dtype ${frame.dtypes[o.column]}; only numeric columns can be aggregated`);
@@ -148,18 +164,20 @@ function build(plan: Plan): { name: string; layer: LayerNode; index: IndexMeta; 
   return {
     name,
     layer: node,
-    index: { levels: by.map((b) => ({ type: keyResultType(frame.typeOf(b)), name: b })) },
+    index: { levels: by.map((b, j) => ({ type: keyResultType(frame.typeOf(b)), name: plan.levelNames ? plan.levelNames[j] : b })) },
     types: outputs.map((o) => (plan.normalize ? { id: 'float', bits: 64 } : outputType(o, o.column ? inputTypes[o.column] : undefined))),
   };
 }
 
 function frameResult(plan: Plan): DataFrame {
-  const r = build(plan);
+  if (plan.splitOut !== undefined && plan.splitOut > 1) return splitOutResult(plan.frame, plan.by, plan.splitOut, (part) => frameResult({ ...plan, frame: part, splitOut: 1 }));
+  const r = routeExact(plan, build);
   return new DataFrame(r.name, 1, r.layer, null, { names: plan.outputs.map((o) => o.out), types: r.types, index: r.index });
 }
 
 function seriesResult(plan: Plan, name: string, label?: string | null): Series {
-  const r = build(plan);
+  if (plan.splitOut !== undefined && plan.splitOut > 1) return splitOutResult(plan.frame, plan.by, plan.splitOut, (part) => seriesResult({ ...plan, frame: part, splitOut: 1 }, name, label));
+  const r = routeExact(plan, build);
   return new Series(r.name, 1, r.layer, null, { name, label, type: r.types[0], index: r.index });
 }
 
@@ -170,6 +188,8 @@ export class GroupBy {
   readonly ddof: number;
   /** @internal */
   readonly dropna: boolean;
+  /** @internal */
+  readonly splitOut: number;
 
   /** @internal Made by DataFrame.groupby. */
   constructor(
@@ -177,16 +197,19 @@ export class GroupBy {
     /** The key columns (one, or several for a multi-level index). */
     readonly by: readonly string[],
     options: GroupbyOptions | undefined,
+    /** @internal The index level names, when keys are series (default: the key columns). */
+    readonly levelNames?: readonly (string | null)[],
   ) {
     const opts = checkOptions('DataFrame.groupby', options, GROUPBY_OPTIONS);
     this.splitEvery = splitEveryFor('dataframe', opts.splitEvery, 'DataFrame.groupby');
     this.ddof = opts.ddof ?? 1;
     this.dropna = opts.dropna ?? true;
+    this.splitOut = opts.splitOut ?? 1;
   }
 
   /** @internal */
   plan(method: string, outputs: Output[], asIndex = true): Plan {
-    return { method, frame: this.frame, by: this.by, outputs, asIndex, order: 'key', splitEvery: this.splitEvery, ddof: this.ddof, dropna: this.dropna };
+    return { method, frame: this.frame, by: this.by, outputs, asIndex, order: 'key', splitEvery: this.splitEvery, ddof: this.ddof, dropna: this.dropna, splitOut: this.splitOut, ...(this.levelNames ? { levelNames: this.levelNames } : {}) };
   }
 
   /** One column's groups (pandas' `df.groupby('x').y` / `['y']`). */
@@ -217,6 +240,11 @@ export class GroupBy {
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new TypeError(`${method}: expected an object of column → aggregation(s), e.g. { y: 'mean' }`);
     const outputs: Output[] = [];
     for (const [col, a] of Object.entries(spec)) {
+      if (a instanceof NamedAgg) {
+        checkColumn(`${method} (output '${col}')`, a.column, this.frame.columns);
+        outputs.push(output(col, a.column, a.aggfunc));
+        continue;
+      }
       checkColumn(method, col, this.frame.columns);
       if (Array.isArray(a)) for (const x of a as readonly AggFunc[]) outputs.push(output(`${col}_${nameOf(checkAgg(method, x))}`, col, x));
       else outputs.push(output(col, col, checkAgg(method, a)));
@@ -260,6 +288,28 @@ export class GroupBy {
   /** Rows per group (a series named 'size', as pandas 1.5 leaves it unnamed). */
   size(): Series {
     return seriesResult(this.plan('GroupBy.size', [{ out: 'size', column: null, agg: 'size' }]), 'size', null);
+  }
+
+  /** Distinct non-missing values per group of every column but the keys (int32). */
+  nunique(): DataFrame {
+    const cols = this.frame.columns.filter((c) => !this.by.includes(c));
+    if (cols.length === 0) throw new Error('GroupBy.nunique: the frame has no column besides the grouping column(s)');
+    return frameResult(this.plan('GroupBy.nunique', cols.map((c) => ({ out: c, column: c, exact: 'nunique' as const }))));
+  }
+
+  /** Each row's position within its group, from 0 (int64), aligned with the frame's rows. */
+  cumcount(): Series {
+    return scanSeries(this, { method: 'GroupBy.cumcount', op: 'cumcount', column: null, n: 0, label: null });
+  }
+
+  /**
+   * `fn(group)` on each group's rows as a LocalFrame, after a shuffle that makes every group whole
+   * in one partition (Dask's groupby apply). fn returns one value (meta `[name, dtype]`, default
+   * float64: a series indexed by key) or a frame (meta `{ column: dtype }`: rows stacked, indexed
+   * by key). fn travels to workers as source text, as mapPartitions' does.
+   */
+  apply(fn: (group: LocalFrame) => unknown, opts?: ApplyOptions): DataFrame | Series {
+    return applyGroups(this, fn, opts, 'GroupBy.apply');
   }
 }
 
@@ -318,6 +368,46 @@ export class SeriesGroupBy {
     if (aggs.length === 0) throw new TypeError(`${method}: expected an aggregation or a non-empty array of them, e.g. ['mean', 'max']`);
     const outputs = (aggs as readonly AggFunc[]).map((a) => output(nameOf(checkAgg(method, a)), this.column, a));
     return frameResult(this.g.plan(method, outputs));
+  }
+
+  /** Distinct non-missing values per group (int32), as Dask's drop-duplicates-then-count. */
+  nunique(): Series {
+    return seriesResult(this.g.plan('SeriesGroupBy.nunique', [{ out: this.column, column: this.column, exact: 'nunique' }]), this.column);
+  }
+
+  private scan(op: 'cumsum' | 'cumprod' | 'cummin' | 'cummax'): Series {
+    return scanSeries(this.g, { method: `SeriesGroupBy.${op}`, op, column: this.column, n: 0, label: this.column });
+  }
+  /** Running sum within each group, in row order (missing values stay missing and are skipped). */
+  cumsum(): Series {
+    return this.scan('cumsum');
+  }
+  cumprod(): Series {
+    return this.scan('cumprod');
+  }
+  cummin(): Series {
+    return this.scan('cummin');
+  }
+  cummax(): Series {
+    return this.scan('cummax');
+  }
+  /** Each row's value `periods` rows earlier in its group (later when negative); missing where there is none. */
+  shift(periods = 1): Series {
+    if (!Number.isInteger(periods)) throw new TypeError(`SeriesGroupBy.shift: periods must be an integer, got ${String(periods)}`);
+    return scanSeries(this.g, { method: 'SeriesGroupBy.shift', op: 'shift', column: this.column, n: periods, label: this.column });
+  }
+  /** Rolling windows of `window` rows within each group (pandas' `groupby(k).y.rolling(3)`), aligned with the frame's rows. */
+  rolling(window: number, opts?: GroupRollingOptions): GroupRolling {
+    return new GroupRolling(this.g, this.column, window, opts);
+  }
+
+  /**
+   * Each row gets its group's statistic (`'mean'`, `'sum'`, `'count'`, `'min'`, `'max'`, `'std'`,
+   * `'var'`, `'first'`, `'last'`, `'size'`) or the value `fn(groupValues)` gives it (an array of one
+   * value per row, or one number), aligned with the frame's rows. Runs after a shuffle by key.
+   */
+  transform(how: TransformName | ((values: Float64Array) => ArrayLike<number | null> | number)): Series {
+    return transformSeries(this.g, this.column, how, 'SeriesGroupBy.transform');
   }
 }
 

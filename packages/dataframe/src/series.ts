@@ -35,6 +35,8 @@ import type { ModuleFunction } from '@pdask/core';
 import type { Cell } from './local/labels';
 import { absOf, betweenOf, clipOf, isinOf, mapOf, replaceOf, roundOf, whereOf, type BetweenOptions, type ClipOptions, type MapOptions as MapValuesOptions, type ReplaceMapping } from './elementwise-more';
 import { dropDuplicatesOf, nuniqueSeries, topOf, uniqueOf, type DropDuplicatesOptions, type NlargestOptions, type NuniqueOptions } from './distinct';
+import { Rolling, type RollingOptions } from './rolling';
+import { Resampler } from './resample';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -432,5 +434,15 @@ export class Series extends Partitioned<LocalSeries> {
 
   override toString(): string {
     return `Series('${this.name}', name='${this.seriesName}', dtype=${this.dtype}, npartitions=${this.npartitions})`;
+  }
+
+  /** Rolling windows: a number of rows, or a time span ('2h') over a datetime index (Dask's rolling). */
+  rolling(window: number | string, opts?: RollingOptions): Rolling<Series> {
+    return new Rolling<Series>(this, window, opts);
+  }
+
+  /** Time bins of a datetime index with known divisions (Dask's resample): `resample('6h').sum()`. */
+  resample(rule: string): Resampler<Series> {
+    return new Resampler<Series>(this, rule);
   }
 }

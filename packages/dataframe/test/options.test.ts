@@ -93,6 +93,12 @@ const CALLS: Row[] = [
   ['CategorizeOptions', 'DataFrame.categorize', () => df().categorize({ column: ['x'] } as never), 'column', 'columns'],
   ['PivotTableOptions', 'DataFrame.pivotTable', () => df().pivotTable({ index: 'x', columns: 'y', values: 'y', aggFunc: 'sum' } as never), 'aggFunc', 'aggfunc'],
   ['GetDummiesOptions', 'getDummies', () => dd.getDummies(df(), { prefixsep: '-' } as never), 'prefixsep', 'prefixSep'],
+  // Group-by extras, rolling and resample (test/groupby-more.test.ts, test/rolling.test.ts).
+  ['GroupbyOptions', 'DataFrame.groupby', () => df().groupby('x', { splitout: 2 } as never), 'splitout', 'splitOut'],
+  ['GroupRollingOptions', 'SeriesGroupBy.rolling', () => df().groupby('x').col('y').rolling(2, { minperiods: 1 } as never), 'minperiods', 'minPeriods'],
+  ['RollingOptions', 'Series.rolling', () => df().col('y').rolling(2, { minperiods: 1 } as never), 'minperiods', 'minPeriods'],
+  ['RollingOptions', 'DataFrame.rolling', () => df().rolling(2, { centre: true } as never), 'centre', 'center'],
+  ['GroupApplyOptions', 'GroupBy.apply', () => df().groupby('x').apply((g: dd.LocalFrame) => g.length, { metas: ['n', 'float64'] } as never), 'metas', 'meta'],
 ];
 
 /** Options types exported from the package that are not an options object of a call (with the reason). */

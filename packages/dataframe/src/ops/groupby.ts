@@ -236,7 +236,9 @@ export function mergePartials(parts: readonly GroupPartial[], fns: readonly Cust
     parts.forEach((p, j) => {
       const s = p.stats[col];
       const remapped: GroupByPartial = { ...s, keys: Int32Array.from(s.keys, (pos) => codes[j][pos]), sorted: false };
-      acc = acc ? k.mergeGroupBy(acc, remapped) : remapped;
+      // A partial without groups (an empty partition) may carry other statistics than the rest.
+      if (!acc || acc.keys.length === 0) acc = remapped;
+      else if (remapped.keys.length > 0) acc = k.mergeGroupBy(acc, remapped);
     });
     stats[col] = { ...acc!, sorted: false };
   }

@@ -31,6 +31,11 @@ import { elemColumns } from './elementwise-more';
 import { applyRows, mapValues } from './map-values';
 import { countKeys, countKeysSeries, dedupRows, distinctKeys, topRows, unionKeys, uniqueValues } from './distinct';
 import { dummiesPart, meltPart, pivotUnstack } from './reshape';
+import { gatherTagged, groupApplyPart, groupTransformPart, splitByTag, tagRows } from './group-shuffle';
+import { resampleFinal, resamplePartial } from './resample';
+import { rollingApply, rollingHead, rollingTail } from './rolling';
+import { groupScanStep, scanPartOf, scanStateOf } from './group-scan';
+import { groupExactCombine, groupExactFinal, groupExactPartial, zipGroupResults } from './group-exact';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -142,6 +147,24 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   meltPart,
   dummiesPart,
   pivotUnstack,
+  // Group-by: exact aggregations, series keys, scans within groups, shuffles (group-*.ts)
+  groupExactPartial,
+  groupExactCombine,
+  groupExactFinal,
+  zipGroupResults,
+  groupScanStep,
+  scanStateOf,
+  scanPartOf,
+  rollingTail,
+  rollingHead,
+  rollingApply,
+  resamplePartial,
+  resampleFinal,
+  tagRows,
+  splitByTag,
+  gatherTagged,
+  groupTransformPart,
+  groupApplyPart,
 });
 
 export { INDEX_COLUMN } from './spec';
