@@ -34,6 +34,8 @@ import { checkNotReserved } from './reserved';
 import { cumulative, shifted, tailOf, type CumulativeOptions, type TailOptions } from './cumulative';
 import { frameCo, frameDescribe, frameIdx, frameQuantile, type CorrOptions, type CovOptions, type DescribeOptions, type IdxOptions, type QuantileOptions } from './stats';
 import { sampleOf, type SampleOptions } from './sample';
+import type { ChunkedArray, NDArray } from '@pdask/array';
+import { toArrayOf, type ToArrayOptions } from './to-array';
 
 export interface HeadOptions extends ComputeOptions {
   /** How many partitions to read from (default 1, as Dask; -1 for all). */
@@ -365,6 +367,15 @@ export class DataFrame extends Partitioned<LocalFrame> {
   async tail(n = 5, opts?: TailOptions): Promise<LocalFrame> {
     const { rows, compute } = tailOf(this, n, opts, 'DataFrame.tail');
     return rows.compute(compute);
+  }
+
+  /**
+   * The numeric columns' values as a lazy @pdask/array array of rows × columns, one block per
+   * partition (Dask's `to_dask_array`): `{ lengths: true }` computes the partitions' lengths so the
+   * chunks are known; otherwise they are unknown (NaN). Needs @pdask/array installed.
+   */
+  toArray(opts?: ToArrayOptions): Promise<ChunkedArray<NDArray>> {
+    return toArrayOf(this, this.meta.names, this.meta.types, false, opts, 'DataFrame.toArray');
   }
 
   override toString(): string {

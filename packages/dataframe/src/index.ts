@@ -41,3 +41,4 @@ export type { CumulativeOptions, TailOptions } from './cumulative';
 export type { CorrOptions, CovOptions, DescribeOptions, IdxOptions, QuantileOptions } from './stats';
 export type { SampleOptions } from './sample';
 export { fromBag, type FromBagOptions, type RecordPartitions } from './from-bag';
+export type { ToArrayOptions } from './to-array';

@@ -31,6 +31,8 @@ import { StringAccessor } from './accessors/str';
 import { cumulative, shifted, tailOf, type CumulativeOptions, type TailOptions } from './cumulative';
 import { seriesCo, seriesDescribe, seriesIdx, seriesQuantile, type CorrOptions, type CovOptions, type DescribeOptions, type IdxOptions, type QuantileOptions } from './stats';
 import { sampleOf, type SampleOptions } from './sample';
+import type { ChunkedArray, NDArray } from '@pdask/array';
+import { toArrayOf, type ToArrayOptions } from './to-array';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -367,6 +369,14 @@ export class Series extends Partitioned<LocalSeries> {
   async tail(n = 5, opts?: TailOptions): Promise<LocalSeries> {
     const { rows, compute } = tailOf(this, n, opts, 'Series.tail');
     return rows.compute(compute);
+  }
+
+  /**
+   * The values as a lazy 1-D @pdask/array array, one block per partition (Dask's
+   * `Series.to_dask_array`); `{ lengths: true }` computes the chunk lengths. Needs @pdask/array.
+   */
+  toArray(opts?: ToArrayOptions): Promise<ChunkedArray<NDArray>> {
+    return toArrayOf(this, [this.meta.name], [this.meta.type], true, opts, 'Series.toArray');
   }
 
   override toString(): string {

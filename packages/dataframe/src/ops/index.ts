@@ -27,6 +27,7 @@ import { strColumn } from './str-ops';
 import { catCategories, catCodes, catRecode, catUnion } from './cat-ops';
 import { typedReduceCombine, typedReducePartial, typedReduceScalar } from './reduce-typed';
 import { recordsPart } from './from-bag';
+import { partToBlock } from './to-array';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -124,7 +125,5 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   coFrame,
   // fromBag (from-bag.ts)
   recordsPart,
+  partToBlock,
 });
-
-export { INDEX_COLUMN } from './spec';
-export type { Part, Batch } from './part';
