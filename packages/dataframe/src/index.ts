@@ -19,7 +19,7 @@ export { readCsv, type ReadCsvOptions, type CsvDtype } from './io/read-csv';
 export type { ToCsvOptions } from './io/to-csv';
 export { readParquet, type ReadParquetOptions } from './io/read-parquet';
 export type { ToParquetOptions } from './io/to-parquet';
-export { LocalFrame } from './local/frame';
+export { LocalFrame, type ToRecordsOptions } from './local/frame';
 export { LocalSeries, type Cell, type Label } from './local/series';
 export type { ColumnInput } from './columns';
 export type { Dtype } from './dtypes';
