@@ -80,7 +80,9 @@ const CALLS: Row[] = [
   ['CovOptions', 'Series.cov', () => df().col('y').cov(df().col('x'), { minPeriod: 2 } as never), 'minPeriod', 'minPeriods'],
   ['SampleOptions', 'DataFrame.sample', () => df().sample({ frac: 0.5, randomstate: 1 } as never), 'randomstate', 'randomState'],
   ['SampleOptions', 'Series.sample', () => df().col('y').sample({ frac: 0.5, replac: true } as never), 'replac', 'replace'],
-  ['ConcatOptions', 'concat', () => dd.concat([df(), df()], { interleavePartition: true } as never), 'interleavePartition', 'interleavePartitions'],
+  ['ConcatOptions', 'concat', () => dd.concat([df(), df()], { interleavePartition: true } as never), 'interleavePartition', 'interleavePartitions'],  ['ToArrayOptions', 'DataFrame.toArray', () => df().select(['y']).toArray({ length: true } as never), 'length', 'lengths'],
+  ['ToArrayOptions', 'Series.toArray', () => df().col('y').toArray({ lenghts: true } as never), 'lenghts', 'lengths'],
+  ['ToRecordsOptions', 'LocalFrame.toRecords', async () => (await df().compute({ scheduler: 'sync' })).toRecords({ indx: false } as never), 'indx', 'index'],
 ];
 
 /** Options types exported from the package that are not an options object of a call (with the reason). */
