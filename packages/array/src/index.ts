@@ -207,3 +207,4 @@ export { allclose, isclose, type IscloseOptions } from './routines/isclose';
 export { store, type StoreOptions, type StoreTarget } from './io/store';
 export { StoreWrite } from './io/store-write';
 export { fromNpyStack, toNpyStack, type FromNpyStackOptions, type ToNpyStackOptions } from './io/npy-stack';
+export { fromDelayed, fromDelayedBlocks, type FromDelayedOptions, type FromDelayedBlocksOptions } from './creation/from-delayed';

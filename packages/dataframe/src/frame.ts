@@ -45,6 +45,8 @@ import { queryOf } from './query/query';
 import { meltOf, type MeltOptions } from './reshape/melt';
 import { categorizeOf, type CategorizeOptions } from './reshape/categorize';
 import { pivotTableOf, type PivotTableOptions } from './reshape/pivot-table';
+import type { ChunkedArray, NDArray } from '@pdask/array';
+import { toArrayOf, type ToArrayOptions } from './to-array';
 
 export interface HeadOptions extends ComputeOptions {
   /** How many partitions to read from (default 1, as Dask; -1 for all). */
@@ -444,6 +446,15 @@ export class DataFrame extends Partitioned<LocalFrame> {
   /** Time bins of a datetime index with known divisions (Dask's resample): `resample('1D').mean()`, `.agg({ v: 'sum' })`. */
   resample(rule: string): Resampler<DataFrame> {
     return new Resampler<DataFrame>(this, rule);
+  }
+
+  /**
+   * The numeric columns' values as a lazy @pdask/array array of rows × columns, one block per
+   * partition (Dask's `to_dask_array`): `{ lengths: true }` computes the partitions' lengths so the
+   * chunks are known; otherwise they are unknown (NaN). Needs @pdask/array installed.
+   */
+  toArray(opts?: ToArrayOptions): Promise<ChunkedArray<NDArray>> {
+    return toArrayOf(this, this.meta.names, this.meta.types, false, opts, 'DataFrame.toArray');
   }
 
   override toString(): string {

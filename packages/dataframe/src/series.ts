@@ -37,6 +37,8 @@ import { absOf, betweenOf, clipOf, isinOf, mapOf, replaceOf, roundOf, whereOf, t
 import { dropDuplicatesOf, nuniqueSeries, topOf, uniqueOf, type DropDuplicatesOptions, type NlargestOptions, type NuniqueOptions } from './distinct';
 import { Rolling, type RollingOptions } from './rolling';
 import { Resampler } from './resample';
+import type { ChunkedArray, NDArray } from '@pdask/array';
+import { toArrayOf, type ToArrayOptions } from './to-array';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -430,6 +432,14 @@ export class Series extends Partitioned<LocalSeries> {
   /** The number of distinct non-missing values. */
   nunique(opts?: NuniqueOptions): Scalar<number> {
     return nuniqueSeries(this, opts);
+  }
+
+  /**
+   * The values as a lazy 1-D @pdask/array array, one block per partition (Dask's
+   * `Series.to_dask_array`); `{ lengths: true }` computes the chunk lengths. Needs @pdask/array.
+   */
+  toArray(opts?: ToArrayOptions): Promise<ChunkedArray<NDArray>> {
+    return toArrayOf(this, [this.meta.name], [this.meta.type], true, opts, 'Series.toArray');
   }
 
   override toString(): string {

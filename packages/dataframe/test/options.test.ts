@@ -99,6 +99,9 @@ const CALLS: Row[] = [
   ['RollingOptions', 'Series.rolling', () => df().col('y').rolling(2, { minperiods: 1 } as never), 'minperiods', 'minPeriods'],
   ['RollingOptions', 'DataFrame.rolling', () => df().rolling(2, { centre: true } as never), 'centre', 'center'],
   ['GroupApplyOptions', 'GroupBy.apply', () => df().groupby('x').apply((g: dd.LocalFrame) => g.length, { metas: ['n', 'float64'] } as never), 'metas', 'meta'],
+  ['ConcatOptions', 'concat', () => dd.concat([df(), df()], { interleavePartition: true } as never), 'interleavePartition', 'interleavePartitions'],  ['ToArrayOptions', 'DataFrame.toArray', () => df().select(['y']).toArray({ length: true } as never), 'length', 'lengths'],
+  ['ToArrayOptions', 'Series.toArray', () => df().col('y').toArray({ lenghts: true } as never), 'lenghts', 'lengths'],
+  ['ToRecordsOptions', 'LocalFrame.toRecords', async () => (await df().compute({ scheduler: 'sync' })).toRecords({ indx: false } as never), 'indx', 'index'],
 ];
 
 /** Options types exported from the package that are not an options object of a call (with the reason). */

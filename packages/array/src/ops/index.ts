@@ -30,6 +30,7 @@ import * as MA from '../runtime/masked';
 import * as CO from '../runtime/coarsen';
 import * as NPY from '../runtime/npy';
 import * as ST from '../runtime/store-targets';
+import { delayedBlock } from '../runtime/delayed-block';
 
 export const arrayOps = defineCatalogue('@pdask/array/ops', {
   blockwise: L.blockwiseBlock,
@@ -128,4 +129,5 @@ export const arrayOps = defineCatalogue('@pdask/array/ops', {
   npyRead: NPY.npyRead,
   storeBlock: ST.storeBlock,
   writesDone: ST.writesDone,
+  delayedBlock,
 });

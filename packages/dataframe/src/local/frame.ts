@@ -11,6 +11,13 @@ import { labelAt, Labelled, levelName, type Cell, type IndexInput, type IndexNam
 import { LocalSeries } from './series';
 import { tableOf } from './table';
 import { cellOf } from '../types/big-vectors';
+import { checkOptions, type OptionSchema } from '@pdask/core';
+
+export interface ToRecordsOptions {
+  /** Put the index levels in each record (default true; pandas' to_dict leaves them out). */
+  index?: boolean;
+}
+const TO_RECORDS_OPTIONS: OptionSchema<ToRecordsOptions> = { index: 'boolean' };
 
 export class LocalFrame extends Labelled {
   constructor(
@@ -55,9 +62,13 @@ export class LocalFrame extends Labelled {
     return labelAt(this.idx, i);
   }
 
-  /** Every row as an object; each index level, when there is one, under its name. */
-  toRecords(): Record<string, Cell>[] {
-    const { levels } = this.idx;
+  /**
+   * Every row as an object (pandas' `to_dict('records')`); each index level, when there is one,
+   * first under its name (pandas' `reset_index().to_dict('records')`) unless `{ index: false }`.
+   */
+  toRecords(opts?: ToRecordsOptions): Record<string, Cell>[] {
+    const { index } = checkOptions('LocalFrame.toRecords', opts, TO_RECORDS_OPTIONS);
+    const levels = index === false ? [] : this.idx.levels;
     return Array.from({ length: this.numRows }, (_, i) => {
       const rec: Record<string, Cell> = {};
       levels.forEach((v, j) => (rec[levelName(this.idx, j)] = cellOf(v, i) as Cell));

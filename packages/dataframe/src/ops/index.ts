@@ -36,6 +36,7 @@ import { resampleFinal, resamplePartial } from './resample';
 import { rollingApply, rollingHead, rollingTail } from './rolling';
 import { groupScanStep, scanPartOf, scanStateOf } from './group-scan';
 import { groupExactCombine, groupExactFinal, groupExactPartial, zipGroupResults } from './group-exact';
+import { partToBlock } from './to-array';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -165,7 +166,5 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   gatherTagged,
   groupTransformPart,
   groupApplyPart,
+  partToBlock,
 });
-
-export { INDEX_COLUMN } from './spec';
-export type { Part, Batch } from './part';

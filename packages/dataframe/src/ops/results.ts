@@ -2,7 +2,7 @@
  * Vectors of aggregation results, of the dtype the lazy side announced before anything ran
  * (Dask's meta: the dtype rules are the rows of REDUCTIONS and GROUP_AGGS).
  */
-import { Bool, makeData, makeVector, type Data, type Vector } from 'apache-arrow';
+import { type Bool, makeData, makeVector, type Data, type Vector } from 'apache-arrow';
 import { arrowType, type TypeDesc } from './types';
 import { stringVector } from './values';
 import { NULL_STRING_KEY } from './null-keys';
@@ -13,7 +13,7 @@ export function numbersAs(x: Float64Array, t: TypeDesc): Vector {
   if (t.id === 'bool') {
     const bits = new Uint8Array((x.length + 7) >> 3);
     for (let i = 0; i < x.length; i++) if (x[i]) bits[i >> 3] |= 1 << (i & 7);
-    return makeVector(makeData({ type: new Bool(), length: x.length, nullCount: 0, data: bits }));
+    return makeVector(makeData({ type: arrowType(t) as Bool, length: x.length, nullCount: 0, data: bits }));
   }
   const type = arrowType(t);
   const Ctor = (type as unknown as { ArrayType: { new (n: number): ArrayLike<number> & { [i: number]: number | bigint } } }).ArrayType;
