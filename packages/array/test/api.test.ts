@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeThreadPools, OptionError } from '@pdask/core';
+import { closeThreadPools, delayed, OptionError } from '@pdask/core';
 import * as da from '../src/index';
 import { REDUCTION_NAMES, REDUCTIONS } from '../src/runtime/reduce-table';
 import type { NDArray } from '../src/ndarray';
@@ -75,6 +75,8 @@ const FUNCTIONS: Record<string, Call> = {
   'da.fromArray': (o) => da.fromArray([1, 2, 3], o),
   'da.fromFunction': (o) => da.fromFunction((i: number) => i, [3], o),
   'da.fromZarr': (o) => da.fromZarr(join(dir, 'none'), o),
+  'da.fromDelayed': (o) => da.fromDelayed(delayed(() => [1])(), { shape: [1], dtype: 'float64', ...o }),
+  'da.fromDelayedBlocks': (o) => da.fromDelayedBlocks([delayed(() => [1])()], { chunks: [[1]], dtype: 'float64', ...o }),
   'da.full': (o) => da.full([3], 1, o),
   'da.fullLike': (o) => da.fullLike(x, 1, o),
   'da.linspace': (o) => da.linspace(0, 1, 5, o),
