@@ -8,6 +8,7 @@ import { instantiate, instantiateSync, LOAD_ASYNC_KEYS, LOAD_KEYS, type LoadKern
 import * as L from './lloyd.js';
 import * as N from './logistic.js';
 import * as Q from './qr.js';
+import * as MM from './matmul.js';
 import { KernelArray } from './memory.js';
 import { momentsMean, momentsStd, momentsVar, type ArgExtremum, type Moments } from './partials.js';
 import { checkOptionKeys, optionKeys } from './options.js';
@@ -30,6 +31,7 @@ const SKIPNA_KEYS = optionKeys<{ skipna?: boolean }>({ skipna: true });
 const ARG_KEYS = optionKeys<ArgOptions & { skipna?: boolean }>({ offset: true, skipna: true });
 const UNIFORM_KEYS = optionKeys<{ lo?: number; span?: number }>({ lo: true, span: true });
 const QR_KEYS = optionKeys<Q.QROptions>({ q: true });
+const MATMUL_KEYS = optionKeys<MM.MatmulOptions>({ transposeA: true, transposeB: true, accumulate: true });
 const GROUPBY_AGG_KEYS = [...G.GROUPBY_KEYS, ...G.FINALIZE_KEYS];
 
 export class Kernels {
@@ -271,6 +273,18 @@ export class Kernels {
   householderQR(a: Input<Float64Array>, m: number, n: number, options?: Q.QROptions): Q.QRResult {
     checkOptionKeys('Kernels.householderQR', options, QR_KEYS);
     return Q.householderQR(this.rt, a, m, n, options);
+  }
+
+  /**
+   * The matrix product of a (m x k) and b (k x n), row-major float64 or float32, as an m x n
+   * float64 array (float32 operands are widened, so their products are summed in float64).
+   * `transposeA` / `transposeB` read a as k x m / b as n x k; `accumulate` adds the product to an
+   * m x n Float64Array in place and returns it (it must not overlap a or b). Operands may be
+   * KernelArrays (or views of kernel memory): they are read in place, and never modified.
+   */
+  matmul(a: Input<MM.MatmulArray>, b: Input<MM.MatmulArray>, m: number, k: number, n: number, options?: MM.MatmulOptions): Float64Array {
+    checkOptionKeys('Kernels.matmul', options, MATMUL_KEYS);
+    return MM.matmul(this.rt, a, b, m, k, n, options);
   }
 
   // ---- factorisation ------------------------------------------------------------------------------
