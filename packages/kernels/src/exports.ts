@@ -51,5 +51,7 @@ export interface KernelExports {
   mm_pack_a_f32(src: number, rs: number, cs: number, mc: number, kc: number, dst: number): void;
   mm_pack_b_f64(src: number, rs: number, cs: number, kc: number, nc: number, dst: number): void;
   mm_pack_b_f32(src: number, rs: number, cs: number, kc: number, nc: number, dst: number): void;
+  radix_count_f64(p: number, n: number, counts: number, slots: number): number;
+  radix_select_f64(p: number, n: number, slots: number, keys: number, nk: number, out: number): number;
   mm_macro_f64(pa: number, pb: number, pc: number, ldc: number, mc: number, nc: number, kc: number): void;
 }
