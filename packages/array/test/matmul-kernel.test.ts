@@ -31,11 +31,11 @@ afterAll(() => closeThreadPools());
 /** make_matmul.py's operand: ((7 t + 11 seed) mod 17 - 8) / 4 at flat index t (int32: without / 4). */
 function operand(shape: number[], seed: number, dtype: 'float64' | 'float32' | 'int32' = 'float64'): NDArray {
   const n = shape.reduce((p, s) => p * s, 1);
-  const C = dtype === 'float64' ? Float64Array : dtype === 'float32' ? Float32Array : Int32Array;
-  const data = C.from({ length: n }, (_, t) => {
+  const vals = Array.from({ length: n }, (_, t) => {
     const v = ((7 * t + 11 * seed) % 17) - 8;
     return dtype === 'int32' ? v : v / 4;
   });
+  const data = dtype === 'float64' ? Float64Array.from(vals) : dtype === 'float32' ? Float32Array.from(vals) : Int32Array.from(vals);
   return new NDArray(data, shape, dtype);
 }
 const chunked = (x: NDArray, chunks: Chunks | number): A => da.fromArray(x, { chunks: chunks as never });
