@@ -1,7 +1,7 @@
 /**
  * Whole-array percentile / nanpercentile over blocks large enough (>= 4096 values) for the radix
  * passes to run in @pdask/kernels' WebAssembly (radixCount / radixSelect), mixed with a small block
- * that takes the JS path, on sync and threads. The reference is computed here from the definition
+ * that takes the JS path, on sync and threads, streamed and in place (arena). The reference is computed here from the definition
  * (NumPy's 'linear' method on the sorted non-NaN values): with NaNs, percentile is NaN.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,12 +40,16 @@ function reference(x: Float64Array, qs: number[]): number[] {
 }
 
 const QS = [0, 1, 25, 50, 75, 99.9, 100];
-const N = 50_000;
-const CHUNKS = [[5000, 20_000, 1, 24_999]];
+// 50,000 values (400 KB) are sliced per block, which streams through the kernels' scratch area;
+// 200,000 (1.6 MB) go to the arena (at least 1 MiB), whose blocks the kernels read in place.
+const CASES = [
+  { n: 50_000, chunks: [[5000, 20_000, 1, 24_999]], where: 'sliced blocks' },
+  { n: 200_000, chunks: [[5000, 100_000, 1, 94_999]], where: 'arena blocks' },
+];
 
 describe('percentile over large blocks (WebAssembly radix passes)', () => {
-  for (const scheduler of ['sync', 'threads'] as const) {
-    it(`percentile and nanpercentile equal the definition (${scheduler})`, async () => {
+  for (const scheduler of ['sync', 'threads'] as const) for (const { n: N, chunks: CHUNKS, where } of CASES) {
+    it(`percentile and nanpercentile equal the definition (${scheduler}, ${where})`, async () => {
       const opts = scheduler === 'threads' ? { scheduler, numWorkers: 2 } as const : { scheduler } as const;
       const x = values(N, false);
       const got = (await da.percentile(da.fromArray(x, { chunks: CHUNKS as never }), QS).compute(opts)) as NDArray;
