@@ -15,3 +15,5 @@ export * from './qr';
 
 /** First byte after the module's static data: the host allocates from here. */
 export function heap_base(): usize { return __heap_base; }
+export * from './matmul';
+export * from './radix';

@@ -47,4 +47,11 @@ export interface KernelExports {
   newton_f64(px: number, py: number, n: number, d: number, intercept: number, beta: number, b0: number,
     work: number, grad: number, hess: number, st: number): number;
   householder_qr_f64(pa: number, m: number, n: number, pw: number, pr: number, pq: number, pt: number): void;
+  mm_pack_a_f64(src: number, rs: number, cs: number, mc: number, kc: number, dst: number): void;
+  mm_pack_a_f32(src: number, rs: number, cs: number, mc: number, kc: number, dst: number): void;
+  mm_pack_b_f64(src: number, rs: number, cs: number, kc: number, nc: number, dst: number): void;
+  mm_pack_b_f32(src: number, rs: number, cs: number, kc: number, nc: number, dst: number): void;
+  radix_count_f64(p: number, n: number, counts: number, slots: number): number;
+  radix_select_f64(p: number, n: number, slots: number, keys: number, nk: number, out: number): number;
+  mm_macro_f64(pa: number, pb: number, pc: number, ldc: number, mc: number, nc: number, kc: number): void;
 }

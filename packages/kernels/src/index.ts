@@ -30,6 +30,7 @@ export type { BinaryOp } from './elementwise.js';
 export type { KernelArrayConstructor, KernelsMemory, KernelTypedArray, NumericArray, RealArray, ValueArray, ViewConstructor } from './types.js';
 export { mergeLloyd, type LloydOptions, type LloydPartial } from './lloyd.js';
 export type { QROptions, QRResult } from './qr.js';
+export type { MatmulArray, MatmulOptions } from './matmul.js';
 export { LabelError, mergeNewton, type NewtonOptions, type NewtonPartial } from './logistic.js';
 export { finalizeGroupBy, type FinalizeOptions, type GroupAgg, type GroupByOptions, type GroupByPartial } from './groupby.js';
 export { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } from './factorize.js';

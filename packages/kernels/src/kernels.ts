@@ -8,6 +8,8 @@ import { instantiate, instantiateSync, LOAD_ASYNC_KEYS, LOAD_KEYS, type LoadKern
 import * as L from './lloyd.js';
 import * as N from './logistic.js';
 import * as Q from './qr.js';
+import * as MM from './matmul.js';
+import * as RX from './radix.js';
 import { KernelArray } from './memory.js';
 import { momentsMean, momentsStd, momentsVar, type ArgExtremum, type Moments } from './partials.js';
 import { checkOptionKeys, optionKeys } from './options.js';
@@ -30,6 +32,7 @@ const SKIPNA_KEYS = optionKeys<{ skipna?: boolean }>({ skipna: true });
 const ARG_KEYS = optionKeys<ArgOptions & { skipna?: boolean }>({ offset: true, skipna: true });
 const UNIFORM_KEYS = optionKeys<{ lo?: number; span?: number }>({ lo: true, span: true });
 const QR_KEYS = optionKeys<Q.QROptions>({ q: true });
+const MATMUL_KEYS = optionKeys<MM.MatmulOptions>({ transposeA: true, transposeB: true, accumulate: true });
 const GROUPBY_AGG_KEYS = [...G.GROUPBY_KEYS, ...G.FINALIZE_KEYS];
 
 export class Kernels {
@@ -271,6 +274,37 @@ export class Kernels {
   householderQR(a: Input<Float64Array>, m: number, n: number, options?: Q.QROptions): Q.QRResult {
     checkOptionKeys('Kernels.householderQR', options, QR_KEYS);
     return Q.householderQR(this.rt, a, m, n, options);
+  }
+
+  /**
+   * The matrix product of a (m x k) and b (k x n), row-major float64 or float32, as an m x n
+   * float64 array (float32 operands are widened, so their products are summed in float64).
+   * `transposeA` / `transposeB` read a as k x m / b as n x k; `accumulate` adds the product to an
+   * m x n Float64Array in place and returns it (it must not overlap a or b). Operands may be
+   * KernelArrays (or views of kernel memory): they are read in place, and never modified.
+   */
+  matmul(a: Input<MM.MatmulArray>, b: Input<MM.MatmulArray>, m: number, k: number, n: number, options?: MM.MatmulOptions): Float64Array {
+    checkOptionKeys('Kernels.matmul', options, MATMUL_KEYS);
+    return MM.matmul(this.rt, a, b, m, k, n, options);
+  }
+
+  /**
+   * One counting pass of an exact radix selection over float64 values (quantiles): each non-NaN
+   * value's key is its high 32 bits made order-preserving (unsigned key order = numeric order).
+   * Without `slots`, adds to `counts` (65536 entries) the values per top 16 bits of the key; with
+   * `slots` (65536 entries: a slot per top-16 bucket, or -1), adds those of a bucket with slot s per
+   * low 16 bits, at s * 65536 + low (`counts`: 65536 per slot). Returns the number of NaNs.
+   */
+  radixCount(x: Input<Float64Array>, counts: Uint32Array, slots?: Int32Array): number {
+    return RX.radixCount(this.rt, x, counts, slots);
+  }
+
+  /**
+   * The last pass of that selection: the non-NaN values whose 32-bit key is one of `keys`, in input
+   * order; `slots` must be >= 0 exactly for the keys' top 16 bits.
+   */
+  radixSelect(x: Input<Float64Array>, slots: Int32Array, keys: Uint32Array): Float64Array {
+    return RX.radixSelect(this.rt, x, slots, keys);
   }
 
   // ---- factorisation ------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ const calls: [string, string, () => unknown][] = [
   ['Kernels.lloydPartial', 'feature', () => k.lloydPartial(x, Float64Array.of(0, 0), typo({ features: 2, feature: 2 }))],
   ['Kernels.logisticPartial', 'intercpt', () => k.logisticPartial(x, Float64Array.of(0, 1), Float64Array.of(0, 0), typo({ features: 2, intercpt: true }))],
   ['Kernels.householderQR', 'Q', () => k.householderQR(x, 2, 2, typo({ Q: false }))],
+  ['Kernels.matmul', 'transA', () => k.matmul(x, x, 2, 2, 2, typo({ transA: true }))],
 ];
 
 /** Whether a function's own parameter list has an options parameter (read from its source). */

@@ -1,6 +1,60 @@
-/** Dense block products for matmul/tensordot (float64 accumulation, i-k-j loop order). */
-import { alloc, asNumbers, type DType } from '../dtype';
+/**
+ * Dense block products for matmul/tensordot/einsum, accumulated in float64. Products of at least
+ * KERNEL_MIN_FLOPS multiply-adds run in the WebAssembly kernel of @pdask/kernels (packed,
+ * cache-blocked, SIMD; float64 and float32 operands read as they are, other dtypes widened to
+ * float64 first, as the JS loop reads them); smaller ones, and threads where the kernels cannot be
+ * loaded synchronously, run the JS loop (i-k-j order).
+ */
+import type { Kernels, MatmulArray } from '@pdask/kernels';
+import { alloc, asFloat64, asNumbers, type DType, type TypedArray } from '../dtype';
 import { castInto, transposeBlock, type Block } from './block';
+import { kernelsNow, kernelsSync } from './kernels';
+
+/**
+ * m k n below which the JS loop is faster: the kernel's fixed costs (an allocation, staging copies,
+ * a few calls) are a few microseconds, which the JS loop spends on about 4096 multiply-adds.
+ */
+export const KERNEL_MIN_FLOPS = 4096;
+
+let kernelsFailed = false;
+/** This thread's kernels, loaded synchronously if need be; undefined where that is refused. */
+function productKernels(): Kernels | undefined {
+  const k = kernelsNow();
+  if (k || kernelsFailed) return k;
+  try {
+    return kernelsSync();
+  } catch {
+    // A browser's main thread refuses to compile the module synchronously: stay with JS there.
+    kernelsFailed = true;
+    return undefined;
+  }
+}
+
+function kernelOperand(data: TypedArray): MatmulArray {
+  return data instanceof Float64Array || data instanceof Float32Array ? data : asFloat64(data);
+}
+
+/**
+ * acc (m x n) += a (m x k) b (k x n), row-major. No zero test on a's values: 0 x inf and 0 x NaN
+ * must give NaN, as in NumPy.
+ */
+function productInto(acc: Float64Array, a: TypedArray, b: TypedArray, m: number, k: number, n: number): void {
+  const kern = m * k * n >= KERNEL_MIN_FLOPS ? productKernels() : undefined;
+  if (kern) {
+    kern.matmul(kernelOperand(a), kernelOperand(b), m, k, n, { accumulate: acc });
+    return;
+  }
+  const x = asNumbers(a);
+  const y = asNumbers(b);
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let p = 0; p < k; p++) {
+      const aip = x[i * k + p];
+      const bo = p * n;
+      for (let j = 0; j < n; j++) acc[row + j] += aip * y[bo + j];
+    }
+  }
+}
 
 /**
  * One output block of A @ B: the sum over l of A[i, l] @ B[l, j]. The first `nk` blocks are the
@@ -13,19 +67,9 @@ export function matmulBlocks(dtype: DType, nk: number, ...blocks: Block[]): Bloc
   const n = bs[0].shape[1];
   const acc = new Float64Array(m * n);
   for (let l = 0; l < nk; l++) {
-    const a = asNumbers(as[l].data);
-    const b = asNumbers(bs[l].data);
     const k = as[l].shape[1];
     if (bs[l].shape[0] !== k) throw new RangeError(`matmul: inner block sizes differ (${k} vs ${bs[l].shape[0]})`);
-    for (let i = 0; i < m; i++) {
-      const row = i * n;
-      for (let p = 0; p < k; p++) {
-        const aip = a[i * k + p];
-        if (aip === 0) continue;
-        const bo = p * n;
-        for (let j = 0; j < n; j++) acc[row + j] += aip * b[bo + j];
-      }
-    }
+    productInto(acc, as[l].data, bs[l].data, m, k, n);
   }
   if (dtype === 'float64') return { dtype, shape: [m, n], data: acc };
   const out = alloc(dtype, m * n);
@@ -48,8 +92,9 @@ export function matmulStackBlocks(dtype: DType, nk: number, batch: readonly numb
   const acc = new Float64Array(count * m * n);
   const idx = new Array<number>(nbd).fill(0);
   for (let l = 0; l < nk; l++) {
-    const a = { shape: as[l].shape, data: asNumbers(as[l].data) };
-    const b = { shape: bs[l].shape, data: asNumbers(bs[l].data) };
+    // Widened once per block here, not once per matrix of the stack.
+    const a = { shape: as[l].shape, data: m * n * as[l].shape[nbd + 1] >= KERNEL_MIN_FLOPS ? kernelOperand(as[l].data) : asNumbers(as[l].data) };
+    const b = { shape: bs[l].shape, data: m * n * as[l].shape[nbd + 1] >= KERNEL_MIN_FLOPS ? kernelOperand(bs[l].data) : asNumbers(bs[l].data) };
     const k = a.shape[nbd + 1];
     if (b.shape[nbd] !== k) throw new RangeError(`matmul: inner block sizes differ (${k} vs ${b.shape[nbd]})`);
     // Batch strides in matrices, 0 along broadcast dimensions.
@@ -75,15 +120,7 @@ export function matmulStackBlocks(dtype: DType, nk: number, batch: readonly numb
       ao *= m * k;
       bo *= k * n;
       const oo = t * m * n;
-      for (let i = 0; i < m; i++) {
-        const row = oo + i * n;
-        for (let p = 0; p < k; p++) {
-          const aip = a.data[ao + i * k + p];
-          if (aip === 0) continue;
-          const bp = bo + p * n;
-          for (let j = 0; j < n; j++) acc[row + j] += aip * b.data[bp + j];
-        }
-      }
+      productInto(acc.subarray(oo, oo + m * n), a.data.subarray(ao, ao + m * k), b.data.subarray(bo, bo + k * n), m, k, n);
       let d = nbd - 1;
       while (d >= 0 && ++idx[d] === batch[d]) idx[d--] = 0;
     }

@@ -6,8 +6,11 @@
  * ranks, then only the values of the final buckets are gathered and sorted. Three passes over
  * the data, no sort of it, and the result is the exact order statistic NumPy interpolates.
  */
+import type { Kernels } from '@pdask/kernels';
 import type { DType } from '../dtype';
+import { kernelsFor } from './arena';
 import type { Block } from './block';
+import { kernelsNow, kernelsSync } from './kernels';
 import { asFloat64, floatBlock, forEachLine } from './numeric';
 
 /** NumPy's _lerp: a + (b - a) t, computed from b's side when t >= 0.5. */
@@ -121,6 +124,28 @@ function highWords(v: Float64Array): Uint32Array {
   return new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
 }
 
+let kernelsFailed = false;
+/**
+ * The kernels that run a pass over a block: those over its arena memory (they read it in place),
+ * else this thread's (the block streams through their scratch area); undefined where the kernels
+ * cannot be loaded synchronously (a browser's main thread), where the JS loops below run. The
+ * WebAssembly passes are ~3x faster than the JS loops here.
+ */
+function passKernels(b: Block): Kernels | undefined {
+  if (b.mem) {
+    const k = kernelsFor(b.mem as WebAssembly.Memory);
+    if (k) return k;
+  }
+  const k = kernelsNow();
+  if (k || kernelsFailed) return k;
+  try {
+    return kernelsSync();
+  } catch {
+    kernelsFailed = true;
+    return undefined;
+  }
+}
+
 const keyOf = (h: number): number => (h & 0x80000000 ? ~h >>> 0 : (h | 0x80000000) >>> 0);
 
 export function radixCount1(b: Block): RadixCounts {
@@ -136,6 +161,11 @@ export function radixCount1(b: Block): RadixCounts {
     return fromBuckets(hit, 65536, nans);
   }
   const c = new Uint32Array(65536);
+  const k = passKernels(b);
+  if (k) {
+    const nans = k.radixCount(v, c);
+    return { counts: Float64Array.from(c), nans };
+  }
   let nans = 0;
   for (let i = 0, n = v.length; i < n; i++) {
     const x = v[i];
@@ -166,6 +196,11 @@ export function radixCount2(plan: RadixPlan, b: Block): RadixCounts {
     return fromBuckets(hit, nb * 65536, 0);
   }
   const c = new Uint32Array(nb * 65536);
+  const kk = passKernels(b);
+  if (kk) {
+    kk.radixCount(v, c, slot);
+    return { counts: Float64Array.from(c), nans: 0 };
+  }
   for (let i = 0, n = v.length; i < n; i++) {
     const x = v[i];
     if (x !== x) continue;
@@ -243,6 +278,12 @@ export function radixCollect(plan: RadixPlan, b: Block): Float64Array {
   const top = new Uint8Array(65536);
   for (const p of plan.buckets) top[Math.floor(p / 65536)] = 1;
   const v = asFloat64(b.data);
+  const k = v.length >= SPARSE_BELOW ? passKernels(b) : undefined;
+  if (k) {
+    const slots = new Int32Array(65536).fill(-1);
+    for (const p of plan.buckets) slots[Math.floor(p / 65536)] = 0;
+    return k.radixSelect(v, slots, Uint32Array.from(plan.buckets)).sort();
+  }
   const w = highWords(v);
   const out: number[] = [];
   for (let i = 0, n = v.length; i < n; i++) {
