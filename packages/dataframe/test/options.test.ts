@@ -147,7 +147,7 @@ describe('options pandas/Dask have and pdask does not implement are refused by n
     ['sortValues sortFunction', () => df().sortValues('y', { sortFunction: 'x' } as never), "DataFrame.sortValues: option 'sortFunction' is not supported"],
     ['setIndex partitionSize', () => df().setIndex('x', { partitionSize: '1MB' } as never), "DataFrame.setIndex: option 'partitionSize' is not supported"],
     ['merge indicator', () => df().merge(df(), { on: 'x', indicator: true } as never), "DataFrame.merge: option 'indicator' is not supported"],
-    ['toCsv mode', () => df().toCsv(join(dir, 'o-*.csv'), { mode: 'a' } as never), "DataFrame.toCsv: option 'mode' is not supported"],
+    ['toCsv nameFunction', () => df().toCsv(join(dir, 'o-*.csv'), { nameFunction: 'a' } as never), "DataFrame.toCsv: option 'nameFunction' is not supported"],
     ['toParquet compression', () => df().toParquet(join(dir, 'pq2'), { compression: 'snappy' } as never), "DataFrame.toParquet: option 'compression' is not supported"],
     ['fromColumns name', () => dd.fromColumns({ a: [1] }, { npartitions: 1, name: 'a' } as never), "fromColumns: option 'name' is not supported"],
     ['rename index', () => df().rename({ columns: {}, index: {} } as never), "DataFrame.rename: option 'index' is not supported"],

@@ -34,10 +34,12 @@ describe.each(SCHEDULERS)('toCsv (%s)', (sched, opts) => {
     expect(paths).toEqual(Array.from({ length: df.npartitions }, (_, i) => join(sub, `part-${i}.csv`)));
     expect(readdirSync(sub).length).toBe(df.npartitions);
     const back = await dd.readCsv(join(sub, 'part-*.csv'), { blocksize: 4096 });
-    expect(back.dtypes).toEqual({ id: 'int32', x: 'int32', y: 'float64', z: 'float64', k: 'string', fkey: 'float64', w: 'int32', flag: 'bool' });
+    // The index (row positions, from the divisions) is written first, as pandas/Dask's index=True.
+    expect(back.dtypes).toEqual({ 'Unnamed: 0': 'int32', id: 'int32', x: 'int32', y: 'float64', z: 'float64', k: 'string', fkey: 'float64', w: 'int32', flag: 'bool' });
     const r = await back.compute(opts);
     expect(r.numRows).toBe(N);
     expect(cells(r.col('id'))).toEqual(id);
+    expect(cells(r.col('Unnamed: 0'))).toEqual(id);
     for (const c of ['x', 'y', 'z', 'k', 'fkey', 'w'] as const) expect(cells(r.col(c)), c).toEqual(fixture.data[c]);
     expect(cells(r.col('flag'))).toEqual(fixture.data.x.map((x) => x % 2 === 0));
   });
@@ -45,8 +47,10 @@ describe.each(SCHEDULERS)('toCsv (%s)', (sched, opts) => {
   it('quotes fields that need it, writes whole floats as 1.0 and the index levels of a group-by', async () => {
     const df = dd.fromColumns({ s: ['a,b', 'say "hi"', null, 'plain'], f: [1, 2.5, null, -3] }, { npartitions: 2 });
     const [p0, p1] = await df.toCsv(join(dir, sched, 'quoted', 'q-*.csv'), opts);
-    expect(readFileSync(p0, 'utf8')).toBe('s,f\n"a,b",1.0\n"say ""hi""",2.5\n');
-    expect(readFileSync(p1, 'utf8')).toBe('s,f\n,\nplain,-3.0\n');
+    expect(readFileSync(p0, 'utf8')).toBe(',s,f\n0,"a,b",1.0\n1,"say ""hi""",2.5\n');
+    expect(readFileSync(p1, 'utf8')).toBe(',s,f\n2,,\n3,plain,-3.0\n');
+    const [n0] = await df.toCsv(join(dir, sched, 'quoted', 'n-*.csv'), { index: false, ...opts });
+    expect(readFileSync(n0, 'utf8')).toBe('s,f\n"a,b",1.0\n"say ""hi""",2.5\n');
     const g = dd.fromColumns({ a: [1, 1, 2], b: ['u', 'v', 'u'], v: [1, 2, 4] }, { npartitions: 2 }).groupby(['a', 'b']).agg({ v: 'sum' });
     const [gp] = await g.toCsv(join(dir, sched, 'grouped-*.csv'), opts);
     expect(readFileSync(gp, 'utf8')).toBe('a,b,v\n1,u,1.0\n1,v,2.0\n2,u,4.0\n');

@@ -14,6 +14,7 @@ import type { ParquetPiece } from '../ops/parquet-read';
 import { typeOfElement } from '../ops/parquet-types';
 import { dtypeName, type TypeDesc } from '../ops/types';
 import { blocksizeOf, blocksizeRule, expandPaths } from './glob';
+import { divisionsFromStatistics, type PieceGroups } from './parquet-divisions';
 import { NOT_YET, refusing } from '../options';
 
 export interface ReadParquetOptions {
@@ -26,6 +27,16 @@ export interface ReadParquetOptions {
   splitRowGroups?: boolean;
   /** Size above which a file is split by row groups (number or '64MB'; default 64 MiB). */
   blocksize?: number | string;
+  /**
+   * A column to become the index (Dask's index=). When the pieces are sorted by it, their
+   * minimum and maximum from the footers' statistics are the divisions.
+   */
+  index?: string;
+  /**
+   * Divisions from the index column's statistics (default true when `index` is given: the
+   * footers are read anyway); false leaves them unknown. Dask 2022.12's default is false.
+   */
+  calculateDivisions?: boolean;
 }
 
 interface FileInfo {
@@ -72,8 +83,8 @@ const sameType = (a: TypeDesc | string, b: TypeDesc | string): boolean => JSON.s
 const describe = (t: TypeDesc | string): string => (typeof t === 'string' ? t : dtypeName(t));
 
 const READ_PARQUET_OPTIONS: OptionSchema<ReadParquetOptions> = refusing<ReadParquetOptions>(
-  { columns: (v) => (Array.isArray(v) && v.every((c) => typeof c === 'string') ? undefined : 'an array of column names'), splitRowGroups: 'boolean', blocksize: blocksizeRule },
-  Object.fromEntries(['filters', 'index', 'engine', 'calculateDivisions', 'storageOptions', 'aggregateFiles', 'dtypeBackend', 'ignoreMetadataFile', 'metadataTaskSize'].map((k) => [k, NOT_YET])),
+  { columns: (v) => (Array.isArray(v) && v.every((c) => typeof c === 'string') ? undefined : 'an array of column names'), splitRowGroups: 'boolean', blocksize: blocksizeRule, index: 'string', calculateDivisions: 'boolean' },
+  Object.fromEntries(['filters', 'engine', 'storageOptions', 'aggregateFiles', 'dtypeBackend', 'ignoreMetadataFile', 'metadataTaskSize'].map((k) => [k, NOT_YET])),
 );
 
 export async function readParquet(pathOrGlob: string | readonly string[], options?: ReadParquetOptions): Promise<DataFrame> {
@@ -83,7 +94,10 @@ export async function readParquet(pathOrGlob: string | readonly string[], option
   const files = await Promise.all(paths.map(openFile));
   const schema = columnsOf(files[0].meta);
   const known = schema.map(([n]) => n);
-  const columns = opts.columns === undefined ? known : opts.columns.map((c) => checkColumn(`readParquet (${files[0].path})`, c, known));
+  const indexCol = opts.index === undefined ? undefined : checkColumn(`readParquet (${files[0].path}) index`, opts.index, known);
+  // The index column is not among the columns, as with Dask's index= (also when `columns` names it).
+  const dataColumns = opts.columns === undefined ? known : opts.columns.map((c) => checkColumn(`readParquet (${files[0].path})`, c, known));
+  const columns = [...(indexCol === undefined ? [] : [indexCol]), ...dataColumns.filter((c) => c !== indexCol)];
   const types = columns.map((c) => {
     const t = schema[known.indexOf(c)][1];
     if (typeof t === 'string') throw new TypeError(`readParquet: column '${c}' of ${files[0].path} holds ${t}, which pdask cannot read; leave it out with { columns }`);
@@ -99,22 +113,28 @@ export async function readParquet(pathOrGlob: string | readonly string[], option
     });
   }
   const pieces: ParquetPiece[] = [];
+  const pieceGroups: PieceGroups[] = [];
+  const indexed = indexCol !== undefined;
   for (const f of files) {
     const split = opts.splitRowGroups ?? f.size > blocksize;
     const groups = f.meta.row_groups.map((g) => Number(g.num_rows));
     if (split && groups.length > 1) {
       let start = 0;
-      for (const n of groups) {
-        pieces.push({ path: f.path, rowStart: start, rowEnd: start + n, columns, types });
+      groups.forEach((n, g) => {
+        pieces.push({ path: f.path, rowStart: start, rowEnd: start + n, columns, types, indexed });
+        pieceGroups.push({ meta: f.meta, groups: [g] });
         start += n;
-      }
+      });
     } else {
-      pieces.push({ path: f.path, rowStart: 0, rowEnd: Number(f.meta.num_rows), columns, types });
+      pieces.push({ path: f.path, rowStart: 0, rowEnd: Number(f.meta.num_rows), columns, types, indexed });
+      pieceGroups.push({ meta: f.meta, groups: groups.map((_, g) => g) });
     }
   }
-  const name = `read-parquet-${tokenize(paths, files.map((f) => f.size), files.map((f) => f.mtime), pieces.map((p) => [p.rowStart, p.rowEnd]), columns)}`;
+  const divisions = indexCol !== undefined && opts.calculateDivisions !== false ? divisionsFromStatistics(pieceGroups, indexCol) : null;
+  const name = `read-parquet-${tokenize(paths, files.map((f) => f.size), files.map((f) => f.mtime), pieces.map((p) => [p.rowStart, p.rowEnd]), columns, indexed)}`;
   const layer = new FrameLayer(name, 'read-parquet', function* () {
     for (let i = 0; i < pieces.length; i++) yield dataframeOps.readParquetPiece.task(partitionKey(name, i), lit(pieces[i]));
   });
-  return new DataFrame(name, pieces.length, layerNode(layer), null, { names: columns, types, index: null });
+  const meta = indexCol === undefined ? { names: columns, types, index: null } : { names: columns.slice(1), types: types.slice(1), index: { levels: [{ type: types[0], name: indexCol }] } };
+  return new DataFrame(name, pieces.length, layerNode(layer), divisions, meta);
 }

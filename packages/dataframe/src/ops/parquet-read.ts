@@ -5,6 +5,7 @@
 import { makeVector, vectorFromArray, type Vector } from 'apache-arrow';
 import type { ColumnData, DecodedArray } from 'hyparquet';
 import { batchOf, encodeBatch, type Part } from './part';
+import { indexColumn } from './spec';
 import { arrowType, type TypeDesc } from './types';
 
 export interface ParquetPiece {
@@ -13,6 +14,8 @@ export interface ParquetPiece {
   rowEnd: number;
   columns: readonly string[];
   types: readonly TypeDesc[];
+  /** The first column is the index (readParquet's `index`): it becomes the partition's index column. */
+  indexed?: boolean;
 }
 
 type Cell = number | bigint | boolean | string | null;
@@ -78,5 +81,6 @@ export const readParquetPiece = async (piece: ParquetPiece): Promise<Part> => {
     }
   }
   const vectors = piece.columns.map((c, j) => toVector(gather(chunks.get(c) ?? [], piece.rowStart, piece.rowEnd), piece.types[j]));
-  return encodeBatch(batchOf(piece.columns, vectors));
+  const names = piece.indexed ? [indexColumn(0), ...piece.columns.slice(1)] : piece.columns;
+  return encodeBatch(batchOf(names, vectors));
 };

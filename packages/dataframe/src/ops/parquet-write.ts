@@ -1,6 +1,6 @@
 /**
  * Writing one partition as a Parquet file (toParquet), with hyparquet-writer. Every column is
- * written as nullable, as pyarrow does for pandas frames. Index levels (group-by results) come
+ * written as nullable and NaN as null, as pyarrow does for pandas frames. Index levels (group-by results) come
  * first, named by the levels, as toCsv writes them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,8 +23,16 @@ export interface ParquetWriteSpec {
 /** The values the writer takes for a column: a typed array when nothing is missing, else cells with null. */
 function columnValues(v: Vector, type: ParquetColumnType): ColumnSource['data'] {
   const n = v.length;
-  const cell = (i: number): unknown => v.get(i);
-  if (v.nullCount === 0) {
+  const isFloat = type === 'DOUBLE' || type === 'FLOAT';
+  // NaN is written as null, as pyarrow writes pandas' NaN: then the statistics' null count shows
+  // it (a NaN is left out of min/max), which readParquet's divisions rely on.
+  const cell = (i: number): unknown => {
+    const x: unknown = v.get(i);
+    return isFloat && typeof x === 'number' && Number.isNaN(x) ? null : x;
+  };
+  let hasNaN = false;
+  if (isFloat) for (let i = 0; i < n && !hasNaN; i++) hasNaN = cell(i) === null;
+  if (v.nullCount === 0 && !hasNaN) {
     if (type === 'DOUBLE') return Float64Array.from({ length: n }, (_, i) => cell(i) as number);
     if (type === 'FLOAT') return Float32Array.from({ length: n }, (_, i) => cell(i) as number);
     if (type === 'INT32') return Int32Array.from({ length: n }, (_, i) => cell(i) as number);
