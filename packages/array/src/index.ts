@@ -201,6 +201,8 @@ export * as fft from './fft/index';
 export { ComplexArray } from './fft/complex';
 export { ComplexNDArray } from './fft/complex-ndarray';
 export * as ma from './ma/ma';
+// Outside the namespace: tsup's declaration bundler turns a type-only member of an `export * as` namespace into a value.
+export type { MaskedNested } from './ma/masked-ndarray';
 export { coarsen, type CoarsenOptions } from './routines/coarsen';
 export { outer } from './routines/outer';
 export { allclose, isclose, type IscloseOptions } from './routines/isclose';

@@ -104,4 +104,4 @@ export function count(a: Input, options?: MaskedReduceOptions): ChunkedArray<unk
 }
 
 export { MaskedArray, type MaskedOperand, type MaskedReduceOptions, type MaskedVarOptions } from './masked';
-export { MaskedNDArray, type MaskedNested } from './masked-ndarray';
+export { MaskedNDArray } from './masked-ndarray';
