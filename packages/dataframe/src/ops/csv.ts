@@ -8,6 +8,8 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { Dictionary, Int32, makeData, makeVector, Utf8, type Data, type Vector } from 'apache-arrow';
 import { blankMissing, convertOwn, isOwnCsvType } from './csv-convert';
 import { CsvParseError, decodeText, isIntegerText, parseLine, parseNumber, parseRecords, scanPreamble, utf8Bytes, type CsvCodec, type CsvFormat, type PreambleSpec } from './csv-text';
+import { fastColumns } from './csv-fast';
+import { columnTexts, fieldReader, numberColumn, stringColumn, timeColumn } from './csv-fast-convert';
 import { batchOf, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
 import type { TypeDesc } from './types';
@@ -181,8 +183,35 @@ function byteBlockText(b: CsvBlock): BlockText {
   return { text: /^utf-?8$/i.test(b.format.encoding) ? text : decodeText(text, b.format.encoding), firstLine, skip: firstBlock ? { startRow: b.startRow, rows: b.skipLines } : null };
 }
 
+/** The block's columns read by the fast path (csv-fast.ts), or null when it leaves the block to csv-parse. */
+function fastVectors(b: CsvBlock, t: BlockText): { rows: number; vectors: Vector[] } | null {
+  if (typeof t.text === 'string') return null;
+  const r = fieldReader(t.text, b.format, b.naValues);
+  return fastColumns(t.text, b.format, b.nfields, b.usecols, t.skip, (j, starts, ends) => {
+    const type = b.types[j];
+    if (type.id === 'utf8') return stringColumn(r, starts, ends);
+    if (type.id === 'timestamp' && type.tz === null) return timeColumn(r, starts, ends, type);
+    if (type.id === 'float' || (type.id === 'int' && !isOwnCsvType(type))) return numberColumn(r, starts, ends, type);
+    try {
+      return convert(blankMissing(columnTexts(r, starts, ends), b.naValues), type, b.names[j], () => '', b.format);
+    } catch {
+      // The general path reads the block again and names the line.
+      return null;
+    }
+  });
+}
+
 export const readCsvBlock = (b: CsvBlock): Part => {
   const t = b.whole ? wholeFileText(b) : byteBlockText(b);
+  const fast = fastVectors(b, t);
+  if (fast) {
+    const names = [...b.names];
+    if (b.pathColumn) {
+      names.push(b.pathColumn.name);
+      fast.vectors.push(pathVector(b.pathColumn, fast.rows));
+    }
+    return encodeBatch(batchOf(names, fast.vectors));
+  }
   const { fields, lines } = parseRecords(t.text, b.format, b.path, t.firstLine, t.skip);
   const fileLine = (row: number): number => t.firstLine() + lines[row];
   fields.forEach((r, i) => {
