@@ -13,7 +13,7 @@ import { bigVector } from '../types/big-vectors';
 import { parseTime } from '../types/timestamps';
 import { PANDAS_NA } from './csv-convert';
 import { isIntegerText, parseNumber, type CsvFormat } from './csv-text';
-import { asciiByte } from './csv-fast';
+import { asciiByte, type ColumnSpans } from './csv-fast';
 import { numbersAs } from './results';
 import { arrowType, type TypeDesc } from './types';
 
@@ -45,9 +45,10 @@ export function fieldText(r: FieldReader, s: number, e: number): string {
 }
 
 /** The texts of a column (for the types read by the general converters). */
-export function columnTexts(r: FieldReader, starts: Int32Array, ends: Int32Array): string[] {
-  const out = new Array<string>(starts.length);
-  for (let i = 0; i < starts.length; i++) out[i] = fieldText(r, starts[i], ends[i]);
+export function columnTexts(r: FieldReader, c: ColumnSpans): string[] {
+  const out = new Array<string>(c.rows);
+  const { spans, at, stride } = c;
+  for (let i = 0; i < c.rows; i++) out[i] = fieldText(r, spans[at + i * stride], spans[at + i * stride + 1]);
   return out;
 }
 
@@ -131,8 +132,9 @@ function numberByRules(r: FieldReader, raw: string, t: TypeDesc): number | undef
 }
 
 /** A float or (non-nullable, up to 32-bit) int column. */
-export function numberColumn(r: FieldReader, starts: Int32Array, ends: Int32Array, t: TypeDesc): Vector | null {
-  const n = starts.length;
+export function numberColumn(r: FieldReader, c: ColumnSpans, t: TypeDesc): Vector | null {
+  const n = c.rows;
+  const { spans, at: col, stride } = c;
   const out = new Float64Array(n);
   const { buf } = r;
   const dec = asciiByte(r.format.decimal);
@@ -142,8 +144,8 @@ export function numberColumn(r: FieldReader, starts: Int32Array, ends: Int32Arra
   const intOnly = t.id === 'int';
   const extra = r.extraNa.length > 0;
   for (let i = 0; i < n; i++) {
-    const s = starts[i];
-    const e = ends[i];
+    const s = spans[col + i * stride];
+    const e = spans[col + i * stride + 1];
     let x = fastMarks && s >= 0 && s < e ? plainNumber(buf, s, e, dec, th < 0 ? -2 : th, intOnly) : NaN;
     if (x !== x || (extra && isExtraNa(r, s, e))) {
       const y = numberByRules(r, fieldText(r, s, e), t);
@@ -234,17 +236,18 @@ function plainTime(buf: Uint8Array, s: number, e: number, lo: Uint32Array, hi: I
 const DEFAULT_NA = new Set<string>(PANDAS_NA);
 
 /** A naive datetime64[ns] column (texts without offsets, as parseDates inferred it). */
-export function timeColumn(r: FieldReader, starts: Int32Array, ends: Int32Array, t: TypeDesc & { id: 'timestamp' }): Vector | null {
+export function timeColumn(r: FieldReader, c: ColumnSpans, t: TypeDesc & { id: 'timestamp' }): Vector | null {
   if (!LITTLE_ENDIAN || t.tz !== null) return null;
-  const n = starts.length;
+  const n = c.rows;
+  const { spans, at: col, stride } = c;
   const out = new BigInt64Array(n);
   const lo = new Uint32Array(out.buffer);
   const hi = new Int32Array(out.buffer);
   let valid: Uint8Array | null = null;
   const extra = r.extraNa.length > 0;
   for (let i = 0; i < n; i++) {
-    const s = starts[i];
-    const e = ends[i];
+    const s = spans[col + i * stride];
+    const e = spans[col + i * stride + 1];
     if (s >= 0 && plainTime(r.buf, s, e, lo, hi, i) && !(extra && isExtraNa(r, s, e))) continue;
     // csv-convert's rules: missing texts (the user's too) are null, other texts must parse.
     const raw = fieldText(r, s, e);
@@ -271,8 +274,9 @@ function nullTexts(r: FieldReader): Uint8Array[][] {
 }
 
 /** A string column as an Arrow Utf8 vector built from the fields' bytes. */
-export function stringColumn(r: FieldReader, starts: Int32Array, ends: Int32Array): Vector | null {
-  const n = starts.length;
+export function stringColumn(r: FieldReader, c: ColumnSpans): Vector | null {
+  const n = c.rows;
+  const { spans, at: col, stride } = c;
   const { buf } = r;
   const q = asciiByte(r.format.quote);
   const byLen = nullTexts(r);
@@ -280,8 +284,8 @@ export function stringColumn(r: FieldReader, starts: Int32Array, ends: Int32Arra
   let nulls = 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const s = starts[i];
-    const e = ends[i];
+    const s = spans[col + i * stride];
+    const e = spans[col + i * stride + 1];
     if (s >= 0) {
       const cands = byLen[e - s];
       if (cands !== undefined && cands.some((b) => equalsBytes(buf, s, e, b))) {
@@ -306,8 +310,8 @@ export function stringColumn(r: FieldReader, starts: Int32Array, ends: Int32Arra
   let high = 0;
   for (let i = 0; i < n; i++) {
     if (!isNull[i]) {
-      let s = starts[i];
-      const e = ends[i];
+      let s = spans[col + i * stride];
+      const e = spans[col + i * stride + 1];
       if (s >= 0) {
         if (e - s > 32) data.set(buf.subarray(s, e), at);
         else for (let k = s; k < e; k++) high |= data[at + k - s] = buf[k];

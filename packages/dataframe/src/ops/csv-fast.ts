@@ -9,16 +9,16 @@
 import type { Vector } from 'apache-arrow';
 import type { CsvFormat } from './csv-text';
 
-/** Byte spans of the kept fields of every record. */
+/**
+ * Byte spans of the kept fields of every record, record after record: field j of row i starts at
+ * spans[i * stride + 2j] and ends before spans[i * stride + 2j + 1]. A start is the byte after an
+ * opening quote, or ~start (a negative number) when the field is quoted and holds doubled quotes,
+ * which must be undone; an end is the byte before a closing quote.
+ */
 export interface FieldSpans {
   rows: number;
-  /**
-   * Per kept column: where each field starts (the byte after an opening quote), or ~start (a
-   * negative number) when the field is quoted and holds doubled quotes, which must be undone.
-   */
-  starts: Int32Array[];
-  /** Per kept column: the byte after each field's last (before a closing quote). */
-  ends: Int32Array[];
+  stride: number;
+  spans: Int32Array;
 }
 
 const NL = 10;
@@ -46,6 +46,9 @@ export function splitFields(buf: Uint8Array, from: number, to: number, f: CsvFor
   const q = asciiByte(f.quote);
   const cm = asciiByte(f.comment);
   if (cm >= 0 && buf.subarray(from, to).indexOf(cm) >= 0) return null;
+  // Bytes that end an unquoted field (or are a quote where none may be): one lookup per byte.
+  const special = new Uint8Array(256);
+  special[sep] = special[NL] = special[CR] = special[q] = 1;
   const slot = new Int32Array(nfields).fill(-1);
   usecols.forEach((at, j) => {
     slot[at] = j;
@@ -55,8 +58,8 @@ export function splitFields(buf: Uint8Array, from: number, to: number, f: CsvFor
   const firstNl = buf.indexOf(NL, from);
   const lineLen = firstNl < 0 || firstNl >= to ? to - from : firstNl - from + 1;
   let cap = Math.ceil(((to - from) / Math.max(1, lineLen)) * 1.25) + 16;
-  let starts = Array.from({ length: ncols }, () => new Int32Array(cap));
-  let ends = Array.from({ length: ncols }, () => new Int32Array(cap));
+  const stride = 2 * ncols;
+  let spans = new Int32Array(cap * stride);
   // 0: lines end with LF, 1: with CRLF (csv-parse takes the first line end it sees as the only one).
   let crlf = -1;
   let row = 0;
@@ -80,9 +83,9 @@ export function splitFields(buf: Uint8Array, from: number, to: number, f: CsvFor
     }
     if (row === cap) {
       cap *= 2;
-      starts = starts.map((a) => grow(a, cap));
-      ends = ends.map((a) => grow(a, cap));
+      spans = grow(spans, cap * stride);
     }
+    const base = row * stride;
     let field = 0;
     for (;;) {
       let s = pos;
@@ -104,19 +107,15 @@ export function splitFields(buf: Uint8Array, from: number, to: number, f: CsvFor
         c = pos < to ? buf[pos] : -1;
         if (c !== sep && c !== NL && c !== CR && c !== -1) return null;
       } else {
-        while (pos < to) {
-          c = buf[pos];
-          if (c === sep || c === NL || c === CR) break;
-          if (c === q) return null;
-          pos++;
-        }
+        while (pos < to && special[buf[pos]] === 0) pos++;
+        if (pos < to && buf[pos] === q) return null;
         e = pos;
       }
       if (field < nfields) {
         const j = slot[field];
         if (j >= 0) {
-          starts[j][row] = doubled ? ~s : s;
-          ends[j][row] = e;
+          spans[base + 2 * j] = doubled ? ~s : s;
+          spans[base + 2 * j + 1] = e;
         }
       }
       field++;
@@ -142,7 +141,7 @@ export function splitFields(buf: Uint8Array, from: number, to: number, f: CsvFor
     if (field !== nfields) return null;
     row++;
   }
-  return { rows: row, starts: starts.map((a) => a.slice(0, row)), ends: ends.map((a) => a.slice(0, row)) };
+  return { rows: row, stride, spans };
 }
 
 function grow(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
@@ -152,7 +151,15 @@ function grow(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
 }
 
 /** A column of the fast path from its field spans (null: leave the block to the general path). */
-export type SpanColumn = (j: number, starts: Int32Array, ends: Int32Array) => Vector | null;
+export type SpanColumn = (j: number, spans: ColumnSpans) => Vector | null;
+
+/** The spans of one column: row i's at spans[at + i * stride] (start) and the next (end). */
+export interface ColumnSpans {
+  rows: number;
+  spans: Int32Array;
+  at: number;
+  stride: number;
+}
 
 /**
  * The kept columns of a block's records, or null when the fast path does not decide this block
@@ -164,7 +171,7 @@ export function fastColumns(buf: Buffer, f: CsvFormat, nfields: number, usecols:
   if (!spans) return null;
   const vectors: Vector[] = [];
   for (let j = 0; j < usecols.length; j++) {
-    const v = column(j, spans.starts[j], spans.ends[j]);
+    const v = column(j, { rows: spans.rows, spans: spans.spans, at: 2 * j, stride: spans.stride });
     if (!v) return null;
     vectors.push(v);
   }
