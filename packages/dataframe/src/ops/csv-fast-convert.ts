@@ -17,8 +17,8 @@ import { asciiByte, type ColumnSpans } from './csv-fast';
 import { numbersAs } from './results';
 import { arrowType, type TypeDesc } from './types';
 
-/** The texts a string column reads as missing: csv.ts's NULLS besides the missing-value texts. */
-const STRING_NULLS = ['NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', ''];
+/** The texts a string column reads as missing besides the missing-value texts (csv.ts's; not 'None', as pandas 1.5). */
+const STRING_NULLS = ['NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', ''];
 
 /** How one block's fields are read: the buffer, the format and the missing-value texts. */
 export interface FieldReader {
@@ -296,7 +296,7 @@ export function stringColumn(r: FieldReader, c: ColumnSpans): Vector | null {
       total += e - s;
     } else {
       const text = fieldText(r, s, e);
-      if (r.na.has(text) || NULLS.has(text)) {
+      if (r.na.has(text) || (text !== 'None' && NULLS.has(text))) {
         isNull[i] = 1;
         nulls++;
         continue;

@@ -46,9 +46,8 @@ export function splitFields(buf: Uint8Array, from: number, to: number, f: CsvFor
   const q = asciiByte(f.quote);
   const cm = asciiByte(f.comment);
   if (cm >= 0 && buf.subarray(from, to).indexOf(cm) >= 0) return null;
-  // Bytes that end an unquoted field (or are a quote where none may be): one lookup per byte.
-  const special = new Uint8Array(256);
-  special[sep] = special[NL] = special[CR] = special[q] = 1;
+  // Bytes above all of sep, quote, CR and LF (most: digits, letters) end no unquoted field.
+  const hiSpecial = Math.max(sep, q, CR);
   const slot = new Int32Array(nfields).fill(-1);
   usecols.forEach((at, j) => {
     slot[at] = j;
@@ -107,7 +106,13 @@ export function splitFields(buf: Uint8Array, from: number, to: number, f: CsvFor
         c = pos < to ? buf[pos] : -1;
         if (c !== sep && c !== NL && c !== CR && c !== -1) return null;
       } else {
-        while (pos < to && special[buf[pos]] === 0) pos++;
+        let p = pos;
+        while (p < to) {
+          const b = buf[p];
+          if (b > hiSpecial || (b !== sep && b !== NL && b !== CR && b !== q)) p++;
+          else break;
+        }
+        pos = p;
         if (pos < to && buf[pos] === q) return null;
         e = pos;
       }

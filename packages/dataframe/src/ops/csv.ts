@@ -125,10 +125,12 @@ function lineAt(path: string, offset: number): number {
 }
 
 const NULLS = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
+/** A string column's missing texts: pandas 1.5 keeps 'None' as text (its NA texts gained 'None' only in 2.0). */
+const STRING_NULLS = new Set([...NULLS].filter((s) => s !== 'None'));
 
 function convert(values: string[], t: TypeDesc, column: string, where: (row: number) => string, f: CsvFormat): Vector {
   if (isOwnCsvType(t)) return convertOwn(values, t, column, where);
-  if (t.id === 'utf8' || t.id === 'dict') return stringVector(values.map((s) => (NULLS.has(s) ? null : s)));
+  if (t.id === 'utf8' || t.id === 'dict') return stringVector(values.map((s) => (STRING_NULLS.has(s) ? null : s)));
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const s = values[i].trim();
