@@ -8,6 +8,8 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { Dictionary, Int32, makeData, makeVector, Utf8, type Data, type Vector } from 'apache-arrow';
 import { blankMissing, convertOwn, isOwnCsvType } from './csv-convert';
 import { CsvParseError, decodeText, isIntegerText, parseLine, parseNumber, parseRecords, scanPreamble, utf8Bytes, type CsvCodec, type CsvFormat, type PreambleSpec } from './csv-text';
+import { fastColumns } from './csv-fast';
+import { columnTexts, fieldReader, numberColumn, stringColumn, timeColumn } from './csv-fast-convert';
 import { batchOf, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
 import type { TypeDesc } from './types';
@@ -60,22 +62,28 @@ const STEP = 1 << 16;
 
 /** Bytes from `from` up to and including the first newline at or after `atLeast` (or the end of the file). */
 function readUntilNewline(fd: number, from: number, atLeast: number): Buffer {
-  const chunks: Buffer[] = [];
-  let pos = from;
+  // One read of the whole range and a little more finds the newline in most blocks, without copies.
+  const want = Math.max(STEP, atLeast - from + STEP);
+  const buf = Buffer.allocUnsafe(want);
+  let got = 0;
+  for (let n; got < want && (n = readSync(fd, buf, got, want - got, from + got)) > 0; ) got += n;
+  const searchFrom = Math.max(0, atLeast - from);
+  const nl = searchFrom < got ? buf.indexOf(NL, searchFrom) : -1;
+  if (nl >= 0) return buf.subarray(0, nl + 1);
+  if (got < want) return buf.subarray(0, got);
+  const chunks: Buffer[] = [buf];
+  let pos = from + got;
   for (;;) {
-    const want = Math.max(STEP, atLeast - pos);
-    const buf = Buffer.allocUnsafe(want);
-    const got = readSync(fd, buf, 0, want, pos);
-    if (got === 0) break;
-    const chunk = buf.subarray(0, got);
-    const searchFrom = Math.max(0, atLeast - pos);
-    const nl = searchFrom < got ? chunk.indexOf(NL, searchFrom) : -1;
-    if (nl >= 0) {
-      chunks.push(chunk.subarray(0, nl + 1));
+    const more = Buffer.allocUnsafe(STEP);
+    const n = readSync(fd, more, 0, STEP, pos);
+    if (n === 0) break;
+    const at = more.subarray(0, n).indexOf(NL);
+    if (at >= 0) {
+      chunks.push(more.subarray(0, at + 1));
       break;
     }
-    chunks.push(chunk);
-    pos += got;
+    chunks.push(more.subarray(0, n));
+    pos += n;
   }
   return Buffer.concat(chunks);
 }
@@ -117,10 +125,12 @@ function lineAt(path: string, offset: number): number {
 }
 
 const NULLS = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
+/** A string column's missing texts: pandas 1.5 keeps 'None' as text (its NA texts gained 'None' only in 2.0). */
+const STRING_NULLS = new Set([...NULLS].filter((s) => s !== 'None'));
 
 function convert(values: string[], t: TypeDesc, column: string, where: (row: number) => string, f: CsvFormat): Vector {
   if (isOwnCsvType(t)) return convertOwn(values, t, column, where);
-  if (t.id === 'utf8' || t.id === 'dict') return stringVector(values.map((s) => (NULLS.has(s) ? null : s)));
+  if (t.id === 'utf8' || t.id === 'dict') return stringVector(values.map((s) => (STRING_NULLS.has(s) ? null : s)));
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const s = values[i].trim();
@@ -181,8 +191,35 @@ function byteBlockText(b: CsvBlock): BlockText {
   return { text: /^utf-?8$/i.test(b.format.encoding) ? text : decodeText(text, b.format.encoding), firstLine, skip: firstBlock ? { startRow: b.startRow, rows: b.skipLines } : null };
 }
 
+/** The block's columns read by the fast path (csv-fast.ts), or null when it leaves the block to csv-parse. */
+function fastVectors(b: CsvBlock, t: BlockText): { rows: number; vectors: Vector[] } | null {
+  if (typeof t.text === 'string') return null;
+  const r = fieldReader(t.text, b.format, b.naValues);
+  return fastColumns(t.text, b.format, b.nfields, b.usecols, t.skip, (j, spans) => {
+    const type = b.types[j];
+    if (type.id === 'utf8') return stringColumn(r, spans);
+    if (type.id === 'timestamp' && type.tz === null) return timeColumn(r, spans, type);
+    if (type.id === 'float' || (type.id === 'int' && !isOwnCsvType(type))) return numberColumn(r, spans, type);
+    try {
+      return convert(blankMissing(columnTexts(r, spans), b.naValues), type, b.names[j], () => '', b.format);
+    } catch {
+      // The general path reads the block again and names the line.
+      return null;
+    }
+  });
+}
+
 export const readCsvBlock = (b: CsvBlock): Part => {
   const t = b.whole ? wholeFileText(b) : byteBlockText(b);
+  const fast = fastVectors(b, t);
+  if (fast) {
+    const names = [...b.names];
+    if (b.pathColumn) {
+      names.push(b.pathColumn.name);
+      fast.vectors.push(pathVector(b.pathColumn, fast.rows));
+    }
+    return encodeBatch(batchOf(names, fast.vectors));
+  }
   const { fields, lines } = parseRecords(t.text, b.format, b.path, t.firstLine, t.skip);
   const fileLine = (row: number): number => t.firstLine() + lines[row];
   fields.forEach((r, i) => {

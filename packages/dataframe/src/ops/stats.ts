@@ -10,6 +10,7 @@ import { findColumn } from './frame';
 import { kernels } from './kernels';
 import { batchOf, decodePart, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
+import { valuesAtRanks } from './select';
 import { keysOf, type SortKey } from './sort';
 import { INDEX_COLUMN } from './spec';
 import type { TypeDesc } from './types';
@@ -89,10 +90,28 @@ export const idxSeries = (parts: readonly (readonly IdxStat[])[], columns: reado
 
 // ---- quantiles and describe ----
 
-/** A column's moments (count, mean, std as the reductions compute them) and its sorted non-missing values. */
+/**
+ * A column's moments (count, mean, std as the reductions compute them), its non-missing values (one
+ * chunk per partition, unsorted) and their extremes. The final step picks the few order statistics
+ * its quantiles need from the values (selectRanks), which is linear where sorting every partition
+ * and merging the sorted runs was not.
+ */
 export interface Sorted {
   moments: Moments;
-  values: Float64Array;
+  runs: Float64Array[];
+  min: number;
+  max: number;
+}
+
+/** The non-missing values of x. */
+function presentValues(x: Float64Array): Float64Array {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i]) n++;
+  if (n === x.length) return x;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i]) out[k++] = x[i];
+  return out;
 }
 
 export const sortedPartial = (part: Part, columns: readonly string[]): Sorted[] => {
@@ -101,52 +120,73 @@ export const sortedPartial = (part: Part, columns: readonly string[]): Sorted[] 
     const v = findColumn(b, c);
     const x = numericValues(v, c);
     const moments = x.length === 0 ? EMPTY_MOMENTS : kernels().moments(x, { skipna: true });
-    const values = toFloat64(v).filter((y) => y === y).sort();
-    return { moments, values };
+    const values = presentValues(toFloat64(v));
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] < min || (values[i] === 0 && min === 0 && Object.is(values[i], -0))) min = values[i];
+      if (values[i] > max || (values[i] === 0 && max === 0 && Object.is(max, -0))) max = values[i];
+    }
+    return { moments, runs: values.length ? [values] : [], min, max };
   });
 };
 
-function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  return out;
-}
-
 export const sortedCombine = (parts: readonly (readonly Sorted[])[]): Sorted[] =>
-  parts[0].map((_, j) => parts.map((p) => p[j]).reduce((a, s) => ({ moments: mergeMoments(a.moments, s.moments), values: mergeSorted(a.values, s.values) })));
+  parts[0].map((_, j) =>
+    parts
+      .map((p) => p[j])
+      .reduce((a, s) => ({ moments: mergeMoments(a.moments, s.moments), runs: [...a.runs, ...s.runs], min: lowest(a.min, s.min), max: highest(a.max, s.max) })),
+  );
+
+// As the sorted values' first and last: -0 below +0.
+const lowest = (a: number, b: number): number => (a < b || (a === b && Object.is(a, -0)) ? a : b);
+const highest = (a: number, b: number): number => (a > b || (a === b && Object.is(a, 0)) ? a : b);
+
+const countOf = (runs: readonly Float64Array[]): number => runs.reduce((n, r) => n + r.length, 0);
+
+/** The ranks (0-based) of the values the linear interpolation of quantile q reads. */
+function quantileRanks(n: number, q: number): { lo: number; hi: number; gamma: number } {
+  const qq = (q * 100) / 100;
+  const virtual = n * qq + (1 + qq * (1 - 1 - 1)) - 1;
+  const lo = Math.floor(virtual);
+  return { lo: Math.min(Math.max(lo, 0), n - 1), hi: Math.min(Math.max(lo + 1, 0), n - 1), gamma: virtual - lo };
+}
 
 /**
  * NumPy 1.24's `percentile(x, q * 100, method='linear')` of sorted values, which pandas 1.5's
  * quantile calls: the same virtual index and the same two-sided interpolation, so the result is
  * pandas' to the last bit.
  */
-export function quantileOf(x: Float64Array, q: number): number {
-  const n = x.length;
-  if (n === 0) return NaN;
-  const qq = (q * 100) / 100;
-  const virtual = n * qq + (1 + qq * (1 - 1 - 1)) - 1;
-  const lo = Math.floor(virtual);
-  const gamma = virtual - lo;
-  const a = x[Math.min(Math.max(lo, 0), n - 1)];
-  const b = x[Math.min(Math.max(lo + 1, 0), n - 1)];
-  const diff = b - a;
-  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+export function quantileOf(runs: readonly Float64Array[], q: number): number {
+  return quantilesOfRuns(runs, [q])[0];
 }
 
-const quantilesOf = (s: Sorted, qs: readonly number[]): Float64Array => Float64Array.from(qs, (q) => quantileOf(s.values, q));
+/** Several quantiles of the same values (one selection for all of them). */
+function quantilesOfRuns(runs: readonly Float64Array[], qs: readonly number[]): Float64Array {
+  const n = countOf(runs);
+  if (n === 0) return new Float64Array(qs.length).fill(NaN);
+  const at = qs.map((q) => quantileRanks(n, q));
+  const x = valuesAtRanks(
+    runs,
+    at.flatMap((r) => [r.lo, r.hi]),
+  );
+  return Float64Array.from(at, ({ gamma }, i) => {
+    const a = x[2 * i];
+    const b = x[2 * i + 1];
+    const diff = b - a;
+    return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+  });
+}
 
-export const quantileScalar = (parts: readonly (readonly Sorted[])[], q: number): number => quantileOf(sortedCombine(parts)[0].values, q);
+const quantilesOf = (s: Sorted, qs: readonly number[]): Float64Array => quantilesOfRuns(s.runs, qs);
+
+export const quantileScalar = (parts: readonly (readonly Sorted[])[], q: number): number => quantileOf(sortedCombine(parts)[0].runs, q);
 
 /** One value per column (index: the column names), or one per q (index: the q's). */
 export const quantileSeries = (parts: readonly (readonly Sorted[])[], qs: readonly number[], by: 'column' | 'q', columns: readonly string[], name: string): Part => {
   const merged = sortedCombine(parts);
   if (by === 'column') {
-    return encodeBatch(batchOf([INDEX_COLUMN, name], [stringVector([...columns]), makeVector(Float64Array.from(merged, (s) => quantileOf(s.values, qs[0])))]));
+    return encodeBatch(batchOf([INDEX_COLUMN, name], [stringVector([...columns]), makeVector(Float64Array.from(merged, (s) => quantileOf(s.runs, qs[0])))]));
   }
   return encodeBatch(batchOf([INDEX_COLUMN, name], [makeVector(Float64Array.from(qs)), makeVector(quantilesOf(merged[0], qs))]));
 };
@@ -158,9 +198,8 @@ export const quantileFrame = (parts: readonly (readonly Sorted[])[], qs: readonl
 };
 
 function describeValues(s: Sorted, percentiles: readonly number[]): Float64Array {
-  const x = s.values;
-  const n = x.length;
-  return Float64Array.from([n, momentsMean(s.moments), momentsStd(s.moments, 1), n ? x[0] : NaN, ...quantilesOf(s, percentiles), n ? x[n - 1] : NaN]);
+  const n = countOf(s.runs);
+  return Float64Array.from([n, momentsMean(s.moments), momentsStd(s.moments, 1), n ? s.min : NaN, ...quantilesOf(s, percentiles), n ? s.max : NaN]);
 }
 
 /** pandas' describe of numeric columns: count, mean, std, min, the percentiles, max. */
