@@ -48,3 +48,19 @@ export function kernelTile(k: Kernels, dtype: DType): TileArray | undefined {
   }
   return t.array;
 }
+
+let syncRefused = false;
+/**
+ * This thread's kernels, loaded synchronously if need be; undefined where that is refused (a
+ * browser's main thread will not compile the module synchronously: callers keep their JS loops).
+ */
+export function kernelsIfAvailable(): Kernels | undefined {
+  const k = kernelsNow();
+  if (k || syncRefused) return k;
+  try {
+    return kernelsSync();
+  } catch {
+    syncRefused = true;
+    return undefined;
+  }
+}

@@ -2,10 +2,9 @@
  * Dense kernels for the small pieces of the blocked linear algebra: Householder QR of a block,
  * one-sided Jacobi SVD of a small matrix, LU solve and triangular solve. Row-major float64.
  */
-import type { Kernels } from '@pdask/kernels';
 import { asFloat64 } from '../dtype';
 import type { Block } from './block';
-import { kernelsNow, kernelsSync } from './kernels';
+import { kernelsIfAvailable } from './kernels';
 
 export const f64 = (b: Block): Float64Array => asFloat64(b.data);
 
@@ -15,19 +14,6 @@ export const f64 = (b: Block): Float64Array => asFloat64(b.data);
  */
 const WASM_QR_MIN_ELEMENTS = 16;
 
-let kernelsFailed = false;
-/** This thread's kernels, loaded synchronously if need be; undefined where that is refused. */
-function qrKernels(): Kernels | undefined {
-  const k = kernelsNow();
-  if (k || kernelsFailed) return k;
-  try {
-    return kernelsSync();
-  } catch {
-    // A browser's main thread refuses to compile the module synchronously: stay with JS there.
-    kernelsFailed = true;
-    return undefined;
-  }
-}
 
 /**
  * Householder QR of an m x n row-major matrix: Q (m x k), R (k x n), k = min(m, n), with R's
@@ -37,7 +23,7 @@ function qrKernels(): Kernels | undefined {
  */
 export function householderQR(a: Float64Array, m: number, n: number): { q: Float64Array; r: Float64Array; k: number } {
   if (m * n >= WASM_QR_MIN_ELEMENTS) {
-    const kernels = qrKernels();
+    const kernels = kernelsIfAvailable();
     if (kernels) {
       const { q, r, k } = kernels.householderQR(a, m, n);
       return { q: q!, r, k };

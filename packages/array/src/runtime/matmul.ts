@@ -5,10 +5,10 @@
  * float64 first, as the JS loop reads them); smaller ones, and threads where the kernels cannot be
  * loaded synchronously, run the JS loop (i-k-j order).
  */
-import type { Kernels, MatmulArray } from '@pdask/kernels';
+import type { MatmulArray } from '@pdask/kernels';
 import { alloc, asFloat64, asNumbers, type DType, type TypedArray } from '../dtype';
 import { castInto, transposeBlock, type Block } from './block';
-import { kernelsNow, kernelsSync } from './kernels';
+import { kernelsIfAvailable } from './kernels';
 
 /**
  * m k n below which the JS loop is faster: the kernel's fixed costs (an allocation, staging copies,
@@ -16,19 +16,6 @@ import { kernelsNow, kernelsSync } from './kernels';
  */
 export const KERNEL_MIN_FLOPS = 4096;
 
-let kernelsFailed = false;
-/** This thread's kernels, loaded synchronously if need be; undefined where that is refused. */
-function productKernels(): Kernels | undefined {
-  const k = kernelsNow();
-  if (k || kernelsFailed) return k;
-  try {
-    return kernelsSync();
-  } catch {
-    // A browser's main thread refuses to compile the module synchronously: stay with JS there.
-    kernelsFailed = true;
-    return undefined;
-  }
-}
 
 function kernelOperand(data: TypedArray): MatmulArray {
   return data instanceof Float64Array || data instanceof Float32Array ? data : asFloat64(data);
@@ -39,7 +26,7 @@ function kernelOperand(data: TypedArray): MatmulArray {
  * must give NaN, as in NumPy.
  */
 function productInto(acc: Float64Array, a: TypedArray, b: TypedArray, m: number, k: number, n: number): void {
-  const kern = m * k * n >= KERNEL_MIN_FLOPS ? productKernels() : undefined;
+  const kern = m * k * n >= KERNEL_MIN_FLOPS ? kernelsIfAvailable() : undefined;
   if (kern) {
     kern.matmul(kernelOperand(a), kernelOperand(b), m, k, n, { accumulate: acc });
     return;

@@ -10,7 +10,7 @@ import type { Kernels } from '@pdask/kernels';
 import type { DType } from '../dtype';
 import { kernelsFor } from './arena';
 import type { Block } from './block';
-import { kernelsNow, kernelsSync } from './kernels';
+import { kernelsIfAvailable } from './kernels';
 import { asFloat64, floatBlock, forEachLine } from './numeric';
 
 /** NumPy's _lerp: a + (b - a) t, computed from b's side when t >= 0.5. */
@@ -124,7 +124,6 @@ function highWords(v: Float64Array): Uint32Array {
   return new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
 }
 
-let kernelsFailed = false;
 /**
  * The kernels that run a pass over a block: those over its arena memory (they read it in place),
  * else this thread's (the block streams through their scratch area); undefined where the kernels
@@ -136,14 +135,7 @@ function passKernels(b: Block): Kernels | undefined {
     const k = kernelsFor(b.mem as WebAssembly.Memory);
     if (k) return k;
   }
-  const k = kernelsNow();
-  if (k || kernelsFailed) return k;
-  try {
-    return kernelsSync();
-  } catch {
-    kernelsFailed = true;
-    return undefined;
-  }
+  return kernelsIfAvailable();
 }
 
 const keyOf = (h: number): number => (h & 0x80000000 ? ~h >>> 0 : (h | 0x80000000) >>> 0);
