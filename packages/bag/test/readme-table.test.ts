@@ -5,36 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { dottedPaths, members, pdaskColumn } from '../../../test/helpers/readme-table';
 import * as db from '../src/index';
 
+const firstNames = (paths: Set<string>): Set<string> => new Set([...paths].map((p) => p.split('.')[0]));
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
-/** The code spans of the pdask column (the second) of the table under `heading`. */
-function pdaskColumn(readme: string, heading: string): string {
-  const start = readme.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`no section '${heading}'`);
-  const end = readme.indexOf('\n## ', start + heading.length + 2);
-  const rows = readme
-    .slice(start, end < 0 ? undefined : end)
-    .split('\n')
-    .filter((l) => l.startsWith('|') && !/^\|[-| ]+\|$/.test(l));
-  const cells = rows.slice(1).map((r) => r.split(/(?<!\\)\|/)[2] ?? '');
-  return cells.map((c) => [...c.matchAll(/`([^`]+)`/g)].map((m) => m[1]).join(' ')).join('\n');
-}
-
-/** `root.a.b` paths named in the code. */
-const dottedPaths = (code: string, root: string): Set<string> =>
-  new Set([...code.matchAll(new RegExp(`(?<![\\w$.])${root.replace('.', '\\.')}\\.((?:[A-Za-z_$][\\w$]*\\.)*[A-Za-z_$][\\w$]*)`, 'g'))].map((m) => m[1]));
-const firstNames = (paths: Set<string>): Set<string> => new Set([...paths].map((p) => p.split('.')[0]));
-
-/** Own methods and getters of a class and its bases, minus the private and internal ones. */
-function members(cls: { prototype: object }, internal: readonly string[]): string[] {
-  const out = new Set<string>();
-  for (let p: object | null = cls.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    for (const k of Object.getOwnPropertyNames(p)) if (!internal.includes(k)) out.add(k);
-  }
-  return [...out].sort();
-}
 
 // Implementation hooks (core's collections) and private helpers of the classes.
 const INTERNAL = ['constructor', 'tokenKey', 'computeOptions', 'withLayer', 'mapLike', 'fused', 'filterLike'];
