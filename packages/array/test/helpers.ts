@@ -29,6 +29,9 @@ export function decode(e: Enc): number[] {
   return e.data.map((v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number)));
 }
 
+/** Integer fixture values exactly (JSON carries those beyond 2^53 as strings). */
+export const bigs = (e: Enc): bigint[] => e.data.map((v) => (typeof v === 'boolean' ? BigInt(v) : BigInt(v as number | string)));
+
 /** The fixture as an NDArray (float64, int32 or bool). */
 export function input(name: string): NDArray {
   const e = fixtures.inputs[name];

@@ -9,16 +9,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closeThreadPools } from '@pdask/core';
 import * as da from '../src/index';
 import { NDArray } from '../src/ndarray';
+import { bigs, type Enc } from './helpers';
 
 afterAll(() => closeThreadPools());
 const sync = { scheduler: 'sync' } as const;
 const threads = { scheduler: 'threads', numWorkers: 2 } as const;
 
-interface Enc {
-  shape: number[];
-  dtype: string;
-  data: (number | string | boolean)[];
-}
 const F = JSON.parse(readFileSync(new URL('./fixtures/int64_more.json', import.meta.url), 'utf8')) as {
   binary: Record<string, string>;
   scalar: Record<string, string>;
@@ -28,7 +24,6 @@ const F = JSON.parse(readFileSync(new URL('./fixtures/int64_more.json', import.m
   arg: Record<string, Enc>;
 };
 
-const bigs = (e: Enc): bigint[] => e.data.map((v) => (typeof v === 'boolean' ? BigInt(v) : BigInt(v as number | string)));
 const int64 = (e: Enc): NDArray => new NDArray(BigInt64Array.from(bigs(e)), e.shape, 'int64');
 const bools = (e: Enc): boolean[] => e.data.map((v) => v === true);
 

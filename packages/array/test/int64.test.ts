@@ -10,16 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closeThreadPools } from '@pdask/core';
 import * as da from '../src/index';
 import { NDArray } from '../src/ndarray';
+import { bigs, type Enc } from './helpers';
 
 afterAll(() => closeThreadPools());
 const sync = { scheduler: 'sync' } as const;
 const threads = { scheduler: 'threads', numWorkers: 2 } as const;
 
-interface Enc {
-  shape: number[];
-  dtype: string;
-  data: (number | string | boolean)[];
-}
 const F = JSON.parse(readFileSync(new URL('./fixtures/int64.json', import.meta.url), 'utf8')) as {
   arrays: Record<string, Enc>;
   pairs: Record<string, string>;
@@ -28,8 +24,6 @@ const F = JSON.parse(readFileSync(new URL('./fixtures/int64.json', import.meta.u
   exact: Record<string, Enc>;
 };
 
-/** Integer fixture values exactly (strings beyond 2^53). */
-const bigs = (e: Enc): bigint[] => e.data.map((v) => (typeof v === 'boolean' ? BigInt(v) : BigInt(v as number | string)));
 const nums = (e: Enc): number[] => e.data.map((v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v)));
 
 /**
