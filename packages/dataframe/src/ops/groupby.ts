@@ -236,9 +236,8 @@ export function mergePartials(parts: readonly GroupPartial[], fns: readonly Cust
     parts.forEach((p, j) => {
       const s = p.stats[col];
       const remapped: GroupByPartial = { ...s, keys: Int32Array.from(s.keys, (pos) => codes[j][pos]), sorted: false };
-      // A partial without groups (an empty partition) may carry other statistics than the rest.
-      if (!acc || acc.keys.length === 0) acc = remapped;
-      else if (remapped.keys.length > 0) acc = k.mergeGroupBy(acc, remapped);
+      // An empty partition's partial carries the same statistics as the others (kernels' emptyPartial).
+      acc = acc ? k.mergeGroupBy(acc, remapped) : remapped;
     });
     stats[col] = { ...acc!, sorted: false };
   }
