@@ -8,6 +8,8 @@ import { treeReduction, treeSum } from './trees.js';
 const LEAVES = 50_000;
 const TASKS = 2 * LEAVES - 1;
 const ROUND_TRIPS = 200;
+// Issue 16's flat workload: Dask's client.map over 100,000 items, free of its delayed-graph building cost.
+const MAPPED = 100_000;
 
 interface Ctx {
   cluster: LocalCluster;
@@ -91,6 +93,33 @@ export const distributedWorkloads: Workload[] = [
       },
     ],
     python: [peer('distributed_roundtrip.py', { setup: 'setup', repeat: 5 })],
+  },
+  {
+    id: 'dist-map-gather',
+    group: 'distributed',
+    description: `client.map(inc, range(${MAPPED.toLocaleString('en')})) then gather (a flat graph of ${MAPPED.toLocaleString('en')} tasks) on a 2-process LocalCluster, side by side with Dask's client.map. Target (issue 16): at least 10x Dask.`,
+    items: { count: MAPPED, unit: 'tasks' },
+    reference: 'dask-distributed',
+    repeat: 3,
+    js: [
+      {
+        system: 'pdask-distributed',
+        setup: startCluster,
+        run: async (ctx: Ctx) => {
+          const inc = (x: number) => x + 1;
+          const futures = ctx.client.map(inc, Array.from({ length: MAPPED }, (_, i) => i), { pure: false });
+          const values = await ctx.client.gather(futures);
+          let sum = 0;
+          for (const v of values) sum += v;
+          // The sum of i + 1 for i < MAPPED, from first principles.
+          if (sum !== (MAPPED * (MAPPED + 1)) / 2) throw new Error(`wrong sum ${sum}`);
+          for (const f of futures) f.release();
+        },
+        teardown: stopCluster,
+      },
+    ],
+    python: [peer('distributed_map.py', { setup: 'setup', repeat: 3, timeoutMs: 8 * 60_000 })],
+    targets: [{ system: 'pdask-distributed', vs: 'dask-distributed', atLeast: 10 }],
   },
   {
     id: 'dist-random-mean',
