@@ -22,6 +22,7 @@ function html(page) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${page}.css">
 </head>
 <body data-page="${page}">

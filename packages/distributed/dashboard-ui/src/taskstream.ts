@@ -7,7 +7,7 @@
  */
 import type { TaskStreamEntry } from '../../src/dashboard/protocol.js';
 import { fallbackColor } from './format.js';
-import { rowKey, type DashboardState } from './store.js';
+import type { DashboardState } from './store.js';
 
 export const KIND_COLORS = { transfer: '#d62728', spill: '#7f7f7f', error: '#111111' } as const;
 
@@ -76,9 +76,14 @@ function draw(ctx: CanvasRenderingContext2D, state: DashboardState, width: numbe
   ctx.fillRect(0, 0, width, height);
   const rows = state.rows;
   const plotW = width - LABEL_WIDTH - 8;
-  const rowH = rows.length ? Math.max(4, Math.min(16, (height - AXIS_HEIGHT - 4) / rows.length)) : 16;
-  const index = new Map<string, number>();
-  rows.forEach((r, i) => index.set(rowKey(r), i));
+  const rowH = rows.length ? Math.max(4, Math.min(16, Math.floor((height - AXIS_HEIGHT - 4) / rows.length))) : 16;
+  // Row by worker then thread: no string built per entry in the loop below.
+  const index = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    let threads = index.get(r.worker);
+    if (!threads) index.set(r.worker, (threads = []));
+    threads[r.thread] = i;
+  });
   ctx.font = '11px sans-serif';
   ctx.textBaseline = 'middle';
   const alive = new Set(state.workers.map((w) => w.id));
@@ -113,18 +118,21 @@ function draw(ctx: CanvasRenderingContext2D, state: DashboardState, width: numbe
     const y = AXIS_HEIGHT + row * rowH;
     const kind = lastKind[row];
     // Transfers in the upper half, spills in the lower half, so neither hides a computation.
-    const top = kind === 'spill' ? y + rowH / 2 : y + 1;
-    const h = kind === 'transfer' || kind === 'spill' ? rowH / 2 - 1 : rowH - 2;
+    const half = Math.floor(rowH / 2);
+    const top = kind === 'spill' ? y + half : y + 1;
+    const h = kind === 'transfer' || kind === 'spill' ? half - 1 : rowH - 2;
     let list = byColor.get(color);
     if (!list) byColor.set(color, (list = []));
-    list.push(LABEL_WIDTH + lastX0[row], top, Math.max(1, lastX1[row] - lastX0[row]), h);
+    // Whole pixels: no blending at the edges, so a colour on screen is the colour of its prefix.
+    const x = Math.floor(LABEL_WIDTH + lastX0[row]);
+    list.push(x, top, Math.max(1, Math.ceil(LABEL_WIDTH + lastX1[row]) - x), h);
     rects++;
     lastColor[row] = null;
   };
   let entries = 0;
   for (const chunk of state.tasks.chunks) {
     for (const e of chunk) {
-      const row = index.get(rowKey(e));
+      const row = index.get(e.worker)?.[e.thread];
       if (row === undefined) continue;
       entries++;
       const x0 = (e.start - t0) * scale;
@@ -144,7 +152,11 @@ function draw(ctx: CanvasRenderingContext2D, state: DashboardState, width: numbe
     }
   }
   for (let r = 0; r < rows.length; r++) flush(r);
-  for (const [color, list] of byColor) {
+  // Transfers, spills and errors last, on top of the computations they sit among.
+  const kindColors = new Set<string>(Object.values(KIND_COLORS));
+  const order = [...byColor.keys()].sort((a, b) => Number(kindColors.has(a)) - Number(kindColors.has(b)));
+  for (const color of order) {
+    const list = byColor.get(color)!;
     ctx.fillStyle = color;
     for (let i = 0; i < list.length; i += 4) ctx.fillRect(list[i], list[i + 1], list[i + 2], list[i + 3]);
   }

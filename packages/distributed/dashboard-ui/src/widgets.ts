@@ -15,11 +15,11 @@ function pct(x: number, total: number): string {
   return `${total > 0 ? Math.max(0, Math.min(100, (100 * x) / total)) : 0}%`;
 }
 
-function seg(cls: string, color: string, x: number, total: number, title: string): HTMLElement {
-  return h('span', { class: `seg ${cls}`, style: `width:${pct(x, total)};background:${color}`, title });
+function seg(cls: string, color: string, x: number, total: number, title: string, opacity = 1): HTMLElement {
+  return h('span', { class: `seg ${cls}`, style: `width:${pct(x, total)};background:${color}${opacity < 1 ? `;opacity:${opacity}` : ''}`, title });
 }
 
-/** One row per prefix: finished (released or in memory), in memory, processing, waiting, erred. */
+/** One row per prefix: finished and released, in memory, processing, erred, waiting. */
 export function renderProgress(el: HTMLElement, prefixes: readonly PrefixProgress[]): void {
   const rows = prefixes.map((p) => {
     const total = Math.max(p.total, p.done + p.processing + p.waiting + p.erred);
@@ -35,14 +35,15 @@ export function renderProgress(el: HTMLElement, prefixes: readonly PrefixProgres
         h(
           'div',
           { class: 'bar' },
-          seg('done', p.color, doneOnly, total, `${fmtInt(doneOnly)} released`),
-          seg('memory', STATE_COLORS.memory, p.memory, total, `${fmtInt(p.memory)} in memory`),
+          // Finished in the prefix's colour: released results lighter, those held in memory solid.
+          seg('done', p.color, doneOnly, total, `${fmtInt(doneOnly)} released`, 0.55),
+          seg('memory', p.color, p.memory, total, `${fmtInt(p.memory)} in memory`),
           seg('processing', STATE_COLORS.processing, p.processing, total, `${fmtInt(p.processing)} processing`),
           seg('erred', STATE_COLORS.erred, p.erred, total, `${fmtInt(p.erred)} erred`),
           seg('waiting', STATE_COLORS.waiting, p.waiting, total, `${fmtInt(p.waiting)} waiting`),
         ),
       ),
-      h('td', { class: 'num done' }, `${fmtInt(p.done)} / ${fmtInt(p.total)}`),
+      h('td', { class: 'num done-count' }, `${fmtInt(p.done)} / ${fmtInt(p.total)}`),
       h('td', { class: 'num small' }, `${fmtInt(p.processing)} proc · ${fmtInt(p.memory)} mem${p.erred ? ` · ${fmtInt(p.erred)} err` : ''}`),
     );
   });

@@ -50,6 +50,7 @@ export function reportHtml(data: ReportData, assets = dashboardAssetsDir()): str
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(data.title)}</title>
+<link rel="icon" href="data:,">
 <style>
 ${css.replace(/<\/(style)/gi, '<\\/$1')}
 </style>
