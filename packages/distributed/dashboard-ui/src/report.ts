@@ -45,7 +45,7 @@ function main(d: ReportData): void {
         h(
           'table',
           { class: 'table', id: 'prefix-time' },
-          h('thead', {}, h('tr', {}, ...['prefix', 'tasks', 'done', 'compute', 'mean', 'transfer', 'spill', 'errors', 'share'].map((c) => h('th', {}, c)))),
+          h('thead', {}, h('tr', {}, ...['prefix', 'tasks', 'done', 'compute', 'mean', 'transfer', 'spill', 'errors', 'share of the time', ''].map((c) => h('th', {}, c)))),
           h(
             'tbody',
             {},
@@ -65,8 +65,8 @@ function main(d: ReportData): void {
                   'td',
                   { class: 'barcell' },
                   h('div', { class: 'bar' }, h('span', { class: 'seg', style: `width:${(100 * (r.compute + r.transfer + r.spill)) / maxTotal}%;background:#1f77b4` })),
-                  `${(100 * r.share).toFixed(1)} %`,
                 ),
+                h('td', { class: 'num' }, `${(100 * r.share).toFixed(1)} %`),
               ),
             ),
           ),
