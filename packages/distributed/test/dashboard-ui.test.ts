@@ -97,6 +97,8 @@ describe.skipIf(missing !== undefined)('the dashboard pages in headless Chromium
       expect(await attr(workers.page, '#workers-table tbody tr', 'data-worker')).toEqual([WORKER_A, WORKER_B2]);
       const names = await workers.page.$$eval('#workers-table tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
       expect(names).toEqual(['worker-0', 'worker-1']);
+      // Mid-run, worker-1 back after its gap (the README's picture, docs/dashboard-status.png).
+      await status.page.screenshot({ path: join(OUT, 'status-running.png'), fullPage: true });
 
       await releaseThrough('end', status.page, workers.page);
       // Tasks done per prefix: data attributes and the text a person reads.
@@ -159,6 +161,52 @@ describe.skipIf(missing !== undefined)('the dashboard pages in headless Chromium
       expect(errors).toEqual([]);
     } finally {
       await page.close();
+    }
+  });
+
+  it('graph: a small graph task by task, coloured by state', async () => {
+    // A tree of 31 tasks: the 16 leaves in memory, 8 processing, 4 waiting, 2 erred, the root waiting.
+    const states = ['memory', 'processing', 'waiting', 'erred', 'waiting'] as const;
+    const nodes: { id: number; key: string; prefix: string; state: (typeof states)[number] }[] = [];
+    const edges: [number, number][] = [];
+    let level = Array.from({ length: 16 }, (_, i) => (nodes.push({ id: i, key: `leaf-${i}`, prefix: 'leaf', state: 'memory' }), i));
+    for (let depth = 1; level.length > 1; depth++) {
+      const next: number[] = [];
+      for (let i = 0; i < level.length; i += 2) {
+        const id = nodes.length;
+        nodes.push({ id, key: `add-${depth}-${i / 2}`, prefix: 'add', state: states[depth] });
+        edges.push([level[i], id], [level[i + 1], id]);
+        next.push(id);
+      }
+      level = next;
+    }
+    const small = await new Replay({ ...run.snapshot, graph: { mode: 'tasks', nodes, edges } }, []).start();
+    const { page, errors } = await open('/graph', small.base);
+    try {
+      await synced(page, 1);
+      expect(await page.$eval('#graph', (c) => [c.getAttribute('data-mode'), c.getAttribute('data-nodes')])).toEqual(['tasks', '31']);
+      expect(await page.isHidden('#prefix-summary-section')).toBe(true);
+      const colours = await page.$eval('#graph', (el) => {
+        const c = el as HTMLCanvasElement;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const counts: Record<string, number> = {};
+        for (let i = 0; i < d.length; i += 4) counts[`${d[i]},${d[i + 1]},${d[i + 2]}`] = (counts[`${d[i]},${d[i + 1]},${d[i + 2]}`] ?? 0) + 1;
+        return counts;
+      });
+      // Node squares of 12 x 12 px at most (scaled to fit): each state's colour covers about its share of nodes.
+      const px = (hex: string): number => colours[rgb(hex).join(',')] ?? 0;
+      const memory = px('#1f77b4');
+      const erred = px('#d62728');
+      expect(memory).toBeGreaterThan(0);
+      expect(erred).toBeGreaterThan(0);
+      // 16 nodes in memory against 2 erred.
+      expect(memory / erred).toBeGreaterThan(6);
+      expect(memory / erred).toBeLessThan(10);
+      await page.screenshot({ path: join(OUT, 'graph-tasks.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await small.close();
     }
   });
 

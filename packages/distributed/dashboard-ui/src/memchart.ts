@@ -22,7 +22,7 @@ export class MemoryChart {
     ];
     if (!this.plot) {
       const width = Math.max(300, this.el.clientWidth || 600);
-      const series = (label: string, stroke: string): uPlot.Series => ({ label, stroke, width: 1.5, value: (_u, v) => (v === null ? '—' : fmtBytes(v)) });
+      const series = (label: string, stroke: string): uPlot.Series => ({ label, stroke, width: 1.5, points: { show: false }, value: (_u, v) => (v === null ? '—' : fmtBytes(v)) });
       this.plot = new uPlot(
         {
           width,

@@ -80,7 +80,7 @@ function main(d: ReportData): void {
         : null,
     ),
   );
-  new TaskStreamView(streamCanvas as HTMLCanvasElement, { minHeight: 160 }).update(state);
+  new TaskStreamView(streamCanvas as HTMLCanvasElement, { headroom: 0 }).update(state);
   renderProgress(progress, state.prefixes.filter((p) => p.total > 0 || (done.get(p.prefix) ?? 0) > 0));
   renderWorkerMemory(workerMemory, state.workers);
   new MemoryChart(memory).update(state.memory);

@@ -56,7 +56,11 @@ function row(w: WorkerRow): HTMLElement {
     h('td', {}, w.status),
     h('td', { class: 'num' }, ago(w.lastSeen)),
   );
-  tr.addEventListener('click', () => void showLog(w.id));
+  tr.addEventListener('click', () => {
+    for (const other of tr.parentElement?.children ?? []) other.classList.remove('selected');
+    tr.classList.add('selected');
+    void showLog(w.id);
+  });
   return tr;
 }
 
