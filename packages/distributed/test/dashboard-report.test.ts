@@ -21,6 +21,9 @@ const OUT = join(PKG, 'test-output', 'dashboard');
 const missing = process.env.PDASK_MISSING_CHROMIUM;
 if (missing) console.warn(`SKIPPED: opening the performance report in headless Chromium: ${missing}`);
 
+/** What the report page leaves on `window` (dashboard-ui/src/report.ts). */
+type ReportWindow = Window & { pdaskReport?: { tasks: number; prefixes: string[] } };
+
 /** A source as the dashboard's model is one: a snapshot to each new listener, then the deltas. */
 class FakeSource implements FrameSource {
   readonly listeners = new Set<(f: Frame) => void>();
@@ -113,8 +116,8 @@ describe('performanceReport', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     try {
       await page.goto(pathToFileURL(filename).href);
-      await page.waitForFunction(() => window.pdaskReport !== undefined);
-      expect(await page.evaluate(() => window.pdaskReport?.tasks)).toBe(run.entries.length);
+      await page.waitForFunction(() => (window as ReportWindow).pdaskReport !== undefined);
+      expect(await page.evaluate(() => (window as ReportWindow).pdaskReport?.tasks)).toBe(run.entries.length);
       // Computed tasks and compute time per prefix, summed from the recording.
       const expected = new Map<string, { tasks: number; ms: number }>();
       for (const e of run.entries) {

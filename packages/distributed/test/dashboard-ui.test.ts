@@ -220,7 +220,7 @@ describe.skipIf(missing !== undefined)('the dashboard pages in headless Chromium
       expect(await card.locator('pre.stack').textContent()).toContain('at loadConfig (file:///app/pipeline.js:12:11)');
       await card.click();
       await page.waitForSelector(`#story-table[data-key="${ERRED_KEY}"]`);
-      const story = await page.$$eval('#story-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 3).map((td) => td.textContent)));
+      const story = await page.$$eval('#story-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).slice(1, 3).map((td) => td.textContent)));
       expect(story).toEqual([
         ['released', 'waiting'],
         ['waiting', 'processing'],

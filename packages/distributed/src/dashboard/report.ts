@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { checkOptions, optional } from '@pdask/core';
 import type { Frame } from './protocol';
 import { reportHtml } from './report-html';
-import { defaultFrameSource, type FrameSource } from './source';
+import { defaultFrameSource, type FrameSource } from './frame-source';
 
 export interface PerformanceReportOptions {
   /** Where the HTML file is written (default `dask-report.html`, as Dask). */
