@@ -135,6 +135,12 @@ describe.skipIf(missing !== undefined)('the dashboard pages in headless Chromium
       // The six worker threads that ran tasks (worker-1's old address keeps its rows), labelled.
       expect(await status.page.evaluate(() => window.pdaskDashboard?.state.rows.length)).toBe(run.rows);
       await status.page.screenshot({ path: join(OUT, 'status.png'), fullPage: true });
+      // Hovering the first row (worker-0, thread 0) early in the run names a task that ran there.
+      const box = (await status.page.$('#task-stream'))!;
+      await box.hover({ position: { x: 220, y: 26 } });
+      const tip = (await status.page.textContent('#task-tip')) ?? '';
+      expect(await status.page.isVisible('#task-tip')).toBe(true);
+      expect(run.entries.some((e) => tip.startsWith(`${e.key} · ${e.kind} · `) && tip.endsWith(`on ${WORKER_A} #0`) && e.worker === WORKER_A && e.thread === 0), tip).toBe(true);
 
       // A worker's log on click.
       await workers.page.click(`#workers-table tr[data-worker="${WORKER_A}"]`);

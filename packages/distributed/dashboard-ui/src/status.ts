@@ -1,7 +1,7 @@
 /** /status: task stream, progress per prefix, memory and processing per worker, memory over time. */
 import './style.css';
 import { byId, h, header } from './dom.js';
-import { fmtInt } from './format.js';
+import { fmtInt, fmtMs } from './format.js';
 import { runLive } from './live.js';
 import { MemoryChart } from './memchart.js';
 import { TaskStreamView } from './taskstream.js';
@@ -33,6 +33,21 @@ runLive({
     chart.update(state.memory);
   },
 });
+// Hovering the task stream names the task under the pointer.
+const canvas = byId<HTMLCanvasElement>('task-stream');
+const tip = h('div', { class: 'tip', id: 'task-tip', hidden: '' });
+document.body.append(tip);
+canvas.addEventListener('mousemove', (ev) => {
+  const state = window.pdaskDashboard?.state;
+  const r = canvas.getBoundingClientRect();
+  const e = state ? stream.hit(state, ev.clientX - r.left, ev.clientY - r.top) : null;
+  if (!e) return void (tip.hidden = true);
+  tip.textContent = `${e.key} · ${e.kind} · ${fmtMs(e.stop - e.start)} on ${e.worker} #${e.thread}`;
+  tip.style.left = `${ev.pageX + 12}px`;
+  tip.style.top = `${ev.pageY + 12}px`;
+  tip.hidden = false;
+});
+canvas.addEventListener('mouseleave', () => void (tip.hidden = true));
 window.addEventListener('resize', () => {
   const s = window.pdaskDashboard?.state;
   if (s) stream.update(s);

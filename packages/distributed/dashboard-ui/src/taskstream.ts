@@ -115,6 +115,25 @@ export class TaskStreamView {
     this.canvas.dataset.fullDraws = String(this.stats.full);
   }
 
+  /** The entry drawn under (x, y), CSS pixels of the canvas, newest first; null when none. */
+  hit(state: DashboardState, x: number, y: number): TaskStreamEntry | null {
+    const v = this.view;
+    if (!v || x < LABEL_WIDTH || y < AXIS_HEIGHT) return null;
+    const row = v.rows[Math.floor((y - AXIS_HEIGHT) / v.rowH)];
+    if (!row) return null;
+    const msPerPx = (v.t1 - v.t0) / (v.width - LABEL_WIDTH - 8);
+    const t = v.t0 + (x - LABEL_WIDTH) * msPerPx;
+    const chunks = state.tasks.chunks;
+    for (let c = chunks.length - 1; c >= 0; c--) {
+      const chunk = chunks[c];
+      for (let i = chunk.length - 1; i >= 0; i--) {
+        const e = chunk[i];
+        if (e.worker === row.worker && e.thread === row.thread && e.start - msPerPx <= t && t <= e.stop + msPerPx) return e;
+      }
+    }
+    return null;
+  }
+
   /** Whether the new entries can be drawn over the picture as it is. */
   private canAppend(v: View, state: DashboardState): boolean {
     const span = state.span;
