@@ -28,7 +28,7 @@ export class MemoryChart {
           width,
           height: this.height,
           series: [{}, series('managed', MEMORY_COLORS.managed), series('unmanaged', MEMORY_COLORS.unmanaged), series('spilled', MEMORY_COLORS.spilled)],
-          axes: [{}, { size: 70, values: (_u, ticks) => ticks.map((t) => fmtBytes(t)) }],
+          axes: [{}, { size: 84, values: (_u, ticks) => ticks.map((t) => fmtBytes(t)) }],
           scales: { x: { time: true } },
         },
         data,
