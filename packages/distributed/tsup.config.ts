@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
+// The dashboard's pages, bundled for browsers into dist/dashboard/ (see dashboard-ui/build.mjs).
+import { buildDashboard } from './dashboard-ui/build.mjs';
 
 const common = {
   sourcemap: true,
@@ -17,6 +19,10 @@ export default defineConfig([
     clean: true,
     // import.meta.url locates the worker entry from the CJS build too.
     shims: true,
+    // After `clean`, which would remove them.
+    onSuccess: async () => {
+      await buildDashboard();
+    },
   },
   {
     ...common,

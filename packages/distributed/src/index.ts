@@ -27,3 +27,5 @@ export { parseDuration } from './cli/duration';
 export { SchedulerUnreachableError } from './comm/reach';
 export type { WorkerInfo, WorkerMetrics } from './protocol/messages';
 export { encode as encodeValue, decode as decodeValue } from './protocol/codec';
+export { performanceReport, type PerformanceReportOptions } from './dashboard/report';
+export { setDefaultFrameSource, defaultFrameSource, type FrameSource, type FrameListener } from './dashboard/frame-source';

@@ -53,6 +53,7 @@ const calls: [string, string, Call][] = [
   ['wait', 'timeout', () => wait([], typo({ timeout: 1 }))],
   ['ClusterPolicy', 'maxdepth', () => new ClusterPolicy(typo({ maxdepth: 4 }))],
   ['DataStore', 'dir', () => new DataStore(typo({ limit: 0, target: 0.6, directory: '/tmp', dir: '/tmp' }))],
+  ['performanceReport', 'fileName', () => pkg.performanceReport(typo({ fileName: '/nonexistent/never-written.html' }), () => 1)],
 ];
 
 
