@@ -24,3 +24,5 @@ export * from './cluster/index';
 export * from './decomposition/index';
 export * from './metrics/index';
 export { NotFittedError, type Data } from './validate';
+export * as input from './input/index';
+export { toFeatures, toTarget, isFrame, isSeries, type FeaturesInput, type TargetInput, type Features, type FrameLike, type SeriesLike } from './input/index';
