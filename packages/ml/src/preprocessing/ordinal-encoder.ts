@@ -98,7 +98,8 @@ export class OrdinalEncoder {
   private encode(f: Fitted, inp: EncoderInput, who: string): ChunkedArray<NDArray> {
     if (inp.columns.length !== f.columns.length) throw new RangeError(`${who}: X has ${inp.columns.length} features, but the model was fitted on ${f.columns.length}`);
     checkNames(f.names, inp.names, who);
-    const columns = f.columns.map((c) => encodeColumn(c));
+    // scikit-learn encodes NaN as encodedMissingValue, but a missing string (None) is a category like the others.
+    const columns = f.columns.map((c) => ({ ...encodeColumn(c), ...(c.info.kind === 'string' && c.nan ? { missingCode: c.cats.length } : {}) }));
     const spec = {
       who,
       kind: 'ordinal',

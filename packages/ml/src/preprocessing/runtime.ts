@@ -66,6 +66,8 @@ export interface EncodeColumn {
   nan: boolean;
   /** One-hot: the category index whose column is dropped (-1: none). */
   drop: number;
+  /** Ordinal: the code of a missing value when it is a category of its own (a missing string is None in scikit-learn, not NaN). */
+  missingCode?: number;
 }
 
 export interface EncodeSpec {
@@ -128,7 +130,7 @@ export function encodeBlock(spec: EncodeSpec, b: BlockValue): OutBlock {
       }
       const k = indexOf(c, x);
       if (spec.kind === 'ordinal') {
-        if (Number.isNaN(x) && c.nan) out[at] = spec.missingValue;
+        if (Number.isNaN(x) && c.nan) out[at] = c.missingCode ?? spec.missingValue;
         else if (k >= 0) out[at] = k;
         else if (spec.unknown === 'value') out[at] = spec.unknownValue;
         else (unknowns.get(j) ?? unknowns.set(j, new Set()).get(j)!).add(x);
