@@ -25,4 +25,4 @@ export * from './decomposition/index';
 export * from './metrics/index';
 export { NotFittedError, type Data } from './validate';
 export * as input from './input/index';
-export { toFeatures, toTarget, isFrame, isSeries, type FeaturesInput, type TargetInput, type Features, type FrameLike, type SeriesLike } from './input/index';
+export type { FeaturesInput, TargetInput, Features, FrameLike, SeriesLike } from './input/index';

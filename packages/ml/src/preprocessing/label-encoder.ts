@@ -65,12 +65,12 @@ export class LabelEncoder {
       }
       if (kind === null) throw new TypeError(`${who}: y ('${v.seriesName}') is ${v.dtype}`);
       const a = await seriesToArray(v, kind === 'bool' ? v.astype('float64') : v, opts);
-      return this.fitNumbers(a, kind === 'bool', opts);
+      return this.#fitNumbers(a, kind === 'bool', opts);
     }
-    return this.fitNumbers(v, v.dtype === 'bool', opts);
+    return this.#fitNumbers(v, v.dtype === 'bool', opts);
   }
 
-  private async fitNumbers(a: ChunkedArray<unknown>, bools: boolean, opts: ComputeOptions): Promise<this> {
+  async #fitNumbers(a: ChunkedArray<unknown>, bools: boolean, opts: ComputeOptions): Promise<this> {
     const d = await distinctValues(reshape(a, [-1, 1]), opts);
     if (d.nan[0]) throw new RangeError('LabelEncoder.fit: y has NaN values');
     const classes: Label[] = bools ? d.values[0].map((x) => x !== 0) : d.values[0];
@@ -78,7 +78,7 @@ export class LabelEncoder {
     return this;
   }
 
-  private spec(f: Fitted): EncodeSpec {
+  #spec(f: Fitted): EncodeSpec {
     const n = f.classes.length;
     const cats = f.strings ? f.classes.map((_, i) => i) : (f.classes.map(Number) as number[]);
     return {
@@ -102,7 +102,7 @@ export class LabelEncoder {
     const f = this.state('transform');
     const who = 'LabelEncoder.transform';
     const v = labelsInput(y, who);
-    const run = (a: ChunkedArray<unknown>) => reshape(mapRowBlocks('label-encode', reshape(a, [-1, 1]), preprocessingOps.encodeBlock, [this.spec(f)], 1, 'int32'), [-1]) as ChunkedArray<NDArray>;
+    const run = (a: ChunkedArray<unknown>) => reshape(mapRowBlocks('label-encode', reshape(a, [-1, 1]), preprocessingOps.encodeBlock, [this.#spec(f)], 1, 'int32'), [-1]) as ChunkedArray<NDArray>;
     if (!isSeries(v)) return run(v);
     const kind = columnKind(v.dtype);
     if (f.strings !== (kind === 'string' || kind === 'category')) throw new TypeError(`${who}: y ('${v.seriesName}') is ${v.dtype}, but the labels seen in fit are ${f.strings ? 'strings' : 'numbers'}`);

@@ -98,11 +98,11 @@ export class OneHotEncoder {
   transform(X: Data | FrameLike): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
     const f = this.state('transform');
     const who = 'OneHotEncoder.transform';
-    if (isFrame(X)) return encoderInput(X, who, labelsOf(f.columns), {}).then((inp) => this.encode(f, inp, who));
-    return this.encode(f, arrayEncoderInput(X as Data, who), who);
+    if (isFrame(X)) return encoderInput(X, who, labelsOf(f.columns), {}).then((inp) => this.#encode(f, inp, who));
+    return this.#encode(f, arrayEncoderInput(X as Data, who), who);
   }
 
-  private encode(f: Fitted, inp: EncoderInput, who: string): ChunkedArray<NDArray> {
+  #encode(f: Fitted, inp: EncoderInput, who: string): ChunkedArray<NDArray> {
     if (inp.columns.length !== f.columns.length) throw new RangeError(`${who}: X has ${inp.columns.length} features, but the model was fitted on ${f.columns.length}`);
     checkNames(f.names, inp.names, who);
     const columns = f.columns.map((c, j) => encodeColumn(c, f.drop[j]));

@@ -91,11 +91,11 @@ export class OrdinalEncoder {
   transform(X: Data | FrameLike): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
     const f = this.state('transform');
     const who = 'OrdinalEncoder.transform';
-    if (isFrame(X)) return encoderInput(X, who, labelsOf(f.columns), {}).then((inp) => this.encode(f, inp, who));
-    return this.encode(f, arrayEncoderInput(X as Data, who), who);
+    if (isFrame(X)) return encoderInput(X, who, labelsOf(f.columns), {}).then((inp) => this.#encode(f, inp, who));
+    return this.#encode(f, arrayEncoderInput(X as Data, who), who);
   }
 
-  private encode(f: Fitted, inp: EncoderInput, who: string): ChunkedArray<NDArray> {
+  #encode(f: Fitted, inp: EncoderInput, who: string): ChunkedArray<NDArray> {
     if (inp.columns.length !== f.columns.length) throw new RangeError(`${who}: X has ${inp.columns.length} features, but the model was fitted on ${f.columns.length}`);
     checkNames(f.names, inp.names, who);
     // scikit-learn encodes NaN as encodedMissingValue, but a missing string (None) is a category like the others.

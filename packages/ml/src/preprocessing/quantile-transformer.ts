@@ -104,7 +104,7 @@ export class QuantileTransformer {
     return this;
   }
 
-  private apply(X: FeaturesInput, who: string, inverse: boolean): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
+  #apply(X: FeaturesInput, who: string, inverse: boolean): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
     const f = this.state(inverse ? 'inverseTransform' : 'transform');
     const run = (x: ChunkedArray<unknown>, names: readonly string[] | null) => {
       checkFeatures(x, f.quantiles.length, who);
@@ -119,13 +119,13 @@ export class QuantileTransformer {
   transform(X: Data): ChunkedArray<NDArray>;
   transform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>>;
   transform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
-    return this.apply(X, 'QuantileTransformer.transform', false);
+    return this.#apply(X, 'QuantileTransformer.transform', false);
   }
 
   inverseTransform(X: Data): ChunkedArray<NDArray>;
   inverseTransform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>>;
   inverseTransform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
-    return this.apply(X, 'QuantileTransformer.inverseTransform', true);
+    return this.#apply(X, 'QuantileTransformer.inverseTransform', true);
   }
 
   async fitTransform(X: FeaturesInput, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {

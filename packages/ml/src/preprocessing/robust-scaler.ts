@@ -90,7 +90,7 @@ export class RobustScaler {
     return this;
   }
 
-  private apply(X: FeaturesInput, who: string, inverse: boolean): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
+  #apply(X: FeaturesInput, who: string, inverse: boolean): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
     const f = this.state(inverse ? 'inverseTransform' : 'transform');
     const run = (x: ChunkedArray<unknown>, names: readonly string[] | null) => {
       checkFeatures(x, f.nIn, who);
@@ -112,13 +112,13 @@ export class RobustScaler {
   transform(X: Data): ChunkedArray<NDArray>;
   transform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>>;
   transform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
-    return this.apply(X, 'RobustScaler.transform', false);
+    return this.#apply(X, 'RobustScaler.transform', false);
   }
 
   inverseTransform(X: Data): ChunkedArray<NDArray>;
   inverseTransform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>>;
   inverseTransform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
-    return this.apply(X, 'RobustScaler.inverseTransform', true);
+    return this.#apply(X, 'RobustScaler.inverseTransform', true);
   }
 
   async fitTransform(X: FeaturesInput, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {

@@ -85,7 +85,7 @@ export class SimpleImputer {
   }
 
   /** X with the missing marker as NaN (float64). */
-  private marked(x: ChunkedArray<unknown>): ChunkedArray<unknown> {
+  #marked(x: ChunkedArray<unknown>): ChunkedArray<unknown> {
     const f = astype(x, 'float64');
     return Number.isNaN(this.missingValues) ? f : where(equal(f, this.missingValues), Number.NaN, f);
   }
@@ -93,7 +93,7 @@ export class SimpleImputer {
   async fit(X: FeaturesInput, opts: ComputeOptions = {}): Promise<this> {
     checkComputeOptions(opts, 'SimpleImputer.fit');
     const { x, names } = await toFeatures(X, 'SimpleImputer.fit', opts);
-    const m = this.marked(x);
+    const m = this.#marked(x);
     const d = x.shape[1];
     let stats: Float64Array;
     if (this.strategy === 'constant') stats = new Float64Array(d).fill(this.fillValue);
@@ -119,7 +119,7 @@ export class SimpleImputer {
     const run = (x: ChunkedArray<unknown>, names: readonly string[] | null) => {
       checkFeatures(x, f.statistics.length, who);
       checkNames(f.names, names, who);
-      const m = this.marked(x);
+      const m = this.#marked(x);
       const filled = where(isnan(m), vector(f.statistics), m);
       return (f.keep.length === f.statistics.length ? filled : take(filled, Int32Array.from(f.keep), 1)) as ChunkedArray<NDArray>;
     };
