@@ -60,7 +60,7 @@ export async function toFeatures(X: FeaturesInput | SeriesLike | undefined, who:
       throw new TypeError(`${who}: column '${n}' of X is ${X.dtypes[n]}; ${kind === null ? 'only numeric and boolean columns are read' : 'encode string and category columns first (OneHotEncoder, OrdinalEncoder, or Categorizer then DummyEncoder)'}`);
     }
   }
-  const numeric = Object.keys(bools).length ? X.assign(bools) : X;
+  const numeric = Object.keys(bools).length ? X.assign(bools as never) : X;
   const a = await frameToArray(X, numeric, opts);
   return { x: asMatrix(a.dtype === 'float64' ? a : astype(a, 'float64'), who), names };
 }

@@ -26,9 +26,11 @@ export interface SeriesLike {
   map(mapping: Readonly<Record<string, number>>): SeriesLike;
   isna(): SeriesLike;
   notna(): SeriesLike;
-  or(other: SeriesLike): SeriesLike;
+  // Operands are series of the same frame (a real Series takes only its own class, which a
+  // structural type cannot name): `never` here, and callers pass `series as never`.
+  or(other: never): SeriesLike;
   isin(values: readonly string[]): SeriesLike;
-  where(cond: SeriesLike, other?: number | null): SeriesLike;
+  where(cond: never, other?: number | null): SeriesLike;
   astype(dtype: 'float64' | 'category'): SeriesLike;
 }
 
@@ -39,7 +41,8 @@ export interface FrameLike {
   readonly dtypes: Record<string, string>;
   col(name: string): SeriesLike;
   select(names: readonly string[]): FrameLike;
-  assign(columns: Record<string, SeriesLike>): FrameLike;
+  /** Columns made from this frame's own series (passed `as never`, see SeriesLike.or). */
+  assign(columns: never): FrameLike;
   toArray(opts?: ToArrayLikeOptions): Promise<ChunkedArray<NDArray>>;
 }
 

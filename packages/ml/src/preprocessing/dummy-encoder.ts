@@ -79,9 +79,9 @@ export class Categorizer {
     for (const [c, l] of Object.entries(cats)) {
       if (!f.columns.includes(c)) throw new RangeError(`Categorizer.transform: no column '${c}' in X`);
       const s = f.col(c);
-      replaced[c] = s.where(s.isin(l as string[]), null).astype('category');
+      replaced[c] = s.where(s.isin(l as string[]) as never, null).astype('category');
     }
-    const out = f.assign(replaced);
+    const out = f.assign(replaced as never);
     CATEGORIZED.set(out, cats);
     return out;
   }

@@ -41,7 +41,7 @@ export function codesOf(s: SeriesLike, labels: readonly string[]): SeriesLike {
   const mapping: Record<string, number> = {};
   labels.forEach((l, i) => (mapping[l] = i));
   const m = s.map(mapping);
-  return m.where(s.isna().or(m.notna()), -1);
+  return m.where(s.isna().or(m.notna() as never) as never, -1);
 }
 
 /**
@@ -66,7 +66,7 @@ export async function encoderInput(X: Data | FrameLike | undefined, who: string,
     }
     return { name: n, kind, integer: /^u?int\d+$/i.test(dtype) };
   });
-  const numeric = Object.keys(replaced).length ? X.assign(replaced) : X;
+  const numeric = Object.keys(replaced).length ? X.assign(replaced as never) : X;
   const a = await frameToArray(X, numeric, opts);
   return { x: asMatrix(a.dtype === 'float64' ? a : astype(a, 'float64'), who), columns, names: [...names] };
 }
