@@ -27,6 +27,7 @@ describe.each(SCHEDULERS)('encoders on $scheduler', (opts) => {
     expect(enc.categories).toEqual(cats(E.ordinal.categories));
     expectNear(await values(enc.transform(matrix(E.Xnan, rows(n))), opts), flatNum(E.ordinal.transform), 0, 'ordinal');
     expect(enc.getFeatureNamesOut()).toEqual(['x0', 'x1', 'x2']);
+    expectNear(await values(enc.inverseTransform(enc.transform(matrix(E.Xnan, rows(n)))), opts), flatNum(E.ordinal.inverse), 0, 'inverse');
   });
 });
 
@@ -83,6 +84,11 @@ describe('encoder options', () => {
     expect(() => new OrdinalEncoder({ handleUnknown: 'useEncodedValue' })).toThrow(/'unknownValue' is required/);
     expect(() => new OrdinalEncoder({ unknownValue: 1.5 } as never)).toThrow(/unknownValue/);
     expect(() => new OneHotEncoder().getFeatureNamesOut()).toThrow(/not fitted/);
+  });
+
+  it('OrdinalEncoder.inverseTransform refuses codes that are not codes, and string categories', async () => {
+    const enc = await new OrdinalEncoder().fit(matrix(E.X, 50));
+    await expect(values(enc.inverseTransform(matrix([[0, 0, 7]] as never, 1)))).rejects.toThrow(/7 is not a code of column 'x2' \(0..2\)/);
   });
 
   it('OrdinalEncoder refuses an unknownValue that is a code', async () => {

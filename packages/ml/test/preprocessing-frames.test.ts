@@ -33,6 +33,8 @@ describe.each(SCHEDULERS)('frames on $scheduler', (opts) => {
     const enc = await new OrdinalEncoder().fit(df, opts);
     expect(enc.getFeatureNamesOut()).toEqual(F.ordinal.names);
     expectNear(await values(enc.transform(df), opts), flatNum(F.ordinal.transform), 0, 'ordinal');
+    const codes = await enc.transform(df);
+    expect(() => enc.inverseTransform(codes)).toThrow(/column 'city' has string categories/);
   });
 
   it.each(PARTS)('Categorizer then DummyEncoder, as Dask-ML ($npartitions partitions)', async ({ npartitions }) => {

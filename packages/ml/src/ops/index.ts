@@ -25,4 +25,5 @@ export const preprocessingOps = defineCatalogue('@pdask/ml/ops', {
   encodeBlock: P.encodeBlock,
   polyBlock: P.polyBlock,
   quantileBlock: P.quantileBlock,
+  decodeBlock: P.decodeBlock,
 });

@@ -4,7 +4,7 @@ import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSche
 import { checkNames, inputNames } from '../input/features';
 import { isFrame, type FrameLike } from '../input/frame-like';
 import { preprocessingOps } from '../ops/index';
-import { NotFittedError, type Data } from '../validate';
+import { asMatrix, checkFeatures, NotFittedError, type Data } from '../validate';
 import { mapRowBlocks } from './block-map';
 import { encodeColumn, fitCategories, labelsOf, type FittedColumn } from './category-fit';
 import { arrayEncoderInput, encoderInput, type EncoderInput } from './encoder-input';
@@ -118,6 +118,22 @@ export class OrdinalEncoder {
     checkComputeOptions(opts, 'OrdinalEncoder.fitTransform');
     await this.fit(X, opts);
     return this.transform(X);
+  }
+
+  /**
+   * Codes back to categories, for numeric and boolean columns (as 0/1): float64, NaN for the
+   * missing and unknown codes (scikit-learn gives None for unknown). String columns are refused:
+   * an array cannot hold them.
+   */
+  inverseTransform(X: Data): ChunkedArray<NDArray> {
+    const f = this.state('inverseTransform');
+    const who = 'OrdinalEncoder.inverseTransform';
+    const x = asMatrix(X, who);
+    checkFeatures(x, f.columns.length, who);
+    const text = f.columns.find((c) => c.labels);
+    if (text) throw new TypeError(`${who}: column '${text.info.name}' has string categories, which an array cannot hold; map the codes with encoder.categories`);
+    const spec = { who, columns: f.columns.map((c) => ({ name: c.info.name, cats: c.cats, nan: c.nan })), missingValue: this.encodedMissingValue, unknownValue: this.unknownValue ?? Number.NaN };
+    return mapRowBlocks('ordinal-inverse', x, preprocessingOps.decodeBlock, [spec], f.columns.length, 'float64');
   }
 
   getFeatureNamesOut(inputFeatures?: readonly string[]): string[] {

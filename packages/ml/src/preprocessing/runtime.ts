@@ -216,3 +216,32 @@ export function quantileBlock(spec: QuantileSpec, b: BlockValue): OutBlock {
   }
   return { values: out, shape: [n, d] };
 }
+
+// ---- ordinal codes back to numeric categories ----
+
+export interface DecodeSpec {
+  who: string;
+  columns: { name: string; cats: number[]; nan: boolean }[];
+  /** The code of a missing value (NaN by default), and of an unknown value when one was set: both decode to NaN. */
+  missingValue: number;
+  unknownValue: number;
+}
+
+export function decodeBlock(spec: DecodeSpec, b: BlockValue): OutBlock {
+  const [n, d] = dims(b);
+  const v = values(b);
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const c = spec.columns[j];
+      const k = Number(v[i * d + j]);
+      let r: number;
+      if (Number.isNaN(k) || k === spec.missingValue || k === spec.unknownValue) r = Number.NaN;
+      else if (Number.isInteger(k) && k >= 0 && k < c.cats.length) r = c.cats[k];
+      else if (c.nan && k === c.cats.length) r = Number.NaN;
+      else throw new RangeError(`${spec.who}: ${k} is not a code of column '${c.name}' (0..${c.cats.length + (c.nan ? 1 : 0) - 1})`);
+      out[i * d + j] = r;
+    }
+  }
+  return { values: out, shape: [n, d] };
+}
