@@ -16,10 +16,11 @@ export async function gatherColumns(x: ChunkedArray<unknown>, who: string, opts:
   const bytes = n * d * 8;
   if (bytes > GATHER_LIMIT_BYTES) throw new RangeError(`${who}: exact quantiles need all ${n} x ${d} values on the calling thread (${(bytes / 2 ** 20).toFixed(0)} MiB), more than the ${GATHER_LIMIT_BYTES / 2 ** 20} MiB limit`);
   const r = await x.compute(scheduleFor([x], opts));
-  const data = (r as NDArray).data as ArrayLike<number | bigint>;
+  const raw = (r as NDArray).data as ArrayLike<number | bigint>;
+  const data: ArrayLike<number> = raw instanceof BigInt64Array ? Float64Array.from(raw, Number) : (raw as ArrayLike<number>);
   return Array.from({ length: d }, (_, j) => {
     const col = new Float64Array(n);
-    for (let i = 0; i < n; i++) col[i] = Number(data[i * d + j]);
+    for (let i = 0, at = j; i < n; i++, at += d) col[i] = data[at];
     return col;
   });
 }

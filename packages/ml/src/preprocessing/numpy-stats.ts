@@ -8,9 +8,13 @@ import erfcinv from '@stdlib/math-base-special-erfcinv';
 
 /** The non-NaN values of a column, sorted ascending. */
 export function sortedFinite(values: ArrayLike<number>): Float64Array {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out.push(values[i]);
-  return Float64Array.from(out).sort();
+  const out = new Float64Array(values.length);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v) out[k++] = v;
+  }
+  return out.subarray(0, k).sort();
 }
 
 /** NumPy's `_lerp`: a + (b - a) t, computed from b when t >= 0.5 (NumPy's choice, for exactness at t = 1). */

@@ -118,37 +118,35 @@ export function encodeBlock(spec: EncodeSpec, b: BlockValue): OutBlock {
     w += width(cols[j], spec.kind);
   }
   const out = alloc(spec.dtype, n * w);
-  const unknowns: Map<number, Set<number>> = new Map();
-  for (let i = 0; i < n; i++) {
-    for (const j of spec.order) {
-      const c = cols[j];
+  const ordinal = spec.kind === 'ordinal';
+  // Column by column, so the column's categories and rules stay in locals over the rows.
+  for (let j = 0; j < d; j++) {
+    const c = cols[j];
+    const off = offsets[j];
+    if (c.mode === 'pass') {
+      for (let i = 0; i < n; i++) out[i * w + off] = Number(v[i * d + j]);
+      continue;
+    }
+    const drop = c.drop;
+    const missing = c.missingCode ?? spec.missingValue;
+    let unknown: Set<number> | null = null;
+    for (let i = 0; i < n; i++) {
       const x = Number(v[i * d + j]);
-      const at = i * w + offsets[j];
-      if (c.mode === 'pass') {
-        out[at] = x;
-        continue;
-      }
       const k = indexOf(c, x);
-      if (spec.kind === 'ordinal') {
-        if (Number.isNaN(x) && c.nan) out[at] = c.missingCode ?? spec.missingValue;
+      const at = i * w + off;
+      if (ordinal) {
+        if (x !== x && c.nan) out[at] = missing;
         else if (k >= 0) out[at] = k;
         else if (spec.unknown === 'value') out[at] = spec.unknownValue;
-        else (unknowns.get(j) ?? unknowns.set(j, new Set()).get(j)!).add(x);
-        continue;
-      }
-      if (k < 0) {
-        if (spec.unknown === 'error' && !(spec.missingZeros && Number.isNaN(x))) (unknowns.get(j) ?? unknowns.set(j, new Set()).get(j)!).add(x);
-        continue;
-      }
-      if (k === c.drop) continue;
-      out[at + (c.drop >= 0 && k > c.drop ? k - 1 : k)] = 1;
+        else (unknown ??= new Set()).add(x);
+      } else if (k < 0) {
+        if (spec.unknown === 'error' && !(spec.missingZeros && x !== x)) (unknown ??= new Set()).add(x);
+      } else if (k !== drop) out[at + (drop >= 0 && k > drop ? k - 1 : k)] = 1;
     }
-  }
-  if (unknowns.size) {
-    const [j, vals] = [...unknowns][0];
-    const c = cols[j];
-    const shown = [...vals].slice(0, 10).map((x) => (Number.isNaN(x) ? 'NaN (a missing value)' : x === -1 && c.cats.every((q, t) => q === t) ? 'a value not seen in fit' : String(x)));
-    throw new RangeError(`${spec.who}: found unknown categories [${[...new Set(shown)].join(', ')}] in column '${c.name}' during transform (handleUnknown: 'error')`);
+    if (unknown) {
+      const shown = [...unknown].slice(0, 10).map((x) => (Number.isNaN(x) ? 'NaN (a missing value)' : x === -1 && c.cats.every((q, t) => q === t) ? 'a value not seen in fit' : String(x)));
+      throw new RangeError(`${spec.who}: found unknown categories [${[...new Set(shown)].join(', ')}] in column '${c.name}' during transform (handleUnknown: 'error')`);
+    }
   }
   return { values: out, shape: [n, w] };
 }
