@@ -24,3 +24,5 @@ export * from './cluster/index';
 export * from './decomposition/index';
 export * from './metrics/index';
 export { NotFittedError, type Data } from './validate';
+export * as input from './input/index';
+export type { FeaturesInput, TargetInput, Features, FrameLike, SeriesLike } from './input/index';

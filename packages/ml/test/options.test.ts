@@ -49,13 +49,45 @@ const calls: [string, string, Call][] = [
   ['meanSquaredError', 'schedular', () => ml.meanSquaredError(y, y, typo({ schedular: 'sync' }))],
   ['meanAbsoluteError', 'schedular', () => ml.meanAbsoluteError(y, y, typo({ schedular: 'sync' }))],
   ['r2Score', 'schedular', () => ml.r2Score(y, y, typo({ schedular: 'sync' }))],
+  ['OneHotEncoder', 'handleUnknow', () => new ml.OneHotEncoder(typo({ handleUnknow: 1 }))],
+  ['OneHotEncoder.fit', 'schedular', () => new ml.OneHotEncoder().fit(X, typo({ schedular: 'sync' }))],
+  ['OneHotEncoder.fitTransform', 'schedular', () => new ml.OneHotEncoder().fitTransform(X, typo({ schedular: 'sync' }))],
+  ['OrdinalEncoder', 'unknown_value', () => new ml.OrdinalEncoder(typo({ unknown_value: 1 }))],
+  ['OrdinalEncoder.fit', 'schedular', () => new ml.OrdinalEncoder().fit(X, typo({ schedular: 'sync' }))],
+  ['OrdinalEncoder.fitTransform', 'schedular', () => new ml.OrdinalEncoder().fitTransform(X, typo({ schedular: 'sync' }))],
+  ['PolynomialFeatures', 'interaction_only', () => new ml.PolynomialFeatures(typo({ interaction_only: 1 }))],
+  ['PolynomialFeatures.fit', 'schedular', () => new ml.PolynomialFeatures().fit(X, typo({ schedular: 'sync' }))],
+  ['PolynomialFeatures.fitTransform', 'schedular', () => new ml.PolynomialFeatures().fitTransform(X, typo({ schedular: 'sync' }))],
+  ['RobustScaler', 'withCentring', () => new ml.RobustScaler(typo({ withCentring: 1 }))],
+  ['RobustScaler.fit', 'schedular', () => new ml.RobustScaler().fit(X, typo({ schedular: 'sync' }))],
+  ['RobustScaler.fitTransform', 'schedular', () => new ml.RobustScaler().fitTransform(X, typo({ schedular: 'sync' }))],
+  ['QuantileTransformer', 'nQuantile', () => new ml.QuantileTransformer(typo({ nQuantile: 1 }))],
+  ['QuantileTransformer.fit', 'schedular', () => new ml.QuantileTransformer().fit(X, typo({ schedular: 'sync' }))],
+  ['QuantileTransformer.fitTransform', 'schedular', () => new ml.QuantileTransformer().fitTransform(X, typo({ schedular: 'sync' }))],
+  ['SimpleImputer', 'fill_value', () => new ml.SimpleImputer(typo({ fill_value: 1 }))],
+  ['SimpleImputer.fit', 'schedular', () => new ml.SimpleImputer().fit(X, typo({ schedular: 'sync' }))],
+  ['SimpleImputer.fitTransform', 'schedular', () => new ml.SimpleImputer().fitTransform(X, typo({ schedular: 'sync' }))],
+  ['LabelEncoder', 'classes', () => new ml.LabelEncoder(typo({ classes: [0, 1] }))],
+  ['LabelEncoder.fit', 'schedular', () => new ml.LabelEncoder().fit(yc, typo({ schedular: 'sync' }))],
+  ['LabelEncoder.fitTransform', 'schedular', () => new ml.LabelEncoder().fitTransform(yc, typo({ schedular: 'sync' }))],
+  ['LabelEncoder.inverseTransform', 'schedular', async () => (await new ml.LabelEncoder().fit(yc)).inverseTransform(yc, typo({ schedular: 'sync' }))],
+  ['Categorizer', 'column', () => new ml.Categorizer(typo({ column: true }))],
+  ['Categorizer.fit', 'schedular', () => new ml.Categorizer().fit(typo({}), typo({ schedular: 'sync' }))],
+  ['Categorizer.fitTransform', 'schedular', () => new ml.Categorizer().fitTransform(typo({}), typo({ schedular: 'sync' }))],
+  ['DummyEncoder', 'drop_first', () => new ml.DummyEncoder(typo({ drop_first: true }))],
+  ['DummyEncoder.fit', 'schedular', () => new ml.DummyEncoder().fit(typo({}), typo({ schedular: 'sync' }))],
+  ['DummyEncoder.fitTransform', 'schedular', () => new ml.DummyEncoder().fitTransform(typo({}), typo({ schedular: 'sync' }))],
+  ['DummyEncoder.transform', 'schedular', () => new ml.DummyEncoder().transform(typo({}), typo({ schedular: 'sync' }))],
 ];
+// getFeatureNamesOut takes input names, never options.
+const NAMES_METHODS = ['getFeatureNamesOut'];
 
 /** Exports that take no options object anywhere (classes: neither constructor nor method). */
 const NO_OPTIONS = new Set(['NotFittedError']);
 /** Methods of the estimators that take no options object, and private ones (TypeScript's `private` is still on the prototype). */
 const METHODS_WITHOUT_OPTIONS = new Set(['predict', 'predictProba', 'decisionFunction', 'transform', 'inverseTransform', 'split', 'splitArrays', 'getNSplits']);
 const PRIVATE_METHODS = new Set(['state', 'initialCenters', 'lloyd', 'runOnce']);
+for (const m of NAMES_METHODS) METHODS_WITHOUT_OPTIONS.add(m);
 
 
 describe('strict options', () => {

@@ -15,3 +15,15 @@ export const mlOps = defineCatalogue('@pdask/ml/ops', {
   newtonPartial: L.newtonPartial,
   combineNewton: L.combineNewton,
 });
+
+// Preprocessing (encoders, PolynomialFeatures, QuantileTransformer): per-block steps.
+import * as P from '../preprocessing/runtime';
+
+export const preprocessingOps = defineCatalogue('@pdask/ml/ops', {
+  distinctPartial: P.distinctPartial,
+  distinctCombine: P.distinctCombine,
+  encodeBlock: P.encodeBlock,
+  polyBlock: P.polyBlock,
+  quantileBlock: P.quantileBlock,
+  decodeBlock: P.decodeBlock,
+});

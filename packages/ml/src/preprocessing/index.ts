@@ -1,2 +1,12 @@
 export { StandardScaler, type StandardScalerOptions } from './standard-scaler';
 export { MinMaxScaler, type MinMaxScalerOptions } from './min-max-scaler';
+export { OneHotEncoder, type OneHotEncoderOptions } from './one-hot-encoder';
+export { OrdinalEncoder, type OrdinalEncoderOptions } from './ordinal-encoder';
+export { LabelEncoder, type Label } from './label-encoder';
+export { Categorizer, DummyEncoder, type CategorizerOptions, type DummyEncoderOptions } from './dummy-encoder';
+export { PolynomialFeatures, type PolynomialFeaturesOptions } from './polynomial-features';
+export { RobustScaler, type RobustScalerOptions } from './robust-scaler';
+export { QuantileTransformer, type QuantileTransformerOptions } from './quantile-transformer';
+export { SimpleImputer, type SimpleImputerOptions } from './simple-imputer';
+export type { Category } from './names';
+export type { OutDtype } from './runtime';

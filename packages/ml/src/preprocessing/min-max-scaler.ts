@@ -4,6 +4,8 @@ import { checkComputeOptions, checkOptions, computeCollections, type ComputeOpti
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { asMatrix, checkFeatures, NotFittedError, type Data } from '../validate';
+import { checkNames, inputNames, toFeatures, type FeaturesInput } from '../input/features';
+import { isFrame } from '../input/frame-like';
 
 export interface MinMaxScalerOptions {
   /** Target range of every column (default [0, 1]). */
@@ -23,6 +25,8 @@ interface Fitted {
   scale: Float64Array;
   min: Float64Array;
   nSamplesSeen: number;
+  /** The frame's column names seen in fit (null for arrays). */
+  names: string[] | null;
 }
 
 export class MinMaxScaler {
@@ -64,9 +68,9 @@ export class MinMaxScaler {
     return this.state('nSamplesSeen').nSamplesSeen;
   }
 
-  async fit(X: Data, opts: ComputeOptions = {}): Promise<this> {
+  async fit(X: FeaturesInput, opts: ComputeOptions = {}): Promise<this> {
     checkComputeOptions(opts, 'MinMaxScaler.fit');
-    const x = asMatrix(X, 'MinMaxScaler.fit');
+    const { x, names } = await toFeatures(X, 'MinMaxScaler.fit', opts);
     const [lo, hi] = await computeCollections([minOf(x, { axis: 0 }), maxOf(x, { axis: 0 })], scheduleFor([x], opts));
     const dataMin = toFloat64(lo as NDArray);
     const dataMax = toFloat64(hi as NDArray);
@@ -74,27 +78,47 @@ export class MinMaxScaler {
     // A constant column has range 0: scale it by 1 rather than dividing by zero (scikit-learn).
     const scale = dataMax.map((v, j) => (b - a) / (v - dataMin[j] === 0 ? 1 : v - dataMin[j]));
     const min = dataMin.map((v, j) => a - v * scale[j]);
-    this.fitted = { dataMin, dataMax, scale, min, nSamplesSeen: x.shape[0] };
+    this.fitted = { dataMin, dataMax, scale, min, nSamplesSeen: x.shape[0], names: names && [...names] };
     return this;
   }
 
-  transform(X: Data): ChunkedArray<NDArray> {
+  transform(X: Data): ChunkedArray<NDArray>;
+  transform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>>;
+  transform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
+    const who = 'MinMaxScaler.transform';
     const f = this.state('transform');
-    const x = asMatrix(X, 'MinMaxScaler.transform');
+    if (isFrame(X)) return toFeatures(X, who).then((r) => {
+      checkNames(f.names, r.names, who);
+      return this.transform(r.x);
+    });
+    const x = asMatrix(X as Data, who);
     checkFeatures(x, f.scale.length, 'MinMaxScaler.transform');
     return add(multiply(x, vector(f.scale)), vector(f.min));
   }
 
-  async fitTransform(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
+  async fitTransform(X: FeaturesInput, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
     checkComputeOptions(opts, 'MinMaxScaler.fitTransform');
     await this.fit(X, opts);
     return this.transform(X);
   }
 
-  inverseTransform(X: Data): ChunkedArray<NDArray> {
+  inverseTransform(X: Data): ChunkedArray<NDArray>;
+  inverseTransform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>>;
+  inverseTransform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
+    const who = 'MinMaxScaler.inverseTransform';
     const f = this.state('inverseTransform');
-    const x = asMatrix(X, 'MinMaxScaler.inverseTransform');
+    if (isFrame(X)) return toFeatures(X, who).then((r) => {
+      checkNames(f.names, r.names, who);
+      return this.inverseTransform(r.x);
+    });
+    const x = asMatrix(X as Data, who);
     checkFeatures(x, f.scale.length, 'MinMaxScaler.inverseTransform');
     return divide(subtract(x, vector(f.min)), vector(f.scale));
+  }
+
+  /** The input names (the frame's columns, or x0, x1, ...), as scikit-learn's get_feature_names_out. */
+  getFeatureNamesOut(inputFeatures?: readonly string[]): string[] {
+    const f = this.state('getFeatureNamesOut');
+    return inputNames(f.names, this.nFeaturesIn, inputFeatures, 'MinMaxScaler.getFeatureNamesOut');
   }
 }

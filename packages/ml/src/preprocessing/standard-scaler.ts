@@ -4,6 +4,8 @@ import { checkComputeOptions, checkOptions, computeCollections, type ComputeOpti
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { asMatrix, checkFeatures, NotFittedError, type Data } from '../validate';
+import { checkNames, inputNames, toFeatures, type FeaturesInput } from '../input/features';
+import { isFrame } from '../input/frame-like';
 
 export interface StandardScalerOptions {
   /** Subtract the column means (default true). */
@@ -19,6 +21,8 @@ interface Fitted {
   var: Float64Array;
   scale: Float64Array | null;
   nSamplesSeen: number;
+  /** The frame's column names seen in fit (null for arrays). */
+  names: string[] | null;
 }
 
 export class StandardScaler {
@@ -56,9 +60,9 @@ export class StandardScaler {
     return this.state('nSamplesSeen').nSamplesSeen;
   }
 
-  async fit(X: Data, opts: ComputeOptions = {}): Promise<this> {
+  async fit(X: FeaturesInput, opts: ComputeOptions = {}): Promise<this> {
     checkComputeOptions(opts, 'StandardScaler.fit');
-    const x = asMatrix(X, 'StandardScaler.fit');
+    const { x, names } = await toFeatures(X, 'StandardScaler.fit', opts);
     // Both reductions in one graph: x's blocks are produced once and read by both.
     const [m, v] = await computeCollections([meanOf(x, { axis: 0 }), varOf(x, { axis: 0 })], scheduleFor([x], opts));
     const mean = toFloat64(m as NDArray);
@@ -68,13 +72,20 @@ export class StandardScaler {
     const n = x.shape[0];
     const eps = Number.EPSILON;
     const scale = this.withStd ? variance.map((s, j) => (s <= n * eps * s + (n * mean[j] * eps) ** 2 ? 1 : Math.sqrt(s))) : null;
-    this.fitted = { mean, var: variance, scale, nSamplesSeen: x.shape[0] };
+    this.fitted = { mean, var: variance, scale, nSamplesSeen: x.shape[0], names: names && [...names] };
     return this;
   }
 
-  transform(X: Data): ChunkedArray<NDArray> {
+  transform(X: Data): ChunkedArray<NDArray>;
+  transform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>>;
+  transform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
+    const who = 'StandardScaler.transform';
     const f = this.state('transform');
-    const x = asMatrix(X, 'StandardScaler.transform');
+    if (isFrame(X)) return toFeatures(X, who).then((r) => {
+      checkNames(f.names, r.names, who);
+      return this.transform(r.x);
+    });
+    const x = asMatrix(X as Data, who);
     checkFeatures(x, f.mean.length, 'StandardScaler.transform');
     let r: ChunkedArray<unknown> = astype(x, 'float64');
     if (this.withMean) r = subtract(r, vector(f.mean));
@@ -82,19 +93,32 @@ export class StandardScaler {
     return r as ChunkedArray<NDArray>;
   }
 
-  async fitTransform(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
+  async fitTransform(X: FeaturesInput, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
     checkComputeOptions(opts, 'StandardScaler.fitTransform');
     await this.fit(X, opts);
     return this.transform(X);
   }
 
-  inverseTransform(X: Data): ChunkedArray<NDArray> {
+  inverseTransform(X: Data): ChunkedArray<NDArray>;
+  inverseTransform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>>;
+  inverseTransform(X: FeaturesInput): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
+    const who = 'StandardScaler.inverseTransform';
     const f = this.state('inverseTransform');
-    const x = asMatrix(X, 'StandardScaler.inverseTransform');
+    if (isFrame(X)) return toFeatures(X, who).then((r) => {
+      checkNames(f.names, r.names, who);
+      return this.inverseTransform(r.x);
+    });
+    const x = asMatrix(X as Data, who);
     checkFeatures(x, f.mean.length, 'StandardScaler.inverseTransform');
     let r: ChunkedArray<unknown> = astype(x, 'float64');
     if (f.scale) r = multiply(r, vector(f.scale));
     if (this.withMean) r = add(r, vector(f.mean));
     return r as ChunkedArray<NDArray>;
+  }
+
+  /** The input names (the frame's columns, or x0, x1, ...), as scikit-learn's get_feature_names_out. */
+  getFeatureNamesOut(inputFeatures?: readonly string[]): string[] {
+    const f = this.state('getFeatureNamesOut');
+    return inputNames(f.names, this.nFeaturesIn, inputFeatures, 'StandardScaler.getFeatureNamesOut');
   }
 }
