@@ -14,4 +14,6 @@ export const mlOps = defineCatalogue('@pdask/ml/ops', {
   combineDraws: K.combineDraws,
   newtonPartial: L.newtonPartial,
   combineNewton: L.combineNewton,
+  oversampleBlock: K.oversampleBlock,
+  combineOversample: K.combineOversample,
 });
