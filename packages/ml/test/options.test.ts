@@ -49,6 +49,13 @@ const calls: [string, string, Call][] = [
   ['meanSquaredError', 'schedular', () => ml.meanSquaredError(y, y, typo({ schedular: 'sync' }))],
   ['meanAbsoluteError', 'schedular', () => ml.meanAbsoluteError(y, y, typo({ schedular: 'sync' }))],
   ['r2Score', 'schedular', () => ml.r2Score(y, y, typo({ schedular: 'sync' }))],
+  ['TruncatedSVD', 'ncomponents', () => new ml.TruncatedSVD(typo({ ncomponents: 2 }))],
+  ['TruncatedSVD.fit', 'schedular', () => new ml.TruncatedSVD().fit(X, typo({ schedular: 'sync' }))],
+  ['TruncatedSVD.fitTransform', 'schedular', () => new ml.TruncatedSVD().fitTransform(X, typo({ schedular: 'sync' }))],
+  ['IncrementalPCA', 'batch_size', () => new ml.IncrementalPCA(typo({ batch_size: 10 }))],
+  ['IncrementalPCA.fit', 'schedular', () => new ml.IncrementalPCA().fit(X, typo({ schedular: 'sync' }))],
+  ['IncrementalPCA.partialFit', 'schedular', () => new ml.IncrementalPCA().partialFit(X, typo({ schedular: 'sync' }))],
+  ['IncrementalPCA.fitTransform', 'schedular', () => new ml.IncrementalPCA().fitTransform(X, typo({ schedular: 'sync' }))],
 ];
 
 /** Exports that take no options object anywhere (classes: neither constructor nor method). */
@@ -85,7 +92,7 @@ describe('strict options', () => {
   });
 
   it('refuses options of scikit-learn that are not implemented, by name', () => {
-    expect(() => new ml.PCA(typo({ whiten: true }))).toThrow("PCA: option 'whiten' is not supported: not implemented yet");
+    expect(() => new ml.PCA(typo({ powerIterationNormalizer: 'LU' }))).toThrow("PCA: option 'powerIterationNormalizer' is not supported");
     expect(() => new ml.LogisticRegression(typo({ classWeight: 'balanced' }))).toThrow("LogisticRegression: option 'classWeight' is not supported");
     expect(() => new ml.LogisticRegression(typo({ l1Ratio: 0.5 }))).toThrow("option 'l1Ratio' is not supported");
     expect(() => new ml.KMeans(typo({ algorithm: 'elkan' }))).toThrow("KMeans: option 'algorithm' is not supported");
