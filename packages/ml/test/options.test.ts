@@ -56,6 +56,10 @@ const calls: [string, string, Call][] = [
   ['IncrementalPCA.fit', 'schedular', () => new ml.IncrementalPCA().fit(X, typo({ schedular: 'sync' }))],
   ['IncrementalPCA.partialFit', 'schedular', () => new ml.IncrementalPCA().partialFit(X, typo({ schedular: 'sync' }))],
   ['IncrementalPCA.fitTransform', 'schedular', () => new ml.IncrementalPCA().fitTransform(X, typo({ schedular: 'sync' }))],
+  ['MiniBatchKMeans', 'batch_size', () => new ml.MiniBatchKMeans(typo({ batch_size: 10 }))],
+  ['MiniBatchKMeans.fit', 'schedular', () => new ml.MiniBatchKMeans({ nClusters: 2 }).fit(X, typo({ schedular: 'sync' }))],
+  ['MiniBatchKMeans.partialFit', 'schedular', () => new ml.MiniBatchKMeans({ nClusters: 2 }).partialFit(X, typo({ schedular: 'sync' }))],
+  ['MiniBatchKMeans.fitPredict', 'schedular', () => new ml.MiniBatchKMeans({ nClusters: 2 }).fitPredict(X, typo({ schedular: 'sync' }))],
 ];
 
 /** Exports that take no options object anywhere (classes: neither constructor nor method). */

@@ -3,7 +3,7 @@
  * assigns its rows to the nearest center and returns per-cluster sums and counts (k x d + k
  * numbers), which a tree reduction adds up; the new centers are computed on the calling thread.
  */
-import { add, argmin, fromArray, matmul, NDArray, variance, type ChunkedArray } from '@pdask/array';
+import { NDArray, variance, type ChunkedArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, OptionError, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { toFloat64 } from '../eager';
 import { runBlockReduce } from '../graph/block-reduce';
@@ -12,6 +12,7 @@ import { mlOps } from '../ops/index';
 import type { LloydPartial } from '../runtime/kmeans';
 import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
 import { kmeansParallel, kmeansPlusPlus, randomRows } from './init';
+import { nearestCenter } from './nearest';
 
 export type KMeansInit = 'k-means||' | 'k-means++' | 'random' | NDArray | readonly (readonly number[])[];
 
@@ -198,18 +199,7 @@ export class KMeans {
     const f = this.state('predict');
     const x = asMatrix(X, 'KMeans.predict');
     checkFeatures(x, f.d, 'KMeans.predict');
-    const k = this.nClusters;
-    const ct = new Float64Array(f.d * k);
-    const norms = new Float64Array(k);
-    for (let j = 0; j < k; j++) {
-      for (let t = 0; t < f.d; t++) {
-        const v = f.centers[j * f.d + t];
-        ct[t * k + j] = -2 * v;
-        norms[j] += v * v;
-      }
-    }
-    const scores = add(matmul(x, fromArray(new NDArray(ct, [f.d, k], 'float64'), { chunks: -1 })), new NDArray(norms, [k], 'float64'));
-    return argmin(scores, { axis: 1 }) as ChunkedArray<NDArray>;
+    return nearestCenter(x, f.centers, this.nClusters, f.d);
   }
 
   async fitPredict(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
