@@ -161,6 +161,18 @@ describe.each(SCHEDULERS)('IncrementalPCA on $scheduler', (opts) => {
 });
 
 describe('decomposition inputs and options', () => {
+  it('int32 digits give the float64 results (PCA, TruncatedSVD, IncrementalPCA)', async () => {
+    const m0 = cd.digits.X;
+    const X = da.fromArray(Int32Array.from(m0.flat()), { shape: [m0.length, 64], chunks: [250, -1] });
+    const R = cd.digits.pca;
+    const p = await new PCA({ nComponents: R.k, svdSolver: 'tsqr' }).fit(X);
+    expectClose(flat(p.components), aligned(R.full.components), 1e-8, 'PCA components');
+    const t = await new TruncatedSVD({ nComponents: R.k }).fit(X);
+    expectClose(t.singularValues, R.truncated.singularValues, 1e-9, 'TruncatedSVD singularValues');
+    const ip = await new IncrementalPCA({ nComponents: R.k, batchSize: R.incremental.batchSize }).fit(X);
+    expectClose(ip.explainedVariance, R.incremental.explainedVariance, 1e-9, 'IncrementalPCA explainedVariance');
+  });
+
   it('IncrementalPCA refuses a batch with fewer rows than components, and another feature count', async () => {
     const m = new IncrementalPCA({ nComponents: 3 });
     await expect(m.partialFit(data('iris', 40).slice('0:2', ':'))).rejects.toThrow("IncrementalPCA.partialFit: option 'nComponents' = 3 exceeds the samples of this batch (2)");
