@@ -1,9 +1,10 @@
 /**
- * Initial centers for KMeans. k-means++ (Arthur & Vassilvitskii) draws each center with
- * probability proportional to its squared distance to the centers so far; here each draw is one
- * pass over the blocks: every block draws a candidate from its own rows and reports its total
- * weight, and the tree merge keeps one candidate with probability weight / total, which is an
- * exact draw from the whole array. All uniforms come from the caller's seeded stream.
+ * Initial centers for KMeans: k-means|| (below), k-means++ and random rows. k-means++ (Arthur &
+ * Vassilvitskii) draws each center with probability proportional to its squared distance to the
+ * centers so far; here each draw is one pass over the blocks: every block draws a candidate from
+ * its own rows and reports its total weight, and the tree merge keeps one candidate with
+ * probability weight / total, which is an exact draw from the whole array. All uniforms come from
+ * the caller's seeded stream.
  */
 import type { ChunkedArray } from '@pdask/array';
 import type { ComputeOptions } from '@pdask/core';

@@ -1,6 +1,7 @@
 /**
- * What KMeans runs per block: one Lloyd step's partial sums, and one k-means++ draw. Partials
- * are plain objects of Float64Arrays (structured clone carries them between threads).
+ * What KMeans and MiniBatchKMeans run per block: one Lloyd step's partial sums, one k-means++
+ * draw and one k-means|| oversampling round. Partials are plain objects of Float64Arrays
+ * (structured clone carries them between threads).
  */
 import { mergeLloyd, type LloydPartial } from '@pdask/kernels';
 import { dims, values, type BlockValue } from './block';
