@@ -60,7 +60,7 @@ function kmeansWorkload(): Workload {
   const k = 8;
   const setup = () => da.fromArray(blobs(N, d, k), { shape: [N, d], chunks: [N / BLOCKS, d], name: 'bench-ml-kmeans-x' });
   const fit = async (x: da.ChunkedArray, opts: ComputeOptions) => {
-    const m = await new KMeans({ nClusters: k, maxIter: 10, tol: 0, seed: 0 }).fit(x, opts);
+    const m = await new KMeans({ nClusters: k, init: 'k-means++', maxIter: 10, tol: 0, seed: 0 }).fit(x, opts);
     // Ten full iterations, and an inertia below that of one cluster (variance 4/3 + 4/3 per feature).
     if (m.nIter !== 10 || !(m.inertia > 0 && m.inertia < N * d * (8 / 3))) throw new Error(`wrong result: nIter ${m.nIter}, inertia ${m.inertia}`);
   };

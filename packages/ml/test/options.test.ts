@@ -78,6 +78,17 @@ const calls: [string, string, Call][] = [
   ['DummyEncoder.fit', 'schedular', () => new ml.DummyEncoder().fit(typo({}), typo({ schedular: 'sync' }))],
   ['DummyEncoder.fitTransform', 'schedular', () => new ml.DummyEncoder().fitTransform(typo({}), typo({ schedular: 'sync' }))],
   ['DummyEncoder.transform', 'schedular', () => new ml.DummyEncoder().transform(typo({}), typo({ schedular: 'sync' }))],
+  ['TruncatedSVD', 'ncomponents', () => new ml.TruncatedSVD(typo({ ncomponents: 2 }))],
+  ['TruncatedSVD.fit', 'schedular', () => new ml.TruncatedSVD().fit(X, typo({ schedular: 'sync' }))],
+  ['TruncatedSVD.fitTransform', 'schedular', () => new ml.TruncatedSVD().fitTransform(X, typo({ schedular: 'sync' }))],
+  ['IncrementalPCA', 'batch_size', () => new ml.IncrementalPCA(typo({ batch_size: 10 }))],
+  ['IncrementalPCA.fit', 'schedular', () => new ml.IncrementalPCA().fit(X, typo({ schedular: 'sync' }))],
+  ['IncrementalPCA.partialFit', 'schedular', () => new ml.IncrementalPCA().partialFit(X, typo({ schedular: 'sync' }))],
+  ['IncrementalPCA.fitTransform', 'schedular', () => new ml.IncrementalPCA().fitTransform(X, typo({ schedular: 'sync' }))],
+  ['MiniBatchKMeans', 'batch_size', () => new ml.MiniBatchKMeans(typo({ batch_size: 10 }))],
+  ['MiniBatchKMeans.fit', 'schedular', () => new ml.MiniBatchKMeans({ nClusters: 2 }).fit(X, typo({ schedular: 'sync' }))],
+  ['MiniBatchKMeans.partialFit', 'schedular', () => new ml.MiniBatchKMeans({ nClusters: 2 }).partialFit(X, typo({ schedular: 'sync' }))],
+  ['MiniBatchKMeans.fitPredict', 'schedular', () => new ml.MiniBatchKMeans({ nClusters: 2 }).fitPredict(X, typo({ schedular: 'sync' }))],
 ];
 // getFeatureNamesOut takes input names, never options.
 const NAMES_METHODS = ['getFeatureNamesOut'];
@@ -117,7 +128,7 @@ describe('strict options', () => {
   });
 
   it('refuses options of scikit-learn that are not implemented, by name', () => {
-    expect(() => new ml.PCA(typo({ whiten: true }))).toThrow("PCA: option 'whiten' is not supported: not implemented yet");
+    expect(() => new ml.PCA(typo({ powerIterationNormalizer: 'LU' }))).toThrow("PCA: option 'powerIterationNormalizer' is not supported");
     expect(() => new ml.LogisticRegression(typo({ classWeight: 'balanced' }))).toThrow("LogisticRegression: option 'classWeight' is not supported");
     expect(() => new ml.LogisticRegression(typo({ l1Ratio: 0.5 }))).toThrow("option 'l1Ratio' is not supported");
     expect(() => new ml.KMeans(typo({ algorithm: 'elkan' }))).toThrow("KMeans: option 'algorithm' is not supported");

@@ -3,22 +3,27 @@
  * assigns its rows to the nearest center and returns per-cluster sums and counts (k x d + k
  * numbers), which a tree reduction adds up; the new centers are computed on the calling thread.
  */
-import { add, argmin, fromArray, matmul, NDArray, variance, type ChunkedArray } from '@pdask/array';
-import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import { NDArray, variance, type ChunkedArray } from '@pdask/array';
+import { checkComputeOptions, checkOptions, OptionError, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { toFloat64 } from '../eager';
 import { runBlockReduce } from '../graph/block-reduce';
 import { scheduleFor } from '../graph/schedule';
 import { mlOps } from '../ops/index';
 import type { LloydPartial } from '../runtime/kmeans';
 import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
-import { kmeansPlusPlus, randomRows } from './init';
+import { kmeansParallel, kmeansPlusPlus, randomRows } from './init';
+import { nearestCenter } from './nearest';
 
-export type KMeansInit = 'k-means++' | 'random' | NDArray | readonly (readonly number[])[];
+export type KMeansInit = 'k-means||' | 'k-means++' | 'random' | NDArray | readonly (readonly number[])[];
 
 export interface KMeansOptions {
   /** Number of clusters (default 8). */
   nClusters?: number;
-  /** 'k-means++' (default), 'random' (distinct rows), or the initial centers (nClusters x features). */
+  /**
+   * 'k-means||' (default, as Dask-ML: a few oversampling passes, then a weighted k-means++ of the
+   * candidates), 'k-means++' (one pass per center), 'random' (distinct rows), or the initial
+   * centers (nClusters x features).
+   */
   init?: KMeansInit;
   /** Lloyd iterations at most (default 300). */
   maxIter?: number;
@@ -28,27 +33,34 @@ export interface KMeansOptions {
    */
   tol?: number;
   /**
-   * Initialisations tried, keeping the one of least inertia (default 1, as Dask-ML; scikit-learn
-   * runs 10). Each costs its initialisation and Lloyd passes over the data.
+   * Initialisations tried, keeping the one of least inertia. 'auto' (default, scikit-learn 1.4's):
+   * 1 for 'k-means||', 'k-means++' and given centers, 10 for 'random'. Each costs its
+   * initialisation and Lloyd passes over the data.
    */
-  nInit?: number;
+  nInit?: number | 'auto';
   /** Seed of the initialisation (default: random). */
   seed?: number;
-  /** scikit-learn's 'lloyd'/'elkan': not implemented (always Lloyd); refused. */
-  algorithm?: never;
-  /** Dask-ML's k-means|| oversampling: not implemented (k-means++ draws exactly); refused. */
-  oversamplingFactor?: never;
+  /**
+   * 'lloyd' (the only one). 'elkan' is refused: its distance bounds are per-row state carried
+   * between passes, which pdask's stateless block passes do not keep (and it gives Lloyd's centers).
+   */
+  algorithm?: 'lloyd';
+  /** k-means||: rows drawn per round, in expectation (default 2, Dask-ML's). */
+  oversamplingFactor?: number;
+  /** k-means||: rounds at most (Dask-ML's init_max_iter; default round(ln ψ), ψ the first cost). */
+  initMaxIter?: number;
 }
 
 const KMEANS_OPTIONS: OptionSchema<KMeansOptions> = {
   nClusters: rules.positiveInt,
-  init: (v) => (v === 'k-means++' || v === 'random' || (typeof v === 'object' && v !== null) ? undefined : "'k-means++', 'random' or an array of initial centers"),
+  init: (v) => (v === 'k-means||' || v === 'k-means++' || v === 'random' || (typeof v === 'object' && v !== null) ? undefined : "'k-means++', 'random' or an array of initial centers (nClusters x features), or 'k-means||'"),
   maxIter: rules.positiveInt,
   tol: rules.nonNegative,
-  nInit: rules.positiveInt,
+  nInit: (v) => (v === 'auto' || (Number.isInteger(v) && (v as number) >= 1) ? undefined : "'auto' or a positive integer"),
   seed: rules.seed,
-  algorithm: rules.notYet,
-  oversamplingFactor: rules.notYet,
+  algorithm: { oneOf: ['lloyd', 'elkan'] },
+  oversamplingFactor: rules.positive,
+  initMaxIter: rules.positiveInt,
 };
 
 interface Fitted {
@@ -66,6 +78,8 @@ export class KMeans {
   readonly tol: number;
   readonly nInit: number;
   readonly seed: number | undefined;
+  readonly oversamplingFactor: number;
+  readonly initMaxIter: number | undefined;
   private fitted: Fitted | null = null;
 
   constructor(opts: KMeansOptions = {}) {
@@ -73,9 +87,18 @@ export class KMeans {
     this.nClusters = opts.nClusters ?? 8;
     this.maxIter = opts.maxIter ?? 300;
     this.tol = opts.tol ?? 1e-4;
-    this.nInit = opts.nInit ?? 1;
+    if ((opts.algorithm as string | undefined) === 'elkan') {
+      throw new OptionError(
+        "KMeans: option 'algorithm' is not supported for 'elkan': Elkan's distance bounds are per-row state kept between passes, which pdask's block passes do not keep; 'lloyd' (the default) gives the same centers",
+        'KMeans',
+        'algorithm',
+      );
+    }
+    this.init = opts.init ?? 'k-means||';
+    this.nInit = opts.nInit === undefined || opts.nInit === 'auto' ? (this.init === 'random' ? 10 : 1) : opts.nInit;
     this.seed = opts.seed;
-    this.init = opts.init ?? 'k-means++';
+    this.oversamplingFactor = opts.oversamplingFactor ?? 2;
+    this.initMaxIter = opts.initMaxIter;
   }
 
   private state(method: string): Fitted {
@@ -113,7 +136,9 @@ export class KMeans {
       if (c.ndim !== 2 || c.shape[0] !== k || c.shape[1] !== d) throw new RangeError(`KMeans.fit: option 'init' has shape [${c.shape.join(', ')}], expected [${k}, ${d}] (nClusters x features)`);
       return Float64Array.from(c.data as Float64Array);
     }
-    return this.init === 'random' ? randomRows(x, k, seed, run, opts) : kmeansPlusPlus(x, k, seed, run, opts);
+    if (this.init === 'random') return randomRows(x, k, seed, run, opts);
+    if (this.init === 'k-means++') return kmeansPlusPlus(x, k, seed, run, opts);
+    return kmeansParallel(x, k, seed, run, { oversamplingFactor: this.oversamplingFactor, initMaxIter: this.initMaxIter }, opts);
   }
 
   private lloyd(x: ChunkedArray<unknown>, centers: Float64Array, opts: ComputeOptions): Promise<LloydPartial> {
@@ -174,18 +199,7 @@ export class KMeans {
     const f = this.state('predict');
     const x = asMatrix(X, 'KMeans.predict');
     checkFeatures(x, f.d, 'KMeans.predict');
-    const k = this.nClusters;
-    const ct = new Float64Array(f.d * k);
-    const norms = new Float64Array(k);
-    for (let j = 0; j < k; j++) {
-      for (let t = 0; t < f.d; t++) {
-        const v = f.centers[j * f.d + t];
-        ct[t * k + j] = -2 * v;
-        norms[j] += v * v;
-      }
-    }
-    const scores = add(matmul(x, fromArray(new NDArray(ct, [f.d, k], 'float64'), { chunks: -1 })), new NDArray(norms, [k], 'float64'));
-    return argmin(scores, { axis: 1 }) as ChunkedArray<NDArray>;
+    return nearestCenter(x, f.centers, this.nClusters, f.d);
   }
 
   async fitPredict(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {

@@ -1,1 +1,3 @@
-export { PCA, type PCAOptions } from './pca';
+export { PCA, type PCAOptions, type PCASolver } from './pca';
+export { TruncatedSVD, type TruncatedSVDOptions } from './truncated-svd';
+export { IncrementalPCA, type IncrementalPCAOptions } from './incremental-pca';

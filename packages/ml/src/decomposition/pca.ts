@@ -1,24 +1,49 @@
 /**
- * PCA through `@pdask/array`'s tall-and-skinny SVD of the centred data (TSQR, then the SVD of the
- * small R): X is read once for the means and once for the QR, and only p x p factors are
- * gathered. Components are the rows of Vᵀ.
+ * PCA of the centred data by one of `@pdask/array`'s SVDs: the tall-and-skinny SVD (TSQR, then
+ * the SVD of the small R; exact) or the randomized `svdCompressed` (seeded Gaussian sketch, power
+ * iterations each re-orthogonalised by TSQR). X is read once for the means and then by the SVD's
+ * graph; only small factors come back. Components are the rows of Vᵀ.
  */
-import { add, fromArray, linalg, matmul, mean as meanOf, NDArray, subtract, type ChunkedArray } from '@pdask/array';
+import { linalg, mean as meanOf, rechunk, subtract, variance, NDArray, type ChunkedArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, computeCollections, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
-import { asMatrix, checkFeatures, NotFittedError, rules, type Data } from '../validate';
+import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
+import { flipSigns, project, unproject, withoutEmptyBlocks } from './project';
+
+export type PCASolver = 'auto' | 'full' | 'tsqr' | 'randomized';
 
 export interface PCAOptions {
   /** Components kept (default min(samples, features)). */
   nComponents?: number;
-  /** scikit-learn's whitening: not implemented; refused. */
-  whiten?: never;
-  /** scikit-learn's solver choice: not implemented (always the tall-and-skinny SVD); refused. */
-  svdSolver?: never;
+  /** Scale the projections to unit variance (divide by √explainedVariance), as scikit-learn (default false). */
+  whiten?: boolean;
+  /**
+   * 'auto' (default, scikit-learn's rule): 'randomized' when X is larger than 500 x 500 and
+   * nComponents < 80% of min(samples, features), else 'full'. 'full' and 'tsqr' are the exact
+   * tall-and-skinny SVD (TSQR) of the row blocks; 'full' also takes X with fewer samples than
+   * features (its rows then in one block), 'tsqr' refuses it. 'randomized': `svdCompressed`.
+   */
+  svdSolver?: PCASolver;
+  /** 'randomized': power iterations; 'auto' (default) is scikit-learn's: 7 when nComponents < 10% of min(samples, features), else 4. */
+  iteratedPower?: number | 'auto';
+  /** 'randomized': sampled columns beyond nComponents (default 10; the sketch has at least 20 when X allows). */
+  nOversamples?: number;
+  /** 'randomized': seed of the Gaussian sketch (default: random). */
+  seed?: number;
+  /** scikit-learn's LU/none normalisation of power iterations: pdask always re-orthogonalises by QR; refused. */
+  powerIterationNormalizer?: never;
 }
 
-const PCA_OPTIONS: OptionSchema<PCAOptions> = { nComponents: rules.positiveInt, whiten: rules.notYet, svdSolver: rules.notYet };
+const PCA_OPTIONS: OptionSchema<PCAOptions> = {
+  nComponents: rules.positiveInt,
+  whiten: 'boolean',
+  svdSolver: { oneOf: ['auto', 'full', 'tsqr', 'randomized'] },
+  iteratedPower: (v) => (v === 'auto' || (Number.isInteger(v) && (v as number) >= 0) ? undefined : "'auto' or an integer >= 0"),
+  nOversamples: (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : 'an integer >= 0'),
+  seed: rules.seed,
+  powerIterationNormalizer: { unsupported: 'pdask re-orthogonalises every power iteration by QR (TSQR)' },
+};
 
 interface Fitted {
   mean: Float64Array;
@@ -28,6 +53,7 @@ interface Fitted {
   explainedVariance: Float64Array;
   explainedVarianceRatio: Float64Array;
   noiseVariance: number;
+  solver: Exclude<PCASolver, 'auto'>;
   k: number;
   d: number;
   nSamples: number;
@@ -35,11 +61,21 @@ interface Fitted {
 
 export class PCA {
   readonly nComponents: number | undefined;
+  readonly whiten: boolean;
+  readonly svdSolver: PCASolver;
+  readonly iteratedPower: number | 'auto';
+  readonly nOversamples: number;
+  readonly seed: number | undefined;
   private fitted: Fitted | null = null;
 
   constructor(opts: PCAOptions = {}) {
     checkOptions('PCA', opts, PCA_OPTIONS);
     this.nComponents = opts.nComponents;
+    this.whiten = opts.whiten ?? false;
+    this.svdSolver = opts.svdSolver ?? 'auto';
+    this.iteratedPower = opts.iteratedPower ?? 'auto';
+    this.nOversamples = opts.nOversamples ?? 10;
+    this.seed = opts.seed;
   }
 
   private state(method: string): Fitted {
@@ -77,48 +113,59 @@ export class PCA {
   get nSamples(): number {
     return this.state('nSamples').nSamples;
   }
+  /** The solver the fit used ('auto' resolved). */
+  get fitSvdSolver(): Exclude<PCASolver, 'auto'> {
+    return this.state('fitSvdSolver').solver;
+  }
 
   async fit(X: Data, opts: ComputeOptions = {}): Promise<this> {
     checkComputeOptions(opts, 'PCA.fit');
     const x = asMatrix(X, 'PCA.fit');
     const [n, d] = x.shape;
-    if (n < d) throw new RangeError(`PCA.fit: X has ${n} samples and ${d} features; the tall-and-skinny SVD needs at least as many samples as features`);
-    if (n < 2) throw new RangeError('PCA.fit: X needs at least 2 samples');
+    if (n < 2) throw new RangeError(`PCA.fit: X has ${n} samples and ${d} features; PCA needs at least 2 samples`);
     const full = Math.min(n, d);
     const k = this.nComponents ?? full;
     if (k > full) throw new RangeError(`PCA.fit: option 'nComponents' = ${k} exceeds min(samples, features) = ${full}`);
+    let solver = this.svdSolver;
+    if (solver === 'auto') solver = Math.max(n, d) > 500 && k < 0.8 * full ? 'randomized' : 'full';
+    if (solver === 'tsqr' && n < d) throw new RangeError(`PCA.fit: X has ${n} samples and ${d} features; the tall-and-skinny SVD (svdSolver 'tsqr') needs at least as many samples as features (use 'full' or 'randomized')`);
     const sched = scheduleFor([x], opts);
     const mean = toFloat64(await (meanOf(x, { axis: 0 }) as ChunkedArray<NDArray>).compute(sched));
-    const [, s, vt] = linalg.svd(subtract(x, vector(mean)));
-    const [sv, v] = (await computeCollections([s, vt], sched)) as [NDArray, NDArray];
-    const sAll = toFloat64(sv);
-    const vAll = toFloat64(v);
-    // Signs: the largest loading of each component is positive (deterministic; see the README).
-    const components = new Float64Array(k * d);
-    for (let c = 0; c < k; c++) {
-      let big = 0;
-      for (let t = 0; t < d; t++) if (Math.abs(vAll[c * d + t]) > Math.abs(vAll[c * d + big])) big = t;
-      const sign = vAll[c * d + big] < 0 ? -1 : 1;
-      for (let t = 0; t < d; t++) components[c * d + t] = sign * vAll[c * d + t];
+    const centred = subtract(x, vector(mean));
+    let sAll: Float64Array;
+    let vAll: Float64Array;
+    let totalVar: number;
+    if (solver === 'randomized') {
+      const power = this.iteratedPower === 'auto' ? (k < 0.1 * full ? 7 : 4) : this.iteratedPower;
+      const [, s, vt] = linalg.svdCompressed(centred, k, { nPowerIter: power, nOversamples: this.nOversamples, seed: seedOf(this.seed), coerceSigns: false });
+      const colVar = variance(x, { axis: 0, ddof: 1 });
+      const [sv, v, cv] = (await computeCollections([s, vt, colVar], sched)) as [NDArray, NDArray, NDArray];
+      [sAll, vAll] = [toFloat64(sv), toFloat64(v)];
+      totalVar = toFloat64(cv).reduce((a, b) => a + b, 0);
+    } else {
+      // Wide X ('full' only): its rows in one block, where the SVD is that of the transpose.
+      const a = n < d ? rechunk(centred, [[n], [d]]) : withoutEmptyBlocks(centred);
+      const [, s, vt] = linalg.svd(a, { coerceSigns: false });
+      const [sv, v] = (await computeCollections([s, vt], sched)) as [NDArray, NDArray];
+      [sAll, vAll] = [toFloat64(sv), toFloat64(v)];
+      totalVar = sAll.reduce((acc, x2) => acc + (x2 * x2) / (n - 1), 0);
     }
-    const varAll = sAll.map((x2) => (x2 * x2) / (n - 1));
-    const total = varAll.reduce((a, b) => a + b, 0);
-    const explainedVariance = varAll.slice(0, k);
-    const explainedVarianceRatio = explainedVariance.map((v2) => (total > 0 ? v2 / total : 0));
-    const rest = varAll.slice(k);
-    const noiseVariance = rest.length ? rest.reduce((a, b) => a + b, 0) / rest.length : 0;
-    this.fitted = { mean, components, singularValues: sAll.slice(0, k), explainedVariance, explainedVarianceRatio, noiseVariance, k, d, nSamples: n };
+    const components = flipSigns(vAll.slice(0, k * d), k, d);
+    const explainedVariance = sAll.slice(0, k).map((x2) => (x2 * x2) / (n - 1));
+    const explainedVarianceRatio = explainedVariance.map((v2) => (totalVar > 0 ? v2 / totalVar : 0));
+    const kept = explainedVariance.reduce((a, b) => a + b, 0);
+    // The variance the kept components leave, spread over the dropped ones (scikit-learn's rule).
+    const noiseVariance = k < full ? (totalVar - kept) / (full - k) : 0;
+    this.fitted = { mean, components, singularValues: sAll.slice(0, k), explainedVariance, explainedVarianceRatio, noiseVariance, solver, k, d, nSamples: n };
     return this;
   }
 
-  /** (X - mean) · componentsᵀ, lazily (one task per row block). */
+  /** (X − mean) · componentsᵀ (divided by √explainedVariance with `whiten`), lazily (one task per row block). */
   transform(X: Data): ChunkedArray<NDArray> {
     const f = this.state('transform');
     const x = asMatrix(X, 'PCA.transform');
     checkFeatures(x, f.d, 'PCA.transform');
-    const ct = new Float64Array(f.d * f.k);
-    for (let c = 0; c < f.k; c++) for (let t = 0; t < f.d; t++) ct[t * f.k + c] = f.components[c * f.d + t];
-    return matmul(subtract(x, vector(f.mean)), fromArray(new NDArray(ct, [f.d, f.k], 'float64'), { chunks: -1 }));
+    return project(x, f.mean, f.components, f.k, f.d, this.whiten ? f.explainedVariance.map(Math.sqrt) : null);
   }
 
   async fitTransform(X: Data, opts: ComputeOptions = {}): Promise<ChunkedArray<NDArray>> {
@@ -127,11 +174,11 @@ export class PCA {
     return this.transform(X);
   }
 
-  /** Z · components + mean: back to feature space (exact when every component is kept). */
+  /** Z · components + mean (Z scaled back by √explainedVariance with `whiten`): exact when every component is kept. */
   inverseTransform(Z: Data): ChunkedArray<NDArray> {
     const f = this.state('inverseTransform');
     const z = asMatrix(Z, 'PCA.inverseTransform', 'Z');
     if (z.shape[1] !== f.k) throw new RangeError(`PCA.inverseTransform: Z has ${z.shape[1]} columns, but the model has ${f.k} components`);
-    return add(matmul(z, fromArray(new NDArray(f.components.slice(), [f.k, f.d], 'float64'), { chunks: -1 })), vector(f.mean));
+    return unproject(z, f.mean, f.components, f.k, f.d, this.whiten ? f.explainedVariance.map(Math.sqrt) : null);
   }
 }

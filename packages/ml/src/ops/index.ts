@@ -14,6 +14,8 @@ export const mlOps = defineCatalogue('@pdask/ml/ops', {
   combineDraws: K.combineDraws,
   newtonPartial: L.newtonPartial,
   combineNewton: L.combineNewton,
+  oversampleBlock: K.oversampleBlock,
+  combineOversample: K.combineOversample,
 });
 
 // Preprocessing (encoders, PolynomialFeatures, QuantileTransformer): per-block steps.

@@ -1,10 +1,12 @@
 /**
- * What KMeans runs per block: one Lloyd step's partial sums, and one k-means++ draw. Partials
- * are plain objects of Float64Arrays (structured clone carries them between threads).
+ * What KMeans and MiniBatchKMeans run per block: one Lloyd step's partial sums, one k-means++
+ * draw and one k-means|| oversampling round. Partials are plain objects of Float64Arrays
+ * (structured clone carries them between threads).
  */
 import { mergeLloyd, type LloydPartial } from '@pdask/kernels';
 import { dims, values, type BlockValue } from './block';
 import { kernelsFor } from './kernels';
+import { Stream } from '../random';
 
 /** Per-cluster sums of the rows assigned to it, their counts, and the sum of squared distances. */
 export type { LloydPartial };
@@ -88,4 +90,43 @@ export function combineDraws(u: number, ...parts: SampleDraw[]): SampleDraw {
     if (acc > target) break;
   }
   return { weight, count, row };
+}
+
+/** Rows a block drew in one k-means|| round (row-major, `count` rows of `d`). */
+export interface Oversample {
+  readonly count: number;
+  readonly rows: Float64Array;
+}
+
+/**
+ * One k-means|| round over a block: each row is kept independently with probability
+ * min(1, ell · D²(x) / phi), D² its squared distance to the nearest of the m candidates so far,
+ * phi their total over the whole array. The uniforms come from a stream seeded by (seed, block),
+ * so the draw does not depend on the scheduler.
+ */
+export function oversampleBlock(candidates: Float64Array, m: number, phi: number, ell: number, seed: number, block: number, xb: BlockValue): Oversample {
+  const [n, d] = dims(xb);
+  if (n === 0 || !(phi > 0)) return { count: 0, rows: new Float64Array(0) };
+  const w = new Float64Array(n);
+  kernelsFor(xb.mem).lloydPartial(values(xb), candidates.subarray(0, m * d), { features: d, distances: w, sums: false });
+  const rng = new Stream(seed, block);
+  const picked: number[] = [];
+  for (let i = 0; i < n; i++) if (rng.next() < (ell * w[i]) / phi) picked.push(i);
+  const rows = new Float64Array(picked.length * d);
+  picked.forEach((r, j) => {
+    for (let t = 0; t < d; t++) rows[j * d + t] = Number(xb.data[r * d + t]);
+  });
+  return { count: picked.length, rows };
+}
+
+/** Concatenates the rounds' draws in block order. */
+export function combineOversample(...parts: Oversample[]): Oversample {
+  const count = parts.reduce((s, p) => s + p.count, 0);
+  const rows = new Float64Array(parts.reduce((s, p) => s + p.rows.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    rows.set(p.rows, at);
+    at += p.rows.length;
+  }
+  return { count, rows };
 }
