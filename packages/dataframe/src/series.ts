@@ -39,6 +39,7 @@ import { Rolling, type RollingOptions } from './rolling';
 import { Resampler } from './resample';
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { toArrayOf, type ToArrayOptions } from './to-array';
+import { seriesArith, type SeriesArithOptions } from './frame-arith';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -113,23 +114,29 @@ export class Series extends Partitioned<LocalSeries> {
     return this.binary(reverse ? `r${op}` : op, (key, i, o) => dataframeOps.arith.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(reverse), lit(this.seriesName)), other, F64);
   }
 
-  add(other: Series | number): Series {
+  add(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'add', opts, 'Series.add');
     return this.arith('add', other);
   }
-  sub(other: Series | number): Series {
+  sub(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'sub', opts, 'Series.sub');
     return this.arith('sub', other);
   }
-  mul(other: Series | number): Series {
+  mul(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'mul', opts, 'Series.mul');
     return this.arith('mul', other);
   }
-  div(other: Series | number): Series {
+  div(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'div', opts, 'Series.div');
     return this.arith('div', other);
   }
   /** Python's modulo (the sign of the divisor), as pandas. */
-  mod(other: Series | number): Series {
+  mod(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'mod', opts, 'Series.mod');
     return this.arith('mod', other);
   }
-  pow(other: Series | number): Series {
+  pow(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'pow', opts, 'Series.pow');
     return this.arith('pow', other);
   }
   /** `other - this` (pandas' rsub). */

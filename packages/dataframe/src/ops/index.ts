@@ -37,6 +37,7 @@ import { rollingApply, rollingHead, rollingTail } from './rolling';
 import { groupScanStep, scanPartOf, scanStateOf } from './group-scan';
 import { groupExactCombine, groupExactFinal, groupExactPartial, zipGroupResults } from './group-exact';
 import { partToBlock } from './to-array';
+import { frameArith, seriesArithFill } from './frame-arith';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -167,4 +168,7 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   groupTransformPart,
   groupApplyPart,
   partToBlock,
+  // Frames combined with frames and series aligned on the index (frame-arith.ts)
+  frameArith,
+  seriesArithFill,
 });
