@@ -38,6 +38,7 @@ import { groupScanStep, scanPartOf, scanStateOf } from './group-scan';
 import { groupExactCombine, groupExactFinal, groupExactPartial, zipGroupResults } from './group-exact';
 import { partToBlock } from './to-array';
 import { frameArith, seriesArithFill } from './frame-arith';
+import { groupScanMany, groupTransformMany, scanManyPartOf, scanManyStateOf } from './group-multi';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -171,4 +172,9 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Frames combined with frames and series aligned on the index (frame-arith.ts)
   frameArith,
   seriesArithFill,
+  // Group-by scans and transforms of several columns at once (group-multi.ts)
+  groupScanMany,
+  scanManyStateOf,
+  scanManyPartOf,
+  groupTransformMany,
 });
