@@ -22,6 +22,7 @@ import { indexSeries } from './index-ops/index-series';
 import { joinIndex, type JoinOptions } from './index-ops/join';
 import { loc, type LocKey } from './index-ops/loc';
 import { repartition, type RepartitionOptions } from './index-ops/repartition';
+import { repartitionBySize, type PartitionSizeOptions } from './repartition-size';
 import type { FillValue } from './ops/missing';
 import { mapPartitionsOf, type MapFunction, type MapOutput, type MapResult } from './map-partitions';
 import { checkColumn, type FrameMeta } from './meta';
@@ -307,7 +308,11 @@ export class DataFrame extends Partitioned<LocalFrame> {
   }
 
   /** The rows in other partitions: `{ divisions }` or `{ npartitions }` (Dask's repartition). */
-  repartition(opts: RepartitionOptions): DataFrame {
+  repartition(opts: PartitionSizeOptions): Promise<DataFrame>;
+  repartition(opts: RepartitionOptions): DataFrame;
+  /** `{ partitionSize: '100MB' }` measures every partition's memory first (a computation, as Dask's), so it returns a promise. */
+  repartition(opts: RepartitionOptions | PartitionSizeOptions): DataFrame | Promise<DataFrame> {
+    if (opts !== null && typeof opts === 'object' && 'partitionSize' in opts) return repartitionBySize(this as DataFrame, opts, 'DataFrame.repartition');
     return repartition(this, opts, 'DataFrame.repartition');
   }
 

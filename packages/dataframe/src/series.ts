@@ -15,6 +15,7 @@ import { clearDivisions } from './index-ops/common';
 import { indexSeries } from './index-ops/index-series';
 import { loc, type LocKey } from './index-ops/loc';
 import { repartition, type RepartitionOptions } from './index-ops/repartition';
+import { repartitionBySize, type PartitionSizeOptions } from './repartition-size';
 import type { Dtype } from './dtypes';
 import type { FillValue } from './ops/missing';
 import { mapPartitionsOf, type MapFunction, type MapOutput, type MapResult } from './map-partitions';
@@ -290,7 +291,11 @@ export class Series extends Partitioned<LocalSeries> {
   }
 
   /** The values in other partitions: `{ divisions }` or `{ npartitions }` (Dask's repartition). */
-  repartition(opts: RepartitionOptions): Series {
+  repartition(opts: PartitionSizeOptions): Promise<Series>;
+  repartition(opts: RepartitionOptions): Series;
+  /** `{ partitionSize: '100MB' }` measures every partition's memory first (a computation, as Dask's), so it returns a promise. */
+  repartition(opts: RepartitionOptions | PartitionSizeOptions): Series | Promise<Series> {
+    if (opts !== null && typeof opts === 'object' && 'partitionSize' in opts) return repartitionBySize(this as Series, opts, 'Series.repartition');
     return repartition(this, opts, 'Series.repartition');
   }
 

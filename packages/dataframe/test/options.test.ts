@@ -106,6 +106,7 @@ const CALLS: Row[] = [
   ['FrameArithOptions', 'DataFrame.add', () => df().add(df(), { fillvalue: 0 } as never), 'fillvalue', 'fillValue'],
   ['FrameCompareOptions', 'DataFrame.gt', () => df().gt(df(), { axes: 0 } as never), 'axes', 'axis'],
   ['SeriesArithOptions', 'Series.sub', () => df().col('y').sub(df().col('x'), { fillvalue: 0 } as never), 'fillvalue', 'fillValue'],
+  ['PartitionSizeOptions', 'DataFrame.repartition', () => df().repartition({ partitionSize: '1MB', schedular: 'sync' } as never), 'schedular', 'scheduler'],
 ];
 
 /** Options types exported from the package that are not an options object of a call (with the reason). */

@@ -39,6 +39,7 @@ import { groupExactCombine, groupExactFinal, groupExactPartial, zipGroupResults 
 import { partToBlock } from './to-array';
 import { frameArith, seriesArithFill } from './frame-arith';
 import { groupScanMany, groupTransformMany, scanManyPartOf, scanManyStateOf } from './group-multi';
+import { partBytes, splitEvenly } from './part-size';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -177,4 +178,7 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   scanManyStateOf,
   scanManyPartOf,
   groupTransformMany,
+  // repartition({ partitionSize }) (part-size.ts)
+  partBytes,
+  splitEvenly,
 });
