@@ -40,6 +40,7 @@ import { partToBlock } from './to-array';
 import { frameArith, seriesArithFill } from './frame-arith';
 import { groupScanMany, groupTransformMany, scanManyPartOf, scanManyStateOf } from './group-multi';
 import { partBytes, splitEvenly } from './part-size';
+import { crossParts } from './cross-join';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -181,4 +182,6 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // repartition({ partitionSize }) (part-size.ts)
   partBytes,
   splitEvenly,
+  // Cross joins (cross-join.ts)
+  crossParts,
 });
