@@ -25,7 +25,7 @@ const col = (p: PFrame, c: string) => (p[c] as Cell[]).map((x) => (x === null ? 
 
 /** The fixture's frame as fromColumns input (indexed by `t` unless `plain`). */
 function input(p: PFrame, part: dd.PartitionOptions, plain = false): dd.DataFrame {
-  const cols: Record<string, unknown[]> = plain ? {} : { t: p.index as number[] };
+  const cols: Record<string, unknown[] | Float64Array> = plain ? {} : { t: p.index as number[] };
   for (const c of p.columns) cols[c] = p.dtypes[c] === 'object' ? (p[c] as Cell[]) : p.dtypes[c] === 'float64' ? Float64Array.from(col(p, c) as number[]) : col(p, c);
   return dd.fromColumns(cols as Record<string, number[]>, plain ? part : { index: 't', ...part });
 }
