@@ -77,6 +77,7 @@ export function frameBinary(df: DataFrame, other: FrameOperand, op: FrameOp, rev
     });
     return new DataFrame(name, x.npartitions, layer, x.divisions, { ...x.meta, names: out, types: out.map(() => type) });
   };
+  if (byIndex && !(other instanceof Series)) throw new TypeError(`${method}: axis 'index' lines up a Series with the rows; with a ${other instanceof DataFrame ? 'DataFrame' : typeof other === 'number' ? 'number' : 'value'} it does nothing, so it is refused`);
   if (other instanceof DataFrame) {
     const right = numericColumns(other, method);
     const [x, y] = alignOperands(df, other, method);
@@ -95,7 +96,6 @@ export function frameBinary(df: DataFrame, other: FrameOperand, op: FrameOp, rev
   }
   if (typeof other === 'number') return build(df, left, () => lit<FrameOperandSpec>({ t: 'scalar', value: other }), other, null);
   if (other !== null && typeof other === 'object' && !Array.isArray(other)) {
-    if (byIndex) throw new Error(`${method}: numbers by column line up with the columns; axis 'index' needs a Series aligned on the index`);
     if (fill !== null) throw new Error(`${method}: fillValue with numbers by column is not supported (pandas 1.5 raises NotImplementedError for a Series with fill_value)`);
     const values: Record<string, number> = {};
     for (const [k, v] of Object.entries(other)) {

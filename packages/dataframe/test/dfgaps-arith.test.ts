@@ -148,6 +148,8 @@ describe.each(SCHEDULERS)('frame arithmetic aligned on the index (%s)', (_, opts
     expect(() => A.add(B, { level: 0 } as never)).toThrow("DataFrame.add: option 'level' is not supported");
     expect(() => A.gt(B, { fillValue: 0 } as never)).toThrow("DataFrame.gt: option 'fillValue' is not supported");
     expect(() => A.add(B, { axis: 2 } as never)).toThrow("DataFrame.add: option 'axis' must be one of");
+    expect(() => A.add(B, { axis: 'index' })).toThrow("DataFrame.add: axis 'index' lines up a Series with the rows; with a DataFrame it does nothing");
+    expect(() => A.mul({ a: 1 }, { axis: 0 })).toThrow("DataFrame.mul: axis 'index' lines up a Series with the rows; with a value it does nothing");
     expect(() => A.col('a').add(B.col('a'), { axis: 0 } as never)).toThrow("Series.add: option 'axis' is not supported");
     const s = dd.fromColumns({ x: [1, 2], k: ['a', 'b'] }, { npartitions: 1 });
     expect(() => s.add(1)).toThrow("DataFrame.add: column 'k' has dtype string, not a number");
