@@ -22,6 +22,7 @@ import { indexSeries } from './index-ops/index-series';
 import { joinIndex, type JoinOptions } from './index-ops/join';
 import { loc, type LocKey } from './index-ops/loc';
 import { repartition, type RepartitionOptions } from './index-ops/repartition';
+import { repartitionBySize, type PartitionSizeOptions } from './repartition-size';
 import type { FillValue } from './ops/missing';
 import { mapPartitionsOf, type MapFunction, type MapOutput, type MapResult } from './map-partitions';
 import { checkColumn, type FrameMeta } from './meta';
@@ -47,6 +48,7 @@ import { categorizeOf, type CategorizeOptions } from './reshape/categorize';
 import { pivotTableOf, type PivotTableOptions } from './reshape/pivot-table';
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { toArrayOf, type ToArrayOptions } from './to-array';
+import { frameBinary, type FrameArithOptions, type FrameCompareOptions, type FrameOperand } from './frame-arith';
 
 export interface HeadOptions extends ComputeOptions {
   /** How many partitions to read from (default 1, as Dask; -1 for all). */
@@ -306,7 +308,11 @@ export class DataFrame extends Partitioned<LocalFrame> {
   }
 
   /** The rows in other partitions: `{ divisions }` or `{ npartitions }` (Dask's repartition). */
-  repartition(opts: RepartitionOptions): DataFrame {
+  repartition(opts: PartitionSizeOptions): Promise<DataFrame>;
+  repartition(opts: RepartitionOptions): DataFrame;
+  /** `{ partitionSize: '100MB' }` measures every partition's memory first (a computation, as Dask's), so it returns a promise. */
+  repartition(opts: RepartitionOptions | PartitionSizeOptions): DataFrame | Promise<DataFrame> {
+    if (opts !== null && typeof opts === 'object' && 'partitionSize' in opts) return repartitionBySize(this as DataFrame, opts, 'DataFrame.repartition');
     return repartition(this, opts, 'DataFrame.repartition');
   }
 
@@ -455,6 +461,67 @@ export class DataFrame extends Partitioned<LocalFrame> {
    */
   toArray(opts?: ToArrayOptions): Promise<ChunkedArray<NDArray>> {
     return toArrayOf(this, this.meta.names, this.meta.types, false, opts, 'DataFrame.toArray');
+  }
+
+  // Arithmetic and comparisons with frames, series and numbers, aligned on the index (frame-arith.ts)
+
+  /** `df + other` (pandas' `df.add(other, axis=…, fill_value=…)`): frames are aligned on the index and the columns (union, sorted when they differ). */
+  add(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'add', false, opts, 'DataFrame.add');
+  }
+  sub(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'sub', false, opts, 'DataFrame.sub');
+  }
+  mul(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'mul', false, opts, 'DataFrame.mul');
+  }
+  div(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'div', false, opts, 'DataFrame.div');
+  }
+  /** Python's modulo (the sign of the divisor), as pandas. */
+  mod(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'mod', false, opts, 'DataFrame.mod');
+  }
+  pow(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'pow', false, opts, 'DataFrame.pow');
+  }
+  /** `other + df` (pandas' radd). */
+  radd(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'add', true, opts, 'DataFrame.radd');
+  }
+  rsub(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'sub', true, opts, 'DataFrame.rsub');
+  }
+  rmul(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'mul', true, opts, 'DataFrame.rmul');
+  }
+  rdiv(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'div', true, opts, 'DataFrame.rdiv');
+  }
+  rmod(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'mod', true, opts, 'DataFrame.rmod');
+  }
+  rpow(other: FrameOperand, opts?: FrameArithOptions): DataFrame {
+    return frameBinary(this, other, 'pow', true, opts, 'DataFrame.rpow');
+  }
+  /** `df > other` by element (pandas' flex `gt`: aligned as add; missing values compare false, except `ne`). */
+  gt(other: FrameOperand, opts?: FrameCompareOptions): DataFrame {
+    return frameBinary(this, other, 'gt', false, opts, 'DataFrame.gt');
+  }
+  ge(other: FrameOperand, opts?: FrameCompareOptions): DataFrame {
+    return frameBinary(this, other, 'ge', false, opts, 'DataFrame.ge');
+  }
+  lt(other: FrameOperand, opts?: FrameCompareOptions): DataFrame {
+    return frameBinary(this, other, 'lt', false, opts, 'DataFrame.lt');
+  }
+  le(other: FrameOperand, opts?: FrameCompareOptions): DataFrame {
+    return frameBinary(this, other, 'le', false, opts, 'DataFrame.le');
+  }
+  eq(other: FrameOperand, opts?: FrameCompareOptions): DataFrame {
+    return frameBinary(this, other, 'eq', false, opts, 'DataFrame.eq');
+  }
+  ne(other: FrameOperand, opts?: FrameCompareOptions): DataFrame {
+    return frameBinary(this, other, 'ne', false, opts, 'DataFrame.ne');
   }
 
   override toString(): string {

@@ -22,6 +22,7 @@ import { routeExact } from './groupby/route';
 import { NamedAgg } from './groupby/named';
 import { GroupRolling, scanSeries, type GroupRollingOptions } from './groupby/scan';
 import { applyGroups, splitOutResult, transformSeries, type ApplyOptions } from './groupby/shuffle';
+import { scanFrame, transformFrame } from './groupby/multi';
 import type { TransformName } from './ops/group-shuffle';
 import type { LocalFrame } from './local/frame';
 
@@ -62,14 +63,14 @@ const VALUE_COUNTS_OPTIONS: OptionSchema<ValueCountsOptions> = refusing<ValueCou
   { sort: `${NOT_YET}: the result is always most frequent first`, ascending: NOT_YET, bins: NOT_YET, splitOut: NOT_YET },
 );
 
-/** What `agg` takes per column: a built-in aggregation's name, an Aggregation, or a list of them. */
-export type AggFunc = GroupAgg | Aggregation;
+/** What `agg` takes per column: a built-in aggregation's name (or 'nunique', computed on exact values), an Aggregation, or a list of them. */
+export type AggFunc = GroupAgg | 'nunique' | Aggregation;
 /** An aggregation spec: column → aggregation or list of aggregations. */
 export type AggInput = Record<string, AggFunc | readonly AggFunc[] | NamedAgg>;
 
 function checkAgg(method: string, agg: unknown): AggFunc {
-  if (agg instanceof Aggregation || isGroupAgg(agg)) return agg;
-  throw new TypeError(`${method}: unknown aggregation ${typeof agg === 'string' ? JSON.stringify(agg) : typeof agg}; known: ${Object.keys(GROUP_AGGS).join(', ')}, or an Aggregation`);
+  if (agg instanceof Aggregation || isGroupAgg(agg) || agg === 'nunique') return agg;
+  throw new TypeError(`${method}: unknown aggregation ${typeof agg === 'string' ? JSON.stringify(agg) : typeof agg}; known: ${Object.keys(GROUP_AGGS).join(', ')}, nunique, or an Aggregation`);
 }
 
 /** What a plan's outputs are made of before custom aggregations get their numbers. */
@@ -99,6 +100,7 @@ const nameOf = (a: AggFunc): string => (a instanceof Aggregation ? a.name : a);
 
 function output(out: string, column: string, a: AggFunc): Output {
   if (a instanceof Aggregation) return { out, column, custom: a };
+  if (a === 'nunique') return { out, column, exact: 'nunique' };
   return { out, column: GROUP_AGGS[a].column ? column : null, agg: a };
 }
 
@@ -310,6 +312,31 @@ export class GroupBy {
    */
   apply(fn: (group: LocalFrame) => unknown, opts?: ApplyOptions): DataFrame | Series {
     return applyGroups(this, fn, opts, 'GroupBy.apply');
+  }
+
+  // Scans and transforms of every non-key column at once (groupby/multi.ts)
+
+  /** Running sum within each group of every numeric non-key column (pandas' `df.groupby(k).cumsum()`), aligned with the frame's rows. */
+  cumsum(): DataFrame {
+    return scanFrame(this, 'cumsum', 0, 'GroupBy.cumsum');
+  }
+  cumprod(): DataFrame {
+    return scanFrame(this, 'cumprod', 0, 'GroupBy.cumprod');
+  }
+  /** Running minimum within each group of the numeric and datetime non-key columns. */
+  cummin(): DataFrame {
+    return scanFrame(this, 'cummin', 0, 'GroupBy.cummin');
+  }
+  cummax(): DataFrame {
+    return scanFrame(this, 'cummax', 0, 'GroupBy.cummax');
+  }
+  /** Every non-key column's value `periods` rows earlier in its group (later when negative), aligned with the frame's rows. */
+  shift(periods = 1): DataFrame {
+    return scanFrame(this, 'shift', periods, 'GroupBy.shift');
+  }
+  /** Each numeric non-key column's group statistic (or `fn(groupValues)`) on every row, as `col(c).transform(how)` for all of them at once. */
+  transform(how: TransformName | ((values: Float64Array) => ArrayLike<number | null> | number)): DataFrame {
+    return transformFrame(this, how, 'GroupBy.transform');
   }
 }
 

@@ -57,3 +57,5 @@ export type { ResampleAgg } from './ops/resample';
 export type { ApplyOptions as GroupApplyOptions } from './groupby/shuffle';
 export type { TransformName } from './ops/group-shuffle';
 export type { ToArrayOptions } from './to-array';
+export type { FrameArithOptions, FrameCompareOptions, FrameOperand, SeriesArithOptions } from './frame-arith';
+export type { PartitionSizeOptions } from './repartition-size';

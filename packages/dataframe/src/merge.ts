@@ -13,6 +13,8 @@ import { dataframeOps } from './ops/index';
 import type { JoinHow, JoinSpec } from './ops/join';
 import { NOT_YET, refusing } from './options';
 import { dtypeName, type TypeDesc } from './ops/types';
+import { crossJoin } from './cross-join';
+import { joinIndex } from './index-ops/join';
 
 export interface MergeOptions {
   /** Key column(s) of both sides. */
@@ -24,11 +26,14 @@ export interface MergeOptions {
    * 'inner' (default): matching rows only; 'left' / 'right': every row of that side, missing values
    * where the other side has no match; 'outer': every row of both.
    */
-  how?: JoinHow;
+  how?: JoinHow | 'cross';
   /** Added to column names found on both sides (default ['_x', '_y'], as pandas). */
   suffixes?: readonly [string, string];
   /** Output partitions of a shuffle join (default: the larger side's number of partitions). */
   npartitions?: number;
+  /** With rightIndex: join on both sides' indexes (pandas' left_index=True, right_index=True), as DataFrame.join. */
+  leftIndex?: boolean;
+  rightIndex?: boolean;
 }
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
@@ -54,7 +59,7 @@ interface Plan {
   types: TypeDesc[];
 }
 
-function plan(left: DataFrame, right: DataFrame, opts: MergeOptions, method: string): Plan {
+function plan(left: DataFrame, right: DataFrame, opts: MergeOptions & { how?: JoinHow }, method: string): Plan {
   const how = opts.how ?? 'inner';
   if (!HOWS.includes(how)) throw new TypeError(`${method}: how must be one of ${HOWS.map((h) => `'${h}'`).join(', ')}, got ${JSON.stringify(how)}`);
   let leftOn: string[];
@@ -120,17 +125,20 @@ const MERGE_OPTIONS: OptionSchema<MergeOptions> = refusing<MergeOptions>(
     on: columns,
     leftOn: columns,
     rightOn: columns,
-    how: { oneOf: HOWS },
+    how: { oneOf: [...HOWS, 'cross'] },
     suffixes: (v) => (Array.isArray(v) && v.length === 2 && v.every((s) => typeof s === 'string') ? undefined : 'two strings'),
     npartitions: intAtLeast(1),
+    leftIndex: 'boolean',
+    rightIndex: 'boolean',
   },
-  { leftIndex: NOT_YET, rightIndex: NOT_YET, indicator: NOT_YET, validate: NOT_YET, sort: NOT_YET, shuffleMethod: NOT_YET, broadcast: NOT_YET },
+  { indicator: NOT_YET, validate: NOT_YET, sort: NOT_YET, shuffleMethod: NOT_YET, broadcast: NOT_YET },
 );
 
 export function merge(left: DataFrame, right: DataFrame, options?: MergeOptions, method = 'merge'): DataFrame {
   const opts = checkOptions(method, options, MERGE_OPTIONS);
   if (!(left instanceof DataFrame) || !(right instanceof DataFrame)) throw new TypeError(`${method}: both sides must be DataFrames`);
-  const { spec, names, types } = plan(left, right, opts, method);
+  if (opts.how === 'cross' || opts.leftIndex || opts.rightIndex) return mergeSpecial(left, right, opts, method);
+  const { spec, names, types } = plan(left, right, opts as MergeOptions & { how?: JoinHow }, method);
   const join = dataframeOps.joinPieces;
   // A side can be broadcast only when the join drops its unmatched rows: each partition of the
   // other side meets all of it, so its unmatched rows would come out once per partition. When
@@ -164,4 +172,23 @@ export function merge(left: DataFrame, right: DataFrame, options?: MergeOptions,
     return tasks;
   });
   return new DataFrame(name, n, layerNode(layer, [left.layer, right.layer]), null, { names, types, index: null });
+}
+
+/** Cross joins and joins on both indexes: no key columns, so `on`, `leftOn`, `rightOn` are refused (as pandas). */
+function mergeSpecial(left: DataFrame, right: DataFrame, opts: MergeOptions, method: string): DataFrame {
+  const keys = (['on', 'leftOn', 'rightOn'] as const).filter((k) => opts[k] !== undefined);
+  const suffixes = opts.suffixes ?? ['_x', '_y'];
+  if (opts.how === 'cross') {
+    // pandas: "Can not pass on, right_on, left_on or set right_index=True or left_index=True".
+    const bad = [...keys, ...(opts.leftIndex ? ['leftIndex'] : []), ...(opts.rightIndex ? ['rightIndex'] : [])];
+    if (bad.length) throw new TypeError(`${method}: a cross join takes no keys; can not pass ${bad.join(', ')} with how: 'cross' (as pandas)`);
+    if (opts.npartitions !== undefined) throw new TypeError(`${method}: npartitions applies to shuffle joins; a cross join keeps the partitions of the side that is not broadcast`);
+    return crossJoin(left, right, suffixes, method);
+  }
+  if (!opts.leftIndex || !opts.rightIndex) {
+    throw new TypeError(`${method}: ${opts.leftIndex ? 'leftIndex' : 'rightIndex'} with key columns on the other side is ${NOT_YET}; give both leftIndex and rightIndex (a join on the indexes), or merge on columns`);
+  }
+  if (keys.length) throw new TypeError(`${method}: leftIndex and rightIndex join on the indexes; do not pass ${keys.join(', ')} with them`);
+  if (opts.npartitions !== undefined) throw new TypeError(`${method}: npartitions applies to merges on columns; a join on the indexes follows the divisions (or the larger side's partitions when they are unknown)`);
+  return joinIndex(left, right, { how: (opts.how ?? 'inner') as JoinHow, lsuffix: suffixes[0], rsuffix: suffixes[1] }, method);
 }

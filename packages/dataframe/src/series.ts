@@ -15,6 +15,7 @@ import { clearDivisions } from './index-ops/common';
 import { indexSeries } from './index-ops/index-series';
 import { loc, type LocKey } from './index-ops/loc';
 import { repartition, type RepartitionOptions } from './index-ops/repartition';
+import { repartitionBySize, type PartitionSizeOptions } from './repartition-size';
 import type { Dtype } from './dtypes';
 import type { FillValue } from './ops/missing';
 import { mapPartitionsOf, type MapFunction, type MapOutput, type MapResult } from './map-partitions';
@@ -39,6 +40,7 @@ import { Rolling, type RollingOptions } from './rolling';
 import { Resampler } from './resample';
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { toArrayOf, type ToArrayOptions } from './to-array';
+import { seriesArith, type SeriesArithOptions } from './frame-arith';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -113,23 +115,29 @@ export class Series extends Partitioned<LocalSeries> {
     return this.binary(reverse ? `r${op}` : op, (key, i, o) => dataframeOps.arith.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(reverse), lit(this.seriesName)), other, F64);
   }
 
-  add(other: Series | number): Series {
+  add(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'add', opts, 'Series.add');
     return this.arith('add', other);
   }
-  sub(other: Series | number): Series {
+  sub(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'sub', opts, 'Series.sub');
     return this.arith('sub', other);
   }
-  mul(other: Series | number): Series {
+  mul(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'mul', opts, 'Series.mul');
     return this.arith('mul', other);
   }
-  div(other: Series | number): Series {
+  div(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'div', opts, 'Series.div');
     return this.arith('div', other);
   }
   /** Python's modulo (the sign of the divisor), as pandas. */
-  mod(other: Series | number): Series {
+  mod(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'mod', opts, 'Series.mod');
     return this.arith('mod', other);
   }
-  pow(other: Series | number): Series {
+  pow(other: Series | number, opts?: SeriesArithOptions): Series {
+    if (opts !== undefined) return seriesArith(this, other, 'pow', opts, 'Series.pow');
     return this.arith('pow', other);
   }
   /** `other - this` (pandas' rsub). */
@@ -283,7 +291,11 @@ export class Series extends Partitioned<LocalSeries> {
   }
 
   /** The values in other partitions: `{ divisions }` or `{ npartitions }` (Dask's repartition). */
-  repartition(opts: RepartitionOptions): Series {
+  repartition(opts: PartitionSizeOptions): Promise<Series>;
+  repartition(opts: RepartitionOptions): Series;
+  /** `{ partitionSize: '100MB' }` measures every partition's memory first (a computation, as Dask's), so it returns a promise. */
+  repartition(opts: RepartitionOptions | PartitionSizeOptions): Series | Promise<Series> {
+    if (opts !== null && typeof opts === 'object' && 'partitionSize' in opts) return repartitionBySize(this as Series, opts, 'Series.repartition');
     return repartition(this, opts, 'Series.repartition');
   }
 

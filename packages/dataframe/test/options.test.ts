@@ -102,6 +102,11 @@ const CALLS: Row[] = [
   ['ConcatOptions', 'concat', () => dd.concat([df(), df()], { interleavePartition: true } as never), 'interleavePartition', 'interleavePartitions'],  ['ToArrayOptions', 'DataFrame.toArray', () => df().select(['y']).toArray({ length: true } as never), 'length', 'lengths'],
   ['ToArrayOptions', 'Series.toArray', () => df().col('y').toArray({ lenghts: true } as never), 'lenghts', 'lengths'],
   ['ToRecordsOptions', 'LocalFrame.toRecords', async () => (await df().compute({ scheduler: 'sync' })).toRecords({ indx: false } as never), 'indx', 'index'],
+  // Frame arithmetic aligned on the index, group-by scans, repartition by size, joins (test/dfgaps-*.test.ts).
+  ['FrameArithOptions', 'DataFrame.add', () => df().add(df(), { fillvalue: 0 } as never), 'fillvalue', 'fillValue'],
+  ['FrameCompareOptions', 'DataFrame.gt', () => df().gt(df(), { axes: 0 } as never), 'axes', 'axis'],
+  ['SeriesArithOptions', 'Series.sub', () => df().col('y').sub(df().col('x'), { fillvalue: 0 } as never), 'fillvalue', 'fillValue'],
+  ['PartitionSizeOptions', 'DataFrame.repartition', () => df().repartition({ partitionSize: '1MB', schedular: 'sync' } as never), 'schedular', 'scheduler'],
 ];
 
 /** Options types exported from the package that are not an options object of a call (with the reason). */

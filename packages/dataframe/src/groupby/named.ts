@@ -11,13 +11,13 @@ export class NamedAgg {
   constructor(
     /** The column aggregated. */
     readonly column: string,
-    /** A built-in aggregation's name or an Aggregation. */
-    readonly aggfunc: GroupAgg | Aggregation,
+    /** A built-in aggregation's name ('nunique' too) or an Aggregation. */
+    readonly aggfunc: GroupAgg | 'nunique' | Aggregation,
   ) {
     if (typeof column !== 'string') throw new TypeError(`namedAgg: the column must be a string, got ${typeof column}`);
-    if (!(aggfunc instanceof Aggregation) && !isGroupAgg(aggfunc)) throw new TypeError(`namedAgg: unknown aggregation ${JSON.stringify(aggfunc) ?? typeof aggfunc} for column '${column}'`);
+    if (!(aggfunc instanceof Aggregation) && !isGroupAgg(aggfunc) && aggfunc !== 'nunique') throw new TypeError(`namedAgg: unknown aggregation ${JSON.stringify(aggfunc) ?? typeof aggfunc} for column '${column}'`);
   }
 }
 
 /** The output column made by `aggfunc` of `column` (pandas' `pd.NamedAgg`). */
-export const namedAgg = (column: string, aggfunc: GroupAgg | Aggregation): NamedAgg => new NamedAgg(column, aggfunc);
+export const namedAgg = (column: string, aggfunc: GroupAgg | 'nunique' | Aggregation): NamedAgg => new NamedAgg(column, aggfunc);

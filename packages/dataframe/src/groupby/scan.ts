@@ -20,7 +20,7 @@ const I64: TypeDesc = { id: 'int', bits: 64, signed: true };
 const numeric = (t: TypeDesc): boolean => t.id === 'float' || t.id === 'int' || t.id === 'bool';
 
 /** The result type of a scan of a column of type t, or an error naming the column. */
-function scanType(op: ScanOp, t: TypeDesc | null, column: string | null, method: string): TypeDesc {
+export function scanType(op: ScanOp, t: TypeDesc | null, column: string | null, method: string): TypeDesc {
   if (op === 'cumcount') return I64;
   const refuse = (): never => {
     throw new TypeError(`${method}: column '${column}' has dtype ${dtypeName(t!)}; ${op} needs ${op === 'cummin' || op === 'cummax' ? 'numbers or datetimes' : 'numbers'}`);

@@ -37,7 +37,7 @@ export function shuffleByKeys(frame: DataFrame, by: readonly string[], n: number
   return { name, layer: layerNode(layer, [frame.layer]) };
 }
 
-const TRANSFORMS: readonly TransformName[] = ['mean', 'sum', 'min', 'max', 'std', 'var', 'count', 'first', 'last', 'size'];
+export const TRANSFORMS: readonly TransformName[] = ['mean', 'sum', 'min', 'max', 'std', 'var', 'count', 'first', 'last', 'size'];
 
 /** `groupby(k).col(c).transform('mean' | fn)`: a series aligned with the frame (same partitions and row order). */
 export function transformSeries(g: GroupBy, column: string, how: TransformName | ((values: Float64Array) => ArrayLike<number | null> | number), method: string): Series {

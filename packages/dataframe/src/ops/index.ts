@@ -37,6 +37,10 @@ import { rollingApply, rollingHead, rollingTail } from './rolling';
 import { groupScanStep, scanPartOf, scanStateOf } from './group-scan';
 import { groupExactCombine, groupExactFinal, groupExactPartial, zipGroupResults } from './group-exact';
 import { partToBlock } from './to-array';
+import { frameArith, seriesArithFill } from './frame-arith';
+import { groupScanMany, groupTransformMany, scanManyPartOf, scanManyStateOf } from './group-multi';
+import { partBytes, splitEvenly } from './part-size';
+import { crossParts } from './cross-join';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -167,4 +171,17 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   groupTransformPart,
   groupApplyPart,
   partToBlock,
+  // Frames combined with frames and series aligned on the index (frame-arith.ts)
+  frameArith,
+  seriesArithFill,
+  // Group-by scans and transforms of several columns at once (group-multi.ts)
+  groupScanMany,
+  scanManyStateOf,
+  scanManyPartOf,
+  groupTransformMany,
+  // repartition({ partitionSize }) (part-size.ts)
+  partBytes,
+  splitEvenly,
+  // Cross joins (cross-join.ts)
+  crossParts,
 });
