@@ -24,3 +24,7 @@ export * from './cluster/index';
 export * from './decomposition/index';
 export * from './metrics/index';
 export { NotFittedError, type Data } from './validate';
+export * as base from './base/index';
+export * as pipeline from './pipeline/index';
+export * from './base/index';
+export * from './pipeline/index';

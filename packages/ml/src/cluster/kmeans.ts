@@ -12,6 +12,7 @@ import { mlOps } from '../ops/index';
 import type { LloydPartial } from '../runtime/kmeans';
 import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
 import { kmeansPlusPlus, randomRows } from './init';
+import { definedParams, type Params } from '../base/estimator';
 
 export type KMeansInit = 'k-means++' | 'random' | NDArray | readonly (readonly number[])[];
 
@@ -192,5 +193,12 @@ export class KMeans {
     checkComputeOptions(opts, 'KMeans.fitPredict');
     await this.fit(X, opts);
     return this.labels;
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'clusterer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return definedParams({ nClusters: this.nClusters, init: this.init, maxIter: this.maxIter, tol: this.tol, nInit: this.nInit, seed: this.seed });
   }
 }

@@ -8,6 +8,7 @@ import { checkComputeOptions, checkOptions, computeCollections, type ComputeOpti
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { asMatrix, checkFeatures, NotFittedError, rules, type Data } from '../validate';
+import { definedParams, type Params } from '../base/estimator';
 
 export interface PCAOptions {
   /** Components kept (default min(samples, features)). */
@@ -133,5 +134,12 @@ export class PCA {
     const z = asMatrix(Z, 'PCA.inverseTransform', 'Z');
     if (z.shape[1] !== f.k) throw new RangeError(`PCA.inverseTransform: Z has ${z.shape[1]} columns, but the model has ${f.k} components`);
     return add(matmul(z, fromArray(new NDArray(f.components.slice(), [f.k, f.d], 'float64'), { chunks: -1 })), vector(f.mean));
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return definedParams({ nComponents: this.nComponents });
   }
 }

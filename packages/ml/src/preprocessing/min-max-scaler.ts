@@ -4,6 +4,7 @@ import { checkComputeOptions, checkOptions, computeCollections, type ComputeOpti
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { asMatrix, checkFeatures, NotFittedError, type Data } from '../validate';
+import type { Params } from '../base/estimator';
 
 export interface MinMaxScalerOptions {
   /** Target range of every column (default [0, 1]). */
@@ -96,5 +97,12 @@ export class MinMaxScaler {
     const x = asMatrix(X, 'MinMaxScaler.inverseTransform');
     checkFeatures(x, f.scale.length, 'MinMaxScaler.inverseTransform');
     return divide(subtract(x, vector(f.min)), vector(f.scale));
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { featureRange: [this.featureRange[0], this.featureRange[1]] };
   }
 }

@@ -4,6 +4,7 @@ import { checkComputeOptions, checkOptions, computeCollections, type ComputeOpti
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { asMatrix, checkFeatures, NotFittedError, type Data } from '../validate';
+import type { Params } from '../base/estimator';
 
 export interface StandardScalerOptions {
   /** Subtract the column means (default true). */
@@ -96,5 +97,12 @@ export class StandardScaler {
     if (f.scale) r = multiply(r, vector(f.scale));
     if (this.withMean) r = add(r, vector(f.mean));
     return r as ChunkedArray<NDArray>;
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { withMean: this.withMean, withStd: this.withStd };
   }
 }

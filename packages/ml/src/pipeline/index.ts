@@ -1,0 +1,2 @@
+export { makePipeline, Pipeline, type PipelineOptions, type PipelineStep } from './pipeline';
+export { ColumnTransformer, type ColumnSelection, type ColumnStep, type ColumnTransformerOptions } from './column-transformer';
