@@ -6,6 +6,7 @@
 import { defineCatalogue } from '@pdask/core';
 import * as K from '../runtime/kmeans';
 import * as L from '../runtime/logistic';
+import * as P from '../metrics/pairwise-kernel';
 
 export const mlOps = defineCatalogue('@pdask/ml/ops', {
   lloydPartial: K.lloydPartial,
@@ -14,4 +15,5 @@ export const mlOps = defineCatalogue('@pdask/ml/ops', {
   combineDraws: K.combineDraws,
   newtonPartial: L.newtonPartial,
   combineNewton: L.combineNewton,
+  pairwiseBlock: P.pairwiseBlock,
 });
