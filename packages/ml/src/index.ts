@@ -28,3 +28,5 @@ export * as base from './base/index';
 export * as pipeline from './pipeline/index';
 export * from './base/index';
 export * from './pipeline/index';
+export * as datasets from './datasets/index';
+export * from './datasets/index';

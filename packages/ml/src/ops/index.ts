@@ -7,6 +7,7 @@ import { defineCatalogue } from '@pdask/core';
 import * as K from '../runtime/kmeans';
 import * as L from '../runtime/logistic';
 import * as P from '../metrics/pairwise-kernel';
+import * as G from '../datasets/generate-kernel';
 
 export const mlOps = defineCatalogue('@pdask/ml/ops', {
   lloydPartial: K.lloydPartial,
@@ -16,4 +17,5 @@ export const mlOps = defineCatalogue('@pdask/ml/ops', {
   newtonPartial: L.newtonPartial,
   combineNewton: L.combineNewton,
   pairwiseBlock: P.pairwiseBlock,
+  generateBlock: G.generateBlock,
 });
