@@ -50,7 +50,8 @@ export interface Scorer {
 
 /** An estimator that learns block by block (`Incremental`, the successive-halving searches). */
 export interface PartialFitEstimator extends BaseEstimator {
-  partialFit(X: Data, y?: Data, opts?: ComputeOptions): Promise<unknown>;
+  /** `partialFit(X, y, opts)` when supervised, `partialFit(X, opts)` otherwise. */
+  partialFit(X: Data, y?: Data | ComputeOptions, opts?: ComputeOptions): Promise<unknown>;
 }
 
 export const isTransformer = (e: unknown): e is Transformer => typeof (e as Transformer | null)?.transform === 'function';

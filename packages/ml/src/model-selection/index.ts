@@ -21,3 +21,15 @@ export {
   type SearchEstimator,
   type SearchOptions,
 } from './search';
+export {
+  halvingSchedule,
+  HyperbandSearchCV,
+  SuccessiveHalvingSearchCV,
+  type BracketMetadata,
+  type HyperbandOptions,
+  type IncrementalCvResults,
+  type IncrementalSearchOptions,
+  type ModelHistory,
+  type SearchMetadata,
+  type SuccessiveHalvingOptions,
+} from './incremental-search';
