@@ -1,13 +1,6 @@
 export {
   clone,
-  definedParams,
-  fitEstimator,
   getParams,
-  hasScore,
-  isEstimator,
-  isPredictor,
-  isSupervised,
-  isTransformer,
   withParams,
   type BaseEstimator,
   type Estimator,

@@ -1,6 +1,7 @@
 /** confusionMatrix and precision / recall / F1 (scikit-learn's formulas, including the rounding order of their averages). */
 import { NDArray } from '@pdask/array';
-import { checkOptions, checkComputeOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import type { ComputeOptions, OptionSchema } from '@pdask/core';
+import { splitComputeOptions } from '../base/options';
 import { asPair, type Data } from '../validate';
 import { computeBoth, numbers, uniqueSorted } from './labels';
 
@@ -37,9 +38,11 @@ function counts(t: Float64Array, p: Float64Array, labels: Float64Array): Float64
 
 /** Rows are true labels, columns predicted (scikit-learn's layout): int32 counts, or float64 when normalized. */
 export async function confusionMatrix(yTrue: Data, yPred: Data, opts: ConfusionMatrixOptions = {}): Promise<NDArray> {
-  const { labels, normalize, sampleWeight, ...compute } = opts;
-  checkOptions('confusionMatrix', { labels, normalize, sampleWeight }, { labels: labelsRule, normalize: (v) => (v === 'true' || v === 'pred' || v === 'all' ? undefined : "'true', 'pred' or 'all'"), sampleWeight: { unsupported: 'not implemented yet' } });
-  checkComputeOptions(compute, 'confusionMatrix');
+  const [{ labels, normalize }, compute] = splitComputeOptions<Omit<ConfusionMatrixOptions, keyof ComputeOptions>>('confusionMatrix', opts, {
+    labels: labelsRule,
+    normalize: (v) => (v === 'true' || v === 'pred' || v === 'all' ? undefined : "'true', 'pred' or 'all'"),
+    sampleWeight: { unsupported: 'not implemented yet' },
+  });
   const [t, p] = await pairOf(yTrue, yPred, compute, 'confusionMatrix');
   const ls = labels ? Float64Array.from(labels) : uniqueSorted(t, p);
   if (labels && !labels.some((l) => t.includes(l))) throw new RangeError('confusionMatrix: none of the labels given is in yTrue');
@@ -95,9 +98,7 @@ function average(v: Float64Array, w: Float64Array | null): number {
 }
 
 async function prf(which: Which, who: string, yTrue: Data, yPred: Data, opts: PrecisionRecallOptions): Promise<number | Float64Array> {
-  const { average: avg0, posLabel, labels, zeroDivision, sampleWeight, ...compute } = opts;
-  checkOptions(who, { average: avg0, posLabel, labels, zeroDivision, sampleWeight }, PRF_OPTIONS);
-  checkComputeOptions(compute, who);
+  const [{ average: avg0, posLabel, labels, zeroDivision }, compute] = splitComputeOptions(who, opts, PRF_OPTIONS);
   const avg = avg0 === undefined ? 'binary' : avg0;
   const zd = zeroDivision ?? 0;
   const [t, p] = await pairOf(yTrue, yPred, compute, who);

@@ -1,6 +1,7 @@
 /** logLoss and rocAucScore: metrics of scores and probabilities rather than of labels. */
 import { asArray, ChunkedArray } from '@pdask/array';
-import { checkComputeOptions, checkOptions, type ComputeOptions } from '@pdask/core';
+import { checkComputeOptions, type ComputeOptions } from '@pdask/core';
+import { splitComputeOptions } from '../base/options';
 import { asPair, type Data } from '../validate';
 import { computeBoth, numbers, uniqueSorted } from './labels';
 
@@ -29,14 +30,12 @@ const chunked = (v: Data, who: string, arg: string): ChunkedArray<unknown> => {
  * problem. Rows are clipped to [eps, 1 - eps] then renormalised, as scikit-learn 1.2 does.
  */
 export async function logLoss(yTrue: Data, yPred: Data, opts: LogLossOptions = {}): Promise<number> {
-  const { eps, normalize, labels, sampleWeight, ...compute } = opts;
-  checkOptions('logLoss', { eps, normalize, labels, sampleWeight }, {
+  const [{ eps, normalize, labels }, compute] = splitComputeOptions<Omit<LogLossOptions, keyof ComputeOptions>>('logLoss', opts, {
     eps: (v) => (typeof v === 'number' && v > 0 && v < 0.5 ? undefined : 'a number in (0, 0.5)'),
     normalize: 'boolean',
     labels: (v) => (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number') ? undefined : 'a non-empty array of numbers'),
     sampleWeight: { unsupported: 'not implemented yet' },
   });
-  checkComputeOptions(compute, 'logLoss');
   const t = chunked(yTrue, 'logLoss', 'yTrue');
   const p = chunked(yPred, 'logLoss', 'yPred');
   if (t.ndim !== 1) throw new RangeError(`logLoss: yTrue must be 1-d, got shape [${t.shape.join(', ')}]`);

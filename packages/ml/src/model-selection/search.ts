@@ -5,6 +5,7 @@
 import { type ChunkedArray, type NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { clone, fitEstimator, withParams, type Estimator, type Params } from '../base/estimator';
+import { splitComputeOptions } from '../base/options';
 import { targetsAndOptions } from '../pipeline/pipeline';
 import { Pipeline } from '../pipeline/pipeline';
 import { Stream } from '../random';
@@ -297,9 +298,7 @@ export interface CrossValScoreOptions extends ComputeOptions {
 
 /** Scores of the estimator on each fold (scikit-learn's cross_val_score). */
 export async function crossValScore(estimator: SearchEstimator, X: Data, y?: Data, opts: CrossValScoreOptions = {}): Promise<Float64Array> {
-  const { cv, scoring, ...compute } = opts;
-  checkOptions('crossValScore', { cv, scoring }, { cv: cvRule, scoring: scoringRule });
-  checkComputeOptions(compute, 'crossValScore');
+  const [{ cv, scoring }, compute] = splitComputeOptions<Omit<CrossValScoreOptions, keyof ComputeOptions>>('crossValScore', opts, { cv: cvRule, scoring: scoringRule });
   const x = asMatrix(X, 'crossValScore');
   const t = y === undefined ? undefined : asTarget(y, x, 'crossValScore');
   const folds = await foldsFor(cv, estimator, x, t, compute);
