@@ -66,6 +66,22 @@ describe('metric details', () => {
     expect(Array.from(await recallScore(t, p, { average: null }))).toEqual([0.5, 1, 0]);
   });
 
+  it('empty blocks, int and bool labels, NaN refused', async () => {
+    const withEmpty = (v: number[]) => da.fromArray(Float64Array.from(v), { chunks: [[0, 15, 0, v.length - 15]] });
+    near(await f1Score(withEmpty(m.mt), withEmpty(m.mp), { average: 'macro' }), m.f1M_macro, 'f1 macro with empty blocks');
+    expect(flat(await confusionMatrix(withEmpty(m.bt), withEmpty(m.bp)))).toEqual(m.confusionB.flat());
+    near(await rocAucScore(withEmpty(m.bt), withEmpty(m.score)), m.rocAuc, 'roc auc with empty blocks');
+    const X = da.fromArray(Float64Array.from(m.PX.flat()), { shape: [m.PX.length, 4], chunks: [[0, 6, 0, 7], [4]] });
+    expectClose(flat(await pairwiseDistances(X, mat(m.PY, 4), { metric: 'manhattan' }).compute()), m.pairwise_manhattan.flat(), 1e-12, 'manhattan with empty blocks');
+    const asInt = (v: number[]) => da.fromArray(Int32Array.from(v), { chunks: 9 });
+    const asBool = (v: number[]) => da.fromArray(Uint8Array.from(v), { chunks: 9 }).astype('bool');
+    near(await precisionScore(asInt(m.bt), asInt(m.bp)), m.precisionB_binary, 'int32 labels');
+    near(await recallScore(asBool(m.bt), asBool(m.bp)), m.recallB_binary, 'bool labels');
+    await expect(precisionScore([0, NaN, 1], [0, 1, 1])).rejects.toThrow('precisionScore: yTrue contains NaN (at 1)');
+    await expect(rocAucScore([0, 1, 1], [0.1, NaN, 0.3])).rejects.toThrow('rocAucScore: yScore contains NaN (at 1)');
+    await expect(logLoss([0, 1], [0.2, NaN])).rejects.toThrow('logLoss: yPred contains NaN (at 1)');
+  });
+
   it('errors', async () => {
     await expect(precisionScore([0, 1, 2], [0, 1, 2])).rejects.toThrow("precisionScore: the targets have 3 labels (multiclass) but average is 'binary'");
     await expect(f1Score([0, 1], [0, 1], { posLabel: 5 })).rejects.toThrow('f1Score: posLabel 5 is not a valid label');

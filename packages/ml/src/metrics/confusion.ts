@@ -3,7 +3,7 @@ import { NDArray } from '@pdask/array';
 import type { ComputeOptions, OptionSchema } from '@pdask/core';
 import { splitComputeOptions } from '../base/options';
 import { asPair, type Data } from '../validate';
-import { computeBoth, numbers, uniqueSorted } from './labels';
+import { computeBoth, noNaN, numbers, uniqueSorted } from './labels';
 
 export interface ConfusionMatrixOptions extends ComputeOptions {
   /** The labels, in the order of the rows and columns (default: the sorted labels present in either). */
@@ -19,7 +19,7 @@ const labelsRule = (v: unknown) => (Array.isArray(v) && v.length > 0 && v.every(
 async function pairOf(yTrue: Data, yPred: Data, opts: ComputeOptions, who: string): Promise<[Float64Array, Float64Array]> {
   const [t, p] = asPair(yTrue, yPred, who);
   const [a, b] = await computeBoth(t, p, opts);
-  return [numbers(a), numbers(b)];
+  return [noNaN(numbers(a), who, 'yTrue'), noNaN(numbers(b), who, 'yPred')];
 }
 
 /** counts[i][j]: samples with true label labels[i] predicted as labels[j]. */

@@ -26,3 +26,10 @@ export function uniqueSorted(...vs: Float64Array[]): Float64Array {
   for (const v of vs) for (const x of v) s.add(x);
   return Float64Array.from(s).sort();
 }
+
+/** scikit-learn refuses NaN in labels and scores ("Input contains NaN"); so do these metrics. */
+export function noNaN(v: Float64Array, who: string, arg: string): Float64Array {
+  const i = v.findIndex(Number.isNaN);
+  if (i >= 0) throw new RangeError(`${who}: ${arg} contains NaN (at ${i})`);
+  return v;
+}

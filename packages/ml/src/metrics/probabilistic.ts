@@ -3,7 +3,7 @@ import { asArray, ChunkedArray } from '@pdask/array';
 import { checkComputeOptions, type ComputeOptions } from '@pdask/core';
 import { splitComputeOptions } from '../base/options';
 import { asPair, type Data } from '../validate';
-import { computeBoth, numbers, uniqueSorted } from './labels';
+import { computeBoth, noNaN, numbers, uniqueSorted } from './labels';
 
 export interface LogLossOptions extends ComputeOptions {
   /** Probabilities are clipped to [eps, 1 - eps] (default: float64's machine epsilon, scikit-learn 1.2's 'auto'). */
@@ -42,8 +42,8 @@ export async function logLoss(yTrue: Data, yPred: Data, opts: LogLossOptions = {
   if (p.ndim !== 1 && p.ndim !== 2) throw new RangeError(`logLoss: yPred must be 1-d (P of the positive label) or 2-d (samples x classes), got shape [${p.shape.join(', ')}]`);
   if (p.shape[0] !== t.shape[0]) throw new RangeError(`logLoss: yTrue has ${t.shape[0]} samples but yPred has ${p.shape[0]}`);
   const [ta, pa] = await computeBoth(t, p, compute);
-  const tv = numbers(ta);
-  const pv = numbers(pa);
+  const tv = noNaN(numbers(ta), 'logLoss', 'yTrue');
+  const pv = noNaN(numbers(pa), 'logLoss', 'yPred');
   const ls = labels ? Float64Array.from(labels).sort() : uniqueSorted(tv);
   if (ls.length < 2) throw new RangeError(`logLoss: yTrue has one label (${ls[0]}); give labels to say which others there are`);
   const n = tv.length;
@@ -78,8 +78,8 @@ export async function rocAucScore(yTrue: Data, yScore: Data, opts: ComputeOption
   checkComputeOptions(opts, 'rocAucScore');
   const [t, p] = asPair(yTrue, yScore, 'rocAucScore');
   const [ta, pa] = await computeBoth(t, p, opts);
-  const tv = numbers(ta);
-  const sv = numbers(pa);
+  const tv = noNaN(numbers(ta), 'rocAucScore', 'yTrue');
+  const sv = noNaN(numbers(pa), 'rocAucScore', 'yScore');
   const ls = uniqueSorted(tv);
   if (ls.length !== 2) throw new RangeError(`rocAucScore: yTrue must hold exactly two labels (binary), got ${ls.length}${ls.length > 2 ? '; multiclass AUC is not implemented' : ''}`);
   const pos = ls[1];
