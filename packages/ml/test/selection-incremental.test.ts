@@ -143,5 +143,8 @@ describe('HyperbandSearchCV', () => {
     expect(() => new HyperbandSearchCV(new MovingMean(), { lr: [1] }, { maxIter: 9, aggressiveness: 1 })).toThrow("HyperbandSearchCV: option 'aggressiveness' must be a number > 1, got 1");
     expect(() => new HyperbandSearchCV(new MovingMean(), { lr: [1] }, { maxIter: 9, patience: 3 } as never)).toThrow("HyperbandSearchCV: option 'patience' is not supported");
     expect(() => new HyperbandSearchCV(new StandardScaler() as never, { lr: [1] }, { maxIter: 9 })).toThrow('HyperbandSearchCV: the estimator must have partialFit()');
+    // A misspelt option is named against every option of the class, its own and the shared ones.
+    expect(() => new SuccessiveHalvingSearchCV(new MovingMean(), { lr: [1] }, { nInitialIters: 3 } as never)).toThrow(/unknown option 'nInitialIters' \(known: .*nInitialIter.*\); did you mean 'nInitialIter'\?/);
+    expect(() => new Incremental(new MovingMean(), { shuffle: true } as never)).toThrow(/Incremental: unknown option 'shuffle' \(known: .*shuffleBlocks/);
   });
 });

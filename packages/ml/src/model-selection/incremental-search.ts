@@ -270,7 +270,7 @@ export class SuccessiveHalvingSearchCV extends BaseIncrementalSearch {
 
   constructor(estimator: PF, paramDistributions: ParamDistributions, opts: SuccessiveHalvingOptions) {
     const { nInitialParameters, nInitialIter, maxIter, aggressiveness, ...rest } = opts ?? {};
-    checkOptions('SuccessiveHalvingSearchCV', { nInitialParameters, nInitialIter, maxIter, aggressiveness }, { nInitialParameters: rules.positiveInt, nInitialIter: rules.positiveInt, maxIter: rules.positiveInt, aggressiveness: eta });
+    checkOptions('SuccessiveHalvingSearchCV', opts, { ...COMMON, nInitialParameters: rules.positiveInt, nInitialIter: rules.positiveInt, maxIter: rules.positiveInt, aggressiveness: eta });
     super('SuccessiveHalvingSearchCV', estimator, paramDistributions, rest);
     if (nInitialIter === undefined) throw new TypeError('SuccessiveHalvingSearchCV: option nInitialIter is required (partialFit calls of every candidate in the first round)');
     this.nInitialParameters = nInitialParameters ?? 10;
@@ -297,7 +297,7 @@ export class HyperbandSearchCV extends BaseIncrementalSearch {
 
   constructor(estimator: PF, paramDistributions: ParamDistributions, opts: HyperbandOptions) {
     const { maxIter, aggressiveness, ...rest } = opts ?? {};
-    checkOptions('HyperbandSearchCV', { maxIter, aggressiveness }, { maxIter: rules.positiveInt, aggressiveness: eta });
+    checkOptions('HyperbandSearchCV', opts, { ...COMMON, maxIter: rules.positiveInt, aggressiveness: eta });
     super('HyperbandSearchCV', estimator, paramDistributions, rest);
     if (maxIter === undefined) throw new TypeError('HyperbandSearchCV: option maxIter is required (partialFit calls of the longest-trained candidate)');
     this.maxIter = maxIter;

@@ -257,7 +257,7 @@ export class RandomizedSearchCV extends BaseSearchCV {
 
   constructor(estimator: SearchEstimator, paramDistributions: ParamDistributions, opts: RandomizedSearchOptions = {}) {
     const { nIter, seed, ...rest } = opts;
-    checkOptions('RandomizedSearchCV', { nIter, seed }, { nIter: rules.positiveInt, seed: rules.seed });
+    checkOptions('RandomizedSearchCV', opts, { ...SEARCH_OPTIONS, nIter: rules.positiveInt, seed: rules.seed });
     super('RandomizedSearchCV', estimator, rest);
     this.paramDistributions = paramDistributions;
     this.nIter = nIter ?? 10;

@@ -113,7 +113,7 @@ export class Incremental<E extends PartialFitEstimator & Estimator = PartialFitE
 
   constructor(estimator: E, opts: IncrementalOptions = {}) {
     const { shuffleBlocks, seed, ...rest } = opts;
-    checkOptions('Incremental', { shuffleBlocks, seed }, { shuffleBlocks: 'boolean', seed: rules.seed });
+    checkOptions('Incremental', opts, { ...PPF_OPTIONS, shuffleBlocks: 'boolean', seed: rules.seed });
     super(estimator, rest, 'Incremental');
     if (typeof estimator.partialFit !== 'function') throw new TypeError(`Incremental: ${nameOf(estimator)} has no partialFit()`);
     this.shuffleBlocks = shuffleBlocks ?? true;
