@@ -92,6 +92,9 @@ describe('successive halving', () => {
     expect(halvingSchedule(9, 1, 3, 9)).toEqual([{ models: 9, calls: 1 }, { models: 3, calls: 3 }, { models: 1, calls: 9 }]);
     expect(halvingSchedule(10, 2, 3, 1000)).toEqual([{ models: 10, calls: 2 }, { models: 3, calls: 6 }, { models: 1, calls: 18 }]);
     expect(halvingSchedule(5, 3, 3, 9)).toEqual([{ models: 5, calls: 3 }, { models: 1, calls: 9 }]);
+    // floor(2 / 3) = 0 candidates would go on: the run ends after the first round (Dask-ML's _simulate_sha).
+    expect(halvingSchedule(2, 4, 3, 100)).toEqual([{ models: 2, calls: 4 }]);
+    expect(halvingSchedule(10, 1, 2, 100).map((r) => r.models)).toEqual([10, 5, 2, 1]);
   });
 
   it('trains every candidate to the round\'s calls and keeps the best scored', async () => {

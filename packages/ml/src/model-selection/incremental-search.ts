@@ -3,7 +3,7 @@
  * on the training blocks (one block per call, cycling), scored on a held-out split after each
  * round, and the worse ones dropped. Successive halving with n candidates, r first calls and
  * aggressiveness η: in round k every survivor is brought to round(r · η^k) calls, then the best
- * max(1, floor(n · η^-(k+1))) go on, until one is left or the calls reach maxIter. Hyperband runs
+ * floor(n · η^-(k+1)) go on, until one is left, none would be, or the calls reach maxIter. Hyperband runs
  * brackets s = sMax … 0 (sMax = floor(log_η maxIter)) of successive halving with
  * ceil((sMax + 1) · η^s / (s + 1)) candidates and maxIter · η^-s first calls each.
  */
@@ -93,8 +93,10 @@ export function halvingSchedule(n: number, r: number, eta: number, maxIter: numb
   for (let k = 0; ; k++) {
     const calls = Math.min(maxIter, Math.round(r * eta ** k));
     out.push({ models: alive, calls });
-    if (alive === 1 || calls >= maxIter) return out;
-    alive = Math.max(1, Math.floor(n * eta ** -(k + 1)));
+    if (alive <= 1 || calls >= maxIter) return out;
+    // Dask-ML: when floor(n·η^-(k+1)) is 0, no candidate goes on and the run ends here.
+    alive = Math.floor(n * eta ** -(k + 1));
+    if (alive === 0) return out;
   }
 }
 
