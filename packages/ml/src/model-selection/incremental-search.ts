@@ -20,7 +20,7 @@ import { trainTestSplit } from './train-test-split';
 type PF = PartialFitEstimator & Estimator;
 
 export interface IncrementalSearchOptions {
-  /** Fraction of each block held out for scoring (default 0.15; trainTestSplit's blockwise split). */
+  /** Fraction of each block held out for scoring (default min(0.2, 1 / row blocks), as Dask-ML; trainTestSplit's blockwise split). */
   testSize?: number;
   scoring?: Scoring;
   /** Seed of the candidates drawn and of the split (default random). */
@@ -113,7 +113,7 @@ function scheduleCalls(s: { models: number; calls: number }[]): number {
 abstract class BaseIncrementalSearch {
   readonly estimator: PF;
   readonly paramDistributions: ParamDistributions;
-  readonly testSize: number;
+  readonly testSize: number | undefined;
   readonly scoring: Scoring | undefined;
   readonly seed: number;
   private result: { cv: IncrementalCvResults; history: ModelHistory[]; best: PF; bestIndex: number } | null = null;
@@ -128,7 +128,7 @@ abstract class BaseIncrementalSearch {
     if (typeof estimator?.partialFit !== 'function' || typeof estimator.getParams !== 'function') throw new TypeError(`${who}: the estimator must have partialFit() and getParams(), ${nameOf(estimator)} has not`);
     this.estimator = estimator;
     this.paramDistributions = paramDistributions;
-    this.testSize = opts.testSize ?? 0.15;
+    this.testSize = opts.testSize;
     this.scoring = opts.scoring;
     this.seed = seedOf(opts.seed);
   }
@@ -175,7 +175,8 @@ abstract class BaseIncrementalSearch {
     const who = `${this.who}.fit`;
     const x = asMatrix(X, who);
     const t = yy === undefined ? undefined : asTarget(yy, x, who);
-    const split = t ? trainTestSplit(x, t, { testSize: this.testSize, seed: this.seed }) : trainTestSplit(x, { testSize: this.testSize, seed: this.seed });
+    const testSize = this.testSize ?? Math.min(0.2, 1 / x.numblocks[0]);
+    const split = t ? trainTestSplit(x, t, { testSize, seed: this.seed }) : trainTestSplit(x, { testSize, seed: this.seed });
     const [xTrain, xTest, yTrain, yTest] = split as ChunkedArray<NDArray>[];
     const rows = xTrain.chunks[0];
     const starts = rows.map((_, b) => rows.slice(0, b).reduce((s, q) => s + q, 0));
