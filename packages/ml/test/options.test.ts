@@ -89,15 +89,49 @@ const calls: [string, string, Call][] = [
   ['MiniBatchKMeans.fit', 'schedular', () => new ml.MiniBatchKMeans({ nClusters: 2 }).fit(X, typo({ schedular: 'sync' }))],
   ['MiniBatchKMeans.partialFit', 'schedular', () => new ml.MiniBatchKMeans({ nClusters: 2 }).partialFit(X, typo({ schedular: 'sync' }))],
   ['MiniBatchKMeans.fitPredict', 'schedular', () => new ml.MiniBatchKMeans({ nClusters: 2 }).fitPredict(X, typo({ schedular: 'sync' }))],
+  // Composition, model selection, metrics and data sets (issue 14).
+  ['StratifiedKFold', 'nsplits', () => new ml.StratifiedKFold(typo({ nsplits: 3 }))],
+  ['ShuffleSplit', 'test_size', () => new ml.ShuffleSplit(typo({ test_size: 0.3 }))],
+  ['crossValScore', 'cV', () => ml.crossValScore(new ml.LinearRegression(), X, y, typo({ cV: 3 }))],
+  ['GridSearchCV', 'refitt', () => new ml.GridSearchCV(new ml.LinearRegression(), { fitIntercept: [true] }, typo({ refitt: true }))],
+  ['GridSearchCV.fit', 'schedular', () => new ml.GridSearchCV(new ml.LinearRegression(), { fitIntercept: [true] }).fit(X, y, typo({ schedular: 'sync' }))],
+  ['GridSearchCV.score', 'schedular', () => new ml.GridSearchCV(new ml.LinearRegression(), { fitIntercept: [true] }).score(X, y, typo({ schedular: 'sync' }))],
+  ['RandomizedSearchCV', 'niter', () => new ml.RandomizedSearchCV(new ml.LinearRegression(), { fitIntercept: [true] }, typo({ niter: 3 }))],
+  ['SuccessiveHalvingSearchCV', 'nInitialIters', () => new ml.SuccessiveHalvingSearchCV(new ml.LinearRegression() as never, {}, typo({ nInitialIters: 3 }))],
+  ['HyperbandSearchCV', 'max_iter', () => new ml.HyperbandSearchCV(new ml.LinearRegression() as never, {}, typo({ max_iter: 3 }))],
+  ['Pipeline', 'memmory', () => new ml.Pipeline([['s', new ml.StandardScaler()]], typo({ memmory: 1 }))],
+  ['Pipeline.fit', 'schedular', () => ml.makePipeline(new ml.StandardScaler()).fit(X, typo({ schedular: 'sync' }))],
+  ['Pipeline.fitTransform', 'schedular', () => ml.makePipeline(new ml.StandardScaler()).fitTransform(X, typo({ schedular: 'sync' }))],
+  ['Pipeline.score', 'schedular', () => ml.makePipeline(new ml.LinearRegression()).score(X, y, typo({ schedular: 'sync' }))],
+  ['ColumnTransformer', 'remaindr', () => new ml.ColumnTransformer([['s', new ml.StandardScaler(), [0]]], typo({ remaindr: 'drop' }))],
+  ['ColumnTransformer.fit', 'schedular', () => new ml.ColumnTransformer([['s', new ml.StandardScaler(), [0]]]).fit(X, typo({ schedular: 'sync' }))],
+  ['ColumnTransformer.fitTransform', 'schedular', () => new ml.ColumnTransformer([['s', new ml.StandardScaler(), [0]]]).fitTransform(X, typo({ schedular: 'sync' }))],
+  ['ParallelPostFit', 'scorin', () => new ml.ParallelPostFit(new ml.LinearRegression(), typo({ scorin: 'r2' }))],
+  ['ParallelPostFit.fit', 'schedular', () => new ml.ParallelPostFit(new ml.LinearRegression()).fit(X, y, typo({ schedular: 'sync' }))],
+  ['ParallelPostFit.score', 'schedular', () => new ml.ParallelPostFit(new ml.LinearRegression()).score(X, y, typo({ schedular: 'sync' }))],
+  ['Incremental', 'shuffle_blocks', () => new ml.Incremental(new ml.LinearRegression() as never, typo({ shuffle_blocks: false }))],
+  ['Incremental.fit', 'schedular', () => Object.create(ml.Incremental.prototype).fit(X, y, typo({ schedular: 'sync' }))],
+  ['Incremental.partialFit', 'schedular', () => Object.create(ml.Incremental.prototype).partialFit(X, y, typo({ schedular: 'sync' }))],
+  ['confusionMatrix', 'normalise', () => ml.confusionMatrix(yc, yc, typo({ normalise: 'all' }))],
+  ['precisionScore', 'averge', () => ml.precisionScore(yc, yc, typo({ averge: 'micro' }))],
+  ['recallScore', 'pos_label', () => ml.recallScore(yc, yc, typo({ pos_label: 1 }))],
+  ['f1Score', 'zero_division', () => ml.f1Score(yc, yc, typo({ zero_division: 1 }))],
+  ['logLoss', 'epsilon', () => ml.logLoss(yc, yc, typo({ epsilon: 1e-9 }))],
+  ['rocAucScore', 'schedular', () => ml.rocAucScore(yc, yc, typo({ schedular: 'sync' }))],
+  ['pairwiseDistances', 'metrics', () => ml.pairwiseDistances(X, undefined, typo({ metrics: 'cosine' }))],
+  ['euclideanDistances', 'squard', () => ml.euclideanDistances(X, undefined, typo({ squard: true }))],
+  ['makeBlobs', 'n_samples', () => ml.makeBlobs(typo({ n_samples: 10 }))],
+  ['makeRegression', 'nfeatures', () => ml.makeRegression(typo({ nfeatures: 3 }))],
+  ['makeClassification', 'nClass', () => ml.makeClassification(typo({ nClass: 3 }))],
 ];
 // getFeatureNamesOut takes input names, never options.
 const NAMES_METHODS = ['getFeatureNamesOut'];
 
 /** Exports that take no options object anywhere (classes: neither constructor nor method). */
-const NO_OPTIONS = new Set(['NotFittedError']);
+const NO_OPTIONS = new Set(['NotFittedError', 'clone', 'getParams', 'withParams', 'makePipeline', 'parameterGrid', 'uniform', 'logUniform', 'randInt', 'halvingSchedule']);
 /** Methods of the estimators that take no options object, and private ones (TypeScript's `private` is still on the prototype). */
-const METHODS_WITHOUT_OPTIONS = new Set(['predict', 'predictProba', 'decisionFunction', 'transform', 'inverseTransform', 'split', 'splitArrays', 'getNSplits']);
-const PRIVATE_METHODS = new Set(['state', 'initialCenters', 'lloyd', 'runOnce']);
+const METHODS_WITHOUT_OPTIONS = new Set(['predict', 'predictProba', 'decisionFunction', 'transform', 'inverseTransform', 'split', 'splitArrays', 'getNSplits', 'getParams', 'setParams', 'clone', 'testFolds', 'sizes', 'candidates', 'brackets']);
+const PRIVATE_METHODS = new Set(['state', 'initialCenters', 'lloyd', 'runOnce', 'fitTransformers', 'through', 'final', 'resolve', 'blocks', 'draw', 'call']);
 for (const m of NAMES_METHODS) METHODS_WITHOUT_OPTIONS.add(m);
 
 

@@ -13,6 +13,7 @@ import type { LloydPartial } from '../runtime/kmeans';
 import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
 import { kmeansParallel, kmeansPlusPlus, randomRows } from './init';
 import { nearestCenter } from './nearest';
+import { definedParams, type Params } from '../base/estimator';
 
 export type KMeansInit = 'k-means||' | 'k-means++' | 'random' | NDArray | readonly (readonly number[])[];
 
@@ -206,5 +207,12 @@ export class KMeans {
     checkComputeOptions(opts, 'KMeans.fitPredict');
     await this.fit(X, opts);
     return this.labels;
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'clusterer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return definedParams({ nClusters: this.nClusters, init: this.init, maxIter: this.maxIter, tol: this.tol, nInit: this.nInit, seed: this.seed });
   }
 }

@@ -9,6 +9,7 @@ import { checkComputeOptions, checkOptions, computeCollections, type ComputeOpti
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
+import { definedParams, type Params } from '../base/estimator';
 import { flipSigns, project, unproject, withoutEmptyBlocks } from './project';
 
 export type PCASolver = 'auto' | 'full' | 'tsqr' | 'randomized';
@@ -180,5 +181,12 @@ export class PCA {
     const z = asMatrix(Z, 'PCA.inverseTransform', 'Z');
     if (z.shape[1] !== f.k) throw new RangeError(`PCA.inverseTransform: Z has ${z.shape[1]} columns, but the model has ${f.k} components`);
     return unproject(z, f.mean, f.components, f.k, f.d, this.whiten ? f.explainedVariance.map(Math.sqrt) : null);
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return definedParams({ nComponents: this.nComponents });
   }
 }

@@ -10,6 +10,7 @@ import { scheduleFor } from '../graph/schedule';
 import { r2Score } from '../metrics/regression';
 import { asMatrix, asTarget, checkFeatures, NotFittedError, rules, type Data } from '../validate';
 import { linearPredictor } from './linear';
+import type { Params } from '../base/estimator';
 
 export interface LinearRegressionOptions {
   /** Fit an intercept (default true); false fits through the origin. */
@@ -77,5 +78,12 @@ export class LinearRegression {
     const x = asMatrix(X, 'LinearRegression.score');
     const t = asTarget(y, x, 'LinearRegression.score');
     return r2Score(t, this.predict(x), opts);
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'regressor' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { fitIntercept: this.fitIntercept };
   }
 }

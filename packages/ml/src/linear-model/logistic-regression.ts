@@ -5,6 +5,7 @@ import { accuracyScore } from '../metrics/classification';
 import { asMatrix, asTarget, checkFeatures, NotFittedError, rules, type Data } from '../validate';
 import { linearPredictor } from './linear';
 import { newton } from './newton';
+import type { Params } from '../base/estimator';
 
 export interface LogisticRegressionOptions {
   /** 'l2' (default) or 'none'. */
@@ -126,5 +127,12 @@ export class LogisticRegression {
     const x = asMatrix(X, 'LogisticRegression.score');
     const t = asTarget(y, x, 'LogisticRegression.score');
     return accuracyScore(t, this.predict(x), opts);
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'classifier' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { penalty: this.penalty, C: this.C, fitIntercept: this.fitIntercept, maxIter: this.maxIter, tol: this.tol, solver: this.solver };
   }
 }

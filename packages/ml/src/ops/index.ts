@@ -6,6 +6,8 @@
 import { defineCatalogue } from '@pdask/core';
 import * as K from '../runtime/kmeans';
 import * as L from '../runtime/logistic';
+import * as P from '../metrics/pairwise-kernel';
+import * as G from '../datasets/generate-kernel';
 
 export const mlOps = defineCatalogue('@pdask/ml/ops', {
   lloydPartial: K.lloydPartial,
@@ -16,16 +18,18 @@ export const mlOps = defineCatalogue('@pdask/ml/ops', {
   combineNewton: L.combineNewton,
   oversampleBlock: K.oversampleBlock,
   combineOversample: K.combineOversample,
+  pairwiseBlock: P.pairwiseBlock,
+  generateBlock: G.generateBlock,
 });
 
 // Preprocessing (encoders, PolynomialFeatures, QuantileTransformer): per-block steps.
-import * as P from '../preprocessing/runtime';
+import * as PR from '../preprocessing/runtime';
 
 export const preprocessingOps = defineCatalogue('@pdask/ml/ops', {
-  distinctPartial: P.distinctPartial,
-  distinctCombine: P.distinctCombine,
-  encodeBlock: P.encodeBlock,
-  polyBlock: P.polyBlock,
-  quantileBlock: P.quantileBlock,
-  decodeBlock: P.decodeBlock,
+  distinctPartial: PR.distinctPartial,
+  distinctCombine: PR.distinctCombine,
+  encodeBlock: PR.encodeBlock,
+  polyBlock: PR.polyBlock,
+  quantileBlock: PR.quantileBlock,
+  decodeBlock: PR.decodeBlock,
 });

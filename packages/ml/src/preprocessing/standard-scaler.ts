@@ -6,6 +6,7 @@ import { scheduleFor } from '../graph/schedule';
 import { asMatrix, checkFeatures, NotFittedError, type Data } from '../validate';
 import { checkNames, inputNames, toFeatures, type FeaturesInput } from '../input/features';
 import { isFrame } from '../input/frame-like';
+import type { Params } from '../base/estimator';
 
 export interface StandardScalerOptions {
   /** Subtract the column means (default true). */
@@ -120,5 +121,12 @@ export class StandardScaler {
   getFeatureNamesOut(inputFeatures?: readonly string[]): string[] {
     const f = this.state('getFeatureNamesOut');
     return inputNames(f.names, this.nFeaturesIn, inputFeatures, 'StandardScaler.getFeatureNamesOut');
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { withMean: this.withMean, withStd: this.withStd };
   }
 }

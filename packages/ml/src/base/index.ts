@@ -1,0 +1,15 @@
+export {
+  clone,
+  getParams,
+  withParams,
+  type BaseEstimator,
+  type Estimator,
+  type EstimatorType,
+  type Params,
+  type PartialFitEstimator,
+  type Predictor,
+  type Scorer,
+  type SupervisedEstimator,
+  type Transformer,
+  type UnsupervisedEstimator,
+} from './estimator';

@@ -1,0 +1,1 @@
+export { makeBlobs, makeClassification, makeRegression, type MakeBlobsOptions, type MakeClassificationOptions, type MakeRegressionOptions } from './generators';
