@@ -20,8 +20,9 @@ describe('estimator protocol', () => {
     expect(withParams(lr, { C: 3 }).C).toBe(3);
     expect(lr.C).toBe(0.5);
     expect(() => withParams(lr, { c: 3 })).toThrow("LogisticRegression: unknown option 'c'");
-    expect(new KMeans({ nClusters: 3, seed: 2 }).getParams()).toEqual({ nClusters: 3, init: 'k-means++', maxIter: 300, tol: 1e-4, nInit: 1, seed: 2 });
-    expect(new PCA().getParams()).toEqual({});
+    expect(new KMeans({ nClusters: 3, seed: 2 }).getParams()).toEqual({ nClusters: 3, init: 'k-means||', maxIter: 300, tol: 1e-4, nInit: 1, seed: 2, oversamplingFactor: 2 });
+    expect(new PCA().getParams()).toEqual({ whiten: false, svdSolver: 'auto', iteratedPower: 'auto', nOversamples: 10 });
+    expect(clone(new PCA({ nComponents: 2, whiten: true, svdSolver: 'randomized', seed: 4 })).getParams()).toEqual({ nComponents: 2, whiten: true, svdSolver: 'randomized', iteratedPower: 'auto', nOversamples: 10, seed: 4 });
     expect(new MinMaxScaler({ featureRange: [-1, 2] }).getParams()).toEqual({ featureRange: [-1, 2] });
     expect(new LinearRegression().estimatorType).toBe('regressor');
   });

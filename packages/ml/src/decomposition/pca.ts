@@ -187,6 +187,6 @@ export class PCA {
   readonly estimatorType = 'transformer' as const;
   /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
   getParams(): Params {
-    return definedParams({ nComponents: this.nComponents });
+    return definedParams({ nComponents: this.nComponents, whiten: this.whiten, svdSolver: this.svdSolver, iteratedPower: this.iteratedPower, nOversamples: this.nOversamples, seed: this.seed });
   }
 }
