@@ -12,6 +12,7 @@ import { serializeError, type SerializedError } from '../errors';
 import { isPromiseLike, prepareOps, runNode, TaskFailure } from '../run-node';
 import { sizeOf } from '../sizeof';
 import { transferablesOf } from '../transfer';
+import { PinnedBuffers } from './aliases';
 import { BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
 import { decodeNode, type EncodedNode } from './wire';
 
@@ -35,6 +36,8 @@ const forgottenEarly = new Set<number>();
 /** The objects among them: a reader must copy them, never take their buffers. */
 const residentObjects = new WeakSet<object>();
 const isResidentObject = (v: unknown): boolean => typeof v === 'object' && v !== null && residentObjects.has(v);
+/** Buffers a result shares with its inputs: copied, never moved, so the other value keeps its data. */
+const pinned = new PinnedBuffers();
 const ended = new Set<number>();
 const peers = new Map<number, MessagePort>();
 /** Operations by the ids the pool assigned them for this worker. */
@@ -236,7 +239,9 @@ function takeValues(cid: number, ids: readonly number[], move: readonly boolean[
     values.push(v);
     if (move[i] && !isResidentObject(v)) {
       store.delete(id);
+      const from = transfer.length;
       transferablesOf(v, transfer);
+      pinned.unpin(transfer, from);
     }
   });
   return { values, missing, transfer };
@@ -307,10 +312,11 @@ async function runOne(spec: RunSpec): Promise<void> {
   const t0 = performance.now();
   current[0] = spec.seq;
   let value: unknown;
+  const inputs: unknown[] = [];
   try {
     value = runNode(spec.node, (id) => {
-      if (store.has(id)) return store.get(id);
-      if (id >= RESIDENT_BASE && resident.has(id)) return resident.get(id);
+      if (store.has(id)) return inputs[inputs.push(store.get(id)) - 1];
+      if (id >= RESIDENT_BASE && resident.has(id)) return inputs[inputs.push(resident.get(id)) - 1];
       throw new MissingInput(id);
     });
     if (isPromiseLike(value)) value = await value;
@@ -345,8 +351,12 @@ async function runOne(spec: RunSpec): Promise<void> {
       returned.push(spec.seq, value);
       returnedKeys.push(spec.node.key);
     }
-    if (spec.ret === 2) transferablesOf(value, returnedBuffers);
-    else store.set(spec.node.key, value);
+    pinned.noteTask(value, inputs);
+    if (spec.ret === 2) {
+      const from = returnedBuffers.length;
+      transferablesOf(value, returnedBuffers);
+      pinned.unpin(returnedBuffers, from);
+    } else store.set(spec.node.key, value);
     ok.push(spec.seq, sizeOf(value), performance.now() - t0);
   }
 }
@@ -412,6 +422,9 @@ const control: WorkerControl = {
   disconnectPeer(peerId) {
     peers.get(peerId)?.close();
     peers.delete(peerId);
+    // The peer died: it will never answer what was asked of it. Its tasks report the inputs
+    // missing, and the scheduler recomputes them (else they would wait forever).
+    for (const [id, req] of requests) if (req.peer === peerId) onGot({ t: 'got', id, values: [], missing: [...req.ids] });
   },
   stats() {
     let stored = 0;
