@@ -28,7 +28,5 @@ export { SchedulerUnreachableError } from './comm/reach';
 export type { WorkerInfo, WorkerMetrics } from './protocol/messages';
 export { encode as encodeValue, decode as decodeValue } from './protocol/codec';
 export { startDashboard, type StartDashboardOptions, type LocalDashboard } from './dashboard/start-dashboard';
-export { DashboardServer, type DashboardServerOptions } from './dashboard/server';
-export { DashboardModel, type ModelOptions as DashboardModelOptions } from './dashboard/model';
 export { keySplit } from './dashboard/key-split';
 export type * as dashboardProtocol from './dashboard/protocol';
