@@ -5,7 +5,7 @@
 import { checkOptions, sharedThreadsExecutor, type OptionSchema, type ThreadPool } from '@pdask/core';
 import { millis, nonNegativeInt } from '../options';
 import { loadTls, type TlsFiles } from '../comm/security';
-import { parseDashboardAddress } from './auth';
+import { isLoopbackHost, parseDashboardAddress } from './auth';
 import { DashboardServer } from './server';
 import { ThreadPoolDashboardSource } from './threads-source';
 
@@ -50,6 +50,9 @@ export interface LocalDashboard {
 export async function startDashboard(opts: StartDashboardOptions = {}): Promise<LocalDashboard> {
   checkOptions('startDashboard', opts, OPTIONS);
   const { host, port } = parseDashboardAddress(opts.address ?? '127.0.0.1:8787');
+  if (!isLoopbackHost(host) && !opts.token) {
+    throw new Error(`startDashboard: ${host} is reachable from other machines: give a { token } that visitors must present`);
+  }
   const pool = opts.pool ?? sharedThreadsExecutor().pool;
   const source = new ThreadPoolDashboardSource(pool, { startedAt: Date.now(), taskStreamLimit: opts.taskStreamLimit || undefined });
   let server: DashboardServer;
