@@ -4,7 +4,9 @@
  * bearer header or a ?token= login; built pages, the placeholder, and nothing outside the bundle;
  * `pdask-scheduler --dashboard-address` / `--no-dashboard`.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +74,36 @@ describe('dashboard access and files', () => {
       expect((await httpGet(`${url}/api/snapshot`, { cookie: cookie.split(';')[0] })).status).toBe(200);
     } finally {
       await s.close();
+    }
+  });
+
+  it("is served over HTTPS with the scheduler's TLS certificate", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pdask-dash-tls-'));
+    try {
+      const cert = join(dir, 'cert.pem');
+      const key = join(dir, 'key.pem');
+      execFileSync('openssl', [
+        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+        '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      ], { stdio: 'ignore' });
+      const s = await Scheduler.start({ tls: { cert, key, ca: cert }, dashboardAddress: '127.0.0.1:0' });
+      try {
+        expect(s.dashboardLink).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/status$/);
+        const body = await new Promise<string>((ok, fail) => {
+          httpsGet(s.dashboardLink!.replace(/status$/, 'health'), { ca: readFileSync(cert) }, (res) => {
+            let b = '';
+            res.on('data', (d: Buffer) => (b += d.toString()));
+            res.on('end', () => ok(b));
+          }).on('error', fail);
+        });
+        expect(body).toBe('ok\n');
+        // Plain HTTP gets no page.
+        await expect(httpGet(s.dashboardLink!.replace(/^https/, 'http'))).rejects.toThrow();
+      } finally {
+        await s.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
