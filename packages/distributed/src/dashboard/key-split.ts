@@ -9,8 +9,9 @@ const STARTS_ALPHA = /^\p{L}/u;
 const HEX_START = /^[a-f]+/;
 
 export function keySplit(key: string): string {
-  if (key.length === 0) return 'Other';
   const words = key.split('-');
+  // Python's words[0][0] raises on an empty first word; Dask answers 'Other'.
+  if (words[0] === '') return 'Other';
   let result = STARTS_ALPHA.test(words[0]) ? words[0] : stripChars(words[0].split(',')[0], `'("`);
   for (let i = 1; i < words.length; i++) {
     const word = words[i];
