@@ -189,6 +189,7 @@ export class Scheduler {
     const every = Math.max(50, Math.min(1000, s.ttlMs / 4));
     s.timers.push(setInterval(() => s.checkHeartbeats(), every));
     s.log(`Scheduler at ${s.address}${opts.schedulerFile ? ` (scheduler file ${opts.schedulerFile})` : ''}`);
+    if (s.dashboard) s.log(`Dashboard at: ${s.dashboard.link}`);
     return s;
   }
 
@@ -225,7 +226,6 @@ export class Scheduler {
       staticDir: this.opts.dashboardStaticDir,
     });
     this.dash.model.info.dashboard = this.dashboard.link;
-    this.log(`Dashboard at: ${this.dashboard.link}`);
   }
 
   /** Resolves when the scheduler has shut down (by close() or a client's shutdown()). */
