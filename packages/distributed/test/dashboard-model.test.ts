@@ -171,6 +171,17 @@ describe('DashboardModel', () => {
     expect(m.snapshot(T0 + 1000).memory.map((s) => s.time)).toEqual([T0, T0 + 1000]);
   });
 
+  it('forgets the keys of an ended computation; done stays', () => {
+    const m = model();
+    m.workerAdded({ id: 'thread-0', address: 't0', threads: 1, reportsMetrics: false }, T0);
+    m.graphSubmitted([{ key: 'a-1', deps: [] }, { key: 'a-2', deps: ['a-1'] }]);
+    walk(m, 'a-1', ['released', 'ready', 'processing', 'memory'], 'thread-0');
+    m.forget(['a-1', 'a-2']);
+    expect(row(m, 'a')).toMatchObject({ total: 0, released: 0, memory: 0, done: 1 });
+    expect(m.workerRows()[0]).toMatchObject({ inMemory: 0 });
+    expect(m.graph()).toEqual({ mode: 'tasks', nodes: [], edges: [] });
+  });
+
   it('refuses limits that are not positive integers', () => {
     expect(() => model({ taskStreamLimit: 0 })).toThrow(/taskStreamLimit must be a positive integer, got 0/);
   });

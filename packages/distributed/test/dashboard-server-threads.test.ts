@@ -22,7 +22,10 @@ describe('startDashboard on the threads executor', () => {
       const n = 2000;
       expect(await tree(n).compute({ scheduler: 'threads', numWorkers: 2 })).toBe(treeSum(n));
       await until(() => stream.prefix('add')?.done === n - 1 && stream.prefix('inc')?.done === n, 10_000, 'the progress frames');
-      expect(stream.prefix('inc')).toMatchObject({ done: n, processing: 0, waiting: 0, erred: 0 });
+      // The computation ended: its tasks left the counts, what ran stays counted as done.
+      await until(() => stream.prefix('inc')?.total === 0 && stream.prefix('add')?.total === 0, 10_000, 'the ended computation');
+      expect(stream.prefix('inc')).toMatchObject({ done: n, total: 0, released: 0, memory: 0 });
+      expect(stream.prefix('add')).toMatchObject({ done: n - 1, total: 0 });
       expect(new Set(stream.tasks.map((t) => t.key)).size).toBe(2 * n - 1);
       await until(() => stream.workers.length === 2, 10_000, 'the thread rows');
       expect(stream.workers.map((w) => w.id).sort()).toEqual([...executor.pool.slots.keys()].map((i) => `thread-${i}`).sort());

@@ -329,6 +329,14 @@ export class DashboardModel {
     this.workersDirty = true;
   }
 
+  /** Tasks dropped with no transition (a thread-pool computation that ended): as if forgotten. */
+  forget(keys: Iterable<string>): void {
+    for (const k of keys) {
+      const rec = this.keys.get(k);
+      if (rec) this.transition(k, rec.status, 'forgotten', undefined);
+    }
+  }
+
   /** Every task dropped at once (a scheduler restart): counts go to zero, `done` stays. */
   clearTasks(): void {
     for (const p of this.prefixes.values()) p.waiting = p.processing = p.memory = p.released = p.erred = 0;

@@ -21,6 +21,8 @@ export class ThreadPoolDashboardSource implements DashboardSource {
     const observer: PoolObserver = {
       transition: (key, from, to, worker) => model.transition(key, from, to, worker === undefined ? undefined : threadId(worker)),
       graph: (nodes) => model.graphSubmitted(nodes),
+      // A computation's state machine is dropped when it ends: its keys leave the counts (done stays).
+      graphDone: (nodes) => model.forget(nodes.map((n) => n.key)),
       taskDone: (slot, key, nbytes, ms, stop) => model.taskStopped({ key, worker: threadId(slot), thread: 0, start: stop - ms, stop, nbytes }),
       taskErred: (slot, key, error, time) => {
         const e = error instanceof Error ? error : new Error(String(error));

@@ -157,6 +157,7 @@ export class Computation implements PoolListener {
       this.fail(e);
     }
     return result.finally(() => {
+      this.pool.observer?.graphDone?.(this.req.graph.nodes);
       clearInterval(this.watchdog);
       unsubscribe();
       this.pool.endComputation(this.cid);

@@ -52,6 +52,8 @@ export interface PoolObserver {
   transition?: TransitionObserver;
   /** A computation's graph, before it runs. */
   graph?(nodes: readonly ObservedNode[]): void;
+  /** A computation ended (its state is dropped with no further transitions): its graph again. */
+  graphDone?(nodes: readonly ObservedNode[]): void;
   /** A task finished on a thread; `stop` is when its report arrived (Date.now() clock). */
   taskDone?(worker: number, key: Key, nbytes: number, durationMs: number, stop: number): void;
   /** A task failed on a thread (the error as rebuilt from the worker's report, with its stack). */
