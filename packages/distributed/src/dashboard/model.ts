@@ -221,8 +221,8 @@ export class DashboardModel {
    * says which thread ran it; otherwise the first thread row free at `start` gets it.
    */
   taskStopped(e: { key: string; worker: string; start: number; stop: number; nbytes?: number; thread?: number; kind?: TaskStreamEntry['kind'] }): void {
-    const prefix = keySplit(e.key);
     const rec = this.keys.get(e.key);
+    const prefix = rec ? rec.prefix.prefix : keySplit(e.key);
     if (rec && e.nbytes !== undefined) {
       // Finished reports arrive before the transition to memory: record the size it will hold.
       if (rec.status === 'memory' && rec.worker === e.worker) {
@@ -266,7 +266,8 @@ export class DashboardModel {
       this.stream = this.stream.slice(this.streamStart);
       this.streamStart = 0;
     }
-    if (this.newTasks.length > limit) this.newTasks = this.newTasks.slice(this.newTasks.length - limit);
+    // Trimmed in one go at twice the limit, not one copy per task past it.
+    if (this.newTasks.length >= 2 * limit) this.newTasks = this.newTasks.slice(this.newTasks.length - limit);
   }
 
   taskErred(e: { key: string; worker: string | null; errorType: string; message: string; stack: string; time: number }): void {
@@ -372,7 +373,8 @@ export class DashboardModel {
     this.info.now = now;
     this.sample(now);
     const frames: Frame[] = [];
-    if (this.newTasks.length) frames.push({ type: 'tasks', now, append: this.newTasks });
+    const limit = this.info.taskStreamLimit;
+    if (this.newTasks.length) frames.push({ type: 'tasks', now, append: this.newTasks.length > limit ? this.newTasks.slice(-limit) : this.newTasks });
     if (this.progressDirty) frames.push({ type: 'progress', now, prefixes: this.progress() });
     if (this.workersDirty) frames.push({ type: 'workers', now, workers: this.workerRows() });
     if (this.newMemory.length) frames.push({ type: 'memory', now, append: this.newMemory });
