@@ -114,6 +114,9 @@ describe('DashboardModel', () => {
     expect(s.taskStream[2]).toEqual({ key: 'b-1', prefix: 'b', worker: 'w', thread: 1, start: 12, stop: 13, kind: 'compute' });
     for (let i = 0; i < 20; i++) m.taskStopped({ key: `c-${i}`, worker: 'w', start: 100 + i, stop: 101 + i });
     expect(m.snapshot(T0).taskStream.map((t) => t.key)).toEqual(['c-17', 'c-18', 'c-19']);
+    // A push between two frames carries the last 3 too, however many ended since the previous one.
+    const tasks = m.takeFrames(T0).find((f) => f.type === 'tasks');
+    expect(tasks?.type === 'tasks' && tasks.append.map((t) => t.key)).toEqual(['c-17', 'c-18', 'c-19']);
   });
 
   it('shows the graph task by task up to graphNodeLimit, by prefix above', () => {
