@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DashboardModel, type ModelStatus } from '../src/dashboard/model';
-import { authorize, isLoopbackHost, parseDashboardAddress, TOKEN_COOKIE } from '../src/dashboard/auth';
+import { authorize, isLoopbackHost, loopbackHostHeader, parseDashboardAddress, TOKEN_COOKIE } from '../src/dashboard/auth';
 import { keySplit, prefixColor } from '../src/dashboard/key-split';
 import type { Frame, PrefixProgress } from '../src/dashboard/protocol';
 
@@ -210,6 +210,11 @@ describe('dashboard access', () => {
       redirect: '/status?x=1',
     });
   });
+  it('answers without a token only requests naming this machine (DNS rebinding)', () => {
+    for (const h of [undefined, '127.0.0.1:8787', 'localhost:8787', '[::1]:8787', 'localhost']) expect(loopbackHostHeader(h), String(h)).toBe(true);
+    for (const h of ['evil.example:8787', '10.0.0.5:8787', '127.0.0.1.evil.example', '']) expect(loopbackHostHeader(h), h).toBe(false);
+  });
+
   it('tells loopback hosts apart and reads dashboard addresses', () => {
     expect(['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]'].every(isLoopbackHost)).toBe(true);
     expect(['0.0.0.0', '::', '10.0.0.5', 'example.org'].some(isLoopbackHost)).toBe(false);

@@ -127,6 +127,8 @@ describe('dashboard access and files', () => {
           expect((await httpGet(`${url}/`)).headers.location).toBe('/status');
           if (staticDir === dir) expect((await httpGet(`${url}/status.js`)).headers['content-type']).toMatch(/^text\/javascript/);
           expect((await httpGet(`${url}/..%2fpdask-dash-outside.txt`)).status).toBe(404);
+          // Open on loopback, it answers only requests naming this machine.
+          expect((await httpGet(`${url}/api/snapshot`, { host: 'rebound.example:8787' })).status).toBe(421);
         } finally {
           await s.close();
         }

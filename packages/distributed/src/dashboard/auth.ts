@@ -47,6 +47,17 @@ export function authorize(req: AuthRequest, token: string | undefined, secure: b
   return { ok: false, reason: 'this dashboard needs the cluster token' };
 }
 
+/**
+ * Whether a request's Host header names this machine. A dashboard open without a token answers
+ * only such requests: a web page elsewhere cannot then read it through a DNS name rebound to
+ * 127.0.0.1 (the browser would send that name as the host).
+ */
+export function loopbackHostHeader(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  const name = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(host.trim())?.[1];
+  return name !== undefined && isLoopbackHost(name);
+}
+
 function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {

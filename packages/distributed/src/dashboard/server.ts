@@ -10,7 +10,7 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { TlsMaterial } from '../comm/security';
-import { authorize, isLoopbackHost } from './auth';
+import { authorize, isLoopbackHost, loopbackHostHeader } from './auth';
 import { metricsRegistry } from './metrics';
 import type { Frame, StoryResponse, WorkerLogResponse } from './protocol';
 import type { DashboardSource } from './source';
@@ -141,6 +141,9 @@ export class DashboardServer {
     const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
     const path = url.pathname;
     if (path === '/health') return text(res, 200, 'ok\n');
+    if (this.token === undefined && !loopbackHostHeader(req.headers.host)) {
+      return text(res, 421, `421 Misdirected Request: this dashboard answers requests for 127.0.0.1 or localhost only (got Host: ${req.headers.host})\n`);
+    }
     const auth = authorize({ url: req.url ?? '/', authorization: req.headers.authorization, cookie: req.headers.cookie }, this.token, this.secure);
     if (!auth.ok) {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="pdask dashboard"' });
