@@ -72,6 +72,7 @@ export { SyncExecutor } from './execute/sync';
 export { story, type StoryOptions, type StoryTeller } from './execute/story';
 export { ThreadsExecutor, sharedThreadsExecutor, closeThreadPools } from './execute/threads/executor';
 export { ThreadPool, type PoolOptions } from './execute/threads/pool';
+export { ObservedStoryLog, type PoolObserver, type ObservedNode, type TransitionObserver } from './execute/threads/observe';
 export { ResidentValue, PersistedDataLostError, type Lineage } from './execute/threads/resident';
 export { runNode, prepareOps, isPromiseLike, TaskFailure } from './execute/run-node';
 export { serializeError, deserializeError, taskKeyOf, withTaskKey, TaskTimeoutError, type SerializedError } from './execute/errors';

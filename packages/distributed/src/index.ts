@@ -29,3 +29,6 @@ export type { WorkerInfo, WorkerMetrics } from './protocol/messages';
 export { encode as encodeValue, decode as decodeValue } from './protocol/codec';
 export { performanceReport, type PerformanceReportOptions } from './dashboard/report';
 export { setDefaultFrameSource, defaultFrameSource, type FrameSource, type FrameListener } from './dashboard/frame-source';
+export { startDashboard, type StartDashboardOptions, type LocalDashboard } from './dashboard/start-dashboard';
+export { keySplit } from './dashboard/key-split';
+export type * as dashboardProtocol from './dashboard/protocol';

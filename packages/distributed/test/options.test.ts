@@ -10,7 +10,7 @@ import { join, sep } from 'node:path';
 import { delayed } from '@pdask/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as pkg from '../src/index';
-import { Client, ClusterPolicy, DataStore, LocalCluster, Nanny, Scheduler, SlurmCluster, wait, Worker, writeSchedulerFile } from '../src/index';
+import { Client, ClusterPolicy, DataStore, LocalCluster, Nanny, Scheduler, SlurmCluster, wait, Worker, writeSchedulerFile, startDashboard } from '../src/index';
 import { PKG } from './helpers';
 import { errorOf, expectUnknownOption } from '../../../test/helpers/options';
 
@@ -54,6 +54,7 @@ const calls: [string, string, Call][] = [
   ['ClusterPolicy', 'maxdepth', () => new ClusterPolicy(typo({ maxdepth: 4 }))],
   ['DataStore', 'dir', () => new DataStore(typo({ limit: 0, target: 0.6, directory: '/tmp', dir: '/tmp' }))],
   ['performanceReport', 'fileName', () => pkg.performanceReport(typo({ fileName: '/nonexistent/never-written.html' }), () => 1)],
+  ['startDashboard', 'adress', () => startDashboard(typo({ adress: '127.0.0.1:0' }))],
 ];
 
 
@@ -96,7 +97,7 @@ describe('strict options', () => {
   });
 
   it('refuses options Dask has and pdask does not, by name', async () => {
-    await expect(LocalCluster.start(typo({ dashboardAddress: ':8787' }))).rejects.toThrow("LocalCluster.start: option 'dashboardAddress' is not supported: pdask has no dashboard");
+    await expect(LocalCluster.start(typo({ silenceLogs: true }))).rejects.toThrow("LocalCluster.start: option 'silenceLogs' is not supported: logs are off unless { verbose: true }");
     await expect(SlurmCluster.start(typo({ queue: 'debug' }))).rejects.toThrow("SlurmCluster.start: option 'queue' is not supported: pdask's option is partition");
     await expect(Client.connect(typo({ timeout: 5 }))).rejects.toThrow("Client.connect: option 'timeout' is not supported: pdask's option is timeoutMs (milliseconds)");
     expect(() => client.submitWith(typo({ allowOtherWorkers: true }), inc, 1)).toThrow("Client.submitWith: option 'allowOtherWorkers' is not supported");

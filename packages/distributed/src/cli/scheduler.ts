@@ -1,6 +1,6 @@
 /**
  * pdask-scheduler: starts a scheduler and publishes its address and token in a scheduler file.
- * The options are dask-scheduler's (Dask 2022.12), minus the dashboard.
+ * The options are dask-scheduler's (Dask 2022.12).
  */
 import { Command, Option } from 'commander';
 import type { Scheduler as SchedulerType } from '../scheduler/scheduler';
@@ -12,6 +12,8 @@ import { packageVersion } from './version';
 import { isWildcardHost, parseAddress, reachableHost, type Protocol } from '../comm/address';
 import { removeTokenFile, writeTokenFile } from '../scheduler/token-file';
 
+const DEFAULT_DASHBOARD = '127.0.0.1:8787';
+
 const program = new Command('pdask-scheduler')
   .description('Start a pdask scheduler. Workers (pdask-worker) and clients (Client.connect) find it through the scheduler file.')
   .version(`pdask-scheduler, version ${packageVersion()}`, '--version', 'print the version and exit')
@@ -20,7 +22,8 @@ const program = new Command('pdask-scheduler')
   .option('--interface <name>', "listen on this network interface's address, like eth0 or ib0 (instead of --host)")
   .option('--port <port>', 'port to listen on (0: any free port)', port, 0)
   .option('--protocol <protocol>', 'tcp (default), tls (default with --tls-cert), ws or wss: pdask speaks WebSocket over TCP or TLS', protocolArg)
-  .option('--dashboard-address <address>', 'accepted for compatibility with dask-scheduler; pdask has no dashboard yet')
+  .option('--dashboard-address <address>', 'serve the dashboard here (HOST:PORT or :PORT; port 0: any free port); anything but loopback requires the token', DEFAULT_DASHBOARD)
+  .option('--no-dashboard', 'do not serve the dashboard')
   .option('--token <token>', 'authentication token (default: a fresh random one; also PDASK_TOKEN)')
   .addOption(new Option('--worker-ttl <duration>', 'remove a worker silent this long (e.g. 300s, 5m)').argParser(durationArg).default(300_000, '300s'))
   .option('--idle-timeout <duration>', 'shut down after this long with no work and no clients (e.g. 1h, "10 minutes")', durationArg)
@@ -39,7 +42,8 @@ const o = program.opts<
     interface?: string;
     port: number;
     protocol?: Protocol;
-    dashboardAddress?: string;
+    dashboardAddress: string;
+    dashboard: boolean;
     token?: string;
     workerTtl: number;
     idleTimeout?: number;
@@ -58,21 +62,32 @@ try {
   if (o.pidFile) writePidFile(o.pidFile);
   // Loaded only now: --help, --version and bad arguments answer without loading the runtime.
   const [{ Scheduler }, { closeWhenIdle }, { Preloads }] = await Promise.all([import('../scheduler/scheduler'), import('../scheduler/idle'), import('../preload')]);
-  if (o.dashboardAddress) log(`--dashboard-address ${o.dashboardAddress}: pdask has no dashboard yet; use Client.schedulerInfo()`);
   const preloads = await Preloads.load<SchedulerType>(o.preload?.map((p) => resolvePreload(p)));
   const tls = tlsFiles(o);
   const host = o.interface !== undefined ? interfaceHost(o.interface) : (o.host ?? '127.0.0.1');
   const givenToken = o.token ?? (process.env.PDASK_TOKEN || undefined);
-  const scheduler = await Scheduler.start({
-    host,
-    port: o.port,
-    protocol: o.protocol,
-    token: givenToken,
-    schedulerFile: o.schedulerFile,
-    tls,
-    workerTtlMs: o.workerTtl,
-    log,
-  });
+  const start = (dashboardAddress: string | undefined): Promise<SchedulerType> =>
+    Scheduler.start({
+      host,
+      port: o.port,
+      protocol: o.protocol,
+      token: givenToken,
+      schedulerFile: o.schedulerFile,
+      tls,
+      workerTtlMs: o.workerTtl,
+      dashboardAddress,
+      log,
+    });
+  const dashboardAddress = o.dashboard ? o.dashboardAddress : undefined;
+  let scheduler: SchedulerType;
+  try {
+    scheduler = await start(dashboardAddress);
+  } catch (e) {
+    // As Dask: the default port taken (another cluster on this machine) moves the dashboard to a free one.
+    if (dashboardAddress !== DEFAULT_DASHBOARD || !/is in use/.test((e as Error).message)) throw e;
+    log(`Port 8787 is already in use; the dashboard goes on a free port instead (give one with --dashboard-address)`);
+    scheduler = await start('127.0.0.1:0');
+  }
   try {
     await preloads.setup(scheduler);
   } catch (e) {

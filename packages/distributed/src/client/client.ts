@@ -177,6 +177,13 @@ export class Client implements FutureOwner {
     return c;
   }
 
+  private dashboard: string | undefined;
+
+  /** The scheduler's dashboard (`http://127.0.0.1:8787/status`), or undefined when it serves none (Dask's `dashboard_link`). */
+  get dashboardLink(): string | undefined {
+    return this.dashboard;
+  }
+
   private async start(): Promise<void> {
     const opts = this.opts;
     const tls: TlsMaterial | undefined = loadTls(opts.tls);
@@ -227,6 +234,7 @@ export class Client implements FutureOwner {
     this.comm.send({ op: 'register-client', name: this.opts.name ?? `client-${this.id}` } satisfies RegistrationOut);
     const reg = await registeredMsg;
     this.workerList = reg.workers ?? [];
+    this.dashboard = reg.dashboard;
     registerDistributedExecutor();
     const name = `pdask-client-${this.id}`;
     registerExecutor(name, () => this.executor);

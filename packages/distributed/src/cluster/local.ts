@@ -28,8 +28,9 @@ export interface LocalClusterOptions {
   workerTtlMs?: number;
   /** Print scheduler and worker logs (default false). */
   verbose?: boolean;
-  /** Not implemented: Dask's `dashboard_address`, `protocol`, `security`, `host`, `resources`, `worker_class`, `silence_logs` (pdask's is `verbose`). */
-  dashboardAddress?: never;
+  /** Serve the scheduler's dashboard here (`127.0.0.1:8787`, `:0` for any free port). Default: none. */
+  dashboardAddress?: string;
+  /** Not implemented: Dask's `protocol`, `security`, `host`, `resources`, `worker_class`, `silence_logs` (pdask's is `verbose`). */
   protocol?: never;
   security?: never;
   host?: never;
@@ -49,7 +50,7 @@ const LOCAL_CLUSTER_OPTIONS: OptionSchema<LocalClusterOptions> = {
   env: 'object',
   workerTtlMs: millis,
   verbose: 'boolean',
-  dashboardAddress: notYet('pdask has no dashboard'),
+  dashboardAddress: 'string',
   protocol: notYet('tcp only'),
   security: notYet('TLS for a LocalCluster: start Scheduler and Nanny with { tls } instead'),
   host: notYet('a LocalCluster listens on 127.0.0.1 only'),
@@ -71,7 +72,13 @@ export class LocalCluster {
   static async start(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
     checkOptions('LocalCluster.start', opts, LOCAL_CLUSTER_OPTIONS);
     const log = opts.verbose ? (l: string) => console.error(`[pdask] ${l}`) : undefined;
-    const scheduler = await Scheduler.start({ port: opts.schedulerPort ?? 0, schedulerFile: opts.schedulerFile, workerTtlMs: opts.workerTtlMs, log });
+    const scheduler = await Scheduler.start({
+      port: opts.schedulerPort ?? 0,
+      schedulerFile: opts.schedulerFile,
+      workerTtlMs: opts.workerTtlMs,
+      dashboardAddress: opts.dashboardAddress,
+      log,
+    });
     const c = new LocalCluster(scheduler, opts);
     try {
       await c.scale(opts.nWorkers ?? 2);
@@ -88,6 +95,11 @@ export class LocalCluster {
 
   get token(): string {
     return this.scheduler.token;
+  }
+
+  /** The dashboard's status page, when started with `dashboardAddress` (Dask's `cluster.dashboard_link`). */
+  get dashboardLink(): string | undefined {
+    return this.scheduler.dashboardLink;
   }
 
   /** Process ids of the worker processes (for fault tests). */

@@ -111,7 +111,13 @@ const workerInfo: Decoder<WorkerInfo> = shape({
 });
 
 /** The scheduler's answer to a registration, and its complaint about anything it cannot read. */
-const registered = { id: string, address: optional(string), workers: optional(listOf(workerInfo)) };
+const registered = {
+  id: string,
+  address: optional(string),
+  workers: optional(listOf(workerInfo)),
+  /** The scheduler's dashboard (its status page), told to clients. */
+  dashboard: optional(string),
+};
 const complaint = { message: string };
 
 // ---- scheduler <-> worker ---------------------------------------------------------------------
@@ -123,7 +129,14 @@ export const workerToScheduler = direction('worker', {
    */
   done: { ok: list, failed: list, missing: keyList, lostPeers: optional(listOf(string)), added: keyList },
   /** Metrics, and the tasks started and not finished (suspects if the worker then goes silent). */
-  heartbeat: { metrics: workerMetrics, running: keyList },
+  heartbeat: {
+    metrics: workerMetrics,
+    running: keyList,
+    /** Percent of one core used since the previous heartbeat (for the dashboard). */
+    cpu: optional(number),
+    /** Log lines written since the previous heartbeat (the dashboard keeps each worker's last ones). */
+    log: optional(listOf(string)),
+  },
   /** Queued tasks given up to the scheduler for stealing. */
   stolen: { keys: keyList },
   /** A graceful goodbye: the connection closing next is not a death. */

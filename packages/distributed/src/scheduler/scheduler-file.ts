@@ -20,12 +20,14 @@ export interface SchedulerFileContent {
   started: number;
   /** What scheduled workers need to know about TLS (paths of the CA on shared storage). */
   tls?: { ca?: string };
+  /** The dashboard's status page, when the scheduler serves one. */
+  dashboard?: string;
   type: 'pdask-scheduler';
 }
 
 type WrittenContent = Omit<SchedulerFileContent, 'type' | 'pid' | 'host' | 'started'>;
 
-const CONTENT: OptionSchema<WrittenContent> = { address: 'string', token: 'string', tls: 'object' };
+const CONTENT: OptionSchema<WrittenContent> = { address: 'string', token: 'string', tls: 'object', dashboard: 'string' };
 
 export function writeSchedulerFile(path: string, content: WrittenContent): void {
   checkOptions('writeSchedulerFile', content, CONTENT);

@@ -11,7 +11,7 @@ import {
   SchedulerState,
   serializeError,
   TaskTimeoutError,
-  StoryLog,
+  ObservedStoryLog,
   validateStateRequested,
   type GraphNode,
   type Instruction,
@@ -45,6 +45,9 @@ import { removeSchedulerFile, writeSchedulerFile } from './scheduler-file';
 import { planSteal } from './stealing';
 import { planReplicas } from './replication';
 import { heartbeatSuspects } from './liveness';
+import { DashboardServer } from '../dashboard/server';
+import { parseDashboardAddress } from '../dashboard/auth';
+import { SchedulerDashboardSource } from '../dashboard/scheduler-source';
 
 registerDistributedConfig();
 
@@ -68,8 +71,20 @@ export interface SchedulerOptions {
   allowedFailures?: number;
   /** Log lines (default: none). */
   log?: (line: string) => void;
-  /** Not implemented here: Dask's `dashboard_address`; `idle_timeout` and `interface` are the CLI's (`--idle-timeout`, `--interface`). */
-  dashboardAddress?: never;
+  /**
+   * Serve the dashboard here (`host:port`, `:port`; port 0 = any free port). Default: none (the
+   * CLI's default is 127.0.0.1:8787). Bound to a non-loopback address it requires the token.
+   */
+  dashboardAddress?: string;
+  /** Dashboard: the least time between two pushes of live frames (default 200 ms). */
+  dashboardIntervalMs?: number;
+  /** Dashboard: task-stream entries kept (default 10,000). */
+  dashboardTaskStreamLimit?: number;
+  /** Dashboard: the pages' built files (default: this package's dist/dashboard). */
+  dashboardStaticDir?: string;
+  /** Dashboard: ask for the token even on a loopback address. */
+  dashboardRequireToken?: boolean;
+  /** Not implemented here: `idle_timeout` and `interface` are the CLI's (`--idle-timeout`, `--interface`). */
   idleTimeout?: never;
   interface?: never;
 }
@@ -84,7 +99,11 @@ const SCHEDULER_OPTIONS: OptionSchema<SchedulerOptions> = {
   nannyGraceMs: millis,
   allowedFailures: nonNegativeInt,
   log: 'function',
-  dashboardAddress: notYet('pdask has no dashboard'),
+  dashboardAddress: 'string',
+  dashboardIntervalMs: millis,
+  dashboardTaskStreamLimit: nonNegativeInt,
+  dashboardStaticDir: 'string',
+  dashboardRequireToken: 'boolean',
   idleTimeout: notYet('pdask-scheduler --idle-timeout closes an idle scheduler (closeWhenIdle)'),
   interface: notYet("pdask's option is host (an address to listen on)"),
   protocol,
@@ -123,7 +142,11 @@ export class Scheduler {
   private readonly graceMs: number;
   private readonly allowedFailures: number;
   /** Every status change of the scheduler's keys, kept across restarts (each state is a new `run`). */
-  private readonly stories = new StoryLog();
+  private readonly stories = new ObservedStoryLog();
+  /** The dashboard, when one was asked for. */
+  private dashboard: DashboardServer | undefined;
+  private dash: SchedulerDashboardSource | undefined;
+  private transferred = 0;
 
   private constructor(private readonly opts: SchedulerOptions) {
     this.token = opts.token ?? newToken();
@@ -147,17 +170,62 @@ export class Scheduler {
       protocol: opts.protocol,
       onConnection: (comm, role) => s.onConnection(comm, role),
     });
+    if (opts.dashboardAddress !== undefined) {
+      try {
+        await s.startDashboard(opts.dashboardAddress, tls);
+      } catch (e) {
+        await s.listener.close();
+        throw e;
+      }
+    }
     if (opts.schedulerFile) {
-      writeSchedulerFile(opts.schedulerFile, { address: s.address, token: s.token, tls: opts.tls?.ca ? { ca: opts.tls.ca } : undefined });
+      writeSchedulerFile(opts.schedulerFile, {
+        address: s.address,
+        token: s.token,
+        tls: opts.tls?.ca ? { ca: opts.tls.ca } : undefined,
+        dashboard: s.dashboard?.link,
+      });
     }
     const every = Math.max(50, Math.min(1000, s.ttlMs / 4));
     s.timers.push(setInterval(() => s.checkHeartbeats(), every));
     s.log(`Scheduler at ${s.address}${opts.schedulerFile ? ` (scheduler file ${opts.schedulerFile})` : ''}`);
+    if (s.dashboard) s.log(`Dashboard at: ${s.dashboard.link}`);
     return s;
   }
 
   get address(): string {
     return this.listener.address;
+  }
+
+  /** The dashboard's status page (`http://127.0.0.1:8787/status`), or undefined without a dashboard. */
+  get dashboardLink(): string | undefined {
+    return this.dashboard?.link;
+  }
+
+  /** Bytes of inputs workers were told to fetch from peers since start (the dashboard's transfer counter). */
+  get transferBytes(): number {
+    return this.transferred;
+  }
+
+  private async startDashboard(address: string, tls: ReturnType<typeof loadTls>): Promise<void> {
+    const { host, port } = parseDashboardAddress(address);
+    const startedAt = Date.now();
+    this.dash = new SchedulerDashboardSource(this, this.stories, {
+      scheduler: this.address,
+      startedAt,
+      taskStreamLimit: this.opts.dashboardTaskStreamLimit || undefined,
+    });
+    this.dashboard = await DashboardServer.start({
+      source: this.dash,
+      host,
+      port,
+      token: this.token,
+      requireToken: this.opts.dashboardRequireToken,
+      tls: tls?.cert && tls.key ? tls : undefined,
+      intervalMs: this.opts.dashboardIntervalMs,
+      staticDir: this.opts.dashboardStaticDir,
+    });
+    this.dash.model.info.dashboard = this.dashboard.link;
   }
 
   /** Resolves when the scheduler has shut down (by close() or a client's shutdown()). */
@@ -236,6 +304,7 @@ export class Scheduler {
     comm.onClose((reason) => this.onWorkerClosed(rec, reason));
     rec.send({ op: 'registered', id: address });
     this.log(`Worker ${info.name} at ${address} (node ${info.node}, ${info.nthreads} thread${info.nthreads > 1 ? 's' : ''})`);
+    this.dash?.workerAdded(info);
     this.handle(this.state.addWorker(address, info.nthreads));
     this.broadcastWorkers();
   }
@@ -246,7 +315,7 @@ export class Scheduler {
     this.clients.set(id, rec);
     comm.onMessage((msg) => this.guard(comm, msg, () => this.onClientMessage(rec, clientToScheduler.parse(msg))));
     comm.onClose((reason) => this.onClientClosed(rec, reason));
-    rec.send({ op: 'registered', id, address: this.address, workers: this.workerInfos() });
+    rec.send({ op: 'registered', id, address: this.address, workers: this.workerInfos(), dashboard: this.dashboardLink });
   }
 
   private registerNanny(comm: Comm, m: Extract<Registration, { op: 'register-nanny' }>): void {
@@ -279,6 +348,7 @@ export class Scheduler {
         const t = this.policy.traits.get(rec.id);
         if (t) t.paused = paused;
         rec.running = m.running;
+        this.dash?.heartbeat(rec.id, m.metrics, m.cpu, m.log);
         if (wasPaused && !paused) this.handle(this.state.batch(() => undefined));
         break;
       }
@@ -293,6 +363,7 @@ export class Scheduler {
       }
       case 'closing':
         rec.graceful = true;
+        this.dash?.model.workerClosing(rec.id);
         break;
     }
   }
@@ -307,6 +378,10 @@ export class Scheduler {
     }
     const { ok, failed, missing } = m;
     const id = rec.id;
+    if (this.dash) {
+      this.dash.finishedBatch(id, ok);
+      for (const f of failed) if (Array.isArray(f) && typeof f[0] === 'string') this.dash.erred(id, f[0], serializedError(f[2]));
+    }
     const progressed: Key[] = [];
     const tasks = this.state.tasks;
     const finished: TaskState[] = [];
@@ -400,6 +475,7 @@ export class Scheduler {
     rec.removed = true;
     this.workers.delete(rec.id);
     this.policy.traits.delete(rec.id);
+    this.dash?.workerRemoved(rec.id);
     if (!rec.comm.isClosed) rec.comm.close(cause);
     this.log(`Removed worker ${rec.info.name} at ${rec.id}: ${cause}${suspects.length ? ` (suspect: ${suspects.join(', ')})` : ''}`);
     const held = [...(this.state.workers.get(rec.id)?.has ?? [])];
@@ -553,6 +629,7 @@ export class Scheduler {
       }
       for (const k of wanted) this.addWanted(rec, k);
       if (timeoutMs) for (const n of nodes) this.timeouts.set(n.key, timeoutMs);
+      this.dash?.graph(nodes);
       this.handle(
         this.state.updateGraph({
           nodes,
@@ -724,6 +801,7 @@ export class Scheduler {
       if (d.whoHas.length === 0 || d.whoHas.some((w) => w.id === worker)) continue;
       const holder = d.whoHas.length === 1 ? d.whoHas[0] : d.whoHas[Math.floor(Math.random() * d.whoHas.length)];
       (fetch ||= []).push(i + 1, holder.id, d.nbytes);
+      this.transferred += d.nbytes;
     }
     return fetch;
   }
@@ -790,6 +868,7 @@ export class Scheduler {
       c.send({ op: 'restarted' });
     }
     this.reset();
+    this.dash?.restarted();
     const nannied = [...this.workers.values()].filter((w) => w.nanny && this.nannies.has(w.nanny));
     for (const w of this.workers.values()) {
       if (nannied.includes(w)) continue;
@@ -830,6 +909,7 @@ export class Scheduler {
     // Let the goodbyes leave before the sockets are cut.
     await new Promise((r) => setTimeout(r, 50));
     await this.listener.close();
+    await this.dashboard?.close();
     if (this.opts.schedulerFile) removeSchedulerFile(this.opts.schedulerFile, this.token);
     this.log('Scheduler closed');
     this.resolveClosed();

@@ -186,6 +186,8 @@ export class Worker {
   current: Key | undefined;
   last: Key | undefined;
   private readonly log: (line: string) => void;
+  private unsentLog: string[] = [];
+  private cpuMark = { usage: process.cpuUsage(), at: performance.now() };
   /** Where this worker spills and pauses, on its resident memory (undefined: no limit). */
   readonly memory: MemoryModel | undefined;
   /** Bytes stored since the memory was last checked, and bytes released but not yet collected. */
@@ -200,7 +202,13 @@ export class Worker {
 
   private constructor(private readonly opts: WorkerOptions) {
     this.nthreads = Math.max(1, Math.floor(opts.nthreads ?? 1));
-    this.log = opts.log ?? (() => undefined);
+    const write = opts.log ?? (() => undefined);
+    // The scheduler's dashboard shows each worker's last log lines: they ride on the heartbeats.
+    this.log = (line) => {
+      this.unsentLog.push(line);
+      if (this.unsentLog.length > 100) this.unsentLog.shift();
+      write(line);
+    };
     const limit = opts.memoryLimit ?? 0;
     const fractions = {
       target: config.get<number>('distributed.worker.memory.target'),
@@ -872,7 +880,14 @@ export class Worker {
     if (this.closed) return;
     const running: Key[] = [];
     for (const s of this.running) running.push(s.key);
-    this.toScheduler({ op: 'heartbeat', metrics: this.metrics(), running });
+    const usage = process.cpuUsage();
+    const at = performance.now();
+    const usedUs = usage.user + usage.system - this.cpuMark.usage.user - this.cpuMark.usage.system;
+    const cpu = at > this.cpuMark.at ? Math.round((usedUs / 10 / (at - this.cpuMark.at)) * 10) / 10 : undefined;
+    this.cpuMark = { usage, at };
+    const log = this.unsentLog.length ? this.unsentLog : undefined;
+    this.unsentLog = [];
+    this.toScheduler({ op: 'heartbeat', metrics: this.metrics(), running, cpu, log });
   }
 
   /**

@@ -131,6 +131,7 @@ export class Computation implements PoolListener {
     if (this.wanted.size === 0) return Promise.resolve(this.results);
     const unsubscribe = this.pool.subscribe(this);
     try {
+      this.pool.observer?.graph?.(this.req.graph.nodes);
       for (const slot of this.pool.slots.values()) this.handle(this.state.addWorker(String(slot.id), 1));
       // Before the graph: its readers must find them in memory, not schedule them. (The 'memory'
       // notices this returns are repeated by updateGraph for the wanted ones.)
@@ -156,6 +157,7 @@ export class Computation implements PoolListener {
       this.fail(e);
     }
     return result.finally(() => {
+      this.pool.observer?.graphDone?.(this.req.graph.nodes);
       clearInterval(this.watchdog);
       unsubscribe();
       this.pool.endComputation(this.cid);
@@ -214,6 +216,8 @@ export class Computation implements PoolListener {
           const entry = this.inflight.get(values[i] as number);
           if (entry) this.results.set(entry.ts.key, values[i + 1]);
         }
+        const observer = this.pool.observer?.taskDone;
+        const now = observer !== undefined ? Date.now() : 0;
         // One placement pass for the whole report, not one per task.
         const instructions = this.state.batch((state) => {
           for (let i = 0; i < ok.length; i += 3) {
@@ -222,6 +226,7 @@ export class Computation implements PoolListener {
             this.inflight.delete(ok[i]);
             this.lastFinished.set(slot.id, { seq: ok[i], key: entry.ts.key });
             finished++;
+            if (observer !== undefined) observer(slot.id, entry.ts.key, ok[i + 1], ok[i + 2], now);
             state.taskFinished(entry.ts, worker, { nbytes: ok[i + 1], durationMs: ok[i + 2] });
           }
           for (const [seq, memberId, err] of msg.failed) {
@@ -229,7 +234,9 @@ export class Computation implements PoolListener {
             if (!entry) continue;
             this.inflight.delete(seq);
             const failedKey = fusedMemberKey(entry.ts.node, memberId);
-            state.taskErred(entry.ts, worker, withTaskKey(deserializeError(err), failedKey));
+            const error = withTaskKey(deserializeError(err), failedKey);
+            this.pool.observer?.taskErred?.(slot.id, entry.ts.key, error, Date.now());
+            state.taskErred(entry.ts, worker, error);
           }
             // Triples (seq, input id, peer asked); one task may miss several inputs.
           const missingBySeq = new Map<number, { dep: TaskState; holder: string }[]>();

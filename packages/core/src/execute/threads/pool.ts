@@ -1,6 +1,6 @@
 /// <reference path="../../types/comlink-node.d.ts" />
 import { workerExecArgv } from './exec-argv';
-import { StoryLog } from '../../schedule/story';
+import { ObservedStoryLog, type PoolObserver } from './observe';
 import { checkOptions, intAtLeast } from '../../options/options';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -58,7 +58,9 @@ export interface PoolOptions {
 export class ThreadPool {
   readonly slots = new Map<number, Slot>();
   /** Status changes of every computation run on this pool (the last 10,000): `story(key)`. */
-  readonly stories = new StoryLog();
+  readonly stories = new ObservedStoryLog();
+  /** An onlooker of every computation on this pool (a dashboard), see observe(). */
+  observer: PoolObserver | undefined;
   private readonly listeners = new Set<PoolListener>();
   private nextId = 0;
   /** Pool-wide counter for task and request ids, so any message names one computation's item. */
@@ -178,6 +180,22 @@ export class ThreadPool {
     };
   }
 
+  /**
+   * Lets one onlooker (a dashboard) see what runs on this pool until the returned function is
+   * called. It does not keep the process alive.
+   */
+  observe(observer: PoolObserver): () => void {
+    if (this.observer) throw new Error('This thread pool is already observed (one dashboard per pool)');
+    this.observer = observer;
+    this.stories.observe(observer.transition);
+    for (const s of this.slots.values()) observer.workerAdded?.(s.id);
+    return () => {
+      if (this.observer !== observer) return;
+      this.observer = undefined;
+      this.stories.observe(undefined);
+    };
+  }
+
   /** Keeps the process alive while the caller waits on the workers. */
   private retain(): void {
     if (this.active++ === 0) for (const s of this.slots.values()) s.worker.ref();
@@ -252,6 +270,7 @@ export class ThreadPool {
         // Blame the task mid-run, or, if idle, the last one run (it may have left a failing timer).
         const suspect = slot.current[0] >= 0 ? slot.current[0] : slot.current[1];
         for (const l of this.listeners) l.onWorkerLost(slot, suspect, cause);
+        this.observer?.workerLost?.(id, cause);
       });
     });
     const started = p.then(async (s) => {
@@ -259,6 +278,7 @@ export class ThreadPool {
       this.slots.set(id, s);
       if (this.active === 0) s.worker.unref();
       for (const l of this.listeners) l.onWorkerAdded(s);
+      this.observer?.workerAdded?.(s.id);
       return s;
     });
     this.starting.add(started);
