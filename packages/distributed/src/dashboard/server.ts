@@ -2,6 +2,7 @@
  * The dashboard's HTTP(S) server (node:http): live frames over server-sent events, the snapshot,
  * stories, worker logs, Prometheus metrics, health, and the pages' files from the built bundle.
  */
+import { defaultFrameSource, setDefaultFrameSource, type FrameListener, type FrameSource } from './frame-source';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -51,9 +52,11 @@ export function defaultStaticDir(): string {
   return join(dirname(createRequire(import.meta.url).resolve('@pdask/distributed/package.json')), 'dist', 'dashboard');
 }
 
-export class DashboardServer {
+export class DashboardServer implements FrameSource {
   private readonly server: Server;
   private readonly streams = new Set<ServerResponse>();
+  /** In-process readers of the same frames (performanceReport). */
+  private readonly listeners = new Set<FrameListener>();
   private readonly registry: Registry;
   private timer: NodeJS.Timeout | undefined;
   private keepAlive: NodeJS.Timeout | undefined;
@@ -99,7 +102,21 @@ export class DashboardServer {
       for (const r of s.streams) r.write(': keep-alive\n\n');
     }, 15_000);
     s.keepAlive.unref();
+    // performanceReport records the dashboard started last, as Dask's reads the current client's.
+    setDefaultFrameSource(s);
     return s;
+  }
+
+  /** FrameSource: the frames `/api/events` sends, in process (a snapshot first, then the deltas). */
+  subscribe(listener: FrameListener): () => void {
+    this.tick();
+    this.listeners.add(listener);
+    listener({ type: 'snapshot', data: this.opts.source.model.snapshot(Date.now()) });
+    return () => void this.listeners.delete(listener);
+  }
+
+  flush(): void {
+    this.tick();
   }
 
   get port(): number {
@@ -123,7 +140,7 @@ export class DashboardServer {
 
   private tick(): void {
     const now = Date.now();
-    if (this.streams.size === 0) {
+    if (this.streams.size === 0 && this.listeners.size === 0) {
       // Nobody watching: keep the memory history, let the deltas go (a new page gets a snapshot).
       this.opts.source.model.takeFrames(now);
       return;
@@ -133,6 +150,8 @@ export class DashboardServer {
 
   private broadcast(frames: Frame[]): void {
     if (frames.length === 0) return;
+    for (const l of this.listeners) for (const f of frames) l(f);
+    if (this.streams.size === 0) return;
     const text = frames.map(sse).join('');
     for (const r of this.streams) r.write(text);
   }
@@ -229,6 +248,8 @@ export class DashboardServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (defaultFrameSource() === this) setDefaultFrameSource(null);
+    this.listeners.clear();
     clearInterval(this.timer);
     clearInterval(this.keepAlive);
     for (const r of this.streams) r.end();
