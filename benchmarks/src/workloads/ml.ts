@@ -6,7 +6,7 @@
  */
 import * as da from '@pdask/array';
 import { closeThreadPools, type ComputeOptions } from '@pdask/core';
-import { KMeans, LogisticRegression } from '@pdask/ml';
+import { GridSearchCV, KFold, KMeans, LogisticRegression, makePipeline, MiniBatchKMeans, PCA, StandardScaler } from '@pdask/ml';
 import type { JsRun, PyRun, Workload } from '../harness.js';
 
 const N = 1_000_000;
@@ -115,4 +115,112 @@ function logisticWorkload(): Workload {
   };
 }
 
-export const mlWorkloads: Workload[] = [kmeansWorkload(), logisticWorkload()];
+
+// --- issue 14's workloads -----------------------------------------------------------------------
+
+const GRID_N = 200_000;
+const GRID_C = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300];
+
+function gridWorkload(): Workload {
+  const d = 20;
+  const setup = () => {
+    const { x, y } = logistic(GRID_N, d);
+    return {
+      x: da.fromArray(x, { shape: [GRID_N, d], chunks: [GRID_N / BLOCKS, d], name: 'bench-ml-grid-x' }),
+      y: da.fromArray(y, { chunks: GRID_N / BLOCKS, name: 'bench-ml-grid-y' }),
+    };
+  };
+  const fit = async ({ x, y }: ReturnType<typeof setup>, opts: ComputeOptions) => {
+    const pipe = makePipeline(new StandardScaler(), new LogisticRegression());
+    const search = await new GridSearchCV(pipe, { logisticregression__C: GRID_C }, { cv: new KFold({ nSplits: 3 }) }).fit(x, y, opts);
+    // The generating model is learnable: accuracy well above chance.
+    if (!(search.bestScore > 0.6)) throw new Error(`wrong result: best score ${search.bestScore}`);
+  };
+  return {
+    id: 'ml-grid-search-2e5x20',
+    group: 'ml',
+    description: `GridSearchCV(StandardScaler + LogisticRegression, ${GRID_C.length} values of C x 3 folds) on ${GRID_N.toLocaleString('en')} x 20. Target (issue 14): at least 2x scikit-learn.`,
+    repeat: 3,
+    warmup: 0,
+    items: { count: GRID_C.length * 3, unit: 'fits' },
+    reference: 'scikit-learn',
+    js: [{ system: 'pdask-threads', setup, run: (c) => fit(c, { scheduler: 'threads' }), teardown: () => closeThreadPools() }],
+    python: [py('scikit-learn', 'setup_grid', 'run_sklearn_grid', ['sklearn'])],
+    targets: [{ system: 'pdask-threads', vs: 'scikit-learn', atLeast: 2 }],
+  };
+}
+
+const MB_N = 10_000_000;
+const MB_BLOCK = 100_000;
+
+function miniBatchWorkload(): Workload {
+  const d = 10;
+  const k = 8;
+  // 100 blocks of 1e5 rows, each in two chunks so both threads step it.
+  const setup = () => {
+    const x = blobs(MB_N, d, k);
+    const blocks: da.ChunkedArray[] = [];
+    for (let s = 0; s < MB_N; s += MB_BLOCK) blocks.push(da.fromArray(x.subarray(s * d, (s + MB_BLOCK) * d), { shape: [MB_BLOCK, d], chunks: [MB_BLOCK / 2, d] }));
+    return blocks;
+  };
+  const fit = async (blocks: da.ChunkedArray[], opts: ComputeOptions) => {
+    const m = new MiniBatchKMeans({ nClusters: k, seed: 0 });
+    for (const b of blocks) await m.partialFit(b, opts);
+    const c = m.clusterCenters;
+    if (c.shape[0] !== k || c.shape[1] !== d) throw new Error(`wrong centers shape ${c.shape}`);
+  };
+  return {
+    id: 'ml-minibatch-kmeans-1e7',
+    group: 'ml',
+    description: `MiniBatchKMeans(8 clusters).partialFit over ${MB_N.toLocaleString('en')} x 10 rows in blocks of ${MB_BLOCK.toLocaleString('en')}. Target (issue 14): at least 2x scikit-learn.`,
+    repeat: 3,
+    warmup: 0,
+    items: { count: MB_N, unit: 'rows' },
+    reference: 'scikit-learn',
+    js: [{ system: 'pdask-threads', setup, run: (b) => fit(b, { scheduler: 'threads' }), teardown: () => closeThreadPools() }],
+    python: [py('scikit-learn', 'setup_minibatch', 'run_sklearn_minibatch', ['sklearn'])],
+    targets: [{ system: 'pdask-threads', vs: 'scikit-learn', atLeast: 2 }],
+  };
+}
+
+const PCA_N = 1_000_000;
+
+function pcaWorkload(): Workload {
+  const d = 100;
+  // Rank-10 signal plus noise, as the Python side draws it.
+  const setup = () => {
+    const u = stream(3);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+    const mix = Float64Array.from({ length: 10 * d }, normal);
+    const x = new Float64Array(PCA_N * d);
+    const z = new Float64Array(10);
+    for (let i = 0; i < PCA_N; i++) {
+      for (let t = 0; t < 10; t++) z[t] = normal();
+      for (let j = 0; j < d; j++) {
+        let v = 0.1 * normal();
+        for (let t = 0; t < 10; t++) v += z[t] * mix[t * d + j];
+        x[i * d + j] = v;
+      }
+    }
+    return da.fromArray(x, { shape: [PCA_N, d], chunks: [PCA_N / BLOCKS, d], name: 'bench-ml-pca-x' });
+  };
+  const fit = async (x: da.ChunkedArray, opts: ComputeOptions) => {
+    const m = await new PCA({ nComponents: 10, svdSolver: 'randomized', seed: 0 }).fit(x, opts);
+    const ratio = m.explainedVarianceRatio.reduce((a, b) => a + b, 0);
+    if (!(ratio > 0.95)) throw new Error(`wrong result: explained variance ratio ${ratio}`);
+  };
+  return {
+    id: 'ml-pca-randomized-1e6x100',
+    group: 'ml',
+    description: `PCA(10 components, randomized SVD) on ${PCA_N.toLocaleString('en')} x 100 float64 in ${BLOCKS} row blocks. Target (issue 14): at least 2x scikit-learn.`,
+    repeat: 3,
+    warmup: 0,
+    items: { count: PCA_N, unit: 'rows' },
+    reference: 'scikit-learn',
+    js: [{ system: 'pdask-threads', setup, run: (x) => fit(x, { scheduler: 'threads' }), teardown: () => closeThreadPools() }],
+    python: [py('scikit-learn', 'setup_pca', 'run_sklearn_pca', ['sklearn'])],
+    targets: [{ system: 'pdask-threads', vs: 'scikit-learn', atLeast: 2 }],
+  };
+}
+
+export const mlWorkloads: Workload[] = [kmeansWorkload(), logisticWorkload(), gridWorkload(), miniBatchWorkload(), pcaWorkload()];
