@@ -9,6 +9,7 @@ import { Dictionary, Int32, makeData, makeVector, Utf8, type Data, type Vector }
 import { blankMissing, convertOwn, isOwnCsvType } from './csv-convert';
 import { CsvParseError, decodeText, isIntegerText, parseLine, parseNumber, parseRecords, scanPreamble, utf8Bytes, type CsvCodec, type CsvFormat, type PreambleSpec } from './csv-text';
 import { fastColumns } from './csv-fast';
+import { fusedColumns } from './csv-fused';
 import { columnTexts, fieldReader, numberColumn, stringColumn, timeColumn } from './csv-fast-convert';
 import { batchOf, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
@@ -195,6 +196,10 @@ function byteBlockText(b: CsvBlock): BlockText {
 function fastVectors(b: CsvBlock, t: BlockText): { rows: number; vectors: Vector[] } | null {
   if (typeof t.text === 'string') return null;
   const r = fieldReader(t.text, b.format, b.naValues);
+  if (!t.skip || t.skip.rows.length === 0) {
+    const fused = fusedColumns(r, b.nfields, b.usecols, b.types);
+    if (fused) return fused;
+  }
   return fastColumns(t.text, b.format, b.nfields, b.usecols, t.skip, (j, spans) => {
     const type = b.types[j];
     if (type.id === 'utf8') return stringColumn(r, spans);
