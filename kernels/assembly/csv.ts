@@ -3,8 +3,8 @@
 // (u8 each) says what to do: 0 skip, 1 float64, 2 int32, 3 string (its
 // bytes copied out: an Arrow Utf8 column), 4 naive timestamp (int64 nanoseconds). outs (one i32
 // pointer per field) gives each kept field's output area of `cap` rows (strings: offsets, cap + 1
-// i32 starting with 0; a flag i32 set to 1 when a byte >= 0x80 was copied; then room for the
-// bytes). A string field that is empty or whose first byte is marked in `nulls` (256 bytes) is
+// i32 starting with 0; a flag i32 set to 1 when a byte >= 0x80 was copied; the room for bytes
+// (i32); then that room). A string field that is empty or whose first byte is marked in `nulls` (256 bytes) is
 // listed for the host, which knows the missing-value texts.
 //
 // Only the plain spellings are converted here: [+-]digits[.digits][(e|E)[+-]digits] with at most 15
@@ -19,7 +19,8 @@
 // line-end kind (-1 none yet, 0 LF, 1 CRLF) and the rows done: zero them before a block's first
 // call. Other returns: -1 when the block is not one this pass reads (a quote, a line with another
 // number of fields, a bare CR, LF and CRLF mixed: the host's other paths read or report it), -2 when
-// the rows outgrow cap, -3 when the fallback list outgrows fbCap.
+// the rows outgrow cap, -3 when the fallback list outgrows fbCap, -4 when a string column's bytes
+// outgrow their room.
 
 const NL: u8 = 10;
 const CR: u8 = 13;
@@ -231,7 +232,8 @@ export function csv_fused(buf: usize, len: i32, nfields: i32, kinds: usize, outs
           const off = o + (<usize>row << 2);
           const d0 = load<i32>(off);
           const n = <i32>(pos - s);
-          const dst = o + (<usize>(cap + 2) << 2) + <usize>d0;
+          if (d0 + n > load<i32>(o + (<usize>(cap + 2) << 2))) return -4;
+          const dst = o + (<usize>(cap + 3) << 2) + <usize>d0;
           let acc: u32 = 0;
           for (let t = 0; t < n; t++) {
             const ch = load<u8>(s + <usize>t);

@@ -22,6 +22,8 @@ export interface CsvScanOptions {
   quote: number;
   /** Texts a string field may hold to be missing: such fields (and empty ones) are listed in `fallback`. */
   nullTexts?: readonly string[];
+  /** Scan only the first `length` bytes (default: all). */
+  length?: number;
 }
 
 /** A string column as Arrow's Utf8 layout. */
@@ -70,7 +72,8 @@ export function csvScan(rt: Runtime, bytes: Uint8Array | KernelArray<Uint8Array>
   });
   const { mem } = rt;
   const inPlace = bytes instanceof KernelArray;
-  const len = inPlace ? bytes.length : bytes.length;
+  const len = options.length ?? bytes.length;
+  if (!Number.isInteger(len) || len < 0 || len > bytes.length) throw new RangeError(`csvScan: length ${len} is not within the ${bytes.length} bytes given`);
   const owned: number[] = [];
   const alloc = (n: number): number => {
     const p = mem.alloc(Math.max(64, n));
@@ -82,7 +85,7 @@ export function csvScan(rt: Runtime, bytes: Uint8Array | KernelArray<Uint8Array>
     if (inPlace) bufPtr = bytes.ptr;
     else {
       bufPtr = alloc(len);
-      mem.u8(bufPtr, len).set(bytes);
+      mem.u8(bufPtr, len).set(len === bytes.length ? bytes : bytes.subarray(0, len));
     }
     const kindPtr = alloc(nf);
     mem.u8(kindPtr, nf).set(codes);
@@ -95,11 +98,13 @@ export function csvScan(rt: Runtime, bytes: Uint8Array | KernelArray<Uint8Array>
     const first = view().indexOf(NL);
     let cap = Math.ceil((len / Math.max(1, first < 0 ? len : first + 1)) * 1.25) + 16;
     let fbCap = 1024;
+    // Room for each string column's bytes: from its field in the first line (1.5x), all of it when short.
+    let room = firstLineFields(view(), first < 0 ? len : first, options.sep).map((n) => Math.min(len, Math.ceil(n * cap * 1.5) + 4096));
     for (;;) {
-      const outs = codes.map((c) => (c === 0 ? 0 : c === 3 ? alloc(4 * (cap + 2) + len) : alloc(cap * (c === 2 ? 4 : 8))));
+      const outs = codes.map((c, f) => (c === 0 ? 0 : c === 3 ? alloc(4 * (cap + 3) + (room[f] ?? len)) : alloc(cap * (c === 2 ? 4 : 8))));
       outs.forEach((p, f) => {
+        if (codes[f] === 3) mem.i32(p + 4 * (cap + 1), 2).set([0, room[f] ?? len]);
         if (codes[f] === 3) mem.i32(p, 1)[0] = 0;
-        if (codes[f] === 3) mem.i32(p + 4 * (cap + 1), 1)[0] = 0;
       });
       const outsPtr = alloc(4 * nf);
       mem.i32(outsPtr, nf).set(outs);
@@ -108,13 +113,14 @@ export function csvScan(rt: Runtime, bytes: Uint8Array | KernelArray<Uint8Array>
       let r = 0;
       for (let limit = STEP; r === 0; limit += STEP) r = rt.x.csv_fused(bufPtr, len, nf, kindPtr, outsPtr, cap, options.sep, options.quote, fbPtr, fbCap, mem.state, limit, nullsPtr);
       if (r === -1) return null;
-      if (r === -2 || r === -3) {
+      if (r === -2 || r === -3 || r === -4) {
         for (const p of [...outs.filter((p) => p !== 0), outsPtr, fbPtr]) {
           mem.release(p);
           owned.splice(owned.indexOf(p), 1);
         }
         if (r === -2) cap = countLines(view()) + 1;
-        else fbCap = cap * nf;
+        else if (r === -3) fbCap = cap * nf;
+        else room = room.map(() => len);
         continue;
       }
       const [nfb, , , rows] = mem.i32(mem.state, 4);
@@ -126,7 +132,7 @@ export function csvScan(rt: Runtime, bytes: Uint8Array | KernelArray<Uint8Array>
         if (c === 3) {
           const offsets = new Int32Array(buffer, outs[f], rows + 1).slice();
           const nonAscii = new Int32Array(buffer, outs[f] + 4 * (cap + 1), 1)[0] !== 0;
-          return { offsets, data: new Uint8Array(buffer, outs[f] + 4 * (cap + 2), offsets[rows]).slice(), nonAscii };
+          return { offsets, data: new Uint8Array(buffer, outs[f] + 4 * (cap + 3), offsets[rows]).slice(), nonAscii };
         }
         return new BigInt64Array(buffer, outs[f], rows).slice();
       });
@@ -135,6 +141,19 @@ export function csvScan(rt: Runtime, bytes: Uint8Array | KernelArray<Uint8Array>
   } finally {
     for (const p of owned) mem.release(p);
   }
+}
+
+/** Byte lengths of the first line's fields split at every separator byte (an estimate: quotes are not read). */
+function firstLineFields(b: Uint8Array, end: number, sep: number): number[] {
+  const out: number[] = [];
+  let s = 0;
+  for (let i = 0; i <= end; i++) {
+    if (i === end || b[i] === sep) {
+      out.push(i - s);
+      s = i + 1;
+    }
+  }
+  return out;
 }
 
 function countLines(b: Uint8Array): number {

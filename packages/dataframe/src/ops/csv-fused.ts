@@ -12,7 +12,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { makeData, makeVector, Utf8, type Data, type Vector } from 'apache-arrow';
-import type { CsvFieldKind, CsvStrings } from '@pdask/kernels';
+import type { CsvFieldKind, CsvStrings, KernelArray } from '@pdask/kernels';
 import { bigVector } from '../types/big-vectors';
 import { asciiByte, fastFormat } from './csv-fast';
 import { fieldText, LITTLE_ENDIAN, numberByRules, timeByRules, type FieldReader } from './csv-fast-convert';
@@ -48,17 +48,23 @@ export function fusedFormat(f: CsvFormat, types: readonly TypeDesc[], extraNa: n
  * The kept columns of the records in the reader's buffer (every record `nfields` fields), or null
  * when the fused pass does not decide this block.
  */
-export function fusedColumns(r: FieldReader, nfields: number, usecols: readonly number[], types: readonly TypeDesc[]): { rows: number; vectors: Vector[] } | null {
-  const { buf, format: f } = r;
-  if (buf.length > 0x7fffffff || !fusedFormat(f, types, r.extraNa.length)) return null;
+export function fusedColumns(r: FieldReader, nfields: number, usecols: readonly number[], types: readonly TypeDesc[], direct?: { source: KernelArray<Uint8Array>; length: number }): { rows: number; vectors: Vector[] } | null {
+  const f = r.format;
+  if (!fusedFormat(f, types, r.extraNa.length) || (!direct && r.buf.length > 0x7fff0000)) return null;
   const kinds: CsvFieldKind[] = new Array<CsvFieldKind>(nfields).fill('skip');
   const slot = new Int32Array(nfields).fill(-1);
   usecols.forEach((at, j) => {
     kinds[at] = kindOf(types[j])!;
     slot[at] = j;
   });
-  const scan = kernels().csvScan(buf, { kinds, sep: asciiByte(f.sep), quote: asciiByte(f.quote), nullTexts: [...r.na] });
+  const options = { kinds, sep: asciiByte(f.sep), quote: asciiByte(f.quote), nullTexts: [...r.na] };
+  const scan = direct ? kernels().csvScan(direct.source, { ...options, length: direct.length }) : kernels().csvScan(r.buf, options);
   if (!scan) return null;
+  // Fallback cells read from the kernels' memory (a view made after the scan: the memory may have grown).
+  if (direct) {
+    const a = direct.source.array;
+    r = { ...r, buf: Buffer.from(a.buffer, a.byteOffset, direct.length) };
+  }
   const { rows, columns, fallback } = scan;
   // Cells in other spellings: csv-fast-convert's rules (missing texts, spaces, long numbers, …).
   const valid: (Uint8Array | null)[] = usecols.map(() => null);
