@@ -3,8 +3,13 @@
  * (ops/select-bucketed.ts): the same values at the same ranks as a full sort, on uneven, empty and
  * one-value runs, few distinct values, signed zeros, infinities and subnormals.
  */
-import { describe, expect, it } from 'vitest';
+import { closeThreadPools } from '@pdask/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as dd from '../src/index';
 import { bucketRun, valuesAtRanksBucketed } from '../src/ops/select-bucketed';
+import { SCHEDULERS } from './helpers';
+
+afterAll(() => closeThreadPools());
 
 const bySort = (chunks: Float64Array[], ranks: number[]) => {
   const all = Float64Array.from(chunks.flatMap((c) => Array.from(c))).sort();
@@ -28,5 +33,21 @@ describe('order statistics of bucketed runs', () => {
     runs.forEach((r, j) => expect(Array.from(Float64Array.from(r.values).sort())).toEqual(Array.from(Float64Array.from(chunks[j]).sort())));
     const got = Array.from(valuesAtRanksBucketed(runs, ranks));
     expect(got.map((v) => v + 0)).toEqual(bySort(chunks, ranks).map((v) => v + 0));
+  });
+});
+
+describe.each(SCHEDULERS)('describe: min and max from the outer buckets (%s)', (_, opts) => {
+  // -0 counts below +0 (as a sort orders them), the rule describe kept before the buckets.
+  it.each([
+    ['a negative zero is the minimum', [0, -0, 1, 2.5], -0, 2.5],
+    ['a positive zero is the maximum', [-3, -0, 0], -3, 0],
+    ['negative zero alone at the top', [-1, -0, -0], -1, -0],
+    ['infinities', [Infinity, 1, -Infinity, NaN], -Infinity, Infinity],
+  ])('%s', async (_, xs, min, max) => {
+    const df = dd.fromColumns({ x: Float64Array.from(xs as number[]) }, { npartitions: 2 });
+    const r = await df.describe().compute(opts);
+    const col = r.col('x');
+    expect(Object.is(col.at(3), min)).toBe(true);
+    expect(Object.is(col.at(7), max)).toBe(true);
   });
 });

@@ -32,6 +32,16 @@ export function bucketRun(x: Float64Array): BucketedRun | null {
   return { values, starts };
 }
 
+/** The values of the first and of the last non-empty bucket (where the smallest and largest are). */
+export function outerBuckets(r: BucketedRun): [Float64Array, Float64Array] {
+  const { starts, values } = r;
+  let a = 0;
+  while (a < BUCKETS - 1 && starts[a + 1] === starts[a]) a++;
+  let b = BUCKETS - 1;
+  while (b > 0 && starts[b + 1] === starts[b]) b--;
+  return [values.subarray(starts[a], starts[a + 1]), values.subarray(starts[b], starts[b + 1])];
+}
+
 /** The values of rank `ranks[i]` (0-based, each < the number of values) among the runs' values. */
 export function valuesAtRanksBucketed(runs: readonly BucketedRun[], ranks: readonly number[]): Float64Array {
   const out = new Float64Array(ranks.length);

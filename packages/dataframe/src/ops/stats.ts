@@ -11,7 +11,7 @@ import { kernels } from './kernels';
 import { batchOf, decodePart, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
 import { valuesAtRanks } from './select';
-import { bucketRun, valuesAtRanksBucketed } from './select-bucketed';
+import { bucketRun, outerBuckets, valuesAtRanksBucketed } from './select-bucketed';
 import { keysOf, type SortKey } from './sort';
 import { INDEX_COLUMN } from './spec';
 import type { TypeDesc } from './types';
@@ -124,14 +124,14 @@ export const sortedPartial = (part: Part, columns: readonly string[]): Sorted[] 
     const x = numericValues(v, c);
     const moments = x.length === 0 ? EMPTY_MOMENTS : kernels().moments(x, { skipna: true });
     const values = presentValues(toFloat64(v));
+    // Grouped by bucket here, in parallel, so that the final step reads only the wanted buckets;
+    // the extremes are then in the first and last non-empty buckets.
+    const grouped = values.length ? bucketRun(values) : null;
+    const [lo, hi] = grouped ? outerBuckets(grouped) : [values, values];
     let min = Infinity;
     let max = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      if (values[i] < min || (values[i] === 0 && min === 0 && Object.is(values[i], -0))) min = values[i];
-      if (values[i] > max || (values[i] === 0 && max === 0 && Object.is(max, -0))) max = values[i];
-    }
-    // Grouped by bucket here, in parallel, so that the final step reads only the wanted buckets.
-    const grouped = values.length ? bucketRun(values) : null;
+    for (let i = 0; i < lo.length; i++) if (lo[i] < min || (lo[i] === 0 && min === 0 && Object.is(lo[i], -0))) min = lo[i];
+    for (let i = 0; i < hi.length; i++) if (hi[i] > max || (hi[i] === 0 && max === 0 && Object.is(max, -0))) max = hi[i];
     if (grouped) return { moments, runs: [grouped.values], min, max, starts: [grouped.starts] };
     return { moments, runs: values.length ? [values] : [], min, max };
   });
