@@ -6,6 +6,7 @@
  * gives null.
  */
 import { KernelArray } from './memory.js';
+import { checkOptionKeys, optionKeys } from './options.js';
 import type { Runtime } from './runtime.js';
 
 /** What the scan does with one field of every line. */
@@ -59,7 +60,11 @@ function checkByte(name: string, b: number): void {
   }
 }
 
+const SCAN_KEYS = optionKeys<CsvScanOptions>({ kinds: true, sep: true, quote: true, nullTexts: true, length: true });
+
 export function csvScan(rt: Runtime, bytes: Uint8Array | KernelArray<Uint8Array>, options: CsvScanOptions): CsvScanResult | null {
+  checkOptionKeys('Kernels.csvScan', options, SCAN_KEYS);
+  if (options === undefined) throw new TypeError('Kernels.csvScan: options { kinds, sep, quote } are required');
   const { kinds } = options;
   checkByte('sep', options.sep);
   if (!Number.isInteger(options.quote) || options.quote < 0 || options.quote > 127 || options.quote === options.sep) throw new RangeError('csvScan: quote must be an ASCII byte other than sep');
