@@ -17,3 +17,4 @@ export * from './qr';
 export function heap_base(): usize { return __heap_base; }
 export * from './matmul';
 export * from './radix';
+export * from './csv';

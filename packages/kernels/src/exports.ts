@@ -54,4 +54,6 @@ export interface KernelExports {
   radix_count_f64(p: number, n: number, counts: number, slots: number): number;
   radix_select_f64(p: number, n: number, slots: number, keys: number, nk: number, out: number): number;
   mm_macro_f64(pa: number, pb: number, pc: number, ldc: number, mc: number, nc: number, kc: number): void;
+  csv_fused(buf: number, len: number, nfields: number, kinds: number, outs: number, cap: number, sep: number, quote: number,
+    fb: number, fbCap: number, st: number, rowLimit: number, nulls: number): number;
 }

@@ -35,3 +35,4 @@ export { LabelError, mergeNewton, type NewtonOptions, type NewtonPartial } from 
 export { finalizeGroupBy, type FinalizeOptions, type GroupAgg, type GroupByOptions, type GroupByPartial } from './groupby.js';
 export { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } from './factorize.js';
 export type { ArrowDataLike, ArrowVectorLike } from './arrow.js';
+export type { CsvFieldKind, CsvScanOptions, CsvScanResult, CsvStrings } from './csv.js';

@@ -10,6 +10,7 @@ import * as N from './logistic.js';
 import * as Q from './qr.js';
 import * as MM from './matmul.js';
 import * as RX from './radix.js';
+import { csvScan, type CsvScanOptions, type CsvScanResult } from './csv.js';
 import { KernelArray } from './memory.js';
 import { momentsMean, momentsStd, momentsVar, type ArgExtremum, type Moments } from './partials.js';
 import { checkOptionKeys, optionKeys } from './options.js';
@@ -341,6 +342,16 @@ export class Kernels {
   /** An incremental string factorizer for JS strings and Arrow Utf8 / dictionary vectors. */
   utf8Factorizer(): Utf8Factorizer {
     return new Utf8Factorizer(this.rt);
+  }
+
+  /**
+   * Splits a block of CSV bytes (unquoted fields, every line `kinds.length` fields) and converts
+   * the fields at once: plain numbers, int32s and ISO times; string fields as byte ranges. Cells
+   * of other spellings come back in `fallback`; null when the block is not one this scan reads
+   * (a quote, a line with another number of fields, a bare CR, LF and CRLF mixed).
+   */
+  csvScan(bytes: Uint8Array | KernelArray<Uint8Array>, options: CsvScanOptions): CsvScanResult | null {
+    return csvScan(this.rt, bytes, options);
   }
 }
 

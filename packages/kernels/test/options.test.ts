@@ -31,6 +31,7 @@ const calls: [string, string, () => unknown][] = [
   ['Kernels.logisticPartial', 'intercpt', () => k.logisticPartial(x, Float64Array.of(0, 1), Float64Array.of(0, 0), typo({ features: 2, intercpt: true }))],
   ['Kernels.householderQR', 'Q', () => k.householderQR(x, 2, 2, typo({ Q: false }))],
   ['Kernels.matmul', 'transA', () => k.matmul(x, x, 2, 2, 2, typo({ transA: true }))],
+  ['Kernels.csvScan', 'seperator', () => k.csvScan(Uint8Array.of(49, 10), typo({ kinds: ['int32'], sep: 44, quote: 34, seperator: 44 }))],
 ];
 
 /** Whether a function's own parameter list has an options parameter (read from its source). */

@@ -72,7 +72,7 @@ const D0 = 48;
  * (Clinger's fast path: both operands exact doubles, so the one rounding is IEEE's). NaN (as "not
  * read here") otherwise.
  */
-function plainNumber(buf: Uint8Array, s: number, e: number, dec: number, th: number, intOnly: boolean): number {
+export function plainNumber(buf: Uint8Array, s: number, e: number, dec: number, th: number, intOnly: boolean): number {
   let i = s;
   let neg = false;
   if (i < e && (buf[i] === 45 || buf[i] === 43)) neg = buf[i++] === 45;
@@ -124,7 +124,7 @@ function plainNumber(buf: Uint8Array, s: number, e: number, dec: number, th: num
 const NULLS = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
 
 /** csv.ts's rules for one numeric text (undefined: refused, the block is read again for the error). */
-function numberByRules(r: FieldReader, raw: string, t: TypeDesc): number | undefined {
+export function numberByRules(r: FieldReader, raw: string, t: TypeDesc): number | undefined {
   const s = (r.na.has(raw) ? '' : raw).trim();
   if (NULLS.has(s)) return t.id === 'int' ? undefined : NaN;
   const x = t.id === 'int' && !isIntegerText(s, r.format) ? NaN : parseNumber(s, r.format);
@@ -157,11 +157,13 @@ export function numberColumn(r: FieldReader, c: ColumnSpans, t: TypeDesc): Vecto
   return numbersAs(out, t);
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const TWO32 = 4294967296;
 
-/** secs * 1e9 + frac as the two 32-bit halves of an int64, exactly, without bigints (|secs| < 2^40). */
-function putNs(lo: Uint32Array, hi: Int32Array, i: number, secs: number, frac: number): void {
+/** The two 32-bit halves of the int64 secs * 1e9 + frac, exactly, without bigints (|secs| < 2^40). */
+let nsLo = 0;
+let nsHi = 0;
+function nsHalves(secs: number, frac: number): void {
   const sh = Math.floor(secs / 1048576);
   const sl = secs - sh * 1048576;
   const a = sh * 1e9; // total = a * 2^20 + b
@@ -175,8 +177,8 @@ function putNs(lo: Uint32Array, hi: Int32Array, i: number, secs: number, frac: n
     l -= TWO32;
     carry = 1;
   }
-  lo[2 * i] = l;
-  hi[2 * i + 1] = ah + bh + carry;
+  nsLo = l;
+  nsHi = ah + bh + carry;
 }
 
 const isDigit = (c: number): boolean => c >= D0 && c <= D0 + 9;
@@ -194,13 +196,22 @@ function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 /**
- * 'YYYY-MM-DD', 'YYYY-MM-DD[ T]HH:MM:SS' or with a fraction of 1 to 9 digits, written to row i;
- * false when the field is not one of these (or is a date parseTime would refuse, or out of the
- * years datetime64[ns] holds).
+ * The last date read ('YYYY-MM-DD' bytes) and its midnight in nanoseconds as int64 halves: rows of
+ * a file usually share their date with the row before, so its checks and arithmetic are done once.
  */
-function plainTime(buf: Uint8Array, s: number, e: number, lo: Uint32Array, hi: Int32Array, i: number): boolean {
-  const len = e - s;
-  if (len !== 10 && len !== 19 && (len < 21 || len > 29)) return false;
+export interface DayCache {
+  date: Uint8Array;
+  valid: boolean;
+  lo: number;
+  hi: number;
+}
+
+export const dayCache = (): DayCache => ({ date: new Uint8Array(10), valid: false, lo: 0, hi: 0 });
+
+/** Whether buf[s, s+10) is a valid date of the years datetime64[ns] holds; caches its midnight. */
+function readDate(buf: Uint8Array, s: number, cache: DayCache): boolean {
+  const k = cache.date;
+  if (cache.valid && buf[s + 9] === k[9] && buf[s + 8] === k[8] && buf[s + 6] === k[6] && buf[s + 5] === k[5] && buf[s + 3] === k[3] && buf[s + 2] === k[2] && buf[s + 1] === k[1] && buf[s] === k[0] && buf[s + 4] === 45 && buf[s + 7] === 45) return true;
   if (buf[s + 4] !== 45 || buf[s + 7] !== 45) return false;
   if (!isDigit(buf[s]) || !isDigit(buf[s + 1]) || !isDigit(buf[s + 2]) || !isDigit(buf[s + 3]) || !isDigit(buf[s + 5]) || !isDigit(buf[s + 6]) || !isDigit(buf[s + 8]) || !isDigit(buf[s + 9])) return false;
   const y = two(buf, s) * 100 + two(buf, s + 2);
@@ -209,6 +220,23 @@ function plainTime(buf: Uint8Array, s: number, e: number, lo: Uint32Array, hi: I
   if (y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1) return false;
   const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   if (d > DAYS_IN_MONTH[mo - 1] + (leap ? 1 : 0)) return false;
+  nsHalves(daysFromCivil(y, mo, d) * 86400, 0);
+  for (let j = 0; j < 10; j++) k[j] = buf[s + j];
+  cache.valid = true;
+  cache.lo = nsLo;
+  cache.hi = nsHi;
+  return true;
+}
+
+/**
+ * 'YYYY-MM-DD', 'YYYY-MM-DD[ T]HH:MM:SS' or with a fraction of 1 to 9 digits, written to row i
+ * of the int64 array whose halves are lo/hi; false when the field is not one of these (or is a
+ * date parseTime would refuse, or out of the years datetime64[ns] holds).
+ */
+export function plainTime(buf: Uint8Array, s: number, e: number, lo: Uint32Array, hi: Int32Array, i: number, cache: DayCache): boolean {
+  const len = e - s;
+  if (len !== 10 && len !== 19 && (len < 21 || len > 29)) return false;
+  if (!readDate(buf, s, cache)) return false;
   let sod = 0;
   let frac = 0;
   if (len > 10) {
@@ -229,11 +257,34 @@ function plainTime(buf: Uint8Array, s: number, e: number, lo: Uint32Array, hi: I
       frac *= POW10[29 - len];
     }
   }
-  putNs(lo, hi, i, daysFromCivil(y, mo, d) * 86400 + sod, frac);
+  // midnight + sod * 1e9 + frac (below 2^47: exact), carried across the halves.
+  const x = sod * 1e9 + frac;
+  const xh = Math.floor(x / TWO32);
+  let l = cache.lo + (x - xh * TWO32);
+  let carry = 0;
+  if (l >= TWO32) {
+    l -= TWO32;
+    carry = 1;
+  }
+  lo[2 * i] = l;
+  hi[2 * i + 1] = cache.hi + xh + carry;
   return true;
 }
 
 const DEFAULT_NA = new Set<string>(PANDAS_NA);
+
+/**
+ * One time field by the general rules (csv-convert's): a missing text (the user's too) is null,
+ * any other text must parse without an offset; undefined when refused.
+ */
+export function timeByRules(r: FieldReader, s: number, e: number): bigint | null | undefined {
+  const raw = fieldText(r, s, e);
+  const text = (r.na.has(raw) ? '' : raw).trim();
+  if (DEFAULT_NA.has(text)) return null;
+  const p = parseTime(text);
+  if (!p || p.offsetMinutes !== null) return undefined;
+  return p.ns;
+}
 
 /** A naive datetime64[ns] column (texts without offsets, as parseDates inferred it). */
 export function timeColumn(r: FieldReader, c: ColumnSpans, t: TypeDesc & { id: 'timestamp' }): Vector | null {
@@ -243,24 +294,22 @@ export function timeColumn(r: FieldReader, c: ColumnSpans, t: TypeDesc & { id: '
   const out = new BigInt64Array(n);
   const lo = new Uint32Array(out.buffer);
   const hi = new Int32Array(out.buffer);
+  const cache = dayCache();
   let valid: Uint8Array | null = null;
   const extra = r.extraNa.length > 0;
   for (let i = 0; i < n; i++) {
     const s = spans[col + i * stride];
     const e = spans[col + i * stride + 1];
-    if (s >= 0 && plainTime(r.buf, s, e, lo, hi, i) && !(extra && isExtraNa(r, s, e))) continue;
-    // csv-convert's rules: missing texts (the user's too) are null, other texts must parse.
-    const raw = fieldText(r, s, e);
-    const text = (r.na.has(raw) ? '' : raw).trim();
-    if (DEFAULT_NA.has(text)) {
+    if (s >= 0 && plainTime(r.buf, s, e, lo, hi, i, cache) && !(extra && isExtraNa(r, s, e))) continue;
+    const v = timeByRules(r, s, e);
+    if (v === undefined) return null;
+    if (v === null) {
       valid ??= new Uint8Array(n).fill(1);
       valid[i] = 0;
       out[i] = 0n;
       continue;
     }
-    const p = parseTime(text);
-    if (!p || p.offsetMinutes !== null) return null;
-    out[i] = p.ns;
+    out[i] = v;
   }
   return bigVector(arrowType(t), out, valid);
 }

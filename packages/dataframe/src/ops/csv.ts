@@ -9,6 +9,8 @@ import { Dictionary, Int32, makeData, makeVector, Utf8, type Data, type Vector }
 import { blankMissing, convertOwn, isOwnCsvType } from './csv-convert';
 import { CsvParseError, decodeText, isIntegerText, parseLine, parseNumber, parseRecords, scanPreamble, utf8Bytes, type CsvCodec, type CsvFormat, type PreambleSpec } from './csv-text';
 import { fastColumns } from './csv-fast';
+import { fusedColumns, fusedFormat } from './csv-fused';
+import { kernels } from './kernels';
 import { columnTexts, fieldReader, numberColumn, stringColumn, timeColumn } from './csv-fast-convert';
 import { batchOf, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
@@ -195,6 +197,10 @@ function byteBlockText(b: CsvBlock): BlockText {
 function fastVectors(b: CsvBlock, t: BlockText): { rows: number; vectors: Vector[] } | null {
   if (typeof t.text === 'string') return null;
   const r = fieldReader(t.text, b.format, b.naValues);
+  if (!t.skip || t.skip.rows.length === 0) {
+    const fused = fusedColumns(r, b.nfields, b.usecols, b.types);
+    if (fused) return fused;
+  }
   return fastColumns(t.text, b.format, b.nfields, b.usecols, t.skip, (j, spans) => {
     const type = b.types[j];
     if (type.id === 'utf8') return stringColumn(r, spans);
@@ -209,7 +215,54 @@ function fastVectors(b: CsvBlock, t: BlockText): { rows: number; vectors: Vector
   });
 }
 
+/**
+ * A plain block read straight into the kernels' memory and scanned there by the fused pass: no
+ * fresh buffer per block (the kernels' memory is reused from block to block) and no copy into it.
+ * Null when the block is not one for the fused pass, or its last line runs far past its end.
+ */
+function directVectors(b: CsvBlock): { rows: number; vectors: Vector[] } | null {
+  if (b.whole || !/^utf-?8$/i.test(b.format.encoding) || b.end - b.start > 0x7fff0000) return null;
+  const r0 = fieldReader(Buffer.alloc(0), b.format, b.naValues);
+  if (!fusedFormat(b.format, b.types, r0.extraNa.length)) return null;
+  const fd = openSync(b.path, 'r');
+  let first = b.start;
+  try {
+    if (b.start > b.dataStart) {
+      const skip = readUntilNewline(fd, b.start - 1, b.start - 1);
+      first = b.start - 1 + skip.length;
+      if (skip.length === 0 || skip[skip.length - 1] !== NL) return null;
+    } else if (b.skipLines.length > 0) return null;
+    if (first >= b.end) return null;
+    const k = kernels();
+    const want = b.end - first + STEP;
+    const ka = k.alloc(Uint8Array, want);
+    try {
+      const view = ka.array;
+      let got = 0;
+      for (let n; got < want && (n = readSync(fd, view, got, want - got, first + got)) > 0; ) got += n;
+      const nl = view.indexOf(NL, b.end - 1 - first);
+      // The block's last line: to its newline, or to the end of the file.
+      const len = nl >= 0 && nl < got ? nl + 1 : got < want ? got : -1;
+      if (len < 0) return null;
+      return fusedColumns(r0, b.nfields, b.usecols, b.types, { source: ka, length: len });
+    } finally {
+      ka.free();
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export const readCsvBlock = (b: CsvBlock): Part => {
+  const direct = directVectors(b);
+  if (direct) {
+    const names = [...b.names];
+    if (b.pathColumn) {
+      names.push(b.pathColumn.name);
+      direct.vectors.push(pathVector(b.pathColumn, direct.rows));
+    }
+    return encodeBatch(batchOf(names, direct.vectors));
+  }
   const t = b.whole ? wholeFileText(b) : byteBlockText(b);
   const fast = fastVectors(b, t);
   if (fast) {

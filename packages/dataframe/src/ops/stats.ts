@@ -11,6 +11,7 @@ import { kernels } from './kernels';
 import { batchOf, decodePart, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
 import { valuesAtRanks } from './select';
+import { bucketRun, outerBuckets, valuesAtRanksBucketed } from './select-bucketed';
 import { keysOf, type SortKey } from './sort';
 import { INDEX_COLUMN } from './spec';
 import type { TypeDesc } from './types';
@@ -101,6 +102,8 @@ export interface Sorted {
   runs: Float64Array[];
   min: number;
   max: number;
+  /** Where each bucket of each run starts, when every run is grouped by bucket (select-bucketed.ts). */
+  starts?: Int32Array[];
 }
 
 /** The non-missing values of x. */
@@ -121,12 +124,15 @@ export const sortedPartial = (part: Part, columns: readonly string[]): Sorted[] 
     const x = numericValues(v, c);
     const moments = x.length === 0 ? EMPTY_MOMENTS : kernels().moments(x, { skipna: true });
     const values = presentValues(toFloat64(v));
+    // Grouped by bucket here, in parallel, so that the final step reads only the wanted buckets;
+    // the extremes are then in the first and last non-empty buckets.
+    const grouped = values.length ? bucketRun(values) : null;
+    const [lo, hi] = grouped ? outerBuckets(grouped) : [values, values];
     let min = Infinity;
     let max = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      if (values[i] < min || (values[i] === 0 && min === 0 && Object.is(values[i], -0))) min = values[i];
-      if (values[i] > max || (values[i] === 0 && max === 0 && Object.is(max, -0))) max = values[i];
-    }
+    for (let i = 0; i < lo.length; i++) if (lo[i] < min || (lo[i] === 0 && min === 0 && Object.is(lo[i], -0))) min = lo[i];
+    for (let i = 0; i < hi.length; i++) if (hi[i] > max || (hi[i] === 0 && max === 0 && Object.is(max, -0))) max = hi[i];
+    if (grouped) return { moments, runs: [grouped.values], min, max, starts: [grouped.starts] };
     return { moments, runs: values.length ? [values] : [], min, max };
   });
 };
@@ -135,7 +141,7 @@ export const sortedCombine = (parts: readonly (readonly Sorted[])[]): Sorted[] =
   parts[0].map((_, j) =>
     parts
       .map((p) => p[j])
-      .reduce((a, s) => ({ moments: mergeMoments(a.moments, s.moments), runs: [...a.runs, ...s.runs], min: lowest(a.min, s.min), max: highest(a.max, s.max) })),
+      .reduce((a, s) => ({ moments: mergeMoments(a.moments, s.moments), runs: [...a.runs, ...s.runs], min: lowest(a.min, s.min), max: highest(a.max, s.max), ...(a.starts && s.starts ? { starts: [...a.starts, ...s.starts] } : {}) })),
   );
 
 // As the sorted values' first and last: -0 below +0.
@@ -157,19 +163,17 @@ function quantileRanks(n: number, q: number): { lo: number; hi: number; gamma: n
  * quantile calls: the same virtual index and the same two-sided interpolation, so the result is
  * pandas' to the last bit.
  */
-export function quantileOf(runs: readonly Float64Array[], q: number): number {
-  return quantilesOfRuns(runs, [q])[0];
+export function quantileOf(runs: readonly Float64Array[], q: number, starts?: readonly Int32Array[]): number {
+  return quantilesOfRuns(runs, [q], starts)[0];
 }
 
 /** Several quantiles of the same values (one selection for all of them). */
-function quantilesOfRuns(runs: readonly Float64Array[], qs: readonly number[]): Float64Array {
+function quantilesOfRuns(runs: readonly Float64Array[], qs: readonly number[], starts?: readonly Int32Array[]): Float64Array {
   const n = countOf(runs);
   if (n === 0) return new Float64Array(qs.length).fill(NaN);
   const at = qs.map((q) => quantileRanks(n, q));
-  const x = valuesAtRanks(
-    runs,
-    at.flatMap((r) => [r.lo, r.hi]),
-  );
+  const ranks = at.flatMap((r) => [r.lo, r.hi]);
+  const x = starts && starts.length === runs.length ? valuesAtRanksBucketed(runs.map((values, i) => ({ values, starts: starts[i] })), ranks) : valuesAtRanks(runs, ranks);
   return Float64Array.from(at, ({ gamma }, i) => {
     const a = x[2 * i];
     const b = x[2 * i + 1];
@@ -178,15 +182,15 @@ function quantilesOfRuns(runs: readonly Float64Array[], qs: readonly number[]): 
   });
 }
 
-const quantilesOf = (s: Sorted, qs: readonly number[]): Float64Array => quantilesOfRuns(s.runs, qs);
+const quantilesOf = (s: Sorted, qs: readonly number[]): Float64Array => quantilesOfRuns(s.runs, qs, s.starts);
 
-export const quantileScalar = (parts: readonly (readonly Sorted[])[], q: number): number => quantileOf(sortedCombine(parts)[0].runs, q);
+export const quantileScalar = (parts: readonly (readonly Sorted[])[], q: number): number => quantilesOf(sortedCombine(parts)[0], [q])[0];
 
 /** One value per column (index: the column names), or one per q (index: the q's). */
 export const quantileSeries = (parts: readonly (readonly Sorted[])[], qs: readonly number[], by: 'column' | 'q', columns: readonly string[], name: string): Part => {
   const merged = sortedCombine(parts);
   if (by === 'column') {
-    return encodeBatch(batchOf([INDEX_COLUMN, name], [stringVector([...columns]), makeVector(Float64Array.from(merged, (s) => quantileOf(s.runs, qs[0])))]));
+    return encodeBatch(batchOf([INDEX_COLUMN, name], [stringVector([...columns]), makeVector(Float64Array.from(merged, (s) => quantilesOf(s, [qs[0]])[0]))]));
   }
   return encodeBatch(batchOf([INDEX_COLUMN, name], [makeVector(Float64Array.from(qs)), makeVector(quantilesOf(merged[0], qs))]));
 };
