@@ -49,12 +49,13 @@ const calls: [string, string, Call][] = [
   ['meanSquaredError', 'schedular', () => ml.meanSquaredError(y, y, typo({ schedular: 'sync' }))],
   ['meanAbsoluteError', 'schedular', () => ml.meanAbsoluteError(y, y, typo({ schedular: 'sync' }))],
   ['r2Score', 'schedular', () => ml.r2Score(y, y, typo({ schedular: 'sync' }))],
+  ['LogisticRegression.predictLabels', 'schedular', async () => (await new ml.LogisticRegression().fit(Xc, yc)).predictLabels(Xc, typo({ schedular: 'sync' }))],
 ];
 
 /** Exports that take no options object anywhere (classes: neither constructor nor method). */
 const NO_OPTIONS = new Set(['NotFittedError']);
 /** Methods of the estimators that take no options object, and private ones (TypeScript's `private` is still on the prototype). */
-const METHODS_WITHOUT_OPTIONS = new Set(['predict', 'predictProba', 'decisionFunction', 'transform', 'inverseTransform', 'split', 'splitArrays', 'getNSplits']);
+const METHODS_WITHOUT_OPTIONS = new Set(['predict', 'predictProba', 'decisionFunction', 'transform', 'inverseTransform', 'split', 'splitArrays', 'getNSplits', 'predictCodes']);
 const PRIVATE_METHODS = new Set(['state', 'initialCenters', 'lloyd', 'runOnce']);
 
 
@@ -80,14 +81,13 @@ describe('strict options', () => {
 
   it('names the nearest option', () => {
     expect(() => new ml.LogisticRegression(typo({ maxiter: 3 }))).toThrow(
-      "LogisticRegression: unknown option 'maxiter' (known: penalty, C, fitIntercept, maxIter, tol, solver); did you mean 'maxIter'?",
+      "LogisticRegression: unknown option 'maxiter' (known: penalty, C, l1Ratio, fitIntercept, maxIter, tol, solver, multiClass, classWeight, rho); did you mean 'maxIter'?",
     );
   });
 
   it('refuses options of scikit-learn that are not implemented, by name', () => {
     expect(() => new ml.PCA(typo({ whiten: true }))).toThrow("PCA: option 'whiten' is not supported: not implemented yet");
-    expect(() => new ml.LogisticRegression(typo({ classWeight: 'balanced' }))).toThrow("LogisticRegression: option 'classWeight' is not supported");
-    expect(() => new ml.LogisticRegression(typo({ l1Ratio: 0.5 }))).toThrow("option 'l1Ratio' is not supported");
+    expect(() => new ml.LogisticRegression(typo({ warmStart: true }))).toThrow("LogisticRegression: option 'warmStart' is not supported");
     expect(() => new ml.KMeans(typo({ algorithm: 'elkan' }))).toThrow("KMeans: option 'algorithm' is not supported");
     expect(() => new ml.MinMaxScaler(typo({ clip: true }))).toThrow("MinMaxScaler: option 'clip' is not supported");
     expect(() => new ml.LinearRegression(typo({ positive: true }))).toThrow("LinearRegression: option 'positive' is not supported");

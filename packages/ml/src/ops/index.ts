@@ -6,6 +6,8 @@
 import { defineCatalogue } from '@pdask/core';
 import * as K from '../runtime/kmeans';
 import * as L from '../runtime/logistic';
+import * as G from '../runtime/glm';
+import * as A from '../runtime/admm';
 
 export const mlOps = defineCatalogue('@pdask/ml/ops', {
   lloydPartial: K.lloydPartial,
@@ -14,4 +16,8 @@ export const mlOps = defineCatalogue('@pdask/ml/ops', {
   combineDraws: K.combineDraws,
   newtonPartial: L.newtonPartial,
   combineNewton: L.combineNewton,
+  glmPartial: G.glmPartial,
+  combineGlm: G.combineGlm,
+  admmLocal: A.admmLocal,
+  combineAdmm: A.combineAdmm,
 });
