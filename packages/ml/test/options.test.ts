@@ -49,6 +49,14 @@ const calls: [string, string, Call][] = [
   ['meanSquaredError', 'schedular', () => ml.meanSquaredError(y, y, typo({ schedular: 'sync' }))],
   ['meanAbsoluteError', 'schedular', () => ml.meanAbsoluteError(y, y, typo({ schedular: 'sync' }))],
   ['r2Score', 'schedular', () => ml.r2Score(y, y, typo({ schedular: 'sync' }))],
+  ['Ridge', 'alpah', () => new ml.Ridge(typo({ alpah: 1 }))],
+  ['Ridge.fit', 'sampleWeights', () => new ml.Ridge().fit(X, y, typo({ sampleWeights: y }))],
+  ['Lasso', 'maxiter', () => new ml.Lasso(typo({ maxiter: 3 }))],
+  ['ElasticNet', 'l1_ratio', () => new ml.ElasticNet(typo({ l1_ratio: 0.5 }))],
+  ['ElasticNet.fit', 'schedular', () => new ml.ElasticNet().fit(X, y, typo({ schedular: 'sync' }))],
+  ['PoissonRegression', 'alpah', () => new ml.PoissonRegression(typo({ alpah: 1 }))],
+  ['PoissonRegression.fit', 'schedular', () => new ml.PoissonRegression().fit(X, y.add(200), typo({ schedular: 'sync' }))],
+  ['PoissonRegression.score', 'schedular', async () => (await new ml.PoissonRegression().fit(X, y.add(200))).score(X, y.add(200), typo({ schedular: 'sync' }))],
   ['LogisticRegression.predictLabels', 'schedular', async () => (await new ml.LogisticRegression().fit(Xc, yc)).predictLabels(Xc, typo({ schedular: 'sync' }))],
 ];
 

@@ -25,11 +25,13 @@ export interface GlmFit {
   readonly flat?: readonly (readonly number[])[];
   /** ADMM's augmented-Lagrangian parameter. */
   readonly rho?: number;
+  /** Starting coefficients (default 0). */
+  readonly start?: Float64Array;
 }
 
 export async function solveGlm(f: GlmFit, opts: ComputeOptions): Promise<SolverResult & { passes: number }> {
   const obj = glmObjective(f.data, f.spec, f.l2, opts);
-  const start = new Float64Array(obj.q);
+  const start = f.start ?? new Float64Array(obj.q);
   const o = { maxIter: f.maxIter, tol: f.tol };
   let r: SolverResult;
   if (f.solver === 'lbfgs') r = await lbfgs(obj, start, o);

@@ -2,3 +2,7 @@ export { LinearRegression, type LinearRegressionOptions } from './linear-regress
 export { LogisticRegression, type LogisticRegressionOptions, type LogisticFitOptions, type LogisticPenalty } from './logistic-regression';
 export type { Label, LabelData } from './labels';
 export type { GlmSolver } from './glm-solve';
+export { Ridge, type RidgeOptions } from './ridge';
+export { ElasticNet, Lasso, type ElasticNetOptions, type LassoOptions } from './elastic-net';
+export { PoissonRegression, type PoissonRegressionOptions } from './poisson-regression';
+export type { RegressorFitOptions } from './regressor';

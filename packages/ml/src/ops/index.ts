@@ -8,6 +8,7 @@ import * as K from '../runtime/kmeans';
 import * as L from '../runtime/logistic';
 import * as G from '../runtime/glm';
 import * as A from '../runtime/admm';
+import * as Q from '../runtime/gram';
 
 export const mlOps = defineCatalogue('@pdask/ml/ops', {
   lloydPartial: K.lloydPartial,
@@ -20,4 +21,6 @@ export const mlOps = defineCatalogue('@pdask/ml/ops', {
   combineGlm: G.combineGlm,
   admmLocal: A.admmLocal,
   combineAdmm: A.combineAdmm,
+  gramPartial: Q.gramPartial,
+  combineGram: Q.combineGram,
 });
