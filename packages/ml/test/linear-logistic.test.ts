@@ -4,6 +4,7 @@
  * tight tol must find the same coefficients; L1/elastic-net problems are compared with saga's.
  */
 import { describe, expect, it } from 'vitest';
+import * as da from '@pdask/array';
 import { LogisticRegression, type LogisticRegressionOptions } from '../src/index';
 import { CHUNKINGS, closePoolsAfterAll, expectClose, flat, mat, SCHEDULERS, vec } from './helpers';
 import { lx, type LogisticCase } from './linear-fixtures';
@@ -169,5 +170,23 @@ describe('strict options', () => {
   it('refuses a class weight for a label y does not hold, and a misspelt fit option', async () => {
     await expect(new LogisticRegression({ classWeight: { 7: 1 } }).fit(mat(I.X, 40), vec(I.y, 40))).rejects.toThrow('LogisticRegression.fit: classWeight names labels that are not in y: 7 (classes: 0, 1, 2)');
     await expect(new LogisticRegression().fit(mat(I.X, 40), vec(I.y, 40), { sampleWeights: vec(I.y, 40) } as never)).rejects.toThrow("did you mean 'sampleWeight'?");
+  });
+});
+
+describe('odd partitions and dtypes', () => {
+  it('empty row blocks, int32 labels and float32 X give the same fit', async () => {
+    const rows = [0, 70, 0, 80, 0];
+    const X = da.fromArray(Float64Array.from(I.X.flat()), { shape: [150, 4], chunks: [rows, -1] });
+    const y = da.fromArray(Int32Array.from(I.y), { chunks: [rows] });
+    for (const opts of SCHEDULERS) {
+      const m = await new LogisticRegression({ tol: 1e-9 }).fit(X, y, opts);
+      expectClose(m.coef, L.irisMultinomial.coef.flat(), 1e-6, 'coef');
+      expect(flat(await m.predict(X).compute(opts))).toEqual(L.irisMultinomial.predict);
+      const w = await new LogisticRegression({ tol: 1e-9, solver: 'newton' }).fit(X, y, { ...opts, sampleWeight: da.ones([150], { chunks: [rows] }) });
+      expectClose(w.coef, L.irisMultinomial.coef.flat(), 1e-6, 'coef with unit weights');
+    }
+    const X32 = da.fromArray(Float32Array.from(I.X.flat()), { shape: [150, 4], chunks: [40, -1] });
+    const m32 = await new LogisticRegression({ tol: 1e-6 }).fit(X32, vec(I.y, 40));
+    expectClose(m32.coef, L.irisMultinomial.coef.flat(), 1e-5, 'coef from float32 X');
   });
 });

@@ -17,7 +17,7 @@ import type { GlmData } from './objective';
 import { softThreshold } from './proximal-grad';
 
 export async function admm(data: GlmData, spec: Omit<GlmSpec, 'hess'>, l2: number, l1: number, rho: number, o: SolverOptions, opts: ComputeOptions): Promise<SolverResult> {
-  const d = data.x.shape[1];
+  const d = data.x.shape[1] - (spec.weighted ? 1 : 0);
   const p = d + (spec.fitIntercept ? 1 : 0);
   const q = coefRows(spec) * p;
   const nb = data.x.numblocks[0];

@@ -115,7 +115,7 @@ export class ElasticNet extends LinearRegressor {
 
   async fit(X: Data, y: Data, opts: RegressorFitOptions = {}): Promise<this> {
     const inp = fitInputs(X, y, opts, `${this.name}.fit`);
-    const ne = await normalEquations(inp.x, inp.y, inp.weighted, this.fitIntercept, inp.opts);
+    const ne = await normalEquations(inp.xw, inp.y, inp.weighted, this.fitIntercept, inp.opts);
     const n = ne.wsum;
     const r = coordinateDescent(ne, this.alpha * this.l1Ratio * n, this.alpha * (1 - this.l1Ratio) * n, this.maxIter, this.tol);
     let b = ne.yMean;

@@ -23,7 +23,7 @@ export interface Normal {
 }
 
 export async function normalEquations(x: ChunkedArray<unknown>, y: ChunkedArray<unknown>, weighted: boolean, fitIntercept: boolean, opts: ComputeOptions): Promise<Normal> {
-  const d = x.shape[1];
+  const d = x.shape[1] - (weighted ? 1 : 0);
   const g = await runBlockReduce<GramPartial>({ label: 'gram', x, y, partial: mlOps.gramPartial, partialArgs: () => [weighted], combine: mlOps.combineGram }, opts);
   const gram = new Float64Array(d * d);
   for (let a = 0; a < d; a++) for (let b = a; b < d; b++) gram[a * d + b] = gram[b * d + a] = g.gram[a * d + b];

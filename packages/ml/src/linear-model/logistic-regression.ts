@@ -10,7 +10,7 @@ import { accuracyScore } from '../metrics/classification';
 import type { GlmSpec } from '../runtime/glm';
 import { asMatrix, asTarget, checkFeatures, NotFittedError, rules, type Data } from '../validate';
 import { solveGlm, type GlmSolver } from './glm-solve';
-import { interleave } from './objective';
+import { withWeights } from './objective';
 import { findTargets, type Label, type LabelData } from './labels';
 import { linearScores } from './linear';
 import { newton } from './newton';
@@ -170,7 +170,8 @@ export class LogisticRegression {
     const n = x.shape[0];
     const multinomial = this.multiClass === 'multinomial' || (this.multiClass === 'auto' && K > 2);
     const sw = sampleWeight === undefined ? null : asTarget(sampleWeight, x, who, 'sampleWeight');
-    const yData = sw ? interleave(t.y, sw) : t.y;
+    const xData = sw ? withWeights(x, sw) : x;
+    const yData = t.y;
     const cw = classWeightsByCode(this.classWeight, t.classes, t.counts, n, multinomial, who);
     const l2Share = this.penalty === 'none' ? 0 : this.penalty === 'l2' ? 1 : this.penalty === 'l1' ? 0 : 1 - (this.l1Ratio ?? 0);
     const l2 = l2Share / this.C;
@@ -178,7 +179,7 @@ export class LogisticRegression {
     const p = d + (this.fitIntercept ? 1 : 0);
     const base = { fitIntercept: this.fitIntercept, classes: t.values, sideWeight: [] as number[], weighted: sw !== null };
     const solve = (spec: Omit<GlmSpec, 'hess'>, flat?: number[][]) =>
-      solveGlm({ data: { x, y: yData }, spec, l2, l1, solver: this.solver, maxIter: this.maxIter, tol: this.tol, flat, rho: this.rho }, copts);
+      solveGlm({ data: { x: xData, y: yData }, spec, l2, l1, solver: this.solver, maxIter: this.maxIter, tol: this.tol, flat, rho: this.rho }, copts);
 
     let coef: Float64Array;
     let intercepts: Float64Array;

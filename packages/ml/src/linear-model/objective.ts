@@ -4,15 +4,16 @@
  * part is left to the solvers that handle it (proximal gradient, ADMM). The intercepts are never
  * penalised.
  */
-import { astype, ravel, rechunk, stack, type ChunkedArray } from '@pdask/array';
+import { astype, concatenate, rechunk, reshape, type ChunkedArray } from '@pdask/array';
 import type { ComputeOptions } from '@pdask/core';
 import { runBlockReduce } from '../graph/block-reduce';
 import { mlOps } from '../ops/index';
 import { coefRows, type GlmPartial, type GlmSpec } from '../runtime/glm';
 
 export interface GlmData {
+  /** X, with the sample weights as a last column when the spec is `weighted` (`withWeights`). */
   readonly x: ChunkedArray<unknown>;
-  /** 1-d targets with x's row blocks, or targets and sample weights interleaved (`interleave`). */
+  /** 1-d targets with x's row blocks. */
   readonly y: ChunkedArray<unknown>;
 }
 
@@ -37,7 +38,7 @@ export interface Objective {
 }
 
 export function glmObjective(data: GlmData, spec: Omit<GlmSpec, 'hess'>, l2: number, opts: ComputeOptions): Objective {
-  const d = data.x.shape[1];
+  const d = data.x.shape[1] - (spec.weighted ? 1 : 0);
   const p = d + (spec.fitIntercept ? 1 : 0);
   const rows = coefRows(spec);
   const q = rows * p;
@@ -88,8 +89,8 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
-/** y and the sample weights interleaved in one 1-d array with 2 · X's row blocks (what `weighted` GLM blocks read). */
-export function interleave(y: ChunkedArray<unknown>, w: ChunkedArray<unknown>): ChunkedArray<unknown> {
-  const rows = y.chunks[0] as number[];
-  return ravel(rechunk(stack([astype(y, 'float64'), astype(w, 'float64')], 1), [rows, [2]]));
+/** X with the sample weights appended as its last column, in one block of columns (what `weighted` GLM blocks read). */
+export function withWeights(x: ChunkedArray<unknown>, w: ChunkedArray<unknown>): ChunkedArray<unknown> {
+  const rows = x.chunks[0] as number[];
+  return rechunk(concatenate([astype(x, 'float64'), reshape(astype(w, 'float64'), [x.shape[0], 1])], 1), [rows, [x.shape[1] + 1]]);
 }

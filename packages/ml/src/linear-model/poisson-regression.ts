@@ -66,13 +66,13 @@ export class PoissonRegression extends LinearRegressor {
     const who = 'PoissonRegression.fit';
     const inp = fitInputs(X, y, opts, who);
     const d = inp.x.shape[1];
-    const yv = asTarget(y, inp.x, who);
+    const yv = inp.y;
     const wv = opts.sampleWeight === undefined ? null : asTarget(opts.sampleWeight, inp.x, who, 'sampleWeight');
     const [sy, sw] = wv ? ((await compute(sum(multiply(yv, wv)), sum(wv), scheduleFor([inp.x], inp.opts))) as [number, number]) : [(await sum(yv).compute(scheduleFor([inp.x], inp.opts))) as number, inp.x.shape[0]];
     if (!(sy > 0)) throw new RangeError(`${who}: the (weighted) mean of y must be positive for a log link, got ${sy / sw}`);
     const r = await solveGlm(
       {
-        data: { x: inp.x, y: inp.y },
+        data: { x: inp.xw, y: inp.y },
         spec: { family: 'poisson', fitIntercept: this.fitIntercept, classes: [], positive: 0, classWeight: [], sideWeight: [], weighted: inp.weighted },
         l2: this.alpha * sw,
         l1: 0,

@@ -4,7 +4,7 @@ import { checkComputeOptions, checkOptions, COMPUTE_OPTION_NAMES, type ComputeOp
 import { r2Score } from '../metrics/regression';
 import { asMatrix, asTarget, checkFeatures, NotFittedError, type Data } from '../validate';
 import { linearPredictor } from './linear';
-import { interleave } from './objective';
+import { withWeights } from './objective';
 
 export interface RegressorFitOptions extends ComputeOptions {
   /** A weight per sample (1-d, X's length). */
@@ -19,9 +19,12 @@ export interface RegressorFit {
   nIter: number;
 }
 
-/** The checked inputs of a fit: X, y (interleaved with the weights when given) and the compute options. */
+/** The checked inputs of a fit: X (with the weights appended when given), y and the compute options. */
 export interface FitInputs {
+  /** X as given (2-d, one block of columns). */
   readonly x: ChunkedArray<unknown>;
+  /** X with the sample weights as a last column when `weighted`. */
+  readonly xw: ChunkedArray<unknown>;
   readonly y: ChunkedArray<unknown>;
   readonly weighted: boolean;
   readonly opts: ComputeOptions;
@@ -33,7 +36,7 @@ export function fitInputs(X: Data, y: Data, opts: RegressorFitOptions, who: stri
   const x = asMatrix(X, who);
   const t = asTarget(y, x, who);
   const w = sampleWeight === undefined ? null : asTarget(sampleWeight, x, who, 'sampleWeight');
-  return { x, y: w ? interleave(t, w) : t, weighted: w !== null, opts: copts };
+  return { x, xw: w ? withWeights(x, w) : x, y: t, weighted: w !== null, opts: copts };
 }
 
 export abstract class LinearRegressor {

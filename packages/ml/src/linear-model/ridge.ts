@@ -36,7 +36,7 @@ export class Ridge extends LinearRegressor {
 
   async fit(X: Data, y: Data, opts: RegressorFitOptions = {}): Promise<this> {
     const inp = fitInputs(X, y, opts, 'Ridge.fit');
-    const ne = await normalEquations(inp.x, inp.y, inp.weighted, this.fitIntercept, inp.opts);
+    const ne = await normalEquations(inp.xw, inp.y, inp.weighted, this.fitIntercept, inp.opts);
     const { d, gram } = ne;
     for (let j = 0; j < d; j++) gram[j * d + j] += this.alpha;
     const coef = choleskySolve(gram, ne.xty, d);

@@ -5,8 +5,8 @@
  * travel (dask-glm's design: one pass over the blocks per function evaluation).
  *
  * Coefficients are `rows` vectors of p = features (+ 1 for the intercept, last) values, row-major.
- * Targets arrive as a 1-d block, or (`weighted`) a 1-d block of 2 · rows values alternating
- * target and sample weight (the estimators interleave them so that one block of "y" carries both).
+ * Targets arrive as a 1-d block; with `weighted`, the last column of X's block is the sample
+ * weight (the estimators append it, which keeps X's row blocks, empty ones included).
  */
 import { dims, values, type BlockValue } from './block';
 
@@ -26,7 +26,7 @@ export interface GlmSpec {
   readonly classWeight: readonly number[];
   /** Binomial: weights of [negative, positive] samples (one-vs-rest 'balanced'); empty: 1. */
   readonly sideWeight: readonly number[];
-  /** y blocks interleave targets and sample weights. */
+  /** The last column of X is the sample weight. */
   readonly weighted: boolean;
   /** Return the Hessian (upper triangle, row-major) as well. */
   readonly hess: boolean;
@@ -63,12 +63,12 @@ function softplus(z: number): number {
 }
 
 export function glmPartial(spec: GlmSpec, beta: Float64Array, xb: BlockValue, yb: BlockValue): GlmPartial {
-  const [n, d] = dims(xb);
+  const [n, cols] = dims(xb);
   const weighted = spec.weighted;
-  if (yb.shape[0] !== (weighted ? 2 * n : n)) throw new RangeError(`a block of X has ${n} rows but its block of y has ${weighted ? yb.shape[0] / 2 : yb.shape[0]}`);
+  const d = weighted ? cols - 1 : cols;
+  if (yb.shape[0] !== n) throw new RangeError(`a block of X has ${n} rows but its block of y has ${yb.shape[0]}`);
   const x = values(xb);
   const yv = values(yb);
-  const ystride = weighted ? 2 : 1;
   const p = d + (spec.fitIntercept ? 1 : 0);
   const rows = coefRows(spec);
   const q = rows * p;
@@ -80,9 +80,9 @@ export function glmPartial(spec: GlmSpec, beta: Float64Array, xb: BlockValue, yb
   const classify = spec.family !== 'poisson';
   let loss = 0;
   for (let i = 0; i < n; i++) {
-    const row = i * d;
-    let w = weighted ? yv[i * ystride + 1] : 1;
-    const target = yv[i * ystride];
+    const row = i * cols;
+    let w = weighted ? x[row + d] : 1;
+    const target = yv[i];
     if (Number.isNaN(target)) throw new RangeError('y holds NaN');
     const code = classify ? codeOf(spec.classes, target) : 0;
     if (classify && cw.length) w *= cw[code];

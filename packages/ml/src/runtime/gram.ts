@@ -14,19 +14,20 @@ export interface GramPartial {
   wsum: number;
 }
 
-/** `weighted`: y blocks interleave targets and sample weights (as the GLM blocks). */
+/** `weighted`: the last column of X's block is the sample weight (as the GLM blocks). */
 export function gramPartial(weighted: boolean, xb: BlockValue, yb: BlockValue): GramPartial {
-  const [n, d] = dims(xb);
-  if (yb.shape[0] !== (weighted ? 2 * n : n)) throw new RangeError(`a block of X has ${n} rows but its block of y has ${weighted ? yb.shape[0] / 2 : yb.shape[0]}`);
+  const [n, cols] = dims(xb);
+  const d = weighted ? cols - 1 : cols;
+  if (yb.shape[0] !== n) throw new RangeError(`a block of X has ${n} rows but its block of y has ${yb.shape[0]}`);
   const x = values(xb);
   const y = values(yb);
   const out: GramPartial = { gram: new Float64Array(d * d), xty: new Float64Array(d), xsum: new Float64Array(d), ysum: 0, yy: 0, wsum: 0 };
   for (let i = 0; i < n; i++) {
-    const yi = weighted ? y[2 * i] : y[i];
-    const w = weighted ? y[2 * i + 1] : 1;
+    const yi = y[i];
+    const r = i * cols;
+    const w = weighted ? x[r + d] : 1;
     if (Number.isNaN(yi)) throw new RangeError('y holds NaN');
     if (w === 0) continue;
-    const r = i * d;
     out.ysum += w * yi;
     out.yy += w * yi * yi;
     out.wsum += w;
