@@ -77,3 +77,15 @@ describe('options (threads, uneven blocks)', () => {
     expect(() => new PoissonRegression({ alpha: -1 })).toThrow("PoissonRegression: option 'alpha' must be a finite number >= 0, got -1 (number)");
   });
 });
+
+describe('bad values in the data', () => {
+  it('NaN in X, NaN in y and negative sample weights fail the fit by name, on both schedulers', async () => {
+    const bad = D.X.map((r, i) => (i === 150 ? [NaN, ...r.slice(1)] : r));
+    for (const opts of SCHEDULERS) {
+      await expect(new Ridge().fit(mat(bad, 100), vec(D.y, 100), opts)).rejects.toThrow('X holds NaN or infinite values');
+      await expect(new Lasso().fit(mat(D.X, 100), vec(D.y.map((v, i) => (i === 3 ? NaN : v)), 100), opts)).rejects.toThrow('y holds NaN');
+      await expect(new PoissonRegression().fit(mat(bad, 100), vec(D.y, 100), opts)).rejects.toThrow('X holds NaN');
+      await expect(new Ridge().fit(mat(D.X, 100), vec(D.y, 100), { ...opts, sampleWeight: vec(D.y.map((_, i) => (i === 7 ? -1 : 1)), 100) })).rejects.toThrow('sampleWeight must be finite and >= 0, found -1');
+    }
+  });
+});

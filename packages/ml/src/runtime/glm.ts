@@ -82,6 +82,7 @@ export function glmPartial(spec: GlmSpec, beta: Float64Array, xb: BlockValue, yb
   for (let i = 0; i < n; i++) {
     const row = i * cols;
     let w = weighted ? x[row + d] : 1;
+    if (!(w >= 0 && w < Infinity)) throw new RangeError(`sampleWeight must be finite and >= 0, found ${w}`);
     const target = yv[i];
     if (Number.isNaN(target)) throw new RangeError('y holds NaN');
     const code = classify ? codeOf(spec.classes, target) : 0;
@@ -90,6 +91,7 @@ export function glmPartial(spec: GlmSpec, beta: Float64Array, xb: BlockValue, yb
       const b = k * p;
       let s = spec.fitIntercept ? beta[b + d] : 0;
       for (let j = 0; j < d; j++) s += beta[b + j] * x[row + j];
+      if (Number.isNaN(s)) throw new RangeError('X holds NaN (or infinite values)');
       z[k] = s;
     }
     // r: d loss / d z per row; h: the curvature (for the Hessian).

@@ -27,6 +27,8 @@ export function gramPartial(weighted: boolean, xb: BlockValue, yb: BlockValue): 
     const r = i * cols;
     const w = weighted ? x[r + d] : 1;
     if (Number.isNaN(yi)) throw new RangeError('y holds NaN');
+    if (!(w >= 0 && w < Infinity)) throw new RangeError(`sampleWeight must be finite and >= 0, found ${w}`);
+    for (let a = 0; a < d; a++) if (!Number.isFinite(x[r + a])) throw new RangeError('X holds NaN or infinite values');
     if (w === 0) continue;
     out.ysum += w * yi;
     out.yy += w * yi * yi;
