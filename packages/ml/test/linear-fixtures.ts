@@ -29,6 +29,15 @@ export interface LinearFixtures {
   ridge: Record<'alpha1' | 'alpha01' | 'noIntercept', RegCase> & { sampleWeight: { coef: V; intercept: number; sampleWeight: V } };
   lasso: Record<'alpha01' | 'alpha1' | 'noIntercept', RegCase>;
   elasticnet: Record<'a01r05' | 'a001r09', RegCase>;
+  sgd: Record<'irisHinge' | 'cancerLogL1' | 'wineModHuberEnetBalanced' | 'diabetes' | 'diabetesEnetSw' | 'irisShuffled' | 'diabetesShuffled', SgdCase> &
+    Record<'diabetesPartial2' | 'irisPartial', { coef: M | V; intercept: V; t: number }>;
+}
+export interface SgdCase {
+  coef: M | V;
+  intercept: V;
+  nIter: number;
+  t: number;
+  score: number;
 }
 
 export const lx = JSON.parse(readFileSync(new URL('./fixtures/linear_more.json', import.meta.url), 'utf8')) as LinearFixtures;

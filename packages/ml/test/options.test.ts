@@ -57,6 +57,14 @@ const calls: [string, string, Call][] = [
   ['PoissonRegression', 'alpah', () => new ml.PoissonRegression(typo({ alpah: 1 }))],
   ['PoissonRegression.fit', 'schedular', () => new ml.PoissonRegression().fit(X, y.add(200), typo({ schedular: 'sync' }))],
   ['PoissonRegression.score', 'schedular', async () => (await new ml.PoissonRegression().fit(X, y.add(200))).score(X, y.add(200), typo({ schedular: 'sync' }))],
+  ['SGDClassifier', 'los', () => new ml.SGDClassifier(typo({ los: 'hinge' }))],
+  ['SGDClassifier.fit', 'schedular', () => new ml.SGDClassifier().fit(Xc, yc, typo({ schedular: 'sync' }))],
+  ['SGDClassifier.partialFit', 'classs', () => new ml.SGDClassifier().partialFit(Xc, yc, typo({ classs: [0, 1] }))],
+  ['SGDClassifier.score', 'schedular', async () => (await new ml.SGDClassifier({ maxIter: 2 }).fit(Xc, yc)).score(Xc, yc, typo({ schedular: 'sync' }))],
+  ['SGDRegressor', 'eta', () => new ml.SGDRegressor(typo({ eta: 0.1 }))],
+  ['SGDRegressor.fit', 'schedular', () => new ml.SGDRegressor().fit(X, y, typo({ schedular: 'sync' }))],
+  ['SGDRegressor.partialFit', 'sampleWeights', () => new ml.SGDRegressor().partialFit(X, y, typo({ sampleWeights: y }))],
+  ['SGDRegressor.score', 'schedular', async () => (await new ml.SGDRegressor({ maxIter: 2 }).fit(X, y)).score(X, y, typo({ schedular: 'sync' }))],
   ['LogisticRegression.predictLabels', 'schedular', async () => (await new ml.LogisticRegression().fit(Xc, yc)).predictLabels(Xc, typo({ schedular: 'sync' }))],
 ];
 

@@ -6,3 +6,4 @@ export { Ridge, type RidgeOptions } from './ridge';
 export { ElasticNet, Lasso, type ElasticNetOptions, type LassoOptions } from './elastic-net';
 export { PoissonRegression, type PoissonRegressionOptions } from './poisson-regression';
 export type { RegressorFitOptions } from './regressor';
+export { SGDClassifier, SGDRegressor, type SgdClassifierOptions, type SgdRegressorOptions, type SgdFitOptions, type SgdPartialFitOptions } from './sgd';

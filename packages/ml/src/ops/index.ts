@@ -9,6 +9,7 @@ import * as L from '../runtime/logistic';
 import * as G from '../runtime/glm';
 import * as A from '../runtime/admm';
 import * as Q from '../runtime/gram';
+import * as S from '../runtime/sgd';
 
 export const mlOps = defineCatalogue('@pdask/ml/ops', {
   lloydPartial: K.lloydPartial,
@@ -23,4 +24,6 @@ export const mlOps = defineCatalogue('@pdask/ml/ops', {
   combineAdmm: A.combineAdmm,
   gramPartial: Q.gramPartial,
   combineGram: Q.combineGram,
+  sgdBlock: S.sgdBlock,
+  keepState: S.keepState,
 });
