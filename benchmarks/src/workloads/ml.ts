@@ -91,7 +91,7 @@ function logisticWorkload(): Workload {
     };
   };
   const fit = async ({ x, y }: ReturnType<typeof setup>, opts: ComputeOptions) => {
-    const m = await new LogisticRegression({ C: 1 }).fit(x, y, opts);
+    const m = await new LogisticRegression({ C: 1, solver: 'newton' }).fit(x, y, opts);
     // The generating weights: the fit must find them to within sampling error.
     if (!m.converged || Math.abs(m.coef[0] - 1) > 0.05 || Math.abs(m.intercept + 0.5) > 0.05) throw new Error(`wrong result: coef[0] ${m.coef[0]}, intercept ${m.intercept}`);
   };

@@ -42,7 +42,7 @@ describe('errors', () => {
     expect(() => new KMeans({ tol: -1 })).toThrow("KMeans: option 'tol' must be a finite number >= 0, got -1");
     expect(() => new KMeans({ seed: -3 })).toThrow("KMeans: option 'seed' must be an integer in [0, 2^32)");
     expect(() => new LogisticRegression({ C: 0 })).toThrow("LogisticRegression: option 'C' must be a finite number > 0, got 0");
-    expect(() => new LogisticRegression({ penalty: 'l1' as never })).toThrow("option 'penalty' must be 'l2' or 'none'");
+    expect(() => new LogisticRegression({ penalty: 'l3' as never })).toThrow("option 'penalty' must be one of 'l2', 'l1', 'elasticnet', 'none'");
     expect(() => new LogisticRegression({ maxiter: 3 } as never)).toThrow("LogisticRegression: unknown option 'maxiter'");
     expect(() => new MinMaxScaler({ featureRange: [1, 0] })).toThrow("MinMaxScaler: option 'featureRange' must be [low, high] with low < high");
     expect(() => new PCA({ nComponents: -1 })).toThrow("PCA: option 'nComponents' must be a positive integer");
@@ -52,8 +52,8 @@ describe('errors', () => {
     await expect(new KMeans({ nClusters: 200 }).fit(X)).rejects.toThrow('KMeans.fit: X has 103 samples, fewer than nClusters = 200');
   });
 
-  it('labels other than 0/1 fail the fit with the worker error, and the pool stays usable', async () => {
-    await expect(new LogisticRegression().fit(X, y, { scheduler: 'threads' })).rejects.toThrow(/LogisticRegression: y must hold the labels 0 and 1 \(or booleans\), found/);
+  it('continuous labels fail the fit, and the pool stays usable', async () => {
+    await expect(new LogisticRegression().fit(X, y, { scheduler: 'threads' })).rejects.toThrow(/LogisticRegression.fit: y holds continuous values \(.*\); class labels must be integers, strings or booleans/);
     const m = await new LinearRegression().fit(X, y, { scheduler: 'threads' });
     expect(m.coef[0]).toBeCloseTo(R.coef[0], 9);
   });

@@ -123,6 +123,23 @@ const calls: [string, string, Call][] = [
   ['makeBlobs', 'n_samples', () => ml.makeBlobs(typo({ n_samples: 10 }))],
   ['makeRegression', 'nfeatures', () => ml.makeRegression(typo({ nfeatures: 3 }))],
   ['makeClassification', 'nClass', () => ml.makeClassification(typo({ nClass: 3 }))],
+  ['Ridge', 'alpah', () => new ml.Ridge(typo({ alpah: 1 }))],
+  ['Ridge.fit', 'sampleWeights', () => new ml.Ridge().fit(X, y, typo({ sampleWeights: y }))],
+  ['Lasso', 'maxiter', () => new ml.Lasso(typo({ maxiter: 3 }))],
+  ['ElasticNet', 'l1_ratio', () => new ml.ElasticNet(typo({ l1_ratio: 0.5 }))],
+  ['ElasticNet.fit', 'schedular', () => new ml.ElasticNet().fit(X, y, typo({ schedular: 'sync' }))],
+  ['PoissonRegression', 'alpah', () => new ml.PoissonRegression(typo({ alpah: 1 }))],
+  ['PoissonRegression.fit', 'schedular', () => new ml.PoissonRegression().fit(X, y.add(200), typo({ schedular: 'sync' }))],
+  ['PoissonRegression.score', 'schedular', async () => (await new ml.PoissonRegression().fit(X, y.add(200))).score(X, y.add(200), typo({ schedular: 'sync' }))],
+  ['SGDClassifier', 'los', () => new ml.SGDClassifier(typo({ los: 'hinge' }))],
+  ['SGDClassifier.fit', 'schedular', () => new ml.SGDClassifier().fit(Xc, yc, typo({ schedular: 'sync' }))],
+  ['SGDClassifier.partialFit', 'classs', () => new ml.SGDClassifier().partialFit(Xc, yc, typo({ classs: [0, 1] }))],
+  ['SGDClassifier.score', 'schedular', async () => (await new ml.SGDClassifier({ maxIter: 2 }).fit(Xc, yc)).score(Xc, yc, typo({ schedular: 'sync' }))],
+  ['SGDRegressor', 'eta', () => new ml.SGDRegressor(typo({ eta: 0.1 }))],
+  ['SGDRegressor.fit', 'schedular', () => new ml.SGDRegressor().fit(X, y, typo({ schedular: 'sync' }))],
+  ['SGDRegressor.partialFit', 'sampleWeights', () => new ml.SGDRegressor().partialFit(X, y, typo({ sampleWeights: y }))],
+  ['SGDRegressor.score', 'schedular', async () => (await new ml.SGDRegressor({ maxIter: 2 }).fit(X, y)).score(X, y, typo({ schedular: 'sync' }))],
+  ['LogisticRegression.predictLabels', 'schedular', async () => (await new ml.LogisticRegression().fit(Xc, yc)).predictLabels(Xc, typo({ schedular: 'sync' }))],
 ];
 // getFeatureNamesOut takes input names, never options.
 const NAMES_METHODS = ['getFeatureNamesOut'];
@@ -130,7 +147,7 @@ const NAMES_METHODS = ['getFeatureNamesOut'];
 /** Exports that take no options object anywhere (classes: neither constructor nor method). */
 const NO_OPTIONS = new Set(['NotFittedError', 'clone', 'getParams', 'withParams', 'makePipeline', 'parameterGrid', 'uniform', 'logUniform', 'randInt', 'halvingSchedule']);
 /** Methods of the estimators that take no options object, and private ones (TypeScript's `private` is still on the prototype). */
-const METHODS_WITHOUT_OPTIONS = new Set(['predict', 'predictProba', 'decisionFunction', 'transform', 'inverseTransform', 'split', 'splitArrays', 'getNSplits', 'getParams', 'setParams', 'clone', 'testFolds', 'sizes', 'candidates', 'brackets']);
+const METHODS_WITHOUT_OPTIONS = new Set(['predict', 'predictProba', 'decisionFunction', 'transform', 'inverseTransform', 'split', 'splitArrays', 'getNSplits', 'getParams', 'setParams', 'clone', 'testFolds', 'sizes', 'candidates', 'brackets', 'predictCodes']);
 const PRIVATE_METHODS = new Set(['state', 'initialCenters', 'lloyd', 'runOnce', 'fitTransformers', 'through', 'final', 'resolve', 'blocks', 'draw', 'call']);
 for (const m of NAMES_METHODS) METHODS_WITHOUT_OPTIONS.add(m);
 
@@ -157,14 +174,13 @@ describe('strict options', () => {
 
   it('names the nearest option', () => {
     expect(() => new ml.LogisticRegression(typo({ maxiter: 3 }))).toThrow(
-      "LogisticRegression: unknown option 'maxiter' (known: penalty, C, fitIntercept, maxIter, tol, solver); did you mean 'maxIter'?",
+      "LogisticRegression: unknown option 'maxiter' (known: penalty, C, l1Ratio, fitIntercept, maxIter, tol, solver, multiClass, classWeight, rho); did you mean 'maxIter'?",
     );
   });
 
   it('refuses options of scikit-learn that are not implemented, by name', () => {
     expect(() => new ml.PCA(typo({ powerIterationNormalizer: 'LU' }))).toThrow("PCA: option 'powerIterationNormalizer' is not supported");
-    expect(() => new ml.LogisticRegression(typo({ classWeight: 'balanced' }))).toThrow("LogisticRegression: option 'classWeight' is not supported");
-    expect(() => new ml.LogisticRegression(typo({ l1Ratio: 0.5 }))).toThrow("option 'l1Ratio' is not supported");
+    expect(() => new ml.LogisticRegression(typo({ warmStart: true }))).toThrow("LogisticRegression: option 'warmStart' is not supported");
     expect(() => new ml.KMeans(typo({ algorithm: 'elkan' }))).toThrow("KMeans: option 'algorithm' is not supported");
     expect(() => new ml.MinMaxScaler(typo({ clip: true }))).toThrow("MinMaxScaler: option 'clip' is not supported");
     expect(() => new ml.LinearRegression(typo({ positive: true }))).toThrow("LinearRegression: option 'positive' is not supported");

@@ -8,6 +8,10 @@ import * as K from '../runtime/kmeans';
 import * as L from '../runtime/logistic';
 import * as P from '../metrics/pairwise-kernel';
 import * as G from '../datasets/generate-kernel';
+import * as GL from '../runtime/glm';
+import * as A from '../runtime/admm';
+import * as Q from '../runtime/gram';
+import * as S from '../runtime/sgd';
 
 export const mlOps = defineCatalogue('@pdask/ml/ops', {
   lloydPartial: K.lloydPartial,
@@ -20,6 +24,14 @@ export const mlOps = defineCatalogue('@pdask/ml/ops', {
   combineOversample: K.combineOversample,
   pairwiseBlock: P.pairwiseBlock,
   generateBlock: G.generateBlock,
+  glmPartial: GL.glmPartial,
+  combineGlm: GL.combineGlm,
+  admmLocal: A.admmLocal,
+  combineAdmm: A.combineAdmm,
+  gramPartial: Q.gramPartial,
+  combineGram: Q.combineGram,
+  sgdBlock: S.sgdBlock,
+  keepState: S.keepState,
 });
 
 // Preprocessing (encoders, PolynomialFeatures, QuantileTransformer): per-block steps.

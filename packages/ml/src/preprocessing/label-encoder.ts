@@ -13,7 +13,9 @@ import { mapRowBlocks } from './block-map';
 import { codesOf, distinctValues } from './encoder-input';
 import type { EncodeSpec } from './runtime';
 
-export type Label = number | string | boolean;
+import type { Label } from '../linear-model/labels';
+
+export type { Label };
 
 interface Fitted {
   classes: Label[];
