@@ -11,7 +11,7 @@ const C = fx.classification;
 describe('estimator protocol', () => {
   it('getParams gives the constructor options and clone an unfitted copy', async () => {
     const lr = new LogisticRegression({ C: 0.5, maxIter: 7 });
-    expect(getParams(lr)).toEqual({ penalty: 'l2', C: 0.5, fitIntercept: true, maxIter: 7, tol: 1e-4, solver: 'newton' });
+    expect(getParams(lr)).toEqual({ penalty: 'l2', C: 0.5, fitIntercept: true, maxIter: 7, tol: 1e-4, solver: 'lbfgs', multiClass: 'auto', rho: 1 });
     await lr.fit(mat(C.X, 40), vec(C.y, 40));
     const c = clone(lr);
     expect(c).not.toBe(lr);
