@@ -172,6 +172,8 @@ export function csv_fused(buf: usize, len: i32, nfields: i32, kinds: usize, outs
           else break;
         }
         let ok = nd > 0 && digits <= 15;
+        // Past int32's range: the host's rules refuse it with the line (an int32 store would wrap).
+        if (k == 2 && (neg ? mant > 2147483648 : mant > 2147483647)) ok = false;
         let exp = 0;
         if (ok && k == 1 && i < end && (load<u8>(i) == 101 || load<u8>(i) == 69)) {
           i++;

@@ -15,7 +15,7 @@ import { PANDAS_NA } from './csv-convert';
 import { isIntegerText, parseNumber, type CsvFormat } from './csv-text';
 import { asciiByte, type ColumnSpans } from './csv-fast';
 import { numbersAs } from './results';
-import { arrowType, type TypeDesc } from './types';
+import { arrowType, intFits, type TypeDesc } from './types';
 
 /** The texts a string column reads as missing besides the missing-value texts (csv.ts's; not 'None', as pandas 1.5). */
 const STRING_NULLS = ['NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', ''];
@@ -128,7 +128,8 @@ export function numberByRules(r: FieldReader, raw: string, t: TypeDesc): number 
   const s = (r.na.has(raw) ? '' : raw).trim();
   if (NULLS.has(s)) return t.id === 'int' ? undefined : NaN;
   const x = t.id === 'int' && !isIntegerText(s, r.format) ? NaN : parseNumber(s, r.format);
-  return x === x ? x : undefined;
+  // Out of the column's range: the general path names the file, the line and a dtype that reads it.
+  return x === x && intFits(x, t) ? x : undefined;
 }
 
 /** A float or (non-nullable, up to 32-bit) int column. */
@@ -147,7 +148,7 @@ export function numberColumn(r: FieldReader, c: ColumnSpans, t: TypeDesc): Vecto
     const s = spans[col + i * stride];
     const e = spans[col + i * stride + 1];
     let x = fastMarks && s >= 0 && s < e ? plainNumber(buf, s, e, dec, th < 0 ? -2 : th, intOnly) : NaN;
-    if (x !== x || (extra && isExtraNa(r, s, e))) {
+    if (x !== x || (intOnly && !intFits(x, t)) || (extra && isExtraNa(r, s, e))) {
       const y = numberByRules(r, fieldText(r, s, e), t);
       if (y === undefined) return null;
       x = y;

@@ -14,7 +14,7 @@ import { kernels } from './kernels';
 import { columnTexts, fieldReader, numberColumn, stringColumn, timeColumn } from './csv-fast-convert';
 import { batchOf, encodeBatch, type Part } from './part';
 import { numbersAs } from './results';
-import type { TypeDesc } from './types';
+import { dtypeName, intFits, type TypeDesc } from './types';
 import { stringVector } from './values';
 
 export { CsvParseError } from './csv-text';
@@ -144,6 +144,9 @@ function convert(values: string[], t: TypeDesc, column: string, where: (row: num
     let x: number;
     if (t.id === 'bool') x = s === 'True' || s === 'true' ? 1 : s === 'False' || s === 'false' ? 0 : NaN;
     else x = t.id === 'int' && !isIntegerText(s, f) ? NaN : parseNumber(s, f);
+    if (x === x && !intFits(x, t)) {
+      throw new CsvParseError(`${where(i)}: column '${column}' is ${dtypeName(t)} (inferred from the first rows, or given as dtype) but holds '${values[i]}' here, out of its range; pass { dtype: { '${column}': 'int64' } }`);
+    }
     const ok = x === x;
     if (!ok) {
       const kind = t.id === 'int' ? `int${t.bits}` : t.id === 'bool' ? 'bool' : `float${t.bits}`;

@@ -71,3 +71,12 @@ export function dtypeName(t: DataType | TypeDesc): string {
 }
 
 export const isNumericType = (t: DataType): boolean => DataType.isFloat(t) || DataType.isInt(t) || DataType.isBool(t);
+
+/**
+ * Whether an integer fits a number-backed int column (8 to 32 bits; 64-bit columns are read as
+ * bigints elsewhere). A value past the range must fail its block, not wrap in the typed array.
+ */
+export function intFits(x: number, t: TypeDesc): boolean {
+  if (t.id !== 'int' || t.bits === 64) return true;
+  return t.signed ? x >= -(2 ** (t.bits - 1)) && x < 2 ** (t.bits - 1) : x >= 0 && x < 2 ** t.bits;
+}
