@@ -116,6 +116,60 @@ function logisticWorkload(): Workload {
 }
 
 
+const MULTI_CLASSES = 10;
+
+/** X uniform in [-1, 1); class = argmax of X · W + noise (W and noise normal), as the Python side draws it. */
+function multiclass(n: number, d: number, k: number): { x: Float64Array; y: Float64Array } {
+  const u = stream(5);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const w = Float64Array.from({ length: d * k }, normal);
+  const x = new Float64Array(n * d);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < d; t++) x[i * d + t] = 2 * u() - 1;
+    let best = -Infinity;
+    for (let c = 0; c < k; c++) {
+      let z = 0.5 * normal();
+      for (let t = 0; t < d; t++) z += x[i * d + t] * w[t * k + c];
+      if (z > best) {
+        best = z;
+        y[i] = c;
+      }
+    }
+  }
+  return { x, y };
+}
+
+function multinomialWorkload(): Workload {
+  const d = 20;
+  const setup = () => {
+    const { x, y } = multiclass(N, d, MULTI_CLASSES);
+    return {
+      x: da.fromArray(x, { shape: [N, d], chunks: [N / BLOCKS, d], name: 'bench-ml-multinomial-x' }),
+      y: da.fromArray(y, { chunks: N / BLOCKS, name: 'bench-ml-multinomial-y' }),
+    };
+  };
+  const fit = async ({ x, y }: ReturnType<typeof setup>, opts: ComputeOptions) => {
+    const m = await new LogisticRegression({ C: 1, multiClass: 'multinomial' }).fit(x, y, opts);
+    // Ten classes, and a model that beats chance by far on the rows it saw.
+    if (m.classes.length !== MULTI_CLASSES) throw new Error(`wrong classes ${m.classes}`);
+    const acc = await m.score(x.slice('0:10000'), y.slice('0:10000'), opts);
+    if (!(acc > 0.5)) throw new Error(`wrong result: accuracy ${acc}`);
+  };
+  return {
+    id: 'ml-multinomial-1e6x20',
+    group: 'ml',
+    description: `multinomial LogisticRegression(C=1, lbfgs, ${MULTI_CLASSES} classes) on 1,000,000 x 20 in ${BLOCKS} row blocks; scikit-learn: multi_class='multinomial', lbfgs. Target (issue 14): at least 2x scikit-learn.`,
+    repeat: 3,
+    warmup: 0,
+    items: { count: N, unit: 'rows' },
+    reference: 'scikit-learn',
+    js: [{ system: 'pdask-threads', setup, run: (c) => fit(c, { scheduler: 'threads' }), teardown: () => closeThreadPools() }],
+    python: [py('scikit-learn', 'setup_multinomial', 'run_sklearn_multinomial', ['sklearn'])],
+    targets: [{ system: 'pdask-threads', vs: 'scikit-learn', atLeast: 2 }],
+  };
+}
+
 // --- issue 14's workloads -----------------------------------------------------------------------
 
 const GRID_N = 200_000;
@@ -223,4 +277,4 @@ function pcaWorkload(): Workload {
   };
 }
 
-export const mlWorkloads: Workload[] = [kmeansWorkload(), logisticWorkload(), gridWorkload(), miniBatchWorkload(), pcaWorkload()];
+export const mlWorkloads: Workload[] = [kmeansWorkload(), logisticWorkload(), multinomialWorkload(), gridWorkload(), miniBatchWorkload(), pcaWorkload()];
