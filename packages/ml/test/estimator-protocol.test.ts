@@ -158,6 +158,7 @@ interface ProtocolFx {
     bestCoef: number[];
     bestIntercept: number;
   };
+  sgdAlpha1: { X: number[][]; y: number[]; cases: { loss: 'hinge' | 'logLoss' | 'modifiedHuber'; coef: number[]; intercept: number; nIter: number; t: number; score: number }[] };
 }
 const px = JSON.parse(readFileSync(new URL('./fixtures/protocol.json', import.meta.url), 'utf8')) as ProtocolFx;
 
@@ -205,8 +206,20 @@ describe('SGDClassifier in Incremental and HyperbandSearchCV', () => {
     await expect(new ml.Incremental(new ml.SGDRegressor()).fit(X, y, { classes: [0, 1] })).rejects.toThrow(/SGDRegressor.partialFit: unknown option 'classes'/);
   });
 
+  it.each(px.sgdAlpha1.cases.flatMap((c) => [{ ...c, scheduler: 'sync' as const }, { ...c, scheduler: 'threads' as const }]))(
+    "alpha 1 (the 'optimal' first step zeroes the weights) equals scikit-learn: $loss, $scheduler",
+    async ({ loss, coef, intercept, nIter, t, scheduler }) => {
+      const S = px.sgdAlpha1;
+      const m = await new ml.SGDClassifier({ loss, alpha: 1, shuffle: false }).fit(mat(S.X, 47), vec(S.y, 47), { scheduler });
+      expect(m.nIter).toBe(nIter);
+      expect(m.t).toBe(t);
+      expectClose(m.coef, coef, 1e-9, 'coef');
+      expect(m.intercepts[0]).toBeCloseTo(intercept, 9);
+    },
+  );
+
   it('HyperbandSearchCV over SGDClassifier: deterministic with a seed, and a sensible best', async () => {
-    const dist = { alpha: [1e-5, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1], loss: ['hinge', 'logLoss', 'modifiedHuber'] };
+    const dist = { alpha: [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], loss: ['hinge', 'logLoss', 'modifiedHuber'] };
     const run = () => new ml.HyperbandSearchCV(sgd(), dist, { maxIter: 9, seed: 2 }).fit(X, y, { classes: [0, 1], scheduler: 'sync' });
     const a = await run();
     const b = await run();
