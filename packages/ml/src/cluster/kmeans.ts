@@ -213,6 +213,6 @@ export class KMeans {
   readonly estimatorType = 'clusterer' as const;
   /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
   getParams(): Params {
-    return definedParams({ nClusters: this.nClusters, init: this.init, maxIter: this.maxIter, tol: this.tol, nInit: this.nInit, seed: this.seed, oversamplingFactor: this.oversamplingFactor, initMaxIter: this.initMaxIter, algorithm: 'lloyd' });
+    return definedParams({ nClusters: this.nClusters, init: this.init, maxIter: this.maxIter, tol: this.tol, nInit: this.nInit, seed: this.seed, oversamplingFactor: this.oversamplingFactor, initMaxIter: this.initMaxIter });
   }
 }
