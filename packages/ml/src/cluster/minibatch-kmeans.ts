@@ -9,6 +9,7 @@
  */
 import { NDArray, variance, type ChunkedArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import { definedParams, type Params } from '../base/estimator';
 import { toFloat64 } from '../eager';
 import { runBlockReduce } from '../graph/block-reduce';
 import { scheduleFor } from '../graph/schedule';
@@ -330,6 +331,13 @@ export class MiniBatchKMeans {
     checkComputeOptions(opts, 'MiniBatchKMeans.fitPredict');
     await this.fit(X, opts);
     return this.labels;
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'clusterer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return definedParams({ nClusters: this.nClusters, init: this.init, maxIter: this.maxIter, batchSize: this.batchSize, tol: this.tol, maxNoImprovement: this.maxNoImprovement, initSize: this.initSize, nInit: this.nInit, reassignmentRatio: this.reassignmentRatio, computeLabels: this.computeLabels, seed: this.seed });
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { fromArray, linalg, NDArray, type ChunkedArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, computeCollections, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import { definedParams, type Params } from '../base/estimator';
 import { toFloat64 } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { asMatrix, checkFeatures, NotFittedError, rules, type Data } from '../validate';
@@ -194,5 +195,12 @@ export class IncrementalPCA {
     const z = asMatrix(Z, 'IncrementalPCA.inverseTransform', 'Z');
     if (z.shape[1] !== s.k) throw new RangeError(`IncrementalPCA.inverseTransform: Z has ${z.shape[1]} columns, but the model has ${s.k} components`);
     return unproject(z, s.mean, s.components, s.k, s.d, this.whiten ? s.explainedVariance.map(Math.sqrt) : null);
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return definedParams({ nComponents: this.nComponents, whiten: this.whiten, batchSize: this.batchSize });
   }
 }

@@ -6,6 +6,7 @@
  */
 import { linalg, mean as meanOf, variance, NDArray, type ChunkedArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, computeCollections, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import { definedParams, type Params } from '../base/estimator';
 import { toFloat64 } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
@@ -146,5 +147,12 @@ export class TruncatedSVD {
     const z = asMatrix(Z, 'TruncatedSVD.inverseTransform', 'Z');
     if (z.shape[1] !== f.k) throw new RangeError(`TruncatedSVD.inverseTransform: Z has ${z.shape[1]} columns, but the model has ${f.k} components`);
     return unproject(z, null, f.components, f.k, f.d, null);
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return definedParams({ nComponents: this.nComponents, algorithm: this.algorithm, nIter: this.nIter, nOversamples: this.nOversamples, seed: this.seed });
   }
 }

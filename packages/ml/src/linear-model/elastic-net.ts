@@ -7,6 +7,7 @@
  * coefficient, the duality gap is checked against tol · Σw(y − ȳ)².
  */
 import { checkOptions, type OptionSchema } from '@pdask/core';
+import type { Params } from '../base/estimator';
 import { rules, type Data } from '../validate';
 import { normalEquations, type Normal } from './gram';
 import { fitInputs, LinearRegressor, type RegressorFitOptions } from './regressor';
@@ -124,6 +125,13 @@ export class ElasticNet extends LinearRegressor {
     this.conv = r.converged;
     return this;
   }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'regressor' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { alpha: this.alpha, l1Ratio: this.l1Ratio, fitIntercept: this.fitIntercept, maxIter: this.maxIter, tol: this.tol };
+  }
 }
 
 /** ElasticNet with l1Ratio 1 (scikit-learn's Lasso). */
@@ -131,5 +139,11 @@ export class Lasso extends ElasticNet {
   protected override readonly name: string = 'Lasso';
   constructor(opts: LassoOptions = {}) {
     super(opts, 'Lasso');
+  }
+
+  /** ElasticNet's options without l1Ratio, which Lasso does not take (it is 1). */
+  override getParams(): Params {
+    const { l1Ratio: _l1, ...rest } = super.getParams();
+    return rest;
   }
 }

@@ -8,6 +8,7 @@
  */
 import { multiply, sum } from '@pdask/array';
 import { checkComputeOptions, checkOptions, compute, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import type { Params } from '../base/estimator';
 import { scheduleFor } from '../graph/schedule';
 import { asMatrix, asTarget, rules, type Data } from '../validate';
 import { solveGlm, type GlmSolver } from './glm-solve';
@@ -95,6 +96,13 @@ export class PoissonRegression extends LinearRegressor {
     const x = asMatrix(X, who);
     const t = asTarget(y, x, who);
     return d2PoissonScore(t, this.predict(x), opts);
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'regressor' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { alpha: this.alpha, fitIntercept: this.fitIntercept, solver: this.solver, maxIter: this.maxIter, tol: this.tol };
   }
 }
 

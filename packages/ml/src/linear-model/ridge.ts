@@ -5,6 +5,7 @@
  * 'cholesky' solver, which its 'auto' picks for dense X).
  */
 import { checkOptions, type OptionSchema } from '@pdask/core';
+import type { Params } from '../base/estimator';
 import { choleskySolve } from '../dense';
 import { rules, type Data } from '../validate';
 import { normalEquations } from './gram';
@@ -45,5 +46,12 @@ export class Ridge extends LinearRegressor {
     for (let j = 0; j < d; j++) b -= ne.xMean[j] * coef[j];
     this.fitted = { coef, intercept: this.fitIntercept ? b : 0, nIter: 0 };
     return this;
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'regressor' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { alpha: this.alpha, fitIntercept: this.fitIntercept };
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { ChunkedArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, COMPUTE_OPTION_NAMES, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import { definedParams, type Params } from '../base/estimator';
 import { runBlockReduce } from '../graph/block-reduce';
 import { mlOps } from '../ops/index';
 import { Stream } from '../random';
@@ -220,6 +221,11 @@ abstract class BaseSgd {
     const w = sampleWeight === undefined ? null : asTarget(sampleWeight, x, who, 'sampleWeight');
     return { x, xw: w ? withWeights(x, w) : x, weighted: w !== null, copts, classes };
   }
+
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { loss: this.loss, penalty: this.penalty, alpha: this.alpha, l1Ratio: this.l1Ratio, fitIntercept: this.fitIntercept, maxIter: this.maxIter, tol: this.tol, nIterNoChange: this.nIterNoChange, shuffle: this.shuffle, seed: this.seed, learningRate: this.learningRate, eta0: this.eta0, powerT: this.powerT };
+  }
 }
 
 function permute<T>(a: T[], rng: Stream): T[] {
@@ -289,6 +295,9 @@ export class SGDRegressor extends BaseSgd {
     const x = asMatrix(X, 'SGDRegressor.score');
     return r2Score(asTarget(y, x, 'SGDRegressor.score'), this.predict(x), opts);
   }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'regressor' as const;
 }
 
 export class SGDClassifier extends BaseSgd {
@@ -370,6 +379,13 @@ export class SGDClassifier extends BaseSgd {
     checkComputeOptions(opts, 'SGDClassifier.score');
     const x = asMatrix(X, 'SGDClassifier.score');
     return accuracyScore(asTarget(y, x, 'SGDClassifier.score'), this.predict(x), opts);
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'classifier' as const;
+  /** The shared options, loss, and classWeight when given (the option takes no null). */
+  override getParams(): Params {
+    return definedParams({ ...super.getParams(), classWeight: this.classWeight ?? undefined });
   }
 }
 

@@ -11,6 +11,7 @@ import type { ChunkedArray, NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { clone, nameOf, withParams, type Estimator, type Params, type PartialFitEstimator } from '../base/estimator';
 import { targetsAndOptions } from '../pipeline/pipeline';
+import { partialFitOptions, type IncrementalFitOptions } from '../pipeline/wrappers';
 import { Stream } from '../random';
 import { asMatrix, asTarget, NotFittedError, rules, seedOf, type Data } from '../validate';
 import { parameterGrid, type Distribution, type ParamDistributions, type ParamGrid } from './search';
@@ -169,9 +170,10 @@ abstract class BaseIncrementalSearch {
     return this.state('bestEstimator').best;
   }
 
-  async fit(X: Data, y?: Data | ComputeOptions, opts?: ComputeOptions): Promise<this> {
-    const [yy, o] = targetsAndOptions(y, opts);
-    checkComputeOptions(o, `${this.who}.fit`);
+  async fit(X: Data, y?: Data | IncrementalFitOptions, opts?: IncrementalFitOptions): Promise<this> {
+    const [yy, fo] = targetsAndOptions(y, opts);
+    const o = partialFitOptions(fo, `${this.who}.fit`);
+    const { classes: _classes, ...co } = o as IncrementalFitOptions;
     const who = `${this.who}.fit`;
     const x = asMatrix(X, who);
     const t = yy === undefined ? undefined : asTarget(yy, x, who);
@@ -196,7 +198,7 @@ abstract class BaseIncrementalSearch {
         if (yTrain) await models[m].partialFit(xTrain.slice(range, ':'), yTrain.slice(range), o);
         else await models[m].partialFit(xTrain.slice(range, ':'), o);
       }
-      scores[m] = await scoreWith(this.scoring, models[m], xTest, yTest, o, who);
+      scores[m] = await scoreWith(this.scoring, models[m], xTest, yTest, co, who);
       history.push({ model: m, bracket: bracketOf[m], partialFitCalls: calls[m], score: scores[m] });
     };
 

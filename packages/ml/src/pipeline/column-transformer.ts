@@ -150,4 +150,7 @@ export class ColumnTransformer {
       return j;
     });
   }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
 }

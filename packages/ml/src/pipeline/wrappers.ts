@@ -10,6 +10,7 @@ import { clone, fitEstimator, nameOf, withParams, type Estimator, type Params, t
 import type { Scoring } from '../model-selection/scoring';
 import { scoreWith, scoringRule } from '../model-selection/scoring';
 import { Stream } from '../random';
+import type { Label } from '../linear-model/labels';
 import { asMatrix, asTarget, rules, seedOf, type Data } from '../validate';
 import { targetsAndOptions } from './pipeline';
 
@@ -125,18 +126,17 @@ export class Incremental<E extends PartialFitEstimator & Estimator = PartialFitE
   }
 
   /** A fresh estimator (a clone) trained by partialFit over X's row blocks once. */
-  override async fit(X: Data, y?: Data | ComputeOptions, opts?: ComputeOptions): Promise<this> {
+  override async fit(X: Data, y?: Data | IncrementalFitOptions, opts?: IncrementalFitOptions): Promise<this> {
     const [t, o] = targetsAndOptions(y, opts);
-    checkComputeOptions(o, 'Incremental.fit');
+    const po = partialFitOptions(o, 'Incremental.fit');
     (this as { estimator: E }).estimator = clone(this.estimator);
-    return this.blocks(X, t, o, 'Incremental.fit');
+    return this.blocks(X, t, po, 'Incremental.fit');
   }
 
   /** partialFit of the current estimator over X's row blocks once (keeps what it learnt). */
-  async partialFit(X: Data, y?: Data | ComputeOptions, opts?: ComputeOptions): Promise<this> {
+  async partialFit(X: Data, y?: Data | IncrementalFitOptions, opts?: IncrementalFitOptions): Promise<this> {
     const [t, o] = targetsAndOptions(y, opts);
-    checkComputeOptions(o, 'Incremental.partialFit');
-    return this.blocks(X, t, o, 'Incremental.partialFit');
+    return this.blocks(X, t, partialFitOptions(o, 'Incremental.partialFit'), 'Incremental.partialFit');
   }
 
   private async blocks(X: Data, y: Data | undefined, opts: ComputeOptions, who: string): Promise<this> {
@@ -159,4 +159,18 @@ export class Incremental<E extends PartialFitEstimator & Estimator = PartialFitE
     }
     return this;
   }
+}
+
+/** Options of Incremental.fit / partialFit and the incremental searches' fit: compute options and what partialFit needs. */
+export interface IncrementalFitOptions extends ComputeOptions {
+  /** Every label, passed to each partialFit call (scikit-learn's classifiers need them on the first call; Dask-ML forwards them as fit params). */
+  classes?: readonly Label[];
+}
+
+/** The compute options checked, with `classes` kept for partialFit (which refuses it by name if it takes none). */
+export function partialFitOptions(opts: IncrementalFitOptions, who: string): ComputeOptions {
+  const { classes, ...rest } = opts;
+  checkComputeOptions(rest, who);
+  if (classes !== undefined && !Array.isArray(classes)) throw new TypeError(`${who}: option 'classes' must be an array of labels`);
+  return classes === undefined ? rest : ({ ...rest, classes } as ComputeOptions);
 }

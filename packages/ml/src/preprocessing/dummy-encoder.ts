@@ -6,6 +6,7 @@
  */
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import { definedParams, type Params } from '../base/estimator';
 import { columnKind, isFrame, type FrameLike, type SeriesLike } from '../input/frame-like';
 import { preprocessingOps } from '../ops/index';
 import { NotFittedError } from '../validate';
@@ -90,6 +91,13 @@ export class Categorizer {
     checkComputeOptions(opts, 'Categorizer.fitTransform');
     await this.fit(X, opts);
     return this.transform(X);
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return definedParams({ columns: this.columns ?? undefined, categories: this.categoriesOption ?? undefined });
   }
 }
 
@@ -184,5 +192,12 @@ export class DummyEncoder {
     const passed = f.columns.filter((c) => !f.encoded[c]);
     const dummies = f.columns.filter((c) => f.encoded[c]).flatMap((c) => f.encoded[c].slice(this.dropFirst ? 1 : 0).map((l) => `${c}_${l}`));
     return [...passed, ...dummies];
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return definedParams({ columns: this.columns ?? undefined, dropFirst: this.dropFirst });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { reshape, type ChunkedArray, type NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions } from '@pdask/core';
+import type { Params } from '../base/estimator';
 import { seriesToArray } from '../input/features';
 import { columnKind, isFrame, isSeries, type SeriesLike } from '../input/frame-like';
 import { preprocessingOps } from '../ops/index';
@@ -129,5 +130,12 @@ export class LabelEncoder {
       if (!Number.isInteger(k) || k < 0 || k >= f.classes.length) throw new RangeError(`LabelEncoder.inverseTransform: ${k} is not a code (0..${f.classes.length - 1})`);
       return f.classes[k];
     });
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return {};
   }
 }

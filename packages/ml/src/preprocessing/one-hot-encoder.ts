@@ -1,6 +1,7 @@
 /** OneHotEncoder: each column's categories as indicator columns (scikit-learn's, dense output). */
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import type { Params } from '../base/estimator';
 import { checkNames, inputNames } from '../input/features';
 import { isFrame, type FrameLike } from '../input/frame-like';
 import { preprocessingOps } from '../ops/index';
@@ -124,5 +125,12 @@ export class OneHotEncoder {
     return f.columns.flatMap((c, j) =>
       c.categories.flatMap((cat, k) => (k === f.drop[j] ? [] : [`${ins[j]}_${categoryName(cat, c.info.integer, c.info.kind === 'string' ? 'None' : 'nan')}`])),
     );
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { categories: this.categoriesOption, drop: this.drop, handleUnknown: this.handleUnknown, dtype: this.dtype, sparseOutput: false };
   }
 }

@@ -1,6 +1,7 @@
 /** OrdinalEncoder: each value as the index of its category (scikit-learn's). */
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import { definedParams, type Params } from '../base/estimator';
 import { checkNames, inputNames } from '../input/features';
 import { isFrame, type FrameLike } from '../input/frame-like';
 import { preprocessingOps } from '../ops/index';
@@ -139,5 +140,12 @@ export class OrdinalEncoder {
   getFeatureNamesOut(inputFeatures?: readonly string[]): string[] {
     const f = this.state('getFeatureNamesOut');
     return inputNames(f.names, f.columns.length, inputFeatures, 'OrdinalEncoder.getFeatureNamesOut');
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return definedParams({ categories: this.categoriesOption, handleUnknown: this.handleUnknown, unknownValue: this.unknownValue, encodedMissingValue: this.encodedMissingValue, dtype: this.dtype });
   }
 }

@@ -1,6 +1,7 @@
 /** PolynomialFeatures: the products of the columns up to a degree (scikit-learn's order and names). */
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import type { Params } from '../base/estimator';
 import { checkNames, inputNames, toFeatures, type FeaturesInput } from '../input/features';
 import { isFrame } from '../input/frame-like';
 import { preprocessingOps } from '../ops/index';
@@ -118,5 +119,12 @@ export class PolynomialFeatures {
       const terms = p.flatMap((e, j) => (e === 0 ? [] : [e === 1 ? ins[j] : `${ins[j]}^${e}`]));
       return terms.length ? terms.join(' ') : '1';
     });
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { degree: this.degree, interactionOnly: this.interactionOnly, includeBias: this.includeBias, order: 'C' };
   }
 }

@@ -6,6 +6,7 @@
  */
 import { take, type ChunkedArray, type NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import { definedParams, type Params } from '../base/estimator';
 import { checkNames, inputNames, toFeatures, type FeaturesInput } from '../input/features';
 import { isFrame } from '../input/frame-like';
 import { preprocessingOps } from '../ops/index';
@@ -137,5 +138,12 @@ export class QuantileTransformer {
   getFeatureNamesOut(inputFeatures?: readonly string[]): string[] {
     const f = this.state('getFeatureNamesOut');
     return inputNames(f.names, f.quantiles.length, inputFeatures, 'QuantileTransformer.getFeatureNamesOut');
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return definedParams({ nQuantiles: this.nQuantiles, outputDistribution: this.outputDistribution, subsample: this.subsample, seed: this.seed });
   }
 }

@@ -5,6 +5,7 @@
  */
 import { astype, divide, multiply, add, subtract, type ChunkedArray, type NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import type { Params } from '../base/estimator';
 import { vector } from '../eager';
 import { checkNames, inputNames, toFeatures, type FeaturesInput } from '../input/features';
 import { isFrame } from '../input/frame-like';
@@ -130,5 +131,12 @@ export class RobustScaler {
   getFeatureNamesOut(inputFeatures?: readonly string[]): string[] {
     const f = this.state('getFeatureNamesOut');
     return inputNames(f.names, f.nIn, inputFeatures, 'RobustScaler.getFeatureNamesOut');
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params): `new Ctor(getParams())` is an unfitted copy. */
+  getParams(): Params {
+    return { withCentering: this.withCentering, withScaling: this.withScaling, quantileRange: this.quantileRange, unitVariance: this.unitVariance };
   }
 }

@@ -5,6 +5,7 @@
  */
 import { astype, equal, isnan, nanmean, take, where, type ChunkedArray, type NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, computeCollections, type ComputeOptions, type OptionSchema } from '@pdask/core';
+import type { Params } from '../base/estimator';
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { checkNames, inputNames, toFeatures, type FeaturesInput } from '../input/features';
@@ -27,7 +28,8 @@ export interface SimpleImputerOptions {
 
 const OPTIONS: OptionSchema<SimpleImputerOptions> = {
   strategy: (v) => (['mean', 'median', 'mostFrequent', 'constant'].includes(v as string) ? undefined : "'mean', 'median', 'mostFrequent' or 'constant'"),
-  missingValues: 'number',
+  // NaN is the default and scikit-learn's usual missing_values=np.nan, so it is accepted explicitly too.
+  missingValues: (v) => (typeof v === 'number' ? undefined : 'a number (NaN included)'),
   fillValue: (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'a finite number (numeric columns only)'),
   keepEmptyFeatures: 'boolean',
   addIndicator: rules.notYet,
@@ -138,5 +140,12 @@ export class SimpleImputer {
     const f = this.state('getFeatureNamesOut');
     const ins = inputNames(f.names, f.statistics.length, inputFeatures, 'SimpleImputer.getFeatureNamesOut');
     return f.keep.map((j) => ins[j]);
+  }
+
+  /** Tag read by Pipeline and the searches (base/estimator.ts). */
+  readonly estimatorType = 'transformer' as const;
+  /** The constructor options (scikit-learn's get_params); fillValue only with strategy 'constant', where the constructor takes it. */
+  getParams(): Params {
+    return { strategy: this.strategy, missingValues: this.missingValues, ...(this.strategy === 'constant' ? { fillValue: this.fillValue } : {}), keepEmptyFeatures: this.keepEmptyFeatures };
   }
 }

@@ -137,7 +137,15 @@ export function sgdBlock(cfg: SgdConfig, state: SgdState, order: Int32Array, xb:
       sumLoss[k] += lossOf(cfg.loss, p, target);
       const g = Math.min(1e12, Math.max(-1e12, dloss(cfg.loss, p, target)));
       const update = -eta * g * sw;
-      if (cfg.penalty === 1 || cfg.penalty === 3) scale[k] *= Math.max(0, 1 - (1 - cfg.l1Ratio) * eta * cfg.alpha);
+      if (cfg.penalty === 1 || cfg.penalty === 3) {
+        scale[k] *= Math.max(0, 1 - (1 - cfg.l1Ratio) * eta * cfg.alpha);
+        // Folded in before the update divides by it, as scikit-learn's WeightVector.scale: with eta · alpha = 1
+        // (the 'optimal' schedule's first step when alpha is 1) the scale is 0.
+        if (scale[k] < 1e-9) {
+          for (let j = 0; j < d; j++) wk[j] *= scale[k];
+          scale[k] = 1;
+        }
+      }
       if (update !== 0) {
         const s = update / scale[k];
         for (let j = 0; j < d; j++) wk[j] += s * x[row + j];
@@ -153,10 +161,6 @@ export function sgdBlock(cfg: SgdConfig, state: SgdState, order: Int32Array, xb:
           else if (sc * z < 0) wk[j] = Math.min(0, wk[j] + (u[k] - qk[j]) / sc);
           qk[j] += sc * (wk[j] - z);
         }
-      }
-      if (scale[k] < 1e-9) {
-        for (let j = 0; j < d; j++) wk[j] *= scale[k];
-        scale[k] = 1;
       }
       t += 1;
     }
