@@ -238,8 +238,20 @@ export class DashboardModel {
     }
     const w = this.workers.get(e.worker);
     let thread = e.thread ?? 0;
-    if (w && e.thread === undefined) thread = this.lane(w, e.start, e.stop);
+    // Transfers and spills are drawn over a thread's row (half its height) without taking it.
+    if (w && e.thread === undefined) thread = e.kind === 'transfer' || e.kind === 'spill' ? this.freeLane(w, e.start) : this.lane(w, e.start, e.stop);
     this.pushTask({ key: e.key, prefix, worker: e.worker, thread, start: e.start, stop: e.stop, kind: e.kind ?? 'compute' });
+  }
+
+  /** The first thread row free at `start` (else the one free soonest), left as it is. */
+  private freeLane(w: WorkerRecord, start: number): number {
+    const ends = w.laneEnds;
+    let best = 0;
+    for (let i = 0; i < ends.length; i++) {
+      if (ends[i] <= start) return i;
+      if (ends[i] < ends[best]) best = i;
+    }
+    return best;
   }
 
   private lane(w: WorkerRecord, start: number, stop: number): number {

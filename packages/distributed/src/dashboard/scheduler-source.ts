@@ -115,8 +115,28 @@ export class SchedulerDashboardSource implements DashboardSource {
     }
   }
 
-  erred(worker: string | null, key: string, e: SerializedError): void {
-    this.model.taskErred({ key, worker, errorType: e.className || e.name || 'Error', message: e.message, stack: e.stack ?? '', time: Date.now() });
+  /**
+   * A worker's peer fetches and spill-file writes and reads: (key, kind, ms ago started, ms) quads,
+   * the age counted from the report's arrival (the worker's clock need not match this one).
+   */
+  ioBatch(worker: string, io: readonly unknown[]): void {
+    const now = Date.now();
+    for (let i = 0; i + 3 < io.length; i += 4) {
+      const key = io[i];
+      const kind = io[i + 1];
+      const ago = io[i + 2];
+      const ms = io[i + 3];
+      if (typeof key !== 'string' || (kind !== 'transfer' && kind !== 'spill') || typeof ago !== 'number' || typeof ms !== 'number') continue;
+      const start = now - Math.max(0, ago);
+      this.model.taskStopped({ key, worker, start, stop: start + Math.max(0, ms), kind });
+    }
+  }
+
+  /** A task failed on a worker (`ms`: how long it ran) or was failed by the scheduler (no worker). */
+  erred(worker: string | null, key: string, e: SerializedError, ms = 0): void {
+    const now = Date.now();
+    this.model.taskErred({ key, worker, errorType: e.className || e.name || 'Error', message: e.message, stack: e.stack ?? '', time: now });
+    if (worker !== null) this.model.taskStopped({ key, worker, start: now - Math.max(0, ms), stop: now, kind: 'error' });
   }
 
   graph(nodes: readonly { key: string; deps: readonly string[] }[]): void {

@@ -124,10 +124,12 @@ const complaint = { message: string };
 
 export const workerToScheduler = direction('worker', {
   /**
-   * Batched reports: ok = (key, nbytes, ms) triples, failed = [key, member id, error], missing
-   * inputs; `added`: results copied from peers and kept here (replicas, Dask's add-keys).
+   * Batched reports: ok = (key, nbytes, ms) triples, failed = [key, member id, error, ms?], missing
+   * inputs; `added`: results copied from peers and kept here (replicas, Dask's add-keys); `io`
+   * (only to a scheduler with a dashboard): (key, 'transfer' | 'spill', ms ago started, ms) quads of
+   * peer fetches and spill-file writes and reads, times relative to the report (no shared clock).
    */
-  done: { ok: list, failed: list, missing: keyList, lostPeers: optional(listOf(string)), added: keyList },
+  done: { ok: list, failed: list, missing: keyList, lostPeers: optional(listOf(string)), added: keyList, io: optional(list) },
   /** Metrics, and the tasks started and not finished (suspects if the worker then goes silent). */
   heartbeat: {
     metrics: workerMetrics,

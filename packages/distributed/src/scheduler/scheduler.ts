@@ -302,7 +302,8 @@ export class Scheduler {
     this.policy.traits.set(address, { name: info.name, resources: info.resources, paused: false });
     comm.onMessage((msg) => this.guard(comm, msg, () => this.onWorkerMessage(rec, workerToScheduler.parse(msg))));
     comm.onClose((reason) => this.onWorkerClosed(rec, reason));
-    rec.send({ op: 'registered', id: address });
+    // A worker told of a dashboard reports its transfers and spills for the task stream.
+    rec.send({ op: 'registered', id: address, dashboard: this.dashboardLink });
     this.log(`Worker ${info.name} at ${address} (node ${info.node}, ${info.nthreads} thread${info.nthreads > 1 ? 's' : ''})`);
     this.dash?.workerAdded(info);
     this.handle(this.state.addWorker(address, info.nthreads));
@@ -379,8 +380,9 @@ export class Scheduler {
     const { ok, failed, missing } = m;
     const id = rec.id;
     if (this.dash) {
+      if (m.io) this.dash.ioBatch(id, m.io);
       this.dash.finishedBatch(id, ok);
-      for (const f of failed) if (Array.isArray(f) && typeof f[0] === 'string') this.dash.erred(id, f[0], serializedError(f[2]));
+      for (const f of failed) if (Array.isArray(f) && typeof f[0] === 'string') this.dash.erred(id, f[0], serializedError(f[2]), typeof f[3] === 'number' ? f[3] : 0);
     }
     const progressed: Key[] = [];
     const tasks = this.state.tasks;

@@ -21,6 +21,8 @@ export interface StoreOptions {
   directory: string;
   /** Told when a value cannot be spilled (it then stays in memory). */
   log?: (line: string) => void;
+  /** Told of each spill-file write (`spill`) and read (`unspill`) with its `performance.now()` times (the dashboard's task stream). */
+  onDiskIo?: (key: Key, kind: 'spill' | 'unspill', start: number, stop: number) => void;
 }
 
 const STORE_OPTIONS: OptionSchema<StoreOptions> = {
@@ -28,6 +30,7 @@ const STORE_OPTIONS: OptionSchema<StoreOptions> = {
   target: (v) => (typeof v === 'number' && v >= 0 && v <= 1 ? undefined : 'a fraction in [0, 1]'),
   directory: 'string',
   log: 'function',
+  onDiskIo: 'function',
 };
 
 export class DataStore {
@@ -82,7 +85,9 @@ export class DataStore {
     }
     const d = this.disk.get(k);
     if (!d) return undefined;
+    const t0 = performance.now();
     const v = readSpillFile(d.file);
+    this.opts.onDiskIo?.(k, 'unspill', t0, performance.now());
     if (d.n > this.budget) {
       // Lent: garbage once the caller is done with it.
       this.released += d.n;
@@ -171,8 +176,10 @@ export class DataStore {
       this.dirReady = true;
     }
     const file = join(this.opts.directory, `spill-${this.fileSeq++}`);
+    const t0 = performance.now();
     try {
       writeSpillFile(file, m.v);
+      this.opts.onDiskIo?.(k, 'spill', t0, performance.now());
     } catch (e) {
       rmSync(file, { force: true });
       // Kept in memory, as Dask keeps a value it cannot pickle: the pause line still protects the worker.

@@ -168,6 +168,10 @@ export class Worker {
   private readonly borrowed = new Map<Key, number>();
   /** Fetched copies kept (replicas) and not yet reported to the scheduler, which records them as held here. */
   private added: Key[] = [];
+  /** Peer fetches and spill-file I/O for the dashboard: (key, kind, start, stop) with `performance.now()` times. */
+  private io: unknown[] = [];
+  /** Whether the scheduler has a dashboard (else `io` is not recorded). */
+  private reportIo = false;
   /** Replicas the scheduler released while a queued task still reads them: dropped when it is done. */
   private readonly releasing = new Set<Key>();
   /** Copies the scheduler asked for, on their way. */
@@ -227,6 +231,7 @@ export class Worker {
       target: fractions.target,
       directory: join(opts.localDirectory ?? tmpdir(), `pdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`),
       log: (l) => this.log(l),
+      onDiskIo: (k, _kind, t0, t1) => this.noteIo(k, 'spill', t0, t1),
     });
     this.peers = new PeerPool(opts.token, 'peer', loadTls(opts.tls));
     this.finished = new Promise((r) => (this.resolveClosed = r));
@@ -266,7 +271,10 @@ export class Worker {
           w.log(`Bad '${raw.op}' message from the scheduler: ${(e as Error).message}`);
           return;
         }
-        if (m.op === 'registered') resolve();
+        if (m.op === 'registered') {
+          w.reportIo = m.dashboard !== undefined;
+          resolve();
+        }
         else if (m.op === 'error') reject(new Error(`The scheduler refused this worker: ${String(m.message)}`));
         else w.onSchedulerMessage(m);
       });
@@ -444,6 +452,29 @@ export class Worker {
 
   // ---- running ----------------------------------------------------------------------------------
 
+  /** A transfer or spill for the dashboard's task stream (reported with the next batch). */
+  private noteIo(key: Key, kind: 'transfer' | 'spill', start: number, stop: number): void {
+    // Bounded in case reports stall: the dashboard keeps only the newest entries anyway.
+    if (!this.reportIo || this.io.length >= 40_000) return;
+    this.io.push(key, kind, start, stop);
+    this.scheduleFlush();
+  }
+
+  /** The recorded I/O as (key, kind, ms ago started, ms) quads, times made relative to now. */
+  private takeIo(): unknown[] | undefined {
+    if (this.io.length === 0) return undefined;
+    const now = performance.now();
+    const out = this.io;
+    for (let i = 0; i + 3 < out.length; i += 4) {
+      const start = out[i + 2] as number;
+      const stop = out[i + 3] as number;
+      out[i + 2] = now - start;
+      out[i + 3] = stop - start;
+    }
+    this.io = [];
+    return out;
+  }
+
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -452,11 +483,11 @@ export class Worker {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.ok.length === 0 && this.failed.length === 0 && this.missing.length === 0 && this.added.length === 0) return;
+    if (this.ok.length === 0 && this.failed.length === 0 && this.missing.length === 0 && this.added.length === 0 && this.io.length === 0) return;
     const lostPeers = this.lostPeers.size ? [...this.lostPeers] : undefined;
     this.lostPeers.clear();
     const added = this.added.length ? this.added : undefined;
-    this.toScheduler({ op: 'done', ok: this.ok, failed: this.failed, missing: this.missing, lostPeers, added });
+    this.toScheduler({ op: 'done', ok: this.ok, failed: this.failed, missing: this.missing, lostPeers, added, io: this.takeIo() });
     this.added = [];
     this.ok = [];
     this.failed = [];
@@ -538,14 +569,14 @@ export class Worker {
       });
     } catch (e) {
       this.liveness?.leave();
-      this.taskFailed(spec, e);
+      this.taskFailed(spec, e, t0);
       return undefined;
     }
     this.liveness?.leave();
     if (isPromiseLike(value)) {
       return Promise.resolve(value).then(
         (v) => this.taskDone(spec, v, t0),
-        (e) => this.taskFailed(spec, e),
+        (e) => this.taskFailed(spec, e, t0),
       );
     }
     this.taskDone(spec, value, t0);
@@ -612,7 +643,7 @@ export class Worker {
     const n = sizeOf(value);
     const refused = this.memory?.refusal(spec.key, n);
     if (refused) {
-      this.failed.push([spec.key, 0, serializeError(refused)]);
+      this.failed.push([spec.key, 0, serializeError(refused), performance.now() - t0]);
       this.stored(n, n);
       return;
     }
@@ -622,7 +653,7 @@ export class Worker {
     this.ok.push(spec.key, n, performance.now() - t0);
   }
 
-  private taskFailed(spec: RunSpec, e: unknown): void {
+  private taskFailed(spec: RunSpec, e: unknown, t0: number): void {
     this.stopRunning(spec);
     if (this.current === spec.key) this.current = undefined;
     this.last = spec.key;
@@ -631,7 +662,7 @@ export class Worker {
     this.finishSpec(spec);
     // The member that threw, by its local id (the scheduler maps it back to its key).
     const f = e instanceof TaskFailure ? (e as TaskFailure<number>) : new TaskFailure(0, e);
-    this.failed.push([spec.key, f.key, serializeError(f.error) satisfies SerializedError]);
+    this.failed.push([spec.key, f.key, serializeError(f.error) satisfies SerializedError, performance.now() - t0]);
   }
 
   // ---- inputs from peers ------------------------------------------------------------------------
@@ -664,10 +695,15 @@ export class Worker {
     if (waiting === 0) return false;
     this.blocked.set(spec, waiting);
     for (const [peer, ks] of byPeer) {
+      const t0 = performance.now();
       this.peers.request(peer, { op: 'get-data', keys: ks }, fetchTimeoutMs(spec.fetchBytes?.get(peer) ?? 0)).then(
-        (r) => this.onGot(ks, r.values, new Set(r.missing)),
+        (r) => {
+          this.noteIo(ks[0], 'transfer', t0, performance.now());
+          this.onGot(ks, r.values, new Set(r.missing));
+        },
         // The holder is gone or unreachable: every key is missing; the scheduler recomputes them.
         () => {
+          this.noteIo(ks[0], 'transfer', t0, performance.now());
           this.lostPeers.add(peer);
           this.peers.forget(peer);
           this.onGot(ks, [], new Set(ks));
@@ -781,8 +817,12 @@ export class Worker {
         }
         this.scheduleFlush();
       };
+      const t0 = performance.now();
       this.peers.request(peer, { op: 'get-data', keys: ks }, fetchTimeoutMs(0)).then(
-        (r) => settle(r.values, new Set(r.missing)),
+        (r) => {
+          this.noteIo(ks[0], 'transfer', t0, performance.now());
+          settle(r.values, new Set(r.missing));
+        },
         () => settle([], new Set(ks)),
       );
     }
