@@ -38,6 +38,10 @@ describe("keySplit (Dask 2022.12's key_split)", () => {
   it('gives each prefix one stable colour', () => {
     expect(prefixColor('inc')).toBe(prefixColor('inc'));
     expect(prefixColor('inc')).toMatch(/^hsl\(\d+, 65%, 50%\)$/);
+    // The tree's two prefixes must be told apart on the task stream (their hues were 3 degrees apart).
+    const hue = (p: string) => Number(/^hsl\((\d+),/.exec(prefixColor(p))![1]);
+    const apart = (a: number, b: number) => Math.min(Math.abs(a - b), 360 - Math.abs(a - b));
+    expect(apart(hue('inc'), hue('add'))).toBeGreaterThan(60);
   });
 });
 

@@ -46,5 +46,12 @@ export function prefixColor(prefix: string): string {
     h ^= prefix.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return `hsl(${h % 360}, 65%, 50%)`;
+  // FNV's last multiply leaves the low bits poorly mixed (inc and add came out 3 degrees apart):
+  // murmur3's finaliser spreads them before the hue is taken.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return `hsl(${(h >>> 0) % 360}, 65%, 50%)`;
 }
