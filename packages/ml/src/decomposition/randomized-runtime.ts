@@ -77,18 +77,52 @@ export function gramTimes(mean: Float64Array, v: Float64Array, l: number, xb: Bl
   return acc;
 }
 
-/** Cᵀ C (d x d) of the centred block, tile by tile: the power iterations then need no pass over X. */
-export function gram(mean: Float64Array, xb: BlockValue): Float64Array {
+/** A block's row count, column means and Gram of its rows centred on those means (d x d). */
+export interface GramPart {
+  readonly n: number;
+  readonly mean: Float64Array;
+  readonly gram: Float64Array;
+}
+
+/**
+ * The means and the centred Gram in one pass over X: each block is centred on its own means
+ * (read twice, here), and mergeGram moves the parts to the common mean exactly (Chan et al.'s
+ * pairwise update), so the power iterations then need no pass over X.
+ */
+export function gramPart(xb: BlockValue): GramPart {
   const [n, d] = dims(xb);
+  const { sums } = columnSums(xb);
+  const mean = sums.map((v) => (n > 0 ? v / n : 0));
   const x = floats(xb);
   const kern = kernelsFor(xb.mem);
-  const acc = new Float64Array(d * d);
+  const gram = new Float64Array(d * d);
   const tr = Math.min(n, tileRows(d));
   const tile = new Float64Array(tr * d);
   for (let r0 = 0; r0 < n; r0 += tr) {
     const rows = Math.min(tr, n - r0);
     const c = centre(x, d, mean, r0, rows, tile);
-    kern.matmul(c, c, d, rows, d, { transposeA: true, accumulate: acc });
+    kern.matmul(c, c, d, rows, d, { transposeA: true, accumulate: gram });
+  }
+  return { n, mean, gram };
+}
+
+export function mergeGram(...parts: GramPart[]): GramPart {
+  let acc = parts[0];
+  for (let p = 1; p < parts.length; p++) {
+    const b = parts[p];
+    if (b.n === 0) continue;
+    if (acc.n === 0) {
+      acc = b;
+      continue;
+    }
+    const n = acc.n + b.n;
+    const d = acc.mean.length;
+    const delta = b.mean.map((m, j) => m - acc.mean[j]);
+    const mean = acc.mean.map((m, j) => m + (delta[j] * b.n) / n);
+    const f = (acc.n * b.n) / n;
+    const gram = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) gram[i * d + j] = acc.gram[i * d + j] + b.gram[i * d + j] + f * delta[i] * delta[j];
+    acc = { n, mean, gram };
   }
   return acc;
 }

@@ -2,13 +2,13 @@
  * PCA's randomized SVD (Halko, Martinsson & Tropp 2011, as `svdCompressed` and scikit-learn's
  * randomized_svd) planned for tall X with few features, in passes that each read X once:
  *
- * - the column means (one pass);
+ * - the column means (one pass, or with the Gram below);
  * - the power iterations V ← orth(Cᵀ C V), C the centred X, orthonormalised on the calling thread
  *   (a QR of d x l). In exact arithmetic the basis spans what `svdCompressed`'s alternating TSQRs
  *   of C V and Cᵀ Q span, without a TSQR of the tall m x l sample per iteration nor a transposed
  *   copy of X. Cᵀ C V is either one pass per iteration whose blocks return Cᵢᵀ (Cᵢ V) (d x l), or,
- *   when that costs more (d <= 2 l iterations: few features), one pass for the Gram Cᵀ C (d x d)
- *   and the iterations on it. Both round Cᵀ C V to about eps ‖C‖² ‖V‖;
+ *   when that costs more (d <= 2 l iterations: few features), one pass for the means and the Gram
+ *   Cᵀ C (d x d) together, and the iterations on it. Both round Cᵀ C V to about eps ‖C‖² ‖V‖;
  * - the range step: Q R = C V by TSQR and W = Qᵀ C, merged up a tree (randomized-runtime.ts), and
  *   the sum of squares of C (the total variance) with it.
  *
@@ -19,7 +19,7 @@ import type { ComputeOptions } from '@pdask/core';
 import { runBlockReduce } from '../graph/block-reduce';
 import { pcaOps } from '../ops/index';
 import { kernelsFor } from '../runtime/kernels';
-import type { ColumnSums, RangePart } from './randomized-runtime';
+import type { ColumnSums, GramPart, RangePart } from './randomized-runtime';
 import { toFloat64 } from '../eager';
 
 export interface RandomizedPlan {
@@ -50,18 +50,21 @@ function orth(a: Float64Array, m: number, n: number): Float64Array {
 export async function randomizedPca(x: ChunkedArray<unknown>, plan: RandomizedPlan, opts: ComputeOptions): Promise<RandomizedResult> {
   const [n, d] = x.shape;
   const l = Math.min(Math.max(MIN_SUBSPACE, plan.k + plan.oversamples), Math.min(n, d));
-  const sums = await runBlockReduce<ColumnSums>({ label: 'pca-mean', x, partial: pcaOps.columnSums, partialArgs: () => [], combine: pcaOps.combineColumnSums }, opts);
-  const mean = sums.sums.map((s) => s / n);
   // The seeded Gaussian test matrix svdCompressed draws (d x l, one block).
   let v = toFloat64((await random.normal(0, 1, [d, l], { chunks: [[d], [l]], seed: plan.seed }).compute({ scheduler: 'sync' })) as NDArray);
+  let mean: Float64Array;
   // Multiply-adds per row: d² for the Gram once, 2 d l per iteration without it.
   if (plan.power > 0 && d <= 2 * l * plan.power) {
-    const g = await runBlockReduce<Float64Array>({ label: 'pca-gram', x, partial: pcaOps.gram, partialArgs: () => [mean], combine: pcaOps.sumArrays }, opts);
+    const g = await runBlockReduce<GramPart>({ label: 'pca-gram', x, partial: pcaOps.gramPart, partialArgs: () => [], combine: pcaOps.mergeGram }, opts);
+    mean = g.mean;
     const kern = kernelsFor(undefined);
-    for (let i = 0; i < plan.power; i++) v = orth(kern.matmul(g, v, d, d, l), d, l);
+    for (let i = 0; i < plan.power; i++) v = orth(kern.matmul(g.gram, v, d, d, l), d, l);
   } else {
+    const sums = await runBlockReduce<ColumnSums>({ label: 'pca-mean', x, partial: pcaOps.columnSums, partialArgs: () => [], combine: pcaOps.combineColumnSums }, opts);
+    const m = sums.sums.map((s) => s / n);
+    mean = m;
     for (let i = 0; i < plan.power; i++) {
-      const z = await runBlockReduce<Float64Array>({ label: 'pca-power', x, partial: pcaOps.gramTimes, partialArgs: () => [mean, v, l], combine: pcaOps.sumArrays }, opts);
+      const z = await runBlockReduce<Float64Array>({ label: 'pca-power', x, partial: pcaOps.gramTimes, partialArgs: () => [m, v, l], combine: pcaOps.sumArrays }, opts);
       v = orth(z, d, l);
     }
   }
