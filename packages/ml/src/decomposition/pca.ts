@@ -1,16 +1,17 @@
 /**
- * PCA of the centred data by one of `@pdask/array`'s SVDs: the tall-and-skinny SVD (TSQR, then
- * the SVD of the small R; exact) or the randomized `svdCompressed` (seeded Gaussian sketch, power
- * iterations each re-orthogonalised by TSQR). X is read once for the means and then by the SVD's
- * graph; only small factors come back. Components are the rows of Vᵀ.
+ * PCA of the centred data: the tall-and-skinny SVD of `@pdask/array` (TSQR, then the SVD of the
+ * small R; exact), or the randomized SVD (randomized.ts: `svdCompressed`'s seeded Gaussian sketch
+ * and power iterations, in passes that each read X once and centre it on the fly). Only small
+ * factors come back. Components are the rows of Vᵀ.
  */
-import { linalg, mean as meanOf, rechunk, subtract, variance, NDArray, type ChunkedArray } from '@pdask/array';
+import { linalg, mean as meanOf, rechunk, subtract, NDArray, type ChunkedArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, computeCollections, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
 import { definedParams, type Params } from '../base/estimator';
 import { flipSigns, project, unproject, withoutEmptyBlocks } from './project';
+import { randomizedPca } from './randomized';
 
 export type PCASolver = 'auto' | 'full' | 'tsqr' | 'randomized';
 
@@ -32,7 +33,7 @@ export interface PCAOptions {
   nOversamples?: number;
   /** 'randomized': seed of the Gaussian sketch (default: random). */
   seed?: number;
-  /** scikit-learn's LU/none normalisation of power iterations: pdask always re-orthogonalises by QR; refused. */
+  /** scikit-learn's LU/none normalisation of power iterations: pdask always re-orthogonalises by QR (of a features x sample matrix); refused. */
   powerIterationNormalizer?: never;
 }
 
@@ -43,7 +44,7 @@ const PCA_OPTIONS: OptionSchema<PCAOptions> = {
   iteratedPower: (v) => (v === 'auto' || (Number.isInteger(v) && (v as number) >= 0) ? undefined : "'auto' or an integer >= 0"),
   nOversamples: (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : 'an integer >= 0'),
   seed: rules.seed,
-  powerIterationNormalizer: { unsupported: 'pdask re-orthogonalises every power iteration by QR (TSQR)' },
+  powerIterationNormalizer: { unsupported: 'pdask re-orthogonalises every power iteration by QR' },
 };
 
 interface Fitted {
@@ -131,19 +132,16 @@ export class PCA {
     if (solver === 'auto') solver = Math.max(n, d) > 500 && k < 0.8 * full ? 'randomized' : 'full';
     if (solver === 'tsqr' && n < d) throw new RangeError(`PCA.fit: X has ${n} samples and ${d} features; the tall-and-skinny SVD (svdSolver 'tsqr') needs at least as many samples as features (use 'full' or 'randomized')`);
     const sched = scheduleFor([x], opts);
-    const mean = toFloat64(await (meanOf(x, { axis: 0 }) as ChunkedArray<NDArray>).compute(sched));
-    const centred = subtract(x, vector(mean));
+    let mean: Float64Array;
     let sAll: Float64Array;
     let vAll: Float64Array;
     let totalVar: number;
     if (solver === 'randomized') {
       const power = this.iteratedPower === 'auto' ? (k < 0.1 * full ? 7 : 4) : this.iteratedPower;
-      const [, s, vt] = linalg.svdCompressed(centred, k, { nPowerIter: power, nOversamples: this.nOversamples, seed: seedOf(this.seed), coerceSigns: false });
-      const colVar = variance(x, { axis: 0, ddof: 1 });
-      const [sv, v, cv] = (await computeCollections([s, vt, colVar], sched)) as [NDArray, NDArray, NDArray];
-      [sAll, vAll] = [toFloat64(sv), toFloat64(v)];
-      totalVar = toFloat64(cv).reduce((a, b) => a + b, 0);
+      ({ mean, s: sAll, vt: vAll, totalVar } = await randomizedPca(x, { k, power, oversamples: this.nOversamples, seed: seedOf(this.seed) }, sched));
     } else {
+      mean = toFloat64(await (meanOf(x, { axis: 0 }) as ChunkedArray<NDArray>).compute(sched));
+      const centred = subtract(x, vector(mean));
       // Wide X ('full' only): its rows in one block, where the SVD is that of the transpose.
       const a = n < d ? rechunk(centred, [[n], [d]]) : withoutEmptyBlocks(centred);
       const [, s, vt] = linalg.svd(a, { coerceSigns: false });

@@ -4,7 +4,8 @@
  * fold, so a prefix is fitted once per fold however many candidates continue from it (Dask-ML's
  * "avoid repeated work"). Nodes are promises in one table keyed by (fold, prefix): whichever
  * candidate reaches a node first fits it, the others await the same fit. A fitted transformer's
- * output on the training rows is persisted, since the steps after it read it on every pass.
+ * output on the training and test rows is persisted, since the steps after it read the one on
+ * every pass and the other for every candidate's score.
  */
 import { type ChunkedArray, type NDArray } from '@pdask/array';
 import type { ComputeOptions } from '@pdask/core';
@@ -13,6 +14,7 @@ import { scheduleFor } from '../graph/schedule';
 import { Pipeline, type PipelineStep } from '../pipeline/pipeline';
 import type { Fold } from './kfold';
 import { scoreWith, type Scoring } from './scoring';
+import { foldRows } from './fold-rows';
 
 export interface EngineInput {
   readonly x: ChunkedArray<unknown>;
@@ -67,28 +69,43 @@ export async function runSearch(base: Estimator | Pipeline, candidates: readonly
   let fits = 0;
   const { x, y, opts, who } = inp;
   const sched = scheduleFor(y ? [x, y] : [x], opts);
+  // Built once per fold. y's rows are read on every pass of every fit and score, so they are
+  // persisted; X's rows are persisted after the first transformer (below), or here when the
+  // estimator reads them directly, on every pass.
   const foldData = inp.folds.map((f) => ({
-    xTrain: x.slice(f.train, ':') as ChunkedArray<unknown>,
-    xTest: x.slice(f.test, ':') as ChunkedArray<unknown>,
-    yTrain: y?.slice(f.train) as ChunkedArray<unknown> | undefined,
-    yTest: y?.slice(f.test) as ChunkedArray<unknown> | undefined,
+    xTrain: foldRows(x, f.train),
+    xTest: foldRows(x, f.test),
+    yTrain: y && persisted(foldRows(y, f.train)),
+    yTest: y && persisted(foldRows(y, f.test)),
   }));
+  function persisted(a: ChunkedArray<unknown>): Promise<ChunkedArray<unknown>> {
+    return (a as ChunkedArray<NDArray>).persist(sched);
+  }
+  const rawTrain = new Map<number, Promise<ChunkedArray<unknown>>>();
+  const trainRows = (fold: number): Promise<ChunkedArray<unknown>> => {
+    let p = rawTrain.get(fold);
+    if (!p) rawTrain.set(fold, (p = persisted(foldData[fold].xTrain)));
+    return p;
+  };
 
   const node = (fold: number, steps: [string, PipelineStep][], i: number): Promise<NodeOut> => {
     const key = `${fold}|${steps.slice(0, i + 1).map(stepKey).join('|')}`;
     let p = nodes.get(key);
     if (!p) {
       p = (async () => {
-        const prev: NodeOut = i === 0 ? { est: null, xTrain: foldData[fold].xTrain, xTest: foldData[fold].xTest } : await node(fold, steps, i - 1);
         const [name, step] = steps[i];
+        const last = i === steps.length - 1;
+        const prev: NodeOut =
+          i > 0 ? await node(fold, steps, i - 1) : { est: null, xTrain: last && step !== 'passthrough' ? await trainRows(fold) : foldData[fold].xTrain, xTest: foldData[fold].xTest };
         if (step === 'passthrough') return { ...prev, est: null };
         const est = clone(step);
         fits++;
-        await fitEstimator(est, prev.xTrain, foldData[fold].yTrain, opts, who);
-        if (i === steps.length - 1) return { est, xTrain: prev.xTrain, xTest: prev.xTest };
+        await fitEstimator(est, prev.xTrain, await foldData[fold].yTrain, opts, who);
+        if (last) return { est, xTrain: prev.xTrain, xTest: prev.xTest };
         if (!isTransformer(est)) throw new TypeError(`${who}: step '${name}' (${nameOf(est)}) is not a transformer (no transform()), so it can only be the last step`);
-        const xTrain = await (est.transform(prev.xTrain) as ChunkedArray<NDArray>).persist(sched);
-        return { est, xTrain, xTest: est.transform(prev.xTest) };
+        // Every candidate continuing from here reads both on every pass (training) or score (test).
+        const [xTrain, xTest] = await Promise.all([persisted(est.transform(prev.xTrain)), persisted(est.transform(prev.xTest))]);
+        return { est, xTrain, xTest };
       })();
       nodes.set(key, p);
     }
@@ -100,7 +117,7 @@ export async function runSearch(base: Estimator | Pipeline, candidates: readonly
     const out = await node(fold, steps, steps.length - 1);
     if (!out.est) throw new TypeError(`${who}: the last step is 'passthrough', which cannot be scored`);
     const d = foldData[fold];
-    return scoreWith(inp.scoring, out.est, (onTrain ? out.xTrain : out.xTest) as ChunkedArray<NDArray>, (onTrain ? d.yTrain : d.yTest) as ChunkedArray<unknown>, sched, who);
+    return scoreWith(inp.scoring, out.est, (onTrain ? out.xTrain : out.xTest) as ChunkedArray<NDArray>, (await (onTrain ? d.yTrain : d.yTest)) as ChunkedArray<unknown>, sched, who);
   };
 
   const test = await Promise.all(candidates.map((c) => Promise.all(inp.folds.map((_, f) => score(c, f, false)))));

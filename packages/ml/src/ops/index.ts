@@ -45,3 +45,17 @@ export const preprocessingOps = defineCatalogue('@pdask/ml/ops', {
   quantileBlock: PR.quantileBlock,
   decodeBlock: PR.decodeBlock,
 });
+
+// Randomized PCA (decomposition/randomized.ts): per-block passes over X.
+import * as PCA from '../decomposition/randomized-runtime';
+
+export const pcaOps = defineCatalogue('@pdask/ml/ops', {
+  columnSums: PCA.columnSums,
+  combineColumnSums: PCA.combineColumnSums,
+  gramTimes: PCA.gramTimes,
+  gramPart: PCA.gramPart,
+  mergeGram: PCA.mergeGram,
+  sumArrays: PCA.sumArrays,
+  rangePart: PCA.rangePart,
+  mergeRange: PCA.mergeRange,
+});
