@@ -7,9 +7,10 @@ import { blockwise, type ChunkedArray, type NDArray } from '@pdask/array';
 import { checkOptions } from '@pdask/core';
 import { mlOps } from '../ops/index';
 import { asMatrix, type Data } from '../validate';
-import type { PairwiseMetric } from './pairwise-kernel';
+import type { PairwiseMetric as KernelMetric } from './pairwise-kernel';
 
-export type { PairwiseMetric };
+// An alias declared here, not a re-export (see preprocessing/index.ts: tsup's declaration bundle).
+export type PairwiseMetric = KernelMetric;
 
 export interface PairwiseDistancesOptions {
   /** 'euclidean' (default), 'sqeuclidean', 'manhattan' (also 'cityblock', 'l1') or 'cosine'. */

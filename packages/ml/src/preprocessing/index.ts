@@ -9,4 +9,7 @@ export { RobustScaler, type RobustScalerOptions } from './robust-scaler';
 export { QuantileTransformer, type QuantileTransformerOptions } from './quantile-transformer';
 export { SimpleImputer, type SimpleImputerOptions } from './simple-imputer';
 export type { Category } from './names';
-export type { OutDtype } from './runtime';
+import type { OutDtype as BlockDtype } from './runtime';
+// A type alias declared here, not a re-export: tsup's declaration bundle turned the re-export of a
+// type living in the ops chunk into `typeof OutDtype`, which strict consumers reject.
+export type OutDtype = BlockDtype;
