@@ -14,6 +14,7 @@ import { parseTime } from '../types/timestamps';
 import { PANDAS_NA } from './csv-convert';
 import { isIntegerText, parseNumber, type CsvFormat } from './csv-text';
 import { asciiByte, type ColumnSpans } from './csv-fast';
+import { LITTLE_ENDIAN } from './endian';
 import { numbersAs } from './results';
 import { arrowType, intFits, type TypeDesc } from './types';
 
@@ -158,7 +159,6 @@ export function numberColumn(r: FieldReader, c: ColumnSpans, t: TypeDesc): Vecto
   return numbersAs(out, t);
 }
 
-export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const TWO32 = 4294967296;
 
 /** The two 32-bit halves of the int64 secs * 1e9 + frac, exactly, without bigints (|secs| < 2^40). */

@@ -15,7 +15,8 @@ import { makeData, makeVector, Utf8, type Data, type Vector } from 'apache-arrow
 import type { CsvFieldKind, CsvStrings, KernelArray } from '@pdask/kernels';
 import { bigVector } from '../types/big-vectors';
 import { asciiByte, fastFormat } from './csv-fast';
-import { fieldText, LITTLE_ENDIAN, numberByRules, timeByRules, type FieldReader } from './csv-fast-convert';
+import { LITTLE_ENDIAN } from './endian';
+import { fieldText, numberByRules, timeByRules, type FieldReader } from './csv-fast-convert';
 import type { CsvFormat } from './csv-text';
 import { kernels } from './kernels';
 import { numbersAs } from './results';

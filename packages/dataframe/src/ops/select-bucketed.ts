@@ -5,13 +5,10 @@
  * adds the partitions' bucket counts and reads only the values of the few buckets that hold the
  * wanted ranks, instead of two passes over every value of every partition in one task.
  */
-import { selectRanks } from './select';
+import { LITTLE_ENDIAN } from './endian';
+import { bucketOf, ranksByBucket, selectRanks } from './select';
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const BUCKETS = 1 << 16;
-
-/** The top 16 bits of a float64's order-preserving key, from the high word of its bits (as select.ts). */
-const bucketOf = (hi: number): number => (hi & 0x80000000 ? ~hi >>> 16 : (hi | 0x80000000) >>> 16);
 
 /** Values (no NaN) reordered by bucket, and where each bucket starts (BUCKETS + 1 offsets). */
 export interface BucketedRun {
@@ -49,21 +46,7 @@ export function valuesAtRanksBucketed(runs: readonly BucketedRun[], ranks: reado
   const before = new Float64Array(BUCKETS + 1);
   for (const r of runs) for (let b = 0; b < BUCKETS; b++) before[b + 1] += r.starts[b + 1] - r.starts[b];
   for (let b = 0; b < BUCKETS; b++) before[b + 1] += before[b];
-  const bucketOfRank = (r: number): number => {
-    let lo = 0;
-    let hi = BUCKETS - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (before[mid] <= r) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-  const wanted = new Map<number, number[]>();
-  ranks.forEach((r, i) => {
-    const b = bucketOfRank(r);
-    (wanted.get(b) ?? wanted.set(b, []).get(b)!).push(i);
-  });
+  const wanted = ranksByBucket(before, BUCKETS, ranks);
   for (const [b, which] of wanted) {
     const picked = new Float64Array(before[b + 1] - before[b]);
     let at = 0;

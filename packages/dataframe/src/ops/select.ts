@@ -3,6 +3,7 @@
  * position r holds the r-th smallest for each asked rank r (NumPy's partition with several kth),
  * in expected linear time. Exact quantiles of 1e7 values need a handful of ranks, not a sort.
  */
+import { LITTLE_ENDIAN } from './endian';
 
 const SMALL = 24;
 
@@ -76,10 +77,31 @@ export function selectRanks(x: Float64Array, ranks: readonly number[]): void {
   }
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /** The top 16 bits of a float64's order-preserving key, from the high word of its bits. */
-const bucketOf = (hi: number): number => (hi & 0x80000000 ? ~hi >>> 16 : (hi | 0x80000000) >>> 16);
+export const bucketOf = (hi: number): number => (hi & 0x80000000 ? ~hi >>> 16 : (hi | 0x80000000) >>> 16);
+
+/**
+ * Which ranks fall in which bucket: `before[b]` counts the values in buckets below b (b < nBuckets);
+ * the answer maps each bucket holding a wanted rank to the indices i of those ranks.
+ */
+export function ranksByBucket(before: Float64Array, nBuckets: number, ranks: readonly number[]): Map<number, number[]> {
+  const bucketOfRank = (r: number): number => {
+    let lo = 0;
+    let hi = nBuckets - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (before[mid] <= r) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const wanted = new Map<number, number[]>();
+  ranks.forEach((r, i) => {
+    const b = bucketOfRank(r);
+    (wanted.get(b) ?? wanted.set(b, []).get(b)!).push(i);
+  });
+  return wanted;
+}
 
 /**
  * The values of rank `ranks[i]` (0-based, each < the number of values) among the values of
@@ -110,21 +132,7 @@ export function valuesAtRanks(chunks: readonly Float64Array[], ranks: readonly n
     before[b] = sum;
     sum += counts[b];
   }
-  const bucketOfRank = (r: number): number => {
-    let lo = 0;
-    let hi = counts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (before[mid] <= r) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-  const wanted = new Map<number, number[]>();
-  ranks.forEach((r, i) => {
-    const b = bucketOfRank(r);
-    (wanted.get(b) ?? wanted.set(b, []).get(b)!).push(i);
-  });
+  const wanted = ranksByBucket(before, counts.length, ranks);
   // One more pass gathers the values of every wanted bucket.
   const slot = new Int32Array(1 << 16).fill(-1);
   const buckets = [...wanted.keys()];

@@ -7,7 +7,9 @@ import type { ChunkedArray } from '@pdask/array';
 import type { ComputeOptions } from '@pdask/core';
 import { columnKind, isFrame, type FrameLike } from '../input/frame-like';
 import type { Data } from '../validate';
-import { distinctLabels, distinctValues, encoderInput, type ColumnInfo } from './encoder-input';
+import type { NDArray } from '@pdask/array';
+import { checkNames } from '../input/features';
+import { arrayEncoderInput, distinctLabels, distinctValues, encoderInput, type ColumnInfo, type EncoderInput } from './encoder-input';
 import type { Category } from './names';
 import type { EncodeColumn } from './runtime';
 
@@ -114,4 +116,24 @@ export function labelsOf(cols: readonly FittedColumn[]): Record<string, string[]
   const out: Record<string, string[]> = {};
   for (const c of cols) if (c.labels) out[c.info.name] = c.labels;
   return out;
+}
+
+/**
+ * An encoder's transform: reads X (a frame's columns as codes of the fitted labels, or an array),
+ * checks it against what was fitted, then encodes. A frame needs a computation first, so its result
+ * is a promise.
+ */
+export function transformFitted(
+  X: Data | FrameLike,
+  fitted: { columns: readonly FittedColumn[]; names: string[] | null },
+  who: string,
+  encode: (inp: EncoderInput) => ChunkedArray<NDArray>,
+): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
+  const checked = (inp: EncoderInput): ChunkedArray<NDArray> => {
+    if (inp.columns.length !== fitted.columns.length) throw new RangeError(`${who}: X has ${inp.columns.length} features, but the model was fitted on ${fitted.columns.length}`);
+    checkNames(fitted.names, inp.names, who);
+    return encode(inp);
+  };
+  if (isFrame(X)) return encoderInput(X, who, labelsOf(fitted.columns), {}).then(checked);
+  return checked(arrayEncoderInput(X, who));
 }

@@ -2,13 +2,13 @@
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import type { Params } from '../base/estimator';
-import { checkNames, inputNames } from '../input/features';
-import { isFrame, type FrameLike } from '../input/frame-like';
+import { inputNames } from '../input/features';
+import type { FrameLike } from '../input/frame-like';
 import { preprocessingOps } from '../ops/index';
 import { NotFittedError, rules, type Data } from '../validate';
 import { mapRowBlocks } from './block-map';
-import { encodeColumn, fitCategories, labelsOf, type FittedColumn } from './category-fit';
-import { arrayEncoderInput, encoderInput, type EncoderInput } from './encoder-input';
+import { encodeColumn, fitCategories, transformFitted, type FittedColumn } from './category-fit';
+import type { EncoderInput } from './encoder-input';
 import { categoryName, type Category } from './names';
 import type { OutDtype } from './runtime';
 
@@ -99,13 +99,10 @@ export class OneHotEncoder {
   transform(X: Data | FrameLike): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
     const f = this.state('transform');
     const who = 'OneHotEncoder.transform';
-    if (isFrame(X)) return encoderInput(X, who, labelsOf(f.columns), {}).then((inp) => this.#encode(f, inp, who));
-    return this.#encode(f, arrayEncoderInput(X as Data, who), who);
+    return transformFitted(X, f, who, (inp) => this.#encode(f, inp, who));
   }
 
   #encode(f: Fitted, inp: EncoderInput, who: string): ChunkedArray<NDArray> {
-    if (inp.columns.length !== f.columns.length) throw new RangeError(`${who}: X has ${inp.columns.length} features, but the model was fitted on ${f.columns.length}`);
-    checkNames(f.names, inp.names, who);
     const columns = f.columns.map((c, j) => encodeColumn(c, f.drop[j]));
     const width = f.columns.reduce((s, c, j) => s + c.categories.length - (f.drop[j] >= 0 ? 1 : 0), 0);
     const spec = { who, kind: 'onehot', columns, order: columns.map((_, j) => j), unknown: this.handleUnknown, unknownValue: 0, missingValue: 0, missingZeros: false, dtype: this.dtype };

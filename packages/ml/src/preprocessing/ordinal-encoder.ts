@@ -2,13 +2,13 @@
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { definedParams, type Params } from '../base/estimator';
-import { checkNames, inputNames } from '../input/features';
-import { isFrame, type FrameLike } from '../input/frame-like';
+import { inputNames } from '../input/features';
+import type { FrameLike } from '../input/frame-like';
 import { preprocessingOps } from '../ops/index';
 import { asMatrix, checkFeatures, NotFittedError, type Data } from '../validate';
 import { mapRowBlocks } from './block-map';
-import { encodeColumn, fitCategories, labelsOf, type FittedColumn } from './category-fit';
-import { arrayEncoderInput, encoderInput, type EncoderInput } from './encoder-input';
+import { encodeColumn, fitCategories, transformFitted, type FittedColumn } from './category-fit';
+import type { EncoderInput } from './encoder-input';
 import type { Category } from './names';
 import { CATEGORIES_RULE } from './one-hot-encoder';
 
@@ -92,13 +92,10 @@ export class OrdinalEncoder {
   transform(X: Data | FrameLike): ChunkedArray<NDArray> | Promise<ChunkedArray<NDArray>> {
     const f = this.state('transform');
     const who = 'OrdinalEncoder.transform';
-    if (isFrame(X)) return encoderInput(X, who, labelsOf(f.columns), {}).then((inp) => this.#encode(f, inp, who));
-    return this.#encode(f, arrayEncoderInput(X as Data, who), who);
+    return transformFitted(X, f, who, (inp) => this.#encode(f, inp, who));
   }
 
   #encode(f: Fitted, inp: EncoderInput, who: string): ChunkedArray<NDArray> {
-    if (inp.columns.length !== f.columns.length) throw new RangeError(`${who}: X has ${inp.columns.length} features, but the model was fitted on ${f.columns.length}`);
-    checkNames(f.names, inp.names, who);
     // scikit-learn encodes NaN as encodedMissingValue, but a missing string (None) is a category like the others.
     const columns = f.columns.map((c) => ({ ...encodeColumn(c), ...(c.info.kind === 'string' && c.nan ? { missingCode: c.cats.length } : {}) }));
     const spec = {
