@@ -91,9 +91,9 @@ export class SchedulerDashboardSource implements DashboardSource {
   }
 
   /**
-   * A worker's batch of finished tasks, (key, nbytes, ms) triples. The report leaves the worker
-   * at most ~2 ms after its last task ended, so the batch is laid out backwards from its arrival:
-   * each task ends where the next one (in the worker's order) started.
+   * A worker's batch of finished tasks, (key, nbytes, ms) triples. The report leaves the worker on
+   * the next turn of its event loop after its last task ended, so the batch is laid out backwards
+   * from its arrival: each task ends where the next one (in the worker's order) started.
    */
   finishedBatch(worker: string, ok: readonly unknown[]): void {
     const n = Math.floor(ok.length / 3);
