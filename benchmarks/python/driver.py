@@ -1,10 +1,11 @@
 """Times one Python benchmark function; invoked by benchmarks/src/python.ts.
 
 usage: driver.py FILE SETUP|- RUN REPEAT WARMUP
-Prints one JSON line: {"times": [ms, ...]}.
+Prints one JSON line: {"times": [ms, ...], "maxRssKiB": peak resident set of this process}.
 """
 import importlib.util
 import json
+import resource
 import sys
 import time
 
@@ -28,7 +29,7 @@ def main() -> None:
     teardown = getattr(mod, "teardown", None)
     if teardown is not None:
         teardown(ctx)
-    print(json.dumps({"times": times}))
+    print(json.dumps({"times": times, "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ export interface PyRun {
   run: string;
   /** Python modules that must import for the system to be present. */
   requires: string[];
+  /** Why a module of `requires` may be missing here, said when it is (default: the setup hint). */
+  whenMissing?: string;
   /** Overrides of the workload's repetitions (slow reference systems). */
   repeat?: number;
   warmup?: number;
@@ -46,6 +48,12 @@ export interface Workload {
   python?: PyRun[];
   /** Targets from the issues: `system` must be at least `atLeast` times faster than `vs`. */
   targets?: { system: string; vs: string; atLeast: number }[];
+  /**
+   * Run each JS system in a process of its own and record every system's peak resident memory
+   * (the JS process's, its threads included; Python's `ru_maxrss`). A workload whose memory is
+   * part of its result needs this: in the shared harness process one system's heap is another's.
+   */
+  isolate?: boolean;
 }
 
 export interface SystemResult {
@@ -56,6 +64,8 @@ export interface SystemResult {
   medianMs?: number;
   /** For 'timeout': the time it had run when stopped (a lower bound on one run). */
   atLeastMs?: number;
+  /** Peak resident set of the process that ran the system (isolated workloads only), MiB. */
+  peakRssMiB?: number;
 }
 
 export interface WorkloadResult {

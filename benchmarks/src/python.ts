@@ -38,10 +38,10 @@ export async function missingModules(spec: PyRun): Promise<string[]> {
   return spec.requires.filter((_, i) => !ok[i]);
 }
 
-/** Runs the Python side of a workload and returns its timings in milliseconds. */
 export const DEFAULT_PY_TIMEOUT_MS = 10 * 60_000;
 
-export async function timePython(spec: PyRun, repeat: number, warmup: number): Promise<number[]> {
+/** Runs the Python side of a workload: its timings in milliseconds and the process's peak RSS. */
+export async function timePython(spec: PyRun, repeat: number, warmup: number): Promise<{ times: number[]; maxRssKiB?: number }> {
   const { stdout } = await run(
     PYTHON,
     [pythonDir + 'driver.py', pythonDir + spec.file, spec.setup ?? '-', spec.run, String(repeat), String(warmup)],
@@ -53,5 +53,5 @@ export async function timePython(spec: PyRun, repeat: number, warmup: number): P
     },
   );
   const last = stdout.trim().split('\n').pop() ?? '';
-  return (JSON.parse(last) as { times: number[] }).times;
+  return JSON.parse(last) as { times: number[]; maxRssKiB?: number };
 }

@@ -17,15 +17,17 @@ export function toMarkdown(results: WorkloadResult[], header: string): string {
   const out: string[] = [header, ''];
   for (const r of results) {
     out.push(`### ${r.id}`, '', r.description, '');
-    out.push(`| system | median | throughput | vs ${r.reference} |`, '|---|---|---|---|');
+    const withMem = r.systems.some((s) => s.peakRssMiB !== undefined);
+    out.push(`| system | median | throughput | vs ${r.reference} |${withMem ? ' peak RSS |' : ''}`, `|---|---|---|---|${withMem ? '---|' : ''}`);
     for (const s of r.systems) {
       if (s.status !== 'ok' || s.medianMs === undefined) {
-        out.push(`| ${s.system} | ${s.status}: ${s.reason ?? ''} | | |`);
+        out.push(`| ${s.system} | ${s.status}: ${s.reason ?? ''} | | |${withMem ? ' |' : ''}`);
         continue;
       }
       const ratio = speedupOf(r, s.system, r.reference);
       const rate = r.items ? fmtRate(r.items.count, r.items.unit, s.medianMs) : '';
-      out.push(`| ${s.system} | ${fmtMs(s.medianMs)} | ${rate} | ${ratio === undefined ? '—' : `${ratio.lowerBound ? '≥ ' : ''}${ratio.value.toFixed(2)}x`} |`);
+      const mem = withMem ? ` ${s.peakRssMiB === undefined ? '—' : `${s.peakRssMiB.toFixed(0)} MiB`} |` : '';
+      out.push(`| ${s.system} | ${fmtMs(s.medianMs)} | ${rate} | ${ratio === undefined ? '—' : `${ratio.lowerBound ? '≥ ' : ''}${ratio.value.toFixed(2)}x`} |${mem}`);
     }
     for (const t of r.targets) {
       const got = t.measured === undefined ? 'not measured (a system was absent)' : `${t.lowerBound ? 'at least ' : ''}${t.measured.toFixed(2)}x`;

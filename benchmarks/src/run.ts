@@ -2,13 +2,19 @@
  * `npm run bench [-- --only PATTERN --repeat N --out DIR]`: runs every workload in every system that
  * is present, side by side, prints medians and ratios, and writes JSON + Markdown.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { median, speedupOf, type SystemResult, type Workload, type WorkloadResult } from './harness.js';
 import { DEFAULT_PY_TIMEOUT_MS, missingModules, pythonVersions, timePython } from './python.js';
 import { toMarkdown } from './report.js';
+import { timeSystem } from './time-system.js';
 import { allWorkloads } from './workloads/index.js';
+
+const execFileP = promisify(execFile);
 
 const program = new Command()
   .name('pdask-bench')
@@ -18,24 +24,17 @@ const program = new Command()
   .parse();
 const opts = program.opts<{ only?: string; repeat?: number; out: string }>();
 
-async function runJs(w: Workload, spec: Workload['js'][number], repeat: number, warmup: number): Promise<SystemResult> {
-  const reason = await spec.unavailable?.();
-  if (reason) return { system: spec.system, status: 'absent', reason };
-  let ctx: unknown;
+/** Runs a JS system in a child process of its own (isolated workloads): its peak RSS is then its own. */
+async function runJsIsolated(w: Workload, spec: Workload['js'][number], repeat: number, warmup: number): Promise<SystemResult> {
+  const child = fileURLToPath(new URL('./isolated-child.ts', import.meta.url));
   try {
-    ctx = await spec.setup?.();
-    for (let i = 0; i < warmup; i++) await spec.run(ctx);
-    const times: number[] = [];
-    for (let i = 0; i < repeat; i++) {
-      const t0 = performance.now();
-      await spec.run(ctx);
-      times.push(performance.now() - t0);
-    }
-    return { system: spec.system, status: 'ok', times, medianMs: median(times) };
+    // The child inherits tsx's loader flags and tsconfig from this process's argv and environment.
+    const { stdout } = await execFileP(process.execPath, [...process.execArgv, child, w.id, spec.system, String(repeat), String(warmup)], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '') as SystemResult;
   } catch (e) {
-    return { system: spec.system, status: 'failed', reason: e instanceof Error ? e.message : String(e) };
-  } finally {
-    await spec.teardown?.(ctx as never);
+    return { system: spec.system, status: 'failed', reason: e instanceof Error ? e.message.split('\n').slice(-3).join(' ') : String(e) };
   }
 }
 
@@ -44,19 +43,20 @@ async function runWorkload(w: Workload): Promise<WorkloadResult> {
   const warmup = w.warmup ?? 1;
   const systems: SystemResult[] = [];
   for (const spec of w.js) {
-    systems.push(await runJs(w, spec, repeat, warmup));
+    systems.push(w.isolate ? await runJsIsolated(w, spec, repeat, warmup) : await timeSystem(spec, repeat, warmup));
     report(w, systems[systems.length - 1]);
   }
   for (const spec of w.python ?? []) {
     const missing = await missingModules(spec);
     let res: SystemResult;
     if (missing.length) {
-      res = { system: spec.system, status: 'absent', reason: `python3 lacks ${missing.join(', ')} (npm run bench:setup installs what Debian packages: NumPy, pandas, Dask, scikit-learn)` };
+      const hint = spec.whenMissing ?? 'npm run bench:setup installs what Debian packages: NumPy, pandas, Dask, scikit-learn';
+      res = { system: spec.system, status: 'absent', reason: `python3 lacks ${missing.join(', ')} (${hint})` };
     } else {
       const t0 = performance.now();
       try {
-        const times = await timePython(spec, spec.repeat ?? repeat, spec.warmup ?? warmup);
-        res = { system: spec.system, status: 'ok', times, medianMs: median(times) };
+        const { times, maxRssKiB } = await timePython(spec, spec.repeat ?? repeat, spec.warmup ?? warmup);
+        res = { system: spec.system, status: 'ok', times, medianMs: median(times), ...(w.isolate && maxRssKiB !== undefined ? { peakRssMiB: maxRssKiB / 1024 } : {}) };
       } catch (e) {
         if ((e as { killed?: boolean }).killed) {
           // Stopped at the time limit: whatever it was doing took at least this long.
@@ -81,7 +81,8 @@ async function runWorkload(w: Workload): Promise<WorkloadResult> {
 }
 
 function report(w: Workload, s: SystemResult): void {
-  const what = s.status === 'ok' ? `${s.medianMs!.toFixed(3)} ms median of ${s.times!.length}` : `${s.status}: ${s.reason}`;
+  const mem = s.peakRssMiB === undefined ? '' : `, peak RSS ${s.peakRssMiB.toFixed(0)} MiB`;
+  const what = s.status === 'ok' ? `${s.medianMs!.toFixed(3)} ms median of ${s.times!.length}${mem}` : `${s.status}: ${s.reason}`;
   console.log(`  ${w.id.padEnd(34)} ${s.system.padEnd(22)} ${what}`);
 }
 
