@@ -42,7 +42,7 @@ const v128load = (offset: number): number[] => [SIMD, 0x00, 4, ...leb(offset)]; 
 const f64x2add = [SIMD, ...leb(0xf0)];
 const f64x2lane = (i: number): number[] => [SIMD, 0x21, i];
 
-function readModule(pages: number): Uint8Array {
+function readModule(pages: number): Uint8Array<ArrayBuffer> {
   const P = 0;
   const END = 1;
   const acc = [2, 3, 4, 5];
@@ -65,7 +65,7 @@ function readModule(pages: number): Uint8Array {
     ...section(7, [1, ...name('read'), 0x00, 0]),
     ...section(10, [1, ...leb(body.length), ...body]),
   ];
-  return Uint8Array.from(bytes);
+  return new Uint8Array(bytes);
 }
 
 export interface WasmReader {
