@@ -14,3 +14,12 @@ def run_sum(ctx):
 
 def run_copy(ctx):
     np.copyto(ctx["dst"], ctx["a"])
+
+
+def setup_small_pages():
+    """The same array on 4 KiB pages: NumPy madvises huge pages for large arrays unless told not to."""
+    np.core.multiarray._set_madvise_hugepage(False)
+    try:
+        return {"a": np.random.default_rng(1).random(N)}
+    finally:
+        np.core.multiarray._set_madvise_hugepage(True)

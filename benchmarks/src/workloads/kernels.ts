@@ -6,6 +6,7 @@
  */
 import { loadKernels, type KernelArray, type Kernels } from '@pdask/kernels';
 import type { JsRun, Workload } from '../harness.js';
+import { wasmReader, type WasmReader } from './wasm-read.js';
 
 const SUM_N = 100_000_000;
 const GB_N = 10_000_000;
@@ -248,6 +249,16 @@ function bandwidthWorkload(): Workload {
     run: ({ dst, src }) => dst.set(src),
   };
   const jsRead: JsRun<Float64Array> = { system: 'plain-js read', setup: sumInput, run: jsSum };
+  // The WebAssembly limit: a plain v128 load loop (wasm-read.ts) over the same 800 MB.
+  const wasmRead: JsRun<WasmReader> = {
+    system: 'wasm read (plain load loop)',
+    setup: () => {
+      const r = wasmReader(SUM_N);
+      r.data.set(sumInput());
+      return r;
+    },
+    run: (r) => r.read(),
+  };
   return {
     id: 'kernels-bandwidth-800mb',
     group: 'kernels',
@@ -256,10 +267,13 @@ function bandwidthWorkload(): Workload {
     warmup: 1,
     items: { count: SUM_N * 8, unit: 'bytes' },
     reference: 'numpy read',
-    js: [jsRead, jsCopy, copyIn],
+    js: [jsRead, jsCopy, copyIn, wasmRead],
     python: [
       { system: 'numpy read', file: 'kernels_sum.py', setup: 'setup', run: 'run_sum', requires: ['numpy'] },
       { system: 'numpy copy', file: 'kernels_sum.py', setup: 'setup', run: 'run_copy', requires: ['numpy'] },
+      // NumPy asks the kernel for transparent huge pages (madvise) for large arrays; WebAssembly
+      // memory gets 4 KiB pages. The same read on 4 KiB pages shows what that is worth here.
+      { system: 'numpy read, 4 KiB pages', file: 'kernels_sum.py', setup: 'setup_small_pages', run: 'run_sum', requires: ['numpy'] },
     ],
   };
 }

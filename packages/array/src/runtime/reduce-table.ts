@@ -123,6 +123,25 @@ function momentsRow(nanAware: boolean, finalize: (m: Moments, ddof: number) => n
 }
 
 /**
+ * mean needs only count and sum: the sum kernel reads a run once, where the moments kernel also
+ * forms each leaf's squared deviations. The partial keeps the moments layout with m2 = 0 (mean
+ * never reads it), so a mean partial is never merged into a var or std.
+ */
+function meanRow(): ReductionRow {
+  const part = (count: number, sum: number): LanePartial => ({ v: 0, m: { count, sum, m2: 0 } });
+  return {
+    layout: 'moments',
+    nanAware: false,
+    ddof: false,
+    chunk: (k, x) => part(x.length, x.length ? k.sum(numeric(x)) : 0),
+    combine: (p, q) => part(p.m!.count + q.m!.count, p.m!.sum + q.m!.sum),
+    finalize: (l) => momentsMean(l.m!),
+    dtype: floatResult,
+    binary: (k, op, a, b) => part(a.length, k.sumBinary(op, a, b)),
+  };
+}
+
+/**
  * The arg-extremum of int64 values, exactly: the kernels compare doubles, which tie beyond 2^53.
  * The partial keeps the exact value in `v` (a bigint) for the merges; the first position wins ties.
  */
@@ -181,7 +200,7 @@ export const REDUCTIONS = {
   // Integers have no NaN: their nanmin/nanmax are min/max (exact for int64).
   nanmin: valueRow(true, (k, x) => (!x.length ? NaN : isFloatArray(x) ? k.nanmin(x) : extremumOf(k, x, false)), (a, b) => (typeof a === 'number' && typeof b === 'number' ? mergeNanmin(a, b) : minV(a, b)), same),
   nanmax: valueRow(true, (k, x) => (!x.length ? NaN : isFloatArray(x) ? k.nanmax(x) : extremumOf(k, x, true)), (a, b) => (typeof a === 'number' && typeof b === 'number' ? mergeNanmax(a, b) : maxV(a, b)), same),
-  mean: momentsRow(false, (m) => momentsMean(m), false),
+  mean: meanRow(),
   nanmean: momentsRow(true, (m) => momentsMean(m), false),
   var: momentsRow(false, momentsVar),
   nanvar: momentsRow(true, momentsVar),

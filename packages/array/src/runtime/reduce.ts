@@ -11,7 +11,7 @@ import { broadcastTo, sizeOf, stridesOf, transposeBlock, type Block } from './bl
 import { evalBlock, evalRange, tileContext, TILE, type BlockPlace, type ExprNode } from './expr';
 import { kernelsFor } from './arena';
 import { kernelTile, withKernels } from './kernels';
-import { forWasmTiles, simpleBinary, wasmEvaluable } from './wasm-expr';
+import { binaryRoot, forWasmTilePairs, forWasmTiles, simpleBinary, wasmEvaluable } from './wasm-expr';
 import { reductionRow, type LanePartial, type PartialLayout, type ReduceFn, type ReductionRow } from './reduce-table';
 
 export type { ReduceFn } from './reduce-table';
@@ -176,6 +176,16 @@ function arenaReduce(ka: Kernels, row: ReductionRow, expr: ExprNode, data: Typed
 /** The expression evaluated by the kernels tile by tile, each tile reduced in kernel memory. */
 function tiledReduce(k: Kernels, row: ReductionRow, expr: ExprNode, data: TypedArray[], n: number): LanePartial | undefined {
   let acc: LanePartial | undefined;
+  // `reduce(a op b)` with a two-operand kernel: the operands' tiles are reduced together, and the
+  // root's tile is never written (one pass over L2 and one kernel call fewer per tile).
+  const pair = row.binary ? binaryRoot(expr) : undefined;
+  if (pair) {
+    forWasmTilePairs(k, pair.a, pair.b, data, n, (a, b) => {
+      const l = row.binary!(k, pair.op, a, b);
+      acc = acc ? row.combine(acc, l) : l;
+    });
+    return acc;
+  }
   forWasmTiles(k, expr, data, n, (values, start) => {
     const l = row.chunk(k, values, start);
     acc = acc ? row.combine(acc, l) : l;

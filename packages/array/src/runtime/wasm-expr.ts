@@ -24,10 +24,18 @@ export function wasmEvaluable(k: Kernels, node: ExprNode, inputs: readonly Typed
     case 'const':
       return true;
     case 'bin':
-      return OPS.has(node.op) && wasmEvaluable(k, node.a, inputs, copy) && wasmEvaluable(k, node.b, inputs, copy);
+      return OPS.has(node.op) && operand(k, node.a, inputs, copy) && operand(k, node.b, inputs, copy);
     default:
       return false;
   }
+}
+
+/**
+ * An operand of a float64 operation: a scalar of any dtype (`x - 1` has an int64 literal) is used
+ * as the double it is, as the JS evaluator uses it.
+ */
+function operand(k: Kernels, node: ExprNode, inputs: readonly TypedArray[], copy: boolean): boolean {
+  return node.t === 'const' || wasmEvaluable(k, node, inputs, copy);
 }
 
 /** The two arena inputs of `a op b`, when the expression is exactly that (the fused-sum case). */
@@ -50,6 +58,32 @@ function tilePool(k: Kernels): KernelArray<Float64Array>[] {
  * `values` lives in k's memory (or is a view of an input), so the kernels reduce it in place.
  */
 export function forWasmTiles(k: Kernels, root: ExprNode, inputs: readonly TypedArray[], n: number, reduce: (values: Float64Array, start: number) => void): void {
+  forTiles(k, [root], inputs, n, (v, start, len) => reduce(typeof v[0] === 'number' ? new Float64Array(len).fill(v[0]) : v[0], start));
+}
+
+/**
+ * The operands of a root `a op b` (add, sub, mul, div, neither side a constant), tile by tile, for
+ * reductions with a fused two-operand kernel (`sum(a op b)` writes nothing): the root's own tile
+ * is never written and read back. Undefined when the root is not of that form.
+ */
+export function binaryRoot(root: ExprNode): { op: KernelOp; a: ExprNode; b: ExprNode } | undefined {
+  if (root.t !== 'bin' || !OPS.has(root.op) || root.a.t === 'const' || root.b.t === 'const') return undefined;
+  return { op: root.op as KernelOp, a: root.a, b: root.b };
+}
+
+export function forWasmTilePairs(
+  k: Kernels,
+  a: ExprNode,
+  b: ExprNode,
+  inputs: readonly TypedArray[],
+  n: number,
+  reduce: (a: Float64Array, b: Float64Array, start: number) => void,
+): void {
+  forTiles(k, [a, b], inputs, n, (v, start) => reduce(v[0] as Float64Array, v[1] as Float64Array, start));
+}
+
+/** Evaluates `roots` tile by tile (a node shared by several roots or operands is evaluated once per tile). */
+function forTiles(k: Kernels, roots: readonly ExprNode[], inputs: readonly TypedArray[], n: number, use: (values: (Float64Array | number)[], start: number, len: number) => void): void {
   const pool = tilePool(k);
   const owned = inputs.map((x) => k.owns(x));
   // A node used twice (`d.mul(d)`) is one object: evaluated once per tile.
@@ -83,7 +117,6 @@ export function forWasmTiles(k: Kernels, root: ExprNode, inputs: readonly TypedA
       seen.set(node, out);
       return out;
     };
-    const v = evalNode(root);
-    reduce(typeof v === 'number' ? new Float64Array(len).fill(v) : v, start);
+    use(roots.map(evalNode), start, len);
   }
 }
