@@ -72,6 +72,8 @@ describe.each(SCHEDULERS)('query planning (%s)', (_sched, opts) => {
     // The mask is computed from the same read, so that read is shared; an unrelated use of it outside the filter blocks pushdown.
     const q = df.filter(m).merge(df.select(['id', 'k']), { on: 'id' });
     expect(after(q)).not.toContain('filters=');
+    const r = await q.compute(opts);
+    expect(r.numRows).toBe((fx.filter_x_gt_12_id_y as { id: number[] }).id.length);
   });
 
   it('head pushdown: only the first partitions of the source are read', async () => {

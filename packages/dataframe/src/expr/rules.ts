@@ -24,14 +24,34 @@ export function removeNoops(root: Expr): Expr {
 
 const FILTER_OPS: Readonly<Record<string, ParquetFilter[1]>> = { gt: '>', ge: '>=', lt: '<', le: '<=', eq: '==' };
 
-/** Whether every reader of `node` lies inside the subtrees of `within` (so rewriting it changes nothing else). */
-function ownedBy(root: Expr, node: Expr, within: readonly Expr[]): boolean {
-  const all = readersOf(root).get(node) ?? 0;
-  const inside = new Set<Expr>();
-  for (const w of within) for (const e of topological(w)) inside.add(e);
-  let n = 0;
-  for (const e of inside) if (childrenOf(e).includes(node)) n++;
-  return n === all;
+/**
+ * Whether everything between `top` and `node` (`node` included) is read only from within: then
+ * every path from `node` to the root passes through `top`, and rewriting `node` changes nothing else.
+ */
+function ownedBy(root: Expr, node: Expr, top: Expr): boolean {
+  const parents = new Map<Expr, Expr[]>();
+  for (const e of topological(root)) for (const c of new Set(childrenOf(e))) parents.set(c, [...(parents.get(c) ?? []), e]);
+  const between = new Set<Expr>();
+  const memo = new Map<Expr, boolean>();
+  const reaches = (e: Expr): boolean => {
+    if (e === node) return true;
+    let r = memo.get(e);
+    if (r === undefined) {
+      r = childrenOf(e).map(reaches).some(Boolean);
+      memo.set(e, r);
+      if (r && e !== top) between.add(e);
+    }
+    return r;
+  };
+  if (!reaches(top)) return false;
+  between.add(node);
+  return [...between].every((e) => (parents.get(e) ?? []).every((p) => p === top || between.has(p)));
+}
+
+/** The node under projections and filters (what a chain of them reads). */
+function throughFilters(e: Expr): Expr {
+  while (e.kind === 'project' || e.kind === 'filter') e = e.child;
+  return e;
 }
 
 /**
@@ -45,8 +65,9 @@ export function pushPredicates(root: Expr): Expr {
     if (e.kind !== 'filter') continue;
     const f = matchFilter(e);
     if (!f) continue;
-    const src = throughProjections(e.child);
-    if (src.kind !== 'read-parquet' || !ownedBy(root, src, [e])) continue;
+    // The mask is of the frame filtered: it and the frame read the same source, past other filters.
+    const src = throughFilters(e.child);
+    if (src.kind !== 'read-parquet' || !ownedBy(root, src, e)) continue;
     add.set(src, [...(add.get(src) ?? []), f.filter]);
   }
   if (add.size === 0) return root;
@@ -148,7 +169,7 @@ export function pushHeads(root: Expr): Expr {
   for (const e of topological(root)) {
     if (e.kind !== 'head') continue;
     const srcs = sourcesUnder(e.child);
-    if (!srcs || !srcs.every((s) => ownedBy(root, s, [e]))) continue;
+    if (!srcs || !srcs.every((s) => ownedBy(root, s, e))) continue;
     for (const s of srcs) limits.set(s, e.partitions);
   }
   return rewriteUp(root, (e, was) => {
