@@ -132,6 +132,24 @@ describe.each(SCHEDULERS)('query planning (%s)', (_sched, opts) => {
     expect(after(left.merge(right, { on: 'k', npartitions: 3 }))).toContain('strategy=hash');
   });
 
+  it('projection pushdown through a merge: each side reads its keys, the columns used and the shared ones', async () => {
+    const df = await dd.readParquet(pq);
+    const right = dd.fromColumns({ k: fx.right.k, bonus: Int32Array.from(fx.right.bonus) }, { npartitions: 1 });
+    const q = df.merge(right, { on: 'k' }).select(['id', 'bonus']);
+    expect(after(q)).toContain('columns=[id, k]');
+    const sorted = (r: dd.LocalFrame): Record<string, unknown[]> => {
+      const c = frameColumns(r);
+      const order = c.id.map((v, i) => [v as number, i]).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+      return Object.fromEntries(['id', 'bonus'].map((n) => [n, order.map((i) => c[n][i])]));
+    };
+    const want = fx.merge_k_inner as Record<string, unknown[]>;
+    expect(sorted(await q.compute(opts))).toEqual({ id: want.id, bonus: want.bonus });
+    expect(sorted(await computeUnplanned(q, opts))).toEqual({ id: want.id, bonus: want.bonus });
+    // A column on both sides keeps both (the suffixes stay those of the frame as built).
+    const both = df.merge(df.select(['id', 'y']), { on: 'id' }).select(['y_x']);
+    expect(after(both)).toContain('columns=[id, y]');
+  });
+
   it('visualize({ optimized }) is checked by name; unknown options are refused', async () => {
     const df = inMemory(2);
     await expect(df.select(['id']).visualize({ optimized: 'no' } as unknown as dd.FrameVisualizeOptions)).rejects.toThrow(/optimized/);

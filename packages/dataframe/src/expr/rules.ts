@@ -112,11 +112,37 @@ function requiredColumns(root: Expr): Map<Expr, Set<string> | 'all'> {
         want(e.child, mine);
         if (e.kind === 'filter') want(e.mask, 'all');
         break;
+      case 'merge': {
+        const [l, r] = mergeNeeds(e, mine);
+        want(e.left, l);
+        want(e.right, r);
+        break;
+      }
       default:
         for (const c of childrenOf(e)) want(c, 'all');
     }
   }
   return need;
+}
+
+const asList = (x: string | readonly string[] | undefined): readonly string[] => (x === undefined ? [] : typeof x === 'string' ? [x] : x);
+
+/**
+ * The columns of each side a merge needs for the columns used of its result: the keys, those
+ * used (under their name or suffixed), and every column both sides have, so that suffixes stay.
+ */
+function mergeNeeds(e: Expr & { kind: 'merge' }, mine: Set<string> | 'all'): [Iterable<string> | 'all', Iterable<string> | 'all'] {
+  const o = e.options;
+  const lc = columnsOf(e.left);
+  const rc = columnsOf(e.right);
+  if (mine === 'all' || !lc || !rc || o.how === 'cross' || o.leftIndex || o.rightIndex) return ['all', 'all'];
+  const [sx, sy] = o.suffixes ?? ['_x', '_y'];
+  const side = (cols: readonly string[], other: readonly string[], keys: readonly string[], suffix: string): string[] =>
+    cols.filter((c) => keys.includes(c) || other.includes(c) || mine.has(c) || mine.has(c + suffix));
+  const shared = lc.filter((c) => rc.includes(c));
+  const lk = o.on !== undefined ? asList(o.on) : o.leftOn !== undefined ? asList(o.leftOn) : shared;
+  const rk = o.on !== undefined ? asList(o.on) : o.rightOn !== undefined ? asList(o.rightOn) : shared;
+  return [side(lc, rc, lk, sx), side(rc, lc, rk, sy)];
 }
 
 /**
