@@ -13,9 +13,43 @@ import {
   type Key,
   type LayerNode,
   type TaskNode,
+  type ComputeOptions,
+  type VisualizeOptions,
 } from '@pdask/core';
+import { checkOptions, type OptionSchema } from '@pdask/core';
 import { FrameLayer, opName, partitionKey } from './graph';
 import type { TypeDesc } from './ops/types';
+import type { Expr } from './expr/nodes';
+
+/** What the query planner (expr/) does for a collection; registered by expr/planner.ts. */
+export interface Planner {
+  /** The collection optimised and lowered to graph layers (the same object when nothing changes). */
+  plan(c: Partitioned<unknown>): Promise<Partitioned<unknown>>;
+  explain(c: Partitioned<unknown>): string;
+}
+
+let planner: Planner | undefined;
+
+/** @internal */
+export function registerPlanner(p: Planner): void {
+  planner = p;
+}
+
+/** visualize() of a frame or series: core's options and `optimized`. */
+export interface FrameVisualizeOptions extends VisualizeOptions {
+  /** Draw the graph as the methods built it, before query planning (default true: the planned graph). */
+  optimized?: boolean;
+}
+
+// Core's own options are checked by core's visualize; this adds `optimized` and refuses the rest by name.
+const FRAME_VISUALIZE_OPTIONS: OptionSchema<FrameVisualizeOptions> = {
+  filename: 'any',
+  format: 'any',
+  color: 'any',
+  rankdir: 'any',
+  optimizeGraph: 'any',
+  optimized: 'boolean',
+};
 
 /** One level of an index: its type and name (the key column's). */
 export interface IndexLevel {
@@ -132,5 +166,40 @@ export abstract class Partitioned<R> extends CollectionBase<R> implements Graphe
 
   protected tokenKey(): unknown {
     return this.name;
+  }
+
+  /** @internal The logical expression this collection was made by (undefined: opaque to the planner). */
+  expr?: Expr;
+
+  private planned(): Promise<Partitioned<unknown>> {
+    return planner && this.expr ? planner.plan(this) : Promise.resolve(this);
+  }
+
+  /** Optimises the plan (see explain()), then runs the graph and returns the result. */
+  override async compute(opts: ComputeOptions = {}): Promise<R> {
+    const c = await this.planned();
+    // The lowered collection runs as built: planning it again would find nothing new.
+    return c === this ? super.compute(opts) : (CollectionBase.prototype.compute.call(c, opts) as Promise<R>);
+  }
+
+  override async persist(opts: ComputeOptions = {}): Promise<this> {
+    const c = await this.planned();
+    return (c === this ? super.persist(opts) : CollectionBase.prototype.persist.call(c, opts)) as Promise<this>;
+  }
+
+  /** Draws the task graph of the optimised plan, or with `{ optimized: false }` the graph as built. */
+  override async visualize(opts: FrameVisualizeOptions = {}): Promise<string> {
+    const { optimized, ...rest } = checkOptions('visualize', opts, FRAME_VISUALIZE_OPTIONS);
+    const c = optimized === false ? this : await this.planned();
+    return c === this ? super.visualize(rest) : CollectionBase.prototype.visualize.call(c, rest);
+  }
+
+  /**
+   * The logical plan before and after optimisation, as an indented tree (see the README's
+   * "Query planning").
+   */
+  explain(): string {
+    if (!planner) throw new Error('explain: the query planner is not loaded (import @pdask/dataframe)');
+    return planner.explain(this);
   }
 }

@@ -49,6 +49,7 @@ import { pivotTableOf, type PivotTableOptions } from './reshape/pivot-table';
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { toArrayOf, type ToArrayOptions } from './to-array';
 import { frameBinary, type FrameArithOptions, type FrameCompareOptions, type FrameOperand } from './frame-arith';
+import { exprOf, withExpr } from './expr/nodes';
 
 export interface HeadOptions extends ComputeOptions {
   /** How many partitions to read from (default 1, as Dask; -1 for all). */
@@ -99,7 +100,7 @@ export class DataFrame extends Partitioned<LocalFrame> {
       token: [name],
       task: (key, i) => dataframeOps.selectColumns.task(key, ref(partitionKey(this.name, i)), lit([name])),
     });
-    return new Series(key, this.npartitions, layer, this.divisions, { name, type: this.typeOf(name), index: this.meta.index });
+    return withExpr(new Series(key, this.npartitions, layer, this.divisions, { name, type: this.typeOf(name), index: this.meta.index }), { kind: 'column', child: exprOf(this), column: name });
   }
 
   /** Some columns, in the order given (pandas' `df[['a', 'b']]`). */
@@ -111,7 +112,8 @@ export class DataFrame extends Partitioned<LocalFrame> {
       token: [names],
       task: (key, i) => dataframeOps.selectColumns.task(key, ref(partitionKey(this.name, i)), lit(names)),
     });
-    return new DataFrame(name, this.npartitions, layer, this.divisions, { ...this.meta, names: [...names], types: names.map((n) => this.typeOf(n)) });
+    const out = new DataFrame(name, this.npartitions, layer, this.divisions, { ...this.meta, names: [...names], types: names.map((n) => this.typeOf(n)) });
+    return withExpr(out, { kind: 'project', child: exprOf(this), columns: [...names] });
   }
 
   /** New or replaced columns: series partitioned like this frame, or numbers (pandas' `assign`). */
@@ -172,7 +174,7 @@ export class DataFrame extends Partitioned<LocalFrame> {
       token: [],
       task: (key, i) => dataframeOps.filterRows.task(key, ref(partitionKey(this.name, i)), ref(partitionKey(mask.name, i)), lit(mask.seriesName)),
     });
-    return new DataFrame(name, this.npartitions, layer, null, this.meta);
+    return withExpr(new DataFrame(name, this.npartitions, layer, null, this.meta), { kind: 'filter', child: exprOf(this), mask: exprOf(mask) });
   }
 
   /**
@@ -216,7 +218,7 @@ export class DataFrame extends Partitioned<LocalFrame> {
 
   /** This frame joined with `right` on key columns (pandas' `df.merge(right, on=..., how=...)`). */
   merge(right: DataFrame, opts: MergeOptions = {}): DataFrame {
-    return merge(this, right, opts, 'DataFrame.merge');
+    return withExpr(merge(this, right, opts, 'DataFrame.merge'), { kind: 'merge', left: exprOf(this), right: exprOf(right), options: opts, method: 'DataFrame.merge' });
   }
 
   /** Rows sorted by one column or several across partitions (Dask's sort_values); missing keys last unless `naPosition: 'first'`. */
@@ -313,7 +315,8 @@ export class DataFrame extends Partitioned<LocalFrame> {
   /** `{ partitionSize: '100MB' }` measures every partition's memory first (a computation, as Dask's), so it returns a promise. */
   repartition(opts: RepartitionOptions | PartitionSizeOptions): DataFrame | Promise<DataFrame> {
     if (opts !== null && typeof opts === 'object' && 'partitionSize' in opts) return repartitionBySize(this as DataFrame, opts, 'DataFrame.repartition');
-    return repartition(this, opts, 'DataFrame.repartition');
+    const out = repartition(this, opts, 'DataFrame.repartition');
+    return out !== this && opts.npartitions !== undefined && opts.divisions === undefined ? withExpr(out, { kind: 'repartition', child: exprOf(this), npartitions: opts.npartitions }) : out;
   }
 
   /** The index as a lazy series (the row positions for a frame made from data). */
@@ -547,7 +550,9 @@ export function headOf<C extends DataFrame | Series>(c: C, n: number, npartition
     ),
   ]);
   const node = layerNode(layer, [c.layer]);
-  return (c instanceof DataFrame ? new DataFrame(name, 1, node, null, c.meta) : new Series(name, 1, node, null, (c as Series).meta)) as C;
+  const out = (c instanceof DataFrame ? new DataFrame(name, 1, node, null, c.meta) : new Series(name, 1, node, null, (c as Series).meta)) as C;
+  withExpr(out as DataFrame | Series, { kind: 'head', child: exprOf(c), n, partitions: parts });
+  return out;
 }
 
 /** `head(n, opts)` of a frame or series: the options checked, the collection of the rows and the compute options. */

@@ -41,6 +41,7 @@ import { Resampler } from './resample';
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { toArrayOf, type ToArrayOptions } from './to-array';
 import { seriesArith, type SeriesArithOptions } from './frame-arith';
+import { exprOf, withExpr } from './expr/nodes';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -161,7 +162,8 @@ export class Series extends Partitioned<LocalSeries> {
       return new Series(name, this.npartitions, layer, this.divisions, { ...this.meta, type: BOOL });
     }
     if (!isNumericDesc(this.meta.type)) throw new TypeError(`Series.${op}: series '${this.seriesName}' has dtype ${this.dtype}; compare it with a string (eq, ne)`);
-    return this.binary(op, (key, i, o) => dataframeOps.compare.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(this.seriesName)), other, BOOL);
+    const out = this.binary(op, (key, i, o) => dataframeOps.compare.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(this.seriesName)), other, BOOL);
+    return typeof other === 'number' ? withExpr(out, { kind: 'compare', child: exprOf(this), op, value: other }) : out;
   }
 
   gt(other: Series | number): Series {
@@ -296,7 +298,8 @@ export class Series extends Partitioned<LocalSeries> {
   /** `{ partitionSize: '100MB' }` measures every partition's memory first (a computation, as Dask's), so it returns a promise. */
   repartition(opts: RepartitionOptions | PartitionSizeOptions): Series | Promise<Series> {
     if (opts !== null && typeof opts === 'object' && 'partitionSize' in opts) return repartitionBySize(this as Series, opts, 'Series.repartition');
-    return repartition(this, opts, 'Series.repartition');
+    const out = repartition(this, opts, 'Series.repartition');
+    return out !== this && opts.npartitions !== undefined && opts.divisions === undefined ? withExpr(out, { kind: 'repartition', child: exprOf(this), npartitions: opts.npartitions }) : out;
   }
 
   /** The index as a lazy series. */

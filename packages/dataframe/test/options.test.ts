@@ -107,6 +107,8 @@ const CALLS: Row[] = [
   ['FrameCompareOptions', 'DataFrame.gt', () => df().gt(df(), { axes: 0 } as never), 'axes', 'axis'],
   ['SeriesArithOptions', 'Series.sub', () => df().col('y').sub(df().col('x'), { fillvalue: 0 } as never), 'fillvalue', 'fillValue'],
   ['PartitionSizeOptions', 'DataFrame.repartition', () => df().repartition({ partitionSize: '1MB', schedular: 'sync' } as never), 'schedular', 'scheduler'],
+  // The query planner (test/expr-rules.test.ts).
+  ['FrameVisualizeOptions', 'visualize', () => df().select(['y']).visualize({ optimised: false } as never), 'optimised', 'optimized'],
 ];
 
 /** Options types exported from the package that are not an options object of a call (with the reason). */

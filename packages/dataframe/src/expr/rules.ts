@@ -1,0 +1,276 @@
+/**
+ * The optimiser's rules (dask-expr's simplify/lower passes), each a rewrite of the whole plan that
+ * keeps the result equal: the rows, their order and the columns of the root are those of the
+ * plan as built.
+ */
+import { childrenOf, columnsOf, isBlockwise, readersOf, topological, type Expr, type FilterExpr, type MergeStrategy, type ParquetFilter, type ReadParquetExpr } from './nodes';
+import { npartitionsOf, rewriteUp, throughProjections } from './rewrite';
+
+/** Projections that keep every column in order, and repartitions to the count a node already has. */
+export function removeNoops(root: Expr): Expr {
+  return rewriteUp(root, (e) => {
+    if (e.kind === 'project') {
+      if (e.child.kind === 'project') return { kind: 'project', child: e.child.child, columns: e.columns };
+      const have = columnsOf(e.child);
+      if (have && have.length === e.columns.length && have.every((c, i) => c === e.columns[i])) return e.child;
+    }
+    if (e.kind === 'repartition') {
+      if (e.child.kind === 'repartition') return { kind: 'repartition', child: e.child.child, npartitions: e.npartitions };
+      if (npartitionsOf(e.child) === e.npartitions) return e.child;
+    }
+    return e;
+  });
+}
+
+const FILTER_OPS: Readonly<Record<string, ParquetFilter[1]>> = { gt: '>', ge: '>=', lt: '<', le: '<=', eq: '==' };
+
+/**
+ * Whether everything between `top` and `node` (`node` included) is read only from within: then
+ * every path from `node` to the root passes through `top`, and rewriting `node` changes nothing else.
+ */
+function ownedBy(root: Expr, node: Expr, top: Expr): boolean {
+  const parents = new Map<Expr, Expr[]>();
+  for (const e of topological(root)) for (const c of new Set(childrenOf(e))) parents.set(c, [...(parents.get(c) ?? []), e]);
+  const between = new Set<Expr>();
+  const memo = new Map<Expr, boolean>();
+  const reaches = (e: Expr): boolean => {
+    if (e === node) return true;
+    let r = memo.get(e);
+    if (r === undefined) {
+      r = childrenOf(e).map(reaches).some(Boolean);
+      memo.set(e, r);
+      if (r && e !== top) between.add(e);
+    }
+    return r;
+  };
+  if (!reaches(top)) return false;
+  between.add(node);
+  return [...between].every((e) => (parents.get(e) ?? []).every((p) => p === top || between.has(p)));
+}
+
+/** The node under projections and filters (what a chain of them reads). */
+function throughFilters(e: Expr): Expr {
+  while (e.kind === 'project' || e.kind === 'filter') e = e.child;
+  return e;
+}
+
+/**
+ * `filter(col(x) <op> number)` over a Parquet read of the same frame: the comparison becomes a
+ * Dask-style filter of the read, which skips row groups whose statistics exclude every row. The
+ * filter stays above, so rows are selected exactly.
+ */
+export function pushPredicates(root: Expr): Expr {
+  const add = new Map<ReadParquetExpr, ParquetFilter[]>();
+  for (const e of topological(root)) {
+    if (e.kind !== 'filter') continue;
+    const f = matchFilter(e);
+    if (!f) continue;
+    // The mask is of the frame filtered: it and the frame read the same source, past other filters.
+    const src = throughFilters(e.child);
+    if (src.kind !== 'read-parquet' || !ownedBy(root, src, e)) continue;
+    add.set(src, [...(add.get(src) ?? []), f.filter]);
+  }
+  if (add.size === 0) return root;
+  return rewriteUp(root, (e) => {
+    const more = e.kind === 'read-parquet' ? add.get(e) : undefined;
+    if (!more || e.kind !== 'read-parquet') return e;
+    const { orig: _orig, ...rest } = e;
+    return { ...rest, filters: [...e.filters, ...more] };
+  });
+  function matchFilter(e: FilterExpr): { filter: ParquetFilter } | undefined {
+    const m = e.mask;
+    if (m.kind !== 'compare' || m.child.kind !== 'column' || !Number.isFinite(m.value)) return undefined;
+    const op = FILTER_OPS[m.op];
+    const src = throughProjections(m.child.child);
+    if (op === undefined || src !== throughProjections(e.child)) return undefined;
+    return { filter: [m.child.column, op, m.value] };
+  }
+}
+
+/** The columns each node's readers use ('all': every one, as at the root). */
+function requiredColumns(root: Expr): Map<Expr, Set<string> | 'all'> {
+  const need = new Map<Expr, Set<string> | 'all'>([[root, 'all']]);
+  const want = (e: Expr, cols: Iterable<string> | 'all'): void => {
+    const had = need.get(e);
+    if (had === 'all') return;
+    if (cols === 'all') need.set(e, 'all');
+    else need.set(e, new Set([...(had ?? []), ...cols]));
+  };
+  for (const e of topological(root).reverse()) {
+    const mine = need.get(e) ?? 'all';
+    switch (e.kind) {
+      case 'project':
+        want(e.child, mine === 'all' ? e.columns : e.columns.filter((c) => mine.has(c)));
+        break;
+      case 'column':
+        want(e.child, [e.column]);
+        break;
+      case 'filter':
+      case 'head':
+      case 'repartition':
+      case 'fused':
+        want(e.child, mine);
+        if (e.kind === 'filter') want(e.mask, 'all');
+        break;
+      case 'merge': {
+        const [l, r] = mergeNeeds(e, mine);
+        want(e.left, l);
+        want(e.right, r);
+        break;
+      }
+      default:
+        for (const c of childrenOf(e)) want(c, 'all');
+    }
+  }
+  return need;
+}
+
+const asList = (x: string | readonly string[] | undefined): readonly string[] => (x === undefined ? [] : typeof x === 'string' ? [x] : x);
+
+/**
+ * The columns of each side a merge needs for the columns used of its result: the keys, those
+ * used (under their name or suffixed), and every column both sides have, so that suffixes stay.
+ */
+function mergeNeeds(e: Expr & { kind: 'merge' }, mine: Set<string> | 'all'): [Iterable<string> | 'all', Iterable<string> | 'all'] {
+  const o = e.options;
+  const lc = columnsOf(e.left);
+  const rc = columnsOf(e.right);
+  if (mine === 'all' || !lc || !rc || o.how === 'cross' || o.leftIndex || o.rightIndex) return ['all', 'all'];
+  const [sx, sy] = o.suffixes ?? ['_x', '_y'];
+  const side = (cols: readonly string[], other: readonly string[], keys: readonly string[], suffix: string): string[] =>
+    cols.filter((c) => keys.includes(c) || other.includes(c) || mine.has(c) || mine.has(c + suffix));
+  const shared = lc.filter((c) => rc.includes(c));
+  const lk = o.on !== undefined ? asList(o.on) : o.leftOn !== undefined ? asList(o.leftOn) : shared;
+  const rk = o.on !== undefined ? asList(o.on) : o.rightOn !== undefined ? asList(o.rightOn) : shared;
+  return [side(lc, rc, lk, sx), side(rc, lc, rk, sy)];
+}
+
+/**
+ * Projection pushdown: a source reads only the columns some reader uses, and projections keep
+ * only those (the root keeps all of its own).
+ */
+export function pushProjections(root: Expr): Expr {
+  const need = requiredColumns(root);
+  return rewriteUp(root, (e, was) => {
+    const mine = need.get(was) ?? 'all';
+    if (mine === 'all') return e;
+    if ((e.kind === 'read-parquet' || e.kind === 'read-csv') && e.columns.some((c) => !mine.has(c))) {
+      let cols = e.columns.filter((c) => mine.has(c));
+      // Reading no column would lose the row count: keep the first.
+      if (cols.length === 0) cols = e.columns.slice(0, 1);
+      const { orig: _orig, ...rest } = e;
+      return { ...rest, columns: cols };
+    }
+    if (e.kind === 'project' && e.columns.some((c) => !mine.has(c))) {
+      const cols = e.columns.filter((c) => mine.has(c));
+      if (cols.length > 0) return { kind: 'project', child: e.child, columns: cols };
+    }
+    return e;
+  });
+}
+
+/** The sources under partition-wise nodes, or undefined when another kind of node is in the way. */
+function sourcesUnder(e: Expr): Expr[] | undefined {
+  const out: Expr[] = [];
+  const seen = new Set<Expr>();
+  const go = (x: Expr): boolean => {
+    if (seen.has(x)) return true;
+    seen.add(x);
+    if (x.kind === 'read-parquet' || x.kind === 'read-csv') {
+      out.push(x);
+      return true;
+    }
+    if (!isBlockwise(x) && x.kind !== 'fused') return false;
+    return childrenOf(x).every(go);
+  };
+  return go(e) ? out : undefined;
+}
+
+/**
+ * head(): the sources under the partition-wise operations it reads through read only the first
+ * partitions head takes rows from; a projection right under it moves above it.
+ */
+export function pushHeads(root: Expr): Expr {
+  const limits = new Map<Expr, number>();
+  for (const e of topological(root)) {
+    if (e.kind !== 'head') continue;
+    const srcs = sourcesUnder(e.child);
+    if (!srcs || !srcs.every((s) => ownedBy(root, s, e))) continue;
+    for (const s of srcs) limits.set(s, e.partitions);
+  }
+  return rewriteUp(root, (e, was) => {
+    const limit = limits.get(was);
+    if ((e.kind === 'read-parquet' || e.kind === 'read-csv') && limit !== undefined && (e.limit === undefined || e.limit > limit)) {
+      const { orig: _orig, ...rest } = e;
+      return { ...rest, limit };
+    }
+    if (e.kind === 'head' && e.child.kind === 'project') {
+      return { kind: 'project', child: { kind: 'head', child: e.child.child, n: e.n, partitions: e.partitions }, columns: e.child.columns };
+    }
+    return e;
+  });
+}
+
+/** A side of a merge at most this large (known bytes) is broadcast to every partition of the other. */
+export const BROADCAST_BYTES = 8 * 2 ** 20;
+
+/** Bytes a node yields at most, when known (frames made from in-memory data). */
+function bytesAtMost(e: Expr): number | undefined {
+  if (e.orig?.bytes !== undefined) return e.orig.bytes;
+  return isBlockwise(e) || e.kind === 'fused' || e.kind === 'repartition' ? bytesAtMost(childrenOf(e)[0]) : undefined;
+}
+
+/**
+ * A merge's strategy from what is known of its sides: partition-wise on the indexes when their
+ * divisions are known and equal, broadcast of a side with one partition or few known bytes (when
+ * the join keeps none of its unmatched rows), a hash shuffle otherwise.
+ */
+export function chooseMergeStrategies(root: Expr): Expr {
+  return rewriteUp(root, (e) => {
+    if (e.kind !== 'merge' || e.strategy !== undefined) return e;
+    const o = e.options;
+    if (o.how === 'cross') return e;
+    let strategy: MergeStrategy;
+    if (o.leftIndex || o.rightIndex) {
+      const a = e.left.orig?.divisions;
+      const b = e.right.orig?.divisions;
+      if (!a || !b || a.length !== b.length || a.some((d, i) => d !== b[i])) return e;
+      strategy = 'partitionwise';
+    } else {
+      const how = o.how ?? 'inner';
+      const fits = (x: Expr): boolean => npartitionsOf(x) === 1 || (o.npartitions === undefined && (bytesAtMost(x) ?? Infinity) <= BROADCAST_BYTES);
+      if ((how === 'inner' || how === 'left') && fits(e.right)) strategy = 'broadcast-right';
+      else if ((how === 'inner' || how === 'right') && fits(e.left)) strategy = 'broadcast-left';
+      else strategy = 'hash';
+    }
+    const { orig: _orig, ...rest } = e;
+    return { ...rest, strategy };
+  });
+}
+
+/** Each maximal run of two or more partition-wise operations becomes one fused node. */
+export function fuseBlockwise(root: Expr): Expr {
+  const parents = new Map<Expr, Expr[]>();
+  for (const e of topological(root)) for (const c of new Set(childrenOf(e))) parents.set(c, [...(parents.get(c) ?? []), e]);
+  const size = (e: Expr, seen = new Set<Expr>()): number => {
+    if (!isBlockwise(e) || seen.has(e)) return 0;
+    seen.add(e);
+    return 1 + childrenOf(e).reduce((n, c) => n + size(c, seen), 0);
+  };
+  return rewriteUp(root, (e, was) => {
+    if (!isBlockwise(was)) return e;
+    const top = was === root || (parents.get(was) ?? []).some((p) => !isBlockwise(p));
+    return top && size(was) >= 2 ? { kind: 'fused', child: e } : e;
+  });
+}
+
+/** The optimised plan: the rules in order, each over the result of the last. */
+export function optimizeExpr(root: Expr): Expr {
+  let e = removeNoops(root);
+  e = pushPredicates(e);
+  e = pushHeads(e);
+  e = pushProjections(e);
+  e = removeNoops(e);
+  e = chooseMergeStrategies(e);
+  return fuseBlockwise(e);
+}
