@@ -15,6 +15,7 @@ import { sortedDivisionLocations } from './index-ops/division-locations';
 import { unknownColumn } from './meta';
 import { keysOf, sortOrder, type SortKey } from './ops/sort';
 import { takeRows } from './ops/values';
+import { memorySource } from './expr/memory';
 
 export interface PartitionOptions {
   /** Number of partitions (as Dask's from_pandas: rows are split in chunks of ceil(rows / npartitions)). */
@@ -84,7 +85,7 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
   const layer = new FrameLayer(name, 'from-arrow', function* () {
     for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
   });
-  return new DataFrame(name, parts.length, layerNode(layer), opts.sort === false ? null : divisions, { names: [...names], types, index: null }, bytes);
+  return memorySource(new DataFrame(name, parts.length, layerNode(layer), opts.sort === false ? null : divisions, { names: [...names], types, index: null }, bytes), parts);
 }
 
 /** Partitions of the given row ranges as a frame's source layer (the index, when any, first). */
@@ -103,7 +104,7 @@ function frameOfRanges(names: readonly string[], vectors: readonly Vector[], loc
     for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
   });
   const cols = index ? names.slice(1) : names;
-  return new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...cols], types: index ? types.slice(1) : types, index }, bytes);
+  return memorySource(new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...cols], types: index ? types.slice(1) : types, index }, bytes), parts);
 }
 
 /**

@@ -50,6 +50,7 @@ import type { ChunkedArray, NDArray } from '@pdask/array';
 import { toArrayOf, type ToArrayOptions } from './to-array';
 import { frameBinary, type FrameArithOptions, type FrameCompareOptions, type FrameOperand } from './frame-arith';
 import { exprOf, withExpr } from './expr/nodes';
+import { recordAssign, recordReduction } from './expr/replays';
 
 export interface HeadOptions extends ComputeOptions {
   /** How many partitions to read from (default 1, as Dask; -1 for all). */
@@ -158,7 +159,7 @@ export class DataFrame extends Partitioned<LocalFrame> {
         outTypes.push(types[j]);
       }
     });
-    return new DataFrame(name, this.npartitions, layer, this.divisions, { ...this.meta, names: outNames, types: outTypes });
+    return recordAssign(new DataFrame(name, this.npartitions, layer, this.divisions, { ...this.meta, names: outNames, types: outTypes }), this, columns, (f, c) => f.assign(c));
   }
 
   /**
@@ -293,7 +294,7 @@ export class DataFrame extends Partitioned<LocalFrame> {
   }
 
   private reduce(agg: ReduceAgg, opts?: ReductionOptions): Series {
-    return frameReduction(this, agg, opts);
+    return recordReduction(frameReduction(this, agg, opts), `DataFrame.${agg}`, this as DataFrame, (f) => frameReduction(f, agg, opts));
   }
 
   /**

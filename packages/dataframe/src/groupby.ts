@@ -25,6 +25,7 @@ import { applyGroups, splitOutResult, transformSeries, type ApplyOptions } from 
 import { scanFrame, transformFrame } from './groupby/multi';
 import type { TransformName } from './ops/group-shuffle';
 import type { LocalFrame } from './local/frame';
+import { recordGroupAgg } from './expr/replays';
 
 export interface GroupbyOptions {
   /** How many partials one combine task merges (default 8, core's SPLIT_EVERY.dataframe; false: all at once). */
@@ -174,13 +175,13 @@ function build(plan: Plan): { name: string; layer: LayerNode; index: IndexMeta; 
 function frameResult(plan: Plan): DataFrame {
   if (plan.splitOut !== undefined && plan.splitOut > 1) return splitOutResult(plan.frame, plan.by, plan.splitOut, (part) => frameResult({ ...plan, frame: part, splitOut: 1 }));
   const r = routeExact(plan, build);
-  return new DataFrame(r.name, 1, r.layer, null, { names: plan.outputs.map((o) => o.out), types: r.types, index: r.index });
+  return recordGroupAgg(new DataFrame(r.name, 1, r.layer, null, { names: plan.outputs.map((o) => o.out), types: r.types, index: r.index }), plan, frameResult);
 }
 
 function seriesResult(plan: Plan, name: string, label?: string | null): Series {
   if (plan.splitOut !== undefined && plan.splitOut > 1) return splitOutResult(plan.frame, plan.by, plan.splitOut, (part) => seriesResult({ ...plan, frame: part, splitOut: 1 }, name, label));
   const r = routeExact(plan, build);
-  return new Series(r.name, 1, r.layer, null, { name, label, type: r.types[0], index: r.index });
+  return recordGroupAgg(new Series(r.name, 1, r.layer, null, { name, label, type: r.types[0], index: r.index }), plan, (p) => seriesResult(p, name, label));
 }
 
 export class GroupBy {

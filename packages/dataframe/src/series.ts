@@ -42,6 +42,7 @@ import type { ChunkedArray, NDArray } from '@pdask/array';
 import { toArrayOf, type ToArrayOptions } from './to-array';
 import { seriesArith, type SeriesArithOptions } from './frame-arith';
 import { exprOf, withExpr } from './expr/nodes';
+import { recordBinary, recordReduction } from './expr/replays';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const BOOL: TypeDesc = { id: 'bool' };
@@ -113,7 +114,8 @@ export class Series extends Partitioned<LocalSeries> {
   private arith(op: ArithOp, other: Series | number, reverse = false): Series {
     if (!isNumericDesc(this.meta.type)) throw new TypeError(`Series.${op}: series '${this.seriesName}' has dtype ${this.dtype}, not a number`);
     if (other instanceof Series && !isNumericDesc(other.meta.type)) throw new TypeError(`Series.${op}: series '${other.seriesName}' has dtype ${other.dtype}, not a number`);
-    return this.binary(reverse ? `r${op}` : op, (key, i, o) => dataframeOps.arith.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(reverse), lit(this.seriesName)), other, F64);
+    const out = this.binary(reverse ? `r${op}` : op, (key, i, o) => dataframeOps.arith.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(reverse), lit(this.seriesName)), other, F64);
+    return out.expr ? out : recordBinary(out, `Series.${reverse ? `r${op}` : op}`, this as Series, other, (a, b) => a.arith(op, b, reverse));
   }
 
   add(other: Series | number, opts?: SeriesArithOptions): Series {
@@ -163,7 +165,7 @@ export class Series extends Partitioned<LocalSeries> {
     }
     if (!isNumericDesc(this.meta.type)) throw new TypeError(`Series.${op}: series '${this.seriesName}' has dtype ${this.dtype}; compare it with a string (eq, ne)`);
     const out = this.binary(op, (key, i, o) => dataframeOps.compare.task(key, ref(partitionKey(this.name, i)), lit(this.seriesName), lit(op), o, lit(this.seriesName)), other, BOOL);
-    return typeof other === 'number' ? withExpr(out, { kind: 'compare', child: exprOf(this), op, value: other }) : out;
+    return typeof other === 'number' ? withExpr(out, { kind: 'compare', child: exprOf(this), op, value: other }) : out.expr ? out : recordBinary(out, `Series.${op}`, this as Series, other, (a, b) => a.cmp(op, b));
   }
 
   gt(other: Series | number): Series {
@@ -245,7 +247,7 @@ export class Series extends Partitioned<LocalSeries> {
   }
 
   private reduce(agg: ReduceAgg, opts?: ReductionOptions): Scalar<number> {
-    return seriesReduction(this, agg, opts);
+    return recordReduction(seriesReduction(this, agg, opts), `Series.${agg}`, this as Series, (s) => seriesReduction(s, agg, opts));
   }
 
   /** Occurrences of each distinct value, most frequent first (pandas' value_counts). */

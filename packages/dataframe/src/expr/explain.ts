@@ -32,6 +32,10 @@ export function describeExpr(e: Expr): string {
       return `Merge how=${e.options.how ?? 'inner'}${e.strategy ? ` strategy=${e.strategy}` : ''}`;
     case 'fused':
       return 'Fused (one task per partition)';
+    case 'memory':
+      return `FromMemory columns=${list(e.columns)}`;
+    case 'replay':
+      return e.label;
     case 'opaque':
       return `Opaque ${e.orig.name.replace(/-[0-9a-f]{8,}$/, '')} npartitions=${e.orig.npartitions}`;
   }

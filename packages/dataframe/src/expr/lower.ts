@@ -8,6 +8,7 @@ import { opName, partitionKey } from '../graph';
 import { readCsv } from '../io/read-csv';
 import { merge } from '../merge';
 import { dataframeOps } from '../ops/index';
+import type { Scalar } from '../scalar';
 import { Series } from '../series';
 import { childrenOf, isBlockwise, type Expr, type Lazy } from './nodes';
 import { readParquetPruned } from './parquet-prune';
@@ -73,8 +74,10 @@ function regionInputs(e: Expr): Expr[] {
   return [...out];
 }
 
-export async function lowerExpr(root: Expr): Promise<Lazy> {
+/** The collection of a plan: a frame or series, or a Scalar when the root is a reduction. */
+export async function lowerExpr(root: Expr): Promise<Lazy | Scalar<unknown>> {
   const memo = new Map<Expr, Promise<Lazy>>();
+  // Only the root may be a Scalar: no node takes one as its input.
   const go = (e: Expr): Promise<Lazy> => {
     let p = memo.get(e);
     if (!p) {
@@ -115,6 +118,10 @@ export async function lowerExpr(root: Expr): Promise<Lazy> {
         const inputs = await Promise.all(regionInputs(e.child).map(go));
         return fuseLayers(kids[0] as DataFrame | Series, inputs.map((c) => c.layer));
       }
+      case 'memory':
+        return e.project(e.columns);
+      case 'replay':
+        return e.build(kids) as Lazy;
       case 'opaque':
         return e.orig;
     }

@@ -9,6 +9,7 @@ import type { MergeOptions } from '../merge';
 import type { CompareOp } from '../ops/elementwise';
 import type { ReadCsvOptions } from '../io/read-csv';
 import type { ReadParquetOptions } from '../io/read-parquet';
+import type { Scalar } from '../scalar';
 
 /** A Dask-style Parquet filter: `[column, op, value]`, as `filters=[('x', '>', 5)]`. */
 export type ParquetFilter = readonly [column: string, op: '>' | '>=' | '<' | '<=' | '==', value: number];
@@ -102,7 +103,41 @@ export interface OpaqueExpr extends Node {
   readonly orig: Lazy;
 }
 
+/**
+ * An operation the planner sees through without knowing its kernel (a group-by aggregation, a
+ * reduction, assign, series arithmetic): recorded where its method builds it, it says which
+ * columns of its inputs it reads and rebuilds itself, by the same method, over rewritten inputs.
+ */
+export interface ReplayExpr extends Node {
+  readonly kind: 'replay';
+  /** What explain() prints, e.g. `GroupBy.mean by=[key]`. */
+  readonly label: string;
+  readonly inputs: readonly Expr[];
+  /** Partition i reads partition i of each input only. */
+  readonly blockwise: boolean;
+  /** The frame's columns (undefined for series and scalars). */
+  readonly columns?: readonly string[];
+  /** The columns of each input it reads, given those its readers use ('all': every one). */
+  readonly reads: (used: ReadonlySet<string> | 'all') => readonly (Iterable<string> | 'all')[];
+  /** The columns it sets (assign): the others pass through from its first input, row for row. */
+  readonly assigns?: readonly string[];
+  /** The operation over other inputs (frames or series, in the order of `inputs`). */
+  readonly build: (inputs: readonly Lazy[]) => Lazy | Scalar<unknown>;
+}
+
+/** A frame made from in-memory data (fromArrow, fromColumns): it can carry fewer columns. */
+export interface MemoryExpr extends Node {
+  readonly kind: 'memory';
+  readonly columns: readonly string[];
+  /** The same partitions holding only these columns (the index stays). */
+  readonly project: (columns: readonly string[]) => Lazy;
+  /** The bytes of every column (an upper bound after projection). */
+  readonly bytes?: number;
+}
+
 export type Expr =
+  | ReplayExpr
+  | MemoryExpr
   | ReadParquetExpr
   | ReadCsvExpr
   | ProjectExpr
@@ -143,13 +178,15 @@ export function childrenOf(e: Expr): Expr[] {
       return [e.child, e.mask];
     case 'merge':
       return [e.left, e.right];
+    case 'replay':
+      return [...e.inputs];
     default:
       return [];
   }
 }
 
 /** Operations whose partition i reads only partition i of their inputs. */
-export const isBlockwise = (e: Expr): boolean => e.kind === 'project' || e.kind === 'column' || e.kind === 'compare' || e.kind === 'filter';
+export const isBlockwise = (e: Expr): boolean => e.kind === 'project' || e.kind === 'column' || e.kind === 'compare' || e.kind === 'filter' || (e.kind === 'replay' && e.blockwise);
 
 /** Every node once, inputs before their readers. */
 export function topological(root: Expr): Expr[] {
@@ -182,6 +219,8 @@ export function withChildren(e: Expr, kids: readonly Expr[]): Expr {
       return { ...(rest as Omit<typeof e, 'orig'>), child: kids[0], mask: kids[1] };
     case 'merge':
       return { ...(rest as Omit<typeof e, 'orig'>), left: kids[0], right: kids[1] };
+    case 'replay':
+      return { ...(rest as Omit<typeof e, 'orig'>), inputs: [...kids] };
     default:
       return { ...(rest as Omit<typeof e, 'orig'>), child: kids[0] } as Expr;
   }
@@ -193,6 +232,8 @@ export function columnsOf(e: Expr): readonly string[] | undefined {
     case 'read-parquet':
     case 'read-csv':
     case 'project':
+    case 'memory':
+    case 'replay':
       return e.columns;
     case 'filter':
     case 'head':
@@ -208,4 +249,31 @@ export function columnsOf(e: Expr): readonly string[] | undefined {
       return Array.isArray(c?.columns) ? c.columns : undefined;
     }
   }
+}
+
+/**
+ * Records `out` as made by `build` over `inputs` (a replayed operation; see ReplayExpr). A
+ * Scalar result holds its node without `orig`: lowering rebuilds it when its plan changed.
+ */
+export function withReplay<C extends Lazy | Scalar<unknown>>(
+  out: C,
+  label: string,
+  inputs: readonly Lazy[],
+  build: (inputs: readonly Lazy[]) => Lazy | Scalar<unknown>,
+  opts: { blockwise?: boolean; reads?: ReplayExpr['reads']; assigns?: readonly string[] } = {},
+): C {
+  const cols = (out as { columns?: unknown }).columns;
+  const e: Omit<ReplayExpr, 'orig'> = {
+    kind: 'replay',
+    label,
+    inputs: inputs.map(exprOf),
+    blockwise: opts.blockwise ?? false,
+    ...(Array.isArray(cols) ? { columns: [...(cols as string[])] } : {}),
+    reads: opts.reads ?? (() => inputs.map(() => 'all' as const)),
+    ...(opts.assigns ? { assigns: opts.assigns } : {}),
+    build,
+  };
+  if ('npartitions' in out) (out as Lazy).expr = { ...e, orig: out as Lazy };
+  else (out as Scalar<unknown>).expr = e;
+  return out;
 }

@@ -32,6 +32,8 @@ export function npartitionsOf(e: Expr): number | undefined {
     case 'filter':
     case 'fused':
       return e.orig?.npartitions ?? npartitionsOf(e.child);
+    case 'replay':
+      return e.orig?.npartitions ?? (e.blockwise ? npartitionsOf(e.inputs[0]) : undefined);
     default:
       return e.orig?.npartitions;
   }

@@ -48,10 +48,13 @@ function ownedBy(root: Expr, node: Expr, top: Expr): boolean {
   return [...between].every((e) => (parents.get(e) ?? []).every((p) => p === top || between.has(p)));
 }
 
-/** The node under projections and filters (what a chain of them reads). */
-function throughFilters(e: Expr): Expr {
-  while (e.kind === 'project' || e.kind === 'filter') e = e.child;
-  return e;
+/** The node under projections, filters and assigns that leave `column` as it is (what a chain of them reads). */
+function throughFilters(e: Expr, column: string): Expr {
+  for (;;) {
+    if (e.kind === 'project' || e.kind === 'filter') e = e.child;
+    else if (e.kind === 'replay' && e.assigns && !e.assigns.includes(column)) e = e.inputs[0];
+    else return e;
+  }
 }
 
 /**
@@ -66,7 +69,7 @@ export function pushPredicates(root: Expr): Expr {
     const f = matchFilter(e);
     if (!f) continue;
     // The mask is of the frame filtered: it and the frame read the same source, past other filters.
-    const src = throughFilters(e.child);
+    const src = throughFilters(e.child, f.filter[0]);
     if (src.kind !== 'read-parquet' || !ownedBy(root, src, e)) continue;
     add.set(src, [...(add.get(src) ?? []), f.filter]);
   }
@@ -112,6 +115,11 @@ function requiredColumns(root: Expr): Map<Expr, Set<string> | 'all'> {
         want(e.child, mine);
         if (e.kind === 'filter') want(e.mask, 'all');
         break;
+      case 'replay': {
+        const reads = e.reads(mine);
+        e.inputs.forEach((c, i) => want(c, reads[i] ?? 'all'));
+        break;
+      }
       case 'merge': {
         const [l, r] = mergeNeeds(e, mine);
         want(e.left, l);
@@ -154,7 +162,7 @@ export function pushProjections(root: Expr): Expr {
   return rewriteUp(root, (e, was) => {
     const mine = need.get(was) ?? 'all';
     if (mine === 'all') return e;
-    if ((e.kind === 'read-parquet' || e.kind === 'read-csv') && e.columns.some((c) => !mine.has(c))) {
+    if ((e.kind === 'read-parquet' || e.kind === 'read-csv' || e.kind === 'memory') && e.columns.some((c) => !mine.has(c))) {
       let cols = e.columns.filter((c) => mine.has(c));
       // Reading no column would lose the row count: keep the first.
       if (cols.length === 0) cols = e.columns.slice(0, 1);
@@ -217,7 +225,8 @@ export const BROADCAST_BYTES = 8 * 2 ** 20;
 /** Bytes a node yields at most, when known (frames made from in-memory data). */
 function bytesAtMost(e: Expr): number | undefined {
   if (e.orig?.bytes !== undefined) return e.orig.bytes;
-  return isBlockwise(e) || e.kind === 'fused' || e.kind === 'repartition' ? bytesAtMost(childrenOf(e)[0]) : undefined;
+  if (e.kind === 'memory') return e.bytes;
+  return (isBlockwise(e) && e.kind !== 'replay') || e.kind === 'fused' || e.kind === 'repartition' ? bytesAtMost(childrenOf(e)[0]) : undefined;
 }
 
 /**

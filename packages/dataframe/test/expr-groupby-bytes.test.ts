@@ -1,0 +1,76 @@
+/**
+ * Bytes read from Parquet by a filter + group-by aggregation, counted as in
+ * expr-parquet-bytes.test.ts (hyparquet's file reader wrapped; footer reads not counted; sync
+ * scheduler, where data is read in this thread): the planned chain reads only the key, the
+ * filtered and the aggregated columns of the row groups the filter can match.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as dd from '../src/index';
+import { computeUnplanned, writeParquetFiles } from './expr-helpers';
+
+const counter = vi.hoisted(() => ({ bytes: 0 }));
+vi.mock('hyparquet', async (importOriginal) => {
+  const real = await importOriginal<typeof import('hyparquet')>();
+  return {
+    ...real,
+    asyncBufferFromFile: async (path: string) => {
+      const buf = await real.asyncBufferFromFile(path);
+      return {
+        byteLength: buf.byteLength,
+        slice: async (start: number, end?: number) => {
+          const out = await buf.slice(start, end);
+          if (end !== undefined && end < buf.byteLength) counter.bytes += out.byteLength;
+          return out;
+        },
+      };
+    },
+  };
+});
+
+const gx = JSON.parse(readFileSync(new URL('./fixtures/expr_groupby.json', import.meta.url), 'utf8')) as Record<string, { index: string[]; values: number[] }>;
+
+let dir: string;
+let pq: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pdask-expr-groupby-bytes-'));
+  pq = writeParquetFiles(dir);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const opts = { scheduler: 'sync' } as const;
+
+async function bytesOf(run: () => Promise<unknown>): Promise<number> {
+  counter.bytes = 0;
+  await run();
+  return counter.bytes;
+}
+
+describe('bytes read by a filter + group-by (sync)', () => {
+  it('projection and predicate pushdown through the aggregation cut the bytes, same result', async () => {
+    const df = await dd.readParquet(pq);
+    const q = df.filter(df.col('x').gt(12)).groupby('k').col('y').mean();
+    const all = await bytesOf(() => computeUnplanned(q, opts));
+    const planned = await bytesOf(() => q.compute(opts));
+    expect(planned).toBeGreaterThan(0);
+    // x > 12 matches 3.5 of the 8 row groups of 25 rows, and 3 of the 4 columns are read.
+    expect(planned).toBeLessThan(all * 0.5);
+    // The columns alone (every row group): the filter's pruning is on top of this.
+    const projected = await bytesOf(() => df.select(['x', 'y', 'k']).groupby('k').col('y').mean().compute(opts));
+    expect(planned).toBeLessThan(projected * 0.75);
+    const r = await q.compute(opts);
+    expect(r.indexArray()).toEqual(gx.filter_x_gt_12_groupby_k_y_mean.index);
+    gx.filter_x_gt_12_groupby_k_y_mean.values.forEach((v, i) => expect(r.at(i) as number).toBeCloseTo(v, 9));
+  });
+
+  it('a reduction of a filtered column reads that column and the filter column only', async () => {
+    const df = await dd.readParquet(pq);
+    const q = df.filter(df.col('x').gt(12)).col('y').sum();
+    const all = await bytesOf(() => computeUnplanned(q, opts));
+    const planned = await bytesOf(() => q.compute(opts));
+    expect(planned).toBeLessThan(all * 0.5);
+    expect(await q.compute(opts)).toBeCloseTo(gx.filter_x_gt_12_y_sum as unknown as number, 9);
+  });
+});
