@@ -15,6 +15,8 @@ export {
   COMPUTE_OPTION_NAMES,
   type ComputeOptions,
   type Computed,
+  registerCollectionsPlanner,
+  type CollectionsPlanner,
 } from './collection/compute';
 export { collectionSymbol, isCollection, type Collection, type CollectionGraph, type Finalizer, type ResultOf } from './collection/protocol';
 export { CollectionBase, SingleKeyCollection, dataLayer } from './collection/base';

@@ -106,7 +106,7 @@ describe.each(SCHEDULERS)('query planning (%s)', (_sched, opts) => {
     const df = inMemory(3);
     const q = df.select(df.columns).repartition({ npartitions: 2 }).repartition({ npartitions: 3 });
     expect(before(q)).toContain('Repartition npartitions=2');
-    expect(after(q)).toMatch(/^Opaque from-arrow npartitions=3$/);
+    expect(after(q)).toMatch(/^FromMemory columns=\[id, x, y, k\]$/);
     expect(frameColumns(await q.compute(opts))).toEqual(fx.data);
     expect(frameColumns(await computeUnplanned(q, opts))).toEqual(fx.data);
   });

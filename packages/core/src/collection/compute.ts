@@ -192,7 +192,9 @@ export async function compute<const T extends readonly unknown[]>(...args: T): P
   const found: Collection<unknown>[] = [];
   for (const x of items) findCollections(x, found);
   const unique = [...new Set(found)];
-  const values = unique.length ? await computeCollections(unique, opts) : [];
+  let run: readonly Collection<unknown>[] = unique;
+  for (const p of collectionsPlanners) run = await p(run);
+  const values = run.length ? await computeCollections(run, opts) : [];
   const results = new Map(unique.map((c, i) => [c, values[i]] as const));
   return items.map((x) => substitute(x, results)) as Computed<StripOptions<T>>;
 }
@@ -233,4 +235,18 @@ export function releasePersisted(...cs: readonly Collection<unknown>[]): void {
       for (const n of root.layer.materialize()) if (n.kind === 'data' && keys.has(n.key) && isRemoteValue(n.value)) n.value.release();
     }
   }
+}
+
+/**
+ * A package's step that rewrites the collections of one `compute(...)` call together (the
+ * dataframe query planner: sources shared by several collections are read once, with the columns
+ * all of them use). It returns collections with the same results, in the same order.
+ */
+export type CollectionsPlanner = (cs: readonly Collection<unknown>[]) => Promise<readonly Collection<unknown>[]>;
+
+const collectionsPlanners: CollectionsPlanner[] = [];
+
+/** @internal Registered once by a package when it loads. */
+export function registerCollectionsPlanner(p: CollectionsPlanner): void {
+  if (!collectionsPlanners.includes(p)) collectionsPlanners.push(p);
 }

@@ -76,6 +76,11 @@ function regionInputs(e: Expr): Expr[] {
 
 /** The collection of a plan: a frame or series, or a Scalar when the root is a reduction. */
 export async function lowerExpr(root: Expr): Promise<Lazy | Scalar<unknown>> {
+  return (await lowerExprs([root]))[0];
+}
+
+/** The collections of several plans, each shared node lowered once (so its tasks run once). */
+export async function lowerExprs(roots: readonly Expr[]): Promise<(Lazy | Scalar<unknown>)[]> {
   const memo = new Map<Expr, Promise<Lazy>>();
   // Only the root may be a Scalar: no node takes one as its input.
   const go = (e: Expr): Promise<Lazy> => {
@@ -126,5 +131,5 @@ export async function lowerExpr(root: Expr): Promise<Lazy | Scalar<unknown>> {
         return e.orig;
     }
   };
-  return go(root);
+  return Promise.all(roots.map(go));
 }

@@ -1,9 +1,10 @@
 /** The planner that frames and series use for compute, persist, visualize and explain. */
-import { registerPlanner, type Partitioned } from '../base';
-import { registerScalarPlanner, type Scalar } from '../scalar';
+import { Partitioned as PartitionedBase, registerPlanner, type Partitioned } from '../base';
+import { registerScalarPlanner, Scalar } from '../scalar';
 import { explainText } from './explain';
-import { lowerExpr } from './lower';
-import { exprOf } from './nodes';
+import { registerCollectionsPlanner, type Collection } from '@pdask/core';
+import { lowerExpr, lowerExprs } from './lower';
+import { exprOf, type Expr } from './nodes';
 import { optimizeExpr } from './rules';
 
 registerPlanner({
@@ -28,6 +29,22 @@ registerScalarPlanner({
   explain(s: Scalar<unknown>): string {
     return explainText(s.expr!, optimizeExpr(s.expr!));
   },
+});
+
+/**
+ * dd.compute(a, b, …): the plans of the frames, series and scalars are optimised as one (a root
+ * reading them all), so a source they share is read once, with every column any of them uses.
+ */
+registerCollectionsPlanner(async (cs: readonly Collection<unknown>[]): Promise<readonly Collection<unknown>[]> => {
+  const planned = cs.map((c) => ((c instanceof Scalar || c instanceof PartitionedBase) && c.expr ? c.expr : undefined));
+  const roots = planned.filter((e): e is Expr => e !== undefined);
+  if (roots.length === 0) return cs;
+  const all: Expr = { kind: 'replay', label: 'compute', inputs: roots, blockwise: false, reads: () => roots.map(() => 'all' as const), build: () => { throw new Error('internal: the compute root is not lowered'); } };
+  const opt = optimizeExpr(all);
+  if (opt === all || opt.kind !== 'replay') return cs;
+  const lowered = await lowerExprs(opt.inputs);
+  let j = 0;
+  return cs.map((c, i) => (planned[i] ? (lowered[j++] as Collection<unknown>) : c));
 });
 
 export { optimizeExpr } from './rules';
