@@ -8,6 +8,11 @@ import type { Graph, GraphNode, Key } from './spec';
  */
 export class IndexedGraph {
   private dependentsCache?: { start: Int32Array; list: Int32Array };
+  /**
+   * The largest block a layer it was materialised from declares (LayerInfo.largestBlock), in
+   * bytes; 0 when built otherwise. Gathered on the same walk, so the memory check needs no other.
+   */
+  largestBlock = 0;
 
   constructor(
     readonly nodes: readonly GraphNode[],
@@ -61,7 +66,10 @@ export class IndexedGraph {
   static fromLayers(roots: readonly LayerNode[]): IndexedGraph {
     const nodes: GraphNode[] = [];
     const index = new Map<Key, number>();
+    let largest = 0;
     forEachLayer(roots, (ln) => {
+      const b = ln.layer.info?.largestBlock;
+      if (b !== undefined && b > largest) largest = b;
       for (const node of ln.layer.materialize()) {
         const at = index.get(node.key);
         if (at === undefined) {
@@ -70,7 +78,9 @@ export class IndexedGraph {
         } else nodes[at] = node; // a later layer redefining a key wins, as in a dict merge
       }
     });
-    return IndexedGraph.fromNodes(nodes, index);
+    const g = IndexedGraph.fromNodes(nodes, index);
+    g.largestBlock = largest;
+    return g;
   }
 
   /** Readers of each node, in CSR form (computed once). */
