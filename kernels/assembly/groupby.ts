@@ -206,6 +206,18 @@ export function gb_size(codes: usize, n: i32, kmin: i32, ng: i32, table: usize):
   const t1 = table + rep, t2 = table + 2 * rep, t3 = table + 3 * rep;
   const lo = i32x4.splat(kmin), lim = i32x4.splat(ng);
   let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const ga = i32x4.sub(v128.load(codes + (<usize>i << 2)), lo);
+    const gb = i32x4.sub(v128.load(codes + (<usize>i << 2), 16), lo);
+    if (!i32x4.all_true(v128.and(i32x4.lt_u(ga, lim), i32x4.lt_u(gb, lim)))) break;
+    const oa = i32x4.shl(ga, 4);
+    const ob = i32x4.shl(gb, 4);
+    const v = vals + <usize>i * S;
+    addPair(table + <usize>i32x4.extract_lane(oa, 0), t1 + <usize>i32x4.extract_lane(oa, 1), load2<T>(v));
+    addPair(t2 + <usize>i32x4.extract_lane(oa, 2), t3 + <usize>i32x4.extract_lane(oa, 3), load2<T>(v + 2 * S));
+    addPair(table + <usize>i32x4.extract_lane(ob, 0), t1 + <usize>i32x4.extract_lane(ob, 1), load2<T>(v + 4 * S));
+    addPair(t2 + <usize>i32x4.extract_lane(ob, 2), t3 + <usize>i32x4.extract_lane(ob, 3), load2<T>(v + 6 * S));
+  }
   for (; i + 4 <= n; i += 4) {
     // Group offsets of four rows at once; leave the loop if any is out of range.
     const g = i32x4.sub(v128.load(codes + (<usize>i << 2)), lo);
