@@ -59,3 +59,5 @@ export type { TransformName } from './ops/group-shuffle';
 export type { ToArrayOptions } from './to-array';
 export type { FrameArithOptions, FrameCompareOptions, FrameOperand, SeriesArithOptions } from './frame-arith';
 export type { PartitionSizeOptions } from './repartition-size';
+export type { Filter as ParquetFilter, FilterOp as ParquetFilterOp, Filters as ParquetFilters, FilterScalar as ParquetFilterScalar } from './io/read-parquet';
+export type { ParquetCompression } from './io/to-parquet';
