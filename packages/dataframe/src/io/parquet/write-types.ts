@@ -47,15 +47,14 @@ export function writeColumn(t: TypeDesc, name: string): WriteColumn {
       // Categories are written as their strings (dictionary-encoded by hyparquet-writer when that is smaller).
       return { element: optional(name, { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } }), statistics: true, values: (v) => cells(v, String) as DecodedArray };
     case 'int': {
-      const logical = { type: 'INTEGER' as const, bitWidth: t.bits, isSigned: t.signed };
+      // Converted types only: hyparquet-writer's INTEGER logical annotation is not read by DuckDB
+      // (its footer parser rejects it), while every reader maps INT_8 … UINT_64 alike.
       const converted = `${t.signed ? '' : 'U'}INT_${t.bits}` as SchemaElement['converted_type'];
-      if (t.bits === 64) {
-        // uint64 is stored as the int64 of the same bits, as Parquet's UINT_64 says.
-        const map = t.signed ? (x: bigint) => x : (x: bigint) => BigInt.asIntN(64, x);
-        return { element: optional(name, { type: 'INT64', converted_type: converted, logical_type: logical }), statistics: t.signed, values: (v) => bigCells(v, map) as DecodedArray };
-      }
-      const map = (x: unknown) => Number(x) | 0;
-      return { element: optional(name, { type: 'INT32', converted_type: converted, logical_type: logical }), statistics: t.signed || t.bits < 32, values: (v) => cells(v, map) as DecodedArray };
+      // hyparquet-writer stores unsigned values as the signed ones of the same bits; statistics of
+      // the stored values would order 2^31 … 2^32-1 (2^63 … 2^64-1) before 0, so none are written.
+      const stats = t.signed || t.bits < 32;
+      if (t.bits === 64) return { element: optional(name, { type: 'INT64', converted_type: converted }), statistics: stats, values: (v) => bigCells(v, (x) => x) as DecodedArray };
+      return { element: optional(name, { type: 'INT32', converted_type: converted }), statistics: stats, values: (v) => cells(v, Number) as DecodedArray };
     }
     case 'timestamp':
       return {
