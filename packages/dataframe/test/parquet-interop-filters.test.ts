@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeThreadPools } from '@pdask/core';
+import { closeThreadPools, type ComputeOptions } from '@pdask/core';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as dd from '../src/index';
@@ -50,7 +50,7 @@ afterAll(async () => {
 
 type Row = ReturnType<typeof row>;
 /** The frame's rows as objects, sorted by i (a hive dataset is read partition by partition). */
-async function rowsOf(df: dd.DataFrame, opts: dd.PartitionOptions | object): Promise<Record<string, unknown>[]> {
+async function rowsOf(df: dd.DataFrame, opts: ComputeOptions): Promise<Record<string, unknown>[]> {
   const r = await df.compute(opts);
   const out = Array.from({ length: r.numRows }, (_, k) => Object.fromEntries(df.columns.map((c) => [c, r.col(c).at(k)])));
   return out.sort((a, b) => (a.i as number) - (b.i as number));

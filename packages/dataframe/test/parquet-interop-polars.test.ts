@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeThreadPools } from '@pdask/core';
-import pl from 'nodejs-polars';
+import pl, { type DataType } from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as dd from '../src/index';
 import { SCHEDULERS } from './helpers';
@@ -29,10 +29,10 @@ const NS_2024 = BigInt(Date.UTC(2024, 0, 1)) * 1_000_000n;
 const NS_DAY = 86_400_000_000_000n;
 
 type Col = [name: string, make: (name: string, v: (i: number) => unknown) => pl.Series, value: (i: number) => unknown, expected: (i: number) => unknown, dtype: string];
-const typed = (t: pl.DataType) => (name: string, v: (i: number) => unknown) => pl.Series(name, ids.map(v), t);
+const typed = (t: DataType) => (name: string, v: (i: number) => unknown) => pl.Series(name, ids.map(v), t);
 /** 64-bit values beyond 2^53 go in as strings: polars turns such bigints into nulls. */
-const viaString = (t: pl.DataType) => (name: string, v: (i: number) => unknown) => pl.Series(name, ids.map((i) => (v(i) === null ? null : String(v(i)))), pl.Utf8).cast(t);
-const time = (t: pl.DataType) => (name: string, v: (i: number) => unknown) => pl.Series(name, ids.map((i) => (v(i) === null ? null : String(v(i)))), pl.Utf8).cast(pl.Int64).cast(t);
+const viaString = (t: DataType) => (name: string, v: (i: number) => unknown) => pl.Series(name, ids.map((i) => (v(i) === null ? null : String(v(i)))), pl.Utf8).cast(t);
+const time = (t: DataType) => (name: string, v: (i: number) => unknown) => pl.Series(name, ids.map((i) => (v(i) === null ? null : String(v(i)))), pl.Utf8).cast(pl.Int64).cast(t);
 
 const COLUMNS: Col[] = [
   ['i8', typed(pl.Int8), (i) => (i % 256) - 128, (i) => (i % 256) - 128, 'int8'],
