@@ -128,6 +128,18 @@ describe.each(SCHEDULERS)('filters prune row groups by their statistics (%s)', (
   });
 });
 
+describe('string statistics in UTF-8 byte order', () => {
+  it('a bound above U+FFFF does not prune a group JavaScript would order differently', async () => {
+    // Byte order: min U+E000, max U+10000; in UTF-16 units U+10000 (a surrogate pair) sorts first.
+    const p = join(dir, 'astral.parquet');
+    await con.run(`COPY (SELECT * FROM (VALUES (chr(57344)), (chr(65536))) t(s)) TO '${p}' (FORMAT parquet)`);
+    const df = await dd.readParquet(p, { filters: [['s', '==', '\u{10000}']] });
+    expect(df.npartitions).toBe(1);
+    const r = await df.compute({ scheduler: 'sync' });
+    expect(Array.from({ length: r.numRows }, (_, k) => r.col('s').at(k))).toEqual(['\u{10000}']);
+  });
+});
+
 describe('filters errors', () => {
   it('name the filter, the column and what was expected', async () => {
     const p = join(dir, 'flat.parquet');

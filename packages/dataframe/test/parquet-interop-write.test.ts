@@ -124,6 +124,8 @@ describe('toParquet options', () => {
     expect(meta.row_groups[0].columns.map((c) => c.meta_data?.codec)).toEqual([name, name]);
     const rows = (await con.runAndReadAll(`SELECT count(*)::INTEGER n, sum(i)::INTEGER s FROM read_parquet('${out}/*.parquet')`)).getRowObjectsJS();
     expect(rows).toEqual([{ n: N, s: (N * (N - 1)) / 2 }]);
+    const back = await (await dd.readParquet(out)).compute({ scheduler: 'sync' });
+    expect(Array.from({ length: back.numRows }, (_, k) => back.col('i').at(k))).toEqual(ids);
   });
 
   it('zstd and lz4 are refused by name', async () => {

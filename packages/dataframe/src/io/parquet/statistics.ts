@@ -10,7 +10,10 @@ import { chunkOf, type Bounds, type Cell } from './filters';
 
 function cell(plan: ColumnPlan, v: unknown): Cell | undefined {
   if (typeof v === 'number') return Number.isNaN(v) ? undefined : plan.decode === 'decimal' ? rescaleDecimal(v, plan.scale ?? 0) : v;
-  if (typeof v === 'bigint' || typeof v === 'string' || typeof v === 'boolean') return v;
+  // Parquet orders strings by UTF-8 bytes, JavaScript by UTF-16 units: the orders differ only from
+  // U+D800 up (surrogates sort below U+E000-U+FFFF), so a bound holding such a unit is not used.
+  if (typeof v === 'string') return /[\uD800-\uFFFF]/.test(v) ? undefined : v;
+  if (typeof v === 'bigint' || typeof v === 'boolean') return v;
   return undefined;
 }
 
