@@ -63,9 +63,11 @@ function fixedKey(t: TypeDesc): string | undefined {
 }
 
 /** An Arrow vector of the column's type from cells (null where missing). */
-export function vectorOf(cells: readonly unknown[], t: TypeDesc): Vector {
+export function vectorOf(cells: ArrayLike<unknown>, t: TypeDesc): Vector {
   const key = fixedKey(t);
   const Ctor = key === undefined ? undefined : FIXED[key];
+  // No nulls and already the column's layout (hyparquet decodes into typed arrays): taken as it is.
+  if (Ctor && cells instanceof Ctor) return makeVector(makeData({ type: arrowType(t), length: cells.length, nullCount: 0, data: cells } as never));
   if (Ctor) {
     const n = cells.length;
     const data = new Ctor(n) as unknown as Record<number, number | bigint>;
@@ -83,10 +85,10 @@ export function vectorOf(cells: readonly unknown[], t: TypeDesc): Vector {
     }
     return makeVector(makeData({ type: arrowType(t), length: n, nullCount: nulls, data, nullBitmap: nulls > 0 ? bitmap : undefined } as never));
   }
-  return vectorFromArray(cells.map((v) => v ?? null) as (string | boolean | null)[], arrowType(t));
+  return vectorFromArray(Array.from(cells, (v) => v ?? null) as (string | boolean | null)[], arrowType(t));
 }
 
-async function decode(piece: ParquetPiece): Promise<Map<string, unknown[]>> {
+async function decode(piece: ParquetPiece): Promise<Map<string, ArrayLike<unknown>>> {
   const cols = new Map<string, unknown[]>(piece.read.map((p) => [p.name, []]));
   if (piece.ranges.length === 0 || piece.read.length === 0) return cols;
   // hyparquet is ESM only: a dynamic import keeps the CommonJS build loadable on every Node 20.
@@ -98,6 +100,7 @@ async function decode(piece: ParquetPiece): Promise<Map<string, unknown[]>> {
     throw new Error(`readParquet: cannot read '${piece.path}': ${(e as Error).message}`);
   }
   const compressors = await decompressors();
+  const typed = new Map<string, ArrayLike<unknown>>();
   for (const [start, end] of piece.ranges) {
     const chunks = new Map<string, ColumnData[]>(piece.read.map((p) => [p.name, []]));
     try {
@@ -107,6 +110,12 @@ async function decode(piece: ParquetPiece): Promise<Map<string, unknown[]>> {
       throw new Error(`readParquet: cannot decode rows ${start}-${end} of '${piece.path}': ${(e as Error).message}`);
     }
     for (const p of piece.read) {
+      const got = chunks.get(p.name) ?? [];
+      // One range read in one chunk of a typed array (no nulls): kept without copying.
+      if (piece.ranges.length === 1 && p.decode === 'plain' && got.length === 1 && got[0].rowStart === start && got[0].rowEnd === end && ArrayBuffer.isView(got[0].columnData)) {
+        typed.set(p.name, got[0].columnData as unknown as ArrayLike<unknown>);
+        continue;
+      }
       const out = cols.get(p.name) as unknown[];
       const at = out.length;
       out.length = at + (end - start);
@@ -115,7 +124,7 @@ async function decode(piece: ParquetPiece): Promise<Map<string, unknown[]>> {
       for (let i = at; i < out.length; i++) out[i] = cellOf(p, out[i]);
     }
   }
-  return cols;
+  return new Map<string, ArrayLike<unknown>>([...cols, ...typed]);
 }
 
 export const readParquetPiece = async (piece: ParquetPiece): Promise<Part> => {
@@ -133,7 +142,7 @@ export const readParquetPiece = async (piece: ParquetPiece): Promise<Part> => {
   const vectors = piece.columns.map((c, j) => {
     const h = hive.get(c);
     if (h) return vectorOf(new Array<unknown>(rows).fill(h.value), piece.types[j]);
-    const all = cols.get(c) as unknown[];
+    const all = cols.get(c) as ArrayLike<unknown>;
     return vectorOf(keep === null ? all : keep.map((i) => all[i]), piece.types[j]);
   });
   const names = piece.indexed ? [indexColumn(0), ...piece.columns.slice(1)] : piece.columns;
