@@ -7,7 +7,7 @@
 // bounds the high-cardinality case. With few groups the bound is instead the store-to-load chain
 // when neighbouring rows hit the same slot, so gb_sumcount_rep4 spreads rows over four replicas of
 // the table (row i uses replica i & 3) and gb_fold_replicas adds them up afterwards.
-import { load1 } from './lanes';
+import { load1, load2 } from './lanes';
 
 // @ts-ignore: decorator
 @inline function sumCountImpl<T>(codes: usize, vals: usize, n: i32, kmin: i32, ng: i32, table: usize): void {
@@ -174,3 +174,67 @@ export function gb_size(codes: usize, n: i32, kmin: i32, ng: i32, table: usize):
     store<f64>(t, load<f64>(t) + 1);
   }
 }
+
+// Sum and count as one f64x2 per group slot: a row costs one 16-byte load, one vector add and one
+// store instead of two scalar read-modify-writes (half the memory operations, which is what bounds
+// the few-group case once the replicas have removed the store-to-load chains). A NaN value adds
+// [0, 0]. Rows are spread over `reps` replicas as in gb_sumcount_rep4 (reps is 1 or 4). The kernel
+// stops at the first row whose group falls outside [0, ng) and returns the rows it finished, so the
+// host can aggregate with a key range guessed from the first block and widen it when a key falls
+// outside (no separate min/max pass over the keys).
+// @ts-ignore: decorator
+@inline function addRow(t: usize, x: f64): void {
+  const xs = f64x2.splat(x);
+  const v = v128.and(f64x2.replace_lane(xs, 1, 1.0), f64x2.eq(xs, xs));
+  v128.store(t, f64x2.add(v128.load(t), v));
+}
+
+// @ts-ignore: decorator
+@inline function addPair(t0: usize, t1: usize, x: v128): void {
+  // x = values of two rows; NaN lanes become 0 and count 0. Row 0 adds [x0, c0], row 1 [x1, c1].
+  const ok = f64x2.eq(x, x);
+  const xs = v128.and(x, ok);
+  const cs = v128.and(f64x2.splat(1.0), ok);
+  v128.store(t0, f64x2.add(v128.load(t0), i64x2.shuffle(xs, cs, 0, 2)));
+  v128.store(t1, f64x2.add(v128.load(t1), i64x2.shuffle(xs, cs, 1, 3)));
+}
+
+// @ts-ignore: decorator
+@inline function sumCountFitImpl<T>(codes: usize, vals: usize, n: i32, kmin: i32, ng: i32, table: usize, reps: i32): i32 {
+  const S = sizeof<T>();
+  const rep: usize = reps == 4 ? <usize>ng << 4 : 0;
+  const t1 = table + rep, t2 = table + 2 * rep, t3 = table + 3 * rep;
+  const lo = i32x4.splat(kmin), lim = i32x4.splat(ng);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const ga = i32x4.sub(v128.load(codes + (<usize>i << 2)), lo);
+    const gb = i32x4.sub(v128.load(codes + (<usize>i << 2), 16), lo);
+    if (!i32x4.all_true(v128.and(i32x4.lt_u(ga, lim), i32x4.lt_u(gb, lim)))) break;
+    const oa = i32x4.shl(ga, 4);
+    const ob = i32x4.shl(gb, 4);
+    const v = vals + <usize>i * S;
+    addPair(table + <usize>i32x4.extract_lane(oa, 0), t1 + <usize>i32x4.extract_lane(oa, 1), load2<T>(v));
+    addPair(t2 + <usize>i32x4.extract_lane(oa, 2), t3 + <usize>i32x4.extract_lane(oa, 3), load2<T>(v + 2 * S));
+    addPair(table + <usize>i32x4.extract_lane(ob, 0), t1 + <usize>i32x4.extract_lane(ob, 1), load2<T>(v + 4 * S));
+    addPair(t2 + <usize>i32x4.extract_lane(ob, 2), t3 + <usize>i32x4.extract_lane(ob, 3), load2<T>(v + 6 * S));
+  }
+  for (; i + 4 <= n; i += 4) {
+    // Group offsets of four rows at once; leave the loop if any is out of range.
+    const g = i32x4.sub(v128.load(codes + (<usize>i << 2)), lo);
+    if (!i32x4.all_true(i32x4.lt_u(g, lim))) break;
+    const o = i32x4.shl(g, 4);
+    const v = vals + <usize>i * S;
+    addPair(table + <usize>i32x4.extract_lane(o, 0), t1 + <usize>i32x4.extract_lane(o, 1), load2<T>(v));
+    addPair(t2 + <usize>i32x4.extract_lane(o, 2), t3 + <usize>i32x4.extract_lane(o, 3), load2<T>(v + 2 * S));
+  }
+  for (; i < n; i++) {
+    const g = load<i32>(codes + (<usize>i << 2)) - kmin;
+    if (<u32>g >= <u32>ng) break;
+    addRow(table + (<usize>g << 4), load1<T>(vals + <usize>i * S));
+  }
+  return i;
+}
+
+export function gb_sumcount_fit_f64(c: usize, v: usize, n: i32, kmin: i32, ng: i32, t: usize, reps: i32): i32 { return sumCountFitImpl<f64>(c, v, n, kmin, ng, t, reps); }
+export function gb_sumcount_fit_f32(c: usize, v: usize, n: i32, kmin: i32, ng: i32, t: usize, reps: i32): i32 { return sumCountFitImpl<f32>(c, v, n, kmin, ng, t, reps); }
+export function gb_sumcount_fit_i32(c: usize, v: usize, n: i32, kmin: i32, ng: i32, t: usize, reps: i32): i32 { return sumCountFitImpl<i32>(c, v, n, kmin, ng, t, reps); }

@@ -121,7 +121,8 @@ describe('memory sense', () => {
 
 describe('worker threads start clean', () => {
   it('passes on only the Node flags a worker needs', () => {
-    expect(workerExecArgv(['--input-type=module', '-e', 'code()', '--expose-gc', '--max-old-space-size=512'])).toEqual(['--expose-gc', '--max-old-space-size=512']);
+    expect(workerExecArgv(['--input-type=module', '-e', 'code()', '--expose-gc', '--max-old-space-size=512', '--enable-source-maps'])).toEqual(['--enable-source-maps']);
+    expect(workerExecArgv(['--stack-size', '900', '--max-semi-space-size=8', '--experimental-wasm-stringref', '--import', 'tsx'])).toEqual(['--import', 'tsx']);
     expect(workerExecArgv(['--import', 'tsx', '--inspect=9229', '--conditions=dev', '-r', 'x.cjs', '--test', '--watch'])).toEqual(['--import', 'tsx', '--conditions=dev', '-r', 'x.cjs']);
     expect(workerExecArgv(['--input-type', 'module', '--eval', 'x'])).toEqual([]);
   });
@@ -132,6 +133,15 @@ describe('worker threads start clean', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).not.toMatch(/input-type/);
     expect(r.stdout.trim()).toBe('42');
+    expect(r.status).toBe(0);
+  });
+
+  it('runs the threads scheduler under V8 flags (process-wide: Node refuses them in a worker execArgv)', () => {
+    const core = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '../dist/index.js')).href;
+    const code = `import { delayed, closeThreadPools } from '${core}';\nconst d = delayed((a, b) => a + b)(20, 22);\nconsole.log(await d.compute({ scheduler: 'threads' }), typeof gc);\nawait closeThreadPools();`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=512', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).not.toMatch(/ERR_WORKER_INVALID_EXEC_ARGV/);
+    expect(r.stdout.trim()).toBe('42 function');
     expect(r.status).toBe(0);
   });
 });

@@ -5,7 +5,8 @@ import { FrameLayer, checkNpartitions, partitionKey } from './graph';
 import { DataFrame } from './frame';
 import { toVector, type ColumnInput } from './columns';
 import { kernels } from './ops/kernels';
-import { encodeBatch, shareBuffers, type Part } from './ops/part';
+import { encodeBatch, type Part } from './ops/part';
+import { packPartitions } from './creation-buffers';
 import { dataframeOps } from './ops/index';
 import { INDEX_COLUMN, isIndexColumn } from './ops/spec';
 import { describeType } from './ops/types';
@@ -65,18 +66,17 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
   if (opts?.index !== undefined) return indexedFromVectors(names, vectors, opts, fn);
   const types = vectors.map((v) => describeType(v.type));
   const sizes = chunkSizes(n, opts, fn);
-  const parts: Part[] = [];
+  const views: Part[] = [];
   const divisions = [0];
   let at = 0;
   for (const s of sizes) {
-    parts.push(shareBuffers(encodeBatch({ numRows: s, names, vectors: vectors.map((v) => v.slice(at, at + s)) }, true)));
+    views.push(encodeBatch({ numRows: s, names, vectors: vectors.map((v) => v.slice(at, at + s)) }, true));
     at += s;
     divisions.push(at);
   }
   // Dask's divisions of a range index are the first label of each partition and the last label.
   divisions[divisions.length - 1] = Math.max(0, n - 1);
-  const k = kernels();
-  const hashes = parts.map((p) => p.bufs.map((b) => k.hash64(b)).join(''));
+  const { parts, hashes } = packPartitions(views, kernels());
   const name = `from-arrow-${tokenize(names, types, sizes, hashes)}`;
   // The partitions' buffers are known: what computing the frame gathers. (No LayerInfo block
   // sizes: the blocks already exist in this process, and a known block size makes every compute
@@ -90,13 +90,12 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
 
 /** Partitions of the given row ranges as a frame's source layer (the index, when any, first). */
 function frameOfRanges(names: readonly string[], vectors: readonly Vector[], locations: readonly number[], divisions: Divisions, index: IndexMeta | null): DataFrame {
-  const parts: Part[] = [];
+  const views: Part[] = [];
   for (let i = 0; i + 1 < locations.length; i++) {
     const [a, b] = [locations[i], locations[i + 1]];
-    parts.push(shareBuffers(encodeBatch({ numRows: b - a, names, vectors: vectors.map((v) => v.slice(a, b)) }, true)));
+    views.push(encodeBatch({ numRows: b - a, names, vectors: vectors.map((v) => v.slice(a, b)) }, true));
   }
-  const k = kernels();
-  const hashes = parts.map((p) => p.bufs.map((b) => k.hash64(b)).join(''));
+  const { parts, hashes } = packPartitions(views, kernels());
   const types = vectors.map((v) => describeType(v.type));
   const name = `from-arrow-${tokenize(names, types, locations, hashes, divisions)}`;
   const bytes = parts.reduce((sum, p) => sum + p.bufs.reduce((a, b) => a + b.byteLength, 0), 0);

@@ -61,5 +61,7 @@ export type { FrameArithOptions, FrameCompareOptions, FrameOperand, SeriesArithO
 export type { PartitionSizeOptions } from './repartition-size';
 // The query planner (expr/): readers that record their plan, and the planner frames use.
 export { readCsv, readParquet } from './expr/sources';
-export { optimizeExpr, renderTree, type Expr, type ParquetFilter } from './expr/planner';
+export { optimizeExpr, renderTree, type Expr } from './expr/planner';
 export type { FrameVisualizeOptions } from './base';
+export type { Filter as ParquetFilter, FilterOp as ParquetFilterOp, Filters as ParquetFilters, FilterScalar as ParquetFilterScalar } from './io/read-parquet';
+export type { ParquetCompression } from './io/to-parquet';

@@ -46,7 +46,8 @@ describe('fromArrow and toArrow share the buffers', () => {
   });
 
   test('an ordinary buffer is copied into shared memory (so threads read it in place)', async () => {
-    const xs = Float64Array.from({ length: 9 }, (_, i) => i);
+    // Above SMALL_FRAME_BYTES (creation-buffers.ts); smaller frames get ordinary buffers.
+    const xs = Float64Array.from({ length: 40_000 }, (_, i) => i);
     const r = await dd.fromArrow(new Table({ x: makeVector(xs) }), { npartitions: 3 }).compute(sync);
     const bufs = buffersOf(r.vectors[0]);
     expect(bufs.every((b) => b !== xs.buffer && b instanceof SharedArrayBuffer)).toBe(true);

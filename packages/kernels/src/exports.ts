@@ -3,6 +3,8 @@ type Unary = (p: number, n: number, st: number) => void;
 type Arg = (p: number, n: number, base: number, st: number) => void;
 type Test = (p: number, n: number) => number;
 type GroupKernel = (codes: number, vals: number, n: number, kmin: number, ng: number, table: number) => void;
+/** Returns the rows aggregated before the first key outside [kmin, kmin + ng). */
+type FitKernel = (codes: number, vals: number, n: number, kmin: number, ng: number, table: number, reps: number) => number;
 type PickKernel = (codes: number, vals: number, n: number, kmin: number, ng: number, table: number, op: number) => void;
 
 export interface KernelExports {
@@ -56,4 +58,5 @@ export interface KernelExports {
   mm_macro_f64(pa: number, pb: number, pc: number, ldc: number, mc: number, nc: number, kc: number): void;
   csv_fused(buf: number, len: number, nfields: number, kinds: number, outs: number, cap: number, sep: number, quote: number,
     fb: number, fbCap: number, st: number, rowLimit: number, nulls: number): number;
+  gb_sumcount_fit_f64: FitKernel; gb_sumcount_fit_f32: FitKernel; gb_sumcount_fit_i32: FitKernel;
 }

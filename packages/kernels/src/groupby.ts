@@ -7,6 +7,7 @@
  * merge across partitions (`mergeGroupBy`) and finalise into any aggregation (`finalizeGroupBy`).
  */
 import { Int32Factorizer } from './factorize.js';
+import { sumCountFitted, type SumCountTable } from './groupby-fit.js';
 import { checkOptionKeys, optionKeys } from './options.js';
 import { forBlocks, forBlocks2, resolve, type Input, type Runtime } from './runtime.js';
 import { dtypeOf, type ValueArray } from './types.js';
@@ -67,6 +68,11 @@ export function groupby(rt: Runtime, keysIn: Input<Int32Array>, valuesIn: Input<
   const sort = options.sort ?? true;
   const n = keys.length;
   if (n === 0) return emptyPartial(statsFor(aggs), wantsSum(aggs));
+  const stats = statsFor(aggs);
+  if (stats.size === 1 && stats.has('sumcount')) {
+    const t = sumCountFitted(rt, keys, values, Math.min(DENSE_MAX, DENSE_PER_ROW * n + 65536), REPLICATE_MAX);
+    if (t) return keepOccurring(t, wantsSum(aggs));
+  }
   const st = rt.mem.i32(rt.mem.state, 2);
   st[0] = 0x7fffffff;
   st[1] = -0x80000000;
@@ -181,6 +187,23 @@ function aggregate(rt: Runtime, codes: Int32Array, values: ValueArray, kmin: num
   } finally {
     for (const p of allocated) mem.release(p);
   }
+}
+
+/** The partial of a direct-indexed sum/count table: the groups with at least one row, by key. */
+function keepOccurring(t: SumCountTable, withSum: boolean): GroupByPartial {
+  let k = 0;
+  for (let g = 0; g < t.ng; g++) if (t.size[g] > 0) k++;
+  const out: GroupByPartial = { keys: new Int32Array(k), size: new Float64Array(k), count: new Float64Array(k), sorted: true };
+  if (withSum) out.sum = new Float64Array(k);
+  for (let g = 0, j = 0; g < t.ng; g++) {
+    if (t.size[g] === 0) continue;
+    out.keys[j] = g + t.kmin;
+    out.size[j] = t.size[g];
+    out.count[j] = t.count[g];
+    if (out.sum) out.sum[j] = t.sum[g];
+    j++;
+  }
+  return out;
 }
 
 /** Whether a partial carries sums (merging requires every partial of one aggregation to agree). */

@@ -81,7 +81,7 @@ export function resolveExecutor(opts: ComputeOptions): Executor {
 export function collectionsToGraph(
   graphs: readonly CollectionGraph<unknown>[],
   opts: { optimizeGraph?: boolean } = {},
-): { graph: IndexedGraph; keys: Key[] } {
+): { graph: IndexedGraph; keys: Key[]; largestBlock: number } {
   const keys = [...new Set(graphs.flatMap((g) => g.keys))];
   const full = IndexedGraph.fromLayers(graphs.flatMap((g) => g.roots));
   let graph = cullIndexed(full, full.idsOf(keys));
@@ -89,7 +89,7 @@ export function collectionsToGraph(
     graph = inlineDataIndexed(graph, graph.idsOf(keys));
     graph = fuseLinearIndexed(graph, graph.idsOf(keys));
   }
-  return { graph, keys };
+  return { graph, keys, largestBlock: full.largestBlock };
 }
 
 /**
@@ -99,9 +99,10 @@ export function collectionsToGraph(
  */
 export async function computeKeys(graphs: readonly CollectionGraph<unknown>[], opts: ComputeOptions, keep = false): Promise<Map<Key, unknown>> {
   checkComputeOptions(opts, keep ? 'persist' : 'compute');
-  // Persisted results stay where they are made (only the largest block counts); computed ones come here.
-  checkMemory(keep ? [] : graphs.map((g) => ({ bytes: g.resultBytes, advice: g.advice })), graphs.flatMap((g) => g.roots));
   const culled = collectionsToGraph(graphs, opts);
+  // Persisted results stay where they are made (only the largest block counts); computed ones come here.
+  // Still before anything runs; the largest block was found while materialising (one walk of the layers).
+  checkMemory(keep ? [] : graphs.map((g) => ({ bytes: g.resultBytes, advice: g.advice })), culled.largestBlock);
   const executor = resolveExecutor(opts);
   if (opts.taskTimeoutMs !== undefined && !executor.taskTimeouts) {
     const fn = keep ? 'persist' : 'compute';

@@ -61,19 +61,24 @@ export function availableMemory(): number {
 /** 256 MiB: below this, a result or block is not worth a look at the system's free memory. */
 const CERTAINLY_AVAILABLE = 2 ** 28;
 
-/** Refuses, before anything runs, results to gather or blocks to create that cannot fit in memory. */
-export function checkMemory(results: readonly { readonly bytes?: number; readonly advice?: string }[], roots: readonly LayerNode[]): void {
+/**
+ * Refuses, before anything runs, results to gather or blocks to create that cannot fit in memory.
+ * `blocks`: the graph's output layers, or the largest block already found (IndexedGraph.largestBlock).
+ */
+export function checkMemory(results: readonly { readonly bytes?: number; readonly advice?: string }[], blocks: readonly LayerNode[] | number): void {
   let total = 0;
   let advice: string | undefined;
   for (const r of results) {
     if (r.bytes !== undefined && Number.isFinite(r.bytes)) total += r.bytes;
     advice ??= r.advice;
   }
-  let largest = 0;
-  forEachLayer(roots, (ln) => {
-    const b = ln.layer.info?.largestBlock;
-    if (b !== undefined && b > largest) largest = b;
-  });
+  let largest = typeof blocks === 'number' ? blocks : 0;
+  if (typeof blocks !== 'number') {
+    forEachLayer(blocks, (ln) => {
+      const b = ln.layer.info?.largestBlock;
+      if (b !== undefined && b > largest) largest = b;
+    });
+  }
   // Asking the system costs a file read: sizes any machine that runs this has are let through without it.
   if (total < CERTAINLY_AVAILABLE && largest < CERTAINLY_AVAILABLE && config.get<string | number>('memory.limit') === 'auto') return;
   const available = availableMemory();

@@ -18,33 +18,38 @@ function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
 /** OpRef objects known to resolve synchronously (graphs reuse one OpRef per function). */
 const ready = new WeakSet<OpRef>();
 
-function loadOp(op: OpRef, pending: Promise<unknown>[]): void {
-  if (ready.has(op)) return;
+/** Queues the loading of an operation not yet known to resolve synchronously; returns the queue, made on first need. */
+function loadOp(op: OpRef, pending: Promise<unknown>[] | undefined): Promise<unknown>[] | undefined {
+  if (ready.has(op)) return pending;
   if (op.k === 'src' || resolveOpSync(op)) ready.add(op);
-  else pending.push(resolveOp(op));
+  else (pending ??= []).push(resolveOp(op));
+  return pending;
 }
 
-function loadArgOps<K>(a: ArgSpec<K>, pending: Promise<unknown>[]): void {
-  if (a.t === 'fn') loadOp(a.op, pending);
-  else if (a.t === 'arr') for (const x of a.items) loadArgOps(x, pending);
-  else if (a.t === 'obj') for (const e of a.entries) loadArgOps(e[1], pending);
+function loadArgOps<K>(a: ArgSpec<K>, pending: Promise<unknown>[] | undefined): Promise<unknown>[] | undefined {
+  if (a.t === 'fn') pending = loadOp(a.op, pending);
+  else if (a.t === 'arr') for (const x of a.items) pending = loadArgOps(x, pending);
+  else if (a.t === 'obj') for (const e of a.entries) pending = loadArgOps(e[1], pending);
+  return pending;
 }
 
-function loadTaskOps<K>(t: TaskNode<K> | DataNode<K>, pending: Promise<unknown>[]): void {
-  if (t.kind !== 'task') return;
-  loadOp(t.op, pending);
-  for (const a of t.args) if (a.t !== 'lit' && a.t !== 'ref') loadArgOps(a, pending);
+function loadTaskOps<K>(t: TaskNode<K> | DataNode<K>, pending: Promise<unknown>[] | undefined): Promise<unknown>[] | undefined {
+  if (t.kind !== 'task') return pending;
+  pending = loadOp(t.op, pending);
+  for (const a of t.args) if (a.t !== 'lit' && a.t !== 'ref') pending = loadArgOps(a, pending);
+  return pending;
 }
 
 /**
  * Loads every module operation a node needs, so that running it afterwards is synchronous.
- * Returns undefined when nothing had to be loaded (the common case after warm-up).
+ * Returns undefined when nothing had to be loaded (the common case after warm-up, which then
+ * allocates nothing: this runs once per task).
  */
 export function prepareOps<K>(node: GraphNode<K>): Promise<void> | undefined {
-  const pending: Promise<unknown>[] = [];
-  if (node.kind === 'fused') for (const m of node.members) loadTaskOps(m, pending);
-  else loadTaskOps(node, pending);
-  return pending.length ? Promise.all(pending).then(() => undefined) : undefined;
+  let pending: Promise<unknown>[] | undefined;
+  if (node.kind === 'fused') for (const m of node.members) pending = loadTaskOps(m, pending);
+  else pending = loadTaskOps(node, pending);
+  return pending ? Promise.all(pending).then(() => undefined) : undefined;
 }
 
 function evalArg<K>(a: ArgSpec<K>, get: Getter<K>): unknown {
@@ -73,8 +78,18 @@ function opFunction(op: OpRef): OpFunction {
 
 function callTask<K>(t: TaskNode<K>, get: Getter<K>): unknown {
   const fn = opFunction(t.op);
-  const args = new Array(t.args.length);
-  for (let i = 0; i < args.length; i++) args[i] = evalArg(t.args[i], get);
+  const a = t.args;
+  // Tiny tasks take one or two arguments: called directly, without an argument array to spread.
+  switch (a.length) {
+    case 0:
+      return fn();
+    case 1:
+      return fn(evalArg(a[0], get));
+    case 2:
+      return fn(evalArg(a[0], get), evalArg(a[1], get));
+  }
+  const args = new Array(a.length);
+  for (let i = 0; i < args.length; i++) args[i] = evalArg(a[i], get);
   return fn(...args);
 }
 

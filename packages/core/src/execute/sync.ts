@@ -3,6 +3,7 @@ import { OneAtATimePolicy } from '../schedule/placement';
 import { SchedulerState } from '../schedule/state';
 import { StoryLog, type StoryEntry } from '../schedule/story';
 import type { Instruction } from '../schedule/instructions';
+import type { TaskState } from '../schedule/task-state';
 import { withTaskKey } from './errors';
 import { validateStateRequested, type ExecuteRequest, type Executor } from './executor';
 import { isPromiseLike, prepareOps, runNode, TaskFailure } from './run-node';
@@ -25,16 +26,28 @@ export class SyncExecutor implements Executor {
 
   async execute(req: ExecuteRequest): Promise<Map<Key, unknown>> {
     const state = new SchedulerState({ policy: new OneAtATimePolicy(), story: this.stories, validate: validateStateRequested() });
-    const store = new Map<Key, unknown>();
+    // Results by graph position (TaskState.index): array stores instead of a Map keyed by strings.
+    const values: unknown[] = new Array(req.graph.size).fill(undefined);
     const results = new Map<Key, unknown>();
     const total = req.graph.size;
     let done = 0;
-    const get = (k: Key): unknown => store.get(k);
+    // The task running now: its inputs are its TaskState's deps, aligned with its node's deps,
+    // so a reference is found by comparing keys (the same string objects) with no hashing.
+    let running: TaskState | undefined;
+    const get = (k: Key): unknown => {
+      if (running !== undefined) {
+        const keys = running.node.deps;
+        for (let j = 0; j < keys.length; j++) if (keys[j] === k) return values[running.deps[j].index];
+      }
+      const at = req.graph.index.get(k);
+      return at === undefined ? undefined : values[at];
+    };
 
-    const pending: Instruction[] = [];
-    pending.push(...state.addWorker(WORKER, 1));
-    pending.push(
-      ...state.updateGraph({
+    // Instructions are handled in the order they were issued, one event's list after another;
+    // each list is dropped once handled, so they die young instead of piling up.
+    const queue: (readonly Instruction[])[] = [state.addWorker(WORKER, 1)];
+    queue.push(
+      state.updateGraph({
         nodes: req.graph.nodes,
         adjacency: req.graph,
         positionOf: (k) => req.graph.index.get(k),
@@ -44,40 +57,47 @@ export class SyncExecutor implements Executor {
       }),
     );
     const wanted = new Set(req.targets);
-    for (let i = 0; i < pending.length; i++) {
-      const ins = pending[i];
-      if (i > 65536) {
-        pending.splice(0, i + 1);
-        i = -1;
+    for (let q = 0; q < queue.length; q++) {
+      const batch = queue[q];
+      queue[q] = NO_INSTRUCTIONS;
+      if (q >= 1024) {
+        queue.splice(0, q + 1);
+        q = -1;
       }
-      switch (ins.type) {
-        case 'run': {
-          const node = ins.task.node;
-          let value: unknown;
-          try {
-            const loading = prepareOps(node);
-            if (loading) await loading;
-            value = runNode(node, get);
-            if (isPromiseLike(value)) value = await value;
-          } catch (e) {
-            const f = e instanceof TaskFailure ? e : new TaskFailure(node.key, e);
-            pushAll(pending, state.taskErred(ins.task, WORKER, withTaskKey(f.error, f.key)));
+      for (let b = 0; b < batch.length; b++) {
+        const ins = batch[b];
+        switch (ins.type) {
+          case 'run': {
+            const node = ins.task.node;
+            let value: unknown;
+            try {
+              const loading = prepareOps(node);
+              if (loading) await loading;
+              running = ins.task;
+              value = runNode(node, get);
+              running = undefined;
+              if (isPromiseLike(value)) value = await value;
+            } catch (e) {
+              running = undefined;
+              const f = e instanceof TaskFailure ? e : new TaskFailure(node.key, e);
+              enqueue(queue, state.taskErred(ins.task, WORKER, withTaskKey(f.error, f.key)));
+              break;
+            }
+            values[ins.task.index] = value;
+            done++;
+            req.onProgress?.(done, total);
+            enqueue(queue, state.taskFinished(ins.task, WORKER));
             break;
           }
-          store.set(node.key, value);
-          done++;
-          req.onProgress?.(done, total);
-          pushAll(pending, state.taskFinished(ins.task, WORKER));
-          break;
+          case 'release':
+            values[ins.task.index] = undefined;
+            break;
+          case 'memory':
+            if (wanted.has(ins.key)) results.set(ins.key, values[ins.task.index]);
+            break;
+          case 'erred':
+            throw ins.error;
         }
-        case 'release':
-          store.delete(ins.key);
-          break;
-        case 'memory':
-          if (wanted.has(ins.key)) results.set(ins.key, store.get(ins.key));
-          break;
-        case 'erred':
-          throw ins.error;
       }
     }
     if (results.size !== wanted.size) {
@@ -88,7 +108,8 @@ export class SyncExecutor implements Executor {
   }
 }
 
+const NO_INSTRUCTIONS: readonly Instruction[] = [];
 
-function pushAll<T>(into: T[], items: readonly T[]): void {
-  for (const x of items) into.push(x);
+function enqueue(queue: (readonly Instruction[])[], items: readonly Instruction[]): void {
+  if (items.length) queue.push(items);
 }

@@ -62,6 +62,11 @@ export class GeneratedLayer implements Layer {
 export class LayerNode {
   /** Walk marker: the id of the last walk that visited this node (cheaper than a visited set). */
   mark = 0;
+  /**
+   * Position of this layer's node in the graph being materialised, when the layer has exactly one
+   * (-1 otherwise): written by IndexedGraph.fromLayers as the walk reaches it, read by its readers.
+   */
+  at = -1;
   constructor(
     readonly layer: Layer,
     readonly parents: readonly LayerNode[],

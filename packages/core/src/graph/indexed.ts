@@ -1,6 +1,8 @@
 import { forEachLayer, type LayerNode } from './high-level';
 import type { Graph, GraphNode, Key } from './spec';
 
+const NO_PARENTS: readonly LayerNode[] = [];
+
 /**
  * A graph with integer ids and compressed adjacency (CSR). Culling, fusing and ordering walk
  * these arrays instead of string-keyed maps: at 100,000s of tasks per compute, that is the
@@ -8,6 +10,11 @@ import type { Graph, GraphNode, Key } from './spec';
  */
 export class IndexedGraph {
   private dependentsCache?: { start: Int32Array; list: Int32Array };
+  /**
+   * The largest block a layer it was materialised from declares (LayerInfo.largestBlock), in
+   * bytes; 0 when built otherwise. Gathered on the same walk, so the memory check needs no other.
+   */
+  largestBlock = 0;
 
   constructor(
     readonly nodes: readonly GraphNode[],
@@ -27,6 +34,15 @@ export class IndexedGraph {
 
   /** Builds the index of a node list; names the first dependency that is missing. */
   static fromNodes(nodes: readonly GraphNode[], index?: ReadonlyMap<Key, number>): IndexedGraph {
+    return IndexedGraph.link(nodes, index);
+  }
+
+  /**
+   * `definedBy[i]`, when given, is the layer node that made node i: a dependency produced by one
+   * of its parents' one-node layers is found at that parent's position (`LayerNode.at`) by
+   * comparing keys, without a lookup in the index (a Delayed graph has one such edge per input).
+   */
+  private static link(nodes: readonly GraphNode[], index?: ReadonlyMap<Key, number>, definedBy?: readonly LayerNode[]): IndexedGraph {
     let idx = index;
     if (!idx) {
       const m = new Map<Key, number>();
@@ -41,8 +57,18 @@ export class IndexedGraph {
     for (let i = 0; i < nodes.length; i++) {
       depStart[i] = p;
       const ds = nodes[i].deps;
+      const parents = definedBy === undefined ? NO_PARENTS : definedBy[i].parents;
       for (let j = 0; j < ds.length; j++) {
-        const d = idx.get(ds[j]);
+        let d: number | undefined;
+        for (let q = 0; q < parents.length; q++) {
+          const at = parents[q].at;
+          // Checked by key, so a position left by another walk can only miss, never mislead.
+          if (at >= 0 && at < nodes.length && nodes[at].key === ds[j]) {
+            d = at;
+            break;
+          }
+        }
+        if (d === undefined) d = idx.get(ds[j]);
         if (d === undefined) throw new Error(`Task graph is missing key '${ds[j]}', needed by '${nodes[i].key}'`);
         depList[p++] = d;
       }
@@ -61,16 +87,32 @@ export class IndexedGraph {
   static fromLayers(roots: readonly LayerNode[]): IndexedGraph {
     const nodes: GraphNode[] = [];
     const index = new Map<Key, number>();
+    const definedBy: LayerNode[] = [];
+    let largest = 0;
     forEachLayer(roots, (ln) => {
+      const b = ln.layer.info?.largestBlock;
+      if (b !== undefined && b > largest) largest = b;
+      let count = 0;
+      let last = -1;
       for (const node of ln.layer.materialize()) {
-        const at = index.get(node.key);
-        if (at === undefined) {
-          index.set(node.key, nodes.length);
+        count++;
+        last = index.get(node.key) ?? -1;
+        if (last < 0) {
+          last = nodes.length;
+          index.set(node.key, last);
           nodes.push(node);
-        } else nodes[at] = node; // a later layer redefining a key wins, as in a dict merge
+          definedBy.push(ln);
+        } else {
+          nodes[last] = node; // a later layer redefining a key wins, as in a dict merge
+          definedBy[last] = ln;
+        }
       }
+      // Parents are visited first: their readers find a one-node layer's result here.
+      ln.at = count === 1 ? last : -1;
     });
-    return IndexedGraph.fromNodes(nodes, index);
+    const g = IndexedGraph.link(nodes, index, definedBy);
+    g.largestBlock = largest;
+    return g;
   }
 
   /** Readers of each node, in CSR form (computed once). */

@@ -112,17 +112,31 @@ export function taskNode(key: Key, op: OpRef, args: readonly ArgSpec[]): TaskNod
 
 /** Keys referenced by a list of arguments, each once, in first-seen order. */
 export function argDeps(args: readonly ArgSpec[]): readonly Key[] {
+  // Most tasks read one or two keys: plain argument lists are scanned without a stack, and a
+  // Set is only made once the keys are many (a linear search is cheaper below that).
+  let simple = args.length <= 16;
+  for (let i = 0; i < args.length; i++) if (args[i].t === 'arr' || args[i].t === 'obj') simple = false;
+  if (simple) {
+    let out: Key[] | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a.t === 'ref' && !(out !== undefined && out.includes(a.key))) (out ??= []).push(a.key);
+    }
+    return out ?? NO_DEPS;
+  }
   let out: Key[] | undefined;
-  const seen = new Set<Key>();
+  let seen: Set<Key> | undefined;
   const stack: ArgSpec[] = [];
   for (let i = args.length - 1; i >= 0; i--) stack.push(args[i]);
   while (stack.length) {
     const a = stack.pop()!;
     switch (a.t) {
       case 'ref':
-        if (!seen.has(a.key)) {
-          seen.add(a.key);
-          (out ??= []).push(a.key);
+        if (out === undefined) out = [a.key];
+        else if (seen !== undefined ? !seen.has(a.key) : !out.includes(a.key)) {
+          out.push(a.key);
+          if (seen !== undefined) seen.add(a.key);
+          else if (out.length > 16) seen = new Set(out);
         }
         break;
       case 'arr':

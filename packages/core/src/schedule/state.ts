@@ -4,7 +4,7 @@ import type { Instruction } from './instructions';
 import { LocalityPolicy, type PlacementPolicy } from './placement';
 import { ReadyQueue } from './ready-queue';
 import { StoryLog, type StoryCause, type StoryEntry, type StoryLogOptions } from './story';
-import { addDependent, addHolder, clearHolders, TaskState, WorkerState, type TaskStatus, type WorkerId } from './task-state';
+import { addDependent, addHolder, clearHolders, removeHolder, TaskState, WorkerState, type TaskStatus, type WorkerId } from './task-state';
 import { TaskTable } from './task-table';
 import { validateState } from './validate';
 
@@ -44,6 +44,7 @@ export interface GraphUpdate {
 }
 
 const NONE = Object.freeze([]) as unknown as Instruction[];
+const NO_INFO: { nbytes?: number; durationMs?: number } = Object.freeze({});
 
 /**
  * The scheduling state machine: pure, synchronous, no I/O. Events go in (graph submitted, task
@@ -62,6 +63,8 @@ export class SchedulerState {
   private unplaceable: TaskState[] = [];
   private seq = 0;
   private batching = 0;
+  /** The one worker, while there is exactly one (fill's candidate list, without an allocation per event). */
+  private soleWorker: WorkerState[] = [];
   /** The transition log, or undefined when turned off. */
   readonly storyLog: StoryLog | undefined;
   /** This state's number in its log. */
@@ -129,6 +132,7 @@ export class SchedulerState {
     if (this.workers.has(id)) throw new Error(`Worker '${id}' is already known`);
     this.begin('add-worker');
     this.workers.set(id, new WorkerState(id, nthreads));
+    this.noteWorkers();
     return this.finish();
   }
 
@@ -143,6 +147,7 @@ export class SchedulerState {
     if (!w) return [];
     this.begin('remove-worker');
     this.workers.delete(id);
+    this.noteWorkers();
     const suspects = new Set(opts.suspects ?? []);
     const killed = (ts: TaskState): boolean => {
       if (!suspects.has(ts.key)) return false;
@@ -205,11 +210,17 @@ export class SchedulerState {
       for (let j = 0; j < states.length; j++) {
         const ts = states[j];
         if (ts.seq < firstFresh) continue; // known before this update: already linked
-        for (let e = adj.depStart[j]; e < adj.depStart[j + 1]; e++) {
-          const dep = states[adj.depList[e]];
-          ts.deps.push(dep);
+        const from = adj.depStart[j];
+        const n = adj.depStart[j + 1] - from;
+        if (n === 0) continue;
+        // Sized once: pushing onto an empty array reserves 17 slots, for 100,000s of tasks.
+        const deps: TaskState[] = n === 1 ? [states[adj.depList[from]]] : n === 2 ? [states[adj.depList[from]], states[adj.depList[from + 1]]] : new Array<TaskState>(n);
+        for (let e = 0; e < n; e++) {
+          const dep = states[adj.depList[from + e]];
+          deps[e] = dep;
           addDependent(dep, ts);
         }
+        ts.deps = deps;
       }
     } else {
       // Checked before any link is made, so that a rejected graph leaves the state as it was.
@@ -221,11 +232,12 @@ export class SchedulerState {
         }
       }
       for (const ts of fresh) {
-        for (const d of ts.node.deps) {
+        if (ts.node.deps.length === 0) continue;
+        ts.deps = ts.node.deps.map((d) => {
           const dep = this.tasks.get(d)!;
-          ts.deps.push(dep);
           addDependent(dep, ts);
-        }
+          return dep;
+        });
       }
     }
     const wanted: TaskState[] = [];
@@ -251,7 +263,7 @@ export class SchedulerState {
     return this.finish();
   }
 
-  taskFinished(task: TaskState | Key, worker: WorkerId, info: { nbytes?: number; durationMs?: number } = {}): Instruction[] {
+  taskFinished(task: TaskState | Key, worker: WorkerId, info: { nbytes?: number; durationMs?: number } = NO_INFO): Instruction[] {
     this.begin('task-finished');
     const ts = this.lookup(task);
     const w = this.workers.get(worker);
@@ -456,6 +468,10 @@ export class SchedulerState {
     });
   }
 
+  private noteWorkers(): void {
+    this.soleWorker = this.workers.size === 1 ? [...this.workers.values()] : [];
+  }
+
   /** Drivers that hold the TaskState of an instruction pass it back directly: no key lookup. */
   private lookup(task: TaskState | Key): TaskState | undefined {
     return typeof task === 'string' ? this.tasks.get(task) : task;
@@ -500,8 +516,7 @@ export class SchedulerState {
    * lost, and readers that counted it as available wait for it again.
    */
   private dropReplica(ts: TaskState, w: WorkerState): boolean {
-    const i = ts.whoHas.indexOf(w);
-    if (i >= 0) ts.whoHas.splice(i, 1);
+    removeHolder(ts, w);
     w.has.delete(ts);
     if (ts.whoHas.length > 0 || ts.status !== 'memory') return false;
     this.setStatus(ts, 'released', w);
@@ -663,13 +678,15 @@ export class SchedulerState {
   /** Places ready tasks, most urgent first, while some worker has room. */
   private fill(): void {
     if (this.workers.size === 0) return;
-    for (const ts of this.unplaceable) if (ts.status === 'ready') this.ready.push(ts);
-    this.unplaceable = [];
+    if (this.unplaceable.length) {
+      for (const ts of this.unplaceable) if (ts.status === 'ready') this.ready.push(ts);
+      this.unplaceable = [];
+    }
     if (this.ready.size === 0) return;
     if (this.workers.size === 1) {
-      // The common local case (sync executor): one candidate.
-      const w = this.workers.values().next().value as WorkerState;
-      const only = [w];
+      // The common local case (sync executor): one candidate, kept in a list made once.
+      const only = this.soleWorker;
+      const w = only[0];
       const cap = this.policy.capacity(w);
       while (w.processing.size < cap) {
         const ts = this.ready.pop();

@@ -18,7 +18,8 @@ const NO_WORKERS: WorkerState[] = [];
 
 export class TaskState {
   status: TaskStatus = 'released';
-  readonly deps: TaskState[] = [];
+  /** Inputs, aligned with `node.deps`. Set once, when the task is linked into its graph. */
+  deps: TaskState[] = NO_TASKS;
   dependents: TaskState[] = NO_TASKS;
   /** Inputs not yet in memory (meaningful while waiting). */
   waitingOn = 0;
@@ -54,9 +55,23 @@ export function addDependent(dep: TaskState, reader: TaskState): void {
   else dep.dependents.push(reader);
 }
 
+/**
+ * A one-holder list is the worker's own `alone` list (shared, never changed: most results have
+ * one holder, and a list per result is an allocation per task); longer lists are the task's own.
+ */
 export function addHolder(ts: TaskState, w: WorkerState): void {
-  if (ts.whoHas === NO_WORKERS) ts.whoHas = [w];
+  const n = ts.whoHas.length;
+  if (n === 0) ts.whoHas = w.alone;
+  else if (n === 1) ts.whoHas = [ts.whoHas[0], w];
   else ts.whoHas.push(w);
+}
+
+/** Forgets that `w` holds `ts` (see addHolder: a one-holder list is shared, so it is replaced, not changed). */
+export function removeHolder(ts: TaskState, w: WorkerState): void {
+  const i = ts.whoHas.indexOf(w);
+  if (i < 0) return;
+  if (ts.whoHas.length === 1) ts.whoHas = NO_WORKERS;
+  else ts.whoHas.splice(i, 1);
 }
 
 export function clearHolders(ts: TaskState): void {
@@ -68,6 +83,8 @@ export class WorkerState {
   readonly has = new Set<TaskState>();
   /** Exponential average of task run time on this worker, ms; negative until measured. */
   avgDurationMs = -1;
+  /** The holder list of a result only this worker holds (shared by all of them; see addHolder). */
+  readonly alone: WorkerState[] = [this];
 
   constructor(
     readonly id: WorkerId,

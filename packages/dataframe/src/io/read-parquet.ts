@@ -1,7 +1,9 @@
 /**
- * readParquet (Dask's read_parquet): files matched by a path or glob, one task per file, or one per
- * row group for large files. The schema and row-group sizes come from the files' footers, read
- * when the graph is built, so the frame's dtypes are known before any data is read, as in Dask.
+ * readParquet (Dask's read_parquet): files named by a path, a glob or a directory (hive partitions
+ * `key=value/` become columns), one task per file, or one per row group for large files. The
+ * schema, row-group sizes and statistics come from the files' footers, read when the graph is
+ * built, so the frame's dtypes are known before any data is read and `filters` prune files and row
+ * groups then, as in Dask.
  */
 import { statSync } from 'node:fs';
 import { checkOptions, layerNode, lit, tokenize, type OptionSchema } from '@pdask/core';
@@ -10,16 +12,29 @@ import { DataFrame } from '../frame';
 import { FrameLayer, partitionKey } from '../graph';
 import { checkColumn } from '../meta';
 import { dataframeOps } from '../ops/index';
-import type { ParquetPiece } from '../ops/parquet-read';
-import { typeOfElement } from '../ops/parquet-types';
 import { dtypeName, type TypeDesc } from '../ops/types';
-import { blocksizeOf, blocksizeRule, expandPaths } from './glob';
+import { blocksizeOf, blocksizeRule } from './glob';
 import { divisionsFromStatistics, type PieceGroups } from './parquet-divisions';
+import { columnPlans, type ColumnPlan } from './parquet/column-types';
+import { dataFiles, hiveColumns, type DataFile, type HiveColumn } from './parquet/dataset';
+import { PARSERS } from './parquet/decoding';
+import { filterColumns, groupMayMatch, parseFilters, type Cell, type Filters, type Predicate } from './parquet/filters';
+import type { ParquetPiece } from './parquet/read-piece';
+import { boundsOf } from './parquet/statistics';
 import { NOT_YET, refusing } from '../options';
 
+export type { Filter, FilterOp, Filters, FilterScalar } from './parquet/filters';
+
 export interface ReadParquetOptions {
-  /** Columns to read (default: all), in this order. Only their bytes are read. */
+  /** Columns to read (default: all), in this order. Only their bytes are read. Hive partition columns may be named. */
   columns?: readonly string[];
+  /**
+   * Dask's `filters`: `[['x', '>', 5], ['k', 'in', ['a', 'b']]]` (all hold) or a list of such lists
+   * (any holds). Hive partitions and row groups whose values or statistics rule them out are not
+   * read, and the rows that fail are dropped. Operators: '=', '==', '!=', '<', '<=', '>', '>=',
+   * 'in', 'not in'; timestamps compare with a Date or bigint nanoseconds.
+   */
+  filters?: Filters;
   /**
    * One partition per row group (true) or per file (false). By default a file is split by row
    * groups when it is larger than `blocksize`, as Dask's split_row_groups='infer' does.
@@ -39,99 +54,135 @@ export interface ReadParquetOptions {
   calculateDivisions?: boolean;
 }
 
-interface FileInfo {
-  path: string;
+interface FileInfo extends DataFile {
   size: number;
   mtime: number;
   meta: FileMetaData;
 }
 
-/** Top-level columns and what each holds (a type, or why it cannot be read). */
-function columnsOf(meta: FileMetaData): [string, TypeDesc | string][] {
-  const out: [string, TypeDesc | string][] = [];
-  // The schema is a flattened tree: the root, then each field followed by its descendants.
-  const schema = meta.schema;
-  let i = 1;
-  const skip = (at: number): number => {
-    let next = at + 1;
-    for (let c = 0; c < (schema[at].num_children ?? 0); c++) next = skip(next);
-    return next;
-  };
-  while (i < schema.length) {
-    out.push([schema[i].name, typeOfElement(schema[i])]);
-    i = skip(i);
+async function openFile(f: DataFile): Promise<FileInfo> {
+  let stat;
+  try {
+    stat = statSync(f.path);
+  } catch {
+    throw new Error(`readParquet: cannot read '${f.path}': no such file`);
+  }
+  if (stat.isDirectory()) throw new Error(`readParquet: '${f.path}' is a directory; name it alone to read the Parquet files under it`);
+  const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
+  try {
+    return { ...f, size: stat.size, mtime: stat.mtimeMs, meta: await parquetMetadataAsync(await asyncBufferFromFile(f.path), { parsers: PARSERS }) };
+  } catch (e) {
+    throw new Error(`readParquet: '${f.path}' is not a readable Parquet file: ${(e as Error).message}`);
+  }
+}
+
+const describe = (t: TypeDesc | string): string => (typeof t === 'string' ? t : dtypeName(t));
+const sameType = (a: ColumnPlan | string, b: ColumnPlan): boolean => typeof a !== 'string' && JSON.stringify(a.type) === JSON.stringify(b.type);
+
+const filtersRule = (v: unknown): string | undefined => (Array.isArray(v) && v.length > 0 ? undefined : 'a non-empty list of [column, op, value] or a list of such lists');
+
+const READ_PARQUET_OPTIONS: OptionSchema<ReadParquetOptions> = refusing<ReadParquetOptions>(
+  { columns: (v) => (Array.isArray(v) && v.every((c) => typeof c === 'string') ? undefined : 'an array of column names'), filters: filtersRule, splitRowGroups: 'boolean', blocksize: blocksizeRule, index: 'string', calculateDivisions: 'boolean' },
+  Object.fromEntries(['engine', 'storageOptions', 'aggregateFiles', 'dtypeBackend', 'ignoreMetadataFile', 'metadataTaskSize'].map((k) => [k, NOT_YET])),
+);
+
+/** Row ranges of the row groups kept, adjacent groups merged into one range. */
+function rangesOf(meta: FileMetaData, groups: readonly number[]): [number, number][] {
+  const starts: number[] = [];
+  let at = 0;
+  for (const g of meta.row_groups) {
+    starts.push(at);
+    at += Number(g.num_rows);
+  }
+  const out: [number, number][] = [];
+  for (const g of groups) {
+    const s = starts[g];
+    const e = s + Number(meta.row_groups[g].num_rows);
+    const last = out[out.length - 1];
+    if (last && last[1] === s) last[1] = e;
+    else out.push([s, e]);
   }
   return out;
 }
 
-async function openFile(path: string): Promise<FileInfo> {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    throw new Error(`readParquet: cannot read '${path}': no such file`);
-  }
-  const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
-  try {
-    return { path, size: stat.size, mtime: stat.mtimeMs, meta: await parquetMetadataAsync(await asyncBufferFromFile(path)) };
-  } catch (e) {
-    throw new Error(`readParquet: '${path}' is not a readable Parquet file: ${(e as Error).message}`);
-  }
-}
-
-const sameType = (a: TypeDesc | string, b: TypeDesc | string): boolean => JSON.stringify(a) === JSON.stringify(b);
-const describe = (t: TypeDesc | string): string => (typeof t === 'string' ? t : dtypeName(t));
-
-const READ_PARQUET_OPTIONS: OptionSchema<ReadParquetOptions> = refusing<ReadParquetOptions>(
-  { columns: (v) => (Array.isArray(v) && v.every((c) => typeof c === 'string') ? undefined : 'an array of column names'), splitRowGroups: 'boolean', blocksize: blocksizeRule, index: 'string', calculateDivisions: 'boolean' },
-  Object.fromEntries(['filters', 'engine', 'storageOptions', 'aggregateFiles', 'dtypeBackend', 'ignoreMetadataFile', 'metadataTaskSize'].map((k) => [k, NOT_YET])),
-);
+const token = (p: Predicate | null): string => JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 export async function readParquet(pathOrGlob: string | readonly string[], options?: ReadParquetOptions): Promise<DataFrame> {
   const opts = checkOptions('readParquet', options, READ_PARQUET_OPTIONS);
-  const paths = expandPaths('readParquet', pathOrGlob);
   const blocksize = blocksizeOf('readParquet', opts.blocksize);
-  const files = await Promise.all(paths.map(openFile));
-  const schema = columnsOf(files[0].meta);
-  const known = schema.map(([n]) => n);
-  const indexCol = opts.index === undefined ? undefined : checkColumn(`readParquet (${files[0].path}) index`, opts.index, known);
+  const files = await Promise.all(dataFiles('readParquet', pathOrGlob).map(openFile));
+  const first = files[0].path;
+  const schema = columnPlans(files[0].meta);
+  const hive: HiveColumn[] = hiveColumns('readParquet', files);
+  for (const h of hive) if (schema.some(([n]) => n === h.name)) throw new Error(`readParquet: '${h.name}' is both a column of ${first} and a partition key of its directory`);
+  const known = [...schema.map(([n]) => n), ...hive.map((h) => h.name)];
+  const planOf = (c: string): ColumnPlan | string | undefined => schema.find(([n]) => n === c)?.[1];
+  const hiveOf = (c: string): HiveColumn | undefined => hive.find((h) => h.name === c);
+  const typeOf = (c: string): TypeDesc => {
+    const h = hiveOf(c);
+    if (h) return h.type;
+    const t = planOf(c) as ColumnPlan | string;
+    if (typeof t === 'string') throw new TypeError(`readParquet: column '${c}' of ${first} holds ${t}, which pdask cannot read; leave it out with { columns }`);
+    return t.type;
+  };
+  const indexCol = opts.index === undefined ? undefined : checkColumn(`readParquet (${first}) index`, opts.index, known);
   // The index column is not among the columns, as with Dask's index= (also when `columns` names it).
-  const dataColumns = opts.columns === undefined ? known : opts.columns.map((c) => checkColumn(`readParquet (${files[0].path})`, c, known));
+  const dataColumns = opts.columns === undefined ? known : opts.columns.map((c) => checkColumn(`readParquet (${first})`, c, known));
   const columns = [...(indexCol === undefined ? [] : [indexCol]), ...dataColumns.filter((c) => c !== indexCol)];
-  const types = columns.map((c) => {
-    const t = schema[known.indexOf(c)][1];
-    if (typeof t === 'string') throw new TypeError(`readParquet: column '${c}' of ${files[0].path} holds ${t}, which pdask cannot read; leave it out with { columns }`);
-    return t;
+  const types = columns.map(typeOf);
+  const predicate = opts.filters === undefined ? null : parseFilters('readParquet', opts.filters, (c) => (known.includes(c) ? typeOf(c) : undefined), known);
+  // Decoded from the files: the output's file columns and those the filters read.
+  const readNames = [...new Set([...columns, ...(predicate ? filterColumns(predicate) : [])])].filter((c) => !hiveOf(c));
+  const read = readNames.map((c) => {
+    typeOf(c);
+    return planOf(c) as ColumnPlan;
   });
   // Every file must give the same columns the same types, or partitions would disagree with the meta.
   for (const f of files.slice(1)) {
-    const cols = new Map(columnsOf(f.meta));
-    columns.forEach((c, j) => {
-      const t = cols.get(c);
-      if (t === undefined) throw new Error(`readParquet: ${f.path} has no column '${c}' (found in ${files[0].path}); known columns there: ${[...cols.keys()].map((k) => `'${k}'`).join(', ')}`);
-      if (!sameType(t, types[j])) throw new TypeError(`readParquet: column '${c}' is ${describe(t)} in ${f.path} but ${describe(types[j])} in ${files[0].path}`);
-    });
+    const cols = new Map(columnPlans(f.meta));
+    for (const p of read) {
+      const t = cols.get(p.name);
+      if (t === undefined) throw new Error(`readParquet: ${f.path} has no column '${p.name}' (found in ${first}); known columns there: ${[...cols.keys()].map((k) => `'${k}'`).join(', ')}`);
+      if (!sameType(t, p)) throw new TypeError(`readParquet: column '${p.name}' is ${describe(typeof t === 'string' ? t : t.type)} in ${f.path} but ${describe(p.type)} in ${first}`);
+    }
   }
   const pieces: ParquetPiece[] = [];
   const pieceGroups: PieceGroups[] = [];
   const indexed = indexCol !== undefined;
-  for (const f of files) {
+  const piece = (f: FileInfo, fi: number, groups: number[]): void => {
+    const values = hive.map((h) => ({ name: h.name, type: h.type, value: h.values[fi] }));
+    pieces.push({ path: f.path, ranges: rangesOf(f.meta, groups), read, columns, types, hive: values.filter((h) => columns.includes(h.name) || readNames.includes(h.name) || (predicate !== null && filterColumns(predicate).includes(h.name))), filters: predicate, indexed });
+    pieceGroups.push({ meta: f.meta, groups });
+  };
+  files.forEach((f, fi) => {
+    const fixed = new Map<string, Cell | null>(hive.map((h) => [h.name, h.values[fi]]));
+    const plans = new Map(read.map((p) => [p.name, p]));
+    const kept = f.meta.row_groups.flatMap((g, gi) => {
+      if (!predicate) return [gi];
+      return groupMayMatch(predicate, fixed, (c) => {
+        const p = plans.get(c);
+        return p === undefined ? undefined : boundsOf(g, p);
+      })
+        ? [gi]
+        : [];
+    });
+    if (kept.length === 0 && (predicate !== null || f.meta.row_groups.length > 0)) return;
     const split = opts.splitRowGroups ?? f.size > blocksize;
-    const groups = f.meta.row_groups.map((g) => Number(g.num_rows));
-    if (split && groups.length > 1) {
-      let start = 0;
-      groups.forEach((n, g) => {
-        pieces.push({ path: f.path, rowStart: start, rowEnd: start + n, columns, types, indexed });
-        pieceGroups.push({ meta: f.meta, groups: [g] });
-        start += n;
-      });
-    } else {
-      pieces.push({ path: f.path, rowStart: 0, rowEnd: Number(f.meta.num_rows), columns, types, indexed });
-      pieceGroups.push({ meta: f.meta, groups: groups.map((_, g) => g) });
-    }
-  }
-  const divisions = indexCol !== undefined && opts.calculateDivisions !== false ? divisionsFromStatistics(pieceGroups, indexCol) : null;
-  const name = `read-parquet-${tokenize(paths, files.map((f) => f.size), files.map((f) => f.mtime), pieces.map((p) => [p.rowStart, p.rowEnd]), columns, indexed)}`;
+    if (split && kept.length > 1) for (const g of kept) piece(f, fi, [g]);
+    else piece(f, fi, kept);
+  });
+  // Everything pruned: one empty partition keeps the frame's columns and dtypes, as Dask's meta does.
+  if (pieces.length === 0) piece(files[0], 0, []);
+  const divisions = indexCol !== undefined && opts.calculateDivisions !== false && !hiveOf(indexCol) ? divisionsFromStatistics(pieceGroups, indexCol) : null;
+  const name = `read-parquet-${tokenize(
+    files.map((f) => f.path),
+    files.map((f) => f.size),
+    files.map((f) => f.mtime),
+    pieces.map((p) => p.ranges),
+    columns,
+    indexed,
+    token(predicate),
+  )}`;
   const layer = new FrameLayer(name, 'read-parquet', function* () {
     for (let i = 0; i < pieces.length; i++) yield dataframeOps.readParquetPiece.task(partitionKey(name, i), lit(pieces[i]));
   });

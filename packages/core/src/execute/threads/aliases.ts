@@ -13,6 +13,12 @@ export class PinnedBuffers {
   /** Pins every movable buffer of the result or an input that the other one also references. */
   noteTask(result: unknown, inputs: readonly unknown[]): void {
     if (inputs.length === 0) return;
+    // Tiny tasks on numbers and strings: nothing on either side holds a buffer, and this runs per task.
+    if (typeof result !== 'object' || result === null) {
+      let objects = false;
+      for (let i = 0; i < inputs.length; i++) if (typeof inputs[i] === 'object' && inputs[i] !== null) objects = true;
+      if (!objects) return;
+    }
     const movableOut = transferablesOf(result);
     const movableIn: ArrayBuffer[] = [];
     for (const x of inputs) transferablesOf(x, movableIn);

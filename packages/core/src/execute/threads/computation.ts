@@ -13,6 +13,13 @@ import type { PoolListener, Slot, ThreadPool } from './pool';
 
 let nextCid = 1;
 
+/** Whether a worker holds a task's result (no closure per input, as `some` would make). */
+function heldBy(ts: TaskState, worker: string): boolean {
+  const holders = ts.whoHas;
+  for (let i = 0; i < holders.length; i++) if (holders[i].id === worker) return true;
+  return false;
+}
+
 interface Outgoing {
   /** Flat quadruples, see ToWorker. */
   run: unknown[];
@@ -220,15 +227,24 @@ export class Computation implements PoolListener {
         const now = observer !== undefined ? Date.now() : 0;
         // One placement pass for the whole report, not one per task.
         const instructions = this.state.batch((state) => {
+          // One object for the report's tasks: taskFinished reads it and keeps nothing.
+          const info = { nbytes: 0, durationMs: 0 };
+          let lastSeq = -1;
+          let lastTask: TaskState | undefined;
           for (let i = 0; i < ok.length; i += 3) {
             const entry = this.inflight.get(ok[i]);
             if (!entry) continue;
             this.inflight.delete(ok[i]);
-            this.lastFinished.set(slot.id, { seq: ok[i], key: entry.ts.key });
+            lastSeq = ok[i];
+            lastTask = entry.ts;
             finished++;
             if (observer !== undefined) observer(slot.id, entry.ts.key, ok[i + 1], ok[i + 2], now);
-            state.taskFinished(entry.ts, worker, { nbytes: ok[i + 1], durationMs: ok[i + 2] });
+            info.nbytes = ok[i + 1];
+            info.durationMs = ok[i + 2];
+            state.taskFinished(entry.ts, worker, info);
           }
+          // The report's last task is the suspect if the worker then dies idle: noted once per report.
+          if (lastTask !== undefined) this.lastFinished.set(slot.id, { seq: lastSeq, key: lastTask.key });
           for (const [seq, memberId, err] of msg.failed) {
             const entry = this.inflight.get(seq);
             if (!entry) continue;
@@ -332,7 +348,7 @@ export class Computation implements PoolListener {
           if (this.resident.has(ins.task.index)) throw new Error(`pdask internal error: persisted '${ins.task.key}' was scheduled to run`);
           let fetch: number[] | 0 = 0;
           for (const d of ins.task.deps) {
-            if (d.whoHas.some((w) => w.id === ins.worker)) continue;
+            if (heldBy(d, ins.worker)) continue;
             // The last reader of a result nobody wants may take the holder's copy (no clone).
             const move = d.waiters === 1 && d.wanted === 0 ? 1 : 0;
             (fetch ||= []).push(this.wireId(d.index), Number(d.whoHas[0].id), move);

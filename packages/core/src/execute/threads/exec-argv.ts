@@ -3,18 +3,15 @@
  * default, but some of those flags describe how the main program was given (`--input-type`,
  * `--eval`, `--test`, `--watch`, `--inspect`) and make the worker fail at start or fight over a
  * debugger port. A worker gets only the flags that change how code runs or loads in it.
+ * V8's own flags (`--expose-gc`, `--max-old-space-size`, `--stack-size`, `--wasm-*`...) are
+ * process-wide, so a worker already runs under them, and Node 20 refuses to start a worker whose
+ * execArgv names one (ERR_WORKER_INVALID_EXEC_ARGV): they are never passed on.
  */
 
 /** Flags passed on as they are (`--flag` or `--flag=value`). */
 const KEEP = [
-  '--expose-gc',
-  '--max-old-space-size',
-  '--max-semi-space-size',
-  '--stack-size',
   '--enable-source-maps',
   '--experimental-vm-modules',
-  '--experimental-wasm-',
-  '--wasm-',
   '--no-experimental-',
   '--experimental-detect-module',
   '--experimental-require-module',

@@ -1,0 +1,150 @@
+/**
+ * Reading one piece of a Parquet dataset (a readParquet task): some row ranges of one file, the
+ * columns asked for plus those the filters need, the file's hive partition values as constant
+ * columns, and the rows the filters keep. Runs on threads: everything here is plain data.
+ */
+import { makeData, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
+import type { ColumnData } from 'hyparquet';
+import { batchOf, encodeBatch, type Part } from '../../ops/part';
+import { indexColumn } from '../../ops/spec';
+import { arrowType, type TypeDesc } from '../../ops/types';
+import type { ColumnPlan } from './column-types';
+import { cellOf, decompressors, PARSERS } from './decoding';
+import { holds, type Cell, type Predicate } from './filters';
+
+export interface HiveValue {
+  name: string;
+  type: TypeDesc;
+  value: Cell | null;
+}
+
+export interface ParquetPiece {
+  path: string;
+  /** Row ranges [start, end) of the file, each within one row group (pruned groups are left out). */
+  ranges: readonly (readonly [number, number])[];
+  /** Columns decoded from the file: the output's and the filters'. */
+  read: readonly ColumnPlan[];
+  /** Output columns in order (file columns, then hive columns). */
+  columns: readonly string[];
+  types: readonly TypeDesc[];
+  hive: readonly HiveValue[];
+  /** Rows failing it are dropped (null: keep all). */
+  filters: Predicate | null;
+  /** The first column is the index (readParquet's `index`): it becomes the partition's index column. */
+  indexed?: boolean;
+}
+
+/** The rows [start, end) of a column from the chunks hyparquet handed over (which may overhang). */
+function gather(chunks: readonly ColumnData[], start: number, end: number, out: unknown[], at: number): void {
+  for (const c of chunks) {
+    for (let r = Math.max(start, c.rowStart); r < Math.min(end, c.rowEnd); r++) out[at + r - start] = c.columnData[r - c.rowStart];
+  }
+}
+
+const FIXED: Partial<Record<string, new (n: number) => ArrayBufferView & ArrayLike<number | bigint>>> = {
+  'float64': Float64Array,
+  'float32': Float32Array,
+  'int8': Int8Array,
+  'int16': Int16Array,
+  'int32': Int32Array,
+  'int64': BigInt64Array,
+  'uint8': Uint8Array,
+  'uint16': Uint16Array,
+  'uint32': Uint32Array,
+  'uint64': BigUint64Array,
+  'timestamp': BigInt64Array,
+};
+
+function fixedKey(t: TypeDesc): string | undefined {
+  if (t.id === 'float') return `float${t.bits}`;
+  if (t.id === 'int') return `${t.signed ? '' : 'u'}int${t.bits}`;
+  if (t.id === 'timestamp') return 'timestamp';
+  return undefined;
+}
+
+/** An Arrow vector of the column's type from cells (null where missing). */
+export function vectorOf(cells: ArrayLike<unknown>, t: TypeDesc): Vector {
+  const key = fixedKey(t);
+  const Ctor = key === undefined ? undefined : FIXED[key];
+  // No nulls and already the column's layout (hyparquet decodes into typed arrays): taken as it is.
+  if (Ctor && cells instanceof Ctor) return makeVector(makeData({ type: arrowType(t), length: cells.length, nullCount: 0, data: cells } as never));
+  if (Ctor) {
+    const n = cells.length;
+    const data = new Ctor(n) as unknown as Record<number, number | bigint>;
+    const big = Ctor === BigInt64Array || Ctor === BigUint64Array;
+    const bitmap = new Uint8Array((n + 7) >> 3);
+    let nulls = 0;
+    for (let i = 0; i < n; i++) {
+      const v = cells[i];
+      if (v === null || v === undefined) {
+        nulls++;
+        continue;
+      }
+      data[i] = big ? BigInt(v as number | bigint) : Number(v);
+      bitmap[i >> 3] |= 1 << (i & 7);
+    }
+    return makeVector(makeData({ type: arrowType(t), length: n, nullCount: nulls, data, nullBitmap: nulls > 0 ? bitmap : undefined } as never));
+  }
+  return vectorFromArray(Array.from(cells, (v) => v ?? null) as (string | boolean | null)[], arrowType(t));
+}
+
+async function decode(piece: ParquetPiece): Promise<Map<string, ArrayLike<unknown>>> {
+  const cols = new Map<string, unknown[]>(piece.read.map((p) => [p.name, []]));
+  if (piece.ranges.length === 0 || piece.read.length === 0) return cols;
+  // hyparquet is ESM only: a dynamic import keeps the CommonJS build loadable on every Node 20.
+  const { asyncBufferFromFile, parquetRead } = await import('hyparquet');
+  let file;
+  try {
+    file = await asyncBufferFromFile(piece.path);
+  } catch (e) {
+    throw new Error(`readParquet: cannot read '${piece.path}': ${(e as Error).message}`);
+  }
+  const compressors = await decompressors();
+  const typed = new Map<string, ArrayLike<unknown>>();
+  for (const [start, end] of piece.ranges) {
+    const chunks = new Map<string, ColumnData[]>(piece.read.map((p) => [p.name, []]));
+    try {
+      await parquetRead({ file, columns: piece.read.map((p) => p.name), rowStart: start, rowEnd: end, compressors, parsers: PARSERS, onChunk: (c) => chunks.get(c.columnName)?.push(c) });
+    } catch (e) {
+      // hyparquet's messages (an unsupported codec, a corrupt page) do not name the file.
+      throw new Error(`readParquet: cannot decode rows ${start}-${end} of '${piece.path}': ${(e as Error).message}`);
+    }
+    for (const p of piece.read) {
+      const got = chunks.get(p.name) ?? [];
+      // One range read in one chunk of a typed array (no nulls): kept without copying.
+      if (piece.ranges.length === 1 && p.decode === 'plain' && got.length === 1 && got[0].rowStart === start && got[0].rowEnd === end && ArrayBuffer.isView(got[0].columnData)) {
+        typed.set(p.name, got[0].columnData as unknown as ArrayLike<unknown>);
+        continue;
+      }
+      const out = cols.get(p.name) as unknown[];
+      const at = out.length;
+      out.length = at + (end - start);
+      out.fill(null, at);
+      gather(chunks.get(p.name) ?? [], start, end, out, at);
+      for (let i = at; i < out.length; i++) out[i] = cellOf(p, out[i]);
+    }
+  }
+  return new Map<string, ArrayLike<unknown>>([...cols, ...typed]);
+}
+
+export const readParquetPiece = async (piece: ParquetPiece): Promise<Part> => {
+  const cols = await decode(piece);
+  const n = piece.ranges.reduce((s, [a, b]) => s + b - a, 0);
+  let keep: number[] | null = null;
+  if (piece.filters) {
+    const fixed = new Map<string, Cell | null>(piece.hive.map((h) => [h.name, h.value]));
+    const cellAt = (column: string, i: number): Cell | null => (fixed.has(column) ? (fixed.get(column) ?? null) : ((cols.get(column)?.[i] ?? null) as Cell | null));
+    keep = [];
+    for (let i = 0; i < n; i++) if (piece.filters.some((branch) => branch.every((c) => holds(c, cellAt(c.column, i))))) keep.push(i);
+  }
+  const rows = keep === null ? n : keep.length;
+  const hive = new Map(piece.hive.map((h) => [h.name, h]));
+  const vectors = piece.columns.map((c, j) => {
+    const h = hive.get(c);
+    if (h) return vectorOf(new Array<unknown>(rows).fill(h.value), piece.types[j]);
+    const all = cols.get(c) as ArrayLike<unknown>;
+    return vectorOf(keep === null ? all : keep.map((i) => all[i]), piece.types[j]);
+  });
+  const names = piece.indexed ? [indexColumn(0), ...piece.columns.slice(1)] : piece.columns;
+  return encodeBatch(batchOf(names, vectors));
+};
