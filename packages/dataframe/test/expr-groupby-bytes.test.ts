@@ -9,14 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as dd from '../src/index';
-import { computeUnplanned, writeParquetFiles } from './expr-helpers';
+import { headOf } from '../src/frame';
+import { after, computeUnplanned, writeParquetFiles } from './expr-helpers';
 
-const counter = vi.hoisted(() => ({ bytes: 0 }));
+const counter = vi.hoisted(() => ({ bytes: 0, opens: 0 }));
 vi.mock('hyparquet', async (importOriginal) => {
   const real = await importOriginal<typeof import('hyparquet')>();
   return {
     ...real,
     asyncBufferFromFile: async (path: string) => {
+      counter.opens++;
       const buf = await real.asyncBufferFromFile(path);
       return {
         byteLength: buf.byteLength,
@@ -72,5 +74,40 @@ describe('bytes read by a filter + group-by (sync)', () => {
     const planned = await bytesOf(() => q.compute(opts));
     expect(planned).toBeLessThan(all * 0.5);
     expect(await q.compute(opts)).toBeCloseTo(gx.filter_x_gt_12_y_sum as unknown as number, 9);
+  });
+});
+
+/** The collection the planner lowers `c` to (what compute runs). */
+const planned = (c: object): Promise<{ npartitions?: number }> => (c as { planned(): Promise<{ npartitions?: number }> }).planned();
+
+describe('pushed filters go to readParquet (sync)', () => {
+  it('files and row groups the filter excludes are not read, and no footer is read again', async () => {
+    const df = await dd.readParquet(pq);
+    // x >= 24: only the last row group of the second file can hold such rows.
+    const q = df.filter(df.col('x').ge(24)).groupby('k').col('id').count();
+    counter.opens = 0;
+    const lowered = await planned(q);
+    expect(counter.opens).toBe(0);
+    expect(lowered).not.toBe(q);
+    const src = await planned(df.filter(df.col('x').ge(24)));
+    expect(src.npartitions).toBe(1);
+    expect(df.npartitions).toBe(2);
+    const r = await q.compute(opts);
+    // Rows 192-199 (x = 24), counted by key from the data itself.
+    const { fx } = await import('./expr-helpers');
+    const want = new Map<string, number>();
+    fx.data.k.forEach((k, i) => fx.data.x[i] >= 24 && want.set(k, (want.get(k) ?? 0) + 1));
+    expect(r.indexArray()).toEqual([...want.keys()].sort());
+    expect(Array.from(r.toArray() as ArrayLike<number>)).toEqual([...want.keys()].sort().map((k) => want.get(k)));
+  });
+
+  it('no filter goes into a read under head(): the first partitions stay those of the frame as built', async () => {
+    const df = await dd.readParquet(pq);
+    const q = headOf(df.filter(df.col('x').ge(20)), 3, undefined, 'head');
+    expect(after(q)).not.toContain('filters=');
+    const r = await q.compute(opts);
+    // The first partition (the first file, x < 13) has no such row: head() of it is empty, as built.
+    expect(r.numRows).toBe(0);
+    expect((await computeUnplanned(q, opts)).numRows).toBe(0);
   });
 });

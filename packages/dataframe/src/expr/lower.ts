@@ -10,8 +10,19 @@ import { merge } from '../merge';
 import { dataframeOps } from '../ops/index';
 import type { Scalar } from '../scalar';
 import { Series } from '../series';
-import { childrenOf, isBlockwise, type Expr, type Lazy } from './nodes';
-import { readParquetPruned } from './parquet-prune';
+import { childrenOf, isBlockwise, type Expr, type Lazy, type ParquetFilter } from './nodes';
+import { readParquetWithFooters, type Filter, type Filters } from '../io/read-parquet';
+
+/**
+ * The reader's own filters and those pushed down, all holding: pushed ones join each branch of
+ * filters given as a list of lists (any of which holds).
+ */
+function withFilters(given: Filters | undefined, pushed: readonly ParquetFilter[]): { filters?: Filters } {
+  if (pushed.length === 0) return given === undefined ? {} : { filters: given };
+  if (given === undefined) return { filters: [...pushed] };
+  const nested = Array.isArray(given[0]) && Array.isArray((given[0] as readonly unknown[])[0]);
+  return { filters: nested ? (given as readonly (readonly Filter[])[]).map((b) => [...b, ...pushed]) : [...(given as readonly Filter[]), ...pushed] };
+}
 
 /** The first k partitions of a frame (head pushdown into a source). */
 function firstPartitions(df: DataFrame, k: number | undefined): DataFrame {
@@ -97,7 +108,7 @@ export async function lowerExprs(roots: readonly Expr[]): Promise<(Lazy | Scalar
     const frame = (i: number): DataFrame => kids[i] as DataFrame;
     switch (e.kind) {
       case 'read-parquet':
-        return firstPartitions(await readParquetPruned(e.paths, { ...e.options, columns: e.columns }, e.filters), e.limit);
+        return firstPartitions(await readParquetWithFooters(e.paths, { ...e.options, columns: e.columns, ...withFilters(e.options.filters, e.filters) }, e.footers), e.limit);
       case 'read-csv':
         return firstPartitions(await readCsv(e.paths, { ...e.options, usecols: e.columns }), e.limit);
       case 'project':

@@ -8,7 +8,7 @@ import type { Partitioned } from '../base';
 import type { MergeOptions } from '../merge';
 import type { CompareOp } from '../ops/elementwise';
 import type { ReadCsvOptions } from '../io/read-csv';
-import type { ReadParquetOptions } from '../io/read-parquet';
+import type { FooterCache, ReadParquetOptions } from '../io/read-parquet';
 import type { Scalar } from '../scalar';
 
 /** A Dask-style Parquet filter: `[column, op, value]`, as `filters=[('x', '>', 5)]`. */
@@ -28,6 +28,8 @@ export interface ReadParquetExpr extends Node {
   /** The data columns read, in the frame's order. */
   readonly columns: readonly string[];
   readonly filters: readonly ParquetFilter[];
+  /** The files' footers, read when the frame was made: lowering does not read them again. */
+  readonly footers: FooterCache;
   /** Only the first `limit` partitions are read (head pushdown). */
   readonly limit?: number;
 }

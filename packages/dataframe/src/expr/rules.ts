@@ -58,14 +58,31 @@ function throughFilters(e: Expr, column: string): Expr {
 }
 
 /**
+ * The nodes whose partitions a head() reads from (through every node but those that reduce:
+ * a group-by or reduction has partitions of its own). A read with filters has fewer partitions
+ * (row groups and files that cannot match are dropped), which would change which rows head takes.
+ */
+function partitionsFixed(root: Expr): Set<Expr> {
+  const out = new Set<Expr>();
+  const go = (e: Expr): void => {
+    if (out.has(e) || (e.kind === 'replay' && !e.blockwise)) return;
+    out.add(e);
+    childrenOf(e).forEach(go);
+  };
+  for (const e of topological(root)) if (e.kind === 'head') go(e.child);
+  return out;
+}
+
+/**
  * `filter(col(x) <op> number)` over a Parquet read of the same frame: the comparison becomes a
  * Dask-style filter of the read, which skips row groups whose statistics exclude every row. The
  * filter stays above, so rows are selected exactly.
  */
 export function pushPredicates(root: Expr): Expr {
   const add = new Map<ReadParquetExpr, ParquetFilter[]>();
+  const fixed = partitionsFixed(root);
   for (const e of topological(root)) {
-    if (e.kind !== 'filter') continue;
+    if (e.kind !== 'filter' || fixed.has(e)) continue;
     const f = matchFilter(e);
     if (!f) continue;
     // The mask is of the frame filtered: it and the frame read the same source, past other filters.

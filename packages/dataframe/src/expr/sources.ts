@@ -3,14 +3,16 @@
  * they read so that projections and filters can be pushed into them.
  */
 import { readCsv as readCsvFrame, type ReadCsvOptions } from '../io/read-csv';
-import { readParquet as readParquetFrame, type ReadParquetOptions } from '../io/read-parquet';
+import { readParquetWithFooters, type FooterCache, type ReadParquetOptions } from '../io/read-parquet';
 import type { DataFrame } from '../frame';
 import { withExpr } from './nodes';
 
 /** Dask's read_parquet (see io/read-parquet.ts); the plan may read fewer columns and row groups. */
 export async function readParquet(pathOrGlob: string | readonly string[], options?: ReadParquetOptions): Promise<DataFrame> {
-  const df = await readParquetFrame(pathOrGlob, options);
-  return withExpr(df, { kind: 'read-parquet', paths: pathOrGlob, options: { ...options }, columns: df.columns, filters: [] });
+  // The footers read here serve the planned reads too (unless a file changes in between).
+  const footers: FooterCache = new Map();
+  const df = await readParquetWithFooters(pathOrGlob, options, footers);
+  return withExpr(df, { kind: 'read-parquet', paths: pathOrGlob, options: { ...options }, columns: df.columns, filters: [], footers });
 }
 
 // Options that name or number the file's columns: with them, dropping columns could change what the others are.

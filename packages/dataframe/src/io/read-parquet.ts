@@ -60,7 +60,7 @@ interface FileInfo extends DataFile {
   meta: FileMetaData;
 }
 
-async function openFile(f: DataFile): Promise<FileInfo> {
+async function openFile(f: DataFile, footers?: FooterCache): Promise<FileInfo> {
   let stat;
   try {
     stat = statSync(f.path);
@@ -68,6 +68,15 @@ async function openFile(f: DataFile): Promise<FileInfo> {
     throw new Error(`readParquet: cannot read '${f.path}': no such file`);
   }
   if (stat.isDirectory()) throw new Error(`readParquet: '${f.path}' is a directory; name it alone to read the Parquet files under it`);
+  // A footer read before is used again while the file's size and modification time are unchanged.
+  const known = footers?.get(f.path);
+  if (known && known.size === stat.size && known.mtime === stat.mtimeMs) return { ...f, size: stat.size, mtime: stat.mtimeMs, meta: known.meta };
+  const info = await readFooter(f, stat);
+  footers?.set(f.path, { size: info.size, mtime: info.mtime, meta: info.meta });
+  return info;
+}
+
+async function readFooter(f: DataFile, stat: { size: number; mtimeMs: number }): Promise<FileInfo> {
   const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
   try {
     return { ...f, size: stat.size, mtime: stat.mtimeMs, meta: await parquetMetadataAsync(await asyncBufferFromFile(f.path), { parsers: PARSERS }) };
@@ -107,10 +116,18 @@ function rangesOf(meta: FileMetaData, groups: readonly number[]): [number, numbe
 
 const token = (p: Predicate | null): string => JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
-export async function readParquet(pathOrGlob: string | readonly string[], options?: ReadParquetOptions): Promise<DataFrame> {
+export function readParquet(pathOrGlob: string | readonly string[], options?: ReadParquetOptions): Promise<DataFrame> {
+  return readParquetWithFooters(pathOrGlob, options);
+}
+
+/** @internal Footers already read, by path (the query planner reads a dataset again with other columns and filters). */
+export type FooterCache = Map<string, { size: number; mtime: number; meta: FileMetaData }>;
+
+/** @internal readParquet, taking the footers from `footers` when the files are unchanged and adding those it reads. */
+export async function readParquetWithFooters(pathOrGlob: string | readonly string[], options?: ReadParquetOptions, footers?: FooterCache): Promise<DataFrame> {
   const opts = checkOptions('readParquet', options, READ_PARQUET_OPTIONS);
   const blocksize = blocksizeOf('readParquet', opts.blocksize);
-  const files = await Promise.all(dataFiles('readParquet', pathOrGlob).map(openFile));
+  const files = await Promise.all(dataFiles('readParquet', pathOrGlob).map((f) => openFile(f, footers)));
   const first = files[0].path;
   const schema = columnPlans(files[0].meta);
   const hive: HiveColumn[] = hiveColumns('readParquet', files);
