@@ -11,7 +11,7 @@ import { closeThreadPools } from '@pdask/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as dd from '../src/index';
 import { SCHEDULERS } from './helpers';
-import { after, before, computeUnplanned, inMemory, writeParquetFiles } from './expr-helpers';
+import { after, before, computeUnplanned, fx, inMemory, writeParquetFiles } from './expr-helpers';
 
 type Cell = number | string | null;
 interface SeriesFx {
@@ -90,6 +90,16 @@ describe.each(SCHEDULERS)('planning through group-bys and reductions (%s)', (_sc
     expect(after(q)).toContain("columns=[x, y, k] filters=[['x', '>', 12]]");
     expectSeries(await q.compute(opts), gx.assign_z_filter_x_gt_12_groupby_k_z_sum);
     expectSeries(await computeUnplanned(q, opts), gx.assign_z_filter_x_gt_12_groupby_k_z_sum);
+  });
+
+  it('no filter goes into a read whose rows are paired with another source (assign of its series)', async () => {
+    const a = await dd.readParquet(pq);
+    const b = await dd.readParquet(pq);
+    const q = a.assign({ z: b.col('y') });
+    const s = q.filter(q.col('x').ge(24)).col('z').sum();
+    expect(after(s)).not.toContain('filters=');
+    const want = fx.data.y.reduce<number>((t, v, i) => (fx.data.x[i] >= 24 && v !== null ? t + v : t), 0);
+    expect(await s.compute(opts)).toBeCloseTo(want, 9);
   });
 
   it('series arithmetic between columns', async () => {

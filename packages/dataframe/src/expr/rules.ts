@@ -74,6 +74,30 @@ function partitionsFixed(root: Expr): Set<Expr> {
 }
 
 /**
+ * Sources whose partitions are combined row by row with those of another source (assign, series
+ * arithmetic, a filter by another frame's mask): a filtered read has fewer partitions, so the
+ * pair would no longer line up.
+ */
+function boundToOthers(root: Expr): Set<Expr> {
+  const below = new Map<Expr, Set<Expr>>();
+  const sources = (e: Expr): Set<Expr> => {
+    let s = below.get(e);
+    if (!s) {
+      s = isBlockwise(e) || e.kind === 'fused' ? new Set(childrenOf(e).flatMap((c) => [...sources(c)])) : new Set([e]);
+      below.set(e, s);
+    }
+    return s;
+  };
+  const out = new Set<Expr>();
+  for (const e of topological(root)) {
+    if (!isBlockwise(e) || childrenOf(e).length < 2) continue;
+    const s = sources(e);
+    if (s.size > 1) s.forEach((x) => out.add(x));
+  }
+  return out;
+}
+
+/**
  * `filter(col(x) <op> number)` over a Parquet read of the same frame: the comparison becomes a
  * Dask-style filter of the read, which skips row groups whose statistics exclude every row. The
  * filter stays above, so rows are selected exactly.
@@ -81,13 +105,14 @@ function partitionsFixed(root: Expr): Set<Expr> {
 export function pushPredicates(root: Expr): Expr {
   const add = new Map<ReadParquetExpr, ParquetFilter[]>();
   const fixed = partitionsFixed(root);
+  const bound = boundToOthers(root);
   for (const e of topological(root)) {
     if (e.kind !== 'filter' || fixed.has(e)) continue;
     const f = matchFilter(e);
     if (!f) continue;
     // The mask is of the frame filtered: it and the frame read the same source, past other filters.
     const src = throughFilters(e.child, f.filter[0]);
-    if (src.kind !== 'read-parquet' || !ownedBy(root, src, e)) continue;
+    if (src.kind !== 'read-parquet' || bound.has(src) || !ownedBy(root, src, e)) continue;
     add.set(src, [...(add.get(src) ?? []), f.filter]);
   }
   if (add.size === 0) return root;
