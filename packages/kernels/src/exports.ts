@@ -56,4 +56,6 @@ export interface KernelExports {
   mm_macro_f64(pa: number, pb: number, pc: number, ldc: number, mc: number, nc: number, kc: number): void;
   csv_fused(buf: number, len: number, nfields: number, kinds: number, outs: number, cap: number, sep: number, quote: number,
     fb: number, fbCap: number, st: number, rowLimit: number, nulls: number): number;
+  glm_grad_f64(px: number, py: number, n: number, d: number, intercept: number, multinomial: number, pc: number, nc: number,
+    positive: number, pb: number, pg: number, pz: number, st: number): number;
 }
