@@ -58,4 +58,5 @@ export interface KernelExports {
     fb: number, fbCap: number, st: number, rowLimit: number, nulls: number): number;
   glm_grad_f64(px: number, py: number, n: number, d: number, intercept: number, multinomial: number, pc: number, nc: number,
     positive: number, pb: number, pg: number, pz: number, st: number): number;
+  glm_work(k: number): number;
 }

@@ -53,17 +53,19 @@ export function glmGradient(rt: Runtime, x: RealArray, y: RealArray, coef: Float
   const k = multinomial ? nc : 1;
   if (coef.length !== k * p) throw new RangeError(`glmGradient: coef has ${coef.length} values, expected ${k * p}`);
   const placed = placeRows(rt, [{ data: x, width: d }, { data: y, width: 1 }]);
-  const work = rt.mem.alloc((nc + 2 * k * p + k + 1) * 8);
+  const zWork = rt.x.glm_work(k);
+  const work = rt.mem.alloc((nc + 2 * k * p + zWork + 1) * 8);
   try {
     const mem = rt.mem;
     const pc = work;
     const pb = pc + nc * 8;
     const pg = pb + k * p * 8;
     const pz = pg + k * p * 8;
-    const st = pz + k * 8;
+    const st = pz + zWork * 8;
     mem.f64(pc, nc).set(classes);
     mem.f64(pb, k * p).set(coef);
-    mem.f64(pg, k * p + k + 1).fill(0);
+    mem.f64(pg, k * p).fill(0);
+    mem.f64(st, 1)[0] = 0;
     forRowBlocks(rt, placed, n, rowsPerBlock(rt, placed), (ptrs, rows, start) => {
       const bad = rt.x.glm_grad_f64(ptrs[0], ptrs[1], rows, d, options.intercept ? 1 : 0, multinomial ? 1 : 0, pc, nc, positive, pb, pg, pz, st);
       if (bad >= 0) throw new GlmRowError(start + bad);
