@@ -37,6 +37,8 @@ describe('GridSearchCV.getParams / setParams', () => {
     expect(p.estimator__logisticregression__solver).toBe('lbfgs');
     expect(p.estimator__standardscaler__withMean).toBe(true);
     expect(Object.keys(p)).not.toContain('scoring');
+    // A search is what its estimator is (scikit-learn's _estimator_type): outer searches then stratify.
+    expect(gs.estimatorType).toBe('classifier');
   });
 
   it('sets the estimator’s parameters through estimator__, checked as the constructors check them', () => {

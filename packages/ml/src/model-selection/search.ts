@@ -4,7 +4,7 @@
  */
 import { type ChunkedArray, type NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
-import { clone, definedParams, fitEstimator, withParams, type Estimator, type Params } from '../base/estimator';
+import { clone, definedParams, fitEstimator, withParams, type Estimator, type EstimatorType, type Params } from '../base/estimator';
 import { metaParams, splitMetaParams } from '../base/meta-params';
 import { splitComputeOptions } from '../base/options';
 import { targetsAndOptions } from '../pipeline/pipeline';
@@ -99,6 +99,11 @@ abstract class BaseSearchCV {
     this.scoring = opts.scoring;
     this.refit = opts.refit ?? true;
     this.returnTrainScore = opts.returnTrainScore ?? false;
+  }
+
+  /** The estimator's type (scikit-learn's searches take their estimator's): a search of a classifier is a classifier. */
+  get estimatorType(): EstimatorType | undefined {
+    return this.estimator.estimatorType;
   }
 
   /** The candidates' parameters (each checked by building the estimator with them). */
