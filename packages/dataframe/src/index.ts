@@ -59,3 +59,5 @@ export type { TransformName } from './ops/group-shuffle';
 export type { ToArrayOptions } from './to-array';
 export type { FrameArithOptions, FrameCompareOptions, FrameOperand, SeriesArithOptions } from './frame-arith';
 export type { PartitionSizeOptions } from './repartition-size';
+export type { ShuffleOptions } from './shuffle-frame';
+export { SHUFFLE_METHODS, type ShuffleMethod } from './shuffle-method';
