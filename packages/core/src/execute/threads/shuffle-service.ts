@@ -35,8 +35,13 @@ function buffersOf(value: unknown, out: Set<ArrayBuffer>, depth = 0): Set<ArrayB
   return out;
 }
 
+/** Runs by computation and shuffle: two computations may run the same shuffle at once. */
+const runKey = (cid: number, id: string): string => `${cid}:${id}`;
+
 export class ShuffleService implements ShuffleRuntime {
   private readonly runs = new Map<string, Run>();
+  /** The computation of the task running now (set by the worker before each task). */
+  current = -1;
   /** Pieces of runs not announced yet, by run. */
   private readonly early = new Map<number, Put[]>();
   /** Runs replaced or ended: their pieces are dropped on arrival. */
@@ -53,11 +58,12 @@ export class ShuffleService implements ShuffleRuntime {
   }
 
   onRun(msg: ShuffleRunMessage): void {
-    const old = this.runs.get(msg.id);
+    const key = runKey(msg.cid, msg.id);
+    const old = this.runs.get(key);
     if (old) this.retire(old);
     const spill = new FileSpill(msg.dir, `pdask-shuffle-${process.pid}-w${this.self}-r${msg.run}-`);
     const run: Run = { msg, spill, store: new PieceStore({ budget: msg.budget, sizeOf, spill }) };
-    this.runs.set(msg.id, run);
+    this.runs.set(key, run);
     const waiting = this.early.get(msg.run);
     this.early.delete(msg.run);
     for (const put of waiting ?? []) this.store(run, put);
@@ -77,7 +83,7 @@ export class ShuffleService implements ShuffleRuntime {
     const put = msg as Put;
     let error: string | undefined;
     try {
-      const run = this.runs.get(put.id);
+      const run = this.runs.get(runKey(put.cid, put.id));
       if (run && run.msg.run === put.run) this.store(run, put);
       else if (!this.retired.has(put.run) && (!run || run.msg.run < put.run)) {
         let list = this.early.get(put.run);
@@ -102,9 +108,9 @@ export class ShuffleService implements ShuffleRuntime {
   }
 
   endComputation(cid: number): void {
-    for (const [id, run] of this.runs) {
+    for (const [key, run] of this.runs) {
       if (run.msg.cid !== cid) continue;
-      this.runs.delete(id);
+      this.runs.delete(key);
       this.retire(run);
     }
     for (const [r, puts] of this.early) if (puts[0]?.cid === cid) this.early.delete(r);
@@ -119,7 +125,7 @@ export class ShuffleService implements ShuffleRuntime {
   // ---- ShuffleRuntime (called by the shuffle operations) -----------------------------------
 
   transfer(spec: TransferSpec, pieces: readonly unknown[], inputs: readonly unknown[]): Promise<number> {
-    const run = this.runs.get(spec.id);
+    const run = this.runs.get(runKey(this.current, spec.id));
     if (!run) throw new Error(`pdask internal error: p2p shuffle '${spec.id}' has no run on worker ${this.self}`);
     const { workers, cid, run: runId } = run.msg;
     const groups = outputsByOwner(spec.nout, workers.length);
@@ -155,7 +161,7 @@ export class ShuffleService implements ShuffleRuntime {
   }
 
   unpack(id: string, run: number, output: number, ninputs: number): unknown[] {
-    const r = this.runs.get(id);
+    const r = this.runs.get(runKey(this.current, id));
     if (!r || r.msg.run !== run) throw new Error(`p2p shuffle '${id}': run ${run} is not current on worker ${this.self} (it was restarted or ended)`);
     return r.store.take(output, ninputs);
   }

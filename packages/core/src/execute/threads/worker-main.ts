@@ -315,6 +315,7 @@ async function runOne(spec: RunSpec): Promise<void> {
   const store = storeOf(spec.cid);
   const t0 = performance.now();
   current[0] = spec.seq;
+  shuffles.current = spec.cid;
   let value: unknown;
   const inputs: unknown[] = [];
   try {
