@@ -7,6 +7,7 @@
  * inputs x outputs.
  */
 import { arr, fnArg, lit, ref, taskNode, type ArgSpec, type GraphNode, type Key, type OpRef, type TaskNode } from '../graph/spec';
+import { coreOps } from '../ops/index';
 
 /** The module and export names of the shuffle operations (see ops.ts, catalogued in core's ops). */
 export const SHUFFLE_OPS_SPEC = '@pdask/core/ops';
@@ -15,7 +16,6 @@ export const BARRIER_OP = 'shuffleBarrier';
 export const UNPACK_OP = 'shuffleUnpack';
 export const ANCHOR_OP = 'shuffleAnchor';
 
-const opRef = (name: string): OpRef => Object.freeze({ k: 'mod', spec: SHUFFLE_OPS_SPEC, name });
 
 /** What a transfer task knows about its shuffle. */
 export interface TransferSpec {
@@ -64,16 +64,16 @@ export function p2pShuffleTasks(spec: P2PShuffleSpec): P2PShuffleTasks {
     const t: TransferSpec = { id, input: i, ninputs, nout };
     const key = transferKey(id, i);
     transfers.push(key);
-    tasks.push(taskNode(key, opRef(TRANSFER_OP), [lit(t), fnArg(s.op), ...s.args]));
+    tasks.push(taskNode(key, coreOps.shuffleTransfer.ref, [lit(t), fnArg(s.op), ...s.args]));
   }
   // Linear fusion must not fold a transfer, the barrier and an unpack into one task (one input,
   // one output): the pieces would go to the output's owner while the fused task ran elsewhere. A
   // second input shared by the barrier and every unpack keeps them apart.
   const anchor = anchorKey(id);
-  tasks.push(taskNode(anchor, opRef(ANCHOR_OP), [lit(id)]));
+  tasks.push(taskNode(anchor, coreOps.shuffleAnchor.ref, [lit(id)]));
   const barrier = barrierKey(id);
-  tasks.push(taskNode(barrier, opRef(BARRIER_OP), [lit(id), arr(transfers.map((k) => ref(k))), ref(anchor)]));
-  for (let o = 0; o < nout; o++) tasks.push(taskNode(unpackKey(id, o), opRef(UNPACK_OP), [ref(barrier), lit(id), lit(o), lit(ninputs), ref(anchor)]));
+  tasks.push(taskNode(barrier, coreOps.shuffleBarrier.ref, [lit(id), arr(transfers.map((k) => ref(k))), ref(anchor)]));
+  for (let o = 0; o < nout; o++) tasks.push(taskNode(unpackKey(id, o), coreOps.shuffleUnpack.ref, [ref(barrier), lit(id), lit(o), lit(ninputs), ref(anchor)]));
   return { tasks, output: (o) => unpackKey(id, o), barrier, transfers };
 }
 
