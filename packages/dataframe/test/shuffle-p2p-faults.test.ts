@@ -83,6 +83,30 @@ describe('p2p shuffle on the sync scheduler and odd partitionings', () => {
     }
   }, 60_000);
 
+  it('dropDuplicates({ splitOut }) by either method: strings, NaN and bools, keep first/last/false', async () => {
+    const name = ['a', 'b', 'a', null, 'c', 'b', null, 'a', 'd'];
+    const x = [1, NaN, 1, 2, NaN, NaN, 2, 3, 4];
+    const f = [true, false, true, true, false, false, true, true, false];
+    const id = name.map((_, i) => i);
+    const rowKey = (i: number): string => JSON.stringify([name[i], Number.isNaN(x[i]) ? 'NaN' : x[i], f[i]]);
+    const byKey = new Map<string, number[]>();
+    id.forEach((i) => byKey.set(rowKey(i), [...(byKey.get(rowKey(i)) ?? []), i]));
+    const want = {
+      first: [...byKey.values()].map((ids) => ids[0]).sort((a, b) => a - b),
+      last: [...byKey.values()].map((ids) => ids[ids.length - 1]).sort((a, b) => a - b),
+      none: [...byKey.values()].filter((ids) => ids.length === 1).map((ids) => ids[0]).sort((a, b) => a - b),
+    };
+    for (const chunksize of [1, 4]) {
+      const df = dd.fromColumns({ name, x, f, id }, { chunksize });
+      for (const shuffle of ['tasks', 'p2p'] as const) {
+        for (const [keep, expected] of [['first', want.first], ['last', want.last], [false, want.none]] as const) {
+          const r = await df.dropDuplicates({ subset: ['name', 'x', 'f'], keep, splitOut: 3, shuffle }).compute({ scheduler: 'sync' });
+          expect(Array.from(column(r, 'id')).sort((a, b) => a - b)).toEqual(expected);
+        }
+      }
+    }
+  });
+
   it('the method is chosen by name: unknown ones are refused, config default included', () => {
     expect(() => base().shuffle('k', { method: 'disk' as never })).toThrow(/method/);
     const disk = config.set({ 'dataframe.shuffle.method': 'disk' });

@@ -149,7 +149,11 @@ export class ShuffleService implements ShuffleRuntime {
         return;
       }
       const port = this.peers.get(target);
-      if (!port) throw new Error(`p2p shuffle '${spec.id}': worker ${target} is gone`);
+      if (!port) {
+        // Its loss restarts the shuffle; meanwhile this transfer fails (after the other sends).
+        waits.push(Promise.reject(new Error(`p2p shuffle '${spec.id}': worker ${target} is gone`)));
+        return;
+      }
       const transfer: ArrayBuffer[] = [];
       for (const b of bufsOf[w]) if (uses.get(b) === 1 && !inputBufs.has(b) && b.byteLength > 0) transfer.push(b);
       const req = this.nextReq++;
