@@ -39,6 +39,8 @@ import {
 } from '../protocol/wire';
 import { checkOp, decodeGraphNode, isKnownKeyRef } from '../protocol/nodes';
 import { encodeTask } from '../protocol/tasks';
+import { inlineValues } from '../protocol/inline-results';
+import { boxValue } from '../protocol/codec';
 import { ClusterPolicy } from './policy';
 import { ClientRecord, NannyRecord, WorkerRecord } from './records';
 import { removeSchedulerFile, writeSchedulerFile } from './scheduler-file';
@@ -129,6 +131,8 @@ export class Scheduler {
   private tracked = new Map<Key, { client: ClientRecord; gid: number }[]>();
   /** Per-task timeouts (submitWith/map's timeoutMs), sent to the worker with the task. */
   private timeouts = new Map<Key, number>();
+  /** Results a worker reported inline, while its report is handled (passed on in 'memory' messages). */
+  private inline: Map<Key, unknown> | undefined;
   private generation = 0;
   private listener!: Listener;
   private timers: NodeJS.Timeout[] = [];
@@ -169,6 +173,7 @@ export class Scheduler {
       tls,
       protocol: opts.protocol,
       onConnection: (comm, role) => s.onConnection(comm, role),
+      inProcess: true,
     });
     if (opts.dashboardAddress !== undefined) {
       try {
@@ -414,7 +419,12 @@ export class Scheduler {
       }
       for (const k of missing) s.taskMissingData(k, id);
     });
-    this.handle(ins);
+    this.inline = m.values && inlineValues(m.values);
+    try {
+      this.handle(ins);
+    } finally {
+      this.inline = undefined;
+    }
     this.flushWorker(rec);
     this.replicate(finished);
     if (progressed.length) this.countProgress(progressed);
@@ -734,7 +744,8 @@ export class Scheduler {
 
   private handle(instructions: readonly Instruction[]): void {
     if (instructions.length === 0) return;
-    let memory: Map<ClientRecord, { keys: Key[]; holders: string[][] }> | undefined;
+    let memory: Map<ClientRecord, { keys: Key[]; holders: string[][]; values: unknown[] }> | undefined;
+    const inline = this.inline;
     const touched = new Set<WorkerRecord>();
     for (const ins of instructions) {
       switch (ins.type) {
@@ -743,6 +754,7 @@ export class Scheduler {
           if (!rec) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
           const [node, keys] = encodeTask(ins.task, rec.ops);
           rec.run.push(node, keys, this.fetchList(ins.task, ins.worker));
+          if (this.wantedBy.has(ins.task.key)) rec.reply.push(ins.task.key);
           const timeout = this.timeouts.get(ins.task.key);
           if (timeout) rec.timeouts.push(ins.task.key, timeout);
           touched.add(rec);
@@ -774,7 +786,8 @@ export class Scheduler {
           memory ??= new Map();
           for (const c of clients) {
             let e = memory.get(c);
-            if (!e) memory.set(c, (e = { keys: [], holders: [] }));
+            if (!e) memory.set(c, (e = { keys: [], holders: [], values: [] }));
+            if (inline?.has(ins.key)) e.values.push(e.keys.length, boxValue(inline.get(ins.key)));
             e.keys.push(ins.key);
             e.holders.push(holders);
           }
@@ -791,7 +804,7 @@ export class Scheduler {
       }
     }
     for (const rec of touched) this.flushWorker(rec);
-    if (memory) for (const [c, e] of memory) c.send({ op: 'memory', keys: e.keys, holders: e.holders });
+    if (memory) for (const [c, e] of memory) c.send({ op: 'memory', keys: e.keys, holders: e.holders, values: e.values.length ? e.values : undefined });
   }
 
   /** Inputs the worker must fetch: (input id, holder, bytes) triples, holders chosen to spread the load. */
@@ -817,7 +830,9 @@ export class Scheduler {
       release: rec.release,
       cancel: rec.cancel.length ? rec.cancel : undefined,
       timeouts: rec.timeouts.length ? rec.timeouts : undefined,
+      reply: rec.reply.length ? rec.reply : undefined,
     });
+    if (rec.reply.length) rec.reply = [];
     rec.timeouts = [];
     rec.run = [];
     rec.release = [];
