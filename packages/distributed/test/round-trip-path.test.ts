@@ -131,6 +131,17 @@ describe('small results', () => {
       for (const f of futures) f.release();
     });
   });
+
+  it('of a large map are fetched from the workers in bulk, not passed through the scheduler', async () => {
+    await withClient(async (c) => {
+      const n = 200;
+      const futures = c.map((i: number) => i * 3, Array.from({ length: n }, (_, i) => i), { pure: false });
+      const values = await c.gather(futures);
+      expect(values).toEqual(Array.from({ length: n }, (_, i) => i * 3));
+      expect(internals(c).peers.conns.size).toBeGreaterThan(0);
+      for (const f of futures) f.release();
+    });
+  });
 });
 
 describe('releases', () => {

@@ -121,6 +121,13 @@ class RemoteTaskError {
 
 const PRIORITY_STRIDE = 2 ** 31;
 
+/**
+ * A graph wanting at most this many keys gets its small results inline (inline-results.ts): a
+ * round trip saves two hops. A larger one (a big map) is gathered in bulk from the workers, which
+ * costs the scheduler's process less than passing every result through it.
+ */
+const INLINE_GRAPH_KEYS = 64;
+
 export class Scheduler {
   private state!: SchedulerState;
   private policy!: ClusterPolicy;
@@ -133,6 +140,8 @@ export class Scheduler {
   private timeouts = new Map<Key, number>();
   /** Results a worker reported inline, while its report is handled (passed on in 'memory' messages). */
   private inline: Map<Key, unknown> | undefined;
+  /** Wanted tasks of small graphs not sent to a worker yet: their small results come back inline. */
+  private replyWanted = new Set<Key>();
   private generation = 0;
   private listener!: Listener;
   private timers: NodeJS.Timeout[] = [];
@@ -249,6 +258,7 @@ export class Scheduler {
       validate: validateStateRequested(),
     });
     this.wantedBy = new Map();
+    this.replyWanted = new Set();
     this.tracked = new Map();
     this.timeouts = new Map();
   }
@@ -640,6 +650,8 @@ export class Scheduler {
         }
       }
       for (const k of wanted) this.addWanted(rec, k);
+      const inline = wanted.length <= INLINE_GRAPH_KEYS;
+      if (inline) for (const k of wanted) this.replyWanted.add(k);
       if (timeoutMs) for (const n of nodes) this.timeouts.set(n.key, timeoutMs);
       this.dash?.graph(nodes);
       this.handle(
@@ -650,6 +662,13 @@ export class Scheduler {
           retries,
         }),
       );
+      if (inline) {
+        // Placed ones were taken out as they went to their worker; those done already never will be.
+        for (const k of wanted) {
+          const st = this.state.tasks.get(k)?.status;
+          if (st !== 'waiting' && st !== 'ready') this.replyWanted.delete(k);
+        }
+      }
       this.sendProgress(rec);
     } catch (e) {
       rec.send({ op: 'graph-error', gid, error: serializeError(e) });
@@ -688,6 +707,7 @@ export class Scheduler {
       if (!n) continue;
       if (n === 1) {
         rec.wanted.delete(k);
+        this.replyWanted.delete(k);
         const set = this.wantedBy.get(k);
         set?.delete(rec);
         if (set && set.size === 0) this.wantedBy.delete(k);
@@ -754,7 +774,7 @@ export class Scheduler {
           if (!rec) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
           const [node, keys] = encodeTask(ins.task, rec.ops);
           rec.run.push(node, keys, this.fetchList(ins.task, ins.worker));
-          if (this.wantedBy.has(ins.task.key)) rec.reply.push(ins.task.key);
+          if (this.replyWanted.delete(ins.task.key)) rec.reply.push(ins.task.key);
           const timeout = this.timeouts.get(ins.task.key);
           if (timeout) rec.timeouts.push(ins.task.key, timeout);
           touched.add(rec);
