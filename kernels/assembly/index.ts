@@ -18,3 +18,4 @@ export function heap_base(): usize { return __heap_base; }
 export * from './matmul';
 export * from './radix';
 export * from './csv';
+export * from './glm';

@@ -16,6 +16,7 @@ import { fromColumns, readParquet } from '@pdask/dataframe';
 import type { JsRun, PyRun, Workload } from '../harness.js';
 
 type Polars = typeof import('nodejs-polars').default;
+type DuckConn = import('@duckdb/node-api').DuckDBConnection;
 
 const SCALE = Number(process.env.PDASK_BENCH_ENGINE_SCALE ?? '1');
 const rows = (n: number): number => Math.max(1000, Math.round(n * SCALE));
@@ -36,6 +37,27 @@ async function polarsMissing(): Promise<string | undefined> {
   } catch (e) {
     return `nodejs-polars does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
   }
+}
+
+async function duckdbMissing(): Promise<string | undefined> {
+  try {
+    await import('@duckdb/node-api');
+    return undefined;
+  } catch (e) {
+    return `@duckdb/node-api does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+  }
+}
+
+/** A DuckDB connection on both cores (its default: all of them) with `sql` run first (untimed setup). */
+async function duckdb(...sql: string[]): Promise<DuckConn> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const conn = await (await DuckDBInstance.create(':memory:')).connect();
+  for (const q of sql) await conn.run(q);
+  return conn;
+}
+
+async function duckCount(conn: DuckConn, sql: string): Promise<number> {
+  return (await conn.runAndReadAll(sql)).currentRowCount;
 }
 
 /** xorshift32 stream in [0, 1): the same data in every JS system. */
@@ -106,6 +128,16 @@ const parquetFilterGroupby: Workload = {
         checkGroups(r.height, 'polars');
       },
     },
+    {
+      system: 'duckdb',
+      unavailable: duckdbMissing,
+      setup: async () => ({ dir: await parquetDir(), conn: await duckdb() }),
+      run: async ({ dir, conn }: { dir: string; conn: DuckConn }) => {
+        const glob = path.join(dir, '*.parquet').replaceAll("'", "''");
+        checkGroups(await duckCount(conn, `SELECT key, avg(y) FROM read_parquet('${glob}') WHERE x > 0.5 GROUP BY key`), 'duckdb');
+      },
+      teardown: ({ conn }: { conn: DuckConn }) => conn.closeSync(),
+    },
   ],
   python: [
     {
@@ -167,6 +199,19 @@ const mergeGroupby: Workload = {
         checkGroups(r.height, 'polars');
       },
     },
+    {
+      // The tables are made by DuckDB in its setup (same sizes and distributions, untimed): loading
+      // typed arrays through its appender would time the binding, not the engine.
+      system: 'duckdb',
+      unavailable: duckdbMissing,
+      setup: () =>
+        duckdb(
+          `CREATE TABLE l AS SELECT (random() * ${B_RIGHT})::INTEGER % ${B_RIGHT} AS k, random() AS v FROM range(${B_LEFT})`,
+          `CREATE TABLE r AS SELECT i::INTEGER AS k, (i % ${KEYS})::INTEGER AS g FROM range(${B_RIGHT}) t(i)`,
+        ),
+      run: async (conn: DuckConn) => checkGroups(await duckCount(conn, 'SELECT g, avg(v) FROM l JOIN r USING (k) GROUP BY g'), 'duckdb'),
+      teardown: (conn: DuckConn) => conn.closeSync(),
+    },
   ],
   python: [{ system: 'dask-threads', file: 'dataframe_engine.py', setup: 'setup_merge', run: 'run_merge', requires: ['dask', 'pandas'] }],
 };
@@ -179,7 +224,7 @@ function setIndexInput(): { k: Float64Array; v: Float64Array } {
 const setIndex: Workload = {
   id: 'df-engine-set-index',
   group: 'dataframe-engine',
-  description: `setIndex on ${C_ROWS.toLocaleString('en')} rows (random float64 key, 20 partitions), persisted (polars: a sort by the key).`,
+  description: `setIndex on ${C_ROWS.toLocaleString('en')} rows (random float64 key, 20 partitions), persisted (polars: a sort by the key; DuckDB: CREATE TABLE AS ... ORDER BY k).`,
   items: { count: C_ROWS, unit: 'rows' },
   reference: 'dask-threads',
   repeat: 3,
@@ -205,6 +250,16 @@ const setIndex: Workload = {
         const r = pl.DataFrame({ k: d.k, v: d.v }).sort('k');
         if (r.height !== C_ROWS) throw new Error('polars: wrong length');
       },
+    },
+    {
+      system: 'duckdb',
+      unavailable: duckdbMissing,
+      setup: () => duckdb(`CREATE TABLE t AS SELECT random() AS k, random() AS v FROM range(${C_ROWS})`),
+      run: async (conn: DuckConn) => {
+        await conn.run('CREATE OR REPLACE TABLE s AS SELECT * FROM t ORDER BY k');
+        if ((await duckCount(conn, 'SELECT k FROM s')) !== C_ROWS) throw new Error('duckdb: wrong length');
+      },
+      teardown: (conn: DuckConn) => conn.closeSync(),
     },
   ],
   python: [{ system: 'dask-threads', file: 'dataframe_engine.py', setup: 'setup_set_index', run: 'run_set_index', requires: ['dask', 'pandas'] }],

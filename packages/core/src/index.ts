@@ -82,3 +82,4 @@ export { OpInterner, encodeNode, decodeNode, fusedMemberKey, type EncodedNode } 
 export { sizeOf } from './execute/sizeof';
 export { transferablesOf } from './execute/transfer';
 export { progressBar } from './progress/progress';
+export * from './shuffle/index';

@@ -2,9 +2,10 @@
  * dropDuplicates, unique, nunique, nlargest and nsmallest: core tree reductions (Dask's
  * apply-concat-apply with split_out=1), so the result is one partition.
  */
-import { arr, checkOptions, lit, ref, treeReduce, SPLIT_EVERY, type OptionSchema } from '@pdask/core';
+import { arr, checkOptions, intAtLeast, layerNode, lit, ref, treeReduce, SPLIT_EVERY, type OptionSchema } from '@pdask/core';
 import { DataFrame } from './frame';
-import { opName, partitionKey } from './graph';
+import { FrameLayer, opName, partitionKey } from './graph';
+import { shuffleMethodOf, shuffleMethodRule, shuffleStage, type ShuffleMethod } from './shuffle-method';
 import { checkColumn } from './meta';
 import type { Keep } from './ops/distinct';
 import { dataframeOps } from './ops/index';
@@ -22,6 +23,13 @@ export interface DropDuplicatesOptions {
   keep?: 'first' | 'last' | false;
   /** Partial results merged per combine task (default 8). */
   splitEvery?: number | false;
+  /**
+   * Output partitions (default 1, a tree reduction). Above 1, rows are shuffled by hash of the
+   * subset so that repeats meet, then each partition is deduplicated (Dask's split_out).
+   */
+  splitOut?: number;
+  /** How splitOut moves rows: 'p2p' or 'tasks' (default: config 'dataframe.shuffle.method'). */
+  shuffle?: ShuffleMethod;
 }
 
 const DROP_DUPLICATES_OPTIONS: OptionSchema<DropDuplicatesOptions> = refusing<DropDuplicatesOptions>(
@@ -29,8 +37,10 @@ const DROP_DUPLICATES_OPTIONS: OptionSchema<DropDuplicatesOptions> = refusing<Dr
     subset: (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'an array of column names'),
     keep: (v) => (v === 'first' || v === 'last' || v === false ? undefined : "'first', 'last' or false"),
     splitEvery: splitEveryRule,
+    splitOut: intAtLeast(1),
+    shuffle: shuffleMethodRule,
   },
-  { splitOut: 'not implemented: the result is one partition', ignoreIndex: 'not implemented', inplace: 'pdask collections are immutable' },
+  { ignoreIndex: 'not implemented', inplace: 'pdask collections are immutable' },
 );
 
 const splitOf = (s: number | false | undefined): number | false => (s === undefined ? SPLIT_EVERY.dataframe : s);
@@ -46,6 +56,8 @@ export function dropDuplicatesOf<C extends Lazy>(c: C, options: DropDuplicatesOp
   if (opts.subset) for (const s of opts.subset) checkColumn(method, s, names);
   const subset = opts.subset ? [...opts.subset] : null;
   const keep: Keep = opts.keep === false ? 'none' : (opts.keep ?? 'first');
+  const shuffle = shuffleMethodOf(method, opts.shuffle);
+  if (opts.splitOut !== undefined && opts.splitOut > 1) return dropDuplicatesShuffled(c, subset ?? names, subset, keep, opts.splitOut, shuffle);
   const name = opName('drop-duplicates', c.name, subset, keep);
   const ops = dataframeOps;
   const { node } = treeReduce(
@@ -62,6 +74,24 @@ export function dropDuplicatesOf<C extends Lazy>(c: C, options: DropDuplicatesOp
     [c.layer],
   );
   return rebuild(c, name, node);
+}
+
+/**
+ * dropDuplicates in `n` partitions: rows hashed on the subset (every repeat of a row lands in the
+ * same partition, in input order, so keep 'first', 'last' and false mean what they do in one).
+ */
+function dropDuplicatesShuffled<C extends Lazy>(c: C, by: readonly string[], subset: string[] | null, keep: Keep, n: number, shuffle: ShuffleMethod): C {
+  const name = opName('drop-duplicates-shuffle', c.name, subset, keep, n, shuffle);
+  const ops = dataframeOps;
+  const layer = new FrameLayer(name, 'drop-duplicates', () => {
+    const stage = shuffleStage(name, c.npartitions, n, (key, i) => ops.hashSplit.task(key, ref(partitionKey(c.name, i)), lit(by), lit(n)), shuffle);
+    const tasks = [...stage.tasks];
+    for (let b = 0; b < n; b++) tasks.push(ops.dedupRows.task(partitionKey(name, b), stage.pieces(b), lit(subset), lit(keep), lit(true)));
+    return tasks;
+  });
+  const node = layerNode(layer, [c.layer]);
+  if (c instanceof DataFrame) return new DataFrame(name, n, node, null, c.meta) as C;
+  return new Series(name, n, node, null, (c as Series).meta) as C;
 }
 
 /** The distinct values in order of appearance, missing included once (Dask's unique: a series without the index). */

@@ -51,6 +51,7 @@ import { toArrayOf, type ToArrayOptions } from './to-array';
 import { frameBinary, type FrameArithOptions, type FrameCompareOptions, type FrameOperand } from './frame-arith';
 import { exprOf, withExpr } from './expr/nodes';
 import { recordAssign, recordReduction } from './expr/replays';
+import { shuffleFrame, type ShuffleOptions } from './shuffle-frame';
 
 export interface HeadOptions extends ComputeOptions {
   /** How many partitions to read from (default 1, as Dask; -1 for all). */
@@ -530,6 +531,11 @@ export class DataFrame extends Partitioned<LocalFrame> {
 
   override toString(): string {
     return `DataFrame('${this.name}', npartitions=${this.npartitions}, columns=[${this.meta.names.map((n) => `'${n}'`).join(', ')}])`;
+  }
+
+  /** Rows hash-partitioned on `on` (Dask's shuffle): `{ npartitions, method: 'p2p' | 'tasks' }`. */
+  shuffle(on: string | readonly string[], options?: ShuffleOptions): DataFrame {
+    return shuffleFrame(this, on, options);
   }
 }
 

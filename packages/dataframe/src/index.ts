@@ -65,3 +65,5 @@ export { optimizeExpr, renderTree, type Expr } from './expr/planner';
 export type { FrameVisualizeOptions } from './base';
 export type { Filter as ParquetFilter, FilterOp as ParquetFilterOp, Filters as ParquetFilters, FilterScalar as ParquetFilterScalar } from './io/read-parquet';
 export type { ParquetCompression } from './io/to-parquet';
+export type { ShuffleOptions } from './shuffle-frame';
+export { SHUFFLE_METHODS, type ShuffleMethod } from './shuffle-method';

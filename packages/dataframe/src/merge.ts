@@ -15,6 +15,7 @@ import { NOT_YET, refusing } from './options';
 import { dtypeName, type TypeDesc } from './ops/types';
 import { crossJoin } from './cross-join';
 import { joinIndex } from './index-ops/join';
+import { shuffleMethodOf, shuffleMethodRule, shuffleStage, type ShuffleMethod } from './shuffle-method';
 
 export interface MergeOptions {
   /** Key column(s) of both sides. */
@@ -31,6 +32,8 @@ export interface MergeOptions {
   suffixes?: readonly [string, string];
   /** Output partitions of a shuffle join (default: the larger side's number of partitions). */
   npartitions?: number;
+  /** How a hash join moves rows: 'p2p' or 'tasks' (Dask's shuffle_method; default: config 'dataframe.shuffle.method'). */
+  shuffleMethod?: ShuffleMethod;
   /** With rightIndex: join on both sides' indexes (pandas' left_index=True, right_index=True), as DataFrame.join. */
   leftIndex?: boolean;
   rightIndex?: boolean;
@@ -108,17 +111,6 @@ function plan(left: DataFrame, right: DataFrame, opts: MergeOptions & { how?: Jo
   };
 }
 
-/** Split tasks of one side and one task per piece: keys `${name}-piece-${i}-${b}`. */
-function shuffleTasks(name: string, side: DataFrame, keys: readonly string[], n: number): TaskNode[] {
-  const tasks: TaskNode[] = [];
-  for (let i = 0; i < side.npartitions; i++) {
-    const key = `${name}-split-${i}`;
-    tasks.push(dataframeOps.hashSplit.task(key, ref(partitionKey(side.name, i)), lit(keys), lit(n)));
-    for (let b = 0; b < n; b++) tasks.push(dataframeOps.pickPiece.task(`${name}-piece-${i}-${b}`, ref(key), lit(b)));
-  }
-  return tasks;
-}
-
 const columns: OptionRule = { anyOf: ['string', 'array'] };
 const MERGE_OPTIONS: OptionSchema<MergeOptions> = refusing<MergeOptions>(
   {
@@ -130,8 +122,9 @@ const MERGE_OPTIONS: OptionSchema<MergeOptions> = refusing<MergeOptions>(
     npartitions: intAtLeast(1),
     leftIndex: 'boolean',
     rightIndex: 'boolean',
+    shuffleMethod: shuffleMethodRule,
   },
-  { indicator: NOT_YET, validate: NOT_YET, sort: NOT_YET, shuffleMethod: NOT_YET, broadcast: NOT_YET },
+  { indicator: NOT_YET, validate: NOT_YET, sort: NOT_YET, broadcast: NOT_YET },
 );
 
 export function merge(left: DataFrame, right: DataFrame, options?: MergeOptions, method = 'merge'): DataFrame {
@@ -159,16 +152,15 @@ export function merge(left: DataFrame, right: DataFrame, options?: MergeOptions,
     return new DataFrame(name, many.npartitions, layerNode(layer, [left.layer, right.layer]), null, { names, types, index: null });
   }
   const n = opts.npartitions ?? Math.max(left.npartitions, right.npartitions);
-  const name = opName('merge-hash', left.name, right.name, spec, n);
+  const shuffle = shuffleMethodOf(method, opts.shuffleMethod);
+  const name = shuffle === 'p2p' ? opName('merge-hash', left.name, right.name, spec, n, shuffle) : opName('merge-hash', left.name, right.name, spec, n);
   const ls = `${name}-left`;
   const rs = `${name}-right`;
   const layer = new FrameLayer(name, 'merge', () => {
-    const tasks = [...shuffleTasks(ls, left, spec.leftOn, n), ...shuffleTasks(rs, right, spec.rightOn, n)];
-    for (let b = 0; b < n; b++) {
-      const lp = Array.from({ length: left.npartitions }, (_, i) => ref(`${ls}-piece-${i}-${b}`));
-      const rp = Array.from({ length: right.npartitions }, (_, i) => ref(`${rs}-piece-${i}-${b}`));
-      tasks.push(join.task(partitionKey(name, b), arr(lp), arr(rp), lit(spec)));
-    }
+    const l = shuffleStage(ls, left.npartitions, n, (key, i) => dataframeOps.hashSplit.task(key, ref(partitionKey(left.name, i)), lit(spec.leftOn), lit(n)), shuffle);
+    const r = shuffleStage(rs, right.npartitions, n, (key, i) => dataframeOps.hashSplit.task(key, ref(partitionKey(right.name, i)), lit(spec.rightOn), lit(n)), shuffle);
+    const tasks: TaskNode[] = [...l.tasks, ...r.tasks];
+    for (let b = 0; b < n; b++) tasks.push(join.task(partitionKey(name, b), l.pieces(b), r.pieces(b), lit(spec)));
     return tasks;
   });
   return new DataFrame(name, n, layerNode(layer, [left.layer, right.layer]), null, { names, types, index: null });

@@ -20,6 +20,7 @@ import { Scalar } from './scalar';
 import { Series } from './series';
 import { sortIntoRanges } from './sort';
 import { checkWithCompute, NOT_YET, refusing } from './options';
+import { shuffleMethodOf, shuffleMethodRule, type ShuffleMethod } from './shuffle-method';
 
 export interface SetIndexOptions extends ComputeOptions {
   /** The frame is already sorted by the column: no shuffle (Dask's sorted=True). */
@@ -32,11 +33,13 @@ export interface SetIndexOptions extends ComputeOptions {
   drop?: boolean;
   /** Keys sampled per partition to choose the divisions of a sort (default 256). */
   sampleSize?: number;
+  /** How the sort moves rows: 'p2p' or 'tasks' (Dask's shuffle=; default: config 'dataframe.shuffle.method'). */
+  shuffle?: ShuffleMethod;
 }
 
 const SET_INDEX_OPTIONS: OptionSchema<Omit<SetIndexOptions, keyof ComputeOptions>> = refusing<Omit<SetIndexOptions, keyof ComputeOptions>>(
-  { sorted: 'boolean', npartitions: intAtLeast(1), divisions: (v) => (Array.isArray(v) ? undefined : 'an array of index values'), drop: 'boolean', sampleSize: intAtLeast(1) },
-  { partitionSize: NOT_YET, inplace: 'pdask collections are immutable', shuffle: NOT_YET, upsample: NOT_YET },
+  { sorted: 'boolean', npartitions: intAtLeast(1), divisions: (v) => (Array.isArray(v) ? undefined : 'an array of index values'), drop: 'boolean', sampleSize: intAtLeast(1), shuffle: shuffleMethodRule },
+  { partitionSize: NOT_YET, inplace: 'pdask collections are immutable', upsample: NOT_YET },
 );
 
 /** Checks the call at once (errors are thrown, not rejected), then computes what the divisions need. */
@@ -50,12 +53,13 @@ export function setIndex(df: DataFrame, column: string, options?: SetIndexOption
   if (t.id === 'dict') throw new TypeError(`${method}: column '${column}' is a category; convert it with astype('string') first`);
   const divisions = opts.divisions === undefined ? undefined : checkDivisions(opts.divisions, method);
   const drop = opts.drop ?? true;
+  const shuffle = shuffleMethodOf(method, opts.shuffle);
   if (divisions && opts.sorted) {
     if (divisions.length - 1 !== df.npartitions) throw new RangeError(`${method}: ${divisions.length} divisions given for ${df.npartitions} partitions (npartitions + 1 are needed)`);
     return Promise.resolve(indexed(df, column, drop, divisions));
   }
-  if (divisions) return Promise.resolve(indexed(sortIntoRanges(df, column, divisions.slice(1, -1)), column, drop, divisions));
-  return opts.sorted ? sortedDivisions(df, column, drop, compute, method) : sortedByQuantiles(df, column, drop, opts.npartitions ?? df.npartitions, opts.sampleSize ?? 256, compute);
+  if (divisions) return Promise.resolve(indexed(sortIntoRanges(df, column, divisions.slice(1, -1), shuffle), column, drop, divisions));
+  return opts.sorted ? sortedDivisions(df, column, drop, compute, method) : sortedByQuantiles(df, column, drop, opts.npartitions ?? df.npartitions, opts.sampleSize ?? 256, compute, shuffle);
 }
 
 /** The column moved into the index of every partition. */
@@ -113,7 +117,7 @@ async function sortedDivisions(df: DataFrame, column: string, drop: boolean, com
  * A sort: divisions at the quantiles of a sample of the column (with its minimum and maximum at the
  * ends), repeats dropped as Dask does (fewer partitions when the column has few distinct values).
  */
-async function sortedByQuantiles(df: DataFrame, column: string, drop: boolean, n: number, sampleSize: number, compute: ComputeOptions): Promise<DataFrame> {
+async function sortedByQuantiles(df: DataFrame, column: string, drop: boolean, n: number, sampleSize: number, compute: ComputeOptions, shuffle: ShuffleMethod): Promise<DataFrame> {
   const samples = await gather<KeySample>(df, 'set-index-sample', (key, i) => dataframeOps.sampleSortKeys.task(key, ref(partitionKey(df.name, i)), lit(column), lit(sampleSize)), compute);
   const present = samples.filter((s) => s.count > 0);
   if (present.length === 0) return indexed(df, column, drop, null);
@@ -122,7 +126,7 @@ async function sortedByQuantiles(df: DataFrame, column: string, drop: boolean, n
   const all = [min, ...rangeBoundaries(samples, n), max];
   const divisions = all.filter((x, i) => i === 0 || compareLabels(all[i - 1], x) < 0);
   if (divisions.length === 1) divisions.push(divisions[0]);
-  return indexed(sortIntoRanges(df, column, divisions.slice(1, -1)), column, drop, divisions, df);
+  return indexed(sortIntoRanges(df, column, divisions.slice(1, -1), shuffle), column, drop, divisions, df);
 }
 
 export interface ResetIndexOptions {

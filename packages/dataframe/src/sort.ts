@@ -10,6 +10,7 @@ import { checkColumn } from './meta';
 import { dataframeOps } from './ops/index';
 import { NOT_YET, refusing } from './options';
 import type { SortKey } from './ops/sort';
+import { shuffleMethodOf, shuffleStage, type ShuffleMethod } from './shuffle-method';
 
 export interface SortValuesOptions {
   /** Ascending (default) or descending; one per column when sorting by several. */
@@ -49,7 +50,9 @@ export function sortValues(df: DataFrame, byInput: string | readonly string[], o
   const ascending = ascs[0];
   const n = opts.npartitions ?? df.npartitions;
   const sampleSize = opts.sampleSize ?? 256;
-  const name = multi ? opName('sort-values', df.name, cols, ascs, naFirst, n, sampleSize) : opName('sort-values', df.name, by, ascending, n, sampleSize);
+  const shuffle = shuffleMethodOf(method);
+  const via = shuffle === 'p2p' ? [shuffle] : [];
+  const name = multi ? opName('sort-values', df.name, cols, ascs, naFirst, n, sampleSize, ...via) : opName('sort-values', df.name, by, ascending, n, sampleSize, ...via);
   const column = by;
   const ops = dataframeOps;
   const layer = new FrameLayer(name, 'sort-values', () => {
@@ -61,14 +64,11 @@ export function sortValues(df: DataFrame, byInput: string | readonly string[], o
       return ref(key);
     });
     tasks.push(ops.rangeBoundaries.task(bounds, arr(samples), lit(n)));
-    for (let i = 0; i < df.npartitions; i++) {
-      const split = `${name}-split-${i}`;
-      tasks.push(multi ? ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), ref(bounds), lit(ascending), lit(n), lit(naFirst)) : ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), ref(bounds), lit(ascending), lit(n)));
-      for (let b = 0; b < n; b++) tasks.push(ops.pickPiece.task(`${name}-piece-${i}-${b}`, ref(split), lit(b)));
-    }
+    const stage = shuffleStage(name, df.npartitions, n, (split, i) => (multi ? ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), ref(bounds), lit(ascending), lit(n), lit(naFirst)) : ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), ref(bounds), lit(ascending), lit(n))), shuffle);
+    tasks.push(...stage.tasks);
     for (let b = 0; b < n; b++) {
-      const pieces = Array.from({ length: df.npartitions }, (_, i) => ref(`${name}-piece-${i}-${b}`));
-      tasks.push(multi ? ops.sortPieces.task(partitionKey(name, b), arr(pieces), lit(column), lit(ascending), lit(cols), lit(ascs), lit(naFirst)) : ops.sortPieces.task(partitionKey(name, b), arr(pieces), lit(column), lit(ascending)));
+      const pieces = stage.pieces(b);
+      tasks.push(multi ? ops.sortPieces.task(partitionKey(name, b), pieces, lit(column), lit(ascending), lit(cols), lit(ascs), lit(naFirst)) : ops.sortPieces.task(partitionKey(name, b), pieces, lit(column), lit(ascending)));
     }
     return tasks;
   });
@@ -81,21 +81,15 @@ export function sortValues(df: DataFrame, byInput: string | readonly string[], o
  * [bounds[r-1], bounds[r]), missing keys last) and each range sorted: the shuffle of a setIndex
  * whose divisions are known before the graph runs.
  */
-export function sortIntoRanges(df: DataFrame, column: string, bounds: readonly SortKey[]): DataFrame {
+export function sortIntoRanges(df: DataFrame, column: string, bounds: readonly SortKey[], shuffle: ShuffleMethod = shuffleMethodOf('DataFrame.setIndex')): DataFrame {
   const n = bounds.length + 1;
-  const name = opName('set-index-sort', df.name, column, bounds);
+  const name = shuffle === 'p2p' ? opName('set-index-sort', df.name, column, bounds, shuffle) : opName('set-index-sort', df.name, column, bounds);
   const ops = dataframeOps;
   const layer = new FrameLayer(name, 'sort-values', () => {
     const tasks: TaskNode[] = [];
-    for (let i = 0; i < df.npartitions; i++) {
-      const split = `${name}-split-${i}`;
-      tasks.push(ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), lit(bounds), lit(true), lit(n)));
-      for (let b = 0; b < n; b++) tasks.push(ops.pickPiece.task(`${name}-piece-${i}-${b}`, ref(split), lit(b)));
-    }
-    for (let b = 0; b < n; b++) {
-      const pieces = Array.from({ length: df.npartitions }, (_, i) => ref(`${name}-piece-${i}-${b}`));
-      tasks.push(ops.sortPieces.task(partitionKey(name, b), arr(pieces), lit(column), lit(true)));
-    }
+    const stage = shuffleStage(name, df.npartitions, n, (split, i) => ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), lit(bounds), lit(true), lit(n)), shuffle);
+    tasks.push(...stage.tasks);
+    for (let b = 0; b < n; b++) tasks.push(ops.sortPieces.task(partitionKey(name, b), stage.pieces(b), lit(column), lit(true)));
     return tasks;
   });
   return new DataFrame(name, n, layerNode(layer, [df.layer]), null, df.meta);

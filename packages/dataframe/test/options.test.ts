@@ -87,6 +87,7 @@ const CALLS: Row[] = [
   ['MapValuesOptions', 'Series.map', () => df().col('x').map({ 1: 2 }, { naActon: 'ignore' } as never), 'naActon', 'naAction'],
   ['ApplyOptions', 'DataFrame.apply', () => df().apply((r) => r.x, { axis: 1, met: 'float64' } as never), 'met', 'meta'],
   ['DropDuplicatesOptions', 'DataFrame.dropDuplicates', () => df().dropDuplicates({ subst: ['x'] } as never), 'subst', 'subset'],
+  ['ShuffleOptions', 'DataFrame.shuffle', () => df().shuffle('x', { methd: 'p2p' } as never), 'methd', 'method'],
   ['NuniqueOptions', 'Series.nunique', () => df().col('x').nunique({ dropNa: true } as never), 'dropNa', 'dropna'],
   ['NlargestOptions', 'Series.nlargest', () => df().col('x').nlargest(2, { splitevery: 2 } as never), 'splitevery', 'splitEvery'],
   ['MeltOptions', 'DataFrame.melt', () => df().melt({ idVar: ['x'] } as never), 'idVar', 'idVars'],

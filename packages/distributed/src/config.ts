@@ -22,6 +22,9 @@ export function registerDistributedConfig(): void {
     'distributed.worker.memory.pause': 0.8,
     'distributed.worker.memory.terminate': 0.95,
     'distributed.comm.timeouts.connect-ms': 30_000,
+    // A client connecting to a scheduler in its own process (a LocalCluster's) links to it in
+    // memory rather than over loopback TCP (messages are encoded all the same).
+    'distributed.comm.in-process': true,
     // A peer that stops answering (hung, not dead) must not stall its readers forever.
     'distributed.comm.timeouts.request-ms': 30_000,
     // Fetches of big values get longer: request-ms plus their bytes at this many bytes per second.

@@ -59,4 +59,7 @@ export interface KernelExports {
   csv_fused(buf: number, len: number, nfields: number, kinds: number, outs: number, cap: number, sep: number, quote: number,
     fb: number, fbCap: number, st: number, rowLimit: number, nulls: number): number;
   gb_sumcount_fit_f64: FitKernel; gb_sumcount_fit_f32: FitKernel; gb_sumcount_fit_i32: FitKernel;
+  glm_grad_f64(px: number, py: number, n: number, d: number, intercept: number, multinomial: number, pc: number, nc: number,
+    positive: number, pb: number, pg: number, pz: number, st: number): number;
+  glm_work(k: number): number;
 }

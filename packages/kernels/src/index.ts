@@ -36,3 +36,4 @@ export { finalizeGroupBy, type FinalizeOptions, type GroupAgg, type GroupByOptio
 export { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } from './factorize.js';
 export type { ArrowDataLike, ArrowVectorLike } from './arrow.js';
 export type { CsvFieldKind, CsvScanOptions, CsvScanResult, CsvStrings } from './csv.js';
+export { GlmRowError, type GlmGradient, type GlmGradientOptions } from './glm.js';

@@ -7,6 +7,7 @@ import { hash64 } from './hash.js';
 import { instantiate, instantiateSync, LOAD_ASYNC_KEYS, LOAD_KEYS, type LoadKernelsOptions, type LoadOptions } from './load.js';
 import * as L from './lloyd.js';
 import * as N from './logistic.js';
+import * as GLM from './glm.js';
 import * as Q from './qr.js';
 import * as MM from './matmul.js';
 import * as RX from './radix.js';
@@ -352,6 +353,17 @@ export class Kernels {
    */
   csvScan(bytes: Uint8Array | KernelArray<Uint8Array>, options: CsvScanOptions): CsvScanResult | null {
     return csvScan(this.rt, bytes, options);
+  }
+
+  /**
+   * Σ log-loss of labels `y` over the rows of `x` (rows x `features`) at coefficients `coef` and
+   * its gradient, binomial (one coefficient row; label code `positive` counts as 1) or multinomial
+   * (one row per class), with an implicit column of ones when `intercept` is set. Partials of
+   * disjoint rows add up. A label outside `classes` or a NaN score throws `GlmRowError`.
+   */
+  glmGradient(x: Input<RealArray>, y: Input<RealArray>, coef: Float64Array, options: GLM.GlmGradientOptions): GLM.GlmGradient {
+    checkOptionKeys('Kernels.glmGradient', options, GLM.GLM_GRADIENT_KEYS);
+    return GLM.glmGradient(this.rt, resolve<RealArray>(x), resolve<RealArray>(y), coef, options);
   }
 }
 

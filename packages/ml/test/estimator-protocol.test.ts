@@ -61,12 +61,12 @@ const META: Record<string, () => object> = {
   ColumnTransformer: () => new ml.ColumnTransformer([['scale', new ml.RobustScaler({ unitVariance: true }), [0, 1]]], { remainder: 'passthrough' }),
   ParallelPostFit: () => new ml.ParallelPostFit(new ml.Lasso({ alpha: 0.5 })),
   Incremental: () => new ml.Incremental(new ml.SGDRegressor({ alpha: 0.01, seed: 1 }), { shuffleBlocks: false, seed: 3 }),
+  GridSearchCV: () => new ml.GridSearchCV(new ml.Ridge(), { alpha: [1, 2] }, { cv: 3 }),
+  RandomizedSearchCV: () => new ml.RandomizedSearchCV(new ml.Ridge(), { alpha: [1, 2] }, { nIter: 2 }),
 };
 
-/** The searches fit but are not estimators to nest (no getParams, as pdask's searches are used at the top). */
+/** The halving searches fit but are not estimators to nest (no getParams: they are used at the top). */
 const SEARCHES: Record<string, () => object> = {
-  GridSearchCV: () => new ml.GridSearchCV(new ml.Ridge(), { alpha: [1, 2] }),
-  RandomizedSearchCV: () => new ml.RandomizedSearchCV(new ml.Ridge(), { alpha: [1, 2] }, { nIter: 2 }),
   SuccessiveHalvingSearchCV: () => new ml.SuccessiveHalvingSearchCV(new ml.SGDRegressor(), { alpha: [1, 2] }, { nInitialIter: 1 }),
   HyperbandSearchCV: () => new ml.HyperbandSearchCV(new ml.SGDRegressor(), { alpha: [1, 2] }, { maxIter: 3 }),
 };

@@ -148,7 +148,7 @@ const NAMES_METHODS = ['getFeatureNamesOut'];
 const NO_OPTIONS = new Set(['NotFittedError', 'clone', 'getParams', 'withParams', 'makePipeline', 'parameterGrid', 'uniform', 'logUniform', 'randInt', 'halvingSchedule']);
 /** Methods of the estimators that take no options object, and private ones (TypeScript's `private` is still on the prototype). */
 const METHODS_WITHOUT_OPTIONS = new Set(['predict', 'predictProba', 'decisionFunction', 'transform', 'inverseTransform', 'split', 'splitArrays', 'getNSplits', 'getParams', 'setParams', 'clone', 'testFolds', 'sizes', 'candidates', 'brackets', 'predictCodes']);
-const PRIVATE_METHODS = new Set(['state', 'initialCenters', 'lloyd', 'runOnce', 'fitTransformers', 'through', 'final', 'resolve', 'blocks', 'draw', 'call']);
+const PRIVATE_METHODS = new Set(['state', 'initialCenters', 'lloyd', 'runOnce', 'fitTransformers', 'through', 'final', 'resolve', 'blocks', 'draw', 'call', 'ownParams', 'make', 'searchOptions']);
 for (const m of NAMES_METHODS) METHODS_WITHOUT_OPTIONS.add(m);
 
 

@@ -3,6 +3,7 @@
  * module registers them).
  */
 import { defineCatalogue } from './registry';
+import { shuffleAnchor, shuffleBarrier, shuffleTransfer, shuffleUnpack } from '../shuffle/ops';
 
 export const coreOps = defineCatalogue('@pdask/core/ops', {
   /** `obj[index]` — Delayed indexing and destructuring of `nout` results. */
@@ -25,4 +26,9 @@ export const coreOps = defineCatalogue('@pdask/core/ops', {
   apply: (fn: (...a: unknown[]) => unknown, args: unknown[]): unknown => fn(...args),
   /** The value of a tree reduction's only input, when there is nothing to combine. */
   first: (parts: readonly unknown[]): unknown => parts[0],
+  // The peer-to-peer shuffle (shuffle/tasks.ts builds the tasks, shuffle/ops.ts has the work).
+  shuffleTransfer,
+  shuffleBarrier,
+  shuffleUnpack,
+  shuffleAnchor,
 });

@@ -433,6 +433,42 @@ export class SchedulerState {
     return this.finish();
   }
 
+  /**
+   * Results no longer valid although their holders live (a p2p shuffle that lost a worker: its
+   * transfers must run again, see execute/threads/shuffle-coordinator.ts). Every replica is
+   * released, runs in progress are cancelled, readers running on them are requeued, and whatever
+   * still needs them waits for them to be computed again.
+   */
+  invalidate(keys: Iterable<TaskState | Key>): Instruction[] {
+    this.begin('invalidate');
+    const hit: TaskState[] = [];
+    for (const k of keys) {
+      const ts = this.lookup(k);
+      if (!ts) continue;
+      if (ts.status === 'memory') {
+        for (const w of [...ts.whoHas]) {
+          this.out.push({ type: 'release', worker: w.id, key: ts.key, task: ts });
+          this.dropReplica(ts, w);
+        }
+        hit.push(ts);
+      } else if (ts.status === 'processing') {
+        this.unassign(ts);
+        hit.push(ts);
+      }
+    }
+    const requeue = (ts: TaskState): void => {
+      if (ts.status !== 'processing') return;
+      this.unassign(ts);
+      this.toWaitingOrReady(ts);
+    };
+    for (const ts of hit) for (const dt of ts.dependents) requeue(dt);
+    for (const ts of hit) {
+      if (ts.status === 'processing') this.toWaitingOrReady(ts);
+      else if (ts.status === 'released' && (ts.wanted > 0 || ts.waiters > 0)) this.need([ts]);
+    }
+    return this.finish();
+  }
+
   // ---- queries ------------------------------------------------------------------------------
 
   status(key: Key): TaskState['status'] | undefined {

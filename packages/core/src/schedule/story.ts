@@ -16,7 +16,8 @@ export type StoryCause =
   | 'add-replica'
   | 'release'
   | 'forget'
-  | 'batch';
+  | 'batch'
+  | 'invalidate';
 
 /** One status change of one key (Dask's transition story). */
 export interface StoryEntry {

@@ -15,23 +15,22 @@ import { dataframeOps } from '../ops/index';
 import { keyResultType } from '../ops/results';
 import type { TypeDesc } from '../ops/types';
 import { Series } from '../series';
+import { shuffleMethodOf, shuffleStage, type ShuffleMethod } from '../shuffle-method';
 
 const F64: TypeDesc = { id: 'float', bits: 64 };
 const I32: TypeDesc = { id: 'int', bits: 32, signed: true };
 
-/** The frame's rows in `n` partitions by hash of the key columns (tagged first: `tag`). */
-export function shuffleByKeys(frame: DataFrame, by: readonly string[], n: number, tag: boolean): { name: string; layer: ReturnType<typeof layerNode> } {
-  const name = opName('group-shuffle', frame.name, by, n, tag);
+/** The frame's rows in `n` partitions by hash of the key columns (tagged first: `tag`), moved by `method` (default: config). */
+export function shuffleByKeys(frame: DataFrame, by: readonly string[], n: number, tag: boolean, method: ShuffleMethod = shuffleMethodOf('shuffle')): { name: string; layer: ReturnType<typeof layerNode> } {
+  const name = method === 'p2p' ? opName('group-shuffle', frame.name, by, n, tag, method) : opName('group-shuffle', frame.name, by, n, tag);
   const ops = dataframeOps;
   const layer = new FrameLayer(name, 'group-shuffle', () => {
     const tasks: TaskNode[] = [];
-    for (let i = 0; i < frame.npartitions; i++) {
-      const src = tag ? `${name}-tag-${i}` : partitionKey(frame.name, i);
-      if (tag) tasks.push(ops.tagRows.task(src, ref(partitionKey(frame.name, i)), lit(i)));
-      tasks.push(ops.hashSplit.task(`${name}-split-${i}`, ref(src), lit(by), lit(n)));
-      for (let b = 0; b < n; b++) tasks.push(ops.pickPiece.task(`${name}-piece-${i}-${b}`, ref(`${name}-split-${i}`), lit(b)));
-    }
-    for (let b = 0; b < n; b++) tasks.push(ops.concatParts.task(partitionKey(name, b), arr(Array.from({ length: frame.npartitions }, (_, i) => ref(`${name}-piece-${i}-${b}`)))));
+    const src = (i: number): string => (tag ? `${name}-tag-${i}` : partitionKey(frame.name, i));
+    if (tag) for (let i = 0; i < frame.npartitions; i++) tasks.push(ops.tagRows.task(src(i), ref(partitionKey(frame.name, i)), lit(i)));
+    const stage = shuffleStage(name, frame.npartitions, n, (key, i) => ops.hashSplit.task(key, ref(src(i)), lit(by), lit(n)), method);
+    tasks.push(...stage.tasks);
+    for (let b = 0; b < n; b++) tasks.push(ops.concatParts.task(partitionKey(name, b), stage.pieces(b)));
     return tasks;
   });
   return { name, layer: layerNode(layer, [frame.layer]) };

@@ -45,6 +45,7 @@ import { connect, type Comm } from '../comm/transport';
 import { serializedError, type WorkerInfo } from '../protocol/messages';
 import { schedulerToClient, type ClientToSchedulerOut, type RegistrationOut, type SchedulerInfo, type SchedulerToClient } from '../protocol/wire';
 import { encodeGraphNode } from '../protocol/nodes';
+import { isInlineResult } from '../protocol/inline-results';
 import { CancelledError, Future, keepingAlive, KeyEntry, type FutureOwner } from './future';
 import { CLIENT_OPTIONS, GATHER_OPTIONS, GRAPH_SUBMIT_OPTIONS, MAP_OPTIONS, SCATTER_OPTIONS, SUBMIT_OPTIONS, type GatherOptions, type GraphSubmitOptions, type ScatterOptions } from './options';
 
@@ -251,8 +252,15 @@ export class Client implements FutureOwner {
   private onMessage(m: SchedulerToClient): void {
     switch (m.op) {
       case 'memory': {
-        const holders = m.holders;
-        m.keys.forEach((k, i) => this.entries.get(k)?.settle('finished', undefined, holders[i]));
+        const { keys, holders, values = [] } = m;
+        for (let j = 0; j + 1 < values.length; j += 2) {
+          const e = typeof values[j] === 'number' ? this.entries.get(keys[values[j] as number]) : undefined;
+          if (e && isInlineResult(values[j + 1])) {
+            e.value = values[j + 1];
+            e.hasValue = true;
+          }
+        }
+        keys.forEach((k, i) => this.entries.get(k)?.settle('finished', undefined, holders[i]));
         break;
       }
       case 'erred': {
@@ -327,7 +335,10 @@ export class Client implements FutureOwner {
     if (this.closed || this.entries.get(key) !== entry || entry.refs === 0) return;
     entry.refs--;
     if (entry.refs === 0) this.entries.delete(key);
-    this.toScheduler({ op: 'release-keys', keys: [key] });
+    // Releasing many futures in one turn (a map's results) makes one message, not one each.
+    const last = this.comm.lastQueued;
+    if (last && last.op === 'release-keys' && Array.isArray(last.keys)) (last.keys as Key[]).push(key);
+    else this.toScheduler({ op: 'release-keys', keys: [key] });
   }
 
   // ---- graphs -----------------------------------------------------------------------------------
@@ -601,6 +612,11 @@ export class Client implements FutureOwner {
       const byHolder = new Map<string, { k: Key; i: number }[]>();
       for (const t of todo) {
         const e = this.entries.get(t.k)!;
+        if (e.hasValue) {
+          // Came with the scheduler's 'memory' message: nothing to fetch.
+          out[t.i] = e.value;
+          continue;
+        }
         const h = e.holders[0];
         let list = byHolder.get(h);
         if (!list) byHolder.set(h, (list = []));

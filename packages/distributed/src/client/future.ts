@@ -30,6 +30,9 @@ export class KeyEntry {
   error: Error | undefined;
   /** Holds this client has on the key at the scheduler. */
   refs = 0;
+  /** The result, when it came inline with the 'memory' message (a small primitive: see inline-results.ts). */
+  value: unknown;
+  hasValue = false;
   private listeners: (() => void)[] = [];
 
   constructor(readonly key: Key) {}

@@ -17,6 +17,7 @@ import { decodeMessage, encodeMessage } from '../protocol/codec';
 import { formatAddress, isSecure, isWildcardHost, reachableHost, toWsUrl, type Protocol } from './address';
 import { DEFAULT_SHARD_BYTES, MAX_MESSAGE_BYTES, ShardAssembler, shardBytes, splitIntoShards } from './shards';
 import { certificateError, TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
+import { acceptInProcess, connectInProcess, type CommSocket } from './local-link';
 
 export type Message = { op: string } & Record<string, unknown>;
 
@@ -47,7 +48,7 @@ export class Comm {
 
   /** `shard`: batches larger than this go out as several WebSocket messages. */
   constructor(
-    readonly ws: WebSocket,
+    readonly ws: CommSocket,
     private readonly shard: number = DEFAULT_SHARD_BYTES,
   ) {
     ws.binaryType = 'fragments';
@@ -77,6 +78,14 @@ export class Comm {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /**
+   * The message queued last and not encoded yet, if any: a sender may add to it (e.g. one more key
+   * to release) instead of queueing another message; nothing queued after it is overtaken.
+   */
+  get lastQueued(): Message | undefined {
+    return this.queue.length ? this.queue[this.queue.length - 1] : undefined;
   }
 
   /** Sends what is queued now (normally done at the end of the event-loop turn). */
@@ -220,8 +229,10 @@ export interface ListenOptions {
   tls?: TlsMaterial;
   /** Scheme of the published address (default tcp, or tls with `tls`); must agree with `tls`. */
   protocol?: Protocol;
-  /** New authenticated connection; `role` from the URL (worker, client, nanny, peer). */
-  onConnection: (comm: Comm, role: string, req: IncomingMessage) => void;
+  /** New authenticated connection; `role` from the URL (worker, client, nanny, peer); no `req` for an in-process link. */
+  onConnection: (comm: Comm, role: string, req?: IncomingMessage) => void;
+  /** Also accept in-process links from clients in this process (the scheduler does; see local-link.ts). */
+  inProcess?: boolean;
 }
 
 export interface Listener {
@@ -283,12 +294,26 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
     });
   });
   const port = (server.address() as AddressInfo).port;
+  // Bound to every interface: publish one that other machines can use, never 0.0.0.0.
+  const address = formatAddress({ secure: !!opts.tls, host: isWildcardHost(host) ? reachableHost().host : host, port, protocol: opts.protocol });
+  const closeLocal =
+    opts.inProcess && !opts.tls
+      ? acceptInProcess(address, opts.token, (socket, role) => {
+          const comm = new Comm(socket, shard);
+          comm.peer = `${role}@in-process`;
+          try {
+            opts.onConnection(comm, role);
+          } catch (e) {
+            comm.close(`rejected: ${(e as Error).message}`);
+          }
+        })
+      : undefined;
   return {
-    // Bound to every interface: publish one that other machines can use, never 0.0.0.0.
-    address: formatAddress({ secure: !!opts.tls, host: isWildcardHost(host) ? reachableHost().host : host, port, protocol: opts.protocol }),
+    address,
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        closeLocal?.();
         for (const c of wss.clients) c.terminate();
         wss.close();
         for (const s of sockets) s.destroy();
@@ -318,6 +343,15 @@ export function connect(address: string, opts: ConnectOptions): Promise<Comm> {
     shard = shardBytes();
   } catch (e) {
     return Promise.reject(e as Error);
+  }
+  if (!opts.tls && opts.role === 'client') {
+    const local = connectInProcess(address, opts.token, opts.role);
+    if (local === 'refused') return Promise.reject(new ConnectionRefusedError(`${address} refused the connection: wrong or missing authentication token (HTTP 401)`));
+    if (local) {
+      const comm = new Comm(local, shard);
+      comm.peer = address;
+      return Promise.resolve(comm);
+    }
   }
   return new Promise<Comm>((resolve, reject) => {
     const ws = new WebSocket(url, {

@@ -129,7 +129,16 @@ export const workerToScheduler = direction('worker', {
    * (only to a scheduler with a dashboard): (key, 'transfer' | 'spill', ms ago started, ms) quads of
    * peer fetches and spill-file writes and reads, times relative to the report (no shared clock).
    */
-  done: { ok: list, failed: list, missing: keyList, lostPeers: optional(listOf(string)), added: keyList, io: optional(list) },
+  done: {
+    ok: list,
+    failed: list,
+    missing: keyList,
+    lostPeers: optional(listOf(string)),
+    added: keyList,
+    io: optional(list),
+    /** (key, value) pairs: the small primitive results of the tasks the scheduler named in `reply` (see inline-results.ts). */
+    values: optional(list),
+  },
   /** Metrics, and the tasks started and not finished (suspects if the worker then goes silent). */
   heartbeat: {
     metrics: workerMetrics,
@@ -154,7 +163,15 @@ export const schedulerToWorker = direction('scheduler (to a worker)', {
    * New operations (interned per worker), tasks to run as (node, keys, fetch list) triples (a fetch
    * list holds (input id, holder, bytes) triples), keys to drop, and (key, ms) pairs of task timeouts.
    */
-  compute: { ops: list, run: list, release: keyList, cancel: optional(keyList), timeouts: list },
+  compute: {
+    ops: list,
+    run: list,
+    release: keyList,
+    cancel: optional(keyList),
+    timeouts: list,
+    /** Tasks of `run` that a client waits for: a small primitive result comes back in the report's `values`. */
+    reply: optional(keyList),
+  },
   /** The scheduler dropped this peer (hung, cut off): fetches from it are given up at once. */
   'worker-removed': { address: string },
   steal: { n: number },
@@ -200,7 +217,8 @@ export const schedulerToClient = direction('scheduler (to a client)', {
   registered,
   error: complaint,
   /** Keys now in memory, with the workers holding each. */
-  memory: { keys: keyList, holders: listOf(listOf(string)) },
+  /** `values`: (index in keys, value) pairs of small primitive results, so that the client need not fetch them. */
+  memory: { keys: keyList, holders: listOf(listOf(string)), values: optional(list) },
   erred: { key: string, origin: optional(string), member: optional(string), error: anything },
   'graph-error': { gid: number, error: anything },
   progress: { gid: number, done: number, total: number },

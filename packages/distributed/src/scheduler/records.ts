@@ -9,6 +9,8 @@ export class WorkerRecord {
   run: unknown[] = [];
   release: Key[] = [];
   cancel: Key[] = [];
+  /** Tasks of `run` a client waits for (their small results come back inline). */
+  reply: Key[] = [];
   lastSeen = Date.now();
   /** When it registered: the longest-lived workers get the copies of long-lived results. */
   readonly startedAt = Date.now();

@@ -39,6 +39,8 @@ import {
 } from '../protocol/wire';
 import { checkOp, decodeGraphNode, isKnownKeyRef } from '../protocol/nodes';
 import { encodeTask } from '../protocol/tasks';
+import { inlineValues } from '../protocol/inline-results';
+import { boxValue } from '../protocol/codec';
 import { ClusterPolicy } from './policy';
 import { ClientRecord, NannyRecord, WorkerRecord } from './records';
 import { removeSchedulerFile, writeSchedulerFile } from './scheduler-file';
@@ -119,6 +121,13 @@ class RemoteTaskError {
 
 const PRIORITY_STRIDE = 2 ** 31;
 
+/**
+ * A graph wanting at most this many keys gets its small results inline (inline-results.ts): a
+ * round trip saves two hops. A larger one (a big map) is gathered in bulk from the workers, which
+ * costs the scheduler's process less than passing every result through it.
+ */
+const INLINE_GRAPH_KEYS = 64;
+
 export class Scheduler {
   private state!: SchedulerState;
   private policy!: ClusterPolicy;
@@ -129,6 +138,10 @@ export class Scheduler {
   private tracked = new Map<Key, { client: ClientRecord; gid: number }[]>();
   /** Per-task timeouts (submitWith/map's timeoutMs), sent to the worker with the task. */
   private timeouts = new Map<Key, number>();
+  /** Results a worker reported inline, while its report is handled (passed on in 'memory' messages). */
+  private inline: Map<Key, unknown> | undefined;
+  /** Wanted tasks of small graphs not sent to a worker yet: their small results come back inline. */
+  private replyWanted = new Set<Key>();
   private generation = 0;
   private listener!: Listener;
   private timers: NodeJS.Timeout[] = [];
@@ -169,6 +182,7 @@ export class Scheduler {
       tls,
       protocol: opts.protocol,
       onConnection: (comm, role) => s.onConnection(comm, role),
+      inProcess: true,
     });
     if (opts.dashboardAddress !== undefined) {
       try {
@@ -244,6 +258,7 @@ export class Scheduler {
       validate: validateStateRequested(),
     });
     this.wantedBy = new Map();
+    this.replyWanted = new Set();
     this.tracked = new Map();
     this.timeouts = new Map();
   }
@@ -414,7 +429,12 @@ export class Scheduler {
       }
       for (const k of missing) s.taskMissingData(k, id);
     });
-    this.handle(ins);
+    this.inline = m.values && inlineValues(m.values);
+    try {
+      this.handle(ins);
+    } finally {
+      this.inline = undefined;
+    }
     this.flushWorker(rec);
     this.replicate(finished);
     if (progressed.length) this.countProgress(progressed);
@@ -630,6 +650,8 @@ export class Scheduler {
         }
       }
       for (const k of wanted) this.addWanted(rec, k);
+      const inline = wanted.length <= INLINE_GRAPH_KEYS;
+      if (inline) for (const k of wanted) this.replyWanted.add(k);
       if (timeoutMs) for (const n of nodes) this.timeouts.set(n.key, timeoutMs);
       this.dash?.graph(nodes);
       this.handle(
@@ -640,6 +662,13 @@ export class Scheduler {
           retries,
         }),
       );
+      if (inline) {
+        // Placed ones were taken out as they went to their worker; those done already never will be.
+        for (const k of wanted) {
+          const st = this.state.tasks.get(k)?.status;
+          if (st !== 'waiting' && st !== 'ready') this.replyWanted.delete(k);
+        }
+      }
       this.sendProgress(rec);
     } catch (e) {
       rec.send({ op: 'graph-error', gid, error: serializeError(e) });
@@ -678,6 +707,7 @@ export class Scheduler {
       if (!n) continue;
       if (n === 1) {
         rec.wanted.delete(k);
+        this.replyWanted.delete(k);
         const set = this.wantedBy.get(k);
         set?.delete(rec);
         if (set && set.size === 0) this.wantedBy.delete(k);
@@ -734,7 +764,8 @@ export class Scheduler {
 
   private handle(instructions: readonly Instruction[]): void {
     if (instructions.length === 0) return;
-    let memory: Map<ClientRecord, { keys: Key[]; holders: string[][] }> | undefined;
+    let memory: Map<ClientRecord, { keys: Key[]; holders: string[][]; values: unknown[] }> | undefined;
+    const inline = this.inline;
     const touched = new Set<WorkerRecord>();
     for (const ins of instructions) {
       switch (ins.type) {
@@ -743,6 +774,7 @@ export class Scheduler {
           if (!rec) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
           const [node, keys] = encodeTask(ins.task, rec.ops);
           rec.run.push(node, keys, this.fetchList(ins.task, ins.worker));
+          if (this.replyWanted.delete(ins.task.key)) rec.reply.push(ins.task.key);
           const timeout = this.timeouts.get(ins.task.key);
           if (timeout) rec.timeouts.push(ins.task.key, timeout);
           touched.add(rec);
@@ -774,7 +806,8 @@ export class Scheduler {
           memory ??= new Map();
           for (const c of clients) {
             let e = memory.get(c);
-            if (!e) memory.set(c, (e = { keys: [], holders: [] }));
+            if (!e) memory.set(c, (e = { keys: [], holders: [], values: [] }));
+            if (inline?.has(ins.key)) e.values.push(e.keys.length, boxValue(inline.get(ins.key)));
             e.keys.push(ins.key);
             e.holders.push(holders);
           }
@@ -791,7 +824,7 @@ export class Scheduler {
       }
     }
     for (const rec of touched) this.flushWorker(rec);
-    if (memory) for (const [c, e] of memory) c.send({ op: 'memory', keys: e.keys, holders: e.holders });
+    if (memory) for (const [c, e] of memory) c.send({ op: 'memory', keys: e.keys, holders: e.holders, values: e.values.length ? e.values : undefined });
   }
 
   /** Inputs the worker must fetch: (input id, holder, bytes) triples, holders chosen to spread the load. */
@@ -817,7 +850,9 @@ export class Scheduler {
       release: rec.release,
       cancel: rec.cancel.length ? rec.cancel : undefined,
       timeouts: rec.timeouts.length ? rec.timeouts : undefined,
+      reply: rec.reply.length ? rec.reply : undefined,
     });
+    if (rec.reply.length) rec.reply = [];
     rec.timeouts = [];
     rec.run = [];
     rec.release = [];

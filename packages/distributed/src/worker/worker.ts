@@ -40,6 +40,7 @@ import { processLiveness } from './liveness';
 import { taskContext } from './task-context';
 import { MemoryModel } from './memory-model';
 import { collectGarbage } from './memory-process';
+import { isInlineResult } from '../protocol/inline-results';
 
 registerDistributedConfig();
 
@@ -140,6 +141,8 @@ interface RunSpec {
   borrowing?: boolean;
   /** The scheduler cancelled it: not run, or its result discarded. */
   cancelled?: boolean;
+  /** A client waits for it: a small primitive result goes back with the report (inline-results.ts). */
+  reply?: boolean;
 }
 
 export class Worker {
@@ -154,6 +157,8 @@ export class Worker {
   private executing = 0;
   private readonly nthreads: number;
   private ok: unknown[] = [];
+  /** (key, value) pairs of the results reported inline. */
+  private values: unknown[] = [];
   private failed: unknown[] = [];
   private missing: Key[] = [];
   /** Peers that could not be reached while fetching: the scheduler checks whether they died. */
@@ -400,6 +405,7 @@ export class Worker {
     }
     const run = m.run;
     const timeouts = readTimeouts(m.timeouts);
+    const reply = m.reply?.length ? new Set(m.reply) : undefined;
     for (let i = 0; i + 2 < run.length; i += 3) {
       const keys = run[i + 1] as Key[];
       const f = run[i + 2];
@@ -415,6 +421,7 @@ export class Worker {
         }
       }
       const spec: RunSpec = { key: keys[0], node: decodeNode(run[i] as EncodedNode, this.ops), keys, fetch, fetchBytes, timeoutMs: timeouts?.get(keys[0]) };
+      if (reply?.has(spec.key)) spec.reply = true;
       this.pending.set(spec.key, spec);
       this.queue.push(spec);
     }
@@ -487,9 +494,11 @@ export class Worker {
     const lostPeers = this.lostPeers.size ? [...this.lostPeers] : undefined;
     this.lostPeers.clear();
     const added = this.added.length ? this.added : undefined;
-    this.toScheduler({ op: 'done', ok: this.ok, failed: this.failed, missing: this.missing, lostPeers, added, io: this.takeIo() });
+    const values = this.values.length ? this.values : undefined;
+    this.toScheduler({ op: 'done', ok: this.ok, failed: this.failed, missing: this.missing, lostPeers, added, io: this.takeIo(), values });
     this.added = [];
     this.ok = [];
+    if (values) this.values = [];
     this.failed = [];
     this.missing = [];
     // One frame per report: the scheduler can place the freed slots at once.
@@ -651,6 +660,7 @@ export class Worker {
     this.store.set(spec.key, value, n);
     this.stored(n);
     this.ok.push(spec.key, n, performance.now() - t0);
+    if (spec.reply && isInlineResult(value)) this.values.push(spec.key, boxValue(value));
   }
 
   private taskFailed(spec: RunSpec, e: unknown, t0: number): void {

@@ -11,6 +11,7 @@ import { scheduleFor } from '../graph/schedule';
 import { mlOps } from '../ops/index';
 import type { LloydPartial } from '../runtime/kmeans';
 import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
+import { allFinite, nonFiniteError, nonFiniteKind, refuseNonFinite } from '../input/finite';
 import { kmeansParallel, kmeansPlusPlus, randomRows } from './init';
 import { nearestCenter } from './nearest';
 import { definedParams, type Params } from '../base/estimator';
@@ -154,15 +155,25 @@ export class KMeans {
     const k = this.nClusters;
     if (n < k) throw new RangeError(`KMeans.fit: X has ${n} samples, fewer than nClusters = ${k}`);
     // scikit-learn's tolerance is relative to the data's spread: tol x mean of the column variances.
-    const tolAbs = this.tol > 0 ? this.tol * (toFloat64(await (variance(x, { axis: 0 }) as ChunkedArray<NDArray>).compute(scheduleFor([x], opts))).reduce((s, v) => s + v, 0) / d) : 0;
+    const sched = scheduleFor([x], opts);
+    const tolAbs = this.tol > 0 ? this.tol * (toFloat64(await (variance(x, { axis: 0 }) as ChunkedArray<NDArray>).compute(sched)).reduce((s, v) => s + v, 0) / d) : 0;
+    // NaN or infinity in X makes the variances (or else the inertia) non-finite: refused by name (input/finite.ts).
+    if (!allFinite(tolAbs)) await refuseNonFinite(x, 'KMeans.fit', sched);
     // Given centers make every run the same: one is enough.
     const runs = typeof this.init === 'string' ? this.nInit : 1;
     const seed = seedOf(this.seed);
     let best: Omit<Fitted, 'x' | 'd'> | null = null;
-    for (let run = 0; run < runs; run++) {
-      const r = await this.runOnce(x, await this.initialCenters(x, seed, run, opts), tolAbs, opts);
-      if (!best || r.inertia < best.inertia) best = r;
+    try {
+      for (let run = 0; run < runs; run++) {
+        const r = await this.runOnce(x, await this.initialCenters(x, seed, run, opts), tolAbs, opts);
+        if (!best || r.inertia < best.inertia) best = r;
+      }
+    } catch (e) {
+      // Unchecked so far (tol 0): a failure caused by NaN or infinity is reported as that.
+      const kind = this.tol === 0 ? await nonFiniteKind(x, sched) : null;
+      throw kind ? nonFiniteError(kind, 'KMeans.fit') : e;
     }
+    if (!allFinite(best!.inertia, best!.centers)) await refuseNonFinite(x, 'KMeans.fit', sched);
     this.fitted = { ...best!, d, x };
     return this;
   }

@@ -9,6 +9,7 @@ import { checkComputeOptions, checkOptions, computeCollections, type ComputeOpti
 import { toFloat64, vector } from '../eager';
 import { scheduleFor } from '../graph/schedule';
 import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
+import { allFinite, refuseNonFinite } from '../input/finite';
 import { definedParams, type Params } from '../base/estimator';
 import { flipSigns, project, unproject, withoutEmptyBlocks } from './project';
 import { randomizedPca } from './randomized';
@@ -139,8 +140,11 @@ export class PCA {
     if (solver === 'randomized') {
       const power = this.iteratedPower === 'auto' ? (k < 0.1 * full ? 7 : 4) : this.iteratedPower;
       ({ mean, s: sAll, vt: vAll, totalVar } = await randomizedPca(x, { k, power, oversamples: this.nOversamples, seed: seedOf(this.seed) }, sched));
+      // NaN or infinity in X makes the column means non-finite: refused by name (input/finite.ts).
+      if (!allFinite(mean, totalVar)) await refuseNonFinite(x, 'PCA.fit', sched);
     } else {
       mean = toFloat64(await (meanOf(x, { axis: 0 }) as ChunkedArray<NDArray>).compute(sched));
+      if (!allFinite(mean)) await refuseNonFinite(x, 'PCA.fit', sched);
       const centred = subtract(x, vector(mean));
       // Wide X ('full' only): its rows in one block, where the SVD is that of the transpose.
       const a = n < d ? rechunk(centred, [[n], [d]]) : withoutEmptyBlocks(centred);

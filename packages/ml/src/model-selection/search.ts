@@ -4,7 +4,8 @@
  */
 import { type ChunkedArray, type NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
-import { clone, fitEstimator, withParams, type Estimator, type Params } from '../base/estimator';
+import { clone, definedParams, fitEstimator, withParams, type Estimator, type EstimatorType, type Params } from '../base/estimator';
+import { metaParams, splitMetaParams } from '../base/meta-params';
 import { splitComputeOptions } from '../base/options';
 import { targetsAndOptions } from '../pipeline/pipeline';
 import { Pipeline } from '../pipeline/pipeline';
@@ -100,8 +101,52 @@ abstract class BaseSearchCV {
     this.returnTrainScore = opts.returnTrainScore ?? false;
   }
 
+  /** The estimator's type (scikit-learn's searches take their estimator's): a search of a classifier is a classifier. */
+  get estimatorType(): EstimatorType | undefined {
+    return this.estimator.estimatorType;
+  }
+
   /** The candidates' parameters (each checked by building the estimator with them). */
   protected abstract candidates(): Params[];
+
+  /** The search's own constructor parameters (the grid or distributions, then the options). */
+  protected abstract ownParams(): Params;
+  /** A new, unfitted search of this kind (its constructor checks everything). */
+  protected abstract make(estimator: SearchEstimator, own: Params): this;
+
+  protected searchOptions(): Params {
+    return definedParams({ cv: this.cv, scoring: this.scoring, refit: this.refit, returnTrainScore: this.returnTrainScore });
+  }
+
+  /**
+   * scikit-learn's deep get_params: the search's own parameters, `estimator`, and the estimator's
+   * parameters as `estimator__<name>` (a pipeline's as `estimator__<step>__<name>`).
+   */
+  getParams(): Params {
+    return metaParams(this.ownParams(), this.estimator);
+  }
+
+  /**
+   * Sets the search's own parameters, `estimator`, or the estimator's as `estimator__<name>` (the
+   * estimator is then replaced by an unfitted copy with them). Checked as the constructor checks
+   * them; an unknown name is refused by name. A fitted search keeps its results until it is refitted.
+   */
+  setParams(params: Params): this {
+    const who = `${this.who}.setParams`;
+    const own = this.ownParams();
+    // The options the searches refuse (nJobs, ...) pass through so that the constructor names them.
+    const upd = splitMetaParams(params, [...new Set([...Object.keys(own), ...Object.keys(SEARCH_OPTIONS)])], who);
+    let est = (upd.estimator as SearchEstimator | undefined) ?? this.estimator;
+    if (Object.keys(upd.inner).length) est = withParams(est, upd.inner);
+    const next = this.make(est, { ...own, ...upd.own });
+    for (const [k, v] of Object.entries(next)) if (k !== 'result') (this as Record<string, unknown>)[k] = v;
+    return this;
+  }
+
+  /** An unfitted copy with the same parameters (the estimator cloned). */
+  clone(): this {
+    return this.make(clone(this.estimator), this.ownParams());
+  }
 
   private state(what: string) {
     if (!this.result) throw new NotFittedError(this.who, what, true);
@@ -226,6 +271,15 @@ export class GridSearchCV extends BaseSearchCV {
   protected candidates(): Params[] {
     return parameterGrid(this.paramGrid, 'GridSearchCV');
   }
+
+  protected ownParams(): Params {
+    return { paramGrid: this.paramGrid, ...this.searchOptions() };
+  }
+
+  protected make(estimator: SearchEstimator, own: Params): this {
+    const { paramGrid, ...opts } = own;
+    return new GridSearchCV(estimator, paramGrid as ParamGrid | readonly ParamGrid[], opts as SearchOptions) as this;
+  }
 }
 
 /** A distribution to draw a parameter from: `rvs(random)` with `random()` uniform in [0, 1). */
@@ -288,6 +342,15 @@ export class RandomizedSearchCV extends BaseSearchCV {
 
   protected candidates(): Params[] {
     return this.drawn;
+  }
+
+  protected ownParams(): Params {
+    return { paramDistributions: this.paramDistributions, nIter: this.nIter, seed: this.seed, ...this.searchOptions() };
+  }
+
+  protected make(estimator: SearchEstimator, own: Params): this {
+    const { paramDistributions, ...opts } = own;
+    return new RandomizedSearchCV(estimator, paramDistributions as ParamDistributions, opts as RandomizedSearchOptions) as this;
   }
 }
 

@@ -59,3 +59,10 @@ export const pcaOps = defineCatalogue('@pdask/ml/ops', {
   rangePart: PCA.rangePart,
   mergeRange: PCA.mergeRange,
 });
+
+// StandardScaler's transform (preprocessing/scale-runtime.ts): one loop per row block.
+import * as SC from '../preprocessing/scale-runtime';
+
+export const scalerOps = defineCatalogue('@pdask/ml/ops', {
+  scaleBlock: SC.scaleBlock,
+});

@@ -7,6 +7,8 @@ import { asMatrix, checkFeatures, NotFittedError, type Data } from '../validate'
 import { checkNames, inputNames, toFeatures, type FeaturesInput } from '../input/features';
 import { isFrame } from '../input/frame-like';
 import type { Params } from '../base/estimator';
+import { scalerOps } from '../ops/index';
+import { mapRowBlocks } from './block-map';
 
 export interface StandardScalerOptions {
   /** Subtract the column means (default true). */
@@ -88,6 +90,10 @@ export class StandardScaler {
     });
     const x = asMatrix(X as Data, who);
     checkFeatures(x, f.mean.length, 'StandardScaler.transform');
+    const mean = this.withMean ? f.mean : null;
+    if ((mean || f.scale) && x.chunks[0].every((c) => Number.isFinite(c))) {
+      return mapRowBlocks('standard-scale', x, scalerOps.scaleBlock, [{ mean, scale: f.scale }], x.shape[1], 'float64');
+    }
     let r: ChunkedArray<unknown> = astype(x, 'float64');
     if (this.withMean) r = subtract(r, vector(f.mean));
     if (f.scale) r = divide(r, vector(f.scale));

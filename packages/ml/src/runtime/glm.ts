@@ -9,6 +9,7 @@
  * weight (the estimators append it, which keeps X's row blocks, empty ones included).
  */
 import { dims, values, type BlockValue } from './block';
+import { glmKernelPartial } from './glm-kernel';
 
 export type GlmFamily = 'binomial' | 'multinomial' | 'poisson';
 
@@ -63,6 +64,8 @@ function softplus(z: number): number {
 }
 
 export function glmPartial(spec: GlmSpec, beta: Float64Array, xb: BlockValue, yb: BlockValue): GlmPartial {
+  const fast = glmKernelPartial(spec, beta, xb, yb);
+  if (fast) return fast;
   const [n, cols] = dims(xb);
   const weighted = spec.weighted;
   const d = weighted ? cols - 1 : cols;

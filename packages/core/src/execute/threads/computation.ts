@@ -10,6 +10,7 @@ import type { FromWorker, ToWorker } from './protocol';
 import { LineageInput, PersistedDataLostError, ResidentValue, type Lineage } from './resident';
 import { encodeNode, fusedMemberKey } from './wire';
 import type { PoolListener, Slot, ThreadPool } from './pool';
+import { ShuffleCoordinator } from './shuffle-coordinator';
 
 let nextCid = 1;
 
@@ -43,6 +44,8 @@ export interface ComputationOptions {
 export class Computation implements PoolListener {
   private readonly cid = nextCid++;
   private readonly state: SchedulerState;
+  /** Peer-to-peer shuffles in the graph: their runs, owners and restarts. */
+  private readonly shuffles: ShuffleCoordinator;
   private readonly inflight = new Map<number, { ts: TaskState; slot: number }>();
   /** The last task each worker reported finished: the suspect if it dies while idle. */
   private readonly lastFinished = new Map<number, { seq: number; key: Key }>();
@@ -88,8 +91,9 @@ export class Computation implements PoolListener {
     private readonly req: ExecuteRequest,
     opts: ComputationOptions,
   ) {
+    this.shuffles = new ShuffleCoordinator(pool, this.cid, req.graph.nodes);
     this.state = new SchedulerState({
-      policy: new LocalityPolicy({ targetBatchMs: opts.targetBatchMs }),
+      policy: this.shuffles.policy(new LocalityPolicy({ targetBatchMs: opts.targetBatchMs })),
       allowedWorkerDeaths: opts.allowedWorkerDeaths,
       // One log per pool, shared by its computations: story(key) answers after they end.
       story: pool.stories,
@@ -318,12 +322,29 @@ export class Computation implements PoolListener {
     this.lastFinished.delete(slot.id);
     this.outgoing.delete(slot.id);
     try {
-      this.handle(this.state.removeWorker(String(slot.id), { suspects, cause }));
+      const removal = (): Instruction[] => this.state.removeWorker(String(slot.id), { suspects, cause });
+      const restart = this.shuffles.workerLost(slot.id);
+      this.handle(restart.length ? this.restartShuffles(restart, removal) : removal());
       this.flush();
       this.checkStalled();
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  /**
+   * A p2p shuffle lost a worker: its transfers and barrier are invalidated (they run again in a
+   * new run) together with the worker's removal, and reports of the runs cancelled are ignored.
+   */
+  private restartShuffles(keys: Key[], removal: () => Instruction[]): Instruction[] {
+    const instructions = this.state.batch((state) => {
+      state.invalidate(keys);
+      removal();
+    });
+    const cancelled = new Set<TaskState>();
+    for (const ins of instructions) if (ins.type === 'cancel') cancelled.add(ins.task);
+    if (cancelled.size) for (const [seq, entry] of this.inflight) if (cancelled.has(entry.ts)) this.inflight.delete(seq);
+    return instructions;
   }
 
   // ---- instructions ---------------------------------------------------------------------------

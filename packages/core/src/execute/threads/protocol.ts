@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { GraphNode, OpRef } from '../../graph/spec';
 import type { SerializedError } from '../errors';
+import type { ShufflePeerMessage, ShuffleRunMessage } from './shuffle-protocol';
 
 /** One task on a worker (decoded): `seq` identifies it in reports; `fetch` names inputs held by peers. */
 export interface RunSpec {
@@ -43,7 +44,8 @@ export type ToWorker =
   | { readonly t: 'gather'; readonly cid: number; readonly id: number; readonly ids: readonly number[]; readonly move: readonly boolean[] }
   | { readonly t: 'end'; readonly cids: readonly number[] }
   /** Resident values whose references were garbage-collected. */
-  | { readonly t: 'forget'; readonly ids: readonly number[] };
+  | { readonly t: 'forget'; readonly ids: readonly number[] }
+  | ShuffleRunMessage;
 
 export type FromWorker =
   | { readonly t: 'ready' }
@@ -62,7 +64,8 @@ export type FromWorker =
 
 export type PeerMessage =
   | { readonly t: 'get'; readonly id: number; readonly cid: number; readonly ids: readonly number[]; readonly move: readonly boolean[] }
-  | { readonly t: 'got'; readonly id: number; readonly values: readonly unknown[]; readonly missing: readonly number[] };
+  | { readonly t: 'got'; readonly id: number; readonly values: readonly unknown[]; readonly missing: readonly number[] }
+  | ShufflePeerMessage;
 
 declare const __PDASK_BUILD_ID__: string | undefined;
 
@@ -82,7 +85,7 @@ export interface WorkerInit {
 export interface WorkerControl {
   connectPeer(peerId: number, port: MessagePort): void;
   disconnectPeer(peerId: number): void;
-  stats(): { stored: number; queued: number; resident: number };
+  stats(): { stored: number; queued: number; resident: number; shuffleRuns: number; shuffleSpilledFiles: number; shuffleBytesInMemory: number };
   /** Copies of resident values (for a caller that cannot read them in place); missing ids listed. */
   residentValues(ids: readonly number[]): { values: unknown[]; missing: number[] };
 }

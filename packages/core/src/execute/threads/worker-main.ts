@@ -15,6 +15,7 @@ import { transferablesOf } from '../transfer';
 import { PinnedBuffers } from './aliases';
 import { BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
 import { decodeNode, type EncodedNode } from './wire';
+import { ShuffleService } from './shuffle-service';
 
 const init = workerData as WorkerInit;
 if (init.buildId && BUILD_ID && init.buildId !== BUILD_ID) {
@@ -40,6 +41,8 @@ const isResidentObject = (v: unknown): boolean => typeof v === 'object' && v !==
 const pinned = new PinnedBuffers();
 const ended = new Set<number>();
 const peers = new Map<number, MessagePort>();
+/** The peer-to-peer shuffle's pieces and runs (installed as this thread's shuffle runtime). */
+const shuffles = new ShuffleService(init.id, peers);
 /** Operations by the ids the pool assigned them for this worker. */
 const ops: OpRef[] = [];
 
@@ -248,6 +251,7 @@ function takeValues(cid: number, ids: readonly number[], move: readonly boolean[
 }
 
 function onPeerMessage(from: MessagePort, msg: PeerMessage): void {
+  if (shuffles.onPeer(from, msg)) return;
   if (msg.t === 'got') {
     onGot(msg);
     return;
@@ -311,6 +315,7 @@ async function runOne(spec: RunSpec): Promise<void> {
   const store = storeOf(spec.cid);
   const t0 = performance.now();
   current[0] = spec.seq;
+  shuffles.current = spec.cid;
   let value: unknown;
   const inputs: unknown[] = [];
   try {
@@ -365,6 +370,7 @@ function endComputations(cids: readonly number[]): void {
   for (const cid of cids) {
     ended.add(cid);
     stores.delete(cid);
+    shuffles.endComputation(cid);
   }
 }
 
@@ -410,6 +416,9 @@ port.on('message', (msg: ToWorker) => {
     case 'forget':
       for (const id of msg.ids) if (!resident.delete(id)) forgottenEarly.add(id);
       break;
+    case 'shuffle-run':
+      shuffles.onRun(msg);
+      break;
   }
 });
 
@@ -425,11 +434,12 @@ const control: WorkerControl = {
     // The peer died: it will never answer what was asked of it. Its tasks report the inputs
     // missing, and the scheduler recomputes them (else they would wait forever).
     for (const [id, req] of requests) if (req.peer === peerId) onGot({ t: 'got', id, values: [], missing: [...req.ids] });
+    shuffles.peerLost(peerId);
   },
   stats() {
     let stored = 0;
     for (const s of stores.values()) stored += s.size;
-    return { stored, queued: queue.length - head, resident: resident.size };
+    return { stored, queued: queue.length - head, resident: resident.size, ...shuffles.stats() };
   },
   residentValues(ids) {
     const values: unknown[] = [];
