@@ -13,24 +13,7 @@ import { SCHEDULERS } from './helpers';
 import { computeUnplanned, frameColumns, fx, inMemory, writeParquetFiles } from './expr-helpers';
 
 const counter = vi.hoisted(() => ({ bytes: 0, opens: 0 }));
-vi.mock('hyparquet', async (importOriginal) => {
-  const real = await importOriginal<typeof import('hyparquet')>();
-  return {
-    ...real,
-    asyncBufferFromFile: async (path: string) => {
-      counter.opens++;
-      const buf = await real.asyncBufferFromFile(path);
-      return {
-        byteLength: buf.byteLength,
-        slice: async (start: number, end?: number) => {
-          const out = await buf.slice(start, end);
-          if (end !== undefined && end < buf.byteLength) counter.bytes += out.byteLength;
-          return out;
-        },
-      };
-    },
-  };
-});
+vi.mock('hyparquet', async (importOriginal) => (await import('./parquet-counting')).countingHyparquet(await importOriginal(), counter));
 
 const gx = JSON.parse(readFileSync(new URL('./fixtures/expr_groupby.json', import.meta.url), 'utf8')) as Record<string, { index: string[]; values: number[] }>;
 

@@ -9,28 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as dd from '../src/index';
+import { bytesOf as countBytes } from './parquet-counting';
 import { headOf } from '../src/frame';
 import { after, computeUnplanned, writeParquetFiles } from './expr-helpers';
 
 const counter = vi.hoisted(() => ({ bytes: 0, opens: 0 }));
-vi.mock('hyparquet', async (importOriginal) => {
-  const real = await importOriginal<typeof import('hyparquet')>();
-  return {
-    ...real,
-    asyncBufferFromFile: async (path: string) => {
-      counter.opens++;
-      const buf = await real.asyncBufferFromFile(path);
-      return {
-        byteLength: buf.byteLength,
-        slice: async (start: number, end?: number) => {
-          const out = await buf.slice(start, end);
-          if (end !== undefined && end < buf.byteLength) counter.bytes += out.byteLength;
-          return out;
-        },
-      };
-    },
-  };
-});
+vi.mock('hyparquet', async (importOriginal) => (await import('./parquet-counting')).countingHyparquet(await importOriginal(), counter));
 
 const gx = JSON.parse(readFileSync(new URL('./fixtures/expr_groupby.json', import.meta.url), 'utf8')) as Record<string, { index: string[]; values: number[] }>;
 
@@ -44,11 +28,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const opts = { scheduler: 'sync' } as const;
 
-async function bytesOf(run: () => Promise<unknown>): Promise<number> {
-  counter.bytes = 0;
-  await run();
-  return counter.bytes;
-}
+const bytesOf = (run: () => Promise<unknown>): Promise<number> => countBytes(counter, run);
 
 describe('bytes read by a filter + group-by (sync)', () => {
   it('projection and predicate pushdown through the aggregation cut the bytes, same result', async () => {

@@ -10,26 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as dd from '../src/index';
+import { bytesOf as countBytes } from './parquet-counting';
 import { computeUnplanned, frameColumns, fx, writeParquetFiles } from './expr-helpers';
 
-const counter = vi.hoisted(() => ({ bytes: 0 }));
-vi.mock('hyparquet', async (importOriginal) => {
-  const real = await importOriginal<typeof import('hyparquet')>();
-  return {
-    ...real,
-    asyncBufferFromFile: async (path: string) => {
-      const buf = await real.asyncBufferFromFile(path);
-      return {
-        byteLength: buf.byteLength,
-        slice: async (start: number, end?: number) => {
-          const out = await buf.slice(start, end);
-          if (end !== undefined && end < buf.byteLength) counter.bytes += out.byteLength;
-          return out;
-        },
-      };
-    },
-  };
-});
+const counter = vi.hoisted(() => ({ bytes: 0, opens: 0 }));
+vi.mock('hyparquet', async (importOriginal) => (await import('./parquet-counting')).countingHyparquet(await importOriginal(), counter));
 
 let dir: string;
 let pq: string;
@@ -41,12 +26,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const opts = { scheduler: 'sync' } as const;
 
-/** Bytes read by computing `run` (footers included). */
-async function bytesOf(run: () => Promise<unknown>): Promise<number> {
-  counter.bytes = 0;
-  await run();
-  return counter.bytes;
-}
+const bytesOf = (run: () => Promise<unknown>): Promise<number> => countBytes(counter, run);
 
 describe('bytes read from Parquet (sync)', () => {
   it('projection pushdown reads fewer bytes, with the same result', async () => {

@@ -1,0 +1,37 @@
+/**
+ * Counting what a computation reads from Parquet: hyparquet's file reader wrapped so that every
+ * file opened and every byte sliced before the footer is counted (footer reads are not: hyparquet
+ * fetches up to 512 KiB before the footer, which for a small file is all of it). Used from a test's
+ * `vi.mock('hyparquet', ...)` factory with a `vi.hoisted` counter.
+ */
+export interface ReadCounter {
+  bytes: number;
+  opens: number;
+}
+
+type Hyparquet = typeof import('hyparquet');
+
+export function countingHyparquet(real: Hyparquet, counter: ReadCounter): Hyparquet {
+  return {
+    ...real,
+    asyncBufferFromFile: async (path: string) => {
+      counter.opens++;
+      const buf = await real.asyncBufferFromFile(path);
+      return {
+        byteLength: buf.byteLength,
+        slice: async (start: number, end?: number) => {
+          const out = await buf.slice(start, end);
+          if (end !== undefined && end < buf.byteLength) counter.bytes += out.byteLength;
+          return out;
+        },
+      };
+    },
+  };
+}
+
+/** Bytes read while `run` computes. */
+export async function bytesOf(counter: ReadCounter, run: () => Promise<unknown>): Promise<number> {
+  counter.bytes = 0;
+  await run();
+  return counter.bytes;
+}
