@@ -70,7 +70,7 @@ async function openFile(f: DataFile, footers?: FooterCache): Promise<FileInfo> {
   if (stat.isDirectory()) throw new Error(`readParquet: '${f.path}' is a directory; name it alone to read the Parquet files under it`);
   // A footer read before is used again while the file's size and modification time are unchanged.
   const known = footers?.get(f.path);
-  if (known && known.size === stat.size && known.mtime === stat.mtimeMs) return { ...f, size: stat.size, mtime: stat.mtimeMs, meta: known.meta };
+  if (known && known.size === stat.size && known.mtime === stat.mtimeMs) return { ...f, size: stat.size, mtime: stat.mtimeMs, meta: known.meta as FileMetaData };
   const info = await readFooter(f, stat);
   footers?.set(f.path, { size: info.size, mtime: info.mtime, meta: info.meta });
   return info;
@@ -120,8 +120,12 @@ export function readParquet(pathOrGlob: string | readonly string[], options?: Re
   return readParquetWithFooters(pathOrGlob, options);
 }
 
-/** @internal Footers already read, by path (the query planner reads a dataset again with other columns and filters). */
-export type FooterCache = Map<string, { size: number; mtime: number; meta: FileMetaData }>;
+/**
+ * @internal Footers already read, by path (the query planner reads a dataset again with other
+ * columns and filters). The footer is held as an opaque object: the plan's types are public, and
+ * naming hyparquet's FileMetaData there made the CommonJS declarations import an ESM-only package.
+ */
+export type FooterCache = Map<string, { size: number; mtime: number; meta: object }>;
 
 /** @internal readParquet, taking the footers from `footers` when the files are unchanged and adding those it reads. */
 export async function readParquetWithFooters(pathOrGlob: string | readonly string[], options?: ReadParquetOptions, footers?: FooterCache): Promise<DataFrame> {
