@@ -4,60 +4,13 @@
  * (references computed here from first principles), on 2 worker threads. Faults, spilling and
  * graph sizes: shuffle-p2p-faults.test.ts.
  */
-import { closeThreadPools, config, type ComputeOptions } from '@pdask/core';
+import { closeThreadPools, config } from '@pdask/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dd from '../src/index';
+import { N, k, v, base, THREADS, column, tagged, checkShuffled, groups, reference } from './shuffle-fixtures';
 
 afterAll(() => closeThreadPools());
 
-const N = 1_000_000;
-const NPARTS = 16;
-/** Skewed keys: a quarter of the rows have key 0, the rest spread over 4,999 keys unevenly. */
-const keyOf = (i: number): number => (i % 4 === 0 ? 0 : 1 + ((Math.imul(i, 2654435761) >>> 0) % 4999) % (1 + (i % 4999)));
-const k = Float64Array.from({ length: N }, (_, i) => keyOf(i));
-const v = Float64Array.from({ length: N }, (_, i) => i);
-const base = (): dd.DataFrame => dd.fromColumns({ k, v }, { npartitions: NPARTS });
-const THREADS: ComputeOptions = { scheduler: 'threads', numWorkers: 2 };
-
-const column = (f: dd.LocalFrame, name: string): Float64Array => Float64Array.from(f.col(name).toArray() as ArrayLike<number>);
-
-/** Each row tagged with its partition's identity (its smallest v): partitions stay told apart once concatenated. */
-function tagPartition(p: dd.LocalFrame): Record<string, Float64Array> {
-  const v = Float64Array.from(p.col('v').toArray() as ArrayLike<number>);
-  let m = Infinity;
-  for (const x of v) if (x < m) m = x;
-  return { k: Float64Array.from(p.col('k').toArray() as ArrayLike<number>), v, pid: new Float64Array(v.length).fill(m) };
-}
-const tagged = (df: dd.DataFrame): dd.DataFrame => df.mapPartitions(tagPartition, { meta: { k: 'float64', v: 'float64', pid: 'float64' } }) as dd.DataFrame;
-
-/** Every key in one partition; within a partition, rows of a key in input order (v increasing). */
-function checkShuffled(keys: Float64Array, vals: Float64Array, pids: Float64Array): void {
-  const owner = new Map<string, number>();
-  const lastV = new Map<string, number>();
-  for (let i = 0; i < keys.length; i++) {
-    const key = String(keys[i]);
-    const o = owner.get(key);
-    if (o !== undefined && o !== pids[i]) throw new Error(`key ${key} in two partitions`);
-    owner.set(key, pids[i]);
-    const prev = lastV.get(key);
-    if (prev !== undefined && !(vals[i] > prev)) throw new Error(`key ${key}: rows out of input order`);
-    lastV.set(key, vals[i]);
-  }
-}
-
-/** Per key: count and sum of v. */
-function groups(keys: ArrayLike<number>, vals: ArrayLike<number>): Map<number, [number, number]> {
-  const m = new Map<number, [number, number]>();
-  for (let i = 0; i < keys.length; i++) {
-    const g = m.get(keys[i]);
-    if (g) {
-      g[0]++;
-      g[1] += vals[i];
-    } else m.set(keys[i], [1, vals[i]]);
-  }
-  return m;
-}
-const reference = groups(k, v);
 
 describe('p2p shuffle: exact results on 1e6 rows with skewed keys (threads, 2 workers)', () => {
   it('DataFrame.shuffle puts every key in one partition, rows in input order, all rows kept', async () => {
