@@ -13,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { closeThreadPools } from '@pdask/core';
 import { fromColumns, readParquet } from '@pdask/dataframe';
-import type { JsRun, PyRun, Workload } from '../harness.js';
+import type { Workload } from '../harness.js';
+import { loadFailure } from '../peers.js';
+import { xorshift } from '../random.js';
 
 type Polars = typeof import('nodejs-polars').default;
 type DuckConn = import('@duckdb/node-api').DuckDBConnection;
@@ -30,23 +32,9 @@ const C_ROWS = rows(20_000_000);
 async function polars(): Promise<Polars> {
   return (await import('nodejs-polars')).default;
 }
-async function polarsMissing(): Promise<string | undefined> {
-  try {
-    await polars();
-    return undefined;
-  } catch (e) {
-    return `nodejs-polars does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-  }
-}
+const polarsMissing = (): Promise<string | undefined> => loadFailure(polars, 'nodejs-polars');
 
-async function duckdbMissing(): Promise<string | undefined> {
-  try {
-    await import('@duckdb/node-api');
-    return undefined;
-  } catch (e) {
-    return `@duckdb/node-api does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-  }
-}
+const duckdbMissing = (): Promise<string | undefined> => loadFailure(() => import('@duckdb/node-api'), '@duckdb/node-api');
 
 /** A DuckDB connection on both cores (its default: all of them) with `sql` run first (untimed setup). */
 async function duckdb(...sql: string[]): Promise<DuckConn> {
@@ -58,17 +46,6 @@ async function duckdb(...sql: string[]): Promise<DuckConn> {
 
 async function duckCount(conn: DuckConn, sql: string): Promise<number> {
   return (await conn.runAndReadAll(sql)).currentRowCount;
-}
-
-/** xorshift32 stream in [0, 1): the same data in every JS system. */
-function uniform(seed: number): () => number {
-  let s = seed | 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
 }
 
 const keyNames = Array.from({ length: KEYS }, (_, i) => `key-${String(i).padStart(2, '0')}`);
@@ -83,7 +60,7 @@ async function parquetDir(): Promise<string> {
   const per = Math.ceil(A_ROWS / FILES);
   for (let f = 0; f < FILES; f++) {
     const n = Math.min(per, A_ROWS - f * per);
-    const u = uniform(1 + f * 7919);
+    const u = xorshift(1 + f * 7919);
     const cols: Record<string, unknown> = {};
     cols.key = Array.from({ length: n }, () => keyNames[Math.floor(u() * KEYS)]);
     cols.id = BigInt64Array.from({ length: n }, (_, i) => BigInt(f * per + i));
@@ -158,7 +135,7 @@ interface MergeInput {
 
 /** Left: B_LEFT rows, keys uniform over the right side's B_RIGHT unique keys; right: a group per key (100 groups). */
 function mergeInput(): MergeInput {
-  const u = uniform(12345);
+  const u = xorshift(12345);
   const k = Int32Array.from({ length: B_LEFT }, () => Math.floor(u() * B_RIGHT));
   const v = Float64Array.from({ length: B_LEFT }, u);
   const rk = Int32Array.from({ length: B_RIGHT }, (_, i) => i);
@@ -217,7 +194,7 @@ const mergeGroupby: Workload = {
 };
 
 function setIndexInput(): { k: Float64Array; v: Float64Array } {
-  const u = uniform(777);
+  const u = xorshift(777);
   return { k: Float64Array.from({ length: C_ROWS }, u), v: Float64Array.from({ length: C_ROWS }, u) };
 }
 

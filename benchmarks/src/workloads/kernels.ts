@@ -6,6 +6,7 @@
  */
 import { loadKernels, type KernelArray, type Kernels } from '@pdask/kernels';
 import type { JsRun, Workload } from '../harness.js';
+import { loadFailure } from '../peers.js';
 import { wasmReader, type WasmReader } from './wasm-read.js';
 
 const SUM_N = 100_000_000;
@@ -19,14 +20,6 @@ async function polars(): Promise<Polars> {
 }
 async function arquero(): Promise<Arquero> {
   return import('arquero');
-}
-async function reason(load: () => Promise<unknown>, name: string): Promise<string | undefined> {
-  try {
-    await load();
-    return undefined;
-  } catch (e) {
-    return `${name} does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-  }
 }
 
 /** xorshift32 in [0, 1): the same data in every JS system without keeping several copies alive. */
@@ -146,13 +139,13 @@ function sumWorkload(): Workload {
   const plain: JsRun<Float64Array> = { system: 'plain-js', setup: sumInput, run: jsSum };
   const pl: JsRun<{ s: import('nodejs-polars').Series }> = {
     system: 'nodejs-polars',
-    unavailable: () => reason(polars, 'nodejs-polars'),
+    unavailable: () => loadFailure(polars, 'nodejs-polars'),
     setup: async () => ({ s: (await polars()).Series('x', sumInput()) }),
     run: ({ s }) => s.sum(),
   };
   const aqRun: JsRun<{ aq: Arquero; t: ReturnType<Arquero['table']> }> = {
     system: 'arquero',
-    unavailable: () => reason(arquero, 'arquero'),
+    unavailable: () => loadFailure(arquero, 'arquero'),
     setup: async () => {
       const aq = await arquero();
       return { aq, t: aq.table({ x: sumInput() }) };
@@ -198,7 +191,7 @@ function groupbyWorkload(groups: number, label: string, vsPandas: number): Workl
   };
   const pl: JsRun<{ pl: Polars; df: import('nodejs-polars').DataFrame }> = {
     system: 'nodejs-polars',
-    unavailable: () => reason(polars, 'nodejs-polars'),
+    unavailable: () => loadFailure(polars, 'nodejs-polars'),
     setup: async () => {
       const p = await polars();
       const d = gbInput(groups);
@@ -208,7 +201,7 @@ function groupbyWorkload(groups: number, label: string, vsPandas: number): Workl
   };
   const aqRun: JsRun<{ aq: Arquero; t: ReturnType<Arquero['table']> }> = {
     system: 'arquero',
-    unavailable: () => reason(arquero, 'arquero'),
+    unavailable: () => loadFailure(arquero, 'arquero'),
     setup: async () => {
       const aq = await arquero();
       const d = gbInput(groups);

@@ -8,20 +8,10 @@ import * as da from '@pdask/array';
 import { closeThreadPools, type ComputeOptions } from '@pdask/core';
 import { GridSearchCV, KFold, KMeans, LogisticRegression, makePipeline, MiniBatchKMeans, PCA, StandardScaler } from '@pdask/ml';
 import type { JsRun, PyRun, Workload } from '../harness.js';
+import { xorshift } from '../random.js';
 
 const N = 1_000_000;
 const BLOCKS = 4;
-
-/** xorshift32 in [0, 1). */
-function stream(seed: number): () => number {
-  let s = seed | 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Row i belongs to blob i % k; blob centers uniform in [-2, 2)^d, points within ±2 of them. The
@@ -29,7 +19,7 @@ function stream(seed: number): () => number {
  * early, whatever tol says, once no label changes).
  */
 function blobs(n: number, d: number, k: number): Float64Array {
-  const u = stream(11);
+  const u = xorshift(11);
   const centers = Float64Array.from({ length: k * d }, () => 4 * u() - 2);
   const x = new Float64Array(n * d);
   for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) x[i * d + t] = centers[(i % k) * d + t] + 4 * u() - 2;
@@ -38,7 +28,7 @@ function blobs(n: number, d: number, k: number): Float64Array {
 
 /** X uniform in [-1, 1); y = 1 with probability sigmoid(X · w - 0.5), w_j = (-1)^j (1 + j / 10). */
 function logistic(n: number, d: number): { x: Float64Array; y: Float64Array } {
-  const u = stream(7);
+  const u = xorshift(7);
   const x = new Float64Array(n * d);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -120,7 +110,7 @@ const MULTI_CLASSES = 10;
 
 /** X uniform in [-1, 1); class = argmax of X · W + noise (W and noise normal), as the Python side draws it. */
 function multiclass(n: number, d: number, k: number): { x: Float64Array; y: Float64Array } {
-  const u = stream(5);
+  const u = xorshift(5);
   const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
   const w = Float64Array.from({ length: d * k }, normal);
   const x = new Float64Array(n * d);
@@ -243,7 +233,7 @@ function pcaWorkload(): Workload {
   const d = 100;
   // Rank-10 signal plus noise, as the Python side draws it.
   const setup = () => {
-    const u = stream(3);
+    const u = xorshift(3);
     const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
     const mix = Float64Array.from({ length: 10 * d }, normal);
     const x = new Float64Array(PCA_N * d);
