@@ -15,6 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, LocalCluster } from '../src/index';
 import { prefixColor } from '../src/dashboard/key-split';
+import { recordFrames, stopFrames } from './fixtures/frame-times';
 import { PKG, requireBuild, until } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -125,18 +126,7 @@ describe.skipIf(missing !== undefined)('the dashboard of a real LocalCluster in 
       await rowsAre(workers.page, '#workers-table tbody tr', ids, 'workers table');
 
       // Animation-frame times of the status page while the run streams in.
-      await status.page.evaluate(() => {
-        const w = window as unknown as { frameDeltas: number[]; recording: boolean };
-        w.frameDeltas = [];
-        w.recording = true;
-        let last = performance.now();
-        const tick = (t: number): void => {
-          w.frameDeltas.push(t - last);
-          last = t;
-          if (w.recording) requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-      });
+      await recordFrames(status.page);
 
       // 0.4 ms per leaf: the tree takes a few seconds on two workers, long enough to look at mid-run.
       const future = client.compute(tree(N, 0.4));
@@ -152,14 +142,8 @@ describe.skipIf(missing !== undefined)('the dashboard of a real LocalCluster in 
         ['inc', N, '10,000 / 10,000'],
         ['add', N - 1, '9,999 / 9,999'],
       ]);
-      const frames = await status.page.evaluate(() => {
-        const w = window as unknown as { frameDeltas: number[]; recording: boolean };
-        w.recording = false;
-        return w.frameDeltas.slice(1);
-      });
-      const sorted = [...frames].sort((a, b) => a - b);
-      const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-      console.log(`[dashboard e2e frame time] ${sorted.length} frames during the 19,999-task run: median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms`);
+      const frames = await stopFrames(status.page);
+      console.log(`[dashboard e2e frame time] during the 19,999-task run, ${frames.summary()}`);
 
       // The task stream: entries held (the server keeps the newest 10,000) and drawn in both prefixes' colours.
       await status.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

@@ -5,12 +5,11 @@
  * and read back (spill entries), and a failing task (an error entry on its worker).
  */
 import { ObservedStoryLog } from '@pdask/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Client, LocalCluster } from '../src/index';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SchedulerDashboardSource } from '../src/dashboard/scheduler-source';
 import type { TaskStreamEntry } from '../src/dashboard/protocol';
-import { EventStream } from './dashboard-server-helpers';
-import { requireBuild, until } from './helpers';
+import { useDashboardCluster } from './dashboard-server-helpers';
+import { until } from './helpers';
 
 const NOW = 1_800_000_000_000;
 
@@ -60,42 +59,27 @@ describe('transfer, spill and error entries (source and model)', () => {
 });
 
 describe('transfers and errors on a 2-worker LocalCluster', () => {
-  let cluster: LocalCluster;
-  let client: Client;
-  let events: EventStream;
-
-  beforeAll(async () => {
-    requireBuild();
-    cluster = await LocalCluster.start({ nWorkers: 2, dashboardAddress: '127.0.0.1:0' });
-    client = await Client.connect(cluster, { setAsDefault: false });
-    events = await EventStream.open(cluster.dashboardLink!.replace(/\/status$/, '/api/events'));
-  }, 30_000);
-
-  afterAll(async () => {
-    events?.close();
-    await client?.close();
-    await cluster?.close();
-  });
+  const fx = useDashboardCluster({ nWorkers: 2 }, { events: true });
 
   it('shows a transfer on the worker that read an input held by the other one', async () => {
-    const [a, b] = [...cluster.scheduler.workers.keys()];
+    const [a, b] = [...fx.cluster.scheduler.workers.keys()];
     const make = (i: number): number[] => Array.from({ length: 1000 }, (_, j) => i + j);
     const total = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
-    const src = client.submitWith({ workers: [a] }, make, 5);
-    const [xs] = await client.gather([src]);
+    const src = fx.client.submitWith({ workers: [a] }, make, 5);
+    const [xs] = await fx.client.gather([src]);
     expect(xs.length).toBe(1000);
-    const sum = client.submitWith({ workers: [b] }, total, src);
+    const sum = fx.client.submitWith({ workers: [b] }, total, src);
     // sum(5..1004) = 1000 * 5 + 999 * 1000 / 2
     expect(await sum.result()).toBe(5000 + 499_500);
-    await until(() => events.tasks.some((t) => t.kind === 'transfer' && t.worker === b && t.key === src.key), 10_000, 'the transfer entry');
-    const t = events.tasks.find((e) => e.kind === 'transfer' && e.key === src.key)!;
+    await until(() => fx.events.tasks.some((t) => t.kind === 'transfer' && t.worker === b && t.key === src.key), 10_000, 'the transfer entry');
+    const t = fx.events.tasks.find((e) => e.kind === 'transfer' && e.key === src.key)!;
     expect(t.prefix).toBe('make');
     expect(t.stop).toBeGreaterThanOrEqual(t.start);
     // The reading task's compute entry on b starts after its input arrived (one clock: the scheduler's).
-    const c = events.tasks.find((e) => e.kind === 'compute' && e.key === sum.key)!;
+    const c = fx.events.tasks.find((e) => e.kind === 'compute' && e.key === sum.key)!;
     expect(c.worker).toBe(b);
     expect(c.start).toBeGreaterThanOrEqual(t.start);
-    expect(events.error).toBeUndefined();
+    expect(fx.events.error).toBeUndefined();
   }, 20_000);
 
   it('shows an error entry for a task that threw, on its worker', async () => {
@@ -103,52 +87,37 @@ describe('transfers and errors on a 2-worker LocalCluster', () => {
       if (x === 3) throw new RangeError('three is not allowed');
       return x;
     };
-    const f = client.submit(boom, 3);
+    const f = fx.client.submit(boom, 3);
     await expect(f.result()).rejects.toThrow(/three is not allowed/);
-    await until(() => events.tasks.some((t) => t.kind === 'error' && t.key === f.key), 10_000, 'the error entry');
-    const e = events.tasks.find((t) => t.kind === 'error' && t.key === f.key)!;
+    await until(() => fx.events.tasks.some((t) => t.kind === 'error' && t.key === f.key), 10_000, 'the error entry');
+    const e = fx.events.tasks.find((t) => t.kind === 'error' && t.key === f.key)!;
     expect(e.prefix).toBe('boom');
-    expect(cluster.scheduler.workers.has(e.worker)).toBe(true);
+    expect(fx.cluster.scheduler.workers.has(e.worker)).toBe(true);
   }, 20_000);
 });
 
 describe('spills on a worker with a small memory limit', () => {
   const MB = 2 ** 20;
-  let cluster: LocalCluster;
-  let client: Client;
-  let events: EventStream;
-
-  beforeAll(async () => {
-    requireBuild();
-    cluster = await LocalCluster.start({ nWorkers: 1, memoryLimit: 200 * MB, dashboardAddress: '127.0.0.1:0' });
-    client = await Client.connect(cluster, { setAsDefault: false });
-    events = await EventStream.open(cluster.dashboardLink!.replace(/\/status$/, '/api/events'));
-  }, 30_000);
-
-  afterAll(async () => {
-    events?.close();
-    await client?.close();
-    await cluster?.close();
-  });
+  const fx = useDashboardCluster({ nWorkers: 1, memoryLimit: 200 * MB }, { events: true });
 
   it('shows spill entries for results written to disk and read back', async () => {
     // 12 blocks of 8 MiB held by the client: more than the store keeps in memory under a 200 MiB limit.
     const block = (i: number): Float64Array => new Float64Array(1_048_576).fill(i);
-    const blocks = client.map(block, Array.from({ length: 12 }, (_, i) => i));
-    await client.gather(blocks.slice(0, 1));
+    const blocks = fx.client.map(block, Array.from({ length: 12 }, (_, i) => i));
+    await fx.client.gather(blocks.slice(0, 1));
     const first = (b: Float64Array): number => b[0] + b[b.length - 1];
     // Reading every block back (the oldest were spilled) gives 2i for block i.
-    const reads = blocks.map((b) => client.submit(first, b));
-    expect(await client.gather(reads)).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i));
-    await until(() => events.tasks.some((t) => t.kind === 'spill'), 10_000, 'a spill entry');
-    const spills = events.tasks.filter((t) => t.kind === 'spill');
+    const reads = blocks.map((b) => fx.client.submit(first, b));
+    expect(await fx.client.gather(reads)).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i));
+    await until(() => fx.events.tasks.some((t) => t.kind === 'spill'), 10_000, 'a spill entry');
+    const spills = fx.events.tasks.filter((t) => t.kind === 'spill');
     // The blocks, and (least recently used first) small results made while memory was over its target.
     expect(spills.some((t) => t.prefix === 'block')).toBe(true);
     for (const t of spills) expect(['block', 'first']).toContain(t.prefix);
     // On the worker's own row. Under a 200 MiB limit the nanny may restart the worker (its process
     // memory passes the terminate line) and the reads land on the new one: entries of either count.
     for (const t of spills) expect(t.worker).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
-    expect(spills.some((t) => cluster.scheduler.workers.has(t.worker) || events.tasks.some((c) => c.kind === 'compute' && c.worker === t.worker))).toBe(true);
-    expect(events.error).toBeUndefined();
+    expect(spills.some((t) => fx.cluster.scheduler.workers.has(t.worker) || fx.events.tasks.some((c) => c.kind === 'compute' && c.worker === t.worker))).toBe(true);
+    expect(fx.events.error).toBeUndefined();
   }, 30_000);
 });

@@ -9,45 +9,31 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, LocalCluster, readSchedulerFile, Scheduler } from '../src/index';
-import { EventStream, httpGet } from './dashboard-server-helpers';
-import { exited, Procs, requireBuild, SCHEDULER_CLI, until } from './helpers';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readSchedulerFile, Scheduler } from '../src/index';
+import { EventStream, httpGet, useDashboardCluster } from './dashboard-server-helpers';
+import { exited, Procs, SCHEDULER_CLI, until } from './helpers';
 
 describe('dashboard of a LocalCluster under a worker kill', () => {
-  let cluster: LocalCluster;
-  let client: Client;
-  let base: string;
-
-  beforeAll(async () => {
-    requireBuild();
-    cluster = await LocalCluster.start({ nWorkers: 2, dashboardAddress: '127.0.0.1:0' });
-    client = await Client.connect(cluster, { setAsDefault: false });
-    base = cluster.dashboardLink!.replace(/\/status$/, '');
-  }, 30_000);
-
-  afterAll(async () => {
-    await client?.close();
-    await cluster?.close();
-  });
+  const fx = useDashboardCluster({ nWorkers: 2 });
 
   it('drops a killed worker from the list and shows its replacement', async () => {
-    const stream = await EventStream.open(`${base}/api/events`);
+    const stream = await EventStream.open(`${fx.base}/api/events`);
     try {
-      const before = new Set(cluster.scheduler.workers.keys());
+      const before = new Set(fx.cluster.scheduler.workers.keys());
       const busy = (x: number): number => {
         const end = Date.now() + 30;
         while (Date.now() < end);
         return x * 3;
       };
-      const fs = client.map(busy, Array.from({ length: 60 }, (_, i) => i));
+      const fs = fx.client.map(busy, Array.from({ length: 60 }, (_, i) => i));
       await until(() => stream.tasks.some((t) => t.prefix === 'busy'), 10_000, 'the first busy task');
-      const victim = [...cluster.scheduler.workers.values()][0];
+      const victim = [...fx.cluster.scheduler.workers.values()][0];
       process.kill(victim.info.pid, 'SIGKILL');
       await until(() => !stream.workers.some((w) => w.id === victim.id), 10_000, 'the killed worker to leave the list');
       await until(() => stream.workers.length === 2 && stream.workers.some((w) => !before.has(w.id)), 20_000, 'a replacement worker');
-      expect(await client.gather(fs)).toEqual(Array.from({ length: 60 }, (_, i) => i * 3));
-      expect(stream.workers.map((w) => w.id).sort()).toEqual([...cluster.scheduler.workers.keys()].sort());
+      expect(await fx.client.gather(fs)).toEqual(Array.from({ length: 60 }, (_, i) => i * 3));
+      expect(stream.workers.map((w) => w.id).sort()).toEqual([...fx.cluster.scheduler.workers.keys()].sort());
       expect(stream.error).toBeUndefined();
     } finally {
       stream.close();

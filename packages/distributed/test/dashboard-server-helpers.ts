@@ -1,7 +1,9 @@
 /** Reading the dashboard over loopback: an SSE client that checks every frame against protocol.ts. */
 import { get, type IncomingMessage } from 'node:http';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Frame, PrefixProgress, Snapshot, TaskStreamEntry, WorkerRow } from '../src/dashboard/protocol';
+import { Client, LocalCluster, type LocalClusterOptions } from '../src/index';
+import { requireBuild } from './helpers';
 
 export function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
   return new Promise((ok, fail) => {
@@ -151,4 +153,47 @@ export class EventStream {
   close(): void {
     this.res?.destroy();
   }
+}
+
+/**
+ * A LocalCluster serving its dashboard on a loopback port, with a client (and the live event
+ * stream when asked), started before the tests of the enclosing describe block and closed after
+ * them. Its fields throw when read outside those tests rather than hand out undefined.
+ */
+export class DashboardCluster {
+  private parts: { cluster: LocalCluster; client: Client; base: string; events?: EventStream } | undefined;
+
+  constructor(opts: Omit<LocalClusterOptions, 'dashboardAddress'>, withEvents: boolean) {
+    beforeAll(async () => {
+      requireBuild();
+      const cluster = await LocalCluster.start({ ...opts, dashboardAddress: '127.0.0.1:0' });
+      const client = await Client.connect(cluster, { setAsDefault: false });
+      const base = cluster.dashboardLink!.replace(/\/status$/, '');
+      this.parts = { cluster, client, base, events: withEvents ? await EventStream.open(`${base}/api/events`) : undefined };
+    }, 30_000);
+    afterAll(async () => {
+      this.parts?.events?.close();
+      await this.parts?.client.close();
+      await this.parts?.cluster.close();
+    });
+  }
+
+  private get started(): NonNullable<DashboardCluster['parts']> {
+    if (!this.parts) throw new Error('the dashboard cluster is used outside the tests of its describe block');
+    return this.parts;
+  }
+  get cluster(): LocalCluster { return this.started.cluster; }
+  get client(): Client { return this.started.client; }
+  /** The dashboard's root URL (its link without `/status`). */
+  get base(): string { return this.started.base; }
+  get events(): EventStream {
+    const e = this.started.events;
+    if (!e) throw new Error('this dashboard cluster was started without its event stream');
+    return e;
+  }
+}
+
+/** Registers a {@link DashboardCluster} for the enclosing describe block (or file). */
+export function useDashboardCluster(opts: Omit<LocalClusterOptions, 'dashboardAddress'>, { events = false } = {}): DashboardCluster {
+  return new DashboardCluster(opts, events);
 }

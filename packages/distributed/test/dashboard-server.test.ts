@@ -4,32 +4,17 @@
  * text-format parser and equal to the scheduler's own numbers, stories and worker logs.
  */
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, LocalCluster } from '../src/index';
+import { describe, expect, it } from 'vitest';
 import type { Snapshot, StoryResponse, WorkerLogResponse } from '../src/dashboard/protocol';
-import { checkSnapshot, EventStream, httpGet } from './dashboard-server-helpers';
-import { requireBuild, tree, treeSum, until } from './helpers';
+import { checkSnapshot, EventStream, httpGet, useDashboardCluster } from './dashboard-server-helpers';
+import { tree, treeSum, until } from './helpers';
 
 const N = 10_000;
-let cluster: LocalCluster;
-let client: Client;
-let base: string;
-
-beforeAll(async () => {
-  requireBuild();
-  cluster = await LocalCluster.start({ nWorkers: 2, dashboardAddress: '127.0.0.1:0' });
-  client = await Client.connect(cluster, { setAsDefault: false });
-  base = cluster.dashboardLink!.replace(/\/status$/, '');
-}, 30_000);
-
-afterAll(async () => {
-  await client?.close();
-  await cluster?.close();
-});
+const fx = useDashboardCluster({ nWorkers: 2 });
 
 /** Metric families by name, each a list of [labels, value]. */
 async function scrape(): Promise<Map<string, { labels: Record<string, string>; value: number }[]>> {
-  const r = await httpGet(`${base}/metrics`);
+  const r = await httpGet(`${fx.base}/metrics`);
   expect(r.status).toBe(200);
   expect(r.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
   const out = new Map<string, { labels: Record<string, string>; value: number }[]>();
@@ -45,15 +30,15 @@ function one(m: Map<string, { labels: Record<string, string>; value: number }[]>
 
 describe('dashboard of a LocalCluster', () => {
   it('publishes its address to the cluster and to clients', () => {
-    expect(cluster.dashboardLink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/status$/);
-    expect(client.dashboardLink).toBe(cluster.dashboardLink);
+    expect(fx.cluster.dashboardLink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/status$/);
+    expect(fx.client.dashboardLink).toBe(fx.cluster.dashboardLink);
   });
 
   it('counts exactly the 19,999 tasks that ran, per prefix, in live frames, the snapshot and /metrics', async () => {
-    const stream = await EventStream.open(`${base}/api/events`);
+    const stream = await EventStream.open(`${fx.base}/api/events`);
     try {
       // 10,000 inc leaves and 9,999 pairwise adds; the client holds the root's future.
-      const future = client.compute(tree(N));
+      const future = fx.client.compute(tree(N));
       expect(await future.result()).toBe(treeSum(N));
       await until(() => stream.prefix('add')?.done === N - 1 && stream.prefix('inc')?.done === N, 10_000, 'the progress frames');
       expect(stream.error).toBeUndefined();
@@ -70,12 +55,12 @@ describe('dashboard of a LocalCluster', () => {
       expect(new Set(stream.frames.map((f) => f.type))).toEqual(new Set(['snapshot', 'tasks', 'progress', 'workers', 'memory', 'graph']));
       // The task stream's rows are the workers' threads.
       const ids = new Set(stream.workers.map((w) => w.id));
-      expect(ids).toEqual(new Set(cluster.scheduler.workers.keys()));
+      expect(ids).toEqual(new Set(fx.cluster.scheduler.workers.keys()));
       for (const t of stream.tasks) expect(t.thread).toBe(0);
 
-      const snap = JSON.parse((await httpGet(`${base}/api/snapshot`)).body) as Snapshot;
+      const snap = JSON.parse((await httpGet(`${fx.base}/api/snapshot`)).body) as Snapshot;
       checkSnapshot(snap);
-      expect(snap.cluster).toMatchObject({ kind: 'distributed', scheduler: cluster.schedulerAddress, dashboard: cluster.dashboardLink, taskStreamLimit: 10_000 });
+      expect(snap.cluster).toMatchObject({ kind: 'distributed', scheduler: fx.cluster.schedulerAddress, dashboard: fx.cluster.dashboardLink, taskStreamLimit: 10_000 });
       expect(snap.taskStream.length).toBe(10_000);
       // Above the node limit the graph is summarised by prefix: inc feeds add, add feeds add.
       expect(snap.graph.mode).toBe('prefixes');
@@ -86,7 +71,7 @@ describe('dashboard of a LocalCluster', () => {
       }
 
       // /metrics: the model's counts, and the scheduler's own, as a Prometheus parser reads them.
-      const info = cluster.scheduler.info();
+      const info = fx.cluster.scheduler.info();
       const m = await scrape();
       for (const [p, n] of [['inc', N], ['add', N - 1]] as const) {
         expect(one(m, 'pdask_tasks_done_total', { prefix: p })).toBe(n);
@@ -98,9 +83,9 @@ describe('dashboard of a LocalCluster', () => {
       expect(info.tasks).toMatchObject({ memory: 1, released: 2 * N - 2 });
       for (const [state, n] of Object.entries(info.tasks)) expect(one(m, 'pdask_scheduler_tasks', { state }), state).toBe(n);
       expect(one(m, 'pdask_workers')).toBe(2);
-      expect(one(m, 'pdask_transfer_bytes_total')).toBe(cluster.scheduler.transferBytes);
+      expect(one(m, 'pdask_transfer_bytes_total')).toBe(fx.cluster.scheduler.transferBytes);
       // Adds read leaves computed on the other worker: those inputs were fetched.
-      expect(cluster.scheduler.transferBytes).toBeGreaterThan(0);
+      expect(fx.cluster.scheduler.transferBytes).toBeGreaterThan(0);
       expect(m.has('nodejs_eventloop_lag_seconds')).toBe(true);
       const managed = (m.get('pdask_worker_memory_bytes') ?? []).filter((r) => r.labels.type === 'managed');
       expect(managed.map((r) => r.labels.worker).sort()).toEqual([...ids].sort());
@@ -112,25 +97,25 @@ describe('dashboard of a LocalCluster', () => {
 
   it("serves a key's story", async () => {
     // The previous graph's keys are forgotten in a burst of 'forgotten' entries that would push this story out of the ring.
-    await until(() => cluster.scheduler.info().tasks.released === 0, 10_000, 'the last graph to be forgotten');
-    const f = client.submit((x: number) => x * 7, 6);
+    await until(() => fx.cluster.scheduler.info().tasks.released === 0, 10_000, 'the last graph to be forgotten');
+    const f = fx.client.submit((x: number) => x * 7, 6);
     expect(await f.result()).toBe(42);
-    const story = JSON.parse((await httpGet(`${base}/api/story?key=${encodeURIComponent(f.key)}`)).body) as StoryResponse;
+    const story = JSON.parse((await httpGet(`${fx.base}/api/story?key=${encodeURIComponent(f.key)}`)).body) as StoryResponse;
     expect(story.map((e) => e.to)).toContain('processing');
     expect(story[story.length - 1]).toMatchObject({ key: f.key, to: 'memory' });
-    expect(cluster.scheduler.workers.has(story[story.length - 1].worker!)).toBe(true);
-    expect((await httpGet(`${base}/api/story`)).status).toBe(400);
+    expect(fx.cluster.scheduler.workers.has(story[story.length - 1].worker!)).toBe(true);
+    expect((await httpGet(`${fx.base}/api/story`)).status).toBe(400);
     f.release();
   });
 
   it("keeps each worker's last log lines (sent with its heartbeats)", async () => {
-    const id = [...cluster.scheduler.workers.keys()][0];
+    const id = [...fx.cluster.scheduler.workers.keys()][0];
     let log: WorkerLogResponse = { worker: id, lines: [] };
     await until(async () => {
-      log = JSON.parse((await httpGet(`${base}/api/worker-log?worker=${encodeURIComponent(id)}`)).body) as WorkerLogResponse;
+      log = JSON.parse((await httpGet(`${fx.base}/api/worker-log?worker=${encodeURIComponent(id)}`)).body) as WorkerLogResponse;
       return log.lines.some((l) => l.includes(id));
     }, 10_000, "the worker's start-up line");
     expect(log.worker).toBe(id);
-    expect((await httpGet(`${base}/api/worker-log?worker=nobody`)).status).toBe(404);
+    expect((await httpGet(`${fx.base}/api/worker-log?worker=nobody`)).status).toBe(404);
   });
 });

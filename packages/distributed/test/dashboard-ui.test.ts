@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGG_KEY, ERRED_KEY, PREFIX_COLORS, WORKER_A, WORKER_B, WORKER_B2, makeDashboardRun, streamFrames, type DashboardRun } from './fixtures/dashboard-run';
 import { DASHBOARD_DIST, Replay } from './fixtures/dashboard-replay';
+import { recordFrames, stopFrames } from './fixtures/frame-times';
 import { PKG } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -265,37 +266,20 @@ describe.skipIf(missing !== undefined)('the dashboard pages in headless Chromium
     const { page, errors } = await open('/status', stream.base);
     try {
       await synced(page, 1);
-      // Frame times as the page sees them: deltas between animation frames.
-      await page.evaluate(() => {
-        const w = window as unknown as { frameDeltas: number[]; recording: boolean };
-        w.frameDeltas = [];
-        w.recording = true;
-        let last = performance.now();
-        const tick = (t: number): void => {
-          w.frameDeltas.push(t - last);
-          last = t;
-          if (w.recording) requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-      });
+      await recordFrames(page);
       // 200 frames of 500 entries, one every 10 ms (a server pushing every 100 ms sends 10 times less often).
       for (let i = 0; i < load.frames.length; i++) {
         stream.releaseThrough(i);
         await new Promise((r) => setTimeout(r, 10));
       }
       await synced(page, 1 + load.frames.length);
-      const result = await page.evaluate(() => {
-        const w = window as unknown as { frameDeltas: number[]; recording: boolean };
-        w.recording = false;
-        return { deltas: w.frameDeltas.slice(1), tasks: window.pdaskDashboard?.state.tasks.length, drawn: document.getElementById('task-stream')?.getAttribute('data-entries') };
-      });
-      const sorted = [...result.deltas].sort((a, b) => a - b);
-      const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-      console.log(`[dashboard frame time] ${sorted.length} frames while ${N} entries streamed: median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms`);
+      const frames = await stopFrames(page);
+      const result = await page.evaluate(() => ({ tasks: window.pdaskDashboard?.state.tasks.length, drawn: document.getElementById('task-stream')?.getAttribute('data-entries') }));
+      console.log(`[dashboard frame time] while ${N} entries streamed, ${frames.summary()}`);
       expect(result.tasks).toBe(N);
       expect(result.drawn).toBe(String(N));
-      expect(sorted.length).toBeGreaterThan(20);
-      expect(q(0.95)).toBeLessThan(FRAME_P95_BUDGET_MS);
+      expect(frames.sorted.length).toBeGreaterThan(20);
+      expect(frames.q(0.95)).toBeLessThan(FRAME_P95_BUDGET_MS);
       await page.screenshot({ path: join(OUT, 'status-100k.png') });
       expect(errors).toEqual([]);
     } finally {
