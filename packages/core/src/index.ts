@@ -86,4 +86,4 @@ export * from './shuffle/index';
 export { setWorkerSource } from './execute/threads/worker-source';
 export { NoWorkerSourceError } from './execute/threads/web-init';
 export type { ThreadsMode, PlatformName, WorkerSource, WebWorkerLike } from './execute/threads/platform';
-export { NodeOnlyError, nodeBuiltin, hasNodeBuiltins } from './platform/node-builtins';
+export { NodeOnlyError, nodeBuiltin, hasNodeBuiltins, lazyBuiltin, processId } from './platform/node-builtins';

@@ -40,3 +40,20 @@ export function nodeBuiltin<T>(id: `node:${string}`, what: string): T {
 export function processId(): number {
   return (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
 }
+
+/**
+ * A Node built-in bound lazily: `const fs = lazyBuiltin<typeof import('node:fs')>('node:fs', 'readText()')`
+ * at module level costs nothing, and `fs.readFileSync(...)` fails with a NodeOnlyError in a browser.
+ */
+export function lazyBuiltin<T extends object>(id: `node:${string}`, what: string): T {
+  return new Proxy({} as T, { get: (_, k) => (nodeBuiltin<T>(id, what) as Record<string | symbol, unknown>)[k] });
+}
+
+/**
+ * A Node-only npm package of this package's dependencies (a terminal progress bar...), required on
+ * first use so a page's bundler never pulls it and its Node built-ins in.
+ */
+export function requirePackage<T>(name: string, what: string): T {
+  const { createRequire } = nodeBuiltin<typeof import('node:module')>('node:module', what);
+  return createRequire(import.meta.url)(name) as T;
+}

@@ -16,7 +16,10 @@ const hasSharedMemory = (): boolean =>
   (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 
 /** A Web Worker behind Node's Worker surface: 'exit' is emitted when it is terminated or fails. */
+let nextThreadId = 1;
+
 class WebPoolWorker implements PoolWorker {
+  readonly threadId = nextThreadId++;
   private readonly listeners = { message: [] as Listener[], error: [] as Listener[], exit: [] as Listener[] };
   private exitCode: number | undefined;
 

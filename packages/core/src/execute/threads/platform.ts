@@ -37,6 +37,8 @@ export interface WorkerSource {
 
 /** A live worker as the pool drives it (Node's Worker already has this shape). */
 export interface PoolWorker {
+  /** Unique in this process (Node's thread id; a counter for Web Workers). */
+  readonly threadId: number;
   postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
   on(event: 'message', listener: (msg: never) => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;

@@ -8,7 +8,7 @@
  *     import { serveWorker } from '@pdask/core/web-worker';
  *     serveWorker();
  */
-import '../../ops/index';
+import { coreOps } from '../../ops/index';
 import { INIT_SLOT } from './web-init';
 import type { WorkerInit } from './protocol';
 
@@ -16,9 +16,14 @@ let serving = false;
 
 /**
  * Waits for the pool's start message, then runs the worker (the same runtime as a Node worker
- * thread). Idempotent: every collection's worker module calls it.
+ * thread). Idempotent: every collection's worker module calls it. `catalogues`: operation
+ * catalogues the script imported, passed so a bundler keeps them (packages marked free of side
+ * effects would otherwise be dropped from a script that imports them only to register them).
  */
-export function serveWorker(): void {
+export function serveWorker(...catalogues: readonly object[]): void {
+  for (const c of [coreOps, ...catalogues]) {
+    if (typeof c !== 'object' || c === null) throw new TypeError('serveWorker: pass operation catalogues (e.g. the arrayOps of @pdask/array/ops), or nothing');
+  }
   if (serving) return;
   const scope = globalThis as unknown as {
     addEventListener?: (type: 'message', l: (ev: MessageEvent) => void) => void;

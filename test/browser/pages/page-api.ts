@@ -1,0 +1,46 @@
+/** What the test drives in the page (window.pdaskTest), whichever bundler built it. */
+import { bagOps } from '@pdask/bag/ops';
+import { sharedThreadsExecutor, type ThreadsExecutor } from '@pdask/core';
+import * as db from '@pdask/bag';
+import { runSeedExamples } from './seed-examples';
+
+void bagOps;
+
+function threads(): ThreadsExecutor {
+  return sharedThreadsExecutor();
+}
+
+/** A bag whose tasks each take ~40 ms, and one worker terminated while they run. */
+async function killMidCompute(): Promise<{ sum: number; before: number[]; after: number[]; size: number }> {
+  const ex = threads();
+  await runSeedExamples(); // the pool is started and warm
+  const before = [...ex.pool.slots.values()].map((s) => s.worker.threadId);
+  const b = db.fromSequence(Array.from({ length: 48 }, (_, i) => i), { npartitions: 24 }).map((v) => {
+    const until = Date.now() + 40;
+    while (Date.now() < until);
+    return v * 3;
+  });
+  const running = b.sum().compute();
+  await new Promise((r) => setTimeout(r, 150));
+  const victim = [...ex.pool.slots.values()][0];
+  await victim.worker.terminate();
+  const sum = (await running) as number;
+  await ex.pool.settled();
+  const after = [...ex.pool.slots.values()].map((s) => s.worker.threadId);
+  return { sum, before, after, size: ex.pool.slots.size };
+}
+
+const api = {
+  run: runSeedExamples,
+  info: () => ({
+    mode: threads().mode,
+    platform: threads().platform,
+    workers: threads().pool.options.size,
+    cores: navigator.hardwareConcurrency,
+    isolated: crossOriginIsolated,
+  }),
+  killMidCompute,
+};
+
+(globalThis as unknown as { pdaskTest: typeof api }).pdaskTest = api;
+document.title = 'ready';
