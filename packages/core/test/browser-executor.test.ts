@@ -27,6 +27,7 @@ type PageApi = {
   run(): Promise<SeedResults>;
   info(): PageInfo;
   killMidCompute(): Promise<{ sum: number; before: number[]; after: number[]; size: number }>;
+  refusals(): Promise<Record<string, string>>;
 };
 
 let browser: Browser;
@@ -105,4 +106,11 @@ describe.skipIf(!!missing)('the threads executor on Web Workers', () => {
       expect(value.after.filter((id) => !value.before.includes(id))).toHaveLength(1);
     });
   }
+
+  it('in a page, Node-only functions and options are refused by name', async () => {
+    const { value } = await inPage(`${bases.esbuild}/`, (api) => api.refusals());
+    expect(value.readText).toMatch(/^NodeOnlyError: reading files by pattern needs Node's node:module, which this platform \(a browser/);
+    expect(value.noSource).toMatch(/^NoWorkerSourceError: .*setWorkerSource\(\{ workerUrl \}\)/);
+    expect(value.heapLimit).toMatch(/threads\.max-old-generation-mb \(64\) cannot be honoured/);
+  });
 });

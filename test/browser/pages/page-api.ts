@@ -1,6 +1,6 @@
 /** What the test drives in the page (window.pdaskTest), whichever bundler built it. */
 import { bagOps } from '@pdask/bag/ops';
-import { sharedThreadsExecutor, type ThreadsExecutor } from '@pdask/core';
+import { sharedThreadsExecutor, ThreadPool, type ThreadsExecutor } from '@pdask/core';
 import * as db from '@pdask/bag';
 import { runSeedExamples } from './seed-examples';
 
@@ -30,7 +30,25 @@ async function killMidCompute(): Promise<{ sum: number; before: number[]; after:
   return { sum, before, after, size: ex.pool.slots.size };
 }
 
+const failure = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+/** What the page says when asked for what it cannot do. */
+async function refusals(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  try {
+    db.readText('/data/*.json');
+    out.readText = 'no error';
+  } catch (e) {
+    out.readText = failure(e);
+  }
+  // A pool given no worker script (setWorkerSource was called for the shared pools only).
+  out.noSource = await new ThreadPool({ size: 1 }).start().then(() => 'started', failure);
+  out.heapLimit = await new ThreadPool({ size: 1, maxOldGenerationMb: 64, workerUrl: 'about:blank' }).start().then(() => 'started', failure);
+  return out;
+}
+
 const api = {
+  refusals,
   run: runSeedExamples,
   info: () => ({
     mode: threads().mode,
