@@ -90,7 +90,14 @@ export const mainPlatform: MainPlatform = {
   name: 'web',
   cores: () => Math.max(1, (globalThis.navigator as { hardwareConcurrency?: number } | undefined)?.hardwareConcurrency ?? 1),
   mode: () => (hasSharedMemory() ? 'shared' : 'transfer'),
-  statusBuffer: () => (hasSharedMemory() ? new SharedArrayBuffer(8) : new ArrayBuffer(8)),
+  statusBuffer() {
+    if (hasSharedMemory()) return new SharedArrayBuffer(8);
+    // The worker writes its own copy: the pool's stays "nothing running, nothing finished" (-1),
+    // so a worker that dies blames no task (seq 0 is a real task).
+    const b = new ArrayBuffer(8);
+    new Int32Array(b).fill(-1);
+    return b;
+  },
   channel: () => new MessageChannel() as unknown as { port1: MessagePort; port2: MessagePort },
   endpoint(port) {
     const p = port as unknown as globalThis.MessagePort;
