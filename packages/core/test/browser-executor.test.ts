@@ -5,7 +5,8 @@
  * first principles, served plainly ('transfer' mode) and cross-origin isolated ('shared' mode);
  * and a worker terminated mid-compute is replaced with the result still exact.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeThreadPools } from '@pdask/core';
@@ -79,6 +80,14 @@ async function inPage<T>(url: string, fn: (api: PageApi) => Promise<T> | T): Pro
 }
 
 describe.skipIf(!!missing)('the threads executor on Web Workers', () => {
+  it('the bundles import no Node built-in (esbuild, platform browser, would have failed on one)', () => {
+    for (const dir of dirs) {
+      const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+      expect(files.length).toBeGreaterThan(1);
+      for (const f of files) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/\b(from|import)\s*["'](node:)?(worker_threads|fs|os|path|crypto|util|zlib|module)["']|require\(["'](node:)?(worker_threads|fs|os|path|crypto)["']\)/);
+    }
+  });
+
   it('Node computes the seed examples as first principles say (the reference)', () => {
     expect(nodeResults).toEqual(expected());
   });

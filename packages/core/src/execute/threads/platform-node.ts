@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { MessageChannel, Worker, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { Endpoint } from 'comlink';
-import type { MainPlatform, PoolWorker, SpawnOptions, WorkerPlatform } from './platform';
+import type { PoolWorker, SpawnOptions } from './platform';
+import type { MainPlatform, WorkerPlatform } from './platform-api';
 import type { WorkerInit } from './protocol';
 
 function workerEntry(): string {

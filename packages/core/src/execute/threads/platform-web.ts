@@ -6,7 +6,8 @@
  */
 import type { Endpoint } from 'comlink';
 import type { MessagePort } from 'node:worker_threads';
-import type { MainPlatform, PoolWorker, SpawnOptions, WebWorkerLike, WorkerPlatform } from './platform';
+import type { PoolWorker, SpawnOptions, WebWorkerLike } from './platform';
+import type { MainPlatform, WorkerPlatform } from './platform-api';
 import type { WorkerInit } from './protocol';
 import { INIT_SLOT, NoWorkerSourceError } from './web-init';
 
@@ -25,15 +26,14 @@ class WebPoolWorker implements PoolWorker {
 
   constructor(private readonly worker: WebWorkerLike) {
     worker.addEventListener('message', (ev) => {
-      for (const l of this.listeners.message) l((ev as MessageEvent).data as never);
+      for (const l of this.listeners.message) l(ev.data as never);
     });
     // An uncaught error ends a Node worker thread; a Web Worker would go on in an unknown
     // state, so the pool ends it too (what it held is recomputed, like a thread that crashed).
     worker.addEventListener('error', (ev) => {
       ev.preventDefault();
-      const e = ev as ErrorEvent;
-      const err = new Error(e.message || 'the worker script failed to load or threw (see the browser console)');
-      err.name = (e.error as Error | undefined)?.name ?? 'WorkerError';
+      const err = new Error(ev.message || 'the worker script failed to load or threw (see the browser console)');
+      err.name = (ev.error as Error | undefined)?.name ?? 'WorkerError';
       for (const l of this.listeners.error) l(err as never);
       void this.terminate();
     });

@@ -5,9 +5,6 @@
  * `#platform` import (package.json `imports`: `browser` -> web, default -> node) picks one, so a
  * browser bundle never sees `node:worker_threads`.
  */
-import type { Endpoint } from 'comlink';
-import type { MessagePort } from 'node:worker_threads';
-import type { WorkerInit } from './protocol';
 
 /**
  * How values cross between the caller and the workers. `'shared'`: SharedArrayBuffer exists
@@ -20,11 +17,14 @@ export type ThreadsMode = 'shared' | 'transfer';
 /** The platform a pool runs on. */
 export type PlatformName = 'node' | 'web';
 
-/** A module Web Worker as a page creates it (only what the pool uses). */
+/**
+ * A module Web Worker as a page creates it (only what the pool uses; spelled without DOM types so
+ * the published types need no DOM library).
+ */
 export interface WebWorkerLike {
-  postMessage(message: unknown, transfer: Transferable[]): void;
+  postMessage(message: unknown, transfer: unknown[]): void;
   terminate(): void;
-  addEventListener(type: 'message' | 'error' | 'messageerror', listener: (ev: Event) => void): void;
+  addEventListener(type: 'message' | 'error' | 'messageerror', listener: (ev: { readonly data?: unknown; readonly message?: string; readonly error?: unknown; preventDefault(): void }) => void): void;
 }
 
 /** Where a page's pool gets its workers: a module worker URL, or a factory. */
@@ -53,35 +53,4 @@ export interface PoolWorker {
 export interface SpawnOptions extends WorkerSource {
   /** V8 heap limit in MB (0: the platform's default); only Node can set one. */
   readonly maxOldGenerationMb: number;
-}
-
-/** The caller's side. */
-export interface MainPlatform {
-  readonly name: PlatformName;
-  /** Logical cores: Node's availableParallelism(), a browser's navigator.hardwareConcurrency. */
-  cores(): number;
-  mode(): ThreadsMode;
-  /** The worker's [running seq, last finished seq] words: shared memory when the mode is 'shared'. */
-  statusBuffer(): SharedArrayBuffer | ArrayBuffer;
-  channel(): { port1: MessagePort; port2: MessagePort };
-  /** A comlink endpoint over one end of a channel (which must not keep the process alive). */
-  endpoint(port: MessagePort): Endpoint;
-  spawn(init: WorkerInit, transfer: readonly MessagePort[], options: SpawnOptions): PoolWorker;
-  /** Runs `fn` on the next turn of the event loop, without keeping the process alive. */
-  soon(fn: () => void): void;
-}
-
-/** The worker's side. */
-export interface WorkerPlatform {
-  /** What the pool sent this worker at start. */
-  init(): WorkerInit;
-  /** Sends to the pool. */
-  post(message: unknown, transfer?: ArrayBuffer[]): void;
-  /** Receives from the pool. */
-  onMessage<M>(fn: (msg: M) => void): void;
-  /** Receives from a peer's port (and lets it not keep the worker alive). */
-  listen<M>(port: MessagePort, fn: (msg: M) => void): void;
-  endpoint(port: MessagePort): Endpoint;
-  /** Lets queued messages in before continuing. */
-  yieldTurn(): Promise<void>;
 }
