@@ -9,10 +9,10 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeThreadPools } from '@pdask/core';
+import { closeThreadPools, tokenize } from '@pdask/core';
 import { chromiumMissing, launchChromium, openPage, serveStatic, type StaticServer } from '../../../test/browser/harness';
 import { bundleWithEsbuild, bundleWithVite } from '../../../test/browser/bundle';
-import { runSeedExamples, xAt, yAt, type SeedResults } from '../../../test/browser/pages/seed-examples';
+import { runSeedExamples, TOKEN_INPUT, xAt, yAt, type SeedResults } from '../../../test/browser/pages/seed-examples';
 
 const missing = chromiumMissing();
 if (missing) console.warn(`SKIPPED: the Web Worker executor tests: ${missing}`);
@@ -23,6 +23,7 @@ interface PageInfo {
   workers: number;
   cores: number;
   isolated: boolean;
+  token: string;
 }
 type PageApi = {
   run(): Promise<SeedResults>;
@@ -100,6 +101,7 @@ describe.skipIf(!!missing)('the threads executor on Web Workers', () => {
         expect(info.mode).toBe(isolated ? 'shared' : 'transfer');
         expect(info.platform).toBe('web');
         expect(info.workers).toBe(info.cores);
+        expect(info.token).toBe(tokenize(TOKEN_INPUT));
         expect(value).toEqual(nodeResults);
       });
     }

@@ -1,8 +1,8 @@
 /** What the test drives in the page (window.pdaskTest), whichever bundler built it. */
 import { bagOps } from '@pdask/bag/ops';
-import { sharedThreadsExecutor, ThreadPool, type ThreadsExecutor } from '@pdask/core';
+import { sharedThreadsExecutor, ThreadPool, tokenize, type ThreadsExecutor } from '@pdask/core';
 import * as db from '@pdask/bag';
-import { runSeedExamples } from './seed-examples';
+import { runSeedExamples, TOKEN_INPUT } from './seed-examples';
 
 void bagOps;
 
@@ -56,6 +56,8 @@ const api = {
     workers: threads().pool.options.size,
     cores: navigator.hardwareConcurrency,
     isolated: crossOriginIsolated,
+    // Pure-JS MD5 here, Node's crypto there: the same keys either way.
+    token: tokenize(TOKEN_INPUT),
   }),
   killMidCompute,
 };

@@ -20,6 +20,9 @@ export interface SeedResults {
 export const xAt = (i: number): number => (i % 64) / 64;
 export const yAt = (i: number): number => ((i * 7) % 32) / 32;
 
+/** Values whose token must not depend on the platform (strings with non-ASCII, bytes, nesting). */
+export const TOKEN_INPUT: unknown[] = [1, -0, 'héllo ☃', [2.5, null], { a: new Float64Array([1.5, -2]) }, new Uint8Array([0, 255])];
+
 export async function runSeedExamples(): Promise<SeedResults> {
   // delayed: add(5, 6), and a small graph of them.
   const add = (x: number, y: number) => x + y;
