@@ -4,11 +4,13 @@ import { defineConfig } from 'tsup';
  * The build of a collection package (array, bag, dataframe, ml): its API, and `ops`, the entry
  * worker threads `import('@pdask/<name>/ops')` to find the package's built-in operations.
  */
-export function collectionBuild(): ReturnType<typeof defineConfig> {
+export function collectionBuild(extraEntries: Record<string, string> = {}): ReturnType<typeof defineConfig> {
+  // extraEntries: e.g. `web-worker`, the module a page's Web Workers import (see @pdask/core/web-worker).
+  const entry = { index: 'src/index.ts', ops: 'src/ops/index.ts', ...extraEntries };
   return defineConfig({
-    entry: { index: 'src/index.ts', ops: 'src/ops/index.ts' },
+    entry,
     format: ['esm', 'cjs'],
-    dts: { entry: { index: 'src/index.ts', ops: 'src/ops/index.ts' } },
+    dts: { entry },
     clean: true,
     sourcemap: true,
     target: 'node20',

@@ -2,7 +2,8 @@
  * The eager result of `compute()`: dtype, shape and one C-ordered typed array, with NumPy-like
  * printing. It is also accepted everywhere an input array is (fromArray, masks, operands).
  */
-import { inspect } from 'node:util';
+/** Node's util.inspect.custom (a registered symbol: no import of node:util, which a browser lacks). */
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 import { alloc, ctorOf, dtypeOfArray, int64ToFloat64, numbersToInt64, toDType, type DType, type NumericArray, type TypedArray } from './dtype';
 import { castData, sizeOf, stridesOf, type Block } from './runtime/block';
 
@@ -162,7 +163,7 @@ export class NDArray {
     return formatArray(this);
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 }

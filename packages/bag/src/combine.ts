@@ -124,7 +124,9 @@ export async function take<T>(bag: Bag<T>, n: number, opts: TakeOptions | undefi
   });
   const out = (await head.compute(computeOpts)).slice(0, n);
   if (warn && out.length < n) {
-    process.emitWarning(
+    // Node's process warning; a page has no process, so the console carries it there.
+    const warnWith = (globalThis as { process?: { emitWarning?: (msg: string, type: string) => void } }).process?.emitWarning ?? ((msg: string, type: string) => console.warn(`${type}: ${msg}`));
+    warnWith(
       `Insufficient elements for take: ${n} requested, only ${out.length} in the first ${np} partition${np > 1 ? 's' : ''}. Pass a larger npartitions (or -1 for all) to take.`,
       'PdaskBagWarning',
     );

@@ -83,3 +83,7 @@ export { sizeOf } from './execute/sizeof';
 export { transferablesOf } from './execute/transfer';
 export { progressBar } from './progress/progress';
 export * from './shuffle/index';
+export { setWorkerSource } from './execute/threads/worker-source';
+export { NoWorkerSourceError } from './execute/threads/web-init';
+export type { ThreadsMode, PlatformName, WorkerSource, WebWorkerLike } from './execute/threads/platform';
+export { NodeOnlyError, nodeBuiltin, hasNodeBuiltins, lazyBuiltin, processId } from './platform/node-builtins';

@@ -2,7 +2,8 @@
  * The eager result of a complex array's `compute()`: real and imaginary parts as two float64
  * NDArrays of one shape (NumPy's complex128 `z.real`, `z.imag`).
  */
-import { inspect } from 'node:util';
+/** Node's util.inspect.custom (a registered symbol: no import of node:util, which a browser lacks). */
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 import { NDArray } from '../ndarray';
 
 export class ComplexNDArray {
@@ -62,7 +63,7 @@ export class ComplexNDArray {
     return `complex array, shape (${this.shape.join(', ')}${this.ndim === 1 ? ',' : ''}): [${items.join(', ')}]`;
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 }

@@ -4,8 +4,6 @@
  * axis in one block. The files are NumPy's own format, so `np.load` and Dask read what pdask
  * writes and the other way round.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { checkOptions, lit, tokenize, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { fromBlocks, type ChunkedArray } from '../array';
 import { blockKey, sameChunks } from '../chunks';
@@ -19,6 +17,9 @@ import { NPY_DESCR } from '../runtime/npy';
 import { decodeInfo, encodeInfo } from './npy-info';
 import { StoreWrite } from './store-write';
 import { ref } from '@pdask/core';
+import { lazyBuiltin, processId } from '@pdask/core';
+const nodeFs = lazyBuiltin<typeof import('node:fs')>('node:fs', 'toNpyStack/fromNpyStack');
+const nodePath = lazyBuiltin<typeof import('node:path')>('node:path', 'toNpyStack/fromNpyStack');
 
 export interface ToNpyStackOptions {
   /** The axis the blocks are stacked along (default 0); every other axis is written in one block. */
@@ -40,13 +41,13 @@ export async function toNpyStack(dirname: string, x: ChunkedArray<unknown>, opti
   if (x.shape.some(Number.isNaN)) throw new RangeError('toNpyStack: unknown chunk sizes; call computeChunkSizes() first');
   const want = x.chunks.map((c, d) => (d === axis ? [...c] : [x.shape[d]]));
   const xx = want.every((c, d) => sameChunks(c, x.chunks[d])) ? x : rechunk(x, want);
-  const dir = resolve(dirname);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'info'), encodeInfo({ chunks: want, descr: NPY_DESCR[x.dtype], axis }));
-  const name = `to-npy-stack-${tokenize(xx.name, dir, process.pid, Date.now(), ++writes)}`;
+  const dir = nodePath.resolve(dirname);
+  nodeFs.mkdirSync(dir, { recursive: true });
+  nodeFs.writeFileSync(nodePath.join(dir, 'info'), encodeInfo({ chunks: want, descr: NPY_DESCR[x.dtype], axis }));
+  const name = `to-npy-stack-${tokenize(xx.name, dir, processId(), Date.now(), ++writes)}`;
   const n = xx.numblocks[axis];
   const blockOf = (i: number) => xx.chunks.map((_, d) => (d === axis ? i : 0));
-  const layer = blockLayer(name, 'to-npy-stack', [n], ([i]) => arrayOps.npyWrite.task(blockKey(name, [i]), lit(join(dir, `${i}.npy`)), ref(xx.key(blockOf(i)))), [xx.layer]);
+  const layer = blockLayer(name, 'to-npy-stack', [n], ([i]) => arrayOps.npyWrite.task(blockKey(name, [i]), lit(nodePath.join(dir, `${i}.npy`)), ref(xx.key(blockOf(i)))), [xx.layer]);
   await new StoreWrite([layer], Array.from({ length: n }, (_, i) => blockKey(name, [i])), [dir]).compute(o.compute ?? {});
 }
 
@@ -60,9 +61,9 @@ const DTYPE_OF: Record<string, DType> = { '<f8': 'float64', '<f4': 'float32', '<
 /** A lazy array over an npy stack (written by Dask or by toNpyStack): the info is read now, each block by its own task. */
 export function fromNpyStack(dirname: string, options?: FromNpyStackOptions): ChunkedArray<NDArray> {
   checkOptions('da.fromNpyStack', options, FROM);
-  const dir = resolve(dirname);
-  const infoPath = join(dir, 'info');
-  const info = decodeInfo(readFileSync(infoPath), infoPath);
+  const dir = nodePath.resolve(dirname);
+  const infoPath = nodePath.join(dir, 'info');
+  const info = decodeInfo(nodeFs.readFileSync(infoPath), infoPath);
   const dtype = DTYPE_OF[info.descr];
   if (!dtype) throw new TypeError(`fromNpyStack: data type '${info.descr}' in ${infoPath} is not supported (readable: ${Object.keys(DTYPE_OF).join(', ')})`);
   const { chunks, axis } = info;
@@ -70,5 +71,5 @@ export function fromNpyStack(dirname: string, options?: FromNpyStackOptions): Ch
   const shape = chunks.map((c) => c.reduce((a, b) => a + b, 0));
   const name = `from-npy-stack-${tokenize(dir, chunks, info.descr)}`;
   return fromBlocks<NDArray>('from-npy-stack', name, shape, chunks, dtype, (idx, key) =>
-    arrayOps.npyRead.task(key, lit(join(dir, `${idx[axis]}.npy`)), lit(chunks.map((c, d) => c[idx[d]]))), []);
+    arrayOps.npyRead.task(key, lit(nodePath.join(dir, `${idx[axis]}.npy`)), lit(chunks.map((c, d) => c[idx[d]]))), []);
 }

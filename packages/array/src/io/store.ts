@@ -5,7 +5,7 @@
  * or a Zarr location (a directory, a file: URL or a store object; a new array is created there
  * unless `regions` writes into an existing one, as toZarr).
  */
-import { checkOptions, lit, ref, tokenize, type ComputeOptions, type LayerNode, type OptionSchema } from '@pdask/core';
+import { checkOptions, lit, processId, ref, tokenize, type ComputeOptions, type LayerNode, type OptionSchema } from '@pdask/core';
 import { CALLER_THREAD, type ChunkedArray } from '../array';
 import { blockIndices, blockKey, blockOffset } from '../chunks';
 import { blockLayer } from '../layer';
@@ -45,7 +45,7 @@ function memoryWrites(src: ChunkedArray<unknown>, target: NDArray, region: reado
     throw new RangeError(`${where}${region ? ` region [${region.join(', ')}]` : ''} has shape [${r.shape.join(', ')}], source ${i} has shape [${src.shape.join(', ')}]`);
   }
   const id = registerTarget(target);
-  const name = `store-ndarray-${tokenize(src.name, id, r.start, process.pid, Date.now(), ++stores)}`;
+  const name = `store-ndarray-${tokenize(src.name, id, r.start, processId(), Date.now(), ++stores)}`;
   const layer = blockLayer(name, 'store', src.numblocks, (idx) =>
     arrayOps.storeBlock.task(blockKey(name, idx), lit(id), lit(blockOffset(src.chunks, idx).map((o, d) => o + r.start[d])), ref(src.key(idx))), [src.layer], CALLER_THREAD);
   return { layer, keys: [...blockIndices(src.numblocks)].map((idx) => blockKey(name, idx)) };

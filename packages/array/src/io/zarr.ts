@@ -3,9 +3,6 @@
  * read one block per task and written one block per task. Metadata is read or created in the
  * calling thread; chunk data only ever moves inside tasks.
  */
-import { rm } from 'node:fs/promises';
-import { resolve as resolvePath, join as joinPath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkOptions, lit, ref, tokenize, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { CHUNKS, NOT_YET } from '../options';
 import { CALLER_THREAD, fromBlocks, type ChunkedArray } from '../array';
@@ -19,6 +16,10 @@ import { rechunk } from '../rechunk/rechunk';
 import { parseRegion, regionChunks, type Region, type RegionEntry } from './zarr-region';
 import { ZarrWrite } from './zarr-write';
 import { loadZarrita, registerStore, storeOf, ZARR_DTYPES, zarrDataType, type StoreSpec, type ZArray, type ZarrStore, type ZarrTarget } from '../runtime/zarr';
+import { lazyBuiltin, processId } from '@pdask/core';
+const nodeFsp = lazyBuiltin<typeof import('node:fs/promises')>('node:fs/promises', 'fromZarr/toZarr on a directory');
+const nodePath = lazyBuiltin<typeof import('node:path')>('node:path', 'fromZarr/toZarr on a directory');
+const nodeUrl = lazyBuiltin<typeof import('node:url')>('node:url', 'fromZarr/toZarr on a directory');
 
 export type { ZarrStore } from '../runtime/zarr';
 export type { RegionEntry } from './zarr-region';
@@ -59,7 +60,7 @@ export interface ToZarrOptions {
 
 function storeSpec(source: ZarrSource, fn: string): { spec: StoreSpec; label: string } {
   if (typeof source === 'string' || source instanceof URL) {
-    const root = source instanceof URL ? (source.protocol === 'file:' ? fileURLToPath(source) : undefined) : resolvePath(source);
+    const root = source instanceof URL ? (source.protocol === 'file:' ? nodeUrl.fileURLToPath(source) : undefined) : nodePath.resolve(source);
     if (root === undefined) throw new TypeError(`${fn}: only file: URLs are supported (pass a zarrita store object for ${(source as URL).protocol} URLs)`);
     return { spec: { k: 'fs', root }, label: root };
   }
@@ -120,7 +121,7 @@ export async function fromZarr(source: ZarrSource, options?: FromZarrOptions): P
   const shape = [...arr.shape];
   const chunks = normalizeChunks(opts.chunks ?? shape.map((s, d) => Math.max(1, Math.min(s, arr.chunks[d]))), shape, dtype);
   // Every call gets its own name: the store may have been rewritten since an earlier read.
-  const name = opts.name ?? `from-zarr-${tokenize(target, shape, zdt, chunks, process.pid, ++reads, Date.now())}`;
+  const name = opts.name ?? `from-zarr-${tokenize(target, shape, zdt, chunks, processId(), ++reads, Date.now())}`;
   const out = fromBlocks<NDArray>('from-zarr', name, shape, chunks, dtype, (idx, key) =>
     arrayOps.zarrRead.task(key, lit(target), lit(name), lit(dtype), lit(blockOffset(chunks, idx)), lit(blockShape(chunks, idx))), [], [], spec.k === 'local' ? CALLER_THREAD : {});
   return out as ChunkedArray;
@@ -139,7 +140,7 @@ let writes = 0;
 
 /** The write tasks, one per block of `src`, at `origin` plus the block's offset. */
 function writeLayer(src: ChunkedArray<unknown>, t: ZarrTarget, spec: StoreSpec, origin: readonly number[]): ChunkedArray<unknown> {
-  const name = `to-zarr-${tokenize(src.name, t, origin, process.pid, Date.now(), ++writes)}`;
+  const name = `to-zarr-${tokenize(src.name, t, origin, processId(), Date.now(), ++writes)}`;
   const grid = src.numblocks;
   const out = fromBlocks<NDArray>('to-zarr', name, grid, grid.map((g) => new Array<number>(g).fill(1)), 'float64', (idx, key) =>
     arrayOps.zarrWrite.task(key, lit(t), lit(name), lit(blockOffset(src.chunks, idx).map((o, d) => o + origin[d])), ref(src.key(idx))), [src], [], spec.k === 'local' ? CALLER_THREAD : {});
@@ -157,7 +158,7 @@ async function createTarget(x: ChunkedArray<unknown>, z: Zarrita, store: ZarrSto
   const has = async (name: string) => (await store.get(loc.resolve(name).path as `/${string}`)) !== undefined;
   const exists = (await has('zarr.json')) || (await has('.zarray')) || (await has('.zgroup'));
   if (exists && !opts.overwrite) throw new Error(`toZarr: ${where} already holds a Zarr array or group; pass { overwrite: true } to replace it`);
-  if (exists && spec.k === 'fs') await rm(joinPath(spec.root, path), { recursive: true, force: true });
+  if (exists && spec.k === 'fs') await nodeFsp.rm(nodePath.join(spec.root, path), { recursive: true, force: true });
   const dtype: DType = src.dtype;
   await z.create(loc as never, {
     shape: [...src.shape],

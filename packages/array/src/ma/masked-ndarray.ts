@@ -2,7 +2,8 @@
  * The eager result of a masked array's `compute()` (NumPy's `np.ma.MaskedArray`): the data, a
  * bool mask of the same shape (true = missing), and the fill value `filled()` uses.
  */
-import { inspect } from 'node:util';
+/** Node's util.inspect.custom (a registered symbol: no import of node:util, which a browser lacks). */
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 import { castData } from '../runtime/block';
 import { NDArray, type NestedArray } from '../ndarray';
 
@@ -61,7 +62,7 @@ export class MaskedNDArray {
     const body = JSON.stringify(this.toArray()).replace(/null/g, '--').replace(/,/g, ', ');
     return `masked_array(data=${body}, dtype=${this.dtype}, fill_value=${this.fillValue})`;
   }
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 }

@@ -3,9 +3,10 @@
  * little-endian header length, a Python-literal header dict padded to 64 bytes, then the raw
  * little-endian data. Block reads and writes of `toNpyStack`/`fromNpyStack`, run on workers.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { alloc, setNumber, type DType, type TypedArray } from '../dtype';
 import { sizeOf, transposeBlock, type Block } from './block';
+import { lazyBuiltin } from '@pdask/core';
+const nodeFs = lazyBuiltin<typeof import('node:fs')>('node:fs', 'reading or writing .npy files');
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -81,12 +82,12 @@ export function decodeNpy(bytes: Uint8Array, where: string): Block {
 }
 
 export function npyWrite(path: string, b: Block): null {
-  writeFileSync(path, encodeNpy(b));
+  nodeFs.writeFileSync(path, encodeNpy(b));
   return null;
 }
 
 export function npyRead(path: string, shape: readonly number[]): Block {
-  const b = decodeNpy(readFileSync(path), path);
+  const b = decodeNpy(nodeFs.readFileSync(path), path);
   if (b.shape.length !== shape.length || b.shape.some((s, d) => s !== shape[d])) {
     throw new RangeError(`${path} holds shape [${b.shape.join(', ')}], the stack's info says [${shape.join(', ')}]`);
   }

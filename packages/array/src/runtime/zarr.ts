@@ -55,7 +55,9 @@ export async function storeOf(spec: StoreSpec): Promise<ZarrStore> {
     }
     return s;
   }
-  fsStore ??= import('@zarrita/storage/fs').then((m) => m.default as unknown as new (root: string) => ZarrStore);
+  // A directory store needs node:fs: named through a variable so a page's bundler leaves it out.
+  const fsModule = '@zarrita/storage/fs';
+  fsStore ??= (import(/* @vite-ignore */ fsModule) as Promise<typeof import('@zarrita/storage/fs')>).then((m) => m.default as unknown as new (root: string) => ZarrStore);
   const C = await fsStore;
   return new C(spec.root);
 }

@@ -3,10 +3,8 @@
  * graph knows its partitions); reading happens in the tasks, one file or one byte-range block per
  * partition.
  */
-import { statSync, type Stats } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import type { Stats } from 'node:fs';
 import { checkOptions, layerNode, lit, tokenize, type OptionSchema } from '@pdask/core';
-import { globSync, isDynamicPattern } from 'tinyglobby';
 import { Bag } from '../bag';
 import { BagLayer, partitionKey } from '../graph';
 import { NO_STORAGE_OPTIONS } from '../options';
@@ -15,6 +13,11 @@ import { bagOps } from '../ops';
 import { delimiterIsAsciiBytes, isKnownEncoding } from '../ops/encoding';
 import type { Compression } from '../ops/io';
 import { parseBytes } from '@pdask/core';
+import { lazyBuiltin } from '@pdask/core';
+import { lazyPackage } from '../node-package';
+const nodeFs = lazyBuiltin<typeof import('node:fs')>('node:fs', 'reading files');
+const nodePath = lazyBuiltin<typeof import('node:path')>('node:path', 'reading files');
+const glob = lazyPackage<typeof import('tinyglobby')>('tinyglobby', 'reading files by pattern');
 
 export interface ReadTextOptions {
   /**
@@ -64,10 +67,10 @@ export const READ_TEXT_OPTIONS: OptionSchema<ReadTextOptions> = {
  * tinyglobby matches patterns relative to a directory, not absolute or '../' ones.
  */
 function globFiles(pattern: string): string[] {
-  const segments = resolve(pattern).split(sep);
-  const first = segments.findIndex((s) => isDynamicPattern(s));
-  const cwd = segments.slice(0, first).join(sep) || sep;
-  return globSync(segments.slice(first).join('/'), { cwd, absolute: true, onlyFiles: true }).sort(byCodePoints);
+  const segments = nodePath.resolve(pattern).split(nodePath.sep);
+  const first = segments.findIndex((s) => glob.isDynamicPattern(s));
+  const cwd = segments.slice(0, first).join(nodePath.sep) || nodePath.sep;
+  return glob.globSync(segments.slice(first).join('/'), { cwd, absolute: true, onlyFiles: true }).sort(byCodePoints);
 }
 
 /**
@@ -84,7 +87,7 @@ export function byCodePoints(a: string, b: string): number {
 export function statInput(path: string, fn: string, stamps: unknown[]): Stats {
   let st: Stats;
   try {
-    st = statSync(path);
+    st = nodeFs.statSync(path);
   } catch {
     throw new Error(`${fn}: no such file '${path}'`);
   }
@@ -100,12 +103,12 @@ export function expandPaths(paths: string | readonly string[], fn: string): stri
   }
   const out: string[] = [];
   for (const p of list) {
-    if (isDynamicPattern(p)) {
+    if (glob.isDynamicPattern(p)) {
       const found = globFiles(p);
       if (found.length === 0) throw new Error(`${fn}: no files match '${p}'`);
       out.push(...found);
     } else {
-      out.push(resolve(p));
+      out.push(nodePath.resolve(p));
     }
   }
   return out;

@@ -1,11 +1,12 @@
 /** toTextFiles: one text file per partition, written by the tasks. */
-import { resolve } from 'node:path';
 import { checkOptions, COMPUTE_OPTION_NAMES, lit, ref, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import type { Bag } from '../bag';
 import { bagOps } from '../ops';
 import { isKnownEncoding } from '../ops/encoding';
 import { ALWAYS_COMPUTES, NO_STORAGE_OPTIONS } from '../options';
 import { partitionwise } from '../partitionwise';
+import { lazyBuiltin } from '@pdask/core';
+const nodePath = lazyBuiltin<typeof import('node:path')>('node:path', 'toTextFiles');
 
 export interface ToTextFilesOptions extends ComputeOptions {
   /** 'infer' (default: '.gz' means gzip), 'gzip', or null. */
@@ -40,13 +41,13 @@ const TO_TEXT_FILES_OPTIONS: OptionSchema<ToTextFilesOptions> = {
 export function outputPaths(pattern: string | readonly string[], n: number, nameFunction: (i: number) => string): string[] {
   if (Array.isArray(pattern)) {
     if (pattern.length !== n) throw new RangeError(`toTextFiles: got ${pattern.length} paths for ${n} partitions`);
-    return pattern.map((p) => resolve(String(p)));
+    return pattern.map((p) => nodePath.resolve(String(p)));
   }
   if (typeof pattern !== 'string' || pattern === '') throw new TypeError('toTextFiles: expected a path pattern like "out/*.txt", a directory, or an array of paths');
   const stars = pattern.split('*').length - 1;
   if (stars > 1) throw new RangeError(`toTextFiles: the pattern '${pattern}' has more than one '*'`);
   const p = stars === 1 ? pattern : `${pattern.replace(/\/+$/, '')}/*.part`;
-  return Array.from({ length: n }, (_, i) => resolve(p.replace('*', nameFunction(i))));
+  return Array.from({ length: n }, (_, i) => nodePath.resolve(p.replace('*', nameFunction(i))));
 }
 
 /**

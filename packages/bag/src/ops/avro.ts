@@ -4,12 +4,19 @@
  * boundaries the way text blocks move to line ends, so that consecutive ranges hold every
  * block once (as Dask's read_avro cuts files).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
-import avro from 'avsc';
+import type avroNs from 'avsc';
 import { afterDelimiter } from './io';
+import { lazyBuiltin } from '@pdask/core';
+import { lazyPackage } from '../node-package';
+const nodeFs = lazyBuiltin<typeof import('node:fs')>('node:fs', 'readAvro');
+const nodeZlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib', 'readAvro');
 
-const HEADER = avro.Type.forSchema({
+// avsc (a Node library: streams, zlib) is loaded on first use, so a page's bundle never sees it.
+const avro = lazyPackage<typeof avroNs>('avsc', 'readAvro');
+
+let header: avroNs.Type | undefined;
+let long: avroNs.Type | undefined;
+const HEADER = (): avroNs.Type => (header ??= avro.Type.forSchema({
   type: 'record',
   name: 'org.apache.avro.file.Header',
   fields: [
@@ -17,9 +24,9 @@ const HEADER = avro.Type.forSchema({
     { name: 'meta', type: { type: 'map', values: 'bytes' } },
     { name: 'sync', type: { type: 'fixed', name: 'Sync', size: 16 } },
   ],
-});
-const LONG = avro.Type.forSchema('long');
-const MAGIC = Buffer.from('Obj\x01', 'latin1');
+}));
+const LONG = (): avroNs.Type => (long ??= avro.Type.forSchema('long'));
+const MAGIC = (): Buffer => Buffer.from('Obj\x01', 'latin1');
 
 export type AvroCodec = 'null' | 'deflate';
 
@@ -35,15 +42,15 @@ export interface AvroHeader {
 
 /** Reads and checks a file's header (growing the read until the header is whole). */
 export function readAvroHeader(path: string): AvroHeader {
-  const fd = openSync(path, 'r');
+  const fd = nodeFs.openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
+    const size = nodeFs.fstatSync(fd).size;
     if (size === 0) throw new Error(`readAvro: '${path}' is empty (0 bytes), not an Avro object container file`);
     for (let n = Math.min(size, 4096); ; n = Math.min(size, n * 4)) {
       const buf = Buffer.alloc(n);
-      readSync(fd, buf, 0, n, 0);
-      if (n < 4 || !buf.subarray(0, 4).equals(MAGIC)) throw new Error(`readAvro: '${path}' is not an Avro object container file (no 'Obj\\x01' magic)`);
-      const { value, offset } = HEADER.decode(buf, 0) as { value: { meta: Record<string, Buffer>; sync: Buffer }; offset: number };
+      nodeFs.readSync(fd, buf, 0, n, 0);
+      if (n < 4 || !buf.subarray(0, 4).equals(MAGIC())) throw new Error(`readAvro: '${path}' is not an Avro object container file (no 'Obj\\x01' magic)`);
+      const { value, offset } = HEADER().decode(buf, 0) as { value: { meta: Record<string, Buffer>; sync: Buffer }; offset: number };
       if (offset < 0) {
         if (n === size) throw new Error(`readAvro: '${path}' ends inside its header`);
         continue;
@@ -55,7 +62,7 @@ export function readAvroHeader(path: string): AvroHeader {
       return { schema: JSON.parse(schemaText.toString()), codec, sync: new Uint8Array(value.sync), dataStart: offset, size };
     }
   } finally {
-    closeSync(fd);
+    nodeFs.closeSync(fd);
   }
 }
 
@@ -69,12 +76,12 @@ function plain(v: unknown): unknown {
   return out;
 }
 
-const types = new Map<string, avro.Type>();
+const types = new Map<string, avroNs.Type>();
 
-function typeOf(schema: unknown): avro.Type {
+function typeOf(schema: unknown): avroNs.Type {
   const key = JSON.stringify(schema);
   let t = types.get(key);
-  if (!t) types.set(key, (t = avro.Type.forSchema(schema as avro.Schema)));
+  if (!t) types.set(key, (t = avro.Type.forSchema(schema as avroNs.Schema)));
   return t;
 }
 
@@ -85,31 +92,31 @@ function typeOf(schema: unknown): avro.Type {
 export const readAvroBlock = (path: string, start: number, end: number, schema: unknown, codec: AvroCodec, sync: Uint8Array, dataStart: number): unknown[] => {
   const type = typeOf(schema);
   const marker = Buffer.from(sync);
-  const fd = openSync(path, 'r');
+  const fd = nodeFs.openSync(path, 'r');
   let buf: Buffer;
   try {
-    const size = fstatSync(fd).size;
+    const size = nodeFs.fstatSync(fd).size;
     // Byte x of the file maps to the first block boundary at or after it (never inside the header):
     // a range [start, end) reads the blocks that begin in [at(start), at(end)), so ranges tile the file.
     const at = (x: number) => (x === 0 ? dataStart : Math.max(dataStart, afterDelimiter(fd, x, size, marker)));
     const from = at(start);
     const to = end < 0 || end >= size ? size : Math.max(from, at(end));
     buf = Buffer.alloc(to - from);
-    readSync(fd, buf, 0, buf.length, from);
+    nodeFs.readSync(fd, buf, 0, buf.length, from);
   } finally {
-    closeSync(fd);
+    nodeFs.closeSync(fd);
   }
   const out: unknown[] = [];
   let pos = 0;
   while (pos < buf.length) {
-    const count = LONG.decode(buf, pos);
-    const length = count.offset < 0 ? count : LONG.decode(buf, count.offset);
+    const count = LONG().decode(buf, pos);
+    const length = count.offset < 0 ? count : LONG().decode(buf, count.offset);
     if (count.offset < 0 || length.offset < 0 || length.offset + (length.value as number) + 16 > buf.length) {
       throw new Error(`readAvro: '${path}' is truncated or corrupt (a data block ends past the end of the file)`);
     }
     const dataEnd = length.offset + (length.value as number);
     let data = buf.subarray(length.offset, dataEnd);
-    if (codec === 'deflate') data = inflateRawSync(data);
+    if (codec === 'deflate') data = nodeZlib.inflateRawSync(data);
     if (!buf.subarray(dataEnd, dataEnd + 16).equals(marker)) throw new Error(`readAvro: '${path}' is corrupt (a data block is not followed by the file's sync marker)`);
     let at = 0;
     for (let i = 0; i < (count.value as number); i++) {

@@ -3,10 +3,11 @@
  * byte ranges cut at line delimiters the way Dask's `read_block` cuts them, so that consecutive
  * blocks of a file hold every line exactly once.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodeText, encodeText } from './encoding';
+import { lazyBuiltin } from '@pdask/core';
+const nodeFs = lazyBuiltin<typeof import('node:fs')>('node:fs', 'reading or writing files');
+const nodePath = lazyBuiltin<typeof import('node:path')>('node:path', 'reading or writing files');
+const nodeZlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib', 'reading or writing files');
 
 export type Compression = 'gzip' | null;
 
@@ -18,7 +19,7 @@ export function afterDelimiter(fd: number, pos: number, size: number, delim: Buf
   let carry = 0;
   let at = pos;
   while (at < size) {
-    const n = readSync(fd, buf, carry, Math.min(CHUNK, size - at), at);
+    const n = nodeFs.readSync(fd, buf, carry, Math.min(CHUNK, size - at), at);
     if (n <= 0) break;
     const view = buf.subarray(0, carry + n);
     const i = view.indexOf(delim);
@@ -50,9 +51,9 @@ export function splitLines(text: string, delim: string): string[] {
  * file (the only way for compressed files).
  */
 export function readBlockText(path: string, start: number, end: number, compression: Compression, encoding: string, delimiter: string): string {
-  const fd = openSync(path, 'r');
+  const fd = nodeFs.openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
+    const size = nodeFs.fstatSync(fd).size;
     let from = 0;
     let to = size;
     if (end >= 0) {
@@ -64,14 +65,14 @@ export function readBlockText(path: string, start: number, end: number, compress
     const buf = Buffer.allocUnsafe(to - from);
     let got = 0;
     while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, from + got);
+      const n = nodeFs.readSync(fd, buf, got, buf.length - got, from + got);
       if (n <= 0) break;
       got += n;
     }
-    const bytes = compression === 'gzip' ? gunzipSync(buf.subarray(0, got)) : buf.subarray(0, got);
+    const bytes = compression === 'gzip' ? nodeZlib.gunzipSync(buf.subarray(0, got)) : buf.subarray(0, got);
     return decodeText(bytes, encoding);
   } finally {
-    closeSync(fd);
+    nodeFs.closeSync(fd);
   }
 }
 
@@ -91,8 +92,8 @@ export const writeTextPartition = (path: string, part: readonly unknown[], compr
     text += s.endsWith('\n') ? s : `${s}\n`;
   }
   if (!lastEndline && text.endsWith('\n')) text = text.slice(0, -1);
-  mkdirSync(dirname(path), { recursive: true });
+  nodeFs.mkdirSync(nodePath.dirname(path), { recursive: true });
   const bytes = encodeText(text, encoding);
-  writeFileSync(path, compression === 'gzip' ? gzipSync(bytes) : bytes);
+  nodeFs.writeFileSync(path, compression === 'gzip' ? nodeZlib.gzipSync(bytes) : bytes);
   return [path];
 };

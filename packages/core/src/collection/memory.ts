@@ -3,8 +3,7 @@
  * have is refused when the graph is submitted, with a message saying what to do, instead of
  * growing the process until the system kills it (NumPy refuses such an allocation up front too).
  */
-import { readFileSync } from 'node:fs';
-import { freemem, totalmem } from 'node:os';
+import { hasNodeBuiltins, nodeBuiltin } from '../platform/node-builtins';
 import * as config from '../config/config';
 import { parseBytes } from '../config/bytes';
 import { forEachLayer, type LayerNode } from '../graph/high-level';
@@ -37,6 +36,7 @@ export function formatBytes(n: number): string {
 
 function memAvailableLinux(): number | undefined {
   try {
+    const { readFileSync } = nodeBuiltin<typeof import('node:fs')>('node:fs', 'availableMemory()');
     const m = /^MemAvailable:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/meminfo', 'utf8'));
     return m ? Number(m[1]) * 1024 : undefined;
   } catch {
@@ -52,10 +52,23 @@ function memAvailableLinux(): number | undefined {
 export function availableMemory(): number {
   const setting = config.get<string | number>('memory.limit');
   if (setting !== 'auto' && setting !== undefined) return parseBytes(setting, "config 'memory.limit'");
+  if (!hasNodeBuiltins()) return pageMemory();
+  const { freemem, totalmem } = nodeBuiltin<typeof import('node:os')>('node:os', 'availableMemory()');
   const held = process.memoryUsage().rss;
   const avail = (memAvailableLinux() ?? freemem()) + held;
   const constrained = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : 0;
   return Math.min(avail, totalmem(), constrained && constrained > 0 ? constrained : Infinity);
+}
+
+/**
+ * A page's budget: Chromium's JS heap limit (performance.memory), else the device memory the
+ * browser reports (navigator.deviceMemory, rounded down by the browser), else 4 GiB.
+ */
+function pageMemory(): number {
+  const heap = (globalThis.performance as { memory?: { jsHeapSizeLimit?: number } } | undefined)?.memory?.jsHeapSizeLimit;
+  if (heap && heap > 0) return heap;
+  const device = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
+  return (device && device > 0 ? device : 4) * 2 ** 30;
 }
 
 /** 256 MiB: below this, a result or block is not worth a look at the system's free memory. */

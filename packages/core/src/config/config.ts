@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { mainPlatform } from '#platform';
 
 /**
  * A small configuration store in the spirit of `dask.config`: dotted keys ("scheduler",
@@ -9,16 +9,20 @@ export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [
 
 const defaults: Record<string, ConfigValue> = {
   scheduler: 'threads',
-  'num-workers': availableParallelism(),
+  'num-workers': mainPlatform.cores(),
   progress: false,
   'optimization.fuse.active': true,
   'scheduler.allowed-failures': 3,
   'threads.target-batch-ms': 4,
   'threads.max-old-generation-mb': 0,
+  'threads.worker-url': null,
   'visualize.color': 'none',
 };
 
 const overrides: Map<string, ConfigValue>[] = [];
+
+/** Node's environment; a browser has none. */
+const processEnv = (): NodeJS.ProcessEnv => (globalThis as { process?: { env?: NodeJS.ProcessEnv } }).process?.env ?? {};
 
 export function normalizeKey(key: string): string {
   return key.trim().toLowerCase().replace(/_/g, '-');
@@ -50,7 +54,7 @@ let envCache: Map<string, ConfigValue> | undefined;
  * `DASK_*` at import; `get` is on hot paths).
  */
 export function refresh(): void {
-  envCache = fromEnv(process.env);
+  envCache = fromEnv(processEnv());
 }
 
 /** Reads a configuration value: innermost `set` scope, then environment, then defaults. */
@@ -59,7 +63,7 @@ export function get<T extends ConfigValue = ConfigValue>(key: string, fallback?:
   for (let i = overrides.length - 1; i >= 0; i--) {
     if (overrides[i].has(k)) return overrides[i].get(k) as T;
   }
-  const env = (envCache ??= fromEnv(process.env));
+  const env = (envCache ??= fromEnv(processEnv()));
   if (env.has(k)) return env.get(k) as T;
   if (k in defaults) return defaults[k] as T;
   if (fallback !== undefined) return fallback;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomId as randomUUID } from '../tokenize/hasher';
 import { dataLayer, SingleKeyCollection } from '../collection/base';
 import type { Collection } from '../collection/protocol';
 import { toArgSpec } from '../graph/args';

@@ -1,10 +1,12 @@
-import cliProgress from 'cli-progress';
+import type cliProgressNs from 'cli-progress';
+import { requirePackage } from '../platform/node-builtins';
 
 /**
  * A terminal progress bar for a computation (Dask's `ProgressBar`), drawn on stderr with
  * cli-progress. Returns the callback executors report to, and a function to finish the bar.
  */
 export function progressBar(total: number, stream: NodeJS.WriteStream = process.stderr): { update: (done: number) => void; stop: () => void } {
+  const cliProgress = requirePackage<typeof cliProgressNs>('cli-progress', 'the terminal progress bar');
   const t0 = performance.now();
   const bar = new cliProgress.SingleBar(
     {

@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createMd5, type Hasher as Hash } from './hasher';
 
 /** Objects may define how they are tokenized (collections do: by their keys). */
 export const tokenizeSymbol = Symbol.for('pdask.tokenize');
@@ -12,7 +12,7 @@ export interface Tokenizable {
  * canonical, typed encoding so that e.g. 1 and "1", or [1, 2] and {0: 1, 1: 2}, differ.
  */
 export function tokenize(...values: unknown[]): string {
-  const h = createHash('md5');
+  const h = createMd5();
   const seen = new Set<object>();
   for (const v of values) feed(h, v, seen);
   return h.digest('hex');

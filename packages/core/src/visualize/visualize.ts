@@ -1,5 +1,5 @@
 import { checkOptions, type OptionSchema } from '../options/options';
-import { writeFile } from 'node:fs/promises';
+import { nodeBuiltin } from '../platform/node-builtins';
 import { collectionsToGraph } from '../collection/compute';
 import { collectionSymbol, type Collection } from '../collection/protocol';
 import * as config from '../config/config';
@@ -86,6 +86,7 @@ export async function visualize(collections: readonly Collection<unknown>[], opt
   const text = format === 'dot' ? dot : await renderSvg(dot);
   if (opts.filename) {
     const fileText = ext === 'dot' || ext === 'gv' ? dot : format === 'svg' ? text : await renderSvg(dot);
+    const { writeFile } = nodeBuiltin<typeof import('node:fs/promises')>('node:fs/promises', `visualize({ filename: '${opts.filename}' })`);
     await writeFile(opts.filename, fileText);
   }
   return text;

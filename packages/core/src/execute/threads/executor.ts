@@ -1,5 +1,7 @@
 import type { StoryEntry } from '../../schedule/story';
-import { availableParallelism } from 'node:os';
+import { mainPlatform } from '#platform';
+import type { PlatformName, ThreadsMode } from './platform';
+import { workerSource } from './worker-source';
 import * as config from '../../config/config';
 import type { Key } from '../../graph/spec';
 import type { ExecuteRequest, Executor } from '../executor';
@@ -10,6 +12,8 @@ import { ThreadPool } from './pool';
 export class ThreadsExecutor implements Executor {
   readonly name = 'threads';
   readonly taskTimeouts = true;
+  /** Where the workers run: Node worker threads, or a page's module Web Workers. */
+  readonly platform: PlatformName = mainPlatform.name;
   private readonly started: Promise<void>;
 
   constructor(readonly pool: ThreadPool) {
@@ -44,6 +48,14 @@ export class ThreadsExecutor implements Executor {
   close(): Promise<void> {
     return this.pool.close();
   }
+
+  /**
+   * How data crosses to the workers: `'shared'` when SharedArrayBuffer is available (Node, or a
+   * cross-origin isolated page), else `'transfer'` (buffers moved or copied). See ThreadsMode.
+   */
+  get mode(): ThreadsMode {
+    return mainPlatform.mode();
+  }
 }
 
 const shared = new Map<number, ThreadsExecutor>();
@@ -53,10 +65,10 @@ const shared = new Map<number, ThreadsExecutor>();
  * (worker start-up is paid once). Idle pools do not keep the process alive.
  */
 export function sharedThreadsExecutor(numWorkers?: number): ThreadsExecutor {
-  const n = Math.max(1, Math.floor(numWorkers ?? config.get<number>('num-workers') ?? availableParallelism()));
+  const n = Math.max(1, Math.floor(numWorkers ?? config.get<number>('num-workers') ?? mainPlatform.cores()));
   let ex = shared.get(n);
   if (!ex) {
-    ex = new ThreadsExecutor(new ThreadPool({ size: n, maxOldGenerationMb: config.get<number>('threads.max-old-generation-mb') }));
+    ex = new ThreadsExecutor(new ThreadPool({ size: n, maxOldGenerationMb: config.get<number>('threads.max-old-generation-mb'), ...workerSource(config.get<string | null>('threads.worker-url')) }));
     shared.set(n, ex);
   }
   return ex;

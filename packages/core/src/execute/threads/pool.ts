@@ -1,12 +1,9 @@
-/// <reference path="../../types/comlink-node.d.ts" />
-import { workerExecArgv } from './exec-argv';
 import { ObservedStoryLog, type PoolObserver } from './observe';
 import { checkOptions, intAtLeast } from '../../options/options';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { MessageChannel, Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { mainPlatform } from '#platform';
+import type { PoolWorker, WorkerSource } from './platform';
+import { workerSourceRules } from './worker-source';
 import { BUILD_ID, RESIDENT_BASE, type FromWorker, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
 import { OpInterner } from './wire';
 
@@ -21,7 +18,7 @@ export type RemoteControl = {
 
 export interface Slot {
   readonly id: number;
-  readonly worker: Worker;
+  readonly worker: PoolWorker;
   readonly control: RemoteControl;
   /** [seq of the running task or -1, seq of the last task finished], written by the worker. */
   readonly current: Int32Array;
@@ -39,13 +36,7 @@ export interface PoolListener {
   onWorkerLost(slot: Slot, suspectSeq: number, cause: string): void;
 }
 
-function workerEntry(): string {
-  // Resolved through the package itself so that sources (under test) and the built package both
-  // start the built worker; always the ESM build (one worker format, whichever build the caller loaded).
-  return join(dirname(createRequire(import.meta.url).resolve('@pdask/core/package.json')), 'dist', 'worker.js');
-}
-
-export interface PoolOptions {
+export interface PoolOptions extends WorkerSource {
   size: number;
   /** V8 heap limit per worker thread in MB (0: Node's default). */
   maxOldGenerationMb?: number;
@@ -76,11 +67,11 @@ export class ThreadPool {
   /** Why the last replacement worker could not start (reported if a computation then stalls). */
   lastSpawnError: string | undefined;
   /** Every thread not yet exited, started or starting: close() ends them all. */
-  private readonly threads = new Set<Worker>();
+  private readonly threads = new Set<PoolWorker>();
   private active = 0;
 
   constructor(readonly options: PoolOptions) {
-    checkOptions('ThreadPool', options, { size: intAtLeast(1), maxOldGenerationMb: intAtLeast(0) });
+    checkOptions('ThreadPool', options, { size: intAtLeast(1), maxOldGenerationMb: intAtLeast(0), ...workerSourceRules });
   }
 
   async start(): Promise<void> {
@@ -106,7 +97,7 @@ export class ThreadPool {
   /** Lets a worker drop a resident value nobody references any more. */
   forgetResident(holder: number, id: number): void {
     if (!this.isLive(holder)) return;
-    if (this.forgetting.size === 0) setImmediate(() => this.sendForgets()).unref();
+    if (this.forgetting.size === 0) mainPlatform.soon(() => this.sendForgets());
     let ids = this.forgetting.get(holder);
     if (!ids) this.forgetting.set(holder, (ids = []));
     ids.push(id);
@@ -140,7 +131,7 @@ export class ThreadPool {
    * the next turn of the event loop: two fewer thread messages per computation.
    */
   endComputation(cid: number): void {
-    if (this.ended.length === 0) setImmediate(() => this.sendEnded()).unref();
+    if (this.ended.length === 0) mainPlatform.soon(() => this.sendEnded());
     this.ended.push(cid);
     for (const s of this.slots.values()) this.endedFor.set(s.id, (this.endedFor.get(s.id) ?? 0) + 1);
   }
@@ -212,16 +203,11 @@ export class ThreadPool {
   private spawn(): Promise<Slot> {
     if (this.closed) return Promise.reject(new Error('The thread pool is closed'));
     const id = this.nextId++;
-    const channel = new MessageChannel();
-    const current = new SharedArrayBuffer(8);
+    const channel = mainPlatform.channel();
+    const current = mainPlatform.statusBuffer();
     const init: WorkerInit = { id, current, control: channel.port2, buildId: BUILD_ID };
-    const maxOld = this.options.maxOldGenerationMb ?? 0;
-    const worker = new Worker(workerEntry(), {
-      workerData: init,
-      transferList: [channel.port2],
-      execArgv: workerExecArgv(process.execArgv),
-      resourceLimits: maxOld > 0 ? { maxOldGenerationSizeMb: maxOld } : undefined,
-    });
+    const { workerUrl, createWorker } = this.options;
+    const worker = mainPlatform.spawn(init, [channel.port2], { maxOldGenerationMb: this.options.maxOldGenerationMb ?? 0, workerUrl, createWorker });
     let markExited!: () => void;
     const exited = new Promise<void>((r) => (markExited = r));
     this.threads.add(worker);
@@ -230,12 +216,11 @@ export class ThreadPool {
       exited,
       id,
       worker,
-      control: Comlink.wrap<WorkerControl>(nodeEndpoint(channel.port1 as never)) as unknown as RemoteControl,
+      control: Comlink.wrap<WorkerControl>(mainPlatform.endpoint(channel.port1)) as unknown as RemoteControl,
       current: new Int32Array(current),
       ops: new OpInterner(),
       alive: true,
     };
-    channel.port1.unref();
     let lastError = '';
     const p = new Promise<Slot>((resolve, reject) => {
       let ready = false;
@@ -291,7 +276,7 @@ export class ThreadPool {
   private async connect(s: Slot): Promise<void> {
     const calls: Promise<void>[] = [];
     for (const other of this.slots.values()) {
-      const { port1, port2 } = new MessageChannel();
+      const { port1, port2 } = mainPlatform.channel();
       // Either side may be dying right now; its exit ends the wait (the exit handler cleans up).
       const either = Promise.race([other.exited, s.exited]);
       calls.push(Promise.race([other.control.connectPeer(s.id, Comlink.transfer(port1, [port1 as never])), either]));

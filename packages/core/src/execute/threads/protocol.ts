@@ -77,7 +77,7 @@ export interface WorkerInit {
   /** The caller's build: a worker from another build refuses to start. */
   readonly buildId?: string;
   /** Int32Array over this: [seq of the task running now or -1, seq of the last one finished]. Survives the worker's death. */
-  readonly current: SharedArrayBuffer;
+  readonly current: SharedArrayBuffer | ArrayBuffer;
   readonly control: MessagePort;
 }
 

@@ -6,7 +6,7 @@
  * is abandoned and the shuffle restarts (Dask's behaviour): its transfers and barrier are
  * invalidated and run again in a new run; outputs already unpacked on live workers are kept.
  */
-import { tmpdir } from 'node:os';
+import { hasNodeBuiltins, nodeBuiltin } from '../../platform/node-builtins';
 import { get as configGet } from '../../config/config';
 import { parseBytes } from '../../config/bytes';
 import type { GraphNode, Key } from '../../graph/spec';
@@ -84,7 +84,7 @@ export class ShuffleCoordinator {
     const run: Run = { run: this.pool.seq(), workers: slots.map((s) => s.id).sort((a, b) => a - b), dead: false };
     this.runs.set(id, run);
     const budget = parseBytes(configGet<number | string>('shuffle.memory-budget', '256MiB'), "config 'shuffle.memory-budget'");
-    const dir = configGet<string | null>('temporary-directory', null) ?? tmpdir();
+    const dir = configGet<string | null>('temporary-directory', null) ?? (hasNodeBuiltins() ? nodeBuiltin<typeof import('node:os')>('node:os', 'the shuffle').tmpdir() : '');
     // Sent before the batch holding the transfer: the same port keeps the order.
     for (const slot of slots) this.pool.send(slot, { t: 'shuffle-run', cid: this.cid, id, run: run.run, workers: run.workers, budget, dir });
     return run;

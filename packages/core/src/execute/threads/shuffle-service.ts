@@ -13,6 +13,7 @@ import { PieceStore } from '../../shuffle/pieces';
 import { installShuffleRuntime, type ShuffleRuntime } from '../../shuffle/runtime';
 import type { TransferSpec } from '../../shuffle/tasks';
 import { FileSpill } from './shuffle-spill';
+import { processId } from '../../platform/node-builtins';
 import type { ShufflePeerMessage, ShuffleRunMessage } from './shuffle-protocol';
 
 type Put = Extract<ShufflePeerMessage, { t: 'shuffle-put' }>;
@@ -61,7 +62,7 @@ export class ShuffleService implements ShuffleRuntime {
     const key = runKey(msg.cid, msg.id);
     const old = this.runs.get(key);
     if (old) this.retire(old);
-    const spill = new FileSpill(msg.dir, `pdask-shuffle-${process.pid}-w${this.self}-r${msg.run}-`);
+    const spill = new FileSpill(msg.dir, `pdask-shuffle-${processId()}-w${this.self}-r${msg.run}-`);
     const run: Run = { msg, spill, store: new PieceStore({ budget: msg.budget, sizeOf, spill }) };
     this.runs.set(key, run);
     const waiting = this.early.get(msg.run);

@@ -4,10 +4,13 @@
  * v8.serialize (what crossing a thread would do anyway). The directory is made at the first spill
  * and removed when its last piece is read back, or when the run ends.
  */
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { nodeBuiltin } from '../../platform/node-builtins';
 import type { SpillTarget } from '../../shuffle/pieces';
+
+// Reached when a piece is spilled (Node only: a browser worker has no files, see NodeOnlyError).
+const fs = (): typeof import('node:fs') => nodeBuiltin('node:fs', 'spilling shuffle pieces to disk');
+const join = (...parts: string[]): string => nodeBuiltin<typeof import('node:path')>('node:path', 'spilling shuffle pieces to disk').join(...parts);
+const v8 = (): typeof import('node:v8') => nodeBuiltin('node:v8', 'spilling shuffle pieces to disk');
 
 export class FileSpill implements SpillTarget {
   private dir: string | undefined;
@@ -22,27 +25,27 @@ export class FileSpill implements SpillTarget {
   ) {}
 
   write(piece: unknown): string {
-    this.dir ??= mkdtempSync(join(this.base, this.prefix));
+    this.dir ??= fs().mkdtempSync(join(this.base, this.prefix));
     const file = join(this.dir, `${this.next++}.piece`);
-    writeFileSync(file, serialize(piece));
+    fs().writeFileSync(file, v8().serialize(piece));
     this.live++;
     this.written++;
     return file;
   }
 
   read(handle: string): unknown {
-    return deserialize(readFileSync(handle));
+    return v8().deserialize(fs().readFileSync(handle));
   }
 
   remove(handle: string): void {
-    unlinkSync(handle);
+    fs().unlinkSync(handle);
     if (--this.live === 0) this.close();
   }
 
   /** Removes the directory and whatever is left in it. */
   close(): void {
     if (this.dir === undefined) return;
-    rmSync(this.dir, { recursive: true, force: true });
+    fs().rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
     this.live = 0;
   }

@@ -1,12 +1,11 @@
-/// <reference path="../../types/comlink-node.d.ts" />
 /**
  * The entry of a pool worker thread. Tasks arrive in batches on the parent port, run one at a
  * time in arrival (priority) order, and are reported in batches. Inputs produced on other
  * workers are fetched straight from them over peer ports, never through the main thread.
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { workerPlatform } from '#platform';
 import type { OpRef } from '../../graph/spec';
 import { serializeError, type SerializedError } from '../errors';
 import { isPromiseLike, prepareOps, runNode, TaskFailure } from '../run-node';
@@ -17,13 +16,13 @@ import { BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpe
 import { decodeNode, type EncodedNode } from './wire';
 import { ShuffleService } from './shuffle-service';
 
-const init = workerData as WorkerInit;
+const init: WorkerInit = workerPlatform.init();
 if (init.buildId && BUILD_ID && init.buildId !== BUILD_ID) {
   throw new Error(
     `@pdask/core was rebuilt while this program ran: the caller is build ${init.buildId}, this worker thread is build ${BUILD_ID}. Restart the program.`,
   );
 }
-const port = parentPort!;
+const port = { postMessage: workerPlatform.post };
 const current = new Int32Array(init.current);
 current[0] = -1;
 current[1] = -1;
@@ -265,7 +264,7 @@ function onPeerMessage(from: MessagePort, msg: PeerMessage): void {
 // ---- running ----------------------------------------------------------------------------------
 
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return workerPlatform.yieldTurn();
 }
 
 async function drain(): Promise<void> {
@@ -402,7 +401,7 @@ function onGather(msg: Extract<ToWorker, { t: 'gather' }>): void {
   port.postMessage(reply, transfer);
 }
 
-port.on('message', (msg: ToWorker) => {
+workerPlatform.onMessage((msg: ToWorker) => {
   switch (msg.t) {
     case 'batch':
       onBatch(msg);
@@ -425,8 +424,7 @@ port.on('message', (msg: ToWorker) => {
 const control: WorkerControl = {
   connectPeer(peerId, p) {
     peers.set(peerId, p);
-    p.on('message', (m: PeerMessage) => onPeerMessage(p, m));
-    p.unref();
+    workerPlatform.listen(p, (m: PeerMessage) => onPeerMessage(p, m));
   },
   disconnectPeer(peerId) {
     peers.get(peerId)?.close();
@@ -451,5 +449,5 @@ const control: WorkerControl = {
     return { values, missing };
   },
 };
-Comlink.expose(control, nodeEndpoint(init.control as never));
+Comlink.expose(control, workerPlatform.endpoint(init.control));
 port.postMessage({ t: 'ready' } satisfies FromWorker);

@@ -1,0 +1,11 @@
+/**
+ * `@pdask/array/web-worker`: imported by the script of a page's Web Workers (see
+ * `@pdask/core/web-worker`), it registers this package's operations statically (a bundled worker
+ * cannot `import('@pdask/array/ops')` by name) and starts serving. Import several collections'
+ * worker modules in one script to run all their operations; serving starts once.
+ */
+import { serveWorker } from '@pdask/core/web-worker';
+import { arrayOps } from './ops/index';
+
+// Passed so a bundler keeps the catalogue, whatever it assumes about side effects.
+serveWorker(arrayOps);
