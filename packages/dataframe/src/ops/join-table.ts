@@ -89,7 +89,8 @@ function directBase(keys: Float64Array, limit: number): number {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     if (k !== k) continue;
-    if (k !== Math.floor(k)) return NaN;
+    // ±Infinity too: k - base would be NaN (or Infinity) for them.
+    if (k !== Math.floor(k) || !Number.isFinite(k)) return NaN;
     if (k < lo) lo = k;
     if (k > hi) hi = k;
   }
