@@ -272,6 +272,18 @@ function bytesAtMost(e: Expr): number | undefined {
 }
 
 /**
+ * Dask's rule for broadcasting a side by partition counts (merge's broadcast_bias of 0.5): the
+ * smaller side has fewer than half of log2 of the larger side's partitions. Joining every
+ * partition with the whole small side then builds its hash table once per worker (join-table.ts)
+ * instead of hash-partitioning both sides.
+ */
+function fewPartitions(small: Expr, big: Expr): boolean {
+  const s = npartitionsOf(small);
+  const b = npartitionsOf(big);
+  return s !== undefined && b !== undefined && s < Math.log2(b) * 0.5;
+}
+
+/**
  * A merge's strategy from what is known of its sides: partition-wise on the indexes when their
  * divisions are known and equal, broadcast of a side with one partition or few known bytes (when
  * the join keeps none of its unmatched rows), a hash shuffle otherwise.
@@ -289,9 +301,10 @@ export function chooseMergeStrategies(root: Expr): Expr {
       strategy = 'partitionwise';
     } else {
       const how = o.how ?? 'inner';
-      const fits = (x: Expr): boolean => npartitionsOf(x) === 1 || (o.npartitions === undefined && (bytesAtMost(x) ?? Infinity) <= BROADCAST_BYTES);
-      if ((how === 'inner' || how === 'left') && fits(e.right)) strategy = 'broadcast-right';
-      else if ((how === 'inner' || how === 'right') && fits(e.left)) strategy = 'broadcast-left';
+      const fits = (x: Expr, other: Expr): boolean =>
+        npartitionsOf(x) === 1 || (o.npartitions === undefined && ((bytesAtMost(x) ?? Infinity) <= BROADCAST_BYTES || fewPartitions(x, other)));
+      if ((how === 'inner' || how === 'left') && fits(e.right, e.left)) strategy = 'broadcast-right';
+      else if ((how === 'inner' || how === 'right') && fits(e.left, e.right)) strategy = 'broadcast-left';
       else strategy = 'hash';
     }
     const { orig: _orig, ...rest } = e;

@@ -1,16 +1,16 @@
 /**
  * Joining two partitions on key columns (pandas' merge, per pair of matching partitions): a hash
- * table of one side's rows by key, probed by each row of the other in order. Missing keys (null,
- * NaN) match each other, as in pandas and Dask (not SQL's rule).
+ * table of one side's rows by key (join-table.ts), probed by each row of the other in order.
+ * Missing keys (null, NaN) match each other, as in pandas and Dask (not SQL's rule).
  */
 import { vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { castVector } from './cast';
 import { findColumn } from './frame';
-import { rowKeys, type RowKey } from './hash';
+import { takeJoined } from './join-gather';
+import { joinKeys, probeTable, tableOf } from './join-table';
 import { batchOf, encodeBatch, type Part } from './part';
 import { concatPieces } from './shuffle';
 import type { TypeDesc } from './types';
-import { takeRows } from './values';
 
 export type JoinHow = 'inner' | 'left' | 'right' | 'outer';
 
@@ -32,46 +32,19 @@ export interface JoinSpec {
 }
 
 /**
- * Row pairs: probe index, build index (-1: none). Every probe row is kept when `keepProbe`, and
- * build rows that met no probe row are appended, in order, when `keepBuild`.
+ * Row pairs of the join: left index, right index (-1: that side has no row), through a hash table
+ * of one side (join-table.ts). `identity`: the left rows are 0..n-1, each once.
  */
-function probeRows(probe: readonly RowKey[], build: readonly RowKey[], keepProbe: boolean, keepBuild: boolean): { p: Int32Array; b: Int32Array } {
-  const table = new Map<number | string, number[]>();
-  build.forEach((k, i) => {
-    if (k === null) return;
-    const rows = table.get(k);
-    if (rows) rows.push(i);
-    else table.set(k, [i]);
-  });
-  const p: number[] = [];
-  const b: number[] = [];
-  const met = keepBuild ? new Uint8Array(build.length) : undefined;
-  probe.forEach((k, i) => {
-    const rows = k === null ? undefined : table.get(k);
-    if (rows) {
-      for (const r of rows) {
-        p.push(i);
-        b.push(r);
-        if (met) met[r] = 1;
-      }
-    } else if (keepProbe) {
-      p.push(i);
-      b.push(-1);
-    }
-  });
-  if (met) met.forEach((m, r) => m === 0 && (p.push(-1), b.push(r)));
-  return { p: Int32Array.from(p), b: Int32Array.from(b) };
-}
-
-/** Row pairs of the join: left index, right index (-1: that side has no row). */
-function matchRows(leftKeys: readonly RowKey[], rightKeys: readonly RowKey[], how: JoinHow): { li: Int32Array; ri: Int32Array } {
+function matchRows(leftCols: readonly Vector[], rightCols: readonly Vector[], how: JoinHow): { li: Int32Array; ri: Int32Array; identity: boolean } {
   if (how === 'right') {
     // Probing with the right keeps its rows in order, as pandas' right join does.
-    const { p, b } = probeRows(rightKeys, leftKeys, true, false);
-    return { li: b, ri: p };
+    const k = joinKeys(rightCols, leftCols);
+    const { p, b } = probeTable(tableOf(k.build), k.probe, true, false);
+    return { li: b, ri: p, identity: false };
   }
-  const { p, b } = probeRows(leftKeys, rightKeys, how !== 'inner', how === 'outer');
-  return { li: p, ri: b };
+  const k = joinKeys(leftCols, rightCols);
+  const { p, b, identity } = probeTable(tableOf(k.build), k.probe, how !== 'inner', how === 'outer');
+  return { li: p, ri: b, identity };
 }
 
 /** `fromLeft` where the row has a left row, else `fromRight` (both already of the output type). */
@@ -85,20 +58,21 @@ function coalesce(fromLeft: Vector, fromRight: Vector, li: Int32Array): Vector {
 export const joinPieces = (lefts: readonly Part[], rights: readonly Part[], spec: JoinSpec): Part => {
   const l = concatPieces(lefts);
   const r = concatPieces(rights);
-  const { li, ri } = matchRows(
-    rowKeys(spec.leftOn.map((c) => findColumn(l, c))),
-    rowKeys(spec.rightOn.map((c) => findColumn(r, c))),
+  const { li, ri, identity } = matchRows(
+    spec.leftOn.map((c) => findColumn(l, c)),
+    spec.rightOn.map((c) => findColumn(r, c)),
     spec.how,
   );
   const hasLeftGaps = li.includes(-1);
   const names = [...spec.left.map(([, o]) => o), ...spec.right.map(([, o]) => o)];
   const vectors = [
     ...spec.left.map(([c, o], j) => {
-      const v = castVector(takeRows(findColumn(l, c), li), spec.leftTypes[j], o, 'merge');
+      // Every left row once, in order: the left columns are used as they are.
+      const v = identity ? castVector(findColumn(l, c), spec.leftTypes[j], o, 'merge') : takeJoined(findColumn(l, c), li, spec.leftTypes[j], o);
       const f = spec.fill[j];
-      return f === null || !hasLeftGaps ? v : coalesce(v, castVector(takeRows(findColumn(r, f), ri), spec.leftTypes[j], o, 'merge'), li);
+      return f === null || !hasLeftGaps ? v : coalesce(v, takeJoined(findColumn(r, f), ri, spec.leftTypes[j], o), li);
     }),
-    ...spec.right.map(([c, o], j) => castVector(takeRows(findColumn(r, c), ri), spec.rightTypes[j], o, 'merge')),
+    ...spec.right.map(([c, o], j) => takeJoined(findColumn(r, c), ri, spec.rightTypes[j], o)),
   ];
   return encodeBatch(batchOf(names, vectors));
 };

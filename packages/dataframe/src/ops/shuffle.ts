@@ -4,17 +4,19 @@
  */
 import { findColumn } from './frame';
 import { bucketsOf, rowKeys } from './hash';
+import { isNumberKey, numberBuckets } from './hash-buckets';
 import { batchOf, decodePart, encodeBatch, type Batch, type Part } from './part';
 import { takeRows } from './values';
 
 export const hashSplit = (part: Part, keys: readonly string[], n: number): Part[] => {
   const b = decodePart(part);
-  const buckets = bucketsOf(rowKeys(keys.map((k) => findColumn(b, k))), n);
+  const cols = keys.map((k) => findColumn(b, k));
+  const buckets = cols.length === 1 && isNumberKey(cols[0]) ? numberBuckets(cols[0], n) : bucketsOf(rowKeys(cols), n);
   const counts = new Int32Array(n);
   for (const x of buckets) counts[x]++;
   const rows = Array.from(counts, (c) => new Int32Array(c));
   const at = new Int32Array(n);
-  buckets.forEach((x, i) => (rows[x][at[x]++] = i));
+  for (let i = 0; i < buckets.length; i++) rows[buckets[i]][at[buckets[i]]++] = i;
   return rows.map((idx) => encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, idx)))));
 };
 

@@ -9,6 +9,7 @@ import { batchOf, decodePart, encodeBatch, type Part } from './part';
 import { concatPieces } from './shuffle';
 import { takeRows, toFloat64 } from './values';
 import { batchSortOrder } from './sort-multi';
+import { isNumberSortKey, numberRanges, numberSortOrder, sampleNumbers } from './sort-numbers';
 
 export type SortKey = number | string;
 
@@ -44,8 +45,14 @@ export interface KeySample {
 }
 
 export const sampleSortKeys = (part: Part, column: string, size: number): KeySample => {
-  const keys = keysOf(findColumn(decodePart(part), column)).filter((k): k is SortKey => k !== null);
-  keys.sort(compareSortKeys);
+  const col = findColumn(decodePart(part), column);
+  if (isNumberSortKey(col)) {
+    const { sorted, count, min, max } = sampleNumbers(col, size);
+    const m = sorted.length;
+    const take = Math.min(m, size);
+    return { keys: Array.from({ length: take }, (_, i) => sorted[Math.floor(((i + 0.5) * m) / take)]), count, min: count ? min : null, max: count ? max : null };
+  }
+  const keys = keysOf(col).filter((k): k is SortKey => k !== null).sort(compareSortKeys);
   const n = keys.length;
   const take = Math.min(n, size);
   return { keys: Array.from({ length: take }, (_, i) => keys[Math.floor(((i + 0.5) * n) / take)]), count: n, min: n ? keys[0] : null, max: n ? keys[n - 1] : null };
@@ -88,18 +95,20 @@ function rangeOf(k: SortKey | null, bounds: readonly SortKey[], ascending: boole
 
 export const rangeSplit = (part: Part, column: string, bounds: readonly SortKey[], ascending: boolean, n: number, naFirst = false): Part[] => {
   const b = decodePart(part);
-  const ranges = keysOf(findColumn(b, column)).map((k) => rangeOf(k, bounds, ascending, naFirst));
-  const rows: number[][] = Array.from({ length: n }, () => []);
-  ranges.forEach((r, i) => rows[r].push(i));
-  return rows.map((r) => {
-    const idx = Int32Array.from(r);
-    return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, idx))));
-  });
+  const col = findColumn(b, column);
+  const ranges = isNumberSortKey(col) && bounds.every((x) => typeof x === 'number') ? numberRanges(col, bounds, ascending, naFirst) : Int32Array.from(keysOf(col), (k) => rangeOf(k, bounds, ascending, naFirst));
+  const counts = new Int32Array(n);
+  for (let i = 0; i < ranges.length; i++) counts[ranges[i]]++;
+  const rows = Array.from(counts, (c) => new Int32Array(c));
+  const at = new Int32Array(n);
+  for (let i = 0; i < ranges.length; i++) rows[ranges[i]][at[ranges[i]]++] = i;
+  return rows.map((idx) => encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, idx)))));
 };
 
 /** `columns`/`ascendings`/`naFirst`: sortValues by several columns or with missing keys first (the range split was on the first). */
 export const sortPieces = (pieces: readonly Part[], column: string, ascending: boolean, columns?: readonly string[], ascendings?: readonly boolean[], naFirst = false): Part => {
   const b = concatPieces(pieces);
-  const order = columns ? batchSortOrder(b, columns, ascendings!, naFirst) : sortOrder(keysOf(findColumn(b, column)), ascending);
+  const col = columns ? undefined : findColumn(b, column);
+  const order = !col ? batchSortOrder(b, columns!, ascendings!, naFirst) : isNumberSortKey(col) ? numberSortOrder(col, ascending) : sortOrder(keysOf(col), ascending);
   return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, order))));
 };

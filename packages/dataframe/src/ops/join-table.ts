@@ -1,0 +1,248 @@
+/**
+ * The hash table of a join, over typed arrays: keys are float64 (numbers as JavaScript numbers, so
+ * int32 1 meets float64 1.0 as pandas matches them; text and multi-column keys are first numbered,
+ * see `joinKeys`), slots are open addressing with linear probing, and rows with equal keys are
+ * chained in `next` in ascending order, so that matches come out in the build side's row order as
+ * pandas gives them. A JS Map<key, number[]> cost a heap number and an array per distinct key and
+ * was two thirds of a merge's time.
+ * Missing keys (NaN; nulls are read as NaN) match each other, as in pandas and Dask: they are kept
+ * in a chain of their own rather than hashed.
+ */
+import { DataType, type Vector } from 'apache-arrow';
+import { rowKeys } from './hash';
+import { toFloat64 } from './values';
+
+export interface JoinTable {
+  /** The build side's keys (-0 as 0), which probes compare with. */
+  readonly keys: Float64Array;
+  readonly mask: number;
+  /** Per slot, the first row with that slot's key, or -1. */
+  readonly slots: Int32Array;
+  /** Per row, the next row with the same key, or -1. */
+  readonly next: Int32Array;
+  /** The first row with a missing key, or -1 (the rest follow in `next`). */
+  readonly nanHead: number;
+  /**
+   * Integer keys spanning at most twice as many values as rows are looked up directly: slot
+   * `k - base` (no hashing, one memory access per probe). NaN when the table hashes.
+   */
+  readonly base: number;
+}
+
+export interface JoinRows {
+  /** Probe row of each output row (-1: none, a build row that met no probe row). */
+  readonly p: Int32Array;
+  /** Build row of each output row (-1: none). */
+  readonly b: Int32Array;
+  /** Every probe row met exactly one build row and no build row was appended: `p` is 0..n-1. */
+  readonly identity: boolean;
+}
+
+const isNumberColumn = (v: Vector): boolean => {
+  const t = v.type as DataType;
+  return DataType.isFloat(t) || DataType.isInt(t) || DataType.isBool(t);
+};
+
+/** A numeric key column as float64 with -0 as 0 (they compare equal) and nulls as NaN. */
+function numberKeys(v: Vector): Float64Array {
+  const out = toFloat64(v);
+  for (let i = 0; i < out.length; i++) if (out[i] === 0) out[i] = 0;
+  return out;
+}
+
+/**
+ * Both sides' keys as float64 arrays whose equality is the join's. One numeric column is used as
+ * it is; text or several columns are numbered by a Map over the build side (build keys get ids
+ * 0, 1, …; a probe key the build side lacks gets -1, which matches nothing).
+ */
+export function joinKeys(probeCols: readonly Vector[], buildCols: readonly Vector[]): { probe: Float64Array; build: Float64Array } {
+  if (probeCols.length === 1 && isNumberColumn(probeCols[0]) && isNumberColumn(buildCols[0])) {
+    return { probe: numberKeys(probeCols[0]), build: numberKeys(buildCols[0]) };
+  }
+  const bk = rowKeys(buildCols);
+  const ids = new Map<number | string | null, number>();
+  const build = new Float64Array(bk.length);
+  for (let i = 0; i < bk.length; i++) {
+    let id = ids.get(bk[i]);
+    if (id === undefined) ids.set(bk[i], (id = ids.size));
+    build[i] = id;
+  }
+  const pk = rowKeys(probeCols);
+  const probe = new Float64Array(pk.length);
+  for (let i = 0; i < pk.length; i++) probe[i] = ids.get(pk[i]) ?? -1;
+  return { probe, build };
+}
+
+/** A slot for a float64 key from its two 32-bit words (small integers differ only in the high word). */
+function slotOf(lo: number, hi: number, mask: number): number {
+  let h = Math.imul(lo, 0x85ebca6b) ^ hi;
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h ^= h >>> 12;
+  h = Math.imul(h, 0x297a2d39);
+  return (h ^ (h >>> 15)) & mask;
+}
+
+/** The smallest key when every non-missing key is an integer and they span at most `limit` values. */
+function directBase(keys: Float64Array, limit: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k !== k) continue;
+    // ±Infinity too: k - base would be NaN (or Infinity) for them.
+    if (k !== Math.floor(k) || !Number.isFinite(k)) return NaN;
+    if (k < lo) lo = k;
+    if (k > hi) hi = k;
+  }
+  return lo === Infinity || hi - lo >= limit ? NaN : lo;
+}
+
+export function buildTable(keys: Float64Array): JoinTable {
+  const n = keys.length;
+  const base = directBase(keys, Math.max(1024, 2 * n));
+  const direct = base === base;
+  let cap = 16;
+  while (cap < 2 * n) cap *= 2;
+  const mask = cap - 1;
+  const slots = new Int32Array(direct ? Math.max(1024, 2 * n) : cap).fill(-1);
+  const next = new Int32Array(n);
+  const words = new Uint32Array(keys.buffer, keys.byteOffset, 2 * n);
+  let nanHead = -1;
+  // From the last row back, each row goes in front of its chain: chains end up ascending.
+  for (let i = n - 1; i >= 0; i--) {
+    const k = keys[i];
+    if (k !== k) {
+      next[i] = nanHead;
+      nanHead = i;
+      continue;
+    }
+    if (direct) {
+      const s = k - base;
+      next[i] = slots[s];
+      slots[s] = i;
+      continue;
+    }
+    let s = slotOf(words[2 * i], words[2 * i + 1], mask);
+    for (;;) {
+      const r = slots[s];
+      if (r < 0) {
+        next[i] = -1;
+        slots[s] = i;
+        break;
+      }
+      if (keys[r] === k) {
+        next[i] = r;
+        slots[s] = i;
+        break;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+  return { keys, mask, slots, next, nanHead, base };
+}
+
+/** A growable pair of Int32Array columns. */
+class Pairs {
+  p: Int32Array;
+  b: Int32Array;
+  n = 0;
+  constructor(cap: number) {
+    this.p = new Int32Array(Math.max(16, cap));
+    this.b = new Int32Array(Math.max(16, cap));
+  }
+  grow(): void {
+    const p = new Int32Array(this.p.length * 2);
+    const b = new Int32Array(this.b.length * 2);
+    p.set(this.p);
+    b.set(this.b);
+    this.p = p;
+    this.b = b;
+  }
+}
+
+/**
+ * Row pairs of probe rows with the table's rows, in probe order (a probe row's matches in build
+ * order). Probe rows without a match are kept (build -1) when `keepProbe`; build rows no probe row
+ * met are appended in order (probe -1) when `keepBuild`.
+ */
+export function probeTable(t: JoinTable, probe: Float64Array, keepProbe: boolean, keepBuild: boolean): JoinRows {
+  const { keys, mask, slots, next, base } = t;
+  const direct = base === base;
+  const n = probe.length;
+  const words = new Uint32Array(probe.buffer, probe.byteOffset, 2 * n);
+  const out = new Pairs(n + (keepBuild ? keys.length : 0));
+  const met = keepBuild ? new Uint8Array(keys.length) : undefined;
+  let identity = true;
+  for (let i = 0; i < n; i++) {
+    const k = probe[i];
+    let r: number;
+    if (k !== k) r = t.nanHead;
+    else if (direct) {
+      const d = k - base;
+      // A key outside the range, or not an integer, is in no slot.
+      r = d >= 0 && d < slots.length && d === Math.floor(d) ? slots[d] : -1;
+    } else {
+      let s = slotOf(words[2 * i], words[2 * i + 1], mask);
+      for (;;) {
+        r = slots[s];
+        if (r < 0 || keys[r] === k) break;
+        s = (s + 1) & mask;
+      }
+    }
+    if (r < 0) {
+      identity = false;
+      if (!keepProbe) continue;
+      if (out.n === out.p.length) out.grow();
+      out.p[out.n] = i;
+      out.b[out.n++] = -1;
+      continue;
+    }
+    if (next[r] >= 0) identity = false;
+    for (; r >= 0; r = next[r]) {
+      if (out.n === out.p.length) out.grow();
+      out.p[out.n] = i;
+      out.b[out.n++] = r;
+      if (met) met[r] = 1;
+    }
+  }
+  if (met) {
+    for (let r = 0; r < met.length; r++) {
+      if (met[r]) continue;
+      identity = false;
+      if (out.n === out.p.length) out.grow();
+      out.p[out.n] = -1;
+      out.b[out.n++] = r;
+    }
+  }
+  return { p: out.p.subarray(0, out.n), b: out.b.subarray(0, out.n), identity };
+}
+
+/**
+ * The last table built on this thread, kept for a second so that the tasks joining each partition
+ * of one side with the same broadcast side build it once per worker. It is found by the keys'
+ * contents (tasks on worker threads receive copies, so identity cannot tell), compared in full.
+ */
+let cached: { table: JoinTable; timer: ReturnType<typeof setTimeout> } | undefined;
+const CACHE_MIN_ROWS = 4096;
+const CACHE_MS = 1000;
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Int32Array(a.buffer, a.byteOffset, 2 * a.length);
+  const y = new Int32Array(b.buffer, b.byteOffset, 2 * b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** The table of `keys`: the cached one when it was built from equal keys. */
+export function tableOf(keys: Float64Array): JoinTable {
+  if (keys.length < CACHE_MIN_ROWS) return buildTable(keys);
+  if (cached && sameBits(cached.table.keys, keys)) return cached.table;
+  if (cached) clearTimeout(cached.timer);
+  const table = buildTable(keys);
+  const timer = setTimeout(() => (cached = undefined), CACHE_MS);
+  // A timer must not keep a process (or a worker) alive.
+  (timer as { unref?: () => void }).unref?.();
+  cached = { table, timer };
+  return table;
+}
