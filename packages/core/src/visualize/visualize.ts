@@ -1,5 +1,4 @@
 import { checkOptions, type OptionSchema } from '../options/options';
-import { writeFile } from 'node:fs/promises';
 import { collectionsToGraph } from '../collection/compute';
 import { collectionSymbol, type Collection } from '../collection/protocol';
 import * as config from '../config/config';
@@ -46,6 +45,17 @@ async function loadRenderer(): Promise<Renderer> {
   return mod.instance();
 }
 
+/**
+ * Writes the drawing through node:fs, looked up when used (`process.getBuiltinModule`) so that a
+ * page's bundle holds no Node built-in; in a browser `filename` is refused by name.
+ */
+async function writeTextFile(filename: string, text: string): Promise<void> {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = typeof p?.getBuiltinModule === 'function' ? (p.getBuiltinModule('node:fs') as typeof import('node:fs') | undefined) : undefined;
+  if (!fs) throw new Error(`visualize: option 'filename' writes a file and works only in Node; in a browser use the returned SVG text (e.g. element.innerHTML = await visualize(...))`);
+  await fs.promises.writeFile(filename, text);
+}
+
 /** Renders DOT to SVG (see loadRenderer). */
 export async function renderSvg(dot: string): Promise<string> {
   // A failed load is not kept: installing the package later in the same process then works.
@@ -86,7 +96,7 @@ export async function visualize(collections: readonly Collection<unknown>[], opt
   const text = format === 'dot' ? dot : await renderSvg(dot);
   if (opts.filename) {
     const fileText = ext === 'dot' || ext === 'gv' ? dot : format === 'svg' ? text : await renderSvg(dot);
-    await writeFile(opts.filename, fileText);
+    await writeTextFile(opts.filename, fileText);
   }
   return text;
 }
