@@ -20,7 +20,7 @@ import * as dd from '@pdask/dataframe';
 import { loadKernels } from '@pdask/kernels';
 import { StandardScaler } from '@pdask/ml';
 import { startServer, type LoopbackServer } from './browser-page';
-import { expectSeries, fixture } from './helpers';
+import { fixture } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -339,7 +339,7 @@ describe.each([
     expect(result.seed.index).toEqual(node.index);
     expect(result.seed.values).toEqual(node.values);
     expect(result.seed.text).toBe(node.text);
-    // From first principles: each group's mean of y over the rows with that x.
+    // @pdask/ml in the page: StandardScaler's column means, as in Node.
     expect(result.ml).toEqual(await mlExample(node.ddf, StandardScaler));
   });
 
@@ -393,4 +393,3 @@ describe.each([
   });
 });
 
-export { expectSeries };
