@@ -54,7 +54,7 @@ async function seedExample(ddm: typeof dd, load: typeof loadKernels, opts: { sch
   const ddf = ddm.fromColumns({ x, y }, { npartitions: 4 });
   const result = ddf.groupby('x').col('y').mean();
   const s = await result.compute(opts as never);
-  return { ddf, result, text: String(s), index: Array.from({ length: s.length }, (_, i) => s.index.at(i)), values: Array.from({ length: s.length }, (_, i) => s.at(i)) };
+  return { ddf, result, text: String(s), index: Array.from({ length: s.length }, (_, i) => s.index?.at(i)), values: Array.from({ length: s.length }, (_, i) => s.at(i)) };
 }
 
 async function mlExample(ddf: dd.DataFrame, Scaler: typeof StandardScaler): Promise<number[]> {
@@ -251,7 +251,7 @@ let server: LoopbackServer;
 let browser: Browser;
 let bundled: Bundled;
 let viteBundled: Bundled;
-let bigBytes: Uint8Array;
+let bigBytes: Uint8Array<ArrayBuffer>;
 const N = 60000;
 
 beforeAll(async () => {

@@ -17,7 +17,7 @@ import { SCHEDULERS } from './helpers';
 const ROWS = 3000;
 let dir: string;
 let server: LoopbackServer;
-const files: Record<string, Uint8Array> = {};
+const files: Record<string, Uint8Array<ArrayBuffer>> = {};
 
 function text(): string {
   const lines = ['id,name,value,flag'];

@@ -24,7 +24,7 @@ let dir: string;
 let server: LoopbackServer;
 let bigPath: string;
 let fxPath: string;
-let bigBytes: Uint8Array;
+let bigBytes: Uint8Array<ArrayBuffer>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pdask-remote-pq-'));
