@@ -1,7 +1,7 @@
 /** Files named by paths or glob patterns, and the options every reader shares. */
 import { parseBytes, type OptionRule } from '@pdask/core';
-// Mapped to nothing in browser bundles (package.json "browser"): paths are read only in Node.
-import * as tinyglobby from 'tinyglobby';
+// tinyglobby in Node; io/no-glob.ts in browser bundles (package.json "imports": globs need node:fs).
+import * as tinyglobby from '#glob';
 import { nodeBuiltin } from './node-only';
 const pathMod = () => nodeBuiltin('node:path', 'readCsv/readParquet with a path');
 

@@ -7,7 +7,8 @@
 import { gunzipSync as gunzipPortable } from 'fflate';
 import { Buffer } from '../io/buffer';
 import { maybeBuiltin, NodeOnlyError } from '../io/node-only';
-import { parse } from 'csv-parse/sync';
+// csv-parse's Node build in Node, its browser build in bundles (package.json "imports": the Node build uses the global Buffer).
+import { parse } from '#csv-parse-sync';
 import { decompress as zstdDecompress } from 'fzstd';
 import * as iconv from 'iconv-lite';
 import Bunzip from 'seek-bzip';
