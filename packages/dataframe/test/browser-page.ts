@@ -31,6 +31,13 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
+/** A cheap content hash for the ETag (FNV-1a). */
+function etagOf(b: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
 export async function startServer(routes: Record<string, Route> = {}): Promise<LoopbackServer> {
   const table = new Map(Object.entries(routes));
   const log: Served[] = [];
@@ -45,7 +52,8 @@ export async function startServer(routes: Record<string, Route> = {}): Promise<L
     };
     if (!route) return done(404, new TextEncoder().encode('not found'), { 'Content-Type': 'text/plain' });
     const body = typeof route.body === 'string' ? new TextEncoder().encode(route.body) : route.body;
-    const base = { 'Content-Type': route.type ?? 'application/octet-stream', ...(route.headers ?? {}) };
+    // A static server's validator (as nginx sends): the readers reuse a footer while it is unchanged.
+    const base = { 'Content-Type': route.type ?? 'application/octet-stream', ETag: `"${body.length}-${etagOf(body)}"`, ...(route.headers ?? {}) };
     const m = range && !route.noRanges ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
     if (!m) return done(200, body, route.noRanges ? base : { ...base, 'Accept-Ranges': 'bytes' });
     const start = Number(m[1]);

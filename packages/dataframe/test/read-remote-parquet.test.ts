@@ -123,7 +123,9 @@ describe('bytes fetched from a URL (sync: the reads happen in this thread)', () 
   it('projection reads about one column of four', async () => {
     const all = await served(path, async () => (await dd.readParquet(url())).compute(opts));
     const one = await served(path, async () => (await dd.readParquet(url(), { columns: ['b'] })).compute(opts));
-    expect(all).toBeGreaterThanOrEqual(bigBytes.length * 0.95);
+    // The footer and the tail fetched with it are kept from the first read (the server's ETag is
+    // unchanged): the rest of the file is fetched.
+    expect(all).toBeGreaterThan(bigBytes.length * 0.5);
     expect(one).toBeLessThan(all * 0.45);
     // The planner's projection pushdown (select after reading) cuts the same bytes.
     const planned = await served(path, async () => (await dd.readParquet(url())).select(['b']).compute(opts));

@@ -12,16 +12,33 @@ import { asyncBufferOf, remoteList, resolveSource, type RemoteInput, type Source
 const FOOTER_FETCH = 1 << 16;
 const KEEP = 64;
 const footers = new Map<string, FileMetaData>();
+/** The tail fetched with each footer: the last row group's chunks often lie in it, and are not fetched again. */
+const tails = new Map<string, { start: number; bytes: Uint8Array }>();
 
 /** A footer read before, by source token. */
 export function knownFooter(ref: SourceRef): FileMetaData | undefined {
   return footers.get(ref.token);
 }
 
-function keepFooter(token: string, meta: FileMetaData): void {
+function keepFooter(token: string, meta: FileMetaData, tail: { start: number; bytes: Uint8Array } | undefined): void {
   footers.delete(token);
   footers.set(token, meta);
-  if (footers.size > KEEP) footers.delete(footers.keys().next().value as string);
+  if (tail) tails.set(token, tail);
+  if (footers.size > KEEP) {
+    const oldest = footers.keys().next().value as string;
+    footers.delete(oldest);
+    tails.delete(oldest);
+  }
+}
+
+/** hyparquet's AsyncBuffer over a source, serving ranges within the kept tail from memory. */
+export function pieceBuffer(ref: SourceRef): { byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> } {
+  const base = asyncBufferOf(ref);
+  const tail = tails.get(ref.token);
+  return {
+    byteLength: ref.size,
+    slice: async (start, end = ref.size) => (tail && start >= tail.start && end <= ref.size ? (tail.bytes.slice(start - tail.start, end - tail.start).buffer as ArrayBuffer) : base.slice(start, end)),
+  };
 }
 
 export interface RemoteFile {
@@ -38,13 +55,24 @@ export async function remoteFooter(ref: SourceRef): Promise<FileMetaData> {
   const known = footers.get(ref.token);
   if (known) return known;
   const { parquetMetadataAsync } = await import('hyparquet');
+  const base = asyncBufferOf(ref);
+  let tail: { start: number; bytes: Uint8Array } | undefined;
+  // The widest read that reaches the end (hyparquet reads more when the footer is larger than the first read).
+  const recording = {
+    byteLength: ref.size,
+    slice: async (start: number, end = ref.size): Promise<ArrayBuffer> => {
+      const b = await base.slice(start, end);
+      if (end >= ref.size && (!tail || start < tail.start)) tail = { start, bytes: new Uint8Array(b) };
+      return b;
+    },
+  };
   let meta: FileMetaData;
   try {
-    meta = await parquetMetadataAsync(asyncBufferOf(ref), { parsers: PARSERS, initialFetchSize: FOOTER_FETCH });
+    meta = await parquetMetadataAsync(recording, { parsers: PARSERS, initialFetchSize: FOOTER_FETCH });
   } catch (e) {
     throw new Error(`readParquet: ${ref.label} is not a readable Parquet file: ${(e as Error).message}`);
   }
-  keepFooter(ref.token, meta);
+  keepFooter(ref.token, meta, tail);
   return meta;
 }
 

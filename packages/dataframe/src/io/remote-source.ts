@@ -46,6 +46,7 @@ export function sourceLabel(x: RemoteInput): string {
   return typeof name === 'string' && name !== '' ? name : `Blob(${x.size} bytes)`;
 }
 
+let unversioned = 0;
 const blobIds = new WeakMap<Blob, string>();
 let blobCount = 0;
 /** A Blob's bytes cannot change: one token per Blob object. */
@@ -87,7 +88,9 @@ export async function resolveSource(fn: string, x: RemoteInput): Promise<SourceR
   await res.arrayBuffer();
   const total = /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '')?.[1];
   if (total === undefined) throw new Error(`${fn}: ${url} answered a Range request without its size (Content-Range '${res.headers.get('content-range') ?? ''}'; a cross-origin server must expose it with Access-Control-Expose-Headers: Content-Range)`);
-  const version = res.headers.get('etag') ?? res.headers.get('last-modified') ?? '';
+  // Without a version from the server, a file replaced by one of the same size must not reuse the
+  // footer read before: each resolution is then a source of its own.
+  const version = res.headers.get('etag') ?? res.headers.get('last-modified') ?? `unversioned ${++unversioned}`;
   return { kind: 'url', url, size: Number(total), label: url, token: `${url} ${total} ${version}` };
 }
 

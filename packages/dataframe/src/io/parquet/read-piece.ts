@@ -11,8 +11,8 @@ import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { cellOf, decompressors, PARSERS } from './decoding';
 import { holds, type Cell, type Predicate } from './filters';
-import { knownFooter, remoteFooter } from '../read-remote-parquet';
-import { asyncBufferOf, type SourceRef } from '../remote-source';
+import { knownFooter, pieceBuffer, remoteFooter } from '../read-remote-parquet';
+import type { SourceRef } from '../remote-source';
 
 export interface HiveValue {
   name: string;
@@ -101,7 +101,7 @@ async function decode(piece: ParquetPiece): Promise<Map<string, ArrayLike<unknow
   // A remote source's footer is known here when the graph was built in this thread; else read once.
   const metadata = piece.source ? (knownFooter(piece.source) ?? (await remoteFooter(piece.source))) : undefined;
   try {
-    file = piece.source ? asyncBufferOf(piece.source) : await asyncBufferFromFile(piece.path);
+    file = piece.source ? pieceBuffer(piece.source) : await asyncBufferFromFile(piece.path);
   } catch (e) {
     throw new Error(`readParquet: cannot read '${piece.path}': ${(e as Error).message}`);
   }
