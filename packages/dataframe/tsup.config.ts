@@ -1,3 +1,13 @@
 import { collectionBuild } from '../../tsup.collection';
 
-export default collectionBuild();
+const base = collectionBuild() as Exclude<ReturnType<typeof collectionBuild>, unknown[] | ((...a: never[]) => unknown)>;
+
+/**
+ * The collection build, plus the browser stand-in for `#glob` (package.json `imports`); the `#`
+ * imports stay imports in dist, so that each bundler or Node picks its target by condition.
+ */
+export default {
+  ...base,
+  entry: { ...(base.entry as Record<string, string>), 'no-glob': 'src/io/no-glob.ts' },
+  external: ['#glob', '#csv-parse-sync'],
+};

@@ -82,6 +82,8 @@ export { OpInterner, encodeNode, decodeNode, fusedMemberKey, type EncodedNode } 
 export { sizeOf } from './execute/sizeof';
 export { transferablesOf } from './execute/transfer';
 export { progressBar } from './progress/progress';
+export { progress, isProgressReporter, type ProgressReporter, type ProgressOptions, type ProgressUpdate } from './progress/reporter';
+export { domProgress, progressText, type DomProgressOptions, type ProgressHost, type ProgressHostChild } from './progress/dom';
 export * from './shuffle/index';
 export { setWorkerSource } from './execute/threads/worker-source';
 export { NoWorkerSourceError } from './execute/threads/web-init';

@@ -17,7 +17,7 @@ export type { SetIndexOptions } from './set-index';
 export { fromArrow, fromColumns, fromRecords, type PartitionOptions } from './creation';
 export { type ReadCsvOptions, type CsvDtype } from './io/read-csv';
 export type { ToCsvOptions } from './io/to-csv';
-export { type ReadParquetOptions } from './io/read-parquet';
+export { type ReadParquetOptions, type ParquetInput } from './io/read-parquet';
 export type { ToParquetOptions } from './io/to-parquet';
 export { LocalFrame, type ToRecordsOptions } from './local/frame';
 export { LocalSeries, type Cell, type Label } from './local/series';
@@ -60,10 +60,13 @@ export type { ToArrayOptions } from './to-array';
 export type { FrameArithOptions, FrameCompareOptions, FrameOperand, SeriesArithOptions } from './frame-arith';
 export type { PartitionSizeOptions } from './repartition-size';
 // The query planner (expr/): readers that record their plan, and the planner frames use.
-export { readCsv, readParquet } from './expr/sources';
+export { readCsv, readParquet, type CsvInput } from './expr/sources';
 export { optimizeExpr, renderTree, type Expr } from './expr/planner';
 export type { FrameVisualizeOptions } from './base';
 export type { Filter as ParquetFilter, FilterOp as ParquetFilterOp, Filters as ParquetFilters, FilterScalar as ParquetFilterScalar } from './io/read-parquet';
 export type { ParquetCompression } from './io/to-parquet';
 export type { ShuffleOptions } from './shuffle-frame';
 export { SHUFFLE_METHODS, type ShuffleMethod } from './shuffle-method';
+// Reading in browsers (io/node-only.ts, io/remote-source.ts)
+export { NodeOnlyError } from './io/node-only';
+export type { RemoteInput } from './io/remote-source';

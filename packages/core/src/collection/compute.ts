@@ -10,6 +10,7 @@ import { isRemoteValue, type Key } from '../graph/spec';
 import { resolveOp } from '../ops/registry';
 import { orderIndexed } from '../order/order';
 import { progressBar } from '../progress/progress';
+import { isProgressReporter, type ProgressReporter } from '../progress/reporter';
 import { checkOptions, intAtLeast, nearestName, OptionError, type OptionSchema } from '../options/options';
 import { checkMemory } from './memory';
 import { collectionSymbol, isCollection, type Collection, type CollectionGraph, type ResultOf } from './protocol';
@@ -21,8 +22,8 @@ export interface ComputeOptions {
   numWorkers?: number;
   /** Fuse linear chains before running (default: config 'optimization.fuse.active'). */
   optimizeGraph?: boolean;
-  /** Show a progress bar on stderr (default: config 'progress'). */
-  progress?: boolean;
+  /** Show a progress bar on stderr (default: config 'progress'), or report to `progress({ onUpdate })` / `domProgress(element)`. */
+  progress?: boolean | ProgressReporter;
   /** Re-run a failing task this many times before failing the computation. */
   retries?: number;
   /**
@@ -36,7 +37,7 @@ const COMPUTE_OPTIONS: OptionSchema<ComputeOptions> = {
   scheduler: { anyOf: ['string', 'object'] },
   numWorkers: intAtLeast(1),
   optimizeGraph: 'boolean',
-  progress: 'boolean',
+  progress: (v) => (typeof v === 'boolean' || isProgressReporter(v) ? undefined : 'a boolean, or a reporter from progress({ onUpdate }) or domProgress(element)'),
   retries: intAtLeast(0),
   taskTimeoutMs: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : 'a number of milliseconds > 0'),
 };
@@ -116,7 +117,7 @@ export async function computeKeys(graphs: readonly CollectionGraph<unknown>[], o
   const keys = culled.keys;
   const priority = orderIndexed(graph);
   const showProgress = opts.progress ?? config.get<boolean>('progress');
-  const bar = showProgress ? progressBar(graph.size) : undefined;
+  const bar = isProgressReporter(showProgress) ? showProgress.start(graph.size) : showProgress ? progressBar(graph.size) : undefined;
   try {
     const req = { graph, targets: keys, priority, retries: opts.retries, taskTimeoutMs: opts.taskTimeoutMs, onProgress: bar && ((d: number) => bar.update(d)) };
     return await (keep && executor.persist ? executor.persist(req) : executor.execute(req));

@@ -12,8 +12,10 @@ export class NodeOnlyError extends Error {
     readonly what: string,
     /** The built-in it needs, e.g. `node:fs`. */
     readonly builtin: string,
+    /** What to do instead on this platform, when there is something (a package's own advice). */
+    hint?: string,
   ) {
-    super(`${what} needs Node's ${builtin}, which this platform (a browser or another non-Node runtime) does not have: it runs on Node only`);
+    super(`${what} needs Node's ${builtin}, which this platform (a browser or another non-Node runtime) does not have: it runs only in Node${hint ? `; ${hint}` : ''}`);
   }
 }
 

@@ -46,6 +46,10 @@ async function loadRenderer(): Promise<Renderer> {
   return mod.instance();
 }
 
+/**
+ * Writes the drawing through node:fs, looked up when used (`process.getBuiltinModule`) so that a
+ * page's bundle holds no Node built-in; in a browser `filename` is refused by name.
+ */
 /** Renders DOT to SVG (see loadRenderer). */
 export async function renderSvg(dot: string): Promise<string> {
   // A failed load is not kept: installing the package later in the same process then works.

@@ -3,6 +3,7 @@
  * others is printed once with a number (`#1 ReadParquet …`) and referred to as `#1` afterwards.
  */
 import { childrenOf, readersOf, type Expr } from './nodes';
+import { isRemoteSource, sourceLabel } from '../io/remote-source';
 
 const list = (xs: readonly string[]): string => `[${xs.join(', ')}]`;
 
@@ -10,7 +11,8 @@ const list = (xs: readonly string[]): string => `[${xs.join(', ')}]`;
 export function describeExpr(e: Expr): string {
   switch (e.kind) {
     case 'read-parquet': {
-      const paths = typeof e.paths === 'string' ? e.paths : list(e.paths);
+      const label = (x: unknown): string => (typeof x === 'string' ? x : isRemoteSource(x) ? sourceLabel(x) : String(x));
+      const paths = Array.isArray(e.paths) ? list(e.paths.map(label)) : label(e.paths);
       const filters = e.filters.length ? ` filters=[${e.filters.map(([c, op, v]) => `['${c}', '${op}', ${v}]`).join(', ')}]` : '';
       return `ReadParquet ${paths} columns=${list(e.columns)}${filters}${e.limit !== undefined ? ` partitions=:${e.limit}` : ''}`;
     }

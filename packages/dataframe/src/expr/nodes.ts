@@ -8,7 +8,7 @@ import type { Partitioned } from '../base';
 import type { MergeOptions } from '../merge';
 import type { CompareOp } from '../ops/elementwise';
 import type { ReadCsvOptions } from '../io/read-csv';
-import type { FooterCache, ReadParquetOptions } from '../io/read-parquet';
+import type { FooterCache, ParquetInput, ReadParquetOptions } from '../io/read-parquet';
 import type { Scalar } from '../scalar';
 
 /** A Dask-style Parquet filter: `[column, op, value]`, as `filters=[('x', '>', 5)]`. */
@@ -23,7 +23,7 @@ interface Node {
 
 export interface ReadParquetExpr extends Node {
   readonly kind: 'read-parquet';
-  readonly paths: string | readonly string[];
+  readonly paths: ParquetInput;
   readonly options: ReadParquetOptions;
   /** The data columns read, in the frame's order. */
   readonly columns: readonly string[];

@@ -1,18 +1,20 @@
 /** Files named by paths or glob patterns, and the options every reader shares. */
-import { resolve, sep } from 'node:path';
 import { parseBytes, type OptionRule } from '@pdask/core';
-import { globSync, isDynamicPattern } from 'tinyglobby';
+// tinyglobby in Node; io/no-glob.ts in browser bundles (package.json "imports": globs need node:fs).
+import * as tinyglobby from '#glob';
+import { nodeBuiltin } from './node-only';
+const pathMod = () => nodeBuiltin('node:path', 'readCsv/readParquet with a path');
 
 /**
  * The files a pattern names, sorted. tinyglobby matches relative to a directory, so the pattern's
  * static leading directories become that directory.
  */
 export function expandPath(pattern: string): string[] {
-  const segments = resolve(pattern).split(sep);
-  const first = segments.findIndex((s) => isDynamicPattern(s));
+  const segments = pathMod().resolve(pattern).split(pathMod().sep);
+  const first = segments.findIndex((s) => tinyglobby.isDynamicPattern(s));
   if (first < 0) return [pattern];
-  const cwd = segments.slice(0, first).join(sep) || sep;
-  return globSync(segments.slice(first).join('/'), { cwd, absolute: true, onlyFiles: true }).sort();
+  const cwd = segments.slice(0, first).join(pathMod().sep) || pathMod().sep;
+  return tinyglobby.globSync(segments.slice(first).join('/'), { cwd, absolute: true, onlyFiles: true }).sort();
 }
 
 /** Every file the patterns name; a pattern that names none is an error (`fn` names the reader). */

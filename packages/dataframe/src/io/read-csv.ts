@@ -5,8 +5,6 @@
  * Compressed files, and files in encodings whose line breaks are not the byte 0x0A (UTF-16), are
  * one block each, as Dask reads compressed files whole.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { checkOptions, intAtLeast, layerNode, lit, tokenize, type OptionRule, type OptionSchema } from '@pdask/core';
 import { DataFrame } from '../frame';
 import { FrameLayer, partitionKey } from '../graph';
@@ -19,6 +17,11 @@ import { checkNotReserved } from '../reserved';
 import type { TypeDesc } from '../ops/types';
 import type { Dtype } from '../dtypes';
 import { csvColumnTypes, naValuesOf } from './csv-infer';
+import { Buffer } from './buffer';
+import { closeSync, openSync, readSync, statSync } from './byte-files';
+import { nodeBuiltin } from './node-only';
+import type { SourceRef } from './remote-source';
+const pathMod = () => nodeBuiltin('node:path', 'readCsv with a path');
 
 /** Any dtype astype takes (int64, Int64, datetime64[ns], category, …; see the README's dtypes table). */
 export type CsvDtype = Dtype;
@@ -110,7 +113,7 @@ function codecOf(path: string, compression: CsvCompression): CsvCodec | null {
 }
 
 function readRange(path: string, from: number, bytes: number): Buffer {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path);
   try {
     const buf = Buffer.allocUnsafe(bytes);
     const got = readSync(fd, buf, 0, bytes, from);
@@ -180,9 +183,18 @@ function usecolsOf(usecols: readonly string[] | readonly number[] | undefined, n
   return names.map((n, j) => ((usecols as readonly string[]).includes(n) ? j : -1)).filter((j) => j >= 0);
 }
 
-export async function readCsv(pathOrGlob: string | readonly string[], options?: ReadCsvOptions): Promise<DataFrame> {
+/**
+ * @internal Remote sources (io/read-remote-csv.ts): read under their labels from windows of their
+ * bytes held while the graph is built (io/byte-files.ts), and by range reads in the tasks.
+ */
+export interface CsvRemotePlan {
+  readonly labels: readonly string[];
+  readonly refs: readonly SourceRef[];
+}
+
+export async function readCsv(pathOrGlob: string | readonly string[], options?: ReadCsvOptions, remote?: CsvRemotePlan): Promise<DataFrame> {
   const opts = checkOptions('readCsv', options, READ_CSV_OPTIONS);
-  const files = expandPaths('readCsv', pathOrGlob);
+  const files = remote ? [...remote.labels] : expandPaths('readCsv', pathOrGlob);
   const blocksize = blocksizeOf('readCsv', opts.blocksize);
   const encoding = opts.encoding ?? 'utf-8';
   if (!knownEncoding(encoding)) throw new RangeError(`readCsv: unknown encoding '${encoding}'`);
@@ -193,7 +205,8 @@ export async function readCsv(pathOrGlob: string | readonly string[], options?: 
   // pandas: header defaults to 0, or to None when names are given.
   const header = opts.header !== undefined ? opts.header : opts.names ? null : 0;
   const preSpec: PreambleSpec = { skiprows: opts.skiprows ?? 0, header };
-  const sizes = files.map((f) => {
+  const sizes = files.map((f, i) => {
+    if (remote) return remote.refs[i].size;
     try {
       return statSync(f).size;
     } catch {
@@ -260,7 +273,7 @@ export async function readCsv(pathOrGlob: string | readonly string[], options?: 
     const pname = opts.includePathColumn === true ? 'path' : opts.includePathColumn;
     if (names.includes(pname)) throw new Error(`readCsv: the files already have a column '${pname}', so the path column cannot take that name; pass includePathColumn: 'another_name'`);
     checkNotReserved('readCsv', pname);
-    pathColumn = { name: pname, paths: files.map((f) => resolve(f)) };
+    pathColumn = { name: pname, paths: remote ? files : files.map((f) => pathMod().resolve(f)) };
   }
   // Every file's header must match the first's (a file with other columns would be misread).
   const expectHeader = headFields && !opts.names ? headFields : null;
@@ -299,10 +312,13 @@ export async function readCsv(pathOrGlob: string | readonly string[], options?: 
       end = Math.min(sizes[f], start + blocksize);
     }
   });
-  const mtimes = files.map((f) => statSync(f).mtimeMs);
+  const mtimes = remote ? remote.refs.map((r) => r.token) : files.map((f) => statSync(f).mtimeMs);
   const name = `read-csv-${tokenize(files, sizes, mtimes, blocksize, format, preSpec, usecols, names, types, pathColumn?.name ?? null, codecs, naValues ?? null)}`;
   const layer = new FrameLayer(name, 'read-csv', function* () {
-    for (let i = 0; i < blocks.length; i++) yield dataframeOps.readCsvBlock.task(partitionKey(name, i), lit(blocks[i]));
+    for (let i = 0; i < blocks.length; i++) {
+      if (remote) yield dataframeOps.readCsvRemoteBlock.task(partitionKey(name, i), lit(blocks[i]), lit(remote.refs[remote.labels.indexOf(blocks[i].path)]));
+      else yield dataframeOps.readCsvBlock.task(partitionKey(name, i), lit(blocks[i]));
+    }
   });
   const pathType: TypeDesc = { id: 'dict', value: { id: 'utf8' }, index: { id: 'int', bits: 32, signed: true } };
   return new DataFrame(name, blocks.length, layerNode(layer), null, { names: pathColumn ? [...names, pathColumn.name] : names, types: pathColumn ? [...types, pathType] : types, index: null });

@@ -5,7 +5,6 @@
  * built, so the frame's dtypes are known before any data is read and `filters` prune files and row
  * groups then, as in Dask.
  */
-import { statSync } from 'node:fs';
 import { checkOptions, layerNode, lit, tokenize, type OptionSchema } from '@pdask/core';
 import type { FileMetaData } from 'hyparquet';
 import { DataFrame } from '../frame';
@@ -22,6 +21,10 @@ import { filterColumns, groupMayMatch, parseFilters, type Cell, type Filters, ty
 import type { ParquetPiece } from './parquet/read-piece';
 import { boundsOf } from './parquet/statistics';
 import { NOT_YET, refusing } from '../options';
+import { openRemoteFiles } from './read-remote-parquet';
+import { isRemoteInput, type RemoteInput, type SourceRef } from './remote-source';
+import { nodeBuiltin } from './node-only';
+const fsMod = () => nodeBuiltin('node:fs', 'readParquet with a path');
 
 export type { Filter, FilterOp, Filters, FilterScalar } from './parquet/filters';
 
@@ -58,12 +61,17 @@ interface FileInfo extends DataFile {
   size: number;
   mtime: number;
   meta: FileMetaData;
+  /** A Blob, File or URL read with range reads (absent for a path). */
+  source?: SourceRef;
 }
+
+/** What readParquet reads: paths and globs (Node), or Blobs, Files, Responses and http(s) URLs (anywhere). */
+export type ParquetInput = string | readonly string[] | RemoteInput | readonly RemoteInput[];
 
 async function openFile(f: DataFile, footers?: FooterCache): Promise<FileInfo> {
   let stat;
   try {
-    stat = statSync(f.path);
+    stat = fsMod().statSync(f.path);
   } catch {
     throw new Error(`readParquet: cannot read '${f.path}': no such file`);
   }
@@ -116,7 +124,7 @@ function rangesOf(meta: FileMetaData, groups: readonly number[]): [number, numbe
 
 const token = (p: Predicate | null): string => JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
-export function readParquet(pathOrGlob: string | readonly string[], options?: ReadParquetOptions): Promise<DataFrame> {
+export function readParquet(pathOrGlob: ParquetInput, options?: ReadParquetOptions): Promise<DataFrame> {
   return readParquetWithFooters(pathOrGlob, options);
 }
 
@@ -128,10 +136,11 @@ export function readParquet(pathOrGlob: string | readonly string[], options?: Re
 export type FooterCache = Map<string, { size: number; mtime: number; meta: object }>;
 
 /** @internal readParquet, taking the footers from `footers` when the files are unchanged and adding those it reads. */
-export async function readParquetWithFooters(pathOrGlob: string | readonly string[], options?: ReadParquetOptions, footers?: FooterCache): Promise<DataFrame> {
+export async function readParquetWithFooters(pathOrGlob: ParquetInput, options?: ReadParquetOptions, footers?: FooterCache): Promise<DataFrame> {
   const opts = checkOptions('readParquet', options, READ_PARQUET_OPTIONS);
   const blocksize = blocksizeOf('readParquet', opts.blocksize);
-  const files = await Promise.all(dataFiles('readParquet', pathOrGlob).map((f) => openFile(f, footers)));
+  const remote = isRemoteInput(pathOrGlob);
+  const files: FileInfo[] = remote ? await openRemoteFiles(pathOrGlob) : await Promise.all(dataFiles('readParquet', pathOrGlob as string | readonly string[]).map((f) => openFile(f, footers)));
   const first = files[0].path;
   const schema = columnPlans(files[0].meta);
   const hive: HiveColumn[] = hiveColumns('readParquet', files);
@@ -172,7 +181,7 @@ export async function readParquetWithFooters(pathOrGlob: string | readonly strin
   const indexed = indexCol !== undefined;
   const piece = (f: FileInfo, fi: number, groups: number[]): void => {
     const values = hive.map((h) => ({ name: h.name, type: h.type, value: h.values[fi] }));
-    pieces.push({ path: f.path, ranges: rangesOf(f.meta, groups), read, columns, types, hive: values.filter((h) => columns.includes(h.name) || readNames.includes(h.name) || (predicate !== null && filterColumns(predicate).includes(h.name))), filters: predicate, indexed });
+    pieces.push({ path: f.path, ...(f.source ? { source: f.source } : {}), ranges: rangesOf(f.meta, groups), read, columns, types, hive: values.filter((h) => columns.includes(h.name) || readNames.includes(h.name) || (predicate !== null && filterColumns(predicate).includes(h.name))), filters: predicate, indexed });
     pieceGroups.push({ meta: f.meta, groups });
   };
   files.forEach((f, fi) => {
@@ -203,6 +212,7 @@ export async function readParquetWithFooters(pathOrGlob: string | readonly strin
     columns,
     indexed,
     token(predicate),
+    ...(remote ? [files.map((f) => f.source?.token ?? null)] : []),
   )}`;
   const layer = new FrameLayer(name, 'read-parquet', function* () {
     for (let i = 0; i < pieces.length; i++) yield dataframeOps.readParquetPiece.task(partitionKey(name, i), lit(pieces[i]));

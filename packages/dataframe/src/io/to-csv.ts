@@ -3,7 +3,6 @@
  * replaced by the partition number), or one file (`singleFile`) that the partitions' tasks append
  * to in order. Runs at once, as Dask's default compute=True, and returns the paths written.
  */
-import { resolve } from 'node:path';
 import { arr, layerNode, lit, ref, type ArgSpec, type ComputeOptions, type LayerNode } from '@pdask/core';
 import * as iconv from 'iconv-lite';
 import type { DataFrame } from '../frame';
@@ -14,6 +13,8 @@ import { dataframeOps } from '../ops/index';
 import { checkWithCompute, NOT_YET, refusing } from '../options';
 import { rowOffsets } from '../row-offsets';
 import { Scalar } from '../scalar';
+import { nodeBuiltin } from './node-only';
+const pathMod = () => nodeBuiltin('node:path', 'toCsv');
 
 export interface ToCsvOptions extends ComputeOptions {
   /** Field separator (default ','). */
@@ -95,7 +96,7 @@ export async function toCsv(df: DataFrame, pathPattern: string, options?: ToCsvO
   }
   const mode = opts.mode ?? 'w';
   const indexNames = (df.meta.index?.levels ?? []).map((l) => l.name ?? '');
-  const paths = Array.from({ length: df.npartitions }, (_, i) => resolve(single ? pathPattern : pathPattern.replace('*', String(i))));
+  const paths = Array.from({ length: df.npartitions }, (_, i) => pathMod().resolve(single ? pathPattern : pathPattern.replace('*', String(i))));
   const compression = compressionOf(method, opts.compression ?? null, paths[0] ?? pathPattern);
   const base = { sep, index, indexNames, naRep: opts.naRep ?? '', floatFormat, compression, encoding };
   // A frame without an index is labelled by row positions: from the divisions when known, else

@@ -4,8 +4,6 @@
  * default compute=True, and returns the paths written. No `_metadata` file is written, so
  * `append` only adds files numbered after those already there.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { arr, intAtLeast, layerNode, lit, ref, type ComputeOptions, type OptionRule } from '@pdask/core';
 import type { DataFrame } from '../frame';
 import { FrameLayer, opName, partitionKey } from '../graph';
@@ -16,6 +14,9 @@ import { Scalar } from '../scalar';
 import { readParquet } from './read-parquet';
 import { WRITE_CODECS, type ParquetCompression, type ParquetWriteSpec } from './parquet/write-part';
 import { writeColumn } from './parquet/write-types';
+import { nodeBuiltin } from './node-only';
+const fsMod = () => nodeBuiltin('node:fs', 'toParquet');
+const pathMod = () => nodeBuiltin('node:path', 'toParquet');
 
 export type { ParquetCompression } from './parquet/write-part';
 
@@ -37,7 +38,7 @@ export interface ToParquetOptions extends ComputeOptions {
 function patternOf(dirOrPattern: string, method: string): string {
   const stars = dirOrPattern.split('*').length - 1;
   if (stars > 1) throw new Error(`${method}: the path '${dirOrPattern}' holds ${stars} '*'; give at most one`);
-  return resolve(stars === 1 ? dirOrPattern : join(dirOrPattern, 'part.*.parquet'));
+  return pathMod().resolve(stars === 1 ? dirOrPattern : pathMod().join(dirOrPattern, 'part.*.parquet'));
 }
 
 /** The first partition number after the files already written with this name pattern (anywhere under `dir`). */
@@ -47,12 +48,12 @@ function nextNumber(dir: string, fileName: string): number {
   const walk = (d: string): void => {
     let entries;
     try {
-      entries = readdirSync(d, { withFileTypes: true });
+      entries = fsMod().readdirSync(d, { withFileTypes: true });
     } catch {
       return;
     }
     for (const e of entries) {
-      if (e.isDirectory()) walk(join(d, e.name));
+      if (e.isDirectory()) walk(pathMod().join(d, e.name));
       else if (e.name.startsWith(pre) && e.name.endsWith(post)) {
         const n = e.name.slice(pre.length, e.name.length - post.length);
         if (/^\d+$/.test(n)) next = Math.max(next, Number(n) + 1);
@@ -73,7 +74,7 @@ const TO_PARQUET_OPTIONS = refusing<Omit<ToParquetOptions, keyof ComputeOptions>
 
 /** With `append`, the frame's columns must be those of the files there, with the same dtypes. */
 async function checkAppend(method: string, df: DataFrame, dir: string, names: readonly string[], keys: readonly string[]): Promise<void> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return;
+  if (!fsMod().existsSync(dir) || !fsMod().statSync(dir).isDirectory()) return;
   let existing;
   try {
     existing = await readParquet(dir);
@@ -113,7 +114,7 @@ export async function toParquet(df: DataFrame, dirOrPattern: string, options?: T
   const compression = opts.compression === null ? 'none' : (opts.compression ?? 'snappy');
   const specs = Array.from({ length: df.npartitions }, (_, i): ParquetWriteSpec => {
     const name = fileName.replace('*', String(i + offset));
-    return keys.length > 0 ? { path: dir, fileName: name, indexNames, rowGroupSize: opts.rowGroupSize, compression, partitionOn: keys } : { path: join(dir, name), indexNames, rowGroupSize: opts.rowGroupSize, compression };
+    return keys.length > 0 ? { path: dir, fileName: name, indexNames, rowGroupSize: opts.rowGroupSize, compression, partitionOn: keys } : { path: pathMod().join(dir, name), indexNames, rowGroupSize: opts.rowGroupSize, compression };
   });
   const name = opName('to-parquet', df.name, specs.map((s) => [s.path, s.fileName ?? null]), opts.rowGroupSize ?? null, compression, keys);
   const layer = new FrameLayer(name, 'to-parquet', () => {

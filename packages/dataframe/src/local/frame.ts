@@ -2,7 +2,6 @@
  * A computed data frame (what `DataFrame.compute()` returns, pandas' DataFrame): named Arrow
  * columns, and an index (group keys, one level per key column) or row positions.
  */
-import { inspect } from 'node:util';
 import type { Table, Vector } from 'apache-arrow';
 import { dtypesRecord } from '../dtypes';
 import { dtypeName } from '../ops/types';
@@ -12,6 +11,9 @@ import { LocalSeries } from './series';
 import { tableOf } from './table';
 import { cellOf } from '../types/big-vectors';
 import { checkOptions, type OptionSchema } from '@pdask/core';
+
+/** Node's `util.inspect.custom` by its registered symbol (no node:util import: pages bundle this). */
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 
 export interface ToRecordsOptions {
   /** Put the index levels in each record (default true; pandas' to_dict leaves them out). */
@@ -86,7 +88,7 @@ export class LocalFrame extends Labelled {
     return frameText(this.columns, this.vectors, this.numRows, this.idx);
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 }

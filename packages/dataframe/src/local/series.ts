@@ -2,7 +2,6 @@
  * A computed series (what `Series.compute()` and group-by aggregations return, pandas' Series):
  * an Arrow vector of values, a name, and an index (group keys, column names) or row positions.
  */
-import { inspect } from 'node:util';
 import { DataType, type Table, type Vector } from 'apache-arrow';
 import { toFloat64 } from '../ops/values';
 import { dtypeName } from '../ops/types';
@@ -10,6 +9,9 @@ import { seriesText } from './format';
 import { labelAt, labelEquals, Labelled, levelName, type Cell, type IndexInput, type IndexNamesInput, type Label } from './labels';
 import { tableOf } from './table';
 import { cellOf } from '../types/big-vectors';
+
+/** Node's `util.inspect.custom` by its registered symbol (no node:util import: pages bundle this). */
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 
 export type { Cell, Label } from './labels';
 
@@ -82,7 +84,7 @@ export class LocalSeries extends Labelled {
     return seriesText(this.values, this.name, this.idx, this.dtype);
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 }

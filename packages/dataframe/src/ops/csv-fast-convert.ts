@@ -7,7 +7,7 @@
  * makes the converter return null: the block is then read again by the general path, whose error
  * names the file and line.
  */
-import { isUtf8 } from 'node:buffer';
+import { Buffer, isUtf8 } from '../io/buffer';
 import { makeData, makeVector, Utf8, type Data, type Vector } from 'apache-arrow';
 import { bigVector } from '../types/big-vectors';
 import { parseTime } from '../types/timestamps';

@@ -10,7 +10,7 @@
  * value the rules refuse) it returns null and the block goes to the span path, which reads quoted
  * fields, and from there to csv-parse, which names the line.
  */
-import { isUtf8 } from 'node:buffer';
+import { Buffer, isUtf8 } from '../io/buffer';
 import { makeData, makeVector, Utf8, type Data, type Vector } from 'apache-arrow';
 import type { CsvFieldKind, CsvStrings, KernelArray } from '@pdask/kernels';
 import { bigVector } from '../types/big-vectors';

@@ -4,8 +4,11 @@
  * blank and comment lines), splitting records with csv-parse, and reading numbers with pandas'
  * `thousands` and `decimal`.
  */
-import { gunzipSync } from 'node:zlib';
-import { parse } from 'csv-parse/sync';
+import { gunzipSync as gunzipPortable } from 'fflate';
+import { Buffer } from '../io/buffer';
+import { maybeBuiltin, NodeOnlyError } from '../io/node-only';
+// csv-parse's Node build in Node, its browser build in bundles (package.json "imports": the Node build uses the global Buffer).
+import { parse } from '#csv-parse-sync';
 import { decompress as zstdDecompress } from 'fzstd';
 import * as iconv from 'iconv-lite';
 import Bunzip from 'seek-bzip';
@@ -57,6 +60,14 @@ export function asciiCompatible(encoding: string): boolean {
 
 const isUtf8 = (encoding: string): boolean => /^utf-?8$/i.test(encoding);
 
+/** gzip: node:zlib in Node, fflate (pure JavaScript) in a browser. */
+function gunzip(bytes: Buffer): Buffer {
+  const zlib = maybeBuiltin('node:zlib');
+  if (zlib) return zlib.gunzipSync(bytes);
+  const out = gunzipPortable(bytes);
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
 /** Bytes as text in `encoding` (Node's decoder for UTF-8 and Latin-1, iconv-lite for the others). */
 export function decodeText(bytes: Buffer, encoding: string): string {
   if (isUtf8(encoding)) return bytes.toString('utf8');
@@ -73,8 +84,10 @@ export function decompressBytes(bytes: Buffer, codec: CsvCodec | null, path: str
       case null:
         return bytes;
       case 'gzip':
-        return gunzipSync(bytes);
+        return gunzip(bytes);
       case 'bz2':
+        // seek-bzip needs Node's global Buffer.
+        if (typeof (globalThis as { Buffer?: unknown }).Buffer === 'undefined') throw new NodeOnlyError(`readCsv: ${path}: bz2 decoding (seek-bzip)`, 'Buffer', 'decompress it first, or use gzip or zstd');
         return Bunzip.decode(bytes);
       case 'zstd': {
         const out = zstdDecompress(bytes);
@@ -82,6 +95,7 @@ export function decompressBytes(bytes: Buffer, codec: CsvCodec | null, path: str
       }
     }
   } catch (e) {
+    if (e instanceof NodeOnlyError) throw e;
     throw new CsvParseError(`readCsv: cannot decompress ${path} as ${codec}: ${(e as Error).message}`);
   }
 }

@@ -5,9 +5,6 @@
  * column. A field holding the separator, a quote or '\n' is quoted, its quotes doubled,
  * and a row of one empty field is written `""`, as Python's csv module does (QUOTE_MINIMAL).
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { DataType, type Vector } from 'apache-arrow';
 import * as iconv from 'iconv-lite';
 import { timeTexts } from '../local/format-time';
@@ -15,6 +12,10 @@ import { cellOf } from '../types/big-vectors';
 import { durationCsvTexts, float32Text, float64Text, formatFloat, type FloatFormat } from './csv-format';
 import { decodePart, type Part } from './part';
 import { indexColumnsOf, isIndexColumn } from './spec';
+import { nodeBuiltin } from '../io/node-only';
+const fsMod = () => nodeBuiltin('node:fs', 'toCsv');
+const pathMod = () => nodeBuiltin('node:path', 'toCsv');
+const zlibMod = () => nodeBuiltin('node:zlib', 'toCsv');
 
 export interface CsvWriteSpec {
   path: string;
@@ -97,10 +98,10 @@ export const writeCsvPart = (part: Part, spec: CsvWriteSpec, firstLabel: number,
   const text = partCsvText(part, spec, firstLabel);
   let bytes: Uint8Array = spec.addBom ? iconv.encode(text, spec.encoding) : iconv.encode(text, spec.encoding, { addBOM: false });
   // A gzip member per write: appended members make one valid gzip stream, as Python's gzip reads it.
-  if (spec.compression === 'gzip' && (bytes.length > 0 || spec.mode === 'w')) bytes = gzipSync(bytes);
-  mkdirSync(dirname(spec.path), { recursive: true });
-  if (spec.mode === 'a') appendFileSync(spec.path, bytes);
-  else writeFileSync(spec.path, bytes);
+  if (spec.compression === 'gzip' && (bytes.length > 0 || spec.mode === 'w')) bytes = zlibMod().gzipSync(bytes);
+  fsMod().mkdirSync(pathMod().dirname(spec.path), { recursive: true });
+  if (spec.mode === 'a') fsMod().appendFileSync(spec.path, bytes);
+  else fsMod().writeFileSync(spec.path, bytes);
   return spec.path;
 };
 

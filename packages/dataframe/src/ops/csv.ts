@@ -4,7 +4,8 @@
  * `end`). Values are parsed by csv-parse and converted to the column types inferred when the graph
  * was built; a malformed line fails the task with the file and line number.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { Buffer } from '../io/buffer';
+import { closeSync, openSync, readFileSync, readSync } from '../io/byte-files';
 import { Dictionary, Int32, makeData, makeVector, Utf8, type Data, type Vector } from 'apache-arrow';
 import { blankMissing, convertOwn, isOwnCsvType } from './csv-convert';
 import { CsvParseError, decodeText, isIntegerText, parseLine, parseNumber, parseRecords, scanPreamble, utf8Bytes, type CsvCodec, type CsvFormat, type PreambleSpec } from './csv-text';
@@ -92,7 +93,7 @@ function readUntilNewline(fd: number, from: number, atLeast: number): Buffer {
 
 /** The block's bytes and the byte offset where its first line starts. */
 function blockBytes(b: CsvBlock): { text: Buffer; first: number } {
-  const fd = openSync(b.path, 'r');
+  const fd = openSync(b.path);
   try {
     let first = b.start;
     if (b.start > b.dataStart) {
@@ -110,7 +111,7 @@ function blockBytes(b: CsvBlock): { text: Buffer; first: number } {
 
 /** 1-based line number of byte `offset` of the file (counted only when an error is reported). */
 function lineAt(path: string, offset: number): number {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path);
   try {
     let lines = 1;
     const buf = Buffer.allocUnsafe(STEP);
@@ -227,7 +228,7 @@ function directVectors(b: CsvBlock): { rows: number; vectors: Vector[] } | null 
   if (b.whole || !/^utf-?8$/i.test(b.format.encoding) || b.end - b.start > 0x7fff0000) return null;
   const r0 = fieldReader(Buffer.alloc(0), b.format, b.naValues);
   if (!fusedFormat(b.format, b.types, r0.extraNa.length)) return null;
-  const fd = openSync(b.path, 'r');
+  const fd = openSync(b.path);
   let first = b.start;
   try {
     if (b.start > b.dataStart) {

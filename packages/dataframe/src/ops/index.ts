@@ -41,6 +41,7 @@ import { frameArith, seriesArithFill } from './frame-arith';
 import { groupScanMany, groupTransformMany, scanManyPartOf, scanManyStateOf } from './group-multi';
 import { partBytes, splitEvenly } from './part-size';
 import { crossParts } from './cross-join';
+import { readCsvRemoteBlock } from './csv-remote';
 
 export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   // Sources and sinks
@@ -184,4 +185,6 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   splitEvenly,
   // Cross joins (cross-join.ts)
   crossParts,
+  // readCsv from a Blob, File or URL (csv-remote.ts)
+  readCsvRemoteBlock,
 });

@@ -5,6 +5,7 @@
  */
 import { DataType, MessageReader } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
+import { Buffer } from '../buffer';
 
 export interface ArrowHint {
   /** The time zone of a timestamp column, when the Arrow type names one. */

@@ -3,11 +3,12 @@
  * under it, as pyarrow's dataset does), with the hive partitions (`year=2024/…`) of each file's
  * directories.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
 import type { TypeDesc } from '../../ops/types';
 import { expandPaths } from '../glob';
 import type { Cell } from './filters';
+import { nodeBuiltin } from '../node-only';
+const fsMod = () => nodeBuiltin('node:fs', 'readParquet with a path');
+const pathMod = () => nodeBuiltin('node:path', 'readParquet with a path');
 
 /** Dask's parquet_file_extension: a directory's other files (e.g. `_SUCCESS`, `.crc`) are not data. */
 const EXTENSIONS = ['.parq', '.parquet', '.pq'];
@@ -26,9 +27,9 @@ const natural = (a: string, b: string): number => a.localeCompare(b, 'en', { num
 /** Files under a directory, skipping hidden and `_`-prefixed entries (`_metadata`, `_SUCCESS`, `.crc`). */
 function walk(dir: string): string[] {
   const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => natural(a.name, b.name))) {
+  for (const e of fsMod().readdirSync(dir, { withFileTypes: true }).sort((a, b) => natural(a.name, b.name))) {
     if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
-    const p = join(dir, e.name);
+    const p = pathMod().join(dir, e.name);
     if (e.isDirectory()) out.push(...walk(p));
     else if (EXTENSIONS.some((x) => e.name.endsWith(x))) out.push(p);
   }
@@ -36,7 +37,7 @@ function walk(dir: string): string[] {
 }
 
 function hiveOf(root: string, path: string): [string, string | null][] {
-  const dirs = relative(root, path).split(sep).slice(0, -1);
+  const dirs = pathMod().relative(root, path).split(pathMod().sep).slice(0, -1);
   const out: [string, string | null][] = [];
   for (const d of dirs) {
     const eq = d.indexOf('=');
@@ -49,14 +50,14 @@ function hiveOf(root: string, path: string): [string, string | null][] {
 
 /** The longest directory every path lies under: the root hive keys are counted from. */
 function commonDir(paths: readonly string[]): string {
-  const split = paths.map((p) => resolve(p).split(sep).slice(0, -1));
+  const split = paths.map((p) => pathMod().resolve(p).split(pathMod().sep).slice(0, -1));
   let n = split[0].length;
   for (const s of split) {
     let k = 0;
     while (k < n && k < s.length && s[k] === split[0][k]) k++;
     n = k;
   }
-  return split[0].slice(0, n).join(sep) || sep;
+  return split[0].slice(0, n).join(pathMod().sep) || pathMod().sep;
 }
 
 export function dataFiles(fn: string, pathOrGlob: string | readonly string[]): DataFile[] {
@@ -66,12 +67,12 @@ export function dataFiles(fn: string, pathOrGlob: string | readonly string[]): D
   for (const p of inputs) {
     let isDir = false;
     try {
-      isDir = typeof p === 'string' && statSync(p).isDirectory();
+      isDir = typeof p === 'string' && fsMod().statSync(p).isDirectory();
     } catch {
       // Not an existing path: a glob, or a missing file that expandPaths names.
     }
     if (isDir) {
-      const root = resolve(p);
+      const root = pathMod().resolve(p);
       const files = walk(root);
       if (files.length === 0) throw new Error(`${fn}: the directory '${p}' holds no Parquet file (${EXTENSIONS.join(', ')})`);
       out.push(...files.map((f) => ({ path: f, hive: hiveOf(root, f) })));
@@ -82,8 +83,8 @@ export function dataFiles(fn: string, pathOrGlob: string | readonly string[]): D
   if (globbed.length > 0) {
     const files = expandPaths(fn, globbed);
     // A glob over a hive layout (`data/*/*.parquet`) gives partition values from below the files' common directory.
-    const root = commonDir(files.map((f) => resolve(f)));
-    out.push(...files.map((f) => ({ path: f, hive: hiveOf(root, resolve(f)) })));
+    const root = commonDir(files.map((f) => pathMod().resolve(f)));
+    out.push(...files.map((f) => ({ path: f, hive: hiveOf(root, pathMod().resolve(f)) })));
   }
   return out;
 }

@@ -11,6 +11,8 @@ import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { cellOf, decompressors, PARSERS } from './decoding';
 import { holds, type Cell, type Predicate } from './filters';
+import { knownFooter, pieceBuffer, remoteFooter } from '../read-remote-parquet';
+import type { SourceRef } from '../remote-source';
 
 export interface HiveValue {
   name: string;
@@ -20,6 +22,8 @@ export interface HiveValue {
 
 export interface ParquetPiece {
   path: string;
+  /** Read with range reads from this Blob or URL instead of the file at `path` (then only a label). */
+  source?: SourceRef;
   /** Row ranges [start, end) of the file, each within one row group (pruned groups are left out). */
   ranges: readonly (readonly [number, number])[];
   /** Columns decoded from the file: the output's and the filters'. */
@@ -94,8 +98,10 @@ async function decode(piece: ParquetPiece): Promise<Map<string, ArrayLike<unknow
   // hyparquet is ESM only: a dynamic import keeps the CommonJS build loadable on every Node 20.
   const { asyncBufferFromFile, parquetRead } = await import('hyparquet');
   let file;
+  // A remote source's footer is known here when the graph was built in this thread; else read once.
+  const metadata = piece.source ? (knownFooter(piece.source) ?? (await remoteFooter(piece.source))) : undefined;
   try {
-    file = await asyncBufferFromFile(piece.path);
+    file = piece.source ? pieceBuffer(piece.source) : await asyncBufferFromFile(piece.path);
   } catch (e) {
     throw new Error(`readParquet: cannot read '${piece.path}': ${(e as Error).message}`);
   }
@@ -104,7 +110,7 @@ async function decode(piece: ParquetPiece): Promise<Map<string, ArrayLike<unknow
   for (const [start, end] of piece.ranges) {
     const chunks = new Map<string, ColumnData[]>(piece.read.map((p) => [p.name, []]));
     try {
-      await parquetRead({ file, columns: piece.read.map((p) => p.name), rowStart: start, rowEnd: end, compressors, parsers: PARSERS, onChunk: (c) => chunks.get(c.columnName)?.push(c) });
+      await parquetRead({ file, metadata, columns: piece.read.map((p) => p.name), rowStart: start, rowEnd: end, compressors, parsers: PARSERS, onChunk: (c) => chunks.get(c.columnName)?.push(c) });
     } catch (e) {
       // hyparquet's messages (an unsupported codec, a corrupt page) do not name the file.
       throw new Error(`readParquet: cannot decode rows ${start}-${end} of '${piece.path}': ${(e as Error).message}`);

@@ -3,15 +3,16 @@
  * one file per combination of the partition columns' values under `key=value/` directories (the
  * hive layout Dask, pyarrow, DuckDB and polars read), those columns left out of the files.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { DecodedArray } from 'hyparquet';
 import { decodePart, type Part } from '../../ops/part';
 import { indexColumnsOf, isIndexColumn } from '../../ops/spec';
 import { describeType } from '../../ops/types';
 import { HIVE_NULL } from './dataset';
 import { writeColumn } from './write-types';
+import { nodeBuiltin } from '../node-only';
+const fsMod = () => nodeBuiltin('node:fs', 'toParquet');
+const pathMod = () => nodeBuiltin('node:path', 'toParquet');
+const zlibMod = () => nodeBuiltin('node:zlib', 'toParquet');
 
 /** Codecs toParquet writes (zstd and lz4 have no maintained JavaScript compressor to write with). */
 export const WRITE_CODECS = { snappy: 'SNAPPY', gzip: 'GZIP', brotli: 'BROTLI', none: 'UNCOMPRESSED' } as const;
@@ -31,8 +32,8 @@ export interface ParquetWriteSpec {
 }
 
 const COMPRESSORS = {
-  GZIP: (b: Uint8Array) => new Uint8Array(gzipSync(b)),
-  BROTLI: (b: Uint8Array) => new Uint8Array(brotliCompressSync(b)),
+  GZIP: (b: Uint8Array) => new Uint8Array(zlibMod().gzipSync(b)),
+  BROTLI: (b: Uint8Array) => new Uint8Array(zlibMod().brotliCompressSync(b)),
 };
 
 interface Column {
@@ -52,8 +53,8 @@ async function writeFile(path: string, cols: readonly Column[], rows: readonly n
     compressors: COMPRESSORS,
     createdBy: 'pdask (hyparquet-writer)',
   });
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, new Uint8Array(bytes));
+  fsMod().mkdirSync(pathMod().dirname(path), { recursive: true });
+  fsMod().writeFileSync(path, new Uint8Array(bytes));
 }
 
 /** A partition value as a directory name: pyarrow's URI encoding, and its spelling of null. */
@@ -85,7 +86,7 @@ export const writeParquetPart = async (part: Part, spec: ParquetWriteSpec): Prom
   }
   const out: string[] = [];
   for (const [dir, rows] of groups) {
-    const path = join(spec.path, dir, spec.fileName ?? 'part.0.parquet');
+    const path = pathMod().join(spec.path, dir, spec.fileName ?? 'part.0.parquet');
     await writeFile(path, data, rows, spec);
     out.push(path);
   }
