@@ -141,7 +141,7 @@ describe('allowed origins, over loopback', () => {
     }
   });
 
-  it('tells a Node client that sends an Origin why it was refused', async () => {
+  it('refuses a ws client that sends an Origin not allowed (403)', async () => {
     const ws = new WebSocket(closed.address.replace('tcp:', 'ws:'), { origin: 'https://evil.example', headers: { 'x-pdask-token': closed.token } });
     ws.on('error', () => undefined);
     const status = await new Promise<number>((resolve) => {
