@@ -13,7 +13,7 @@ const common = {
 export default defineConfig([
   {
     ...common,
-    entry: { index: 'src/index.ts', ops: 'src/ops/index.ts' },
+    entry: { index: 'src/index.ts', ops: 'src/ops/index.ts', client: 'src/client/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,
@@ -30,6 +30,16 @@ export default defineConfig([
     entry: { 'worker-process': 'src/worker/main.ts', 'cli/scheduler': 'src/cli/scheduler.ts', 'cli/worker': 'src/cli/worker.ts' },
     format: ['esm'],
     banner: { js: '#!/usr/bin/env node' },
+    clean: false,
+  },
+  {
+    ...common,
+    // The client for pages (package.json's `browser` condition of ./client): esbuild's browser
+    // platform picks the browser twins of the '#pdask/*' imports (the page's WebSocket, no files).
+    entry: { 'client.browser': 'src/client/index.ts' },
+    platform: 'browser',
+    target: 'es2022',
+    format: ['esm'],
     clean: false,
   },
 ]);

@@ -16,6 +16,8 @@ export function registerDistributedConfig(): void {
     // Results up to this size that will be held a while get a second copy on the oldest other
     // worker, so that one worker's death loses none of them (0: no copies).
     'distributed.scheduler.replicate-bytes': 65_536,
+    // Origins of web pages whose browser clients may connect (scheme://host[:port]); none by default.
+    'distributed.scheduler.allowed-origins': [],
     'distributed.worker.heartbeat-ms': 1000,
     'distributed.worker.memory.target': 0.6,
     'distributed.worker.memory.spill': 0.7,

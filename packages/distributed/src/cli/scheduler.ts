@@ -6,7 +6,8 @@ import { Command, Option } from 'commander';
 import type { Scheduler as SchedulerType } from '../scheduler/scheduler';
 import { resolvePreload } from '../preload';
 import { interfaceHost, protocolArg } from './network';
-import { durationArg, port, tlsFiles, withCommonOptions, type CommonOptions } from './parse';
+import { arg, durationArg, port, tlsFiles, withCommonOptions, type CommonOptions } from './parse';
+import { normalizeOrigin } from '../scheduler/allowed-origins';
 import { writePidFile } from './pid-file';
 import { packageVersion } from './version';
 import { isWildcardHost, parseAddress, reachableHost, type Protocol } from '../comm/address';
@@ -31,7 +32,11 @@ const program = new Command('pdask-scheduler')
     new Option('--preload <module>', 'module to import at start-up, a path or a package; its pdaskSetup(scheduler) runs once listening (repeatable)')
       .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
   )
-  .option('--pid-file <path>', 'write the process id here (removed at exit)');
+  .option('--pid-file <path>', 'write the process id here (removed at exit)')
+  .addOption(
+    new Option('--allowed-origin <origin>', "let web pages from this origin (scheme://host[:port]) connect as browser clients (repeatable; default: none)")
+      .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), arg((x) => normalizeOrigin(x, '--allowed-origin'))(v)]),
+  );
 withCommonOptions(program);
 
 program.parse();
@@ -49,6 +54,7 @@ const o = program.opts<
     idleTimeout?: number;
     preload?: string[];
     pidFile?: string;
+    allowedOrigin?: string[];
   } & CommonOptions
 >();
 
@@ -77,6 +83,8 @@ try {
       workerTtlMs: o.workerTtl,
       dashboardAddress,
       log,
+      // Without the flag: config 'distributed.scheduler.allowed-origins' (none by default).
+      ...(o.allowedOrigin ? { allowedOrigins: o.allowedOrigin } : {}),
     });
   const dashboardAddress = o.dashboard ? o.dashboardAddress : undefined;
   let scheduler: SchedulerType;

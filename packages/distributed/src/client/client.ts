@@ -3,7 +3,6 @@
  * from the workers that hold them. While a client is open it is the default scheduler of every
  * `compute()` and `persist()` (Dask's default client), through core's executor registry.
  */
-import { randomUUID } from 'node:crypto';
 import {
   collectionsToGraph,
   collectionSymbol,
@@ -37,11 +36,12 @@ import {
 } from '@pdask/core';
 import { checkOptions, coreOps, type Op, type OptionSchema } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
-import { reachScheduler } from '../comm/reach';
 import { PeerPool } from '../comm/peers';
 import { Rpc } from '../comm/rpc';
-import { loadTls, type TlsFiles, type TlsMaterial } from '../comm/security';
-import { connect, type Comm } from '../comm/transport';
+import type { TlsFiles, TlsMaterial } from '../comm/security';
+import { connect } from '../comm/connect';
+import type { Comm } from '../comm/comm';
+import { clientTls, envVar, reachThroughFile } from '#pdask/client-files';
 import { serializedError, type WorkerInfo } from '../protocol/messages';
 import { schedulerToClient, type ClientToSchedulerOut, type RegistrationOut, type SchedulerInfo, type SchedulerToClient } from '../protocol/wire';
 import { encodeGraphNode } from '../protocol/nodes';
@@ -51,10 +51,13 @@ import { CLIENT_OPTIONS, GATHER_OPTIONS, GRAPH_SUBMIT_OPTIONS, MAP_OPTIONS, SCAT
 
 registerDistributedConfig();
 
+/** Web Crypto's, in Node (>= 19) and browsers alike. */
+const randomUUID = (): string => globalThis.crypto.randomUUID();
+
 export interface ClientOptions {
   /** A scheduler file written by `pdask-scheduler --scheduler-file` (address and token). */
   schedulerFile?: string;
-  /** A scheduler address, tcp://host:port (needs `token`, or PDASK_TOKEN in the environment). */
+  /** A scheduler address, tcp://host:port, tls://, ws:// or wss:// (needs `token`, or PDASK_TOKEN in the environment). */
   address?: string;
   token?: string;
   tls?: TlsFiles;
@@ -187,17 +190,17 @@ export class Client implements FutureOwner {
 
   private async start(): Promise<void> {
     const opts = this.opts;
-    const tls: TlsMaterial | undefined = loadTls(opts.tls);
+    const tls: TlsMaterial | undefined = clientTls(opts.tls);
     const timeoutMs = opts.timeoutMs ?? 10_000;
     if (opts.schedulerFile) {
-      const reached = await reachScheduler({ schedulerFile: opts.schedulerFile }, { role: 'client', tls, timeoutMs, timeoutName: 'timeoutMs', firstDelayMs: 50, maxDelayMs: 500 });
+      const reached = await reachThroughFile(opts.schedulerFile, tls, timeoutMs);
       this.comm = reached.comm;
       this.address = reached.address;
       this.token = reached.token;
     } else {
-      const address = opts.address ?? process.env.PDASK_SCHEDULER_ADDRESS;
+      const address = opts.address ?? envVar('PDASK_SCHEDULER_ADDRESS');
       if (!address) throw new Error('Client.connect needs a scheduler file ({ schedulerFile }) or an address (tcp://host:port)');
-      const token = opts.token ?? process.env.PDASK_TOKEN;
+      const token = opts.token ?? envVar('PDASK_TOKEN');
       if (!token) {
         throw new Error(`Connecting to ${address} needs the scheduler's token: pass { token }, set PDASK_TOKEN, or connect with { schedulerFile }`);
       }

@@ -4,7 +4,7 @@
  * (`processes: false`, for tests and debugging).
  */
 import { checkOptions, intAtLeast, type OptionSchema } from '@pdask/core';
-import { bytes, checkCount, millis, nonNegativeInt, notYet } from '../options';
+import { bytes, checkCount, millis, nonNegativeInt, notYet, strings } from '../options';
 import { Scheduler } from '../scheduler/scheduler';
 import { Nanny } from '../nanny/nanny';
 import { Worker } from '../worker/worker';
@@ -30,6 +30,8 @@ export interface LocalClusterOptions {
   verbose?: boolean;
   /** Serve the scheduler's dashboard here (`127.0.0.1:8787`, `:0` for any free port). Default: none. */
   dashboardAddress?: string;
+  /** Origins of web pages whose browser clients may connect to the scheduler (default: config, none). */
+  allowedOrigins?: string[];
   /** Not implemented: Dask's `protocol`, `security`, `host`, `resources`, `worker_class`, `silence_logs` (pdask's is `verbose`). */
   protocol?: never;
   security?: never;
@@ -51,6 +53,7 @@ const LOCAL_CLUSTER_OPTIONS: OptionSchema<LocalClusterOptions> = {
   workerTtlMs: millis,
   verbose: 'boolean',
   dashboardAddress: 'string',
+  allowedOrigins: strings,
   protocol: notYet('tcp only'),
   security: notYet('TLS for a LocalCluster: start Scheduler and Nanny with { tls } instead'),
   host: notYet('a LocalCluster listens on 127.0.0.1 only'),
@@ -78,6 +81,7 @@ export class LocalCluster {
       workerTtlMs: opts.workerTtlMs,
       dashboardAddress: opts.dashboardAddress,
       log,
+      ...(opts.allowedOrigins ? { allowedOrigins: opts.allowedOrigins } : {}),
     });
     const c = new LocalCluster(scheduler, opts);
     try {

@@ -3,7 +3,7 @@
  * transport uses them (WebSocket URLs). pdask's wire is WebSocket over TCP, so `tcp://` is an alias
  * of `ws://` and `tls://` of `wss://`.
  */
-import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
+import type { NetworkInterfaceInfo } from 'node:os';
 
 /** The address schemes pdask speaks (Dask's `--protocol`; it has no ucx or inproc transport). */
 export const PROTOCOLS = ['tcp', 'tls', 'ws', 'wss'] as const;
@@ -58,7 +58,10 @@ export function isWildcardHost(host: string): boolean {
  * address too): the first IPv4 address of an interface that is not loopback, else a global IPv6
  * one, else the loopback address (only this machine can connect then).
  */
-export function reachableHost(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): { host: string; iface: string } {
+export function reachableHost(
+  // Through getBuiltinModule: the browser client parses addresses here too, and has no node:os.
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = process.getBuiltinModule('node:os').networkInterfaces(),
+): { host: string; iface: string } {
   const all = Object.entries(interfaces).flatMap(([iface, addrs]) => (addrs ?? []).map((a) => ({ iface, a })));
   const external = all.filter(({ a }) => !a.internal);
   const pick = external.find(({ a }) => a.family === 'IPv4') ?? external.find(({ a }) => a.family === 'IPv6' && !a.address.toLowerCase().startsWith('fe80:'));

@@ -13,8 +13,9 @@ import { tokenMatches } from './security';
 /** What a Comm needs of its socket: the subset of `ws`'s WebSocket that it uses. */
 export interface CommSocket {
   binaryType: 'nodebuffer' | 'arraybuffer' | 'fragments';
-  on(event: 'message', fn: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
-  on(event: 'close', fn: (code: number, reason: Buffer) => void): unknown;
+  on(event: 'message', fn: (data: Uint8Array | ArrayBuffer | Uint8Array[], isBinary: boolean) => void): unknown;
+  /** `reason`: a Buffer from `ws`, a string from a browser's WebSocket. */
+  on(event: 'close', fn: (code: number, reason: Buffer | string) => void): unknown;
   on(event: 'error', fn: (e: Error) => void): unknown;
   send(data: Uint8Array, opts: { binary: boolean; fin: boolean }, cb?: (err?: Error) => void): void;
   close(code?: number, reason?: string): void;

@@ -1,7 +1,8 @@
 import { config } from '@pdask/core';
 import type { ReplyTo } from '../protocol/wire';
 import { Rpc, type Call } from './rpc';
-import { connect, type Comm } from './transport';
+import { connect } from './connect';
+import type { Comm } from './comm';
 import type { TlsMaterial } from './security';
 
 /**

@@ -1,5 +1,6 @@
 import { parseReply, type ReplyBody, type ReplyTo, type Request, type RequestOp } from '../protocol/wire';
-import type { Comm, Message } from './transport';
+import type { Comm, Message } from './comm';
+import { unref } from './turn';
 
 /** A request as its sender writes it: the id is the Rpc's to add. */
 export type Call = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -36,7 +37,7 @@ export class Rpc {
     if (this.comm.isClosed) return Promise.reject(new Error(`Connection to ${this.comm.peer} is closed`));
     const id = this.next++;
     return new Promise<Message>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const settle = (): void => {
         if (timer) clearTimeout(timer);
         this.pending.delete(id);
@@ -56,7 +57,7 @@ export class Rpc {
           this.pending.delete(id);
           reject(new Error(`No reply from ${this.comm.peer} within ${timeoutMs} ms`));
         }, timeoutMs);
-        timer.unref();
+        unref(timer);
       }
       this.comm.send({ ...msg, id });
     });

@@ -112,7 +112,7 @@ export class ShardAssembler {
           this.bufs[this.seg] = f.subarray(pos, pos + take);
         } else {
           // Allocated once at full size (zero-filling would cost a pass over it; every byte is written).
-          if (this.off === 0) this.bufs[this.seg] = Buffer.allocUnsafeSlow(len);
+          if (this.off === 0) this.bufs[this.seg] = typeof Buffer === 'function' ? Buffer.allocUnsafeSlow(len) : new Uint8Array(len);
           this.bufs[this.seg].set(f.subarray(pos, pos + take), this.off);
         }
         pos += take;

@@ -1,226 +1,25 @@
 /**
  * The transport: WebSocket (the `ws` library) over TCP or TLS. Each WebSocket message holds a
- * batch of protocol messages; messages sent in the same turn of the event loop leave together
- * (Dask's BatchedSend), which is what makes 100,000s of tiny task messages per second affordable.
- * A batch is a msgpack header plus one binary part per typed array / Arrow table in it (see
- * `encodeMessage`): the parts are sent as fragments of the one WebSocket message, each straight
- * from its own memory (clients' frames get the masking copy WebSocket requires), and received
- * as fragments (`binaryType = 'fragments'`), so parts are not joined into one buffer on arrival.
+ * batch of protocol messages (see comm.ts, the connection, and connect.ts, the client side, which
+ * browsers use too). This module is the Node server side: `listen`, which authenticates each
+ * upgrade by token (a header, or a subprotocol from a browser) and, where configured, by origin.
  * A batch larger than a shard (config `distributed.comm.shard-bytes`, 64 MiB) goes out as several
  * WebSocket messages, one at a time (see shards.ts): no value size is bounded by `MAX_PAYLOAD`.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { decodeMessage, encodeMessage } from '../protocol/codec';
-import { formatAddress, isSecure, isWildcardHost, reachableHost, toWsUrl, type Protocol } from './address';
-import { DEFAULT_SHARD_BYTES, MAX_MESSAGE_BYTES, ShardAssembler, shardBytes, splitIntoShards } from './shards';
-import { certificateError, TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
-import { acceptInProcess, connectInProcess, type CommSocket } from './local-link';
-
-export type Message = { op: string } & Record<string, unknown>;
+import { WebSocketServer } from 'ws';
+import { formatAddress, isSecure, isWildcardHost, reachableHost, type Protocol } from './address';
+import { MAX_MESSAGE_BYTES, shardBytes } from './shards';
+import { TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
+import { acceptInProcess } from './local-link';
+import { Comm } from './comm';
+import { offeredProtocols, PDASK_PROTOCOL, tokenFromProtocols } from './token-protocol';
+import { checkOrigin } from '../scheduler/allowed-origins';
 
 /** Largest single WebSocket message accepted; larger batches arrive as shards of `shardBytes()`. */
 const MAX_PAYLOAD = MAX_MESSAGE_BYTES;
-
-function toParts(data: RawData): Uint8Array[] {
-  if (Array.isArray(data)) return data;
-  if (data instanceof ArrayBuffer) return [new Uint8Array(data)];
-  return [data];
-}
-
-/** One open connection: batched sends, decoded batches in. */
-export class Comm {
-  private queue: Message[] = [];
-  private scheduled = false;
-  private closed = false;
-  private onMsg: (m: Message) => void = () => undefined;
-  private readonly closeHandlers: ((reason: string) => void)[] = [];
-  /** Remote peer's name for logs. */
-  peer = '';
-  private readonly assembler = new ShardAssembler();
-  /** WebSocket messages waiting for a sharded message ahead of them to be written. */
-  private readonly outbox: Uint8Array[][] = [];
-  private writing = false;
-  /** Set by `close()` while shards are still being written: the reason to close with once they are. */
-  private closing: string | undefined;
-
-  /** `shard`: batches larger than this go out as several WebSocket messages. */
-  constructor(
-    readonly ws: CommSocket,
-    private readonly shard: number = DEFAULT_SHARD_BYTES,
-  ) {
-    ws.binaryType = 'fragments';
-    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
-    ws.on('close', (code, reason) => this.markClosed(`connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`));
-    // Protocol errors (garbage frames) end the connection; they must never throw out of the process.
-    ws.on('error', (e) => this.markClosed(`connection error: ${e.message}`));
-  }
-
-  get isClosed(): boolean {
-    return this.closed || this.closing !== undefined;
-  }
-
-  onMessage(fn: (m: Message) => void): void {
-    this.onMsg = fn;
-  }
-
-  onClose(fn: (reason: string) => void): void {
-    if (this.closed) queueMicrotask(() => fn('closed'));
-    else this.closeHandlers.push(fn);
-  }
-
-  send(msg: Message): void {
-    if (this.closed || this.closing) return;
-    this.queue.push(msg);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  /**
-   * The message queued last and not encoded yet, if any: a sender may add to it (e.g. one more key
-   * to release) instead of queueing another message; nothing queued after it is overtaken.
-   */
-  get lastQueued(): Message | undefined {
-    return this.queue.length ? this.queue[this.queue.length - 1] : undefined;
-  }
-
-  /** Sends what is queued now (normally done at the end of the event-loop turn). */
-  flush(): void {
-    this.scheduled = false;
-    if (this.closed || this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
-    let parts: Uint8Array[];
-    try {
-      parts = encodeMessage(batch);
-    } catch {
-      // One message holds something that cannot be encoded (e.g. a function): drop that one
-      // message, tell its sender, and keep the connection.
-      const ok: Message[] = [];
-      for (const m of batch) {
-        try {
-          encodeMessage(m);
-          ok.push(m);
-        } catch (e) {
-          this.onEncodeError(m, e as Error);
-        }
-      }
-      if (ok.length === 0) return;
-      parts = encodeMessage(ok);
-    }
-    let size = 0;
-    for (const p of parts) size += p.byteLength;
-    if (size <= this.shard && !this.writing) {
-      this.sendMessage(parts);
-      return;
-    }
-    // Shards (or a batch behind them) go one WebSocket message at a time, in order.
-    if (size <= this.shard) this.outbox.push(parts);
-    else for (const m of splitIntoShards(parts, this.shard)) this.outbox.push(m);
-    this.pump();
-  }
-
-  /** Sends one WebSocket message; fragments let each part go out without being copied into one buffer. */
-  private sendMessage(parts: readonly Uint8Array[], done?: (err?: Error) => void): void {
-    try {
-      const last = parts.length - 1;
-      for (let i = 0; i <= last; i++) this.ws.send(parts[i], { binary: true, fin: i === last }, i === last ? done : undefined);
-    } catch (e) {
-      this.markClosed(`send failed: ${(e as Error).message}`);
-      this.ws.terminate();
-    }
-  }
-
-  /** Writes the outbox, the next message once the previous one has been handed to the socket. */
-  private pump(): void {
-    if (this.writing || this.closed) return;
-    const next = this.outbox.shift();
-    if (!next) {
-      if (this.closing) this.finishClose(this.closing);
-      return;
-    }
-    this.writing = true;
-    this.sendMessage(next, (err) => {
-      this.writing = false;
-      if (err) {
-        this.markClosed(`send failed: ${err.message}`);
-        this.ws.terminate();
-      } else this.pump();
-    });
-  }
-
-  /** Whether sharded data is still being sent. */
-  get sending(): boolean {
-    return this.writing || this.outbox.length > 0;
-  }
-
-  /** Called with a message that could not be encoded (default: logged). */
-  onEncodeError: (m: Message, e: Error) => void = (m, e) => console.error(`pdask: cannot send a '${m.op}' message: ${e.message}`);
-
-  close(reason = 'closing'): void {
-    if (this.closed || this.closing) return;
-    this.flush();
-    if (this.sending) {
-      // Let the shards already due go out first (bounded: a peer that stops reading is cut off).
-      this.closing = reason;
-      setTimeout(() => this.finishClose(reason), 30_000).unref();
-      return;
-    }
-    this.finishClose(reason);
-  }
-
-  private finishClose(reason: string): void {
-    if (this.closed) return;
-    this.ws.close(1000, reason.slice(0, 120));
-    // A peer that does not answer the closing handshake is cut off.
-    setTimeout(() => this.ws.terminate(), 1000).unref();
-    this.markClosed(reason);
-  }
-
-  private receive(data: RawData, isBinary: boolean): void {
-    if (this.closed) return;
-    let batch: unknown;
-    try {
-      if (!isBinary) throw new Error('text frame');
-      const parts = this.assembler.push(toParts(data));
-      if (!parts) return; // more shards to come
-      batch = decodeMessage(parts);
-      if (!Array.isArray(batch)) throw new Error('a frame is not a batch of messages');
-    } catch (e) {
-      this.markClosed(`malformed frame from ${this.peer || 'peer'}: ${(e as Error).message}`);
-      this.ws.close(1003, 'malformed frame');
-      setTimeout(() => this.ws.terminate(), 200).unref();
-      return;
-    }
-    for (const m of batch) {
-      if (this.closed) return;
-      if (typeof m !== 'object' || m === null || typeof (m as Message).op !== 'string') {
-        this.send({ op: 'error', message: 'malformed message: expected an object with an "op" string' });
-        continue;
-      }
-      this.onMsg(m as Message);
-    }
-  }
-
-  private markClosed(reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.queue = [];
-    this.outbox.length = 0;
-    this.assembler.reset();
-    for (const h of this.closeHandlers.splice(0)) {
-      try {
-        h(reason);
-      } catch {
-        // a close handler's failure must not hide the others
-      }
-    }
-  }
-}
 
 export interface ListenOptions {
   host?: string;
@@ -233,6 +32,12 @@ export interface ListenOptions {
   onConnection: (comm: Comm, role: string, req?: IncomingMessage) => void;
   /** Also accept in-process links from clients in this process (the scheduler does; see local-link.ts). */
   inProcess?: boolean;
+  /**
+   * Origins (`https://host:port`) whose pages may connect; an upgrade carrying another Origin
+   * header gets 403. Requests without one (Node clients, workers) are not concerned. Undefined:
+   * no origin check (workers and nannies, which a browser client only reaches with the token).
+   */
+  allowedOrigins?: readonly string[];
 }
 
 export interface Listener {
@@ -270,10 +75,17 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
     maxPayload: MAX_PAYLOAD,
     perMessageDeflate: false,
     verifyClient: (info, cb) => {
-      const given = info.req.headers[TOKEN_HEADER];
-      if (tokenMatches(opts.token, typeof given === 'string' ? given : undefined)) cb(true);
+      if (opts.allowedOrigins) {
+        const verdict = checkOrigin(info.req.headers.origin, opts.allowedOrigins);
+        if (!verdict.ok) return cb(false, 403, verdict.reason, { 'content-type': 'text/plain' });
+      }
+      const header = info.req.headers[TOKEN_HEADER];
+      const given = typeof header === 'string' ? header : tokenFromProtocols(offeredProtocols(info.req.headers['sec-websocket-protocol']));
+      if (tokenMatches(opts.token, given)) cb(true);
       else cb(false, 401, 'Unauthorized: wrong or missing pdask token');
     },
+    // A browser client offers `pdask` and its token as subprotocols: it needs one of them back.
+    handleProtocols: (offered) => (offered.has(PDASK_PROTOCOL) ? PDASK_PROTOCOL : false),
   });
   wss.on('error', () => undefined);
   wss.on('connection', (ws, req) => {
@@ -322,65 +134,6 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
   };
 }
 
-export class ConnectionRefusedError extends Error {
-  override name = 'ConnectionRefusedError';
-}
-
-export interface ConnectOptions {
-  token: string;
-  role: string;
-  tls?: TlsMaterial;
-  timeoutMs?: number;
-  query?: Record<string, string>;
-}
-
-/** Opens an authenticated connection; a refused token is a clear error, not a hang. */
-export function connect(address: string, opts: ConnectOptions): Promise<Comm> {
-  const query = new URLSearchParams({ role: opts.role, ...(opts.query ?? {}) }).toString();
-  const url = toWsUrl(address, query);
-  let shard: number;
-  try {
-    shard = shardBytes();
-  } catch (e) {
-    return Promise.reject(e as Error);
-  }
-  if (!opts.tls && opts.role === 'client') {
-    const local = connectInProcess(address, opts.token, opts.role);
-    if (local === 'refused') return Promise.reject(new ConnectionRefusedError(`${address} refused the connection: wrong or missing authentication token (HTTP 401)`));
-    if (local) {
-      const comm = new Comm(local, shard);
-      comm.peer = address;
-      return Promise.resolve(comm);
-    }
-  }
-  return new Promise<Comm>((resolve, reject) => {
-    const ws = new WebSocket(url, {
-      headers: { [TOKEN_HEADER]: opts.token },
-      maxPayload: MAX_PAYLOAD,
-      perMessageDeflate: false,
-      handshakeTimeout: opts.timeoutMs ?? 10_000,
-      ...(opts.tls ?? {}),
-    });
-    let settled = false;
-    const fail = (e: Error): void => {
-      if (settled) return;
-      settled = true;
-      ws.terminate();
-      reject(e);
-    };
-    ws.on('unexpected-response', (_req, res) => {
-      if (res.statusCode === 401) {
-        fail(new ConnectionRefusedError(`${address} refused the connection: wrong or missing authentication token (HTTP 401)`));
-      } else fail(new Error(`${address} answered HTTP ${res.statusCode}: not a pdask endpoint?`));
-    });
-    ws.once('error', (e) => fail(certificateError(address, e) ?? new Error(`Cannot connect to ${address}: ${e.message}`)));
-    ws.once('open', () => {
-      if (settled) return;
-      settled = true;
-      ws.removeAllListeners('error');
-      const comm = new Comm(ws, shard);
-      comm.peer = address;
-      resolve(comm);
-    });
-  });
-}
+export { ConnectionRefusedError } from './refused';
+export { connect, type ConnectOptions } from './connect';
+export { Comm, type Message } from './comm';

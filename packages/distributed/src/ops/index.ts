@@ -3,7 +3,9 @@
  * '@pdask/distributed/ops' (importing this module registers them). Each is named once, by its key.
  */
 import { defineCatalogue } from '@pdask/core';
-import { hostname } from 'node:os';
+
+/** node:os on a worker; through getBuiltinModule so that a browser bundle of the client does not need it. */
+const hostname = (): string => process.getBuiltinModule('node:os').hostname();
 
 export const distributedOps = defineCatalogue('@pdask/distributed/ops', {
   /** Where a task ran: SLURM node name (or host), process id, worker name. For tests and demos. */

@@ -302,10 +302,10 @@ export function decodeMessage(parts: readonly Uint8Array[]): unknown {
     }
     if (p && parts.length === p.n + 1 && first.byteLength === p.start + p.headerLen && p.lens.every((l, i) => parts[i + 1].byteLength === l)) {
       frames = parts.slice(1) as Uint8Array[];
-    } else first = Buffer.concat(parts as Uint8Array[]);
+    } else first = concatBytes(parts);
   }
   if (!frames) {
-    if (parts.length > 1 && first === parts[0]) first = Buffer.concat(parts as Uint8Array[]);
+    if (parts.length > 1 && first === parts[0]) first = concatBytes(parts);
     if (first[0] !== FRAMED) return decode(first);
     p = readPrefix(first);
     let at = p.start + p.headerLen;
@@ -331,4 +331,17 @@ export function decodeMessage(parts: readonly Uint8Array[]): unknown {
 /** Wraps a task result so that a top-level or element `undefined` survives the wire. */
 export function boxValue(v: unknown): unknown {
   return boxUndefined(v);
+}
+
+/** The parts joined into one buffer (no Node Buffer: the browser client decodes here too). */
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.byteLength;
+  const out = new Uint8Array(n);
+  n = 0;
+  for (const p of parts) {
+    out.set(p, n);
+    n += p.byteLength;
+  }
+  return out;
 }

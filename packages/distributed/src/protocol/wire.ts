@@ -5,7 +5,7 @@
  * (unknown op, missing or mistyped field → ProtocolError naming both), so handlers switch over
  * typed values and senders cannot write a message the receiver would refuse.
  */
-import type { Message } from '../comm/transport';
+import type { Message } from '../comm/comm';
 import {
   anything,
   boolean,

@@ -22,7 +22,8 @@ import {
 } from '@pdask/core';
 import { checkOptions, type OptionSchema } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
-import { millis, nonNegativeInt, notYet, protocol } from '../options';
+import { millis, nonNegativeInt, notYet, protocol, strings } from '../options';
+import { configuredOrigins, normalizeOrigins } from './allowed-origins';
 import { reply, replyError } from '../comm/rpc';
 import { loadTls, newToken, type TlsFiles } from '../comm/security';
 import type { Protocol } from '../comm/address';
@@ -86,6 +87,12 @@ export interface SchedulerOptions {
   dashboardStaticDir?: string;
   /** Dashboard: ask for the token even on a loopback address. */
   dashboardRequireToken?: boolean;
+  /**
+   * Origins of web pages that may connect (browser clients), e.g. `['https://notebook.example.org']`
+   * (default config 'distributed.scheduler.allowed-origins': none). Connections without an Origin
+   * header (Node clients, workers) are not concerned.
+   */
+  allowedOrigins?: string[];
   /** Not implemented here: `idle_timeout` and `interface` are the CLI's (`--idle-timeout`, `--interface`). */
   idleTimeout?: never;
   interface?: never;
@@ -106,6 +113,7 @@ const SCHEDULER_OPTIONS: OptionSchema<SchedulerOptions> = {
   dashboardTaskStreamLimit: nonNegativeInt,
   dashboardStaticDir: 'string',
   dashboardRequireToken: 'boolean',
+  allowedOrigins: strings,
   idleTimeout: notYet('pdask-scheduler --idle-timeout closes an idle scheduler (closeWhenIdle)'),
   interface: notYet("pdask's option is host (an address to listen on)"),
   protocol,
@@ -175,7 +183,11 @@ export class Scheduler {
     checkOptions('Scheduler.start', opts, SCHEDULER_OPTIONS);
     const s = new Scheduler(opts);
     const tls = loadTls(opts.tls);
+    const allowedOrigins = opts.allowedOrigins
+      ? normalizeOrigins(opts.allowedOrigins, 'Scheduler.start: allowedOrigins:')
+      : configuredOrigins(config.get('distributed.scheduler.allowed-origins', []));
     s.listener = await listen({
+      allowedOrigins,
       host: opts.host ?? '127.0.0.1',
       port: opts.port ?? 0,
       token: s.token,

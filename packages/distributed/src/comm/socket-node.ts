@@ -1,0 +1,61 @@
+/**
+ * Node's socket for `connect` (package.json `imports` '#pdask/socket', default condition): an
+ * in-process link to a listener in this process when there is one, else a `ws` WebSocket with the
+ * token header and the TLS material.
+ */
+import { WebSocket } from 'ws';
+import { connectInProcess, type CommSocket } from './local-link';
+import { ConnectionRefusedError } from './refused';
+import { certificateError, TOKEN_HEADER, type TlsMaterial } from './security';
+import { MAX_MESSAGE_BYTES } from './shards';
+
+export interface SocketOptions {
+  token: string;
+  role: string;
+  tls?: TlsMaterial;
+  timeoutMs?: number;
+}
+
+const refusedToken = (address: string): ConnectionRefusedError =>
+  new ConnectionRefusedError(`${address} refused the connection: wrong or missing authentication token (HTTP 401)`);
+
+export function openSocket(address: string, url: string, opts: SocketOptions): CommSocket | Promise<CommSocket> {
+  if (!opts.tls && opts.role === 'client') {
+    const local = connectInProcess(address, opts.token, opts.role);
+    if (local === 'refused') throw refusedToken(address);
+    if (local) return local;
+  }
+  return new Promise<CommSocket>((resolve, reject) => {
+    const ws = new WebSocket(url, {
+      headers: { [TOKEN_HEADER]: opts.token },
+      maxPayload: MAX_MESSAGE_BYTES,
+      perMessageDeflate: false,
+      handshakeTimeout: opts.timeoutMs ?? 10_000,
+      ...(opts.tls ?? {}),
+    });
+    let settled = false;
+    const fail = (e: Error): void => {
+      if (settled) return;
+      settled = true;
+      ws.terminate();
+      reject(e);
+    };
+    ws.on('unexpected-response', (_req, res) => {
+      if (res.statusCode === 401) return fail(refusedToken(address));
+      if (res.statusCode !== 403) return fail(new Error(`${address} answered HTTP ${res.statusCode}: not a pdask endpoint?`));
+      // The reason (an origin not allowed) is the body.
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (s: string) => (body += s.slice(0, 500)));
+      res.on('end', () => fail(new ConnectionRefusedError(`${address} refused the connection (HTTP 403): ${body.trim() || 'forbidden'}`)));
+      res.on('error', () => fail(new ConnectionRefusedError(`${address} refused the connection (HTTP 403)`)));
+    });
+    ws.once('error', (e) => fail(certificateError(address, e) ?? new Error(`Cannot connect to ${address}: ${e.message}`)));
+    ws.once('open', () => {
+      if (settled) return;
+      settled = true;
+      ws.removeAllListeners('error');
+      resolve(ws);
+    });
+  });
+}
