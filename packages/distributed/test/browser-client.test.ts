@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compute } from '@pdask/core';
 import * as da from '@pdask/array';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCluster, Scheduler, Worker } from '../src/index';
@@ -57,57 +57,6 @@ window.runPdask = async ({ address, token, seed, shape, chunks, columns }) => {
 };
 window.ready = true;
 `;
-
-const NODE_BUILTINS = /^(node:)?(fs|fs\/promises|path|os|util|url|module|worker_threads|buffer|events|readline|crypto|child_process|v8|perf_hooks|stream)$/;
-
-/**
- * TEMPORARY until core/array are browser-clean (another #17 helper is removing their Node
- * built-ins): maps the Node built-ins that @pdask/core and @pdask/array (and two of their
- * dependencies) still import to stubs, so that the page bundles. `node:crypto` gets what graph
- * building calls (createHash for keys: a 128-bit FNV-1a, unique enough for a test's keys;
- * randomUUID from Web Crypto); every other export is a function (or class) that throws when called.
- */
-const temporaryNodeStubs: Plugin = {
-  name: 'temporary-node-builtin-stubs',
-  setup(b) {
-    b.onResolve({ filter: NODE_BUILTINS }, (a) => ({ path: a.path.replace(/^node:/, ''), namespace: 'node-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'node-stub' }, async (a) => {
-      // The real module's export names, so that named imports bind.
-      const names = Object.keys(await import(`node:${a.path}`)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
-      const given: Record<string, string> = {
-        crypto: `{ randomUUID: () => globalThis.crypto.randomUUID(), createHash: ${FNV_HASH} }`,
-        os: `{ availableParallelism: () => navigator.hardwareConcurrency || 2, cpus: () => Array.from({ length: navigator.hardwareConcurrency || 2 }, () => ({})), totalmem: () => 2 ** 33, freemem: () => 2 ** 32, hostname: () => 'browser', tmpdir: () => '/tmp', platform: () => 'browser', EOL: '\\n' }`,
-      };
-      return {
-        loader: 'js',
-        contents: `
-const make = (name) => {
-  const f = function () { throw new Error(name + ' is not available in a browser (test stub)'); };
-  return new Proxy(f, { get: (t, k) => (k in t || typeof k === 'symbol' ? t[k] : make(name + '.' + String(k))) });
-};
-const m = make('node:${a.path}');
-const given = ${given[a.path] ?? '{}'};
-for (const n of ${JSON.stringify(names)}) if (!(n in m)) m[n] = n in given ? given[n] : make('node:${a.path}.' + n);
-module.exports = m;
-`,
-      };
-    });
-  },
-};
-
-/** createHash('md5') for the stub: a 128-bit FNV-1a (four 32-bit lanes), unique enough for a test's keys. */
-const FNV_HASH = `() => {
-  const lanes = [0x811c9dc5, 0x01000193, 0x2545f491, 0x9e3779b9];
-  const hash = {
-    update(x) {
-      const bytes = typeof x === 'string' ? new TextEncoder().encode(x) : new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-      for (let l = 0; l < 4; l++) { let h = lanes[l]; for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193 + 2 * l) >>> 0; lanes[l] = h; }
-      return hash;
-    },
-    digest: () => lanes.map((h) => h.toString(16).padStart(8, '0')).join(''),
-  };
-  return hash;
-}`;
 
 let work: string;
 let appJs: string;
@@ -181,9 +130,6 @@ beforeAll(async () => {
     write: false,
     logLevel: 'silent',
     tsconfigRaw: '{}',
-    plugins: [temporaryNodeStubs],
-    // TEMPORARY until core/array are browser-clean: core's config reads process.env.
-    define: { 'process.env': '{}' },
   });
   appJs = bundled.outputFiles[0].text;
   allowedBase = await servePages();
