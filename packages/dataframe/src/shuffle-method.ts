@@ -14,14 +14,27 @@ export type ShuffleMethod = 'p2p' | 'tasks';
 
 export const SHUFFLE_METHODS: readonly ShuffleMethod[] = ['tasks', 'p2p'];
 
-// 'tasks' by default: a @pdask/distributed cluster does not run p2p shuffles yet (its workers
-// would each keep the pieces they made; the unpack refuses with a clear error rather than
-// answer wrongly). Set 'p2p' for the threads and sync schedulers.
-config.addDefaults({ 'dataframe.shuffle.method': 'tasks' });
+// Unset by default, as in Dask: the method then follows the scheduler the graph is built for.
+config.addDefaults({ 'dataframe.shuffle.method': null });
+
+/** Schedulers whose runtime moves p2p pieces between workers: the threads pool and a distributed client. */
+const P2P_SCHEDULERS = /^(threads|threading|distributed|pdask-client-.+)$/;
+
+/**
+ * Dask's default (`get_default_shuffle_method`): 'p2p' where the runtime moves pieces between
+ * workers (the threads scheduler, a @pdask/distributed client set as the default scheduler), else
+ * 'tasks' (the sync scheduler, executors registered by other packages). A graph is built before
+ * it is computed, so this reads config `scheduler`, not the one a later `compute()` names; a p2p
+ * graph also runs on the sync scheduler (every piece stays in its thread).
+ */
+export function defaultShuffleMethod(): ShuffleMethod {
+  const s = config.get('scheduler');
+  return typeof s === 'string' && P2P_SCHEDULERS.test(s) ? 'p2p' : 'tasks';
+}
 
 /** The method asked for (or the config default), refused by name when unknown. */
 export function shuffleMethodOf(method: string, given?: unknown): ShuffleMethod {
-  const m = given ?? config.get<string>('dataframe.shuffle.method');
+  const m = given ?? config.get<string | null>('dataframe.shuffle.method') ?? defaultShuffleMethod();
   if (m === 'p2p' || m === 'tasks') return m;
   const from = given === undefined ? "config 'dataframe.shuffle.method'" : 'shuffleMethod';
   if (m === 'disk') throw new TypeError(`${method}: ${from} 'disk' (Dask's partd shuffle) is not implemented; use 'p2p' or 'tasks'`);

@@ -64,6 +64,18 @@ export class PieceStore {
    * every output (empty ones too), so a missing one means it landed elsewhere: refused loudly.
    */
   take(output: number, ninputs: number): unknown[] {
+    const out = this.read(output, ninputs);
+    for (const e of this.outputs.get(output)!.values()) this.drop(e);
+    this.outputs.delete(output);
+    return out;
+  }
+
+  /**
+   * The pieces of `output` in input order, kept in the store (for a runtime where several tasks
+   * may unpack the same output: the pieces go when the run ends, with `clear`). Spilled pieces are
+   * read back and stay in their files.
+   */
+  read(output: number, ninputs: number): unknown[] {
     const byInput = this.outputs.get(output);
     const missing: number[] = [];
     for (let i = 0; i < ninputs; i++) if (!byInput?.has(i)) missing.push(i);
@@ -75,9 +87,7 @@ export class PieceStore {
     for (let i = 0; i < ninputs; i++) {
       const e = byInput!.get(i)!;
       out[i] = e.handle === undefined ? e.piece : this.opts.spill!.read(e.handle);
-      this.drop(e);
     }
-    this.outputs.delete(output);
     return out;
   }
 

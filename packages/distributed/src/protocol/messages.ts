@@ -47,6 +47,8 @@ export interface WorkerMetrics {
   executing: number;
   paused: boolean;
   tasksRun: number;
+  /** Shuffle pieces this worker has written to spill files since it started (p2p shuffles). */
+  shuffleSpilledFiles?: number;
 }
 
 export const EMPTY_METRICS: WorkerMetrics = {

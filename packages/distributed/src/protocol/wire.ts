@@ -94,6 +94,7 @@ export const workerMetrics: Decoder<WorkerMetrics> = shape({
   executing: number,
   paused: boolean,
   tasksRun: number,
+  shuffleSpilledFiles: optional(number),
 });
 
 /** What the scheduler tells clients about a worker. */
@@ -179,6 +180,10 @@ export const schedulerToWorker = direction('scheduler (to a worker)', {
   acquire: { keys: keyList, holders: listOf(string) },
   reset: {},
   close: {},
+  /** Run `run` of p2p shuffle `shuffle` starts (a newer run replaces an older one): output o belongs to workers[ownerIndex(o, nout, workers.length)]. */
+  'shuffle-run': { shuffle: string, run: number, workers: listOf(string) },
+  /** Run `run` (and older runs) of shuffle `shuffle` is over: its pieces and spill files here are dropped. */
+  'shuffle-end': { shuffle: string, run: number },
 });
 export type SchedulerToWorker = MessagesOf<typeof schedulerToWorker.spec>;
 export type SchedulerToWorkerOut = OutgoingOf<typeof schedulerToWorker.spec>;
@@ -267,6 +272,8 @@ export const toWorkerPeer = direction('peer', {
   /** Values of keys this worker holds; with `take`, the worker drops them after sending. */
   'get-data': { ...requestId, keys: keyList, take: optional(boolean) },
   'put-data': { ...requestId, keys: keyList, values: list },
+  /** Pieces of input `input` of p2p shuffle `shuffle`, run `run`, for `outputs` (pairwise with `pieces`). */
+  'shuffle-put': { ...requestId, shuffle: string, run: number, input: number, outputs: list, pieces: list },
 });
 export type ToWorkerPeer = MessagesOf<typeof toWorkerPeer.spec>;
 export type ToWorkerPeerOut = OutgoingOf<typeof toWorkerPeer.spec>;
@@ -301,6 +308,7 @@ export const replies = {
   restart: { workers: number },
   'get-data': { values: list, missing: keyList },
   'put-data': { stored: number },
+  'shuffle-put': { stored: number },
   identity: { type: string, pid: number, name: optional(string), workers: listOf(string), nworkers: number },
 } satisfies Spec;
 

@@ -47,10 +47,18 @@ class ClusterLocality extends LocalityPolicy {
   }
 }
 
+/** Where the tasks of p2p shuffles may run (scheduler-shuffles.ts). */
+export interface ShuffleRestrictions {
+  restricts(key: string): boolean;
+  workersFor(ts: TaskState): ReadonlySet<string> | undefined;
+}
+
 export class ClusterPolicy implements PlacementPolicy {
   private readonly base: LocalityPolicy;
   readonly restrictions = new Map<string, TaskRestriction>();
   readonly traits = new Map<WorkerId, WorkerTraits>();
+  /** Output owners and run members of p2p shuffles. */
+  shuffles: ShuffleRestrictions | undefined;
 
   constructor(opts: LocalityPolicyOptions = {}) {
     checkOptions('ClusterPolicy', opts, POLICY_OPTIONS);
@@ -65,6 +73,8 @@ export class ClusterPolicy implements PlacementPolicy {
 
   /** Whether a task may run on a worker (its restrictions allow it). */
   allows(ts: TaskState, w: WorkerState): boolean {
+    const only = this.shuffles?.workersFor(ts);
+    if (only && !only.has(w.id)) return false;
     const r = this.restrictions.get(ts.key);
     if (!r) return true;
     const t = this.traits.get(w.id);
@@ -100,7 +110,7 @@ export class ClusterPolicy implements PlacementPolicy {
   }
 
   choose(ts: TaskState, candidates: readonly WorkerState[]): WorkerState | undefined {
-    if (this.restrictions.size && this.restrictions.has(ts.key)) {
+    if ((this.restrictions.size && this.restrictions.has(ts.key)) || this.shuffles?.restricts(ts.key)) {
       const ok = candidates.filter((c) => this.fits(ts, c));
       return ok.length ? this.base.choose(ts, ok) : undefined;
     }

@@ -43,6 +43,7 @@ import { encodeTask } from '../protocol/tasks';
 import { inlineValues } from '../protocol/inline-results';
 import { boxValue } from '../protocol/codec';
 import { ClusterPolicy } from './policy';
+import { SchedulerShuffles } from '../shuffle/scheduler-shuffles';
 import { ClientRecord, NannyRecord, WorkerRecord } from './records';
 import { removeSchedulerFile, writeSchedulerFile } from './scheduler-file';
 import { planSteal } from './stealing';
@@ -139,6 +140,8 @@ const INLINE_GRAPH_KEYS = 64;
 export class Scheduler {
   private state!: SchedulerState;
   private policy!: ClusterPolicy;
+  /** Runs, owners and restarts of the graphs' p2p shuffles. */
+  private shuffles!: SchedulerShuffles;
   readonly workers = new Map<string, WorkerRecord>();
   readonly clients = new Map<string, ClientRecord>();
   readonly nannies = new Map<string, NannyRecord>();
@@ -263,6 +266,12 @@ export class Scheduler {
     const traits = this.policy?.traits;
     this.policy = new ClusterPolicy({ targetBatchMs: config.get<number>('distributed.scheduler.target-batch-ms', 10) });
     if (traits) for (const [k, v] of traits) this.policy.traits.set(k, v);
+    this.shuffles = new SchedulerShuffles({
+      workers: () => [...this.workers.values()].filter((w) => !w.removed).map((w) => w.id),
+      send: (worker, m) => this.workers.get(worker)?.send(m),
+      status: (key) => this.state.tasks.get(key)?.status,
+    });
+    this.policy.shuffles = this.shuffles;
     this.state = new SchedulerState({
       policy: this.policy,
       allowedWorkerDeaths: this.allowedFailures,
@@ -447,6 +456,7 @@ export class Scheduler {
     } finally {
       this.inline = undefined;
     }
+    for (let i = 0; i + 2 < ok.length; i += 3) this.shuffles.finished(ok[i] as Key);
     this.flushWorker(rec);
     this.replicate(finished);
     if (progressed.length) this.countProgress(progressed);
@@ -513,7 +523,17 @@ export class Scheduler {
     if (!rec.comm.isClosed) rec.comm.close(cause);
     this.log(`Removed worker ${rec.info.name} at ${rec.id}: ${cause}${suspects.length ? ` (suspect: ${suspects.join(', ')})` : ''}`);
     const held = [...(this.state.workers.get(rec.id)?.has ?? [])];
-    this.handle(this.state.removeWorker(rec.id, { suspects, cause: `${rec.info.name}: ${cause}` }));
+    const removal = (): readonly Instruction[] => this.state.removeWorker(rec.id, { suspects, cause: `${rec.info.name}: ${cause}` });
+    // A p2p shuffle it took part in restarts: its transfers and barrier are invalidated with the removal.
+    const restart = this.shuffles.workerLost(rec.id);
+    this.handle(
+      restart.length
+        ? this.state.batch((s) => {
+            s.invalidate(restart);
+            removal();
+          })
+        : removal(),
+    );
     // What it held and another worker still has is down to one copy again.
     this.replicate(held);
     // Whoever reads from it gives up now rather than at its fetch timeout (it may be hung).
@@ -666,6 +686,7 @@ export class Scheduler {
       if (inline) for (const k of wanted) this.replyWanted.add(k);
       if (timeoutMs) for (const n of nodes) this.timeouts.set(n.key, timeoutMs);
       this.dash?.graph(nodes);
+      this.shuffles.addGraph(nodes);
       this.handle(
         this.state.updateGraph({
           nodes,
@@ -809,6 +830,7 @@ export class Scheduler {
           }
           this.policy.restrictions.delete(ins.key);
           this.timeouts.delete(ins.key);
+          this.shuffles.released(ins.key);
           break;
         }
         case 'memory': {
@@ -885,6 +907,7 @@ export class Scheduler {
       for (const k of this.policy.restrictions.keys()) if (gone(k)) this.policy.restrictions.delete(k);
       for (const k of this.tracked.keys()) if (gone(k)) this.tracked.delete(k);
       for (const k of this.timeouts.keys()) if (gone(k)) this.timeouts.delete(k);
+      this.shuffles.forget(gone);
     }, 50);
   }
 

@@ -41,6 +41,7 @@ import { taskContext } from './task-context';
 import { MemoryModel } from './memory-model';
 import { collectGarbage } from './memory-process';
 import { isInlineResult } from '../protocol/inline-results';
+import { WorkerShuffles } from '../shuffle/worker-shuffles';
 
 registerDistributedConfig();
 
@@ -150,6 +151,8 @@ export class Worker {
   private scheduler!: Comm;
   private listener!: Listener;
   private readonly peers: PeerPool;
+  /** Pieces of p2p shuffles that landed here, by run (the runtime of this worker's shuffle tasks). */
+  private readonly shuffles: WorkerShuffles;
   private readonly ops: OpRef[] = [];
   private queue: RunSpec[] = [];
   private head = 0;
@@ -239,6 +242,7 @@ export class Worker {
       onDiskIo: (k, _kind, t0, t1) => this.noteIo(k, 'spill', t0, t1),
     });
     this.peers = new PeerPool(opts.token, 'peer', loadTls(opts.tls));
+    this.shuffles = new WorkerShuffles({ self: () => this.address, peers: this.peers, directory: opts.localDirectory ?? tmpdir() });
     this.finished = new Promise((r) => (this.resolveClosed = r));
   }
 
@@ -375,6 +379,7 @@ export class Worker {
           this.releasing.clear();
           this.added = [];
           this.store.clear();
+          this.shuffles.clear();
           break;
         case 'close':
           void this.close('asked by the scheduler');
@@ -383,6 +388,12 @@ export class Worker {
           // A peer the scheduler dropped (hung, partitioned): fetches from it are given up now
           // rather than at their timeout; the scheduler has the inputs recomputed or refetched.
           this.peers.abandon(m.address, 'the scheduler removed that worker');
+          break;
+        case 'shuffle-run':
+          this.shuffles.onRun(m);
+          break;
+        case 'shuffle-end':
+          this.shuffles.onEnd(m.shuffle, m.run);
           break;
         case 'error':
           this.log(`Scheduler reports an error: ${m.message}`);
@@ -571,11 +582,13 @@ export class Worker {
     // The liveness thread names this task if it never returns; its callbacks carry its key.
     this.liveness?.enter(spec.key);
     try {
-      value = taskContext.run(spec.key, runNode, spec.node, (id: number) => {
-        const k = keys[id];
-        if (!this.store.has(k)) throw new Error(`pdask internal error: input '${k}' of '${spec.key}' is not on worker ${this.address}`);
-        return this.store.get(k);
-      });
+      value = this.shuffles.scope(() =>
+        taskContext.run(spec.key, runNode, spec.node, (id: number) => {
+          const k = keys[id];
+          if (!this.store.has(k)) throw new Error(`pdask internal error: input '${k}' of '${spec.key}' is not on worker ${this.address}`);
+          return this.store.get(k);
+        }),
+      );
     } catch (e) {
       this.liveness?.leave();
       this.taskFailed(spec, e, t0);
@@ -876,6 +889,9 @@ export class Worker {
           reply(comm, m, { stored: ks.length });
           break;
         }
+        case 'shuffle-put':
+          reply(comm, m, { stored: this.shuffles.onPut(m) });
+          break;
       }
     } catch (e) {
       replyError(comm, raw, e);
@@ -923,6 +939,7 @@ export class Worker {
       executing: this.executing,
       paused: this.paused,
       tasksRun: this.tasksRun,
+      shuffleSpilledFiles: this.shuffles.spilledFiles,
     };
   }
 
@@ -988,6 +1005,7 @@ export class Worker {
     this.peers.closeAll();
     await this.listener.close();
     this.store.dispose();
+    this.shuffles.clear();
     await this.preloads?.teardown(this, this.log);
     this.log(`Worker ${this.address} closed: ${reason} (ran ${this.tasksRun} tasks, busy ${this.busyMs.toFixed(0)} ms)`);
     this.resolveClosed();
