@@ -6,6 +6,7 @@
 import { Bool, DataType, makeData, makeVector, Utf8, vectorFromArray, type Data, type Vector } from 'apache-arrow';
 
 import { isBigType, takeBig } from '../types/big-vectors';
+import { takeUtf8Mask } from './take-strings';
 
 export type Numeric = Float64Array | Float32Array | Int32Array;
 
@@ -85,6 +86,8 @@ export const stringVector = (xs: readonly (string | null)[]): Vector => vectorFr
 /** Rows of `v` where `mask` is 1, in order (any type, nulls kept). */
 export function takeMask(v: Vector, mask: Uint8Array, count: number): Vector {
   const t = v.type as DataType;
+  const strings = takeUtf8Mask(v, mask, count);
+  if (strings) return strings;
   if ((DataType.isFloat(t) || DataType.isInt(t)) && v.data.every((d) => !hasNulls(d))) {
     const src = v.data.length === 1 ? (v.data[0].values as Float64Array).subarray(0, v.length) : (v.toArray() as Float64Array);
     const Ctor = src.constructor as { new (n: number): Float64Array };
