@@ -88,6 +88,8 @@ export function castVector(v: Vector, to: TypeDesc, column: string, method: stri
     case 'dict':
     case 'timestamp':
     case 'duration':
+    case 'list':
+    case 'struct':
       throw new TypeError(`${method}: column '${column}' cannot become ${dtypeName(to)} (${String(arrowType(to))})`);
   }
 }

@@ -86,6 +86,8 @@ export const stringVector = (xs: readonly (string | null)[]): Vector => vectorFr
 /** Rows of `v` where `mask` is 1, in order (any type, nulls kept). */
 export function takeMask(v: Vector, mask: Uint8Array, count: number): Vector {
   const t = v.type as DataType;
+  // Every row kept (a filter readParquet's pushed-down filters already applied): the vector itself.
+  if (count === v.length) return v;
   const strings = takeUtf8Mask(v, mask, count);
   if (strings) return strings;
   if ((DataType.isFloat(t) || DataType.isInt(t)) && v.data.every((d) => !hasNulls(d))) {
