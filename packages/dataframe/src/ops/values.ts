@@ -5,7 +5,9 @@
  */
 import { Bool, DataType, makeData, makeVector, Utf8, vectorFromArray, type Data, type Vector } from 'apache-arrow';
 
-import { isBigType, takeBig } from '../types/big-vectors';
+import { cellOf, isBigType, takeBig } from '../types/big-vectors';
+import { nestedVector } from '../types/nested-build';
+import { describeType } from './types';
 import { takeUtf8Mask } from './take-strings';
 
 export type Numeric = Float64Array | Float32Array | Int32Array;
@@ -112,6 +114,11 @@ function indicesOf(mask: Uint8Array, count: number): Int32Array {
 function takeIndices(v: Vector, idx: Int32Array): Vector {
   if (isBigType(v.type as DataType)) return takeBig(v, idx);
   const vals: unknown[] = new Array(idx.length);
+  // Lists and structs as JS arrays and objects (Arrow's get gives vectors and row proxies, which its builders do not take).
+  if (DataType.isList(v.type as DataType) || DataType.isStruct(v.type as DataType)) {
+    for (let i = 0; i < idx.length; i++) vals[i] = idx[i] < 0 ? null : cellOf(v, idx[i]);
+    return nestedVector(vals, describeType(v.type as DataType));
+  }
   for (let i = 0; i < idx.length; i++) vals[i] = idx[i] < 0 ? null : v.get(idx[i]);
   return vectorFromArray(vals, v.type as DataType);
 }

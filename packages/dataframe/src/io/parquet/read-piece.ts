@@ -7,6 +7,7 @@ import { makeData, makeVector, vectorFromArray, type Vector } from 'apache-arrow
 import type { ColumnData } from 'hyparquet';
 import { batchOf, encodeBatch, type Part } from '../../ops/part';
 import { indexColumn } from '../../ops/spec';
+import { nestedVector } from '../../types/nested-build';
 import { takeMask } from '../../ops/values';
 import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
@@ -88,6 +89,7 @@ export function vectorOf(cells: ArrayLike<unknown>, t: TypeDesc): Vector {
     }
     return makeVector(makeData({ type: arrowType(t), length: n, nullCount: nulls, data, nullBitmap: nulls > 0 ? bitmap : undefined } as never));
   }
+  if (t.id === 'list' || t.id === 'struct') return nestedVector(cells, t);
   return vectorFromArray(Array.from(cells, (v) => v ?? null) as (string | boolean | null)[], arrowType(t));
 }
 
