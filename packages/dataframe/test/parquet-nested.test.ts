@@ -94,6 +94,12 @@ describe('Parquet lists and structs: what is refused', () => {
     await expect(l.toParquet(join(dir, 'out2'))).rejects.toThrow("toParquet: column 'lst' holds lists (dtype object)");
   });
 
+  it('astype and group-bys refuse a list column by name', async () => {
+    const df = await dd.readParquet(join(dir, 'duck.parquet'), { columns: ['id', 'lst'] });
+    await expect(df.col('lst').astype('string').compute()).rejects.toThrow("astype: column 'lst' holds lists (dtype object); it cannot become string");
+    await expect(df.groupby('lst').col('id').sum().compute()).rejects.toThrow("cannot group by column 'lst'");
+  });
+
   it('a map column is refused by name when chosen, and the other columns read', async () => {
     const path = join(dir, 'map.parquet');
     await expect(dd.readParquet(path)).rejects.toThrow(/readParquet: column 'm' of .*map\.parquet holds a map \(MAP 'm'\), which pdask cannot read/);

@@ -44,6 +44,8 @@ interface Sink {
   at: number;
   valid: Uint8Array;
   nulls: number;
+  /** No row missing so far: the validity bits are written only once a null appears. */
+  allValid: boolean;
   /** Fixed-width values (numbers), or the bit-packed values of a bool column. */
   values?: Fixed | Uint8Array;
   /** Strings: offsets and growing bytes. */
@@ -105,8 +107,18 @@ function packDictionary(dict: DecodedArray): { bytes: Uint8Array; offsets: Int32
 }
 
 const setValid = (s: Sink): void => {
-  s.valid[s.at >> 3] |= 1 << (s.at & 7);
+  if (!s.allValid) s.valid[s.at >> 3] |= 1 << (s.at & 7);
 };
+
+/** A row is missing: the rows before it become valid bits, then it is left unset. */
+function setNull(s: Sink): void {
+  if (s.allValid) {
+    s.allValid = false;
+    s.valid.fill(0xff, 0, s.at >> 3);
+    for (let r = s.at & ~7; r < s.at; r++) s.valid[r >> 3] |= 1 << (r & 7);
+  }
+  s.nulls++;
+}
 
 /**
  * Rows [lo, hi) of one row group's chunk of the column, appended to the sink. Pages wholly
@@ -148,7 +160,8 @@ function readChunk(h: Hyparquet, buf: ArrayBuffer, decoder: ColumnDecoder, maxDe
     if (!defs && !indexed && kind === 'fixed' && ArrayBuffer.isView(data)) {
       const src = (data as Fixed).subarray(a, b);
       (s.values as Fixed).set(src as never, s.at);
-      for (let r = 0; r < b - a; r++) setValid(s), s.at++;
+      if (s.allValid) s.at += b - a;
+      else for (let r = 0; r < b - a; r++) setValid(s), s.at++;
       row += rows;
       continue;
     }
@@ -160,7 +173,7 @@ function readChunk(h: Hyparquet, buf: ArrayBuffer, decoder: ColumnDecoder, maxDe
         continue;
       }
       if (!present) {
-        s.nulls++;
+        setNull(s);
         if (kind === 'utf8') (s.offsets as Int32Array)[s.at + 1] = s.used;
         s.at++;
         continue;
@@ -205,7 +218,7 @@ export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan
   const t = plan.type;
   const Ctor = fixedCtor(t);
   const kind = Ctor ? 'fixed' : t.id === 'bool' ? 'bool' : 'utf8';
-  const s: Sink = { length, at: 0, valid: new Uint8Array((length + 7) >> 3), nulls: 0, used: 0 };
+  const s: Sink = { length, at: 0, valid: new Uint8Array((length + 7) >> 3), nulls: 0, allValid: true, used: 0 };
   if (kind === 'fixed') s.values = new (Ctor as FixedCtor)(length);
   else if (kind === 'bool') s.values = new Uint8Array((length + 7) >> 3);
   else {
