@@ -11,7 +11,7 @@ import { closeThreadPools } from '@pdask/core';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as dd from '../src/index';
-import type { Filters } from '../src/index';
+import type { ParquetFilters as Filters } from '../src/index';
 import { SCHEDULERS } from './helpers';
 
 let dir: string;
