@@ -25,11 +25,23 @@ function fixedCtor(t: TypeDesc): FixedCtor | undefined {
 
 const PHYSICAL: Record<string, readonly string[]> = { float: ['DOUBLE', 'FLOAT'], int: ['INT32', 'INT64'], bool: ['BOOLEAN'], utf8: ['BYTE_ARRAY'] };
 
+/** The top-level fields of the flattened schema (a struct's fields have names of their own). */
+function topLevel(meta: FileMetaData): FileMetaData['schema'] {
+  const out: FileMetaData['schema'] = [];
+  const skip = (at: number): number => {
+    let next = at + 1;
+    for (let c = 0; c < (meta.schema[at].num_children ?? 0); c++) next = skip(next);
+    return next;
+  };
+  for (let i = 1; i < meta.schema.length; i = skip(i)) out.push(meta.schema[i]);
+  return out;
+}
+
 /** Whether the column can take the fast path: a plain top-level leaf whose dtype is its physical type. */
 export function isFlatPlan(plan: ColumnPlan, meta: FileMetaData): boolean {
   if (plan.decode !== 'plain') return false;
-  const e = meta.schema.find((s, i) => i > 0 && s.name === plan.name && (s.num_children ?? 0) === 0);
-  if (!e || e.repetition_type === 'REPEATED' || e.type === undefined) return false;
+  const e = topLevel(meta).find((x) => x.name === plan.name);
+  if (!e || (e.num_children ?? 0) > 0 || e.repetition_type === 'REPEATED' || e.type === undefined) return false;
   const ok = PHYSICAL[plan.type.id];
   if (!ok || !ok.includes(e.type)) return false;
   // float32 from FLOAT and float64 from DOUBLE only; INT32 never holds a 64-bit integer dtype.
