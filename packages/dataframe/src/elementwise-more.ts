@@ -65,6 +65,9 @@ export function withValue(t: TypeDesc, x: Cell, method: string, column: string):
     case 'timestamp':
     case 'duration':
       return typeof x === 'bigint' ? t : refuse();
+    case 'list':
+    case 'struct':
+      return refuse();
   }
 }
 

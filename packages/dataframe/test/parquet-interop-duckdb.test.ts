@@ -55,8 +55,8 @@ const COLUMNS: [name: string, sql: string, value: (i: number) => unknown, dtype:
   ['tms', 'CAST(epoch_ms(1700000000000 + i * 1001) AS TIMESTAMP_MS)', (i) => BigInt(1700000000000 + i * 1001) * 1_000_000n, 'datetime64[ns]'],
   ['tns', "CAST(TIMESTAMP '2024-01-01' AS TIMESTAMP_NS) + to_microseconds(i)", (i) => NS_2024 + BigInt(i) * 1000n, 'datetime64[ns]'],
   ['tz', "CAST(TIMESTAMP '2024-01-01' + to_seconds(i) AS TIMESTAMPTZ)", (i) => NS_2024 + BigInt(i) * 1_000_000_000n, 'datetime64[ns, UTC]'],
-  ['lst', '[i, i + 1]', (i) => JSON.stringify([i, i + 1]), 'string'],
-  ['st', "{'p': i, 'q': 'x' || i}", (i) => JSON.stringify({ p: i, q: `x${i}` }), 'string'],
+  ['lst', '[i, i + 1]', (i) => [BigInt(i), BigInt(i + 1)], 'object'],
+  ['st', "{'p': i, 'q': 'x' || i}", (i) => ({ p: BigInt(i), q: `x${i}` }), 'object'],
 ];
 
 async function write(path: string, codec: string, rowGroupSize = 2048): Promise<void> {

@@ -45,6 +45,7 @@ function asNumbers(v: Vector, column: string, method: string, rowOffset: number)
 export function castVector(v: Vector, to: TypeDesc, column: string, method: string, rowOffset = 0): Vector {
   const from = describeType(v.type);
   if (sameType(from, to)) return v;
+  if (from.id === 'list' || from.id === 'struct') throw new TypeError(`${method}: column '${column}' holds ${from.id}s (dtype object); it cannot become ${dtypeName(to)}`);
   const special = castSpecial(v, from, to, column, method);
   if (special !== undefined) return special;
   switch (to.id) {
@@ -88,6 +89,8 @@ export function castVector(v: Vector, to: TypeDesc, column: string, method: stri
     case 'dict':
     case 'timestamp':
     case 'duration':
+    case 'list':
+    case 'struct':
       throw new TypeError(`${method}: column '${column}' cannot become ${dtypeName(to)} (${String(arrowType(to))})`);
   }
 }

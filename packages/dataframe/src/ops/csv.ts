@@ -150,7 +150,7 @@ function convert(values: string[], t: TypeDesc, column: string, where: (row: num
     }
     const ok = x === x;
     if (!ok) {
-      const kind = t.id === 'int' ? `int${t.bits}` : t.id === 'bool' ? 'bool' : `float${t.bits}`;
+      const kind = dtypeName(t);
       throw new CsvParseError(`${where(i)}: column '${column}' expects ${kind} values (inferred from the first rows, or given as dtype), got '${values[i]}'`);
     }
     out[i] = x;

@@ -108,6 +108,9 @@ export function cellsVector(cells: readonly Cell[], t: TypeDesc): Vector {
       return numbersAs(Float64Array.from(cells, (c) => (c === null ? NaN : Number(c))), t);
     case 'float':
       return numbersAs(Float64Array.from(cells, (c) => (c === null ? NaN : Number(c))), t);
+    case 'list':
+    case 'struct':
+      throw new TypeError(`a column of ${t.id}s (dtype object) cannot hold group keys or results`);
   }
 }
 

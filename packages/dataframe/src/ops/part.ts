@@ -16,6 +16,8 @@ interface ChunkMeta {
   readonly offsets?: number;
   readonly validity?: number;
   readonly dictionary?: readonly ChunkMeta[];
+  /** A list's values or a struct's fields. */
+  readonly children?: readonly ChunkMeta[];
 }
 
 export interface Part {
@@ -82,6 +84,15 @@ function encodeData(d: Data, desc: TypeDesc, bufs: ArrayBufferView[], keep: bool
       if (!dict) throw new Error('dictionary column without a dictionary');
       return { ...base, values: add((d.values as ArrayBufferView & { subarray(a: number, b: number): ArrayBufferView }).subarray(0, n)), dictionary: dict.data.map((c) => encodeData(c, desc.value, bufs, keep)) };
     }
+    case 'list': {
+      // Arrow slices a list's offsets with it, not its values: rebase the offsets on the values used.
+      const offs = (d.valueOffsets as Int32Array).subarray(0, n + 1);
+      const o0 = n === 0 ? 0 : offs[0];
+      const values = d.children[0].slice(o0, (n === 0 ? 0 : offs[n]) - o0);
+      return { ...base, offsets: add(n === 0 ? new Int32Array(1) : o0 === 0 ? offs : offs.map((x) => x - o0)), children: [encodeData(values, desc.value, bufs, keep)] };
+    }
+    case 'struct':
+      return { ...base, children: desc.fields.map((f, k) => encodeData(d.children[k], f.type, bufs, keep)) };
     default:
       return { ...base, values: add((d.values as ArrayBufferView & { subarray(a: number, b: number): ArrayBufferView }).subarray(0, n)) };
   }
@@ -104,6 +115,8 @@ function decodeData(m: ChunkMeta, desc: TypeDesc, type: DataType, bufs: readonly
     const vt = (type as Dictionary).dictionary;
     props.dictionary = makeVector(m.dictionary.map((c) => decodeData(c, desc.value, vt, bufs)));
   }
+  if (desc.id === 'list' && m.children) props.child = decodeData(m.children[0], desc.value, type.children[0].type as DataType, bufs);
+  if (desc.id === 'struct' && m.children) props.children = m.children.map((c, k) => decodeData(c, desc.fields[k].type, type.children[k].type as DataType, bufs));
   return makeData(props as unknown as Parameters<typeof makeData>[0]) as Data;
 }
 

@@ -3,6 +3,7 @@
  * partitions, and Arrow's DataType objects do not survive structured cloning.
  */
 import { Bool, DataType, Dictionary, Float32, Float64, Int16, Int32, Int64, Int8, Uint16, Uint32, Uint64, Uint8, Utf8 } from 'apache-arrow';
+import { describeNestedType, nestedArrowType } from '../types/nested-types';
 import { describeTimeType, nullableName, tagNullable, timeArrowType, timeDtypeName, type TimeDesc } from '../types/time-types';
 
 export type TypeDesc =
@@ -11,7 +12,10 @@ export type TypeDesc =
   | { readonly id: 'bool'; readonly nullable?: true }
   | { readonly id: 'utf8' }
   | { readonly id: 'dict'; readonly value: TypeDesc; readonly index: TypeDesc }
-  | TimeDesc;
+  | TimeDesc
+  // Lists and structs (types/nested-types.ts), spelled here: a generic alias cannot refer to TypeDesc.
+  | { readonly id: 'list'; readonly value: TypeDesc }
+  | { readonly id: 'struct'; readonly fields: readonly { readonly name: string; readonly type: TypeDesc }[] };
 
 export function describeType(t: DataType): TypeDesc {
   if (DataType.isFloat(t)) {
@@ -28,6 +32,8 @@ export function describeType(t: DataType): TypeDesc {
   }
   const time = describeTimeType(t);
   if (time) return time;
+  const nested = describeNestedType(t, describeType);
+  if (nested) return nested;
   throw new TypeError(`@pdask/dataframe: Arrow type ${String(t)} is not supported (supported: float32/64, int8-64, uint8-64, bool, utf8, dictionary, timestamp[ns], duration[ns])`);
 }
 
@@ -47,6 +53,9 @@ export function arrowType(d: TypeDesc): DataType {
     case 'timestamp':
     case 'duration':
       return timeArrowType(d);
+    case 'list':
+    case 'struct':
+      return nestedArrowType(d, arrowType);
   }
 }
 
@@ -67,6 +76,9 @@ export function dtypeName(t: DataType | TypeDesc): string {
     case 'timestamp':
     case 'duration':
       return timeDtypeName(d);
+    case 'list':
+    case 'struct':
+      return 'object';
   }
 }
 

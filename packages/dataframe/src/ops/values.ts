@@ -5,7 +5,10 @@
  */
 import { Bool, DataType, makeData, makeVector, Utf8, vectorFromArray, type Data, type Vector } from 'apache-arrow';
 
-import { isBigType, takeBig } from '../types/big-vectors';
+import { cellOf, isBigType, takeBig } from '../types/big-vectors';
+import { nestedVector } from '../types/nested-build';
+import { describeType } from './types';
+import { takeUtf8Mask } from './take-strings';
 
 export type Numeric = Float64Array | Float32Array | Int32Array;
 
@@ -85,6 +88,10 @@ export const stringVector = (xs: readonly (string | null)[]): Vector => vectorFr
 /** Rows of `v` where `mask` is 1, in order (any type, nulls kept). */
 export function takeMask(v: Vector, mask: Uint8Array, count: number): Vector {
   const t = v.type as DataType;
+  // Every row kept (a filter readParquet's pushed-down filters already applied): the vector itself.
+  if (count === v.length) return v;
+  const strings = takeUtf8Mask(v, mask, count);
+  if (strings) return strings;
   if ((DataType.isFloat(t) || DataType.isInt(t)) && v.data.every((d) => !hasNulls(d))) {
     const src = v.data.length === 1 ? (v.data[0].values as Float64Array).subarray(0, v.length) : (v.toArray() as Float64Array);
     const Ctor = src.constructor as { new (n: number): Float64Array };
@@ -107,6 +114,11 @@ function indicesOf(mask: Uint8Array, count: number): Int32Array {
 function takeIndices(v: Vector, idx: Int32Array): Vector {
   if (isBigType(v.type as DataType)) return takeBig(v, idx);
   const vals: unknown[] = new Array(idx.length);
+  // Lists and structs as JS arrays and objects (Arrow's get gives vectors and row proxies, which its builders do not take).
+  if (DataType.isList(v.type as DataType) || DataType.isStruct(v.type as DataType)) {
+    for (let i = 0; i < idx.length; i++) vals[i] = idx[i] < 0 ? null : cellOf(v, idx[i]);
+    return nestedVector(vals, describeType(v.type as DataType));
+  }
   for (let i = 0; i < idx.length; i++) vals[i] = idx[i] < 0 ? null : v.get(idx[i]);
   return vectorFromArray(vals, v.type as DataType);
 }

@@ -3,6 +3,7 @@
  * values stay exact past 2^53 (float64 would round them) and missing values stay masks.
  */
 import { DataType, makeData, makeVector, type Data, type Vector } from 'apache-arrow';
+import { nestedCell } from './nested-types';
 
 export interface BigColumn {
   readonly values: BigInt64Array | BigUint64Array;
@@ -62,6 +63,7 @@ export function cellOf(v: Vector, i: number): unknown {
       j -= d.length;
     }
   }
+  if (DataType.isList(t) || DataType.isStruct(t)) return nestedCell(v, i, cellOf);
   return v.get(i);
 }
 

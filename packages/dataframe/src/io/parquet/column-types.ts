@@ -1,8 +1,9 @@
 /**
  * Parquet column types and pdask's dtypes, as pandas 1.5 gets them through pyarrow, with the
  * departures the README lists: dates become datetime64[ns] (pandas: objects), decimals float64
- * (pandas: Decimal objects), lists and structs JSON text (pandas: Python lists and dicts), since
- * pdask has no object dtype.
+ * (pandas: Decimal objects). Lists and structs become Arrow List and Struct columns (dtype
+ * 'object', as pandas shows its columns of Python lists and dicts) whose values are JS arrays and
+ * objects.
  */
 import type { FileMetaData, SchemaElement } from 'hyparquet';
 import type { TypeDesc } from '../../ops/types';
@@ -18,6 +19,69 @@ export interface ColumnPlan {
   decode: Decode;
   /** Digits after the point of a decimal column. */
   scale?: number;
+  /** How a nested column's values map to JS values (decode 'nested'). */
+  nested?: NestedPlan;
+}
+
+/** The shape of a list or struct column, down to leaves that need converting (decimals). */
+export type NestedPlan =
+  | { kind: 'leaf'; decimalScale?: number }
+  | { kind: 'list'; item: NestedPlan }
+  | { kind: 'struct'; fields: [string, NestedPlan][] };
+
+/** A node of the schema tree (the flattened schema with its children). */
+interface Node {
+  e: SchemaElement;
+  children: Node[];
+}
+
+/** The schema's top-level fields as trees. */
+function schemaTree(schema: readonly SchemaElement[]): Node[] {
+  let at = 1;
+  const node = (): Node => {
+    const e = schema[at++];
+    const children: Node[] = [];
+    for (let c = 0; c < (e.num_children ?? 0); c++) children.push(node());
+    return { e, children };
+  };
+  const out: Node[] = [];
+  for (let c = 0; c < (schema[0]?.num_children ?? 0); c++) out.push(node());
+  return out;
+}
+
+/**
+ * The dtype and value plan of a nested field, or why it cannot be read. The shapes are those
+ * hyparquet assembles into arrays and objects: a LIST-annotated group over one repeated child
+ * (three-level, or two-level with a repeated leaf), a bare repeated field, and plain groups
+ * (structs). `item` is true for a list's element, whose repetition the list already took.
+ */
+function nestedPlan(n: Node, item = false): { type: TypeDesc; plan: NestedPlan } | string {
+  const e = n.e;
+  if (e.converted_type === 'MAP' || e.converted_type === 'MAP_KEY_VALUE' || e.logical_type?.type === 'MAP') return `a map (MAP '${e.name}')`;
+  if (e.repetition_type === 'REPEATED' && !item) {
+    const inner = nestedPlan(n, true);
+    return typeof inner === 'string' ? inner : { type: { id: 'list', value: inner.type }, plan: { kind: 'list', item: inner.plan } };
+  }
+  if (e.converted_type === 'LIST') {
+    const rep = n.children[0];
+    if (n.children.length !== 1 || rep.e.repetition_type !== 'REPEATED' || rep.children.length > 1) return `a list of an unsupported layout ('${e.name}')`;
+    const inner = nestedPlan(rep.children.length === 1 ? rep.children[0] : rep, true);
+    return typeof inner === 'string' ? inner : { type: { id: 'list', value: inner.type }, plan: { kind: 'list', item: inner.plan } };
+  }
+  if (n.children.length > 0) {
+    const fields: { name: string; type: TypeDesc }[] = [];
+    const plans: [string, NestedPlan][] = [];
+    for (const c of n.children) {
+      const f = nestedPlan(c);
+      if (typeof f === 'string') return f;
+      fields.push({ name: c.e.name, type: f.type });
+      plans.push([c.e.name, f.plan]);
+    }
+    return { type: { id: 'struct', fields }, plan: { kind: 'struct', fields: plans } };
+  }
+  const leaf = leafPlan(e, undefined);
+  if (typeof leaf === 'string') return `${leaf} (in a nested field '${e.name}')`;
+  return { type: leaf.type, plan: leaf.decode === 'decimal' ? { kind: 'leaf', decimalScale: leaf.scale ?? 0 } : { kind: 'leaf' } };
 }
 
 const int = (bits: 8 | 16 | 32 | 64, signed: boolean): TypeDesc => ({ id: 'int', bits, signed });
@@ -69,19 +133,13 @@ function leafPlan(e: SchemaElement, hint: ArrowHint | undefined): Omit<ColumnPla
 /** Top-level columns in file order, each with its plan or the reason it cannot be read. */
 export function columnPlans(meta: FileMetaData): [string, ColumnPlan | string][] {
   const hints = arrowHints(meta);
-  const schema = meta.schema;
-  const out: [string, ColumnPlan | string][] = [];
-  // The schema is a flattened tree: the root, then each field followed by its descendants.
-  const skip = (at: number): number => {
-    let next = at + 1;
-    for (let c = 0; c < (schema[at].num_children ?? 0); c++) next = skip(next);
-    return next;
-  };
-  for (let i = 1; i < schema.length; i = skip(i)) {
-    const e = schema[i];
-    const nested = (e.num_children ?? 0) > 0 || e.repetition_type === 'REPEATED';
-    const plan = nested ? { type: { id: 'utf8' } as TypeDesc, decode: 'nested' as const } : leafPlan(e, hints.get(e.name));
-    out.push([e.name, typeof plan === 'string' ? plan : { name: e.name, ...plan }]);
-  }
-  return out;
+  return schemaTree(meta.schema).map((n): [string, ColumnPlan | string] => {
+    const e = n.e;
+    if (n.children.length > 0 || e.repetition_type === 'REPEATED') {
+      const p = nestedPlan(n);
+      return [e.name, typeof p === 'string' ? p : { name: e.name, type: p.type, decode: 'nested', nested: p.plan }];
+    }
+    const plan = leafPlan(e, hints.get(e.name));
+    return [e.name, typeof plan === 'string' ? plan : { name: e.name, ...plan }];
+  });
 }

@@ -4,7 +4,7 @@
  * times as bigint nanoseconds (pandas' datetime64[ns]) instead of millisecond Dates.
  */
 import type { ParquetReadOptions, ParquetParsers } from 'hyparquet';
-import type { ColumnPlan } from './column-types';
+import type { ColumnPlan, NestedPlan } from './column-types';
 
 const NS_PER_DAY = 86_400_000_000_000n;
 
@@ -36,12 +36,23 @@ export function rescaleDecimal(v: number, scale: number): number {
   return Math.abs(unscaled) <= Number.MAX_SAFE_INTEGER ? unscaled / f : v;
 }
 
-const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? (x >= -BigInt(Number.MAX_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : String(x)) : x instanceof Uint8Array ? Array.from(x) : x));
+/** A nested value as hyparquet assembled it, made what Arrow's builders take: missing (undefined) as null, decimals rescaled. */
+function nestedValue(p: NestedPlan, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  switch (p.kind) {
+    case 'leaf':
+      return p.decimalScale === undefined ? v : rescaleDecimal(v as number, p.decimalScale);
+    case 'list':
+      return (v as unknown[]).map((x) => nestedValue(p.item, x));
+    case 'struct':
+      return Object.fromEntries(p.fields.map(([name, f]) => [name, nestedValue(f, (v as Record<string, unknown>)[name])]));
+  }
+}
 
 /** A decoded cell in the column's cell domain (see filters.ts' Cell); null when missing. */
 export function cellOf(plan: ColumnPlan, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (plan.decode === 'decimal') return rescaleDecimal(v as number, plan.scale ?? 0);
-  if (plan.decode === 'nested') return json(v);
+  if (plan.decode === 'nested') return nestedValue(plan.nested ?? { kind: 'leaf' }, v);
   return v;
 }

@@ -7,10 +7,14 @@ import { makeData, makeVector, vectorFromArray, type Vector } from 'apache-arrow
 import type { ColumnData } from 'hyparquet';
 import { batchOf, encodeBatch, type Part } from '../../ops/part';
 import { indexColumn } from '../../ops/spec';
+import { nestedVector } from '../../types/nested-build';
+import { takeMask } from '../../ops/values';
 import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { cellOf, decompressors, PARSERS } from './decoding';
-import { holds, type Cell, type Predicate } from './filters';
+import { filterMask } from './filter-mask';
+import { type Cell, type Predicate } from './filters';
+import { isFlatPlan, readFlatColumn } from './flat-column';
 import { knownFooter, pieceBuffer, remoteFooter } from '../read-remote-parquet';
 import type { SourceRef } from '../remote-source';
 
@@ -89,33 +93,57 @@ export function vectorOf(cells: ArrayLike<unknown>, t: TypeDesc): Vector {
     }
     return makeVector(makeData({ type: arrowType(t), length: n, nullCount: nulls, data, nullBitmap: nulls > 0 ? bitmap : undefined } as never));
   }
+  if (t.id === 'list' || t.id === 'struct') return nestedVector(cells, t);
   return vectorFromArray(Array.from(cells, (v) => v ?? null) as (string | boolean | null)[], arrowType(t));
 }
 
-async function decode(piece: ParquetPiece): Promise<Map<string, ArrayLike<unknown>>> {
+interface Decoded {
+  /** Columns read by the fast path (flat-column.ts), as Arrow vectors of their dtype. */
+  vectors: Map<string, Vector>;
+  /** The other columns, as cells (see cellOf). */
+  cells: Map<string, ArrayLike<unknown>>;
+}
+
+async function decode(piece: ParquetPiece): Promise<Decoded> {
   const cols = new Map<string, unknown[]>(piece.read.map((p) => [p.name, []]));
-  if (piece.ranges.length === 0 || piece.read.length === 0) return cols;
+  const vectors = new Map<string, Vector>();
+  if (piece.ranges.length === 0 || piece.read.length === 0) return { vectors, cells: cols };
   // hyparquet is ESM only: a dynamic import keeps the CommonJS build loadable on every Node 20.
-  const { asyncBufferFromFile, parquetRead } = await import('hyparquet');
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead } = await import('hyparquet');
   let file;
-  // A remote source's footer is known here when the graph was built in this thread; else read once.
-  const metadata = piece.source ? (knownFooter(piece.source) ?? (await remoteFooter(piece.source))) : undefined;
   try {
     file = piece.source ? pieceBuffer(piece.source) : await asyncBufferFromFile(piece.path);
   } catch (e) {
     throw new Error(`readParquet: cannot read '${piece.path}': ${(e as Error).message}`);
   }
   const compressors = await decompressors();
-  const typed = new Map<string, ArrayLike<unknown>>();
-  for (const [start, end] of piece.ranges) {
-    const chunks = new Map<string, ColumnData[]>(piece.read.map((p) => [p.name, []]));
+  let metadata;
+  try {
+    // A remote source's footer is known here when the graph was built in this thread; else read once.
+    metadata = piece.source ? (knownFooter(piece.source) ?? (await remoteFooter(piece.source))) : await parquetMetadataAsync(file, { parsers: PARSERS });
+  } catch (e) {
+    throw new Error(`readParquet: '${piece.path}' is not a readable Parquet file: ${(e as Error).message}`);
+  }
+  const flat = piece.read.filter((p) => isFlatPlan(p, metadata));
+  const rest = piece.read.filter((p) => !flat.includes(p));
+  for (const p of flat) {
     try {
-      await parquetRead({ file, metadata, columns: piece.read.map((p) => p.name), rowStart: start, rowEnd: end, compressors, parsers: PARSERS, onChunk: (c) => chunks.get(c.columnName)?.push(c) });
+      vectors.set(p.name, await readFlatColumn(file, metadata, p, piece.ranges, compressors));
+    } catch (e) {
+      throw new Error(`readParquet: cannot decode column '${p.name}' of '${piece.path}': ${(e as Error).message}`);
+    }
+    cols.delete(p.name);
+  }
+  const typed = new Map<string, ArrayLike<unknown>>();
+  for (const [start, end] of rest.length === 0 ? [] : piece.ranges) {
+    const chunks = new Map<string, ColumnData[]>(rest.map((p) => [p.name, []]));
+    try {
+      await parquetRead({ file, metadata, columns: rest.map((p) => p.name), rowStart: start, rowEnd: end, compressors, parsers: PARSERS, onChunk: (c) => chunks.get(c.columnName)?.push(c) });
     } catch (e) {
       // hyparquet's messages (an unsupported codec, a corrupt page) do not name the file.
       throw new Error(`readParquet: cannot decode rows ${start}-${end} of '${piece.path}': ${(e as Error).message}`);
     }
-    for (const p of piece.read) {
+    for (const p of rest) {
       const got = chunks.get(p.name) ?? [];
       // One range read in one chunk of a typed array (no nulls): kept without copying.
       if (piece.ranges.length === 1 && p.decode === 'plain' && got.length === 1 && got[0].rowStart === start && got[0].rowEnd === end && ArrayBuffer.isView(got[0].columnData)) {
@@ -130,27 +158,39 @@ async function decode(piece: ParquetPiece): Promise<Map<string, ArrayLike<unknow
       for (let i = at; i < out.length; i++) out[i] = cellOf(p, out[i]);
     }
   }
-  return new Map<string, ArrayLike<unknown>>([...cols, ...typed]);
+  return { vectors, cells: new Map<string, ArrayLike<unknown>>([...cols, ...typed]) };
 }
 
 export const readParquetPiece = async (piece: ParquetPiece): Promise<Part> => {
-  const cols = await decode(piece);
+  const { vectors, cells } = await decode(piece);
   const n = piece.ranges.reduce((s, [a, b]) => s + b - a, 0);
-  let keep: number[] | null = null;
+  let mask: Uint8Array | null = null;
+  let rows = n;
   if (piece.filters) {
     const fixed = new Map<string, Cell | null>(piece.hive.map((h) => [h.name, h.value]));
-    const cellAt = (column: string, i: number): Cell | null => (fixed.has(column) ? (fixed.get(column) ?? null) : ((cols.get(column)?.[i] ?? null) as Cell | null));
-    keep = [];
-    for (let i = 0; i < n; i++) if (piece.filters.some((branch) => branch.every((c) => holds(c, cellAt(c.column, i))))) keep.push(i);
+    mask = filterMask(piece.filters, n, vectors, cells, fixed);
+    rows = 0;
+    for (let i = 0; i < n; i++) rows += mask[i];
   }
-  const rows = keep === null ? n : keep.length;
+  const keep = mask === null || rows === n ? null : mask;
   const hive = new Map(piece.hive.map((h) => [h.name, h]));
-  const vectors = piece.columns.map((c, j) => {
+  let kept: number[] | undefined;
+  const vecs = piece.columns.map((c, j) => {
     const h = hive.get(c);
     if (h) return vectorOf(new Array<unknown>(rows).fill(h.value), piece.types[j]);
-    const all = cols.get(c) as ArrayLike<unknown>;
-    return vectorOf(keep === null ? all : keep.map((i) => all[i]), piece.types[j]);
+    const v = vectors.get(c);
+    if (v) return keep === null ? v : takeMask(v, keep, rows);
+    const all = cells.get(c) as ArrayLike<unknown>;
+    if (keep === null) return vectorOf(all, piece.types[j]);
+    kept ??= indicesOf(keep);
+    return vectorOf(kept.map((i) => all[i]), piece.types[j]);
   });
   const names = piece.indexed ? [indexColumn(0), ...piece.columns.slice(1)] : piece.columns;
-  return encodeBatch(batchOf(names, vectors));
+  return encodeBatch(batchOf(names, vecs));
 };
+
+function indicesOf(mask: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out.push(i);
+  return out;
+}

@@ -62,6 +62,10 @@ export function writeColumn(t: TypeDesc, name: string): WriteColumn {
         statistics: true,
         values: (v) => bigCells(v, (x) => x) as DecodedArray,
       };
+    case 'list':
+    case 'struct':
+      // hyparquet-writer 0.17 writes flat columns only (no repetition or nested definition levels).
+      throw new TypeError(`toParquet: column '${name}' holds ${t.id}s (dtype object), which toParquet cannot write; leave it out or turn it into text first`);
     default:
       break;
   }

@@ -1,0 +1,259 @@
+/**
+ * The fast path of readParquet's decoding: a flat (not nested) column of numbers, booleans or
+ * strings read page by page with hyparquet's page-level functions and written straight into the
+ * buffers of an Arrow vector. hyparquet's row reader dereferences dictionaries into one JS value
+ * per row (a JS string per row for a dictionary-encoded string column, which then had to be
+ * encoded back to UTF-8 for Arrow); here dictionary indices index the dictionary page's bytes and
+ * values, so no per-row JS object is made. Times, decimals and nested columns keep the row reader.
+ */
+import { makeData, makeVector, type Vector } from 'apache-arrow';
+import type { AsyncBuffer, Compressors, DataReader, DecodedArray, FileMetaData, RowGroup, SchemaTree } from 'hyparquet';
+import type { ColumnDecoder } from 'hyparquet/src/types.js';
+import { arrowType, type TypeDesc } from '../../ops/types';
+import type { ColumnPlan } from './column-types';
+import { PARSERS } from './decoding';
+
+type Fixed = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
+type FixedCtor = new (n: number) => Fixed;
+
+function fixedCtor(t: TypeDesc): FixedCtor | undefined {
+  if (t.id === 'float') return t.bits === 64 ? Float64Array : Float32Array;
+  if (t.id !== 'int') return undefined;
+  if (t.signed) return t.bits === 8 ? Int8Array : t.bits === 16 ? Int16Array : t.bits === 32 ? Int32Array : BigInt64Array;
+  return t.bits === 8 ? Uint8Array : t.bits === 16 ? Uint16Array : t.bits === 32 ? Uint32Array : BigUint64Array;
+}
+
+const PHYSICAL: Record<string, readonly string[]> = { float: ['DOUBLE', 'FLOAT'], int: ['INT32', 'INT64'], bool: ['BOOLEAN'], utf8: ['BYTE_ARRAY'] };
+
+/** The top-level fields of the flattened schema (a struct's fields have names of their own). */
+function topLevel(meta: FileMetaData): FileMetaData['schema'] {
+  const out: FileMetaData['schema'] = [];
+  const skip = (at: number): number => {
+    let next = at + 1;
+    for (let c = 0; c < (meta.schema[at].num_children ?? 0); c++) next = skip(next);
+    return next;
+  };
+  for (let i = 1; i < meta.schema.length; i = skip(i)) out.push(meta.schema[i]);
+  return out;
+}
+
+/** Whether the column can take the fast path: a plain top-level leaf whose dtype is its physical type. */
+export function isFlatPlan(plan: ColumnPlan, meta: FileMetaData): boolean {
+  if (plan.decode !== 'plain') return false;
+  const e = topLevel(meta).find((x) => x.name === plan.name);
+  if (!e || (e.num_children ?? 0) > 0 || e.repetition_type === 'REPEATED' || e.type === undefined) return false;
+  const ok = PHYSICAL[plan.type.id];
+  if (!ok || !ok.includes(e.type)) return false;
+  // float32 from FLOAT and float64 from DOUBLE only; INT32 never holds a 64-bit integer dtype.
+  if (plan.type.id === 'float') return (plan.type.bits === 64) === (e.type === 'DOUBLE');
+  if (plan.type.id === 'int') return plan.type.bits === 64 ? e.type === 'INT64' : e.type === 'INT32';
+  return true;
+}
+
+/** Where decoded rows are written: one vector's buffers, filled range after range. */
+interface Sink {
+  length: number;
+  at: number;
+  valid: Uint8Array;
+  nulls: number;
+  /** No row missing so far: the validity bits are written only once a null appears. */
+  allValid: boolean;
+  /** Fixed-width values (numbers), or the bit-packed values of a bool column. */
+  values?: Fixed | Uint8Array;
+  /** Strings: offsets and growing bytes. */
+  offsets?: Int32Array;
+  bytes?: Uint8Array;
+  used: number;
+}
+
+interface Hyparquet {
+  parquetHeader: (r: DataReader) => import('hyparquet').PageHeader;
+  decompressPage: (b: Uint8Array, n: number, codec: import('hyparquet').CompressionCodec, c: Compressors | undefined) => Uint8Array;
+  readDataPage: (b: Uint8Array, h: import('hyparquet').DataPageHeader, d: ColumnDecoder) => { definitionLevels: number[] | undefined; dataPage: DecodedArray };
+  readDataPageV2: (b: Uint8Array, h: import('hyparquet').PageHeader, d: ColumnDecoder) => { definitionLevels: number[] | undefined; dataPage: DecodedArray };
+  readPlain: (r: DataReader, type: import('hyparquet').ParquetType, n: number, len: number | undefined) => DecodedArray;
+  getSchemaPath: (schema: import('hyparquet').SchemaElement[], name: string[]) => SchemaTree[];
+}
+
+let lib: Promise<Hyparquet> | undefined;
+/** hyparquet's page-level modules (its exported `src/*.js` entry points), loaded once. */
+function hyparquetPages(): Promise<Hyparquet> {
+  lib ??= Promise.all([import('hyparquet/src/column.js'), import('hyparquet/src/datapage.js'), import('hyparquet/src/plain.js'), import('hyparquet/src/schema.js')]).then(([c, d, p, s]) => ({
+    parquetHeader: c.parquetHeader,
+    decompressPage: d.decompressPage,
+    readDataPage: d.readDataPage,
+    readDataPageV2: d.readDataPageV2,
+    readPlain: p.readPlain,
+    getSchemaPath: s.getSchemaPath,
+  }));
+  return lib;
+}
+
+function growBytes(s: Sink, need: number): Uint8Array {
+  const b = s.bytes as Uint8Array;
+  if (s.used + need <= b.length) return b;
+  const next = new Uint8Array(Math.max(b.length * 2, s.used + need, 1024));
+  next.set(b.subarray(0, s.used));
+  s.bytes = next;
+  return next;
+}
+
+/** Appends one string's bytes. */
+function putBytes(s: Sink, src: Uint8Array, from: number, len: number): void {
+  const b = growBytes(s, len);
+  if (len <= 16) for (let k = 0; k < len; k++) b[s.used + k] = src[from + k];
+  else b.set(src.subarray(from, from + len), s.used);
+  s.used += len;
+  (s.offsets as Int32Array)[s.at + 1] = s.used;
+}
+
+/** A dictionary page's strings as one byte buffer with offsets (so indices copy bytes, not objects). */
+function packDictionary(dict: DecodedArray): { bytes: Uint8Array; offsets: Int32Array } {
+  const items = dict as Uint8Array[];
+  const offsets = new Int32Array(items.length + 1);
+  let n = 0;
+  for (let i = 0; i < items.length; i++) offsets[i + 1] = n += items[i].length;
+  const bytes = new Uint8Array(n);
+  for (let i = 0; i < items.length; i++) bytes.set(items[i], offsets[i]);
+  return { bytes, offsets };
+}
+
+const setValid = (s: Sink): void => {
+  if (!s.allValid) s.valid[s.at >> 3] |= 1 << (s.at & 7);
+};
+
+/** A row is missing: the rows before it become valid bits, then it is left unset. */
+function setNull(s: Sink): void {
+  if (s.allValid) {
+    s.allValid = false;
+    s.valid.fill(0xff, 0, s.at >> 3);
+    for (let r = s.at & ~7; r < s.at; r++) s.valid[r >> 3] |= 1 << (r & 7);
+  }
+  s.nulls++;
+}
+
+/**
+ * Rows [lo, hi) of one row group's chunk of the column, appended to the sink. Pages wholly
+ * outside the rows are not decompressed.
+ */
+function readChunk(h: Hyparquet, buf: ArrayBuffer, decoder: ColumnDecoder, maxDef: number, kind: 'fixed' | 'bool' | 'utf8', lo: number, hi: number, s: Sink): void {
+  const reader: DataReader = { view: new DataView(buf), offset: 0 };
+  let row = 0;
+  let dict: DecodedArray | undefined;
+  let packed: { bytes: Uint8Array; offsets: Int32Array } | undefined;
+  while (row < hi && reader.offset < buf.byteLength - 1) {
+    const header = h.parquetHeader(reader);
+    const raw = new Uint8Array(buf, reader.offset, header.compressed_page_size);
+    reader.offset += header.compressed_page_size;
+    if (header.type === 'DICTIONARY_PAGE') {
+      const page = h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors);
+      dict = h.readPlain({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, decoder.type, header.dictionary_page_header?.num_values ?? 0, decoder.element.type_length);
+      packed = kind === 'utf8' ? packDictionary(dict) : undefined;
+      continue;
+    }
+    if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') continue;
+    const v1 = header.data_page_header;
+    const v2 = header.data_page_header_v2;
+    const rows = v1 ? v1.num_values : (v2?.num_rows ?? 0);
+    const a = Math.max(lo - row, 0);
+    const b = Math.min(hi - row, rows);
+    if (b <= a) {
+      row += rows;
+      continue;
+    }
+    let page;
+    if (v1) page = h.readDataPage(h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors), v1, decoder);
+    else page = h.readDataPageV2(raw, header, decoder);
+    const encoding = (v1 ?? v2)?.encoding ?? 'PLAIN';
+    const indexed = dict !== undefined && encoding.endsWith('_DICTIONARY');
+    const data = page.dataPage;
+    const defs = page.definitionLevels !== undefined && page.definitionLevels.length > 0 ? page.definitionLevels : undefined;
+    // A run of values with no nulls and no dictionary copies in one call.
+    if (!defs && !indexed && kind === 'fixed' && ArrayBuffer.isView(data)) {
+      const src = (data as Fixed).subarray(a, b);
+      (s.values as Fixed).set(src as never, s.at);
+      if (s.allValid) s.at += b - a;
+      else for (let r = 0; r < b - a; r++) setValid(s), s.at++;
+      row += rows;
+      continue;
+    }
+    let vi = 0;
+    for (let r = 0; r < b; r++) {
+      const present = defs === undefined || defs[r] === maxDef;
+      if (r < a) {
+        if (present) vi++;
+        continue;
+      }
+      if (!present) {
+        setNull(s);
+        if (kind === 'utf8') (s.offsets as Int32Array)[s.at + 1] = s.used;
+        s.at++;
+        continue;
+      }
+      const x = indexed ? (data[vi] as number) : vi;
+      vi++;
+      if (kind === 'fixed') {
+        (s.values as Fixed)[s.at] = (indexed ? (dict as Fixed)[x] : (data as Fixed)[x]) as never;
+      } else if (kind === 'bool') {
+        if (indexed ? (dict as boolean[])[x] : (data as boolean[])[x]) (s.values as Uint8Array)[s.at >> 3] |= 1 << (s.at & 7);
+      } else if (indexed) {
+        const p = packed as { bytes: Uint8Array; offsets: Int32Array };
+        putBytes(s, p.bytes, p.offsets[x], p.offsets[x + 1] - p.offsets[x]);
+      } else {
+        const item = (data as Uint8Array[])[x];
+        putBytes(s, item, 0, item.length);
+      }
+      setValid(s);
+      s.at++;
+    }
+    row += rows;
+  }
+  if (s.at !== s.length && row < hi) throw new Error(`column chunk ends after ${row} rows, before row ${hi}`);
+}
+
+/** Rows [start, end) of the file as row groups with their first row. */
+function groupsOver(meta: FileMetaData, start: number, end: number): { g: RowGroup; first: number }[] {
+  const out: { g: RowGroup; first: number }[] = [];
+  let first = 0;
+  for (const g of meta.row_groups) {
+    const n = Number(g.num_rows);
+    if (first < end && first + n > start) out.push({ g, first });
+    first += n;
+  }
+  return out;
+}
+
+/** The column's rows over the ranges, as one Arrow vector of the plan's type. */
+export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan: ColumnPlan, ranges: readonly (readonly [number, number])[], compressors: Compressors): Promise<Vector> {
+  const h = await hyparquetPages();
+  const length = ranges.reduce((n, [a, b]) => n + b - a, 0);
+  const t = plan.type;
+  const Ctor = fixedCtor(t);
+  const kind = Ctor ? 'fixed' : t.id === 'bool' ? 'bool' : 'utf8';
+  const s: Sink = { length, at: 0, valid: new Uint8Array((length + 7) >> 3), nulls: 0, allValid: true, used: 0 };
+  if (kind === 'fixed') s.values = new (Ctor as FixedCtor)(length);
+  else if (kind === 'bool') s.values = new Uint8Array((length + 7) >> 3);
+  else {
+    s.offsets = new Int32Array(length + 1);
+    s.bytes = new Uint8Array(1024);
+  }
+  const schemaPath = h.getSchemaPath(meta.schema, [plan.name]);
+  const element = schemaPath[schemaPath.length - 1].element;
+  const maxDef = schemaPath.slice(1).filter((p) => p.element.repetition_type !== 'REQUIRED').length;
+  for (const [start, end] of ranges) {
+    for (const { g, first } of groupsOver(meta, start, end)) {
+      const chunk = g.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === plan.name);
+      const cm = chunk?.meta_data;
+      if (!cm) throw new Error(`no chunk of column '${plan.name}' in a row group`);
+      if (chunk.file_path) throw new Error(`column '${plan.name}' is in another file (${chunk.file_path}), which is not supported`);
+      const from = Number(cm.dictionary_page_offset || cm.data_page_offset);
+      const buf = await file.slice(from, from + Number(cm.total_compressed_size));
+      const decoder: ColumnDecoder = { pathInSchema: [plan.name], type: cm.type, element, schemaPath, codec: cm.codec, parsers: { ...(PARSERS as ColumnDecoder['parsers']) }, compressors };
+      readChunk(h, buf, decoder, maxDef, kind, Math.max(start - first, 0), Math.min(end, first + Number(g.num_rows)) - first, s);
+    }
+  }
+  const type = arrowType(t);
+  const nullBitmap = s.nulls > 0 ? s.valid : undefined;
+  if (kind === 'utf8') return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, valueOffsets: s.offsets, data: (s.bytes as Uint8Array).subarray(0, s.used) } as never));
+  return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, data: s.values } as never));
+}
