@@ -5,7 +5,7 @@
  * the log-loss and gradient computed here from their definitions, for 10 and 11 classes (groups
  * of eight classes, a pair, an odd last class), classes that are not 0..k-1 (the search for the
  * code), more than 256 features (the dot-product path), scores far apart (e^(z - max) below the
- * smallest double), and labels outside the classes (the row is reported).
+ * smallest double), and labels outside the classes or NaN in X (the row is reported).
  */
 import { describe, expect, it } from 'vitest';
 import { GlmRowError, loadKernelsSync } from '@pdask/kernels';
@@ -81,6 +81,16 @@ describe('glmGradient, multinomial', () => {
       }
       expect(err).toBeInstanceOf(GlmRowError);
       expect((err as GlmRowError).row).toBe(13);
+    }
+  });
+
+  it('NaN in X is reported with its row (10 classes: the scores by pairs; 300 features: the dot products)', () => {
+    for (const d of [4, 300]) {
+      const { x, y, coef } = problem(20, d, range(10), 1, 5);
+      x[17 * d + 2] = NaN;
+      expect(() => k.glmGradient(x, y, coef.subarray(0, 10 * d), { features: d, classes: Float64Array.from(range(10)), multinomial: true })).toThrow(
+        expect.objectContaining({ name: 'GlmRowError', row: 17 }),
+      );
     }
   });
 });
