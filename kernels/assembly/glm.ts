@@ -142,9 +142,93 @@ export function glm_grad_f64(px: usize, py: usize, n: i32, d: i32, intercept: i3
 /** Rows per tile of the multinomial gradient: their residuals (TILE x k) stay in L1 with the rows. */
 const TILE: i32 = 64;
 
-/** Workspace doubles glm_grad_f64 needs at pz for k coefficient rows. */
+/** Workspace doubles glm_grad_f64 needs at pz for k coefficient rows (the tile's residuals, then Bᵀ padded to an even k; features up to MAX_T_FEATURES). */
 export function glm_work(k: i32): i32 {
-  return TILE * k;
+  return TILE * k + 2 + (MAX_T_FEATURES + 1) * (k + (k & 1));
+}
+
+/** The transposed coefficients (scores by class pairs, below) are used up to this many features; wider X keeps the dot products. */
+const MAX_T_FEATURES: i32 = 256;
+
+// e^x for x <= 0 in f64x2 lanes (the softmax's e^(z - max)): x = n ln2 + r with |r| <= ln2 / 2,
+// e^r by its Taylor polynomial to degree 13 (truncation below 2^-56 relative), times 2^n built in
+// the exponent bits. Below -708 (where e^x is subnormal, under 2^-1021 of the largest term) 0.
+const LOG2E: f64 = 1.4426950408889634;
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+/** 2^52 + 2^51: adding it rounds to an integer held in the low bits of the mantissa. */
+const SHIFTER: f64 = 6755399441055744.0;
+
+// @ts-ignore: decorator
+@inline function expNeg2(x: v128): v128 {
+  const small = f64x2.lt(x, f64x2.splat(-708));
+  const xc = f64x2.max(x, f64x2.splat(-708));
+  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(LOG2E)), f64x2.splat(SHIFTER));
+  const nf = f64x2.sub(t, f64x2.splat(SHIFTER));
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(nf, f64x2.splat(LN2_HI))), f64x2.mul(nf, f64x2.splat(LN2_LO)));
+  // Estrin's scheme (pairs, then powers r², r⁴, r⁸): a few dependent steps instead of Horner's 13.
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const p01 = f64x2.add(f64x2.splat(1.0), r);
+  const p23 = f64x2.add(f64x2.splat(1.0 / 2.0), f64x2.mul(r, f64x2.splat(1.0 / 6.0)));
+  const p45 = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, f64x2.splat(1.0 / 120.0)));
+  const p67 = f64x2.add(f64x2.splat(1.0 / 720.0), f64x2.mul(r, f64x2.splat(1.0 / 5040.0)));
+  const p89 = f64x2.add(f64x2.splat(1.0 / 40320.0), f64x2.mul(r, f64x2.splat(1.0 / 362880.0)));
+  const pab = f64x2.add(f64x2.splat(1.0 / 3628800.0), f64x2.mul(r, f64x2.splat(1.0 / 39916800.0)));
+  const pcd = f64x2.add(f64x2.splat(1.0 / 479001600.0), f64x2.mul(r, f64x2.splat(1.0 / 6227020800.0)));
+  const q0 = f64x2.add(p01, f64x2.mul(p23, r2));
+  const q1 = f64x2.add(p45, f64x2.mul(p67, r2));
+  const q2 = f64x2.add(p89, f64x2.mul(pab, r2));
+  const s0 = f64x2.add(q0, f64x2.mul(q1, r4));
+  const s1 = f64x2.add(q2, f64x2.mul(pcd, r4));
+  const q = f64x2.add(s0, f64x2.mul(s1, r8));
+  // n sits in the low bits of t: 2^n = (n + 1023) << 52, n in [-1022, 0].
+  const n = i64x2.sub(t, f64x2.splat(SHIFTER));
+  const scale = i64x2.shl(i64x2.add(n, i64x2.splat(1023)), 52);
+  return v128.andnot(f64x2.mul(q, scale), small);
+}
+
+/**
+ * Scores of one row for all classes from Bᵀ at pt (p x kk, kk = k rounded up to even, padded with
+ * zeros): z[c..c+1] += x[j] · Bᵀ[j][c..c+1], class pairs in f64x2 lanes, so no horizontal sums;
+ * up to four pairs at a time (four independent sums), the intercepts (Bᵀ's last row) included.
+ */
+// @ts-ignore: decorator
+@inline function scoresT(xr: usize, pt: usize, d: i32, kk: i32, intercept: i32, zr: usize): void {
+  const ktBytes = <usize>kk << 3;
+  let c = 0;
+  for (; c + 8 <= kk; c += 8) {
+    const o = <usize>c << 3;
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    if (intercept) {
+      const bi = pt + <usize>d * ktBytes + o;
+      a0 = v128.load(bi); a1 = v128.load(bi, 16); a2 = v128.load(bi, 32); a3 = v128.load(bi, 48);
+    }
+    for (let j = 0; j < d; j++) {
+      const xv = f64x2.splat(load<f64>(xr + (<usize>j << 3)));
+      const bj = pt + <usize>j * ktBytes + o;
+      a0 = f64x2.add(a0, f64x2.mul(xv, v128.load(bj)));
+      a1 = f64x2.add(a1, f64x2.mul(xv, v128.load(bj, 16)));
+      a2 = f64x2.add(a2, f64x2.mul(xv, v128.load(bj, 32)));
+      a3 = f64x2.add(a3, f64x2.mul(xv, v128.load(bj, 48)));
+    }
+    v128.store(zr + o, a0); v128.store(zr + o, a1, 16); v128.store(zr + o, a2, 32); v128.store(zr + o, a3, 48);
+  }
+  for (; c < kk; c += 2) {
+    const o = <usize>c << 3;
+    // Even and odd features in two sums, so that consecutive adds do not wait on each other.
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+    if (intercept) a0 = v128.load(pt + <usize>d * ktBytes + o);
+    let j = 0;
+    for (; j + 2 <= d; j += 2) {
+      const bj = pt + <usize>j * ktBytes + o;
+      a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(xr + (<usize>j << 3))), v128.load(bj)));
+      a1 = f64x2.add(a1, f64x2.mul(f64x2.splat(load<f64>(xr + (<usize>j << 3), 8)), v128.load(bj + ktBytes)));
+    }
+    if (j < d) a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(xr + (<usize>j << 3))), v128.load(pt + <usize>j * ktBytes + o)));
+    v128.store(zr + o, f64x2.add(a0, a1));
+  }
 }
 
 /**
@@ -157,6 +241,18 @@ function multinomialGrad(px: usize, py: usize, n: i32, d: i32, intercept: i32, p
   const rowBytes = <usize>d << 3;
   const coefBytes = <usize>p << 3;
   const kBytes = <usize>k << 3;
+  // Bᵀ (p x kk, zero-padded) after the residual tile and two spare doubles (scoresT writes kk
+  // values per row: with an odd k the last one lands on the next row's first, or on the spare).
+  const kk = k + (k & 1);
+  const transposed = d <= MAX_T_FEATURES;
+  const pt = pz + (<usize>(TILE * k + 2) << 3);
+  if (transposed) {
+    for (let j = 0; j < p; j++) {
+      for (let c = 0; c < kk; c++) store<f64>(pt + ((<usize>j * kk + c) << 3), c < k ? load<f64>(pb + ((<usize>c * p + j) << 3)) : 0);
+    }
+  }
+  let identity = true;
+  for (let c = 0; c < k; c++) if (load<f64>(pc + (<usize>c << 3)) != <f64>c) identity = false;
   let loss = load<f64>(st);
   for (let t0 = 0; t0 < n; t0 += TILE) {
     const m = min(TILE, n - t0);
@@ -164,37 +260,54 @@ function multinomialGrad(px: usize, py: usize, n: i32, d: i32, intercept: i32, p
     for (let i = 0; i < m; i++) {
       const xr = xt + <usize>i * rowBytes;
       const zr = pz + <usize>i * kBytes;
-      const code = codeOf(pc, k, load<f64>(py + (<usize>(t0 + i) << 3)));
+      const yv = load<f64>(py + (<usize>(t0 + i) << 3));
+      // Classes 0, 1, ..., k - 1 (what LogisticRegression's labels usually are): the label is its
+      // code, with no search (whose branches the CPU cannot predict).
+      let yi: i32 = 0;
+      const code = identity ? (yv >= 0 && yv < <f64>k && <f64>(yi = <i32>yv) == yv ? yi : -1) : codeOf(pc, k, yv);
       if (code < 0) {
         store<f64>(st, loss);
         return t0 + i;
       }
-      // Scores two classes at a time (one load of x for both), then the intercepts and the max.
       let c = 0;
-      for (; c + 2 <= k; c += 2) {
-        const bc = pb + <usize>c * coefBytes;
-        dotPair(xr, bc, bc + coefBytes, d, zr + (<usize>c << 3));
-      }
-      if (c < k) store<f64>(zr + (<usize>c << 3), dotRow(xr, pb + <usize>c * coefBytes, d));
-      let mx = -Infinity;
-      for (c = 0; c < k; c++) {
-        const zp = zr + (<usize>c << 3);
-        let s = load<f64>(zp);
+      if (transposed) scoresT(xr, pt, d, kk, intercept, zr);
+      else {
+        // Scores two classes at a time (one load of x for both), then the intercepts.
+        for (; c + 2 <= k; c += 2) {
+          const bc = pb + <usize>c * coefBytes;
+          dotPair(xr, bc, bc + coefBytes, d, zr + (<usize>c << 3));
+        }
+        if (c < k) store<f64>(zr + (<usize>c << 3), dotRow(xr, pb + <usize>c * coefBytes, d));
         if (intercept) {
-          s += load<f64>(pb + <usize>c * coefBytes + rowBytes);
-          store<f64>(zp, s);
+          for (c = 0; c < k; c++) {
+            const zp = zr + (<usize>c << 3);
+            store<f64>(zp, load<f64>(zp) + load<f64>(pb + <usize>c * coefBytes + rowBytes));
+          }
         }
-        if (isNaN(s)) {
-          store<f64>(st, loss);
-          return t0 + i;
-        }
-        if (s > mx) mx = s;
+      }
+      // The largest score, with no data-dependent branch: f64x2.max and max propagate NaN (NaN in X).
+      let mv2 = f64x2.splat(-Infinity);
+      for (c = 0; c + 2 <= k; c += 2) mv2 = f64x2.max(mv2, v128.load(zr + (<usize>c << 3)));
+      let mx = max(f64x2.extract_lane(mv2, 0), f64x2.extract_lane(mv2, 1));
+      if (c < k) mx = max(mx, load<f64>(zr + (<usize>c << 3)));
+      if (isNaN(mx)) {
+        store<f64>(st, loss);
+        return t0 + i;
       }
       const zc = load<f64>(zr + (<usize>code << 3));
-      let sum: f64 = 0;
-      for (c = 0; c < k; c++) {
+      // e^(z - max) two classes at a time, an odd k's last one alone.
+      const mv = f64x2.splat(mx);
+      let sv = f64x2.splat(0);
+      for (c = 0; c + 2 <= k; c += 2) {
         const zp = zr + (<usize>c << 3);
-        const e = Math.exp(load<f64>(zp) - mx);
+        const e = expNeg2(f64x2.sub(v128.load(zp), mv));
+        v128.store(zp, e);
+        sv = f64x2.add(sv, e);
+      }
+      let sum = hsum(sv);
+      if (c < k) {
+        const zp = zr + (<usize>c << 3);
+        const e = f64x2.extract_lane(expNeg2(f64x2.splat(load<f64>(zp) - mx)), 0);
         store<f64>(zp, e);
         sum += e;
       }

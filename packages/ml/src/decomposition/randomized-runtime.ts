@@ -96,14 +96,70 @@ export function gramPart(xb: BlockValue): GramPart {
   const x = floats(xb);
   const kern = kernelsFor(xb.mem);
   const gram = new Float64Array(d * d);
+  if (n === 0 || d === 0) return { n, mean, gram };
+  // G is symmetric: its column panels [c0, c1) x [c0', c1') are computed for c0 <= c0' only
+  // (about half the products when there are several panels), each from the centred tile's column
+  // panels, stored one after the other in kernel memory so that the products read them in place.
+  const panels: [number, number][] = [];
+  const width = Math.ceil(d / Math.max(1, Math.round(d / GRAM_PANEL)));
+  for (let c = 0; c < d; c += width) panels.push([c, Math.min(d, c + width)]);
   const tr = Math.min(n, tileRows(d));
-  const tile = new Float64Array(tr * d);
-  for (let r0 = 0; r0 < n; r0 += tr) {
-    const rows = Math.min(tr, n - r0);
-    const c = centre(x, d, mean, r0, rows, tile);
-    kern.matmul(c, c, d, rows, d, { transposeA: true, accumulate: gram });
+  const tile = kern.alloc(Float64Array, tr * d);
+  const parts = panels.map(([a], p) => panels.slice(p).map(([b, e]) => new Float64Array((panels[p][1] - a) * (e - b))));
+  try {
+    for (let r0 = 0; r0 < n; r0 += tr) {
+      const rows = Math.min(tr, n - r0);
+      centrePanels(x, d, mean, r0, rows, panels, tile.array);
+      for (let p = 0; p < panels.length; p++) {
+        const [a0, a1] = panels[p];
+        for (let q = p; q < panels.length; q++) {
+          const [b0, b1] = panels[q];
+          // Views are taken after every product: an allocation inside matmul may move the buffer.
+          const t = tile.array;
+          const ta = t.subarray(rows * a0, rows * a1);
+          const tb = t.subarray(rows * b0, rows * b1);
+          kern.matmul(ta, tb, a1 - a0, rows, b1 - b0, { transposeA: true, accumulate: parts[p][q - p] });
+        }
+      }
+    }
+  } finally {
+    tile.free();
+  }
+  for (let p = 0; p < panels.length; p++) {
+    const [a0, a1] = panels[p];
+    for (let q = p; q < panels.length; q++) {
+      const [b0, b1] = panels[q];
+      const part = parts[p][q - p];
+      const w = b1 - b0;
+      for (let i = a0; i < a1; i++) {
+        for (let j = b0; j < b1; j++) {
+          const v = part[(i - a0) * w + (j - b0)];
+          gram[i * d + j] = v;
+          gram[j * d + i] = v;
+        }
+      }
+    }
   }
   return { n, mean, gram };
+}
+
+/** Columns of the Gram computed per product (gramPart): narrower panels skip more of the symmetric half but multiply less efficiently. */
+const GRAM_PANEL = 32;
+
+/**
+ * Rows [r0, r0 + rows) of x minus the column means into `out`, panel by panel: panel [c0, c1)
+ * as a rows x (c1 - c0) row-major matrix starting at out[rows * c0].
+ */
+function centrePanels(x: Float64Array, d: number, mean: Float64Array, r0: number, rows: number, panels: [number, number][], out: Float64Array): void {
+  for (const [c0, c1] of panels) {
+    const w = c1 - c0;
+    const base = rows * c0;
+    for (let i = 0; i < rows; i++) {
+      const src = (r0 + i) * d;
+      const dst = base + i * w;
+      for (let j = c0; j < c1; j++) out[dst + j - c0] = x[src + j] - mean[j];
+    }
+  }
 }
 
 export function mergeGram(...parts: GramPart[]): GramPart {
