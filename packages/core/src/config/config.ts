@@ -15,6 +15,8 @@ const defaults: Record<string, ConfigValue> = {
   'scheduler.allowed-failures': 3,
   'threads.target-batch-ms': 4,
   'threads.max-old-generation-mb': 0,
+  'threads.memory-limit': 0,
+  'threads.memory-target': 0.6,
   'visualize.color': 'none',
 };
 
