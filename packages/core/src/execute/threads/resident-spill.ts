@@ -42,6 +42,8 @@ export interface SpillStats {
   spillFilesWritten: number;
   spillFilesRead: number;
   spillFilesLive: number;
+  /** The most bytes of results held at once, in memory and on disk (measured while a budget is set). */
+  peakBytesHeld: number;
 }
 
 let fullGc: (() => void) | null | undefined;
@@ -73,7 +75,7 @@ export class SpillBudget {
   /** Bytes that left memory since the last collection, and whether one is due. */
   private released = 0;
   private collecting = false;
-  readonly stats: SpillStats = { bytesInMemory: 0, bytesSpilled: 0, spillFilesWritten: 0, spillFilesRead: 0, spillFilesLive: 0 };
+  readonly stats: SpillStats = { bytesInMemory: 0, bytesSpilled: 0, spillFilesWritten: 0, spillFilesRead: 0, spillFilesLive: 0, peakBytesHeld: 0 };
 
   constructor(private readonly prefix: string) {}
 
@@ -91,6 +93,8 @@ export class SpillBudget {
   /** Counts a result in memory, then spills what no longer fits (never `e` itself unless it alone exceeds the budget). */
   added(e: Entry): void {
     this.stats.bytesInMemory += e.nbytes;
+    const held = this.stats.bytesInMemory + this.stats.bytesSpilled;
+    if (held > this.stats.peakBytesHeld) this.stats.peakBytesHeld = held;
     if (!e.stuck) this.lru.add(e);
     if (this.budget > 0 && e.nbytes > this.budget) this.spill(e);
     this.maybeSpill(e);
