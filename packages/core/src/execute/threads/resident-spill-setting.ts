@@ -7,7 +7,7 @@
  * each thread keeps `threads.memory-target` of its equal share in memory and spills the rest,
  * least recently used first. 0 (the default): no limit, nothing measured or written.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBytes } from '../../config/bytes';
@@ -37,6 +37,7 @@ let hooked = false;
 
 /** A fresh spill directory for a pool (mode 0700), removed by `removeSpillDir` or at exit. */
 export function makeSpillDir(base: string): string {
+  mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(join(base, `pdask-threads-${process.pid}-`));
   live.add(dir);
   if (!hooked) {

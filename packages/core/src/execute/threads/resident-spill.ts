@@ -32,6 +32,8 @@ interface Entry {
   file?: string;
   /** Could not be written (not spillable, or the write failed): kept in memory, not tried again. */
   stuck?: boolean;
+  /** Another map's entry under this id (a persisted result is also a result of its computation). */
+  alias?: { readonly map: SpillMap; readonly id: number };
 }
 
 export interface SpillStats {
@@ -44,9 +46,12 @@ export interface SpillStats {
   spillFilesLive: number;
   /** The most bytes of results held at once, in memory and on disk (measured while a budget is set). */
   peakBytesHeld: number;
+  /** The most bytes of results in memory once spilling made room (at most the budget, or one result heavier than it). */
+  peakBytesInMemory: number;
 }
 
 let fullGc: (() => void) | null | undefined;
+const COLLECT_EVERY_MS = 50;
 
 /**
  * V8's full collection, made callable in this thread. Spilled values are garbage until V8 collects
@@ -75,7 +80,8 @@ export class SpillBudget {
   /** Bytes that left memory since the last collection, and whether one is due. */
   private released = 0;
   private collecting = false;
-  readonly stats: SpillStats = { bytesInMemory: 0, bytesSpilled: 0, spillFilesWritten: 0, spillFilesRead: 0, spillFilesLive: 0, peakBytesHeld: 0 };
+  private lastCollect = 0;
+  readonly stats: SpillStats = { bytesInMemory: 0, bytesSpilled: 0, spillFilesWritten: 0, spillFilesRead: 0, spillFilesLive: 0, peakBytesHeld: 0, peakBytesInMemory: 0 };
 
   constructor(private readonly prefix: string) {}
 
@@ -98,6 +104,7 @@ export class SpillBudget {
     if (!e.stuck) this.lru.add(e);
     if (this.budget > 0 && e.nbytes > this.budget) this.spill(e);
     this.maybeSpill(e);
+    if (this.stats.bytesInMemory > this.stats.peakBytesInMemory) this.stats.peakBytesInMemory = this.stats.bytesInMemory;
   }
 
   touched(e: Entry): void {
@@ -169,17 +176,19 @@ export class SpillBudget {
 
   /**
    * Collects once a budget's worth of results left memory: after the running task (which may still
-   * reference what was spilled), on the worker's next turn of the event loop.
+   * reference what was spilled), on the worker's next turn of the event loop; at most every
+   * COLLECT_EVERY_MS (a full collection costs milliseconds: a small budget must not mean one per task).
    */
   private release(nbytes: number): void {
     if (this.budget <= 0) return;
     this.released += nbytes;
-    if (this.released < this.budget || this.collecting) return;
+    if (this.released < this.budget || this.collecting || performance.now() - this.lastCollect < COLLECT_EVERY_MS) return;
     this.collecting = true;
     setImmediate(() => {
       this.collecting = false;
       this.released = 0;
       collect();
+      this.lastCollect = performance.now();
     });
   }
 
@@ -215,12 +224,14 @@ export class SpillMap {
   }
 
   has(id: number): boolean {
-    return this.entries.has(id);
+    const e = this.entries.get(id);
+    return e !== undefined && (e.alias === undefined || e.alias.map.has(e.alias.id));
   }
 
   get(id: number): unknown {
     const e = this.entries.get(id);
     if (!e) return undefined;
+    if (e.alias) return e.alias.map.get(e.alias.id);
     if (e.value !== undefined || !e.file) {
       this.budget.touched(e);
       return e.value;
@@ -236,6 +247,18 @@ export class SpillMap {
     const e: Entry = { map: this, key: id, value, nbytes: this.budget.active ? (nbytes ?? this.sizeOf(value)) : (nbytes ?? 0) };
     // undefined is what a spilled entry holds: never spilled, so never confused with one.
     if (value === undefined) e.stuck = true;
+    this.entries.set(id, e);
+    this.budget.added(e);
+    return this;
+  }
+
+  /**
+   * `id` here names the value `map` holds under `targetId`: one copy, which spills there, rather
+   * than a second reference that would keep it in memory.
+   */
+  setAlias(id: number, map: SpillMap, targetId: number): this {
+    this.delete(id);
+    const e: Entry = { map: this, key: id, value: undefined, nbytes: 0, stuck: true, alias: { map, id: targetId } };
     this.entries.set(id, e);
     this.budget.added(e);
     return this;

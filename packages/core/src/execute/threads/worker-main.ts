@@ -36,7 +36,7 @@ const residentObjects = new WeakSet<object>();
 const isResidentObject = (v: unknown): boolean => typeof v === 'object' && v !== null && residentObjects.has(v);
 /** This thread's memory budget for the results below: past it they spill to disk (resident-spill.ts). */
 const spill = new SpillBudget(`w${init.id}-`);
-/** Results by computation, by id. A persisted result is also here under its graph id: only its resident copy spills. */
+/** Results by computation, by id. A persisted result is also here, as an alias of its resident copy (which alone spills). */
 const stores = new Map<number, SpillMap>();
 const notResident = { canSpill: (v: unknown): boolean => !isResidentObject(v) };
 /** Persisted results kept across computations, by resident id (see resident.ts). */
@@ -366,7 +366,8 @@ async function runOne(spec: RunSpec): Promise<void> {
       const from = returnedBuffers.length;
       transferablesOf(value, returnedBuffers);
       pinned.unpin(returnedBuffers, from);
-    } else store.set(spec.node.key, value, nbytes);
+    } else if (spec.ret >= RESIDENT_BASE && resident.has(spec.ret)) store.setAlias(spec.node.key, resident, spec.ret);
+    else store.set(spec.node.key, value, nbytes);
     ok.push(spec.seq, nbytes, performance.now() - t0);
   }
 }
