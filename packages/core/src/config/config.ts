@@ -16,6 +16,8 @@ const defaults: Record<string, ConfigValue> = {
   'threads.target-batch-ms': 4,
   'threads.max-old-generation-mb': 0,
   'threads.worker-url': null,
+  'threads.memory-limit': 0,
+  'threads.memory-target': 0.6,
   'visualize.color': 'none',
 };
 

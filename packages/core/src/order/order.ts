@@ -69,6 +69,9 @@ export function orderIndexed(g: IndexedGraph): Int32Array {
 
   const priority = new Int32Array(n);
   const visited = new Uint8Array(n);
+  /** Given a priority: its result exists once it runs. */
+  const done = new Uint8Array(n);
+  const dependents = g.dependents();
   let next = 0;
   for (let root = 0; root < n; root++) {
     if (hasDependents[root] || visited[root]) continue;
@@ -91,9 +94,25 @@ export function orderIndexed(g: IndexedGraph): Int32Array {
       if (pushed) continue;
       sp--;
       priority[i] = next++;
+      done[i] = 1;
+      // Dependents it completes run next, even those on the way to another output: a partition
+      // read for two reductions is then released once both have taken it, instead of being held
+      // until the second reduction's turn comes (which would keep every partition in memory).
+      for (let e = dependents.start[i]; e < dependents.start[i + 1]; e++) {
+        const j = dependents.list[e];
+        if (visited[j] || !allDone(j)) continue;
+        visited[j] = 1;
+        cursor[j] = depStart[j];
+        stack[sp++] = j;
+      }
     }
   }
   if (next !== n) throw new Error('order: the task graph has a cycle');
+
+  function allDone(j: number): boolean {
+    for (let e = depStart[j]; e < depStart[j + 1]; e++) if (!done[depList[e]]) return false;
+    return true;
+  }
   return priority;
 }
 

@@ -7,6 +7,7 @@ import type { Key } from '../../graph/spec';
 import type { ExecuteRequest, Executor } from '../executor';
 import { Computation } from './computation';
 import { ThreadPool } from './pool';
+import { memoryConfig } from './resident-spill-setting';
 
 /** Runs graphs on a pool of worker threads (the default scheduler). */
 export class ThreadsExecutor implements Executor {
@@ -37,7 +38,10 @@ export class ThreadsExecutor implements Executor {
   }
 
   private async run(req: ExecuteRequest, keep: boolean): Promise<Map<Key, unknown>> {
+    // Read before waiting: the caller's config.set scope may end once compute() has returned its promise.
+    const memory = memoryConfig(this.pool.options.size);
     await this.started;
+    this.pool.setMemory(memory);
     return new Computation(this.pool, req, {
       targetBatchMs: config.get<number>('threads.target-batch-ms'),
       allowedWorkerDeaths: config.get<number>('scheduler.allowed-failures'),

@@ -6,6 +6,8 @@ import type { PoolWorker, WorkerSource } from './platform';
 import { workerSourceRules } from './worker-source';
 import { BUILD_ID, RESIDENT_BASE, type FromWorker, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
 import { OpInterner } from './wire';
+import type { MemorySetting } from './resident-spill';
+import { makeSpillDir, removeSpillDir, type MemoryConfig } from './resident-spill-setting';
 
 /** A live worker thread of the pool. */
 /**
@@ -69,6 +71,9 @@ export class ThreadPool {
   /** Every thread not yet exited, started or starting: close() ends them all. */
   private readonly threads = new Set<PoolWorker>();
   private active = 0;
+  /** The memory setting the workers were last sent, and the pool's spill directory (see resident-spill.ts). */
+  private memory: MemorySetting | undefined;
+  private spillDir: string | undefined;
 
   constructor(readonly options: PoolOptions) {
     checkOptions('ThreadPool', options, { size: intAtLeast(1), maxOldGenerationMb: intAtLeast(0), ...workerSourceRules });
@@ -87,6 +92,20 @@ export class ThreadPool {
   /** A fresh id for a result a worker keeps across computations (persist). */
   residentId(): number {
     return this.nextResident++;
+  }
+
+  /** Gives the workers a budget for the task results they keep (sent only when it changed). */
+  setMemory(config: MemoryConfig): void {
+    if (config.budget > 0) this.spillDir ??= makeSpillDir(config.base);
+    const setting: MemorySetting = { budget: config.budget, dir: this.spillDir ?? '' };
+    if ((this.memory ?? { budget: 0 }).budget === setting.budget) return;
+    this.memory = setting;
+    for (const s of this.slots.values()) this.send(s, { t: 'memory', ...setting });
+  }
+
+  /** Where the workers spill task results (made when a memory limit is first set; removed by close()). */
+  get spillDirectory(): string | undefined {
+    return this.spillDir;
   }
 
   /** Whether a worker thread is still running (slot ids are never reused). */
@@ -260,6 +279,7 @@ export class ThreadPool {
     });
     const started = p.then(async (s) => {
       await this.connect(s);
+      if (this.memory) this.send(s, { t: 'memory', ...this.memory });
       this.slots.set(id, s);
       if (this.active === 0) s.worker.unref();
       for (const l of this.listeners) l.onWorkerAdded(s);
@@ -293,6 +313,8 @@ export class ThreadPool {
     }
     this.slots.clear();
     await Promise.allSettled([...this.threads].map((w) => w.terminate()));
+    removeSpillDir(this.spillDir);
+    this.spillDir = undefined;
   }
 }
 

@@ -6,6 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { GraphNode, OpRef } from '../../graph/spec';
 import type { SerializedError } from '../errors';
 import type { ShufflePeerMessage, ShuffleRunMessage } from './shuffle-protocol';
+import type { MemorySetting, SpillStats } from './resident-spill';
 
 /** One task on a worker (decoded): `seq` identifies it in reports; `fetch` names inputs held by peers. */
 export interface RunSpec {
@@ -45,7 +46,9 @@ export type ToWorker =
   | { readonly t: 'end'; readonly cids: readonly number[] }
   /** Resident values whose references were garbage-collected. */
   | { readonly t: 'forget'; readonly ids: readonly number[] }
-  | ShuffleRunMessage;
+  | ShuffleRunMessage
+  /** The budget of task results the worker keeps in memory (see resident-spill.ts). */
+  | ({ readonly t: 'memory' } & MemorySetting);
 
 export type FromWorker =
   | { readonly t: 'ready' }
@@ -85,7 +88,7 @@ export interface WorkerInit {
 export interface WorkerControl {
   connectPeer(peerId: number, port: MessagePort): void;
   disconnectPeer(peerId: number): void;
-  stats(): { stored: number; queued: number; resident: number; shuffleRuns: number; shuffleSpilledFiles: number; shuffleBytesInMemory: number };
+  stats(): { stored: number; queued: number; resident: number; shuffleRuns: number; shuffleSpilledFiles: number; shuffleBytesInMemory: number } & SpillStats;
   /** Copies of resident values (for a caller that cannot read them in place); missing ids listed. */
   residentValues(ids: readonly number[]): { values: unknown[]; missing: number[] };
 }

@@ -15,6 +15,7 @@ import { PinnedBuffers } from './aliases';
 import { BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
 import { decodeNode, type EncodedNode } from './wire';
 import { ShuffleService } from './shuffle-service';
+import { SpillBudget, SpillMap } from './resident-spill';
 
 const init: WorkerInit = workerPlatform.init();
 if (init.buildId && BUILD_ID && init.buildId !== BUILD_ID) {
@@ -27,15 +28,18 @@ const current = new Int32Array(init.current);
 current[0] = -1;
 current[1] = -1;
 
-/** Results by computation, by id. */
-const stores = new Map<number, Map<number, unknown>>();
-/** Persisted results kept across computations, by resident id (see resident.ts). */
-const resident = new Map<number, unknown>();
 /** Ids forgotten before their task stored them (a failed persist whose task still ran). */
 const forgottenEarly = new Set<number>();
 /** The objects among them: a reader must copy them, never take their buffers. */
 const residentObjects = new WeakSet<object>();
 const isResidentObject = (v: unknown): boolean => typeof v === 'object' && v !== null && residentObjects.has(v);
+/** This thread's memory budget for the results below: past it they spill to disk (resident-spill.ts). */
+const spill = new SpillBudget(`w${init.id}-`);
+/** Results by computation, by id. A persisted result is also here, as an alias of its resident copy (which alone spills). */
+const stores = new Map<number, SpillMap>();
+const notResident = { canSpill: (v: unknown): boolean => !isResidentObject(v) };
+/** Persisted results kept across computations, by resident id (see resident.ts). */
+const resident = new SpillMap(spill, sizeOf, { onRestore: (v) => typeof v === 'object' && v !== null && residentObjects.add(v) });
 /** Buffers a result shares with its inputs: copied, never moved, so the other value keeps its data. */
 const pinned = new PinnedBuffers();
 const ended = new Set<number>();
@@ -61,9 +65,9 @@ let missing: number[] = [];
 /** One number for (computation, id), for maps spanning computations. */
 const slot = (cid: number, id: number): number => cid * 4294967296 + id;
 
-function storeOf(cid: number): Map<number, unknown> {
+function storeOf(cid: number): SpillMap {
   let s = stores.get(cid);
-  if (!s) stores.set(cid, (s = new Map()));
+  if (!s) stores.set(cid, (s = new SpillMap(spill, sizeOf, notResident)));
   return s;
 }
 
@@ -346,10 +350,11 @@ async function runOne(spec: RunSpec): Promise<void> {
     borrowed.delete(slot(spec.cid, spec.node.key));
     // A wanted result goes back with the report (saving the caller a gather round trip); handed
     // over when nothing else here reads it, else copied and kept.
+    const nbytes = sizeOf(value);
     if (spec.ret >= RESIDENT_BASE) {
       if (!forgottenEarly.delete(spec.ret)) {
-        resident.set(spec.ret, value);
         if (typeof value === 'object' && value !== null) residentObjects.add(value);
+        resident.set(spec.ret, value, nbytes);
       }
     } else if (spec.ret) {
       returned.push(spec.seq, value);
@@ -360,14 +365,17 @@ async function runOne(spec: RunSpec): Promise<void> {
       const from = returnedBuffers.length;
       transferablesOf(value, returnedBuffers);
       pinned.unpin(returnedBuffers, from);
-    } else store.set(spec.node.key, value);
-    ok.push(spec.seq, sizeOf(value), performance.now() - t0);
+    } else if (spec.ret >= RESIDENT_BASE && resident.has(spec.ret)) store.setAlias(spec.node.key, resident, spec.ret);
+    else store.set(spec.node.key, value, nbytes);
+    ok.push(spec.seq, nbytes, performance.now() - t0);
   }
 }
 
 function endComputations(cids: readonly number[]): void {
   for (const cid of cids) {
     ended.add(cid);
+    // Its spill files go with it.
+    stores.get(cid)?.clear();
     stores.delete(cid);
     shuffles.endComputation(cid);
   }
@@ -418,6 +426,9 @@ workerPlatform.onMessage((msg: ToWorker) => {
     case 'shuffle-run':
       shuffles.onRun(msg);
       break;
+    case 'memory':
+      spill.configure(msg);
+      break;
   }
 });
 
@@ -437,7 +448,7 @@ const control: WorkerControl = {
   stats() {
     let stored = 0;
     for (const s of stores.values()) stored += s.size;
-    return { stored, queued: queue.length - head, resident: resident.size, ...shuffles.stats() };
+    return { stored, queued: queue.length - head, resident: resident.size, ...shuffles.stats(), ...spill.stats };
   },
   residentValues(ids) {
     const values: unknown[] = [];
