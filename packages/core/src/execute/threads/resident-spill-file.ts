@@ -10,8 +10,12 @@
  * Only values that come back equal are spilled (`spillable`): V8 serializes an instance of a class
  * as a plain object, silently, so such a value stays in memory instead.
  */
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { DefaultDeserializer, DefaultSerializer } from 'node:v8';
+import { lazyBuiltin } from '../../platform/node-builtins';
+
+// Reached at call time (a browser bundle of the worker runtime must not import them): spilling is Node only.
+const WHAT = 'spilling results to disk (threads.memory-limit)';
+const fs = lazyBuiltin<typeof import('node:fs')>('node:fs', WHAT);
+const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8', WHAT);
 
 const ALIGN = 8;
 /** libuv reads and writes at most 2 GiB - 1 per call. */
@@ -74,31 +78,41 @@ export function spillable(value: unknown, seen = new Set<object>()): boolean {
   return true;
 }
 
-/** Hands V8 each typed array as a number; the arrays themselves are written beside the header. */
-class ViewSerializer extends DefaultSerializer {
-  readonly views: ArrayBufferView[] = [];
-  _writeHostObject(view: ArrayBufferView): void {
-    this.writeUint32(this.views.push(view) - 1);
-  }
-}
+type ViewSerializer = import('node:v8').Serializer & { readonly views: ArrayBufferView[] };
+type ViewDeserializer = import('node:v8').Deserializer;
 
-class ViewDeserializer extends DefaultDeserializer {
-  constructor(
-    header: Buffer,
-    private readonly views: readonly ArrayBufferView[],
-  ) {
-    super(header);
+/**
+ * The serializer classes, made on first use (their base classes are node:v8's): V8 is handed each
+ * typed array as a number, and the arrays themselves are written beside the header.
+ */
+let serializers: { Ser: new () => ViewSerializer; De: new (header: Buffer, views: readonly ArrayBufferView[]) => ViewDeserializer } | undefined;
+function viewSerializers(): NonNullable<typeof serializers> {
+  if (serializers) return serializers;
+  class Ser extends v8.DefaultSerializer {
+    readonly views: ArrayBufferView[] = [];
+    _writeHostObject(view: ArrayBufferView): void {
+      this.writeUint32(this.views.push(view) - 1);
+    }
   }
-  _readHostObject(): ArrayBufferView {
-    return this.views[this.readUint32()];
+  class De extends v8.DefaultDeserializer {
+    constructor(
+      header: Buffer,
+      private readonly views: readonly ArrayBufferView[],
+    ) {
+      super(header);
+    }
+    _readHostObject(): ArrayBufferView {
+      return this.views[this.readUint32()];
+    }
   }
+  return (serializers = { Ser, De });
 }
 
 class Sink {
   at = 0;
   constructor(private readonly fd: number) {}
   write(b: Uint8Array): void {
-    for (let off = 0; off < b.byteLength; ) off += writeSync(this.fd, b, off, Math.min(IO_CHUNK, b.byteLength - off), this.at + off);
+    for (let off = 0; off < b.byteLength; ) off += fs.writeSync(this.fd, b, off, Math.min(IO_CHUNK, b.byteLength - off), this.at + off);
     this.at += b.byteLength;
   }
   align(): void {
@@ -109,11 +123,11 @@ class Sink {
 
 /** Writes `value` to a new file (mode 0600; it must not exist). Returns the file's size. */
 export function writeResidentSpill(path: string, value: unknown): number {
-  const ser = new ViewSerializer();
+  const ser = new (viewSerializers().Ser)();
   ser.writeHeader();
   ser.writeValue(value);
   const header = ser.releaseBuffer();
-  const fd = openSync(path, 'wx', 0o600);
+  const fd = fs.openSync(path, 'wx', 0o600);
   try {
     const out = new Sink(fd);
     const views: [string, number][] = [];
@@ -131,14 +145,14 @@ export function writeResidentSpill(path: string, value: unknown): number {
     out.write(len);
     return out.at;
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }
 
 function readAt(fd: number, length: number, position: number): Uint8Array {
   const b = new Uint8Array(new ArrayBuffer(length));
   for (let off = 0; off < length; ) {
-    const n = readSync(fd, b, off, Math.min(IO_CHUNK, length - off), position + off);
+    const n = fs.readSync(fd, b, off, Math.min(IO_CHUNK, length - off), position + off);
     if (n === 0) throw new Error(`spill file ends ${length - off} bytes early`);
     off += n;
   }
@@ -147,9 +161,9 @@ function readAt(fd: number, length: number, position: number): Uint8Array {
 
 /** Reads back what `writeResidentSpill` wrote. */
 export function readResidentSpill(path: string): unknown {
-  const fd = openSync(path, 'r');
+  const fd = fs.openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
+    const size = fs.fstatSync(fd).size;
     if (size < 4) throw new Error(`${path} is not a spill file (${size} bytes)`);
     const tlen = new DataView(readAt(fd, 4, size - 4).buffer).getUint32(0, true);
     const meta = JSON.parse(Buffer.from(readAt(fd, tlen, size - 4 - tlen)).toString()) as { h: number; v: [string, number][] };
@@ -164,10 +178,10 @@ export function readResidentSpill(path: string): unknown {
     });
     at = Math.ceil(at / ALIGN) * ALIGN;
     const header = Buffer.from(readAt(fd, meta.h, at).buffer);
-    const de = new ViewDeserializer(header, views);
+    const de = new (viewSerializers().De)(header, views);
     de.readHeader();
     return de.readValue();
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }

@@ -7,9 +7,12 @@
  * each thread keeps `threads.memory-target` of its equal share in memory and spills the rest,
  * least recently used first. 0 (the default): no limit, nothing measured or written.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { lazyBuiltin } from '../../platform/node-builtins';
+
+const WHAT = 'spilling results to disk (threads.memory-limit)';
+const fs = lazyBuiltin<typeof import('node:fs')>('node:fs', WHAT);
+const os = lazyBuiltin<typeof import('node:os')>('node:os', WHAT);
+const path = lazyBuiltin<typeof import('node:path')>('node:path', WHAT);
 import { parseBytes } from '../../config/bytes';
 import { get as configGet } from '../../config/config';
 
@@ -27,7 +30,7 @@ export function memoryConfig(threads: number): MemoryConfig {
   if (typeof target !== 'number' || !(target > 0 && target <= 1)) {
     throw new RangeError(`config 'threads.memory-target': must be a fraction in (0, 1], got ${JSON.stringify(target)}`);
   }
-  const base = configGet<string | null>('temporary-directory', null) ?? tmpdir();
+  const base = configGet<string | null>('temporary-directory', null) ?? os.tmpdir();
   // At least one byte: a limit so small still means "spill everything", never "no limit".
   return { budget: limit > 0 ? Math.max(1, Math.floor((limit * target) / threads)) : 0, base };
 }
@@ -37,14 +40,14 @@ let hooked = false;
 
 /** A fresh spill directory for a pool (mode 0700), removed by `removeSpillDir` or at exit. */
 export function makeSpillDir(base: string): string {
-  mkdirSync(base, { recursive: true });
-  const dir = mkdtempSync(join(base, `pdask-threads-${process.pid}-`));
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, `pdask-threads-${process.pid}-`));
   live.add(dir);
   if (!hooked) {
     hooked = true;
     // A program that exits without closing its pools leaves no files behind.
     process.once('exit', () => {
-      for (const d of live) rmSync(d, { recursive: true, force: true });
+      for (const d of live) fs.rmSync(d, { recursive: true, force: true });
     });
   }
   return dir;
@@ -53,5 +56,5 @@ export function makeSpillDir(base: string): string {
 export function removeSpillDir(dir: string | undefined): void {
   if (dir === undefined) return;
   live.delete(dir);
-  rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true });
 }

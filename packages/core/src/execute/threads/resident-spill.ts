@@ -9,10 +9,13 @@
  *
  * Without a budget (the default) a map is a Map: nothing is measured or written.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { lazyBuiltin } from '../../platform/node-builtins';
+
+const WHAT = 'spilling results to disk (threads.memory-limit)';
+const fs = lazyBuiltin<typeof import('node:fs')>('node:fs', WHAT);
+const path = lazyBuiltin<typeof import('node:path')>('node:path', WHAT);
+const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8', WHAT);
+const vm = lazyBuiltin<typeof import('node:vm')>('node:vm', WHAT);
 import { readResidentSpill, spillable, writeResidentSpill } from './resident-spill-file';
 
 /** What the pool tells its worker threads (see memory-setting.ts). */
@@ -61,8 +64,8 @@ const COLLECT_EVERY_MS = 50;
 function collect(): void {
   if (fullGc === undefined) {
     try {
-      setFlagsFromString('--expose-gc');
-      fullGc = runInNewContext('gc') as () => void;
+      v8.setFlagsFromString('--expose-gc');
+      fullGc = vm.runInNewContext('gc') as () => void;
     } catch {
       fullGc = null;
     }
@@ -152,15 +155,15 @@ export class SpillBudget {
         return;
       }
       if (!this.dirReady) {
-        mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+        fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
         this.dirReady = true;
       }
-      const file = join(this.dir, `${this.prefix}${this.seq++}.spill`);
+      const file = path.join(this.dir, `${this.prefix}${this.seq++}.spill`);
       try {
         writeResidentSpill(file, e.value);
       } catch {
         // Kept in memory, as Dask keeps a value it cannot pickle (a detached buffer, a full disk).
-        rmSync(file, { force: true });
+        fs.rmSync(file, { force: true });
         e.stuck = true;
         return;
       }
@@ -193,7 +196,7 @@ export class SpillBudget {
   }
 
   private removeFile(file: string): void {
-    rmSync(file, { force: true });
+    fs.rmSync(file, { force: true });
     this.stats.spillFilesLive--;
   }
 }
