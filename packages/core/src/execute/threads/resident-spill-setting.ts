@@ -30,9 +30,12 @@ export function memoryConfig(threads: number): MemoryConfig {
   if (typeof target !== 'number' || !(target > 0 && target <= 1)) {
     throw new RangeError(`config 'threads.memory-target': must be a fraction in (0, 1], got ${JSON.stringify(target)}`);
   }
+  // No limit, no directory: the temporary directory is looked up only when results may spill
+  // (a browser has none, and there a limit is refused with NodeOnlyError by this lookup).
+  if (!(limit > 0)) return { budget: 0, base: '' };
   const base = configGet<string | null>('temporary-directory', null) ?? os.tmpdir();
   // At least one byte: a limit so small still means "spill everything", never "no limit".
-  return { budget: limit > 0 ? Math.max(1, Math.floor((limit * target) / threads)) : 0, base };
+  return { budget: Math.max(1, Math.floor((limit * target) / threads)), base };
 }
 
 const live = new Set<string>();
