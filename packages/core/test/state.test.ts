@@ -127,6 +127,26 @@ describe('SchedulerState', () => {
     expect(runs(c.updateGraph({ nodes: [t('r1', 'big'), t('r2', 'big')], wanted: ['r1', 'r2'] }))).toEqual(['r1@a', 'r2@b']);
   });
 
+  it('does not wait for a large input that every worker reads in place (moveBytes 0: shared memory)', () => {
+    const s = checked({ policy: new LocalityPolicy({ initialDepth: 1 }) });
+    s.addWorker('a', 1);
+    s.addWorker('b', 1);
+    s.updateGraph({ nodes: [dataNode('big', 1), t('r1', 'big'), t('r2', 'big')], wanted: ['r1', 'r2'], priority: (k) => ['big', 'r1', 'r2'].indexOf(k) });
+    const on = s.tasks.get('big')!.processingOn!.id;
+    const other = on === 'a' ? 'b' : 'a';
+    // 8 MB, none of it copied by a reader on the other thread: both readers start at once.
+    const ins = s.taskFinished('big', on, { nbytes: 8_000_000, moveBytes: 0 });
+    expect(runs(ins).sort()).toEqual([`r1@${on}`, `r2@${other}`].sort());
+    expect(s.tasks.get('big')!.nbytes).toBe(8_000_000);
+    // The same input in ordinary memory: the second reader waits for the holder.
+    const c = checked({ policy: new LocalityPolicy({ initialDepth: 1 }) });
+    c.addWorker('a', 1);
+    c.addWorker('b', 1);
+    c.updateGraph({ nodes: [dataNode('big', 1), t('r1', 'big'), t('r2', 'big')], wanted: ['r1', 'r2'], priority: (k) => ['big', 'r1', 'r2'].indexOf(k) });
+    const on2 = c.tasks.get('big')!.processingOn!.id;
+    expect(runs(c.taskFinished('big', on2, { nbytes: 8_000_000 }))).toEqual([`r1@${on2}`]);
+  });
+
   it('recomputes results lost with a worker, and requeues what it was running', () => {
     const s = checked({ policy: new LocalityPolicy({ initialDepth: 100 }) });
     s.addWorker('a', 1);

@@ -25,9 +25,11 @@ export interface LocalityPolicyOptions {
 }
 
 /**
- * Data locality first (the worker already holding most input bytes), then the least loaded. A
- * task with large inputs on a worker that has no room now waits for it: copying megabytes to
- * another thread costs more than the queue ahead of it (which the depth below keeps to a few ms).
+ * Data locality first (the worker already holding most input bytes that a copy would move), then
+ * the least loaded. A task with large inputs on a worker that has no room now waits for it:
+ * copying megabytes to another thread costs more than the queue ahead of it (which the depth
+ * below keeps to a few ms). Bytes every worker reads in place (a result in a SharedArrayBuffer,
+ * `TaskState.moveBytes` below its `nbytes`) weigh nothing: waiting for them would leave a core idle.
  * Queue depth adapts to measured task durations: tiny tasks are sent in deep batches to amortise
  * the ~80 µs cross-thread round trip, long tasks in shallow ones so no worker hoards work.
  */
@@ -62,7 +64,7 @@ export class LocalityPolicy implements PlacementPolicy {
     if (candidates.length > 1) {
       for (const w of candidates) {
         let local = 0;
-        for (const d of ts.deps) if (d.whoHas.includes(w)) local += d.nbytes + 1;
+        for (const d of ts.deps) if (d.whoHas.includes(w)) local += d.moveBytes + 1;
         const load = w.processing.size / w.nthreads;
         if (local > bestLocal || (local === bestLocal && load < bestLoad)) {
           best = w;
@@ -88,14 +90,14 @@ export class LocalityPolicy implements PlacementPolicy {
     const limit = this.waitForBytes;
     if (limit <= 0) return false;
     let large = false;
-    for (const d of ts.deps) if (d.nbytes >= limit) large = true;
+    for (const d of ts.deps) if (d.moveBytes >= limit) large = true;
     if (!large) return false;
     if (bestLocal < 0) {
       bestLocal = 0;
-      for (const d of ts.deps) if (d.whoHas.includes(best)) bestLocal += d.nbytes + 1;
+      for (const d of ts.deps) if (d.whoHas.includes(best)) bestLocal += d.moveBytes + 1;
     }
     const held = new Map<WorkerState, number>();
-    for (const d of ts.deps) for (const w of d.whoHas) held.set(w, (held.get(w) ?? 0) + d.nbytes + 1);
+    for (const d of ts.deps) for (const w of d.whoHas) held.set(w, (held.get(w) ?? 0) + d.moveBytes + 1);
     for (const [w, bytes] of held) if (bytes - bestLocal >= limit && w !== best && this.mayWaitFor(ts, w)) return true;
     return false;
   }

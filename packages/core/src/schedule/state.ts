@@ -44,7 +44,7 @@ export interface GraphUpdate {
 }
 
 const NONE = Object.freeze([]) as unknown as Instruction[];
-const NO_INFO: { nbytes?: number; durationMs?: number } = Object.freeze({});
+const NO_INFO: { nbytes?: number; moveBytes?: number; durationMs?: number } = Object.freeze({});
 
 /**
  * The scheduling state machine: pure, synchronous, no I/O. Events go in (graph submitted, task
@@ -118,6 +118,7 @@ export class SchedulerState {
         }
       }
       ts.nbytes = e.nbytes ?? ts.nbytes;
+      ts.moveBytes = ts.nbytes;
       if (!ts.whoHas.includes(w)) {
         addHolder(ts, w);
         w.has.add(ts);
@@ -263,7 +264,7 @@ export class SchedulerState {
     return this.finish();
   }
 
-  taskFinished(task: TaskState | Key, worker: WorkerId, info: { nbytes?: number; durationMs?: number } = NO_INFO): Instruction[] {
+  taskFinished(task: TaskState | Key, worker: WorkerId, info: { nbytes?: number; moveBytes?: number; durationMs?: number } = NO_INFO): Instruction[] {
     this.begin('task-finished');
     const ts = this.lookup(task);
     const w = this.workers.get(worker);
@@ -283,6 +284,7 @@ export class SchedulerState {
     }
     this.setStatus(ts, 'memory', w);
     ts.nbytes = info.nbytes ?? 0;
+    ts.moveBytes = info.moveBytes ?? ts.nbytes;
     addHolder(ts, w);
     w.has.add(ts);
     for (const dt of ts.dependents) {
@@ -557,6 +559,7 @@ export class SchedulerState {
     if (ts.whoHas.length > 0 || ts.status !== 'memory') return false;
     this.setStatus(ts, 'released', w);
     ts.nbytes = 0;
+    ts.moveBytes = 0;
     for (const dt of ts.dependents) {
       if (dt.status === 'waiting') dt.waitingOn++;
       else if (dt.status === 'ready') {

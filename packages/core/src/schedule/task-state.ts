@@ -30,6 +30,11 @@ export class TaskState {
   whoHas: WorkerState[] = NO_WORKERS;
   processingOn: WorkerState | undefined;
   nbytes = 0;
+  /**
+   * Of `nbytes`, what another worker reading the result would copy: less when parts of it sit in
+   * memory every worker reads in place (SharedArrayBuffer between threads). Placement weighs this.
+   */
+  moveBytes = 0;
   /** Workers that died while running this task. */
   suspicious = 0;
   retriesLeft = 0;

@@ -232,19 +232,20 @@ export class Computation implements PoolListener {
         // One placement pass for the whole report, not one per task.
         const instructions = this.state.batch((state) => {
           // One object for the report's tasks: taskFinished reads it and keeps nothing.
-          const info = { nbytes: 0, durationMs: 0 };
+          const info = { nbytes: 0, moveBytes: 0, durationMs: 0 };
           let lastSeq = -1;
           let lastTask: TaskState | undefined;
-          for (let i = 0; i < ok.length; i += 3) {
+          for (let i = 0; i < ok.length; i += 4) {
             const entry = this.inflight.get(ok[i]);
             if (!entry) continue;
             this.inflight.delete(ok[i]);
             lastSeq = ok[i];
             lastTask = entry.ts;
             finished++;
-            if (observer !== undefined) observer(slot.id, entry.ts.key, ok[i + 1], ok[i + 2], now);
+            if (observer !== undefined) observer(slot.id, entry.ts.key, ok[i + 1], ok[i + 3], now);
             info.nbytes = ok[i + 1];
-            info.durationMs = ok[i + 2];
+            info.moveBytes = ok[i + 2];
+            info.durationMs = ok[i + 3];
             state.taskFinished(entry.ts, worker, info);
           }
           // The report's last task is the suspect if the worker then dies idle: noted once per report.

@@ -54,7 +54,7 @@ export type FromWorker =
   | { readonly t: 'ready' }
   | {
       readonly t: 'done';
-      /** Flattened triples: seq, nbytes, duration in ms. */
+      /** Flattened quadruples: seq, nbytes, the bytes of it a copy to another thread moves (not in shared memory), duration in ms. */
       readonly ok: readonly number[];
       /** Flattened pairs (seq, value) for tasks whose result the caller wanted sent back at once. */
       readonly values?: readonly unknown[];

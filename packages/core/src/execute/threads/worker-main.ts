@@ -9,7 +9,7 @@ import { workerPlatform } from '#platform';
 import type { OpRef } from '../../graph/spec';
 import { serializeError, type SerializedError } from '../errors';
 import { isPromiseLike, prepareOps, runNode, TaskFailure } from '../run-node';
-import { sizeOf } from '../sizeof';
+import { sharedBytesOf, sizeOf } from '../sizeof';
 import { transferablesOf } from '../transfer';
 import { PinnedBuffers } from './aliases';
 import { BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
@@ -115,7 +115,7 @@ function withoutUncloneable(msg: Extract<FromWorker, { t: 'done' }>, keys: reado
   const keyOf = new Map<number, number>();
   for (let i = 0, j = 0; i < values.length; i += 2, j++) keyOf.set(values[i] as number, keys[j]);
   const ok: number[] = [];
-  for (let i = 0; i < msg.ok.length; i += 3) if (!bad.has(msg.ok[i])) ok.push(msg.ok[i], msg.ok[i + 1], msg.ok[i + 2]);
+  for (let i = 0; i < msg.ok.length; i += 4) if (!bad.has(msg.ok[i])) ok.push(msg.ok[i], msg.ok[i + 1], msg.ok[i + 2], msg.ok[i + 3]);
   const failed = [...msg.failed, ...[...bad].map(([seq, err]): [number, number, SerializedError] => [seq, keyOf.get(seq)!, err])];
   return { t: 'done', ok, failed, missing: msg.missing, values: keptValues.length ? keptValues : undefined };
 }
@@ -367,7 +367,7 @@ async function runOne(spec: RunSpec): Promise<void> {
       pinned.unpin(returnedBuffers, from);
     } else if (spec.ret >= RESIDENT_BASE && resident.has(spec.ret)) store.setAlias(spec.node.key, resident, spec.ret);
     else store.set(spec.node.key, value, nbytes);
-    ok.push(spec.seq, nbytes, performance.now() - t0);
+    ok.push(spec.seq, nbytes, nbytes - sharedBytesOf(value), performance.now() - t0);
   }
 }
 
