@@ -1,6 +1,6 @@
 import { collectionBuild } from '../../tsup.collection';
 
-const base = collectionBuild() as Exclude<ReturnType<typeof collectionBuild>, unknown[] | ((...a: never[]) => unknown)>;
+const base = collectionBuild({ 'web-worker': 'src/web-worker.ts' }) as Exclude<ReturnType<typeof collectionBuild>, unknown[] | ((...a: never[]) => unknown)>;
 
 /**
  * The collection build, plus the browser stand-in for `#glob` (package.json `imports`); the `#`

@@ -1,3 +1,3 @@
 import { collectionBuild } from '../../tsup.collection';
 
-export default collectionBuild();
+export default collectionBuild({ 'web-worker': 'src/web-worker.ts' });

@@ -1,7 +1,8 @@
 /**
- * A loopback HTTP server for the remote-reader and browser tests: serves byte contents from memory
- * on 127.0.0.1 only, honours single `Range: bytes=a-b` requests (206 with Content-Range), and logs
- * every request with the bytes it sent, so tests can assert what a reader fetched.
+ * A loopback HTTP server for the remote-reader tests (read-remote-*.test.ts; the browser pages are
+ * served by test/browser/harness.ts): serves byte contents from memory on 127.0.0.1 only, honours
+ * single `Range: bytes=a-b` requests (206 with Content-Range), and logs every request with the
+ * bytes it sent, so tests can assert what a reader fetched.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
