@@ -1,15 +1,9 @@
 /** What the dataframe test drives in the page (window.pdaskTest), whichever bundler built it. */
-import { domProgress, sharedThreadsExecutor, type ProgressHost, type ProgressUpdate } from '@pdask/core';
+import { domProgress, sharedThreadsExecutor, type ProgressUpdate } from '@pdask/core';
 import * as dd from '@pdask/dataframe';
 import { blobGroupBy, mlExample, seedExample } from './seed-dataframe';
 
 const failure = (e: unknown): { name: string; message: string } => (e instanceof Error ? { name: e.name, message: e.message } : { name: 'non-Error', message: String(e) });
-
-/**
- * Core's ProgressHost does not accept an HTMLElement as TypeScript's DOM types describe it
- * (replaceChildren's parameters): reported to core, cast here until fixed.
- */
-const hostOf = (el: HTMLElement): ProgressHost => el as unknown as ProgressHost;
 
 /** The examples on the default scheduler: the threads executor, on Web Workers. */
 async function run() {
@@ -25,7 +19,7 @@ async function syncChecks() {
   const host = document.body.appendChild(document.createElement('div'));
   const graph = document.body.appendChild(document.createElement('div'));
   const updates: ProgressUpdate[] = [];
-  const seed = await seedExample({ scheduler: 'sync', progress: domProgress(hostOf(host), { minIntervalMs: 0, onUpdate: (u) => updates.push(u) }) });
+  const seed = await seedExample({ scheduler: 'sync', progress: domProgress(host, { minIntervalMs: 0, onUpdate: (u) => updates.push(u) }) });
   const bar = host.querySelector('progress');
   const progress = {
     value: bar?.getAttribute('value'),
