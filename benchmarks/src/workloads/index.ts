@@ -1,6 +1,7 @@
 import type { Workload } from '../harness.js';
 import { arrayWorkloads } from './array.js';
 import { bagWorkloads } from './bag.js';
+import { browserWorkloads } from './browser.js';
 import { coreWorkloads } from './core.js';
 import { dataframeWorkloads } from './dataframe.js';
 import { dataframeCsvWorkloads } from './dataframe-csv.js';
@@ -11,4 +12,4 @@ import { mlWorkloads } from './ml.js';
 import { statsWorkloads } from './stats.js';
 
 /** Every workload, in the order `npm run bench` runs them. Each package adds its own file here. */
-export const allWorkloads: Workload[] = [...coreWorkloads, ...kernelWorkloads, ...arrayWorkloads, ...bagWorkloads, ...dataframeWorkloads, ...dataframeCsvWorkloads, ...dataframeEngineWorkloads, ...mlWorkloads, ...distributedWorkloads, ...statsWorkloads];
+export const allWorkloads: Workload[] = [...coreWorkloads, ...kernelWorkloads, ...arrayWorkloads, ...bagWorkloads, ...dataframeWorkloads, ...dataframeCsvWorkloads, ...dataframeEngineWorkloads, ...mlWorkloads, ...distributedWorkloads, ...statsWorkloads, ...browserWorkloads];

@@ -1,0 +1,118 @@
+/**
+ * The browser benchmark's page (window.pdaskBench): makes the data (not timed), then each timed
+ * run is one call of `sum()`, `groupbyMean()`, `duckSum()` or `duckGroupbyMean()` from the driver.
+ * DuckDB-Wasm is loaded only in the pages that benchmark it (it keeps its own copy of the data).
+ */
+import * as duckdb from '@duckdb/duckdb-wasm';
+// The shared-memory kernels inlined, so large arrays go to the arena and are reduced in place
+// (without it a page has no arena: blocks sit in a SharedArrayBuffer and are copied to be reduced).
+import '@pdask/kernels/shared';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import * as da from '@pdask/array';
+import { setWorkerSource, sharedThreadsExecutor } from '@pdask/core';
+import { fromColumns } from '@pdask/dataframe';
+
+setWorkerSource({ workerUrl: new URL('./worker.js', import.meta.url) });
+
+/** xorshift32 in [0, 1), as the Node side of the benchmark fills its data. */
+function uniform(n: number, seed: number, into?: Float64Array): Float64Array {
+  const x = into ?? new Float64Array(n);
+  let s = seed | 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    x[i] = (s >>> 0) / 4294967296;
+  }
+  return x;
+}
+
+/** Shared memory where the page is cross-origin isolated (fromColumns then uses it in place). */
+function buffer(bytes: number): ArrayBufferLike {
+  return crossOriginIsolated ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+}
+
+/** Keys 0..9 and values uniform in [0, 1): the same generator as benchmarks/src/workloads/dataframe.ts. */
+function groupInput(n: number): { k: Int32Array; v: Float64Array } {
+  const mem = buffer(n * 12);
+  const v = new Float64Array(mem, 0, n);
+  const k = new Int32Array(mem, n * 8, n);
+  let s = 2463534242;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    v[i] = (s >>> 0) / 4294967296;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    k[i] = (s >>> 0) % 10;
+  }
+  return { k, v };
+}
+
+let dx: da.ChunkedArray | undefined;
+let rows: { k: Int32Array; v: Float64Array } | undefined;
+let parts = 4;
+let conn: duckdb.AsyncDuckDBConnection | undefined;
+
+async function duck(): Promise<duckdb.AsyncDuckDBConnection> {
+  if (conn) return conn;
+  const worker = new Worker(new URL('./duckdb-browser-eh.worker.js', import.meta.url));
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(new URL('./duckdb-eh.wasm', import.meta.url).href);
+  conn = await db.connect();
+  return conn;
+}
+
+/** Group means as [key, mean] pairs sorted by key. */
+type Means = [number, number][];
+
+const api = {
+  info: () => ({ mode: sharedThreadsExecutor().mode, workers: sharedThreadsExecutor().pool.options.size, isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }),
+  /** The pool is started outside the timed runs (Node's is started by its warm-up run too). */
+  async warm(): Promise<void> {
+    await da.fromArray(new Float64Array(16), { chunks: 4 }).sum().compute({ scheduler: 'threads' });
+  },
+  makeSum(n: number, chunks: number): void {
+    dx = da.fromArray(uniform(n, 1, new Float64Array(buffer(n * 8))), { chunks, name: 'bench-browser-sum-x' });
+  },
+  async sum(): Promise<number> {
+    return (await dx!.sum().compute({ scheduler: 'threads' })) as number;
+  },
+  makeGroupby(n: number, npartitions: number): void {
+    rows = groupInput(n);
+    parts = npartitions;
+  },
+  async groupbyMean(): Promise<Means> {
+    const r = await fromColumns({ k: rows!.k, v: rows!.v }, { npartitions: parts }).groupby('k').col('v').mean().compute({ scheduler: 'threads' });
+    return r
+      .entries()
+      .map(([k, m]) => [Number(k), Number(m)] as [number, number])
+      .sort((a, b) => a[0] - b[0]);
+  },
+  async duckMakeSum(n: number): Promise<void> {
+    const c = await duck();
+    await c.insertArrowFromIPCStream(tableToIPC(tableFromArrays({ x: uniform(n, 1) }), 'stream'), { name: 'sums', create: true });
+  },
+  async duckSum(): Promise<number> {
+    const r = await (await duck()).query('select sum(x) as s from sums');
+    return Number(r.getChildAt(0)!.get(0));
+  },
+  async duckMakeGroupby(n: number): Promise<void> {
+    const c = await duck();
+    const { k, v } = groupInput(n);
+    // Arrow builds from plain (not shared) memory: copies made here, outside the timed runs.
+    await c.insertArrowFromIPCStream(tableToIPC(tableFromArrays({ k: Int32Array.from(k), v: Float64Array.from(v) }), 'stream'), { name: 'rows', create: true });
+  },
+  async duckGroupbyMean(): Promise<Means> {
+    const r = await (await duck()).query('select k, avg(v) as m from rows group by k order by k');
+    const ks = r.getChildAt(0)!;
+    const ms = r.getChildAt(1)!;
+    return Array.from({ length: r.numRows }, (_, i) => [Number(ks.get(i)), Number(ms.get(i))] as [number, number]);
+  },
+};
+
+export type BenchPage = typeof api;
+(globalThis as unknown as { pdaskBench: BenchPage }).pdaskBench = api;
+document.title = 'ready';
