@@ -4,7 +4,7 @@
  * standard deviation, min, max), both computed on the Web Worker pool with a live progress bar;
  * then the group-by's task graph is drawn as SVG.
  */
-import { compute, domProgress, setWorkerSource, sharedThreadsExecutor, type ProgressHost, type ProgressUpdate } from '@pdask/core';
+import { compute, domProgress, setWorkerSource, sharedThreadsExecutor, type ProgressUpdate } from '@pdask/core';
 import * as dd from '@pdask/dataframe';
 
 setWorkerSource({ workerUrl: new URL('./worker.js', import.meta.url) });
@@ -66,9 +66,7 @@ async function run(): Promise<void> {
   const value = valueSelect.value;
   state.phase = 'running';
   runButton.disabled = true;
-  // The cast: core's ProgressHost type does not yet accept an HTMLElement (its replaceChildren takes
-  // ProgressHostChild, which a DOM Node is not); the element is what domProgress expects at run time.
-  const progress = domProgress($('progress') as unknown as ProgressHost, {
+  const progress = domProgress($('progress'), {
     onUpdate: (u) => {
       state.last = u;
       state.updates++;

@@ -5,6 +5,9 @@
  * worker modules in one script to run all their operations; serving starts once.
  */
 import { serveWorker } from '@pdask/core/web-worker';
+// The kernels' shared-memory build: blocks in a cross-origin isolated page's SharedArrayBuffers are
+// reduced in place (without it every block is copied into the kernels' own memory first).
+import '@pdask/kernels/shared';
 import { arrayOps } from './ops/index';
 
 // Passed so a bundler keeps the catalogue, whatever it assumes about side effects.
