@@ -85,6 +85,7 @@ export { progressBar } from './progress/progress';
 export { progress, isProgressReporter, type ProgressReporter, type ProgressOptions, type ProgressUpdate } from './progress/reporter';
 export { domProgress, progressText, type DomProgressOptions, type ProgressHost, type ProgressHostChild } from './progress/dom';
 export * from './shuffle/index';
+export { FileSpill, type PieceFileCodec } from './execute/threads/shuffle-spill';
 export { setWorkerSource } from './execute/threads/worker-source';
 export { NoWorkerSourceError } from './execute/threads/web-init';
 export type { ThreadsMode, PlatformName, WorkerSource, WebWorkerLike } from './execute/threads/platform';
