@@ -6,22 +6,11 @@
 import * as da from '@pdask/array';
 import { closeThreadPools } from '@pdask/core';
 import type { JsRun, PyRun, Workload } from '../harness.js';
+import { uniform } from '../random.js';
 
 const N = 100_000_000;
 const CHUNK = N / 4;
 
-/** xorshift32 in [0, 1): fast deterministic fill (Math.random on 1e8 values takes seconds). */
-function uniform(n: number, seed: number): Float64Array {
-  const x = new Float64Array(n);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    x[i] = (s >>> 0) / 4294967296;
-  }
-  return x;
-}
 
 const threads = { scheduler: 'threads' } as const;
 const closePools = () => closeThreadPools();

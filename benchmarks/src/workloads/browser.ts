@@ -16,6 +16,7 @@ import * as da from '@pdask/array';
 import { closeThreadPools } from '@pdask/core';
 import { fromColumns } from '@pdask/dataframe';
 import type { JsRun, Workload } from '../harness.js';
+import { groupColumns, uniform } from '../random.js';
 import { chromiumMissing, launchChromium, serveStatic, type StaticServer } from '../../../test/browser/harness.js';
 import type { BenchPage } from './browser-page/page.js';
 
@@ -117,37 +118,7 @@ function checkMeans(r: [number, number][]): void {
   if (r.length !== 10 || !r.every(([k, m], i) => k === i && Math.abs(m - 0.5) < 0.05)) throw new Error(`wrong group means ${JSON.stringify(r)}`);
 }
 
-/** xorshift32 in [0, 1): the page's generator (browser-page/page.ts). */
-function uniform(n: number, seed: number): Float64Array {
-  const x = new Float64Array(n);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    x[i] = (s >>> 0) / 4294967296;
-  }
-  return x;
-}
 
-/** The page's group-by input, in a SharedArrayBuffer as in the page (fromColumns uses it in place). */
-function groupInput(n: number): { k: Int32Array; v: Float64Array } {
-  const mem = new SharedArrayBuffer(n * 12);
-  const v = new Float64Array(mem, 0, n);
-  const k = new Int32Array(mem, n * 8, n);
-  let s = 2463534242;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    v[i] = (s >>> 0) / 4294967296;
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    k[i] = (s >>> 0) % 10;
-  }
-  return { k, v };
-}
 
 function browserRun(system: string, prepare: (page: Page) => Promise<unknown>, run: (page: Page) => Promise<unknown>): JsRun<Ctx> {
   return { system, unavailable, setup: () => openBench(prepare), run: (ctx) => run(ctx.page), teardown: close };
@@ -187,7 +158,7 @@ function sumWorkload(): Workload {
 function groupbyWorkload(): Workload {
   const node: JsRun<{ k: Int32Array; v: Float64Array }> = {
     system: NODE,
-    setup: () => groupInput(GROUP_N),
+    setup: () => groupColumns(GROUP_N, new SharedArrayBuffer(GROUP_N * 12)),
     run: async ({ k, v }) => {
       const r = await fromColumns({ k, v }, { npartitions: GROUP_PARTS }).groupby('k').col('v').mean().compute({ scheduler: 'threads' });
       checkMeans(r.entries().map(([key, m]) => [Number(key), Number(m)] as [number, number]).sort((a, b) => a[0] - b[0]));

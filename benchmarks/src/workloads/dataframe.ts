@@ -7,6 +7,7 @@
 import { closeThreadPools, type ComputeOptions } from '@pdask/core';
 import { fromColumns } from '@pdask/dataframe';
 import type { JsRun, PyRun, Workload } from '../harness.js';
+import { groupColumns } from '../random.js';
 
 const PARTS = 4;
 const SEED_WARMUP = 300;
@@ -16,22 +17,10 @@ interface Input {
   y: Float64Array;
 }
 
-/** x in 0..9 and y uniform in [0, 1), from xorshift32: the same data on every run. */
+/** x in 0..9 and y uniform in [0, 1) (random.ts's group-by columns): the same data on every run. */
 function input(n: number): Input {
-  const x = new Int32Array(n);
-  const y = new Float64Array(n);
-  let s = 2463534242;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    y[i] = (s >>> 0) / 4294967296;
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    x[i] = (s >>> 0) % 10;
-  }
-  return { x, y };
+  const { k, v } = groupColumns(n);
+  return { x: k, y: v };
 }
 
 async function groupbyMean(d: Input, opts: ComputeOptions): Promise<void> {
@@ -42,13 +31,8 @@ async function groupbyMean(d: Input, opts: ComputeOptions): Promise<void> {
 
 /** The same columns over a SharedArrayBuffer, which fromColumns uses in place (no copy). */
 function sharedInput(n: number): Input {
-  const d = input(n);
-  const mem = new SharedArrayBuffer(n * 12);
-  const y = new Float64Array(mem, 0, n);
-  const x = new Int32Array(mem, n * 8, n);
-  y.set(d.y);
-  x.set(d.x);
-  return { x, y };
+  const { k, v } = groupColumns(n, new SharedArrayBuffer(n * 12));
+  return { x: k, y: v };
 }
 
 function systems(n: number, withShared: boolean, withDefault = false): JsRun<Input>[] {

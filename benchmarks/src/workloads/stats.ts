@@ -6,24 +6,13 @@
 import * as da from '@pdask/array';
 import { closeThreadPools } from '@pdask/core';
 import type { JsRun, PyRun, Workload } from '../harness.js';
+import { uniform } from '../random.js';
 
 const N = 100_000_000;
 const CHUNK = N / 4;
 const threads = { scheduler: 'threads' } as const;
 const closePools = () => closeThreadPools();
 
-/** xorshift32 in [0, 1) (Math.random on 1e8 values takes seconds). */
-function uniform(n: number, seed: number): Float64Array {
-  const x = new Float64Array(n);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    x[i] = (s >>> 0) / 4294967296;
-  }
-  return x;
-}
 
 const py = (system: string, setup: string, run: string, requires: string[], extra: Partial<PyRun> = {}): PyRun => ({ system, file: 'stats_bench.py', setup, run, requires, ...extra });
 

@@ -11,45 +11,16 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import * as da from '@pdask/array';
 import { setWorkerSource, sharedThreadsExecutor } from '@pdask/core';
 import { fromColumns } from '@pdask/dataframe';
+import { groupColumns, uniform } from '../../random';
 
 setWorkerSource({ workerUrl: new URL('./worker.js', import.meta.url) });
 
-/** xorshift32 in [0, 1), as the Node side of the benchmark fills its data. */
-function uniform(n: number, seed: number, into?: Float64Array): Float64Array {
-  const x = into ?? new Float64Array(n);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    x[i] = (s >>> 0) / 4294967296;
-  }
-  return x;
-}
 
 /** Shared memory where the page is cross-origin isolated (fromColumns then uses it in place). */
 function buffer(bytes: number): ArrayBufferLike {
   return crossOriginIsolated ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
-/** Keys 0..9 and values uniform in [0, 1): the same generator as benchmarks/src/workloads/dataframe.ts. */
-function groupInput(n: number): { k: Int32Array; v: Float64Array } {
-  const mem = buffer(n * 12);
-  const v = new Float64Array(mem, 0, n);
-  const k = new Int32Array(mem, n * 8, n);
-  let s = 2463534242;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    v[i] = (s >>> 0) / 4294967296;
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    k[i] = (s >>> 0) % 10;
-  }
-  return { k, v };
-}
 
 let dx: da.ChunkedArray | undefined;
 let rows: { k: Int32Array; v: Float64Array } | undefined;
@@ -81,7 +52,7 @@ const api = {
     return (await dx!.sum().compute({ scheduler: 'threads' })) as number;
   },
   makeGroupby(n: number, npartitions: number): void {
-    rows = groupInput(n);
+    rows = groupColumns(n, buffer(n * 12));
     parts = npartitions;
   },
   async groupbyMean(): Promise<Means> {
@@ -101,7 +72,7 @@ const api = {
   },
   async duckMakeGroupby(n: number): Promise<void> {
     const c = await duck();
-    const { k, v } = groupInput(n);
+    const { k, v } = groupColumns(n, buffer(n * 12));
     // Arrow builds from plain (not shared) memory: copies made here, outside the timed runs.
     await c.insertArrowFromIPCStream(tableToIPC(tableFromArrays({ k: Int32Array.from(k), v: Float64Array.from(v) }), 'stream'), { name: 'rows', create: true });
   },
