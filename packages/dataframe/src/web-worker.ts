@@ -1,7 +1,7 @@
 /**
  * `@pdask/dataframe/web-worker`: imported by the script of a page's Web Workers (see
  * `@pdask/core/web-worker`), it registers this package's operations statically (a bundled worker
- * cannot `import('@pdask/dataframe/ops')` by name) and starts serving. Import several collections'
+ * cannot import the package's ops module by name at run time) and starts serving. Import several collections'
  * worker modules in one script to run all their operations (`@pdask/array/web-worker` too when
  * frames are turned into arrays); serving starts once.
  */
