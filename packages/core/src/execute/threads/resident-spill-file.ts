@@ -10,12 +10,7 @@
  * Only values that come back equal are spilled (`spillable`): V8 serializes an instance of a class
  * as a plain object, silently, so such a value stays in memory instead.
  */
-import { lazyBuiltin } from '../../platform/node-builtins';
-
-// Reached at call time (a browser bundle of the worker runtime must not import them): spilling is Node only.
-const WHAT = 'spilling results to disk (threads.memory-limit)';
-const fs = lazyBuiltin<typeof import('node:fs')>('node:fs', WHAT);
-const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8', WHAT);
+import { fs, v8 } from './resident-spill-node';
 
 const ALIGN = 8;
 /** libuv reads and writes at most 2 GiB - 1 per call. */

@@ -7,12 +7,7 @@
  * each thread keeps `threads.memory-target` of its equal share in memory and spills the rest,
  * least recently used first. 0 (the default): no limit, nothing measured or written.
  */
-import { lazyBuiltin } from '../../platform/node-builtins';
-
-const WHAT = 'spilling results to disk (threads.memory-limit)';
-const fs = lazyBuiltin<typeof import('node:fs')>('node:fs', WHAT);
-const os = lazyBuiltin<typeof import('node:os')>('node:os', WHAT);
-const path = lazyBuiltin<typeof import('node:path')>('node:path', WHAT);
+import { fs, os, path } from './resident-spill-node';
 import { parseBytes } from '../../config/bytes';
 import { get as configGet } from '../../config/config';
 

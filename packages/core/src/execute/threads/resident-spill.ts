@@ -9,13 +9,7 @@
  *
  * Without a budget (the default) a map is a Map: nothing is measured or written.
  */
-import { lazyBuiltin } from '../../platform/node-builtins';
-
-const WHAT = 'spilling results to disk (threads.memory-limit)';
-const fs = lazyBuiltin<typeof import('node:fs')>('node:fs', WHAT);
-const path = lazyBuiltin<typeof import('node:path')>('node:path', WHAT);
-const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8', WHAT);
-const vm = lazyBuiltin<typeof import('node:vm')>('node:vm', WHAT);
+import { fs, path, v8, vm } from './resident-spill-node';
 import { readResidentSpill, spillable, writeResidentSpill } from './resident-spill-file';
 
 /** What the pool tells its worker threads (see memory-setting.ts). */
