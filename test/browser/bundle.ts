@@ -23,6 +23,8 @@ export interface BundleOptions {
   pages?: string;
   /** Imports left to run time. Default: @pdask/dataframe (see EXTERNAL). */
   external?: string[];
+  /** The page's entry file in `pages` for esbuild. Default: esbuild-page.ts. */
+  pageEntry?: string;
 }
 
 const html = (script: string): string => `<!doctype html>\n<meta charset="utf-8">\n<title>loading</title>\n<script type="module" src="${script}"></script>\n`;
@@ -33,7 +35,7 @@ export async function bundleWithEsbuild(opts: BundleOptions = {}): Promise<strin
   const { build } = await import('esbuild');
   const out = mkdtempSync(join(tmpdir(), 'pdask-esbuild-page-'));
   await build({
-    entryPoints: { page: join(pages, 'esbuild-page.ts'), worker: join(pages, 'worker.ts') },
+    entryPoints: { page: join(pages, opts.pageEntry ?? 'esbuild-page.ts'), worker: join(pages, 'worker.ts') },
     bundle: true,
     format: 'esm',
     platform: 'browser',

@@ -6,9 +6,8 @@
  * its data in setup (not timed); each timed run is one `page.evaluate` of the computation, so the
  * browser rows include one driver round trip (about a millisecond).
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -17,6 +16,7 @@ import { closeThreadPools } from '@pdask/core';
 import { fromColumns } from '@pdask/dataframe';
 import type { JsRun, Workload } from '../harness.js';
 import { groupColumns, uniform } from '../random.js';
+import { bundleWithEsbuild } from '../../../test/browser/bundle.js';
 import { chromiumMissing, launchChromium, serveStatic, type StaticServer } from '../../../test/browser/harness.js';
 import type { BenchPage } from './browser-page/page.js';
 
@@ -54,22 +54,11 @@ interface Ctx {
   dir: string;
 }
 
-/** Bundles the page (esbuild, platform browser) with DuckDB-Wasm's worker and module beside it. */
+/** Bundles the page (esbuild, platform browser; as the browser tests do) with DuckDB-Wasm's worker and module beside it. */
 async function bundle(): Promise<string> {
-  const { build } = await import('esbuild');
-  const out = mkdtempSync(join(tmpdir(), 'pdask-bench-browser-'));
-  await build({
-    entryPoints: { page: join(PAGE_DIR, 'page.ts'), worker: join(PAGE_DIR, 'worker.ts') },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    outdir: out,
-    logLevel: 'error',
-    tsconfigRaw: '{}',
-  });
+  const out = await bundleWithEsbuild({ pages: PAGE_DIR, pageEntry: 'page.ts', external: [] });
   const dist = duckdbDist()!;
   for (const f of DUCKDB_FILES) cpSync(join(dist, f), join(out, f));
-  writeFileSync(join(out, 'index.html'), '<!doctype html>\n<meta charset="utf-8">\n<title>loading</title>\n<script type="module" src="./page.js"></script>\n');
   return out;
 }
 
