@@ -88,6 +88,20 @@ describe('pdask-scheduler flags', () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
+  it('a SIGTERM as soon as the pid file appears (before the scheduler is up) still stops it cleanly', async () => {
+    const dir = tmp();
+    const pidFile = join(dir, 'scheduler.pid');
+    const file = join(dir, 'scheduler.json');
+    const proc = procs.start(process.execPath, [SCHEDULER_CLI, '--scheduler-file', file, '--pid-file', pidFile]);
+    await until(() => existsSync(pidFile) || proc.exitCode !== null, 20_000, 'the pid file');
+    proc.kill('SIGTERM');
+    // Node's default for an unhandled SIGTERM is death by the signal: exit code null.
+    expect(await exited(proc)).toBe(0);
+    expect(proc.output()).toContain('Received SIGTERM, shutting down');
+    expect(existsSync(pidFile)).toBe(false);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('--preload (repeatable) imports each module and runs its pdaskSetup(scheduler), then pdaskTeardown at shutdown', async () => {
     const dir = tmp();
     const out = join(dir, 'preload.log');

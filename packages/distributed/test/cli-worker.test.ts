@@ -155,6 +155,20 @@ describe('pdask-worker flags', () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
+  it('a SIGTERM while it still waits for the scheduler file ends it at once, cleanly', async () => {
+    const dir = tmp();
+    const pidFile = join(dir, 'worker.pid');
+    // The scheduler file never appears: without a listener from the first line the signal kills
+    // the process (exit code null); with a stop that waits for the worker it would hang 60 s.
+    const p = procs.start(process.execPath, [WORKER_CLI, '--scheduler-file', join(dir, 'never.json'), '--pid-file', pidFile, '--death-timeout', '60s']);
+    await until(() => existsSync(pidFile) || p.exitCode !== null, 20_000, 'the pid file');
+    await new Promise((r) => setTimeout(r, 200));
+    p.kill('SIGTERM');
+    expect(await exited(p, 10_000)).toBe(0);
+    expect(p.output()).toContain('Received SIGTERM, shutting down');
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
   it('--preload: each worker process imports the module and runs pdaskSetup(worker) before taking tasks', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'setup.mjs'), `export function pdaskSetup(worker) { globalThis.preloaded = 'set up ' + worker.address + ' in ' + process.pid; }\n`);

@@ -9,6 +9,7 @@ import { interfaceHost, protocolArg } from './network';
 import { arg, durationArg, port, tlsFiles, withCommonOptions, type CommonOptions } from './parse';
 import { normalizeOrigin } from '../scheduler/allowed-origins';
 import { writePidFile } from './pid-file';
+import { listenForStopSignals } from './stop-signals';
 import { packageVersion } from './version';
 import { isWildcardHost, parseAddress, reachableHost, type Protocol } from '../comm/address';
 import { removeTokenFile, writeTokenFile } from '../scheduler/token-file';
@@ -64,6 +65,7 @@ const log = (l: string): void => {
   if (!o.quiet) console.error(`[pdask-scheduler] ${l}`);
 };
 
+const signals = listenForStopSignals(log);
 try {
   if (o.pidFile) writePidFile(o.pidFile);
   // Loaded only now: --help, --version and bad arguments answer without loading the runtime.
@@ -113,12 +115,7 @@ try {
   if (tokenFile) log(`No --scheduler-file: the token is in ${tokenFile} (mode 0600, removed at shutdown); start workers with PDASK_TOKEN=$(cat ${tokenFile}) pdask-worker ${scheduler.address}`);
   else if (!o.schedulerFile) log(`No --scheduler-file: workers need the address ${scheduler.address} and the token given to this scheduler (PDASK_TOKEN)`);
   if (o.idleTimeout !== undefined) closeWhenIdle(scheduler, o.idleTimeout, log);
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      log(`Received ${sig}, shutting down`);
-      void scheduler.close();
-    });
-  }
+  signals.attach(() => void scheduler.close());
   await scheduler.finished;
   if (tokenFile) removeTokenFile(tokenFile);
   await preloads.teardown(scheduler, log);

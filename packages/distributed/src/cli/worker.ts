@@ -21,6 +21,7 @@ import {
   type PortRange,
 } from './parse';
 import { writePidFile } from './pid-file';
+import { listenForStopSignals } from './stop-signals';
 import { packageVersion } from './version';
 
 const program = new Command('pdask-worker')
@@ -110,6 +111,10 @@ const log = (l: string): void => {
   if (!o.quiet) console.error(`[pdask-worker] ${l}`);
 };
 
+const signals = listenForStopSignals(log);
+// Until a worker or nanny exists there is nothing to close, and finding the scheduler may wait for
+// the whole death timeout: a signal then ends the process at once (exit handlers remove the pid file).
+signals.attach(() => process.exit(0));
 try {
   if (o.pidFile) writePidFile(o.pidFile);
   if (o.nprocs !== undefined) log('--nprocs is deprecated: use --nworkers');
@@ -198,12 +203,7 @@ try {
     finished = worker.finished;
     stop = (reason) => worker.close(reason);
   }
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      log(`Received ${sig}, stopping`);
-      void stop(`received ${sig}`).then(() => process.exit(0));
-    });
-  }
+  signals.attach((sig) => void stop(`received ${sig}`).then(() => process.exit(0)));
   await finished;
   process.exit(0);
 } catch (e) {
