@@ -7,6 +7,7 @@
  */
 import { fromArray, unique, type ChunkedArray, type NDArray } from '@pdask/array';
 import { compute, type ComputeOptions } from '@pdask/core';
+import { optsKey } from '../graph/opts-key';
 import { scheduleFor } from '../graph/schedule';
 import { asTarget, type Data } from '../validate';
 
@@ -35,6 +36,24 @@ function compareLabels(a: Label, b: Label): number {
   return Number(a) - Number(b);
 }
 
+/**
+ * The sorted distinct values of y with their counts. Fits that start together on the same y (a
+ * search's candidates on one fold) share the one computation in flight; nothing is kept after it.
+ */
+const inFlight = new Map<string, Promise<[NDArray, NDArray]>>();
+function uniqueOnce(t: ChunkedArray<unknown>, opts: ComputeOptions): Promise<[NDArray, NDArray]> {
+  const key = `${t.name}|${optsKey(opts)}`;
+  let p = inFlight.get(key);
+  if (!p) {
+    const u = unique(t, { returnCounts: true });
+    p = compute(u.values, u.counts!, scheduleFor([t], opts)) as Promise<[NDArray, NDArray]>;
+    inFlight.set(key, p);
+    const done = () => inFlight.delete(key);
+    p.then(done, done);
+  }
+  return p;
+}
+
 export async function findTargets(v: LabelData | undefined, x: ChunkedArray<unknown>, who: string, opts: ComputeOptions): Promise<Targets> {
   const plain = v === undefined ? null : plainLabels(v);
   let out: Targets;
@@ -52,8 +71,7 @@ export async function findTargets(v: LabelData | undefined, x: ChunkedArray<unkn
     out = { y: fromArray(codes, { chunks: [x.chunks[0]] }), values: classes.map((_, i) => i), classes, counts: classes.map((c) => count.get(c)!) };
   } else {
     const t = asTarget(v as Data, x, who);
-    const u = unique(t, { returnCounts: true });
-    const [vals, cnts] = (await compute(u.values, u.counts!, scheduleFor([t], opts))) as [NDArray, NDArray];
+    const [vals, cnts] = await uniqueOnce(t, opts);
     const values = Array.from(vals.data as ArrayLike<number>, Number);
     if (values.some(Number.isNaN)) throw new RangeError(`${who}: y holds NaN; labels must be numbers, strings or booleans`);
     const frac = values.find((c) => !Number.isInteger(c));

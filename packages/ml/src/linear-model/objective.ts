@@ -6,9 +6,8 @@
  */
 import { astype, concatenate, rechunk, reshape, type ChunkedArray } from '@pdask/array';
 import type { ComputeOptions } from '@pdask/core';
-import { runBlockReduce } from '../graph/block-reduce';
-import { mlOps } from '../ops/index';
-import { coefRows, type GlmPartial, type GlmSpec } from '../runtime/glm';
+import { coefRows, type GlmSpec } from '../runtime/glm';
+import { evaluateGlm } from './glm-batch';
 
 export interface GlmData {
   /** X, with the sample weights as a last column when the spec is `weighted` (`withWeights`). */
@@ -54,7 +53,8 @@ export function glmObjective(data: GlmData, spec: Omit<GlmSpec, 'hess'>, l2: num
       const s: GlmSpec = { ...spec, hess: withHess };
       const coef = beta.slice();
       obj.passes++;
-      const part = await runBlockReduce<GlmPartial>({ label: `glm-${spec.family}`, x: data.x, y: data.y, partial: mlOps.glmPartial, partialArgs: () => [s, coef], combine: mlOps.combineGlm }, opts);
+      // Shared with other fits evaluating on the same data at the same time (a search's candidates).
+      const part = await evaluateGlm(data, s, coef, opts);
       let loss = part.loss;
       const grad = part.grad;
       let hess: Float64Array | null = null;

@@ -66,3 +66,11 @@ import * as SC from '../preprocessing/scale-runtime';
 export const scalerOps = defineCatalogue('@pdask/ml/ops', {
   scaleBlock: SC.scaleBlock,
 });
+
+// Concurrent GLM evaluations on the same data in one pass (linear-model/glm-batch.ts).
+import * as GB from '../runtime/glm-batch';
+
+export const glmBatchOps = defineCatalogue('@pdask/ml/ops', {
+  glmPartialMany: GB.glmPartialMany,
+  combineGlmMany: GB.combineGlmMany,
+});
