@@ -74,3 +74,11 @@ export const glmBatchOps = defineCatalogue('@pdask/ml/ops', {
   glmPartialMany: GB.glmPartialMany,
   combineGlmMany: GB.combineGlmMany,
 });
+
+// StandardScaler's column means and variances (preprocessing/column-moments.ts).
+import * as CM from '../preprocessing/column-moments';
+
+export const momentsOps = defineCatalogue('@pdask/ml/ops', {
+  momentsPartial: CM.momentsPartial,
+  momentsCombine: CM.momentsCombine,
+});

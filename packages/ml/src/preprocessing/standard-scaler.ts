@@ -7,7 +7,9 @@ import { asMatrix, checkFeatures, NotFittedError, type Data } from '../validate'
 import { checkNames, inputNames, toFeatures, type FeaturesInput } from '../input/features';
 import { isFrame } from '../input/frame-like';
 import type { Params } from '../base/estimator';
-import { scalerOps } from '../ops/index';
+import { momentsOps, scalerOps } from '../ops/index';
+import { runBlockReduce } from '../graph/block-reduce';
+import type { Moments } from './column-moments';
 import { mapRowBlocks } from './block-map';
 
 export interface StandardScalerOptions {
@@ -26,6 +28,17 @@ interface Fitted {
   nSamplesSeen: number;
   /** The frame's column names seen in fit (null for arrays). */
   names: string[] | null;
+}
+
+/** Column means and variances (ddof 0): one pass of column-moments.ts, or @pdask/array's reductions when row chunk sizes are unknown. */
+async function columnMoments(x: ChunkedArray<unknown>, opts: ComputeOptions): Promise<[Float64Array, Float64Array]> {
+  if (x.shape[0] > 0 && x.chunks[0].every((c) => Number.isFinite(c))) {
+    const r = await runBlockReduce<Moments>({ label: 'column-moments', x, partial: momentsOps.momentsPartial, partialArgs: () => [], combine: momentsOps.momentsCombine }, opts);
+    return [r.mean, r.m2.map((s) => s / r.n)];
+  }
+  // Both reductions in one graph: x's blocks are produced once and read by both.
+  const [m, v] = await computeCollections([meanOf(x, { axis: 0 }), varOf(x, { axis: 0 })], scheduleFor([x], opts));
+  return [toFloat64(m as NDArray), toFloat64(v as NDArray)];
 }
 
 export class StandardScaler {
@@ -66,10 +79,7 @@ export class StandardScaler {
   async fit(X: FeaturesInput, opts: ComputeOptions = {}): Promise<this> {
     checkComputeOptions(opts, 'StandardScaler.fit');
     const { x, names } = await toFeatures(X, 'StandardScaler.fit', opts);
-    // Both reductions in one graph: x's blocks are produced once and read by both.
-    const [m, v] = await computeCollections([meanOf(x, { axis: 0 }), varOf(x, { axis: 0 })], scheduleFor([x], opts));
-    const mean = toFloat64(m as NDArray);
-    const variance = toFloat64(v as NDArray);
+    const [mean, variance] = await columnMoments(x, opts);
     // A constant column is left as it is (scale 1), as scikit-learn does; "constant" allows for
     // the rounding error of the variance itself (its bound from scikit-learn's _is_constant_feature).
     const n = x.shape[0];
