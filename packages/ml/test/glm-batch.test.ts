@@ -35,7 +35,7 @@ describe.each(SCHEDULERS)('concurrent fits on one data set ($scheduler)', (opts)
   ] as const) {
     it(`${classes} classes, blocks of ${rows} rows: each fit as alone`, async () => {
       const { x, y } = data(3500, 6, rows, classes);
-      const alone = [];
+      const alone: LogisticRegression[] = [];
       for (const C of CS) alone.push(await new LogisticRegression({ C }).fit(x, y, opts));
       const together = await Promise.all(CS.map((C) => new LogisticRegression({ C }).fit(x, y, opts)));
       together.forEach((m, i) => {
