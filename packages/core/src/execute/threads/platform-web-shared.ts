@@ -87,6 +87,23 @@ function isPlain(x: object): boolean {
 
 // ---- the page's side ------------------------------------------------------------------------
 
+/** Whether `x` holds shared memory where the encoder would replace it (budget < 0: gave up). */
+function carriesShared(x: unknown, scan: { budget: number }): boolean {
+  if (typeof x !== 'object' || x === null) return false;
+  if (ArrayBuffer.isView(x)) return isShared(x.buffer);
+  if (isShared(x)) return true;
+  const array = Array.isArray(x);
+  if (!array && !isPlain(x)) return sharedMemory(x);
+  if (--scan.budget < 0) return false;
+  if (array) {
+    for (let i = 0; i < x.length; i++) if (carriesShared(x[i], scan)) return true;
+    return false;
+  }
+  const rec = x as Record<string, unknown>;
+  for (const k in rec) if (Object.hasOwn(rec, k) && carriesShared(rec[k], scan)) return true;
+  return false;
+}
+
 let nextId = 1;
 const idOf = new WeakMap<SharedThing, number>();
 const senders = new Set<SharedRefSender>();
@@ -116,6 +133,9 @@ export class SharedRefSender {
 
   /** The message to post: `message` itself, or an envelope if it carries shared memory. */
   encode(message: unknown): unknown {
+    // Most messages (tiny tasks) hold no shared memory: a scan that allocates nothing says so.
+    const scan = { budget: WALK_BUDGET };
+    if (!carriesShared(message, scan) || scan.budget < 0) return message;
     const walk: Walk = { budget: WALK_BUDGET, path: new Set(), done: new Map(), refs: 0, fresh: new Map() };
     const out = this.enc(message, walk);
     // A message too large to walk, or with a cycle, is sent whole (its buffers cloned as usual).
