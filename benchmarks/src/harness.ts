@@ -11,6 +11,11 @@ export interface JsRun<C = unknown> {
   teardown?: (ctx: C) => void | Promise<void>;
   /** Returns a reason when the system cannot run here (e.g. an optional peer is not installed). */
   unavailable?: () => Promise<string | undefined> | string | undefined;
+  /**
+   * `run` resolves to its own duration in ms, timed where the work runs (a browser page: the
+   * driver's round trip to the page is not the system's time, as Python's driver times itself).
+   */
+  timesItself?: boolean;
 }
 
 /** A system implemented in Python, run by benchmarks/python/driver.py under /usr/bin/python3. */

@@ -10,6 +10,7 @@ import type { PoolWorker, SpawnOptions, WebWorkerLike } from './platform';
 import type { MainPlatform, WorkerPlatform } from './platform-api';
 import type { WorkerInit } from './protocol';
 import { INIT_SLOT, NoWorkerSourceError } from './web-init';
+import { HANDLED, receiveShared, SharedRefSender } from './platform-web-shared';
 
 type Listener = (x: never) => void;
 
@@ -23,6 +24,8 @@ class WebPoolWorker implements PoolWorker {
   readonly threadId = nextThreadId++;
   private readonly listeners = { message: [] as Listener[], error: [] as Listener[], exit: [] as Listener[] };
   private exitCode: number | undefined;
+  /** Shared buffers go to this worker once, then by reference (see platform-web-shared.ts). */
+  private readonly shared = new SharedRefSender((m) => this.postMessage(m));
 
   constructor(private readonly worker: WebWorkerLike) {
     worker.addEventListener('message', (ev) => {
@@ -45,6 +48,11 @@ class WebPoolWorker implements PoolWorker {
   }
 
   postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void {
+    this.postRaw(this.shared.encode(message), transfer);
+  }
+
+  /** Posts as it is (the start message, which serveWorker reads before the runtime exists). */
+  postRaw(message: unknown, transfer?: readonly unknown[]): void {
     if (this.exitCode === undefined) this.worker.postMessage(message, transfer ? [...transfer] : []);
   }
 
@@ -65,6 +73,7 @@ class WebPoolWorker implements PoolWorker {
   terminate(): Promise<number> {
     if (this.exitCode !== undefined) return Promise.resolve(this.exitCode);
     this.exitCode = 1;
+    this.shared.close();
     this.worker.terminate();
     // As on Node, 'exit' listeners have run when terminate() settles.
     return Promise.resolve().then(() => {
@@ -106,7 +115,7 @@ export const mainPlatform: MainPlatform = {
   },
   spawn(init: WorkerInit, transfer: readonly MessagePort[], options: SpawnOptions): PoolWorker {
     const w = new WebPoolWorker(startWorker(options));
-    w.postMessage({ t: 'pdask-init', init }, transfer as unknown as ArrayBuffer[]);
+    w.postRaw({ t: 'pdask-init', init }, transfer);
     return w;
   },
   soon: (fn) => void setTimeout(fn, 0),
@@ -136,7 +145,11 @@ export const workerPlatform: WorkerPlatform = {
     return init;
   },
   post: (message, transfer) => scope.postMessage(message, transfer ?? []),
-  onMessage: <M>(fn: (msg: M) => void) => scope.addEventListener('message', (ev) => fn(ev.data as M)),
+  onMessage: <M>(fn: (msg: M) => void) =>
+    scope.addEventListener('message', (ev) => {
+      const msg = receiveShared(ev.data);
+      if (msg !== HANDLED) fn(msg as M);
+    }),
   listen<M>(port: MessagePort, fn: (msg: M) => void) {
     (port as unknown as globalThis.MessagePort).onmessage = (ev) => fn(ev.data as M);
   },
