@@ -147,4 +147,25 @@ describe('small graphs on the thread pool', () => {
     expect(sum).toBe(120);
     expect(new Set(threads.slice(0, 16)).size).toBe(2);
   });
+
+  it('typed arrays embedded in tasks reach the worker intact (shared memory): identity kept, the caller\'s arrays untouched', async () => {
+    const n = 10_000; // 80 KB each: above the size at which a batch's embedded arrays go through shared memory
+    const a = Float64Array.from({ length: n }, (_, i) => i);
+    const b = Int32Array.from({ length: n }, (_, i) => 2 * i);
+    const part = a.subarray(10, 20); // a view on part of a buffer travels as it did (the clone)
+    const inspect = (x: Float64Array, again: Float64Array, o: { nested: { data: Int32Array } }, p: Float64Array): number[] => {
+      let s = 0;
+      for (let i = 0; i < x.length; i++) s += x[i] + o.nested.data[i];
+      return [s, x === again ? 1 : 0, p.length, p[0], p.buffer.byteLength];
+    };
+    const echo = (x: Float64Array): Float64Array => x;
+    const [r, back] = await compute(delayed(inspect)(a, a, { nested: { data: b } }, part), delayed(echo)(a), { scheduler: ex });
+    // sum of i + 2i over i < n = 3 * n(n-1)/2
+    expect(r).toEqual([(3 * n * (n - 1)) / 2, 1, 10, 10, n * 8]);
+    expect(back).toHaveLength(n);
+    expect((back as Float64Array)[n - 1]).toBe(n - 1);
+    expect(a[n - 1]).toBe(n - 1);
+    expect(a.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(b[n - 1]).toBe(2 * (n - 1));
+  });
 });

@@ -13,6 +13,7 @@ import type { PoolListener, Slot, ThreadPool } from './pool';
 import { ShuffleCoordinator } from './shuffle-coordinator';
 import { AheadTasks, runsSolo, SOLO_DEPTH, SOLO_MAX_TASKS, SOLO_WORK_MS, type EarlyReport } from './ahead';
 import { AWAIT_LOCAL } from './protocol';
+import { shareEmbeddedInputs } from './share-inputs';
 
 let nextCid = 1;
 
@@ -580,6 +581,7 @@ export class Computation implements PoolListener {
     if (!o || (o.run.length === 0 && o.release.length === 0)) return;
     this.outgoing.delete(slot.id);
     this.touched.add(slot.id);
+    shareEmbeddedInputs(o.run);
     const msg: ToWorker = { t: 'batch', cid: this.cid, ops: slot.ops.takeFresh(), run: o.run, release: o.release, ended: this.pool.takeEnded(slot) };
     this.pool.send(slot, msg);
   }
