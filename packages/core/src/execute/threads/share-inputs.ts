@@ -20,7 +20,8 @@ export const SHARE_MIN_BYTES = 32 * 1024;
 /** How deep into a literal's plain objects and arrays typed arrays are looked for. */
 const MAX_DEPTH = 4;
 
-type View = Exclude<ArrayBufferView, DataView>;
+/** A typed array (any element type). */
+type View = ArrayBufferView & { readonly length: number };
 
 function isPlain(v: object): boolean {
   const p = Object.getPrototypeOf(v);
