@@ -329,6 +329,8 @@ async function drain(): Promise<void> {
         }
       }
       await runOne(spec);
+      // Specs sent ahead may be waiting for this result (only if it was stored here).
+      if (awaiting.size !== 0 && stores.get(spec.cid)?.has(spec.node.key)) stored(spec.cid, spec.node.key);
       const now = performance.now();
       // Report regularly so the scheduler can keep every worker fed, and let peer requests in.
       if (now - lastFlush > 2) {
@@ -401,7 +403,6 @@ async function runOne(spec: RunSpec): Promise<void> {
       pinned.unpin(returnedBuffers, from);
     } else if (spec.ret >= RESIDENT_BASE && resident.has(spec.ret)) store.setAlias(spec.node.key, resident, spec.ret);
     else store.set(spec.node.key, value, nbytes);
-    if (awaiting.size !== 0) stored(spec.cid, spec.node.key);
     ok.push(spec.seq, nbytes, nbytes - sharedBytesOf(value), performance.now() - t0);
   }
 }
