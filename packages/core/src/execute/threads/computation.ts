@@ -11,6 +11,9 @@ import { LineageInput, PersistedDataLostError, ResidentValue, type Lineage } fro
 import { encodeNode, fusedMemberKey } from './wire';
 import type { PoolListener, Slot, ThreadPool } from './pool';
 import { ShuffleCoordinator } from './shuffle-coordinator';
+import { AheadTasks, runsSolo, SOLO_DEPTH, SOLO_MAX_TASKS, SOLO_WORK_MS, type EarlyReport } from './ahead';
+import { AWAIT_LOCAL } from './protocol';
+import { shareEmbeddedInputs } from './share-inputs';
 
 let nextCid = 1;
 
@@ -80,6 +83,17 @@ export class Computation implements PoolListener {
   private wireId(index: number): number {
     return this.resident.size === 0 ? index : (this.resident.get(index)?.id ?? index);
   }
+  /** The one worker a small computation runs on (see ahead.ts), or undefined: the whole pool. */
+  private solo: number | undefined;
+  /** Tasks sent to the solo worker before their inputs are in memory (see ahead.ts). */
+  private readonly ahead = new AheadTasks();
+  /** Tasks sent ahead that the state has now placed, whose reports came already: finished next. */
+  private adopted: { ts: TaskState; seq: number; slot: number; report: EarlyReport }[] | undefined;
+  /** Time (ms) and number of the tasks reported: the pool's hint for its next computation. */
+  private workMs = 0;
+  private reported = 0;
+  /** Workers sent anything by this computation: only they need to hear that it ended. */
+  private readonly touched = new Set<number>();
   private resolve!: (v: Map<Key, unknown>) => void;
   private reject!: (e: unknown) => void;
   /** With a task timeout: when each worker was first seen running its current task of ours. */
@@ -92,8 +106,16 @@ export class Computation implements PoolListener {
     opts: ComputationOptions,
   ) {
     this.shuffles = new ShuffleCoordinator(pool, this.cid, req.graph.nodes);
+    const base = this.shuffles.policy(new LocalityPolicy({ targetBatchMs: opts.targetBatchMs }));
     this.state = new SchedulerState({
-      policy: this.shuffles.policy(new LocalityPolicy({ targetBatchMs: opts.targetBatchMs })),
+      // Only a small graph may run solo; a large one keeps the policy as it is (no extra call per task).
+      policy:
+        req.graph.size > SOLO_MAX_TASKS
+          ? base
+          : {
+              capacity: (w) => (this.solo === undefined ? base.capacity(w) : Math.min(SOLO_DEPTH, base.capacity(w))),
+              choose: (ts, candidates) => base.choose(ts, candidates),
+            },
       allowedWorkerDeaths: opts.allowedWorkerDeaths,
       // One log per pool, shared by its computations: story(key) answers after they end.
       story: pool.stories,
@@ -143,10 +165,11 @@ export class Computation implements PoolListener {
     const unsubscribe = this.pool.subscribe(this);
     try {
       this.pool.observer?.graph?.(this.req.graph.nodes);
-      for (const slot of this.pool.slots.values()) this.handle(this.state.addWorker(String(slot.id), 1));
+      const resident = this.residentInputs();
+      this.solo = this.soloWorker(resident.length > 0);
+      for (const slot of this.pool.slots.values()) if (this.solo === undefined || slot.id === this.solo) this.handle(this.state.addWorker(String(slot.id), 1));
       // Before the graph: its readers must find them in memory, not schedule them. (The 'memory'
       // notices this returns are repeated by updateGraph for the wanted ones.)
-      const resident = this.residentInputs();
       if (resident.length) this.state.addData(resident);
       this.handle(
         this.state.updateGraph({
@@ -171,8 +194,87 @@ export class Computation implements PoolListener {
       this.pool.observer?.graphDone?.(this.req.graph.nodes);
       clearInterval(this.watchdog);
       unsubscribe();
-      this.pool.endComputation(this.cid);
+      if (this.reported) this.pool.lastMeanTaskMs = this.workMs / this.reported;
+      // A shuffle announced its runs to every worker.
+      this.pool.endComputation(this.cid, this.shuffles.active ? undefined : this.touched);
     });
+  }
+
+  /** The worker a small computation of tiny tasks runs on alone (see ahead.ts), or undefined. */
+  private soloWorker(hasResidentInputs: boolean): number | undefined {
+    if (hasResidentInputs || this.keep || this.shuffles.active || this.pool.slots.size < 2) return undefined;
+    if (this.req.taskTimeoutMs !== undefined || !runsSolo(this.req.graph.size, this.pool.lastMeanTaskMs)) return undefined;
+    for (const slot of this.pool.slots.values()) return slot.id;
+    return undefined;
+  }
+
+  /**
+   * The other workers join: tasks turned out longer than the pool's hint said, or the solo worker
+   * was lost. Inside a state.batch (`state` given) their instructions come out with the batch's.
+   */
+  private leaveSolo(state?: SchedulerState): void {
+    if (this.solo === undefined) return;
+    this.solo = undefined;
+    for (const slot of this.pool.slots.values()) {
+      if (this.state.workers.has(String(slot.id))) continue;
+      if (state) state.addWorker(String(slot.id), 1);
+      else this.handle(this.state.addWorker(String(slot.id), 1));
+    }
+  }
+
+  /**
+   * On the solo worker, sends the readers of tasks just sent whose every input is in memory
+   * there, running there, or itself sent ahead there: the worker runs them when their inputs
+   * are stored (AWAIT_LOCAL), without a round trip to this thread.
+   */
+  private sendAhead(sent: readonly TaskState[], slotId: number): void {
+    const worker = String(slotId);
+    const slot = this.pool.slots.get(slotId);
+    if (!slot) return;
+    const stack: TaskState[] = [];
+    for (const ts of sent) for (const dt of ts.dependents) stack.push(dt);
+    while (stack.length) {
+      const ts = stack.pop()!;
+      if (ts.status !== 'waiting' || this.ahead.has(ts)) continue;
+      let fetch: number[] | 0 = 0;
+      let local = true;
+      for (const d of ts.deps) {
+        if (d.status === 'memory' && heldBy(d, worker)) continue;
+        if (!((d.status === 'processing' && d.processingOn?.id === worker) || this.ahead.slotOf(d) === slotId)) {
+          local = false;
+          break;
+        }
+        (fetch ||= []).push(this.wireId(d.index), AWAIT_LOCAL, 0);
+      }
+      if (!local) continue;
+      const seq = this.pool.seq();
+      this.ahead.add(ts, seq, slotId);
+      const ret = this.wanted.has(ts.key) ? this.returnMode(ts, slotId) : 0;
+      this.out(slotId).run.push(seq, encodeNode(ts.node, slot.ops, this.idResolver(ts)), fetch, ret);
+      for (const dt of ts.dependents) stack.push(dt);
+    }
+  }
+
+  /** Finishes tasks sent ahead whose reports came before the state placed them. */
+  private finishAdopted(): number {
+    let n = 0;
+    while (this.adopted !== undefined) {
+      const list = this.adopted;
+      this.adopted = undefined;
+      const observer = this.pool.observer?.taskDone;
+      const instructions = this.state.batch((state) => {
+        for (const a of list) {
+          if (this.inflight.get(a.seq)?.ts !== a.ts) continue;
+          this.inflight.delete(a.seq);
+          if (a.report.hasValue) this.results.set(a.ts.key, a.report.value);
+          observer?.(a.slot, a.ts.key, a.report.nbytes, a.report.durationMs, Date.now());
+          state.taskFinished(a.ts, String(a.slot), a.report);
+          n++;
+        }
+      });
+      this.handle(instructions);
+    }
+    return n;
   }
 
   /**
@@ -223,9 +325,11 @@ export class Computation implements PoolListener {
         const ok = msg.ok;
         let finished = 0;
         const values = msg.values ?? [];
+        let earlyValues: Map<number, unknown> | undefined;
         for (let i = 0; i < values.length; i += 2) {
           const entry = this.inflight.get(values[i] as number);
           if (entry) this.results.set(entry.ts.key, values[i + 1]);
+          else if (this.ahead.isAhead(values[i] as number)) (earlyValues ??= new Map()).set(values[i] as number, values[i + 1]);
         }
         const observer = this.pool.observer?.taskDone;
         const now = observer !== undefined ? Date.now() : 0;
@@ -236,8 +340,17 @@ export class Computation implements PoolListener {
           let lastSeq = -1;
           let lastTask: TaskState | undefined;
           for (let i = 0; i < ok.length; i += 4) {
+            this.reported++;
+            this.workMs += ok[i + 3];
             const entry = this.inflight.get(ok[i]);
-            if (!entry) continue;
+            if (!entry) {
+              // Sent ahead, not yet placed by the state: finished when it is (see finishAdopted).
+              if (this.ahead.size) {
+                const value = earlyValues?.get(ok[i]);
+                this.ahead.noteEarly(ok[i], { nbytes: ok[i + 1], moveBytes: ok[i + 2], durationMs: ok[i + 3], hasValue: earlyValues?.has(ok[i]) ?? false, value });
+              }
+              continue;
+            }
             this.inflight.delete(ok[i]);
             lastSeq = ok[i];
             lastTask = entry.ts;
@@ -248,8 +361,12 @@ export class Computation implements PoolListener {
             info.durationMs = ok[i + 3];
             state.taskFinished(entry.ts, worker, info);
           }
+          // Longer tasks than the hint said: the other workers join before the ready tasks are placed.
+          if (this.solo !== undefined && this.workMs > SOLO_WORK_MS) this.leaveSolo(state);
           // The report's last task is the suspect if the worker then dies idle: noted once per report.
           if (lastTask !== undefined) this.lastFinished.set(slot.id, { seq: lastSeq, key: lastTask.key });
+          // A failure or a lost input may be recomputed anywhere: tasks waiting ahead on a worker would miss it.
+          if (msg.failed.length || msg.missing.length) this.ahead.abandon();
           for (const [seq, memberId, err] of msg.failed) {
             const entry = this.inflight.get(seq);
             if (!entry) continue;
@@ -277,6 +394,7 @@ export class Computation implements PoolListener {
           }
         });
         this.handle(instructions);
+        finished += this.finishAdopted();
         this.done += finished;
         if (finished) this.req.onProgress?.(Math.min(this.done, this.req.graph.size), this.req.graph.size);
         if (this.maybeSettle()) return;
@@ -305,13 +423,16 @@ export class Computation implements PoolListener {
   }
 
   onWorkerAdded(slot: Slot): void {
-    if (this.settled) return;
+    if (this.settled || this.solo !== undefined) return;
     this.handle(this.state.addWorker(String(slot.id), 1));
     this.flush();
   }
 
   onWorkerLost(slot: Slot, suspectSeq: number, cause: string): void {
     if (this.settled) return;
+    // A solo computation sent nothing to the others.
+    if (this.solo !== undefined && this.solo !== slot.id) return;
+    this.ahead.abandon();
     const suspects: Key[] = [];
     for (const [seq, entry] of this.inflight) {
       if (entry.slot !== slot.id) continue;
@@ -326,6 +447,7 @@ export class Computation implements PoolListener {
       const removal = (): Instruction[] => this.state.removeWorker(String(slot.id), { suspects, cause });
       const restart = this.shuffles.workerLost(slot.id);
       this.handle(restart.length ? this.restartShuffles(restart, removal) : removal());
+      this.leaveSolo();
       this.flush();
       this.checkStalled();
     } catch (e) {
@@ -359,12 +481,20 @@ export class Computation implements PoolListener {
   private handle(instructions: readonly Instruction[]): void {
     let gatherNow: TaskState[] | undefined;
     let arrived: TaskState[] | undefined;
+    let sent: TaskState[] | undefined;
     for (const ins of instructions) {
       switch (ins.type) {
         case 'run': {
           const slotId = Number(ins.worker);
           const slot = this.pool.slots.get(slotId);
           if (!slot) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
+          const early = this.ahead.size ? this.ahead.adopt(ins.task, slotId) : undefined;
+          if (early !== undefined) {
+            this.inflight.set(early.seq, { ts: ins.task, slot: slotId });
+            if (early.early) (this.adopted ??= []).push({ ts: ins.task, seq: early.seq, slot: slotId, report: early.early });
+            break;
+          }
+          if (this.solo !== undefined) (sent ??= []).push(ins.task);
           const seq = this.pool.seq();
           this.inflight.set(seq, { ts: ins.task, slot: slotId });
           if (this.resident.has(ins.task.index)) throw new Error(`pdask internal error: persisted '${ins.task.key}' was scheduled to run`);
@@ -402,6 +532,7 @@ export class Computation implements PoolListener {
         }
       }
     }
+    if (sent && this.solo !== undefined) this.sendAhead(sent, this.solo);
     if (gatherNow) this.gather(gatherNow);
     if (arrived) this.handle(this.state.release(arrived));
   }
@@ -440,6 +571,7 @@ export class Computation implements PoolListener {
       this.gathers.set(id, ks);
       // Move what nothing else reads; copy what later tasks still need, or what is persisted.
       const move = ks.map((ts) => ts.waiters === 0 && !this.resident.has(ts.index));
+      this.touched.add(holder);
       this.pool.send(slot, { t: 'gather', cid: this.cid, id, ids: ks.map((ts) => this.wireId(ts.index)), move });
     }
   }
@@ -448,6 +580,8 @@ export class Computation implements PoolListener {
     const o = this.outgoing.get(slot.id);
     if (!o || (o.run.length === 0 && o.release.length === 0)) return;
     this.outgoing.delete(slot.id);
+    this.touched.add(slot.id);
+    shareEmbeddedInputs(o.run);
     const msg: ToWorker = { t: 'batch', cid: this.cid, ops: slot.ops.takeFresh(), run: o.run, release: o.release, ended: this.pool.takeEnded(slot) };
     this.pool.send(slot, msg);
   }

@@ -59,13 +59,17 @@ export class ThreadPool {
   /** Pool-wide counter for task and request ids, so any message names one computation's item. */
   private nextSeq = 0;
   private nextResident = RESIDENT_BASE;
-  /** Computations ended since the last flush, and how many of the latest each worker is not told of. */
-  private ended: number[] = [];
-  private readonly endedFor = new Map<number, number>();
+  /** Computations ended that each worker (which took part in them) is not told of yet. */
+  private readonly endedFor = new Map<number, number[]>();
   /** Resident ids to forget, by holder, sent together on the next turn of the event loop. */
   private forgetting = new Map<number, number[]>();
   private starting = new Set<Promise<Slot>>();
   private closed = false;
+  /**
+   * The mean task time of the last computation that reported any (ms; Infinity before the
+   * first): a small graph after tiny tasks runs on one worker (see ahead.ts).
+   */
+  lastMeanTaskMs = Infinity;
   /** Why the last replacement worker could not start (reported if a computation then stalls). */
   lastSpawnError: string | undefined;
   /** Every thread not yet exited, started or starting: close() ends them all. */
@@ -145,22 +149,27 @@ export class ThreadPool {
   }
 
   /**
-   * Tells every worker a computation ended (its results can go). Rides on the next batch sent to
-   * each worker (a back-to-back compute() sends one within the same turn), or goes on its own on
-   * the next turn of the event loop: two fewer thread messages per computation.
+   * Tells the workers a computation ended (its results can go): those in `workers` (the ones it
+   * sent anything to; default all), so that an idle worker is not woken for it. Rides on the next
+   * batch sent to each worker (a back-to-back compute() sends one within the same turn), or goes
+   * on its own on the next turn of the event loop: fewer thread messages per computation.
    */
-  endComputation(cid: number): void {
-    if (this.ended.length === 0) mainPlatform.soon(() => this.sendEnded());
-    this.ended.push(cid);
-    for (const s of this.slots.values()) this.endedFor.set(s.id, (this.endedFor.get(s.id) ?? 0) + 1);
+  endComputation(cid: number, workers?: Iterable<number>): void {
+    if (this.endedFor.size === 0) mainPlatform.soon(() => this.sendEnded());
+    for (const id of workers ?? this.slots.keys()) {
+      if (!this.slots.has(id)) continue;
+      const list = this.endedFor.get(id);
+      if (list) list.push(cid);
+      else this.endedFor.set(id, [cid]);
+    }
   }
 
   /** Ended computations a worker has not been told of; they travel with the caller's message. */
   takeEnded(slot: Slot): number[] | undefined {
-    const n = this.endedFor.get(slot.id);
-    if (!n) return undefined;
+    const cids = this.endedFor.get(slot.id);
+    if (cids === undefined) return undefined;
     this.endedFor.delete(slot.id);
-    return this.ended.slice(this.ended.length - n);
+    return cids;
   }
 
   private sendEnded(): void {
@@ -168,7 +177,6 @@ export class ThreadPool {
       const cids = this.takeEnded(s);
       if (cids) this.send(s, { t: 'end', cids });
     }
-    this.ended = [];
     this.endedFor.clear();
   }
 

@@ -13,7 +13,7 @@ export interface RunSpec {
   readonly seq: number;
   readonly cid: number;
   readonly node: GraphNode<number>;
-  /** [id, peer worker id, move] for inputs not produced on this worker; `move`: the peer may hand its copy over (this task is its last reader). */
+  /** [id, peer worker id, move] for inputs not produced on this worker (`move`: the peer may hand its copy over, this task is its last reader), or [id, AWAIT_LOCAL, false] for one still being made here. */
   readonly fetch?: readonly (readonly [number, number, boolean])[];
   /**
    * Send the result back with the report: 0 no, 1 a copy (other tasks read it here), 2 hand it
@@ -28,6 +28,12 @@ export interface RunSpec {
  * computations, see resident.ts) rather than positions in one computation's graph.
  */
 export const RESIDENT_BASE = 2 ** 31;
+
+/**
+ * The peer of a fetch entry for an input this worker will hold itself (made by a task queued
+ * here): the task was sent ahead (see ahead.ts) and waits until that input is stored.
+ */
+export const AWAIT_LOCAL = -1;
 
 export type ToWorker =
   | {

@@ -12,7 +12,7 @@ import { isPromiseLike, prepareOps, runNode, TaskFailure } from '../run-node';
 import { sharedBytesOf, sizeOf } from '../sizeof';
 import { transferablesOf } from '../transfer';
 import { PinnedBuffers } from './aliases';
-import { BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
+import { AWAIT_LOCAL, BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
 import { decodeNode, type EncodedNode } from './wire';
 import { ShuffleService } from './shuffle-service';
 import { SpillBudget, SpillMap } from './resident-spill';
@@ -130,6 +130,31 @@ const fetching = new Map<number, { peer: number; specs: RunSpec[] }>();
 const borrowed = new Map<number, number>();
 const requests = new Map<number, { cid: number; peer: number; ids: readonly number[] }>();
 let nextRequest = 0;
+/** Specs sent ahead waiting for inputs made here (AWAIT_LOCAL): slot(cid, id) -> those specs. */
+const awaiting = new Map<number, RunSpec[]>();
+
+/** A result was stored here: specs sent ahead that waited for it may run once nothing else is missing. */
+function stored(cid: number, id: number): void {
+  const s = slot(cid, id);
+  const specs = awaiting.get(s);
+  if (specs === undefined) return;
+  awaiting.delete(s);
+  let unblocked: RunSpec[] | undefined;
+  for (const spec of specs) {
+    const left = blocked.get(spec);
+    if (left === undefined) continue;
+    if (left > 1) blocked.set(spec, left - 1);
+    else {
+      blocked.delete(spec);
+      (unblocked ??= []).push(spec);
+    }
+  }
+  // Due now: ahead of the rest of the queue, as unblocked fetches are.
+  if (unblocked) {
+    queue = [...unblocked, ...queue.slice(head)];
+    head = 0;
+  }
+}
 
 /** Starts fetches for a spec's non-local inputs; true if it must wait. */
 function needsFetch(spec: RunSpec): boolean {
@@ -139,6 +164,14 @@ function needsFetch(spec: RunSpec): boolean {
   let waiting = 0;
   for (const [id, peer, move] of spec.fetch) {
     const s = slot(spec.cid, id);
+    if (peer === AWAIT_LOCAL) {
+      if (store.has(id)) continue;
+      waiting++;
+      const specs = awaiting.get(s);
+      if (specs) specs.push(spec);
+      else awaiting.set(s, [spec]);
+      continue;
+    }
     const here = store.has(id) || resident.has(id);
     const n = borrowed.get(s);
     if (n !== undefined) borrowed.set(s, n + 1);
@@ -215,7 +248,8 @@ function onGot(msg: Extract<PeerMessage, { t: 'got' }>): void {
 function releaseBorrowed(spec: RunSpec): void {
   if (!spec.fetch) return;
   const store = stores.get(spec.cid);
-  for (const [id] of spec.fetch) {
+  for (const [id, peer] of spec.fetch) {
+    if (peer === AWAIT_LOCAL) continue;
     const s = slot(spec.cid, id);
     const n = borrowed.get(s);
     if (n === undefined) continue;
@@ -295,6 +329,8 @@ async function drain(): Promise<void> {
         }
       }
       await runOne(spec);
+      // Specs sent ahead may be waiting for this result (only if it was stored here).
+      if (awaiting.size !== 0 && stores.get(spec.cid)?.has(spec.node.key)) stored(spec.cid, spec.node.key);
       const now = performance.now();
       // Report regularly so the scheduler can keep every worker fed, and let peer requests in.
       if (now - lastFlush > 2) {
@@ -378,6 +414,12 @@ function endComputations(cids: readonly number[]): void {
     stores.get(cid)?.clear();
     stores.delete(cid);
     shuffles.endComputation(cid);
+  }
+  // Specs sent ahead whose inputs never came (a failure ended the computation first).
+  for (const [s, specs] of awaiting) {
+    if (!ended.has(specs[0].cid)) continue;
+    awaiting.delete(s);
+    for (const spec of specs) blocked.delete(spec);
   }
 }
 
