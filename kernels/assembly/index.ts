@@ -19,4 +19,3 @@ export * from './matmul';
 export * from './radix';
 export * from './csv';
 export * from './glm';
-export * from './expr';

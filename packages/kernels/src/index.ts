@@ -27,7 +27,6 @@ export {
 } from './partials.js';
 export type { Input } from './runtime.js';
 export type { BinaryOp } from './elementwise.js';
-export type { SumExpr } from './sum-expr.js';
 export type { KernelArrayConstructor, KernelsMemory, KernelTypedArray, NumericArray, RealArray, ValueArray, ViewConstructor } from './types.js';
 export { mergeLloyd, type LloydOptions, type LloydPartial } from './lloyd.js';
 export type { QROptions, QRResult } from './qr.js';

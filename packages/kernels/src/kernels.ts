@@ -2,7 +2,6 @@
 import type { ArrowVectorLike } from './arrow.js';
 import { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } from './factorize.js';
 import * as E from './elementwise.js';
-import { sumExpr, type SumExpr } from './sum-expr.js';
 import * as G from './groupby.js';
 import { hash64 } from './hash.js';
 import { instantiate, instantiateSync, LOAD_ASYNC_KEYS, LOAD_KEYS, type LoadKernelsOptions, type LoadOptions } from './load.js';
@@ -184,15 +183,6 @@ export class Kernels {
   /** sum(a op b) of float64 arrays, nothing written (in place when both live in kernel memory). */
   sumBinary(op: E.BinaryOp, a: Input<Float64Array>, b: Input<Float64Array>): number {
     return E.sumBinary(this.rt, op, resolve(a), resolve(b));
-  }
-
-  /**
-   * sum(f(inputs)) of a chain f of float64 add/sub/mul/div over equal-length inputs and constants,
-   * in one pass that writes nothing of input size (inputs in kernel memory are read in place). The
-   * result has the bits of evaluating f with `binary` and summing with `sum`.
-   */
-  sumExpr(root: SumExpr, inputs: readonly Input<Float64Array>[]): number {
-    return sumExpr(this.rt, root, inputs.map((x) => resolve(x)));
   }
 
   /**

@@ -52,8 +52,6 @@ export interface ReductionRow {
   dtype(input: DType): DType;
   /** A faster chunk step for `op(a, b)` over two float64 arrays in kernel memory, when the kernels have one. */
   readonly binary?: (k: Kernels, op: Parameters<Kernels['sumBinary']>[0], a: Float64Array, b: Float64Array) => LanePartial;
-  /** The partial of n values whose sum is s, for rows that need only the sum (the kernels' sumExpr). */
-  readonly sumOf?: (n: number, s: number) => LanePartial;
 }
 
 type NumericArray = Float64Array | Float32Array | Int32Array;
@@ -140,7 +138,6 @@ function meanRow(): ReductionRow {
     finalize: (l) => momentsMean(l.m!),
     dtype: floatResult,
     binary: (k, op, a, b) => part(a.length, k.sumBinary(op, a, b)),
-    sumOf: part,
   };
 }
 
@@ -194,7 +191,7 @@ function argRow(nanAware: boolean, max: boolean): ReductionRow {
 }
 
 export const REDUCTIONS = {
-  sum: { ...valueRow(false, (k, x) => sumChunk(k, x, false), addV, accumulatorOf), binary: (k, op, a, b) => ({ v: k.sumBinary(op, a, b) }), sumOf: (_n, s) => ({ v: s }) },
+  sum: { ...valueRow(false, (k, x) => sumChunk(k, x, false), addV, accumulatorOf), binary: (k, op, a, b) => ({ v: k.sumBinary(op, a, b) }) },
   nansum: valueRow(true, (k, x) => sumChunk(k, x, true), addV, accumulatorOf),
   prod: valueRow(false, (k, x) => prodChunk(k, x, false), mulV, accumulatorOf),
   nanprod: valueRow(true, (k, x) => prodChunk(k, x, true), mulV, accumulatorOf),

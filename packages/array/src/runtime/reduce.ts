@@ -11,7 +11,7 @@ import { broadcastTo, sizeOf, stridesOf, transposeBlock, type Block } from './bl
 import { evalBlock, evalRange, tileContext, TILE, type BlockPlace, type ExprNode } from './expr';
 import { kernelsFor } from './arena';
 import { kernelTile, withKernels } from './kernels';
-import { binaryRoot, forWasmTilePairs, forWasmTiles, simpleBinary, sumExprOf, wasmEvaluable } from './wasm-expr';
+import { binaryRoot, forWasmTilePairs, forWasmTiles, simpleBinary, wasmEvaluable } from './wasm-expr';
 import { reductionRow, type LanePartial, type PartialLayout, type ReduceFn, type ReductionRow } from './reduce-table';
 
 export type { ReduceFn } from './reduce-table';
@@ -175,10 +175,6 @@ function arenaReduce(ka: Kernels, row: ReductionRow, expr: ExprNode, data: Typed
 
 /** The expression evaluated by the kernels tile by tile, each tile reduced in kernel memory. */
 function tiledReduce(k: Kernels, row: ReductionRow, expr: ExprNode, data: TypedArray[], n: number): LanePartial | undefined {
-  // sum and mean: one kernel pass evaluates the whole chain in L1 and sums it (inputs outside k's
-  // memory copied in by the kernels, tile by tile).
-  const fused = row.sumOf ? sumExprOf(expr, data, n) : undefined;
-  if (fused) return row.sumOf!(n, k.sumExpr(fused.root, fused.inputs));
   let acc: LanePartial | undefined;
   // `reduce(a op b)` with a two-operand kernel: the operands' tiles are reduced together, and the
   // root's tile is never written (one pass over L2 and one kernel call fewer per tile).

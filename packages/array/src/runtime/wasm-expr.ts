@@ -5,7 +5,7 @@
  * chains of these operations as SIMD kernels into L2-sized tiles. Anything else (other operations,
  * dtypes, broadcast or heap inputs) takes the JS evaluator in expr.ts.
  */
-import type { BinaryOp as KernelOp, Kernels, KernelArray, SumExpr } from '@pdask/kernels';
+import type { BinaryOp as KernelOp, Kernels, KernelArray } from '@pdask/kernels';
 import type { TypedArray } from '../dtype';
 import type { ExprNode } from './expr';
 import { TILE } from './expr';
@@ -119,37 +119,4 @@ function forTiles(k: Kernels, roots: readonly ExprNode[], inputs: readonly Typed
     };
     use(roots.map(evalNode), start, len);
   }
-}
-
-/**
- * The expression as the kernels' sumExpr program (one pass, nothing of tile size written), over the
- * float64 inputs it reads, renumbered; undefined when it is not a float64 add/sub/mul/div chain over
- * inputs of n elements. A node used twice stays one object (evaluated once per group).
- */
-export function sumExprOf(root: ExprNode, inputs: readonly TypedArray[], n: number): { root: SumExpr; inputs: Float64Array[] } | undefined {
-  const used: Float64Array[] = [];
-  const slot = new Map<number, number>();
-  const made = new Map<ExprNode, SumExpr>();
-  const convert = (node: ExprNode): SumExpr | undefined => {
-    const known = made.get(node);
-    if (known) return known;
-    let out: SumExpr | undefined;
-    if (node.t === 'const') out = typeof node.v === 'number' ? { t: 'const', v: node.v } : undefined;
-    else if (node.dtype !== 'float64') out = undefined;
-    else if (node.t === 'in') {
-      const x = inputs[node.i];
-      if (!(x instanceof Float64Array) || x.length !== n) return undefined;
-      let i = slot.get(node.i);
-      if (i === undefined) slot.set(node.i, (i = used.push(x) - 1));
-      out = { t: 'in', i };
-    } else if (node.t === 'bin' && OPS.has(node.op)) {
-      const a = convert(node.a);
-      const b = a && convert(node.b);
-      out = a && b ? { t: 'bin', op: node.op as KernelOp, a, b } : undefined;
-    }
-    if (out) made.set(node, out);
-    return out;
-  };
-  const r = convert(root);
-  return r && r.t !== 'const' && used.length > 0 ? { root: r, inputs: used } : undefined;
 }
