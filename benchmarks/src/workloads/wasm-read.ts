@@ -42,7 +42,7 @@ const v128load = (offset: number): number[] => [SIMD, 0x00, 4, ...leb(offset)]; 
 const f64x2add = [SIMD, ...leb(0xf0)];
 const f64x2lane = (i: number): number[] => [SIMD, 0x21, i];
 
-function readModule(pages: number): Uint8Array<ArrayBuffer> {
+function readModule(pages: number, shared = false): Uint8Array<ArrayBuffer> {
   const P = 0;
   const END = 1;
   const acc = [2, 3, 4, 5];
@@ -60,7 +60,8 @@ function readModule(pages: number): Uint8Array<ArrayBuffer> {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 2, I32, I32, 1, F64]),
-    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, ...leb(pages)]),
+    // Limits flag 0x03: shared, with a maximum (required for shared memories).
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...(shared ? [0x03, ...leb(pages), ...leb(pages)] : [0x00, ...leb(pages)])]),
     ...section(3, [1, 0]),
     ...section(7, [1, ...name('read'), 0x00, 0]),
     ...section(10, [1, ...leb(body.length), ...body]),
@@ -95,6 +96,59 @@ export function wasmReader(n: number): WasmReader {
       for (let p = 0; p < end; p += BLOCK) s += read(p, Math.min(p + BLOCK, end));
       for (let i = end / 8; i < n; i++) s += data[i];
       return s;
+    },
+  };
+}
+
+/**
+ * The same loop on two worker threads over one shared WebAssembly memory, each reading its half in
+ * place (as the 2-thread `dx.sum()` reads the arena): the two-core read limit for WebAssembly.
+ */
+export interface SharedWasmReader {
+  readonly data: Float64Array;
+  read(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { bytes, memory, from, to } = workerData;
+const read = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.read;
+parentPort.on('message', () => {
+  let s = 0;
+  for (let p = from; p < to; p += ${1 << 21}) s += read(p, Math.min(p + ${1 << 21}, to));
+  parentPort.postMessage(s);
+});`;
+
+export async function sharedWasmReader(n: number): Promise<SharedWasmReader> {
+  const { Worker } = await import('node:worker_threads');
+  const bytes = n * 8;
+  const pages = Math.ceil(bytes / 65536) + 1;
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const mod = readModule(pages, true);
+  const end = bytes - (bytes % 128);
+  const half = end / 2;
+  const workers = [0, 1].map((w) => new Worker(WORKER, { eval: true, workerData: { bytes: mod, memory, from: w * half, to: w ? end : half } }));
+  const ask = (w: InstanceType<typeof Worker>): Promise<number> =>
+    new Promise((resolve, reject) => {
+      w.once('error', reject);
+      w.once('message', (v: number) => {
+        w.off('error', reject);
+        resolve(v);
+      });
+      w.postMessage(0);
+    });
+  const data = new Float64Array(memory.buffer, 0, n);
+  return {
+    data,
+    read: async () => {
+      const parts = await Promise.all(workers.map(ask));
+      let s = parts[0] + parts[1];
+      for (let i = end / 8; i < n; i++) s += data[i];
+      return s;
+    },
+    close: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
     },
   };
 }
