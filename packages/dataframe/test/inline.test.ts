@@ -70,6 +70,18 @@ describe('dataframe.inline-threshold', () => {
     }
   });
 
+  it('a scalar reduction without options runs on the sync scheduler too', async () => {
+    const spy = vi.spyOn(SyncExecutor.prototype, 'execute');
+    try {
+      const df = dd.fromColumns({ x, y }, { npartitions: 3 });
+      const total = await df.col('y').sum().compute();
+      expect(spy).toHaveBeenCalled();
+      expect(total).toBeCloseTo(y.reduce((a, b) => a + b, 0), 9);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('persist() without options keeps the configured scheduler', async () => {
     const spy = vi.spyOn(SyncExecutor.prototype, 'execute');
     try {
