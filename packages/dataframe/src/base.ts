@@ -20,6 +20,7 @@ import { checkOptions, type OptionSchema } from '@pdask/core';
 import { FrameLayer, opName, partitionKey } from './graph';
 import type { TypeDesc } from './ops/types';
 import type { Expr } from './expr/nodes';
+import { chooseFrameScheduler } from './inline';
 
 /** What the query planner (expr/) does for a collection; registered by expr/planner.ts. */
 export interface Planner {
@@ -201,5 +202,10 @@ export abstract class Partitioned<R> extends CollectionBase<R> implements Graphe
   explain(): string {
     if (!planner) throw new Error('explain: the query planner is not loaded (import @pdask/dataframe)');
     return planner.explain(this);
+  }
+
+  /** Without a `scheduler`, a graph over small in-memory frames runs in the calling thread (inline.ts). */
+  protected override computeOptions(opts: ComputeOptions, persist: boolean): ComputeOptions {
+    return chooseFrameScheduler([this.layer], opts, persist);
   }
 }

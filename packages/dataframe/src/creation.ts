@@ -17,6 +17,7 @@ import { unknownColumn } from './meta';
 import { keysOf, sortOrder, type SortKey } from './ops/sort';
 import { takeRows } from './ops/values';
 import { memorySource } from './expr/memory';
+import { recordMemoryLayer } from './inline';
 
 export interface PartitionOptions {
   /** Number of partitions (as Dask's from_pandas: rows are split in chunks of ceil(rows / npartitions)). */
@@ -85,7 +86,7 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
   const layer = new FrameLayer(name, 'from-arrow', function* () {
     for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
   });
-  return memorySource(new DataFrame(name, parts.length, layerNode(layer), opts.sort === false ? null : divisions, { names: [...names], types, index: null }, bytes), parts);
+  return memorySource(new DataFrame(name, parts.length, recordMemoryLayer(layerNode(layer), bytes), opts.sort === false ? null : divisions, { names: [...names], types, index: null }, bytes), parts);
 }
 
 /** Partitions of the given row ranges as a frame's source layer (the index, when any, first). */
@@ -103,7 +104,7 @@ function frameOfRanges(names: readonly string[], vectors: readonly Vector[], loc
     for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
   });
   const cols = index ? names.slice(1) : names;
-  return memorySource(new DataFrame(name, parts.length, layerNode(layer), divisions, { names: [...cols], types: index ? types.slice(1) : types, index }, bytes), parts);
+  return memorySource(new DataFrame(name, parts.length, recordMemoryLayer(layerNode(layer), bytes), divisions, { names: [...cols], types: index ? types.slice(1) : types, index }, bytes), parts);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** A lazy single value (Dask's Scalar): the result of a series reduction or `len`. */
 import { CollectionBase, SingleKeyCollection, type ComputeOptions, type LayerNode, type VisualizeOptions } from '@pdask/core';
 import type { Expr } from './expr/nodes';
+import { chooseFrameScheduler } from './inline';
 
 /** The query planner's step for a scalar (registered by expr/planner.ts). */
 interface ScalarPlanner {
@@ -49,5 +50,10 @@ export class Scalar<T> extends SingleKeyCollection<T> {
   /** The plan before and after optimisation (see the README's "Query planning"); empty when it has none. */
   explain(): string {
     return scalarPlanner && this.expr ? scalarPlanner.explain(this) : '';
+  }
+
+  /** Without a `scheduler`, a reduction of small in-memory frames runs in the calling thread (inline.ts). */
+  protected override computeOptions(opts: ComputeOptions, persist: boolean): ComputeOptions {
+    return chooseFrameScheduler([this.layer], opts, persist);
   }
 }

@@ -11,6 +11,7 @@ import { dataframeOps } from '../ops/index';
 import type { Part } from '../ops/part';
 import { INDEX_COLUMN } from '../ops/spec';
 import { withExpr } from './nodes';
+import { recordMemoryLayer } from '../inline';
 
 /** Records `df`, made of `parts` (its index column first when it has one), as a memory source. */
 export function memorySource(df: DataFrame, parts: readonly Part[]): DataFrame {
@@ -24,7 +25,7 @@ export function memorySource(df: DataFrame, parts: readonly Part[]): DataFrame {
     });
     const bytes = mine.reduce((sum, p) => sum + p.bufs.reduce((a, b) => a + b.byteLength, 0), 0);
     const meta = { ...df.meta, names: [...columns], types: columns.map((c) => df.typeOf(c)) };
-    return new DataFrame(name, mine.length, layerNode(layer), df.divisions, meta, bytes);
+    return new DataFrame(name, mine.length, recordMemoryLayer(layerNode(layer), bytes), df.divisions, meta, bytes);
   };
   return withExpr(df, { kind: 'memory', columns: df.columns, project, ...(df.bytes !== undefined ? { bytes: df.bytes } : {}) });
 }

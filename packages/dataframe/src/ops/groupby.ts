@@ -20,6 +20,10 @@ import { numericValues, toFloat64 } from './values';
 import { keyVector, numbersAs } from './results';
 import { GROUP_AGGS, type GroupAgg } from './group-aggs';
 import { GroupedValues, PerGroup, perGroupResults } from './grouped';
+import { mergeCoded, unifySmallInts } from './group-merge';
+
+/** Up to this many int keys in all, partials are numbered with a Map rather than the kernels' hash table. */
+const SMALL_UNIFY = 4096;
 
 /** The results of a custom aggregation's chunk (or agg) for some groups: one array per item it returns. */
 export interface CustomPartial {
@@ -152,6 +156,8 @@ function unifyLevel(levels: readonly KeyLevel[]): { codes: Int32Array[]; values:
   const kind = levels[0].kind;
   const k = kernels();
   if (kind === 'int') {
+    // A few keys (the usual case: one level per partition's groups) need no hash table in kernel memory.
+    if (levels.reduce((n, l) => n + l.values.length, 0) <= SMALL_UNIFY) return unifySmallInts(levels.map((l) => l.values as Int32Array));
     const f = k.int32Factorizer();
     try {
       const codes = levels.map((l) => f.add(l.values as Int32Array));
@@ -225,21 +231,14 @@ export function mergePartials(parts: readonly GroupPartial[], fns: readonly Cust
   if (parts.length === 1 && fns.length === 0) return parts[0];
   const { codes, levels } = parts.length === 1 ? { codes: [identity(parts[0].levels[0].values.length)], levels: parts[0].levels } : unify(parts);
   const ngroups = levels[0].values.length;
-  const k = kernels();
   const stats: Record<string, GroupByPartial> = {};
   for (const col of Object.keys(parts[0].stats)) {
     if (parts.length === 1) {
       stats[col] = parts[0].stats[col];
       continue;
     }
-    let acc: GroupByPartial | undefined;
-    parts.forEach((p, j) => {
-      const s = p.stats[col];
-      const remapped: GroupByPartial = { ...s, keys: Int32Array.from(s.keys, (pos) => codes[j][pos]), sorted: false };
-      // An empty partition's partial carries the same statistics as the others (kernels' emptyPartial).
-      acc = acc ? k.mergeGroupBy(acc, remapped) : remapped;
-    });
-    stats[col] = { ...acc!, sorted: false };
+    // An empty partition's partial carries the same statistics as the others (kernels' emptyPartial).
+    stats[col] = mergeCoded(parts.map((p) => p.stats[col]), codes, ngroups);
   }
   const custom = fns.map((f, j) => mergeCustom(parts.map((p) => p.custom[j]), codes, ngroups, f));
   return { levels, stats, custom };
