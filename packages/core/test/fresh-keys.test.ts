@@ -73,6 +73,15 @@ describe('fromLayers with fresh keys', () => {
     expect(await compute(again, both, x, { scheduler: 'sync' })).toEqual([3, 4, 2]);
   });
 
+  it('computes the same pure key reached through two layer nodes above a fresh one', async () => {
+    const divmod = (a: number, b: number) => [Math.floor(a / b), a % b];
+    const d = delayed(divmod, { nout: 2 })(17, 5);
+    const [q, r] = d;
+    // d.get(0) builds a second layer node for q's key (pure keys are deterministic).
+    expect(d.get(0).key).toBe(q.key);
+    expect(await compute(q, d.get(0), r, { scheduler: 'sync' })).toEqual([3, 3, 2]);
+  });
+
   it('computes a 20,001-task delayed tree on sync to its sum', async () => {
     const inc = (i: number) => i + 1;
     const addF = (a: number, b: number) => a + b;
