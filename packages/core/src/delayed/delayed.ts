@@ -2,7 +2,7 @@ import { randomId as randomUUID } from '../tokenize/hasher';
 import { dataLayer, SingleKeyCollection } from '../collection/base';
 import type { Collection } from '../collection/protocol';
 import { toArgSpec } from '../graph/args';
-import { layerNode, MaterializedLayer, type LayerNode } from '../graph/high-level';
+import { freshLayerNode, layerNode, MaterializedLayer, type LayerNode } from '../graph/high-level';
 import { taskNode, type ArgSpec, type Key, type OpRef } from '../graph/spec';
 import { coreOps } from '../ops/index';
 import type { ModuleFunction, Op, OpFunction } from '../ops/registry';
@@ -95,7 +95,8 @@ function buildCall(fn: OpFunction | ModuleFunction | Op, args: readonly unknown[
   const specs = args.map((a) => toArgSpec(a, parents));
   const key = keyFor(opts.name ?? (op.name || 'delayed'), opts.pure ?? false, op, specs);
   const node = taskNode(key, op, specs);
-  return new Delayed<never>(key, layerNode(new MaterializedLayer(key, [node], op.name), parents), opts.nout);
+  const layer = new MaterializedLayer(key, [node], op.name);
+  return new Delayed<never>(key, opts.pure ? layerNode(layer, parents) : freshLayerNode(layer, parents), opts.nout);
 }
 
 const DELAYED_OPTIONS: OptionSchema<DelayedOptions> = {

@@ -70,11 +70,22 @@ export class LayerNode {
   constructor(
     readonly layer: Layer,
     readonly parents: readonly LayerNode[],
+    /**
+     * Its keys were minted for this node alone (a random id, as an impure `delayed` call's), so
+     * no other layer node defines them, except ones made to redefine them (persisted results),
+     * which do not say this. Materialising then needs no lookup to find a key defined twice.
+     */
+    readonly freshKeys = false,
   ) {}
 }
 
 export function layerNode(layer: Layer, parents: readonly LayerNode[] = []): LayerNode {
   return new LayerNode(layer, parents);
+}
+
+/** A layer node whose keys were just minted for it (see LayerNode.freshKeys). */
+export function freshLayerNode(layer: Layer, parents: readonly LayerNode[] = []): LayerNode {
+  return new LayerNode(layer, parents, true);
 }
 
 let walks = 0;

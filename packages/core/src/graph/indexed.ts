@@ -1,4 +1,5 @@
 import { forEachLayer, type LayerNode } from './high-level';
+import { KeyIndex } from './key-index';
 import type { Graph, GraphNode, Key } from './spec';
 
 const NO_PARENTS: readonly LayerNode[] = [];
@@ -86,7 +87,9 @@ export class IndexedGraph {
    */
   static fromLayers(roots: readonly LayerNode[]): IndexedGraph {
     const nodes: GraphNode[] = [];
-    const index = new Map<Key, number>();
+    // Made at the first layer whose keys may be defined elsewhere too; until then (a graph of
+    // `delayed` calls throughout) no key is hashed: see LayerNode.freshKeys and KeyIndex.
+    let index: Map<Key, number> | undefined;
     const definedBy: LayerNode[] = [];
     let largest = 0;
     forEachLayer(roots, (ln) => {
@@ -94,7 +97,32 @@ export class IndexedGraph {
       if (b !== undefined && b > largest) largest = b;
       let count = 0;
       let last = -1;
-      for (const node of ln.layer.materialize()) {
+      const made = ln.layer.materialize();
+      if (index === undefined && ln.freshKeys) {
+        // Keys minted for this layer node alone: none can be defined already.
+        if (Array.isArray(made)) {
+          const list = made as readonly GraphNode[];
+          for (let j = 0; j < list.length; j++) {
+            nodes.push(list[j]);
+            definedBy.push(ln);
+          }
+          count = list.length;
+        } else {
+          for (const node of made) {
+            nodes.push(node);
+            definedBy.push(ln);
+            count++;
+          }
+        }
+        last = nodes.length - 1;
+        ln.at = count === 1 ? last : -1;
+        return;
+      }
+      if (index === undefined) {
+        index = new Map<Key, number>();
+        for (let i = 0; i < nodes.length; i++) index.set(nodes[i].key, i);
+      }
+      for (const node of made) {
         count++;
         last = index.get(node.key) ?? -1;
         if (last < 0) {
@@ -110,7 +138,7 @@ export class IndexedGraph {
       // Parents are visited first: their readers find a one-node layer's result here.
       ln.at = count === 1 ? last : -1;
     });
-    const g = IndexedGraph.link(nodes, index, definedBy);
+    const g = IndexedGraph.link(nodes, index ?? new KeyIndex(nodes), definedBy);
     g.largestBlock = largest;
     return g;
   }

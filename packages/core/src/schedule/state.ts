@@ -186,9 +186,11 @@ export class SchedulerState {
   /** Adds tasks (keys already known keep their state: shared work runs once) and wanted keys. */
   updateGraph(update: GraphUpdate): Instruction[] {
     this.begin('update-graph');
-    const fresh: TaskState[] = [];
     const states: TaskState[] = [];
     const known = this.tasks.size > 0;
+    // Into an empty state every task is fresh: one list serves as both.
+    const fresh: TaskState[] = known ? [] : states;
+    const retries = update.retries ?? 0;
     let i = -1;
     for (const node of update.nodes) {
       i++;
@@ -200,8 +202,8 @@ export class SchedulerState {
       const ts = new TaskState(node.key, node, update.priority ? update.priority(node.key, i) : this.seq);
       ts.seq = this.seq++;
       ts.index = i;
-      ts.retriesLeft = update.retries ?? 0;
-      fresh.push(ts);
+      if (retries !== 0) ts.retriesLeft = retries;
+      if (known) fresh.push(ts);
       states.push(ts);
     }
     this.tasks.addAll(fresh);
@@ -216,10 +218,11 @@ export class SchedulerState {
         if (n === 0) continue;
         // Sized once: pushing onto an empty array reserves 17 slots, for 100,000s of tasks.
         const deps: TaskState[] = n === 1 ? [states[adj.depList[from]]] : n === 2 ? [states[adj.depList[from]], states[adj.depList[from + 1]]] : new Array<TaskState>(n);
+        const asList = [ts];
         for (let e = 0; e < n; e++) {
           const dep = states[adj.depList[from + e]];
           deps[e] = dep;
-          addDependent(dep, ts);
+          addDependent(dep, ts, asList);
         }
         ts.deps = deps;
       }
@@ -234,9 +237,10 @@ export class SchedulerState {
       }
       for (const ts of fresh) {
         if (ts.node.deps.length === 0) continue;
+        const asList = [ts];
         ts.deps = ts.node.deps.map((d) => {
           const dep = this.tasks.get(d)!;
-          addDependent(dep, ts);
+          addDependent(dep, ts, asList);
           return dep;
         });
       }

@@ -35,28 +35,81 @@ export class TaskState {
    * memory every worker reads in place (SharedArrayBuffer between threads). Placement weighs this.
    */
   moveBytes = 0;
-  /** Workers that died while running this task. */
-  suspicious = 0;
-  retriesLeft = 0;
-  error: unknown;
-  /** The key whose failure made this task fail (itself, or an input). */
-  errorOrigin: Key | undefined;
   /** Tie-breaker for equal priorities: submission order. */
   seq = 0;
   /** Position of this task in the graph update that created it (drivers use it as a compact id). */
   index = -1;
-  /** Put on a worker directly (scatter): it has no computation, so a lost copy cannot be rebuilt. */
-  scattered = false;
+  /**
+   * What only failing, retried, killed or scattered tasks need, made when first set: a graph has
+   * 100,000s of tasks that all survive into the old generation, so every field costs.
+   */
+  private rare: RareTaskFields | undefined;
 
   constructor(
     readonly key: Key,
     public node: GraphNode,
     public priority: number,
   ) {}
+
+  /** Workers that died while running this task. */
+  get suspicious(): number {
+    return this.rare === undefined ? 0 : this.rare.suspicious;
+  }
+  set suspicious(v: number) {
+    if (v !== 0 || this.rare !== undefined) this.rareFields().suspicious = v;
+  }
+
+  get retriesLeft(): number {
+    return this.rare === undefined ? 0 : this.rare.retriesLeft;
+  }
+  set retriesLeft(v: number) {
+    if (v !== 0 || this.rare !== undefined) this.rareFields().retriesLeft = v;
+  }
+
+  get error(): unknown {
+    return this.rare?.error;
+  }
+  set error(v: unknown) {
+    if (v !== undefined || this.rare !== undefined) this.rareFields().error = v;
+  }
+
+  /** The key whose failure made this task fail (itself, or an input). */
+  get errorOrigin(): Key | undefined {
+    return this.rare?.errorOrigin;
+  }
+  set errorOrigin(v: Key | undefined) {
+    if (v !== undefined || this.rare !== undefined) this.rareFields().errorOrigin = v;
+  }
+
+  /** Put on a worker directly (scatter): it has no computation, so a lost copy cannot be rebuilt. */
+  get scattered(): boolean {
+    return this.rare === undefined ? false : this.rare.scattered;
+  }
+  set scattered(v: boolean) {
+    if (v || this.rare !== undefined) this.rareFields().scattered = v;
+  }
+
+  private rareFields(): RareTaskFields {
+    return (this.rare ??= { suspicious: 0, retriesLeft: 0, error: undefined, errorOrigin: undefined, scattered: false });
+  }
 }
 
-export function addDependent(dep: TaskState, reader: TaskState): void {
-  if (dep.dependents === NO_TASKS) dep.dependents = [reader];
+interface RareTaskFields {
+  suspicious: number;
+  retriesLeft: number;
+  error: unknown;
+  errorOrigin: Key | undefined;
+  scattered: boolean;
+}
+
+/**
+ * `asList`, when given, is `[reader]`, shared by the inputs whose only reader it is (in a tree,
+ * every input): a one-reader list is never changed in place, only replaced (see addHolder).
+ */
+export function addDependent(dep: TaskState, reader: TaskState, asList?: TaskState[]): void {
+  const n = dep.dependents.length;
+  if (n === 0) dep.dependents = asList ?? [reader];
+  else if (n === 1) dep.dependents = [dep.dependents[0], reader];
   else dep.dependents.push(reader);
 }
 

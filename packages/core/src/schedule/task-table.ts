@@ -14,9 +14,10 @@ export class TaskTable {
     return this.byKey.size + this.pending.length;
   }
 
-  /** Adds tasks known to have new, distinct keys. */
-  addAll(states: readonly TaskState[]): void {
-    for (const ts of states) this.pending.push(ts);
+  /** Adds tasks known to have new, distinct keys. Takes the list: the caller must not change it. */
+  addAll(states: TaskState[]): void {
+    if (this.pending.length === 0) this.pending = states;
+    else for (const ts of states) this.pending.push(ts);
   }
 
   get(key: Key): TaskState | undefined {

@@ -9,7 +9,7 @@ import { workerPlatform } from '#platform';
 import type { OpRef } from '../../graph/spec';
 import { serializeError, type SerializedError } from '../errors';
 import { isPromiseLike, prepareOps, runNode, TaskFailure } from '../run-node';
-import { sharedBytesOf, sizeOf } from '../sizeof';
+import { measureInto, sizeOf, type ValueSizes } from '../sizeof';
 import { transferablesOf } from '../transfer';
 import { PinnedBuffers } from './aliases';
 import { AWAIT_LOCAL, BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
@@ -42,6 +42,8 @@ const notResident = { canSpill: (v: unknown): boolean => !isResidentObject(v) };
 const resident = new SpillMap(spill, sizeOf, { onRestore: (v) => typeof v === 'object' && v !== null && residentObjects.add(v) });
 /** Buffers a result shares with its inputs: copied, never moved, so the other value keeps its data. */
 const pinned = new PinnedBuffers();
+/** Reused by every result's measurement (read at once, before anything else measures). */
+const sizes: ValueSizes = { nbytes: 0, shared: 0 };
 const ended = new Set<number>();
 const peers = new Map<number, MessagePort>();
 /** The peer-to-peer shuffle's pieces and runs (installed as this thread's shuffle runtime). */
@@ -386,7 +388,9 @@ async function runOne(spec: RunSpec): Promise<void> {
     borrowed.delete(slot(spec.cid, spec.node.key));
     // A wanted result goes back with the report (saving the caller a gather round trip); handed
     // over when nothing else here reads it, else copied and kept.
-    const nbytes = sizeOf(value);
+    // One walk gives both figures (moveBytes: what a copy to another thread would move).
+    const { nbytes, shared } = measureInto(value, sizes);
+    const moveBytes = nbytes - shared;
     if (spec.ret >= RESIDENT_BASE) {
       if (!forgottenEarly.delete(spec.ret)) {
         if (typeof value === 'object' && value !== null) residentObjects.add(value);
@@ -403,7 +407,7 @@ async function runOne(spec: RunSpec): Promise<void> {
       pinned.unpin(returnedBuffers, from);
     } else if (spec.ret >= RESIDENT_BASE && resident.has(spec.ret)) store.setAlias(spec.node.key, resident, spec.ret);
     else store.set(spec.node.key, value, nbytes);
-    ok.push(spec.seq, nbytes, nbytes - sharedBytesOf(value), performance.now() - t0);
+    ok.push(spec.seq, nbytes, moveBytes, performance.now() - t0);
   }
 }
 
