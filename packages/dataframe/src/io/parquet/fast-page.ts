@@ -20,6 +20,8 @@ export interface PageSink {
   offsets?: Int32Array;
   bytes?: Uint8Array;
   used: number;
+  /** Strings: each output row's id in the column's merged dictionary, while kept (see flat-column.ts). */
+  codes?: Int32Array;
 }
 
 /** The column's dictionary: values (numbers) or packed strings. */
@@ -29,6 +31,8 @@ export interface PageDictionary {
   offsets?: Int32Array;
   /** The longest string's byte length (to size the output once per page). */
   maxLength?: number;
+  /** Each entry's id in the column's merged dictionary (absent: codes are not kept). */
+  ids?: Int32Array;
 }
 
 export interface PageHooks {
@@ -141,7 +145,10 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     const db = d.bytes as Uint8Array;
     const doff = d.offsets as Int32Array;
     const ix = idx as Int32Array;
-    let bytes = hooks.grow((b - a) * (d.maxLength ?? 0));
+    const ids = d.ids;
+    const codes = ids === undefined ? undefined : s.codes;
+    if (codes === undefined) s.codes = undefined;
+    const bytes = hooks.grow((b - a) * (d.maxLength ?? 0));
     let used = s.used;
     let at = s.at;
     for (let r = a; r < b; r++) {
@@ -153,10 +160,12 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
       if (!has) {
         s.at = at;
         hooks.setNull();
+        if (codes !== undefined) codes[at] = -1;
         offsets[++at] = used;
         continue;
       }
       const x = ix[vi++];
+      if (codes !== undefined) codes[at] = (ids as Int32Array)[x];
       const from = doff[x];
       const len = doff[x + 1] - from;
       if (len <= 16) for (let k = 0; k < len; k++) bytes[used + k] = db[from + k];
@@ -173,6 +182,7 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     return true;
   }
   // PLAIN strings: a 4-byte length before each; the rows before `a` and dropped rows are stepped over.
+  s.codes = undefined;
   let p = pos;
   for (let r = 0; r < a; r++) {
     if (present && present[r] === 0) continue;

@@ -13,6 +13,7 @@ import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { PARSERS } from './decoding';
 import { readV1Page, type PageDictionary } from './fast-page';
+import { rememberCodes } from './dictionary-codes';
 
 type Fixed = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
 type FixedCtor = new (n: number) => Fixed;
@@ -69,6 +70,39 @@ interface Sink {
   mask?: Uint8Array;
   /** The next input row (the mask's index). */
   inAt: number;
+  /**
+   * Strings: per output row, its entry in `dictionary` (-1: null), while every page so far was
+   * dictionary-encoded (dictionary-codes.ts); dropped at the first page that is not.
+   */
+  codes?: Int32Array;
+  dictionary: string[];
+  ids: Map<string, number>;
+}
+
+/** Above this many distinct strings a column's codes are not kept (decoding the entries would cost more than they save). */
+const MAX_CODED_STRINGS = 1 << 16;
+
+const utf8 = new TextDecoder();
+
+/** Each entry's id in the column's merged dictionary (new strings get new ids); undefined when codes were dropped. */
+function dictionaryIds(s: Sink, items: readonly Uint8Array[]): Int32Array | undefined {
+  if (s.codes === undefined) return undefined;
+  if (s.dictionary.length + items.length > MAX_CODED_STRINGS) {
+    s.codes = undefined;
+    return undefined;
+  }
+  const ids = new Int32Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const str = utf8.decode(items[i]);
+    let id = s.ids.get(str);
+    if (id === undefined) {
+      id = s.dictionary.length;
+      s.ids.set(str, id);
+      s.dictionary.push(str);
+    }
+    ids[i] = id;
+  }
+  return ids;
 }
 
 interface Hyparquet {
@@ -158,7 +192,7 @@ function readChunk(h: Hyparquet, buf: ArrayBuffer, decoder: ColumnDecoder, maxDe
     if (header.type === 'DICTIONARY_PAGE') {
       const page = h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors);
       dict = h.readPlain({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, decoder.type, header.dictionary_page_header?.num_values ?? 0, decoder.element.type_length);
-      packed = kind === 'utf8' ? packDictionary(dict) : kind === 'fixed' && ArrayBuffer.isView(dict) ? { values: dict as Fixed } : undefined;
+      packed = kind === 'utf8' ? { ...packDictionary(dict), ids: dictionaryIds(s, dict as Uint8Array[]) } : kind === 'fixed' && ArrayBuffer.isView(dict) ? { values: dict as Fixed } : undefined;
       continue;
     }
     if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') continue;
@@ -178,10 +212,12 @@ function readChunk(h: Hyparquet, buf: ArrayBuffer, decoder: ColumnDecoder, maxDe
         row += rows;
         continue;
       }
+      s.codes = undefined;
       readPage(h.readDataPage(bytes, v1, decoder), dict, packed, encoding, maxDef, kind, a, b, s);
     } else if (v1) {
       readPage(h.readDataPage(h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors), v1, decoder), dict, packed, encoding, maxDef, kind, a, b, s);
     } else {
+      s.codes = undefined;
       readPage(h.readDataPageV2(raw, header, decoder), dict, packed, encoding, maxDef, kind, a, b, s);
     }
     row += rows;
@@ -258,12 +294,13 @@ export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan
   const t = plan.type;
   const Ctor = fixedCtor(t);
   const kind = Ctor ? 'fixed' : t.id === 'bool' ? 'bool' : 'utf8';
-  const s: Sink = { length, at: 0, valid: new Uint8Array((length + 7) >> 3), nulls: 0, allValid: true, used: 0, inAt: 0, mask: mask?.keep };
+  const s: Sink = { length, at: 0, valid: new Uint8Array((length + 7) >> 3), nulls: 0, allValid: true, used: 0, inAt: 0, mask: mask?.keep, dictionary: [], ids: new Map() };
   if (kind === 'fixed') s.values = new (Ctor as FixedCtor)(length);
   else if (kind === 'bool') s.values = new Uint8Array((length + 7) >> 3);
   else {
     s.offsets = new Int32Array(length + 1);
     s.bytes = new Uint8Array(1024);
+    s.codes = new Int32Array(length);
   }
   const schemaPath = h.getSchemaPath(meta.schema, [plan.name]);
   const element = schemaPath[schemaPath.length - 1].element;
@@ -282,6 +319,10 @@ export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan
   }
   const type = arrowType(t);
   const nullBitmap = s.nulls > 0 ? s.valid : undefined;
-  if (kind === 'utf8') return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, valueOffsets: s.offsets, data: (s.bytes as Uint8Array).subarray(0, s.used) } as never));
+  if (kind === 'utf8') {
+    const bytes = (s.bytes as Uint8Array).subarray(0, s.used);
+    if (s.codes) rememberCodes(s.offsets as Int32Array, bytes, s.codes, s.dictionary);
+    return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, valueOffsets: s.offsets, data: bytes } as never));
+  }
   return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, data: s.values } as never));
 }
