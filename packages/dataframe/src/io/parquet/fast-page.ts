@@ -110,11 +110,13 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
       let at = s.at;
       if (indexed) {
         const ix = idx as Int32Array;
-        if (mask) for (let r = a; r < b; r++, vi++) { if (mask[base + r] !== 0) out[at++] = src[ix[vi]]; }
+        // Branch-free (the mask of a filter is unpredictable): every row is written at the next
+        // slot, which only a kept row claims; a write past the end of the output is a no-op.
+        if (mask) for (let r = a; r < b; r++, vi++) (out[at] = src[ix[vi]]), (at += mask[base + r]);
         else for (let r = a; r < b; r++) out[at++] = src[ix[vi++]];
       } else {
         const m = mask as Uint8Array;
-        for (let r = a; r < b; r++, vi++) if (m[base + r] !== 0) out[at++] = src[vi];
+        for (let r = a; r < b; r++, vi++) (out[at] = src[vi]), (at += m[base + r]);
       }
       if (!s.allValid) for (let k = s.at; k < at; k++) (s.at = k), hooks.setValid();
       s.at = at;
