@@ -13,6 +13,8 @@ import type { Data } from 'apache-arrow';
 interface Known {
   offsets: Int32Array;
   bytes: Uint8Array;
+  /** The validity bitmap the codes' -1s match (undefined: no row is null). */
+  valid: Uint8Array | undefined;
   /** Per row, the entry of `dictionary` (-1: null). */
   codes: Int32Array;
   /** Distinct strings: a column's dictionaries (one per row group) merged by value. */
@@ -21,9 +23,9 @@ interface Known {
 
 const known = new WeakMap<ArrayBufferLike, Known>();
 
-/** Remembers the codes of the Utf8 vector whose buffers are `offsets` and `bytes`. */
-export function rememberCodes(offsets: Int32Array, bytes: Uint8Array, codes: Int32Array, dictionary: readonly string[]): void {
-  known.set(offsets.buffer, { offsets, bytes, codes, dictionary });
+/** Remembers the codes of the Utf8 vector whose buffers are `offsets`, `bytes` and `valid` (undefined: no nulls). */
+export function rememberCodes(offsets: Int32Array, bytes: Uint8Array, valid: Uint8Array | undefined, codes: Int32Array, dictionary: readonly string[]): void {
+  known.set(offsets.buffer, { offsets, bytes, valid, codes, dictionary });
 }
 
 const sameView = (a: ArrayBufferView | undefined, b: ArrayBufferView): boolean => a !== undefined && a.buffer === b.buffer && a.byteOffset === b.byteOffset;
@@ -38,6 +40,9 @@ export function dictionaryKeys(d: Data): { codes: Int32Array; uniques: string[] 
   if (offsets === undefined || d.offset !== 0) return undefined;
   const k = known.get(offsets.buffer);
   if (!k || !sameView(offsets, k.offsets) || !sameView(d.values as Uint8Array, k.bytes) || d.length !== k.codes.length) return undefined;
+  // The same strings with other rows made null (a mask that kept the buffers) are not these codes.
+  const valid = d.nullCount > 0 ? (d.nullBitmap as Uint8Array | undefined) : undefined;
+  if (valid === undefined ? k.valid !== undefined : k.valid === undefined || !sameView(valid, k.valid)) return undefined;
   const n = d.length;
   const renumber = new Int32Array(k.dictionary.length).fill(-1);
   const codes = new Int32Array(n);

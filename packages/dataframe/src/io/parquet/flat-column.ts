@@ -321,7 +321,7 @@ export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan
   const nullBitmap = s.nulls > 0 ? s.valid : undefined;
   if (kind === 'utf8') {
     const bytes = (s.bytes as Uint8Array).subarray(0, s.used);
-    if (s.codes) rememberCodes(s.offsets as Int32Array, bytes, s.codes, s.dictionary);
+    if (s.codes) rememberCodes(s.offsets as Int32Array, bytes, nullBitmap, s.codes, s.dictionary);
     return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, valueOffsets: s.offsets, data: bytes } as never));
   }
   return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, data: s.values } as never));
