@@ -9,6 +9,7 @@ import { DataType, type Data, type Vector } from 'apache-arrow';
 import type { StringColumn } from '@pdask/kernels';
 import { kernels } from './kernels';
 import { describeType, type TypeDesc } from './types';
+import { dictionaryKeys } from '../io/parquet/dictionary-codes';
 
 export type KeyKind = 'int' | 'float' | 'string';
 export type KeyValues = Int32Array | Float64Array | string[];
@@ -71,6 +72,9 @@ export function partitionKeys(v: Vector, column: string): PartitionKeys {
     }
   }
   if (DataType.isUtf8(t) || (DataType.isDictionary(t) && DataType.isUtf8(t.dictionary))) {
+    // A column readParquet decoded from dictionary pages: its codes, renumbered as factorize numbers them.
+    const known = v.data.length === 1 ? dictionaryKeys(v.data[0]) : undefined;
+    if (known) return { kind: 'string', type, codes: known.codes, uniques: known.uniques };
     const { codes, uniques } = k.factorize(v as unknown as StringColumn);
     return { kind: 'string', type, codes, uniques: uniques as string[] };
   }

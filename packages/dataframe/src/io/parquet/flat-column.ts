@@ -12,6 +12,8 @@ import type { ColumnDecoder } from 'hyparquet/src/types.js';
 import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { PARSERS } from './decoding';
+import { readV1Page, type PageDictionary } from './fast-page';
+import { rememberCodes } from './dictionary-codes';
 
 type Fixed = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
 type FixedCtor = new (n: number) => Fixed;
@@ -64,6 +66,43 @@ interface Sink {
   offsets?: Int32Array;
   bytes?: Uint8Array;
   used: number;
+  /** Rows of the ranges (in order) to write: 1 keeps the row (absent: all); `length` counts the kept. */
+  mask?: Uint8Array;
+  /** The next input row (the mask's index). */
+  inAt: number;
+  /**
+   * Strings: per output row, its entry in `dictionary` (-1: null), while every page so far was
+   * dictionary-encoded (dictionary-codes.ts); dropped at the first page that is not.
+   */
+  codes?: Int32Array;
+  dictionary: string[];
+  ids: Map<string, number>;
+}
+
+/** Above this many distinct strings a column's codes are not kept (decoding the entries would cost more than they save). */
+const MAX_CODED_STRINGS = 1 << 16;
+
+const utf8 = new TextDecoder();
+
+/** Each entry's id in the column's merged dictionary (new strings get new ids); undefined when codes were dropped. */
+function dictionaryIds(s: Sink, items: readonly Uint8Array[]): Int32Array | undefined {
+  if (s.codes === undefined) return undefined;
+  if (s.dictionary.length + items.length > MAX_CODED_STRINGS) {
+    s.codes = undefined;
+    return undefined;
+  }
+  const ids = new Int32Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const str = utf8.decode(items[i]);
+    let id = s.ids.get(str);
+    if (id === undefined) {
+      id = s.dictionary.length;
+      s.ids.set(str, id);
+      s.dictionary.push(str);
+    }
+    ids[i] = id;
+  }
+  return ids;
 }
 
 interface Hyparquet {
@@ -108,14 +147,18 @@ function putBytes(s: Sink, src: Uint8Array, from: number, len: number): void {
 }
 
 /** A dictionary page's strings as one byte buffer with offsets (so indices copy bytes, not objects). */
-function packDictionary(dict: DecodedArray): { bytes: Uint8Array; offsets: Int32Array } {
+function packDictionary(dict: DecodedArray): { bytes: Uint8Array; offsets: Int32Array; maxLength: number } {
   const items = dict as Uint8Array[];
   const offsets = new Int32Array(items.length + 1);
   let n = 0;
-  for (let i = 0; i < items.length; i++) offsets[i + 1] = n += items[i].length;
+  let maxLength = 0;
+  for (let i = 0; i < items.length; i++) {
+    offsets[i + 1] = n += items[i].length;
+    maxLength = Math.max(maxLength, items[i].length);
+  }
   const bytes = new Uint8Array(n);
   for (let i = 0; i < items.length; i++) bytes.set(items[i], offsets[i]);
-  return { bytes, offsets };
+  return { bytes, offsets, maxLength };
 }
 
 const setValid = (s: Sink): void => {
@@ -140,7 +183,8 @@ function readChunk(h: Hyparquet, buf: ArrayBuffer, decoder: ColumnDecoder, maxDe
   const reader: DataReader = { view: new DataView(buf), offset: 0 };
   let row = 0;
   let dict: DecodedArray | undefined;
-  let packed: { bytes: Uint8Array; offsets: Int32Array } | undefined;
+  let packed: PageDictionary | undefined;
+  const hooks = { setNull: () => setNull(s), setValid: () => setValid(s), grow: (need: number) => growBytes(s, need) };
   while (row < hi && reader.offset < buf.byteLength - 1) {
     const header = h.parquetHeader(reader);
     const raw = new Uint8Array(buf, reader.offset, header.compressed_page_size);
@@ -148,7 +192,7 @@ function readChunk(h: Hyparquet, buf: ArrayBuffer, decoder: ColumnDecoder, maxDe
     if (header.type === 'DICTIONARY_PAGE') {
       const page = h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors);
       dict = h.readPlain({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, decoder.type, header.dictionary_page_header?.num_values ?? 0, decoder.element.type_length);
-      packed = kind === 'utf8' ? packDictionary(dict) : undefined;
+      packed = kind === 'utf8' ? { ...packDictionary(dict), ids: dictionaryIds(s, dict as Uint8Array[]) } : kind === 'fixed' && ArrayBuffer.isView(dict) ? { values: dict as Fixed } : undefined;
       continue;
     }
     if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') continue;
@@ -161,54 +205,71 @@ function readChunk(h: Hyparquet, buf: ArrayBuffer, decoder: ColumnDecoder, maxDe
       row += rows;
       continue;
     }
-    let page;
-    if (v1) page = h.readDataPage(h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors), v1, decoder);
-    else page = h.readDataPageV2(raw, header, decoder);
     const encoding = (v1 ?? v2)?.encoding ?? 'PLAIN';
-    const indexed = dict !== undefined && encoding.endsWith('_DICTIONARY');
-    const data = page.dataPage;
-    const defs = page.definitionLevels !== undefined && page.definitionLevels.length > 0 ? page.definitionLevels : undefined;
-    // A run of values with no nulls and no dictionary copies in one call.
-    if (!defs && !indexed && kind === 'fixed' && ArrayBuffer.isView(data)) {
-      const src = (data as Fixed).subarray(a, b);
-      (s.values as Fixed).set(src as never, s.at);
-      if (s.allValid) s.at += b - a;
-      else for (let r = 0; r < b - a; r++) setValid(s), s.at++;
-      row += rows;
-      continue;
-    }
-    let vi = 0;
-    for (let r = 0; r < b; r++) {
-      const present = defs === undefined || defs[r] === maxDef;
-      if (r < a) {
-        if (present) vi++;
+    if (v1 && kind !== 'bool') {
+      const bytes = h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors);
+      if (readV1Page(bytes, rows, encoding, maxDef, kind, decoder.type, packed, a, b, s, hooks)) {
+        row += rows;
         continue;
       }
-      if (!present) {
-        setNull(s);
-        if (kind === 'utf8') (s.offsets as Int32Array)[s.at + 1] = s.used;
-        s.at++;
-        continue;
-      }
-      const x = indexed ? (data[vi] as number) : vi;
-      vi++;
-      if (kind === 'fixed') {
-        (s.values as Fixed)[s.at] = (indexed ? (dict as Fixed)[x] : (data as Fixed)[x]) as never;
-      } else if (kind === 'bool') {
-        if (indexed ? (dict as boolean[])[x] : (data as boolean[])[x]) (s.values as Uint8Array)[s.at >> 3] |= 1 << (s.at & 7);
-      } else if (indexed) {
-        const p = packed as { bytes: Uint8Array; offsets: Int32Array };
-        putBytes(s, p.bytes, p.offsets[x], p.offsets[x + 1] - p.offsets[x]);
-      } else {
-        const item = (data as Uint8Array[])[x];
-        putBytes(s, item, 0, item.length);
-      }
-      setValid(s);
-      s.at++;
+      s.codes = undefined;
+      readPage(h.readDataPage(bytes, v1, decoder), dict, packed, encoding, maxDef, kind, a, b, s);
+    } else if (v1) {
+      readPage(h.readDataPage(h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors), v1, decoder), dict, packed, encoding, maxDef, kind, a, b, s);
+    } else {
+      s.codes = undefined;
+      readPage(h.readDataPageV2(raw, header, decoder), dict, packed, encoding, maxDef, kind, a, b, s);
     }
     row += rows;
   }
-  if (s.at !== s.length && row < hi) throw new Error(`column chunk ends after ${row} rows, before row ${hi}`);
+  if (row < hi) throw new Error(`column chunk ends after ${row} rows, before row ${hi}`);
+}
+
+/** Rows [a, b) of a page hyparquet decoded (the general path: JS arrays of levels and indices). */
+function readPage(page: { definitionLevels: number[] | undefined; dataPage: DecodedArray }, dict: DecodedArray | undefined, packed: PageDictionary | undefined, encoding: string, maxDef: number, kind: 'fixed' | 'bool' | 'utf8', a: number, b: number, s: Sink): void {
+  const indexed = dict !== undefined && encoding.endsWith('_DICTIONARY');
+  const data = page.dataPage;
+  const defs = page.definitionLevels !== undefined && page.definitionLevels.length > 0 ? page.definitionLevels : undefined;
+  const mask = s.mask;
+  const base = s.inAt - a;
+  s.inAt += b - a;
+  // A run of values with no nulls and no dictionary copies in one call.
+  if (!defs && !indexed && !mask && kind === 'fixed' && ArrayBuffer.isView(data)) {
+    const src = (data as Fixed).subarray(a, b);
+    (s.values as Fixed).set(src as never, s.at);
+    if (s.allValid) s.at += b - a;
+    else for (let r = 0; r < b - a; r++) setValid(s), s.at++;
+    return;
+  }
+  let vi = 0;
+  for (let r = 0; r < b; r++) {
+    const present = defs === undefined || defs[r] === maxDef;
+    if (r < a || (mask !== undefined && mask[base + r] === 0)) {
+      if (present) vi++;
+      continue;
+    }
+    if (!present) {
+      setNull(s);
+      if (kind === 'utf8') (s.offsets as Int32Array)[s.at + 1] = s.used;
+      s.at++;
+      continue;
+    }
+    const x = indexed ? (data[vi] as number) : vi;
+    vi++;
+    if (kind === 'fixed') {
+      (s.values as Fixed)[s.at] = (indexed ? (dict as Fixed)[x] : (data as Fixed)[x]) as never;
+    } else if (kind === 'bool') {
+      if (indexed ? (dict as boolean[])[x] : (data as boolean[])[x]) (s.values as Uint8Array)[s.at >> 3] |= 1 << (s.at & 7);
+    } else if (indexed) {
+      const p = packed as { bytes: Uint8Array; offsets: Int32Array };
+      putBytes(s, p.bytes, p.offsets[x], p.offsets[x + 1] - p.offsets[x]);
+    } else {
+      const item = (data as Uint8Array[])[x];
+      putBytes(s, item, 0, item.length);
+    }
+    setValid(s);
+    s.at++;
+  }
 }
 
 /** Rows [start, end) of the file as row groups with their first row. */
@@ -223,19 +284,23 @@ function groupsOver(meta: FileMetaData, start: number, end: number): { g: RowGro
   return out;
 }
 
-/** The column's rows over the ranges, as one Arrow vector of the plan's type. */
-export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan: ColumnPlan, ranges: readonly (readonly [number, number])[], compressors: Compressors): Promise<Vector> {
+/**
+ * The column's rows over the ranges, as one Arrow vector of the plan's type; with `mask` (one
+ * entry per row of the ranges, `count` of them 1) only the rows it keeps.
+ */
+export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan: ColumnPlan, ranges: readonly (readonly [number, number])[], compressors: Compressors, mask?: { keep: Uint8Array; count: number }): Promise<Vector> {
   const h = await hyparquetPages();
-  const length = ranges.reduce((n, [a, b]) => n + b - a, 0);
+  const length = mask ? mask.count : ranges.reduce((n, [a, b]) => n + b - a, 0);
   const t = plan.type;
   const Ctor = fixedCtor(t);
   const kind = Ctor ? 'fixed' : t.id === 'bool' ? 'bool' : 'utf8';
-  const s: Sink = { length, at: 0, valid: new Uint8Array((length + 7) >> 3), nulls: 0, allValid: true, used: 0 };
+  const s: Sink = { length, at: 0, valid: new Uint8Array((length + 7) >> 3), nulls: 0, allValid: true, used: 0, inAt: 0, mask: mask?.keep, dictionary: [], ids: new Map() };
   if (kind === 'fixed') s.values = new (Ctor as FixedCtor)(length);
   else if (kind === 'bool') s.values = new Uint8Array((length + 7) >> 3);
   else {
     s.offsets = new Int32Array(length + 1);
     s.bytes = new Uint8Array(1024);
+    s.codes = new Int32Array(length);
   }
   const schemaPath = h.getSchemaPath(meta.schema, [plan.name]);
   const element = schemaPath[schemaPath.length - 1].element;
@@ -254,6 +319,10 @@ export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan
   }
   const type = arrowType(t);
   const nullBitmap = s.nulls > 0 ? s.valid : undefined;
-  if (kind === 'utf8') return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, valueOffsets: s.offsets, data: (s.bytes as Uint8Array).subarray(0, s.used) } as never));
+  if (kind === 'utf8') {
+    const bytes = (s.bytes as Uint8Array).subarray(0, s.used);
+    if (s.codes) rememberCodes(s.offsets as Int32Array, bytes, nullBitmap, s.codes, s.dictionary);
+    return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, valueOffsets: s.offsets, data: bytes } as never));
+  }
   return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, data: s.values } as never));
 }

@@ -13,7 +13,7 @@ import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { cellOf, decompressors, PARSERS } from './decoding';
 import { filterMask } from './filter-mask';
-import { type Cell, type Predicate } from './filters';
+import { filterColumns, type Cell, type Predicate } from './filters';
 import { isFlatPlan, readFlatColumn } from './flat-column';
 import { knownFooter, pieceBuffer, remoteFooter } from '../read-remote-parquet';
 import type { SourceRef } from '../remote-source';
@@ -102,12 +102,24 @@ interface Decoded {
   vectors: Map<string, Vector>;
   /** The other columns, as cells (see cellOf). */
   cells: Map<string, ArrayLike<unknown>>;
+  /** Fast-path columns read only at the rows the filters keep (the filters' own columns are read in full). */
+  masked: Set<string>;
+  /** The rows the filters keep (null: all) and how many. */
+  keep: Uint8Array | null;
+  rows: number;
 }
 
+/**
+ * The piece's columns. With filters, the columns they test are read first, then the other flat
+ * columns only at the rows kept: a filter keeping half the rows halves the values decoded and
+ * copied for the rest, and no full column is made only to be filtered.
+ */
 async function decode(piece: ParquetPiece): Promise<Decoded> {
+  const n = piece.ranges.reduce((s, [a, b]) => s + b - a, 0);
   const cols = new Map<string, unknown[]>(piece.read.map((p) => [p.name, []]));
   const vectors = new Map<string, Vector>();
-  if (piece.ranges.length === 0 || piece.read.length === 0) return { vectors, cells: cols };
+  const masked = new Set<string>();
+  if (piece.ranges.length === 0 || piece.read.length === 0) return { vectors, cells: cols, masked, ...keptRows(piece, n, vectors, cols) };
   // hyparquet is ESM only: a dynamic import keeps the CommonJS build loadable on every Node 20.
   const { asyncBufferFromFile, parquetMetadataAsync, parquetRead } = await import('hyparquet');
   let file;
@@ -126,14 +138,16 @@ async function decode(piece: ParquetPiece): Promise<Decoded> {
   }
   const flat = piece.read.filter((p) => isFlatPlan(p, metadata));
   const rest = piece.read.filter((p) => !flat.includes(p));
-  for (const p of flat) {
+  const tested = new Set(piece.filters ? filterColumns(piece.filters) : []);
+  const readFlat = async (p: ColumnPlan, mask?: { keep: Uint8Array; count: number }): Promise<void> => {
     try {
-      vectors.set(p.name, await readFlatColumn(file, metadata, p, piece.ranges, compressors));
+      vectors.set(p.name, await readFlatColumn(file, metadata, p, piece.ranges, compressors, mask));
     } catch (e) {
       throw new Error(`readParquet: cannot decode column '${p.name}' of '${piece.path}': ${(e as Error).message}`);
     }
     cols.delete(p.name);
-  }
+  };
+  for (const p of flat) if (tested.has(p.name) || !piece.filters) await readFlat(p);
   const typed = new Map<string, ArrayLike<unknown>>();
   for (const [start, end] of rest.length === 0 ? [] : piece.ranges) {
     const chunks = new Map<string, ColumnData[]>(rest.map((p) => [p.name, []]));
@@ -158,28 +172,36 @@ async function decode(piece: ParquetPiece): Promise<Decoded> {
       for (let i = at; i < out.length; i++) out[i] = cellOf(p, out[i]);
     }
   }
-  return { vectors, cells: new Map<string, ArrayLike<unknown>>([...cols, ...typed]) };
+  const cells = new Map<string, ArrayLike<unknown>>([...cols, ...typed]);
+  const { keep, rows } = keptRows(piece, n, vectors, cells);
+  for (const p of flat) {
+    if (vectors.has(p.name)) continue;
+    await readFlat(p, keep === null ? undefined : { keep, count: rows });
+    if (keep !== null) masked.add(p.name);
+  }
+  for (const p of flat) cells.delete(p.name);
+  return { vectors, cells, masked, keep, rows };
+}
+
+/** The rows the piece's filters keep (null: every row, or no filters). */
+function keptRows(piece: ParquetPiece, n: number, vectors: ReadonlyMap<string, Vector>, cells: ReadonlyMap<string, ArrayLike<unknown>>): { keep: Uint8Array | null; rows: number } {
+  if (!piece.filters) return { keep: null, rows: n };
+  const fixed = new Map<string, Cell | null>(piece.hive.map((h) => [h.name, h.value]));
+  const mask = filterMask(piece.filters, n, vectors, cells, fixed);
+  let rows = 0;
+  for (let i = 0; i < n; i++) rows += mask[i];
+  return { keep: rows === n ? null : mask, rows };
 }
 
 export const readParquetPiece = async (piece: ParquetPiece): Promise<Part> => {
-  const { vectors, cells } = await decode(piece);
-  const n = piece.ranges.reduce((s, [a, b]) => s + b - a, 0);
-  let mask: Uint8Array | null = null;
-  let rows = n;
-  if (piece.filters) {
-    const fixed = new Map<string, Cell | null>(piece.hive.map((h) => [h.name, h.value]));
-    mask = filterMask(piece.filters, n, vectors, cells, fixed);
-    rows = 0;
-    for (let i = 0; i < n; i++) rows += mask[i];
-  }
-  const keep = mask === null || rows === n ? null : mask;
+  const { vectors, cells, masked, keep, rows } = await decode(piece);
   const hive = new Map(piece.hive.map((h) => [h.name, h]));
   let kept: number[] | undefined;
   const vecs = piece.columns.map((c, j) => {
     const h = hive.get(c);
     if (h) return vectorOf(new Array<unknown>(rows).fill(h.value), piece.types[j]);
     const v = vectors.get(c);
-    if (v) return keep === null ? v : takeMask(v, keep, rows);
+    if (v) return keep === null || masked.has(c) ? v : takeMask(v, keep, rows);
     const all = cells.get(c) as ArrayLike<unknown>;
     if (keep === null) return vectorOf(all, piece.types[j]);
     kept ??= indicesOf(keep);

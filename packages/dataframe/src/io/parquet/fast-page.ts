@@ -1,0 +1,214 @@
+/**
+ * A version-1 data page of a flat column decoded straight into the read's Arrow buffers: levels
+ * and dictionary indices into typed arrays (hybrid.ts), PLAIN numbers copied as bytes, strings
+ * copied from the dictionary page's bytes, and only the rows of the read's mask written (the rows
+ * its filters keep), so the columns not used by the filters are never materialised in full.
+ * Pages it does not handle (booleans, version 2, delta and byte-stream-split encodings, very wide
+ * dictionaries) return false and go through hyparquet's page reader.
+ */
+import { decodeHybrid, MAX_HYBRID_WIDTH, presentRows, scratchInts } from './hybrid';
+
+type Fixed = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
+
+/** Where rows go (flat-column.ts' Sink): output row `at`, input row `inAt` (the mask's index). */
+export interface PageSink {
+  at: number;
+  inAt: number;
+  mask?: Uint8Array;
+  allValid: boolean;
+  values?: Fixed | Uint8Array;
+  offsets?: Int32Array;
+  bytes?: Uint8Array;
+  used: number;
+  /** Strings: each output row's id in the column's merged dictionary, while kept (see flat-column.ts). */
+  codes?: Int32Array;
+}
+
+/** The column's dictionary: values (numbers) or packed strings. */
+export interface PageDictionary {
+  values?: Fixed;
+  bytes?: Uint8Array;
+  offsets?: Int32Array;
+  /** The longest string's byte length (to size the output once per page). */
+  maxLength?: number;
+  /** Each entry's id in the column's merged dictionary (absent: codes are not kept). */
+  ids?: Int32Array;
+}
+
+export interface PageHooks {
+  /** Marks output row `s.at` missing (and the rows before it valid, the first time). */
+  setNull: () => void;
+  /** Marks output row `s.at` valid, once a null has been seen. */
+  setValid: () => void;
+  /** Makes room for `need` more string bytes. */
+  grow: (need: number) => Uint8Array;
+}
+
+type ViewCtor = new (b: ArrayBufferLike, o: number, n: number) => Fixed;
+
+/** The typed array of each fixed-width physical type's PLAIN values. */
+const PHYSICAL_ARRAY: Partial<Record<string, ViewCtor>> = { INT32: Int32Array, INT64: BigInt64Array, FLOAT: Float32Array, DOUBLE: Float64Array };
+
+/** `count` values of a PLAIN fixed-width run at `pos` as a typed array of `Ctor` (copied when unaligned). */
+function plainValues(page: Uint8Array, pos: number, count: number, Ctor: ViewCtor): Fixed {
+  const width = (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const at = page.byteOffset + pos;
+  if (at % width === 0) return new Ctor(page.buffer, at, count);
+  const copy = page.slice(pos, pos + count * width);
+  return new Ctor(copy.buffer, 0, count);
+}
+
+/**
+ * Rows [a, b) of a decompressed v1 page of `n` rows; false when the page is not one this handles.
+ * `kind`: numbers ('fixed', stored as `physical`: INT32, INT64, FLOAT, DOUBLE) or strings ('utf8').
+ */
+export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef: number, kind: 'fixed' | 'utf8', physical: string, dict: PageDictionary | undefined, a: number, b: number, s: PageSink, hooks: PageHooks): boolean {
+  const indexed = encoding === 'RLE_DICTIONARY' || encoding === 'PLAIN_DICTIONARY';
+  if (!(indexed || encoding === 'PLAIN') || (indexed && dict === undefined)) return false;
+  const Phys = PHYSICAL_ARRAY[physical];
+  if (kind === 'fixed' && Phys === undefined) return false;
+  let pos = 0;
+  let present: Uint8Array | null = null;
+  if (maxDef > 0) {
+    const len = page[0] | (page[1] << 8) | (page[2] << 16) | (page[3] << 24);
+    present = presentRows(page, 4, 4 + len, maxDef, n);
+    pos = 4 + len;
+  }
+  let nValues = n;
+  if (present) {
+    nValues = 0;
+    for (let i = 0; i < n; i++) nValues += present[i];
+  }
+  let idx: Int32Array | undefined;
+  if (indexed) {
+    const w = page[pos++];
+    if (w > MAX_HYBRID_WIDTH) return false;
+    idx = scratchInts(nValues);
+    decodeHybrid(page, pos, page.length, w, nValues, idx);
+  }
+  const mask = s.mask;
+  const base = s.inAt - a;
+  s.inAt += b - a;
+  // The value index of row a.
+  let vi = a;
+  if (present) {
+    vi = 0;
+    for (let r = 0; r < a; r++) vi += present[r];
+  }
+  if (kind === 'fixed') {
+    const out = s.values as Fixed & Record<number, number | bigint>;
+    const width = (Phys as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+    // No nulls, no mask, PLAIN, the output as wide as the stored values (int8 is stored as INT32): the rows' bytes are the output's bytes.
+    if (!present && !mask && !indexed && out.BYTES_PER_ELEMENT === width) {
+      const dst = new Uint8Array(out.buffer, out.byteOffset + s.at * width, (b - a) * width);
+      dst.set(page.subarray(pos + a * width, pos + b * width));
+      s.at += b - a;
+      return true;
+    }
+    const src = (indexed ? (dict as PageDictionary).values : plainValues(page, pos, nValues, Phys as ViewCtor)) as Fixed & Record<number, number | bigint>;
+    if (!present) {
+      let at = s.at;
+      if (indexed) {
+        const ix = idx as Int32Array;
+        // Branch-free (the mask of a filter is unpredictable): every row is written at the next
+        // slot, which only a kept row claims; a write past the end of the output is a no-op.
+        if (mask) for (let r = a; r < b; r++, vi++) (out[at] = src[ix[vi]]), (at += mask[base + r]);
+        else for (let r = a; r < b; r++) out[at++] = src[ix[vi++]];
+      } else {
+        const m = mask as Uint8Array;
+        for (let r = a; r < b; r++, vi++) (out[at] = src[vi]), (at += m[base + r]);
+      }
+      if (!s.allValid) for (let k = s.at; k < at; k++) (s.at = k), hooks.setValid();
+      s.at = at;
+      return true;
+    }
+    for (let r = a; r < b; r++) {
+      const has = present[r] === 1;
+      if (mask && mask[base + r] === 0) {
+        if (has) vi++;
+        continue;
+      }
+      if (!has) {
+        hooks.setNull();
+        s.at++;
+        continue;
+      }
+      out[s.at] = src[idx ? idx[vi] : vi];
+      vi++;
+      hooks.setValid();
+      s.at++;
+    }
+    return true;
+  }
+  // Strings.
+  const offsets = s.offsets as Int32Array;
+  if (indexed) {
+    const d = dict as PageDictionary;
+    const db = d.bytes as Uint8Array;
+    const doff = d.offsets as Int32Array;
+    const ix = idx as Int32Array;
+    const ids = d.ids;
+    const codes = ids === undefined ? undefined : s.codes;
+    if (codes === undefined) s.codes = undefined;
+    const bytes = hooks.grow((b - a) * (d.maxLength ?? 0));
+    let used = s.used;
+    let at = s.at;
+    for (let r = a; r < b; r++) {
+      const has = present === null || present[r] === 1;
+      if (mask && mask[base + r] === 0) {
+        if (has) vi++;
+        continue;
+      }
+      if (!has) {
+        s.at = at;
+        hooks.setNull();
+        if (codes !== undefined) codes[at] = -1;
+        offsets[++at] = used;
+        continue;
+      }
+      const x = ix[vi++];
+      if (codes !== undefined) codes[at] = (ids as Int32Array)[x];
+      const from = doff[x];
+      const len = doff[x + 1] - from;
+      if (len <= 16) for (let k = 0; k < len; k++) bytes[used + k] = db[from + k];
+      else bytes.set(db.subarray(from, from + len), used);
+      used += len;
+      if (!s.allValid) {
+        s.at = at;
+        hooks.setValid();
+      }
+      offsets[++at] = used;
+    }
+    s.at = at;
+    s.used = used;
+    return true;
+  }
+  // PLAIN strings: a 4-byte length before each; the rows before `a` and dropped rows are stepped over.
+  s.codes = undefined;
+  let p = pos;
+  for (let r = 0; r < a; r++) {
+    if (present && present[r] === 0) continue;
+    p += 4 + (page[p] | (page[p + 1] << 8) | (page[p + 2] << 16) | (page[p + 3] << 24));
+  }
+  for (let r = a; r < b; r++) {
+    const has = present === null || present[r] === 1;
+    const len = has ? page[p] | (page[p + 1] << 8) | (page[p + 2] << 16) | (page[p + 3] << 24) : 0;
+    if (mask && mask[base + r] === 0) {
+      if (has) p += 4 + len;
+      continue;
+    }
+    if (!has) {
+      hooks.setNull();
+      offsets[++s.at] = s.used;
+      continue;
+    }
+    if (p + 4 + len > page.length) throw new Error('a PLAIN string overruns its page');
+    const bytes = hooks.grow(len);
+    bytes.set(page.subarray(p + 4, p + 4 + len), s.used);
+    s.used += len;
+    p += 4 + len;
+    hooks.setValid();
+    offsets[++s.at] = s.used;
+  }
+  return true;
+}
