@@ -9,28 +9,15 @@
  * (mapBlocks, fromFunction), persisted blocks or layers of unknown kind always go to the
  * configured scheduler: their cost is unknown. An explicit `{ scheduler }` is always obeyed.
  */
-import { config, forEachLayer, parseBytes, type ComputeOptions, type LayerNode } from '@pdask/core';
+import { config, fitsInline, forEachLayer, type ComputeOptions, type LayerNode } from '@pdask/core';
 
 config.addDefaults({ 'array.inline-threshold': '1MiB' });
 
 export function runsInline(roots: readonly LayerNode[]): boolean {
-  if (config.get<string>('scheduler') !== 'threads') return false;
-  const limit = parseBytes(config.get<string | number>('array.inline-threshold'), "config 'array.inline-threshold'");
-  if (!(limit > 0)) return false;
-  let bytes = 0;
-  let inline = true;
-  forEachLayer(roots, (n) => {
-    const info = n.layer.info;
-    if (!inline) return;
-    if (!info || info.userCode) {
-      inline = false;
-      return;
-    }
-    // NaN: unknown size (after a lazy mask); its inputs are counted.
-    bytes += Number.isFinite(info.bytes) ? info.bytes! : 0;
-    if (bytes >= limit) inline = false;
-  });
-  return inline;
+  // NaN: unknown size (after a lazy mask); its inputs are counted.
+  return fitsInline(roots, 'array.inline-threshold', ({ layer: { info } }) =>
+    !info || info.userCode ? undefined : Number.isFinite(info.bytes) ? info.bytes! : 0,
+  );
 }
 
 /** Whether a graph reads objects that only the calling thread has (Zarr store objects). */

@@ -27,6 +27,7 @@ export { toDot, type DotOptions } from './visualize/dot';
 export { tokenize, tokenizeSymbol, type Tokenizable } from './tokenize/tokenize';
 export * as config from './config/config';
 export { parseBytes } from './config/bytes';
+export { fitsInline, type InlineWeight } from './collection/inline';
 
 // Graph model
 export * from './graph/spec';

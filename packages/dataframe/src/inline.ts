@@ -9,7 +9,7 @@
  * partitions are meant to stay in the workers). An explicit `{ scheduler }` is always obeyed. This
  * is @pdask/array's rule (array.inline-threshold) for frames; core's executor choice is unchanged.
  */
-import { config, forEachLayer, parseBytes, type ComputeOptions, type Layer, type LayerNode } from '@pdask/core';
+import { config, fitsInline, type ComputeOptions, type Layer, type LayerNode } from '@pdask/core';
 
 config.addDefaults({ 'dataframe.inline-threshold': '1MiB' });
 
@@ -24,24 +24,11 @@ export function recordMemoryLayer(node: LayerNode, bytes: number): LayerNode {
 
 /** Whether a graph over `roots` starts only from in-memory frames smaller than the threshold. */
 export function runsInline(roots: readonly LayerNode[]): boolean {
-  if (config.get<string>('scheduler') !== 'threads') return false;
-  const limit = parseBytes(config.get<string | number>('dataframe.inline-threshold'), "config 'dataframe.inline-threshold'");
-  if (!(limit > 0)) return false;
-  let bytes = 0;
-  let inline = true;
-  forEachLayer(roots, (n) => {
-    if (!inline) return;
-    if (n.layer.info?.userCode) {
-      inline = false;
-      return;
-    }
-    const own = memoryLayers.get(n.layer);
-    if (own !== undefined) bytes += own;
+  return fitsInline(roots, 'dataframe.inline-threshold', (n) => {
+    if (n.layer.info?.userCode) return undefined;
     // A source layer not made from in-memory data (files, persisted partitions): its cost is unknown.
-    else if (n.parents.length === 0) inline = false;
-    if (bytes >= limit) inline = false;
+    return memoryLayers.get(n.layer) ?? (n.parents.length === 0 ? undefined : 0);
   });
-  return inline;
 }
 
 /** The options a frame's compute()/persist() without a `scheduler` runs with. */
