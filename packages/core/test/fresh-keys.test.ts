@@ -4,26 +4,17 @@
  * Checked against a graph indexed the ordinary way (every key hashed), not against itself.
  */
 import { describe, expect, it } from 'vitest';
+import { add, inputsOf } from './graph-inputs';
 import { compute } from '../src/collection/compute';
 import { delayed } from '../src/delayed/delayed';
 import { freshLayerNode, layerNode, MaterializedLayer, type LayerNode } from '../src/graph/high-level';
 import { IndexedGraph } from '../src/graph/indexed';
 import { KeyIndex } from '../src/graph/key-index';
-import { dataNode, ref, taskNode, type GraphNode, type OpRef } from '../src/graph/spec';
+import { dataNode, ref, taskNode, type GraphNode } from '../src/graph/spec';
 
-const add: OpRef = { k: 'src', src: '(a, b) => a + b', name: 'add' };
 const fresh = (node: GraphNode, parents: LayerNode[] = []): LayerNode => freshLayerNode(new MaterializedLayer(node.key, [node]), parents);
 const plain = (node: GraphNode, parents: LayerNode[] = []): LayerNode => layerNode(new MaterializedLayer(node.key, [node]), parents);
 
-function inputsOf(g: IndexedGraph): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (let i = 0; i < g.size; i++) {
-    const ks: string[] = [];
-    for (let e = g.depStart[i]; e < g.depStart[i + 1]; e++) ks.push(g.key(g.depList[e]));
-    out[g.key(i)] = ks;
-  }
-  return out;
-}
 
 describe('fromLayers with fresh keys', () => {
   it('links a graph of fresh layers as a lookup of every key does, and finds every key', () => {

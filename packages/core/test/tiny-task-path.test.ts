@@ -3,28 +3,18 @@
  * computation of the same thing, not against its own output.
  */
 import { describe, expect, it } from 'vitest';
+import { add, inputsOf } from './graph-inputs';
 import { delayed } from '../src/delayed/delayed';
 import { layerNode, MaterializedLayer, type LayerNode } from '../src/graph/high-level';
 import { IndexedGraph } from '../src/graph/indexed';
-import { arr, dataNode, lit, ref, taskNode, type ArgSpec, type GraphNode, type OpRef } from '../src/graph/spec';
+import { arr, dataNode, lit, ref, taskNode, type ArgSpec, type GraphNode } from '../src/graph/spec';
 import { OneAtATimePolicy } from '../src/schedule/placement';
 import { ReadyQueue } from '../src/schedule/ready-queue';
 import { SchedulerState } from '../src/schedule/state';
 import { TaskState } from '../src/schedule/task-state';
 
-const add: OpRef = { k: 'src', src: '(a, b) => a + b', name: 'add' };
 const one = (node: GraphNode, parents: LayerNode[] = []): LayerNode => layerNode(new MaterializedLayer(node.key, [node]), parents);
 
-/** Inputs of every node by key, read through the CSR arrays. */
-function inputsOf(g: IndexedGraph): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (let i = 0; i < g.size; i++) {
-    const ks: string[] = [];
-    for (let e = g.depStart[i]; e < g.depStart[i + 1]; e++) ks.push(g.key(g.depList[e]));
-    out[g.key(i)] = ks;
-  }
-  return out;
-}
 
 describe('IndexedGraph.fromLayers finds inputs through parent layers', () => {
   it('links the same inputs as a lookup of every key, with one-node, many-node, redefined and non-parent inputs', () => {
