@@ -26,8 +26,18 @@ export const mainPlatform: MainPlatform = {
   statusBuffer: () => new SharedArrayBuffer(8),
   channel: () => new MessageChannel(),
   endpoint(port) {
+    // Node refs a MessagePort each time a 'message' listener is added, and comlink's wrap() adds
+    // one for good: unref after every addition, or an idle pool keeps the process from exiting
+    // (the pool refs its workers while a computation waits on them).
     port.unref();
-    return endpoint(port);
+    const ep = endpoint(port);
+    return {
+      ...ep,
+      addEventListener(type, listener) {
+        ep.addEventListener(type, listener);
+        port.unref();
+      },
+    };
   },
   spawn(init: WorkerInit, transfer: readonly MessagePort[], options: SpawnOptions): PoolWorker {
     if (options.workerUrl !== undefined || options.createWorker !== undefined) {
