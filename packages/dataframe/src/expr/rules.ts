@@ -99,11 +99,14 @@ function boundToOthers(root: Expr): Set<Expr> {
 
 /**
  * `filter(col(x) <op> number)` over a Parquet read of the same frame: the comparison becomes a
- * Dask-style filter of the read, which skips row groups whose statistics exclude every row. The
- * filter stays above, so rows are selected exactly.
+ * Dask-style filter of the read, which skips row groups whose statistics exclude every row and
+ * then drops the rows that fail it. That row test keeps exactly the rows the mask keeps (nulls and
+ * NaN fail both), so the filter node goes: the mask is not evaluated twice, and the column it
+ * reads is decoded only for the test unless something else uses it.
  */
 export function pushPredicates(root: Expr): Expr {
   const add = new Map<ReadParquetExpr, ParquetFilter[]>();
+  const pushed = new Set<FilterExpr>();
   const fixed = partitionsFixed(root);
   const bound = boundToOthers(root);
   for (const e of topological(root)) {
@@ -114,9 +117,11 @@ export function pushPredicates(root: Expr): Expr {
     const src = throughFilters(e.child, f.filter[0]);
     if (src.kind !== 'read-parquet' || bound.has(src) || !ownedBy(root, src, e)) continue;
     add.set(src, [...(add.get(src) ?? []), f.filter]);
+    pushed.add(e);
   }
   if (add.size === 0) return root;
-  return rewriteUp(root, (e) => {
+  return rewriteUp(root, (e, was) => {
+    if (e.kind === 'filter' && pushed.has(was as FilterExpr)) return e.child;
     const more = e.kind === 'read-parquet' ? add.get(e) : undefined;
     if (!more || e.kind !== 'read-parquet') return e;
     const { orig: _orig, ...rest } = e;
