@@ -1,4 +1,5 @@
 import { mainPlatform } from '#platform';
+import { nearestName } from '../options/options';
 
 /**
  * A small configuration store in the spirit of `dask.config`: dotted keys ("scheduler",
@@ -18,6 +19,7 @@ const defaults: Record<string, ConfigValue> = {
   'threads.worker-url': null,
   'threads.memory-limit': 0,
   'threads.memory-target': 0.6,
+  'shuffle.memory-budget': '256MiB',
   'visualize.color': 'none',
 };
 
@@ -84,13 +86,31 @@ export interface ConfigScope {
  */
 export function set(values: Record<string, ConfigValue>): ConfigScope {
   const layer = new Map<string, ConfigValue>();
-  for (const [k, v] of Object.entries(values)) layer.set(normalizeKey(k), v);
+  for (const [k, v] of Object.entries(values)) {
+    const key = normalizeKey(k);
+    checkStrictKey(k, key);
+    layer.set(key, v);
+  }
   overrides.push(layer);
   const restore = (): void => {
     const i = overrides.indexOf(layer);
     if (i >= 0) overrides.splice(i, 1);
   };
   return { restore, [Symbol.dispose]: restore };
+}
+
+/**
+ * Namespaces whose every key core defines: a misspelt memory setting ('threads.memory-limt') would
+ * otherwise be kept and never read, and the computation would run without the limit it was given.
+ */
+const STRICT_NAMESPACES = ['threads.', 'shuffle.'];
+
+function checkStrictKey(given: string, key: string): void {
+  if (key in defaults || !STRICT_NAMESPACES.some((ns) => key.startsWith(ns))) return;
+  const ns = STRICT_NAMESPACES.find((n) => key.startsWith(n))!;
+  const known = Object.keys(defaults).filter((k) => k.startsWith(ns));
+  const near = nearestName(key, known);
+  throw new Error(`Unknown configuration key '${given}'${near ? `; did you mean '${near}'?` : ''} (known ${ns}* keys: ${known.join(', ')})`);
 }
 
 /** Registers defaults for a package's own keys (e.g. "array.chunk-size"); existing ones stay. */
