@@ -3,7 +3,7 @@ import { nearestName } from '../options/options';
 
 /**
  * A small configuration store in the spirit of `dask.config`: dotted keys ("scheduler",
- * "threads.num-workers"), defaults, `PDASK_*` environment overrides, and scoped `set`.
+ * "threads.memory-limit"), defaults, `PDASK_*` environment overrides, and scoped `set`.
  * Keys are normalised: case-insensitive, and "_" is the same as "-".
  */
 export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [k: string]: ConfigValue };
@@ -40,7 +40,7 @@ function parseEnvValue(raw: string): ConfigValue {
   }
 }
 
-/** `PDASK_SCHEDULER=sync` -> "scheduler"; `PDASK_THREADS__NUM_WORKERS=4` -> "threads.num-workers". */
+/** `PDASK_SCHEDULER=sync` -> "scheduler"; `PDASK_THREADS__MEMORY_LIMIT=2GiB` -> "threads.memory-limit". */
 function fromEnv(env: NodeJS.ProcessEnv): Map<string, ConfigValue> {
   const m = new Map<string, ConfigValue>();
   for (const [name, raw] of Object.entries(env)) {
