@@ -1,8 +1,9 @@
 import { mainPlatform } from '#platform';
+import { nearestName } from '../options/options';
 
 /**
  * A small configuration store in the spirit of `dask.config`: dotted keys ("scheduler",
- * "threads.num-workers"), defaults, `PDASK_*` environment overrides, and scoped `set`.
+ * "threads.memory-limit"), defaults, `PDASK_*` environment overrides, and scoped `set`.
  * Keys are normalised: case-insensitive, and "_" is the same as "-".
  */
 export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [k: string]: ConfigValue };
@@ -18,6 +19,7 @@ const defaults: Record<string, ConfigValue> = {
   'threads.worker-url': null,
   'threads.memory-limit': 0,
   'threads.memory-target': 0.6,
+  'shuffle.memory-budget': '256MiB',
   'visualize.color': 'none',
 };
 
@@ -38,7 +40,7 @@ function parseEnvValue(raw: string): ConfigValue {
   }
 }
 
-/** `PDASK_SCHEDULER=sync` -> "scheduler"; `PDASK_THREADS__NUM_WORKERS=4` -> "threads.num-workers". */
+/** `PDASK_SCHEDULER=sync` -> "scheduler"; `PDASK_THREADS__MEMORY_LIMIT=2GiB` -> "threads.memory-limit". */
 function fromEnv(env: NodeJS.ProcessEnv): Map<string, ConfigValue> {
   const m = new Map<string, ConfigValue>();
   for (const [name, raw] of Object.entries(env)) {
@@ -84,13 +86,31 @@ export interface ConfigScope {
  */
 export function set(values: Record<string, ConfigValue>): ConfigScope {
   const layer = new Map<string, ConfigValue>();
-  for (const [k, v] of Object.entries(values)) layer.set(normalizeKey(k), v);
+  for (const [k, v] of Object.entries(values)) {
+    const key = normalizeKey(k);
+    checkStrictKey(k, key);
+    layer.set(key, v);
+  }
   overrides.push(layer);
   const restore = (): void => {
     const i = overrides.indexOf(layer);
     if (i >= 0) overrides.splice(i, 1);
   };
   return { restore, [Symbol.dispose]: restore };
+}
+
+/**
+ * Namespaces whose every key core defines: a misspelt memory setting ('threads.memory-limt') would
+ * otherwise be kept and never read, and the computation would run without the limit it was given.
+ */
+const STRICT_NAMESPACES = ['threads.', 'shuffle.'];
+
+function checkStrictKey(given: string, key: string): void {
+  if (key in defaults || !STRICT_NAMESPACES.some((ns) => key.startsWith(ns))) return;
+  const ns = STRICT_NAMESPACES.find((n) => key.startsWith(n))!;
+  const known = Object.keys(defaults).filter((k) => k.startsWith(ns));
+  const near = nearestName(key, known);
+  throw new Error(`Unknown configuration key '${given}'${near ? `; did you mean '${near}'?` : ''} (known ${ns}* keys: ${known.join(', ')})`);
 }
 
 /** Registers defaults for a package's own keys (e.g. "array.chunk-size"); existing ones stay. */

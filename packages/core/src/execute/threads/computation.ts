@@ -14,6 +14,7 @@ import { ShuffleCoordinator } from './shuffle-coordinator';
 import { AheadTasks, runsSolo, SOLO_DEPTH, SOLO_MAX_TASKS, SOLO_WORK_MS, type EarlyReport } from './ahead';
 import { AWAIT_LOCAL } from './protocol';
 import { shareEmbeddedInputs } from './share-inputs';
+import { ReadAheadPolicy } from './read-ahead';
 
 let nextCid = 1;
 
@@ -38,6 +39,8 @@ export interface ComputationOptions {
    * to ResidentValue references instead of the values.
    */
   keep?: boolean;
+  /** Under a memory limit: bytes of root results a worker thread may have coming (see read-ahead.ts). */
+  readAhead?: number;
 }
 
 /**
@@ -106,7 +109,8 @@ export class Computation implements PoolListener {
     opts: ComputationOptions,
   ) {
     this.shuffles = new ShuffleCoordinator(pool, this.cid, req.graph.nodes);
-    const base = this.shuffles.policy(new LocalityPolicy({ targetBatchMs: opts.targetBatchMs }));
+    const placed = this.shuffles.policy(new LocalityPolicy({ targetBatchMs: opts.targetBatchMs }));
+    const base = opts.readAhead === undefined ? placed : new ReadAheadPolicy(placed, opts.readAhead);
     this.state = new SchedulerState({
       // Only a small graph may run solo; a large one keeps the policy as it is (no extra call per task).
       policy:

@@ -46,6 +46,8 @@ export class ThreadsExecutor implements Executor {
       targetBatchMs: config.get<number>('threads.target-batch-ms'),
       allowedWorkerDeaths: config.get<number>('scheduler.allowed-failures'),
       keep,
+      // Under a memory limit, roots queued per thread may make half of what the thread keeps.
+      readAhead: memory.budget > 0 ? memory.budget / 2 : undefined,
     }).run();
   }
 

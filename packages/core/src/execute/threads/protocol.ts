@@ -94,7 +94,7 @@ export interface WorkerInit {
 export interface WorkerControl {
   connectPeer(peerId: number, port: MessagePort): void;
   disconnectPeer(peerId: number): void;
-  stats(): { stored: number; queued: number; resident: number; shuffleRuns: number; shuffleSpilledFiles: number; shuffleBytesInMemory: number } & SpillStats;
+  stats(): { stored: number; queued: number; resident: number; shuffleRuns: number; shuffleSpilledFiles: number; shuffleSpilledBytes: number; shuffleBytesInMemory: number } & SpillStats;
   /** Copies of resident values (for a caller that cannot read them in place); missing ids listed. */
   residentValues(ids: readonly number[]): { values: unknown[]; missing: number[] };
 }

@@ -37,6 +37,8 @@ export interface SpillStats {
   /** Bytes of results held in memory (measured with sizeOf). */
   bytesInMemory: number;
   bytesSpilled: number;
+  /** Bytes written to spill files over the thread's life (file sizes). */
+  spillBytesWritten: number;
   /** Files written / read back over the thread's life, and on disk now. */
   spillFilesWritten: number;
   spillFilesRead: number;
@@ -78,7 +80,7 @@ export class SpillBudget {
   private released = 0;
   private collecting = false;
   private lastCollect = 0;
-  readonly stats: SpillStats = { bytesInMemory: 0, bytesSpilled: 0, spillFilesWritten: 0, spillFilesRead: 0, spillFilesLive: 0, peakBytesHeld: 0, peakBytesInMemory: 0 };
+  readonly stats: SpillStats = { bytesInMemory: 0, bytesSpilled: 0, spillBytesWritten: 0, spillFilesWritten: 0, spillFilesRead: 0, spillFilesLive: 0, peakBytesHeld: 0, peakBytesInMemory: 0 };
 
   constructor(private readonly prefix: string) {}
 
@@ -154,7 +156,7 @@ export class SpillBudget {
       }
       const file = path.join(this.dir, `${this.prefix}${this.seq++}.spill`);
       try {
-        writeResidentSpill(file, e.value);
+        this.stats.spillBytesWritten += writeResidentSpill(file, e.value);
       } catch {
         // Kept in memory, as Dask keeps a value it cannot pickle (a detached buffer, a full disk).
         fs.rmSync(file, { force: true });

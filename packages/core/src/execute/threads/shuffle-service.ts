@@ -50,6 +50,7 @@ export class ShuffleService implements ShuffleRuntime {
   private readonly acks = new Map<number, { peer: number; resolve: () => void; reject: (e: Error) => void }>();
   private nextReq = 0;
   private spilledFiles = 0;
+  private spilledBytes = 0;
 
   constructor(
     private readonly self: number,
@@ -117,10 +118,16 @@ export class ShuffleService implements ShuffleRuntime {
     for (const [r, puts] of this.early) if (puts[0]?.cid === cid) this.early.delete(r);
   }
 
-  stats(): { shuffleRuns: number; shuffleSpilledFiles: number; shuffleBytesInMemory: number } {
+  stats(): { shuffleRuns: number; shuffleSpilledFiles: number; shuffleSpilledBytes: number; shuffleBytesInMemory: number } {
     let bytes = 0;
     for (const r of this.runs.values()) bytes += r.store.bytesInMemory;
-    return { shuffleRuns: this.runs.size, shuffleSpilledFiles: this.spilledFiles + [...this.runs.values()].reduce((a, r) => a + r.spill.written, 0), shuffleBytesInMemory: bytes };
+    const runs = [...this.runs.values()];
+    return {
+      shuffleRuns: this.runs.size,
+      shuffleSpilledFiles: this.spilledFiles + runs.reduce((a, r) => a + r.spill.written, 0),
+      shuffleSpilledBytes: this.spilledBytes + runs.reduce((a, r) => a + r.spill.bytesWritten, 0),
+      shuffleBytesInMemory: bytes,
+    };
   }
 
   // ---- ShuffleRuntime (called by the shuffle operations) -----------------------------------
@@ -180,6 +187,7 @@ export class ShuffleService implements ShuffleRuntime {
   private retire(run: Run): void {
     this.retired.add(run.msg.run);
     this.spilledFiles += run.spill.written;
+    this.spilledBytes += run.spill.bytesWritten;
     run.store.clear();
     run.spill.close();
   }

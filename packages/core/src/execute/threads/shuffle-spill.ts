@@ -28,8 +28,9 @@ export class FileSpill implements SpillTarget {
   private dir: string | undefined;
   private next = 0;
   private live = 0;
-  /** Files written over this spill's life (for stats and tests). */
+  /** Files, and their bytes, written over this spill's life (for stats and tests). */
   written = 0;
+  bytesWritten = 0;
 
   constructor(
     private readonly base: string,
@@ -44,6 +45,7 @@ export class FileSpill implements SpillTarget {
     }
     const file = join(this.dir, `${this.next++}.piece`);
     this.codec.write(file, piece);
+    this.bytesWritten += fs().statSync(file).size;
     this.live++;
     this.written++;
     return file;
