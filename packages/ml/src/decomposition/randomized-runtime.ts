@@ -38,38 +38,13 @@ export interface ColumnSums {
   readonly sums: Float64Array;
 }
 
-/**
- * Rows [r0, r0 + rows) of x as an array on the JS heap: x itself when it is there, else (a block
- * in the arena's shared memory) a copy into `scratch`. V8 runs JS loops over a SharedArrayBuffer
- * several times slower than over the heap (measured here: ~9 ns against ~1 ns an element to
- * centre a tile), so the loops below read copies; the copy itself is a memcpy.
- */
-function heapRows(x: Float64Array, d: number, r0: number, rows: number, scratch: Float64Array): Float64Array {
-  const part = x.subarray(r0 * d, (r0 + rows) * d);
-  if (!(typeof SharedArrayBuffer !== 'undefined' && x.buffer instanceof SharedArrayBuffer)) return part;
-  const out = scratch.subarray(0, rows * d);
-  out.set(part);
-  return out;
-}
-
-/** Column sums of x's n rows, a tile at a time, in row order. */
-function sumColumns(x: Float64Array, n: number, d: number, scratch: Float64Array): Float64Array {
-  const sums = new Float64Array(d);
-  const tr = scratch.length / Math.max(1, d);
-  for (let r0 = 0; r0 < n; r0 += tr) {
-    const rows = Math.min(tr, n - r0);
-    const t = heapRows(x, d, r0, rows, scratch);
-    for (let i = 0; i < rows; i++) for (let j = 0, o = i * d; j < d; j++) sums[j] += t[o + j];
-  }
-  return sums;
-}
-
-const tileScratch = (n: number, d: number): Float64Array => new Float64Array(Math.max(1, Math.min(n, tileRows(d)) * d));
-
 /** Row count and column sums of a block (the means' first pass). */
 export function columnSums(xb: BlockValue): ColumnSums {
   const [n, d] = dims(xb);
-  return { n, sums: sumColumns(floats(xb), n, d, tileScratch(n, d)) };
+  const x = floats(xb);
+  const sums = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0, o = i * d; j < d; j++) sums[j] += x[o + j];
+  return { n, sums };
 }
 
 export function combineColumnSums(...parts: ColumnSums[]): ColumnSums {
@@ -116,9 +91,9 @@ export interface GramPart {
  */
 export function gramPart(xb: BlockValue): GramPart {
   const [n, d] = dims(xb);
+  const { sums } = columnSums(xb);
+  const mean = sums.map((v) => (n > 0 ? v / n : 0));
   const x = floats(xb);
-  const scratch = tileScratch(n, d);
-  const mean = sumColumns(x, n, d, scratch).map((v) => (n > 0 ? v / n : 0));
   const kern = kernelsFor(xb.mem);
   const gram = new Float64Array(d * d);
   if (n === 0 || d === 0) return { n, mean, gram };
@@ -130,14 +105,11 @@ export function gramPart(xb: BlockValue): GramPart {
   for (let c = 0; c < d; c += width) panels.push([c, Math.min(d, c + width)]);
   const tr = Math.min(n, tileRows(d));
   const tile = kern.alloc(Float64Array, tr * d);
-  // The centred panels are written on the heap and copied into kernel memory (which may be shared).
-  const centred = new Float64Array(tr * d);
   const parts = panels.map(([a], p) => panels.slice(p).map(([b, e]) => new Float64Array((panels[p][1] - a) * (e - b))));
   try {
     for (let r0 = 0; r0 < n; r0 += tr) {
       const rows = Math.min(tr, n - r0);
-      centrePanels(heapRows(x, d, r0, rows, scratch), d, mean, 0, rows, panels, centred);
-      tile.array.set(centred.subarray(0, rows * d));
+      centrePanels(x, d, mean, r0, rows, panels, tile.array);
       for (let p = 0; p < panels.length; p++) {
         const [a0, a1] = panels[p];
         for (let q = p; q < panels.length; q++) {
