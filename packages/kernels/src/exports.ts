@@ -43,8 +43,8 @@ export interface KernelExports {
   xxh64_stripes(st: number, p: number, stripes: number): void;
   xxh64_final(st: number, p: number, n: number, total: bigint, seed: bigint): void;
   uniform_f64(st: number, po: number, groups: number, lo: number, span: number): void;
-  lloyd_f64(px: number, n: number, d: number, ct: number, kp: number, sums: number, counts: number,
-    labels: number, dist: number, st: number): void;
+  lloyd_f64(px: number, n: number, d: number, ct: number, kn: number, cr: number, kp: number, sums: number, counts: number,
+    labels: number, dist: number, exact: number, st: number): void;
   newton_work(p: number): number;
   newton_f64(px: number, py: number, n: number, d: number, intercept: number, beta: number, b0: number,
     work: number, grad: number, hess: number, st: number): number;

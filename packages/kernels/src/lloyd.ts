@@ -27,9 +27,15 @@ export interface LloydOptions {
    * zero: for callers that need only labels or distances (k-means++ weights).
    */
   sums?: boolean;
+  /**
+   * Whether to compute the inertia (default true): each row's exact distance to its center, about
+   * a third of the kernel's work. Without (and without `distances`), `inertia` comes back NaN: for
+   * Lloyd iterations and mini-batch steps, which move centers by sums and counts only.
+   */
+  inertia?: boolean;
 }
 
-export const LLOYD_KEYS = optionKeys<LloydOptions>({ features: true, labels: true, distances: true, sums: true });
+export const LLOYD_KEYS = optionKeys<LloydOptions>({ features: true, labels: true, distances: true, sums: true, inertia: true });
 
 export function lloydPartial(rt: Runtime, x: RealArray, centers: Float64Array, options: LloydOptions): LloydPartial {
   const d = options.features;
@@ -50,17 +56,34 @@ export function lloydPartial(rt: Runtime, x: RealArray, centers: Float64Array, o
   }
   const placed = placeRows(rt, arrays);
   const withSums = options.sums ?? true;
-  // Centers transposed to d x kp (kp = k rounded up to even; the padding center is NaN, so its
-  // distance never wins): one f64x2 load gives a coordinate of two centers.
+  const withInertia = (options.inertia ?? true) || distances !== undefined;
+  // Scores relative to the first center m (see kernels/assembly/lloyd.ts): ct (d x kp) holds
+  // −2(c_j − m) transposed, kp = k rounded up to even; kn the offsets ‖c_j − m‖² + 2 m·(c_j − m),
+  // NaN for the padding center so that it never wins; cr the centers as given.
   const kp = k + (k & 1);
   const ctLen = d * kp;
-  const work = rt.mem.alloc((ctLen + k * d + k) * 8);
+  const work = rt.mem.alloc((ctLen + kp + k * d + k * d + k) * 8);
   try {
     const mem = rt.mem;
     const ct = mem.f64(work, ctLen);
-    ct.fill(NaN);
-    for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) ct[t * kp + j] = centers[j * d + t];
-    const pSums = work + ctLen * 8;
+    const kn = mem.f64(work + ctLen * 8, kp);
+    ct.fill(0);
+    kn.fill(NaN);
+    for (let j = 0; j < k; j++) {
+      let norm = 0;
+      let cross = 0;
+      for (let t = 0; t < d; t++) {
+        const m = centers[t];
+        const e = centers[j * d + t] - m;
+        ct[t * kp + j] = -2 * e;
+        norm += e * e;
+        cross += m * e;
+      }
+      kn[j] = norm + 2 * cross;
+    }
+    const pCr = work + (ctLen + kp) * 8;
+    mem.f64(pCr, k * d).set(centers.subarray(0, k * d));
+    const pSums = pCr + k * d * 8;
     const pCounts = pSums + k * d * 8;
     mem.f64(pSums, k * d + k).fill(0);
     const st = mem.state;
@@ -68,10 +91,10 @@ export function lloydPartial(rt: Runtime, x: RealArray, centers: Float64Array, o
     const iLabels = labels ? 1 : -1;
     const iDist = distances ? (labels ? 2 : 1) : -1;
     forRowBlocks(rt, placed, n, rowsPerBlock(rt, placed), (ptrs, rows) => {
-      rt.x.lloyd_f64(ptrs[0], rows, d, work, kp, withSums ? pSums : 0, pCounts,
-        iLabels > 0 ? ptrs[iLabels] : 0, iDist > 0 ? ptrs[iDist] : 0, st);
+      rt.x.lloyd_f64(ptrs[0], rows, d, work, work + ctLen * 8, pCr, kp, withSums ? pSums : 0, pCounts,
+        iLabels > 0 ? ptrs[iLabels] : 0, iDist > 0 ? ptrs[iDist] : 0, withInertia ? 1 : 0, st);
     });
-    return { sums: mem.f64(pSums, k * d).slice(), counts: mem.f64(pCounts, k).slice(), inertia: mem.f64(st, 1)[0] };
+    return { sums: mem.f64(pSums, k * d).slice(), counts: mem.f64(pCounts, k).slice(), inertia: withInertia ? mem.f64(st, 1)[0] : NaN };
   } finally {
     rt.mem.release(work);
   }

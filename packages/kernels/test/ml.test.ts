@@ -184,6 +184,34 @@ describe('lloydPartial', () => {
     expect(got.inertia).toBeNaN();
   });
 
+  it('without the inertia: the same sums and counts, inertia NaN; distances still give it', () => {
+    for (const [n, d, kc] of [[1000, 10, 8], [257, 2, 5], [33, 17, 12]] as const) {
+      const { x, centers } = randomCase(n, d, kc, n + d + kc);
+      const want = lloydRef(x, centers, d);
+      const labels = new Int32Array(n);
+      const got = k.lloydPartial(x, centers, { features: d, labels, inertia: false });
+      expect(Array.from(got.counts), `n=${n} counts`).toEqual(Array.from(want.counts));
+      got.sums.forEach((v, i) => expectClose(v, want.sums[i], 1e-12, `n=${n} sums[${i}]`));
+      expect(Array.from(labels)).toEqual(Array.from(want.labels));
+      expect(got.inertia).toBeNaN();
+      const distances = new Float64Array(n);
+      expectLloyd(k.lloydPartial(x, centers, { features: d, distances, inertia: false }), want, `n=${n} with distances`);
+      expect(Array.from(distances)).toEqual(Array.from(want.distances));
+    }
+  });
+
+  it('finds the nearest center of data far from the origin (clusters 1e-3 apart at 1e6)', () => {
+    // Scores of the form ‖c‖² − 2 x·c would lose every digit here (‖x‖² ≈ 1e12, the gaps ≈ 1e-6).
+    const { x, centers } = randomCase(2001, 3, 6, 77);
+    const far = (a: Float64Array) => a.map((v) => 1e6 + v * 1e-3);
+    const fx = far(x);
+    const fc = far(centers);
+    const want = lloydRef(fx, fc, 3);
+    const labels = new Int32Array(2001);
+    k.lloydPartial(fx, fc, { features: 3, labels });
+    expect(Array.from(labels)).toEqual(Array.from(want.labels));
+  });
+
   it('rejects inconsistent shapes with a message naming them', () => {
     expect(() => k.lloydPartial(new Float64Array(7), new Float64Array(2), { features: 2 })).toThrow(/7 values, not a multiple of 2/);
     expect(() => k.lloydPartial(new Float64Array(4), new Float64Array(3), { features: 2 })).toThrow(/centers have 3 values/);

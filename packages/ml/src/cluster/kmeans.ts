@@ -8,7 +8,7 @@ import { checkComputeOptions, checkOptions, OptionError, type ComputeOptions, ty
 import { toFloat64 } from '../eager';
 import { runBlockReduce } from '../graph/block-reduce';
 import { scheduleFor } from '../graph/schedule';
-import { mlOps } from '../ops/index';
+import { clusterOps, mlOps } from '../ops/index';
 import type { LloydPartial } from '../runtime/kmeans';
 import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
 import { allFinite, nonFiniteError, nonFiniteKind, refuseNonFinite } from '../input/finite';
@@ -143,9 +143,11 @@ export class KMeans {
     return kmeansParallel(x, k, seed, run, { oversamplingFactor: this.oversamplingFactor, initMaxIter: this.initMaxIter }, opts);
   }
 
-  private lloyd(x: ChunkedArray<unknown>, centers: Float64Array, opts: ComputeOptions): Promise<LloydPartial> {
+  /** One pass: per-cluster sums and counts, and the inertia only when asked (it costs a third of the pass). */
+  private lloyd(x: ChunkedArray<unknown>, centers: Float64Array, inertia: boolean, opts: ComputeOptions): Promise<LloydPartial> {
     const k = this.nClusters;
-    return runBlockReduce<LloydPartial>({ label: 'kmeans-lloyd', x, partial: mlOps.lloydPartial, partialArgs: () => [centers, k], combine: mlOps.combineLloyd }, opts);
+    const partial = inertia ? mlOps.lloydPartial : clusterOps.lloydStep;
+    return runBlockReduce<LloydPartial>({ label: inertia ? 'kmeans-inertia' : 'kmeans-lloyd', x, partial, partialArgs: () => [centers, k], combine: mlOps.combineLloyd }, opts);
   }
 
   async fit(X: Data, opts: ComputeOptions = {}): Promise<this> {
@@ -185,7 +187,7 @@ export class KMeans {
     let centers = init;
     let nIter = 0;
     for (let it = 0; it < this.maxIter; it++) {
-      const part = await this.lloyd(x, centers, opts);
+      const part = await this.lloyd(x, centers, false, opts);
       const next = new Float64Array(k * d);
       let shift = 0;
       for (let j = 0; j < k; j++) {
@@ -202,7 +204,7 @@ export class KMeans {
       if (shift <= tolAbs) break;
     }
     // The inertia of the final centers: one more assignment pass, as scikit-learn does.
-    const last = await this.lloyd(x, centers, opts);
+    const last = await this.lloyd(x, centers, true, opts);
     return { centers, inertia: last.inertia, nIter };
   }
 

@@ -13,7 +13,7 @@ import { definedParams, type Params } from '../base/estimator';
 import { toFloat64 } from '../eager';
 import { runBlockReduce } from '../graph/block-reduce';
 import { scheduleFor } from '../graph/schedule';
-import { mlOps } from '../ops/index';
+import { clusterOps, mlOps } from '../ops/index';
 import { Stream } from '../random';
 import { kernelsFor } from '../runtime/kernels';
 import type { LloydPartial } from '../runtime/kmeans';
@@ -238,7 +238,8 @@ export class MiniBatchKMeans {
     } else checkFeatures(x, this.#s.d, 'MiniBatchKMeans.partialFit');
     const s = this.#s;
     const centers = s.centers.slice();
-    const part = await runBlockReduce<LloydPartial>({ label: 'minibatch-kmeans', x, partial: mlOps.lloydPartial, partialArgs: () => [centers, k], combine: mlOps.combineLloyd }, opts);
+    // The step needs sums and counts only (no inertia: a third of the kernel's work).
+    const part = await runBlockReduce<LloydPartial>({ label: 'minibatch-kmeans', x, partial: clusterOps.lloydStep, partialArgs: () => [centers, k], combine: mlOps.combineLloyd }, opts);
     await this.#step(s, part, n, (rows) => this.#gather(x, rows, opts));
     return this;
   }

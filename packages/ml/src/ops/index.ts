@@ -82,3 +82,8 @@ export const momentsOps = defineCatalogue('@pdask/ml/ops', {
   momentsPartial: CM.momentsPartial,
   momentsCombine: CM.momentsCombine,
 });
+
+// Lloyd steps without the inertia (runtime/kmeans.ts): KMeans iterations, MiniBatchKMeans.partialFit.
+export const clusterOps = defineCatalogue('@pdask/ml/ops', {
+  lloydStep: K.lloydStep,
+});

@@ -21,6 +21,16 @@ export function lloydPartial(centers: Float64Array, k: number, xb: BlockValue): 
   return kernelsFor(xb.mem).lloydPartial(values(xb), centers.subarray(0, k * d), { features: d });
 }
 
+/**
+ * lloydPartial without the inertia (it comes back NaN): the per-row exact distances are about a
+ * third of the kernel's work, and Lloyd iterations and mini-batch steps move centers by the sums
+ * and counts alone.
+ */
+export function lloydStep(centers: Float64Array, k: number, xb: BlockValue): LloydPartial {
+  const [, d] = dims(xb);
+  return kernelsFor(xb.mem).lloydPartial(values(xb), centers.subarray(0, k * d), { features: d, inertia: false });
+}
+
 export function combineLloyd(...parts: LloydPartial[]): LloydPartial {
   return parts.reduce(mergeLloyd);
 }
