@@ -90,6 +90,55 @@ describe('ReadyQueue', () => {
     for (let ts = q.pop(); ts; ts = q.pop()) popped.push(ts.key);
     expect(popped).toEqual(expected);
   });
+
+  it('pops the most urgent ready task when pushes in increasing, decreasing and random order interleave with pops', () => {
+    const q = new ReadyQueue();
+    // Reference: the ready tasks pushed and not yet popped, the most urgent found by a scan.
+    const queued = new Set<TaskState>();
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let n = 0;
+    const make = (priority: number): TaskState => {
+      const ts = new TaskState(`t${n}`, dataNode(`t${n}`, n), priority);
+      ts.seq = n++;
+      ts.status = 'ready';
+      return ts;
+    };
+    const popped: string[] = [];
+    const expected: string[] = [];
+    for (let round = 0; round < 60; round++) {
+      const kind = round % 3;
+      const base = Math.floor(rand() * 1000);
+      // Runs of pushes: increasing (a graph's leaves), decreasing (readers completed one by one), random; equal priorities too.
+      for (let i = 0; i < 20; i++) {
+        const p = kind === 0 ? base + i : kind === 1 ? base - i : Math.floor(rand() * 40);
+        const ts = make(p);
+        q.push(ts);
+        queued.add(ts);
+      }
+      // Some tasks stop being ready while queued (they must be skipped), some become ready again.
+      for (const ts of queued) {
+        if (ts.status === 'waiting' && rand() < 0.3) {
+          // Ready again: pushed once more, its earlier entry now a duplicate the queue must not return twice.
+          ts.status = 'ready';
+          q.push(ts);
+        } else if (rand() < 0.1) ts.status = 'waiting';
+      }
+      for (let i = 0; i < 12; i++) {
+        let best: TaskState | undefined;
+        for (const ts of queued) if (ts.status === 'ready' && (!best || ts.priority < best.priority || (ts.priority === best.priority && ts.seq < best.seq))) best = ts;
+        const got = q.pop();
+        expected.push(best?.key ?? '-');
+        popped.push(got?.key ?? '-');
+        if (got) {
+          got.status = 'processing';
+          queued.delete(got);
+        }
+      }
+    }
+    expect(popped).toEqual(expected);
+    expect(popped.filter((k) => k !== '-').length).toBeGreaterThan(600);
+  });
 });
 
 describe('holder lists', () => {

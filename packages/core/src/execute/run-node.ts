@@ -17,10 +17,19 @@ function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
 
 /** OpRef objects known to resolve synchronously (graphs reuse one OpRef per function). */
 const ready = new WeakSet<OpRef>();
+/**
+ * The last of them seen: a graph of tiny tasks calls a few functions 100,000s of times in a row,
+ * and an identity check is cheaper than the WeakSet's lookup (4% of the tiny-task tree's sync compute).
+ */
+let lastReady: OpRef | undefined;
 
 /** Queues the loading of an operation not yet known to resolve synchronously; returns the queue, made on first need. */
 function loadOp(op: OpRef, pending: Promise<unknown>[] | undefined): Promise<unknown>[] | undefined {
-  if (ready.has(op)) return pending;
+  if (op === lastReady) return pending;
+  if (ready.has(op)) {
+    lastReady = op;
+    return pending;
+  }
   if (op.k === 'src' || resolveOpSync(op)) ready.add(op);
   else (pending ??= []).push(resolveOp(op));
   return pending;

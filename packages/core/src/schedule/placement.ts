@@ -109,6 +109,9 @@ export class OneAtATimePolicy implements PlacementPolicy {
     return w.nthreads;
   }
   choose(_ts: TaskState, candidates: readonly WorkerState[]): WorkerState {
-    return candidates.reduce((a, b) => (b.processing.size < a.processing.size ? b : a));
+    // A loop, not reduce: this runs once per task, and the callback was an allocation each time.
+    let best = candidates[0];
+    for (let i = 1; i < candidates.length; i++) if (candidates[i].processing.size < best.processing.size) best = candidates[i];
+    return best;
   }
 }

@@ -503,6 +503,7 @@ export class SchedulerState {
       tasks: this.tasks,
       workers: this.workers,
       queued: this.ready.entries(),
+      misplaced: this.ready.misplaced(),
       unplaceable: this.unplaceable,
       policy: this.policy,
       allowedWorkerDeaths: this.allowedWorkerDeaths,

@@ -1,6 +1,5 @@
 import type { Key } from '../graph/spec';
 import type { PlacementPolicy } from './placement';
-import { runsBefore } from './ready-queue';
 import type { TaskState, TaskStatus, WorkerId, WorkerState } from './task-state';
 import type { TaskTable } from './task-table';
 
@@ -21,8 +20,10 @@ export class InvalidStateError extends Error {
 export interface StateView {
   readonly tasks: TaskTable;
   readonly workers: ReadonlyMap<WorkerId, WorkerState>;
-  /** The ready queue's heap, stale entries included. */
+  /** The ready queue's entries, stale ones included. */
   readonly queued: readonly TaskState[];
+  /** An entry of the ready queue out of order (ReadyQueue.misplaced), if any. */
+  readonly misplaced?: { readonly task: TaskState; readonly before: TaskState; readonly part: string };
   /** Ready tasks the policy declined, kept for the next placement pass. */
   readonly unplaceable: readonly TaskState[];
   readonly policy: PlacementPolicy;
@@ -170,12 +171,10 @@ export function validateState(v: StateView): void {
   if (inProcessingSets !== processing) fail('*', "the workers' processing sets hold every processing task once", `${inProcessingSets} entries for ${processing} tasks`);
   if (inHasSets !== replicas) fail('*', "the workers' has-sets hold every replica once", `${inHasSets} entries for ${replicas} replicas`);
 
-  // The ready queue: a heap by (priority, seq); entries that left 'ready' are skipped when popped.
+  // The ready queue: sorted parts by (priority, seq); entries that left 'ready' are skipped when popped.
+  const wrong = v.misplaced;
+  if (wrong) fail(wrong.task.key, `the ready queue's ${wrong.part} is ordered by (priority, seq)`, `it is queued behind '${wrong.before.key}', which runs after it`);
   const heap = v.queued;
-  for (let i = 1; i < heap.length; i++) {
-    const p = (i - 1) >> 1;
-    if (runsBefore(heap[i], heap[p])) fail(heap[i].key, 'the ready queue is a heap by (priority, seq)', `it sits below '${heap[p].key}', which runs after it`);
-  }
   for (const ts of queued) {
     if (ts.status === 'ready' && !known.has(ts)) fail(ts.key, 'ready tasks in the queue are known', 'it is not in the table');
   }

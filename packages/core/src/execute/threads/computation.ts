@@ -509,7 +509,9 @@ export class Computation implements PoolListener {
             const move = d.waiters === 1 && d.wanted === 0 ? 1 : 0;
             (fetch ||= []).push(this.wireId(d.index), Number(d.whoHas[0].id), move);
           }
-          const ret = this.wanted.has(ins.task.key) ? this.returnMode(ins.task, slotId) : 0;
+          // The state's count first: hashing every key (its first hash flattens it, a string
+          // made per task that survives with it) cost more than the rest of this per tiny task.
+          const ret = ins.task.wanted > 0 && this.wanted.has(ins.task.key) ? this.returnMode(ins.task, slotId) : 0;
           this.out(slotId).run.push(seq, encodeNode(ins.task.node, slot.ops, this.idResolver(ins.task)), fetch, ret);
           break;
         }
