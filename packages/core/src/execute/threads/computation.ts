@@ -581,8 +581,8 @@ export class Computation implements PoolListener {
     if (!o || (o.run.length === 0 && o.release.length === 0)) return;
     this.outgoing.delete(slot.id);
     this.touched.add(slot.id);
-    const lent = shareEmbeddedInputs(o.run, slot.lent);
-    const msg: ToWorker = { t: 'batch', cid: this.cid, ops: slot.ops.takeFresh(), run: o.run, release: o.release, ended: this.pool.takeEnded(slot), lent };
+    shareEmbeddedInputs(o.run);
+    const msg: ToWorker = { t: 'batch', cid: this.cid, ops: slot.ops.takeFresh(), run: o.run, release: o.release, ended: this.pool.takeEnded(slot) };
     this.pool.send(slot, msg);
   }
 

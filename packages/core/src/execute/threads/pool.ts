@@ -6,7 +6,6 @@ import type { PoolWorker, WorkerSource } from './platform';
 import { workerSourceRules } from './worker-source';
 import { BUILD_ID, RESIDENT_BASE, type FromWorker, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
 import { OpInterner } from './wire';
-import { LentInputs } from './share-inputs';
 import type { MemorySetting } from './resident-spill';
 import { makeSpillDir, removeSpillDir, type MemoryConfig } from './resident-spill-setting';
 
@@ -27,8 +26,6 @@ export interface Slot {
   readonly current: Int32Array;
   /** Operation ids this worker knows (it keeps them across computations). */
   readonly ops: OpInterner;
-  /** The buffer small batches' inputs are lent to this worker in (see share-inputs.ts). */
-  readonly lent: LentInputs;
   /** Settles when the thread has exited: a control call to a dead worker never answers. */
   readonly exited: Promise<void>;
   alive: boolean;
@@ -249,7 +246,6 @@ export class ThreadPool {
       control: Comlink.wrap<WorkerControl>(mainPlatform.endpoint(channel.port1)) as unknown as RemoteControl,
       current: new Int32Array(current),
       ops: new OpInterner(),
-      lent: new LentInputs(),
       alive: true,
     };
     let lastError = '';

@@ -7,7 +7,6 @@ import type { GraphNode, OpRef } from '../../graph/spec';
 import type { SerializedError } from '../errors';
 import type { ShufflePeerMessage, ShuffleRunMessage } from './shuffle-protocol';
 import type { MemorySetting, SpillStats } from './resident-spill';
-import type { LentBatch } from './share-inputs';
 
 /** One task on a worker (decoded): `seq` identifies it in reports; `fetch` names inputs held by peers. */
 export interface RunSpec {
@@ -48,8 +47,6 @@ export type ToWorker =
       readonly release?: readonly number[];
       /** Computations that ended since the last message (see ThreadPool.endComputation). */
       readonly ended?: readonly number[];
-      /** The run's inputs sit in the slot's reused buffer: copy them out, then mark it free (see share-inputs.ts). */
-      readonly lent?: LentBatch;
     }
   | { readonly t: 'gather'; readonly cid: number; readonly id: number; readonly ids: readonly number[]; readonly move: readonly boolean[] }
   | { readonly t: 'end'; readonly cids: readonly number[] }

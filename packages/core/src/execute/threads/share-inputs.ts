@@ -13,21 +13,10 @@
  *
  * Only where SharedArrayBuffer exists ('shared' mode), and only for batches carrying at least
  * SHARE_MIN_BYTES (below that, cloning costs less than a fresh shared allocation).
- *
- * A fresh shared buffer costs its page faults (measured: 33-43 µs of the caller's CPU for the
- * seed's 160 KB against 21-23 µs for copying and posting into a reused one). So batches up to
- * LENT_MAX_BYTES go into a buffer each worker's slot keeps and reuses (LentInputs): the worker
- * copies those blocks out into its own memory on arrival (a warm copy, since nothing it keeps may
- * point into a buffer about to be overwritten) and marks the buffer free in its header word.
- * Larger batches keep a fresh buffer each, read in place.
  */
 import { mainPlatform } from '#platform';
 
 export const SHARE_MIN_BYTES = 32 * 1024;
-/** Batches of inputs up to this size go through the slot's reused buffer (copied out by the worker). */
-export const LENT_MAX_BYTES = 1024 * 1024;
-/** The lent buffer's header: one Int32, the generation the worker last copied out (8 bytes keep views aligned). */
-const LENT_HEADER = 8;
 /** How deep into a literal's plain objects and arrays typed arrays are looked for. */
 const MAX_DEPTH = 4;
 
@@ -61,11 +50,9 @@ function collect(v: unknown, depth: number, into: Set<View>): void {
 
 /** Copies into one shared buffer, 8-byte aligned (any typed array's alignment); one copy per array (identity kept). */
 class Arena {
+  private offset = 0;
   private readonly copies = new Map<View, View>();
-  constructor(
-    private readonly buffer: SharedArrayBuffer,
-    private offset: number,
-  ) {}
+  constructor(private readonly buffer: SharedArrayBuffer) {}
   copy(v: View): View {
     let out = this.copies.get(v);
     if (out !== undefined) return out;
@@ -78,15 +65,15 @@ class Arena {
   }
 }
 
-/** `v` with its typed arrays replaced by what `map` gives for them (plain objects and arrays copied on write). */
-function rehome(v: unknown, map: (v: ArrayBufferView) => unknown, depth: number): unknown {
+/** `v` with its movable typed arrays replaced by copies in the arena (copy on write). */
+function rehome(v: unknown, arena: Arena, depth: number): unknown {
   if (typeof v !== 'object' || v === null) return v;
-  if (ArrayBuffer.isView(v)) return map(v);
+  if (ArrayBuffer.isView(v)) return movable(v) ? arena.copy(v) : v;
   if (depth >= MAX_DEPTH) return v;
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
-      const x = rehome(v[i], map, depth + 1);
+      const x = rehome(v[i], arena, depth + 1);
       if (x !== v[i]) (out ??= v.slice())[i] = x;
     }
     return out ?? v;
@@ -95,7 +82,7 @@ function rehome(v: unknown, map: (v: ArrayBufferView) => unknown, depth: number)
   let out: Record<string, unknown> | undefined;
   for (const k in v) {
     const x0 = (v as Record<string, unknown>)[k];
-    const x = rehome(x0, map, depth + 1);
+    const x = rehome(x0, arena, depth + 1);
     if (x !== x0) (out ??= { ...(v as Record<string, unknown>) })[k] = x;
   }
   return out ?? v;
@@ -131,80 +118,27 @@ function eachArgLiteral(flat: unknown[], from: number, fn: (holder: unknown[], i
   }
 }
 
-/** A slot's reused buffer for small batches' inputs, and the generation last lent with it. */
-export class LentInputs {
-  private buffer: SharedArrayBuffer | undefined;
-  private word: Int32Array | undefined;
-  private generation = 0;
-
-  /** The buffer for `bytes` of inputs, if the worker has copied out what it was last lent with; else undefined. */
-  take(bytes: number): { readonly buffer: SharedArrayBuffer; readonly generation: number } | undefined {
-    if (bytes > LENT_MAX_BYTES) return undefined;
-    if (this.word !== undefined && Atomics.load(this.word, 0) !== this.generation) return undefined;
-    if (this.buffer === undefined || this.buffer.byteLength - LENT_HEADER < bytes) {
-      // Grown in steps so a stream of slightly larger batches does not reallocate each time.
-      this.buffer = new SharedArrayBuffer(LENT_HEADER + Math.min(LENT_MAX_BYTES, Math.max(bytes * 2, 64 * 1024)));
-      this.word = new Int32Array(this.buffer, 0, 1);
-      this.generation = 0;
-    }
-    return { buffer: this.buffer, generation: ++this.generation };
-  }
-}
-
-/** What a batch's message says of the inputs it carries in a lent buffer (see LentInputs). */
-export interface LentBatch {
-  readonly buffer: SharedArrayBuffer;
-  readonly generation: number;
-}
-
 /**
  * Moves the typed arrays embedded in a batch's run quadruples (seq, encoded node, fetch, ret)
- * into shared memory, when they add up to SHARE_MIN_BYTES or more: the slot's lent buffer if it
- * is free and large enough (the returned LentBatch must travel with the message), else a fresh
- * buffer. Changes only the encoded arrays (made for this message), never the caller's values.
+ * into one shared buffer, when they add up to SHARE_MIN_BYTES or more. Changes only the encoded
+ * arrays (made for this message), never the caller's values.
  */
-export function shareEmbeddedInputs(run: unknown[], lent?: LentInputs): LentBatch | undefined {
-  if (mainPlatform.mode() !== 'shared') return undefined;
+export function shareEmbeddedInputs(run: unknown[]): void {
+  if (mainPlatform.mode() !== 'shared') return;
   let views: Set<View> | undefined;
   const found = (holder: unknown[], i: number): void => {
     const v = holder[i];
     if (typeof v === 'object' && v !== null) collect(v, 0, (views ??= new Set()));
   };
   for (let q = 1; q < run.length; q += 4) eachLiteral(run[q] as unknown[], found);
-  if (views === undefined) return undefined;
+  if (views === undefined) return;
   let bytes = 0;
   for (const v of views) bytes += (v.byteLength + 7) & ~7;
-  if (bytes < SHARE_MIN_BYTES) return undefined;
-  const batch = lent?.take(bytes);
-  const arena = batch ? new Arena(batch.buffer, LENT_HEADER) : new Arena(new SharedArrayBuffer(bytes), 0);
-  const map = (v: ArrayBufferView): unknown => (movable(v) ? arena.copy(v) : v);
+  if (bytes < SHARE_MIN_BYTES) return;
+  const arena = new Arena(new SharedArrayBuffer(bytes));
   const move = (holder: unknown[], i: number): void => {
     const v = holder[i];
-    if (typeof v === 'object' && v !== null) holder[i] = rehome(v, map, 0);
+    if (typeof v === 'object' && v !== null) holder[i] = rehome(v, arena, 0);
   };
   for (let q = 1; q < run.length; q += 4) eachLiteral(run[q] as unknown[], move);
-  return batch;
-}
-
-/**
- * The worker's side of a lent batch: the typed arrays on the lent buffer are replaced by copies
- * in the worker's own memory (one per array), then the buffer is marked free for the caller.
- */
-export function copyOutLent(run: unknown[], batch: LentBatch): void {
-  const copies = new Map<ArrayBufferView, View>();
-  const map = (v: ArrayBufferView): unknown => {
-    if (v.buffer !== batch.buffer) return v;
-    let out = copies.get(v);
-    if (out === undefined) {
-      const C = v.constructor as new (src: ArrayBufferView) => View;
-      copies.set(v, (out = new C(v)));
-    }
-    return out;
-  };
-  const move = (holder: unknown[], i: number): void => {
-    const v = holder[i];
-    if (typeof v === 'object' && v !== null) holder[i] = rehome(v, map, 0);
-  };
-  for (let q = 1; q < run.length; q += 4) eachLiteral(run[q] as unknown[], move);
-  Atomics.store(new Int32Array(batch.buffer, 0, 1), 0, batch.generation);
 }

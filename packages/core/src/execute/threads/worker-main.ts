@@ -16,7 +16,6 @@ import { AWAIT_LOCAL, BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage
 import { decodeNode, type EncodedNode } from './wire';
 import { ShuffleService } from './shuffle-service';
 import { SpillBudget, SpillMap } from './resident-spill';
-import { copyOutLent } from './share-inputs';
 
 const init: WorkerInit = workerPlatform.init();
 if (init.buildId && BUILD_ID && init.buildId !== BUILD_ID) {
@@ -437,8 +436,6 @@ function onBatch(msg: Extract<ToWorker, { t: 'batch' }>): void {
   }
   const r = msg.run;
   if (!r || r.length === 0) return;
-  // Before anything can keep a view on it: the caller reuses that buffer once it is marked free.
-  if (msg.lent) copyOutLent(r as unknown[], msg.lent);
   for (let i = 0; i < r.length; i += 4) {
     const f = r[i + 2] as number[] | 0;
     let fetch: [number, number, boolean][] | undefined;
