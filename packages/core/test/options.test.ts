@@ -125,6 +125,8 @@ describe('worker threads start clean', () => {
     expect(workerExecArgv(['--stack-size', '900', '--max-semi-space-size=8', '--experimental-wasm-stringref', '--import', 'tsx'])).toEqual(['--import', 'tsx']);
     expect(workerExecArgv(['--import', 'tsx', '--inspect=9229', '--conditions=dev', '-r', 'x.cjs', '--test', '--watch'])).toEqual(['--import', 'tsx', '--conditions=dev', '-r', 'x.cjs']);
     expect(workerExecArgv(['--input-type', 'module', '--eval', 'x'])).toEqual([]);
+    // Profiling flags reach the workers (one profile per thread); a file name would be shared by all, so it stays behind.
+    expect(workerExecArgv(['--cpu-prof', '--cpu-prof-dir', '/tmp/p', '--cpu-prof-interval=50', '--cpu-prof-name', 'x.cpuprofile', '--heap-prof'])).toEqual(['--cpu-prof', '--cpu-prof-dir', '/tmp/p', '--cpu-prof-interval=50', '--heap-prof']);
   });
 
   it('runs the threads scheduler from `node --input-type=module -e`', () => {

@@ -25,10 +25,18 @@ const KEEP = [
   '--trace-warnings',
   '--no-warnings',
   '--preserve-symlinks',
+  // Profiles of each thread (`node --cpu-prof` writes one file per thread): without them a
+  // profile of a threads computation shows only the caller's half.
+  '--cpu-prof',
+  '--cpu-prof-dir',
+  '--cpu-prof-interval',
+  '--heap-prof',
+  '--heap-prof-dir',
+  '--heap-prof-interval',
 ];
 
 /** Flags whose value may follow as the next argument. */
-const TAKES_VALUE = new Set(['--conditions', '-C', '--import', '--require', '-r', '--loader', '--experimental-loader', '--stack-size', '--max-old-space-size', '--max-semi-space-size', '--unhandled-rejections']);
+const TAKES_VALUE = new Set(['--cpu-prof-dir', '--cpu-prof-interval', '--cpu-prof-name', '--heap-prof-dir', '--heap-prof-interval', '--heap-prof-name', '--conditions', '-C', '--import', '--require', '-r', '--loader', '--experimental-loader', '--stack-size', '--max-old-space-size', '--max-semi-space-size', '--unhandled-rejections']);
 
 /** Short forms kept, under their long names' rules. */
 const SHORT = new Set(['-C', '-r']);
