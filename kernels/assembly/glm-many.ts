@@ -68,8 +68,8 @@ function targets(py: usize, m: i32, pc: usize, nc: i32, positive: i32, pyy: usiz
 
 /**
  * Scores of the tile's m rows for all candidates into pz (m x kk): per candidate pair, an even and
- * an odd running sum over the features. Four pairs at a time share each row's loads of x; a pair
- * left over goes two rows at a time, so its two sums per row still overlap.
+ * an odd running sum over the features. Four pairs at a time share each row's loads of x; the
+ * pairs left over go one at a time (consecutive rows' sums are independent and overlap).
  */
 function scores(xt: usize, m: i32, d: i32, kk: i32, intercept: i32, pt: usize, pz: usize): void {
   const rowBytes = <usize>d << 3;
@@ -119,32 +119,7 @@ function scores(xt: usize, m: i32, d: i32, kk: i32, intercept: i32, pt: usize, p
   for (; c < kk; c += 2) {
     const o = <usize>c << 3;
     const b0 = intercept ? v128.load(pt + <usize>d * ktBytes + o) : f64x2.splat(0);
-    let i = 0;
-    for (; i + 2 <= m; i += 2) {
-      const xa = xt + <usize>i * rowBytes;
-      const xb = xa + rowBytes;
-      let ea = b0, eb = b0;
-      let oa = f64x2.splat(0), ob = f64x2.splat(0);
-      for (let j = 0; j < de; j += 2) {
-        const be = v128.load(pt + <usize>j * ktBytes + o);
-        const bo = v128.load(pt + <usize>(j + 1) * ktBytes + o);
-        const jo = <usize>j << 3;
-        ea = f64x2.add(ea, f64x2.mul(f64x2.splat(load<f64>(xa + jo)), be));
-        oa = f64x2.add(oa, f64x2.mul(f64x2.splat(load<f64>(xa + jo, 8)), bo));
-        eb = f64x2.add(eb, f64x2.mul(f64x2.splat(load<f64>(xb + jo)), be));
-        ob = f64x2.add(ob, f64x2.mul(f64x2.splat(load<f64>(xb + jo, 8)), bo));
-      }
-      if (de < d) {
-        const be = v128.load(pt + <usize>de * ktBytes + o);
-        const jo = <usize>de << 3;
-        ea = f64x2.add(ea, f64x2.mul(f64x2.splat(load<f64>(xa + jo)), be));
-        eb = f64x2.add(eb, f64x2.mul(f64x2.splat(load<f64>(xb + jo)), be));
-      }
-      const zr = pz + <usize>i * ktBytes + o;
-      v128.store(zr, f64x2.add(ea, oa));
-      v128.store(zr + ktBytes, f64x2.add(eb, ob));
-    }
-    if (i < m) {
+    for (let i = 0; i < m; i++) {
       const xa = xt + <usize>i * rowBytes;
       let ea = b0;
       let oa = f64x2.splat(0);
@@ -201,49 +176,12 @@ function link(pz: usize, pyy: usize, m: i32, kk: i32, pl: usize): void {
 
 /**
  * Gᵀ[j][c] += Σ_i x_i[j] R[i][c] over the tile's rows in order, and Gᵀ[d][c] += Σ_i R[i][c] for the
- * intercepts: two candidate pairs by two features per sweep (four sums), leftovers alone.
+ * intercepts: one candidate pair by four features per sweep (four sums), leftover features alone.
  */
 function gradient(xt: usize, m: i32, d: i32, kk: i32, intercept: i32, pr: usize, pg: usize): void {
   const rowBytes = <usize>d << 3;
   const ktBytes = <usize>kk << 3;
   let c = 0;
-  for (; c + 4 <= kk; c += 4) {
-    const o = <usize>c << 3;
-    let j = 0;
-    for (; j + 2 <= d; j += 2) {
-      let a00 = f64x2.splat(0), a01 = f64x2.splat(0), a10 = f64x2.splat(0), a11 = f64x2.splat(0);
-      const jo = <usize>j << 3;
-      for (let i = 0; i < m; i++) {
-        const ri = pr + <usize>i * ktBytes + o;
-        const r0 = v128.load(ri), r1 = v128.load(ri, 16);
-        const xr = xt + <usize>i * rowBytes + jo;
-        const x0 = f64x2.splat(load<f64>(xr)), x1 = f64x2.splat(load<f64>(xr, 8));
-        a00 = f64x2.add(a00, f64x2.mul(x0, r0));
-        a01 = f64x2.add(a01, f64x2.mul(x0, r1));
-        a10 = f64x2.add(a10, f64x2.mul(x1, r0));
-        a11 = f64x2.add(a11, f64x2.mul(x1, r1));
-      }
-      const g0 = pg + <usize>j * ktBytes + o;
-      const g1 = g0 + ktBytes;
-      v128.store(g0, f64x2.add(v128.load(g0), a00));
-      v128.store(g0, f64x2.add(v128.load(g0, 16), a01), 16);
-      v128.store(g1, f64x2.add(v128.load(g1), a10));
-      v128.store(g1, f64x2.add(v128.load(g1, 16), a11), 16);
-    }
-    if (j < d) {
-      let a00 = f64x2.splat(0), a01 = f64x2.splat(0);
-      const jo = <usize>j << 3;
-      for (let i = 0; i < m; i++) {
-        const ri = pr + <usize>i * ktBytes + o;
-        const x0 = f64x2.splat(load<f64>(xt + <usize>i * rowBytes + jo));
-        a00 = f64x2.add(a00, f64x2.mul(x0, v128.load(ri)));
-        a01 = f64x2.add(a01, f64x2.mul(x0, v128.load(ri, 16)));
-      }
-      const g0 = pg + <usize>j * ktBytes + o;
-      v128.store(g0, f64x2.add(v128.load(g0), a00));
-      v128.store(g0, f64x2.add(v128.load(g0, 16), a01), 16);
-    }
-  }
   for (; c < kk; c += 2) {
     const o = <usize>c << 3;
     let j = 0;

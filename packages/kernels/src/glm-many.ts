@@ -3,11 +3,14 @@
  * (kernels/assembly/glm-many.ts): what a search's candidates evaluate together on every L-BFGS
  * step. Each candidate gets exactly what it gets when evaluated alone here (k = 1), whatever the
  * other candidates and however the rows are split into blocks: blocks are whole tiles of the kernel.
+ * A function of a `Kernels` instance rather than a method, so that bundles that do not use it
+ * leave it out (the browser bundle's size budget).
  */
 import { GlmRowError } from './glm.js';
-import { optionKeys } from './options.js';
+import type { Kernels } from './kernels.js';
+import { checkOptionKeys, optionKeys } from './options.js';
 import { forRowBlocks, placeRows, rowsPerBlock } from './rows.js';
-import type { Runtime } from './runtime.js';
+import { resolve, type Input, type Runtime } from './runtime.js';
 import type { RealArray } from './types.js';
 
 export interface GlmBinomialManyOptions {
@@ -30,7 +33,17 @@ export interface GlmManyGradient {
   readonly grad: Float64Array;
 }
 
-export function glmBinomialMany(rt: Runtime, x: RealArray, y: RealArray, coefs: readonly Float64Array[], options: GlmBinomialManyOptions): GlmManyGradient[] {
+/**
+ * The binomial Σ log-loss and gradient of `y` over the rows of `x` at each of several coefficient
+ * vectors, with the kernels of `kernels`. A label outside `classes` or a NaN score throws `GlmRowError`.
+ */
+export function glmBinomialMany(kernels: Kernels, xs: Input<RealArray>, ys: Input<RealArray>, coefs: readonly Float64Array[], options: GlmBinomialManyOptions): GlmManyGradient[] {
+  checkOptionKeys('glmBinomialMany', options, GLM_BINOMIAL_MANY_KEYS);
+  return binomialMany(kernels.rt, resolve<RealArray>(xs), resolve<RealArray>(ys), coefs, options);
+}
+
+/** glmBinomialMany on a runtime (also the binomial case of `glmGradient`). */
+export function binomialMany(rt: Runtime, x: RealArray, y: RealArray, coefs: readonly Float64Array[], options: GlmBinomialManyOptions): GlmManyGradient[] {
   const d = options.features;
   if (!Number.isInteger(d) || d < 1) throw new RangeError(`glmBinomialMany: features must be a positive integer, got ${d}`);
   if (x.length % d !== 0) throw new RangeError(`glmBinomialMany: X has ${x.length} values, not a multiple of ${d} features`);

@@ -8,7 +8,6 @@ import { instantiate, instantiateSync, LOAD_ASYNC_KEYS, LOAD_KEYS, type LoadKern
 import * as L from './lloyd.js';
 import * as N from './logistic.js';
 import * as GLM from './glm.js';
-import * as GLMM from './glm-many.js';
 import * as Q from './qr.js';
 import * as MM from './matmul.js';
 import * as RX from './radix.js';
@@ -365,16 +364,6 @@ export class Kernels {
   glmGradient(x: Input<RealArray>, y: Input<RealArray>, coef: Float64Array, options: GLM.GlmGradientOptions): GLM.GlmGradient {
     checkOptionKeys('Kernels.glmGradient', options, GLM.GLM_GRADIENT_KEYS);
     return GLM.glmGradient(this.rt, resolve<RealArray>(x), resolve<RealArray>(y), coef, options);
-  }
-
-  /**
-   * The binomial Σ log-loss and gradient of `y` over the rows of `x` at each of several coefficient
-   * vectors in one pass (a search's candidates): as `glmGradient` does for one, each result exactly
-   * what that vector gets alone here. A label outside `classes` or a NaN score throws `GlmRowError`.
-   */
-  glmBinomialMany(x: Input<RealArray>, y: Input<RealArray>, coefs: readonly Float64Array[], options: GLMM.GlmBinomialManyOptions): GLMM.GlmManyGradient[] {
-    checkOptionKeys('Kernels.glmBinomialMany', options, GLMM.GLM_BINOMIAL_MANY_KEYS);
-    return GLMM.glmBinomialMany(this.rt, resolve<RealArray>(x), resolve<RealArray>(y), coefs, options);
   }
 }
 

@@ -6,7 +6,7 @@
  * among a search's candidates. Specs the kernel does not take, or a block it refuses (a label
  * outside the classes, NaN in X), get null: the JS loop then computes (and reports) them.
  */
-import { GlmRowError } from '@pdask/kernels';
+import { glmBinomialMany, GlmRowError } from '@pdask/kernels';
 import { dims, values, type BlockValue } from './block';
 import type { GlmPartial, GlmSpec } from './glm';
 import { kernelsFor } from './kernels';
@@ -28,7 +28,7 @@ export function binomialKernelPartials(spec: GlmSpec, betas: readonly Float64Arr
   const [n, d] = dims(xb);
   if (d < 1 || yb.shape[0] !== n) return null;
   try {
-    const r = kernelsFor(xb.mem ?? yb.mem).glmBinomialMany(values(xb), values(yb), betas, { features: d, intercept: spec.fitIntercept, classes: Float64Array.from(spec.classes), positive: spec.positive });
+    const r = glmBinomialMany(kernelsFor(xb.mem ?? yb.mem), values(xb), values(yb), betas, { features: d, intercept: spec.fitIntercept, classes: Float64Array.from(spec.classes), positive: spec.positive });
     return r.map(({ loss, grad }) => ({ loss, grad, hess: EMPTY }));
   } catch (e) {
     if (e instanceof GlmRowError) return null;
