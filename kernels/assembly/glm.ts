@@ -2,6 +2,8 @@
 // proximal gradient and the searches evaluate on every pass): Σ log-loss over the rows and its
 // gradient X̃ᵀR, X̃ being X with a column of ones when the intercept is fitted, R the residuals
 // (probabilities minus the one-hot targets). No Hessian: that is newton_f64's job.
+// The binomial case has moved to glm-many.ts (coefficient vectors in SIMD lanes, a vector link);
+// the notes on it below describe the loop it replaced.
 //
 // Per row: one dot product per coefficient row (f64x2 lanes along the features, two accumulators),
 // the link on the scalar path (exp, log1p), then one f64x2 axpy per coefficient row into the
