@@ -2,6 +2,8 @@
 // proximal gradient and the searches evaluate on every pass): Σ log-loss over the rows and its
 // gradient X̃ᵀR, X̃ being X with a column of ones when the intercept is fitted, R the residuals
 // (probabilities minus the one-hot targets). No Hessian: that is newton_f64's job.
+// The binomial case has moved to glm-many.ts (coefficient vectors in SIMD lanes, a vector link);
+// the notes on it below describe the loop it replaced.
 //
 // Per row: one dot product per coefficient row (f64x2 lanes along the features, two accumulators),
 // the link on the scalar path (exp, log1p), then one f64x2 axpy per coefficient row into the
@@ -105,38 +107,17 @@
 }
 
 /**
- * Adds the log-loss of n rows at px (n x d, row-major) with labels at py to st[0] and its gradient
+ * Multinomial: adds the log-loss of n rows at px (n x d, row-major) with labels at py to st[0] and its gradient
  * to pg (k x p, p = d + intercept, the intercept last in each row); β at pb has the same layout.
  * pz is a workspace of glm_work(k) doubles. Returns the first row whose label is not among the classes or
  * whose score is NaN (the sums are then incomplete: the caller discards them), or -1.
  */
 export function glm_grad_f64(px: usize, py: usize, n: i32, d: i32, intercept: i32, multinomial: i32,
   pc: usize, nc: i32, positive: i32, pb: usize, pg: usize, pz: usize, st: usize): i32 {
-  if (multinomial) return multinomialGrad(px, py, n, d, intercept, pc, nc, pb, pg, pz, st);
-  const rowBytes = <usize>d << 3;
-  let loss = load<f64>(st);
-  for (let i = 0; i < n; i++) {
-    const xr = px + <usize>i * rowBytes;
-    const code = codeOf(pc, nc, load<f64>(py + (<usize>i << 3)));
-    let s = code < 0 ? NaN : dotRow(xr, pb, d);
-    if (intercept) s += load<f64>(pb + rowBytes);
-    if (isNaN(s)) {
-      store<f64>(st, loss);
-      return i;
-    }
-    const yy: f64 = code == positive ? 1 : 0;
-    // softplus(s) = max(s, 0) + log1p(e^{-|s|}); the sigmoid from the same exponential.
-    const e = Math.exp(-Math.abs(s));
-    loss += (s > 0 ? s : 0) + Math.log1p(e) - yy * s;
-    const pr = s >= 0 ? 1 / (1 + e) : e / (1 + e);
-    const r = pr - yy;
-    if (r != 0) {
-      axpyRow(pg, xr, r, d);
-      if (intercept) store<f64>(pg + rowBytes, load<f64>(pg + rowBytes) + r);
-    }
-  }
-  store<f64>(st, loss);
-  return -1;
+  // The binomial case is glm-many.ts's (glm_binomial_many_f64 with one coefficient vector), whose
+  // link runs in SIMD lanes: the host never asks this function for it.
+  if (!multinomial) unreachable();
+  return multinomialGrad(px, py, n, d, intercept, pc, nc, pb, pg, pz, st);
 }
 
 /** Rows per tile of the multinomial gradient: their residuals (TILE x k) stay in L1 with the rows. */

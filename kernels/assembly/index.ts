@@ -19,3 +19,4 @@ export * from './matmul';
 export * from './radix';
 export * from './csv';
 export * from './glm';
+export * from './glm-many';

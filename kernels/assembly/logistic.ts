@@ -12,6 +12,8 @@
 // Workspace at pw: p + 4 columns of COL bytes: X̃'s p columns, then s = p(1 - p), r = p - y, and
 // w0, w1 = s x̃_a, s x̃_{a+1} for the pair of Hessian rows being summed.
 
+import { expNonPositive2, log1pUnit2 } from './vmath';
+
 /** Rows per tile: p columns of TILE doubles stay in L2, the columns one sweep reads in L1. */
 const NEWTON_TILE: i32 = 512;
 /**
@@ -147,19 +149,23 @@ function newtonTile(px: usize, py: usize, m: i32, d: i32, intercept: i32, pbeta:
     const col = cols + <usize>d * COL;
     for (let i = 0; i < m2; i++) store<f64>(col + (<usize>i << 3), 1.0);
   }
-  let loss = load<f64>(st);
-  for (let i = 0; i < m; i++) {
+  // Two rows per f64x2 (the padding row of an odd tile gets y = 0 and adds no loss): log(1 + e^z)
+  // = max(z, 0) + log1p(e^-|z|) and the sigmoid from the same exponential (vmath.ts).
+  let loss = f64x2.splat(0);
+  for (let i = 0; i < m; i += 2) {
     const o = <usize>i << 3;
-    const z = load<f64>(pr + o);
-    const y = load<f64>(py + o);
-    const e = Math.exp(-z);
-    const pi = 1 / (1 + e);
-    // log(1 + e^z) = z + log1p(e^-z), which overflows only where it is ~e^z itself.
-    loss += (z > -30 ? z + Math.log1p(e) : Math.exp(z)) - y * z;
-    store<f64>(ps + o, pi * (1 - pi));
-    store<f64>(pr + o, pi - y);
+    const z = v128.load(pr + o);
+    const y = i + 1 < m ? v128.load(py + o) : f64x2(load<f64>(py + o), 0);
+    const e = expNonPositive2(f64x2.neg(f64x2.abs(z)));
+    const inv = f64x2.div(f64x2.splat(1.0), f64x2.add(f64x2.splat(1.0), e));
+    const pi = v128.bitselect(inv, f64x2.mul(e, inv), f64x2.ge(z, f64x2.splat(0)));
+    let l = f64x2.sub(f64x2.add(f64x2.max(z, f64x2.splat(0)), log1pUnit2(e)), f64x2.mul(y, z));
+    if (i + 1 >= m) l = f64x2.replace_lane(l, 1, 0);
+    loss = f64x2.add(loss, l);
+    v128.store(ps + o, f64x2.mul(pi, f64x2.sub(f64x2.splat(1.0), pi)));
+    v128.store(pr + o, f64x2.sub(pi, y));
   }
-  store<f64>(st, loss);
+  store<f64>(st, load<f64>(st) + (f64x2.extract_lane(loss, 0) + f64x2.extract_lane(loss, 1)));
   if (m2 > m) {
     store<f64>(ps + (<usize>m << 3), 0);
     store<f64>(pr + (<usize>m << 3), 0);

@@ -62,4 +62,8 @@ export interface KernelExports {
   glm_grad_f64(px: number, py: number, n: number, d: number, intercept: number, multinomial: number, pc: number, nc: number,
     positive: number, pb: number, pg: number, pz: number, st: number): number;
   glm_work(k: number): number;
+  glm_binomial_many_f64(px: number, py: number, n: number, d: number, intercept: number, pc: number, nc: number, positive: number,
+    k: number, pt: number, pg: number, pl: number, pz: number): number;
+  glm_many_work(k: number): number;
+  glm_many_tile(): number;
 }

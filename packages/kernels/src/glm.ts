@@ -2,6 +2,7 @@
  * The per-block loss and gradient of binomial and multinomial logistic regression
  * (kernels/assembly/glm.ts): what gradient-based solvers (L-BFGS) evaluate on every pass.
  */
+import { binomialMany } from './glm-many.js';
 import { optionKeys } from './options.js';
 import { forRowBlocks, placeRows, rowsPerBlock } from './rows.js';
 import type { Runtime } from './runtime.js';
@@ -52,6 +53,8 @@ export function glmGradient(rt: Runtime, x: RealArray, y: RealArray, coef: Float
   const p = d + (options.intercept ? 1 : 0);
   const k = multinomial ? nc : 1;
   if (coef.length !== k * p) throw new RangeError(`glmGradient: coef has ${coef.length} values, expected ${k * p}`);
+  // The binomial case runs the many-vector kernel with one vector (its link in SIMD lanes).
+  if (!multinomial) return binomialMany(rt, x, y, [coef], { features: d, intercept: options.intercept, classes, positive })[0];
   const placed = placeRows(rt, [{ data: x, width: d }, { data: y, width: 1 }]);
   const zWork = rt.x.glm_work(k);
   const work = rt.mem.alloc((nc + 2 * k * p + zWork + 1) * 8);

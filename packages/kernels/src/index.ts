@@ -37,3 +37,4 @@ export { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } fro
 export type { ArrowDataLike, ArrowVectorLike } from './arrow.js';
 export type { CsvFieldKind, CsvScanOptions, CsvScanResult, CsvStrings } from './csv.js';
 export { GlmRowError, type GlmGradient, type GlmGradientOptions } from './glm.js';
+export { glmBinomialMany, type GlmBinomialManyOptions, type GlmManyGradient } from './glm-many.js';

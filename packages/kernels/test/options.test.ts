@@ -33,6 +33,7 @@ const calls: [string, string, () => unknown][] = [
   ['Kernels.matmul', 'transA', () => k.matmul(x, x, 2, 2, 2, typo({ transA: true }))],
   ['Kernels.csvScan', 'seperator', () => k.csvScan(Uint8Array.of(49, 10), typo({ kinds: ['int32'], sep: 44, quote: 34, seperator: 44 }))],
   ['Kernels.glmGradient', 'multinomal', () => k.glmGradient(x, Float64Array.of(0, 1), Float64Array.of(0, 0), typo({ features: 2, classes: Float64Array.of(0, 1), multinomal: true }))],
+  ['glmBinomialMany', 'postive', () => K.glmBinomialMany(k, x, Float64Array.of(0, 1), [Float64Array.of(0, 0)], typo({ features: 2, classes: Float64Array.of(0, 1), postive: 1 }))],
 ];
 
 /** Whether a function's own parameter list has an options parameter (read from its source). */

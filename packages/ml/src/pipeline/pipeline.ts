@@ -6,6 +6,7 @@
 import type { ChunkedArray, NDArray } from '@pdask/array';
 import { checkComputeOptions, checkOptions, type ComputeOptions, type OptionSchema } from '@pdask/core';
 import { clone, fitEstimator, hasScore, isEstimator, isPredictor, isTransformer, nameOf, withParams, type Estimator, type EstimatorType, type Params } from '../base/estimator';
+import { scheduleFor } from '../graph/schedule';
 import { rules, type Data } from '../validate';
 
 export type PipelineStep = Estimator | 'passthrough';
@@ -106,7 +107,7 @@ export class Pipeline {
     checkComputeOptions(o, 'Pipeline.fit');
     const xt = await this.fitTransformers(X, t, o, 'Pipeline.fit');
     const last = this.finalEstimator;
-    if (last !== 'passthrough') await fitEstimator(last, xt, t, o, 'Pipeline.fit');
+    if (last !== 'passthrough') await fitEstimator(last, await heldForFit(xt, X, o), t, o, 'Pipeline.fit');
     return this;
   }
 
@@ -207,4 +208,17 @@ export function makePipeline(...steps: PipelineStep[]): Pipeline {
       return [`${b}-${k}`, e] as const;
     }),
   );
+}
+
+/**
+ * Transformed data up to this size are computed once before the final estimator's fit: an
+ * iterative fit (L-BFGS, Newton, Lloyd) reads its input once per pass, and the lazy transform
+ * would otherwise run again on every pass. Larger data stay lazy, so that they need not fit in memory.
+ */
+const HOLD_BYTES = 2 ** 30;
+
+async function heldForFit(xt: Data, X: Data, opts: ComputeOptions): Promise<Data> {
+  if (xt === X || typeof (xt as ChunkedArray<NDArray>).persist !== 'function') return xt;
+  const a = xt as ChunkedArray<NDArray>;
+  return a.nbytes <= HOLD_BYTES ? a.persist(scheduleFor([a], opts)) : a;
 }

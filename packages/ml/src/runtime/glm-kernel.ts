@@ -6,12 +6,14 @@
  */
 import { GlmRowError } from '@pdask/kernels';
 import { dims, values, type BlockValue } from './block';
+import { binomialKernelPartials, binomialKernelTakes } from './glm-binomial';
 import type { GlmPartial, GlmSpec } from './glm';
 import { kernelsFor } from './kernels';
 
 const EMPTY = new Float64Array(0);
 
 export function glmKernelPartial(spec: GlmSpec, beta: Float64Array, xb: BlockValue, yb: BlockValue): GlmPartial | null {
+  if (binomialKernelTakes(spec)) return binomialKernelPartials(spec, [beta], xb, yb)?.[0] ?? null;
   if (spec.hess || spec.weighted || spec.family === 'poisson' || spec.classWeight.length || spec.sideWeight.length) return null;
   const [n, d] = dims(xb);
   if (d < 1 || yb.shape[0] !== n) return null;
