@@ -5,9 +5,10 @@
 // The binomial case has moved to glm-many.ts (coefficient vectors in SIMD lanes, a vector link);
 // the notes on it below describe the loop it replaced.
 //
-// Per row: one dot product per coefficient row (f64x2 lanes along the features, two accumulators),
-// the link on the scalar path (exp, log1p), then one f64x2 axpy per coefficient row into the
-// gradient, which stays in L1 (k · p doubles).
+// Binomial, per row: one dot product (f64x2 lanes along the features, two accumulators), the link
+// on the scalar path (exp, log1p), then one f64x2 axpy into the gradient, which stays in L1.
+// Multinomial: in tiles of rows, with class pairs in the f64x2 lanes (scores from Bᵀ, gradient
+// into Gᵀ), the softmax's exponentials of a whole tile in one loop (multinomialGradT below).
 //
 // Targets arrive as label values; `classes` (sorted, nc values) turns one into its class code by
 // binary search. Binomial (k = 1): the target is 1 when its code is `positive`, else 0.
@@ -120,120 +121,393 @@ export function glm_grad_f64(px: usize, py: usize, n: i32, d: i32, intercept: i3
   return multinomialGrad(px, py, n, d, intercept, pc, nc, pb, pg, pz, st);
 }
 
-/** Rows per tile of the multinomial gradient: their residuals (TILE x k) stay in L1 with the rows. */
+/** Rows per tile of the multinomial gradient: their scores and residuals stay in L1 with the rows. */
 const TILE: i32 = 64;
-
-/** Workspace doubles glm_grad_f64 needs at pz for k coefficient rows (the tile's residuals, then Bᵀ padded to an even k; features up to MAX_T_FEATURES). */
-export function glm_work(k: i32): i32 {
-  return TILE * k + 2 + (MAX_T_FEATURES + 1) * (k + (k & 1));
-}
 
 /** The transposed coefficients (scores by class pairs, below) are used up to this many features; wider X keeps the dot products. */
 const MAX_T_FEATURES: i32 = 256;
 
+/**
+ * Workspace doubles glm_grad_f64 needs at pz for k coefficient rows: the tile's scores (TILE x kk,
+ * kk = k rounded up to even), its class codes, Bᵀ and Gᵀ (up to MAX_T_FEATURES + 1 rows of kk
+ * each), and two doubles to align them on 16 bytes.
+ */
+export function glm_work(k: i32): i32 {
+  const kk = k + (k & 1);
+  return TILE * kk + TILE / 2 + 2 * (MAX_T_FEATURES + 1) * kk + 2;
+}
+
 // e^x for x <= 0 in f64x2 lanes (the softmax's e^(z - max)): x = n ln2 + r with |r| <= ln2 / 2,
-// e^r by its Taylor polynomial to degree 13 (truncation below 2^-56 relative), times 2^n built in
-// the exponent bits. Below -708 (where e^x is subnormal, under 2^-1021 of the largest term) 0.
+// e^r by the degree-11 polynomial that interpolates it at the 12 Chebyshev points of
+// [-ln2/2, ln2/2] (solved in 50-digit arithmetic, then rounded: relative error 2e-17 before
+// rounding), times 2^n built in the exponent bits. x is first raised to -680: e^-680 (5e-296) is
+// nothing beside the largest term (1), and keeps every probability, even divided by the sum of
+// many classes, a normal number (subnormal arithmetic is slow on x86); NaN passes through.
 const LOG2E: f64 = 1.4426950408889634;
 const LN2_HI: f64 = 6.93147180369123816490e-01;
 const LN2_LO: f64 = 1.90821492927058770002e-10;
 /** 2^52 + 2^51: adding it rounds to an integer held in the low bits of the mantissa. */
 const SHIFTER: f64 = 6755399441055744.0;
+const EXP_FLOOR: f64 = -680;
 
 // @ts-ignore: decorator
 @inline function expNeg2(x: v128): v128 {
-  const small = f64x2.lt(x, f64x2.splat(-708));
-  const xc = f64x2.max(x, f64x2.splat(-708));
+  // pmax(x, floor) is x < floor ? floor : x: one instruction, and NaN stays NaN.
+  const xc = f64x2.pmax(x, f64x2.splat(EXP_FLOOR));
   const t = f64x2.add(f64x2.mul(xc, f64x2.splat(LOG2E)), f64x2.splat(SHIFTER));
   const nf = f64x2.sub(t, f64x2.splat(SHIFTER));
   const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(nf, f64x2.splat(LN2_HI))), f64x2.mul(nf, f64x2.splat(LN2_LO)));
-  // Estrin's scheme (pairs, then powers r², r⁴, r⁸): a few dependent steps instead of Horner's 13.
+  // Estrin's scheme (pairs, then powers r², r⁴, r⁸): a few dependent steps instead of Horner's 11.
   const r2 = f64x2.mul(r, r);
   const r4 = f64x2.mul(r2, r2);
   const r8 = f64x2.mul(r4, r4);
   const p01 = f64x2.add(f64x2.splat(1.0), r);
-  const p23 = f64x2.add(f64x2.splat(1.0 / 2.0), f64x2.mul(r, f64x2.splat(1.0 / 6.0)));
-  const p45 = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, f64x2.splat(1.0 / 120.0)));
-  const p67 = f64x2.add(f64x2.splat(1.0 / 720.0), f64x2.mul(r, f64x2.splat(1.0 / 5040.0)));
-  const p89 = f64x2.add(f64x2.splat(1.0 / 40320.0), f64x2.mul(r, f64x2.splat(1.0 / 362880.0)));
-  const pab = f64x2.add(f64x2.splat(1.0 / 3628800.0), f64x2.mul(r, f64x2.splat(1.0 / 39916800.0)));
-  const pcd = f64x2.add(f64x2.splat(1.0 / 479001600.0), f64x2.mul(r, f64x2.splat(1.0 / 6227020800.0)));
+  const p23 = f64x2.add(f64x2.splat(0.5000000000000019), f64x2.mul(r, f64x2.splat(0.1666666666666668)));
+  const p45 = f64x2.add(f64x2.splat(0.0416666666664881), f64x2.mul(r, f64x2.splat(0.008333333333319601)));
+  const p67 = f64x2.add(f64x2.splat(0.0013888888952314775), f64x2.mul(r, f64x2.splat(0.00019841269890047113)));
+  const p89 = f64x2.add(f64x2.splat(2.4801485482328494e-5), f64x2.mul(r, f64x2.splat(2.755724091857897e-6)));
+  const pab = f64x2.add(f64x2.splat(2.763263963904103e-7), f64x2.mul(r, f64x2.splat(2.5110037605963777e-8)));
   const q0 = f64x2.add(p01, f64x2.mul(p23, r2));
   const q1 = f64x2.add(p45, f64x2.mul(p67, r2));
   const q2 = f64x2.add(p89, f64x2.mul(pab, r2));
-  const s0 = f64x2.add(q0, f64x2.mul(q1, r4));
-  const s1 = f64x2.add(q2, f64x2.mul(pcd, r4));
-  const q = f64x2.add(s0, f64x2.mul(s1, r8));
-  // n sits in the low bits of t: 2^n = (n + 1023) << 52, n in [-1022, 0].
-  const n = i64x2.sub(t, f64x2.splat(SHIFTER));
-  const scale = i64x2.shl(i64x2.add(n, i64x2.splat(1023)), 52);
-  return v128.andnot(f64x2.mul(q, scale), small);
+  const q = f64x2.add(f64x2.add(q0, f64x2.mul(q1, r4)), f64x2.mul(q2, r8));
+  // n sits in the low bits of t (SHIFTER's low 12 bits are 0): 2^n = (t + 1023) << 52, n in [-981, 0].
+  const scale = i64x2.shl(i64x2.add(t, i64x2.splat(1023)), 52);
+  return f64x2.mul(q, scale);
+}
+
+/** e^v in place over count values (even) at p: the whole tile's shifted scores in one loop, two pairs per step. */
+function expTile(p: usize, count: i32): void {
+  let o = 0;
+  for (; o + 4 <= count; o += 4) {
+    const a = p + (<usize>o << 3);
+    const e0 = expNeg2(v128.load(a));
+    const e1 = expNeg2(v128.load(a, 16));
+    v128.store(a, e0);
+    v128.store(a, e1, 16);
+  }
+  for (; o < count; o += 2) {
+    const a = p + (<usize>o << 3);
+    v128.store(a, expNeg2(v128.load(a)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function splatMax5(a0: v128, a1: v128, a2: v128, a3: v128, a4: v128): v128 {
+  const m = f64x2.pmax(f64x2.pmax(f64x2.pmax(a0, a1), f64x2.pmax(a2, a3)), a4);
+  return f64x2.splat(max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1)));
 }
 
 /**
- * Scores of one row for all classes from Bᵀ at pt (p x kk, kk = k rounded up to even, padded with
- * zeros): z[c..c+1] += x[j] · Bᵀ[j][c..c+1], class pairs in f64x2 lanes, so no horizontal sums;
- * up to four pairs at a time (four independent sums), the intercepts (Bᵀ's last row) included.
+ * Ten classes (kk == 10, the Bᵀ rows at pt 80 bytes apart): the scores of rows x0 and x1 as five
+ * class pairs each, in ten sums (each x value and each Bᵀ pair loaded once for the two rows), each
+ * row then shifted by its largest score and stored at z0 and z0 + 80. An odd k's padding class
+ * gets -Infinity (its e^ is then negligible). Returns (z_c0 − max) + (z_c1 − max).
  */
 // @ts-ignore: decorator
-@inline function scoresT(xr: usize, pt: usize, d: i32, kk: i32, intercept: i32, zr: usize): void {
+@inline function shiftedScores10(x0: usize, x1: usize, pt: usize, d: i32, intercept: i32, odd: i32, z0: usize, c0: i32, c1: i32): f64 {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0), a4 = f64x2.splat(0);
+  if (intercept) {
+    const bi = pt + <usize>d * 80;
+    a0 = v128.load(bi); a1 = v128.load(bi, 16); a2 = v128.load(bi, 32); a3 = v128.load(bi, 48); a4 = v128.load(bi, 64);
+  }
+  let b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4;
+  for (let j = 0; j < d; j++) {
+    const o = <usize>j << 3;
+    const bj = pt + <usize>j * 80;
+    const u = f64x2.splat(load<f64>(x0 + o));
+    const v = f64x2.splat(load<f64>(x1 + o));
+    let w = v128.load(bj);
+    a0 = f64x2.add(a0, f64x2.mul(u, w)); b0 = f64x2.add(b0, f64x2.mul(v, w));
+    w = v128.load(bj, 16);
+    a1 = f64x2.add(a1, f64x2.mul(u, w)); b1 = f64x2.add(b1, f64x2.mul(v, w));
+    w = v128.load(bj, 32);
+    a2 = f64x2.add(a2, f64x2.mul(u, w)); b2 = f64x2.add(b2, f64x2.mul(v, w));
+    w = v128.load(bj, 48);
+    a3 = f64x2.add(a3, f64x2.mul(u, w)); b3 = f64x2.add(b3, f64x2.mul(v, w));
+    w = v128.load(bj, 64);
+    a4 = f64x2.add(a4, f64x2.mul(u, w)); b4 = f64x2.add(b4, f64x2.mul(v, w));
+  }
+  if (odd) {
+    a4 = f64x2.replace_lane(a4, 1, -Infinity);
+    b4 = f64x2.replace_lane(b4, 1, -Infinity);
+  }
+  const ma = splatMax5(a0, a1, a2, a3, a4);
+  const mb = splatMax5(b0, b1, b2, b3, b4);
+  const z1 = z0 + 80;
+  v128.store(z0, f64x2.sub(a0, ma)); v128.store(z0, f64x2.sub(a1, ma), 16); v128.store(z0, f64x2.sub(a2, ma), 32); v128.store(z0, f64x2.sub(a3, ma), 48); v128.store(z0, f64x2.sub(a4, ma), 64);
+  v128.store(z1, f64x2.sub(b0, mb)); v128.store(z1, f64x2.sub(b1, mb), 16); v128.store(z1, f64x2.sub(b2, mb), 32); v128.store(z1, f64x2.sub(b3, mb), 48); v128.store(z1, f64x2.sub(b4, mb), 64);
+  return load<f64>(z0 + (<usize>c0 << 3)) + load<f64>(z1 + (<usize>c1 << 3));
+}
+
+/** Any even kk: scores of one row for five class pairs (Bᵀ's columns from pt, rows ktBytes apart). */
+// @ts-ignore: decorator
+@inline function scores5(x0: usize, pt: usize, d: i32, ktBytes: usize, intercept: i32, z0: usize): void {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0), a4 = f64x2.splat(0);
+  if (intercept) {
+    const bi = pt + <usize>d * ktBytes;
+    a0 = v128.load(bi); a1 = v128.load(bi, 16); a2 = v128.load(bi, 32); a3 = v128.load(bi, 48); a4 = v128.load(bi, 64);
+  }
+  for (let j = 0; j < d; j++) {
+    const bj = pt + <usize>j * ktBytes;
+    const u = f64x2.splat(load<f64>(x0 + (<usize>j << 3)));
+    a0 = f64x2.add(a0, f64x2.mul(u, v128.load(bj)));
+    a1 = f64x2.add(a1, f64x2.mul(u, v128.load(bj, 16)));
+    a2 = f64x2.add(a2, f64x2.mul(u, v128.load(bj, 32)));
+    a3 = f64x2.add(a3, f64x2.mul(u, v128.load(bj, 48)));
+    a4 = f64x2.add(a4, f64x2.mul(u, v128.load(bj, 64)));
+  }
+  v128.store(z0, a0); v128.store(z0, a1, 16); v128.store(z0, a2, 32); v128.store(z0, a3, 48); v128.store(z0, a4, 64);
+}
+
+/** Any even kk: scores of one row for one class pair, even and odd features in two sums. */
+// @ts-ignore: decorator
+@inline function scores1(x0: usize, pt: usize, d: i32, ktBytes: usize, intercept: i32, z0: usize): void {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+  if (intercept) a0 = v128.load(pt + <usize>d * ktBytes);
+  let j = 0;
+  for (; j + 2 <= d; j += 2) {
+    const bj = pt + <usize>j * ktBytes;
+    a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(x0 + (<usize>j << 3))), v128.load(bj)));
+    a1 = f64x2.add(a1, f64x2.mul(f64x2.splat(load<f64>(x0 + (<usize>j << 3), 8)), v128.load(bj + ktBytes)));
+  }
+  if (j < d) a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(x0 + (<usize>j << 3))), v128.load(pt + <usize>j * ktBytes)));
+  v128.store(z0, f64x2.add(a0, a1));
+}
+
+/** The scores of a tile's m rows for any even kk (Bᵀ at pt, p x kk), into pr (m x kk): groups of five class pairs, then pairs. */
+function tileScores(xt: usize, m: i32, d: i32, pt: usize, kk: i32, intercept: i32, pr: usize): void {
+  const rowBytes = <usize>d << 3;
   const ktBytes = <usize>kk << 3;
   let c = 0;
-  for (; c + 8 <= kk; c += 8) {
-    const o = <usize>c << 3;
-    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-    if (intercept) {
-      const bi = pt + <usize>d * ktBytes + o;
-      a0 = v128.load(bi); a1 = v128.load(bi, 16); a2 = v128.load(bi, 32); a3 = v128.load(bi, 48);
-    }
-    for (let j = 0; j < d; j++) {
-      const xv = f64x2.splat(load<f64>(xr + (<usize>j << 3)));
-      const bj = pt + <usize>j * ktBytes + o;
-      a0 = f64x2.add(a0, f64x2.mul(xv, v128.load(bj)));
-      a1 = f64x2.add(a1, f64x2.mul(xv, v128.load(bj, 16)));
-      a2 = f64x2.add(a2, f64x2.mul(xv, v128.load(bj, 32)));
-      a3 = f64x2.add(a3, f64x2.mul(xv, v128.load(bj, 48)));
-    }
-    v128.store(zr + o, a0); v128.store(zr + o, a1, 16); v128.store(zr + o, a2, 32); v128.store(zr + o, a3, 48);
+  for (; c + 10 <= kk; c += 10) {
+    const co = <usize>c << 3;
+    for (let i = 0; i < m; i++) scores5(xt + <usize>i * rowBytes, pt + co, d, ktBytes, intercept, pr + <usize>i * ktBytes + co);
   }
   for (; c < kk; c += 2) {
-    const o = <usize>c << 3;
-    // Even and odd features in two sums, so that consecutive adds do not wait on each other.
-    let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
-    if (intercept) a0 = v128.load(pt + <usize>d * ktBytes + o);
-    let j = 0;
-    for (; j + 2 <= d; j += 2) {
-      const bj = pt + <usize>j * ktBytes + o;
-      a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(xr + (<usize>j << 3))), v128.load(bj)));
-      a1 = f64x2.add(a1, f64x2.mul(f64x2.splat(load<f64>(xr + (<usize>j << 3), 8)), v128.load(bj + ktBytes)));
-    }
-    if (j < d) a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(xr + (<usize>j << 3))), v128.load(pt + <usize>j * ktBytes + o)));
-    v128.store(zr + o, f64x2.add(a0, a1));
+    const co = <usize>c << 3;
+    for (let i = 0; i < m; i++) scores1(xt + <usize>i * rowBytes, pt + co, d, ktBytes, intercept, pr + <usize>i * ktBytes + co);
   }
 }
 
 /**
- * Multinomial: per tile of rows, the scores and softmax row by row (residuals into R at pz, TILE x k),
- * then the tile's gradient Rᵀ X̃ with each (pair of classes, pair of features) summed over the
- * tile's rows in registers and added to G once per tile.
+ * Gᵀ[j][c] += Σ_i x_i[j] R[i][c] over the m rows of a tile (R at pr, m x kk; Gᵀ at pgt, p x kk;
+ * the intercepts' row j = d sums R). Class pairs are the lanes, as in the scores: per group of
+ * five pairs and pair of features, ten sums over the tile's rows in registers.
  */
-function multinomialGrad(px: usize, py: usize, n: i32, d: i32, intercept: i32, pc: usize, k: i32, pb: usize, pg: usize, pz: usize, st: usize): i32 {
+function tileGradientT(xt: usize, m: i32, d: i32, pr: usize, kk: i32, intercept: i32, pgt: usize): void {
+  const rowBytes = <usize>d << 3;
+  const ktBytes = <usize>kk << 3;
+  const p = d + (intercept ? 1 : 0);
+  let c = 0;
+  for (; c + 10 <= kk; c += 10) {
+    const co = <usize>c << 3;
+    let j = 0;
+    for (; j + 2 <= d; j += 2) {
+      let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+      let b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0;
+      let xi = xt + (<usize>j << 3);
+      let ri = pr + co;
+      for (let i = 0; i < m; i++) {
+        const u = f64x2.splat(load<f64>(xi));
+        const v = f64x2.splat(load<f64>(xi, 8));
+        let w = v128.load(ri);
+        a0 = f64x2.add(a0, f64x2.mul(u, w)); b0 = f64x2.add(b0, f64x2.mul(v, w));
+        w = v128.load(ri, 16);
+        a1 = f64x2.add(a1, f64x2.mul(u, w)); b1 = f64x2.add(b1, f64x2.mul(v, w));
+        w = v128.load(ri, 32);
+        a2 = f64x2.add(a2, f64x2.mul(u, w)); b2 = f64x2.add(b2, f64x2.mul(v, w));
+        w = v128.load(ri, 48);
+        a3 = f64x2.add(a3, f64x2.mul(u, w)); b3 = f64x2.add(b3, f64x2.mul(v, w));
+        w = v128.load(ri, 64);
+        a4 = f64x2.add(a4, f64x2.mul(u, w)); b4 = f64x2.add(b4, f64x2.mul(v, w));
+        xi += rowBytes;
+        ri += ktBytes;
+      }
+      const g0 = pgt + <usize>j * ktBytes + co;
+      const g1 = g0 + ktBytes;
+      v128.store(g0, f64x2.add(v128.load(g0), a0)); v128.store(g0, f64x2.add(v128.load(g0, 16), a1), 16); v128.store(g0, f64x2.add(v128.load(g0, 32), a2), 32); v128.store(g0, f64x2.add(v128.load(g0, 48), a3), 48); v128.store(g0, f64x2.add(v128.load(g0, 64), a4), 64);
+      v128.store(g1, f64x2.add(v128.load(g1), b0)); v128.store(g1, f64x2.add(v128.load(g1, 16), b1), 16); v128.store(g1, f64x2.add(v128.load(g1, 32), b2), 32); v128.store(g1, f64x2.add(v128.load(g1, 48), b3), 48); v128.store(g1, f64x2.add(v128.load(g1, 64), b4), 64);
+    }
+    // An odd last feature, then the intercepts (a feature of ones).
+    for (; j < p; j++) {
+      let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+      const ones = j == d;
+      let xi = xt + (<usize>j << 3);
+      let ri = pr + co;
+      for (let i = 0; i < m; i++) {
+        const u = f64x2.splat(ones ? 1.0 : load<f64>(xi));
+        a0 = f64x2.add(a0, f64x2.mul(u, v128.load(ri)));
+        a1 = f64x2.add(a1, f64x2.mul(u, v128.load(ri, 16)));
+        a2 = f64x2.add(a2, f64x2.mul(u, v128.load(ri, 32)));
+        a3 = f64x2.add(a3, f64x2.mul(u, v128.load(ri, 48)));
+        a4 = f64x2.add(a4, f64x2.mul(u, v128.load(ri, 64)));
+        xi += rowBytes;
+        ri += ktBytes;
+      }
+      const g0 = pgt + <usize>j * ktBytes + co;
+      v128.store(g0, f64x2.add(v128.load(g0), a0)); v128.store(g0, f64x2.add(v128.load(g0, 16), a1), 16); v128.store(g0, f64x2.add(v128.load(g0, 32), a2), 32); v128.store(g0, f64x2.add(v128.load(g0, 48), a3), 48); v128.store(g0, f64x2.add(v128.load(g0, 64), a4), 64);
+    }
+  }
+  for (; c < kk; c += 2) {
+    const co = <usize>c << 3;
+    for (let j = 0; j < p; j++) {
+      let a0 = f64x2.splat(0), a1 = a0;
+      const ones = j == d;
+      let xi = xt + (<usize>j << 3);
+      let ri = pr + co;
+      let i = 0;
+      for (; i + 2 <= m; i += 2) {
+        a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(ones ? 1.0 : load<f64>(xi)), v128.load(ri)));
+        a1 = f64x2.add(a1, f64x2.mul(f64x2.splat(ones ? 1.0 : load<f64>(xi + rowBytes)), v128.load(ri + ktBytes)));
+        xi += rowBytes << 1;
+        ri += ktBytes << 1;
+      }
+      if (i < m) a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(ones ? 1.0 : load<f64>(xi)), v128.load(ri)));
+      const g0 = pgt + <usize>j * ktBytes + co;
+      v128.store(g0, f64x2.add(v128.load(g0), f64x2.add(a0, a1)));
+    }
+  }
+}
+
+/**
+ * Multinomial, up to MAX_T_FEATURES features: per tile of rows, (1) the class codes, (2) the
+ * scores from Bᵀ with class pairs in the lanes, each row shifted by its largest score (ten classes:
+ * two rows at a time, the shift taken from the registers), (3) e^ of the whole tile in one loop,
+ * (4) per row the sum, the probabilities (one division) minus the one-hot target, and the sums'
+ * product, whose log once per tile gives Σ log Σ e^ (the sums lie in [1, k], so 64 of them cannot
+ * overflow; it is also taken whenever it passes 1e280), (5) the tile's gradient into Gᵀ, which is
+ * added to G at the end. A row with a NaN sum (NaN or infinite scores) is reported at (4), before
+ * its tile's gradient; a label outside the classes ends the tile before its row, so that an earlier
+ * NaN row is still reported first.
+ */
+function multinomialGradT(px: usize, py: usize, n: i32, d: i32, intercept: i32, pc: usize, k: i32, pb: usize, pg: usize, pz: usize, st: usize): i32 {
   const p = d + (intercept ? 1 : 0);
   const rowBytes = <usize>d << 3;
-  const coefBytes = <usize>p << 3;
-  const kBytes = <usize>k << 3;
-  // Bᵀ (p x kk, zero-padded) after the residual tile and two spare doubles (scoresT writes kk
-  // values per row: with an odd k the last one lands on the next row's first, or on the spare).
   const kk = k + (k & 1);
-  const transposed = d <= MAX_T_FEATURES;
-  const pt = pz + (<usize>(TILE * k + 2) << 3);
-  if (transposed) {
-    for (let j = 0; j < p; j++) {
-      for (let c = 0; c < kk; c++) store<f64>(pt + ((<usize>j * kk + c) << 3), c < k ? load<f64>(pb + ((<usize>c * p + j) << 3)) : 0);
+  const kkBytes = <usize>kk << 3;
+  const odd = k & 1;
+  const pr = (pz + 15) & ~(<usize>15);
+  const pcodes = pr + (<usize>(TILE * kk) << 3);
+  const pt = pcodes + (<usize>TILE << 2);
+  const pgt = pt + <usize>p * kkBytes;
+  for (let j = 0; j < p; j++) {
+    for (let c = 0; c < kk; c++) {
+      const o = (<usize>j * kk + c) << 3;
+      store<f64>(pt + o, c < k ? load<f64>(pb + ((<usize>c * p + j) << 3)) : 0);
+      store<f64>(pgt + o, 0);
     }
   }
   let identity = true;
   for (let c = 0; c < k; c++) if (load<f64>(pc + (<usize>c << 3)) != <f64>c) identity = false;
+  let loss = load<f64>(st);
+  let bad = -1;
+  for (let t0 = 0; t0 < n && bad < 0; t0 += TILE) {
+    let m = min(TILE, n - t0);
+    for (let i = 0; i < m; i++) {
+      const yv = load<f64>(py + (<usize>(t0 + i) << 3));
+      // Classes 0, 1, ..., k - 1 (what LogisticRegression's labels usually are): the label is its
+      // code, with no search (whose branches the CPU cannot predict).
+      let yi: i32 = 0;
+      const code = identity ? (yv >= 0 && yv < <f64>k && <f64>(yi = <i32>yv) == yv ? yi : -1) : codeOf(pc, k, yv);
+      if (code < 0) {
+        bad = t0 + i;
+        m = i;
+        break;
+      }
+      store<i32>(pcodes + (<usize>i << 2), code);
+    }
+    if (m == 0) break;
+    const xt = px + <usize>t0 * rowBytes;
+    if (kk == 10) {
+      let i = 0;
+      for (; i + 2 <= m; i += 2) {
+        const x0 = xt + <usize>i * rowBytes;
+        const ci = pcodes + (<usize>i << 2);
+        loss -= shiftedScores10(x0, x0 + rowBytes, pt, d, intercept, odd, pr + <usize>i * 80, load<i32>(ci), load<i32>(ci, 4));
+      }
+      if (i < m) {
+        // An odd tile's last row, paired with itself (the copy lands on the tile's next, unused row).
+        const c0 = load<i32>(pcodes + (<usize>i << 2));
+        const x0 = xt + <usize>i * rowBytes;
+        loss -= 0.5 * shiftedScores10(x0, x0, pt, d, intercept, odd, pr + <usize>i * 80, c0, c0);
+      }
+    } else {
+      tileScores(xt, m, d, pt, kk, intercept, pr);
+      for (let i = 0; i < m; i++) {
+        const zr = pr + <usize>i * kkBytes;
+        if (odd) store<f64>(zr + (<usize>(kk - 1) << 3), -Infinity);
+        let mv = v128.load(zr);
+        for (let c = 2; c < kk; c += 2) mv = f64x2.pmax(mv, v128.load(zr + (<usize>c << 3)));
+        const ms = f64x2.splat(max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1)));
+        for (let c = 0; c < kk; c += 2) {
+          const zp = zr + (<usize>c << 3);
+          v128.store(zp, f64x2.sub(v128.load(zp), ms));
+        }
+        loss -= load<f64>(zr + (<usize>load<i32>(pcodes + (<usize>i << 2)) << 3));
+      }
+    }
+    expTile(pr, m * kk);
+    let prod: f64 = 1;
+    for (let i = 0; i < m; i++) {
+      const zr = pr + <usize>i * kkBytes;
+      let sum: f64;
+      if (kk == 10) {
+        const e0 = v128.load(zr), e1 = v128.load(zr, 16), e2 = v128.load(zr, 32), e3 = v128.load(zr, 48), e4 = v128.load(zr, 64);
+        sum = hsum(f64x2.add(f64x2.add(f64x2.add(e0, e1), f64x2.add(e2, e3)), e4));
+        if (isNaN(sum)) {
+          store<f64>(st, loss);
+          return t0 + i;
+        }
+        const inv = f64x2.splat(1 / sum);
+        v128.store(zr, f64x2.mul(e0, inv)); v128.store(zr, f64x2.mul(e1, inv), 16); v128.store(zr, f64x2.mul(e2, inv), 32); v128.store(zr, f64x2.mul(e3, inv), 48); v128.store(zr, f64x2.mul(e4, inv), 64);
+      } else {
+        let sv = v128.load(zr);
+        for (let c = 2; c < kk; c += 2) sv = f64x2.add(sv, v128.load(zr + (<usize>c << 3)));
+        sum = hsum(sv);
+        if (isNaN(sum)) {
+          store<f64>(st, loss);
+          return t0 + i;
+        }
+        const inv = f64x2.splat(1 / sum);
+        for (let c = 0; c < kk; c += 2) {
+          const zp = zr + (<usize>c << 3);
+          v128.store(zp, f64x2.mul(v128.load(zp), inv));
+        }
+      }
+      prod *= sum;
+      if (prod > 1e280) {
+        loss += Math.log(prod);
+        prod = 1;
+      }
+      const zc = zr + (<usize>load<i32>(pcodes + (<usize>i << 2)) << 3);
+      store<f64>(zc, load<f64>(zc) - 1);
+    }
+    loss += Math.log(prod);
+    tileGradientT(xt, m, d, pr, kk, intercept, pgt);
+  }
+  for (let j = 0; j < p; j++) {
+    for (let c = 0; c < k; c++) {
+      const g = pg + ((<usize>c * p + j) << 3);
+      store<f64>(g, load<f64>(g) + load<f64>(pgt + ((<usize>j * kk + c) << 3)));
+    }
+  }
+  store<f64>(st, loss);
+  return bad;
+}
+
+/**
+ * Multinomial, more than MAX_T_FEATURES features: per tile of rows, the scores by dot products
+ * (two classes per load of x) and softmax row by row (residuals into R at pz, TILE x k), then the
+ * tile's gradient Rᵀ X̃ with each (pair of classes, pair of features) summed over the tile's rows
+ * in registers and added to G once per tile.
+ */
+function multinomialGrad(px: usize, py: usize, n: i32, d: i32, intercept: i32, pc: usize, k: i32, pb: usize, pg: usize, pz: usize, st: usize): i32 {
+  if (d <= MAX_T_FEATURES) return multinomialGradT(px, py, n, d, intercept, pc, k, pb, pg, pz, st);
+  const p = d + (intercept ? 1 : 0);
+  const rowBytes = <usize>d << 3;
+  const coefBytes = <usize>p << 3;
+  const kBytes = <usize>k << 3;
   let loss = load<f64>(st);
   for (let t0 = 0; t0 < n; t0 += TILE) {
     const m = min(TILE, n - t0);
@@ -241,32 +515,25 @@ function multinomialGrad(px: usize, py: usize, n: i32, d: i32, intercept: i32, p
     for (let i = 0; i < m; i++) {
       const xr = xt + <usize>i * rowBytes;
       const zr = pz + <usize>i * kBytes;
-      const yv = load<f64>(py + (<usize>(t0 + i) << 3));
-      // Classes 0, 1, ..., k - 1 (what LogisticRegression's labels usually are): the label is its
-      // code, with no search (whose branches the CPU cannot predict).
-      let yi: i32 = 0;
-      const code = identity ? (yv >= 0 && yv < <f64>k && <f64>(yi = <i32>yv) == yv ? yi : -1) : codeOf(pc, k, yv);
+      const code = codeOf(pc, k, load<f64>(py + (<usize>(t0 + i) << 3)));
       if (code < 0) {
         store<f64>(st, loss);
         return t0 + i;
       }
+      // Scores two classes at a time (one load of x for both), then the intercepts.
       let c = 0;
-      if (transposed) scoresT(xr, pt, d, kk, intercept, zr);
-      else {
-        // Scores two classes at a time (one load of x for both), then the intercepts.
-        for (; c + 2 <= k; c += 2) {
-          const bc = pb + <usize>c * coefBytes;
-          dotPair(xr, bc, bc + coefBytes, d, zr + (<usize>c << 3));
-        }
-        if (c < k) store<f64>(zr + (<usize>c << 3), dotRow(xr, pb + <usize>c * coefBytes, d));
-        if (intercept) {
-          for (c = 0; c < k; c++) {
-            const zp = zr + (<usize>c << 3);
-            store<f64>(zp, load<f64>(zp) + load<f64>(pb + <usize>c * coefBytes + rowBytes));
-          }
+      for (; c + 2 <= k; c += 2) {
+        const bc = pb + <usize>c * coefBytes;
+        dotPair(xr, bc, bc + coefBytes, d, zr + (<usize>c << 3));
+      }
+      if (c < k) store<f64>(zr + (<usize>c << 3), dotRow(xr, pb + <usize>c * coefBytes, d));
+      if (intercept) {
+        for (c = 0; c < k; c++) {
+          const zp = zr + (<usize>c << 3);
+          store<f64>(zp, load<f64>(zp) + load<f64>(pb + <usize>c * coefBytes + rowBytes));
         }
       }
-      // The largest score, with no data-dependent branch: f64x2.max and max propagate NaN (NaN in X).
+      // The largest score: f64x2.max and max propagate NaN (NaN in X).
       let mv2 = f64x2.splat(-Infinity);
       for (c = 0; c + 2 <= k; c += 2) mv2 = f64x2.max(mv2, v128.load(zr + (<usize>c << 3)));
       let mx = max(f64x2.extract_lane(mv2, 0), f64x2.extract_lane(mv2, 1));

@@ -56,6 +56,9 @@ describe('glmGradient, multinomial', () => {
     { what: '3 classes that are not 0..2', classes: [-2, 0.5, 4], d: 5, n: 97, scale: 1 },
     { what: '9 classes, 300 features', classes: range(9), d: 300, n: 40, scale: 0.2 },
     { what: '12 classes with scores 1000s apart', classes: range(12), d: 6, n: 80, scale: 800 },
+    { what: '9 classes, 20 features (ten lanes, one of them padding)', classes: range(9), d: 20, n: 131, scale: 1 },
+    { what: '23 classes, 3 features (two groups of ten, then a pair)', classes: range(23), d: 3, n: 150, scale: 2 },
+    { what: '10 classes, 1 feature, scores 1000s apart (ten lanes)', classes: range(10), d: 1, n: 67, scale: 900 },
   ])('$what: the loss and gradient of their definitions', ({ classes, d, n, scale }) => {
     const { x, y, coef } = problem(n, d, classes, scale, 3 + d);
     for (const intercept of [false, true]) {
@@ -81,6 +84,21 @@ describe('glmGradient, multinomial', () => {
       }
       expect(err).toBeInstanceOf(GlmRowError);
       expect((err as GlmRowError).row).toBe(13);
+    }
+  });
+
+  it('a NaN row before a bad label in the same tile of 64 rows is the one reported', () => {
+    for (const K of [10, 7]) {
+      const { x, y, coef } = problem(100, 5, range(K), 1, 11);
+      x[70 * 5 + 1] = NaN;
+      y[90] = K + 0.5;
+      expect(() => k.glmGradient(x, y, coef.subarray(0, K * 5), { features: 5, classes: Float64Array.from(range(K)), multinomial: true })).toThrow(
+        expect.objectContaining({ name: 'GlmRowError', row: 70 }),
+      );
+      y[60] = -3;
+      expect(() => k.glmGradient(x, y, coef.subarray(0, K * 5), { features: 5, classes: Float64Array.from(range(K)), multinomial: true })).toThrow(
+        expect.objectContaining({ name: 'GlmRowError', row: 60 }),
+      );
     }
   });
 
