@@ -16,11 +16,12 @@ import {
   type ComputeOptions,
   type VisualizeOptions,
 } from '@pdask/core';
-import { checkOptions, type OptionSchema } from '@pdask/core';
+import { checkComputeOptions, checkOptions, resolveOp, type OptionSchema } from '@pdask/core';
 import { FrameLayer, opName, partitionKey } from './graph';
 import type { TypeDesc } from './ops/types';
 import type { Expr } from './expr/nodes';
-import { chooseFrameScheduler } from './inline';
+import { chooseFrameScheduler, runsDirect } from './inline';
+import type { Part } from './ops/part';
 
 /** What the query planner (expr/) does for a collection; registered by expr/planner.ts. */
 export interface Planner {
@@ -176,9 +177,21 @@ export abstract class Partitioned<R> extends CollectionBase<R> implements Graphe
     return planner && this.expr ? planner.plan(this) : Promise.resolve(this);
   }
 
+  /**
+   * @internal This collection's partitions computed by calling its operations directly, set by an
+   * operation that can (a group-by of in-memory partitions): for a graph small enough to run on
+   * the calling thread, core's graph, ordering and executor cost more than the work.
+   */
+  direct?: () => readonly Part[];
+
   /** Optimises the plan (see explain()), then runs the graph and returns the result. */
   override async compute(opts: ComputeOptions = {}): Promise<R> {
     const c = await this.planned();
+    if (c.direct && runsDirect([c.layer], checkComputeOptions(opts))) {
+      const f = c.finalizer();
+      const finish = await resolveOp(f.op);
+      return finish(c.direct(), ...(f.args ?? [])) as R;
+    }
     // The lowered collection runs as built: planning it again would find nothing new.
     return c === this ? super.compute(opts) : (CollectionBase.prototype.compute.call(c, opts) as Promise<R>);
   }

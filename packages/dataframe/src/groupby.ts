@@ -9,7 +9,9 @@ import type { IndexMeta } from './base';
 import { opName, partitionKey } from './graph';
 import { checkColumn, isNumericDesc } from './meta';
 import { GROUP_AGGS, isGroupAgg, type GroupAgg } from './ops/group-aggs';
-import { outputType, type AggSpec, type GroupbySpec } from './ops/groupby';
+import { groupbyFinal, groupbyPartial, outputType, type AggSpec, type GroupbySpec } from './ops/groupby';
+import { memoryPartsOf } from './inline';
+import type { GroupResult } from './groupby/exact';
 import { dataframeOps } from './ops/index';
 import type { GroupAgg as KernelAgg } from '@pdask/kernels';
 import { keyResultType } from './ops/results';
@@ -123,7 +125,7 @@ function customArg(customs: readonly Aggregation[]): ArgSpec {
 }
 
 /** The one-partition result of a grouped aggregation, as the layer and its meta. */
-function build(plan: Plan): { name: string; layer: LayerNode; index: IndexMeta; types: TypeDesc[] } {
+function build(plan: Plan): GroupResult {
   const { frame, by } = plan;
   const columns: Record<string, KernelAgg[]> = {};
   const customs: Aggregation[] = [];
@@ -147,7 +149,8 @@ function build(plan: Plan): { name: string; layer: LayerNode; index: IndexMeta; 
   });
   const spec: GroupbySpec = { by: [...by], columns, customs: customColumns, outputs, ddof: plan.ddof, asIndex: plan.asIndex, order: plan.order, ...(plan.dropna === false ? { dropna: false } : {}), ...(plan.normalize ? { normalize: true } : {}) };
   const inputTypes = Object.fromEntries([...new Set([...Object.keys(columns), ...customColumns])].map((n) => [n, frame.typeOf(n)]));
-  const name = opName(`groupby-${by.join('-').replace(/[^\w-]/g, '_')}`, frame.name, spec, customs.map((c) => c.refs), plan.splitEvery);
+  // The spec is plain data built in a fixed order: one string of it hashes faster than its parts.
+  const name = opName(`groupby-${by.join('-').replace(/[^\w-]/g, '_')}`, frame.name, JSON.stringify(spec), customs.map((c) => c.refs), plan.splitEvery);
   const fns = customArg(customs);
   const ops = dataframeOps;
   const { node } = treeReduce(
@@ -164,24 +167,33 @@ function build(plan: Plan): { name: string; layer: LayerNode; index: IndexMeta; 
     },
     [frame.layer],
   );
+  // The tree is then the partials and one final task: the same calls, made here in the same order.
+  const parts = memoryPartsOf(frame.layer);
+  const direct = parts && customs.length === 0 && (plan.splitEvery === false || parts.length <= plan.splitEvery) ? () => [groupbyFinal(parts.map((p) => groupbyPartial(p, spec, [])), spec, inputTypes, [])] : undefined;
   return {
     name,
     layer: node,
+    ...(direct ? { direct } : {}),
     index: { levels: by.map((b, j) => ({ type: keyResultType(frame.typeOf(b)), name: plan.levelNames ? plan.levelNames[j] : b })) },
     types: outputs.map((o) => (plan.normalize ? { id: 'float', bits: 64 } : outputType(o, o.column ? inputTypes[o.column] : undefined))),
   };
 }
 
+function withDirect<C extends DataFrame | Series>(c: C, r: GroupResult): C {
+  if (r.direct) c.direct = r.direct;
+  return c;
+}
+
 function frameResult(plan: Plan): DataFrame {
   if (plan.splitOut !== undefined && plan.splitOut > 1) return splitOutResult(plan.frame, plan.by, plan.splitOut, (part) => frameResult({ ...plan, frame: part, splitOut: 1 }));
   const r = routeExact(plan, build);
-  return recordGroupAgg(new DataFrame(r.name, 1, r.layer, null, { names: plan.outputs.map((o) => o.out), types: r.types, index: r.index }), plan, frameResult);
+  return recordGroupAgg(withDirect(new DataFrame(r.name, 1, r.layer, null, { names: plan.outputs.map((o) => o.out), types: r.types, index: r.index }), r), plan, frameResult);
 }
 
 function seriesResult(plan: Plan, name: string, label?: string | null): Series {
   if (plan.splitOut !== undefined && plan.splitOut > 1) return splitOutResult(plan.frame, plan.by, plan.splitOut, (part) => seriesResult({ ...plan, frame: part, splitOut: 1 }, name, label));
   const r = routeExact(plan, build);
-  return recordGroupAgg(new Series(r.name, 1, r.layer, null, { name, label, type: r.types[0], index: r.index }), plan, (p) => seriesResult(p, name, label));
+  return recordGroupAgg(withDirect(new Series(r.name, 1, r.layer, null, { name, label, type: r.types[0], index: r.index }), r), plan, (p) => seriesResult(p, name, label));
 }
 
 export class GroupBy {

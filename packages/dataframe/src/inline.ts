@@ -10,16 +10,39 @@
  * is @pdask/array's rule (array.inline-threshold) for frames; core's executor choice is unchanged.
  */
 import { config, fitsInline, type ComputeOptions, type Layer, type LayerNode } from '@pdask/core';
+import type { Part } from './ops/part';
 
 config.addDefaults({ 'dataframe.inline-threshold': '1MiB' });
 
 /** The layers of in-memory partitions (the frame-construction functions record them) and their bytes. */
 const memoryLayers = new WeakMap<Layer, number>();
 
-/** Records `layer` as made of in-memory partitions of `bytes` bytes in all. */
-export function recordMemoryLayer(node: LayerNode, bytes: number): LayerNode {
+/** The partitions of those layers, for operations that can run on them directly (directRun). */
+const memoryParts = new WeakMap<Layer, readonly Part[]>();
+
+/** Records `layer` as made of the in-memory partitions `parts`, of `bytes` bytes in all. */
+export function recordMemoryLayer(node: LayerNode, bytes: number, parts: readonly Part[]): LayerNode {
   memoryLayers.set(node.layer, bytes);
+  memoryParts.set(node.layer, parts);
   return node;
+}
+
+/** The in-memory partitions a layer is made of (undefined: not such a layer). */
+export function memoryPartsOf(node: LayerNode): readonly Part[] | undefined {
+  return memoryParts.get(node.layer);
+}
+
+/**
+ * Whether compute(opts) of a graph over `roots` may skip core's graph and executor and call the
+ * operations directly: it runs on the calling thread (scheduler 'sync', or inline by the rule
+ * above), and no option or setting asks for what only the executor does (progress, retries,
+ * timeouts, graph optimisation).
+ */
+export function runsDirect(roots: readonly LayerNode[], opts: ComputeOptions): boolean {
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined && k !== 'scheduler') return false;
+  if (config.get<boolean>('progress')) return false;
+  if (opts.scheduler === 'sync') return true;
+  return opts.scheduler === undefined && runsInline(roots);
 }
 
 /** Whether a graph over `roots` starts only from in-memory frames smaller than the threshold. */

@@ -3,7 +3,7 @@
  * the same results as on threads. References are computed here from the input.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { closeThreadPools, config, SyncExecutor } from '@pdask/core';
+import { closeThreadPools, config, SyncExecutor, ThreadsExecutor } from '@pdask/core';
 import * as dd from '../src/index';
 import { runsInline } from '../src/inline';
 
@@ -50,12 +50,14 @@ describe('dataframe.inline-threshold', () => {
     }
   });
 
-  it('compute() without options runs on the sync scheduler and gives the group means', async () => {
+  it('compute() without options runs in the calling thread and gives the group means', async () => {
     const spy = vi.spyOn(SyncExecutor.prototype, 'execute');
+    const threads = vi.spyOn(ThreadsExecutor.prototype, 'execute');
     try {
       const df = dd.fromColumns({ x, y }, { npartitions: 4 });
       const r = await df.groupby('x').col('y').mean().compute();
-      expect(spy).toHaveBeenCalled();
+      // A group-by of in-memory partitions calls its operations directly (groupby-direct.test.ts).
+      expect(threads).not.toHaveBeenCalled();
       const want = means();
       const got = r.toArray() as Float64Array;
       expect(r.indexArray()).toEqual([0, 1, 2, 3, 4]);
@@ -64,9 +66,11 @@ describe('dataframe.inline-threshold', () => {
       // An explicit scheduler is obeyed: the same means on threads, not through the sync executor.
       const th = await df.groupby('x').col('y').mean().compute({ scheduler: 'threads', numWorkers: 2 });
       expect(spy).not.toHaveBeenCalled();
+      expect(threads).toHaveBeenCalled();
       expect(Array.from(th.toArray() as Float64Array)).toEqual(Array.from(got));
     } finally {
       spy.mockRestore();
+      threads.mockRestore();
     }
   });
 

@@ -25,7 +25,7 @@ export function memorySource(df: DataFrame, parts: readonly Part[]): DataFrame {
     });
     const bytes = mine.reduce((sum, p) => sum + p.bufs.reduce((a, b) => a + b.byteLength, 0), 0);
     const meta = { ...df.meta, names: [...columns], types: columns.map((c) => df.typeOf(c)) };
-    return new DataFrame(name, mine.length, recordMemoryLayer(layerNode(layer), bytes), df.divisions, meta, bytes);
+    return new DataFrame(name, mine.length, recordMemoryLayer(layerNode(layer), bytes, mine), df.divisions, meta, bytes);
   };
   return withExpr(df, { kind: 'memory', columns: df.columns, project, ...(df.bytes !== undefined ? { bytes: df.bytes } : {}) });
 }

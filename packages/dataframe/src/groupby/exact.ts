@@ -11,6 +11,7 @@ import { FrameLayer, opName, partitionKey } from '../graph';
 import type { ExactAgg, ExactSpec } from '../ops/group-exact';
 import { dataframeOps } from '../ops/index';
 import { keyResultType } from '../ops/results';
+import type { Part } from '../ops/part';
 import type { TypeDesc } from '../ops/types';
 
 const I32: TypeDesc = { id: 'int', bits: 32, signed: true };
@@ -28,6 +29,8 @@ export interface GroupResult {
   layer: LayerNode;
   index: IndexMeta;
   types: TypeDesc[];
+  /** The result's partition computed without the graph, when that is possible (see Partitioned.direct). */
+  direct?: () => readonly Part[];
 }
 
 export interface ExactRequest {

@@ -9,10 +9,11 @@
 import type { OpFunction } from '@pdask/core';
 import type { GroupAgg as KernelAgg, GroupByPartial } from '@pdask/kernels';
 import { kernels } from './kernels';
-import { partitionKeys, type KeyValues } from './keys';
+import { partitionKeys, type KeyValues, type PartitionKeys } from './keys';
 import { partitionKeysWithNulls } from './null-keys';
 import { combineCodes, combineKeys, compareKeys, gather, type KeyLevel } from './levels';
-import { decodePart, encodeBatch, type Part } from './part';
+import { decodePart, encodeBatch, type Batch, type Part } from './part';
+import { plainColumn } from './plain-columns';
 import { indexColumn } from './spec';
 import type { TypeDesc } from './types';
 import { findColumn } from './frame';
@@ -109,11 +110,24 @@ function groupedColumn(values: Float64Array, codes: Int32Array, ngroups: number)
   return new GroupedValues(v, c, ngroups);
 }
 
-const identity = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
+const identity = (n: number): Int32Array => {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+};
+
+/** An int32 key column without nulls read from the buffers: its values are its codes (as partitionKeys gives them). */
+function plainKeys(part: Part, column: string, spec: GroupbySpec): PartitionKeys | undefined {
+  if (spec.dropna === false) return undefined;
+  const codes = plainColumn(part, column);
+  if (!(codes instanceof Int32Array)) return undefined;
+  return { kind: 'int', type: part.types[part.names.indexOf(column)], codes };
+}
 
 export const groupbyPartial = (part: Part, spec: GroupbySpec, fns: readonly CustomFns[]): GroupPartial => {
-  const b = decodePart(part);
-  const pks = spec.by.map((c) => (spec.dropna === false ? partitionKeysWithNulls : partitionKeys)(findColumn(b, c), c));
+  let decoded: Batch | undefined;
+  const b = (): Batch => (decoded ??= decodePart(part));
+  const pks = spec.by.map((c) => plainKeys(part, c, spec) ?? (spec.dropna === false ? partitionKeysWithNulls : partitionKeys)(findColumn(b(), c), c));
   let codes = pks[0].codes;
   let levels: KeyLevel[] | undefined;
   if (pks.length > 1) ({ codes, levels } = combineKeys(pks));
@@ -130,7 +144,7 @@ export const groupbyPartial = (part: Part, spec: GroupbySpec, fns: readonly Cust
   const entries = Object.entries(spec.columns);
   if (entries.length === 0) entries.push([SIZE_ONLY, ['size']]);
   for (const [col, aggs] of entries) {
-    const values = col === SIZE_ONLY ? codes : numericValues(findColumn(b, col), col);
+    const values = col === SIZE_ONLY ? codes : (plainColumn(part, col) ?? numericValues(findColumn(b(), col), col));
     let p = k.groupby(codes, values, aggs);
     if (levels) {
       // Positions: -1 marks null keys, left out as pandas' dropna=True does.
@@ -144,7 +158,7 @@ export const groupbyPartial = (part: Part, spec: GroupbySpec, fns: readonly Cust
   }
   const ngroups = levels ? levels[0].values.length : 0;
   const custom = spec.customs.map((col, j): CustomPartial => {
-    const g = groupedColumn(toFloat64(findColumn(b, col)), codes, ngroups);
+    const g = groupedColumn(toFloat64(findColumn(b(), col)), codes, ngroups);
     const values = perGroupResults(fns[j].chunk(g), ngroups, `Aggregation '${fns[j].name}': chunk`);
     return { keys: identity(ngroups), values };
   });
