@@ -13,7 +13,8 @@ import { partitionKeys, type KeyValues, type PartitionKeys } from './keys';
 import { partitionKeysWithNulls } from './null-keys';
 import { combineCodes, combineKeys, compareKeys, gather, type KeyLevel } from './levels';
 import { decodePart, encodeBatch, type Batch, type Part } from './part';
-import { plainColumn } from './plain-columns';
+import { plainColumn, plainPart } from './plain-columns';
+import { smallSumCount } from './group-small';
 import { indexColumn } from './spec';
 import type { TypeDesc } from './types';
 import { findColumn } from './frame';
@@ -145,7 +146,7 @@ export const groupbyPartial = (part: Part, spec: GroupbySpec, fns: readonly Cust
   if (entries.length === 0) entries.push([SIZE_ONLY, ['size']]);
   for (const [col, aggs] of entries) {
     const values = col === SIZE_ONLY ? codes : (plainColumn(part, col) ?? numericValues(findColumn(b(), col), col));
-    let p = k.groupby(codes, values, aggs);
+    let p = smallSumCount(codes, values, aggs) ?? k.groupby(codes, values, aggs);
     if (levels) {
       // Positions: -1 marks null keys, left out as pandas' dropna=True does.
       p = dropNullGroup(p);
@@ -298,11 +299,12 @@ export const groupbyFinal = (parts: readonly GroupPartial[], spec: GroupbySpec, 
   }
   const keyPos = Int32Array.from(order, (g) => first.keys[g]);
   const names: string[] = [];
-  const vectors = [];
+  // Each column's values and type, made into Arrow vectors only when plainPart cannot hold them.
+  const columns: { values: string[] | Float64Array; type: TypeDesc }[] = [];
   m.levels.forEach((l, j) => {
     const keys = gather(l.values, keyPos);
     names.push(spec.asIndex ? indexColumn(j) : spec.by[j]);
-    vectors.push(keyVector(Array.isArray(keys) ? keys : Float64Array.from(keys as Int32Array | Float64Array), l.type));
+    columns.push({ values: Array.isArray(keys) ? keys : Float64Array.from(keys as Int32Array | Float64Array), type: l.type });
   });
   const nkeys = m.levels[0].values.length;
   for (const o of spec.outputs) {
@@ -328,7 +330,7 @@ export const groupbyFinal = (parts: readonly GroupPartial[], spec: GroupbySpec, 
       for (let i = 0; i < out.length; i++) out[i] /= total;
     }
     names.push(o.out);
-    vectors.push(numbersAs(out, spec.normalize ? { id: 'float', bits: 64 } : outputType(o, o.column ? inputTypes[o.column] : undefined)));
+    columns.push({ values: out, type: spec.normalize ? { id: 'float', bits: 64 } : outputType(o, o.column ? inputTypes[o.column] : undefined) });
   }
-  return encodeBatch({ numRows: ng, names, vectors });
+  return plainPart(ng, names, columns) ?? encodeBatch({ numRows: ng, names, vectors: columns.map((c) => (Array.isArray(c.values) ? keyVector(c.values, c.type) : numbersAs(c.values, c.type))) });
 };
