@@ -14,7 +14,6 @@ import { partitionKeysWithNulls } from './null-keys';
 import { combineCodes, combineKeys, compareKeys, gather, type KeyLevel } from './levels';
 import { decodePart, encodeBatch, type Batch, type Part } from './part';
 import { plainColumn, plainPart } from './plain-columns';
-import { smallSumCount } from './group-small';
 import { indexColumn } from './spec';
 import type { TypeDesc } from './types';
 import { findColumn } from './frame';
@@ -146,7 +145,7 @@ export const groupbyPartial = (part: Part, spec: GroupbySpec, fns: readonly Cust
   if (entries.length === 0) entries.push([SIZE_ONLY, ['size']]);
   for (const [col, aggs] of entries) {
     const values = col === SIZE_ONLY ? codes : (plainColumn(part, col) ?? numericValues(findColumn(b(), col), col));
-    let p = smallSumCount(codes, values, aggs) ?? k.groupby(codes, values, aggs);
+    let p = k.groupby(codes, values, aggs);
     if (levels) {
       // Positions: -1 marks null keys, left out as pandas' dropna=True does.
       p = dropNullGroup(p);
