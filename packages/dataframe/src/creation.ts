@@ -9,7 +9,8 @@ import { encodeBatch, type Part } from './ops/part';
 import { packPartitions } from './creation-buffers';
 import { dataframeOps } from './ops/index';
 import { INDEX_COLUMN, isIndexColumn } from './ops/spec';
-import { describeType } from './ops/types';
+import { describeType, type TypeDesc } from './ops/types';
+import type { PlainValues } from './ops/plain-columns';
 import { NOT_YET, refusing } from './options';
 import type { Divisions, IndexMeta } from './base';
 import { sortedDivisionLocations } from './index-ops/division-locations';
@@ -68,17 +69,52 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
   const types = vectors.map((v) => describeType(v.type));
   const sizes = chunkSizes(n, opts, fn);
   const views: Part[] = [];
-  const divisions = [0];
   let at = 0;
   for (const s of sizes) {
     views.push(encodeBatch({ numRows: s, names, vectors: vectors.map((v) => v.slice(at, at + s)) }, true));
     at += s;
-    divisions.push(at);
   }
+  return frameOfParts(names, types, sizes, views, opts);
+}
+
+/**
+ * The frame of equal-length typed arrays of int32, float32 or float64 (no index column): the
+ * partitions are made as encodeBatch makes them from Arrow vectors of those arrays, without the
+ * vectors (building them cost a few percent of the seed's whole group-by).
+ */
+function fromPlainArrays(names: readonly string[], arrays: readonly PlainValues[], opts: PartitionOptions, fn: string): DataFrame {
+  checkNames(names, fn);
+  const n = arrays.length ? arrays[0].length : 0;
+  arrays.forEach((a, i) => {
+    if (a.length !== n) throw new RangeError(`${fn}: column '${names[i]}' has ${a.length} rows, column '${names[0]}' has ${n}; columns must have equal lengths`);
+  });
+  const types = arrays.map(plainType);
+  const sizes = chunkSizes(n, opts, fn);
+  const views: Part[] = [];
+  let at = 0;
+  for (const s of sizes) {
+    const bufs = arrays.map((a) => a.subarray(at, at + s));
+    views.push({ numRows: s, names: [...names], types, chunks: names.map((_, j) => [{ length: s, nullCount: 0, validity: undefined, values: j }]), bufs });
+    at += s;
+  }
+  return frameOfParts(names, types, sizes, views, opts);
+}
+
+const plainType = (a: PlainValues): TypeDesc => (a instanceof Int32Array ? { id: 'int', bits: 32, signed: true } : { id: 'float', bits: a instanceof Float64Array ? 64 : 32 });
+
+const isPlainArray = (x: unknown): x is PlainValues => x instanceof Int32Array || x instanceof Float64Array || x instanceof Float32Array;
+
+/** The frame of partitions `views` (of `sizes` rows) of a range index, their buffers copied. */
+function frameOfParts(names: readonly string[], types: readonly TypeDesc[], sizes: readonly number[], views: readonly Part[], opts: PartitionOptions): DataFrame {
+  const n = sizes.reduce((a, b) => a + b, 0);
   // Dask's divisions of a range index are the first label of each partition and the last label.
+  const divisions = [0];
+  for (const s of sizes) divisions.push(divisions[divisions.length - 1] + s);
   divisions[divisions.length - 1] = Math.max(0, n - 1);
   const { parts, hashes } = packPartitions(views, kernels());
-  const name = `from-arrow-${tokenize(names, types, sizes, hashes)}`;
+  // One string: core's tokenize feeds each value of a structure to the hash separately, which cost
+  // more than the rest of naming a small frame.
+  const name = `from-arrow-${tokenize(JSON.stringify([names, types, sizes, hashes]))}`;
   // The partitions' buffers are known: what computing the frame gathers. (No LayerInfo block
   // sizes: the blocks already exist in this process, and a known block size makes every compute
   // that reads them ask the system for its free memory.)
@@ -98,7 +134,7 @@ function frameOfRanges(names: readonly string[], vectors: readonly Vector[], loc
   }
   const { parts, hashes } = packPartitions(views, kernels());
   const types = vectors.map((v) => describeType(v.type));
-  const name = `from-arrow-${tokenize(names, types, locations, hashes, divisions)}`;
+  const name = `from-arrow-${tokenize(JSON.stringify([names, types, locations, hashes]), divisions)}`;
   const bytes = parts.reduce((sum, p) => sum + p.bufs.reduce((a, b) => a + b.byteLength, 0), 0);
   const layer = new FrameLayer(name, 'from-arrow', function* () {
     for (let i = 0; i < parts.length; i++) yield dataframeOps.passPart.task(partitionKey(name, i), lit(parts[i]));
@@ -157,7 +193,9 @@ export function fromColumns(columns: Record<string, ColumnInput>, opts: Partitio
 function columnsFrame(columns: Record<string, ColumnInput>, opts: PartitionOptions, fn: string): DataFrame {
   if (typeof columns !== 'object' || columns === null || Array.isArray(columns)) throw new TypeError(`${fn}: expected an object of column name → values`);
   const names = Object.keys(columns);
-  return fromVectors(names, names.map((n) => toVector(n, columns[n], fn)), opts, fn);
+  const values = names.map((n) => columns[n]);
+  if (opts?.index === undefined && values.every(isPlainArray)) return fromPlainArrays(names, values, opts, fn);
+  return fromVectors(names, names.map((n, i) => toVector(n, values[i], fn)), opts, fn);
 }
 
 /** A frame from an array of row objects; columns are the keys of all rows, in first-seen order. */

@@ -333,8 +333,20 @@ export function fuseBlockwise(root: Expr): Expr {
   });
 }
 
+/**
+ * Nodes that no rule but pushProjections rewrites or looks for: removeNoops (projections,
+ * repartitions), pushPredicates (filters), pushHeads (heads), chooseMergeStrategies (merges) and
+ * fuseBlockwise (partition-wise nodes) find nothing in a plan made only of these, and
+ * pushProjections makes no node that they would.
+ */
+const onlyProjectionsApply = (e: Expr): boolean =>
+  e.kind === 'memory' || e.kind === 'read-parquet' || e.kind === 'read-csv' || e.kind === 'opaque' || (e.kind === 'replay' && !isBlockwise(e));
+
 /** The optimised plan: the rules in order, each over the result of the last. */
 export function optimizeExpr(root: Expr): Expr {
+  // Most plans are sources under reductions and group-bys (the seed's): of the rules, only the
+  // projection pushdown can change them, and the other passes' walks cost more than the planning.
+  if (topological(root).every(onlyProjectionsApply)) return pushProjections(root);
   let e = removeNoops(root);
   e = pushPredicates(e);
   e = pushHeads(e);

@@ -9,10 +9,11 @@
 import type { OpFunction } from '@pdask/core';
 import type { GroupAgg as KernelAgg, GroupByPartial } from '@pdask/kernels';
 import { kernels } from './kernels';
-import { partitionKeys, type KeyValues } from './keys';
+import { partitionKeys, type KeyValues, type PartitionKeys } from './keys';
 import { partitionKeysWithNulls } from './null-keys';
 import { combineCodes, combineKeys, compareKeys, gather, type KeyLevel } from './levels';
-import { decodePart, encodeBatch, type Part } from './part';
+import { decodePart, encodeBatch, type Batch, type Part } from './part';
+import { plainColumn, plainPart } from './plain-columns';
 import { indexColumn } from './spec';
 import type { TypeDesc } from './types';
 import { findColumn } from './frame';
@@ -109,11 +110,24 @@ function groupedColumn(values: Float64Array, codes: Int32Array, ngroups: number)
   return new GroupedValues(v, c, ngroups);
 }
 
-const identity = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
+const identity = (n: number): Int32Array => {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+};
+
+/** An int32 key column without nulls read from the buffers: its values are its codes (as partitionKeys gives them). */
+function plainKeys(part: Part, column: string, spec: GroupbySpec): PartitionKeys | undefined {
+  if (spec.dropna === false) return undefined;
+  const codes = plainColumn(part, column);
+  if (!(codes instanceof Int32Array)) return undefined;
+  return { kind: 'int', type: part.types[part.names.indexOf(column)], codes };
+}
 
 export const groupbyPartial = (part: Part, spec: GroupbySpec, fns: readonly CustomFns[]): GroupPartial => {
-  const b = decodePart(part);
-  const pks = spec.by.map((c) => (spec.dropna === false ? partitionKeysWithNulls : partitionKeys)(findColumn(b, c), c));
+  let decoded: Batch | undefined;
+  const b = (): Batch => (decoded ??= decodePart(part));
+  const pks = spec.by.map((c) => plainKeys(part, c, spec) ?? (spec.dropna === false ? partitionKeysWithNulls : partitionKeys)(findColumn(b(), c), c));
   let codes = pks[0].codes;
   let levels: KeyLevel[] | undefined;
   if (pks.length > 1) ({ codes, levels } = combineKeys(pks));
@@ -130,7 +144,7 @@ export const groupbyPartial = (part: Part, spec: GroupbySpec, fns: readonly Cust
   const entries = Object.entries(spec.columns);
   if (entries.length === 0) entries.push([SIZE_ONLY, ['size']]);
   for (const [col, aggs] of entries) {
-    const values = col === SIZE_ONLY ? codes : numericValues(findColumn(b, col), col);
+    const values = col === SIZE_ONLY ? codes : (plainColumn(part, col) ?? numericValues(findColumn(b(), col), col));
     let p = k.groupby(codes, values, aggs);
     if (levels) {
       // Positions: -1 marks null keys, left out as pandas' dropna=True does.
@@ -144,7 +158,7 @@ export const groupbyPartial = (part: Part, spec: GroupbySpec, fns: readonly Cust
   }
   const ngroups = levels ? levels[0].values.length : 0;
   const custom = spec.customs.map((col, j): CustomPartial => {
-    const g = groupedColumn(toFloat64(findColumn(b, col)), codes, ngroups);
+    const g = groupedColumn(toFloat64(findColumn(b(), col)), codes, ngroups);
     const values = perGroupResults(fns[j].chunk(g), ngroups, `Aggregation '${fns[j].name}': chunk`);
     return { keys: identity(ngroups), values };
   });
@@ -284,11 +298,12 @@ export const groupbyFinal = (parts: readonly GroupPartial[], spec: GroupbySpec, 
   }
   const keyPos = Int32Array.from(order, (g) => first.keys[g]);
   const names: string[] = [];
-  const vectors = [];
+  // Each column's values and type, made into Arrow vectors only when plainPart cannot hold them.
+  const columns: { values: string[] | Float64Array; type: TypeDesc }[] = [];
   m.levels.forEach((l, j) => {
     const keys = gather(l.values, keyPos);
     names.push(spec.asIndex ? indexColumn(j) : spec.by[j]);
-    vectors.push(keyVector(Array.isArray(keys) ? keys : Float64Array.from(keys as Int32Array | Float64Array), l.type));
+    columns.push({ values: Array.isArray(keys) ? keys : Float64Array.from(keys as Int32Array | Float64Array), type: l.type });
   });
   const nkeys = m.levels[0].values.length;
   for (const o of spec.outputs) {
@@ -314,7 +329,7 @@ export const groupbyFinal = (parts: readonly GroupPartial[], spec: GroupbySpec, 
       for (let i = 0; i < out.length; i++) out[i] /= total;
     }
     names.push(o.out);
-    vectors.push(numbersAs(out, spec.normalize ? { id: 'float', bits: 64 } : outputType(o, o.column ? inputTypes[o.column] : undefined)));
+    columns.push({ values: out, type: spec.normalize ? { id: 'float', bits: 64 } : outputType(o, o.column ? inputTypes[o.column] : undefined) });
   }
-  return encodeBatch({ numRows: ng, names, vectors });
+  return plainPart(ng, names, columns) ?? encodeBatch({ numRows: ng, names, vectors: columns.map((c) => (Array.isArray(c.values) ? keyVector(c.values, c.type) : numbersAs(c.values, c.type))) });
 };
