@@ -51,6 +51,9 @@ import { CLIENT_OPTIONS, GATHER_OPTIONS, GRAPH_SUBMIT_OPTIONS, MAP_OPTIONS, SCAT
 
 registerDistributedConfig();
 
+/** Up to this many static priorities go as a plain list, more as an Int32Array frame. */
+const SMALL_PRIORITY_LIST = 64;
+
 /** Web Crypto's, in Node (>= 19) and browsers alike. */
 const randomUUID = (): string => globalThis.crypto.randomUUID();
 
@@ -377,7 +380,8 @@ export class Client implements FutureOwner {
       ops: this.ops.takeFresh(),
       nodes,
       wanted: [...wanted],
-      priority: Int32Array.from(prio),
+      // A small graph's few numbers stay in the header (a typed array would be a frame of its own).
+      priority: prio.length <= SMALL_PRIORITY_LIST ? prio : Int32Array.from(prio),
       retries: opts.retries ?? 0,
       userPriority: opts.userPriority ?? 0,
       restrictions: opts.restrictions,

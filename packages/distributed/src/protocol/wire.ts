@@ -44,8 +44,9 @@ export interface Direction<S extends Spec> {
 }
 
 export function direction<S extends Spec>(name: string, spec: S): Direction<S> {
-  const fieldsOf = new Map<string, [string, (v: unknown, at: string) => unknown][]>();
-  for (const [op, fields] of Object.entries(spec)) fieldsOf.set(op, Object.entries(fields));
+  // Each field with the path its errors name, made once rather than for every message received.
+  const fieldsOf = new Map<string, [string, (v: unknown, at: string) => unknown, string][]>();
+  for (const [op, fields] of Object.entries(spec)) fieldsOf.set(op, Object.entries(fields).map(([f, d]) => [f, d, `'${op}' message: '${f}'`]));
   return {
     name,
     spec,
@@ -53,8 +54,8 @@ export function direction<S extends Spec>(name: string, spec: S): Direction<S> {
       const fields = typeof m.op === 'string' ? fieldsOf.get(m.op) : undefined;
       if (!fields) throw new ProtocolError(`unknown ${name} message '${String(m.op)}' (known: ${[...fieldsOf.keys()].join(', ')})`);
       const out: Record<string, unknown> = { op: m.op };
-      for (const [f, decode] of fields) {
-        const v = decode(m[f], `'${m.op}' message: '${f}'`);
+      for (const [f, decode, at] of fields) {
+        const v = decode(m[f], at);
         if (v !== undefined) out[f] = v;
       }
       return out as MessagesOf<S>;
