@@ -27,15 +27,25 @@ async function trips(n) {
 }
 await trips(warm);
 const pids = [process.pid, ...cluster.workerPids];
-for (let rep = 0; rep < 3; rep++) {
+// Batches of `timed` round trips; the least CPU of a batch is the figure least disturbed by other load.
+const batches = Number(process.env.BATCHES ?? 10);
+const rows = [];
+for (let rep = 0; rep < batches; rep++) {
   const b = pids.map(cpuNs);
   const t = performance.now();
   await trips(timed);
-  const wall = (performance.now() - t) / timed * 1000;
+  const wall = ((performance.now() - t) / timed) * 1000;
   const a = pids.map(cpuNs);
-  const cpu = pids.map((p, i) => ((a[i][0] - b[i][0]) / timed / 1000).toFixed(1));
-  const cs = pids.map((p, i) => ((a[i][1] - b[i][1]) / timed).toFixed(2));
-  console.log(`wall ${wall.toFixed(0)} µs; cpu µs/trip main ${cpu[0]} workers ${cpu.slice(1).join(' ')}; vol ctxsw/trip ${cs.join(' ')}`);
+  const cpu = pids.map((p, i) => (a[i][0] - b[i][0]) / timed / 1000);
+  const cs = pids.map((p, i) => (a[i][1] - b[i][1]) / timed);
+  // The busier worker is the one running the tasks.
+  const w = cpu[1] >= cpu[2] ? 1 : 2;
+  rows.push({ wall, main: cpu[0], worker: cpu[w], sleepsMain: cs[0], sleepsWorker: cs[w] });
 }
+const stat = (k) => {
+  const v = rows.map((r) => r[k]).sort((x, y) => x - y);
+  return `${k} min ${v[0].toFixed(1)} median ${v[v.length >> 1].toFixed(1)}`;
+};
+console.log(`µs per round trip over ${batches} batches of ${timed}: ${['wall', 'main', 'worker'].map(stat).join('; ')}; sleeps per round trip (median) main ${rows.map((r) => r.sleepsMain).sort()[batches >> 1].toFixed(2)} worker ${rows.map((r) => r.sleepsWorker).sort()[batches >> 1].toFixed(2)}`);
 await client.close();
 await cluster.close();

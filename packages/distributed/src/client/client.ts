@@ -32,7 +32,9 @@ import {
   type StoryEntry,
   type StoryTeller,
   type OpFunction,
+  type OpRef,
   type ResultOf,
+  type TaskNode,
 } from '@pdask/core';
 import { checkOptions, coreOps, type Op, type OptionSchema } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
@@ -110,6 +112,21 @@ export interface SubmitOptions {
 /** What `client.submit` and `map` accept as a function: a function, a module's export, or a built-in operation's handle. */
 type Fn = OpFunction | ModuleFunction | Op;
 type Ret<F> = F extends Op<infer H> ? Awaited<ReturnType<H>> : F extends ModuleFunction<infer G> ? Awaited<ReturnType<G>> : F extends OpFunction ? Awaited<ReturnType<F>> : never;
+
+interface GraphSendOptions {
+  retries?: number;
+  userPriority?: number;
+  restrictions?: unknown[];
+  timeoutMs?: number;
+  onProgress?: (d: number, t: number) => void;
+}
+
+/** 0, 1, ..., n - 1. */
+function ascending(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
 
 interface GraphWatch {
   keys: Key[];
@@ -350,19 +367,19 @@ export class Client implements FutureOwner {
   // ---- graphs -----------------------------------------------------------------------------------
 
   /** Sends a graph; `wanted` keys get a hold each. Returns their entries. */
-  private sendGraph(
-    graph: IndexedGraph,
-    wanted: readonly Key[],
-    opts: { priority?: Int32Array; retries?: number; userPriority?: number; restrictions?: unknown[]; timeoutMs?: number; onProgress?: (d: number, t: number) => void } = {},
-  ): KeyEntry[] {
+  private sendGraph(graph: IndexedGraph, wanted: readonly Key[], opts: GraphSendOptions & { priority?: Int32Array } = {}): KeyEntry[] {
+    return this.sendNodes(graph.nodes, opts.priority ?? orderIndexed(graph), wanted, opts);
+  }
+
+  /** Sends graph nodes with their static priorities (`statics[i]` for `graphNodes[i]`). */
+  private sendNodes(graphNodes: readonly GraphNode[], statics: ArrayLike<number>, wanted: readonly Key[], opts: GraphSendOptions): KeyEntry[] {
     if (this.closed) throw new Error('This client is closed');
     if (this.comm.isClosed) throw new Error(`The connection to the scheduler at ${this.address} is closed`);
     const gid = this.nextGid++;
     const nodes: unknown[] = [];
-    const statics = opts.priority ?? orderIndexed(graph);
     const prio: number[] = [];
-    for (let i = 0; i < graph.size; i++) {
-      this.encodeInto(graph.nodes[i], nodes);
+    for (let i = 0; i < graphNodes.length; i++) {
+      this.encodeInto(graphNodes[i], nodes);
       while (prio.length < nodes.length) prio.push(statics[i]);
     }
     const entries = wanted.map((k) => this.hold(k));
@@ -452,23 +469,44 @@ export class Client implements FutureOwner {
 
   // ---- futures --------------------------------------------------------------------------------
 
-  private taskGraph(fn: Fn, args: readonly unknown[], o: SubmitOptions): { key: Key; root: LayerNode } {
-    const op = toOpRef(fn);
+  /** One call's task; `parents`: the layers of the collections (futures included) among its arguments. */
+  private taskOf(op: OpRef, prefix: string, args: readonly unknown[], o: SubmitOptions): { key: Key; node: TaskNode; parents: LayerNode[] } {
     const parents: LayerNode[] = [];
     const specs = args.map((a) => toArgSpec(a, parents));
-    const prefix = (op.name || 'lambda').replace(/[^\w.-]/g, '_');
     const key = o.key ?? `${prefix}-${(o.pure ?? true) ? tokenize(op, specs) : randomUUID()}`;
-    return { key, root: layerNode(new MaterializedLayer(key, [taskNode(key, op, specs)], prefix), parents) };
+    return { key, node: taskNode(key, op, specs), parents };
   }
 
-  private submitMany<T>(calls: { fn: Fn; args: readonly unknown[] }[], o: SubmitOptions): Future<T>[] {
-    const built = calls.map((c) => this.taskGraph(c.fn, c.args, o));
+  /** One task per argument list, all calling `fn`. */
+  private submitMany<T>(fn: Fn, argLists: readonly (readonly unknown[])[], o: SubmitOptions): Future<T>[] {
+    const op = toOpRef(fn);
+    const prefix = (op.name || 'lambda').replace(/[^\w.-]/g, '_');
+    const built = argLists.map((args) => this.taskOf(op, prefix, args, o));
     const keys = built.map((b) => b.key);
-    const graphs: CollectionGraph<unknown>[] = built.map((b) => ({ roots: [b.root], keys: [b.key], rebuild: () => undefined as never }));
-    const { graph } = collectionsToGraph(graphs, { optimizeGraph: false });
     const restrictions = o.workers || o.resources ? keys.map((k) => [k, o.workers ?? [], o.resources ?? {}]) : undefined;
     const uniq = [...new Set(keys)];
-    const entries = this.sendGraph(graph, uniq, { retries: o.retries, userPriority: o.priority, restrictions, timeoutMs: o.timeoutMs });
+    const sendOpts = { retries: o.retries, userPriority: o.priority, restrictions, timeoutMs: o.timeoutMs };
+    let entries: KeyEntry[];
+    if (built.every((b) => b.parents.length === 0)) {
+      // Independent tasks (no future or collection among the arguments): the graph is the tasks
+      // themselves, in submission order, which is also the order core's `order()` gives tasks
+      // that nothing links; building, culling and ordering a graph of one-task layers is skipped.
+      const nodes: TaskNode[] = [];
+      const taken = new Set<Key>();
+      for (const b of built) {
+        if (taken.has(b.key)) continue;
+        taken.add(b.key);
+        nodes.push(b.node);
+      }
+      entries = this.sendNodes(nodes, ascending(nodes.length), uniq, sendOpts);
+    } else {
+      const graphs: CollectionGraph<unknown>[] = built.map((b) => ({
+        roots: [layerNode(new MaterializedLayer(b.key, [b.node], prefix), b.parents)],
+        keys: [b.key],
+        rebuild: () => undefined as never,
+      }));
+      entries = this.sendGraph(collectionsToGraph(graphs, { optimizeGraph: false }).graph, uniq, sendOpts);
+    }
     const byKey = new Map(uniq.map((k, i) => [k, entries[i]]));
     // Each Future holds its key once; duplicates of one key take extra holds.
     const seen = new Set<Key>();
@@ -484,20 +522,20 @@ export class Client implements FutureOwner {
 
   /** Runs `fn(...args)` on the cluster (Dask's `client.submit`). Futures in `args` are resolved first. */
   submit<F extends Fn>(fn: F, ...args: unknown[]): Future<Ret<F>> {
-    return this.submitMany<Ret<F>>([{ fn, args }], {})[0];
+    return this.submitMany<Ret<F>>(fn, [args], {})[0];
   }
 
   /** `submit` with options: `client.submitWith({ retries: 2, workers: [addr] }, fn, x)`. */
   submitWith<F extends Fn>(options: SubmitOptions, fn: F, ...args: unknown[]): Future<Ret<F>> {
     checkOptions('Client.submitWith', options, SUBMIT_OPTIONS);
-    return this.submitMany<Ret<F>>([{ fn, args }], options)[0];
+    return this.submitMany<Ret<F>>(fn, [args], options)[0];
   }
 
   /** One task per item, sent in one message (Dask's `client.map`). */
   map<F extends Fn>(fn: F, items: Iterable<unknown>, options: Omit<SubmitOptions, 'key'> = {}): Future<Ret<F>>[] {
     checkOptions('Client.map', options, MAP_OPTIONS);
     const rest = options;
-    return this.submitMany<Ret<F>>([...items].map((x) => ({ fn, args: [x] })), rest);
+    return this.submitMany<Ret<F>>(fn, Array.from(items, (x) => [x]), rest);
   }
 
   /** Submits a collection's graph; the Future holds its final result (Dask's `client.compute`). */
