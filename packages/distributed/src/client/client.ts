@@ -48,6 +48,7 @@ import { serializedError, type WorkerInfo } from '../protocol/messages';
 import { schedulerToClient, type ClientToSchedulerOut, type RegistrationOut, type SchedulerInfo, type SchedulerToClient } from '../protocol/wire';
 import { encodeGraphNode } from '../protocol/nodes';
 import { isInlineResult } from '../protocol/inline-results';
+import { holderLists } from '../protocol/holders';
 import { CancelledError, Future, keepingAlive, KeyEntry, type FutureOwner } from './future';
 import { CLIENT_OPTIONS, GATHER_OPTIONS, GRAPH_SUBMIT_OPTIONS, MAP_OPTIONS, SCATTER_OPTIONS, SUBMIT_OPTIONS, type GatherOptions, type GraphSubmitOptions, type ScatterOptions } from './options';
 
@@ -114,6 +115,8 @@ type Fn = OpFunction | ModuleFunction | Op;
 type Ret<F> = F extends Op<infer H> ? Awaited<ReturnType<H>> : F extends ModuleFunction<infer G> ? Awaited<ReturnType<G>> : F extends OpFunction ? Awaited<ReturnType<F>> : never;
 
 interface GraphSendOptions {
+  /** `wanted` is exactly the nodes' keys, in order: the scheduler is told so instead of sent them twice. */
+  wantedAll?: boolean;
   retries?: number;
   userPriority?: number;
   restrictions?: unknown[];
@@ -275,7 +278,14 @@ export class Client implements FutureOwner {
   private onMessage(m: SchedulerToClient): void {
     switch (m.op) {
       case 'memory': {
-        const { keys, holders, values = [] } = m;
+        const { keys, values = [] } = m;
+        let holders: string[][];
+        try {
+          holders = holderLists(m.holders, m.addresses, keys.length);
+        } catch (e) {
+          console.error(`pdask client: a message from the scheduler it cannot read: ${(e as Error).message}`);
+          break;
+        }
         for (let j = 0; j + 1 < values.length; j += 2) {
           const e = typeof values[j] === 'number' ? this.entries.get(keys[values[j] as number]) : undefined;
           if (e && isInlineResult(values[j + 1])) {
@@ -390,13 +400,17 @@ export class Client implements FutureOwner {
     };
     let pending = entries.length;
     if (pending === 0) forget();
-    for (const e of entries) e.onSettled(() => --pending === 0 && forget());
+    const settledOne = (): void => {
+      if (--pending === 0) forget();
+    };
+    for (const e of entries) e.onSettled(settledOne);
     this.toScheduler({
       op: 'update-graph',
       gid,
       ops: this.ops.takeFresh(),
       nodes,
-      wanted: [...wanted],
+      wanted: opts.wantedAll ? [] : [...wanted],
+      wantedAll: opts.wantedAll,
       // A small graph's few numbers stay in the header (a typed array would be a frame of its own).
       priority: prio.length <= SMALL_PRIORITY_LIST ? prio : Int32Array.from(prio),
       retries: opts.retries ?? 0,
@@ -498,7 +512,7 @@ export class Client implements FutureOwner {
         taken.add(b.key);
         nodes.push(b.node);
       }
-      entries = this.sendNodes(nodes, ascending(nodes.length), uniq, sendOpts);
+      entries = this.sendNodes(nodes, ascending(nodes.length), uniq, { ...sendOpts, wantedAll: true });
     } else {
       const graphs: CollectionGraph<unknown>[] = built.map((b) => ({
         roots: [layerNode(new MaterializedLayer(b.key, [b.node], prefix), b.parents)],
@@ -651,7 +665,8 @@ export class Client implements FutureOwner {
       for (const t of todo) {
         const e = this.entries.get(t.k);
         if (!e) throw new CancelledError(t.k, 'released');
-        await e.settled();
+        // No turn of the microtask queue for each of a map's results that is in already.
+        if (e.status === 'pending') await e.settled();
         if (e.status !== 'finished') throw e.error ?? new CancelledError(t.k, e.status);
       }
       const byHolder = new Map<string, { k: Key; i: number }[]>();

@@ -27,6 +27,7 @@ import {
 } from './fields';
 import type { StoryCause, StoryEntry, StoryStatus } from '@pdask/core';
 import { ProtocolError, type WorkerInfo, type WorkerMetrics } from './messages';
+import { holderRefs } from './holders';
 
 type Spec = Record<string, Fields>;
 
@@ -197,6 +198,8 @@ export const clientToScheduler = direction('client', {
     ops: list,
     nodes: list,
     wanted: keyList,
+    /** Every key of `nodes` is wanted (and `wanted` is empty): a map does not send its keys twice. */
+    wantedAll: optional(boolean),
     /** Static priorities aligned with `nodes` (an Int32Array or a plain array). */
     priority: anything,
     userPriority: optional(number),
@@ -224,7 +227,8 @@ export const schedulerToClient = direction('scheduler (to a client)', {
   error: complaint,
   /** Keys now in memory, with the workers holding each. */
   /** `values`: (index in keys, value) pairs of small primitive results, so that the client need not fetch them. */
-  memory: { keys: keyList, holders: listOf(listOf(string)), values: optional(list) },
+  /** `holders`: per key an index into `addresses` or a list of them (see holders.ts). */
+  memory: { keys: keyList, holders: holderRefs, addresses: listOf(string), values: optional(list) },
   erred: { key: string, origin: optional(string), member: optional(string), error: anything },
   'graph-error': { gid: number, error: anything },
   progress: { gid: number, done: number, total: number },
