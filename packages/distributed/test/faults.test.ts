@@ -171,6 +171,7 @@ describe('security and hostile input', () => {
       [{ op: 'update-graph', gid: 2, nodes: [[0, 'k', 99]], wanted: ['k'] }],
       [{ op: 'update-graph', gid: 3, nodes: [[0, 'k2', 0]], ops: [[0, { k: 'src', src: 42 }]] }],
       [{ op: 'update-graph', gid: 4, nodes: [[2, 'f', [[2, 'g', [], []]], []]] }],
+      [{ op: 'update-graph', gid: 5, nodes: [[0, 'k5', 0]], wanted: ['k5'], wantedAll: true }],
       [{ op: 'release-keys', keys: [1, 2, 3] }],
       [{ op: 'who-has', id: 5, keys: 'x' }],
       [{ op: 'no-such-op' }],

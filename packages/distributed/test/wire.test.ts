@@ -16,7 +16,10 @@ describe('the wire protocol, checked at the boundary', () => {
     expect(() => workerToScheduler.parse({ op: 'done', ok: [], failed: [], missing: [1] })).toThrow("'done' message: 'missing' must hold keys (strings), got number");
     expect(() => clientToScheduler.parse({ op: 'update-graph', gid: '1', nodes: [] })).toThrow("'update-graph' message: 'gid' must be a finite number, got string");
     expect(() => clientToScheduler.parse({ op: 'story', id: 1, key: 42 })).toThrow("'story' message: 'key' must be a string, got number");
-    expect(() => schedulerToClient.parse({ op: 'memory', keys: ['a'], holders: [[3]] })).toThrow("'memory' message: 'holders'[0][0] must be a string, got number");
+    expect(() => schedulerToClient.parse({ op: 'memory', keys: ['a'], holders: ['tcp://127.0.0.1:1'], addresses: [] })).toThrow(
+      "'memory' message: 'holders'[0] must be an index into 'addresses' or a list of them, got string",
+    );
+    expect(() => schedulerToClient.parse({ op: 'memory', keys: ['a'], holders: [0], addresses: [3] })).toThrow("'memory' message: 'addresses'[0] must be a string, got number");
     expect(() => workerToScheduler.parse({ op: 'heartbeat', metrics: { rss: 1 } })).toThrow("'heartbeat' message: 'metrics'.managedBytes must be a finite number, got undefined");
   });
 

@@ -32,7 +32,9 @@ import {
   type StoryEntry,
   type StoryTeller,
   type OpFunction,
+  type OpRef,
   type ResultOf,
+  type TaskNode,
 } from '@pdask/core';
 import { checkOptions, coreOps, type Op, type OptionSchema } from '@pdask/core';
 import { registerDistributedConfig } from '../config';
@@ -46,10 +48,14 @@ import { serializedError, type WorkerInfo } from '../protocol/messages';
 import { schedulerToClient, type ClientToSchedulerOut, type RegistrationOut, type SchedulerInfo, type SchedulerToClient } from '../protocol/wire';
 import { encodeGraphNode } from '../protocol/nodes';
 import { isInlineResult } from '../protocol/inline-results';
+import { holderLists } from '../protocol/holders';
 import { CancelledError, Future, keepingAlive, KeyEntry, type FutureOwner } from './future';
 import { CLIENT_OPTIONS, GATHER_OPTIONS, GRAPH_SUBMIT_OPTIONS, MAP_OPTIONS, SCATTER_OPTIONS, SUBMIT_OPTIONS, type GatherOptions, type GraphSubmitOptions, type ScatterOptions } from './options';
 
 registerDistributedConfig();
+
+/** Up to this many static priorities go as a plain list, more as an Int32Array frame. */
+const SMALL_PRIORITY_LIST = 64;
 
 /** Web Crypto's, in Node (>= 19) and browsers alike. */
 const randomUUID = (): string => globalThis.crypto.randomUUID();
@@ -107,6 +113,23 @@ export interface SubmitOptions {
 /** What `client.submit` and `map` accept as a function: a function, a module's export, or a built-in operation's handle. */
 type Fn = OpFunction | ModuleFunction | Op;
 type Ret<F> = F extends Op<infer H> ? Awaited<ReturnType<H>> : F extends ModuleFunction<infer G> ? Awaited<ReturnType<G>> : F extends OpFunction ? Awaited<ReturnType<F>> : never;
+
+interface GraphSendOptions {
+  /** `wanted` is exactly the nodes' keys, in order: the scheduler is told so instead of sent them twice. */
+  wantedAll?: boolean;
+  retries?: number;
+  userPriority?: number;
+  restrictions?: unknown[];
+  timeoutMs?: number;
+  onProgress?: (d: number, t: number) => void;
+}
+
+/** 0, 1, ..., n - 1. */
+function ascending(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
 
 interface GraphWatch {
   keys: Key[];
@@ -255,7 +278,14 @@ export class Client implements FutureOwner {
   private onMessage(m: SchedulerToClient): void {
     switch (m.op) {
       case 'memory': {
-        const { keys, holders, values = [] } = m;
+        const { keys, values = [] } = m;
+        let holders: string[][];
+        try {
+          holders = holderLists(m.holders, m.addresses, keys.length);
+        } catch (e) {
+          console.error(`pdask client: a message from the scheduler it cannot read: ${(e as Error).message}`);
+          break;
+        }
         for (let j = 0; j + 1 < values.length; j += 2) {
           const e = typeof values[j] === 'number' ? this.entries.get(keys[values[j] as number]) : undefined;
           if (e && isInlineResult(values[j + 1])) {
@@ -347,19 +377,19 @@ export class Client implements FutureOwner {
   // ---- graphs -----------------------------------------------------------------------------------
 
   /** Sends a graph; `wanted` keys get a hold each. Returns their entries. */
-  private sendGraph(
-    graph: IndexedGraph,
-    wanted: readonly Key[],
-    opts: { priority?: Int32Array; retries?: number; userPriority?: number; restrictions?: unknown[]; timeoutMs?: number; onProgress?: (d: number, t: number) => void } = {},
-  ): KeyEntry[] {
+  private sendGraph(graph: IndexedGraph, wanted: readonly Key[], opts: GraphSendOptions & { priority?: Int32Array } = {}): KeyEntry[] {
+    return this.sendNodes(graph.nodes, opts.priority ?? orderIndexed(graph), wanted, opts);
+  }
+
+  /** Sends graph nodes with their static priorities (`statics[i]` for `graphNodes[i]`). */
+  private sendNodes(graphNodes: readonly GraphNode[], statics: ArrayLike<number>, wanted: readonly Key[], opts: GraphSendOptions): KeyEntry[] {
     if (this.closed) throw new Error('This client is closed');
     if (this.comm.isClosed) throw new Error(`The connection to the scheduler at ${this.address} is closed`);
     const gid = this.nextGid++;
     const nodes: unknown[] = [];
-    const statics = opts.priority ?? orderIndexed(graph);
     const prio: number[] = [];
-    for (let i = 0; i < graph.size; i++) {
-      this.encodeInto(graph.nodes[i], nodes);
+    for (let i = 0; i < graphNodes.length; i++) {
+      this.encodeInto(graphNodes[i], nodes);
       while (prio.length < nodes.length) prio.push(statics[i]);
     }
     const entries = wanted.map((k) => this.hold(k));
@@ -370,14 +400,19 @@ export class Client implements FutureOwner {
     };
     let pending = entries.length;
     if (pending === 0) forget();
-    for (const e of entries) e.onSettled(() => --pending === 0 && forget());
+    const settledOne = (): void => {
+      if (--pending === 0) forget();
+    };
+    for (const e of entries) e.onSettled(settledOne);
     this.toScheduler({
       op: 'update-graph',
       gid,
       ops: this.ops.takeFresh(),
       nodes,
-      wanted: [...wanted],
-      priority: Int32Array.from(prio),
+      wanted: opts.wantedAll ? [] : [...wanted],
+      wantedAll: opts.wantedAll,
+      // A small graph's few numbers stay in the header (a typed array would be a frame of its own).
+      priority: prio.length <= SMALL_PRIORITY_LIST ? prio : Int32Array.from(prio),
       retries: opts.retries ?? 0,
       userPriority: opts.userPriority ?? 0,
       restrictions: opts.restrictions,
@@ -448,23 +483,44 @@ export class Client implements FutureOwner {
 
   // ---- futures --------------------------------------------------------------------------------
 
-  private taskGraph(fn: Fn, args: readonly unknown[], o: SubmitOptions): { key: Key; root: LayerNode } {
-    const op = toOpRef(fn);
+  /** One call's task; `parents`: the layers of the collections (futures included) among its arguments. */
+  private taskOf(op: OpRef, prefix: string, args: readonly unknown[], o: SubmitOptions): { key: Key; node: TaskNode; parents: LayerNode[] } {
     const parents: LayerNode[] = [];
     const specs = args.map((a) => toArgSpec(a, parents));
-    const prefix = (op.name || 'lambda').replace(/[^\w.-]/g, '_');
     const key = o.key ?? `${prefix}-${(o.pure ?? true) ? tokenize(op, specs) : randomUUID()}`;
-    return { key, root: layerNode(new MaterializedLayer(key, [taskNode(key, op, specs)], prefix), parents) };
+    return { key, node: taskNode(key, op, specs), parents };
   }
 
-  private submitMany<T>(calls: { fn: Fn; args: readonly unknown[] }[], o: SubmitOptions): Future<T>[] {
-    const built = calls.map((c) => this.taskGraph(c.fn, c.args, o));
+  /** One task per argument list, all calling `fn`. */
+  private submitMany<T>(fn: Fn, argLists: readonly (readonly unknown[])[], o: SubmitOptions): Future<T>[] {
+    const op = toOpRef(fn);
+    const prefix = (op.name || 'lambda').replace(/[^\w.-]/g, '_');
+    const built = argLists.map((args) => this.taskOf(op, prefix, args, o));
     const keys = built.map((b) => b.key);
-    const graphs: CollectionGraph<unknown>[] = built.map((b) => ({ roots: [b.root], keys: [b.key], rebuild: () => undefined as never }));
-    const { graph } = collectionsToGraph(graphs, { optimizeGraph: false });
     const restrictions = o.workers || o.resources ? keys.map((k) => [k, o.workers ?? [], o.resources ?? {}]) : undefined;
     const uniq = [...new Set(keys)];
-    const entries = this.sendGraph(graph, uniq, { retries: o.retries, userPriority: o.priority, restrictions, timeoutMs: o.timeoutMs });
+    const sendOpts = { retries: o.retries, userPriority: o.priority, restrictions, timeoutMs: o.timeoutMs };
+    let entries: KeyEntry[];
+    if (built.every((b) => b.parents.length === 0)) {
+      // Independent tasks (no future or collection among the arguments): the graph is the tasks
+      // themselves, in submission order, which is also the order core's `order()` gives tasks
+      // that nothing links; building, culling and ordering a graph of one-task layers is skipped.
+      const nodes: TaskNode[] = [];
+      const taken = new Set<Key>();
+      for (const b of built) {
+        if (taken.has(b.key)) continue;
+        taken.add(b.key);
+        nodes.push(b.node);
+      }
+      entries = this.sendNodes(nodes, ascending(nodes.length), uniq, { ...sendOpts, wantedAll: true });
+    } else {
+      const graphs: CollectionGraph<unknown>[] = built.map((b) => ({
+        roots: [layerNode(new MaterializedLayer(b.key, [b.node], prefix), b.parents)],
+        keys: [b.key],
+        rebuild: () => undefined as never,
+      }));
+      entries = this.sendGraph(collectionsToGraph(graphs, { optimizeGraph: false }).graph, uniq, sendOpts);
+    }
     const byKey = new Map(uniq.map((k, i) => [k, entries[i]]));
     // Each Future holds its key once; duplicates of one key take extra holds.
     const seen = new Set<Key>();
@@ -480,20 +536,20 @@ export class Client implements FutureOwner {
 
   /** Runs `fn(...args)` on the cluster (Dask's `client.submit`). Futures in `args` are resolved first. */
   submit<F extends Fn>(fn: F, ...args: unknown[]): Future<Ret<F>> {
-    return this.submitMany<Ret<F>>([{ fn, args }], {})[0];
+    return this.submitMany<Ret<F>>(fn, [args], {})[0];
   }
 
   /** `submit` with options: `client.submitWith({ retries: 2, workers: [addr] }, fn, x)`. */
   submitWith<F extends Fn>(options: SubmitOptions, fn: F, ...args: unknown[]): Future<Ret<F>> {
     checkOptions('Client.submitWith', options, SUBMIT_OPTIONS);
-    return this.submitMany<Ret<F>>([{ fn, args }], options)[0];
+    return this.submitMany<Ret<F>>(fn, [args], options)[0];
   }
 
   /** One task per item, sent in one message (Dask's `client.map`). */
   map<F extends Fn>(fn: F, items: Iterable<unknown>, options: Omit<SubmitOptions, 'key'> = {}): Future<Ret<F>>[] {
     checkOptions('Client.map', options, MAP_OPTIONS);
     const rest = options;
-    return this.submitMany<Ret<F>>([...items].map((x) => ({ fn, args: [x] })), rest);
+    return this.submitMany<Ret<F>>(fn, Array.from(items, (x) => [x]), rest);
   }
 
   /** Submits a collection's graph; the Future holds its final result (Dask's `client.compute`). */
@@ -609,7 +665,8 @@ export class Client implements FutureOwner {
       for (const t of todo) {
         const e = this.entries.get(t.k);
         if (!e) throw new CancelledError(t.k, 'released');
-        await e.settled();
+        // No turn of the microtask queue for each of a map's results that is in already.
+        if (e.status === 'pending') await e.settled();
         if (e.status !== 'finished') throw e.error ?? new CancelledError(t.k, e.status);
       }
       const byHolder = new Map<string, { k: Key; i: number }[]>();

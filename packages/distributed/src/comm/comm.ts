@@ -25,6 +25,22 @@ function toParts(data: RawData): Uint8Array[] {
   return [data];
 }
 
+/**
+ * Connections that were sent messages while a received batch was being handled: they are flushed
+ * as soon as that handling ends, so a reply leaves in the same turn (no `setImmediate` hop, one
+ * write for everything the batch caused), and nothing is scheduled for a later turn.
+ */
+const dirty = new Set<Comm>();
+/** Depth of received batches being handled (a handler never receives synchronously, but be safe). */
+let receiving = 0;
+
+function flushDirty(): void {
+  for (const c of dirty) {
+    dirty.delete(c);
+    c.flush();
+  }
+}
+
 /** One open connection: batched sends, decoded batches in. */
 export class Comm {
   private queue: Message[] = [];
@@ -41,11 +57,16 @@ export class Comm {
   /** Set by `close()` while shards are still being written: the reason to close with once they are. */
   private closing: string | undefined;
 
+  /** Over an in-process link a batch costs no system call: it leaves at the end of the microtasks, not a turn later. */
+  private readonly local: boolean;
+  private readonly flushNow = (): void => this.flush();
+
   /** `shard`: batches larger than this go out as several WebSocket messages. */
   constructor(
     readonly ws: CommSocket,
     private readonly shard: number = DEFAULT_SHARD_BYTES,
   ) {
+    this.local = ws.inProcess === true;
     ws.binaryType = 'fragments';
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('close', (code, reason) => this.markClosed(`connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`));
@@ -69,10 +90,11 @@ export class Comm {
   send(msg: Message): void {
     if (this.closed || this.closing) return;
     this.queue.push(msg);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      nextTurn(() => this.flush());
-    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    if (receiving > 0) dirty.add(this);
+    else if (this.local) queueMicrotask(this.flushNow);
+    else nextTurn(this.flushNow);
   }
 
   /**
@@ -110,7 +132,7 @@ export class Comm {
     let size = 0;
     for (const p of parts) size += p.byteLength;
     if (size <= this.shard && !this.writing) {
-      this.sendMessage(parts);
+      this.sendMessage(parts, true);
       return;
     }
     // Shards (or a batch behind them) go one WebSocket message at a time, in order.
@@ -119,11 +141,15 @@ export class Comm {
     this.pump();
   }
 
-  /** Sends one WebSocket message; fragments let each part go out without being copied into one buffer. */
-  private sendMessage(parts: readonly Uint8Array[], done?: (err?: Error) => void): void {
+  /**
+   * Sends one WebSocket message; fragments let each part go out without being copied into one
+   * buffer. `fresh`: the first part is the prefix `encodeMessage` made for it (an in-process link
+   * then keeps it uncopied; a shard's parts may be views of the caller's arrays).
+   */
+  private sendMessage(parts: readonly Uint8Array[], fresh: boolean, done?: (err?: Error) => void): void {
     try {
       const last = parts.length - 1;
-      for (let i = 0; i <= last; i++) this.ws.send(parts[i], { binary: true, fin: i === last }, i === last ? done : undefined);
+      for (let i = 0; i <= last; i++) this.ws.send(parts[i], { binary: true, fin: i === last, owned: fresh && i === 0 }, i === last ? done : undefined);
     } catch (e) {
       this.markClosed(`send failed: ${(e as Error).message}`);
       this.ws.terminate();
@@ -139,7 +165,7 @@ export class Comm {
       return;
     }
     this.writing = true;
-    this.sendMessage(next, (err) => {
+    this.sendMessage(next, false, (err) => {
       this.writing = false;
       if (err) {
         this.markClosed(`send failed: ${err.message}`);
@@ -191,13 +217,18 @@ export class Comm {
       unref(setTimeout(() => this.ws.terminate(), 200));
       return;
     }
-    for (const m of batch) {
-      if (this.closed) return;
-      if (typeof m !== 'object' || m === null || typeof (m as Message).op !== 'string') {
-        this.send({ op: 'error', message: 'malformed message: expected an object with an "op" string' });
-        continue;
+    receiving++;
+    try {
+      for (const m of batch) {
+        if (this.closed) return;
+        if (typeof m !== 'object' || m === null || typeof (m as Message).op !== 'string') {
+          this.send({ op: 'error', message: 'malformed message: expected an object with an "op" string' });
+          continue;
+        }
+        this.onMsg(m as Message);
       }
-      this.onMsg(m as Message);
+    } finally {
+      if (--receiving === 0) flushDirty();
     }
   }
 

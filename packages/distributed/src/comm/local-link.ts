@@ -13,11 +13,14 @@ import { tokenMatches } from './security';
 /** What a Comm needs of its socket: the subset of `ws`'s WebSocket that it uses. */
 export interface CommSocket {
   binaryType: 'nodebuffer' | 'arraybuffer' | 'fragments';
+  /** An in-process link (no system call per message). */
+  readonly inProcess?: boolean;
   on(event: 'message', fn: (data: Uint8Array | ArrayBuffer | Uint8Array[], isBinary: boolean) => void): unknown;
   /** `reason`: a Buffer from `ws`, a string from a browser's WebSocket. */
   on(event: 'close', fn: (code: number, reason: Buffer | string) => void): unknown;
   on(event: 'error', fn: (e: Error) => void): unknown;
-  send(data: Uint8Array, opts: { binary: boolean; fin: boolean }, cb?: (err?: Error) => void): void;
+  /** `owned`: `data` was made for this message and is not used again by the sender (an in-process link need not copy it). */
+  send(data: Uint8Array, opts: { binary: boolean; fin: boolean; owned?: boolean }, cb?: (err?: Error) => void): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
 }
@@ -29,6 +32,7 @@ const CLOSED = 2;
 /** One end of an in-process link. */
 export class LocalSocket extends EventEmitter implements CommSocket {
   binaryType: 'nodebuffer' | 'arraybuffer' | 'fragments' = 'fragments';
+  readonly inProcess = true;
   private peer!: LocalSocket;
   private state = OPEN;
   /** Fragments of the message being sent (until the one with `fin`). */
@@ -43,14 +47,14 @@ export class LocalSocket extends EventEmitter implements CommSocket {
     return [a, b];
   }
 
-  send(data: Uint8Array, opts: { binary: boolean; fin: boolean }, cb?: (err?: Error) => void): void {
+  send(data: Uint8Array, opts: { binary: boolean; fin: boolean; owned?: boolean }, cb?: (err?: Error) => void): void {
     if (this.state !== OPEN) {
       if (cb) queueMicrotask(() => cb(new Error('the in-process link is closed')));
       return;
     }
-    // A copy: frames are views over the sender's memory, and the receiver builds its values as
-    // views over what it is given (as over a received buffer).
-    this.parts.push(Buffer.from(data));
+    // A copy unless the sender gave it up: frames are views over the sender's memory, and the
+    // receiver builds its values as views over what it is given (as over a received buffer).
+    this.parts.push(opts.owned ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data));
     if (!opts.fin) return;
     const message = this.parts;
     this.parts = [];

@@ -19,6 +19,16 @@ export interface SocketOptions {
 const refusedToken = (address: string): ConnectionRefusedError =>
   new ConnectionRefusedError(`${address} refused the connection: wrong or missing authentication token (HTTP 401)`);
 
+/**
+ * The masking key of the frames this side sends. Masking exists so that script in a web page
+ * cannot make a browser's WebSocket write chosen bytes through an intermediary cache; a Node peer
+ * runs no such script, and an all-zero key (which `ws` then skips: no random bytes drawn, no copy
+ * of every frame XORed with the key) is a valid one. Browsers mask their own frames.
+ */
+function zeroMask(mask: Uint8Array): void {
+  mask.fill(0);
+}
+
 export function openSocket(address: string, url: string, opts: SocketOptions): CommSocket | Promise<CommSocket> {
   if (!opts.tls && opts.role === 'client') {
     const local = connectInProcess(address, opts.token, opts.role);
@@ -30,6 +40,7 @@ export function openSocket(address: string, url: string, opts: SocketOptions): C
       headers: { [TOKEN_HEADER]: opts.token },
       maxPayload: MAX_MESSAGE_BYTES,
       perMessageDeflate: false,
+      generateMask: zeroMask,
       handshakeTimeout: opts.timeoutMs ?? 10_000,
       ...(opts.tls ?? {}),
     });

@@ -53,7 +53,15 @@ export function listOf<T>(item: Decoder<T>): Defaulted<T[]> {
   return defaulted((v, at) => {
     const a = list(v, at);
     const out = new Array<T>(a.length);
-    for (let i = 0; i < a.length; i++) out[i] = item(a[i], `${at}[${i}]`);
+    for (let i = 0; i < a.length; i++) {
+      // The item's path is built only when it is wrong (decoders are pure: the second call throws
+      // the same error, naming the exact place); a long list of good items builds no strings.
+      try {
+        out[i] = item(a[i], at);
+      } catch {
+        out[i] = item(a[i], `${at}[${i}]`);
+      }
+    }
     return out;
   });
 }
@@ -98,7 +106,13 @@ export function shape<F extends Fields>(fields: F): Decoder<Received<F>> {
     const src = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const n of names) {
-      const x = fields[n](src[n], `${at}.${n}`);
+      let x: unknown;
+      // As in listOf: the field's path only for the error.
+      try {
+        x = fields[n](src[n], at);
+      } catch {
+        x = fields[n](src[n], `${at}.${n}`);
+      }
       if (x !== undefined) out[n] = x;
     }
     return out as Received<F>;

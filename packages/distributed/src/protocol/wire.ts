@@ -27,6 +27,7 @@ import {
 } from './fields';
 import type { StoryCause, StoryEntry, StoryStatus } from '@pdask/core';
 import { ProtocolError, type WorkerInfo, type WorkerMetrics } from './messages';
+import { holderRefs } from './holders';
 
 type Spec = Record<string, Fields>;
 
@@ -44,8 +45,9 @@ export interface Direction<S extends Spec> {
 }
 
 export function direction<S extends Spec>(name: string, spec: S): Direction<S> {
-  const fieldsOf = new Map<string, [string, (v: unknown, at: string) => unknown][]>();
-  for (const [op, fields] of Object.entries(spec)) fieldsOf.set(op, Object.entries(fields));
+  // Each field with the path its errors name, made once rather than for every message received.
+  const fieldsOf = new Map<string, [string, (v: unknown, at: string) => unknown, string][]>();
+  for (const [op, fields] of Object.entries(spec)) fieldsOf.set(op, Object.entries(fields).map(([f, d]) => [f, d, `'${op}' message: '${f}'`]));
   return {
     name,
     spec,
@@ -53,8 +55,8 @@ export function direction<S extends Spec>(name: string, spec: S): Direction<S> {
       const fields = typeof m.op === 'string' ? fieldsOf.get(m.op) : undefined;
       if (!fields) throw new ProtocolError(`unknown ${name} message '${String(m.op)}' (known: ${[...fieldsOf.keys()].join(', ')})`);
       const out: Record<string, unknown> = { op: m.op };
-      for (const [f, decode] of fields) {
-        const v = decode(m[f], `'${m.op}' message: '${f}'`);
+      for (const [f, decode, at] of fields) {
+        const v = decode(m[f], at);
         if (v !== undefined) out[f] = v;
       }
       return out as MessagesOf<S>;
@@ -196,6 +198,8 @@ export const clientToScheduler = direction('client', {
     ops: list,
     nodes: list,
     wanted: keyList,
+    /** Every key of `nodes` is wanted (and `wanted` is empty): a map does not send its keys twice. */
+    wantedAll: optional(boolean),
     /** Static priorities aligned with `nodes` (an Int32Array or a plain array). */
     priority: anything,
     userPriority: optional(number),
@@ -223,7 +227,8 @@ export const schedulerToClient = direction('scheduler (to a client)', {
   error: complaint,
   /** Keys now in memory, with the workers holding each. */
   /** `values`: (index in keys, value) pairs of small primitive results, so that the client need not fetch them. */
-  memory: { keys: keyList, holders: listOf(listOf(string)), values: optional(list) },
+  /** `holders`: per key an index into `addresses` or a list of them (see holders.ts). */
+  memory: { keys: keyList, holders: holderRefs, addresses: listOf(string), values: optional(list) },
   erred: { key: string, origin: optional(string), member: optional(string), error: anything },
   'graph-error': { gid: number, error: anything },
   progress: { gid: number, done: number, total: number },

@@ -41,8 +41,10 @@ import {
 import { checkOp, decodeGraphNode, isKnownKeyRef } from '../protocol/nodes';
 import { encodeTask } from '../protocol/tasks';
 import { inlineValues } from '../protocol/inline-results';
+import { MemoryReport } from '../protocol/holders';
 import { boxValue } from '../protocol/codec';
 import { ClusterPolicy } from './policy';
+import { WantedBy } from './wanted-by';
 import { SchedulerShuffles } from '../shuffle/scheduler-shuffles';
 import { ClientRecord, NannyRecord, WorkerRecord } from './records';
 import { removeSchedulerFile, writeSchedulerFile } from './scheduler-file';
@@ -145,7 +147,7 @@ export class Scheduler {
   readonly workers = new Map<string, WorkerRecord>();
   readonly clients = new Map<string, ClientRecord>();
   readonly nannies = new Map<string, NannyRecord>();
-  private wantedBy = new Map<Key, Set<ClientRecord>>();
+  private wantedBy = new WantedBy<ClientRecord>();
   private tracked = new Map<Key, { client: ClientRecord; gid: number }[]>();
   /** Per-task timeouts (submitWith/map's timeoutMs), sent to the worker with the task. */
   private timeouts = new Map<Key, number>();
@@ -278,7 +280,7 @@ export class Scheduler {
       story: this.stories,
       validate: validateStateRequested(),
     });
-    this.wantedBy = new Map();
+    this.wantedBy = new WantedBy();
     this.replyWanted = new Set();
     this.tracked = new Map();
     this.timeouts = new Map();
@@ -627,10 +629,15 @@ export class Scheduler {
         rec.ops[entry[0]] = checkOp(entry[1]);
       }
       const encoded = m.nodes;
+      const prio = m.priority;
+      const statics: ArrayLike<number> | undefined = prio instanceof Int32Array || Array.isArray(prio) ? (prio as ArrayLike<number>) : undefined;
       const nodes: GraphNode[] = [];
-      const inGraph = new Set<Key>();
-      for (const e of encoded) {
-        const node = decodeGraphNode(e, rec.ops);
+      // Static priorities aligned with `nodes` (the client's are aligned with its node list, which
+      // also holds the known keys skipped here).
+      const prios: number[] = [];
+      let linked = false;
+      for (let j = 0; j < encoded.length; j++) {
+        const node = decodeGraphNode(encoded[j], rec.ops);
         if (isKnownKeyRef(node)) {
           if (!this.state.tasks.has(node.key)) {
             throw new Error(`'${node.key}' is not on the cluster any more (its future was released, cancelled or lost in a restart)`);
@@ -638,25 +645,28 @@ export class Scheduler {
           continue;
         }
         nodes.push(node);
-        inGraph.add(node.key);
+        prios.push(statics ? Number(statics[j] ?? j) : j);
+        if (node.deps.length) linked = true;
+      }
+      let wanted = m.wanted;
+      if (m.wantedAll) {
+        if (wanted.length) throw new ProtocolError("'update-graph' message: 'wanted' must be empty with 'wantedAll'");
+        wanted = encoded.map((e) => (e as unknown[])[1] as Key);
       }
       // Check every reference before touching the state machine, so a bad graph changes nothing.
-      for (const n of nodes) {
-        for (const d of n.deps) {
-          if (!inGraph.has(d) && !this.state.tasks.has(d)) throw new Error(`Task '${n.key}' depends on '${d}', which is neither in the graph nor on the cluster`);
+      // (A graph of independent tasks all wanted, such as a map, has nothing to check.)
+      if (linked || !m.wantedAll) {
+        const inGraph = new Set<Key>();
+        for (const n of nodes) inGraph.add(n.key);
+        for (const n of nodes) {
+          for (const d of n.deps) {
+            if (!inGraph.has(d) && !this.state.tasks.has(d)) throw new Error(`Task '${n.key}' depends on '${d}', which is neither in the graph nor on the cluster`);
+          }
+        }
+        for (const k of wanted) {
+          if (!inGraph.has(k) && !this.state.tasks.has(k)) throw new Error(`Wanted key '${k}' is not in the graph`);
         }
       }
-      const wanted = m.wanted;
-      for (const k of wanted) {
-        if (!inGraph.has(k) && !this.state.tasks.has(k)) throw new Error(`Wanted key '${k}' is not in the graph`);
-      }
-      const prio = m.priority;
-      const statics: ArrayLike<number> | undefined = prio instanceof Int32Array || Array.isArray(prio) ? (prio as ArrayLike<number>) : undefined;
-      // Graph node order in the message matches the client's graph, minus skipped known keys:
-      // the client sends priorities aligned with its own node list.
-      const order = new Map<Key, number>();
-      let i = 0;
-      for (const e of encoded) order.set((e as unknown[])[1] as Key, statics ? Number(statics[i++] ?? i) : i++);
       const gen = ++this.generation;
       const userPriority = m.userPriority ?? 0;
       const base = gen * PRIORITY_STRIDE - userPriority * 2 ** 44;
@@ -691,7 +701,7 @@ export class Scheduler {
         this.state.updateGraph({
           nodes,
           wanted,
-          priority: (k) => base + (order.get(k) ?? 0),
+          priority: (_k, i) => base + prios[i],
           retries,
         }),
       );
@@ -710,9 +720,7 @@ export class Scheduler {
 
   private addWanted(rec: ClientRecord, k: Key): void {
     rec.wanted.set(k, (rec.wanted.get(k) ?? 0) + 1);
-    let set = this.wantedBy.get(k);
-    if (!set) this.wantedBy.set(k, (set = new Set()));
-    set.add(rec);
+    this.wantedBy.add(k, rec);
   }
 
   /** Data a client put on workers itself (client.scatter): recorded as held there, and wanted. */
@@ -741,9 +749,7 @@ export class Scheduler {
       if (n === 1) {
         rec.wanted.delete(k);
         this.replyWanted.delete(k);
-        const set = this.wantedBy.get(k);
-        set?.delete(rec);
-        if (set && set.size === 0) this.wantedBy.delete(k);
+        this.wantedBy.delete(k, rec);
       } else rec.wanted.set(k, n - 1);
       release.push(k);
     }
@@ -797,7 +803,7 @@ export class Scheduler {
 
   private handle(instructions: readonly Instruction[]): void {
     if (instructions.length === 0) return;
-    let memory: Map<ClientRecord, { keys: Key[]; holders: string[][]; values: unknown[] }> | undefined;
+    let memory: Map<ClientRecord, MemoryReport> | undefined;
     const inline = this.inline;
     const touched = new Set<WorkerRecord>();
     for (const ins of instructions) {
@@ -834,31 +840,29 @@ export class Scheduler {
           break;
         }
         case 'memory': {
-          const clients = this.wantedBy.get(ins.key);
-          if (!clients) break;
-          const holders = this.state.tasks.get(ins.key)!.whoHas.map((w) => w.id);
-          memory ??= new Map();
-          for (const c of clients) {
-            let e = memory.get(c);
-            if (!e) memory.set(c, (e = { keys: [], holders: [], values: [] }));
-            if (inline?.has(ins.key)) e.values.push(e.keys.length, boxValue(inline.get(ins.key)));
-            e.keys.push(ins.key);
-            e.holders.push(holders);
-          }
+          if (!this.wantedBy.has(ins.key)) break;
+          const whoHas = this.state.tasks.get(ins.key)!.whoHas;
+          const key = ins.key;
+          const m = (memory ??= new Map());
+          this.wantedBy.each(key, (c) => {
+            let e = m.get(c);
+            if (!e) m.set(c, (e = new MemoryReport()));
+            if (inline?.has(key)) e.values.push(e.keys.length, boxValue(inline.get(key)));
+            e.add(key, whoHas);
+          });
           break;
         }
         case 'erred': {
-          const clients = this.wantedBy.get(ins.key);
-          if (!clients) break;
+          if (!this.wantedBy.has(ins.key)) break;
           const err = ins.error instanceof RemoteTaskError ? ins.error.error : serializeError(ins.error);
           const member = ins.error instanceof RemoteTaskError ? ins.error.memberKey : ins.origin;
-          for (const c of clients) c.send({ op: 'erred', key: ins.key, origin: ins.origin, member, error: err });
+          this.wantedBy.each(ins.key, (c) => c.send({ op: 'erred', key: ins.key, origin: ins.origin, member, error: err }));
           break;
         }
       }
     }
     for (const rec of touched) this.flushWorker(rec);
-    if (memory) for (const [c, e] of memory) c.send({ op: 'memory', keys: e.keys, holders: e.holders, values: e.values.length ? e.values : undefined });
+    if (memory) for (const [c, e] of memory) c.send({ op: 'memory', keys: e.keys, holders: e.holders, addresses: e.addresses, values: e.values.length ? e.values : undefined });
   }
 
   /** Inputs the worker must fetch: (input id, holder, bytes) triples, holders chosen to spread the load. */
