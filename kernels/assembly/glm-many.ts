@@ -14,6 +14,7 @@
 // order added to G once per tile. So a candidate evaluated among others gets exactly the bits it
 // gets alone, provided the tiles start on the same rows (the host feeds blocks of whole tiles).
 import { expNonPositive2, log1pUnit2 } from './vmath';
+import { codeOf } from './classes';
 
 /** Rows per tile. */
 const TILE: i32 = 64;
@@ -28,19 +29,6 @@ export function glm_many_tile(): i32 {
   return TILE;
 }
 
-/** Index of y in the sorted classes, or -1 (NaN included). */
-// @ts-ignore: decorator
-@inline function codeOf(pc: usize, nc: i32, y: f64): i32 {
-  let lo = 0, hi = nc - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = load<f64>(pc + (<usize>mid << 3));
-    if (c == y) return mid;
-    if (c < y) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
 
 /**
  * The tile's 0/1 targets into pyy (m doubles). Returns the first row whose label is not among the

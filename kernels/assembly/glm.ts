@@ -14,6 +14,9 @@
 // binary search. Binomial (k = 1): the target is 1 when its code is `positive`, else 0.
 // Multinomial: k = nc coefficient rows.
 
+import { codeOf } from './classes';
+import { expNonPositive2 } from './vmath';
+
 // @ts-ignore: decorator
 @inline function hsum(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
@@ -93,19 +96,6 @@
   }
 }
 
-/** Index of y in the sorted classes, or -1 (NaN included). */
-// @ts-ignore: decorator
-@inline function codeOf(pc: usize, nc: i32, y: f64): i32 {
-  let lo = 0, hi = nc - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = load<f64>(pc + (<usize>mid << 3));
-    if (c == y) return mid;
-    if (c < y) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
 
 /**
  * Multinomial: adds the log-loss of n rows at px (n x d, row-major) with labels at py to st[0] and its gradient
@@ -137,58 +127,21 @@ export function glm_work(k: i32): i32 {
   return TILE * kk + TILE / 2 + 2 * (MAX_T_FEATURES + 1) * kk + 2;
 }
 
-// e^x for x <= 0 in f64x2 lanes (the softmax's e^(z - max)): x = n ln2 + r with |r| <= ln2 / 2,
-// e^r by the degree-11 polynomial that interpolates it at the 12 Chebyshev points of
-// [-ln2/2, ln2/2] (solved in 50-digit arithmetic, then rounded: relative error 2e-17 before
-// rounding), times 2^n built in the exponent bits. x is first raised to -680: e^-680 (5e-296) is
-// nothing beside the largest term (1), and keeps every probability, even divided by the sum of
-// many classes, a normal number (subnormal arithmetic is slow on x86); NaN passes through.
-const LOG2E: f64 = 1.4426950408889634;
-const LN2_HI: f64 = 6.93147180369123816490e-01;
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-/** 2^52 + 2^51: adding it rounds to an integer held in the low bits of the mantissa. */
-const SHIFTER: f64 = 6755399441055744.0;
-const EXP_FLOOR: f64 = -680;
-
-// @ts-ignore: decorator
-@inline function expNeg2(x: v128): v128 {
-  // pmax(x, floor) is x < floor ? floor : x: one instruction, and NaN stays NaN.
-  const xc = f64x2.pmax(x, f64x2.splat(EXP_FLOOR));
-  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(LOG2E)), f64x2.splat(SHIFTER));
-  const nf = f64x2.sub(t, f64x2.splat(SHIFTER));
-  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(nf, f64x2.splat(LN2_HI))), f64x2.mul(nf, f64x2.splat(LN2_LO)));
-  // Estrin's scheme (pairs, then powers r², r⁴, r⁸): a few dependent steps instead of Horner's 11.
-  const r2 = f64x2.mul(r, r);
-  const r4 = f64x2.mul(r2, r2);
-  const r8 = f64x2.mul(r4, r4);
-  const p01 = f64x2.add(f64x2.splat(1.0), r);
-  const p23 = f64x2.add(f64x2.splat(0.5000000000000019), f64x2.mul(r, f64x2.splat(0.1666666666666668)));
-  const p45 = f64x2.add(f64x2.splat(0.0416666666664881), f64x2.mul(r, f64x2.splat(0.008333333333319601)));
-  const p67 = f64x2.add(f64x2.splat(0.0013888888952314775), f64x2.mul(r, f64x2.splat(0.00019841269890047113)));
-  const p89 = f64x2.add(f64x2.splat(2.4801485482328494e-5), f64x2.mul(r, f64x2.splat(2.755724091857897e-6)));
-  const pab = f64x2.add(f64x2.splat(2.763263963904103e-7), f64x2.mul(r, f64x2.splat(2.5110037605963777e-8)));
-  const q0 = f64x2.add(p01, f64x2.mul(p23, r2));
-  const q1 = f64x2.add(p45, f64x2.mul(p67, r2));
-  const q2 = f64x2.add(p89, f64x2.mul(pab, r2));
-  const q = f64x2.add(f64x2.add(q0, f64x2.mul(q1, r4)), f64x2.mul(q2, r8));
-  // n sits in the low bits of t (SHIFTER's low 12 bits are 0): 2^n = (t + 1023) << 52, n in [-981, 0].
-  const scale = i64x2.shl(i64x2.add(t, i64x2.splat(1023)), 52);
-  return f64x2.mul(q, scale);
-}
+// e^(z - max) of the softmax: vmath's expNonPositive2 (0 below -708; NaN passes through).
 
 /** e^v in place over count values (even) at p: the whole tile's shifted scores in one loop, two pairs per step. */
 function expTile(p: usize, count: i32): void {
   let o = 0;
   for (; o + 4 <= count; o += 4) {
     const a = p + (<usize>o << 3);
-    const e0 = expNeg2(v128.load(a));
-    const e1 = expNeg2(v128.load(a, 16));
+    const e0 = expNonPositive2(v128.load(a));
+    const e1 = expNonPositive2(v128.load(a, 16));
     v128.store(a, e0);
     v128.store(a, e1, 16);
   }
   for (; o < count; o += 2) {
     const a = p + (<usize>o << 3);
-    v128.store(a, expNeg2(v128.load(a)));
+    v128.store(a, expNonPositive2(v128.load(a)));
   }
 }
 
@@ -548,14 +501,14 @@ function multinomialGrad(px: usize, py: usize, n: i32, d: i32, intercept: i32, p
       let sv = f64x2.splat(0);
       for (c = 0; c + 2 <= k; c += 2) {
         const zp = zr + (<usize>c << 3);
-        const e = expNeg2(f64x2.sub(v128.load(zp), mv));
+        const e = expNonPositive2(f64x2.sub(v128.load(zp), mv));
         v128.store(zp, e);
         sv = f64x2.add(sv, e);
       }
       let sum = hsum(sv);
       if (c < k) {
         const zp = zr + (<usize>c << 3);
-        const e = f64x2.extract_lane(expNeg2(f64x2.splat(load<f64>(zp) - mx)), 0);
+        const e = f64x2.extract_lane(expNonPositive2(f64x2.splat(load<f64>(zp) - mx)), 0);
         store<f64>(zp, e);
         sum += e;
       }
