@@ -6,7 +6,7 @@
  * A function of a `Kernels` instance rather than a method, so that bundles that do not use it
  * leave it out (the browser bundle's size budget).
  */
-import { GlmRowError } from './glm.js';
+import { checkGlmShape, GlmRowError } from './glm.js';
 import type { Kernels } from './kernels.js';
 import { checkOptionKeys, optionKeys } from './options.js';
 import { forRowBlocks, placeRows, rowsPerBlock } from './rows.js';
@@ -44,16 +44,8 @@ export function glmBinomialMany(kernels: Kernels, xs: Input<RealArray>, ys: Inpu
 
 /** glmBinomialMany on a runtime (also the binomial case of `glmGradient`). */
 export function binomialMany(rt: Runtime, x: RealArray, y: RealArray, coefs: readonly Float64Array[], options: GlmBinomialManyOptions): GlmManyGradient[] {
-  const d = options.features;
-  if (!Number.isInteger(d) || d < 1) throw new RangeError(`glmBinomialMany: features must be a positive integer, got ${d}`);
-  if (x.length % d !== 0) throw new RangeError(`glmBinomialMany: X has ${x.length} values, not a multiple of ${d} features`);
-  const n = x.length / d;
-  if (y.length !== n) throw new RangeError(`glmBinomialMany: X has ${n} rows but y has ${y.length} values`);
+  const { d, n, nc, positive } = checkGlmShape('glmBinomialMany', x, y, options, true);
   const classes = options.classes;
-  const nc = classes.length;
-  if (nc < 1) throw new RangeError('glmBinomialMany: classes is empty');
-  const positive = options.positive ?? 1;
-  if (!(Number.isInteger(positive) && positive >= 0 && positive < nc)) throw new RangeError(`glmBinomialMany: positive must be a class code in [0, ${nc}), got ${positive}`);
   const k = coefs.length;
   if (k < 1) throw new RangeError('glmBinomialMany: no coefficient vectors');
   const p = d + (options.intercept ? 1 : 0);

@@ -38,18 +38,24 @@ export class GlmRowError extends RangeError {
   }
 }
 
-export function glmGradient(rt: Runtime, x: RealArray, y: RealArray, coef: Float64Array, options: GlmGradientOptions): GlmGradient {
+/** The checks both GLM kernels make of X, y and the classes: features d, n rows, nc classes and the positive class code. */
+export function checkGlmShape(fn: string, x: RealArray, y: RealArray, options: { features: number; classes: ArrayLike<number>; positive?: number }, binomial: boolean): { d: number; n: number; nc: number; positive: number } {
   const d = options.features;
-  if (!Number.isInteger(d) || d < 1) throw new RangeError(`glmGradient: features must be a positive integer, got ${d}`);
-  if (x.length % d !== 0) throw new RangeError(`glmGradient: X has ${x.length} values, not a multiple of ${d} features`);
+  if (!Number.isInteger(d) || d < 1) throw new RangeError(`${fn}: features must be a positive integer, got ${d}`);
+  if (x.length % d !== 0) throw new RangeError(`${fn}: X has ${x.length} values, not a multiple of ${d} features`);
   const n = x.length / d;
-  if (y.length !== n) throw new RangeError(`glmGradient: X has ${n} rows but y has ${y.length} values`);
-  const classes = options.classes;
-  const nc = classes.length;
-  if (nc < 1) throw new RangeError('glmGradient: classes is empty');
-  const multinomial = options.multinomial ?? false;
+  if (y.length !== n) throw new RangeError(`${fn}: X has ${n} rows but y has ${y.length} values`);
+  const nc = options.classes.length;
+  if (nc < 1) throw new RangeError(`${fn}: classes is empty`);
   const positive = options.positive ?? 1;
-  if (!multinomial && !(Number.isInteger(positive) && positive >= 0 && positive < nc)) throw new RangeError(`glmGradient: positive must be a class code in [0, ${nc}), got ${positive}`);
+  if (binomial && !(Number.isInteger(positive) && positive >= 0 && positive < nc)) throw new RangeError(`${fn}: positive must be a class code in [0, ${nc}), got ${positive}`);
+  return { d, n, nc, positive };
+}
+
+export function glmGradient(rt: Runtime, x: RealArray, y: RealArray, coef: Float64Array, options: GlmGradientOptions): GlmGradient {
+  const multinomial = options.multinomial ?? false;
+  const { d, n, nc, positive } = checkGlmShape('glmGradient', x, y, options, !multinomial);
+  const classes = options.classes;
   const p = d + (options.intercept ? 1 : 0);
   const k = multinomial ? nc : 1;
   if (coef.length !== k * p) throw new RangeError(`glmGradient: coef has ${coef.length} values, expected ${k * p}`);
