@@ -1,18 +1,15 @@
-// The per-block loss and gradient of binomial and multinomial logistic regression (what L-BFGS,
-// proximal gradient and the searches evaluate on every pass): Σ log-loss over the rows and its
-// gradient X̃ᵀR, X̃ being X with a column of ones when the intercept is fitted, R the residuals
-// (probabilities minus the one-hot targets). No Hessian: that is newton_f64's job.
-// The binomial case has moved to glm-many.ts (coefficient vectors in SIMD lanes, a vector link);
-// the notes on it below describe the loop it replaced.
+// The per-block loss and gradient of multinomial logistic regression (what L-BFGS, proximal
+// gradient and the searches evaluate on every pass): Σ log-loss over the rows and its gradient
+// X̃ᵀR, X̃ being X with a column of ones when the intercept is fitted, R the residuals
+// (probabilities minus the one-hot targets). No Hessian: that is newton_f64's job. The binomial
+// case is glm-many.ts's (coefficient vectors in SIMD lanes, a vector link).
 //
-// Binomial, per row: one dot product (f64x2 lanes along the features, two accumulators), the link
-// on the scalar path (exp, log1p), then one f64x2 axpy into the gradient, which stays in L1.
-// Multinomial: in tiles of rows, with class pairs in the f64x2 lanes (scores from Bᵀ, gradient
-// into Gᵀ), the softmax's exponentials of a whole tile in one loop (multinomialGradT below).
+// In tiles of rows, with class pairs in the f64x2 lanes (scores from Bᵀ, gradient into Gᵀ), the
+// softmax's exponentials of a whole tile in one loop (multinomialGradT below); X wider than
+// MAX_T_FEATURES keeps per-row dot products (multinomialGrad).
 //
 // Targets arrive as label values; `classes` (sorted, nc values) turns one into its class code by
-// binary search. Binomial (k = 1): the target is 1 when its code is `positive`, else 0.
-// Multinomial: k = nc coefficient rows.
+// binary search; k = nc coefficient rows.
 
 import { codeOf } from './classes';
 import { expNonPositive2 } from './vmath';
@@ -76,26 +73,6 @@ import { expNonPositive2 } from './vmath';
   store<f64>(pz, s0);
   store<f64>(pz, s1, 8);
 }
-
-/** g0 += r0 · x and g1 += r1 · x over d values, x loaded once for both. */
-// @ts-ignore: decorator
-@inline function axpyPair(pg0: usize, pg1: usize, px: usize, r0: f64, r1: f64, d: i32): void {
-  const v0 = f64x2.splat(r0), v1 = f64x2.splat(r1);
-  let j = 0;
-  for (; j + 2 <= d; j += 2) {
-    const o = <usize>j << 3;
-    const x = v128.load(px + o);
-    v128.store(pg0 + o, f64x2.add(v128.load(pg0 + o), f64x2.mul(v0, x)));
-    v128.store(pg1 + o, f64x2.add(v128.load(pg1 + o), f64x2.mul(v1, x)));
-  }
-  if (j < d) {
-    const o = <usize>j << 3;
-    const x = load<f64>(px + o);
-    store<f64>(pg0 + o, load<f64>(pg0 + o) + r0 * x);
-    store<f64>(pg1 + o, load<f64>(pg1 + o) + r1 * x);
-  }
-}
-
 
 /**
  * Multinomial: adds the log-loss of n rows at px (n x d, row-major) with labels at py to st[0] and its gradient
