@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tokenize } from '../src/tokenize/tokenize';
 import { delayed } from '../src/delayed/delayed';
 
@@ -65,5 +65,21 @@ describe('tokenize digests its canonical encoding', () => {
     expect(tokenize(long, 1)).toBe(await md5(`s${long.length}:`, long, 'n1;'));
     const bytes = new Uint8Array([1, 2, 3, 250]);
     expect(tokenize('a', bytes, 'b')).toBe(await md5('s1:a', 'vUint8Array:4:', bytes, 's1:b'));
+  });
+
+  it('the same where Node built-ins are absent (the pure-JS MD5 of a browser)', async () => {
+    const proc = process as { getBuiltinModule?: unknown };
+    const saved = proc.getBuiltinModule;
+    proc.getBuiltinModule = undefined;
+    try {
+      vi.resetModules();
+      const fresh = await import('../src/tokenize/tokenize');
+      const bytes = new Uint8Array([1, 2, 3, 250]);
+      expect(fresh.tokenize('ab', 3, ['é'])).toBe(await md5('s2:ab', 'n3;', 'a1[', 's1:é', ']'));
+      expect(fresh.tokenize('a', bytes, 'b')).toBe(await md5('s1:a', 'vUint8Array:4:', bytes, 's1:b'));
+    } finally {
+      proc.getBuiltinModule = saved;
+      vi.resetModules();
+    }
   });
 });

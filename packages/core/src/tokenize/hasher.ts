@@ -28,9 +28,14 @@ class JsMd5 implements Hasher {
   }
 }
 
-function newMd5(): Hasher {
+function loadCrypto(): NodeCrypto | null {
   if (nodeCrypto === undefined) nodeCrypto = hasNodeBuiltins() ? nodeBuiltin<NodeCrypto>('node:crypto', 'tokenize') : null;
-  return nodeCrypto ? nodeCrypto.createHash('md5') : new JsMd5();
+  return nodeCrypto;
+}
+
+function newMd5(): Hasher {
+  const c = loadCrypto();
+  return c ? c.createHash('md5') : new JsMd5();
 }
 
 /** Text held back before it is handed to the hash (bounds the joined string a large token builds). */
@@ -61,8 +66,8 @@ class JoinedMd5 implements Hasher {
 
   digest(encoding: 'hex'): string {
     if (this.inner === undefined) {
-      if (nodeCrypto === undefined) newMd5();
-      if (typeof nodeCrypto?.hash === 'function') return nodeCrypto.hash('md5', this.pending, 'hex');
+      const c = loadCrypto();
+      if (typeof c?.hash === 'function') return c.hash('md5', this.pending, 'hex');
       this.inner = newMd5();
     }
     if (this.pending) this.inner.update(this.pending);

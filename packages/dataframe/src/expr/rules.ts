@@ -201,15 +201,15 @@ function mergeNeeds(e: Expr & { kind: 'merge' }, mine: Set<string> | 'all'): [It
   return [side(lc, rc, lk, sx), side(rc, lc, rk, sy)];
 }
 
-/**
- * Projection pushdown: a source reads only the columns some reader uses, and projections keep
- * only those (the root keeps all of its own).
- */
 /** Whether a source or projection reads a column nothing above it uses (what pushProjections removes). */
 const readsUnused = (e: Expr, mine: Set<string> | 'all' | undefined): boolean =>
   mine !== undefined && mine !== 'all' && (e.kind === 'read-parquet' || e.kind === 'read-csv' || e.kind === 'memory' || e.kind === 'project') && e.columns.some((c) => !mine.has(c));
 
-/** `order`: the plan's nodes in topological order, when the caller has them. */
+/**
+ * Projection pushdown: a source reads only the columns some reader uses, and projections keep
+ * only those (the root keeps all of its own). `order`: the plan's nodes in topological order,
+ * when the caller has them.
+ */
 export function pushProjections(root: Expr, order?: readonly Expr[]): Expr {
   const need = requiredColumns(root, order);
   // Every column read is used (the seed's group-by over its two columns): the rewrite below would
