@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tokenize } from '../src/tokenize/tokenize';
 import { delayed } from '../src/delayed/delayed';
 
@@ -43,5 +43,43 @@ describe('tokenize', () => {
     const other = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(here).toMatch(/^add-[0-9a-f]{32}$/);
     expect(other).toBe(here);
+  });
+});
+
+describe('tokenize digests its canonical encoding', () => {
+  // The expected digests are MD5 of the encoding tokenize documents, made here with node:crypto
+  // in one piece: joining the pieces before hashing must not change a token.
+  const md5 = async (...parts: (string | Uint8Array)[]) => {
+    const { createHash } = await import('node:crypto');
+    const h = createHash('md5');
+    for (const p of parts) h.update(p);
+    return h.digest('hex');
+  };
+
+  it('of text only (one-shot hash)', async () => {
+    expect(tokenize('ab', 3, ['é'])).toBe(await md5('s2:ab', 'n3;', 'a1[', 's1:é', ']'));
+  });
+
+  it('of text longer than the join buffer, and of text around binary data', async () => {
+    const long = 'x'.repeat(70_000) + '\u{1F600}';
+    expect(tokenize(long, 1)).toBe(await md5(`s${long.length}:`, long, 'n1;'));
+    const bytes = new Uint8Array([1, 2, 3, 250]);
+    expect(tokenize('a', bytes, 'b')).toBe(await md5('s1:a', 'vUint8Array:4:', bytes, 's1:b'));
+  });
+
+  it('the same where Node built-ins are absent (the pure-JS MD5 of a browser)', async () => {
+    const proc = process as { getBuiltinModule?: unknown };
+    const saved = proc.getBuiltinModule;
+    proc.getBuiltinModule = undefined;
+    try {
+      vi.resetModules();
+      const fresh = await import('../src/tokenize/tokenize');
+      const bytes = new Uint8Array([1, 2, 3, 250]);
+      expect(fresh.tokenize('ab', 3, ['é'])).toBe(await md5('s2:ab', 'n3;', 'a1[', 's1:é', ']'));
+      expect(fresh.tokenize('a', bytes, 'b')).toBe(await md5('s1:a', 'vUint8Array:4:', bytes, 's1:b'));
+    } finally {
+      proc.getBuiltinModule = saved;
+      vi.resetModules();
+    }
   });
 });

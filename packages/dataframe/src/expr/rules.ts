@@ -138,7 +138,7 @@ export function pushPredicates(root: Expr): Expr {
 }
 
 /** The columns each node's readers use ('all': every one, as at the root). */
-function requiredColumns(root: Expr): Map<Expr, Set<string> | 'all'> {
+function requiredColumns(root: Expr, order: readonly Expr[] = topological(root)): Map<Expr, Set<string> | 'all'> {
   const need = new Map<Expr, Set<string> | 'all'>([[root, 'all']]);
   const want = (e: Expr, cols: Iterable<string> | 'all'): void => {
     const had = need.get(e);
@@ -146,7 +146,8 @@ function requiredColumns(root: Expr): Map<Expr, Set<string> | 'all'> {
     if (cols === 'all') need.set(e, 'all');
     else need.set(e, new Set([...(had ?? []), ...cols]));
   };
-  for (const e of topological(root).reverse()) {
+  for (let i = order.length - 1; i >= 0; i--) {
+    const e = order[i];
     const mine = need.get(e) ?? 'all';
     switch (e.kind) {
       case 'project':
@@ -200,12 +201,22 @@ function mergeNeeds(e: Expr & { kind: 'merge' }, mine: Set<string> | 'all'): [It
   return [side(lc, rc, lk, sx), side(rc, lc, rk, sy)];
 }
 
+/** Whether a source or projection reads a column nothing above it uses (what pushProjections removes). */
+const readsUnused = (e: Expr, mine: Set<string> | 'all' | undefined): boolean =>
+  mine !== undefined && mine !== 'all' && (e.kind === 'read-parquet' || e.kind === 'read-csv' || e.kind === 'memory' || e.kind === 'project') && e.columns.some((c) => !mine.has(c));
+
 /**
  * Projection pushdown: a source reads only the columns some reader uses, and projections keep
- * only those (the root keeps all of its own).
+ * only those (the root keeps all of its own). `order`: the plan's nodes in topological order,
+ * when the caller has them.
  */
-export function pushProjections(root: Expr): Expr {
-  const need = requiredColumns(root);
+export function pushProjections(root: Expr, order?: readonly Expr[]): Expr {
+  const need = requiredColumns(root, order);
+  // Every column read is used (the seed's group-by over its two columns): the rewrite below would
+  // rebuild nothing, so its walk is skipped.
+  let unused = false;
+  for (const [e, mine] of need) if (readsUnused(e, mine)) unused = true;
+  if (!unused) return root;
   return rewriteUp(root, (e, was) => {
     const mine = need.get(was) ?? 'all';
     if (mine === 'all') return e;
@@ -346,7 +357,8 @@ const onlyProjectionsApply = (e: Expr): boolean =>
 export function optimizeExpr(root: Expr): Expr {
   // Most plans are sources under reductions and group-bys (the seed's): of the rules, only the
   // projection pushdown can change them, and the other passes' walks cost more than the planning.
-  if (topological(root).every(onlyProjectionsApply)) return pushProjections(root);
+  const order = topological(root);
+  if (order.every(onlyProjectionsApply)) return pushProjections(root, order);
   let e = removeNoops(root);
   e = pushPredicates(e);
   e = pushHeads(e);
