@@ -3,7 +3,8 @@
  * mean of all the rows ever assigned to it (learning rate 1 / count), low-count centers are
  * reassigned to random rows of the batch now and then, and `fit` stops on scikit-learn's
  * exponentially weighted batch inertia. `partialFit(batch)` is one step over a whole (chunked)
- * batch: one pass over its blocks with the Lloyd kernel, sums and counts reduced as a tree.
+ * batch: one pass over its blocks with the Lloyd kernel, one task per block, whose sums and counts
+ * come back with the tasks' reports and are added on the calling thread (block-partials.ts).
  * `fit` draws its mini-batches (seeded, with replacement) many at a time, one gather per round
  * of steps, and runs the steps on the calling thread.
  */
@@ -13,11 +14,12 @@ import { definedParams, type Params } from '../base/estimator';
 import { toFloat64 } from '../eager';
 import { runBlockReduce } from '../graph/block-reduce';
 import { scheduleFor } from '../graph/schedule';
-import { clusterOps, mlOps } from '../ops/index';
+import { clusterOps, mlOps, rowOps } from '../ops/index';
 import { Stream } from '../random';
 import { kernelsFor } from '../runtime/kernels';
-import type { LloydPartial } from '../runtime/kmeans';
+import { combineLloyd, type LloydPartial } from '../runtime/kmeans';
 import { asMatrix, checkFeatures, NotFittedError, rules, seedOf, type Data } from '../validate';
+import { blockPartials } from './block-partials';
 import { assign, weightedPlusPlus } from './local';
 import { nearestCenter } from './nearest';
 
@@ -163,17 +165,35 @@ export class MiniBatchKMeans {
   }
 
   /**
-   * Rows of x at the given positions (any order, repeats allowed), on the calling thread. The
-   * graph reads each distinct row once, in ascending order (a cheaper slice of the blocks); the
+   * Rows of x at the given positions (any order, repeats allowed), on the calling thread. Each
+   * row block holding any of them is read once by one task (its distinct rows, ascending); the
    * rows are put in the asked order here.
    */
   async #gather(x: ChunkedArray<unknown>, rows: number[], opts: ComputeOptions): Promise<Float64Array> {
     const sorted = [...new Set(rows)].sort((a, b) => a - b);
-    const got = toFloat64((await x.slice(sorted, ':').compute(scheduleFor([x], opts))) as NDArray);
     const d = x.shape[1];
-    const at = new Map(sorted.map((r, i) => [r, i]));
+    const local = new Map<number, Int32Array>();
+    const heights = x.chunks[0];
+    let at = 0;
+    let start = 0;
+    for (let b = 0; b < heights.length && at < sorted.length; b++) {
+      const end = start + heights[b];
+      let stop = at;
+      while (stop < sorted.length && sorted[stop] < end) stop++;
+      if (stop > at) local.set(b, Int32Array.from(sorted.slice(at, stop), (r) => r - start));
+      at = stop;
+      start = end;
+    }
+    const parts = await blockPartials<Float64Array>({ label: 'minibatch-kmeans-rows', x, partial: rowOps.takeRows, args: (b) => [local.get(b)!], blocks: [...local.keys()] }, opts);
+    const got = new Float64Array(sorted.length * d);
+    let off = 0;
+    for (const p of parts) {
+      got.set(p, off);
+      off += p.length;
+    }
+    const pos = new Map(sorted.map((r, i) => [r, i]));
     const out = new Float64Array(rows.length * d);
-    rows.forEach((r, i) => out.set(got.subarray(at.get(r)! * d, at.get(r)! * d + d), i * d));
+    rows.forEach((r, i) => out.set(got.subarray(pos.get(r)! * d, pos.get(r)! * d + d), i * d));
     return out;
   }
 
@@ -239,8 +259,9 @@ export class MiniBatchKMeans {
     const s = this.#s;
     const centers = s.centers.slice();
     // The step needs sums and counts only (no inertia: a third of the kernel's work).
-    const part = await runBlockReduce<LloydPartial>({ label: 'minibatch-kmeans', x, partial: clusterOps.lloydStep, partialArgs: () => [centers, k], combine: mlOps.combineLloyd }, opts);
-    await this.#step(s, part, n, (rows) => this.#gather(x, rows, opts));
+    // One task per row block; their sums and counts are added here (no combine task).
+    const parts = await blockPartials<LloydPartial>({ label: 'minibatch-kmeans', x, partial: clusterOps.lloydStep, args: () => [centers, k] }, opts);
+    await this.#step(s, combineLloyd(...parts), n, (rows) => this.#gather(x, rows, opts));
     return this;
   }
 

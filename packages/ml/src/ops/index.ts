@@ -87,3 +87,10 @@ export const momentsOps = defineCatalogue('@pdask/ml/ops', {
 export const clusterOps = defineCatalogue('@pdask/ml/ops', {
   lloydStep: K.lloydStep,
 });
+
+import * as TR from '../runtime/take-rows';
+
+// Rows of a block at given positions (runtime/take-rows.ts): MiniBatchKMeans' draws.
+export const rowOps = defineCatalogue('@pdask/ml/ops', {
+  takeRows: TR.takeRows,
+});
