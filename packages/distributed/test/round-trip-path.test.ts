@@ -132,6 +132,25 @@ describe('small results', () => {
     });
   });
 
+  it('of two submits of one pure call share the key: releasing one future leaves the other its value and its error path', async () => {
+    await withClient(async (c) => {
+      const square = (x: number) => x * x;
+      const a = c.submit(square, 12);
+      const b = c.submit(square, 12);
+      expect(b.key).toBe(a.key);
+      expect(await a.result()).toBe(144);
+      a.release();
+      expect(await b.result()).toBe(144);
+      const bad = c.submit((x: number) => {
+        throw new RangeError(`no square of ${x}`);
+      }, 5);
+      await expect(bad.result()).rejects.toThrow('no square of 5');
+      b.release();
+      bad.release();
+      await expect(b.result()).rejects.toThrow(/released/);
+    });
+  });
+
   it('of a large map are fetched from the workers in bulk, not passed through the scheduler', async () => {
     await withClient(async (c) => {
       const n = 200;

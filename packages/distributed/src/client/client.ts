@@ -124,13 +124,6 @@ interface GraphSendOptions {
   onProgress?: (d: number, t: number) => void;
 }
 
-/** 0, 1, ..., n - 1. */
-function ascending(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
-}
-
 interface GraphWatch {
   keys: Key[];
   onProgress?: (done: number, total: number) => void;
@@ -381,8 +374,11 @@ export class Client implements FutureOwner {
     return this.sendNodes(graph.nodes, opts.priority ?? orderIndexed(graph), wanted, opts);
   }
 
-  /** Sends graph nodes with their static priorities (`statics[i]` for `graphNodes[i]`). */
-  private sendNodes(graphNodes: readonly GraphNode[], statics: ArrayLike<number>, wanted: readonly Key[], opts: GraphSendOptions): KeyEntry[] {
+  /**
+   * Sends graph nodes with their static priorities (`statics[i]` for `graphNodes[i]`; without
+   * `statics`, the nodes' own order, so that a submit allocates no array of priorities).
+   */
+  private sendNodes(graphNodes: readonly GraphNode[], statics: ArrayLike<number> | undefined, wanted: readonly Key[], opts: GraphSendOptions): KeyEntry[] {
     if (this.closed) throw new Error('This client is closed');
     if (this.comm.isClosed) throw new Error(`The connection to the scheduler at ${this.address} is closed`);
     const gid = this.nextGid++;
@@ -390,7 +386,7 @@ export class Client implements FutureOwner {
     const prio: number[] = [];
     for (let i = 0; i < graphNodes.length; i++) {
       this.encodeInto(graphNodes[i], nodes);
-      while (prio.length < nodes.length) prio.push(statics[i]);
+      while (prio.length < nodes.length) prio.push(statics ? statics[i] : i);
     }
     const entries = wanted.map((k) => this.hold(k));
     const watch: GraphWatch = { keys: [...wanted], onProgress: opts.onProgress };
@@ -498,7 +494,7 @@ export class Client implements FutureOwner {
     const built = argLists.map((args) => this.taskOf(op, prefix, args, o));
     const keys = built.map((b) => b.key);
     const restrictions = o.workers || o.resources ? keys.map((k) => [k, o.workers ?? [], o.resources ?? {}]) : undefined;
-    const uniq = [...new Set(keys)];
+    const uniq = keys.length === 1 ? keys : [...new Set(keys)];
     const sendOpts = { retries: o.retries, userPriority: o.priority, restrictions, timeoutMs: o.timeoutMs };
     let entries: KeyEntry[];
     if (built.every((b) => b.parents.length === 0)) {
@@ -512,7 +508,7 @@ export class Client implements FutureOwner {
         taken.add(b.key);
         nodes.push(b.node);
       }
-      entries = this.sendNodes(nodes, ascending(nodes.length), uniq, { ...sendOpts, wantedAll: true });
+      entries = this.sendNodes(nodes, undefined, uniq, { ...sendOpts, wantedAll: true });
     } else {
       const graphs: CollectionGraph<unknown>[] = built.map((b) => ({
         roots: [layerNode(new MaterializedLayer(b.key, [b.node], prefix), b.parents)],
@@ -521,6 +517,8 @@ export class Client implements FutureOwner {
       }));
       entries = this.sendGraph(collectionsToGraph(graphs, { optimizeGraph: false }).graph, uniq, sendOpts);
     }
+    // A submit: no table of keys to entries.
+    if (keys.length === 1) return [new Future<T>(keys[0], this, entries[0])];
     const byKey = new Map(uniq.map((k, i) => [k, entries[i]]));
     // Each Future holds its key once; duplicates of one key take extra holds.
     const seen = new Set<Key>();
@@ -641,6 +639,13 @@ export class Client implements FutureOwner {
   // ---- results --------------------------------------------------------------------------------
 
   async gatherOne(key: Key): Promise<unknown> {
+    // A small result comes with its 'memory' report: returned without gatherKeys' arrays,
+    // closures and its await of an empty Promise.all (the last step of a submit -> result).
+    const e = this.entries.get(key);
+    if (e) {
+      if (e.status === 'pending') await e.settled();
+      if (e.status === 'finished' && e.hasValue) return e.value;
+    }
     return (await this.gatherKeys([key]))[0];
   }
 
