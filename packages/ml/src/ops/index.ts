@@ -87,3 +87,10 @@ export const momentsOps = defineCatalogue('@pdask/ml/ops', {
 export const clusterOps = defineCatalogue('@pdask/ml/ops', {
   lloydStep: K.lloydStep,
 });
+
+// k-means++ draws over distances kept between draws (runtime/kmeans-init.ts).
+import * as KI from '../runtime/kmeans-init';
+
+export const kmeansInitOps = defineCatalogue('@pdask/ml/ops', {
+  drawPlusPlus: KI.drawPlusPlus,
+});
