@@ -269,6 +269,14 @@ describe('closestUpdate', () => {
     closest.set([0.5, 1]);
     k.closestUpdate(Float64Array.of(1, 1, 3, 4), Float64Array.of(0, 0), closest, { features: 2 });
     expect(Array.from(closest)).toEqual([0.5, 1]);
+    // A NaN row weighs NaN whatever the centers' order; a NaN center makes every row NaN.
+    const nan = Float64Array.of(Infinity, Infinity);
+    k.closestUpdate(Float64Array.of(0, NaN, 3, 4), Float64Array.of(0, 0, 3, 4), nan, { features: 2 });
+    expect(Array.from(nan)).toEqual([NaN, 0]);
+    k.closestUpdate(Float64Array.of(0, NaN, 3, 4), Float64Array.of(3, 4), nan, { features: 2 });
+    expect(Array.from(nan)).toEqual([NaN, 0]);
+    k.closestUpdate(Float64Array.of(0, 1, 3, 4), Float64Array.of(NaN, 0), closest, { features: 2 });
+    expect(Array.from(closest)).toEqual([NaN, NaN]);
     expect(() => k.closestUpdate(new Float64Array(4), new Float64Array(2), new Float64Array(3), { features: 2 })).toThrow(/closest has length 3, X has 2 rows/);
     expect(() => k.closestUpdate(new Float64Array(4), new Float64Array(3), new Float64Array(2), { features: 2 })).toThrow(/centers have 3 values/);
     expect(() => k.closestUpdate(new Float64Array(5), new Float64Array(2), new Float64Array(2), { features: 2 })).toThrow(/5 values, not a multiple of 2/);

@@ -74,11 +74,16 @@ describe('drawPlusPlus', () => {
     expect(wide.folded[0]).toBe(0);
   });
 
-  it('draws uniformly (by u) when every row is already a center, and returns nothing for an empty block', () => {
+  it('draws uniformly (by u) when every row is already a center or a row is NaN, and returns nothing for an empty block', () => {
     const two = Float64Array.of(1, 2, 1, 2);
     const got = drawPlusPlus(Float64Array.of(1, 2), 1, 0.75, fresh(2, 1), 0, 0, { shape: [2, 2], data: two });
     expect(got.weight).toBe(0);
     expect(Array.from(got.row!)).toEqual([1, 2]);
     expect(drawPlusPlus(centers, 1, 0.5, fresh(0, 1), 0, 0, { shape: [0, d], data: new Float64Array(0) })).toEqual({ weight: 0, count: 0, row: null });
+    // A NaN row: the block's weight is NaN (KMeans.fit then refuses the input by name), the draw uniform.
+    const withNaN = Float64Array.of(0, 0, NaN, 1, 5, 5);
+    const drawn = drawPlusPlus(Float64Array.of(5, 5), 1, 0.4, fresh(3, 1), 0, 0, { shape: [3, 2], data: withNaN });
+    expect(drawn.weight).toBeNaN();
+    expect(Array.from(drawn.row!)).toEqual([NaN, 1]);
   });
 });
