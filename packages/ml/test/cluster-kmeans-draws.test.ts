@@ -53,7 +53,7 @@ describe('drawPlusPlus', () => {
     }
   });
 
-  it('gives the same bits from kept, fresh and stale distances, and from the block at an offset of a larger array', () => {
+  it('gives the same bits from kept, fresh, stale and no kept distances, and from the block at an offset of a larger array', () => {
     const kept = fresh(n, 1);
     for (let k = 1; k <= 3; k++) drawPlusPlus(centers, k, 0.5, kept, 0, 0, block);
     const incremental = drawPlusPlus(centers, 4, 0.42, kept, 0, 0, block);
@@ -65,7 +65,9 @@ describe('drawPlusPlus', () => {
     const wide = fresh(n + 10, 2);
     wide.closest.fill(-2);
     const offset = drawPlusPlus(centers, 4, 0.42, wide, 1, 10, block);
-    for (const other of [again, scratch, fromStale, offset]) {
+    // No kept distances at all (a scheduler in another process).
+    const none = drawPlusPlus(centers, 4, 0.42, null, 0, 0, block);
+    for (const other of [again, scratch, fromStale, offset, none]) {
       expect(other.weight).toBe(incremental.weight);
       expect(Array.from(other.row!)).toEqual(Array.from(incremental.row!));
     }

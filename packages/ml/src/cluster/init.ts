@@ -8,7 +8,7 @@
  * one distance per row, to the newest center. All uniforms come from the caller's seeded stream.
  */
 import type { ChunkedArray } from '@pdask/array';
-import { tokenizeSymbol, type ComputeOptions, type Tokenizable } from '@pdask/core';
+import { config, tokenizeSymbol, type ComputeOptions, type Tokenizable } from '@pdask/core';
 import { runBlockReduce } from '../graph/block-reduce';
 import { kmeansInitOps, mlOps } from '../ops/index';
 import type { ClosestState } from '../runtime/kmeans-init';
@@ -26,7 +26,7 @@ export async function kmeansPlusPlus(x: ChunkedArray<unknown>, k: number, seed: 
   // The first center is a uniform row: no weights needed, so it reads one block, not all.
   const first = await x.slice([rng.below(x.shape[0])], ':').compute(scheduleFor([x], opts));
   centers.set(toFloat64(first), 0);
-  const state = new SharedClosest(x.shape[0], x.numblocks[0]);
+  const state = sharesMemory(scheduleFor([x], opts)) ? new SharedClosest(x.shape[0], x.numblocks[0]) : null;
   const starts = blockStarts(x.chunks[0]);
   for (let j = 1; j < k; j++) {
     const chosen = centers.slice(0, j * d);
@@ -65,6 +65,19 @@ class SharedClosest implements ClosestState, Tokenizable {
   [tokenizeSymbol](): string {
     return 'kmeans-closest';
   }
+}
+
+/** Dask's names of the schedulers whose tasks run in this process (its thread or worker threads). */
+const IN_PROCESS = new Set(['sync', 'synchronous', 'single-threaded', 'threads', 'threading']);
+
+/**
+ * Whether the tasks see the caller's memory: otherwise (another process, e.g. a distributed
+ * client) the kept distances would cross the wire with every task and back never, so each draw
+ * folds all its centers instead.
+ */
+function sharesMemory(opts: ComputeOptions): boolean {
+  const s = opts.scheduler ?? config.get<string>('scheduler', 'threads');
+  return typeof s === 'string' && IN_PROCESS.has(s);
 }
 
 function blockStarts(sizes: readonly number[]): number[] {

@@ -3,7 +3,8 @@
  * draw to the next (scikit-learn's way), so draw j costs one distance per row instead of j.
  *
  * The distances live in memory shared by the caller and the worker threads (a SharedArrayBuffer),
- * with a count per block of the centers already folded into them. They are a cache, never an
+ * with a count per block of the centers already folded into them; without (`state` null: a
+ * scheduler whose workers do not share the caller's memory), every draw folds all its centers. They are a cache, never an
  * input to the result: a task that finds its block one center behind folds in the newest center;
  * any other count (a copy of the state in another process, a rerun) refolds all centers from
  * +Infinity, and the kernel gives the same bits either way (exact distances, exact min). So the
@@ -25,16 +26,16 @@ export interface ClosestState {
  * drawn with probability ∝ its distance, `u` being this block's uniform number in [0, 1). Merges
  * with combineDraws (runtime/kmeans.ts).
  */
-export function drawPlusPlus(centers: Float64Array, k: number, u: number, state: ClosestState, block: number, start: number, xb: BlockValue): SampleDraw {
+export function drawPlusPlus(centers: Float64Array, k: number, u: number, state: ClosestState | null, block: number, start: number, xb: BlockValue): SampleDraw {
   const [n, d] = dims(xb);
   if (n === 0) return { weight: 0, count: 0, row: null };
-  const w = state.closest.subarray(start, start + n);
-  const have = state.folded[block];
+  const w = state ? state.closest.subarray(start, start + n) : new Float64Array(n);
+  const have = state ? state.folded[block] : -1;
   if (have !== k) {
     const from = have === k - 1 ? have : 0;
     if (from === 0) w.fill(Infinity);
     kernelsFor(xb.mem).closestUpdate(values(xb), centers.subarray(from * d, k * d), w, { features: d });
-    state.folded[block] = k;
+    if (state) state.folded[block] = k;
   }
   // Summed in row order here (not in the kernel), so the total does not depend on how it streamed.
   let total = 0;
