@@ -176,3 +176,29 @@ export function lloyd_f64(px: usize, n: i32, d: i32, ct: usize, kn: usize, cr: u
   }
   store<f64>(st, load<f64>(st) + f64x2.extract_lane(inertia, 0) + f64x2.extract_lane(inertia, 1));
 }
+
+/**
+ * k-means++ weights kept from draw to draw: out[i] = min(in[i], min over the m centers at pc
+ * (m x d, row-major) of Σ_t (x_t − c_t)²), centers folded in order. Each distance is exact and
+ * computed as in lloyd_f64 (t order), and min is exact, so folding centers one draw at a time or
+ * all at once from +Infinity gives the same bits. A NaN distance makes the row's NaN for good
+ * (whatever the order). in and out may be the same address.
+ */
+export function closest_f64(px: usize, n: i32, d: i32, pc: usize, m: i32, pin: usize, pout: usize): void {
+  const rowBytes = <usize>d << 3;
+  for (let i = 0; i < n; i += 2) {
+    const pa = px + <usize>i * rowBytes;
+    const two = i + 1 < n;
+    const pb = two ? pa + rowBytes : pa;
+    const o = <usize>i << 3;
+    let best = two ? v128.load(pin + o) : f64x2.splat(load<f64>(pin + o));
+    for (let j = 0; j < m; j++) {
+      const c = pc + <usize>j * rowBytes;
+      const e = exactPair(pa, pb, c, c, d);
+      // The lesser distance, and a NaN one sticks (a row or center with NaN weighs NaN, as in lloyd_f64).
+      best = v128.bitselect(e, f64x2.pmin(best, e), f64x2.ne(e, e));
+    }
+    store<f64>(pout + o, f64x2.extract_lane(best, 0));
+    if (two) store<f64>(pout + o, f64x2.extract_lane(best, 1), 8);
+  }
+}

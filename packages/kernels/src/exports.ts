@@ -45,6 +45,7 @@ export interface KernelExports {
   uniform_f64(st: number, po: number, groups: number, lo: number, span: number): void;
   lloyd_f64(px: number, n: number, d: number, ct: number, kn: number, cr: number, kp: number, sums: number, counts: number,
     labels: number, dist: number, exact: number, st: number): void;
+  closest_f64(px: number, n: number, d: number, pc: number, m: number, pin: number, pout: number): void;
   newton_work(p: number): number;
   newton_f64(px: number, py: number, n: number, d: number, intercept: number, beta: number, b0: number,
     work: number, grad: number, hess: number, st: number): number;

@@ -29,6 +29,7 @@ export type { Input } from './runtime.js';
 export type { BinaryOp } from './elementwise.js';
 export type { KernelArrayConstructor, KernelsMemory, KernelTypedArray, NumericArray, RealArray, ValueArray, ViewConstructor } from './types.js';
 export { mergeLloyd, type LloydOptions, type LloydPartial } from './lloyd.js';
+export type { ClosestOptions } from './closest.js';
 export type { QROptions, QRResult } from './qr.js';
 export type { MatmulArray, MatmulOptions } from './matmul.js';
 export { LabelError, mergeNewton, type NewtonOptions, type NewtonPartial } from './logistic.js';

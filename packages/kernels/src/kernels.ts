@@ -6,6 +6,7 @@ import * as G from './groupby.js';
 import { hash64 } from './hash.js';
 import { instantiate, instantiateSync, LOAD_ASYNC_KEYS, LOAD_KEYS, type LoadKernelsOptions, type LoadOptions } from './load.js';
 import * as L from './lloyd.js';
+import * as CL from './closest.js';
 import * as N from './logistic.js';
 import * as GLM from './glm.js';
 import * as Q from './qr.js';
@@ -254,6 +255,17 @@ export class Kernels {
   lloydPartial(x: Input<RealArray>, centers: Float64Array, options: L.LloydOptions): L.LloydPartial {
     checkOptionKeys('Kernels.lloydPartial', options, L.LLOYD_KEYS);
     return L.lloydPartial(this.rt, resolve<RealArray>(x), centers, options);
+  }
+
+  /**
+   * Folds `centers` (m x features) into `closest`, each row's running squared distance to the
+   * nearest center so far: closest[i] = min(closest[i], min_j ‖x_i − c_j‖²), exact distances
+   * summed in feature order, so one center per call or all at once give the same bits. Keeps the
+   * k-means++ weights up to date at one distance per row and draw.
+   */
+  closestUpdate(x: Input<RealArray>, centers: Float64Array, closest: Input<Float64Array>, options: CL.ClosestOptions): void {
+    checkOptionKeys('Kernels.closestUpdate', options, CL.CLOSEST_KEYS);
+    CL.closestUpdate(this.rt, resolve<RealArray>(x), centers, resolve(closest), options);
   }
 
   /**

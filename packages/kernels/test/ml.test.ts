@@ -220,6 +220,69 @@ describe('lloydPartial', () => {
   });
 });
 
+describe('closestUpdate', () => {
+  /** The definition: min over the centers of Σ_t (x_t - c_t)², summed in t order, from `start`. */
+  function closestRef(x: ArrayLike<number>, centers: Float64Array, d: number, start: Float64Array): Float64Array {
+    return start.map((s, i) => {
+      let best = s;
+      for (let j = 0; j < centers.length / d; j++) {
+        let v = 0;
+        for (let t = 0; t < d; t++) v += (x[i * d + t] - centers[j * d + t]) ** 2;
+        best = Math.min(best, v);
+      }
+      return best;
+    });
+  }
+
+  it('folds centers one at a time or all at once to the definition, bit for bit, wherever the arrays are', () => {
+    for (const [n, d, kc] of [[1, 1, 1], [7, 3, 4], [1001, 10, 8], [4099, 2, 5]] as const) {
+      const { x, centers } = randomCase(n, d, kc, n + d + kc);
+      const want = closestRef(x, centers, d, new Float64Array(n).fill(Infinity));
+      for (const kern of [k, small]) {
+        const what = `n=${n} d=${d} k=${kc}${kern === small ? ' (small scratch)' : ''}`;
+        const all = new Float64Array(n).fill(Infinity);
+        kern.closestUpdate(x, centers, all, { features: d });
+        expect(Array.from(all), `${what} all at once`).toEqual(Array.from(want));
+        const one = new Float64Array(n).fill(Infinity);
+        for (let j = 0; j < kc; j++) kern.closestUpdate(x, centers.subarray(j * d, j * d + d), one, { features: d });
+        expect(Array.from(one), `${what} one at a time`).toEqual(Array.from(want));
+      }
+      // In kernel memory (read and written in place), and X as float32.
+      const kx = k.copyIn(x);
+      const kc2 = k.copyIn(new Float64Array(n).fill(Infinity));
+      k.closestUpdate(kx, centers, kc2, { features: d });
+      expect(Array.from(kc2.array), 'in place').toEqual(Array.from(want));
+      kx.free();
+      kc2.free();
+      const f32 = Float32Array.from(x);
+      const c32 = new Float64Array(n).fill(Infinity);
+      k.closestUpdate(f32, centers, c32, { features: d });
+      expect(Array.from(c32), 'float32').toEqual(Array.from(closestRef(Float64Array.from(f32), centers, d, new Float64Array(n).fill(Infinity))));
+    }
+    expect(k.allocatedBytes).toBe(0);
+  });
+
+  it('keeps a smaller distance it was given, and rejects inconsistent shapes by name', () => {
+    const closest = Float64Array.of(0.5, 100);
+    k.closestUpdate(Float64Array.of(0, 0, 3, 4), Float64Array.of(0, 0), closest, { features: 2 });
+    expect(Array.from(closest)).toEqual([0, 25]);
+    closest.set([0.5, 1]);
+    k.closestUpdate(Float64Array.of(1, 1, 3, 4), Float64Array.of(0, 0), closest, { features: 2 });
+    expect(Array.from(closest)).toEqual([0.5, 1]);
+    // A NaN row weighs NaN whatever the centers' order; a NaN center makes every row NaN.
+    const nan = Float64Array.of(Infinity, Infinity);
+    k.closestUpdate(Float64Array.of(0, NaN, 3, 4), Float64Array.of(0, 0, 3, 4), nan, { features: 2 });
+    expect(Array.from(nan)).toEqual([NaN, 0]);
+    k.closestUpdate(Float64Array.of(0, NaN, 3, 4), Float64Array.of(3, 4), nan, { features: 2 });
+    expect(Array.from(nan)).toEqual([NaN, 0]);
+    k.closestUpdate(Float64Array.of(0, 1, 3, 4), Float64Array.of(NaN, 0), closest, { features: 2 });
+    expect(Array.from(closest)).toEqual([NaN, NaN]);
+    expect(() => k.closestUpdate(new Float64Array(4), new Float64Array(2), new Float64Array(3), { features: 2 })).toThrow(/closest has length 3, X has 2 rows/);
+    expect(() => k.closestUpdate(new Float64Array(4), new Float64Array(3), new Float64Array(2), { features: 2 })).toThrow(/centers have 3 values/);
+    expect(() => k.closestUpdate(new Float64Array(5), new Float64Array(2), new Float64Array(2), { features: 2 })).toThrow(/5 values, not a multiple of 2/);
+  });
+});
+
 // ---- logistic regression ---------------------------------------------------------------------------
 
 interface NewtonRef extends NewtonPartial {

@@ -28,6 +28,7 @@ const calls: [string, string, () => unknown][] = [
   ['Kernels.groupby', 'sorted', () => k.groupby(Int32Array.of(0, 1), Float64Array.of(1, 2), ['sum'], typo({ sorted: false }))],
   ['Kernels.groupbyAgg', 'dof', () => k.groupbyAgg(Int32Array.of(0, 1), Float64Array.of(1, 2), 'var', typo({ dof: 0 }))],
   ['Kernels.lloydPartial', 'feature', () => k.lloydPartial(x, Float64Array.of(0, 0), typo({ features: 2, feature: 2 }))],
+  ['Kernels.closestUpdate', 'feature', () => k.closestUpdate(x, Float64Array.of(0, 0), new Float64Array(2), typo({ features: 2, feature: 2 }))],
   ['Kernels.logisticPartial', 'intercpt', () => k.logisticPartial(x, Float64Array.of(0, 1), Float64Array.of(0, 0), typo({ features: 2, intercpt: true }))],
   ['Kernels.householderQR', 'Q', () => k.householderQR(x, 2, 2, typo({ Q: false }))],
   ['Kernels.matmul', 'transA', () => k.matmul(x, x, 2, 2, 2, typo({ transA: true }))],

@@ -3,13 +3,15 @@
  * Vassilvitskii) draws each center with probability proportional to its squared distance to the
  * centers so far; here each draw is one pass over the blocks: every block draws a candidate from
  * its own rows and reports its total weight, and the tree merge keeps one candidate with
- * probability weight / total, which is an exact draw from the whole array. All uniforms come from
- * the caller's seeded stream.
+ * probability weight / total, which is an exact draw from the whole array. Every row's distance
+ * to its nearest chosen center is kept between draws (runtime/kmeans-init.ts), so a draw computes
+ * one distance per row, to the newest center. All uniforms come from the caller's seeded stream.
  */
 import type { ChunkedArray } from '@pdask/array';
-import type { ComputeOptions } from '@pdask/core';
+import { config, tokenizeSymbol, type ComputeOptions, type Tokenizable } from '@pdask/core';
 import { runBlockReduce } from '../graph/block-reduce';
-import { mlOps } from '../ops/index';
+import { kmeansInitOps, mlOps } from '../ops/index';
+import type { ClosestState } from '../runtime/kmeans-init';
 import { Stream } from '../random';
 import type { LloydPartial, Oversample, SampleDraw } from '../runtime/kmeans';
 import { assign, weightedLloyd, weightedPlusPlus } from './local';
@@ -24,18 +26,68 @@ export async function kmeansPlusPlus(x: ChunkedArray<unknown>, k: number, seed: 
   // The first center is a uniform row: no weights needed, so it reads one block, not all.
   const first = await x.slice([rng.below(x.shape[0])], ':').compute(scheduleFor([x], opts));
   centers.set(toFloat64(first), 0);
+  const state = sharesMemory(scheduleFor([x], opts)) ? new SharedClosest(x.shape[0], x.numblocks[0]) : null;
+  const starts = blockStarts(x.chunks[0]);
   for (let j = 1; j < k; j++) {
     const chosen = centers.slice(0, j * d);
     const blockU = Array.from({ length: x.numblocks[0] }, () => rng.next());
     const combineU = Array.from({ length: x.numblocks[0] }, () => rng.next());
     const draw = await runBlockReduce<SampleDraw>(
-      { label: 'kmeans-init', x, partial: mlOps.sampleBlock, partialArgs: (i) => [chosen, j, blockU[i]], combine: mlOps.combineDraws, combineArgs: (c) => [combineU[c]] },
+      {
+        label: 'kmeans-init',
+        x,
+        partial: kmeansInitOps.drawPlusPlus,
+        partialArgs: (i) => [chosen, j, blockU[i], state, i, starts[i]],
+        combine: mlOps.combineDraws,
+        combineArgs: (c) => [combineU[c]],
+      },
       opts,
     );
     if (!draw.row) throw new RangeError('KMeans.fit: X has no rows to draw initial centers from');
     centers.set(draw.row, j * d);
   }
   return centers;
+}
+
+/**
+ * The k-means++ distances, in memory the worker threads share (where SharedArrayBuffer exists;
+ * elsewhere each task gets a copy and refolds every center, which gives the same draws).
+ */
+class SharedClosest implements ClosestState, Tokenizable {
+  readonly closest: Float64Array;
+  readonly folded: Int32Array;
+  constructor(rows: number, blocks: number) {
+    const Buf = typeof SharedArrayBuffer === 'undefined' ? ArrayBuffer : SharedArrayBuffer;
+    this.closest = new Float64Array(new Buf(rows * 8));
+    this.folded = new Int32Array(new Buf(Math.max(1, blocks) * 4));
+  }
+  /** A cache, not an input: the draws are the same whatever it holds, so it adds nothing to the task keys. */
+  [tokenizeSymbol](): string {
+    return 'kmeans-closest';
+  }
+}
+
+/** Dask's names of the schedulers whose tasks run in this process (its thread or worker threads). */
+const IN_PROCESS = new Set(['sync', 'synchronous', 'single-threaded', 'threads', 'threading']);
+
+/**
+ * Whether the tasks see the caller's memory: otherwise (another process, e.g. a distributed
+ * client) the kept distances would cross the wire with every task and back never, so each draw
+ * folds all its centers instead.
+ */
+function sharesMemory(opts: ComputeOptions): boolean {
+  const s = opts.scheduler ?? config.get<string>('scheduler', 'threads');
+  return typeof s === 'string' && IN_PROCESS.has(s);
+}
+
+function blockStarts(sizes: readonly number[]): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const s of sizes) {
+    out.push(at);
+    at += s;
+  }
+  return out;
 }
 
 /** k distinct rows chosen uniformly (scikit-learn's init='random'). */

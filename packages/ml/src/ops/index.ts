@@ -94,3 +94,10 @@ import * as TR from '../runtime/take-rows';
 export const rowOps = defineCatalogue('@pdask/ml/ops', {
   takeRows: TR.takeRows,
 });
+
+// k-means++ draws over distances kept between draws (runtime/kmeans-init.ts).
+import * as KI from '../runtime/kmeans-init';
+
+export const kmeansInitOps = defineCatalogue('@pdask/ml/ops', {
+  drawPlusPlus: KI.drawPlusPlus,
+});
