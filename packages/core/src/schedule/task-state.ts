@@ -1,4 +1,5 @@
 import type { GraphNode, Key } from '../graph/spec';
+import { TaskSet } from './task-set';
 
 export type WorkerId = string;
 
@@ -30,11 +31,6 @@ export class TaskState {
   whoHas: WorkerState[] = NO_WORKERS;
   processingOn: WorkerState | undefined;
   nbytes = 0;
-  /**
-   * Of `nbytes`, what another worker reading the result would copy: less when parts of it sit in
-   * memory every worker reads in place (SharedArrayBuffer between threads). Placement weighs this.
-   */
-  moveBytes = 0;
   /** Tie-breaker for equal priorities: submission order. */
   seq = 0;
   /** Position of this task in the graph update that created it (drivers use it as a compact id). */
@@ -45,11 +41,35 @@ export class TaskState {
    */
   private rare: RareTaskFields | undefined;
 
+  /**
+   * `key` is the node's own key, passed to say which task this is: it is not kept apart from the
+   * node (a field per task is 8 bytes times 100,000s of tasks that all survive a compute).
+   */
   constructor(
-    readonly key: Key,
-    public node: GraphNode,
+    key: Key,
+    readonly node: GraphNode,
     public priority: number,
-  ) {}
+  ) {
+    if (node.key !== key) throw new Error(`TaskState: key '${key}' is not its node's key '${node.key}'`);
+  }
+
+  get key(): Key {
+    return this.node.key;
+  }
+
+  /**
+   * Of `nbytes`, what another worker reading the result would copy: less when parts of it sit in
+   * memory every worker reads in place (SharedArrayBuffer between threads). Placement weighs this.
+   * Kept apart only when it differs (rare: results in shared memory).
+   */
+  get moveBytes(): number {
+    const m = this.rare?.moveBytes;
+    return m === undefined ? this.nbytes : m;
+  }
+  set moveBytes(v: number) {
+    if (v !== this.nbytes) this.rareFields().moveBytes = v;
+    else if (this.rare !== undefined) this.rare.moveBytes = undefined;
+  }
 
   /** Workers that died while running this task. */
   get suspicious(): number {
@@ -90,7 +110,7 @@ export class TaskState {
   }
 
   private rareFields(): RareTaskFields {
-    return (this.rare ??= { suspicious: 0, retriesLeft: 0, error: undefined, errorOrigin: undefined, scattered: false });
+    return (this.rare ??= { suspicious: 0, retriesLeft: 0, error: undefined, errorOrigin: undefined, scattered: false, moveBytes: undefined });
   }
 }
 
@@ -100,6 +120,8 @@ interface RareTaskFields {
   error: unknown;
   errorOrigin: Key | undefined;
   scattered: boolean;
+  /** Set when it differs from `nbytes`; undefined: the same. */
+  moveBytes: number | undefined;
 }
 
 /**
@@ -137,8 +159,10 @@ export function clearHolders(ts: TaskState): void {
 }
 
 export class WorkerState {
-  readonly processing = new Set<TaskState>();
-  readonly has = new Set<TaskState>();
+  /** Tasks placed here, running or queued. */
+  readonly processing = new TaskSet();
+  /** Results held here. */
+  readonly has = new TaskSet();
   /** Exponential average of task run time on this worker, ms; negative until measured. */
   avgDurationMs = -1;
   /** The holder list of a result only this worker holds (shared by all of them; see addHolder). */
