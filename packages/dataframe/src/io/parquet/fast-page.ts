@@ -12,6 +12,8 @@ type Fixed = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array |
 
 /** Where rows go (flat-column.ts' Sink): output row `at`, input row `inAt` (the mask's index). */
 export interface PageSink {
+  /** Output rows in all. */
+  length: number;
   at: number;
   inAt: number;
   mask?: Uint8Array;
@@ -43,6 +45,9 @@ export interface PageHooks {
   /** Makes room for `need` more string bytes. */
   grow: (need: number) => Uint8Array;
 }
+
+/** The most string bytes reserved ahead of the rows decoded (beyond it, a page's worth at a time). */
+const RESERVE_BYTES = 1 << 26;
 
 type ViewCtor = new (b: ArrayBufferLike, o: number, n: number) => Fixed;
 
@@ -150,7 +155,10 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     const ids = d.ids;
     const codes = ids === undefined ? undefined : s.codes;
     if (codes === undefined) s.codes = undefined;
-    const bytes = hooks.grow((b - a) * (d.maxLength ?? 0));
+    // Room for every output row still to come at this dictionary's longest string, up to 64 MiB:
+    // one allocation for the column, not a doubling per page that copies what came before.
+    const rest = (s.length - s.at) * (d.maxLength ?? 0);
+    const bytes = hooks.grow(rest <= RESERVE_BYTES ? rest : (b - a) * (d.maxLength ?? 0));
     let used = s.used;
     let at = s.at;
     for (let r = a; r < b; r++) {
