@@ -5,7 +5,7 @@
  * they only said "every row is present".
  */
 
-/** Widths above this go through hyparquet (the accumulator below holds at most 32 bits). */
+/** Widths above this go through hyparquet (a value and its shift within a byte must fit one 32-bit load). */
 export const MAX_HYBRID_WIDTH = 24;
 
 let scratch = new Int32Array(0);
