@@ -12,7 +12,7 @@ import type { ColumnDecoder } from 'hyparquet/src/types.js';
 import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { PARSERS } from './decoding';
-import { readV1Page, type PageDictionary } from './fast-page';
+import { DICTIONARY_PADDING, readV1Page, type PageDictionary } from './fast-page';
 import { rememberCodes } from './dictionary-codes';
 import type { LocalFile } from './local-file';
 
@@ -159,7 +159,8 @@ function packDictionary(dict: DecodedArray): { bytes: Uint8Array; offsets: Int32
     offsets[i + 1] = n += items[i].length;
     maxLength = Math.max(maxLength, items[i].length);
   }
-  const bytes = new Uint8Array(n);
+  // 8 bytes of padding: a short entry is copied as two 32-bit words (fast-page.ts), which may read past its end.
+  const bytes = new Uint8Array(n + DICTIONARY_PADDING);
   for (let i = 0; i < items.length; i++) bytes.set(items[i], offsets[i]);
   return { bytes, offsets, maxLength };
 }
