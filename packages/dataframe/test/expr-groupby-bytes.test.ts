@@ -15,6 +15,7 @@ import { after, computeUnplanned, writeParquetFiles } from './expr-helpers';
 
 const counter = vi.hoisted(() => ({ bytes: 0, opens: 0 }));
 vi.mock('hyparquet', async (importOriginal) => (await import('./parquet-counting')).countingHyparquet(await importOriginal(), counter));
+vi.mock('../src/io/parquet/local-file', async (importOriginal) => (await import('./parquet-counting')).countingLocalFile(await importOriginal(), counter));
 
 const gx = JSON.parse(readFileSync(new URL('./fixtures/expr_groupby.json', import.meta.url), 'utf8')) as Record<string, { index: string[]; values: number[] }>;
 

@@ -15,6 +15,7 @@ import { computeUnplanned, frameColumns, fx, writeParquetFiles } from './expr-he
 
 const counter = vi.hoisted(() => ({ bytes: 0, opens: 0 }));
 vi.mock('hyparquet', async (importOriginal) => (await import('./parquet-counting')).countingHyparquet(await importOriginal(), counter));
+vi.mock('../src/io/parquet/local-file', async (importOriginal) => (await import('./parquet-counting')).countingLocalFile(await importOriginal(), counter));
 
 let dir: string;
 let pq: string;

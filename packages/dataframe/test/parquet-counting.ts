@@ -35,3 +35,36 @@ export async function bytesOf(counter: ReadCounter, run: () => Promise<unknown>)
   await run();
   return counter.bytes;
 }
+
+type LocalFileModule = typeof import('../src/io/parquet/local-file');
+
+/**
+ * readParquet's tasks read local files through `openLocalFile` (not hyparquet's reader): counted
+ * the same way (an open per file, the bytes of every range that ends before the file's end).
+ */
+export function countingLocalFile(real: LocalFileModule, counter: ReadCounter): LocalFileModule {
+  return {
+    ...real,
+    openLocalFile: (path: string) => {
+      counter.opens++;
+      const f = real.openLocalFile(path);
+      const counted = (end: number, n: number): void => {
+        if (end < f.byteLength) counter.bytes += n;
+      };
+      return {
+        byteLength: f.byteLength,
+        slice: async (start: number, end?: number) => {
+          const out = await f.slice(start, end);
+          counted(end ?? f.byteLength, out.byteLength);
+          return out;
+        },
+        chunk: (start: number, end: number) => {
+          const out = f.chunk(start, end);
+          counted(end, out.byteLength);
+          return out;
+        },
+        close: () => f.close(),
+      };
+    },
+  };
+}

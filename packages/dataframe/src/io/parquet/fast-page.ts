@@ -12,6 +12,8 @@ type Fixed = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array |
 
 /** Where rows go (flat-column.ts' Sink): output row `at`, input row `inAt` (the mask's index). */
 export interface PageSink {
+  /** Output rows in all. */
+  length: number;
   at: number;
   inAt: number;
   mask?: Uint8Array;
@@ -43,6 +45,12 @@ export interface PageHooks {
   /** Makes room for `need` more string bytes. */
   grow: (need: number) => Uint8Array;
 }
+
+/** Bytes after a packed dictionary's last entry (see readV1Page's copy of short strings). */
+export const DICTIONARY_PADDING = 8;
+
+/** The most string bytes reserved ahead of the rows decoded (beyond it, a page's worth at a time). */
+const RESERVE_BYTES = 1 << 26;
 
 type ViewCtor = new (b: ArrayBufferLike, o: number, n: number) => Fixed;
 
@@ -150,9 +158,18 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     const ids = d.ids;
     const codes = ids === undefined ? undefined : s.codes;
     if (codes === undefined) s.codes = undefined;
-    const bytes = hooks.grow((b - a) * (d.maxLength ?? 0));
+    // Room for every output row still to come at this dictionary's longest string, up to 64 MiB:
+    // one allocation for the column, not a doubling per page that copies what came before.
+    const rest = (s.length - s.at) * (d.maxLength ?? 0);
+    const bytes = hooks.grow(rest <= RESERVE_BYTES ? rest : (b - a) * (d.maxLength ?? 0));
     let used = s.used;
     let at = s.at;
+    // Entries of at most 8 bytes are copied as two 32-bit words (the dictionary is padded, and the
+    // bytes past an entry's end are overwritten by the next row's), where the output has room.
+    const words = (d.maxLength ?? Infinity) <= 8 && db.length >= doff[doff.length - 1] + DICTIONARY_PADDING;
+    const from32 = new DataView(db.buffer, db.byteOffset, db.byteLength);
+    const to32 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const room = bytes.length - 8;
     for (let r = a; r < b; r++) {
       const has = present === null || present[r] === 1;
       if (mask && mask[base + r] === 0) {
@@ -170,7 +187,10 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
       if (codes !== undefined) codes[at] = (ids as Int32Array)[x];
       const from = doff[x];
       const len = doff[x + 1] - from;
-      if (len <= 16) for (let k = 0; k < len; k++) bytes[used + k] = db[from + k];
+      if (words && used <= room) {
+        to32.setInt32(used, from32.getInt32(from, true), true);
+        to32.setInt32(used + 4, from32.getInt32(from + 4, true), true);
+      } else if (len <= 16) for (let k = 0; k < len; k++) bytes[used + k] = db[from + k];
       else bytes.set(db.subarray(from, from + len), used);
       used += len;
       if (!s.allValid) {

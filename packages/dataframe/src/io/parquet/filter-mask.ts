@@ -55,9 +55,11 @@ function numericClause(c: Clause, v: Vector, m: Uint8Array): boolean {
  * columns decoded to cells, `fixed` the hive values of the file.
  */
 export function filterMask(p: Predicate, n: number, vectors: ReadonlyMap<string, Vector>, cells: ReadonlyMap<string, ArrayLike<unknown>>, fixed: ReadonlyMap<string, Cell | null>): Uint8Array {
+  // One branch (a plain list of clauses) is ANDed straight into the result.
   const out = new Uint8Array(n);
+  if (p.length === 1) out.fill(1);
   for (const branch of p) {
-    const m = new Uint8Array(n).fill(1);
+    const m = p.length === 1 ? out : new Uint8Array(n).fill(1);
     for (const c of branch) {
       if (fixed.has(c.column)) {
         if (!holds(c, fixed.get(c.column))) m.fill(0);
@@ -68,7 +70,7 @@ export function filterMask(p: Predicate, n: number, vectors: ReadonlyMap<string,
       const cellAt = v ? (i: number) => v.get(i) as Cell | null : (i: number) => (cells.get(c.column)?.[i] ?? null) as Cell | null;
       for (let i = 0; i < n; i++) if (m[i] && !holds(c, cellAt(i))) m[i] = 0;
     }
-    for (let i = 0; i < n; i++) out[i] |= m[i];
+    if (m !== out) for (let i = 0; i < n; i++) out[i] |= m[i];
   }
   return out;
 }

@@ -12,8 +12,11 @@ import type { ColumnDecoder } from 'hyparquet/src/types.js';
 import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { PARSERS } from './decoding';
-import { readV1Page, type PageDictionary } from './fast-page';
+import { DICTIONARY_PADDING, readV1Page, type PageDictionary } from './fast-page';
 import { rememberCodes } from './dictionary-codes';
+import type { LocalFile } from './local-file';
+
+const isLocalFile = (f: AsyncBuffer): f is LocalFile => typeof (f as Partial<LocalFile>).chunk === 'function';
 
 type Fixed = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
 type FixedCtor = new (n: number) => Fixed;
@@ -156,7 +159,8 @@ function packDictionary(dict: DecodedArray): { bytes: Uint8Array; offsets: Int32
     offsets[i + 1] = n += items[i].length;
     maxLength = Math.max(maxLength, items[i].length);
   }
-  const bytes = new Uint8Array(n);
+  // 8 bytes of padding: a short entry is copied as two 32-bit words (fast-page.ts), which may read past its end.
+  const bytes = new Uint8Array(n + DICTIONARY_PADDING);
   for (let i = 0; i < items.length; i++) bytes.set(items[i], offsets[i]);
   return { bytes, offsets, maxLength };
 }
@@ -179,15 +183,15 @@ function setNull(s: Sink): void {
  * Rows [lo, hi) of one row group's chunk of the column, appended to the sink. Pages wholly
  * outside the rows are not decompressed.
  */
-function readChunk(h: Hyparquet, buf: ArrayBuffer, decoder: ColumnDecoder, maxDef: number, kind: 'fixed' | 'bool' | 'utf8', lo: number, hi: number, s: Sink): void {
-  const reader: DataReader = { view: new DataView(buf), offset: 0 };
+function readChunk(h: Hyparquet, buf: Uint8Array, decoder: ColumnDecoder, maxDef: number, kind: 'fixed' | 'bool' | 'utf8', lo: number, hi: number, s: Sink): void {
+  const reader: DataReader = { view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), offset: 0 };
   let row = 0;
   let dict: DecodedArray | undefined;
   let packed: PageDictionary | undefined;
   const hooks = { setNull: () => setNull(s), setValid: () => setValid(s), grow: (need: number) => growBytes(s, need) };
   while (row < hi && reader.offset < buf.byteLength - 1) {
     const header = h.parquetHeader(reader);
-    const raw = new Uint8Array(buf, reader.offset, header.compressed_page_size);
+    const raw = buf.subarray(reader.offset, reader.offset + header.compressed_page_size);
     reader.offset += header.compressed_page_size;
     if (header.type === 'DICTIONARY_PAGE') {
       const page = h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors);
@@ -312,7 +316,10 @@ export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan
       if (!cm) throw new Error(`no chunk of column '${plan.name}' in a row group`);
       if (chunk.file_path) throw new Error(`column '${plan.name}' is in another file (${chunk.file_path}), which is not supported`);
       const from = Number(cm.dictionary_page_offset || cm.data_page_offset);
-      const buf = await file.slice(from, from + Number(cm.total_compressed_size));
+      const to = from + Number(cm.total_compressed_size);
+      // A local file's chunk is read into this thread's scratch buffer: nothing awaits between the
+      // read and the end of readChunk, which copies out everything it keeps.
+      const buf = isLocalFile(file) ? file.chunk(from, to) : new Uint8Array(await file.slice(from, to));
       const decoder: ColumnDecoder = { pathInSchema: [plan.name], type: cm.type, element, schemaPath, codec: cm.codec, parsers: { ...(PARSERS as ColumnDecoder['parsers']) }, compressors };
       readChunk(h, buf, decoder, maxDef, kind, Math.max(start - first, 0), Math.min(end, first + Number(g.num_rows)) - first, s);
     }

@@ -4,7 +4,7 @@
  * columns, and the rows the filters keep. Runs on threads: everything here is plain data.
  */
 import { makeData, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
-import type { ColumnData } from 'hyparquet';
+import type { AsyncBuffer, ColumnData } from 'hyparquet';
 import { batchOf, encodeBatch, type Part } from '../../ops/part';
 import { indexColumn } from '../../ops/spec';
 import { nestedVector } from '../../types/nested-build';
@@ -15,6 +15,7 @@ import { cellOf, decompressors, PARSERS } from './decoding';
 import { filterMask } from './filter-mask';
 import { filterColumns, type Cell, type Predicate } from './filters';
 import { isFlatPlan, readFlatColumn } from './flat-column';
+import { openLocalFile } from './local-file';
 import { knownFooter, pieceBuffer, remoteFooter } from '../read-remote-parquet';
 import type { SourceRef } from '../remote-source';
 
@@ -121,13 +122,30 @@ async function decode(piece: ParquetPiece): Promise<Decoded> {
   const masked = new Set<string>();
   if (piece.ranges.length === 0 || piece.read.length === 0) return { vectors, cells: cols, masked, ...keptRows(piece, n, vectors, cols) };
   // hyparquet is ESM only: a dynamic import keeps the CommonJS build loadable on every Node 20.
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead } = await import('hyparquet');
+  const { parquetMetadataAsync, parquetRead } = await import('hyparquet');
   let file;
   try {
-    file = piece.source ? pieceBuffer(piece.source) : await asyncBufferFromFile(piece.path);
+    file = piece.source ? pieceBuffer(piece.source) : openLocalFile(piece.path);
   } catch (e) {
     throw new Error(`readParquet: cannot read '${piece.path}': ${(e as Error).message}`);
   }
+  try {
+    return await decodeFrom(piece, n, file, cols, vectors, masked, parquetMetadataAsync, parquetRead);
+  } finally {
+    if ('close' in file) file.close();
+  }
+}
+
+async function decodeFrom(
+  piece: ParquetPiece,
+  n: number,
+  file: AsyncBuffer,
+  cols: Map<string, unknown[]>,
+  vectors: Map<string, Vector>,
+  masked: Set<string>,
+  parquetMetadataAsync: typeof import('hyparquet').parquetMetadataAsync,
+  parquetRead: typeof import('hyparquet').parquetRead,
+): Promise<Decoded> {
   const compressors = await decompressors();
   let metadata;
   try {
