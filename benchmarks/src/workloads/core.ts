@@ -30,7 +30,7 @@ export const coreWorkloads: Workload[] = [
     repeat: 5,
     js: [{ system: 'pdask-sync', setup: () => treeReduction(LEAVES), run: async (root: Delayed<number>) => check(await root.compute({ scheduler: 'sync' })) }],
     python: [daskTree('dask-sync', 'run_tree_sync')],
-    targets: [{ system: 'pdask-sync', vs: 'dask-sync', atLeast: 10 }],
+    targets: [{ system: 'pdask-sync', vs: 'dask-sync', atLeast: 30 }],
   },
   {
     id: 'core-tree-threads',
@@ -48,7 +48,7 @@ export const coreWorkloads: Workload[] = [
       },
     ],
     python: [daskTree('dask-threads', 'run_tree_threads')],
-    targets: [{ system: 'pdask-threads', vs: 'dask-threads', atLeast: 10 }],
+    targets: [{ system: 'pdask-threads', vs: 'dask-threads', atLeast: 30 }],
   },
   {
     id: 'core-chain-build',
