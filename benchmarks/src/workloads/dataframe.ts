@@ -10,7 +10,11 @@ import type { JsRun, PyRun, Workload } from '../harness.js';
 import { groupColumns } from '../random.js';
 
 const PARTS = 4;
-const SEED_WARMUP = 300;
+// Every row (pandas too) reaches its steady state first. At 300, V8 was still compiling 18-30 of
+// the pipeline's functions per 100 runs at run 1,200 (a helper's trace, session 10), and the rows
+// timed later in the process (threads, default) came out faster than the first (sync) running the
+// same code.
+const SEED_WARMUP = 3000;
 
 interface Input {
   x: Int32Array;
