@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeThreadPools } from '@pdask/core';
 import { fromColumns } from '@pdask/dataframe';
 import { buildExample } from '../../examples/browser/build';
-import { chromiumMissing, launchChromium, openPage, serveStatic, type StaticServer } from './harness';
+import { chromiumMissingForTests, launchChromium, openPage, serveStatic, type StaticServer } from './harness';
 
-const missing = chromiumMissing();
+const missing = await chromiumMissingForTests();
 if (missing) console.warn(`SKIPPED: the browser example app test: ${missing}`);
 
 const ROWS = 103;

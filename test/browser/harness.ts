@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { missingPiece } from '../helpers/provisioned';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -103,10 +104,14 @@ export async function serveStatic(root: string, opts: ServeOptions = {}): Promis
   };
 }
 
-/** Why the browser tests cannot run here, or undefined (see scripts/test/provision.ts). */
+/** Why Chromium cannot run here now, or undefined (the benchmarks' check: no provisioning there). */
 export function chromiumMissing(): string | undefined {
-  if (process.env.PDASK_MISSING_CHROMIUM) return process.env.PDASK_MISSING_CHROMIUM;
   return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`;
+}
+
+/** The tests' check: waits while the test setup installs Chromium (scripts/test/provision.ts), then looks. */
+export async function chromiumMissingForTests(): Promise<string | undefined> {
+  return (await missingPiece('chromium')) ?? chromiumMissing();
 }
 
 /** Headless Chromium with a fresh temporary profile (playwright's). */

@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWithEsbuild } from './bundle';
-import { chromiumMissing, launchChromium, openPage, serveStatic, type StaticServer } from './harness';
+import { chromiumMissingForTests, launchChromium, openPage, serveStatic, type StaticServer } from './harness';
 
-const missing = chromiumMissing();
+const missing = await chromiumMissingForTests();
 if (missing) console.warn(`SKIPPED: the shared-memory Web Worker tests: ${missing}`);
 
 const PAGES = fileURLToPath(new URL('./shared-memory-pages/', import.meta.url));

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeThreadPools, tokenize } from '@pdask/core';
-import { chromiumMissing, launchChromium, openPage, serveStatic, type StaticServer } from '../../../test/browser/harness';
+import { chromiumMissingForTests, launchChromium, openPage, serveStatic, type StaticServer } from '../../../test/browser/harness';
 import { bundleWithEsbuild, bundleWithVite } from '../../../test/browser/bundle';
 import { runSeedExamples, TOKEN_INPUT, xAt, yAt, type SeedResults } from '../../../test/browser/pages/seed-examples';
 
-const missing = chromiumMissing();
+const missing = await chromiumMissingForTests();
 if (missing) console.warn(`SKIPPED: the Web Worker executor tests: ${missing}`);
 
 interface PageInfo {

@@ -14,11 +14,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as dd from '@pdask/dataframe';
 import { bundleWithEsbuild, bundleWithVite, nodeImportsIn } from '../../../test/browser/bundle';
-import { chromiumMissing, launchChromium, openPage, serveStatic, type StaticServer } from '../../../test/browser/harness';
+import { chromiumMissingForTests, launchChromium, openPage, serveStatic, type StaticServer } from '../../../test/browser/harness';
 import { blobGroupBy, mlExample, seedExample } from '../../../test/browser/dataframe-pages/seed-dataframe';
 import { fixture } from './helpers';
 
-const missing = chromiumMissing();
+const missing = await chromiumMissingForTests();
 if (missing) console.warn(`SKIPPED: dataframe and ml in Chromium: ${missing}`);
 
 const PAGES = new URL('../../../test/browser/dataframe-pages/', import.meta.url).pathname;

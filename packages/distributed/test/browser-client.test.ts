@@ -19,6 +19,7 @@ import * as da from '@pdask/array';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingPiece } from '../../../test/helpers/provisioned';
 import { LocalCluster, Scheduler, Worker } from '../src/index';
 import { PKG, requireBuild } from './helpers';
 
@@ -29,8 +30,8 @@ const CHUNKS = [1000, 1000];
 /** A smaller array for the wss:// test, whose workers run in this process. */
 const SMALL = { shape: [2000, 2000], chunks: [500, 300] };
 
-/** Set by the test setup (scripts/test/provision.ts) when Chromium is missing and could not be installed here. */
-const missing = process.env.PDASK_MISSING_CHROMIUM;
+/** Why Chromium is missing here (the test setup, scripts/test/provision.ts, may still be installing it: this waits). */
+const missing = await missingPiece('chromium');
 if (missing) console.warn(`SKIPPED: the browser-client Chromium tests: ${missing}`);
 
 /** What the page runs: connect, compute the seed's mean and the column means, close. */

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { delayed, type Delayed } from '@pdask/core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingPiece } from '../../../test/helpers/provisioned';
 import { Client, LocalCluster } from '../src/index';
 import { prefixColor } from '../src/dashboard/key-split';
 import { recordFrames, stopFrames } from './fixtures/frame-times';
@@ -24,8 +25,8 @@ const README_PICTURE = join(PKG, 'docs', 'dashboard-status.png');
 const DASHBOARD_DIST = join(PKG, 'dist', 'dashboard');
 const N = 10_000;
 
-/** Set by the test setup (scripts/test/provision.ts) when Chromium is missing and could not be installed here. */
-const missing = process.env.PDASK_MISSING_CHROMIUM;
+/** Why Chromium is missing here (the test setup, scripts/test/provision.ts, may still be installing it: this waits). */
+const missing = await missingPiece('chromium');
 if (missing) console.warn(`SKIPPED: the dashboard's end-to-end headless-Chromium test: ${missing}`);
 
 /** sum(inc(i) for i < n) by pairwise adds; each leaf busies its worker `ms` so the run lasts a few seconds. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingPiece } from '../../../test/helpers/provisioned';
 import { OptionError } from '@pdask/core';
 import { performanceReport, setDefaultFrameSource, type FrameSource } from '../src/index';
 import type { Frame, Snapshot } from '../src/dashboard/protocol';
@@ -18,7 +19,7 @@ import { PKG } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(PKG, 'test-output', 'dashboard');
-const missing = process.env.PDASK_MISSING_CHROMIUM;
+const missing = await missingPiece('chromium');
 if (missing) console.warn(`SKIPPED: opening the performance report in headless Chromium: ${missing}`);
 
 /** What the report page leaves on `window` (dashboard-ui/src/report.ts). */

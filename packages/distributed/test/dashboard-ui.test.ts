@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingPiece } from '../../../test/helpers/provisioned';
 import { AGG_KEY, ERRED_KEY, PREFIX_COLORS, WORKER_A, WORKER_B, WORKER_B2, makeDashboardRun, streamFrames, type DashboardRun } from './fixtures/dashboard-run';
 import { DASHBOARD_DIST, Replay } from './fixtures/dashboard-replay';
 import { recordFrames, stopFrames } from './fixtures/frame-times';
@@ -23,8 +24,8 @@ const FRAME_P95_BUDGET_MS = ((): number => {
   return Number(m[1]);
 })();
 
-/** Set by the test setup (scripts/test/provision.ts) when Chromium is missing and could not be installed here. */
-const missing = process.env.PDASK_MISSING_CHROMIUM;
+/** Why Chromium is missing here (the test setup, scripts/test/provision.ts, may still be installing it: this waits). */
+const missing = await missingPiece('chromium');
 if (missing) console.warn(`SKIPPED: the dashboard's headless-Chromium tests: ${missing}`);
 
 let browser: Browser;

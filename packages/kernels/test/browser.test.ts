@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingPiece } from '../../../test/helpers/provisioned';
 
 const CHROMIUM = '/usr/bin/chromium';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -139,8 +140,8 @@ let server: Server;
 let browser: Browser;
 let base: string;
 
-/** Set by the test setup (scripts/test/provision.ts) when Chromium is missing and could not be installed here. */
-const missing = process.env.PDASK_MISSING_CHROMIUM;
+/** Why Chromium is missing here (the test setup, scripts/test/provision.ts, may still be installing it: this waits). */
+const missing = await missingPiece('chromium');
 if (missing) console.warn(`SKIPPED: the headless-Chromium tests: ${missing}`);
 
 beforeAll(async () => {
