@@ -8,7 +8,7 @@ import { deserializeError, TaskTimeoutError, withTaskKey } from '../errors';
 import { validateStateRequested, type ExecuteRequest } from '../executor';
 import type { FromWorker, ToWorker } from './protocol';
 import { LineageInput, PersistedDataLostError, ResidentValue, type Lineage } from './resident';
-import { encodeNode, fusedMemberKey } from './wire';
+import { encodeNodeInto, fusedMemberKey } from './wire';
 import type { PoolListener, Slot, ThreadPool } from './pool';
 import { ShuffleCoordinator } from './shuffle-coordinator';
 import { AheadTasks, runsSolo, SOLO_DEPTH, SOLO_MAX_TASKS, SOLO_WORK_MS, type EarlyReport } from './ahead';
@@ -26,7 +26,7 @@ function heldBy(ts: TaskState, worker: string): boolean {
 }
 
 interface Outgoing {
-  /** Flat quadruples, see ToWorker. */
+  /** Flat, see ToWorker. */
   run: unknown[];
   release: number[];
 }
@@ -254,7 +254,9 @@ export class Computation implements PoolListener {
       const seq = this.pool.seq();
       this.ahead.add(ts, seq, slotId);
       const ret = this.wanted.has(ts.key) ? this.returnMode(ts, slotId) : 0;
-      this.out(slotId).run.push(seq, encodeNode(ts.node, slot.ops, this.idResolver(ts)), fetch, ret);
+      const run = this.out(slotId).run;
+      run.push(seq, fetch, ret);
+      encodeNodeInto(ts.node, slot.ops, this.idResolver(ts), run);
       for (const dt of ts.dependents) stack.push(dt);
     }
   }
@@ -512,7 +514,9 @@ export class Computation implements PoolListener {
           // The state's count first: hashing every key (its first hash flattens it, a string
           // made per task that survives with it) cost more than the rest of this per tiny task.
           const ret = ins.task.wanted > 0 && this.wanted.has(ins.task.key) ? this.returnMode(ins.task, slotId) : 0;
-          this.out(slotId).run.push(seq, encodeNode(ins.task.node, slot.ops, this.idResolver(ins.task)), fetch, ret);
+          const run = this.out(slotId).run;
+          run.push(seq, fetch, ret);
+          encodeNodeInto(ins.task.node, slot.ops, this.idResolver(ins.task), run);
           break;
         }
         case 'release':

@@ -41,7 +41,10 @@ export type ToWorker =
       readonly cid: number;
       /** Operations the worker has not seen yet: id -> OpRef. */
       readonly ops?: readonly (readonly [number, OpRef])[];
-      /** Flat quadruples: seq, encoded node (see wire.ts), fetch list ([id, peer, move (0/1), …]) or 0, ret (see RunSpec). */
+      /**
+       * Per task, flat: seq, fetch list ([id, peer, move (0/1), …]) or 0, ret (see RunSpec), the
+       * node's length n, then its n items (see encodeNodeInto in wire.ts).
+       */
       readonly run?: readonly unknown[];
       /** Ids of results nothing needs any more. */
       readonly release?: readonly number[];

@@ -13,7 +13,7 @@ import { measureInto, sizeOf, type ValueSizes } from '../sizeof';
 import { transferablesOf } from '../transfer';
 import { PinnedBuffers } from './aliases';
 import { AWAIT_LOCAL, BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
-import { decodeNode, type EncodedNode } from './wire';
+import { decodeNodeAt } from './wire';
 import { ShuffleService } from './shuffle-service';
 import { SpillBudget, SpillMap } from './resident-spill';
 
@@ -460,14 +460,17 @@ function onBatch(msg: Extract<ToWorker, { t: 'batch' }>): void {
   }
   const r = msg.run;
   if (!r || r.length === 0) return;
-  for (let i = 0; i < r.length; i += 4) {
-    const f = r[i + 2] as number[] | 0;
+  for (let i = 0; i < r.length; ) {
+    const f = r[i + 1] as number[] | 0;
     let fetch: [number, number, boolean][] | undefined;
     if (f) {
       fetch = [];
       for (let j = 0; j < f.length; j += 3) fetch.push([f[j], f[j + 1], f[j + 2] === 1]);
     }
-    queue.push({ seq: r[i] as number, cid: msg.cid, node: decodeNode(r[i + 1] as EncodedNode, ops), fetch, ret: r[i + 3] as number });
+    const from = i + 4;
+    const end = from + (r[i + 3] as number);
+    queue.push({ seq: r[i] as number, cid: msg.cid, node: decodeNodeAt(r, from, end, ops), fetch, ret: r[i + 2] as number });
+    i = end;
   }
   void drain();
 }
