@@ -15,6 +15,7 @@
  * SHARE_MIN_BYTES (below that, cloning costs less than a fresh shared allocation).
  */
 import { mainPlatform } from '#platform';
+import type { WireRun } from './batch-wire';
 
 export const SHARE_MIN_BYTES = 32 * 1024;
 /** How deep into a literal's plain objects and arrays typed arrays are looked for. */
@@ -125,22 +126,18 @@ function eachArgLiteral(flat: unknown[], from: number, end: number, fn: Visit): 
   }
 }
 
-/** Visits the literals of every node in a batch's run list (seq, fetch, ret, n, then n items; see protocol.ts). */
-function eachRunLiteral(run: unknown[], fn: Visit): void {
-  for (let q = 0; q < run.length; ) {
-    const from = q + 4;
-    const end = from + (run[q + 3] as number);
-    eachLiteral(run, from, end, fn);
-    q = end;
-  }
+/** Visits every literal of a batch's tasks (see batch-wire.ts). */
+function eachRunLiteral(run: WireRun, fn: Visit): void {
+  for (let i = 0; i < run.values.length; i++) fn(run.values, i);
+  for (const node of run.nodes) eachLiteral(node, 0, node.length, fn);
 }
 
 /**
- * Moves the typed arrays embedded in a batch's run list (see protocol.ts) into one shared buffer,
- * when they add up to SHARE_MIN_BYTES or more. Changes only the run list and the encoded arrays
+ * Moves the typed arrays embedded in a batch's tasks (see batch-wire.ts) into one shared buffer,
+ * when they add up to SHARE_MIN_BYTES or more. Changes only the batch's lists and encoded arrays
  * (made for this message), never the caller's values.
  */
-export function shareEmbeddedInputs(run: unknown[]): void {
+export function shareEmbeddedInputs(run: WireRun): void {
   if (mainPlatform.mode() !== 'shared') return;
   let views: Set<View> | undefined;
   const found = (holder: unknown[], i: number): void => {

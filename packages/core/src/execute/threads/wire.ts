@@ -94,26 +94,6 @@ export function encodeNode(node: GraphNode, ops: OpInterner, idOf: IdOf): Encode
   return [2, idOf(node.key), node.members.map((m, i) => encodeTask(m, i === last ? idOf(node.key) : -1 - i, ops, inner))];
 }
 
-/**
- * Appends a node's encoding to a thread pool batch's flat list: its length, then the items
- * encodeNode would return. A batch of tiny tasks is then one array of numbers (and literals)
- * rather than an array per task: structured cloning pays per object (an identity-map entry on
- * the caller, an allocation on the worker), which was most of posting a batch.
- */
-export function encodeNodeInto(node: GraphNode, ops: OpInterner, idOf: IdOf, out: unknown[]): void {
-  const at = out.length;
-  out.push(0);
-  if (node.kind === 'fused') {
-    const enc = encodeNode(node, ops, idOf);
-    out.push(enc[0], enc[1], enc[2]);
-  } else if (node.kind === 'data') out.push(1, idOf(node.key), node.value);
-  else {
-    out.push(0, idOf(node.key), ops.id(node.op));
-    encodeArgs(node.args, ops, idOf, out);
-  }
-  out[at] = out.length - at - 1;
-}
-
 /** The member of a fused node a local id names (for error reports). */
 export function fusedMemberKey(node: GraphNode, id: number): Key {
   return node.kind === 'fused' && id < 0 ? (node.members[-1 - id]?.key ?? node.key) : node.key;
@@ -140,31 +120,26 @@ function decodeArg(tag: number, p: unknown, ops: readonly OpRef[]): ArgSpec<numb
   }
 }
 
-function decodeArgs(flat: readonly unknown[], from: number, ops: readonly OpRef[], end = flat.length): ArgSpec<number>[] {
+function decodeArgs(flat: readonly unknown[], from: number, ops: readonly OpRef[]): ArgSpec<number>[] {
   const out: ArgSpec<number>[] = [];
-  for (let i = from; i < end; i += 2) out.push(decodeArg(flat[i] as number, flat[i + 1], ops));
+  for (let i = from; i < flat.length; i += 2) out.push(decodeArg(flat[i] as number, flat[i + 1], ops));
   return out;
 }
 
 /** Rebuilds a node for running on a worker. `deps` stays empty: workers never schedule. */
 export function decodeNode(enc: EncodedNode, ops: readonly OpRef[]): GraphNode<number> {
-  return decodeNodeAt(enc, 0, enc.length, ops);
-}
-
-/** Rebuilds the node whose items are flat[from, end) (see encodeNodeInto). */
-export function decodeNodeAt(flat: readonly unknown[], from: number, end: number, ops: readonly OpRef[]): GraphNode<number> {
-  const id = flat[from + 1] as number;
-  switch (flat[from]) {
+  const id = enc[1] as number;
+  switch (enc[0]) {
     case 1:
-      return { kind: 'data', key: id, value: flat[from + 2], deps: NO_DEPS } satisfies DataNode<number>;
+      return { kind: 'data', key: id, value: enc[2], deps: NO_DEPS } satisfies DataNode<number>;
     case 2:
       return {
         kind: 'fused',
         key: id,
-        members: (flat[from + 2] as EncodedNode[]).map((m) => decodeNode(m, ops) as TaskNode<number> | DataNode<number>),
+        members: (enc[2] as EncodedNode[]).map((m) => decodeNode(m, ops) as TaskNode<number> | DataNode<number>),
         deps: NO_DEPS,
       };
     default:
-      return { kind: 'task', key: id, op: ops[flat[from + 2] as number], args: decodeArgs(flat, from + 3, ops, end), deps: NO_DEPS } satisfies TaskNode<number>;
+      return { kind: 'task', key: id, op: ops[enc[2] as number], args: decodeArgs(enc, 3, ops), deps: NO_DEPS } satisfies TaskNode<number>;
   }
 }

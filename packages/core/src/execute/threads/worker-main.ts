@@ -13,7 +13,7 @@ import { measureInto, sizeOf, type ValueSizes } from '../sizeof';
 import { transferablesOf } from '../transfer';
 import { PinnedBuffers } from './aliases';
 import { AWAIT_LOCAL, BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
-import { decodeNodeAt } from './wire';
+import { readRun } from './batch-wire';
 import { ShuffleService } from './shuffle-service';
 import { SpillBudget, SpillMap } from './resident-spill';
 
@@ -459,19 +459,8 @@ function onBatch(msg: Extract<ToWorker, { t: 'batch' }>): void {
     for (const id of msg.release) if (!borrowed.has(slot(msg.cid, id))) store?.delete(id);
   }
   const r = msg.run;
-  if (!r || r.length === 0) return;
-  for (let i = 0; i < r.length; ) {
-    const f = r[i + 1] as number[] | 0;
-    let fetch: [number, number, boolean][] | undefined;
-    if (f) {
-      fetch = [];
-      for (let j = 0; j < f.length; j += 3) fetch.push([f[j], f[j + 1], f[j + 2] === 1]);
-    }
-    const from = i + 4;
-    const end = from + (r[i + 3] as number);
-    queue.push({ seq: r[i] as number, cid: msg.cid, node: decodeNodeAt(r, from, end, ops), fetch, ret: r[i + 2] as number });
-    i = end;
-  }
+  if (!r) return;
+  readRun(r, msg.cid, ops, queue);
   void drain();
 }
 
