@@ -1,5 +1,6 @@
 // Messages between the main thread and the workers during one threads compute() of the core-tree
-// workload (199,999 tiny delayed tasks): batches sent and their tasks, reports back and their tasks.
+// workload (199,999 tiny delayed tasks): batches sent (and their bytes of numbers, see batch-wire.ts),
+// reports back and their tasks.
 // node benchmarks/probes/tiny-tree-messages.mjs [runs]
 import { closeThreadPools, delayed, sharedThreadsExecutor, ThreadPool } from '@pdask/core';
 const runs = Number(process.argv[2] ?? 2);
@@ -12,17 +13,17 @@ function tree(leaves) {
 }
 await tree(LEAVES).compute({ scheduler: 'threads' });
 const pool = sharedThreadsExecutor().pool;
-let batches = 0, batchTasks = 0, reports = 0, reportTasks = 0, fetches = 0;
+let batches = 0, batchBytes = 0, reports = 0, reportTasks = 0;
 const send = ThreadPool.prototype.send;
 ThreadPool.prototype.send = function (slot, msg) {
-  if (msg.t === 'batch') { batches++; batchTasks += (msg.run?.length ?? 0) / 4; for (let i = 2; i < (msg.run?.length ?? 0); i += 4) if (msg.run[i]) fetches += msg.run[i].length / 3; }
+  if (msg.t === 'batch') { batches++; batchBytes += msg.run?.num.byteLength ?? 0; }
   return send.call(this, slot, msg);
 };
 for (const s of pool.slots.values()) s.worker.on('message', (m) => { if (m.t === 'done') { reports++; reportTasks += m.ok.length / 4; } });
 for (let r = 0; r < runs; r++) {
-  batches = batchTasks = reports = reportTasks = fetches = 0;
+  batches = batchBytes = reports = reportTasks = 0;
   const t0 = performance.now();
   await tree(LEAVES).compute({ scheduler: 'threads' });
-  console.log(`${(performance.now() - t0).toFixed(0)} ms: ${batches} batches (${(batchTasks / batches).toFixed(1)} tasks each, ${fetches} inputs fetched from a peer), ${reports} reports (${(reportTasks / reports).toFixed(1)} tasks each)`);
+  console.log(`${(performance.now() - t0).toFixed(0)} ms: ${batches} batches (${(batchBytes / batches / 1024).toFixed(1)} KiB of numbers each), ${reports} reports (${(reportTasks / reports).toFixed(1)} tasks each)`);
 }
 await closeThreadPools();
