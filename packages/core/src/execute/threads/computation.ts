@@ -8,7 +8,8 @@ import { deserializeError, TaskTimeoutError, withTaskKey } from '../errors';
 import { validateStateRequested, type ExecuteRequest } from '../executor';
 import type { FromWorker, ToWorker } from './protocol';
 import { LineageInput, PersistedDataLostError, ResidentValue, type Lineage } from './resident';
-import { encodeNode, fusedMemberKey } from './wire';
+import { fusedMemberKey } from './wire';
+import { RunWriter } from './batch-wire';
 import type { PoolListener, Slot, ThreadPool } from './pool';
 import { ShuffleCoordinator } from './shuffle-coordinator';
 import { AheadTasks, runsSolo, SOLO_DEPTH, SOLO_MAX_TASKS, SOLO_WORK_MS, type EarlyReport } from './ahead';
@@ -26,8 +27,8 @@ function heldBy(ts: TaskState, worker: string): boolean {
 }
 
 interface Outgoing {
-  /** Flat quadruples, see ToWorker. */
-  run: unknown[];
+  /** The tasks, see batch-wire.ts. */
+  run: RunWriter;
   release: number[];
 }
 
@@ -254,7 +255,7 @@ export class Computation implements PoolListener {
       const seq = this.pool.seq();
       this.ahead.add(ts, seq, slotId);
       const ret = this.wanted.has(ts.key) ? this.returnMode(ts, slotId) : 0;
-      this.out(slotId).run.push(seq, encodeNode(ts.node, slot.ops, this.idResolver(ts)), fetch, ret);
+      this.out(slotId).run.add(seq, ret, fetch, ts.node, slot.ops, this.idResolver(ts));
       for (const dt of ts.dependents) stack.push(dt);
     }
   }
@@ -478,7 +479,7 @@ export class Computation implements PoolListener {
 
   private out(slot: number): Outgoing {
     let o = this.outgoing.get(slot);
-    if (!o) this.outgoing.set(slot, (o = { run: [], release: [] }));
+    if (!o) this.outgoing.set(slot, (o = { run: new RunWriter(), release: [] }));
     return o;
   }
 
@@ -512,7 +513,7 @@ export class Computation implements PoolListener {
           // The state's count first: hashing every key (its first hash flattens it, a string
           // made per task that survives with it) cost more than the rest of this per tiny task.
           const ret = ins.task.wanted > 0 && this.wanted.has(ins.task.key) ? this.returnMode(ins.task, slotId) : 0;
-          this.out(slotId).run.push(seq, encodeNode(ins.task.node, slot.ops, this.idResolver(ins.task)), fetch, ret);
+          this.out(slotId).run.add(seq, ret, fetch, ins.task.node, slot.ops, this.idResolver(ins.task));
           break;
         }
         case 'release':
@@ -584,11 +585,12 @@ export class Computation implements PoolListener {
 
   private flushTo(slot: Slot): void {
     const o = this.outgoing.get(slot.id);
-    if (!o || (o.run.length === 0 && o.release.length === 0)) return;
+    if (!o || (o.run.size === 0 && o.release.length === 0)) return;
     this.outgoing.delete(slot.id);
     this.touched.add(slot.id);
-    shareEmbeddedInputs(o.run);
-    const msg: ToWorker = { t: 'batch', cid: this.cid, ops: slot.ops.takeFresh(), run: o.run, release: o.release, ended: this.pool.takeEnded(slot) };
+    const run = o.run.size ? o.run.take() : undefined;
+    if (run) shareEmbeddedInputs(run);
+    const msg: ToWorker = { t: 'batch', cid: this.cid, ops: slot.ops.takeFresh(), run, release: o.release, ended: this.pool.takeEnded(slot) };
     this.pool.send(slot, msg);
   }
 

@@ -7,6 +7,7 @@ import type { GraphNode, OpRef } from '../../graph/spec';
 import type { SerializedError } from '../errors';
 import type { ShufflePeerMessage, ShuffleRunMessage } from './shuffle-protocol';
 import type { MemorySetting, SpillStats } from './resident-spill';
+import type { WireRun } from './batch-wire';
 
 /** One task on a worker (decoded): `seq` identifies it in reports; `fetch` names inputs held by peers. */
 export interface RunSpec {
@@ -41,8 +42,8 @@ export type ToWorker =
       readonly cid: number;
       /** Operations the worker has not seen yet: id -> OpRef. */
       readonly ops?: readonly (readonly [number, OpRef])[];
-      /** Flat quadruples: seq, encoded node (see wire.ts), fetch list ([id, peer, move (0/1), …]) or 0, ret (see RunSpec). */
-      readonly run?: readonly unknown[];
+      /** The tasks (see batch-wire.ts). */
+      readonly run?: WireRun;
       /** Ids of results nothing needs any more. */
       readonly release?: readonly number[];
       /** Computations that ended since the last message (see ThreadPool.endComputation). */

@@ -70,8 +70,14 @@ function collect(): void {
 }
 
 export class SpillBudget {
-  /** Results in memory that may be spilled, least recently used first. */
+  /**
+   * Results in memory that may be spilled, least recently used first. Kept only under a budget:
+   * without one, a Set add and delete per result (and two per read) of objects never hashed
+   * before were a tenth of a worker's time on tiny tasks. Rebuilt from the maps when a budget is set.
+   */
   private readonly lru = new Set<Entry>();
+  /** The maps counted here (for rebuilding the LRU order when a budget is set). */
+  private readonly maps = new Set<SpillMap>();
   private budget = 0;
   private dir = '';
   private dirReady = false;
@@ -90,9 +96,25 @@ export class SpillBudget {
 
   configure(setting: MemorySetting): void {
     if (setting.dir !== this.dir) this.dirReady = false;
+    const wasActive = this.active;
     this.budget = setting.budget;
     this.dir = setting.dir;
+    if (this.active && !wasActive) {
+      // Untracked until now: every map's results in memory, in the order each map stored them.
+      this.lru.clear();
+      for (const map of this.maps) for (const e of map.memoryEntries()) if (!e.stuck) this.lru.add(e);
+    } else if (!this.active) this.lru.clear();
     this.maybeSpill();
+  }
+
+  /** A map that holds (or may hold) entries counted here. */
+  register(map: SpillMap): void {
+    this.maps.add(map);
+  }
+
+  /** A map cleared for good (its computation ended). */
+  unregister(map: SpillMap): void {
+    this.maps.delete(map);
   }
 
   /** Counts a result in memory, then spills what no longer fits (never `e` itself unless it alone exceeds the budget). */
@@ -100,14 +122,18 @@ export class SpillBudget {
     this.stats.bytesInMemory += e.nbytes;
     const held = this.stats.bytesInMemory + this.stats.bytesSpilled;
     if (held > this.stats.peakBytesHeld) this.stats.peakBytesHeld = held;
+    if (this.budget <= 0) {
+      if (this.stats.bytesInMemory > this.stats.peakBytesInMemory) this.stats.peakBytesInMemory = this.stats.bytesInMemory;
+      return;
+    }
     if (!e.stuck) this.lru.add(e);
-    if (this.budget > 0 && e.nbytes > this.budget) this.spill(e);
+    if (e.nbytes > this.budget) this.spill(e);
     this.maybeSpill(e);
     if (this.stats.bytesInMemory > this.stats.peakBytesInMemory) this.stats.peakBytesInMemory = this.stats.bytesInMemory;
   }
 
   touched(e: Entry): void {
-    if (!this.lru.delete(e)) return;
+    if (this.budget <= 0 || !this.lru.delete(e)) return;
     this.lru.add(e);
   }
 
@@ -115,7 +141,7 @@ export class SpillBudget {
   removed(e: Entry): void {
     if (e.value !== undefined || !e.file) {
       this.stats.bytesInMemory -= e.nbytes;
-      this.lru.delete(e);
+      if (this.budget > 0) this.lru.delete(e);
       this.release(e.nbytes);
     } else this.stats.bytesSpilled -= e.nbytes;
     if (e.file) this.removeFile(e.file);
@@ -207,12 +233,21 @@ export interface SpillMapOptions {
 /** A Map of task results by id whose values may be on disk (see SpillBudget). */
 export class SpillMap {
   private readonly entries = new Map<number, Entry>();
+  /** Counted by its budget's list of maps (until cleared; a set after that counts it again). */
+  private registered = true;
 
   constructor(
     private readonly budget: SpillBudget,
     private readonly sizeOf: (v: unknown) => number,
     private readonly opts: SpillMapOptions = {},
-  ) {}
+  ) {
+    budget.register(this);
+  }
+
+  /** Entries whose values are in memory (the budget's LRU order, when a budget is first set). */
+  *memoryEntries(): IterableIterator<Entry> {
+    for (const e of this.entries.values()) if (e.value !== undefined && e.alias === undefined) yield e;
+  }
 
   get size(): number {
     return this.entries.size;
@@ -243,6 +278,7 @@ export class SpillMap {
   /** Stores a result; `nbytes` if already measured. */
   set(id: number, value: unknown, nbytes?: number): this {
     this.delete(id);
+    if (!this.registered) this.reRegister();
     const e: Entry = { map: this, key: id, value, nbytes: this.budget.active ? (nbytes ?? this.sizeOf(value)) : (nbytes ?? 0) };
     // undefined is what a spilled entry holds: never spilled, so never confused with one.
     if (value === undefined) e.stuck = true;
@@ -257,6 +293,7 @@ export class SpillMap {
    */
   setAlias(id: number, map: SpillMap, targetId: number): this {
     this.delete(id);
+    if (!this.registered) this.reRegister();
     const e: Entry = { map: this, key: id, value: undefined, nbytes: 0, stuck: true, alias: { map, id: targetId } };
     this.entries.set(id, e);
     this.budget.added(e);
@@ -271,8 +308,16 @@ export class SpillMap {
     return true;
   }
 
+  /** Removes every entry; the map is done with (its budget no longer counts it). */
   clear(): void {
     for (const e of this.entries.values()) this.budget.removed(e);
     this.entries.clear();
+    this.budget.unregister(this);
+    this.registered = false;
+  }
+
+  private reRegister(): void {
+    this.budget.register(this);
+    this.registered = true;
   }
 }

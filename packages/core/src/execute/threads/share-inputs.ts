@@ -15,6 +15,7 @@
  * SHARE_MIN_BYTES (below that, cloning costs less than a fresh shared allocation).
  */
 import { mainPlatform } from '#platform';
+import type { WireRun } from './batch-wire';
 
 export const SHARE_MIN_BYTES = 32 * 1024;
 /** How deep into a literal's plain objects and arrays typed arrays are looked for. */
@@ -88,49 +89,62 @@ function rehome(v: unknown, arena: Arena, depth: number): unknown {
   return out ?? v;
 }
 
-/** Visits the literal payloads of an encoded node (see wire.ts): `fn(holder, index)`. */
-function eachLiteral(enc: unknown[], fn: (holder: unknown[], i: number) => void): void {
-  switch (enc[0]) {
+type Visit = (holder: unknown[], i: number) => void;
+
+/** Visits the literal payloads of the node whose items are enc[from, end) (see wire.ts): `fn(holder, index)`. */
+function eachLiteral(enc: unknown[], from: number, end: number, fn: Visit): void {
+  switch (enc[from]) {
     case 1:
-      fn(enc, 2);
+      fn(enc, from + 2);
       return;
     case 2:
-      for (const m of enc[2] as unknown[][]) eachLiteral(m, fn);
+      for (const m of enc[from + 2] as unknown[][]) eachLiteral(m, 0, m.length, fn);
       return;
     default:
-      eachArgLiteral(enc, 3, fn);
+      eachArgLiteral(enc, from + 3, end, fn);
   }
 }
 
-function eachArgLiteral(flat: unknown[], from: number, fn: (holder: unknown[], i: number) => void): void {
-  for (let i = from; i < flat.length; i += 2) {
+function eachArgLiteral(flat: unknown[], from: number, end: number, fn: Visit): void {
+  for (let i = from; i < end; i += 2) {
     const tag = flat[i];
     if (tag === 0) fn(flat, i + 1);
-    else if (tag === 2) eachArgLiteral(flat[i + 1] as unknown[], 0, fn);
-    else if (tag === 3) {
+    else if (tag === 2) {
+      const inner = flat[i + 1] as unknown[];
+      eachArgLiteral(inner, 0, inner.length, fn);
+    } else if (tag === 3) {
       const inner = flat[i + 1] as unknown[];
       // [name, tag, payload, ...]
       for (let j = 0; j < inner.length; j += 3) {
         if (inner[j + 1] === 0) fn(inner, j + 2);
-        else if (inner[j + 1] === 2) eachArgLiteral(inner[j + 2] as unknown[], 0, fn);
+        else if (inner[j + 1] === 2) {
+          const items = inner[j + 2] as unknown[];
+          eachArgLiteral(items, 0, items.length, fn);
+        }
       }
     }
   }
 }
 
+/** Visits every literal of a batch's tasks (see batch-wire.ts). */
+function eachRunLiteral(run: WireRun, fn: Visit): void {
+  for (let i = 0; i < run.values.length; i++) fn(run.values, i);
+  for (const node of run.nodes) eachLiteral(node, 0, node.length, fn);
+}
+
 /**
- * Moves the typed arrays embedded in a batch's run quadruples (seq, encoded node, fetch, ret)
- * into one shared buffer, when they add up to SHARE_MIN_BYTES or more. Changes only the encoded
- * arrays (made for this message), never the caller's values.
+ * Moves the typed arrays embedded in a batch's tasks (see batch-wire.ts) into one shared buffer,
+ * when they add up to SHARE_MIN_BYTES or more. Changes only the batch's lists and encoded arrays
+ * (made for this message), never the caller's values.
  */
-export function shareEmbeddedInputs(run: unknown[]): void {
+export function shareEmbeddedInputs(run: WireRun): void {
   if (mainPlatform.mode() !== 'shared') return;
   let views: Set<View> | undefined;
   const found = (holder: unknown[], i: number): void => {
     const v = holder[i];
     if (typeof v === 'object' && v !== null) collect(v, 0, (views ??= new Set()));
   };
-  for (let q = 1; q < run.length; q += 4) eachLiteral(run[q] as unknown[], found);
+  eachRunLiteral(run, found);
   if (views === undefined) return;
   let bytes = 0;
   for (const v of views) bytes += (v.byteLength + 7) & ~7;
@@ -140,5 +154,5 @@ export function shareEmbeddedInputs(run: unknown[]): void {
     const v = holder[i];
     if (typeof v === 'object' && v !== null) holder[i] = rehome(v, arena, 0);
   };
-  for (let q = 1; q < run.length; q += 4) eachLiteral(run[q] as unknown[], move);
+  eachRunLiteral(run, move);
 }

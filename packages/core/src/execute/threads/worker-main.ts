@@ -13,7 +13,7 @@ import { measureInto, sizeOf, type ValueSizes } from '../sizeof';
 import { transferablesOf } from '../transfer';
 import { PinnedBuffers } from './aliases';
 import { AWAIT_LOCAL, BUILD_ID, RESIDENT_BASE, type FromWorker, type PeerMessage, type RunSpec, type ToWorker, type WorkerControl, type WorkerInit } from './protocol';
-import { decodeNode, type EncodedNode } from './wire';
+import { readRun } from './batch-wire';
 import { ShuffleService } from './shuffle-service';
 import { SpillBudget, SpillMap } from './resident-spill';
 
@@ -330,10 +330,11 @@ async function drain(): Promise<void> {
           continue;
         }
       }
-      await runOne(spec);
+      const running = runOne(spec);
+      if (running !== undefined) await running;
       // Specs sent ahead may be waiting for this result (only if it was stored here).
       if (awaiting.size !== 0 && stores.get(spec.cid)?.has(spec.node.key)) stored(spec.cid, spec.node.key);
-      const now = performance.now();
+      const now = taskEnd;
       // Report regularly so the scheduler can keep every worker fed, and let peer requests in.
       if (now - lastFlush > 2) {
         flush();
@@ -352,7 +353,15 @@ class MissingInput {
   constructor(readonly id: number) {}
 }
 
-async function runOne(spec: RunSpec): Promise<void> {
+/** When the last task run here finished (read by drain: one clock read per task, not two). */
+let taskEnd = 0;
+
+/**
+ * Runs one task; a promise only if the task returned one. A synchronous task (most tiny ones)
+ * costs no promise and no microtask turn: awaiting every task was a share of a worker's time on
+ * graphs of tiny tasks.
+ */
+function runOne(spec: RunSpec): Promise<void> | undefined {
   const store = storeOf(spec.cid);
   const t0 = performance.now();
   current[0] = spec.seq;
@@ -365,50 +374,65 @@ async function runOne(spec: RunSpec): Promise<void> {
       if (id >= RESIDENT_BASE && resident.has(id)) return inputs[inputs.push(resident.get(id)) - 1];
       throw new MissingInput(id);
     });
-    if (isPromiseLike(value)) value = await value;
   } catch (e) {
-    current[0] = -1;
-    const cause = e instanceof TaskFailure ? (e as TaskFailure<number>).error : e;
-    if (cause instanceof MissingInput) {
-      // Not the task's fault: the scheduler forgets this replica and recomputes the input.
-      missing.push(spec.seq, cause.id, init.id);
-      releaseBorrowed(spec);
-      return;
-    }
-    const f = e instanceof TaskFailure ? (e as TaskFailure<number>) : new TaskFailure(spec.node.key, e);
-    failed.push([spec.seq, f.key, serializeError(f.error)]);
+    taskThrew(spec, e);
+    return undefined;
+  }
+  if (isPromiseLike(value)) {
+    return Promise.resolve(value).then(
+      (v) => taskReturned(spec, store, v, inputs, t0),
+      (e: unknown) => taskThrew(spec, e),
+    );
+  }
+  taskReturned(spec, store, value, inputs, t0);
+  return undefined;
+}
+
+function taskThrew(spec: RunSpec, e: unknown): void {
+  current[0] = -1;
+  taskEnd = performance.now();
+  const cause = e instanceof TaskFailure ? (e as TaskFailure<number>).error : e;
+  if (cause instanceof MissingInput) {
+    // Not the task's fault: the scheduler forgets this replica and recomputes the input.
+    missing.push(spec.seq, cause.id, init.id);
     releaseBorrowed(spec);
     return;
   }
+  const f = e instanceof TaskFailure ? (e as TaskFailure<number>) : new TaskFailure(spec.node.key, e);
+  failed.push([spec.seq, f.key, serializeError(f.error)]);
+  releaseBorrowed(spec);
+}
+
+function taskReturned(spec: RunSpec, store: SpillMap, value: unknown, inputs: unknown[], t0: number): void {
   current[0] = -1;
   current[1] = spec.seq;
   releaseBorrowed(spec);
-  if (!ended.has(spec.cid)) {
-    // This worker now owns the result: a stale borrowed copy's bookkeeping must not delete it.
-    borrowed.delete(slot(spec.cid, spec.node.key));
-    // A wanted result goes back with the report (saving the caller a gather round trip); handed
-    // over when nothing else here reads it, else copied and kept.
-    // One walk gives both figures (moveBytes: what a copy to another thread would move).
-    const { nbytes, shared } = measureInto(value, sizes);
-    const moveBytes = nbytes - shared;
-    if (spec.ret >= RESIDENT_BASE) {
-      if (!forgottenEarly.delete(spec.ret)) {
-        if (typeof value === 'object' && value !== null) residentObjects.add(value);
-        resident.set(spec.ret, value, nbytes);
-      }
-    } else if (spec.ret) {
-      returned.push(spec.seq, value);
-      returnedKeys.push(spec.node.key);
+  taskEnd = performance.now();
+  if (ended.has(spec.cid)) return;
+  // This worker now owns the result: a stale borrowed copy's bookkeeping must not delete it.
+  borrowed.delete(slot(spec.cid, spec.node.key));
+  // A wanted result goes back with the report (saving the caller a gather round trip); handed
+  // over when nothing else here reads it, else copied and kept.
+  // One walk gives both figures (moveBytes: what a copy to another thread would move).
+  const { nbytes, shared } = measureInto(value, sizes);
+  const moveBytes = nbytes - shared;
+  if (spec.ret >= RESIDENT_BASE) {
+    if (!forgottenEarly.delete(spec.ret)) {
+      if (typeof value === 'object' && value !== null) residentObjects.add(value);
+      resident.set(spec.ret, value, nbytes);
     }
-    pinned.noteTask(value, inputs);
-    if (spec.ret === 2) {
-      const from = returnedBuffers.length;
-      transferablesOf(value, returnedBuffers);
-      pinned.unpin(returnedBuffers, from);
-    } else if (spec.ret >= RESIDENT_BASE && resident.has(spec.ret)) store.setAlias(spec.node.key, resident, spec.ret);
-    else store.set(spec.node.key, value, nbytes);
-    ok.push(spec.seq, nbytes, moveBytes, performance.now() - t0);
+  } else if (spec.ret) {
+    returned.push(spec.seq, value);
+    returnedKeys.push(spec.node.key);
   }
+  pinned.noteTask(value, inputs);
+  if (spec.ret === 2) {
+    const from = returnedBuffers.length;
+    transferablesOf(value, returnedBuffers);
+    pinned.unpin(returnedBuffers, from);
+  } else if (spec.ret >= RESIDENT_BASE && resident.has(spec.ret)) store.setAlias(spec.node.key, resident, spec.ret);
+  else store.set(spec.node.key, value, nbytes);
+  ok.push(spec.seq, nbytes, moveBytes, taskEnd - t0);
 }
 
 function endComputations(cids: readonly number[]): void {
@@ -435,16 +459,8 @@ function onBatch(msg: Extract<ToWorker, { t: 'batch' }>): void {
     for (const id of msg.release) if (!borrowed.has(slot(msg.cid, id))) store?.delete(id);
   }
   const r = msg.run;
-  if (!r || r.length === 0) return;
-  for (let i = 0; i < r.length; i += 4) {
-    const f = r[i + 2] as number[] | 0;
-    let fetch: [number, number, boolean][] | undefined;
-    if (f) {
-      fetch = [];
-      for (let j = 0; j < f.length; j += 3) fetch.push([f[j], f[j + 1], f[j + 2] === 1]);
-    }
-    queue.push({ seq: r[i] as number, cid: msg.cid, node: decodeNode(r[i + 1] as EncodedNode, ops), fetch, ret: r[i + 3] as number });
-  }
+  if (!r) return;
+  readRun(r, msg.cid, ops, queue);
   void drain();
 }
 
