@@ -4,7 +4,7 @@ import type { Instruction } from './instructions';
 import { LocalityPolicy, type PlacementPolicy } from './placement';
 import { ReadyQueue } from './ready-queue';
 import { StoryLog, type StoryCause, type StoryEntry, type StoryLogOptions } from './story';
-import { addDependent, addHolder, clearHolders, removeHolder, TaskState, WorkerState, type TaskStatus, type WorkerId } from './task-state';
+import { addDependent, addHolder, clearHolders, newTaskState, removeHolder, TaskState, WorkerState, type TaskStatus, type WorkerId } from './task-state';
 import { TaskTable } from './task-table';
 import { validateState } from './validate';
 
@@ -199,9 +199,7 @@ export class SchedulerState {
         states.push(existing);
         continue;
       }
-      const ts = new TaskState(node.key, node, update.priority ? update.priority(node.key, i) : this.seq);
-      ts.seq = this.seq++;
-      ts.index = i;
+      const ts = newTaskState(node, update.priority ? update.priority(node.key, i) : this.seq, this.seq++, i);
       if (retries !== 0) ts.retriesLeft = retries;
       if (known) fresh.push(ts);
       states.push(ts);
