@@ -25,11 +25,22 @@ export interface LocalityPolicyOptions {
 }
 
 /**
+ * An input partly in shared memory whose copy moves at most this many bytes (its small JavaScript
+ * wrapper: names, types, views) is read in place from any worker, so its holder gains nothing:
+ * a copy about as cheap as the cross-thread message any fetch costs.
+ */
+const IN_PLACE_BYTES = 2 ** 16;
+
+/**
  * Data locality first (the worker already holding most input bytes that a copy would move), then
  * the least loaded. A task with large inputs on a worker that has no room now waits for it:
  * copying megabytes to another thread costs more than the queue ahead of it (which the depth
  * below keeps to a few ms). Bytes every worker reads in place (a result in a SharedArrayBuffer,
  * `TaskState.moveBytes` below its `nbytes`) weigh nothing: waiting for them would leave a core idle.
+ * Nor does holding such an input pull a task to its holder (it only breaks ties between equally
+ * loaded workers): a broadcast join's small side in shared memory otherwise outranked any queue,
+ * and issue 12's merge ran all 20 of its joins on one thread while the other idled. On the
+ * distributed scheduler nothing is shared between workers (moveBytes is nbytes): bytes still count.
  * Queue depth adapts to measured task durations: tiny tasks are sent in deep batches to amortise
  * the ~80 µs cross-thread round trip, long tasks in shallow ones so no worker hoards work.
  */
@@ -61,15 +72,22 @@ export class LocalityPolicy implements PlacementPolicy {
     let best = candidates[0];
     let bestLocal = -1;
     let bestLoad = Infinity;
+    let bestInPlace = -1;
     if (candidates.length > 1) {
       for (const w of candidates) {
         let local = 0;
-        for (const d of ts.deps) if (d.whoHas.includes(w)) local += d.moveBytes + 1;
+        let inPlace = 0;
+        for (const d of ts.deps) {
+          if (!d.whoHas.includes(w)) continue;
+          if (this.readInPlace(d)) inPlace++;
+          else local += d.moveBytes + 1;
+        }
         const load = w.processing.size / w.nthreads;
-        if (local > bestLocal || (local === bestLocal && load < bestLoad)) {
+        if (local > bestLocal || (local === bestLocal && (load < bestLoad || (load === bestLoad && inPlace > bestInPlace)))) {
           best = w;
           bestLocal = local;
           bestLoad = load;
+          bestInPlace = inPlace;
         }
       }
     }
@@ -85,6 +103,11 @@ export class LocalityPolicy implements PlacementPolicy {
     return true;
   }
 
+  /** Whether every worker reads `d` where it is: some of it is shared and a copy moves little. */
+  private readInPlace(d: TaskState): boolean {
+    return d.moveBytes < d.nbytes && d.moveBytes <= IN_PLACE_BYTES;
+  }
+
   /** Whether some busy worker that could take the task holds `waitForBytes` more of its inputs than `best`. */
   private worthWaiting(ts: TaskState, best: WorkerState, bestLocal: number): boolean {
     const limit = this.waitForBytes;
@@ -94,10 +117,10 @@ export class LocalityPolicy implements PlacementPolicy {
     if (!large) return false;
     if (bestLocal < 0) {
       bestLocal = 0;
-      for (const d of ts.deps) if (d.whoHas.includes(best)) bestLocal += d.moveBytes + 1;
+      for (const d of ts.deps) if (d.whoHas.includes(best) && !this.readInPlace(d)) bestLocal += d.moveBytes + 1;
     }
     const held = new Map<WorkerState, number>();
-    for (const d of ts.deps) for (const w of d.whoHas) held.set(w, (held.get(w) ?? 0) + d.moveBytes + 1);
+    for (const d of ts.deps) if (!this.readInPlace(d)) for (const w of d.whoHas) held.set(w, (held.get(w) ?? 0) + d.moveBytes + 1);
     for (const [w, bytes] of held) if (bytes - bestLocal >= limit && w !== best && this.mayWaitFor(ts, w)) return true;
     return false;
   }

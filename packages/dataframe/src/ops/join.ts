@@ -7,7 +7,7 @@ import { vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { castVector } from './cast';
 import { findColumn } from './frame';
 import { takeJoined } from './join-gather';
-import { joinKeys, probeTable, tableOf } from './join-table';
+import { isNumberColumn, joinKeys, numberKeys, probeTable, tableOf, tableOfPart } from './join-table';
 import { batchOf, encodeBatch, type Part } from './part';
 import { concatPieces } from './shuffle';
 import type { TypeDesc } from './types';
@@ -35,12 +35,17 @@ export interface JoinSpec {
  * Row pairs of the join: left index, right index (-1: that side has no row), through a hash table
  * of one side (join-table.ts). `identity`: the left rows are 0..n-1, each once.
  */
-function matchRows(leftCols: readonly Vector[], rightCols: readonly Vector[], how: JoinHow): { li: Int32Array; ri: Int32Array; identity: boolean } {
+function matchRows(leftCols: readonly Vector[], rightCols: readonly Vector[], how: JoinHow, rightPart?: { part: Part; column: string }): { li: Int32Array; ri: Int32Array; identity: boolean } {
   if (how === 'right') {
     // Probing with the right keeps its rows in order, as pandas' right join does.
     const k = joinKeys(rightCols, leftCols);
     const { p, b } = probeTable(tableOf(k.build), k.probe, true, false);
     return { li: b, ri: p, identity: false };
+  }
+  if (rightPart && leftCols.length === 1 && isNumberColumn(leftCols[0]) && isNumberColumn(rightCols[0])) {
+    const table = tableOfPart(rightPart.part, rightPart.column, () => numberKeys(rightCols[0]));
+    const { p, b, identity } = probeTable(table, numberKeys(leftCols[0]), how !== 'inner', how === 'outer');
+    return { li: p, ri: b, identity };
   }
   const k = joinKeys(leftCols, rightCols);
   const { p, b, identity } = probeTable(tableOf(k.build), k.probe, how !== 'inner', how === 'outer');
@@ -62,6 +67,8 @@ export const joinPieces = (lefts: readonly Part[], rights: readonly Part[], spec
     spec.leftOn.map((c) => findColumn(l, c)),
     spec.rightOn.map((c) => findColumn(r, c)),
     spec.how,
+    // A right side of one partition (a broadcast side) is the same object in every task reading it on a thread.
+    rights.length === 1 && spec.rightOn.length === 1 ? { part: rights[0], column: spec.rightOn[0] } : undefined,
   );
   const hasLeftGaps = li.includes(-1);
   const names = [...spec.left.map(([, o]) => o), ...spec.right.map(([, o]) => o)];
