@@ -19,8 +19,8 @@ import { join } from 'node:path';
 const N = Number(process.argv[3] ?? 2000);
 // Defaults: the sizes of a dist-roundtrip's WebSocket payloads (`compute` to the worker, `done` back), measured
 // with a preload recording `ws` send sizes (see the distributed README); override on the command line.
-const PING = Number(process.argv[4] ?? 230);
-const PONG = Number(process.argv[5] ?? 150);
+const PING = Number(process.argv[4] ?? 261);
+const PONG = Number(process.argv[5] ?? 170);
 const BATCHES = Number(process.env.BATCHES ?? 7);
 const WARM = 2000;
 
