@@ -3,7 +3,8 @@
 // `compute`, worker -> scheduler `done`; the client <-> scheduler legs are in memory), so the floor
 // is one ping-pong between two Node processes over loopback, with messages of the same sizes.
 // Variants: TCP with and without TCP_NODELAY, a message written as two `write`s (frame header and
-// payload) or one `writev` (cork/uncork), a unix domain socket, a `ws` WebSocket (what pdask uses),
+// payload) or one `writev` (cork/uncork), a unix domain socket, a `ws` WebSocket (what pdask uses)
+// over TCP and over a unix socket,
 // the same ping-pong inside one process (no cross-process wake-up), and the child spinning its
 // event loop (never sleeping in epoll) so the wake-up of an idle process is taken out.
 // Reports per variant: wall µs per round trip (median and least of BATCHES batches), CPU µs per round
@@ -69,11 +70,17 @@ if (process.argv[2] === 'child') {
   process.on('message', (m) => {
     if (m.conf) conf = m.conf;
     if (m.spin !== undefined) { spin = m.spin; if (spin) setImmediate(spinOnce); }
-    if (m.exit) { rmSync(path, { force: true }); process.exit(0); }
+    if (m.exit) { rmSync(path, { force: true }); rmSync(wsPath, { force: true }); process.exit(0); }
     process.send({ ok: true });
   });
+  // The same WebSocket server behind an HTTP server on a unix socket (ws+unix:// clients).
+  const { createServer } = await import('node:http');
+  const wsPath = join(tmpdir(), `pdask-loopback-limit-ws-${process.pid}.sock`);
+  const http = createServer().listen(wsPath);
+  const wssUnix = new WebSocketServer({ server: http, perMessageDeflate: false });
+  wssUnix.on('connection', (c) => wss.emit('connection', c));
   await new Promise((r) => wss.once('listening', r));
-  process.send({ tcp: tcp.address().port, unix: path, ws: wss.address().port });
+  process.send({ tcp: tcp.address().port, unix: path, ws: wss.address().port, wsUnix: wsPath });
 } else {
   const child = fork(new URL(import.meta.url).pathname, ['child', String(N), String(PING), String(PONG)]);
   const ask = (m) => new Promise((r) => { child.once('message', r); child.send(m); });
@@ -96,9 +103,9 @@ if (process.argv[2] === 'child') {
     const send = writer(sock, PING, mode);
     return { trip: () => new Promise((r) => { resolve = r; send(); }), close: () => sock.destroy() };
   }
-  async function wsTrip() {
+  async function wsTrip(url = `ws://127.0.0.1:${ports.ws}`) {
     const { WebSocket } = await import('ws');
-    const ws = new WebSocket(`ws://127.0.0.1:${ports.ws}`, { perMessageDeflate: false });
+    const ws = new WebSocket(url, { perMessageDeflate: false });
     await new Promise((r) => ws.once('open', r));
     const ping = Buffer.alloc(PING, 7);
     let resolve;
@@ -141,7 +148,8 @@ if (process.argv[2] === 'child') {
   await measure('TCP, NODELAY, two writes', () => streamTrip(tcp, 'two', true), { conf: { mode: 'two' } });
   await measure('TCP, NODELAY, one writev', () => streamTrip(tcp, 'writev', true), { conf: { mode: 'writev' } });
   await measure('unix socket, one write', () => streamTrip([ports.unix], 'one', true));
-  await measure('ws (WebSocket over TCP)', wsTrip);
+  await measure('ws (WebSocket over TCP)', () => wsTrip());
+  await measure('ws over a unix socket', () => wsTrip(`ws+unix://${ports.wsUnix}`));
   await measure('TCP, NODELAY, echoer spinning', () => streamTrip(tcp, 'one', true), { spin: true });
   const ticks = async (label, next) => {
     const t0 = performance.now();
