@@ -6,7 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Buffer } from 'node:buffer';
 
-export function localSocketPath(): string {
-  return join(tmpdir(), `pdask-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
+/** Undefined when the temporary directory's path is too long for a unix socket (then TCP only). */
+export function localSocketPath(): string | undefined {
+  const path = join(tmpdir(), `pdask-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
+  return Buffer.byteLength(path) <= 100 ? path : undefined;
 }

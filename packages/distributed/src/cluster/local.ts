@@ -78,7 +78,7 @@ export class LocalCluster {
     const log = opts.verbose ? (l: string) => console.error(`[pdask] ${l}`) : undefined;
     const scheduler = await Scheduler.start({
       port: opts.schedulerPort ?? 0,
-      ...(config.get<boolean>('distributed.comm.local-socket', true) ? { localSocket: localSocketPath() } : {}),
+      ...(config.get<boolean>('distributed.comm.local-socket', true) ? withLocalSocket(localSocketPath()) : {}),
       schedulerFile: opts.schedulerFile,
       workerTtlMs: opts.workerTtlMs,
       dashboardAddress: opts.dashboardAddress,
@@ -165,4 +165,8 @@ export class LocalCluster {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+function withLocalSocket(path: string | undefined): { localSocket?: string } {
+  return path === undefined ? {} : { localSocket: path };
 }
