@@ -27,6 +27,9 @@ export function registerDistributedConfig(): void {
     // A client connecting to a scheduler in its own process (a LocalCluster's) links to it in
     // memory rather than over loopback TCP (messages are encoded all the same).
     'distributed.comm.in-process': true,
+    // A LocalCluster's scheduler also listens on a unix socket, which its worker processes use:
+    // a round trip over it costs less than over loopback TCP (README, session 11).
+    'distributed.comm.local-socket': true,
     // A peer that stops answering (hung, not dead) must not stall its readers forever.
     'distributed.comm.timeouts.request-ms': 30_000,
     // Fetches of big values get longer: request-ms plus their bytes at this many bytes per second.

@@ -5,6 +5,7 @@
  * message. Each must give exactly what the long path gives.
  */
 import { config } from '@pdask/core';
+import { existsSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, ConnectionRefusedError, LocalCluster, Scheduler } from '../src/index';
 import { LocalSocket } from '../src/comm/local-link';
@@ -185,3 +186,38 @@ describe('releases', () => {
     });
   });
 });
+
+describe("a LocalCluster's worker processes", () => {
+  it('reach its scheduler over a unix socket, removed when the cluster closes', async () => {
+    const path = cluster.scheduler.localSocket;
+    expect(path).toBeDefined();
+    expect(statSync(path!).isSocket()).toBe(true);
+    const peers = [...cluster.scheduler.workers.values()].map((w) => w.comm.peer);
+    expect(peers).toEqual([`worker@unix:${path}`, `worker@unix:${path}`]);
+    await withClient(async (c) => expect(await c.submit((x: number) => x * 3, 14).result()).toBe(42));
+    const other = await LocalCluster.start({ nWorkers: 1 });
+    const otherPath = other.scheduler.localSocket!;
+    await other.close();
+    expect(existsSync(otherPath)).toBe(false);
+  });
+
+  it('reach it over TCP when config distributed.comm.local-socket is off', async () => {
+    const off = config.set({ 'distributed.comm.local-socket': false });
+    const other = await LocalCluster.start({ nWorkers: 1 });
+    try {
+      expect(other.scheduler.localSocket).toBeUndefined();
+      const c = await Client.connect(other, { setAsDefault: false });
+      try {
+        await c.waitForWorkers(1);
+        expect(await c.submit((x: number) => x - 1, 43).result()).toBe(42);
+      } finally {
+        await c.close();
+      }
+      expect([...other.scheduler.workers.values()].map((w) => w.comm.peer)).toEqual([expect.stringMatching(/^worker@127\.0\.0\.1:\d+$/)]);
+    } finally {
+      off.restore();
+      await other.close();
+    }
+  });
+});
+

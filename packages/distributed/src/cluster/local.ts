@@ -3,9 +3,10 @@
  * under in-process nannies (the default, like Dask), or Worker objects in this process
  * (`processes: false`, for tests and debugging).
  */
-import { checkOptions, intAtLeast, type OptionSchema } from '@pdask/core';
+import { checkOptions, config, intAtLeast, type OptionSchema } from '@pdask/core';
 import { bytes, checkCount, millis, nonNegativeInt, notYet, strings } from '../options';
 import { Scheduler } from '../scheduler/scheduler';
+import { localSocketPath } from './local-socket';
 import { Nanny } from '../nanny/nanny';
 import { Worker } from '../worker/worker';
 
@@ -77,6 +78,7 @@ export class LocalCluster {
     const log = opts.verbose ? (l: string) => console.error(`[pdask] ${l}`) : undefined;
     const scheduler = await Scheduler.start({
       port: opts.schedulerPort ?? 0,
+      ...(config.get<boolean>('distributed.comm.local-socket', true) ? withLocalSocket(localSocketPath()) : {}),
       schedulerFile: opts.schedulerFile,
       workerTtlMs: opts.workerTtlMs,
       dashboardAddress: opts.dashboardAddress,
@@ -128,7 +130,11 @@ export class LocalCluster {
             token: this.scheduler.token,
             nworkers: 1,
             ...common,
-            env: { ...this.opts.env, ...(this.opts.verbose ? {} : { PDASK_WORKER_QUIET: '1' }) },
+            env: {
+              ...this.opts.env,
+              ...(this.opts.verbose ? {} : { PDASK_WORKER_QUIET: '1' }),
+              ...(this.scheduler.localSocket ? { PDASK_SCHEDULER_SOCKET: this.scheduler.localSocket } : {}),
+            },
             deathTimeoutMs: 5000,
           }),
         );
@@ -159,4 +165,8 @@ export class LocalCluster {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+function withLocalSocket(path: string | undefined): { localSocket?: string } {
+  return path === undefined ? {} : { localSocket: path };
 }

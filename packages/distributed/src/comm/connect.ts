@@ -17,6 +17,8 @@ export interface ConnectOptions {
   tls?: TlsMaterial;
   timeoutMs?: number;
   query?: Record<string, string>;
+  /** Node only: reach the listener through this unix socket instead (see socket-node.ts). */
+  socketPath?: string;
 }
 
 /** Opens an authenticated connection; a refused token is a clear error, not a hang. */

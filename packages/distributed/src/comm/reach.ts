@@ -14,6 +14,8 @@ export type SchedulerTarget = { address: string; token: string } | { schedulerFi
 export interface ReachOptions {
   role: string;
   tls?: TlsMaterial;
+  /** The scheduler's unix socket (a LocalCluster's, for its workers): connect there, not over TCP. */
+  socketPath?: string;
   /** Give up after this long (Dask's --death-timeout). */
   timeoutMs: number;
   /** What the timeout is called in the final error (default 'the death timeout'). */
@@ -49,7 +51,7 @@ export async function reachScheduler(target: SchedulerTarget, opts: ReachOptions
       const { address: a, token } = file === undefined ? (target as { address: string; token: string }) : (staleFile = readSchedulerFile(file));
       address = a;
       // One attempt never outlives the deadline by much: a silent host would otherwise hold it for the whole handshake timeout.
-      const comm = await connect(a, { token, role: opts.role, tls: opts.tls, timeoutMs: Math.max(500, Math.min(10_000, deadline - Date.now())) });
+      const comm = await connect(a, { token, role: opts.role, tls: opts.tls, socketPath: opts.socketPath, timeoutMs: Math.max(500, Math.min(10_000, deadline - Date.now())) });
       return { comm, address: a, token };
     } catch (e) {
       // A wrong token or an untrusted certificate is final: waiting will not fix it.

@@ -14,6 +14,11 @@ export interface SocketOptions {
   role: string;
   tls?: TlsMaterial;
   timeoutMs?: number;
+  /**
+   * A unix socket on which the same listener accepts this connection (a LocalCluster's scheduler,
+   * for its own workers): the same WebSocket and token, without the TCP stack (see transport.ts).
+   */
+  socketPath?: string;
 }
 
 const refusedToken = (address: string): ConnectionRefusedError =>
@@ -34,6 +39,10 @@ export function openSocket(address: string, url: string, opts: SocketOptions): C
     const local = connectInProcess(address, opts.token, opts.role);
     if (local === 'refused') throw refusedToken(address);
     if (local) return local;
+  }
+  if (opts.socketPath !== undefined && !opts.tls) {
+    const u = new URL(url);
+    url = `ws+unix://${opts.socketPath}:${u.pathname}${u.search}`;
   }
   return new Promise<CommSocket>((resolve, reject) => {
     const ws = new WebSocket(url, {

@@ -66,6 +66,8 @@ export interface SchedulerOptions {
   token?: string;
   /** Where to publish address and token for workers and clients. */
   schedulerFile?: string;
+  /** Also listen on this unix socket (a LocalCluster's workers connect there; see transport.ts). */
+  localSocket?: string;
   tls?: TlsFiles;
   /** Scheme of the published address: tcp (default), tls (default with TLS files), ws, wss. */
   protocol?: Protocol;
@@ -106,6 +108,7 @@ const SCHEDULER_OPTIONS: OptionSchema<SchedulerOptions> = {
   port: nonNegativeInt,
   token: 'string',
   schedulerFile: 'string',
+  localSocket: 'string',
   tls: 'object',
   workerTtlMs: millis,
   nannyGraceMs: millis,
@@ -200,6 +203,7 @@ export class Scheduler {
       protocol: opts.protocol,
       onConnection: (comm, role) => s.onConnection(comm, role),
       inProcess: true,
+      socketPath: opts.localSocket,
     });
     if (opts.dashboardAddress !== undefined) {
       try {
@@ -226,6 +230,11 @@ export class Scheduler {
 
   get address(): string {
     return this.listener.address;
+  }
+
+  /** The unix socket it also listens on for local workers (option `localSocket`; not with TLS). */
+  get localSocket(): string | undefined {
+    return this.opts.tls ? undefined : this.opts.localSocket;
   }
 
   /** The dashboard's status page (`http://127.0.0.1:8787/status`), or undefined without a dashboard. */

@@ -51,6 +51,8 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const) {
 }
 
 const opts = JSON.parse(process.env.PDASK_WORKER_OPTIONS ?? '{}') as WorkerOptions;
+// A LocalCluster's scheduler also listens on a unix socket for the workers of its nannies.
+if (process.env.PDASK_SCHEDULER_SOCKET) opts.schedulerSocket = process.env.PDASK_SCHEDULER_SOCKET;
 // Only a memory limit needs the nanny to watch this process's size.
 if ((opts.memoryLimit ?? 0) > 0) startRssReporter(NANNY_FD, Number(process.env.PDASK_WORKER_RSS_MS ?? 200));
 // The nanny asks for liveness reports by giving their period (it kills a worker whose event loop

@@ -48,6 +48,8 @@ registerDistributedConfig();
 export interface WorkerOptions {
   /** Scheduler address (tcp://host:port). */
   scheduler: string;
+  /** The scheduler's unix socket on this machine (a LocalCluster's): reached there instead of over TCP. */
+  schedulerSocket?: string;
   token: string;
   tls?: TlsFiles;
   /** Interface to listen on for peers and clients (default 127.0.0.1). */
@@ -96,6 +98,7 @@ export interface WorkerOptions {
 
 const WORKER_OPTIONS: OptionSchema<WorkerOptions> = {
   scheduler: 'string',
+  schedulerSocket: 'string',
   token: 'string',
   tls: 'object',
   host: 'string',
@@ -261,6 +264,7 @@ export class Worker {
         {
           role: 'worker',
           tls,
+          socketPath: opts.schedulerSocket,
           timeoutMs: opts.deathTimeoutMs ?? config.get<number>('distributed.comm.timeouts.connect-ms'),
           log: w.log,
         },
