@@ -20,4 +20,3 @@ export * from './radix';
 export * from './csv';
 export * from './glm';
 export * from './glm-many';
-export * from './snappy';

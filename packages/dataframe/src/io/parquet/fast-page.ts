@@ -161,7 +161,7 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     // Room for every output row still to come at this dictionary's longest string, up to 64 MiB:
     // one allocation for the column, not a doubling per page that copies what came before.
     const rest = (s.length - s.at) * (d.maxLength ?? 0);
-    const bytes = hooks.grow(rest <= RESERVE_BYTES ? rest + 8 : (b - a) * (d.maxLength ?? 0));
+    const bytes = hooks.grow(rest <= RESERVE_BYTES ? rest : (b - a) * (d.maxLength ?? 0));
     let used = s.used;
     let at = s.at;
     // Entries of at most 8 bytes are copied as two 32-bit words (the dictionary is padded, and the
@@ -170,25 +170,6 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     const from32 = new DataView(db.buffer, db.byteOffset, db.byteLength);
     const to32 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const room = bytes.length - 8;
-    // No nulls, a mask, short entries and room for every row's 8 bytes: branch-free (the mask of
-    // a filter is unpredictable, and its branch cost more than the copy). Every row is written at
-    // the next slot and only a kept row claims it; writes past the output's end are no-ops.
-    if (present === null && mask && words && s.allValid && used + (s.length - at) * (d.maxLength as number) + 8 <= bytes.length) {
-      for (let r = a; r < b; r++) {
-        const x = ix[vi++];
-        const m = mask[base + r];
-        if (codes !== undefined) codes[at] = (ids as Int32Array)[x];
-        const from = doff[x];
-        to32.setInt32(used, from32.getInt32(from, true), true);
-        to32.setInt32(used + 4, from32.getInt32(from + 4, true), true);
-        used += (doff[x + 1] - from) & -m;
-        offsets[at + 1] = used;
-        at += m;
-      }
-      s.at = at;
-      s.used = used;
-      return true;
-    }
     for (let r = a; r < b; r++) {
       const has = present === null || present[r] === 1;
       if (mask && mask[base + r] === 0) {
