@@ -4,6 +4,7 @@
  * a file that needs one waits here for the outcome, at its top level, before it declares its tests.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { alive } from './processes';
 
 export type Piece = 'chromium' | 'slurm';
 
@@ -26,15 +27,6 @@ const WAIT_LIMIT_MS = 20 * 60_000;
 function readState(file: string): ProvisionState | undefined {
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, 'utf8')) as ProvisionState;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

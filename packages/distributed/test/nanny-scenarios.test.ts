@@ -10,18 +10,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, Nanny, Scheduler } from '../src/index';
 import { exited, Procs, requireBuild, SCHEDULER_CLI, until, WORKER_CLI } from './helpers';
+import { alive } from '../../../test/helpers/processes';
 
 const procs = new Procs();
 afterAll(() => procs.killAll());
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function withScheduler<T>(fn: (s: Scheduler, c: Client) => Promise<T>, opts: Parameters<typeof Scheduler.start>[0] = {}): Promise<T> {
   requireBuild();

@@ -13,6 +13,7 @@ import { delayed } from '@pdask/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, LocalCluster, Nanny, Scheduler, type NannyOptions, type SchedulerOptions } from '../src/index';
 import { requireBuild, until } from './helpers';
+import { alive } from '../../../test/helpers/processes';
 
 interface Cluster {
   scheduler: Scheduler;
@@ -47,15 +48,6 @@ async function cluster(sopts: SchedulerOptions, nopts: Partial<NannyOptions>, n 
       await scheduler.close();
     },
   };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Every worker process seen is either one of the nannies' current workers or gone: none left hung. */

@@ -66,17 +66,7 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
   }
   const server: HttpServer = opts.tls ? createHttpsServer({ ...opts.tls }) : createHttpServer();
   const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => undefined);
-  });
-  // Bytes that are not HTTP (port scanners, garbage) just lose their connection.
-  server.on('clientError', (_e, socket) => socket.destroy());
-  server.on('request', (_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' });
-    res.end('pdask: this port speaks the pdask protocol over WebSocket\n');
-  });
+  onlyUpgrades(server, sockets, 'port');
   const wss = new WebSocketServer({
     server,
     maxPayload: MAX_PAYLOAD,
@@ -144,11 +134,11 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
   };
 }
 
-/** An HTTP server on a unix socket whose upgrades go to `wss` (which checks them as on TCP). */
-async function listenUnix(path: string, wss: WebSocketServer, sockets: Set<Socket>): Promise<HttpServer> {
-  // A file left by a process that died holding it would make listen fail.
-  rmSync(path, { force: true });
-  const server = createHttpServer();
+/**
+ * An HTTP server that only upgrades: its sockets are tracked (to destroy them on close), bytes that
+ * are not HTTP (port scanners, garbage) just lose their connection, a plain request gets 426.
+ */
+function onlyUpgrades(server: HttpServer, sockets: Set<Socket>, what: 'port' | 'socket'): void {
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -157,8 +147,16 @@ async function listenUnix(path: string, wss: WebSocketServer, sockets: Set<Socke
   server.on('clientError', (_e, socket) => socket.destroy());
   server.on('request', (_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' });
-    res.end('pdask: this socket speaks the pdask protocol over WebSocket\n');
+    res.end(`pdask: this ${what} speaks the pdask protocol over WebSocket\n`);
   });
+}
+
+/** An HTTP server on a unix socket whose upgrades go to `wss` (which checks them as on TCP). */
+async function listenUnix(path: string, wss: WebSocketServer, sockets: Set<Socket>): Promise<HttpServer> {
+  // A file left by a process that died holding it would make listen fail.
+  rmSync(path, { force: true });
+  const server = createHttpServer();
+  onlyUpgrades(server, sockets, 'socket');
   server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
