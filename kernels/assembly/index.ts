@@ -20,3 +20,4 @@ export * from './radix';
 export * from './csv';
 export * from './glm';
 export * from './glm-many';
+export * from './snappy';

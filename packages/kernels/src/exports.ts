@@ -67,4 +67,5 @@ export interface KernelExports {
     k: number, pt: number, pg: number, pl: number, pz: number): number;
   glm_many_work(k: number): number;
   glm_many_tile(): number;
+  snappy_uncompress(src: number, srcLen: number, dst: number, dstLen: number): number;
 }

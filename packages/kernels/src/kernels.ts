@@ -13,6 +13,7 @@ import * as Q from './qr.js';
 import * as MM from './matmul.js';
 import * as RX from './radix.js';
 import { csvScan, type CsvScanOptions, type CsvScanResult } from './csv.js';
+import { snappyUncompress } from './snappy.js';
 import { KernelArray } from './memory.js';
 import { momentsMean, momentsStd, momentsVar, type ArgExtremum, type Moments } from './partials.js';
 import { checkOptionKeys, optionKeys } from './options.js';
@@ -365,6 +366,15 @@ export class Kernels {
    */
   csvScan(bytes: Uint8Array | KernelArray<Uint8Array>, options: CsvScanOptions): CsvScanResult | null {
     return csvScan(this.rt, bytes, options);
+  }
+
+  /**
+   * The `length` bytes a raw snappy block decompresses to (Parquet's SNAPPY pages), as a view of
+   * kernel memory that the next call on this instance reuses: copy what you keep. Throws when the
+   * block is malformed or its length is not `length`.
+   */
+  snappyUncompress(input: Uint8Array, length: number): Uint8Array {
+    return snappyUncompress(this.rt, input, length);
   }
 
   /**

@@ -9,6 +9,7 @@
 import { makeData, makeVector, type Vector } from 'apache-arrow';
 import type { AsyncBuffer, Compressors, DataReader, DecodedArray, FileMetaData, RowGroup, SchemaTree } from 'hyparquet';
 import type { ColumnDecoder } from 'hyparquet/src/types.js';
+import { kernels } from '../../ops/kernels';
 import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { PARSERS } from './decoding';
@@ -180,6 +181,16 @@ function setNull(s: Sink): void {
 }
 
 /**
+ * A page's decompressed bytes. SNAPPY pages go through the kernels' decoder into kernel memory
+ * that the next page reuses (hysnappy allocated and copied each page, and took about a third of
+ * the read): the bytes are valid until the next call, so the page must be decoded before it.
+ */
+function pageBytes(h: Hyparquet, raw: Uint8Array, size: number, decoder: ColumnDecoder): Uint8Array {
+  if (decoder.codec === 'SNAPPY') return kernels().snappyUncompress(raw, size);
+  return h.decompressPage(raw, size, decoder.codec, decoder.compressors);
+}
+
+/**
  * Rows [lo, hi) of one row group's chunk of the column, appended to the sink. Pages wholly
  * outside the rows are not decompressed.
  */
@@ -194,7 +205,8 @@ function readChunk(h: Hyparquet, buf: Uint8Array, decoder: ColumnDecoder, maxDef
     const raw = buf.subarray(reader.offset, reader.offset + header.compressed_page_size);
     reader.offset += header.compressed_page_size;
     if (header.type === 'DICTIONARY_PAGE') {
-      const page = h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors);
+      // Copied out of the reused buffer: hyparquet's values may be views of the page, kept for the chunk.
+      const page = pageBytes(h, raw, header.uncompressed_page_size, decoder).slice();
       dict = h.readPlain({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, decoder.type, header.dictionary_page_header?.num_values ?? 0, decoder.element.type_length);
       packed = kind === 'utf8' ? { ...packDictionary(dict), ids: dictionaryIds(s, dict as Uint8Array[]) } : kind === 'fixed' && ArrayBuffer.isView(dict) ? { values: dict as Fixed } : undefined;
       continue;
@@ -211,7 +223,7 @@ function readChunk(h: Hyparquet, buf: Uint8Array, decoder: ColumnDecoder, maxDef
     }
     const encoding = (v1 ?? v2)?.encoding ?? 'PLAIN';
     if (v1 && kind !== 'bool') {
-      const bytes = h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors);
+      const bytes = pageBytes(h, raw, header.uncompressed_page_size, decoder);
       if (readV1Page(bytes, rows, encoding, maxDef, kind, decoder.type, packed, a, b, s, hooks)) {
         row += rows;
         continue;
@@ -219,7 +231,7 @@ function readChunk(h: Hyparquet, buf: Uint8Array, decoder: ColumnDecoder, maxDef
       s.codes = undefined;
       readPage(h.readDataPage(bytes, v1, decoder), dict, packed, encoding, maxDef, kind, a, b, s);
     } else if (v1) {
-      readPage(h.readDataPage(h.decompressPage(raw, header.uncompressed_page_size, decoder.codec, decoder.compressors), v1, decoder), dict, packed, encoding, maxDef, kind, a, b, s);
+      readPage(h.readDataPage(pageBytes(h, raw, header.uncompressed_page_size, decoder), v1, decoder), dict, packed, encoding, maxDef, kind, a, b, s);
     } else {
       s.codes = undefined;
       readPage(h.readDataPageV2(raw, header, decoder), dict, packed, encoding, maxDef, kind, a, b, s);
