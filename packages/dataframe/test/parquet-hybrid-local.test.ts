@@ -8,19 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { uleb } from './uleb';
 import { decodeHybrid } from '../src/io/parquet/hybrid';
 import { openLocalFile } from '../src/io/parquet/local-file';
-
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = v % 128;
-    v = Math.floor(v / 128);
-    if (v > 0) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0);
-  return out;
-}
 
 /** A bit-packed run of `values` (padded with zeros to a multiple of 8), as the spec lays it out. */
 function bitPacked(values: readonly number[], width: number): number[] {

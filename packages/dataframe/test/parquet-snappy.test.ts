@@ -8,19 +8,9 @@
  */
 import { loadKernelsSync } from '@pdask/kernels';
 import { describe, expect, it } from 'vitest';
+import { uleb } from './uleb';
 
 const k = loadKernelsSync();
-
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = v % 128;
-    v = Math.floor(v / 128);
-    if (v > 0) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0);
-  return out;
-}
 
 function literal(bytes: readonly number[]): number[] {
   const n = bytes.length - 1;
