@@ -47,8 +47,11 @@ export function assemble(blocks: readonly Block[], meta0: AssembleMeta): NDArray
 export function assembleBlock(blocks: readonly Block[], meta: AssembleMeta): Block {
   if (blocks.length === 1 && blocks[0].data.length === sizeOf(meta.shape)) {
     const b = blocks[0];
-    // A result must not alias the arena: it would outlive the array that frees that memory.
-    return { dtype: meta.dtype, shape: [...meta.shape], data: b.mem ? b.data.slice() : b.data };
+    // A result must not alias the arena (it would outlive the array that frees that memory), nor
+    // the shared buffer of a mid-sized fromArray (the caller gets an ordinary array that changing
+    // cannot change the array's blocks, and V8 reads ordinary memory faster).
+    const copy = b.mem !== undefined || (typeof SharedArrayBuffer !== 'undefined' && b.data.buffer instanceof SharedArrayBuffer);
+    return { dtype: meta.dtype, shape: [...meta.shape], data: copy ? b.data.slice() : b.data };
   }
   const out = alloc(meta.dtype, sizeOf(meta.shape));
   const nd = meta.shape.length;

@@ -1,0 +1,73 @@
+/**
+ * Mid-sized inputs (32 KB to 1 MiB): `fromArray` copies them once into a SharedArrayBuffer and
+ * cuts blocks as views on it, so a batch carrying them crosses to worker threads by reference.
+ * References are computed in the tests from first principles (integer data: sums are exact).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeThreadPools } from '@pdask/core';
+import * as da from '../src/index';
+import type { NDArray } from '../src/ndarray';
+
+afterAll(() => closeThreadPools());
+const sync = { scheduler: 'sync' } as const;
+const threads = { scheduler: 'threads', numWorkers: 2 } as const;
+
+const N = 10_000; // 80 KB of float64: above the 32 KB sharing threshold, below the arena's 1 MiB
+const x = Float64Array.from({ length: N }, (_, i) => i % 1000);
+const y = Float64Array.from({ length: N }, (_, i) => (i * 7) % 13);
+
+function plain(f: (a: number, b: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < N; i++) s += f(x[i], y[i]);
+  return s;
+}
+
+describe('fromArray of a mid-sized array', () => {
+  it('blocks are views on one SharedArrayBuffer, a copy of the data (not the caller\'s array)', () => {
+    const dx = da.fromArray(x, { chunks: 2500 });
+    const blocks = [...dx.layer.layer.materialize()].map((n) => (n as { value: { data: Float64Array } }).value.data);
+    expect(blocks.length).toBe(4);
+    const buffer = blocks[0].buffer;
+    expect(buffer instanceof SharedArrayBuffer).toBe(true);
+    expect(buffer === x.buffer).toBe(false);
+    for (let b = 0; b < 4; b++) {
+      expect(blocks[b].buffer).toBe(buffer);
+      expect(blocks[b].length).toBe(2500);
+      for (const i of [0, 1, 1234, 2499]) expect(blocks[b][i]).toBe((b * 2500 + i) % 1000);
+    }
+  });
+
+  it('a small array (under 32 KB) is still sliced into ordinary blocks', () => {
+    const small = x.subarray(0, 1000);
+    const blocks = [...da.fromArray(small, { chunks: 250 }).layer.layer.materialize()].map((n) => (n as { value: { data: Float64Array } }).value.data);
+    expect(blocks.map((b) => b.buffer instanceof SharedArrayBuffer)).toEqual([false, false, false, false]);
+    expect(blocks[3][249]).toBe(999);
+  });
+
+  it('(x + y).sum(), x.sum() and x - y on sync and threads are exact', async () => {
+    const dx = da.fromArray(x, { chunks: 2500 });
+    const dy = da.fromArray(y, { chunks: 2500 });
+    for (const opts of [sync, threads]) {
+      expect(await dx.add(dy).sum().compute(opts)).toBe(plain((a, b) => a + b));
+      expect(await dx.sum().compute(opts)).toBe(plain((a) => a));
+      const d = (await dx.sub(dy).compute(opts)) as NDArray;
+      for (const i of [0, 1, 2499, 2500, 7777, N - 1]) expect(d.get(i)).toBe(x[i] - y[i]);
+    }
+  });
+
+  it('changing the caller\'s array afterwards does not change the blocks', async () => {
+    const z = x.slice();
+    const dz = da.fromArray(z, { chunks: 2500 });
+    z.fill(0);
+    expect(await dz.sum().compute(threads)).toBe(plain((a) => a));
+    expect(await dz.sum().compute(sync)).toBe(plain((a) => a));
+  });
+
+  it('a computed result is an ordinary array, and changing it does not change the blocks', async () => {
+    const dx = da.fromArray(x, { chunks: N });
+    const r = (await dx.compute(sync)) as NDArray;
+    expect(r.data.buffer instanceof SharedArrayBuffer).toBe(false);
+    r.data.fill(0);
+    expect(await dx.sum().compute(sync)).toBe(plain((a) => a));
+  });
+});
