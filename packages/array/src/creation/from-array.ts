@@ -43,10 +43,11 @@ function isShared(a: TypedArray): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
 }
 
-function contentToken(a: NDArray): string {
+/** The default name: a hash of the data, its dtype and shape, and the chunks (one token, one MD5). */
+function contentName(a: NDArray, chunks: readonly (readonly number[])[]): string {
   // XXH64 in the kernels (Dask names arrays by an xxh64 of their bytes too): ~4x faster than
   // Node's hardware SHA-1, and data can be large.
-  return tokenize(a.dtype, a.shape, kernelsSync().hash64(a.values));
+  return `array-${tokenize(a.dtype, a.shape, kernelsSync().hash64(a.values), chunks)}`;
 }
 
 /**
@@ -76,7 +77,7 @@ export function fromArray(x: ArrayLike, options?: FromArrayOptions): ChunkedArra
     a = new NDArray(a.values, opts.shape, a.dtype);
   }
   const chunks = normalizeChunks(opts.chunks, a.shape, a.dtype);
-  const name = opts.name ?? `array-${tokenize(contentToken(a), chunks)}`;
+  const name = opts.name ?? contentName(a, chunks);
   let shared = a.values;
   let mem: WebAssembly.Memory | undefined;
   // Large data goes into shared memory once; small blocks are copied (cheap to clone to workers).
