@@ -71,3 +71,23 @@ describe('fromArray of a mid-sized array', () => {
     expect(await dx.sum().compute(sync)).toBe(plain((a) => a));
   });
 });
+
+describe('fromArray of a mid-sized 2-d array cut across rows', () => {
+  // 100 x 100 float64 (80 KB), blocks of 50 x 50: not contiguous ranges, so each is copied out.
+  const M = Float64Array.from({ length: 10_000 }, (_, i) => (i % 100) * 3 + Math.floor(i / 100));
+
+  it('blocks hold the right elements, and sums are exact on sync and threads', async () => {
+    const dm = da.fromArray(M, { shape: [100, 100], chunks: [50, 50] });
+    const blocks = [...dm.layer.layer.materialize()].map((n) => (n as { value: { data: Float64Array; shape: number[] } }).value);
+    expect(blocks.map((b) => b.shape)).toEqual([[50, 50], [50, 50], [50, 50], [50, 50]]);
+    // Block (1, 0): rows 50-99, columns 0-49; element (r, c) of it is M[(50 + r) * 100 + c].
+    expect(blocks[2].data[0]).toBe(M[5000]);
+    expect(blocks[2].data[50 * 49 + 49]).toBe(M[99 * 100 + 49]);
+    let total = 0;
+    for (let i = 0; i < M.length; i++) total += M[i];
+    for (const opts of [sync, threads]) expect(await dm.sum().compute(opts)).toBe(total);
+    // Column sums: sum over rows r of (c * 3 + r) = 300 c + 4950.
+    const cols = (await dm.sum({ axis: 0 }).compute(threads)) as NDArray;
+    for (const c of [0, 49, 50, 99]) expect(cols.get(c)).toBe(300 * c + 4950);
+  });
+});

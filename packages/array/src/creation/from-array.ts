@@ -82,7 +82,8 @@ export function fromArray(x: ArrayLike, options?: FromArrayOptions): ChunkedArra
   let mem: WebAssembly.Memory | undefined;
   // Large data goes into shared memory once; small blocks are copied (cheap to clone to workers).
   const got = a.values.byteLength >= ARENA_BYTES ? arenaAlloc(a.dtype, a.size) : undefined;
-  const share = got !== undefined || a.values.byteLength >= SHARE_BYTES;
+  // Without SharedArrayBuffer (a page that is not cross-origin isolated), blocks are sliced.
+  const share = got !== undefined || (a.values.byteLength >= SHARE_BYTES && typeof SharedArrayBuffer !== 'undefined');
   if (share) {
     if (got) {
       shared = got.data;
@@ -93,6 +94,7 @@ export function fromArray(x: ArrayLike, options?: FromArrayOptions): ChunkedArra
       same(shared).set(same(a.values));
     }
   }
+  const bytes = a.values.byteLength;
   const shape = a.shape;
   const nd = shape.length;
   const dtype = a.dtype;
@@ -126,7 +128,9 @@ export function fromArray(x: ArrayLike, options?: FromArrayOptions): ChunkedArra
         return dataNode(key, b);
       }
       const own = share && mem ? arenaAlloc(dtype, n) : undefined;
-      data = own ? own.data : share ? allocShared(dtype, n) : alloc(dtype, n);
+      // A mid-sized array's copied blocks go to ordinary memory: a SharedArrayBuffer per block
+      // costs more than the one shared copy a batch makes of them (share-inputs.ts).
+      data = own ? own.data : share && bytes >= ARENA_BYTES ? allocShared(dtype, n) : alloc(dtype, n);
       copyRegion(shared, shape, off, data, bs, new Array(nd).fill(0), bs);
       return dataNode(key, own ? { dtype, shape: bs, data, mem: own.mem } : { dtype, shape: bs, data });
     },
