@@ -164,6 +164,34 @@ describe('small results', () => {
   });
 });
 
+describe('task arguments over the in-process link (copied, not encoded, when plain)', () => {
+  it.each([true, false])('arrive as over WebSocket, and one that cannot be sent fails its future with the same error (in-process link: %s)', async (inProcess) => {
+    const scope = config.set({ 'distributed.comm.in-process': inProcess });
+    try {
+      await withClient(async (c) => {
+        // Plain (copied), then with a surrogate pair and a typed array (both left to the codec).
+        const show = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x === undefined ? 'undefined' : ArrayBuffer.isView(x) ? `${x.constructor.name}[${String(Array.from(x as Float64Array))}]` : x));
+        const args: [unknown, string][] = [
+          [{ a: [1, undefined, -0], s: 'café' }, '{"a":[1,null,0],"s":"café"}'],
+          [['😀', 2], '["😀",2]'],
+          [{ f: Float64Array.from([0.5]) }, '{"f":"Float64Array[0.5]"}'],
+        ];
+        for (const [arg, expected] of args) {
+          const f = c.submitWith({ pure: false }, show, arg);
+          expect(await f.result()).toBe(expected);
+          f.release();
+        }
+        const bad = c.submitWith({ pure: false }, (o: { s: symbol }) => String(o.s), { s: Symbol('s') });
+        await expect(bad.result()).rejects.toThrow('Cannot send the graph to the scheduler: Unrecognized object: [object Symbol]');
+        // The connection stays usable.
+        expect(await c.submit((x: number) => x + 1, 41).result()).toBe(42);
+      });
+    } finally {
+      scope.restore();
+    }
+  });
+});
+
 describe('releases', () => {
   it('made in one turn go as one message, and the scheduler forgets every key', async () => {
     await withClient(async (c) => {

@@ -10,6 +10,7 @@
  * WebSocket behind an adapter (socket-browser.ts): this module imports none of them.
  */
 import { decodeMessage, encodeMessage } from '../protocol/codec';
+import { copyPlain, NOT_PLAIN } from '../protocol/plain-copy';
 import { DEFAULT_SHARD_BYTES, ShardAssembler, splitIntoShards } from './shards';
 import type { CommSocket } from './local-link';
 import { nextTurn, unref } from './turn';
@@ -69,6 +70,7 @@ export class Comm {
     this.local = ws.inProcess === true;
     ws.binaryType = 'fragments';
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    if (ws.sendBatch) ws.onBatch = (batch) => this.handle(batch);
     ws.on('close', (code, reason) => this.markClosed(`connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`));
     // Protocol errors (garbage frames) end the connection; they must never throw out of the process.
     ws.on('error', (e) => this.markClosed(`connection error: ${e.message}`));
@@ -111,6 +113,15 @@ export class Comm {
     if (this.closed || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
+    if (this.ws.sendBatch && !this.writing) {
+      // In process: the copy the codec would deliver, without msgpack (or, if the batch holds
+      // anything but plain values, encoded as below: the codec decides what can be sent).
+      const copy = copyPlain(batch);
+      if (copy !== NOT_PLAIN) {
+        this.ws.sendBatch(copy as unknown[]);
+        return;
+      }
+    }
     let parts: Uint8Array[];
     try {
       parts = encodeMessage(batch);
@@ -217,6 +228,12 @@ export class Comm {
       unref(setTimeout(() => this.ws.terminate(), 200));
       return;
     }
+    this.handle(batch as unknown[]);
+  }
+
+  /** Hands each message of a received batch to the handler; replies leave when it is done. */
+  private handle(batch: unknown[]): void {
+    if (this.closed) return;
     receiving++;
     try {
       for (const m of batch) {

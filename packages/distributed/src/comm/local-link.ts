@@ -4,7 +4,9 @@
  * encoded and decoded by the Comm on either end (values are copied as on the wire, and a value that
  * cannot be encoded is refused the same way); only the kernel round trip, the WebSocket framing and
  * masking, and a turn of the event loop's poll phase are skipped — two of the six hops of a
- * submit→result round trip.
+ * submit→result round trip. A batch of plain values (see `copyPlain`) skips msgpack too: it is
+ * copied as the codec would deliver it and handed to the other end's `onBatch`; any other batch is
+ * encoded and decoded as over a socket.
  */
 import { EventEmitter } from 'node:events';
 import { config } from '@pdask/core';
@@ -21,6 +23,13 @@ export interface CommSocket {
   on(event: 'error', fn: (e: Error) => void): unknown;
   /** `owned`: `data` was made for this message and is not used again by the sender (an in-process link need not copy it). */
   send(data: Uint8Array, opts: { binary: boolean; fin: boolean; owned?: boolean }, cb?: (err?: Error) => void): void;
+  /**
+   * Hands over a batch as values (an in-process link): `batch` must already be the receiver's own
+   * copy, which its `onBatch` is given, in order with the link's messages and its close.
+   */
+  sendBatch?(batch: unknown[]): void;
+  /** Receives what the other end's `sendBatch` hands over (set by the Comm). */
+  onBatch?: (batch: unknown[]) => void;
   close(code?: number, reason?: string): void;
   terminate(): void;
 }
@@ -33,6 +42,7 @@ const CLOSED = 2;
 export class LocalSocket extends EventEmitter implements CommSocket {
   binaryType: 'nodebuffer' | 'arraybuffer' | 'fragments' = 'fragments';
   readonly inProcess = true;
+  onBatch?: (batch: unknown[]) => void;
   private peer!: LocalSocket;
   private state = OPEN;
   /** Fragments of the message being sent (until the one with `fin`). */
@@ -63,6 +73,14 @@ export class LocalSocket extends EventEmitter implements CommSocket {
     queueMicrotask(() => {
       if (to.state !== CLOSED) to.emit('message', message, true);
       cb?.();
+    });
+  }
+
+  sendBatch(batch: unknown[]): void {
+    if (this.state !== OPEN) return;
+    const to = this.peer;
+    queueMicrotask(() => {
+      if (to.state !== CLOSED) to.onBatch?.(batch);
     });
   }
 

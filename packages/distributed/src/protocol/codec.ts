@@ -44,6 +44,11 @@ const EXT_BIGINT = 24;
 /** A stand-in for `undefined`, which msgpack cannot carry as itself. */
 const UNDEFINED_BOX = Object.freeze({ __pdaskUndefined: true });
 
+/** Whether `x` is the stand-in for `undefined` (which decodes as `undefined`). */
+export function isUndefinedBox(x: unknown): boolean {
+  return x === UNDEFINED_BOX;
+}
+
 /** Frames of the message being encoded / decoded (undefined: one self-contained buffer). */
 let outFrames: Uint8Array[] | undefined;
 let inFrames: Uint8Array[] | undefined;

@@ -29,6 +29,11 @@ export function longLived(ts: TaskState): boolean {
   return false;
 }
 
+/** Whether a result may need a copy (in memory on one worker only, and long-lived), whatever its size. */
+export function mayReplicate(ts: TaskState): boolean {
+  return ts.status === 'memory' && ts.whoHas.length === 1 && longLived(ts);
+}
+
 /**
  * For each result in memory on one worker only, long-lived and at most `maxBytes`: the worker to
  * copy it to (the oldest other one) and the holder to copy it from. Grouped by target worker.
@@ -43,7 +48,7 @@ export function planReplicas(
   const oldest = [...workers].filter((w) => !w.paused).sort((a, b) => a.startedAt - b.startedAt);
   if (oldest.length < 2) return plan;
   for (const ts of candidates) {
-    if (ts.status !== 'memory' || ts.whoHas.length !== 1 || ts.nbytes > maxBytes || !longLived(ts)) continue;
+    if (ts.nbytes > maxBytes || !mayReplicate(ts)) continue;
     const holder = ts.whoHas[0].id;
     const target = oldest[0].id === holder ? oldest[1].id : oldest[0].id;
     let e = plan.get(target);

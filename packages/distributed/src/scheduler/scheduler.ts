@@ -49,7 +49,7 @@ import { SchedulerShuffles } from '../shuffle/scheduler-shuffles';
 import { ClientRecord, NannyRecord, WorkerRecord } from './records';
 import { removeSchedulerFile, writeSchedulerFile } from './scheduler-file';
 import { planSteal } from './stealing';
-import { planReplicas } from './replication';
+import { mayReplicate, planReplicas } from './replication';
 import { heartbeatSuspects } from './liveness';
 import { DashboardServer } from '../dashboard/server';
 import { parseDashboardAddress } from '../dashboard/auth';
@@ -574,6 +574,9 @@ export class Scheduler {
   /** Asks the oldest workers to copy long-lived results held once (see replication.ts). */
   private replicate(candidates: readonly TaskState[]): void {
     if (candidates.length === 0 || this.workers.size < 2) return;
+    // Most finished tasks need no copy (a submit's result is wanted and made from nothing): then
+    // neither the config nor the list of targets is looked at.
+    if (!candidates.some(mayReplicate)) return;
     // Read each time: config.set scopes apply to a running scheduler.
     const maxBytes = config.get<number>('distributed.scheduler.replicate-bytes', 65_536);
     if (maxBytes <= 0) return;
