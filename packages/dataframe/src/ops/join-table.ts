@@ -27,6 +27,8 @@ export interface JoinTable {
    * `k - base` (no hashing, one memory access per probe). NaN when the table hashes.
    */
   readonly base: number;
+  /** No two rows share a key (every `next` is -1): a probe row meets at most one row. */
+  readonly unique: boolean;
 }
 
 export interface JoinRows {
@@ -138,7 +140,37 @@ export function buildTable(keys: Float64Array): JoinTable {
       s = (s + 1) & mask;
     }
   }
-  return { keys, mask, slots, next, nanHead, base };
+  let unique = true;
+  for (let i = 0; i < n && unique; i++) unique = next[i] < 0;
+  return { keys, mask, slots, next, nanHead, base, unique };
+}
+
+/**
+ * probeTable for a direct table of unique keys (a dimension table keyed 0..n): one slot read per
+ * probe row and no chain to follow, so at most one output row per probe row. Reading `next` for
+ * every row and growing the output were a fifth of a broadcast join's probe.
+ */
+function probeDirectUnique(t: JoinTable, probe: Float64Array, keepProbe: boolean): JoinRows {
+  const { slots, base, nanHead } = t;
+  const n = probe.length;
+  const len = slots.length;
+  const p = new Int32Array(n);
+  const b = new Int32Array(n);
+  let m = 0;
+  let identity = true;
+  for (let i = 0; i < n; i++) {
+    const k = probe[i];
+    const d = k - base;
+    // A key outside the range, or not an integer, is in no slot; NaN fails every comparison.
+    const r = d >= 0 && d < len && d === Math.floor(d) ? slots[d] : k !== k ? nanHead : -1;
+    if (r < 0) {
+      identity = false;
+      if (!keepProbe) continue;
+    }
+    p[m] = i;
+    b[m++] = r;
+  }
+  return { p: p.subarray(0, m), b: b.subarray(0, m), identity };
 }
 
 /** A growable pair of Int32Array columns. */
@@ -169,6 +201,7 @@ export function probeTable(t: JoinTable, probe: Float64Array, keepProbe: boolean
   const { keys, mask, slots, next, base } = t;
   const direct = base === base;
   const n = probe.length;
+  if (direct && t.unique && !keepBuild) return probeDirectUnique(t, probe, keepProbe);
   const words = new Uint32Array(probe.buffer, probe.byteOffset, 2 * n);
   const out = new Pairs(n + (keepBuild ? keys.length : 0));
   const met = keepBuild ? new Uint8Array(keys.length) : undefined;

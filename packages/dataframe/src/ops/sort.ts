@@ -97,13 +97,20 @@ export const rangeSplit = (part: Part, column: string, bounds: readonly SortKey[
   const b = decodePart(part);
   const col = findColumn(b, column);
   const ranges = isNumberSortKey(col) && bounds.every((x) => typeof x === 'number') ? numberRanges(col, bounds, ascending, naFirst) : Int32Array.from(keysOf(col), (k) => rangeOf(k, bounds, ascending, naFirst));
+  return rowsByRange(ranges, n).map((idx) => encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, idx)))));
+};
+
+/** The rows of each range, ascending (a counting sort of the row numbers by range). */
+function rowsByRange(ranges: Int32Array, n: number): Int32Array[] {
   const counts = new Int32Array(n);
   for (let i = 0; i < ranges.length; i++) counts[ranges[i]]++;
-  const rows = Array.from(counts, (c) => new Int32Array(c));
-  const at = new Int32Array(n);
-  for (let i = 0; i < ranges.length; i++) rows[ranges[i]][at[ranges[i]]++] = i;
-  return rows.map((idx) => encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, idx)))));
-};
+  const start = new Int32Array(n + 1);
+  for (let r = 0; r < n; r++) start[r + 1] = start[r] + counts[r];
+  const all = new Int32Array(ranges.length);
+  const at = start.slice(0, n);
+  for (let i = 0; i < ranges.length; i++) all[at[ranges[i]]++] = i;
+  return Array.from(counts, (_, r) => all.subarray(start[r], start[r + 1]));
+}
 
 /** `columns`/`ascendings`/`naFirst`: sortValues by several columns or with missing keys first (the range split was on the first). */
 export const sortPieces = (pieces: readonly Part[], column: string, ascending: boolean, columns?: readonly string[], ascendings?: readonly boolean[], naFirst = false): Part => {
