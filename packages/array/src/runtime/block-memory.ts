@@ -50,7 +50,7 @@ export function blockInKernelMemory(shape: readonly number[], n: number, fill: (
   own.set(k.memory, k);
   live++;
   made++;
-  collected.register(k.memory.buffer, undefined);
+  collected.register(data.buffer, undefined);
   return { dtype: 'float64', shape: [...shape], data, mem: k.memory, alone: true };
 }
 
