@@ -33,7 +33,7 @@ function referenceBlock(seed: number, id: number, n: number): Float64Array {
     const s = [0, 1, 2, 3].map(
       (w) => mix32(mix32(seed + Math.imul(w + 1, 0x9e3779b9)) ^ base ^ mix32(id + Math.imul(0x7f4a7c15, w + 3)) ^ mix32(Math.imul(j + 1, 0x2545f491) + Math.imul(w + 1, 0x3c6ef372))) >>> 0,
     );
-    if (s.every((v) => v === 0)) s[0] = 1;
+    if (!s.some((v) => v !== 0)) s[0] = 1;
     gens.push(s);
   }
   // xoshiro128+ (Blackman & Vigna): the output is s0 + s3, then the state steps.
@@ -74,6 +74,8 @@ describe('random blocks in a kernel memory of their own', () => {
     const got = (await d.mul(d).mean().compute(threads)) as number;
     expect(Math.abs(got - s / 600_000)).toBeLessThan(1e-12);
     expect(Math.abs((got - 1 / 12) / (1 / 12))).toBeLessThan(0.01);
+    // Two equal deviation nodes built separately, summed: the same one-pass kernel.
+    expect(Math.abs(((await x.sub(0.5).mul(x.sub(0.5)).sum().compute(threads)) as number) - s)).toBeLessThan(1e-8);
     // The plain sum reads the blocks in place too.
     let t = 0;
     for (const b of blocks) for (let i = 0; i < b.length; i++) t += b[i];

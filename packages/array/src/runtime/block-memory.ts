@@ -39,9 +39,10 @@ export function blockInKernelMemory(shape: readonly number[], n: number, fill: (
   try {
     const bytes = n * 8 + ROOM_BYTES;
     k = loadKernelsSync({ memory: createSharedMemory({ initialBytes: bytes, maximumBytes: bytes + GROWTH_BYTES }), scratchBytes: SCRATCH_BYTES });
-  } catch {
-    // No shared WebAssembly memory here (a browser page without cross-origin isolation).
-    unavailable = true;
+  } catch (e) {
+    // No shared WebAssembly memory here (a browser page without cross-origin isolation), or no
+    // synchronous compilation; a RangeError (no room for this memory now) concerns this block only.
+    if (!(e instanceof RangeError)) unavailable = true;
     return undefined;
   }
   // Never freed by hand: the memory goes with its last view.

@@ -11,7 +11,7 @@ import { broadcastTo, sizeOf, stridesOf, transposeBlock, type Block } from './bl
 import { evalBlock, evalRange, tileContext, TILE, type BlockPlace, type ExprNode } from './expr';
 import { kernelsForBlock } from './arena';
 import { kernelTile, withKernels } from './kernels';
-import { binaryRoot, forWasmTilePairs, forWasmTiles, simpleBinary, wasmEvaluable } from './wasm-expr';
+import { binaryRoot, forWasmTilePairs, forWasmTiles, simpleBinary, squaredDeviation, wasmEvaluable } from './wasm-expr';
 import { reductionRow, type LanePartial, type PartialLayout, type ReduceFn, type ReductionRow } from './reduce-table';
 
 export type { ReduceFn } from './reduce-table';
@@ -177,6 +177,12 @@ function arenaReduce(ka: Kernels, row: ReductionRow, expr: ExprNode, data: Typed
   if (!wasmEvaluable(ka, expr, data)) return undefined;
   const simple = row.binary ? simpleBinary(expr, data) : undefined;
   if (simple) return row.binary!(ka, simple.op, simple.a, simple.b);
+  const sq = row.fromSum ? squaredDeviation(expr, data) : undefined;
+  if (sq) {
+    // `(x - c) * (x - c)`: x read once, deviations squared and summed in registers.
+    const total = ka.sumSquaresScalar(sq.op, sq.x, sq.c);
+    if (total !== undefined) return row.fromSum!(n, total);
+  }
   return tiledReduce(ka, row, expr, data, n);
 }
 
