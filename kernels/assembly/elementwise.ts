@@ -136,3 +136,73 @@ export function sum_binary_f64(op: i32, pa: usize, pb: usize, n: i32, st: usize)
   else if (op == 2) sumBinaryImpl(2, pa, pb, n, st);
   else sumBinaryImpl(3, pa, pb, n, st);
 }
+
+// Fused sum((a op s) * (a op s)): one read of a, the deviation and its square in registers, nothing
+// written. Same leaves, lanes and compensation as sumBinaryImpl, so the result has the same bits as
+// binary_scalar_f64 into a tile followed by sum_binary_f64(mul, tile, tile) over runs that start at
+// multiples of 128 elements. State as sum_f64: [0] sum, [1] compensation, [2] count.
+// @ts-ignore: decorator
+@inline function sumSquaresImpl(op: i32, pa: usize, s: f64, n: i32, st: usize): void {
+  let acc = load<f64>(st), c = load<f64>(st, 8);
+  const sv = f64x2.splat(s);
+  let i = 0;
+  for (; i + 128 <= n; i += 128) {
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    const base = <usize>i << 3;
+    for (let o: usize = 0; o < 1024; o += 64) {
+      const q = base + o;
+      const x0 = bin2(op, v128.load(pa + q), sv);
+      const x1 = bin2(op, v128.load(pa + q + 16), sv);
+      const x2 = bin2(op, v128.load(pa + q + 32), sv);
+      const x3 = bin2(op, v128.load(pa + q + 48), sv);
+      a0 = f64x2.add(a0, f64x2.mul(x0, x0));
+      a1 = f64x2.add(a1, f64x2.mul(x1, x1));
+      a2 = f64x2.add(a2, f64x2.mul(x2, x2));
+      a3 = f64x2.add(a3, f64x2.mul(x3, x3));
+    }
+    const v = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+    const b = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+    const t = acc + b;
+    c += Math.abs(acc) >= Math.abs(b) ? (acc - t) + b : (b - t) + acc;
+    acc = t;
+  }
+  if (i < n) {
+    const r = n - i;
+    let l0 = 0.0, l1 = 0.0, l2 = 0.0, l3 = 0.0, l4 = 0.0, l5 = 0.0, l6 = 0.0, l7 = 0.0;
+    let j = 0;
+    for (; j + 8 <= r; j += 8) {
+      const q = <usize>(i + j) << 3;
+      const x0 = bin1(op, load<f64>(pa + q), s), x1 = bin1(op, load<f64>(pa + q + 8), s);
+      const x2 = bin1(op, load<f64>(pa + q + 16), s), x3 = bin1(op, load<f64>(pa + q + 24), s);
+      const x4 = bin1(op, load<f64>(pa + q + 32), s), x5 = bin1(op, load<f64>(pa + q + 40), s);
+      const x6 = bin1(op, load<f64>(pa + q + 48), s), x7 = bin1(op, load<f64>(pa + q + 56), s);
+      l0 += x0 * x0;
+      l1 += x1 * x1;
+      l2 += x2 * x2;
+      l3 += x3 * x3;
+      l4 += x4 * x4;
+      l5 += x5 * x5;
+      l6 += x6 * x6;
+      l7 += x7 * x7;
+    }
+    let b = ((l0 + l2) + (l4 + l6)) + ((l1 + l3) + (l5 + l7));
+    for (; j < r; j++) {
+      const x = bin1(op, load<f64>(pa + (<usize>(i + j) << 3)), s);
+      b += x * x;
+    }
+    const t = acc + b;
+    c += Math.abs(acc) >= Math.abs(b) ? (acc - t) + b : (b - t) + acc;
+    acc = t;
+  }
+  store<f64>(st, acc);
+  store<f64>(st, c, 8);
+  store<f64>(st, load<f64>(st, 16) + <f64>n, 16);
+}
+
+/** Adds sum((a[i] op s)^2) to the sum state at st (float64, in place, nothing written). */
+export function sum_squares_scalar_f64(op: i32, pa: usize, s: f64, n: i32, st: usize): void {
+  if (op == 0) sumSquaresImpl(0, pa, s, n, st);
+  else if (op == 1) sumSquaresImpl(1, pa, s, n, st);
+  else if (op == 2) sumSquaresImpl(2, pa, s, n, st);
+  else sumSquaresImpl(3, pa, s, n, st);
+}

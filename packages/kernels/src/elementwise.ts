@@ -103,3 +103,20 @@ export function sumBinary(rt: Runtime, op: BinaryOp, a: Float64Array, b: Float64
   }
   return Number.isFinite(st[0]) ? st[0] + st[1] : st[0];
 }
+
+/**
+ * sum((a op s)^2) for a float64 array in kernel memory, read once and nothing written (the
+ * deviations of a variance, `((x - c) * (x - c)).sum()`). Undefined when `a` is not in kernel
+ * memory: the caller evaluates `a op s` into a tile and uses sumBinary.
+ */
+export function sumSquaresScalar(rt: Runtime, op: BinaryOp, a: Float64Array, s: number): number | undefined {
+  const code = OPS[op];
+  if (code === undefined) throw new TypeError(`sumSquaresScalar: unknown op ${String(op)} (add, sub, mul, div)`);
+  const m = rt.mem;
+  if (!m.owns(a)) return undefined;
+  const st = state(rt);
+  const n = a.length;
+  const pa = a.byteOffset;
+  for (let i = 0; i < n; i += IN_PLACE_BLOCK) rt.x.sum_squares_scalar_f64(code, pa + i * 8, s, Math.min(IN_PLACE_BLOCK, n - i), m.state);
+  return Number.isFinite(st[0]) ? st[0] + st[1] : st[0];
+}

@@ -39,6 +39,7 @@ export interface KernelExports {
   binary_f64(op: number, pa: number, pb: number, po: number, n: number): void;
   binary_scalar_f64(op: number, pa: number, s: number, po: number, n: number, rev: number): void;
   sum_binary_f64(op: number, pa: number, pb: number, n: number, st: number): void;
+  sum_squares_scalar_f64(op: number, pa: number, s: number, n: number, st: number): void;
   xxh64_init(st: number, seed: bigint): void;
   xxh64_stripes(st: number, p: number, stripes: number): void;
   xxh64_final(st: number, p: number, n: number, total: bigint, seed: bigint): void;

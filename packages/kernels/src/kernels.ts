@@ -182,6 +182,14 @@ export class Kernels {
     E.binary(this.rt, op, typeof a === 'number' ? a : resolve(a), typeof b === 'number' ? b : resolve(b), resolve(out));
   }
 
+  /**
+   * sum((a op s)^2) of a float64 array that lives in kernel memory, read once and nothing written;
+   * undefined when `a` is elsewhere (use `binary` then `sumBinary`).
+   */
+  sumSquaresScalar(op: E.BinaryOp, a: Float64Array, s: number): number | undefined {
+    return E.sumSquaresScalar(this.rt, op, a, s);
+  }
+
   /** sum(a op b) of float64 arrays, nothing written (in place when both live in kernel memory). */
   sumBinary(op: E.BinaryOp, a: Input<Float64Array>, b: Input<Float64Array>): number {
     return E.sumBinary(this.rt, op, resolve(a), resolve(b));

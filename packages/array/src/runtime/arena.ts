@@ -7,6 +7,8 @@
  */
 import { createSharedMemory, loadKernelsSync, sharedMemoryId, type KernelArray, type KernelTypedArray, type Kernels } from '@pdask/kernels';
 import { ctorOf, type DType, type TypedArray } from '../dtype';
+import type { Block } from './block';
+import { ownKernels } from './block-memory';
 
 let arena: Kernels | null | undefined;
 
@@ -43,8 +45,13 @@ export function arenaAlloc(dtype: DType, n: number): { data: TypedArray; mem: We
 /** This thread's kernels over each shared memory seen, by memory identity. */
 const byId = new Map<string, Kernels>();
 
-/** Kernels that read `mem` in place on this thread (instantiated on first use). */
-export function kernelsFor(mem: WebAssembly.Memory): Kernels | undefined {
+/**
+ * Kernels that read `mem` in place on this thread (instantiated on first use). For a block in a
+ * memory of its own, only the thread that made it has them (see block-memory.ts).
+ */
+export function kernelsFor(mem: WebAssembly.Memory, alone = false): Kernels | undefined {
+  const mine = ownKernels(mem);
+  if (mine || alone) return mine;
   const id = sharedMemoryId(mem);
   if (id === undefined) return undefined;
   let k = byId.get(id);
@@ -53,4 +60,9 @@ export function kernelsFor(mem: WebAssembly.Memory): Kernels | undefined {
     byId.set(id, k);
   }
   return k;
+}
+
+/** Kernels that read the block's data in place on this thread, if any. */
+export function kernelsForBlock(b: Block): Kernels | undefined {
+  return b.mem ? kernelsFor(b.mem as WebAssembly.Memory, b.alone) : undefined;
 }

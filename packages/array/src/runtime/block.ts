@@ -14,11 +14,19 @@ export interface Block {
    * any thread instantiated over it read `data` in place.
    */
   readonly mem?: KernelsMemory;
+  /**
+   * `mem` holds this block alone (runtime/block-memory.ts): only the thread that made it reads it
+   * in place, and no thread frees it (the memory goes with its last view).
+   */
+  readonly alone?: boolean;
 }
 
-/** The block's data copied out of the arena (for values that outlive the array they came from). */
+/**
+ * The block's data copied out of the arena (for values that outlive the array they came from). A
+ * block in a memory of its own stays: nothing frees that memory while the block is held.
+ */
 export function detach(b: Block): Block {
-  return b.mem ? { dtype: b.dtype, shape: b.shape, data: b.data.slice() } : b;
+  return b.mem && !b.alone ? { dtype: b.dtype, shape: b.shape, data: b.data.slice() } : b;
 }
 
 /**

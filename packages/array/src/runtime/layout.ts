@@ -3,10 +3,14 @@ import { alloc, type DType } from '../dtype';
 import { NDArray } from '../ndarray';
 import { broadcastTo as broadcastData, copyRegion, same, sizeOf, stridesOf, transposeBlock, type Block } from './block';
 import { evalBlock, type BlockPlace, type ExprNode } from './expr';
+import { randomBlock } from './random-block';
 
 /** One output block of a fused elementwise program. */
 export function blockwiseBlock(expr: ExprNode, place0: BlockPlace, ...inputs: Block[]): Block {
   const place = knownPlace(place0, inputs);
+  // A random block alone is generated into kernel memory, where its reductions read it in place.
+  const gen = expr.t === 'gen' ? randomBlock(expr, place) : undefined;
+  if (gen) return gen;
   const data = inputs.map((b) => (b.shape.length === place.shape.length && b.shape.every((s, i) => s === place.shape[i]) ? b.data : broadcastData(b, place.shape)));
   return { dtype: expr.dtype, shape: [...place.shape], data: evalBlock(expr, data, place) };
 }

@@ -132,7 +132,7 @@ function highWords(v: Float64Array): Uint32Array {
  */
 function passKernels(b: Block): Kernels | undefined {
   if (b.mem) {
-    const k = kernelsFor(b.mem as WebAssembly.Memory);
+    const k = kernelsFor(b.mem as WebAssembly.Memory, b.alone);
     if (k) return k;
   }
   return kernelsIfAvailable();

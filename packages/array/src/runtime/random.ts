@@ -7,6 +7,7 @@
  * of threads. The WebAssembly kernel (kernels/assembly/random.ts) and the JS loop here implement the
  * same definition bit for bit; which one runs depends only on whether the kernels are loaded.
  */
+import type { Kernels } from '@pdask/kernels';
 import { kernelsNow } from './kernels';
 
 export interface RandomState {
@@ -97,7 +98,7 @@ function groupsJs(s: Int32Array, out: Float64Array | Float32Array, at: number, g
  * Doubles in [0, 1) with 53 random bits each (or `lo + u * span`), written to out[start,
  * start+len), continuing the block's stream.
  */
-export function fillUniform(st: RandomState, out: Float64Array | Float32Array, start: number, len: number, lo = 0, span = 1): void {
+export function fillUniform(st: RandomState, out: Float64Array | Float32Array, start: number, len: number, lo = 0, span = 1, kernels?: Kernels): void {
   const scaled = lo !== 0 || span !== 1;
   let i = start;
   const end = start + len;
@@ -107,7 +108,8 @@ export function fillUniform(st: RandomState, out: Float64Array | Float32Array, s
   }
   const whole = Math.floor((end - i) / GROUP) * GROUP;
   if (whole > 0) {
-    const k = kernelsNow();
+    // `kernels` is the instance over the memory `out` lives in, when the caller has one: written in place.
+    const k = kernels ?? kernelsNow();
     if (k && out instanceof Float64Array) k.fillUniform(st.s, out.subarray(i, i + whole), { lo, span });
     else groupsJs(st.s, out, i, whole / GROUP, lo, span);
     i += whole;

@@ -52,6 +52,8 @@ export interface ReductionRow {
   dtype(input: DType): DType;
   /** A faster chunk step for `op(a, b)` over two float64 arrays in kernel memory, when the kernels have one. */
   readonly binary?: (k: Kernels, op: Parameters<Kernels['sumBinary']>[0], a: Float64Array, b: Float64Array) => LanePartial;
+  /** The chunk step from the sum of `count` values a kernel formed itself (sum and mean). */
+  readonly fromSum?: (count: number, sum: number) => LanePartial;
 }
 
 type NumericArray = Float64Array | Float32Array | Int32Array;
@@ -138,6 +140,7 @@ function meanRow(): ReductionRow {
     finalize: (l) => momentsMean(l.m!),
     dtype: floatResult,
     binary: (k, op, a, b) => part(a.length, k.sumBinary(op, a, b)),
+    fromSum: part,
   };
 }
 
@@ -191,7 +194,7 @@ function argRow(nanAware: boolean, max: boolean): ReductionRow {
 }
 
 export const REDUCTIONS = {
-  sum: { ...valueRow(false, (k, x) => sumChunk(k, x, false), addV, accumulatorOf), binary: (k, op, a, b) => ({ v: k.sumBinary(op, a, b) }) },
+  sum: { ...valueRow(false, (k, x) => sumChunk(k, x, false), addV, accumulatorOf), binary: (k, op, a, b) => ({ v: k.sumBinary(op, a, b) }), fromSum: (_, v) => ({ v }) },
   nansum: valueRow(true, (k, x) => sumChunk(k, x, true), addV, accumulatorOf),
   prod: valueRow(false, (k, x) => prodChunk(k, x, false), mulV, accumulatorOf),
   nanprod: valueRow(true, (k, x) => prodChunk(k, x, true), mulV, accumulatorOf),

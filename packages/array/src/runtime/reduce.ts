@@ -9,9 +9,9 @@ import type { Kernels } from '@pdask/kernels';
 import { alloc, fillNumber, type DType, type TypedArray } from '../dtype';
 import { broadcastTo, sizeOf, stridesOf, transposeBlock, type Block } from './block';
 import { evalBlock, evalRange, tileContext, TILE, type BlockPlace, type ExprNode } from './expr';
-import { kernelsFor } from './arena';
+import { kernelsForBlock } from './arena';
 import { kernelTile, withKernels } from './kernels';
-import { binaryRoot, forWasmTilePairs, forWasmTiles, simpleBinary, wasmEvaluable } from './wasm-expr';
+import { binaryRoot, forWasmTilePairs, forWasmTiles, simpleBinary, squaredDeviation, wasmEvaluable } from './wasm-expr';
 import { reductionRow, type LanePartial, type PartialLayout, type ReduceFn, type ReductionRow } from './reduce-table';
 
 export type { ReduceFn } from './reduce-table';
@@ -117,9 +117,16 @@ function chunkWith(k: Kernels, spec: ReduceSpec, prog: ChunkArgs, inputs: Block[
   if (spec.axes.length === nd) {
     let lane: LanePartial | undefined;
     // Inputs in the arena: the kernels instantiated over it read them in place.
-    const mem = inputs.find((b) => b.mem)?.mem;
-    const ka = mem && n > 0 ? kernelsFor(mem) : undefined;
-    if (ka) lane = arenaReduce(ka, row, expr, data, n);
+    const withMem = inputs.find((b) => b.mem);
+    const ka = withMem && n > 0 ? kernelsForBlock(withMem) : undefined;
+    if (ka) {
+      try {
+        lane = arenaReduce(ka, row, expr, data, n);
+      } catch (e) {
+        // A block's own memory is sized for it and a few tiles: past that, the copying path below.
+        if (!(e instanceof RangeError && withMem!.alone)) throw e;
+      }
+    }
     // Heap or shared inputs of float64 arithmetic: copied into kernel memory tile by tile.
     if (!lane && expr.t !== 'in' && n > 0 && wasmEvaluable(k, expr, data, true)) lane = tiledReduce(k, row, expr, data, n);
     const kt = expr.t === 'in' && isShared(data[expr.i]) ? kernelTile(k, expr.dtype) : undefined;
@@ -170,6 +177,12 @@ function arenaReduce(ka: Kernels, row: ReductionRow, expr: ExprNode, data: Typed
   if (!wasmEvaluable(ka, expr, data)) return undefined;
   const simple = row.binary ? simpleBinary(expr, data) : undefined;
   if (simple) return row.binary!(ka, simple.op, simple.a, simple.b);
+  const sq = row.fromSum ? squaredDeviation(expr, data) : undefined;
+  if (sq) {
+    // `(x - c) * (x - c)`: x read once, deviations squared and summed in registers.
+    const total = ka.sumSquaresScalar(sq.op, sq.x, sq.c);
+    if (total !== undefined) return row.fromSum!(n, total);
+  }
   return tiledReduce(ka, row, expr, data, n);
 }
 

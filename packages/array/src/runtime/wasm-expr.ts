@@ -44,6 +44,23 @@ export function simpleBinary(node: ExprNode, inputs: readonly TypedArray[]): { o
   return { op: node.op as KernelOp, a: inputs[node.a.i] as Float64Array, b: inputs[node.b.i] as Float64Array };
 }
 
+/**
+ * The input and scalar of `(x op c) * (x op c)` (one node used twice, as `d.mul(d)` builds it, or
+ * two equal nodes), for the one-pass sum of squares; undefined for anything else.
+ */
+export function squaredDeviation(node: ExprNode, inputs: readonly TypedArray[]): { op: KernelOp; x: Float64Array; c: number } | undefined {
+  if (node.t !== 'bin' || node.op !== 'mul') return undefined;
+  const d = node.a;
+  if (d.t !== 'bin' || !OPS.has(d.op) || d.a.t !== 'in' || d.b.t !== 'const' || !sameDeviation(d, node.b)) return undefined;
+  const x = inputs[d.a.i];
+  return x instanceof Float64Array ? { op: d.op as KernelOp, x, c: d.b.v } : undefined;
+}
+
+function sameDeviation(d: ExprNode & { t: 'bin' }, e: ExprNode): boolean {
+  if (e === d) return true;
+  return e.t === 'bin' && e.op === d.op && e.a.t === 'in' && d.a.t === 'in' && e.a.i === d.a.i && e.b.t === 'const' && d.b.t === 'const' && Object.is(e.b.v, d.b.v);
+}
+
 /** Per-thread tiles in each kernels instance, reused between tasks (tasks of a thread run one at a time). */
 const tiles = new WeakMap<Kernels, KernelArray<Float64Array>[]>();
 
