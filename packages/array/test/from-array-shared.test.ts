@@ -63,6 +63,15 @@ describe('fromArray of a mid-sized array', () => {
     expect(await dz.sum().compute(sync)).toBe(plain((a) => a));
   });
 
+  it('a small array is a snapshot too: changing the caller\'s array afterwards does not change it', async () => {
+    const z = Float64Array.from({ length: 100 }, (_, i) => i);
+    const dz = da.fromArray(z, { chunks: 25 });
+    z.fill(0);
+    // 0 + 1 + ... + 99
+    expect(await dz.sum().compute(sync)).toBe(4950);
+    expect(await dz.sum().compute(threads)).toBe(4950);
+  });
+
   it('a computed result is an ordinary array, and changing it does not change the blocks', async () => {
     const dx = da.fromArray(x, { chunks: N });
     const r = (await dx.compute(sync)) as NDArray;

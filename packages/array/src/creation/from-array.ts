@@ -93,6 +93,10 @@ export function fromArray(x: ArrayLike, options?: FromArrayOptions): ChunkedArra
       shared = allocShared(a.dtype, a.size);
       same(shared).set(same(a.values));
     }
+  } else if (a.values.byteLength < SHARE_BYTES) {
+    // A snapshot, as the larger arrays get: the name hashes the data now, so the blocks must be
+    // this data too, whatever the caller does to its array later (a copy of under 32 KB).
+    shared = a.values.slice();
   }
   const bytes = a.values.byteLength;
   const shape = a.shape;
