@@ -62,15 +62,9 @@ function plainValues(page: Uint8Array, pos: number, count: number, Ctor: ViewCto
   const width = (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
   const at = page.byteOffset + pos;
   if (at % width === 0) return new Ctor(page.buffer, at, count);
-  // Unaligned (values follow the page's levels): copied into this thread's aligned scratch, which
-  // the page's decoding reads before it returns, instead of a new buffer per page.
-  const bytes = count * width;
-  if (alignedScratch.length < bytes) alignedScratch = new Uint8Array(Math.max(bytes, alignedScratch.length * 2));
-  alignedScratch.set(page.subarray(pos, pos + bytes));
-  return new Ctor(alignedScratch.buffer, 0, count);
+  const copy = page.slice(pos, pos + count * width);
+  return new Ctor(copy.buffer, 0, count);
 }
-
-let alignedScratch = new Uint8Array(0);
 
 /**
  * Rows [a, b) of a decompressed v1 page of `n` rows; false when the page is not one this handles.
@@ -128,8 +122,7 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
         // slot, which only a kept row claims; a write past the end of the output is a no-op.
         if (mask) for (let r = a; r < b; r++, vi++) (out[at] = src[ix[vi]]), (at += mask[base + r]);
         else for (let r = a; r < b; r++) out[at++] = src[ix[vi++]];
-      } else if (out instanceof Float64Array && src instanceof Float64Array) at = gatherFloat64(out, src, mask as Uint8Array, base, a, b, vi, at);
-      else {
+      } else {
         const m = mask as Uint8Array;
         for (let r = a; r < b; r++, vi++) (out[at] = src[vi]), (at += m[base + r]);
       }
@@ -167,9 +160,8 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     if (codes === undefined) s.codes = undefined;
     // Room for every output row still to come at this dictionary's longest string, up to 64 MiB:
     // one allocation for the column, not a doubling per page that copies what came before.
-    // The padding lets the last short entry be copied as two words (see copyShortEntries).
     const rest = (s.length - s.at) * (d.maxLength ?? 0);
-    const bytes = hooks.grow((rest <= RESERVE_BYTES ? rest : (b - a) * (d.maxLength ?? 0)) + DICTIONARY_PADDING);
+    const bytes = hooks.grow(rest <= RESERVE_BYTES ? rest : (b - a) * (d.maxLength ?? 0));
     let used = s.used;
     let at = s.at;
     // Entries of at most 8 bytes are copied as two 32-bit words (the dictionary is padded, and the
@@ -178,34 +170,6 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     const from32 = new DataView(db.buffer, db.byteOffset, db.byteLength);
     const to32 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const room = bytes.length - 8;
-    if (present === null) {
-      // No nulls: the kept rows' indices are first compacted in place (branch-free: the filter's
-      // mask is unpredictable), then copied without testing the mask row by row.
-      let kept = b - a;
-      if (mask) {
-        kept = 0;
-        for (let r = a; r < b; r++, vi++) (ix[kept] = ix[vi]), (kept += mask[base + r]);
-        vi = 0;
-      }
-      const end = at + kept;
-      if (codes !== undefined) for (let k = 0; k < kept; k++) codes[at + k] = (ids as Int32Array)[ix[vi + k]];
-      if (words && used + kept * (d.maxLength as number) + DICTIONARY_PADDING <= bytes.length) used = copyShortEntries(ix, vi, kept, doff, from32, to32, offsets, at, used);
-      else {
-        for (let k = 0; k < kept; k++) {
-          const x = ix[vi + k];
-          const from = doff[x];
-          const len = doff[x + 1] - from;
-          if (len <= 16) for (let q = 0; q < len; q++) bytes[used + q] = db[from + q];
-          else bytes.set(db.subarray(from, from + len), used);
-          used += len;
-          offsets[at + k + 1] = used;
-        }
-      }
-      if (!s.allValid) for (let k = at; k < end; k++) (s.at = k), hooks.setValid();
-      s.at = end;
-      s.used = used;
-      return true;
-    }
     for (let r = a; r < b; r++) {
       const has = present === null || present[r] === 1;
       if (mask && mask[base + r] === 0) {
@@ -267,34 +231,4 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     offsets[++s.at] = s.used;
   }
   return true;
-}
-
-/**
- * PLAIN float64 rows [a, b) of a page (value `vi` onwards) at the rows the mask keeps, from output
- * row `at`; returns the next output row. Apart from readV1Page so that it is optimised for these
- * two array types alone (the page reader's element accesses see every numeric type).
- */
-function gatherFloat64(out: Float64Array, src: Float64Array, mask: Uint8Array, base: number, a: number, b: number, vi: number, at: number): number {
-  // Branch-free: every row is written at the next slot, which only a kept row claims; a write
-  // past the end of the output is a no-op.
-  for (let r = a; r < b; r++, vi++) (out[at] = src[vi]), (at += mask[base + r]);
-  return at;
-}
-
-/**
- * `n` dictionary entries of at most 8 bytes (indices `ix[from..]`) appended as two 32-bit words
- * each (the dictionary is padded, and the output has room for 8 bytes past the last entry; bytes
- * past an entry's end are overwritten by the next), with their end offsets from `offsets[at + 1]`.
- * Returns the bytes used.
- */
-function copyShortEntries(ix: Int32Array, from: number, n: number, doff: Int32Array, src: DataView, dst: DataView, offsets: Int32Array, at: number, used: number): number {
-  for (let k = 0; k < n; k++) {
-    const x = ix[from + k];
-    const f = doff[x];
-    dst.setInt32(used, src.getInt32(f, true), true);
-    dst.setInt32(used + 4, src.getInt32(f + 4, true), true);
-    used += doff[x + 1] - f;
-    offsets[at + k + 1] = used;
-  }
-  return used;
 }
