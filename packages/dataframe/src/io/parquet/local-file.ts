@@ -18,6 +18,13 @@ export interface LocalFile extends AsyncBuffer {
   close(): void;
 }
 
+/**
+ * The tail read first for a local file's footer (hyparquet's default is 512 KiB, sized for remote
+ * reads, where a second round trip costs more than extra bytes). Footers of a few column chunks
+ * take a few KiB; a larger one costs a second positioned read here, not a round trip.
+ */
+export const LOCAL_FOOTER_FETCH = 1 << 16;
+
 let scratch = new Uint8Array(0);
 
 function readFully(fd: number, into: Uint8Array, at: number, path: string): void {

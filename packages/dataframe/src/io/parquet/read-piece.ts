@@ -15,7 +15,7 @@ import { cellOf, decompressors, PARSERS } from './decoding';
 import { filterMask } from './filter-mask';
 import { filterColumns, type Cell, type Predicate } from './filters';
 import { isFlatPlan, readFlatColumn } from './flat-column';
-import { openLocalFile } from './local-file';
+import { LOCAL_FOOTER_FETCH, openLocalFile } from './local-file';
 import { knownFooter, pieceBuffer, remoteFooter } from '../read-remote-parquet';
 import type { SourceRef } from '../remote-source';
 
@@ -150,7 +150,7 @@ async function decodeFrom(
   let metadata;
   try {
     // A remote source's footer is known here when the graph was built in this thread; else read once.
-    metadata = piece.source ? (knownFooter(piece.source) ?? (await remoteFooter(piece.source))) : await parquetMetadataAsync(file, { parsers: PARSERS });
+    metadata = piece.source ? (knownFooter(piece.source) ?? (await remoteFooter(piece.source))) : await parquetMetadataAsync(file, { parsers: PARSERS, initialFetchSize: LOCAL_FOOTER_FETCH });
   } catch (e) {
     throw new Error(`readParquet: '${piece.path}' is not a readable Parquet file: ${(e as Error).message}`);
   }
