@@ -1,5 +1,8 @@
 // CPU and GC ms per compute() of the 199,999-task tree; node ab.mjs [sync|threads] [runs]
 import { PerformanceObserver } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+// The main thread's own CPU time (ns, Linux): what bounds a threads compute of tiny tasks.
+const mainCpu = () => { try { return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6; } catch { return NaN; } };
 // CORE=path/to/dist/index.js: another build of @pdask/core (A/B runs).
 const { closeThreadPools, delayed } = await import(process.env.CORE ?? '@pdask/core');
 const scheduler = process.argv[2] ?? 'sync';
@@ -14,19 +17,19 @@ function tree(leaves) {
 let gcMs = 0, counting = false;
 new PerformanceObserver((l) => { if (counting) for (const e of l.getEntries()) gcMs += e.duration; }).observe({ entryTypes: ['gc'] });
 await tree(LEAVES).compute({ scheduler });
-const cpu = [], gc = [], wall = [];
+const cpu = [], gc = [], wall = [], main = [];
 for (let r = 0; r < runs; r++) {
   const root = tree(LEAVES);
   await new Promise((r) => setTimeout(r, 20));
   gcMs = 0; counting = true;
-  const c0 = process.cpuUsage(); const t0 = performance.now();
+  const c0 = process.cpuUsage(); const m0 = mainCpu(); const t0 = performance.now();
   const v = await root.compute({ scheduler });
-  const c = process.cpuUsage(c0); wall.push(performance.now() - t0);
+  const c = process.cpuUsage(c0); wall.push(performance.now() - t0); main.push(mainCpu() - m0);
   await new Promise((r) => setTimeout(r, 0)); counting = false;
   if (v !== (LEAVES * (LEAVES + 1)) / 2) throw new Error('wrong ' + v);
   cpu.push((c.user + c.system) / 1000); gc.push(gcMs);
 }
 const f = (a) => a.map((x) => x.toFixed(0)).join(' ');
 const min = (a) => Math.min(...a).toFixed(0);
-console.log(`${process.env.LABEL ?? ''} cpu min ${min(cpu)} [${f(cpu)}] gc [${f(gc)}] wall min ${min(wall)}`);
+console.log(`${process.env.LABEL ?? ''} cpu min ${min(cpu)} [${f(cpu)}] gc [${f(gc)}] main-thread cpu min ${min(main)} [${f(main)}] wall min ${min(wall)} [${f(wall)}]`);
 if (scheduler === 'threads') await closeThreadPools();

@@ -13,17 +13,17 @@ function tree(leaves) {
 }
 await tree(LEAVES).compute({ scheduler: 'threads' });
 const pool = sharedThreadsExecutor().pool;
-let batches = 0, batchBytes = 0, reports = 0, reportTasks = 0;
+let batches = 0, batchBytes = 0, reports = 0, reportTasks = 0, releaseOnly = 0;
 const send = ThreadPool.prototype.send;
 ThreadPool.prototype.send = function (slot, msg) {
-  if (msg.t === 'batch') { batches++; batchBytes += msg.run?.num.byteLength ?? 0; }
+  if (msg.t === 'batch') { batches++; batchBytes += msg.run?.num.byteLength ?? 0; if (!msg.run) releaseOnly++; }
   return send.call(this, slot, msg);
 };
 for (const s of pool.slots.values()) s.worker.on('message', (m) => { if (m.t === 'done') { reports++; reportTasks += m.ok.length / 4; } });
 for (let r = 0; r < runs; r++) {
-  batches = batchBytes = reports = reportTasks = 0;
+  batches = batchBytes = reports = reportTasks = releaseOnly = 0;
   const t0 = performance.now();
   await tree(LEAVES).compute({ scheduler: 'threads' });
-  console.log(`${(performance.now() - t0).toFixed(0)} ms: ${batches} batches (${(batchBytes / batches / 1024).toFixed(1)} KiB of numbers each), ${reports} reports (${(reportTasks / reports).toFixed(1)} tasks each)`);
+  console.log(`${(performance.now() - t0).toFixed(0)} ms: ${batches} batches (${releaseOnly} with no task; ${(batchBytes / batches / 1024).toFixed(1)} KiB of numbers each), ${reports} reports (${(reportTasks / reports).toFixed(1)} tasks each)`);
 }
 await closeThreadPools();

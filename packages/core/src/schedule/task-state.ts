@@ -43,6 +43,8 @@ export class TaskState {
   declare private rare: RareTaskFields | undefined;
   declare readonly node: GraphNode;
   declare priority: number;
+  /** Position in the one TaskSet that keeps it here (see TaskSet), or -1. */
+  declare setAt: number;
 
   /**
    * `key` is the node's own key, passed to say which task this is: it is not kept apart from the
@@ -141,6 +143,7 @@ export function newTaskState(node: GraphNode, priority: number, seq: number, ind
     rare: undefined,
     node,
     priority,
+    setAt: -1,
   } as unknown as TaskState;
 }
 

@@ -13,6 +13,7 @@
  * - 1 (anything else: data, fused, nested arguments): the index in `nodes` of its encodeNode form.
  */
 import type { ArgSpec, GraphNode, Key, OpRef } from '../../graph/spec';
+import type { TaskState } from '../../schedule/task-state';
 import { decodeNode, encodeNode, type EncodedNode, type OpInterner } from './wire';
 import type { RunSpec } from './protocol';
 
@@ -93,6 +94,79 @@ export class RunWriter {
     }
   }
 
+  /** Room for `k` more numbers (one check per task, not one per number). */
+  private reserve(k: number): Float64Array {
+    const need = this.n + k;
+    if (need > this.num.length) {
+      const grown = new Float64Array(Math.max(need, this.num.length * 2));
+      grown.set(this.num.subarray(0, this.n));
+      this.num = grown;
+    }
+    return this.num;
+  }
+
+  /** The op's id, remembering the last two (a graph of tiny tasks alternates a few functions). */
+  private opId(ops: OpInterner, op: OpRef): number {
+    if (op === this.op0) return this.id0;
+    if (op === this.op1) return this.id1;
+    const id = ops.id(op);
+    this.op1 = this.op0;
+    this.id1 = this.id0;
+    this.op0 = op;
+    this.id0 = id;
+    return id;
+  }
+
+  private op0: OpRef | undefined;
+  private id0 = -1;
+  private op1: OpRef | undefined;
+  private id1 = -1;
+
+  /**
+   * As `add`, for a scheduled task whose results are known by their graph positions (no input
+   * persisted earlier): its own id is `ts.index`, and a reference is one of its inputs, found by
+   * comparing the argument's key with the node's input keys instead of through a closure per
+   * task; `other` gives the position of any other key.
+   */
+  addTask(seq: number, ret: number, fetch: readonly number[] | 0, ts: TaskState, ops: OpInterner, other: (key: Key) => number): void {
+    const node = ts.node;
+    if (!compact(node)) {
+      this.add(seq, ret, fetch, node, ops, (key) => inputIndex(ts, key, other));
+      return;
+    }
+    const task = node as Extract<GraphNode, { kind: 'task' }>;
+    const args = task.args;
+    const nf = fetch === 0 ? 0 : fetch.length;
+    const num = this.reserve(7 + nf + 2 * args.length);
+    let n = this.n;
+    this.size++;
+    num[n++] = seq;
+    num[n++] = ret;
+    num[n++] = nf / 3;
+    for (let i = 0; i < nf; i++) num[n++] = (fetch as readonly number[])[i];
+    num[n++] = 0;
+    num[n++] = ts.index;
+    num[n++] = this.opId(ops, task.op);
+    num[n++] = args.length;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a.t === 'ref') {
+        num[n++] = REF;
+        num[n++] = inputIndex(ts, a.key, other);
+      } else if (a.t === 'fn') {
+        num[n++] = FN;
+        num[n++] = this.opId(ops, a.op);
+      } else if (a.t === 'lit' && typeof a.v === 'number') {
+        num[n++] = NUM;
+        num[n++] = a.v;
+      } else {
+        num[n++] = LIT;
+        num[n++] = this.values.push((a as { v: unknown }).v) - 1;
+      }
+    }
+    this.n = n;
+  }
+
   /** The batch (a copy of the numbers written, sized to them). */
   take(): WireRun {
     return { num: this.num.slice(0, this.n), values: this.values, nodes: this.nodes };
@@ -134,3 +208,10 @@ export function readRun(run: WireRun, cid: number, ops: readonly OpRef[], into: 
 }
 
 const NO_DEPS: readonly number[] = [];
+
+/** The graph position of `key`: one of the task's inputs, the task itself, or else what `other` says. */
+function inputIndex(ts: TaskState, key: Key, other: (key: Key) => number): number {
+  const keys = ts.node.deps;
+  for (let j = 0; j < keys.length; j++) if (keys[j] === key) return ts.deps[j].index;
+  return key === ts.node.key ? ts.index : other(key);
+}

@@ -16,6 +16,7 @@ import { AheadTasks, runsSolo, SOLO_DEPTH, SOLO_MAX_TASKS, SOLO_WORK_MS, type Ea
 import { AWAIT_LOCAL } from './protocol';
 import { shareEmbeddedInputs } from './share-inputs';
 import { ReadAheadPolicy } from './read-ahead';
+import { InflightTable } from './inflight';
 
 let nextCid = 1;
 
@@ -53,7 +54,7 @@ export class Computation implements PoolListener {
   private readonly state: SchedulerState;
   /** Peer-to-peer shuffles in the graph: their runs, owners and restarts. */
   private readonly shuffles: ShuffleCoordinator;
-  private readonly inflight = new Map<number, { ts: TaskState; slot: number }>();
+  private readonly inflight: InflightTable;
   /** The last task each worker reported finished: the suspect if it dies while idle. */
   private readonly lastFinished = new Map<number, { seq: number; key: Key }>();
   private readonly gathers = new Map<number, TaskState[]>();
@@ -83,6 +84,13 @@ export class Computation implements PoolListener {
     };
   }
 
+  /** The graph position of a key that is neither a task nor one of its inputs (a node's other reference). */
+  private readonly positionOf = (key: Key): number => {
+    const id = this.req.graph.index.get(key);
+    if (id === undefined) throw new Error(`pdask internal error: key '${key}' is not in the computation's graph`);
+    return id;
+  };
+
   /** The id workers know a result by: its graph position, or its resident id if persisted earlier. */
   private wireId(index: number): number {
     return this.resident.size === 0 ? index : (this.resident.get(index)?.id ?? index);
@@ -109,6 +117,7 @@ export class Computation implements PoolListener {
     private readonly req: ExecuteRequest,
     opts: ComputationOptions,
   ) {
+    this.inflight = new InflightTable(pool.seq());
     this.shuffles = new ShuffleCoordinator(pool, this.cid, req.graph.nodes);
     const placed = this.shuffles.policy(new LocalityPolicy({ targetBatchMs: opts.targetBatchMs }));
     const base = opts.readAhead === undefined ? placed : new ReadAheadPolicy(placed, opts.readAhead);
@@ -269,7 +278,7 @@ export class Computation implements PoolListener {
       const observer = this.pool.observer?.taskDone;
       const instructions = this.state.batch((state) => {
         for (const a of list) {
-          if (this.inflight.get(a.seq)?.ts !== a.ts) continue;
+          if (this.inflight.get(a.seq) !== a.ts) continue;
           this.inflight.delete(a.seq);
           if (a.report.hasValue) this.results.set(a.ts.key, a.report.value);
           observer?.(a.slot, a.ts.key, a.report.nbytes, a.report.durationMs, Date.now());
@@ -299,7 +308,7 @@ export class Computation implements PoolListener {
     for (const slot of this.pool.slots.values()) {
       const seq = slot.current[0];
       const entry = seq >= 0 ? this.inflight.get(seq) : undefined;
-      if (!entry || entry.slot !== slot.id) {
+      if (!entry || this.inflight.slotOf(seq) !== slot.id) {
         this.runningSince.delete(slot.id);
         continue;
       }
@@ -312,7 +321,7 @@ export class Computation implements PoolListener {
       this.inflight.delete(seq);
       this.runningSince.delete(slot.id);
       try {
-        this.handle(this.state.taskErred(entry.ts, String(slot.id), withTaskKey(new TaskTimeoutError(entry.ts.key, limit), entry.ts.key)));
+        this.handle(this.state.taskErred(entry, String(slot.id), withTaskKey(new TaskTimeoutError(entry.key, limit), entry.key)));
       } catch (e) {
         this.fail(e);
       }
@@ -333,7 +342,7 @@ export class Computation implements PoolListener {
         let earlyValues: Map<number, unknown> | undefined;
         for (let i = 0; i < values.length; i += 2) {
           const entry = this.inflight.get(values[i] as number);
-          if (entry) this.results.set(entry.ts.key, values[i + 1]);
+          if (entry) this.results.set(entry.key, values[i + 1]);
           else if (this.ahead.isAhead(values[i] as number)) (earlyValues ??= new Map()).set(values[i] as number, values[i + 1]);
         }
         const observer = this.pool.observer?.taskDone;
@@ -348,7 +357,7 @@ export class Computation implements PoolListener {
             this.reported++;
             this.workMs += ok[i + 3];
             const entry = this.inflight.get(ok[i]);
-            if (!entry) {
+            if (entry === undefined) {
               // Sent ahead, not yet placed by the state: finished when it is (see finishAdopted).
               if (this.ahead.size) {
                 const value = earlyValues?.get(ok[i]);
@@ -358,13 +367,13 @@ export class Computation implements PoolListener {
             }
             this.inflight.delete(ok[i]);
             lastSeq = ok[i];
-            lastTask = entry.ts;
+            lastTask = entry;
             finished++;
-            if (observer !== undefined) observer(slot.id, entry.ts.key, ok[i + 1], ok[i + 3], now);
+            if (observer !== undefined) observer(slot.id, entry.key, ok[i + 1], ok[i + 3], now);
             info.nbytes = ok[i + 1];
             info.moveBytes = ok[i + 2];
             info.durationMs = ok[i + 3];
-            state.taskFinished(entry.ts, worker, info);
+            state.taskFinished(entry, worker, info);
           }
           // Longer tasks than the hint said: the other workers join before the ready tasks are placed.
           if (this.solo !== undefined && this.workMs > SOLO_WORK_MS) this.leaveSolo(state);
@@ -376,17 +385,17 @@ export class Computation implements PoolListener {
             const entry = this.inflight.get(seq);
             if (!entry) continue;
             this.inflight.delete(seq);
-            const failedKey = fusedMemberKey(entry.ts.node, memberId);
+            const failedKey = fusedMemberKey(entry.node, memberId);
             const error = withTaskKey(deserializeError(err), failedKey);
-            this.pool.observer?.taskErred?.(slot.id, entry.ts.key, error, Date.now());
-            state.taskErred(entry.ts, worker, error);
+            this.pool.observer?.taskErred?.(slot.id, entry.key, error, Date.now());
+            state.taskErred(entry, worker, error);
           }
             // Triples (seq, input id, peer asked); one task may miss several inputs.
           const missingBySeq = new Map<number, { dep: TaskState; holder: string }[]>();
           const m = msg.missing;
           for (let i = 0; i < m.length; i += 3) {
             const entry = this.inflight.get(m[i]);
-            const dep = entry?.ts.deps.find((d) => this.wireId(d.index) === m[i + 1]);
+            const dep = entry?.deps.find((d) => this.wireId(d.index) === m[i + 1]);
             let list = missingBySeq.get(m[i]);
             if (!list) missingBySeq.set(m[i], (list = []));
             if (dep) list.push({ dep, holder: String(m[i + 2]) });
@@ -395,7 +404,7 @@ export class Computation implements PoolListener {
             const entry = this.inflight.get(seq);
             if (!entry) continue;
             this.inflight.delete(seq);
-            state.taskMissingData(entry.ts, worker, lost);
+            state.taskMissingData(entry, worker, lost);
           }
         });
         this.handle(instructions);
@@ -439,9 +448,9 @@ export class Computation implements PoolListener {
     if (this.solo !== undefined && this.solo !== slot.id) return;
     this.ahead.abandon();
     const suspects: Key[] = [];
-    for (const [seq, entry] of this.inflight) {
-      if (entry.slot !== slot.id) continue;
-      if (seq === suspectSeq) suspects.push(entry.ts.key);
+    for (const [seq, ts, on] of this.inflight.entries()) {
+      if (on !== slot.id) continue;
+      if (seq === suspectSeq) suspects.push(ts.key);
       this.inflight.delete(seq);
     }
     const last = this.lastFinished.get(slot.id);
@@ -471,7 +480,7 @@ export class Computation implements PoolListener {
     });
     const cancelled = new Set<TaskState>();
     for (const ins of instructions) if (ins.type === 'cancel') cancelled.add(ins.task);
-    if (cancelled.size) for (const [seq, entry] of this.inflight) if (cancelled.has(entry.ts)) this.inflight.delete(seq);
+    if (cancelled.size) for (const [seq, ts] of this.inflight.entries()) if (cancelled.has(ts)) this.inflight.delete(seq);
     return instructions;
   }
 
@@ -495,13 +504,13 @@ export class Computation implements PoolListener {
           if (!slot) throw new Error(`pdask internal error: task placed on unknown worker ${ins.worker}`);
           const early = this.ahead.size ? this.ahead.adopt(ins.task, slotId) : undefined;
           if (early !== undefined) {
-            this.inflight.set(early.seq, { ts: ins.task, slot: slotId });
+            this.inflight.set(early.seq, ins.task, slotId);
             if (early.early) (this.adopted ??= []).push({ ts: ins.task, seq: early.seq, slot: slotId, report: early.early });
             break;
           }
           if (this.solo !== undefined) (sent ??= []).push(ins.task);
           const seq = this.pool.seq();
-          this.inflight.set(seq, { ts: ins.task, slot: slotId });
+          this.inflight.set(seq, ins.task, slotId);
           if (this.resident.has(ins.task.index)) throw new Error(`pdask internal error: persisted '${ins.task.key}' was scheduled to run`);
           let fetch: number[] | 0 = 0;
           for (const d of ins.task.deps) {
@@ -513,7 +522,9 @@ export class Computation implements PoolListener {
           // The state's count first: hashing every key (its first hash flattens it, a string
           // made per task that survives with it) cost more than the rest of this per tiny task.
           const ret = ins.task.wanted > 0 && this.wanted.has(ins.task.key) ? this.returnMode(ins.task, slotId) : 0;
-          this.out(slotId).run.add(seq, ret, fetch, ins.task.node, slot.ops, this.idResolver(ins.task));
+          const run = this.out(slotId).run;
+          if (this.resident.size === 0) run.addTask(seq, ret, fetch, ins.task, slot.ops, this.positionOf);
+          else run.add(seq, ret, fetch, ins.task.node, slot.ops, this.idResolver(ins.task));
           break;
         }
         case 'release':
