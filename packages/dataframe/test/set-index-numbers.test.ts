@@ -8,6 +8,7 @@ import { closeThreadPools } from '@pdask/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dd from '../src/index';
 import { SCHEDULERS } from './helpers';
+import { stableOrder } from './stable-order';
 
 afterAll(() => closeThreadPools());
 
@@ -36,17 +37,6 @@ function floatKeys(): Float64Array {
   });
 }
 
-/** Row positions in a stable sort of `keys`: ascending or descending, NaN last, -0 equal to 0. */
-function stableOrder(keys: ArrayLike<number>, ascending: boolean): number[] {
-  const idx = Array.from({ length: keys.length }, (_, i) => i);
-  return idx.sort((i, j) => {
-    const a = keys[i];
-    const b = keys[j];
-    if (a !== a || b !== b) return a !== a && b !== b ? i - j : a !== a ? 1 : -1;
-    const d = ascending ? (a < b ? -1 : a > b ? 1 : 0) : a > b ? -1 : a < b ? 1 : 0;
-    return d || i - j;
-  });
-}
 
 const same = (a: number, b: number): boolean => (a !== a && b !== b) || a === b;
 

@@ -9,6 +9,7 @@
 import { makeVector } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { numberRanges, numberSortOrder } from '../src/ops/sort-numbers';
+import { stableOrder } from './stable-order';
 
 function stream(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -20,16 +21,6 @@ function stream(seed: number): () => number {
   };
 }
 
-function stableOrder(keys: ArrayLike<number>, ascending: boolean): number[] {
-  const idx = Array.from({ length: keys.length }, (_, i) => i);
-  return idx.sort((i, j) => {
-    const a = keys[i];
-    const b = keys[j];
-    if (a !== a || b !== b) return a !== a && b !== b ? i - j : a !== a ? 1 : -1;
-    const d = ascending ? (a < b ? -1 : a > b ? 1 : 0) : a > b ? -1 : a < b ? 1 : 0;
-    return d || i - j;
-  });
-}
 
 const u = stream(2024);
 const SETS: [string, Float64Array][] = [
