@@ -91,7 +91,8 @@ export function median(xs: readonly number[]): number {
 
 /**
  * Speedup of `system` relative to `vs`: >1 means `system` is faster. When `vs` timed out, its
- * time is at least the timeout, so the speedup is a lower bound (`lowerBound: true`).
+ * `atLeastMs` (the elapsed time over its runs) bounds a run's time if its runs are alike, so the
+ * speedup is a lower bound under that assumption (`lowerBound: true`).
  */
 export function speedupOf(result: WorkloadResult, system: string, vs: string): { value: number; lowerBound: boolean } | undefined {
   const a = result.systems.find((s) => s.system === system);
