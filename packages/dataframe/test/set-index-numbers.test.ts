@@ -8,20 +8,10 @@ import { closeThreadPools } from '@pdask/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dd from '../src/index';
 import { SCHEDULERS } from './helpers';
-import { stableOrder } from './stable-order';
+import { stableOrder, stream } from './stable-order';
 
 afterAll(() => closeThreadPools());
 
-/** A fixed xorshift stream in [0, 1). */
-function stream(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 const N = 30_000;
 const SPECIALS = [NaN, -0, 0, Infinity, -Infinity, 1e300, -1e-300, 5e-324];

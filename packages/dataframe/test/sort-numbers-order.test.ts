@@ -9,17 +9,8 @@
 import { makeVector } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { numberRanges, numberSortOrder } from '../src/ops/sort-numbers';
-import { stableOrder } from './stable-order';
+import { stableOrder, stream } from './stable-order';
 
-function stream(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 
 const u = stream(2024);
