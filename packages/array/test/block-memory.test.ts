@@ -1,7 +1,7 @@
 /**
  * Random blocks generated into a kernel memory of their own (runtime/block-memory.ts): persisted on
  * worker threads and reduced there in place, gathered to the caller, moved between workers, and
- * let go. References come from the generator's definition transcribed here (xoshiro128+ from the
+ * let go. References come from the generator's definition (xoshiro128+ transcribed from the
  * reference C code, the per-block seeding hash, 53 bits from two draws), not from the package.
  */
 import { setFlagsFromString } from 'node:v8';
@@ -11,6 +11,7 @@ import { closeThreadPools } from '@pdask/core';
 import * as da from '../src/index';
 import type { NDArray } from '../src/ndarray';
 import { blockMemoryCounts } from '../src/runtime/block-memory';
+import { uniform53, xoshiroNext } from '../../../test/helpers/xoshiro';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -36,24 +37,11 @@ function referenceBlock(seed: number, id: number, n: number): Float64Array {
     if (!s.some((v) => v !== 0)) s[0] = 1;
     gens.push(s);
   }
-  // xoshiro128+ (Blackman & Vigna): the output is s0 + s3, then the state steps.
-  const draw = (s: number[]): number => {
-    const r = (s[0] + s[3]) >>> 0;
-    const t = (s[1] << 9) >>> 0;
-    s[2] = (s[2] ^ s[0]) >>> 0;
-    s[3] = (s[3] ^ s[1]) >>> 0;
-    s[1] = (s[1] ^ s[2]) >>> 0;
-    s[0] = (s[0] ^ s[3]) >>> 0;
-    s[2] = (s[2] ^ t) >>> 0;
-    s[3] = ((s[3] << 11) | (s[3] >>> 21)) >>> 0;
-    return r;
-  };
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const s = gens[i % 8];
-    const a = draw(s) >>> 5;
-    const b = draw(s) >>> 6;
-    out[i] = (a * 2 ** 26 + b) / 2 ** 53;
+    const a = xoshiroNext(s);
+    out[i] = uniform53(a, xoshiroNext(s));
   }
   return out;
 }

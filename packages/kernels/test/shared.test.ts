@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { uniform53, xoshiroNext } from '../../../test/helpers/xoshiro';
 import { createSharedMemory, loadKernels, loadKernelsSync, sharedMemoryId, type Kernels } from '../src/index.js';
 
 let k: Kernels;
@@ -13,22 +14,8 @@ beforeAll(async () => {
   k = await loadKernels();
 });
 
-/** xoshiro128+ exactly as in the reference C code (Blackman & Vigna), on one generator. */
-function xoshiroDraws(s: number[], n: number): number[] {
-  const out: number[] = [];
-  const rotl = (x: number, r: number) => ((x << r) | (x >>> (32 - r))) >>> 0;
-  for (let i = 0; i < n; i++) {
-    out.push((s[0] + s[3]) >>> 0);
-    const t = (s[1] << 9) >>> 0;
-    s[2] = (s[2] ^ s[0]) >>> 0;
-    s[3] = (s[3] ^ s[1]) >>> 0;
-    s[1] = (s[1] ^ s[2]) >>> 0;
-    s[0] = (s[0] ^ s[3]) >>> 0;
-    s[2] = (s[2] ^ t) >>> 0;
-    s[3] = rotl(s[3], 11);
-  }
-  return out;
-}
+/** `n` outputs of xoshiro128+ (the reference transcription) from state `s`, stepped in place. */
+const xoshiroDraws = (s: number[], n: number): number[] => Array.from({ length: n }, () => xoshiroNext(s));
 
 describe('XXH64', () => {
   it('matches the published test vectors', () => {
@@ -104,7 +91,7 @@ describe('uniform x8 (eight interleaved xoshiro128+)', () => {
       const s = [0, 1, 2, 3].map((q) => words[w(j, q)]);
       const d = xoshiroDraws(s, 2 * groups);
       for (let g = 0; g < groups; g++) {
-        const want = ((d[2 * g] >>> 5) * 2 ** 26 + (d[2 * g + 1] >>> 6)) / 2 ** 53;
+        const want = uniform53(d[2 * g], d[2 * g + 1]);
         expect(out[8 * g + j]).toBe(want);
       }
       // The state advanced by 2 * groups draws.
