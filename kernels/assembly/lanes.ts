@@ -28,6 +28,12 @@
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
+/** The rounding error of t = s + b, which Neumaier's compensated sum adds to its compensation. */
+// @ts-ignore: decorator
+@inline export function roundingError(s: f64, b: f64, t: f64): f64 {
+  return Math.abs(s) >= Math.abs(b) ? (s - t) + b : (b - t) + s;
+}
+
 // Leaves: summation is organised in leaves of LEAF elements (see sum.ts for the accuracy argument).
 export const LEAF: i32 = 128;
 

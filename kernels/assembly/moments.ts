@@ -5,7 +5,7 @@
 // nothing, without reading the input twice from memory.
 //
 // State (f64 slots at st): [0] count, [1] sum, [2] sum compensation, [3] M2.
-import { LEAF, leafSum, tailSum, leafCount, load1, load2, valid2, hsum } from './lanes';
+import { LEAF, leafSum, tailSum, leafCount, load1, load2, valid2, hsum, roundingError } from './lanes';
 
 /** Sum of squared deviations from m over r elements (r a multiple of 8 for the SIMD part). */
 // @ts-ignore: decorator
@@ -57,7 +57,7 @@ import { LEAF, leafSum, tailSum, leafCount, load1, load2, valid2, hsum } from '.
     }
     cnt += nb;
     const t = s + b;
-    c += Math.abs(s) >= Math.abs(b) ? (s - t) + b : (b - t) + s;
+    c += roundingError(s, b, t);
     s = t;
   }
   store<f64>(st, cnt);

@@ -6,7 +6,7 @@
 //
 // State (f64 slots at st): [0] sum, [1] compensation, [2] count of summed (non-NaN) elements.
 // The kernel continues from the state, so the host can stream blocks through it.
-import { LEAF, leafSum, tailSum, leafCount, countValid } from './lanes';
+import { LEAF, leafSum, tailSum, leafCount, countValid, roundingError } from './lanes';
 
 // @ts-ignore: decorator
 @inline function sumImpl<T>(p: usize, n: i32, st: usize, skipna: bool): void {
@@ -18,14 +18,14 @@ import { LEAF, leafSum, tailSum, leafCount, countValid } from './lanes';
     const b = leafSum<T>(p + <usize>i * S, skipna);
     if (skipna) cnt += leafCount;
     const t = s + b;
-    c += Math.abs(s) >= Math.abs(b) ? (s - t) + b : (b - t) + s;
+    c += roundingError(s, b, t);
     s = t;
   }
   if (i < n) {
     const b = tailSum<T>(p + <usize>i * S, n - i, skipna);
     if (skipna) cnt += leafCount;
     const t = s + b;
-    c += Math.abs(s) >= Math.abs(b) ? (s - t) + b : (b - t) + s;
+    c += roundingError(s, b, t);
     s = t;
   }
   store<f64>(st, s);
