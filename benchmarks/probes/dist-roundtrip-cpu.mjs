@@ -3,12 +3,9 @@
 // voluntary context switches (sleeps) per round trip. Linux only. Meaningful under load, unlike wall time.
 // node benchmarks/probes/dist-roundtrip-cpu.mjs [timed] [warm] [dist directory of @pdask/distributed, for A/B]
 import { readdirSync, readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-const { Client, LocalCluster } = await import(process.argv[4] ? pathToFileURL(`${process.argv[4]}/index.js`).href : '@pdask/distributed');
+import { startRoundTrips } from './dist-roundtrip-cluster.mjs';
 const timed = Number(process.argv[2] ?? 5000), warm = Number(process.argv[3] ?? 3000);
-const cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, processes: true });
-const client = await Client.connect(cluster);
-const inc = (x) => x + 1;
+const { cluster, trips, close } = await startRoundTrips({ dist: process.argv[4] });
 function cpuNs(pid) {
   let ns = 0, vol = 0;
   for (const t of readdirSync(`/proc/${pid}/task`)) {
@@ -17,13 +14,6 @@ function cpuNs(pid) {
     vol += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(st)[1]);
   }
   return [ns, vol];
-}
-async function trips(n) {
-  for (let i = 0; i < n; i++) {
-    const f = client.submitWith({ pure: false }, inc, i);
-    if ((await f.result()) !== i + 1) throw new Error('wrong result');
-    f.release();
-  }
 }
 await trips(warm);
 const pids = [process.pid, ...cluster.workerPids];
@@ -47,5 +37,4 @@ const stat = (k) => {
   return `${k} min ${v[0].toFixed(1)} median ${v[v.length >> 1].toFixed(1)}`;
 };
 console.log(`µs per round trip over ${batches} batches of ${timed}: ${['wall', 'main', 'worker'].map(stat).join('; ')}; sleeps per round trip (median) main ${rows.map((r) => r.sleepsMain).sort()[batches >> 1].toFixed(2)} worker ${rows.map((r) => r.sleepsWorker).sort()[batches >> 1].toFixed(2)}`);
-await client.close();
-await cluster.close();
+await close();
