@@ -131,3 +131,23 @@ describe('small graphs run inline', () => {
     expect(await small.sum().compute()).toBe(await small.sum().compute(threads));
   });
 });
+
+describe('fromArray again on the same large array (the snapshot memory)', () => {
+  const firstBlock = (d: da.ChunkedArray) => ([...d.layer.layer.materialize()][0] as { value: { data: Float64Array } }).value.data;
+
+  it('unchanged data: the same name and the same arena copy; changed data: a new name and its values', async () => {
+    const z = x.slice();
+    const a = da.fromArray(z, { chunks });
+    const b = da.fromArray(z, { chunks });
+    expect(b.name).toBe(a.name);
+    // One arena memory holds every copy: the same copy is the same place in it.
+    expect(firstBlock(b).byteOffset).toBe(firstBlock(a).byteOffset);
+    z[N - 1] = 5000;
+    const c = da.fromArray(z, { chunks });
+    expect(c.name).not.toBe(a.name);
+    expect(firstBlock(c).byteOffset).not.toBe(firstBlock(a).byteOffset);
+    const base = plain((v) => v);
+    expect(await c.sum().compute(threads)).toBe(base - ((N - 1) % 1000) + 5000);
+    expect(await a.sum().compute(sync)).toBe(base);
+  });
+});

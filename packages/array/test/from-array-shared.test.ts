@@ -100,3 +100,65 @@ describe('fromArray of a mid-sized 2-d array cut across rows', () => {
     for (const c of [0, 49, 50, 99]) expect(cols.get(c)).toBe(300 * c + 4950);
   });
 });
+
+describe('fromArray again on the same array (the snapshot memory)', () => {
+  const bufferOf = (d: da.ChunkedArray) => ((dBlocks(d)[0] as { value: { data: Float64Array } }).value.data.buffer);
+  const dBlocks = (d: da.ChunkedArray) => [...d.layer.layer.materialize()];
+
+  it('unchanged data: the same name, and blocks on the same snapshot (no second copy)', () => {
+    const z = x.slice();
+    const a = da.fromArray(z, { chunks: 2500 });
+    const b = da.fromArray(z, { chunks: 2500 });
+    expect(b.name).toBe(a.name);
+    expect(bufferOf(b)).toBe(bufferOf(a));
+    expect(bufferOf(a) === z.buffer).toBe(false);
+  });
+
+  it('changed data: a new name and new blocks; changed back: the first name again', async () => {
+    const z = x.slice();
+    const a = da.fromArray(z, { chunks: 2500 });
+    z[7777] += 1;
+    const b = da.fromArray(z, { chunks: 2500 });
+    expect(b.name).not.toBe(a.name);
+    expect(await b.sum().compute(sync)).toBe(plain((v) => v) + 1);
+    expect(await a.sum().compute(threads)).toBe(plain((v) => v));
+    z[7777] -= 1;
+    const c = da.fromArray(z, { chunks: 2500 });
+    expect(c.name).toBe(a.name);
+    expect(await c.sum().compute(threads)).toBe(plain((v) => v));
+  });
+
+  it('0 and -0 are different data (bytes are compared, not values)', () => {
+    const z = new Float64Array(N);
+    const a = da.fromArray(z, { chunks: 2500 });
+    z[3] = -0;
+    expect(da.fromArray(z, { chunks: 2500 }).name).not.toBe(a.name);
+  });
+
+  it('the same bytes under other chunks or another dtype get their own names', () => {
+    const z = x.slice();
+    const a = da.fromArray(z, { chunks: 2500 });
+    expect(da.fromArray(z, { chunks: 5000 }).name).not.toBe(a.name);
+    expect(da.fromArray(new Int32Array(z.buffer), { chunks: 2500 }).name).not.toBe(a.name);
+  });
+
+  it('a small array changed between calls computes its new values', async () => {
+    const z = Float64Array.from({ length: 100 }, (_, i) => i);
+    const a = da.fromArray(z, { chunks: 25 });
+    z[99] = 0;
+    const b = da.fromArray(z, { chunks: 25 });
+    expect(b.name).not.toBe(a.name);
+    expect(await b.sum().compute(sync)).toBe(4950 - 99);
+    expect(await a.sum().compute(sync)).toBe(4950);
+  });
+
+  it('data already in a SharedArrayBuffer is read in place: a change shows in the next call\'s name and values', async () => {
+    const z = new Float64Array(new SharedArrayBuffer(N * 8));
+    z.set(x);
+    const a = da.fromArray(z, { chunks: 2500 });
+    z[0] += 5;
+    const b = da.fromArray(z, { chunks: 2500 });
+    expect(b.name).not.toBe(a.name);
+    expect(await b.sum().compute(sync)).toBe(plain((v) => v) + 5);
+  });
+});

@@ -8,6 +8,7 @@ import { NDArray, type NestedArray } from '../ndarray';
 import { arenaAlloc } from '../runtime/arena';
 import { kernelsSync } from '../runtime/kernels';
 import { copyRegion, same, sizeOf, type Block } from '../runtime/block';
+import { recall, remember } from './snapshot-memo';
 
 export type ArrayLike = NDArray | ArrayBufferView | NestedArray;
 
@@ -44,10 +45,8 @@ function isShared(a: TypedArray): boolean {
 }
 
 /** The default name: a hash of the data, its dtype and shape, and the chunks (one token, one MD5). */
-function contentName(a: NDArray, chunks: readonly (readonly number[])[]): string {
-  // XXH64 in the kernels (Dask names arrays by an xxh64 of their bytes too): ~4x faster than
-  // Node's hardware SHA-1, and data can be large.
-  return `array-${tokenize(a.dtype, a.shape, kernelsSync().hash64(a.values), chunks)}`;
+function contentName(a: NDArray, hash: string, chunks: readonly (readonly number[])[]): string {
+  return `array-${tokenize(a.dtype, a.shape, hash, chunks)}`;
 }
 
 /**
@@ -77,14 +76,22 @@ export function fromArray(x: ArrayLike, options?: FromArrayOptions): ChunkedArra
     a = new NDArray(a.values, opts.shape, a.dtype);
   }
   const chunks = normalizeChunks(opts.chunks, a.shape, a.dtype);
-  const name = opts.name ?? contentName(a, chunks);
+  // The same unchanged data as an earlier call: its hash and snapshot (snapshot-memo.ts).
+  const known = opts.name === undefined ? recall(a.values) : undefined;
+  // XXH64 in the kernels (Dask names arrays by an xxh64 of their bytes too): ~4x faster than
+  // Node's hardware SHA-1, and data can be large.
+  const hash = opts.name === undefined ? (known?.hash ?? kernelsSync().hash64(a.values)) : undefined;
+  const name = opts.name ?? contentName(a, hash!, chunks);
   let shared = a.values;
   let mem: WebAssembly.Memory | undefined;
   // Large data goes into shared memory once; small blocks are copied (cheap to clone to workers).
-  const got = a.values.byteLength >= ARENA_BYTES ? arenaAlloc(a.dtype, a.size) : undefined;
+  const got = known === undefined && a.values.byteLength >= ARENA_BYTES ? arenaAlloc(a.dtype, a.size) : undefined;
   // Without SharedArrayBuffer (a page that is not cross-origin isolated), blocks are sliced.
-  const share = got !== undefined || (a.values.byteLength >= SHARE_BYTES && typeof SharedArrayBuffer !== 'undefined');
-  if (share) {
+  const share = known?.mem !== undefined || got !== undefined || (a.values.byteLength >= SHARE_BYTES && typeof SharedArrayBuffer !== 'undefined');
+  if (known !== undefined) {
+    shared = known.copy;
+    mem = known.mem;
+  } else if (share) {
     if (got) {
       shared = got.data;
       mem = got.mem;
@@ -98,6 +105,7 @@ export function fromArray(x: ArrayLike, options?: FromArrayOptions): ChunkedArra
     // this data too, whatever the caller does to its array later (a copy of under 32 KB).
     shared = a.values.slice();
   }
+  if (known === undefined && hash !== undefined) remember(a.values, { hash, copy: shared, mem });
   const bytes = a.values.byteLength;
   const shape = a.shape;
   const nd = shape.length;
