@@ -520,7 +520,7 @@ export class Computation implements PoolListener {
           if (this.solo !== undefined) (sent ??= []).push(ins.task);
           const seq = this.pool.seq();
           this.inflight.set(seq, ins.task, slotId);
-          if (this.resident.has(ins.task.index)) throw new Error(`pdask internal error: persisted '${ins.task.key}' was scheduled to run`);
+          if (this.resident.size !== 0 && this.resident.has(ins.task.index)) throw new Error(`pdask internal error: persisted '${ins.task.key}' was scheduled to run`);
           let fetch: number[] | 0 = 0;
           for (const d of ins.task.deps) {
             if (heldBy(d, ins.worker)) continue;
@@ -538,7 +538,7 @@ export class Computation implements PoolListener {
         }
         case 'release':
           // A persisted input stays in its worker's resident store: nothing to drop.
-          if (!this.resident.has(ins.task.index)) {
+          if (this.resident.size === 0 || !this.resident.has(ins.task.index)) {
             const o = this.out(Number(ins.worker));
             o.release.push(ins.task.index);
             o.releaseBytes += ins.task.nbytes;
