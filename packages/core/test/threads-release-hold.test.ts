@@ -104,16 +104,11 @@ function scriptedSlot(id: number): Slot {
 const inc = (i: number): number => i + 1;
 const add = (a: number, b: number): number => a + b;
 
-/** A binary tree of adds over `leaves` incremented leaves: the sum of 1..leaves. */
-function tree(leaves: number): Delayed<number> {
-  let level: Delayed<number>[] = [];
-  for (let i = 0; i < leaves; i++) level.push(delayed(inc)(i));
-  while (level.length > 1) {
-    const next: Delayed<number>[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? delayed(add)(level[i], level[i + 1]) : level[i]);
-    level = next;
-  }
-  return level[0];
+/** A balanced binary tree of adds over the leaves inc(lo)..inc(hi - 1): the sum of lo + 1..hi. */
+function tree(hi: number, lo = 0): Delayed<number> {
+  if (hi - lo === 1) return delayed(inc)(lo);
+  const mid = (lo + hi) >> 1;
+  return delayed(add)(tree(mid, lo), tree(hi, mid));
 }
 
 /** Waits until the computation has sent its first tasks (it starts after an await). */
