@@ -426,6 +426,8 @@ export class SchedulerState {
    * of finished tasks): the instructions of all of them are returned together.
    */
   batch(events: (state: this) => void): Instruction[] {
+    // One clock reading for the batch's events (see StoryLog.begin); placement reads it again.
+    this.begin('batch');
     this.batching++;
     try {
       events(this);
@@ -532,7 +534,7 @@ export class SchedulerState {
   }
 
   private begin(cause: StoryCause): void {
-    if (this.storyLog !== undefined) this.storyLog.begin(cause);
+    if (this.storyLog !== undefined) this.storyLog.begin(cause, this.batching === 0);
   }
 
   /** Every status change goes through here, so that the story misses none. */

@@ -91,10 +91,14 @@ export class StoryLog {
     return ++this.runsAttached;
   }
 
-  /** Starts an event: its transitions share this cause and one reading of the clock. */
-  begin(cause: StoryCause): void {
+  /**
+   * Starts an event: its transitions share this cause and one reading of the clock. `readClock`
+   * false keeps the last reading: the events of one batch (a worker's report of 100s of tasks)
+   * share the batch's, as a clock read costs more than the rest of a tiny task's transition.
+   */
+  begin(cause: StoryCause, readClock = true): void {
     this.cause = cause;
-    this.now = this.clock();
+    if (readClock) this.now = this.clock();
   }
 
   record(run: number, key: Key, from: StoryStatus, to: StoryStatus, worker: WorkerId | undefined): void {

@@ -20,6 +20,12 @@ const NO_WORKERS: WorkerState[] = [];
 export class TaskState {
   // Declared, not initialised here: every TaskState is made by `newTaskState`'s object literal (see there).
   declare status: TaskStatus;
+  /**
+   * Its node's key, kept beside `status`: every status change records the key in the story, and
+   * reading it through the node (an object made while building the graph, far from this one in
+   * memory) was a cache miss per transition, the costliest line of a tiny task's bookkeeping.
+   */
+  declare readonly key: Key;
   /** Inputs, aligned with `node.deps`. Set once, when the task is linked into its graph. */
   declare deps: TaskState[];
   declare dependents: TaskState[];
@@ -46,18 +52,11 @@ export class TaskState {
   /** Position in the one TaskSet that keeps it here (see TaskSet), or -1. */
   declare setAt: number;
 
-  /**
-   * `key` is the node's own key, passed to say which task this is: it is not kept apart from the
-   * node (a field per task is 8 bytes times 100,000s of tasks that all survive a compute).
-   */
+  /** `key` is the node's own key, passed to say which task this is. */
   constructor(key: Key, node: GraphNode, priority: number) {
     if (node.key !== key) throw new Error(`TaskState: key '${key}' is not its node's key '${node.key}'`);
     // The object made by the literal, not `this`: see newTaskState.
     return newTaskState(node, priority, 0, -1);
-  }
-
-  get key(): Key {
-    return this.node.key;
   }
 
   /**
@@ -130,6 +129,7 @@ export function newTaskState(node: GraphNode, priority: number, seq: number, ind
   return {
     __proto__: TaskState.prototype,
     status: 'released',
+    key: node.key,
     deps: NO_TASKS,
     dependents: NO_TASKS,
     waitingOn: 0,

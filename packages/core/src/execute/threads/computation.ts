@@ -17,6 +17,7 @@ import { AWAIT_LOCAL } from './protocol';
 import { shareEmbeddedInputs } from './share-inputs';
 import { ReadAheadPolicy } from './read-ahead';
 import { InflightTable } from './inflight';
+import { ReleaseHold } from './release-hold';
 
 let nextCid = 1;
 
@@ -31,6 +32,8 @@ interface Outgoing {
   /** The tasks, see batch-wire.ts. */
   run: RunWriter;
   release: number[];
+  /** Bytes of the results in `release` (see release-hold.ts). */
+  releaseBytes: number;
 }
 
 export interface ComputationOptions {
@@ -111,6 +114,8 @@ export class Computation implements PoolListener {
   /** With a task timeout: when each worker was first seen running its current task of ours. */
   private readonly runningSince = new Map<number, { seq: number; since: number }>();
   private watchdog: NodeJS.Timeout | undefined;
+  /** Batches of releases alone wait for the worker's next tasks (see release-hold.ts); undefined: never. */
+  private readonly hold: ReleaseHold | undefined;
 
   constructor(
     private readonly pool: ThreadPool,
@@ -137,6 +142,8 @@ export class Computation implements PoolListener {
     });
     this.wanted = new Set(req.targets);
     this.keep = opts.keep ?? false;
+    // Under a memory limit every release counts at once; a shuffle's transfers are large.
+    if (opts.readAhead === undefined && !this.shuffles.active) this.hold = new ReleaseHold(() => this.flushHeld());
   }
 
   /** The graph this persist ran, its persisted inputs remembered weakly (see LineageInput). */
@@ -207,6 +214,8 @@ export class Computation implements PoolListener {
     return result.finally(() => {
       this.pool.observer?.graphDone?.(this.req.graph.nodes);
       clearInterval(this.watchdog);
+      // What is still held is freed by the computation's end, told to every worker it touched.
+      this.hold?.stop();
       unsubscribe();
       if (this.reported) this.pool.lastMeanTaskMs = this.workMs / this.reported;
       // A shuffle announced its runs to every worker.
@@ -488,7 +497,7 @@ export class Computation implements PoolListener {
 
   private out(slot: number): Outgoing {
     let o = this.outgoing.get(slot);
-    if (!o) this.outgoing.set(slot, (o = { run: new RunWriter(), release: [] }));
+    if (!o) this.outgoing.set(slot, (o = { run: new RunWriter(), release: [], releaseBytes: 0 }));
     return o;
   }
 
@@ -511,7 +520,7 @@ export class Computation implements PoolListener {
           if (this.solo !== undefined) (sent ??= []).push(ins.task);
           const seq = this.pool.seq();
           this.inflight.set(seq, ins.task, slotId);
-          if (this.resident.has(ins.task.index)) throw new Error(`pdask internal error: persisted '${ins.task.key}' was scheduled to run`);
+          if (this.resident.size !== 0 && this.resident.has(ins.task.index)) throw new Error(`pdask internal error: persisted '${ins.task.key}' was scheduled to run`);
           let fetch: number[] | 0 = 0;
           for (const d of ins.task.deps) {
             if (heldBy(d, ins.worker)) continue;
@@ -529,7 +538,11 @@ export class Computation implements PoolListener {
         }
         case 'release':
           // A persisted input stays in its worker's resident store: nothing to drop.
-          if (!this.resident.has(ins.task.index)) this.out(Number(ins.worker)).release.push(ins.task.index);
+          if (this.resident.size === 0 || !this.resident.has(ins.task.index)) {
+            const o = this.out(Number(ins.worker));
+            o.release.push(ins.task.index);
+            o.releaseBytes += ins.task.nbytes;
+          }
           break;
         case 'memory':
           if (!this.wanted.has(ins.key)) break;
@@ -594,9 +607,11 @@ export class Computation implements PoolListener {
     }
   }
 
-  private flushTo(slot: Slot): void {
+  /** Sends what is pending for a worker; releases alone may wait for its next tasks unless `force`. */
+  private flushTo(slot: Slot, force = false): void {
     const o = this.outgoing.get(slot.id);
     if (!o || (o.run.size === 0 && o.release.length === 0)) return;
+    if (o.run.size === 0 && !force && this.hold !== undefined && this.hold.mayHold(o, this.busy(slot.id))) return;
     this.outgoing.delete(slot.id);
     this.touched.add(slot.id);
     const run = o.run.size ? o.run.take() : undefined;
@@ -605,12 +620,27 @@ export class Computation implements PoolListener {
     this.pool.send(slot, msg);
   }
 
-  private flush(): void {
+  private flush(force = false): void {
+    if (this.settled || this.outgoing.size === 0) return;
     for (const id of [...this.outgoing.keys()]) {
       const slot = this.pool.slots.get(id);
-      if (slot) this.flushTo(slot);
+      if (slot) this.flushTo(slot, force);
       else this.outgoing.delete(id);
     }
+  }
+
+  /** The hold's time is up: every batch still waiting goes. */
+  private flushHeld(): void {
+    try {
+      this.flush(true);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Tasks of this computation a worker has queued or running (its report will come). */
+  private busy(slotId: number): number {
+    return this.state.workers.get(String(slotId))?.processing.size ?? 0;
   }
 
   /** Never hang: with nothing running, nothing being fetched and no worker coming, fail loudly. */

@@ -28,8 +28,8 @@ export class ObservedStoryLog extends StoryLog {
     return before;
   }
 
-  override begin(cause: StoryCause): void {
-    super.begin(cause);
+  override begin(cause: StoryCause, readClock = true): void {
+    super.begin(cause, readClock);
     this.observedCause = cause;
   }
 
