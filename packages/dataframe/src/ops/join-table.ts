@@ -29,6 +29,11 @@ export interface JoinTable {
   readonly base: number;
   /** No two rows share a key (every `next` is -1): a probe row meets at most one row. */
   readonly unique: boolean;
+  /**
+   * Row i's key is `base + i` for every row (a dimension table keyed 0..n in order): the row of a
+   * key is found by subtraction, without reading `slots`.
+   */
+  readonly dense: boolean;
 }
 
 export interface JoinRows {
@@ -142,7 +147,50 @@ export function buildTable(keys: Float64Array): JoinTable {
   }
   let unique = true;
   for (let i = 0; i < n && unique; i++) unique = next[i] < 0;
-  return { keys, mask, slots, next, nanHead, base, unique };
+  let dense = direct && n > 0;
+  for (let i = 0; i < n && dense; i++) dense = keys[i] === base + i;
+  return { keys, mask, slots, next, nanHead, base, unique, dense };
+}
+
+/** The int32 values of a key column of one chunk without nulls (no copy), else undefined. */
+export function int32Keys(v: Vector): Int32Array | undefined {
+  if (v.data.length !== 1 || v.nullCount > 0) return undefined;
+  const vals = v.data[0].values;
+  return vals instanceof Int32Array ? vals.subarray(0, v.length) : undefined;
+}
+
+/**
+ * probeDirectUnique for int32 probe keys read in place: no float64 copy of the probe column (with
+ * its -0 pass), no integer test. A dense table's row is the key minus its base.
+ */
+function probeInt32(t: JoinTable, probe: Int32Array, keepProbe: boolean): JoinRows {
+  const { slots, base, dense } = t;
+  const n = probe.length;
+  const len = dense ? t.keys.length : slots.length;
+  const p = new Int32Array(n);
+  const b = new Int32Array(n);
+  let m = 0;
+  let missed = 0;
+  for (let i = 0; i < n; i++) {
+    const d = probe[i] - base;
+    const r = d >= 0 && d < len ? (dense ? d : slots[d]) : -1;
+    if (r < 0) {
+      missed++;
+      if (!keepProbe) continue;
+    }
+    p[m] = i;
+    b[m++] = r;
+  }
+  return { p: p.subarray(0, m), b: b.subarray(0, m), identity: missed === 0 };
+}
+
+/**
+ * Probe rows of a numeric key column against the table: int32 keys without nulls are read in place
+ * when the table is direct and unique and no build row is kept, any other column as float64 keys.
+ */
+export function probeColumn(t: JoinTable, probe: Vector, keepProbe: boolean, keepBuild: boolean): JoinRows {
+  const ints = t.base === t.base && t.unique && !keepBuild ? int32Keys(probe) : undefined;
+  return ints ? probeInt32(t, ints, keepProbe) : probeTable(t, numberKeys(probe), keepProbe, keepBuild);
 }
 
 /**
