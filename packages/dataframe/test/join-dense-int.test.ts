@@ -10,7 +10,7 @@ import { makeData, makeVector, vectorFromArray, Int32, type Data } from 'apache-
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dd from '../src/index';
 import { oneChunk } from '../src/ops/join-gather';
-import { buildTable, probeColumn } from '../src/ops/join-table';
+import { buildTable, probeColumn, probeTable } from '../src/ops/join-table';
 import { SCHEDULERS } from './helpers';
 import { stream } from './stable-order';
 
@@ -47,6 +47,21 @@ describe('dense join tables (a dimension table keyed base..base+n-1)', () => {
     expect(buildTable(Float64Array.from([7, 8, 10])).dense).toBe(false);
     expect(buildTable(Float64Array.from([7, 8, NaN])).dense).toBe(false);
     expect(buildTable(Float64Array.from([7, 7, 8])).dense).toBe(false);
+  });
+
+  it('builds a dense table without slots, and every probe path finds its rows by subtraction', () => {
+    const build = Float64Array.from([7, 8, 9, 10]);
+    const t = buildTable(build);
+    expect(t.slots.length).toBe(0);
+    const keys = Float64Array.from([8, 6.5, 11, NaN, 7, 10, 8, -0]);
+    for (const keepProbe of [false, true]) {
+      const got = probeTable(t, keys, keepProbe, false);
+      expect({ p: Array.from(got.p), b: Array.from(got.b) }).toEqual(nestedLoop(build, keys, keepProbe));
+    }
+    // An outer join's probe: build rows no probe row met come last, in order (probe -1).
+    const outer = probeTable(t, keys, true, true);
+    const want = nestedLoop(build, keys, true);
+    expect({ p: Array.from(outer.p), b: Array.from(outer.b) }).toEqual({ p: [...want.p, -1], b: [...want.b, 2] });
   });
 
   const probe = [7, 10, 6, 11, -2147483648, 2147483647, 8, 8, 9];

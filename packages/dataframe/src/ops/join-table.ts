@@ -104,8 +104,22 @@ function directBase(keys: Float64Array, limit: number): number {
   return lo === Infinity || hi - lo >= limit ? NaN : lo;
 }
 
+/** Whether row i's key is `keys[0] + i` for every row, the first an integer (a dense table). */
+function isDense(keys: Float64Array): boolean {
+  const n = keys.length;
+  const base = keys[0];
+  if (n === 0 || !Number.isSafeInteger(base) || !Number.isSafeInteger(base + n)) return false;
+  for (let i = 1; i < n; i++) if (keys[i] !== base + i) return false;
+  return true;
+}
+
+const NO_SLOTS = new Int32Array(0);
+
 export function buildTable(keys: Float64Array): JoinTable {
   const n = keys.length;
+  // A dense table needs no slots: a key's row is the key minus the base (filling and hashing
+  // slots was most of building a dimension table's join table, once per worker and run).
+  if (isDense(keys)) return { keys, mask: 0, slots: NO_SLOTS, next: new Int32Array(n).fill(-1), nanHead: -1, base: keys[0], unique: true, dense: true };
   const base = directBase(keys, Math.max(1024, 2 * n));
   const direct = base === base;
   let cap = 16;
@@ -147,9 +161,7 @@ export function buildTable(keys: Float64Array): JoinTable {
   }
   let unique = true;
   for (let i = 0; i < n && unique; i++) unique = next[i] < 0;
-  let dense = direct && n > 0;
-  for (let i = 0; i < n && dense; i++) dense = keys[i] === base + i;
-  return { keys, mask, slots, next, nanHead, base, unique, dense };
+  return { keys, mask, slots, next, nanHead, base, unique, dense: false };
 }
 
 /** The int32 values of a key column of one chunk without nulls (no copy), else undefined. */
@@ -199,9 +211,9 @@ export function probeColumn(t: JoinTable, probe: Vector, keepProbe: boolean, kee
  * every row and growing the output were a fifth of a broadcast join's probe.
  */
 function probeDirectUnique(t: JoinTable, probe: Float64Array, keepProbe: boolean): JoinRows {
-  const { slots, base, nanHead } = t;
+  const { slots, base, nanHead, dense } = t;
   const n = probe.length;
-  const len = slots.length;
+  const len = dense ? t.keys.length : slots.length;
   const p = new Int32Array(n);
   const b = new Int32Array(n);
   let m = 0;
@@ -210,7 +222,7 @@ function probeDirectUnique(t: JoinTable, probe: Float64Array, keepProbe: boolean
     const k = probe[i];
     const d = k - base;
     // A key outside the range, or not an integer, is in no slot; NaN fails every comparison.
-    const r = d >= 0 && d < len && d === Math.floor(d) ? slots[d] : k !== k ? nanHead : -1;
+    const r = d >= 0 && d < len && d === Math.floor(d) ? (dense ? d : slots[d]) : k !== k ? nanHead : -1;
     if (r < 0) {
       identity = false;
       if (!keepProbe) continue;
@@ -250,6 +262,7 @@ export function probeTable(t: JoinTable, probe: Float64Array, keepProbe: boolean
   const direct = base === base;
   const n = probe.length;
   if (direct && t.unique && !keepBuild) return probeDirectUnique(t, probe, keepProbe);
+  const len = t.dense ? keys.length : slots.length;
   const words = new Uint32Array(probe.buffer, probe.byteOffset, 2 * n);
   const out = new Pairs(n + (keepBuild ? keys.length : 0));
   const met = keepBuild ? new Uint8Array(keys.length) : undefined;
@@ -261,7 +274,7 @@ export function probeTable(t: JoinTable, probe: Float64Array, keepProbe: boolean
     else if (direct) {
       const d = k - base;
       // A key outside the range, or not an integer, is in no slot.
-      r = d >= 0 && d < slots.length && d === Math.floor(d) ? slots[d] : -1;
+      r = d >= 0 && d < len && d === Math.floor(d) ? (t.dense ? d : slots[d]) : -1;
     } else {
       let s = slotOf(words[2 * i], words[2 * i + 1], mask);
       for (;;) {
