@@ -82,6 +82,20 @@ describe('dense join tables (a dimension table keyed base..base+n-1)', () => {
     expect(got.identity).toBe(true);
   });
 
+  it('an identity probe lists its rows from one shared 0..n-1 (no array per partition); others get their own', () => {
+    const t = buildTable(Float64Array.from([7, 8, 9, 10]));
+    const a = probeColumn(t, int32Vector([8, 7, 10]), false, false);
+    const b = probeColumn(t, int32Vector([9, 9, 8, 7, 10]), true, false);
+    expect(Array.from(a.p)).toEqual([0, 1, 2]);
+    expect(Array.from(b.p)).toEqual([0, 1, 2, 3, 4]);
+    expect(a.identity && b.identity).toBe(true);
+    expect(a.p.buffer).toBe(b.p.buffer);
+    const gaps = probeColumn(t, int32Vector([9, 3, 8]), true, false);
+    expect(Array.from(gaps.p)).toEqual([0, 1, 2]);
+    expect(Array.from(gaps.b)).toEqual([2, -1, 1]);
+    expect(gaps.p.buffer).not.toBe(a.p.buffer);
+  });
+
   it('int32 probe keys with nulls go the float64 way: a null meets the missing build key only', () => {
     const probeNulls = vectorFromArray([7, null, 9], new Int32());
     const got = probeColumn(buildTable(Float64Array.from([7, 8, 9, NaN])), probeNulls, true, false);

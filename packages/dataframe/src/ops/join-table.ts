@@ -172,28 +172,48 @@ export function int32Keys(v: Vector): Int32Array | undefined {
 }
 
 /**
+ * 0, 1, 2, … shared by the joins of this thread: the probe rows of a join in which every probe row
+ * meets one build row, which the caller does not read (it uses the probe side's columns as they
+ * are). A fresh array per partition was garbage to collect.
+ */
+let iotaRows = new Int32Array(0);
+function rowsUpTo(n: number): Int32Array {
+  if (iotaRows.length < n) {
+    iotaRows = new Int32Array(Math.max(n, 2 * iotaRows.length));
+    for (let i = 0; i < iotaRows.length; i++) iotaRows[i] = i;
+  }
+  return iotaRows.subarray(0, n);
+}
+
+/**
  * probeDirectUnique for int32 probe keys read in place: no float64 copy of the probe column (with
- * its -0 pass), no integer test. A dense table's row is the key minus its base.
+ * its -0 pass), no integer test. A dense table's row is the key minus its base. The build rows are
+ * found first; probe rows are listed only when some have no match and are dropped.
  */
 function probeInt32(t: JoinTable, probe: Int32Array, keepProbe: boolean): JoinRows {
   const { slots, base, dense } = t;
   const n = probe.length;
   const len = dense ? t.keys.length : slots.length;
-  const p = new Int32Array(n);
   const b = new Int32Array(n);
-  let m = 0;
   let missed = 0;
   for (let i = 0; i < n; i++) {
     const d = probe[i] - base;
     const r = d >= 0 && d < len ? (dense ? d : slots[d]) : -1;
-    if (r < 0) {
-      missed++;
-      if (!keepProbe) continue;
-    }
+    b[i] = r;
+    if (r < 0) missed++;
+  }
+  // The shared rows only where the caller uses its columns as they are (identity), a copy elsewhere.
+  if (missed === 0) return { p: rowsUpTo(n), b, identity: true };
+  if (keepProbe) return { p: rowsUpTo(n).slice(), b, identity: false };
+  const p = new Int32Array(n - missed);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const r = b[i];
+    if (r < 0) continue;
     p[m] = i;
     b[m++] = r;
   }
-  return { p: p.subarray(0, m), b: b.subarray(0, m), identity: missed === 0 };
+  return { p, b: b.subarray(0, m), identity: false };
 }
 
 /**

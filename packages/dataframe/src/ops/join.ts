@@ -87,7 +87,7 @@ export const joinPieces = (lefts: readonly Part[], rights: readonly Part[], spec
     // A right side of one partition (a broadcast side) is the same object in every task reading it on a thread.
     rights.length === 1 && spec.rightOn.length === 1 ? { part: rights[0], column: spec.rightOn[0] } : undefined,
   );
-  const hasLeftGaps = li.includes(-1);
+  const hasLeftGaps = !identity && li.includes(-1);
   const names = [...spec.left.map(([, o]) => o), ...spec.right.map(([, o]) => o)];
   const vectors = [
     ...spec.left.map(([c, o], j) => {
