@@ -13,29 +13,9 @@ import { oneChunk } from '../src/ops/join-gather';
 import { buildTable, probeColumn, probeTable } from '../src/ops/join-table';
 import { SCHEDULERS } from './helpers';
 import { stream } from './stable-order';
+import { nestedLoop } from './join-pairs';
 
 afterAll(() => closeThreadPools());
-
-/** Every probe row with each build row of an equal key, and probe rows without one as -1 when asked. */
-function nestedLoop(build: ArrayLike<number>, probe: ArrayLike<number>, keepProbe: boolean): { p: number[]; b: number[] } {
-  const p: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < probe.length; i++) {
-    let met = false;
-    for (let r = 0; r < build.length; r++) {
-      if (build[r] === probe[i]) {
-        p.push(i);
-        b.push(r);
-        met = true;
-      }
-    }
-    if (!met && keepProbe) {
-      p.push(i);
-      b.push(-1);
-    }
-  }
-  return { p, b };
-}
 
 const int32Vector = (xs: readonly number[]) => makeVector(Int32Array.from(xs));
 
