@@ -6,26 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildTable, probeTable } from '../src/ops/join-table';
-
-function nestedLoop(build: Float64Array, probe: Float64Array, keepProbe: boolean): { p: number[]; b: number[] } {
-  const p: number[] = [];
-  const b: number[] = [];
-  probe.forEach((k, i) => {
-    let met = false;
-    build.forEach((x, r) => {
-      if (x === k || (x !== x && k !== k)) {
-        p.push(i);
-        b.push(r);
-        met = true;
-      }
-    });
-    if (!met && keepProbe) {
-      p.push(i);
-      b.push(-1);
-    }
-  });
-  return { p, b };
-}
+import { nestedLoop } from './join-pairs';
 
 describe('probeTable on unique direct keys', () => {
   // Keys 10..209 shuffled, one missing key, and a gap (150 absent).

@@ -31,6 +31,17 @@ function flatNumbers(v: Vector): { vals: NumberArray; valid: Uint8Array | null }
 }
 
 /**
+ * A number column of several chunks (a broadcast side made of concatenated partitions) as one
+ * chunk, so that gathers index one typed array; other columns as they are.
+ */
+export function oneChunk(v: Vector): Vector {
+  if (v.data.length < 2 || v.nullCount > 0) return v;
+  const flat = flatNumbers(v);
+  if (!flat) return v;
+  return makeVector(makeData({ type: v.type as DataType, length: v.length, nullCount: 0, data: flat.vals } as unknown as Parameters<typeof makeData>[0]) as Data);
+}
+
+/**
  * Rows `idx` of `v` as type `to` (the join's output type of that column): an integer column that
  * can go unmatched is float64 with NaN in its gaps (pandas' widening), a float column keeps its
  * type with nulls in its gaps. Other columns go through takeRows and castVector.
@@ -56,8 +67,12 @@ export function takeJoined(v: Vector, idx: Int32Array, to: TypeDesc, column: str
   } else {
     for (let i = 0; i < n; i++) if (idx[i] < 0 || valid[idx[i]] === 0) missing++;
   }
-  if (missing === 0) return takeRows(v, idx);
   const out = new (vals.constructor as new (n: number) => NumberArray)(n);
+  if (missing === 0) {
+    // From the flat values already in hand: takeRows would flatten a multi-chunk column again.
+    for (let i = 0; i < n; i++) out[i] = vals[idx[i]];
+    return makeVector(makeData({ type: v.type as DataType, length: n, nullCount: 0, data: out } as unknown as Parameters<typeof makeData>[0]) as Data);
+  }
   const bitmap = new Uint8Array((n + 7) >> 3);
   for (let i = 0; i < n; i++) {
     const r = idx[i];

@@ -29,6 +29,11 @@ export interface JoinTable {
   readonly base: number;
   /** No two rows share a key (every `next` is -1): a probe row meets at most one row. */
   readonly unique: boolean;
+  /**
+   * Row i's key is `base + i` for every row (a dimension table keyed 0..n in order): the row of a
+   * key is found by subtraction, without reading `slots`.
+   */
+  readonly dense: boolean;
 }
 
 export interface JoinRows {
@@ -99,8 +104,22 @@ function directBase(keys: Float64Array, limit: number): number {
   return lo === Infinity || hi - lo >= limit ? NaN : lo;
 }
 
+/** Whether row i's key is `keys[0] + i` for every row, the first an integer (a dense table). */
+function isDense(keys: Float64Array): boolean {
+  const n = keys.length;
+  const base = keys[0];
+  if (n === 0 || !Number.isSafeInteger(base) || !Number.isSafeInteger(base + n)) return false;
+  for (let i = 1; i < n; i++) if (keys[i] !== base + i) return false;
+  return true;
+}
+
+const NO_SLOTS = new Int32Array(0);
+
 export function buildTable(keys: Float64Array): JoinTable {
   const n = keys.length;
+  // A dense table needs no slots: a key's row is the key minus the base (filling and hashing
+  // slots was most of building a dimension table's join table, once per worker and run).
+  if (isDense(keys)) return { keys, mask: 0, slots: NO_SLOTS, next: new Int32Array(n).fill(-1), nanHead: -1, base: keys[0], unique: true, dense: true };
   const base = directBase(keys, Math.max(1024, 2 * n));
   const direct = base === base;
   let cap = 16;
@@ -142,7 +161,68 @@ export function buildTable(keys: Float64Array): JoinTable {
   }
   let unique = true;
   for (let i = 0; i < n && unique; i++) unique = next[i] < 0;
-  return { keys, mask, slots, next, nanHead, base, unique };
+  return { keys, mask, slots, next, nanHead, base, unique, dense: false };
+}
+
+/** The int32 values of a key column of one chunk without nulls (no copy), else undefined. */
+export function int32Keys(v: Vector): Int32Array | undefined {
+  if (v.data.length !== 1 || v.nullCount > 0) return undefined;
+  const vals = v.data[0].values;
+  return vals instanceof Int32Array ? vals.subarray(0, v.length) : undefined;
+}
+
+/**
+ * 0, 1, 2, … shared by the joins of this thread: the probe rows of a join in which every probe row
+ * meets one build row, which the caller does not read (it uses the probe side's columns as they
+ * are). A fresh array per partition was garbage to collect.
+ */
+let iotaRows = new Int32Array(0);
+function rowsUpTo(n: number): Int32Array {
+  if (iotaRows.length < n) {
+    iotaRows = new Int32Array(Math.max(n, 2 * iotaRows.length));
+    for (let i = 0; i < iotaRows.length; i++) iotaRows[i] = i;
+  }
+  return iotaRows.subarray(0, n);
+}
+
+/**
+ * probeDirectUnique for int32 probe keys read in place: no float64 copy of the probe column (with
+ * its -0 pass), no integer test. A dense table's row is the key minus its base. The build rows are
+ * found first; probe rows are listed only when some have no match and are dropped.
+ */
+function probeInt32(t: JoinTable, probe: Int32Array, keepProbe: boolean): JoinRows {
+  const { slots, base, dense } = t;
+  const n = probe.length;
+  const len = dense ? t.keys.length : slots.length;
+  const b = new Int32Array(n);
+  let missed = 0;
+  for (let i = 0; i < n; i++) {
+    const d = probe[i] - base;
+    const r = d >= 0 && d < len ? (dense ? d : slots[d]) : -1;
+    b[i] = r;
+    if (r < 0) missed++;
+  }
+  // The shared rows only where the caller uses its columns as they are (identity), a copy elsewhere.
+  if (missed === 0) return { p: rowsUpTo(n), b, identity: true };
+  if (keepProbe) return { p: rowsUpTo(n).slice(), b, identity: false };
+  const p = new Int32Array(n - missed);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const r = b[i];
+    if (r < 0) continue;
+    p[m] = i;
+    b[m++] = r;
+  }
+  return { p, b: b.subarray(0, m), identity: false };
+}
+
+/**
+ * Probe rows of a numeric key column against the table: int32 keys without nulls are read in place
+ * when the table is direct and unique and no build row is kept, any other column as float64 keys.
+ */
+export function probeColumn(t: JoinTable, probe: Vector, keepProbe: boolean, keepBuild: boolean): JoinRows {
+  const ints = t.base === t.base && t.unique && !keepBuild ? int32Keys(probe) : undefined;
+  return ints ? probeInt32(t, ints, keepProbe) : probeTable(t, numberKeys(probe), keepProbe, keepBuild);
 }
 
 /**
@@ -151,9 +231,9 @@ export function buildTable(keys: Float64Array): JoinTable {
  * every row and growing the output were a fifth of a broadcast join's probe.
  */
 function probeDirectUnique(t: JoinTable, probe: Float64Array, keepProbe: boolean): JoinRows {
-  const { slots, base, nanHead } = t;
+  const { slots, base, nanHead, dense } = t;
   const n = probe.length;
-  const len = slots.length;
+  const len = dense ? t.keys.length : slots.length;
   const p = new Int32Array(n);
   const b = new Int32Array(n);
   let m = 0;
@@ -162,7 +242,7 @@ function probeDirectUnique(t: JoinTable, probe: Float64Array, keepProbe: boolean
     const k = probe[i];
     const d = k - base;
     // A key outside the range, or not an integer, is in no slot; NaN fails every comparison.
-    const r = d >= 0 && d < len && d === Math.floor(d) ? slots[d] : k !== k ? nanHead : -1;
+    const r = d >= 0 && d < len && d === Math.floor(d) ? (dense ? d : slots[d]) : k !== k ? nanHead : -1;
     if (r < 0) {
       identity = false;
       if (!keepProbe) continue;
@@ -202,6 +282,7 @@ export function probeTable(t: JoinTable, probe: Float64Array, keepProbe: boolean
   const direct = base === base;
   const n = probe.length;
   if (direct && t.unique && !keepBuild) return probeDirectUnique(t, probe, keepProbe);
+  const len = t.dense ? keys.length : slots.length;
   const words = new Uint32Array(probe.buffer, probe.byteOffset, 2 * n);
   const out = new Pairs(n + (keepBuild ? keys.length : 0));
   const met = keepBuild ? new Uint8Array(keys.length) : undefined;
@@ -213,7 +294,7 @@ export function probeTable(t: JoinTable, probe: Float64Array, keepProbe: boolean
     else if (direct) {
       const d = k - base;
       // A key outside the range, or not an integer, is in no slot.
-      r = d >= 0 && d < slots.length && d === Math.floor(d) ? slots[d] : -1;
+      r = d >= 0 && d < len && d === Math.floor(d) ? (t.dense ? d : slots[d]) : -1;
     } else {
       let s = slotOf(words[2 * i], words[2 * i + 1], mask);
       for (;;) {

@@ -6,9 +6,9 @@
 import { vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { castVector } from './cast';
 import { findColumn } from './frame';
-import { takeJoined } from './join-gather';
-import { isNumberColumn, joinKeys, numberKeys, probeTable, tableOf, tableOfPart } from './join-table';
-import { batchOf, encodeBatch, type Part } from './part';
+import { oneChunk, takeJoined } from './join-gather';
+import { isNumberColumn, joinKeys, numberKeys, probeColumn, probeTable, tableOf, tableOfPart } from './join-table';
+import { batchOf, encodeBatch, type Batch, type Part } from './part';
 import { concatPieces } from './shuffle';
 import type { TypeDesc } from './types';
 
@@ -44,7 +44,7 @@ function matchRows(leftCols: readonly Vector[], rightCols: readonly Vector[], ho
   }
   if (rightPart && leftCols.length === 1 && isNumberColumn(leftCols[0]) && isNumberColumn(rightCols[0])) {
     const table = tableOfPart(rightPart.part, rightPart.column, () => numberKeys(rightCols[0]));
-    const { p, b, identity } = probeTable(table, numberKeys(leftCols[0]), how !== 'inner', how === 'outer');
+    const { p, b, identity } = probeColumn(table, leftCols[0], how !== 'inner', how === 'outer');
     return { li: p, ri: b, identity };
   }
   const k = joinKeys(leftCols, rightCols);
@@ -59,6 +59,23 @@ function coalesce(fromLeft: Vector, fromRight: Vector, li: Int32Array): Vector {
   return vectorFromArray(vals, fromLeft.type as DataType);
 }
 
+/**
+ * Columns of a broadcast side in one chunk, by the partition object a worker hands to every task
+ * reading it (as tableOfPart): flattening its chunks in each task was a copy of the whole column
+ * per partition of the other side.
+ */
+const flatByPart = new WeakMap<Part, Map<string, Vector>>();
+
+function rightColumn(r: Batch, column: string, part: Part | undefined): Vector {
+  const v = findColumn(r, column);
+  if (!part || v.data.length < 2) return v;
+  let cols = flatByPart.get(part);
+  if (!cols) flatByPart.set(part, (cols = new Map()));
+  let flat = cols.get(column);
+  if (!flat) cols.set(column, (flat = oneChunk(v)));
+  return flat;
+}
+
 /** The join of the left pieces (concatenated) with the right pieces (concatenated). */
 export const joinPieces = (lefts: readonly Part[], rights: readonly Part[], spec: JoinSpec): Part => {
   const l = concatPieces(lefts);
@@ -70,7 +87,7 @@ export const joinPieces = (lefts: readonly Part[], rights: readonly Part[], spec
     // A right side of one partition (a broadcast side) is the same object in every task reading it on a thread.
     rights.length === 1 && spec.rightOn.length === 1 ? { part: rights[0], column: spec.rightOn[0] } : undefined,
   );
-  const hasLeftGaps = li.includes(-1);
+  const hasLeftGaps = !identity && li.includes(-1);
   const names = [...spec.left.map(([, o]) => o), ...spec.right.map(([, o]) => o)];
   const vectors = [
     ...spec.left.map(([c, o], j) => {
@@ -79,7 +96,7 @@ export const joinPieces = (lefts: readonly Part[], rights: readonly Part[], spec
       const f = spec.fill[j];
       return f === null || !hasLeftGaps ? v : coalesce(v, takeJoined(findColumn(r, f), ri, spec.leftTypes[j], o), li);
     }),
-    ...spec.right.map(([c, o], j) => takeJoined(findColumn(r, c), ri, spec.rightTypes[j], o)),
+    ...spec.right.map(([c, o], j) => takeJoined(rightColumn(r, c, rights.length === 1 ? rights[0] : undefined), ri, spec.rightTypes[j], o)),
   ];
   return encodeBatch(batchOf(names, vectors));
 };
