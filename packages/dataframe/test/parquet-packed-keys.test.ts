@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeThreadPools } from '@pdask/core';
-import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as dd from '../src/index';
 import { SCHEDULERS } from './helpers';
+import { keyMeans, writeKeyFile } from './polars-key-file';
 
 let dir: string;
 let file: string;
@@ -26,13 +26,7 @@ const y = (i: number): number => (i % 89) - 40;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pdask-pq-packed-'));
   file = join(dir, 'keys.parquet');
-  const ids = Array.from({ length: N }, (_, i) => i);
-  const frame = pl.DataFrame({
-    key: pl.Series('key', ids.map(key), pl.Utf8),
-    x: pl.Series('x', ids.map(x), pl.Float64),
-    y: pl.Series('y', ids.map(y), pl.Float64),
-  });
-  await frame.lazy().sinkParquet(file, { compression: 'snappy', rowGroupSize: 40_000 }).collect();
+  await writeKeyFile(file, N, key, x, y, 40_000);
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
@@ -55,15 +49,9 @@ describe.each(SCHEDULERS)('filtered reads of dictionary strings, nulls in the fi
   it('groups the kept rows by the key, leaving the nulls out', async () => {
     const df = await dd.readParquet(file);
     const r = await df.filter(df.col('x').gt(0.5)).groupby('key').col('y').mean().compute(opts);
-    const sums = new Map<string, [number, number]>();
-    for (const i of kept) {
-      const k = key(i);
-      if (k === null) continue;
-      const s = sums.get(k) ?? [0, 0];
-      sums.set(k, [s[0] + y(i), s[1] + 1]);
-    }
+    const want = keyMeans(kept, key, y);
     const got = new Map(Array.from({ length: r.length }, (_, i) => [r.index?.at(i) as string, r.at(i) as number]));
     expect(got.size).toBe(KEYS.length);
-    for (const [k, [s, n]] of sums) expect(got.get(k)).toBeCloseTo(s / n, 12);
+    for (const [k, m] of want) expect(got.get(k)).toBeCloseTo(m, 12);
   });
 });
