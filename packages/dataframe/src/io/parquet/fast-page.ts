@@ -170,9 +170,22 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     const from32 = new DataView(db.buffer, db.byteOffset, db.byteLength);
     const to32 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const room = bytes.length - 8;
-    for (let r = a; r < b; r++) {
+    // No nulls: the kept rows' indices are first packed in place (branch-free, as a filter's mask
+    // is unpredictable), then copied in the loop below with no mask test per row.
+    let lo = a;
+    let hi = b;
+    let keep = mask;
+    if (present === null && mask) {
+      let w = vi;
+      for (let r = a; r < b; r++, vi++) (ix[w] = ix[vi]), (w += mask[base + r]);
+      vi -= b - a;
+      lo = vi;
+      hi = w;
+      keep = undefined;
+    }
+    for (let r = lo; r < hi; r++) {
       const has = present === null || present[r] === 1;
-      if (mask && mask[base + r] === 0) {
+      if (keep && keep[base + r] === 0) {
         if (has) vi++;
         continue;
       }
