@@ -9,7 +9,8 @@ import { batchOf, decodePart, encodeBatch, type Part } from './part';
 import { concatPieces } from './shuffle';
 import { takeRows, toFloat64 } from './values';
 import { batchSortOrder } from './sort-multi';
-import { isNumberSortKey, numberRanges, numberSortOrder, sampleNumbers } from './sort-numbers';
+import { isNumberSortKey, numberRanges, sampleNumbers } from './sort-numbers';
+import { sortByNumbers } from './sort-rows';
 
 export type SortKey = number | string;
 
@@ -116,6 +117,7 @@ function rowsByRange(ranges: Int32Array, n: number): Int32Array[] {
 export const sortPieces = (pieces: readonly Part[], column: string, ascending: boolean, columns?: readonly string[], ascendings?: readonly boolean[], naFirst = false): Part => {
   const b = concatPieces(pieces);
   const col = columns ? undefined : findColumn(b, column);
-  const order = !col ? batchSortOrder(b, columns!, ascendings!, naFirst) : isNumberSortKey(col) ? numberSortOrder(col, ascending) : sortOrder(keysOf(col), ascending);
+  if (col && isNumberSortKey(col)) return encodeBatch(sortByNumbers(b, col, ascending));
+  const order = col ? sortOrder(keysOf(col), ascending) : batchSortOrder(b, columns!, ascendings!, naFirst);
   return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, order))));
 };
