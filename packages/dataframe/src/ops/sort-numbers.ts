@@ -118,16 +118,7 @@ export function sampleNumbers(v: Vector, size: number): { sorted: Float64Array; 
   // A float64 column without missing keys is sampled where it lies: copying it only to drop missing keys was most of the sample's time.
   if (DataType.isFloat(t) && t.precision === Precision.DOUBLE && isPlainNumbers(v) && v.length > want) {
     const keys = numbersOf(v, 'sample-keys') as Float64Array;
-    let min = Infinity;
-    let max = -Infinity;
-    let m = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      if (k !== k) continue;
-      m++;
-      if (k < min) min = k;
-      if (k > max) max = k;
-    }
+    const [m, min, max] = presentExtremes(keys);
     if (m === keys.length) return { sorted: drawSample(keys, m, want), count: m, min: min === 0 ? 0 : min, max: max === 0 ? 0 : max };
   }
   const keys = toFloat64(v);
@@ -144,6 +135,21 @@ export function sampleNumbers(v: Vector, size: number): { sorted: Float64Array; 
   }
   if (m <= want) return { sorted: keys.subarray(0, m).sort(), count: m, min, max };
   return { sorted: drawSample(keys, m, want), count: m, min, max };
+}
+
+/** How many keys are not missing, and their minimum and maximum (a loop of its own: see windowOrder). */
+function presentExtremes(keys: Float64Array): [number, number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  let m = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k !== k) continue;
+    m++;
+    if (k < min) min = k;
+    if (k > max) max = k;
+  }
+  return [m, min, max];
 }
 
 /** `want` of the first `m` keys (none missing), at positions of a fixed pseudo-random sequence, sorted; -0 read as 0. */

@@ -33,30 +33,61 @@ function bitsOf(k: number, ascending: boolean): [number, number] {
 /**
  * Writes into `out` (length keys.length) the stable order of `keys`; reads `keys` only. Returns
  * `out`. The result does not depend on which path a run takes.
+ * Each loop is a function of its own: a setIndex calls this a few times per thread, and V8
+ * optimises a long loop on the fly only up to the next code it has not seen run, so one function
+ * holding every pass left its first calls of a computation running unoptimised code.
  */
 export function windowOrder(keys: Float64Array, ascending: boolean, out: Int32Array): Int32Array {
   const n = keys.length;
+  const w = scratch(Int32Array, 'window', n);
+  const w2 = scratch(Int32Array, 'window-2', n);
+  const rows2 = scratch(Int32Array, 'window-rows', n);
+  const counts = new Int32Array(2 * RADIX);
+  windows(keys, ascending, sharedPrefix(keys, ascending), w, counts);
+  // Two stable passes, low digit then high; a digit every row shares moves nothing.
+  const low = counts.subarray(0, RADIX);
+  const high = counts.subarray(RADIX);
+  let ws = w;
+  let rows: Int32Array | null = null;
+  if (n > 0 && low[w[0] & MASK] !== n) {
+    prefixSums(low);
+    scatterFirst(w, w2, rows2, low, 0);
+    ws = w2;
+    rows = rows2;
+  }
+  if (n > 0 && high[ws[0] >>> DIGIT] !== n) {
+    prefixSums(high);
+    const dst = ws === w ? w2 : w;
+    if (rows) scatter(ws, rows, dst, out, high, DIGIT);
+    else scatterFirst(ws, dst, out, high, DIGIT);
+    ws = dst;
+  } else if (rows) out.set(rows);
+  else identity(out);
+  settleRuns(keys, ws, out, ascending);
+  return out;
+}
+
+/** How many leading order bits all keys share: every key's bits lie between the extremes', so those of the extremes. */
+function sharedPrefix(keys: Float64Array, ascending: boolean): number {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     if (k < min) min = k;
     if (k > max) max = k;
   }
-  // Every key's order bits lie between the extremes', so they all share the extremes' common prefix.
-  let prefix = 64;
-  if (min <= max) {
-    const [h0, l0] = bitsOf(min, ascending);
-    const [h1, l1] = bitsOf(max, ascending);
-    const xh = h0 ^ h1;
-    const xl = l0 ^ l1;
-    prefix = xh !== 0 ? Math.clz32(xh) : xl !== 0 ? 32 + Math.clz32(xl) : 64;
-  }
-  const w = scratch(Int32Array, 'window', n);
-  const w2 = scratch(Int32Array, 'window-2', n);
-  const idx2 = scratch(Int32Array, 'window-rows', n);
+  if (!(min <= max)) return 64;
+  const [h0, l0] = bitsOf(min, ascending);
+  const [h1, l1] = bitsOf(max, ascending);
+  const xh = h0 ^ h1;
+  const xl = l0 ^ l1;
+  return xh !== 0 ? Math.clz32(xh) : xl !== 0 ? 32 + Math.clz32(xl) : 64;
+}
+
+/** Each key's window (the 24 order bits after the shared `prefix`), and both digits' counts. */
+function windows(keys: Float64Array, ascending: boolean, prefix: number, w: Int32Array, counts: Int32Array): void {
+  const n = keys.length;
   const words = new Int32Array(keys.buffer, keys.byteOffset, 2 * n);
-  const counts = new Int32Array(2 * RADIX);
   const up = prefix < 32;
   const lowShift = prefix - 32;
   const hiShift = 31 - prefix;
@@ -87,38 +118,30 @@ export function windowOrder(keys: Float64Array, ascending: boolean, out: Int32Ar
     counts[x & MASK]++;
     counts[RADIX + (x >>> DIGIT)]++;
   }
-  // Two stable passes, low digit then high; a digit every row shares moves nothing.
-  const low = counts.subarray(0, RADIX);
-  const high = counts.subarray(RADIX);
-  const lowMoves = low[w[0] & MASK] !== n;
-  const highMoves = high[w[0] >>> DIGIT] !== n;
-  let ws = w;
-  let idx: Int32Array | null = null;
-  if (lowMoves) {
-    prefixSums(low);
-    for (let i = 0; i < n; i++) {
-      const x = w[i];
-      const j = low[x & MASK]++;
-      w2[j] = x;
-      idx2[j] = i;
-    }
-    ws = w2;
-    idx = idx2;
+}
+
+/** One stable pass by the digit at `shift`, rows numbered from 0. */
+function scatterFirst(src: Int32Array, dst: Int32Array, dstRows: Int32Array, pos: Int32Array, shift: number): void {
+  for (let i = 0; i < src.length; i++) {
+    const x = src[i];
+    const j = pos[(x >>> shift) & MASK]++;
+    dst[j] = x;
+    dstRows[j] = i;
   }
-  if (highMoves) {
-    prefixSums(high);
-    const dst = ws === w ? w2 : w;
-    for (let i = 0; i < n; i++) {
-      const x = ws[i];
-      const j = high[x >>> DIGIT]++;
-      dst[j] = x;
-      out[j] = idx ? idx[i] : i;
-    }
-    ws = dst;
-  } else if (idx) out.set(idx);
-  else for (let i = 0; i < n; i++) out[i] = i;
-  settleRuns(keys, ws, out, ascending);
-  return out;
+}
+
+/** One stable pass by the digit at `shift`, carrying the row numbers `rows`. */
+function scatter(src: Int32Array, rows: Int32Array, dst: Int32Array, dstRows: Int32Array, pos: Int32Array, shift: number): void {
+  for (let i = 0; i < src.length; i++) {
+    const x = src[i];
+    const j = pos[(x >>> shift) & MASK]++;
+    dst[j] = x;
+    dstRows[j] = rows[i];
+  }
+}
+
+function identity(out: Int32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = i;
 }
 
 function prefixSums(c: Int32Array): void {
