@@ -9,7 +9,9 @@ import { batchOf, decodePart, encodeBatch, type Part } from './part';
 import { concatPieces } from './shuffle';
 import { takeRows, toFloat64 } from './values';
 import { batchSortOrder } from './sort-multi';
-import { isNumberSortKey, numberRanges, numberSortOrder, sampleNumbers } from './sort-numbers';
+import { splitByNumbers, rowsByRange } from './range-split';
+import { isNumberSortKey, sampleNumbers } from './sort-numbers';
+import { sortByNumbers } from './sort-rows';
 
 export type SortKey = number | string;
 
@@ -96,26 +98,19 @@ function rangeOf(k: SortKey | null, bounds: readonly SortKey[], ascending: boole
 export const rangeSplit = (part: Part, column: string, bounds: readonly SortKey[], ascending: boolean, n: number, naFirst = false): Part[] => {
   const b = decodePart(part);
   const col = findColumn(b, column);
-  const ranges = isNumberSortKey(col) && bounds.every((x) => typeof x === 'number') ? numberRanges(col, bounds, ascending, naFirst) : Int32Array.from(keysOf(col), (k) => rangeOf(k, bounds, ascending, naFirst));
-  return rowsByRange(ranges, n).map((idx) => encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, idx)))));
+  if (isNumberSortKey(col) && bounds.every((x) => typeof x === 'number')) return splitByNumbers(b, col, bounds as readonly number[], ascending, n, naFirst).map((x) => encodeBatch(x));
+  const { rows, start } = rowsByRange(Int32Array.from(keysOf(col), (k) => rangeOf(k, bounds, ascending, naFirst)), n);
+  return Array.from({ length: n }, (_, r) => {
+    const idx = rows.subarray(start[r], start[r + 1]);
+    return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, idx))));
+  });
 };
-
-/** The rows of each range, ascending (a counting sort of the row numbers by range). */
-function rowsByRange(ranges: Int32Array, n: number): Int32Array[] {
-  const counts = new Int32Array(n);
-  for (let i = 0; i < ranges.length; i++) counts[ranges[i]]++;
-  const start = new Int32Array(n + 1);
-  for (let r = 0; r < n; r++) start[r + 1] = start[r] + counts[r];
-  const all = new Int32Array(ranges.length);
-  const at = start.slice(0, n);
-  for (let i = 0; i < ranges.length; i++) all[at[ranges[i]]++] = i;
-  return Array.from(counts, (_, r) => all.subarray(start[r], start[r + 1]));
-}
 
 /** `columns`/`ascendings`/`naFirst`: sortValues by several columns or with missing keys first (the range split was on the first). */
 export const sortPieces = (pieces: readonly Part[], column: string, ascending: boolean, columns?: readonly string[], ascendings?: readonly boolean[], naFirst = false): Part => {
   const b = concatPieces(pieces);
   const col = columns ? undefined : findColumn(b, column);
-  const order = !col ? batchSortOrder(b, columns!, ascendings!, naFirst) : isNumberSortKey(col) ? numberSortOrder(col, ascending) : sortOrder(keysOf(col), ascending);
+  if (col && isNumberSortKey(col)) return encodeBatch(sortByNumbers(b, col, ascending));
+  const order = col ? sortOrder(keysOf(col), ascending) : batchSortOrder(b, columns!, ascendings!, naFirst);
   return encodeBatch(batchOf(b.names, b.vectors.map((v) => takeRows(v, order))));
 };

@@ -1,0 +1,44 @@
+/**
+ * Gathering the rows of number columns without nulls by a row order (a sort's output), reading
+ * the pieces a shuffle delivered where they are: the generic take first copied a column of many
+ * chunks into a new array, then gathered from it.
+ */
+import { DataType, makeData, makeVector, type Data, type Vector } from 'apache-arrow';
+import { scratch, type Numbers } from './sort-scratch';
+
+type NumbersCtor = { new (n: number): Numbers; readonly BYTES_PER_ELEMENT: number; readonly name: string };
+
+/** Whether the vector's values are one typed array per chunk with no nulls (floats and integers). */
+export function isPlainNumbers(v: Vector): boolean {
+  const t = v.type as DataType;
+  return (DataType.isFloat(t) || DataType.isInt(t)) && v.data.every((d) => !(d.nullCount > 0 && d.nullBitmap && d.nullBitmap.length > 0));
+}
+
+/**
+ * A plain number vector's values in one array: its own when it has one chunk, else copied into
+ * this thread's scratch array `slot` (valid until that slot is used again).
+ */
+export function numbersOf(v: Vector, slot: string): Numbers {
+  if (v.data.length === 1) return (v.data[0].values as Numbers).subarray(0, v.length) as Numbers;
+  const Ctor = (v.data[0].values as Numbers).constructor as NumbersCtor;
+  const out = scratch(Ctor, slot, v.length);
+  let at = 0;
+  for (const d of v.data) {
+    out.set((d.values as Numbers).subarray(0, d.length) as never, at);
+    at += d.length;
+  }
+  return out;
+}
+
+/** `src[order[i]]` for every i, as a vector of `type` (a new array: the result outlives the task). */
+export function gatherNumbers(src: Numbers, order: Int32Array, type: DataType): Vector {
+  const out = new (src.constructor as NumbersCtor)(order.length);
+  if (src instanceof Float64Array) gatherFloat64(src, order, out as Float64Array);
+  else for (let i = 0; i < order.length; i++) out[i] = src[order[i]];
+  return makeVector(makeData({ type, length: order.length, nullCount: 0, data: out } as unknown as Parameters<typeof makeData>[0]) as Data);
+}
+
+/** The common case in a loop of its own, so that its element access stays monomorphic. */
+function gatherFloat64(src: Float64Array, order: Int32Array, out: Float64Array): void {
+  for (let i = 0; i < order.length; i++) out[i] = src[order[i]];
+}
