@@ -39,7 +39,9 @@ export class ReleaseHold {
    */
   constructor(
     private readonly flushHeld: () => void,
-    private readonly later: (fn: () => void, ms: number) => ReturnType<typeof setTimeout> = setTimeout,
+    // Called through a closure: a browser's setTimeout called as a method of this object throws
+    // 'Illegal invocation'.
+    private readonly later: (fn: () => void, ms: number) => ReturnType<typeof setTimeout> = (fn, ms) => setTimeout(fn, ms),
   ) {}
 
   /**
