@@ -8,7 +8,7 @@
  * ones (keys that differ only below the window, or many equal ones), so no input is quadratic.
  * The order is stable, -0 equal to 0, missing keys (NaN) last whatever the direction.
  */
-import { bitsOrder, orderBits } from './sort-bits';
+import { bitsOrder, orderBits, orderHigh, orderLow } from './sort-bits';
 import { scratch } from './sort-scratch';
 
 const DIGIT = 12;
@@ -96,20 +96,9 @@ function windows(keys: Float64Array, ascending: boolean, prefix: number, w: Int3
     const k = keys[i];
     let x = MISSING;
     if (k === k) {
-      let h = 0;
-      let l = 0;
-      if (k !== 0) {
-        h = words[2 * i + 1] | 0;
-        l = words[2 * i] | 0;
-      }
-      if (h < 0) {
-        h = ~h;
-        l = ~l;
-      } else h |= 0x80000000;
-      if (!ascending) {
-        h = ~h;
-        l = ~l;
-      }
+      const rh = k !== 0 ? words[2 * i + 1] | 0 : 0;
+      const h = orderHigh(rh, ascending);
+      const l = orderLow(rh, k !== 0 ? words[2 * i] | 0 : 0, ascending);
       // The 32 bits below the shared prefix (zeros past the last bit), of which the window is the top 24.
       const t = none ? 0 : up ? (h << prefix) | ((l >>> 1) >>> hiShift) : l << lowShift;
       x = t >>> (32 - WINDOW);
