@@ -9,7 +9,7 @@
  * in a chain of their own rather than hashed.
  */
 import { DataType, type Vector } from 'apache-arrow';
-import { rowKeys } from './hash';
+import { rowKeys, type RowKey } from './hash';
 import { toFloat64 } from './values';
 
 export interface JoinTable {
@@ -57,27 +57,42 @@ export function numberKeys(v: Vector): Float64Array {
   return out;
 }
 
-/**
- * Both sides' keys as float64 arrays whose equality is the join's. One numeric column is used as
- * it is; text or several columns are numbered by a Map over the build side (build keys get ids
- * 0, 1, …; a probe key the build side lacks gets -1, which matches nothing).
- */
-export function joinKeys(probeCols: readonly Vector[], buildCols: readonly Vector[]): { probe: Float64Array; build: Float64Array } {
-  if (probeCols.length === 1 && isNumberColumn(probeCols[0]) && isNumberColumn(buildCols[0])) {
-    return { probe: numberKeys(probeCols[0]), build: numberKeys(buildCols[0]) };
-  }
+/** Whether a join's keys are used as numbers: one numeric column on each side. */
+export const numericJoin = (probeCols: readonly Vector[], buildCols: readonly Vector[]): boolean =>
+  probeCols.length === 1 && isNumberColumn(probeCols[0]) && isNumberColumn(buildCols[0]);
+
+/** The numbering of a build side's text or multi-column keys: key → id (0, 1, … in first-seen order). */
+export type KeyIds = Map<RowKey, number>;
+
+/** A build side's keys numbered by a Map over them (build keys get ids 0, 1, …). */
+export function numberedBuild(buildCols: readonly Vector[]): { build: Float64Array; ids: KeyIds } {
   const bk = rowKeys(buildCols);
-  const ids = new Map<number | string | null, number>();
+  const ids: KeyIds = new Map();
   const build = new Float64Array(bk.length);
   for (let i = 0; i < bk.length; i++) {
     let id = ids.get(bk[i]);
     if (id === undefined) ids.set(bk[i], (id = ids.size));
     build[i] = id;
   }
+  return { build, ids };
+}
+
+/** A probe side's keys through the build side's numbering (a key the build side lacks gets -1, which matches nothing). */
+export function numberedProbe(probeCols: readonly Vector[], ids: KeyIds): Float64Array {
   const pk = rowKeys(probeCols);
   const probe = new Float64Array(pk.length);
   for (let i = 0; i < pk.length; i++) probe[i] = ids.get(pk[i]) ?? -1;
-  return { probe, build };
+  return probe;
+}
+
+/**
+ * Both sides' keys as float64 arrays whose equality is the join's. One numeric column is used as
+ * it is; text or several columns are numbered by a Map over the build side.
+ */
+export function joinKeys(probeCols: readonly Vector[], buildCols: readonly Vector[]): { probe: Float64Array; build: Float64Array } {
+  if (numericJoin(probeCols, buildCols)) return { probe: numberKeys(probeCols[0]), build: numberKeys(buildCols[0]) };
+  const { build, ids } = numberedBuild(buildCols);
+  return { probe: numberedProbe(probeCols, ids), build };
 }
 
 /** A slot for a float64 key from its two 32-bit words (small integers differ only in the high word). */
@@ -332,9 +347,10 @@ export function probeTable(t: JoinTable, probe: Float64Array, keepProbe: boolean
 }
 
 /**
- * The last table built on this thread, kept for a second so that the tasks joining each partition
- * of one side with the same broadcast side build it once per worker. It is found by the keys'
- * contents (tasks on worker threads receive copies, so identity cannot tell), compared in full.
+ * The last table built on this thread from a build side that is not one broadcast partition (the
+ * pieces of several partitions, concatenated afresh by each task), kept for a second: found by the
+ * keys' contents, compared in full. A broadcast partition's tables are found by the partition
+ * object instead (broadcast-side.ts).
  */
 let cached: { table: JoinTable; timer: ReturnType<typeof setTimeout> } | undefined;
 const CACHE_MIN_ROWS = 4096;
@@ -359,20 +375,4 @@ export function tableOf(keys: Float64Array): JoinTable {
   (timer as { unref?: () => void }).unref?.();
   cached = { table, timer };
   return table;
-}
-
-/**
- * Tables of build sides by the partition object they were read from, per key column. A worker
- * keeps one copy of a broadcast side and hands that same object to every task reading it, so the
- * table is found without converting and comparing its keys again (which was a fifth of a broadcast
- * join's time). Partitions are immutable; the entry goes with the partition.
- */
-const byPart = new WeakMap<object, Map<string, JoinTable>>();
-
-export function tableOfPart(part: object, column: string, keys: () => Float64Array): JoinTable {
-  let tables = byPart.get(part);
-  if (!tables) byPart.set(part, (tables = new Map()));
-  let t = tables.get(column);
-  if (!t) tables.set(column, (t = buildTable(keys())));
-  return t;
 }

@@ -6,8 +6,9 @@
 import { vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { castVector } from './cast';
 import { findColumn } from './frame';
-import { oneChunk, takeJoined } from './join-gather';
-import { isNumberColumn, joinKeys, numberKeys, probeColumn, probeTable, tableOf, tableOfPart } from './join-table';
+import { broadcastBuild, broadcastColumn } from './broadcast-side';
+import { takeJoined } from './join-gather';
+import { joinKeys, numberedProbe, numericJoin, probeColumn, probeTable, tableOf } from './join-table';
 import { batchOf, encodeBatch, type Batch, type Part } from './part';
 import { concatPieces } from './shuffle';
 import type { TypeDesc } from './types';
@@ -33,22 +34,26 @@ export interface JoinSpec {
 
 /**
  * Row pairs of the join: left index, right index (-1: that side has no row), through a hash table
- * of one side (join-table.ts). `identity`: the left rows are 0..n-1, each once.
+ * of one side (join-table.ts). `identity`: the left rows are 0..n-1, each once. `broadcast`: the
+ * right side is one partition that each task on this thread receives as the same object.
  */
-function matchRows(leftCols: readonly Vector[], rightCols: readonly Vector[], how: JoinHow, rightPart?: { part: Part; column: string }): { li: Int32Array; ri: Int32Array; identity: boolean } {
+function matchRows(leftCols: readonly Vector[], rightCols: readonly Vector[], how: JoinHow, broadcast?: { part: Part; columns: readonly string[] }): { li: Int32Array; ri: Int32Array; identity: boolean } {
   if (how === 'right') {
     // Probing with the right keeps its rows in order, as pandas' right join does.
     const k = joinKeys(rightCols, leftCols);
     const { p, b } = probeTable(tableOf(k.build), k.probe, true, false);
     return { li: b, ri: p, identity: false };
   }
-  if (rightPart && leftCols.length === 1 && isNumberColumn(leftCols[0]) && isNumberColumn(rightCols[0])) {
-    const table = tableOfPart(rightPart.part, rightPart.column, () => numberKeys(rightCols[0]));
-    const { p, b, identity } = probeColumn(table, leftCols[0], how !== 'inner', how === 'outer');
+  const keepProbe = how !== 'inner';
+  const keepBuild = how === 'outer';
+  if (broadcast) {
+    const numeric = numericJoin(leftCols, rightCols);
+    const side = broadcastBuild(broadcast.part, broadcast.columns, rightCols, numeric);
+    const { p, b, identity } = side.ids ? probeTable(side.table, numberedProbe(leftCols, side.ids), keepProbe, keepBuild) : probeColumn(side.table, leftCols[0], keepProbe, keepBuild);
     return { li: p, ri: b, identity };
   }
   const k = joinKeys(leftCols, rightCols);
-  const { p, b, identity } = probeTable(tableOf(k.build), k.probe, how !== 'inner', how === 'outer');
+  const { p, b, identity } = probeTable(tableOf(k.build), k.probe, keepProbe, keepBuild);
   return { li: p, ri: b, identity };
 }
 
@@ -59,21 +64,9 @@ function coalesce(fromLeft: Vector, fromRight: Vector, li: Int32Array): Vector {
   return vectorFromArray(vals, fromLeft.type as DataType);
 }
 
-/**
- * Columns of a broadcast side in one chunk, by the partition object a worker hands to every task
- * reading it (as tableOfPart): flattening its chunks in each task was a copy of the whole column
- * per partition of the other side.
- */
-const flatByPart = new WeakMap<Part, Map<string, Vector>>();
-
 function rightColumn(r: Batch, column: string, part: Part | undefined): Vector {
   const v = findColumn(r, column);
-  if (!part || v.data.length < 2) return v;
-  let cols = flatByPart.get(part);
-  if (!cols) flatByPart.set(part, (cols = new Map()));
-  let flat = cols.get(column);
-  if (!flat) cols.set(column, (flat = oneChunk(v)));
-  return flat;
+  return part ? broadcastColumn(part, column, v) : v;
 }
 
 /** The join of the left pieces (concatenated) with the right pieces (concatenated). */
@@ -85,7 +78,7 @@ export const joinPieces = (lefts: readonly Part[], rights: readonly Part[], spec
     spec.rightOn.map((c) => findColumn(r, c)),
     spec.how,
     // A right side of one partition (a broadcast side) is the same object in every task reading it on a thread.
-    rights.length === 1 && spec.rightOn.length === 1 ? { part: rights[0], column: spec.rightOn[0] } : undefined,
+    rights.length === 1 ? { part: rights[0], columns: spec.rightOn } : undefined,
   );
   const hasLeftGaps = !identity && li.includes(-1);
   const names = [...spec.left.map(([, o]) => o), ...spec.right.map(([, o]) => o)];
