@@ -26,6 +26,8 @@ bench('  add', () => dx.add(dy));
 const a = dx.add(dy);
 bench('  sum', () => a.sum());
 bench('collectionsToGraph', () => collectionsToGraph([s[collectionSymbol]()]));
+// As a compute sees it: fresh arrays each time (a graph materialised once per array object).
+bench('build, then collectionsToGraph', () => collectionsToGraph([build()[collectionSymbol]()]));
 bench('  IndexedGraph.fromLayers', () => IndexedGraph.fromLayers(g.roots));
 bench('    materialise one fromArray layer', () => [...g.roots[0].parents[0].layer.materialize()]);
 bench('    materialise the sum layer', () => [...g.roots[0].layer.materialize()]);

@@ -18,9 +18,10 @@ import {
   type LayerInfo,
   type LayerNode,
 } from '@pdask/core';
-import { blockIndices, blockKey, blockOffset, blockShape, linearIndex, numBlocks, type Chunks, type ChunksSpec } from './chunks';
+import { blockIndices, blockOffset, blockShape, linearIndex, numBlocks, type Chunks, type ChunksSpec } from './chunks';
 import { itemsize, toDType, type DType } from './dtype';
 import { blockLayer } from './layer';
+import { BlockKeys } from './block-keys';
 import { chooseScheduler } from './inline';
 import type { NDArray } from './ndarray';
 import { arrayOps } from './ops/index';
@@ -74,6 +75,8 @@ export class ChunkedArray<R = NDArray> extends CollectionBase<R> {
     readonly dtype: DType,
     /** @internal */
     readonly source: Source,
+    /** The keys its layer was made with, if made here (fromBlocks): see block-keys.ts. */
+    private blockKeys?: BlockKeys,
   ) {
     super();
   }
@@ -101,7 +104,7 @@ export class ChunkedArray<R = NDArray> extends CollectionBase<R> {
   }
 
   key(idx: readonly number[]): string {
-    return blockKey(this.name, idx);
+    return (this.blockKeys ??= new BlockKeys(this.name, numBlocks(this.chunks))).key(idx);
   }
 
   /** Every block key, C order. */
@@ -512,6 +515,8 @@ export function fromBlocks<R = NDArray>(
   info: LayerInfo = {},
 ): ChunkedArray<R> {
   const grid = numBlocks(chunks);
-  const node = blockLayer(name, label, grid, (idx) => make(idx, blockKey(name, idx)), [...parents.map((p) => p.layer), ...extraParents], { ...arrayInfo(shape, chunks, dtype), ...info });
-  return new ChunkedArray<R>(name, shape, chunks, dtype, { k: 'layer', node });
+  // The layer's keys and its readers' references are then the same strings (see block-keys.ts).
+  const keys = new BlockKeys(name, grid);
+  const node = blockLayer(name, label, grid, (idx) => make(idx, keys.key(idx)), [...parents.map((p) => p.layer), ...extraParents], { ...arrayInfo(shape, chunks, dtype), ...info });
+  return new ChunkedArray<R>(name, shape, chunks, dtype, { k: 'layer', node }, keys);
 }
