@@ -11,14 +11,14 @@ const [dir, nfiles, runsArg, sched] = process.argv.slice(2);
 const n = Number(nfiles);
 const runs = Number(runsArg ?? 4);
 const scheduler = sched ?? 'sync';
-const glob = n >= 20 ? '*.parquet' : n >= 10 ? `part-0[0-${n - 1}].parquet` : `part-0[0-${n - 1}].parquet`;
+const files = Array.from({ length: n }, (_, i) => path.join(dir, `part-${String(i).padStart(2, '0')}.parquet`));
 let gc = 0;
 new PerformanceObserver((l) => { for (const e of l.getEntries()) gc += e.duration; }).observe({ entryTypes: ['gc'] });
 for (let i = 0; i < runs; i++) {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const g0 = gc;
-  const df = await readParquet(path.join(dir, glob));
+  const df = await readParquet(files);
   const r = await df.filter(df.col('x').gt(0.5)).groupby('key').col('y').mean().compute({ scheduler });
   const c = process.cpuUsage(c0);
   console.log(`run ${i}: wall ${(performance.now() - t0).toFixed(0)} ms cpu ${((c.user + c.system) / 1000).toFixed(0)} ms (sys ${(c.system / 1000).toFixed(0)}) gc(main) ${(gc - g0).toFixed(0)} ms groups ${r.length} rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
