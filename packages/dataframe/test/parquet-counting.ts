@@ -64,6 +64,7 @@ export function countingLocalFile(real: LocalFileModule, counter: ReadCounter): 
           return out;
         },
         close: () => f.close(),
+        mtimeMs: f.mtimeMs,
       };
     },
   };

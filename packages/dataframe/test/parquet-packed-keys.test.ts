@@ -55,3 +55,30 @@ describe.each(SCHEDULERS)('filtered reads of dictionary strings, nulls in the fi
     for (const [k, m] of want) expect(got.get(k)).toBeCloseTo(m, 12);
   });
 });
+
+// The packing itself (io/parquet/pack-kept.ts), against the kept values listed from the mask.
+describe('packKept', () => {
+  it('moves the kept values to the front in order and returns their end', async () => {
+    const { packKept } = await import('../src/io/parquet/pack-kept');
+    const n = 1000;
+    const mask = Uint8Array.from({ length: n + 7 }, (_, i) => +((i * 2654435761) % 997 > 498));
+    const values = Int32Array.from({ length: n + 5 }, (_, i) => i * 3 + 1);
+    const from = 5;
+    const maskAt = 7;
+    const want = Array.from({ length: n }, (_, k) => k).filter((k) => mask[maskAt + k] === 1).map((k) => (from + k) * 3 + 1);
+    expect(want.length).toBeGreaterThan(n / 3);
+    expect(want.length).toBeLessThan((2 * n) / 3);
+    const end = packKept(values, from, n, mask, maskAt);
+    expect(end).toBe(from + want.length);
+    expect(Array.from(values.subarray(from, end))).toEqual(want);
+    expect(Array.from(values.subarray(0, from))).toEqual([1, 4, 7, 10, 13]);
+  });
+
+  it('keeps nothing and everything', async () => {
+    const { packKept } = await import('../src/io/parquet/pack-kept');
+    expect(packKept(Int32Array.from([9, 8, 7, 6]), 0, 4, new Uint8Array(4), 0)).toBe(0);
+    const v = Int32Array.from([9, 8, 7, 6]);
+    expect(packKept(v, 1, 3, Uint8Array.from([1, 1, 1]), 0)).toBe(4);
+    expect(Array.from(v)).toEqual([9, 8, 7, 6]);
+  });
+});

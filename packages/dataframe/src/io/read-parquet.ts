@@ -16,10 +16,10 @@ import { blocksizeOf, blocksizeRule } from './glob';
 import { divisionsFromStatistics, type PieceGroups } from './parquet-divisions';
 import { columnPlans, type ColumnPlan } from './parquet/column-types';
 import { dataFiles, hiveColumns, type DataFile, type HiveColumn } from './parquet/dataset';
-import { PARSERS } from './parquet/decoding';
 import { filterColumns, groupMayMatch, parseFilters, type Cell, type Filters, type Predicate } from './parquet/filters';
 import type { ParquetPiece } from './parquet/read-piece';
-import { LOCAL_FOOTER_FETCH, openLocalFile, type LocalFile } from './parquet/local-file';
+import { openLocalFile, type LocalFile } from './parquet/local-file';
+import { localFooter } from './parquet/local-footers';
 import { boundsOf } from './parquet/statistics';
 import { NOT_YET, refusing } from '../options';
 import { openRemoteFiles } from './read-remote-parquet';
@@ -86,13 +86,12 @@ async function openFile(f: DataFile, footers?: FooterCache): Promise<FileInfo> {
 }
 
 async function readFooter(f: DataFile, stat: { size: number; mtimeMs: number }): Promise<FileInfo> {
-  const { parquetMetadataAsync } = await import('hyparquet');
   let file: LocalFile | undefined;
   try {
     // Positioned reads (local-file.ts): hyparquet's asyncBufferFromFile opened a read stream per
-    // range, most of the CPU time of making the graph of 20 files.
+    // range, most of the CPU time of making the graph of 20 files. Kept for this thread's tasks.
     file = openLocalFile(f.path);
-    return { ...f, size: stat.size, mtime: stat.mtimeMs, meta: await parquetMetadataAsync(file, { parsers: PARSERS, initialFetchSize: LOCAL_FOOTER_FETCH }) };
+    return { ...f, size: stat.size, mtime: stat.mtimeMs, meta: await localFooter(f.path, file) };
   } catch (e) {
     throw new Error(`readParquet: '${f.path}' is not a readable Parquet file: ${(e as Error).message}`);
   } finally {

@@ -7,6 +7,7 @@
  * dictionaries) return false and go through hyparquet's page reader.
  */
 import { decodeHybrid, MAX_HYBRID_WIDTH, presentRows, scratchInts } from './hybrid';
+import { packKept } from './pack-kept';
 
 type Fixed = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
 
@@ -170,17 +171,14 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     const from32 = new DataView(db.buffer, db.byteOffset, db.byteLength);
     const to32 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const room = bytes.length - 8;
-    // No nulls: the kept rows' indices are first packed in place (branch-free, as a filter's mask
-    // is unpredictable), then copied in the loop below with no mask test per row.
+    // No nulls: the kept rows' indices are first packed in place (pack-kept.ts), then copied in
+    // the loop below with no mask test per row.
     let lo = a;
     let hi = b;
     let keep = mask;
     if (present === null && mask) {
-      let w = vi;
-      for (let r = a; r < b; r++, vi++) (ix[w] = ix[vi]), (w += mask[base + r]);
-      vi -= b - a;
       lo = vi;
-      hi = w;
+      hi = packKept(ix, vi, b - a, mask, base + a);
       keep = undefined;
     }
     for (let r = lo; r < hi; r++) {

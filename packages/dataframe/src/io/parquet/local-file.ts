@@ -16,6 +16,8 @@ export interface LocalFile extends AsyncBuffer {
    */
   chunk(start: number, end: number): Uint8Array;
   close(): void;
+  /** The file's modification time when opened (with its size, whether a footer parsed before still holds). */
+  readonly mtimeMs: number;
 }
 
 /**
@@ -42,8 +44,9 @@ export function openLocalFile(path: string): LocalFile {
   const fs = nodeBuiltin('node:fs', 'readParquet with a path');
   const fd = fs.openSync(path, 'r');
   let size: number;
+  let mtimeMs: number;
   try {
-    size = fs.fstatSync(fd).size;
+    ({ size, mtimeMs } = fs.fstatSync(fd));
   } catch (e) {
     fs.closeSync(fd);
     throw e;
@@ -54,6 +57,7 @@ export function openLocalFile(path: string): LocalFile {
   let open = true;
   return {
     byteLength: size,
+    mtimeMs,
     slice(start: number, end: number = size): Promise<ArrayBuffer> {
       try {
         check(start, end);

@@ -4,7 +4,7 @@
  * columns, and the rows the filters keep. Runs on threads: everything here is plain data.
  */
 import { makeData, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
-import type { AsyncBuffer, ColumnData } from 'hyparquet';
+import type { AsyncBuffer, ColumnData, FileMetaData } from 'hyparquet';
 import { batchOf, encodeBatch, type Part } from '../../ops/part';
 import { indexColumn } from '../../ops/spec';
 import { nestedVector } from '../../types/nested-build';
@@ -15,7 +15,8 @@ import { cellOf, decompressors, PARSERS } from './decoding';
 import { filterMask } from './filter-mask';
 import { filterColumns, type Cell, type Predicate } from './filters';
 import { isFlatPlan, readFlatColumn } from './flat-column';
-import { LOCAL_FOOTER_FETCH, openLocalFile } from './local-file';
+import { openLocalFile, type LocalFile } from './local-file';
+import { localFooter } from './local-footers';
 import { knownFooter, pieceBuffer, remoteFooter } from '../read-remote-parquet';
 import type { SourceRef } from '../remote-source';
 
@@ -122,15 +123,25 @@ async function decode(piece: ParquetPiece): Promise<Decoded> {
   const masked = new Set<string>();
   if (piece.ranges.length === 0 || piece.read.length === 0) return { vectors, cells: cols, masked, ...keptRows(piece, n, vectors, cols) };
   // hyparquet is ESM only: a dynamic import keeps the CommonJS build loadable on every Node 20.
-  const { parquetMetadataAsync, parquetRead } = await import('hyparquet');
-  let file;
+  const { parquetRead } = await import('hyparquet');
+  let file: AsyncBuffer | LocalFile;
+  let footer: () => Promise<FileMetaData>;
   try {
-    file = piece.source ? pieceBuffer(piece.source) : openLocalFile(piece.path);
+    const src = piece.source;
+    if (src) {
+      file = pieceBuffer(src);
+      // A remote source's footer is known here when the graph was built in this thread; else read once.
+      footer = async () => knownFooter(src) ?? (await remoteFooter(src));
+    } else {
+      const local = openLocalFile(piece.path);
+      file = local;
+      footer = () => localFooter(piece.path, local);
+    }
   } catch (e) {
     throw new Error(`readParquet: cannot read '${piece.path}': ${(e as Error).message}`);
   }
   try {
-    return await decodeFrom(piece, n, file, cols, vectors, masked, parquetMetadataAsync, parquetRead);
+    return await decodeFrom(piece, n, file, footer, cols, vectors, masked, parquetRead);
   } finally {
     if ('close' in file) file.close();
   }
@@ -140,17 +151,16 @@ async function decodeFrom(
   piece: ParquetPiece,
   n: number,
   file: AsyncBuffer,
+  footer: () => Promise<FileMetaData>,
   cols: Map<string, unknown[]>,
   vectors: Map<string, Vector>,
   masked: Set<string>,
-  parquetMetadataAsync: typeof import('hyparquet').parquetMetadataAsync,
   parquetRead: typeof import('hyparquet').parquetRead,
 ): Promise<Decoded> {
   const compressors = await decompressors();
   let metadata;
   try {
-    // A remote source's footer is known here when the graph was built in this thread; else read once.
-    metadata = piece.source ? (knownFooter(piece.source) ?? (await remoteFooter(piece.source))) : await parquetMetadataAsync(file, { parsers: PARSERS, initialFetchSize: LOCAL_FOOTER_FETCH });
+    metadata = await footer();
   } catch (e) {
     throw new Error(`readParquet: '${piece.path}' is not a readable Parquet file: ${(e as Error).message}`);
   }
