@@ -154,11 +154,14 @@ export class FramedSocket extends EventEmitter implements CommSocket {
     }
     if (data.byteLength <= COPY_BYTES) this.socket.write(frame(kind, data), done);
     else {
+      // Header and payload in one system call (a `writev`), the payload from its own memory.
       const head = Buffer.allocUnsafe(HEADER);
       head[0] = kind;
       head.writeUInt32BE(data.byteLength, 1);
+      if (!this.corked) this.socket.cork();
       this.socket.write(head);
       this.socket.write(data, done);
+      if (!this.corked) this.socket.uncork();
     }
     if (opts.fin && this.corked) {
       this.corked = false;
