@@ -12,7 +12,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { CommSocket } from './local-link';
+import { CLOSED, CLOSING, OPEN, type CommSocket } from './local-link';
 import { MAX_MESSAGE_BYTES } from './shards';
 
 export const FRAGMENT = 0;
@@ -97,10 +97,6 @@ export class FrameReader {
     }
   }
 }
-
-const OPEN = 0;
-const CLOSING = 1;
-const CLOSED = 2;
 
 /** A Comm's socket over length-prefixed frames, once the handshake is done. */
 export class FramedSocket extends EventEmitter implements CommSocket {
