@@ -3,6 +3,7 @@
 // `--only dist-roundtrip` times. `dist`: a built @pdask/distributed directory to load instead of the
 // package (for A/B of two builds); `env`: the environment of the cluster's processes (a preload in
 // NODE_OPTIONS); `mark`: called around each round trip (per-hop timelines).
+import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 export async function startRoundTrips({ dist, env, mark = () => undefined } = {}) {
@@ -24,4 +25,15 @@ export async function startRoundTrips({ dist, env, mark = () => undefined } = {}
     await cluster.close();
   }
   return { cluster, client, trips, close };
+}
+
+/** CPU time (ns, all threads) and voluntary context switches of a process so far, from /proc (Linux only). */
+export function cpuNs(pid) {
+  let ns = 0, vol = 0;
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+    const st = readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8');
+    vol += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(st)[1]);
+  }
+  return [ns, vol];
 }

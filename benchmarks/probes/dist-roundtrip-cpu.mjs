@@ -2,19 +2,9 @@
 // scheduler, nannies) and in each worker process, from /proc/<pid>/task/*/schedstat (ns, all threads), with
 // voluntary context switches (sleeps) per round trip. Linux only. Meaningful under load, unlike wall time.
 // node benchmarks/probes/dist-roundtrip-cpu.mjs [timed] [warm] [dist directory of @pdask/distributed, for A/B]
-import { readdirSync, readFileSync } from 'node:fs';
-import { startRoundTrips } from './dist-roundtrip-cluster.mjs';
+import { cpuNs, startRoundTrips } from './dist-roundtrip-cluster.mjs';
 const timed = Number(process.argv[2] ?? 5000), warm = Number(process.argv[3] ?? 3000);
 const { cluster, trips, close } = await startRoundTrips({ dist: process.argv[4] });
-function cpuNs(pid) {
-  let ns = 0, vol = 0;
-  for (const t of readdirSync(`/proc/${pid}/task`)) {
-    ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
-    const st = readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8');
-    vol += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(st)[1]);
-  }
-  return [ns, vol];
-}
 await trips(warm);
 const pids = [process.pid, ...cluster.workerPids];
 // Batches of `timed` round trips; the least CPU of a batch is the figure least disturbed by other load.

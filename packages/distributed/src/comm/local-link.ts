@@ -34,9 +34,10 @@ export interface CommSocket {
   terminate(): void;
 }
 
-const OPEN = 0;
-const CLOSING = 1;
-const CLOSED = 2;
+/** States of a CommSocket of ours (this link's ends, framed-socket.ts's sockets). */
+export const OPEN = 0;
+export const CLOSING = 1;
+export const CLOSED = 2;
 
 /** One end of an in-process link. */
 export class LocalSocket extends EventEmitter implements CommSocket {

@@ -5,6 +5,7 @@
  */
 import { WebSocket } from 'ws';
 import { connectInProcess, type CommSocket } from './local-link';
+import { connectFramed, FramedRefusal } from './framed-handshake';
 import { ConnectionRefusedError } from './refused';
 import { certificateError, TOKEN_HEADER, type TlsMaterial } from './security';
 import { MAX_MESSAGE_BYTES } from './shards';
@@ -16,7 +17,8 @@ export interface SocketOptions {
   timeoutMs?: number;
   /**
    * A unix socket on which the same listener accepts this connection (a LocalCluster's scheduler,
-   * for its own workers): the same WebSocket and token, without the TCP stack (see transport.ts).
+   * for its own workers): the same token and messages in length-prefixed frames, without the TCP
+   * stack and WebSocket (see framed-socket.ts).
    */
   socketPath?: string;
 }
@@ -94,7 +96,9 @@ export function openSocket(address: string, url: string, opts: SocketOptions): C
   }
   if (opts.socketPath !== undefined && !opts.tls) {
     const u = new URL(url);
-    url = `ws+unix://${opts.socketPath}:${u.pathname}${u.search}`;
+    return connectFramed(opts.socketPath, { token: opts.token, path: `${u.pathname}${u.search}` }, opts.timeoutMs ?? 10_000).catch((e: Error) => {
+      throw e instanceof FramedRefusal ? refusedToken(address) : new Error(`Cannot connect to ${address} through ${opts.socketPath}: ${e.message}`);
+    });
   }
   return new Promise<CommSocket>((resolve, reject) => {
     const masking = frameMasking();

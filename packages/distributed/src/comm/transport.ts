@@ -8,7 +8,6 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { rmSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { formatAddress, isSecure, isWildcardHost, reachableHost, type Protocol } from './address';
@@ -16,6 +15,7 @@ import { MAX_MESSAGE_BYTES, shardBytes } from './shards';
 import { TOKEN_HEADER, tokenMatches, type TlsMaterial } from './security';
 import { acceptInProcess } from './local-link';
 import { Comm } from './comm';
+import { listenFramed } from './framed-handshake';
 import { offeredProtocols, PDASK_PROTOCOL, tokenFromProtocols } from './token-protocol';
 import { checkOrigin } from '../scheduler/allowed-origins';
 
@@ -40,9 +40,10 @@ export interface ListenOptions {
    */
   allowedOrigins?: readonly string[];
   /**
-   * Also accept connections on this unix socket (same upgrade, token and handlers): a
-   * LocalCluster's workers use it, since a round trip over it costs ~13 µs of wall time less than
-   * over loopback TCP on the machine measured (see the README, session 11). Not with TLS.
+   * Also accept connections on this unix socket (same token and handlers, but length-prefixed
+   * frames instead of WebSocket: framed-socket.ts): a LocalCluster's workers use it, since a round
+   * trip over it costs less than over loopback TCP and `ws` (see the README, sessions 11 and 14).
+   * Not with TLS.
    */
   socketPath?: string;
 }
@@ -66,7 +67,7 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
   }
   const server: HttpServer = opts.tls ? createHttpsServer({ ...opts.tls }) : createHttpServer();
   const sockets = new Set<Socket>();
-  onlyUpgrades(server, sockets, 'port');
+  onlyUpgrades(server, sockets);
   const wss = new WebSocketServer({
     server,
     maxPayload: MAX_PAYLOAD,
@@ -85,16 +86,18 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
     handleProtocols: (offered) => (offered.has(PDASK_PROTOCOL) ? PDASK_PROTOCOL : false),
   });
   wss.on('error', () => undefined);
-  wss.on('connection', (ws, req) => {
-    const role = new URL(req.url ?? '/', 'http://x').searchParams.get('role') ?? 'peer';
-    const comm = new Comm(ws, shard);
-    // A unix socket has no remote address: the peer is named by the socket's path.
-    comm.peer = req.socket.remoteAddress ? `${role}@${req.socket.remoteAddress}:${req.socket.remotePort}` : `${role}@unix:${opts.socketPath}`;
+  /** A new authenticated connection of `role`, named `peer` in logs. */
+  const accepted = (comm: Comm, role: string, peer: string, req?: IncomingMessage): void => {
+    comm.peer = peer;
     try {
       opts.onConnection(comm, role, req);
     } catch (e) {
       comm.close(`rejected: ${(e as Error).message}`);
     }
+  };
+  wss.on('connection', (ws, req) => {
+    const role = roleOf(req.url);
+    accepted(new Comm(ws, shard), role, `${role}@${req.socket.remoteAddress}:${req.socket.remotePort}`, req);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -103,21 +106,21 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
       resolve();
     });
   });
-  const unixServer = opts.socketPath !== undefined && !opts.tls ? await listenUnix(opts.socketPath, wss, sockets) : undefined;
+  const socketPath = opts.socketPath;
+  const unixServer =
+    socketPath !== undefined && !opts.tls
+      ? await listenFramed(socketPath, opts.token, (socket, path) => {
+          const role = roleOf(path);
+          // A unix socket has no remote address: the peer is named by the socket's path.
+          accepted(new Comm(socket, shard), role, `${role}@unix:${socketPath}`);
+        })
+      : undefined;
   const port = (server.address() as AddressInfo).port;
   // Bound to every interface: publish one that other machines can use, never 0.0.0.0.
   const address = formatAddress({ secure: !!opts.tls, host: isWildcardHost(host) ? reachableHost().host : host, port, protocol: opts.protocol });
   const closeLocal =
     opts.inProcess && !opts.tls
-      ? acceptInProcess(address, opts.token, (socket, role) => {
-          const comm = new Comm(socket, shard);
-          comm.peer = `${role}@in-process`;
-          try {
-            opts.onConnection(comm, role);
-          } catch (e) {
-            comm.close(`rejected: ${(e as Error).message}`);
-          }
-        })
+      ? acceptInProcess(address, opts.token, (socket, role) => accepted(new Comm(socket, shard), role, `${role}@in-process`))
       : undefined;
   return {
     address,
@@ -138,7 +141,7 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
  * An HTTP server that only upgrades: its sockets are tracked (to destroy them on close), bytes that
  * are not HTTP (port scanners, garbage) just lose their connection, a plain request gets 426.
  */
-function onlyUpgrades(server: HttpServer, sockets: Set<Socket>, what: 'port' | 'socket'): void {
+function onlyUpgrades(server: HttpServer, sockets: Set<Socket>): void {
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -147,25 +150,13 @@ function onlyUpgrades(server: HttpServer, sockets: Set<Socket>, what: 'port' | '
   server.on('clientError', (_e, socket) => socket.destroy());
   server.on('request', (_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' });
-    res.end(`pdask: this ${what} speaks the pdask protocol over WebSocket\n`);
+    res.end('pdask: this port speaks the pdask protocol over WebSocket\n');
   });
 }
 
-/** An HTTP server on a unix socket whose upgrades go to `wss` (which checks them as on TCP). */
-async function listenUnix(path: string, wss: WebSocketServer, sockets: Set<Socket>): Promise<HttpServer> {
-  // A file left by a process that died holding it would make listen fail.
-  rmSync(path, { force: true });
-  const server = createHttpServer();
-  onlyUpgrades(server, sockets, 'socket');
-  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server;
+/** The role a connection's request path names (`?role=worker`). */
+function roleOf(path: string | undefined): string {
+  return new URL(path ?? '/', 'http://x').searchParams.get('role') ?? 'peer';
 }
 
 export { ConnectionRefusedError } from './refused';
