@@ -1,6 +1,6 @@
 /**
  * Parsed footers of local files on this thread, by path, used again while the file's size and
- * modification time are unchanged (the test readParquet's own footer cache makes). A file larger
+ * modification time are unchanged (the same test as readParquet's own footer cache). A file larger
  * than readParquet's blocksize becomes one task per row group, and every task parsed the whole
  * footer again: workload (a) at full size (20 files of 19 row groups) parsed 380 footers of
  * 190 column chunks each per run, about a tenth of its CPU time.
