@@ -7,6 +7,7 @@ import { toVector, type ColumnInput } from './columns';
 import { kernels } from './ops/kernels';
 import { encodeBatch, type Part } from './ops/part';
 import { packPartitions } from './creation-buffers';
+import { recallPacked, rememberPacked, type Packed } from './columns-snapshot';
 import { dataframeOps } from './ops/index';
 import { INDEX_COLUMN, isIndexColumn } from './ops/spec';
 import { describeType, type TypeDesc } from './ops/types';
@@ -74,7 +75,7 @@ function fromVectors(names: readonly string[], vectors: readonly Vector[], opts:
     views.push(encodeBatch({ numRows: s, names, vectors: vectors.map((v) => v.slice(at, at + s)) }, true));
     at += s;
   }
-  return frameOfParts(names, types, sizes, views, opts);
+  return frameOfParts(names, types, sizes, packPartitions(views, kernels()), opts);
 }
 
 /**
@@ -90,6 +91,8 @@ function fromPlainArrays(names: readonly string[], arrays: readonly PlainValues[
   });
   const types = arrays.map(plainType);
   const sizes = chunkSizes(n, opts, fn);
+  const known = recallPacked(names, arrays, sizes);
+  if (known) return frameOfParts(names, types, sizes, known, opts);
   const views: Part[] = [];
   let at = 0;
   for (const s of sizes) {
@@ -97,21 +100,22 @@ function fromPlainArrays(names: readonly string[], arrays: readonly PlainValues[
     views.push({ numRows: s, names: [...names], types, chunks: names.map((_, j) => [{ length: s, nullCount: 0, validity: undefined, values: j }]), bufs });
     at += s;
   }
-  return frameOfParts(names, types, sizes, views, opts);
+  const packed = packPartitions(views, kernels());
+  rememberPacked(names, arrays, sizes, packed);
+  return frameOfParts(names, types, sizes, packed, opts);
 }
 
 const plainType = (a: PlainValues): TypeDesc => (a instanceof Int32Array ? { id: 'int', bits: 32, signed: true } : { id: 'float', bits: a instanceof Float64Array ? 64 : 32 });
 
 const isPlainArray = (x: unknown): x is PlainValues => x instanceof Int32Array || x instanceof Float64Array || x instanceof Float32Array;
 
-/** The frame of partitions `views` (of `sizes` rows) of a range index, their buffers copied. */
-function frameOfParts(names: readonly string[], types: readonly TypeDesc[], sizes: readonly number[], views: readonly Part[], opts: PartitionOptions): DataFrame {
+/** The frame of packed partitions (of `sizes` rows, creation-buffers.ts) of a range index. */
+function frameOfParts(names: readonly string[], types: readonly TypeDesc[], sizes: readonly number[], { parts, hashes }: Packed, opts: PartitionOptions): DataFrame {
   const n = sizes.reduce((a, b) => a + b, 0);
   // Dask's divisions of a range index are the first label of each partition and the last label.
   const divisions = [0];
   for (const s of sizes) divisions.push(divisions[divisions.length - 1] + s);
   divisions[divisions.length - 1] = Math.max(0, n - 1);
-  const { parts, hashes } = packPartitions(views, kernels());
   // One string: core's tokenize feeds each value of a structure to the hash separately, which cost
   // more than the rest of naming a small frame.
   const name = `from-arrow-${tokenize(JSON.stringify([names, types, sizes, hashes]))}`;

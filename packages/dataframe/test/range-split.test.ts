@@ -11,7 +11,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { batchOf, decodePart, encodeBatch, type Part } from '../src/ops/part';
 import { rangeSplit, sampleSortKeys, sortPieces } from '../src/ops/sort';
 import * as values from '../src/ops/values';
-import { stream } from './stable-order';
+import { stableOrder, stream } from './stable-order';
 
 vi.mock('../src/ops/values', async (importOriginal) => {
   const m = await importOriginal<typeof import('../src/ops/values')>();
@@ -106,5 +106,43 @@ describe('what the sort tasks copy', () => {
     expect(values.toFloat64).toHaveBeenCalled();
     const last = decodePart(pieces[1]).vectors[0];
     expect(last.nullCount).toBe(Math.ceil(5_000 / 7));
+  });
+});
+
+describe('split and sort of edge partitions (session 14 review)', () => {
+  const plainPart = (k: Float64Array, id: Int32Array): Part => encodeBatch(batchOf(['k', 'id'], [makeVector(k), makeVector(id)]));
+
+  it('an empty partition splits into empty pieces with its columns, and empty pieces sort to nothing', () => {
+    const pieces = rangeSplit(plainPart(new Float64Array(0), new Int32Array(0)), 'k', [0.5], true, 2);
+    expect(pieces.map((p) => [p.numRows, [...p.names]])).toEqual([
+      [0, ['k', 'id']],
+      [0, ['k', 'id']],
+    ]);
+    const out = decodePart(sortPieces(pieces, 'k', true));
+    expect(out.numRows).toBe(0);
+    expect(out.names).toEqual(['k', 'id']);
+  });
+
+  it('keys equal to a boundary, -0 and NaN across two inputs (one empty in a range): radix-size sort, stable, NaN last', () => {
+    const n = 6_000;
+    const keys = Float64Array.from({ length: n }, (_, i) => (i % 97 === 0 ? NaN : i % 5 === 0 ? 0.5 : i % 11 === 0 ? -0 : i % 13 === 0 ? 0 : Math.floor(u() * 64) / 64));
+    const a = plainPart(keys.slice(0, n / 2), Int32Array.from({ length: n / 2 }, (_, i) => i));
+    // The second input has only keys below 0.5: its piece of the upper range is empty.
+    const low = keys.slice(n / 2).map((k) => (k >= 0.5 ? 0.25 : k));
+    const b = plainPart(low, Int32Array.from({ length: n / 2 }, (_, i) => n / 2 + i));
+    const all = Float64Array.from([...keys.slice(0, n / 2), ...low]);
+    const [pa, pb] = [a, b].map((p) => rangeSplit(p, 'k', [0.5], true, 2));
+    expect(pb[1].numRows).toBe(Array.from(low).filter((k) => k !== k).length);
+    for (let r = 0; r < 2; r++) {
+      const out = decodePart(sortPieces([pa[r], pb[r]], 'k', true));
+      // Range 0: keys below 0.5; range 1: 0.5 and above, then the missing keys (the last range).
+      const rows = Array.from({ length: n }, (_, i) => i).filter((i) => (r === 0 ? all[i] < 0.5 : !(all[i] < 0.5)));
+      const want = stableOrder(rows.map((i) => all[i]), true).map((j) => rows[j]);
+      expect(Array.from(out.vectors[1].toArray() as Int32Array)).toEqual(want);
+      const k = out.vectors[0].toArray() as Float64Array;
+      want.forEach((row, j) => {
+        if (!Object.is(k[j], all[row])) expect([j, k[j]]).toEqual([j, all[row]]);
+      });
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Gathering the rows of number columns without nulls by a row order (a sort's output), reading
  * the pieces a shuffle delivered where they are: the generic take first copied a column of many
- * chunks into a new array, then gathered from it.
+ * chunks into a new array, then gathered from it. And scattering such a column into the ranges
+ * of a split.
  */
 import { DataType, makeData, makeVector, type Data, type Vector } from 'apache-arrow';
 import { scratch, type Numbers } from './sort-scratch';
@@ -30,12 +31,34 @@ export function numbersOf(v: Vector, slot: string): Numbers {
   return out;
 }
 
+const vectorOf = (values: Numbers, type: DataType): Vector => makeVector(makeData({ type, length: values.length, nullCount: 0, data: values } as unknown as Parameters<typeof makeData>[0]) as Data);
+
 /** `src[order[i]]` for every i, as a vector of `type` (a new array: the result outlives the task). */
 export function gatherNumbers(src: Numbers, order: Int32Array, type: DataType): Vector {
   const out = new (src.constructor as NumbersCtor)(order.length);
   if (src instanceof Float64Array) gatherFloat64(src, order, out as Float64Array);
   else for (let i = 0; i < order.length; i++) out[i] = src[order[i]];
-  return makeVector(makeData({ type, length: order.length, nullCount: 0, data: out } as unknown as Parameters<typeof makeData>[0]) as Data);
+  return vectorOf(out, type);
+}
+
+/**
+ * The values of each range r (the rows i with `ranges[i] === r`, in row order; range r starts at
+ * `start[r]` of the ranges laid end to end, `start` ending with the row count), as vectors of
+ * `type` with arrays of their own. One pass over the rows writing each value to its range: the
+ * gather by each range's row numbers read the whole column once per range (a new cache line for
+ * almost every row of a partition cut in 20), which was a fifth of setIndex's worker time.
+ */
+export function scatterNumbers(src: Numbers, ranges: Int32Array, start: Int32Array, type: DataType): Vector[] {
+  const n = start.length - 1;
+  const all = scratch(src.constructor as NumbersCtor, 'scatter', src.length);
+  const at = start.slice(0, n);
+  if (src instanceof Float64Array) scatterFloat64(src, ranges, at, all as Float64Array);
+  else for (let i = 0; i < src.length; i++) all[at[ranges[i]]++] = src[i];
+  return Array.from({ length: n }, (_, r) => vectorOf(all.slice(start[r], start[r + 1]), type));
+}
+
+function scatterFloat64(src: Float64Array, ranges: Int32Array, at: Int32Array, out: Float64Array): void {
+  for (let i = 0; i < src.length; i++) out[at[ranges[i]]++] = src[i];
 }
 
 /** The common case in a loop of its own, so that its element access stays monomorphic. */

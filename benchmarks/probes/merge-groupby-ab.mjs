@@ -1,0 +1,40 @@
+// A/B of issue #12 workload (b) (merge + groupby of in-memory columns, the other fromColumns and
+// shuffle user) between two built checkouts: run it alternately with each tree's path. Prints
+// wall and process CPU time (all threads) per rep and their medians. Usage:
+//   node benchmarks/probes/merge-groupby-ab.mjs <checkout> [scale=0.1] [repeats=5]
+const [tree, scaleArg, repsArg] = process.argv.slice(2);
+if (!tree) throw new Error('usage: merge-groupby-ab.mjs <checkout> [scale] [repeats]');
+const scale = Number(scaleArg ?? 0.1);
+const reps = Number(repsArg ?? 5);
+const { fromColumns } = await import(`${tree}/packages/dataframe/dist/index.js`);
+const { closeThreadPools } = await import(`${tree}/packages/core/dist/index.js`);
+const L = Math.round(2e7 * scale);
+const R = Math.round(2e6 * scale);
+// The workload's input (benchmarks/src/workloads/dataframe-engine.ts, mergeInput): xorshift32, seed 12345.
+let s = 12345;
+const u = () => {
+  s ^= s << 13;
+  s ^= s >>> 17;
+  s ^= s << 5;
+  return (s >>> 0) / 4294967296;
+};
+const k = Int32Array.from({ length: L }, () => Math.floor(u() * R));
+const v = Float64Array.from({ length: L }, u);
+const rk = Int32Array.from({ length: R }, (_, i) => i);
+const g = Int32Array.from({ length: R }, (_, i) => i % 100);
+const walls = [];
+const cpus = [];
+for (let r = 0; r < reps; r++) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const left = fromColumns({ k, v }, { npartitions: 20 });
+  const right = fromColumns({ k: rk, g }, { npartitions: 2 });
+  const out = await left.merge(right, { on: 'k' }).groupby('g').col('v').mean().compute({ scheduler: 'threads' });
+  if (out.length !== 100) throw new Error(`expected 100 groups, got ${out.length}`);
+  walls.push(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  cpus.push((c.user + c.system) / 1000);
+}
+const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1].toFixed(0);
+console.log(`wall ms ${walls.map((x) => x.toFixed(0)).join(' ')} (median ${med(walls)}); cpu ms ${cpus.map((x) => x.toFixed(0)).join(' ')} (median ${med(cpus)})`);
+await closeThreadPools();
