@@ -7,6 +7,7 @@
 import { DataType, Precision, type Vector } from 'apache-arrow';
 import type { SortKey } from './sort';
 import { windowOrder } from './sort-window';
+import { settleWideInts } from './sort-wide-ints';
 import { isPlainNumbers, numbersOf } from './take-numbers';
 import { toFloat64 } from './values';
 
@@ -21,7 +22,7 @@ const RADIX_MIN = 4096;
 /** Row order of the keys (stable; see sort-window.ts). */
 export function numberSortOrder(v: Vector, ascending: boolean): Int32Array {
   const keys = toFloat64(v);
-  return keysOrder(keys, ascending, new Int32Array(keys.length));
+  return settleWideInts(v, keys, keysOrder(keys, ascending, new Int32Array(keys.length)), ascending);
 }
 
 /** The stable order of float64 keys (read only), in `out` when long enough for the radix sort. */

@@ -8,6 +8,7 @@ import { DataType, Precision, type Vector } from 'apache-arrow';
 import { batchOf, type Batch } from './part';
 import { keysOrder } from './sort-numbers';
 import { scratch } from './sort-scratch';
+import { settleWideInts } from './sort-wide-ints';
 import { gatherNumbers, isPlainNumbers, numbersOf } from './take-numbers';
 import { takeRows, toFloat64 } from './values';
 
@@ -15,7 +16,7 @@ export function sortByNumbers(b: Batch, key: Vector, ascending: boolean): Batch 
   const t = key.type as DataType;
   const plainKey = DataType.isFloat(t) && t.precision === Precision.DOUBLE && isPlainNumbers(key);
   const keys = plainKey ? (numbersOf(key, 'sort-keys') as Float64Array) : toFloat64(key);
-  const order = keysOrder(keys, ascending, scratch(Int32Array, 'sort-order', keys.length));
+  const order = settleWideInts(key, keys, keysOrder(keys, ascending, scratch(Int32Array, 'sort-order', keys.length)), ascending);
   const vectors = b.vectors.map((v) => {
     if (v === key && plainKey) return gatherNumbers(keys, order, v.type as DataType);
     return isPlainNumbers(v) ? gatherNumbers(numbersOf(v, 'sort-column'), order, v.type as DataType) : takeRows(v, order);
