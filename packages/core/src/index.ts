@@ -90,4 +90,4 @@ export { FileSpill, type PieceFileCodec } from './execute/threads/shuffle-spill'
 export { setWorkerSource } from './execute/threads/worker-source';
 export { NoWorkerSourceError } from './execute/threads/web-init';
 export type { ThreadsMode, PlatformName, WorkerSource, WebWorkerLike } from './execute/threads/platform';
-export { NodeOnlyError, nodeBuiltin, hasNodeBuiltins, lazyBuiltin, processId } from './platform/node-builtins';
+export { NodeOnlyError, nodeBuiltin, hasNodeBuiltins, lazyBuiltin, processId, nativeBytesEqual, type BytesEqual } from './platform/node-builtins';

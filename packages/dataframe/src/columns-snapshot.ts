@@ -13,7 +13,7 @@
  * not remembered: its bytes could change under the hash. Comparing needs a native memcmp (Node's
  * Buffer); where there is none, nothing is remembered.
  */
-import { hasNodeBuiltins, nodeBuiltin } from '@pdask/core';
+import { nativeBytesEqual, type BytesEqual } from '@pdask/core';
 import type { Part } from './ops/part';
 import type { PlainValues } from './ops/plain-columns';
 
@@ -32,25 +32,17 @@ interface Remembered {
   readonly hashes: readonly string[];
 }
 
-type NodeBuffer = { from(b: ArrayBufferLike, offset: number, length: number): { equals(other: Uint8Array): boolean } };
-
 const memo = new WeakMap<PlainValues, Remembered>();
-let buffers: NodeBuffer | null | undefined;
-
-function nodeBuffer(): NodeBuffer | null {
-  if (buffers === undefined) buffers = hasNodeBuiltins() ? nodeBuiltin<{ Buffer: NodeBuffer }>('node:buffer', 'fromColumns').Buffer : null;
-  return buffers;
-}
 
 const layoutOf = (names: readonly string[], sizes: readonly number[]): string => JSON.stringify([names, sizes]);
 
 /** Whether column j of every partition is a copy of `a` (not `a`'s own memory) with the same bytes. */
-function sameCopy(B: NodeBuffer, a: PlainValues, parts: readonly Part[], j: number, compare: boolean): boolean {
+function sameCopy(equal: BytesEqual, a: PlainValues, parts: readonly Part[], j: number, compare: boolean): boolean {
   let at = a.byteOffset;
   for (const p of parts) {
     const b = p.bufs[j];
     if (b.buffer === a.buffer || b.byteLength !== p.numRows * a.BYTES_PER_ELEMENT) return false;
-    if (compare && !B.from(a.buffer, at, b.byteLength).equals(new Uint8Array(b.buffer, b.byteOffset, b.byteLength))) return false;
+    if (compare && !equal(new Uint8Array(a.buffer, at, b.byteLength), new Uint8Array(b.buffer, b.byteOffset, b.byteLength))) return false;
     at += b.byteLength;
   }
   return at === a.byteOffset + a.byteLength;
@@ -58,19 +50,19 @@ function sameCopy(B: NodeBuffer, a: PlainValues, parts: readonly Part[], j: numb
 
 /** The partitions made from `arrays` before with the same names and sizes, if their bytes have not changed since. */
 export function recallPacked(names: readonly string[], arrays: readonly PlainValues[], sizes: readonly number[]): Packed | undefined {
-  const B = nodeBuffer();
-  if (B === null || arrays.length === 0) return undefined;
+  const equal = nativeBytesEqual();
+  if (equal === null || arrays.length === 0) return undefined;
   const r = memo.get(arrays[0]);
   if (r === undefined || r.layout !== layoutOf(names, sizes) || r.arrays.length !== arrays.length) return undefined;
   if (!r.arrays.every((w, j) => w.deref() === arrays[j])) return undefined;
   const parts = r.parts.deref();
-  if (parts === undefined || !arrays.every((a, j) => sameCopy(B, a, parts, j, true))) return undefined;
+  if (parts === undefined || !arrays.every((a, j) => sameCopy(equal, a, parts, j, true))) return undefined;
   return { parts, hashes: [...r.hashes] };
 }
 
 /** Remembers the partitions packed from `arrays` (only when every column was copied). */
 export function rememberPacked(names: readonly string[], arrays: readonly PlainValues[], sizes: readonly number[], packed: Packed): void {
-  const B = nodeBuffer();
-  if (B === null || arrays.length === 0 || !arrays.every((a, j) => sameCopy(B, a, packed.parts, j, false))) return;
+  const equal = nativeBytesEqual();
+  if (equal === null || arrays.length === 0 || !arrays.every((a, j) => sameCopy(equal, a, packed.parts, j, false))) return;
   memo.set(arrays[0], { arrays: arrays.map((a) => new WeakRef(a)), layout: layoutOf(names, sizes), parts: new WeakRef(packed.parts), hashes: [...packed.hashes] });
 }

@@ -14,7 +14,7 @@
  * Comparing needs a native memcmp (Node's Buffer): a JS loop over shared memory costs more than
  * hashing (~48 µs for 80 KB), so where there is none nothing is remembered.
  */
-import { hasNodeBuiltins, nodeBuiltin } from '@pdask/core';
+import { nativeBytesEqual } from '@pdask/core';
 import type { TypedArray } from '../dtype';
 
 export interface Snapshot {
@@ -32,19 +32,13 @@ interface Remembered {
   readonly mem?: WebAssembly.Memory;
 }
 
-type NodeBuffer = { from(b: ArrayBufferLike, offset: number, length: number): { equals(other: Uint8Array): boolean } };
-
 const memo = new WeakMap<TypedArray, Remembered>();
-let buffers: NodeBuffer | null | undefined;
 
-function nodeBuffer(): NodeBuffer | null {
-  if (buffers === undefined) buffers = hasNodeBuiltins() ? nodeBuiltin<{ Buffer: NodeBuffer }>('node:buffer', 'fromArray').Buffer : null;
-  return buffers;
-}
+const bytes = (a: TypedArray): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /** Whether snapshots can be remembered here (a native byte comparison exists). */
 export function canRemember(): boolean {
-  return nodeBuffer() !== null;
+  return nativeBytesEqual() !== null;
 }
 
 /** The snapshot made from `source` before, if its bytes have not changed since. */
@@ -52,10 +46,9 @@ export function recall(source: TypedArray): Snapshot | undefined {
   const r = memo.get(source);
   if (r === undefined) return undefined;
   const copy = r.copy.deref();
-  const B = nodeBuffer();
-  if (copy === undefined || B === null || copy.byteLength !== source.byteLength || copy.constructor !== source.constructor) return undefined;
-  const same = B.from(source.buffer, source.byteOffset, source.byteLength).equals(new Uint8Array(copy.buffer, copy.byteOffset, copy.byteLength));
-  return same ? { hash: r.hash, copy, mem: r.mem } : undefined;
+  const equal = nativeBytesEqual();
+  if (copy === undefined || equal === null || copy.constructor !== source.constructor) return undefined;
+  return equal(bytes(source), bytes(copy)) ? { hash: r.hash, copy, mem: r.mem } : undefined;
 }
 
 /** Remembers the snapshot of `source` (a copy, never `source` itself: that one can change). */

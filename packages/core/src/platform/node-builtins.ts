@@ -59,3 +59,24 @@ export function requirePackage<T>(name: string, what: string): T {
   const { createRequire } = nodeBuiltin<typeof import('node:module')>('node:module', what);
   return createRequire(import.meta.url)(name) as T;
 }
+
+/** Compares two byte ranges natively (memcmp). */
+export type BytesEqual = (a: Uint8Array, b: Uint8Array) => boolean;
+
+let bytesEqualFn: BytesEqual | null | undefined;
+
+/**
+ * Node's native byte comparison, or null where Node's built-ins are absent. The snapshot memories
+ * of fromArray and fromColumns trust a remembered copy only after comparing it with the source,
+ * and a comparison in JS would cost about what the copy it saves does.
+ */
+export function nativeBytesEqual(): BytesEqual | null {
+  if (bytesEqualFn === undefined) {
+    if (!hasNodeBuiltins()) bytesEqualFn = null;
+    else {
+      const { Buffer } = nodeBuiltin<{ Buffer: { from(b: ArrayBufferLike, offset: number, length: number): { equals(other: Uint8Array): boolean } } }>('node:buffer', 'nativeBytesEqual');
+      bytesEqualFn = (a, b) => a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+    }
+  }
+  return bytesEqualFn;
+}
