@@ -1,6 +1,6 @@
 /**
- * int64 keys beyond 2^53 sort exactly (ops/sort-wide-ints.ts): float64 cannot tell 2^53 + 1 from
- * 2^53 + 2. The reference is computed here: the (key, row) pairs sorted by BigInt comparison, ties
+ * int64 keys beyond 2^53 sort exactly (ops/sort-wide-ints.ts, and the bigints of sort-multi.ts's
+ * comparator): float64 cannot tell 2^53 + 1 from 2^53 + 2. The reference is computed here: the (key, row) pairs sorted by BigInt comparison, ties
  * by row (pandas' stable sort).
  */
 import { closeThreadPools } from '@pdask/core';
@@ -51,6 +51,19 @@ describe.each(SCHEDULERS)('sortValues and setIndex by int64 keys beyond 2^53 (%s
     const want = expected(ascending);
     expect(Array.from(got.col('k').toArray() as BigInt64Array)).toEqual(want.k);
     expect(Array.from(got.col('row').toArray() as Int32Array)).toEqual(want.row);
+  });
+
+  it('sortValues by two columns (the wide key descending, then the row descending)', async () => {
+    const got = await df.sortValues(['k', 'row'], { ascending: [false, false] }).compute(opts);
+    const rows = Array.from({ length: N }, (_, i) => i).sort((a, b) => (keys[a] === keys[b] ? b - a : keys[a] > keys[b] ? -1 : 1));
+    expect(Array.from(got.col('row').toArray() as Int32Array)).toEqual(rows);
+  });
+
+  it('nlargest and nsmallest', async () => {
+    const top = await df.nlargest(20, 'k').compute(opts);
+    expect(Array.from(top.col('row').toArray() as Int32Array)).toEqual(expected(false).row.slice(0, 20));
+    const bottom = await df.nsmallest(20, 'k').compute(opts);
+    expect(Array.from(bottom.col('row').toArray() as Int32Array)).toEqual(expected(true).row.slice(0, 20));
   });
 
   it('setIndex', async () => {

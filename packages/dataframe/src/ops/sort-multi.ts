@@ -5,8 +5,15 @@
 import type { Batch } from './part';
 import { findColumn } from './frame';
 import { compareSortKeys, keysOf, type SortKey } from './sort';
+import { wideIntKeys } from './sort-wide-ints';
 
-export function multiSortOrder(keys: readonly (readonly (SortKey | null)[])[], ascending: readonly boolean[], naFirst: boolean): Int32Array {
+/** A column's sort keys: numbers or strings, or bigints for 64-bit integers beyond 2^53 (exact). */
+type ExactKey = SortKey | bigint;
+
+// Every key of one column is of one kind: a bigint column's keys are all bigints.
+const compareExact = (a: ExactKey, b: ExactKey): number => (typeof a === 'bigint' ? (a < (b as bigint) ? -1 : a > (b as bigint) ? 1 : 0) : compareSortKeys(a, b as SortKey));
+
+export function multiSortOrder(keys: readonly (readonly (ExactKey | null)[])[], ascending: readonly boolean[], naFirst: boolean): Int32Array {
   const n = keys.length ? keys[0].length : 0;
   const idx = Int32Array.from({ length: n }, (_, i) => i);
   return idx.sort((i, j) => {
@@ -17,7 +24,7 @@ export function multiSortOrder(keys: readonly (readonly (SortKey | null)[])[], a
         if (a === b) continue;
         return (a === null) === naFirst ? -1 : 1;
       }
-      const c = compareSortKeys(a, b);
+      const c = compareExact(a, b);
       if (c !== 0) return ascending[k] ? c : -c;
     }
     return i - j;
@@ -26,4 +33,11 @@ export function multiSortOrder(keys: readonly (readonly (SortKey | null)[])[], a
 
 /** The order of a batch's rows by the named columns. */
 export const batchSortOrder = (b: Batch, columns: readonly string[], ascending: readonly boolean[], naFirst: boolean): Int32Array =>
-  multiSortOrder(columns.map((c) => keysOf(findColumn(b, c))), ascending, naFirst);
+  multiSortOrder(
+    columns.map((c) => {
+      const v = findColumn(b, c);
+      return wideIntKeys(v) ?? keysOf(v);
+    }),
+    ascending,
+    naFirst,
+  );

@@ -5,6 +5,7 @@
  * kept their rows' order. Rounding is monotone, so the float order is already right between rows
  * whose rounded keys differ, and the ranges cut by float boundaries keep it across partitions:
  * only runs of equal rounded keys need the exact values, and each is sorted by them, stably.
+ * Sorts by several columns (comparator sorts) compare such a column's bigints instead.
  */
 import { DataType, type Int, type Vector } from 'apache-arrow';
 
@@ -38,4 +39,13 @@ export function settleWideInts(v: Vector, keys: Float64Array, order: Int32Array,
     i = j;
   }
   return order;
+}
+
+/** A 64-bit integer column holding values float64 cannot hold exactly, as bigints (missing as null); else undefined. */
+export function wideIntKeys(v: Vector): (bigint | null)[] | undefined {
+  const vals = wideValues(v);
+  if (vals === undefined) return undefined;
+  const out: (bigint | null)[] = new Array(vals.length);
+  for (let i = 0; i < vals.length; i++) out[i] = v.isValid(i) ? vals[i] : null;
+  return out;
 }
