@@ -9,14 +9,26 @@
  */
 import { DataType, type Int, type Vector } from 'apache-arrow';
 
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const SAFE = Number.MAX_SAFE_INTEGER;
+const SAFE_BIG = BigInt(SAFE);
+
+const isInt64 = (v: Vector): boolean => DataType.isInt(v.type as DataType) && (v.type as Int).bitWidth === 64;
+
+/**
+ * Whether a key is past the safe integers, read from the float64 keys the sort already has (an
+ * integer past them converts to a float past them): every int64 sort pays a float compare per
+ * row here, not a bigint one.
+ */
+function anyBeyondSafe(keys: Float64Array): boolean {
+  for (let i = 0; i < keys.length; i++) if (keys[i] > SAFE || keys[i] < -SAFE) return true;
+  return false;
+}
 
 /** The column's values when it is a 64-bit integer column holding a value float64 cannot hold exactly. */
 function wideValues(v: Vector): BigInt64Array | BigUint64Array | undefined {
-  const t = v.type as DataType;
-  if (!DataType.isInt(t) || (t as Int).bitWidth !== 64) return undefined;
+  if (!isInt64(v)) return undefined;
   const vals = v.toArray() as BigInt64Array | BigUint64Array;
-  for (let i = 0; i < vals.length; i++) if (vals[i] > SAFE || vals[i] < -SAFE) return vals;
+  for (let i = 0; i < vals.length; i++) if (vals[i] > SAFE_BIG || vals[i] < -SAFE_BIG) return vals;
   return undefined;
 }
 
@@ -25,8 +37,8 @@ function wideValues(v: Vector): BigInt64Array | BigUint64Array | undefined {
  * of equal non-missing keys put in `v`'s exact order; unchanged unless `v` holds wide integers.
  */
 export function settleWideInts(v: Vector, keys: Float64Array, order: Int32Array, ascending: boolean): Int32Array {
-  const vals = wideValues(v);
-  if (vals === undefined) return order;
+  if (!isInt64(v) || !anyBeyondSafe(keys)) return order;
+  const vals = v.toArray() as BigInt64Array | BigUint64Array;
   const sign = ascending ? 1 : -1;
   const byValue = (a: number, b: number): number => (vals[a] < vals[b] ? -sign : vals[a] > vals[b] ? sign : a - b);
   const n = order.length;
