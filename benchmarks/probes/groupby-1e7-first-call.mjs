@@ -4,6 +4,7 @@
 // what the benchmark's repeats measure). Medians of REPS runs each, after one untimed run.
 // Usage: node benchmarks/probes/groupby-1e7-first-call.mjs [rows=1e7] [reps=5]
 import { performance } from 'node:perf_hooks';
+import { xorshift } from './xorshift.mjs';
 const [rowsArg, repsArg] = process.argv.slice(2);
 const N = Number(rowsArg ?? 1e7);
 const REPS = Number(repsArg ?? 5);
@@ -11,15 +12,12 @@ const { fromColumns } = await import('../../packages/dataframe/dist/index.js');
 const { closeThreadPools } = await import('../../packages/core/dist/index.js');
 
 function columns() {
-  let s = 12345;
+  const u = xorshift(12345);
   const x = new Int32Array(N);
   const y = new Float64Array(N);
   for (let i = 0; i < N; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    x[i] = (s >>> 0) % 10;
-    y[i] = (s >>> 0) / 4294967296;
+    y[i] = u();
+    x[i] = (y[i] * 4294967296) % 10;
   }
   return { x, y };
 }

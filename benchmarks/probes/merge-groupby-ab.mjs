@@ -2,6 +2,7 @@
 // shuffle user) between two built checkouts: run it alternately with each tree's path. Prints
 // wall and process CPU time (all threads) per rep and their medians. Usage:
 //   node benchmarks/probes/merge-groupby-ab.mjs <checkout> [scale=0.1] [repeats=5]
+import { xorshift } from './xorshift.mjs';
 const [tree, scaleArg, repsArg] = process.argv.slice(2);
 if (!tree) throw new Error('usage: merge-groupby-ab.mjs <checkout> [scale] [repeats]');
 const scale = Number(scaleArg ?? 0.1);
@@ -11,13 +12,7 @@ const { closeThreadPools } = await import(`${tree}/packages/core/dist/index.js`)
 const L = Math.round(2e7 * scale);
 const R = Math.round(2e6 * scale);
 // The workload's input (benchmarks/src/workloads/dataframe-engine.ts, mergeInput): xorshift32, seed 12345.
-let s = 12345;
-const u = () => {
-  s ^= s << 13;
-  s ^= s >>> 17;
-  s ^= s << 5;
-  return (s >>> 0) / 4294967296;
-};
+const u = xorshift(12345);
 const k = Int32Array.from({ length: L }, () => Math.floor(u() * R));
 const v = Float64Array.from({ length: L }, u);
 const rk = Int32Array.from({ length: R }, (_, i) => i);

@@ -4,6 +4,7 @@
 // process's CPU time and resident memory after each step. Run it alternately with two built
 // checkouts for an A/B. Usage:
 //   node [--cpu-prof --cpu-prof-dir DIR] benchmarks/probes/set-index-steps.mjs <checkout> [rows=2e7] [repeats=3]
+import { xorshift } from './xorshift.mjs';
 const [tree, rowsArg, repsArg] = process.argv.slice(2);
 if (!tree) throw new Error('usage: set-index-steps.mjs <checkout> [rows] [repeats]');
 const N = Number(rowsArg ?? 2e7);
@@ -11,13 +12,7 @@ const reps = Number(repsArg ?? 3);
 const { fromColumns } = await import(`${tree}/packages/dataframe/dist/index.js`);
 const { closeThreadPools } = await import(`${tree}/packages/core/dist/index.js`);
 // The workload's input: xorshift32 (seed 777), k and v interleaved from one stream.
-let s = 777;
-const next = () => {
-  s ^= s << 13;
-  s ^= s >>> 17;
-  s ^= s << 5;
-  return (s >>> 0) / 4294967296;
-};
+const next = xorshift(777);
 const k = Float64Array.from({ length: N }, next);
 const v = Float64Array.from({ length: N }, next);
 const mb = (b) => (b / 2 ** 20).toFixed(0);
