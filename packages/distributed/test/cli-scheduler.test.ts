@@ -115,6 +115,8 @@ export function pdaskTeardown(s) { appendFileSync(process.env.PRELOAD_LOG, '${n}
       );
     }
     const { proc, content } = await startScheduler(['--preload', join(dir, 'a.mjs'), '--preload', join(dir, 'b.mjs'), '--quiet'], { PRELOAD_LOG: out });
+    // As Dask's: the scheduler file is written once listening, before the preloads' set-up runs.
+    await until(() => existsSync(out) && readFileSync(out, 'utf8').split('\n').length > 2, 20_000, 'both set-ups');
     expect(readFileSync(out, 'utf8')).toBe(`a setup ${content.address} ${proc.pid}\nb setup ${content.address} ${proc.pid}\n`);
     proc.kill('SIGTERM');
     expect(await exited(proc)).toBe(0);

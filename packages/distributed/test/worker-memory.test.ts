@@ -118,6 +118,21 @@ describe('the store (Dask test_worker_memory.py)', () => {
     store.dispose();
   });
 
+  it('tells its owner of every read back from disk, with the bytes it allocated (lent or kept), and of nothing read from memory', () => {
+    const dir = join(scratch(), 's');
+    const reads: number[] = [];
+    const store = new DataStore({ limit: 4 * MiB, target: 0.5, directory: dir, onReadBack: (n) => reads.push(n) });
+    for (const k of ['x', 'y', 'z']) store.set(k, new Uint8Array(MiB), MiB);
+    store.set('huge', new Uint8Array(3 * MiB), 3 * MiB);
+    expect(reads).toEqual([]);
+    store.get('z'); // in memory
+    store.get('x'); // read back and kept
+    store.get('huge'); // read back and lent
+    store.get('huge');
+    expect(reads).toEqual([MiB, 3 * MiB, 3 * MiB]);
+    store.dispose();
+  });
+
   it('test_fail_to_pickle_spill: a value that cannot be written stays in memory, with a log line naming it', () => {
     const dir = join(scratch(), 's');
     const lines: string[] = [];

@@ -23,6 +23,12 @@ export interface StoreOptions {
   log?: (line: string) => void;
   /** Told of each spill-file write (`spill`) and read (`unspill`) with its `performance.now()` times (the dashboard's task stream). */
   onDiskIo?: (key: Key, kind: 'spill' | 'unspill', start: number, stop: number) => void;
+  /**
+   * Told of the bytes each read from disk has just allocated. Reading back grows the process as
+   * storing a result does, and the value it pushes out stays garbage until collected: the owner's
+   * memory checks must count it, or a run of read-backs between two timer checks passes the kill line.
+   */
+  onReadBack?: (nbytes: number) => void;
 }
 
 const STORE_OPTIONS: OptionSchema<StoreOptions> = {
@@ -31,6 +37,7 @@ const STORE_OPTIONS: OptionSchema<StoreOptions> = {
   directory: 'string',
   log: 'function',
   onDiskIo: 'function',
+  onReadBack: 'function',
 };
 
 export class DataStore {
@@ -88,6 +95,7 @@ export class DataStore {
     const t0 = performance.now();
     const v = readSpillFile(d.file);
     this.opts.onDiskIo?.(k, 'unspill', t0, performance.now());
+    this.opts.onReadBack?.(d.n);
     if (d.n > this.budget) {
       // Lent: garbage once the caller is done with it.
       this.released += d.n;

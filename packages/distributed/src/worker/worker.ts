@@ -243,6 +243,7 @@ export class Worker {
       directory: join(opts.localDirectory ?? tmpdir(), `pdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`),
       log: (l) => this.log(l),
       onDiskIo: (k, _kind, t0, t1) => this.noteIo(k, 'spill', t0, t1),
+      onReadBack: (n) => this.stored(n),
     });
     this.peers = new PeerPool(opts.token, 'peer', loadTls(opts.tls));
     this.shuffles = new WorkerShuffles({ self: () => this.address, peers: this.peers, directory: opts.localDirectory ?? tmpdir() });
