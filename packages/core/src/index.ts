@@ -91,4 +91,3 @@ export { setWorkerSource } from './execute/threads/worker-source';
 export { NoWorkerSourceError } from './execute/threads/web-init';
 export type { ThreadsMode, PlatformName, WorkerSource, WebWorkerLike } from './execute/threads/platform';
 export { NodeOnlyError, nodeBuiltin, hasNodeBuiltins, lazyBuiltin, processId, nativeBytesEqual, type BytesEqual } from './platform/node-builtins';
-export { prefaultShared } from './platform/prefault-shared';

@@ -12,19 +12,15 @@
  * Buffers that are already in shared memory stay where they are (no copy).
  *
  * The hash of a partition covers its packed block in one pass with the copy (the source is read
- * once for both), and a large shared buffer's pages are faulted in by a helper thread meanwhile.
+ * once for both). The fresh pages of a large shared buffer are faulted in by the copying thread
+ * alone: a helper thread faulting them at the same time made the copy slower here (README,
+ * session 15).
  */
-import { prefaultShared } from '@pdask/core';
 import type { HashPiece, Kernels } from '@pdask/kernels';
 import type { Part } from './ops/part';
 
 /** Frames of at most this many bytes are packed into ordinary buffers. */
 export const SMALL_FRAME_BYTES = 1 << 18;
-/**
- * Shared buffers of at least this many bytes get their pages from a helper thread while they are
- * filled (core's prefaultShared): below it the message costs about what the faults do.
- */
-export const PREFAULT_MIN_BYTES = 8 << 20;
 /** The zero bytes that align each copied buffer to 8 (hashed with the block they pad). */
 const PADDING = new Uint8Array(8);
 
@@ -53,7 +49,6 @@ export function packPartitions(parts: readonly Part[], k: Kernels): { parts: Par
   const total = sizes.reduce((a, b) => a + b, 0);
   const small = total <= SMALL_FRAME_BYTES || typeof SharedArrayBuffer === 'undefined';
   const shared = small ? undefined : new SharedArrayBuffer(total);
-  if (shared !== undefined && total >= PREFAULT_MIN_BYTES) void prefaultShared(shared);
   let base = 0;
   const out: Part[] = [];
   const hashes: string[] = [];

@@ -1,15 +1,15 @@
 /**
- * Frames large enough (PREFAULT_MIN_BYTES) that fromColumns copies and hashes their bytes in one
- * pass while a helper thread faults the shared buffer's pages in (creation-buffers.ts): the
- * partitions hold the caller's values (checked against the arrays and a mean from the definition),
- * whatever the caller does to its arrays afterwards, and the name follows every byte.
+ * Frames of many kernel scratch blocks (512 KiB) a partition, copied into shared memory and hashed
+ * in the same pass (creation-buffers.ts): the partitions hold the caller's values (checked against
+ * the arrays and a mean from the definition), whatever the caller does to its arrays afterwards,
+ * and the name follows every byte.
  */
 import { describe, expect, test } from 'vitest';
 import * as dd from '../src/index';
-import { PREFAULT_MIN_BYTES } from '../src/creation-buffers';
+import { SMALL_FRAME_BYTES } from '../src/creation-buffers';
 
 const sync = { scheduler: 'sync' as const };
-const N = 800_003; // 12 bytes a row: 9.6 MB, past PREFAULT_MIN_BYTES; partitions of odd lengths
+const N = 800_003; // 12 bytes a row: 9.6 MB; partitions of odd lengths
 
 function columns(): { k: Int32Array; v: Float64Array } {
   const k = Int32Array.from({ length: N }, (_, i) => (i * 7) % 5);
@@ -19,7 +19,7 @@ function columns(): { k: Int32Array; v: Float64Array } {
 
 describe('large frames from columns', () => {
   test('the partitions are a copy of the arrays, unchanged by later writes to them', async () => {
-    expect(N * 12).toBeGreaterThan(PREFAULT_MIN_BYTES);
+    expect(N * 12).toBeGreaterThan(SMALL_FRAME_BYTES * 16);
     const { k, v } = columns();
     const [wantK, wantV] = [k.slice(), v.slice()];
     const df = dd.fromColumns({ k, v }, { npartitions: 3 });
