@@ -4,23 +4,14 @@
 // what the benchmark's repeats measure). Medians of REPS runs each, after one untimed run.
 // Usage: node benchmarks/probes/groupby-1e7-first-call.mjs [rows=1e7] [reps=5]
 import { performance } from 'node:perf_hooks';
-import { xorshift } from './xorshift.mjs';
+import { groupbyColumns } from './groupby-1e7-columns.mjs';
 const [rowsArg, repsArg] = process.argv.slice(2);
 const N = Number(rowsArg ?? 1e7);
 const REPS = Number(repsArg ?? 5);
 const { fromColumns } = await import('../../packages/dataframe/dist/index.js');
 const { closeThreadPools } = await import('../../packages/core/dist/index.js');
 
-function columns() {
-  const u = xorshift(12345);
-  const x = new Int32Array(N);
-  const y = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    y[i] = u();
-    x[i] = (y[i] * 4294967296) % 10;
-  }
-  return { x, y };
-}
+const columns = () => groupbyColumns(N);
 const run = (d) => fromColumns({ x: d.x, y: d.y }, { npartitions: 4 }).groupby('x').col('y').mean().compute({ scheduler: 'threads' });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -11,13 +11,18 @@
  *   workers read in place on every run.
  * Buffers that are already in shared memory stay where they are (no copy).
  *
- * The hash of a partition covers its packed block in one call rather than one call per buffer.
+ * The hash of a partition covers its packed block in one pass with the copy (the source is read
+ * once for both). The fresh pages of a large shared buffer are faulted in by the copying thread
+ * alone: a helper thread faulting them at the same time made the copy slower here (README,
+ * session 15).
  */
-import type { Kernels } from '@pdask/kernels';
+import type { HashPiece, Kernels } from '@pdask/kernels';
 import type { Part } from './ops/part';
 
 /** Frames of at most this many bytes are packed into ordinary buffers. */
 export const SMALL_FRAME_BYTES = 1 << 18;
+/** The zero bytes that align each copied buffer to 8 (hashed with the block they pad). */
+const PADDING = new Uint8Array(8);
 
 const isShared = (b: ArrayBufferView): boolean => typeof SharedArrayBuffer !== 'undefined' && b.buffer instanceof SharedArrayBuffer;
 const padded = (n: number): number => (n + 7) & ~7;
@@ -49,22 +54,24 @@ export function packPartitions(parts: readonly Part[], k: Kernels): { parts: Par
   const hashes: string[] = [];
   parts.forEach((p, i) => {
     const mem = shared ?? new ArrayBuffer(sizes[i]);
-    const start = shared ? base : 0;
-    const bytes = new Uint8Array(mem, start, sizes[i]);
-    let at = 0;
+    let at = shared ? base : 0;
     const kept: ArrayBufferView[] = [];
+    // The packed block, padding included, is copied and hashed in one pass (hash64Pieces).
+    const pieces: HashPiece[] = [];
     const bufs = p.bufs.map((b) => {
       if (isShared(b)) {
         kept.push(b);
         return b;
       }
-      bytes.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), at);
-      const v = viewLike(b, mem, start + at);
+      pieces.push({ from: b, to: new Uint8Array(mem, at, b.byteLength) });
+      const pad = padded(b.byteLength) - b.byteLength;
+      if (pad > 0) pieces.push({ from: PADDING.subarray(0, pad) });
+      const v = viewLike(b, mem, at);
       at += padded(b.byteLength);
       return v;
     });
     // With the buffers' lengths the hash pins which bytes belong to which buffer.
-    hashes.push(`${k.hash64(bytes)}${kept.map((b) => k.hash64(b)).join('')}:${p.bufs.map((b) => b.byteLength).join(',')}`);
+    hashes.push(`${k.hash64Pieces(pieces)}${kept.map((b) => k.hash64(b)).join('')}:${p.bufs.map((b) => b.byteLength).join(',')}`);
     out.push({ ...p, bufs });
     base += sizes[i];
   });

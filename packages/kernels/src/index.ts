@@ -39,3 +39,4 @@ export type { ArrowDataLike, ArrowVectorLike } from './arrow.js';
 export type { CsvFieldKind, CsvScanOptions, CsvScanResult, CsvStrings } from './csv.js';
 export { GlmRowError, type GlmGradient, type GlmGradientOptions } from './glm.js';
 export { glmBinomialMany, type GlmBinomialManyOptions, type GlmManyGradient } from './glm-many.js';
+export type { HashPiece } from './hash.js';

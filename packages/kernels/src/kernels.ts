@@ -3,7 +3,7 @@ import type { ArrowVectorLike } from './arrow.js';
 import { Int32Factorizer, Utf8Factorizer, type StringColumn, type Validity } from './factorize.js';
 import * as E from './elementwise.js';
 import * as G from './groupby.js';
-import { hash64 } from './hash.js';
+import { hash64, hash64Pieces, type HashPiece } from './hash.js';
 import { instantiate, instantiateSync, LOAD_ASYNC_KEYS, LOAD_KEYS, type LoadKernelsOptions, type LoadOptions } from './load.js';
 import * as L from './lloyd.js';
 import * as CL from './closest.js';
@@ -212,6 +212,14 @@ export class Kernels {
    */
   hash64(view: ArrayBufferView, seed: bigint = 0n): string {
     return hash64(this.rt, view, seed);
+  }
+
+  /**
+   * hash64 of the pieces' bytes laid end to end, copying each piece to its `to` (when given) in
+   * the same pass: one read of the source for both.
+   */
+  hash64Pieces(pieces: readonly HashPiece[], seed: bigint = 0n): string {
+    return hash64Pieces(this.rt, pieces, seed);
   }
 
   /** Whether the kernels work in a shared memory (`createSharedMemory`). */

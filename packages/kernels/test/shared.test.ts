@@ -35,6 +35,34 @@ describe('XXH64', () => {
     }
     expect(k.hash64(new Float64Array([1, 2]))).not.toBe(k.hash64(new Float64Array([2, 1])));
   });
+
+  it('hashes pieces as their bytes laid end to end, copying each to its target on the way', () => {
+    const e = new TextEncoder();
+    // The published vectors, cut anywhere (a piece may be empty).
+    expect(k.hash64Pieces([{ from: e.encode('a') }, { from: e.encode('') }, { from: e.encode('bc') }])).toBe('44bc2cf5ad770999');
+    const text = 'Nobody inspects the spammish repetition';
+    expect(k.hash64Pieces([...text].map((c) => ({ from: e.encode(c) })))).toBe('fbcea83c8a378bf1');
+    expect(k.hash64Pieces([])).toBe('ef46db3751d8e999');
+    // Pieces straddling the 32-byte stripes and the 512 KiB scratch blocks, as one buffer.
+    const sizes = [5, 27, 64, 512 * 1024 - 3, 40, 512 * 1024 + 9, 1];
+    const whole = new Uint8Array(sizes.reduce((a, b) => a + b, 0)).map((_, i) => (i * 131 + 7) & 255);
+    const out = new Uint8Array(new SharedArrayBuffer(whole.length + 16));
+    let at = 0;
+    const pieces = sizes.map((n, i) => {
+      const piece = { from: whole.subarray(at, at + n), to: i % 2 === 0 ? out.subarray(at + 8, at + 8 + n) : undefined };
+      at += n;
+      return piece;
+    });
+    expect(k.hash64Pieces(pieces)).toBe(k.hash64(whole));
+    at = 0;
+    sizes.forEach((n, i) => {
+      const got = out.subarray(at + 8, at + 8 + n);
+      expect(i % 2 === 0 ? got.every((b, j) => b === whole[at + j]) : got.every((b) => b === 0)).toBe(true);
+      at += n;
+    });
+    expect(out.subarray(0, 8).every((b) => b === 0) && out.subarray(whole.length + 8).every((b) => b === 0)).toBe(true);
+    expect(() => k.hash64Pieces([{ from: whole.subarray(0, 4), to: out.subarray(0, 3) }])).toThrow(/piece of 4 bytes cannot be copied to 3 bytes/);
+  });
 });
 
 describe('elementwise float64', () => {
