@@ -1,8 +1,9 @@
 // A/B of workload (a)'s query (filter x > 0.5, groupby key, mean y) between builds of
-// @pdask/dataframe: the build is the `dist` folder named by DF_DIST (default: the package's own),
-// loaded in place of the package, so two builds kept side by side run alternately in separate
-// processes. Prints process CPU time (worker threads included) and wall time per run, and a
-// checksum of the group means so that builds can be seen to agree.
+// @pdask/dataframe: the calling thread loads the `dist` folder named by DF_DIST (default: the
+// package's own). Worker threads load the package by name, so on the threads scheduler both
+// builds must be copied in turn over packages/dataframe/dist instead (DF_DIST alone is an A/B of
+// the sync scheduler only). Prints process CPU time (worker threads included) and wall time per
+// run, and a checksum of the group means so that builds can be seen to agree.
 //   DF_DIST=packages/dataframe/ab/base/dist node benchmarks/probes/dfa3-parquet-ab.mjs DIR NFILES [runs=4] [sync|threads]
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
