@@ -8,6 +8,8 @@
  */
 import { decodeHybrid, MAX_HYBRID_WIDTH, presentRows, scratchInts } from './hybrid';
 import { packKept } from './pack-kept';
+import { gatherPlainKept } from './plain-kept';
+import { andPlainCompare, COMPARED, type CompareOp } from './plain-compare';
 
 type Fixed = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
 
@@ -68,6 +70,46 @@ function plainValues(page: Uint8Array, pos: number, count: number, Ctor: ViewCto
 }
 
 /**
+ * Output rows [s.at, end) were written with values: marked valid once a null has been seen (a
+ * page with no nulls after one with nulls), and `s.at` moved to `end`.
+ */
+function validUpTo(s: PageSink, hooks: PageHooks, end: number): void {
+  if (!s.allValid) for (let k = s.at; k < end; k++) (s.at = k), hooks.setValid();
+  s.at = end;
+}
+
+/** Where a v1 page's values start, after its definition levels, and which rows are present (null: all). */
+function afterLevels(page: Uint8Array, n: number, maxDef: number): { pos: number; present: Uint8Array | null } {
+  if (maxDef === 0) return { pos: 0, present: null };
+  const len = page[0] | (page[1] << 8) | (page[2] << 16) | (page[3] << 24);
+  return { pos: 4 + len, present: presentRows(page, 4, 4 + len, maxDef, n) };
+}
+
+/** Comparisons of a column with numbers, ANDed into a read's row mask page by page (plain-compare.ts). */
+export interface PageTest {
+  clauses: readonly { op: CompareOp; w: number }[];
+  /** One entry per row of the read's ranges, in order. */
+  keep: Uint8Array;
+  /** The rows of the pages tested so far that `keep` holds. */
+  kept: number;
+}
+
+/**
+ * Tests rows [a, b) of a decompressed v1 page of `n` rows (input rows from `inAt`) against the
+ * clauses; false when the page is not PLAIN values of a compared type with no nulls.
+ */
+export function testV1Page(page: Uint8Array, n: number, encoding: string, maxDef: number, physical: string, a: number, b: number, inAt: number, test: PageTest): boolean {
+  if (encoding !== 'PLAIN' || !COMPARED.has(physical)) return false;
+  const { pos, present } = afterLevels(page, n, maxDef);
+  if (present !== null) return false;
+  const start = pos + a * (physical === 'DOUBLE' ? 8 : 4);
+  let kept = 0;
+  for (const c of test.clauses) kept = andPlainCompare(page, start, b - a, physical, c.op, c.w, test.keep, inAt);
+  test.kept += kept;
+  return true;
+}
+
+/**
  * Rows [a, b) of a decompressed v1 page of `n` rows; false when the page is not one this handles.
  * `kind`: numbers ('fixed', stored as `physical`: INT32, INT64, FLOAT, DOUBLE) or strings ('utf8').
  */
@@ -76,13 +118,9 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
   if (!(indexed || encoding === 'PLAIN') || (indexed && dict === undefined)) return false;
   const Phys = PHYSICAL_ARRAY[physical];
   if (kind === 'fixed' && Phys === undefined) return false;
-  let pos = 0;
-  let present: Uint8Array | null = null;
-  if (maxDef > 0) {
-    const len = page[0] | (page[1] << 8) | (page[2] << 16) | (page[3] << 24);
-    present = presentRows(page, 4, 4 + len, maxDef, n);
-    pos = 4 + len;
-  }
+  const levels = afterLevels(page, n, maxDef);
+  const present = levels.present;
+  let pos = levels.pos;
   let nValues = n;
   if (present) {
     nValues = 0;
@@ -111,7 +149,13 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     if (!present && !mask && !indexed && out.BYTES_PER_ELEMENT === width) {
       const dst = new Uint8Array(out.buffer, out.byteOffset + s.at * width, (b - a) * width);
       dst.set(page.subarray(pos + a * width, pos + b * width));
-      s.at += b - a;
+      validUpTo(s, hooks, s.at + b - a);
+      return true;
+    }
+    // PLAIN values under a mask with no nulls are read in place (plain-kept.ts), not copied to align them.
+    if (!present && !indexed && mask) {
+      const at = gatherPlainKept(page, pos + vi * width, b - a, physical, mask, base + a, out, s.at);
+      validUpTo(s, hooks, at);
       return true;
     }
     const src = (indexed ? (dict as PageDictionary).values : plainValues(page, pos, nValues, Phys as ViewCtor)) as Fixed & Record<number, number | bigint>;
@@ -124,11 +168,9 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
         if (mask) for (let r = a; r < b; r++, vi++) (out[at] = src[ix[vi]]), (at += mask[base + r]);
         else for (let r = a; r < b; r++) out[at++] = src[ix[vi++]];
       } else {
-        const m = mask as Uint8Array;
-        for (let r = a; r < b; r++, vi++) (out[at] = src[vi]), (at += m[base + r]);
+        for (let r = a; r < b; r++) out[at++] = src[vi++];
       }
-      if (!s.allValid) for (let k = s.at; k < at; k++) (s.at = k), hooks.setValid();
-      s.at = at;
+      validUpTo(s, hooks, at);
       return true;
     }
     for (let r = a; r < b; r++) {

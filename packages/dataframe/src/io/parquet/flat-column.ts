@@ -13,7 +13,7 @@ import { kernels } from '../../ops/kernels';
 import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { PARSERS } from './decoding';
-import { DICTIONARY_PADDING, readV1Page, type PageDictionary } from './fast-page';
+import { DICTIONARY_PADDING, readV1Page, testV1Page, type PageDictionary, type PageTest } from './fast-page';
 import { rememberCodes } from './dictionary-codes';
 import type { LocalFile } from './local-file';
 
@@ -81,7 +81,12 @@ interface Sink {
   codes?: Int32Array;
   dictionary: string[];
   ids: Map<string, number>;
+  /** Set: the pages are not kept but tested against comparisons (testFlatColumn). */
+  test?: PageTest;
 }
+
+/** A page testFlatColumn cannot test: the column is read as a vector instead. */
+class NotTestable extends Error {}
 
 /** Above this many distinct strings a column's codes are not kept (decoding the entries would cost more than they save). */
 const MAX_CODED_STRINGS = 1 << 16;
@@ -205,6 +210,7 @@ function readChunk(h: Hyparquet, buf: Uint8Array, decoder: ColumnDecoder, maxDef
     const raw = buf.subarray(reader.offset, reader.offset + header.compressed_page_size);
     reader.offset += header.compressed_page_size;
     if (header.type === 'DICTIONARY_PAGE') {
+      if (s.test) throw new NotTestable();
       // Copied out of the reused buffer: hyparquet's values may be views of the page, kept for the chunk.
       const page = pageBytes(h, raw, header.uncompressed_page_size, decoder).slice();
       dict = h.readPlain({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, decoder.type, header.dictionary_page_header?.num_values ?? 0, decoder.element.type_length);
@@ -222,6 +228,12 @@ function readChunk(h: Hyparquet, buf: Uint8Array, decoder: ColumnDecoder, maxDef
       continue;
     }
     const encoding = (v1 ?? v2)?.encoding ?? 'PLAIN';
+    if (s.test) {
+      if (!v1 || !testV1Page(pageBytes(h, raw, header.uncompressed_page_size, decoder), rows, encoding, maxDef, decoder.type, a, b, s.inAt, s.test)) throw new NotTestable();
+      s.inAt += b - a;
+      row += rows;
+      continue;
+    }
     if (v1 && kind !== 'bool') {
       const bytes = pageBytes(h, raw, header.uncompressed_page_size, decoder);
       if (readV1Page(bytes, rows, encoding, maxDef, kind, decoder.type, packed, a, b, s, hooks)) {
@@ -318,6 +330,38 @@ export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan
     s.bytes = new Uint8Array(1024);
     s.codes = new Int32Array(length);
   }
+  await readChunks(h, file, meta, plan, ranges, compressors, kind, s);
+  const type = arrowType(t);
+  const nullBitmap = s.nulls > 0 ? s.valid : undefined;
+  if (kind === 'utf8') {
+    const bytes = (s.bytes as Uint8Array).subarray(0, s.used);
+    if (s.codes) rememberCodes(s.offsets as Int32Array, bytes, nullBitmap, s.codes, s.dictionary);
+    return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, valueOffsets: s.offsets, data: bytes } as never));
+  }
+  return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, data: s.values } as never));
+}
+
+/**
+ * ANDs the comparisons of the column with numbers into `keep` (one entry per row of the ranges)
+ * page by page, without making the column; returns the rows `keep` then holds, or undefined when
+ * a page is not PLAIN values of a number type with no nulls (`keep` may then hold some of the
+ * comparisons' results, which applying them again over the whole column leaves as they are).
+ */
+export async function testFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan: ColumnPlan, ranges: readonly (readonly [number, number])[], compressors: Compressors, clauses: PageTest['clauses'], keep: Uint8Array): Promise<number | undefined> {
+  const h = await hyparquetPages();
+  const test: PageTest = { clauses, keep, kept: 0 };
+  const s: Sink = { length: keep.length, at: 0, valid: new Uint8Array(0), nulls: 0, allValid: true, used: 0, inAt: 0, dictionary: [], ids: new Map(), test };
+  try {
+    await readChunks(h, file, meta, plan, ranges, compressors, 'fixed', s);
+  } catch (e) {
+    if (e instanceof NotTestable) return undefined;
+    throw e;
+  }
+  return test.kept;
+}
+
+/** Every row group's chunk of the column over the ranges, into the sink. */
+async function readChunks(h: Hyparquet, file: AsyncBuffer, meta: FileMetaData, plan: ColumnPlan, ranges: readonly (readonly [number, number])[], compressors: Compressors, kind: 'fixed' | 'bool' | 'utf8', s: Sink): Promise<void> {
   const schemaPath = h.getSchemaPath(meta.schema, [plan.name]);
   const element = schemaPath[schemaPath.length - 1].element;
   const maxDef = schemaPath.slice(1).filter((p) => p.element.repetition_type !== 'REQUIRED').length;
@@ -336,12 +380,4 @@ export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan
       readChunk(h, buf, decoder, maxDef, kind, Math.max(start - first, 0), Math.min(end, first + Number(g.num_rows)) - first, s);
     }
   }
-  const type = arrowType(t);
-  const nullBitmap = s.nulls > 0 ? s.valid : undefined;
-  if (kind === 'utf8') {
-    const bytes = (s.bytes as Uint8Array).subarray(0, s.used);
-    if (s.codes) rememberCodes(s.offsets as Int32Array, bytes, nullBitmap, s.codes, s.dictionary);
-    return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, valueOffsets: s.offsets, data: bytes } as never));
-  }
-  return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, data: s.values } as never));
 }

@@ -4,7 +4,7 @@
  * columns, and the rows the filters keep. Runs on threads: everything here is plain data.
  */
 import { makeData, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
-import type { AsyncBuffer, ColumnData, FileMetaData } from 'hyparquet';
+import type { AsyncBuffer, ColumnData, Compressors, FileMetaData } from 'hyparquet';
 import { batchOf, encodeBatch, type Part } from '../../ops/part';
 import { indexColumn } from '../../ops/spec';
 import { nestedVector } from '../../types/nested-build';
@@ -13,8 +13,9 @@ import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { cellOf, decompressors, PARSERS } from './decoding';
 import { filterMask } from './filter-mask';
-import { filterColumns, type Cell, type Predicate } from './filters';
-import { isFlatPlan, readFlatColumn } from './flat-column';
+import { filterColumns, type Cell, type Clause, type Predicate } from './filters';
+import { isFlatPlan, readFlatColumn, testFlatColumn } from './flat-column';
+import type { CompareOp } from './plain-compare';
 import { openLocalFile, type LocalFile } from './local-file';
 import { localFooter } from './local-footers';
 import { knownFooter, pieceBuffer, remoteFooter } from '../read-remote-parquet';
@@ -175,7 +176,8 @@ async function decodeFrom(
     }
     cols.delete(p.name);
   };
-  for (const p of flat) if (tested.has(p.name) || !piece.filters) await readFlat(p);
+  const pre = await testPages(piece, n, flat, file, metadata, compressors);
+  for (const p of flat) if ((tested.has(p.name) && !pre?.done.has(p.name)) || !piece.filters) await readFlat(p);
   const typed = new Map<string, ArrayLike<unknown>>();
   for (const [start, end] of rest.length === 0 ? [] : piece.ranges) {
     const chunks = new Map<string, ColumnData[]>(rest.map((p) => [p.name, []]));
@@ -201,9 +203,9 @@ async function decodeFrom(
     }
   }
   const cells = new Map<string, ArrayLike<unknown>>([...cols, ...typed]);
-  const { keep, rows } = keptRows(piece, n, vectors, cells);
+  const { keep, rows } = keptRows(piece, n, vectors, cells, pre);
   for (const p of flat) {
-    if (vectors.has(p.name)) continue;
+    if (vectors.has(p.name) || pre?.done.has(p.name)) continue;
     await readFlat(p, keep === null ? undefined : { keep, count: rows });
     if (keep !== null) masked.add(p.name);
   }
@@ -211,13 +213,54 @@ async function decodeFrom(
   return { vectors, cells, masked, keep, rows };
 }
 
-/** The rows the piece's filters keep (null: every row, or no filters). */
-function keptRows(piece: ParquetPiece, n: number, vectors: ReadonlyMap<string, Vector>, cells: ReadonlyMap<string, ArrayLike<unknown>>): { keep: Uint8Array | null; rows: number } {
+/** The clauses of a filter's columns tested page by page as they were read, and the mask they made. */
+interface PageTested {
+  done: Set<string>;
+  keep: Uint8Array;
+  rows: number;
+}
+
+/** A comparison with a number of a float or signed integer column (read as float64 exactly). */
+const pageComparable = (c: Clause, p: ColumnPlan): boolean =>
+  c.op !== 'in' && c.op !== 'not in' && typeof c.values[0] === 'number' && (p.type.id === 'float' || (p.type.id === 'int' && p.type.signed && p.type.bits <= 32));
+
+/**
+ * With filters of one branch (clauses joined by AND), the flat columns only the filters need whose
+ * every clause compares them with a number are tested page by page (testFlatColumn): no vector
+ * of them is made. Undefined when there is none.
+ */
+async function testPages(piece: ParquetPiece, n: number, flat: readonly ColumnPlan[], file: AsyncBuffer, metadata: FileMetaData, compressors: Compressors): Promise<PageTested | undefined> {
+  if (piece.filters?.length !== 1 || n === 0) return undefined;
+  const branch = piece.filters[0];
+  let out: PageTested | undefined;
+  for (const p of flat) {
+    const clauses = branch.filter((c) => c.column === p.name);
+    if (clauses.length === 0 || piece.columns.includes(p.name) || !clauses.every((c) => pageComparable(c, p))) continue;
+    const keep = out?.keep ?? new Uint8Array(n).fill(1);
+    let rows;
+    try {
+      rows = await testFlatColumn(file, metadata, p, piece.ranges, compressors, clauses.map((c) => ({ op: c.op as CompareOp, w: c.values[0] as number })), keep);
+    } catch (e) {
+      throw new Error(`readParquet: cannot decode column '${p.name}' of '${piece.path}': ${(e as Error).message}`);
+    }
+    if (rows === undefined) continue;
+    out ??= { done: new Set(), keep, rows };
+    out.done.add(p.name);
+    out.rows = rows;
+  }
+  return out;
+}
+
+/** The rows the piece's filters keep (null: every row, or no filters), with those `pre` already tested. */
+function keptRows(piece: ParquetPiece, n: number, vectors: ReadonlyMap<string, Vector>, cells: ReadonlyMap<string, ArrayLike<unknown>>, pre?: PageTested): { keep: Uint8Array | null; rows: number } {
   if (!piece.filters) return { keep: null, rows: n };
   const fixed = new Map<string, Cell | null>(piece.hive.map((h) => [h.name, h.value]));
-  const mask = filterMask(piece.filters, n, vectors, cells, fixed);
+  const rest = pre ? [piece.filters[0].filter((c) => !pre.done.has(c.column))] : piece.filters;
+  if (pre && rest[0].length === 0) return { keep: pre.rows === n ? null : pre.keep, rows: pre.rows };
+  const mask = filterMask(rest, n, vectors, cells, fixed);
   let rows = 0;
-  for (let i = 0; i < n; i++) rows += mask[i];
+  if (pre) for (let i = 0; i < n; i++) rows += mask[i] &= pre.keep[i];
+  else for (let i = 0; i < n; i++) rows += mask[i];
   return { keep: rows === n ? null : mask, rows };
 }
 
