@@ -16,13 +16,15 @@ import { scratch, type Numbers } from './sort-scratch';
 import { isPlainNumbers, vectorOf } from './take-numbers';
 import { takeRows, toFloat64 } from './values';
 
-/** Rows per bucket, on average: a bucket's keys and values then fit the first-level cache. */
-const BUCKET_ROWS = 256;
+/** Rows per bucket, on average: a bucket's keys, values and working arrays then fit the second-level cache. */
+const BUCKET_ROWS = 4096;
 const MAX_BUCKETS = 1 << 14;
 /** Buckets up to this many rows are ordered by insertion sort. */
 const SHORT = 32;
 /** Buckets past this many rows (keys far from uniform in their range) get the general sort of sort-numbers.ts. */
-const LONG = 4096;
+const LONG = 16384;
+/** Fewer rows than this are sorted by an order (sort-rows.ts). */
+const MIN_ROWS = 4096;
 
 type NumbersCtor = { new (n: number): Numbers; readonly BYTES_PER_ELEMENT: number; readonly name: string };
 
@@ -41,11 +43,14 @@ interface Spread {
  * The batch in the order of `key` (a column of `b` without nulls), or undefined where this sort
  * does not apply (64-bit integer keys, which sort-wide-ints.ts settles by their exact values; few
  * rows; every key missing): the caller sorts an order instead.
+ * The keys are scattered into their buckets and each bucket sorted, giving every output
+ * position the position it takes in the scattered rows (`from`): each other column is then
+ * scattered the same way and read at `from`, which stays within a bucket (in cache).
  */
 export function sortCarrying(b: Batch, key: Vector, ascending: boolean): Batch | undefined {
   const t = key.type as DataType;
   const n = key.length;
-  if (n < LONG || !isPlainNumbers(key) || !(DataType.isFloat(t) || (DataType.isInt(t) && t.bitWidth <= 32))) return undefined;
+  if (n < MIN_ROWS || !isPlainNumbers(key) || !(DataType.isFloat(t) || (DataType.isInt(t) && t.bitWidth <= 32))) return undefined;
   const floatKey = DataType.isFloat(t) && t.precision === Precision.DOUBLE;
   const keyChunks = floatKey ? chunksOf(key) : [toFloat64(key)];
   const spread = spreadOf(keyChunks, n, ascending);
@@ -55,34 +60,21 @@ export function sortCarrying(b: Batch, key: Vector, ascending: boolean): Batch |
   const start = new Int32Array(nb + 1);
   bucketsOf(keyChunks, spread, nb, buckets, start);
   for (let j = 0; j < nb; j++) start[j + 1] += start[j];
-  // The sorted keys as float64 (the key column itself when it is float64) and every column that moves with them.
-  const sortedKeys = floatKey ? new Float64Array(n) : scratch(Float64Array, 'carry-keys', n);
-  scatterInto(keyChunks, buckets, start, sortedKeys);
+  const scattered = scratch(Float64Array, 'carry-keys', n);
+  scatterInto(keyChunks, buckets, start, scattered);
+  // The sorted keys: the key column itself when it is float64.
+  const sortedKeys = floatKey ? new Float64Array(n) : scratch(Float64Array, 'carry-sorted', n);
+  const from = scratch(Int32Array, 'carry-from', n);
+  const work = { keys: new Float64Array(LONG), rows: new Int32Array(LONG), count: new Int32Array(LONG + 1) };
+  for (let j = 0; j < nb; j++) settleBucket(scattered, start[j], start[j + 1], spread, j, work, sortedKeys, from);
   let rows: Int32Array | undefined;
-  const moved: Numbers[] = [];
-  const columns: (Numbers | undefined)[] = b.vectors.map((v) => {
-    if (v === key && floatKey) return sortedKeys;
-    if (!isPlainNumbers(v)) return undefined;
-    const out = new ((v.data[0].values as Numbers).constructor as NumbersCtor)(n);
-    scatterInto(chunksOf(v), buckets, start, out);
-    moved.push(out);
-    return out;
+  const vectors = b.vectors.map((v) => {
+    if (v === key && floatKey) return vectorOf(sortedKeys, v.type as DataType);
+    if (isPlainNumbers(v)) return vectorOf(moveColumn(chunksOf(v), buckets, start, from), v.type as DataType);
+    rows ??= sortedRows(buckets, start, from);
+    return takeRows(v, rows);
   });
-  if (columns.includes(undefined)) {
-    rows = scratch(Int32Array, 'carry-rows', n);
-    scatterRows(buckets, start, rows);
-    moved.push(rows);
-  }
-  const perm = scratch(Int32Array, 'carry-perm', n);
-  for (let j = 0; j < nb; j++) settleBucket(sortedKeys, moved, start[j], start[j + 1], spread, j, perm);
-  const all = rows;
-  return batchOf(
-    b.names,
-    b.vectors.map((v, c) => {
-      const out = columns[c];
-      return out ? vectorOf(out, v.type as DataType) : takeRows(v, all!);
-    }),
-  );
+  return batchOf(b.names, vectors);
 }
 
 const bucketCount = (n: number): number => Math.max(2, Math.min(MAX_BUCKETS, Math.ceil(n / BUCKET_ROWS)));
@@ -123,20 +115,20 @@ function extremes(keys: Float64Array): [number, number] {
 }
 
 /**
- * A key's position in buckets (a double in [0, nb]); it never decreases as keys go from first
- * to last in the sort's direction, since subtraction and multiplication round monotonically.
+ * Each row's bucket (missing keys in the last), and each bucket's row count in `count[j + 1]`.
+ * A key's position (k - lo) x scale, or (hi - k) x scale descending, never decreases from the
+ * first key to the last in the sort's direction (subtraction and multiplication round
+ * monotonically), so buckets, and sub-buckets (its fraction past the bucket), are in key order.
  */
-const positionOf = (k: number, s: Spread): number => (s.ascending ? k - s.lo : s.hi - k) * s.scale;
-
-/** Each row's bucket (missing keys in the last), and each bucket's row count in `count[j + 1]`. */
 function bucketsOf(chunks: readonly Numbers[], s: Spread, nb: number, out: Uint16Array, count: Int32Array): void {
   let at = 0;
   const top = nb - 1;
+  const { lo, hi, scale, ascending } = s;
   for (const c of chunks) {
     const keys = c as Float64Array;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
-      const x = (s.ascending ? k - s.lo : s.hi - k) * s.scale;
+      const x = (ascending ? k - lo : hi - k) * scale;
       const j = k !== k ? top : x < top ? x | 0 : top;
       out[at++] = j;
       count[j + 1]++;
@@ -165,101 +157,153 @@ function scatterAny(src: Numbers, buckets: Uint16Array, row: number, at: Int32Ar
   for (let i = 0; i < s.length; i++) o[at[buckets[row + i]]++] = s[i];
 }
 
-/** The row numbers, scattered as a column (for the columns that are gathered, not moved). */
-function scatterRows(buckets: Uint16Array, start: Int32Array, out: Int32Array): void {
+/** A column in the sorted order: scattered into its buckets like the keys, then read at `from` (a new array: it leaves the task). */
+function moveColumn(chunks: readonly Numbers[], buckets: Uint16Array, start: Int32Array, from: Int32Array): Numbers {
+  const Ctor = chunks.length ? (chunks[0].constructor as NumbersCtor) : Float64Array;
+  const n = from.length;
+  const mid = scratch(Ctor, 'carry-column', n);
+  scatterInto(chunks, buckets, start, mid);
+  const out = new Ctor(n);
+  if (mid instanceof Float64Array) gatherFloat64(mid, from, out as Float64Array);
+  else gatherAny(mid, from, out);
+  return out;
+}
+
+function gatherFloat64(src: Float64Array, from: Int32Array, out: Float64Array): void {
+  for (let i = 0; i < from.length; i++) out[i] = src[from[i]];
+}
+
+function gatherAny(src: Numbers, from: Int32Array, out: Numbers): void {
+  const o = out as unknown as number[];
+  const s = src as unknown as number[];
+  for (let i = 0; i < from.length; i++) o[i] = s[from[i]];
+}
+
+/** The input row of every output position (for the columns the generic take gathers). */
+function sortedRows(buckets: Uint16Array, start: Int32Array, from: Int32Array): Int32Array {
+  const n = from.length;
+  const placed = scratch(Int32Array, 'carry-rows', n);
   const at = start.slice(0, start.length - 1);
-  for (let i = 0; i < buckets.length; i++) out[at[buckets[i]]++] = i;
+  for (let i = 0; i < n; i++) placed[at[buckets[i]]++] = i;
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = placed[from[i]];
+  return rows;
+}
+
+interface Work {
+  /** A bucket's keys and their positions in the bucket, as they are being sorted. */
+  readonly keys: Float64Array;
+  readonly rows: Int32Array;
+  /** Sub-bucket counts. */
+  readonly count: Int32Array;
 }
 
 /**
- * Bucket j (rows s..e of `keys` and of every `moved` column) in exact order, stably. Buckets
- * already in order (runs of equal keys, sorted input) move nothing.
+ * Bucket j (rows s..e of the scattered `keys`) in exact order, stably: its sorted keys written
+ * to `sorted` and, for each output position, its position in the scattered rows to `from`.
  */
-function settleBucket(keys: Float64Array, moved: readonly Numbers[], s: number, e: number, spread: Spread, j: number, perm: Int32Array): void {
+function settleBucket(keys: Float64Array, s: number, e: number, spread: Spread, j: number, w: Work, sorted: Float64Array, from: Int32Array): void {
   const n = e - s;
-  if (n < 2 || inOrder(keys, s, e, spread.ascending)) return;
-  const p = perm.subarray(0, n);
+  if (n > LONG) {
+    const order = keysOrder(keys.subarray(s, e), spread.ascending, scratch(Int32Array, 'carry-long', n));
+    for (let i = 0; i < n; i++) {
+      from[s + i] = s + order[i];
+      sorted[s + i] = keys[s + order[i]];
+    }
+    return;
+  }
+  const lk = w.keys;
+  const lr = w.rows;
   if (n <= SHORT) {
-    for (let i = 0; i < n; i++) p[i] = i;
-    insertionRun(keys, s, p, 0, n, spread.ascending);
-  } else if (n <= LONG) subBucketOrder(keys, s, n, spread, j, p);
-  else keysOrder(keys.subarray(s, e), spread.ascending, p);
-  permute(keys, s, p);
-  for (const m of moved) permute(m, s, p);
-}
-
-function inOrder(keys: Float64Array, s: number, e: number, ascending: boolean): boolean {
-  for (let i = s + 1; i < e; i++) if (before(keys[i], keys[i - 1], ascending)) return false;
-  return true;
+    for (let i = 0; i < n; i++) {
+      lk[i] = keys[s + i];
+      lr[i] = i;
+    }
+    insertionRun(lk, lr, 0, n, spread.ascending);
+  } else subBucketOrder(keys, s, n, spread, j, w);
+  for (let i = 0; i < n; i++) {
+    sorted[s + i] = lk[i];
+    from[s + i] = s + lr[i];
+  }
 }
 
 /**
- * The order of a bucket of `n` rows: a stable counting sort by the key's position within the
- * bucket (n sub-buckets), then each sub-bucket's few rows by insertion sort (long ones, many
- * equal or close keys, by the general sort).
+ * A bucket of `n` rows into `w.keys`, `w.rows` in order: a stable counting sort by the key's
+ * position within the bucket (n sub-buckets), then insertion sort, which moves each row only
+ * within its sub-bucket (a sub-bucket's keys all come before the next one's). When a sub-bucket
+ * holds many rows (many equal or close keys) each such one gets the general sort instead, so
+ * no input is quadratic.
  */
-function subBucketOrder(keys: Float64Array, s: number, n: number, spread: Spread, j: number, p: Int32Array): void {
-  const sub = scratch(Int32Array, 'carry-sub', n);
-  const count = scratch(Int32Array, 'carry-sub-count', n + 1).fill(0);
+function subBucketOrder(keys: Float64Array, s: number, n: number, spread: Spread, j: number, w: Work): void {
+  const count = w.count.subarray(0, n + 1).fill(0);
+  subCounts(keys, s, n, spread, j, count);
+  let most = 0;
+  for (let d = 0; d < n; d++) {
+    const c = count[d + 1];
+    if (c > most) most = c;
+    count[d + 1] = c + count[d];
+  }
+  subPlace(keys, s, n, spread, j, count, w.keys, w.rows);
+  if (most <= SHORT) {
+    insertionRun(w.keys, w.rows, 0, n, spread.ascending);
+    return;
+  }
+  // count[d] is now where sub-bucket d ends.
+  for (let d = 0, a = 0; d < n; a = count[d++]) {
+    const z = count[d];
+    if (z - a < 2) continue;
+    if (z - a <= SHORT) insertionRun(w.keys, w.rows, a, z, spread.ascending);
+    else generalRun(w.keys, w.rows, a, z, spread.ascending);
+  }
+}
+
+/** A key's sub-bucket among `n` in bucket j: its position's fraction past j, times n (missing keys last). */
+function subCounts(keys: Float64Array, s: number, n: number, spread: Spread, j: number, count: Int32Array): void {
+  const { lo, hi, scale, ascending } = spread;
   const top = n - 1;
   for (let i = 0; i < n; i++) {
     const k = keys[s + i];
-    const y = (positionOf(k, spread) - j) * n;
-    const d = k !== k ? top : y <= 0 ? 0 : y < top ? y | 0 : top;
-    sub[i] = d;
-    count[d + 1]++;
-  }
-  for (let d = 0; d < n; d++) count[d + 1] += count[d];
-  const at = scratch(Int32Array, 'carry-sub-at', n);
-  at.set(count.subarray(0, n));
-  for (let i = 0; i < n; i++) p[at[sub[i]]++] = i;
-  for (let d = 0; d < n; d++) {
-    const a = count[d];
-    const z = count[d + 1];
-    if (z - a < 2) continue;
-    if (z - a <= SHORT) insertionRun(keys, s, p, a, z, spread.ascending);
-    else generalRun(keys, s, p, a, z, spread.ascending);
+    const y = ((ascending ? k - lo : hi - k) * scale - j) * n;
+    count[(k !== k ? top : y <= 0 ? 0 : y < top ? y | 0 : top) + 1]++;
   }
 }
 
-/** `p[a..z)` (already in row order) by insertion sort. */
-function insertionRun(keys: Float64Array, s: number, p: Int32Array, a: number, z: number, ascending: boolean): void {
+function subPlace(keys: Float64Array, s: number, n: number, spread: Spread, j: number, at: Int32Array, lk: Float64Array, lr: Int32Array): void {
+  const { lo, hi, scale, ascending } = spread;
+  const top = n - 1;
+  for (let i = 0; i < n; i++) {
+    const k = keys[s + i];
+    const y = ((ascending ? k - lo : hi - k) * scale - j) * n;
+    const q = at[k !== k ? top : y <= 0 ? 0 : y < top ? y | 0 : top]++;
+    lk[q] = k;
+    lr[q] = i;
+  }
+}
+
+/** Keys and rows a..z (rows ascending among equal keys) by insertion sort: a row moves only past keys strictly after its own. */
+function insertionRun(lk: Float64Array, lr: Int32Array, a: number, z: number, ascending: boolean): void {
   for (let i = a + 1; i < z; i++) {
-    const r = p[i];
-    const k = keys[s + r];
+    const k = lk[i];
+    const r = lr[i];
     let q = i - 1;
-    while (q >= a && before(k, keys[s + p[q]], ascending)) {
-      p[q + 1] = p[q];
+    while (q >= a && before(k, lk[q], ascending)) {
+      lk[q + 1] = lk[q];
+      lr[q + 1] = lr[q];
       q--;
     }
-    p[q + 1] = r;
+    lk[q + 1] = k;
+    lr[q + 1] = r;
   }
 }
 
-/** `p[a..z)` (in row order) by the general stable sort of its keys. */
-function generalRun(keys: Float64Array, s: number, p: Int32Array, a: number, z: number, ascending: boolean): void {
+/** Keys and rows a..z (rows ascending) by the general stable sort of the keys. */
+function generalRun(lk: Float64Array, lr: Int32Array, a: number, z: number, ascending: boolean): void {
   const m = z - a;
-  const run = new Float64Array(m);
-  const rows = p.slice(a, z);
-  for (let i = 0; i < m; i++) run[i] = keys[s + rows[i]];
+  const run = lk.slice(a, z);
+  const rows = lr.slice(a, z);
   const order = keysOrder(run, ascending, new Int32Array(m));
-  for (let i = 0; i < m; i++) p[a + i] = rows[order[i]];
-}
-
-/** Rows s.. of `values` rearranged so that position i holds what was at position `p[i]`. */
-function permute(values: Numbers, s: number, p: Int32Array): void {
-  const n = p.length;
-  if (values instanceof Float64Array) {
-    const tmp = scratch(Float64Array, 'carry-tmp', n);
-    tmp.set(values.subarray(s, s + n));
-    permuteFloat64(values, tmp, s, p);
-    return;
+  for (let i = 0; i < m; i++) {
+    lk[a + i] = run[order[i]];
+    lr[a + i] = rows[order[i]];
   }
-  const tmp = values.slice(s, s + n) as unknown as number[];
-  const v = values as unknown as number[];
-  for (let i = 0; i < n; i++) v[s + i] = tmp[p[i]];
-}
-
-function permuteFloat64(values: Float64Array, tmp: Float64Array, s: number, p: Int32Array): void {
-  for (let i = 0; i < p.length; i++) values[s + i] = tmp[p[i]];
 }
