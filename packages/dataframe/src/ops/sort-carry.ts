@@ -28,8 +28,6 @@ const MIN_ROWS = 4096;
 
 type NumbersCtor = { new (n: number): Numbers; readonly BYTES_PER_ELEMENT: number; readonly name: string };
 
-/** Whether x comes strictly before y (NaN last in both directions; -0 equal to 0). */
-const before = (x: number, y: number, ascending: boolean): boolean => (ascending ? x < y : x > y) || (y !== y && x === x);
 
 /** Where the keys lie: a key's bucket is its position between `lo` and `hi` (or `hi` and `lo`, descending), times `scale`. */
 interface Spread {
@@ -55,11 +53,12 @@ export function sortCarrying(b: Batch, key: Vector, ascending: boolean): Batch |
   const keyChunks = floatKey ? chunksOf(key) : [toFloat64(key)];
   const spread = spreadOf(keyChunks, n, ascending);
   if (!spread) return undefined;
-  const nb = spread.scale === 0 ? 2 : bucketCount(n);
+  // nb buckets of keys, then one of the missing keys (in row order, as the sort leaves them).
+  const nb = spread.scale === 0 ? 1 : bucketCount(n);
   const buckets = scratch(Uint16Array, 'carry-buckets', n);
-  const start = new Int32Array(nb + 1);
+  const start = new Int32Array(nb + 2);
   bucketsOf(keyChunks, spread, nb, buckets, start);
-  for (let j = 0; j < nb; j++) start[j + 1] += start[j];
+  for (let j = 0; j <= nb; j++) start[j + 1] += start[j];
   const scattered = scratch(Float64Array, 'carry-keys', n);
   scatterInto(keyChunks, buckets, start, scattered);
   // The sorted keys: the key column itself when it is float64.
@@ -67,6 +66,10 @@ export function sortCarrying(b: Batch, key: Vector, ascending: boolean): Batch |
   const from = scratch(Int32Array, 'carry-from', n);
   const work = { keys: new Float64Array(LONG), rows: new Int32Array(LONG), count: new Int32Array(LONG + 1) };
   for (let j = 0; j < nb; j++) settleBucket(scattered, start[j], start[j + 1], spread, j, work, sortedKeys, from);
+  for (let i = start[nb]; i < n; i++) {
+    sortedKeys[i] = scattered[i];
+    from[i] = i;
+  }
   let rows: Int32Array | undefined;
   const vectors = b.vectors.map((v) => {
     if (v === key && floatKey) return vectorOf(sortedKeys, v.type as DataType);
@@ -115,7 +118,7 @@ function extremes(keys: Float64Array): [number, number] {
 }
 
 /**
- * Each row's bucket (missing keys in the last), and each bucket's row count in `count[j + 1]`.
+ * Each row's bucket (missing keys in bucket nb, after the others), and each bucket's row count in `count[j + 1]`.
  * A key's position (k - lo) x scale, or (hi - k) x scale descending, never decreases from the
  * first key to the last in the sort's direction (subtraction and multiplication round
  * monotonically), so buckets, and sub-buckets (its fraction past the bucket), are in key order.
@@ -129,7 +132,7 @@ function bucketsOf(chunks: readonly Numbers[], s: Spread, nb: number, out: Uint1
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
       const x = (ascending ? k - lo : hi - k) * scale;
-      const j = k !== k ? top : x < top ? x | 0 : top;
+      const j = k !== k ? nb : x < top ? x | 0 : top;
       out[at++] = j;
       count[j + 1]++;
     }
@@ -257,14 +260,14 @@ function subBucketOrder(keys: Float64Array, s: number, n: number, spread: Spread
   }
 }
 
-/** A key's sub-bucket among `n` in bucket j: its position's fraction past j, times n (missing keys last). */
+/** A key's sub-bucket among `n` in bucket j: its position's fraction past j, times n (no key is missing here). */
 function subCounts(keys: Float64Array, s: number, n: number, spread: Spread, j: number, count: Int32Array): void {
   const { lo, hi, scale, ascending } = spread;
   const top = n - 1;
   for (let i = 0; i < n; i++) {
     const k = keys[s + i];
     const y = ((ascending ? k - lo : hi - k) * scale - j) * n;
-    count[(k !== k ? top : y <= 0 ? 0 : y < top ? y | 0 : top) + 1]++;
+    count[(y <= 0 ? 0 : y < top ? y | 0 : top) + 1]++;
   }
 }
 
@@ -274,23 +277,45 @@ function subPlace(keys: Float64Array, s: number, n: number, spread: Spread, j: n
   for (let i = 0; i < n; i++) {
     const k = keys[s + i];
     const y = ((ascending ? k - lo : hi - k) * scale - j) * n;
-    const q = at[k !== k ? top : y <= 0 ? 0 : y < top ? y | 0 : top]++;
+    const q = at[y <= 0 ? 0 : y < top ? y | 0 : top]++;
     lk[q] = k;
     lr[q] = i;
   }
 }
 
-/** Keys and rows a..z (rows ascending among equal keys) by insertion sort: a row moves only past keys strictly after its own. */
+/** Keys and rows a..z (rows ascending among equal keys, no key missing) by insertion sort: a row moves only past keys strictly after its own. */
 function insertionRun(lk: Float64Array, lr: Int32Array, a: number, z: number, ascending: boolean): void {
+  if (ascending) insertionUp(lk, lr, a, z);
+  else insertionDown(lk, lr, a, z);
+}
+
+function insertionUp(lk: Float64Array, lr: Int32Array, a: number, z: number): void {
   for (let i = a + 1; i < z; i++) {
     const k = lk[i];
+    if (!(k < lk[i - 1])) continue;
     const r = lr[i];
     let q = i - 1;
-    while (q >= a && before(k, lk[q], ascending)) {
+    do {
       lk[q + 1] = lk[q];
       lr[q + 1] = lr[q];
       q--;
-    }
+    } while (q >= a && k < lk[q]);
+    lk[q + 1] = k;
+    lr[q + 1] = r;
+  }
+}
+
+function insertionDown(lk: Float64Array, lr: Int32Array, a: number, z: number): void {
+  for (let i = a + 1; i < z; i++) {
+    const k = lk[i];
+    if (!(k > lk[i - 1])) continue;
+    const r = lr[i];
+    let q = i - 1;
+    do {
+      lk[q + 1] = lk[q];
+      lr[q + 1] = lr[q];
+      q--;
+    } while (q >= a && k > lk[q]);
     lk[q + 1] = k;
     lr[q + 1] = r;
   }
