@@ -11,7 +11,7 @@
  */
 import { DataType, Precision, type Vector } from 'apache-arrow';
 import { batchOf, type Batch } from './part';
-import { keysOrder } from './sort-numbers';
+import { keysOrder, presentExtremes } from './sort-numbers';
 import { scratch, type Numbers } from './sort-scratch';
 import { isPlainNumbers, vectorOf } from './take-numbers';
 import { takeRows, toFloat64 } from './values';
@@ -97,24 +97,13 @@ function spreadOf(chunks: readonly Numbers[], n: number, ascending: boolean): Sp
   let lo = Infinity;
   let hi = -Infinity;
   for (const c of chunks) {
-    const [a, z] = extremes(c as Float64Array);
+    const [, a, z] = presentExtremes(c as Float64Array);
     if (a < lo) lo = a;
     if (z > hi) hi = z;
   }
   if (!(lo <= hi)) return undefined;
   const s = bucketCount(n) / (hi - lo);
   return { lo, hi, scale: Number.isFinite(s) ? s : 0, ascending };
-}
-
-function extremes(keys: Float64Array): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    if (k < lo) lo = k;
-    if (k > hi) hi = k;
-  }
-  return [lo, hi];
 }
 
 /**
@@ -283,39 +272,21 @@ function subPlace(keys: Float64Array, s: number, n: number, spread: Spread, j: n
   }
 }
 
+/** Whether key x comes strictly after key k in the sort's direction (no key is missing here; -0 equal to 0). */
+const after = (x: number, k: number, ascending: boolean): boolean => (ascending ? x > k : x < k);
+
 /** Keys and rows a..z (rows ascending among equal keys, no key missing) by insertion sort: a row moves only past keys strictly after its own. */
 function insertionRun(lk: Float64Array, lr: Int32Array, a: number, z: number, ascending: boolean): void {
-  if (ascending) insertionUp(lk, lr, a, z);
-  else insertionDown(lk, lr, a, z);
-}
-
-function insertionUp(lk: Float64Array, lr: Int32Array, a: number, z: number): void {
   for (let i = a + 1; i < z; i++) {
     const k = lk[i];
-    if (!(k < lk[i - 1])) continue;
+    if (!after(lk[i - 1], k, ascending)) continue;
     const r = lr[i];
     let q = i - 1;
     do {
       lk[q + 1] = lk[q];
       lr[q + 1] = lr[q];
       q--;
-    } while (q >= a && k < lk[q]);
-    lk[q + 1] = k;
-    lr[q + 1] = r;
-  }
-}
-
-function insertionDown(lk: Float64Array, lr: Int32Array, a: number, z: number): void {
-  for (let i = a + 1; i < z; i++) {
-    const k = lk[i];
-    if (!(k > lk[i - 1])) continue;
-    const r = lr[i];
-    let q = i - 1;
-    do {
-      lk[q + 1] = lk[q];
-      lr[q + 1] = lr[q];
-      q--;
-    } while (q >= a && k > lk[q]);
+    } while (q >= a && after(lk[q], k, ascending));
     lk[q + 1] = k;
     lr[q + 1] = r;
   }
