@@ -56,16 +56,19 @@ describe('sortCarrying', () => {
     }
   });
 
-  it('sorts by an int32 key, keeps its type, and gathers columns with nulls and strings by row', () => {
+  it('sorts by an int32 key, keeps its type, moves float32 and int64 columns, and gathers columns with nulls and strings by row', () => {
     const n = 9_000;
     const keys = Int32Array.from({ length: n }, () => Math.floor(u() * 3000) - 1500);
     const f = Float32Array.from({ length: n }, (_, i) => i / 4);
     const label = Array.from({ length: n }, (_, i) => (i % 13 === 0 ? null : `r${i}`));
     const withNulls = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : i * 2));
-    const b = batchOf(['k', 'f', 'label', 'w'], [makeVector(keys), makeVector(f), vectorFromArray(label, new Utf8()), vectorFromArray(withNulls, new Float64())]);
+    const big = BigInt64Array.from({ length: n }, (_, i) => 2n ** 60n + BigInt(i));
+    const b = batchOf(['k', 'f', 'label', 'w', 'big'], [makeVector(keys), makeVector(f), vectorFromArray(label, new Utf8()), vectorFromArray(withNulls, new Float64()), makeVector(big)]);
     const out = sortCarrying(b, b.vectors[0], true)!;
     const want = stableOrder(keys, true);
-    const [ks, fs, labels, ws] = out.vectors;
+    const [ks, fs, labels, ws, bigs] = out.vectors;
+    expect(bigs.type).toBeInstanceOf(Int64);
+    expect(Array.from(bigs.toArray() as BigInt64Array)).toEqual(want.map((r) => big[r]));
     expect(ks.type).toBeInstanceOf(Int32);
     expect(fs.type).toBeInstanceOf(Float32);
     expect(Array.from(ks.toArray() as Int32Array)).toEqual(want.map((r) => keys[r]));
