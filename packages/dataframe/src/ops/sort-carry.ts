@@ -4,9 +4,9 @@
  * every column by it, read each column at random (a new cache line for almost every row of a
  * partition of 8 MB per column): that gather was a third of setIndex's worker time.
  * Here every key is given a bucket by where it lies between the partition's smallest and largest
- * key (buckets of a few hundred rows, in key order), every column is scattered once into its
- * buckets (stable, writing a few thousand places at a time), and each bucket, now small enough
- * for the cache, is put in exact order with its rows' values. The order is the same as
+ * key (buckets of a few thousand rows, in key order), every column is scattered once into its
+ * buckets (stable, writing a few hundred places at a time), and each bucket, now small enough
+ * for the cache, is put in exact order; the columns are read in that order within each bucket. The order is the same as
  * sort-rows.ts's: stable, -0 equal to 0, missing keys (NaN) last in both directions.
  */
 import { DataType, Precision, type Vector } from 'apache-arrow';
@@ -27,7 +27,6 @@ const LONG = 16384;
 const MIN_ROWS = 4096;
 
 type NumbersCtor = { new (n: number): Numbers; readonly BYTES_PER_ELEMENT: number; readonly name: string };
-
 
 /** Where the keys lie: a key's bucket is its position between `lo` and `hi` (or `hi` and `lo`, descending), times `scale`. */
 interface Spread {
