@@ -139,7 +139,7 @@ export function sampleNumbers(v: Vector, size: number): { sorted: Float64Array; 
 }
 
 /** How many keys are not missing, and their minimum and maximum (a loop of its own: see windowOrder). */
-function presentExtremes(keys: Float64Array): [number, number, number] {
+export function presentExtremes(keys: Float64Array): [number, number, number] {
   let min = Infinity;
   let max = -Infinity;
   let m = 0;

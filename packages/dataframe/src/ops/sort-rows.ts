@@ -6,6 +6,7 @@
  */
 import { DataType, Precision, type Vector } from 'apache-arrow';
 import { batchOf, type Batch } from './part';
+import { sortCarrying } from './sort-carry';
 import { keysOrder } from './sort-numbers';
 import { scratch } from './sort-scratch';
 import { settleWideInts } from './sort-wide-ints';
@@ -13,6 +14,8 @@ import { gatherNumbers, isPlainNumbers, numbersOf } from './take-numbers';
 import { takeRows, toFloat64 } from './values';
 
 export function sortByNumbers(b: Batch, key: Vector, ascending: boolean): Batch {
+  const carried = sortCarrying(b, key, ascending);
+  if (carried) return carried;
   const t = key.type as DataType;
   const plainKey = DataType.isFloat(t) && t.precision === Precision.DOUBLE && isPlainNumbers(key);
   const keys = plainKey ? (numbersOf(key, 'sort-keys') as Float64Array) : toFloat64(key);

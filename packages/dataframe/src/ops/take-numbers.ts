@@ -31,7 +31,7 @@ export function numbersOf(v: Vector, slot: string): Numbers {
   return out;
 }
 
-const vectorOf = (values: Numbers, type: DataType): Vector => makeVector(makeData({ type, length: values.length, nullCount: 0, data: values } as unknown as Parameters<typeof makeData>[0]) as Data);
+export const vectorOf = (values: Numbers, type: DataType): Vector => makeVector(makeData({ type, length: values.length, nullCount: 0, data: values } as unknown as Parameters<typeof makeData>[0]) as Data);
 
 /** `src[order[i]]` for every i, as a vector of `type` (a new array: the result outlives the task). */
 export function gatherNumbers(src: Numbers, order: Int32Array, type: DataType): Vector {

@@ -1,0 +1,304 @@
+/**
+ * A batch sorted by one number column by moving the rows' values themselves, not an order: the
+ * sort of each output partition of setIndex and sortValues. Sorting a row order, then gathering
+ * every column by it, read each column at random (a new cache line for almost every row of a
+ * partition of 8 MB per column): that gather was a third of setIndex's worker time.
+ * Here every key is given a bucket by where it lies between the partition's smallest and largest
+ * key (buckets of a few thousand rows, in key order), every column is scattered once into its
+ * buckets (stable, writing a few hundred places at a time), and each bucket, now small enough
+ * for the cache, is put in exact order; the columns are read in that order within each bucket. The order is the same as
+ * sort-rows.ts's: stable, -0 equal to 0, missing keys (NaN) last in both directions.
+ */
+import { DataType, Precision, type Vector } from 'apache-arrow';
+import { batchOf, type Batch } from './part';
+import { keysOrder, presentExtremes } from './sort-numbers';
+import { scratch, type Numbers } from './sort-scratch';
+import { isPlainNumbers, vectorOf } from './take-numbers';
+import { takeRows, toFloat64 } from './values';
+
+/** Rows per bucket, on average: a bucket's keys, values and working arrays then fit the second-level cache. */
+const BUCKET_ROWS = 4096;
+const MAX_BUCKETS = 1 << 14;
+/** Buckets up to this many rows are ordered by insertion sort. */
+const SHORT = 32;
+/** Buckets past this many rows (keys far from uniform in their range) get the general sort of sort-numbers.ts. */
+const LONG = 16384;
+/** Fewer rows than this are sorted by an order (sort-rows.ts). */
+const MIN_ROWS = 4096;
+
+type NumbersCtor = { new (n: number): Numbers; readonly BYTES_PER_ELEMENT: number; readonly name: string };
+
+/** Where the keys lie: a key's bucket is its position between `lo` and `hi` (or `hi` and `lo`, descending), times `scale`. */
+interface Spread {
+  readonly lo: number;
+  readonly hi: number;
+  readonly scale: number;
+  readonly ascending: boolean;
+}
+
+/**
+ * The batch in the order of `key` (a column of `b` without nulls), or undefined where this sort
+ * does not apply (64-bit integer keys, which sort-wide-ints.ts settles by their exact values; few
+ * rows; every key missing): the caller sorts an order instead.
+ * The keys are scattered into their buckets and each bucket sorted, giving every output
+ * position the position it takes in the scattered rows (`from`): each other column is then
+ * scattered the same way and read at `from`, which stays within a bucket (in cache).
+ */
+export function sortCarrying(b: Batch, key: Vector, ascending: boolean): Batch | undefined {
+  const t = key.type as DataType;
+  const n = key.length;
+  if (n < MIN_ROWS || !isPlainNumbers(key) || !(DataType.isFloat(t) || (DataType.isInt(t) && t.bitWidth <= 32))) return undefined;
+  const floatKey = DataType.isFloat(t) && t.precision === Precision.DOUBLE;
+  const keyChunks = floatKey ? chunksOf(key) : [toFloat64(key)];
+  const spread = spreadOf(keyChunks, n, ascending);
+  if (!spread) return undefined;
+  // nb buckets of keys, then one of the missing keys (in row order, as the sort leaves them).
+  const nb = spread.scale === 0 ? 1 : bucketCount(n);
+  const buckets = scratch(Uint16Array, 'carry-buckets', n);
+  const start = new Int32Array(nb + 2);
+  bucketsOf(keyChunks, spread, nb, buckets, start);
+  for (let j = 0; j <= nb; j++) start[j + 1] += start[j];
+  const scattered = scratch(Float64Array, 'carry-keys', n);
+  scatterInto(keyChunks, buckets, start, scattered);
+  // The sorted keys: the key column itself when it is float64.
+  const sortedKeys = floatKey ? new Float64Array(n) : scratch(Float64Array, 'carry-sorted', n);
+  const from = scratch(Int32Array, 'carry-from', n);
+  const work = { keys: new Float64Array(LONG), rows: new Int32Array(LONG), count: new Int32Array(LONG + 1) };
+  for (let j = 0; j < nb; j++) settleBucket(scattered, start[j], start[j + 1], spread, j, work, sortedKeys, from);
+  for (let i = start[nb]; i < n; i++) {
+    sortedKeys[i] = scattered[i];
+    from[i] = i;
+  }
+  let rows: Int32Array | undefined;
+  const vectors = b.vectors.map((v) => {
+    if (v === key && floatKey) return vectorOf(sortedKeys, v.type as DataType);
+    if (isPlainNumbers(v)) return vectorOf(moveColumn(chunksOf(v), buckets, start, from), v.type as DataType);
+    rows ??= sortedRows(buckets, start, from);
+    return takeRows(v, rows);
+  });
+  return batchOf(b.names, vectors);
+}
+
+const bucketCount = (n: number): number => Math.max(2, Math.min(MAX_BUCKETS, Math.ceil(n / BUCKET_ROWS)));
+
+/** A plain number column's values, one typed array per chunk (no copy). */
+function chunksOf(v: Vector): Numbers[] {
+  return v.data.filter((d) => d.length > 0).map((d) => (d.values as Numbers).subarray(0, d.length) as Numbers);
+}
+
+/**
+ * The smallest and largest key that is not missing, and the scale that spreads them over the
+ * buckets; undefined when every key is missing. Keys so far apart that their difference
+ * overflows, or so close that the scale does, all go to one bucket (scale 0), which the general
+ * sort then orders.
+ */
+function spreadOf(chunks: readonly Numbers[], n: number, ascending: boolean): Spread | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of chunks) {
+    const [, a, z] = presentExtremes(c as Float64Array);
+    if (a < lo) lo = a;
+    if (z > hi) hi = z;
+  }
+  if (!(lo <= hi)) return undefined;
+  const s = bucketCount(n) / (hi - lo);
+  return { lo, hi, scale: Number.isFinite(s) ? s : 0, ascending };
+}
+
+/**
+ * Each row's bucket (missing keys in bucket nb, after the others), and each bucket's row count in `count[j + 1]`.
+ * A key's position (k - lo) x scale, or (hi - k) x scale descending, never decreases from the
+ * first key to the last in the sort's direction (subtraction and multiplication round
+ * monotonically), so buckets, and sub-buckets (its fraction past the bucket), are in key order.
+ */
+function bucketsOf(chunks: readonly Numbers[], s: Spread, nb: number, out: Uint16Array, count: Int32Array): void {
+  let at = 0;
+  const top = nb - 1;
+  const { lo, hi, scale, ascending } = s;
+  for (const c of chunks) {
+    const keys = c as Float64Array;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const x = (ascending ? k - lo : hi - k) * scale;
+      const j = k !== k ? nb : x < top ? x | 0 : top;
+      out[at++] = j;
+      count[j + 1]++;
+    }
+  }
+}
+
+/** Every value of `chunks` (the rows in order) written to its bucket's next place, so each bucket keeps row order. */
+function scatterInto(chunks: readonly Numbers[], buckets: Uint16Array, start: Int32Array, out: Numbers): void {
+  const at = start.slice(0, start.length - 1);
+  let row = 0;
+  for (const c of chunks) {
+    if (c instanceof Float64Array && out instanceof Float64Array) scatterFloat64(c, buckets, row, at, out);
+    else scatterAny(c, buckets, row, at, out);
+    row += c.length;
+  }
+}
+
+function scatterFloat64(src: Float64Array, buckets: Uint16Array, row: number, at: Int32Array, out: Float64Array): void {
+  for (let i = 0; i < src.length; i++) out[at[buckets[row + i]]++] = src[i];
+}
+
+function scatterAny(src: Numbers, buckets: Uint16Array, row: number, at: Int32Array, out: Numbers): void {
+  const o = out as unknown as number[];
+  const s = src as unknown as number[];
+  for (let i = 0; i < s.length; i++) o[at[buckets[row + i]]++] = s[i];
+}
+
+/** A column in the sorted order: scattered into its buckets like the keys, then read at `from` (a new array: it leaves the task). */
+function moveColumn(chunks: readonly Numbers[], buckets: Uint16Array, start: Int32Array, from: Int32Array): Numbers {
+  const Ctor = chunks.length ? (chunks[0].constructor as NumbersCtor) : Float64Array;
+  const n = from.length;
+  const mid = scratch(Ctor, 'carry-column', n);
+  scatterInto(chunks, buckets, start, mid);
+  const out = new Ctor(n);
+  if (mid instanceof Float64Array) gatherFloat64(mid, from, out as Float64Array);
+  else gatherAny(mid, from, out);
+  return out;
+}
+
+function gatherFloat64(src: Float64Array, from: Int32Array, out: Float64Array): void {
+  for (let i = 0; i < from.length; i++) out[i] = src[from[i]];
+}
+
+function gatherAny(src: Numbers, from: Int32Array, out: Numbers): void {
+  const o = out as unknown as number[];
+  const s = src as unknown as number[];
+  for (let i = 0; i < from.length; i++) o[i] = s[from[i]];
+}
+
+/** The input row of every output position (for the columns the generic take gathers). */
+function sortedRows(buckets: Uint16Array, start: Int32Array, from: Int32Array): Int32Array {
+  const n = from.length;
+  const placed = scratch(Int32Array, 'carry-rows', n);
+  const at = start.slice(0, start.length - 1);
+  for (let i = 0; i < n; i++) placed[at[buckets[i]]++] = i;
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = placed[from[i]];
+  return rows;
+}
+
+interface Work {
+  /** A bucket's keys and their positions in the bucket, as they are being sorted. */
+  readonly keys: Float64Array;
+  readonly rows: Int32Array;
+  /** Sub-bucket counts. */
+  readonly count: Int32Array;
+}
+
+/**
+ * Bucket j (rows s..e of the scattered `keys`) in exact order, stably: its sorted keys written
+ * to `sorted` and, for each output position, its position in the scattered rows to `from`.
+ */
+function settleBucket(keys: Float64Array, s: number, e: number, spread: Spread, j: number, w: Work, sorted: Float64Array, from: Int32Array): void {
+  const n = e - s;
+  if (n > LONG) {
+    const order = keysOrder(keys.subarray(s, e), spread.ascending, scratch(Int32Array, 'carry-long', n));
+    for (let i = 0; i < n; i++) {
+      from[s + i] = s + order[i];
+      sorted[s + i] = keys[s + order[i]];
+    }
+    return;
+  }
+  const lk = w.keys;
+  const lr = w.rows;
+  if (n <= SHORT) {
+    for (let i = 0; i < n; i++) {
+      lk[i] = keys[s + i];
+      lr[i] = i;
+    }
+    insertionRun(lk, lr, 0, n, spread.ascending);
+  } else subBucketOrder(keys, s, n, spread, j, w);
+  for (let i = 0; i < n; i++) {
+    sorted[s + i] = lk[i];
+    from[s + i] = s + lr[i];
+  }
+}
+
+/**
+ * A bucket of `n` rows into `w.keys`, `w.rows` in order: a stable counting sort by the key's
+ * position within the bucket (n sub-buckets), then insertion sort, which moves each row only
+ * within its sub-bucket (a sub-bucket's keys all come before the next one's). When a sub-bucket
+ * holds many rows (many equal or close keys) each such one gets the general sort instead, so
+ * no input is quadratic.
+ */
+function subBucketOrder(keys: Float64Array, s: number, n: number, spread: Spread, j: number, w: Work): void {
+  const count = w.count.subarray(0, n + 1).fill(0);
+  subCounts(keys, s, n, spread, j, count);
+  let most = 0;
+  for (let d = 0; d < n; d++) {
+    const c = count[d + 1];
+    if (c > most) most = c;
+    count[d + 1] = c + count[d];
+  }
+  subPlace(keys, s, n, spread, j, count, w.keys, w.rows);
+  if (most <= SHORT) {
+    insertionRun(w.keys, w.rows, 0, n, spread.ascending);
+    return;
+  }
+  // count[d] is now where sub-bucket d ends.
+  for (let d = 0, a = 0; d < n; a = count[d++]) {
+    const z = count[d];
+    if (z - a < 2) continue;
+    if (z - a <= SHORT) insertionRun(w.keys, w.rows, a, z, spread.ascending);
+    else generalRun(w.keys, w.rows, a, z, spread.ascending);
+  }
+}
+
+/** A key's sub-bucket among `n` in bucket j: its position's fraction past j, times n (no key is missing here). */
+function subCounts(keys: Float64Array, s: number, n: number, spread: Spread, j: number, count: Int32Array): void {
+  const { lo, hi, scale, ascending } = spread;
+  const top = n - 1;
+  for (let i = 0; i < n; i++) {
+    const k = keys[s + i];
+    const y = ((ascending ? k - lo : hi - k) * scale - j) * n;
+    count[(y <= 0 ? 0 : y < top ? y | 0 : top) + 1]++;
+  }
+}
+
+function subPlace(keys: Float64Array, s: number, n: number, spread: Spread, j: number, at: Int32Array, lk: Float64Array, lr: Int32Array): void {
+  const { lo, hi, scale, ascending } = spread;
+  const top = n - 1;
+  for (let i = 0; i < n; i++) {
+    const k = keys[s + i];
+    const y = ((ascending ? k - lo : hi - k) * scale - j) * n;
+    const q = at[y <= 0 ? 0 : y < top ? y | 0 : top]++;
+    lk[q] = k;
+    lr[q] = i;
+  }
+}
+
+/** Whether key x comes strictly after key k in the sort's direction (no key is missing here; -0 equal to 0). */
+const after = (x: number, k: number, ascending: boolean): boolean => (ascending ? x > k : x < k);
+
+/** Keys and rows a..z (rows ascending among equal keys, no key missing) by insertion sort: a row moves only past keys strictly after its own. */
+function insertionRun(lk: Float64Array, lr: Int32Array, a: number, z: number, ascending: boolean): void {
+  for (let i = a + 1; i < z; i++) {
+    const k = lk[i];
+    if (!after(lk[i - 1], k, ascending)) continue;
+    const r = lr[i];
+    let q = i - 1;
+    do {
+      lk[q + 1] = lk[q];
+      lr[q + 1] = lr[q];
+      q--;
+    } while (q >= a && after(lk[q], k, ascending));
+    lk[q + 1] = k;
+    lr[q + 1] = r;
+  }
+}
+
+/** Keys and rows a..z (rows ascending) by the general stable sort of the keys. */
+function generalRun(lk: Float64Array, lr: Int32Array, a: number, z: number, ascending: boolean): void {
+  const m = z - a;
+  const run = lk.slice(a, z);
+  const rows = lr.slice(a, z);
+  const order = keysOrder(run, ascending, new Int32Array(m));
+  for (let i = 0; i < m; i++) {
+    lk[a + i] = run[order[i]];
+    lr[a + i] = rows[order[i]];
+  }
+}
