@@ -1,6 +1,6 @@
 // The two columns of the 1e7 group-by probes (dataframe-groupby-mean-1e7's data): y uniform in
 // [0, 1), x its 10 groups.
-import { xorshift } from './xorshift.mjs';
+import { xorshift } from '../src/xorshift.mjs';
 
 export function groupbyColumns(n) {
   const u = xorshift(12345);

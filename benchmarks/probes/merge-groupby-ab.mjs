@@ -2,13 +2,12 @@
 // shuffle user) between two built checkouts: run it alternately with each tree's path. Prints
 // wall and process CPU time (all threads) per rep and their medians. Usage:
 //   node benchmarks/probes/merge-groupby-ab.mjs <checkout> [scale=0.1] [repeats=5]
-import { xorshift } from './xorshift.mjs';
+import { xorshift } from '../src/xorshift.mjs';
+import { checkoutModules } from './checkout.mjs';
 const [tree, scaleArg, repsArg] = process.argv.slice(2);
-if (!tree) throw new Error('usage: merge-groupby-ab.mjs <checkout> [scale] [repeats]');
 const scale = Number(scaleArg ?? 0.1);
 const reps = Number(repsArg ?? 5);
-const { fromColumns } = await import(`${tree}/packages/dataframe/dist/index.js`);
-const { closeThreadPools } = await import(`${tree}/packages/core/dist/index.js`);
+const { fromColumns, closeThreadPools } = await checkoutModules(tree, 'merge-groupby-ab.mjs <checkout> [scale] [repeats]');
 const L = Math.round(2e7 * scale);
 const R = Math.round(2e6 * scale);
 // The workload's input (benchmarks/src/workloads/dataframe-engine.ts, mergeInput): xorshift32, seed 12345.

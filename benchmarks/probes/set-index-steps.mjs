@@ -4,13 +4,12 @@
 // process's CPU time and resident memory after each step. Run it alternately with two built
 // checkouts for an A/B. Usage:
 //   node [--cpu-prof --cpu-prof-dir DIR] benchmarks/probes/set-index-steps.mjs <checkout> [rows=2e7] [repeats=3]
-import { xorshift } from './xorshift.mjs';
+import { xorshift } from '../src/xorshift.mjs';
+import { checkoutModules } from './checkout.mjs';
 const [tree, rowsArg, repsArg] = process.argv.slice(2);
-if (!tree) throw new Error('usage: set-index-steps.mjs <checkout> [rows] [repeats]');
 const N = Number(rowsArg ?? 2e7);
 const reps = Number(repsArg ?? 3);
-const { fromColumns } = await import(`${tree}/packages/dataframe/dist/index.js`);
-const { closeThreadPools } = await import(`${tree}/packages/core/dist/index.js`);
+const { fromColumns, closeThreadPools } = await checkoutModules(tree, 'set-index-steps.mjs <checkout> [rows] [repeats]');
 // The workload's input: xorshift32 (seed 777), k and v interleaved from one stream.
 const next = xorshift(777);
 const k = Float64Array.from({ length: N }, next);

@@ -1,13 +1,6 @@
-/** xorshift32 in [0, 1): the same inputs on every run and in every JS system, without fixtures. */
-export function xorshift(seed: number): () => number {
-  let s = seed | 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
+import { xorshift } from './xorshift.mjs';
+
+export { xorshift };
 
 /** `n` values of xorshift(seed) in [0, 1), written into `into` when given (e.g. over shared memory). */
 export function uniform(n: number, seed: number, into: Float64Array = new Float64Array(n)): Float64Array {

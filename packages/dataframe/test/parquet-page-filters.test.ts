@@ -12,7 +12,8 @@ import pl from 'nodejs-polars';
 import { closeThreadPools } from '@pdask/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as dd from '../src/index';
-import { andPlainCompare, type CompareOp } from '../src/io/parquet/plain-compare';
+import type { CompareOp } from '../src/io/parquet/compare-numbers';
+import { andPlainCompare } from '../src/io/parquet/plain-compare';
 import { gatherPlainKept } from '../src/io/parquet/plain-kept';
 import { SCHEDULERS } from './helpers';
 

@@ -13,7 +13,7 @@ import { DataType, Precision, type Vector } from 'apache-arrow';
 import { batchOf, type Batch } from './part';
 import { keysOrder, presentExtremes } from './sort-numbers';
 import { scratch, type Numbers } from './sort-scratch';
-import { isPlainNumbers, vectorOf } from './take-numbers';
+import { gatherNumbers, isPlainNumbers, vectorOf } from './take-numbers';
 import { takeRows, toFloat64 } from './values';
 
 /** Rows per bucket, on average: a bucket's keys, values and working arrays then fit the second-level cache. */
@@ -72,7 +72,7 @@ export function sortCarrying(b: Batch, key: Vector, ascending: boolean): Batch |
   let rows: Int32Array | undefined;
   const vectors = b.vectors.map((v) => {
     if (v === key && floatKey) return vectorOf(sortedKeys, v.type as DataType);
-    if (isPlainNumbers(v)) return vectorOf(moveColumn(chunksOf(v), buckets, start, from), v.type as DataType);
+    if (isPlainNumbers(v)) return moveColumn(chunksOf(v), buckets, start, from, v.type as DataType);
     rows ??= sortedRows(buckets, start, from);
     return takeRows(v, rows);
   });
@@ -148,26 +148,12 @@ function scatterAny(src: Numbers, buckets: Uint16Array, row: number, at: Int32Ar
   for (let i = 0; i < s.length; i++) o[at[buckets[row + i]]++] = s[i];
 }
 
-/** A column in the sorted order: scattered into its buckets like the keys, then read at `from` (a new array: it leaves the task). */
-function moveColumn(chunks: readonly Numbers[], buckets: Uint16Array, start: Int32Array, from: Int32Array): Numbers {
+/** A column in the sorted order: scattered into its buckets like the keys, then gathered at `from` (within a bucket: in cache). */
+function moveColumn(chunks: readonly Numbers[], buckets: Uint16Array, start: Int32Array, from: Int32Array, type: DataType): Vector {
   const Ctor = chunks.length ? (chunks[0].constructor as NumbersCtor) : Float64Array;
-  const n = from.length;
-  const mid = scratch(Ctor, 'carry-column', n);
+  const mid = scratch(Ctor, 'carry-column', from.length);
   scatterInto(chunks, buckets, start, mid);
-  const out = new Ctor(n);
-  if (mid instanceof Float64Array) gatherFloat64(mid, from, out as Float64Array);
-  else gatherAny(mid, from, out);
-  return out;
-}
-
-function gatherFloat64(src: Float64Array, from: Int32Array, out: Float64Array): void {
-  for (let i = 0; i < from.length; i++) out[i] = src[from[i]];
-}
-
-function gatherAny(src: Numbers, from: Int32Array, out: Numbers): void {
-  const o = out as unknown as number[];
-  const s = src as unknown as number[];
-  for (let i = 0; i < from.length; i++) o[i] = s[from[i]];
+  return gatherNumbers(mid, from, type);
 }
 
 /** The input row of every output position (for the columns the generic take gathers). */

@@ -115,7 +115,7 @@ export function connectFramed(path: string, hello: Hello, timeoutMs: number): Pr
     });
     read(socket, reader);
     socket.once('connect', () => {
-        socket.write(frame(HELLO, Buffer.from(JSON.stringify(hello))));
+      socket.write(frame(HELLO, Buffer.from(JSON.stringify(hello))));
     });
   });
 }

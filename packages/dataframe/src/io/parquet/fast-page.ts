@@ -9,7 +9,8 @@
 import { decodeHybrid, MAX_HYBRID_WIDTH, presentRows, scratchInts } from './hybrid';
 import { packKept } from './pack-kept';
 import { gatherPlainKept } from './plain-kept';
-import { andPlainCompare, COMPARED, type CompareOp } from './plain-compare';
+import { andPlainCompare, COMPARED } from './plain-compare';
+import type { CompareOp } from './compare-numbers';
 
 type Fixed = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
 

@@ -5,17 +5,17 @@
  * semantics (a missing or NaN cell satisfies no clause).
  */
 import { DataType, type Vector } from 'apache-arrow';
+import { andCompare, type ComparedNumbers } from './compare-numbers';
 import { holds, type Cell, type Clause, type Predicate } from './filters';
 
-type Numbers = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
 /** The one typed array of a numeric (non-bigint) vector with its validity, or undefined. */
-function numbersOf(v: Vector): { x: Numbers; valid: Uint8Array | null } | undefined {
+function numbersOf(v: Vector): { x: ComparedNumbers; valid: Uint8Array | null } | undefined {
   const t = v.type as DataType;
   if (v.data.length !== 1 || !(DataType.isFloat(t) || (DataType.isInt(t) && t.bitWidth < 64))) return undefined;
   const d = v.data[0];
   if (d.offset !== 0) return undefined;
-  return { x: (d.values as Numbers).subarray(0, d.length), valid: d.nullCount > 0 && d.nullBitmap && d.nullBitmap.length > 0 ? d.nullBitmap : null };
+  return { x: (d.values as ComparedNumbers).subarray(0, d.length), valid: d.nullCount > 0 && d.nullBitmap && d.nullBitmap.length > 0 ? d.nullBitmap : null };
 }
 
 /** ANDs the clause into `m` with a typed loop; false when the clause needs the per-row path. */
@@ -25,27 +25,7 @@ function numericClause(c: Clause, v: Vector, m: Uint8Array): boolean {
   if (!col || c.op === 'in' || c.op === 'not in' || typeof w !== 'number') return false;
   const { x, valid } = col;
   const n = x.length;
-  // NaN satisfies no clause (also not '!='), as `holds` says.
-  switch (c.op) {
-    case '>':
-      for (let i = 0; i < n; i++) m[i] &= +(x[i] > w);
-      break;
-    case '>=':
-      for (let i = 0; i < n; i++) m[i] &= +(x[i] >= w);
-      break;
-    case '<':
-      for (let i = 0; i < n; i++) m[i] &= +(x[i] < w);
-      break;
-    case '<=':
-      for (let i = 0; i < n; i++) m[i] &= +(x[i] <= w);
-      break;
-    case '==':
-      for (let i = 0; i < n; i++) m[i] &= +(x[i] === w);
-      break;
-    case '!=':
-      for (let i = 0; i < n; i++) m[i] &= +(x[i] !== w && x[i] === x[i]);
-      break;
-  }
+  andCompare(x, n, c.op, w, m);
   if (valid) for (let i = 0; i < n; i++) if (((valid[i >> 3] >> (i & 7)) & 1) === 0) m[i] = 0;
   return true;
 }

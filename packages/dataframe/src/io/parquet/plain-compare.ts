@@ -6,7 +6,7 @@
  * compared it, then counted the mask in a third pass.
  */
 
-export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+import { andCompare, type CompareOp } from './compare-numbers';
 
 /** The physical types compared here (values read as float64, which holds each of them exactly). */
 export const COMPARED = new Set(['DOUBLE', 'FLOAT', 'INT32']);
@@ -29,36 +29,12 @@ function valuesOf(page: Uint8Array, pos: number, count: number, physical: string
 
 /**
  * ANDs `value op w` into `keep[at + k]` for the `count` PLAIN values (stored as `physical`) at
- * `page[pos ...]`, and returns how many of those rows `keep` then holds. NaN satisfies no
- * comparison (also not '!='), as filters.ts' `holds` says.
+ * `page[pos ...]`, and returns how many of those rows `keep` then holds (compare-numbers.ts).
  */
 export function andPlainCompare(page: Uint8Array, pos: number, count: number, physical: string, op: CompareOp, w: number, keep: Uint8Array, at: number): number {
   if (!COMPARED.has(physical)) throw new Error(`andPlainCompare: physical type ${physical} is not compared here`);
   const width = physical === 'DOUBLE' ? 8 : 4;
   if (pos < 0 || pos + count * width > page.length) throw new RangeError(`andPlainCompare: ${count} values of ${width} bytes at ${pos} overrun the page of ${page.length} bytes`);
   if (at < 0 || at + count > keep.length) throw new RangeError(`andPlainCompare: rows ${at}-${at + count} are outside the mask of ${keep.length}`);
-  const x = valuesOf(page, pos, count, physical);
-  const m = keep.subarray(at, at + count);
-  let kept = 0;
-  switch (op) {
-    case '>':
-      for (let k = 0; k < count; k++) kept += m[k] &= +(x[k] > w);
-      break;
-    case '>=':
-      for (let k = 0; k < count; k++) kept += m[k] &= +(x[k] >= w);
-      break;
-    case '<':
-      for (let k = 0; k < count; k++) kept += m[k] &= +(x[k] < w);
-      break;
-    case '<=':
-      for (let k = 0; k < count; k++) kept += m[k] &= +(x[k] <= w);
-      break;
-    case '==':
-      for (let k = 0; k < count; k++) kept += m[k] &= +(x[k] === w);
-      break;
-    case '!=':
-      for (let k = 0; k < count; k++) kept += m[k] &= +(x[k] !== w && x[k] === x[k]);
-      break;
-  }
-  return kept;
+  return andCompare(valuesOf(page, pos, count, physical), count, op, w, keep.subarray(at, at + count));
 }

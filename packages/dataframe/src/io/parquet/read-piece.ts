@@ -15,7 +15,7 @@ import { cellOf, decompressors, PARSERS } from './decoding';
 import { filterMask } from './filter-mask';
 import { filterColumns, type Cell, type Clause, type Predicate } from './filters';
 import { isFlatPlan, readFlatColumn, testFlatColumn } from './flat-column';
-import type { CompareOp } from './plain-compare';
+import type { CompareOp } from './compare-numbers';
 import { openLocalFile, type LocalFile } from './local-file';
 import { localFooter } from './local-footers';
 import { knownFooter, pieceBuffer, remoteFooter } from '../read-remote-parquet';
