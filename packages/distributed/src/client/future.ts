@@ -131,6 +131,15 @@ export class Future<T = unknown> extends SingleKeyCollection<T> implements Remot
   /** Waits for the task and fetches its value from the worker holding it; throws its error. */
   async result(): Promise<T> {
     if (this.released) throw new CancelledError(this.key, 'released');
+    const e = this.entry;
+    // The common case, a small result that comes with its 'memory' report, without
+    // keepingAlive's bookkeeping and gatherOne's extra await. This future cannot be collected
+    // meanwhile: the suspended call holds `this` (read after the await), and the call is reached
+    // from the entry's listeners, which the client holds while the entry is its own.
+    if (this.owner.entryOf(this.key) === e) {
+      if (e.status === 'pending') await e.settled();
+      if (e.status === 'finished' && e.hasValue && !this.released && this.owner.entryOf(this.key) === e) return e.value as T;
+    }
     return (await keepingAlive([this], () => this.owner.gatherOne(this.key))) as T;
   }
 
