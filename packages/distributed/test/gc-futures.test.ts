@@ -30,6 +30,7 @@ describe('futures under garbage collection', () => {
       wait: 2,
       inputs: 15 * 15 + 16 * 16,
       persist: 'finished',
+      releasedThenCollected: 21 * 21,
     });
   }, 60_000);
 });

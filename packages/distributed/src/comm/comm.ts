@@ -31,15 +31,15 @@ function toParts(data: RawData): Uint8Array[] {
  * as soon as that handling ends, so a reply leaves in the same turn (no `setImmediate` hop, one
  * write for everything the batch caused), and nothing is scheduled for a later turn.
  */
-const dirty = new Set<Comm>();
+// A list, not a Set: a Set emptied by `delete` is reallocated by V8 (it shrinks its table), and
+// this empties once per received batch. A Comm is listed at most once: only while not `scheduled`.
+const dirty: Comm[] = [];
 /** Depth of received batches being handled (a handler never receives synchronously, but be safe). */
 let receiving = 0;
 
 function flushDirty(): void {
-  for (const c of dirty) {
-    dirty.delete(c);
-    c.flush();
-  }
+  // In order; taken off before flushing, so that a flush that throws leaves the rest listed.
+  while (dirty.length) dirty.shift()!.flush();
 }
 
 /** One open connection: batched sends, decoded batches in. */
@@ -94,7 +94,7 @@ export class Comm {
     this.queue.push(msg);
     if (this.scheduled) return;
     this.scheduled = true;
-    if (receiving > 0) dirty.add(this);
+    if (receiving > 0) dirty.push(this);
     else if (this.local) queueMicrotask(this.flushNow);
     else nextTurn(this.flushNow);
   }
