@@ -37,6 +37,19 @@ const dirty: Comm[] = [];
 /** Depth of received batches being handled (a handler never receives synchronously, but be safe). */
 let receiving = 0;
 
+/** Jobs for the end of the received batch being handled (see `whenBatchEnds`). */
+const batchEndJobs: (() => void)[] = [];
+
+/**
+ * Runs `fn` when the received batch being handled ends, before that batch's replies leave (so what
+ * it sends leaves with them); false, and nothing queued, when no batch is being handled.
+ */
+export function whenBatchEnds(fn: () => void): boolean {
+  if (receiving === 0) return false;
+  batchEndJobs.push(fn);
+  return true;
+}
+
 function flushDirty(): void {
   // In order; taken off before flushing, so that a flush that throws leaves the rest listed.
   while (dirty.length) dirty.shift()!.flush();
@@ -245,7 +258,12 @@ export class Comm {
         this.onMsg(m as Message);
       }
     } finally {
-      if (--receiving === 0) flushDirty();
+      try {
+        // Still receiving: what the jobs send joins the replies flushed below.
+        if (receiving === 1) while (batchEndJobs.length) batchEndJobs.shift()!();
+      } finally {
+        if (--receiving === 0) flushDirty();
+      }
     }
   }
 

@@ -37,7 +37,36 @@ export class WorkerRecord {
     return this.info.id;
   }
 
+  /** Listed to send its `compute` when the received batch ends (see Scheduler.flushWorker). */
+  computeDue = false;
+
+  /** Whether runs, releases or cancels are waiting to go out as a `compute` message. */
+  hasCompute(): boolean {
+    return this.run.length > 0 || this.release.length > 0 || this.cancel.length > 0;
+  }
+
+  /** Sends what is waiting (if anything) as one `compute` message. */
+  sendCompute(): void {
+    if (!this.hasCompute()) return;
+    this.comm.send({
+      op: 'compute',
+      ops: this.ops.takeFresh(),
+      run: this.run,
+      release: this.release,
+      cancel: this.cancel.length ? this.cancel : undefined,
+      timeouts: this.timeouts.length ? this.timeouts : undefined,
+      reply: this.reply.length ? this.reply : undefined,
+    });
+    if (this.reply.length) this.reply = [];
+    this.timeouts = [];
+    this.run = [];
+    this.release = [];
+    this.cancel = [];
+  }
+
+  /** A `compute` still waiting goes first: the worker gets messages in the order they were made. */
   send(m: SchedulerToWorkerOut): void {
+    this.sendCompute();
     this.comm.send(m);
   }
 

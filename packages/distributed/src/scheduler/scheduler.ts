@@ -27,7 +27,7 @@ import { configuredOrigins, normalizeOrigins } from './allowed-origins';
 import { reply, replyError } from '../comm/rpc';
 import { loadTls, newToken, type TlsFiles } from '../comm/security';
 import type { Protocol } from '../comm/address';
-import { listen, type Comm, type Listener, type Message } from '../comm/transport';
+import { listen, whenBatchEnds, type Comm, type Listener, type Message } from '../comm/transport';
 import { ProtocolError, serializedError, type WorkerInfo } from '../protocol/messages';
 import {
   clientToScheduler,
@@ -891,23 +891,32 @@ export class Scheduler {
     return fetch;
   }
 
+  /**
+   * Sends a worker its runs, releases and cancels. While a received batch is handled, at its end:
+   * a client's batch of `release-keys` then `update-graph` (every submit after the first) makes
+   * one `compute` for the worker instead of two, and a worker's batch of reports one per worker.
+   */
   private flushWorker(rec: WorkerRecord): void {
-    if (rec.run.length === 0 && rec.release.length === 0 && rec.cancel.length === 0) return;
-    rec.send({
-      op: 'compute',
-      ops: rec.ops.takeFresh(),
-      run: rec.run,
-      release: rec.release,
-      cancel: rec.cancel.length ? rec.cancel : undefined,
-      timeouts: rec.timeouts.length ? rec.timeouts : undefined,
-      reply: rec.reply.length ? rec.reply : undefined,
-    });
-    if (rec.reply.length) rec.reply = [];
-    rec.timeouts = [];
-    rec.run = [];
-    rec.release = [];
-    rec.cancel = [];
+    if (rec.computeDue || !rec.hasCompute()) return;
+    if (this.computeDue.length > 0 || whenBatchEnds(this.sendDueComputes)) {
+      rec.computeDue = true;
+      this.computeDue.push(rec);
+      return;
+    }
+    rec.sendCompute();
   }
+
+  /** Workers whose `compute` waits for the end of the received batch, in the order they were listed. */
+  private computeDue: WorkerRecord[] = [];
+
+  private readonly sendDueComputes = (): void => {
+    const due = this.computeDue;
+    this.computeDue = [];
+    for (const rec of due) {
+      rec.computeDue = false;
+      rec.sendCompute();
+    }
+  };
 
   /**
    * Finished graphs are dropped from the state machine once nothing can need them again, so a
