@@ -2,7 +2,8 @@
  * Work deferred to the end of a received batch (comm.ts `whenBatchEnds`), and what the scheduler
  * does with it: the runs, releases and cancels a batch causes for a worker leave as one `compute`
  * message. A submit after the first sends `release-keys` (the previous future) and `update-graph`
- * in one batch, which used to make two `compute` messages for the worker.
+ * in one batch, which used to make two `compute` messages for the worker. Fields with nothing in
+ * them are left out of `compute` and of the worker's `done` report.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, LocalCluster } from '../src/index';
@@ -80,6 +81,13 @@ describe('the scheduler’s compute messages', () => {
         if (m.op === 'compute') computes.push(m);
         send(m);
       };
+      // The worker's reports, as the scheduler receives them.
+      const dones: Message[] = [];
+      const handler = (rec.comm as unknown as { onMsg: (m: Message) => void }).onMsg;
+      rec.comm.onMessage((m) => {
+        if (m.op === 'done') dones.push(m);
+        handler(m);
+      });
       const inc = (x: number) => x + 1;
       let prev = client.submitWith({ pure: false }, inc, 0);
       expect(await prev.result()).toBe(1);
@@ -95,6 +103,9 @@ describe('the scheduler’s compute messages', () => {
         // One task: its node, its keys, its fetch list.
         expect(c.run).toHaveLength(3);
         expect(c.run[1]).toEqual([f.key]);
+        // Empty fields are left out both ways (the receiver reads them as empty).
+        expect(Object.keys(c).sort()).toEqual(['op', 'release', 'reply', 'run']);
+        expect(Object.keys(dones[dones.length - 1]).sort()).toEqual(['ok', 'op', 'values']);
         prev = f;
       }
       prev.release();

@@ -48,15 +48,16 @@ export class WorkerRecord {
   /** Sends what is waiting (if anything) as one `compute` message. */
   sendCompute(): void {
     if (!this.hasCompute()) return;
-    this.comm.send({
-      op: 'compute',
-      ops: this.ops.takeFresh(),
-      run: this.run,
-      release: this.release,
-      cancel: this.cancel.length ? this.cancel : undefined,
-      timeouts: this.timeouts.length ? this.timeouts : undefined,
-      reply: this.reply.length ? this.reply : undefined,
-    });
+    // Fields with nothing in them are left out (the worker reads them as empty): each one would
+    // be encoded, decoded and checked on every message.
+    const m: Extract<SchedulerToWorkerOut, { op: 'compute' }> = { op: 'compute', run: this.run };
+    const ops = this.ops.takeFresh();
+    if (ops) m.ops = ops;
+    if (this.release.length) m.release = this.release;
+    if (this.cancel.length) m.cancel = this.cancel;
+    if (this.timeouts.length) m.timeouts = this.timeouts;
+    if (this.reply.length) m.reply = this.reply;
+    this.comm.send(m);
     if (this.reply.length) this.reply = [];
     this.timeouts = [];
     this.run = [];

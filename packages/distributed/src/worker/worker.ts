@@ -507,14 +507,22 @@ export class Worker {
   private flush(): void {
     this.flushScheduled = false;
     if (this.ok.length === 0 && this.failed.length === 0 && this.missing.length === 0 && this.added.length === 0 && this.io.length === 0) return;
-    const lostPeers = this.lostPeers.size ? [...this.lostPeers] : undefined;
+    // Fields with nothing in them are left out (the scheduler reads them as empty): each one
+    // would be encoded, decoded and checked on every report.
+    const m: Extract<WorkerToSchedulerOut, { op: 'done' }> = { op: 'done' };
+    if (this.ok.length) m.ok = this.ok;
+    if (this.failed.length) m.failed = this.failed;
+    if (this.missing.length) m.missing = this.missing;
+    if (this.lostPeers.size) m.lostPeers = [...this.lostPeers];
     this.lostPeers.clear();
-    const added = this.added.length ? this.added : undefined;
-    const values = this.values.length ? this.values : undefined;
-    this.toScheduler({ op: 'done', ok: this.ok, failed: this.failed, missing: this.missing, lostPeers, added, io: this.takeIo(), values });
+    if (this.added.length) m.added = this.added;
+    const io = this.takeIo();
+    if (io) m.io = io;
+    if (this.values.length) m.values = this.values;
+    this.toScheduler(m);
     this.added = [];
     this.ok = [];
-    if (values) this.values = [];
+    if (m.values) this.values = [];
     this.failed = [];
     this.missing = [];
     // One frame per report: the scheduler can place the freed slots at once.
