@@ -487,10 +487,18 @@ export class Client implements FutureOwner {
     return { key, node: taskNode(key, op, specs), parents };
   }
 
+  private prefixOp: OpRef | undefined;
+  private prefix = '';
+
   /** One task per argument list, all calling `fn`. */
   private submitMany<T>(fn: Fn, argLists: readonly (readonly unknown[])[], o: SubmitOptions): Future<T>[] {
     const op = toOpRef(fn);
-    const prefix = (op.name || 'lambda').replace(/[^\w.-]/g, '_');
+    // The key prefix of the op submitted last: a loop of submits does not run the regex each time.
+    if (op !== this.prefixOp) {
+      this.prefixOp = op;
+      this.prefix = (op.name || 'lambda').replace(/[^\w.-]/g, '_');
+    }
+    const prefix = this.prefix;
     const built = argLists.map((args) => this.taskOf(op, prefix, args, o));
     const keys = built.map((b) => b.key);
     const restrictions = o.workers || o.resources ? keys.map((k) => [k, o.workers ?? [], o.resources ?? {}]) : undefined;
