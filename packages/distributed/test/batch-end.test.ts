@@ -113,4 +113,22 @@ describe('the scheduler’s compute messages', () => {
       await client.close();
     }
   });
+
+  it('keys name the function submitted, also when submits alternate between functions', async () => {
+    const client = await Client.connect(cluster, { setAsDefault: false });
+    try {
+      const double = (x: number) => 2 * x;
+      const negate = (x: number) => -x;
+      const keys: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        for (const f of [client.submitWith({ pure: false }, double, i), client.submitWith({ pure: false }, negate, i), client.submit((x: number) => x, i)]) {
+          keys.push(f.key.replace(/-[0-9a-f-]+$/, ''));
+          f.release();
+        }
+      }
+      expect(keys).toEqual(['double', 'negate', 'lambda', 'double', 'negate', 'lambda', 'double', 'negate', 'lambda']);
+    } finally {
+      await client.close();
+    }
+  });
 });
