@@ -31,8 +31,7 @@ function toParts(data: RawData): Uint8Array[] {
  * as soon as that handling ends, so a reply leaves in the same turn (no `setImmediate` hop, one
  * write for everything the batch caused), and nothing is scheduled for a later turn.
  */
-// A list, not a Set: a Set emptied by `delete` is reallocated by V8 (it shrinks its table), and
-// this empties once per received batch. A Comm is listed at most once: only while not `scheduled`.
+// A list is enough: a Comm is listed only when it becomes `scheduled`, so at most once per flush.
 const dirty: Comm[] = [];
 /** Depth of received batches being handled (a handler never receives synchronously, but be safe). */
 let receiving = 0;
