@@ -29,7 +29,7 @@ const MIN_ROWS = 4096;
 type NumbersCtor = { new (n: number): Numbers; readonly BYTES_PER_ELEMENT: number; readonly name: string };
 
 /** Where the keys lie: a key's bucket is its position between `lo` and `hi` (or `hi` and `lo`, descending), times `scale`. */
-interface Spread {
+export interface Spread {
   readonly lo: number;
   readonly hi: number;
   readonly scale: number;
@@ -62,13 +62,7 @@ export function sortCarrying(b: Batch, key: Vector, ascending: boolean): Batch |
   scatterInto(keyChunks, buckets, start, scattered);
   // The sorted keys: the key column itself when it is float64.
   const sortedKeys = floatKey ? new Float64Array(n) : scratch(Float64Array, 'carry-sorted', n);
-  const from = scratch(Int32Array, 'carry-from', n);
-  const work = { sub: new Uint16Array(LONG), count: new Int32Array(LONG + 1) };
-  for (let j = 0; j < nb; j++) settleBucket(scattered, start[j], start[j + 1], spread, j, work, sortedKeys, from);
-  for (let i = start[nb]; i < n; i++) {
-    sortedKeys[i] = scattered[i];
-    from[i] = i;
-  }
+  const from = settleAll(scattered, start, spread, sortedKeys);
   let rows: Int32Array | undefined;
   const vectors = b.vectors.map((v) => {
     if (v === key && floatKey) return vectorOf(sortedKeys, v.type as DataType);
@@ -79,7 +73,25 @@ export function sortCarrying(b: Batch, key: Vector, ascending: boolean): Batch |
   return batchOf(b.names, vectors);
 }
 
-const bucketCount = (n: number): number => Math.max(2, Math.min(MAX_BUCKETS, Math.ceil(n / BUCKET_ROWS)));
+/**
+ * Keys laid out bucket after bucket (bucket j at start[j]..start[j + 1], in key order, row order
+ * within each; the missing keys last, from start[nb]) in exact order in `sorted`; returned: for
+ * each output position, its position in the laid-out rows (a scratch array).
+ */
+export function settleAll(scattered: Float64Array, start: Int32Array, spread: Spread, sorted: Float64Array): Int32Array {
+  const n = scattered.length;
+  const nb = start.length - 2;
+  const from = scratch(Int32Array, 'carry-from', n);
+  const work = { sub: new Uint16Array(LONG), count: new Int32Array(LONG + 1) };
+  for (let j = 0; j < nb; j++) settleBucket(scattered, start[j], start[j + 1], spread, j, work, sorted, from);
+  for (let i = start[nb]; i < n; i++) {
+    sorted[i] = scattered[i];
+    from[i] = i;
+  }
+  return from;
+}
+
+export const bucketCount = (n: number): number => Math.max(2, Math.min(MAX_BUCKETS, Math.ceil(n / BUCKET_ROWS)));
 
 /** A plain number column's values, one typed array per chunk (no copy). */
 function chunksOf(v: Vector): Numbers[] {
