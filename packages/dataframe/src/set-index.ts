@@ -126,7 +126,9 @@ async function sortedByQuantiles(df: DataFrame, column: string, drop: boolean, n
   const all = [min, ...rangeBoundaries(samples, n), max];
   const divisions = all.filter((x, i) => i === 0 || compareLabels(all[i - 1], x) < 0);
   if (divisions.length === 1) divisions.push(divisions[0]);
-  return indexed(sortIntoRanges(df, column, divisions.slice(1, -1), shuffle), column, drop, divisions, df);
+  const rows = present.reduce((a, s) => a + s.count, 0);
+  const extent = typeof min === 'number' && typeof max === 'number' ? { lo: min, hi: max, rowsPerRange: rows / (divisions.length - 1) } : undefined;
+  return indexed(sortIntoRanges(df, column, divisions.slice(1, -1), shuffle, extent), column, drop, divisions, df);
 }
 
 export interface ResetIndexOptions {

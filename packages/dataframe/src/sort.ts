@@ -76,18 +76,32 @@ export function sortValues(df: DataFrame, byInput: string | readonly string[], o
   return new DataFrame(name, n, layerNode(layer, [df.layer]), null, df.meta);
 }
 
+/** The smallest and largest key of the column and about how many rows each range will hold (from a sample). */
+export interface KeyExtent {
+  readonly lo: SortKey;
+  readonly hi: SortKey;
+  readonly rowsPerRange: number;
+}
+
 /**
  * The rows cut into the ranges of known boundaries (ascending; range r holds the keys in
  * [bounds[r-1], bounds[r]), missing keys last) and each range sorted: the shuffle of a setIndex
  * whose divisions are known before the graph runs.
  */
-export function sortIntoRanges(df: DataFrame, column: string, bounds: readonly SortKey[], shuffle: ShuffleMethod = shuffleMethodOf('DataFrame.setIndex')): DataFrame {
+export function sortIntoRanges(df: DataFrame, column: string, bounds: readonly SortKey[], shuffle: ShuffleMethod = shuffleMethodOf('DataFrame.setIndex'), extent?: KeyExtent): DataFrame {
   const n = bounds.length + 1;
-  const name = shuffle === 'p2p' ? opName('set-index-sort', df.name, column, bounds, shuffle) : opName('set-index-sort', df.name, column, bounds);
+  const via = shuffle === 'p2p' ? [shuffle] : [];
+  const within = extent ? [extent.lo, extent.hi, extent.rowsPerRange] : [];
+  const name = opName('set-index-sort', df.name, column, bounds, ...within, ...via);
   const ops = dataframeOps;
+  // With the extent known, the split also lays each piece out in the buckets of the sort.
+  const split = (key: string, i: number): TaskNode =>
+    extent
+      ? ops.rangeSplitBuckets.task(key, ref(partitionKey(df.name, i)), lit(column), lit(bounds), lit(extent.lo), lit(extent.hi), lit(extent.rowsPerRange))
+      : ops.rangeSplit.task(key, ref(partitionKey(df.name, i)), lit(column), lit(bounds), lit(true), lit(n));
   const layer = new FrameLayer(name, 'sort-values', () => {
     const tasks: TaskNode[] = [];
-    const stage = shuffleStage(name, df.npartitions, n, (split, i) => ops.rangeSplit.task(split, ref(partitionKey(df.name, i)), lit(column), lit(bounds), lit(true), lit(n)), shuffle);
+    const stage = shuffleStage(name, df.npartitions, n, split, shuffle);
     tasks.push(...stage.tasks);
     for (let b = 0; b < n; b++) tasks.push(ops.sortPieces.task(partitionKey(name, b), stage.pieces(b), lit(column), lit(true)));
     return tasks;

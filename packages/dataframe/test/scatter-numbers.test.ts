@@ -38,4 +38,23 @@ describe('scatterNumbers', () => {
     expect(pieces[3].length).toBe(0);
     expect(bufs.size).toBe(4);
   });
+
+  it('with groups, each piece holds its ranges one after another, in an ordinary array of its own (movable, spillable)', () => {
+    const groups = Int32Array.from([0, 2, 2, 5]);
+    const pieces = scatterNumbers(f, ranges, starts(ranges, n), new Float64(), groups);
+    expect(pieces).toHaveLength(3);
+    const bufs = new Set<ArrayBufferLike>();
+    for (let p = 0; p < 3; p++) {
+      const want: number[] = [];
+      for (let r = groups[p]; r < groups[p + 1]; r++) want.push(...Array.from(f).filter((_, i) => ranges[i] === r));
+      const got = Array.from(pieces[p].toArray() as Float64Array);
+      expect(got.length).toBe(want.length);
+      got.forEach((x, i) => expect(Object.is(x, want[i])).toBe(true));
+      const b = (pieces[p].data[0].values as ArrayBufferView).buffer;
+      expect(b).toBeInstanceOf(ArrayBuffer);
+      expect(b.byteLength).toBe(want.length * 8);
+      if (want.length > 0) bufs.add(b);
+    }
+    expect(bufs.size).toBe(2);
+  });
 });

@@ -2,8 +2,8 @@
  * The sort that moves rows' values through key buckets (ops/sort-carry.ts), on keys chosen to
  * reach each of its paths: uniform keys (sub-buckets of a row or two, insertion sort), many close
  * keys sharing sub-buckets (the general sort of a run), a bucket past 16384 rows (the general sort
- * of a bucket), equal keys (one bucket), keys whose spread overflows a double, missing keys, -0
- * beside 0, both directions, an int32 key, columns with nulls and strings (gathered by row).
+ * of a bucket), short buckets of repeated keys, equal keys (one bucket), keys whose spread
+ * overflows a double, missing keys, -0 beside 0, both directions, an int32 key, columns with nulls and strings (gathered by row).
  * Expected orders come from a stable comparator sort (test/stable-order.ts); every column is
  * checked row by row against the input at the expected row.
  */
@@ -33,6 +33,8 @@ const SETS: [string, Float64Array][] = [
   ['equal keys and missing ones', Float64Array.from({ length: 10_000 }, (_, i) => (i % 9 === 0 ? NaN : 3))],
   ['keys whose spread overflows', Float64Array.from({ length: 20_000 }, () => (u() - 0.5) * 3.5e308)],
   ['-0 beside 0, tiny numbers, infinities and missing keys', Float64Array.from({ length: 12_000 }, (_, i) => [-0, 0, 5e-324, -5e-324, Infinity, -Infinity, NaN, 1][i % 8] * (i % 16 < 8 ? 1 : u() < 0.5 ? 1 : 2))],
+  // Buckets 1-9 hold ~10 rows of a few repeated keys each (the insertion sort of a short bucket, in place in the output).
+  ['short buckets of repeated keys beside a dense cluster', Float64Array.from({ length: 40_000 }, (_, i) => (i % 400 === 0 ? 100 * (1 + Math.floor(u() * 45)) : u()))],
   ['negative and positive keys, -0, 0 and a few missing', Float64Array.from({ length: 30_000 }, (_, i) => (i % 101 === 0 ? NaN : i % 97 === 0 ? -0 : i % 89 === 0 ? 0 : (u() - 0.5) * 1e6))],
 ];
 

@@ -17,7 +17,7 @@ import { readParquetPiece } from './parquet-read';
 import { writeParquetPart } from './parquet-write';
 import { reduceCombine, reducePartial, reduceScalar, reduceSeries } from './reduce';
 import { hashSplit, pickPiece } from './shuffle';
-import { rangeBoundaries, rangeSplit, sampleSortKeys, sortPieces } from './sort';
+import { rangeBoundaries, rangeSplit, rangeSplitBuckets, sampleSortKeys, sortPieces } from './sort';
 import { cumulativeApply, cumulativeCarry, cumulativePart, shiftEdge, shiftPart } from './cumulative';
 import { samplePart, sideBySide, stackParts, tailRows } from './stack';
 import { coCombine, coFrame, coPairPartial, coPartial, coScalar, describeFrame, idxCombine, idxPartial, idxScalar, idxSeries, quantileFrame, quantileScalar, quantileSeries, sortedCombine, sortedPartial } from './stats';
@@ -83,6 +83,7 @@ export const dataframeOps = defineCatalogue('@pdask/dataframe/ops', {
   sampleSortKeys,
   rangeBoundaries,
   rangeSplit,
+  rangeSplitBuckets,
   sortPieces,
   // Finalizers (computed partitions to the caller's result)
   toLocalFrame,

@@ -21,7 +21,7 @@ const BUCKET_ROWS = 4096;
 const MAX_BUCKETS = 1 << 14;
 /** Buckets up to this many rows are ordered by insertion sort. */
 const SHORT = 32;
-/** Buckets past this many rows (keys far from uniform in their range) get the general sort of sort-numbers.ts. */
+/** Buckets past this many rows (keys far from uniform in their range) get the general sort of sort-numbers.ts (at most 65536: a row's sub-bucket is held in 16 bits). */
 const LONG = 16384;
 /** Fewer rows than this are sorted by an order (sort-rows.ts). */
 const MIN_ROWS = 4096;
@@ -29,7 +29,7 @@ const MIN_ROWS = 4096;
 type NumbersCtor = { new (n: number): Numbers; readonly BYTES_PER_ELEMENT: number; readonly name: string };
 
 /** Where the keys lie: a key's bucket is its position between `lo` and `hi` (or `hi` and `lo`, descending), times `scale`. */
-interface Spread {
+export interface Spread {
   readonly lo: number;
   readonly hi: number;
   readonly scale: number;
@@ -62,13 +62,7 @@ export function sortCarrying(b: Batch, key: Vector, ascending: boolean): Batch |
   scatterInto(keyChunks, buckets, start, scattered);
   // The sorted keys: the key column itself when it is float64.
   const sortedKeys = floatKey ? new Float64Array(n) : scratch(Float64Array, 'carry-sorted', n);
-  const from = scratch(Int32Array, 'carry-from', n);
-  const work = { keys: new Float64Array(LONG), rows: new Int32Array(LONG), count: new Int32Array(LONG + 1) };
-  for (let j = 0; j < nb; j++) settleBucket(scattered, start[j], start[j + 1], spread, j, work, sortedKeys, from);
-  for (let i = start[nb]; i < n; i++) {
-    sortedKeys[i] = scattered[i];
-    from[i] = i;
-  }
+  const from = settleAll(scattered, start, spread, sortedKeys);
   let rows: Int32Array | undefined;
   const vectors = b.vectors.map((v) => {
     if (v === key && floatKey) return vectorOf(sortedKeys, v.type as DataType);
@@ -79,7 +73,25 @@ export function sortCarrying(b: Batch, key: Vector, ascending: boolean): Batch |
   return batchOf(b.names, vectors);
 }
 
-const bucketCount = (n: number): number => Math.max(2, Math.min(MAX_BUCKETS, Math.ceil(n / BUCKET_ROWS)));
+/**
+ * Keys laid out bucket after bucket (bucket j at start[j]..start[j + 1], in key order, row order
+ * within each; the missing keys last, from start[nb]) in exact order in `sorted`; returned: for
+ * each output position, its position in the laid-out rows (a scratch array).
+ */
+export function settleAll(scattered: Float64Array, start: Int32Array, spread: Spread, sorted: Float64Array): Int32Array {
+  const n = scattered.length;
+  const nb = start.length - 2;
+  const from = scratch(Int32Array, 'carry-from', n);
+  const work = { sub: new Uint16Array(LONG), count: new Int32Array(LONG + 1) };
+  for (let j = 0; j < nb; j++) settleBucket(scattered, start[j], start[j + 1], spread, j, work, sorted, from);
+  for (let i = start[nb]; i < n; i++) {
+    sorted[i] = scattered[i];
+    from[i] = i;
+  }
+  return from;
+}
+
+export const bucketCount = (n: number): number => Math.max(2, Math.min(MAX_BUCKETS, Math.ceil(n / BUCKET_ROWS)));
 
 /** A plain number column's values, one typed array per chunk (no copy). */
 function chunksOf(v: Vector): Numbers[] {
@@ -168,16 +180,16 @@ function sortedRows(buckets: Uint16Array, start: Int32Array, from: Int32Array): 
 }
 
 interface Work {
-  /** A bucket's keys and their positions in the bucket, as they are being sorted. */
-  readonly keys: Float64Array;
-  readonly rows: Int32Array;
+  /** Each row's sub-bucket within its bucket (computed once, read by the count and the placing). */
+  readonly sub: Uint16Array;
   /** Sub-bucket counts. */
   readonly count: Int32Array;
 }
 
 /**
  * Bucket j (rows s..e of the scattered `keys`) in exact order, stably: its sorted keys written
- * to `sorted` and, for each output position, its position in the scattered rows to `from`.
+ * to `sorted` and, for each output position, its position in the scattered rows to `from`
+ * (the bucket is ordered where it lands in them: a copy out of working arrays was a pass of its own).
  */
 function settleBucket(keys: Float64Array, s: number, e: number, spread: Spread, j: number, w: Work, sorted: Float64Array, from: Int32Array): void {
   const n = e - s;
@@ -189,71 +201,64 @@ function settleBucket(keys: Float64Array, s: number, e: number, spread: Spread, 
     }
     return;
   }
-  const lk = w.keys;
-  const lr = w.rows;
   if (n <= SHORT) {
-    for (let i = 0; i < n; i++) {
-      lk[i] = keys[s + i];
-      lr[i] = i;
+    for (let i = s; i < e; i++) {
+      sorted[i] = keys[i];
+      from[i] = i;
     }
-    insertionRun(lk, lr, 0, n, spread.ascending);
-  } else subBucketOrder(keys, s, n, spread, j, w);
-  for (let i = 0; i < n; i++) {
-    sorted[s + i] = lk[i];
-    from[s + i] = s + lr[i];
-  }
+    insertionRun(sorted, from, s, e, spread.ascending);
+  } else subBucketOrder(keys, s, n, spread, j, w, sorted, from);
 }
 
 /**
- * A bucket of `n` rows into `w.keys`, `w.rows` in order: a stable counting sort by the key's
- * position within the bucket (n sub-buckets), then insertion sort, which moves each row only
- * within its sub-bucket (a sub-bucket's keys all come before the next one's). When a sub-bucket
- * holds many rows (many equal or close keys) each such one gets the general sort instead, so
- * no input is quadratic.
+ * A bucket of `n` rows into `sorted`, `from` (at s..s+n) in order: a stable counting sort by the
+ * key's position within the bucket (n sub-buckets), then insertion sort, which moves each row
+ * only within its sub-bucket (a sub-bucket's keys all come before the next one's). When a
+ * sub-bucket holds many rows (many equal or close keys) each such one gets the general sort
+ * instead, so no input is quadratic.
  */
-function subBucketOrder(keys: Float64Array, s: number, n: number, spread: Spread, j: number, w: Work): void {
+function subBucketOrder(keys: Float64Array, s: number, n: number, spread: Spread, j: number, w: Work, sorted: Float64Array, from: Int32Array): void {
   const count = w.count.subarray(0, n + 1).fill(0);
-  subCounts(keys, s, n, spread, j, count);
+  subCounts(keys, s, n, spread, j, w.sub, count);
   let most = 0;
   for (let d = 0; d < n; d++) {
     const c = count[d + 1];
     if (c > most) most = c;
     count[d + 1] = c + count[d];
   }
-  subPlace(keys, s, n, spread, j, count, w.keys, w.rows);
+  subPlace(keys, s, n, w.sub, count, sorted, from);
   if (most <= SHORT) {
-    insertionRun(w.keys, w.rows, 0, n, spread.ascending);
+    insertionRun(sorted, from, s, s + n, spread.ascending);
     return;
   }
-  // count[d] is now where sub-bucket d ends.
+  // count[d] is now where sub-bucket d ends (from s).
   for (let d = 0, a = 0; d < n; a = count[d++]) {
     const z = count[d];
     if (z - a < 2) continue;
-    if (z - a <= SHORT) insertionRun(w.keys, w.rows, a, z, spread.ascending);
-    else generalRun(w.keys, w.rows, a, z, spread.ascending);
+    if (z - a <= SHORT) insertionRun(sorted, from, s + a, s + z, spread.ascending);
+    else generalRun(sorted, from, s + a, s + z, spread.ascending);
   }
 }
 
 /** A key's sub-bucket among `n` in bucket j: its position's fraction past j, times n (no key is missing here). */
-function subCounts(keys: Float64Array, s: number, n: number, spread: Spread, j: number, count: Int32Array): void {
+function subCounts(keys: Float64Array, s: number, n: number, spread: Spread, j: number, sub: Uint16Array, count: Int32Array): void {
   const { lo, hi, scale, ascending } = spread;
   const top = n - 1;
   for (let i = 0; i < n; i++) {
     const k = keys[s + i];
     const y = ((ascending ? k - lo : hi - k) * scale - j) * n;
-    count[(y <= 0 ? 0 : y < top ? y | 0 : top) + 1]++;
+    const d = y <= 0 ? 0 : y < top ? y | 0 : top;
+    sub[i] = d;
+    count[d + 1]++;
   }
 }
 
-function subPlace(keys: Float64Array, s: number, n: number, spread: Spread, j: number, at: Int32Array, lk: Float64Array, lr: Int32Array): void {
-  const { lo, hi, scale, ascending } = spread;
-  const top = n - 1;
+/** Rows s..s+n placed by sub-bucket (`at`: where each starts, from s), in row order within each. */
+function subPlace(keys: Float64Array, s: number, n: number, sub: Uint16Array, at: Int32Array, sorted: Float64Array, from: Int32Array): void {
   for (let i = 0; i < n; i++) {
-    const k = keys[s + i];
-    const y = ((ascending ? k - lo : hi - k) * scale - j) * n;
-    const q = at[y <= 0 ? 0 : y < top ? y | 0 : top]++;
-    lk[q] = k;
-    lr[q] = i;
+    const q = s + at[sub[i]]++;
+    sorted[q] = keys[s + i];
+    from[q] = s + i;
   }
 }
 

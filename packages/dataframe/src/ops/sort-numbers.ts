@@ -60,23 +60,10 @@ export function numberRanges(v: Vector, bounds: readonly SortKey[], ascending: b
 
 /** numberRanges of float64 keys (read only), written into `out`. */
 export function keyRanges(keys: Float64Array, bounds: readonly SortKey[], ascending: boolean, naFirst: boolean, out: Int32Array): Int32Array {
-  const b = Float64Array.from(bounds as readonly number[]);
+  const { b, first, scale, usable, guess } = rangeGuide(bounds as readonly number[]);
   const nb = b.length;
   const n = nb + 1;
-  const first = nb ? b[0] : 0;
-  const cells = Math.min(n * CELLS_PER_RANGE, 1 << 16);
-  const scale = nb ? cells / (b[nb - 1] - first) : Infinity;
-  // No usable cells (one boundary, equal or infinite ones): a binary search instead.
-  const usable = Number.isFinite(scale) && scale > 0;
-  const guess = new Int32Array(cells);
-  if (usable) {
-    for (let c = 0, j = 0; c < cells; c++) {
-      const edge = first + c / scale;
-      while (j < nb && b[j] <= edge) j++;
-      guess[c] = j;
-    }
-  }
-  const top = cells - 1;
+  const top = guess.length - 1;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     if (k !== k) {
@@ -101,6 +88,35 @@ export function keyRanges(keys: Float64Array, bounds: readonly SortKey[], ascend
     out[i] = ascending ? r : n - 1 - r;
   }
   return out;
+}
+
+/** What finding a key's range needs: the boundaries and numberRanges' guess table over them (see keyRanges' loop). */
+export interface RangeGuide {
+  readonly b: Float64Array;
+  readonly first: number;
+  readonly scale: number;
+  /** Whether the table is used (else a binary search). */
+  readonly usable: boolean;
+  readonly guess: Int32Array;
+}
+
+export function rangeGuide(bounds: readonly number[]): RangeGuide {
+  const b = Float64Array.from(bounds);
+  const nb = b.length;
+  const first = nb ? b[0] : 0;
+  const cells = Math.min((nb + 1) * CELLS_PER_RANGE, 1 << 16);
+  const scale = nb ? cells / (b[nb - 1] - first) : Infinity;
+  // No usable cells (one boundary, equal or infinite ones): a binary search instead.
+  const usable = Number.isFinite(scale) && scale > 0;
+  const guess = new Int32Array(cells);
+  if (usable) {
+    for (let c = 0, j = 0; c < cells; c++) {
+      const edge = first + c / scale;
+      while (j < nb && b[j] <= edge) j++;
+      guess[c] = j;
+    }
+  }
+  return { b, first, scale, usable, guess };
 }
 
 /** Rows sampled per key wanted: the sample's quantiles then stand for the partition's within ~1/sqrt(16 size). */

@@ -12,6 +12,7 @@ import { batchSortOrder } from './sort-multi';
 import { splitByNumbers, rowsByRange } from './range-split';
 import { isNumberSortKey, sampleNumbers } from './sort-numbers';
 import { sortByNumbers } from './sort-rows';
+import { isBucketedPiece, sortBuckets, splitIntoBuckets, type BucketedPiece } from './range-buckets';
 
 export type SortKey = number | string;
 
@@ -106,8 +107,28 @@ export const rangeSplit = (part: Part, column: string, bounds: readonly SortKey[
   });
 };
 
+/**
+ * setIndex's split into ranges, each piece laid out in buckets of its range for the sort
+ * (range-buckets.ts) when `lo`, `hi` (the column's smallest and largest key) are numbers, else as
+ * rangeSplit's (ascending). `rowsPerRange`: about how many rows each range holds (sizes the buckets).
+ */
+export const rangeSplitBuckets = (part: Part, column: string, bounds: readonly SortKey[], lo: SortKey, hi: SortKey, rowsPerRange: number): (Part | BucketedPiece)[] => {
+  const b = decodePart(part);
+  const col = findColumn(b, column);
+  if (typeof lo === 'number' && typeof hi === 'number' && bounds.every((x) => typeof x === 'number')) {
+    const pieces = splitIntoBuckets(b, col, bounds as readonly number[], lo, hi, rowsPerRange);
+    if (pieces) return pieces;
+  }
+  return rangeSplit(part, column, bounds, true, bounds.length + 1);
+};
+
 /** `columns`/`ascendings`/`naFirst`: sortValues by several columns or with missing keys first (the range split was on the first). */
-export const sortPieces = (pieces: readonly Part[], column: string, ascending: boolean, columns?: readonly string[], ascendings?: readonly boolean[], naFirst = false): Part => {
+export const sortPieces = (given: readonly (Part | BucketedPiece)[], column: string, ascending: boolean, columns?: readonly string[], ascendings?: readonly boolean[], naFirst = false): Part => {
+  if (ascending && !columns && given.length > 0 && given.every(isBucketedPiece)) {
+    const sorted = sortBuckets(given, column);
+    if (sorted) return encodeBatch(sorted);
+  }
+  const pieces = given.map((p) => (isBucketedPiece(p) ? p.part : p));
   const b = concatPieces(pieces);
   const col = columns ? undefined : findColumn(b, column);
   if (col && isNumberSortKey(col)) return encodeBatch(sortByNumbers(b, col, ascending));

@@ -44,17 +44,23 @@ export function gatherNumbers(src: Numbers, order: Int32Array, type: DataType): 
 /**
  * The values of each range r (the rows i with `ranges[i] === r`, in row order; range r starts at
  * `start[r]` of the ranges laid end to end, `start` ending with the row count), as vectors of
- * `type` with arrays of their own. One pass over the rows writing each value to its range: the
- * gather by each range's row numbers read the whole column once per range (a new cache line for
- * almost every row of a partition cut in 20), which was a fifth of setIndex's worker time.
+ * `type`, each with an array of its own (the pieces leave the task: moved to other threads,
+ * spilled). One pass over the rows writing each value to its range: the gather by each range's
+ * row numbers read the whole column once per range (a new cache line for almost every row of a
+ * partition cut in 20), which was a fifth of setIndex's worker time. The values are written
+ * into a scratch array (warm), then each piece copied out of it: writing straight into the
+ * pieces' new arrays, through a piece per value, cost more.
+ * `groups` (ascending, from 0 to the number of ranges): piece p holds ranges groups[p] up to
+ * groups[p + 1], one after another (default: a piece per range).
  */
-export function scatterNumbers(src: Numbers, ranges: Int32Array, start: Int32Array, type: DataType): Vector[] {
+export function scatterNumbers(src: Numbers, ranges: Int32Array, start: Int32Array, type: DataType, groups?: Int32Array): Vector[] {
   const n = start.length - 1;
   const all = scratch(src.constructor as NumbersCtor, 'scatter', src.length);
   const at = start.slice(0, n);
   if (src instanceof Float64Array) scatterFloat64(src, ranges, at, all as Float64Array);
   else for (let i = 0; i < src.length; i++) all[at[ranges[i]]++] = src[i];
-  return Array.from({ length: n }, (_, r) => vectorOf(all.slice(start[r], start[r + 1]), type));
+  const first = (p: number): number => start[groups ? groups[p] : p];
+  return Array.from({ length: groups ? groups.length - 1 : n }, (_, p) => vectorOf(all.slice(first(p), first(p + 1)), type));
 }
 
 function scatterFloat64(src: Float64Array, ranges: Int32Array, at: Int32Array, out: Float64Array): void {
