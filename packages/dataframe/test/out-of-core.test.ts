@@ -37,6 +37,7 @@ interface Report {
   spill: { peakHeld: number; peakInMemory: number; written: number; read: number; shufflePieceFiles: number };
   spillDirLeft: boolean;
   tmpLeft: string[];
+  order?: { rows: number; sorted: boolean; first: number; last: number };
   peak: number;
   baseline: number;
 }
@@ -104,5 +105,14 @@ describe(`out-of-core on threads: ${DATA / 1e6} MB of Parquet data under threads
     expectExact(r);
     expectSpilledAndCleaned(r);
     expect(r.spill.shufflePieceFiles).toBeGreaterThan(0);
+  }, 90_000);
+
+  it("setIndex('v') on float64 keys with the p2p shuffle: the range split's bucketed pieces spill and come back in order", async () => {
+    const r = await job('sort-v-p2p');
+    expectExact(r);
+    expectSpilledAndCleaned(r);
+    expect(r.spill.shufflePieceFiles).toBeGreaterThan(0);
+    // valueOf is increasing in g: the index is every value once, from valueOf(0) to valueOf(N - 1).
+    expect(r.order).toEqual({ rows: N, sorted: true, first: valueOf(0), last: valueOf(N - 1) });
   }, 90_000);
 });
