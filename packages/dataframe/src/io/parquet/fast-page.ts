@@ -38,8 +38,13 @@ export interface PageDictionary {
   offsets?: Int32Array;
   /** The longest string's byte length (to size the output once per page). */
   maxLength?: number;
-  /** Each entry's id in the column's merged dictionary (absent: codes are not kept). */
+  /**
+   * Each entry's id in the column's merged dictionary, -1 until a row uses it (absent: codes are
+   * not kept): ids are given in order of first use, as a factorizer numbers keys.
+   */
   ids?: Int32Array;
+  /** Gives entry x its id on its first use (and records it in `ids`). */
+  idOf?: (x: number) => number;
 }
 
 export interface PageHooks {
@@ -114,13 +119,14 @@ export function testV1Page(page: Uint8Array, n: number, encoding: string, maxDef
 /**
  * The strings of dictionary entries ix[lo, hi) (each of at most 8 bytes) appended at byte `used`
  * of the output as two 32-bit words each, with their end offsets from `offsets[at + 1]` and their
- * ids in the merged dictionary; returns the bytes used then. No row is null or dropped, and the
+ * ids in the merged dictionary (given on first use); returns the bytes used then. No row is null or dropped, and the
  * output has room for 8 bytes at each row's start: the loop tests nothing per row.
  */
-function copyWords(ix: Int32Array, lo: number, hi: number, doff: Int32Array, from32: DataView, to32: DataView, used: number, offsets: Int32Array, at: number, codes: Int32Array, ids: Int32Array): number {
+function copyWords(ix: Int32Array, lo: number, hi: number, doff: Int32Array, from32: DataView, to32: DataView, used: number, offsets: Int32Array, at: number, codes: Int32Array, ids: Int32Array, idOf: (x: number) => number): number {
   for (let r = lo; r < hi; r++) {
     const x = ix[r];
-    codes[at] = ids[x];
+    const id = ids[x];
+    codes[at] = id >= 0 ? id : idOf(x);
     const from = doff[x];
     to32.setInt32(used, from32.getInt32(from, true), true);
     to32.setInt32(used + 4, from32.getInt32(from + 4, true), true);
@@ -224,7 +230,8 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     const doff = d.offsets as Int32Array;
     const ix = idx as Int32Array;
     const ids = d.ids;
-    const codes = ids === undefined ? undefined : s.codes;
+    const idOf = d.idOf;
+    const codes = ids === undefined || idOf === undefined ? undefined : s.codes;
     if (codes === undefined) s.codes = undefined;
     // Room for every output row still to come at this dictionary's longest string, up to 64 MiB:
     // one allocation for the column, not a doubling per page that copies what came before.
@@ -254,8 +261,8 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
       keep = undefined;
     }
     // The common case (workload (a)'s key): no nulls, no row dropped, short entries, codes kept.
-    if (present === null && !keep && s.allValid && words && codes !== undefined && ids !== undefined && used + (hi - lo) * (d.maxLength as number) <= room) {
-      s.used = copyWords(ix, lo, hi, doff, from32, to32, used, offsets, at, codes, ids);
+    if (present === null && !keep && s.allValid && words && codes !== undefined && ids !== undefined && idOf !== undefined && used + (hi - lo) * (d.maxLength as number) <= room) {
+      s.used = copyWords(ix, lo, hi, doff, from32, to32, used, offsets, at, codes, ids, idOf);
       s.at = at + hi - lo;
       return true;
     }
@@ -273,7 +280,10 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
         continue;
       }
       const x = ix[vi++];
-      if (codes !== undefined) codes[at] = (ids as Int32Array)[x];
+      if (codes !== undefined) {
+        const id = (ids as Int32Array)[x];
+        codes[at] = id >= 0 ? id : (idOf as (x: number) => number)(x);
+      }
       const from = doff[x];
       const len = doff[x + 1] - from;
       if (words && used <= room) {
