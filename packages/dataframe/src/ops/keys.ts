@@ -72,7 +72,7 @@ export function partitionKeys(v: Vector, column: string): PartitionKeys {
     }
   }
   if (DataType.isUtf8(t) || (DataType.isDictionary(t) && DataType.isUtf8(t.dictionary))) {
-    // A column readParquet decoded from dictionary pages: its codes, renumbered as factorize numbers them.
+    // A column readParquet decoded from dictionary pages: its codes, numbered as factorize numbers them.
     const known = v.data.length === 1 ? dictionaryKeys(v.data[0]) : undefined;
     if (known) return { kind: 'string', type, codes: known.codes, uniques: known.uniques };
     const { codes, uniques } = k.factorize(v as unknown as StringColumn);

@@ -17,7 +17,7 @@ interface Known {
   valid: Uint8Array | undefined;
   /** Per row, the entry of `dictionary` (-1: null). */
   codes: Int32Array;
-  /** Distinct strings: a column's dictionaries (one per row group) merged by value. */
+  /** Distinct strings in order of first appearance: a column's dictionaries (one per row group) merged by value. */
   dictionary: readonly string[];
 }
 
@@ -43,23 +43,9 @@ export function dictionaryKeys(d: Data): { codes: Int32Array; uniques: string[] 
   // The same strings with other rows made null (a mask that kept the buffers) are not these codes.
   const valid = d.nullCount > 0 ? (d.nullBitmap as Uint8Array | undefined) : undefined;
   if (valid === undefined ? k.valid !== undefined : k.valid === undefined || !sameView(valid, k.valid)) return undefined;
-  const n = d.length;
-  const renumber = new Int32Array(k.dictionary.length).fill(-1);
-  const codes = new Int32Array(n);
-  const uniques: string[] = [];
-  const src = k.codes;
-  for (let i = 0; i < n; i++) {
-    const c = src[i];
-    if (c < 0) {
-      codes[i] = -1;
-      continue;
-    }
-    let m = renumber[c];
-    if (m < 0) {
-      m = renumber[c] = uniques.length;
-      uniques.push(k.dictionary[c]);
-    }
-    codes[i] = m;
-  }
+  // The reader numbers strings in order of first appearance (flat-column.ts' dictionaryIds): the
+  // codes are the factorizer's already. They are shared with the vector's record: not written to.
+  const codes = k.codes;
+  const uniques = k.dictionary.slice();
   return { codes, uniques };
 }

@@ -7,6 +7,7 @@
  * dictionaries) return false and go through hyparquet's page reader.
  */
 import { decodeHybrid, MAX_HYBRID_WIDTH, presentRows, scratchInts } from './hybrid';
+import { decodeHybridKept } from './hybrid-kept';
 import { packKept } from './pack-kept';
 import { gatherPlainKept } from './plain-kept';
 import { andPlainCompare, COMPARED } from './plain-compare';
@@ -37,8 +38,13 @@ export interface PageDictionary {
   offsets?: Int32Array;
   /** The longest string's byte length (to size the output once per page). */
   maxLength?: number;
-  /** Each entry's id in the column's merged dictionary (absent: codes are not kept). */
+  /**
+   * Each entry's id in the column's merged dictionary, -1 until a row uses it (absent: codes are
+   * not kept): ids are given in order of first use, as a factorizer numbers keys.
+   */
   ids?: Int32Array;
+  /** Gives entry x its id on its first use (and records it in `ids`). */
+  idOf?: (x: number) => number;
 }
 
 export interface PageHooks {
@@ -111,6 +117,26 @@ export function testV1Page(page: Uint8Array, n: number, encoding: string, maxDef
 }
 
 /**
+ * The strings of dictionary entries ix[lo, hi) (each of at most 8 bytes) appended at byte `used`
+ * of the output as two 32-bit words each, with their end offsets from `offsets[at + 1]` and their
+ * ids in the merged dictionary (given on first use); returns the bytes used then. No row is null or dropped, and the
+ * output has room for 8 bytes at each row's start: the loop tests nothing per row.
+ */
+function copyWords(ix: Int32Array, lo: number, hi: number, doff: Int32Array, from32: DataView, to32: DataView, used: number, offsets: Int32Array, at: number, codes: Int32Array, ids: Int32Array, idOf: (x: number) => number): number {
+  for (let r = lo; r < hi; r++) {
+    const x = ix[r];
+    const id = ids[x];
+    codes[at] = id >= 0 ? id : idOf(x);
+    const from = doff[x];
+    to32.setInt32(used, from32.getInt32(from, true), true);
+    to32.setInt32(used + 4, from32.getInt32(from + 4, true), true);
+    used += doff[x + 1] - from;
+    offsets[++at] = used;
+  }
+  return used;
+}
+
+/**
  * Rows [a, b) of a decompressed v1 page of `n` rows; false when the page is not one this handles.
  * `kind`: numbers ('fixed', stored as `physical`: INT32, INT64, FLOAT, DOUBLE) or strings ('utf8').
  */
@@ -127,15 +153,19 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     nValues = 0;
     for (let i = 0; i < n; i++) nValues += present[i];
   }
+  const mask = s.mask;
+  const base = s.inAt - a;
   let idx: Int32Array | undefined;
+  // Strings of a whole page with no nulls under a mask: only the kept rows' indices are decoded
+  // into idx[0, packed) (hybrid-kept.ts), so the copy loop below runs with no mask test.
+  let packed = -1;
   if (indexed) {
     const w = page[pos++];
     if (w > MAX_HYBRID_WIDTH) return false;
     idx = scratchInts(nValues);
-    decodeHybrid(page, pos, page.length, w, nValues, idx);
+    if (kind === 'utf8' && !present && mask && a === 0 && b === n) packed = decodeHybridKept(page, pos, page.length, w, n, idx, mask, base);
+    else decodeHybrid(page, pos, page.length, w, nValues, idx);
   }
-  const mask = s.mask;
-  const base = s.inAt - a;
   s.inAt += b - a;
   // The value index of row a.
   let vi = a;
@@ -200,12 +230,14 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     const doff = d.offsets as Int32Array;
     const ix = idx as Int32Array;
     const ids = d.ids;
-    const codes = ids === undefined ? undefined : s.codes;
+    const idOf = d.idOf;
+    const codes = ids === undefined || idOf === undefined ? undefined : s.codes;
     if (codes === undefined) s.codes = undefined;
     // Room for every output row still to come at this dictionary's longest string, up to 64 MiB:
     // one allocation for the column, not a doubling per page that copies what came before.
+    // 8 bytes more: the last row's two words may pass its end (see copyWords).
     const rest = (s.length - s.at) * (d.maxLength ?? 0);
-    const bytes = hooks.grow(rest <= RESERVE_BYTES ? rest : (b - a) * (d.maxLength ?? 0));
+    const bytes = hooks.grow((rest <= RESERVE_BYTES ? rest : (b - a) * (d.maxLength ?? 0)) + 8);
     let used = s.used;
     let at = s.at;
     // Entries of at most 8 bytes are copied as two 32-bit words (the dictionary is padded, and the
@@ -219,10 +251,20 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
     let lo = a;
     let hi = b;
     let keep = mask;
-    if (present === null && mask) {
+    if (packed >= 0) {
+      lo = vi = 0;
+      hi = packed;
+      keep = undefined;
+    } else if (present === null && mask) {
       lo = vi;
       hi = packKept(ix, vi, b - a, mask, base + a);
       keep = undefined;
+    }
+    // The common case (workload (a)'s key): no nulls, no row dropped, short entries, codes kept.
+    if (present === null && !keep && s.allValid && words && codes !== undefined && ids !== undefined && idOf !== undefined && used + (hi - lo) * (d.maxLength as number) <= room) {
+      s.used = copyWords(ix, lo, hi, doff, from32, to32, used, offsets, at, codes, ids, idOf);
+      s.at = at + hi - lo;
+      return true;
     }
     for (let r = lo; r < hi; r++) {
       const has = present === null || present[r] === 1;
@@ -238,7 +280,10 @@ export function readV1Page(page: Uint8Array, n: number, encoding: string, maxDef
         continue;
       }
       const x = ix[vi++];
-      if (codes !== undefined) codes[at] = (ids as Int32Array)[x];
+      if (codes !== undefined) {
+        const id = (ids as Int32Array)[x];
+        codes[at] = id >= 0 ? id : (idOf as (x: number) => number)(x);
+      }
       const from = doff[x];
       const len = doff[x + 1] - from;
       if (words && used <= room) {

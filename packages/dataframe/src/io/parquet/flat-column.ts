@@ -93,25 +93,31 @@ const MAX_CODED_STRINGS = 1 << 16;
 
 const utf8 = new TextDecoder();
 
-/** Each entry's id in the column's merged dictionary (new strings get new ids); undefined when codes were dropped. */
-function dictionaryIds(s: Sink, items: readonly Uint8Array[]): Int32Array | undefined {
-  if (s.codes === undefined) return undefined;
+/**
+ * The ids of a dictionary page's entries in the column's merged dictionary, given on each entry's
+ * first use by a row (decoded then: entries no kept row uses are never decoded), so that the
+ * column's codes number its strings in order of first appearance, as a factorizer does, and the
+ * group-by takes them as they are (dictionary-codes.ts). Undefined when codes were dropped.
+ */
+function dictionaryIds(s: Sink, items: readonly Uint8Array[]): Pick<PageDictionary, 'ids' | 'idOf'> {
+  if (s.codes === undefined) return {};
   if (s.dictionary.length + items.length > MAX_CODED_STRINGS) {
     s.codes = undefined;
-    return undefined;
+    return {};
   }
-  const ids = new Int32Array(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const str = utf8.decode(items[i]);
+  const ids = new Int32Array(items.length).fill(-1);
+  const idOf = (x: number): number => {
+    const str = utf8.decode(items[x]);
     let id = s.ids.get(str);
     if (id === undefined) {
       id = s.dictionary.length;
       s.ids.set(str, id);
       s.dictionary.push(str);
     }
-    ids[i] = id;
-  }
-  return ids;
+    ids[x] = id;
+    return id;
+  };
+  return { ids, idOf };
 }
 
 interface Hyparquet {
@@ -214,7 +220,7 @@ function readChunk(h: Hyparquet, buf: Uint8Array, decoder: ColumnDecoder, maxDef
       // Copied out of the reused buffer: hyparquet's values may be views of the page, kept for the chunk.
       const page = pageBytes(h, raw, header.uncompressed_page_size, decoder).slice();
       dict = h.readPlain({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, decoder.type, header.dictionary_page_header?.num_values ?? 0, decoder.element.type_length);
-      packed = kind === 'utf8' ? { ...packDictionary(dict), ids: dictionaryIds(s, dict as Uint8Array[]) } : kind === 'fixed' && ArrayBuffer.isView(dict) ? { values: dict as Fixed } : undefined;
+      packed = kind === 'utf8' ? { ...packDictionary(dict), ...dictionaryIds(s, dict as Uint8Array[]) } : kind === 'fixed' && ArrayBuffer.isView(dict) ? { values: dict as Fixed } : undefined;
       continue;
     }
     if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') continue;

@@ -17,7 +17,7 @@ export function scratchInts(n: number): Int32Array {
 }
 
 /** A ULEB128 varint at `pos`: [value, next position]. */
-function varint(b: Uint8Array, pos: number): [number, number] {
+export function varint(b: Uint8Array, pos: number): [number, number] {
   let v = 0;
   let shift = 0;
   for (;;) {
