@@ -15,7 +15,7 @@
 import { DataType, Precision, type Vector } from 'apache-arrow';
 import { batchOf, decodePart, encodeBatch, type Batch, type Part } from './part';
 import { bucketCount, settleAll, type Spread } from './sort-carry';
-import { rangeGuide, type RangeGuide } from './sort-numbers';
+import { rangeAt, rangeGuide, type RangeGuide } from './sort-numbers';
 import { scratch, type Numbers } from './sort-scratch';
 import { gatherNumbers, isPlainNumbers, numbersOf, scatterNumbers, vectorOf } from './take-numbers';
 
@@ -89,28 +89,12 @@ export function splitIntoBuckets(b: Batch, key: Vector, bounds: readonly number[
 function bucketIds(keys: Float64Array, guide: RangeGuide, lo: Float64Array, scale: Float64Array, last: Int32Array, base: Int32Array, missing: number, ids: Int32Array, count: Int32Array): void {
   const { b, first, usable, guess } = guide;
   const cellScale = guide.scale;
-  const nb = b.length;
-  const top = guess.length - 1;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     let g: number;
     if (k !== k) g = missing;
     else {
-      let r: number;
-      if (usable) {
-        const c = (k - first) * cellScale;
-        r = guess[c <= 0 ? 0 : c >= top ? top : c | 0];
-        while (r < nb && b[r] <= k) r++;
-        while (r > 0 && b[r - 1] > k) r--;
-      } else {
-        r = 0;
-        let hi = nb;
-        while (r < hi) {
-          const mid = (r + hi) >> 1;
-          if (b[mid] <= k) r = mid + 1;
-          else hi = mid;
-        }
-      }
+      const r = rangeAt(k, b, guess, first, cellScale, usable);
       const x = (k - lo[r]) * scale[r];
       const t = last[r];
       g = base[r] + (x <= 0 ? 0 : x < t ? x | 0 : t);
