@@ -4,7 +4,7 @@
  * ones (pack-kept.ts) made two passes over every row of the page; on workload (a)'s key column
  * (half the rows kept) the packing pass cost a quarter of the string read.
  */
-import { MAX_HYBRID_WIDTH, varint } from './hybrid';
+import { MAX_HYBRID_WIDTH, runValue, tailWord, varint } from './hybrid';
 
 /**
  * The values k of [0, n) of the RLE / bit-packed hybrid run data at bytes [pos, end), `width` bits
@@ -35,8 +35,7 @@ export function decodeHybridKept(b: Uint8Array, pos: number, end: number, width:
     pos = p;
     if ((h & 1) === 0) {
       const count = Math.min(h / 2, n - at);
-      let v = 0;
-      for (let k = 0; k < valueBytes; k++) v |= b[pos + k] << (8 * k);
+      const v = runValue(b, pos, valueBytes);
       pos += valueBytes;
       let kept = 0;
       for (let k = 0; k < count; k++) kept += mask[maskAt + at + k];
@@ -61,10 +60,7 @@ export function decodeHybridKept(b: Uint8Array, pos: number, end: number, width:
       w += mask[m0 + k];
     }
     for (; k < count; k++, bit += width) {
-      const i = bit >>> 3;
-      let v = 0;
-      for (let j = 0; j < 4 && i + j < b.length; j++) v |= b[i + j] << (8 * j);
-      out[w] = (v >>> (bit & 7)) & bits;
+      out[w] = (tailWord(b, bit >>> 3) >>> (bit & 7)) & bits;
       w += mask[m0 + k];
     }
     at += count;

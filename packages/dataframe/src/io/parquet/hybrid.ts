@@ -29,6 +29,20 @@ export function varint(b: Uint8Array, pos: number): [number, number] {
   }
 }
 
+/** An RLE run's repeated value: `valueBytes` little-endian bytes at `pos`. */
+export function runValue(b: Uint8Array, pos: number, valueBytes: number): number {
+  let v = 0;
+  for (let k = 0; k < valueBytes; k++) v |= b[pos + k] << (8 * k);
+  return v;
+}
+
+/** The little-endian 32-bit word at byte `i`, a byte at a time, stopping at the end of `b` (a bit-packed run's last values). */
+export function tailWord(b: Uint8Array, i: number): number {
+  let v = 0;
+  for (let j = 0; j < 4 && i + j < b.length; j++) v |= b[i + j] << (8 * j);
+  return v;
+}
+
 /**
  * `n` values of `width` bits from bytes [pos, end) into `out` (from index 0). Returns the position
  * after the runs read. Bit-packed runs may hold padding values past `n`: they are not written.
@@ -50,8 +64,7 @@ export function decodeHybrid(b: Uint8Array, pos: number, end: number, width: num
     pos = p;
     if ((h & 1) === 0) {
       const count = Math.min(h / 2, n - at);
-      let v = 0;
-      for (let k = 0; k < valueBytes; k++) v |= b[pos + k] << (8 * k);
+      const v = runValue(b, pos, valueBytes);
       pos += valueBytes;
       out.fill(v & mask, at, at + count);
       at += count;
@@ -72,10 +85,7 @@ export function decodeHybrid(b: Uint8Array, pos: number, end: number, width: num
       out[at + k] = (view.getUint32(i, true) >>> (bit & 7)) & mask;
     }
     for (; k < count; k++, bit += width) {
-      const i = bit >>> 3;
-      let v = 0;
-      for (let j = 0; j < 4 && i + j < b.length; j++) v |= b[i + j] << (8 * j);
-      out[at + k] = (v >>> (bit & 7)) & mask;
+      out[at + k] = (tailWord(b, bit >>> 3) >>> (bit & 7)) & mask;
     }
     at += count;
     pos = stop;
@@ -92,9 +102,7 @@ export function presentRows(b: Uint8Array, pos: number, end: number, maxDef: num
   const width = 32 - Math.clz32(maxDef);
   const [h, p] = varint(b, pos);
   if ((h & 1) === 0 && h / 2 >= n) {
-    let v = 0;
-    for (let k = 0; k < (width + 7) >> 3; k++) v |= b[p + k] << (8 * k);
-    if (v === maxDef) return null;
+    if (runValue(b, p, (width + 7) >> 3) === maxDef) return null;
   }
   const levels = scratchInts(n);
   decodeHybrid(b, pos, end, width, n, levels);
