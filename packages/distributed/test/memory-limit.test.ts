@@ -100,8 +100,11 @@ describe('a 300 MB worker holding 1 GB', () => {
     const big = client.submit((n: number) => new Float64Array(n).fill(0.25), (140 * MiB) / 8);
     const len = await client.submit((a: Float64Array) => a.length, big).result();
     expect(len).toBe((140 * MiB) / 8);
-    const m = (await client.schedulerInfo()).workers[0].metrics;
-    expect(m.spilledBytes).toBe(140 * MiB);
+    // Metrics reach the scheduler with the worker's heartbeats (every 100 ms here), not with
+    // results: a round trip can now end before the heartbeat after the spill.
+    let spilled = -1;
+    await until(async () => (spilled = (await client.schedulerInfo()).workers[0].metrics.spilledBytes) === 140 * MiB, 10_000, 'the spill in a heartbeat').catch(() => undefined);
+    expect(spilled).toBe(140 * MiB);
     const sum = await client.submit((a: Float64Array) => a.reduce((s, v) => s + v, 0), big).result();
     expect(sum).toBe(0.25 * ((140 * MiB) / 8));
     expect(cluster.workerPids).toEqual([pid]);
