@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, LocalCluster } from '../src/index';
 import { LocalSocket } from '../src/comm/local-link';
-import { Comm, whenBatchEnds, type Message } from '../src/comm/transport';
+import { Comm, drainInOrder, whenBatchEnds, type Message } from '../src/comm/transport';
 import { requireBuild } from './helpers';
 
 /** Two Comms over an in-process link, with the batches each end hands over recorded. */
@@ -24,6 +24,32 @@ function linkedPair(): { a: Comm; b: Comm; sentByB: unknown[][] } {
 }
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
+
+describe('drainInOrder (how flushes and batch-end jobs are run)', () => {
+  it('runs items in order, including items listed while running, and empties the list', () => {
+    const list = [1, 2, 3];
+    const seen: number[] = [];
+    drainInOrder(list, (n) => {
+      seen.push(n);
+      if (n === 2) list.push(4);
+    });
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(list).toEqual([]);
+  });
+
+  it('takes an item off before running it: one that throws leaves only the items after it listed', () => {
+    const list = ['a', 'b', 'c', 'd'];
+    const seen: string[] = [];
+    expect(() =>
+      drainInOrder(list, (s) => {
+        seen.push(s);
+        if (s === 'b') throw new Error('flush failed on b');
+      }),
+    ).toThrow('flush failed on b');
+    expect(seen).toEqual(['a', 'b']);
+    expect(list).toEqual(['c', 'd']);
+  });
+});
 
 describe('whenBatchEnds', () => {
   it('refuses (false, nothing queued) when no received batch is being handled', async () => {

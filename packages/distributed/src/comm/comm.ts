@@ -49,9 +49,22 @@ export function whenBatchEnds(fn: () => void): boolean {
   return true;
 }
 
+/**
+ * Runs each listed item in order, including any listed while running; each is taken off the list
+ * before it runs, so one that throws leaves the rest listed. One truncation at the end, not a shift
+ * per item (a shift is O(n)).
+ */
+export function drainInOrder<T>(list: T[], run: (item: T) => void): void {
+  let done = 0;
+  try {
+    while (done < list.length) run(list[done++]!);
+  } finally {
+    list.splice(0, done);
+  }
+}
+
 function flushDirty(): void {
-  // In order; taken off before flushing, so that a flush that throws leaves the rest listed.
-  while (dirty.length) dirty.shift()!.flush();
+  drainInOrder(dirty, (c) => c.flush());
 }
 
 /** One open connection: batched sends, decoded batches in. */
@@ -259,7 +272,7 @@ export class Comm {
     } finally {
       try {
         // Still receiving: what the jobs send joins the replies flushed below.
-        if (receiving === 1) while (batchEndJobs.length) batchEndJobs.shift()!();
+        if (receiving === 1) drainInOrder(batchEndJobs, (job) => job());
       } finally {
         if (--receiving === 0) flushDirty();
       }

@@ -161,4 +161,4 @@ function roleOf(path: string | undefined): string {
 
 export { ConnectionRefusedError } from './refused';
 export { connect, type ConnectOptions } from './connect';
-export { Comm, whenBatchEnds, type Message } from './comm';
+export { Comm, drainInOrder, whenBatchEnds, type Message } from './comm';

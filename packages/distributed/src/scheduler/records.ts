@@ -37,9 +37,6 @@ export class WorkerRecord {
     return this.info.id;
   }
 
-  /** Listed to send its `compute` when the received batch ends (see Scheduler.flushWorker). */
-  computeDue = false;
-
   /** Whether runs, releases or cancels are waiting to go out as a `compute` message. */
   hasCompute(): boolean {
     return this.run.length > 0 || this.release.length > 0 || this.cancel.length > 0;

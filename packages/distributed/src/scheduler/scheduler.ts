@@ -897,25 +897,21 @@ export class Scheduler {
    * one `compute` for the worker instead of two, and a worker's batch of reports one per worker.
    */
   private flushWorker(rec: WorkerRecord): void {
-    if (rec.computeDue || !rec.hasCompute()) return;
-    if (this.computeDue.length > 0 || whenBatchEnds(this.sendDueComputes)) {
-      rec.computeDue = true;
-      this.computeDue.push(rec);
+    if (this.computeDue.has(rec) || !rec.hasCompute()) return;
+    if (this.computeDue.size > 0 || whenBatchEnds(this.sendDueComputes)) {
+      this.computeDue.add(rec);
       return;
     }
     rec.sendCompute();
   }
 
   /** Workers whose `compute` waits for the end of the received batch, in the order they were listed. */
-  private computeDue: WorkerRecord[] = [];
+  private computeDue = new Set<WorkerRecord>();
 
   private readonly sendDueComputes = (): void => {
     const due = this.computeDue;
-    this.computeDue = [];
-    for (const rec of due) {
-      rec.computeDue = false;
-      rec.sendCompute();
-    }
+    this.computeDue = new Set();
+    for (const rec of due) rec.sendCompute();
   };
 
   /**
