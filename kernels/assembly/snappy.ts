@@ -8,9 +8,9 @@
 // Parquet pages of floats compress poorly: most elements are literals and copies of 3 to 6 bytes,
 // so the cost is per element, not per byte, and the loop is bound by the chain from one tag to
 // the next tag's address (a load, then the element's size): stores and bounds checks are not
-// on it (without any store the loop took as long). The three copy kinds therefore share one path with
-// no branch on the kind (its length, offset width and high offset bits are selected from the
-// tag), as a branch on it was mispredicted for pages that mix 1- and 2-byte offsets.
+// on it (without any store the loop took as long). Copies of kinds 1 and 2 share one path with
+// no branch between them (length, offset width and high offset bits are selected from the tag),
+// as a branch on the kind was mispredicted for pages that mix 1- and 2-byte offsets.
 export function snappy_uncompress(src: usize, srcLen: i32, dst: usize, dstLen: i32): i32 {
   const end = src + <usize>srcLen;
   let p = src;
