@@ -6,7 +6,7 @@
  */
 import type { FileMetaData } from 'hyparquet';
 import { PARSERS } from './parquet/decoding';
-import { asyncBufferOf, remoteList, resolveSource, type RemoteInput, type SourceRef } from './remote-source';
+import { asyncBufferOf, isResponse, remoteList, resolveSource, type RemoteInput, type SourceRef } from './remote-source';
 
 /** Bytes fetched from a source's end to find its footer (hyparquet fetches more when the footer is larger). */
 const FOOTER_FETCH = 1 << 16;
@@ -93,7 +93,7 @@ export async function openRemoteFiles(input: unknown): Promise<RemoteFile[]> {
  */
 export async function settleResponses<T>(input: T): Promise<T> {
   const one = async (x: unknown): Promise<unknown> => {
-    if (typeof Response === 'undefined' || !(x instanceof Response)) return x;
+    if (!isResponse(x)) return x;
     const ref = await resolveSource('readParquet', x);
     const blob = (ref as { blob: Blob }).blob;
     return typeof File === 'undefined' ? blob : new File([blob], ref.label);

@@ -15,7 +15,9 @@ export type SourceRef =
   | { readonly kind: 'blob'; readonly blob: Blob; readonly size: number; readonly label: string; readonly token: string };
 
 const isBlob = (x: unknown): x is Blob => typeof Blob !== 'undefined' && x instanceof Blob;
-const isResponse = (x: unknown): x is Response => typeof Response !== 'undefined' && x instanceof Response;
+// Node defines Response lazily: its first mention loads the built-in fetch (undici), 30 ms on
+// the calling thread before the first task of a readParquet of paths. Only objects are checked.
+export const isResponse = (x: unknown): x is Response => typeof x === 'object' && x !== null && typeof Response !== 'undefined' && x instanceof Response;
 const isUrlText = (x: unknown): x is string => typeof x === 'string' && /^https?:\/\//i.test(x);
 
 /** Whether `x` is one source the readers read without a file system. */
