@@ -125,6 +125,40 @@ describe('splitIntoBuckets and sortBuckets', () => {
     }
   });
 
+  it('moves every column of a bucket, several of one type (the sort reads them one after another from one working array), the key not first', () => {
+    // Two float64 columns, a float32 and an int32 beside the key; one range holds a cluster of
+    // 30,000 rows in a single bucket (past the bucket sort's 16,384, so the general sort orders it).
+    const inputs = [0, 1, 2].map((i) => Float64Array.from({ length: 12_000 }, (_, r) => (r % 5 === 4 ? NaN : r < 8_000 ? 70 + Math.floor(u() * 4) * 1e-9 : u() * 100)));
+    const part = (keys: Float64Array, i: number): Part => {
+      const id = (r: number): number => i * 1e6 + r;
+      return encodeBatch(
+        batchOf(
+          ['a', 'k', 'b', 'c', 'd'],
+          [
+            f64(Float64Array.from({ length: keys.length }, (_, r) => id(r))),
+            f64(keys),
+            f64(Float64Array.from({ length: keys.length }, (_, r) => -id(r))),
+            makeVector(Float32Array.from({ length: keys.length }, (_, r) => r)),
+            makeVector(Int32Array.from({ length: keys.length }, (_, r) => id(r) + 7)),
+          ],
+        ),
+      );
+    };
+    const bounds = [40, 80];
+    const pieces = inputs.map((k, i) => rangeSplitBuckets(part(k, i), 'k', bounds, 0, 100, 12_000));
+    expect(pieces.every((ps) => ps.every(isBucketedPiece))).toBe(true);
+    const rows: [number, number][] = inputs.flatMap((keys, i) => Array.from(keys, (k, r): [number, number] => [k, i * 1e6 + r]));
+    for (let r = 0; r <= bounds.length; r++) {
+      const mine = rows.filter(([k]) => rangeOf(k, bounds) === r);
+      const want = stableOrder(Float64Array.from(mine, ([k]) => k), true).map((j) => mine[j]);
+      const b = decodePart(sortPieces(pieces.map((ps) => ps[r]), 'k', true));
+      const [a, k, bb, c, d] = b.vectors.map((v) => Array.from(v.toArray() as ArrayLike<number>));
+      expect(k.length).toBe(want.length);
+      const wrong = want.findIndex(([key, id], i) => !Object.is(k[i], key) || a[i] !== id || bb[i] !== -id || c[i] !== id % 1e6 || d[i] !== id + 7);
+      expect(wrong).toBe(-1);
+    }
+  });
+
   it('refuses pieces that disagree on their buckets (the caller sorts them as plain pieces)', () => {
     const keys = Float64Array.from({ length: 3000 }, () => u() * 100);
     const b = decodePart(input(keys, 0));

@@ -14,10 +14,10 @@
  */
 import { DataType, Precision, type Vector } from 'apache-arrow';
 import { batchOf, decodePart, encodeBatch, type Batch, type Part } from './part';
-import { bucketCount, settleAll, type Spread } from './sort-carry';
+import { bucketCount, bucketWork, settleBucket, type Spread } from './sort-carry';
 import { rangeAt, rangeGuide, type RangeGuide } from './sort-numbers';
 import { scratch, type Numbers } from './sort-scratch';
-import { gatherNumbers, isPlainNumbers, numbersOf, scatterNumbers, vectorOf } from './take-numbers';
+import { isPlainNumbers, numbersOf, scatterNumbers, vectorOf } from './take-numbers';
 
 type NumbersCtor = { new (n: number): Numbers; readonly BYTES_PER_ELEMENT: number; readonly name: string };
 
@@ -109,6 +109,10 @@ function bucketIds(keys: Float64Array, guide: RangeGuide, lo: Float64Array, scal
  * stable, missing keys last; undefined when the pieces do not agree on their buckets or hold no
  * rows (the caller sorts them as plain pieces: each keeps row order within a bucket, and equal
  * keys share a bucket, so a stable sort of them gives the same rows).
+ * One bucket at a time, every column: the bucket's rows are copied from the pieces into small
+ * working arrays, its keys ordered into the output and each other column read from its working
+ * array in that order. Laying every column out whole first (a partition's worth of scratch per
+ * column, and an order as long) wrote and read again ~20 MB per partition that no cache held.
  */
 export function sortBuckets(pieces: readonly BucketedPiece[], column: string): Batch | undefined {
   const { spread } = pieces[0];
@@ -121,24 +125,77 @@ export function sortBuckets(pieces: readonly BucketedPiece[], column: string): B
   const n = batches.reduce((a, x) => a + x.numRows, 0);
   if (kc < 0 || n === 0) return undefined;
   // Every column of every piece: one array of values (as the split made them).
-  const arrays = names.map((_, c) => batches.map((x) => valuesOf(x.vectors[c])));
-  if (arrays.some((col) => col.some((a) => a === undefined))) return undefined;
+  const maybe = names.map((_, c) => batches.map((x) => valuesOf(x.vectors[c])));
+  if (maybe.some((col) => col.some((a) => a === undefined))) return undefined;
+  const arrays = maybe as Numbers[][];
+  // Bucket j of the output: start[j]..start[j + 1] (the pieces' buckets laid end to end).
   const start = new Int32Array(nb + 2);
   for (const p of pieces) for (let j = 0; j <= nb + 1; j++) start[j] += p.starts[j];
+  let widest = 0;
+  for (let j = 0; j <= nb; j++) widest = Math.max(widest, start[j + 1] - start[j]);
   const starts = pieces.map((p) => p.starts);
-  const scattered = scratch(Float64Array, 'carry-keys', n);
-  layOut(arrays[kc] as Numbers[], starts, scattered);
-  const sorted = new Float64Array(n);
-  const from = settleAll(scattered, start, { lo: spread.lo, hi: spread.hi, scale: spread.scale, ascending: true } satisfies Spread, sorted);
-  const vectors = names.map((_, c) => {
-    const type = batches[0].vectors[c].type as DataType;
-    if (c === kc) return vectorOf(sorted, type);
-    const src = arrays[c] as Numbers[];
-    const mid = scratch(src.find((a) => a.length > 0)!.constructor as NumbersCtor, 'carry-column', n);
-    layOut(src, starts, mid);
-    return gatherNumbers(mid, from, type);
-  });
-  return batchOf(names, vectors);
+  const ctorOf = (c: number): NumbersCtor => arrays[c].find((a) => a.length > 0)!.constructor as NumbersCtor;
+  const outs = names.map((_, c) => (c === kc ? new Float64Array(n) : new (ctorOf(c))(n)));
+  const others = names.map((_, c) => c).filter((c) => c !== kc);
+  // Columns of one type share a working array: they are copied and read one after another.
+  const work = names.map((_, c) => (c === kc ? undefined : scratch(ctorOf(c), 'bucket-column', widest)));
+  const keys = scratch(Float64Array, 'bucket-keys', widest);
+  const from = scratch(Int32Array, 'bucket-from', widest);
+  const bucket = bucketWork();
+  const ascending: Spread = { lo: spread.lo, hi: spread.hi, scale: spread.scale, ascending: true };
+  const sorted = outs[kc] as Float64Array;
+  for (let j = 0; j <= nb; j++) {
+    const s = start[j];
+    const m = start[j + 1] - s;
+    if (m === 0) continue;
+    copyBucket(arrays[kc], starts, j, keys);
+    const out = sorted.subarray(s, s + m);
+    if (j < nb) settleBucket(keys, 0, m, ascending, j, bucket, out, from);
+    else missingInOrder(keys, m, out, from);
+    for (const c of others) {
+      copyBucket(arrays[c], starts, j, work[c]!);
+      placeBucket(work[c]!, from, m, outs[c], s);
+    }
+  }
+  return batchOf(
+    names,
+    outs.map((o, c) => vectorOf(o, batches[0].vectors[c].type as DataType)),
+  );
+}
+
+/** The missing keys' bucket keeps row order. */
+function missingInOrder(keys: Float64Array, m: number, out: Float64Array, from: Int32Array): void {
+  for (let i = 0; i < m; i++) {
+    out[i] = keys[i];
+    from[i] = i;
+  }
+}
+
+/** Bucket j's rows from every piece, in input order, into `out` from 0. */
+function copyBucket(src: readonly Numbers[], starts: readonly Int32Array[], j: number, out: Numbers): void {
+  let at = 0;
+  for (let p = 0; p < src.length; p++) {
+    const s = starts[p][j];
+    const e = starts[p][j + 1];
+    if (e > s) {
+      copyRun(src[p], s, e, out, at);
+      at += e - s;
+    }
+  }
+}
+
+/** `out[s + i] = bucket[from[i]]` for the bucket's m rows. */
+function placeBucket(bucket: Numbers, from: Int32Array, m: number, out: Numbers, s: number): void {
+  if (bucket instanceof Float64Array && out instanceof Float64Array) placeFloat64(bucket, from, m, out, s);
+  else {
+    const o = out as unknown as number[];
+    const x = bucket as unknown as number[];
+    for (let i = 0; i < m; i++) o[s + i] = x[from[i]];
+  }
+}
+
+function placeFloat64(bucket: Float64Array, from: Int32Array, m: number, out: Float64Array, s: number): void {
+  for (let i = 0; i < m; i++) out[s + i] = bucket[from[i]];
 }
 
 /** A plain number vector's one array of values (none when it has nulls or several chunks). */
@@ -146,22 +203,6 @@ function valuesOf(v: Vector): Numbers | undefined {
   if (!isPlainNumbers(v) || v.data.length > 1) return undefined;
   // An empty piece gives no values (its array type does not matter: nothing is copied from it).
   return v.length === 0 ? new Float64Array(0) : ((v.data[0].values as Numbers).subarray(0, v.length) as Numbers);
-}
-
-/** Bucket after bucket, each bucket's rows from every piece in input order, into `out`. */
-function layOut(src: readonly Numbers[], starts: readonly Int32Array[], out: Numbers): void {
-  const buckets = starts[0].length - 1;
-  let at = 0;
-  for (let j = 0; j < buckets; j++) {
-    for (let p = 0; p < src.length; p++) {
-      const s = starts[p][j];
-      const e = starts[p][j + 1];
-      if (e > s) {
-        copyRun(src[p], s, e, out, at);
-        at += e - s;
-      }
-    }
-  }
 }
 
 function copyRun(src: Numbers, s: number, e: number, out: Numbers, at: number): void {

@@ -82,7 +82,7 @@ export function settleAll(scattered: Float64Array, start: Int32Array, spread: Sp
   const n = scattered.length;
   const nb = start.length - 2;
   const from = scratch(Int32Array, 'carry-from', n);
-  const work = { sub: new Uint16Array(LONG), count: new Int32Array(LONG + 1) };
+  const work = bucketWork();
   for (let j = 0; j < nb; j++) settleBucket(scattered, start[j], start[j + 1], spread, j, work, sorted, from);
   for (let i = start[nb]; i < n; i++) {
     sorted[i] = scattered[i];
@@ -179,7 +179,10 @@ function sortedRows(buckets: Uint16Array, start: Int32Array, from: Int32Array): 
   return rows;
 }
 
-interface Work {
+/** The working arrays settleBucket needs (one set serves every bucket of a sort, in turn). */
+export const bucketWork = (): Work => ({ sub: new Uint16Array(LONG), count: new Int32Array(LONG + 1) });
+
+export interface Work {
   /** Each row's sub-bucket within its bucket (computed once, read by the count and the placing). */
   readonly sub: Uint16Array;
   /** Sub-bucket counts. */
@@ -191,7 +194,7 @@ interface Work {
  * to `sorted` and, for each output position, its position in the scattered rows to `from`
  * (the bucket is ordered where it lands in them: a copy out of working arrays was a pass of its own).
  */
-function settleBucket(keys: Float64Array, s: number, e: number, spread: Spread, j: number, w: Work, sorted: Float64Array, from: Int32Array): void {
+export function settleBucket(keys: Float64Array, s: number, e: number, spread: Spread, j: number, w: Work, sorted: Float64Array, from: Int32Array): void {
   const n = e - s;
   if (n > LONG) {
     const order = keysOrder(keys.subarray(s, e), spread.ascending, scratch(Int32Array, 'carry-long', n));
@@ -218,8 +221,11 @@ function settleBucket(keys: Float64Array, s: number, e: number, spread: Spread, 
  * instead, so no input is quadratic.
  */
 function subBucketOrder(keys: Float64Array, s: number, n: number, spread: Spread, j: number, w: Work, sorted: Float64Array, from: Int32Array): void {
-  const count = w.count.subarray(0, n + 1).fill(0);
-  subCounts(keys, s, n, spread, j, w.sub, count);
+  const count = w.count;
+  count.fill(0, 0, n + 1);
+  // (k - hi) x -scale is (hi - k) x scale exactly (IEEE rounding is symmetric), so one loop serves both directions.
+  const { ascending } = spread;
+  subCounts(keys, s, n, ascending ? spread.lo : spread.hi, ascending ? spread.scale : -spread.scale, j, w.sub, count);
   let most = 0;
   for (let d = 0; d < n; d++) {
     const c = count[d + 1];
@@ -228,25 +234,23 @@ function subBucketOrder(keys: Float64Array, s: number, n: number, spread: Spread
   }
   subPlace(keys, s, n, w.sub, count, sorted, from);
   if (most <= SHORT) {
-    insertionRun(sorted, from, s, s + n, spread.ascending);
+    insertionRun(sorted, from, s, s + n, ascending);
     return;
   }
   // count[d] is now where sub-bucket d ends (from s).
   for (let d = 0, a = 0; d < n; a = count[d++]) {
     const z = count[d];
     if (z - a < 2) continue;
-    if (z - a <= SHORT) insertionRun(sorted, from, s + a, s + z, spread.ascending);
-    else generalRun(sorted, from, s + a, s + z, spread.ascending);
+    if (z - a <= SHORT) insertionRun(sorted, from, s + a, s + z, ascending);
+    else generalRun(sorted, from, s + a, s + z, ascending);
   }
 }
 
 /** A key's sub-bucket among `n` in bucket j: its position's fraction past j, times n (no key is missing here). */
-function subCounts(keys: Float64Array, s: number, n: number, spread: Spread, j: number, sub: Uint16Array, count: Int32Array): void {
-  const { lo, hi, scale, ascending } = spread;
+function subCounts(keys: Float64Array, s: number, n: number, base: number, scale: number, j: number, sub: Uint16Array, count: Int32Array): void {
   const top = n - 1;
   for (let i = 0; i < n; i++) {
-    const k = keys[s + i];
-    const y = ((ascending ? k - lo : hi - k) * scale - j) * n;
+    const y = ((keys[s + i] - base) * scale - j) * n;
     const d = y <= 0 ? 0 : y < top ? y | 0 : top;
     sub[i] = d;
     count[d + 1]++;
@@ -262,21 +266,39 @@ function subPlace(keys: Float64Array, s: number, n: number, sub: Uint16Array, at
   }
 }
 
-/** Whether key x comes strictly after key k in the sort's direction (no key is missing here; -0 equal to 0). */
-const after = (x: number, k: number, ascending: boolean): boolean => (ascending ? x > k : x < k);
-
-/** Keys and rows a..z (rows ascending among equal keys, no key missing) by insertion sort: a row moves only past keys strictly after its own. */
+/** Keys and rows a..z (rows ascending among equal keys, no key missing) by insertion sort: a row moves only past keys strictly after its own (-0 equal to 0). */
 function insertionRun(lk: Float64Array, lr: Int32Array, a: number, z: number, ascending: boolean): void {
+  if (ascending) insertionUp(lk, lr, a, z);
+  else insertionDown(lk, lr, a, z);
+}
+
+function insertionUp(lk: Float64Array, lr: Int32Array, a: number, z: number): void {
   for (let i = a + 1; i < z; i++) {
     const k = lk[i];
-    if (!after(lk[i - 1], k, ascending)) continue;
+    if (!(lk[i - 1] > k)) continue;
     const r = lr[i];
     let q = i - 1;
     do {
       lk[q + 1] = lk[q];
       lr[q + 1] = lr[q];
       q--;
-    } while (q >= a && after(lk[q], k, ascending));
+    } while (q >= a && lk[q] > k);
+    lk[q + 1] = k;
+    lr[q + 1] = r;
+  }
+}
+
+function insertionDown(lk: Float64Array, lr: Int32Array, a: number, z: number): void {
+  for (let i = a + 1; i < z; i++) {
+    const k = lk[i];
+    if (!(lk[i - 1] < k)) continue;
+    const r = lr[i];
+    let q = i - 1;
+    do {
+      lk[q + 1] = lk[q];
+      lr[q + 1] = lr[q];
+      q--;
+    } while (q >= a && lk[q] < k);
     lk[q + 1] = k;
     lr[q + 1] = r;
   }
