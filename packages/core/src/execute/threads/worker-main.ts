@@ -314,7 +314,13 @@ async function drain(): Promise<void> {
     let lastFlush = performance.now();
     while (head < queue.length) {
       const spec = queue[head++];
-      if (head > 4096 && head * 2 > queue.length) {
+      // A drained queue lets go of its specs at once: kept until 4,096 had run, they held each
+      // batch's decoded nodes (literal blocks, expressions) alive into the old generation, so
+      // every small computation's batch was copied by two scavenges and grew the heap.
+      if (head === queue.length) {
+        queue.length = 0;
+        head = 0;
+      } else if (head > 4096 && head * 2 > queue.length) {
         queue = queue.slice(head);
         head = 0;
       }
@@ -510,7 +516,7 @@ const control: WorkerControl = {
   stats() {
     let stored = 0;
     for (const s of stores.values()) stored += s.size;
-    return { stored, queued: queue.length - head, resident: resident.size, ...shuffles.stats(), ...spill.stats };
+    return { stored, queued: queue.length - head, specsHeld: queue.length, resident: resident.size, ...shuffles.stats(), ...spill.stats };
   },
   residentValues(ids) {
     const values: unknown[] = [];
