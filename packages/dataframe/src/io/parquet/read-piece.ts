@@ -13,7 +13,6 @@ import { arrowType, type TypeDesc } from '../../ops/types';
 import type { ColumnPlan } from './column-types';
 import { cellOf, decompressors, PARSERS } from './decoding';
 import { filterMask } from './filter-mask';
-import { borrowMask, returnMask } from './mask-pool';
 import { filterColumns, type Cell, type Clause, type Predicate } from './filters';
 import { isFlatPlan, readFlatColumn, testFlatColumn } from './flat-column';
 import type { CompareOp } from './compare-numbers';
@@ -111,8 +110,6 @@ interface Decoded {
   /** The rows the filters keep (null: all) and how many. */
   keep: Uint8Array | null;
   rows: number;
-  /** The mask borrowed for the page tests (mask-pool.ts), returned once the piece's columns are made. */
-  borrowed?: Uint8Array;
 }
 
 /**
@@ -213,7 +210,7 @@ async function decodeFrom(
     if (keep !== null) masked.add(p.name);
   }
   for (const p of flat) cells.delete(p.name);
-  return { vectors, cells, masked, keep, rows, borrowed: pre?.keep };
+  return { vectors, cells, masked, keep, rows };
 }
 
 /** The clauses of a filter's columns tested page by page as they were read, and the mask they made. */
@@ -239,17 +236,14 @@ async function testPages(piece: ParquetPiece, n: number, flat: readonly ColumnPl
   for (const p of flat) {
     const clauses = branch.filter((c) => c.column === p.name);
     if (clauses.length === 0 || piece.columns.includes(p.name) || !clauses.every((c) => pageComparable(c, p))) continue;
-    const keep = out?.keep ?? borrowMask(n);
+    const keep = out?.keep ?? new Uint8Array(n).fill(1);
     let rows;
     try {
       rows = await testFlatColumn(file, metadata, p, piece.ranges, compressors, clauses.map((c) => ({ op: c.op as CompareOp, w: c.values[0] as number })), keep);
     } catch (e) {
       throw new Error(`readParquet: cannot decode column '${p.name}' of '${piece.path}': ${(e as Error).message}`);
     }
-    if (rows === undefined) {
-      if (out === undefined) returnMask(keep);
-      continue;
-    }
+    if (rows === undefined) continue;
     out ??= { done: new Set(), keep, rows };
     out.done.add(p.name);
     out.rows = rows;
@@ -271,7 +265,7 @@ function keptRows(piece: ParquetPiece, n: number, vectors: ReadonlyMap<string, V
 }
 
 export const readParquetPiece = async (piece: ParquetPiece): Promise<Part> => {
-  const { vectors, cells, masked, keep, rows, borrowed } = await decode(piece);
+  const { vectors, cells, masked, keep, rows } = await decode(piece);
   const hive = new Map(piece.hive.map((h) => [h.name, h]));
   let kept: number[] | undefined;
   const vecs = piece.columns.map((c, j) => {
@@ -284,8 +278,6 @@ export const readParquetPiece = async (piece: ParquetPiece): Promise<Part> => {
     kept ??= indicesOf(keep);
     return vectorOf(kept.map((i) => all[i]), piece.types[j]);
   });
-  // Every column the mask selected is copied out by now (nothing above keeps a view of it).
-  if (borrowed) returnMask(borrowed);
   const names = piece.indexed ? [indexColumn(0), ...piece.columns.slice(1)] : piece.columns;
   return encodeBatch(batchOf(names, vecs));
 };

@@ -1,9 +1,9 @@
 /**
- * Buffers readParquet reuses or trims to spare V8 short-lived large allocations: the filter mask
- * borrowed from a per-thread pool (mask-pool.ts; taken when the filtered column is not read, as
- * `columns` here) must never be shared by two pieces or outlive them, and a key column of strings of several lengths, trimmed before its codes are remembered,
- * must still give the group-by its dictionary codes. Files by polars (snappy); expected rows and
- * means come from the formulas that made them.
+ * readParquet's buffers under a filter whose column is not read (`columns` here, as workload (a)'s
+ * query reads them): two files read in one compute, or one after another, give independent,
+ * correct columns; and a key column of strings of several lengths, whose string buffer is
+ * trimmed before its codes are remembered, still gives the group-by its dictionary codes. Files
+ * by polars (snappy); expected rows and means come from the formulas that made them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { closeThreadPools } from '@pdask/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as dd from '../src/index';
-import { borrowMask, freeMasks, returnMask } from '../src/io/parquet/mask-pool';
 import { kernels } from '../src/ops/kernels';
 import { SCHEDULERS } from './helpers';
 import { keyMeans, writeKeyFile, type KeyOf } from './polars-key-file';
@@ -36,29 +35,7 @@ afterAll(async () => {
   await closeThreadPools();
 });
 
-describe('the filter mask pool', () => {
-  it('hands out masks of ones, never one already out, and reuses one given back', () => {
-    const a = borrowMask(1000);
-    const b = borrowMask(1000);
-    expect(a.buffer).not.toBe(b.buffer);
-    expect(a.length).toBe(1000);
-    expect(a.every((v) => v === 1)).toBe(true);
-    a.fill(0);
-    returnMask(a);
-    const c = borrowMask(900);
-    expect(c.buffer).toBe(a.buffer);
-    expect(c.length).toBe(900);
-    expect(c.every((v) => v === 1)).toBe(true);
-    expect(borrowMask(900).buffer).not.toBe(c.buffer);
-    returnMask(c);
-    expect(() => returnMask(c)).toThrow(/already given back/);
-    // A buffer far larger than the rows asked for is left for a larger piece.
-    expect(borrowMask(10).buffer).not.toBe(c.buffer);
-    returnMask(b);
-  });
-});
-
-describe.each(SCHEDULERS)('readParquet with reused and trimmed buffers (%s)', (_sched, opts) => {
+describe.each(SCHEDULERS)('readParquet under a filter of a column not read (%s)', (_sched, opts) => {
   it('reads two filtered files in one compute into independent, correct columns', async () => {
     const r = await (await dd.readParquet([fileOf(0), fileOf(1)], { columns: ['key', 'y'], filters: [['x', '>', 0.5]] })).compute(opts);
     const rows = [...keptOf(0).map((i) => [0, i]), ...keptOf(1).map((i) => [1, i])];
@@ -89,27 +66,6 @@ describe.each(SCHEDULERS)('readParquet with reused and trimmed buffers (%s)', (_
       expect(got.size).toBe(want.size);
       for (const [k, m] of want) expect(got.get(k)).toBeCloseTo(m, 12);
     }
-  });
-});
-
-describe('pieces read at once on one thread', () => {
-  it('never share a mask', async () => {
-    const read = async (f: number, w: number): Promise<number[]> => {
-      const r = await (await dd.readParquet(fileOf(f), { columns: ['key', 'y'], filters: [['x', '>', w]] })).compute({ scheduler: 'sync' });
-      return Array.from({ length: r.length }, (_, j) => r.col('y').at(j) as number);
-    };
-    // A read first leaves masks in the pool, which the reads at once then borrow.
-    await read(1, 0.9);
-    expect(freeMasks()).toBeGreaterThan(0);
-    const got = await Promise.all([read(0, 0.5), read(1, 0.25), read(0, 0.75), read(1, 0.5)]);
-    const want = [
-      [0, 0.5],
-      [1, 0.25],
-      [0, 0.75],
-      [1, 0.5],
-    ].map(([f, w]) => Array.from({ length: N }, (_, i) => i).filter((i) => xs[f](i) > w).map(y));
-    expect(got).toEqual(want);
-    expect(freeMasks()).toBeGreaterThan(0);
   });
 });
 
