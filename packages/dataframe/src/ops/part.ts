@@ -41,11 +41,13 @@ export interface Batch {
  * shared memory are kept: they cross threads without a copy.
  */
 function compact<T extends ArrayBufferView>(v: T): T {
-  if (typeof SharedArrayBuffer !== 'undefined' && v.buffer instanceof SharedArrayBuffer) return v;
-  if (v.byteLength * 2 < v.buffer.byteLength && v.buffer.byteLength > 4096) {
-    return (v as unknown as { slice(): T }).slice();
-  }
-  return v;
+  return compactedOnEncode(v) ? (v as unknown as { slice(): T }).slice() : v;
+}
+
+/** Whether encodeBatch copies this view out of its buffer (see compact). */
+export function compactedOnEncode(v: ArrayBufferView): boolean {
+  if (typeof SharedArrayBuffer !== 'undefined' && v.buffer instanceof SharedArrayBuffer) return false;
+  return v.byteLength * 2 < v.buffer.byteLength && v.buffer.byteLength > 4096;
 }
 
 /** `length` bits of a bitmap starting at bit `offset`, as a bitmap starting at bit 0. */

@@ -15,6 +15,7 @@ import type { ColumnPlan } from './column-types';
 import { PARSERS } from './decoding';
 import { DICTIONARY_PADDING, readV1Page, testV1Page, type PageDictionary, type PageTest } from './fast-page';
 import { rememberCodes } from './dictionary-codes';
+import { compactedOnEncode } from '../../ops/part';
 import type { LocalFile } from './local-file';
 
 const isLocalFile = (f: AsyncBuffer): f is LocalFile => typeof (f as Partial<LocalFile>).chunk === 'function';
@@ -177,6 +178,9 @@ function packDictionary(dict: DecodedArray): { bytes: Uint8Array; offsets: Int32
   return { bytes, offsets, maxLength };
 }
 
+/** A sink's bitmap until its first null (setNull makes the real one). */
+const NO_BITMAP = new Uint8Array(0);
+
 const setValid = (s: Sink): void => {
   if (!s.allValid) s.valid[s.at >> 3] |= 1 << (s.at & 7);
 };
@@ -185,6 +189,8 @@ const setValid = (s: Sink): void => {
 function setNull(s: Sink): void {
   if (s.allValid) {
     s.allValid = false;
+    // Made at the first null: most columns have none, and a bitmap per column was one more buffer per piece.
+    s.valid = new Uint8Array((s.length + 7) >> 3);
     s.valid.fill(0xff, 0, s.at >> 3);
     for (let r = s.at & ~7; r < s.at; r++) s.valid[r >> 3] |= 1 << (r & 7);
   }
@@ -328,7 +334,7 @@ export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan
   const t = plan.type;
   const Ctor = fixedCtor(t);
   const kind = Ctor ? 'fixed' : t.id === 'bool' ? 'bool' : 'utf8';
-  const s: Sink = { length, at: 0, valid: new Uint8Array((length + 7) >> 3), nulls: 0, allValid: true, used: 0, inAt: 0, mask: mask?.keep, dictionary: [], ids: new Map() };
+  const s: Sink = { length, at: 0, valid: NO_BITMAP, nulls: 0, allValid: true, used: 0, inAt: 0, mask: mask?.keep, dictionary: [], ids: new Map() };
   if (kind === 'fixed') s.values = new (Ctor as FixedCtor)(length);
   else if (kind === 'bool') s.values = new Uint8Array((length + 7) >> 3);
   else {
@@ -340,7 +346,11 @@ export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan
   const type = arrowType(t);
   const nullBitmap = s.nulls > 0 ? s.valid : undefined;
   if (kind === 'utf8') {
-    const bytes = (s.bytes as Uint8Array).subarray(0, s.used);
+    let bytes = (s.bytes as Uint8Array).subarray(0, s.used);
+    // Strings of several lengths leave much of the room reserved at the longest unused, and a
+    // partition copies such a buffer out (part.ts): copied here instead, before the codes are
+    // remembered by this very buffer, the group-by still finds them (dictionary-codes.ts).
+    if (compactedOnEncode(bytes)) bytes = bytes.slice();
     if (s.codes) rememberCodes(s.offsets as Int32Array, bytes, nullBitmap, s.codes, s.dictionary);
     return makeVector(makeData({ type, length, nullCount: s.nulls, nullBitmap, valueOffsets: s.offsets, data: bytes } as never));
   }
@@ -356,7 +366,7 @@ export async function readFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan
 export async function testFlatColumn(file: AsyncBuffer, meta: FileMetaData, plan: ColumnPlan, ranges: readonly (readonly [number, number])[], compressors: Compressors, clauses: PageTest['clauses'], keep: Uint8Array): Promise<number | undefined> {
   const h = await hyparquetPages();
   const test: PageTest = { clauses, keep, kept: 0 };
-  const s: Sink = { length: keep.length, at: 0, valid: new Uint8Array(0), nulls: 0, allValid: true, used: 0, inAt: 0, dictionary: [], ids: new Map(), test };
+  const s: Sink = { length: keep.length, at: 0, valid: NO_BITMAP, nulls: 0, allValid: true, used: 0, inAt: 0, dictionary: [], ids: new Map(), test };
   try {
     await readChunks(h, file, meta, plan, ranges, compressors, 'fixed', s);
   } catch (e) {
