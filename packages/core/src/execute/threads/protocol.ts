@@ -95,8 +95,11 @@ export interface WorkerInit {
 export interface WorkerControl {
   connectPeer(peerId: number, port: MessagePort): void;
   disconnectPeer(peerId: number): void;
-  /** `specsHeld`: run specs the worker's queue still references, run or not (0 once it has drained). */
-  stats(): { stored: number; queued: number; specsHeld: number; resident: number; shuffleRuns: number; shuffleSpilledFiles: number; shuffleSpilledBytes: number; shuffleBytesInMemory: number } & SpillStats;
+  /**
+   * `specsHeld`: run specs the worker's queue still references, run or not (0 once it has drained);
+   * `endedHeld`: ended computations still remembered (0 once nothing here refers to them).
+   */
+  stats(): { stored: number; queued: number; specsHeld: number; endedHeld: number; resident: number; shuffleRuns: number; shuffleSpilledFiles: number; shuffleSpilledBytes: number; shuffleBytesInMemory: number } & SpillStats;
   /** Copies of resident values (for a caller that cannot read them in place); missing ids listed. */
   residentValues(ids: readonly number[]): { values: unknown[]; missing: number[] };
 }

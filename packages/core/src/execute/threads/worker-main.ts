@@ -213,6 +213,18 @@ function onGot(msg: Extract<PeerMessage, { t: 'got' }>): void {
   const req = requests.get(msg.id);
   if (!req) return;
   requests.delete(msg.id);
+  if (ended.has(req.cid)) {
+    // The computation ended while the fetch was in flight. Its store is gone: storing the values
+    // would make a new one that nothing ever clears (the values kept for the pool's life).
+    for (const id of req.ids) {
+      const s = slot(req.cid, id);
+      for (const spec of fetching.get(s)?.specs ?? []) blocked.delete(spec);
+      fetching.delete(s);
+      borrowed.delete(s);
+    }
+    forgetEnded();
+    return;
+  }
   const store = storeOf(req.cid);
   const lostIds = new Set(msg.missing);
   let vi = 0;
@@ -351,6 +363,7 @@ async function drain(): Promise<void> {
   } finally {
     draining = false;
     flush();
+    forgetEnded();
   }
 }
 
@@ -455,6 +468,17 @@ function endComputations(cids: readonly number[]): void {
     awaiting.delete(s);
     for (const spec of specs) blocked.delete(spec);
   }
+  forgetEnded();
+}
+
+/**
+ * Ended computations are remembered only while something here may still refer to them (specs
+ * queued, blocked or running, fetches in flight): the pool sends nothing for a computation after
+ * telling of its end. Kept for good, the set grew by one id per computation for the pool's life.
+ */
+function forgetEnded(): void {
+  if (ended.size === 0 || draining || head < queue.length || blocked.size !== 0 || requests.size !== 0 || awaiting.size !== 0) return;
+  ended.clear();
 }
 
 function onBatch(msg: Extract<ToWorker, { t: 'batch' }>): void {
@@ -516,7 +540,7 @@ const control: WorkerControl = {
   stats() {
     let stored = 0;
     for (const s of stores.values()) stored += s.size;
-    return { stored, queued: queue.length - head, specsHeld: queue.length, resident: resident.size, ...shuffles.stats(), ...spill.stats };
+    return { stored, queued: queue.length - head, specsHeld: queue.length, endedHeld: ended.size, resident: resident.size, ...shuffles.stats(), ...spill.stats };
   },
   residentValues(ids) {
     const values: unknown[] = [];
