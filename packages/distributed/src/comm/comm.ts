@@ -50,9 +50,10 @@ export function whenBatchEnds(fn: () => void): boolean {
 }
 
 /**
- * Runs each listed item in order, including any listed while running; each is taken off the list
- * before it runs, so one that throws leaves the rest listed. One truncation at the end, not a shift
- * per item (a shift is O(n)).
+ * Runs each listed item in order, including any listed while running. The items run are taken off
+ * the list in one truncation when it returns or throws (a shift per item is O(n)), so one that
+ * throws is off the list and the rest stay listed. Not re-entrant for one list (a nested drain would
+ * run the items before `done` again); neither caller can nest, as batches arrive asynchronously.
  */
 export function drainInOrder<T>(list: T[], run: (item: T) => void): void {
   let done = 0;
