@@ -213,18 +213,6 @@ function onGot(msg: Extract<PeerMessage, { t: 'got' }>): void {
   const req = requests.get(msg.id);
   if (!req) return;
   requests.delete(msg.id);
-  if (ended.has(req.cid)) {
-    // The computation ended while the fetch was in flight. Its store is gone: storing the values
-    // would make a new one that nothing ever clears (the values kept for the pool's life).
-    for (const id of req.ids) {
-      const s = slot(req.cid, id);
-      for (const spec of fetching.get(s)?.specs ?? []) blocked.delete(spec);
-      fetching.delete(s);
-      borrowed.delete(s);
-    }
-    forgetEnded();
-    return;
-  }
   const store = storeOf(req.cid);
   const lostIds = new Set(msg.missing);
   let vi = 0;
@@ -468,16 +456,28 @@ function endComputations(cids: readonly number[]): void {
     awaiting.delete(s);
     for (const spec of specs) blocked.delete(spec);
   }
+  // Fetches in flight: their replies find no request and are dropped (onGot). Answered, they
+  // would make a new store for the ended computation that nothing ever clears.
+  for (const [id, req] of requests) {
+    if (!ended.has(req.cid)) continue;
+    requests.delete(id);
+    for (const x of req.ids) {
+      const s = slot(req.cid, x);
+      for (const spec of fetching.get(s)?.specs ?? []) blocked.delete(spec);
+      fetching.delete(s);
+      borrowed.delete(s);
+    }
+  }
   forgetEnded();
 }
 
 /**
- * Ended computations are remembered only while something here may still refer to them (specs
- * queued, blocked or running, fetches in flight): the pool sends nothing for a computation after
- * telling of its end. Kept for good, the set grew by one id per computation for the pool's life.
+ * Ended computations are remembered only while a spec of theirs may still be queued or running:
+ * endComputations drops their blocked specs and fetches at once, and the pool sends nothing for a
+ * computation after telling of its end. Kept for good, the set grew by one id per computation for the pool's life.
  */
 function forgetEnded(): void {
-  if (ended.size === 0 || draining || head < queue.length || blocked.size !== 0 || requests.size !== 0 || awaiting.size !== 0) return;
+  if (ended.size === 0 || draining || head < queue.length) return;
   ended.clear();
 }
 
